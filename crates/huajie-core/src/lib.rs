@@ -1,0 +1,37 @@
+//! # huajie-core
+//!
+//! The domain of a local AMC as plain data and pure functions: `Money` in fen,
+//! identifiers that cannot be invalid (`Uscc`, `ResidentId`, `RegionCode`, `Province`),
+//! parties, packages, claims, collateral, guarantees, roles and permissions, masking of
+//! personal data, and the audit-chain hash.
+//!
+//! Architecture invariant: this crate does no I/O (no files, network, database or
+//! clock reads outside the `Clock` trait) and depends on no other Huajie crate.
+//! Start reading at `package.rs` (the entities) and `ids/` (the identifiers).
+
+pub mod audit;
+pub mod clock;
+pub mod company;
+pub mod ids;
+pub mod lang;
+pub mod mask;
+pub mod money;
+pub mod package;
+pub mod party;
+pub mod role;
+
+pub use company::Company;
+pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};
+pub use lang::Lang;
+pub use money::Money;
+pub use package::{Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus};
+pub use party::{Party, PartyIdentifier, PartyKind, PartyStatus};
+pub use role::{Permission, Role};
+
+/// A value as stored, with the id the database gave it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stored<T> {
+    pub id: i64,
+    #[serde(flatten)]
+    pub data: T,
+}

@@ -1,0 +1,211 @@
+//! Packages (资产包) and the claims (债权) in them, with collateral and guarantees.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::Province;
+use crate::money::{Money, MoneyError};
+use crate::named_enum;
+
+named_enum! {
+    /// Where a package stands in the firm's life cycle.
+    pub enum PackageStatus {
+        Screening = ("screening", "尽调中", "Due diligence"),
+        Bidding = ("bidding", "竞价中", "Bidding"),
+        Acquired = ("acquired", "已收购", "Acquired"),
+        Disposing = ("disposing", "处置中", "Disposing"),
+        Closed = ("closed", "已结清", "Closed"),
+    }
+}
+
+named_enum! {
+    /// 五级分类, the five-tier loan classification.
+    pub enum FiveClass {
+        Normal = ("normal", "正常", "Normal"),
+        SpecialMention = ("special_mention", "关注", "Special mention"),
+        Substandard = ("substandard", "次级", "Substandard"),
+        Doubtful = ("doubtful", "可疑", "Doubtful"),
+        Loss = ("loss", "损失", "Loss"),
+    }
+}
+
+impl FiveClass {
+    /// 次级, 可疑 and 损失 are non-performing; 正常 and 关注 are not.
+    pub fn is_non_performing(self) -> bool {
+        matches!(self, FiveClass::Substandard | FiveClass::Doubtful | FiveClass::Loss)
+    }
+}
+
+named_enum! {
+    /// 诉讼状态: how far the claim has gone through the courts.
+    pub enum LitigationStage {
+        NotSued = ("not_sued", "未诉", "Not sued"),
+        Filed = ("filed", "已起诉", "Suit filed"),
+        Judged = ("judged", "已判决", "Judgment obtained"),
+        Enforcing = ("enforcing", "执行中", "In enforcement"),
+        Terminated = ("terminated", "终本", "Enforcement terminated (终本)"),
+        Bankruptcy = ("bankruptcy", "破产", "In bankruptcy"),
+    }
+}
+
+named_enum! {
+    /// 抵押物/质押物 type.
+    pub enum CollateralType {
+        Residential = ("residential", "住宅", "Residential"),
+        Commercial = ("commercial", "商业", "Commercial"),
+        Industrial = ("industrial", "工业厂房", "Industrial"),
+        Land = ("land", "土地使用权", "Land use right"),
+        UnderConstruction = ("under_construction", "在建工程", "Under construction"),
+        Vehicle = ("vehicle", "车辆", "Vehicle"),
+        Equipment = ("equipment", "设备", "Equipment"),
+        Equity = ("equity", "股权", "Equity"),
+        Receivable = ("receivable", "应收账款", "Receivables"),
+        Other = ("other", "其他", "Other"),
+    }
+}
+
+named_enum! {
+    /// 抵押 (mortgage) or 质押 (pledge).
+    pub enum SecurityKind {
+        Mortgage = ("mortgage", "抵押", "Mortgage"),
+        Pledge = ("pledge", "质押", "Pledge"),
+    }
+}
+
+impl CollateralType {
+    /// Equity and receivables are pledged; everything else is mortgaged.
+    pub fn security_kind(self) -> SecurityKind {
+        match self {
+            CollateralType::Equity | CollateralType::Receivable => SecurityKind::Pledge,
+            _ => SecurityKind::Mortgage,
+        }
+    }
+}
+
+named_enum! {
+    /// 保证方式.
+    pub enum GuaranteeKind {
+        JointLiability = ("joint", "连带责任保证", "Joint and several"),
+        General = ("general", "一般保证", "General (subsidiary)"),
+    }
+}
+
+/// A batch of claims bought (or to be bought) together from one transferor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    /// The firm's own reference, e.g. `ZJ-2025-001`.
+    pub code: String,
+    pub name: String,
+    /// The selling bank (a party id).
+    pub transferor_id: i64,
+    /// 基准日: the date the tape's balances refer to.
+    pub cutoff_date: NaiveDate,
+    pub status: PackageStatus,
+    pub acquired_on: Option<NaiveDate>,
+    /// The price paid, once acquired.
+    pub price: Option<Money>,
+}
+
+/// One claim: a debt under one loan contract, with its parts kept apart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub package_id: i64,
+    /// 借款合同编号, unique within its package.
+    pub contract_no: String,
+    pub debtor_id: i64,
+    pub principal: Money,
+    pub interest: Money,
+    pub penalty: Money,
+    /// 垫付费用: legal and other costs advanced and recoverable from the debtor.
+    pub advanced_costs: Money,
+    pub five_class: FiveClass,
+    pub litigation_stage: LitigationStage,
+    pub default_date: Option<NaiveDate>,
+    /// 诉讼时效 / 执行时效 end: the claim must be interrupted (demand, suit) before it.
+    pub limitation_date: Option<NaiveDate>,
+    /// Where the loan was booked.
+    pub province: Option<Province>,
+}
+
+impl Claim {
+    /// Principal + interest + penalty + advanced costs.
+    pub fn total(&self) -> Result<Money, MoneyError> {
+        Money::checked_sum([self.principal, self.interest, self.penalty, self.advanced_costs])
+    }
+
+    /// Whether the limitation date has passed on `today`.
+    pub fn is_time_barred(&self, today: NaiveDate) -> bool {
+        self.limitation_date.is_some_and(|d| d < today)
+    }
+}
+
+/// A mortgaged or pledged item. One item may secure several claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collateral {
+    pub collateral_type: CollateralType,
+    pub description: String,
+    pub address: Option<String>,
+    /// Resolved from the address when it names a province.
+    pub province: Option<Province>,
+    pub appraised_value: Money,
+    pub appraisal_date: Option<NaiveDate>,
+    /// 顺位: 1 = first lien.
+    pub lien_rank: u8,
+    /// 优先受偿金额: what ranks ahead of us (prior liens, construction payables…).
+    pub prior_claims: Money,
+    pub owner_id: Option<i64>,
+}
+
+impl Collateral {
+    pub fn security_kind(&self) -> SecurityKind {
+        self.collateral_type.security_kind()
+    }
+}
+
+/// A guarantee of one claim by a party, up to a cap when the contract sets one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guarantee {
+    pub claim_id: i64,
+    pub guarantor_id: i64,
+    pub kind: GuaranteeKind,
+    /// `None`: the guarantee covers the whole claim.
+    pub cap: Option<Money>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_total_keeps_the_parts() {
+        let c = Claim {
+            package_id: 1,
+            contract_no: "HT-1".into(),
+            debtor_id: 1,
+            principal: Money::from_fen(100_00),
+            interest: Money::from_fen(20_00),
+            penalty: Money::from_fen(3_00),
+            advanced_costs: Money::from_fen(45),
+            five_class: FiveClass::Doubtful,
+            litigation_stage: LitigationStage::NotSued,
+            default_date: None,
+            limitation_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+            province: None,
+        };
+        assert_eq!(c.total(), Ok(Money::from_fen(123_45)));
+        assert!(c.is_time_barred(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
+        assert!(!c.is_time_barred(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()));
+        let huge = Claim { principal: Money::from_fen(i64::MAX), ..c };
+        assert!(huge.total().is_err());
+    }
+
+    #[test]
+    fn enum_codes_round_trip() {
+        for t in CollateralType::ALL {
+            assert_eq!(CollateralType::from_code(t.code()), Some(*t));
+            assert_eq!(CollateralType::from_any_name(t.zh()), Some(*t));
+        }
+        assert_eq!(CollateralType::Equity.security_kind(), SecurityKind::Pledge);
+        assert!(FiveClass::Loss.is_non_performing() && !FiveClass::SpecialMention.is_non_performing());
+    }
+}

@@ -1,0 +1,86 @@
+//! Roles and what each may do. Every route names the permission it needs; this file
+//! is the one place that says which roles hold which permission.
+
+use crate::named_enum;
+
+named_enum! {
+    /// A user's role. One role per user.
+    pub enum Role {
+        Admin = ("admin", "系统管理员", "Administrator"),
+        Acquisition = ("acquisition", "收购/投资部", "Acquisition"),
+        Valuer = ("valuer", "估值/评估", "Valuer"),
+        Risk = ("risk", "风险合规部", "Risk & compliance"),
+        AssetManager = ("asset_manager", "资产经营/处置部", "Asset manager"),
+        Committee = ("committee", "决策委员会", "Committee"),
+        Finance = ("finance", "财务部", "Finance"),
+        Auditor = ("auditor", "审计（只读）", "Auditor (read-only)"),
+        Regulator = ("regulator", "监管机构（只读）", "Regulator (read-only)"),
+        Investor = ("investor", "投资者", "Investor"),
+    }
+}
+
+/// Something a route or an action needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// The company dashboard (aggregates only).
+    ViewDashboard,
+    /// Package list and detail.
+    ViewPackages,
+    /// Claim detail: debtor, collateral, guarantors.
+    ViewClaims,
+    /// Party list and detail.
+    ViewParties,
+    /// Personal data unmasked (individuals' names, ID numbers, phones).
+    ViewPersonalData,
+    /// The audit log.
+    ViewAudit,
+    /// Create users, change roles, disable accounts, reset passwords.
+    ManageUsers,
+    /// The investor portal.
+    UsePortal,
+}
+
+impl Role {
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        use Role::*;
+        match permission {
+            ViewDashboard => !matches!(self, Investor),
+            ViewPackages | ViewClaims => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
+            ViewParties => matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Auditor),
+            // The teams that deal with the debtors own their personal data.
+            ViewPersonalData => matches!(self, Acquisition | AssetManager),
+            ViewAudit => matches!(self, Admin | Risk | Auditor),
+            ManageUsers => matches!(self, Admin),
+            UsePortal => matches!(self, Investor),
+        }
+    }
+
+    /// Staff roles use the internal pages; investors use the portal only.
+    pub fn is_staff(self) -> bool {
+        self != Role::Investor
+    }
+
+    /// Roles that may change nothing.
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Role::Auditor | Role::Regulator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_only_roles_write_nothing() {
+        for r in [Role::Auditor, Role::Regulator] {
+            assert!(r.is_read_only());
+            assert!(!r.can(Permission::ManageUsers));
+        }
+        assert!(!Role::Regulator.can(Permission::ViewClaims));
+        assert!(!Role::Investor.can(Permission::ViewDashboard));
+        assert!(Role::Investor.can(Permission::UsePortal));
+    }
+}
