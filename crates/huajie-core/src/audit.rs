@@ -62,6 +62,14 @@ pub fn record_hash(
     hex::encode(h.finalize())
 }
 
+/// The first 16 hex digits of the SHA-256 of a secret (a password hash): enough to show
+/// in the chain that it changed, without exposing it.
+pub fn fingerprint(secret: &str) -> String {
+    let mut digest = hex::encode(Sha256::digest(secret.as_bytes()));
+    digest.truncate(16);
+    digest
+}
+
 impl AuditRecord {
     pub fn computed_hash(&self) -> String {
         record_hash(

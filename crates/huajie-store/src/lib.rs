@@ -1,1 +1,99 @@
-//! placeholder
+//! # huajie-store
+//!
+//! Everything Huajie keeps: one `Store` over SQLite (the embedded default) or PostgreSQL
+//! (production), with the same SQL for both wherever the dialects agree, versioned
+//! migrations per dialect under `migrations/`, and the audit chain.
+//!
+//! Architecture invariants:
+//! - every write goes through a [`WriteTx`] from [`Store::write`] and records an audit
+//!   entry in the same transaction (`audit.rs`); nothing commits a change unaudited;
+//! - SQL is parameterised; no value is ever formatted into a query string;
+//! - money is stored as integer fen (`*_fen` columns), dates as ISO `YYYY-MM-DD` text,
+//!   timestamps as RFC 3339 UTC text with microseconds (they sort as text);
+//! - no business rule lives here: the store saves and loads `huajie-core` values.
+//!
+//! Start reading at `db.rs`, then `audit.rs`.
+
+pub mod audit;
+mod company;
+mod dashboard;
+mod db;
+mod parties;
+mod portfolio;
+mod rows;
+mod sessions;
+pub mod testing;
+mod users;
+
+pub use audit::{AuditFinding, AuditReport};
+pub use dashboard::{DashboardFigures, Slice};
+pub use db::{Backend, DbTarget, Store, WriteTx};
+pub use parties::PartyFilter;
+pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
+pub use sessions::SessionInfo;
+pub use users::{NewUser, User};
+
+use chrono::{DateTime, Utc};
+use huajie_core::Lang;
+
+/// What can go wrong in the store, each with a message a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("无法连接数据库 {0}：{1} / cannot connect to the database {0}: {1}")]
+    Connect(String, String),
+    #[error("数据库地址无效：{0}（应为 postgres://… 或 sqlite:…） / bad database URL: {0} (expected postgres://… or sqlite:…)")]
+    BadUrl(String),
+    #[error("无法使用数据目录 {0}：{1} / cannot use the data directory {0}: {1}")]
+    DataDir(String, String),
+    #[error("数据库迁移 {0} 失败：{1} / migration {0} failed: {1}")]
+    Migrate(i64, String),
+    #[error("数据库结构版本为 {have}，本程序需要 {want}：请先运行 huajie migrate / the database schema is at version {have}, this build needs {want}: run huajie migrate first")]
+    SchemaTooOld { have: i64, want: i64 },
+    #[error("数据库结构版本 {0} 比本程序新：请升级 huajie / the database schema (version {0}) is newer than this build: upgrade huajie")]
+    SchemaTooNew(i64),
+    #[error("未找到：{0} / not found: {0}")]
+    NotFound(String),
+    #[error("已存在：{0} / already exists: {0}")]
+    Duplicate(String),
+    #[error("数据库中的数据无法读取（{0}） / unreadable data in the database ({0})")]
+    Corrupt(String),
+    #[error("数据库错误：{0} / database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+impl StoreError {
+    /// The message in one language (the `Display` form carries both).
+    pub fn message(&self, lang: Lang) -> String {
+        let both = self.to_string();
+        match both.split_once(" / ") {
+            Some((zh, en)) => match lang {
+                Lang::Zh => zh.to_string(),
+                Lang::En => en.to_string(),
+            },
+            None => both,
+        }
+    }
+
+    /// Maps a unique-constraint violation to `Duplicate(what)`.
+    pub(crate) fn on_unique(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what()),
+            _ => StoreError::Db(e),
+        }
+    }
+}
+
+/// The stored form of a timestamp: RFC 3339 UTC with microseconds, sortable as text.
+pub fn timestamp(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+pub(crate) fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
+}
+
+/// Marks SQL assembled in this crate from constant fragments (column lists, fixed
+/// conditions) as safe to run. Values never go into such strings: they are bound.
+pub(crate) fn composed(sql: String) -> sqlx::AssertSqlSafe<String> {
+    sqlx::AssertSqlSafe(sql)
+}

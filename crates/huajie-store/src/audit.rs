@@ -1,0 +1,269 @@
+//! The audit chain in the database: appending a record inside the writing transaction,
+//! reading the log, and `verify`, which walks the whole chain and then checks that
+//! every audited row still equals the last state the chain recorded for it.
+
+use std::collections::BTreeMap;
+
+use huajie_core::audit::{AuditRecord, ChainBreak, GENESIS_HASH, record_hash, verify_chain};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::composed;
+use crate::rows::{i64_col, opt_text, text};
+use crate::{Store, StoreError, WriteTx};
+
+/// Records read per page when walking the chain.
+const VERIFY_PAGE_ROWS: i64 = 5_000;
+
+/// A row type whose state the audit chain records.
+pub(crate) trait Audited: Serialize {
+    /// The `entity` column of its audit records.
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> String;
+}
+
+impl WriteTx {
+    /// Records a change. `before` is `None` for a creation, `after` is `None` for a
+    /// deletion or an event that changes no row.
+    pub async fn audit(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<i64, StoreError> {
+        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
+        let prev_seq = i64_col(&head, "seq")?;
+        let prev_hash = text(&head, "hash")?;
+        let seq = prev_seq + 1;
+        let at = crate::timestamp(self.clock.now());
+        let hash = record_hash(seq, &at, &self.actor, action, entity, entity_id, before.as_deref(), after.as_deref(), &prev_hash);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(seq)
+        .bind(&at)
+        .bind(&self.actor)
+        .bind(action)
+        .bind(entity)
+        .bind(entity_id)
+        .bind(before)
+        .bind(after)
+        .bind(&prev_hash)
+        .bind(&hash)
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&hash).execute(&mut *self.tx).await?;
+        Ok(seq)
+    }
+
+    /// Records the creation of an audited row.
+    pub(crate) async fn audit_create<T: Audited>(&mut self, after: &T) -> Result<i64, StoreError> {
+        self.audit("create", T::ENTITY, &after.audit_id(), None, Some(to_json(after))).await
+    }
+
+    /// Records the change of an audited row from `before` to `after`.
+    pub(crate) async fn audit_update<T: Audited>(&mut self, before: &T, after: &T) -> Result<i64, StoreError> {
+        self.audit("update", T::ENTITY, &after.audit_id(), Some(to_json(before)), Some(to_json(after))).await
+    }
+
+    /// Records an event that changes no audited row (a login, a logout, a failed login).
+    pub async fn audit_event(&mut self, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<i64, StoreError> {
+        self.audit(action, entity, entity_id, None, Some(detail.to_string())).await
+    }
+}
+
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("audited values serialise")
+}
+
+fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+    Ok(AuditRecord {
+        seq: i64_col(row, "seq")?,
+        at: text(row, "at")?,
+        actor: text(row, "actor")?,
+        action: text(row, "action")?,
+        entity: text(row, "entity")?,
+        entity_id: text(row, "entity_id")?,
+        before: opt_text(row, "before_json")?,
+        after: opt_text(row, "after_json")?,
+        prev_hash: text(row, "prev_hash")?,
+        hash: text(row, "hash")?,
+    })
+}
+
+const SELECT_AUDIT: &str = "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
+
+/// Something `verify` found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditFinding {
+    /// The chain itself is broken at this record.
+    Chain { seq: i64, problem: ChainBreak },
+    /// The head row disagrees with the last record (records were removed from the end).
+    Head { head_seq: i64, last_seq: i64 },
+    /// A row differs from the state the chain last recorded for it.
+    RowChanged { entity: String, entity_id: String, last_seq: i64 },
+    /// A row exists that the chain never recorded.
+    RowUnrecorded { entity: String, entity_id: String },
+    /// The chain says a row exists that is gone.
+    RowMissing { entity: String, entity_id: String, last_seq: i64 },
+}
+
+impl AuditFinding {
+    /// One line, Chinese then English.
+    pub fn describe(&self) -> String {
+        match self {
+            AuditFinding::Chain { seq, problem } => match problem {
+                ChainBreak::Altered { .. } => format!("审计记录 #{seq} 被篡改（内容与其哈希不符） / audit record #{seq} was altered (its contents do not match its hash)"),
+                ChainBreak::Unlinked { .. } => format!("审计记录 #{seq} 与前一条记录的哈希不相连 / audit record #{seq} does not link to the hash of the record before it"),
+                ChainBreak::Gap { expected, .. } => format!("审计记录 #{expected} 缺失（下一条为 #{seq}） / audit record #{expected} is missing (the next one is #{seq})"),
+            },
+            AuditFinding::Head { head_seq, last_seq } => format!(
+                "审计链头指向 #{head_seq}，但最后一条记录是 #{last_seq}：记录被删除 / the chain head points at #{head_seq} but the last record is #{last_seq}: records were deleted"
+            ),
+            AuditFinding::RowChanged { entity, entity_id, last_seq } => format!(
+                "{entity} {entity_id} 的当前数据与审计记录 #{last_seq} 不符：被绕过审计修改 / {entity} {entity_id} differs from audit record #{last_seq}: changed outside the audit trail"
+            ),
+            AuditFinding::RowUnrecorded { entity, entity_id } => format!(
+                "{entity} {entity_id} 没有任何审计记录 / {entity} {entity_id} has no audit record"
+            ),
+            AuditFinding::RowMissing { entity, entity_id, last_seq } => format!(
+                "{entity} {entity_id} 已不存在，但审计记录 #{last_seq} 未记录其删除 / {entity} {entity_id} is gone, but audit record #{last_seq} does not record a deletion"
+            ),
+        }
+    }
+}
+
+/// The result of walking the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditReport {
+    pub records: i64,
+    pub rows_checked: usize,
+    /// Empty when everything holds. The chain is checked first; the row check runs only
+    /// on an intact chain.
+    pub findings: Vec<AuditFinding>,
+}
+
+impl AuditReport {
+    pub fn is_intact(&self) -> bool {
+        self.findings.is_empty()
+    }
+}
+
+impl Store {
+    /// The newest audit records first, `limit` of them from `offset`.
+    pub async fn audit_log(&self, limit: i64, offset: i64) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query(composed(format!("{SELECT_AUDIT} ORDER BY seq DESC LIMIT $1 OFFSET $2")))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    /// The records about one entity, oldest first.
+    pub async fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<AuditRecord>, StoreError> {
+        let rows = sqlx::query(composed(format!("{SELECT_AUDIT} WHERE entity = $1 AND entity_id = $2 ORDER BY seq")))
+            .bind(entity)
+            .bind(entity_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(record_from_row).collect()
+    }
+
+    pub async fn audit_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&self.pool).await?.try_get(0)?)
+    }
+
+    /// Walks the whole chain, then compares every audited row with its last recorded state.
+    pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
+        let mut prev = (0_i64, GENESIS_HASH.to_string());
+        // (entity, id) → (seq, after) of the last record that set the row's state.
+        let mut last_state: BTreeMap<(String, String), (i64, Option<String>)> = BTreeMap::new();
+        loop {
+            let rows = sqlx::query(composed(format!("{SELECT_AUDIT} WHERE seq > $1 ORDER BY seq LIMIT $2")))
+                .bind(prev.0)
+                .bind(VERIFY_PAGE_ROWS)
+                .fetch_all(&self.pool)
+                .await?;
+            if rows.is_empty() {
+                break;
+            }
+            let page = rows.iter().map(record_from_row).collect::<Result<Vec<_>, _>>()?;
+            match verify_chain(prev.clone(), &page) {
+                Ok(last) => prev = last,
+                Err(problem) => {
+                    let seq = match &problem {
+                        ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } | ChainBreak::Gap { seq, .. } => *seq,
+                    };
+                    return Ok(AuditReport { records: prev.0, rows_checked: 0, findings: vec![AuditFinding::Chain { seq, problem }] });
+                }
+            }
+            for r in page {
+                if STATE_ENTITIES.contains(&r.entity.as_str()) {
+                    let state = if r.action == "delete" { None } else { r.after };
+                    last_state.insert((r.entity, r.entity_id), (r.seq, state));
+                }
+            }
+        }
+        let head = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        let head_seq = i64_col(&head, "seq")?;
+        if head_seq != prev.0 {
+            return Ok(AuditReport {
+                records: prev.0,
+                rows_checked: 0,
+                findings: vec![AuditFinding::Head { head_seq, last_seq: prev.0 }],
+            });
+        }
+        let current = self.audited_rows().await?;
+        let rows_checked = current.len();
+        let mut findings = Vec::new();
+        for (key, json) in &current {
+            match last_state.get(key) {
+                None | Some((_, None)) => {
+                    findings.push(AuditFinding::RowUnrecorded { entity: key.0.clone(), entity_id: key.1.clone() })
+                }
+                Some((seq, Some(after))) if after != json => findings.push(AuditFinding::RowChanged {
+                    entity: key.0.clone(),
+                    entity_id: key.1.clone(),
+                    last_seq: *seq,
+                }),
+                Some(_) => {}
+            }
+        }
+        for (key, (seq, state)) in &last_state {
+            if state.is_some() && !current.contains_key(key) {
+                findings.push(AuditFinding::RowMissing { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: *seq });
+            }
+        }
+        Ok(AuditReport { records: prev.0, rows_checked, findings })
+    }
+
+    /// Every audited row as the JSON its audit record holds.
+    async fn audited_rows(&self) -> Result<BTreeMap<(String, String), String>, StoreError> {
+        let mut out = BTreeMap::new();
+        fn put<T: Audited>(out: &mut BTreeMap<(String, String), String>, items: Vec<T>) {
+            for item in items {
+                out.insert((T::ENTITY.to_string(), item.audit_id()), to_json(&item));
+            }
+        }
+        if let Some(c) = self.company().await? {
+            put(&mut out, vec![c]);
+        }
+        put(&mut out, self.all_parties().await?);
+        put(&mut out, self.all_packages().await?);
+        put(&mut out, self.all_claims().await?);
+        put(&mut out, self.all_collateral().await?);
+        put(&mut out, self.all_collateral_links().await?);
+        put(&mut out, self.all_guarantees().await?);
+        put(&mut out, self.all_user_audit_views().await?);
+        Ok(out)
+    }
+}
+
+/// Entities whose rows `verify` compares with the chain. Sessions and login failures are
+/// security bookkeeping; their events are in the chain but they hold no business state.
+const STATE_ENTITIES: &[&str] = &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user"];

@@ -1,0 +1,282 @@
+//! Opening the database (SQLite file or PostgreSQL server), versioned migrations, and the
+//! writing transaction that carries the audit chain.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use huajie_core::clock::{Clock, SystemClock};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Row};
+
+use crate::StoreError;
+
+/// Which database to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbTarget {
+    /// A SQLite file, created when missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL (`postgres://user:pass@host:port/db`).
+    Postgres(String),
+}
+
+impl DbTarget {
+    /// `--database-url` when given, otherwise `huajie.sqlite` in the data directory.
+    pub fn choose(database_url: Option<&str>, data_dir: &Path) -> Result<DbTarget, StoreError> {
+        match database_url {
+            None => Ok(DbTarget::Sqlite(data_dir.join("huajie.sqlite"))),
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(DbTarget::Postgres(url.to_string()))
+            }
+            Some(url) if url.starts_with("sqlite:") => {
+                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                Ok(DbTarget::Sqlite(PathBuf::from(path)))
+            }
+            Some(url) => Err(StoreError::BadUrl(redact(url))),
+        }
+    }
+
+    /// The target as shown to a user, password hidden.
+    pub fn describe(&self) -> String {
+        match self {
+            DbTarget::Sqlite(p) => format!("SQLite {}", p.display()),
+            DbTarget::Postgres(url) => format!("PostgreSQL {}", redact(url)),
+        }
+    }
+}
+
+/// Hides the password in a URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The store: a connection pool and the clock that stamps its records.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+/// Every migration, in order. Migrations only add; a later one removes what is unused.
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+impl Store {
+    /// Connects (creating the SQLite file when missing). Does not migrate.
+    pub async fn open(target: &DbTarget) -> Result<Store, StoreError> {
+        Store::open_with_clock(target, Arc::new(SystemClock)).await
+    }
+
+    pub async fn open_with_clock(target: &DbTarget, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match target {
+            DbTarget::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e.to_string()))?;
+                }
+                (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
+            }
+            DbTarget::Postgres(url) => (url.clone(), Backend::Postgres),
+        };
+        let options: AnyConnectOptions =
+            url.parse().map_err(|e: sqlx::Error| StoreError::BadUrl(format!("{}: {e}", target.describe())))?;
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool_options = if backend == Backend::Sqlite {
+            pool_options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            })
+        } else {
+            pool_options
+        };
+        let pool = pool_options
+            .connect_with(options)
+            .await
+            .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
+        Ok(Store { pool, backend, clock })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
+
+    /// Applies the migrations not yet applied, each in its own transaction. Returns the
+    /// names of those applied now.
+    pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            )
+            .await?;
+        let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        let known_max = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+        if let Some(newer) = applied.iter().find(|v| **v > known_max) {
+            return Err(StoreError::SchemaTooNew(*newer));
+        }
+        let mut done = Vec::new();
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+            let sql = match self.backend {
+                Backend::Sqlite => m.sqlite,
+                Backend::Postgres => m.postgres,
+            };
+            let mut tx = self.pool.begin().await?;
+            for statement in split_sql(sql) {
+                sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await.map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+            }
+            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(m.version)
+                .bind(m.name)
+                .bind(crate::timestamp(self.clock.now()))
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            done.push(format!("{:04}_{}", m.version, m.name));
+        }
+        Ok(done)
+    }
+
+    /// The highest migration applied, 0 on an empty database.
+    pub async fn schema_version(&self) -> Result<i64, StoreError> {
+        let exists = match self.backend {
+            Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            Backend::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+        };
+        let n: i64 = sqlx::query(exists).fetch_one(&self.pool).await?.try_get(0)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let v: Option<i64> = sqlx::query("SELECT MAX(version) FROM schema_migrations").fetch_one(&self.pool).await?.try_get(0)?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Fails unless the database is at the schema this build expects.
+    pub async fn require_current_schema(&self) -> Result<(), StoreError> {
+        let have = self.schema_version().await?;
+        let want = MIGRATIONS.last().map(|m| m.version).unwrap_or(0);
+        if have < want {
+            return Err(StoreError::SchemaTooOld { have, want });
+        }
+        if have > want {
+            return Err(StoreError::SchemaTooNew(have));
+        }
+        Ok(())
+    }
+
+    /// Starts a writing transaction on behalf of `actor`. It takes the audit-chain lock
+    /// first, so writers are ordered and every record links to the one before it.
+    pub async fn write(&self, actor: &str) -> Result<WriteTx, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        // A no-op write on the head row: takes SQLite's write lock or PostgreSQL's row lock
+        // now, before anything is read, so two writers never fork the chain.
+        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        Ok(WriteTx { tx, actor: actor.to_string(), clock: self.clock.clone() })
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A transaction that writes: every change made through it must be recorded with
+/// [`WriteTx::audit`] before [`WriteTx::commit`].
+pub struct WriteTx {
+    pub(crate) tx: sqlx::Transaction<'static, Any>,
+    pub(crate) actor: String,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+}
+
+/// Splits a migration into statements at semicolons that end a line.
+fn split_sql(sql: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    for line in sql.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("--") || trimmed.is_empty() {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if trimmed.ends_with(';') {
+            out.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chooses_the_database() {
+        let dir = Path::new("/data");
+        assert_eq!(DbTarget::choose(None, dir).unwrap(), DbTarget::Sqlite(PathBuf::from("/data/huajie.sqlite")));
+        assert_eq!(
+            DbTarget::choose(Some("postgres://u:secret@h/db"), dir).unwrap().describe(),
+            "PostgreSQL postgres://u:***@h/db"
+        );
+        assert!(matches!(DbTarget::choose(Some("mysql://x"), dir), Err(StoreError::BadUrl(_))));
+    }
+}

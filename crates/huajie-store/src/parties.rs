@@ -1,0 +1,123 @@
+//! Parties: debtors, guarantors, transferors.
+
+use huajie_core::{Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::composed;
+use crate::audit::Audited;
+use crate::rows::{code, i64_col, opt_text, text};
+use crate::{Store, StoreError, WriteTx};
+
+impl Audited for Stored<Party> {
+    const ENTITY: &'static str = "party";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// The columns of a party, each prefixed (`p_id`, `p_name`…), for joins.
+pub(crate) fn party_columns(table: &str, prefix: &str) -> String {
+    ["id", "kind", "name", "identifier", "province", "status", "address", "phone"]
+        .iter()
+        .map(|c| format!("{table}.{c} AS {prefix}{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>, StoreError> {
+    let col = |c: &str| format!("{prefix}{c}");
+    let identifier = text(row, &col("identifier"))?;
+    Ok(Stored {
+        id: i64_col(row, &col("id"))?,
+        data: Party {
+            name: text(row, &col("name"))?,
+            identifier: PartyIdentifier::parse(&identifier)
+                .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
+            status: code(row, &col("status"), PartyStatus::from_code)?,
+            address: opt_text(row, &col("address"))?,
+            phone: opt_text(row, &col("phone"))?,
+        },
+    })
+}
+
+/// A filter for the party list.
+#[derive(Debug, Clone, Default)]
+pub struct PartyFilter {
+    pub kind: Option<PartyKind>,
+    /// Part of the name (or, for those allowed to search by it, of the identifier).
+    pub query: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+impl Store {
+    pub async fn party(&self, id: i64) -> Result<Option<Stored<Party>>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {} FROM parties p WHERE p.id = $1", party_columns("p", ""))))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| party_from_row(r, "")).transpose()
+    }
+
+    pub async fn party_by_identifier(&self, identifier: &str) -> Result<Option<Stored<Party>>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {} FROM parties p WHERE p.identifier = $1", party_columns("p", ""))))
+            .bind(identifier)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| party_from_row(r, "")).transpose()
+    }
+
+    /// Parties matching the filter, by name, with the total count of matches.
+    pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<Stored<Party>>, i64), StoreError> {
+        let kind = filter.kind.map(|k| k.code().to_string());
+        let pattern = filter.query.as_ref().filter(|q| !q.trim().is_empty()).map(|q| format!("%{}%", q.trim()));
+        let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL OR p.name LIKE $2 OR p.identifier LIKE $2)";
+        let total: i64 = sqlx::query(composed(format!("SELECT COUNT(*) FROM parties p {where_clause}")))
+            .bind(kind.clone())
+            .bind(pattern.clone())
+            .fetch_one(&self.pool)
+            .await?
+            .try_get(0)?;
+        let rows = sqlx::query(composed(format!(
+            "SELECT {} FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $3 OFFSET $4",
+            party_columns("p", "")
+        )))
+        .bind(kind)
+        .bind(pattern)
+        .bind(filter.limit)
+        .bind(filter.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let parties = rows.iter().map(|r| party_from_row(r, "")).collect::<Result<_, _>>()?;
+        Ok((parties, total))
+    }
+
+    pub(crate) async fn all_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {} FROM parties p ORDER BY p.id", party_columns("p", "")))).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| party_from_row(r, "")).collect()
+    }
+}
+
+impl WriteTx {
+    /// Adds a party. A second party with the same identifier is `Duplicate`.
+    pub async fn insert_party(&mut self, party: &Party) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO parties (kind, name, identifier, province, status, address, phone) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(party.kind().code())
+        .bind(&party.name)
+        .bind(party.identifier.as_str())
+        .bind(party.province().code())
+        .bind(party.status.code())
+        .bind(party.address.clone())
+        .bind(party.phone.clone())
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, || format!("证件号码 / identifier {}", party.identifier.as_str())))?;
+        let id = i64_col(&row, "id")?;
+        self.audit_create(&Stored { id, data: party.clone() }).await?;
+        Ok(id)
+    }
+}

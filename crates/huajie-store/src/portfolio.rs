@@ -1,0 +1,418 @@
+//! Packages, claims, collateral (and which claims each item secures), guarantees.
+
+use huajie_core::{
+    Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package, PackageStatus,
+    Party, Stored,
+};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+
+use crate::composed;
+use crate::audit::Audited;
+use crate::parties::{party_columns, party_from_row};
+use crate::rows::{code, date, date_text, i64_col, money, opt_date, opt_money, opt_province, opt_text, text};
+use crate::{Store, StoreError, WriteTx};
+
+impl Audited for Stored<Package> {
+    const ENTITY: &'static str = "package";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Audited for Stored<Claim> {
+    const ENTITY: &'static str = "claim";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Audited for Stored<Collateral> {
+    const ENTITY: &'static str = "collateral";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl Audited for Stored<Guarantee> {
+    const ENTITY: &'static str = "guarantee";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// That a collateral item secures a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct CollateralLink {
+    pub claim_id: i64,
+    pub collateral_id: i64,
+}
+
+impl Audited for CollateralLink {
+    const ENTITY: &'static str = "claim_collateral";
+    fn audit_id(&self) -> String {
+        format!("{}:{}", self.claim_id, self.collateral_id)
+    }
+}
+
+/// A package with its transferor and the sums of its claims.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageSummary {
+    pub package: Stored<Package>,
+    pub transferor: Stored<Party>,
+    pub claim_count: i64,
+    pub principal: Money,
+    /// Principal + interest + penalty + advanced costs.
+    pub total: Money,
+    pub appraised_collateral: Money,
+}
+
+/// A claim with its debtor.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimRow {
+    pub claim: Stored<Claim>,
+    pub debtor: Stored<Party>,
+}
+
+/// A collateral item with its owner and every claim it secures.
+#[derive(Debug, Clone, Serialize)]
+pub struct CollateralRow {
+    pub collateral: Stored<Collateral>,
+    pub owner: Option<Stored<Party>>,
+    /// `(claim id, contract number)` of each claim it secures.
+    pub secures: Vec<(i64, String)>,
+}
+
+/// A guarantee with its guarantor.
+#[derive(Debug, Clone, Serialize)]
+pub struct GuaranteeRow {
+    pub guarantee: Stored<Guarantee>,
+    pub guarantor: Stored<Party>,
+    /// The contract number of the guaranteed claim.
+    pub contract_no: String,
+}
+
+const PACKAGE_COLUMNS: &str = "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen";
+const CLAIM_COLUMNS: &str = "c.id, c.package_id, c.contract_no, c.debtor_id, c.principal_fen, c.interest_fen, c.penalty_fen, \
+     c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province";
+const COLLATERAL_COLUMNS: &str = "m.id, m.collateral_type, m.description, m.address, m.province, m.appraised_value_fen, \
+     m.appraisal_date, m.lien_rank, m.prior_claims_fen, m.owner_id";
+const GUARANTEE_COLUMNS: &str = "g.id, g.claim_id, g.guarantor_id, g.kind, g.cap_fen";
+
+fn package_from_row(row: &AnyRow) -> Result<Stored<Package>, StoreError> {
+    Ok(Stored {
+        id: i64_col(row, "id")?,
+        data: Package {
+            code: text(row, "code")?,
+            name: text(row, "name")?,
+            transferor_id: i64_col(row, "transferor_id")?,
+            cutoff_date: date(row, "cutoff_date")?,
+            status: code(row, "status", PackageStatus::from_code)?,
+            acquired_on: opt_date(row, "acquired_on")?,
+            price: opt_money(row, "price_fen")?,
+        },
+    })
+}
+
+fn claim_from_row(row: &AnyRow) -> Result<Stored<Claim>, StoreError> {
+    Ok(Stored {
+        id: i64_col(row, "id")?,
+        data: Claim {
+            package_id: i64_col(row, "package_id")?,
+            contract_no: text(row, "contract_no")?,
+            debtor_id: i64_col(row, "debtor_id")?,
+            principal: money(row, "principal_fen")?,
+            interest: money(row, "interest_fen")?,
+            penalty: money(row, "penalty_fen")?,
+            advanced_costs: money(row, "advanced_costs_fen")?,
+            five_class: code(row, "five_class", FiveClass::from_code)?,
+            litigation_stage: code(row, "litigation_stage", LitigationStage::from_code)?,
+            default_date: opt_date(row, "default_date")?,
+            limitation_date: opt_date(row, "limitation_date")?,
+            province: opt_province(row, "province")?,
+        },
+    })
+}
+
+fn collateral_from_row(row: &AnyRow) -> Result<Stored<Collateral>, StoreError> {
+    let rank = i64_col(row, "lien_rank")?;
+    Ok(Stored {
+        id: i64_col(row, "id")?,
+        data: Collateral {
+            collateral_type: code(row, "collateral_type", CollateralType::from_code)?,
+            description: text(row, "description")?,
+            address: opt_text(row, "address")?,
+            province: opt_province(row, "province")?,
+            appraised_value: money(row, "appraised_value_fen")?,
+            appraisal_date: opt_date(row, "appraisal_date")?,
+            lien_rank: u8::try_from(rank).map_err(|_| StoreError::Corrupt(format!("lien_rank = {rank}")))?,
+            prior_claims: money(row, "prior_claims_fen")?,
+            owner_id: row_opt_i64(row, "owner_id")?,
+        },
+    })
+}
+
+fn guarantee_from_row(row: &AnyRow) -> Result<Stored<Guarantee>, StoreError> {
+    Ok(Stored {
+        id: i64_col(row, "id")?,
+        data: Guarantee {
+            claim_id: i64_col(row, "claim_id")?,
+            guarantor_id: i64_col(row, "guarantor_id")?,
+            kind: code(row, "kind", GuaranteeKind::from_code)?,
+            cap: opt_money(row, "cap_fen")?,
+        },
+    })
+}
+
+fn row_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
+    use sqlx::Row;
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+impl Store {
+    /// Every package with its transferor and sums, by code.
+    pub async fn packages(&self) -> Result<Vec<PackageSummary>, StoreError> {
+        self.package_summaries(None).await
+    }
+
+    pub async fn package(&self, id: i64) -> Result<Option<PackageSummary>, StoreError> {
+        Ok(self.package_summaries(Some(id)).await?.into_iter().next())
+    }
+
+    async fn package_summaries(&self, only: Option<i64>) -> Result<Vec<PackageSummary>, StoreError> {
+        let sql = format!(
+            "SELECT {PACKAGE_COLUMNS}, {party}, \
+               (SELECT COUNT(*) FROM claims c WHERE c.package_id = k.id) AS claim_count, \
+               (SELECT CAST(COALESCE(SUM(c.principal_fen), 0) AS BIGINT) FROM claims c WHERE c.package_id = k.id) AS principal_sum, \
+               (SELECT CAST(COALESCE(SUM(c.principal_fen + c.interest_fen + c.penalty_fen + c.advanced_costs_fen), 0) AS BIGINT) \
+                  FROM claims c WHERE c.package_id = k.id) AS total_sum, \
+               (SELECT CAST(COALESCE(SUM(m.appraised_value_fen), 0) AS BIGINT) FROM collateral m WHERE m.id IN \
+                  (SELECT cc.collateral_id FROM claim_collateral cc JOIN claims c ON c.id = cc.claim_id WHERE c.package_id = k.id)) \
+                  AS collateral_sum \
+             FROM packages k JOIN parties t ON t.id = k.transferor_id \
+             WHERE ($1 IS NULL OR k.id = $1) ORDER BY k.code",
+            party = party_columns("t", "t_")
+        );
+        let rows = sqlx::query(composed(sql)).bind(only).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PackageSummary {
+                    package: package_from_row(r)?,
+                    transferor: party_from_row(r, "t_")?,
+                    claim_count: i64_col(r, "claim_count")?,
+                    principal: money(r, "principal_sum")?,
+                    total: money(r, "total_sum")?,
+                    appraised_collateral: money(r, "collateral_sum")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The claims of a package with their debtors, by contract number.
+    pub async fn claims_of_package(&self, package_id: i64) -> Result<Vec<ClaimRow>, StoreError> {
+        self.claim_rows("c.package_id = $1", package_id).await
+    }
+
+    /// The claims owed by a party.
+    pub async fn claims_of_debtor(&self, party_id: i64) -> Result<Vec<ClaimRow>, StoreError> {
+        self.claim_rows("c.debtor_id = $1", party_id).await
+    }
+
+    pub async fn claim(&self, id: i64) -> Result<Option<ClaimRow>, StoreError> {
+        Ok(self.claim_rows("c.id = $1", id).await?.into_iter().next())
+    }
+
+    async fn claim_rows(&self, condition: &str, param: i64) -> Result<Vec<ClaimRow>, StoreError> {
+        let sql = format!(
+            "SELECT {CLAIM_COLUMNS}, {party} FROM claims c JOIN parties d ON d.id = c.debtor_id WHERE {condition} \
+             ORDER BY c.package_id, c.contract_no",
+            party = party_columns("d", "d_")
+        );
+        let rows = sqlx::query(composed(sql)).bind(param).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(ClaimRow { claim: claim_from_row(r)?, debtor: party_from_row(r, "d_")? })).collect()
+    }
+
+    /// The collateral securing a claim, each with every claim it secures.
+    pub async fn collateral_of_claim(&self, claim_id: i64) -> Result<Vec<CollateralRow>, StoreError> {
+        self.collateral_rows("m.id IN (SELECT collateral_id FROM claim_collateral WHERE claim_id = $1)", claim_id).await
+    }
+
+    /// Collateral owned by a party.
+    pub async fn collateral_owned_by(&self, party_id: i64) -> Result<Vec<CollateralRow>, StoreError> {
+        self.collateral_rows("m.owner_id = $1", party_id).await
+    }
+
+    async fn collateral_rows(&self, condition: &str, param: i64) -> Result<Vec<CollateralRow>, StoreError> {
+        let sql = format!(
+            "SELECT {COLLATERAL_COLUMNS}, {owner} FROM collateral m LEFT JOIN parties o ON o.id = m.owner_id \
+             WHERE {condition} ORDER BY m.id",
+            owner = party_columns("o", "o_")
+        );
+        let rows = sqlx::query(composed(sql)).bind(param).fetch_all(&self.pool).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let collateral = collateral_from_row(r)?;
+            let owner = if collateral.data.owner_id.is_some() { Some(party_from_row(r, "o_")?) } else { None };
+            let secured = sqlx::query(
+                "SELECT c.id, c.contract_no FROM claim_collateral cc JOIN claims c ON c.id = cc.claim_id \
+                 WHERE cc.collateral_id = $1 ORDER BY c.contract_no",
+            )
+            .bind(collateral.id)
+            .fetch_all(&self.pool)
+            .await?;
+            let secures = secured.iter().map(|s| Ok((i64_col(s, "id")?, text(s, "contract_no")?))).collect::<Result<_, StoreError>>()?;
+            out.push(CollateralRow { collateral, owner, secures });
+        }
+        Ok(out)
+    }
+
+    pub async fn guarantees_of_claim(&self, claim_id: i64) -> Result<Vec<GuaranteeRow>, StoreError> {
+        self.guarantee_rows("g.claim_id = $1", claim_id).await
+    }
+
+    /// The guarantees a party has given.
+    pub async fn guarantees_by(&self, party_id: i64) -> Result<Vec<GuaranteeRow>, StoreError> {
+        self.guarantee_rows("g.guarantor_id = $1", party_id).await
+    }
+
+    async fn guarantee_rows(&self, condition: &str, param: i64) -> Result<Vec<GuaranteeRow>, StoreError> {
+        let sql = format!(
+            "SELECT {GUARANTEE_COLUMNS}, c.contract_no, {party} FROM guarantees g \
+             JOIN parties p ON p.id = g.guarantor_id JOIN claims c ON c.id = g.claim_id \
+             WHERE {condition} ORDER BY g.id",
+            party = party_columns("p", "p_")
+        );
+        let rows = sqlx::query(composed(sql)).bind(param).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(GuaranteeRow {
+                    guarantee: guarantee_from_row(r)?,
+                    guarantor: party_from_row(r, "p_")?,
+                    contract_no: text(r, "contract_no")?,
+                })
+            })
+            .collect()
+    }
+
+    pub(crate) async fn all_packages(&self) -> Result<Vec<Stored<Package>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k ORDER BY k.id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(package_from_row).collect()
+    }
+
+    pub(crate) async fn all_claims(&self) -> Result<Vec<Stored<Claim>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {CLAIM_COLUMNS} FROM claims c ORDER BY c.id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(claim_from_row).collect()
+    }
+
+    pub(crate) async fn all_collateral(&self) -> Result<Vec<Stored<Collateral>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {COLLATERAL_COLUMNS} FROM collateral m ORDER BY m.id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(collateral_from_row).collect()
+    }
+
+    pub(crate) async fn all_collateral_links(&self) -> Result<Vec<CollateralLink>, StoreError> {
+        let rows = sqlx::query("SELECT claim_id, collateral_id FROM claim_collateral ORDER BY claim_id, collateral_id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok(CollateralLink { claim_id: i64_col(r, "claim_id")?, collateral_id: i64_col(r, "collateral_id")? }))
+            .collect()
+    }
+
+    pub(crate) async fn all_guarantees(&self) -> Result<Vec<Stored<Guarantee>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {GUARANTEE_COLUMNS} FROM guarantees g ORDER BY g.id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(guarantee_from_row).collect()
+    }
+}
+
+impl WriteTx {
+    /// Adds a package. A second package with the same code is `Duplicate`.
+    pub async fn insert_package(&mut self, package: &Package) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO packages (code, name, transferor_id, cutoff_date, status, acquired_on, price_fen) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        )
+        .bind(&package.code)
+        .bind(&package.name)
+        .bind(package.transferor_id)
+        .bind(date_text(package.cutoff_date))
+        .bind(package.status.code())
+        .bind(package.acquired_on.map(date_text))
+        .bind(package.price.map(Money::fen))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, || format!("资产包编号 / package code {}", package.code)))?;
+        let id = i64_col(&row, "id")?;
+        self.audit_create(&Stored { id, data: package.clone() }).await?;
+        Ok(id)
+    }
+
+    /// Adds a claim. A repeated contract number within the package is `Duplicate`.
+    pub async fn insert_claim(&mut self, claim: &Claim) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO claims (package_id, contract_no, debtor_id, principal_fen, interest_fen, penalty_fen, \
+               advanced_costs_fen, five_class, litigation_stage, default_date, limitation_date, province) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+        )
+        .bind(claim.package_id)
+        .bind(&claim.contract_no)
+        .bind(claim.debtor_id)
+        .bind(claim.principal.fen())
+        .bind(claim.interest.fen())
+        .bind(claim.penalty.fen())
+        .bind(claim.advanced_costs.fen())
+        .bind(claim.five_class.code())
+        .bind(claim.litigation_stage.code())
+        .bind(claim.default_date.map(date_text))
+        .bind(claim.limitation_date.map(date_text))
+        .bind(claim.province.map(|p| p.code()))
+        .fetch_one(&mut *self.tx)
+        .await
+        .map_err(|e| StoreError::on_unique(e, || format!("合同编号 / contract number {}", claim.contract_no)))?;
+        let id = i64_col(&row, "id")?;
+        self.audit_create(&Stored { id, data: claim.clone() }).await?;
+        Ok(id)
+    }
+
+    /// Adds a collateral item securing the given claims.
+    pub async fn insert_collateral(&mut self, collateral: &Collateral, claim_ids: &[i64]) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO collateral (collateral_type, description, address, province, appraised_value_fen, appraisal_date, \
+               lien_rank, prior_claims_fen, owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(collateral.collateral_type.code())
+        .bind(&collateral.description)
+        .bind(collateral.address.clone())
+        .bind(collateral.province.map(|p| p.code()))
+        .bind(collateral.appraised_value.fen())
+        .bind(collateral.appraisal_date.map(date_text))
+        .bind(i64::from(collateral.lien_rank))
+        .bind(collateral.prior_claims.fen())
+        .bind(collateral.owner_id)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let id = i64_col(&row, "id")?;
+        self.audit_create(&Stored { id, data: collateral.clone() }).await?;
+        for claim_id in claim_ids {
+            sqlx::query("INSERT INTO claim_collateral (claim_id, collateral_id) VALUES ($1, $2)")
+                .bind(*claim_id)
+                .bind(id)
+                .execute(&mut *self.tx)
+                .await?;
+            self.audit_create(&CollateralLink { claim_id: *claim_id, collateral_id: id }).await?;
+        }
+        Ok(id)
+    }
+
+    pub async fn insert_guarantee(&mut self, guarantee: &Guarantee) -> Result<i64, StoreError> {
+        let row = sqlx::query("INSERT INTO guarantees (claim_id, guarantor_id, kind, cap_fen) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(guarantee.claim_id)
+            .bind(guarantee.guarantor_id)
+            .bind(guarantee.kind.code())
+            .bind(guarantee.cap.map(Money::fen))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let id = i64_col(&row, "id")?;
+        self.audit_create(&Stored { id, data: guarantee.clone() }).await?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,62 @@
+//! Decoding columns into core values. A value the core would reject is `Corrupt`, never
+//! a panic.
+
+use chrono::NaiveDate;
+use huajie_core::{Money, Province};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::StoreError;
+
+pub(crate) fn i64_col(row: &AnyRow, col: &str) -> Result<i64, StoreError> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+
+pub(crate) fn text(row: &AnyRow, col: &str) -> Result<String, StoreError> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+pub(crate) fn opt_text(row: &AnyRow, col: &str) -> Result<Option<String>, StoreError> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+pub(crate) fn money(row: &AnyRow, col: &str) -> Result<Money, StoreError> {
+    Ok(Money::from_fen(i64_col(row, col)?))
+}
+
+pub(crate) fn opt_money(row: &AnyRow, col: &str) -> Result<Option<Money>, StoreError> {
+    Ok(row.try_get::<Option<i64>, _>(col)?.map(Money::from_fen))
+}
+
+pub(crate) fn date_text(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn parse_date(s: &str, col: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Corrupt(format!("{col} = {s}")))
+}
+
+pub(crate) fn date(row: &AnyRow, col: &str) -> Result<NaiveDate, StoreError> {
+    parse_date(&text(row, col)?, col)
+}
+
+pub(crate) fn opt_date(row: &AnyRow, col: &str) -> Result<Option<NaiveDate>, StoreError> {
+    opt_text(row, col)?.map(|s| parse_date(&s, col)).transpose()
+}
+
+/// A column holding the code of a `named_enum!`.
+pub(crate) fn code<E>(row: &AnyRow, col: &str, from_code: fn(&str) -> Option<E>) -> Result<E, StoreError> {
+    let s = text(row, col)?;
+    from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}")))
+}
+
+pub(crate) fn province(row: &AnyRow, col: &str) -> Result<Province, StoreError> {
+    let s = text(row, col)?;
+    Province::from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}")))
+}
+
+pub(crate) fn opt_province(row: &AnyRow, col: &str) -> Result<Option<Province>, StoreError> {
+    opt_text(row, col)?
+        .map(|s| Province::from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}"))))
+        .transpose()
+}

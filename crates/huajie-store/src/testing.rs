@@ -1,0 +1,52 @@
+//! Helpers for tests in this and other crates: a fresh, migrated store on SQLite in a
+//! temporary directory, or on PostgreSQL in a fresh database when `HUAJIE_TEST_PG` names
+//! a server (`postgres://user@host:port/postgres`).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use huajie_core::clock::{Clock, SystemClock};
+
+use crate::{DbTarget, Store};
+
+/// A store for one test. Keeps its temporary directory alive.
+pub struct TestStore {
+    pub store: Store,
+    pub target: DbTarget,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL server URL to test against, when set.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("HUAJIE_TEST_PG").ok().filter(|s| !s.trim().is_empty())
+}
+
+impl TestStore {
+    /// A fresh migrated SQLite store.
+    pub async fn sqlite() -> TestStore {
+        TestStore::sqlite_with_clock(Arc::new(SystemClock)).await
+    }
+
+    pub async fn sqlite_with_clock(clock: Arc<dyn Clock>) -> TestStore {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let target = DbTarget::Sqlite(dir.path().join("test.sqlite"));
+        let store = Store::open_with_clock(&target, clock).await.expect("open sqlite");
+        store.migrate().await.expect("migrate sqlite");
+        TestStore { store, target, _dir: Some(dir) }
+    }
+
+    /// A fresh migrated PostgreSQL database on the `HUAJIE_TEST_PG` server.
+    pub async fn postgres(server_url: &str) -> TestStore {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!("huajie_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let admin = Store::open(&DbTarget::Postgres(server_url.to_string())).await.expect("connect to HUAJIE_TEST_PG");
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin.pool).await.expect("drop test db");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.expect("create test db");
+        admin.close().await;
+        let base = server_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(server_url);
+        let target = DbTarget::Postgres(format!("{base}/{name}"));
+        let store = Store::open(&target).await.expect("open test db");
+        store.migrate().await.expect("migrate postgres");
+        TestStore { store, target, _dir: None }
+    }
+}
