@@ -35,21 +35,29 @@ pub enum PartyIdentifier {
 }
 
 impl PartyIdentifier {
-    /// Reads either form. When neither fits, the error is that of the likelier form.
+    /// Reads either form. A string valid as both (digits only, both check characters
+    /// right: rare but possible) is read as a resident ID. When neither fits, the error
+    /// is that of the likelier form.
     pub fn parse(s: &str) -> Result<PartyIdentifier, crate::ids::IdError> {
         let t = s.trim();
-        match Uscc::parse(t) {
-            Ok(u) => Ok(PartyIdentifier::Uscc(u)),
-            Err(e_uscc) => match ResidentId::parse(t) {
-                Ok(r) => Ok(PartyIdentifier::ResidentId(r)),
-                // The form that got further before failing is the one the user meant;
-                // on a tie, digits only (an X may end it) means a resident ID.
-                Err(e_rid) => {
-                    let digits_only = t.len() >= 17 && t[..t.len() - 1].bytes().all(|b| b.is_ascii_digit());
-                    let rid_first = (progress(&e_rid), digits_only) >= (progress(&e_uscc), true);
-                    Err(if rid_first { e_rid } else { e_uscc })
-                }
-            },
+        match (ResidentId::parse(t), Uscc::parse(t)) {
+            (Ok(r), _) => Ok(PartyIdentifier::ResidentId(r)),
+            (_, Ok(u)) => Ok(PartyIdentifier::Uscc(u)),
+            // The form that got further before failing is the one the user meant; on a
+            // tie, digits only (an X may end it) means a resident ID.
+            (Err(e_rid), Err(e_uscc)) => {
+                let digits_only = t.len() >= 17 && t[..t.len() - 1].bytes().all(|b| b.is_ascii_digit());
+                let rid_first = (progress(&e_rid), digits_only) >= (progress(&e_uscc), true);
+                Err(if rid_first { e_rid } else { e_uscc })
+            }
+        }
+    }
+
+    /// Reads the form that `kind` says it is (as stored, where the kind is known).
+    pub fn parse_as(kind: PartyKind, s: &str) -> Result<PartyIdentifier, crate::ids::IdError> {
+        match kind {
+            PartyKind::Corporate => Uscc::parse(s).map(PartyIdentifier::Uscc),
+            PartyKind::Individual => ResidentId::parse(s).map(PartyIdentifier::ResidentId),
         }
     }
 

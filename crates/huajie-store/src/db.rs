@@ -193,6 +193,28 @@ impl Store {
         Ok(v.unwrap_or(0))
     }
 
+    /// Every table and its columns, sorted: lets a test prove both dialects agree.
+    pub async fn schema_columns(&self) -> Result<std::collections::BTreeMap<String, Vec<String>>, StoreError> {
+        let sql = match self.backend {
+            Backend::Sqlite => {
+                "SELECT m.name AS t, p.name AS c FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+            }
+            Backend::Postgres => {
+                "SELECT CAST(table_name AS TEXT) AS t, CAST(column_name AS TEXT) AS c FROM information_schema.columns \
+                 WHERE table_schema = current_schema()"
+            }
+        };
+        let mut out: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for row in sqlx::query(sql).fetch_all(&self.pool).await? {
+            out.entry(row.try_get("t")?).or_default().push(row.try_get("c")?);
+        }
+        for cols in out.values_mut() {
+            cols.sort();
+        }
+        Ok(out)
+    }
+
     /// Fails unless the database is at the schema this build expects.
     pub async fn require_current_schema(&self) -> Result<(), StoreError> {
         let have = self.schema_version().await?;

@@ -32,7 +32,7 @@ pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>
         id: i64_col(row, &col("id"))?,
         data: Party {
             name: text(row, &col("name"))?,
-            identifier: PartyIdentifier::parse(&identifier)
+            identifier: PartyIdentifier::parse_as(code(row, &col("kind"), PartyKind::from_code)?, &identifier)
                 .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
             status: code(row, &col("status"), PartyStatus::from_code)?,
             address: opt_text(row, &col("address"))?,

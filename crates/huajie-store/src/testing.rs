@@ -50,3 +50,16 @@ impl TestStore {
         TestStore { store, target, _dir: None }
     }
 }
+
+impl TestStore {
+    /// Runs SQL straight on the database, bypassing the store and its audit chain: for
+    /// tests that play a user altering rows by hand.
+    pub async fn tamper(&self, sql: &str) {
+        execute_raw(&self.store, sql).await;
+    }
+}
+
+/// Runs SQL on a store's database outside any audit (test support only).
+pub async fn execute_raw(store: &Store, sql: &str) {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&store.pool).await.expect("raw SQL");
+}

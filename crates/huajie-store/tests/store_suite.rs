@@ -1,0 +1,369 @@
+//! The store suite: every test runs on SQLite, and again on PostgreSQL when
+//! `HUAJIE_TEST_PG` names a server (`.ci/run` starts one and sets it).
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use huajie_core::audit::ChainBreak;
+use huajie_core::{
+    Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier, PartyStatus,
+    Role,
+};
+use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::{AuditFinding, NewUser, PartyFilter, StoreError};
+
+macro_rules! store_suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(huajie_store::testing::TestStore::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(url) = super::postgres_url() else {
+                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
+                        return;
+                    };
+                    super::$name(huajie_store::testing::TestStore::postgres(&url).await).await;
+                }
+            )*
+        }
+    };
+}
+
+store_suite!(
+    migrations_are_versioned_and_idempotent,
+    schema_has_the_expected_columns,
+    parties_round_trip_and_duplicates_are_refused,
+    a_failed_write_leaves_nothing_behind,
+    the_demo_loads_and_its_sums_are_exact,
+    claim_detail_shows_shared_collateral_and_guarantors,
+    the_audit_chain_verifies_and_catches_tampering,
+    concurrent_writers_keep_one_chain,
+    sessions_expire_and_end_with_the_account,
+    login_failures_are_counted,
+    money_extremes_survive_storage,
+);
+
+fn person(name: &str, id: &str) -> Party {
+    Party {
+        name: name.into(),
+        identifier: PartyIdentifier::parse(id).unwrap(),
+        status: PartyStatus::Active,
+        address: Some("杭州市西湖区文三路1号".into()),
+        phone: Some("13812345678".into()),
+    }
+}
+
+async fn migrations_are_versioned_and_idempotent(t: TestStore) {
+    assert_eq!(t.store.schema_version().await.unwrap(), 1);
+    assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
+    t.store.require_current_schema().await.unwrap();
+}
+
+async fn schema_has_the_expected_columns(t: TestStore) {
+    // Both dialects must end with the same tables and columns.
+    let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
+        ("audit_head", &["hash", "id", "seq"][..]),
+        ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
+        ("claim_collateral", &["claim_id", "collateral_id"][..]),
+        (
+            "claims",
+            &[
+                "advanced_costs_fen", "contract_no", "debtor_id", "default_date", "five_class", "id", "interest_fen",
+                "limitation_date", "litigation_stage", "package_id", "penalty_fen", "principal_fen", "province",
+            ][..],
+        ),
+        (
+            "collateral",
+            &[
+                "address", "appraisal_date", "appraised_value_fen", "collateral_type", "description", "id", "lien_rank",
+                "owner_id", "prior_claims_fen", "province",
+            ][..],
+        ),
+        ("company", &["id", "licence_no", "licensed_on", "name", "province", "uscc"][..]),
+        ("guarantees", &["cap_fen", "claim_id", "guarantor_id", "id", "kind"][..]),
+        ("login_failures", &["at", "client", "id", "username"][..]),
+        ("packages", &["acquired_on", "code", "cutoff_date", "id", "name", "price_fen", "status", "transferor_id"][..]),
+        ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
+        ("schema_migrations", &["applied_at", "name", "version"][..]),
+        ("sessions", &["created_at", "csrf_token", "expires_at", "token_hash", "user_id"][..]),
+        ("users", &["active", "created_at", "display_name", "id", "password_hash", "role", "username"][..]),
+    ]);
+    let actual = t.store.schema_columns().await.unwrap();
+    let actual: BTreeMap<&str, Vec<&str>> =
+        actual.iter().map(|(t, cols)| (t.as_str(), cols.iter().map(String::as_str).collect())).collect();
+    let expected: BTreeMap<&str, Vec<&str>> = expected.into_iter().map(|(t, c)| (t, c.to_vec())).collect();
+    assert_eq!(actual, expected);
+}
+
+async fn parties_round_trip_and_duplicates_are_refused(t: TestStore) {
+    let s = &t.store;
+    let p = person("张三", "11010519491231002X");
+    let mut tx = s.write("acquisition").await.unwrap();
+    let id = tx.insert_party(&p).await.unwrap();
+    tx.commit().await.unwrap();
+    let back = s.party(id).await.unwrap().unwrap();
+    assert_eq!(back.data, p);
+    assert_eq!(s.party_by_identifier("11010519491231002X").await.unwrap().unwrap().id, id);
+
+    let mut tx = s.write("acquisition").await.unwrap();
+    let err = tx.insert_party(&person("张三丰", "11010519491231002X")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Duplicate(ref what) if what.contains("11010519491231002X")), "{err}");
+    drop(tx);
+
+    let (found, total) = s
+        .parties(&PartyFilter { query: Some("张".into()), limit: 10, ..Default::default() })
+        .await
+        .unwrap();
+    assert_eq!((found.len(), total), (1, 1));
+    let records = s.audit_of("party", &id.to_string()).await.unwrap();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].actor, "acquisition");
+    assert_eq!(records[0].action, "create");
+}
+
+async fn a_failed_write_leaves_nothing_behind(t: TestStore) {
+    let s = &t.store;
+    let audit_before = s.audit_count().await.unwrap();
+    let mut tx = s.write("acquisition").await.unwrap();
+    let party = tx.insert_party(&person("李四", "11010519491231002X")).await.unwrap();
+    let bad = Package {
+        code: "X-1".into(),
+        name: "no such transferor".into(),
+        transferor_id: party + 1_000,
+        cutoff_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        status: PackageStatus::Screening,
+        acquired_on: None,
+        price: None,
+    };
+    assert!(tx.insert_package(&bad).await.is_err(), "a package with an unknown transferor is refused");
+    drop(tx); // rolled back
+    assert!(s.party(party).await.unwrap().is_none());
+    assert_eq!(s.audit_count().await.unwrap(), audit_before);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn load_demo(t: &TestStore) -> huajie_demo::DemoCompany {
+    let demo = huajie_demo::generate();
+    let outcome = huajie_demo::load(&t.store, &demo, "not-a-real-hash").await.unwrap();
+    assert!(matches!(outcome, huajie_demo::LoadOutcome::Loaded { .. }));
+    demo
+}
+
+async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
+    let demo = load_demo(&t).await;
+    let s = &t.store;
+    // A second load writes nothing.
+    let audit = s.audit_count().await.unwrap();
+    assert_eq!(huajie_demo::load(s, &demo, "x").await.unwrap(), huajie_demo::LoadOutcome::AlreadyLoaded);
+    assert_eq!(s.audit_count().await.unwrap(), audit);
+
+    let claims: Vec<&huajie_demo::DemoClaim> = demo.packages.iter().flat_map(|p| &p.claims).collect();
+    let fen = |f: fn(&huajie_demo::DemoClaim) -> Money| claims.iter().map(|c| f(c).fen() as i128).sum::<i128>();
+    let total = fen(|c| c.principal) + fen(|c| c.interest) + fen(|c| c.penalty) + fen(|c| c.advanced_costs);
+
+    let d = s.dashboard().await.unwrap();
+    assert_eq!(d.packages, 3);
+    assert_eq!(d.claims as usize, claims.len());
+    assert_eq!(d.principal.fen() as i128, fen(|c| c.principal));
+    assert_eq!(d.total_claim.fen() as i128, total);
+    assert_eq!(d.collateral_items as usize, demo.collateral.len());
+    let appraised: i128 = demo.collateral.iter().map(|c| c.appraised_value.fen() as i128).sum();
+    assert_eq!(d.appraised_collateral.fen() as i128, appraised);
+    // The breakdowns add up to the totals.
+    assert_eq!(d.by_province.iter().map(|s| s.amount.fen() as i128).sum::<i128>(), total);
+    assert_eq!(d.by_collateral_type.iter().map(|s| s.count).sum::<i64>(), d.collateral_items);
+    assert!(d.by_province.iter().any(|s| s.key == "33"));
+    assert!(d.by_province.iter().any(|s| s.key != "33"), "some debtors are outside Zhejiang");
+    assert!(d.by_collateral_type.iter().any(|s| s.key == CollateralType::Industrial.code()));
+
+    let packages = s.packages().await.unwrap();
+    assert_eq!(packages.len(), 3);
+    for (summary, generated) in packages.iter().zip(&demo.packages) {
+        assert_eq!(summary.package.data.code, generated.code);
+        assert_eq!(summary.claim_count as usize, generated.claims.len());
+        let principal: i64 = generated.claims.iter().map(|c| c.principal.fen()).sum();
+        assert_eq!(summary.principal.fen(), principal);
+        assert_eq!(summary.transferor.data.name, demo.parties[generated.transferor].name);
+    }
+    assert_eq!(s.claims_of_package(packages[0].package.id).await.unwrap().len(), demo.packages[0].claims.len());
+}
+
+async fn claim_detail_shows_shared_collateral_and_guarantors(t: TestStore) {
+    let demo = load_demo(&t).await;
+    let s = &t.store;
+    let (pi, ci) = demo.collateral.iter().find(|c| c.secures.len() > 1).unwrap().secures[0];
+    let package = &s.packages().await.unwrap()[pi];
+    let contract = &demo.packages[pi].claims[ci].contract_no;
+    let rows = s.claims_of_package(package.package.id).await.unwrap();
+    let row = rows.iter().find(|r| &r.claim.data.contract_no == contract).unwrap();
+    let collateral = s.collateral_of_claim(row.claim.id).await.unwrap();
+    assert!(collateral.iter().any(|c| c.secures.len() > 1), "the shared item lists every claim it secures");
+    assert!(collateral.iter().all(|c| c.secures.iter().any(|(id, _)| *id == row.claim.id)));
+
+    let (gpi, gci) = demo
+        .packages
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| p.claims.iter().enumerate().map(move |(ci, c)| (pi, ci, c)))
+        .find(|(_, _, c)| !c.guarantees.is_empty())
+        .map(|(pi, ci, _)| (pi, ci))
+        .unwrap();
+    let generated = &demo.packages[gpi].claims[gci];
+    let package = &s.packages().await.unwrap()[gpi];
+    let rows = s.claims_of_package(package.package.id).await.unwrap();
+    let row = rows.iter().find(|r| r.claim.data.contract_no == generated.contract_no).unwrap();
+    let guarantees = s.guarantees_of_claim(row.claim.id).await.unwrap();
+    assert_eq!(guarantees.len(), generated.guarantees.len());
+    assert_eq!(guarantees[0].guarantor.data.name, demo.parties[generated.guarantees[0].guarantor].name);
+    assert_eq!(guarantees[0].guarantee.data.cap, generated.guarantees[0].cap);
+    assert_eq!(s.guarantees_by(guarantees[0].guarantor.id).await.unwrap().len() >= 1, true);
+}
+
+async fn the_audit_chain_verifies_and_catches_tampering(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert!(report.records > 1_000);
+
+    // A claim altered by hand, outside the store.
+    t.tamper("UPDATE claims SET principal_fen = principal_fen + 1 WHERE id = 5").await;
+    let report = s.verify_audit().await.unwrap();
+    assert!(
+        matches!(&report.findings[..], [AuditFinding::RowChanged { entity, entity_id, .. }] if entity == "claim" && entity_id == "5"),
+        "{:?}",
+        report.findings
+    );
+    t.tamper("UPDATE claims SET principal_fen = principal_fen - 1 WHERE id = 5").await;
+    assert!(s.verify_audit().await.unwrap().is_intact());
+
+    // An audit record altered by hand.
+    t.tamper("UPDATE audit_log SET actor = 'mallory' WHERE seq = 10").await;
+    let report = s.verify_audit().await.unwrap();
+    assert_eq!(report.findings, vec![AuditFinding::Chain { seq: 10, problem: ChainBreak::Altered { seq: 10 } }]);
+    assert!(report.findings[0].describe().contains("#10"));
+    t.tamper("UPDATE audit_log SET actor = 'system' WHERE seq = 10").await;
+    assert!(s.verify_audit().await.unwrap().is_intact());
+
+    // The last records deleted.
+    let last = s.audit_count().await.unwrap();
+    t.tamper(&format!("DELETE FROM audit_log WHERE seq = {last}")).await;
+    let report = s.verify_audit().await.unwrap();
+    assert_eq!(report.findings, vec![AuditFinding::Head { head_seq: last, last_seq: last - 1 }]);
+}
+
+async fn concurrent_writers_keep_one_chain(t: TestStore) {
+    let store = t.store.clone();
+    let mut tasks = Vec::new();
+    for w in 0..6u32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..5u32 {
+                let n = w * 5 + i;
+                let id = huajie_core::ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap();
+                let mut tx = store.write(&format!("writer{w}")).await.unwrap();
+                tx.insert_party(&person("并发", id.as_str())).await.unwrap();
+                tx.commit().await.unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert_eq!(store.audit_count().await.unwrap(), 30);
+    let report = store.verify_audit().await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.findings);
+}
+
+async fn new_user(t: &TestStore, username: &str) -> huajie_store::User {
+    let mut tx = t.store.write("admin").await.unwrap();
+    let id = tx
+        .insert_user(&NewUser { username: username.into(), display_name: "测试".into(), role: Role::Valuer, password_hash: "h".into() })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    t.store.user(id).await.unwrap().unwrap()
+}
+
+async fn sessions_expire_and_end_with_the_account(t: TestStore) {
+    let s = &t.store;
+    let user = new_user(&t, "valuer1").await;
+    let mut tx = s.write(&user.username).await.unwrap();
+    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), "127.0.0.1").await.unwrap();
+    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), "127.0.0.1").await.unwrap();
+    tx.commit().await.unwrap();
+    let live = s.session("live").await.unwrap().unwrap();
+    assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
+    assert!(s.session("stale").await.unwrap().is_none(), "an expired session is refused");
+    assert!(s.session("nonsense").await.unwrap().is_none());
+
+    let mut tx = s.write("admin").await.unwrap();
+    tx.update_user(user.id, "测试", Role::Valuer, false).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(s.session("live").await.unwrap().is_none(), "disabling an account ends its sessions");
+    let history = s.audit_of("user", &user.id.to_string()).await.unwrap();
+    assert_eq!(history.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["create", "update"]);
+    assert!(!history[0].after.as_deref().unwrap().contains("\"h\""), "the password hash is not in the audit log");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn login_failures_are_counted(t: TestStore) {
+    let s = &t.store;
+    let since = Utc::now() - Duration::minutes(15);
+    for _ in 0..3 {
+        let mut tx = s.write("anonymous").await.unwrap();
+        tx.record_login_failure("risk", "10.0.0.1").await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    let mut tx = s.write("anonymous").await.unwrap();
+    tx.record_login_failure("finance", "10.0.0.1").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.login_failures_since("risk", "10.0.0.1", since).await.unwrap(), (3, 4));
+    assert_eq!(s.login_failures_since("risk", "10.0.0.2", since).await.unwrap(), (3, 0));
+    assert_eq!(s.login_failures_since("risk", "10.0.0.1", Utc::now() + Duration::seconds(1)).await.unwrap(), (0, 0));
+}
+
+async fn money_extremes_survive_storage(t: TestStore) {
+    let s = &t.store;
+    let mut tx = s.write("system").await.unwrap();
+    let bank = tx.insert_party(&person("银行", "91440300708461136T")).await.unwrap();
+    let package = tx
+        .insert_package(&Package {
+            code: "MAX".into(),
+            name: "极值".into(),
+            transferor_id: bank,
+            cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: Some(Money::from_fen(1)),
+        })
+        .await
+        .unwrap();
+    let claim = Claim {
+        package_id: package,
+        contract_no: "C-MAX".into(),
+        debtor_id: bank,
+        principal: Money::from_fen(i64::MAX / 4),
+        interest: Money::from_fen(1),
+        penalty: Money::ZERO,
+        advanced_costs: Money::from_fen(99),
+        five_class: FiveClass::Loss,
+        litigation_stage: LitigationStage::Terminated,
+        default_date: None,
+        limitation_date: None,
+        province: None,
+    };
+    let id = tx.insert_claim(&claim).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(s.claim(id).await.unwrap().unwrap().claim.data, claim);
+    let summary = s.package(package).await.unwrap().unwrap();
+    assert_eq!(summary.total, claim.total().unwrap());
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
+#
+# Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
+# driver, a CJK font — all from Debian's packages), starts a throwaway PostgreSQL cluster
+# on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
+# `cargo test` over the workspace. Extra arguments go to cargo test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '== %s\n' "$*" >&2; }
+
+apt_install() {
+    # Installs Debian packages by name; runs apt-get update once first.
+    if [ "$(id -u)" != 0 ]; then
+        say "need root to install: $* (install them, or run as root)"; return 1
+    fi
+    if [ -z "${HUAJIE_APT_UPDATED:-}" ]; then
+        apt-get update -qq >/dev/null
+        export HUAJIE_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+find_pg_bin() {
+    local dir
+    for dir in /usr/lib/postgresql/*/bin; do
+        [ -x "$dir/pg_ctl" ] && { echo "$dir"; return 0; }
+    done
+    return 1
+}
+
+# --- PostgreSQL -------------------------------------------------------------------------
+PG_BIN=$(find_pg_bin || true)
+if [ -z "$PG_BIN" ]; then
+    say "installing PostgreSQL (Debian package postgresql)"
+    apt_install postgresql
+    PG_BIN=$(find_pg_bin)
+fi
+
+PG_DIR=$(mktemp -d /tmp/huajie-pg.XXXXXX)
+PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+PG_USER=$(id -un)
+run_pg() {
+    # PostgreSQL refuses to run as root: run its tools as the postgres user then.
+    if [ "$(id -u)" = 0 ]; then
+        id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
+        chown -R postgres "$PG_DIR"
+        su postgres -s /bin/sh -c "$*"
+    else
+        sh -c "$*"
+    fi
+}
+[ "$(id -u)" = 0 ] && PG_USER=postgres
+stop_pg() {
+    run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m immediate stop" >/dev/null 2>&1 || true
+    rm -rf "$PG_DIR"
+}
+trap stop_pg EXIT
+run_pg "'$PG_BIN/initdb' -D '$PG_DIR/data' -U '$PG_USER' -A trust -E UTF8 --locale=C.UTF-8" >/dev/null
+run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/log' -w -o \"-p $PG_PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c fsync=off\" start" >/dev/null
+export HUAJIE_TEST_PG="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
+say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT (HUAJIE_TEST_PG)"
+
+# --- Tests ------------------------------------------------------------------------------
+say "cargo test --workspace"
+cargo test --workspace "$@"
