@@ -1,1 +1,281 @@
-fn main(){}
+//! `huajie`: the one binary. `serve`, `demo`, `migrate`, `audit verify`, `user create`.
+//!
+//! This is the imperative shell's outer edge: it parses flags, opens the store, and
+//! turns every failure into one clear line on stderr and exit code 1 — never a panic.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use huajie_core::Role;
+use huajie_store::{DbTarget, NewUser, Store, StoreError};
+use huajie_web::{AppState, WebConfig};
+
+#[derive(Parser)]
+#[command(name = "huajie", version, about = "化解 Huajie — 地方AMC不良资产经营与合规平台 / NPA operations and compliance platform for local AMCs")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 启动服务 / Run the web server
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// 载入演示公司并启动服务 / Load the demo company (once) and run the web server
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+    /// 升级数据库结构 / Apply pending database migrations
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// 审计链 / The audit chain
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// 用户 / Users
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// 校验审计链与数据 / Walk the chain and check every audited row against it
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// 新建用户（密码从标准输入读取） / Create a user (password read from standard input)
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// 用户名 / User name (3–32 lower-case letters, digits, _ . -)
+        #[arg(long)]
+        username: String,
+        /// 姓名 / Display name
+        #[arg(long)]
+        display_name: String,
+        /// 角色 / Role: admin, acquisition, valuer, risk, asset_manager, committee, finance, auditor, regulator, investor
+        #[arg(long)]
+        role: String,
+    },
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// 数据目录 / Data directory (holds the SQLite file)
+    #[arg(long, default_value = "./huajie-data", env = "HUAJIE_DATA_DIR")]
+    data_dir: PathBuf,
+    /// 数据库地址，覆盖数据目录中的 SQLite / Database URL (postgres://…), overrides the SQLite file
+    #[arg(long, env = "HUAJIE_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args, Clone)]
+struct NetArgs {
+    /// 监听地址 / Address to listen on
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: String,
+    /// 端口 / Port
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// Cookie 仅经 HTTPS 发送 / Mark cookies Secure (when served over HTTPS)
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HUAJIE_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("错误 / error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误 / error: {}", one_line(&e));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+async fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Serve { db, net } => {
+            let store = open(&db).await?;
+            let version = store.schema_version().await?;
+            if version == 0 {
+                store.migrate().await?;
+                tracing::info!("empty database: schema created");
+            } else {
+                store.require_current_schema().await?;
+            }
+            if store.users().await?.is_empty() {
+                tracing::warn!("no users yet: create an administrator with `huajie user create --role admin …`");
+            }
+            serve(store, &net).await?;
+        }
+        Command::Demo { db, net } => {
+            let store = open(&db).await?;
+            store.migrate().await?;
+            let demo = huajie_demo::generate();
+            match huajie_demo::load(&store, &demo, &huajie_web::hash_password(huajie_demo::DEMO_PASSWORD)).await? {
+                huajie_demo::LoadOutcome::Loaded { parties, claims, collateral, users } => println!(
+                    "已载入演示公司 {}：{claims} 笔债权、{parties} 个当事人、{collateral} 项抵质押物、{users} 个用户 / demo company loaded",
+                    demo.company.name
+                ),
+                huajie_demo::LoadOutcome::AlreadyLoaded => {
+                    println!("数据目录中已有公司数据，直接使用 / the database already holds a company: reusing it")
+                }
+            }
+            print_demo_logins(&store, &net).await?;
+            serve(store, &net).await?;
+        }
+        Command::Migrate { db } => {
+            let store = open(&db).await?;
+            let applied = store.migrate().await?;
+            if applied.is_empty() {
+                println!("数据库结构已是最新（版本 {}） / the schema is up to date (version {})", store.schema_version().await?, store.schema_version().await?);
+            } else {
+                println!("已应用迁移 / applied: {}", applied.join(", "));
+            }
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let store = open(&db).await?;
+            store.require_current_schema().await?;
+            let report = store.verify_audit().await?;
+            if report.is_intact() {
+                println!(
+                    "审计链完整：{} 条记录，{} 行数据与审计记录一致 / audit chain intact: {} records, {} rows match",
+                    report.records, report.rows_checked, report.records, report.rows_checked
+                );
+            } else {
+                for finding in &report.findings {
+                    println!("{}", finding.describe());
+                }
+                eprintln!("审计链校验失败 / audit verification FAILED");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::User { command: UserCommand::Create { db, username, display_name, role } } => {
+            let role = Role::from_code(&role).ok_or_else(|| anyhow!("角色无效 / unknown role: {role}"))?;
+            let store = open(&db).await?;
+            store.require_current_schema().await?;
+            let password = read_password()?;
+            if password.chars().count() < huajie_web::auth::PASSWORD_CHARS_MIN {
+                bail!("密码至少需要 {0} 个字符 / the password needs at least {0} characters", huajie_web::auth::PASSWORD_CHARS_MIN);
+            }
+            let mut tx = store.write("system").await?;
+            let id = tx
+                .insert_user(&NewUser { username: username.clone(), display_name, role, password_hash: huajie_web::hash_password(&password) })
+                .await?;
+            tx.commit().await?;
+            println!("已创建用户 {username}（{}，id {id}） / user created", role.zh());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The password from standard input: the first line (prompted on a terminal).
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("密码 / password: ");
+        std::io::stderr().flush().ok();
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Checks the data directory is usable, then opens the database.
+async fn open(db: &DbArgs) -> Result<Store> {
+    if db.database_url.is_none() {
+        ensure_writable_dir(&db.data_dir)?;
+    }
+    let target = DbTarget::choose(db.database_url.as_deref(), &db.data_dir)?;
+    let store = Store::open(&target).await.map_err(|e| match e {
+        StoreError::Connect(..) | StoreError::BadUrl(_) | StoreError::DataDir(..) => anyhow!(e.to_string()),
+        other => anyhow!(other),
+    })?;
+    tracing::info!("database: {}", target.describe());
+    Ok(store)
+}
+
+fn ensure_writable_dir(dir: &Path) -> Result<()> {
+    let shown = dir.display();
+    std::fs::create_dir_all(dir).map_err(|e| anyhow!("无法创建数据目录 {shown}：{e} / cannot create the data directory {shown}: {e}"))?;
+    let probe = dir.join(".huajie-write-test");
+    std::fs::write(&probe, b"ok").map_err(|e| anyhow!("数据目录 {shown} 不可写：{e} / the data directory {shown} is not writable: {e}"))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+async fn serve(store: Store, net: &NetArgs) -> Result<()> {
+    let addr = format!("{}:{}", net.bind, net.port);
+    let parsed: SocketAddr = addr.parse().map_err(|_| anyhow!("监听地址无效：{addr} / not a valid address to listen on: {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(parsed).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AddrInUse {
+            anyhow!("无法监听 {addr}：端口已被占用，请用 --port 换一个端口 / cannot listen on {addr}: the port is in use; choose another with --port")
+        } else {
+            anyhow!("无法监听 {addr}：{e} / cannot listen on {addr}: {e}")
+        }
+    })?;
+    println!("化解 Huajie 已启动 / running at http://{addr}  (Ctrl-C 停止 / to stop)");
+    let config = WebConfig { secure_cookies: net.secure_cookies, ..WebConfig::default() };
+    huajie_web::serve(AppState::new(store.clone(), config), listener).await.context("server stopped with an error")?;
+    store.close().await;
+    Ok(())
+}
+
+async fn print_demo_logins(store: &Store, net: &NetArgs) -> Result<()> {
+    println!();
+    println!("演示账号（密码均为 {}） / demo logins (every password is {}):", huajie_demo::DEMO_PASSWORD, huajie_demo::DEMO_PASSWORD);
+    for u in store.users().await? {
+        println!("  {:<14} {} / {}", u.username, u.role.zh(), u.role.en());
+    }
+    println!("打开 / open: http://{}:{}/", net.bind, net.port);
+    println!();
+    Ok(())
+}

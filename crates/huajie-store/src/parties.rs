@@ -45,8 +45,11 @@ pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>
 #[derive(Debug, Clone, Default)]
 pub struct PartyFilter {
     pub kind: Option<PartyKind>,
-    /// Part of the name (or, for those allowed to search by it, of the identifier).
+    /// Part of the name or of the identifier.
     pub query: Option<String>,
+    /// For viewers who may not see personal data: the query matches organisations'
+    /// names only, so that a search cannot confirm a person's name or ID number.
+    pub names_only: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -72,19 +75,24 @@ impl Store {
     pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<Stored<Party>>, i64), StoreError> {
         let kind = filter.kind.map(|k| k.code().to_string());
         let pattern = filter.query.as_ref().filter(|q| !q.trim().is_empty()).map(|q| format!("%{}%", q.trim()));
-        let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL OR p.name LIKE $2 OR p.identifier LIKE $2)";
+        let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL \
+             OR ($3 = 0 AND (p.name LIKE $2 OR p.identifier LIKE $2)) \
+             OR ($3 = 1 AND p.kind = 'corporate' AND p.name LIKE $2))";
+        let names_only = i64::from(filter.names_only);
         let total: i64 = sqlx::query(composed(format!("SELECT COUNT(*) FROM parties p {where_clause}")))
             .bind(kind.clone())
             .bind(pattern.clone())
+            .bind(names_only)
             .fetch_one(&self.pool)
             .await?
             .try_get(0)?;
         let rows = sqlx::query(composed(format!(
-            "SELECT {} FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $3 OFFSET $4",
+            "SELECT {} FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $4 OFFSET $5",
             party_columns("p", "")
         )))
         .bind(kind)
         .bind(pattern)
+        .bind(names_only)
         .bind(filter.limit)
         .bind(filter.offset)
         .fetch_all(&self.pool)

@@ -210,25 +210,30 @@ impl Store {
 
     /// The claims of a package with their debtors, by contract number.
     pub async fn claims_of_package(&self, package_id: i64) -> Result<Vec<ClaimRow>, StoreError> {
-        self.claim_rows("c.package_id = $1", package_id).await
+        self.claim_rows("c.package_id = $1", package_id, i64::MAX, 0).await
+    }
+
+    /// One page of a package's claims, by contract number.
+    pub async fn claims_of_package_page(&self, package_id: i64, limit: i64, offset: i64) -> Result<Vec<ClaimRow>, StoreError> {
+        self.claim_rows("c.package_id = $1", package_id, limit, offset).await
     }
 
     /// The claims owed by a party.
     pub async fn claims_of_debtor(&self, party_id: i64) -> Result<Vec<ClaimRow>, StoreError> {
-        self.claim_rows("c.debtor_id = $1", party_id).await
+        self.claim_rows("c.debtor_id = $1", party_id, i64::MAX, 0).await
     }
 
     pub async fn claim(&self, id: i64) -> Result<Option<ClaimRow>, StoreError> {
-        Ok(self.claim_rows("c.id = $1", id).await?.into_iter().next())
+        Ok(self.claim_rows("c.id = $1", id, 1, 0).await?.into_iter().next())
     }
 
-    async fn claim_rows(&self, condition: &str, param: i64) -> Result<Vec<ClaimRow>, StoreError> {
+    async fn claim_rows(&self, condition: &str, param: i64, limit: i64, offset: i64) -> Result<Vec<ClaimRow>, StoreError> {
         let sql = format!(
             "SELECT {CLAIM_COLUMNS}, {party} FROM claims c JOIN parties d ON d.id = c.debtor_id WHERE {condition} \
-             ORDER BY c.package_id, c.contract_no",
+             ORDER BY c.package_id, c.contract_no LIMIT $2 OFFSET $3",
             party = party_columns("d", "d_")
         );
-        let rows = sqlx::query(composed(sql)).bind(param).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(sql)).bind(param).bind(limit).bind(offset).fetch_all(&self.pool).await?;
         rows.iter().map(|r| Ok(ClaimRow { claim: claim_from_row(r)?, debtor: party_from_row(r, "d_")? })).collect()
     }
 

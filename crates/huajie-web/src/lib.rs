@@ -1,1 +1,89 @@
-//! placeholder
+//! # huajie-web
+//!
+//! The web face of Huajie: server-rendered HTML pages for staff and investors, the JSON
+//! API under `/api/v1` with its OpenAPI document, login with argon2 password hashes,
+//! server-side sessions kept in the database, CSRF tokens on every form, login rate
+//! limiting, the role check on every route, and the string catalogue for Chinese and
+//! English.
+//!
+//! Architecture invariants:
+//! - handlers only extract → authorise (`Ctx::require`) → call the store → render; no
+//!   business rule lives here (they are in `huajie-core`);
+//! - every route is in `routes.rs`, and every handler's first line names the permission
+//!   it needs;
+//! - every user-facing string is in `i18n.rs`; templates are auto-escaping (askama);
+//! - personal data is masked in `view.rs` for every role that does not own it, in pages
+//!   and in the API alike.
+//!
+//! Start reading at `routes.rs`, then `ctx.rs`.
+
+pub mod api;
+pub mod auth;
+mod chart;
+mod ctx;
+mod error;
+pub mod i18n;
+mod pages;
+mod routes;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use huajie_store::Store;
+
+pub use auth::hash_password;
+pub use routes::router;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when served over HTTPS, directly or behind a proxy).
+    pub secure_cookies: bool,
+    /// How long a session lasts from login.
+    pub session_hours: i64,
+}
+
+impl Default for WebConfig {
+    fn default() -> WebConfig {
+        WebConfig { secure_cookies: false, session_hours: 8 }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState { store, config: Arc::new(config) }
+    }
+}
+
+/// Serves until the process is stopped (Ctrl-C or SIGTERM), then finishes the requests
+/// under way.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

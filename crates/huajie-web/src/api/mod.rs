@@ -1,0 +1,275 @@
+//! The JSON API under `/api/v1`. Every answer is `{"data": …}` or
+//! `{"error": {"code", "message"}}`; amounts are integer fen; personal data is masked
+//! exactly as in the pages. Described by `openapi.json`, served at `/api/openapi.json`.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use cookie::SameSite;
+use huajie_core::{Permission, Role};
+use huajie_store::{ClaimRow, PartyFilter};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{self, SESSION_COOKIE};
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::view::party_view;
+
+/// The OpenAPI document.
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// Every API route: method and path, as in the router and in `openapi.json`.
+pub const API_ROUTES: &[(&str, &str)] = &[
+    ("post", "/api/v1/session"),
+    ("delete", "/api/v1/session"),
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/dashboard"),
+    ("get", "/api/v1/packages"),
+    ("get", "/api/v1/packages/{id}"),
+    ("get", "/api/v1/packages/{id}/claims"),
+    ("get", "/api/v1/claims/{id}"),
+    ("get", "/api/v1/parties"),
+    ("get", "/api/v1/parties/{id}"),
+    ("get", "/api/v1/users"),
+    ("get", "/api/v1/audit"),
+];
+
+fn data<T: Serialize>(value: T) -> Response {
+    Json(json!({ "data": value })).into_response()
+}
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], OPENAPI_JSON).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/v1/session`: logs in, sets the session cookie, returns the CSRF token
+/// that later writing calls send as `X-CSRF-Token`.
+pub async fn create_session(ctx: Ctx, State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, AppError> {
+    let (token, user) = auth::login(&state, &body.username, &body.password, &ctx.client, ctx.lang).await?;
+    let session = state.store.session(&auth::token_hash(&token)).await?.ok_or(AppError::Unauthenticated)?;
+    let mut r = data(json!({
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "csrf_token": session.csrf_token,
+        "expires_at": session.expires_at,
+    }));
+    let max_age = state.config.session_hours * 3600;
+    r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, &token, max_age, SameSite::Lax));
+    Ok(r)
+}
+
+/// `DELETE /api/v1/session`: logs out (needs `X-CSRF-Token`).
+pub async fn delete_session(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    let user = ctx.require_login()?;
+    let submitted = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+    ctx.check_csrf(submitted)?;
+    let hash = ctx.token_hash.as_deref().ok_or(AppError::Unauthenticated)?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.delete_session(hash, user).await?;
+    tx.commit().await?;
+    let mut r = data(json!({ "logged_out": true }));
+    r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, "", 0, SameSite::Lax));
+    Ok(r)
+}
+
+pub async fn me(ctx: Ctx) -> Result<Response, AppError> {
+    let user = ctx.require_login()?;
+    let role: Role = user.role;
+    Ok(data(json!({
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": role,
+        "role_name": role.name(ctx.lang),
+    })))
+}
+
+pub async fn dashboard(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewDashboard)?;
+    Ok(data(state.store.dashboard().await?))
+}
+
+fn package_json(p: &huajie_store::PackageSummary) -> Value {
+    json!({
+        "id": p.package.id,
+        "code": p.package.data.code,
+        "name": p.package.data.name,
+        "transferor": { "id": p.transferor.id, "name": p.transferor.data.name },
+        "cutoff_date": p.package.data.cutoff_date,
+        "status": p.package.data.status,
+        "acquired_on": p.package.data.acquired_on,
+        "price_fen": p.package.data.price,
+        "claim_count": p.claim_count,
+        "principal_fen": p.principal,
+        "total_fen": p.total,
+        "appraised_collateral_fen": p.appraised_collateral,
+    })
+}
+
+pub async fn packages(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    Ok(data(state.store.packages().await?.iter().map(package_json).collect::<Vec<_>>()))
+}
+
+pub async fn package(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    Ok(data(package_json(&p)))
+}
+
+fn claim_json(r: &ClaimRow, ctx: &Ctx) -> Value {
+    let c = &r.claim.data;
+    json!({
+        "id": r.claim.id,
+        "package_id": c.package_id,
+        "contract_no": c.contract_no,
+        "debtor": party_view(&r.debtor, ctx),
+        "principal_fen": c.principal,
+        "interest_fen": c.interest,
+        "penalty_fen": c.penalty,
+        "advanced_costs_fen": c.advanced_costs,
+        "total_fen": c.total().ok(),
+        "five_class": c.five_class,
+        "litigation_stage": c.litigation_stage,
+        "default_date": c.default_date,
+        "limitation_date": c.limitation_date,
+        "province": c.province,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct Paging {
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+/// The most rows one list call returns.
+const API_ROWS_MAX: i64 = 1_000;
+
+impl Paging {
+    fn limit(&self) -> i64 {
+        self.limit.unwrap_or(100).clamp(1, API_ROWS_MAX)
+    }
+    fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}
+
+pub async fn package_claims(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(p): Query<Paging>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewClaims)?;
+    let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let rows = state.store.claims_of_package_page(id, p.limit(), p.offset()).await?;
+    Ok(Json(json!({
+        "data": rows.iter().map(|r| claim_json(r, &ctx)).collect::<Vec<_>>(),
+        "total": summary.claim_count,
+    }))
+    .into_response())
+}
+
+pub async fn claim(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewClaims)?;
+    let store = &state.store;
+    let row = store.claim(id).await?.ok_or(AppError::NotFound)?;
+    let see_personal = ctx.can(Permission::ViewPersonalData);
+    let collateral: Vec<Value> = store
+        .collateral_of_claim(id)
+        .await?
+        .iter()
+        .map(|m| {
+            let d = &m.collateral.data;
+            let personal = m.owner.as_ref().is_some_and(|o| o.data.kind() == huajie_core::PartyKind::Individual) && !see_personal;
+            json!({
+                "id": m.collateral.id,
+                "collateral_type": d.collateral_type,
+                "security_kind": d.security_kind(),
+                "description": if personal { d.collateral_type.zh().to_string() } else { d.description.clone() },
+                "address": d.address.as_deref().map(|a| if personal { huajie_core::mask::mask_address(a) } else { a.to_string() }),
+                "province": d.province,
+                "appraised_value_fen": d.appraised_value,
+                "appraisal_date": d.appraisal_date,
+                "lien_rank": d.lien_rank,
+                "prior_claims_fen": d.prior_claims,
+                "secures_claim_ids": m.secures.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let guarantees: Vec<Value> = store
+        .guarantees_of_claim(id)
+        .await?
+        .iter()
+        .map(|g| json!({ "id": g.guarantee.id, "guarantor": party_view(&g.guarantor, &ctx), "kind": g.guarantee.data.kind, "cap_fen": g.guarantee.data.cap }))
+        .collect();
+    let mut claim = claim_json(&row, &ctx);
+    claim["collateral"] = Value::Array(collateral);
+    claim["guarantees"] = Value::Array(guarantees);
+    Ok(data(claim))
+}
+
+#[derive(Deserialize)]
+pub struct PartyQuery {
+    kind: Option<String>,
+    q: Option<String>,
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+pub async fn parties(ctx: Ctx, State(state): State<AppState>, Query(q): Query<PartyQuery>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewParties)?;
+    let paging = Paging { limit: q.limit, offset: q.offset };
+    let filter = PartyFilter {
+        kind: q.kind.as_deref().and_then(huajie_core::PartyKind::from_code),
+        query: q.q.clone(),
+        limit: paging.limit(),
+        offset: paging.offset(),
+        names_only: !ctx.can(Permission::ViewPersonalData),
+    };
+    let (rows, total) = state.store.parties(&filter).await?;
+    Ok(Json(json!({ "data": rows.iter().map(|p| party_view(p, &ctx)).collect::<Vec<_>>(), "total": total })).into_response())
+}
+
+pub async fn party(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewParties)?;
+    let p = state.store.party(id).await?.ok_or(AppError::NotFound)?;
+    Ok(data(party_view(&p, &ctx)))
+}
+
+pub async fn users(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ManageUsers)?;
+    let users: Vec<Value> = state
+        .store
+        .users()
+        .await?
+        .iter()
+        .map(|u| json!({ "id": u.id, "username": u.username, "display_name": u.display_name, "role": u.role, "active": u.active, "created_at": u.created_at }))
+        .collect();
+    Ok(data(users))
+}
+
+pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Paging>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewAudit)?;
+    let hide_personal = !ctx.can(Permission::ViewPersonalData);
+    let records: Vec<Value> = state
+        .store
+        .audit_log(p.limit(), p.offset())
+        .await?
+        .into_iter()
+        .map(|r| {
+            let personal = hide_personal && r.entity == "party";
+            json!({
+                "seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id,
+                "before": if personal { None } else { r.before }, "after": if personal { None } else { r.after },
+                "prev_hash": r.prev_hash, "hash": r.hash,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "data": records, "total": state.store.audit_count().await? })).into_response())
+}

@@ -1,0 +1,138 @@
+//! Passwords (argon2id), session tokens, cookies and login with rate limiting.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::http::HeaderValue;
+use chrono::Duration;
+use cookie::{Cookie, SameSite};
+use huajie_core::Lang;
+use huajie_store::User;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::i18n::tr;
+
+/// The session cookie: a random token; the database keeps only its SHA-256.
+pub const SESSION_COOKIE: &str = "huajie_session";
+/// The login form's double-submit CSRF cookie (there is no session yet to hold a token).
+pub const LOGIN_CSRF_COOKIE: &str = "huajie_login_csrf";
+
+/// Failed logins for one user name within the window before further tries are refused.
+pub const LOGIN_FAILURES_PER_USER_MAX: i64 = 5;
+/// Failed logins from one client address within the window.
+pub const LOGIN_FAILURES_PER_CLIENT_MAX: i64 = 20;
+pub const LOGIN_WINDOW_MINUTES: i64 = 15;
+/// The shortest password accepted when one is set.
+pub const PASSWORD_CHARS_MIN: usize = 10;
+
+/// An argon2id hash (PHC string) of a password, with a fresh random salt.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes make a valid salt");
+    Argon2::default().hash_password(password.as_bytes(), &salt).expect("argon2 with default parameters").to_string()
+}
+
+/// Whether the password matches the PHC hash. A malformed hash never matches.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// Why a new password is refused, in the user's language.
+pub fn check_new_password(password: &str, lang: Lang) -> Result<(), AppError> {
+    if password.chars().count() < PASSWORD_CHARS_MIN {
+        return Err(AppError::BadRequest(tr(lang, "password.too_short").replace("{min}", &PASSWORD_CHARS_MIN.to_string())));
+    }
+    Ok(())
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+/// 32 random bytes as hex: session tokens and CSRF tokens.
+pub fn random_token() -> String {
+    hex::encode(random_bytes::<32>())
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite, path `/`, Secure when configured.
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i64, same_site: SameSite) -> HeaderValue {
+    let c = Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(same_site)
+        .secure(state.config.secure_cookies)
+        .max_age(cookie::time::Duration::seconds(max_age_seconds))
+        .build();
+    HeaderValue::from_str(&c.to_string()).expect("cookie values are ASCII")
+}
+
+/// Logs a user in: checks the rate limit, the password and the account, opens a
+/// session and returns its token. Every outcome is in the audit chain.
+pub async fn login(state: &AppState, username: &str, password: &str, client: &str, lang: Lang) -> Result<(String, User), AppError> {
+    let store = &state.store;
+    let username = username.trim();
+    let since = store.clock().now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
+    let (by_user, by_client) = store.login_failures_since(username, client, since).await?;
+    if by_user >= LOGIN_FAILURES_PER_USER_MAX || by_client >= LOGIN_FAILURES_PER_CLIENT_MAX {
+        return Err(AppError::RateLimited(LOGIN_WINDOW_MINUTES));
+    }
+    let user = store.user_by_username(username).await?;
+    // Verify against a dummy hash when there is no such user, so that the answer takes
+    // as long either way and does not reveal which user names exist.
+    let ok = match &user {
+        Some(u) => verify_password(password, &u.password_hash) && u.active,
+        None => {
+            verify_password(password, DUMMY_HASH.as_str());
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        let mut tx = store.write("anonymous").await?;
+        tx.record_login_failure(username, client).await?;
+        tx.commit().await?;
+        return Err(AppError::BadRequest(tr(lang, "login.failed").into()));
+    };
+    let token = random_token();
+    let expires = store.clock().now() + Duration::hours(state.config.session_hours);
+    let mut tx = store.write(&user.username).await?;
+    tx.create_session(&token_hash(&token), &user, &random_token(), expires, client).await?;
+    tx.commit().await?;
+    Ok((token, user))
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| hash_password("no such user"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("correct horse battery");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(!verify_password("anything", "not a hash"));
+        assert_ne!(hash_password("same"), hash_password("same"), "salts differ");
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashed() {
+        let a = random_token();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, random_token());
+        assert_ne!(token_hash(&a), a);
+        assert!(constant_time_eq(b"abc", b"abc") && !constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"a", b"ab"));
+    }
+}

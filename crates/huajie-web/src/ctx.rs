@@ -1,0 +1,113 @@
+//! `Ctx`: what every handler learns about the request before it does anything — the
+//! language, the session and its user, the client's address — and the checks it makes
+//! with them (`require`, `check_csrf`).
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
+use axum::http::HeaderMap;
+use axum::http::request::Parts;
+use huajie_core::{Lang, Permission};
+use huajie_store::{SessionInfo, User};
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, token_hash};
+use crate::error::AppError;
+
+/// The cookie that keeps the chosen language.
+pub const LANG_COOKIE: &str = "huajie_lang";
+
+/// The request as a handler sees it.
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Option<SessionInfo>,
+    /// The hash of the session token, to end the session on logout.
+    pub token_hash: Option<String>,
+    /// Path and query of the request, for the language switch and login redirects.
+    pub path: String,
+    /// The peer address (not a forwarded header: those can be forged).
+    pub client: String,
+}
+
+/// Reads one cookie from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+/// The language: the cookie when set, else the browser's first choice when it is
+/// English, else Chinese.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
+        return lang;
+    }
+    headers
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .and_then(|first| Lang::parse(first.split(';').next().unwrap_or("")))
+        .unwrap_or_default()
+}
+
+impl<S> FromRequestParts<S> for Ctx
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Ctx, AppError> {
+        let state = AppState::from_ref(state);
+        let lang = lang_of(&parts.headers);
+        let token_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| token_hash(&t));
+        let session = match &token_hash {
+            Some(h) => state.store.session(h).await?,
+            None => None,
+        };
+        let client = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".into());
+        let path = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+        Ok(Ctx { lang, session, token_hash, path, client })
+    }
+}
+
+impl Ctx {
+    pub fn user(&self) -> Option<&User> {
+        self.session.as_ref().map(|s| &s.user)
+    }
+
+    /// The logged-in user, if the role holds `permission`.
+    pub fn require(&self, permission: Permission) -> Result<&User, AppError> {
+        let user = self.user().ok_or(AppError::Unauthenticated)?;
+        if user.role.can(permission) { Ok(user) } else { Err(AppError::Forbidden) }
+    }
+
+    /// The logged-in user, whatever the role.
+    pub fn require_login(&self) -> Result<&User, AppError> {
+        self.user().ok_or(AppError::Unauthenticated)
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.user().is_some_and(|u| u.role.can(permission))
+    }
+
+    /// The session's CSRF token ("" before login).
+    pub fn csrf(&self) -> &str {
+        self.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or("")
+    }
+
+    /// A form's token must equal the session's.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
+        let expected = self.session.as_ref().map(|s| s.csrf_token.as_str()).ok_or(AppError::Unauthenticated)?;
+        if crate::auth::constant_time_eq(expected.as_bytes(), submitted.as_bytes()) { Ok(()) } else { Err(AppError::Csrf) }
+    }
+}

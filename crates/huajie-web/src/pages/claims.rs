@@ -1,0 +1,127 @@
+//! Claim detail: amounts, debtor, collateral (with every claim each item secures) and
+//! guarantors, personal data masked for roles that do not own it.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use huajie_core::{PartyKind, Permission};
+
+use super::render;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::view::{Page, PartyView, money, opt_date, party_view};
+use huajie_core::mask::mask_address;
+
+pub struct ClaimView {
+    pub package_id: i64,
+    pub package_code: String,
+    pub contract_no: String,
+    pub principal: String,
+    pub interest: String,
+    pub penalty: String,
+    pub advanced_costs: String,
+    pub total: String,
+    pub five_class: String,
+    pub stage: String,
+    pub default_date: String,
+    pub limitation_date: String,
+    pub province: String,
+    pub time_barred: bool,
+}
+
+pub struct CollateralLine {
+    pub kind: String,
+    pub description: String,
+    pub address: String,
+    pub province: String,
+    pub appraised: String,
+    pub appraisal_date: String,
+    pub lien_rank: u8,
+    pub prior_claims: String,
+    pub secures: Vec<(i64, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage {
+    page: Page,
+    title: String,
+    c: ClaimView,
+    debtor: PartyView,
+    collateral: Vec<CollateralLine>,
+    /// Guarantor, kind, cap.
+    guarantees: Vec<(PartyView, String, String)>,
+    link_parties: bool,
+}
+
+pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewClaims)?;
+    let lang = ctx.lang;
+    let store = &state.store;
+    let row = store.claim(id).await?.ok_or(AppError::NotFound)?;
+    let package = store.package(row.claim.data.package_id).await?.ok_or(AppError::NotFound)?;
+    let collateral = store.collateral_of_claim(id).await?;
+    let guarantees = store.guarantees_of_claim(id).await?;
+    let today = store.clock().today();
+    let c = &row.claim.data;
+    let see_personal = ctx.can(Permission::ViewPersonalData);
+    let view = ClaimView {
+        package_id: package.package.id,
+        package_code: package.package.data.code.clone(),
+        contract_no: c.contract_no.clone(),
+        principal: money(c.principal, lang),
+        interest: money(c.interest, lang),
+        penalty: money(c.penalty, lang),
+        advanced_costs: money(c.advanced_costs, lang),
+        total: c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into()),
+        five_class: c.five_class.name(lang).into(),
+        stage: c.litigation_stage.name(lang).into(),
+        default_date: opt_date(c.default_date),
+        limitation_date: opt_date(c.limitation_date),
+        province: c.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
+        time_barred: c.is_time_barred(today),
+    };
+    let collateral = collateral
+        .iter()
+        .map(|m| {
+            let d = &m.collateral.data;
+            // A person's property address is personal data.
+            let personal_owner = m.owner.as_ref().is_some_and(|o| o.data.kind() == PartyKind::Individual);
+            let address = match &d.address {
+                Some(a) if personal_owner && !see_personal => mask_address(a),
+                Some(a) => a.clone(),
+                None => "—".into(),
+            };
+            CollateralLine {
+                kind: d.collateral_type.name(lang).into(),
+                description: if personal_owner && !see_personal { d.collateral_type.name(lang).into() } else { d.description.clone() },
+                address,
+                province: d.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
+                appraised: money(d.appraised_value, lang),
+                appraisal_date: opt_date(d.appraisal_date),
+                lien_rank: d.lien_rank,
+                prior_claims: money(d.prior_claims, lang),
+                secures: m.secures.clone(),
+            }
+        })
+        .collect();
+    let unlimited = crate::i18n::tr(lang, "guarantee.unlimited");
+    let guarantees = guarantees
+        .iter()
+        .map(|g| {
+            let cap = g.guarantee.data.cap.map(|m| money(m, lang)).unwrap_or_else(|| unlimited.into());
+            (party_view(&g.guarantor, &ctx), g.guarantee.data.kind.name(lang).to_string(), cap)
+        })
+        .collect();
+    let page = Page::new(&ctx, &state).await?;
+    render(&ClaimPage {
+        title: format!("{} {}", page.t("claim.title"), c.contract_no),
+        c: view,
+        debtor: party_view(&row.debtor, &ctx),
+        collateral,
+        guarantees,
+        link_parties: ctx.can(Permission::ViewParties),
+        page,
+    })
+}

@@ -1,0 +1,137 @@
+//! HTML pages. Each handler: extract → authorise → read the store → render.
+
+pub mod account;
+pub mod audit;
+pub mod claims;
+pub mod dashboard;
+pub mod login;
+pub mod packages;
+pub mod parties;
+pub mod portal;
+pub mod users;
+
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use huajie_core::{Lang, Permission};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::ctx::{Ctx, LANG_COOKIE};
+use crate::error::AppError;
+use crate::i18n::tr;
+
+/// Renders a template into an HTML response.
+pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
+    let mut r = Html(t.render()?).into_response();
+    r.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(r)
+}
+
+/// `/`: the home of the role (dashboard for staff, portal for investors), or the login.
+pub async fn home(ctx: Ctx) -> Redirect {
+    match ctx.user() {
+        Some(u) if u.role.can(Permission::ViewDashboard) => Redirect::to("/dashboard"),
+        Some(u) if u.role.can(Permission::UsePortal) => Redirect::to("/portal"),
+        Some(_) => Redirect::to("/account"),
+        None => Redirect::to("/login"),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextParam {
+    next: Option<String>,
+}
+
+/// A local path to go back to; anything else (another host, `//host`) becomes `/`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+/// `/lang/{zh|en}`: remembers the language in a cookie and goes back.
+pub async fn switch_lang(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextParam>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    let mut r = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let c = crate::auth::set_cookie(&state, LANG_COOKIE, lang.code(), 365 * 24 * 3600, cookie::SameSite::Lax);
+    r.headers_mut().append(header::SET_COOKIE, c);
+    Ok(r)
+}
+
+pub async fn stylesheet() -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    (headers, include_str!("../../static/app.css"))
+}
+
+/// `/healthz`: the server is up and the database answers.
+pub async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
+    state.store.schema_version().await?;
+    Ok("ok")
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    html_lang: &'static str,
+    status: u16,
+    app_name: &'static str,
+    heading: &'static str,
+    message: &'a str,
+    back: &'static str,
+}
+
+/// The page shown for an error.
+pub fn error_page(lang: Lang, status: u16, message: &str) -> String {
+    let heading = match status {
+        403 => tr(lang, "error.forbidden_title"),
+        404 => tr(lang, "error.not_found_title"),
+        429 => tr(lang, "error.rate_limited_title"),
+        400 => tr(lang, "error.bad_request_title"),
+        _ => tr(lang, "error.title"),
+    };
+    ErrorPage {
+        html_lang: lang.pick("zh-CN", "en"),
+        status,
+        app_name: tr(lang, "app.name"),
+        heading,
+        message,
+        back: tr(lang, "error.back"),
+    }
+    .render()
+    .unwrap_or_else(|_| message.to_string())
+}
+
+/// Page navigation for long lists.
+pub struct Pager {
+    pub pages: i64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub label: String,
+}
+
+impl Pager {
+    /// `href` makes the link to a page number (1-based).
+    pub fn new(lang: Lang, page: i64, per_page: i64, total: i64, href: impl Fn(i64) -> String) -> Pager {
+        let pages = ((total + per_page - 1) / per_page).max(1);
+        Pager {
+            pages,
+            prev: (page > 1).then(|| href(page - 1)),
+            next: (page < pages).then(|| href(page + 1)),
+            label: tr(lang, "common.page_of").replace("{page}", &page.to_string()).replace("{pages}", &pages.to_string()),
+        }
+    }
+}
+
+/// The page number from a query (1 when absent or nonsense).
+pub fn page_number(p: Option<i64>) -> i64 {
+    p.filter(|p| *p >= 1).unwrap_or(1)
+}

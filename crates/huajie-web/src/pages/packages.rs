@@ -1,0 +1,133 @@
+//! Package list and package detail with its claims.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use huajie_core::{Lang, Permission};
+use huajie_store::{ClaimRow, PackageSummary};
+use serde::Deserialize;
+
+use super::{Pager, page_number, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::view::{Page, money, opt_date, opt_money, party_view};
+
+/// Claims shown per page of a package.
+const CLAIMS_PER_PAGE: i64 = 100;
+
+pub struct PackageView {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub transferor: String,
+    pub cutoff: String,
+    pub status: String,
+    pub acquired_on: String,
+    pub claims: i64,
+    pub principal: String,
+    pub total: String,
+    pub appraised: String,
+    pub price: String,
+}
+
+fn package_view(p: &PackageSummary, lang: Lang) -> PackageView {
+    let k = &p.package.data;
+    PackageView {
+        id: p.package.id,
+        code: k.code.clone(),
+        name: k.name.clone(),
+        transferor: p.transferor.data.name.clone(),
+        cutoff: k.cutoff_date.to_string(),
+        status: k.status.name(lang).into(),
+        acquired_on: opt_date(k.acquired_on),
+        claims: p.claim_count,
+        principal: money(p.principal, lang),
+        total: money(p.total, lang),
+        appraised: money(p.appraised_collateral, lang),
+        price: opt_money(k.price, lang),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "packages.html")]
+struct PackagesPage {
+    page: Page,
+    title: &'static str,
+    packages: Vec<PackageView>,
+}
+
+pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let packages = state.store.packages().await?;
+    let page = Page::new(&ctx, &state).await?;
+    render(&PackagesPage {
+        title: page.t("packages.title"),
+        packages: packages.iter().map(|p| package_view(p, ctx.lang)).collect(),
+        page,
+    })
+}
+
+pub struct ClaimLine {
+    pub id: i64,
+    pub contract_no: String,
+    pub debtor: String,
+    pub debtor_kind: String,
+    pub principal: String,
+    pub interest: String,
+    pub total: String,
+    pub five_class: String,
+    pub stage: String,
+    pub limitation_date: String,
+    pub time_barred: bool,
+}
+
+fn claim_line(r: &ClaimRow, ctx: &Ctx, today: chrono::NaiveDate) -> ClaimLine {
+    let c = &r.claim.data;
+    let lang = ctx.lang;
+    let debtor = party_view(&r.debtor, ctx);
+    ClaimLine {
+        id: r.claim.id,
+        contract_no: c.contract_no.clone(),
+        debtor: debtor.name,
+        debtor_kind: debtor.kind,
+        principal: money(c.principal, lang),
+        interest: money(c.interest, lang),
+        total: c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into()),
+        five_class: c.five_class.name(lang).into(),
+        stage: c.litigation_stage.name(lang).into(),
+        limitation_date: opt_date(c.limitation_date),
+        time_barred: c.is_time_barred(today),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "package.html")]
+struct PackageDetail {
+    page: Page,
+    title: String,
+    p: PackageView,
+    claims: Vec<ClaimLine>,
+    pager: Pager,
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let n = page_number(q.page);
+    let rows = state.store.claims_of_package_page(id, CLAIMS_PER_PAGE, (n - 1) * CLAIMS_PER_PAGE).await?;
+    let today = state.store.clock().today();
+    let page = Page::new(&ctx, &state).await?;
+    render(&PackageDetail {
+        title: summary.package.data.name.clone(),
+        p: package_view(&summary, ctx.lang),
+        claims: rows.iter().map(|r| claim_line(r, &ctx, today)).collect(),
+        pager: Pager::new(ctx.lang, n, CLAIMS_PER_PAGE, summary.claim_count, |k| format!("/packages/{id}?page={k}")),
+        page,
+    })
+}

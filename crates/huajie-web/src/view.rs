@@ -1,0 +1,139 @@
+//! View models: what templates and the API show, already formatted for the user's
+//! language and with personal data masked for every role that does not own it.
+
+use huajie_core::mask::{mask_address, mask_id_number, mask_person_name, mask_phone};
+use huajie_core::{Lang, Money, Party, PartyKind, Permission, Stored};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+
+/// The frame of every page: language, user, navigation, CSRF token.
+pub struct Page {
+    pub lang: Lang,
+    pub user: Option<Badge>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    /// The current path and query (for the language switch).
+    pub path: String,
+    pub company_name: String,
+    /// A one-line notice after an action ("saved").
+    pub notice: Option<String>,
+}
+
+pub struct Badge {
+    pub display_name: String,
+    pub role_name: String,
+}
+
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub active: bool,
+}
+
+/// The navigation: only what the role may open appears.
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("/dashboard", "nav.dashboard", Some(Permission::ViewDashboard)),
+    ("/packages", "nav.packages", Some(Permission::ViewPackages)),
+    ("/parties", "nav.parties", Some(Permission::ViewParties)),
+    ("/audit", "nav.audit", Some(Permission::ViewAudit)),
+    ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
+    ("/portal", "nav.portal", Some(Permission::UsePortal)),
+    ("/account", "nav.account", None),
+];
+
+impl Page {
+    pub async fn new(ctx: &Ctx, state: &AppState) -> Result<Page, AppError> {
+        let company_name = state.store.company().await?.map(|c| c.name).unwrap_or_default();
+        let lang = ctx.lang;
+        let path_only = ctx.path.split('?').next().unwrap_or("/");
+        let nav = match ctx.user() {
+            Some(u) => NAV
+                .iter()
+                .filter(|(_, _, p)| p.is_none_or(|p| u.role.can(p)))
+                .map(|(href, key, _)| NavItem { href, label: tr(lang, key), active: path_only.starts_with(href) })
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(Page {
+            lang,
+            user: ctx.user().map(|u| Badge { display_name: u.display_name.clone(), role_name: u.role.name(lang).into() }),
+            csrf: ctx.csrf().to_string(),
+            nav,
+            path: ctx.path.clone(),
+            company_name,
+            notice: None,
+        })
+    }
+
+    pub fn t(&self, key: &'static str) -> &'static str {
+        tr(self.lang, key)
+    }
+
+    pub fn html_lang(&self) -> &'static str {
+        self.lang.pick("zh-CN", "en")
+    }
+
+    /// The link that switches to the other language and comes back here.
+    pub fn switch_lang_href(&self) -> String {
+        let other = self.lang.pick("en", "zh");
+        format!("/lang/{other}?next={}", crate::error::url_encode(&self.path))
+    }
+
+    pub fn switch_lang_label(&self) -> &'static str {
+        self.lang.pick("English", "中文")
+    }
+}
+
+/// An amount the way people read it: 元 / 万元 / 亿元.
+pub fn money(m: Money, lang: Lang) -> String {
+    m.display(lang)
+}
+
+pub fn opt_money(m: Option<Money>, lang: Lang) -> String {
+    m.map(|m| money(m, lang)).unwrap_or_else(|| "—".into())
+}
+
+pub fn opt_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
+}
+
+/// A party as a viewer may see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PartyView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub kind_code: &'static str,
+    pub identifier: String,
+    pub province: String,
+    pub status: String,
+    pub address: String,
+    pub phone: String,
+    /// Whether personal data was masked for this viewer.
+    pub masked: bool,
+}
+
+/// Masks an individual's name, ID number, phone and address unless the viewer's role
+/// owns personal data. Organisations' data is not personal and shows in full.
+pub fn party_view(p: &Stored<Party>, ctx: &Ctx) -> PartyView {
+    let lang = ctx.lang;
+    let personal = p.data.kind() == PartyKind::Individual;
+    let mask = personal && !ctx.can(Permission::ViewPersonalData);
+    let keep = |s: &str, f: fn(&str) -> String| if mask { f(s) } else { s.to_string() };
+    PartyView {
+        id: p.id,
+        name: keep(&p.data.name, mask_person_name),
+        kind: p.data.kind().name(lang).into(),
+        kind_code: p.data.kind().code(),
+        identifier: keep(p.data.identifier.as_str(), mask_id_number),
+        province: p.data.province().name(lang).into(),
+        status: p.data.status.name(lang).into(),
+        address: p.data.address.as_deref().map(|a| keep(a, mask_address)).unwrap_or_else(|| "—".into()),
+        phone: p.data.phone.as_deref().map(|ph| keep(ph, mask_phone)).unwrap_or_else(|| "—".into()),
+        masked: mask,
+    }
+}
