@@ -40,6 +40,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("error.csrf", "表单已过期或来源不明，请刷新页面后重试。", "The form has expired or did not come from this site: reload the page and try again."),
     ("error.rate_limited_title", "尝试次数过多", "Too many attempts"),
     ("error.rate_limited", "登录失败次数过多，请 {minutes} 分钟后再试。", "Too many failed logins: try again in {minutes} minutes."),
+    ("error.bad_form", "表单内容不完整或格式有误", "The form is incomplete or malformed"),
+    ("error.bad_json", "请求内容不是有效的 JSON 或缺少字段", "The request body is not valid JSON or lacks a field"),
     ("error.internal", "服务器内部错误，已记录。请稍后再试或联系管理员。", "Internal error (logged). Try again later or ask your administrator."),
     // Dashboard
     ("dashboard.title", "公司概览", "Company overview"),

@@ -22,6 +22,7 @@ pub mod auth;
 mod chart;
 mod ctx;
 mod error;
+mod form;
 pub mod i18n;
 mod pages;
 mod routes;

@@ -53,7 +53,7 @@ pub struct LoginBody {
 
 /// `POST /api/v1/session`: logs in, sets the session cookie, returns the CSRF token
 /// that later writing calls send as `X-CSRF-Token`.
-pub async fn create_session(ctx: Ctx, State(state): State<AppState>, Json(body): Json<LoginBody>) -> Result<Response, AppError> {
+pub async fn create_session(ctx: Ctx, State(state): State<AppState>, crate::form::Json(body): crate::form::Json<LoginBody>) -> Result<Response, AppError> {
     let (token, user) = auth::login(&state, &body.username, &body.password, &ctx.client, ctx.lang).await?;
     let session = state.store.session(&auth::token_hash(&token)).await?.ok_or(AppError::Unauthenticated)?;
     let mut r = data(json!({

@@ -1,7 +1,7 @@
 //! My account: who I am, and changing my own password.
 
 use askama::Template;
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -57,6 +57,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<DoneQ
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     csrf: String,
     current: String,
     new: String,

@@ -1,7 +1,7 @@
 //! Login and logout.
 
 use askama::Template;
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -50,6 +50,7 @@ pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Login
 pub struct LoginForm {
     username: String,
     password: String,
+    #[serde(default)]
     csrf: String,
     next: Option<String>,
 }
@@ -80,6 +81,7 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, headers: axum::http
 
 #[derive(Deserialize)]
 pub struct CsrfForm {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -2,7 +2,7 @@
 //! a password. Every change is audited by the store.
 
 use askama::Template;
-use axum::Form;
+use crate::form::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Permission, Role};
@@ -80,6 +80,7 @@ pub struct DoneQuery {
 
 #[derive(Deserialize)]
 pub struct CreateForm {
+    #[serde(default)]
     csrf: String,
     username: String,
     display_name: String,
@@ -133,6 +134,7 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<Creat
 
 #[derive(Deserialize)]
 pub struct UpdateForm {
+    #[serde(default)]
     csrf: String,
     display_name: String,
     role: String,
@@ -166,6 +168,7 @@ pub async fn update(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     csrf: String,
     password: String,
 }

@@ -1,0 +1,133 @@
+//! `TestApp`: the real router over a fresh SQLite store with the demo company loaded,
+//! driven request by request with cookies kept per client.
+
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use huajie_store::testing::TestStore;
+use huajie_web::{AppState, WebConfig, router};
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = huajie_demo::DEMO_PASSWORD;
+
+pub struct TestApp {
+    pub store: TestStore,
+    pub router: Router,
+}
+
+/// A response, read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers.get_all(header::SET_COOKIE).iter().map(|v| v.to_str().unwrap().to_string()).collect()
+    }
+}
+
+/// A browser: its cookies and the CSRF token of its session.
+#[derive(Default, Clone)]
+pub struct Client {
+    pub cookies: Vec<(String, String)>,
+    pub csrf: String,
+}
+
+impl Client {
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn absorb(&mut self, reply: &Reply) {
+        for c in reply.set_cookies() {
+            let pair = c.split(';').next().unwrap();
+            let (k, v) = pair.split_once('=').unwrap();
+            self.cookies.retain(|(name, _)| name != k);
+            if !v.is_empty() {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        let store = TestStore::sqlite().await;
+        let demo = huajie_demo::generate();
+        huajie_demo::load(&store.store, &demo, &huajie_web::hash_password(PASSWORD)).await.unwrap();
+        let router = router(AppState::new(store.store.clone(), WebConfig::default()));
+        TestApp { store, router }
+    }
+
+    pub async fn send(&self, client: &mut Client, request: Request<Body>) -> Reply {
+        let mut request = request;
+        if !client.cookies.is_empty() {
+            request.headers_mut().insert(header::COOKIE, client.cookie_header().parse().unwrap());
+        }
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap();
+        let reply = Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() };
+        client.absorb(&reply);
+        reply
+    }
+
+    pub async fn get(&self, client: &mut Client, path: &str) -> Reply {
+        self.send(client, Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form (`fields` are URL-encoded here).
+    pub async fn post_form(&self, client: &mut Client, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(client, request).await
+    }
+
+    pub async fn post_json(&self, client: &mut Client, path: &str, body: serde_json::Value) -> Reply {
+        let request = Request::post(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+        self.send(client, request).await
+    }
+
+    /// Logs in through the API and returns a client holding the session and its CSRF token.
+    pub async fn login(&self, username: &str) -> Client {
+        let mut client = Client::default();
+        let reply = self.post_json(&mut client, "/api/v1/session", serde_json::json!({ "username": username, "password": PASSWORD })).await;
+        assert_eq!(reply.status, StatusCode::OK, "login as {username}: {}", reply.body);
+        client.csrf = reply.json()["data"]["csrf_token"].as_str().unwrap().to_string();
+        client
+    }
+
+    /// Logs in through the login page, as a browser does.
+    pub async fn login_with_form(&self, client: &mut Client, username: &str, password: &str) -> Reply {
+        let form = self.get(client, "/login").await;
+        let token = hidden_field(&form.body, "csrf");
+        self.post_form(client, "/login", &[("username", username), ("password", password), ("csrf", &token), ("next", "/dashboard")]).await
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}

@@ -1,0 +1,110 @@
+//! The role × route matrix: every route lets in exactly the roles it should. The
+//! expected table is written out here, independently of `Role::can`.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+use huajie_core::Role;
+
+const STAFF: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
+const PORTFOLIO: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
+const PARTIES: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "auditor"];
+const AUDIT: &[&str] = &["admin", "risk", "auditor"];
+const ADMIN: &[&str] = &["admin"];
+const INVESTOR: &[&str] = &["investor"];
+const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
+
+/// GET routes and who may open them.
+const GET_ROUTES: &[(&str, &[&str])] = &[
+    ("/dashboard", STAFF),
+    ("/packages", PORTFOLIO),
+    ("/packages/1", PORTFOLIO),
+    ("/claims/1", PORTFOLIO),
+    ("/parties", PARTIES),
+    ("/parties/1", PARTIES),
+    ("/audit", AUDIT),
+    ("/admin/users", ADMIN),
+    ("/portal", INVESTOR),
+    ("/account", EVERYONE),
+    ("/api/v1/me", EVERYONE),
+    ("/api/v1/dashboard", STAFF),
+    ("/api/v1/packages", PORTFOLIO),
+    ("/api/v1/packages/1", PORTFOLIO),
+    ("/api/v1/packages/1/claims", PORTFOLIO),
+    ("/api/v1/claims/1", PORTFOLIO),
+    ("/api/v1/parties", PARTIES),
+    ("/api/v1/parties/1", PARTIES),
+    ("/api/v1/users", ADMIN),
+    ("/api/v1/audit", AUDIT),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_allows_exactly_its_roles() {
+    let app = TestApp::new().await;
+    assert_eq!(EVERYONE.len(), Role::ALL.len(), "the matrix names every role");
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed) in GET_ROUTES {
+            let reply = app.get(&mut client, path).await;
+            let expected = if allowed.contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} GET {path}: {} (expected {expected})", reply.status));
+            }
+        }
+        // Writing routes: only the administrator gets through (303 back to the list).
+        let target = app.store.store.user_by_username("investor").await.unwrap().unwrap().id;
+        let posts: Vec<(String, Vec<(&str, String)>)> = vec![
+            (
+                "/admin/users".into(),
+                vec![
+                    ("username", format!("new-{role}")),
+                    ("display_name", "新用户".into()),
+                    ("role", "valuer".into()),
+                    ("password", "a-long-enough-password".into()),
+                ],
+            ),
+            (format!("/admin/users/{target}"), vec![("display_name", "杭州某投资者".into()), ("role", "investor".into()), ("active", "1".into())]),
+        ];
+        for (path, fields) in posts {
+            let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let csrf = client.csrf.clone();
+            fields.push(("csrf", &csrf));
+            let reply = app.post_form(&mut client, &path, &fields).await;
+            let expected = if ADMIN.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "role × route mismatches:\n{}", wrong.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
+    let app = TestApp::new().await;
+    let mut anonymous = Client::default();
+    for (path, _) in GET_ROUTES {
+        let reply = app.get(&mut anonymous, path).await;
+        if path.starts_with("/api/") {
+            assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+            assert_eq!(reply.json()["error"]["code"], "unauthenticated");
+        } else {
+            assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+            assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
+        }
+    }
+    let forms: &[(&str, &[(&str, &str)])] = &[
+        ("/admin/users", &[("username", "x-user"), ("display_name", "x"), ("role", "admin"), ("password", "a-long-enough-password"), ("csrf", "x")]),
+        ("/admin/users/1", &[("display_name", "x"), ("role", "admin"), ("active", "1"), ("csrf", "x")]),
+        ("/admin/users/1/password", &[("password", "a-long-enough-password"), ("csrf", "x")]),
+        ("/logout", &[("csrf", "x")]),
+        ("/account/password", &[("current", "x"), ("new", "a-long-enough-password"), ("confirm", "a-long-enough-password"), ("csrf", "x")]),
+    ];
+    for (path, fields) in forms {
+        let reply = app.post_form(&mut anonymous, path, fields).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
+    }
+}
