@@ -2,9 +2,10 @@
 # Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
-# driver, a CJK font — all from Debian's packages), starts a throwaway PostgreSQL cluster
+# driver — Debian's packages), starts a throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
-# `cargo test` over the workspace. Extra arguments go to cargo test.
+# `cargo test` over the workspace, browser journeys in headless Chromium included.
+# Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -61,6 +62,15 @@ run_pg "'$PG_BIN/initdb' -D '$PG_DIR/data' -U '$PG_USER' -A trust -E UTF8 --loca
 run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/log' -w -o \"-p $PG_PORT -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c fsync=off\" start" >/dev/null
 export HUAJIE_TEST_PG="postgres://$PG_USER@127.0.0.1:$PG_PORT/postgres"
 say "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $PG_PORT (HUAJIE_TEST_PG)"
+
+# --- Chromium for the browser journeys ---------------------------------------------------
+if ! command -v chromedriver >/dev/null 2>&1 || ! command -v chromium >/dev/null 2>&1; then
+    say "installing Chromium and ChromeDriver (Debian packages chromium, chromium-driver)"
+    apt_install chromium chromium-driver
+fi
+export HUAJIE_CHROMEDRIVER=$(command -v chromedriver)
+export HUAJIE_CHROMIUM=$(command -v chromium)
+say "Chromium $("$HUAJIE_CHROMIUM" --version 2>/dev/null | awk '{print $2}') for the browser journeys (HUAJIE_CHROMEDRIVER)"
 
 # --- Tests ------------------------------------------------------------------------------
 say "cargo test --workspace"

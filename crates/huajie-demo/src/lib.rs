@@ -357,12 +357,21 @@ impl Gen {
             31..=75 => FiveClass::Doubtful,
             _ => FiveClass::Loss,
         };
-        // Limitation: three years from default unless the courts have the claim; two years
-        // to apply for enforcement from judgment.
+        // Limitation (诉讼时效): three years from the bank's last demand. On acquisition the
+        // AMC publishes a transfer-and-demand notice, which interrupts a period still
+        // running; one that had already lapsed stays lapsed. A judgment gives two years
+        // to apply for enforcement (执行时效); claims in enforcement or bankruptcy have none.
         let limitation_date = match stage {
-            LitigationStage::NotSued => default_date.checked_add_months(Months::new(36)),
+            LitigationStage::NotSued => {
+                let last_demand = cutoff - chrono::Days::new(self.rng.random_range(60..1_000));
+                let lapses = last_demand.checked_add_months(Months::new(36)).expect("date in range");
+                match plan.acquired_on.map(|(y, m, d)| ymd(y, m, d)) {
+                    Some(acquired) if lapses >= acquired => acquired.checked_add_months(Months::new(36)),
+                    _ => Some(lapses),
+                }
+            }
             LitigationStage::Judged => {
-                let judged = default_date + chrono::Days::new(self.rng.random_range(200..700));
+                let judged = cutoff - chrono::Days::new(self.rng.random_range(30..500));
                 judged.checked_add_months(Months::new(24))
             }
             _ => None,

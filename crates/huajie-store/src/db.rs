@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use huajie_core::clock::{Clock, SystemClock};
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Row};
+use sqlx::{Any, AnyPool, Connection, Executor, Row};
 
 use crate::StoreError;
 
@@ -124,6 +124,12 @@ impl Store {
         } else {
             pool_options
         };
+        // One direct connection first: a refused or misconfigured server then fails at once
+        // with its own message, rather than as a pool timeout.
+        let probe = sqlx::AnyConnection::connect_with(&options)
+            .await
+            .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
+        let _ = probe.close().await;
         let pool = pool_options
             .connect_with(options)
             .await

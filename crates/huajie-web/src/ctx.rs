@@ -41,11 +41,15 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
-/// The language: the cookie when set, else the browser's first choice when it is
-/// English, else Chinese.
-pub fn lang_of(headers: &HeaderMap) -> Lang {
+/// The language: the cookie when the user has chosen one, else Chinese. The API also
+/// honours an explicit `Accept-Language` from its clients; pages do not, so that the UI
+/// is Chinese first whatever language the browser was installed in.
+pub fn lang_of(headers: &HeaderMap, path: &str) -> Lang {
     if let Some(lang) = cookie(headers, LANG_COOKIE).and_then(|v| Lang::parse(&v)) {
         return lang;
+    }
+    if !path.starts_with("/api/") {
+        return Lang::Zh;
     }
     headers
         .get(axum::http::header::ACCEPT_LANGUAGE)
@@ -64,7 +68,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Ctx, AppError> {
         let state = AppState::from_ref(state);
-        let lang = lang_of(&parts.headers);
+        let lang = lang_of(&parts.headers, parts.uri.path());
         let token_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| token_hash(&t));
         let session = match &token_hash {
             Some(h) => state.store.session(h).await?,

@@ -97,7 +97,7 @@ impl IntoResponse for AppError {
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
-    let lang = crate::ctx::lang_of(request.headers());
+    let lang = crate::ctx::lang_of(request.headers(), &path);
     let response = next.run(request).await;
     let Some(error) = response.extensions().get::<AppError>().cloned() else {
         return response;

@@ -19,7 +19,7 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let lang = lang_of(req.headers());
+        let lang = lang_of(req.headers(), req.uri().path());
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
             Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, "error.bad_form"), e.body_text()))),
@@ -38,7 +38,7 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let lang = lang_of(req.headers());
+        let lang = lang_of(req.headers(), req.uri().path());
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, "error.bad_json"), e.body_text()))),

@@ -65,7 +65,7 @@ async fn every_route_allows_exactly_its_roles() {
                     ("password", "a-long-enough-password".into()),
                 ],
             ),
-            (format!("/admin/users/{target}"), vec![("display_name", "杭州某投资者".into()), ("role", "investor".into()), ("active", "1".into())]),
+            (format!("/admin/users/{target}"), vec![("display_name", "杭州钱潮投资有限公司".into()), ("role", "investor".into()), ("active", "1".into())]),
         ];
         for (path, fields) in posts {
             let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();

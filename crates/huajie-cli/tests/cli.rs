@@ -1,0 +1,173 @@
+//! The `huajie` binary as a user runs it: the demo comes up and comes back, the audit
+//! chain verifies and catches a row altered by hand, and bad starts fail with one clear
+//! line instead of a panic.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_huajie");
+
+fn huajie(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env_remove("HUAJIE_DATABASE_URL").env_remove("HUAJIE_DATA_DIR").output().expect("run huajie")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The last line of stderr is the one error line, and nothing panicked.
+fn assert_clear_failure(o: &Output, expected: &str) {
+    let err = stderr(o);
+    assert!(!o.status.success(), "should fail: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let last = err.lines().last().unwrap_or("");
+    assert!(last.starts_with("错误 / error: ") && last.contains(expected), "expected “{expected}” in: {err}");
+}
+
+/// Starts `huajie demo` and waits until it says it is running; returns its stdout so far.
+fn start_demo(dir: &Path, port: u16) -> (Child, String) {
+    let mut child = Command::new(BIN)
+        .args(["demo", "--data-dir", dir.to_str().unwrap(), "--port", &port.to_string()])
+        .env_remove("HUAJIE_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while Instant::now() < deadline {
+        let Some(Ok(line)) = lines.next() else { break };
+        out.push_str(&line);
+        out.push('\n');
+        if line.contains("running at") {
+            return (child, out);
+        }
+    }
+    let _ = child.kill();
+    panic!("the demo did not start: {out}");
+}
+
+#[test]
+fn help_is_everywhere() {
+    for args in [&["--help"][..], &["serve", "--help"], &["demo", "--help"], &["migrate", "--help"], &["audit", "verify", "--help"], &["user", "create", "--help"]] {
+        let o = huajie(args);
+        assert!(o.status.success(), "{args:?}");
+        assert!(stdout(&o).contains("Usage"), "{args:?}");
+    }
+    let serve = stdout(&huajie(&["serve", "--help"]));
+    for flag in ["--data-dir", "--database-url", "--bind", "--port"] {
+        assert!(serve.contains(flag), "serve lacks {flag}");
+    }
+}
+
+#[test]
+fn the_demo_starts_serves_and_its_audit_chain_catches_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let (mut child, out) = start_demo(dir.path(), port);
+    assert!(out.contains("已载入演示公司"), "{out}");
+    for role in ["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"] {
+        assert!(out.contains(role), "the demo prints the {role} login");
+    }
+    // The server answers.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    use std::io::{Read, Write};
+    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200") && response.ends_with("ok"), "{response}");
+
+    // A second server on the same port fails with one clear line.
+    let busy = huajie(&["serve", "--data-dir", dir.path().to_str().unwrap(), "--port", &port.to_string()]);
+    assert_clear_failure(&busy, "端口已被占用");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Starting again reuses the data.
+    let (mut child, out) = start_demo(dir.path(), free_port());
+    assert!(out.contains("直接使用"), "{out}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let data_dir = dir.path().to_str().unwrap();
+    let ok = huajie(&["audit", "verify", "--data-dir", data_dir]);
+    assert!(ok.status.success(), "{}{}", stdout(&ok), stderr(&ok));
+    assert!(stdout(&ok).contains("审计链完整"), "{}", stdout(&ok));
+
+    // Alter a claim by hand, outside Huajie.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store = huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+        huajie_store::testing::execute_raw(&store, "UPDATE claims SET principal_fen = principal_fen * 2 WHERE id = 17").await;
+        store.close().await;
+    });
+    let bad = huajie(&["audit", "verify", "--data-dir", data_dir]);
+    assert!(!bad.status.success());
+    assert!(stdout(&bad).contains("claim 17") && stdout(&bad).contains("审计记录 #"), "{}", stdout(&bad));
+
+    // Alter an audit record itself.
+    rt.block_on(async {
+        let store = huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+        huajie_store::testing::execute_raw(&store, "UPDATE claims SET principal_fen = principal_fen / 2 WHERE id = 17").await;
+        huajie_store::testing::execute_raw(&store, "UPDATE audit_log SET after_json = replace(after_json, '\"lien_rank\":1', '\"lien_rank\":3') WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE entity = 'collateral')").await;
+        store.close().await;
+    });
+    let bad = huajie(&["audit", "verify", "--data-dir", data_dir]);
+    assert!(!bad.status.success());
+    assert!(stdout(&bad).contains("被篡改"), "{}", stdout(&bad));
+}
+
+#[test]
+fn bad_starts_fail_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // A data directory that cannot be created (its parent is a file).
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let o = huajie(&["serve", "--data-dir", file.join("data").to_str().unwrap(), "--port", &free_port().to_string()]);
+    assert_clear_failure(&o, "无法创建数据目录");
+
+    // A database URL of the wrong kind, and one nobody answers.
+    let o = huajie(&["migrate", "--database-url", "mysql://root@localhost/x"]);
+    assert_clear_failure(&o, "数据库地址无效");
+    let port = free_port();
+    let url = format!("postgres://nobody@127.0.0.1:{port}/huajie");
+    let o = huajie(&["serve", "--database-url", &url, "--port", &free_port().to_string()]);
+    assert_clear_failure(&o, "无法连接数据库");
+    let o = huajie(&["serve", "--data-dir", dir.path().join("d").to_str().unwrap(), "--bind", "not-an-address"]);
+    assert_clear_failure(&o, "监听地址无效");
+    let o = huajie(&["user", "create", "--data-dir", dir.path().join("d").to_str().unwrap(), "--username", "x", "--display-name", "x", "--role", "king"]);
+    assert_clear_failure(&o, "角色无效");
+}
+
+#[test]
+fn an_administrator_can_be_created_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut child = Command::new(BIN)
+        .args(["user", "create", "--data-dir", d, "--username", "root.admin", "--display-name", "管理员", "--role", "admin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"a-long-admin-password\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已创建用户 root.admin"));
+    let again = huajie(&["migrate", "--data-dir", d]);
+    assert!(stdout(&again).contains("已是最新"));
+}

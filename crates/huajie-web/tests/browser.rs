@@ -1,0 +1,198 @@
+//! End-to-end journeys in a real headless Chromium, driven over WebDriver
+//! (chromedriver) against the real server on a local port.
+//!
+//! Runs when `HUAJIE_CHROMEDRIVER` names a chromedriver binary (`scripts/test.sh`
+//! installs Debian's chromium and chromium-driver and sets it). When
+//! `HUAJIE_SCREENSHOTS` names a directory, each journey leaves screenshots there.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use huajie_web::{AppState, WebConfig};
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    base: String,
+    _profile: tempfile::TempDir,
+    _app: common::TestApp,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts the server (demo data loaded), chromedriver and a headless Chromium.
+async fn browser() -> Option<Browser> {
+    let Ok(driver_bin) = std::env::var("HUAJIE_CHROMEDRIVER") else {
+        eprintln!("HUAJIE_CHROMEDRIVER is not set: browser journeys skipped (scripts/test.sh sets it)");
+        return None;
+    };
+    let app = common::TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState::new(app.store.store.clone(), WebConfig::default());
+    tokio::spawn(huajie_web::serve(state, listener));
+
+    let port = free_port();
+    let driver = Command::new(driver_bin).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "chromedriver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": std::env::var("HUAJIE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1400,1000", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.expect("start Chromium");
+    Some(Browser { client, driver, base, _profile: profile, _app: app })
+}
+
+impl Browser {
+    async fn goto(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+    }
+
+    async fn click(&self, css: &str) {
+        self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+
+    async fn login(&self, username: &str) {
+        self.goto("/login").await;
+        self.client.find(Locator::Id("username")).await.unwrap().send_keys(username).await.unwrap();
+        self.client.find(Locator::Id("password")).await.unwrap().send_keys(common::PASSWORD).await.unwrap();
+        self.click("#login-submit").await;
+        self.client.wait().for_element(Locator::Css("#logout")).await.expect("logged in");
+    }
+
+    async fn screenshot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("HUAJIE_SCREENSHOTS") {
+            std::fs::create_dir_all(&dir).unwrap();
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+        }
+    }
+
+    async fn close(self) {
+        self.client.clone().close().await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acquisition_officer_walks_from_the_dashboard_to_a_claim_and_into_english() {
+    let Some(b) = browser().await else { return };
+    b.goto("/").await;
+    assert_eq!(b.path().await, "/login");
+    assert_eq!(b.text("h1").await, "登录");
+    b.screenshot("01-login").await;
+    b.login("acquisition").await;
+    assert_eq!(b.path().await, "/dashboard");
+    assert_eq!(b.text("h1").await, "公司概览");
+    let kpis = b.text("#kpis").await;
+    assert!(kpis.contains("302") && kpis.contains("亿元"), "{kpis}");
+    let bars = b.client.find_all(Locator::Css("#chart-province rect.bar")).await.unwrap();
+    assert!(bars.len() >= 2, "the province chart draws a bar per province");
+    b.screenshot("02-dashboard").await;
+
+    b.click("nav a[href='/packages']").await;
+    assert_eq!(b.text("h1").await, "资产包");
+    b.click("#packages tbody tr:first-child a").await;
+    assert!(b.path().await.starts_with("/packages/"));
+    b.screenshot("03-package").await;
+    b.click("#claims tbody tr:first-child a").await;
+    assert!(b.path().await.starts_with("/claims/"));
+    let facts = b.text("#claim-facts").await;
+    assert!(facts.contains("本金") && facts.contains("债权合计"), "{facts}");
+    assert!(!b.text("#debtor").await.is_empty());
+    b.screenshot("04-claim").await;
+
+    b.click("#lang-switch").await;
+    assert!(b.path().await.starts_with("/claims/"), "the switch comes back to the same page");
+    let facts = b.text("#claim-facts").await;
+    assert!(facts.contains("Principal") && facts.contains("CNY"), "{facts}");
+    b.screenshot("05-claim-en").await;
+    b.click("#lang-switch").await;
+    assert!(b.text("#claim-facts").await.contains("本金"));
+
+    b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
+    b.goto("/dashboard").await;
+    assert_eq!(b.path().await, "/login", "after logout the dashboard asks for a login");
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_dashboard() {
+    let Some(b) = browser().await else { return };
+    b.login("valuer").await;
+    b.goto("/parties?kind=individual").await;
+    let first = b.text("#parties tbody tr:first-child").await;
+    assert!(first.contains("********"), "ID numbers are masked: {first}");
+    assert!(first.contains('*'), "{first}");
+    b.screenshot("06-parties-masked").await;
+    b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
+
+    b.login("regulator").await;
+    let nav = b.text("header nav").await;
+    assert!(nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"), "{nav}");
+    b.goto("/packages").await;
+    assert_eq!(b.text("h1").await, "无权访问");
+    b.screenshot("07-regulator-forbidden").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_creates_a_user_who_can_then_log_in() {
+    let Some(b) = browser().await else { return };
+    b.login("admin").await;
+    b.click("nav a[href='/admin/users']").await;
+    let form = b.client.find(Locator::Id("create-user")).await.unwrap();
+    form.find(Locator::Css("input[name=username]")).await.unwrap().send_keys("li.na").await.unwrap();
+    form.find(Locator::Css("input[name=display_name]")).await.unwrap().send_keys("李娜").await.unwrap();
+    form.find(Locator::Css("select[name=role] option[value=risk]")).await.unwrap().click().await.unwrap();
+    form.find(Locator::Css("input[name=password]")).await.unwrap().send_keys("li-na-password-2026").await.unwrap();
+    form.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    assert!(b.text(".notice").await.contains("用户已创建"));
+    assert!(b.text("#user-li\\.na").await.contains("li.na"));
+    b.screenshot("08-users").await;
+    b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
+
+    b.client.find(Locator::Id("username")).await.unwrap().send_keys("li.na").await.unwrap();
+    b.client.find(Locator::Id("password")).await.unwrap().send_keys("li-na-password-2026").await.unwrap();
+    b.click("#login-submit").await;
+    assert!(b.text(".me .who").await.contains("李娜"));
+    assert!(b.text("header nav").await.contains("审计日志"), "risk sees the audit log");
+    b.close().await;
+}
