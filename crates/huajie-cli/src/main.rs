@@ -52,6 +52,27 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// 校验证件号码或解析地址所属省份 / Check an identifier, or find the province of an address
+    Check {
+        #[command(subcommand)]
+        command: CheckCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CheckCommand {
+    /// 校验统一社会信用代码或身份证号码 / Check a unified social credit code or resident ID number
+    Id {
+        /// 证件号码 / The number(s) to check
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
+    /// 解析地址所属省份 / The province an address lies in
+    Address {
+        /// 地址 / The address(es)
+        #[arg(required = true)]
+        values: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -198,6 +219,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
+        Command::Check { command } => return Ok(check(command)),
         Command::User { command: UserCommand::Create { db, username, display_name, role } } => {
             let role = Role::from_code(&role).ok_or_else(|| anyhow!("角色无效 / unknown role: {role}"))?;
             let store = open(&db).await?;
@@ -215,6 +237,52 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `huajie check`: prints what each value is, or exactly what is wrong with it.
+/// Fails (exit 1) when any value is invalid.
+fn check(command: CheckCommand) -> ExitCode {
+    use huajie_core::PartyIdentifier;
+    let mut all_ok = true;
+    match command {
+        CheckCommand::Id { values } => {
+            for v in values {
+                match PartyIdentifier::parse(&v) {
+                    Ok(PartyIdentifier::Uscc(u)) => println!(
+                        "{v}：有效的统一社会信用代码，登记机关所在地 {}（{}） / valid unified social credit code, registered in {}",
+                        u.province().name_zh(),
+                        u.region(),
+                        u.province().name_en()
+                    ),
+                    Ok(PartyIdentifier::ResidentId(r)) => println!(
+                        "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}） / valid resident ID, born {}, registered in {}",
+                        r.as_str(),
+                        r.birth_date(),
+                        r.province().name_zh(),
+                        r.region(),
+                        r.birth_date(),
+                        r.province().name_en()
+                    ),
+                    Err(e) => {
+                        all_ok = false;
+                        println!("{v}：{} / {}", e, e.message(huajie_core::Lang::En));
+                    }
+                }
+            }
+        }
+        CheckCommand::Address { values } => {
+            for v in values {
+                match huajie_core::ids::province_of_address(&v) {
+                    Some(p) => println!("{v}：{}（{}） / {}", p.name_zh(), p.code(), p.name_en()),
+                    None => {
+                        all_ok = false;
+                        println!("{v}：无法确定省份 / no province found");
+                    }
+                }
+            }
+        }
+    }
+    if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
 /// The password from standard input: the first line (prompted on a terminal).

@@ -171,3 +171,16 @@ fn an_administrator_can_be_created_from_the_command_line() {
     let again = huajie(&["migrate", "--data-dir", d]);
     assert!(stdout(&again).contains("已是最新"));
 }
+
+#[test]
+fn identifiers_and_addresses_are_checked_from_the_command_line() {
+    let o = huajie(&["check", "id", "11010519491231002X", "91440300708461136T"]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    assert!(stdout(&o).contains("有效的身份证号码") && stdout(&o).contains("有效的统一社会信用代码"));
+    let o = huajie(&["check", "id", "110105194912310021"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("第18位校验码错误：应为“X”，实际为“1”"), "{}", stdout(&o));
+    let o = huajie(&["check", "address", "深圳市南山区科技园"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("广东省（44）"), "{}", stdout(&o));
+}

@@ -1,8 +1,8 @@
 //! # huajie-store
 //!
 //! Everything Huajie keeps: one `Store` over SQLite (the embedded default) or PostgreSQL
-//! (production), with the same SQL for both wherever the dialects agree, versioned
-//! migrations per dialect under `migrations/`, and the audit chain.
+//! (production), with the same SQL for both, versioned migrations under `migrations/`
+//! (one file each, the generated-id clause filled in per dialect), and the audit chain.
 //!
 //! Architecture invariants:
 //! - every write goes through a [`WriteTx`] from [`Store::write`] and records an audit

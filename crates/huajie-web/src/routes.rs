@@ -54,7 +54,19 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// One log line per request: method, path (never the query, which may hold a searched
+/// name), status and time taken.
+async fn log_request(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let started = std::time::Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(target: "huajie::http", %method, %path, status = response.status().as_u16(), ms = started.elapsed().as_millis() as u64);
+    response
 }
 
 /// Headers every response carries: no framing, no sniffing, scripts and styles from this

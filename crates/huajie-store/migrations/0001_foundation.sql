@@ -1,7 +1,7 @@
--- Huajie foundation schema, SQLite dialect. Keep in step with ../postgres/0001_foundation.sql:
--- the same tables, columns and constraints; only id generation differs.
+-- Huajie foundation schema, for SQLite and PostgreSQL alike. `{{id}}` stands for the
+-- dialect's generated primary key (see db.rs); everything else is common SQL.
 CREATE TABLE company (
-    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    id          BIGINT PRIMARY KEY CHECK (id = 1),
     name        TEXT NOT NULL,
     uscc        TEXT NOT NULL,
     province    TEXT NOT NULL,
@@ -10,7 +10,7 @@ CREATE TABLE company (
 );
 
 CREATE TABLE parties (
-    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id         {{id}},
     kind       TEXT NOT NULL,
     name       TEXT NOT NULL,
     identifier TEXT NOT NULL UNIQUE,
@@ -21,7 +21,7 @@ CREATE TABLE parties (
 );
 
 CREATE TABLE packages (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            {{id}},
     code          TEXT NOT NULL UNIQUE,
     name          TEXT NOT NULL,
     transferor_id BIGINT NOT NULL REFERENCES parties (id),
@@ -32,7 +32,7 @@ CREATE TABLE packages (
 );
 
 CREATE TABLE claims (
-    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                 {{id}},
     package_id         BIGINT NOT NULL REFERENCES packages (id),
     contract_no        TEXT NOT NULL,
     debtor_id          BIGINT NOT NULL REFERENCES parties (id),
@@ -50,7 +50,7 @@ CREATE TABLE claims (
 CREATE INDEX claims_debtor ON claims (debtor_id);
 
 CREATE TABLE collateral (
-    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    id                  {{id}},
     collateral_type     TEXT NOT NULL,
     description         TEXT NOT NULL,
     address             TEXT,
@@ -70,7 +70,7 @@ CREATE TABLE claim_collateral (
 CREATE INDEX claim_collateral_collateral ON claim_collateral (collateral_id);
 
 CREATE TABLE guarantees (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    id           {{id}},
     claim_id     BIGINT NOT NULL REFERENCES claims (id),
     guarantor_id BIGINT NOT NULL REFERENCES parties (id),
     kind         TEXT NOT NULL,
@@ -80,7 +80,7 @@ CREATE INDEX guarantees_claim ON guarantees (claim_id);
 CREATE INDEX guarantees_guarantor ON guarantees (guarantor_id);
 
 CREATE TABLE users (
-    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    id            {{id}},
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     role          TEXT NOT NULL,
@@ -99,7 +99,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions (user_id);
 
 CREATE TABLE login_failures (
-    id       INTEGER PRIMARY KEY AUTOINCREMENT,
+    id       {{id}},
     username TEXT NOT NULL,
     client   TEXT NOT NULL,
     at       TEXT NOT NULL
