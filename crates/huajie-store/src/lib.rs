@@ -28,7 +28,7 @@ mod users;
 pub use audit::{AuditFinding, AuditReport};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
-pub use parties::PartyFilter;
+pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
 pub use sessions::SessionInfo;
 pub use users::{NewUser, User};

@@ -41,6 +41,16 @@ pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>
     })
 }
 
+/// A party in the list, with its roles in the portfolio.
+#[derive(Debug, Clone)]
+pub struct PartyListRow {
+    pub party: Stored<Party>,
+    /// Claims it owes.
+    pub debts: i64,
+    /// Claims it guarantees.
+    pub guarantees: i64,
+}
+
 /// A filter for the party list.
 #[derive(Debug, Clone, Default)]
 pub struct PartyFilter {
@@ -71,8 +81,9 @@ impl Store {
         row.as_ref().map(|r| party_from_row(r, "")).transpose()
     }
 
-    /// Parties matching the filter, by name, with the total count of matches.
-    pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<Stored<Party>>, i64), StoreError> {
+    /// Parties matching the filter, by name, each with how many claims it owes and how
+    /// many it guarantees, and the total count of matches.
+    pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<PartyListRow>, i64), StoreError> {
         let kind = filter.kind.map(|k| k.code().to_string());
         let pattern = filter.query.as_ref().filter(|q| !q.trim().is_empty()).map(|q| format!("%{}%", q.trim()));
         let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL \
@@ -87,7 +98,9 @@ impl Store {
             .await?
             .try_get(0)?;
         let rows = sqlx::query(composed(format!(
-            "SELECT {} FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $4 OFFSET $5",
+            "SELECT {}, (SELECT COUNT(*) FROM claims c WHERE c.debtor_id = p.id) AS debts, \
+               (SELECT COUNT(*) FROM guarantees g WHERE g.guarantor_id = p.id) AS guarantees \
+             FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $4 OFFSET $5",
             party_columns("p", "")
         )))
         .bind(kind)
@@ -97,7 +110,12 @@ impl Store {
         .bind(filter.offset)
         .fetch_all(&self.pool)
         .await?;
-        let parties = rows.iter().map(|r| party_from_row(r, "")).collect::<Result<_, _>>()?;
+        let parties = rows
+            .iter()
+            .map(|r| {
+                Ok(PartyListRow { party: party_from_row(r, "")?, debts: i64_col(r, "debts")?, guarantees: i64_col(r, "guarantees")? })
+            })
+            .collect::<Result<_, StoreError>>()?;
         Ok((parties, total))
     }
 

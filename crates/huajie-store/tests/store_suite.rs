@@ -194,6 +194,12 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
         assert_eq!(summary.transferor.data.name, demo.parties[generated.transferor].name);
     }
     assert_eq!(s.claims_of_package(packages[0].package.id).await.unwrap().len(), demo.packages[0].claims.len());
+
+    let (parties, total) = s.parties(&PartyFilter { limit: 10_000, ..Default::default() }).await.unwrap();
+    assert_eq!(total as usize, demo.parties.len());
+    assert_eq!(parties.iter().map(|r| r.debts).sum::<i64>() as usize, claims.len());
+    let guarantees: usize = claims.iter().map(|c| c.guarantees.len()).sum();
+    assert_eq!(parties.iter().map(|r| r.guarantees).sum::<i64>() as usize, guarantees);
 }
 
 async fn claim_detail_shows_shared_collateral_and_guarantors(t: TestStore) {

@@ -101,7 +101,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("collateral.prior_claims", "优先受偿", "Prior claims"),
     ("collateral.secures", "担保债权", "Secures"),
     ("guarantee.guarantor", "保证人", "Guarantor"),
-    ("guarantee.kind", "保证方式", "Kind"),
+    ("guarantee.kind", "保证方式", "Guarantee type"),
     ("guarantee.cap", "保证限额", "Cap"),
     ("guarantee.unlimited", "全额", "Whole claim"),
     // Parties
@@ -116,6 +116,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("party.all_kinds", "全部", "All"),
     ("party.search", "搜索", "Search"),
     ("party.masked_note", "个人信息已脱敏：仅收购部与资产处置部可查看完整信息。", "Personal data is masked: only the acquisition and asset-management teams see it in full."),
+    ("party.debts", "欠款笔数", "Claims owed"),
+    ("party.guarantees", "担保笔数", "Claims guaranteed"),
     ("party.as_debtor", "作为债务人", "As debtor"),
     ("party.as_guarantor", "作为保证人", "As guarantor"),
     ("party.owns_collateral", "名下抵质押物", "Collateral owned"),

@@ -233,7 +233,16 @@ pub async fn parties(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Pa
         names_only: !ctx.can(Permission::ViewPersonalData),
     };
     let (rows, total) = state.store.parties(&filter).await?;
-    Ok(Json(json!({ "data": rows.iter().map(|p| party_view(p, &ctx)).collect::<Vec<_>>(), "total": total })).into_response())
+    let data: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let mut v = serde_json::to_value(party_view(&r.party, &ctx)).expect("serialisable");
+            v["claims_owed"] = json!(r.debts);
+            v["claims_guaranteed"] = json!(r.guarantees);
+            v
+        })
+        .collect();
+    Ok(Json(json!({ "data": data, "total": total })).into_response())
 }
 
 pub async fn party(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {

@@ -32,7 +32,8 @@ struct PartiesPage {
     kinds: Vec<(&'static str, &'static str, bool)>,
     q: String,
     total_label: String,
-    parties: Vec<PartyView>,
+    /// The party, claims owed, claims guaranteed.
+    parties: Vec<(PartyView, i64, i64)>,
     pager: Pager,
 }
 
@@ -59,7 +60,7 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Party
         title: page.t("parties.title"),
         kinds: PartyKind::ALL.iter().map(|k| (k.code(), k.name(lang), Some(*k) == kind)).collect(),
         total_label: tr(lang, "common.total_rows").replace("{n}", &total.to_string()),
-        parties: parties.iter().map(|p| party_view(p, &ctx)).collect(),
+        parties: parties.iter().map(|r| (party_view(&r.party, &ctx), r.debts, r.guarantees)).collect(),
         pager: Pager::new(lang, n, PARTIES_PER_PAGE, total, href),
         q: query,
         page,
