@@ -90,7 +90,7 @@ fn province_short_name(name: &str) -> String {
 }
 
 /// Names in cities.csv that stand for a grouping, not a city.
-fn is_placeholder_city(name: &str) -> bool {
+fn is_grouping_city(name: &str) -> bool {
     name == "市辖区" || name == "县" || name.contains("直辖县级行政区划")
 }
 
@@ -198,7 +198,7 @@ impl City {
     /// `深圳市`; for the districts of a municipality, the municipality's name.
     pub fn name_zh(self) -> &'static str {
         let row = TABLES.cities.iter().find(|c| c.code == self.0).expect("constructed from the table");
-        if is_placeholder_city(&row.name) { self.province().name_zh() } else { &row.name }
+        if is_grouping_city(&row.name) { self.province().name_zh() } else { &row.name }
     }
 
     pub fn province(self) -> Province {
@@ -210,7 +210,7 @@ impl City {
         TABLES
             .cities
             .iter()
-            .filter(|c| (c.code / 100) as u8 == p.0 && !is_placeholder_city(&c.name))
+            .filter(|c| (c.code / 100) as u8 == p.0 && !is_grouping_city(&c.name))
             .map(|c| City(c.code))
             .collect()
     }
@@ -300,7 +300,7 @@ pub fn province_of_address(address: &str) -> Option<Province> {
     if let Some(p) = t.provinces.iter().find(|p| a.starts_with(p.name.as_str()) || a.starts_with(p.short.as_str())) {
         return Some(Province(p.code));
     }
-    let real_cities = || t.cities.iter().filter(|c| !is_placeholder_city(&c.name));
+    let real_cities = || t.cities.iter().filter(|c| !is_grouping_city(&c.name));
     if let Some(c) = real_cities().find(|c| a.starts_with(c.name.as_str())) {
         return Some(City(c.code).province());
     }
