@@ -181,7 +181,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&db).await?;
             store.migrate().await?;
             let demo = huajie_demo::generate();
-            match huajie_demo::load(&store, &demo, &huajie_web::hash_password(huajie_demo::DEMO_PASSWORD)).await? {
+            match huajie_demo::load(&store, &demo, huajie_web::hash_password).await? {
                 huajie_demo::LoadOutcome::Loaded { parties, claims, collateral, users } => println!(
                     "已载入演示公司 {}：{claims} 笔债权、{parties} 个当事人、{collateral} 项抵质押物、{users} 个用户 / demo company loaded",
                     demo.company.name

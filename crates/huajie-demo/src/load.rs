@@ -13,9 +13,9 @@ pub enum LoadOutcome {
     AlreadyLoaded,
 }
 
-/// Loads the demo company unless the store already has one. `password_hash` is the
-/// hash (made by the caller) of the demo users' password.
-pub async fn load(store: &Store, demo: &DemoCompany, password_hash: &str) -> Result<LoadOutcome, StoreError> {
+/// Loads the demo company unless the store already has one. `hash_password` (the web
+/// layer's argon2) hashes each demo user's password, each with its own salt.
+pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str) -> String) -> Result<LoadOutcome, StoreError> {
     if store.company().await?.is_some() {
         return Ok(LoadOutcome::AlreadyLoaded);
     }
@@ -83,7 +83,7 @@ pub async fn load(store: &Store, demo: &DemoCompany, password_hash: &str) -> Res
             username: u.username.clone(),
             display_name: u.display_name.clone(),
             role: u.role,
-            password_hash: password_hash.to_string(),
+            password_hash: hash_password(crate::DEMO_PASSWORD),
         })
         .await?;
     }

@@ -152,7 +152,7 @@ async fn a_failed_write_leaves_nothing_behind(t: TestStore) {
 
 async fn load_demo(t: &TestStore) -> huajie_demo::DemoCompany {
     let demo = huajie_demo::generate();
-    let outcome = huajie_demo::load(&t.store, &demo, "not-a-real-hash").await.unwrap();
+    let outcome = huajie_demo::load(&t.store, &demo, |_| "not-a-real-hash".to_string()).await.unwrap();
     assert!(matches!(outcome, huajie_demo::LoadOutcome::Loaded { .. }));
     demo
 }
@@ -162,7 +162,7 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     let s = &t.store;
     // A second load writes nothing.
     let audit = s.audit_count().await.unwrap();
-    assert_eq!(huajie_demo::load(s, &demo, "x").await.unwrap(), huajie_demo::LoadOutcome::AlreadyLoaded);
+    assert_eq!(huajie_demo::load(s, &demo, |_| "x".to_string()).await.unwrap(), huajie_demo::LoadOutcome::AlreadyLoaded);
     assert_eq!(s.audit_count().await.unwrap(), audit);
 
     let claims: Vec<&huajie_demo::DemoClaim> = demo.packages.iter().flat_map(|p| &p.claims).collect();

@@ -145,7 +145,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("audit.verify", "校验审计链", "Verify the chain"),
     ("audit.intact", "审计链完整：{n} 条记录哈希相连，{rows} 行数据与其最后记录一致。", "The chain is intact: {n} records link by hash, and {rows} rows match their last recorded state."),
     ("audit.broken", "审计链校验失败：", "The chain is broken:"),
-    ("audit.at", "时间（UTC）", "Time (UTC)"),
+    ("audit.at", "时间（北京时间）", "Time (Beijing, UTC+8)"),
     ("audit.actor", "操作人", "Actor"),
     ("audit.action", "动作", "Action"),
     ("audit.entity", "对象", "Entity"),

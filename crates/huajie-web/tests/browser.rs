@@ -196,3 +196,27 @@ async fn an_administrator_creates_a_user_who_can_then_log_in() {
     assert!(b.text("header nav").await.contains("审计日志"), "risk sees the audit log");
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_auditor_verifies_the_chain_and_an_investor_lands_on_the_portal() {
+    let Some(b) = browser().await else { return };
+    b.login("auditor").await;
+    b.click("nav a[href='/audit']").await;
+    assert_eq!(b.text("h1").await, "审计日志");
+    let first = b.text("#audit tbody tr:first-child").await;
+    assert!(first.contains("login") && first.contains("auditor"), "the newest record is this login: {first}");
+    b.click("#verify").await;
+    let verdict = b.text("#verification").await;
+    assert!(verdict.contains("审计链完整"), "{verdict}");
+    b.screenshot("09-audit").await;
+    b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
+
+    b.login("investor").await;
+    assert_eq!(b.path().await, "/portal");
+    assert!(b.text("#portal-company").await.contains("浙江明湖资产管理有限公司"));
+    let nav = b.text("header nav").await;
+    assert!(nav.contains("投资者门户") && !nav.contains("概览"), "{nav}");
+    b.screenshot("10-portal").await;
+    b.close().await;
+}

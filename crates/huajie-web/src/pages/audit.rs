@@ -32,6 +32,14 @@ pub struct RecordLine {
     pub short_hash: String,
 }
 
+/// A stored UTC timestamp as Beijing time (UTC+8), to the second.
+fn beijing_time(at: &str) -> String {
+    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| t.with_timezone(&cst).format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_else(|_| at.to_string())
+}
+
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
@@ -82,7 +90,7 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Audit
             };
             RecordLine {
                 seq: r.seq,
-                at: r.at.get(..19).unwrap_or(&r.at).replace('T', " "),
+                at: beijing_time(&r.at),
                 actor: r.actor,
                 action: r.action,
                 entity: r.entity,

@@ -66,7 +66,7 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let store = TestStore::sqlite().await;
         let demo = huajie_demo::generate();
-        huajie_demo::load(&store.store, &demo, &huajie_web::hash_password(PASSWORD)).await.unwrap();
+        huajie_demo::load(&store.store, &demo, huajie_web::hash_password).await.unwrap();
         let router = router(AppState::new(store.store.clone(), WebConfig::default()));
         TestApp { store, router }
     }
