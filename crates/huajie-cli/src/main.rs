@@ -248,12 +248,17 @@ fn check(command: CheckCommand) -> ExitCode {
         CheckCommand::Id { values } => {
             for v in values {
                 match PartyIdentifier::parse(&v) {
-                    Ok(PartyIdentifier::Uscc(u)) => println!(
-                        "{v}：有效的统一社会信用代码，登记机关所在地 {}（{}） / valid unified social credit code, registered in {}",
-                        u.province().name_zh(),
-                        u.region(),
-                        u.province().name_en()
-                    ),
+                    Ok(PartyIdentifier::Uscc(u)) => match u.province() {
+                        Some(p) => println!(
+                            "{v}：有效的统一社会信用代码，登记机关所在地 {}（{}） / valid unified social credit code, registered in {}",
+                            p.name_zh(),
+                            u.as_str().get(2..8).unwrap_or(""),
+                            p.name_en()
+                        ),
+                        None => println!(
+                            "{v}：有效的统一社会信用代码，由国家级登记机关登记 / valid unified social credit code, registered nationally"
+                        ),
+                    },
                     Ok(PartyIdentifier::ResidentId(r)) => println!(
                         "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}） / valid resident ID, born {}, registered in {}",
                         r.as_str(),

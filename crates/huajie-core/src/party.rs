@@ -75,10 +75,11 @@ impl PartyIdentifier {
         }
     }
 
-    pub fn province(&self) -> crate::ids::Province {
+    /// The province the identifier names; `None` for a national registration.
+    pub fn province(&self) -> Option<crate::ids::Province> {
         match self {
             PartyIdentifier::Uscc(u) => u.province(),
-            PartyIdentifier::ResidentId(r) => r.province(),
+            PartyIdentifier::ResidentId(r) => Some(r.province()),
         }
     }
 }
@@ -100,12 +101,10 @@ impl Party {
     }
 
     /// Where the party is: the address when it names a province, else the region
-    /// code inside the identifier.
-    pub fn province(&self) -> Province {
-        self.address
-            .as_deref()
-            .and_then(province_of_address)
-            .unwrap_or_else(|| self.identifier.province())
+    /// code inside the identifier; `None` when neither says (a nationally registered
+    /// organisation with no address on file).
+    pub fn province(&self) -> Option<Province> {
+        self.address.as_deref().and_then(province_of_address).or_else(|| self.identifier.province())
     }
 }
 
@@ -146,8 +145,18 @@ mod tests {
             address: Some("杭州市西湖区文三路1号".into()),
             phone: None,
         };
-        assert_eq!(party.province().code(), "33");
+        assert_eq!(party.province().unwrap().code(), "33");
         let no_address = Party { address: None, ..party };
-        assert_eq!(no_address.province().code(), "11");
+        assert_eq!(no_address.province().unwrap().code(), "11");
+        let bank = Party {
+            name: "某国有大型商业银行".into(),
+            identifier: PartyIdentifier::parse("91100000100003962T").unwrap(),
+            status: PartyStatus::Active,
+            address: None,
+            phone: None,
+        };
+        assert_eq!(bank.province(), None);
+        let branch = Party { address: Some("浙江省杭州市上城区解放路1号".into()), ..bank };
+        assert_eq!(branch.province().unwrap().code(), "33");
     }
 }

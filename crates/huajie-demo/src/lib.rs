@@ -390,7 +390,7 @@ impl Gen {
             litigation_stage: stage,
             default_date,
             limitation_date,
-            province: debtor_province,
+            province: debtor_province.expect("demo debtors have addresses in a province"),
             guarantees: Vec::new(),
         }
     }

@@ -14,7 +14,7 @@ CREATE TABLE parties (
     kind       TEXT NOT NULL,
     name       TEXT NOT NULL,
     identifier TEXT NOT NULL UNIQUE,
-    province   TEXT NOT NULL,
+    province   TEXT,
     status     TEXT NOT NULL,
     address    TEXT,
     phone      TEXT

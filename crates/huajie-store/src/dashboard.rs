@@ -27,7 +27,8 @@ pub struct DashboardFigures {
     pub total_claim: Money,
     pub collateral_items: i64,
     pub appraised_collateral: Money,
-    /// Claims by the province they were booked in (the debtor's when unknown), by total.
+    /// Claims by the province they were booked in (the debtor's when unknown; key ""
+    /// when neither is known), by total.
     pub by_province: Vec<Slice>,
     /// Collateral items by type, by appraised value.
     pub by_collateral_type: Vec<Slice>,
@@ -65,8 +66,8 @@ impl Store {
             appraised_collateral: money(&collateral, "v")?,
             by_province: self
                 .slices(&format!(
-                    "SELECT COALESCE(c.province, d.province) AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v \
-                     FROM claims c JOIN parties d ON d.id = c.debtor_id GROUP BY COALESCE(c.province, d.province)"
+                    "SELECT COALESCE(c.province, d.province, '') AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v \
+                     FROM claims c JOIN parties d ON d.id = c.debtor_id GROUP BY COALESCE(c.province, d.province, '')"
                 ))
                 .await?,
             by_collateral_type: self

@@ -135,7 +135,7 @@ impl WriteTx {
         .bind(party.kind().code())
         .bind(&party.name)
         .bind(party.identifier.as_str())
-        .bind(party.province().code())
+        .bind(party.province().map(|p| p.code()))
         .bind(party.status.code())
         .bind(party.address.clone())
         .bind(party.phone.clone())

@@ -49,6 +49,7 @@ store_suite!(
     sessions_expire_and_end_with_the_account,
     login_failures_are_counted,
     money_extremes_survive_storage,
+    a_nationally_registered_party_has_no_province,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -372,4 +373,52 @@ async fn money_extremes_survive_storage(t: TestStore) {
     assert_eq!(s.claim(id).await.unwrap().unwrap().claim.data, claim);
     let summary = s.package(package).await.unwrap().unwrap();
     assert_eq!(summary.total, claim.total().unwrap());
+}
+
+async fn a_nationally_registered_party_has_no_province(t: TestStore) {
+    let s = &t.store;
+    let bank = Party {
+        name: "某国有大型商业银行".into(),
+        identifier: PartyIdentifier::parse("91100000100003962T").unwrap(),
+        status: PartyStatus::Active,
+        address: None,
+        phone: None,
+    };
+    let mut tx = s.write("system").await.unwrap();
+    let id = tx.insert_party(&bank).await.unwrap();
+    let package = tx
+        .insert_package(&Package {
+            code: "N-1".into(),
+            name: "national".into(),
+            transferor_id: id,
+            cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: None,
+        })
+        .await
+        .unwrap();
+    let claim = Claim {
+        package_id: package,
+        contract_no: "N-C-1".into(),
+        debtor_id: id,
+        principal: Money::from_fen(100),
+        interest: Money::ZERO,
+        penalty: Money::ZERO,
+        advanced_costs: Money::ZERO,
+        five_class: FiveClass::Loss,
+        litigation_stage: LitigationStage::NotSued,
+        default_date: None,
+        limitation_date: None,
+        province: None,
+    };
+    tx.insert_claim(&claim).await.unwrap();
+    tx.commit().await.unwrap();
+    let back = s.party(id).await.unwrap().unwrap();
+    assert_eq!(back.data, bank);
+    assert_eq!(back.data.province(), None);
+    let d = s.dashboard().await.unwrap();
+    assert_eq!(d.by_province.len(), 1);
+    assert_eq!((d.by_province[0].key.as_str(), d.by_province[0].count), ("", 1), "unknown province is its own slice");
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }

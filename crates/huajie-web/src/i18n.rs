@@ -56,6 +56,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("dashboard.by_five_class", "债权分布（按五级分类）", "Claims by five-tier class"),
     ("dashboard.by_litigation_stage", "债权分布（按诉讼状态）", "Claims by litigation stage"),
     ("dashboard.packages", "资产包一览", "Packages"),
+    ("dashboard.unknown", "未知", "Unknown"),
     ("dashboard.count_unit", "笔", " items"),
     ("dashboard.item_unit", "项", " items"),
     // Packages

@@ -130,7 +130,7 @@ pub fn party_view(p: &Stored<Party>, ctx: &Ctx) -> PartyView {
         kind: p.data.kind().name(lang).into(),
         kind_code: p.data.kind().code(),
         identifier: keep(p.data.identifier.as_str(), mask_id_number),
-        province: p.data.province().name(lang).into(),
+        province: p.data.province().map(|p| p.name(lang)).unwrap_or("—").into(),
         status: p.data.status.name(lang).into(),
         address: p.data.address.as_deref().map(|a| keep(a, mask_address)).unwrap_or_else(|| "—".into()),
         phone: p.data.phone.as_deref().map(|ph| keep(ph, mask_phone)).unwrap_or_else(|| "—".into()),

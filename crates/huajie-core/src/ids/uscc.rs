@@ -2,7 +2,9 @@
 //!
 //! 18 characters from a 31-character alphabet (digits and capitals without I, O, S, V, Z):
 //! 1 registration authority, 2 organisation type, 3–8 the registering authority's region
-//! code (GB/T 2260), 9–17 the organisation code, 18 a check character (weights 3^(i) mod 31).
+//! code (GB/T 2260, or `100000` for the national registration authorities, as on the
+//! licences of the large state banks), 9–17 the organisation code, 18 a check character
+//! (weights 3^(i) mod 31).
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,6 +17,8 @@ const KIND: &str = "统一社会信用代码";
 const ALPHABET: &[u8; 31] = b"0123456789ABCDEFGHJKLMNPQRTUWXY";
 const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
 const ALLOWED: &str = "应为数字或除I、O、S、V、Z外的大写字母";
+/// Characters 3–8 of organisations registered by a national authority (e.g. the SAMR).
+pub const NATIONAL_REGION: &str = "100000";
 
 /// A unified social credit code whose check character is right.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -40,7 +44,7 @@ impl Uscc {
             values[i] = pos as u32;
         }
         let region = &s[2..8];
-        if !region.bytes().all(|b| b.is_ascii_digit()) || RegionCode::parse(region).is_err() {
+        if !region.bytes().all(|b| b.is_ascii_digit()) || (region != NATIONAL_REGION && RegionCode::parse(region).is_err()) {
             return Err(IdError::Region { kind: KIND, position: 3, found: region.to_string() });
         }
         let expected = check_char(&values[..17]);
@@ -74,13 +78,20 @@ impl Uscc {
         &self.0
     }
 
-    /// Characters 3–8: the region code of the registering authority.
-    pub fn region(&self) -> RegionCode {
-        RegionCode::parse(&self.0[2..8]).expect("checked on construction")
+    /// Characters 3–8: the region code of the registering authority; `None` for a
+    /// national registration (`100000`).
+    pub fn region(&self) -> Option<RegionCode> {
+        RegionCode::parse(&self.0[2..8]).ok()
     }
 
-    pub fn province(&self) -> Province {
-        self.region().province()
+    /// Registered by a national authority: the code names no province.
+    pub fn is_national(&self) -> bool {
+        &self.0[2..8] == NATIONAL_REGION
+    }
+
+    /// The province of the registering authority; `None` for a national registration.
+    pub fn province(&self) -> Option<Province> {
+        self.region().map(RegionCode::province)
     }
 }
 
@@ -130,8 +141,17 @@ mod tests {
             let u = Uscc::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
             assert_eq!(u.as_str(), *code);
         }
-        assert_eq!(Uscc::parse("91440300708461136T").unwrap().province().code(), "44");
-        assert_eq!(Uscc::parse("91330100MA2AYA1G5Q").unwrap().province().name_zh(), "浙江省");
+        assert_eq!(Uscc::parse("91440300708461136T").unwrap().province().unwrap().code(), "44");
+        assert_eq!(Uscc::parse("91330100MA2AYA1G5Q").unwrap().province().unwrap().name_zh(), "浙江省");
+    }
+
+    #[test]
+    fn national_registrations_have_no_province() {
+        // A large state bank, registered with the national market regulator.
+        let bank = Uscc::parse("91100000100003962T").unwrap();
+        assert!(bank.is_national());
+        assert_eq!(bank.province(), None);
+        assert!(!Uscc::parse("91440300708461136T").unwrap().is_national());
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
     ];
     let charts = vec![
         slice_chart("chart-province", t("dashboard.by_province"), &d.by_province, lang, |k| {
-            Province::from_code(k).map(|p| p.name(lang).to_string()).unwrap_or_else(|| k.to_string())
+            Province::from_code(k).map(|p| p.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
         slice_chart("chart-collateral", t("dashboard.by_collateral_type"), &d.by_collateral_type, lang, |k| {
             CollateralType::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| k.to_string())
