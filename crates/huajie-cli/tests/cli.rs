@@ -56,6 +56,7 @@ fn start_demo(dir: &Path, port: u16) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the demo did not start: {out}");
 }
 

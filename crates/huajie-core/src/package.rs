@@ -182,9 +182,9 @@ mod tests {
             package_id: 1,
             contract_no: "HT-1".into(),
             debtor_id: 1,
-            principal: Money::from_fen(100_00),
-            interest: Money::from_fen(20_00),
-            penalty: Money::from_fen(3_00),
+            principal: Money::from_fen(10_000),
+            interest: Money::from_fen(2_000),
+            penalty: Money::from_fen(300),
             advanced_costs: Money::from_fen(45),
             five_class: FiveClass::Doubtful,
             litigation_stage: LitigationStage::NotSued,
@@ -192,7 +192,7 @@ mod tests {
             limitation_date: NaiveDate::from_ymd_opt(2025, 6, 30),
             province: None,
         };
-        assert_eq!(c.total(), Ok(Money::from_fen(123_45)));
+        assert_eq!(c.total(), Ok(Money::from_fen(12_345)));
         assert!(c.is_time_barred(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));
         assert!(!c.is_time_barred(NaiveDate::from_ymd_opt(2025, 6, 30).unwrap()));
         let huge = Claim { principal: Money::from_fen(i64::MAX), ..c };

@@ -349,7 +349,7 @@ impl Gen {
         ]);
         let advanced_costs = match stage {
             LitigationStage::NotSued => Money::ZERO,
-            _ => Money::from_fen(self.rng.random_range(800_00..60_000_00)),
+            _ => Money::from_fen(self.rng.random_range(80_000..6_000_000)),
         };
         let five_class = match self.rng.random_range(0..100) {
             0..=2 => FiveClass::SpecialMention,

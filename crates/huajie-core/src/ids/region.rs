@@ -317,12 +317,12 @@ pub fn province_of_address(address: &str) -> Option<Province> {
             }
         }
     }
-    if best.is_none() {
-        if let Some(codes) = t.areas_by_name.get(a) {
-            let first = Province((codes[0] / 10_000) as u8);
-            if codes.iter().all(|c| (c / 10_000) as u8 == first.0) {
-                return Some(first);
-            }
+    if best.is_none()
+        && let Some(codes) = t.areas_by_name.get(a)
+    {
+        let first = Province((codes[0] / 10_000) as u8);
+        if codes.iter().all(|c| (c / 10_000) as u8 == first.0) {
+            return Some(first);
         }
     }
     best.map(|(_, p)| p)
