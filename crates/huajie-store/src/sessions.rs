@@ -85,8 +85,11 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a failed login (for rate limiting) and its audit event.
+    /// Records a failed login (for rate limiting) and its audit event. Failures older
+    /// than a day are swept: the limits look back minutes, and the audit chain keeps them all.
     pub async fn record_login_failure(&mut self, username: &str, client: &str) -> Result<(), StoreError> {
+        let day_ago = timestamp(self.clock.now() - chrono::Duration::days(1));
+        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(day_ago).execute(&mut *self.tx).await?;
         let now = timestamp(self.clock.now());
         sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
             .bind(username)
