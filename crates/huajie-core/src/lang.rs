@@ -92,17 +92,17 @@ macro_rules! named_enum {
             }
         }
 
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl $crate::__serde::Serialize for $name {
+            fn serialize<S: $crate::__serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+        impl<'de> $crate::__serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <::std::string::String as $crate::__serde::Deserialize>::deserialize(d)?;
                 $name::from_code(&s).ok_or_else(|| {
-                    ::serde::de::Error::custom(format!("unknown {} code: {s}", stringify!($name)))
+                    $crate::__serde::de::Error::custom(format!("unknown {} code: {s}", stringify!($name)))
                 })
             }
         }

@@ -9,6 +9,10 @@
 //! clock reads outside the `Clock` trait) and depends on no other Huajie crate.
 //! Start reading at `package.rs` (the entities) and `ids/` (the identifiers).
 
+#[doc(hidden)]
+/// For `named_enum!` in crates that do not depend on serde themselves.
+pub use serde as __serde;
+
 pub mod audit;
 pub mod clock;
 pub mod company;

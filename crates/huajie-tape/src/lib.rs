@@ -1,0 +1,19 @@
+//! # huajie-tape
+//!
+//! Tape intake, the pure part: read a bank's data tape as it comes (`reader.rs`: CSV in
+//! UTF-8 or GBK/GB18030, streaming), find the header under title rows and over merged
+//! two-level headers (`header.rs`), map each column onto the canonical tape
+//! (`fields.rs`, from `../shared/domain/tape.md`), and coerce every cell (`coerce.rs`).
+//!
+//! Architecture invariant: no database and no network here; the caller hands in a
+//! reader and gets values and problems back. Start reading at `fields.rs`.
+
+pub mod coerce;
+pub mod fields;
+pub mod header;
+pub mod reader;
+
+pub use coerce::{AmountUnit, CoerceError};
+pub use fields::{Criticality, Entity, Field, ValueKind};
+pub use header::{ColumnMapping, Header, detect_header, is_total_row, map_columns, match_header};
+pub use reader::{CsvRows, ReadError, TextEncoding, open_csv};
