@@ -29,11 +29,11 @@ pub fn normalize_header(cell: &str) -> (String, Option<AmountUnit>) {
             unit = Some(u);
         }
     }
-    if unit.is_none() {
-        if let Some(rest) = s.strip_suffix("万元") {
-            s = rest.to_string();
-            unit = Some(AmountUnit::Wan);
-        }
+    if unit.is_none()
+        && let Some(rest) = s.strip_suffix("万元")
+    {
+        s = rest.to_string();
+        unit = Some(AmountUnit::Wan);
     }
     (s, unit)
 }

@@ -11,9 +11,15 @@
 pub mod coerce;
 pub mod fields;
 pub mod header;
+pub mod problem;
+pub mod read;
 pub mod reader;
+pub mod sheet;
 
 pub use coerce::{AmountUnit, CoerceError};
 pub use fields::{Criticality, Entity, Field, ValueKind};
 pub use header::{ColumnMapping, Header, detect_header, is_total_row, map_columns, match_header};
-pub use reader::{CsvRows, ReadError, TextEncoding, open_csv};
+pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
+pub use problem::{Problem, Rule, Severity};
+pub use read::{TapeRead, read_claims};
+pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};

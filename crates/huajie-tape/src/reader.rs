@@ -81,6 +81,9 @@ fn sniff_encoding(sample: &[u8]) -> TextEncoding {
     }
 }
 
+/// One row of a tape: its number as Excel shows it and its cells, or why it cannot be read.
+pub type RowItem = Result<(usize, Vec<String>), ReadError>;
+
 type Source<R> = DecodeReaderBytes<std::io::Chain<Cursor<Vec<u8>>, R>, Vec<u8>>;
 
 /// The rows of a CSV tape, each with the row number a user sees when the file is
@@ -111,7 +114,7 @@ pub fn open_csv<R: Read>(mut reader: R) -> Result<(TextEncoding, CsvRows<R>), Re
 }
 
 impl<R: Read> Iterator for CsvRows<R> {
-    type Item = Result<(usize, Vec<String>), ReadError>;
+    type Item = RowItem;
 
     fn next(&mut self) -> Option<Self::Item> {
         let record = self.records.next()?;
@@ -134,7 +137,7 @@ impl<R: Read> Iterator for CsvRows<R> {
 mod tests {
     use super::*;
 
-    fn rows(bytes: &[u8]) -> (TextEncoding, Vec<Result<(usize, Vec<String>), ReadError>>) {
+    fn rows(bytes: &[u8]) -> (TextEncoding, Vec<RowItem>) {
         let (enc, rows) = open_csv(bytes).unwrap();
         (enc, rows.collect())
     }

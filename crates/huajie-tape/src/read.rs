@@ -1,0 +1,114 @@
+//! The whole read of a claims tape: rows in, header found, every row checked, the `合计`
+//! row compared, completeness scored.
+
+use crate::header::{HEADER_SEARCH_ROWS, Header, detect_header, is_total_row};
+use crate::problem::{Problem, Rule};
+use crate::reader::{ReadError, RowItem};
+use crate::sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim};
+
+/// What reading a tape produced.
+#[derive(Debug, Clone)]
+pub struct TapeRead {
+    pub header: Header,
+    pub cutoff_date: chrono::NaiveDate,
+    /// Valid claims, in tape order.
+    pub claims: Vec<TapeClaim>,
+    /// Every problem: rejected rows and warnings, in tape order, then the 合计 row's.
+    pub problems: Vec<Problem>,
+    /// Data rows read (blank rows and the 合计 row not counted).
+    pub rows_read: usize,
+    /// Excel row number of the 合计 row, when there is one.
+    pub total_row: Option<usize>,
+    pub completeness: Vec<FieldCompleteness>,
+    /// Overall completeness, per cent.
+    pub completeness_score: u8,
+}
+
+impl TapeRead {
+    /// Rows rejected (each rejected row counted once).
+    pub fn rejected_rows(&self) -> usize {
+        let mut rows: Vec<usize> =
+            self.problems.iter().filter(|p| p.severity() == crate::problem::Severity::Rejected).filter_map(|p| p.row).collect();
+        rows.dedup();
+        rows.len()
+    }
+}
+
+/// Reads a claims tape from its rows. `Err` holds the problems that stop the whole tape
+/// (no header, no cut-off date, a mandatory column missing, an unreadable file).
+pub fn read_claims<I>(rows: I, options: SheetOptions) -> Result<TapeRead, Vec<Problem>>
+where
+    I: IntoIterator<Item = RowItem>,
+{
+    let mut rows = rows.into_iter();
+    let mut head: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut problems = Vec::new();
+    for item in rows.by_ref() {
+        match item {
+            Ok(row) => head.push(row),
+            Err(e) => problems.push(read_problem(&e)),
+        }
+        if head.len() >= HEADER_SEARCH_ROWS {
+            break;
+        }
+    }
+    let cells: Vec<Vec<String>> = head.iter().map(|(_, c)| c.clone()).collect();
+    let Some(header) = detect_header(&cells) else {
+        return Err(vec![Problem {
+            rule: Rule::NoHeader,
+            row: None,
+            column: None,
+            header: None,
+            field: None,
+            value: None,
+            detail_zh: "前 30 行中没有一行能对应到至少两个标准字段（如“借款人名称”“本金余额”）".into(),
+            detail_en: "none of the first 30 rows names at least two standard fields (such as 借款人名称, 本金余额)".into(),
+        }]);
+    };
+    let title_rows = &cells[..header.row + 1 - header.levels];
+    let mut sheet = ClaimSheet::new(header.clone(), options, title_rows)?;
+    let mut claims = Vec::new();
+    let mut total_row = None;
+    let data = head.into_iter().skip(header.row + 1).map(Ok).chain(rows);
+    for item in data {
+        let (row, cells) = match item {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(read_problem(&e));
+                continue;
+            }
+        };
+        if cells.iter().all(|c| crate::coerce::is_blank(c)) {
+            continue;
+        }
+        if is_total_row(&cells) {
+            problems.extend(sheet.check_total_row(row, &cells));
+            total_row = Some(row);
+            break; // notes below the total are not data
+        }
+        let outcome = sheet.read_row(row, &cells);
+        problems.extend(outcome.problems);
+        claims.extend(outcome.claim);
+    }
+    Ok(TapeRead {
+        cutoff_date: sheet.cutoff,
+        completeness: sheet.completeness(),
+        completeness_score: sheet.completeness_score(),
+        rows_read: sheet.rows_read,
+        header,
+        claims,
+        problems,
+        total_row,
+    })
+}
+
+fn read_problem(e: &ReadError) -> Problem {
+    let (row, column) = match e {
+        ReadError::CellTooLong { row, column, .. } => (Some(*row), Some(column - 1)),
+        ReadError::BadRow { row, .. } => (Some(*row), None),
+        _ => (None, None),
+    };
+    let text = e.to_string();
+    let (zh, en) = text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.clone(), text));
+    Problem { rule: Rule::UnreadableRow, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+}

@@ -1,0 +1,620 @@
+//! A claims sheet, row by row: every cell coerced, every rule of tape.md checked, valid
+//! rows turned into `TapeClaim`s, the rest reported as `Problem`s. Streaming: it keeps
+//! only running sums, counts and the contract numbers seen.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use huajie_core::ids::province_of_address;
+use huajie_core::{CollateralType, FiveClass, LitigationStage, Money, PartyIdentifier, PartyKind, Province};
+
+use crate::coerce::{self, AmountUnit, is_blank};
+use crate::fields::{Criticality, Entity, Field};
+use crate::header::Header;
+use crate::problem::{Problem, Rule};
+
+/// A tolerance for totals: one yuan (tape.md).
+const TOTAL_TOLERANCE_FEN: i64 = 100;
+/// A tolerance for days past due against the default date (tape.md).
+const DPD_TOLERANCE_DAYS: i64 = 31;
+
+#[derive(Debug, Clone)]
+pub struct SheetOptions {
+    /// 基准日 from the import form; when `None`, read from the title rows.
+    pub cutoff_date: Option<NaiveDate>,
+    /// Today, for "the cut-off is not in the future".
+    pub today: NaiveDate,
+    /// A personal-loan batch (个贷): contract numbers are recommended, not mandatory.
+    pub personal_batch: bool,
+}
+
+/// A collateral item given on the claim's own row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TapeCollateral {
+    pub collateral_type: CollateralType,
+    pub address: Option<String>,
+    pub province: Option<Province>,
+    pub appraised_value: Money,
+    pub appraisal_date: Option<NaiveDate>,
+    pub lien_rank: Option<u8>,
+    pub prior_claims: Option<Money>,
+}
+
+/// A guarantor given on the claim's own row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TapeGuarantor {
+    pub name: String,
+    pub identifier: Option<PartyIdentifier>,
+    pub cap: Option<Money>,
+}
+
+/// A claim as the tape gives it, every value checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TapeClaim {
+    /// Row number as Excel shows it.
+    pub row: usize,
+    /// The contract number; in a personal batch without one, `第N行`.
+    pub contract_no: String,
+    pub debtor_name: String,
+    pub debtor_id: PartyIdentifier,
+    pub debtor_kind: PartyKind,
+    pub principal: Money,
+    pub interest: Money,
+    pub penalty: Money,
+    pub total: Option<Money>,
+    pub origination_date: Option<NaiveDate>,
+    pub maturity_date: Option<NaiveDate>,
+    pub default_date: Option<NaiveDate>,
+    pub days_past_due: Option<i64>,
+    pub five_class: Option<FiveClass>,
+    pub guarantee_modes: Vec<String>,
+    pub litigation_stage: Option<LitigationStage>,
+    pub limitation_date: Option<NaiveDate>,
+    pub region: Option<Province>,
+    pub industry: Option<String>,
+    pub written_off: Option<bool>,
+    pub phone: Option<String>,
+    pub product: Option<String>,
+    pub last_payment_date: Option<NaiveDate>,
+    pub collateral: Option<TapeCollateral>,
+    pub guarantors: Vec<TapeGuarantor>,
+}
+
+/// How complete one field is across the rows read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCompleteness {
+    pub field: Field,
+    pub criticality: Criticality,
+    /// Whether the tape has a column for it.
+    pub mapped: bool,
+    /// Rows with a valid value.
+    pub filled: usize,
+    pub rows: usize,
+}
+
+/// Sums of the loaded claims, to compare with the `合计` row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub principal: i128,
+    pub interest: i128,
+    pub penalty: i128,
+    pub total: i128,
+}
+
+/// The reader of one claims sheet.
+pub struct ClaimSheet {
+    header: Header,
+    options: SheetOptions,
+    pub cutoff: NaiveDate,
+    /// Field → 0-based column.
+    columns: HashMap<Field, usize>,
+    seen_contracts: HashSet<String>,
+    filled: HashMap<Field, usize>,
+    pub rows_read: usize,
+    /// Sums over every row read (loaded or not), as the tape's own 合计 row counts them.
+    pub tape_sums: Totals,
+}
+
+/// What one row came to.
+#[derive(Debug, Clone, Default)]
+pub struct RowOutcome {
+    pub claim: Option<TapeClaim>,
+    pub problems: Vec<Problem>,
+}
+
+fn tape_problem(rule: Rule, zh: String, en: String) -> Problem {
+    Problem { rule, row: None, column: None, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+}
+
+impl ClaimSheet {
+    /// Checks what the whole tape needs: a cut-off date, not in the future, and a column
+    /// for every mandatory claim field. `title_rows` are the rows above the header, where
+    /// banks often write the cut-off date.
+    pub fn new(header: Header, options: SheetOptions, title_rows: &[Vec<String>]) -> Result<ClaimSheet, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let cutoff = options.cutoff_date.or_else(|| cutoff_from_titles(title_rows));
+        match cutoff {
+            None => problems.push(tape_problem(
+                Rule::NoCutoffDate,
+                "请在导入时填写基准日，或在表头上方写明“基准日：YYYY-MM-DD”".into(),
+                "give the cut-off date when importing, or write “基准日：YYYY-MM-DD” above the header".into(),
+            )),
+            Some(d) if d > options.today => problems.push(tape_problem(
+                Rule::CutoffInFuture,
+                format!("基准日 {d} 晚于今天 {}", options.today),
+                format!("the cut-off {d} is after today, {}", options.today),
+            )),
+            Some(_) => {}
+        }
+        let columns: HashMap<Field, usize> = header.columns.iter().filter_map(|c| c.field.map(|f| (f, c.column))).collect();
+        for f in Field::ALL.iter().copied().filter(|f| f.entity() == Entity::Claim) {
+            if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains_key(&f) {
+                problems.push(Problem {
+                    field: Some(f),
+                    ..tape_problem(Rule::MandatoryColumnMissing, format!("找不到“{}”列", f.zh()), format!("no column for “{}”", f.en()))
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(ClaimSheet {
+            header,
+            options,
+            cutoff: cutoff.expect("checked above"),
+            columns,
+            seen_contracts: HashSet::new(),
+            filled: HashMap::new(),
+            rows_read: 0,
+            tape_sums: Totals::default(),
+        })
+    }
+
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// Reads one data row.
+    pub fn read_row(&mut self, row: usize, cells: &[String]) -> RowOutcome {
+        self.rows_read += 1;
+        let mut r = RowReader { sheet: self, row, cells, problems: Vec::new(), rejected: false };
+        let claim = r.claim();
+        let mut problems = r.problems;
+        if let Some(c) = &claim {
+            self.tape_sums.principal += i128::from(c.principal.fen());
+            self.tape_sums.interest += i128::from(c.interest.fen());
+            self.tape_sums.penalty += i128::from(c.penalty.fen());
+            self.tape_sums.total += i128::from(c.total.unwrap_or_else(|| sum3(c)).fen());
+            if !self.seen_contracts.insert(c.contract_no.clone()) {
+                problems.push(Problem {
+                    rule: Rule::DuplicateContract,
+                    row: Some(row),
+                    column: self.columns.get(&Field::ContractNo).copied(),
+                    header: self.header_of(Field::ContractNo),
+                    field: Some(Field::ContractNo),
+                    value: Some(c.contract_no.clone()),
+                    detail_zh: "同一合同编号已在前面的行出现，本行不予载入".into(),
+                    detail_en: "the same contract number appears on an earlier row; this row is not loaded".into(),
+                });
+                return RowOutcome { claim: None, problems };
+            }
+        }
+        RowOutcome { claim, problems }
+    }
+
+    /// Compares the tape's `合计` row with the sums of its rows.
+    pub fn check_total_row(&self, row: usize, cells: &[String]) -> Vec<Problem> {
+        let mut out = Vec::new();
+        for (field, sum) in [
+            (Field::Principal, self.tape_sums.principal),
+            (Field::Interest, self.tape_sums.interest),
+            (Field::Penalty, self.tape_sums.penalty),
+            (Field::Total, self.tape_sums.total),
+        ] {
+            let Some(&col) = self.columns.get(&field) else { continue };
+            let Some(cell) = cells.get(col).filter(|c| !is_blank(c)) else { continue };
+            let Ok(stated) = coerce::parse_money(cell, self.unit(col)) else { continue };
+            if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
+                let computed = i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
+                out.push(Problem {
+                    rule: Rule::TotalRowMismatch,
+                    row: Some(row),
+                    column: Some(col),
+                    header: self.header_of(field),
+                    field: Some(field),
+                    value: Some(cell.clone()),
+                    detail_zh: format!("合计行为 {} 元，明细之和为 {computed} 元", stated.yuan_string()),
+                    detail_en: format!("the total row says {} yuan, the rows add up to {computed} yuan", stated.yuan_string()),
+                });
+            }
+        }
+        out
+    }
+
+    /// Completeness of every mandatory and recommended claim field, and of every other
+    /// field the tape has a column for.
+    pub fn completeness(&self) -> Vec<FieldCompleteness> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(|f| matches!(f.entity(), Entity::Claim | Entity::Collateral | Entity::Guarantor))
+            .filter(|f| self.columns.contains_key(f) || (f.entity() == Entity::Claim && f.criticality() != Criticality::Optional))
+            .map(|f| FieldCompleteness {
+                field: f,
+                criticality: criticality_in(f, self.options.personal_batch),
+                mapped: self.columns.contains_key(&f),
+                filled: self.filled.get(&f).copied().unwrap_or(0),
+                rows: self.rows_read,
+            })
+            .collect()
+    }
+
+    /// Overall completeness in per cent: mandatory fields count twice, recommended once.
+    pub fn completeness_score(&self) -> u8 {
+        let (mut got, mut want) = (0.0_f64, 0.0_f64);
+        for c in self.completeness() {
+            let weight = match c.criticality {
+                Criticality::Mandatory => 2.0,
+                Criticality::Recommended => 1.0,
+                Criticality::Optional => continue,
+            };
+            if c.rows > 0 {
+                got += weight * c.filled as f64 / c.rows as f64;
+                want += weight;
+            }
+        }
+        if want == 0.0 { 0 } else { (got / want * 100.0).round() as u8 }
+    }
+
+    fn unit(&self, col: usize) -> AmountUnit {
+        self.header.columns.get(col).map(|c| c.unit).unwrap_or_default()
+    }
+
+    fn header_of(&self, field: Field) -> Option<String> {
+        self.columns.get(&field).and_then(|c| self.header.columns.get(*c)).map(|c| c.header.clone())
+    }
+}
+
+fn sum3(c: &TapeClaim) -> Money {
+    Money::from_fen(c.principal.fen().saturating_add(c.interest.fen()).saturating_add(c.penalty.fen()))
+}
+
+/// Criticality, with the personal-batch exception for contract numbers.
+pub fn criticality_in(field: Field, personal_batch: bool) -> Criticality {
+    if personal_batch && field == Field::ContractNo { Criticality::Recommended } else { field.criticality() }
+}
+
+/// `基准日：2025-06-30` (or `数据基准日 2025年6月30日`) in the rows above the header.
+fn cutoff_from_titles(rows: &[Vec<String>]) -> Option<NaiveDate> {
+    rows.iter().flatten().find_map(|cell| {
+        let c = coerce::normalize(cell);
+        let at = c.find("基准日")?;
+        let rest = c[at + "基准日".len()..].trim_start_matches([':', ' ', '为']);
+        let date: String = rest.chars().take_while(|ch| ch.is_ascii_digit() || "-/.年月日".contains(*ch)).collect();
+        coerce::parse_date(&date).ok()
+    })
+}
+
+/// Reads the cells of one row.
+struct RowReader<'a> {
+    sheet: &'a mut ClaimSheet,
+    row: usize,
+    cells: &'a [String],
+    problems: Vec<Problem>,
+    rejected: bool,
+}
+
+impl RowReader<'_> {
+    fn cell(&self, field: Field) -> Option<(usize, &str)> {
+        let col = *self.sheet.columns.get(&field)?;
+        let value = self.cells.get(col)?;
+        (!is_blank(value)).then_some((col, value.as_str()))
+    }
+
+    fn report(&mut self, rule: Rule, field: Field, col: Option<usize>, value: Option<&str>, zh: String, en: String) {
+        if rule.severity() == crate::problem::Severity::Rejected {
+            self.rejected = true;
+        }
+        self.problems.push(Problem {
+            rule,
+            row: Some(self.row),
+            column: col,
+            header: col.and_then(|c| self.sheet.header.columns.get(c)).map(|c| c.header.clone()),
+            field: Some(field),
+            value: value.map(str::to_string),
+            detail_zh: zh,
+            detail_en: en,
+        });
+    }
+
+    /// Reads a field with `parse`. Missing: a mandatory field rejects the row. Invalid: a
+    /// mandatory field rejects the row, any other is a warning and counts as missing.
+    fn get<T>(&mut self, field: Field, parse: impl FnOnce(&str) -> Result<T, (String, String)>) -> Option<T> {
+        let criticality = criticality_in(field, self.sheet.options.personal_batch);
+        let Some((col, raw)) = self.cell(field) else {
+            if criticality == Criticality::Mandatory {
+                let col = self.sheet.columns.get(&field).copied();
+                self.report(Rule::MissingMandatory, field, col, None, format!("“{}”为空", field.zh()), format!("“{}” is empty", field.en()));
+            }
+            return None;
+        };
+        let raw = raw.to_string();
+        match parse(&raw) {
+            Ok(v) => {
+                *self.sheet.filled.entry(field).or_default() += 1;
+                Some(v)
+            }
+            Err((zh, en)) => {
+                let rule = if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
+                self.report(rule, field, Some(col), Some(&raw), zh, en);
+                None
+            }
+        }
+    }
+
+    fn money(&mut self, field: Field) -> Option<Money> {
+        let unit = self.sheet.columns.get(&field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
+        let value = self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
+        if value.is_negative() {
+            let col = self.sheet.columns.get(&field).copied();
+            let shown = value.yuan_string();
+            if field == Field::Principal {
+                self.report(Rule::NegativePrincipal, field, col, Some(&shown), "本金不能为负数".into(), "principal cannot be negative".into());
+            } else {
+                self.report(Rule::NegativeAmount, field, col, Some(&shown), format!("“{}”为负数", field.zh()), format!("“{}” is negative", field.en()));
+            }
+            return None;
+        }
+        Some(value)
+    }
+
+    fn date(&mut self, field: Field) -> Option<NaiveDate> {
+        self.get(field, |s| coerce::parse_date(s).map_err(|e| (e.to_string(), e.en().to_string())))
+    }
+
+    fn text(&mut self, field: Field) -> Option<String> {
+        self.get(field, |s| Ok(coerce::normalize(s)))
+    }
+
+    fn choice<T>(&mut self, field: Field, read: fn(&str) -> Option<T>) -> Option<T> {
+        self.get(field, |s| read(&coerce::normalize(s)).ok_or_else(|| ("不是可识别的选项".into(), "not a known choice".into())))
+    }
+
+    fn claim(&mut self) -> Option<TapeClaim> {
+        let personal = self.sheet.options.personal_batch;
+        let contract_no = self.text(Field::ContractNo);
+        let debtor_name = self.text(Field::DebtorName);
+        let debtor_id = self.get(Field::DebtorId, |s| {
+            PartyIdentifier::parse(&coerce::normalize(s)).map_err(|e| (e.to_string(), e.message(huajie_core::Lang::En)))
+        });
+        let principal = self.money(Field::Principal);
+        let interest = self.money(Field::Interest);
+        let penalty = self.money(Field::Penalty);
+        let total = self.money(Field::Total);
+        let origination_date = self.date(Field::OriginationDate);
+        let maturity_date = self.date(Field::MaturityDate);
+        let default_date = self.date(Field::DefaultDate);
+        let days_past_due = self.get(Field::DaysPastDue, |s| coerce::parse_int(s).map_err(|e| (e.to_string(), e.en().to_string())));
+        let five_class = self.choice(Field::FiveClass, read_five_class);
+        let guarantee_modes = self.get(Field::GuaranteeMode, |s| Ok(coerce::split_multi(s))).unwrap_or_default();
+        let litigation_stage = self.choice(Field::LitigationStage, read_litigation_stage);
+        let limitation_date = self.date(Field::LimitationDate);
+        let region = self.region();
+        let industry = self.text(Field::Industry);
+        let written_off = self.get(Field::WrittenOff, |s| coerce::parse_bool(s).map_err(|e| (e.to_string(), e.en().to_string())));
+        let phone = self.text(Field::Phone);
+        let product = self.text(Field::Product);
+        let last_payment_date = self.date(Field::LastPaymentDate);
+        let kind_given = self.choice(Field::DebtorKind, read_party_kind);
+        let collateral = self.collateral();
+        let guarantors = self.guarantors();
+
+        if self.rejected {
+            return None;
+        }
+        let (debtor_name, debtor_id, principal) = (debtor_name?, debtor_id?, principal?);
+        let contract_no = match contract_no {
+            Some(c) => c,
+            None if personal => format!("第{}行", self.row),
+            None => return None,
+        };
+        let claim = TapeClaim {
+            row: self.row,
+            contract_no,
+            debtor_name,
+            debtor_kind: kind_given.unwrap_or_else(|| debtor_id.kind()),
+            debtor_id,
+            principal,
+            interest: interest.unwrap_or(Money::ZERO),
+            penalty: penalty.unwrap_or(Money::ZERO),
+            total,
+            origination_date,
+            maturity_date,
+            default_date,
+            days_past_due,
+            five_class,
+            guarantee_modes,
+            litigation_stage,
+            limitation_date,
+            region,
+            industry,
+            written_off,
+            phone,
+            product,
+            last_payment_date,
+            collateral,
+            guarantors,
+        };
+        self.consistency(&claim);
+        Some(claim)
+    }
+
+    fn region(&mut self) -> Option<Province> {
+        let (col, raw) = self.cell(Field::Region).map(|(c, r)| (c, r.to_string()))?;
+        let s = coerce::normalize(&raw);
+        let found = Province::from_name(&s)
+            .or_else(|| province_of_address(&s))
+            .or_else(|| huajie_core::RegionCode::parse(&s).ok().map(|r| r.province()));
+        match found {
+            Some(p) => {
+                *self.sheet.filled.entry(Field::Region).or_default() += 1;
+                Some(p)
+            }
+            None => {
+                self.report(Rule::UnknownRegion, Field::Region, Some(col), Some(&raw), format!("“{s}”无法确定省份"), format!("“{s}” names no province"));
+                None
+            }
+        }
+    }
+
+    fn collateral(&mut self) -> Option<TapeCollateral> {
+        let any = [Field::CollateralType, Field::CollateralAddress, Field::AppraisedValue].iter().any(|f| self.cell(*f).is_some());
+        if !any {
+            return None;
+        }
+        // A collateral item that breaks its own rules is set aside; the claim still loads.
+        let before = self.problems.len();
+        let collateral_type = self.choice(Field::CollateralType, read_collateral_type);
+        let address = self.text(Field::CollateralAddress);
+        let appraised_value = self.money(Field::AppraisedValue);
+        let appraisal_date = self.date(Field::AppraisalDate);
+        let lien_rank = self.get(Field::LienRank, |s| {
+            coerce::parse_int(s).ok().and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1).ok_or(("顺位应为 1 起的整数".into(), "lien rank must be a whole number from 1".into()))
+        });
+        let prior_claims = self.money(Field::PriorClaims);
+        // Collateral fields are mandatory for the item, not for the claim: downgrade.
+        for p in &mut self.problems[before..] {
+            if matches!(p.rule, Rule::MissingMandatory | Rule::InvalidMandatory) {
+                p.rule = Rule::InvalidValue;
+                p.detail_zh = format!("抵质押物未载入：{}", p.detail_zh);
+                p.detail_en = format!("collateral not loaded: {}", p.detail_en);
+            }
+        }
+        self.rejected = self.problems[..before].iter().any(|p| p.severity() == crate::problem::Severity::Rejected);
+        let appraised_value = appraised_value.filter(|v| v.fen() > 0)?;
+        Some(TapeCollateral {
+            collateral_type: collateral_type?,
+            province: address.as_deref().and_then(province_of_address),
+            address,
+            appraised_value,
+            appraisal_date,
+            lien_rank,
+            prior_claims,
+        })
+    }
+
+    fn guarantors(&mut self) -> Vec<TapeGuarantor> {
+        let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else { return Vec::new() };
+        *self.sheet.filled.entry(Field::GuarantorName).or_default() += 1;
+        let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
+        let cap = self.money(Field::Cap);
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(i, name)| TapeGuarantor {
+                name,
+                identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(s).ok()),
+                cap: if i == 0 { cap } else { None },
+            })
+            .collect()
+    }
+
+    /// The consistency checks of tape.md: all warnings.
+    fn consistency(&mut self, c: &TapeClaim) {
+        let cutoff = self.sheet.cutoff;
+        if let Some(total) = c.total {
+            let parts = sum3(c);
+            if (total.fen() - parts.fen()).abs() > TOTAL_TOLERANCE_FEN {
+                let col = self.sheet.columns.get(&Field::Total).copied();
+                self.report(
+                    Rule::TotalMismatch,
+                    Field::Total,
+                    col,
+                    Some(&total.yuan_string()),
+                    format!("本金+利息+罚息 = {} 元", parts.yuan_string()),
+                    format!("principal + interest + penalty = {} yuan", parts.yuan_string()),
+                );
+            }
+        }
+        if let (Some(dpd), Some(default)) = (c.days_past_due, c.default_date) {
+            let expected = (cutoff - default).num_days();
+            if (dpd - expected).abs() > DPD_TOLERANCE_DAYS {
+                let col = self.sheet.columns.get(&Field::DaysPastDue).copied();
+                self.report(
+                    Rule::DaysPastDueMismatch,
+                    Field::DaysPastDue,
+                    col,
+                    Some(&dpd.to_string()),
+                    format!("按逾期日 {default} 至基准日应约为 {expected} 天"),
+                    format!("from the default date {default} to the cut-off it is about {expected} days"),
+                );
+            }
+        }
+        if let Some(class) = c.five_class.filter(|k| !k.is_non_performing()) {
+            let col = self.sheet.columns.get(&Field::FiveClass).copied();
+            self.report(Rule::Performing, Field::FiveClass, col, Some(class.zh()), String::new(), String::new());
+        }
+        for (field, date) in [(Field::OriginationDate, c.origination_date), (Field::DefaultDate, c.default_date)] {
+            if let Some(d) = date.filter(|d| *d > cutoff) {
+                let col = self.sheet.columns.get(&field).copied();
+                self.report(
+                    Rule::DateAfterCutoff,
+                    field,
+                    col,
+                    Some(&d.to_string()),
+                    format!("“{}”{d} 晚于基准日 {cutoff}", field.zh()),
+                    format!("“{}” {d} is after the cut-off {cutoff}", field.en()),
+                );
+            }
+        }
+        if let Some(d) = c.limitation_date.filter(|d| *d < cutoff) {
+            let col = self.sheet.columns.get(&Field::LimitationDate).copied();
+            self.report(
+                Rule::TimeBarred,
+                Field::LimitationDate,
+                col,
+                Some(&d.to_string()),
+                "除非时效曾中断，债权可能已丧失胜诉权".into(),
+                "unless the period was interrupted, the claim may no longer be enforceable".into(),
+            );
+        }
+    }
+}
+
+fn read_five_class(s: &str) -> Option<FiveClass> {
+    FiveClass::from_any_name(s).or_else(|| FiveClass::from_any_name(s.trim_end_matches("类")))
+}
+
+fn read_litigation_stage(s: &str) -> Option<LitigationStage> {
+    LitigationStage::from_any_name(s).or(match s {
+        "未起诉" | "未涉诉" | "否" => Some(LitigationStage::NotSued),
+        "诉讼中" | "已诉" | "审理中" | "起诉" => Some(LitigationStage::Filed),
+        "判决" | "已判决未执行" | "已调解" => Some(LitigationStage::Judged),
+        "执行" | "强制执行" | "已执行" => Some(LitigationStage::Enforcing),
+        "终结本次执行" | "执行终本" | "终本裁定" => Some(LitigationStage::Terminated),
+        "破产重整" | "破产清算" | "已破产" => Some(LitigationStage::Bankruptcy),
+        _ => None,
+    })
+}
+
+fn read_party_kind(s: &str) -> Option<PartyKind> {
+    PartyKind::from_any_name(s).or(match s {
+        "对私" | "个人客户" | "自然人" | "个贷" => Some(PartyKind::Individual),
+        "企业" | "公司" | "对公客户" | "法人" | "公司客户" => Some(PartyKind::Corporate),
+        _ => None,
+    })
+}
+
+fn read_collateral_type(s: &str) -> Option<CollateralType> {
+    CollateralType::from_any_name(s).or(match s {
+        "房产" | "住房" | "住宅房产" | "商品房" => Some(CollateralType::Residential),
+        "商铺" | "商业用房" | "商业房产" | "办公楼" | "写字楼" => Some(CollateralType::Commercial),
+        "厂房" | "工业用房" | "工业房产" => Some(CollateralType::Industrial),
+        "土地" | "国有土地使用权" | "土地使用权(工业)" => Some(CollateralType::Land),
+        "机器设备" | "机械设备" => Some(CollateralType::Equipment),
+        "汽车" | "机动车" => Some(CollateralType::Vehicle),
+        "股份" | "股票" => Some(CollateralType::Equity),
+        "应收款" => Some(CollateralType::Receivable),
+        _ => None,
+    })
+}
