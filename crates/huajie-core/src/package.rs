@@ -118,8 +118,10 @@ pub struct Claim {
     pub penalty: Money,
     /// 垫付费用: legal and other costs advanced and recoverable from the debtor.
     pub advanced_costs: Money,
-    pub five_class: FiveClass,
-    pub litigation_stage: LitigationStage,
+    /// `None` when the seller's tape does not say.
+    pub five_class: Option<FiveClass>,
+    /// `None` when the seller's tape does not say.
+    pub litigation_stage: Option<LitigationStage>,
     pub default_date: Option<NaiveDate>,
     /// 诉讼时效 / 执行时效 end: the claim must be interrupted (demand, suit) before it.
     pub limitation_date: Option<NaiveDate>,
@@ -167,7 +169,10 @@ impl Collateral {
 pub struct Guarantee {
     pub claim_id: i64,
     pub guarantor_id: i64,
-    pub kind: GuaranteeKind,
+    /// `None` when the contract is not at hand. (Under the Civil Code, art. 686, a
+    /// guarantee that does not say is a general one; older contracts under the 1995
+    /// Guarantee Law defaulted to joint liability — so it is not guessed.)
+    pub kind: Option<GuaranteeKind>,
     /// `None`: the guarantee covers the whole claim.
     pub cap: Option<Money>,
 }
@@ -186,8 +191,8 @@ mod tests {
             interest: Money::from_fen(2_000),
             penalty: Money::from_fen(300),
             advanced_costs: Money::from_fen(45),
-            five_class: FiveClass::Doubtful,
-            litigation_stage: LitigationStage::NotSued,
+            five_class: Some(FiveClass::Doubtful),
+            litigation_stage: Some(LitigationStage::NotSued),
             default_date: None,
             limitation_date: NaiveDate::from_ymd_opt(2025, 6, 30),
             province: None,

@@ -49,15 +49,15 @@ pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str
                     interest: c.interest,
                     penalty: c.penalty,
                     advanced_costs: c.advanced_costs,
-                    five_class: c.five_class,
-                    litigation_stage: c.litigation_stage,
+                    five_class: Some(c.five_class),
+                    litigation_stage: Some(c.litigation_stage),
                     default_date: Some(c.default_date),
                     limitation_date: c.limitation_date,
                     province: Some(c.province),
                 })
                 .await?;
             for g in &c.guarantees {
-                tx.insert_guarantee(&Guarantee { claim_id, guarantor_id: party_ids[g.guarantor], kind: g.kind, cap: g.cap }).await?;
+                tx.insert_guarantee(&Guarantee { claim_id, guarantor_id: party_ids[g.guarantor], kind: Some(g.kind), cap: g.cap }).await?;
             }
             ids.push(claim_id);
         }

@@ -40,8 +40,8 @@ CREATE TABLE claims (
     interest_fen       BIGINT NOT NULL,
     penalty_fen        BIGINT NOT NULL,
     advanced_costs_fen BIGINT NOT NULL,
-    five_class         TEXT NOT NULL,
-    litigation_stage   TEXT NOT NULL,
+    five_class         TEXT,
+    litigation_stage   TEXT,
     default_date       TEXT,
     limitation_date    TEXT,
     province           TEXT,
@@ -73,7 +73,7 @@ CREATE TABLE guarantees (
     id           {{id}},
     claim_id     BIGINT NOT NULL REFERENCES claims (id),
     guarantor_id BIGINT NOT NULL REFERENCES parties (id),
-    kind         TEXT NOT NULL,
+    kind         TEXT,
     cap_fen      BIGINT
 );
 CREATE INDEX guarantees_claim ON guarantees (claim_id);

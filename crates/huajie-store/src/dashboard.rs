@@ -32,7 +32,7 @@ pub struct DashboardFigures {
     pub by_province: Vec<Slice>,
     /// Collateral items by type, by appraised value.
     pub by_collateral_type: Vec<Slice>,
-    /// Claims by five-tier class, by total.
+    /// Claims by five-tier class (key "" when the tape did not say), by total.
     pub by_five_class: Vec<Slice>,
     /// Claims by litigation stage, by total.
     pub by_litigation_stage: Vec<Slice>,
@@ -78,13 +78,14 @@ impl Store {
                 .await?,
             by_five_class: self
                 .slices(&format!(
-                    "SELECT c.five_class AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v FROM claims c GROUP BY c.five_class"
+                    "SELECT COALESCE(c.five_class, '') AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v \
+                     FROM claims c GROUP BY COALESCE(c.five_class, '')"
                 ))
                 .await?,
             by_litigation_stage: self
                 .slices(&format!(
-                    "SELECT c.litigation_stage AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v \
-                     FROM claims c GROUP BY c.litigation_stage"
+                    "SELECT COALESCE(c.litigation_stage, '') AS k, COUNT(*) AS n, CAST(SUM({CLAIM_TOTAL}) AS BIGINT) AS v \
+                     FROM claims c GROUP BY COALESCE(c.litigation_stage, '')"
                 ))
                 .await?,
         })

@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use crate::composed;
 use crate::audit::Audited;
 use crate::parties::{party_columns, party_from_row};
-use crate::rows::{code, date, date_text, i64_col, money, opt_date, opt_money, opt_province, opt_text, text};
+use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_date, opt_money, opt_province, opt_text, text};
 use crate::{Store, StoreError, WriteTx};
 
 impl Audited for Stored<Package> {
@@ -125,8 +125,8 @@ fn claim_from_row(row: &AnyRow) -> Result<Stored<Claim>, StoreError> {
             interest: money(row, "interest_fen")?,
             penalty: money(row, "penalty_fen")?,
             advanced_costs: money(row, "advanced_costs_fen")?,
-            five_class: code(row, "five_class", FiveClass::from_code)?,
-            litigation_stage: code(row, "litigation_stage", LitigationStage::from_code)?,
+            five_class: opt_code(row, "five_class", FiveClass::from_code)?,
+            litigation_stage: opt_code(row, "litigation_stage", LitigationStage::from_code)?,
             default_date: opt_date(row, "default_date")?,
             limitation_date: opt_date(row, "limitation_date")?,
             province: opt_province(row, "province")?,
@@ -158,7 +158,7 @@ fn guarantee_from_row(row: &AnyRow) -> Result<Stored<Guarantee>, StoreError> {
         data: Guarantee {
             claim_id: i64_col(row, "claim_id")?,
             guarantor_id: i64_col(row, "guarantor_id")?,
-            kind: code(row, "kind", GuaranteeKind::from_code)?,
+            kind: opt_code(row, "kind", GuaranteeKind::from_code)?,
             cap: opt_money(row, "cap_fen")?,
         },
     })
@@ -365,8 +365,8 @@ impl WriteTx {
         .bind(claim.interest.fen())
         .bind(claim.penalty.fen())
         .bind(claim.advanced_costs.fen())
-        .bind(claim.five_class.code())
-        .bind(claim.litigation_stage.code())
+        .bind(claim.five_class.map(|c| c.code()))
+        .bind(claim.litigation_stage.map(|s| s.code()))
         .bind(claim.default_date.map(date_text))
         .bind(claim.limitation_date.map(date_text))
         .bind(claim.province.map(|p| p.code()))
@@ -412,7 +412,7 @@ impl WriteTx {
         let row = sqlx::query("INSERT INTO guarantees (claim_id, guarantor_id, kind, cap_fen) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(guarantee.claim_id)
             .bind(guarantee.guarantor_id)
-            .bind(guarantee.kind.code())
+            .bind(guarantee.kind.map(|k| k.code()))
             .bind(guarantee.cap.map(Money::fen))
             .fetch_one(&mut *self.tx)
             .await?;

@@ -50,6 +50,11 @@ pub(crate) fn code<E>(row: &AnyRow, col: &str, from_code: fn(&str) -> Option<E>)
     from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}")))
 }
 
+/// A nullable column holding the code of a `named_enum!`.
+pub(crate) fn opt_code<E>(row: &AnyRow, col: &str, from_code: fn(&str) -> Option<E>) -> Result<Option<E>, StoreError> {
+    opt_text(row, col)?.map(|s| from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}")))).transpose()
+}
+
 pub(crate) fn province(row: &AnyRow, col: &str) -> Result<Province, StoreError> {
     let s = text(row, col)?;
     Province::from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}")))

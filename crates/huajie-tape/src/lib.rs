@@ -11,6 +11,7 @@
 pub mod coerce;
 pub mod fields;
 pub mod header;
+pub mod plan;
 pub mod problem;
 pub mod read;
 pub mod reader;
@@ -23,3 +24,4 @@ pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
 pub use problem::{Problem, Rule, Severity};
 pub use read::{TapeRead, read_claims};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
+pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};

@@ -33,6 +33,7 @@ pub enum Rule {
     DateAfterCutoff,
     TimeBarred,
     UnknownRegion,
+    GuarantorWithoutId,
     TotalRowMismatch,
     NoCutoffDate,
     CutoffInFuture,
@@ -57,6 +58,7 @@ impl Rule {
             DateAfterCutoff => "W113",
             TimeBarred => "W114",
             UnknownRegion => "W115",
+            GuarantorWithoutId => "W116",
             TotalRowMismatch => "W201",
             NoCutoffDate => "F301",
             CutoffInFuture => "F302",
@@ -90,6 +92,7 @@ impl Rule {
             DateAfterCutoff => ("日期晚于基准日", "date after the cut-off"),
             TimeBarred => ("诉讼时效早于基准日届满", "limitation period ended before the cut-off"),
             UnknownRegion => ("地区无法识别到省份", "region names no province"),
+            GuarantorWithoutId => ("保证人缺少有效证件号码，未载入", "guarantor without a valid ID number not loaded"),
             TotalRowMismatch => ("合计行与明细之和不符", "the total row differs from the sum of the rows"),
             NoCutoffDate => ("缺少基准日", "no cut-off date"),
             CutoffInFuture => ("基准日晚于今天", "cut-off date in the future"),
@@ -172,7 +175,7 @@ mod tests {
         use Rule::*;
         let all = [
             MissingMandatory, InvalidMandatory, NegativePrincipal, DuplicateContract, UnreadableRow, InvalidValue, NegativeAmount,
-            TotalMismatch, DaysPastDueMismatch, Performing, DateAfterCutoff, TimeBarred, UnknownRegion, TotalRowMismatch,
+            TotalMismatch, DaysPastDueMismatch, Performing, DateAfterCutoff, TimeBarred, UnknownRegion, GuarantorWithoutId, TotalRowMismatch,
             NoCutoffDate, CutoffInFuture, NoHeader, MandatoryColumnMissing,
         ];
         let codes: std::collections::HashSet<_> = all.iter().map(|r| r.code()).collect();

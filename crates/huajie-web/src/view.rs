@@ -97,6 +97,11 @@ pub fn opt_money(m: Option<Money>, lang: Lang) -> String {
     m.map(|m| money(m, lang)).unwrap_or_else(|| "—".into())
 }
 
+/// The name of an optional domain value, or `—`.
+pub fn opt_name<T>(value: Option<T>, lang: Lang, name: fn(T, Lang) -> &'static str) -> String {
+    value.map(|v| name(v, lang).to_string()).unwrap_or_else(|| "—".into())
+}
+
 pub fn opt_date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }

@@ -4,13 +4,13 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use huajie_core::{PartyKind, Permission};
+use huajie_core::{FiveClass, GuaranteeKind, LitigationStage, PartyKind, Permission};
 
 use super::render;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::view::{Page, PartyView, money, opt_date, party_view};
+use crate::view::{Page, PartyView, money, opt_date, opt_name, party_view};
 use huajie_core::mask::mask_address;
 
 pub struct ClaimView {
@@ -75,8 +75,8 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         penalty: money(c.penalty, lang),
         advanced_costs: money(c.advanced_costs, lang),
         total: c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into()),
-        five_class: c.five_class.name(lang).into(),
-        stage: c.litigation_stage.name(lang).into(),
+        five_class: opt_name(c.five_class, lang, FiveClass::name),
+        stage: opt_name(c.litigation_stage, lang, LitigationStage::name),
         default_date: opt_date(c.default_date),
         limitation_date: opt_date(c.limitation_date),
         province: c.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
@@ -111,7 +111,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .iter()
         .map(|g| {
             let cap = g.guarantee.data.cap.map(|m| money(m, lang)).unwrap_or_else(|| unlimited.into());
-            (party_view(&g.guarantor, &ctx), g.guarantee.data.kind.name(lang).to_string(), cap)
+            (party_view(&g.guarantor, &ctx), opt_name(g.guarantee.data.kind, lang, GuaranteeKind::name), cap)
         })
         .collect();
     let page = Page::new(&ctx, &state).await?;

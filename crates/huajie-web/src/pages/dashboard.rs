@@ -83,10 +83,10 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
             CollateralType::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| k.to_string())
         }),
         slice_chart("chart-five-class", t("dashboard.by_five_class"), &d.by_five_class, lang, |k| {
-            FiveClass::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| k.to_string())
+            FiveClass::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
         slice_chart("chart-stage", t("dashboard.by_litigation_stage"), &d.by_litigation_stage, lang, |k| {
-            LitigationStage::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| k.to_string())
+            LitigationStage::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
     ];
     render(&DashboardPage {

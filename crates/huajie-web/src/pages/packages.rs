@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use huajie_core::{Lang, Permission};
+use huajie_core::{FiveClass, Lang, LitigationStage, Permission};
 use huajie_store::{ClaimRow, PackageSummary};
 use serde::Deserialize;
 
@@ -11,7 +11,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::view::{Page, money, opt_date, opt_money, party_view};
+use crate::view::{Page, money, opt_date, opt_money, opt_name, party_view};
 
 /// Claims shown per page of a package.
 const CLAIMS_PER_PAGE: i64 = 100;
@@ -94,8 +94,8 @@ fn claim_line(r: &ClaimRow, ctx: &Ctx, today: chrono::NaiveDate) -> ClaimLine {
         principal: money(c.principal, lang),
         interest: money(c.interest, lang),
         total: c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into()),
-        five_class: c.five_class.name(lang).into(),
-        stage: c.litigation_stage.name(lang).into(),
+        five_class: opt_name(c.five_class, lang, FiveClass::name),
+        stage: opt_name(c.litigation_stage, lang, LitigationStage::name),
         limitation_date: opt_date(c.limitation_date),
         time_barred: c.is_time_barred(today),
     }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use huajie_core::{PartyKind, Permission};
+use huajie_core::{GuaranteeKind, LitigationStage, PartyKind, Permission};
 use huajie_store::PartyFilter;
 use serde::Deserialize;
 
@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, url_encode};
 use crate::i18n::tr;
-use crate::view::{Page, PartyView, money, party_view};
+use crate::view::{Page, PartyView, money, opt_name, party_view};
 
 const PARTIES_PER_PAGE: i64 = 50;
 
@@ -94,7 +94,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .map(|r| {
             let c = &r.claim.data;
             let total = c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into());
-            (r.claim.id, c.contract_no.clone(), money(c.principal, lang), total, c.litigation_stage.name(lang).to_string())
+            (r.claim.id, c.contract_no.clone(), money(c.principal, lang), total, opt_name(c.litigation_stage, lang, LitigationStage::name))
         })
         .collect();
     let unlimited = tr(lang, "guarantee.unlimited");
@@ -105,7 +105,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .map(|g| {
             let d = &g.guarantee.data;
             let cap = d.cap.map(|m| money(m, lang)).unwrap_or_else(|| unlimited.into());
-            (d.claim_id, g.contract_no.clone(), d.kind.name(lang).to_string(), cap)
+            (d.claim_id, g.contract_no.clone(), opt_name(d.kind, lang, GuaranteeKind::name), cap)
         })
         .collect();
     let collateral = store

@@ -1,0 +1,131 @@
+//! From checked tape rows to what will be written: each party once (one borrower on
+//! several rows is one debtor), each claim with its debtor, each collateral item once
+//! (the same item on several rows of one borrower secures all those claims), each
+//! guarantee. Pure: the store carries the plan out in one transaction.
+
+use std::collections::HashMap;
+
+use huajie_core::{Claim, Collateral, GuaranteeKind, Money, Party, PartyStatus};
+
+use crate::problem::{Problem, Rule};
+use crate::sheet::TapeClaim;
+
+/// A claim to write; `package_id` and `debtor_id` are filled in by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedClaim {
+    pub row: usize,
+    /// Index into `LoadPlan::parties`.
+    pub debtor: usize,
+    pub claim: Claim,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCollateral {
+    /// `owner_id` is filled in by the store.
+    pub collateral: Collateral,
+    /// Index into `LoadPlan::parties`.
+    pub owner: usize,
+    /// Indices into `LoadPlan::claims`.
+    pub secures: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedGuarantee {
+    /// Index into `LoadPlan::claims`.
+    pub claim: usize,
+    /// Index into `LoadPlan::parties`.
+    pub guarantor: usize,
+    pub kind: Option<GuaranteeKind>,
+    pub cap: Option<Money>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoadPlan {
+    pub parties: Vec<Party>,
+    pub claims: Vec<PlannedClaim>,
+    pub collateral: Vec<PlannedCollateral>,
+    pub guarantees: Vec<PlannedGuarantee>,
+    /// What could not be carried into the plan (a guarantor without an ID number).
+    pub problems: Vec<Problem>,
+}
+
+/// Plans the load of checked claims.
+pub fn plan(claims: &[TapeClaim]) -> LoadPlan {
+    let mut p = LoadPlan::default();
+    let mut party_index: HashMap<String, usize> = HashMap::new();
+    let mut collateral_index: HashMap<(usize, String), usize> = HashMap::new();
+    let mut party = |p: &mut LoadPlan, party: Party| -> usize {
+        *party_index.entry(party.identifier.as_str().to_string()).or_insert_with(|| {
+            p.parties.push(party);
+            p.parties.len() - 1
+        })
+    };
+    for tc in claims {
+        let debtor = party(
+            &mut p,
+            Party { name: tc.debtor_name.clone(), identifier: tc.debtor_id.clone(), status: PartyStatus::Active, address: None, phone: tc.phone.clone() },
+        );
+        let claim_index = p.claims.len();
+        p.claims.push(PlannedClaim {
+            row: tc.row,
+            debtor,
+            claim: Claim {
+                package_id: 0,
+                contract_no: tc.contract_no.clone(),
+                debtor_id: 0,
+                principal: tc.principal,
+                interest: tc.interest,
+                penalty: tc.penalty,
+                advanced_costs: Money::ZERO,
+                five_class: tc.five_class,
+                litigation_stage: tc.litigation_stage,
+                default_date: tc.default_date,
+                limitation_date: tc.limitation_date,
+                province: tc.region,
+            },
+        });
+        if let Some(m) = &tc.collateral {
+            let key = (debtor, format!("{}|{}|{}", m.collateral_type.code(), m.address.as_deref().unwrap_or(""), m.appraised_value.fen()));
+            match collateral_index.get(&key) {
+                Some(&i) => p.collateral[i].secures.push(claim_index),
+                None => {
+                    collateral_index.insert(key, p.collateral.len());
+                    p.collateral.push(PlannedCollateral {
+                        collateral: Collateral {
+                            collateral_type: m.collateral_type,
+                            description: m.collateral_type.zh().to_string(),
+                            address: m.address.clone(),
+                            province: m.province,
+                            appraised_value: m.appraised_value,
+                            appraisal_date: m.appraisal_date,
+                            lien_rank: m.lien_rank.unwrap_or(1),
+                            prior_claims: m.prior_claims.unwrap_or(Money::ZERO),
+                            owner_id: None,
+                        },
+                        owner: debtor,
+                        secures: vec![claim_index],
+                    });
+                }
+            }
+        }
+        for g in &tc.guarantors {
+            let Some(identifier) = g.identifier.clone() else {
+                p.problems.push(Problem {
+                    rule: Rule::GuarantorWithoutId,
+                    row: Some(tc.row),
+                    column: None,
+                    header: None,
+                    field: Some(crate::fields::Field::GuarantorId),
+                    value: Some(g.name.clone()),
+                    detail_zh: format!("保证人“{}”没有有效证件号码，未载入", g.name),
+                    detail_en: format!("the guarantor “{}” has no valid ID number and was not loaded", g.name),
+                });
+                continue;
+            };
+            let guarantor = party(&mut p, Party { name: g.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
+            // The tape does not say which kind of guarantee: left unknown, not guessed.
+            p.guarantees.push(PlannedGuarantee { claim: claim_index, guarantor, kind: None, cap: g.cap });
+        }
+    }
+    p
+}
