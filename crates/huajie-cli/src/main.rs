@@ -14,6 +14,8 @@ use huajie_core::Role;
 use huajie_store::{DbTarget, NewUser, Store, StoreError};
 use huajie_web::{AppState, WebConfig};
 
+mod import;
+
 #[derive(Parser)]
 #[command(name = "huajie", version, about = "化解 Huajie — 地方AMC不良资产经营与合规平台 / NPA operations and compliance platform for local AMCs")]
 struct Cli {
@@ -36,6 +38,13 @@ enum Command {
         db: DbArgs,
         #[command(flatten)]
         net: NetArgs,
+    },
+    /// 导入资产包数据带（CSV） / Import a package's data tape (CSV)
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        tape: ImportArgs,
     },
     /// 升级数据库结构 / Apply pending database migrations
     Migrate {
@@ -100,6 +109,33 @@ enum UserCommand {
         #[arg(long)]
         role: String,
     },
+}
+
+#[derive(Args, Clone)]
+struct ImportArgs {
+    /// 数据带文件 / The tape file (.csv, UTF-8 or GBK)
+    file: PathBuf,
+    /// 资产包编号（不存在则新建） / Package code (created when it does not exist)
+    #[arg(long)]
+    package: String,
+    /// 新资产包名称 / Name of a new package (default: the file name)
+    #[arg(long)]
+    package_name: Option<String>,
+    /// 新资产包的转让方名称 / Transferor of a new package: name
+    #[arg(long)]
+    transferor_name: Option<String>,
+    /// 新资产包的转让方统一社会信用代码 / Transferor of a new package: unified social credit code
+    #[arg(long)]
+    transferor_id: Option<String>,
+    /// 基准日 YYYY-MM-DD（不填则从表头上方读取） / Cut-off date (else read above the header)
+    #[arg(long)]
+    cutoff: Option<String>,
+    /// strict：有错即整体拒绝；partial：载入有效行 / strict: reject on any error; partial: load the valid rows
+    #[arg(long, default_value = "strict")]
+    policy: String,
+    /// 个贷批量（合同编号非必填） / A personal-loan batch (contract numbers optional)
+    #[arg(long)]
+    personal: bool,
 }
 
 #[derive(Args, Clone)]
@@ -193,6 +229,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print_demo_logins(&store, &net).await?;
             serve(store, &net).await?;
         }
+        Command::Import { db, tape } => return import::run(&open(&db).await?, &tape).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             let applied = store.migrate().await?;

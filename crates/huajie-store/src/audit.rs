@@ -260,10 +260,12 @@ impl Store {
         put(&mut out, self.all_collateral_links().await?);
         put(&mut out, self.all_guarantees().await?);
         put(&mut out, self.all_user_audit_views().await?);
+        put(&mut out, self.all_tape_imports().await?);
         Ok(out)
     }
 }
 
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are
 /// security bookkeeping; their events are in the chain but they hold no business state.
-const STATE_ENTITIES: &[&str] = &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user"];
+const STATE_ENTITIES: &[&str] =
+    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import"];

@@ -82,8 +82,10 @@ struct Migration {
 }
 
 /// Every migration, in order. Migrations only add; a later one removes what is unused.
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "tape_imports", sql: include_str!("../migrations/0002_tape_imports.sql") },
+];
 
 impl Backend {
     /// A generated `BIGINT` primary key in this dialect.

@@ -6,6 +6,21 @@ use crate::problem::{Problem, Rule};
 use crate::reader::{ReadError, RowItem};
 use crate::sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim};
 
+huajie_core::named_enum! {
+    /// What to do with a tape that has rejected rows.
+    pub enum ImportPolicy {
+        Strict = ("strict", "有错即整体拒绝", "Reject the tape on any error"),
+        Partial = ("partial", "载入有效行，暂存错误行", "Load valid rows, hold the rest"),
+    }
+}
+
+impl ImportPolicy {
+    /// Whether a tape with these rejected rows may load under this policy.
+    pub fn allows(self, rejected_rows: usize) -> bool {
+        self == ImportPolicy::Partial || rejected_rows == 0
+    }
+}
+
 /// What reading a tape produced.
 #[derive(Debug, Clone)]
 pub struct TapeRead {

@@ -111,7 +111,8 @@ pub struct ClaimSheet {
     seen_contracts: HashSet<String>,
     filled: HashMap<Field, usize>,
     pub rows_read: usize,
-    /// Sums over every row read (loaded or not), as the tape's own 合计 row counts them.
+    /// Sums over every data row whose amounts could be read, loaded or not: the bank's
+    /// own 合计 row counts them all.
     pub tape_sums: Totals,
 }
 
@@ -181,10 +182,6 @@ impl ClaimSheet {
         let claim = r.claim();
         let mut problems = r.problems;
         if let Some(c) = &claim {
-            self.tape_sums.principal += i128::from(c.principal.fen());
-            self.tape_sums.interest += i128::from(c.interest.fen());
-            self.tape_sums.penalty += i128::from(c.penalty.fen());
-            self.tape_sums.total += i128::from(c.total.unwrap_or_else(|| sum3(c)).fen());
             if !self.seen_contracts.insert(c.contract_no.clone()) {
                 problems.push(Problem {
                     rule: Rule::DuplicateContract,
@@ -391,6 +388,12 @@ impl RowReader<'_> {
         let interest = self.money(Field::Interest);
         let penalty = self.money(Field::Penalty);
         let total = self.money(Field::Total);
+        let fen = |m: Option<Money>| i128::from(m.map(Money::fen).unwrap_or(0));
+        let sums = &mut self.sheet.tape_sums;
+        sums.principal += fen(principal);
+        sums.interest += fen(interest);
+        sums.penalty += fen(penalty);
+        sums.total += total.map(|t| i128::from(t.fen())).unwrap_or(fen(principal) + fen(interest) + fen(penalty));
         let origination_date = self.date(Field::OriginationDate);
         let maturity_date = self.date(Field::MaturityDate);
         let default_date = self.date(Field::DefaultDate);

@@ -1,0 +1,168 @@
+//! `huajie import`: a tape file in, a report out, and — when the policy allows — the
+//! claims loaded in one transaction as the package's next tape version.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, anyhow, bail};
+use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus};
+use huajie_store::{ImportOutcome, PackageTarget, Store};
+use huajie_tape::{ImportPolicy, Problem, SheetOptions, TapeRead, open_csv, read_claims};
+use sha2::{Digest, Sha256};
+
+use crate::ImportArgs;
+
+/// Problems listed one by one before the rest are only counted.
+const PROBLEMS_LISTED_MAX: usize = 30;
+
+pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
+    store.require_current_schema().await?;
+    let policy = ImportPolicy::from_code(&args.policy).ok_or_else(|| anyhow!("导入策略应为 strict 或 partial / --policy must be strict or partial"))?;
+    let cutoff = args
+        .cutoff
+        .as_deref()
+        .map(|s| huajie_tape::coerce::parse_date(s).map_err(|_| anyhow!("基准日无法识别：{s} / cannot read the cut-off date {s}")))
+        .transpose()?;
+    let shown = args.file.display().to_string();
+    let sha256 = file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
+    let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    let (encoding, rows) = open_csv(std::io::BufReader::new(file)).map_err(|e| anyhow!("{shown}：{e}"))?;
+    let options = SheetOptions { cutoff_date: cutoff, today: store.clock().today(), personal_batch: args.personal };
+    let read = match read_claims(rows, options) {
+        Ok(read) => read,
+        Err(fatal) => {
+            for p in &fatal {
+                println!("{}", line(p));
+            }
+            eprintln!("数据带无法导入，数据库未作任何改动 / the tape cannot be imported; nothing was written");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    report(&read, encoding.label());
+
+    let target = match store.package_id_by_code(&args.package).await? {
+        Some(id) => {
+            if !store.tape_imports(id).await?.is_empty() {
+                bail!(
+                    "资产包 {0} 已有导入的数据带；再次导入生成新版本与差异比对的功能尚未提供，数据库未作改动 / package {0} already has an imported tape; \
+                     re-importing as a new version with a diff is not available yet; nothing was written",
+                    args.package
+                );
+            }
+            PackageTarget::Existing(id)
+        }
+        None => {
+            let (Some(name), Some(id)) = (&args.transferor_name, &args.transferor_id) else {
+                bail!(
+                    "资产包 {0} 不存在：新建时请给出 --transferor-name 与 --transferor-id / package {0} does not exist: give --transferor-name and --transferor-id to create it",
+                    args.package
+                );
+            };
+            let identifier = PartyIdentifier::parse(id).map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
+            let transferor = Party { name: name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let name = args.package_name.clone().unwrap_or_else(|| file_stem(&args.file));
+            PackageTarget::New { code: args.package.clone(), name, transferor }
+        }
+    };
+    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match store.import_tape("cli", &target, &file_name, &sha256, policy, &read).await? {
+        ImportOutcome::Loaded { import, counts, set_aside } => {
+            for p in &set_aside {
+                println!("  {}", line(p));
+            }
+            println!(
+                "已载入资产包 {} 第 {} 版：{} 笔债权，新建当事人 {}、沿用 {}，抵质押物 {} 项，保证 {} 笔 / loaded as version {}: {} claims",
+                args.package, import.version, counts.claims, counts.parties_created, counts.parties_reused, counts.collateral, counts.guarantees,
+                import.version, counts.claims
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ImportOutcome::Refused { rejected_rows } => {
+            eprintln!(
+                "按 strict 策略，{rejected_rows} 行被拒绝即整体不导入，数据库未作改动；改正后重新导入，或使用 --policy partial / \
+                 under the strict policy {rejected_rows} rejected rows stop the import; nothing was written"
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
+
+fn file_stem(path: &std::path::Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "数据带".into())
+}
+
+/// `第5行 C列（身份证号码）“…”：[E002] …`
+fn line(p: &Problem) -> String {
+    let mut out = String::new();
+    if let Some(row) = p.row {
+        out.push_str(&format!("第{row}行 "));
+    }
+    if let Some(col) = p.column_letter() {
+        out.push_str(&format!("{col}列"));
+        if let Some(h) = &p.header {
+            out.push_str(&format!("（{h}）"));
+        }
+        out.push(' ');
+    }
+    if let Some(v) = &p.value {
+        let short: String = v.chars().take(40).collect();
+        out.push_str(&format!("“{short}” "));
+    }
+    out.push_str(&p.message(Lang::Zh));
+    out
+}
+
+fn report(read: &TapeRead, encoding: &str) {
+    let mapped: Vec<String> = read
+        .header
+        .columns
+        .iter()
+        .map(|c| match c.field {
+            Some(f) => format!("{}→{}({}%)", c.header, f.zh(), c.confidence),
+            None => format!("{}→（未映射）", c.header),
+        })
+        .collect();
+    println!("编码 / encoding: {encoding}；表头在第 {} 行 / header at row {}", read.header.row + 1, read.header.row + 1);
+    println!("列映射 / mapping: {}", mapped.join("，"));
+    println!("基准日 / cut-off: {}", read.cutoff_date);
+    let mut by_rule: BTreeMap<&'static str, (String, usize)> = BTreeMap::new();
+    for p in &read.problems {
+        by_rule.entry(p.rule.code()).or_insert_with(|| (p.rule.title(Lang::Zh).to_string(), 0)).1 += 1;
+    }
+    println!(
+        "读取 {} 行，有效 {} 笔，拒绝 {} 行，完整度 {}% / {} rows read, {} valid, {} rejected, completeness {}%",
+        read.rows_read,
+        read.claims.len(),
+        read.rejected_rows(),
+        read.completeness_score,
+        read.rows_read,
+        read.claims.len(),
+        read.rejected_rows(),
+        read.completeness_score
+    );
+    for (code, (title, n)) in &by_rule {
+        println!("  [{code}] {title}：{n}");
+    }
+    for p in read.problems.iter().take(PROBLEMS_LISTED_MAX) {
+        println!("  {}", line(p));
+    }
+    if read.problems.len() > PROBLEMS_LISTED_MAX {
+        println!("  ……另有 {} 条 / and {} more", read.problems.len() - PROBLEMS_LISTED_MAX, read.problems.len() - PROBLEMS_LISTED_MAX);
+    }
+}
+

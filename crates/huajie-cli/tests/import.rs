@@ -1,0 +1,152 @@
+//! `huajie import` as a user runs it: the strict policy writes nothing when a row is
+//! rejected, the partial policy loads the valid rows, and killing the process at any
+//! moment leaves the database exactly as it was.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use huajie_core::{ResidentId, Uscc};
+use huajie_store::{DbTarget, Store};
+
+const BIN: &str = env!("CARGO_BIN_EXE_huajie");
+const BANK: &str = "91330100MA2AYA1G5Q";
+
+fn huajie(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).env_remove("HUAJIE_DATABASE_URL").env_remove("HUAJIE_DATA_DIR").output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn company(n: u32) -> String {
+    Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap().to_string()
+}
+
+/// A GBK tape with a title, a two-level header, a 万元 column, a 合计 row, one row with a
+/// bad ID and one repeated contract.
+fn tape_with_two_bad_rows(dir: &Path) -> std::path::PathBuf {
+    let mut rows = vec![
+        "某某农商银行2026年第一批不良资产明细,,,,,,,,".to_string(),
+        "基准日：2026-06-30,,,,,,,,".to_string(),
+        "合同号,客户名称,证件号码,贷款余额（万元）,欠息,五级分类,抵押物,,".to_string(),
+        ",,,,,,类型,坐落,评估值（元）".to_string(),
+    ];
+    let mut total = 0.0;
+    for i in 0..10u32 {
+        let principal = 50.0 + f64::from(i) * 7.5;
+        total += principal;
+        let collateral = if i % 3 == 0 { format!("厂房,杭州市余杭区良渚街道{}号,2000000", i + 1) } else { ",,".into() };
+        rows.push(format!("QJ-{i:03},杭州测试{i}号有限公司,{},{principal:.2},{}.00,可疑,{collateral}", company(100 + i), i * 1000));
+    }
+    let person = ResidentId::with_check_char("33010619800101001").unwrap().to_string();
+    let mut bad = person.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    rows.push(format!("QJ-900,王某,{bad},10,0,可疑,,,"));
+    rows.push(format!("QJ-003,重复公司,{},10,0,次级,,,", company(999)));
+    rows.push(format!("合计,,,{:.2},,,,,", total + 20.0));
+    let text = rows.join("\n");
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let path = dir.join("tape.csv");
+    std::fs::write(&path, gbk).unwrap();
+    path
+}
+
+async fn counts(dir: &Path) -> (i64, usize, i64) {
+    let store = Store::open(&DbTarget::Sqlite(dir.join("huajie.sqlite"))).await.unwrap();
+    let d = store.dashboard().await.unwrap();
+    let audit = store.audit_count().await.unwrap();
+    let packages = store.packages().await.unwrap().len();
+    store.close().await;
+    (d.claims, packages, audit)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_writes_nothing_partial_loads_the_valid_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let tape = tape_with_two_bad_rows(dir.path());
+    let tape = tape.to_str().unwrap();
+    let before = counts(dir.path()).await;
+
+    let args = ["import", tape, "--data-dir", d, "--package", "QJ-2026-001", "--transferor-name", "钱江农商银行", "--transferor-id", BANK];
+    let strict = huajie(&args);
+    assert!(!strict.status.success());
+    let out = stdout(&strict);
+    assert!(out.contains("第15行 C列（证件号码）"), "{out}");
+    assert!(out.contains("[E004] 合同编号重复"), "{out}");
+    assert!(!out.contains("[W201]"), "the 合计 row counts every row, rejected ones too: {out}");
+    assert_eq!(counts(dir.path()).await, before, "strict: nothing written, not even the package");
+
+    let mut partial_args = args.to_vec();
+    partial_args.extend(["--policy", "partial"]);
+    let partial = huajie(&partial_args);
+    assert!(partial.status.success(), "{}", stdout(&partial));
+    assert!(stdout(&partial).contains("第 1 版：10 笔债权"), "{}", stdout(&partial));
+    let (claims, packages, _) = counts(dir.path()).await;
+    assert_eq!((claims, packages), (10, 1));
+    let verify = huajie(&["audit", "verify", "--data-dir", d]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+
+    let store = Store::open(&DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+    let package = store.package_id_by_code("QJ-2026-001").await.unwrap().unwrap();
+    let imports = store.tape_imports(package).await.unwrap();
+    assert_eq!(imports.len(), 1);
+    assert_eq!((imports[0].version, imports[0].rows_rejected, imports[0].policy.as_str()), (1, 2, "partial"));
+    assert_eq!(imports[0].cutoff_date.to_string(), "2026-06-30");
+    let summary = store.package(package).await.unwrap().unwrap();
+    let expected_principal: i64 = (0..10).map(|i| 50_000_000 + i * 7_500_000).sum();
+    assert_eq!(summary.principal.fen(), expected_principal, "万元 column read to the fen");
+    store.close().await;
+
+    let again = huajie(&partial_args);
+    assert!(!again.status.success(), "a second import is refused until versions and diffs exist");
+    assert_eq!(counts(dir.path()).await.0, 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut rows = vec!["合同编号,借款人名称,证件号码,本金余额,利息余额".to_string()];
+    for i in 0..3_000u32 {
+        rows.push(format!("K-{i:05},公司{i},{},{}.00,100", company(i), 10_000 + i));
+    }
+    let tape = dir.path().join("big.csv");
+    std::fs::write(&tape, rows.join("\n")).unwrap();
+    let before = counts(dir.path()).await;
+    // Kill at moments spread over the import (it takes a few seconds in a debug build).
+    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    for (attempt, base_ms) in [150u64, 600, 1_200].into_iter().enumerate() {
+        let delay = Duration::from_millis(base_ms + u64::from(seed % 200) + attempt as u64 * 37);
+        let mut child = Command::new(BIN)
+            .args(["import", tape.to_str().unwrap(), "--data-dir", d, "--package", "K-1", "--transferor-name", "某银行"])
+            .args(["--transferor-id", BANK, "--cutoff", "2026-06-30"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        while started.elapsed() < delay {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill(); // SIGKILL: no chance to clean up
+        child.wait().unwrap();
+        let after = counts(dir.path()).await;
+        if finished {
+            assert_eq!((after.0, after.1), (3_000, 1), "a finished import is whole");
+            break;
+        }
+        assert_eq!(after, before, "killed after {delay:?}: the database is exactly as before");
+    }
+    let verify = huajie(&["audit", "verify", "--data-dir", d]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+}
