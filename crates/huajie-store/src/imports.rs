@@ -123,7 +123,7 @@ pub enum PackageTarget {
 #[derive(Debug, Clone)]
 pub enum ImportOutcome {
     /// `set_aside`: what the plan could not carry (guarantors without an ID number).
-    Loaded { import: TapeImport, counts: LoadCounts, set_aside: Vec<huajie_tape::Problem> },
+    Loaded { import: Box<TapeImport>, counts: LoadCounts, set_aside: Vec<huajie_tape::Problem> },
     /// The policy refused the tape: nothing was written.
     Refused { rejected_rows: usize },
 }
@@ -187,7 +187,7 @@ impl Store {
             })
             .await?;
         tx.commit().await?;
-        Ok(ImportOutcome::Loaded { import, counts, set_aside: plan.problems })
+        Ok(ImportOutcome::Loaded { import: Box::new(import), counts, set_aside: plan.problems })
     }
 }
 

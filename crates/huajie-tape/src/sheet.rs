@@ -181,20 +181,20 @@ impl ClaimSheet {
         let mut r = RowReader { sheet: self, row, cells, problems: Vec::new(), rejected: false };
         let claim = r.claim();
         let mut problems = r.problems;
-        if let Some(c) = &claim {
-            if !self.seen_contracts.insert(c.contract_no.clone()) {
-                problems.push(Problem {
-                    rule: Rule::DuplicateContract,
-                    row: Some(row),
-                    column: self.columns.get(&Field::ContractNo).copied(),
-                    header: self.header_of(Field::ContractNo),
-                    field: Some(Field::ContractNo),
-                    value: Some(c.contract_no.clone()),
-                    detail_zh: "同一合同编号已在前面的行出现，本行不予载入".into(),
-                    detail_en: "the same contract number appears on an earlier row; this row is not loaded".into(),
-                });
-                return RowOutcome { claim: None, problems };
-            }
+        if let Some(c) = &claim
+            && !self.seen_contracts.insert(c.contract_no.clone())
+        {
+            problems.push(Problem {
+                rule: Rule::DuplicateContract,
+                row: Some(row),
+                column: self.columns.get(&Field::ContractNo).copied(),
+                header: self.header_of(Field::ContractNo),
+                field: Some(Field::ContractNo),
+                value: Some(c.contract_no.clone()),
+                detail_zh: "同一合同编号已在前面的行出现，本行不予载入".into(),
+                detail_en: "the same contract number appears on an earlier row; this row is not loaded".into(),
+            });
+            return RowOutcome { claim: None, problems };
         }
         RowOutcome { claim, problems }
     }
