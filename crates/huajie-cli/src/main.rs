@@ -39,7 +39,7 @@ enum Command {
         #[command(flatten)]
         net: NetArgs,
     },
-    /// 导入资产包数据带（CSV） / Import a package's data tape (CSV)
+    /// 导入资产包数据带（CSV、xlsx、xls） / Import a package's data tape (CSV, xlsx, xls)
     Import {
         #[command(flatten)]
         db: DbArgs,
@@ -113,7 +113,7 @@ enum UserCommand {
 
 #[derive(Args, Clone)]
 struct ImportArgs {
-    /// 数据带文件 / The tape file (.csv, UTF-8 or GBK)
+    /// 数据带文件 / The tape file (.csv in UTF-8 or GBK, .xlsx, .xls)
     file: PathBuf,
     /// 资产包编号（不存在则新建） / Package code (created when it does not exist)
     #[arg(long)]

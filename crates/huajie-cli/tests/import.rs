@@ -150,3 +150,32 @@ async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
     let verify = huajie(&["audit", "verify", "--data-dir", d]);
     assert!(verify.status.success(), "{}", stdout(&verify));
 }
+
+#[test]
+fn workbooks_import_by_extension_and_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, name) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *name).unwrap();
+    }
+    for i in 0..5u32 {
+        sheet.write_string(1 + i, 0, format!("X-{i}")).unwrap();
+        sheet.write_string(1 + i, 1, format!("公司{i}")).unwrap();
+        sheet.write_string(1 + i, 2, company(500 + i)).unwrap();
+        sheet.write_number(1 + i, 3, 1234.56).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+    for (name, package) in [("tape.xlsx", "X-1"), ("saved-as.csv", "X-2")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).unwrap();
+        let out = huajie(&[
+            "import", path.to_str().unwrap(), "--data-dir", d, "--package", package, "--transferor-name", "某银行", "--transferor-id", BANK,
+            "--cutoff", "2026-06-30",
+        ]);
+        assert!(out.status.success(), "{name}: {}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
+        assert!(stdout(&out).contains("5 笔债权"), "{}", stdout(&out));
+    }
+}

@@ -4,6 +4,7 @@
 //! UTF-8 or GBK/GB18030, streaming), find the header under title rows and over merged
 //! two-level headers (`header.rs`), map each column onto the canonical tape
 //! (`fields.rs`, from `../shared/domain/tape.md`), and coerce every cell (`coerce.rs`).
+//! Workbooks (`.xlsx`, `.xls`) are read by `workbook.rs`.
 //!
 //! Architecture invariant: no database and no network here; the caller hands in a
 //! reader and gets values and problems back. Start reading at `fields.rs`.
@@ -16,6 +17,7 @@ pub mod problem;
 pub mod read;
 pub mod reader;
 pub mod sheet;
+pub mod workbook;
 
 pub use coerce::{AmountUnit, CoerceError};
 pub use fields::{Criticality, Entity, Field, ValueKind};
@@ -25,3 +27,4 @@ pub use problem::{Problem, Rule, Severity};
 pub use read::{ImportPolicy, TapeRead, read_claims};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};
+pub use workbook::{Sheet, claims_sheet, read_workbook};

@@ -25,6 +25,8 @@ impl ImportPolicy {
 #[derive(Debug, Clone)]
 pub struct TapeRead {
     pub header: Header,
+    /// The (last) header row as Excel numbers it.
+    pub header_row: usize,
     pub cutoff_date: chrono::NaiveDate,
     /// Valid claims, in tape order.
     pub claims: Vec<TapeClaim>,
@@ -81,6 +83,7 @@ where
         }]);
     };
     let title_rows = &cells[..header.row + 1 - header.levels];
+    let header_row = head[header.row].0;
     let mut sheet = ClaimSheet::new(header.clone(), options, title_rows)?;
     let mut claims = Vec::new();
     let mut total_row = None;
@@ -110,6 +113,7 @@ where
         completeness: sheet.completeness(),
         completeness_score: sheet.completeness_score(),
         rows_read: sheet.rows_read,
+        header_row,
         header,
         claims,
         problems,

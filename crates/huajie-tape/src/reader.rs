@@ -39,6 +39,8 @@ pub enum ReadError {
     NotText(&'static str),
     #[error("这是 Excel 工作簿，请以 .xlsx/.xls 文件导入 / this is an Excel workbook: import it as .xlsx/.xls")]
     Workbook,
+    #[error("工作簿无法读取（文件损坏或不是 Excel 文件）：{0} / the workbook cannot be read (damaged, or not an Excel file): {0}")]
+    BadWorkbook(String),
     #[error("第{row}行第{column}列的单元格超过{max}个字符 / the cell in row {row}, column {column} is longer than {max} characters")]
     CellTooLong { row: usize, column: usize, max: usize },
     #[error("第{row}行无法读取：{detail} / row {row} cannot be read: {detail}")]
