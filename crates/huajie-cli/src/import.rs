@@ -39,6 +39,16 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         }
     };
     report(&read, &source);
+    if let Some(path) = &args.report {
+        let lang = Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?;
+        let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // The command line is an operator's tool: the report shows personal data in full.
+        let bytes = huajie_report::tape_report_xlsx(&read, &name, lang, huajie_report::PersonalData::Shown)
+            .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
+        let shown_report = path.display().to_string();
+        std::fs::write(path, bytes).with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
+        println!("校验报告已保存 / report saved: {shown_report}");
+    }
 
     let target = match store.package_id_by_code(&args.package).await? {
         Some(id) => {

@@ -136,6 +136,12 @@ struct ImportArgs {
     /// 个贷批量（合同编号非必填） / A personal-loan batch (contract numbers optional)
     #[arg(long)]
     personal: bool,
+    /// 把校验报告另存为 .xlsx / Also save the validation report as an .xlsx workbook
+    #[arg(long, value_name = "FILE.xlsx")]
+    report: Option<PathBuf>,
+    /// 报告语言 zh 或 en / Language of the report: zh or en
+    #[arg(long, default_value = "zh")]
+    report_lang: String,
 }
 
 #[derive(Args, Clone)]

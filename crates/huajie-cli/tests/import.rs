@@ -73,8 +73,13 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     let before = counts(dir.path()).await;
 
     let args = ["import", tape, "--data-dir", d, "--package", "QJ-2026-001", "--transferor-name", "钱江农商银行", "--transferor-id", BANK];
-    let strict = huajie(&args);
+    let report = dir.path().join("report.xlsx");
+    let mut strict_args = args.to_vec();
+    strict_args.extend(["--report", report.to_str().unwrap()]);
+    let strict = huajie(&strict_args);
     assert!(!strict.status.success());
+    let bytes = std::fs::read(&report).expect("the report is written even when the tape is refused");
+    assert!(bytes.starts_with(b"PK"), "an .xlsx workbook");
     let out = stdout(&strict);
     assert!(out.contains("第15行 C列（证件号码）"), "{out}");
     assert!(out.contains("[E004] 合同编号重复"), "{out}");

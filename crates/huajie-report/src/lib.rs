@@ -1,0 +1,217 @@
+//! # huajie-report
+//!
+//! Reports people take away: Excel workbooks built from the results of the other crates.
+//! Every function returns the file's bytes; the caller saves or serves them.
+//!
+//! Start at `tape_report_xlsx`, the validation report of a tape import.
+
+use std::collections::BTreeMap;
+
+use huajie_core::Lang;
+use huajie_core::mask::{mask_id_number, mask_person_name, mask_phone};
+use huajie_tape::{Criticality, Field, Severity, TapeRead};
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+
+/// Whether the reader of a report may see personal data unmasked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonalData {
+    Shown,
+    Masked,
+}
+
+fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    lang.pick(zh, en)
+}
+
+/// A problem's value as the reader may see it: personal fields masked when asked.
+fn shown_value(field: Option<Field>, value: &str, personal: PersonalData) -> String {
+    if personal == PersonalData::Shown {
+        return value.to_string();
+    }
+    match field {
+        Some(Field::DebtorId | Field::GuarantorId) => mask_id_number(value),
+        Some(Field::Phone) => mask_phone(value),
+        Some(Field::DebtorName | Field::GuarantorName) => mask_person_name(value),
+        _ => value.to_string(),
+    }
+}
+
+/// The validation report of a tape as an `.xlsx`: a summary sheet (counts, completeness
+/// score, counts by rule), the problem list (row, column, header, value, rule, message),
+/// and the completeness of every field.
+pub fn tape_report_xlsx(read: &TapeRead, file_name: &str, lang: Lang, personal: PersonalData) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let wrap = Format::new().set_text_wrap();
+    let percent = Format::new().set_num_format("0%");
+
+    let summary = book.add_worksheet();
+    summary.set_name(t(lang, "汇总", "Summary"))?;
+    summary.set_column_width(0, 28)?;
+    summary.set_column_width(1, 60)?;
+    summary.write_string_with_format(0, 0, t(lang, "数据带校验报告", "Tape validation report"), &bold)?;
+    let rows: [(&str, String); 7] = [
+        (t(lang, "文件", "File"), file_name.to_string()),
+        (t(lang, "基准日", "Cut-off date"), read.cutoff_date.to_string()),
+        (t(lang, "表头所在行", "Header row"), read.header_row.to_string()),
+        (t(lang, "读取行数", "Rows read"), read.rows_read.to_string()),
+        (t(lang, "有效债权", "Valid claims"), read.claims.len().to_string()),
+        (t(lang, "拒绝行数", "Rows rejected"), read.rejected_rows().to_string()),
+        (t(lang, "完整度", "Completeness"), format!("{}%", read.completeness_score)),
+    ];
+    for (i, (label, value)) in rows.iter().enumerate() {
+        summary.write_string_with_format(2 + i as u32, 0, *label, &bold)?;
+        summary.write_string(2 + i as u32, 1, value)?;
+    }
+    let mut by_rule: BTreeMap<&'static str, (&'static str, Severity, u32)> = BTreeMap::new();
+    for p in &read.problems {
+        by_rule.entry(p.rule.code()).or_insert((p.rule.title(lang), p.severity(), 0)).2 += 1;
+    }
+    let start = 3 + rows.len() as u32;
+    summary.write_string_with_format(start, 0, t(lang, "规则", "Rule"), &bold)?;
+    summary.write_string_with_format(start, 1, t(lang, "说明", "Description"), &bold)?;
+    summary.write_string_with_format(start, 2, t(lang, "条数", "Count"), &bold)?;
+    for (i, (code, (title, severity, n))) in by_rule.iter().enumerate() {
+        let r = start + 1 + i as u32;
+        summary.write_string(r, 0, *code)?;
+        summary.write_string(r, 1, format!("{title}（{}）", severity_name(*severity, lang)))?;
+        summary.write_number(r, 2, f64::from(*n))?;
+    }
+
+    let problems = book.add_worksheet();
+    problems.set_name(t(lang, "问题清单", "Problems"))?;
+    let headers = [
+        t(lang, "行", "Row"),
+        t(lang, "列", "Column"),
+        t(lang, "表头", "Header"),
+        t(lang, "字段", "Field"),
+        t(lang, "值", "Value"),
+        t(lang, "规则", "Rule"),
+        t(lang, "处理", "Effect"),
+        t(lang, "说明", "Message"),
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        problems.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    for (c, w) in [8.0, 6.0, 18.0, 16.0, 24.0, 8.0, 12.0, 70.0].iter().enumerate() {
+        problems.set_column_width(c as u16, *w)?;
+    }
+    problems.set_freeze_panes(1, 0)?;
+    for (i, p) in read.problems.iter().enumerate() {
+        let r = 1 + i as u32;
+        if let Some(row) = p.row {
+            problems.write_number(r, 0, row as f64)?;
+        }
+        problems.write_string(r, 1, p.column_letter().unwrap_or_default())?;
+        problems.write_string(r, 2, p.header.clone().unwrap_or_default())?;
+        problems.write_string(r, 3, p.field.map(|f| f.name(lang)).unwrap_or(""))?;
+        problems.write_string(r, 4, p.value.as_deref().map(|v| shown_value(p.field, v, personal)).unwrap_or_default())?;
+        problems.write_string(r, 5, p.rule.code())?;
+        problems.write_string(r, 6, severity_name(p.severity(), lang))?;
+        problems.write_string_with_format(r, 7, p.message(lang), &wrap)?;
+    }
+    if !read.problems.is_empty() {
+        problems.autofilter(0, 0, read.problems.len() as u32, headers.len() as u16 - 1)?;
+    }
+
+    let completeness = book.add_worksheet();
+    completeness.set_name(t(lang, "完整度", "Completeness"))?;
+    for (c, h) in [t(lang, "字段", "Field"), t(lang, "要求", "Required"), t(lang, "有此列", "Column present"), t(lang, "有效值", "Valid values"), t(lang, "完整度", "Complete")]
+        .iter()
+        .enumerate()
+    {
+        completeness.write_string_with_format(0, c as u16, *h, &bold)?;
+    }
+    completeness.set_column_width(0, 20)?;
+    for (i, c) in read.completeness.iter().enumerate() {
+        let r = 1 + i as u32;
+        completeness.write_string(r, 0, c.field.name(lang))?;
+        completeness.write_string(r, 1, criticality_name(c.criticality, lang))?;
+        completeness.write_string(r, 2, if c.mapped { t(lang, "是", "yes") } else { t(lang, "否", "no") })?;
+        completeness.write_number(r, 3, c.filled as f64)?;
+        let share = if c.rows == 0 { 0.0 } else { c.filled as f64 / c.rows as f64 };
+        completeness.write_number_with_format(r, 4, share, &percent)?;
+    }
+    book.save_to_buffer()
+}
+
+fn severity_name(s: Severity, lang: Lang) -> &'static str {
+    match s {
+        Severity::Fatal => t(lang, "整表拒绝", "tape refused"),
+        Severity::Rejected => t(lang, "本行拒绝", "row rejected"),
+        Severity::Warning => t(lang, "提示", "warning"),
+    }
+}
+
+fn criticality_name(c: Criticality, lang: Lang) -> &'static str {
+    match c {
+        Criticality::Mandatory => t(lang, "必填", "mandatory"),
+        Criticality::Recommended => t(lang, "建议", "recommended"),
+        Criticality::Optional => t(lang, "可选", "optional"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{Data, Reader, open_workbook_auto_from_rs};
+    use chrono::NaiveDate;
+    use huajie_tape::{SheetOptions, open_csv, read_claims};
+
+    fn read() -> TapeRead {
+        let good = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
+        let mut bad = good.clone();
+        let last = bad.pop().unwrap();
+        bad.push(if last == '0' { '1' } else { '0' });
+        let text = format!("合同编号,借款人姓名,身份证号码,本金余额\nA-1,王伟,{good},100\nA-2,李娜,{bad},200\nA-1,王伟,{good},300\n");
+        let (_, rows) = open_csv(text.as_bytes()).unwrap();
+        let options = SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+            today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            personal_batch: false,
+        };
+        read_claims(rows, options).unwrap()
+    }
+
+    fn sheet_text(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
+        let mut book = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let range = book.worksheet_range(sheet).unwrap();
+        range
+            .rows()
+            .map(|r| {
+                r.iter()
+                    .map(|c| match c {
+                        Data::String(s) => s.clone(),
+                        Data::Float(f) => f.to_string(),
+                        _ => String::new(),
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_report_lists_every_problem_where_it_is() {
+        let r = read();
+        let bytes = tape_report_xlsx(&r, "tape.csv", Lang::Zh, PersonalData::Shown).unwrap();
+        let problems = sheet_text(bytes.clone(), "问题清单");
+        assert_eq!(problems[0][0], "行");
+        assert_eq!(problems.len(), 1 + r.problems.len());
+        let id_row = problems.iter().find(|p| p[5] == "E002").unwrap();
+        assert_eq!((id_row[0].as_str(), id_row[1].as_str(), id_row[2].as_str()), ("3", "C", "身份证号码"));
+        assert!(id_row[7].contains("第18位校验码错误"), "{}", id_row[7]);
+        let summary = sheet_text(bytes, "汇总");
+        assert!(summary.iter().any(|r| r[0] == "E004" && r[2] == "1"), "{summary:?}");
+    }
+
+    #[test]
+    fn personal_data_is_masked_for_those_who_may_not_see_it() {
+        let r = read();
+        let shown = sheet_text(tape_report_xlsx(&r, "t.csv", Lang::En, PersonalData::Shown).unwrap(), "Problems");
+        let masked = sheet_text(tape_report_xlsx(&r, "t.csv", Lang::En, PersonalData::Masked).unwrap(), "Problems");
+        let id = |rows: &Vec<Vec<String>>| rows.iter().find(|p| p[5] == "E002").unwrap()[4].clone();
+        assert_eq!(id(&shown).len(), 18);
+        assert!(id(&masked).contains("********"), "{}", id(&masked));
+        assert_eq!(masked[0][0], "Row", "English on request");
+    }
+}
