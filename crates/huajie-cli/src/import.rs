@@ -43,7 +43,8 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         let lang = Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?;
         let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // The command line is an operator's tool: the report shows personal data in full.
-        let bytes = huajie_report::tape_report_xlsx(&read, &name, lang, huajie_report::PersonalData::Shown)
+        let report = huajie_tape::TapeReport::new(&read, &name);
+        let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
             .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
         let shown_report = path.display().to_string();
         std::fs::write(path, bytes).with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use huajie_core::Lang;
 use huajie_core::mask::{mask_id_number, mask_person_name, mask_phone};
-use huajie_tape::{Criticality, Field, Severity, TapeRead};
+use huajie_tape::{Criticality, Field, Severity, TapeReport};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 /// Whether the reader of a report may see personal data unmasked.
@@ -39,7 +39,7 @@ fn shown_value(field: Option<Field>, value: &str, personal: PersonalData) -> Str
 /// The validation report of a tape as an `.xlsx`: a summary sheet (counts, completeness
 /// score, counts by rule), the problem list (row, column, header, value, rule, message),
 /// and the completeness of every field.
-pub fn tape_report_xlsx(read: &TapeRead, file_name: &str, lang: Lang, personal: PersonalData) -> Result<Vec<u8>, XlsxError> {
+pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
@@ -51,12 +51,12 @@ pub fn tape_report_xlsx(read: &TapeRead, file_name: &str, lang: Lang, personal: 
     summary.set_column_width(1, 60)?;
     summary.write_string_with_format(0, 0, t(lang, "数据带校验报告", "Tape validation report"), &bold)?;
     let rows: [(&str, String); 7] = [
-        (t(lang, "文件", "File"), file_name.to_string()),
+        (t(lang, "文件", "File"), read.file_name.clone()),
         (t(lang, "基准日", "Cut-off date"), read.cutoff_date.to_string()),
         (t(lang, "表头所在行", "Header row"), read.header_row.to_string()),
         (t(lang, "读取行数", "Rows read"), read.rows_read.to_string()),
-        (t(lang, "有效债权", "Valid claims"), read.claims.len().to_string()),
-        (t(lang, "拒绝行数", "Rows rejected"), read.rejected_rows().to_string()),
+        (t(lang, "有效债权", "Valid claims"), read.valid_claims.to_string()),
+        (t(lang, "拒绝行数", "Rows rejected"), read.rejected_rows.to_string()),
         (t(lang, "完整度", "Completeness"), format!("{}%", read.completeness_score)),
     ];
     for (i, (label, value)) in rows.iter().enumerate() {
@@ -158,7 +158,7 @@ mod tests {
     use chrono::NaiveDate;
     use huajie_tape::{SheetOptions, open_csv, read_claims};
 
-    fn read() -> TapeRead {
+    fn read() -> TapeReport {
         let good = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
         let mut bad = good.clone();
         let last = bad.pop().unwrap();
@@ -170,7 +170,7 @@ mod tests {
             today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             personal_batch: false,
         };
-        read_claims(rows, options).unwrap()
+        TapeReport::new(&read_claims(rows, options).unwrap(), "tape.csv")
     }
 
     fn sheet_text(bytes: Vec<u8>, sheet: &str) -> Vec<Vec<String>> {
@@ -193,7 +193,7 @@ mod tests {
     #[test]
     fn the_report_lists_every_problem_where_it_is() {
         let r = read();
-        let bytes = tape_report_xlsx(&r, "tape.csv", Lang::Zh, PersonalData::Shown).unwrap();
+        let bytes = tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown).unwrap();
         let problems = sheet_text(bytes.clone(), "问题清单");
         assert_eq!(problems[0][0], "行");
         assert_eq!(problems.len(), 1 + r.problems.len());
@@ -207,8 +207,8 @@ mod tests {
     #[test]
     fn personal_data_is_masked_for_those_who_may_not_see_it() {
         let r = read();
-        let shown = sheet_text(tape_report_xlsx(&r, "t.csv", Lang::En, PersonalData::Shown).unwrap(), "Problems");
-        let masked = sheet_text(tape_report_xlsx(&r, "t.csv", Lang::En, PersonalData::Masked).unwrap(), "Problems");
+        let shown = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Shown).unwrap(), "Problems");
+        let masked = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Masked).unwrap(), "Problems");
         let id = |rows: &Vec<Vec<String>>| rows.iter().find(|p| p[5] == "E002").unwrap()[4].clone();
         assert_eq!(id(&shown).len(), 18);
         assert!(id(&masked).contains("********"), "{}", id(&masked));

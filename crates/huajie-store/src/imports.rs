@@ -9,6 +9,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 
 use crate::audit::Audited;
+use huajie_core::audit::fingerprint;
 use crate::composed;
 use crate::rows::{date, date_text, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
@@ -32,6 +33,8 @@ pub struct TapeImport {
     pub completeness_pct: i64,
     pub imported_by: String,
     pub imported_at: DateTime<Utc>,
+    /// A fingerprint of the stored validation report, so the chain shows any change to it.
+    pub report_fingerprint: String,
 }
 
 impl Audited for TapeImport {
@@ -54,6 +57,8 @@ pub struct NewTapeImport {
     pub rows_rejected: i64,
     pub warnings: i64,
     pub completeness_pct: i64,
+    /// The validation report, as JSON.
+    pub report_json: String,
 }
 
 /// What a load wrote.
@@ -67,7 +72,7 @@ pub struct LoadCounts {
 }
 
 const IMPORT_COLUMNS: &str = "id, package_id, version, file_name, file_sha256, cutoff_date, policy, rows_read, claims_loaded, \
-     rows_rejected, warnings, completeness_pct, imported_by, imported_at";
+     rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json";
 
 fn import_from_row(r: &AnyRow) -> Result<TapeImport, StoreError> {
     Ok(TapeImport {
@@ -85,6 +90,7 @@ fn import_from_row(r: &AnyRow) -> Result<TapeImport, StoreError> {
         completeness_pct: i64_col(r, "completeness_pct")?,
         imported_by: text(r, "imported_by")?,
         imported_at: crate::parse_timestamp(&text(r, "imported_at")?)?,
+        report_fingerprint: fingerprint(&crate::rows::opt_text(r, "report_json")?.unwrap_or_default()),
     })
 }
 
@@ -101,6 +107,21 @@ impl Store {
     pub(crate) async fn all_tape_imports(&self) -> Result<Vec<TapeImport>, StoreError> {
         let rows = sqlx::query(composed(format!("SELECT {IMPORT_COLUMNS} FROM tape_imports ORDER BY id"))).fetch_all(&self.pool).await?;
         rows.iter().map(import_from_row).collect()
+    }
+
+    pub async fn tape_import(&self, id: i64) -> Result<Option<TapeImport>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {IMPORT_COLUMNS} FROM tape_imports WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(import_from_row).transpose()
+    }
+
+    /// The validation report stored with an import.
+    pub async fn tape_report(&self, id: i64) -> Result<Option<huajie_tape::TapeReport>, StoreError> {
+        let row = sqlx::query("SELECT report_json FROM tape_imports WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "report_json")).transpose()?.flatten() else { return Ok(None) };
+        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("tape_imports.report_json {id}: {e}")))
     }
 
     /// A package by its code.
@@ -184,6 +205,7 @@ impl Store {
                 rows_rejected: rejected_rows as i64,
                 warnings: warnings as i64,
                 completeness_pct: i64::from(read.completeness_score),
+                report_json: serde_json::to_string(&huajie_tape::TapeReport::new(read, file_name)).expect("reports serialise"),
             })
             .await?;
         tx.commit().await?;
@@ -245,8 +267,8 @@ impl WriteTx {
         let at = self.clock.now();
         let row = sqlx::query(
             "INSERT INTO tape_imports (package_id, version, file_name, file_sha256, cutoff_date, policy, rows_read, claims_loaded, \
-               rows_rejected, warnings, completeness_pct, imported_by, imported_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+               rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(new.package_id)
         .bind(version)
@@ -261,6 +283,7 @@ impl WriteTx {
         .bind(new.completeness_pct)
         .bind(&self.actor)
         .bind(crate::timestamp(at))
+        .bind(&new.report_json)
         .fetch_one(&mut *self.tx)
         .await?;
         let import = TapeImport {
@@ -279,6 +302,7 @@ impl WriteTx {
             imported_by: self.actor.clone(),
             // As stored: microseconds.
             imported_at: crate::parse_timestamp(&crate::timestamp(at))?,
+            report_fingerprint: fingerprint(&new.report_json),
         };
         self.audit_create(&import).await?;
         Ok(import)

@@ -34,7 +34,8 @@ pub enum ValueKind {
 
 /// How much a missing or invalid value matters (tape.md): a row without a mandatory
 /// field is rejected; a recommended one lowers the completeness score.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Criticality {
     Mandatory,
     Recommended,

@@ -7,7 +7,8 @@ use huajie_core::Lang;
 use crate::fields::Field;
 
 /// What a problem does to the row or the tape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The whole tape cannot be loaded.
     Fatal,
@@ -18,7 +19,8 @@ pub enum Severity {
 }
 
 /// Every rule the importer checks. Codes are stable: reports and saved filters use them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum Rule {
     MissingMandatory,
     InvalidMandatory,
@@ -42,6 +44,17 @@ pub enum Rule {
 }
 
 impl Rule {
+    pub const ALL: &'static [Rule] = &[
+        Rule::MissingMandatory, Rule::InvalidMandatory, Rule::NegativePrincipal, Rule::DuplicateContract, Rule::UnreadableRow,
+        Rule::InvalidValue, Rule::NegativeAmount, Rule::TotalMismatch, Rule::DaysPastDueMismatch, Rule::Performing,
+        Rule::DateAfterCutoff, Rule::TimeBarred, Rule::UnknownRegion, Rule::GuarantorWithoutId, Rule::TotalRowMismatch,
+        Rule::NoCutoffDate, Rule::CutoffInFuture, Rule::NoHeader, Rule::MandatoryColumnMissing,
+    ];
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         use Rule::*;
         match self {
@@ -103,8 +116,21 @@ impl Rule {
     }
 }
 
+impl TryFrom<String> for Rule {
+    type Error = String;
+    fn try_from(s: String) -> Result<Rule, String> {
+        Rule::from_code(&s).ok_or_else(|| format!("unknown rule code {s}"))
+    }
+}
+
+impl From<Rule> for String {
+    fn from(r: Rule) -> String {
+        r.code().to_string()
+    }
+}
+
 /// One problem, located.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub rule: Rule,
     /// Row number as Excel shows it; `None` for the tape as a whole.
@@ -173,13 +199,11 @@ mod tests {
     #[test]
     fn codes_are_unique_and_tell_the_severity() {
         use Rule::*;
-        let all = [
-            MissingMandatory, InvalidMandatory, NegativePrincipal, DuplicateContract, UnreadableRow, InvalidValue, NegativeAmount,
-            TotalMismatch, DaysPastDueMismatch, Performing, DateAfterCutoff, TimeBarred, UnknownRegion, GuarantorWithoutId, TotalRowMismatch,
-            NoCutoffDate, CutoffInFuture, NoHeader, MandatoryColumnMissing,
-        ];
-        let codes: std::collections::HashSet<_> = all.iter().map(|r| r.code()).collect();
-        assert_eq!(codes.len(), all.len());
+        let codes: std::collections::HashSet<_> = Rule::ALL.iter().map(|r| r.code()).collect();
+        assert_eq!(codes.len(), Rule::ALL.len());
+        for r in Rule::ALL {
+            assert_eq!(Rule::from_code(r.code()), Some(*r));
+        }
         assert_eq!(DuplicateContract.severity(), Severity::Rejected);
         assert_eq!(TimeBarred.severity(), Severity::Warning);
         assert_eq!(NoHeader.severity(), Severity::Fatal);

@@ -41,6 +41,42 @@ pub struct TapeRead {
     pub completeness_score: u8,
 }
 
+/// The validation report of a tape: what a user reads on screen or in Excel, kept with
+/// the import. Serialisable, so it can be stored and shown again.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TapeReport {
+    pub file_name: String,
+    pub cutoff_date: chrono::NaiveDate,
+    pub header_row: usize,
+    pub rows_read: usize,
+    pub valid_claims: usize,
+    pub rejected_rows: usize,
+    pub completeness_score: u8,
+    pub problems: Vec<Problem>,
+    pub completeness: Vec<FieldCompleteness>,
+}
+
+impl TapeReport {
+    pub fn new(read: &TapeRead, file_name: &str) -> TapeReport {
+        TapeReport {
+            file_name: file_name.to_string(),
+            cutoff_date: read.cutoff_date,
+            header_row: read.header_row,
+            rows_read: read.rows_read,
+            valid_claims: read.claims.len(),
+            rejected_rows: read.rejected_rows(),
+            completeness_score: read.completeness_score,
+            problems: read.problems.clone(),
+            completeness: read.completeness.clone(),
+        }
+    }
+
+    /// Problems of one severity.
+    pub fn count(&self, severity: crate::problem::Severity) -> usize {
+        self.problems.iter().filter(|p| p.severity() == severity).count()
+    }
+}
+
 impl TapeRead {
     /// Rows rejected (each rejected row counted once).
     pub fn rejected_rows(&self) -> usize {

@@ -81,7 +81,7 @@ pub struct TapeClaim {
 }
 
 /// How complete one field is across the rows read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldCompleteness {
     pub field: Field,
     pub criticality: Criticality,
