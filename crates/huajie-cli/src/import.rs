@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow, bail};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus};
 use huajie_store::{ImportOutcome, PackageTarget, Store};
-use huajie_tape::{ImportPolicy, Problem, ReadError, SheetOptions, TapeRead, claims_sheet, open_csv, read_claims, read_workbook};
+use huajie_tape::{ImportPolicy, Problem, SheetOptions, TapeRead, read_tape};
 use sha2::{Digest, Sha256};
 
 use crate::ImportArgs;
@@ -27,7 +27,10 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     let shown = args.file.display().to_string();
     let sha256 = file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
     let options = SheetOptions { cutoff_date: cutoff, today: store.clock().today(), personal_batch: args.personal };
-    let (source, result) = read_tape(&args.file, options)?;
+    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    let (source, result) =
+        read_tape(&name, std::io::BufReader::new(file), || std::fs::read(&args.file), options).map_err(|e| anyhow!("{shown}：{e}"))?;
     let read = match result {
         Ok(read) => read,
         Err(fatal) => {
@@ -96,32 +99,6 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
-}
-
-const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
-
-/// Reads a tape file: a workbook by its extension (or by its content, when a workbook was
-/// saved under a `.csv` name), else CSV. Returns where the data came from (encoding or
-/// sheet) and the read.
-fn read_tape(path: &std::path::Path, options: SheetOptions) -> Result<(String, Result<TapeRead, Vec<Problem>>)> {
-    let shown = path.display().to_string();
-    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
-        let file = std::fs::File::open(path).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
-        match open_csv(std::io::BufReader::new(file)) {
-            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims(rows, options))),
-            Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
-            Err(e) => bail!("{shown}：{e}"),
-        }
-    }
-    let bytes = std::fs::read(path).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
-    let sheets = read_workbook(bytes).map_err(|e| anyhow!("{shown}：{e}"))?;
-    let Some(i) = claims_sheet(&sheets) else {
-        let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-        bail!("{shown}：没有一个工作表能找到表头（{}） / no sheet has a recognisable header ({})", names.join("、"), names.join(", "));
-    };
-    let sheet = &sheets[i];
-    Ok((format!("工作表 / sheet “{}”", sheet.name), read_claims(sheet.rows.clone(), options)))
 }
 
 fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {

@@ -38,6 +38,8 @@ pub enum Permission {
     ManageUsers,
     /// The investor portal.
     UsePortal,
+    /// Upload a bank's data tape and load it into a package.
+    ImportTapes,
 }
 
 impl Role {
@@ -55,6 +57,8 @@ impl Role {
             ViewAudit => matches!(self, Admin | Risk | Auditor),
             ManageUsers => matches!(self, Admin),
             UsePortal => matches!(self, Investor),
+            // The acquisition team receives and cleans the tapes.
+            ImportTapes => matches!(self, Acquisition),
         }
     }
 

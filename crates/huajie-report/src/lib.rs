@@ -24,7 +24,7 @@ fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
 }
 
 /// A problem's value as the reader may see it: personal fields masked when asked.
-fn shown_value(field: Option<Field>, value: &str, personal: PersonalData) -> String {
+pub fn shown_value(field: Option<Field>, value: &str, personal: PersonalData) -> String {
     if personal == PersonalData::Shown {
         return value.to_string();
     }

@@ -107,16 +107,7 @@ where
     }
     let cells: Vec<Vec<String>> = head.iter().map(|(_, c)| c.clone()).collect();
     let Some(header) = detect_header(&cells) else {
-        return Err(vec![Problem {
-            rule: Rule::NoHeader,
-            row: None,
-            column: None,
-            header: None,
-            field: None,
-            value: None,
-            detail_zh: "前 30 行中没有一行能对应到至少两个标准字段（如“借款人名称”“本金余额”）".into(),
-            detail_en: "none of the first 30 rows names at least two standard fields (such as 借款人名称, 本金余额)".into(),
-        }]);
+        return Err(vec![no_header_problem()]);
     };
     let title_rows = &cells[..header.row + 1 - header.levels];
     let header_row = head[header.row].0;
@@ -166,4 +157,47 @@ fn read_problem(e: &ReadError) -> Problem {
     let text = e.to_string();
     let (zh, en) = text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.clone(), text));
     Problem { rule: Rule::UnreadableRow, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+}
+
+/// File-name endings read as workbooks.
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Reads a tape file of any supported kind: a workbook by its name (or by its content,
+/// when a workbook was saved under a `.csv` name), else CSV, streamed from `reader`.
+/// `bytes` gives the whole file when it has to be read as a workbook. Returns where the
+/// data came from (the encoding or the sheet) and the read.
+pub fn read_tape<R: std::io::Read>(
+    file_name: &str,
+    reader: R,
+    bytes: impl FnOnce() -> std::io::Result<Vec<u8>>,
+    options: SheetOptions,
+) -> Result<(String, Result<TapeRead, Vec<Problem>>), ReadError> {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+        match crate::reader::open_csv(reader) {
+            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims(rows, options))),
+            Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
+            Err(e) => return Err(e),
+        }
+    }
+    let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
+    let sheets = crate::workbook::read_workbook(bytes)?;
+    let Some(i) = crate::workbook::claims_sheet(&sheets) else {
+        return Ok((String::new(), Err(vec![no_header_problem()])));
+    };
+    let sheet = &sheets[i];
+    Ok((format!("工作表 / sheet “{}”", sheet.name), read_claims(sheet.rows.clone(), options)))
+}
+
+fn no_header_problem() -> Problem {
+    Problem {
+        rule: Rule::NoHeader,
+        row: None,
+        column: None,
+        header: None,
+        field: None,
+        value: None,
+        detail_zh: "前 30 行中没有一行能对应到至少两个标准字段（如“借款人名称”“本金余额”）".into(),
+        detail_en: "none of the first 30 rows names at least two standard fields (such as 借款人名称, 本金余额)".into(),
+    }
 }

@@ -31,7 +31,8 @@ fn bank_workbook() -> Vec<u8> {
         sheet.write_string(3, 6 + col as u16, *name).unwrap();
     }
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let rows: [(&str, f64, (u16, u8, u8), Option<(&str, &str, f64)>); 3] = [
+    type Row<'a> = (&'a str, f64, (u16, u8, u8), Option<(&'a str, &'a str, f64)>);
+    let rows: [Row; 3] = [
         ("ZD-01", 120.5, (2023, 3, 1), Some(("工业厂房", "杭州市萧山区宁围街道1号", 3_000_000.0))),
         ("ZD-02", 80.0, (2022, 11, 15), Some(("商铺", "上海市浦东新区张杨路2号", 912_345.67))),
         ("ZD-03", 45.25, (2024, 1, 31), None),

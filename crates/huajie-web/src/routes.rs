@@ -2,6 +2,7 @@
 //! first (`ctx.require(…)`); the role × route matrix test proves who gets in where.
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::{self, Next};
@@ -11,7 +12,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
-use crate::pages::{self, account, audit, claims, dashboard, login, packages, parties, portal, users};
+use crate::pages::{self, account, audit, claims, dashboard, imports, login, packages, parties, portal, users};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -31,6 +32,10 @@ pub fn router(state: AppState) -> Router {
         .route("/packages", get(packages::list))
         .route("/packages/{id}", get(packages::detail))
         .route("/claims/{id}", get(claims::detail))
+        .route("/imports/new", get(imports::form))
+        .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/imports/{id}", get(imports::report))
+        .route("/imports/{id}/report.xlsx", get(imports::report_xlsx))
         .route("/parties", get(parties::list))
         .route("/parties/{id}", get(parties::detail))
         .route("/audit", get(audit::list))
@@ -51,6 +56,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/parties/{id}", get(api::party))
         .route("/api/v1/users", get(api::users))
         .route("/api/v1/audit", get(api::audit))
+        .route("/api/v1/imports", post(imports::api_submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/api/v1/imports/{id}", get(imports::api_report))
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))

@@ -39,6 +39,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/dashboard", "nav.dashboard", Some(Permission::ViewDashboard)),
     ("/packages", "nav.packages", Some(Permission::ViewPackages)),
     ("/parties", "nav.parties", Some(Permission::ViewParties)),
+    ("/imports/new", "nav.import", Some(Permission::ImportTapes)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

@@ -13,6 +13,7 @@ const PARTIES: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_mana
 const AUDIT: &[&str] = &["admin", "risk", "auditor"];
 const ADMIN: &[&str] = &["admin"];
 const INVESTOR: &[&str] = &["investor"];
+const ACQUISITION: &[&str] = &["acquisition"];
 const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
 
 /// GET routes and who may open them.
@@ -26,6 +27,9 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/audit", AUDIT),
     ("/admin/users", ADMIN),
     ("/portal", INVESTOR),
+    ("/imports/new", ACQUISITION),
+    ("/imports/1", PORTFOLIO),
+    ("/imports/1/report.xlsx", PORTFOLIO),
     ("/account", EVERYONE),
     ("/api/v1/me", EVERYONE),
     ("/api/v1/dashboard", STAFF),
@@ -37,11 +41,13 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/parties/1", PARTIES),
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", AUDIT),
+    ("/api/v1/imports/1", PORTFOLIO),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_route_allows_exactly_its_roles() {
     let app = TestApp::new().await;
+    assert_eq!(app.import_sample().await, 1);
     assert_eq!(EVERYONE.len(), Role::ALL.len(), "the matrix names every role");
     let mut wrong = Vec::new();
     for role in EVERYONE {
@@ -84,6 +90,7 @@ async fn every_route_allows_exactly_its_roles() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
     let app = TestApp::new().await;
+    app.import_sample().await;
     let mut anonymous = Client::default();
     for (path, _) in GET_ROUTES {
         let reply = app.get(&mut anonymous, path).await;

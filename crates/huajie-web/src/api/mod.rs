@@ -35,6 +35,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/parties/{id}"),
     ("get", "/api/v1/users"),
     ("get", "/api/v1/audit"),
+    ("post", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{id}"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod claims;
 pub mod dashboard;
+pub mod imports;
 pub mod login;
 pub mod packages;
 pub mod parties;

@@ -109,6 +109,8 @@ struct PackageDetail {
     p: PackageView,
     claims: Vec<ClaimLine>,
     pager: Pager,
+    /// Tape versions: import id, version, file, when, claims loaded, rows rejected.
+    imports: Vec<(i64, i64, String, String, i64, i64)>,
 }
 
 #[derive(Deserialize)]
@@ -122,8 +124,16 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     let n = page_number(q.page);
     let rows = state.store.claims_of_package_page(id, CLAIMS_PER_PAGE, (n - 1) * CLAIMS_PER_PAGE).await?;
     let today = state.store.clock().today();
+    let imports = state
+        .store
+        .tape_imports(id)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.version, i.file_name, i.imported_at.format("%Y-%m-%d %H:%M").to_string(), i.claims_loaded, i.rows_rejected))
+        .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
+        imports,
         title: summary.package.data.name.clone(),
         p: package_view(&summary, ctx.lang),
         claims: rows.iter().map(|r| claim_line(r, &ctx, today)).collect(),

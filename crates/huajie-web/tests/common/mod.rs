@@ -108,6 +108,51 @@ impl TestApp {
         self.send(client, request).await
     }
 
+    /// Posts a multipart form: text fields and one file field named `file`.
+    pub async fn post_multipart(&self, client: &mut Client, path: &str, fields: &[(&str, &str)], file: (&str, &[u8]), csrf_header: Option<&str>) -> Reply {
+        let boundary = "huajie-test-boundary-7d3f";
+        let mut body: Vec<u8> = Vec::new();
+        for (k, v) in fields {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
+                .as_bytes(),
+        );
+        body.extend_from_slice(file.1);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        if let Some(token) = csrf_header {
+            request = request.header("x-csrf-token", token);
+        }
+        self.send(client, request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Imports a small tape (three claims, one personal debtor) into a new package through
+    /// the store, and returns the import's id.
+    pub async fn import_sample(&self) -> i64 {
+        let options = huajie_tape::SheetOptions {
+            cutoff_date: chrono::NaiveDate::from_ymd_opt(2026, 6, 30),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+            personal_batch: false,
+        };
+        let tape = sample_tape();
+        let (_, rows) = huajie_tape::open_csv(tape.as_bytes()).unwrap();
+        let read = huajie_tape::read_claims(rows, options).unwrap();
+        let transferor = huajie_core::Party {
+            name: "测试银行".into(),
+            identifier: huajie_core::PartyIdentifier::parse("91330100MA2AYA1G5Q").unwrap(),
+            status: huajie_core::PartyStatus::Active,
+            address: None,
+            phone: None,
+        };
+        let target = huajie_store::PackageTarget::New { code: "T-1".into(), name: "测试包".into(), transferor };
+        match self.store.store.import_tape("acquisition", &target, "sample.csv", "0", huajie_tape::ImportPolicy::Partial, &read).await.unwrap() {
+            huajie_store::ImportOutcome::Loaded { import, .. } => import.id,
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Logs in through the API and returns a client holding the session and its CSRF token.
     pub async fn login(&self, username: &str) -> Client {
         let mut client = Client::default();
@@ -123,6 +168,28 @@ impl TestApp {
         let token = hidden_field(&form.body, "csrf");
         self.post_form(client, "/login", &[("username", username), ("password", password), ("csrf", &token), ("next", "/dashboard")]).await
     }
+}
+
+/// A person's valid resident ID, and the same number with its check character broken.
+pub fn person_ids() -> (String, String) {
+    let good = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
+    let mut bad = good.clone();
+    let last = bad.pop().unwrap();
+    bad.push(if last == '0' { '1' } else { '0' });
+    (good, bad)
+}
+
+/// A tape: two good claims (one personal), one row with a bad ID, one repeated contract.
+pub fn sample_tape() -> String {
+    let (good, bad) = person_ids();
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000042").unwrap();
+    format!(
+        "合同编号,借款人名称,证件号码,本金余额,五级分类\n\
+         S-1,杭州样本有限公司,{company},1000,可疑\n\
+         S-2,王小明,{good},2000,次级\n\
+         S-3,李某,{bad},300,损失\n\
+         S-1,杭州样本有限公司,{company},1000,可疑\n"
+    )
 }
 
 /// The value of a hidden input in a page.

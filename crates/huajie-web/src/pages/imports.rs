@@ -1,0 +1,432 @@
+//! Tape intake on the web: the upload form, the import itself (or a report only), the
+//! stored validation report with its problem list filtered by rule, the `.xlsx` report,
+//! and the same through the API.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus, Permission};
+use huajie_report::{PersonalData, tape_report_xlsx};
+use huajie_store::{ImportOutcome, PackageTarget};
+use huajie_tape::{ImportPolicy, Problem, Severity, SheetOptions, TapeReport, read_tape};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{Pager, page_number, render};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+use crate::view::Page;
+
+/// The largest tape accepted for upload.
+pub const UPLOAD_BYTES_MAX: usize = 256 * 1024 * 1024;
+/// Problems listed per page of a report.
+const PROBLEMS_PER_PAGE: i64 = 200;
+
+/// The upload form as submitted.
+#[derive(Default)]
+struct ImportForm {
+    file_name: String,
+    bytes: Vec<u8>,
+    package: String,
+    package_name: String,
+    transferor_name: String,
+    transferor_id: String,
+    cutoff: String,
+    policy: String,
+    personal: bool,
+    /// `import`, or `report` for the validation report only.
+    action: String,
+    csrf: String,
+}
+
+async fn read_form(mut multipart: Multipart, lang: Lang) -> Result<ImportForm, AppError> {
+    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+    let mut form = ImportForm::default();
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            form.file_name = field.file_name().unwrap_or("").to_string();
+            form.bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec();
+            continue;
+        }
+        let value = field.text().await.map_err(|e| bad(e.body_text()))?;
+        match name.as_str() {
+            "package" => form.package = value.trim().to_string(),
+            "package_name" => form.package_name = value.trim().to_string(),
+            "transferor_name" => form.transferor_name = value.trim().to_string(),
+            "transferor_id" => form.transferor_id = value.trim().to_string(),
+            "cutoff" => form.cutoff = value.trim().to_string(),
+            "policy" => form.policy = value,
+            "personal" => form.personal = true,
+            "action" => form.action = value,
+            "csrf" => form.csrf = value,
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+/// What an upload came to.
+enum Outcome {
+    Loaded(i64),
+    /// Not loaded: the policy refused it, or the tape could not be read as a whole.
+    NotLoaded { report: TapeReport, reason: String },
+    /// The report only, as asked.
+    ReportOnly(TapeReport),
+}
+
+async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, AppError> {
+    let user = ctx.require(Permission::ImportTapes)?;
+    let lang = ctx.lang;
+    let bad = |key: &'static str| AppError::BadRequest(tr(lang, key).to_string());
+    if form.bytes.is_empty() && form.file_name.is_empty() {
+        return Err(bad("import.no_file"));
+    }
+    let policy = ImportPolicy::from_code(&form.policy).unwrap_or(ImportPolicy::Strict);
+    let cutoff = match form.cutoff.as_str() {
+        "" => None,
+        s => Some(huajie_tape::coerce::parse_date(s).map_err(|_| bad("import.bad_cutoff"))?),
+    };
+    let options = SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
+    let sha256 = hex::encode(Sha256::digest(&form.bytes));
+    let file_name = if form.file_name.is_empty() { "tape.csv".to_string() } else { form.file_name.clone() };
+    let bytes = form.bytes;
+    let (_, result) = read_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), options).map_err(|e| {
+        let text = e.to_string();
+        AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
+    })?;
+    let read = match result {
+        Ok(read) => read,
+        Err(fatal) => {
+            let report = fatal_report(&file_name, fatal);
+            return Ok(Outcome::NotLoaded { report, reason: tr(lang, "import.fatal").into() });
+        }
+    };
+    if form.action == "report" {
+        return Ok(Outcome::ReportOnly(TapeReport::new(&read, &file_name)));
+    }
+    if form.package.is_empty() {
+        return Err(bad("import.no_package"));
+    }
+    let target = match state.store.package_id_by_code(&form.package).await? {
+        Some(id) if !state.store.tape_imports(id).await?.is_empty() => return Err(bad("import.already_imported")),
+        Some(id) => PackageTarget::Existing(id),
+        None => {
+            if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
+                return Err(bad("import.need_transferor"));
+            }
+            let identifier = PartyIdentifier::parse(&form.transferor_id).map_err(|e| AppError::BadRequest(e.message(lang)))?;
+            let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
+            let transferor = Party { name: form.transferor_name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            PackageTarget::New { code: form.package.clone(), name, transferor }
+        }
+    };
+    match state.store.import_tape(&user.username, &target, &file_name, &sha256, policy, &read).await? {
+        ImportOutcome::Loaded { import, .. } => Ok(Outcome::Loaded(import.id)),
+        ImportOutcome::Refused { rejected_rows } => Ok(Outcome::NotLoaded {
+            report: TapeReport::new(&read, &file_name),
+            reason: tr(lang, "import.refused").replace("{n}", &rejected_rows.to_string()),
+        }),
+    }
+}
+
+/// A report for a tape that could not be read as a whole.
+fn fatal_report(file_name: &str, problems: Vec<Problem>) -> TapeReport {
+    TapeReport {
+        file_name: file_name.to_string(),
+        cutoff_date: chrono::NaiveDate::MIN,
+        header_row: 0,
+        rows_read: 0,
+        valid_claims: 0,
+        rejected_rows: 0,
+        completeness_score: 0,
+        problems,
+        completeness: Vec::new(),
+    }
+}
+
+trait PickOwned {
+    fn pick_owned(self, zh: &str, en: &str) -> String;
+}
+
+impl PickOwned for Lang {
+    fn pick_owned(self, zh: &str, en: &str) -> String {
+        match self {
+            Lang::Zh => zh.to_string(),
+            Lang::En => en.to_string(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "import_new.html")]
+struct ImportFormPage {
+    page: Page,
+    title: &'static str,
+    error: Option<String>,
+}
+
+async fn form_page(ctx: &Ctx, state: &AppState, error: Option<String>) -> Result<Response, AppError> {
+    let page = Page::new(ctx, state).await?;
+    let failed = error.is_some();
+    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, page })?;
+    if failed {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+pub async fn form(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ImportTapes)?;
+    form_page(&ctx, &state, None).await
+}
+
+fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
+    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC)
+    );
+    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")));
+    (headers, bytes).into_response()
+}
+
+fn report_file_name(report: &TapeReport) -> String {
+    let stem = report.file_name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&report.file_name);
+    format!("{stem}-校验报告.xlsx")
+}
+
+pub async fn submit(ctx: Ctx, State(state): State<AppState>, multipart: Multipart) -> Result<Response, AppError> {
+    ctx.require(Permission::ImportTapes)?;
+    let form = read_form(multipart, ctx.lang).await?;
+    ctx.check_csrf(&form.csrf)?;
+    match run(&state, &ctx, form).await {
+        Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
+        Ok(Outcome::ReportOnly(report)) => {
+            let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown).map_err(|e| AppError::Internal(e.to_string()))?;
+            Ok(xlsx_response(bytes, &report_file_name(&report)))
+        }
+        Ok(Outcome::NotLoaded { report, reason }) => {
+            let mut r = report_page(&ctx, &state, &report, None, ReportQuery::default(), Some(reason)).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(AppError::BadRequest(message)) => form_page(&ctx, &state, Some(message)).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReportQuery {
+    rule: Option<String>,
+    page: Option<i64>,
+}
+
+pub struct ProblemLine {
+    pub row: String,
+    pub column: String,
+    pub header: String,
+    pub value: String,
+    pub code: &'static str,
+    pub effect: &'static str,
+    pub message: String,
+}
+
+pub struct RuleLine {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub effect: &'static str,
+    pub count: usize,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "import_report.html")]
+struct ReportPage {
+    page: Page,
+    title: String,
+    /// Set when the tape was not loaded, saying why.
+    refused: Option<String>,
+    facts: Vec<(&'static str, String)>,
+    rules: Vec<RuleLine>,
+    problems: Vec<ProblemLine>,
+    /// Field, requirement, column present, filled, share.
+    completeness: Vec<(&'static str, &'static str, bool, usize, String)>,
+    /// Link to the stored report's pages (`/imports/3`), when stored.
+    base: Option<String>,
+    active_rule: Option<String>,
+    pager: Pager,
+}
+
+fn effect(s: Severity, lang: Lang) -> &'static str {
+    match s {
+        Severity::Fatal => tr(lang, "import.effect_fatal"),
+        Severity::Rejected => tr(lang, "import.effect_rejected"),
+        Severity::Warning => tr(lang, "import.effect_warning"),
+    }
+}
+
+/// A problem's value for this viewer: personal fields masked without the permission.
+fn shown_value(p: &Problem, personal: PersonalData) -> String {
+    huajie_report::shown_value(p.field, p.value.as_deref().unwrap_or(""), personal)
+}
+
+fn personal_for(ctx: &Ctx) -> PersonalData {
+    if ctx.can(Permission::ViewPersonalData) { PersonalData::Shown } else { PersonalData::Masked }
+}
+
+async fn report_page(
+    ctx: &Ctx,
+    state: &AppState,
+    report: &TapeReport,
+    stored: Option<(&huajie_store::TapeImport, String)>,
+    q: ReportQuery,
+    refused: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let personal = personal_for(ctx);
+    let mut counts: BTreeMap<&'static str, (Severity, &'static str, usize)> = BTreeMap::new();
+    for p in &report.problems {
+        counts.entry(p.rule.code()).or_insert((p.severity(), p.rule.title(lang), 0)).2 += 1;
+    }
+    let active_rule = q.rule.filter(|r| counts.contains_key(r.as_str()));
+    let rules = counts
+        .iter()
+        .map(|(code, (sev, title, n))| RuleLine { code, title, effect: effect(*sev, lang), count: *n, active: active_rule.as_deref() == Some(*code) })
+        .collect();
+    let filtered: Vec<&Problem> = report.problems.iter().filter(|p| active_rule.as_deref().is_none_or(|r| p.rule.code() == r)).collect();
+    let n = page_number(q.page);
+    let problems = filtered
+        .iter()
+        .skip(((n - 1) * PROBLEMS_PER_PAGE) as usize)
+        .take(PROBLEMS_PER_PAGE as usize)
+        .map(|p| ProblemLine {
+            row: p.row.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+            column: p.column_letter().unwrap_or_else(|| "—".into()),
+            header: p.header.clone().unwrap_or_default(),
+            value: shown_value(p, personal),
+            code: p.rule.code(),
+            effect: effect(p.severity(), lang),
+            message: p.message(lang),
+        })
+        .collect();
+    let t = |k| tr(lang, k);
+    let mut facts = vec![(t("import.file"), report.file_name.clone())];
+    if report.header_row > 0 {
+        facts.extend([
+            (t("import.cutoff"), report.cutoff_date.to_string()),
+            (t("import.header_row"), report.header_row.to_string()),
+            (t("import.rows_read"), report.rows_read.to_string()),
+            (t("import.valid"), report.valid_claims.to_string()),
+            (t("import.rejected"), report.rejected_rows.to_string()),
+            (t("import.completeness"), format!("{}%", report.completeness_score)),
+        ]);
+    }
+    let base = stored.as_ref().map(|(i, _)| format!("/imports/{}", i.id));
+    if let Some((import, package_code)) = &stored {
+        facts.extend([
+            (t("import.package"), package_code.clone()),
+            (t("import.version"), import.version.to_string()),
+            (t("import.policy"), ImportPolicy::from_code(&import.policy).map(|p| p.name(lang)).unwrap_or("").to_string()),
+            (t("import.by"), import.imported_by.clone()),
+            (t("import.sha256"), import.file_sha256.chars().take(16).collect()),
+        ]);
+    }
+    let completeness = report
+        .completeness
+        .iter()
+        .map(|c| {
+            let share = (c.filled * 100).checked_div(c.rows).unwrap_or(0);
+            let need = match c.criticality {
+                huajie_tape::Criticality::Mandatory => t("import.mandatory"),
+                huajie_tape::Criticality::Recommended => t("import.recommended"),
+                huajie_tape::Criticality::Optional => t("import.optional"),
+            };
+            (c.field.name(lang), need, c.mapped, c.filled, format!("{share}%"))
+        })
+        .collect();
+    let page = Page::new(ctx, state).await?;
+    let rule_param = active_rule.clone().map(|r| format!("rule={r}&")).unwrap_or_default();
+    let pager_base = base.clone().unwrap_or_default();
+    render(&ReportPage {
+        title: format!("{} {}", page.t("import.report_title"), report.file_name),
+        refused,
+        facts,
+        rules,
+        problems,
+        completeness,
+        active_rule,
+        pager: Pager::new(lang, n, PROBLEMS_PER_PAGE, filtered.len() as i64, |k| format!("{pager_base}?{rule_param}page={k}")),
+        base,
+        page,
+    })
+}
+
+async fn stored_report(state: &AppState, id: i64) -> Result<(huajie_store::TapeImport, TapeReport, String), AppError> {
+    let import = state.store.tape_import(id).await?.ok_or(AppError::NotFound)?;
+    let report = state.store.tape_report(id).await?.ok_or(AppError::NotFound)?;
+    let code = state.store.package(import.package_id).await?.map(|p| p.package.data.code).unwrap_or_default();
+    Ok((import, report, code))
+}
+
+pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let (import, report, code) = stored_report(&state, id).await?;
+    report_page(&ctx, &state, &report, Some((&import, code)), q, None).await
+}
+
+pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let (_, report, _) = stored_report(&state, id).await?;
+    let bytes = tape_report_xlsx(&report, ctx.lang, personal_for(&ctx)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(xlsx_response(bytes, &report_file_name(&report)))
+}
+
+/// The report as JSON, personal values masked for this viewer.
+fn report_json(report: &TapeReport, ctx: &Ctx) -> serde_json::Value {
+    let personal = personal_for(ctx);
+    let mut value = serde_json::to_value(report).expect("reports serialise");
+    if let Some(list) = value.get_mut("problems").and_then(|p| p.as_array_mut()) {
+        for (item, p) in list.iter_mut().zip(&report.problems) {
+            item["value"] = json!(shown_value(p, personal));
+            item["code"] = json!(p.rule.code());
+            item["message"] = json!(p.message(ctx.lang));
+        }
+    }
+    value
+}
+
+/// `POST /api/v1/imports` (multipart, `X-CSRF-Token`): the same as the upload form.
+pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Result<Response, AppError> {
+    ctx.require(Permission::ImportTapes)?;
+    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
+    let form = read_form(multipart, ctx.lang).await?;
+    Ok(match run(&state, &ctx, form).await? {
+        Outcome::Loaded(id) => {
+            let (import, report, _) = stored_report(&state, id).await?;
+            Json(json!({ "data": { "status": "loaded", "import": import, "report": report_json(&report, &ctx) } })).into_response()
+        }
+        Outcome::ReportOnly(report) => Json(json!({ "data": { "status": "checked", "report": report_json(&report, &ctx) } })).into_response(),
+        Outcome::NotLoaded { report, reason } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({ "data": { "status": "not_loaded", "reason": reason, "report": report_json(&report, &ctx) } })),
+        )
+            .into_response(),
+    })
+}
+
+/// `GET /api/v1/imports/{id}`: an import and its report.
+pub async fn api_report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPackages)?;
+    let (import, report, _) = stored_report(&state, id).await?;
+    Ok(Json(json!({ "data": { "import": import, "report": report_json(&report, &ctx) } })).into_response())
+}

@@ -1,0 +1,139 @@
+//! Tape intake on the web: upload, strict and partial policies, the stored report with
+//! its rule filter and .xlsx download, masking for other roles, and the API.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, person_ids, sample_tape};
+
+const BANK: &str = "91330100MA2AYA1G5Q";
+
+fn form<'a>(csrf: &'a str, package: &'a str, policy: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("csrf", csrf),
+        ("package", package),
+        ("package_name", "网页上传测试包"),
+        ("transferor_name", "钱江农商银行"),
+        ("transferor_id", BANK),
+        ("cutoff", "2026-06-30"),
+        ("policy", policy),
+        ("action", action),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_refuses_partial_loads_and_the_report_stays() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let tape = sample_tape();
+    let audit_before = app.store.store.audit_count().await.unwrap();
+
+    let refused = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "strict", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("2 行被拒绝即不导入"), "{}", refused.body);
+    assert!(refused.body.contains("E002") && refused.body.contains("E004"));
+    assert!(refused.body.contains("第18位校验码错误"));
+    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "strict: nothing written");
+    assert!(app.store.store.package_id_by_code("W-1").await.unwrap().is_none());
+
+    let loaded = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "partial", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    let report_path = loaded.location().to_string();
+    assert!(report_path.starts_with("/imports/"));
+    let page = app.get(&mut acq, &report_path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("W-1") && page.body.contains(">2<"), "two valid claims");
+    let (_, bad_id) = person_ids();
+    assert!(page.body.contains(&bad_id), "the owner sees the value as the tape had it");
+    // Filter by rule.
+    let only = app.get(&mut acq, &format!("{report_path}?rule=E004")).await;
+    assert!(only.body.contains("E004") && !only.body.contains("第18位校验码错误"), "only duplicates listed");
+    // The package shows its tape version.
+    let package = app.store.store.package_id_by_code("W-1").await.unwrap().unwrap();
+    let package_page = app.get(&mut acq, &format!("/packages/{package}")).await;
+    assert!(package_page.body.contains("tape-versions") && package_page.body.contains(&format!("href=\"{report_path}\"")));
+    assert_eq!(app.store.store.claims_of_package(package).await.unwrap().len(), 2);
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+
+    // A second upload into the same package is refused for now, and says why.
+    let again = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "partial", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.body.contains("已导入过数据带"));
+
+    // Another role sees the report with personal values masked, page and workbook alike.
+    let mut valuer = app.login("valuer").await;
+    let masked = app.get(&mut valuer, &report_path).await;
+    assert_eq!(masked.status, StatusCode::OK);
+    assert!(!masked.body.contains(&bad_id), "masked for the valuer");
+    assert!(masked.body.contains(&format!("{}********", &bad_id[..6])));
+    let xlsx = app.get(&mut valuer, &format!("{report_path}/report.xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.headers.get("content-type").unwrap().to_str().unwrap().contains("spreadsheetml"));
+    assert!(xlsx.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_report_alone_writes_nothing_and_bad_uploads_say_why() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let audit_before = app.store.store.audit_count().await.unwrap();
+    let tape = sample_tape();
+    let report = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "report"), ("tape.csv", tape.as_bytes()), None).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.len() > 1000);
+    assert!(report.headers.get("content-type").unwrap().to_str().unwrap().contains("spreadsheetml"));
+    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before);
+
+    let png = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("tape.csv", b"\x89PNG\r\n\x1a\n\0\0"), None).await;
+    assert_eq!(png.status, StatusCode::BAD_REQUEST);
+    assert!(png.body.contains("这不是文本表格文件"), "{}", png.body);
+    let empty = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("tape.csv", b""), None).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(empty.body.contains("文件为空"), "{}", empty.body);
+    let no_header = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("t.csv", b"a,b\n1,2\n"), None).await;
+    assert_eq!(no_header.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_header.body.contains("F303"));
+    let mut unknown = form(&csrf, "W-3", "strict", "import");
+    unknown.retain(|(k, _)| *k != "transferor_id");
+    let clean = "合同编号,借款人名称,证件号码,本金余额\nX,甲公司,91330102MA2000042M,1\n";
+    let reply = app.post_multipart(&mut acq, "/imports", &unknown, ("t.csv", clean.as_bytes()), None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("该编号的资产包不存在"), "{}", reply.body);
+    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "none of these wrote anything");
+
+    // Without the form's CSRF token, or as another role: refused.
+    let mut no_csrf = form("", "W-4", "partial", "import");
+    no_csrf.retain(|(k, _)| *k != "csrf");
+    assert_eq!(app.post_multipart(&mut acq, "/imports", &no_csrf, ("t.csv", tape.as_bytes()), None).await.status, StatusCode::FORBIDDEN);
+    let mut risk = app.login("risk").await;
+    let risk_csrf = risk.csrf.clone();
+    let reply = app.post_multipart(&mut risk, "/imports", &form(&risk_csrf, "W-4", "partial", "import"), ("t.csv", tape.as_bytes()), None).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_imports_and_reports() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let tape = sample_tape();
+    let fields = form("", "A-1", "partial", "import");
+    let no_token = app.post_multipart(&mut acq, "/api/v1/imports", &fields, ("t.csv", tape.as_bytes()), None).await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let reply = app.post_multipart(&mut acq, "/api/v1/imports", &fields, ("t.csv", tape.as_bytes()), Some(&csrf)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let json = reply.json();
+    assert_eq!(json["data"]["status"], "loaded");
+    assert_eq!(json["data"]["report"]["valid_claims"], 2);
+    let id = json["data"]["import"]["id"].as_i64().unwrap();
+    let codes: Vec<&str> = json["data"]["report"]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["E002", "E004"]);
+
+    let mut committee = app.login("committee").await;
+    let seen = app.get(&mut committee, &format!("/api/v1/imports/{id}")).await.json();
+    let (_, bad_id) = person_ids();
+    assert!(!seen.to_string().contains(&bad_id), "masked in the API too");
+    assert_eq!(seen["data"]["import"]["version"], 1);
+}
