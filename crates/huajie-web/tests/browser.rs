@@ -220,3 +220,42 @@ async fn an_auditor_verifies_the_chain_and_an_investor_lands_on_the_portal() {
     b.screenshot("10-portal").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
+    let Some(b) = browser().await else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let tape = dir.path().join("钱江农商2026第一批.csv");
+    std::fs::write(&tape, common::sample_tape()).unwrap();
+    b.login("acquisition").await;
+    b.click("nav a[href='/imports/new']").await;
+    assert_eq!(b.text("h1").await, "导入资产包数据带");
+    b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
+    for (id, value) in [("package", "QJ-2026-001"), ("package_name", "钱江农商2026年第一批"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")] {
+        b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
+    }
+    b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
+    b.screenshot("11-import-form").await;
+    // Strict first: refused, with the reasons.
+    b.click("#import-submit").await;
+    let refused = b.text("#not-loaded").await;
+    assert!(refused.contains("2 行被拒绝"), "{refused}");
+    assert!(b.text("#problems").await.contains("第18位校验码错误"));
+    b.screenshot("12-import-refused").await;
+    // Then partial.
+    b.goto("/imports/new").await;
+    b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
+    for (id, value) in [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")] {
+        b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
+    }
+    b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
+    b.click("#policy-partial").await;
+    b.click("#import-submit").await;
+    assert!(b.path().await.starts_with("/imports/"));
+    let facts = b.text("#report-facts").await;
+    assert!(facts.contains("QJ-2026-001") && facts.contains("钱江农商2026第一批.csv"), "{facts}");
+    b.screenshot("13-import-report").await;
+    b.click("#rules a").await;
+    assert!(b.client.current_url().await.unwrap().query().unwrap_or("").contains("rule="));
+    b.close().await;
+}

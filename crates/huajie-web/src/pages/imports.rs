@@ -323,7 +323,7 @@ async fn report_page(
     let mut facts = vec![(t("import.file"), report.file_name.clone())];
     if report.header_row > 0 {
         facts.extend([
-            (t("import.cutoff"), report.cutoff_date.to_string()),
+            (t("package.cutoff"), report.cutoff_date.to_string()),
             (t("import.header_row"), report.header_row.to_string()),
             (t("import.rows_read"), report.rows_read.to_string()),
             (t("import.valid"), report.valid_claims.to_string()),
