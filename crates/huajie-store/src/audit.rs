@@ -34,9 +34,13 @@ impl WriteTx {
         before: Option<String>,
         after: Option<String>,
     ) -> Result<i64, StoreError> {
-        let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
-        let prev_seq = i64_col(&head, "seq")?;
-        let prev_hash = text(&head, "hash")?;
+        let (prev_seq, prev_hash) = match self.head.take() {
+            Some(head) => head,
+            None => {
+                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
+                (i64_col(&head, "seq")?, text(&head, "hash")?)
+            }
+        };
         let seq = prev_seq + 1;
         let at = crate::timestamp(self.clock.now());
         let hash = record_hash(seq, &at, &self.actor, action, entity, entity_id, before.as_deref(), after.as_deref(), &prev_hash);
@@ -56,7 +60,8 @@ impl WriteTx {
         .bind(&hash)
         .execute(&mut *self.tx)
         .await?;
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(seq).bind(&hash).execute(&mut *self.tx).await?;
+        self.head = Some((seq, hash));
+        self.head_dirty = true;
         Ok(seq)
     }
 

@@ -247,7 +247,7 @@ impl Store {
         // A no-op write on the head row: takes SQLite's write lock or PostgreSQL's row lock
         // now, before anything is read, so two writers never fork the chain.
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, actor: actor.to_string(), clock: self.clock.clone() })
+        Ok(WriteTx { tx, actor: actor.to_string(), clock: self.clock.clone(), head: None, head_dirty: false })
     }
 
     pub async fn close(&self) {
@@ -261,10 +261,17 @@ pub struct WriteTx {
     pub(crate) tx: sqlx::Transaction<'static, Any>,
     pub(crate) actor: String,
     pub(crate) clock: Arc<dyn Clock>,
+    /// The chain head `(seq, hash)` as this transaction has moved it. Read once, written
+    /// back once at commit: the transaction holds the head row's lock throughout.
+    pub(crate) head: Option<(i64, String)>,
+    pub(crate) head_dirty: bool,
 }
 
 impl WriteTx {
-    pub async fn commit(self) -> Result<(), StoreError> {
+    pub async fn commit(mut self) -> Result<(), StoreError> {
+        if let (true, Some((seq, hash))) = (self.head_dirty, &self.head) {
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(*seq).bind(hash).execute(&mut *self.tx).await?;
+        }
         self.tx.commit().await?;
         Ok(())
     }
