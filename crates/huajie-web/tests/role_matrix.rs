@@ -83,6 +83,24 @@ async fn every_route_allows_exactly_its_roles() {
                 wrong.push(format!("{role} POST {path}: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
             }
         }
+        // Uploading a tape: only the acquisition team (303 to the report).
+        let package = format!("M-{role}");
+        let csrf = client.csrf.clone();
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("package", package.as_str()),
+            ("transferor_name", "某银行"),
+            ("transferor_id", "91330100MA2AYA1G5Q"),
+            ("cutoff", "2026-06-30"),
+            ("policy", "partial"),
+            ("action", "import"),
+        ];
+        let tape = common::sample_tape();
+        let reply = app.post_multipart(&mut client, "/imports", &fields, ("t.csv", tape.as_bytes()), None).await;
+        let expected = if ACQUISITION.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /imports: {} (expected {expected})", reply.status));
+        }
     }
     assert!(wrong.is_empty(), "role × route mismatches:\n{}", wrong.join("\n"));
 }
@@ -114,4 +132,7 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
     }
+    let reply = app.post_multipart(&mut anonymous, "/imports", &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.location().starts_with("/login?next="));
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus, Permission};
@@ -205,9 +205,15 @@ fn report_file_name(report: &TapeReport) -> String {
     format!("{stem}-校验报告.xlsx")
 }
 
-pub async fn submit(ctx: Ctx, State(state): State<AppState>, multipart: Multipart) -> Result<Response, AppError> {
+/// The multipart body, read only after the role has been checked (so a stranger gets
+/// "log in" or "not allowed", not a complaint about the form).
+async fn multipart(request: Request, lang: Lang) -> Result<Multipart, AppError> {
+    Multipart::from_request(request, &()).await.map_err(|e| AppError::BadRequest(format!("{}（{}）", tr(lang, "error.bad_form"), e.body_text())))
+}
+
+pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
     ctx.require(Permission::ImportTapes)?;
-    let form = read_form(multipart, ctx.lang).await?;
+    let form = read_form(multipart(request, ctx.lang).await?, ctx.lang).await?;
     ctx.check_csrf(&form.csrf)?;
     match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
@@ -406,10 +412,11 @@ fn report_json(report: &TapeReport, ctx: &Ctx) -> serde_json::Value {
 }
 
 /// `POST /api/v1/imports` (multipart, `X-CSRF-Token`): the same as the upload form.
-pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap, multipart: Multipart) -> Result<Response, AppError> {
+pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
     ctx.require(Permission::ImportTapes)?;
-    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let form = read_form(multipart, ctx.lang).await?;
+    let token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    ctx.check_csrf(&token)?;
+    let form = read_form(multipart(request, ctx.lang).await?, ctx.lang).await?;
     Ok(match run(&state, &ctx, form).await? {
         Outcome::Loaded(id) => {
             let (import, report, _) = stored_report(&state, id).await?;
