@@ -184,3 +184,56 @@ fn workbooks_import_by_extension_and_by_content() {
         assert!(stdout(&out).contains("5 笔债权"), "{}", stdout(&out));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_with_linked_sheets_loads_shared_collateral_and_guarantees() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..2u32 {
+        claims.write_string(1 + i, 0, format!("HT-{i}")).unwrap();
+        claims.write_string(1 + i, 1, "宁波关联测试有限公司").unwrap();
+        claims.write_string(1 + i, 2, company(77)).unwrap();
+        claims.write_number(1 + i, 3, 1_000_000.0).unwrap();
+    }
+    let collateral = book.add_worksheet();
+    collateral.set_name("抵押物").unwrap();
+    for (c, h) in ["合同编号", "抵押物类型", "坐落", "评估价值"].iter().enumerate() {
+        collateral.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["HT-0、HT-1", "工业厂房", "宁波市北仑区新碶街道1号"].iter().enumerate() {
+        collateral.write_string(1, c as u16, *v).unwrap();
+    }
+    collateral.write_number(1, 3, 8_500_000.0).unwrap();
+    let guarantors = book.add_worksheet();
+    guarantors.set_name("保证人").unwrap();
+    for (c, h) in ["合同编号", "保证人名称", "保证人证件号码"].iter().enumerate() {
+        guarantors.write_string(0, c as u16, *h).unwrap();
+    }
+    guarantors.write_string(1, 0, "HT-0;HT-1").unwrap();
+    guarantors.write_string(1, 1, "宁波担保有限公司").unwrap();
+    guarantors.write_string(1, 2, company(78)).unwrap();
+    let path = dir.path().join("linked.xlsx");
+    std::fs::write(&path, book.save_to_buffer().unwrap()).unwrap();
+    let out = huajie(&[
+        "import", path.to_str().unwrap(), "--data-dir", d, "--package", "L-1", "--transferor-name", "某银行", "--transferor-id", BANK,
+        "--cutoff", "2026-06-30",
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(stdout(&out).contains("抵质押物 1 项，保证 2 笔"), "{}", stdout(&out));
+    let store = Store::open(&DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+    let package = store.package_id_by_code("L-1").await.unwrap().unwrap();
+    let claims = store.claims_of_package(package).await.unwrap();
+    let items = store.collateral_of_claim(claims[0].claim.id).await.unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].secures.len(), 2, "one item securing both claims");
+    assert_eq!(store.guarantees_of_claim(claims[1].claim.id).await.unwrap().len(), 1);
+    store.close().await;
+    assert!(huajie(&["audit", "verify", "--data-dir", d]).status.success());
+}

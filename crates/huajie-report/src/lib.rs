@@ -81,6 +81,7 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
     let problems = book.add_worksheet();
     problems.set_name(t(lang, "问题清单", "Problems"))?;
     let headers = [
+        t(lang, "工作表", "Sheet"),
         t(lang, "行", "Row"),
         t(lang, "列", "Column"),
         t(lang, "表头", "Header"),
@@ -93,22 +94,23 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
     for (c, h) in headers.iter().enumerate() {
         problems.write_string_with_format(0, c as u16, *h, &bold)?;
     }
-    for (c, w) in [8.0, 6.0, 18.0, 16.0, 24.0, 8.0, 12.0, 70.0].iter().enumerate() {
+    for (c, w) in [12.0, 8.0, 6.0, 18.0, 16.0, 24.0, 8.0, 12.0, 70.0].iter().enumerate() {
         problems.set_column_width(c as u16, *w)?;
     }
     problems.set_freeze_panes(1, 0)?;
     for (i, p) in read.problems.iter().enumerate() {
         let r = 1 + i as u32;
+        problems.write_string(r, 0, p.sheet.clone().unwrap_or_default())?;
         if let Some(row) = p.row {
-            problems.write_number(r, 0, row as f64)?;
+            problems.write_number(r, 1, row as f64)?;
         }
-        problems.write_string(r, 1, p.column_letter().unwrap_or_default())?;
-        problems.write_string(r, 2, p.header.clone().unwrap_or_default())?;
-        problems.write_string(r, 3, p.field.map(|f| f.name(lang)).unwrap_or(""))?;
-        problems.write_string(r, 4, p.value.as_deref().map(|v| shown_value(p.field, v, personal)).unwrap_or_default())?;
-        problems.write_string(r, 5, p.rule.code())?;
-        problems.write_string(r, 6, severity_name(p.severity(), lang))?;
-        problems.write_string_with_format(r, 7, p.message(lang), &wrap)?;
+        problems.write_string(r, 2, p.column_letter().unwrap_or_default())?;
+        problems.write_string(r, 3, p.header.clone().unwrap_or_default())?;
+        problems.write_string(r, 4, p.field.map(|f| f.name(lang)).unwrap_or(""))?;
+        problems.write_string(r, 5, p.value.as_deref().map(|v| shown_value(p.field, v, personal)).unwrap_or_default())?;
+        problems.write_string(r, 6, p.rule.code())?;
+        problems.write_string(r, 7, severity_name(p.severity(), lang))?;
+        problems.write_string_with_format(r, 8, p.message(lang), &wrap)?;
     }
     if !read.problems.is_empty() {
         problems.autofilter(0, 0, read.problems.len() as u32, headers.len() as u16 - 1)?;
@@ -195,11 +197,11 @@ mod tests {
         let r = read();
         let bytes = tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown).unwrap();
         let problems = sheet_text(bytes.clone(), "问题清单");
-        assert_eq!(problems[0][0], "行");
+        assert_eq!(problems[0][1], "行");
         assert_eq!(problems.len(), 1 + r.problems.len());
-        let id_row = problems.iter().find(|p| p[5] == "E002").unwrap();
-        assert_eq!((id_row[0].as_str(), id_row[1].as_str(), id_row[2].as_str()), ("3", "C", "身份证号码"));
-        assert!(id_row[7].contains("第18位校验码错误"), "{}", id_row[7]);
+        let id_row = problems.iter().find(|p| p[6] == "E002").unwrap();
+        assert_eq!((id_row[1].as_str(), id_row[2].as_str(), id_row[3].as_str()), ("3", "C", "身份证号码"));
+        assert!(id_row[8].contains("第18位校验码错误"), "{}", id_row[8]);
         let summary = sheet_text(bytes, "汇总");
         assert!(summary.iter().any(|r| r[0] == "E004" && r[2] == "1"), "{summary:?}");
     }
@@ -209,9 +211,9 @@ mod tests {
         let r = read();
         let shown = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Shown).unwrap(), "Problems");
         let masked = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Masked).unwrap(), "Problems");
-        let id = |rows: &Vec<Vec<String>>| rows.iter().find(|p| p[5] == "E002").unwrap()[4].clone();
+        let id = |rows: &Vec<Vec<String>>| rows.iter().find(|p| p[6] == "E002").unwrap()[5].clone();
         assert_eq!(id(&shown).len(), 18);
         assert!(id(&masked).contains("********"), "{}", id(&masked));
-        assert_eq!(masked[0][0], "Row", "English on request");
+        assert_eq!(masked[0][1], "Row", "English on request");
     }
 }

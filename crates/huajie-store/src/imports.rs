@@ -166,7 +166,7 @@ impl Store {
         if !policy.allows(rejected_rows) {
             return Ok(ImportOutcome::Refused { rejected_rows });
         }
-        let plan = huajie_tape::plan(&read.claims);
+        let plan = huajie_tape::plan(read);
         let mut tx = self.write(actor).await?;
         let package_id = match target {
             PackageTarget::Existing(id) => *id,

@@ -12,6 +12,7 @@
 pub mod coerce;
 pub mod fields;
 pub mod header;
+pub mod linked;
 pub mod plan;
 pub mod problem;
 pub mod read;
@@ -28,3 +29,4 @@ pub use read::{ImportPolicy, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, read_cla
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};
 pub use workbook::{Sheet, claims_sheet, read_workbook};
+pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, sheet_role};

@@ -8,7 +8,8 @@ use std::collections::HashMap;
 use huajie_core::{Claim, Collateral, GuaranteeKind, Money, Party, PartyStatus};
 
 use crate::problem::{Problem, Rule};
-use crate::sheet::TapeClaim;
+use crate::read::TapeRead;
+use crate::sheet::{TapeCollateral, TapeGuarantor};
 
 /// A claim to write; `package_id` and `debtor_id` are filled in by the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,8 +50,10 @@ pub struct LoadPlan {
     pub problems: Vec<Problem>,
 }
 
-/// Plans the load of checked claims.
-pub fn plan(claims: &[TapeClaim]) -> LoadPlan {
+/// Plans the load of a checked tape: its claims, the collateral and guarantors on their
+/// rows, and those of linked sheets.
+pub fn plan(read: &TapeRead) -> LoadPlan {
+    let claims = &read.claims;
     let mut p = LoadPlan::default();
     let mut party_index: HashMap<String, usize> = HashMap::new();
     let mut collateral_index: HashMap<(usize, String), usize> = HashMap::new();
@@ -90,36 +93,13 @@ pub fn plan(claims: &[TapeClaim]) -> LoadPlan {
                 Some(&i) => p.collateral[i].secures.push(claim_index),
                 None => {
                     collateral_index.insert(key, p.collateral.len());
-                    p.collateral.push(PlannedCollateral {
-                        collateral: Collateral {
-                            collateral_type: m.collateral_type,
-                            description: m.collateral_type.zh().to_string(),
-                            address: m.address.clone(),
-                            province: m.province,
-                            appraised_value: m.appraised_value,
-                            appraisal_date: m.appraisal_date,
-                            lien_rank: m.lien_rank.unwrap_or(1),
-                            prior_claims: m.prior_claims.unwrap_or(Money::ZERO),
-                            owner_id: None,
-                        },
-                        owner: debtor,
-                        secures: vec![claim_index],
-                    });
+                    p.collateral.push(planned_collateral(m, debtor, vec![claim_index]));
                 }
             }
         }
         for g in &tc.guarantors {
             let Some(identifier) = g.identifier.clone() else {
-                p.problems.push(Problem {
-                    rule: Rule::GuarantorWithoutId,
-                    row: Some(tc.row),
-                    column: None,
-                    header: None,
-                    field: Some(crate::fields::Field::GuarantorId),
-                    value: Some(g.name.clone()),
-                    detail_zh: format!("保证人“{}”没有有效证件号码，未载入", g.name),
-                    detail_en: format!("the guarantor “{}” has no valid ID number and was not loaded", g.name),
-                });
+                p.problems.push(guarantor_without_id(g, tc.row, None));
                 continue;
             };
             let guarantor = party(&mut p, Party { name: g.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
@@ -127,5 +107,56 @@ pub fn plan(claims: &[TapeClaim]) -> LoadPlan {
             p.guarantees.push(PlannedGuarantee { claim: claim_index, guarantor, kind: None, cap: g.cap });
         }
     }
+    let claim_of: HashMap<String, usize> = p.claims.iter().enumerate().map(|(i, c)| (c.claim.contract_no.clone(), i)).collect();
+    for linked in &read.linked_collateral {
+        let secures: Vec<usize> = linked.contracts.iter().filter_map(|c| claim_of.get(c).copied()).collect();
+        let Some(&first) = secures.first() else { continue };
+        let owner = p.claims[first].debtor;
+        p.collateral.push(planned_collateral(&linked.item, owner, secures));
+    }
+    for linked in &read.linked_guarantors {
+        let Some(identifier) = linked.guarantor.identifier.clone() else {
+            p.problems.push(guarantor_without_id(&linked.guarantor, linked.row, Some(linked.sheet.clone())));
+            continue;
+        };
+        let guarantor = party(&mut p, Party { name: linked.guarantor.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
+        for c in &linked.contracts {
+            if let Some(&claim) = claim_of.get(c) {
+                p.guarantees.push(PlannedGuarantee { claim, guarantor, kind: None, cap: linked.guarantor.cap });
+            }
+        }
+    }
     p
+}
+
+fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<usize>) -> PlannedCollateral {
+    PlannedCollateral {
+        collateral: Collateral {
+            collateral_type: m.collateral_type,
+            description: m.collateral_type.zh().to_string(),
+            address: m.address.clone(),
+            province: m.province,
+            appraised_value: m.appraised_value,
+            appraisal_date: m.appraisal_date,
+            lien_rank: m.lien_rank.unwrap_or(1),
+            prior_claims: m.prior_claims.unwrap_or(Money::ZERO),
+            owner_id: None,
+        },
+        owner,
+        secures,
+    }
+}
+
+fn guarantor_without_id(g: &TapeGuarantor, row: usize, sheet: Option<String>) -> Problem {
+    Problem {
+        rule: Rule::GuarantorWithoutId,
+        sheet,
+        row: Some(row),
+        column: None,
+        header: None,
+        field: Some(crate::fields::Field::GuarantorId),
+        value: Some(g.name.clone()),
+        detail_zh: format!("保证人“{}”没有有效证件号码，未载入", g.name),
+        detail_en: format!("the guarantor “{}” has no valid ID number and was not loaded", g.name),
+    }
 }

@@ -36,6 +36,7 @@ pub enum Rule {
     TimeBarred,
     UnknownRegion,
     GuarantorWithoutId,
+    UnknownContract,
     TotalRowMismatch,
     NoCutoffDate,
     CutoffInFuture,
@@ -47,7 +48,8 @@ impl Rule {
     pub const ALL: &'static [Rule] = &[
         Rule::MissingMandatory, Rule::InvalidMandatory, Rule::NegativePrincipal, Rule::DuplicateContract, Rule::UnreadableRow,
         Rule::InvalidValue, Rule::NegativeAmount, Rule::TotalMismatch, Rule::DaysPastDueMismatch, Rule::Performing,
-        Rule::DateAfterCutoff, Rule::TimeBarred, Rule::UnknownRegion, Rule::GuarantorWithoutId, Rule::TotalRowMismatch,
+        Rule::DateAfterCutoff, Rule::TimeBarred, Rule::UnknownRegion, Rule::GuarantorWithoutId, Rule::UnknownContract,
+        Rule::TotalRowMismatch,
         Rule::NoCutoffDate, Rule::CutoffInFuture, Rule::NoHeader, Rule::MandatoryColumnMissing,
     ];
 
@@ -72,6 +74,7 @@ impl Rule {
             TimeBarred => "W114",
             UnknownRegion => "W115",
             GuarantorWithoutId => "W116",
+            UnknownContract => "W117",
             TotalRowMismatch => "W201",
             NoCutoffDate => "F301",
             CutoffInFuture => "F302",
@@ -106,6 +109,7 @@ impl Rule {
             TimeBarred => ("诉讼时效早于基准日届满", "limitation period ended before the cut-off"),
             UnknownRegion => ("地区无法识别到省份", "region names no province"),
             GuarantorWithoutId => ("保证人缺少有效证件号码，未载入", "guarantor without a valid ID number not loaded"),
+            UnknownContract => ("关联表中的合同编号在债权表中不存在", "a linked sheet names a contract the claims sheet lacks"),
             TotalRowMismatch => ("合计行与明细之和不符", "the total row differs from the sum of the rows"),
             NoCutoffDate => ("缺少基准日", "no cut-off date"),
             CutoffInFuture => ("基准日晚于今天", "cut-off date in the future"),
@@ -133,6 +137,9 @@ impl From<Rule> for String {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub rule: Rule,
+    /// The sheet of a workbook with several (the claims sheet when `None`).
+    #[serde(default)]
+    pub sheet: Option<String>,
     /// Row number as Excel shows it; `None` for the tape as a whole.
     pub row: Option<usize>,
     /// 0-based column.

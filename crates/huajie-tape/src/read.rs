@@ -39,6 +39,10 @@ pub struct TapeRead {
     pub completeness: Vec<FieldCompleteness>,
     /// Overall completeness, per cent.
     pub completeness_score: u8,
+    /// Collateral from linked collateral sheets.
+    pub linked_collateral: Vec<crate::linked::LinkedCollateral>,
+    /// Guarantors from linked guarantor sheets.
+    pub linked_guarantors: Vec<crate::linked::LinkedGuarantor>,
 }
 
 /// The validation report of a tape: what a user reads on screen or in Excel, kept with
@@ -78,11 +82,14 @@ impl TapeReport {
 }
 
 impl TapeRead {
-    /// Rows rejected (each rejected row counted once).
+    /// Rows rejected, each counted once (a row of a linked sheet counts as its own).
     pub fn rejected_rows(&self) -> usize {
-        let mut rows: Vec<usize> =
-            self.problems.iter().filter(|p| p.severity() == crate::problem::Severity::Rejected).filter_map(|p| p.row).collect();
-        rows.dedup();
+        let rows: std::collections::HashSet<(Option<&str>, usize)> = self
+            .problems
+            .iter()
+            .filter(|p| p.severity() == crate::problem::Severity::Rejected)
+            .filter_map(|p| p.row.map(|r| (p.sheet.as_deref(), r)))
+            .collect();
         rows.len()
     }
 }
@@ -145,6 +152,8 @@ where
         claims,
         problems,
         total_row,
+        linked_collateral: Vec::new(),
+        linked_guarantors: Vec::new(),
     })
 }
 
@@ -156,7 +165,7 @@ fn read_problem(e: &ReadError) -> Problem {
     };
     let text = e.to_string();
     let (zh, en) = text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.clone(), text));
-    Problem { rule: Rule::UnreadableRow, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+    Problem { rule: Rule::UnreadableRow, sheet: None, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
 }
 
 /// File-name endings read as workbooks.
@@ -182,15 +191,13 @@ pub fn read_tape<R: std::io::Read>(
     }
     let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
     let sheets = crate::workbook::read_workbook(bytes)?;
-    let Some(i) = crate::workbook::claims_sheet(&sheets) else {
-        return Ok((String::new(), Err(vec![no_header_problem()])));
-    };
-    let sheet = &sheets[i];
-    Ok((format!("工作表 / sheet “{}”", sheet.name), read_claims(sheet.rows.clone(), options)))
+    let names: Vec<String> = sheets.iter().map(|s| format!("“{}”", s.name)).collect();
+    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked(&sheets, options)))
 }
 
-fn no_header_problem() -> Problem {
+pub(crate) fn no_header_problem() -> Problem {
     Problem {
+        sheet: None,
         rule: Rule::NoHeader,
         row: None,
         column: None,

@@ -124,7 +124,7 @@ pub struct RowOutcome {
 }
 
 fn tape_problem(rule: Rule, zh: String, en: String) -> Problem {
-    Problem { rule, row: None, column: None, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+    Problem { rule, sheet: None, row: None, column: None, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
 }
 
 impl ClaimSheet {
@@ -185,6 +185,7 @@ impl ClaimSheet {
             && !self.seen_contracts.insert(c.contract_no.clone())
         {
             problems.push(Problem {
+                sheet: None,
                 rule: Rule::DuplicateContract,
                 row: Some(row),
                 column: self.columns.get(&Field::ContractNo).copied(),
@@ -214,6 +215,7 @@ impl ClaimSheet {
             if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
                 let computed = i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
                 out.push(Problem {
+                    sheet: None,
                     rule: Rule::TotalRowMismatch,
                     row: Some(row),
                     column: Some(col),
@@ -314,6 +316,7 @@ impl RowReader<'_> {
         }
         self.problems.push(Problem {
             rule,
+            sheet: None,
             row: Some(self.row),
             column: col,
             header: col.and_then(|c| self.sheet.header.columns.get(c)).map(|c| c.header.clone()),
@@ -608,7 +611,7 @@ fn read_party_kind(s: &str) -> Option<PartyKind> {
     })
 }
 
-fn read_collateral_type(s: &str) -> Option<CollateralType> {
+pub(crate) fn read_collateral_type(s: &str) -> Option<CollateralType> {
     CollateralType::from_any_name(s).or(match s {
         "房产" | "住房" | "住宅房产" | "商品房" => Some(CollateralType::Residential),
         "商铺" | "商业用房" | "商业房产" | "办公楼" | "写字楼" => Some(CollateralType::Commercial),

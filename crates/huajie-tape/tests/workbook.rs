@@ -88,3 +88,76 @@ fn damaged_workbooks_get_a_clear_error() {
     assert_eq!(read_workbook(Vec::new()).err(), Some(ReadError::Empty));
     assert!(matches!(read_workbook(b"just some text, not a workbook".to_vec()), Err(ReadError::BadWorkbook(_))));
 }
+
+/// Three linked sheets: claims, collateral and guarantors, joined by contract number.
+fn linked_workbook() -> Vec<u8> {
+    let mut book = Workbook::new();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 0..3u32 {
+        claims.write_string(1 + i, 0, format!("HT-{i}")).unwrap();
+        claims.write_string(1 + i, 1, "宁波关联测试有限公司").unwrap();
+        claims.write_string(1 + i, 2, company(77)).unwrap();
+        claims.write_number(1 + i, 3, 1_000_000.0).unwrap();
+    }
+    let collateral = book.add_worksheet();
+    collateral.set_name("抵押物").unwrap();
+    for (c, h) in ["合同编号", "抵押物类型", "坐落", "评估价值（万元）", "抵押顺位"].iter().enumerate() {
+        collateral.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [(&str, &str, &str, Option<f64>); 3] = [
+        ("HT-0、HT-1", "工业厂房", "宁波市北仑区新碶街道1号", Some(850.0)),
+        ("HT-9", "住宅", "宁波市鄞州区1号", Some(120.0)),
+        ("HT-2", "商铺", "宁波市海曙区2号", None),
+    ];
+    for (i, (contracts, kind, address, value)) in rows.iter().enumerate() {
+        let r = 1 + i as u32;
+        collateral.write_string(r, 0, *contracts).unwrap();
+        collateral.write_string(r, 1, *kind).unwrap();
+        collateral.write_string(r, 2, *address).unwrap();
+        if let Some(v) = value {
+            collateral.write_number(r, 3, *v).unwrap();
+        }
+        collateral.write_number(r, 4, 1.0).unwrap();
+    }
+    let guarantors = book.add_worksheet();
+    guarantors.set_name("保证人").unwrap();
+    for (c, h) in ["合同编号", "保证人名称", "保证人证件号码", "保证金额"].iter().enumerate() {
+        guarantors.write_string(0, c as u16, *h).unwrap();
+    }
+    guarantors.write_string(1, 0, "HT-1;HT-2").unwrap();
+    guarantors.write_string(1, 1, "宁波担保有限公司").unwrap();
+    guarantors.write_string(1, 2, company(78)).unwrap();
+    guarantors.write_number(1, 3, 500_000.0).unwrap();
+    guarantors.write_string(2, 0, "HT-0").unwrap();
+    guarantors.write_string(2, 1, "无证件的保证人").unwrap();
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn three_linked_sheets_join_by_contract_number() {
+    let sheets = read_workbook(linked_workbook()).unwrap();
+    let options = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), personal_batch: false };
+    let r = huajie_tape::read_linked(&sheets, options).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(r.claims.len(), 3, "one borrower on three rows");
+    assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
+    let item = &r.linked_collateral[0];
+    assert_eq!(item.contracts, ["HT-0", "HT-1"]);
+    assert_eq!(item.item.appraised_value, Money::from_fen(850_000_000), "万元 column on the linked sheet");
+    let located: Vec<(Option<&str>, Option<usize>, &str)> = r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
+    assert!(located.contains(&(Some("抵押物"), Some(3), "W117")), "{located:?}");
+    assert!(located.contains(&(Some("抵押物"), Some(4), "E001")), "{located:?}");
+    assert_eq!(r.linked_guarantors.len(), 2);
+    assert_eq!(r.linked_guarantors[0].contracts, ["HT-1", "HT-2"]);
+
+    let plan = huajie_tape::plan(&r);
+    assert_eq!(plan.parties.len(), 2, "the debtor once, the guarantor with an ID once");
+    assert_eq!(plan.collateral.len(), 1);
+    assert_eq!(plan.collateral[0].secures, [0, 1], "one item securing two claims");
+    assert_eq!(plan.guarantees.len(), 2, "one guarantor, two contracts");
+    assert_eq!(plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(), ["W116"], "the guarantor without an ID");
+    assert_eq!(plan.problems[0].sheet.as_deref(), Some("保证人"));
+}

@@ -316,7 +316,11 @@ async fn report_page(
         .skip(((n - 1) * PROBLEMS_PER_PAGE) as usize)
         .take(PROBLEMS_PER_PAGE as usize)
         .map(|p| ProblemLine {
-            row: p.row.map(|r| r.to_string()).unwrap_or_else(|| "—".into()),
+            row: match (&p.sheet, p.row) {
+                (Some(sheet), Some(r)) => format!("{sheet} · {r}"),
+                (_, Some(r)) => r.to_string(),
+                _ => "—".into(),
+            },
             column: p.column_letter().unwrap_or_else(|| "—".into()),
             header: p.header.clone().unwrap_or_default(),
             value: shown_value(p, personal),

@@ -1,0 +1,246 @@
+//! Tapes in several sheets: claims in one, collateral and guarantors in others, linked
+//! by contract number. A collateral row may name several contracts (`HT-1、HT-2`): one
+//! item securing several claims. A collateral or guarantor row that breaks a rule of its
+//! own is rejected alone; its claims still load.
+
+use std::collections::HashSet;
+
+use huajie_core::ids::province_of_address;
+use huajie_core::{Money, PartyIdentifier};
+
+use crate::coerce::{self, AmountUnit, is_blank};
+use crate::fields::{Entity, Field};
+use crate::header::{HEADER_SEARCH_ROWS, Header, detect_header, is_total_row};
+use crate::problem::{Problem, Rule};
+use crate::read::{TapeRead, read_claims};
+use crate::reader::RowItem;
+use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type};
+use crate::workbook::{Sheet, claims_sheet};
+
+/// A collateral item from a collateral sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedCollateral {
+    pub sheet: String,
+    pub row: usize,
+    /// The contracts it secures, as the sheet names them (only those found in the claims sheet).
+    pub contracts: Vec<String>,
+    pub item: TapeCollateral,
+}
+
+/// A guarantor from a guarantor sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedGuarantor {
+    pub sheet: String,
+    pub row: usize,
+    /// The contracts it guarantees (only those found in the claims sheet).
+    pub contracts: Vec<String>,
+    pub guarantor: TapeGuarantor,
+}
+
+/// What a sheet holds, judged from its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetRole {
+    Claims,
+    Collateral,
+    Guarantors,
+}
+
+pub fn sheet_role(header: &Header) -> Option<SheetRole> {
+    let has = |f: Field| header.columns.iter().any(|c| c.field == Some(f));
+    let claim_fields =
+        header.columns.iter().filter(|c| c.field.is_some_and(|f| f.entity() == Entity::Claim && f != Field::ContractNo)).count();
+    if has(Field::DebtorName) && has(Field::Principal) || claim_fields >= 3 {
+        Some(SheetRole::Claims)
+    } else if has(Field::ContractNo) && (has(Field::CollateralType) || has(Field::AppraisedValue)) {
+        Some(SheetRole::Collateral)
+    } else if has(Field::ContractNo) && has(Field::GuarantorName) {
+        Some(SheetRole::Guarantors)
+    } else {
+        None
+    }
+}
+
+/// Reads a workbook tape: the claims sheet, then every collateral and guarantor sheet
+/// linked to it by contract number.
+pub fn read_linked(sheets: &[Sheet], options: SheetOptions) -> Result<TapeRead, Vec<Problem>> {
+    let Some(main) = claims_sheet(sheets) else {
+        return Err(vec![crate::read::no_header_problem()]);
+    };
+    let mut read = read_claims(sheets[main].rows.clone(), options)?;
+    let contracts: HashSet<String> = read.claims.iter().map(|c| c.contract_no.clone()).collect();
+    for (i, sheet) in sheets.iter().enumerate() {
+        if i == main {
+            continue;
+        }
+        let head: Vec<Vec<String>> =
+            sheet.rows.iter().take(HEADER_SEARCH_ROWS).filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.clone()).collect();
+        let Some(header) = detect_header(&head) else { continue };
+        let data = data_rows(&sheet.rows, header.row);
+        match sheet_role(&header) {
+            Some(SheetRole::Collateral) => {
+                let mut r = LinkedReader::new(&sheet.name, &header);
+                for (row, cells) in data {
+                    if let Some(item) = r.collateral(row, &cells, &contracts) {
+                        read.linked_collateral.push(item);
+                    }
+                }
+                read.problems.extend(r.problems);
+            }
+            Some(SheetRole::Guarantors) => {
+                let mut r = LinkedReader::new(&sheet.name, &header);
+                for (row, cells) in data {
+                    if let Some(g) = r.guarantor(row, &cells, &contracts) {
+                        read.linked_guarantors.push(g);
+                    }
+                }
+                read.problems.extend(r.problems);
+            }
+            _ => {}
+        }
+    }
+    Ok(read)
+}
+
+/// The data rows under a header, blank rows skipped, up to the 合计 row.
+fn data_rows(rows: &[RowItem], header_row: usize) -> Vec<(usize, Vec<String>)> {
+    rows.iter()
+        .skip(header_row + 1)
+        .filter_map(|r| r.as_ref().ok())
+        .filter(|(_, cells)| !cells.iter().all(|c| is_blank(c)))
+        .take_while(|(_, cells)| !is_total_row(cells))
+        .cloned()
+        .collect()
+}
+
+struct LinkedReader<'a> {
+    sheet: &'a str,
+    header: &'a Header,
+    problems: Vec<Problem>,
+}
+
+impl<'a> LinkedReader<'a> {
+    fn new(sheet: &'a str, header: &'a Header) -> LinkedReader<'a> {
+        LinkedReader { sheet, header, problems: Vec::new() }
+    }
+
+    fn column(&self, field: Field) -> Option<usize> {
+        self.header.columns.iter().find(|c| c.field == Some(field)).map(|c| c.column)
+    }
+
+    fn cell<'c>(&self, cells: &'c [String], field: Field) -> Option<(usize, &'c str)> {
+        let col = self.column(field)?;
+        cells.get(col).filter(|v| !is_blank(v)).map(|v| (col, v.as_str()))
+    }
+
+    fn unit(&self, col: usize) -> AmountUnit {
+        self.header.columns.get(col).map(|c| c.unit).unwrap_or_default()
+    }
+
+    fn problem(&mut self, rule: Rule, row: usize, field: Field, value: Option<&str>, zh: String, en: String) {
+        let column = self.column(field);
+        self.problems.push(Problem {
+            rule,
+            sheet: Some(self.sheet.to_string()),
+            row: Some(row),
+            column,
+            header: column.and_then(|c| self.header.columns.get(c)).map(|c| c.header.clone()),
+            field: Some(field),
+            value: value.map(str::to_string),
+            detail_zh: zh,
+            detail_en: en,
+        });
+    }
+
+    fn missing(&mut self, row: usize, field: Field) {
+        self.problem(Rule::MissingMandatory, row, field, None, format!("“{}”为空", field.zh()), format!("“{}” is empty", field.en()));
+    }
+
+    /// The contracts a row names that the claims sheet has; reports those it lacks.
+    fn contracts(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<Vec<String>> {
+        let Some((_, raw)) = self.cell(cells, Field::ContractNo) else {
+            self.missing(row, Field::ContractNo);
+            return None;
+        };
+        let raw = raw.to_string();
+        let (found, unknown): (Vec<String>, Vec<String>) = coerce::split_multi(&raw).into_iter().partition(|c| known.contains(c));
+        for c in &unknown {
+            self.problem(
+                Rule::UnknownContract,
+                row,
+                Field::ContractNo,
+                Some(c),
+                format!("债权表中没有合同编号“{c}”（或该行已被拒绝）"),
+                format!("the claims sheet has no contract “{c}” (or its row was rejected)"),
+            );
+        }
+        (!found.is_empty()).then_some(found)
+    }
+
+    fn collateral(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedCollateral> {
+        let contracts = self.contracts(row, cells, known);
+        let kind = match self.cell(cells, Field::CollateralType).map(|(_, v)| v.to_string()) {
+            None => {
+                self.missing(row, Field::CollateralType);
+                None
+            }
+            Some(v) => {
+                let k = read_collateral_type(&coerce::normalize(&v));
+                if k.is_none() {
+                    self.problem(Rule::InvalidMandatory, row, Field::CollateralType, Some(&v), "不是可识别的选项".into(), "not a known choice".into());
+                }
+                k
+            }
+        };
+        let value = match self.cell(cells, Field::AppraisedValue).map(|(c, v)| (c, v.to_string())) {
+            None => {
+                self.missing(row, Field::AppraisedValue);
+                None
+            }
+            Some((col, v)) => match coerce::parse_money(&v, self.unit(col)) {
+                Ok(m) if m.fen() > 0 => Some(m),
+                Ok(_) => {
+                    self.problem(Rule::InvalidMandatory, row, Field::AppraisedValue, Some(&v), "评估价值应大于零".into(), "the appraised value must be above zero".into());
+                    None
+                }
+                Err(e) => {
+                    self.problem(Rule::InvalidMandatory, row, Field::AppraisedValue, Some(&v), e.to_string(), e.en().to_string());
+                    None
+                }
+            },
+        };
+        let address = self.cell(cells, Field::CollateralAddress).map(|(_, v)| coerce::normalize(v));
+        let appraisal_date = self.cell(cells, Field::AppraisalDate).and_then(|(_, v)| coerce::parse_date(v).ok());
+        let lien_rank = self.cell(cells, Field::LienRank).and_then(|(_, v)| coerce::parse_int(v).ok()).and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1);
+        let prior_claims = self.cell(cells, Field::PriorClaims).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| !m.is_negative());
+        let item = TapeCollateral {
+            collateral_type: kind?,
+            province: address.as_deref().and_then(province_of_address),
+            address,
+            appraised_value: value?,
+            appraisal_date,
+            lien_rank,
+            prior_claims,
+        };
+        Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts: contracts?, item })
+    }
+
+    fn guarantor(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedGuarantor> {
+        let contracts = self.contracts(row, cells, known);
+        let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::normalize(v));
+        if name.is_none() {
+            self.missing(row, Field::GuarantorName);
+        }
+        let identifier = match self.cell(cells, Field::GuarantorId).map(|(_, v)| v.to_string()) {
+            None => None,
+            Some(v) => match PartyIdentifier::parse(&coerce::normalize(&v)) {
+                Ok(id) => Some(id),
+                Err(e) => {
+                    self.problem(Rule::InvalidValue, row, Field::GuarantorId, Some(&v), e.to_string(), e.message(huajie_core::Lang::En));
+                    None
+                }
+            },
+        };
+        let cap: Option<Money> = self.cell(cells, Field::Cap).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| m.fen() > 0);
+        Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor: TapeGuarantor { name: name?, identifier, cap } })
+    }
+}
