@@ -55,16 +55,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     }
 
     let target = match store.package_id_by_code(&args.package).await? {
-        Some(id) => {
-            if !store.tape_imports(id).await?.is_empty() {
-                bail!(
-                    "资产包 {0} 已有导入的数据带；再次导入生成新版本与差异比对的功能尚未提供，数据库未作改动 / package {0} already has an imported tape; \
-                     re-importing as a new version with a diff is not available yet; nothing was written",
-                    args.package
-                );
-            }
-            PackageTarget::Existing(id)
-        }
+        Some(id) => PackageTarget::Existing(id),
         None => {
             let (Some(name), Some(id)) = (&args.transferor_name, &args.transferor_id) else {
                 bail!(
@@ -80,14 +71,24 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     };
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     match store.import_tape("cli", &target, &file_name, &sha256, policy, &read).await? {
-        ImportOutcome::Loaded { import, counts, set_aside } => {
+        ImportOutcome::Loaded { import, counts, set_aside, diff } => {
             for p in &set_aside {
                 println!("  {}", line(p));
             }
+            if let Some(d) = &diff {
+                println!(
+                    "与上一版相比 / against the package: 新增 {} 笔，变化 {} 笔，未变 {} 笔，新数据带未列出 {} 笔（保留） / {} added, {} changed, {} unchanged, {} no longer listed (kept)",
+                    d.added.len(), d.changed.len(), d.unchanged, d.removed.len(), d.added.len(), d.changed.len(), d.unchanged, d.removed.len()
+                );
+                for c in d.changed.iter().take(PROBLEMS_LISTED_MAX) {
+                    let fields: Vec<String> = c.changes.iter().map(|f| format!("{} {} → {}", f.field, f.before, f.after)).collect();
+                    println!("  {}：{}", c.contract_no, fields.join("；"));
+                }
+            }
             println!(
-                "已载入资产包 {} 第 {} 版：{} 笔债权，新建当事人 {}、沿用 {}，抵质押物 {} 项，保证 {} 笔 / loaded as version {}: {} claims",
-                args.package, import.version, counts.claims, counts.parties_created, counts.parties_reused, counts.collateral, counts.guarantees,
-                import.version, counts.claims
+                "已载入资产包 {} 第 {} 版：{} 笔债权，更新 {} 笔，新建当事人 {}、沿用 {}，抵质押物 {} 项，保证 {} 笔 / loaded as version {}: {} claims added, {} updated",
+                args.package, import.version, counts.claims, counts.claims_updated, counts.parties_created, counts.parties_reused, counts.collateral,
+                counts.guarantees, import.version, counts.claims, counts.claims_updated
             );
             Ok(ExitCode::SUCCESS)
         }

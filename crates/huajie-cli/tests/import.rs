@@ -107,9 +107,36 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     assert_eq!(summary.principal.fen(), expected_principal, "万元 column read to the fen");
     store.close().await;
 
-    let again = huajie(&partial_args);
-    assert!(!again.status.success(), "a second import is refused until versions and diffs exist");
-    assert_eq!(counts(dir.path()).await.0, 10);
+    // The bank's updated tape: QJ-001 repaid in part, QJ-009 gone, QJ-010 new.
+    let text = String::from_utf8(encoding_rs::GBK.decode(&std::fs::read(tape).unwrap()).0.into_owned().into_bytes()).unwrap();
+    let updated: Vec<String> = text
+        .lines()
+        .filter(|l| !l.starts_with("QJ-009") && !l.starts_with("合计") && !l.starts_with("QJ-900") && !l.starts_with("QJ-003,重复"))
+        .map(|l| if l.starts_with("QJ-001,") { l.replacen(",57.50,", ",40.00,", 1) } else { l.to_string() })
+        .chain(std::iter::once(format!("QJ-010,杭州新增有限公司,{},12.5,0.00,损失,,,", company(300))))
+        .collect();
+    let updated_path = dir.path().join("tape-v2.csv");
+    std::fs::write(&updated_path, updated.join("\n")).unwrap();
+    let mut v2_args = partial_args.clone();
+    v2_args[1] = updated_path.to_str().unwrap();
+    let v2 = huajie(&v2_args);
+    assert!(v2.status.success(), "{}", stdout(&v2));
+    let out = stdout(&v2);
+    assert!(out.contains("第 2 版：1 笔债权，更新 1 笔"), "{out}");
+    assert!(out.contains("新增 1 笔，变化 1 笔，未变 8 笔，新数据带未列出 1 笔"), "{out}");
+    assert!(out.contains("QJ-001：principal 575,000.00 → 400,000.00"), "{out}");
+    let store = Store::open(&DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+    let claims = store.claims_of_package(package).await.unwrap();
+    assert_eq!(claims.len(), 11, "the one no longer listed is kept");
+    let qj1 = claims.iter().find(|c| c.claim.data.contract_no == "QJ-001").unwrap();
+    assert_eq!(qj1.claim.data.principal.fen(), 40_000_000);
+    assert_eq!(qj1.claim.data.five_class, Some(huajie_core::FiveClass::Doubtful));
+    let versions = store.tape_imports(package).await.unwrap();
+    assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
+    let diff = store.tape_diff(versions[1].id).await.unwrap().unwrap();
+    assert_eq!((diff.added.as_slice(), diff.removed.as_slice()), (&["QJ-010".to_string()][..], &["QJ-009".to_string()][..]));
+    store.close().await;
+    assert!(huajie(&["audit", "verify", "--data-dir", d]).status.success());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,7 +33,7 @@ pub struct TapeImport {
     pub completeness_pct: i64,
     pub imported_by: String,
     pub imported_at: DateTime<Utc>,
-    /// A fingerprint of the stored validation report, so the chain shows any change to it.
+    /// A fingerprint of the stored validation report and diff, so the chain shows any change to them.
     pub report_fingerprint: String,
 }
 
@@ -59,6 +59,8 @@ pub struct NewTapeImport {
     pub completeness_pct: i64,
     /// The validation report, as JSON.
     pub report_json: String,
+    /// What this tape changed in the package, as JSON (version 2 on).
+    pub diff_json: Option<String>,
 }
 
 /// What a load wrote.
@@ -69,10 +71,17 @@ pub struct LoadCounts {
     pub claims: usize,
     pub collateral: usize,
     pub guarantees: usize,
+    /// Claims a re-imported tape updated.
+    pub claims_updated: usize,
+}
+
+/// A fingerprint of the stored report and diff, so the audit chain shows any change to them.
+fn stored_fingerprint(report_json: &str, diff_json: Option<&str>) -> String {
+    fingerprint(&format!("{report_json}\u{0}{}", diff_json.unwrap_or("")))
 }
 
 const IMPORT_COLUMNS: &str = "id, package_id, version, file_name, file_sha256, cutoff_date, policy, rows_read, claims_loaded, \
-     rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json";
+     rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json, diff_json";
 
 fn import_from_row(r: &AnyRow) -> Result<TapeImport, StoreError> {
     Ok(TapeImport {
@@ -90,7 +99,10 @@ fn import_from_row(r: &AnyRow) -> Result<TapeImport, StoreError> {
         completeness_pct: i64_col(r, "completeness_pct")?,
         imported_by: text(r, "imported_by")?,
         imported_at: crate::parse_timestamp(&text(r, "imported_at")?)?,
-        report_fingerprint: fingerprint(&crate::rows::opt_text(r, "report_json")?.unwrap_or_default()),
+        report_fingerprint: stored_fingerprint(
+            &crate::rows::opt_text(r, "report_json")?.unwrap_or_default(),
+            crate::rows::opt_text(r, "diff_json")?.as_deref(),
+        ),
     })
 }
 
@@ -115,6 +127,13 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(import_from_row).transpose()
+    }
+
+    /// What an import changed in its package (version 2 on).
+    pub async fn tape_diff(&self, id: i64) -> Result<Option<huajie_tape::TapeDiff>, StoreError> {
+        let row = sqlx::query("SELECT diff_json FROM tape_imports WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "diff_json")).transpose()?.flatten() else { return Ok(None) };
+        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("tape_imports.diff_json {id}: {e}")))
     }
 
     /// The validation report stored with an import.
@@ -144,7 +163,8 @@ pub enum PackageTarget {
 #[derive(Debug, Clone)]
 pub enum ImportOutcome {
     /// `set_aside`: what the plan could not carry (guarantors without an ID number).
-    Loaded { import: Box<TapeImport>, counts: LoadCounts, set_aside: Vec<huajie_tape::Problem> },
+    /// `diff`: from the second tape of a package on, what it changed.
+    Loaded { import: Box<TapeImport>, counts: LoadCounts, set_aside: Vec<huajie_tape::Problem>, diff: Option<huajie_tape::TapeDiff> },
     /// The policy refused the tape: nothing was written.
     Refused { rejected_rows: usize },
 }
@@ -167,6 +187,17 @@ impl Store {
             return Ok(ImportOutcome::Refused { rejected_rows });
         }
         let plan = huajie_tape::plan(read);
+        // A package that already has claims takes the tape as its next version: what it
+        // adds is loaded, what it changes is updated, what it no longer lists is kept.
+        let existing = match target {
+            PackageTarget::Existing(id) => self.claims_of_package(*id).await?,
+            PackageTarget::New { .. } => Vec::new(),
+        };
+        let diff = (!existing.is_empty()).then(|| {
+            let pairs: Vec<(huajie_core::Claim, String)> =
+                existing.iter().map(|r| (r.claim.data.clone(), r.debtor.data.identifier.as_str().to_string())).collect();
+            huajie_tape::diff(&pairs, &plan)
+        });
         let mut tx = self.write(actor).await?;
         let package_id = match target {
             PackageTarget::Existing(id) => *id,
@@ -191,7 +222,34 @@ impl Store {
                 .await?
             }
         };
-        let counts = tx.load_plan(package_id, &plan).await?;
+        let counts = match &diff {
+            None => tx.load_plan(package_id, &plan).await?,
+            Some(d) => {
+                let added: std::collections::HashSet<String> = d.added.iter().cloned().collect();
+                let mut counts = tx.load_plan(package_id, &plan.only(&added)).await?;
+                for change in &d.changed {
+                    let planned = plan.claims.iter().find(|c| c.claim.contract_no == change.contract_no).expect("diffed from the plan");
+                    let old = existing.iter().find(|r| r.claim.data.contract_no == change.contract_no).expect("diffed from the claims");
+                    let (debtor_id, _) = tx.find_or_insert_party(&plan.parties[planned.debtor]).await?;
+                    let new = &planned.claim;
+                    let o = &old.claim.data;
+                    let claim = huajie_core::Claim {
+                        package_id,
+                        debtor_id,
+                        advanced_costs: o.advanced_costs,
+                        five_class: new.five_class.or(o.five_class),
+                        litigation_stage: new.litigation_stage.or(o.litigation_stage),
+                        default_date: new.default_date.or(o.default_date),
+                        limitation_date: new.limitation_date.or(o.limitation_date),
+                        province: new.province.or(o.province),
+                        ..new.clone()
+                    };
+                    tx.update_claim(old.claim.id, &claim).await?;
+                    counts.claims_updated += 1;
+                }
+                counts
+            }
+        };
         let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + plan.problems.len();
         let import = tx
             .record_tape_import(&NewTapeImport {
@@ -206,10 +264,11 @@ impl Store {
                 warnings: warnings as i64,
                 completeness_pct: i64::from(read.completeness_score),
                 report_json: serde_json::to_string(&huajie_tape::TapeReport::new(read, file_name)).expect("reports serialise"),
+                diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
         tx.commit().await?;
-        Ok(ImportOutcome::Loaded { import: Box::new(import), counts, set_aside: plan.problems })
+        Ok(ImportOutcome::Loaded { import: Box::new(import), counts, set_aside: plan.problems, diff })
     }
 }
 
@@ -220,19 +279,12 @@ impl WriteTx {
         let mut counts = LoadCounts::default();
         let mut party_ids = Vec::with_capacity(plan.parties.len());
         for p in &plan.parties {
-            let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
-                .bind(p.identifier.as_str())
-                .fetch_optional(&mut *self.tx)
-                .await?;
-            match existing {
-                Some(row) => {
-                    party_ids.push(i64_col(&row, "id")?);
-                    counts.parties_reused += 1;
-                }
-                None => {
-                    party_ids.push(self.insert_party(p).await?);
-                    counts.parties_created += 1;
-                }
+            let (id, created) = self.find_or_insert_party(p).await?;
+            party_ids.push(id);
+            if created {
+                counts.parties_created += 1;
+            } else {
+                counts.parties_reused += 1;
             }
         }
         let mut claim_ids = Vec::with_capacity(plan.claims.len());
@@ -257,6 +309,15 @@ impl WriteTx {
         Ok(counts)
     }
 
+    /// The party with this identifier, or a new one; `true` when created.
+    pub async fn find_or_insert_party(&mut self, party: &huajie_core::Party) -> Result<(i64, bool), StoreError> {
+        let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(party.identifier.as_str()).fetch_optional(&mut *self.tx).await?;
+        match existing {
+            Some(row) => Ok((i64_col(&row, "id")?, false)),
+            None => Ok((self.insert_party(party).await?, true)),
+        }
+    }
+
     /// Records an import as the package's next tape version.
     pub async fn record_tape_import(&mut self, new: &NewTapeImport) -> Result<TapeImport, StoreError> {
         let row = sqlx::query("SELECT COALESCE(MAX(version), 0) AS v FROM tape_imports WHERE package_id = $1")
@@ -267,8 +328,8 @@ impl WriteTx {
         let at = self.clock.now();
         let row = sqlx::query(
             "INSERT INTO tape_imports (package_id, version, file_name, file_sha256, cutoff_date, policy, rows_read, claims_loaded, \
-               rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+               rows_rejected, warnings, completeness_pct, imported_by, imported_at, report_json, diff_json) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
         )
         .bind(new.package_id)
         .bind(version)
@@ -284,6 +345,7 @@ impl WriteTx {
         .bind(&self.actor)
         .bind(crate::timestamp(at))
         .bind(&new.report_json)
+        .bind(new.diff_json.clone())
         .fetch_one(&mut *self.tx)
         .await?;
         let import = TapeImport {
@@ -302,7 +364,7 @@ impl WriteTx {
             imported_by: self.actor.clone(),
             // As stored: microseconds.
             imported_at: crate::parse_timestamp(&crate::timestamp(at))?,
-            report_fingerprint: fingerprint(&new.report_json),
+            report_fingerprint: stored_fingerprint(&new.report_json, new.diff_json.as_deref()),
         };
         self.audit_create(&import).await?;
         Ok(import)

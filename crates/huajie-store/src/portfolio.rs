@@ -408,6 +408,36 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// Replaces a claim's fields (its package and contract number stay).
+    pub async fn update_claim(&mut self, id: i64, claim: &Claim) -> Result<(), StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("债权 / claim {id}")))?;
+        let before = claim_from_row(&row)?;
+        sqlx::query(
+            "UPDATE claims SET debtor_id = $1, principal_fen = $2, interest_fen = $3, penalty_fen = $4, advanced_costs_fen = $5, \
+               five_class = $6, litigation_stage = $7, default_date = $8, limitation_date = $9, province = $10 WHERE id = $11",
+        )
+        .bind(claim.debtor_id)
+        .bind(claim.principal.fen())
+        .bind(claim.interest.fen())
+        .bind(claim.penalty.fen())
+        .bind(claim.advanced_costs.fen())
+        .bind(claim.five_class.map(|c| c.code()))
+        .bind(claim.litigation_stage.map(|s| s.code()))
+        .bind(claim.default_date.map(date_text))
+        .bind(claim.limitation_date.map(date_text))
+        .bind(claim.province.map(|p| p.code()))
+        .bind(id)
+        .execute(&mut *self.tx)
+        .await?;
+        let after = Stored { id, data: Claim { package_id: before.data.package_id, contract_no: before.data.contract_no.clone(), ..claim.clone() } };
+        self.audit_update(&before, &after).await?;
+        Ok(())
+    }
+
     pub async fn insert_guarantee(&mut self, guarantee: &Guarantee) -> Result<i64, StoreError> {
         let row = sqlx::query("INSERT INTO guarantees (claim_id, guarantor_id, kind, cap_fen) VALUES ($1, $2, $3, $4) RETURNING id")
             .bind(guarantee.claim_id)

@@ -63,7 +63,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 3);
+    assert_eq!(t.store.schema_version().await.unwrap(), 4);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -98,7 +98,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         (
             "tape_imports",
             &[
-                "claims_loaded", "completeness_pct", "cutoff_date", "file_name", "file_sha256", "id", "imported_at", "imported_by",
+                "claims_loaded", "completeness_pct", "cutoff_date", "diff_json", "file_name", "file_sha256", "id", "imported_at", "imported_by",
                 "package_id", "policy", "report_json", "rows_read", "rows_rejected", "version", "warnings",
             ][..],
         ),

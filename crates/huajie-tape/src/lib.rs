@@ -10,6 +10,7 @@
 //! reader and gets values and problems back. Start reading at `fields.rs`.
 
 pub mod coerce;
+pub mod diff;
 pub mod fields;
 pub mod header;
 pub mod linked;
@@ -30,3 +31,4 @@ pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeColl
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};
 pub use workbook::{Sheet, claims_sheet, read_workbook};
 pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, sheet_role};
+pub use diff::{ClaimChange, FieldChange, TapeDiff, diff};

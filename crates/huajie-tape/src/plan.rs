@@ -50,6 +50,42 @@ pub struct LoadPlan {
     pub problems: Vec<Problem>,
 }
 
+impl LoadPlan {
+    /// The part of the plan about the given contracts only: their claims, the parties,
+    /// collateral and guarantees they need. Collateral securing none of them is left out.
+    pub fn only(&self, contracts: &std::collections::HashSet<String>) -> LoadPlan {
+        let kept: Vec<usize> = (0..self.claims.len()).filter(|i| contracts.contains(&self.claims[*i].claim.contract_no)).collect();
+        let claim_map: HashMap<usize, usize> = kept.iter().enumerate().map(|(new, old)| (*old, new)).collect();
+        let mut party_map: HashMap<usize, usize> = HashMap::new();
+        let mut out = LoadPlan { problems: self.problems.clone(), ..Default::default() };
+        let mut party = |out: &mut LoadPlan, old: usize| -> usize {
+            *party_map.entry(old).or_insert_with(|| {
+                out.parties.push(self.parties[old].clone());
+                out.parties.len() - 1
+            })
+        };
+        for old in &kept {
+            let c = &self.claims[*old];
+            let debtor = party(&mut out, c.debtor);
+            out.claims.push(PlannedClaim { row: c.row, debtor, claim: c.claim.clone() });
+        }
+        for m in &self.collateral {
+            let secures: Vec<usize> = m.secures.iter().filter_map(|i| claim_map.get(i).copied()).collect();
+            if !secures.is_empty() {
+                let owner = party(&mut out, m.owner);
+                out.collateral.push(PlannedCollateral { collateral: m.collateral.clone(), owner, secures });
+            }
+        }
+        for g in &self.guarantees {
+            if let Some(&claim) = claim_map.get(&g.claim) {
+                let guarantor = party(&mut out, g.guarantor);
+                out.guarantees.push(PlannedGuarantee { claim, guarantor, kind: g.kind, cap: g.cap });
+            }
+        }
+        out
+    }
+}
+
 /// Plans the load of a checked tape: its claims, the collateral and guarantors on their
 /// rows, and those of linked sheets.
 pub fn plan(read: &TapeRead) -> LoadPlan {

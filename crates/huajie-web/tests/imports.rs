@@ -56,10 +56,13 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     assert_eq!(app.store.store.claims_of_package(package).await.unwrap().len(), 2);
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
 
-    // A second upload into the same package is refused for now, and says why.
+    // The same tape again is version 2, and changes nothing.
     let again = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "partial", "import"), ("tape.csv", tape.as_bytes()), None).await;
-    assert_eq!(again.status, StatusCode::BAD_REQUEST);
-    assert!(again.body.contains("已导入过数据带"));
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let v2 = app.get(&mut acq, again.location()).await;
+    assert!(v2.body.contains("新增 0 笔，变化 0 笔，未变 2 笔"), "{}", v2.body);
+    assert_eq!(app.store.store.claims_of_package(package).await.unwrap().len(), 2);
+    assert_eq!(app.store.store.tape_imports(package).await.unwrap().len(), 2);
 
     // Another role sees the report with personal values masked, page and workbook alike.
     let mut valuer = app.login("valuer").await;

@@ -116,7 +116,6 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         return Err(bad("import.no_package"));
     }
     let target = match state.store.package_id_by_code(&form.package).await? {
-        Some(id) if !state.store.tape_imports(id).await?.is_empty() => return Err(bad("import.already_imported")),
         Some(id) => PackageTarget::Existing(id),
         None => {
             if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
@@ -222,7 +221,7 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -
             Ok(xlsx_response(bytes, &report_file_name(&report)))
         }
         Ok(Outcome::NotLoaded { report, reason }) => {
-            let mut r = report_page(&ctx, &state, &report, None, ReportQuery::default(), Some(reason)).await?;
+            let mut r = report_page(&ctx, &state, &report, None, ReportQuery::default(), Some(reason), None).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
@@ -271,6 +270,50 @@ struct ReportPage {
     base: Option<String>,
     active_rule: Option<String>,
     pager: Pager,
+    diff: Option<DiffView>,
+}
+
+/// What a re-imported tape changed.
+pub struct DiffView {
+    pub summary: String,
+    pub added: String,
+    pub removed: String,
+    /// Contract, field, before, after.
+    pub changes: Vec<(String, &'static str, String, String)>,
+}
+
+/// Contracts shown in a list before the rest are counted.
+const CONTRACTS_LISTED_MAX: usize = 200;
+
+fn contract_list(items: &[String], lang: Lang) -> String {
+    let mut out = items.iter().take(CONTRACTS_LISTED_MAX).cloned().collect::<Vec<_>>().join("、");
+    if items.len() > CONTRACTS_LISTED_MAX {
+        out.push_str(&tr(lang, "import.and_more").replace("{n}", &(items.len() - CONTRACTS_LISTED_MAX).to_string()));
+    }
+    if out.is_empty() { "—".into() } else { out }
+}
+
+fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
+    DiffView {
+        summary: tr(lang, "import.diff_summary")
+            .replace("{added}", &d.added.len().to_string())
+            .replace("{changed}", &d.changed.len().to_string())
+            .replace("{unchanged}", &d.unchanged.to_string())
+            .replace("{removed}", &d.removed.len().to_string()),
+        added: contract_list(&d.added, lang),
+        removed: contract_list(&d.removed, lang),
+        changes: d
+            .changed
+            .iter()
+            .flat_map(|c| {
+                c.changes.iter().map(move |f| {
+                    let name = huajie_tape::Field::from_code(&f.field).map(|x| x.name(lang)).unwrap_or("—");
+                    (c.contract_no.clone(), name, f.before.clone(), f.after.clone())
+                })
+            })
+            .take(PROBLEMS_PER_PAGE as usize)
+            .collect(),
+    }
 }
 
 fn effect(s: Severity, lang: Lang) -> &'static str {
@@ -297,6 +340,7 @@ async fn report_page(
     stored: Option<(&huajie_store::TapeImport, String)>,
     q: ReportQuery,
     refused: Option<String>,
+    diff: Option<&huajie_tape::TapeDiff>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let personal = personal_for(ctx);
@@ -377,6 +421,7 @@ async fn report_page(
         active_rule,
         pager: Pager::new(lang, n, PROBLEMS_PER_PAGE, filtered.len() as i64, |k| format!("{pager_base}?{rule_param}page={k}")),
         base,
+        diff: diff.map(|d| diff_view(d, lang)),
         page,
     })
 }
@@ -391,7 +436,8 @@ async fn stored_report(state: &AppState, id: i64) -> Result<(huajie_store::TapeI
 pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let (import, report, code) = stored_report(&state, id).await?;
-    report_page(&ctx, &state, &report, Some((&import, code)), q, None).await
+    let diff = state.store.tape_diff(id).await?;
+    report_page(&ctx, &state, &report, Some((&import, code)), q, None, diff.as_ref()).await
 }
 
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {

@@ -1,0 +1,152 @@
+//! The difference between a package's claims and a new tape of the same package:
+//! contracts added, removed, and changed field by field. Pure: the store reads the
+//! existing claims and applies what it decides from this.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use huajie_core::{Claim, Money};
+use serde::{Deserialize, Serialize};
+
+use crate::plan::LoadPlan;
+
+/// One field of one claim that the new tape changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The canonical field code (`principal`, `five_class`…).
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimChange {
+    pub contract_no: String,
+    pub changes: Vec<FieldChange>,
+}
+
+/// What a new tape changes in a package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TapeDiff {
+    /// Contracts on the new tape that the package lacks.
+    pub added: Vec<String>,
+    /// Contracts of the package that the new tape no longer lists (kept, not deleted).
+    pub removed: Vec<String>,
+    pub changed: Vec<ClaimChange>,
+    /// Contracts present in both and unchanged.
+    pub unchanged: usize,
+}
+
+impl TapeDiff {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+fn money(m: Money) -> String {
+    m.yuan_string()
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// The fields a tape sets on a claim, as comparable text, with the debtor's identifier.
+fn tape_fields(c: &Claim, debtor_identifier: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("debtor_id", debtor_identifier.to_string()),
+        ("principal", money(c.principal)),
+        ("interest", money(c.interest)),
+        ("penalty", money(c.penalty)),
+        ("five_class", opt(c.five_class.map(|k| k.code()))),
+        ("litigation_stage", opt(c.litigation_stage.map(|s| s.code()))),
+        ("default_date", opt(c.default_date)),
+        ("limitation_date", opt(c.limitation_date)),
+        ("region", opt(c.province.map(|p| p.code()))),
+    ]
+}
+
+/// Compares the package's claims (each with its debtor's identifier) with a new tape's
+/// plan. A field the new tape leaves empty is not a change: the tape does not say.
+pub fn diff(existing: &[(Claim, String)], plan: &LoadPlan) -> TapeDiff {
+    let old: BTreeMap<&str, (&Claim, &str)> = existing.iter().map(|(c, id)| (c.contract_no.as_str(), (c, id.as_str()))).collect();
+    let mut seen = BTreeSet::new();
+    let mut d = TapeDiff::default();
+    for planned in &plan.claims {
+        let new = &planned.claim;
+        seen.insert(new.contract_no.as_str());
+        let identifier = plan.parties[planned.debtor].identifier.as_str();
+        let Some((before, before_id)) = old.get(new.contract_no.as_str()) else {
+            d.added.push(new.contract_no.clone());
+            continue;
+        };
+        let changes: Vec<FieldChange> = tape_fields(before, before_id)
+            .into_iter()
+            .zip(tape_fields(new, identifier))
+            .filter(|((_, b), (_, a))| b != a && !a.is_empty())
+            .map(|((field, before), (_, after))| FieldChange { field: field.to_string(), before, after })
+            .collect();
+        if changes.is_empty() {
+            d.unchanged += 1;
+        } else {
+            d.changed.push(ClaimChange { contract_no: new.contract_no.clone(), changes });
+        }
+    }
+    d.removed = old.keys().filter(|k| !seen.contains(*k)).map(|k| k.to_string()).collect();
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::PlannedClaim;
+    use huajie_core::{FiveClass, Party, PartyIdentifier, PartyStatus};
+
+    fn claim(contract: &str, principal: i64, class: Option<FiveClass>) -> Claim {
+        Claim {
+            package_id: 1,
+            contract_no: contract.into(),
+            debtor_id: 1,
+            principal: Money::from_fen(principal),
+            interest: Money::ZERO,
+            penalty: Money::ZERO,
+            advanced_costs: Money::ZERO,
+            five_class: class,
+            litigation_stage: None,
+            default_date: None,
+            limitation_date: None,
+            province: None,
+        }
+    }
+
+    #[test]
+    fn added_removed_and_changed_by_field() {
+        let id = "91440300708461136T".to_string();
+        let existing = vec![
+            (claim("A", 100, Some(FiveClass::Doubtful)), id.clone()),
+            (claim("B", 200, Some(FiveClass::Loss)), id.clone()),
+            (claim("C", 300, None), id.clone()),
+        ];
+        let party = Party { name: "x".into(), identifier: PartyIdentifier::parse(&id).unwrap(), status: PartyStatus::Active, address: None, phone: None };
+        let plan = LoadPlan {
+            parties: vec![party],
+            claims: vec![
+                PlannedClaim { row: 2, debtor: 0, claim: claim("A", 100, Some(FiveClass::Doubtful)) },
+                PlannedClaim { row: 3, debtor: 0, claim: claim("B", 150, None) },
+                PlannedClaim { row: 4, debtor: 0, claim: claim("D", 400, None) },
+            ],
+            ..Default::default()
+        };
+        let d = diff(&existing, &plan);
+        assert_eq!(d.added, ["D"]);
+        assert_eq!(d.removed, ["C"]);
+        assert_eq!(d.unchanged, 1);
+        assert_eq!(
+            d.changed,
+            [ClaimChange {
+                contract_no: "B".into(),
+                changes: vec![FieldChange { field: "principal".into(), before: "2.00".into(), after: "1.50".into() }],
+            }],
+            "the class the new tape leaves empty is not a change"
+        );
+    }
+}
