@@ -28,9 +28,22 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     let sha256 = file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
     let options = SheetOptions { cutoff_date: cutoff, today: store.clock().today(), personal_batch: args.personal };
     let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
+    let existing = store.package_id_by_code(&args.package).await?;
+    let transferor = match existing {
+        Some(id) => store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        None => args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string()),
+    };
+    let profile = match &transferor {
+        Some(t) => store.mapping_profile(t).await?,
+        None => huajie_tape::MappingProfile::default(),
+    };
+    if !profile.is_empty() {
+        println!("沿用转让方的映射方案（{} 列） / using the transferor's mapping profile ({} columns)", profile.columns.len(), profile.columns.len());
+    }
     let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
     let (source, result) =
-        read_tape(&name, std::io::BufReader::new(file), || std::fs::read(&args.file), options).map_err(|e| anyhow!("{shown}：{e}"))?;
+        read_tape(&name, std::io::BufReader::new(file), || std::fs::read(&args.file), options, &profile).map_err(|e| anyhow!("{shown}：{e}"))?;
     let read = match result {
         Ok(read) => read,
         Err(fatal) => {
@@ -54,7 +67,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         println!("校验报告已保存 / report saved: {shown_report}");
     }
 
-    let target = match store.package_id_by_code(&args.package).await? {
+    let target = match existing {
         Some(id) => PackageTarget::Existing(id),
         None => {
             let (Some(name), Some(id)) = (&args.transferor_name, &args.transferor_id) else {

@@ -266,6 +266,7 @@ impl Store {
         put(&mut out, self.all_guarantees().await?);
         put(&mut out, self.all_user_audit_views().await?);
         put(&mut out, self.all_tape_imports().await?);
+        put(&mut out, self.all_mapping_entries().await?);
         Ok(out)
     }
 }
@@ -273,4 +274,4 @@ impl Store {
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] =
-    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import"];
+    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile"];

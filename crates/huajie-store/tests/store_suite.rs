@@ -63,7 +63,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 4);
+    assert_eq!(t.store.schema_version().await.unwrap(), 5);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -91,6 +91,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("company", &["id", "licence_no", "licensed_on", "name", "province", "uscc"][..]),
         ("guarantees", &["cap_fen", "claim_id", "guarantor_id", "id", "kind"][..]),
         ("login_failures", &["at", "client", "id", "username"][..]),
+        ("mapping_profiles", &["field", "header", "id", "transferor_identifier"][..]),
         ("packages", &["acquired_on", "code", "cutoff_date", "id", "name", "price_fen", "status", "transferor_id"][..]),
         ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
         ("schema_migrations", &["applied_at", "name", "version"][..]),

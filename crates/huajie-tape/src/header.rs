@@ -74,6 +74,23 @@ pub fn match_header(cell: &str) -> Option<(Field, u8)> {
     best.map(|(f, _)| (f, CONFIDENCE_CONTAINS))
 }
 
+/// A transferor's saved mapping: header (as `normalize_header` gives it) → the field it
+/// means, or `None` for a column to leave out. It wins over the synonym table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MappingProfile {
+    pub columns: std::collections::HashMap<String, Option<Field>>,
+}
+
+impl MappingProfile {
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    fn lookup(&self, header: &str) -> Option<Option<Field>> {
+        self.columns.get(&normalize_header(header).0).copied()
+    }
+}
+
 /// One column of the tape and what it was mapped to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ColumnMapping {
@@ -85,6 +102,8 @@ pub struct ColumnMapping {
     pub confidence: u8,
     /// The unit the header gives its amounts in.
     pub unit: AmountUnit,
+    /// Mapped by the transferor's saved profile rather than by the synonym table.
+    pub from_profile: bool,
 }
 
 /// Where the header is and what it says.
@@ -100,6 +119,11 @@ pub struct Header {
 /// Finds the header among the first rows: the row (or pair of rows, the upper one's
 /// merged cells filled rightwards) whose cells name the most fields.
 pub fn detect_header(rows: &[Vec<String>]) -> Option<Header> {
+    detect_header_with(rows, &MappingProfile::default())
+}
+
+/// `detect_header` with a transferor's saved mapping applied first.
+pub fn detect_header_with(rows: &[Vec<String>], profile: &MappingProfile) -> Option<Header> {
     let mut best: Option<(usize, Header)> = None;
     for (i, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
         let mut candidates = vec![(1, row.clone())];
@@ -107,7 +131,7 @@ pub fn detect_header(rows: &[Vec<String>]) -> Option<Header> {
             candidates.push((2, join_levels(&rows[i - 1], row)));
         }
         for (levels, names) in candidates {
-            let columns = map_columns(&names);
+            let columns = map_columns_with(&names, profile);
             let score = columns.iter().filter(|c| c.field.is_some()).count();
             if score >= HEADER_FIELDS_MIN && best.as_ref().is_none_or(|(s, _)| score > *s) {
                 best = Some((score, Header { row: i, levels, columns }));
@@ -146,16 +170,22 @@ fn join_levels(upper: &[String], lower: &[String]) -> Vec<String> {
 /// Maps header names onto fields. When two columns claim one field, the more confident
 /// (then the first) keeps it and the other stays unmapped.
 pub fn map_columns(names: &[String]) -> Vec<ColumnMapping> {
+    map_columns_with(names, &MappingProfile::default())
+}
+
+/// `map_columns` with a transferor's saved mapping applied first.
+pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<ColumnMapping> {
     let mut columns: Vec<ColumnMapping> = names
         .iter()
         .enumerate()
         .map(|(column, name)| {
             let (_, unit) = normalize_header(name);
-            let (field, confidence) = match match_header(name) {
-                Some((f, c)) => (Some(f), c),
-                None => (None, 0),
+            let (field, confidence, from_profile) = match (profile.lookup(name), match_header(name)) {
+                (Some(saved), _) => (saved, if saved.is_some() { CONFIDENCE_EXACT } else { 0 }, true),
+                (None, Some((f, c))) => (Some(f), c, false),
+                (None, None) => (None, 0, false),
             };
-            ColumnMapping { column, header: name.trim().to_string(), field, confidence, unit: unit.unwrap_or_default() }
+            ColumnMapping { column, header: name.trim().to_string(), field, confidence, unit: unit.unwrap_or_default(), from_profile }
         })
         .collect();
     for i in 0..columns.len() {

@@ -23,10 +23,10 @@ pub mod workbook;
 
 pub use coerce::{AmountUnit, CoerceError};
 pub use fields::{Criticality, Entity, Field, ValueKind};
-pub use header::{ColumnMapping, Header, detect_header, is_total_row, map_columns, match_header};
+pub use header::{ColumnMapping, Header, MappingProfile, detect_header, detect_header_with, is_total_row, map_columns, map_columns_with, match_header};
 pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
 pub use problem::{Problem, Rule, Severity};
-pub use read::{ImportPolicy, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, read_claims, read_tape};
+pub use read::{ImportPolicy, Preview, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows, preview_tape, read_claims, read_claims_with, read_tape};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};
 pub use workbook::{Sheet, claims_sheet, read_workbook};

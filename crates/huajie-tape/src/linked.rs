@@ -10,9 +10,9 @@ use huajie_core::{Money, PartyIdentifier};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{Entity, Field};
-use crate::header::{HEADER_SEARCH_ROWS, Header, detect_header, is_total_row};
+use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_with, is_total_row};
 use crate::problem::{Problem, Rule};
-use crate::read::{TapeRead, read_claims};
+use crate::read::{TapeRead, read_claims_with};
 use crate::reader::RowItem;
 use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type};
 use crate::workbook::{Sheet, claims_sheet};
@@ -62,11 +62,11 @@ pub fn sheet_role(header: &Header) -> Option<SheetRole> {
 
 /// Reads a workbook tape: the claims sheet, then every collateral and guarantor sheet
 /// linked to it by contract number.
-pub fn read_linked(sheets: &[Sheet], options: SheetOptions) -> Result<TapeRead, Vec<Problem>> {
+pub fn read_linked(sheets: &[Sheet], options: SheetOptions, profile: &MappingProfile) -> Result<TapeRead, Vec<Problem>> {
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
-    let mut read = read_claims(sheets[main].rows.clone(), options)?;
+    let mut read = read_claims_with(sheets[main].rows.clone(), options, profile)?;
     let contracts: HashSet<String> = read.claims.iter().map(|c| c.contract_no.clone()).collect();
     for (i, sheet) in sheets.iter().enumerate() {
         if i == main {
@@ -74,7 +74,7 @@ pub fn read_linked(sheets: &[Sheet], options: SheetOptions) -> Result<TapeRead, 
         }
         let head: Vec<Vec<String>> =
             sheet.rows.iter().take(HEADER_SEARCH_ROWS).filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.clone()).collect();
-        let Some(header) = detect_header(&head) else { continue };
+        let Some(header) = detect_header_with(&head, profile) else { continue };
         let data = data_rows(&sheet.rows, header.row);
         match sheet_role(&header) {
             Some(SheetRole::Collateral) => {

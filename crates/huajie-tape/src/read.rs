@@ -1,7 +1,7 @@
 //! The whole read of a claims tape: rows in, header found, every row checked, the `合计`
 //! row compared, completeness scored.
 
-use crate::header::{HEADER_SEARCH_ROWS, Header, detect_header, is_total_row};
+use crate::header::{HEADER_SEARCH_ROWS, Header, is_total_row};
 use crate::problem::{Problem, Rule};
 use crate::reader::{ReadError, RowItem};
 use crate::sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim};
@@ -20,6 +20,9 @@ impl ImportPolicy {
         self == ImportPolicy::Partial || rejected_rows == 0
     }
 }
+
+/// Data rows kept as samples for the mapping screen.
+const SAMPLE_ROWS: usize = 3;
 
 /// What reading a tape produced.
 #[derive(Debug, Clone)]
@@ -100,6 +103,14 @@ pub fn read_claims<I>(rows: I, options: SheetOptions) -> Result<TapeRead, Vec<Pr
 where
     I: IntoIterator<Item = RowItem>,
 {
+    read_claims_with(rows, options, &crate::header::MappingProfile::default())
+}
+
+/// `read_claims` with a transferor's saved mapping applied to the header.
+pub fn read_claims_with<I>(rows: I, options: SheetOptions, profile: &crate::header::MappingProfile) -> Result<TapeRead, Vec<Problem>>
+where
+    I: IntoIterator<Item = RowItem>,
+{
     let mut rows = rows.into_iter();
     let mut head: Vec<(usize, Vec<String>)> = Vec::new();
     let mut problems = Vec::new();
@@ -113,7 +124,7 @@ where
         }
     }
     let cells: Vec<Vec<String>> = head.iter().map(|(_, c)| c.clone()).collect();
-    let Some(header) = detect_header(&cells) else {
+    let Some(header) = crate::header::detect_header_with(&cells, profile) else {
         return Err(vec![no_header_problem()]);
     };
     let title_rows = &cells[..header.row + 1 - header.levels];
@@ -180,11 +191,12 @@ pub fn read_tape<R: std::io::Read>(
     reader: R,
     bytes: impl FnOnce() -> std::io::Result<Vec<u8>>,
     options: SheetOptions,
+    profile: &crate::header::MappingProfile,
 ) -> Result<(String, Result<TapeRead, Vec<Problem>>), ReadError> {
     let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
     if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
         match crate::reader::open_csv(reader) {
-            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims(rows, options))),
+            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims_with(rows, options, profile))),
             Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
             Err(e) => return Err(e),
         }
@@ -192,7 +204,7 @@ pub fn read_tape<R: std::io::Read>(
     let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
     let sheets = crate::workbook::read_workbook(bytes)?;
     let names: Vec<String> = sheets.iter().map(|s| format!("“{}”", s.name)).collect();
-    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked(&sheets, options)))
+    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked(&sheets, options, profile)))
 }
 
 pub(crate) fn no_header_problem() -> Problem {
@@ -207,4 +219,52 @@ pub(crate) fn no_header_problem() -> Problem {
         detail_zh: "前 30 行中没有一行能对应到至少两个标准字段（如“借款人名称”“本金余额”）".into(),
         detail_en: "none of the first 30 rows names at least two standard fields (such as 借款人名称, 本金余额)".into(),
     }
+}
+
+/// A tape's header and first data rows, for the mapping screen: found even when the
+/// tape could not be imported as it is (when no row looks like a header, the first
+/// non-empty row is taken as one).
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub header: Header,
+    pub samples: Vec<Vec<String>>,
+}
+
+pub fn preview_rows<I>(rows: I, profile: &crate::header::MappingProfile) -> Option<Preview>
+where
+    I: IntoIterator<Item = RowItem>,
+{
+    let head: Vec<Vec<String>> = rows.into_iter().filter_map(Result::ok).map(|(_, c)| c).take(HEADER_SEARCH_ROWS + SAMPLE_ROWS).collect();
+    let header = crate::header::detect_header_with(&head, profile).or_else(|| {
+        let row = head.iter().position(|r| r.iter().any(|c| !crate::coerce::is_blank(c)))?;
+        Some(Header { row, levels: 1, columns: crate::header::map_columns_with(&head[row], profile) })
+    })?;
+    let samples = head
+        .iter()
+        .skip(header.row + 1)
+        .filter(|r| !r.iter().all(|c| crate::coerce::is_blank(c)))
+        .take(SAMPLE_ROWS)
+        .cloned()
+        .collect();
+    Some(Preview { header, samples })
+}
+
+/// `preview_rows` for a tape file of any supported kind (the claims sheet of a workbook).
+pub fn preview_tape<R: std::io::Read>(
+    file_name: &str,
+    reader: R,
+    bytes: impl FnOnce() -> std::io::Result<Vec<u8>>,
+    profile: &crate::header::MappingProfile,
+) -> Result<Option<Preview>, ReadError> {
+    let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
+    if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
+        match crate::reader::open_csv(reader) {
+            Ok((_, rows)) => return Ok(preview_rows(rows, profile)),
+            Err(ReadError::Workbook) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let sheets = crate::workbook::read_workbook(bytes().map_err(|e| ReadError::Io(e.to_string()))?)?;
+    let main = crate::workbook::claims_sheet(&sheets).unwrap_or(0);
+    Ok(sheets.get(main).and_then(|s| preview_rows(s.rows.clone(), profile)))
 }

@@ -141,7 +141,7 @@ fn linked_workbook() -> Vec<u8> {
 fn three_linked_sheets_join_by_contract_number() {
     let sheets = read_workbook(linked_workbook()).unwrap();
     let options = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), personal_batch: false };
-    let r = huajie_tape::read_linked(&sheets, options).unwrap_or_else(|p| panic!("{p:?}"));
+    let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.claims.len(), 3, "one borrower on three rows");
     assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
     let item = &r.linked_collateral[0];

@@ -35,6 +35,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
         .route("/imports/{id}", get(imports::report))
+        .route("/mappings", post(imports::save_mapping))
         .route("/imports/{id}/report.xlsx", get(imports::report_xlsx))
         .route("/parties", get(parties::list))
         .route("/parties/{id}", get(parties::detail))

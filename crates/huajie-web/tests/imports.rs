@@ -140,3 +140,37 @@ async fn the_api_imports_and_reports() {
     assert!(!seen.to_string().contains(&bad_id), "masked in the API too");
     assert_eq!(seen["data"]["import"]["version"], 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_mapping_profile_makes_an_odd_tape_importable() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    // This bank calls the debtor 欠款主体 and adds a column nobody wants.
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000042").unwrap();
+    let tape = format!("合同编号,欠款主体,证件号码,本金余额,内部备注\nB-1,杭州奇特有限公司,{company},1000,勿导入\n");
+    let fatal = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "import"), ("odd.csv", tape.as_bytes()), None).await;
+    assert_eq!(fatal.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(fatal.body.contains("F304"), "the debtor name column is not recognised");
+
+    let review = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "mapping"), ("odd.csv", tape.as_bytes()), None).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(review.body.contains("欠款主体") && review.body.contains("杭州奇特有限公司"), "headers with sample values");
+    let save = app
+        .post_form(&mut acq, "/mappings", &[("csrf", &csrf), ("transferor", BANK), ("h1", "欠款主体"), ("f1", "debtor_name"), ("h4", "内部备注"), ("f4", "-"), ("h0", "合同编号"), ("f0", "")])
+        .await;
+    assert_eq!(save.status, StatusCode::SEE_OTHER, "{}", save.body);
+    assert_eq!(save.location(), "/imports/new?mapped=2");
+    let profile = app.store.store.mapping_profile(BANK).await.unwrap();
+    assert_eq!(profile.columns.len(), 2);
+
+    // The same bank's tape now imports: the profile applies by itself.
+    let loaded = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "import"), ("odd.csv", tape.as_bytes()), None).await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    let package = app.store.store.package_id_by_code("B-1").await.unwrap().unwrap();
+    let claims = app.store.store.claims_of_package(package).await.unwrap();
+    assert_eq!(claims[0].debtor.data.name, "杭州奇特有限公司");
+    let history = app.store.store.audit_log(20, 0).await.unwrap();
+    assert!(history.iter().any(|r| r.entity == "mapping_profile" && r.actor == "acquisition"));
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}

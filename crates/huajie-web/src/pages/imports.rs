@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus, Permission};
 use huajie_report::{PersonalData, tape_report_xlsx};
 use huajie_store::{ImportOutcome, PackageTarget};
-use huajie_tape::{ImportPolicy, Problem, Severity, SheetOptions, TapeReport, read_tape};
+use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport, read_tape};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -80,6 +80,8 @@ enum Outcome {
     NotLoaded { report: TapeReport, reason: String },
     /// The report only, as asked.
     ReportOnly(TapeReport),
+    /// The column mapping, to review and save for the transferor.
+    Mapping { transferor: String, preview: Box<huajie_tape::Preview> },
 }
 
 async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, AppError> {
@@ -95,10 +97,30 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         s => Some(huajie_tape::coerce::parse_date(s).map_err(|_| bad("import.bad_cutoff"))?),
     };
     let options = SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
+    // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
+    let existing_package = if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
+    let transferor_identifier = match existing_package {
+        Some(id) => state.store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        None => PartyIdentifier::parse(&form.transferor_id).ok().map(|i| i.as_str().to_string()),
+    };
+    let profile = match &transferor_identifier {
+        Some(t) => state.store.mapping_profile(t).await?,
+        None => MappingProfile::default(),
+    };
     let sha256 = hex::encode(Sha256::digest(&form.bytes));
     let file_name = if form.file_name.is_empty() { "tape.csv".to_string() } else { form.file_name.clone() };
     let bytes = form.bytes;
-    let (_, result) = read_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), options).map_err(|e| {
+    if form.action == "mapping" {
+        let transferor = transferor_identifier.ok_or_else(|| bad("import.mapping_needs_transferor"))?;
+        let preview = huajie_tape::preview_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), &profile)
+            .map_err(|e| {
+                let text = e.to_string();
+                AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
+            })?
+            .ok_or_else(|| bad("import.no_file"))?;
+        return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
+    }
+    let (_, result) = read_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), options, &profile).map_err(|e| {
         let text = e.to_string();
         AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
     })?;
@@ -112,6 +134,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     if form.action == "report" {
         return Ok(Outcome::ReportOnly(TapeReport::new(&read, &file_name)));
     }
+
     if form.package.is_empty() {
         return Err(bad("import.no_package"));
     }
@@ -172,8 +195,9 @@ struct ImportFormPage {
     error: Option<String>,
 }
 
-async fn form_page(ctx: &Ctx, state: &AppState, error: Option<String>) -> Result<Response, AppError> {
-    let page = Page::new(ctx, state).await?;
+async fn form_page(ctx: &Ctx, state: &AppState, error: Option<String>, notice: Option<String>) -> Result<Response, AppError> {
+    let mut page = Page::new(ctx, state).await?;
+    page.notice = notice;
     let failed = error.is_some();
     let mut r = render(&ImportFormPage { title: page.t("import.title"), error, page })?;
     if failed {
@@ -182,9 +206,15 @@ async fn form_page(ctx: &Ctx, state: &AppState, error: Option<String>) -> Result
     Ok(r)
 }
 
-pub async fn form(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+#[derive(Deserialize)]
+pub struct FormQuery {
+    mapped: Option<usize>,
+}
+
+pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<FormQuery>) -> Result<Response, AppError> {
     ctx.require(Permission::ImportTapes)?;
-    form_page(&ctx, &state, None).await
+    let notice = q.mapped.map(|n| tr(ctx.lang, "import.mapping_saved").replace("{n}", &n.to_string()));
+    form_page(&ctx, &state, None, notice).await
 }
 
 fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
@@ -220,12 +250,13 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -
             let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown).map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(xlsx_response(bytes, &report_file_name(&report)))
         }
+        Ok(Outcome::Mapping { transferor, preview }) => mapping_page(&ctx, &state, &transferor, &preview).await,
         Ok(Outcome::NotLoaded { report, reason }) => {
             let mut r = report_page(&ctx, &state, &report, None, ReportQuery::default(), Some(reason), None).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
-        Err(AppError::BadRequest(message)) => form_page(&ctx, &state, Some(message)).await,
+        Err(AppError::BadRequest(message)) => form_page(&ctx, &state, Some(message), None).await,
         Err(e) => Err(e),
     }
 }
@@ -473,6 +504,9 @@ pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, request: Reques
             Json(json!({ "data": { "status": "loaded", "import": import, "report": report_json(&report, &ctx) } })).into_response()
         }
         Outcome::ReportOnly(report) => Json(json!({ "data": { "status": "checked", "report": report_json(&report, &ctx) } })).into_response(),
+        Outcome::Mapping { transferor, preview } => Json(json!({ "data": { "status": "mapping", "transferor": transferor, "columns": preview.header.columns.iter().map(|c| json!({
+            "column": c.column, "header": c.header, "field": c.field, "confidence": c.confidence, "from_profile": c.from_profile,
+        })).collect::<Vec<_>>() } })).into_response(),
         Outcome::NotLoaded { report, reason } => (
             StatusCode::UNPROCESSABLE_ENTITY,
             Json(json!({ "data": { "status": "not_loaded", "reason": reason, "report": report_json(&report, &ctx) } })),
@@ -486,4 +520,79 @@ pub async fn api_report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<
     ctx.require(Permission::ViewPackages)?;
     let (import, report, _) = stored_report(&state, id).await?;
     Ok(Json(json!({ "data": { "import": import, "report": report_json(&report, &ctx) } })).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import_mapping.html")]
+struct MappingPage {
+    page: Page,
+    title: &'static str,
+    transferor: String,
+    /// Index, header, samples, automatic mapping, saved choice ("" none saved, "-" left out, or a field code).
+    columns: Vec<(usize, String, String, String, String)>,
+    /// Field code and name.
+    fields: Vec<(&'static str, &'static str)>,
+}
+
+async fn mapping_page(ctx: &Ctx, state: &AppState, transferor: &str, read: &huajie_tape::Preview) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let personal = personal_for(ctx);
+    let columns = read
+        .header
+        .columns
+        .iter()
+        .map(|c| {
+            let samples: Vec<String> = read
+                .samples
+                .iter()
+                .filter_map(|row| row.get(c.column))
+                .map(|v| match (personal, c.field) {
+                    (PersonalData::Masked, f) => huajie_report::shown_value(f, v, personal),
+                    _ => v.clone(),
+                })
+                .collect();
+            let automatic = match (c.from_profile, c.field) {
+                (false, Some(f)) => format!("{}（{}%）", f.name(lang), c.confidence),
+                (false, None) => tr(lang, "import.unmapped").to_string(),
+                (true, _) => tr(lang, "import.from_profile").to_string(),
+            };
+            let saved = match (c.from_profile, c.field) {
+                (true, Some(f)) => f.code().to_string(),
+                (true, None) => "-".to_string(),
+                (false, _) => String::new(),
+            };
+            (c.column, c.header.clone(), samples.join(" / "), automatic, saved)
+        })
+        .collect();
+    let page = Page::new(ctx, state).await?;
+    render(&MappingPage {
+        title: page.t("import.mapping_title"),
+        transferor: transferor.to_string(),
+        columns,
+        fields: Field::ALL.iter().map(|f| (f.code(), f.name(lang))).collect(),
+        page,
+    })
+}
+
+/// `POST /mappings`: saves the reviewed mapping as the transferor's profile.
+pub async fn save_mapping(ctx: Ctx, State(state): State<AppState>, crate::form::Form(form): crate::form::Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::ImportTapes)?;
+    let get = |k: &str| form.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    ctx.check_csrf(&get("csrf"))?;
+    let transferor = get("transferor");
+    PartyIdentifier::parse(&transferor).map_err(|e| AppError::BadRequest(e.message(ctx.lang)))?;
+    let mut saved = 0;
+    let mut tx = state.store.write(&user.username).await?;
+    for (name, header) in form.iter().filter(|(n, _)| n.starts_with('h')) {
+        let choice = get(&format!("f{}", &name[1..]));
+        let field = match choice.as_str() {
+            "" => continue,
+            "-" => None,
+            code => Some(Field::from_code(code).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "error.bad_form").into()))?),
+        };
+        tx.save_mapping(&transferor, header, field).await?;
+        saved += 1;
+    }
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/imports/new?mapped={saved}")).into_response())
 }
