@@ -42,8 +42,17 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         println!("沿用转让方的映射方案（{} 列） / using the transferor's mapping profile ({} columns)", profile.columns.len(), profile.columns.len());
     }
     let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
-    let (source, result) =
-        read_tape(&name, std::io::BufReader::new(file), || std::fs::read(&args.file), options, &profile).map_err(|e| anyhow!("{shown}：{e}"))?;
+    // A progress bar over the bytes read (drawn only on a terminal).
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("校验 / checking");
+    let (source, result) = read_tape(&name, bar.wrap_read(std::io::BufReader::new(file)), || std::fs::read(&args.file), options, &profile)
+        .map_err(|e| anyhow!("{shown}：{e}"))?;
+    bar.finish_and_clear();
     let read = match result {
         Ok(read) => read,
         Err(fatal) => {
@@ -83,7 +92,11 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         }
     };
     let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    match store.import_tape("cli", &target, &file_name, &sha256, policy, &read).await? {
+    let spinner = indicatif::ProgressBar::new_spinner().with_message("写入数据库（单一事务） / writing (one transaction)");
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    let outcome = store.import_tape("cli", &target, &file_name, &sha256, policy, &read).await;
+    spinner.finish_and_clear();
+    match outcome? {
         ImportOutcome::Loaded { import, counts, set_aside, diff } => {
             for p in &set_aside {
                 println!("  {}", line(p));
