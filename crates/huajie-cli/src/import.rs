@@ -66,7 +66,6 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     report(&read, &source);
     if let Some(path) = &args.report {
         let lang = Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?;
-        let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         // The command line is an operator's tool: the report shows personal data in full.
         let report = huajie_tape::TapeReport::new(&read, &name);
         let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
@@ -91,10 +90,9 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             PackageTarget::New { code: args.package.clone(), name, transferor }
         }
     };
-    let file_name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let spinner = indicatif::ProgressBar::new_spinner().with_message("写入数据库（单一事务） / writing (one transaction)");
     spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let outcome = store.import_tape("cli", &target, &file_name, &sha256, policy, &read).await;
+    let outcome = store.import_tape("cli", &target, &name, &sha256, policy, &read).await;
     spinner.finish_and_clear();
     match outcome? {
         ImportOutcome::Loaded { import, counts, set_aside, diff } => {

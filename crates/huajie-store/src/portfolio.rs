@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 use crate::composed;
 use crate::audit::Audited;
 use crate::parties::{party_columns, party_from_row};
-use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_date, opt_money, opt_province, opt_text, text};
+use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_date, opt_i64, opt_money, opt_province, opt_text, text};
 use crate::{Store, StoreError, WriteTx};
 
 impl Audited for Stored<Package> {
@@ -147,7 +147,7 @@ fn collateral_from_row(row: &AnyRow) -> Result<Stored<Collateral>, StoreError> {
             appraisal_date: opt_date(row, "appraisal_date")?,
             lien_rank: u8::try_from(rank).map_err(|_| StoreError::Corrupt(format!("lien_rank = {rank}")))?,
             prior_claims: money(row, "prior_claims_fen")?,
-            owner_id: row_opt_i64(row, "owner_id")?,
+            owner_id: opt_i64(row, "owner_id")?,
         },
     })
 }
@@ -162,11 +162,6 @@ fn guarantee_from_row(row: &AnyRow) -> Result<Stored<Guarantee>, StoreError> {
             cap: opt_money(row, "cap_fen")?,
         },
     })
-}
-
-fn row_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>, StoreError> {
-    use sqlx::Row;
-    Ok(row.try_get::<Option<i64>, _>(col)?)
 }
 
 impl Store {
