@@ -8,40 +8,37 @@ use crate::ctx::lang_of;
 use crate::error::AppError;
 use crate::i18n::tr;
 
-/// `axum::Form`, answering a malformed form with a 400 in the user's language.
-pub struct Form<T>(pub T);
+/// Defines a wrapper around an axum extractor that answers a malformed body with a 400
+/// in the user's language (`key` names the message in the catalogue).
+macro_rules! translated_extractor {
+    ($(#[$meta:meta])* $name:ident wraps $inner:path, $key:literal) => {
+        $(#[$meta])*
+        pub struct $name<T>(pub T);
 
-impl<T, S> FromRequest<S> for Form<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
+        impl<T, S> FromRequest<S> for $name<T>
+        where
+            T: DeserializeOwned,
+            S: Send + Sync,
+        {
+            type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let lang = lang_of(req.headers(), req.uri().path());
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(v)) => Ok(Form(v)),
-            Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, "error.bad_form"), e.body_text()))),
+            async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+                let lang = lang_of(req.headers(), req.uri().path());
+                match <$inner>::from_request(req, state).await {
+                    Ok(v) => Ok($name(v.0)),
+                    Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, $key), e.body_text()))),
+                }
+            }
         }
-    }
+    };
 }
 
-/// `axum::Json`, answering a malformed body with a 400 in the user's language.
-pub struct Json<T>(pub T);
+translated_extractor!(
+    /// `axum::Form`, answering a malformed form with a 400 in the user's language.
+    Form wraps axum::Form<T>, "error.bad_form"
+);
 
-impl<T, S> FromRequest<S> for Json<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let lang = lang_of(req.headers(), req.uri().path());
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Json(v)),
-            Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, "error.bad_json"), e.body_text()))),
-        }
-    }
-}
+translated_extractor!(
+    /// `axum::Json`, answering a malformed body with a 400 in the user's language.
+    Json wraps axum::Json<T>, "error.bad_json"
+);
