@@ -85,6 +85,45 @@ named_enum! {
     }
 }
 
+/// One value per canonical field, found by index rather than by hashing: the row loop
+/// looks fields up for every cell of a million-row tape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByField<T>([Option<T>; Field::ALL.len()]);
+
+impl<T> Default for ByField<T> {
+    fn default() -> Self {
+        ByField(std::array::from_fn(|_| None))
+    }
+}
+
+impl<T> ByField<T> {
+    pub fn get(&self, field: Field) -> Option<&T> {
+        self.0[field as usize].as_ref()
+    }
+    pub fn contains(&self, field: Field) -> bool {
+        self.0[field as usize].is_some()
+    }
+    pub fn insert(&mut self, field: Field, value: T) {
+        self.0[field as usize] = Some(value);
+    }
+    pub fn get_or_default(&mut self, field: Field) -> &mut T
+    where
+        T: Default,
+    {
+        self.0[field as usize].get_or_insert_with(T::default)
+    }
+}
+
+impl<T> FromIterator<(Field, T)> for ByField<T> {
+    fn from_iter<I: IntoIterator<Item = (Field, T)>>(iter: I) -> Self {
+        let mut out = ByField::default();
+        for (f, v) in iter {
+            out.insert(f, v);
+        }
+        out
+    }
+}
+
 impl Field {
     pub fn entity(self) -> Entity {
         use Field::*;

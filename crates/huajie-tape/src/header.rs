@@ -206,6 +206,11 @@ pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<Colum
 /// Whether a row is the total row (`合计`, `总计`) that ends the data.
 pub fn is_total_row(row: &[String]) -> bool {
     row.iter().take(4).any(|c| {
+        // Most rows are data: skip the normalising unless the cell could be a total.
+        let could_be = c.contains('计') || c.trim().starts_with(['t', 'T', 'ｔ', 'Ｔ']);
+        if !could_be {
+            return false;
+        }
         let (h, _) = normalize_header(c);
         matches!(h.as_str(), "合计" | "总计" | "小计" | "本页合计" | "全部合计" | "合计金额")
             || h.starts_with("合计(")

@@ -2,19 +2,21 @@
 //! rows turned into `TapeClaim`s, the rest reported as `Problem`s. Streaming: it keeps
 //! only running sums, counts and the contract numbers seen.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use huajie_core::ids::province_of_address;
 use huajie_core::{CollateralType, FiveClass, LitigationStage, Money, PartyIdentifier, PartyKind, Province};
 
 use crate::coerce::{self, AmountUnit, is_blank};
-use crate::fields::{Criticality, Entity, Field};
+use crate::fields::{ByField, Criticality, Entity, Field};
 use crate::header::Header;
 use crate::problem::{Problem, Rule};
 
 /// A tolerance for totals: one yuan (tape.md).
 const TOTAL_TOLERANCE_FEN: i64 = 100;
+/// Distinct region cells whose province is remembered.
+const REGIONS_REMEMBERED: usize = 10_000;
 /// A tolerance for days past due against the default date (tape.md).
 const DPD_TOLERANCE_DAYS: i64 = 31;
 
@@ -107,9 +109,11 @@ pub struct ClaimSheet {
     options: SheetOptions,
     pub cutoff: NaiveDate,
     /// Field → 0-based column.
-    columns: HashMap<Field, usize>,
-    seen_contracts: HashSet<String>,
-    filled: HashMap<Field, usize>,
+    columns: ByField<usize>,
+    seen_contracts: foldhash::HashSet<String>,
+    filled: ByField<usize>,
+    /// Region cells already resolved: a tape repeats a few hundred values a million times.
+    regions: HashMap<String, Option<Province>>,
     pub rows_read: usize,
     /// Sums over every data row whose amounts could be read, loaded or not: the bank's
     /// own 合计 row counts them all.
@@ -147,9 +151,9 @@ impl ClaimSheet {
             )),
             Some(_) => {}
         }
-        let columns: HashMap<Field, usize> = header.columns.iter().filter_map(|c| c.field.map(|f| (f, c.column))).collect();
+        let columns: ByField<usize> = header.columns.iter().filter_map(|c| c.field.map(|f| (f, c.column))).collect();
         for f in Field::ALL.iter().copied().filter(|f| f.entity() == Entity::Claim) {
-            if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains_key(&f) {
+            if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains(f) {
                 problems.push(Problem {
                     field: Some(f),
                     ..tape_problem(Rule::MandatoryColumnMissing, format!("找不到“{}”列", f.zh()), format!("no column for “{}”", f.en()))
@@ -164,8 +168,9 @@ impl ClaimSheet {
             options,
             cutoff: cutoff.expect("checked above"),
             columns,
-            seen_contracts: HashSet::new(),
-            filled: HashMap::new(),
+            seen_contracts: foldhash::HashSet::default(),
+            filled: ByField::default(),
+            regions: HashMap::new(),
             rows_read: 0,
             tape_sums: Totals::default(),
         })
@@ -188,7 +193,7 @@ impl ClaimSheet {
                 sheet: None,
                 rule: Rule::DuplicateContract,
                 row: Some(row),
-                column: self.columns.get(&Field::ContractNo).copied(),
+                column: self.columns.get(Field::ContractNo).copied(),
                 header: self.header_of(Field::ContractNo),
                 field: Some(Field::ContractNo),
                 value: Some(c.contract_no.clone()),
@@ -209,7 +214,7 @@ impl ClaimSheet {
             (Field::Penalty, self.tape_sums.penalty),
             (Field::Total, self.tape_sums.total),
         ] {
-            let Some(&col) = self.columns.get(&field) else { continue };
+            let Some(&col) = self.columns.get(field) else { continue };
             let Some(cell) = cells.get(col).filter(|c| !is_blank(c)) else { continue };
             let Ok(stated) = coerce::parse_money(cell, self.unit(col)) else { continue };
             if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
@@ -237,12 +242,12 @@ impl ClaimSheet {
             .iter()
             .copied()
             .filter(|f| matches!(f.entity(), Entity::Claim | Entity::Collateral | Entity::Guarantor))
-            .filter(|f| self.columns.contains_key(f) || (f.entity() == Entity::Claim && f.criticality() != Criticality::Optional))
+            .filter(|f| self.columns.contains(*f) || (f.entity() == Entity::Claim && f.criticality() != Criticality::Optional))
             .map(|f| FieldCompleteness {
                 field: f,
                 criticality: criticality_in(f, self.options.personal_batch),
-                mapped: self.columns.contains_key(&f),
-                filled: self.filled.get(&f).copied().unwrap_or(0),
+                mapped: self.columns.contains(f),
+                filled: self.filled.get(f).copied().unwrap_or(0),
                 rows: self.rows_read,
             })
             .collect()
@@ -270,7 +275,7 @@ impl ClaimSheet {
     }
 
     fn header_of(&self, field: Field) -> Option<String> {
-        self.columns.get(&field).and_then(|c| self.header.columns.get(*c)).map(|c| c.header.clone())
+        self.columns.get(field).and_then(|c| self.header.columns.get(*c)).map(|c| c.header.clone())
     }
 }
 
@@ -303,9 +308,9 @@ struct RowReader<'a> {
     rejected: bool,
 }
 
-impl RowReader<'_> {
-    fn cell(&self, field: Field) -> Option<(usize, &str)> {
-        let col = *self.sheet.columns.get(&field)?;
+impl<'a> RowReader<'a> {
+    fn cell(&self, field: Field) -> Option<(usize, &'a str)> {
+        let col = *self.sheet.columns.get(field)?;
         let value = self.cells.get(col)?;
         (!is_blank(value)).then_some((col, value.as_str()))
     }
@@ -333,30 +338,29 @@ impl RowReader<'_> {
         let criticality = criticality_in(field, self.sheet.options.personal_batch);
         let Some((col, raw)) = self.cell(field) else {
             if criticality == Criticality::Mandatory {
-                let col = self.sheet.columns.get(&field).copied();
+                let col = self.sheet.columns.get(field).copied();
                 self.report(Rule::MissingMandatory, field, col, None, format!("“{}”为空", field.zh()), format!("“{}” is empty", field.en()));
             }
             return None;
         };
-        let raw = raw.to_string();
-        match parse(&raw) {
+        match parse(raw) {
             Ok(v) => {
-                *self.sheet.filled.entry(field).or_default() += 1;
+                *self.sheet.filled.get_or_default(field) += 1;
                 Some(v)
             }
             Err((zh, en)) => {
                 let rule = if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
-                self.report(rule, field, Some(col), Some(&raw), zh, en);
+                self.report(rule, field, Some(col), Some(raw), zh, en);
                 None
             }
         }
     }
 
     fn money(&mut self, field: Field) -> Option<Money> {
-        let unit = self.sheet.columns.get(&field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
+        let unit = self.sheet.columns.get(field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
         let value = self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
         if value.is_negative() {
-            let col = self.sheet.columns.get(&field).copied();
+            let col = self.sheet.columns.get(field).copied();
             let shown = value.yuan_string();
             if field == Field::Principal {
                 self.report(Rule::NegativePrincipal, field, col, Some(&shown), "本金不能为负数".into(), "principal cannot be negative".into());
@@ -456,18 +460,27 @@ impl RowReader<'_> {
     }
 
     fn region(&mut self) -> Option<Province> {
-        let (col, raw) = self.cell(Field::Region).map(|(c, r)| (c, r.to_string()))?;
-        let s = coerce::normalize(&raw);
-        let found = Province::from_name(&s)
-            .or_else(|| province_of_address(&s))
-            .or_else(|| huajie_core::RegionCode::parse(&s).ok().map(|r| r.province()));
+        let (col, raw) = self.cell(Field::Region)?;
+        let s = coerce::normalized(raw);
+        let found = match self.sheet.regions.get(&*s) {
+            Some(known) => *known,
+            None => {
+                let found = Province::from_name(&s)
+                    .or_else(|| province_of_address(&s))
+                    .or_else(|| huajie_core::RegionCode::parse(&s).ok().map(|r| r.province()));
+                if self.sheet.regions.len() < REGIONS_REMEMBERED {
+                    self.sheet.regions.insert(s.to_string(), found);
+                }
+                found
+            }
+        };
         match found {
             Some(p) => {
-                *self.sheet.filled.entry(Field::Region).or_default() += 1;
+                *self.sheet.filled.get_or_default(Field::Region) += 1;
                 Some(p)
             }
             None => {
-                self.report(Rule::UnknownRegion, Field::Region, Some(col), Some(&raw), format!("“{s}”无法确定省份"), format!("“{s}” names no province"));
+                self.report(Rule::UnknownRegion, Field::Region, Some(col), Some(raw), format!("“{s}”无法确定省份"), format!("“{s}” names no province"));
                 None
             }
         }
@@ -511,7 +524,7 @@ impl RowReader<'_> {
 
     fn guarantors(&mut self) -> Vec<TapeGuarantor> {
         let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else { return Vec::new() };
-        *self.sheet.filled.entry(Field::GuarantorName).or_default() += 1;
+        *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
         let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
         let cap = self.money(Field::Cap);
         names
@@ -531,7 +544,7 @@ impl RowReader<'_> {
         if let Some(total) = c.total {
             let parts = sum3(c);
             if (total.fen() - parts.fen()).abs() > TOTAL_TOLERANCE_FEN {
-                let col = self.sheet.columns.get(&Field::Total).copied();
+                let col = self.sheet.columns.get(Field::Total).copied();
                 self.report(
                     Rule::TotalMismatch,
                     Field::Total,
@@ -545,7 +558,7 @@ impl RowReader<'_> {
         if let (Some(dpd), Some(default)) = (c.days_past_due, c.default_date) {
             let expected = (cutoff - default).num_days();
             if (dpd - expected).abs() > DPD_TOLERANCE_DAYS {
-                let col = self.sheet.columns.get(&Field::DaysPastDue).copied();
+                let col = self.sheet.columns.get(Field::DaysPastDue).copied();
                 self.report(
                     Rule::DaysPastDueMismatch,
                     Field::DaysPastDue,
@@ -557,12 +570,12 @@ impl RowReader<'_> {
             }
         }
         if let Some(class) = c.five_class.filter(|k| !k.is_non_performing()) {
-            let col = self.sheet.columns.get(&Field::FiveClass).copied();
+            let col = self.sheet.columns.get(Field::FiveClass).copied();
             self.report(Rule::Performing, Field::FiveClass, col, Some(class.zh()), String::new(), String::new());
         }
         for (field, date) in [(Field::OriginationDate, c.origination_date), (Field::DefaultDate, c.default_date)] {
             if let Some(d) = date.filter(|d| *d > cutoff) {
-                let col = self.sheet.columns.get(&field).copied();
+                let col = self.sheet.columns.get(field).copied();
                 self.report(
                     Rule::DateAfterCutoff,
                     field,
@@ -574,7 +587,7 @@ impl RowReader<'_> {
             }
         }
         if let Some(d) = c.limitation_date.filter(|d| *d < cutoff) {
-            let col = self.sheet.columns.get(&Field::LimitationDate).copied();
+            let col = self.sheet.columns.get(Field::LimitationDate).copied();
             self.report(
                 Rule::TimeBarred,
                 Field::LimitationDate,
