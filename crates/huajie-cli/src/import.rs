@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, anyhow, bail};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus};
-use huajie_store::{ImportOutcome, PackageTarget, Store};
-use huajie_tape::{ImportPolicy, Problem, SheetOptions, TapeRead, read_tape};
+use huajie_store::{FileImport, ImportOutcome, PackageTarget, Store, TapeFile};
+use huajie_tape::{ImportPolicy, Problem, SheetOptions, TapeRead};
 use sha2::{Digest, Sha256};
 
 use crate::ImportArgs;
@@ -41,40 +41,6 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     if !profile.is_empty() {
         println!("沿用转让方的映射方案（{} 列） / using the transferor's mapping profile ({} columns)", profile.columns.len(), profile.columns.len());
     }
-    let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
-    // A progress bar over the bytes read (drawn only on a terminal).
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = indicatif::ProgressBar::new(size).with_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
-            .expect("a valid template")
-            .progress_chars("=> "),
-    );
-    bar.set_message("校验 / checking");
-    let (source, result) = read_tape(&name, bar.wrap_read(std::io::BufReader::new(file)), || std::fs::read(&args.file), options, &profile)
-        .map_err(|e| anyhow!("{shown}：{e}"))?;
-    bar.finish_and_clear();
-    let read = match result {
-        Ok(read) => read,
-        Err(fatal) => {
-            for p in &fatal {
-                println!("{}", line(p));
-            }
-            eprintln!("数据带无法导入，数据库未作任何改动 / the tape cannot be imported; nothing was written");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    report(&read, &source);
-    if let Some(path) = &args.report {
-        let lang = Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?;
-        // The command line is an operator's tool: the report shows personal data in full.
-        let report = huajie_tape::TapeReport::new(&read, &name);
-        let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
-            .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
-        let shown_report = path.display().to_string();
-        std::fs::write(path, bytes).with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
-        println!("校验报告已保存 / report saved: {shown_report}");
-    }
-
     let target = match existing {
         Some(id) => PackageTarget::Existing(id),
         None => {
@@ -90,11 +56,55 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             PackageTarget::New { code: args.package.clone(), name, transferor }
         }
     };
-    let spinner = indicatif::ProgressBar::new_spinner().with_message("写入数据库（单一事务） / writing (one transaction)");
-    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
-    let outcome = store.import_tape("cli", &target, &name, &sha256, policy, &read).await;
-    spinner.finish_and_clear();
-    match outcome? {
+    let report_lang = match &args.report {
+        Some(_) => Some(Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?),
+        None => None,
+    };
+    let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    // A progress bar over the bytes read (drawn only on a terminal). The tape is checked
+    // and written in one pass, in one transaction.
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = indicatif::ProgressBar::new(size).with_style(
+        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message("校验并写入 / checking and writing");
+    let path = args.file.clone();
+    let tape = TapeFile {
+        name: name.clone(),
+        sha256,
+        reader: bar.wrap_read(std::io::BufReader::new(file)),
+        bytes: Box::new(move || std::fs::read(path)),
+        options,
+        profile,
+    };
+    let imported = store.import_tape_file("cli", target, policy, tape).await;
+    bar.finish_and_clear();
+    let (read, outcome) = match imported? {
+        FileImport::Unreadable(e) => bail!("{shown}：{e}"),
+        FileImport::Fatal { problems, .. } => {
+            for p in &problems {
+                println!("{}", line(p));
+            }
+            eprintln!("数据带无法导入，数据库未作任何改动 / the tape cannot be imported; nothing was written");
+            return Ok(ExitCode::FAILURE);
+        }
+        FileImport::Read { source, read, outcome } => {
+            report(&read, &source);
+            (read, outcome)
+        }
+    };
+    if let (Some(path), Some(lang)) = (&args.report, report_lang) {
+        // The command line is an operator's tool: the report shows personal data in full.
+        let report = huajie_tape::TapeReport::new(&read, &name);
+        let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
+            .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
+        let shown_report = path.display().to_string();
+        std::fs::write(path, bytes).with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
+        println!("校验报告已保存 / report saved: {shown_report}");
+    }
+    match outcome {
         ImportOutcome::Loaded { import, counts, set_aside, diff } => {
             for p in &set_aside {
                 println!("  {}", line(p));
@@ -185,11 +195,11 @@ fn report(read: &TapeRead, source: &str) {
     println!(
         "读取 {} 行，有效 {} 笔，拒绝 {} 行，完整度 {}% / {} rows read, {} valid, {} rejected, completeness {}%",
         read.rows_read,
-        read.claims.len(),
+        read.valid_claims,
         read.rejected_rows(),
         read.completeness_score,
         read.rows_read,
-        read.claims.len(),
+        read.valid_claims,
         read.rejected_rows(),
         read.completeness_score
     );

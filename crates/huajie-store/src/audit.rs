@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use huajie_core::audit::{AuditRecord, ChainBreak, GENESIS_HASH, record_hash, verify_chain};
+use huajie_core::audit::{AuditRecord, ChainBreak, GENESIS_HASH, fingerprint, record_hash, verify_chain};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -12,6 +12,11 @@ use sqlx::any::AnyRow;
 use crate::composed;
 use crate::rows::{i64_col, opt_text, text};
 use crate::{Store, StoreError, WriteTx};
+
+/// Rows per `create_many` record.
+const ROWS_PER_BULK_RECORD: usize = 1_000;
+/// The action of a record that creates many rows at once.
+pub const CREATE_MANY: &str = "create_many";
 
 /// Records read per page when walking the chain.
 const VERIFY_PAGE_ROWS: i64 = 5_000;
@@ -68,6 +73,25 @@ impl WriteTx {
     /// Records the creation of an audited row.
     pub(crate) async fn audit_create<T: Audited>(&mut self, after: &T) -> Result<i64, StoreError> {
         self.audit("create", T::ENTITY, &after.audit_id(), None, Some(to_json(after))).await
+    }
+
+    /// Records the creation of many rows of one kind (a tape import), given as (id, the
+    /// row's JSON as `to_json` writes it): one record per `ROWS_PER_BULK_RECORD` rows,
+    /// holding each row's id and the fingerprint of its JSON, so that `verify` still
+    /// checks every row against the chain.
+    pub(crate) async fn audit_create_many(&mut self, entity: &str, rows: impl IntoIterator<Item = (String, String)>) -> Result<(), StoreError> {
+        let rows: Vec<(String, String)> = rows.into_iter().collect();
+        for chunk in rows.chunks(ROWS_PER_BULK_RECORD) {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let fingerprints: Vec<String> = chunk.iter().map(|(_, json)| fingerprint(json)).collect();
+            let entity_id = match (ids.first(), ids.last()) {
+                (Some(first), Some(last)) if ids.len() > 1 => format!("{first}…{last}"),
+                _ => ids.concat(),
+            };
+            let after = serde_json::json!({ "ids": ids, "fingerprints": fingerprints }).to_string();
+            self.audit(CREATE_MANY, entity, &entity_id, None, Some(after)).await?;
+        }
+        Ok(())
     }
 
     /// Records the change of an audited row from `before` to `after`.
@@ -186,8 +210,8 @@ impl Store {
     /// Walks the whole chain, then compares every audited row with its last recorded state.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
         let mut prev = (0_i64, GENESIS_HASH.to_string());
-        // (entity, id) → (seq, after) of the last record that set the row's state.
-        let mut last_state: BTreeMap<(String, String), (i64, Option<String>)> = BTreeMap::new();
+        // (entity, id) → (seq, state) of the last record that set the row's state.
+        let mut last_state: BTreeMap<(String, String), (i64, RecordedState)> = BTreeMap::new();
         loop {
             let rows = sqlx::query(composed(format!("{SELECT_AUDIT} WHERE seq > $1 ORDER BY seq LIMIT $2")))
                 .bind(prev.0)
@@ -208,10 +232,21 @@ impl Store {
                 }
             }
             for r in page {
-                if STATE_ENTITIES.contains(&r.entity.as_str()) {
-                    let state = if r.action == "delete" { None } else { r.after };
-                    last_state.insert((r.entity, r.entity_id), (r.seq, state));
+                if !STATE_ENTITIES.contains(&r.entity.as_str()) {
+                    continue;
                 }
+                if r.action == CREATE_MANY {
+                    let (ids, fingerprints) = bulk_rows(&r)?;
+                    for (id, fp) in ids.into_iter().zip(fingerprints) {
+                        last_state.insert((r.entity.clone(), id), (r.seq, RecordedState::Fingerprint(fp)));
+                    }
+                    continue;
+                }
+                let state = match r.after {
+                    Some(after) if r.action != "delete" => RecordedState::Json(after),
+                    _ => RecordedState::Gone,
+                };
+                last_state.insert((r.entity, r.entity_id), (r.seq, state));
             }
         }
         let head = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
@@ -227,20 +262,18 @@ impl Store {
         let rows_checked = current.len();
         let mut findings = Vec::new();
         for (key, json) in &current {
+            let changed = |seq: i64| AuditFinding::RowChanged { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: seq };
             match last_state.get(key) {
-                None | Some((_, None)) => {
+                None | Some((_, RecordedState::Gone)) => {
                     findings.push(AuditFinding::RowUnrecorded { entity: key.0.clone(), entity_id: key.1.clone() })
                 }
-                Some((seq, Some(after))) if after != json => findings.push(AuditFinding::RowChanged {
-                    entity: key.0.clone(),
-                    entity_id: key.1.clone(),
-                    last_seq: *seq,
-                }),
+                Some((seq, RecordedState::Json(after))) if after != json => findings.push(changed(*seq)),
+                Some((seq, RecordedState::Fingerprint(fp))) if *fp != fingerprint(json) => findings.push(changed(*seq)),
                 Some(_) => {}
             }
         }
         for (key, (seq, state)) in &last_state {
-            if state.is_some() && !current.contains_key(key) {
+            if *state != RecordedState::Gone && !current.contains_key(key) {
                 findings.push(AuditFinding::RowMissing { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: *seq });
             }
         }
@@ -269,6 +302,32 @@ impl Store {
         put(&mut out, self.all_mapping_entries().await?);
         Ok(out)
     }
+}
+
+/// The state the chain last recorded for a row.
+#[derive(Debug, PartialEq, Eq)]
+enum RecordedState {
+    /// Its JSON, in full.
+    Json(String),
+    /// The fingerprint of its JSON (rows created many at once).
+    Fingerprint(String),
+    /// Deleted, or never a row (an event).
+    Gone,
+}
+
+/// The ids and fingerprints a `create_many` record holds.
+fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Bulk {
+        ids: Vec<String>,
+        fingerprints: Vec<String>,
+    }
+    let corrupt = || StoreError::Corrupt(format!("audit record #{}: a create_many record without its ids and fingerprints", r.seq));
+    let bulk: Bulk = serde_json::from_str(r.after.as_deref().ok_or_else(corrupt)?).map_err(|_| corrupt())?;
+    if bulk.ids.len() != bulk.fingerprints.len() {
+        return Err(corrupt());
+    }
+    Ok((bulk.ids, bulk.fingerprints))
 }
 
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are

@@ -3,16 +3,20 @@
 //! kill at any moment leaves the database as it was before.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use huajie_core::{Collateral, Guarantee};
+use huajie_core::{Collateral, Guarantee, Stored};
 use huajie_tape::LoadPlan;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::audit::Audited;
+use crate::audit::{Audited, to_json};
+use crate::portfolio::CollateralLink;
 use huajie_core::audit::fingerprint;
 use crate::composed;
 use crate::rows::{date, date_text, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
+
+/// Identifiers looked up per query.
+const IDENTIFIERS_PER_QUERY: usize = 1_000;
 
 /// One import of a package's tape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -159,7 +163,7 @@ pub enum PackageTarget {
     New { code: String, name: String, transferor: huajie_core::Party },
 }
 
-/// The result of `Store::import_tape`.
+/// The result of an import.
 #[derive(Debug, Clone)]
 pub enum ImportOutcome {
     /// `set_aside`: what the plan could not carry (guarantors without an ID number).
@@ -169,10 +173,65 @@ pub enum ImportOutcome {
     Refused { rejected_rows: usize },
 }
 
+/// Claims handed to the writer at a time.
+const CLAIMS_PER_CHUNK: usize = 5_000;
+/// Chunks read ahead of the writer.
+const CHUNKS_IN_FLIGHT: usize = 2;
+
+/// A tape import under way: one writing transaction into which checked claims are
+/// written chunk by chunk as the tape is read. `finish` records the version and commits;
+/// dropping it (an error, a refusal) rolls everything back.
+pub struct TapeLoad {
+    tx: WriteTx,
+    target: PackageTarget,
+    package_id: Option<i64>,
+    policy: huajie_tape::ImportPolicy,
+    planner: huajie_tape::Planner,
+    /// From the second tape of a package on: the package's claims to compare with.
+    differ: Option<huajie_tape::Differ<i64>>,
+    /// Ids of the parties, claims and collateral planned so far, by plan number.
+    party_ids: Vec<i64>,
+    claim_ids: Vec<i64>,
+    collateral_ids: Vec<i64>,
+    counts: LoadCounts,
+    set_aside: Vec<huajie_tape::Problem>,
+}
+
 impl Store {
-    /// Loads a checked tape into a package as its next version, in one transaction:
-    /// the claims, their parties, collateral and guarantees, and the version record.
-    /// Under `Strict`, a tape with any rejected row writes nothing.
+    /// Starts an import into a package: takes the write lock and, when the package
+    /// already has claims, reads them to compare the new tape with.
+    pub async fn begin_tape_load(&self, actor: &str, target: PackageTarget, policy: huajie_tape::ImportPolicy) -> Result<TapeLoad, StoreError> {
+        let tx = self.write(actor).await?;
+        // Read under the write lock: nothing changes the package's claims meanwhile.
+        let (package_id, differ) = match &target {
+            PackageTarget::Existing(id) => {
+                let existing = self.claims_of_package(*id).await?;
+                let differ = (!existing.is_empty()).then(|| {
+                    huajie_tape::Differ::new(
+                        existing.into_iter().map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string())),
+                    )
+                });
+                (Some(*id), differ)
+            }
+            PackageTarget::New { .. } => (None, None),
+        };
+        Ok(TapeLoad {
+            tx,
+            target,
+            package_id,
+            policy,
+            planner: huajie_tape::Planner::default(),
+            differ,
+            party_ids: Vec::new(),
+            claim_ids: Vec::new(),
+            collateral_ids: Vec::new(),
+            counts: LoadCounts::default(),
+            set_aside: Vec::new(),
+        })
+    }
+
+    /// Loads a checked tape held in memory into a package as its next version, in one
+    /// transaction. Under `Strict`, a tape with any rejected row writes nothing.
     pub async fn import_tape(
         &self,
         actor: &str,
@@ -186,80 +245,262 @@ impl Store {
         if !policy.allows(rejected_rows) {
             return Ok(ImportOutcome::Refused { rejected_rows });
         }
-        let plan = huajie_tape::plan(read);
-        // A package that already has claims takes the tape as its next version: what it
-        // adds is loaded, what it changes is updated, what it no longer lists is kept.
-        let existing = match target {
-            PackageTarget::Existing(id) => self.claims_of_package(*id).await?,
-            PackageTarget::New { .. } => Vec::new(),
-        };
-        let diff = (!existing.is_empty()).then(|| {
-            let pairs: Vec<(huajie_core::Claim, String)> =
-                existing.iter().map(|r| (r.claim.data.clone(), r.debtor.data.identifier.as_str().to_string())).collect();
-            huajie_tape::diff(&pairs, &plan)
-        });
-        let mut tx = self.write(actor).await?;
-        let package_id = match target {
-            PackageTarget::Existing(id) => *id,
-            PackageTarget::New { code, name, transferor } => {
-                let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
-                    .bind(transferor.identifier.as_str())
-                    .fetch_optional(&mut *tx.tx)
-                    .await?;
-                let transferor_id = match existing {
-                    Some(row) => i64_col(&row, "id")?,
-                    None => tx.insert_party(transferor).await?,
-                };
-                tx.insert_package(&huajie_core::Package {
-                    code: code.clone(),
-                    name: name.clone(),
-                    transferor_id,
-                    cutoff_date: read.cutoff_date,
-                    status: huajie_core::PackageStatus::Screening,
-                    acquired_on: None,
-                    price: None,
-                })
-                .await?
-            }
-        };
-        let counts = match &diff {
-            None => tx.load_plan(package_id, &plan).await?,
-            Some(d) => {
-                let added: std::collections::HashSet<String> = d.added.iter().cloned().collect();
-                let mut counts = tx.load_plan(package_id, &plan.only(&added)).await?;
-                for change in &d.changed {
-                    let planned = plan.claims.iter().find(|c| c.claim.contract_no == change.contract_no).expect("diffed from the plan");
-                    let old = existing.iter().find(|r| r.claim.data.contract_no == change.contract_no).expect("diffed from the claims");
-                    let (debtor_id, _) = tx.find_or_insert_party(&plan.parties[planned.debtor]).await?;
-                    let new = &planned.claim;
-                    let o = &old.claim.data;
-                    let claim = huajie_core::Claim {
-                        package_id,
-                        debtor_id,
-                        advanced_costs: o.advanced_costs,
-                        five_class: new.five_class.or(o.five_class),
-                        litigation_stage: new.litigation_stage.or(o.litigation_stage),
-                        default_date: new.default_date.or(o.default_date),
-                        limitation_date: new.limitation_date.or(o.limitation_date),
-                        province: new.province.or(o.province),
-                        ..new.clone()
-                    };
-                    tx.update_claim(old.claim.id, &claim).await?;
-                    counts.claims_updated += 1;
+        let mut load = self.begin_tape_load(actor, target.clone(), policy).await?;
+        for chunk in read.claims.chunks(CLAIMS_PER_CHUNK) {
+            load.add(read.cutoff_date, chunk).await?;
+        }
+        load.finish(file_name, file_sha256, read).await
+    }
+
+    /// Reads, checks and loads a tape file in one pass: the file is read on a blocking
+    /// thread while the claims it yields are written, chunk by chunk, inside one
+    /// transaction, so a million-row tape is never held in memory. Under `Strict`
+    /// writing stops at the first rejected row (the tape is still read to the end for
+    /// its report) and nothing is kept.
+    pub async fn import_tape_file<R: std::io::Read + Send + 'static>(
+        &self,
+        actor: &str,
+        target: PackageTarget,
+        policy: huajie_tape::ImportPolicy,
+        file: TapeFile<R>,
+    ) -> Result<FileImport, StoreError> {
+        let mut load = self.begin_tape_load(actor, target, policy).await?;
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, Vec<huajie_tape::TapeClaim>)>(CHUNKS_IN_FLIGHT);
+        let TapeFile { name, sha256, reader, bytes, options, profile } = file;
+        let strict = policy == huajie_tape::ImportPolicy::Strict;
+        let reader_name = name.clone();
+        let reading = tokio::task::spawn_blocking(move || {
+            let mut cutoff = None;
+            let mut chunk = Vec::with_capacity(CLAIMS_PER_CHUNK);
+            // Set when a strict tape has a rejected row, or the writer has stopped.
+            let mut stopped = false;
+            let read = huajie_tape::read_tape_each(&reader_name, reader, bytes, options, &profile, &mut |event| match event {
+                huajie_tape::RowEvent::Started { cutoff_date } => cutoff = Some(cutoff_date),
+                huajie_tape::RowEvent::Claim(claim) if !stopped => {
+                    chunk.push(claim);
+                    if chunk.len() == CLAIMS_PER_CHUNK
+                        && let Some(date) = cutoff
+                    {
+                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CLAIMS_PER_CHUNK));
+                        stopped = sender.blocking_send((date, full)).is_err();
+                    }
                 }
-                counts
+                huajie_tape::RowEvent::Rejected if strict => {
+                    stopped = true;
+                    chunk.clear();
+                }
+                _ => {}
+            });
+            if let (false, Some(date)) = (stopped || chunk.is_empty(), cutoff) {
+                let _ = sender.blocking_send((date, chunk));
             }
+            read
+        });
+        let mut failed = None;
+        while let Some((cutoff, claims)) = receiver.recv().await {
+            if let Err(e) = load.add(cutoff, &claims).await {
+                failed = Some(e);
+                break;
+            }
+        }
+        drop(receiver);
+        let read = match reading.await {
+            Ok(read) => read,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => return Err(StoreError::Corrupt(format!("tape reader: {e}"))),
         };
-        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + plan.problems.len();
-        let import = tx
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        Ok(match read {
+            Err(e) => FileImport::Unreadable(e),
+            Ok((source, Err(problems))) => FileImport::Fatal { source, problems },
+            Ok((source, Ok(read))) => {
+                let outcome = load.finish(&name, &sha256, &read).await?;
+                FileImport::Read { source, read: Box::new(read), outcome }
+            }
+        })
+    }
+}
+
+/// A tape file to import.
+pub struct TapeFile<R> {
+    pub name: String,
+    pub sha256: String,
+    /// The file, read as it streams (CSV).
+    pub reader: R,
+    /// The whole file, when it has to be read as a workbook.
+    pub bytes: Box<dyn FnOnce() -> std::io::Result<Vec<u8>> + Send>,
+    pub options: huajie_tape::SheetOptions,
+    pub profile: huajie_tape::MappingProfile,
+}
+
+/// What importing a tape file came to.
+#[derive(Debug)]
+pub enum FileImport {
+    /// The file could not be read at all (empty, an image, a damaged workbook).
+    Unreadable(huajie_tape::ReadError),
+    /// Read, but the tape as a whole cannot be imported (no header, no cut-off date, a
+    /// mandatory column missing): nothing was written.
+    Fatal { source: String, problems: Vec<huajie_tape::Problem> },
+    /// Read and checked (the claims are not kept in `read`); `outcome` says whether it loaded.
+    Read { source: String, read: Box<huajie_tape::TapeRead>, outcome: ImportOutcome },
+}
+
+impl TapeLoad {
+    /// The package the claims go into, created (with its transferor) on first use.
+    async fn package(&mut self, cutoff_date: NaiveDate) -> Result<i64, StoreError> {
+        if let Some(id) = self.package_id {
+            return Ok(id);
+        }
+        let PackageTarget::New { code, name, transferor } = &self.target else { unreachable!("an existing package has its id") };
+        let (transferor_id, _) = self.tx.find_or_insert_party(transferor).await?;
+        let id = self
+            .tx
+            .insert_package(&huajie_core::Package {
+                code: code.clone(),
+                name: name.clone(),
+                transferor_id,
+                cutoff_date,
+                status: huajie_core::PackageStatus::Screening,
+                acquired_on: None,
+                price: None,
+            })
+            .await?;
+        self.package_id = Some(id);
+        Ok(id)
+    }
+
+    /// Writes checked claims: those the package lacks are loaded, those a new tape
+    /// changes are updated, the unchanged are left alone.
+    pub async fn add(&mut self, cutoff_date: NaiveDate, claims: &[huajie_tape::TapeClaim]) -> Result<(), StoreError> {
+        let package_id = self.package(cutoff_date).await?;
+        let mut changed = Vec::new();
+        for tc in claims {
+            let Some(differ) = &mut self.differ else {
+                self.planner.claim(tc);
+                continue;
+            };
+            match differ.compare(&huajie_tape::tape_claim(tc), tc.debtor_id.as_str()) {
+                huajie_tape::Comparison::Added => self.planner.claim(tc),
+                huajie_tape::Comparison::Unchanged => {}
+                huajie_tape::Comparison::Changed { key, before } => changed.push((key, before, tc)),
+            }
+        }
+        let plan = self.planner.take();
+        self.write_plan(package_id, plan).await?;
+        for (id, old, tc) in changed {
+            let (debtor_id, _) = self.tx.find_or_insert_party(&huajie_tape::tape_debtor(tc)).await?;
+            let new = huajie_tape::tape_claim(tc);
+            let claim = huajie_core::Claim {
+                package_id,
+                debtor_id,
+                advanced_costs: old.advanced_costs,
+                five_class: new.five_class.or(old.five_class),
+                litigation_stage: new.litigation_stage.or(old.litigation_stage),
+                default_date: new.default_date.or(old.default_date),
+                limitation_date: new.limitation_date.or(old.limitation_date),
+                province: new.province.or(old.province),
+                ..new
+            };
+            self.tx.update_claim(id, &claim).await?;
+            self.counts.claims_updated += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes one chunk of a plan, many rows to a statement, each kind audited in bulk.
+    async fn write_plan(&mut self, package_id: i64, mut plan: LoadPlan) -> Result<(), StoreError> {
+        self.set_aside.append(&mut plan.problems);
+        if plan.is_empty() {
+            return Ok(());
+        }
+        let tx = &mut self.tx;
+        // Parties: those already known (by identifier) are reused, the others created.
+        let known = tx.party_ids_by_identifier(plan.parties.iter().map(|p| p.identifier.as_str())).await?;
+        let new: Vec<&huajie_core::Party> = plan.parties.iter().filter(|p| !known.contains_key(p.identifier.as_str())).collect();
+        let new_ids = tx.insert_rows(&new).await?;
+        tx.audit_create_many(Stored::<huajie_core::Party>::ENTITY, new.iter().zip(&new_ids).map(|(p, id)| (id.to_string(), to_json(&Stored { id: *id, data: p }))))
+            .await?;
+        let mut new_ids = new_ids.into_iter();
+        for p in &plan.parties {
+            match known.get(p.identifier.as_str()) {
+                Some(id) => {
+                    self.party_ids.push(*id);
+                    self.counts.parties_reused += 1;
+                }
+                None => {
+                    self.party_ids.push(new_ids.next().expect("an id per new party"));
+                    self.counts.parties_created += 1;
+                }
+            }
+        }
+        // Claims.
+        let claims: Vec<huajie_core::Claim> = plan
+            .claims
+            .into_iter()
+            .map(|c| huajie_core::Claim { package_id, debtor_id: self.party_ids[c.debtor], ..c.claim })
+            .collect();
+        let ids = tx.insert_rows(&claims).await.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
+        tx.audit_create_many(Stored::<huajie_core::Claim>::ENTITY, claims.iter().zip(&ids).map(|(c, id)| (id.to_string(), to_json(&Stored { id: *id, data: c }))))
+            .await?;
+        self.counts.claims += ids.len();
+        self.claim_ids.extend(ids);
+        // Collateral, and every claim each item secures.
+        let items: Vec<Collateral> =
+            plan.collateral.iter().map(|m| Collateral { owner_id: Some(self.party_ids[m.owner]), ..m.collateral.clone() }).collect();
+        let ids = tx.insert_rows(&items).await?;
+        tx.audit_create_many(Stored::<Collateral>::ENTITY, items.iter().zip(&ids).map(|(m, id)| (id.to_string(), to_json(&Stored { id: *id, data: m }))))
+            .await?;
+        self.counts.collateral += ids.len();
+        self.collateral_ids.extend(ids);
+        let links: Vec<CollateralLink> = plan
+            .collateral
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| m.secures.iter().map(move |claim| (plan.first_collateral + i, *claim)))
+            .chain(plan.links.iter().copied())
+            .map(|(item, claim)| CollateralLink { claim_id: self.claim_ids[claim], collateral_id: self.collateral_ids[item] })
+            .collect();
+        tx.insert_rows_without_ids(&links).await?;
+        tx.audit_create_many(CollateralLink::ENTITY, links.iter().map(|l| (l.audit_id(), to_json(l)))).await?;
+        // Guarantees.
+        let guarantees: Vec<Guarantee> = plan
+            .guarantees
+            .iter()
+            .map(|g| Guarantee { claim_id: self.claim_ids[g.claim], guarantor_id: self.party_ids[g.guarantor], kind: g.kind, cap: g.cap })
+            .collect();
+        let ids = tx.insert_rows(&guarantees).await?;
+        tx.audit_create_many(Stored::<Guarantee>::ENTITY, guarantees.iter().zip(&ids).map(|(g, id)| (id.to_string(), to_json(&Stored { id: *id, data: g }))))
+            .await?;
+        self.counts.guarantees += ids.len();
+        Ok(())
+    }
+
+    /// Ends the import: under a policy that refuses the tape, everything is rolled back;
+    /// otherwise the linked sheets' items are written, the version recorded with its
+    /// report and diff, and the transaction committed.
+    pub async fn finish(mut self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<ImportOutcome, StoreError> {
+        let rejected_rows = read.rejected_rows();
+        if !self.policy.allows(rejected_rows) {
+            return Ok(ImportOutcome::Refused { rejected_rows });
+        }
+        let package_id = self.package(read.cutoff_date).await?;
+        self.planner.linked(&read.linked_collateral, &read.linked_guarantors);
+        let plan = self.planner.take();
+        self.write_plan(package_id, plan).await?;
+        let diff = self.differ.take().map(huajie_tape::Differ::finish);
+        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + self.set_aside.len();
+        let import = self
+            .tx
             .record_tape_import(&NewTapeImport {
                 package_id,
                 file_name: file_name.to_string(),
                 file_sha256: file_sha256.to_string(),
                 cutoff_date: read.cutoff_date,
-                policy: policy.code().to_string(),
+                policy: self.policy.code().to_string(),
                 rows_read: read.rows_read as i64,
-                claims_loaded: counts.claims as i64,
+                claims_loaded: self.counts.claims as i64,
                 rows_rejected: rejected_rows as i64,
                 warnings: warnings as i64,
                 completeness_pct: i64::from(read.completeness_score),
@@ -267,46 +508,30 @@ impl Store {
                 diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
-        tx.commit().await?;
-        Ok(ImportOutcome::Loaded { import: Box::new(import), counts, set_aside: plan.problems, diff })
+        self.tx.commit().await?;
+        Ok(ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff })
     }
 }
 
 impl WriteTx {
-    /// Writes a load plan into a package: parties found by identifier are reused, the
-    /// others created; then claims, collateral (with every claim it secures) and guarantees.
-    pub async fn load_plan(&mut self, package_id: i64, plan: &LoadPlan) -> Result<LoadCounts, StoreError> {
-        let mut counts = LoadCounts::default();
-        let mut party_ids = Vec::with_capacity(plan.parties.len());
-        for p in &plan.parties {
-            let (id, created) = self.find_or_insert_party(p).await?;
-            party_ids.push(id);
-            if created {
-                counts.parties_created += 1;
-            } else {
-                counts.parties_reused += 1;
+    /// The ids of the parties with these identifiers, those that exist.
+    pub(crate) async fn party_ids_by_identifier<'a>(
+        &mut self,
+        identifiers: impl Iterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, i64>, StoreError> {
+        let identifiers: Vec<&str> = identifiers.collect();
+        let mut out = std::collections::HashMap::new();
+        for chunk in identifiers.chunks(IDENTIFIERS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| self.backend.placeholder(i)).collect();
+            let mut q = sqlx::query(composed(format!("SELECT id, identifier FROM parties WHERE identifier IN ({})", placeholders.join(", "))));
+            for identifier in chunk {
+                q = q.bind(*identifier);
+            }
+            for row in q.fetch_all(&mut *self.tx).await? {
+                out.insert(text(&row, "identifier")?, i64_col(&row, "id")?);
             }
         }
-        let mut claim_ids = Vec::with_capacity(plan.claims.len());
-        for c in &plan.claims {
-            let mut claim = c.claim.clone();
-            claim.package_id = package_id;
-            claim.debtor_id = party_ids[c.debtor];
-            claim_ids.push(self.insert_claim(&claim).await?);
-        }
-        counts.claims = claim_ids.len();
-        for m in &plan.collateral {
-            let item = Collateral { owner_id: Some(party_ids[m.owner]), ..m.collateral.clone() };
-            let secured: Vec<i64> = m.secures.iter().map(|i| claim_ids[*i]).collect();
-            self.insert_collateral(&item, &secured).await?;
-            counts.collateral += 1;
-        }
-        for g in &plan.guarantees {
-            self.insert_guarantee(&Guarantee { claim_id: claim_ids[g.claim], guarantor_id: party_ids[g.guarantor], kind: g.kind, cap: g.cap })
-                .await?;
-            counts.guarantees += 1;
-        }
-        Ok(counts)
+        Ok(out)
     }
 
     /// The party with this identifier, or a new one; `true` when created.

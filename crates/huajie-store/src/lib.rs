@@ -15,6 +15,7 @@
 //! Start reading at `db.rs`, then `audit.rs`.
 
 pub mod audit;
+mod bulk;
 mod company;
 mod dashboard;
 mod db;
@@ -31,7 +32,7 @@ pub use audit::{AuditFinding, AuditReport};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
 pub use mappings::MappingEntry;
-pub use imports::{ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeImport};
+pub use imports::{FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad};
 pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
 pub use sessions::SessionInfo;
@@ -79,6 +80,14 @@ impl StoreError {
     }
 
     /// Maps a unique-constraint violation to `Duplicate(what)`.
+    /// `on_unique` for an error already wrapped.
+    pub(crate) fn on_unique_db(self, what: impl FnOnce() -> String) -> StoreError {
+        match self {
+            StoreError::Db(e) => StoreError::on_unique(e, what),
+            other => other,
+        }
+    }
+
     pub(crate) fn on_unique(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what()),

@@ -128,21 +128,11 @@ impl Store {
 impl WriteTx {
     /// Adds a party. A second party with the same identifier is `Duplicate`.
     pub async fn insert_party(&mut self, party: &Party) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO parties (kind, name, identifier, province, status, address, phone) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(party.kind().code())
-        .bind(&party.name)
-        .bind(party.identifier.as_str())
-        .bind(party.province().map(|p| p.code()))
-        .bind(party.status.code())
-        .bind(party.address.clone())
-        .bind(party.phone.clone())
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, || format!("证件号码 / identifier {}", party.identifier.as_str())))?;
-        let id = i64_col(&row, "id")?;
+        let ids = self
+            .insert_rows(std::slice::from_ref(party))
+            .await
+            .map_err(|e| e.on_unique_db(|| format!("证件号码 / identifier {}", party.identifier.as_str())))?;
+        let id = ids[0];
         self.audit_create(&Stored { id, data: party.clone() }).await?;
         Ok(id)
     }

@@ -348,57 +348,23 @@ impl WriteTx {
 
     /// Adds a claim. A repeated contract number within the package is `Duplicate`.
     pub async fn insert_claim(&mut self, claim: &Claim) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO claims (package_id, contract_no, debtor_id, principal_fen, interest_fen, penalty_fen, \
-               advanced_costs_fen, five_class, litigation_stage, default_date, limitation_date, province) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-        )
-        .bind(claim.package_id)
-        .bind(&claim.contract_no)
-        .bind(claim.debtor_id)
-        .bind(claim.principal.fen())
-        .bind(claim.interest.fen())
-        .bind(claim.penalty.fen())
-        .bind(claim.advanced_costs.fen())
-        .bind(claim.five_class.map(|c| c.code()))
-        .bind(claim.litigation_stage.map(|s| s.code()))
-        .bind(claim.default_date.map(date_text))
-        .bind(claim.limitation_date.map(date_text))
-        .bind(claim.province.map(|p| p.code()))
-        .fetch_one(&mut *self.tx)
-        .await
-        .map_err(|e| StoreError::on_unique(e, || format!("合同编号 / contract number {}", claim.contract_no)))?;
-        let id = i64_col(&row, "id")?;
+        let ids = self
+            .insert_rows(std::slice::from_ref(claim))
+            .await
+            .map_err(|e| e.on_unique_db(|| format!("合同编号 / contract number {}", claim.contract_no)))?;
+        let id = ids[0];
         self.audit_create(&Stored { id, data: claim.clone() }).await?;
         Ok(id)
     }
 
     /// Adds a collateral item securing the given claims.
     pub async fn insert_collateral(&mut self, collateral: &Collateral, claim_ids: &[i64]) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO collateral (collateral_type, description, address, province, appraised_value_fen, appraisal_date, \
-               lien_rank, prior_claims_fen, owner_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(collateral.collateral_type.code())
-        .bind(&collateral.description)
-        .bind(collateral.address.clone())
-        .bind(collateral.province.map(|p| p.code()))
-        .bind(collateral.appraised_value.fen())
-        .bind(collateral.appraisal_date.map(date_text))
-        .bind(i64::from(collateral.lien_rank))
-        .bind(collateral.prior_claims.fen())
-        .bind(collateral.owner_id)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        let id = i64_col(&row, "id")?;
+        let id = self.insert_rows(std::slice::from_ref(collateral)).await?[0];
         self.audit_create(&Stored { id, data: collateral.clone() }).await?;
-        for claim_id in claim_ids {
-            sqlx::query("INSERT INTO claim_collateral (claim_id, collateral_id) VALUES ($1, $2)")
-                .bind(*claim_id)
-                .bind(id)
-                .execute(&mut *self.tx)
-                .await?;
-            self.audit_create(&CollateralLink { claim_id: *claim_id, collateral_id: id }).await?;
+        let links: Vec<CollateralLink> = claim_ids.iter().map(|claim_id| CollateralLink { claim_id: *claim_id, collateral_id: id }).collect();
+        self.insert_rows_without_ids(&links).await?;
+        for link in &links {
+            self.audit_create(link).await?;
         }
         Ok(id)
     }
@@ -434,14 +400,7 @@ impl WriteTx {
     }
 
     pub async fn insert_guarantee(&mut self, guarantee: &Guarantee) -> Result<i64, StoreError> {
-        let row = sqlx::query("INSERT INTO guarantees (claim_id, guarantor_id, kind, cap_fen) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(guarantee.claim_id)
-            .bind(guarantee.guarantor_id)
-            .bind(guarantee.kind.map(|k| k.code()))
-            .bind(guarantee.cap.map(Money::fen))
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let id = i64_col(&row, "id")?;
+        let id = self.insert_rows(std::slice::from_ref(guarantee)).await?[0];
         self.audit_create(&Stored { id, data: guarantee.clone() }).await?;
         Ok(id)
     }

@@ -50,6 +50,7 @@ store_suite!(
     login_failures_are_counted,
     money_extremes_survive_storage,
     a_nationally_registered_party_has_no_province,
+    a_streamed_import_is_written_in_chunks_and_audited_row_by_row,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -429,4 +430,92 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
     assert_eq!(d.by_province.len(), 1);
     assert_eq!((d.by_province[0].key.as_str(), d.by_province[0].count), ("", 1), "unknown province is its own slice");
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A tape of `rows` claims: row 1 and the last row are the same borrower giving the same
+/// house, so one collateral item secures two claims written in different chunks; every
+/// tenth row has a guarantor.
+fn chunked_tape(rows: usize) -> String {
+    // A distinct resident ID per n: the birth date moves on every thousand.
+    let person = |n: usize| {
+        let born = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Duration::days((n / 1000) as i64);
+        huajie_core::ResidentId::with_check_char(&format!("330106{}{:03}", born.format("%Y%m%d"), n % 1000)).unwrap()
+    };
+    let company = "91330100MA2AYA1G5Q";
+    let mut csv = String::from("借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,保证人名称,保证人证件号码\n");
+    for i in 0..rows {
+        let (debtor, id) = if i == 0 || i == rows - 1 { ("杭州某某公司".to_string(), company.to_string()) } else { (format!("借款人{i}"), person(i).as_str().to_string()) };
+        let collateral = if i == 0 || i == rows - 1 { "住宅,杭州市西湖区文三路1号,1200000" } else { ",," };
+        let guarantor = if i % 10 == 5 { format!("保证人{i},{}", person(i + 100_000).as_str()) } else { ",".into() };
+        csv.push_str(&format!("HT{i:05},{debtor},{id},{}.00,{collateral},{guarantor}\n", 10_000 + i));
+    }
+    csv
+}
+
+async fn a_streamed_import_is_written_in_chunks_and_audited_row_by_row(t: TestStore) {
+    use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
+    let s = &t.store;
+    // More claims than one chunk of the writer (5,000), fewer than a million: the
+    // shared house's second claim is in the second chunk.
+    let rows = 5_003;
+    let csv = chunked_tape(rows);
+    let transferor = person("某银行", "91330100MA2AYA1G5Q");
+    let bytes = csv.clone().into_bytes();
+    let tape = TapeFile {
+        name: "chunked.csv".into(),
+        sha256: "0".repeat(64),
+        reader: std::io::Cursor::new(bytes.clone()),
+        bytes: Box::new(move || Ok(bytes)),
+        options: huajie_tape::SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30), today: s.clock().today(), personal_batch: false },
+        profile: Default::default(),
+    };
+    let target = PackageTarget::New { code: "BULK-1".into(), name: "分块".into(), transferor };
+    let FileImport::Read { read, outcome: ImportOutcome::Loaded { counts, .. }, .. } =
+        s.import_tape_file("acquisition", target, huajie_tape::ImportPolicy::Strict, tape).await.unwrap()
+    else {
+        panic!("the tape loads")
+    };
+    assert_eq!(read.valid_claims, rows, "{:?}", read.problems.first());
+    assert!(read.claims.is_empty(), "streamed: the claims are not held");
+    assert_eq!(counts.claims, rows);
+    assert_eq!(counts.collateral, 1, "the same house of the same borrower is one item");
+    // The borrower of rows 1 and 5,003 is the transferor's own identifier here: reused.
+    assert_eq!(counts.parties_reused, 1);
+    assert_eq!(counts.guarantees, rows / 10 + usize::from(rows % 10 > 5));
+
+    let package = s.package_id_by_code("BULK-1").await.unwrap().unwrap();
+    let claims = s.claims_of_package(package).await.unwrap();
+    let first = claims.iter().find(|c| c.claim.data.contract_no == "HT00000").unwrap();
+    let last = claims.iter().find(|c| c.claim.data.contract_no == format!("HT{:05}", rows - 1)).unwrap();
+    let items = s.collateral_of_claim(last.claim.id).await.unwrap();
+    assert_eq!(items.len(), 1);
+    let mut secured: Vec<i64> = items[0].secures.iter().map(|(id, _)| *id).collect();
+    secured.sort();
+    assert_eq!(secured, vec![first.claim.id, last.claim.id], "one item securing claims of two chunks");
+    assert_eq!(last.claim.data.principal, Money::from_fen((10_000 + rows as i64 - 1) * 100));
+
+    // Bulk records, not one per row; and every row is still checked.
+    let records = s.audit_count().await.unwrap();
+    assert!(records < 40, "{records} audit records");
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.findings);
+    assert!(report.rows_checked > 2 * rows, "{} rows checked", report.rows_checked);
+
+    // A bulk-written claim altered by hand is named.
+    t.tamper(&format!("UPDATE claims SET principal_fen = principal_fen + 1 WHERE id = {}", last.claim.id)).await;
+    let report = s.verify_audit().await.unwrap();
+    assert!(
+        matches!(&report.findings[..], [AuditFinding::RowChanged { entity, entity_id, .. }] if entity == "claim" && *entity_id == last.claim.id.to_string()),
+        "{:?}",
+        report.findings
+    );
+    t.tamper(&format!("UPDATE claims SET principal_fen = principal_fen - 1 WHERE id = {}", last.claim.id)).await;
+    // A link removed by hand is missed.
+    t.tamper(&format!("DELETE FROM claim_collateral WHERE claim_id = {}", first.claim.id)).await;
+    let report = s.verify_audit().await.unwrap();
+    assert!(
+        matches!(&report.findings[..], [AuditFinding::RowMissing { entity, .. }] if entity == "claim_collateral"),
+        "{:?}",
+        report.findings
+    );
 }

@@ -2,8 +2,6 @@
 //! contracts added, removed, and changed field by field. Pure: the store reads the
 //! existing claims and applies what it decides from this.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use huajie_core::{Claim, Money};
 use serde::{Deserialize, Serialize};
 
@@ -65,19 +63,39 @@ fn tape_fields(c: &Claim, debtor_identifier: &str) -> Vec<(&'static str, String)
     ]
 }
 
-/// Compares the package's claims (each with its debtor's identifier) with a new tape's
-/// plan. A field the new tape leaves empty is not a change: the tape does not say.
-pub fn diff(existing: &[(Claim, String)], plan: &LoadPlan) -> TapeDiff {
-    let old: BTreeMap<&str, (&Claim, &str)> = existing.iter().map(|(c, id)| (c.contract_no.as_str(), (c, id.as_str()))).collect();
-    let mut seen = BTreeSet::new();
-    let mut d = TapeDiff::default();
-    for planned in &plan.claims {
-        let new = &planned.claim;
-        seen.insert(new.contract_no.as_str());
-        let identifier = plan.parties[planned.debtor].identifier.as_str();
-        let Some((before, before_id)) = old.get(new.contract_no.as_str()) else {
-            d.added.push(new.contract_no.clone());
-            continue;
+/// How one claim of a new tape compares with the package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Comparison<K> {
+    /// The package lacks the contract.
+    Added,
+    Unchanged,
+    /// The package's claim `key`, as it was, and what the tape changes in it.
+    Changed { key: K, before: Claim },
+}
+
+/// Compares a new tape with the package's claims, claim by claim as the tape is read.
+/// A field the new tape leaves empty is not a change: the tape does not say. `K` is
+/// whatever the caller keys its claims by (the store: the claim's id).
+#[derive(Debug)]
+pub struct Differ<K> {
+    old: foldhash::HashMap<String, (K, Claim, String)>,
+    seen: foldhash::HashSet<String>,
+    diff: TapeDiff,
+}
+
+impl<K: Clone> Differ<K> {
+    /// `existing`: the package's claims, each with its key and its debtor's identifier.
+    pub fn new(existing: impl IntoIterator<Item = (K, Claim, String)>) -> Differ<K> {
+        let old = existing.into_iter().map(|(k, c, id)| (c.contract_no.clone(), (k, c, id))).collect();
+        Differ { old, seen: Default::default(), diff: TapeDiff::default() }
+    }
+
+    /// Compares one claim of the new tape, whose debtor has `identifier`.
+    pub fn compare(&mut self, new: &Claim, identifier: &str) -> Comparison<K> {
+        self.seen.insert(new.contract_no.clone());
+        let Some((key, before, before_id)) = self.old.get(&new.contract_no) else {
+            self.diff.added.push(new.contract_no.clone());
+            return Comparison::Added;
         };
         let changes: Vec<FieldChange> = tape_fields(before, before_id)
             .into_iter()
@@ -86,13 +104,32 @@ pub fn diff(existing: &[(Claim, String)], plan: &LoadPlan) -> TapeDiff {
             .map(|((field, before), (_, after))| FieldChange { field: field.to_string(), before, after })
             .collect();
         if changes.is_empty() {
-            d.unchanged += 1;
+            self.diff.unchanged += 1;
+            Comparison::Unchanged
         } else {
-            d.changed.push(ClaimChange { contract_no: new.contract_no.clone(), changes });
+            self.diff.changed.push(ClaimChange { contract_no: new.contract_no.clone(), changes });
+            Comparison::Changed { key: key.clone(), before: before.clone() }
         }
     }
-    d.removed = old.keys().filter(|k| !seen.contains(*k)).map(|k| k.to_string()).collect();
-    d
+
+    /// The whole difference: what was compared, and the package's contracts the tape no
+    /// longer lists, in contract order.
+    pub fn finish(self) -> TapeDiff {
+        let mut d = self.diff;
+        let mut removed: Vec<String> = self.old.into_keys().filter(|k| !self.seen.contains(k)).collect();
+        removed.sort();
+        d.removed = removed;
+        d
+    }
+}
+
+/// Compares the package's claims (each with its debtor's identifier) with a new tape's plan.
+pub fn diff(existing: &[(Claim, String)], plan: &LoadPlan) -> TapeDiff {
+    let mut d = Differ::new(existing.iter().map(|(c, id)| ((), c.clone(), id.clone())));
+    for planned in &plan.claims {
+        d.compare(&planned.claim, plan.parties[planned.debtor - plan.first_party].identifier.as_str());
+    }
+    d.finish()
 }
 
 #[cfg(test)]

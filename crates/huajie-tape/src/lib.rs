@@ -22,13 +22,16 @@ pub mod sheet;
 pub mod workbook;
 
 pub use coerce::{AmountUnit, CoerceError};
-pub use fields::{Criticality, Entity, Field, ValueKind};
+pub use fields::{ByField, Criticality, Entity, Field, ValueKind};
 pub use header::{ColumnMapping, Header, MappingProfile, detect_header, detect_header_with, is_total_row, map_columns, map_columns_with, match_header};
 pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
 pub use problem::{Problem, Rule, Severity};
-pub use read::{ImportPolicy, Preview, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows, preview_tape, read_claims, read_claims_with, read_tape};
+pub use read::{
+    FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows, preview_tape, read_claims, read_claims_each,
+    read_claims_with, read_tape, read_tape_each,
+};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
-pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, plan};
+pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
 pub use workbook::{Sheet, claims_sheet, read_workbook};
-pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, sheet_role};
-pub use diff::{ClaimChange, FieldChange, TapeDiff, diff};
+pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
+pub use diff::{ClaimChange, Comparison, Differ, FieldChange, TapeDiff, diff};

@@ -12,7 +12,7 @@ use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{Entity, Field};
 use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_with, is_total_row};
 use crate::problem::{Problem, Rule};
-use crate::read::{TapeRead, read_claims_with};
+use crate::read::{RowEvent, Sink, TapeRead, read_claims_each};
 use crate::reader::RowItem;
 use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type};
 use crate::workbook::{Sheet, claims_sheet};
@@ -61,13 +61,24 @@ pub fn sheet_role(header: &Header) -> Option<SheetRole> {
 }
 
 /// Reads a workbook tape: the claims sheet, then every collateral and guarantor sheet
-/// linked to it by contract number.
+/// linked to it by contract number. The valid claims are kept in `TapeRead::claims`.
 pub fn read_linked(sheets: &[Sheet], options: SheetOptions, profile: &MappingProfile) -> Result<TapeRead, Vec<Problem>> {
+    let (read, claims) = crate::read::collecting(|sink| read_linked_each(sheets, options, profile, sink));
+    Ok(TapeRead { claims, ..read? })
+}
+
+/// `read_linked`, handing each valid claim of the claims sheet to `sink`.
+pub fn read_linked_each(sheets: &[Sheet], options: SheetOptions, profile: &MappingProfile, sink: Sink<'_>) -> Result<TapeRead, Vec<Problem>> {
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
-    let mut read = read_claims_with(sheets[main].rows.clone(), options, profile)?;
-    let contracts: HashSet<String> = read.claims.iter().map(|c| c.contract_no.clone()).collect();
+    let mut contracts: HashSet<String> = HashSet::new();
+    let mut read = read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut |event| {
+        if let RowEvent::Claim(c) = &event {
+            contracts.insert(c.contract_no.clone());
+        }
+        sink(event);
+    })?;
     for (i, sheet) in sheets.iter().enumerate() {
         if i == main {
             continue;

@@ -3,19 +3,18 @@
 //! (the same item on several rows of one borrower secures all those claims), each
 //! guarantee. Pure: the store carries the plan out in one transaction.
 
-use std::collections::HashMap;
-
 use huajie_core::{Claim, Collateral, GuaranteeKind, Money, Party, PartyStatus};
 
+use crate::linked::{LinkedCollateral, LinkedGuarantor};
 use crate::problem::{Problem, Rule};
 use crate::read::TapeRead;
-use crate::sheet::{TapeCollateral, TapeGuarantor};
+use crate::sheet::{TapeClaim, TapeCollateral, TapeGuarantor};
 
 /// A claim to write; `package_id` and `debtor_id` are filled in by the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedClaim {
     pub row: usize,
-    /// Index into `LoadPlan::parties`.
+    /// Party number (see `LoadPlan`).
     pub debtor: usize,
     pub claim: Claim,
 }
@@ -24,145 +23,190 @@ pub struct PlannedClaim {
 pub struct PlannedCollateral {
     /// `owner_id` is filled in by the store.
     pub collateral: Collateral,
-    /// Index into `LoadPlan::parties`.
+    /// Party number.
     pub owner: usize,
-    /// Indices into `LoadPlan::claims`.
+    /// Claim numbers.
     pub secures: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedGuarantee {
-    /// Index into `LoadPlan::claims`.
+    /// Claim number.
     pub claim: usize,
-    /// Index into `LoadPlan::parties`.
+    /// Party number.
     pub guarantor: usize,
     pub kind: Option<GuaranteeKind>,
     pub cap: Option<Money>,
 }
 
+/// What one load writes, or one chunk of it. Parties, claims and collateral are
+/// numbered across all the chunks of a load (`first_*` is the number of the first one in
+/// this chunk), so a chunk may refer to a party or an item planned in an earlier one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LoadPlan {
+    pub first_party: usize,
     pub parties: Vec<Party>,
+    pub first_claim: usize,
     pub claims: Vec<PlannedClaim>,
+    pub first_collateral: usize,
     pub collateral: Vec<PlannedCollateral>,
+    /// An item planned in an earlier chunk that also secures a claim of this one:
+    /// (collateral number, claim number).
+    pub links: Vec<(usize, usize)>,
     pub guarantees: Vec<PlannedGuarantee>,
     /// What could not be carried into the plan (a guarantor without an ID number).
     pub problems: Vec<Problem>,
 }
 
 impl LoadPlan {
-    /// The part of the plan about the given contracts only: their claims, the parties,
-    /// collateral and guarantees they need. Collateral securing none of them is left out.
-    pub fn only(&self, contracts: &std::collections::HashSet<String>) -> LoadPlan {
-        let kept: Vec<usize> = (0..self.claims.len()).filter(|i| contracts.contains(&self.claims[*i].claim.contract_no)).collect();
-        let claim_map: HashMap<usize, usize> = kept.iter().enumerate().map(|(new, old)| (*old, new)).collect();
-        let mut party_map: HashMap<usize, usize> = HashMap::new();
-        let mut out = LoadPlan { problems: self.problems.clone(), ..Default::default() };
-        let mut party = |out: &mut LoadPlan, old: usize| -> usize {
-            *party_map.entry(old).or_insert_with(|| {
-                out.parties.push(self.parties[old].clone());
-                out.parties.len() - 1
-            })
-        };
-        for old in &kept {
-            let c = &self.claims[*old];
-            let debtor = party(&mut out, c.debtor);
-            out.claims.push(PlannedClaim { row: c.row, debtor, claim: c.claim.clone() });
-        }
-        for m in &self.collateral {
-            let secures: Vec<usize> = m.secures.iter().filter_map(|i| claim_map.get(i).copied()).collect();
-            if !secures.is_empty() {
-                let owner = party(&mut out, m.owner);
-                out.collateral.push(PlannedCollateral { collateral: m.collateral.clone(), owner, secures });
-            }
-        }
-        for g in &self.guarantees {
-            if let Some(&claim) = claim_map.get(&g.claim) {
-                let guarantor = party(&mut out, g.guarantor);
-                out.guarantees.push(PlannedGuarantee { claim, guarantor, kind: g.kind, cap: g.cap });
-            }
-        }
-        out
+    pub fn is_empty(&self) -> bool {
+        self.parties.is_empty() && self.claims.is_empty() && self.collateral.is_empty() && self.links.is_empty() && self.guarantees.is_empty()
     }
 }
 
-/// Plans the load of a checked tape: its claims, the collateral and guarantors on their
-/// rows, and those of linked sheets.
-pub fn plan(read: &TapeRead) -> LoadPlan {
-    let claims = &read.claims;
-    let mut p = LoadPlan::default();
-    let mut party_index: HashMap<String, usize> = HashMap::new();
-    let mut collateral_index: HashMap<(usize, String), usize> = HashMap::new();
-    let mut party = |p: &mut LoadPlan, party: Party| -> usize {
-        *party_index.entry(party.identifier.as_str().to_string()).or_insert_with(|| {
-            p.parties.push(party);
-            p.parties.len() - 1
-        })
-    };
-    for tc in claims {
-        let debtor = party(
-            &mut p,
-            Party { name: tc.debtor_name.clone(), identifier: tc.debtor_id.clone(), status: PartyStatus::Active, address: None, phone: tc.phone.clone() },
-        );
-        let claim_index = p.claims.len();
-        p.claims.push(PlannedClaim {
-            row: tc.row,
-            debtor,
-            claim: Claim {
-                package_id: 0,
-                contract_no: tc.contract_no.clone(),
-                debtor_id: 0,
-                principal: tc.principal,
-                interest: tc.interest,
-                penalty: tc.penalty,
-                advanced_costs: Money::ZERO,
-                five_class: tc.five_class,
-                litigation_stage: tc.litigation_stage,
-                default_date: tc.default_date,
-                limitation_date: tc.limitation_date,
-                province: tc.region,
-            },
-        });
+/// Plans a load claim by claim: each party once (one borrower on several rows is one
+/// debtor), each collateral item once (the same item on several rows of one borrower
+/// secures all those claims), each guarantee. `take` hands over what was planned since
+/// the last `take`, so a million-row tape is written in chunks without being held.
+#[derive(Debug, Default)]
+pub struct Planner {
+    /// Party identifier → party number.
+    parties: foldhash::HashMap<String, usize>,
+    /// (owner, type|address|value) → collateral number.
+    collateral: foldhash::HashMap<(usize, String), usize>,
+    /// Contract → (claim number, debtor number), for linked sheets.
+    contracts: foldhash::HashMap<String, (usize, usize)>,
+    claims_planned: usize,
+    collateral_planned: usize,
+    chunk: LoadPlan,
+}
+
+/// The claim a tape row makes; `package_id` and `debtor_id` are filled in by the store.
+pub fn tape_claim(tc: &TapeClaim) -> Claim {
+    Claim {
+        package_id: 0,
+        contract_no: tc.contract_no.clone(),
+        debtor_id: 0,
+        principal: tc.principal,
+        interest: tc.interest,
+        penalty: tc.penalty,
+        advanced_costs: Money::ZERO,
+        five_class: tc.five_class,
+        litigation_stage: tc.litigation_stage,
+        default_date: tc.default_date,
+        limitation_date: tc.limitation_date,
+        province: tc.region,
+    }
+}
+
+/// The debtor a tape row names.
+pub fn tape_debtor(tc: &TapeClaim) -> Party {
+    Party { name: tc.debtor_name.clone(), identifier: tc.debtor_id.clone(), status: PartyStatus::Active, address: None, phone: tc.phone.clone() }
+}
+
+impl Planner {
+    fn party(&mut self, party: Party) -> usize {
+        if let Some(&i) = self.parties.get(party.identifier.as_str()) {
+            return i;
+        }
+        let i = self.parties.len();
+        self.parties.insert(party.identifier.as_str().to_string(), i);
+        self.chunk.parties.push(party);
+        i
+    }
+
+    /// Plans one claim with its collateral and guarantors.
+    pub fn claim(&mut self, tc: &TapeClaim) {
+        let debtor = self.party(tape_debtor(tc));
+        let claim_number = self.claims_planned;
+        self.claims_planned += 1;
+        self.contracts.insert(tc.contract_no.clone(), (claim_number, debtor));
+        self.chunk.claims.push(PlannedClaim { row: tc.row, debtor, claim: tape_claim(tc) });
         if let Some(m) = &tc.collateral {
             let key = (debtor, format!("{}|{}|{}", m.collateral_type.code(), m.address.as_deref().unwrap_or(""), m.appraised_value.fen()));
-            match collateral_index.get(&key) {
-                Some(&i) => p.collateral[i].secures.push(claim_index),
+            match self.collateral.get(&key) {
+                Some(&i) => self.secure(i, claim_number),
                 None => {
-                    collateral_index.insert(key, p.collateral.len());
-                    p.collateral.push(planned_collateral(m, debtor, vec![claim_index]));
+                    self.collateral.insert(key, self.collateral_planned);
+                    self.new_collateral(planned_collateral(m, debtor, vec![claim_number]));
                 }
             }
         }
         for g in &tc.guarantors {
             let Some(identifier) = g.identifier.clone() else {
-                p.problems.push(guarantor_without_id(g, tc.row, None));
+                self.chunk.problems.push(guarantor_without_id(g, tc.row, None));
                 continue;
             };
-            let guarantor = party(&mut p, Party { name: g.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
+            let guarantor = self.party(Party { name: g.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
             // The tape does not say which kind of guarantee: left unknown, not guessed.
-            p.guarantees.push(PlannedGuarantee { claim: claim_index, guarantor, kind: None, cap: g.cap });
+            self.chunk.guarantees.push(PlannedGuarantee { claim: claim_number, guarantor, kind: None, cap: g.cap });
         }
     }
-    let claim_of: HashMap<String, usize> = p.claims.iter().enumerate().map(|(i, c)| (c.claim.contract_no.clone(), i)).collect();
-    for linked in &read.linked_collateral {
-        let secures: Vec<usize> = linked.contracts.iter().filter_map(|c| claim_of.get(c).copied()).collect();
-        let Some(&first) = secures.first() else { continue };
-        let owner = p.claims[first].debtor;
-        p.collateral.push(planned_collateral(&linked.item, owner, secures));
+
+    fn new_collateral(&mut self, item: PlannedCollateral) {
+        self.collateral_planned += 1;
+        self.chunk.collateral.push(item);
     }
-    for linked in &read.linked_guarantors {
-        let Some(identifier) = linked.guarantor.identifier.clone() else {
-            p.problems.push(guarantor_without_id(&linked.guarantor, linked.row, Some(linked.sheet.clone())));
-            continue;
-        };
-        let guarantor = party(&mut p, Party { name: linked.guarantor.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
-        for c in &linked.contracts {
-            if let Some(&claim) = claim_of.get(c) {
-                p.guarantees.push(PlannedGuarantee { claim, guarantor, kind: None, cap: linked.guarantor.cap });
+
+    /// Collateral number `item` also secures claim number `claim`.
+    fn secure(&mut self, item: usize, claim: usize) {
+        match item.checked_sub(self.chunk.first_collateral) {
+            Some(local) => self.chunk.collateral[local].secures.push(claim),
+            None => self.chunk.links.push((item, claim)),
+        }
+    }
+
+    /// Plans the items of linked collateral and guarantor sheets, for the claims planned
+    /// so far (contracts the plan does not hold are passed over).
+    pub fn linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
+        for linked in collateral {
+            let secures: Vec<(usize, usize)> = linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
+            let Some(&(_, owner)) = secures.first() else { continue };
+            self.new_collateral(planned_collateral(&linked.item, owner, secures.iter().map(|(claim, _)| *claim).collect()));
+        }
+        for linked in guarantors {
+            let Some(identifier) = linked.guarantor.identifier.clone() else {
+                self.chunk.problems.push(guarantor_without_id(&linked.guarantor, linked.row, Some(linked.sheet.clone())));
+                continue;
+            };
+            let claims: Vec<usize> = linked.contracts.iter().filter_map(|c| self.contracts.get(c)).map(|(claim, _)| *claim).collect();
+            if claims.is_empty() {
+                continue;
+            }
+            let party = Party { name: linked.guarantor.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let guarantor = self.party(party);
+            for claim in claims {
+                self.chunk.guarantees.push(PlannedGuarantee { claim, guarantor, kind: None, cap: linked.guarantor.cap });
             }
         }
     }
-    p
+
+    /// Claims planned so far, in all chunks.
+    pub fn claims_planned(&self) -> usize {
+        self.claims_planned
+    }
+
+    /// What was planned since the last `take`.
+    pub fn take(&mut self) -> LoadPlan {
+        let next = LoadPlan {
+            first_party: self.parties.len(),
+            first_claim: self.claims_planned,
+            first_collateral: self.collateral_planned,
+            ..LoadPlan::default()
+        };
+        std::mem::replace(&mut self.chunk, next)
+    }
+}
+
+/// Plans the load of a checked tape in one chunk: its claims, the collateral and
+/// guarantors on their rows, and those of linked sheets.
+pub fn plan(read: &TapeRead) -> LoadPlan {
+    let mut p = Planner::default();
+    for tc in &read.claims {
+        p.claim(tc);
+    }
+    p.linked(&read.linked_collateral, &read.linked_guarantors);
+    p.take()
 }
 
 fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<usize>) -> PlannedCollateral {

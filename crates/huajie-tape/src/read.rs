@@ -31,8 +31,11 @@ pub struct TapeRead {
     /// The (last) header row as Excel numbers it.
     pub header_row: usize,
     pub cutoff_date: chrono::NaiveDate,
-    /// Valid claims, in tape order.
+    /// Valid claims, in tape order; empty when they were handed to a sink instead
+    /// (`read_tape_each`).
     pub claims: Vec<TapeClaim>,
+    /// How many valid claims the tape has, kept or not.
+    pub valid_claims: usize,
     /// Every problem: rejected rows and warnings, in tape order, then the 合计 row's.
     pub problems: Vec<Problem>,
     /// Data rows read (blank rows and the 合计 row not counted).
@@ -70,7 +73,7 @@ impl TapeReport {
             cutoff_date: read.cutoff_date,
             header_row: read.header_row,
             rows_read: read.rows_read,
-            valid_claims: read.claims.len(),
+            valid_claims: read.valid_claims,
             rejected_rows: read.rejected_rows(),
             completeness_score: read.completeness_score,
             problems: read.problems.clone(),
@@ -97,6 +100,20 @@ impl TapeRead {
     }
 }
 
+/// What the row loop hands to a sink, row by row.
+#[derive(Debug)]
+pub enum RowEvent {
+    /// The header is found and the tape can be read: before any claim.
+    Started { cutoff_date: chrono::NaiveDate },
+    /// A valid claim.
+    Claim(TapeClaim),
+    /// A row that was rejected (so a strict import can stop writing early).
+    Rejected,
+}
+
+/// A receiver of the rows of a tape as they are checked.
+pub type Sink<'a> = &'a mut dyn FnMut(RowEvent);
+
 /// Reads a claims tape from its rows. `Err` holds the problems that stop the whole tape
 /// (no header, no cut-off date, a mandatory column missing, an unreadable file).
 pub fn read_claims<I>(rows: I, options: SheetOptions) -> Result<TapeRead, Vec<Problem>>
@@ -108,6 +125,27 @@ where
 
 /// `read_claims` with a transferor's saved mapping applied to the header.
 pub fn read_claims_with<I>(rows: I, options: SheetOptions, profile: &crate::header::MappingProfile) -> Result<TapeRead, Vec<Problem>>
+where
+    I: IntoIterator<Item = RowItem>,
+{
+    let (read, claims) = collecting(|sink| read_claims_each(rows, options, profile, sink));
+    read.map(|r| TapeRead { claims, ..r })
+}
+
+/// Runs a sink-taking read, keeping the claims in `TapeRead::claims`.
+pub(crate) fn collecting<T>(read: impl FnOnce(Sink<'_>) -> T) -> (T, Vec<TapeClaim>) {
+    let mut claims = Vec::new();
+    let out = read(&mut |event| {
+        if let RowEvent::Claim(c) = event {
+            claims.push(c);
+        }
+    });
+    (out, claims)
+}
+
+/// `read_claims_with`, handing each valid claim to `sink` instead of keeping it: a
+/// million-row tape is checked (and loaded) without holding it in memory.
+pub fn read_claims_each<I>(rows: I, options: SheetOptions, profile: &crate::header::MappingProfile, sink: Sink<'_>) -> Result<TapeRead, Vec<Problem>>
 where
     I: IntoIterator<Item = RowItem>,
 {
@@ -130,7 +168,8 @@ where
     let title_rows = &cells[..header.row + 1 - header.levels];
     let header_row = head[header.row].0;
     let mut sheet = ClaimSheet::new(header.clone(), options, title_rows)?;
-    let mut claims = Vec::new();
+    sink(RowEvent::Started { cutoff_date: sheet.cutoff });
+    let mut valid_claims = 0;
     let mut total_row = None;
     let data = head.into_iter().skip(header.row + 1).map(Ok).chain(rows);
     for item in data {
@@ -138,6 +177,7 @@ where
             Ok(r) => r,
             Err(e) => {
                 problems.push(read_problem(&e));
+                sink(RowEvent::Rejected);
                 continue;
             }
         };
@@ -150,8 +190,14 @@ where
             break; // notes below the total are not data
         }
         let outcome = sheet.read_row(row, &cells);
+        if outcome.problems.iter().any(|p| p.severity() == crate::problem::Severity::Rejected) {
+            sink(RowEvent::Rejected);
+        }
         problems.extend(outcome.problems);
-        claims.extend(outcome.claim);
+        if let Some(claim) = outcome.claim {
+            valid_claims += 1;
+            sink(RowEvent::Claim(claim));
+        }
     }
     Ok(TapeRead {
         cutoff_date: sheet.cutoff,
@@ -160,7 +206,8 @@ where
         rows_read: sheet.rows_read,
         header_row,
         header,
-        claims,
+        claims: Vec::new(),
+        valid_claims,
         problems,
         total_row,
         linked_collateral: Vec::new(),
@@ -182,21 +229,39 @@ fn read_problem(e: &ReadError) -> Problem {
 /// File-name endings read as workbooks.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
+/// The result of reading a tape file: where the data came from (the encoding or the
+/// sheets) and the read, or the problems that stop the whole tape.
+pub type FileRead = (String, Result<TapeRead, Vec<Problem>>);
+
 /// Reads a tape file of any supported kind: a workbook by its name (or by its content,
 /// when a workbook was saved under a `.csv` name), else CSV, streamed from `reader`.
-/// `bytes` gives the whole file when it has to be read as a workbook. Returns where the
-/// data came from (the encoding or the sheet) and the read.
+/// `bytes` gives the whole file when it has to be read as a workbook. The valid claims
+/// are kept in `TapeRead::claims`.
 pub fn read_tape<R: std::io::Read>(
     file_name: &str,
     reader: R,
     bytes: impl FnOnce() -> std::io::Result<Vec<u8>>,
     options: SheetOptions,
     profile: &crate::header::MappingProfile,
-) -> Result<(String, Result<TapeRead, Vec<Problem>>), ReadError> {
+) -> Result<FileRead, ReadError> {
+    let (out, claims) = collecting(|sink| read_tape_each(file_name, reader, bytes, options, profile, sink));
+    let (source, read) = out?;
+    Ok((source, read.map(|r| TapeRead { claims, ..r })))
+}
+
+/// `read_tape`, handing each valid claim to `sink` as it is checked.
+pub fn read_tape_each<R: std::io::Read>(
+    file_name: &str,
+    reader: R,
+    bytes: impl FnOnce() -> std::io::Result<Vec<u8>>,
+    options: SheetOptions,
+    profile: &crate::header::MappingProfile,
+    sink: Sink<'_>,
+) -> Result<FileRead, ReadError> {
     let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
     if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
         match crate::reader::open_csv(reader) {
-            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims_with(rows, options, profile))),
+            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims_each(rows, options, profile, sink))),
             Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
             Err(e) => return Err(e),
         }
@@ -204,7 +269,7 @@ pub fn read_tape<R: std::io::Read>(
     let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
     let sheets = crate::workbook::read_workbook(bytes)?;
     let names: Vec<String> = sheets.iter().map(|s| format!("“{}”", s.name)).collect();
-    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked(&sheets, options, profile)))
+    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked_each(&sheets, options, profile, sink)))
 }
 
 pub(crate) fn no_header_problem() -> Problem {

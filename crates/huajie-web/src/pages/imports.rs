@@ -11,8 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus, Permission};
 use huajie_report::{PersonalData, tape_report_xlsx};
-use huajie_store::{ImportOutcome, PackageTarget};
-use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport, read_tape};
+use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
+use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
 use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -33,7 +33,7 @@ const PROBLEMS_PER_PAGE: i64 = 200;
 #[derive(Default)]
 struct ImportForm {
     file_name: String,
-    bytes: Vec<u8>,
+    bytes: axum::body::Bytes,
     package: String,
     package_name: String,
     transferor_name: String,
@@ -53,7 +53,7 @@ async fn read_form(mut multipart: Multipart, lang: Lang) -> Result<ImportForm, A
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             form.file_name = field.file_name().unwrap_or("").to_string();
-            form.bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec();
+            form.bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
             continue;
         }
         let value = field.text().await.map_err(|e| bad(e.body_text()))?;
@@ -112,7 +112,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let bytes = form.bytes;
     if form.action == "mapping" {
         let transferor = transferor_identifier.ok_or_else(|| bad("import.mapping_needs_transferor"))?;
-        let preview = huajie_tape::preview_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), &profile)
+        let preview = huajie_tape::preview_tape(&file_name, std::io::Cursor::new(bytes.as_ref()), || Ok(bytes.to_vec()), &profile)
             .map_err(|e| {
                 let text = e.to_string();
                 AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
@@ -120,25 +120,30 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             .ok_or_else(|| bad("import.no_file"))?;
         return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
     }
-    let (_, result) = read_tape(&file_name, std::io::Cursor::new(bytes.as_slice()), || Ok(bytes.clone()), options, &profile).map_err(|e| {
+    let unreadable = |e: huajie_tape::ReadError| {
         let text = e.to_string();
         AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
-    })?;
-    let read = match result {
-        Ok(read) => read,
-        Err(fatal) => {
-            let report = fatal_report(&file_name, fatal);
-            return Ok(Outcome::NotLoaded { report, reason: tr(lang, "import.fatal").into() });
-        }
     };
     if form.action == "report" {
-        return Ok(Outcome::ReportOnly(TapeReport::new(&read, &file_name)));
+        // Checked on a blocking thread, the claims counted but not kept.
+        let name = file_name.clone();
+        let read = tokio::task::spawn_blocking(move || {
+            let whole = bytes.clone();
+            huajie_tape::read_tape_each(&name, std::io::Cursor::new(bytes), move || Ok(whole.to_vec()), options, &profile, &mut |_| {})
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("tape reader: {e}")))?
+        .map_err(unreadable)?;
+        return Ok(match read.1 {
+            Ok(read) => Outcome::ReportOnly(TapeReport::new(&read, &file_name)),
+            Err(fatal) => Outcome::NotLoaded { report: fatal_report(&file_name, fatal), reason: tr(lang, "import.fatal").into() },
+        });
     }
 
     if form.package.is_empty() {
         return Err(bad("import.no_package"));
     }
-    let target = match state.store.package_id_by_code(&form.package).await? {
+    let target = match existing_package {
         Some(id) => PackageTarget::Existing(id),
         None => {
             if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
@@ -150,9 +155,22 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             PackageTarget::New { code: form.package.clone(), name, transferor }
         }
     };
-    match state.store.import_tape(&user.username, &target, &file_name, &sha256, policy, &read).await? {
-        ImportOutcome::Loaded { import, .. } => Ok(Outcome::Loaded(import.id)),
-        ImportOutcome::Refused { rejected_rows } => Ok(Outcome::NotLoaded {
+    let whole = bytes.clone();
+    let tape = TapeFile {
+        name: file_name.clone(),
+        sha256,
+        reader: std::io::Cursor::new(bytes),
+        bytes: Box::new(move || Ok(whole.to_vec())),
+        options,
+        profile,
+    };
+    match state.store.import_tape_file(&user.username, target, policy, tape).await? {
+        FileImport::Unreadable(e) => Err(unreadable(e)),
+        FileImport::Fatal { problems, .. } => {
+            Ok(Outcome::NotLoaded { report: fatal_report(&file_name, problems), reason: tr(lang, "import.fatal").into() })
+        }
+        FileImport::Read { outcome: ImportOutcome::Loaded { import, .. }, .. } => Ok(Outcome::Loaded(import.id)),
+        FileImport::Read { read, outcome: ImportOutcome::Refused { rejected_rows }, .. } => Ok(Outcome::NotLoaded {
             report: TapeReport::new(&read, &file_name),
             reason: tr(lang, "import.refused").replace("{n}", &rejected_rows.to_string()),
         }),

@@ -1,0 +1,203 @@
+//! Rows written many to a statement. Each table's columns and values are written down
+//! once here; a single insert is a bulk insert of one row. A tape of a million claims is
+//! a few thousand statements, not a few million.
+
+use huajie_core::{Claim, Collateral, Guarantee, Money, Party};
+use sqlx::Any;
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+
+use crate::portfolio::CollateralLink;
+use crate::rows::{date_text, i64_col};
+use crate::{Backend, StoreError, WriteTx, composed};
+
+/// Values bound per statement: below SQLite's limit (32,766) and PostgreSQL's (65,535).
+const PARAMS_PER_STATEMENT: usize = 30_000;
+/// Rows per statement at most, however few their columns.
+const ROWS_PER_STATEMENT: usize = 2_000;
+
+type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
+
+/// A row of one table.
+pub(crate) trait TableRow {
+    const TABLE: &'static str;
+    const COLUMNS: &'static [&'static str];
+    /// Binds this row's values, in `COLUMNS` order.
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q>;
+}
+
+impl<T: TableRow> TableRow for &T {
+    const TABLE: &'static str = T::TABLE;
+    const COLUMNS: &'static [&'static str] = T::COLUMNS;
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        (**self).bind(q)
+    }
+}
+
+impl TableRow for Party {
+    const TABLE: &'static str = "parties";
+    const COLUMNS: &'static [&'static str] = &["kind", "name", "identifier", "province", "status", "address", "phone"];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.kind().code())
+            .bind(self.name.as_str())
+            .bind(self.identifier.as_str())
+            .bind(self.province().map(|p| p.code()))
+            .bind(self.status.code())
+            .bind(self.address.as_deref())
+            .bind(self.phone.as_deref())
+    }
+}
+
+impl TableRow for Claim {
+    const TABLE: &'static str = "claims";
+    const COLUMNS: &'static [&'static str] = &[
+        "package_id",
+        "contract_no",
+        "debtor_id",
+        "principal_fen",
+        "interest_fen",
+        "penalty_fen",
+        "advanced_costs_fen",
+        "five_class",
+        "litigation_stage",
+        "default_date",
+        "limitation_date",
+        "province",
+    ];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.package_id)
+            .bind(self.contract_no.as_str())
+            .bind(self.debtor_id)
+            .bind(self.principal.fen())
+            .bind(self.interest.fen())
+            .bind(self.penalty.fen())
+            .bind(self.advanced_costs.fen())
+            .bind(self.five_class.map(|c| c.code()))
+            .bind(self.litigation_stage.map(|s| s.code()))
+            .bind(self.default_date.map(date_text))
+            .bind(self.limitation_date.map(date_text))
+            .bind(self.province.map(|p| p.code()))
+    }
+}
+
+impl TableRow for Collateral {
+    const TABLE: &'static str = "collateral";
+    const COLUMNS: &'static [&'static str] = &[
+        "collateral_type",
+        "description",
+        "address",
+        "province",
+        "appraised_value_fen",
+        "appraisal_date",
+        "lien_rank",
+        "prior_claims_fen",
+        "owner_id",
+    ];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.collateral_type.code())
+            .bind(self.description.as_str())
+            .bind(self.address.as_deref())
+            .bind(self.province.map(|p| p.code()))
+            .bind(self.appraised_value.fen())
+            .bind(self.appraisal_date.map(date_text))
+            .bind(i64::from(self.lien_rank))
+            .bind(self.prior_claims.fen())
+            .bind(self.owner_id)
+    }
+}
+
+impl TableRow for CollateralLink {
+    const TABLE: &'static str = "claim_collateral";
+    const COLUMNS: &'static [&'static str] = &["claim_id", "collateral_id"];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.claim_id).bind(self.collateral_id)
+    }
+}
+
+impl TableRow for Guarantee {
+    const TABLE: &'static str = "guarantees";
+    const COLUMNS: &'static [&'static str] = &["claim_id", "guarantor_id", "kind", "cap_fen"];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.claim_id).bind(self.guarantor_id).bind(self.kind.map(|k| k.code())).bind(self.cap.map(Money::fen))
+    }
+}
+
+/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::placeholder`).
+fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, returning_id: bool) -> String {
+    let n = columns.len();
+    let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..n {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&backend.placeholder(r * n + c + 1));
+        }
+        sql.push(')');
+    }
+    if returning_id {
+        sql.push_str(" RETURNING id");
+    }
+    sql
+}
+
+impl WriteTx {
+    /// Inserts rows with generated ids; returns the ids in the order of `rows`. Both
+    /// databases number the rows of one statement in the order of its VALUES, so the
+    /// ids returned, sorted, are the rows' ids in order.
+    pub(crate) async fn insert_rows<R: TableRow>(&mut self, rows: &[R]) -> Result<Vec<i64>, StoreError> {
+        let mut ids = Vec::with_capacity(rows.len());
+        for chunk in rows.chunks(rows_per_statement::<R>()) {
+            let mut q = sqlx::query(composed(insert_sql(self.backend, R::TABLE, R::COLUMNS, chunk.len(), true)));
+            for row in chunk {
+                q = row.bind(q);
+            }
+            let returned = q.fetch_all(&mut *self.tx).await?;
+            let mut chunk_ids = returned.iter().map(|r| i64_col(r, "id")).collect::<Result<Vec<_>, _>>()?;
+            chunk_ids.sort_unstable();
+            ids.extend(chunk_ids);
+        }
+        Ok(ids)
+    }
+
+    /// Inserts rows of a table without generated ids (link tables).
+    pub(crate) async fn insert_rows_without_ids<R: TableRow>(&mut self, rows: &[R]) -> Result<(), StoreError> {
+        for chunk in rows.chunks(rows_per_statement::<R>()) {
+            let mut q = sqlx::query(composed(insert_sql(self.backend, R::TABLE, R::COLUMNS, chunk.len(), false)));
+            for row in chunk {
+                q = row.bind(q);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+}
+
+fn rows_per_statement<R: TableRow>() -> usize {
+    (PARAMS_PER_STATEMENT / R::COLUMNS.len()).min(ROWS_PER_STATEMENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_across_rows() {
+        assert_eq!(
+            insert_sql(Backend::Postgres, "t", &["a", "b"], 2, true),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING id"
+        );
+        assert_eq!(insert_sql(Backend::Sqlite, "t", &["a", "b"], 2, false), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
+    }
+
+    #[test]
+    fn statements_stay_under_both_databases_limits() {
+        for (columns, rows) in [(Claim::COLUMNS.len(), rows_per_statement::<Claim>()), (Party::COLUMNS.len(), rows_per_statement::<Party>())] {
+            assert!(columns * rows <= 32_766, "{columns} columns × {rows} rows");
+        }
+    }
+}
