@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a personal-loan tape (CSV, UTF-8) of N rows with valid resident IDs, for the import benchmark.
 
-Usage: scripts/gen-personal-tape.py N OUT.csv
+Usage: scripts/gen-personal-tape.py N OUT.csv   (or OUT.xlsx, which needs `pip install openpyxl`)
 """
 import datetime
 W2=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
@@ -13,9 +13,23 @@ import sys
 # The cut-off the benchmark imports with: days past due are counted to it.
 CUTOFF=datetime.date(2026,6,30)
 n=int(sys.argv[1]); out=sys.argv[2]
-with open(out,"w") as f:
-    f.write("借款合同编号,借款人姓名,身份证号码,手机号码,产品类型,本金余额,利息余额,逾期天数,逾期日,最后还款日,所属地区\n")
+HEADER=["借款合同编号","借款人姓名","身份证号码","手机号码","产品类型","本金余额","利息余额","逾期天数","逾期日","最后还款日","所属地区"]
+def row(i):
+    default=datetime.date(2025,1+i%12,15)
+    dpd=(CUTOFF-default).days
+    return ["GR%08d"%i,"借款人%d"%i,rid(i),"138%08d"%i,"消费贷","%d.%02d"%(5000+i%50000,i%100),"%d.00"%(i%3000),str(dpd),default.isoformat(),"2025-%02d-01"%(1+i%12),"杭州市"]
+if out.endswith(".xlsx"):
+    # A workbook as banks send it: amounts and counts as numbers, dates as dates.
+    import openpyxl  # pip install openpyxl
+    wb=openpyxl.Workbook(write_only=True)
+    ws=wb.create_sheet("债权明细")
+    ws.append(HEADER)
     for i in range(n):
-        default=datetime.date(2025,1+i%12,15)
-        dpd=(CUTOFF-default).days
-        f.write("GR%08d,借款人%d,%s,138%08d,消费贷,%d.%02d,%d.00,%d,%s,2025-%02d-01,杭州市\n"%(i,i,rid(i),i,5000+i%50000,i%100,i%3000,dpd,default.isoformat(),1+i%12))
+        r=row(i)
+        ws.append(r[:5]+[float(r[5]),float(r[6]),int(r[7]),datetime.date.fromisoformat(r[8]),datetime.date.fromisoformat(r[9]),r[10]])
+    wb.save(out)
+else:
+    with open(out,"w") as f:
+        f.write(",".join(HEADER)+"\n")
+        for i in range(n):
+            f.write(",".join(row(i))+"\n")

@@ -80,16 +80,13 @@ impl WriteTx {
     /// holding each row's id and the fingerprint of its JSON, so that `verify` still
     /// checks every row against the chain.
     pub(crate) async fn audit_create_many(&mut self, entity: &str, rows: impl IntoIterator<Item = (String, String)>) -> Result<(), StoreError> {
-        let rows: Vec<(String, String)> = rows.into_iter().collect();
-        for chunk in rows.chunks(ROWS_PER_BULK_RECORD) {
-            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
-            let fingerprints: Vec<String> = chunk.iter().map(|(_, json)| fingerprint(json)).collect();
-            let entity_id = match (ids.first(), ids.last()) {
-                (Some(first), Some(last)) if ids.len() > 1 => format!("{first}…{last}"),
-                _ => ids.concat(),
-            };
-            let after = serde_json::json!({ "ids": ids, "fingerprints": fingerprints }).to_string();
-            self.audit(CREATE_MANY, entity, &entity_id, None, Some(after)).await?;
+        self.audit_bulk(entity, bulk_records(rows.into_iter().collect())).await
+    }
+
+    /// Writes records made by `bulk_records`.
+    pub(crate) async fn audit_bulk(&mut self, entity: &str, records: Vec<BulkRecord>) -> Result<(), StoreError> {
+        for r in records {
+            self.audit(CREATE_MANY, entity, &r.entity_id, None, Some(r.after)).await?;
         }
         Ok(())
     }
@@ -313,6 +310,35 @@ enum RecordedState {
     Fingerprint(String),
     /// Deleted, or never a row (an event).
     Gone,
+}
+
+/// A `create_many` record before it is written: its id range and its ids with their
+/// fingerprints.
+pub(crate) struct BulkRecord {
+    entity_id: String,
+    after: String,
+}
+
+/// The `create_many` records for rows given as (id, the row's JSON as `to_json` writes
+/// it), one per `ROWS_PER_BULK_RECORD` rows. Pure, so that the hashing can run while the
+/// database inserts the next rows.
+pub(crate) fn bulk_records(rows: Vec<(String, String)>) -> Vec<BulkRecord> {
+    rows.chunks(ROWS_PER_BULK_RECORD)
+        .map(|chunk| {
+            let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
+            let fingerprints: Vec<String> = chunk.iter().map(|(_, json)| fingerprint(json)).collect();
+            let entity_id = match (ids.first(), ids.last()) {
+                (Some(first), Some(last)) if ids.len() > 1 => format!("{first}…{last}"),
+                _ => ids.concat(),
+            };
+            BulkRecord { entity_id, after: serde_json::json!({ "ids": ids, "fingerprints": fingerprints }).to_string() }
+        })
+        .collect()
+}
+
+/// How many rows a `create_many` record created; `None` for any other record.
+pub fn rows_created(r: &AuditRecord) -> Option<usize> {
+    (r.action == CREATE_MANY).then(|| bulk_rows(r).map(|(ids, _)| ids.len()).ok()).flatten()
 }
 
 /// The ids and fingerprints a `create_many` record holds.

@@ -122,7 +122,7 @@ impl TableRow for Guarantee {
     }
 }
 
-/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::placeholder`).
+/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::push_placeholder`).
 fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, returning_id: bool) -> String {
     let n = columns.len();
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -135,7 +135,7 @@ fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, retu
             if c > 0 {
                 sql.push_str(", ");
             }
-            sql.push_str(&backend.placeholder(r * n + c + 1));
+            backend.push_placeholder(&mut sql, r * n + c + 1);
         }
         sql.push(')');
     }
@@ -152,14 +152,27 @@ impl WriteTx {
     pub(crate) async fn insert_rows<R: TableRow>(&mut self, rows: &[R]) -> Result<Vec<i64>, StoreError> {
         let mut ids = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(rows_per_statement::<R>()) {
-            let mut q = sqlx::query(composed(insert_sql(self.backend, R::TABLE, R::COLUMNS, chunk.len(), true)));
+            let sqlite = self.backend == Backend::Sqlite;
+            let mut q = sqlx::query(composed(insert_sql(self.backend, R::TABLE, R::COLUMNS, chunk.len(), !sqlite)));
             for row in chunk {
                 q = row.bind(q);
             }
-            let returned = q.fetch_all(&mut *self.tx).await?;
-            let mut chunk_ids = returned.iter().map(|r| i64_col(r, "id")).collect::<Result<Vec<_>, _>>()?;
-            chunk_ids.sort_unstable();
-            ids.extend(chunk_ids);
+            if sqlite {
+                // SQLite numbers the rows of one statement consecutively, the last being
+                // `last_insert_rowid()`; reading them back would cost more than the insert.
+                let done = q.execute(&mut *self.tx).await?;
+                if done.rows_affected() != chunk.len() as u64 {
+                    return Err(StoreError::Corrupt(format!("{}: {} rows inserted, {} reported", R::TABLE, chunk.len(), done.rows_affected())));
+                }
+                // The Any driver does not pass SQLite's last rowid on: ask for it.
+                let last = i64_col(&sqlx::query("SELECT last_insert_rowid() AS id").fetch_one(&mut *self.tx).await?, "id")?;
+                ids.extend(last - chunk.len() as i64 + 1..=last);
+            } else {
+                let returned = q.fetch_all(&mut *self.tx).await?;
+                let mut chunk_ids = returned.iter().map(|r| i64_col(r, "id")).collect::<Result<Vec<_>, _>>()?;
+                chunk_ids.sort_unstable();
+                ids.extend(chunk_ids);
+            }
         }
         Ok(ids)
     }

@@ -99,13 +99,16 @@ impl Backend {
         }
     }
 
-    /// The `n`th (from 1) placeholder of a statement with many values, taken in order.
-    /// SQLite gets an anonymous `?`: it looks each `$N` up by name in a list, which
-    /// makes a statement of thousands of them quadratic to prepare.
-    pub(crate) fn placeholder(self, n: usize) -> String {
+    /// Appends the `n`th (from 1) placeholder of a statement with many values, taken in
+    /// order. SQLite gets an anonymous `?`: it looks each `$N` up by name in a list,
+    /// which makes a statement of thousands of them quadratic to prepare.
+    pub(crate) fn push_placeholder(self, sql: &mut String, n: usize) {
         match self {
-            Backend::Sqlite => "?".to_string(),
-            Backend::Postgres => format!("${n}"),
+            Backend::Sqlite => sql.push('?'),
+            Backend::Postgres => {
+                use std::fmt::Write;
+                let _ = write!(sql, "${n}");
+            }
         }
     }
 }
@@ -139,6 +142,7 @@ impl Store {
                     conn.execute("PRAGMA busy_timeout = 10000").await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA cache_size = -65536").await?;
                     Ok(())
                 })
             })

@@ -8,7 +8,7 @@ use huajie_tape::LoadPlan;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::audit::{Audited, to_json};
+use crate::audit::{Audited, bulk_records, to_json};
 use crate::portfolio::CollateralLink;
 use huajie_core::audit::fingerprint;
 use crate::composed;
@@ -186,15 +186,29 @@ pub struct TapeLoad {
     target: PackageTarget,
     package_id: Option<i64>,
     policy: huajie_tape::ImportPolicy,
-    planner: huajie_tape::Planner,
-    /// From the second tape of a package on: the package's claims to compare with.
-    differ: Option<huajie_tape::Differ<i64>>,
+    /// Where the claims are sorted; away on the reading thread during a file import.
+    sorter: Option<Sorter>,
     /// Ids of the parties, claims and collateral planned so far, by plan number.
     party_ids: Vec<i64>,
     claim_ids: Vec<i64>,
     collateral_ids: Vec<i64>,
     counts: LoadCounts,
     set_aside: Vec<huajie_tape::Problem>,
+    /// The last chunk's claims, whose audit records are written with the next chunk.
+    pending_claims: Option<CreatedRows<huajie_core::Claim>>,
+}
+
+/// Rows just created, with their ids.
+struct CreatedRows<T> {
+    rows: Vec<T>,
+    ids: Vec<i64>,
+}
+
+impl<T: serde::Serialize> CreatedRows<T> {
+    /// (id, JSON) of each row, as the audit chain records it.
+    fn json(&self) -> Vec<(String, String)> {
+        self.rows.iter().zip(&self.ids).map(|(row, id)| (id.to_string(), to_json(&Stored { id: *id, data: row }))).collect()
+    }
 }
 
 impl Store {
@@ -220,13 +234,13 @@ impl Store {
             target,
             package_id,
             policy,
-            planner: huajie_tape::Planner::default(),
-            differ,
+            sorter: Some(Sorter { planner: huajie_tape::Planner::default(), differ }),
             party_ids: Vec::new(),
             claim_ids: Vec::new(),
             collateral_ids: Vec::new(),
             counts: LoadCounts::default(),
             set_aside: Vec::new(),
+            pending_claims: None,
         })
     }
 
@@ -265,15 +279,20 @@ impl Store {
         file: TapeFile<R>,
     ) -> Result<FileImport, StoreError> {
         let mut load = self.begin_tape_load(actor, target, policy).await?;
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, Vec<huajie_tape::TapeClaim>)>(CHUNKS_IN_FLIGHT);
+        let mut sorter = load.sorter.take().expect("a new load has its sorter");
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, Sorted)>(CHUNKS_IN_FLIGHT);
         let TapeFile { name, sha256, reader, bytes, options, profile } = file;
         let strict = policy == huajie_tape::ImportPolicy::Strict;
         let reader_name = name.clone();
+        // The reading thread reads, checks and sorts (plans) the claims; this task writes.
         let reading = tokio::task::spawn_blocking(move || {
             let mut cutoff = None;
             let mut chunk = Vec::with_capacity(CLAIMS_PER_CHUNK);
             // Set when a strict tape has a rejected row, or the writer has stopped.
             let mut stopped = false;
+            let send = |chunk: Vec<huajie_tape::TapeClaim>, date: NaiveDate, sorter: &mut Sorter| {
+                sender.blocking_send((date, sorter.sort(chunk))).is_err()
+            };
             let read = huajie_tape::read_tape_each(&reader_name, reader, bytes, options, &profile, &mut |event| match event {
                 huajie_tape::RowEvent::Started { cutoff_date } => cutoff = Some(cutoff_date),
                 huajie_tape::RowEvent::Claim(claim) if !stopped => {
@@ -282,7 +301,7 @@ impl Store {
                         && let Some(date) = cutoff
                     {
                         let full = std::mem::replace(&mut chunk, Vec::with_capacity(CLAIMS_PER_CHUNK));
-                        stopped = sender.blocking_send((date, full)).is_err();
+                        stopped = send(full, date, &mut sorter);
                     }
                 }
                 huajie_tape::RowEvent::Rejected if strict => {
@@ -292,23 +311,24 @@ impl Store {
                 _ => {}
             });
             if let (false, Some(date)) = (stopped || chunk.is_empty(), cutoff) {
-                let _ = sender.blocking_send((date, chunk));
+                send(chunk, date, &mut sorter);
             }
-            read
+            (read, sorter)
         });
         let mut failed = None;
-        while let Some((cutoff, claims)) = receiver.recv().await {
-            if let Err(e) = load.add(cutoff, &claims).await {
+        while let Some((cutoff, sorted)) = receiver.recv().await {
+            if let Err(e) = load.write_sorted(cutoff, sorted).await {
                 failed = Some(e);
                 break;
             }
         }
         drop(receiver);
-        let read = match reading.await {
-            Ok(read) => read,
+        let (read, sorter) = match reading.await {
+            Ok(done) => done,
             Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(e) => return Err(StoreError::Corrupt(format!("tape reader: {e}"))),
         };
+        load.sorter = Some(sorter);
         if let Some(e) = failed {
             return Err(e);
         }
@@ -320,6 +340,40 @@ impl Store {
                 FileImport::Read { source, read: Box::new(read), outcome }
             }
         })
+    }
+}
+
+/// Sorts a tape's claims into what to write: without a package to compare with, all of
+/// them are planned; otherwise those the package lacks are planned and those the tape
+/// changes are set apart for update. Pure, so it runs on the reading thread.
+struct Sorter {
+    planner: huajie_tape::Planner,
+    /// From the second tape of a package on: the package's claims to compare with.
+    differ: Option<huajie_tape::Differ<i64>>,
+}
+
+/// A chunk of claims sorted: the plan of what to add, and the claims to update (the
+/// claim's id, the claim as it is, the tape's row).
+struct Sorted {
+    plan: LoadPlan,
+    changed: Vec<(i64, huajie_core::Claim, huajie_tape::TapeClaim)>,
+}
+
+impl Sorter {
+    fn sort(&mut self, claims: Vec<huajie_tape::TapeClaim>) -> Sorted {
+        let mut changed = Vec::new();
+        for tc in claims {
+            let Some(differ) = &mut self.differ else {
+                self.planner.claim(tc);
+                continue;
+            };
+            match differ.compare(&huajie_tape::tape_claim(&tc), tc.debtor_id.as_str()) {
+                huajie_tape::Comparison::Added => self.planner.claim(tc),
+                huajie_tape::Comparison::Unchanged => {}
+                huajie_tape::Comparison::Changed { key, before } => changed.push((key, before, tc)),
+            }
+        }
+        Sorted { plan: self.planner.take(), changed }
     }
 }
 
@@ -374,24 +428,16 @@ impl TapeLoad {
     /// Writes checked claims: those the package lacks are loaded, those a new tape
     /// changes are updated, the unchanged are left alone.
     pub async fn add(&mut self, cutoff_date: NaiveDate, claims: &[huajie_tape::TapeClaim]) -> Result<(), StoreError> {
+        let sorted = self.sorter.as_mut().expect("the sorter is home").sort(claims.to_vec());
+        self.write_sorted(cutoff_date, sorted).await
+    }
+
+    async fn write_sorted(&mut self, cutoff_date: NaiveDate, sorted: Sorted) -> Result<(), StoreError> {
         let package_id = self.package(cutoff_date).await?;
-        let mut changed = Vec::new();
-        for tc in claims {
-            let Some(differ) = &mut self.differ else {
-                self.planner.claim(tc);
-                continue;
-            };
-            match differ.compare(&huajie_tape::tape_claim(tc), tc.debtor_id.as_str()) {
-                huajie_tape::Comparison::Added => self.planner.claim(tc),
-                huajie_tape::Comparison::Unchanged => {}
-                huajie_tape::Comparison::Changed { key, before } => changed.push((key, before, tc)),
-            }
-        }
-        let plan = self.planner.take();
-        self.write_plan(package_id, plan).await?;
-        for (id, old, tc) in changed {
-            let (debtor_id, _) = self.tx.find_or_insert_party(&huajie_tape::tape_debtor(tc)).await?;
-            let new = huajie_tape::tape_claim(tc);
+        self.write_plan(package_id, sorted.plan).await?;
+        for (id, old, tc) in sorted.changed {
+            let (debtor_id, _) = self.tx.find_or_insert_party(&huajie_tape::tape_debtor(&tc)).await?;
+            let new = huajie_tape::tape_claim(&tc);
             let claim = huajie_core::Claim {
                 package_id,
                 debtor_id,
@@ -410,6 +456,8 @@ impl TapeLoad {
     }
 
     /// Writes one chunk of a plan, many rows to a statement, each kind audited in bulk.
+    /// The hashing for the audit runs while the database inserts: the parties' while it
+    /// takes the claims, the claims' while it takes the next chunk's parties.
     async fn write_plan(&mut self, package_id: i64, mut plan: LoadPlan) -> Result<(), StoreError> {
         self.set_aside.append(&mut plan.problems);
         if plan.is_empty() {
@@ -419,10 +467,13 @@ impl TapeLoad {
         // Parties: those already known (by identifier) are reused, the others created.
         let known = tx.party_ids_by_identifier(plan.parties.iter().map(|p| p.identifier.as_str())).await?;
         let new: Vec<&huajie_core::Party> = plan.parties.iter().filter(|p| !known.contains_key(p.identifier.as_str())).collect();
-        let new_ids = tx.insert_rows(&new).await?;
-        tx.audit_create_many(Stored::<huajie_core::Party>::ENTITY, new.iter().zip(&new_ids).map(|(p, id)| (id.to_string(), to_json(&Stored { id: *id, data: p }))))
-            .await?;
-        let mut new_ids = new_ids.into_iter();
+        let pending = self.pending_claims.take();
+        let (new_ids, pending) = tokio::join!(tx.insert_rows(&new), async { pending.map(|rows| bulk_records(rows.json())) });
+        let new_ids = new_ids?;
+        if let Some(records) = pending {
+            tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, records).await?;
+        }
+        let mut fresh = new_ids.iter();
         for p in &plan.parties {
             match known.get(p.identifier.as_str()) {
                 Some(id) => {
@@ -430,7 +481,7 @@ impl TapeLoad {
                     self.counts.parties_reused += 1;
                 }
                 None => {
-                    self.party_ids.push(new_ids.next().expect("an id per new party"));
+                    self.party_ids.push(*fresh.next().expect("an id per new party"));
                     self.counts.parties_created += 1;
                 }
             }
@@ -441,11 +492,13 @@ impl TapeLoad {
             .into_iter()
             .map(|c| huajie_core::Claim { package_id, debtor_id: self.party_ids[c.debtor], ..c.claim })
             .collect();
-        let ids = tx.insert_rows(&claims).await.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
-        tx.audit_create_many(Stored::<huajie_core::Claim>::ENTITY, claims.iter().zip(&ids).map(|(c, id)| (id.to_string(), to_json(&Stored { id: *id, data: c }))))
-            .await?;
+        let party_rows = || bulk_records(new.iter().zip(&new_ids).map(|(p, id)| (id.to_string(), to_json(&Stored { id: *id, data: p }))).collect());
+        let (ids, party_records) = tokio::join!(tx.insert_rows(&claims), async { party_rows() });
+        let ids = ids.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
+        tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, party_records).await?;
         self.counts.claims += ids.len();
-        self.claim_ids.extend(ids);
+        self.claim_ids.extend(&ids);
+        self.pending_claims = Some(CreatedRows { rows: claims, ids });
         // Collateral, and every claim each item secures.
         let items: Vec<Collateral> =
             plan.collateral.iter().map(|m| Collateral { owner_id: Some(self.party_ids[m.owner]), ..m.collateral.clone() }).collect();
@@ -477,6 +530,14 @@ impl TapeLoad {
         Ok(())
     }
 
+    /// Writes the audit records still owed for the last chunk's claims.
+    async fn flush_audit(&mut self) -> Result<(), StoreError> {
+        if let Some(rows) = self.pending_claims.take() {
+            self.tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, bulk_records(rows.json())).await?;
+        }
+        Ok(())
+    }
+
     /// Ends the import: under a policy that refuses the tape, everything is rolled back;
     /// otherwise the linked sheets' items are written, the version recorded with its
     /// report and diff, and the transaction committed.
@@ -486,10 +547,11 @@ impl TapeLoad {
             return Ok(ImportOutcome::Refused { rejected_rows });
         }
         let package_id = self.package(read.cutoff_date).await?;
-        self.planner.linked(&read.linked_collateral, &read.linked_guarantors);
-        let plan = self.planner.take();
-        self.write_plan(package_id, plan).await?;
-        let diff = self.differ.take().map(huajie_tape::Differ::finish);
+        let mut sorter = self.sorter.take().expect("the sorter is home");
+        sorter.planner.linked(&read.linked_collateral, &read.linked_guarantors);
+        self.write_plan(package_id, sorter.planner.take()).await?;
+        self.flush_audit().await?;
+        let diff = sorter.differ.map(huajie_tape::Differ::finish);
         let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + self.set_aside.len();
         let import = self
             .tx
@@ -522,8 +584,15 @@ impl WriteTx {
         let identifiers: Vec<&str> = identifiers.collect();
         let mut out = std::collections::HashMap::new();
         for chunk in identifiers.chunks(IDENTIFIERS_PER_QUERY) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| self.backend.placeholder(i)).collect();
-            let mut q = sqlx::query(composed(format!("SELECT id, identifier FROM parties WHERE identifier IN ({})", placeholders.join(", "))));
+            let mut sql = String::from("SELECT id, identifier FROM parties WHERE identifier IN (");
+            for i in 1..=chunk.len() {
+                if i > 1 {
+                    sql.push_str(", ");
+                }
+                self.backend.push_placeholder(&mut sql, i);
+            }
+            sql.push(')');
+            let mut q = sqlx::query(composed(sql));
             for identifier in chunk {
                 q = q.bind(*identifier);
             }

@@ -116,12 +116,17 @@ impl Planner {
     }
 
     /// Plans one claim with its collateral and guarantors.
-    pub fn claim(&mut self, tc: &TapeClaim) {
-        let debtor = self.party(tape_debtor(tc));
+    pub fn claim(&mut self, tc: TapeClaim) {
+        let claim = tape_claim(&tc);
+        let TapeClaim { row, contract_no, debtor_name, debtor_id, phone, collateral, guarantors, .. } = tc;
+        let debtor =
+            self.party(Party { name: debtor_name, identifier: debtor_id, status: PartyStatus::Active, address: None, phone });
         let claim_number = self.claims_planned;
         self.claims_planned += 1;
-        self.contracts.insert(tc.contract_no.clone(), (claim_number, debtor));
-        self.chunk.claims.push(PlannedClaim { row: tc.row, debtor, claim: tape_claim(tc) });
+        self.contracts.insert(contract_no, (claim_number, debtor));
+        self.chunk.claims.push(PlannedClaim { row, debtor, claim });
+        let tc = TapeClaimExtras { row, collateral, guarantors };
+        let tc = &tc;
         if let Some(m) = &tc.collateral {
             let key = (debtor, format!("{}|{}|{}", m.collateral_type.code(), m.address.as_deref().unwrap_or(""), m.appraised_value.fen()));
             match self.collateral.get(&key) {
@@ -198,12 +203,19 @@ impl Planner {
     }
 }
 
+/// What `Planner::claim` still needs of a row once its claim and debtor are planned.
+struct TapeClaimExtras {
+    row: usize,
+    collateral: Option<TapeCollateral>,
+    guarantors: Vec<TapeGuarantor>,
+}
+
 /// Plans the load of a checked tape in one chunk: its claims, the collateral and
 /// guarantors on their rows, and those of linked sheets.
 pub fn plan(read: &TapeRead) -> LoadPlan {
     let mut p = Planner::default();
     for tc in &read.claims {
-        p.claim(tc);
+        p.claim(tc.clone());
     }
     p.linked(&read.linked_collateral, &read.linked_guarantors);
     p.take()

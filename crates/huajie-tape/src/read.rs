@@ -102,6 +102,7 @@ impl TapeRead {
 
 /// What the row loop hands to a sink, row by row.
 #[derive(Debug)]
+#[expect(clippy::large_enum_variant, reason = "a claim per row, moved straight on: boxing it would cost an allocation per row")]
 pub enum RowEvent {
     /// The header is found and the tape can be read: before any claim.
     Started { cutoff_date: chrono::NaiveDate },

@@ -153,6 +153,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("audit.detail", "内容", "Detail"),
     ("audit.hash", "哈希", "Hash"),
     ("audit.personal_hidden", "（含个人信息，已隐藏）", "(contains personal data, hidden)"),
+    ("audit.rows_created", "批量新建 {n} 行，每行的指纹记录在本条中", "{n} rows created at once; each row's fingerprint is in this record"),
     // Portal
     ("portal.title", "投资者门户", "Investor portal"),
     ("portal.welcome", "{name}，您好。", "Welcome, {name}."),

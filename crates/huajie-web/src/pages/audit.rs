@@ -83,7 +83,9 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Audit
         .into_iter()
         .map(|r| {
             let detail = r.after.as_deref().or(r.before.as_deref()).unwrap_or("");
-            let detail = if hide_personal && PERSONAL_ENTITIES.contains(&r.entity.as_str()) {
+            let detail = if let Some(n) = huajie_store::audit::rows_created(&r) {
+                tr(lang, "audit.rows_created").replace("{n}", &n.to_string())
+            } else if hide_personal && PERSONAL_ENTITIES.contains(&r.entity.as_str()) {
                 hidden.to_string()
             } else {
                 detail.chars().take(DETAIL_CHARS_MAX).collect()
