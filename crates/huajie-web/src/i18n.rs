@@ -175,6 +175,9 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("account.password_changed", "密码已修改。", "Password changed."),
     // Tape import
     ("nav.import", "导入数据带", "Import a tape"),
+    ("import.progress_uploading", "上传中", "Uploading"),
+    ("import.progress_checking", "校验并写入中", "Checking and writing"),
+    ("import.progress_failed", "上传中断，请重试", "The upload was interrupted; please try again"),
     ("import.title", "导入资产包数据带", "Import a package's data tape"),
     ("import.intro", "支持 .xlsx、.xls 与 .csv（UTF-8 或 GBK）。表头、合计行、万元列与各种日期写法会自动识别；每个问题都会标明行、列与原值。", "Accepts .xlsx, .xls and .csv (UTF-8 or GBK). Headers, total rows, 万元 columns and every date form are recognised; each problem is reported with its row, column and value."),
     ("import.file", "数据带文件", "Tape file"),

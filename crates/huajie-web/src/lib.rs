@@ -56,11 +56,13 @@ impl Default for WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
+    /// Tape imports under way in this process, for the upload page's progress bar.
+    pub imports: pages::imports::ImportsUnderWay,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config) }
+        AppState { store, config: Arc::new(config), imports: Default::default() }
     }
 }
 

@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(login::form).post(login::submit))
         .route("/lang/{code}", get(pages::switch_lang))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/import.js", get(pages::import_script))
         .route("/healthz", get(pages::healthz))
         .route("/api/openapi.json", get(api::openapi))
         // Any logged-in user
@@ -35,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
         .route("/imports/{id}", get(imports::report))
+        .route("/imports/progress/{token}", get(imports::progress))
         .route("/mappings", post(imports::save_mapping))
         .route("/imports/{id}/report.xlsx", get(imports::report_xlsx))
         .route("/parties", get(parties::list))

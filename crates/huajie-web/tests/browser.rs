@@ -241,6 +241,8 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     let refused = b.text("#not-loaded").await;
     assert!(refused.contains("2 行被拒绝"), "{refused}");
     assert!(b.text("#problems").await.contains("第18位校验码错误"));
+    // Sent in the background with a progress bar (a plain form post would have left /imports/new).
+    assert_eq!(b.path().await, "/imports/new");
     b.screenshot("12-import-refused").await;
     // Then partial.
     b.goto("/imports/new").await;
@@ -251,8 +253,9 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
     b.click("#policy-partial").await;
     b.click("#import-submit").await;
-    assert!(b.path().await.starts_with("/imports/"));
     let facts = b.text("#report-facts").await;
+    let path = b.path().await;
+    assert!(path.starts_with("/imports/") && path != "/imports/new", "{path}");
     assert!(facts.contains("QJ-2026-001") && facts.contains("钱江农商2026第一批.csv"), "{facts}");
     b.screenshot("13-import-report").await;
     b.click("#rules a").await;

@@ -174,3 +174,19 @@ async fn a_saved_mapping_profile_makes_an_odd_tape_importable() {
     assert!(history.iter().any(|r| r.entity == "mapping_profile" && r.actor == "acquisition"));
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_progress_is_only_for_the_importer() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    // No import under that token (they last as long as their upload).
+    assert_eq!(app.get(&mut acq, "/imports/progress/0123456789abcdef").await.status, StatusCode::NOT_FOUND);
+    let mut valuer = app.login("valuer").await;
+    assert_eq!(app.get(&mut valuer, "/imports/progress/0123456789abcdef").await.status, StatusCode::FORBIDDEN);
+    // The page carries the script and the progress bar it fills.
+    let page = app.get(&mut acq, "/imports/new").await;
+    assert!(page.body.contains("/static/import.js") && page.body.contains("id=\"import-progress\""));
+    let script = app.get(&mut acq, "/static/import.js").await;
+    assert_eq!(script.status, StatusCode::OK);
+    assert!(script.body.contains("/imports/progress/"));
+}

@@ -44,6 +44,8 @@ struct ImportForm {
     /// `import`, or `report` for the validation report only.
     action: String,
     csrf: String,
+    /// The page's token for following this import's progress.
+    progress: String,
 }
 
 async fn read_form(mut multipart: Multipart, lang: Lang) -> Result<ImportForm, AppError> {
@@ -67,10 +69,79 @@ async fn read_form(mut multipart: Multipart, lang: Lang) -> Result<ImportForm, A
             "personal" => form.personal = true,
             "action" => form.action = value,
             "csrf" => form.csrf = value,
+            "progress" => form.progress = value,
             _ => {}
         }
     }
     Ok(form)
+}
+
+/// How far one import has read its file.
+#[derive(Debug)]
+pub struct ImportProgress {
+    user_id: i64,
+    total: u64,
+    read: std::sync::atomic::AtomicU64,
+}
+
+/// Imports under way in this process, by the token the upload page chose.
+pub type ImportsUnderWay = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ImportProgress>>>>;
+
+/// A token the page may choose: 8 to 64 letters, digits and dashes.
+fn valid_token(token: &str) -> bool {
+    (8..=64).contains(&token.len()) && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// Follows an import while it runs; removes it from the registry when dropped.
+struct Following {
+    imports: ImportsUnderWay,
+    token: String,
+    progress: std::sync::Arc<ImportProgress>,
+}
+
+impl Following {
+    fn start(imports: &ImportsUnderWay, token: &str, user_id: i64, total: u64) -> Option<Following> {
+        if !valid_token(token) {
+            return None;
+        }
+        let progress = std::sync::Arc::new(ImportProgress { user_id, total, read: Default::default() });
+        imports.lock().expect("the registry is never poisoned").insert(token.to_string(), progress.clone());
+        Some(Following { imports: imports.clone(), token: token.to_string(), progress })
+    }
+}
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        if let Ok(mut map) = self.imports.lock() {
+            map.remove(&self.token);
+        }
+    }
+}
+
+/// A reader that counts the bytes read from it.
+struct Counting<R> {
+    inner: R,
+    progress: Option<std::sync::Arc<ImportProgress>>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(p) = &self.progress {
+            p.read.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// `GET /imports/progress/{token}`: how far the caller's import has read its file.
+pub async fn progress(ctx: Ctx, State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::ImportTapes)?;
+    let found = state.imports.lock().expect("the registry is never poisoned").get(&token).cloned();
+    match found.filter(|p| p.user_id == user.id) {
+        Some(p) => Ok(Json(json!({ "read": p.read.load(std::sync::atomic::Ordering::Relaxed), "total": p.total })).into_response()),
+        None => Err(AppError::NotFound),
+    }
 }
 
 /// What an upload came to.
@@ -124,12 +195,13 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         let text = e.to_string();
         AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
     };
+    let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
+    let reader = Counting { inner: std::io::Cursor::new(bytes.clone()), progress: following.as_ref().map(|f| f.progress.clone()) };
     if form.action == "report" {
         // Checked on a blocking thread, the claims counted but not kept.
         let name = file_name.clone();
         let read = tokio::task::spawn_blocking(move || {
-            let whole = bytes.clone();
-            huajie_tape::read_tape_each(&name, std::io::Cursor::new(bytes), move || Ok(whole.to_vec()), options, &profile, &mut |_| {})
+            huajie_tape::read_tape_each(&name, reader, move || Ok(bytes.to_vec()), options, &profile, &mut |_| {})
         })
         .await
         .map_err(|e| AppError::Internal(format!("tape reader: {e}")))?
@@ -155,12 +227,11 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             PackageTarget::New { code: form.package.clone(), name, transferor }
         }
     };
-    let whole = bytes.clone();
     let tape = TapeFile {
         name: file_name.clone(),
         sha256,
-        reader: std::io::Cursor::new(bytes),
-        bytes: Box::new(move || Ok(whole.to_vec())),
+        reader,
+        bytes: Box::new(move || Ok(bytes.to_vec())),
         options,
         profile,
     };
@@ -613,4 +684,25 @@ pub async fn save_mapping(ctx: Ctx, State(state): State<AppState>, crate::form::
     }
     tx.commit().await?;
     Ok(Redirect::to(&format!("/imports/new?mapped={saved}")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+
+    #[test]
+    fn an_import_is_followed_while_it_reads_and_forgotten_after() {
+        let imports = ImportsUnderWay::default();
+        assert!(Following::start(&imports, "no", 1, 10).is_none(), "a token too short is not taken");
+        assert!(Following::start(&imports, "../../etc/passwd", 1, 10).is_none());
+        let following = Following::start(&imports, "tok-12345678", 7, 10).unwrap();
+        let mut reader = Counting { inner: std::io::Cursor::new(vec![0u8; 10]), progress: Some(following.progress.clone()) };
+        let mut buf = [0u8; 4];
+        reader.read_exact(&mut buf).unwrap();
+        let seen = imports.lock().unwrap().get("tok-12345678").cloned().unwrap();
+        assert_eq!((seen.user_id, seen.read.load(std::sync::atomic::Ordering::Relaxed), seen.total), (7, 4, 10));
+        drop(following);
+        assert!(imports.lock().unwrap().is_empty(), "gone when the import ends");
+    }
 }

@@ -73,6 +73,14 @@ pub async fn stylesheet() -> impl IntoResponse {
     (headers, include_str!("../../static/app.css"))
 }
 
+/// The upload page's script: upload and import progress (the form works without it).
+pub async fn import_script() -> impl IntoResponse {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    (headers, include_str!("../../static/import.js"))
+}
+
 /// `/healthz`: the server is up and the database answers.
 pub async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Result<&'static str, AppError> {
     state.store.schema_version().await?;
