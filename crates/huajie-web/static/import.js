@@ -9,6 +9,8 @@
   var bar = document.getElementById("import-progress-bar");
   var text = document.getElementById("import-progress-text");
   var buttons = form.querySelectorAll("button");
+  // Not form.action: the buttons are named "action", which shadows it.
+  var target = new URL(form.getAttribute("action"), location.href);
 
   function percent(done, total) {
     return total > 0 ? Math.min(100, Math.floor((done * 100) / total)) : 0;
@@ -33,7 +35,7 @@
     var id = token();
     data.set("progress", id);
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", form.action);
+    xhr.open("POST", target.href);
     xhr.responseType = "document";
     box.hidden = false;
     buttons.forEach(function (b) { b.disabled = true; });
@@ -53,8 +55,7 @@
     };
     xhr.onload = function () {
       clearInterval(timer);
-      var here = new URL(form.action, location.href).pathname;
-      if (xhr.responseURL && new URL(xhr.responseURL).pathname !== here) {
+      if (xhr.responseURL && new URL(xhr.responseURL).pathname !== target.pathname) {
         location.assign(xhr.responseURL); // loaded: the report page
         return;
       }
