@@ -122,7 +122,7 @@ impl TableRow for Guarantee {
     }
 }
 
-/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::push_placeholder`).
+/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::push_parameter`).
 fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, returning_id: bool) -> String {
     let n = columns.len();
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -135,7 +135,7 @@ fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, retu
             if c > 0 {
                 sql.push_str(", ");
             }
-            backend.push_placeholder(&mut sql, r * n + c + 1);
+            backend.push_parameter(&mut sql, r * n + c + 1);
         }
         sql.push(')');
     }
@@ -199,7 +199,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_number_across_rows() {
+    fn parameters_number_across_rows() {
         assert_eq!(
             insert_sql(Backend::Postgres, "t", &["a", "b"], 2, true),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING id"

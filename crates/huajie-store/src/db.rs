@@ -99,10 +99,10 @@ impl Backend {
         }
     }
 
-    /// Appends the `n`th (from 1) placeholder of a statement with many values, taken in
+    /// Appends the `n`th (from 1) parameter of a statement with many values, taken in
     /// order. SQLite gets an anonymous `?`: it looks each `$N` up by name in a list,
     /// which makes a statement of thousands of them quadratic to prepare.
-    pub(crate) fn push_placeholder(self, sql: &mut String, n: usize) {
+    pub(crate) fn push_parameter(self, sql: &mut String, n: usize) {
         match self {
             Backend::Sqlite => sql.push('?'),
             Backend::Postgres => {

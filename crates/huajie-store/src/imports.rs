@@ -589,7 +589,7 @@ impl WriteTx {
                 if i > 1 {
                     sql.push_str(", ");
                 }
-                self.backend.push_placeholder(&mut sql, i);
+                self.backend.push_parameter(&mut sql, i);
             }
             sql.push(')');
             let mut q = sqlx::query(composed(sql));
