@@ -122,7 +122,7 @@ impl TableRow for Guarantee {
     }
 }
 
-/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::push_parameter`).
+/// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)…` (`?` in SQLite: see `Backend::push_parameters`).
 fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, returning_id: bool) -> String {
     let n = columns.len();
     let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
@@ -131,12 +131,7 @@ fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, retu
             sql.push_str(", ");
         }
         sql.push('(');
-        for c in 0..n {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            backend.push_parameter(&mut sql, r * n + c + 1);
-        }
+        backend.push_parameters(&mut sql, r * n + 1, n);
         sql.push(')');
     }
     if returning_id {

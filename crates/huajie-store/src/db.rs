@@ -99,15 +99,20 @@ impl Backend {
         }
     }
 
-    /// Appends the `n`th (from 1) parameter of a statement with many values, taken in
-    /// order. SQLite gets an anonymous `?`: it looks each `$N` up by name in a list,
-    /// which makes a statement of thousands of them quadratic to prepare.
-    pub(crate) fn push_parameter(self, sql: &mut String, n: usize) {
-        match self {
-            Backend::Sqlite => sql.push('?'),
-            Backend::Postgres => {
-                use std::fmt::Write;
-                let _ = write!(sql, "${n}");
+    /// Appends `count` parameters numbered from `first` (from 1), comma-separated, for
+    /// a statement with many values. SQLite gets anonymous `?`s: it looks each `$N` up
+    /// by name in a list, which makes a statement of thousands of them quadratic to prepare.
+    pub(crate) fn push_parameters(self, sql: &mut String, first: usize, count: usize) {
+        use std::fmt::Write;
+        for n in first..first + count {
+            if n > first {
+                sql.push_str(", ");
+            }
+            match self {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
             }
         }
     }

@@ -187,7 +187,7 @@ pub struct TapeLoad {
     package_id: Option<i64>,
     policy: huajie_tape::ImportPolicy,
     /// Where the claims are sorted; away on the reading thread during a file import.
-    sorter: Option<Sorter>,
+    sorter: Option<huajie_tape::Sorter<i64>>,
     /// Ids of the parties, claims and collateral planned so far, by plan number.
     party_ids: Vec<i64>,
     claim_ids: Vec<i64>,
@@ -205,10 +205,14 @@ struct CreatedRows<T> {
 }
 
 impl<T: serde::Serialize> CreatedRows<T> {
-    /// (id, JSON) of each row, as the audit chain records it.
     fn json(&self) -> Vec<(String, String)> {
-        self.rows.iter().zip(&self.ids).map(|(row, id)| (id.to_string(), to_json(&Stored { id: *id, data: row }))).collect()
+        stored_json(&self.rows, &self.ids)
     }
+}
+
+/// (id, JSON) of each row stored under the id beside it, as the audit chain records it.
+fn stored_json<T: serde::Serialize>(rows: &[T], ids: &[i64]) -> Vec<(String, String)> {
+    rows.iter().zip(ids).map(|(row, id)| (id.to_string(), to_json(&Stored { id: *id, data: row }))).collect()
 }
 
 impl Store {
@@ -234,7 +238,7 @@ impl Store {
             target,
             package_id,
             policy,
-            sorter: Some(Sorter { planner: huajie_tape::Planner::default(), differ }),
+            sorter: Some(huajie_tape::Sorter::new(differ)),
             party_ids: Vec::new(),
             claim_ids: Vec::new(),
             collateral_ids: Vec::new(),
@@ -280,7 +284,7 @@ impl Store {
     ) -> Result<FileImport, StoreError> {
         let mut load = self.begin_tape_load(actor, target, policy).await?;
         let mut sorter = load.sorter.take().expect("a new load has its sorter");
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, Sorted)>(CHUNKS_IN_FLIGHT);
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, huajie_tape::Sorted<i64>)>(CHUNKS_IN_FLIGHT);
         let TapeFile { name, sha256, reader, bytes, options, profile } = file;
         let strict = policy == huajie_tape::ImportPolicy::Strict;
         let reader_name = name.clone();
@@ -290,7 +294,7 @@ impl Store {
             let mut chunk = Vec::with_capacity(CLAIMS_PER_CHUNK);
             // Set when a strict tape has a rejected row, or the writer has stopped.
             let mut stopped = false;
-            let send = |chunk: Vec<huajie_tape::TapeClaim>, date: NaiveDate, sorter: &mut Sorter| {
+            let send = |chunk: Vec<huajie_tape::TapeClaim>, date: NaiveDate, sorter: &mut huajie_tape::Sorter<i64>| {
                 sender.blocking_send((date, sorter.sort(chunk))).is_err()
             };
             let read = huajie_tape::read_tape_each(&reader_name, reader, bytes, options, &profile, &mut |event| match event {
@@ -340,40 +344,6 @@ impl Store {
                 FileImport::Read { source, read: Box::new(read), outcome }
             }
         })
-    }
-}
-
-/// Sorts a tape's claims into what to write: without a package to compare with, all of
-/// them are planned; otherwise those the package lacks are planned and those the tape
-/// changes are set apart for update. Pure, so it runs on the reading thread.
-struct Sorter {
-    planner: huajie_tape::Planner,
-    /// From the second tape of a package on: the package's claims to compare with.
-    differ: Option<huajie_tape::Differ<i64>>,
-}
-
-/// A chunk of claims sorted: the plan of what to add, and the claims to update (the
-/// claim's id, the claim as it is, the tape's row).
-struct Sorted {
-    plan: LoadPlan,
-    changed: Vec<(i64, huajie_core::Claim, huajie_tape::TapeClaim)>,
-}
-
-impl Sorter {
-    fn sort(&mut self, claims: Vec<huajie_tape::TapeClaim>) -> Sorted {
-        let mut changed = Vec::new();
-        for tc in claims {
-            let Some(differ) = &mut self.differ else {
-                self.planner.claim(tc);
-                continue;
-            };
-            match differ.compare(&huajie_tape::tape_claim(&tc), tc.debtor_id.as_str()) {
-                huajie_tape::Comparison::Added => self.planner.claim(tc),
-                huajie_tape::Comparison::Unchanged => {}
-                huajie_tape::Comparison::Changed { key, before } => changed.push((key, before, tc)),
-            }
-        }
-        Sorted { plan: self.planner.take(), changed }
     }
 }
 
@@ -432,24 +402,12 @@ impl TapeLoad {
         self.write_sorted(cutoff_date, sorted).await
     }
 
-    async fn write_sorted(&mut self, cutoff_date: NaiveDate, sorted: Sorted) -> Result<(), StoreError> {
+    async fn write_sorted(&mut self, cutoff_date: NaiveDate, sorted: huajie_tape::Sorted<i64>) -> Result<(), StoreError> {
         let package_id = self.package(cutoff_date).await?;
         self.write_plan(package_id, sorted.plan).await?;
-        for (id, old, tc) in sorted.changed {
-            let (debtor_id, _) = self.tx.find_or_insert_party(&huajie_tape::tape_debtor(&tc)).await?;
-            let new = huajie_tape::tape_claim(&tc);
-            let claim = huajie_core::Claim {
-                package_id,
-                debtor_id,
-                advanced_costs: old.advanced_costs,
-                five_class: new.five_class.or(old.five_class),
-                litigation_stage: new.litigation_stage.or(old.litigation_stage),
-                default_date: new.default_date.or(old.default_date),
-                limitation_date: new.limitation_date.or(old.limitation_date),
-                province: new.province.or(old.province),
-                ..new
-            };
-            self.tx.update_claim(id, &claim).await?;
+        for update in sorted.updates {
+            let (debtor_id, _) = self.tx.find_or_insert_party(&update.debtor).await?;
+            self.tx.update_claim(update.key, &huajie_core::Claim { debtor_id, ..update.claim }).await?;
             self.counts.claims_updated += 1;
         }
         Ok(())
@@ -492,8 +450,7 @@ impl TapeLoad {
             .into_iter()
             .map(|c| huajie_core::Claim { package_id, debtor_id: self.party_ids[c.debtor], ..c.claim })
             .collect();
-        let party_rows = || bulk_records(new.iter().zip(&new_ids).map(|(p, id)| (id.to_string(), to_json(&Stored { id: *id, data: p }))).collect());
-        let (ids, party_records) = tokio::join!(tx.insert_rows(&claims), async { party_rows() });
+        let (ids, party_records) = tokio::join!(tx.insert_rows(&claims), async { bulk_records(stored_json(&new, &new_ids)) });
         let ids = ids.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
         tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, party_records).await?;
         self.counts.claims += ids.len();
@@ -503,8 +460,7 @@ impl TapeLoad {
         let items: Vec<Collateral> =
             plan.collateral.iter().map(|m| Collateral { owner_id: Some(self.party_ids[m.owner]), ..m.collateral.clone() }).collect();
         let ids = tx.insert_rows(&items).await?;
-        tx.audit_create_many(Stored::<Collateral>::ENTITY, items.iter().zip(&ids).map(|(m, id)| (id.to_string(), to_json(&Stored { id: *id, data: m }))))
-            .await?;
+        tx.audit_create_many(Stored::<Collateral>::ENTITY, stored_json(&items, &ids)).await?;
         self.counts.collateral += ids.len();
         self.collateral_ids.extend(ids);
         let links: Vec<CollateralLink> = plan
@@ -524,8 +480,7 @@ impl TapeLoad {
             .map(|g| Guarantee { claim_id: self.claim_ids[g.claim], guarantor_id: self.party_ids[g.guarantor], kind: g.kind, cap: g.cap })
             .collect();
         let ids = tx.insert_rows(&guarantees).await?;
-        tx.audit_create_many(Stored::<Guarantee>::ENTITY, guarantees.iter().zip(&ids).map(|(g, id)| (id.to_string(), to_json(&Stored { id: *id, data: g }))))
-            .await?;
+        tx.audit_create_many(Stored::<Guarantee>::ENTITY, stored_json(&guarantees, &ids)).await?;
         self.counts.guarantees += ids.len();
         Ok(())
     }
@@ -548,10 +503,10 @@ impl TapeLoad {
         }
         let package_id = self.package(read.cutoff_date).await?;
         let mut sorter = self.sorter.take().expect("the sorter is home");
-        sorter.planner.linked(&read.linked_collateral, &read.linked_guarantors);
-        self.write_plan(package_id, sorter.planner.take()).await?;
+        let linked = sorter.linked(&read.linked_collateral, &read.linked_guarantors);
+        self.write_plan(package_id, linked).await?;
         self.flush_audit().await?;
-        let diff = sorter.differ.map(huajie_tape::Differ::finish);
+        let diff = sorter.finish();
         let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + self.set_aside.len();
         let import = self
             .tx
@@ -585,12 +540,7 @@ impl WriteTx {
         let mut out = std::collections::HashMap::new();
         for chunk in identifiers.chunks(IDENTIFIERS_PER_QUERY) {
             let mut sql = String::from("SELECT id, identifier FROM parties WHERE identifier IN (");
-            for i in 1..=chunk.len() {
-                if i > 1 {
-                    sql.push_str(", ");
-                }
-                self.backend.push_parameter(&mut sql, i);
-            }
+            self.backend.push_parameters(&mut sql, 1, chunk.len());
             sql.push(')');
             let mut q = sqlx::query(composed(sql));
             for identifier in chunk {

@@ -5,7 +5,6 @@
 use huajie_core::{Claim, Money};
 use serde::{Deserialize, Serialize};
 
-use crate::plan::LoadPlan;
 
 /// One field of one claim that the new tape changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,20 +122,10 @@ impl<K: Clone> Differ<K> {
     }
 }
 
-/// Compares the package's claims (each with its debtor's identifier) with a new tape's plan.
-pub fn diff(existing: &[(Claim, String)], plan: &LoadPlan) -> TapeDiff {
-    let mut d = Differ::new(existing.iter().map(|(c, id)| ((), c.clone(), id.clone())));
-    for planned in &plan.claims {
-        d.compare(&planned.claim, plan.parties[planned.debtor - plan.first_party].identifier.as_str());
-    }
-    d.finish()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::PlannedClaim;
-    use huajie_core::{FiveClass, Party, PartyIdentifier, PartyStatus};
+    use huajie_core::FiveClass;
 
     fn claim(contract: &str, principal: i64, class: Option<FiveClass>) -> Claim {
         Claim {
@@ -158,22 +147,18 @@ mod tests {
     #[test]
     fn added_removed_and_changed_by_field() {
         let id = "91440300708461136T".to_string();
-        let existing = vec![
-            (claim("A", 100, Some(FiveClass::Doubtful)), id.clone()),
-            (claim("B", 200, Some(FiveClass::Loss)), id.clone()),
-            (claim("C", 300, None), id.clone()),
-        ];
-        let party = Party { name: "x".into(), identifier: PartyIdentifier::parse(&id).unwrap(), status: PartyStatus::Active, address: None, phone: None };
-        let plan = LoadPlan {
-            parties: vec![party],
-            claims: vec![
-                PlannedClaim { row: 2, debtor: 0, claim: claim("A", 100, Some(FiveClass::Doubtful)) },
-                PlannedClaim { row: 3, debtor: 0, claim: claim("B", 150, None) },
-                PlannedClaim { row: 4, debtor: 0, claim: claim("D", 400, None) },
-            ],
-            ..Default::default()
-        };
-        let d = diff(&existing, &plan);
+        let mut differ = Differ::new([
+            (1, claim("A", 100, Some(FiveClass::Doubtful)), id.clone()),
+            (2, claim("B", 200, Some(FiveClass::Loss)), id.clone()),
+            (3, claim("C", 300, None), id.clone()),
+        ]);
+        assert_eq!(differ.compare(&claim("A", 100, Some(FiveClass::Doubtful)), &id), Comparison::Unchanged);
+        assert_eq!(
+            differ.compare(&claim("B", 150, None), &id),
+            Comparison::Changed { key: 2, before: claim("B", 200, Some(FiveClass::Loss)) }
+        );
+        assert_eq!(differ.compare(&claim("D", 400, None), &id), Comparison::Added);
+        let d = differ.finish();
         assert_eq!(d.added, ["D"]);
         assert_eq!(d.removed, ["C"]);
         assert_eq!(d.unchanged, 1);

@@ -19,6 +19,7 @@ pub mod problem;
 pub mod read;
 pub mod reader;
 pub mod sheet;
+pub mod sort;
 pub mod workbook;
 
 pub use coerce::{AmountUnit, CoerceError};
@@ -34,4 +35,5 @@ pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeColl
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
 pub use workbook::{Sheet, claims_sheet, read_workbook};
 pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
-pub use diff::{ClaimChange, Comparison, Differ, FieldChange, TapeDiff, diff};
+pub use diff::{ClaimChange, Comparison, Differ, FieldChange, TapeDiff};
+pub use sort::{ClaimUpdate, Sorted, Sorter, updated_claim};

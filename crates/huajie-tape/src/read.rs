@@ -222,8 +222,7 @@ fn read_problem(e: &ReadError) -> Problem {
         ReadError::BadRow { row, .. } => (Some(*row), None),
         _ => (None, None),
     };
-    let text = e.to_string();
-    let (zh, en) = text.split_once(" / ").map(|(a, b)| (a.to_string(), b.to_string())).unwrap_or((text.clone(), text));
+    let (zh, en) = (e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En));
     Problem { rule: Rule::UnreadableRow, sheet: None, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
 }
 

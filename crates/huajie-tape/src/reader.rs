@@ -49,6 +49,20 @@ pub enum ReadError {
     Io(String),
 }
 
+impl ReadError {
+    /// The message in one language (`Display` gives both, Chinese first).
+    pub fn message(&self, lang: huajie_core::Lang) -> String {
+        let text = self.to_string();
+        match text.split_once(" / ") {
+            Some((zh, en)) => match lang {
+                huajie_core::Lang::Zh => zh.to_string(),
+                huajie_core::Lang::En => en.to_string(),
+            },
+            None => text,
+        }
+    }
+}
+
 /// Tells what a file's first bytes say it is, when not text.
 fn binary_kind(sample: &[u8]) -> Option<Result<(), ReadError>> {
     let starts = |magic: &[u8]| sample.starts_with(magic);

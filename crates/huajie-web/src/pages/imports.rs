@@ -181,20 +181,14 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let sha256 = hex::encode(Sha256::digest(&form.bytes));
     let file_name = if form.file_name.is_empty() { "tape.csv".to_string() } else { form.file_name.clone() };
     let bytes = form.bytes;
+    let unreadable = |e: huajie_tape::ReadError| AppError::BadRequest(e.message(lang));
     if form.action == "mapping" {
         let transferor = transferor_identifier.ok_or_else(|| bad("import.mapping_needs_transferor"))?;
         let preview = huajie_tape::preview_tape(&file_name, std::io::Cursor::new(bytes.as_ref()), || Ok(bytes.to_vec()), &profile)
-            .map_err(|e| {
-                let text = e.to_string();
-                AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
-            })?
+            .map_err(unreadable)?
             .ok_or_else(|| bad("import.no_file"))?;
         return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
     }
-    let unreadable = |e: huajie_tape::ReadError| {
-        let text = e.to_string();
-        AppError::BadRequest(text.split_once(" / ").map(|(zh, en)| lang.pick_owned(zh, en)).unwrap_or(text))
-    };
     let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
     let reader = Counting { inner: std::io::Cursor::new(bytes.clone()), progress: following.as_ref().map(|f| f.progress.clone()) };
     if form.action == "report" {
@@ -260,19 +254,6 @@ fn fatal_report(file_name: &str, problems: Vec<Problem>) -> TapeReport {
         completeness_score: 0,
         problems,
         completeness: Vec::new(),
-    }
-}
-
-trait PickOwned {
-    fn pick_owned(self, zh: &str, en: &str) -> String;
-}
-
-impl PickOwned for Lang {
-    fn pick_owned(self, zh: &str, en: &str) -> String {
-        match self {
-            Lang::Zh => zh.to_string(),
-            Lang::En => en.to_string(),
-        }
     }
 }
 
