@@ -52,10 +52,13 @@ named_enum! {
         DebtorName = ("debtor_name", "借款人名称", "Debtor name"),
         DebtorId = ("debtor_id", "证件号码", "Debtor ID number"),
         DebtorKind = ("debtor_kind", "客户类型", "Debtor kind"),
+        DebtorAddress = ("debtor_address", "借款人地址", "Debtor address"),
+        DebtorStatus = ("debtor_status", "客户状态", "Debtor status"),
         Principal = ("principal", "本金余额", "Principal"),
         Interest = ("interest", "利息余额", "Interest"),
         Penalty = ("penalty", "罚息/复利", "Penalty interest"),
         Total = ("total", "本息合计", "Total"),
+        AdvancedCosts = ("advanced_costs", "垫付费用", "Advanced costs"),
         OriginationDate = ("origination_date", "放款日", "Origination date"),
         MaturityDate = ("maturity_date", "到期日", "Maturity date"),
         DefaultDate = ("default_date", "逾期日", "Default date"),
@@ -71,6 +74,7 @@ named_enum! {
         Product = ("product", "产品类型", "Product"),
         LastPaymentDate = ("last_payment_date", "最后还款日", "Last payment date"),
         CollateralType = ("collateral_type", "抵押物类型", "Collateral type"),
+        CollateralDescription = ("collateral_description", "抵押物名称", "Collateral description"),
         CollateralAddress = ("collateral_address", "抵押物地址", "Collateral address"),
         AppraisedValue = ("appraised_value", "评估价值", "Appraised value"),
         AppraisalDate = ("appraisal_date", "评估基准日", "Appraisal date"),
@@ -82,6 +86,10 @@ named_enum! {
         GuarantorId = ("guarantor_id", "保证人证件号", "Guarantor ID number"),
         Cap = ("cap", "保证金额", "Guarantee cap"),
         GuarantorKind = ("guarantor_kind", "保证人类型", "Guarantor kind"),
+        GuaranteeKind = ("guarantee_kind", "保证方式", "Guarantee kind"),
+        GuarantorAddress = ("guarantor_address", "保证人地址", "Guarantor address"),
+        GuarantorPhone = ("guarantor_phone", "保证人电话", "Guarantor phone"),
+        GuarantorStatus = ("guarantor_status", "保证人状态", "Guarantor status"),
     }
 }
 
@@ -129,10 +137,10 @@ impl Field {
         use Field::*;
         match self {
             CutoffDate | Transferor | PackageName => Entity::Package,
-            CollateralType | CollateralAddress | AppraisedValue | AppraisalDate | LienRank | PriorClaims | AreaM2 | Seizure => {
-                Entity::Collateral
-            }
-            GuarantorName | GuarantorId | Cap | GuarantorKind => Entity::Guarantor,
+            CollateralType | CollateralDescription | CollateralAddress | AppraisedValue | AppraisalDate | LienRank | PriorClaims
+            | AreaM2 | Seizure => Entity::Collateral,
+            GuarantorName | GuarantorId | Cap | GuarantorKind | GuaranteeKind | GuarantorAddress | GuarantorPhone
+            | GuarantorStatus => Entity::Guarantor,
             _ => Entity::Claim,
         }
     }
@@ -143,18 +151,18 @@ impl Field {
             CutoffDate | OriginationDate | MaturityDate | DefaultDate | LimitationDate | LastPaymentDate | AppraisalDate => {
                 ValueKind::Date
             }
-            Principal | Interest | Penalty | Total | AppraisedValue | PriorClaims | Cap => ValueKind::Money,
+            Principal | Interest | Penalty | Total | AdvancedCosts | AppraisedValue | PriorClaims | Cap => ValueKind::Money,
             DaysPastDue | LienRank => ValueKind::Int,
             AreaM2 => ValueKind::Number,
             DebtorId | GuarantorId => ValueKind::Identifier,
-            DebtorKind | FiveClass | LitigationStage | CollateralType | Seizure | GuarantorKind => ValueKind::Choice,
+            DebtorKind | DebtorStatus | FiveClass | LitigationStage | CollateralType | Seizure | GuarantorKind | GuaranteeKind
+            | GuarantorStatus => ValueKind::Choice,
             GuaranteeMode => ValueKind::Choices,
             Region => ValueKind::Region,
             WrittenOff => ValueKind::Bool,
-            Phone => ValueKind::Phone,
-            Transferor | PackageName | ContractNo | DebtorName | Industry | Product | CollateralAddress | GuarantorName => {
-                ValueKind::Text
-            }
+            Phone | GuarantorPhone => ValueKind::Phone,
+            Transferor | PackageName | ContractNo | DebtorName | DebtorAddress | Industry | Product | CollateralDescription
+            | CollateralAddress | GuarantorName | GuarantorAddress => ValueKind::Text,
         }
     }
 
@@ -184,9 +192,12 @@ impl Field {
             DebtorName => &["借款人名称", "借款人", "客户名称", "债务人", "债务人名称", "借款人姓名", "客户姓名", "借款企业名称", "姓名", "户名"],
             DebtorId => &["证件号码", "统一社会信用代码", "身份证号", "身份证号码", "借款人证件号码", "证件号", "客户证件号码", "借款人身份证号", "借款人统一社会信用代码", "组织机构代码/统一社会信用代码"],
             DebtorKind => &["客户类型", "对公对私", "借款人类型", "客户性质", "公私标志"],
+            DebtorAddress => &["借款人地址", "住所", "住所地", "通讯地址", "联系地址", "借款人住所", "客户地址", "注册地址", "户籍地址"],
+            DebtorStatus => &["客户状态", "借款人状态", "经营状态", "登记状态", "企业状态"],
             Principal => &["本金余额", "贷款余额", "未偿本金", "本金", "剩余本金", "借款本金余额", "债权本金", "未偿还本金", "贷款本金余额"],
             Interest => &["利息余额", "欠息", "利息", "欠息余额", "表内利息+表外利息", "应收未收利息", "欠息金额"],
             Penalty => &["罚息", "复利", "罚息复利", "罚息及复利", "罚息/复利", "罚复息"],
+            AdvancedCosts => &["垫付费用", "垫付诉讼费", "代垫费用", "垫付费", "垫付诉讼费用", "已垫付费用"],
             Total => &["本息合计", "债权总额", "债权合计", "本息余额合计", "债权金额合计", "本息合计金额"],
             OriginationDate => &["放款日", "借款日期", "发放日", "放款日期", "贷款发放日", "借款日", "发放日期", "起贷日"],
             MaturityDate => &["到期日", "到期日期", "贷款到期日", "借款到期日"],
@@ -203,6 +214,7 @@ impl Field {
             Product => &["产品类型", "产品", "贷款产品", "产品名称"],
             LastPaymentDate => &["最后还款日", "最近还款日", "最后还款日期"],
             CollateralType => &["抵押物类型", "押品类型", "抵质押物类型", "担保物类型", "抵押物种类"],
+            CollateralDescription => &["抵押物名称", "押品名称", "抵押物描述", "抵质押物名称", "担保物名称", "押品描述"],
             CollateralAddress => &["抵押物地址", "坐落", "押品地址", "抵押物坐落", "抵押物位置"],
             AppraisedValue => &["评估价值", "评估值", "押品评估价值", "抵押物评估价值", "抵押物评估值"],
             AppraisalDate => &["评估基准日", "评估日期", "抵押物评估基准日"],
@@ -214,6 +226,10 @@ impl Field {
             GuarantorId => &["保证人证件号", "保证人证件号码", "担保人证件号码", "保证人身份证号"],
             Cap => &["保证金额", "最高额", "保证限额", "担保金额", "保证最高额"],
             GuarantorKind => &["保证人类型"],
+            GuaranteeKind => &["保证方式", "保证责任方式", "保证类型"],
+            GuarantorAddress => &["保证人地址", "担保人地址", "保证人住所"],
+            GuarantorPhone => &["保证人电话", "保证人联系电话", "担保人电话", "保证人手机号"],
+            GuarantorStatus => &["保证人状态", "担保人状态", "保证人经营状态"],
         }
     }
 }

@@ -14,7 +14,7 @@ use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_wi
 use crate::problem::{Problem, Rule};
 use crate::read::{RowEvent, Sink, TapeRead, read_claims_each};
 use crate::reader::RowItem;
-use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type};
+use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, read_party_status};
 use crate::workbook::{Sheet, claims_sheet};
 
 /// A collateral item from a collateral sheet.
@@ -223,8 +223,10 @@ impl<'a> LinkedReader<'a> {
         let appraisal_date = self.cell(cells, Field::AppraisalDate).and_then(|(_, v)| coerce::parse_date(v).ok());
         let lien_rank = self.cell(cells, Field::LienRank).and_then(|(_, v)| coerce::parse_int(v).ok()).and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1);
         let prior_claims = self.cell(cells, Field::PriorClaims).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| !m.is_negative());
+        let description = self.cell(cells, Field::CollateralDescription).map(|(_, v)| coerce::normalize(v));
         let item = TapeCollateral {
             collateral_type: kind?,
+            description,
             province: address.as_deref().and_then(province_of_address),
             address,
             appraised_value: value?,
@@ -252,6 +254,22 @@ impl<'a> LinkedReader<'a> {
             },
         };
         let cap: Option<Money> = self.cell(cells, Field::Cap).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| m.fen() > 0);
-        Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor: TapeGuarantor { name: name?, identifier, cap } })
+        let kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
+        let status = self.choice(row, cells, Field::GuarantorStatus, read_party_status);
+        let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::normalize(v));
+        let phone = self.cell(cells, Field::GuarantorPhone).map(|(_, v)| coerce::normalize(v));
+        let guarantor = TapeGuarantor { name: name?, identifier, cap, kind, address, phone, status };
+        Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor })
+    }
+
+    /// An optional choice: a value not on the list is a warning, and left unknown.
+    fn choice<T>(&mut self, row: usize, cells: &[String], field: Field, read: fn(&str) -> Option<T>) -> Option<T> {
+        let (_, raw) = self.cell(cells, field)?;
+        let raw = raw.to_string();
+        let found = read(&coerce::normalize(&raw));
+        if found.is_none() {
+            self.problem(Rule::InvalidValue, row, field, Some(&raw), "不是可识别的选项".into(), "not a known choice".into());
+        }
+        found
     }
 }

@@ -90,7 +90,7 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
         principal: tc.principal,
         interest: tc.interest,
         penalty: tc.penalty,
-        advanced_costs: Money::ZERO,
+        advanced_costs: tc.advanced_costs.unwrap_or(Money::ZERO),
         five_class: tc.five_class,
         litigation_stage: tc.litigation_stage,
         default_date: tc.default_date,
@@ -101,7 +101,13 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
 
 /// The debtor a tape row names.
 pub fn tape_debtor(tc: &TapeClaim) -> Party {
-    Party { name: tc.debtor_name.clone(), identifier: tc.debtor_id.clone(), status: PartyStatus::Active, address: None, phone: tc.phone.clone() }
+    Party {
+        name: tc.debtor_name.clone(),
+        identifier: tc.debtor_id.clone(),
+        status: tc.debtor_status.unwrap_or(PartyStatus::Active),
+        address: tc.debtor_address.clone(),
+        phone: tc.phone.clone(),
+    }
 }
 
 impl Planner {
@@ -118,9 +124,9 @@ impl Planner {
     /// Plans one claim with its collateral and guarantors.
     pub fn claim(&mut self, tc: TapeClaim) {
         let claim = tape_claim(&tc);
-        let TapeClaim { row, contract_no, debtor_name, debtor_id, phone, collateral, guarantors, .. } = tc;
-        let debtor =
-            self.party(Party { name: debtor_name, identifier: debtor_id, status: PartyStatus::Active, address: None, phone });
+        let TapeClaim { row, contract_no, debtor_name, debtor_id, debtor_address, debtor_status, phone, collateral, guarantors, .. } = tc;
+        let status = debtor_status.unwrap_or(PartyStatus::Active);
+        let debtor = self.party(Party { name: debtor_name, identifier: debtor_id, status, address: debtor_address, phone });
         let claim_number = self.claims_planned;
         self.claims_planned += 1;
         self.contracts.insert(contract_no, (claim_number, debtor));
@@ -142,9 +148,9 @@ impl Planner {
                 self.chunk.problems.push(guarantor_without_id(g, tc.row, None));
                 continue;
             };
-            let guarantor = self.party(Party { name: g.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None });
-            // The tape does not say which kind of guarantee: left unknown, not guessed.
-            self.chunk.guarantees.push(PlannedGuarantee { claim: claim_number, guarantor, kind: None, cap: g.cap });
+            let guarantor = self.party(guarantor_party(g, identifier));
+            // A kind the tape does not give is left unknown, not guessed.
+            self.chunk.guarantees.push(PlannedGuarantee { claim: claim_number, guarantor, kind: g.kind, cap: g.cap });
         }
     }
 
@@ -178,10 +184,10 @@ impl Planner {
             if claims.is_empty() {
                 continue;
             }
-            let party = Party { name: linked.guarantor.name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let party = guarantor_party(&linked.guarantor, identifier);
             let guarantor = self.party(party);
             for claim in claims {
-                self.chunk.guarantees.push(PlannedGuarantee { claim, guarantor, kind: None, cap: linked.guarantor.cap });
+                self.chunk.guarantees.push(PlannedGuarantee { claim, guarantor, kind: linked.guarantor.kind, cap: linked.guarantor.cap });
             }
         }
     }
@@ -221,11 +227,21 @@ pub fn plan(read: &TapeRead) -> LoadPlan {
     p.take()
 }
 
+fn guarantor_party(g: &TapeGuarantor, identifier: huajie_core::PartyIdentifier) -> Party {
+    Party {
+        name: g.name.clone(),
+        identifier,
+        status: g.status.unwrap_or(PartyStatus::Active),
+        address: g.address.clone(),
+        phone: g.phone.clone(),
+    }
+}
+
 fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<usize>) -> PlannedCollateral {
     PlannedCollateral {
         collateral: Collateral {
             collateral_type: m.collateral_type,
-            description: m.collateral_type.zh().to_string(),
+            description: m.description.clone().unwrap_or_else(|| m.collateral_type.zh().to_string()),
             address: m.address.clone(),
             province: m.province,
             appraised_value: m.appraised_value,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use huajie_core::ids::province_of_address;
-use huajie_core::{CollateralType, FiveClass, LitigationStage, Money, PartyIdentifier, PartyKind, Province};
+use huajie_core::{CollateralType, FiveClass, GuaranteeKind, LitigationStage, Money, PartyIdentifier, PartyKind, PartyStatus, Province};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{ByField, Criticality, Entity, Field};
@@ -34,6 +34,8 @@ pub struct SheetOptions {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TapeCollateral {
     pub collateral_type: CollateralType,
+    /// What the item is (`工业厂房及配套用房…`), when the tape says.
+    pub description: Option<String>,
     pub address: Option<String>,
     pub province: Option<Province>,
     pub appraised_value: Money,
@@ -48,6 +50,11 @@ pub struct TapeGuarantor {
     pub name: String,
     pub identifier: Option<PartyIdentifier>,
     pub cap: Option<Money>,
+    /// 连带责任保证 or 一般保证, when the tape says (never guessed).
+    pub kind: Option<GuaranteeKind>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub status: Option<PartyStatus>,
 }
 
 /// A claim as the tape gives it, every value checked.
@@ -60,10 +67,14 @@ pub struct TapeClaim {
     pub debtor_name: String,
     pub debtor_id: PartyIdentifier,
     pub debtor_kind: PartyKind,
+    pub debtor_address: Option<String>,
+    pub debtor_status: Option<PartyStatus>,
     pub principal: Money,
     pub interest: Money,
     pub penalty: Money,
     pub total: Option<Money>,
+    /// Costs the bank advanced (litigation fees…), recoverable from the debtor.
+    pub advanced_costs: Option<Money>,
     pub origination_date: Option<NaiveDate>,
     pub maturity_date: Option<NaiveDate>,
     pub default_date: Option<NaiveDate>,
@@ -395,6 +406,9 @@ impl<'a> RowReader<'a> {
         let interest = self.money(Field::Interest);
         let penalty = self.money(Field::Penalty);
         let total = self.money(Field::Total);
+        let advanced_costs = self.money(Field::AdvancedCosts);
+        let debtor_address = self.text(Field::DebtorAddress);
+        let debtor_status = self.choice(Field::DebtorStatus, read_party_status);
         let fen = |m: Option<Money>| i128::from(m.map(Money::fen).unwrap_or(0));
         let sums = &mut self.sheet.tape_sums;
         sums.principal += fen(principal);
@@ -434,10 +448,13 @@ impl<'a> RowReader<'a> {
             debtor_name,
             debtor_kind: kind_given.unwrap_or_else(|| debtor_id.kind()),
             debtor_id,
+            debtor_address,
+            debtor_status,
             principal,
             interest: interest.unwrap_or(Money::ZERO),
             penalty: penalty.unwrap_or(Money::ZERO),
             total,
+            advanced_costs,
             origination_date,
             maturity_date,
             default_date,
@@ -494,6 +511,7 @@ impl<'a> RowReader<'a> {
         // A collateral item that breaks its own rules is set aside; the claim still loads.
         let before = self.problems.len();
         let collateral_type = self.choice(Field::CollateralType, read_collateral_type);
+        let description = self.text(Field::CollateralDescription);
         let address = self.text(Field::CollateralAddress);
         let appraised_value = self.money(Field::AppraisedValue);
         let appraisal_date = self.date(Field::AppraisalDate);
@@ -513,6 +531,7 @@ impl<'a> RowReader<'a> {
         let appraised_value = appraised_value.filter(|v| v.fen() > 0)?;
         Some(TapeCollateral {
             collateral_type: collateral_type?,
+            description,
             province: address.as_deref().and_then(province_of_address),
             address,
             appraised_value,
@@ -527,6 +546,8 @@ impl<'a> RowReader<'a> {
         *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
         let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
         let cap = self.money(Field::Cap);
+        // One kind for the row's guarantors; address, phone and standing only on a guarantor sheet.
+        let kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
         names
             .into_iter()
             .enumerate()
@@ -534,6 +555,10 @@ impl<'a> RowReader<'a> {
                 name,
                 identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(s).ok()),
                 cap: if i == 0 { cap } else { None },
+                kind,
+                address: None,
+                phone: None,
+                status: None,
             })
             .collect()
     }
@@ -620,6 +645,26 @@ fn read_party_kind(s: &str) -> Option<PartyKind> {
     PartyKind::from_any_name(s).or(match s {
         "对私" | "个人客户" | "自然人" | "个贷" => Some(PartyKind::Individual),
         "企业" | "公司" | "对公客户" | "法人" | "公司客户" => Some(PartyKind::Corporate),
+        _ => None,
+    })
+}
+
+pub(crate) fn read_party_status(s: &str) -> Option<PartyStatus> {
+    PartyStatus::from_any_name(s).or(match s {
+        "存续" | "正常" | "在营" | "开业" | "在业" | "正常经营" => Some(PartyStatus::Active),
+        "吊销未注销" | "已吊销" => Some(PartyStatus::Revoked),
+        "已注销" => Some(PartyStatus::Deregistered),
+        "破产清算" | "破产重整" | "已破产" => Some(PartyStatus::Bankrupt),
+        "失信" | "失信人" | "被执行人(失信)" => Some(PartyStatus::Dishonest),
+        "死亡" | "身故" => Some(PartyStatus::Deceased),
+        _ => None,
+    })
+}
+
+pub(crate) fn read_guarantee_kind(s: &str) -> Option<GuaranteeKind> {
+    GuaranteeKind::from_any_name(s).or(match s {
+        "连带" | "连带保证" | "连带责任" => Some(GuaranteeKind::JointLiability),
+        "一般" | "一般责任保证" => Some(GuaranteeKind::General),
         _ => None,
     })
 }
