@@ -122,7 +122,8 @@ fn the_demo_starts_serves_and_its_audit_chain_catches_tampering() {
     rt.block_on(async {
         let store = huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
         huajie_store::testing::execute_raw(&store, "UPDATE claims SET principal_fen = principal_fen / 2 WHERE id = 17").await;
-        huajie_store::testing::execute_raw(&store, "UPDATE audit_log SET after_json = replace(after_json, '\"lien_rank\":1', '\"lien_rank\":3') WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE entity = 'collateral')").await;
+        // The record of a package's creation, made to say it was created already bought.
+        huajie_store::testing::execute_raw(&store, "UPDATE audit_log SET after_json = replace(after_json, '\"status\":\"screening\"', '\"status\":\"acquired\"') WHERE seq = (SELECT MIN(seq) FROM audit_log WHERE entity = 'package')").await;
         store.close().await;
     });
     let bad = huajie(&["audit", "verify", "--data-dir", data_dir]);

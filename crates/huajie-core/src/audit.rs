@@ -63,6 +63,11 @@ pub fn record_hash(
     hex::encode(h.finalize())
 }
 
+/// The SHA-256 of some bytes (a file), in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
 /// The first 16 hex digits of the SHA-256 of a secret (a password hash): enough to show
 /// in the chain that it changed, without exposing it.
 pub fn fingerprint(secret: &str) -> String {

@@ -11,6 +11,7 @@
 
 mod load;
 mod names;
+pub mod tapes;
 
 pub use load::{LoadOutcome, load};
 

@@ -1,9 +1,12 @@
 //! Writing the demo company into a store: one transaction, all or nothing, audited.
 
-use huajie_core::{Claim, Collateral, Guarantee, Package};
-use huajie_store::{NewUser, Store, StoreError};
+use chrono::NaiveDate;
+use huajie_core::audit::sha256_hex;
+use huajie_store::{ImportOutcome, NewUser, PackageTarget, Store, StoreError};
+use huajie_tape::{ImportPolicy, MappingProfile, SheetOptions, TapeRead};
 
-use crate::{DemoCompany, collateral_province};
+use crate::DemoCompany;
+use crate::tapes::SHIPPED;
 
 /// What `load` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,70 +16,31 @@ pub enum LoadOutcome {
     AlreadyLoaded,
 }
 
-/// Loads the demo company unless the store already has one. `hash_password` (the web
-/// layer's argon2) hashes each demo user's password, each with its own salt.
+/// Loads the demo company unless the store already has one, in one transaction: the
+/// company, then each package from its shipped tape through the tape importer (its bank
+/// as transferor), then where each package stands (bought, at what price), then the users.
+/// `hash_password` (the web layer's argon2) hashes each demo user's password, each with
+/// its own salt.
 pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str) -> String) -> Result<LoadOutcome, StoreError> {
     if store.company().await?.is_some() {
         return Ok(LoadOutcome::AlreadyLoaded);
     }
     let mut tx = store.write("system").await?;
     tx.set_company(&demo.company).await?;
-    let mut party_ids = Vec::with_capacity(demo.parties.len());
-    for p in &demo.parties {
-        party_ids.push(tx.insert_party(p).await?);
-    }
-    let mut claim_ids: Vec<Vec<i64>> = Vec::new();
-    for p in &demo.packages {
-        let package_id = tx
-            .insert_package(&Package {
-                code: p.code.clone(),
-                name: p.name.clone(),
-                transferor_id: party_ids[p.transferor],
-                cutoff_date: p.cutoff_date,
-                status: p.status,
-                acquired_on: p.acquired_on,
-                price: p.price,
-            })
-            .await?;
-        let mut ids = Vec::with_capacity(p.claims.len());
-        for c in &p.claims {
-            let claim_id = tx
-                .insert_claim(&Claim {
-                    package_id,
-                    contract_no: c.contract_no.clone(),
-                    debtor_id: party_ids[c.debtor],
-                    principal: c.principal,
-                    interest: c.interest,
-                    penalty: c.penalty,
-                    advanced_costs: c.advanced_costs,
-                    five_class: Some(c.five_class),
-                    litigation_stage: Some(c.litigation_stage),
-                    default_date: Some(c.default_date),
-                    limitation_date: c.limitation_date,
-                    province: Some(c.province),
-                })
-                .await?;
-            for g in &c.guarantees {
-                tx.insert_guarantee(&Guarantee { claim_id, guarantor_id: party_ids[g.guarantor], kind: Some(g.kind), cap: g.cap }).await?;
-            }
-            ids.push(claim_id);
-        }
-        claim_ids.push(ids);
-    }
-    for c in &demo.collateral {
-        let secured: Vec<i64> = c.secures.iter().map(|(pi, ci)| claim_ids[*pi][*ci]).collect();
-        let item = Collateral {
-            collateral_type: c.collateral_type,
-            description: c.description.clone(),
-            address: c.address.clone(),
-            province: collateral_province(c),
-            appraised_value: c.appraised_value,
-            appraisal_date: Some(c.appraisal_date),
-            lien_rank: c.lien_rank,
-            prior_claims: c.prior_claims,
-            owner_id: c.owner.map(|o| party_ids[o]),
+    let (mut parties, mut collateral) = (demo.packages.len(), 0);
+    for (p, (file_name, bytes)) in demo.packages.iter().zip(SHIPPED) {
+        let read = read_tape(file_name, bytes, store.clock().today())?;
+        let target = PackageTarget::New { code: p.code.clone(), name: p.name.clone(), transferor: demo.parties[p.transferor].clone() };
+        let mut tape = store.tape_load_in(tx, target, ImportPolicy::Strict).await?;
+        tape.add(read.cutoff_date, &read.claims).await?;
+        let (back, outcome) = tape.finish_in(file_name, &sha256_hex(bytes), &read).await?;
+        tx = back;
+        let ImportOutcome::Loaded { import, counts, .. } = outcome else {
+            return Err(StoreError::Corrupt(format!("the demo tape {file_name} has rejected rows")));
         };
-        tx.insert_collateral(&item, &secured).await?;
+        parties += counts.parties_created;
+        collateral += counts.collateral;
+        tx.update_package_status(import.package_id, p.status, p.acquired_on, p.price).await?;
     }
     for u in &demo.users {
         tx.insert_user(&NewUser {
@@ -88,10 +52,14 @@ pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str
         .await?;
     }
     tx.commit().await?;
-    Ok(LoadOutcome::Loaded {
-        parties: demo.parties.len(),
-        claims: demo.claim_count(),
-        collateral: demo.collateral.len(),
-        users: demo.users.len(),
-    })
+    Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users: demo.users.len() })
+}
+
+/// Reads a shipped tape, the cut-off date from its title rows.
+pub(crate) fn read_tape(file_name: &str, bytes: &[u8], today: NaiveDate) -> Result<TapeRead, StoreError> {
+    let bad = |why: String| StoreError::Corrupt(format!("the demo tape {file_name}: {why}"));
+    let options = SheetOptions { cutoff_date: None, today, personal_batch: false };
+    let (_, read) = huajie_tape::read_tape(file_name, bytes, || Ok(bytes.to_vec()), options, &MappingProfile::default())
+        .map_err(|e| bad(e.to_string()))?;
+    read.map_err(|problems| bad(problems.iter().map(|p| p.message(huajie_core::Lang::En)).collect::<Vec<_>>().join("; ")))
 }

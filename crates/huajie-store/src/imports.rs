@@ -220,6 +220,12 @@ impl Store {
     /// already has claims, reads them to compare the new tape with.
     pub async fn begin_tape_load(&self, actor: &str, target: PackageTarget, policy: huajie_tape::ImportPolicy) -> Result<TapeLoad, StoreError> {
         let tx = self.write(actor).await?;
+        self.tape_load_in(tx, target, policy).await
+    }
+
+    /// `begin_tape_load` inside a transaction already open, for a caller that writes
+    /// more around the import (the demo company); end it with `TapeLoad::finish_in`.
+    pub async fn tape_load_in(&self, tx: WriteTx, target: PackageTarget, policy: huajie_tape::ImportPolicy) -> Result<TapeLoad, StoreError> {
         // Read under the write lock: nothing changes the package's claims meanwhile.
         let (package_id, differ) = match &target {
             PackageTarget::Existing(id) => {
@@ -496,10 +502,20 @@ impl TapeLoad {
     /// Ends the import: under a policy that refuses the tape, everything is rolled back;
     /// otherwise the linked sheets' items are written, the version recorded with its
     /// report and diff, and the transaction committed.
-    pub async fn finish(mut self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<ImportOutcome, StoreError> {
+    pub async fn finish(self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<ImportOutcome, StoreError> {
+        let (tx, outcome) = self.finish_in(file_name, file_sha256, read).await?;
+        if matches!(outcome, ImportOutcome::Loaded { .. }) {
+            tx.commit().await?;
+        }
+        Ok(outcome)
+    }
+
+    /// `finish` without committing: the transaction comes back with the outcome (after a
+    /// refusal it holds the chunks written so far, and must be dropped).
+    pub async fn finish_in(mut self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<(WriteTx, ImportOutcome), StoreError> {
         let rejected_rows = read.rejected_rows();
         if !self.policy.allows(rejected_rows) {
-            return Ok(ImportOutcome::Refused { rejected_rows });
+            return Ok((self.tx, ImportOutcome::Refused { rejected_rows }));
         }
         let package_id = self.package(read.cutoff_date).await?;
         let mut sorter = self.sorter.take().expect("the sorter is home");
@@ -525,8 +541,7 @@ impl TapeLoad {
                 diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
-        self.tx.commit().await?;
-        Ok(ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff })
+        Ok((self.tx, ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff }))
     }
 }
 

@@ -7,7 +7,6 @@ use chrono::Duration;
 use cookie::{Cookie, SameSite};
 use huajie_core::Lang;
 use huajie_store::User;
-use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
@@ -58,7 +57,7 @@ pub fn random_token() -> String {
 }
 
 pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+    huajie_core::audit::sha256_hex(token.as_bytes())
 }
 
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

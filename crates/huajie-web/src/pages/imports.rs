@@ -15,7 +15,6 @@ use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
 use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
 use serde::Deserialize;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 
 use super::{Pager, page_number, render};
 use crate::AppState;
@@ -178,7 +177,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         Some(t) => state.store.mapping_profile(t).await?,
         None => MappingProfile::default(),
     };
-    let sha256 = hex::encode(Sha256::digest(&form.bytes));
+    let sha256 = huajie_core::audit::sha256_hex(&form.bytes);
     let file_name = if form.file_name.is_empty() { "tape.csv".to_string() } else { form.file_name.clone() };
     let bytes = form.bytes;
     let unreadable = |e: huajie_tape::ReadError| AppError::BadRequest(e.message(lang));
