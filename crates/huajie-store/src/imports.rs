@@ -12,7 +12,8 @@ use crate::audit::{Audited, bulk_records, to_json};
 use crate::portfolio::CollateralLink;
 use huajie_core::audit::fingerprint;
 use crate::composed;
-use crate::rows::{date, date_text, i64_col, text};
+use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_money, opt_text, text};
+use std::collections::HashMap;
 use crate::{Store, StoreError, WriteTx};
 
 /// Identifiers looked up per query.
@@ -230,11 +231,13 @@ impl Store {
         let (package_id, differ) = match &target {
             PackageTarget::Existing(id) => {
                 let existing = self.claims_of_package(*id).await?;
-                let differ = (!existing.is_empty()).then(|| {
-                    huajie_tape::Differ::new(
-                        existing.into_iter().map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string())),
-                    )
-                });
+                let differ = if existing.is_empty() {
+                    None
+                } else {
+                    let security = self.security_of_package(*id).await?;
+                    let claims = existing.into_iter().map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string()));
+                    Some(huajie_tape::Differ::new(claims).with_security(security))
+                };
                 (Some(*id), differ)
             }
             PackageTarget::New { .. } => (None, None),
@@ -522,7 +525,7 @@ impl TapeLoad {
         let linked = sorter.linked(&read.linked_collateral, &read.linked_guarantors);
         self.write_plan(package_id, linked).await?;
         self.flush_audit().await?;
-        let diff = sorter.finish();
+        let diff = sorter.finish(read.carries());
         let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + self.set_aside.len();
         let import = self
             .tx
@@ -542,6 +545,49 @@ impl TapeLoad {
             })
             .await?;
         Ok((self.tx, ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff }))
+    }
+}
+
+impl Store {
+    /// What secures each claim of a package (its collateral and guarantors), by contract
+    /// number: two queries for the whole package.
+    async fn security_of_package(&self, package_id: i64) -> Result<HashMap<String, huajie_tape::Security>, StoreError> {
+        let mut out: HashMap<String, huajie_tape::Security> = HashMap::new();
+        let items = sqlx::query(
+            "SELECT c.contract_no, m.collateral_type, m.description, m.address, m.appraised_value_fen, m.lien_rank, m.prior_claims_fen \
+             FROM claim_collateral cc JOIN collateral m ON m.id = cc.collateral_id JOIN claims c ON c.id = cc.claim_id \
+             WHERE c.package_id = $1 ORDER BY m.id",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &items {
+            let kind = code(r, "collateral_type", huajie_core::CollateralType::from_code)?;
+            let (address, description) = (opt_text(r, "address")?, text(r, "description")?);
+            out.entry(text(r, "contract_no")?).or_default().collateral.push(huajie_tape::ItemFacts {
+                label: huajie_tape::ItemFacts::label(kind, address.as_deref(), Some(&description)),
+                appraised_value: money(r, "appraised_value_fen")?,
+                lien_rank: u8::try_from(i64_col(r, "lien_rank")?).unwrap_or(u8::MAX),
+                prior_claims: money(r, "prior_claims_fen")?,
+            });
+        }
+        let guarantees = sqlx::query(
+            "SELECT c.contract_no, p.identifier, p.name, g.cap_fen, g.kind \
+             FROM guarantees g JOIN parties p ON p.id = g.guarantor_id JOIN claims c ON c.id = g.claim_id \
+             WHERE c.package_id = $1 ORDER BY g.id",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &guarantees {
+            out.entry(text(r, "contract_no")?).or_default().guarantors.push(huajie_tape::GuarantorFacts {
+                identifier: text(r, "identifier")?,
+                name: text(r, "name")?,
+                cap: opt_money(r, "cap_fen")?,
+                kind: opt_code(r, "kind", huajie_core::GuaranteeKind::from_code)?,
+            });
+        }
+        Ok(out)
     }
 }
 

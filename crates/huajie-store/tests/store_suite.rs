@@ -51,6 +51,7 @@ store_suite!(
     money_extremes_survive_storage,
     a_nationally_registered_party_has_no_province,
     a_streamed_import_is_written_in_chunks_and_audited_row_by_row,
+    a_new_tape_lists_what_changed_in_collateral_and_guarantors,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -520,4 +521,60 @@ async fn a_streamed_import_is_written_in_chunks_and_audited_row_by_row(t: TestSt
         "{:?}",
         report.findings
     );
+}
+
+async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore) {
+    use huajie_store::{ImportOutcome, PackageTarget};
+    let s = &t.store;
+    let header = "借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,保证人名称,保证人证件号码";
+    let g1 = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap();
+    let g2 = huajie_core::ResidentId::with_check_char("33010619800101002").unwrap();
+    let read = |csv: String| {
+        let options = huajie_tape::SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30), today: s.clock().today(), personal_batch: false };
+        let (_, rows) = huajie_tape::open_csv(std::io::Cursor::new(csv.into_bytes())).unwrap();
+        huajie_tape::read_claims(rows, options).unwrap()
+    };
+    let v1 = read(format!(
+        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1000000,张保,{}\n",
+        g1.as_str()
+    ));
+    let target = PackageTarget::New { code: "SEC-1".into(), name: "担保变化".into(), transferor: person("某银行", "91110000100006520K") };
+    let loaded = s.import_tape("acquisition", &target, "v1.csv", "a", huajie_tape::ImportPolicy::Strict, &v1).await.unwrap();
+    assert!(matches!(loaded, ImportOutcome::Loaded { .. }));
+    let package = s.package_id_by_code("SEC-1").await.unwrap().unwrap();
+
+    // The house revalued; the first guarantor gone, another one instead.
+    let v2 = read(format!(
+        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1200000,李保,{}\n",
+        g2.as_str()
+    ));
+    let ImportOutcome::Loaded { diff: Some(d), counts, .. } =
+        s.import_tape("acquisition", &PackageTarget::Existing(package), "v2.csv", "b", huajie_tape::ImportPolicy::Strict, &v2).await.unwrap()
+    else {
+        panic!("the second tape loads")
+    };
+    assert_eq!((d.unchanged, d.changed.len(), counts.claims_updated), (0, 1, 0), "{d:?}");
+    let changes: Vec<(&str, &str, &str)> = d.changed[0].changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("appraised_value", "residential 杭州市西湖区文三路1号 1,000,000.00", "1,200,000.00"),
+            ("guarantor_name", "—", &*format!("李保 {}", g2.as_str())),
+            ("guarantor_name", &*format!("张保 {}", g1.as_str()), "—"),
+        ]
+    );
+    // Listed, not applied.
+    let claim = s.claims_of_package(package).await.unwrap().remove(0);
+    let items = s.collateral_of_claim(claim.claim.id).await.unwrap();
+    assert_eq!(items[0].collateral.data.appraised_value, Money::from_fen(100_000_000));
+
+    // A tape without collateral or guarantor columns says nothing about them.
+    let v3 = read("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000\n".into());
+    let ImportOutcome::Loaded { diff: Some(d), .. } =
+        s.import_tape("acquisition", &PackageTarget::Existing(package), "v3.csv", "c", huajie_tape::ImportPolicy::Strict, &v3).await.unwrap()
+    else {
+        panic!("the third tape loads")
+    };
+    assert!(d.changed.is_empty() && d.unchanged == 1, "{d:?}");
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -2,9 +2,13 @@
 //! contracts added, removed, and changed field by field. Pure: the store reads the
 //! existing claims and applies what it decides from this.
 
-use huajie_core::{Claim, Money};
+use std::collections::{BTreeMap, HashMap};
+
+use huajie_core::{Claim, GuaranteeKind, Money};
 use serde::{Deserialize, Serialize};
 
+use crate::linked::{LinkedCollateral, LinkedGuarantor};
+use crate::sheet::{TapeCollateral, TapeGuarantor};
 
 /// One field of one claim that the new tape changes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,13 +84,102 @@ pub struct Differ<K> {
     old: foldhash::HashMap<String, (K, Claim, String)>,
     seen: foldhash::HashSet<String>,
     diff: TapeDiff,
+    /// What secures the package's claims, by contract (`with_security`).
+    security: HashMap<String, Security>,
+    /// What the new tape gives as security for contracts the package has.
+    tape_security: BTreeMap<String, Security>,
+}
+
+/// What secures one claim, as far as a tape can say: its collateral items and guarantors.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Security {
+    pub collateral: Vec<ItemFacts>,
+    pub guarantors: Vec<GuarantorFacts>,
+}
+
+/// A collateral item, known by its type and where it is (or what it is, without an address).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemFacts {
+    /// `residential 杭州市西湖区文三路1号`
+    pub label: String,
+    pub appraised_value: Money,
+    pub lien_rank: u8,
+    pub prior_claims: Money,
+}
+
+/// A guarantor, known by its identifier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuarantorFacts {
+    pub identifier: String,
+    pub name: String,
+    pub cap: Option<Money>,
+    pub kind: Option<GuaranteeKind>,
+}
+
+impl ItemFacts {
+    /// The label of an item: its type's code, then its address or else its description.
+    pub fn label(kind: huajie_core::CollateralType, address: Option<&str>, description: Option<&str>) -> String {
+        format!("{} {}", kind.code(), address.or(description).unwrap_or(kind.zh()))
+    }
+
+    pub fn of_tape(m: &TapeCollateral) -> ItemFacts {
+        ItemFacts {
+            label: ItemFacts::label(m.collateral_type, m.address.as_deref(), m.description.as_deref()),
+            appraised_value: m.appraised_value,
+            lien_rank: m.lien_rank.unwrap_or(1),
+            prior_claims: m.prior_claims.unwrap_or(Money::ZERO),
+        }
+    }
+}
+
+impl GuarantorFacts {
+    /// `None` for a guarantor without an ID number (not loaded, see W116).
+    pub fn of_tape(g: &TapeGuarantor) -> Option<GuarantorFacts> {
+        let identifier = g.identifier.as_ref()?.as_str().to_string();
+        Some(GuarantorFacts { identifier, name: g.name.clone(), cap: g.cap, kind: g.kind })
+    }
+}
+
+/// Which kinds of security a new tape carries at all: one that has no collateral columns
+/// or sheet says nothing about collateral, and is not compared on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carries {
+    pub collateral: bool,
+    pub guarantors: bool,
 }
 
 impl<K: Clone> Differ<K> {
     /// `existing`: the package's claims, each with its key and its debtor's identifier.
     pub fn new(existing: impl IntoIterator<Item = (K, Claim, String)>) -> Differ<K> {
         let old = existing.into_iter().map(|(k, c, id)| (c.contract_no.clone(), (k, c, id))).collect();
-        Differ { old, seen: Default::default(), diff: TapeDiff::default() }
+        Differ { old, seen: Default::default(), diff: TapeDiff::default(), security: HashMap::new(), tape_security: BTreeMap::new() }
+    }
+
+    /// The security of the package's claims, by contract, to compare a new tape's with.
+    pub fn with_security(self, security: HashMap<String, Security>) -> Differ<K> {
+        Differ { security, ..self }
+    }
+
+    /// Notes the security a tape row gives for a contract the package has.
+    pub fn note_row(&mut self, contract_no: &str, collateral: Option<&TapeCollateral>, guarantors: &[TapeGuarantor]) {
+        let s = self.tape_security.entry(contract_no.to_string()).or_default();
+        s.collateral.extend(collateral.map(ItemFacts::of_tape));
+        s.guarantors.extend(guarantors.iter().filter_map(GuarantorFacts::of_tape));
+    }
+
+    /// Notes the items of linked sheets that name contracts the package has.
+    pub fn note_linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
+        for m in collateral {
+            for c in m.contracts.iter().filter(|c| self.old.contains_key(*c)) {
+                self.tape_security.entry(c.clone()).or_default().collateral.push(ItemFacts::of_tape(&m.item));
+            }
+        }
+        for g in guarantors {
+            let Some(facts) = GuarantorFacts::of_tape(&g.guarantor) else { continue };
+            for c in g.contracts.iter().filter(|c| self.old.contains_key(*c)) {
+                self.tape_security.entry(c.clone()).or_default().guarantors.push(facts.clone());
+            }
+        }
     }
 
     /// Compares one claim of the new tape, whose debtor has `identifier`.
@@ -113,13 +206,94 @@ impl<K: Clone> Differ<K> {
 
     /// The whole difference: what was compared, and the package's contracts the tape no
     /// longer lists, in contract order.
-    pub fn finish(self) -> TapeDiff {
+    ///
+    /// The collateral and guarantors the tape gives for the package's contracts are
+    /// compared too, as far as the tape `carries` them: an item or guarantor added, no
+    /// longer listed, or changed (value, rank, prior claims; cap, kind) is listed under its
+    /// contract as a change (`collateral_type`, `appraised_value`…, `guarantor_name`, `cap`…).
+    /// These are listed for the user, not applied.
+    pub fn finish(self, carries: Carries) -> TapeDiff {
         let mut d = self.diff;
+        let mut contracts: Vec<&String> = self.seen.iter().filter(|c| self.old.contains_key(*c)).collect();
+        contracts.sort();
+        for contract in contracts {
+            let before = self.security.get(contract).cloned().unwrap_or_default();
+            let after = self.tape_security.get(contract).cloned().unwrap_or_default();
+            let mut changes = Vec::new();
+            if carries.collateral {
+                changes.extend(collateral_changes(&before.collateral, &after.collateral));
+            }
+            if carries.guarantors {
+                changes.extend(guarantor_changes(&before.guarantors, &after.guarantors));
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            match d.changed.iter_mut().find(|c| &c.contract_no == contract) {
+                Some(c) => c.changes.extend(changes),
+                None => {
+                    d.unchanged -= 1;
+                    d.changed.push(ClaimChange { contract_no: contract.clone(), changes });
+                }
+            }
+        }
         let mut removed: Vec<String> = self.old.into_keys().filter(|k| !self.seen.contains(k)).collect();
         removed.sort();
         d.removed = removed;
         d
     }
+}
+
+const NONE: &str = "—";
+
+fn change(field: &str, before: String, after: String) -> FieldChange {
+    FieldChange { field: field.to_string(), before, after }
+}
+
+fn collateral_changes(before: &[ItemFacts], after: &[ItemFacts]) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    for a in after {
+        match before.iter().find(|b| b.label == a.label) {
+            None => out.push(change("collateral_type", NONE.into(), format!("{} {}", a.label, money(a.appraised_value)))),
+            Some(b) => {
+                if a.appraised_value != b.appraised_value {
+                    out.push(change("appraised_value", format!("{} {}", b.label, money(b.appraised_value)), money(a.appraised_value)));
+                }
+                if a.lien_rank != b.lien_rank {
+                    out.push(change("lien_rank", format!("{} {}", b.label, b.lien_rank), a.lien_rank.to_string()));
+                }
+                if a.prior_claims != b.prior_claims {
+                    out.push(change("prior_claims", format!("{} {}", b.label, money(b.prior_claims)), money(a.prior_claims)));
+                }
+            }
+        }
+    }
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.label == b.label)) {
+        out.push(change("collateral_type", format!("{} {}", b.label, money(b.appraised_value)), NONE.into()));
+    }
+    out
+}
+
+fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier);
+    for a in after {
+        match before.iter().find(|b| b.identifier == a.identifier) {
+            None => out.push(change("guarantor_name", NONE.into(), who(a))),
+            Some(b) => {
+                if a.cap.is_some() && a.cap != b.cap {
+                    out.push(change("cap", format!("{} {}", who(b), opt(b.cap.map(money))), opt(a.cap.map(money))));
+                }
+                if a.kind.is_some() && a.kind != b.kind {
+                    out.push(change("guarantee_kind", format!("{} {}", who(b), opt(b.kind.map(|k| k.code()))), opt(a.kind.map(|k| k.code()))));
+                }
+            }
+        }
+    }
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.identifier == b.identifier)) {
+        out.push(change("guarantor_name", who(b), NONE.into()));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -158,7 +332,7 @@ mod tests {
             Comparison::Changed { key: 2, before: claim("B", 200, Some(FiveClass::Loss)) }
         );
         assert_eq!(differ.compare(&claim("D", 400, None), &id), Comparison::Added);
-        let d = differ.finish();
+        let d = differ.finish(Carries { collateral: false, guarantors: false });
         assert_eq!(d.added, ["D"]);
         assert_eq!(d.removed, ["C"]);
         assert_eq!(d.unchanged, 1);

@@ -35,5 +35,5 @@ pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeColl
 pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
 pub use workbook::{Sheet, claims_sheet, read_workbook};
 pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
-pub use diff::{ClaimChange, Comparison, Differ, FieldChange, TapeDiff};
+pub use diff::{Carries, ClaimChange, Comparison, Differ, FieldChange, GuarantorFacts, ItemFacts, Security, TapeDiff};
 pub use sort::{ClaimUpdate, Sorted, Sorter, updated_claim};

@@ -88,6 +88,16 @@ impl TapeReport {
 }
 
 impl TapeRead {
+    /// Whether the tape says anything about collateral and about guarantors: a column on
+    /// the claims sheet, or items of a linked sheet.
+    pub fn carries(&self) -> crate::diff::Carries {
+        let has = |entity: crate::fields::Entity| self.header.columns.iter().any(|c| c.field.is_some_and(|f| f.entity() == entity));
+        crate::diff::Carries {
+            collateral: has(crate::fields::Entity::Collateral) || !self.linked_collateral.is_empty(),
+            guarantors: has(crate::fields::Entity::Guarantor) || !self.linked_guarantors.is_empty(),
+        }
+    }
+
     /// Rows rejected, each counted once (a row of a linked sheet counts as its own).
     pub fn rejected_rows(&self) -> usize {
         let rows: std::collections::HashSet<(Option<&str>, usize)> = self

@@ -4,7 +4,7 @@
 
 use huajie_core::{Claim, Party};
 
-use crate::diff::{Comparison, Differ, TapeDiff};
+use crate::diff::{Carries, Comparison, Differ, TapeDiff};
 use crate::linked::{LinkedCollateral, LinkedGuarantor};
 use crate::plan::{LoadPlan, Planner, tape_claim, tape_debtor};
 use crate::sheet::TapeClaim;
@@ -47,7 +47,11 @@ impl<K: Clone> Sorter<K> {
                 continue;
             };
             let new = tape_claim(&tc);
-            match differ.compare(&new, tc.debtor_id.as_str()) {
+            let comparison = differ.compare(&new, tc.debtor_id.as_str());
+            if !matches!(comparison, Comparison::Added) {
+                differ.note_row(&tc.contract_no, tc.collateral.as_ref(), &tc.guarantors);
+            }
+            match comparison {
                 Comparison::Added => self.planner.claim(tc),
                 Comparison::Unchanged => {}
                 Comparison::Changed { key, before } => {
@@ -58,15 +62,19 @@ impl<K: Clone> Sorter<K> {
         Sorted { plan: self.planner.take(), updates }
     }
 
-    /// The items of linked sheets, for the claims planned so far.
+    /// The items of linked sheets, for the claims planned so far (and noted against the
+    /// package's own claims).
     pub fn linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) -> LoadPlan {
+        if let Some(differ) = &mut self.differ {
+            differ.note_linked(collateral, guarantors);
+        }
         self.planner.linked(collateral, guarantors);
         self.planner.take()
     }
 
     /// What the tape changed in the package, from its second tape on.
-    pub fn finish(self) -> Option<TapeDiff> {
-        self.differ.map(Differ::finish)
+    pub fn finish(self, carries: Carries) -> Option<TapeDiff> {
+        self.differ.map(|d| d.finish(carries))
     }
 }
 

@@ -235,7 +235,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("import.filled", "有效值", "Valid values"),
     ("import.share", "完整度", "Complete"),
     ("import.diff", "与已有数据的差异", "Changes against the package"),
-    ("import.diff_summary", "新增 {added} 笔，变化 {changed} 笔，未变 {unchanged} 笔；新数据带未列出的 {removed} 笔予以保留。", "{added} added, {changed} changed, {unchanged} unchanged; {removed} no longer listed and kept."),
+    ("import.diff_summary", "新增 {added} 笔，变化 {changed} 笔，未变 {unchanged} 笔；新数据带未列出的 {removed} 笔予以保留。债权字段的变化已更新；抵质押物与保证人的变化（新增、未再列出、评估价值、顺位、保证金额、保证方式）仅列出，待核实后处理，未自动修改。", "{added} added, {changed} changed, {unchanged} unchanged; {removed} no longer listed and kept. Changed claim fields were updated; changes to collateral and guarantors (added, no longer listed, value, rank, cap, kind) are listed for review and not applied."),
     ("import.added", "新增合同", "Contracts added"),
     ("import.removed", "新数据带未列出（保留）", "No longer listed (kept)"),
     ("import.before", "原值", "Before"),
