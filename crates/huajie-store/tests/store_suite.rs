@@ -211,6 +211,47 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     assert_eq!(parties.iter().map(|r| r.debts).sum::<i64>() as usize, claims.len());
     let guarantees: usize = claims.iter().map(|c| c.guarantees.len()).sum();
     assert_eq!(parties.iter().map(|r| r.guarantees).sum::<i64>() as usize, guarantees);
+
+    // Through the tapes, nothing the demo draws is lost: every party as drawn, each
+    // package's standing and price, each claim's guarantees (kind and cap) and collateral.
+    let as_drawn = |p: &Party| (p.identifier.as_str().to_string(), p.name.clone(), p.status, p.address.clone(), p.phone.clone());
+    let mut stored: Vec<_> = parties.iter().map(|r| as_drawn(&r.party.data)).collect();
+    let mut drawn: Vec<_> = demo.parties.iter().map(as_drawn).collect();
+    stored.sort();
+    drawn.sort();
+    assert_eq!(stored, drawn);
+    for (summary, generated) in packages.iter().zip(&demo.packages) {
+        let p = &summary.package.data;
+        assert_eq!((p.status, p.acquired_on, p.price), (generated.status, generated.acquired_on, generated.price), "{}", p.code);
+        let rows = s.claims_of_package(summary.package.id).await.unwrap();
+        for c in &generated.claims {
+            let row = rows.iter().find(|r| r.claim.data.contract_no == c.contract_no).unwrap();
+            assert_eq!(row.claim.data.advanced_costs, c.advanced_costs);
+            assert_eq!(row.claim.data.limitation_date, c.limitation_date);
+            let mut got: Vec<_> = s
+                .guarantees_of_claim(row.claim.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| (g.guarantor.data.identifier.as_str().to_string(), g.guarantee.data.kind, g.guarantee.data.cap))
+                .collect();
+            let mut want: Vec<_> =
+                c.guarantees.iter().map(|g| (demo.parties[g.guarantor].identifier.as_str().to_string(), Some(g.kind), g.cap)).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{}", c.contract_no);
+        }
+    }
+    for m in &demo.collateral {
+        let (pi, ci) = m.secures[0];
+        let contract = &demo.packages[pi].claims[ci].contract_no;
+        let row = s.claims_of_package(packages[pi].package.id).await.unwrap().into_iter().find(|r| &r.claim.data.contract_no == contract).unwrap();
+        let items = s.collateral_of_claim(row.claim.id).await.unwrap();
+        let item = items.iter().find(|i| i.collateral.data.description == m.description).unwrap_or_else(|| panic!("{contract}: {}", m.description));
+        let d = &item.collateral.data;
+        assert_eq!((d.collateral_type, d.appraised_value, d.lien_rank, d.prior_claims), (m.collateral_type, m.appraised_value, m.lien_rank, m.prior_claims));
+        assert_eq!(item.secures.len(), m.secures.len());
+    }
 }
 
 async fn claim_detail_shows_shared_collateral_and_guarantors(t: TestStore) {

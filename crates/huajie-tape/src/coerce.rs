@@ -214,13 +214,20 @@ pub fn parse_bool(cell: &str) -> Result<bool, CoerceError> {
 }
 
 /// Splits a cell holding several values: `抵押+保证`, `张三、李四`, `A;B`, one per line.
-/// Empty pieces are dropped.
+/// Empty pieces are dropped; each piece is kept as written (trimmed), for the caller to
+/// `normalize` when it is a code rather than a name.
 pub fn split_multi(cell: &str) -> Vec<String> {
-    normalize(cell)
-        .split(['、', ',', '，', ';', '；', '+', '/', '\n', '\r', '|'])
+    cell.split(['、', ',', '，', ';', '；', '+', '＋', '/', '／', '\n', '\r', '|', '｜'])
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// A name, address or description as written, only trimmed (ideographic and no-break
+/// spaces included): `杭州某某（集团）有限公司` keeps its full-width parentheses, as the
+/// registry writes it.
+pub fn clean_text(cell: &str) -> String {
+    cell.trim().to_string()
 }
 
 #[cfg(test)]
@@ -278,6 +285,8 @@ mod tests {
         assert_eq!(split_multi("抵押+保证"), ["抵押", "保证"]);
         assert_eq!(split_multi("张三、李四；王五\n赵六"), ["张三", "李四", "王五", "赵六"]);
         assert!(split_multi(" 、 ").is_empty());
+        assert_eq!(split_multi("杭州某某（集团）有限公司，张三"), ["杭州某某（集团）有限公司", "张三"], "names keep their full-width brackets");
+        assert_eq!(clean_text("\u{3000}杭州某某（集团）有限公司 "), "杭州某某（集团）有限公司");
         assert!(is_blank(" — ") && is_blank("") && !is_blank("0"));
     }
 

@@ -173,7 +173,7 @@ impl<'a> LinkedReader<'a> {
             return None;
         };
         let raw = raw.to_string();
-        let (found, unknown): (Vec<String>, Vec<String>) = coerce::split_multi(&raw).into_iter().partition(|c| known.contains(c));
+        let (found, unknown): (Vec<String>, Vec<String>) = coerce::split_multi(&raw).iter().map(|c| coerce::normalize(c)).partition(|c| known.contains(c));
         for c in &unknown {
             self.problem(
                 Rule::UnknownContract,
@@ -219,11 +219,11 @@ impl<'a> LinkedReader<'a> {
                 }
             },
         };
-        let address = self.cell(cells, Field::CollateralAddress).map(|(_, v)| coerce::normalize(v));
+        let address = self.cell(cells, Field::CollateralAddress).map(|(_, v)| coerce::clean_text(v));
         let appraisal_date = self.cell(cells, Field::AppraisalDate).and_then(|(_, v)| coerce::parse_date(v).ok());
         let lien_rank = self.cell(cells, Field::LienRank).and_then(|(_, v)| coerce::parse_int(v).ok()).and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1);
         let prior_claims = self.cell(cells, Field::PriorClaims).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| !m.is_negative());
-        let description = self.cell(cells, Field::CollateralDescription).map(|(_, v)| coerce::normalize(v));
+        let description = self.cell(cells, Field::CollateralDescription).map(|(_, v)| coerce::clean_text(v));
         let item = TapeCollateral {
             collateral_type: kind?,
             description,
@@ -239,7 +239,7 @@ impl<'a> LinkedReader<'a> {
 
     fn guarantor(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedGuarantor> {
         let contracts = self.contracts(row, cells, known);
-        let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::normalize(v));
+        let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::clean_text(v));
         if name.is_none() {
             self.missing(row, Field::GuarantorName);
         }
@@ -256,7 +256,7 @@ impl<'a> LinkedReader<'a> {
         let cap: Option<Money> = self.cell(cells, Field::Cap).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| m.fen() > 0);
         let kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
         let status = self.choice(row, cells, Field::GuarantorStatus, read_party_status);
-        let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::normalize(v));
+        let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::clean_text(v));
         let phone = self.cell(cells, Field::GuarantorPhone).map(|(_, v)| coerce::normalize(v));
         let guarantor = TapeGuarantor { name: name?, identifier, cap, kind, address, phone, status };
         Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor })

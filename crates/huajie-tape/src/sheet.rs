@@ -387,8 +387,11 @@ impl<'a> RowReader<'a> {
         self.get(field, |s| coerce::parse_date(s).map_err(|e| (e.to_string(), e.en().to_string())))
     }
 
+    /// A text field: codes (contract numbers, phone numbers) normalised, names and
+    /// addresses kept as written.
     fn text(&mut self, field: Field) -> Option<String> {
-        self.get(field, |s| Ok(coerce::normalize(s)))
+        let is_code = matches!(field, Field::ContractNo | Field::Phone);
+        self.get(field, |s| Ok(if is_code { coerce::normalize(s) } else { coerce::clean_text(s) }))
     }
 
     fn choice<T>(&mut self, field: Field, read: fn(&str) -> Option<T>) -> Option<T> {
@@ -420,7 +423,8 @@ impl<'a> RowReader<'a> {
         let default_date = self.date(Field::DefaultDate);
         let days_past_due = self.get(Field::DaysPastDue, |s| coerce::parse_int(s).map_err(|e| (e.to_string(), e.en().to_string())));
         let five_class = self.choice(Field::FiveClass, read_five_class);
-        let guarantee_modes = self.get(Field::GuaranteeMode, |s| Ok(coerce::split_multi(s))).unwrap_or_default();
+        let guarantee_modes =
+            self.get(Field::GuaranteeMode, |s| Ok(coerce::split_multi(s).iter().map(|m| coerce::normalize(m)).collect())).unwrap_or_default();
         let litigation_stage = self.choice(Field::LitigationStage, read_litigation_stage);
         let limitation_date = self.date(Field::LimitationDate);
         let region = self.region();
@@ -553,7 +557,7 @@ impl<'a> RowReader<'a> {
             .enumerate()
             .map(|(i, name)| TapeGuarantor {
                 name,
-                identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(s).ok()),
+                identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(&coerce::normalize(s)).ok()),
                 cap: if i == 0 { cap } else { None },
                 kind,
                 address: None,
