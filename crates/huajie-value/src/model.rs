@@ -23,7 +23,7 @@ pub fn quarter(month: u32) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimValue {
     /// Expected net cash of quarters 1..=40 (index 0 = quarter 1), yuan.
-    pub quarterly: Vec<f64>,
+    pub quarterly: [f64; QUARTERS],
     /// Expected recoveries within the horizon, by route (after the time-barred factor).
     pub collateral: f64,
     pub guarantors: f64,
@@ -143,37 +143,106 @@ fn outcome_month(t: &Timeline, o: usize, a: &Assumptions) -> u32 {
 /// Shares `amount` among claims in lien order: lower rank first; within a rank pro rata
 /// by claim amount, no claim above its cap, what a capped claim cannot take going to the
 /// others (water-filling); what is left after the last rank is lost to us.
-/// `liens`: (claim, rank, weight, cap). Returns each lien's share, in `liens` order.
-fn share(amount: f64, liens: &[(usize, u8, f64, f64)]) -> Vec<f64> {
-    let mut out = vec![0.0; liens.len()];
+/// `liens`: (rank, weight, cap); each lien's share is written to `out`, in `liens` order.
+fn share(amount: f64, liens: &[(u8, f64, f64)], out: &mut [f64]) {
+    out.fill(0.0);
+    if let [(_, _, cap)] = liens {
+        // One claim on the item: the common case.
+        out[0] = amount.min(*cap).max(0.0);
+        return;
+    }
     let mut left = amount;
-    let mut ranks: Vec<u8> = liens.iter().map(|l| l.1).collect();
-    ranks.sort_unstable();
-    ranks.dedup();
-    for rank in ranks {
-        let mut open: Vec<usize> = (0..liens.len()).filter(|&i| liens[i].1 == rank && liens[i].3 > 0.0).collect();
-        while left > 0.0 && !open.is_empty() {
-            let weight: f64 = open.iter().map(|&i| liens[i].2).sum();
+    let mut rank = 0u8;
+    // Ranks in ascending order, without sorting: the next rank above the last one done.
+    while let Some(next) = liens.iter().map(|l| l.0).filter(|r| *r >= rank).min() {
+        let mut open: Vec<bool> = liens.iter().map(|l| l.0 == next && l.2 > 0.0).collect();
+        while left > 0.0 {
+            let weight: f64 = liens.iter().zip(&open).filter(|(_, o)| **o).map(|(l, _)| l.1).sum();
             if weight <= 0.0 {
                 break;
             }
             // Those whose pro rata share would pass their cap take the cap and leave.
-            let capped: Vec<usize> = open.iter().copied().filter(|&i| left * liens[i].2 / weight >= liens[i].3 - out[i]).collect();
-            if capped.is_empty() {
-                for &i in &open {
-                    out[i] += left * liens[i].2 / weight;
+            let mut any_capped = false;
+            for (i, l) in liens.iter().enumerate() {
+                if open[i] && left * l.1 / weight >= l.2 - out[i] {
+                    any_capped = true;
+                }
+            }
+            if !any_capped {
+                for (i, l) in liens.iter().enumerate() {
+                    if open[i] {
+                        out[i] += left * l.1 / weight;
+                    }
                 }
                 left = 0.0;
             } else {
-                for &i in &capped {
-                    left -= liens[i].3 - out[i];
-                    out[i] = liens[i].3;
+                let before = left;
+                for (i, l) in liens.iter().enumerate() {
+                    if open[i] && before * l.1 / weight >= l.2 - out[i] {
+                        left -= l.2 - out[i];
+                        out[i] = l.2;
+                        open[i] = false;
+                    }
                 }
-                open.retain(|i| !capped.contains(i));
+            }
+        }
+        if next == u8::MAX {
+            break;
+        }
+        rank = next + 1;
+    }
+}
+
+/// The order items are shared out in: group by group, in the order of the groups' first
+/// claims (a counting sort), by appraised value within a group, largest first, ties in
+/// input order.
+fn item_order(claims: usize, items: &[ItemIn]) -> Vec<usize> {
+    let group = lien_groups(claims, items);
+    let mut starts = vec![0usize; claims + 1];
+    for item in items.iter().filter(|i| !i.liens.is_empty()) {
+        starts[group[item.liens[0].claim] + 1] += 1;
+    }
+    for g in 0..claims {
+        starts[g + 1] += starts[g];
+    }
+    let mut next = starts.clone();
+    let mut order = vec![0usize; starts[claims]];
+    for (k, item) in items.iter().enumerate().filter(|(_, i)| !i.liens.is_empty()) {
+        let g = group[item.liens[0].claim];
+        order[next[g]] = k;
+        next[g] += 1;
+    }
+    for g in 0..claims {
+        let bucket = &mut order[starts[g]..starts[g + 1]];
+        if bucket.len() > 1 {
+            // Stable: equal values keep input order.
+            bucket.sort_by(|&x, &y| items[y].appraised.total_cmp(&items[x].appraised));
+        }
+    }
+    order
+}
+
+/// For each claim, the smallest claim index of the claims it is linked to through shared
+/// items (a union–find over the liens).
+fn lien_groups(claims: usize, items: &[ItemIn]) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..claims).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for item in items {
+        if let Some(first) = item.liens.first() {
+            for l in &item.liens[1..] {
+                let (a, b) = (root(&mut parent, first.claim), root(&mut parent, l.claim));
+                // The smaller index stays the root: a group is known by its first claim.
+                parent[a.max(b)] = a.min(b);
             }
         }
     }
-    out
+    (0..claims).map(|i| root(&mut parent, i)).collect()
 }
 
 fn add(cf: &mut [f64], month: u32, amount: f64) {
@@ -189,7 +258,7 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
     let mut values: Vec<ClaimValue> = timelines
         .iter()
         .map(|t| ClaimValue {
-            quarterly: vec![0.0; QUARTERS],
+            quarterly: [0.0; QUARTERS],
             collateral: 0.0,
             guarantors: 0.0,
             unsecured: 0.0,
@@ -215,27 +284,32 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
         }
     };
 
-    // Collateral: items by appraised value, largest first (ties in input order), so that
-    // each claim's cap on an item is its amount less what its earlier items recover.
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&x, &y| items[y].appraised.total_cmp(&items[x].appraised).then(x.cmp(&y)));
+    // Collateral: each claim's items by appraised value, largest first (ties in input
+    // order), so that its cap on an item is its amount less what its earlier items
+    // recover. Only claims linked through shared items depend on one another: items are
+    // taken group by group (in the order of the groups' first claims), by value within a
+    // group, which keeps the claims' data in cache.
+    let order = item_order(claims.len(), items);
+    let mut liens: Vec<(u8, f64, f64)> = Vec::new();
+    let mut shares: Vec<f64> = Vec::new();
+    let mut expected: Vec<f64> = Vec::new();
     for k in order {
         let item = &items[k];
-        let liens: Vec<(usize, u8, f64, f64)> = item
-            .liens
-            .iter()
-            .map(|l| {
-                let c = &claims[l.claim];
-                (l.claim, l.rank, c.amount, (c.amount - values[l.claim].expected_collateral_recovery).max(0.0))
-            })
-            .collect();
-        let mut expected = vec![0.0; liens.len()];
+        liens.clear();
+        liens.extend(item.liens.iter().map(|l| {
+            let c = &claims[l.claim];
+            (l.rank, c.amount, (c.amount - values[l.claim].expected_collateral_recovery).max(0.0))
+        }));
+        shares.resize(liens.len(), 0.0);
+        expected.clear();
+        expected.resize(liens.len(), 0.0);
         for (o, outcome) in outcomes(item, a).iter().enumerate() {
             if outcome.probability == 0.0 {
                 continue;
             }
-            for (j, s) in share(outcome.net, &liens).into_iter().enumerate() {
-                let i = liens[j].0;
+            share(outcome.net, &liens, &mut shares);
+            for (j, s) in shares.iter().enumerate() {
+                let i = item.liens[j].claim;
                 let cash = outcome.probability * s;
                 expected[j] += cash;
                 let month = outcome_month(&timelines[i], o, a);
@@ -243,8 +317,8 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
                 values[i].collateral += got;
             }
         }
-        for (j, e) in expected.into_iter().enumerate() {
-            values[liens[j].0].expected_collateral_recovery += e;
+        for (j, e) in expected.iter().enumerate() {
+            values[item.liens[j].claim].expected_collateral_recovery += e;
         }
     }
 
@@ -309,13 +383,22 @@ mod tests {
     #[test]
     fn water_filling_respects_rank_and_caps() {
         // Rank 1: two claims, weights 1 and 3, caps 10 and 100; rank 2: one claim.
-        let liens = [(0, 1, 1.0, 10.0), (1, 1, 3.0, 100.0), (2, 2, 5.0, 1_000.0)];
-        let s = share(200.0, &liens);
+        let liens = [(1, 1.0, 10.0), (1, 3.0, 100.0), (2, 5.0, 1_000.0)];
+        let mut s = [0.0; 3];
+        share(200.0, &liens, &mut s);
         assert!((s[0] - 10.0).abs() < 1e-9, "{s:?}");
         assert!((s[1] - 100.0).abs() < 1e-9, "{s:?}");
         assert!((s[2] - 90.0).abs() < 1e-9, "{s:?}");
         // Pro rata when nobody is capped.
-        let s = share(40.0, &liens);
+        share(40.0, &liens, &mut s);
         assert!((s[0] - 10.0).abs() < 1e-9 && (s[1] - 30.0).abs() < 1e-9 && s[2] == 0.0, "{s:?}");
+        // Capped in one round, the rest shared in the next.
+        let liens = [(1, 1.0, 5.0), (1, 1.0, 100.0), (1, 2.0, 100.0)];
+        share(100.0, &liens, &mut s);
+        assert!((s[0] - 5.0).abs() < 1e-9 && (s[1] - 95.0 / 3.0).abs() < 1e-9 && (s[2] - 190.0 / 3.0).abs() < 1e-9, "{s:?}");
+        // A single lien.
+        let mut one = [0.0];
+        share(50.0, &[(1, 1.0, 20.0)], &mut one);
+        assert_eq!(one, [20.0]);
     }
 }
