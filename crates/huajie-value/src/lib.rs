@@ -21,4 +21,4 @@ pub mod model;
 pub use assumptions::Assumptions;
 pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};
-pub use model::{ClaimValue, QUARTERS, Valuation, value};
+pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value};

@@ -22,8 +22,8 @@ pub fn quarter(month: u32) -> usize {
 /// One claim's value, route by route, and its expected cash by quarter.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimValue {
-    /// Expected net cash of quarters 1..=40 (index 0 = quarter 1), yuan.
-    pub quarterly: [f64; QUARTERS],
+    /// Expected net cash by quarter, yuan: see `quarterly`.
+    pub cash: ClaimCash,
     /// Expected recoveries within the horizon, by route (after the time-barred factor).
     pub collateral: f64,
     pub guarantors: f64,
@@ -42,7 +42,47 @@ pub struct ClaimValue {
 
 impl ClaimValue {
     pub fn net(&self) -> f64 {
-        self.quarterly.iter().sum()
+        self.cash.amounts[..usize::from(self.cash.len)].iter().sum()
+    }
+
+    /// Expected net cash of quarters 1..=40 (index 0 = quarter 1), yuan.
+    pub fn quarterly(&self) -> [f64; QUARTERS] {
+        let mut out = [0.0; QUARTERS];
+        for i in 0..usize::from(self.cash.len) {
+            out[usize::from(self.cash.quarters[i]) - 1] += self.cash.amounts[i];
+        }
+        out
+    }
+}
+
+/// Most quarters one claim has cash in: its events fall in at most eight months (two
+/// fees, four ladder outcomes, guarantors, the debtor), whatever its number of items.
+const CASH_SLOTS: usize = 8;
+
+/// A claim's cash in the few quarters that have any: kept inline, so a package of
+/// 100,000 claims is not 100,000 forty-quarter arrays.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ClaimCash {
+    len: u8,
+    quarters: [u8; CASH_SLOTS],
+    amounts: [f64; CASH_SLOTS],
+}
+
+impl ClaimCash {
+    fn add(&mut self, quarter: usize, amount: f64) {
+        let q = quarter as u8;
+        let len = usize::from(self.len);
+        match self.quarters[..len].iter().position(|x| *x == q) {
+            Some(i) => self.amounts[i] += amount,
+            None => {
+                // Eight event months at most (see CASH_SLOTS): a ninth quarter cannot occur.
+                debug_assert!(len < CASH_SLOTS, "a claim with cash in more than {CASH_SLOTS} quarters");
+                let i = len.min(CASH_SLOTS - 1);
+                self.quarters[i] = q;
+                self.amounts[i] += amount;
+                self.len = (len + 1).min(CASH_SLOTS) as u8;
+            }
+        }
     }
 }
 
@@ -245,9 +285,9 @@ fn lien_groups(claims: usize, items: &[ItemIn]) -> Vec<usize> {
     (0..claims).map(|i| root(&mut parent, i)).collect()
 }
 
-fn add(cf: &mut [f64], month: u32, amount: f64) {
+fn add(cash: &mut ClaimCash, month: u32, amount: f64) {
     if month <= LAST_MONTH {
-        cf[quarter(month) - 1] += amount;
+        cash.add(quarter(month), amount);
     }
 }
 
@@ -258,7 +298,7 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
     let mut values: Vec<ClaimValue> = timelines
         .iter()
         .map(|t| ClaimValue {
-            quarterly: [0.0; QUARTERS],
+            cash: ClaimCash::default(),
             collateral: 0.0,
             guarantors: 0.0,
             unsecured: 0.0,
@@ -276,7 +316,7 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
         let cash = amount * factor(c);
         let legal = cash * a.legal_costs;
         if month <= LAST_MONTH {
-            add(&mut v.quarterly, month, cash - legal);
+            add(&mut v.cash, month, cash - legal);
             v.legal_costs -= legal;
             cash
         } else {
@@ -350,13 +390,13 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
         // Court fees, unscaled.
         if t.acceptance_fee {
             let fee = acceptance_fee(c.amount);
-            add(&mut v.quarterly, 1, -fee);
+            add(&mut v.cash, 1, -fee);
             v.court_fees -= fee;
         }
         if let (true, Some(month)) = (t.enforcement_fee, t.enforcement) {
             let fee = enforcement_fee(c.amount);
             if month <= LAST_MONTH {
-                add(&mut v.quarterly, month, -fee);
+                add(&mut v.cash, month, -fee);
                 v.court_fees -= fee;
             }
         }
@@ -364,8 +404,8 @@ pub fn value(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Valuation
 
     let mut quarterly = vec![0.0; QUARTERS];
     for v in &values {
-        for (q, x) in v.quarterly.iter().enumerate() {
-            quarterly[q] += x;
+        for i in 0..usize::from(v.cash.len) {
+            quarterly[usize::from(v.cash.quarters[i]) - 1] += v.cash.amounts[i];
         }
     }
     Valuation { claims: values, quarterly }

@@ -83,7 +83,7 @@ fn a_shared_item_pays_the_first_rank_first_and_allocations_sum_to_the_price() {
     // Rank 1 is covered first: the first claim expects more from the house than the second.
     assert!(v.claims[0].expected_collateral_recovery > v.claims[1].expected_collateral_recovery);
     assert!(v.claims[0].expected_collateral_recovery <= 2_000_000.0);
-    let pvs: Vec<f64> = v.claims.iter().map(|c| pv(&c.quarterly, 0.15)).collect();
+    let pvs: Vec<f64> = v.claims.iter().map(|c| pv(&c.quarterly(), 0.15)).collect();
     let shares = allocate(1_234_567.0, &pvs);
     assert!((shares.iter().sum::<f64>() - 1_234_567.0).abs() < 1e-6);
 }
