@@ -134,6 +134,24 @@ pub struct Assumptions {
     pub legal_costs: f64,
     /// Recoveries of a time-barred claim are scaled by this.
     pub time_barred_factor: f64,
+    pub monte_carlo: MonteCarlo,
+}
+
+/// The Monte Carlo layer (section 4): the spread of each scenario's draws.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MonteCarlo {
+    /// σ_m: the systematic part of collateral values.
+    pub sigma_market: f64,
+    /// σ_k: each item's own part.
+    pub sigma_item: f64,
+    /// λ: how far the systematic factor shifts sale probabilities (probit scale).
+    pub liquidity: f64,
+    /// Every duration × exp(σ_d Z) (court speed).
+    pub sigma_duration: f64,
+    /// Guarantor and debtor recovery ratios × exp(σ_β Z − σ_β²/2), capped at 1.
+    pub sigma_recovery: f64,
+    /// α: the confidence bid is the (1 − α) quantile of the scenarios' break-even prices.
+    pub confidence: f64,
 }
 
 impl Default for Assumptions {
@@ -197,6 +215,14 @@ impl Default for Assumptions {
             bankruptcy_estate_ratio: 0.05,
             legal_costs: 0.08,
             time_barred_factor: 0.10,
+            monte_carlo: MonteCarlo {
+                sigma_market: 0.15,
+                sigma_item: 0.20,
+                liquidity: 0.3,
+                sigma_duration: 0.25,
+                sigma_recovery: 0.3,
+                confidence: 0.90,
+            },
         }
     }
 }

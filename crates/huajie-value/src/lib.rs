@@ -13,12 +13,19 @@
 //! Start reading at `model.rs`.
 
 pub mod assumptions;
+mod engine;
 pub mod fees;
 pub mod input;
 pub mod metrics;
 pub mod model;
+pub mod monte_carlo;
+pub mod random;
+pub mod sample;
+pub mod stress;
 
 pub use assumptions::Assumptions;
 pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};
-pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value};
+pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value, value_stressed};
+pub use monte_carlo::{Distribution, Simulation, simulate};
+pub use stress::Stress;

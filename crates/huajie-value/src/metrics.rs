@@ -5,7 +5,15 @@
 /// Present value at annual effective rate `y` of quarterly cash (index 0 = quarter 1),
 /// discounted at the end of each quarter: `DF(q) = (1 + y)^(-q/4)`.
 pub fn pv(quarterly: &[f64], y: f64) -> f64 {
-    quarterly.iter().enumerate().map(|(i, cf)| cf * (1.0 + y).powf(-((i + 1) as f64) / 4.0)).sum()
+    let step = (1.0 + y).powf(-0.25);
+    let mut df = 1.0;
+    quarterly
+        .iter()
+        .map(|cf| {
+            df *= step;
+            cf * df
+        })
+        .sum()
 }
 
 /// Bounds of the IRR search, and the bisection steps (enough for 1e-12 on the rate).
@@ -27,6 +35,9 @@ pub fn irr(quarterly: &[f64], price: f64) -> Option<f64> {
     }
     for _ in 0..IRR_STEPS {
         let mid = (lo + hi) / 2.0;
+        if mid == lo || mid == hi {
+            break;
+        }
         let f_mid = f(mid);
         if f_mid == 0.0 {
             return Some(mid);

@@ -64,7 +64,7 @@ proptest! {
     #[test]
     fn no_claim_recovers_more_than_it_is_owed((claims, items) in package()) {
         let v = value(&claims, &items, &Assumptions::default());
-        for (c, r) in claims.iter().zip(&v.claims) {
+        for (c, r) in claims.iter().zip(v.claims()) {
             let recovered = r.collateral + r.guarantors + r.unsecured;
             prop_assert!(recovered <= c.amount * (1.0 + 1e-9), "{recovered} > {}", c.amount);
             prop_assert!(r.expected_collateral_recovery <= c.amount * (1.0 + 1e-9));
@@ -75,7 +75,7 @@ proptest! {
     #[test]
     fn the_price_is_allocated_in_full((claims, items) in package(), price in 0.0..100_000_000.0f64) {
         let v = value(&claims, &items, &Assumptions::default());
-        let pvs: Vec<f64> = v.claims.iter().map(|c| pv(&c.quarterly(), 0.15)).collect();
+        let pvs: Vec<f64> = v.claims().map(|c| pv(&c.quarterly(), 0.15)).collect();
         let shares = allocate(price, &pvs);
         prop_assert!((shares.iter().sum::<f64>() - price).abs() <= 1e-6 * price.max(1.0));
     }

@@ -52,7 +52,7 @@ fn a_claim_never_recovers_more_than_it_is_owed() {
     c.guarantors.push(GuarantorIn { party: company(), cap: None });
     let items = [ItemIn { kind: CollateralType::Vehicle, appraised: 50_000_000.0, prior: 0.0, liens: vec![Lien { claim: 0, rank: 1 }] }];
     let v = value(&[c], &items, &Assumptions::default());
-    let recovered = v.claims[0].collateral + v.claims[0].guarantors + v.claims[0].unsecured;
+    let recovered = v.claim(0).collateral + v.claim(0).guarantors + v.claim(0).unsecured;
     assert!(recovered <= 1_000_000.0 + 1e-6, "{recovered}");
 }
 
@@ -81,9 +81,9 @@ fn a_shared_item_pays_the_first_rank_first_and_allocations_sum_to_the_price() {
     }];
     let v = value(&claims, &items, &a);
     // Rank 1 is covered first: the first claim expects more from the house than the second.
-    assert!(v.claims[0].expected_collateral_recovery > v.claims[1].expected_collateral_recovery);
-    assert!(v.claims[0].expected_collateral_recovery <= 2_000_000.0);
-    let pvs: Vec<f64> = v.claims.iter().map(|c| pv(&c.quarterly(), 0.15)).collect();
+    assert!(v.claim(0).expected_collateral_recovery > v.claim(1).expected_collateral_recovery);
+    assert!(v.claim(0).expected_collateral_recovery <= 2_000_000.0);
+    let pvs: Vec<f64> = v.claims().map(|c| pv(&c.quarterly(), 0.15)).collect();
     let shares = allocate(1_234_567.0, &pvs);
     assert!((shares.iter().sum::<f64>() - 1_234_567.0).abs() < 1e-6);
 }
@@ -96,12 +96,12 @@ fn bankruptcy_and_time_barred_claims() {
     barred.time_barred = true;
     let v_barred = value(&[barred], &[], &a);
     // Recoveries × 0.10; fees unscaled.
-    assert!((v_barred.claims[0].unsecured - v_ok.claims[0].unsecured * 0.10).abs() < 1e-6);
-    assert_eq!(v_barred.claims[0].court_fees, v_ok.claims[0].court_fees);
+    assert!((v_barred.claim(0).unsecured - v_ok.claim(0).unsecured * 0.10).abs() < 1e-6);
+    assert_eq!(v_barred.claim(0).court_fees, v_ok.claim(0).court_fees);
 
     let bankrupt = claim(1_000_000.0, LitigationStage::Bankruptcy);
     let v = value(&[bankrupt], &[], &a);
     // No court fees; the estate pays 5% of what is owed at month 24 (quarter 8), less 8% legal costs.
-    assert_eq!(v.claims[0].court_fees, 0.0);
+    assert_eq!(v.claim(0).court_fees, 0.0);
     assert!((v.quarterly[7] - 1_000_000.0 * 0.05 * 0.92).abs() < 1e-6, "{:?}", v.quarterly);
 }
