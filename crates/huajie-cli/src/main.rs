@@ -16,6 +16,11 @@ use huajie_web::{AppState, WebConfig};
 
 mod import;
 
+/// mimalloc keeps freed memory for reuse instead of handing it back and faulting it in again:
+/// valuation runs twice as fast with it (docs/performance.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "huajie", version, about = "化解 Huajie — 地方AMC不良资产经营与合规平台 / NPA operations and compliance platform for local AMCs")]
 struct Cli {

@@ -4,6 +4,8 @@
 use huajie_core::CollateralType;
 use serde::{Deserialize, Serialize};
 
+use crate::retail::Retail;
+
 /// The auction-ladder row a collateral type uses (7: 其他 uses equipment; 股权 and 应收账款
 /// the pledge row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,6 +137,8 @@ pub struct Assumptions {
     /// Recoveries of a time-barred claim are scaled by this.
     pub time_barred_factor: f64,
     pub monte_carlo: MonteCarlo,
+    /// Retail batches: segment curves (section 5).
+    pub retail: Retail,
 }
 
 /// The Monte Carlo layer (section 4): the spread of each scenario's draws.
@@ -223,6 +227,7 @@ impl Default for Assumptions {
                 sigma_recovery: 0.3,
                 confidence: 0.90,
             },
+            retail: Retail::default(),
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod metrics;
 pub mod model;
 pub mod monte_carlo;
 pub mod random;
+pub mod retail;
 pub mod sample;
 pub mod stress;
 
@@ -28,4 +29,5 @@ pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};
 pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value, value_stressed};
 pub use monte_carlo::{Distribution, Simulation, simulate};
+pub use retail::{RetailClaim, RetailValuation, value_retail};
 pub use stress::Stress;
