@@ -12,6 +12,7 @@
 //! is computed in f64 yuan and rounded to fen only at the edges (section 1).
 //! Start reading at `model.rs`.
 
+pub mod appraisal;
 pub mod assumptions;
 mod engine;
 pub mod fees;
@@ -24,6 +25,7 @@ pub mod retail;
 pub mod sample;
 pub mod stress;
 
+pub use appraisal::{Appraisal, Book, BookClaim, BookGuarantee, BookItem, MODEL_VERSION, Options, appraise};
 pub use assumptions::Assumptions;
 pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};

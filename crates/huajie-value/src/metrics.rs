@@ -53,7 +53,7 @@ pub fn irr(quarterly: &[f64], price: f64) -> Option<f64> {
 }
 
 /// What a package is worth at a price.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PackageMetrics {
     pub price: f64,
     /// `None` when no rate in [−99%, 1000%] prices the cash at `price`.
