@@ -127,6 +127,12 @@ pub struct Claim {
     pub limitation_date: Option<NaiveDate>,
     /// Where the loan was booked.
     pub province: Option<Province>,
+    /// 产品类型 and 逾期天数 as the tape gave them: a retail batch is valued by segment on them.
+    /// Left out of the JSON when absent, so claims recorded before they existed still verify.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days_past_due: Option<i64>,
 }
 
 impl Claim {
@@ -196,6 +202,8 @@ mod tests {
             default_date: None,
             limitation_date: NaiveDate::from_ymd_opt(2025, 6, 30),
             province: None,
+            product: None,
+            days_past_due: None,
         };
         assert_eq!(c.total(), Ok(Money::from_fen(12_345)));
         assert!(c.is_time_barred(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));

@@ -297,6 +297,9 @@ impl Store {
         put(&mut out, self.all_user_audit_views().await?);
         put(&mut out, self.all_tape_imports().await?);
         put(&mut out, self.all_mapping_entries().await?);
+        put(&mut out, self.all_assumption_sets().await?);
+        put(&mut out, self.all_valuation_runs().await?);
+        put(&mut out, self.all_valuation_claims().await?);
         Ok(out)
     }
 }
@@ -359,4 +362,5 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] =
-    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile"];
+    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
+      "assumption_set", "valuation_run", "valuation_claim"];

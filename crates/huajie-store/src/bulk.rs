@@ -16,7 +16,7 @@ const PARAMS_PER_STATEMENT: usize = 30_000;
 /// Rows per statement at most, however few their columns.
 const ROWS_PER_STATEMENT: usize = 2_000;
 
-type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
 
 /// A row of one table.
 pub(crate) trait TableRow {
@@ -63,6 +63,8 @@ impl TableRow for Claim {
         "default_date",
         "limitation_date",
         "province",
+        "product",
+        "days_past_due",
     ];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
         q.bind(self.package_id)
@@ -77,6 +79,8 @@ impl TableRow for Claim {
             .bind(self.default_date.map(date_text))
             .bind(self.limitation_date.map(date_text))
             .bind(self.province.map(|p| p.code()))
+            .bind(self.product.as_deref())
+            .bind(self.days_past_due)
     }
 }
 

@@ -27,6 +27,7 @@ mod rows;
 mod sessions;
 pub mod testing;
 mod users;
+mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
 pub use dashboard::{DashboardFigures, Slice};
@@ -37,6 +38,7 @@ pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
 pub use sessions::SessionInfo;
 pub use users::{NewUser, User};
+pub use valuation::{AssumptionSet, DEFAULT_ASSUMPTION_SET, ValuationRun, fen};
 
 use chrono::{DateTime, Utc};
 use huajie_core::Lang;
@@ -62,6 +64,8 @@ pub enum StoreError {
     Duplicate(String),
     #[error("数据库中的数据无法读取（{0}） / unreadable data in the database ({0})")]
     Corrupt(String),
+    #[error("{0}")]
+    Invalid(String),
     #[error("数据库错误：{0} / database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -94,7 +94,7 @@ pub struct GuaranteeRow {
 
 const PACKAGE_COLUMNS: &str = "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen";
 const CLAIM_COLUMNS: &str = "c.id, c.package_id, c.contract_no, c.debtor_id, c.principal_fen, c.interest_fen, c.penalty_fen, \
-     c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province";
+     c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province, c.product, c.days_past_due";
 const COLLATERAL_COLUMNS: &str = "m.id, m.collateral_type, m.description, m.address, m.province, m.appraised_value_fen, \
      m.appraisal_date, m.lien_rank, m.prior_claims_fen, m.owner_id";
 const GUARANTEE_COLUMNS: &str = "g.id, g.claim_id, g.guarantor_id, g.kind, g.cap_fen";
@@ -130,6 +130,8 @@ fn claim_from_row(row: &AnyRow) -> Result<Stored<Claim>, StoreError> {
             default_date: opt_date(row, "default_date")?,
             limitation_date: opt_date(row, "limitation_date")?,
             province: opt_province(row, "province")?,
+            product: opt_text(row, "product")?,
+            days_past_due: opt_i64(row, "days_past_due")?,
         },
     })
 }
@@ -264,6 +266,23 @@ impl Store {
             out.push(CollateralRow { collateral, owner, secures });
         }
         Ok(out)
+    }
+
+    /// Every collateral item securing a claim of the package, in one query.
+    pub async fn collateral_of_package(&self, package_id: i64) -> Result<Vec<Stored<Collateral>>, StoreError> {
+        let rows = sqlx::query(composed(format!(
+            "SELECT {COLLATERAL_COLUMNS} FROM collateral m WHERE m.id IN \
+               (SELECT l.collateral_id FROM claim_collateral l JOIN claims c ON c.id = l.claim_id WHERE c.package_id = $1) ORDER BY m.id"
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(collateral_from_row).collect()
+    }
+
+    /// Every guarantee of a claim of the package, with its guarantor, in one query.
+    pub async fn guarantees_of_package(&self, package_id: i64) -> Result<Vec<GuaranteeRow>, StoreError> {
+        self.guarantee_rows("c.package_id = $1", package_id).await
     }
 
     pub async fn guarantees_of_claim(&self, claim_id: i64) -> Result<Vec<GuaranteeRow>, StoreError> {
@@ -406,7 +425,8 @@ impl WriteTx {
         let before = claim_from_row(&row)?;
         sqlx::query(
             "UPDATE claims SET debtor_id = $1, principal_fen = $2, interest_fen = $3, penalty_fen = $4, advanced_costs_fen = $5, \
-               five_class = $6, litigation_stage = $7, default_date = $8, limitation_date = $9, province = $10 WHERE id = $11",
+               five_class = $6, litigation_stage = $7, default_date = $8, limitation_date = $9, province = $10, \
+               product = $11, days_past_due = $12 WHERE id = $13",
         )
         .bind(claim.debtor_id)
         .bind(claim.principal.fen())
@@ -418,6 +438,8 @@ impl WriteTx {
         .bind(claim.default_date.map(date_text))
         .bind(claim.limitation_date.map(date_text))
         .bind(claim.province.map(|p| p.code()))
+        .bind(claim.product.as_deref())
+        .bind(claim.days_past_due)
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

@@ -52,6 +52,8 @@ store_suite!(
     a_nationally_registered_party_has_no_province,
     a_streamed_import_is_written_in_chunks_and_audited_row_by_row,
     a_new_tape_lists_what_changed_in_collateral_and_guarantors,
+    assumption_sets_are_versioned_and_old_versions_stay_readable,
+    a_valuation_run_is_recorded_and_reproduced,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -65,7 +67,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 5);
+    assert_eq!(t.store.schema_version().await.unwrap(), 6);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -73,14 +75,16 @@ async fn migrations_are_versioned_and_idempotent(t: TestStore) {
 async fn schema_has_the_expected_columns(t: TestStore) {
     // Both dialects must end with the same tables and columns.
     let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
+        ("assumption_sets", &["based_on", "body", "body_sha256", "created_at", "created_by", "id", "name", "note", "version"][..]),
         ("audit_head", &["hash", "id", "seq"][..]),
         ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
         ("claim_collateral", &["claim_id", "collateral_id"][..]),
         (
             "claims",
             &[
-                "advanced_costs_fen", "contract_no", "debtor_id", "default_date", "five_class", "id", "interest_fen",
-                "limitation_date", "litigation_stage", "package_id", "penalty_fen", "principal_fen", "province",
+                "advanced_costs_fen", "contract_no", "days_past_due", "debtor_id", "default_date", "five_class", "id", "interest_fen",
+                "limitation_date", "litigation_stage", "package_id", "penalty_fen", "principal_fen", "product",
+                "province",
             ][..],
         ),
         (
@@ -106,6 +110,14 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             ][..],
         ),
         ("users", &["active", "created_at", "display_name", "id", "password_hash", "role", "username"][..]),
+        ("valuation_claims", &["allocation_fen", "claim_id", "pv_fen", "result", "run_id"][..]),
+        (
+            "valuation_runs",
+            &[
+                "assumption_set_id", "assumption_sha256", "bid_fen", "created_at", "created_by", "id", "input_sha256", "model_version",
+                "package_id", "price_fen", "results", "scenarios", "seed", "stress", "tape_import_id", "target_irr_bps", "valuation_date",
+            ][..],
+        ),
     ]);
     let actual = t.store.schema_columns().await.unwrap();
     let actual: BTreeMap<&str, Vec<&str>> =
@@ -420,6 +432,8 @@ async fn money_extremes_survive_storage(t: TestStore) {
         default_date: None,
         limitation_date: None,
         province: None,
+        product: None,
+        days_past_due: None,
     };
     let id = tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -464,6 +478,8 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
         default_date: None,
         limitation_date: None,
         province: None,
+        product: None,
+        days_past_due: None,
     };
     tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -617,5 +633,72 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
         panic!("the third tape loads")
     };
     assert!(d.changed.is_empty() && d.unchanged == 1, "{d:?}");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn assumption_sets_are_versioned_and_old_versions_stay_readable(t: TestStore) {
+    let s = &t.store;
+    let default = s.default_assumption_set().await.unwrap();
+    assert_eq!((default.name.as_str(), default.version), (huajie_store::DEFAULT_ASSUMPTION_SET, 1));
+    assert_eq!(default.assumptions, huajie_value::Assumptions::default());
+    // Asking again does not save it twice.
+    assert_eq!(s.default_assumption_set().await.unwrap().id, default.id);
+
+    // A valuer edits a copy: a new name, then a second version of it.
+    let mut edited = default.assumptions.clone();
+    edited.legal_costs = 0.10;
+    let mut tx = s.write("valuer").await.unwrap();
+    let v1 = tx.save_assumption_set("保守参数", Some(default.id), &edited, "律师费按 10%").await.unwrap();
+    edited.ladder.market_value = 0.9;
+    let v2 = tx.save_assumption_set("保守参数", Some(v1.id), &edited, "市场价值下调 10%").await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!((v1.version, v2.version), (1, 2));
+    assert_ne!(v1.body_sha256, v2.body_sha256);
+    let old = s.assumption_set(v1.id).await.unwrap().unwrap();
+    assert_eq!(old.assumptions.legal_costs, 0.10);
+    assert_eq!(old.assumptions.ladder.market_value, 1.0);
+    assert_eq!(s.latest_assumption_set("保守参数").await.unwrap().unwrap().id, v2.id);
+    assert_eq!(s.assumption_sets().await.unwrap().len(), 3);
+    // A nameless set is refused, and nothing is written.
+    let audit = s.audit_count().await.unwrap();
+    let mut tx = s.write("valuer").await.unwrap();
+    assert!(matches!(tx.save_assumption_set("  ", None, &edited, "").await, Err(StoreError::Invalid(_))));
+    drop(tx);
+    assert_eq!(s.audit_count().await.unwrap(), audit);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let set = s.default_assumption_set().await.unwrap();
+    for summary in s.packages().await.unwrap() {
+        let package = &summary.package;
+        let book = s.valuation_book(package.id, package.data.cutoff_date).await.unwrap();
+        assert_eq!(book.claims.len() as i64, summary.claim_count);
+        let options = huajie_value::Options { scenarios: 20, ..Default::default() };
+        let appraisal = huajie_value::appraise(&book, &set.assumptions, &options);
+        let mut tx = s.write("valuer").await.unwrap();
+        let run = tx.record_valuation_run(package.id, &set, None, &appraisal).await.unwrap();
+        tx.commit().await.unwrap();
+
+        let stored = s.valuation_run(run.id).await.unwrap().unwrap();
+        assert_eq!(stored, run);
+        let results = stored.appraisal().unwrap();
+        assert_eq!(results.bid, appraisal.bid);
+        assert_eq!(results.quarterly, appraisal.quarterly);
+        assert_eq!(results.monte_carlo, appraisal.monte_carlo);
+        let claims = s.valuation_claims(run.id).await.unwrap();
+        assert_eq!(claims.len(), appraisal.claims.len());
+        let mut expected = appraisal.claims.clone();
+        expected.sort_by_key(|c| c.id);
+        assert_eq!(claims, expected);
+        // Re-running on the same book and set reproduces the run exactly.
+        let again = huajie_value::appraise(&s.valuation_book(package.id, package.data.cutoff_date).await.unwrap(), &set.assumptions, &options);
+        assert_eq!(again.input_hash, stored.input_sha256);
+        assert_eq!(huajie_store::fen(again.bid), stored.bid.fen());
+        let (latest, one) = s.latest_claim_valuation(claims[0].id).await.unwrap().unwrap();
+        assert_eq!((latest.id, &one), (run.id, &claims[0]));
+    }
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -63,6 +63,8 @@ fn tape_fields(c: &Claim, debtor_identifier: &str) -> Vec<(&'static str, String)
         ("default_date", opt(c.default_date)),
         ("limitation_date", opt(c.limitation_date)),
         ("region", opt(c.province.map(|p| p.code()))),
+        ("product", opt(c.product.as_deref())),
+        ("dpd", opt(c.days_past_due)),
     ]
 }
 
@@ -315,6 +317,8 @@ mod tests {
             default_date: None,
             limitation_date: None,
             province: None,
+            product: None,
+            days_past_due: None,
         }
     }
 

@@ -96,6 +96,8 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
         default_date: tc.default_date,
         limitation_date: tc.limitation_date,
         province: tc.region,
+        product: tc.product.clone(),
+        days_past_due: tc.days_past_due,
     }
 }
 

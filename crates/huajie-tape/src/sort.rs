@@ -91,6 +91,8 @@ pub fn updated_claim(old: &Claim, new: Claim) -> Claim {
         default_date: new.default_date.or(old.default_date),
         limitation_date: new.limitation_date.or(old.limitation_date),
         province: new.province.or(old.province),
+        product: new.product.or_else(|| old.product.clone()),
+        days_past_due: new.days_past_due.or(old.days_past_due),
         ..new
     }
 }

@@ -46,9 +46,6 @@ pub struct BookClaim {
     pub id: i64,
     pub claim: Claim,
     pub debtor: Party,
-    /// Product and days past due at transfer, as the tape gave them (retail segments).
-    pub product: Option<String>,
-    pub days_past_due: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -248,13 +245,14 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
             && !secured.contains(&c.id)
             && !guarantors.contains_key(&c.id);
         if by_segment {
-            let name = c.product.clone().unwrap_or_else(|| "未注明".to_string());
+            let name = c.claim.product.clone().unwrap_or_else(|| "未注明".to_string());
             let next = products.len() as u16;
             let product = *products.entry(name.clone()).or_insert_with(|| {
                 inputs.products.push(name);
                 next
             });
             let days = c
+                .claim
                 .days_past_due
                 .or_else(|| c.claim.default_date.map(|d| (book.valuation_date - d).num_days()))
                 .unwrap_or(i64::from(DPD_THRESHOLDS[DPD_THRESHOLDS.len() - 1]));

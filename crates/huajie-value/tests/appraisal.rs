@@ -49,10 +49,10 @@ fn claim(id: i64, principal_yuan: i64, debtor: Party, stage: Option<LitigationSt
             default_date: Some(date("2024-01-15")),
             limitation_date: None,
             province: None,
+            product: None,
+            days_past_due: None,
         },
         debtor,
-        product: None,
-        days_past_due: None,
     }
 }
 
@@ -123,12 +123,12 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
     let mut claims: Vec<BookClaim> = (1..=20)
         .map(|i| {
             let mut c = claim(i, 5_000 + 3_000 * i, person(i as u32), if i % 3 == 0 { Some(LitigationStage::Judged) } else { None });
-            c.product = Some(if i % 2 == 0 { "信用卡" } else { "消费贷" }.to_string());
-            c.days_past_due = Some(200 + 40 * i);
+            c.claim.product = Some(if i % 2 == 0 { "信用卡" } else { "消费贷" }.to_string());
+            c.claim.days_past_due = Some(200 + 40 * i);
             c
         })
         .collect();
-    claims[4].days_past_due = None; // counted from the default date instead
+    claims[4].claim.days_past_due = None; // counted from the default date instead
     let car = BookItem { collateral: Collateral { collateral_type: CollateralType::Vehicle, ..residential(1, 80_000, vec![]).collateral }, id: 1, claim_ids: vec![2] };
     let book = Book {
         valuation_date: date("2026-06-30"),

@@ -1,0 +1,437 @@
+//! Valuation: assumption sets (named, versioned; a saved version never changes), a
+//! package's book as the engine reads it, and valuation runs with each claim's result.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use huajie_core::Money;
+use huajie_core::audit::sha256_hex;
+use huajie_value::appraisal::ClaimResult;
+use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem};
+use serde::Serialize;
+
+use crate::audit::{Audited, to_json};
+use crate::bulk::{AnyQuery, TableRow};
+use crate::rows::{date, date_text, i64_col, opt_i64, opt_text, text};
+use crate::{Store, StoreError, WriteTx, composed};
+
+/// The name of the set every company starts with: HV-1's defaults.
+pub const DEFAULT_ASSUMPTION_SET: &str = "HV-1 默认参数";
+
+/// One version of a named assumption set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AssumptionSet {
+    pub id: i64,
+    pub name: String,
+    pub version: i64,
+    /// The version it was copied from.
+    pub based_on: Option<i64>,
+    #[serde(skip)]
+    pub assumptions: Assumptions,
+    /// The body as stored (JSON), and its SHA-256: what a run records.
+    pub body: String,
+    pub body_sha256: String,
+    pub note: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for AssumptionSet {
+    const ENTITY: &'static str = "assumption_set";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+const SET_COLUMNS: &str = "id, name, version, based_on, body, body_sha256, note, created_by, created_at";
+
+fn set_from_row(r: &sqlx::any::AnyRow) -> Result<AssumptionSet, StoreError> {
+    let body = text(r, "body")?;
+    let assumptions = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("assumption_sets.body: {e}")))?;
+    Ok(AssumptionSet {
+        id: i64_col(r, "id")?,
+        name: text(r, "name")?,
+        version: i64_col(r, "version")?,
+        based_on: opt_i64(r, "based_on")?,
+        assumptions,
+        body,
+        body_sha256: text(r, "body_sha256")?,
+        note: text(r, "note")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+/// A valuation run as listed: what it used and what it found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValuationRun {
+    pub id: i64,
+    pub package_id: i64,
+    pub model_version: String,
+    pub assumption_set_id: i64,
+    pub assumption_sha256: String,
+    /// The tape version (import) the claims came from.
+    pub tape_import_id: Option<i64>,
+    pub input_sha256: String,
+    pub valuation_date: NaiveDate,
+    pub target_irr_bps: i64,
+    pub scenarios: i64,
+    pub seed: i64,
+    pub stress: Option<String>,
+    pub bid: Money,
+    pub price: Money,
+    /// The package-level results (JSON of `Appraisal` without its claims).
+    pub results: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for ValuationRun {
+    const ENTITY: &'static str = "valuation_run";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl ValuationRun {
+    /// The package-level results.
+    pub fn appraisal(&self) -> Result<Appraisal, StoreError> {
+        serde_json::from_str(&self.results).map_err(|e| StoreError::Corrupt(format!("valuation_runs.results: {e}")))
+    }
+}
+
+const RUN_COLUMNS: &str = "id, package_id, model_version, assumption_set_id, assumption_sha256, tape_import_id, input_sha256, \
+     valuation_date, target_irr_bps, scenarios, seed, stress, bid_fen, price_fen, results, created_by, created_at";
+
+fn run_from_row(r: &sqlx::any::AnyRow) -> Result<ValuationRun, StoreError> {
+    Ok(ValuationRun {
+        id: i64_col(r, "id")?,
+        package_id: i64_col(r, "package_id")?,
+        model_version: text(r, "model_version")?,
+        assumption_set_id: i64_col(r, "assumption_set_id")?,
+        assumption_sha256: text(r, "assumption_sha256")?,
+        tape_import_id: opt_i64(r, "tape_import_id")?,
+        input_sha256: text(r, "input_sha256")?,
+        valuation_date: date(r, "valuation_date")?,
+        target_irr_bps: i64_col(r, "target_irr_bps")?,
+        scenarios: i64_col(r, "scenarios")?,
+        seed: i64_col(r, "seed")?,
+        stress: opt_text(r, "stress")?,
+        bid: Money::from_fen(i64_col(r, "bid_fen")?),
+        price: Money::from_fen(i64_col(r, "price_fen")?),
+        results: text(r, "results")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+/// One claim's result in a run, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct ValuationClaimRow {
+    pub run_id: i64,
+    pub claim_id: i64,
+    pub pv_fen: i64,
+    pub allocation_fen: i64,
+    pub result: String,
+}
+
+impl Audited for ValuationClaimRow {
+    const ENTITY: &'static str = "valuation_claim";
+    fn audit_id(&self) -> String {
+        format!("{}:{}", self.run_id, self.claim_id)
+    }
+}
+
+impl TableRow for ValuationClaimRow {
+    const TABLE: &'static str = "valuation_claims";
+    const COLUMNS: &'static [&'static str] = &["run_id", "claim_id", "pv_fen", "allocation_fen", "result"];
+    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        q.bind(self.run_id).bind(self.claim_id).bind(self.pv_fen).bind(self.allocation_fen).bind(self.result.as_str())
+    }
+}
+
+fn claim_row_from_row(r: &sqlx::any::AnyRow) -> Result<ValuationClaimRow, StoreError> {
+    Ok(ValuationClaimRow {
+        run_id: i64_col(r, "run_id")?,
+        claim_id: i64_col(r, "claim_id")?,
+        pv_fen: i64_col(r, "pv_fen")?,
+        allocation_fen: i64_col(r, "allocation_fen")?,
+        result: text(r, "result")?,
+    })
+}
+
+/// Yuan (f64, from the engine) to fen, rounded half away from zero, saturating.
+pub fn fen(yuan: f64) -> i64 {
+    let f = (yuan * 100.0).round();
+    if f.is_nan() { 0 } else { f.clamp(i64::MIN as f64, i64::MAX as f64) as i64 }
+}
+
+impl Store {
+    /// Every assumption set version, by name then version.
+    pub async fn assumption_sets(&self) -> Result<Vec<AssumptionSet>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets ORDER BY name, version"))).fetch_all(&self.pool).await?;
+        rows.iter().map(set_from_row).collect()
+    }
+
+    pub async fn assumption_set(&self, id: i64) -> Result<Option<AssumptionSet>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(set_from_row).transpose()
+    }
+
+    /// The latest version of the set named `name`.
+    pub async fn latest_assumption_set(&self, name: &str) -> Result<Option<AssumptionSet>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1")))
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(set_from_row).transpose()
+    }
+
+    /// The default set, saved on first use.
+    pub async fn default_assumption_set(&self) -> Result<AssumptionSet, StoreError> {
+        if let Some(set) = self.latest_assumption_set(DEFAULT_ASSUMPTION_SET).await? {
+            return Ok(set);
+        }
+        let mut tx = self.write("system").await?;
+        let set = tx.ensure_default_assumption_set().await?;
+        tx.commit().await?;
+        Ok(set)
+    }
+
+    /// A package's claims, collateral and guarantees as the engine reads them, valued at `valuation_date`.
+    pub async fn valuation_book(&self, package_id: i64, valuation_date: NaiveDate) -> Result<Book, StoreError> {
+        let claims = self.claims_of_package(package_id).await?;
+        let links = sqlx::query(
+            "SELECT l.claim_id, l.collateral_id FROM claim_collateral l JOIN claims c ON c.id = l.claim_id WHERE c.package_id = $1 ORDER BY l.collateral_id, l.claim_id",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut secures: Vec<(i64, Vec<i64>)> = Vec::new();
+        for r in &links {
+            let (claim, item) = (i64_col(r, "claim_id")?, i64_col(r, "collateral_id")?);
+            match secures.last_mut() {
+                Some((last, ids)) if *last == item => ids.push(claim),
+                _ => secures.push((item, vec![claim])),
+            }
+        }
+        let collateral: HashMap<i64, huajie_core::Collateral> =
+            self.collateral_of_package(package_id).await?.into_iter().map(|c| (c.id, c.data)).collect();
+        let items = secures
+            .into_iter()
+            .filter_map(|(id, claim_ids)| collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), claim_ids }))
+            .collect();
+        let guarantees = self
+            .guarantees_of_package(package_id)
+            .await?
+            .into_iter()
+            .map(|g| BookGuarantee { guarantee: g.guarantee.data, guarantor: g.guarantor.data })
+            .collect();
+        Ok(Book {
+            valuation_date,
+            claims: claims.into_iter().map(|c| BookClaim { id: c.claim.id, claim: c.claim.data, debtor: c.debtor.data }).collect(),
+            items,
+            guarantees,
+        })
+    }
+
+    /// A package's runs, newest first.
+    pub async fn valuation_runs(&self, package_id: i64) -> Result<Vec<ValuationRun>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC")))
+            .bind(package_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
+    pub async fn valuation_run(&self, id: i64) -> Result<Option<ValuationRun>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(run_from_row).transpose()
+    }
+
+    /// One claim's result in a run.
+    pub async fn valuation_claim(&self, run_id: i64, claim_id: i64) -> Result<Option<ClaimResult>, StoreError> {
+        let row = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims WHERE run_id = $1 AND claim_id = $2")
+            .bind(run_id)
+            .bind(claim_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(|r| parse_claim_result(&claim_row_from_row(r)?)).transpose()
+    }
+
+    /// Every claim's result in a run, in claim order.
+    pub async fn valuation_claims(&self, run_id: i64) -> Result<Vec<ClaimResult>, StoreError> {
+        let rows = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
+            .bind(run_id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| parse_claim_result(&claim_row_from_row(r)?)).collect()
+    }
+
+    /// The latest run that valued a claim, with its result there.
+    pub async fn latest_claim_valuation(&self, claim_id: i64) -> Result<Option<(ValuationRun, ClaimResult)>, StoreError> {
+        let row = sqlx::query("SELECT run_id FROM valuation_claims WHERE claim_id = $1 ORDER BY run_id DESC LIMIT 1")
+            .bind(claim_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let run_id = i64_col(&row, "run_id")?;
+        match (self.valuation_run(run_id).await?, self.valuation_claim(run_id, claim_id).await?) {
+            (Some(run), Some(result)) => Ok(Some((run, result))),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) async fn all_assumption_sets(&self) -> Result<Vec<AssumptionSet>, StoreError> {
+        self.assumption_sets().await
+    }
+
+    pub(crate) async fn all_valuation_runs(&self) -> Result<Vec<ValuationRun>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs ORDER BY id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(run_from_row).collect()
+    }
+
+    pub(crate) async fn all_valuation_claims(&self) -> Result<Vec<ValuationClaimRow>, StoreError> {
+        let rows = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims ORDER BY run_id, claim_id").fetch_all(&self.pool).await?;
+        rows.iter().map(claim_row_from_row).collect()
+    }
+}
+
+fn parse_claim_result(row: &ValuationClaimRow) -> Result<ClaimResult, StoreError> {
+    serde_json::from_str(&row.result).map_err(|e| StoreError::Corrupt(format!("valuation_claims.result: {e}")))
+}
+
+impl WriteTx {
+    /// Saves a new version of the set `name` (version 1 when the name is new), copied
+    /// from `based_on` when given. Saved versions never change.
+    pub async fn save_assumption_set(&mut self, name: &str, based_on: Option<i64>, assumptions: &Assumptions, note: &str) -> Result<AssumptionSet, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("参数集名称不能为空 / the assumption set needs a name".into()));
+        }
+        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM assumption_sets WHERE name = $1")
+            .bind(name)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map(|r| opt_i64(&r, "v"))??;
+        let body = serde_json::to_string(assumptions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let body_sha256 = sha256_hex(body.as_bytes());
+        let created_at = crate::timestamp(self.clock.now());
+        let version = last.unwrap_or(0) + 1;
+        let row = sqlx::query(
+            "INSERT INTO assumption_sets (name, version, based_on, body, body_sha256, note, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(name)
+        .bind(version)
+        .bind(based_on)
+        .bind(body.as_str())
+        .bind(body_sha256.as_str())
+        .bind(note)
+        .bind(self.actor().to_string())
+        .bind(created_at.as_str())
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let set = AssumptionSet {
+            id: i64_col(&row, "id")?,
+            name: name.to_string(),
+            version,
+            based_on,
+            assumptions: assumptions.clone(),
+            body,
+            body_sha256,
+            note: note.to_string(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&set).await?;
+        Ok(set)
+    }
+
+    /// The default set: saved as version 1 of `DEFAULT_ASSUMPTION_SET` if it is not there yet.
+    pub async fn ensure_default_assumption_set(&mut self) -> Result<AssumptionSet, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1")))
+            .bind(DEFAULT_ASSUMPTION_SET)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        match row {
+            Some(r) => set_from_row(&r),
+            None => self.save_assumption_set(DEFAULT_ASSUMPTION_SET, None, &Assumptions::default(), "HV-1 v1.1 默认值（valuation.md）").await,
+        }
+    }
+
+    /// Records a run and each claim's result in it.
+    pub async fn record_valuation_run(
+        &mut self,
+        package_id: i64,
+        set: &AssumptionSet,
+        tape_import_id: Option<i64>,
+        appraisal: &Appraisal,
+    ) -> Result<ValuationRun, StoreError> {
+        let summary = Appraisal { claims: Vec::new(), ..appraisal.clone() };
+        let results = serde_json::to_string(&summary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let o = &appraisal.options;
+        let target_irr_bps = (o.target_irr * 10_000.0).round() as i64;
+        let price = o.price.unwrap_or(appraisal.bid);
+        let created_at = crate::timestamp(self.clock.now());
+        let row = sqlx::query(
+            "INSERT INTO valuation_runs (package_id, model_version, assumption_set_id, assumption_sha256, tape_import_id, input_sha256, \
+               valuation_date, target_irr_bps, scenarios, seed, stress, bid_fen, price_fen, results, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        )
+        .bind(package_id)
+        .bind(appraisal.model_version.as_str())
+        .bind(set.id)
+        .bind(set.body_sha256.as_str())
+        .bind(tape_import_id)
+        .bind(appraisal.input_hash.as_str())
+        .bind(date_text(appraisal.valuation_date))
+        .bind(target_irr_bps)
+        .bind(o.scenarios as i64)
+        .bind(o.seed as i64)
+        .bind(o.stress.as_deref())
+        .bind(fen(appraisal.bid))
+        .bind(fen(price))
+        .bind(results.as_str())
+        .bind(self.actor().to_string())
+        .bind(created_at.as_str())
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let run = ValuationRun {
+            id: i64_col(&row, "id")?,
+            package_id,
+            model_version: appraisal.model_version.clone(),
+            assumption_set_id: set.id,
+            assumption_sha256: set.body_sha256.clone(),
+            tape_import_id,
+            input_sha256: appraisal.input_hash.clone(),
+            valuation_date: appraisal.valuation_date,
+            target_irr_bps,
+            scenarios: o.scenarios as i64,
+            seed: o.seed as i64,
+            stress: o.stress.clone(),
+            bid: Money::from_fen(fen(appraisal.bid)),
+            price: Money::from_fen(fen(price)),
+            results,
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&run).await?;
+        let rows: Vec<ValuationClaimRow> = appraisal
+            .claims
+            .iter()
+            .map(|c| {
+                Ok(ValuationClaimRow {
+                    run_id: run.id,
+                    claim_id: c.id,
+                    pv_fen: fen(c.pv),
+                    allocation_fen: fen(c.allocation),
+                    result: serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        self.insert_rows_without_ids(&rows).await?;
+        self.audit_create_many(ValuationClaimRow::ENTITY, rows.iter().map(|r| (r.audit_id(), to_json(r)))).await?;
+        Ok(run)
+    }
+}
