@@ -20,6 +20,7 @@ pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod monte_carlo;
+pub mod params;
 pub mod random;
 pub mod retail;
 pub mod sample;
