@@ -5,6 +5,8 @@
 //!
 //! Start at `tape_report_xlsx`, the validation report of a tape import.
 
+pub mod valuation;
+
 use std::collections::BTreeMap;
 
 use huajie_core::Lang;

@@ -1,0 +1,133 @@
+//! The valuation workbook: a reviewer opens it and can follow every number — the bid is
+//! the sum of the discounted cash on the target-IRR cell, each claim's net is the sum of
+//! its routes, the cost basis is the price shared by present value.
+
+use calamine::{Data, Reader, Xlsx};
+use chrono::NaiveDate;
+use huajie_core::{Claim, Collateral, CollateralType, Lang, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, Uscc};
+use huajie_report::valuation::{ClaimLine, RunInfo, summary_text, valuation_xlsx};
+use huajie_value::{Assumptions, Book, BookClaim, BookItem, Options, appraise};
+
+fn book() -> Book {
+    let party = |n: u32| Party {
+        name: format!("公司{n}"),
+        identifier: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()),
+        status: PartyStatus::Active,
+        address: None,
+        phone: None,
+    };
+    let claim = |id: i64, yuan: i64, stage| BookClaim {
+        id,
+        claim: Claim {
+            package_id: 1,
+            contract_no: format!("HT-{id}"),
+            debtor_id: id,
+            principal: Money::from_yuan(yuan).unwrap(),
+            interest: Money::from_yuan(yuan / 10).unwrap(),
+            penalty: Money::ZERO,
+            advanced_costs: Money::ZERO,
+            five_class: None,
+            litigation_stage: Some(stage),
+            default_date: None,
+            limitation_date: None,
+            province: None,
+            product: None,
+            days_past_due: None,
+        },
+        debtor: party(id as u32),
+    };
+    Book {
+        valuation_date: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        claims: vec![claim(1, 8_000_000, LitigationStage::NotSued), claim(2, 3_000_000, LitigationStage::Enforcing), claim(3, 500_000, LitigationStage::Judged)],
+        items: vec![BookItem {
+            id: 1,
+            collateral: Collateral {
+                collateral_type: CollateralType::Commercial,
+                description: "商铺".into(),
+                address: None,
+                province: None,
+                appraised_value: Money::from_yuan(9_000_000).unwrap(),
+                appraisal_date: None,
+                lien_rank: 1,
+                prior_claims: Money::ZERO,
+                owner_id: None,
+            },
+            claim_ids: vec![1, 2],
+        }],
+        guarantees: Vec::new(),
+    }
+}
+
+fn info() -> RunInfo {
+    RunInfo {
+        company: "示例资产管理公司".into(),
+        package_code: "ZJ-T".into(),
+        package_name: "测试包".into(),
+        run_id: Some(9),
+        assumption_set: "HV-1 默认参数".into(),
+        assumption_version: 1,
+        assumption_sha256: "ab".repeat(32),
+        tape_version: Some(1),
+        created_by: "valuer".into(),
+        created_at: "2026-11-28T10:00:00Z".into(),
+    }
+}
+
+fn number(d: &Data) -> f64 {
+    match d {
+        Data::Float(x) => *x,
+        Data::Int(x) => *x as f64,
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+#[test]
+fn the_workbook_shows_its_working() {
+    let a = Assumptions::default();
+    let r = appraise(&book(), &a, &Options { scenarios: 40, ..Options::default() });
+    let lines: Vec<ClaimLine> = r
+        .claims
+        .iter()
+        .map(|c| ClaimLine { result: c.clone(), contract_no: format!("HT-{}", c.id), debtor: format!("公司{}", c.id), stage: "—".into() })
+        .collect();
+    let bytes = valuation_xlsx(&info(), &r, &lines, &a, Lang::Zh).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(wb.sheet_names(), ["汇总", "现金流", "逐笔", "压力测试", "蒙特卡洛", "参数集"]);
+
+    let summary = wb.worksheet_range("汇总").unwrap();
+    assert!((number(summary.get_value((12, 1)).unwrap()) - r.bid).abs() < 1e-6);
+    let f = wb.worksheet_formula("汇总").unwrap();
+    assert_eq!(f.get_value((12, 1)).unwrap(), "SUM('现金流'!D2:D41)");
+
+    let cash = wb.worksheet_formula("现金流").unwrap();
+    assert_eq!(cash.get_value((1, 2)).unwrap(), "(1+'汇总'!$B$12)^(-A2/4)");
+    let cash_values = wb.worksheet_range("现金流").unwrap();
+    let pv_sum: f64 = (1..=40).map(|r| number(cash_values.get_value((r, 3)).unwrap())).sum();
+    assert!((pv_sum - r.bid).abs() < 1e-3, "{pv_sum} vs {}", r.bid);
+
+    let claims = wb.worksheet_formula("逐笔").unwrap();
+    assert_eq!(claims.get_value((1, 10)).unwrap(), "SUM(F2:J2)");
+    assert_eq!(claims.get_value((1, 13)).unwrap(), "'汇总'!$B$14*M2/SUM($M$2:$M$4)");
+    let values = wb.worksheet_range("逐笔").unwrap();
+    for row in 1..=3u32 {
+        let routes: f64 = (5..=9).map(|c| number(values.get_value((row, c)).unwrap())).sum();
+        assert!((routes - number(values.get_value((row, 10)).unwrap())).abs() < 1e-6);
+    }
+    let allocated: f64 = (1..=3u32).map(|r| number(values.get_value((r, 13)).unwrap())).sum();
+    assert!((allocated - r.metrics.price).abs() < 1e-6);
+
+    let mc = wb.worksheet_formula("蒙特卡洛").unwrap();
+    // Stored with the `_xlfn.` prefix Excel uses for functions newer than 2007.
+    assert_eq!(mc.get_value((1, 1)).unwrap(), "_xlfn.PERCENTILE.INC(D2:D41,0.05)");
+    let params = wb.worksheet_range("参数集").unwrap();
+    assert_eq!(params.height() - 1, huajie_value::params::catalogue().len());
+}
+
+#[test]
+fn the_summary_reads_in_either_language() {
+    let r = appraise(&book(), &Assumptions::default(), &Options::default());
+    let zh = summary_text(&info(), &r, Lang::Zh);
+    assert!(zh.contains("目标 IRR 下出价") && zh.contains("压力测试") && zh.contains("万元"), "{zh}");
+    let en = summary_text(&info(), &r, Lang::En);
+    assert!(en.contains("Bid at target IRR") && en.contains("Stress tests") && !en.contains("万元"), "{en}");
+}
