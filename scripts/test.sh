@@ -2,7 +2,7 @@
 # Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
-# driver — Debian's packages), starts a throwaway PostgreSQL cluster
+# driver, a Chinese font and poppler for the PDF reports — Debian's packages), starts a throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
 # `cargo test` over the workspace, browser journeys in headless Chromium included.
 # Extra arguments go to cargo test.
@@ -71,6 +71,13 @@ fi
 export HUAJIE_CHROMEDRIVER=$(command -v chromedriver)
 export HUAJIE_CHROMIUM=$(command -v chromium)
 say "Chromium $("$HUAJIE_CHROMIUM" --version 2>/dev/null | awk '{print $2}') for the browser journeys (HUAJIE_CHROMEDRIVER)"
+
+# --- PDF: a Chinese font, and poppler to read the reports back --------------------------
+if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1; then
+    say "installing fonts-noto-cjk and poppler-utils (Debian packages)"
+    apt_install fonts-noto-cjk poppler-utils
+fi
+export HUAJIE_PDFTOTEXT=$(command -v pdftotext)
 
 # --- Tests ------------------------------------------------------------------------------
 say "cargo test --workspace"

@@ -1,4 +1,4 @@
-//! `huajie`: the one binary. `serve`, `demo`, `migrate`, `audit verify`, `user create`.
+//! `huajie`: the one binary. `serve`, `demo`, `import`, `value`, `migrate`, `audit verify`, `user create`, `check`.
 //!
 //! This is the imperative shell's outer edge: it parses flags, opens the store, and
 //! turns every failure into one clear line on stderr and exit code 1 — never a panic.
@@ -15,6 +15,7 @@ use huajie_store::{DbTarget, NewUser, Store, StoreError};
 use huajie_web::{AppState, WebConfig};
 
 mod import;
+mod value;
 
 /// mimalloc keeps freed memory for reuse instead of handing it back and faulting it in again:
 /// valuation runs twice as fast with it (docs/performance.md).
@@ -50,6 +51,13 @@ enum Command {
         db: DbArgs,
         #[command(flatten)]
         tape: ImportArgs,
+    },
+    /// 资产包估值（HV-1） / Value a package (HV-1)
+    Value {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        value: value::ValueArgs,
     },
     /// 升级数据库结构 / Apply pending database migrations
     Migrate {
@@ -241,6 +249,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             serve(store, &net).await?;
         }
         Command::Import { db, tape } => return import::run(&open(&db).await?, &tape).await,
+        Command::Value { db, value } => return value::run(&open(&db).await?, &value).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             let applied = store.migrate().await?;

@@ -142,6 +142,18 @@ pub fn percent(x: f64) -> String {
     format!("{:.2}%", x * 100.0)
 }
 
+/// `text` padded with spaces to `width` terminal columns (a Chinese character takes two).
+fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+/// `text` right-aligned in `width` terminal columns.
+fn pad_left(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{}{text}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// The summary `huajie value` prints.
 pub fn summary_text(info: &RunInfo, a: &Appraisal, lang: Lang) -> String {
     use std::fmt::Write;
@@ -178,14 +190,14 @@ pub fn summary_text(info: &RunInfo, a: &Appraisal, lang: Lang) -> String {
     );
     let _ = writeln!(s);
     let mt = &a.metrics;
-    let _ = writeln!(s, "  {:<22} {}", l("target_irr"), percent(a.options.target_irr));
-    let _ = writeln!(s, "  {:<22} {}  ({} {}, {} {})", l("bid"), m(a.bid), l("price_of_claim"), percent(a.bid / a.claim_amount.max(1.0)), l("price_of_principal"), percent(a.bid / a.principal.max(1.0)));
-    let _ = writeln!(s, "  {:<22} {}", l("price"), m(mt.price));
-    let _ = writeln!(s, "  {:<22} {}", l("irr"), mt.irr.map_or_else(|| l("none").to_string(), percent));
-    let _ = writeln!(s, "  {:<22} {:.3}", l("moic"), mt.moic);
-    let _ = writeln!(s, "  {:<22} {}", l("recovery_ratio"), percent(mt.recovery_ratio));
-    let _ = writeln!(s, "  {:<22} {}", l("payback"), mt.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string()));
-    let _ = writeln!(s, "  {:<22} {:.2}", l("wal"), mt.wal_years);
+    let _ = writeln!(s, "  {} {}", pad(l("target_irr"), 24), percent(a.options.target_irr));
+    let _ = writeln!(s, "  {} {}  ({} {}, {} {})", pad(l("bid"), 24), m(a.bid), l("price_of_claim"), percent(a.bid / a.claim_amount.max(1.0)), l("price_of_principal"), percent(a.bid / a.principal.max(1.0)));
+    let _ = writeln!(s, "  {} {}", pad(l("price"), 24), m(mt.price));
+    let _ = writeln!(s, "  {} {}", pad(l("irr"), 24), mt.irr.map_or_else(|| l("none").to_string(), percent));
+    let _ = writeln!(s, "  {} {:.3}", pad(l("moic"), 24), mt.moic);
+    let _ = writeln!(s, "  {} {}", pad(l("recovery_ratio"), 24), percent(mt.recovery_ratio));
+    let _ = writeln!(s, "  {} {}", pad(l("payback"), 24), mt.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string()));
+    let _ = writeln!(s, "  {} {:.2}", pad(l("wal"), 24), mt.wal_years);
     if a.retail_outside_anchor == Some(true) {
         let _ = writeln!(s, "  ⚠ {}", l("anchor_flag"));
     }
@@ -200,43 +212,47 @@ pub fn summary_text(info: &RunInfo, a: &Appraisal, lang: Lang) -> String {
         ("legal_costs", sum(|c| c.legal_costs)),
         ("net", sum(|c| c.net)),
     ] {
-        let _ = writeln!(s, "    {:<24} {}", l(k), m(v));
+        let _ = writeln!(s, "    {} {}", pad(l(k), 26), pad_left(&m(v), 16));
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "  {} ({}):", l("cash_flow"), l("quarter"));
     let last = a.quarterly.iter().rposition(|x| x.abs() >= 0.005).map_or(0, |i| i + 1);
     for (q, x) in a.quarterly.iter().enumerate().take(last) {
-        let _ = writeln!(s, "    Q{:<3} {:>20}", q + 1, m(*x));
+        let _ = writeln!(s, "    Q{:<3} {}", q + 1, pad_left(&m(*x), 16));
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "  {}:", l("sensitivity"));
     let mut header = format!("    {:<10}", "IRR");
     for h in &a.sensitivity.haircuts {
-        header.push_str(&format!("{:>18}", format!("{} {:.0}%", l("haircut"), h * 100.0)));
+        header.push_str(&pad_left(&format!("{} {:.0}%", l("haircut"), h * 100.0), 18));
     }
     let _ = writeln!(s, "{header}");
     for (r, row) in a.sensitivity.rates.iter().zip(&a.sensitivity.bids) {
         let mut line = format!("    {:<10}", percent(*r));
         for b in row {
-            line.push_str(&format!("{:>18}", m(*b)));
+            line.push_str(&pad_left(&m(*b), 18));
         }
         let _ = writeln!(s, "{line}");
     }
     let _ = writeln!(s);
     let _ = writeln!(s, "  {}:", l("stress"));
     for st in &a.stresses {
-        let _ = writeln!(s, "    {:<24} {}  ({:+.1}%)", stress_label(&st.code, lang), m(st.bid), (st.bid / a.bid.max(1e-9) - 1.0) * 100.0);
+        let _ = writeln!(s, "    {} {}  ({:+.1}%)", pad(stress_label(&st.code, lang), 26), pad_left(&m(st.bid), 16), (st.bid / a.bid.max(1e-9) - 1.0) * 100.0);
     }
     if let Some(mc) = &a.monte_carlo {
         let d = &mc.distribution;
         let _ = writeln!(s);
         let _ = writeln!(s, "  {} ({} {}, {} {}):", l("monte_carlo"), l("scenarios"), mc.scenarios, l("seed"), mc.seed);
-        let _ = writeln!(s, "    {:<24} {}", l("mean"), m(d.mean));
-        let _ = writeln!(s, "    {:<24} {}", "P5", m(d.p5));
-        let _ = writeln!(s, "    {:<24} {}", "P50", m(d.p50));
-        let _ = writeln!(s, "    {:<24} {}", "P95", m(d.p95));
-        let _ = writeln!(s, "    {:<24} {}  (α = {:.0}%)", l("confidence_bid"), m(d.confidence_bid), d.confidence * 100.0);
-        let _ = writeln!(s, "    {:<24} {}", l("hurdle_probability"), percent(d.probability_of_hurdle));
+        for (k, v) in [
+            (l("mean"), m(d.mean)),
+            ("P5", m(d.p5)),
+            ("P50", m(d.p50)),
+            ("P95", m(d.p95)),
+            (l("confidence_bid"), format!("{}  (α = {:.0}%)", m(d.confidence_bid), d.confidence * 100.0)),
+            (l("hurdle_probability"), percent(d.probability_of_hurdle)),
+        ] {
+            let _ = writeln!(s, "    {} {v}", pad(k, 26));
+        }
     }
     s
 }

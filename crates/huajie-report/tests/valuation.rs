@@ -131,3 +131,32 @@ fn the_summary_reads_in_either_language() {
     let en = summary_text(&info(), &r, Lang::En);
     assert!(en.contains("Bid at target IRR") && en.contains("Stress tests") && !en.contains("万元"), "{en}");
 }
+
+/// The PDF renders Chinese: its text, extracted by poppler's `pdftotext` (named by
+/// `HUAJIE_PDFTOTEXT`, which scripts/test.sh sets), reads back in Chinese.
+#[test]
+fn the_pdf_reads_back_in_chinese() {
+    let a = Assumptions::default();
+    let r = appraise(&book(), &a, &Options { scenarios: 40, ..Options::default() });
+    let lines: Vec<ClaimLine> = r
+        .claims
+        .iter()
+        .map(|c| ClaimLine { result: c.clone(), contract_no: format!("HT-{}", c.id), debtor: format!("公司{}", c.id), stage: "已判决".into() })
+        .collect();
+    let bytes = huajie_report::valuation_pdf::valuation_pdf(&info(), &r, &lines, &a, Lang::Zh).expect("a CJK font (fonts-noto-cjk)");
+    assert!(bytes.starts_with(b"%PDF-"));
+    // The font is subset: the whole Noto Sans CJK collection is ~20 MB.
+    assert!(bytes.len() < 600_000, "{} bytes", bytes.len());
+    let Ok(pdftotext) = std::env::var("HUAJIE_PDFTOTEXT") else {
+        eprintln!("HUAJIE_PDFTOTEXT is not set: the PDF's text is not read back");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let out = std::process::Command::new(pdftotext).arg(&path).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in ["资产包估值报告", "目标 IRR 下出价", "示例资产管理公司", "压力测试", "蒙特卡洛", "抵押物价值 −10%", "HT-1", "待校准假设"] {
+        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+    }
+}

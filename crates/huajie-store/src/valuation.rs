@@ -297,6 +297,76 @@ impl Store {
     }
 }
 
+/// What to value: a package, under a set (the default set when `None`), at a date (the
+/// package's cut-off date when `None`).
+#[derive(Debug, Clone)]
+pub struct ValuationRequest {
+    pub package_id: i64,
+    pub assumption_set_id: Option<i64>,
+    pub valuation_date: Option<NaiveDate>,
+    pub options: huajie_value::Options,
+}
+
+/// A run done again: whether it found exactly what it found the first time.
+#[derive(Debug, Clone)]
+pub struct Rerun {
+    pub run: ValuationRun,
+    pub appraisal: Appraisal,
+    /// The inputs (claims, collateral, guarantors as now stored) hash as they did.
+    pub same_inputs: bool,
+    /// Every result — package and claims — is equal to the stored one.
+    pub identical: bool,
+}
+
+impl Store {
+    /// Values a package; with `save`, records the run (on behalf of `actor`). The engine
+    /// runs on a blocking thread.
+    pub async fn value_package(&self, actor: &str, req: &ValuationRequest, save: bool) -> Result<(AssumptionSet, Appraisal, Option<ValuationRun>), StoreError> {
+        let package = self.package(req.package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {}", req.package_id)))?;
+        let set = match req.assumption_set_id {
+            Some(id) => self.assumption_set(id).await?.ok_or_else(|| StoreError::NotFound(format!("参数集 / assumption set {id}")))?,
+            None => self.default_assumption_set().await?,
+        };
+        let date = req.valuation_date.unwrap_or(package.package.data.cutoff_date);
+        let book = self.valuation_book(req.package_id, date).await?;
+        let tape = self.tape_imports(req.package_id).await?.into_iter().map(|t| t.id).max();
+        let (assumptions, options) = (set.assumptions.clone(), req.options.clone());
+        let appraisal = tokio::task::spawn_blocking(move || huajie_value::appraise(&book, &assumptions, &options))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("valuation stopped: {e}")))?;
+        let run = if save {
+            let mut tx = self.write(actor).await?;
+            let run = tx.record_valuation_run(req.package_id, &set, tape, &appraisal).await?;
+            tx.commit().await?;
+            Some(run)
+        } else {
+            None
+        };
+        Ok((set, appraisal, run))
+    }
+
+    /// Values a recorded run's package again with the run's set, date and options, and
+    /// compares the results with the stored ones.
+    pub async fn rerun_valuation(&self, run_id: i64) -> Result<Rerun, StoreError> {
+        let run = self.valuation_run(run_id).await?.ok_or_else(|| StoreError::NotFound(format!("估值记录 / valuation run {run_id}")))?;
+        let stored = run.appraisal()?;
+        let req = ValuationRequest {
+            package_id: run.package_id,
+            assumption_set_id: Some(run.assumption_set_id),
+            valuation_date: Some(run.valuation_date),
+            options: stored.options.clone(),
+        };
+        let (_, appraisal, _) = self.value_package("system", &req, false).await?;
+        let mut claims = appraisal.claims.clone();
+        claims.sort_by_key(|c| c.id);
+        let same_inputs = appraisal.input_hash == run.input_sha256;
+        let identical = same_inputs
+            && Appraisal { claims: Vec::new(), ..appraisal.clone() } == stored
+            && claims == self.valuation_claims(run_id).await?;
+        Ok(Rerun { run, appraisal, same_inputs, identical })
+    }
+}
+
 fn parse_claim_result(row: &ValuationClaimRow) -> Result<ClaimResult, StoreError> {
     serde_json::from_str(&row.result).map_err(|e| StoreError::Corrupt(format!("valuation_claims.result: {e}")))
 }

@@ -671,16 +671,16 @@ async fn assumption_sets_are_versioned_and_old_versions_stay_readable(t: TestSto
 async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
     load_demo(&t).await;
     let s = &t.store;
-    let set = s.default_assumption_set().await.unwrap();
+    let options = huajie_value::Options { scenarios: 20, ..Default::default() };
     for summary in s.packages().await.unwrap() {
         let package = &summary.package;
         let book = s.valuation_book(package.id, package.data.cutoff_date).await.unwrap();
         assert_eq!(book.claims.len() as i64, summary.claim_count);
-        let options = huajie_value::Options { scenarios: 20, ..Default::default() };
-        let appraisal = huajie_value::appraise(&book, &set.assumptions, &options);
-        let mut tx = s.write("valuer").await.unwrap();
-        let run = tx.record_valuation_run(package.id, &set, None, &appraisal).await.unwrap();
-        tx.commit().await.unwrap();
+        let req = huajie_store::ValuationRequest { package_id: package.id, assumption_set_id: None, valuation_date: None, options: options.clone() };
+        let (set, appraisal, run) = s.value_package("valuer", &req, true).await.unwrap();
+        let run = run.unwrap();
+        assert_eq!(run.assumption_set_id, set.id);
+        assert_eq!(run.tape_import_id, s.tape_imports(package.id).await.unwrap().iter().map(|t| t.id).max());
 
         let stored = s.valuation_run(run.id).await.unwrap().unwrap();
         assert_eq!(stored, run);
@@ -689,16 +689,25 @@ async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
         assert_eq!(results.quarterly, appraisal.quarterly);
         assert_eq!(results.monte_carlo, appraisal.monte_carlo);
         let claims = s.valuation_claims(run.id).await.unwrap();
-        assert_eq!(claims.len(), appraisal.claims.len());
         let mut expected = appraisal.claims.clone();
         expected.sort_by_key(|c| c.id);
         assert_eq!(claims, expected);
-        // Re-running on the same book and set reproduces the run exactly.
-        let again = huajie_value::appraise(&s.valuation_book(package.id, package.data.cutoff_date).await.unwrap(), &set.assumptions, &options);
-        assert_eq!(again.input_hash, stored.input_sha256);
-        assert_eq!(huajie_store::fen(again.bid), stored.bid.fen());
         let (latest, one) = s.latest_claim_valuation(claims[0].id).await.unwrap().unwrap();
         assert_eq!((latest.id, &one), (run.id, &claims[0]));
+
+        // Re-running reproduces every number exactly.
+        let rerun = s.rerun_valuation(run.id).await.unwrap();
+        assert!(rerun.same_inputs && rerun.identical, "package {}", package.data.code);
     }
+    // A claim changed after the run: the re-run says the inputs are not the same.
+    let package = &s.packages().await.unwrap()[0].package;
+    let run = s.valuation_runs(package.id).await.unwrap()[0].clone();
+    let claim = s.claims_of_package(package.id).await.unwrap().remove(0).claim;
+    let mut tx = s.write("valuer").await.unwrap();
+    let changed = Claim { principal: Money::from_fen(claim.data.principal.fen() + 100_000), ..claim.data.clone() };
+    tx.update_claim(claim.id, &changed).await.unwrap();
+    tx.commit().await.unwrap();
+    let rerun = s.rerun_valuation(run.id).await.unwrap();
+    assert!(!rerun.same_inputs && !rerun.identical);
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
