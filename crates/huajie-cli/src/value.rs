@@ -58,12 +58,7 @@ pub struct ValueArgs {
 }
 
 fn parse_rate(s: &str) -> Result<f64> {
-    let s = s.trim();
-    let (t, scale) = match s.strip_suffix('%') {
-        Some(t) => (t.trim(), 0.01),
-        None => (s, 1.0),
-    };
-    let y = t.parse::<f64>().map(|x| x * scale).map_err(|_| anyhow!("目标 IRR 无法识别：{s} / cannot read the target IRR {s}"))?;
+    let y = huajie_value::params::parse_share(s).ok_or_else(|| anyhow!("目标 IRR 无法识别：{s} / cannot read the target IRR {s}"))?;
     if !(-0.5..=5.0).contains(&y) {
         bail!("目标 IRR 应在 −50% 与 500% 之间：{s} / the target IRR must lie between −50% and 500%: {s}");
     }

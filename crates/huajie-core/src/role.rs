@@ -40,6 +40,12 @@ pub enum Permission {
     UsePortal,
     /// Upload a bank's data tape and load it into a package.
     ImportTapes,
+    /// Valuation runs, their reports, and the assumption sets.
+    ViewValuations,
+    /// Value a package (a run is recorded).
+    RunValuations,
+    /// Save a new version of an assumption set.
+    EditAssumptions,
 }
 
 impl Role {
@@ -59,6 +65,10 @@ impl Role {
             UsePortal => matches!(self, Investor),
             // The acquisition team receives and cleans the tapes.
             ImportTapes => matches!(self, Acquisition),
+            ViewValuations => matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor),
+            // Pricing is the valuers' work; the acquisition team prices the packages it brings in.
+            RunValuations => matches!(self, Valuer | Acquisition),
+            EditAssumptions => matches!(self, Valuer),
         }
     }
 

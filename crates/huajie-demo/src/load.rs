@@ -51,9 +51,33 @@ pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str
         })
         .await?;
     }
+    tx.ensure_default_assumption_set().await?;
     tx.commit().await?;
+    value_packages(store).await?;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users: demo.users.len() })
 }
+
+/// The demo's valuer prices every package once (HV-1 defaults, 15% target IRR, 1,000
+/// scenarios), and keeps a more cautious copy of the defaults as a second set. Each run is
+/// its own transaction, after the company is loaded.
+async fn value_packages(store: &Store) -> Result<(), StoreError> {
+    let default = store.default_assumption_set().await?;
+    let mut cautious = default.assumptions.clone();
+    cautious.ladder.market_value = 0.9;
+    cautious.legal_costs = 0.10;
+    let mut tx = store.write(VALUER).await?;
+    tx.save_assumption_set("审慎参数", Some(default.id), &cautious, "市场价值系数 0.9，律师费 10%").await?;
+    tx.commit().await?;
+    for summary in store.packages().await? {
+        let options = huajie_value::Options { scenarios: 1_000, ..huajie_value::Options::default() };
+        let req = huajie_store::ValuationRequest { package_id: summary.package.id, assumption_set_id: Some(default.id), valuation_date: None, options };
+        store.value_package(VALUER, &req, true).await?;
+    }
+    Ok(())
+}
+
+/// The demo user who values the packages.
+const VALUER: &str = "valuer";
 
 /// Reads a shipped tape, the cut-off date from its title rows.
 pub(crate) fn read_tape(file_name: &str, bytes: &[u8], today: NaiveDate) -> Result<TapeRead, StoreError> {

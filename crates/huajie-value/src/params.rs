@@ -212,9 +212,38 @@ pub enum ParamError {
     OutOfRange { zh: String, en: String, value: String, range: &'static str },
 }
 
+/// A share or rate written `12.5%` or `0.125`.
+pub fn parse_share(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let (t, scale) = match t.strip_suffix('%') {
+        Some(t) => (t.trim(), 0.01),
+        None => (t, 1.0),
+    };
+    t.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| x * scale)
+}
+
 /// The value of a parameter, as shown (a share as a fraction, not a percentage).
 pub fn get(a: &Assumptions, path: &str) -> Option<Value> {
     serde_json::to_value(a).ok()?.pointer(path).cloned()
+}
+
+/// A parameter's value as a valuer types it: shares as percentages, switches as 是/否.
+pub fn shown(a: &Assumptions, p: &Param) -> String {
+    match get(a, &p.path) {
+        Some(Value::Bool(b)) => if b { "是" } else { "否" }.to_string(),
+        Some(v) => match (v.as_f64(), p.unit) {
+            (Some(x), Unit::Share) => format!("{}%", trim_float(x * 100.0)),
+            (Some(x), _) => trim_float(x),
+            (None, _) => v.to_string(),
+        },
+        None => String::new(),
+    }
+}
+
+/// A number without float noise: 8.000000000000002 → 8.
+fn trim_float(x: f64) -> String {
+    let s = format!("{:.10}", x);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// A copy of `a` with the parameter at `path` set from `text` (a share may be written
@@ -224,13 +253,7 @@ pub fn set(a: &Assumptions, path: &str, text: &str) -> Result<Assumptions, Param
     let text = text.trim();
     let unreadable = || ParamError::Unreadable { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string() };
     let out_of_range = |range| ParamError::OutOfRange { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string(), range };
-    let number = |t: &str| -> Result<f64, ParamError> {
-        let (t, scale) = match t.strip_suffix('%') {
-            Some(t) => (t.trim(), 0.01),
-            None => (t, 1.0),
-        };
-        t.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| x * scale).ok_or_else(unreadable)
-    };
+    let number = |t: &str| -> Result<f64, ParamError> { parse_share(t).ok_or_else(unreadable) };
     let value = match p.unit {
         Unit::Switch => match text {
             "true" | "on" | "1" | "是" | "开" => Value::Bool(true),

@@ -1,5 +1,5 @@
-//! Horizontal bar charts, laid out here and drawn as inline SVG by `templates/chart.html`
-//! (no script, so they print and work without JavaScript).
+//! Charts laid out here and drawn as inline SVG by the templates (`chart.html`,
+//! `columns.html`, `curve.html`): no script, so they print and work without JavaScript.
 
 /// Geometry of the drawing, in SVG user units.
 const ROW_HEIGHT: u32 = 30;
@@ -43,6 +43,124 @@ impl BarChart {
     }
 }
 
+/// Width of the column and curve charts, SVG user units.
+const PLOT_WIDTH: f64 = 640.0;
+const PLOT_LEFT: f64 = 56.0;
+const PLOT_HEIGHT: f64 = 180.0;
+const PLOT_TOP: f64 = 10.0;
+
+/// A label on an axis.
+pub struct Tick {
+    pub x: f64,
+    pub y: f64,
+    pub label: String,
+}
+
+pub struct Column {
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub negative: bool,
+    /// Shown on hover (the SVG `title`).
+    pub tip: String,
+}
+
+/// Vertical columns above and below a zero line: quarterly cash, a distribution.
+pub struct Columns {
+    pub id: String,
+    pub title: String,
+    pub height: f64,
+    pub zero_y: f64,
+    pub bars: Vec<Column>,
+    pub x_ticks: Vec<Tick>,
+    pub y_ticks: Vec<Tick>,
+}
+
+impl Columns {
+    /// `items`: axis label, value, hover text. `format` writes an axis value.
+    pub fn new(id: &str, title: &str, items: &[(String, f64, String)], format: impl Fn(f64) -> String) -> Columns {
+        let max = items.iter().map(|i| i.1).fold(0.0, f64::max);
+        let min = items.iter().map(|i| i.1).fold(0.0, f64::min);
+        let span = if max - min > 0.0 { max - min } else { 1.0 };
+        let zero_y = PLOT_TOP + PLOT_HEIGHT * max / span;
+        let slot = (PLOT_WIDTH - PLOT_LEFT) / items.len().max(1) as f64;
+        let bars = items
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v, tip))| {
+                let h = PLOT_HEIGHT * v.abs() / span;
+                let x = PLOT_LEFT + slot * i as f64 + slot * 0.15;
+                Column { x, y: if *v >= 0.0 { zero_y - h } else { zero_y }, w: slot * 0.7, h: h.max(0.5), negative: *v < 0.0, tip: tip.clone() }
+            })
+            .collect();
+        let every = (items.len() / 10).max(1);
+        let x_ticks = items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every == 0)
+            .map(|(i, (label, _, _))| Tick { x: PLOT_LEFT + slot * (i as f64 + 0.5), y: PLOT_TOP + PLOT_HEIGHT + 14.0, label: label.clone() })
+            .collect();
+        let mut y_ticks = vec![Tick { x: PLOT_LEFT - 4.0, y: PLOT_TOP + 4.0, label: format(max) }];
+        if min < 0.0 {
+            y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: PLOT_TOP + PLOT_HEIGHT, label: format(min) });
+        }
+        y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: zero_y + 4.0, label: "0".into() });
+        Columns { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, zero_y, bars, x_ticks, y_ticks }
+    }
+
+    pub fn left(&self) -> f64 {
+        PLOT_LEFT
+    }
+
+    pub fn right(&self) -> f64 {
+        PLOT_WIDTH
+    }
+}
+
+/// A rising line: cumulative recovery by quarter.
+pub struct Curve {
+    pub id: String,
+    pub title: String,
+    pub height: f64,
+    /// SVG polyline points.
+    pub points: String,
+    pub x_ticks: Vec<Tick>,
+    pub y_ticks: Vec<Tick>,
+    pub bottom: f64,
+}
+
+impl Curve {
+    pub fn new(id: &str, title: &str, items: &[(String, f64)], format: impl Fn(f64) -> String) -> Curve {
+        let max = items.iter().map(|i| i.1).fold(0.0, f64::max);
+        let min = items.iter().map(|i| i.1).fold(0.0, f64::min);
+        let span = if max - min > 0.0 { max - min } else { 1.0 };
+        let step = (PLOT_WIDTH - PLOT_LEFT) / (items.len().max(2) - 1) as f64;
+        let y = |v: f64| PLOT_TOP + PLOT_HEIGHT * (max - v) / span;
+        let points = items.iter().enumerate().map(|(i, (_, v))| format!("{:.1},{:.1}", PLOT_LEFT + step * i as f64, y(*v))).collect::<Vec<_>>().join(" ");
+        let every = (items.len() / 10).max(1);
+        let x_ticks = items
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every == 0)
+            .map(|(i, (label, _))| Tick { x: PLOT_LEFT + step * i as f64, y: PLOT_TOP + PLOT_HEIGHT + 14.0, label: label.clone() })
+            .collect();
+        let y_ticks = vec![
+            Tick { x: PLOT_LEFT - 4.0, y: y(max) + 4.0, label: format(max) },
+            Tick { x: PLOT_LEFT - 4.0, y: y(min), label: format(min) },
+        ];
+        Curve { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, points, x_ticks, y_ticks, bottom: PLOT_TOP + PLOT_HEIGHT }
+    }
+
+    pub fn left(&self) -> f64 {
+        PLOT_LEFT
+    }
+
+    pub fn right(&self) -> f64 {
+        PLOT_WIDTH
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +172,16 @@ mod tests {
         assert_eq!(c.rows[1].width, BAR_WIDTH_MAX / 4);
         assert_eq!(c.rows[2].width, 2, "a zero still shows a sliver");
         assert_eq!(c.height, TOP_PADDING * 2 + 3 * ROW_HEIGHT);
+    }
+
+    #[test]
+    fn columns_stand_on_the_zero_line_and_hang_below_it() {
+        let items = vec![("Q1".to_string(), -50.0, String::new()), ("Q2".to_string(), 150.0, String::new())];
+        let c = Columns::new("c", "t", &items, |v| format!("{v}"));
+        // The span is 200: zero sits three quarters down the plot.
+        assert!((c.zero_y - (PLOT_TOP + PLOT_HEIGHT * 0.75)).abs() < 1e-9);
+        assert!(c.bars[0].negative && (c.bars[0].y - c.zero_y).abs() < 1e-9);
+        assert!((c.bars[1].y + c.bars[1].h - c.zero_y).abs() < 1e-9);
+        assert!((c.bars[1].h - 3.0 * c.bars[0].h).abs() < 1e-9);
     }
 }

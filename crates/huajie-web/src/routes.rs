@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
-use crate::pages::{self, account, audit, claims, dashboard, imports, login, packages, parties, portal, users};
+use crate::pages::{self, account, audit, claims, dashboard, imports, login, packages, parties, portal, users, valuation};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -33,6 +33,12 @@ pub fn router(state: AppState) -> Router {
         .route("/packages", get(packages::list))
         .route("/packages/{id}", get(packages::detail))
         .route("/claims/{id}", get(claims::detail))
+        .route("/packages/{id}/valuation", get(valuation::package).post(valuation::submit))
+        .route("/valuations/{id}", get(valuation::run))
+        .route("/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
+        .route("/valuations/{id}/report.pdf", get(valuation::report_pdf))
+        .route("/assumptions", get(valuation::sets))
+        .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
         .route("/imports/{id}", get(imports::report))
@@ -61,6 +67,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/imports", post(imports::api_submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
         .route("/api/v1/imports/{id}", get(imports::api_report))
+        .route("/api/v1/packages/{id}/valuations", get(api::valuation::runs).post(api::valuation::create))
+        .route("/api/v1/valuations/{id}", get(api::valuation::run))
+        .route("/api/v1/valuations/{id}/claims", get(api::valuation::claims))
+        .route("/api/v1/assumption-sets", get(api::valuation::sets))
+        .route("/api/v1/assumption-sets/{id}", get(api::valuation::set))
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))

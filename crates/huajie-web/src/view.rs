@@ -40,6 +40,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/packages", "nav.packages", Some(Permission::ViewPackages)),
     ("/parties", "nav.parties", Some(Permission::ViewParties)),
     ("/imports/new", "nav.import", Some(Permission::ImportTapes)),
+    ("/assumptions", "nav.assumptions", Some(Permission::ViewValuations)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

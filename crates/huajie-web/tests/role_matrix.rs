@@ -14,6 +14,7 @@ const AUDIT: &[&str] = &["admin", "risk", "auditor"];
 const ADMIN: &[&str] = &["admin"];
 const INVESTOR: &[&str] = &["investor"];
 const ACQUISITION: &[&str] = &["acquisition"];
+const VALUERS: &[&str] = &["acquisition", "valuer"];
 const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
 
 /// GET routes and who may open them.
@@ -42,6 +43,16 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/users", ADMIN),
     ("/api/v1/audit", AUDIT),
     ("/api/v1/imports/1", PORTFOLIO),
+    ("/packages/1/valuation", PORTFOLIO),
+    ("/valuations/1", PORTFOLIO),
+    ("/valuations/1/report.xlsx", PORTFOLIO),
+    ("/assumptions", PORTFOLIO),
+    ("/assumptions/1", PORTFOLIO),
+    ("/api/v1/packages/1/valuations", PORTFOLIO),
+    ("/api/v1/valuations/1", PORTFOLIO),
+    ("/api/v1/valuations/1/claims", PORTFOLIO),
+    ("/api/v1/assumption-sets", PORTFOLIO),
+    ("/api/v1/assumption-sets/1", PORTFOLIO),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,6 +94,20 @@ async fn every_route_allows_exactly_its_roles() {
             if reply.status != expected {
                 wrong.push(format!("{role} POST {path}: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
             }
+        }
+        // Running a valuation: the valuers and the acquisition team (303 to the run).
+        let csrf = client.csrf.clone();
+        let reply = app.post_form(&mut client, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")]).await;
+        let expected = if VALUERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /packages/1/valuation: {} (expected {expected})", reply.status));
+        }
+        // Saving an assumption set: the valuers only.
+        let name = format!("set-{role}");
+        let reply = app.post_form(&mut client, "/assumptions/1", &[("csrf", &csrf), ("name", &name), ("p/legal_costs", "9%")]).await;
+        let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /assumptions/1: {} (expected {expected})", reply.status));
         }
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");
@@ -127,6 +152,8 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         ("/admin/users/1/password", &[("password", "a-long-enough-password"), ("csrf", "x")]),
         ("/logout", &[("csrf", "x")]),
         ("/account/password", &[("current", "x"), ("new", "a-long-enough-password"), ("confirm", "a-long-enough-password"), ("csrf", "x")]),
+        ("/packages/1/valuation", &[("csrf", "x"), ("set", "1"), ("irr", "15%")]),
+        ("/assumptions/1", &[("csrf", "x"), ("name", "x")]),
     ];
     for (path, fields) in forms {
         let reply = app.post_form(&mut anonymous, path, fields).await;

@@ -18,6 +18,8 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::view::party_view;
 
+pub mod valuation;
+
 /// The OpenAPI document.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
 
@@ -37,6 +39,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/audit"),
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),
+    ("get", "/api/v1/packages/{id}/valuations"),
+    ("post", "/api/v1/packages/{id}/valuations"),
+    ("get", "/api/v1/valuations/{id}"),
+    ("get", "/api/v1/valuations/{id}/claims"),
+    ("get", "/api/v1/assumption-sets"),
+    ("get", "/api/v1/assumption-sets/{id}"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -42,6 +42,46 @@ pub struct CollateralLine {
     pub secures: Vec<(i64, String)>,
 }
 
+/// The claim in its latest valuation run.
+pub struct ClaimValuation {
+    pub run_id: i64,
+    pub set: String,
+    pub method: &'static str,
+    pub routes: Vec<(&'static str, String)>,
+    pub timeline: Vec<(&'static str, String)>,
+    pub cash: Vec<(u8, String)>,
+}
+
+async fn claim_valuation(state: &AppState, id: i64, lang: huajie_core::Lang) -> Result<Option<ClaimValuation>, AppError> {
+    use huajie_report::valuation::{label, money};
+    let Some((run, c)) = state.store.latest_claim_valuation(id).await? else { return Ok(None) };
+    let set = state.store.assumption_set(run.assumption_set_id).await?.map(|s| format!("{} v{}", s.name, s.version)).unwrap_or_default();
+    let m = |x: f64| money(x, lang);
+    let months = |k, v: Option<u32>| v.map(|v| (label(k, lang), v.to_string()));
+    Ok(Some(ClaimValuation {
+        run_id: run.id,
+        set,
+        method: if c.method == huajie_value::appraisal::Method::Claim { label("by_claim", lang) } else { label("by_segment", lang) },
+        routes: vec![
+            (label("amount", lang), m(c.amount)),
+            (label("collateral", lang), m(c.collateral)),
+            (label("guarantors", lang), m(c.guarantors)),
+            (label("debtor", lang), m(c.unsecured)),
+            (label("court_fees", lang), m(c.court_fees)),
+            (label("legal_costs", lang), m(c.legal_costs)),
+            (label("net", lang), m(c.net)),
+            (label("pv", lang), m(c.pv)),
+            (label("allocation", lang), m(c.allocation)),
+            (label("time_barred", lang), label(if c.time_barred { "yes" } else { "no" }, lang).to_string()),
+        ],
+        timeline: [months("judgment", c.judgment_month), months("enforcement", c.enforcement_month), months("first_auction", c.first_auction_month)]
+            .into_iter()
+            .flatten()
+            .collect(),
+        cash: c.cash.iter().map(|(q, x)| (*q, m(*x))).collect(),
+    }))
+}
+
 #[derive(Template)]
 #[template(path = "claim.html")]
 struct ClaimPage {
@@ -53,6 +93,7 @@ struct ClaimPage {
     /// Guarantor, kind, cap.
     guarantees: Vec<(PartyView, String, String)>,
     link_parties: bool,
+    valuation: Option<ClaimValuation>,
 }
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -114,8 +155,10 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             (party_view(&g.guarantor, &ctx), opt_name(g.guarantee.data.kind, lang, GuaranteeKind::name), cap)
         })
         .collect();
+    let valuation = if ctx.can(Permission::ViewValuations) { claim_valuation(&state, id, lang).await? } else { None };
     let page = Page::new(&ctx, &state).await?;
     render(&ClaimPage {
+        valuation,
         title: format!("{} {}", page.t("claim.title"), c.contract_no),
         c: view,
         debtor: party_view(&row.debtor, &ctx),

@@ -10,6 +10,7 @@ pub mod packages;
 pub mod parties;
 pub mod portal;
 pub mod users;
+pub mod valuation;
 
 use askama::Template;
 use axum::extract::{Path, Query};

@@ -111,6 +111,7 @@ struct PackageDetail {
     pager: Pager,
     /// Tape versions: import id, version, file, when, claims loaded, rows rejected.
     imports: Vec<(i64, i64, String, String, i64, i64)>,
+    can_value: bool,
 }
 
 #[derive(Deserialize)]
@@ -134,6 +135,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
         imports,
+        can_value: ctx.can(Permission::ViewValuations),
         title: summary.package.data.name.clone(),
         p: package_view(&summary, ctx.lang),
         claims: rows.iter().map(|r| claim_line(r, &ctx, today)).collect(),

@@ -1,0 +1,227 @@
+//! Valuation over the API: run a package's valuation, list and read runs and each
+//! claim's result, read the assumption sets. Amounts are integer fen, rates and ratios
+//! plain numbers (0.15 = 15%).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use huajie_core::Permission;
+use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun, fen};
+use huajie_value::Options;
+use huajie_value::appraisal::{Appraisal, ClaimResult};
+use huajie_value::params::{catalogue, get};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::data;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+
+fn fens(xs: &[f64]) -> Vec<i64> {
+    xs.iter().map(|x| fen(*x)).collect()
+}
+
+fn run_json(run: &ValuationRun) -> Value {
+    json!({
+        "id": run.id,
+        "package_id": run.package_id,
+        "model_version": run.model_version,
+        "assumption_set_id": run.assumption_set_id,
+        "assumption_sha256": run.assumption_sha256,
+        "tape_import_id": run.tape_import_id,
+        "input_sha256": run.input_sha256,
+        "valuation_date": run.valuation_date,
+        "target_irr": run.target_irr_bps as f64 / 10_000.0,
+        "scenarios": run.scenarios,
+        "seed": run.seed,
+        "stress": run.stress,
+        "bid_fen": run.bid.fen(),
+        "price_fen": run.price.fen(),
+        "created_by": run.created_by,
+        "created_at": run.created_at,
+    })
+}
+
+fn results_json(a: &Appraisal) -> Value {
+    let m = &a.metrics;
+    json!({
+        "claim_amount_fen": fen(a.claim_amount),
+        "principal_fen": fen(a.principal),
+        "quarterly_fen": fens(&a.quarterly),
+        "bid_fen": fen(a.bid),
+        "metrics": {
+            "price_fen": fen(m.price),
+            "irr": m.irr,
+            "moic": m.moic,
+            "recovery_ratio": m.recovery_ratio,
+            "price_of_claim": m.price_of_claim,
+            "price_of_principal": m.price_of_principal,
+            "payback_quarter": m.payback_quarter,
+            "wal_years": m.wal_years,
+        },
+        "sensitivity": {
+            "rates": a.sensitivity.rates,
+            "haircuts": a.sensitivity.haircuts,
+            "bids_fen": a.sensitivity.bids.iter().map(|row| fens(row)).collect::<Vec<_>>(),
+        },
+        "stresses": a.stresses.iter().map(|s| json!({ "code": s.code, "bid_fen": fen(s.bid) })).collect::<Vec<_>>(),
+        "segments": a.segments.iter().map(|s| json!({
+            "product": s.product, "dpd_bucket": s.dpd_bucket, "balance_bucket": s.balance_bucket, "litigated": s.litigated,
+            "claims": s.claims, "amount_fen": fen(s.amount), "estimated": s.estimated, "pv_fen": fen(s.pv), "allocation_fen": fen(s.allocation),
+        })).collect::<Vec<_>>(),
+        "retail_outside_anchor": a.retail_outside_anchor,
+        "monte_carlo": a.monte_carlo.as_ref().map(|mc| json!({
+            "scenarios": mc.scenarios,
+            "seed": mc.seed,
+            "mean_fen": fen(mc.distribution.mean),
+            "p5_fen": fen(mc.distribution.p5),
+            "p50_fen": fen(mc.distribution.p50),
+            "p95_fen": fen(mc.distribution.p95),
+            "confidence": mc.distribution.confidence,
+            "confidence_bid_fen": fen(mc.distribution.confidence_bid),
+            "probability_of_hurdle": mc.distribution.probability_of_hurdle,
+            "present_values_fen": fens(&mc.present_values),
+        })),
+    })
+}
+
+fn claim_json(c: &ClaimResult) -> Value {
+    json!({
+        "claim_id": c.id,
+        "method": c.method,
+        "amount_fen": fen(c.amount),
+        "collateral_fen": fen(c.collateral),
+        "guarantors_fen": fen(c.guarantors),
+        "unsecured_fen": fen(c.unsecured),
+        "court_fees_fen": fen(c.court_fees),
+        "legal_costs_fen": fen(c.legal_costs),
+        "net_fen": fen(c.net),
+        "pv_fen": fen(c.pv),
+        "allocation_fen": fen(c.allocation),
+        "time_barred": c.time_barred,
+        "judgment_month": c.judgment_month,
+        "enforcement_month": c.enforcement_month,
+        "first_auction_month": c.first_auction_month,
+        "cash_fen": c.cash.iter().map(|(q, x)| json!({ "quarter": q, "fen": fen(*x) })).collect::<Vec<_>>(),
+        "segment": c.segment,
+    })
+}
+
+/// `GET /api/v1/packages/{id}/valuations`: the package's runs, newest first.
+pub async fn runs(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let runs = state.store.valuation_runs(id).await?;
+    Ok(data(runs.iter().map(run_json).collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+pub struct RunBody {
+    assumption_set_id: Option<i64>,
+    target_irr: f64,
+    price_fen: Option<i64>,
+    #[serde(default)]
+    scenarios: usize,
+    seed: Option<u64>,
+    stress: Option<String>,
+}
+
+/// `POST /api/v1/packages/{id}/valuations`: runs and records a valuation (needs `X-CSRF-Token`).
+pub async fn create(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    // Who may do this is checked before the body is read.
+    let user = ctx.require(Permission::RunValuations)?;
+    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
+    let body: RunBody = serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let lang = ctx.lang;
+    let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
+    if !(-0.5..=5.0).contains(&body.target_irr) {
+        return Err(bad("valuation.bad_irr"));
+    }
+    if body.price_fen.is_some_and(|p| p < 0) {
+        return Err(bad("valuation.bad_price"));
+    }
+    if body.scenarios > 10_000 {
+        return Err(bad("valuation.bad_scenarios"));
+    }
+    if body.stress.as_deref().is_some_and(|s| huajie_value::Stress::by_code(s).is_none()) {
+        return Err(bad("valuation.bad_stress"));
+    }
+    if let Some(set) = body.assumption_set_id
+        && state.store.assumption_set(set).await?.is_none()
+    {
+        return Err(bad("valuation.bad_set"));
+    }
+    let options = Options {
+        target_irr: body.target_irr,
+        price: body.price_fen.map(|p| p as f64 / 100.0),
+        scenarios: body.scenarios,
+        seed: body.seed.unwrap_or(7),
+        stress: body.stress,
+    };
+    let req = ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date: None, options };
+    let (_, appraisal, run) = state.store.value_package(&user.username, &req, true).await?;
+    let run = run.ok_or(AppError::NotFound)?;
+    let mut r = Json(json!({ "data": { "run": run_json(&run), "results": results_json(&appraisal) } })).into_response();
+    *r.status_mut() = StatusCode::CREATED;
+    Ok(r)
+}
+
+/// `GET /api/v1/valuations/{id}`: a run and its package-level results.
+pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
+    let a = run.appraisal()?;
+    Ok(data(json!({ "run": run_json(&run), "results": results_json(&a) })))
+}
+
+/// `GET /api/v1/valuations/{id}/claims`: each claim's result in the run.
+pub async fn claims(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
+    let claims = state.store.valuation_claims(id).await?;
+    Ok(data(claims.iter().map(claim_json).collect::<Vec<_>>()))
+}
+
+fn set_json(s: &AssumptionSet, with_parameters: bool) -> Value {
+    let mut v = json!({
+        "id": s.id, "name": s.name, "version": s.version, "based_on": s.based_on, "sha256": s.body_sha256,
+        "note": s.note, "created_by": s.created_by, "created_at": s.created_at,
+    });
+    if with_parameters {
+        v["parameters"] = catalogue()
+            .iter()
+            .map(|p| {
+                json!({
+                    "path": p.path, "name_zh": p.zh, "name_en": p.en, "value": get(&s.assumptions, &p.path),
+                    "source": p.source, "confidence": p.confidence.code(),
+                })
+            })
+            .collect();
+    }
+    v
+}
+
+/// `GET /api/v1/assumption-sets`.
+pub async fn sets(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    state.store.default_assumption_set().await?;
+    let sets = state.store.assumption_sets().await?;
+    Ok(data(sets.iter().map(|s| set_json(s, false)).collect::<Vec<_>>()))
+}
+
+/// `GET /api/v1/assumption-sets/{id}`: a set with every parameter, its source and confidence.
+pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let set = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
+    Ok(data(set_json(&set, true)))
+}

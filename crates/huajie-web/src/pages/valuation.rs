@@ -1,0 +1,627 @@
+//! Valuation pages: a package's valuation (run form, its runs, a run's results with
+//! charts), the reports of a run (.xlsx, PDF), and the assumption sets (list, parameters
+//! with source and confidence, a valuer's edited copy saved as a new version).
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use huajie_core::{Lang, LitigationStage, Permission};
+use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
+use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun};
+use huajie_value::appraisal::{Appraisal, Method};
+use huajie_value::params::{Confidence, catalogue, parse_share, shown};
+use huajie_value::{Options, Stress};
+use serde::Deserialize;
+
+use super::render;
+use crate::AppState;
+use crate::chart::{Columns, Curve};
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::form::Form;
+use crate::i18n::tr;
+use crate::view::{Page, party_view};
+
+/// Claims listed under a run's results (the workbook has them all).
+const TOP_CLAIMS: usize = 20;
+/// Scenario counts a valuer may ask for from the page.
+const SCENARIOS_MAX: usize = 10_000;
+
+pub struct RunLine {
+    pub id: i64,
+    pub at: String,
+    pub by: String,
+    pub set: String,
+    pub irr: String,
+    pub bid: String,
+    pub scenarios: i64,
+    pub stress: String,
+    pub selected: bool,
+}
+
+pub struct TopClaim {
+    pub id: i64,
+    pub contract_no: String,
+    pub debtor: String,
+    pub method: &'static str,
+    pub recovered: String,
+    pub pv: String,
+    pub allocation: String,
+}
+
+pub struct RunView {
+    pub id: i64,
+    pub set_id: i64,
+    pub set_label: String,
+    pub facts: Vec<(&'static str, String)>,
+    pub routes: Vec<(&'static str, String)>,
+    pub cash: Columns,
+    pub cumulative: Curve,
+    pub distribution: Option<Columns>,
+    pub monte_carlo: Vec<(String, String)>,
+    pub sensitivity_head: Vec<String>,
+    pub sensitivity: Vec<(String, Vec<String>)>,
+    pub stresses: Vec<(&'static str, String, String)>,
+    /// Label, claims, amount, curve, present value.
+    pub segments: Vec<(String, u64, String, &'static str, String)>,
+    pub top_claims: Vec<TopClaim>,
+    pub anchor_flag: bool,
+}
+
+pub struct FormValues {
+    pub set: i64,
+    pub irr: String,
+    pub price: String,
+    pub scenarios: String,
+    pub seed: String,
+    pub stress: String,
+}
+
+#[derive(Template)]
+#[template(path = "valuation.html")]
+struct ValuationPage {
+    page: Page,
+    title: String,
+    package_id: i64,
+    package_code: String,
+    can_run: bool,
+    sets: Vec<(i64, String)>,
+    stresses: Vec<(&'static str, &'static str)>,
+    form: FormValues,
+    error: Option<String>,
+    runs: Vec<RunLine>,
+    result: Option<RunView>,
+}
+
+fn set_label(s: &AssumptionSet) -> String {
+    format!("{} v{}", s.name, s.version)
+}
+
+fn l(key: &str, lang: Lang) -> &'static str {
+    label(key, lang)
+}
+
+/// The results of a run, laid out for the page.
+async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &AssumptionSet) -> Result<RunView, AppError> {
+    let lang = ctx.lang;
+    let a = run.appraisal().map_err(AppError::from)?;
+    let m = |x: f64| money_yuan(x, lang);
+    let mt = &a.metrics;
+    let facts = vec![
+        (l("valuation_date", lang), a.valuation_date.to_string()),
+        (l("claim_amount", lang), m(a.claim_amount)),
+        (l("principal", lang), m(a.principal)),
+        (l("target_irr", lang), percent(a.options.target_irr)),
+        (l("bid", lang), m(a.bid)),
+        (l("price", lang), m(mt.price)),
+        (l("price_of_claim", lang), percent(mt.price_of_claim)),
+        (l("price_of_principal", lang), percent(mt.price_of_principal)),
+        (l("irr", lang), mt.irr.map_or_else(|| l("none", lang).to_string(), percent)),
+        (l("moic", lang), format!("{:.3}", mt.moic)),
+        (l("recovery_ratio", lang), percent(mt.recovery_ratio)),
+        (l("payback", lang), mt.payback_quarter.map_or_else(|| l("none", lang).to_string(), |q| q.to_string())),
+        (l("wal", lang), format!("{:.2}", mt.wal_years)),
+        (l("model", lang), a.model_version.clone()),
+        (l("input_hash", lang), a.input_hash[..16.min(a.input_hash.len())].to_string()),
+    ];
+    let claims = state.store.valuation_claims(run.id).await?;
+    let sum = |f: fn(&huajie_value::appraisal::ClaimResult) -> f64| claims.iter().map(f).sum::<f64>();
+    let routes = vec![
+        (l("collateral", lang), m(sum(|c| c.collateral))),
+        (l("guarantors", lang), m(sum(|c| c.guarantors))),
+        (l("debtor", lang), m(sum(|c| c.unsecured))),
+        (l("court_fees", lang), m(sum(|c| c.court_fees))),
+        (l("legal_costs", lang), m(sum(|c| c.legal_costs))),
+        (l("net", lang), m(sum(|c| c.net))),
+    ];
+    let last = a.quarterly.iter().rposition(|x| x.abs() >= 0.005).map_or(1, |i| i + 1).max(4);
+    let wan = |x: f64| format!("{:.0}", x / 10_000.0);
+    let unit = lang.pick("（万元）", " (10k yuan)");
+    let cash_items: Vec<(String, f64, String)> =
+        a.quarterly.iter().take(last).enumerate().map(|(i, x)| (format!("Q{}", i + 1), *x, format!("Q{}: {}", i + 1, m(*x)))).collect();
+    let cash = Columns::new("chart-cash", &format!("{}{unit}", tr(lang, "valuation.cash_chart")), &cash_items, wan);
+    let mut running = 0.0;
+    let mut cumulative_items = vec![("0".to_string(), 0.0)];
+    for (i, x) in a.quarterly.iter().take(last).enumerate() {
+        running += x.max(0.0);
+        cumulative_items.push((format!("Q{}", i + 1), if a.claim_amount > 0.0 { running / a.claim_amount } else { 0.0 }));
+    }
+    let cumulative = Curve::new("chart-cumulative", tr(lang, "valuation.cumulative_chart"), &cumulative_items, |x| format!("{:.1}%", x * 100.0));
+    let (distribution, monte_carlo) = match &a.monte_carlo {
+        Some(mc) => {
+            let d = &mc.distribution;
+            let (lo, hi) = mc.present_values.iter().fold((f64::MAX, f64::MIN), |(x, y), v| (x.min(*v), y.max(*v)));
+            let bins = 20usize;
+            let mut counts = vec![0u32; bins];
+            if hi > lo {
+                for v in &mc.present_values {
+                    counts[(((v - lo) / (hi - lo)) * bins as f64).min(bins as f64 - 1.0) as usize] += 1;
+                }
+            }
+            let width = (hi - lo) / bins as f64;
+            let items: Vec<(String, f64, String)> = counts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let from = lo + width * i as f64;
+                    (wan(from), f64::from(*c), format!("{} – {}: {c}", m(from), m(from + width)))
+                })
+                .collect();
+            let chart = Columns::new("chart-distribution", &format!("{}{unit}", tr(lang, "valuation.distribution_chart")), &items, |x| format!("{x:.0}"));
+            let stats = vec![
+                (l("scenarios", lang).to_string(), mc.scenarios.to_string()),
+                (l("seed", lang).to_string(), mc.seed.to_string()),
+                (l("mean", lang).to_string(), m(d.mean)),
+                ("P5".to_string(), m(d.p5)),
+                ("P50".to_string(), m(d.p50)),
+                ("P95".to_string(), m(d.p95)),
+                (format!("{} (α = {:.0}%)", l("confidence_bid", lang), d.confidence * 100.0), m(d.confidence_bid)),
+                (l("hurdle_probability", lang).to_string(), percent(d.probability_of_hurdle)),
+            ];
+            (Some(chart), stats)
+        }
+        None => (None, Vec::new()),
+    };
+    let sensitivity_head = a.sensitivity.haircuts.iter().map(|h| format!("{} {:.0}%", l("haircut", lang), h * 100.0)).collect();
+    let sensitivity = a.sensitivity.rates.iter().zip(&a.sensitivity.bids).map(|(r, bids)| (percent(*r), bids.iter().map(|b| m(*b)).collect())).collect();
+    let stresses = a
+        .stresses
+        .iter()
+        .map(|s| (stress_label(&s.code, lang), m(s.bid), format!("{:+.1}%", (s.bid / a.bid.max(1e-9) - 1.0) * 100.0)))
+        .collect();
+    let segments = a
+        .segments
+        .iter()
+        .map(|s| (s.label(lang == Lang::Zh), s.claims, m(s.amount), if s.estimated { l("estimated_curve", lang) } else { l("default_curve", lang) }, m(s.pv)))
+        .collect();
+    let rows = state.store.claims_of_package(run.package_id).await?;
+    let by_id: HashMap<i64, &huajie_store::ClaimRow> = rows.iter().map(|r| (r.claim.id, r)).collect();
+    let mut top: Vec<&huajie_value::appraisal::ClaimResult> = claims.iter().collect();
+    top.sort_by(|x, y| y.pv.total_cmp(&x.pv));
+    let top_claims = top
+        .into_iter()
+        .take(TOP_CLAIMS)
+        .filter_map(|c| {
+            by_id.get(&c.id).map(|row| TopClaim {
+                id: c.id,
+                contract_no: row.claim.data.contract_no.clone(),
+                debtor: party_view(&row.debtor, ctx).name,
+                method: if c.method == Method::Claim { l("by_claim", lang) } else { l("by_segment", lang) },
+                recovered: m(c.collateral + c.guarantors + c.unsecured),
+                pv: m(c.pv),
+                allocation: m(c.allocation),
+            })
+        })
+        .collect();
+    Ok(RunView {
+        id: run.id,
+        set_id: set.id,
+        set_label: set_label(set),
+        facts,
+        routes,
+        cash,
+        cumulative,
+        distribution,
+        monte_carlo,
+        sensitivity_head,
+        sensitivity,
+        stresses,
+        segments,
+        top_claims,
+        anchor_flag: a.retail_outside_anchor == Some(true),
+    })
+}
+
+fn default_form(set: i64) -> FormValues {
+    FormValues { set, irr: "15%".into(), price: String::new(), scenarios: "1000".into(), seed: "7".into(), stress: String::new() }
+}
+
+async fn valuation_page(
+    ctx: &Ctx,
+    state: &AppState,
+    package_id: i64,
+    selected: Option<&ValuationRun>,
+    form: Option<FormValues>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let package = state.store.package(package_id).await?.ok_or(AppError::NotFound)?;
+    let default_set = state.store.default_assumption_set().await?;
+    let sets = state.store.assumption_sets().await?;
+    let set_names: HashMap<i64, String> = sets.iter().map(|s| (s.id, set_label(s))).collect();
+    let runs = state.store.valuation_runs(package_id).await?;
+    let selected = selected.or(runs.first());
+    let result = match selected {
+        Some(run) => {
+            let set = state.store.assumption_set(run.assumption_set_id).await?.ok_or(AppError::NotFound)?;
+            Some(run_view(state, ctx, run, &set).await?)
+        }
+        None => None,
+    };
+    let page = Page::new(ctx, state).await?;
+    let mut r = render(&ValuationPage {
+        title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
+        package_id,
+        package_code: package.package.data.code.clone(),
+        can_run: ctx.can(Permission::RunValuations),
+        sets: sets.iter().map(|s| (s.id, set_label(s))).collect(),
+        stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
+        form: form.unwrap_or_else(|| default_form(selected.map_or(default_set.id, |r| r.assumption_set_id))),
+        error: error.clone(),
+        runs: runs
+            .iter()
+            .map(|r| RunLine {
+                id: r.id,
+                at: r.created_at.get(..16).unwrap_or(&r.created_at).replace('T', " "),
+                by: r.created_by.clone(),
+                set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
+                irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
+                bid: crate::view::money(r.bid, lang),
+                scenarios: r.scenarios,
+                stress: r.stress.as_deref().map(|c| stress_label(c, lang)).unwrap_or("—").to_string(),
+                selected: selected.is_some_and(|s| s.id == r.id),
+            })
+            .collect(),
+        result,
+        page,
+    })?;
+    if error.is_some() {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+/// `GET /packages/{id}/valuation`: the run form, the runs, the latest run's results.
+pub async fn package(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    valuation_page(&ctx, &state, id, None, None, None).await
+}
+
+/// `GET /valuations/{id}`: one run's results.
+pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
+    valuation_page(&ctx, &state, run.package_id, Some(&run), None, None).await
+}
+
+#[derive(Deserialize)]
+pub struct RunForm {
+    csrf: String,
+    set: i64,
+    irr: String,
+    #[serde(default)]
+    price: String,
+    #[serde(default)]
+    scenarios: String,
+    #[serde(default)]
+    seed: String,
+    #[serde(default)]
+    stress: String,
+}
+
+/// What a run form asks for, or what is wrong with it.
+fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
+    let err = |key| tr(lang, key).to_string();
+    let target_irr = parse_share(&f.irr).filter(|y| (-0.5..=5.0).contains(y)).ok_or_else(|| err("valuation.bad_irr"))?;
+    let price = match f.price.trim() {
+        "" => None,
+        p => Some(p.replace(',', "").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| err("valuation.bad_price"))? * 10_000.0),
+    };
+    let scenarios = match f.scenarios.trim() {
+        "" => 0,
+        s => s.parse::<usize>().ok().filter(|n| *n <= SCENARIOS_MAX).ok_or_else(|| err("valuation.bad_scenarios"))?,
+    };
+    let seed = match f.seed.trim() {
+        "" => 7,
+        s => s.parse::<u64>().map_err(|_| err("valuation.bad_seed"))?,
+    };
+    let stress = match f.stress.trim() {
+        "" => None,
+        s if Stress::by_code(s).is_some() => Some(s.to_string()),
+        _ => return Err(err("valuation.bad_stress")),
+    };
+    Ok(Options { target_irr, price, scenarios, seed, stress })
+}
+
+/// `POST /packages/{id}/valuation`: runs and records a valuation, then shows it.
+pub async fn submit(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<RunForm>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::RunValuations)?;
+    ctx.check_csrf(&f.csrf)?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let values = FormValues { set: f.set, irr: f.irr.clone(), price: f.price.clone(), scenarios: f.scenarios.clone(), seed: f.seed.clone(), stress: f.stress.clone() };
+    let options = match options_of(&f, ctx.lang) {
+        Ok(o) => o,
+        Err(message) => return valuation_page(&ctx, &state, id, None, Some(values), Some(message)).await,
+    };
+    if state.store.assumption_set(f.set).await?.is_none() {
+        return valuation_page(&ctx, &state, id, None, Some(values), Some(tr(ctx.lang, "valuation.bad_set").into())).await;
+    }
+    let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date: None, options };
+    let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
+    let run = run.ok_or(AppError::NotFound)?;
+    Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
+}
+
+/// The report's claim lines, with personal names masked for roles that do not own them.
+async fn report_lines(state: &AppState, ctx: &Ctx, run: &ValuationRun) -> Result<(Appraisal, Vec<ReportLine>, RunInfo, AssumptionSet), AppError> {
+    let lang = ctx.lang;
+    let mut a = run.appraisal().map_err(AppError::from)?;
+    a.claims = state.store.valuation_claims(run.id).await?;
+    let rows = state.store.claims_of_package(run.package_id).await?;
+    let by_id: HashMap<i64, &huajie_store::ClaimRow> = rows.iter().map(|r| (r.claim.id, r)).collect();
+    let mut lines: Vec<ReportLine> = a
+        .claims
+        .iter()
+        .filter_map(|c| {
+            by_id.get(&c.id).map(|row| ReportLine {
+                result: c.clone(),
+                contract_no: row.claim.data.contract_no.clone(),
+                debtor: party_view(&row.debtor, ctx).name,
+                stage: row.claim.data.litigation_stage.map_or("—", |s: LitigationStage| s.name(lang)).to_string(),
+            })
+        })
+        .collect();
+    lines.sort_by(|x, y| x.contract_no.cmp(&y.contract_no));
+    let package = state.store.package(run.package_id).await?.ok_or(AppError::NotFound)?;
+    let set = state.store.assumption_set(run.assumption_set_id).await?.ok_or(AppError::NotFound)?;
+    let tape_version = match run.tape_import_id {
+        Some(id) => state.store.tape_import(id).await?.map(|t| t.version),
+        None => None,
+    };
+    let info = RunInfo {
+        company: state.store.company().await?.map(|c| c.name).unwrap_or_default(),
+        package_code: package.package.data.code.clone(),
+        package_name: package.package.data.name.clone(),
+        run_id: Some(run.id),
+        assumption_set: set.name.clone(),
+        assumption_version: set.version,
+        assumption_sha256: set.body_sha256.clone(),
+        tape_version,
+        created_by: run.created_by.clone(),
+        created_at: run.created_at.clone(),
+    };
+    Ok((a, lines, info, set))
+}
+
+fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// `GET /valuations/{id}/report.xlsx`.
+pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
+    let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
+    let bytes = huajie_report::valuation::valuation_xlsx(&info, &a, &lines, &set.assumptions, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("valuation-{}-{id}.xlsx", info.package_code)))
+}
+
+/// `GET /valuations/{id}/report.pdf`.
+pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
+    let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
+    let lang = ctx.lang;
+    let bytes = tokio::task::spawn_blocking(move || huajie_report::valuation_pdf::valuation_pdf(&info, &a, &lines, &set.assumptions, lang))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, "application/pdf", format!("valuation-{id}.pdf")))
+}
+
+pub struct SetLine {
+    pub id: i64,
+    pub name: String,
+    pub version: i64,
+    pub based_on: String,
+    pub note: String,
+    pub by: String,
+    pub at: String,
+    pub hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "assumptions.html")]
+struct SetsPage {
+    page: Page,
+    title: &'static str,
+    sets: Vec<SetLine>,
+}
+
+/// `GET /assumptions`: every set and version.
+pub async fn sets(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    state.store.default_assumption_set().await?;
+    let sets = state.store.assumption_sets().await?;
+    let names: HashMap<i64, String> = sets.iter().map(|s| (s.id, set_label(s))).collect();
+    let page = Page::new(&ctx, &state).await?;
+    render(&SetsPage {
+        title: page.t("assumptions.title"),
+        sets: sets
+            .iter()
+            .map(|s| SetLine {
+                id: s.id,
+                name: s.name.clone(),
+                version: s.version,
+                based_on: s.based_on.and_then(|b| names.get(&b).cloned()).unwrap_or_else(|| "—".into()),
+                note: s.note.clone(),
+                by: s.created_by.clone(),
+                at: s.created_at.get(..16).unwrap_or(&s.created_at).replace('T', " "),
+                hash: s.body_sha256[..12].to_string(),
+            })
+            .collect(),
+        page,
+    })
+}
+
+pub struct ParamLine {
+    pub group: &'static str,
+    pub new_group: bool,
+    pub path: String,
+    pub name: String,
+    pub value: String,
+    pub source: &'static str,
+    pub confidence: &'static str,
+    pub confidence_code: &'static str,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "assumption_set.html")]
+struct SetPage {
+    page: Page,
+    title: String,
+    set_id: i64,
+    set_name: String,
+    version: i64,
+    hash: String,
+    note: String,
+    can_edit: bool,
+    new_name: String,
+    new_note: String,
+    error: Option<String>,
+    params: Vec<ParamLine>,
+    used_by: Vec<(i64, String)>,
+}
+
+fn confidence_name(c: Confidence, lang: Lang) -> &'static str {
+    lang.pick(c.zh(), c.en())
+}
+
+async fn set_page(
+    ctx: &Ctx,
+    state: &AppState,
+    set: &AssumptionSet,
+    values: Option<&HashMap<String, String>>,
+    errors: &HashMap<String, String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let mut last_group = "";
+    let params = catalogue()
+        .into_iter()
+        .map(|p| {
+            let group = lang.pick(p.group_zh, p.group_en);
+            let new_group = group != last_group;
+            last_group = group;
+            ParamLine {
+                group,
+                new_group,
+                value: values.and_then(|v| v.get(&format!("p{}", p.path)).cloned()).unwrap_or_else(|| shown(&set.assumptions, &p)),
+                error: errors.get(&p.path).cloned(),
+                name: if lang == Lang::Zh { p.zh.clone() } else { p.en.clone() },
+                source: p.source,
+                confidence: confidence_name(p.confidence, lang),
+                confidence_code: p.confidence.code(),
+                path: p.path,
+            }
+        })
+        .collect();
+    let mut used_by = Vec::new();
+    for package in state.store.packages().await? {
+        for run in state.store.valuation_runs(package.package.id).await? {
+            if run.assumption_set_id == set.id {
+                used_by.push((run.id, format!("{} #{}", package.package.data.code, run.id)));
+            }
+        }
+    }
+    let page = Page::new(ctx, state).await?;
+    let mut r = render(&SetPage {
+        title: format!("{} · {}", page.t("assumptions.title"), set_label(set)),
+        set_id: set.id,
+        set_name: set.name.clone(),
+        version: set.version,
+        hash: set.body_sha256.clone(),
+        note: set.note.clone(),
+        can_edit: ctx.can(Permission::EditAssumptions),
+        new_name: values.and_then(|v| v.get("name").cloned()).unwrap_or_else(|| set.name.clone()),
+        new_note: values.and_then(|v| v.get("note").cloned()).unwrap_or_default(),
+        error: error.clone(),
+        params,
+        used_by,
+        page,
+    })?;
+    if error.is_some() {
+        *r.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+/// `GET /assumptions/{id}`: a set's parameters with source and confidence.
+pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewValuations)?;
+    let set = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
+    set_page(&ctx, &state, &set, None, &HashMap::new(), None).await
+}
+
+/// `POST /assumptions/{id}`: saves the edited parameters as a new version (a new name
+/// starts at version 1). Nothing is saved while any field is wrong.
+pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditAssumptions)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
+    let mut edited = base.assumptions.clone();
+    let mut errors = HashMap::new();
+    for p in catalogue() {
+        let Some(text) = fields.get(&format!("p{}", p.path)) else { continue };
+        if text.trim() == shown(&edited, &p) {
+            continue;
+        }
+        match huajie_value::params::set(&edited, &p.path, text) {
+            Ok(a) => edited = a,
+            Err(e) => {
+                let message = e.to_string();
+                let one = match message.split_once(" / ") {
+                    Some((zh, en)) => if ctx.lang == Lang::Zh { zh } else { en }.to_string(),
+                    None => message.clone(),
+                };
+                errors.insert(p.path.clone(), one);
+            }
+        }
+    }
+    let name = fields.get("name").map(|s| s.trim().to_string()).unwrap_or_default();
+    let note = fields.get("note").map(|s| s.trim().to_string()).unwrap_or_default();
+    if name.is_empty() {
+        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.need_name").into())).await;
+    }
+    if !errors.is_empty() {
+        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.fix_fields").into())).await;
+    }
+    if edited == base.assumptions && name == base.name {
+        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.unchanged").into())).await;
+    }
+    let mut tx = state.store.write(&user.username).await?;
+    let saved = tx.save_assumption_set(&name, Some(base.id), &edited, &note).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
+}

@@ -1,0 +1,180 @@
+//! Valuation through the web: a valuer runs a package's valuation and reads its results,
+//! charts and reports; a wrong form field is explained and nothing is recorded; an edited
+//! assumption set becomes a new version; the API runs and reads valuations.
+
+mod common;
+
+use axum::http::StatusCode;
+use calamine::{Reader, Xlsx};
+use common::TestApp;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valuer_runs_a_valuation_and_reads_its_results_and_reports() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut valuer = app.login("valuer").await;
+    // The demo comes valued: the package page links to its valuation, which shows the latest run.
+    let package = app.get(&mut valuer, "/packages/1").await;
+    assert!(package.body.contains("/packages/1/valuation"));
+    let page = app.get(&mut valuer, "/packages/1/valuation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for id in ["run-form", "run-title", "chart-cash", "chart-cumulative", "chart-distribution", "sensitivity", "stresses", "monte-carlo", "top-claims", "runs"] {
+        assert!(page.body.contains(&format!("id=\"{id}\"")), "{id} missing");
+    }
+    assert!(page.body.contains("目标 IRR 下出价"));
+
+    // A wrong field: the page says which, with a 400, and no run is recorded.
+    let runs_before = store.valuation_runs(1).await.unwrap().len();
+    let csrf = valuer.csrf.clone();
+    let bad = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "十五"), ("scenarios", "100")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("目标 IRR 无法识别"), "{}", bad.body);
+    let bad = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "20000")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(store.valuation_runs(1).await.unwrap().len(), runs_before);
+
+    // A run at 12% with a stress overlay and 200 scenarios.
+    let ok = app
+        .post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "12%"), ("scenarios", "200"), ("seed", "3"), ("stress", "mv-20")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let run_path = ok.location().to_string();
+    let run_id: i64 = run_path.trim_start_matches("/valuations/").parse().unwrap();
+    let run = store.valuation_run(run_id).await.unwrap().unwrap();
+    assert_eq!((run.target_irr_bps, run.scenarios, run.seed, run.stress.as_deref(), run.created_by.as_str()), (1200, 200, 3, Some("mv-20"), "valuer"));
+    let shown = app.get(&mut valuer, &run_path).await;
+    assert!(shown.body.contains(&format!("#{run_id}")) && shown.body.contains("抵押物价值 −20%"));
+
+    // The claim page shows the claim in its latest run: routes and timeline.
+    let claim_id = store.valuation_claims(run_id).await.unwrap()[0].id;
+    let claim = app.get(&mut valuer, &format!("/claims/{claim_id}")).await;
+    assert!(claim.body.contains("id=\"claim-routes\"") && claim.body.contains(&format!("/valuations/{run_id}")));
+
+    // The workbook and the PDF.
+    let xlsx = app.get(&mut valuer, &format!("{run_path}/report.xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(xlsx.headers["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let pdf = app.get(&mut valuer, &format!("{run_path}/report.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK, "{}", pdf.body.chars().take(300).collect::<String>());
+    assert_eq!(pdf.headers["content-type"], "application/pdf");
+    assert!(pdf.body.starts_with("%PDF-"));
+
+    // In English, one click away.
+    app.get(&mut valuer, "/lang/en?next=/").await;
+    let en = app.get(&mut valuer, &run_path).await;
+    assert!(en.body.contains("Bid at target IRR") && en.body.contains("Stress tests"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_workbook_download_has_the_claims_with_personal_names_masked_for_a_valuer() {
+    let app = TestApp::new().await;
+    let valuer = app.login("valuer").await;
+    // The demo's personal-loan package.
+    let mut package = 0;
+    for p in app.store.store.packages().await.unwrap() {
+        let claims = app.store.store.claims_of_package(p.package.id).await.unwrap();
+        if claims.iter().any(|c| c.debtor.data.kind() == huajie_core::PartyKind::Individual) {
+            package = p.package.id;
+        }
+    }
+    let runs = app.store.store.valuation_runs(package).await.unwrap();
+    // The test client reads bodies as text: fetch the workbook's bytes directly.
+    let bytes = {
+        let request = axum::http::Request::get(format!("/valuations/{}/report.xlsx", runs[0].id))
+            .header(axum::http::header::COOKIE, valuer.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let response = tower::ServiceExt::oneshot(app.router.clone(), request).await.unwrap();
+        axum::body::to_bytes(response.into_body(), 16 * 1024 * 1024).await.unwrap()
+    };
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let claims = wb.worksheet_range("逐笔").unwrap();
+    let package_claims = app.store.store.claims_of_package(package).await.unwrap();
+    assert_eq!(claims.height() - 2, package_claims.len(), "a row per claim, a header and a total");
+    // A person's full name never appears for a valuer.
+    let people: Vec<String> = package_claims.iter().filter(|c| c.debtor.data.kind() == huajie_core::PartyKind::Individual).map(|c| c.debtor.data.name.clone()).collect();
+    let names: Vec<String> = (1..claims.height() as u32).filter_map(|r| claims.get_value((r, 1)).map(|d| d.to_string())).collect();
+    assert!(!people.is_empty());
+    for person in &people {
+        assert!(!names.contains(person), "{person} unmasked");
+    }
+    assert!(names.iter().any(|n| n.contains('*')), "masked names show as 张** and the like");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_assumption_set_is_a_new_version_and_a_wrong_field_saves_nothing() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut valuer = app.login("valuer").await;
+    let page = app.get(&mut valuer, "/assumptions/1").await;
+    assert!(page.body.contains("id=\"edit-set\"") && page.body.contains("待校准假设") && page.body.contains("法规规定"));
+    let before = store.assumption_sets().await.unwrap().len();
+    let csrf = valuer.csrf.clone();
+    let bad = app
+        .post_form(&mut valuer, "/assumptions/1", &[("csrf", &csrf), ("name", "HV-1 默认参数"), ("p/legal_costs", "120%"), ("p/timeline/judgment_not_sued", "10")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("超出范围") && bad.body.contains("未保存任何内容"), "{}", bad.body);
+    assert_eq!(store.assumption_sets().await.unwrap().len(), before);
+
+    let ok = app
+        .post_form(&mut valuer, "/assumptions/1", &[("csrf", &csrf), ("name", "HV-1 默认参数"), ("note", "律师费 10%"), ("p/legal_costs", "10%"), ("p/timeline/judgment_not_sued", "10")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let id: i64 = ok.location().trim_start_matches("/assumptions/").parse().unwrap();
+    let saved = store.assumption_set(id).await.unwrap().unwrap();
+    assert_eq!((saved.name.as_str(), saved.version, saved.based_on), ("HV-1 默认参数", 2, Some(1)));
+    assert_eq!((saved.assumptions.legal_costs, saved.assumptions.timeline.judgment_not_sued), (0.10, 10));
+    // The old version is unchanged and still readable.
+    assert_eq!(store.assumption_set(1).await.unwrap().unwrap().assumptions, huajie_value::Assumptions::default());
+    // A committee member sees the set but cannot edit it.
+    let mut committee = app.login("committee").await;
+    let seen = app.get(&mut committee, &format!("/assumptions/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("id=\"edit-set\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_runs_and_reads_valuations() {
+    let app = TestApp::new().await;
+    let mut valuer = app.login("valuer").await;
+    let body = serde_json::json!({ "target_irr": 0.15, "scenarios": 100, "seed": 11 });
+    let request = axum::http::Request::post("/api/v1/packages/2/valuations")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", valuer.csrf.clone())
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let created = app.send(&mut valuer, request).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let json = created.json();
+    let id = json["data"]["run"]["id"].as_i64().unwrap();
+    assert_eq!(json["data"]["results"]["monte_carlo"]["present_values_fen"].as_array().unwrap().len(), 100);
+    let bid = json["data"]["results"]["bid_fen"].as_i64().unwrap();
+    let quarterly: Vec<i64> = json["data"]["results"]["quarterly_fen"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert_eq!(quarterly.len(), 40);
+    assert!(bid > 0);
+
+    let runs = app.get(&mut valuer, "/api/v1/packages/2/valuations").await.json();
+    assert_eq!(runs["data"][0]["id"], id);
+    let claims = app.get(&mut valuer, &format!("/api/v1/valuations/{id}/claims")).await.json();
+    let allocated: i64 = claims["data"].as_array().unwrap().iter().map(|c| c["allocation_fen"].as_i64().unwrap()).sum();
+    // Each claim's cost basis is rounded to fen: the sum is the price within a fen per claim.
+    assert!((allocated - bid).abs() <= claims["data"].as_array().unwrap().len() as i64, "{allocated} vs {bid}");
+    let set = app.get(&mut valuer, "/api/v1/assumption-sets/1").await.json();
+    assert!(set["data"]["parameters"].as_array().unwrap().iter().any(|p| p["path"] == "/legal_costs" && p["confidence"] == "assumption"));
+
+    // Without the CSRF header, or with a bad field, nothing runs.
+    let request = axum::http::Request::post("/api/v1/packages/2/valuations")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    assert_eq!(app.send(&mut valuer, request).await.status, StatusCode::FORBIDDEN);
+    let request = axum::http::Request::post("/api/v1/packages/2/valuations")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", valuer.csrf.clone())
+        .body(axum::body::Body::from(serde_json::json!({ "target_irr": 0.15, "stress": "nonsense" }).to_string()))
+        .unwrap();
+    let bad = app.send(&mut valuer, request).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.store.store.valuation_runs(2).await.unwrap().len(), 2);
+}
