@@ -262,3 +262,64 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     assert!(b.client.current_url().await.unwrap().query().unwrap_or("").contains("rule="));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valuer_prices_a_package_edits_a_set_and_reads_the_results() {
+    let Some(b) = browser().await else { return };
+    b.login("valuer").await;
+    b.click("nav a[href='/packages']").await;
+    b.click("#packages tbody tr:first-child a").await;
+    b.click("#package-valuation").await;
+    assert!(b.path().await.ends_with("/valuation"));
+    // The demo's run is there, with its charts drawn.
+    let first = b.text("#run-title").await;
+    let columns = b.client.find_all(Locator::Css("#chart-cash rect.bar")).await.unwrap();
+    assert!(columns.len() >= 3, "a column per quarter with cash");
+    assert_eq!(b.client.find_all(Locator::Css("#chart-cumulative polyline.curve")).await.unwrap().len(), 1);
+    assert!(b.client.find_all(Locator::Css("#chart-distribution rect.bar")).await.unwrap().len() >= 5);
+    b.screenshot("10-valuation").await;
+
+    // A new run at 12%, 300 scenarios, under a 20% haircut.
+    let irr = b.client.find(Locator::Css("#run-form input[name='irr']")).await.unwrap();
+    irr.clear().await.unwrap();
+    irr.send_keys("12%").await.unwrap();
+    let scenarios = b.client.find(Locator::Css("#run-form input[name='scenarios']")).await.unwrap();
+    scenarios.clear().await.unwrap();
+    scenarios.send_keys("300").await.unwrap();
+    b.client.find(Locator::Css("#run-form select[name='stress'] option[value='mv-20']")).await.unwrap().click().await.unwrap();
+    b.click("#run-valuation").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !b.path().await.starts_with("/valuations/") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(b.path().await.starts_with("/valuations/"), "{}", b.path().await);
+    let title = b.text("#run-title").await;
+    assert_ne!(title, first, "the new run is shown");
+    let facts = b.text("#valuation-facts").await;
+    assert!(facts.contains("12.00%"), "{facts}");
+    assert!(b.text("#runs").await.contains("抵押物价值 −20%"));
+    b.screenshot("11-valuation-run").await;
+
+    // Into a claim: its routes in the run.
+    b.click("#top-claims tbody tr:first-child a").await;
+    assert!(b.path().await.starts_with("/claims/"));
+    assert!(b.text("#claim-routes").await.contains("现值"));
+    b.screenshot("12-claim-valuation").await;
+
+    // An assumption set: a wrong value is explained, a right one saves version 2.
+    b.click("nav a[href='/assumptions']").await;
+    b.click("#sets tbody tr:first-child a").await;
+    let legal = b.client.find(Locator::Css("input[name='p/legal_costs']")).await.unwrap();
+    legal.clear().await.unwrap();
+    legal.send_keys("150%").await.unwrap();
+    b.click("#save-set").await;
+    assert!(b.text("#set-error").await.contains("未保存"));
+    let legal = b.client.find(Locator::Css("input[name='p/legal_costs']")).await.unwrap();
+    legal.clear().await.unwrap();
+    legal.send_keys("9%").await.unwrap();
+    b.click("#save-set").await;
+    b.client.wait().for_element(Locator::Css("#params")).await.unwrap();
+    assert!(b.text("h1").await.ends_with("v2"), "{}", b.text("h1").await);
+    b.screenshot("13-assumptions").await;
+    b.close().await;
+}
