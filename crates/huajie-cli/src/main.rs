@@ -15,6 +15,7 @@ use huajie_store::{DbTarget, NewUser, Store, StoreError};
 use huajie_web::{AppState, WebConfig};
 
 mod import;
+mod curves;
 mod value;
 
 /// mimalloc keeps freed memory for reuse instead of handing it back and faulting it in again:
@@ -58,6 +59,13 @@ enum Command {
         db: DbArgs,
         #[command(flatten)]
         value: value::ValueArgs,
+    },
+    /// 由回收历史估计个贷回收曲线并另存参数集 / Estimate retail recovery curves from a collections history into a new assumption set version
+    Curves {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        curves: curves::CurvesArgs,
     },
     /// 升级数据库结构 / Apply pending database migrations
     Migrate {
@@ -250,6 +258,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Import { db, tape } => return import::run(&open(&db).await?, &tape).await,
         Command::Value { db, value } => return value::run(&open(&db).await?, &value).await,
+        Command::Curves { db, curves } => return curves::run(&open(&db).await?, &curves).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             let applied = store.migrate().await?;

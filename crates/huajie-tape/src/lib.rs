@@ -13,6 +13,7 @@ pub mod coerce;
 pub mod diff;
 pub mod fields;
 pub mod header;
+pub mod history;
 pub mod linked;
 pub mod plan;
 pub mod problem;
