@@ -329,6 +329,13 @@ mod tests {
     }
 
     #[test]
+    fn docs_valuation_md_lists_every_parameter() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/valuation.md")).unwrap();
+        let missing: Vec<String> = catalogue().into_iter().map(|p| p.path).filter(|p| !doc.contains(&format!("`{p}`"))).collect();
+        assert!(missing.is_empty(), "docs/valuation.md lacks {missing:?}: cargo run -p huajie-value --example params_table");
+    }
+
+    #[test]
     fn parameters_are_set_with_checks() {
         let a = Assumptions::default();
         let b = set(&a, "/legal_costs", "10%").unwrap();
