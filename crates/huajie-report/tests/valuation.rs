@@ -55,6 +55,7 @@ fn book() -> Book {
             claim_ids: vec![1, 2],
         }],
         guarantees: Vec::new(),
+        liquidations: Vec::new(),
     }
 }
 

@@ -300,6 +300,7 @@ impl Store {
         put(&mut out, self.all_assumption_sets().await?);
         put(&mut out, self.all_valuation_runs().await?);
         put(&mut out, self.all_valuation_claims().await?);
+        put(&mut out, self.all_liquidations().await?);
         Ok(out)
     }
 }
@@ -363,4 +364,4 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] =
     &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
-      "assumption_set", "valuation_run", "valuation_claim"];
+      "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis"];

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use huajie_core::Money;
+use huajie_core::{LiquidationAnalysis, Money, Stored};
 use huajie_core::audit::sha256_hex;
 use huajie_value::appraisal::ClaimResult;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem};
@@ -160,6 +160,32 @@ fn claim_row_from_row(r: &sqlx::any::AnyRow) -> Result<ValuationClaimRow, StoreE
     })
 }
 
+impl Audited for Stored<LiquidationAnalysis> {
+    const ENTITY: &'static str = "liquidation_analysis";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+const LIQUIDATION_COLUMNS: &str = "l.id, l.party_id, l.effective_assets_fen, l.priority_deductions_fen, l.secured_recoveries_fen, \
+     l.effective_liabilities_fen, l.secured_claims_fen, l.basis";
+
+fn liquidation_from_row(r: &sqlx::any::AnyRow) -> Result<Stored<LiquidationAnalysis>, StoreError> {
+    let m = |c: &str| i64_col(r, c).map(Money::from_fen);
+    Ok(Stored {
+        id: i64_col(r, "id")?,
+        data: LiquidationAnalysis {
+            party_id: i64_col(r, "party_id")?,
+            effective_assets: m("effective_assets_fen")?,
+            priority_deductions: m("priority_deductions_fen")?,
+            secured_recoveries: m("secured_recoveries_fen")?,
+            effective_liabilities: m("effective_liabilities_fen")?,
+            secured_claims: m("secured_claims_fen")?,
+            basis: text(r, "basis")?,
+        },
+    })
+}
+
 /// Yuan (f64, from the engine) to fen, rounded half away from zero, saturating.
 pub fn fen(yuan: f64) -> i64 {
     let f = (yuan * 100.0).round();
@@ -227,8 +253,16 @@ impl Store {
             .into_iter()
             .map(|g| BookGuarantee { guarantee: g.guarantee.data, guarantor: g.guarantor.data })
             .collect();
+        let rows = sqlx::query(composed(format!(
+            "SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id IN (SELECT debtor_id FROM claims WHERE package_id = $1) ORDER BY l.party_id"
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let liquidations = rows.iter().map(|r| liquidation_from_row(r).map(|l| l.data)).collect::<Result<_, _>>()?;
         Ok(Book {
             valuation_date,
+            liquidations,
             claims: claims.into_iter().map(|c| BookClaim { id: c.claim.id, claim: c.claim.data, debtor: c.debtor.data }).collect(),
             items,
             guarantees,
@@ -280,6 +314,20 @@ impl Store {
             (Some(run), Some(result)) => Ok(Some((run, result))),
             _ => Ok(None),
         }
+    }
+
+    /// A party's hypothetical-liquidation analysis, if a valuer entered one.
+    pub async fn liquidation_of(&self, party_id: i64) -> Result<Option<Stored<LiquidationAnalysis>>, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1")))
+            .bind(party_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(liquidation_from_row).transpose()
+    }
+
+    pub(crate) async fn all_liquidations(&self) -> Result<Vec<Stored<LiquidationAnalysis>>, StoreError> {
+        let rows = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l ORDER BY l.id"))).fetch_all(&self.pool).await?;
+        rows.iter().map(liquidation_from_row).collect()
     }
 
     pub(crate) async fn all_assumption_sets(&self) -> Result<Vec<AssumptionSet>, StoreError> {
@@ -416,6 +464,54 @@ impl WriteTx {
         };
         self.audit_create(&set).await?;
         Ok(set)
+    }
+
+    /// Records a party's hypothetical-liquidation analysis, replacing the one before.
+    pub async fn save_liquidation(&mut self, analysis: &LiquidationAnalysis) -> Result<Stored<LiquidationAnalysis>, StoreError> {
+        let existing = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1")))
+            .bind(analysis.party_id)
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let a = analysis;
+        match existing {
+            Some(row) => {
+                let before = liquidation_from_row(&row)?;
+                sqlx::query(
+                    "UPDATE liquidation_analyses SET effective_assets_fen = $1, priority_deductions_fen = $2, secured_recoveries_fen = $3, \
+                       effective_liabilities_fen = $4, secured_claims_fen = $5, basis = $6 WHERE id = $7",
+                )
+                .bind(a.effective_assets.fen())
+                .bind(a.priority_deductions.fen())
+                .bind(a.secured_recoveries.fen())
+                .bind(a.effective_liabilities.fen())
+                .bind(a.secured_claims.fen())
+                .bind(a.basis.as_str())
+                .bind(before.id)
+                .execute(&mut *self.tx)
+                .await?;
+                let after = Stored { id: before.id, data: a.clone() };
+                self.audit_update(&before, &after).await?;
+                Ok(after)
+            }
+            None => {
+                let row = sqlx::query(
+                    "INSERT INTO liquidation_analyses (party_id, effective_assets_fen, priority_deductions_fen, secured_recoveries_fen, \
+                       effective_liabilities_fen, secured_claims_fen, basis) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                )
+                .bind(a.party_id)
+                .bind(a.effective_assets.fen())
+                .bind(a.priority_deductions.fen())
+                .bind(a.secured_recoveries.fen())
+                .bind(a.effective_liabilities.fen())
+                .bind(a.secured_claims.fen())
+                .bind(a.basis.as_str())
+                .fetch_one(&mut *self.tx)
+                .await?;
+                let created = Stored { id: i64_col(&row, "id")?, data: a.clone() };
+                self.audit_create(&created).await?;
+                Ok(created)
+            }
+        }
     }
 
     /// The default set: saved as version 1 of `DEFAULT_ASSUMPTION_SET` if it is not there yet.

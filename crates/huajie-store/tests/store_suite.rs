@@ -54,6 +54,7 @@ store_suite!(
     a_new_tape_lists_what_changed_in_collateral_and_guarantors,
     assumption_sets_are_versioned_and_old_versions_stay_readable,
     a_valuation_run_is_recorded_and_reproduced,
+    a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -67,7 +68,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 6);
+    assert_eq!(t.store.schema_version().await.unwrap(), 7);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -96,6 +97,13 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("company", &["id", "licence_no", "licensed_on", "name", "province", "uscc"][..]),
         ("guarantees", &["cap_fen", "claim_id", "guarantor_id", "id", "kind"][..]),
+        (
+            "liquidation_analyses",
+            &[
+                "basis", "effective_assets_fen", "effective_liabilities_fen", "id", "party_id", "priority_deductions_fen",
+                "secured_claims_fen", "secured_recoveries_fen",
+            ][..],
+        ),
         ("login_failures", &["at", "client", "id", "username"][..]),
         ("mapping_profiles", &["field", "header", "id", "transferor_identifier"][..]),
         ("packages", &["acquired_on", "code", "cutoff_date", "id", "name", "price_fen", "status", "transferor_id"][..]),
@@ -709,5 +717,34 @@ async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
     tx.commit().await.unwrap();
     let rerun = s.rerun_valuation(run.id).await.unwrap();
     assert!(!rerun.same_inputs && !rerun.identical);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let package = &s.packages().await.unwrap()[0].package;
+    let claim = s.claims_of_package(package.id).await.unwrap().remove(0);
+    let debtor = claim.debtor.id;
+    let analysis = |assets: i64| huajie_core::LiquidationAnalysis {
+        party_id: debtor,
+        effective_assets: Money::from_wan(assets).unwrap(),
+        priority_deductions: Money::from_wan(10).unwrap(),
+        secured_recoveries: Money::ZERO,
+        effective_liabilities: Money::from_wan(1_000).unwrap(),
+        secured_claims: Money::ZERO,
+        basis: "2025 年审计报告".into(),
+    };
+    let mut tx = s.write("valuer").await.unwrap();
+    let first = tx.save_liquidation(&analysis(300)).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = s.write("valuer").await.unwrap();
+    let second = tx.save_liquidation(&analysis(500)).await.unwrap();
+    tx.commit().await.unwrap();
+    // One per debtor: the second replaces the first.
+    assert_eq!(first.id, second.id);
+    assert_eq!(s.liquidation_of(debtor).await.unwrap().unwrap().data, analysis(500));
+    let book = s.valuation_book(package.id, package.data.cutoff_date).await.unwrap();
+    assert_eq!(book.liquidations, vec![analysis(500)]);
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

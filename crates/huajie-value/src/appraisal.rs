@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use huajie_core::{Claim, Collateral, Guarantee, LitigationStage, Party, PartyKind};
+use huajie_core::{Claim, Collateral, Guarantee, LiquidationAnalysis, LitigationStage, Party, PartyKind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -39,6 +39,8 @@ pub struct Book {
     pub claims: Vec<BookClaim>,
     pub items: Vec<BookItem>,
     pub guarantees: Vec<BookGuarantee>,
+    /// Hypothetical-liquidation analyses of debtors: their ratio replaces β for the debtor's assets.
+    pub liquidations: Vec<LiquidationAnalysis>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,6 +238,7 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
         guarantors.entry(g.guarantee.claim_id).or_default().push(GuarantorIn { party: party_in(&g.guarantor), cap: g.guarantee.cap.map(yuan) });
     }
     let mut inputs = Inputs { claims: Vec::new(), claim_ids: Vec::new(), items: Vec::new(), retail: Vec::new(), retail_ids: Vec::new(), products: Vec::new() };
+    let liquidation: HashMap<i64, f64> = book.liquidations.iter().map(|l| (l.party_id, l.ratio())).collect();
     let mut products: HashMap<String, u16> = HashMap::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
     for c in &book.claims {
@@ -271,7 +274,7 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
                 stage: c.claim.litigation_stage,
                 time_barred: c.claim.is_time_barred(book.valuation_date),
                 guarantors: guarantors.remove(&c.id).unwrap_or_default(),
-                unsecured_beta: None,
+                unsecured_beta: liquidation.get(&c.claim.debtor_id).copied(),
             });
             inputs.claim_ids.push(c.id);
         }

@@ -90,6 +90,7 @@ fn the_worked_example_through_the_book() {
         claims: vec![claim(41, 10_000_000, company(1), Some(LitigationStage::NotSued))],
         items: vec![residential(7, 12_000_000, vec![41])],
         guarantees: Vec::new(),
+        liquidations: Vec::new(),
     };
     let r = appraise(&book, &a, &Options::default());
     assert_eq!(r.bid.round() as i64, 5_255_104);
@@ -110,7 +111,7 @@ fn the_worked_example_through_the_book() {
 fn a_limitation_date_before_the_valuation_date_makes_the_claim_time_barred() {
     let mut c = claim(1, 1_000_000, company(2), Some(LitigationStage::Judged));
     c.claim.limitation_date = Some(date("2026-01-31"));
-    let book = |valuation_date| Book { valuation_date, claims: vec![c.clone()], items: Vec::new(), guarantees: Vec::new() };
+    let book = |valuation_date| Book { valuation_date, claims: vec![c.clone()], items: Vec::new(), guarantees: Vec::new(), liquidations: Vec::new() };
     let barred = appraise(&book(date("2026-06-30")), &Assumptions::default(), &Options::default());
     let live = appraise(&book(date("2025-12-31")), &Assumptions::default(), &Options::default());
     assert!(barred.claims[0].time_barred && !live.claims[0].time_barred);
@@ -135,6 +136,7 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
         claims,
         items: vec![car],
         guarantees: vec![BookGuarantee { guarantee: Guarantee { claim_id: 3, guarantor_id: 99, kind: None, cap: None }, guarantor: person(99) }],
+        liquidations: Vec::new(),
     };
     let r = appraise(&book, &Assumptions::default(), &Options { price: Some(2_000.0), ..Options::default() });
     let by_segment = r.claims.iter().filter(|c| c.method == Method::Segment).count();
@@ -160,6 +162,7 @@ fn the_input_hash_names_the_inputs() {
         claims: vec![claim(1, 2_000_000, company(3), Some(LitigationStage::Enforcing)), claim(2, 3_000_000, company(4), None)],
         items: vec![residential(1, 4_000_000, vec![1, 2])],
         guarantees: Vec::new(),
+        liquidations: Vec::new(),
     };
     let a = Assumptions::default();
     let first = appraise(&book, &a, &Options { scenarios: 50, ..Options::default() });
@@ -170,4 +173,27 @@ fn the_input_hash_names_the_inputs() {
     assert_ne!(appraise(&changed, &a, &Options::default()).input_hash, first.input_hash);
     let mc = first.monte_carlo.as_ref().unwrap();
     assert_eq!(mc.present_values.len(), 50);
+}
+
+#[test]
+fn a_hypothetical_liquidation_replaces_the_debtors_beta() {
+    let c = claim(1, 10_000_000, company(5), Some(LitigationStage::Judged));
+    let book = |liquidations| Book { valuation_date: date("2026-06-30"), claims: vec![c.clone()], items: Vec::new(), guarantees: Vec::new(), liquidations };
+    let a = Assumptions::default();
+    let default = appraise(&book(Vec::new()), &a, &Options::default());
+    // (3000 − 500 − 500) / (9000 − 500 − 500) = 25%, against the default 15% for an operating company.
+    let wan = |x: i64| Money::from_wan(x).unwrap();
+    let analysis = huajie_core::LiquidationAnalysis {
+        party_id: c.claim.debtor_id,
+        effective_assets: wan(3000),
+        priority_deductions: wan(500),
+        secured_recoveries: wan(500),
+        effective_liabilities: wan(9000),
+        secured_claims: wan(500),
+        basis: "审计报告".into(),
+    };
+    let entered = appraise(&book(vec![analysis]), &a, &Options::default());
+    assert!((default.claims[0].unsecured - 0.15 * 10_000_000.0).abs() < 1e-6);
+    assert!((entered.claims[0].unsecured - 0.25 * 10_000_000.0).abs() < 1e-6);
+    assert_ne!(default.input_hash, entered.input_hash);
 }

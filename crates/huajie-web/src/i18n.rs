@@ -321,6 +321,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("assumptions.fix_fields", "有参数无法保存，请按标注修改；未保存任何内容。", "Some parameters cannot be saved: correct the marked ones. Nothing was saved."),
     ("assumptions.unchanged", "未修改任何参数。", "No parameter was changed."),
     ("claim.valuation", "估值", "Valuation"),
+    ("liquidation.title", "假设清算法", "Hypothetical liquidation"),
+    ("liquidation.intro", "录入后，该债务人所有债权的“债务人其他财产”回收率改按本分析计算（不适用于破产清偿率）；金额单位：元，空白视为 0。", "Once entered, the recovery from this debtor's other assets in every valuation of its claims uses this analysis (not the bankruptcy estate ratio). Amounts in yuan; blank counts as 0."),
+    ("liquidation.effective_assets", "有效资产", "Effective assets"),
+    ("liquidation.priority_deductions", "优先扣除项", "Priority deductions"),
+    ("liquidation.secured_recoveries", "有担保债权受偿额", "Secured recoveries"),
+    ("liquidation.effective_liabilities", "有效负债", "Effective liabilities"),
+    ("liquidation.secured_claims", "有担保债权", "Secured claims"),
+    ("liquidation.basis", "依据", "Basis"),
+    ("liquidation.ratio", "清偿率", "Recovery ratio"),
+    ("liquidation.bad_amount", "应为非负金额（元），未保存。", "must be a non-negative amount in yuan; nothing was saved."),
     ("claim.valuation_from", "最近一次估值：", "Latest valuation:"),
     ("claim.timeline", "时间线（距基准日月数）", "Timeline (months from the valuation date)"),
     ("claim.cash_by_quarter", "预期现金流（季度）", "Expected cash by quarter"),
@@ -376,7 +386,7 @@ mod tests {
             }
         }
         let families = ["app", "nav", "login", "password", "error", "dashboard", "packages", "package", "claim", "collateral", "import",
-            "guarantee", "parties", "party", "users", "audit", "portal", "account", "common", "valuation", "assumptions"];
+            "guarantee", "parties", "party", "users", "audit", "portal", "account", "common", "valuation", "assumptions", "liquidation"];
         let mut missing = Vec::new();
         for text in &sources {
             for piece in text.split('"').skip(1).step_by(2) {

@@ -47,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/imports/{id}/report.xlsx", get(imports::report_xlsx))
         .route("/parties", get(parties::list))
         .route("/parties/{id}", get(parties::detail))
+        .route("/parties/{id}/liquidation", post(parties::save_liquidation))
         .route("/audit", get(audit::list))
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/{id}", post(users::update))

@@ -109,6 +109,12 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1: {} (expected {expected})", reply.status));
         }
+        // A hypothetical liquidation of a debtor: those who value.
+        let reply = app.post_form(&mut client, "/parties/1/liquidation", &[("csrf", &csrf), ("effective_assets", "1000000"), ("basis", "x")]).await;
+        let expected = if VALUERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /parties/1/liquidation: {} (expected {expected})", reply.status));
+        }
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");
         let csrf = client.csrf.clone();

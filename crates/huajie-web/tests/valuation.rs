@@ -135,6 +135,36 @@ async fn an_edited_assumption_set_is_a_new_version_and_a_wrong_field_saves_nothi
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hypothetical_liquidation_entered_on_the_party_page_changes_the_next_valuation() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut valuer = app.login("valuer").await;
+    // A debtor of the first package that is not bankrupt, so its own assets are pursued.
+    let claims = store.claims_of_package(1).await.unwrap();
+    let claim = claims.iter().find(|c| c.claim.data.litigation_stage != Some(huajie_core::LitigationStage::Bankruptcy)).unwrap();
+    let debtor = claim.debtor.id;
+    let csrf = valuer.csrf.clone();
+    let path = format!("/parties/{debtor}/liquidation");
+    let bad = app.post_form(&mut valuer, &path, &[("csrf", &csrf), ("effective_assets", "很多")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("有效资产") && bad.body.contains("未保存"));
+    assert!(store.liquidation_of(debtor).await.unwrap().is_none());
+    // Assets 5,000,000, liabilities 10,000,000: the debtor pays 50% of what it owes.
+    let ok = app
+        .post_form(&mut valuer, &path, &[("csrf", &csrf), ("effective_assets", "5,000,000"), ("effective_liabilities", "10000000"), ("basis", "审计报告")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = app.get(&mut valuer, &format!("/parties/{debtor}")).await;
+    assert!(page.body.contains("50.00%"), "the ratio is shown");
+    let before = store.valuation_runs(1).await.unwrap()[0].id;
+    let run = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")]).await;
+    let after: i64 = run.location().trim_start_matches("/valuations/").parse().unwrap();
+    let old = store.valuation_claim(before, claim.claim.id).await.unwrap().unwrap();
+    let new = store.valuation_claim(after, claim.claim.id).await.unwrap().unwrap();
+    assert!(new.unsecured > old.unsecured, "{} vs {}", new.unsecured, old.unsecured);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_runs_and_reads_valuations() {
     let app = TestApp::new().await;
     let mut valuer = app.login("valuer").await;

@@ -2,7 +2,9 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use std::collections::HashMap;
+
+use axum::response::{IntoResponse, Response};
 use huajie_core::{GuaranteeKind, LitigationStage, PartyKind, Permission};
 use huajie_store::PartyFilter;
 use serde::Deserialize;
@@ -11,6 +13,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, url_encode};
+use crate::form::Form;
 use crate::i18n::tr;
 use crate::view::{Page, PartyView, money, opt_name, party_view};
 
@@ -79,10 +82,32 @@ struct PartyPage {
     guarantees: Vec<(i64, String, String, String)>,
     /// Type, description, appraised value.
     collateral: Vec<(String, String, String)>,
+    party_id: i64,
+    show_liquidation: bool,
+    can_enter_liquidation: bool,
+    /// The five figures (label, field, value in yuan as typed), the basis, the ratio.
+    liquidation: Vec<(&'static str, &'static str, String)>,
+    liquidation_basis: String,
+    liquidation_ratio: Option<String>,
+    error: Option<String>,
 }
+
+/// The five figures of a hypothetical liquidation: form field and catalogue key.
+const LIQUIDATION_FIELDS: [(&str, &str); 5] = [
+    ("effective_assets", "liquidation.effective_assets"),
+    ("priority_deductions", "liquidation.priority_deductions"),
+    ("secured_recoveries", "liquidation.secured_recoveries"),
+    ("effective_liabilities", "liquidation.effective_liabilities"),
+    ("secured_claims", "liquidation.secured_claims"),
+];
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewParties)?;
+    party_page(&ctx, &state, id, None, None).await
+}
+
+async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap<String, String>>, error: Option<String>) -> Result<Response, AppError> {
+
     let lang = ctx.lang;
     let store = &state.store;
     let party = store.party(id).await?.ok_or(AppError::NotFound)?;
@@ -118,6 +143,78 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             (d.collateral_type.name(lang).to_string(), description, money(d.appraised_value, lang))
         })
         .collect();
-    let page = Page::new(&ctx, &state).await?;
-    render(&PartyPage { title: view.name.clone(), p: view, debts, guarantees, collateral, page })
+    let show_liquidation = ctx.can(Permission::ViewValuations);
+    let analysis = if show_liquidation { store.liquidation_of(id).await? } else { None };
+    let figure = |field: &str| -> String {
+        if let Some(v) = typed.and_then(|t| t.get(field)) {
+            return v.clone();
+        }
+        let Some(a) = &analysis else { return String::new() };
+        let d = &a.data;
+        let m = match field {
+            "effective_assets" => d.effective_assets,
+            "priority_deductions" => d.priority_deductions,
+            "secured_recoveries" => d.secured_recoveries,
+            "effective_liabilities" => d.effective_liabilities,
+            _ => d.secured_claims,
+        };
+        m.yuan_string()
+    };
+    let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field, figure(field))).collect();
+    let liquidation_basis = typed.and_then(|t| t.get("basis").cloned()).or_else(|| analysis.as_ref().map(|a| a.data.basis.clone())).unwrap_or_default();
+    let page = Page::new(&ctx, state).await?;
+    let mut r = render(&PartyPage {
+        title: view.name.clone(),
+        p: view,
+        debts,
+        guarantees,
+        collateral,
+        party_id: id,
+        show_liquidation,
+        can_enter_liquidation: ctx.can(Permission::RunValuations),
+        liquidation,
+        liquidation_basis,
+        liquidation_ratio: analysis.map(|a| format!("{:.2}%", a.data.ratio() * 100.0)),
+        error: error.clone(),
+        page,
+    })?;
+    if error.is_some() {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
+/// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis
+/// of the party (blank figures are 0); its ratio replaces β in later valuations.
+pub async fn save_liquidation(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::RunValuations)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    state.store.party(id).await?.ok_or(AppError::NotFound)?;
+    let mut figures = [huajie_core::Money::ZERO; 5];
+    for (i, (field, key)) in LIQUIDATION_FIELDS.iter().enumerate() {
+        let text = fields.get(*field).map(String::as_str).unwrap_or("").trim();
+        if text.is_empty() {
+            continue;
+        }
+        match huajie_tape::coerce::parse_money(text, huajie_tape::AmountUnit::Yuan) {
+            Ok(m) if m.fen() >= 0 => figures[i] = m,
+            _ => {
+                let message = format!("{}：{}", tr(ctx.lang, key), tr(ctx.lang, "liquidation.bad_amount"));
+                return party_page(&ctx, &state, id, Some(&fields), Some(message)).await;
+            }
+        }
+    }
+    let analysis = huajie_core::LiquidationAnalysis {
+        party_id: id,
+        effective_assets: figures[0],
+        priority_deductions: figures[1],
+        secured_recoveries: figures[2],
+        effective_liabilities: figures[3],
+        secured_claims: figures[4],
+        basis: fields.get("basis").map(|s| s.trim().to_string()).unwrap_or_default(),
+    };
+    let mut tx = state.store.write(&user.username).await?;
+    tx.save_liquidation(&analysis).await?;
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to(&format!("/parties/{id}#liquidation")).into_response())
 }
