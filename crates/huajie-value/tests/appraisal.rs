@@ -6,7 +6,9 @@ use huajie_core::{
     Claim, Collateral, CollateralType, Guarantee, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc,
 };
 use huajie_value::appraisal::Method;
-use huajie_value::assumptions::SaleProbabilities;
+mod common;
+
+use common::example_assumptions;
 use huajie_value::{Assumptions, Book, BookClaim, BookGuarantee, BookItem, Options, appraise};
 
 fn date(s: &str) -> NaiveDate {
@@ -76,15 +78,7 @@ fn residential(id: i64, appraised_yuan: i64, claim_ids: Vec<i64>) -> BookItem {
 
 #[test]
 fn the_worked_example_through_the_book() {
-    let mut a = Assumptions::default();
-    a.timeline.judgment_not_sued = 11;
-    a.timeline.first_auction_after_enforcement = 2;
-    a.ladder.probabilities[0] = SaleProbabilities([0.5, 0.5, 0.5]);
-    a.ladder.premium = [0.05, 0.03, 0.0];
-    a.ladder.settlement_ratio = 0.0;
-    a.legal_costs = 0.0;
-    a.guarantor_route = false;
-    a.unsecured_route = false;
+    let a = example_assumptions();
     let book = Book {
         valuation_date: date("2026-06-30"),
         claims: vec![claim(41, 10_000_000, company(1), Some(LitigationStage::NotSued))],

@@ -1,7 +1,10 @@
 //! The worked example of valuation.md 3.8, to the yuan, and properties every valuation holds.
 
+mod common;
+
+use common::example_assumptions;
+
 use huajie_core::{CollateralType, LitigationStage, PartyKind};
-use huajie_value::assumptions::SaleProbabilities;
 use huajie_value::{Assumptions, ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing, allocate, metrics, pv, value};
 
 fn company() -> DebtorIn {
@@ -12,19 +15,6 @@ fn claim(amount: f64, stage: LitigationStage) -> ClaimIn {
     ClaimIn { amount, debtor: company(), stage: Some(stage), time_barred: false, guarantors: Vec::new(), unsecured_beta: None }
 }
 
-/// The assumption set of the worked example.
-fn example_assumptions() -> Assumptions {
-    let mut a = Assumptions::default();
-    a.timeline.judgment_not_sued = 11;
-    a.timeline.first_auction_after_enforcement = 2;
-    a.ladder.probabilities[0] = SaleProbabilities([0.5, 0.5, 0.5]);
-    a.ladder.premium = [0.05, 0.03, 0.0];
-    a.ladder.settlement_ratio = 0.0;
-    a.legal_costs = 0.0;
-    a.guarantor_route = false;
-    a.unsecured_route = false;
-    a
-}
 
 #[test]
 fn the_worked_example_to_the_yuan() {
