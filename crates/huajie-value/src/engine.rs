@@ -58,6 +58,15 @@ pub(crate) trait Sink {
     fn recovery(&mut self, claim: usize, route: Route, stage: u8, event: usize, cash: f64);
     /// A court fee, as a positive amount.
     fn fee(&mut self, claim: usize, stage: u8, event: usize, fee: f64);
+    /// Whether `run_block` hands over fees claim by claim; otherwise the sink adds a block's
+    /// fees from `Prepared::block_fees` (they do not change between scenarios).
+    const FEES_BY_CLAIM: bool = true;
+    /// An item's recoveries for one claim, outcome by outcome (sale at round 1, 2, 3; unsold).
+    fn outcomes(&mut self, claim: usize, stage: u8, cash: &[f64; OUTCOMES]) {
+        for (o, x) in cash.iter().enumerate() {
+            self.recovery(claim, Route::Collateral, stage, o, *x);
+        }
+    }
 }
 
 /// A claim's timeline in months (3.1, section 7).
@@ -431,6 +440,20 @@ impl Prepared {
         }
     }
 
+    /// A block's court fees by (stage, event), summed in claim order.
+    pub fn block_fees(&self, block: &Block) -> [[f64; EVENTS]; 6] {
+        let mut fees = [[0.0; EVENTS]; 6];
+        for c in &self.claims[block.claims.clone()] {
+            if c.acceptance_fee != 0.0 {
+                fees[usize::from(c.stage)][ACCEPTANCE_FEE] += c.acceptance_fee;
+            }
+            if c.enforcement_fee != 0.0 {
+                fees[usize::from(c.stage)][ENFORCEMENT_FEE] += c.enforcement_fee;
+            }
+        }
+        fees
+    }
+
     pub fn legal_costs(&self) -> f64 {
         self.legal_costs
     }
@@ -459,18 +482,27 @@ pub(crate) fn run_block<S: Sink>(p: &Prepared, block: &Block, sc: &Scenario, ite
             let value = item.appraised * sc.value_factor * item_factor(item.id);
             let probability = &sc.outcome_probability[usize::from(item.row)];
             let liens = &p.liens[item.liens.0 as usize..item.liens.1 as usize];
-            let net = |o: usize| (value * p.gross[o] - item.prior).max(0.0);
+            // Plain comparisons: no NaN can reach here, and `f64::max` pays for handling one.
+            let net = |o: usize| {
+                let x = value * p.gross[o] - item.prior;
+                if x > 0.0 { x } else { 0.0 }
+            };
             if let [lien] = liens {
                 // One claim on the item: the common case.
                 let i = lien.claim as usize;
                 let c = &claims[i];
                 let cap = (c.amount - scratch.expected[i]).max(0.0);
-                let mut expected = 0.0;
+                // The four outcomes side by side (the compiler can use one vector register).
+                let mut cash = [0.0; OUTCOMES];
                 for o in 0..OUTCOMES {
-                    let cash = probability[o] * net(o).min(cap);
-                    expected += cash;
-                    sink.recovery(i, Route::Collateral, c.stage, o, cash * c.factor);
+                    let x = net(o);
+                    cash[o] = probability[o] * if x < cap { x } else { cap };
                 }
+                let mut expected = 0.0;
+                for x in cash {
+                    expected += x;
+                }
+                sink.outcomes(i, c.stage, &cash.map(|x| x * c.factor));
                 scratch.expected[i] += expected;
                 continue;
             }
@@ -534,7 +566,10 @@ pub(crate) fn run_block<S: Sink>(p: &Prepared, block: &Block, sc: &Scenario, ite
             if c.bankrupt || p.unsecured_route {
                 sink.recovery(i, Route::Debtor, c.stage, DEBTOR, (c.debtor_beta * sc.beta_factor).min(1.0) * owed * c.factor);
             }
-            // Court fees, unscaled.
+            // Court fees, unscaled (a sink that sums them by block takes them from `block_fees`).
+            if !S::FEES_BY_CLAIM {
+                continue;
+            }
             if c.acceptance_fee != 0.0 {
                 sink.fee(i, c.stage, ACCEPTANCE_FEE, c.acceptance_fee);
             }

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::assumptions::Assumptions;
-use crate::engine::{EVENTS, Prepared, QUARTERS, Route, Scenario, Scratch, Sink, run_block, stressed_probabilities};
+use crate::engine::{EVENTS, OUTCOMES, Prepared, QUARTERS, Route, Scenario, Scratch, Sink, run_block, stressed_probabilities};
 use crate::input::{ClaimIn, ItemIn};
 use crate::metrics::{irr, pv};
 use crate::random::{normal_cdf, normal_in, normal_quantile, scenario_key};
@@ -35,20 +35,28 @@ pub struct Simulation {
 }
 
 /// Sums a block's cash of one scenario by (stage, event): recoveries before legal costs,
-/// and fees. The sums go into quarters once the block is done.
-#[derive(Default)]
+/// and the block's fees. The sums go into quarters once the block is done.
 struct Totals {
     recoveries: [[f64; EVENTS]; 6],
     fees: [[f64; EVENTS]; 6],
 }
 
 impl Sink for Totals {
+    const FEES_BY_CLAIM: bool = false;
+
     fn recovery(&mut self, _claim: usize, _route: Route, stage: u8, event: usize, cash: f64) {
         self.recoveries[usize::from(stage)][event] += cash;
     }
 
     fn fee(&mut self, _claim: usize, stage: u8, event: usize, fee: f64) {
         self.fees[usize::from(stage)][event] += fee;
+    }
+
+    fn outcomes(&mut self, _claim: usize, stage: u8, cash: &[f64; OUTCOMES]) {
+        let r = &mut self.recoveries[usize::from(stage)];
+        for o in 0..OUTCOMES {
+            r[o] += cash[o];
+        }
     }
 }
 
@@ -95,11 +103,12 @@ pub fn simulate(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions, stress: &
         .par_iter()
         .map_init(Scratch::default, |scratch, &(b, c)| {
             let block = &prepared.blocks[b];
+            let fees = prepared.block_fees(block);
             chunks[c]
                 .clone()
                 .map(|s| {
                     let (scenario, key) = &tables[s];
-                    let mut sums = Totals::default();
+                    let mut sums = Totals { recoveries: [[0.0; EVENTS]; 6], fees };
                     run_block(&prepared, block, scenario, |item| item_factor(*key, item), scratch, &mut sums);
                     let mut cash = [0.0; QUARTERS + 1];
                     sums.place(scenario, prepared.legal_costs(), &mut cash);

@@ -36,7 +36,8 @@ pub fn bits(seed: u64, scenario: u64, entity: u64, draw: u64) -> u64 {
 
 /// The bits of (entity, draw) within a scenario whose key is `scenario_key(seed, scenario)`.
 pub fn bits_in(scenario: u64, entity: u64, draw: u64) -> u64 {
-    word(fold(scenario, entity), draw)
+    let stream = fold(scenario, entity);
+    if draw == 0 { stream } else { word(stream, draw) }
 }
 
 /// The part of the key a whole scenario shares, folded once per scenario.
@@ -113,9 +114,10 @@ static ZIGGURAT: LazyLock<Ziggurat> = LazyLock::new(|| {
 pub fn normal_in(scenario: u64, entity: u64) -> f64 {
     let z = &*ZIGGURAT;
     let stream = fold(scenario, entity);
+    // Draw 0 is the stream's own word (one mix fewer on the common path); draws 1, 2, … follow.
     let mut draw = 0u64;
     let mut next = || {
-        let b = word(stream, draw);
+        let b = if draw == 0 { stream } else { word(stream, draw) };
         draw += 1;
         b
     };
