@@ -7,7 +7,6 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use huajie_store::Store;
-use huajie_value::retail::{HistoryClaim, estimate};
 
 #[derive(Args, Clone)]
 pub struct CurvesArgs {
@@ -47,21 +46,9 @@ pub async fn run(store: &Store, args: &CurvesArgs) -> Result<ExitCode> {
         None if args.from == huajie_store::DEFAULT_ASSUMPTION_SET => store.default_assumption_set().await?,
         None => return Err(anyhow!("参数集 {0} 不存在 / assumption set {0} does not exist", args.from)),
     };
-    let claims: Vec<HistoryClaim> = history
-        .claims
-        .iter()
-        .map(|c| HistoryClaim {
-            product: c.product.clone(),
-            days_past_due: c.days_past_due.clamp(0, i64::from(u32::MAX)) as u32,
-            amount: c.amount.fen() as f64 / 100.0,
-            litigated: c.litigated,
-            acquired: c.acquired,
-            collections: c.collections.iter().map(|(m, a)| (*m, a.fen() as f64 / 100.0)).collect(),
-        })
-        .collect();
-    let curves = estimate(&claims, history.as_of, base.assumptions.retail.min_claims);
-    let mut assumptions = base.assumptions.clone();
-    assumptions.retail.curves = curves.clone();
+    let assumptions = huajie_store::with_estimated_curves(&base.assumptions, &history);
+    let curves = assumptions.retail.curves.clone();
+    let claims = &history.claims;
     println!(
         "回收历史：{} 笔债权，截至 {}-{:02} / history: {} claims up to {}-{:02}",
         claims.len(),

@@ -38,7 +38,7 @@ pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
 pub use sessions::SessionInfo;
 pub use users::{NewUser, User};
-pub use valuation::{AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen};
+pub use valuation::{AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves};
 
 use chrono::{DateTime, Utc};
 use huajie_core::Lang;

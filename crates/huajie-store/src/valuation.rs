@@ -186,6 +186,26 @@ fn liquidation_from_row(r: &sqlx::any::AnyRow) -> Result<Stored<LiquidationAnaly
     })
 }
 
+/// A copy of `base` whose retail curves are estimated from a collections history (segments
+/// with too little history keep the default curve). The same for `huajie curves` and the web.
+pub fn with_estimated_curves(base: &Assumptions, history: &huajie_tape::history::CollectionHistory) -> Assumptions {
+    let claims: Vec<huajie_value::retail::HistoryClaim> = history
+        .claims
+        .iter()
+        .map(|c| huajie_value::retail::HistoryClaim {
+            product: c.product.clone(),
+            days_past_due: c.days_past_due.clamp(0, i64::from(u32::MAX)) as u32,
+            amount: c.amount.fen() as f64 / 100.0,
+            litigated: c.litigated,
+            acquired: c.acquired,
+            collections: c.collections.iter().map(|(m, a)| (*m, a.fen() as f64 / 100.0)).collect(),
+        })
+        .collect();
+    let mut out = base.clone();
+    out.retail.curves = huajie_value::retail::estimate(&claims, history.as_of, base.retail.min_claims);
+    out
+}
+
 /// Yuan (f64, from the engine) to fen, rounded half away from zero, saturating.
 pub fn fen(yuan: f64) -> i64 {
     let f = (yuan * 100.0).round();

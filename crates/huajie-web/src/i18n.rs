@@ -321,6 +321,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("assumptions.fix_fields", "有参数无法保存，请按标注修改；未保存任何内容。", "Some parameters cannot be saved: correct the marked ones. Nothing was saved."),
     ("assumptions.unchanged", "未修改任何参数。", "No parameter was changed."),
     ("claim.valuation", "估值", "Valuation"),
+    ("curves.title", "个贷回收曲线（由回收历史估计）", "Retail recovery curves (estimated from history)"),
+    ("curves.none", "此版本没有估计曲线：个贷分组使用默认曲线。", "This version has no estimated curves: retail segments use the default curves."),
+    ("curves.vintages", "收购批次", "Vintages"),
+    ("curves.upload", "由回收历史估计曲线", "Estimate curves from a collections history"),
+    ("curves.format", "CSV（UTF-8 或 GBK）：债权编号、产品、逾期天数、债权金额、是否诉讼、收购月份、回收月份、回收金额；每笔债权每个回收月一行，未回收的债权一行且回收月份与金额留空。按收购月份做静态池，以开发因子补齐年轻批次；笔数不足的分组沿用默认曲线。结果另存为新版本。", "CSV (UTF-8 or GBK): claim number, product, days past due, claim amount, litigated, acquisition month, collection month, amount collected; one row per claim and month collected, one row with the month and amount blank for a claim that collected nothing. Static pools by acquisition month, young pools extended by development factors; segments with too little history keep the default curve. Saved as a new version."),
+    ("curves.file", "回收历史文件", "Collections history file"),
+    ("curves.submit", "估计并另存", "Estimate and save"),
+    ("curves.refused", "回收历史有误，未保存任何内容：", "The history has problems; nothing was saved:"),
+    ("curves.row", "第 {n} 行", "Row {n}"),
+    ("curves.note", "由回收历史估计的分组曲线：", "Segment curves estimated from history:"),
     ("liquidation.title", "假设清算法", "Hypothetical liquidation"),
     ("liquidation.intro", "录入后，该债务人所有债权的“债务人其他财产”回收率改按本分析计算（不适用于破产清偿率）；金额单位：元，空白视为 0。", "Once entered, the recovery from this debtor's other assets in every valuation of its claims uses this analysis (not the bankruptcy estate ratio). Amounts in yuan; blank counts as 0."),
     ("liquidation.effective_assets", "有效资产", "Effective assets"),
@@ -386,7 +396,7 @@ mod tests {
             }
         }
         let families = ["app", "nav", "login", "password", "error", "dashboard", "packages", "package", "claim", "collateral", "import",
-            "guarantee", "parties", "party", "users", "audit", "portal", "account", "common", "valuation", "assumptions", "liquidation"];
+            "guarantee", "parties", "party", "users", "audit", "portal", "account", "common", "valuation", "assumptions", "liquidation", "curves"];
         let mut missing = Vec::new();
         for text in &sources {
             for piece in text.split('"').skip(1).step_by(2) {

@@ -115,6 +115,13 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /parties/1/liquidation: {} (expected {expected})", reply.status));
         }
+        // Curves from a collections history: the valuers only.
+        let history = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\nC1,信用卡,400,20000,否,2025-01,2025-02,200\n";
+        let reply = app.post_multipart(&mut client, "/assumptions/1/curves", &[("csrf", &csrf), ("name", &name)], ("h.csv", history.as_bytes()), None).await;
+        let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /assumptions/1/curves: {} (expected {expected})", reply.status));
+        }
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");
         let csrf = client.csrf.clone();

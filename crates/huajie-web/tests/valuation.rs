@@ -208,3 +208,40 @@ async fn the_api_runs_and_reads_valuations() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(app.store.store.valuation_runs(2).await.unwrap().len(), 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_collections_history_uploaded_on_a_set_page_becomes_a_version_with_estimated_curves() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+    let before = store.assumption_sets().await.unwrap().len();
+    let header = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\n";
+    let bad = format!("{header}C1,信用卡,400,20000,否,2025-01,2025-13,200\n");
+    let reply = app.post_multipart(&mut valuer, "/assumptions/1/curves", &[("csrf", &csrf), ("name", "历史曲线")], ("h.csv", bad.as_bytes()), None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("第 2 行") && reply.body.contains("回收月份"), "{}", reply.body);
+    assert_eq!(store.assumption_sets().await.unwrap().len(), before);
+
+    // 40 claims over two months, each collecting 2% a month for six months.
+    let mut good = header.to_string();
+    for i in 0..40 {
+        let acquired = 1 + i % 2;
+        for k in 0..6 {
+            good.push_str(&format!("C{i},消费贷,800,10000,是,2025-{acquired:02},2025-{:02},200\n", acquired + k));
+        }
+    }
+    let reply = app.post_multipart(&mut valuer, "/assumptions/1/curves", &[("csrf", &csrf), ("name", "历史曲线")], ("h.csv", good.as_bytes()), None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let set = store.latest_assumption_set("历史曲线").await.unwrap().unwrap();
+    let curve = &set.assumptions.retail.curves[0];
+    assert_eq!((curve.claims, curve.vintages), (40, 2));
+    assert!((curve.crr[5] - 0.12).abs() < 1e-9, "{}", curve.crr[5]);
+    let page = app.get(&mut valuer, reply.location()).await;
+    assert!(page.body.contains("id=\"estimated-curves\"") && page.body.contains("消费贷"));
+    // Only valuers may.
+    let mut committee = app.login("committee").await;
+    let c = committee.csrf.clone();
+    let reply = app.post_multipart(&mut committee, "/assumptions/1/curves", &[("csrf", &c), ("name", "x")], ("h.csv", good.as_bytes()), None).await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+}

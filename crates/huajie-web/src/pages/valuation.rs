@@ -512,6 +512,10 @@ struct SetPage {
     error: Option<String>,
     params: Vec<ParamLine>,
     used_by: Vec<(i64, String)>,
+    /// The set's estimated retail curves: segment, claims, vintages, CRR at 12/24/36 months.
+    curves: Vec<(String, u64, u32, String, String, String)>,
+    /// Problems of an uploaded collections history, by row.
+    history_problems: Vec<String>,
 }
 
 fn confidence_name(c: Confidence, lang: Lang) -> &'static str {
@@ -525,6 +529,18 @@ async fn set_page(
     values: Option<&HashMap<String, String>>,
     errors: &HashMap<String, String>,
     error: Option<String>,
+) -> Result<Response, AppError> {
+    set_page_with(ctx, state, set, values, errors, error, Vec::new()).await
+}
+
+async fn set_page_with(
+    ctx: &Ctx,
+    state: &AppState,
+    set: &AssumptionSet,
+    values: Option<&HashMap<String, String>>,
+    errors: &HashMap<String, String>,
+    error: Option<String>,
+    history_problems: Vec<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let mut last_group = "";
@@ -569,6 +585,29 @@ async fn set_page(
         error: error.clone(),
         params,
         used_by,
+        curves: set
+            .assumptions
+            .retail
+            .curves
+            .iter()
+            .map(|c| {
+                let at = |m: usize| format!("{:.2}%", c.crr.get(m - 1).copied().unwrap_or(0.0) * 100.0);
+                let segment = huajie_value::appraisal::SegmentResult {
+                    product: c.product.clone(),
+                    dpd_bucket: c.dpd_bucket,
+                    balance_bucket: c.balance_bucket,
+                    litigated: c.litigated,
+                    claims: c.claims,
+                    amount: 0.0,
+                    estimated: true,
+                    pv: 0.0,
+                    allocation: 0.0,
+                    quarterly: Vec::new(),
+                };
+                (segment.label(lang == Lang::Zh), c.claims, c.vintages, at(12), at(24), at(36))
+            })
+            .collect(),
+        history_problems,
         page,
     })?;
     if error.is_some() {
@@ -622,6 +661,48 @@ pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i6
     }
     let mut tx = state.store.write(&user.username).await?;
     let saved = tx.save_assumption_set(&name, Some(base.id), &edited, &note).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
+}
+
+/// `POST /assumptions/{id}/curves` (multipart: `file`, `name`, `note`, `csrf`): retail curves
+/// estimated from an uploaded collections history, saved as a new version of a set. A
+/// history with any problem is refused whole, its problems listed by row.
+pub async fn upload_curves(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, request: axum::extract::Request) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditAssumptions)?;
+    let lang = ctx.lang;
+    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|e| bad(e.body_text()))?;
+    let (mut bytes, mut name, mut note, mut csrf) = (Vec::new(), String::new(), String::new(), String::new());
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+        match field.name().unwrap_or("") {
+            "file" => bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec(),
+            "name" => name = field.text().await.map_err(|e| bad(e.body_text()))?.trim().to_string(),
+            "note" => note = field.text().await.map_err(|e| bad(e.body_text()))?.trim().to_string(),
+            "csrf" => csrf = field.text().await.map_err(|e| bad(e.body_text()))?,
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
+    if name.is_empty() {
+        return set_page(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "assumptions.need_name").into())).await;
+    }
+    let history = match huajie_tape::history::read_history(bytes.as_slice()) {
+        Ok(h) => h,
+        Err(problems) => {
+            let listed = problems
+                .iter()
+                .take(30)
+                .map(|p| format!("{}：{}", tr(lang, "curves.row").replace("{n}", &p.row.to_string()), if lang == Lang::Zh { &p.zh } else { &p.en }))
+                .collect();
+            return set_page_with(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "curves.refused").into()), listed).await;
+        }
+    };
+    let estimated = huajie_store::with_estimated_curves(&base.assumptions, &history);
+    let note = if note.is_empty() { format!("{} {}", tr(lang, "curves.note"), estimated.retail.curves.len()) } else { note };
+    let mut tx = state.store.write(&user.username).await?;
+    let saved = tx.save_assumption_set(&name, Some(base.id), &estimated, &note).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
 }
