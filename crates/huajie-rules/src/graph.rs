@@ -1,0 +1,168 @@
+//! The party graph: who controls whom, the groups it forms, and the company's related
+//! parties (rules.md A6.5, A6.6 with the Part G readings).
+//!
+//! X controls Y if there is an explicit control (or actual-controller) link, or X's stake in
+//! Y — its own plus what the entities it controls hold — is above the control threshold, or
+//! through a chain of such control. A group is a connected set of at least two parties under
+//! control, either direction; control by a state organ does not join its entities.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphParty {
+    pub id: i64,
+    pub person: bool,
+    pub state_organ: bool,
+}
+
+/// A holding of `held` by `holder`: its stake, and whether it is explicit control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holding {
+    pub holder: i64,
+    pub held: i64,
+    pub stake_bps: u32,
+    pub control: bool,
+}
+
+/// For each party, the parties it controls (directly or through a chain), not itself.
+pub fn control(holdings: &[Holding], control_above_bps: u32) -> BTreeMap<i64, BTreeSet<i64>> {
+    let mut direct: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for h in holdings.iter().filter(|h| h.control && h.holder != h.held) {
+        direct.entry(h.holder).or_default().insert(h.held);
+    }
+    let holders: BTreeSet<i64> = holdings.iter().map(|h| h.holder).collect();
+    loop {
+        let closed = closure(&direct);
+        let mut added = false;
+        for &x in &holders {
+            let mine: BTreeSet<i64> = closed.get(&x).cloned().unwrap_or_default();
+            // X's stake in each Y: its own plus its controlled entities'.
+            let mut stake: BTreeMap<i64, u64> = BTreeMap::new();
+            for h in holdings.iter().filter(|h| h.holder == x || mine.contains(&h.holder)) {
+                *stake.entry(h.held).or_default() += u64::from(h.stake_bps);
+            }
+            for (y, s) in stake {
+                if y != x && s > u64::from(control_above_bps) && !mine.contains(&y) {
+                    direct.entry(x).or_default().insert(y);
+                    added = true;
+                }
+            }
+        }
+        if !added {
+            return closed;
+        }
+    }
+}
+
+fn closure(direct: &BTreeMap<i64, BTreeSet<i64>>) -> BTreeMap<i64, BTreeSet<i64>> {
+    let mut out = BTreeMap::new();
+    for &x in direct.keys() {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<i64> = direct[&x].iter().copied().collect();
+        while let Some(y) = stack.pop() {
+            if y != x && seen.insert(y) {
+                stack.extend(direct.get(&y).into_iter().flatten().copied());
+            }
+        }
+        out.insert(x, seen);
+    }
+    out
+}
+
+/// Groups of at least two parties joined by control (state organs' control left out),
+/// each sorted, in the order of their smallest member.
+pub fn groups(parties: &[GraphParty], controls: &BTreeMap<i64, BTreeSet<i64>>) -> Vec<Vec<i64>> {
+    let state: BTreeSet<i64> = parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
+    let mut parent: BTreeMap<i64, i64> = BTreeMap::new();
+    fn root(parent: &mut BTreeMap<i64, i64>, x: i64) -> i64 {
+        let mut r = x;
+        while let Some(&p) = parent.get(&r) {
+            if p == r {
+                break;
+            }
+            r = p;
+        }
+        parent.insert(x, r);
+        r
+    }
+    for (x, ys) in controls.iter().filter(|(x, _)| !state.contains(x)) {
+        parent.entry(*x).or_insert(*x);
+        for y in ys {
+            parent.entry(*y).or_insert(*y);
+            let (a, b) = (root(&mut parent, *x), root(&mut parent, *y));
+            if a != b {
+                parent.insert(a.max(b), a.min(b));
+            }
+        }
+    }
+    let mut members: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+    let keys: Vec<i64> = parent.keys().copied().collect();
+    for x in keys {
+        let r = root(&mut parent, x);
+        members.entry(r).or_default().push(x);
+    }
+    let mut out: Vec<Vec<i64>> = members.into_values().filter(|m| m.len() >= 2).collect();
+    for g in &mut out {
+        g.sort_unstable();
+    }
+    out.sort();
+    out
+}
+
+/// The company's related parties: shareholders at or above the threshold, whoever controls
+/// the company, its directors and senior managers, the close relatives of these natural
+/// persons, and every entity any of them controls — without the company and what it controls.
+pub fn related_parties(
+    company: i64,
+    parties: &[GraphParty],
+    holdings: &[Holding],
+    officers: &[i64],
+    relatives: &[(i64, i64)],
+    controls: &BTreeMap<i64, BTreeSet<i64>>,
+    shareholder_min_bps: u32,
+) -> BTreeSet<i64> {
+    let person: BTreeSet<i64> = parties.iter().filter(|p| p.person).map(|p| p.id).collect();
+    let mut base: BTreeSet<i64> = holdings.iter().filter(|h| h.held == company && h.stake_bps >= shareholder_min_bps).map(|h| h.holder).collect();
+    base.extend(controls.iter().filter(|(_, ys)| ys.contains(&company)).map(|(x, _)| *x));
+    base.extend(officers.iter().copied());
+    let people: Vec<i64> = base.iter().copied().filter(|x| person.contains(x)).collect();
+    for (a, b) in relatives {
+        if people.contains(a) {
+            base.insert(*b);
+        }
+        if people.contains(b) {
+            base.insert(*a);
+        }
+    }
+    let mut related = base.clone();
+    for x in &base {
+        related.extend(controls.get(x).into_iter().flatten().copied());
+    }
+    related.remove(&company);
+    for y in controls.get(&company).into_iter().flatten() {
+        related.remove(y);
+    }
+    related
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(holder: i64, held: i64, stake_bps: u32) -> Holding {
+        Holding { holder, held, stake_bps, control: false }
+    }
+
+    #[test]
+    fn control_through_stakes_and_chains() {
+        // 1 holds 60% of 2; 2 holds 30% of 3 and 1 holds 25% of 3: 1 controls 3 (55%), 2 does not.
+        let holdings = [h(1, 2, 6_000), h(2, 3, 3_000), h(1, 3, 2_500), Holding { holder: 4, held: 5, stake_bps: 0, control: true }];
+        let c = control(&holdings, 5_000);
+        assert_eq!(c[&1], BTreeSet::from([2, 3]));
+        assert!(c.get(&2).is_none_or(|s| s.is_empty()));
+        assert_eq!(c[&4], BTreeSet::from([5]));
+        // Exactly 50% is not control.
+        let c = control(&[h(7, 8, 5_000)], 5_000);
+        assert!(c.get(&7).is_none_or(|s| s.is_empty()));
+    }
+}

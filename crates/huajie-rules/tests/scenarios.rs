@@ -1,0 +1,253 @@
+//! The scenario book: hand-computed cases, each asserting the figure and the finding
+//! (issue 5's acceptance; rules.md Part G readings). Amounts in yuan unless said.
+
+use chrono::NaiveDate;
+use huajie_core::Money;
+use huajie_rules::graph::{GraphParty, Holding};
+use huajie_rules::indicators::{
+    CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, NoRatio, Payment, RulesError,
+};
+use huajie_rules::{Indicator, Ledger, RuleId, RuleParameters, Status, indicators};
+
+const COMPANY: i64 = 1;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn yuan(y: i64) -> Money {
+    Money::from_yuan(y).unwrap()
+}
+
+/// A company with net assets of 100,000,000 yuan at every quarter-end of 2025–2026.
+fn company() -> Ledger {
+    let mut l = Ledger { company: COMPANY, founded: Some(d("2018-01-01")), ..Ledger::default() };
+    for q in ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"] {
+        l.net_assets.insert(d(q), yuan(100_000_000));
+    }
+    l.parties.push(GraphParty { id: COMPANY, person: false, state_organ: false });
+    l
+}
+
+fn run(l: &Ledger, as_of: &str) -> Vec<Indicator> {
+    indicators(l, &RuleParameters::default(), d(as_of)).unwrap()
+}
+
+fn get(all: &[Indicator], id: RuleId) -> &Indicator {
+    all.iter().find(|i| i.id == id).unwrap()
+}
+
+fn party(l: &mut Ledger, id: i64, person: bool) {
+    l.parties.push(GraphParty { id, person, state_organ: false });
+}
+
+fn claim(l: &mut Ledger, party: i64, fen: i64) {
+    l.exposures.push(Exposure { party, kind: ExposureKind::AcquiredClaim, book_value: Money::from_fen(fen) });
+}
+
+fn funding(label: &str, channel: Channel, principal: Money) -> Funding {
+    Funding { label: label.into(), channel, principal, payments: Vec::new() }
+}
+
+#[test]
+fn leverage_exactly_at_the_limit_is_amber_and_one_fen_over_is_a_breach_in_transition() {
+    let mut l = company();
+    l.funding.push(funding("银行借款", Channel::FiLoan, yuan(200_000_000)));
+    l.funding.push(funding("股东借款", Channel::ShareholderLoan, yuan(100_000_000)));
+    let lev = get(&run(&l, "2026-09-30"), RuleId::Q1).clone();
+    assert_eq!((lev.numerator, lev.denominator), (30_000_000_000, 10_000_000_000));
+    assert_eq!(lev.status, Status::Amber);
+    assert!(!lev.in_transition);
+    l.funding.push(funding("债券", Channel::Bond, Money::from_fen(1)));
+    let lev = get(&run(&l, "2026-09-30"), RuleId::Q1).clone();
+    assert_eq!(lev.status, Status::Red);
+    assert!(lev.in_transition, "before 2028-07-12 a breach is reported, not blocking");
+    // After the transition it is a plain breach.
+    let mut later = l.clone();
+    later.net_assets.insert(d("2028-09-30"), yuan(100_000_000));
+    later.net_assets.insert(d("2028-06-30"), yuan(100_000_000));
+    let lev = get(&run(&later, "2028-09-30"), RuleId::Q1).clone();
+    assert_eq!((lev.status, lev.in_transition), (Status::Red, false));
+}
+
+#[test]
+fn net_assets_not_positive_make_every_na_based_indicator_red_without_a_ratio() {
+    let mut l = company();
+    l.net_assets.insert(d("2026-09-30"), Money::ZERO);
+    l.net_assets.insert(d("2026-06-30"), yuan(-5));
+    let all = run(&l, "2026-09-30");
+    for id in [RuleId::Q1, RuleId::Q2, RuleId::Q3, RuleId::Q4] {
+        let i = get(&all, id);
+        assert_eq!((i.status, i.no_ratio), (Status::Red, Some(NoRatio::NetAssetsNotPositive)), "{id:?}");
+        assert_eq!(i.ratio(), None);
+    }
+    // Liquidity and main business do not depend on net assets.
+    assert_eq!(get(&all, RuleId::Q5).status, Status::Pass);
+}
+
+#[test]
+fn a_missing_quarter_end_is_an_error_not_a_fallback() {
+    let mut l = company();
+    l.net_assets.remove(&d("2026-06-30"));
+    assert_eq!(indicators(&l, &RuleParameters::default(), d("2026-09-30")), Err(RulesError::MissingNetAssets(d("2026-06-30"))));
+}
+
+#[test]
+fn single_client_at_ten_per_cent_is_amber_one_fen_more_is_red() {
+    let mut l = company();
+    party(&mut l, 10, false);
+    party(&mut l, 11, false);
+    claim(&mut l, 10, 1_000_000_000); // 10,000,000 yuan = 10%
+    claim(&mut l, 11, 500_000_000);
+    let s = get(&run(&l, "2026-09-30"), RuleId::Q2).clone();
+    assert_eq!((s.numerator, s.status), (1_000_000_000, Status::Amber));
+    assert_eq!(s.lines[0].party, Some(10), "the largest client first");
+    l.exposures.push(Exposure { party: 10, kind: ExposureKind::Equity, book_value: Money::from_fen(1) });
+    assert_eq!(get(&run(&l, "2026-09-30"), RuleId::Q2).status, Status::Red, "equity counts for a client");
+}
+
+#[test]
+fn a_group_formed_through_a_two_level_ownership_chain() {
+    // A person (20) holds 60% of B (21); B holds 80% of C (22): {20, 21, 22} is one group.
+    let mut l = company();
+    party(&mut l, 20, true);
+    party(&mut l, 21, false);
+    party(&mut l, 22, false);
+    party(&mut l, 23, false);
+    l.holdings.push(Holding { holder: 20, held: 21, stake_bps: 6_000, control: false });
+    l.holdings.push(Holding { holder: 21, held: 22, stake_bps: 8_000, control: false });
+    claim(&mut l, 21, 800_000_000); // 8%
+    claim(&mut l, 22, 750_000_000); // 7.5%
+    claim(&mut l, 23, 900_000_000); // 9%, not in the group
+    let g = get(&run(&l, "2026-09-30"), RuleId::Q3).clone();
+    assert_eq!(g.numerator, 1_550_000_000);
+    assert_eq!(g.status, Status::Red, "15.5% of net assets");
+    let members: Vec<Option<i64>> = g.lines.iter().take(3).map(|x| x.party).collect();
+    assert_eq!(members, vec![Some(20), Some(21), Some(22)]);
+    // Each client alone stays within 10%.
+    assert_eq!(get(&run(&l, "2026-09-30"), RuleId::Q2).status, Status::Amber);
+    // Control by a state organ does not join its entities.
+    let mut state = company();
+    state.parties.push(GraphParty { id: 30, person: false, state_organ: true });
+    party(&mut state, 31, false);
+    party(&mut state, 32, false);
+    state.holdings.push(Holding { holder: 30, held: 31, stake_bps: 10_000, control: false });
+    state.holdings.push(Holding { holder: 30, held: 32, stake_bps: 10_000, control: false });
+    claim(&mut state, 31, 900_000_000);
+    claim(&mut state, 32, 900_000_000);
+    assert_eq!(get(&run(&state, "2026-09-30"), RuleId::Q3).numerator, 0);
+}
+
+#[test]
+fn related_parties_through_a_shareholder_on_the_previous_quarter_ends_net_assets() {
+    // Shareholder S (40) holds 20% of the company and 70% of E (41). Claims on E: 25,000,000
+    // yuan. Net assets: 50,000,000 at 2026-06-30 (the previous quarter-end), 100,000,000 at
+    // 2026-09-30: the ratio is 50% of the previous quarter-end — exactly the limit.
+    let mut l = company();
+    l.net_assets.insert(d("2026-06-30"), yuan(50_000_000));
+    party(&mut l, 40, false);
+    party(&mut l, 41, false);
+    l.holdings.push(Holding { holder: 40, held: COMPANY, stake_bps: 2_000, control: false });
+    l.holdings.push(Holding { holder: 40, held: 41, stake_bps: 7_000, control: false });
+    claim(&mut l, 41, 2_500_000_000);
+    // Equity in E is not a claim.
+    l.exposures.push(Exposure { party: 41, kind: ExposureKind::Equity, book_value: yuan(10_000_000) });
+    let r = get(&run(&l, "2026-09-30"), RuleId::Q4).clone();
+    assert_eq!((r.numerator, r.denominator, r.basis_date), (2_500_000_000, 5_000_000_000, Some(d("2026-06-30"))));
+    assert_eq!(r.status, Status::Amber);
+    claim(&mut l, 41, 1);
+    assert_eq!(get(&run(&l, "2026-09-30"), RuleId::Q4).status, Status::Red);
+    // A 4% shareholder is not related.
+    let mut small = company();
+    party(&mut small, 40, false);
+    small.holdings.push(Holding { holder: 40, held: COMPANY, stake_bps: 400, control: false });
+    claim(&mut small, 40, 2_500_000_000);
+    assert_eq!(get(&run(&small, "2026-09-30"), RuleId::Q4).numerator, 0);
+}
+
+#[test]
+fn related_parties_through_a_director_and_a_close_relative() {
+    // Director D (50); D's spouse R (51) explicitly controls F (52).
+    let mut l = company();
+    party(&mut l, 50, true);
+    party(&mut l, 51, true);
+    party(&mut l, 52, false);
+    party(&mut l, 53, false);
+    l.officers.push(50);
+    l.relatives.push((50, 51));
+    l.holdings.push(Holding { holder: 51, held: 52, stake_bps: 3_000, control: true });
+    claim(&mut l, 52, 1_000_000_000);
+    claim(&mut l, 53, 1_000_000_000); // unrelated
+    let r = get(&run(&l, "2026-09-30"), RuleId::Q4).clone();
+    assert_eq!(r.numerator, 1_000_000_000);
+    assert_eq!(r.lines.iter().map(|x| x.party).collect::<Vec<_>>(), vec![Some(52)]);
+    assert_eq!(r.status, Status::Pass, "10% of the previous quarter-end's net assets");
+}
+
+#[test]
+fn main_business_with_one_year_of_history() {
+    // Founded in March 2025: at 2026-09-30 the window is 2025 alone.
+    let mut l = company();
+    l.founded = Some(d("2025-03-01"));
+    let inv = |date: &str, amount: i64, kind| Investment { date: d(date), amount: yuan(amount), kind };
+    l.investments = vec![
+        inv("2025-04-10", 30_000_000, InvestmentKind::FinancialNpa),
+        inv("2025-08-01", 50_000_000, InvestmentKind::NonFinancialNpa),
+        inv("2025-11-20", 20_000_000, InvestmentKind::OtherEquity),
+        inv("2025-12-01", 99_000_000, InvestmentKind::Treasury), // not new investment
+        inv("2026-02-01", 90_000_000, InvestmentKind::NonFinancialNpa), // this year: outside the window
+    ];
+    let m = get(&run(&l, "2026-09-30"), RuleId::Q6).clone();
+    assert_eq!((m.numerator, m.denominator), (3_000_000_000, 10_000_000_000));
+    assert_eq!(m.status, Status::Amber, "exactly 30%");
+    l.investments[0].amount = Money::from_fen(3_000_000_000 - 1);
+    assert_eq!(get(&run(&l, "2026-09-30"), RuleId::Q6).status, Status::Red);
+    // No investment in the window: passes, no ratio.
+    l.investments.clear();
+    let m = get(&run(&l, "2026-09-30"), RuleId::Q6).clone();
+    assert_eq!((m.status, m.no_ratio), (Status::Pass, Some(NoRatio::NoInvestment)));
+}
+
+#[test]
+fn liquidity_exactly_covered_and_what_counts_in_the_window() {
+    let mut l = company();
+    l.liquid_assets = vec![
+        LiquidAsset { label: "基本户".into(), kind: LiquidKind::DemandDeposit, amount: yuan(700_000), encumbered: false },
+        LiquidAsset { label: "国债".into(), kind: LiquidKind::GovernmentBond, amount: yuan(300_000), encumbered: false },
+        LiquidAsset { label: "冻结户".into(), kind: LiquidKind::Cash, amount: yuan(5_000_000), encumbered: true },
+        LiquidAsset { label: "定期存款".into(), kind: LiquidKind::Other, amount: yuan(5_000_000), encumbered: false },
+    ];
+    let mut loan = funding("银行借款", Channel::FiLoan, yuan(10_000_000));
+    loan.payments = vec![
+        Payment { date: d("2026-10-15"), principal: yuan(800_000), interest: yuan(50_000) },
+        Payment { date: d("2026-09-30"), principal: yuan(9_000_000), interest: Money::ZERO }, // the as-of day: outside
+        Payment { date: d("2026-10-31"), principal: yuan(9_000_000), interest: Money::ZERO }, // day 31: outside
+    ];
+    l.funding.push(loan);
+    l.cash_flows = vec![
+        CashFlow { label: "收购尾款".into(), date: d("2026-10-30"), amount: yuan(300_000), inflow: false }, // day 30: inside
+        CashFlow { label: "重组还款".into(), date: d("2026-10-05"), amount: yuan(150_000), inflow: true },
+    ];
+    // HQLA 1,000,000; outflow 850,000 + 300,000 − 150,000 = 1,000,000: exactly 100%.
+    let q = get(&run(&l, "2026-09-30"), RuleId::Q5).clone();
+    assert_eq!((q.numerator, q.denominator), (100_000_000, 100_000_000));
+    assert_eq!(q.status, Status::Amber);
+    l.liquid_assets[1].amount = Money::from_fen(30_000_000 - 1);
+    assert_eq!(get(&run(&l, "2026-09-30"), RuleId::Q5).status, Status::Red);
+    // No net outflow: passes with no ratio.
+    l.cash_flows[1].amount = yuan(10_000_000);
+    let q = get(&run(&l, "2026-09-30"), RuleId::Q5).clone();
+    assert_eq!((q.status, q.no_ratio), (Status::Pass, Some(NoRatio::NoNetOutflow)));
+}
+
+#[test]
+fn funding_from_a_private_fund_counts_in_leverage_and_is_flagged() {
+    let mut l = company();
+    l.funding.push(funding("银行借款", Channel::FiLoan, yuan(100_000_000)));
+    l.funding.push(funding("某私募基金", Channel::PrivateFund, yuan(20_000_000)));
+    let lev = get(&run(&l, "2026-09-30"), RuleId::Q1).clone();
+    assert_eq!(lev.numerator, 12_000_000_000);
+    assert_eq!(lev.status, Status::Pass, "1.2 × net assets");
+    let flagged: Vec<&str> = lev.lines.iter().filter(|x| x.flagged).map(|x| x.label.as_str()).collect();
+    assert_eq!(flagged, vec!["某私募基金"]);
+}
