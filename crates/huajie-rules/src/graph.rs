@@ -25,31 +25,57 @@ pub struct Holding {
 }
 
 /// For each party, the parties it controls (directly or through a chain), not itself.
+///
+/// Worked to a fixed point: each round sums every holding's stake into the holder and into
+/// everyone who controls the holder; a total above the threshold is a new control edge. A
+/// round costs the holdings times the depth of control above their holders, so sparse,
+/// shallow ownership (the usual kind) is close to linear.
 pub fn control(holdings: &[Holding], control_above_bps: u32) -> BTreeMap<i64, BTreeSet<i64>> {
     let mut direct: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
     for h in holdings.iter().filter(|h| h.control && h.holder != h.held) {
         direct.entry(h.holder).or_default().insert(h.held);
     }
-    let holders: BTreeSet<i64> = holdings.iter().map(|h| h.holder).collect();
     loop {
-        let closed = closure(&direct);
-        let mut added = false;
-        for &x in &holders {
-            let mine: BTreeSet<i64> = closed.get(&x).cloned().unwrap_or_default();
-            // X's stake in each Y: its own plus its controlled entities'.
-            let mut stake: BTreeMap<i64, u64> = BTreeMap::new();
-            for h in holdings.iter().filter(|h| h.holder == x || mine.contains(&h.holder)) {
-                *stake.entry(h.held).or_default() += u64::from(h.stake_bps);
+        // Who controls each party, through chains of the edges known so far.
+        let mut above: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+        for (x, ys) in &direct {
+            for y in ys {
+                above.entry(*y).or_default().push(*x);
             }
-            for (y, s) in stake {
-                if y != x && s > u64::from(control_above_bps) && !mine.contains(&y) {
-                    direct.entry(x).or_default().insert(y);
-                    added = true;
+        }
+        let mut controllers: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+        let ancestors = |p: i64, memo: &mut BTreeMap<i64, BTreeSet<i64>>| -> BTreeSet<i64> {
+            if let Some(a) = memo.get(&p) {
+                return a.clone();
+            }
+            let mut seen = BTreeSet::new();
+            let mut stack: Vec<i64> = above.get(&p).cloned().unwrap_or_default();
+            while let Some(x) = stack.pop() {
+                if x != p && seen.insert(x) {
+                    stack.extend(above.get(&x).into_iter().flatten().copied());
+                }
+            }
+            memo.insert(p, seen.clone());
+            seen
+        };
+        let mut totals: BTreeMap<(i64, i64), u64> = BTreeMap::new();
+        for h in holdings.iter().filter(|h| h.holder != h.held) {
+            *totals.entry((h.holder, h.held)).or_default() += u64::from(h.stake_bps);
+            for x in ancestors(h.holder, &mut controllers) {
+                if x != h.held {
+                    *totals.entry((x, h.held)).or_default() += u64::from(h.stake_bps);
                 }
             }
         }
+        let mut added = false;
+        for ((x, y), total) in totals {
+            if total > u64::from(control_above_bps) && direct.entry(x).or_default().insert(y) {
+                added = true;
+            }
+        }
         if !added {
-            return closed;
+            let closed = closure(&direct);
+            return closed.into_iter().filter(|(_, ys)| !ys.is_empty()).collect();
         }
     }
 }
