@@ -11,6 +11,7 @@
 //! or a database. Start reading at `indicators.rs`.
 
 pub mod catalogue;
+pub mod checks;
 pub mod graph;
 pub mod indicators;
 pub mod params;

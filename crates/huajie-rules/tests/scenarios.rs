@@ -251,3 +251,64 @@ fn funding_from_a_private_fund_counts_in_leverage_and_is_flagged() {
     let flagged: Vec<&str> = lev.lines.iter().filter(|x| x.flagged).map(|x| x.label.as_str()).collect();
     assert_eq!(flagged, vec!["某私募基金"]);
 }
+
+mod checks {
+    use huajie_core::{Money, Province};
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::{CheckParty, Effect, ProposedClaim, funding_channel, prohibited_assets, territorial};
+    use huajie_rules::indicators::Channel;
+
+    fn province(code: &str) -> Option<Province> {
+        Some(Province::from_code(code).unwrap())
+    }
+
+    fn party(name: &str, code: &str) -> CheckParty {
+        CheckParty { name: name.into(), province: province(code), state_organ: false, lgfv: false }
+    }
+
+    fn claim(no: &str, yuan: i64, debtor: CheckParty, collateral: Vec<Option<Province>>) -> ProposedClaim {
+        ProposedClaim { contract_no: no.into(), amount: Money::from_yuan(yuan).unwrap(), debtor, guarantors: Vec::new(), collateral_provinces: collateral, cross_region_exception: None }
+    }
+
+    #[test]
+    fn a_package_with_claims_in_two_provinces() {
+        // A Zhejiang company buys from a Jiangsu bank: claims pass only through their debtor or collateral.
+        let zj = Province::from_code("33").unwrap();
+        let bank = party("江苏某银行", "32");
+        let claims = vec![
+            claim("A", 6_000_000, party("杭州甲公司", "33"), vec![]),             // debtor at home
+            claim("B", 3_000_000, party("南京乙公司", "32"), vec![province("33")]), // collateral at home
+            claim("C", 1_000_000, party("苏州丙公司", "32"), vec![province("32")]), // fails
+        ];
+        let (t, findings) = territorial(zj, &bank, &claims);
+        assert_eq!(t.failing, vec!["C".to_string()]);
+        assert_eq!((t.failing_amount, t.total_amount), (Money::from_yuan(1_000_000).unwrap(), Money::from_yuan(10_000_000).unwrap()));
+        assert_eq!(findings.len(), 1);
+        assert_eq!((findings[0].rule, findings[0].effect), (RuleId::Q7, Effect::Block));
+        assert!(findings[0].zh.contains("浙江") && findings[0].en.contains("home province"));
+        // With a recorded exception it warns; a home-province transferor passes everything.
+        let mut excepted = claims.clone();
+        excepted[2].cross_region_exception = Some("省地方金融管理局批复〔2026〕12号".into());
+        assert_eq!(territorial(zj, &bank, &excepted).1[0].effect, Effect::Warn);
+        assert!(territorial(zj, &party("浙江某银行", "33"), &claims).0.failing.is_empty());
+    }
+
+    #[test]
+    fn a_state_organ_guarantor_blocks_and_an_lgfv_debtor_needs_review() {
+        let mut c = claim("D", 1_000_000, party("某城投公司", "33"), vec![]);
+        c.debtor.lgfv = true;
+        c.guarantors.push(CheckParty { name: "某县财政局".into(), province: None, state_organ: true, lgfv: false });
+        let f = prohibited_assets(&[c]);
+        assert_eq!(f.iter().map(|x| (x.rule, x.effect)).collect::<Vec<_>>(), vec![(RuleId::Q8, Effect::Block), (RuleId::Q9, Effect::Warn)]);
+        assert!(f[0].zh.contains("某县财政局"));
+    }
+
+    #[test]
+    fn a_funding_instrument_from_a_private_fund_is_blocked() {
+        let f = funding_channel("某私募借款", Channel::PrivateFund, false, false);
+        assert_eq!((f[0].rule, f[0].effect), (RuleId::Q10, Effect::Block));
+        assert!(f[0].zh.contains("私募投资基金"));
+        assert_eq!(funding_channel("银行借款", Channel::FiLoan, true, false), vec![]);
+        assert_eq!(funding_channel("股东借款", Channel::ShareholderLoan, false, false)[0].effect, Effect::Warn);
+    }
+}
