@@ -16,6 +16,7 @@ use huajie_web::{AppState, WebConfig};
 
 mod import;
 mod curves;
+mod indicators;
 mod value;
 
 /// mimalloc keeps freed memory for reuse instead of handing it back and faulting it in again:
@@ -82,10 +83,19 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// 校验证件号码或解析地址所属省份 / Check an identifier, or find the province of an address
+    /// 六项监管指标（--as-of），或校验证件号码、解析地址所属省份 / The six regulatory indicators (--as-of), or check an identifier or an address
+    #[command(args_conflicts_with_subcommands = true)]
     Check {
         #[command(subcommand)]
-        command: CheckCommand,
+        command: Option<CheckCommand>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// 指标计算日 YYYY-MM-DD / Compute the six indicators as of this date
+        #[arg(long)]
+        as_of: Option<String>,
+        /// 语言 zh 或 en / Language: zh or en
+        #[arg(long, default_value = "zh")]
+        lang: String,
     },
 }
 
@@ -285,7 +295,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Check { command } => return Ok(check(command)),
+        Command::Check { command: Some(command), .. } => return Ok(check(command)),
+        Command::Check { command: None, db, as_of, lang } => {
+            let Some(as_of) = as_of else {
+                bail!("请给出 --as-of 日期，或子命令 id / address / give --as-of DATE, or the subcommand id or address");
+            };
+            return indicators::run(&open(&db).await?, &as_of, &lang).await;
+        }
         Command::User { command: UserCommand::Create { db, username, display_name, role } } => {
             let role = Role::from_code(&role).ok_or_else(|| anyhow!("角色无效 / unknown role: {role}"))?;
             let store = open(&db).await?;

@@ -121,3 +121,24 @@ async fn curves_estimated_from_a_history_become_a_new_set_and_a_bad_history_save
     assert!((c.crr[11] - 0.12).abs() < 1e-9, "{}", c.crr[11]);
     assert!((c.crr[30] - 0.12).abs() < 1e-9);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_six_indicators_of_the_demo_as_of_a_quarter_end() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path()).await;
+    let data = dir.path().to_str().unwrap();
+    let out = huajie(&["check", "--data-dir", data, "--as-of", "2026-09-30"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The demo's book: leverage amber, related-party claims a breach inside the transition.
+    let block = |id: &str| text.split("\n\n").find(|b| b.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{text}")).to_string();
+    assert!(block("Q1").contains("2.7315×") && block("Q1").contains("预警"), "{}", block("Q1"));
+    assert!(block("Q4").contains("61.2000%") && block("Q4").contains("超限（过渡期内）"), "{}", block("Q4"));
+    for id in ["Q2", "Q3", "Q5", "Q6"] {
+        assert!(block(id).contains("合规"), "{}", block(id));
+    }
+    // A date whose quarter-end has no net assets: one clear line, exit 1.
+    let out = huajie(&["check", "--data-dir", data, "--as-of", "2024-06-30"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("缺少 2024-06-30 的季末净资产"), "{}", stderr(&out));
+}

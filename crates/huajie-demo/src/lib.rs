@@ -9,6 +9,7 @@
 //! writes the result through the store in one transaction. All names, codes and numbers
 //! are invented; identifiers carry correct check characters.
 
+pub mod compliance;
 mod load;
 mod names;
 pub mod tapes;

@@ -54,6 +54,7 @@ pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str
     tx.ensure_default_assumption_set().await?;
     tx.commit().await?;
     value_packages(store).await?;
+    crate::compliance::load(store).await?;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users: demo.users.len() })
 }
 

@@ -11,6 +11,35 @@ use crate::catalogue::RuleId;
 use crate::graph::{GraphParty, Holding, control, groups, related_parties};
 use crate::params::RuleParameters;
 
+/// Stable codes for storage and the API.
+macro_rules! codes {
+    ($t:ident { $($v:ident = $c:literal),+ $(,)? }) => {
+        impl $t {
+            pub const ALL: &'static [$t] = &[$($t::$v),+];
+            pub fn code(self) -> &'static str {
+                match self { $($t::$v => $c),+ }
+            }
+            pub fn from_code(code: &str) -> Option<$t> {
+                match code { $($c => Some($t::$v),)+ _ => None }
+            }
+        }
+    };
+}
+
+codes!(InvestmentKind { FinancialNpa = "financial_npa", NonFinancialNpa = "non_financial_npa", DebtToEquity = "debt_to_equity", OtherEquity = "other_equity", OtherDebt = "other_debt", Treasury = "treasury" });
+codes!(Channel {
+    FiLoan = "fi_loan",
+    ShareholderLoan = "shareholder_loan",
+    Bond = "bond",
+    OtherApproved = "other_approved",
+    PublicDeposits = "public_deposits",
+    LocalExchange = "local_exchange",
+    UnlicensedAssetManager = "unlicensed_asset_manager",
+    PrivateFund = "private_fund",
+});
+codes!(LiquidKind { Cash = "cash", DemandDeposit = "demand_deposit", GovernmentBond = "government_bond", PolicyBankBond = "policy_bank_bond", Other = "other" });
+codes!(ExposureKind { AcquiredClaim = "acquired_claim", Loan = "loan", Bond = "bond", Receivable = "receivable", Equity = "equity" });
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InvestmentKind {
     /// Acquisitions of financial NPAs (AQ-a … AQ-f; local financial organisations' count).

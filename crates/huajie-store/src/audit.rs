@@ -301,6 +301,16 @@ impl Store {
         put(&mut out, self.all_valuation_runs().await?);
         put(&mut out, self.all_valuation_claims().await?);
         put(&mut out, self.all_liquidations().await?);
+        put(&mut out, self.net_assets().await?);
+        put(&mut out, self.investments().await?);
+        put(&mut out, self.funding_book().await?);
+        put(&mut out, self.cash_calendar().await?);
+        put(&mut out, self.liquid_assets().await?);
+        put(&mut out, self.exposures().await?);
+        put(&mut out, self.party_links().await?);
+        put(&mut out, self.officers().await?);
+        put(&mut out, self.relatives().await?);
+        put(&mut out, self.rule_parameter_sets().await?);
         Ok(out)
     }
 }
@@ -364,4 +374,5 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] =
     &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
-      "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis"];
+      "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis", "net_assets", "investment", "funding_instrument",
+      "cash_flow", "liquid_asset", "exposure", "party_link", "officer", "relative", "rule_parameter_set"];

@@ -90,6 +90,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 5, name: "mapping_profiles", sql: include_str!("../migrations/0005_mapping_profiles.sql") },
     Migration { version: 6, name: "valuation", sql: include_str!("../migrations/0006_valuation.sql") },
     Migration { version: 7, name: "liquidation", sql: include_str!("../migrations/0007_liquidation.sql") },
+    Migration { version: 8, name: "compliance", sql: include_str!("../migrations/0008_compliance.sql") },
 ];
 
 impl Backend {

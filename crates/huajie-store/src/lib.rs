@@ -17,6 +17,7 @@
 pub mod audit;
 mod bulk;
 mod company;
+mod compliance;
 mod dashboard;
 mod db;
 mod imports;
@@ -30,6 +31,7 @@ mod users;
 mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
+pub use compliance::{CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink, Relative, RuleParameterSet};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
 pub use mappings::MappingEntry;

@@ -55,6 +55,7 @@ store_suite!(
     assumption_sets_are_versioned_and_old_versions_stay_readable,
     a_valuation_run_is_recorded_and_reproduced,
     a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
+    the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -68,7 +69,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 7);
+    assert_eq!(t.store.schema_version().await.unwrap(), 8);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -78,6 +79,17 @@ async fn schema_has_the_expected_columns(t: TestStore) {
     let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
         ("assumption_sets", &["based_on", "body", "body_sha256", "created_at", "created_by", "id", "name", "note", "version"][..]),
         ("audit_head", &["hash", "id", "seq"][..]),
+        ("cash_flows", &["amount_fen", "due_date", "id", "inflow", "label"][..]),
+        ("exposures", &["book_value_fen", "description", "id", "kind", "party_id"][..]),
+        ("funding_instruments", &["channel", "id", "label", "lender_id", "maturity_date", "principal_fen", "start_date"][..]),
+        ("funding_payments", &["due_date", "instrument_id", "interest_fen", "principal_fen"][..]),
+        ("investments", &["amount_fen", "booked_on", "description", "id", "kind"][..]),
+        ("liquid_assets", &["amount_fen", "encumbered", "id", "kind", "label"][..]),
+        ("net_assets", &["amount_fen", "id", "quarter_end", "source"][..]),
+        ("officers", &["party_id", "role"][..]),
+        ("party_links", &["control", "held_id", "holder_id", "id", "stake_bps"][..]),
+        ("relatives", &["a_id", "b_id"][..]),
+        ("rule_parameter_sets", &["body", "body_sha256", "created_at", "created_by", "id", "note", "version"][..]),
         ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
         ("claim_collateral", &["claim_id", "collateral_id"][..]),
         (
@@ -227,7 +239,8 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     assert_eq!(s.claims_of_package(packages[0].package.id).await.unwrap().len(), demo.packages[0].claims.len());
 
     let (parties, total) = s.parties(&PartyFilter { limit: 10_000, ..Default::default() }).await.unwrap();
-    assert_eq!(total as usize, demo.parties.len());
+    // The tapes' parties, and those of the compliance book (company, shareholders, officers, their companies).
+    assert_eq!(total as usize, demo.parties.len() + huajie_demo::compliance::PARTIES);
     assert_eq!(parties.iter().map(|r| r.debts).sum::<i64>() as usize, claims.len());
     let guarantees: usize = claims.iter().map(|c| c.guarantees.len()).sum();
     assert_eq!(parties.iter().map(|r| r.guarantees).sum::<i64>() as usize, guarantees);
@@ -235,8 +248,9 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     // Through the tapes, nothing the demo draws is lost: every party as drawn, each
     // package's standing and price, each claim's guarantees (kind and cap) and collateral.
     let as_drawn = |p: &Party| (p.identifier.as_str().to_string(), p.name.clone(), p.status, p.address.clone(), p.phone.clone());
-    let mut stored: Vec<_> = parties.iter().map(|r| as_drawn(&r.party.data)).collect();
     let mut drawn: Vec<_> = demo.parties.iter().map(as_drawn).collect();
+    let tapes: std::collections::HashSet<String> = drawn.iter().map(|d| d.0.clone()).collect();
+    let mut stored: Vec<_> = parties.iter().map(|r| as_drawn(&r.party.data)).filter(|p| tapes.contains(&p.0)).collect();
     stored.sort();
     drawn.sort();
     assert_eq!(stored, drawn);
@@ -746,5 +760,62 @@ async fn a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book(t: Tes
     assert_eq!(s.liquidation_of(debtor).await.unwrap().unwrap().data, analysis(500));
     let book = s.valuation_book(package.id, package.data.cutoff_date).await.unwrap();
     assert_eq!(book.liquidations, vec![analysis(500)]);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t: TestStore) {
+    use huajie_rules::indicators::{Channel, InvestmentKind, LiquidKind};
+    use huajie_rules::{RuleId, Status};
+    load_demo(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let wan = |x: i64| Money::from_wan(x).unwrap();
+    let params = s.rule_parameters().await.unwrap();
+    assert_eq!((params.version, &params.parameters), (1, &huajie_rules::RuleParameters::default()));
+    let bank = s.packages().await.unwrap()[0].transferor.id;
+    // The demo has its own book: what follows is measured against it.
+    let before = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    let was = |id| before.iter().find(|i: &&huajie_rules::Indicator| i.id == id).unwrap().numerator;
+    let mut tx = s.write("risk").await.unwrap();
+    let company = tx.ensure_company_party().await.unwrap();
+    for q in ["2026-06-30", "2026-09-30"] {
+        tx.set_net_assets(d(q), wan(100_000), "季报").await.unwrap();
+    }
+    // Replacing a quarter-end's figure is an audited update.
+    tx.set_net_assets(d("2026-09-30"), wan(80_000), "季报（更正）").await.unwrap();
+    tx.add_funding("银行借款", Channel::FiLoan, bank, wan(200_000), d("2025-01-01"), d("2028-01-01"), &[(d("2026-10-20"), wan(1_000), wan(100))]).await.unwrap();
+    tx.add_funding("某私募借款", Channel::PrivateFund, bank, wan(50_000), d("2026-01-01"), d("2027-01-01"), &[]).await.unwrap();
+    tx.add_investment(d("2025-05-01"), wan(30_000), InvestmentKind::FinancialNpa, "收购某包").await.unwrap();
+    tx.add_investment(d("2025-09-01"), wan(70_000), InvestmentKind::OtherDebt, "委托贷款").await.unwrap();
+    tx.add_liquid_asset("基本户", LiquidKind::DemandDeposit, wan(2_000), false).await.unwrap();
+    tx.add_cash_flow("收购尾款", d("2026-10-10"), wan(500), false).await.unwrap();
+    let shareholder = tx.insert_party(&person("股东甲", "330106198001010013")).await.unwrap();
+    tx.add_party_link(shareholder, company, 2_000, false).await.unwrap();
+    tx.add_exposure(shareholder, huajie_rules::indicators::ExposureKind::Loan, wan(45_000), "股东借款给股东").await.unwrap();
+    assert!(matches!(tx.add_party_link(company, company, 100, false).await, Err(StoreError::Invalid(_))));
+    tx.commit().await.unwrap();
+
+    let ledger = s.compliance_ledger().await.unwrap();
+    assert_eq!(ledger.company, company);
+    let all = huajie_rules::indicators(&ledger, &params.parameters, d("2026-09-30")).unwrap();
+    let get = |id| all.iter().find(|i| i.id == id).unwrap();
+    // Leverage: 250,000 万 more funding, over the corrected 80,000 万 net assets — red, in transition.
+    let lev = get(RuleId::Q1);
+    assert_eq!((lev.numerator - was(RuleId::Q1), lev.denominator), (250_000_000_000, 80_000_000_000));
+    assert_eq!((lev.status, lev.in_transition), (Status::Red, true));
+    assert!(lev.lines.iter().any(|l| l.flagged && l.label == "某私募借款"));
+    // Related parties: the 20% shareholder's loan adds 45,000 万, over 100,000 万 at the previous quarter-end.
+    let rp = get(RuleId::Q4);
+    assert_eq!((rp.numerator - was(RuleId::Q4), rp.denominator, rp.status), (45_000_000_000, 100_000_000_000, Status::Red));
+    assert!(rp.lines.iter().any(|l| l.party == Some(shareholder)));
+    // Main business: 30,000 万 more financial NPAs.
+    assert_eq!(get(RuleId::Q6).numerator - was(RuleId::Q6), 30_000_000_000);
+    // The demo's acquired packages are exposures at their price, shared among their claims.
+    let held: i64 = ledger.exposures.iter().filter(|e| e.kind == huajie_rules::indicators::ExposureKind::AcquiredClaim).map(|e| e.book_value.fen()).sum();
+    let priced: i64 = s.packages().await.unwrap().iter()
+        .filter(|p| matches!(p.package.data.status, PackageStatus::Acquired | PackageStatus::Disposing))
+        .filter_map(|p| p.package.data.price.map(|m| m.fen()))
+        .sum();
+    assert!(priced > 0 && (priced - held).abs() < 1_000, "{priced} vs {held}");
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

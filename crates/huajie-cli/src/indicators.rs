@@ -1,0 +1,93 @@
+//! `huajie check --as-of DATE`: the six regulatory indicators, each with its figure, limit,
+//! status and the lines behind it, as the risk team reads them.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, anyhow};
+use huajie_core::{Lang, Money};
+use huajie_rules::{Indicator, RuleId, Status, catalogue};
+use huajie_store::Store;
+
+fn status(s: Status, in_transition: bool, lang: Lang) -> &'static str {
+    match (s, in_transition) {
+        (Status::Pass, _) => lang.pick("合规", "pass"),
+        (Status::Amber, _) => lang.pick("预警", "amber"),
+        (Status::Red, true) => lang.pick("超限（过渡期内）", "breach (in transition)"),
+        (Status::Red, false) => lang.pick("超限", "breach"),
+    }
+}
+
+fn money(fen: i128, lang: Lang) -> String {
+    Money::from_fen(i64::try_from(fen).unwrap_or(i64::MAX)).display(lang)
+}
+
+fn figure(i: &Indicator, lang: Lang) -> String {
+    match (i.ratio(), i.id) {
+        (None, _) => lang.pick("无比率", "no ratio").to_string(),
+        (Some(r), RuleId::Q1) => format!("{r:.4}×"),
+        (Some(r), _) => format!("{:.4}%", r * 100.0),
+    }
+}
+
+fn limit(i: &Indicator) -> String {
+    let sign = if i.upper { "≤" } else { "≥" };
+    match i.id {
+        RuleId::Q1 => format!("{sign} {:.2}×", f64::from(i.limit_bps) / 10_000.0),
+        _ => format!("{sign} {:.2}%", f64::from(i.limit_bps) / 100.0),
+    }
+}
+
+pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {
+    store.require_current_schema().await?;
+    let lang = Lang::parse(lang).ok_or_else(|| anyhow!("语言应为 zh 或 en / --lang must be zh or en"))?;
+    let date = huajie_tape::coerce::parse_date(as_of).map_err(|_| anyhow!("日期无法识别：{as_of} / cannot read the date {as_of}"))?;
+    let params = store.rule_parameters().await?;
+    let ledger = store.compliance_ledger().await?;
+    let all = huajie_rules::indicators(&ledger, &params.parameters, date).map_err(|e| anyhow!("{e}"))?;
+    let rules = catalogue();
+    println!(
+        "{} {date} · {} v{}",
+        lang.pick("监管指标，计算日", "Regulatory indicators as of"),
+        lang.pick("参数版本", "parameters version"),
+        params.version
+    );
+    for i in &all {
+        let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is a catalogued rule");
+        let title = lang.pick(rule.zh, rule.en);
+        println!();
+        println!("{:?} {title}", i.id);
+        println!(
+            "  {}: {}  {}: {}  {}: {}  [{} {} / {} {}]",
+            lang.pick("数值", "value"),
+            figure(i, lang),
+            lang.pick("限额", "limit"),
+            limit(i),
+            lang.pick("状态", "status"),
+            status(i.status, i.in_transition, lang),
+            rule.confidence.tag(),
+            lang.pick(rule.confidence.zh(), rule.confidence.en()),
+            rule.definitions.tag(),
+            lang.pick("口径为本系统解读", "definitions: our reading"),
+        );
+        if i.no_ratio.is_none() {
+            println!("  {} {} / {}", lang.pick("分子/分母", "numerator / denominator"), money(i.numerator, lang), money(i.denominator, lang));
+        }
+        if let Some(d) = i.basis_date {
+            println!("  {} {d}", lang.pick("净资产日期", "net assets at"));
+        }
+        for line in i.lines.iter().take(5) {
+            let who = match line.party {
+                Some(p) => match store.party(p).await? {
+                    // A person's name is masked: the risk team does not own personal data.
+                    Some(party) if party.data.kind() == huajie_core::PartyKind::Individual => format!("{} ", huajie_core::mask::mask_person_name(&party.data.name)),
+                    Some(party) => format!("{} ", party.data.name),
+                    None => format!("#{p} "),
+                },
+                None => String::new(),
+            };
+            let flag = if line.flagged { lang.pick(" ⚠ 禁止渠道", " ⚠ prohibited channel") } else { "" };
+            println!("    {who}{} {}{flag}", line.label, line.amount.display(lang));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,117 @@
+//! The demo company's compliance book: eight quarter-ends of net assets (2024-12-31 to
+//! 2026-09-30), a funding book with its schedule, liquid assets and a cash calendar, three
+//! years of investments, and a party graph — a state-owned controlling shareholder, a second
+//! shareholder, and seven officers each controlling a company the AMC has lent to. At
+//! 2026-09-30 leverage is amber (2.73×) and related-party claims are a breach inside the
+//! transition (61% of the previous quarter-end's net assets); the rest pass.
+
+use chrono::NaiveDate;
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
+use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
+use huajie_store::{Store, StoreError};
+
+fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
+}
+
+/// 亿元 (hundreds of millions of yuan) with two decimals, as fen.
+fn yi(hundredths: i64) -> Money {
+    Money::from_fen(hundredths * 100_000_000)
+}
+
+fn company(name: &str, n: u32) -> Party {
+    let uscc = Uscc::with_check_char(&format!("91330108MA7DE{n:04}")).expect("a valid demo USCC");
+    Party { name: name.into(), identifier: PartyIdentifier::Uscc(uscc), status: PartyStatus::Active, address: Some("杭州市西湖区".into()), phone: None }
+}
+
+fn person(name: &str, n: u32) -> Party {
+    let id = ResidentId::with_check_char(&format!("33010619750315{:03}", 100 + n)).expect("a valid demo ID");
+    Party { name: name.into(), identifier: PartyIdentifier::ResidentId(id), status: PartyStatus::Active, address: None, phone: None }
+}
+
+/// Parties the compliance book adds: the company itself, two shareholders, seven officers
+/// and their seven companies.
+pub const PARTIES: usize = 3 + 2 * OFFICERS.len();
+
+const OFFICERS: [(&str, &str, &str); 7] = [
+    ("周建平", "董事长", "杭州建平贸易有限公司"),
+    ("吴晓梅", "总经理", "宁波晓梅物流有限公司"),
+    ("郑国强", "副总经理", "温州国强机电有限公司"),
+    ("王丽华", "董事", "嘉兴丽华纺织有限公司"),
+    ("冯志远", "董事", "湖州志远建材有限公司"),
+    ("陈思敏", "财务总监", "绍兴思敏印染有限公司"),
+    ("褚文杰", "风控总监", "金华文杰五金有限公司"),
+];
+
+/// Records the book, as the risk team (user `risk`), in one transaction.
+pub async fn load(store: &Store) -> Result<(), StoreError> {
+    store.rule_parameters().await?;
+    let banks: Vec<i64> = {
+        let mut ids: Vec<i64> = store.packages().await?.iter().map(|p| p.transferor.id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    };
+    let bank = |i: usize| banks[i % banks.len()];
+    let mut tx = store.write("risk").await?;
+    let me = tx.ensure_company_party().await?;
+
+    for (date, na) in [
+        (ymd(2024, 12, 31), 900),
+        (ymd(2025, 3, 31), 920),
+        (ymd(2025, 6, 30), 950),
+        (ymd(2025, 9, 30), 980),
+        (ymd(2025, 12, 31), 1_000),
+        (ymd(2026, 3, 31), 1_020),
+        (ymd(2026, 6, 30), 1_050),
+        (ymd(2026, 9, 30), 1_080),
+    ] {
+        tx.set_net_assets(date, yi(na), "季度财务报表（单体）").await?;
+    }
+
+    // The party graph: who owns the company, who runs it, what they control.
+    let state = tx.insert_party(&company("浙江省国有资本运营有限公司", 1)).await?;
+    let investor = tx.insert_party(&company("浙江明湖投资集团有限公司", 2)).await?;
+    tx.add_party_link(state, me, 5_100, false).await?;
+    tx.add_party_link(investor, me, 2_000, false).await?;
+    let mut borrowers = Vec::new();
+    for (i, (name, role, firm)) in OFFICERS.iter().enumerate() {
+        let officer = tx.insert_party(&person(name, i as u32)).await?;
+        tx.add_officer(officer, role).await?;
+        let firm = tx.insert_party(&company(firm, 10 + i as u32)).await?;
+        tx.add_party_link(officer, firm, 6_000, false).await?;
+        borrowers.push(firm);
+    }
+    // Loans to the officers' companies: 0.918 亿 each (8.5% of net assets): each client and
+    // group within its limit, together 61% of the previous quarter-end's net assets.
+    for firm in &borrowers {
+        tx.add_exposure(*firm, ExposureKind::Loan, Money::from_fen(9_180_000_000), "委托贷款（关联方）").await?;
+    }
+
+    // The funding book: 29.5 亿 over 10.8 亿 of net assets = 2.73×.
+    tx.add_funding("工商银行并购贷款", Channel::FiLoan, bank(0), yi(1_200), ymd(2024, 6, 1), ymd(2029, 6, 1), &[(ymd(2026, 10, 20), Money::ZERO, yi(5))]).await?;
+    tx.add_funding("农业银行流动资金贷款", Channel::FiLoan, bank(1), yi(800), ymd(2025, 10, 25), ymd(2027, 10, 25), &[(ymd(2026, 10, 25), yi(50), yi(3))]).await?;
+    tx.add_funding("控股股东借款", Channel::ShareholderLoan, state, yi(400), ymd(2025, 1, 1), ymd(2028, 1, 1), &[]).await?;
+    tx.add_funding("2025年度第一期中期票据", Channel::Bond, bank(2), yi(550), ymd(2025, 3, 15), ymd(2028, 3, 15), &[]).await?;
+
+    // Liquid assets and the next weeks' contractual flows: HQLA 1.5 亿 over 0.68 亿.
+    tx.add_liquid_asset("基本存款账户", LiquidKind::DemandDeposit, yi(120), false).await?;
+    tx.add_liquid_asset("国债", LiquidKind::GovernmentBond, yi(30), false).await?;
+    tx.add_liquid_asset("诉讼保全冻结账户", LiquidKind::Cash, yi(50), true).await?;
+    tx.add_cash_flow("ZJ-2026-001 收购尾款", ymd(2026, 10, 15), yi(30), false).await?;
+    tx.add_cash_flow("处置回款（已签约）", ymd(2026, 10, 10), yi(20), true).await?;
+
+    // Three years of investment: financial NPAs 64% of the total.
+    for (date, amount, kind, what) in [
+        (ymd(2023, 5, 10), 200, InvestmentKind::FinancialNpa, "收购某农商行不良资产包"),
+        (ymd(2023, 11, 2), 300, InvestmentKind::OtherEquity, "参股地方纾困基金"),
+        (ymd(2024, 4, 18), 300, InvestmentKind::FinancialNpa, "收购某城商行不良资产包"),
+        (ymd(2024, 9, 9), 200, InvestmentKind::OtherDebt, "委托贷款"),
+        (ymd(2025, 4, 1), 450, InvestmentKind::FinancialNpa, "收购 ZJ-2025-001"),
+        (ymd(2025, 8, 1), 228, InvestmentKind::FinancialNpa, "收购 ZJ-2025-002"),
+        (ymd(2025, 10, 12), 150, InvestmentKind::DebtToEquity, "市场化债转股"),
+    ] {
+        tx.add_investment(date, yi(amount), kind, what).await?;
+    }
+    tx.commit().await
+}

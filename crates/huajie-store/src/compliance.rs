@@ -1,0 +1,502 @@
+//! Compliance records: net assets by quarter-end, the investment ledger, the funding book
+//! with its payment schedule, the cash calendar, liquid assets, exposures beyond the claims
+//! held, and the party graph (holdings and control, officers, close relatives). Every record
+//! is audited; `compliance_ledger` assembles them with the claims held into the `Ledger` the
+//! indicators read.
+
+use chrono::NaiveDate;
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
+use huajie_rules::Ledger;
+use huajie_rules::graph::{GraphParty, Holding};
+use huajie_rules::indicators::{CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment};
+use serde::Serialize;
+
+use crate::audit::Audited;
+use crate::rows::{date, date_text, i64_col, text};
+use crate::{Store, StoreError, WriteTx};
+
+/// Defines a compliance record: its row type, audit entity, and how it is read.
+macro_rules! record {
+    ($(#[$m:meta])* $name:ident, $entity:literal, { $($field:ident : $ty:ty),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        pub struct $name {
+            pub id: i64,
+            $(pub $field: $ty),+
+        }
+
+        impl Audited for $name {
+            const ENTITY: &'static str = $entity;
+            fn audit_id(&self) -> String {
+                self.id.to_string()
+            }
+        }
+    };
+}
+
+record!(
+    /// Net assets (standalone) at a quarter-end.
+    NetAssets, "net_assets", { quarter_end: NaiveDate, amount: Money, source: String }
+);
+record!(InvestmentRecord, "investment", { booked_on: NaiveDate, amount: Money, kind: String, description: String });
+record!(
+    /// A funding instrument: principal outstanding and its schedule (due date, principal, interest).
+    FundingRecord, "funding_instrument", {
+        label: String,
+        channel: String,
+        lender_id: i64,
+        principal: Money,
+        start_date: NaiveDate,
+        maturity_date: NaiveDate,
+        payments: Vec<(NaiveDate, Money, Money)>,
+    }
+);
+record!(CashFlowRecord, "cash_flow", { label: String, due_date: NaiveDate, amount: Money, inflow: bool });
+record!(LiquidAssetRecord, "liquid_asset", { label: String, kind: String, amount: Money, encumbered: bool });
+record!(ExposureRecord, "exposure", { party_id: i64, kind: String, book_value: Money, description: String });
+record!(PartyLink, "party_link", { holder_id: i64, held_id: i64, stake_bps: i64, control: bool });
+record!(Officer, "officer", { party_id: i64, role: String });
+record!(Relative, "relative", { a_id: i64, b_id: i64 });
+
+fn money(r: &sqlx::any::AnyRow, c: &str) -> Result<Money, StoreError> {
+    Ok(Money::from_fen(i64_col(r, c)?))
+}
+
+fn flag(r: &sqlx::any::AnyRow, c: &str) -> Result<bool, StoreError> {
+    Ok(i64_col(r, c)? != 0)
+}
+
+fn bad_code(table: &str, code: &str) -> StoreError {
+    StoreError::Corrupt(format!("{table}: unknown code {code}"))
+}
+
+impl Store {
+    pub async fn net_assets(&self) -> Result<Vec<NetAssets>, StoreError> {
+        let rows = sqlx::query("SELECT id, quarter_end, amount_fen, source FROM net_assets ORDER BY quarter_end").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(NetAssets { id: i64_col(r, "id")?, quarter_end: date(r, "quarter_end")?, amount: money(r, "amount_fen")?, source: text(r, "source")? }))
+            .collect()
+    }
+
+    pub async fn investments(&self) -> Result<Vec<InvestmentRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, booked_on, amount_fen, kind, description FROM investments ORDER BY booked_on, id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(InvestmentRecord {
+                    id: i64_col(r, "id")?,
+                    booked_on: date(r, "booked_on")?,
+                    amount: money(r, "amount_fen")?,
+                    kind: text(r, "kind")?,
+                    description: text(r, "description")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn funding_book(&self) -> Result<Vec<FundingRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, label, channel, lender_id, principal_fen, start_date, maturity_date FROM funding_instruments ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let payments = sqlx::query("SELECT instrument_id, due_date, principal_fen, interest_fen FROM funding_payments ORDER BY instrument_id, due_date")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out: Vec<FundingRecord> = rows
+            .iter()
+            .map(|r| {
+                Ok(FundingRecord {
+                    id: i64_col(r, "id")?,
+                    label: text(r, "label")?,
+                    channel: text(r, "channel")?,
+                    lender_id: i64_col(r, "lender_id")?,
+                    principal: money(r, "principal_fen")?,
+                    start_date: date(r, "start_date")?,
+                    maturity_date: date(r, "maturity_date")?,
+                    payments: Vec::new(),
+                })
+            })
+            .collect::<Result<_, StoreError>>()?;
+        for p in &payments {
+            let id = i64_col(p, "instrument_id")?;
+            if let Some(f) = out.iter_mut().find(|f| f.id == id) {
+                f.payments.push((date(p, "due_date")?, money(p, "principal_fen")?, money(p, "interest_fen")?));
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn cash_calendar(&self) -> Result<Vec<CashFlowRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, label, due_date, amount_fen, inflow FROM cash_flows ORDER BY due_date, id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(CashFlowRecord { id: i64_col(r, "id")?, label: text(r, "label")?, due_date: date(r, "due_date")?, amount: money(r, "amount_fen")?, inflow: flag(r, "inflow")? }))
+            .collect()
+    }
+
+    pub async fn liquid_assets(&self) -> Result<Vec<LiquidAssetRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, label, kind, amount_fen, encumbered FROM liquid_assets ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(LiquidAssetRecord { id: i64_col(r, "id")?, label: text(r, "label")?, kind: text(r, "kind")?, amount: money(r, "amount_fen")?, encumbered: flag(r, "encumbered")? }))
+            .collect()
+    }
+
+    pub async fn exposures(&self) -> Result<Vec<ExposureRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, party_id, kind, book_value_fen, description FROM exposures ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ExposureRecord {
+                    id: i64_col(r, "id")?,
+                    party_id: i64_col(r, "party_id")?,
+                    kind: text(r, "kind")?,
+                    book_value: money(r, "book_value_fen")?,
+                    description: text(r, "description")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn party_links(&self) -> Result<Vec<PartyLink>, StoreError> {
+        let rows = sqlx::query("SELECT id, holder_id, held_id, stake_bps, control FROM party_links ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(PartyLink { id: i64_col(r, "id")?, holder_id: i64_col(r, "holder_id")?, held_id: i64_col(r, "held_id")?, stake_bps: i64_col(r, "stake_bps")?, control: flag(r, "control")? }))
+            .collect()
+    }
+
+    pub async fn officers(&self) -> Result<Vec<Officer>, StoreError> {
+        let rows = sqlx::query("SELECT party_id, role FROM officers ORDER BY party_id").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok(Officer { id: i64_col(r, "party_id")?, party_id: i64_col(r, "party_id")?, role: text(r, "role")? })).collect()
+    }
+
+    pub async fn relatives(&self) -> Result<Vec<Relative>, StoreError> {
+        let rows = sqlx::query("SELECT a_id, b_id FROM relatives ORDER BY a_id, b_id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let (a, b) = (i64_col(r, "a_id")?, i64_col(r, "b_id")?);
+                Ok(Relative { id: a * 1_000_000_007 + b, a_id: a, b_id: b })
+            })
+            .collect()
+    }
+
+    /// The company as a party of the graph (by its USCC), if it has been entered as one.
+    pub async fn company_party_id(&self) -> Result<Option<i64>, StoreError> {
+        let Some(company) = self.company().await? else { return Ok(None) };
+        let row = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(company.uscc.as_str()).fetch_optional(&self.pool).await?;
+        row.map(|r| i64_col(&r, "id")).transpose()
+    }
+
+    /// Everything the indicators read. The claims held (packages acquired or in disposal) are
+    /// exposures to their debtors at book value: the price paid, shared among the package's
+    /// claims by principal + interest (our reading until impairment is recorded).
+    pub async fn compliance_ledger(&self) -> Result<Ledger, StoreError> {
+        let company = self.company_party_id().await?.unwrap_or(0);
+        let mut l = Ledger { company, founded: self.company().await?.map(|c| c.licensed_on), ..Ledger::default() };
+        for n in self.net_assets().await? {
+            l.net_assets.insert(n.quarter_end, n.amount);
+        }
+        for i in self.investments().await? {
+            let kind = InvestmentKind::from_code(&i.kind).ok_or_else(|| bad_code("investments.kind", &i.kind))?;
+            l.investments.push(Investment { date: i.booked_on, amount: i.amount, kind });
+        }
+        for f in self.funding_book().await? {
+            let channel = Channel::from_code(&f.channel).ok_or_else(|| bad_code("funding_instruments.channel", &f.channel))?;
+            let payments = f.payments.iter().map(|(date, principal, interest)| Payment { date: *date, principal: *principal, interest: *interest }).collect();
+            l.funding.push(Funding { label: f.label, channel, principal: f.principal, payments });
+        }
+        for c in self.cash_calendar().await? {
+            l.cash_flows.push(CashFlow { label: c.label, date: c.due_date, amount: c.amount, inflow: c.inflow });
+        }
+        for a in self.liquid_assets().await? {
+            let kind = LiquidKind::from_code(&a.kind).ok_or_else(|| bad_code("liquid_assets.kind", &a.kind))?;
+            l.liquid_assets.push(LiquidAsset { label: a.label, kind, amount: a.amount, encumbered: a.encumbered });
+        }
+        for e in self.exposures().await? {
+            let kind = ExposureKind::from_code(&e.kind).ok_or_else(|| bad_code("exposures.kind", &e.kind))?;
+            l.exposures.push(Exposure { party: e.party_id, kind, book_value: e.book_value });
+        }
+        let held = sqlx::query(
+            "SELECT c.debtor_id, c.principal_fen + c.interest_fen AS owed, k.id AS package_id, k.price_fen FROM claims c JOIN packages k ON k.id = c.package_id \
+             WHERE k.status IN ('acquired', 'disposing') AND k.price_fen IS NOT NULL ORDER BY k.id, c.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_package: std::collections::BTreeMap<i64, (i64, Vec<(i64, i64)>)> = std::collections::BTreeMap::new();
+        for r in &held {
+            let e = by_package.entry(i64_col(r, "package_id")?).or_insert((i64_col(r, "price_fen")?, Vec::new()));
+            e.1.push((i64_col(r, "debtor_id")?, i64_col(r, "owed")?));
+        }
+        for (price, claims) in by_package.values() {
+            let total: i128 = claims.iter().map(|c| i128::from(c.1)).sum();
+            for (debtor, owed) in claims {
+                let book = if total > 0 { i128::from(*price) * i128::from(*owed) / total } else { 0 };
+                l.exposures.push(Exposure { party: *debtor, kind: ExposureKind::AcquiredClaim, book_value: Money::from_fen(book as i64) });
+            }
+        }
+        let kinds = sqlx::query("SELECT id, kind FROM parties").fetch_all(&self.pool).await?;
+        for r in &kinds {
+            l.parties.push(GraphParty { id: i64_col(r, "id")?, person: text(r, "kind")? == "individual", state_organ: false });
+        }
+        for link in self.party_links().await? {
+            l.holdings.push(Holding { holder: link.holder_id, held: link.held_id, stake_bps: link.stake_bps.clamp(0, 10_000) as u32, control: link.control });
+        }
+        l.officers = self.officers().await?.into_iter().map(|o| o.party_id).collect();
+        l.relatives = self.relatives().await?.into_iter().map(|r| (r.a_id, r.b_id)).collect();
+        Ok(l)
+    }
+}
+
+impl WriteTx {
+    /// Records (or replaces) the net assets of a quarter-end.
+    pub async fn set_net_assets(&mut self, quarter_end: NaiveDate, amount: Money, source: &str) -> Result<NetAssets, StoreError> {
+        let existing = sqlx::query("SELECT id, quarter_end, amount_fen, source FROM net_assets WHERE quarter_end = $1")
+            .bind(date_text(quarter_end))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        match existing {
+            Some(r) => {
+                let before = NetAssets { id: i64_col(&r, "id")?, quarter_end: date(&r, "quarter_end")?, amount: money(&r, "amount_fen")?, source: text(&r, "source")? };
+                sqlx::query("UPDATE net_assets SET amount_fen = $1, source = $2 WHERE id = $3").bind(amount.fen()).bind(source).bind(before.id).execute(&mut *self.tx).await?;
+                let after = NetAssets { amount, source: source.to_string(), ..before.clone() };
+                self.audit_update(&before, &after).await?;
+                Ok(after)
+            }
+            None => {
+                let r = sqlx::query("INSERT INTO net_assets (quarter_end, amount_fen, source) VALUES ($1, $2, $3) RETURNING id")
+                    .bind(date_text(quarter_end))
+                    .bind(amount.fen())
+                    .bind(source)
+                    .fetch_one(&mut *self.tx)
+                    .await?;
+                let created = NetAssets { id: i64_col(&r, "id")?, quarter_end, amount, source: source.to_string() };
+                self.audit_create(&created).await?;
+                Ok(created)
+            }
+        }
+    }
+
+    pub async fn add_investment(&mut self, booked_on: NaiveDate, amount: Money, kind: InvestmentKind, description: &str) -> Result<InvestmentRecord, StoreError> {
+        let r = sqlx::query("INSERT INTO investments (booked_on, amount_fen, kind, description) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(date_text(booked_on))
+            .bind(amount.fen())
+            .bind(kind.code())
+            .bind(description)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let created = InvestmentRecord { id: i64_col(&r, "id")?, booked_on, amount, kind: kind.code().into(), description: description.into() };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    /// Adds a funding instrument with its schedule. A prohibited channel is recorded as it is
+    /// (the indicators count it and flag it); refusing new ones is the pre-trade check's job.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn add_funding(
+        &mut self,
+        label: &str,
+        channel: Channel,
+        lender_id: i64,
+        principal: Money,
+        start_date: NaiveDate,
+        maturity_date: NaiveDate,
+        payments: &[(NaiveDate, Money, Money)],
+    ) -> Result<FundingRecord, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO funding_instruments (label, channel, lender_id, principal_fen, start_date, maturity_date) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(label)
+        .bind(channel.code())
+        .bind(lender_id)
+        .bind(principal.fen())
+        .bind(date_text(start_date))
+        .bind(date_text(maturity_date))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let id = i64_col(&r, "id")?;
+        for (due, p, i) in payments {
+            sqlx::query("INSERT INTO funding_payments (instrument_id, due_date, principal_fen, interest_fen) VALUES ($1, $2, $3, $4)")
+                .bind(id)
+                .bind(date_text(*due))
+                .bind(p.fen())
+                .bind(i.fen())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let created = FundingRecord {
+            id,
+            label: label.into(),
+            channel: channel.code().into(),
+            lender_id,
+            principal,
+            start_date,
+            maturity_date,
+            payments: payments.to_vec(),
+        };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    pub async fn add_cash_flow(&mut self, label: &str, due_date: NaiveDate, amount: Money, inflow: bool) -> Result<CashFlowRecord, StoreError> {
+        let r = sqlx::query("INSERT INTO cash_flows (label, due_date, amount_fen, inflow) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(label)
+            .bind(date_text(due_date))
+            .bind(amount.fen())
+            .bind(i64::from(inflow))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let created = CashFlowRecord { id: i64_col(&r, "id")?, label: label.into(), due_date, amount, inflow };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    pub async fn add_liquid_asset(&mut self, label: &str, kind: LiquidKind, amount: Money, encumbered: bool) -> Result<LiquidAssetRecord, StoreError> {
+        let r = sqlx::query("INSERT INTO liquid_assets (label, kind, amount_fen, encumbered) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(label)
+            .bind(kind.code())
+            .bind(amount.fen())
+            .bind(i64::from(encumbered))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let created = LiquidAssetRecord { id: i64_col(&r, "id")?, label: label.into(), kind: kind.code().into(), amount, encumbered };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    pub async fn add_exposure(&mut self, party_id: i64, kind: ExposureKind, book_value: Money, description: &str) -> Result<ExposureRecord, StoreError> {
+        let r = sqlx::query("INSERT INTO exposures (party_id, kind, book_value_fen, description) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(party_id)
+            .bind(kind.code())
+            .bind(book_value.fen())
+            .bind(description)
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let created = ExposureRecord { id: i64_col(&r, "id")?, party_id, kind: kind.code().into(), book_value, description: description.into() };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    /// Records that `holder` holds `stake_bps` of `held` (and whether it is explicit control).
+    pub async fn add_party_link(&mut self, holder_id: i64, held_id: i64, stake_bps: u32, control: bool) -> Result<PartyLink, StoreError> {
+        if holder_id == held_id || stake_bps > 10_000 {
+            return Err(StoreError::Invalid("持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into()));
+        }
+        let r = sqlx::query("INSERT INTO party_links (holder_id, held_id, stake_bps, control) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(holder_id)
+            .bind(held_id)
+            .bind(i64::from(stake_bps))
+            .bind(i64::from(control))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let created = PartyLink { id: i64_col(&r, "id")?, holder_id, held_id, stake_bps: i64::from(stake_bps), control };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    pub async fn add_officer(&mut self, party_id: i64, role: &str) -> Result<Officer, StoreError> {
+        sqlx::query("INSERT INTO officers (party_id, role) VALUES ($1, $2)").bind(party_id).bind(role).execute(&mut *self.tx).await?;
+        let created = Officer { id: party_id, party_id, role: role.into() };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    pub async fn add_relatives(&mut self, a_id: i64, b_id: i64) -> Result<Relative, StoreError> {
+        sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)").bind(a_id).bind(b_id).execute(&mut *self.tx).await?;
+        let created = Relative { id: a_id * 1_000_000_007 + b_id, a_id, b_id };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    /// The company as a party of the graph, entered on first use from the company row.
+    pub async fn ensure_company_party(&mut self) -> Result<i64, StoreError> {
+        let company = sqlx::query("SELECT name, uscc FROM company WHERE id = 1").fetch_optional(&mut *self.tx).await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
+        let (name, uscc) = (text(&company, "name")?, text(&company, "uscc")?);
+        if let Some(r) = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(uscc.as_str()).fetch_optional(&mut *self.tx).await? {
+            return i64_col(&r, "id");
+        }
+        let identifier = PartyIdentifier::parse(&uscc).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
+        let party = Party { name, identifier, status: PartyStatus::Active, address: None, phone: None };
+        self.insert_party(&party).await
+    }
+}
+
+/// One version of the rule parameters (every threshold of the rules).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RuleParameterSet {
+    pub id: i64,
+    pub version: i64,
+    #[serde(skip)]
+    pub parameters: huajie_rules::RuleParameters,
+    pub body: String,
+    pub body_sha256: String,
+    pub note: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for RuleParameterSet {
+    const ENTITY: &'static str = "rule_parameter_set";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> {
+    let body = text(r, "body")?;
+    Ok(RuleParameterSet {
+        id: i64_col(r, "id")?,
+        version: i64_col(r, "version")?,
+        parameters: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("rule_parameter_sets.body: {e}")))?,
+        body,
+        body_sha256: text(r, "body_sha256")?,
+        note: text(r, "note")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+impl Store {
+    /// Every version of the rule parameters, oldest first.
+    pub async fn rule_parameter_sets(&self) -> Result<Vec<RuleParameterSet>, StoreError> {
+        let rows = sqlx::query("SELECT id, version, body, body_sha256, note, created_by, created_at FROM rule_parameter_sets ORDER BY version").fetch_all(&self.pool).await?;
+        rows.iter().map(parameter_set).collect()
+    }
+
+    /// The latest version; version 1 (rules.md Part G) is saved on first use.
+    pub async fn rule_parameters(&self) -> Result<RuleParameterSet, StoreError> {
+        if let Some(last) = self.rule_parameter_sets().await?.pop() {
+            return Ok(last);
+        }
+        let mut tx = self.write("system").await?;
+        let set = tx.save_rule_parameters(&huajie_rules::RuleParameters::default(), "rules.md Part G (v1) 默认解读").await?;
+        tx.commit().await?;
+        Ok(set)
+    }
+}
+
+impl WriteTx {
+    /// Saves the next version of the rule parameters; earlier versions never change.
+    pub async fn save_rule_parameters(&mut self, parameters: &huajie_rules::RuleParameters, note: &str) -> Result<RuleParameterSet, StoreError> {
+        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM rule_parameter_sets").fetch_one(&mut *self.tx).await.map(|r| crate::rows::opt_i64(&r, "v"))??;
+        let body = serde_json::to_string(parameters).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let body_sha256 = huajie_core::audit::sha256_hex(body.as_bytes());
+        let created_at = crate::timestamp(self.clock.now());
+        let version = last.unwrap_or(0) + 1;
+        let r = sqlx::query("INSERT INTO rule_parameter_sets (version, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(version)
+            .bind(body.as_str())
+            .bind(body_sha256.as_str())
+            .bind(note)
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let set = RuleParameterSet {
+            id: i64_col(&r, "id")?,
+            version,
+            parameters: parameters.clone(),
+            body,
+            body_sha256,
+            note: note.into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&set).await?;
+        Ok(set)
+    }
+}
