@@ -46,6 +46,8 @@ pub enum Permission {
     RunValuations,
     /// Save a new version of an assumption set.
     EditAssumptions,
+    /// The regulatory indicators, their drill-down and the rule catalogue.
+    ViewCompliance,
 }
 
 impl Role {
@@ -69,6 +71,8 @@ impl Role {
             // Pricing is the valuers' work; the acquisition team prices the packages it brings in.
             RunValuations => matches!(self, Valuer | Acquisition),
             EditAssumptions => matches!(self, Valuer),
+            // The risk team runs compliance; management, audit and the regulator read it.
+            ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
         }
     }
 

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
-use crate::pages::{self, account, audit, claims, dashboard, imports, login, packages, parties, portal, users, valuation};
+use crate::pages::{self, account, audit, claims, compliance, dashboard, imports, login, packages, parties, portal, users, valuation};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -37,6 +37,8 @@ pub fn router(state: AppState) -> Router {
         .route("/valuations/{id}", get(valuation::run))
         .route("/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
         .route("/valuations/{id}/report.pdf", get(valuation::report_pdf))
+        .route("/compliance", get(compliance::dashboard))
+        .route("/rules", get(compliance::rules))
         .route("/assumptions", get(valuation::sets))
         .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
         .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))

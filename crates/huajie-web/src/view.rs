@@ -41,6 +41,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/parties", "nav.parties", Some(Permission::ViewParties)),
     ("/imports/new", "nav.import", Some(Permission::ImportTapes)),
     ("/assumptions", "nav.assumptions", Some(Permission::ViewValuations)),
+    ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

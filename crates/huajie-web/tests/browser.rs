@@ -323,3 +323,26 @@ async fn a_valuer_prices_a_package_edits_a_set_and_reads_the_results() {
     b.screenshot("13-assumptions").await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_team_reads_the_indicators_in_a_browser() {
+    let Some(b) = browser().await else { return };
+    b.login("risk").await;
+    b.click("nav a[href='/compliance']").await;
+    assert!(b.path().await.starts_with("/compliance"));
+    b.client.wait().for_element(Locator::Css("#as-of-form input[name='as_of']")).await.unwrap();
+    // A date input takes keystrokes in the browser's locale order; set it directly instead.
+    b.client.execute("document.querySelector('#as-of-form input[name=as_of]').value = '2026-09-30';", vec![]).await.unwrap();
+    b.click("#as-of-form button").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !b.client.current_url().await.unwrap().query().unwrap_or("").contains("as_of=2026-09-30") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let q4 = b.text("#indicator-q4").await;
+    assert!(q4.contains("超限（过渡期内）"), "{q4}");
+    assert_eq!(b.client.find_all(Locator::Css("#indicators .gauge")).await.unwrap().len(), 6);
+    b.screenshot("20-compliance").await;
+    b.click("a[href='/rules']").await;
+    assert!(b.text("#rule-catalogue").await.contains("Q16"));
+    b.close().await;
+}

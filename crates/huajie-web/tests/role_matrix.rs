@@ -15,6 +15,7 @@ const ADMIN: &[&str] = &["admin"];
 const INVESTOR: &[&str] = &["investor"];
 const ACQUISITION: &[&str] = &["acquisition"];
 const VALUERS: &[&str] = &["acquisition", "valuer"];
+const COMPLIANCE: &[&str] = &["admin", "risk", "committee", "finance", "auditor", "regulator"];
 const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
 
 /// GET routes and who may open them.
@@ -44,6 +45,8 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/audit", AUDIT),
     ("/api/v1/imports/1", PORTFOLIO),
     ("/packages/1/valuation", PORTFOLIO),
+    ("/compliance?as_of=2026-09-30", COMPLIANCE),
+    ("/rules", COMPLIANCE),
     ("/valuations/1", PORTFOLIO),
     ("/valuations/1/report.xlsx", PORTFOLIO),
     ("/assumptions", PORTFOLIO),

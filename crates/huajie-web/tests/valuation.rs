@@ -245,3 +245,33 @@ async fn a_collections_history_uploaded_on_a_set_page_becomes_a_version_with_est
     let reply = app.post_multipart(&mut committee, "/assumptions/1/curves", &[("csrf", &c), ("name", "x")], ("h.csv", good.as_bytes()), None).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_risk_team_reads_the_six_indicators_their_trend_and_the_rule_catalogue() {
+    let app = TestApp::new().await;
+    let mut risk = app.login("risk").await;
+    let page = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let card = |id: &str| {
+        let start = page.body.find(&format!("id=\"indicator-{id}\"")).unwrap_or_else(|| panic!("{id} missing"));
+        page.body[start..].split("</section>").next().unwrap().to_string()
+    };
+    assert!(card("q1").contains("2.73×") && card("q1").contains("预警"), "{}", card("q1"));
+    assert!(card("q4").contains("61.20%") && card("q4").contains("超限（过渡期内）"), "{}", card("q4"));
+    assert!(card("q4").contains("杭州建平贸易有限公司"), "the lines behind the figure");
+    for id in ["q2", "q3", "q5", "q6"] {
+        assert!(card(id).contains("合规"), "{}", card(id));
+    }
+    assert!(page.body.contains("id=\"trend\"") && page.body.contains("<th class=\"num\">2025-03-31</th>"));
+    // A date without net assets is explained; a malformed one is a 400.
+    let early = app.get(&mut risk, "/compliance?as_of=2024-06-30").await;
+    assert!(early.body.contains("缺少 2024-06-30 的季末净资产"));
+    assert_eq!(app.get(&mut risk, "/compliance?as_of=next-week").await.status, StatusCode::BAD_REQUEST);
+    let rules = app.get(&mut risk, "/rules").await;
+    assert!(rules.body.contains("id=\"rule-catalogue\"") && rules.body.contains("本系统解读") && rules.body.contains("2028-07-12"));
+    // The regulator sees the indicators; a valuer does not.
+    let mut regulator = app.login("regulator").await;
+    assert_eq!(app.get(&mut regulator, "/compliance").await.status, StatusCode::OK);
+    let mut valuer = app.login("valuer").await;
+    assert_eq!(app.get(&mut valuer, "/compliance").await.status, StatusCode::FORBIDDEN);
+}

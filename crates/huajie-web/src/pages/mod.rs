@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod claims;
+pub mod compliance;
 pub mod dashboard;
 pub mod imports;
 pub mod login;

@@ -1,0 +1,241 @@
+//! Compliance: the six regulatory indicators at a date (each against its limit, its status,
+//! the confidence of the rule and of its definitions, the lines behind it) with their
+//! quarterly trend, and the rule catalogue with the parameters in force.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::NaiveDate;
+use huajie_core::{Lang, Money, PartyKind, Permission};
+use huajie_rules::indicators::latest_quarter_end;
+use huajie_rules::{Indicator, RuleId, Status, catalogue};
+use serde::Deserialize;
+
+use super::render;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+use crate::view::Page;
+
+/// Lines shown under each indicator.
+const LINES_SHOWN: usize = 10;
+
+pub struct Card {
+    pub id: String,
+    pub title: &'static str,
+    pub value: String,
+    pub limit: String,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub confidence: String,
+    pub basis: String,
+    pub numerator: String,
+    pub denominator: String,
+    /// Bar width (0–100) of the value against twice the limit, and the limit's mark.
+    pub bar: u32,
+    pub mark: u32,
+    pub lines: Vec<(String, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "compliance.html")]
+struct CompliancePage {
+    page: Page,
+    title: &'static str,
+    as_of: String,
+    version: i64,
+    error: Option<String>,
+    cards: Vec<Card>,
+    /// Quarter-ends, and for each indicator its value and status class per quarter.
+    quarters: Vec<String>,
+    trend: Vec<(String, Vec<(String, &'static str)>)>,
+}
+
+#[derive(Deserialize)]
+pub struct AsOf {
+    as_of: Option<String>,
+}
+
+fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
+    match (i.status, i.in_transition) {
+        (Status::Pass, _) => (tr(lang, "compliance.pass"), "pass"),
+        (Status::Amber, _) => (tr(lang, "compliance.amber"), "amber"),
+        (Status::Red, true) => (tr(lang, "compliance.red_transition"), "red"),
+        (Status::Red, false) => (tr(lang, "compliance.red"), "red"),
+    }
+}
+
+fn value_of(i: &Indicator, lang: Lang) -> String {
+    match i.ratio() {
+        None => tr(lang, "compliance.no_ratio").to_string(),
+        Some(r) if i.id == RuleId::Q1 => format!("{r:.2}×"),
+        Some(r) => format!("{:.2}%", r * 100.0),
+    }
+}
+
+fn limit_of(i: &Indicator) -> String {
+    let sign = if i.upper { "≤" } else { "≥" };
+    if i.id == RuleId::Q1 { format!("{sign} {:.1}×", f64::from(i.limit_bps) / 10_000.0) } else { format!("{sign} {:.0}%", f64::from(i.limit_bps) / 100.0) }
+}
+
+fn fen(x: i128, lang: Lang) -> String {
+    Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX)).display(lang)
+}
+
+pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let lang = ctx.lang;
+    let store = &state.store;
+    let default = latest_quarter_end(store.clock().today());
+    let as_of = match q.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => default,
+        Some(s) => s.parse::<NaiveDate>().map_err(|_| AppError::BadRequest(tr(lang, "compliance.bad_date").into()))?,
+    };
+    let params = store.rule_parameters().await?;
+    let ledger = store.compliance_ledger().await?;
+    let see_personal = ctx.can(Permission::ViewPersonalData);
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let rules = catalogue();
+    let (cards, error) = match huajie_rules::indicators(&ledger, &params.parameters, as_of) {
+        Ok(all) => {
+            let mut cards = Vec::new();
+            for i in &all {
+                let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
+                let mut lines = Vec::new();
+                for line in i.lines.iter().take(LINES_SHOWN) {
+                    let who = match line.party {
+                        Some(p) => match names.get(&p) {
+                            Some(n) => n.clone(),
+                            None => {
+                                let n = match store.party(p).await? {
+                                    Some(party) if party.data.kind() == PartyKind::Individual && !see_personal => huajie_core::mask::mask_person_name(&party.data.name),
+                                    Some(party) => party.data.name,
+                                    None => format!("#{p}"),
+                                };
+                                names.insert(p, n.clone());
+                                n
+                            }
+                        },
+                        None => String::new(),
+                    };
+                    let label = if who.is_empty() { line.label.clone() } else if line.label.is_empty() { who } else { format!("{who} {}", line.label) };
+                    lines.push((label, line.amount.display(lang), line.flagged));
+                }
+                let (status, status_class) = status_of(i, lang);
+                let scale = |x: f64| (x * 50.0).clamp(0.0, 100.0).round() as u32;
+                let limit = f64::from(i.limit_bps) / 10_000.0;
+                cards.push(Card {
+                    id: format!("{:?}", i.id).to_lowercase(),
+                    title: lang.pick(rule.zh, rule.en),
+                    value: value_of(i, lang),
+                    limit: limit_of(i),
+                    status,
+                    status_class,
+                    confidence: format!("[{}] {} · [{}] {}", rule.confidence.tag(), lang.pick(rule.confidence.zh(), rule.confidence.en()), rule.definitions.tag(), tr(lang, "compliance.definitions")),
+                    basis: i.basis_date.map(|d| d.to_string()).unwrap_or_default(),
+                    numerator: if i.no_ratio.is_none() { fen(i.numerator, lang) } else { String::new() },
+                    denominator: if i.no_ratio.is_none() { fen(i.denominator, lang) } else { String::new() },
+                    bar: i.ratio().map_or(0, |r| scale(r / limit)),
+                    mark: 50,
+                    lines,
+                });
+            }
+            (cards, None)
+        }
+        Err(e) => (Vec::new(), Some(match e {
+            huajie_rules::indicators::RulesError::MissingNetAssets(d) => tr(lang, "compliance.missing_na").replace("{date}", &d.to_string()),
+        })),
+    };
+    // The trend: every recorded quarter-end up to the as-of date, the last eight.
+    let mut ends: Vec<NaiveDate> = ledger.net_assets.keys().copied().filter(|d| *d <= as_of).collect();
+    if ends.len() > 8 {
+        ends.drain(..ends.len() - 8);
+    }
+    let mut trend: Vec<(String, Vec<(String, &'static str)>)> = Vec::new();
+    let mut quarters = Vec::new();
+    for end in &ends {
+        let Ok(all) = huajie_rules::indicators(&ledger, &params.parameters, *end) else { continue };
+        quarters.push(end.to_string());
+        for (k, i) in all.iter().enumerate() {
+            if trend.len() <= k {
+                let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
+                trend.push((format!("{:?} {}", i.id, lang.pick(rule.zh, rule.en)), Vec::new()));
+            }
+            trend[k].1.push((value_of(i, lang), status_of(i, lang).1));
+        }
+    }
+    let page = Page::new(&ctx, &state).await?;
+    render(&CompliancePage { title: page.t("compliance.title"), as_of: as_of.to_string(), version: params.version, error, cards, quarters, trend, page })
+}
+
+pub struct RuleLine {
+    pub id: String,
+    pub title: &'static str,
+    pub instrument: &'static str,
+    pub article: String,
+    pub confidence: String,
+    pub definitions: String,
+    pub kind: &'static str,
+    pub effective: String,
+}
+
+#[derive(Template)]
+#[template(path = "rules.html")]
+struct RulesPage {
+    page: Page,
+    title: &'static str,
+    rules: Vec<RuleLine>,
+    version: i64,
+    version_note: String,
+    parameters: Vec<(String, String)>,
+}
+
+pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let lang = ctx.lang;
+    let params = state.store.rule_parameters().await?;
+    let kind = |k: huajie_rules::RuleKind| -> &'static str {
+        use huajie_rules::RuleKind::*;
+        match k {
+            HardBlock => tr(lang, "rules.hard_block"),
+            PreTradeLimit => tr(lang, "rules.pre_trade"),
+            Monitoring => tr(lang, "rules.monitoring"),
+            Workflow => tr(lang, "rules.workflow"),
+            Reporting => tr(lang, "rules.reporting"),
+        }
+    };
+    let tag = |c: huajie_rules::Confidence| format!("[{}] {}", c.tag(), lang.pick(c.zh(), c.en()));
+    let rules = catalogue()
+        .into_iter()
+        .map(|r| RuleLine {
+            id: format!("{:?}", r.id),
+            title: lang.pick(r.zh, r.en),
+            instrument: r.instrument,
+            article: r.article.unwrap_or("—").to_string(),
+            confidence: tag(r.confidence),
+            definitions: tag(r.definitions),
+            kind: kind(r.kind),
+            effective: r.effective_from.to_string(),
+        })
+        .collect();
+    let p = &params.parameters;
+    let bps = |x: u32| format!("{:.2}%", f64::from(x) / 100.0);
+    let parameters = vec![
+        (tr(lang, "rules.p_leverage").to_string(), format!("{:.2}×", f64::from(p.leverage_max_bps) / 10_000.0)),
+        (tr(lang, "rules.p_single").to_string(), bps(p.single_client_max_bps)),
+        (tr(lang, "rules.p_group").to_string(), bps(p.group_max_bps)),
+        (tr(lang, "rules.p_related").to_string(), bps(p.related_max_bps)),
+        (tr(lang, "rules.p_liquidity").to_string(), format!("{} · {} {}", bps(p.liquidity_min_bps), p.liquidity_window_days, tr(lang, "rules.days"))),
+        (tr(lang, "rules.p_main").to_string(), format!("{} · {} {}", bps(p.main_business_min_bps), p.main_business_years, tr(lang, "rules.years"))),
+        (tr(lang, "rules.p_amber").to_string(), bps(p.amber_bps)),
+        (tr(lang, "rules.p_control").to_string(), format!("> {}", bps(p.control_above_bps))),
+        (tr(lang, "rules.p_related_holder").to_string(), format!("≥ {}", bps(p.related_shareholder_min_bps))),
+        (tr(lang, "rules.p_exit").to_string(), format!("{} / {}", p.exit_alert_months, p.exit_breach_months)),
+        (tr(lang, "rules.p_transition").to_string(), p.transition_end.to_string()),
+    ];
+    let page = Page::new(&ctx, &state).await?;
+    render(&RulesPage { title: page.t("rules.title"), rules, version: params.version, version_note: params.note.clone(), parameters, page })
+}
