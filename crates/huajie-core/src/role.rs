@@ -48,6 +48,8 @@ pub enum Permission {
     EditAssumptions,
     /// The regulatory indicators, their drill-down and the rule catalogue.
     ViewCompliance,
+    /// Save a new version of the rule parameters.
+    EditRuleParameters,
 }
 
 impl Role {
@@ -73,6 +75,7 @@ impl Role {
             EditAssumptions => matches!(self, Valuer),
             // The risk team runs compliance; management, audit and the regulator read it.
             ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
+            EditRuleParameters => matches!(self, Risk),
         }
     }
 

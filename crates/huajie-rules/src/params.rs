@@ -56,3 +56,147 @@ impl Default for RuleParameters {
         }
     }
 }
+
+/// A parameter as the UI shows it: its field, names, unit, source and confidence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParameterInfo {
+    pub field: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+    pub unit: ParameterUnit,
+    pub source: &'static str,
+    pub confidence: crate::catalogue::Confidence,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterUnit {
+    /// Basis points shown as a percentage.
+    Percent,
+    /// Basis points shown as a multiple (30,000 = 3.0×).
+    Multiple,
+    Days,
+    Years,
+    Months,
+    Date,
+}
+
+/// Every parameter, in the order the rules page lists them.
+pub fn parameter_catalogue() -> Vec<ParameterInfo> {
+    use crate::catalogue::Confidence::*;
+    use ParameterUnit::*;
+    let p = |field, zh, en, unit, source, confidence| ParameterInfo { field, zh, en, unit, source, confidence };
+    vec![
+        p("leverage_max_bps", "杠杆率上限（融资余额 / 净资产）", "Leverage limit (funding / net assets)", Multiple, "16号；rules.md A6.2", Confirmed),
+        p("single_client_max_bps", "单一客户集中度上限", "Single client limit", Percent, "16号；rules.md A6.4", Confirmed),
+        p("group_max_bps", "同一集团客户集中度上限", "Group client limit", Percent, "16号；rules.md A6.5", Confirmed),
+        p("related_max_bps", "关联方债权上限（上季末净资产）", "Related-party claims limit (previous quarter-end)", Percent, "16号；rules.md A6.6", Confirmed),
+        p("liquidity_min_bps", "流动性覆盖下限", "Liquidity coverage floor", Percent, "16号；rules.md A6.3", Confirmed),
+        p("liquidity_window_days", "流动性窗口", "Liquidity window", Days, "16号；rules.md A6.3", Confirmed),
+        p("main_business_min_bps", "主业比例下限", "Main business floor", Percent, "rules.md A6.1", Reported),
+        p("main_business_years", "主业比例计算年数", "Main business window", Years, "rules.md A6.1, Part G", Inference),
+        p("amber_bps", "预警线（占限额比例）", "Amber at (share of the limit)", Percent, "rules.md Part G", Inference),
+        p("control_above_bps", "控制：持股超过", "Control: stake above", Percent, "rules.md A6.5, Part G", Inference),
+        p("related_shareholder_min_bps", "关联股东：持股不低于", "Related shareholder: stake at least", Percent, "rules.md A6.6, Part G", Memory),
+        p("exit_alert_months", "退出观察预警（月）", "Exit watch alert", Months, "rules.md A13, Part G", Inference),
+        p("exit_breach_months", "退出观察超限（月）", "Exit watch breach", Months, "16号；rules.md A13", Reported),
+        p("transition_end", "过渡期截止日", "Transition ends", Date, "16号；rules.md A14", Inference),
+    ]
+}
+
+impl RuleParameters {
+    /// A parameter's value as a valuer of rules types it (percentages, multiples, dates).
+    pub fn shown(&self, field: &str) -> String {
+        let bps = |x: u32| {
+            let s = format!("{:.4}", f64::from(x) / 100.0);
+            format!("{}%", s.trim_end_matches('0').trim_end_matches('.'))
+        };
+        match field {
+            "leverage_max_bps" => format!("{}×", f64::from(self.leverage_max_bps) / 10_000.0),
+            "single_client_max_bps" => bps(self.single_client_max_bps),
+            "group_max_bps" => bps(self.group_max_bps),
+            "related_max_bps" => bps(self.related_max_bps),
+            "liquidity_min_bps" => bps(self.liquidity_min_bps),
+            "liquidity_window_days" => self.liquidity_window_days.to_string(),
+            "main_business_min_bps" => bps(self.main_business_min_bps),
+            "main_business_years" => self.main_business_years.to_string(),
+            "amber_bps" => bps(self.amber_bps),
+            "control_above_bps" => bps(self.control_above_bps),
+            "related_shareholder_min_bps" => bps(self.related_shareholder_min_bps),
+            "exit_alert_months" => self.exit_alert_months.to_string(),
+            "exit_breach_months" => self.exit_breach_months.to_string(),
+            "transition_end" => self.transition_end.to_string(),
+            _ => String::new(),
+        }
+    }
+
+    /// A copy with one parameter set from text; `Err` names what is wrong (in Chinese and English).
+    pub fn with(&self, field: &str, text: &str) -> Result<RuleParameters, String> {
+        let t = text.trim();
+        let info = parameter_catalogue().into_iter().find(|p| p.field == field).ok_or_else(|| format!("未知参数 {field} / unknown parameter {field}"))?;
+        let bad = || format!("{}：{t} 无法识别或超出范围 / {}: cannot use {t}", info.zh, info.en);
+        let mut out = self.clone();
+        let bps_of = |s: &str, scale: f64| -> Option<u32> {
+            let x: f64 = s.trim().parse().ok()?;
+            let v = (x * scale).round();
+            (v.is_finite() && (0.0..=1_000_000.0).contains(&v)).then_some(v as u32)
+        };
+        let whole = |s: &str| s.parse::<u32>().ok().filter(|v| *v <= 1_200);
+        match info.unit {
+            ParameterUnit::Percent => {
+                let v = bps_of(t.trim_end_matches('%'), 100.0).filter(|v| *v <= 100_000).ok_or_else(bad)?;
+                match field {
+                    "single_client_max_bps" => out.single_client_max_bps = v,
+                    "group_max_bps" => out.group_max_bps = v,
+                    "related_max_bps" => out.related_max_bps = v,
+                    "liquidity_min_bps" => out.liquidity_min_bps = v,
+                    "main_business_min_bps" => out.main_business_min_bps = v,
+                    "amber_bps" if v <= 10_000 => out.amber_bps = v,
+                    "control_above_bps" if v <= 10_000 => out.control_above_bps = v,
+                    "related_shareholder_min_bps" if v <= 10_000 => out.related_shareholder_min_bps = v,
+                    _ => return Err(bad()),
+                }
+            }
+            ParameterUnit::Multiple => out.leverage_max_bps = bps_of(t.trim_end_matches(['×', 'x', 'X']), 10_000.0).filter(|v| *v > 0).ok_or_else(bad)?,
+            ParameterUnit::Days => out.liquidity_window_days = whole(t).filter(|v| *v > 0).ok_or_else(bad)?,
+            ParameterUnit::Years => out.main_business_years = whole(t).filter(|v| (1..=10).contains(v)).ok_or_else(bad)?,
+            ParameterUnit::Months => match field {
+                "exit_alert_months" => out.exit_alert_months = whole(t).ok_or_else(bad)?,
+                _ => out.exit_breach_months = whole(t).ok_or_else(bad)?,
+            },
+            ParameterUnit::Date => out.transition_end = t.parse().map_err(|_| bad())?,
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parameter_shows_and_reads_back() {
+        let p = RuleParameters::default();
+        for info in parameter_catalogue() {
+            let shown = p.shown(info.field);
+            assert!(!shown.is_empty(), "{}", info.field);
+            assert_eq!(p.with(info.field, &shown).unwrap(), p, "{} = {shown}", info.field);
+        }
+        assert_eq!(p.shown("leverage_max_bps"), "3×");
+        assert_eq!(p.shown("single_client_max_bps"), "10%");
+        assert_eq!(p.with("leverage_max_bps", "3.5×").unwrap().leverage_max_bps, 35_000);
+        assert_eq!(p.with("related_max_bps", "45%").unwrap().related_max_bps, 4_500);
+        assert!(p.with("amber_bps", "120%").is_err());
+        assert!(p.with("transition_end", "明年").is_err());
+        assert!(p.with("main_business_years", "0").is_err());
+    }
+
+    #[test]
+    fn the_catalogue_lists_every_field_once() {
+        let json = serde_json::to_value(RuleParameters::default()).unwrap();
+        let mut fields: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut listed: Vec<&str> = parameter_catalogue().iter().map(|p| p.field).collect();
+        fields.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(fields, listed);
+    }
+}

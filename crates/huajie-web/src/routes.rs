@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .route("/valuations/{id}/report.pdf", get(valuation::report_pdf))
         .route("/compliance", get(compliance::dashboard))
         .route("/rules", get(compliance::rules))
+        .route("/rules/parameters", post(compliance::save_parameters))
         .route("/assumptions", get(valuation::sets))
         .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
         .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))

@@ -125,6 +125,12 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1/curves: {} (expected {expected})", reply.status));
         }
+        // A new version of the rule parameters: the risk team only.
+        let reply = app.post_form(&mut client, "/rules/parameters", &[("csrf", &csrf), ("amber_bps", "85%"), ("note", &name)]).await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /rules/parameters: {} (expected {expected})", reply.status));
+        }
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");
         let csrf = client.csrf.clone();

@@ -275,3 +275,29 @@ async fn the_risk_team_reads_the_six_indicators_their_trend_and_the_rule_catalog
     let mut valuer = app.login("valuer").await;
     assert_eq!(app.get(&mut valuer, "/compliance").await.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_rule_parameter_is_a_new_version_and_the_old_one_still_computes() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut risk = app.login("risk").await;
+    let page = app.get(&mut risk, "/rules").await;
+    assert!(page.body.contains("id=\"edit-parameters\"") && page.body.contains("rules.md A6.6") && page.body.contains("[C]"));
+    let csrf = risk.csrf.clone();
+    let bad = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("related_max_bps", "六十五"), ("note", "省细则")]).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("未保存任何内容"));
+    assert_eq!(store.rule_parameter_sets().await.unwrap().len(), 1);
+    let ok = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("related_max_bps", "65%"), ("note", "省级实施细则第 12 条")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let sets = store.rule_parameter_sets().await.unwrap();
+    assert_eq!((sets.len(), sets[1].version, sets[1].parameters.related_max_bps), (2, 2, 6_500));
+    // The latest version computes with 65%: 61.2% is amber; version 1 still says breach.
+    let card = |body: &str| body[body.find("id=\"indicator-q4\"").unwrap()..].split("</section>").next().unwrap().to_string();
+    let now = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
+    assert!(card(&now.body).contains("预警"), "{}", card(&now.body));
+    let then = app.get(&mut risk, "/compliance?as_of=2026-09-30&version=1").await;
+    assert!(card(&then.body).contains("超限（过渡期内）"));
+    assert_eq!(app.get(&mut risk, "/compliance?version=9").await.status, StatusCode::NOT_FOUND);
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

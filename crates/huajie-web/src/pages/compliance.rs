@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_rules::indicators::latest_quarter_end;
@@ -47,6 +47,7 @@ struct CompliancePage {
     title: &'static str,
     as_of: String,
     version: i64,
+    versions: Vec<i64>,
     error: Option<String>,
     cards: Vec<Card>,
     /// Quarter-ends, and for each indicator its value and status class per quarter.
@@ -57,6 +58,8 @@ struct CompliancePage {
 #[derive(Deserialize)]
 pub struct AsOf {
     as_of: Option<String>,
+    /// A rule parameter version; the latest when absent.
+    version: Option<i64>,
 }
 
 fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
@@ -94,7 +97,13 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         None => default,
         Some(s) => s.parse::<NaiveDate>().map_err(|_| AppError::BadRequest(tr(lang, "compliance.bad_date").into()))?,
     };
-    let params = store.rule_parameters().await?;
+    let latest = store.rule_parameters().await?;
+    let all_versions = store.rule_parameter_sets().await?;
+    let params = match q.version {
+        Some(v) => all_versions.iter().find(|s| s.version == v).cloned().ok_or(AppError::NotFound)?,
+        None => latest,
+    };
+    let versions: Vec<i64> = all_versions.iter().map(|s| s.version).collect();
     let ledger = store.compliance_ledger().await?;
     let see_personal = ctx.can(Permission::ViewPersonalData);
     let mut names: HashMap<i64, String> = HashMap::new();
@@ -168,7 +177,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         }
     }
     let page = Page::new(&ctx, &state).await?;
-    render(&CompliancePage { title: page.t("compliance.title"), as_of: as_of.to_string(), version: params.version, error, cards, quarters, trend, page })
+    render(&CompliancePage { title: page.t("compliance.title"), as_of: as_of.to_string(), version: params.version, versions, error, cards, quarters, trend, page })
 }
 
 pub struct RuleLine {
@@ -190,13 +199,35 @@ struct RulesPage {
     rules: Vec<RuleLine>,
     version: i64,
     version_note: String,
-    parameters: Vec<(String, String)>,
+    parameters: Vec<ParameterLine>,
+    /// Version, note, by, when.
+    versions: Vec<(i64, String, String, String)>,
+    can_edit: bool,
+    error: Option<String>,
 }
 
 pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let lang = ctx.lang;
     let params = state.store.rule_parameters().await?;
+    let rules = rule_lines(lang);
+    let parameters = parameter_lines(&params.parameters, lang, None, &HashMap::new());
+    let versions = state.store.rule_parameter_sets().await?.into_iter().map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " "))).collect();
+    let page = Page::new(&ctx, &state).await?;
+    render(&RulesPage {
+        title: page.t("rules.title"),
+        rules,
+        version: params.version,
+        version_note: params.note.clone(),
+        parameters,
+        versions,
+        can_edit: ctx.can(Permission::EditRuleParameters),
+        error: None,
+        page,
+    })
+}
+
+fn rule_lines(lang: Lang) -> Vec<RuleLine> {
     let kind = |k: huajie_rules::RuleKind| -> &'static str {
         use huajie_rules::RuleKind::*;
         match k {
@@ -208,7 +239,7 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
         }
     };
     let tag = |c: huajie_rules::Confidence| format!("[{}] {}", c.tag(), lang.pick(c.zh(), c.en()));
-    let rules = catalogue()
+    catalogue()
         .into_iter()
         .map(|r| RuleLine {
             id: format!("{:?}", r.id),
@@ -220,22 +251,86 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
             kind: kind(r.kind),
             effective: r.effective_from.to_string(),
         })
-        .collect();
-    let p = &params.parameters;
-    let bps = |x: u32| format!("{:.2}%", f64::from(x) / 100.0);
-    let parameters = vec![
-        (tr(lang, "rules.p_leverage").to_string(), format!("{:.2}×", f64::from(p.leverage_max_bps) / 10_000.0)),
-        (tr(lang, "rules.p_single").to_string(), bps(p.single_client_max_bps)),
-        (tr(lang, "rules.p_group").to_string(), bps(p.group_max_bps)),
-        (tr(lang, "rules.p_related").to_string(), bps(p.related_max_bps)),
-        (tr(lang, "rules.p_liquidity").to_string(), format!("{} · {} {}", bps(p.liquidity_min_bps), p.liquidity_window_days, tr(lang, "rules.days"))),
-        (tr(lang, "rules.p_main").to_string(), format!("{} · {} {}", bps(p.main_business_min_bps), p.main_business_years, tr(lang, "rules.years"))),
-        (tr(lang, "rules.p_amber").to_string(), bps(p.amber_bps)),
-        (tr(lang, "rules.p_control").to_string(), format!("> {}", bps(p.control_above_bps))),
-        (tr(lang, "rules.p_related_holder").to_string(), format!("≥ {}", bps(p.related_shareholder_min_bps))),
-        (tr(lang, "rules.p_exit").to_string(), format!("{} / {}", p.exit_alert_months, p.exit_breach_months)),
-        (tr(lang, "rules.p_transition").to_string(), p.transition_end.to_string()),
-    ];
-    let page = Page::new(&ctx, &state).await?;
-    render(&RulesPage { title: page.t("rules.title"), rules, version: params.version, version_note: params.note.clone(), parameters, page })
+        .collect()
+}
+
+pub struct ParameterLine {
+    pub field: &'static str,
+    pub name: &'static str,
+    pub value: String,
+    pub source: &'static str,
+    pub confidence: String,
+    pub error: Option<String>,
+}
+
+fn parameter_lines(p: &huajie_rules::RuleParameters, lang: Lang, typed: Option<&HashMap<String, String>>, errors: &HashMap<String, String>) -> Vec<ParameterLine> {
+    huajie_rules::params::parameter_catalogue()
+        .into_iter()
+        .map(|info| ParameterLine {
+            field: info.field,
+            name: lang.pick(info.zh, info.en),
+            value: typed.and_then(|t| t.get(info.field).cloned()).unwrap_or_else(|| p.shown(info.field)),
+            source: info.source,
+            confidence: format!("[{}] {}", info.confidence.tag(), lang.pick(info.confidence.zh(), info.confidence.en())),
+            error: errors.get(info.field).cloned(),
+        })
+        .collect()
+}
+
+/// `POST /rules/parameters`: the edited parameters saved as the next version; nothing is
+/// saved while any field is wrong. Results computed before keep the version they used.
+pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditRuleParameters)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let current = state.store.rule_parameters().await?;
+    let mut edited = current.parameters.clone();
+    let mut errors = HashMap::new();
+    for info in huajie_rules::params::parameter_catalogue() {
+        let Some(text) = fields.get(info.field) else { continue };
+        if text.trim() == edited.shown(info.field) {
+            continue;
+        }
+        match edited.with(info.field, text) {
+            Ok(p) => edited = p,
+            Err(message) => {
+                let one = match message.split_once(" / ") {
+                    Some((zh, en)) => if lang == Lang::Zh { zh } else { en }.to_string(),
+                    None => message.clone(),
+                };
+                errors.insert(info.field.to_string(), one);
+            }
+        }
+    }
+    let note = fields.get("note").map(|s| s.trim().to_string()).unwrap_or_default();
+    let problem = if !errors.is_empty() {
+        Some(tr(lang, "rules.fix_fields"))
+    } else if edited == current.parameters {
+        Some(tr(lang, "rules.unchanged"))
+    } else if note.is_empty() {
+        Some(tr(lang, "rules.need_note"))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let page = Page::new(&ctx, &state).await?;
+        let versions = state.store.rule_parameter_sets().await?.into_iter().map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " "))).collect();
+        let mut r = render(&RulesPage {
+            title: page.t("rules.title"),
+            rules: rule_lines(lang),
+            version: current.version,
+            version_note: current.note.clone(),
+            parameters: parameter_lines(&current.parameters, lang, Some(&fields), &errors),
+            versions,
+            can_edit: true,
+            error: Some(problem.to_string()),
+            page,
+        })?;
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+        return Ok(r);
+    }
+    let mut tx = state.store.write(&user.username).await?;
+    tx.save_rule_parameters(&edited, &note).await?;
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to("/rules").into_response())
 }
