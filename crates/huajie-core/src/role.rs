@@ -57,7 +57,8 @@ impl Role {
         use Permission::*;
         use Role::*;
         match permission {
-            ViewDashboard => !matches!(self, Investor),
+            // The regulator's window is the compliance pages, not the company's own dashboard.
+            ViewDashboard => !matches!(self, Investor | Regulator),
             ViewPackages | ViewClaims => {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }

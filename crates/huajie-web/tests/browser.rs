@@ -152,7 +152,7 @@ async fn an_acquisition_officer_walks_from_the_dashboard_to_a_claim_and_into_eng
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_dashboard() {
+async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_indicators() {
     let Some(b) = browser().await else { return };
     b.login("valuer").await;
     b.goto("/parties?kind=individual").await;
@@ -164,8 +164,9 @@ async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_dashbo
     b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
 
     b.login("regulator").await;
+    assert_eq!(b.path().await, "/compliance", "the regulator lands on the indicators");
     let nav = b.text("header nav").await;
-    assert!(nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"), "{nav}");
+    assert!(nav.contains("监管指标") && !nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"), "{nav}");
     b.goto("/packages").await;
     assert_eq!(b.text("h1").await, "无权访问");
     b.screenshot("07-regulator-forbidden").await;

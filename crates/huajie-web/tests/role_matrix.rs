@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::{Client, TestApp};
 use huajie_core::Role;
 
-const STAFF: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
+const STAFF: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
 const PORTFOLIO: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
 const PARTIES: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "auditor"];
 const AUDIT: &[&str] = &["admin", "risk", "auditor"];

@@ -36,6 +36,7 @@ pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
 pub async fn home(ctx: Ctx) -> Redirect {
     match ctx.user() {
         Some(u) if u.role.can(Permission::ViewDashboard) => Redirect::to("/dashboard"),
+        Some(u) if u.role.can(Permission::ViewCompliance) => Redirect::to("/compliance"),
         Some(u) if u.role.can(Permission::UsePortal) => Redirect::to("/portal"),
         Some(_) => Redirect::to("/account"),
         None => Redirect::to("/login"),
