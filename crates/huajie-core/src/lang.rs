@@ -20,6 +20,18 @@ impl Lang {
         }
     }
 
+    /// This language's half of a bilingual message written "中文 / English" (the whole text
+    /// when it has no such halves).
+    pub fn half(self, bilingual: &str) -> String {
+        match bilingual.split_once(" / ") {
+            Some((zh, en)) => match self {
+                Lang::Zh => zh.to_string(),
+                Lang::En => en.to_string(),
+            },
+            None => bilingual.to_string(),
+        }
+    }
+
     /// `zh`, `zh-CN`, `en`, `en-US`…; anything else is `None`.
     pub fn parse(s: &str) -> Option<Lang> {
         let s = s.trim().to_ascii_lowercase();

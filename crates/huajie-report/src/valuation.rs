@@ -135,7 +135,7 @@ pub fn stress_label(code: &str, lang: Lang) -> &'static str {
 
 /// Yuan as the reader expects them (元/万元/亿元), rounded to fen.
 pub fn money(yuan: f64, lang: Lang) -> String {
-    Money::from_fen((yuan * 100.0).round() as i64).display(lang)
+    Money::from_fen(huajie_value::fen(yuan)).display(lang)
 }
 
 pub fn percent(x: f64) -> String {

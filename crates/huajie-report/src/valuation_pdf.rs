@@ -15,7 +15,7 @@ const CLAIMS_LISTED: usize = 30;
 
 /// Yuan in 万元 with thousands separators, for tables whose header says 万元.
 fn wan(yuan: f64) -> String {
-    Money::from_fen((yuan / 100.0).round() as i64).yuan_string()
+    Money::from_fen(huajie_value::fen(yuan / 10_000.0)).yuan_string()
 }
 
 /// The report; `set` is the run's assumption set, listed parameter by parameter.

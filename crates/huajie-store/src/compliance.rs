@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
-use huajie_rules::indicators::{CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment};
+use huajie_rules::indicators::{
+    CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment, held_claim_exposures,
+};
 use serde::Serialize;
 
 use crate::audit::Audited;
@@ -182,9 +184,8 @@ impl Store {
         row.map(|r| i64_col(&r, "id")).transpose()
     }
 
-    /// Everything the indicators read. The claims held (packages acquired or in disposal) are
-    /// exposures to their debtors at book value: the price paid, shared among the package's
-    /// claims by principal + interest (our reading until impairment is recorded).
+    /// Everything the indicators read; the claims held become exposures by
+    /// `huajie_rules::indicators::held_claim_exposures`.
     pub async fn compliance_ledger(&self) -> Result<Ledger, StoreError> {
         let company = self.company_party_id().await?.unwrap_or(0);
         let mut l = Ledger { company, founded: self.company().await?.map(|c| c.licensed_on), ..Ledger::default() };
@@ -211,24 +212,24 @@ impl Store {
             let kind = ExposureKind::from_code(&e.kind).ok_or_else(|| bad_code("exposures.kind", &e.kind))?;
             l.exposures.push(Exposure { party: e.party_id, kind, book_value: e.book_value });
         }
-        let held = sqlx::query(
-            "SELECT c.debtor_id, c.principal_fen + c.interest_fen AS owed, k.id AS package_id, k.price_fen FROM claims c JOIN packages k ON k.id = c.package_id \
-             WHERE k.status IN ('acquired', 'disposing') AND k.price_fen IS NOT NULL ORDER BY k.id, c.id",
+        let rows = sqlx::query(
+            "SELECT k.id, k.status, k.price_fen, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
         )
         .fetch_all(&self.pool)
         .await?;
-        let mut by_package: std::collections::BTreeMap<i64, (i64, Vec<(i64, i64)>)> = std::collections::BTreeMap::new();
-        for r in &held {
-            let e = by_package.entry(i64_col(r, "package_id")?).or_insert((i64_col(r, "price_fen")?, Vec::new()));
-            e.1.push((i64_col(r, "debtor_id")?, i64_col(r, "owed")?));
-        }
-        for (price, claims) in by_package.values() {
-            let total: i128 = claims.iter().map(|c| i128::from(c.1)).sum();
-            for (debtor, owed) in claims {
-                let book = if total > 0 { i128::from(*price) * i128::from(*owed) / total } else { 0 };
-                l.exposures.push(Exposure { party: *debtor, kind: ExposureKind::AcquiredClaim, book_value: Money::from_fen(book as i64) });
+        let mut packages: Vec<(i64, HeldPackage)> = Vec::new();
+        for r in &rows {
+            let id = i64_col(r, "id")?;
+            if packages.last().is_none_or(|(last, _)| *last != id) {
+                let status = crate::rows::code(r, "status", huajie_core::PackageStatus::from_code)?;
+                packages.push((id, HeldPackage { status, price: crate::rows::opt_money(r, "price_fen")?, claims: Vec::new() }));
+            }
+            if let Some((_, p)) = packages.last_mut() {
+                p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
             }
         }
+        let held: Vec<HeldPackage> = packages.into_iter().map(|(_, p)| p).collect();
+        l.exposures.extend(held_claim_exposures(&held));
         let kinds = sqlx::query("SELECT id, kind FROM parties").fetch_all(&self.pool).await?;
         for r in &kinds {
             l.parties.push(GraphParty { id: i64_col(r, "id")?, person: text(r, "kind")? == "individual", state_organ: false });

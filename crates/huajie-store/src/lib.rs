@@ -75,14 +75,7 @@ pub enum StoreError {
 impl StoreError {
     /// The message in one language (the `Display` form carries both).
     pub fn message(&self, lang: Lang) -> String {
-        let both = self.to_string();
-        match both.split_once(" / ") {
-            Some((zh, en)) => match lang {
-                Lang::Zh => zh.to_string(),
-                Lang::En => en.to_string(),
-            },
-            None => both,
-        }
+        lang.half(&self.to_string())
     }
 
     /// Maps a unique-constraint violation to `Duplicate(what)`.

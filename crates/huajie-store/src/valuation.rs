@@ -206,11 +206,7 @@ pub fn with_estimated_curves(base: &Assumptions, history: &huajie_tape::history:
     out
 }
 
-/// Yuan (f64, from the engine) to fen, rounded half away from zero, saturating.
-pub fn fen(yuan: f64) -> i64 {
-    let f = (yuan * 100.0).round();
-    if f.is_nan() { 0 } else { f.clamp(i64::MIN as f64, i64::MAX as f64) as i64 }
-}
+pub use huajie_value::fen;
 
 impl Store {
     /// Every assumption set version, by name then version.

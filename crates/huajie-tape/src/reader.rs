@@ -52,14 +52,7 @@ pub enum ReadError {
 impl ReadError {
     /// The message in one language (`Display` gives both, Chinese first).
     pub fn message(&self, lang: huajie_core::Lang) -> String {
-        let text = self.to_string();
-        match text.split_once(" / ") {
-            Some((zh, en)) => match lang {
-                huajie_core::Lang::Zh => zh.to_string(),
-                huajie_core::Lang::En => en.to_string(),
-            },
-            None => text,
-        }
+        lang.half(&self.to_string())
     }
 }
 

@@ -25,7 +25,7 @@ use crate::input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 use crate::metrics::{PackageMetrics, allocate, metrics, pv};
 use crate::model::value_stressed;
 use crate::monte_carlo::{Distribution, simulate};
-use crate::retail::{BALANCE_THRESHOLDS, DPD_THRESHOLDS, RetailClaim, Segment, value_retail};
+use crate::retail::{DPD_THRESHOLDS, RetailClaim, Segment, value_retail};
 use crate::stress::Stress;
 
 /// The model this crate implements; stored with every run.
@@ -136,28 +136,9 @@ pub struct SegmentResult {
 }
 
 impl SegmentResult {
-    /// "360–719 天 · 1万–5万 · 已诉" style labels, Chinese or English.
+    /// "信用卡 · 360–720天 · 1万–5万 · 已诉" style labels, Chinese or English.
     pub fn label(&self, zh: bool) -> String {
-        let dpd = bucket_label(&DPD_THRESHOLDS.map(f64::from), self.dpd_bucket, if zh { "天" } else { " days" }, 1.0);
-        let balance = bucket_label(&BALANCE_THRESHOLDS, self.balance_bucket, if zh { "万" } else { "k" }, if zh { 10_000.0 } else { 1_000.0 });
-        let litigated = match (zh, self.litigated) {
-            (true, true) => "已诉",
-            (true, false) => "未诉",
-            (false, true) => "litigated",
-            (false, false) => "not litigated",
-        };
-        format!("{} · {dpd} · {balance} · {litigated}", self.product)
-    }
-}
-
-fn bucket_label(thresholds: &[f64], bucket: u8, unit: &str, scale: f64) -> String {
-    let b = usize::from(bucket);
-    let n = |x: f64| format!("{}", x / scale);
-    match (b.checked_sub(1).map(|i| thresholds[i]), thresholds.get(b)) {
-        (None, Some(hi)) => format!("< {}{unit}", n(*hi)),
-        (Some(lo), Some(hi)) => format!("{}–{}{unit}", n(lo), n(*hi)),
-        (Some(lo), None) => format!("≥ {}{unit}", n(lo)),
-        (None, None) => String::new(),
+        crate::retail::segment_label(&self.product, self.dpd_bucket, self.balance_bucket, self.litigated, zh)
     }
 }
 

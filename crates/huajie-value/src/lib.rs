@@ -28,6 +28,13 @@ pub mod stress;
 
 pub use appraisal::{Appraisal, Book, BookClaim, BookGuarantee, BookItem, MODEL_VERSION, Options, appraise};
 pub use assumptions::Assumptions;
+
+/// Yuan as the engine computes them (f64) to fen at its edge: rounded half away from zero,
+/// saturating; NaN is 0.
+pub fn fen(yuan: f64) -> i64 {
+    let f = (yuan * 100.0).round();
+    if f.is_nan() { 0 } else { f.clamp(i64::MIN as f64, i64::MAX as f64) as i64 }
+}
 pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};
 pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value, value_stressed};

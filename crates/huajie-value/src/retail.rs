@@ -54,6 +54,30 @@ impl Segment {
     }
 }
 
+/// A segment's label, "信用卡 · 360–720天 · 1万–5万 · 已诉" or its English form.
+pub fn segment_label(product: &str, dpd_bucket: u8, balance_bucket: u8, litigated: bool, zh: bool) -> String {
+    let dpd = bucket_label(&DPD_THRESHOLDS.map(f64::from), dpd_bucket, if zh { "天" } else { " days" }, 1.0);
+    let balance = bucket_label(&BALANCE_THRESHOLDS, balance_bucket, if zh { "万" } else { "k" }, if zh { 10_000.0 } else { 1_000.0 });
+    let litigated = match (zh, litigated) {
+        (true, true) => "已诉",
+        (true, false) => "未诉",
+        (false, true) => "litigated",
+        (false, false) => "not litigated",
+    };
+    format!("{product} · {dpd} · {balance} · {litigated}")
+}
+
+fn bucket_label(thresholds: &[f64], bucket: u8, unit: &str, scale: f64) -> String {
+    let b = usize::from(bucket);
+    let n = |x: f64| format!("{}", x / scale);
+    match (b.checked_sub(1).map(|i| thresholds[i]), thresholds.get(b)) {
+        (None, Some(hi)) => format!("< {}{unit}", n(*hi)),
+        (Some(lo), Some(hi)) => format!("{}–{}{unit}", n(lo), n(*hi)),
+        (Some(lo), None) => format!("≥ {}{unit}", n(lo)),
+        (None, None) => String::new(),
+    }
+}
+
 /// One personal claim of a batch.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RetailClaim {

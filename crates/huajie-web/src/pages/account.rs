@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::render;
+use super::render_form;
 use crate::AppState;
 use crate::auth::{check_new_password, hash_password, verify_password};
 use crate::ctx::Ctx;
@@ -35,18 +35,14 @@ async fn account_page(ctx: &Ctx, state: &AppState, notice: Option<String>, error
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
     let failed = error.is_some();
-    let mut r = render(&AccountPage {
+    render_form(&AccountPage {
         title: page.t("account.title"),
         username: user.username.clone(),
         display_name: user.display_name.clone(),
         role: user.role.name(ctx.lang).into(),
         error,
         page,
-    })?;
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    }, failed)
 }
 
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {

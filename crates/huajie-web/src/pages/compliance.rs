@@ -13,7 +13,7 @@ use huajie_rules::indicators::latest_quarter_end;
 use huajie_rules::{Indicator, RuleId, Status, catalogue};
 use serde::Deserialize;
 
-use super::render;
+use super::{render, render_form};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
@@ -294,11 +294,7 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
         match edited.with(info.field, text) {
             Ok(p) => edited = p,
             Err(message) => {
-                let one = match message.split_once(" / ") {
-                    Some((zh, en)) => if lang == Lang::Zh { zh } else { en }.to_string(),
-                    None => message.clone(),
-                };
-                errors.insert(info.field.to_string(), one);
+                errors.insert(info.field.to_string(), lang.half(&message));
             }
         }
     }
@@ -315,7 +311,7 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
     if let Some(problem) = problem {
         let page = Page::new(&ctx, &state).await?;
         let versions = state.store.rule_parameter_sets().await?.into_iter().map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " "))).collect();
-        let mut r = render(&RulesPage {
+        return render_form(&RulesPage {
             title: page.t("rules.title"),
             rules: rule_lines(lang),
             version: current.version,
@@ -325,9 +321,7 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
             can_edit: true,
             error: Some(problem.to_string()),
             page,
-        })?;
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-        return Ok(r);
+        }, true);
     }
     let mut tx = state.store.write(&user.username).await?;
     tx.save_rule_parameters(&edited, &note).await?;

@@ -32,6 +32,16 @@ pub fn render<T: Template>(t: &T) -> Result<Response, AppError> {
     Ok(r)
 }
 
+/// Renders a page that answers a form: 400 when the form was refused (`refused`), so that
+/// a client sees the failure, 200 otherwise.
+pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppError> {
+    let mut r = render(t)?;
+    if refused {
+        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+    }
+    Ok(r)
+}
+
 /// `/`: the home of the role (dashboard for staff, portal for investors), or the login.
 pub async fn home(ctx: Ctx) -> Redirect {
     match ctx.user() {

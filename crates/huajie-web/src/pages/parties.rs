@@ -9,7 +9,7 @@ use huajie_core::{GuaranteeKind, LitigationStage, PartyKind, Permission};
 use huajie_store::PartyFilter;
 use serde::Deserialize;
 
-use super::{Pager, page_number, render};
+use super::{Pager, page_number, render, render_form};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, url_encode};
@@ -163,7 +163,7 @@ async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap
     let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field, figure(field))).collect();
     let liquidation_basis = typed.and_then(|t| t.get("basis").cloned()).or_else(|| analysis.as_ref().map(|a| a.data.basis.clone())).unwrap_or_default();
     let page = Page::new(&ctx, state).await?;
-    let mut r = render(&PartyPage {
+    render_form(&PartyPage {
         title: view.name.clone(),
         p: view,
         debts,
@@ -177,11 +177,7 @@ async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap
         liquidation_ratio: analysis.map(|a| format!("{:.2}%", a.data.ratio() * 100.0)),
         error: error.clone(),
         page,
-    })?;
-    if error.is_some() {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    }, error.is_some())
 }
 
 /// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis

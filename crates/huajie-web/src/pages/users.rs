@@ -9,7 +9,7 @@ use huajie_core::{Lang, Permission, Role};
 use huajie_store::{NewUser, StoreError};
 use serde::Deserialize;
 
-use super::render;
+use super::render_form;
 use crate::AppState;
 use crate::auth::{check_new_password, hash_password};
 use crate::ctx::Ctx;
@@ -40,7 +40,7 @@ async fn users_page(ctx: &Ctx, state: &AppState, notice: Option<String>, error: 
     let users = state.store.users().await?;
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
-    let mut r = render(&UsersPage {
+    render_form(&UsersPage {
         title: page.t("users.title"),
         users: users
             .iter()
@@ -56,11 +56,7 @@ async fn users_page(ctx: &Ctx, state: &AppState, notice: Option<String>, error: 
         roles: Role::ALL.iter().map(|r| (r.code(), r.name(ctx.lang))).collect(),
         error: error.clone(),
         page,
-    })?;
-    if error.is_some() {
-        *r.status_mut() = axum::http::StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    }, error.is_some())
 }
 
 pub async fn list(ctx: Ctx, State(state): State<AppState>, axum::extract::Query(q): axum::extract::Query<DoneQuery>) -> Result<Response, AppError> {

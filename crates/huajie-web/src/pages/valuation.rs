@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, LitigationStage, Permission};
 use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
@@ -16,7 +16,7 @@ use huajie_value::params::{Confidence, catalogue, parse_share, shown};
 use huajie_value::{Options, Stress};
 use serde::Deserialize;
 
-use super::render;
+use super::{render, render_form};
 use crate::AppState;
 use crate::chart::{Columns, Curve};
 use crate::ctx::Ctx;
@@ -262,7 +262,7 @@ async fn valuation_page(
         None => None,
     };
     let page = Page::new(ctx, state).await?;
-    let mut r = render(&ValuationPage {
+    render_form(&ValuationPage {
         title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
         package_id,
         package_code: package.package.data.code.clone(),
@@ -287,11 +287,7 @@ async fn valuation_page(
             .collect(),
         result,
         page,
-    })?;
-    if error.is_some() {
-        *r.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    }, error.is_some())
 }
 
 /// `GET /packages/{id}/valuation`: the run form, the runs, the latest run's results.
@@ -572,7 +568,7 @@ async fn set_page_with(
         }
     }
     let page = Page::new(ctx, state).await?;
-    let mut r = render(&SetPage {
+    render_form(&SetPage {
         title: format!("{} · {}", page.t("assumptions.title"), set_label(set)),
         set_id: set.id,
         set_name: set.name.clone(),
@@ -592,28 +588,13 @@ async fn set_page_with(
             .iter()
             .map(|c| {
                 let at = |m: usize| format!("{:.2}%", c.crr.get(m - 1).copied().unwrap_or(0.0) * 100.0);
-                let segment = huajie_value::appraisal::SegmentResult {
-                    product: c.product.clone(),
-                    dpd_bucket: c.dpd_bucket,
-                    balance_bucket: c.balance_bucket,
-                    litigated: c.litigated,
-                    claims: c.claims,
-                    amount: 0.0,
-                    estimated: true,
-                    pv: 0.0,
-                    allocation: 0.0,
-                    quarterly: Vec::new(),
-                };
-                (segment.label(lang == Lang::Zh), c.claims, c.vintages, at(12), at(24), at(36))
+                let label = huajie_value::retail::segment_label(&c.product, c.dpd_bucket, c.balance_bucket, c.litigated, lang == Lang::Zh);
+                (label, c.claims, c.vintages, at(12), at(24), at(36))
             })
             .collect(),
         history_problems,
         page,
-    })?;
-    if error.is_some() {
-        *r.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
+    }, error.is_some())
 }
 
 /// `GET /assumptions/{id}`: a set's parameters with source and confidence.
@@ -639,12 +620,7 @@ pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i6
         match huajie_value::params::set(&edited, &p.path, text) {
             Ok(a) => edited = a,
             Err(e) => {
-                let message = e.to_string();
-                let one = match message.split_once(" / ") {
-                    Some((zh, en)) => if ctx.lang == Lang::Zh { zh } else { en }.to_string(),
-                    None => message.clone(),
-                };
-                errors.insert(p.path.clone(), one);
+                errors.insert(p.path.clone(), ctx.lang.half(&e.to_string()));
             }
         }
     }
