@@ -50,6 +50,20 @@ pub enum Permission {
     ViewCompliance,
     /// Save a new version of the rule parameters.
     EditRuleParameters,
+    /// The compliance book behind the indicators (not the regulator's: it sees indicators,
+    /// findings and reports).
+    ViewComplianceBook,
+    /// Enter the compliance book: net assets, funding, cash calendar, liquid assets,
+    /// exposures, the party graph.
+    EditComplianceBook,
+    /// Record the official quarter-end indicators for reporting.
+    RecordIndicators,
+    /// Run a pre-trade check of a proposed deal.
+    CheckDeals,
+    /// Override a limit or warning a check found (never a hard block).
+    OverrideFindings,
+    /// Record that a package was bought (after a cleared check).
+    RecordAcquisitions,
 }
 
 impl Role {
@@ -77,6 +91,14 @@ impl Role {
             // The risk team runs compliance; management, audit and the regulator read it.
             ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
             EditRuleParameters => matches!(self, Risk),
+            ViewComplianceBook => matches!(self, Admin | Risk | Committee | Finance | Auditor),
+            // Finance keeps the funding book and net assets; risk keeps the party graph.
+            EditComplianceBook => matches!(self, Finance | Risk),
+            RecordIndicators => matches!(self, Risk),
+            // Whoever proposes a deal checks it; the risk team checks any.
+            CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),
+            OverrideFindings => matches!(self, Risk),
+            RecordAcquisitions => matches!(self, Acquisition),
         }
     }
 

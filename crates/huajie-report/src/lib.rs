@@ -5,7 +5,9 @@
 //!
 //! Start at `tape_report_xlsx`, the validation report of a tape import.
 
+pub mod compliance;
 pub mod pdf;
+pub mod tables;
 pub mod valuation;
 pub mod valuation_pdf;
 

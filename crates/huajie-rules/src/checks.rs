@@ -4,22 +4,34 @@
 //! assets (state-organ debtor or guarantor), funding channels.
 
 use huajie_core::{Money, Province};
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::RuleId;
 use crate::indicators::Channel;
 
 /// What a finding does to the action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Effect {
     /// Stops the action.
     Block,
-    /// Needs a recorded override by the risk role.
+    /// A limit: needs a recorded override by the risk role.
     Override,
-    /// Shown; the action may go on.
+    /// A warning: also needs the risk role's recorded override (issue 5 §4), but is not a breach.
     Warn,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Effect {
+    pub fn code(self) -> &'static str {
+        match self {
+            Effect::Block => "block",
+            Effect::Override => "override",
+            Effect::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: RuleId,
     pub effect: Effect,
@@ -30,13 +42,17 @@ pub struct Finding {
 }
 
 /// A party as the checks read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckParty {
+    /// Its id in the party graph (0 when it is not in it).
+    pub id: i64,
     pub name: String,
     pub province: Option<Province>,
     pub state_organ: bool,
     /// A local-government financing vehicle.
     pub lgfv: bool,
+    /// On the list of dishonest judgment debtors (失信被执行人).
+    pub dishonest: bool,
 }
 
 /// One claim of a proposed acquisition.

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
 use huajie_core::Money;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::RuleId;
 use crate::graph::{GraphParty, Holding, control, groups, related_parties};
@@ -186,7 +187,8 @@ pub struct Ledger {
     pub relatives: Vec<(i64, i64)>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Pass,
     Amber,
@@ -194,7 +196,8 @@ pub enum Status {
 }
 
 /// Why an indicator has no ratio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum NoRatio {
     /// Net assets ≤ 0: every NA-based indicator is red.
     NetAssetsNotPositive,
@@ -205,7 +208,7 @@ pub enum NoRatio {
 }
 
 /// A figure behind an indicator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub label: String,
     /// The party it concerns, where it concerns one.
@@ -215,7 +218,7 @@ pub struct Line {
     pub flagged: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Indicator {
     pub id: RuleId,
     pub as_of: NaiveDate,

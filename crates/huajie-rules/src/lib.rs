@@ -15,6 +15,7 @@ pub mod checks;
 pub mod graph;
 pub mod indicators;
 pub mod params;
+pub mod pretrade;
 
 pub use catalogue::{Confidence, Rule, RuleId, RuleKind, catalogue};
 pub use indicators::{Indicator, Ledger, Status, indicators};

@@ -263,7 +263,7 @@ mod checks {
     }
 
     fn party(name: &str, code: &str) -> CheckParty {
-        CheckParty { name: name.into(), province: province(code), state_organ: false, lgfv: false }
+        CheckParty { name: name.into(), province: province(code), ..CheckParty::default() }
     }
 
     fn claim(no: &str, yuan: i64, debtor: CheckParty, collateral: Vec<Option<Province>>) -> ProposedClaim {
@@ -297,7 +297,7 @@ mod checks {
     fn a_state_organ_guarantor_blocks_and_an_lgfv_debtor_needs_review() {
         let mut c = claim("D", 1_000_000, party("某城投公司", "33"), vec![]);
         c.debtor.lgfv = true;
-        c.guarantors.push(CheckParty { name: "某县财政局".into(), province: None, state_organ: true, lgfv: false });
+        c.guarantors.push(CheckParty { name: "某县财政局".into(), state_organ: true, ..CheckParty::default() });
         let f = prohibited_assets(&[c]);
         assert_eq!(f.iter().map(|x| (x.rule, x.effect)).collect::<Vec<_>>(), vec![(RuleId::Q8, Effect::Block), (RuleId::Q9, Effect::Warn)]);
         assert!(f[0].zh.contains("某县财政局"));
@@ -310,5 +310,135 @@ mod checks {
         assert!(f[0].zh.contains("私募投资基金"));
         assert_eq!(funding_channel("银行借款", Channel::FiLoan, true, false), vec![]);
         assert_eq!(funding_channel("股东借款", Channel::ShareholderLoan, false, false)[0].effect, Effect::Warn);
+    }
+}
+
+/// Pre-trade checks: each hand-computed on the 100,000,000-yuan company above.
+mod pretrade {
+    use std::collections::BTreeMap;
+
+    use huajie_core::Province;
+    use huajie_rules::checks::{CheckParty, Effect, ProposedClaim};
+    use huajie_rules::graph::{GraphParty, Holding};
+    use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
+    use huajie_rules::pretrade::{Deal, SoldClaim, Setting, check, exit_watch};
+    use huajie_rules::{RuleId, RuleParameters, Status};
+
+    use super::{COMPANY, claim, company, d, funding, party, yuan};
+
+    fn zj() -> Province {
+        Province::from_code("33").unwrap()
+    }
+
+    fn cp(id: i64, name: &str) -> CheckParty {
+        CheckParty { id, name: name.into(), province: Some(zj()), ..CheckParty::default() }
+    }
+
+    fn names() -> BTreeMap<i64, String> {
+        BTreeMap::from([(10, "甲公司".to_string()), (11, "乙公司".to_string()), (20, "丙投资".to_string()), (30, "王某某".to_string())])
+    }
+
+    fn rules(findings: &[huajie_rules::checks::Finding]) -> Vec<(RuleId, Effect)> {
+        findings.iter().map(|f| (f.rule, f.effect)).collect()
+    }
+
+    #[test]
+    fn an_acquisition_that_takes_one_debtor_over_ten_per_cent_needs_an_override() {
+        let mut l = company();
+        party(&mut l, 10, false);
+        claim(&mut l, 10, 800_000_000); // 8,000,000 yuan held: 8%
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        // Buying 4,000,000 of claims on the same debtor for 2,500,000: 10.5% after.
+        let c = ProposedClaim { contract_no: "HT-1".into(), amount: yuan(4_000_000), debtor: cp(10, "甲公司"), guarantors: vec![], collateral_provinces: vec![], cross_region_exception: None };
+        let deal = Deal::Acquisition { transferor: cp(0, "某银行"), claims: vec![c], price: yuan(2_500_000), kind: InvestmentKind::FinancialNpa };
+        let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
+        assert_eq!(r.before[3].numerator, 800_000_000);
+        assert_eq!(r.after[3].numerator, 1_050_000_000);
+        assert_eq!(r.after[3].status, Status::Red);
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q2, Effect::Override)]);
+        assert!(r.findings[0].zh.contains("甲公司") && r.findings[0].zh.contains("10.50%"));
+        assert!(!r.blocked());
+        // At 2,000,000 it lands exactly on 10%: amber, no finding.
+        let deal = Deal::Acquisition { transferor: cp(0, "某银行"), claims: vec![ProposedClaim { contract_no: "HT-1".into(), amount: yuan(4_000_000), debtor: cp(10, "甲公司"), guarantors: vec![], collateral_provinces: vec![], cross_region_exception: None }], price: yuan(2_000_000), kind: InvestmentKind::FinancialNpa };
+        let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
+        assert_eq!(r.after[3].status, Status::Amber);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+
+    #[test]
+    fn a_private_fund_loan_blocks_and_a_bank_loan_past_three_times_needs_an_override() {
+        let mut l = company();
+        l.funding.push(funding("银行借款", Channel::FiLoan, yuan(290_000_000)));
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let pf = Deal::Funding { label: "私募借款".into(), channel: Channel::PrivateFund, lender: cp(20, "丙投资"), lender_licensed_fi: false, principal: yuan(5_000_000), payments: vec![] };
+        let r = check(&l, &RuleParameters::default(), &s, &pf).unwrap();
+        assert!(r.blocked());
+        assert_eq!(rules(&r.findings)[0], (RuleId::Q10, Effect::Block));
+        // 290 + 20 = 310 million on 100 million: 3.10×, red in the transition; the 30-day repayment counts in liquidity.
+        let loan = Deal::Funding {
+            label: "某银行流动资金借款".into(),
+            channel: Channel::FiLoan,
+            lender: cp(21, "某银行"),
+            lender_licensed_fi: true,
+            principal: yuan(20_000_000),
+            payments: vec![Payment { date: d("2027-09-30"), principal: yuan(20_000_000), interest: yuan(600_000) }],
+        };
+        let r = check(&l, &RuleParameters::default(), &s, &loan).unwrap();
+        assert_eq!((r.after[1].numerator, r.after[1].status, r.after[1].in_transition), (31_000_000_000, Status::Red, true));
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q1, Effect::Override)]);
+        assert!(r.findings[0].zh.contains("3.10×") && r.findings[0].zh.contains("过渡期"));
+    }
+
+    #[test]
+    fn a_transferee_under_the_debtors_controller_is_blocked_and_a_related_one_needs_an_override() {
+        let mut l = company();
+        for id in [10, 11, 20] {
+            party(&mut l, id, false);
+        }
+        party(&mut l, 30, true);
+        // 王某某 holds 60% of the debtor 甲公司 and 70% of 丙投资: one controller.
+        l.holdings.push(Holding { holder: 30, held: 10, stake_bps: 6_000, control: false });
+        l.holdings.push(Holding { holder: 30, held: 20, stake_bps: 7_000, control: false });
+        claim(&mut l, 10, 100_000_000);
+        // Acquired in June: no exit-watch finding.
+        l.investments.push(huajie_rules::indicators::Investment { date: d("2026-06-01"), amount: yuan(1), kind: InvestmentKind::FinancialNpa });
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let sold = vec![SoldClaim { contract_no: "HT-9".into(), debtor: 10, guarantors: vec![11], book_value: yuan(1_000_000) }];
+        let sale = |t: CheckParty| Deal::Disposal { transferee: t, claims: sold.clone(), price: yuan(1_200_000), retail_batch: false };
+        let p = RuleParameters::default();
+        let r = check(&l, &p, &s, &sale(cp(20, "丙投资"))).unwrap();
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Block)]);
+        assert!(r.findings[0].zh.contains("同一实际控制人"), "{}", r.findings[0].zh);
+        // The guarantor itself is blocked.
+        assert!(check(&l, &p, &s, &sale(cp(11, "乙公司"))).unwrap().findings[0].zh.contains("保证人"));
+        // A 6% shareholder of the company is related: override, not block.
+        l.holdings.push(Holding { holder: 40, held: COMPANY, stake_bps: 600, control: false });
+        l.parties.push(GraphParty { id: 40, person: false, state_organ: false });
+        let r = check(&l, &p, &s, &sale(cp(40, "丁集团"))).unwrap();
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Override)]);
+        // A retail batch may not be sold on at all; a dishonest buyer needs an override.
+        let retail = Deal::Disposal { transferee: CheckParty { dishonest: true, ..cp(50, "戊公司") }, claims: sold.clone(), price: yuan(1), retail_batch: true };
+        assert_eq!(rules(&check(&l, &p, &s, &retail).unwrap().findings), vec![(RuleId::Q12, Effect::Block), (RuleId::Q12, Effect::Override)]);
+        // The sale takes the book value off the debtor: 1,000,000 → 0.
+        assert_eq!(r.after[3].numerator, 0);
+    }
+
+    #[test]
+    fn exit_watch_counts_whole_months_since_the_last_acquisition() {
+        let mut l = company();
+        l.investments.push(huajie_rules::indicators::Investment { date: d("2024-10-01"), amount: yuan(1), kind: InvestmentKind::FinancialNpa });
+        let p = RuleParameters::default();
+        let (m, f) = exit_watch(&l, &p, d("2026-09-30"));
+        assert_eq!(m, Some(23));
+        assert!(f.unwrap().zh.contains("预警线 12"));
+        let (m, f) = exit_watch(&l, &p, d("2026-10-01"));
+        assert_eq!(m, Some(24));
+        assert!(f.unwrap().zh.contains("退出观察线 24"));
+        // No acquisition: from the founding date (2018).
+        l.investments.clear();
+        assert_eq!(exit_watch(&l, &p, d("2019-01-01")).0, Some(12));
     }
 }

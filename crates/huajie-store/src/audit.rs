@@ -311,6 +311,10 @@ impl Store {
         put(&mut out, self.officers().await?);
         put(&mut out, self.relatives().await?);
         put(&mut out, self.rule_parameter_sets().await?);
+        put(&mut out, self.party_attributes().await?);
+        put(&mut out, self.indicator_results().await?);
+        put(&mut out, self.deal_checks(None, i64::MAX).await?);
+        put(&mut out, self.check_overrides().await?);
         Ok(out)
     }
 }
@@ -375,4 +379,5 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 const STATE_ENTITIES: &[&str] =
     &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
       "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis", "net_assets", "investment", "funding_instrument",
-      "cash_flow", "liquid_asset", "exposure", "party_link", "officer", "relative", "rule_parameter_set"];
+      "cash_flow", "liquid_asset", "exposure", "party_link", "officer", "relative", "rule_parameter_set",
+      "party_attributes", "indicator_result", "deal_check", "check_override"];

@@ -15,7 +15,9 @@
 //! Start reading at `db.rs`, then `audit.rs`.
 
 pub mod audit;
+pub mod book;
 mod bulk;
+mod checks;
 mod company;
 mod compliance;
 mod dashboard;
@@ -31,6 +33,7 @@ mod users;
 mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
+pub use checks::{CheckOverride, CheckResult, CheckStanding, DealCheck, IndicatorResult, PartyAttributes};
 pub use compliance::{CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink, Relative, RuleParameterSet};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};

@@ -119,7 +119,7 @@ impl Store {
         Ok((parties, total))
     }
 
-    pub(crate) async fn all_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
+    pub async fn all_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
         let rows = sqlx::query(composed(format!("SELECT {} FROM parties p ORDER BY p.id", party_columns("p", "")))).fetch_all(&self.pool).await?;
         rows.iter().map(|r| party_from_row(r, "")).collect()
     }

@@ -69,7 +69,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 8);
+    assert_eq!(t.store.schema_version().await.unwrap(), 9);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -90,6 +90,13 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("party_links", &["control", "held_id", "holder_id", "id", "stake_bps"][..]),
         ("relatives", &["a_id", "b_id"][..]),
         ("rule_parameter_sets", &["body", "body_sha256", "created_at", "created_by", "id", "note", "version"][..]),
+        ("party_attributes", &["lgfv", "licensed_fi", "party_id", "state_organ"][..]),
+        ("indicator_results", &["body", "body_sha256", "created_at", "created_by", "id", "parameter_version", "quarter_end"][..]),
+        (
+            "deal_checks",
+            &["as_of", "blocked", "created_at", "created_by", "deal", "id", "kind", "label", "package_id", "parameter_version", "result"][..],
+        ),
+        ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
         ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
         ("claim_collateral", &["claim_id", "collateral_id"][..]),
         (

@@ -128,11 +128,18 @@ pub struct Curve {
     pub x_ticks: Vec<Tick>,
     pub y_ticks: Vec<Tick>,
     pub bottom: f64,
+    /// The height of a limit's dashed line, when the curve has one.
+    pub limit_y: Option<f64>,
 }
 
 impl Curve {
     pub fn new(id: &str, title: &str, items: &[(String, f64)], format: impl Fn(f64) -> String) -> Curve {
-        let max = items.iter().map(|i| i.1).fold(0.0, f64::max);
+        Curve::with_limit(id, title, items, None, format)
+    }
+
+    /// A curve drawn against a limit (a dashed line; the scale takes it in).
+    pub fn with_limit(id: &str, title: &str, items: &[(String, f64)], limit: Option<f64>, format: impl Fn(f64) -> String) -> Curve {
+        let max = items.iter().map(|i| i.1).chain(limit).fold(0.0, f64::max);
         let min = items.iter().map(|i| i.1).fold(0.0, f64::min);
         let span = if max - min > 0.0 { max - min } else { 1.0 };
         let step = (PLOT_WIDTH - PLOT_LEFT) / (items.len().max(2) - 1) as f64;
@@ -149,7 +156,11 @@ impl Curve {
             Tick { x: PLOT_LEFT - 4.0, y: y(max) + 4.0, label: format(max) },
             Tick { x: PLOT_LEFT - 4.0, y: y(min), label: format(min) },
         ];
-        Curve { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, points, x_ticks, y_ticks, bottom: PLOT_TOP + PLOT_HEIGHT }
+        let mut y_ticks = y_ticks;
+        if let Some(l) = limit {
+            y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: y(l) + 4.0, label: format(l) });
+        }
+        Curve { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, points, x_ticks, y_ticks, bottom: PLOT_TOP + PLOT_HEIGHT, limit_y: limit.map(y) }
     }
 
     pub fn left(&self) -> f64 {

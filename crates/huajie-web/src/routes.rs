@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
-use crate::pages::{self, account, audit, claims, compliance, dashboard, imports, login, packages, parties, portal, users, valuation};
+use crate::pages::{self, account, audit, book, checks, claims, compliance, dashboard, imports, login, packages, parties, portal, users, valuation};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -38,6 +38,18 @@ pub fn router(state: AppState) -> Router {
         .route("/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
         .route("/valuations/{id}/report.pdf", get(valuation::report_pdf))
         .route("/compliance", get(compliance::dashboard))
+        .route("/compliance/results", post(compliance::record_results))
+        .route("/compliance/report.xlsx", get(compliance::report_xlsx))
+        .route("/compliance/report.pdf", get(compliance::report_pdf))
+        .route("/compliance/book", get(book::show))
+        .route("/compliance/book.xlsx", get(book::export))
+        .route("/compliance/book/import", post(book::import).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/compliance/book/{kind}", post(book::add))
+        .route("/checks", get(checks::list).post(checks::submit))
+        .route("/checks/{id}", get(checks::detail))
+        .route("/checks/{id}/overrides", post(checks::override_finding))
+        .route("/checks/{id}/acquire", post(checks::acquire))
+        .route("/packages/{id}/checks", post(checks::package_check))
         .route("/rules", get(compliance::rules))
         .route("/rules/parameters", post(compliance::save_parameters))
         .route("/assumptions", get(valuation::sets))
@@ -77,6 +89,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/valuations/{id}/claims", get(api::valuation::claims))
         .route("/api/v1/assumption-sets", get(api::valuation::sets))
         .route("/api/v1/assumption-sets/{id}", get(api::valuation::set))
+        .route("/api/v1/compliance/indicators", get(api::compliance::indicators))
+        .route("/api/v1/compliance/results", get(api::compliance::results).post(api::compliance::record))
+        .route("/api/v1/compliance/checks", get(api::compliance::checks))
+        .route("/api/v1/compliance/checks/{id}", get(api::compliance::check))
+        .route("/api/v1/compliance/checks/{id}/overrides", post(api::compliance::override_finding))
+        .route("/api/v1/packages/{id}/checks", post(api::compliance::check_package))
+        .route("/api/v1/compliance/book", get(api::compliance::book))
+        .route("/api/v1/compliance/book/{kind}", post(api::compliance::add_entry))
         .fallback(|| async { crate::error::AppError::NotFound })
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))

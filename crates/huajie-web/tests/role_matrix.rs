@@ -16,6 +16,10 @@ const INVESTOR: &[&str] = &["investor"];
 const ACQUISITION: &[&str] = &["acquisition"];
 const VALUERS: &[&str] = &["acquisition", "valuer"];
 const COMPLIANCE: &[&str] = &["admin", "risk", "committee", "finance", "auditor", "regulator"];
+const BOOK: &[&str] = &["admin", "risk", "committee", "finance", "auditor"];
+const BOOK_EDITORS: &[&str] = &["finance", "risk"];
+const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
+const CHECK_READERS: &[&str] = &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
 const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
 
 /// GET routes and who may open them.
@@ -47,6 +51,14 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/packages/1/valuation", PORTFOLIO),
     ("/compliance?as_of=2026-09-30", COMPLIANCE),
     ("/rules", COMPLIANCE),
+    ("/compliance/book", BOOK),
+    ("/compliance/book.xlsx", BOOK),
+    ("/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
+    ("/checks", CHECK_READERS),
+    ("/api/v1/compliance/indicators?as_of=2026-09-30", COMPLIANCE),
+    ("/api/v1/compliance/results", COMPLIANCE),
+    ("/api/v1/compliance/checks", CHECK_READERS),
+    ("/api/v1/compliance/book", BOOK),
     ("/valuations/1", PORTFOLIO),
     ("/valuations/1/report.xlsx", PORTFOLIO),
     ("/assumptions", PORTFOLIO),
@@ -130,6 +142,39 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /rules/parameters: {} (expected {expected})", reply.status));
+        }
+        // The compliance book: finance and risk (303 back to the book).
+        let reply = app.post_form(&mut client, "/compliance/book/cash_flow", &[("csrf", &csrf), ("label", &name), ("due_date", "2026-12-20"), ("amount", "10"), ("inflow", "否")]).await;
+        let expected = if BOOK_EDITORS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/book/cash_flow: {} (expected {expected})", reply.status));
+        }
+        // A pre-trade check of a package (303 to the check), and the checks page's proposals.
+        let reply = app.post_form(&mut client, "/packages/3/checks", &[("csrf", &csrf), ("kind", "acquisition"), ("price", "100"), ("as_of", "2026-09-30")]).await;
+        let expected = if CHECKERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /packages/3/checks: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
+        } else if expected == StatusCode::SEE_OTHER {
+            let check = reply.location().to_string();
+            if app.get(&mut client, &check).await.status != StatusCode::OK {
+                wrong.push(format!("{role} GET {check}"));
+            }
+        }
+        let reply = app.post_form(&mut client, "/checks", &[("csrf", &csrf), ("kind", "investment"), ("label", &name), ("investment_kind", "other_equity"), ("exposure", "equity"), ("amount", "100"), ("as_of", "2026-09-30")]).await;
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /checks: {} (expected {expected})", reply.status));
+        }
+        // Overriding a finding: the risk team only (for it, a finding check 1 does not have is 404).
+        let reply = app.post_form(&mut client, "/checks/1/overrides", &[("csrf", &csrf), ("finding", "99"), ("reason", "x")]).await;
+        let expected = if role == &"risk" { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /checks/1/overrides: {} (expected {expected})", reply.status));
+        }
+        // Recording the quarter-end: the risk team only.
+        let reply = app.post_form(&mut client, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/results: {} (expected {expected})", reply.status));
         }
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");

@@ -18,6 +18,7 @@ use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::view::party_view;
 
+pub mod compliance;
 pub mod valuation;
 
 /// The OpenAPI document.
@@ -45,6 +46,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/valuations/{id}/claims"),
     ("get", "/api/v1/assumption-sets"),
     ("get", "/api/v1/assumption-sets/{id}"),
+    ("get", "/api/v1/compliance/indicators"),
+    ("get", "/api/v1/compliance/results"),
+    ("post", "/api/v1/compliance/results"),
+    ("get", "/api/v1/compliance/checks"),
+    ("get", "/api/v1/compliance/checks/{id}"),
+    ("post", "/api/v1/compliance/checks/{id}/overrides"),
+    ("post", "/api/v1/packages/{id}/checks"),
+    ("get", "/api/v1/compliance/book"),
+    ("post", "/api/v1/compliance/book/{kind}"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{render, render_form};
 use crate::AppState;
+use crate::chart::Curve;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::tr;
@@ -53,7 +54,18 @@ struct CompliancePage {
     /// Quarter-ends, and for each indicator its value and status class per quarter.
     quarters: Vec<String>,
     trend: Vec<(String, Vec<(String, &'static str)>)>,
+    charts: Vec<Curve>,
+    breaches: Vec<Breach>,
+    /// Recorded quarter-end results: quarter, version, by, at.
+    results: Vec<(String, i64, String, String)>,
+    /// The quarter-end of the as-of date (what "record" and the reports use).
+    quarter: String,
+    can_record: bool,
+    can_see_book: bool,
 }
+
+/// An open item: rule, status class, text, link.
+type Breach = (String, &'static str, String, String);
 
 #[derive(Deserialize)]
 pub struct AsOf {
@@ -88,6 +100,40 @@ fn fen(x: i128, lang: Lang) -> String {
     Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX)).display(lang)
 }
 
+/// Party names for the indicators' lines, looked up once each; individuals masked without
+/// the personal-data permission.
+#[derive(Default)]
+pub struct Names(HashMap<i64, String>);
+
+impl Names {
+    pub async fn name(&mut self, ctx: &Ctx, store: &huajie_store::Store, p: i64) -> Result<String, AppError> {
+        if let Some(n) = self.0.get(&p) {
+            return Ok(n.clone());
+        }
+        let n = match store.party(p).await? {
+            Some(party) if party.data.kind() == PartyKind::Individual && !ctx.can(Permission::ViewPersonalData) => huajie_core::mask::mask_person_name(&party.data.name),
+            Some(party) => party.data.name,
+            None => format!("#{p}"),
+        };
+        self.0.insert(p, n.clone());
+        Ok(n)
+    }
+
+    /// The first `limit` lines of an indicator as (label, amount, flagged).
+    pub async fn lines(&mut self, ctx: &Ctx, store: &huajie_store::Store, i: &Indicator, limit: usize) -> Result<Vec<(String, Money, bool)>, AppError> {
+        let mut out = Vec::new();
+        for line in i.lines.iter().take(limit) {
+            let who = match line.party {
+                Some(p) => self.name(ctx, store, p).await?,
+                None => String::new(),
+            };
+            let label = if who.is_empty() { line.label.clone() } else if line.label.is_empty() { who } else { format!("{who} {}", line.label) };
+            out.push((label, line.amount, line.flagged));
+        }
+        Ok(out)
+    }
+}
+
 pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let lang = ctx.lang;
@@ -105,34 +151,14 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
     };
     let versions: Vec<i64> = all_versions.iter().map(|s| s.version).collect();
     let ledger = store.compliance_ledger().await?;
-    let see_personal = ctx.can(Permission::ViewPersonalData);
-    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut names = Names::default();
     let rules = catalogue();
     let (cards, error) = match huajie_rules::indicators(&ledger, &params.parameters, as_of) {
         Ok(all) => {
             let mut cards = Vec::new();
             for i in &all {
                 let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
-                let mut lines = Vec::new();
-                for line in i.lines.iter().take(LINES_SHOWN) {
-                    let who = match line.party {
-                        Some(p) => match names.get(&p) {
-                            Some(n) => n.clone(),
-                            None => {
-                                let n = match store.party(p).await? {
-                                    Some(party) if party.data.kind() == PartyKind::Individual && !see_personal => huajie_core::mask::mask_person_name(&party.data.name),
-                                    Some(party) => party.data.name,
-                                    None => format!("#{p}"),
-                                };
-                                names.insert(p, n.clone());
-                                n
-                            }
-                        },
-                        None => String::new(),
-                    };
-                    let label = if who.is_empty() { line.label.clone() } else if line.label.is_empty() { who } else { format!("{who} {}", line.label) };
-                    lines.push((label, line.amount.display(lang), line.flagged));
-                }
+                let lines = names.lines(&ctx, store, i, LINES_SHOWN).await?.into_iter().map(|(label, amount, flagged)| (label, amount.display(lang), flagged)).collect();
                 let (status, status_class) = status_of(i, lang);
                 let scale = |x: f64| (x * 50.0).clamp(0.0, 100.0).round() as u32;
                 let limit = f64::from(i.limit_bps) / 10_000.0;
@@ -164,6 +190,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         ends.drain(..ends.len() - 8);
     }
     let mut trend: Vec<(String, Vec<(String, &'static str)>)> = Vec::new();
+    let mut series: Vec<(RuleId, f64, Vec<(String, f64)>)> = Vec::new();
     let mut quarters = Vec::new();
     for end in &ends {
         let Ok(all) = huajie_rules::indicators(&ledger, &params.parameters, *end) else { continue };
@@ -174,10 +201,77 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
                 trend.push((format!("{:?} {}", i.id, lang.pick(rule.zh, rule.en)), Vec::new()));
             }
             trend[k].1.push((value_of(i, lang), status_of(i, lang).1));
+            if series.len() <= k {
+                series.push((i.id, f64::from(i.limit_bps) / 10_000.0, Vec::new()));
+            }
+            series[k].2.push((end.format("%y-%m").to_string(), i.ratio().unwrap_or(0.0)));
         }
     }
+    let charts = series
+        .iter()
+        .zip(&trend)
+        .map(|((id, limit, points), (title, _))| {
+            let multiple = *id == RuleId::Q1;
+            let format = move |v: f64| if multiple { format!("{v:.1}×") } else { format!("{:.0}%", v * 100.0) };
+            Curve::with_limit(&format!("trend-{}", format!("{id:?}").to_lowercase()), title, points, Some(*limit), format)
+        })
+        .collect();
+    let breaches = open_breaches(&ctx, &state, &ledger, &params.parameters, as_of).await?;
+    let results = store
+        .indicator_results()
+        .await?
+        .into_iter()
+        .map(|r| (r.quarter_end.to_string(), r.parameter_version, r.created_by, r.created_at.get(..16).unwrap_or("").replace('T', " ")))
+        .collect();
     let page = Page::new(&ctx, &state).await?;
-    render(&CompliancePage { title: page.t("compliance.title"), as_of: as_of.to_string(), version: params.version, versions, error, cards, quarters, trend, page })
+    render(&CompliancePage {
+        title: page.t("compliance.title"),
+        as_of: as_of.to_string(),
+        quarter: latest_quarter_end(as_of).to_string(),
+        version: params.version,
+        versions,
+        error,
+        cards,
+        quarters,
+        trend,
+        charts,
+        breaches,
+        results,
+        can_record: ctx.can(Permission::RecordIndicators),
+        can_see_book: ctx.can(Permission::ViewComplianceBook),
+        page,
+    })
+}
+
+/// What is open at `as_of`: indicators in breach or amber, prohibited funding in the book, the
+/// exit watch, and checks blocked or awaiting an override. (rule, class, text, link)
+async fn open_breaches(ctx: &Ctx, state: &AppState, ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Result<Vec<Breach>, AppError> {
+    let lang = ctx.lang;
+    let mut out = Vec::new();
+    let rules = catalogue();
+    if let Ok(all) = huajie_rules::indicators(ledger, p, as_of) {
+        for i in all.iter().filter(|i| i.status != Status::Pass) {
+            let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
+            let (status, class) = status_of(i, lang);
+            out.push((format!("{:?}", i.id), class, format!("{} {} （{} {}）{}", lang.pick(rule.zh, rule.en), value_of(i, lang), tr(lang, "compliance.limit"), limit_of(i), status), format!("#indicator-{}", format!("{:?}", i.id).to_lowercase())));
+        }
+    }
+    for f in &ledger.funding {
+        for finding in huajie_rules::checks::funding_channel(&f.label, f.channel, true, true) {
+            out.push(("Q10".into(), "red", if lang == Lang::Zh { finding.zh } else { finding.en }, "/compliance/book#book-funding".into()));
+        }
+    }
+    if let (_, Some(f)) = huajie_rules::pretrade::exit_watch(ledger, p, as_of) {
+        out.push(("Q15".into(), "amber", if lang == Lang::Zh { f.zh } else { f.en }, String::new()));
+    }
+    for c in state.store.deal_checks(None, 200).await? {
+        let standing = c.standing();
+        if standing != huajie_store::CheckStanding::Cleared {
+            let (label, class) = super::checks::standing_label(standing, lang);
+            out.push((tr(lang, "checks.check").into(), class, format!("#{} {} — {label}", c.id, c.label), format!("/checks/{}", c.id)));
+        }
+    }
+    Ok(out)
 }
 
 pub struct RuleLine {
@@ -327,4 +421,120 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
     tx.save_rule_parameters(&edited, &note).await?;
     tx.commit().await?;
     Ok(axum::response::Redirect::to("/rules").into_response())
+}
+
+/// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter
+/// version in force, as the result reported for that quarter.
+pub async fn record_results(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::RecordIndicators)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let quarter = fields.get("quarter").and_then(|s| s.trim().parse::<NaiveDate>().ok()).filter(|d| latest_quarter_end(*d) == *d).ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
+    let params = state.store.rule_parameters().await?;
+    let ledger = state.store.compliance_ledger().await?;
+    let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.record_indicator_result(quarter, params.version, &all).await?;
+    tx.commit().await?;
+    Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct QuarterQuery {
+    quarter: Option<String>,
+}
+
+/// The quarterly report's figures: the recorded result of the quarter when there is one, else
+/// computed with the current parameters (and said so); the findings of the quarter's checks,
+/// the prohibited funding in the book and the exit watch at the quarter-end.
+pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> Result<huajie_report::compliance::QuarterReport, AppError> {
+    use huajie_report::compliance::{QuarterReport, ReportFinding, ReportIndicator};
+    let lang = ctx.lang;
+    let store = &state.store;
+    let company = store.company().await?.ok_or(AppError::NotFound)?;
+    let ledger = store.compliance_ledger().await?;
+    let params = store.rule_parameters().await?;
+    let (indicators, version, basis) = match store.indicator_result(quarter).await? {
+        Some(r) => {
+            let basis = format!("{} {} {}", tr(lang, "report.recorded_by"), r.created_by, r.created_at.get(..16).unwrap_or("").replace('T', " "));
+            (r.indicators, r.parameter_version, basis)
+        }
+        None => {
+            let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
+            (all, params.version, tr(lang, "report.computed").to_string())
+        }
+    };
+    let rules = catalogue();
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    for i in &indicators {
+        let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
+        let money = |x: i128| Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX));
+        out.push(ReportIndicator {
+            id: format!("{:?}", i.id),
+            title: lang.pick(rule.zh, rule.en).to_string(),
+            value: value_of(i, lang),
+            ratio: i.ratio(),
+            limit: limit_of(i),
+            status: status_of(i, lang).0.to_string(),
+            numerator: i.no_ratio.is_none().then(|| money(i.numerator)),
+            denominator: i.no_ratio.is_none().then(|| money(i.denominator)),
+            basis: i.basis_date.map(|d| d.to_string()).unwrap_or_default(),
+            confidence: format!("[{}] {} · [{}] {}", rule.confidence.tag(), lang.pick(rule.confidence.zh(), rule.confidence.en()), rule.definitions.tag(), tr(lang, "compliance.definitions")),
+            lines: names.lines(ctx, store, i, usize::MAX).await?,
+        });
+    }
+    let pick = |f: &huajie_rules::checks::Finding| if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() };
+    let mut findings = Vec::new();
+    let start = huajie_rules::indicators::previous_quarter_end(quarter);
+    for c in store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter) {
+        for (k, f) in c.result.findings.iter().enumerate() {
+            let standing = match (f.effect, c.overrides.iter().find(|o| o.finding == k as i64)) {
+                (huajie_rules::checks::Effect::Block, _) => tr(lang, "checks.blocked").to_string(),
+                (_, Some(o)) => format!("{} {}：{}", tr(lang, "checks.overridden_by"), o.created_by, o.reason),
+                (_, None) => tr(lang, "checks.awaiting").to_string(),
+            };
+            findings.push(ReportFinding {
+                source: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
+                rule: format!("{:?}", f.rule),
+                effect: super::checks::effect_label(f.effect, lang).0.to_string(),
+                text: pick(f),
+                standing,
+            });
+        }
+    }
+    for f in &ledger.funding {
+        for finding in huajie_rules::checks::funding_channel(&f.label, f.channel, true, true) {
+            findings.push(ReportFinding { source: tr(lang, "report.funding_book").into(), rule: "Q10".into(), effect: super::checks::effect_label(finding.effect, lang).0.into(), text: pick(&finding), standing: String::new() });
+        }
+    }
+    if let (_, Some(f)) = huajie_rules::pretrade::exit_watch(&ledger, &params.parameters, quarter) {
+        findings.push(ReportFinding { source: tr(lang, "report.exit_watch").into(), rule: "Q15".into(), effect: super::checks::effect_label(f.effect, lang).0.into(), text: pick(&f), standing: String::new() });
+    }
+    Ok(QuarterReport { company: company.name, quarter_end: quarter.to_string(), basis, parameter_version: version, indicators: out, findings, note: tr(lang, "report.note").into() })
+}
+
+fn report_quarter(ctx: &Ctx, state: &AppState, q: &QuarterQuery) -> Result<NaiveDate, AppError> {
+    match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(latest_quarter_end(state.store.clock().today())),
+        Some(s) => s.parse::<NaiveDate>().ok().filter(|d| latest_quarter_end(*d) == *d).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into())),
+    }
+}
+
+/// `GET /compliance/report.xlsx?quarter=`: the quarterly regulator report as a workbook.
+pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let quarter = report_quarter(&ctx, &state, &q)?;
+    let r = quarter_report(&ctx, &state, quarter).await?;
+    let bytes = huajie_report::compliance::regulator_xlsx(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(super::download(bytes, super::XLSX, format!("regulatory-indicators-{quarter}.xlsx")))
+}
+
+/// `GET /compliance/report.pdf?quarter=`: its summary as a PDF.
+pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let quarter = report_quarter(&ctx, &state, &q)?;
+    let r = quarter_report(&ctx, &state, quarter).await?;
+    let bytes = huajie_report::compliance::regulator_pdf(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(super::download(bytes, "application/pdf", format!("regulatory-indicators-{quarter}.pdf")))
 }

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod audit;
+pub mod book;
+pub mod checks;
 pub mod claims;
 pub mod compliance;
 pub mod dashboard;
@@ -41,6 +43,21 @@ pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppErr
     }
     Ok(r)
 }
+
+/// A file to download, never cached.
+pub fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
+    let mut r = bytes.into_response();
+    let h = r.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    r
+}
+
+/// The content type of an .xlsx workbook.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// `/`: the home of the role (dashboard for staff, portal for investors), or the login.
 pub async fn home(ctx: Ctx) -> Redirect {

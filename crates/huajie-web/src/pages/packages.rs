@@ -112,6 +112,7 @@ struct PackageDetail {
     /// Tape versions: import id, version, file, when, claims loaded, rows rejected.
     imports: Vec<(i64, i64, String, String, i64, i64)>,
     can_value: bool,
+    checks: Option<super::checks::Panel>,
 }
 
 #[derive(Deserialize)]
@@ -132,9 +133,11 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .into_iter()
         .map(|i| (i.id, i.version, i.file_name, i.imported_at.format("%Y-%m-%d %H:%M").to_string(), i.claims_loaded, i.rows_rejected))
         .collect();
+    let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
         imports,
+        checks,
         can_value: ctx.can(Permission::ViewValuations),
         title: summary.package.data.name.clone(),
         p: package_view(&summary, ctx.lang),

@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, LitigationStage, Permission};
 use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
@@ -16,7 +15,7 @@ use huajie_value::params::{Confidence, catalogue, parse_share, shown};
 use huajie_value::{Options, Stress};
 use serde::Deserialize;
 
-use super::{render, render_form};
+use super::{download, render, render_form};
 use crate::AppState;
 use crate::chart::{Columns, Curve};
 use crate::ctx::Ctx;
@@ -402,16 +401,6 @@ async fn report_lines(state: &AppState, ctx: &Ctx, run: &ValuationRun) -> Result
     Ok((a, lines, info, set))
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
-    let mut r = bytes.into_response();
-    let h = r.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    r
-}
 
 /// `GET /valuations/{id}/report.xlsx`.
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {

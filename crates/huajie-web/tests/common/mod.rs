@@ -96,11 +96,16 @@ impl TestApp {
             .map(|(k, v)| format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
             .collect::<Vec<_>>()
             .join("&");
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap();
+        let request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
         self.send(client, request).await
+    }
+
+    /// A download's bytes (the `Reply` reads bodies as text).
+    pub async fn get_bytes(&self, client: &Client, path: &str) -> (StatusCode, Vec<u8>) {
+        let request = Request::get(path).header(header::COOKIE, client.cookie_header()).body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        (status, axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await.unwrap().to_vec())
     }
 
     pub async fn post_json(&self, client: &mut Client, path: &str, body: serde_json::Value) -> Reply {

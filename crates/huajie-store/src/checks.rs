@@ -1,0 +1,507 @@
+//! Compliance, part 2: party attributes the checks read (state organ, LGFV, licensed
+//! financial institution), the official quarter-end results recording the parameter version
+//! they used, and pre-trade checks of proposed deals with their findings and the risk role's
+//! overrides. Every record is audited.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use huajie_core::{Money, PartyKind, PartyStatus};
+use huajie_rules::checks::{CheckParty, Effect, Finding, ProposedClaim};
+use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
+use huajie_rules::pretrade::{Deal, SoldClaim};
+use serde::{Deserialize, Serialize};
+
+use crate::audit::Audited;
+use crate::rows::{date, date_text, i64_col, opt_i64, opt_province, text};
+use crate::{Store, StoreError, WriteTx};
+
+/// What the checks need to know about a party beyond its registration.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct PartyAttributes {
+    pub party_id: i64,
+    pub state_organ: bool,
+    pub lgfv: bool,
+    pub licensed_fi: bool,
+}
+
+impl Audited for PartyAttributes {
+    const ENTITY: &'static str = "party_attributes";
+    fn audit_id(&self) -> String {
+        self.party_id.to_string()
+    }
+}
+
+/// The six indicators at a quarter-end as recorded for reporting, with the parameter version used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorResult {
+    pub id: i64,
+    pub quarter_end: NaiveDate,
+    pub parameter_version: i64,
+    #[serde(skip)]
+    pub indicators: Vec<Indicator>,
+    pub body_sha256: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for IndicatorResult {
+    const ENTITY: &'static str = "indicator_result";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// What a check found: the indicators before and after the deal (without their lines) and the findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckResult {
+    pub before: Vec<Indicator>,
+    pub after: Vec<Indicator>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckOverride {
+    pub id: i64,
+    pub check_id: i64,
+    /// The finding's index in the check's findings.
+    pub finding: i64,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for CheckOverride {
+    const ENTITY: &'static str = "check_override";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// A pre-trade check as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DealCheck {
+    pub id: i64,
+    /// acquisition, funding, investment, disposal.
+    pub kind: String,
+    pub package_id: Option<i64>,
+    pub label: String,
+    pub as_of: NaiveDate,
+    pub parameter_version: i64,
+    /// The deal as checked (price, counterparty…), JSON.
+    pub deal: String,
+    pub result: CheckResult,
+    pub blocked: bool,
+    pub created_by: String,
+    pub created_at: String,
+    #[serde(skip)]
+    pub overrides: Vec<CheckOverride>,
+}
+
+impl Audited for DealCheck {
+    const ENTITY: &'static str = "deal_check";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// Where a check stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckStanding {
+    /// A hard block: the deal may not go ahead.
+    Blocked,
+    /// Limits or warnings without the risk role's override yet.
+    AwaitingOverride,
+    /// Nothing found, or everything found overridden.
+    Cleared,
+}
+
+impl CheckStanding {
+    pub fn code(self) -> &'static str {
+        match self {
+            CheckStanding::Blocked => "blocked",
+            CheckStanding::AwaitingOverride => "awaiting_override",
+            CheckStanding::Cleared => "cleared",
+        }
+    }
+}
+
+impl DealCheck {
+    pub fn standing(&self) -> CheckStanding {
+        if self.blocked {
+            return CheckStanding::Blocked;
+        }
+        let open = self.result.findings.iter().enumerate().any(|(i, f)| f.effect != Effect::Block && !self.overrides.iter().any(|o| o.finding == i as i64));
+        if open { CheckStanding::AwaitingOverride } else { CheckStanding::Cleared }
+    }
+
+    /// The price or amount checked, from the deal's JSON.
+    pub fn amount(&self) -> Option<Money> {
+        let v: serde_json::Value = serde_json::from_str(&self.deal).ok()?;
+        v.get("amount_fen").and_then(serde_json::Value::as_i64).map(Money::from_fen)
+    }
+}
+
+fn flag(r: &sqlx::any::AnyRow, c: &str) -> Result<bool, StoreError> {
+    Ok(i64_col(r, c)? != 0)
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+/// A USCC whose registration code is 1-1 (机构编制 · 机关) names a state organ.
+fn uscc_state_organ(identifier: &str) -> bool {
+    identifier.len() == 18 && identifier.starts_with("11")
+}
+
+const CHECK_COLUMNS: &str = "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
+
+fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
+    Ok(DealCheck {
+        id: i64_col(r, "id")?,
+        kind: text(r, "kind")?,
+        package_id: opt_i64(r, "package_id")?,
+        label: text(r, "label")?,
+        as_of: date(r, "as_of")?,
+        parameter_version: i64_col(r, "parameter_version")?,
+        deal: text(r, "deal")?,
+        result: serde_json::from_str(&text(r, "result")?).map_err(|e| corrupt("deal_checks.result", e))?,
+        blocked: flag(r, "blocked")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+        overrides: Vec::new(),
+    })
+}
+
+impl Store {
+    pub async fn party_attributes(&self) -> Result<Vec<PartyAttributes>, StoreError> {
+        let rows = sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes ORDER BY party_id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(PartyAttributes { party_id: i64_col(r, "party_id")?, state_organ: flag(r, "state_organ")?, lgfv: flag(r, "lgfv")?, licensed_fi: flag(r, "licensed_fi")? }))
+            .collect()
+    }
+
+    /// The parties as the checks read them, by id; individuals' names masked (findings are
+    /// read by roles that do not own personal data).
+    pub async fn check_parties(&self) -> Result<BTreeMap<i64, CheckParty>, StoreError> {
+        let attributes: BTreeMap<i64, PartyAttributes> = self.party_attributes().await?.into_iter().map(|a| (a.party_id, a)).collect();
+        let rows = sqlx::query("SELECT id, kind, name, identifier, province, status FROM parties").fetch_all(&self.pool).await?;
+        let mut out = BTreeMap::new();
+        for r in &rows {
+            let id = i64_col(r, "id")?;
+            let a = attributes.get(&id).copied().unwrap_or_default();
+            let person = crate::rows::code(r, "kind", PartyKind::from_code)? == PartyKind::Individual;
+            let name = text(r, "name")?;
+            let identifier = text(r, "identifier")?;
+            out.insert(
+                id,
+                CheckParty {
+                    id,
+                    name: if person { huajie_core::mask::mask_person_name(&name) } else { name },
+                    province: opt_province(r, "province")?,
+                    state_organ: a.state_organ || uscc_state_organ(&identifier),
+                    lgfv: a.lgfv,
+                    dishonest: crate::rows::code(r, "status", PartyStatus::from_code)? == PartyStatus::Dishonest,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// The licensed-FI flag of a party (a lender).
+    pub async fn licensed_fi(&self, party_id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("SELECT licensed_fi FROM party_attributes WHERE party_id = $1").bind(party_id).fetch_optional(&self.pool).await?;
+        r.map(|r| flag(&r, "licensed_fi")).transpose().map(|x| x.unwrap_or(false))
+    }
+
+    /// A package's claims as a proposed acquisition at `price`.
+    pub async fn acquisition_deal(&self, package_id: i64, price: Money, parties: &BTreeMap<i64, CheckParty>) -> Result<Deal, StoreError> {
+        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
+        let party = |id: i64| parties.get(&id).cloned().unwrap_or(CheckParty { id, ..CheckParty::default() });
+        let rows = sqlx::query("SELECT id, contract_no, debtor_id, principal_fen + interest_fen AS owed FROM claims WHERE package_id = $1 ORDER BY id").bind(package_id).fetch_all(&self.pool).await?;
+        let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
+        let collateral = sqlx::query("SELECT cc.claim_id, k.province FROM claim_collateral cc JOIN collateral k ON k.id = cc.collateral_id JOIN claims c ON c.id = cc.claim_id WHERE c.package_id = $1")
+            .bind(package_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut claims: Vec<(i64, ProposedClaim)> = Vec::with_capacity(rows.len());
+        for r in &rows {
+            claims.push((
+                i64_col(r, "id")?,
+                ProposedClaim {
+                    contract_no: text(r, "contract_no")?,
+                    amount: Money::from_fen(i64_col(r, "owed")?),
+                    debtor: party(i64_col(r, "debtor_id")?),
+                    guarantors: Vec::new(),
+                    collateral_provinces: Vec::new(),
+                    cross_region_exception: None,
+                },
+            ));
+        }
+        let index: BTreeMap<i64, usize> = claims.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+        for g in &guarantees {
+            if let Some(i) = index.get(&i64_col(g, "claim_id")?) {
+                claims[*i].1.guarantors.push(party(i64_col(g, "guarantor_id")?));
+            }
+        }
+        for c in &collateral {
+            if let Some(i) = index.get(&i64_col(c, "claim_id")?) {
+                claims[*i].1.collateral_provinces.push(opt_province(c, "province")?);
+            }
+        }
+        Ok(Deal::Acquisition {
+            transferor: party(package.package.data.transferor_id),
+            claims: claims.into_iter().map(|(_, c)| c).collect(),
+            price,
+            kind: huajie_rules::indicators::InvestmentKind::FinancialNpa,
+        })
+    }
+
+    /// A held package's claims as a proposed disposal to `transferee` at `price`, each at its
+    /// book value (the package price shared by principal + interest).
+    pub async fn disposal_deal(&self, package_id: i64, transferee: CheckParty, price: Money) -> Result<Deal, StoreError> {
+        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
+        let rows = sqlx::query(
+            "SELECT c.id, c.contract_no, c.debtor_id, c.principal_fen + c.interest_fen AS owed, p.kind FROM claims c JOIN parties p ON p.id = c.debtor_id WHERE c.package_id = $1 ORDER BY c.id",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let held = HeldPackage {
+            status: package.package.data.status,
+            price: package.package.data.price,
+            claims: rows.iter().map(|r| Ok((i64_col(r, "debtor_id")?, Money::from_fen(i64_col(r, "owed")?)))).collect::<Result<_, StoreError>>()?,
+        };
+        let book = held_claim_exposures(&[held]);
+        if book.len() != rows.len() {
+            return Err(StoreError::Invalid("资产包尚未收购（或未记录收购价格），不能处置 / the package is not held (or has no price recorded): nothing to dispose of".into()));
+        }
+        let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
+        let mut individuals = 0usize;
+        let mut claims = Vec::with_capacity(rows.len());
+        for (r, b) in rows.iter().zip(&book) {
+            if text(r, "kind")? == PartyKind::Individual.code() {
+                individuals += 1;
+            }
+            let id = i64_col(r, "id")?;
+            let mut guarantors = Vec::new();
+            for g in &guarantees {
+                if i64_col(g, "claim_id")? == id {
+                    guarantors.push(i64_col(g, "guarantor_id")?);
+                }
+            }
+            claims.push(SoldClaim { contract_no: text(r, "contract_no")?, debtor: i64_col(r, "debtor_id")?, guarantors, book_value: b.book_value });
+        }
+        // The valuation's reading of a retail batch (rules.md A10.4 TX6): individuals' claims at
+        // or above the batch share of the package.
+        let share = huajie_value::Assumptions::default().retail.batch_share;
+        let retail_batch = !claims.is_empty() && individuals as f64 >= share * claims.len() as f64;
+        Ok(Deal::Disposal { transferee, claims, price, retail_batch })
+    }
+
+    /// Checks a proposed deal on `as_of` against the book and the rule parameters in force,
+    /// and records the check. A missing quarter-end's net assets is `Invalid` with its date.
+    pub async fn run_deal_check(&self, actor: &str, package_id: Option<i64>, label: &str, as_of: NaiveDate, deal: &Deal, described: &serde_json::Value, parties: &BTreeMap<i64, CheckParty>) -> Result<DealCheck, StoreError> {
+        let company = self.company().await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
+        let params = self.rule_parameters().await?;
+        let ledger = self.compliance_ledger().await?;
+        let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
+        let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
+        let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.write(actor).await?;
+        let check = tx.record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result).await?;
+        tx.commit().await?;
+        Ok(check)
+    }
+
+    pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
+        let rows = match package_id {
+            Some(p) => sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE package_id = $1 ORDER BY id DESC LIMIT $2")))
+                .bind(p)
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?,
+            None => sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks ORDER BY id DESC LIMIT $1"))).bind(limit).fetch_all(&self.pool).await?,
+        };
+        let mut out: Vec<DealCheck> = rows.iter().map(check_from_row).collect::<Result<_, _>>()?;
+        let overrides = self.check_overrides().await?;
+        for c in &mut out {
+            c.overrides = overrides.iter().filter(|o| o.check_id == c.id).cloned().collect();
+        }
+        Ok(out)
+    }
+
+    pub async fn deal_check(&self, id: i64) -> Result<Option<DealCheck>, StoreError> {
+        let row = sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut c = check_from_row(&row)?;
+        c.overrides = self.check_overrides().await?.into_iter().filter(|o| o.check_id == id).collect();
+        Ok(Some(c))
+    }
+
+    pub async fn check_overrides(&self) -> Result<Vec<CheckOverride>, StoreError> {
+        let rows = sqlx::query("SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides ORDER BY id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CheckOverride {
+                    id: i64_col(r, "id")?,
+                    check_id: i64_col(r, "check_id")?,
+                    finding: i64_col(r, "finding")?,
+                    reason: text(r, "reason")?,
+                    created_by: text(r, "created_by")?,
+                    created_at: text(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every recorded quarter-end result, newest first (without the indicators' bodies read twice).
+    pub async fn indicator_results(&self) -> Result<Vec<IndicatorResult>, StoreError> {
+        let rows = sqlx::query("SELECT id, quarter_end, parameter_version, body, body_sha256, created_by, created_at FROM indicator_results ORDER BY quarter_end DESC, id DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(IndicatorResult {
+                    id: i64_col(r, "id")?,
+                    quarter_end: date(r, "quarter_end")?,
+                    parameter_version: i64_col(r, "parameter_version")?,
+                    indicators: serde_json::from_str(&text(r, "body")?).map_err(|e| corrupt("indicator_results.body", e))?,
+                    body_sha256: text(r, "body_sha256")?,
+                    created_by: text(r, "created_by")?,
+                    created_at: text(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The latest recorded result of a quarter-end: the official one.
+    pub async fn indicator_result(&self, quarter_end: NaiveDate) -> Result<Option<IndicatorResult>, StoreError> {
+        Ok(self.indicator_results().await?.into_iter().find(|r| r.quarter_end == quarter_end))
+    }
+}
+
+impl WriteTx {
+    /// Records (or replaces) a party's attributes.
+    pub async fn set_party_attributes(&mut self, a: PartyAttributes) -> Result<(), StoreError> {
+        let existing = sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes WHERE party_id = $1").bind(a.party_id).fetch_optional(&mut *self.tx).await?;
+        match existing {
+            Some(r) => {
+                let before = PartyAttributes { party_id: a.party_id, state_organ: flag(&r, "state_organ")?, lgfv: flag(&r, "lgfv")?, licensed_fi: flag(&r, "licensed_fi")? };
+                sqlx::query("UPDATE party_attributes SET state_organ = $1, lgfv = $2, licensed_fi = $3 WHERE party_id = $4")
+                    .bind(i64::from(a.state_organ))
+                    .bind(i64::from(a.lgfv))
+                    .bind(i64::from(a.licensed_fi))
+                    .bind(a.party_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.audit_update(&before, &a).await.map(drop)
+            }
+            None => {
+                sqlx::query("INSERT INTO party_attributes (party_id, state_organ, lgfv, licensed_fi) VALUES ($1, $2, $3, $4)")
+                    .bind(a.party_id)
+                    .bind(i64::from(a.state_organ))
+                    .bind(i64::from(a.lgfv))
+                    .bind(i64::from(a.licensed_fi))
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.audit_create(&a).await.map(drop)
+            }
+        }
+    }
+
+    /// Records the indicators of a quarter-end for reporting, with the parameter version used.
+    pub async fn record_indicator_result(&mut self, quarter_end: NaiveDate, parameter_version: i64, indicators: &[Indicator]) -> Result<IndicatorResult, StoreError> {
+        let body = serde_json::to_string(indicators).map_err(|e| corrupt("indicators", e))?;
+        let body_sha256 = huajie_core::audit::sha256_hex(body.as_bytes());
+        let created_at = crate::timestamp(self.clock.now());
+        let r = sqlx::query("INSERT INTO indicator_results (quarter_end, parameter_version, body, body_sha256, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(date_text(quarter_end))
+            .bind(parameter_version)
+            .bind(body.as_str())
+            .bind(body_sha256.as_str())
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let result = IndicatorResult {
+            id: i64_col(&r, "id")?,
+            quarter_end,
+            parameter_version,
+            indicators: indicators.to_vec(),
+            body_sha256,
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&result).await?;
+        Ok(result)
+    }
+
+    /// Records a pre-trade check and what it found (the indicators without their lines).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record_deal_check(&mut self, kind: &str, package_id: Option<i64>, label: &str, as_of: NaiveDate, parameter_version: i64, deal: &serde_json::Value, result: &huajie_rules::pretrade::PreTrade) -> Result<DealCheck, StoreError> {
+        let strip = |v: &[Indicator]| v.iter().map(|i| Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>();
+        let stored = CheckResult { before: strip(&result.before), after: strip(&result.after), findings: result.findings.clone() };
+        let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
+        let deal_text = deal.to_string();
+        let created_at = crate::timestamp(self.clock.now());
+        let blocked = result.blocked();
+        let r = sqlx::query(
+            "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+        )
+        .bind(kind)
+        .bind(package_id)
+        .bind(label)
+        .bind(date_text(as_of))
+        .bind(parameter_version)
+        .bind(deal_text.as_str())
+        .bind(body.as_str())
+        .bind(i64::from(blocked))
+        .bind(self.actor().to_string())
+        .bind(created_at.as_str())
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let check = DealCheck {
+            id: i64_col(&r, "id")?,
+            kind: kind.into(),
+            package_id,
+            label: label.into(),
+            as_of,
+            parameter_version,
+            deal: deal_text,
+            result: stored,
+            blocked,
+            created_by: self.actor().to_string(),
+            created_at,
+            overrides: Vec::new(),
+        };
+        self.audit_create(&check).await?;
+        Ok(check)
+    }
+
+    /// The risk role's override of one finding of a check, with its reason. A hard block
+    /// cannot be overridden; a finding is overridden once.
+    pub async fn override_finding(&mut self, check: &DealCheck, finding: usize, reason: &str) -> Result<CheckOverride, StoreError> {
+        let f = check.result.findings.get(finding).ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
+        if f.effect == Effect::Block {
+            return Err(StoreError::Invalid("硬性禁止事项不能豁免 / a hard block cannot be overridden".into()));
+        }
+        if reason.trim().is_empty() {
+            return Err(StoreError::Invalid("请填写豁免理由 / give the reason for the override".into()));
+        }
+        let created_at = crate::timestamp(self.clock.now());
+        let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(check.id)
+            .bind(finding as i64)
+            .bind(reason.trim())
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| StoreError::on_unique(e, || format!("该发现已豁免 / finding {finding} of check {}", check.id)))?;
+        let o = CheckOverride { id: i64_col(&r, "id")?, check_id: check.id, finding: finding as i64, reason: reason.trim().into(), created_by: self.actor().to_string(), created_at };
+        self.audit_create(&o).await?;
+        Ok(o)
+    }
+}

@@ -1,0 +1,303 @@
+//! The compliance book: what the indicators read (net assets, investments, funding,
+//! cash calendar, liquid assets, other exposures, the party graph, party attributes),
+//! shown kind by kind, entered by form or by an .xlsx workbook (all rows or none), and
+//! exported in the workbook's own format. One description of each kind
+//! (`huajie_store::book::BOOK_KINDS`) serves the forms, the workbook and the API.
+
+use std::collections::{BTreeMap, HashMap};
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use huajie_core::{Lang, Money, PartyKind, Permission};
+use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_store::book::{BOOK_KINDS, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind, read_book_workbook, read_entry};
+use huajie_store::{Store, StoreError};
+
+use super::{XLSX, download, render_form};
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+use crate::view::Page;
+
+/// A kind's section: its fields, its rows, and the form's values and problems.
+pub struct Section {
+    pub code: &'static str,
+    pub title: &'static str,
+    pub fields: Vec<(&'static str, &'static str, bool, bool)>,
+    pub rows: Vec<Vec<String>>,
+    pub values: HashMap<String, String>,
+    pub errors: HashMap<String, String>,
+}
+
+impl Section {
+    pub fn value(&self, key: &str) -> String {
+        self.values.get(key).cloned().unwrap_or_default()
+    }
+    pub fn error(&self, key: &str) -> String {
+        self.errors.get(key).cloned().unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "book.html")]
+struct BookPage {
+    page: Page,
+    title: &'static str,
+    sections: Vec<Section>,
+    can_edit: bool,
+    error: Option<String>,
+    problems: Vec<String>,
+}
+
+/// 万元 as the workbook and forms read them back (up to six decimals, no grouping).
+fn wan(m: Money) -> String {
+    let s = format!("{:.6}", m.fen() as f64 / 1_000_000.0);
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn yes(b: bool, lang: Lang) -> String {
+    if b { lang.pick("是", "yes") } else { lang.pick("否", "no") }.to_string()
+}
+
+fn code_label(kind: &BookKind, key: &str, code: &str, lang: Lang) -> String {
+    kind.fields
+        .iter()
+        .find(|f| f.key == key)
+        .and_then(|f| match f.kind {
+            FieldKind::Code(options) => options.iter().find(|o| o.0 == code).map(|o| lang.pick(o.1, o.2).to_string()),
+            _ => None,
+        })
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// Every kind's rows in its fields' order, as text; individuals' names and ID numbers masked
+/// without the personal-data permission. Also the schedule lines of each instrument.
+async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, Vec<Vec<String>>), AppError> {
+    let lang = ctx.lang;
+    let personal = ctx.can(Permission::ViewPersonalData);
+    let parties: BTreeMap<i64, (String, String)> = store
+        .all_parties()
+        .await?
+        .into_iter()
+        .map(|p| {
+            let person = p.data.kind() == PartyKind::Individual && !personal;
+            let id = p.data.identifier.as_str().to_string();
+            let (id, name) = if person { (huajie_core::mask::mask_id_number(&id), huajie_core::mask::mask_person_name(&p.data.name)) } else { (id, p.data.name) };
+            (p.id, (id, name))
+        })
+        .collect();
+    let who = |id: i64| parties.get(&id).cloned().unwrap_or_else(|| (format!("#{id}"), String::new()));
+    let k = |code: &str| book_kind(code).expect("a kind");
+    let mut out = Vec::new();
+    out.push(store.net_assets().await?.into_iter().map(|n| vec![n.quarter_end.to_string(), wan(n.amount), n.source]).collect());
+    out.push(store.investments().await?.into_iter().map(|i| vec![i.booked_on.to_string(), wan(i.amount), code_label(k("investment"), "kind", &i.kind, lang), i.description]).collect());
+    let funding = store.funding_book().await?;
+    let mut schedule = Vec::new();
+    let mut rows = Vec::new();
+    for f in &funding {
+        let (id, name) = who(f.lender_id);
+        let lines: Vec<String> = f.payments.iter().map(|(d, p, i)| format!("{d} {} {}", wan(*p), wan(*i))).collect();
+        for (d, p, i) in &f.payments {
+            schedule.push(vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]);
+        }
+        rows.push(vec![f.label.clone(), code_label(k("funding"), "channel", &f.channel, lang), id, name, wan(f.principal), f.start_date.to_string(), f.maturity_date.to_string(), lines.join("\n")]);
+    }
+    out.push(rows);
+    out.push(store.cash_calendar().await?.into_iter().map(|c| vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)]).collect());
+    out.push(store.liquid_assets().await?.into_iter().map(|a| vec![a.label, code_label(k("liquid_asset"), "kind", &a.kind, lang), wan(a.amount), yes(a.encumbered, lang)]).collect());
+    out.push(
+        store
+            .exposures()
+            .await?
+            .into_iter()
+            .map(|e| {
+                let (id, name) = who(e.party_id);
+                vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description]
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .party_links()
+            .await?
+            .into_iter()
+            .map(|l| {
+                let ((a, an), (b, bn)) = (who(l.holder_id), who(l.held_id));
+                vec![a, an, b, bn, format!("{}%", l.stake_bps as f64 / 100.0), yes(l.control, lang)]
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .officers()
+            .await?
+            .into_iter()
+            .map(|o| {
+                let (id, name) = who(o.party_id);
+                vec![id, name, o.role]
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .relatives()
+            .await?
+            .into_iter()
+            .map(|r| {
+                let ((a, _), (b, bn)) = (who(r.a_id), who(r.b_id));
+                vec![a, b, bn]
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .party_attributes()
+            .await?
+            .into_iter()
+            .map(|a| {
+                let (id, name) = who(a.party_id);
+                vec![id, name, yes(a.state_organ, lang), yes(a.lgfv, lang), yes(a.licensed_fi, lang)]
+            })
+            .collect(),
+    );
+    Ok((out, schedule))
+}
+
+fn allowed(ctx: &Ctx) -> Result<(), AppError> {
+    ctx.require(Permission::ViewComplianceBook).map(drop)
+}
+
+async fn book_page(ctx: &Ctx, state: &AppState, form: Option<(&str, HashMap<String, String>, HashMap<String, String>)>, error: Option<String>, problems: Vec<String>) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let (rows, _) = book_rows(&state.store, ctx).await?;
+    let sections = BOOK_KINDS
+        .iter()
+        .zip(rows)
+        .map(|(k, rows)| {
+            let (values, errors) = match &form {
+                Some((code, v, e)) if *code == k.code => (v.clone(), e.clone()),
+                _ => (HashMap::new(), HashMap::new()),
+            };
+            Section {
+                code: k.code,
+                title: lang.pick(k.zh, k.en),
+                fields: k.fields.iter().map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule)).collect(),
+                rows,
+                values,
+                errors,
+            }
+        })
+        .collect();
+    let refused = error.is_some();
+    let page = Page::new(ctx, state).await?;
+    render_form(&BookPage { title: page.t("book.title"), sections, can_edit: ctx.can(Permission::EditComplianceBook), error, problems, page }, refused)
+}
+
+/// `GET /compliance/book`.
+pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    allowed(&ctx)?;
+    book_page(&ctx, &state, None, None, Vec::new()).await
+}
+
+/// A store refusal the user can act on, in the user's language.
+pub fn refused(lang: Lang) -> impl Fn(StoreError) -> Result<String, AppError> {
+    move |e| match e {
+        StoreError::Invalid(m) | StoreError::Duplicate(m) => Ok(lang.half(&m)),
+        other => Err(other.into()),
+    }
+}
+
+/// `POST /compliance/book/{kind}`: one entry from its form; a wrong field is named and nothing is saved.
+pub async fn add(ctx: Ctx, State(state): State<AppState>, Path(code): Path<String>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let kind = book_kind(&code).ok_or(AppError::NotFound)?;
+    let entry = match read_entry(kind, &|k| fields.get(k).cloned()) {
+        Ok(e) => e,
+        Err(problems) => {
+            let errors = problems.into_iter().map(|(k, m)| (k.to_string(), lang.half(&m))).collect();
+            return book_page(&ctx, &state, Some((kind.code, fields, errors)), Some(tr(lang, "book.fix_fields").into()), Vec::new()).await;
+        }
+    };
+    let mut tx = state.store.write(&user.username).await?;
+    match tx.apply_book_entry(&entry).await {
+        Ok(()) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
+        }
+        Err(e) => {
+            drop(tx);
+            let message = refused(lang)(e)?;
+            book_page(&ctx, &state, Some((kind.code, fields, HashMap::new())), Some(message), Vec::new()).await
+        }
+    }
+}
+
+/// One problem of a workbook as a line: sheet, row, field, what.
+fn problem_line(p: &BookProblem, lang: Lang) -> String {
+    let mut at = p.sheet.clone();
+    if p.row > 0 {
+        at.push_str(&tr(lang, "book.row").replace("{n}", &p.row.to_string()));
+    }
+    // The message names the field itself.
+    format!("{at}：{}", lang.half(&p.message))
+}
+
+/// `POST /compliance/book/import`: a workbook of the book, every row or none.
+pub async fn import(ctx: Ctx, State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditComplianceBook)?;
+    let lang = ctx.lang;
+    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|e| bad(e.body_text()))?;
+    let (mut bytes, mut csrf) = (Vec::new(), String::new());
+    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+        match field.name().unwrap_or("") {
+            "file" => bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec(),
+            "csrf" => csrf = field.text().await.map_err(|e| bad(e.body_text()))?,
+            _ => {}
+        }
+    }
+    ctx.check_csrf(&csrf)?;
+    let sheets = match huajie_tape::read_workbook(bytes) {
+        Ok(s) => s,
+        Err(e) => return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), vec![lang.half(&e.to_string())]).await,
+    };
+    let entries = match read_book_workbook(sheets) {
+        Ok(e) => e,
+        Err(problems) => return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), problems.iter().take(50).map(|p| problem_line(p, lang)).collect()).await,
+    };
+    match state.store.import_book(&user.username, &entries).await? {
+        Ok(_) => Ok(Redirect::to("/compliance/book").into_response()),
+        Err(problems) => book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), problems.iter().map(|p| problem_line(p, lang)).collect()).await,
+    }
+}
+
+/// `GET /compliance/book.xlsx`: the book in the workbook format its import reads.
+pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    allowed(&ctx)?;
+    let (rows, schedule) = book_rows(&state.store, &ctx).await?;
+    let mut tables: Vec<Table> = BOOK_KINDS
+        .iter()
+        .zip(rows)
+        .map(|(k, rows)| Table {
+            sheet: k.zh.to_string(),
+            title: Vec::new(),
+            header: k.fields.iter().filter(|f| f.kind != FieldKind::Schedule).map(|f| f.zh.to_string()).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| k.fields.iter().zip(r).filter(|(f, _)| f.kind != FieldKind::Schedule).map(|(_, v)| Cell::Text(v)).collect())
+                .collect(),
+        })
+        .collect();
+    tables.push(Table {
+        sheet: SCHEDULE_SHEET.0.into(),
+        title: Vec::new(),
+        header: SCHEDULE_HEADERS.iter().map(|h| h.0.to_string()).collect(),
+        rows: schedule.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+    });
+    let bytes = tables_xlsx(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, XLSX, "compliance-book.xlsx".into()))
+}

@@ -1,0 +1,470 @@
+//! Pre-trade checks: a proposed acquisition or disposal of a package (from its page), a
+//! proposed funding instrument or investment (from the checks page). Each check is recorded
+//! with the indicators before and after the deal and its findings; a hard block stops the
+//! deal, a limit or warning waits for the risk role's recorded override. A package is
+//! recorded as bought only through a cleared acquisition check, at the price checked.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use huajie_core::{Lang, Money, PackageStatus, Permission};
+use huajie_rules::checks::{CheckParty, Effect};
+use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Status};
+use huajie_rules::pretrade::{Deal, shown, shown_limit};
+use huajie_rules::{Indicator, catalogue};
+use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
+use huajie_store::{CheckStanding, DealCheck};
+use huajie_tape::AmountUnit;
+use huajie_tape::coerce::{is_blank, parse_date, parse_money};
+use serde_json::json;
+
+use super::book::refused;
+use super::render;
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::i18n::tr;
+use crate::view::Page;
+
+type Fields = HashMap<String, String>;
+
+/// Who may read checks: the compliance readers (the regulator among them) and whoever checks deals.
+fn may_read(ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.can(Permission::ViewCompliance) || ctx.can(Permission::CheckDeals) { Ok(()) } else { ctx.require(Permission::ViewCompliance).map(drop) }
+}
+
+pub fn standing_label(s: CheckStanding, lang: Lang) -> (&'static str, &'static str) {
+    match s {
+        CheckStanding::Blocked => (tr(lang, "checks.blocked"), "red"),
+        CheckStanding::AwaitingOverride => (tr(lang, "checks.awaiting"), "amber"),
+        CheckStanding::Cleared => (tr(lang, "checks.cleared"), "pass"),
+    }
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &'static str {
+    match kind {
+        "acquisition" => tr(lang, "checks.acquisition"),
+        "disposal" => tr(lang, "checks.disposal"),
+        "funding" => tr(lang, "checks.funding"),
+        _ => tr(lang, "checks.investment"),
+    }
+}
+
+/// A line of the checks list.
+#[derive(Clone)]
+pub struct CheckLine {
+    pub id: i64,
+    pub kind: &'static str,
+    pub label: String,
+    pub amount: String,
+    pub as_of: String,
+    pub standing: &'static str,
+    pub standing_class: &'static str,
+    pub findings: usize,
+    pub by: String,
+}
+
+pub fn check_line(c: &DealCheck, lang: Lang) -> CheckLine {
+    let (standing, standing_class) = standing_label(c.standing(), lang);
+    CheckLine {
+        id: c.id,
+        kind: kind_label(&c.kind, lang),
+        label: c.label.clone(),
+        amount: c.amount().map(|m| m.display(lang)).unwrap_or_default(),
+        as_of: c.as_of.to_string(),
+        standing,
+        standing_class,
+        findings: c.result.findings.len(),
+        by: format!("{} {}", c.created_by, c.created_at.get(..16).unwrap_or("").replace('T', " ")),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "checks.html")]
+struct ChecksPage {
+    page: Page,
+    title: &'static str,
+    checks: Vec<CheckLine>,
+    can_check: bool,
+    error: Option<String>,
+    values: Fields,
+    channels: Vec<(&'static str, &'static str)>,
+    investment_kinds: Vec<(&'static str, &'static str)>,
+    exposure_kinds: Vec<(&'static str, &'static str)>,
+}
+
+impl ChecksPage {
+    fn value(&self, key: &str) -> String {
+        self.values.get(key).cloned().unwrap_or_default()
+    }
+}
+
+fn options(list: &[(&'static str, &'static str, &'static str)], lang: Lang) -> Vec<(&'static str, &'static str)> {
+    list.iter().map(|o| (o.0, lang.pick(o.1, o.2))).collect()
+}
+
+async fn checks_page(ctx: &Ctx, state: &AppState, error: Option<String>, values: Fields) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let checks = state.store.deal_checks(None, 200).await?.iter().map(|c| check_line(c, lang)).collect();
+    let refused = error.is_some();
+    let page = Page::new(ctx, state).await?;
+    super::render_form(
+        &ChecksPage {
+            title: page.t("checks.title"),
+            checks,
+            can_check: ctx.can(Permission::CheckDeals),
+            error,
+            values,
+            channels: options(CHANNELS, lang),
+            investment_kinds: options(INVESTMENT_KINDS, lang),
+            exposure_kinds: options(EXPOSURE_KINDS, lang),
+            page,
+        },
+        refused,
+    )
+}
+
+/// `GET /checks`: every check, newest first, and the forms for funding and investment proposals.
+pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    may_read(&ctx)?;
+    checks_page(&ctx, &state, None, Fields::new()).await
+}
+
+/// Reads a form's fields; each wrong one is named in the user's language.
+struct Reader<'a> {
+    fields: &'a Fields,
+    lang: Lang,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn text(&mut self, key: &str, label: &'static str) -> String {
+        let t = self.fields.get(key).map(|s| s.trim().to_string()).unwrap_or_default();
+        if t.is_empty() {
+            self.problems.push(format!("{}：{}", tr(self.lang, label), tr(self.lang, "checks.required")));
+        }
+        t
+    }
+    fn amount(&mut self, key: &str, label: &'static str) -> Money {
+        let t = self.text(key, label);
+        match parse_money(&t, AmountUnit::Wan) {
+            Ok(m) if m.fen() >= 0 => m,
+            _ if t.is_empty() => Money::ZERO,
+            _ => {
+                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_amount")));
+                Money::ZERO
+            }
+        }
+    }
+    fn as_of(&mut self, today: NaiveDate) -> NaiveDate {
+        match self.fields.get("as_of").map(|s| s.trim()).filter(|s| !is_blank(s)) {
+            None => today,
+            Some(t) => parse_date(t).unwrap_or_else(|_| {
+                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, "checks.as_of"), tr(self.lang, "checks.bad_date")));
+                today
+            }),
+        }
+    }
+    fn code(&mut self, key: &str, label: &'static str, list: &[(&'static str, &'static str, &'static str)]) -> &'static str {
+        let t = self.text(key, label);
+        read_code(list, &t).unwrap_or_else(|| {
+            if !t.is_empty() {
+                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_option")));
+            }
+            list[0].0
+        })
+    }
+}
+
+/// A party named by its identifier: known parties as the checks read them; an unknown one by
+/// the name given (not added to the register by a check).
+async fn party_by_identifier(state: &AppState, parties: &std::collections::BTreeMap<i64, CheckParty>, identifier: &str, name: &str) -> Result<Option<CheckParty>, AppError> {
+    if identifier.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(match state.store.party_by_identifier(identifier).await? {
+        Some(p) => parties.get(&p.id).cloned().unwrap_or_default(),
+        None => {
+            let province = huajie_core::PartyIdentifier::parse(identifier).ok().and_then(|i| i.province());
+            CheckParty { name: if name.is_empty() { identifier.to_string() } else { name.to_string() }, province, ..CheckParty::default() }
+        }
+    }))
+}
+
+async fn run(ctx: &Ctx, state: &AppState, package_id: Option<i64>, label: &str, as_of: NaiveDate, deal: &Deal, described: serde_json::Value) -> Result<Result<DealCheck, String>, AppError> {
+    let user = ctx.require(Permission::CheckDeals)?;
+    let parties = state.store.check_parties().await?;
+    match state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &described, &parties).await {
+        Ok(c) => Ok(Ok(c)),
+        Err(e) => Ok(Err(refused(ctx.lang)(e)?)),
+    }
+}
+
+/// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price) of a package.
+pub async fn package_check(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+    ctx.require(Permission::CheckDeals)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
+    let price = r.amount("price", "checks.price");
+    let as_of = r.as_of(state.store.clock().today());
+    let disposal = fields.get("kind").map(String::as_str) == Some("disposal");
+    let (transferee_id, transferee_name) = if disposal {
+        (r.text("transferee", "checks.transferee"), fields.get("transferee_name").map(|s| s.trim().to_string()).unwrap_or_default())
+    } else {
+        (String::new(), String::new())
+    };
+    if !r.problems.is_empty() {
+        return Err(AppError::BadRequest(r.problems.join("；")));
+    }
+    match check_package(&ctx, &state, id, disposal, price, as_of, &transferee_id, &transferee_name).await? {
+        Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
+}
+
+/// Checks a proposed acquisition (at `price`) or disposal (to the transferee, at `price`) of a
+/// package and records the check; `Err` is a message for the user (a package not held, a
+/// missing quarter-end…).
+#[allow(clippy::too_many_arguments)]
+pub async fn check_package(ctx: &Ctx, state: &AppState, id: i64, disposal: bool, price: Money, as_of: NaiveDate, transferee_id: &str, transferee_name: &str) -> Result<Result<DealCheck, String>, AppError> {
+    let lang = ctx.lang;
+    let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let parties = state.store.check_parties().await?;
+    let code = &summary.package.data.code;
+    let (deal, label, described) = if disposal {
+        let Some(transferee) = party_by_identifier(state, &parties, transferee_id, transferee_name).await? else { return Ok(Err(format!("{}：{}", tr(lang, "checks.transferee"), tr(lang, "checks.required")))) };
+        let described = json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferee": transferee.name, "transferee_identifier": transferee_id });
+        let label = format!("{code} → {}", transferee.name);
+        let deal = match state.store.disposal_deal(id, transferee, price).await {
+            Ok(d) => d,
+            Err(e) => return Ok(Err(refused(lang)(e)?)),
+        };
+        (deal, label, described)
+    } else {
+        let deal = state.store.acquisition_deal(id, price, &parties).await?;
+        (deal, code.clone(), json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferor": summary.transferor.data.name }))
+    };
+    run(ctx, state, Some(id), &label, as_of, &deal, described).await
+}
+
+/// `POST /checks`: a proposed funding instrument or investment.
+pub async fn submit(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+    ctx.require(Permission::CheckDeals)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
+    let as_of = r.as_of(state.store.clock().today());
+    let label = r.text("label", "checks.label");
+    let parties = state.store.check_parties().await?;
+    let counterparty = fields.get("party").map(|s| s.trim().to_string()).unwrap_or_default();
+    let counterparty_name = fields.get("party_name").map(|s| s.trim().to_string()).unwrap_or_default();
+    let funding = fields.get("kind").map(String::as_str) == Some("funding");
+    let amount = r.amount("amount", "checks.amount");
+    let deal = if funding {
+        let channel = Channel::from_code(r.code("channel", "checks.channel", CHANNELS)).expect("listed");
+        let payments = match read_schedule(fields.get("schedule").map(String::as_str).unwrap_or("")) {
+            Ok(p) => p.into_iter().map(|(date, principal, interest)| huajie_rules::indicators::Payment { date, principal, interest }).collect(),
+            Err(m) => {
+                r.problems.push(lang.half(&m));
+                Vec::new()
+            }
+        };
+        if counterparty.is_empty() {
+            r.text("party", "checks.lender");
+        }
+        let lender = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
+        let lender_licensed_fi = lender.id != 0 && state.store.licensed_fi(lender.id).await?;
+        Deal::Funding { label: label.clone(), channel, lender, lender_licensed_fi, principal: amount, payments }
+    } else {
+        let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS)).expect("listed");
+        let exposure = ExposureKind::from_code(r.code("exposure", "checks.exposure", EXPOSURE_KINDS)).expect("listed");
+        let party = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
+        Deal::Investment { label: label.clone(), party, kind, exposure, amount }
+    };
+    if !r.problems.is_empty() {
+        let message = format!("{}{}", tr(lang, "checks.fix_fields"), r.problems.join("；"));
+        return checks_page(&ctx, &state, Some(message), fields).await;
+    }
+    let described = json!({ "amount_fen": amount.fen(), "counterparty": counterparty_name, "counterparty_identifier": counterparty });
+    match run(&ctx, &state, None, &label, as_of, &deal, described).await? {
+        Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
+        Err(message) => checks_page(&ctx, &state, Some(message), fields).await,
+    }
+}
+
+pub struct IndicatorRow {
+    pub title: String,
+    pub limit: String,
+    pub before: String,
+    pub before_class: &'static str,
+    pub after: String,
+    pub after_class: &'static str,
+}
+
+pub struct FindingRow {
+    pub index: usize,
+    pub rule: String,
+    pub effect: &'static str,
+    pub effect_class: &'static str,
+    pub text: String,
+    pub override_note: Option<String>,
+    pub can_override: bool,
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+struct CheckPage {
+    page: Page,
+    title: String,
+    line: CheckLine,
+    version: i64,
+    package_id: Option<i64>,
+    indicators: Vec<IndicatorRow>,
+    findings: Vec<FindingRow>,
+    can_acquire: bool,
+    today: String,
+}
+
+fn class(i: &Indicator) -> &'static str {
+    match i.status {
+        Status::Pass => "pass",
+        Status::Amber => "amber",
+        Status::Red => "red",
+    }
+}
+
+pub fn effect_label(e: Effect, lang: Lang) -> (&'static str, &'static str) {
+    match e {
+        Effect::Block => (tr(lang, "checks.block"), "block"),
+        Effect::Override => (tr(lang, "checks.override"), "override"),
+        Effect::Warn => (tr(lang, "checks.warn"), "warn"),
+    }
+}
+
+/// `GET /checks/{id}`.
+pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    may_read(&ctx)?;
+    let lang = ctx.lang;
+    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
+    let rules = catalogue();
+    let indicators = c
+        .result
+        .before
+        .iter()
+        .zip(&c.result.after)
+        .map(|(b, a)| {
+            let rule = rules.iter().find(|r| r.id == a.id).expect("catalogued");
+            IndicatorRow { title: format!("{:?} {}", a.id, lang.pick(rule.zh, rule.en)), limit: shown_limit(a), before: shown(b), before_class: class(b), after: shown(a), after_class: class(a) }
+        })
+        .collect();
+    let can_override = ctx.can(Permission::OverrideFindings);
+    let findings = c
+        .result
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (effect, effect_class) = effect_label(f.effect, lang);
+            let o = c.overrides.iter().find(|o| o.finding == i as i64);
+            FindingRow {
+                index: i,
+                rule: format!("{:?}", f.rule),
+                effect,
+                effect_class,
+                text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
+                override_note: o.map(|o| format!("{} {} {}：{}", tr(lang, "checks.overridden_by"), o.created_by, o.created_at.get(..16).unwrap_or("").replace('T', " "), o.reason)),
+                can_override: can_override && o.is_none() && f.effect != Effect::Block,
+            }
+        })
+        .collect();
+    let mut can_acquire = false;
+    if c.kind == "acquisition" && c.standing() == CheckStanding::Cleared && ctx.can(Permission::RecordAcquisitions) {
+        if let Some(p) = c.package_id {
+            can_acquire = state.store.package(p).await?.is_some_and(|s| matches!(s.package.data.status, PackageStatus::Screening | PackageStatus::Bidding));
+        }
+    }
+    let page = Page::new(&ctx, &state).await?;
+    render(&CheckPage {
+        title: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
+        line: check_line(&c, lang),
+        version: c.parameter_version,
+        package_id: c.package_id,
+        indicators,
+        findings,
+        can_acquire,
+        today: state.store.clock().today().to_string(),
+        page,
+    })
+}
+
+/// `POST /checks/{id}/overrides`: the risk role overrides one finding, with its reason.
+pub async fn override_finding(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::OverrideFindings)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
+    let finding: usize = fields.get("finding").and_then(|s| s.trim().parse().ok()).ok_or(AppError::NotFound)?;
+    let reason = fields.get("reason").map(|s| s.trim().to_string()).unwrap_or_default();
+    let mut tx = state.store.write(&user.username).await?;
+    match tx.override_finding(&c, finding, &reason).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+        }
+        Err(e) => {
+            drop(tx);
+            Err(AppError::BadRequest(refused(lang)(e)?))
+        }
+    }
+}
+
+/// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
+/// date given, with the acquisition in the investment ledger — only from a cleared check.
+pub async fn acquire(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::RecordAcquisitions)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
+    let (Some(package_id), Some(price)) = (c.package_id.filter(|_| c.kind == "acquisition"), c.amount()) else { return Err(AppError::NotFound) };
+    match c.standing() {
+        CheckStanding::Blocked => return Err(AppError::BadRequest(tr(lang, "checks.cannot_blocked").into())),
+        CheckStanding::AwaitingOverride => return Err(AppError::BadRequest(tr(lang, "checks.cannot_awaiting").into())),
+        CheckStanding::Cleared => {}
+    }
+    let summary = state.store.package(package_id).await?.ok_or(AppError::NotFound)?;
+    if !matches!(summary.package.data.status, PackageStatus::Screening | PackageStatus::Bidding) {
+        return Err(AppError::BadRequest(tr(lang, "checks.already_acquired").into()));
+    }
+    let on = fields.get("acquired_on").and_then(|s| parse_date(s).ok()).ok_or_else(|| AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date"))))?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.update_package_status(package_id, PackageStatus::Acquired, Some(on), Some(price)).await?;
+    tx.add_investment(on, price, InvestmentKind::FinancialNpa, &format!("{} {}（{} #{id}）", summary.package.data.code, summary.package.data.name, tr(lang, "checks.check"))).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+}
+
+/// The pre-trade panel of a package page: its checks and what may be proposed.
+pub struct Panel {
+    pub checks: Vec<CheckLine>,
+    pub can_check: bool,
+    /// acquisition or disposal, by the package's standing.
+    pub proposal: &'static str,
+}
+
+pub async fn panel(ctx: &Ctx, state: &AppState, package_id: i64, status: PackageStatus) -> Result<Option<Panel>, AppError> {
+    if !(ctx.can(Permission::CheckDeals) || ctx.can(Permission::ViewCompliance)) {
+        return Ok(None);
+    }
+    let checks = state.store.deal_checks(Some(package_id), 20).await?.iter().map(|c| check_line(c, ctx.lang)).collect();
+    let proposal = match status {
+        PackageStatus::Screening | PackageStatus::Bidding => "acquisition",
+        PackageStatus::Acquired | PackageStatus::Disposing => "disposal",
+        PackageStatus::Closed => "",
+    };
+    Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
+}
