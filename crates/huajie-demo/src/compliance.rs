@@ -3,12 +3,16 @@
 //! years of investments, and a party graph — a state-owned controlling shareholder, a second
 //! shareholder, and seven officers each controlling a company the AMC has lent to. At
 //! 2026-09-30 leverage is amber (2.73×) and related-party claims are a breach inside the
-//! transition (61% of the previous quarter-end's net assets); the rest pass.
+//! transition (61% of the previous quarter-end's net assets); the rest pass. The last two
+//! quarter-ends are recorded, and three deals checked (one cleared, one overridden, one blocked).
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
-use huajie_store::{Store, StoreError};
+use huajie_rules::indicators::Payment;
+use huajie_rules::pretrade::Deal;
+use huajie_store::{PartyAttributes, Store, StoreError};
+use serde_json::json;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -113,5 +117,55 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     ] {
         tx.add_investment(date, yi(amount), kind, what).await?;
     }
-    tx.commit().await
+    // The banks are licensed financial institutions (lenders and transferors).
+    for b in &banks {
+        tx.set_party_attributes(PartyAttributes { party_id: *b, licensed_fi: true, ..PartyAttributes::default() }).await?;
+    }
+    tx.commit().await?;
+    record_and_check(store).await
+}
+
+/// The risk team records the last two quarter-ends; then three deals are checked at
+/// 2026-09-30: the personal-loan package at 4,000 万 (cleared), a 4 亿 bank loan that takes
+/// leverage past 3× (a limit the risk team overrides, with its reason), and a sale of the
+/// oldest package to a company a director controls (a hard block).
+async fn record_and_check(store: &Store) -> Result<(), StoreError> {
+    let params = store.rule_parameters().await?;
+    let ledger = store.compliance_ledger().await?;
+    let mut tx = store.write("risk").await?;
+    for q in [ymd(2026, 6, 30), ymd(2026, 9, 30)] {
+        let all = huajie_rules::indicators(&ledger, &params.parameters, q).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        tx.record_indicator_result(q, params.version, &all).await?;
+    }
+    tx.commit().await?;
+
+    let as_of = ymd(2026, 9, 30);
+    let parties = store.check_parties().await?;
+    let packages = store.packages().await?;
+    let code = |c: &str| packages.iter().find(|p| p.package.data.code == c).map(|p| p.package.id).ok_or_else(|| StoreError::NotFound(c.into()));
+    let retail = code("ZJ-2026-001")?;
+    let deal = store.acquisition_deal(retail, yi(40), &parties).await?;
+    store.run_deal_check("acquisition", Some(retail), "ZJ-2026-001", as_of, &deal, &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": yi(40).fen() }), &parties).await?;
+
+    let lender = packages.iter().map(|p| p.transferor.id).min().unwrap_or(0);
+    let loan = Deal::Funding {
+        label: "建设银行并购贷款（拟）".into(),
+        channel: Channel::FiLoan,
+        lender: parties.get(&lender).cloned().unwrap_or_default(),
+        lender_licensed_fi: true,
+        principal: yi(400),
+        payments: vec![Payment { date: ymd(2027, 9, 30), principal: Money::ZERO, interest: Money::from_fen(yi(400).fen() / 25) }],
+    };
+    let check = store.run_deal_check("finance", None, "建设银行并购贷款（拟）", as_of, &loan, &json!({ "amount_fen": yi(400).fen(), "counterparty": "建设银行" }), &parties).await?;
+    let mut tx = store.write("risk").await?;
+    for (k, _) in check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block) {
+        tx.override_finding(&check, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
+    }
+    tx.commit().await?;
+
+    let oldest = code("ZJ-2025-001")?;
+    let buyer = parties.values().find(|p| p.name == OFFICERS[3].2).cloned().ok_or_else(|| StoreError::NotFound(OFFICERS[3].2.into()))?;
+    let sale = store.disposal_deal(oldest, buyer.clone(), yi(300)).await?;
+    store.run_deal_check("asset_manager", Some(oldest), &format!("ZJ-2025-001 → {}", buyer.name), as_of, &sale, &json!({ "package_id": oldest, "package": "ZJ-2025-001", "amount_fen": yi(300).fen(), "transferee": buyer.name }), &parties).await?;
+    Ok(())
 }

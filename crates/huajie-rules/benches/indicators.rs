@@ -2,7 +2,8 @@
 //! `cargo bench -p huajie-rules --bench indicators [-- CLAIMS PARTIES]`. Default 1,000,000
 //! acquired claims over 100,000 parties; a third of the parties held by another (30–100%),
 //! some with explicit control; 200 funding instruments with monthly payments; 2,000
-//! calendar flows; 20 shareholders, officers and relatives.
+//! calendar flows; 20 shareholders, officers and relatives. Then a pre-trade check of a
+//! 1,000-claim acquisition on the same book.
 
 use std::time::Instant;
 
@@ -10,6 +11,8 @@ use chrono::{Duration, NaiveDate};
 use huajie_core::Money;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment};
+use huajie_rules::checks::{CheckParty, ProposedClaim};
+use huajie_rules::pretrade::{Deal, Setting, check};
 use huajie_rules::{Ledger, RuleParameters, indicators};
 
 #[global_allocator]
@@ -84,4 +87,31 @@ fn main() {
         summary = all.iter().map(|i| format!("{:?} {:?} {:.4}", i.id, i.status, i.ratio().unwrap_or(f64::NAN))).collect::<Vec<_>>().join("; ");
     }
     println!("{claims} claims, {parties} parties, {} holdings: best of 3 {:.0} ms\n{summary}", l.holdings.len(), best * 1000.0);
+
+    // A pre-trade check of a 1,000-claim acquisition on the same book: the book cloned with the
+    // deal applied, the indicators before and after, and the findings.
+    let names = std::collections::BTreeMap::new();
+    let home = huajie_core::Province::from_code("33").unwrap();
+    let setting = Setting { home, as_of, names: &names };
+    let party = |id: i64| CheckParty { id, name: format!("债务人{id}"), province: Some(home), ..CheckParty::default() };
+    let claims_in: Vec<ProposedClaim> = (0..1_000)
+        .map(|i| ProposedClaim {
+            contract_no: format!("HT-{i}"),
+            amount: Money::from_yuan(1_000_000).unwrap(),
+            debtor: party(rng.below(parties as u64) as i64),
+            guarantors: Vec::new(),
+            collateral_provinces: Vec::new(),
+            cross_region_exception: None,
+        })
+        .collect();
+    let deal = Deal::Acquisition { transferor: party(0), claims: claims_in, price: Money::from_yuan(300_000_000).unwrap(), kind: InvestmentKind::FinancialNpa };
+    let mut best = f64::INFINITY;
+    let mut found = 0;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let r = check(&l, &p, &setting, &deal).unwrap();
+        best = best.min(started.elapsed().as_secs_f64());
+        found = r.findings.len();
+    }
+    println!("pre-trade check of a 1,000-claim acquisition: best of 3 {:.0} ms ({found} findings)", best * 1000.0);
 }

@@ -191,6 +191,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_compliance_md_lists_every_parameter_and_rule() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/compliance.md")).unwrap();
+        for info in parameter_catalogue() {
+            assert!(doc.contains(&format!("`{}`", info.field)), "docs/compliance.md lacks {}", info.field);
+        }
+        for rule in crate::catalogue() {
+            assert!(doc.contains(&format!("| {:?} |", rule.id)), "docs/compliance.md lacks {:?}", rule.id);
+        }
+    }
+
+    #[test]
     fn the_catalogue_lists_every_field_once() {
         let json = serde_json::to_value(RuleParameters::default()).unwrap();
         let mut fields: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();

@@ -228,19 +228,22 @@ fn ratio_text(n: i128, d: i128) -> String {
 
 /// Q2 and Q3 for the parties the deal touches: a party (or its group) over the limit after
 /// the deal, with more exposure than before, needs an override.
-fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameters, touched: &BTreeSet<i64>, na: i128) -> Vec<Finding> {
+fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameters, controls: &BTreeMap<i64, BTreeSet<i64>>, touched: &BTreeSet<i64>, na: i128) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if na <= 0 {
+        return out;
+    }
+    // Only the parties touched and the members of their groups are summed.
+    let groups: Vec<Vec<i64>> = crate::graph::groups(&after.parties, controls).into_iter().filter(|g| g.iter().any(|m| touched.contains(m))).collect();
+    let relevant: BTreeSet<i64> = touched.iter().copied().chain(groups.iter().flatten().copied()).collect();
     let exposure = |l: &Ledger| {
         let mut m: BTreeMap<i64, i128> = BTreeMap::new();
-        for e in &l.exposures {
+        for e in l.exposures.iter().filter(|e| relevant.contains(&e.party)) {
             *m.entry(e.party).or_default() += i128::from(e.book_value.fen());
         }
         m
     };
     let (eb, ea) = (exposure(before), exposure(after));
-    let mut out = Vec::new();
-    if na <= 0 {
-        return out;
-    }
     let over = |x: i128, limit: u32| x * 10_000 > i128::from(limit) * na;
     for party in touched {
         let (b, a) = (eb.get(party).copied().unwrap_or(0), ea.get(party).copied().unwrap_or(0));
@@ -256,11 +259,7 @@ fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameter
             });
         }
     }
-    let controls = control(&after.holdings, p.control_above_bps);
-    for g in crate::graph::groups(&after.parties, &controls) {
-        if !g.iter().any(|m| touched.contains(m)) {
-            continue;
-        }
+    for g in &groups {
         let sum = |m: &BTreeMap<i64, i128>| g.iter().map(|x| m.get(x).copied().unwrap_or(0)).sum::<i128>();
         let (b, a) = (sum(&eb), sum(&ea));
         if a > b && over(a, p.group_max_bps) {
@@ -279,9 +278,11 @@ fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameter
 }
 
 /// Q4: a deal that creates a claim on a related party needs an override (arm's length, approval).
-fn related_debtors(s: &Setting, l: &Ledger, p: &RuleParameters, debtors: &BTreeSet<i64>) -> Vec<Finding> {
-    let controls = control(&l.holdings, p.control_above_bps);
-    let rp = related_parties(l.company, &l.parties, &l.holdings, &l.officers, &l.relatives, &controls, p.related_shareholder_min_bps);
+fn related_debtors(s: &Setting, l: &Ledger, p: &RuleParameters, controls: &BTreeMap<i64, BTreeSet<i64>>, debtors: &BTreeSet<i64>) -> Vec<Finding> {
+    if debtors.is_empty() {
+        return Vec::new();
+    }
+    let rp = related_parties(l.company, &l.parties, &l.holdings, &l.officers, &l.relatives, controls, p.related_shareholder_min_bps);
     debtors
         .iter()
         .filter(|d| rp.contains(d))
@@ -424,8 +425,10 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     }
     touched.remove(&0);
     debtors.remove(&0);
-    findings.extend(concentration(s, ledger, &after_ledger, p, &touched, na));
-    findings.extend(related_debtors(s, ledger, p, &debtors));
+    // No deal changes the party graph: control is worked out once.
+    let controls = control(&ledger.holdings, p.control_above_bps);
+    findings.extend(concentration(s, ledger, &after_ledger, p, &controls, &touched, na));
+    findings.extend(related_debtors(s, ledger, p, &controls, &debtors));
     findings.extend(indicator_findings(&before, &after));
     Ok(PreTrade { before, after, findings })
 }

@@ -512,6 +512,18 @@ mod tests {
     }
 
     #[test]
+    fn docs_compliance_md_describes_every_sheet_and_column() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/compliance.md")).unwrap();
+        for kind in BOOK_KINDS {
+            let line = doc.lines().find(|l| l.starts_with(&format!("| {} |", kind.zh))).unwrap_or_else(|| panic!("docs/compliance.md lacks the sheet {}", kind.zh));
+            for f in kind.fields.iter().filter(|f| f.kind != FieldKind::Schedule) {
+                assert!(line.contains(f.zh), "{}: {} missing", kind.zh, f.zh);
+            }
+        }
+        assert!(doc.contains(&format!("| {} |", SCHEDULE_SHEET.0)));
+    }
+
+    #[test]
     fn a_funding_entry_reads_amounts_in_wan_and_its_schedule() {
         let kind = book_kind("funding").unwrap();
         let get = fields(&[

@@ -361,6 +361,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.label", "名称", "Name"),
     ("checks.amount", "金额（万元）", "Amount (10k yuan)"),
     ("checks.price", "价格（万元）", "Price (10k yuan)"),
+    ("checks.sum", "金额", "Amount"),
     ("checks.as_of", "检查日", "Check date"),
     ("checks.standing", "结论", "Standing"),
     ("checks.findings", "发现", "Findings"),

@@ -347,3 +347,38 @@ async fn the_risk_team_reads_the_indicators_in_a_browser() {
     assert!(b.text("#rule-catalogue").await.contains("Q16"));
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_open() {
+    let Some(b) = browser().await else { return };
+    b.login("acquisition").await;
+    b.goto("/packages/3").await;
+    // The personal-loan package is in due diligence: the panel proposes an acquisition.
+    assert!(b.text("#pretrade h2").await.contains("交易前合规检查"));
+    b.client.find(Locator::Css("#pretrade-form input[name='price']")).await.unwrap().send_keys("10000").await.unwrap();
+    b.client.execute("document.querySelector('#pretrade-form input[name=as_of]').value = '2026-09-30';", vec![]).await.unwrap();
+    b.click("#pretrade-form button").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !b.path().await.starts_with("/checks/") && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // 1 亿 out of 1.5 亿 of HQLA takes liquidity below 100%: a limit awaiting the risk team.
+    assert_eq!(b.text("#check-standing").await, "待豁免");
+    assert!(b.text("#findings").await.contains("Q5"));
+    assert_eq!(b.client.find_all(Locator::Css("#record-acquisition")).await.unwrap().len(), 0, "not before the override");
+    b.screenshot("21-check").await;
+    let check = b.path().await;
+    b.click("#logout").await;
+    b.login("risk").await;
+    b.goto(&check).await;
+    b.client.find(Locator::Css("#findings input[name='reason']")).await.unwrap().send_keys("中期票据 10 月到账").await.unwrap();
+    b.click("#findings button").await;
+    b.client.wait().for_element(Locator::Css("#check-standing")).await.unwrap();
+    assert_eq!(b.text("#check-standing").await, "可执行");
+    b.goto("/compliance?as_of=2026-09-30").await;
+    let open = b.text("#open-breaches").await;
+    assert!(open.contains("Q4") && open.contains("禁止"), "{open}");
+    assert_eq!(b.client.find_all(Locator::Css("#trend-charts figure")).await.unwrap().len(), 6);
+    b.screenshot("22-open-items").await;
+    b.close().await;
+}

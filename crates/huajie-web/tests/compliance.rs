@@ -259,10 +259,14 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     let mut risk = app.login("risk").await;
     let csrf = risk.csrf.clone();
     assert_eq!(app.post_form(&mut risk, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-29")]).await.status, StatusCode::BAD_REQUEST);
+    // The demo recorded 2026-06-30 and 2026-09-30; the risk team records 2026-09-30 again.
+    let before = store.indicator_results().await.unwrap().len();
     let reply = app.post_form(&mut risk, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let recorded = store.indicator_results().await.unwrap();
-    assert_eq!((recorded.len(), recorded[0].parameter_version, recorded[0].indicators.len()), (1, 1, 6));
+    assert_eq!(recorded.len(), before + 1);
+    let official = store.indicator_result(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()).await.unwrap().unwrap();
+    assert_eq!((official.id, official.parameter_version, official.indicators.len(), official.created_by.as_str()), (recorded.iter().map(|r| r.id).max().unwrap(), 1, 6, "risk"));
     // A later parameter version does not change what was recorded for the quarter.
     let saved = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("leverage_max_bps", "2.5×"), ("note", "省级细则征求意见稿")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
@@ -300,7 +304,7 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
         }
     }
     // An unrecorded quarter is computed and says so.
-    let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-06-30").await;
+    let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-03-31").await;
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert!(wb.worksheet_range("汇总").unwrap().get_value((1, 0)).unwrap().to_string().contains("尚未正式记录"));
     assert_eq!(app.get(&mut regulator, "/compliance/report.xlsx?quarter=2026-06-29").await.status, StatusCode::BAD_REQUEST);

@@ -127,7 +127,9 @@ impl Names {
                 Some(p) => self.name(ctx, store, p).await?,
                 None => String::new(),
             };
-            let label = if who.is_empty() { line.label.clone() } else if line.label.is_empty() { who } else { format!("{who} {}", line.label) };
+            // The rules crate labels its own lines "中文 / English".
+            let own = ctx.lang.half(&line.label);
+            let label = if who.is_empty() { own } else if own.is_empty() { who } else { format!("{who} {own}") };
             out.push((label, line.amount, line.flagged));
         }
         Ok(out)
