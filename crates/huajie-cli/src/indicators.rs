@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Result, anyhow};
 use huajie_core::{Lang, Money};
-use huajie_rules::{Indicator, RuleId, Status, catalogue};
+use huajie_rules::{Indicator, Status, catalogue};
 use huajie_store::Store;
 
 fn status(s: Status, in_transition: bool, lang: Lang) -> &'static str {
@@ -22,19 +22,11 @@ fn money(fen: i128, lang: Lang) -> String {
 }
 
 fn figure(i: &Indicator, lang: Lang) -> String {
-    match (i.ratio(), i.id) {
-        (None, _) => lang.pick("无比率", "no ratio").to_string(),
-        (Some(r), RuleId::Q1) => format!("{r:.4}×"),
-        (Some(r), _) => format!("{:.4}%", r * 100.0),
-    }
+    i.shown(4).unwrap_or_else(|| lang.pick("无比率", "no ratio").to_string())
 }
 
 fn limit(i: &Indicator) -> String {
-    let sign = if i.upper { "≤" } else { "≥" };
-    match i.id {
-        RuleId::Q1 => format!("{sign} {:.2}×", f64::from(i.limit_bps) / 10_000.0),
-        _ => format!("{sign} {:.2}%", f64::from(i.limit_bps) / 100.0),
-    }
+    i.shown_limit()
 }
 
 pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {

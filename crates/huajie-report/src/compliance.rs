@@ -23,6 +23,8 @@ pub struct ReportIndicator {
     pub confidence: String,
     /// (label, amount, flagged)
     pub lines: Vec<(String, Money, bool)>,
+    /// The glide path of a breach in the transition, in words (empty otherwise).
+    pub glide: String,
 }
 
 /// A finding for the period: where it came from, its rule, effect and text, how it stands.
@@ -60,9 +62,9 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
     let mut tables = vec![Table {
         sheet: t("汇总", "Summary"),
         title: title.clone(),
-        header: ["", "指标", "数值", "比率", "限额", "状态", "分子（元）", "分母（元）", "净资产日期", "可信度"]
+        header: ["", "指标", "数值", "比率", "限额", "状态", "分子（元）", "分母（元）", "净资产日期", "可信度", "过渡期路径"]
             .iter()
-            .zip(["", "Indicator", "Value", "Ratio", "Limit", "Status", "Numerator (yuan)", "Denominator (yuan)", "Net assets at", "Confidence"])
+            .zip(["", "Indicator", "Value", "Ratio", "Limit", "Status", "Numerator (yuan)", "Denominator (yuan)", "Net assets at", "Confidence", "Glide path"])
             .map(|(zh, en)| t(zh, en))
             .collect(),
         rows: r
@@ -80,6 +82,7 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
                     i.denominator.map_or(Cell::Text("—".into()), yuan),
                     Cell::Text(i.basis.clone()),
                     Cell::Text(i.confidence.clone()),
+                    Cell::Text(i.glide.clone()),
                 ]
             })
             .collect(),
@@ -154,6 +157,9 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
             ),
         );
         p.paragraph(8.0, &i.confidence);
+        if !i.glide.is_empty() {
+            p.paragraph(9.0, &i.glide);
+        }
         if !i.lines.is_empty() {
             let rows: Vec<Vec<String>> = i
                 .lines

@@ -242,6 +242,18 @@ impl Indicator {
     pub fn ratio(&self) -> Option<f64> {
         (self.no_ratio.is_none() && self.denominator != 0).then(|| self.numerator as f64 / self.denominator as f64)
     }
+
+    /// The figure as text with `decimals` (a multiple for leverage, a percentage otherwise);
+    /// `None` without a ratio.
+    pub fn shown(&self, decimals: usize) -> Option<String> {
+        self.ratio().map(|r| if self.id == RuleId::Q1 { format!("{r:.decimals$}×") } else { format!("{:.decimals$}%", r * 100.0) })
+    }
+
+    /// The limit as text: "≤ 3×", "≥ 30%", "≤ 12.5%".
+    pub fn shown_limit(&self) -> String {
+        let sign = if self.upper { "≤" } else { "≥" };
+        if self.id == RuleId::Q1 { format!("{sign} {}×", f64::from(self.limit_bps) / 10_000.0) } else { format!("{sign} {}%", f64::from(self.limit_bps) / 100.0) }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -484,6 +496,40 @@ fn related(ctx: &Ctx, ledger: &Ledger, controls: &BTreeMap<i64, BTreeSet<i64>>, 
     ctx.finish(RuleId::Q4, n, na, ctx.p.related_max_bps, true, Some(basis), lines)
 }
 
+/// The way back inside a limit by the end of the transition (rules.md A14): for an indicator
+/// in breach inside the transition, the quarter-ends left, the move needed each quarter (in
+/// ratio units: 0.05 = 5 points, or 0.05×), the move since the previous quarter-end, and
+/// whether that move keeps pace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlidePath {
+    pub quarters_left: u32,
+    pub needed_per_quarter: f64,
+    pub last_change: Option<f64>,
+    pub on_track: Option<bool>,
+}
+
+/// The glide path of `now` (red, in transition) given the same indicator at the previous
+/// quarter-end; `None` when there is nothing to glide.
+pub fn glide_path(now: &Indicator, previous: Option<&Indicator>, transition_end: NaiveDate) -> Option<GlidePath> {
+    if !(now.status == Status::Red && now.in_transition) {
+        return None;
+    }
+    let ratio = now.ratio()?;
+    let limit = f64::from(now.limit_bps) / 10_000.0;
+    // Quarter-ends after this one, up to the end of the transition: the reports left to get there.
+    let mut quarters_left = 0u32;
+    let mut q = latest_quarter_end(now.as_of + Duration::days(92));
+    while q <= transition_end {
+        quarters_left += 1;
+        q = latest_quarter_end(q + Duration::days(92));
+    }
+    let gap = if now.upper { ratio - limit } else { limit - ratio };
+    let needed_per_quarter = gap / f64::from(quarters_left.max(1));
+    // An improvement is a fall for an upper limit, a rise for a lower one.
+    let last_change = previous.and_then(Indicator::ratio).map(|p| if now.upper { p - ratio } else { ratio - p });
+    Some(GlidePath { quarters_left, needed_per_quarter, last_change, on_track: last_change.map(|c| c >= needed_per_quarter) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -500,6 +546,34 @@ mod tests {
         assert_eq!(previous_quarter_end(d("2026-08-15")), d("2026-06-30"));
         assert_eq!(latest_quarter_end(d("2026-02-01")), d("2025-12-31"));
         assert_eq!(previous_quarter_end(d("2026-03-31")), d("2025-12-31"));
+    }
+
+    #[test]
+    fn a_breach_in_transition_has_its_glide_path() {
+        let red = |as_of: &str, n: i128| Indicator {
+            id: RuleId::Q4,
+            as_of: d(as_of),
+            numerator: n,
+            denominator: 100,
+            no_ratio: None,
+            limit_bps: 5_000,
+            upper: true,
+            status: Status::Red,
+            in_transition: true,
+            basis_date: None,
+            lines: Vec::new(),
+        };
+        // 61% at 2026-09-30, 63% a quarter before; the transition ends 2028-07-12: seven
+        // quarter-ends to go (2026-12-31 … 2028-06-30).
+        let g = glide_path(&red("2026-09-30", 61), Some(&red("2026-06-30", 63)), d("2028-07-12")).unwrap();
+        assert_eq!(g.quarters_left, 7);
+        assert!((g.needed_per_quarter - 0.11 / 7.0).abs() < 1e-12);
+        assert!((g.last_change.unwrap() - 0.02).abs() < 1e-12);
+        assert_eq!(g.on_track, Some(true));
+        // Rising instead: off track. Amber or past the transition: no path.
+        assert_eq!(glide_path(&red("2026-09-30", 61), Some(&red("2026-06-30", 60)), d("2028-07-12")).unwrap().on_track, Some(false));
+        assert!(glide_path(&Indicator { status: Status::Amber, ..red("2026-09-30", 50) }, None, d("2028-07-12")).is_none());
+        assert!(glide_path(&Indicator { in_transition: false, ..red("2026-09-30", 61) }, None, d("2028-07-12")).is_none());
     }
 
     #[test]

@@ -163,19 +163,9 @@ fn indicator_title(id: RuleId) -> (&'static str, &'static str) {
     }
 }
 
-/// An indicator's value as text (a multiple for leverage, else a percentage).
+/// An indicator's value as the findings and the check page show it.
 pub fn shown(i: &Indicator) -> String {
-    match i.ratio() {
-        None => "—".into(),
-        Some(r) if i.id == RuleId::Q1 => format!("{r:.2}×"),
-        Some(r) => format!("{:.2}%", r * 100.0),
-    }
-}
-
-/// An indicator's limit as text.
-pub fn shown_limit(i: &Indicator) -> String {
-    let sign = if i.upper { "≤" } else { "≥" };
-    if i.id == RuleId::Q1 { format!("{sign} {}×", f64::from(i.limit_bps) / 10_000.0) } else { format!("{sign} {}%", f64::from(i.limit_bps) / 100.0) }
+    i.shown(2).unwrap_or_else(|| "—".into())
 }
 
 /// Whether `after` is further from compliance than `before` (exactly compared).
@@ -206,16 +196,16 @@ fn indicator_findings(before: &[Indicator], after: &[Indicator]) -> Vec<Finding>
                 rule: a.id,
                 effect: Effect::Override,
                 subject: None,
-                zh: format!("交易后{zh}为 {}，超出限额 {}{}（交易前 {}）", shown(a), shown_limit(a), transition.0, shown(b)),
-                en: format!("after the deal {en} is {}, beyond the limit {}{} (before: {})", shown(a), shown_limit(a), transition.1, shown(b)),
+                zh: format!("交易后{zh}为 {}，超出限额 {}{}（交易前 {}）", shown(a), a.shown_limit(), transition.0, shown(b)),
+                en: format!("after the deal {en} is {}, beyond the limit {}{} (before: {})", shown(a), a.shown_limit(), transition.1, shown(b)),
             });
         } else if a.status == Status::Amber && b.status == Status::Pass {
             out.push(Finding {
                 rule: a.id,
                 effect: Effect::Warn,
                 subject: None,
-                zh: format!("交易后{zh}为 {}，进入预警区（限额 {}）", shown(a), shown_limit(a)),
-                en: format!("after the deal {en} is {}, in the amber band (limit {})", shown(a), shown_limit(a)),
+                zh: format!("交易后{zh}为 {}，进入预警区（限额 {}）", shown(a), a.shown_limit()),
+                en: format!("after the deal {en} is {}, in the amber band (limit {})", shown(a), a.shown_limit()),
             });
         }
     }

@@ -56,6 +56,7 @@ store_suite!(
     a_valuation_run_is_recorded_and_reproduced,
     a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
+    checks_overrides_results_and_book_imports_keep_to_their_rules,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -824,5 +825,56 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
         .filter_map(|p| p.package.data.price.map(|m| m.fen()))
         .sum();
     assert!(priced > 0 && (priced - held).abs() < 1_000, "{priced} vs {held}");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestStore) {
+    use huajie_store::CheckStanding;
+    use huajie_store::book::{SheetEntry, book_kind, read_entry};
+    load_demo(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    // The demo's three checks: cleared, overridden (so cleared), blocked.
+    let checks = s.deal_checks(None, 10).await.unwrap();
+    let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.as_str(), c.standing())).collect();
+    assert_eq!(standing, vec![("acquisition", CheckStanding::Cleared), ("funding", CheckStanding::Cleared), ("disposal", CheckStanding::Blocked)]);
+    let funding = &checks[1];
+    assert_eq!((funding.overrides.len(), funding.result.after[1].numerator), (1, 335_000_000_000));
+    // A block cannot be overridden; a finding is overridden once.
+    let blocked = &checks[0];
+    let block = blocked.result.findings.iter().position(|f| f.effect == huajie_rules::checks::Effect::Block).unwrap();
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(matches!(tx.override_finding(blocked, block, "理由").await, Err(StoreError::Invalid(_))));
+    drop(tx);
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(matches!(tx.override_finding(funding, 0, "再次").await, Err(StoreError::Duplicate(_))));
+    drop(tx);
+    // The recorded quarter-end reads back exactly as computed, lines and all.
+    let recorded = s.indicator_result(d("2026-09-30")).await.unwrap().unwrap();
+    let params = s.rule_parameters().await.unwrap();
+    // Recomputed on the book as it stood: the checks changed nothing in it.
+    let again = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    assert_eq!(recorded.indicators, again);
+    assert_eq!(recorded.parameter_version, 1);
+    // A book import is all rows or none: a holding already recorded refuses the whole batch.
+    let link = s.party_links().await.unwrap()[0].clone();
+    let parties = s.all_parties().await.unwrap();
+    let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identifier.as_str().to_string();
+    let entry = |kind: &str, pairs: Vec<(&str, String)>| {
+        let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
+        read_entry(book_kind(kind).unwrap(), &get).unwrap()
+    };
+    let cash = SheetEntry { sheet: "流动资产".into(), row: 2, entry: entry("liquid_asset", vec![("label", "新户".into()), ("kind", "cash".into()), ("amount", "10".into()), ("encumbered", "否".into())]) };
+    let twice = SheetEntry {
+        sheet: "股权与控制关系".into(),
+        row: 2,
+        entry: entry("holding", vec![("holder", ident(link.holder_id)), ("held", ident(link.held_id)), ("stake", "10".into()), ("control", "否".into())]),
+    };
+    let before = s.liquid_assets().await.unwrap().len();
+    let problems = s.import_book("finance", &[cash.clone(), twice]).await.unwrap().unwrap_err();
+    assert_eq!((problems[0].sheet.as_str(), problems[0].row), ("股权与控制关系", 2));
+    assert_eq!(s.liquid_assets().await.unwrap().len(), before);
+    assert_eq!(s.import_book("finance", &[cash]).await.unwrap(), Ok(1));
+    assert_eq!(s.liquid_assets().await.unwrap().len(), before + 1);
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -274,6 +274,8 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     let mut regulator = app.login("regulator").await;
     let page = app.get(&mut regulator, "/compliance?as_of=2026-09-30").await;
     assert!(page.body.contains("id=\"open-breaches\"") && page.body.contains("id=\"trend-charts\"") && page.body.contains("id=\"results\""));
+    // Related parties are a breach in the transition: the page gives the way back by 2028-07-12.
+    assert!(page.body.contains("id=\"glide-q4\"") && page.body.contains("至 2028-07-12 还有 7 个季末"), "glide path missing");
     assert!(!page.body.contains("/compliance/book\""), "no book link for the regulator");
     assert_eq!(app.get(&mut regulator, "/checks").await.status, StatusCode::OK);
     let (status, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
@@ -287,7 +289,7 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     assert!(basis.contains("v1") && basis.contains("已记录"), "{basis}");
     // Leverage as recorded under v1 (3×), not the later 2.5×: amber at 2.73×.
     let leverage: Vec<String> = (0..10).filter_map(|c| summary.get_value((5, c)).map(|d| d.to_string())).collect();
-    assert!(leverage.contains(&"Q1".to_string()) && leverage.contains(&"≤ 3.0×".to_string()) && leverage.contains(&"预警".to_string()), "{leverage:?}");
+    assert!(leverage.contains(&"Q1".to_string()) && leverage.contains(&"≤ 3×".to_string()) && leverage.contains(&"预警".to_string()), "{leverage:?}");
     let q4 = names.iter().find(|n| n.starts_with("Q4")).unwrap().clone();
     assert!(wb.worksheet_range(&q4).unwrap().height() > 3, "the related parties behind Q4");
     let (status, pdf) = app.get_bytes(&regulator, "/compliance/report.pdf?quarter=2026-09-30").await;
@@ -299,7 +301,7 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
         std::fs::write(&path, &pdf).unwrap();
         let out = std::process::Command::new(pdftotext).arg(&path).arg("-").output().unwrap();
         let text = String::from_utf8_lossy(&out.stdout);
-        for expected in ["监管指标季度报告", "杠杆率", "过渡期内", "退出观察"] {
+        for expected in ["监管指标季度报告", "杠杆率", "过渡期内", "退出观察", "过渡期路径"] {
             assert!(text.contains(expected), "{expected} missing from:\n{text}");
         }
     }

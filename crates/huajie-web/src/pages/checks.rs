@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PackageStatus, Permission};
 use huajie_rules::checks::{CheckParty, Effect};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Status};
-use huajie_rules::pretrade::{Deal, shown, shown_limit};
+use huajie_rules::pretrade::{Deal, shown};
 use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
 use huajie_store::{CheckStanding, DealCheck};
@@ -359,7 +359,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .zip(&c.result.after)
         .map(|(b, a)| {
             let rule = rules.iter().find(|r| r.id == a.id).expect("catalogued");
-            IndicatorRow { title: format!("{:?} {}", a.id, lang.pick(rule.zh, rule.en)), limit: shown_limit(a), before: shown(b), before_class: class(b), after: shown(a), after_class: class(a) }
+            IndicatorRow { title: format!("{:?} {}", a.id, lang.pick(rule.zh, rule.en)), limit: a.shown_limit(), before: shown(b), before_class: class(b), after: shown(a), after_class: class(a) }
         })
         .collect();
     let can_override = ctx.can(Permission::OverrideFindings);

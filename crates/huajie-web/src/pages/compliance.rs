@@ -39,6 +39,8 @@ pub struct Card {
     pub bar: u32,
     pub mark: u32,
     pub lines: Vec<(String, String, bool)>,
+    /// The way back inside the limit, for a breach in the transition.
+    pub glide: String,
 }
 
 #[derive(Template)]
@@ -84,16 +86,27 @@ fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
 }
 
 fn value_of(i: &Indicator, lang: Lang) -> String {
-    match i.ratio() {
-        None => tr(lang, "compliance.no_ratio").to_string(),
-        Some(r) if i.id == RuleId::Q1 => format!("{r:.2}×"),
-        Some(r) => format!("{:.2}%", r * 100.0),
-    }
+    i.shown(2).unwrap_or_else(|| tr(lang, "compliance.no_ratio").to_string())
 }
 
 fn limit_of(i: &Indicator) -> String {
-    let sign = if i.upper { "≤" } else { "≥" };
-    if i.id == RuleId::Q1 { format!("{sign} {:.1}×", f64::from(i.limit_bps) / 10_000.0) } else { format!("{sign} {:.0}%", f64::from(i.limit_bps) / 100.0) }
+    i.shown_limit()
+}
+
+/// The glide path of a breach in the transition, in words; empty otherwise.
+fn glide_of(i: &Indicator, previous: Option<&Indicator>, p: &huajie_rules::RuleParameters, lang: Lang) -> String {
+    let Some(g) = huajie_rules::indicators::glide_path(i, previous, p.transition_end) else { return String::new() };
+    let step = |x: f64| if i.id == RuleId::Q1 { format!("{x:.2}×") } else { format!("{:.2}{}", x * 100.0, tr(lang, "compliance.points")) };
+    let mut text = tr(lang, "compliance.glide").replace("{end}", &p.transition_end.to_string()).replace("{n}", &g.quarters_left.to_string()).replace("{step}", &step(g.needed_per_quarter));
+    if let (Some(last), Some(on_track)) = (g.last_change, g.on_track) {
+        text.push_str(&tr(lang, "compliance.glide_last").replace("{last}", &step(last)).replace("{track}", tr(lang, if on_track { "compliance.on_track" } else { "compliance.off_track" })));
+    }
+    text
+}
+
+/// The indicators at the quarter-end before `as_of` (for the glide path), when they can be computed.
+fn previous_indicators(ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Vec<Indicator> {
+    huajie_rules::indicators(ledger, p, huajie_rules::indicators::previous_quarter_end(as_of)).unwrap_or_default()
 }
 
 fn fen(x: i128, lang: Lang) -> String {
@@ -157,6 +170,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
     let rules = catalogue();
     let (cards, error) = match huajie_rules::indicators(&ledger, &params.parameters, as_of) {
         Ok(all) => {
+            let previous = previous_indicators(&ledger, &params.parameters, as_of);
             let mut cards = Vec::new();
             for i in &all {
                 let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
@@ -178,6 +192,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
                     bar: i.ratio().map_or(0, |r| scale(r / limit)),
                     mark: 50,
                     lines,
+                    glide: glide_of(i, previous.iter().find(|p| p.id == i.id), &params.parameters, lang),
                 });
             }
             (cards, None)
@@ -469,6 +484,7 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
     let rules = catalogue();
     let mut names = Names::default();
     let mut out = Vec::new();
+    let previous = previous_indicators(&ledger, &params.parameters, quarter);
     for i in &indicators {
         let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
         let money = |x: i128| Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX));
@@ -484,6 +500,7 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
             basis: i.basis_date.map(|d| d.to_string()).unwrap_or_default(),
             confidence: format!("[{}] {} · [{}] {}", rule.confidence.tag(), lang.pick(rule.confidence.zh(), rule.confidence.en()), rule.definitions.tag(), tr(lang, "compliance.definitions")),
             lines: names.lines(ctx, store, i, usize::MAX).await?,
+            glide: glide_of(i, previous.iter().find(|p| p.id == i.id), &params.parameters, lang),
         });
     }
     let pick = |f: &huajie_rules::checks::Finding| if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() };
