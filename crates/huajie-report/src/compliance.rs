@@ -4,7 +4,7 @@
 
 use huajie_core::{Lang, Money};
 
-use crate::pdf::{Align, Fonts, Layout, MARGIN, PdfError};
+use crate::pdf::{Align, Fonts, Layout, MARGIN, PAGE_WIDTH, PdfError};
 use crate::tables::{Cell, Table, tables_xlsx};
 
 /// One indicator as reported.
@@ -138,7 +138,8 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
         [("指标", "Indicator"), ("数值", "Value"), ("限额", "Limit"), ("状态", "Status")].iter().map(|(z, e)| t(z, e).to_string()).collect();
     let rows: Vec<Vec<String>> =
         r.indicators.iter().map(|i| vec![format!("{} {}", i.id, i.title), i.value.clone(), i.limit.clone(), i.status.clone()]).collect();
-    p.table(&[(250.0, Align::Left), (70.0, Align::Right), (70.0, Align::Right), (105.0, Align::Left)], &header, &rows);
+    // Left-aligned columns by their left edge, right-aligned ones by their right edge.
+    p.table(&[(MARGIN, Align::Left), (MARGIN + 330.0, Align::Right), (MARGIN + 400.0, Align::Right), (MARGIN + 415.0, Align::Left)], &header, &rows);
     for i in &r.indicators {
         p.heading(&format!("{} {}", i.id, i.title));
         let figures = match (i.numerator, i.denominator) {
@@ -167,7 +168,7 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
                 .take(LINES_LISTED)
                 .map(|(l, m, f)| vec![format!("{l}{}", if *f { t(" ⚠ 禁止渠道", " ⚠ prohibited channel") } else { "" }), m.display(lang)])
                 .collect();
-            p.table(&[(350.0, Align::Left), (145.0, Align::Right)], &[t("明细", "Line").to_string(), t("金额", "Amount").to_string()], &rows);
+            p.table(&[(MARGIN, Align::Left), (PAGE_WIDTH - MARGIN, Align::Right)], &[t("明细", "Line").to_string(), t("金额", "Amount").to_string()], &rows);
         }
     }
     p.heading(t("发现与处理", "Findings"));
