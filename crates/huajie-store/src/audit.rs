@@ -315,6 +315,7 @@ impl Store {
         put(&mut out, self.indicator_results().await?);
         put(&mut out, self.deal_checks(None, i64::MAX).await?);
         put(&mut out, self.check_overrides().await?);
+        put(&mut out, self.cross_region_exceptions().await?);
         Ok(out)
     }
 }
@@ -380,4 +381,5 @@ const STATE_ENTITIES: &[&str] =
     &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
       "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis", "net_assets", "investment", "funding_instrument",
       "cash_flow", "liquid_asset", "exposure", "party_link", "officer", "relative", "rule_parameter_set",
-      "party_attributes", "indicator_result", "deal_check", "check_override"];
+      "party_attributes", "indicator_result", "deal_check", "check_override",
+      "cross_region_exception"];

@@ -78,6 +78,22 @@ impl Audited for CheckOverride {
     }
 }
 
+/// A cross-region exception recorded on a claim, with its legal basis.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrossRegionException {
+    pub claim_id: i64,
+    pub basis: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for CrossRegionException {
+    const ENTITY: &'static str = "cross_region_exception";
+    fn audit_id(&self) -> String {
+        self.claim_id.to_string()
+    }
+}
+
 /// A pre-trade check as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DealCheck {
@@ -225,6 +241,13 @@ impl Store {
             .bind(package_id)
             .fetch_all(&self.pool)
             .await?;
+        let exceptions: BTreeMap<i64, String> = sqlx::query("SELECT x.claim_id, x.basis FROM cross_region_exceptions x JOIN claims c ON c.id = x.claim_id WHERE c.package_id = $1")
+            .bind(package_id)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| Ok((i64_col(r, "claim_id")?, text(r, "basis")?)))
+            .collect::<Result<_, StoreError>>()?;
         let mut claims: Vec<(i64, ProposedClaim)> = Vec::with_capacity(rows.len());
         for r in &rows {
             claims.push((
@@ -235,7 +258,7 @@ impl Store {
                     debtor: party(i64_col(r, "debtor_id")?),
                     guarantors: Vec::new(),
                     collateral_provinces: Vec::new(),
-                    cross_region_exception: None,
+                    cross_region_exception: exceptions.get(&i64_col(r, "id")?).cloned(),
                 },
             ));
         }
@@ -313,6 +336,18 @@ impl Store {
         let check = tx.record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result).await?;
         tx.commit().await?;
         Ok(check)
+    }
+
+    /// Every cross-region exception, by claim.
+    pub async fn cross_region_exceptions(&self) -> Result<Vec<CrossRegionException>, StoreError> {
+        let rows = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions ORDER BY claim_id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(CrossRegionException { claim_id: i64_col(r, "claim_id")?, basis: text(r, "basis")?, created_by: text(r, "created_by")?, created_at: text(r, "created_at")? }))
+            .collect()
+    }
+
+    pub async fn cross_region_exception(&self, claim_id: i64) -> Result<Option<CrossRegionException>, StoreError> {
+        Ok(self.cross_region_exceptions().await?.into_iter().find(|x| x.claim_id == claim_id))
     }
 
     pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
@@ -409,6 +444,42 @@ impl WriteTx {
                 self.audit_create(&a).await.map(drop)
             }
         }
+    }
+
+    /// Records (or replaces) the cross-region exception of a claim, with its legal basis.
+    pub async fn set_cross_region_exception(&mut self, claim_id: i64, basis: &str) -> Result<CrossRegionException, StoreError> {
+        let basis = basis.trim();
+        if basis.is_empty() {
+            return Err(StoreError::Invalid("请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into()));
+        }
+        let created_at = crate::timestamp(self.clock.now());
+        let after = CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
+        let existing = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1").bind(claim_id).fetch_optional(&mut *self.tx).await?;
+        match existing {
+            Some(r) => {
+                let before = CrossRegionException { claim_id, basis: text(&r, "basis")?, created_by: text(&r, "created_by")?, created_at: text(&r, "created_at")? };
+                sqlx::query("UPDATE cross_region_exceptions SET basis = $1, created_by = $2, created_at = $3 WHERE claim_id = $4")
+                    .bind(after.basis.as_str())
+                    .bind(after.created_by.as_str())
+                    .bind(after.created_at.as_str())
+                    .bind(claim_id)
+                    .execute(&mut *self.tx)
+                    .await?;
+                self.audit_update(&before, &after).await?;
+            }
+            None => {
+                sqlx::query("INSERT INTO cross_region_exceptions (claim_id, basis, created_by, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(claim_id)
+                    .bind(after.basis.as_str())
+                    .bind(after.created_by.as_str())
+                    .bind(after.created_at.as_str())
+                    .execute(&mut *self.tx)
+                    .await
+                    .map_err(|e| StoreError::on_unique(e, || format!("债权 / claim {claim_id}")))?;
+                self.audit_create(&after).await?;
+            }
+        }
+        Ok(after)
     }
 
     /// Records the indicators of a quarter-end for reporting, with the parameter version used.

@@ -92,6 +92,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "liquidation", sql: include_str!("../migrations/0007_liquidation.sql") },
     Migration { version: 8, name: "compliance", sql: include_str!("../migrations/0008_compliance.sql") },
     Migration { version: 9, name: "compliance_checks", sql: include_str!("../migrations/0009_compliance_checks.sql") },
+    Migration { version: 10, name: "cross_region_exceptions", sql: include_str!("../migrations/0010_cross_region_exceptions.sql") },
 ];
 
 impl Backend {

@@ -33,7 +33,7 @@ mod users;
 mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
-pub use checks::{CheckOverride, CheckResult, CheckStanding, DealCheck, IndicatorResult, PartyAttributes};
+pub use checks::{CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, IndicatorResult, PartyAttributes};
 pub use compliance::{CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink, Relative, RuleParameterSet};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};

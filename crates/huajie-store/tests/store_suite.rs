@@ -57,6 +57,7 @@ store_suite!(
     a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
     checks_overrides_results_and_book_imports_keep_to_their_rules,
+    a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -70,7 +71,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 9);
+    assert_eq!(t.store.schema_version().await.unwrap(), 10);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -98,6 +99,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             &["as_of", "blocked", "created_at", "created_by", "deal", "id", "kind", "label", "package_id", "parameter_version", "result"][..],
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
+        ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
         ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
         ("claim_collateral", &["claim_id", "collateral_id"][..]),
         (
@@ -876,5 +878,57 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     assert_eq!(s.liquid_assets().await.unwrap().len(), before);
     assert_eq!(s.import_book("finance", &[cash]).await.unwrap(), Ok(1));
     assert_eq!(s.liquid_assets().await.unwrap().len(), before + 1);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::Effect;
+    load_demo(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    // A Guangdong bank selling a claim on itself, with no collateral: nothing in Zhejiang.
+    let mut tx = s.write("acquisition").await.unwrap();
+    let bank = tx.insert_party(&Party { address: None, phone: None, ..person("广东某银行", "91440300708461136T") }).await.unwrap();
+    let package = tx
+        .insert_package(&Package { code: "GD-1".into(), name: "广东包".into(), transferor_id: bank, cutoff_date: d("2026-06-30"), status: PackageStatus::Screening, acquired_on: None, price: None })
+        .await
+        .unwrap();
+    let claim = tx
+        .insert_claim(&Claim {
+            package_id: package,
+            contract_no: "GD-C1".into(),
+            debtor_id: bank,
+            principal: Money::from_yuan(1_000_000).unwrap(),
+            interest: Money::ZERO,
+            penalty: Money::ZERO,
+            advanced_costs: Money::ZERO,
+            five_class: None,
+            litigation_stage: None,
+            default_date: None,
+            limitation_date: None,
+            province: None,
+            product: None,
+            days_past_due: None,
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let check = |label: &'static str| async move {
+        let parties = s.check_parties().await.unwrap();
+        let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
+        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &serde_json::json!({}), &parties).await.unwrap()
+    };
+    let first = check("GD-1").await;
+    let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
+    assert_eq!((q7.effect, first.blocked), (Effect::Block, true));
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(matches!(tx.set_cross_region_exception(claim, "  ").await, Err(StoreError::Invalid(_))));
+    tx.set_cross_region_exception(claim, "省地方金融管理局批复〔2026〕12号").await.unwrap();
+    tx.commit().await.unwrap();
+    let second = check("GD-1 again").await;
+    let q7 = second.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
+    assert_eq!((q7.effect, second.blocked), (Effect::Warn, false));
+    assert!(q7.zh.contains("批复〔2026〕12号"));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

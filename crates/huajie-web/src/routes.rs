@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/packages", get(packages::list))
         .route("/packages/{id}", get(packages::detail))
         .route("/claims/{id}", get(claims::detail))
+        .route("/claims/{id}/cross-region", post(claims::record_exception))
         .route("/packages/{id}/valuation", get(valuation::package).post(valuation::submit))
         .route("/valuations/{id}", get(valuation::run))
         .route("/valuations/{id}/report.xlsx", get(valuation::report_xlsx))

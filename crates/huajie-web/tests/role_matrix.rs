@@ -170,6 +170,12 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /checks/1/overrides: {} (expected {expected})", reply.status));
         }
+        // A cross-region exception on a claim: the risk team only (303 back to the claim).
+        let reply = app.post_form(&mut client, "/claims/1/cross-region", &[("csrf", &csrf), ("basis", "批复〔2026〕1号")]).await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /claims/1/cross-region: {} (expected {expected})", reply.status));
+        }
         // Recording the quarter-end: the risk team only.
         let reply = app.post_form(&mut client, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use huajie_core::{FiveClass, GuaranteeKind, LitigationStage, PartyKind, Permission};
 
 use super::render;
@@ -94,6 +94,10 @@ struct ClaimPage {
     guarantees: Vec<(PartyView, String, String)>,
     link_parties: bool,
     valuation: Option<ClaimValuation>,
+    claim_id: i64,
+    /// The cross-region exception recorded: basis, by and when.
+    exception: Option<(String, String)>,
+    can_record_exception: bool,
 }
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -156,9 +160,13 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         })
         .collect();
     let valuation = if ctx.can(Permission::ViewValuations) { claim_valuation(&state, id, lang).await? } else { None };
+    let exception = store.cross_region_exception(id).await?.map(|x| (x.basis, format!("{} {}", x.created_by, x.created_at.get(..16).unwrap_or("").replace('T', " "))));
     let page = Page::new(&ctx, &state).await?;
     render(&ClaimPage {
         valuation,
+        claim_id: id,
+        exception,
+        can_record_exception: ctx.can(Permission::OverrideFindings),
         title: format!("{} {}", page.t("claim.title"), c.contract_no),
         c: view,
         debtor: party_view(&row.debtor, &ctx),
@@ -167,4 +175,23 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         link_parties: ctx.can(Permission::ViewParties),
         page,
     })
+}
+
+/// `POST /claims/{id}/cross-region`: the risk team records the legal basis on which a claim
+/// outside the home province may be acquired (the territorial finding then warns, not blocks).
+pub async fn record_exception(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<std::collections::HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::OverrideFindings)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    state.store.claim(id).await?.ok_or(AppError::NotFound)?;
+    let mut tx = state.store.write(&user.username).await?;
+    match tx.set_cross_region_exception(id, fields.get("basis").map(String::as_str).unwrap_or("")).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(axum::response::Redirect::to(&format!("/claims/{id}#cross-region")).into_response())
+        }
+        Err(e) => {
+            drop(tx);
+            Err(AppError::BadRequest(super::book::refused(ctx.lang)(e)?))
+        }
+    }
 }
