@@ -91,6 +91,11 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Records the removal of an audited row.
+    pub(crate) async fn audit_delete<T: Audited>(&mut self, before: &T) -> Result<i64, StoreError> {
+        self.audit("delete", T::ENTITY, &before.audit_id(), Some(to_json(before)), None).await
+    }
+
     /// Records the change of an audited row from `before` to `after`.
     pub(crate) async fn audit_update<T: Audited>(&mut self, before: &T, after: &T) -> Result<i64, StoreError> {
         self.audit("update", T::ENTITY, &after.audit_id(), Some(to_json(before)), Some(to_json(after))).await

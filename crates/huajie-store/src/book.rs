@@ -503,6 +503,47 @@ impl crate::Store {
     }
 }
 
+impl crate::Store {
+    /// Removes one entry of the book, by its kind and id (an officer and party attributes by
+    /// the party's id), audited as a deletion. `NotFound` when there is no such entry.
+    pub async fn remove_book_entry(&self, actor: &str, kind: &str, id: i64) -> Result<(), StoreError> {
+        let missing = || StoreError::NotFound(format!("{kind} {id}"));
+        let mut tx = self.write(actor).await?;
+        macro_rules! remove {
+            ($list:expr, $sql:literal, $key:expr) => {{
+                let before = $list.into_iter().find(|r| r.id == id).ok_or_else(missing)?;
+                sqlx::query($sql).bind($key(&before)).execute(&mut *tx.tx).await?;
+                tx.audit_delete(&before).await?;
+            }};
+        }
+        match kind {
+            "net_assets" => remove!(self.net_assets().await?, "DELETE FROM net_assets WHERE id = $1", |r: &crate::NetAssets| r.id),
+            "investment" => remove!(self.investments().await?, "DELETE FROM investments WHERE id = $1", |r: &crate::InvestmentRecord| r.id),
+            "funding" => {
+                sqlx::query("DELETE FROM funding_payments WHERE instrument_id = $1").bind(id).execute(&mut *tx.tx).await?;
+                remove!(self.funding_book().await?, "DELETE FROM funding_instruments WHERE id = $1", |r: &crate::FundingRecord| r.id)
+            }
+            "cash_flow" => remove!(self.cash_calendar().await?, "DELETE FROM cash_flows WHERE id = $1", |r: &crate::CashFlowRecord| r.id),
+            "liquid_asset" => remove!(self.liquid_assets().await?, "DELETE FROM liquid_assets WHERE id = $1", |r: &crate::LiquidAssetRecord| r.id),
+            "exposure" => remove!(self.exposures().await?, "DELETE FROM exposures WHERE id = $1", |r: &crate::ExposureRecord| r.id),
+            "holding" => remove!(self.party_links().await?, "DELETE FROM party_links WHERE id = $1", |r: &crate::PartyLink| r.id),
+            "officer" => remove!(self.officers().await?, "DELETE FROM officers WHERE party_id = $1", |r: &crate::Officer| r.party_id),
+            "relative" => {
+                let before = self.relatives().await?.into_iter().find(|r| r.id == id).ok_or_else(missing)?;
+                sqlx::query("DELETE FROM relatives WHERE a_id = $1 AND b_id = $2").bind(before.a_id).bind(before.b_id).execute(&mut *tx.tx).await?;
+                tx.audit_delete(&before).await?;
+            }
+            "party_attributes" => {
+                let before = self.party_attributes().await?.into_iter().find(|r| r.party_id == id).ok_or_else(missing)?;
+                sqlx::query("DELETE FROM party_attributes WHERE party_id = $1").bind(id).execute(&mut *tx.tx).await?;
+                tx.audit_delete(&before).await?;
+            }
+            _ => return Err(missing()),
+        }
+        tx.commit().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -878,6 +878,16 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     assert_eq!(s.liquid_assets().await.unwrap().len(), before);
     assert_eq!(s.import_book("finance", &[cash]).await.unwrap(), Ok(1));
     assert_eq!(s.liquid_assets().await.unwrap().len(), before + 1);
+    // Entries are removed one by one, audited: an instrument with its schedule, a party's attributes, an officer.
+    let with_schedule = s.funding_book().await.unwrap().into_iter().find(|f| !f.payments.is_empty()).unwrap();
+    s.remove_book_entry("finance", "funding", with_schedule.id).await.unwrap();
+    let attributes = s.party_attributes().await.unwrap()[0];
+    s.remove_book_entry("risk", "party_attributes", attributes.party_id).await.unwrap();
+    let officer = s.officers().await.unwrap()[0].party_id;
+    s.remove_book_entry("risk", "officer", officer).await.unwrap();
+    assert!(matches!(s.remove_book_entry("risk", "officer", officer).await, Err(StoreError::NotFound(_))));
+    assert!(s.funding_book().await.unwrap().iter().all(|f| f.id != with_schedule.id));
+    assert!(!s.party_attributes().await.unwrap().contains(&attributes));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 

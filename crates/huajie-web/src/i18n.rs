@@ -352,6 +352,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("book.import_refused", "工作簿有误，未保存任何内容：", "The workbook has problems; nothing was saved:"),
     ("book.row", " 第 {n} 行", " row {n}"),
     ("book.add", "添加", "Add"),
+    ("book.remove", "删除", "Remove"),
     ("book.fix_fields", "有字段无法识别，请按标注修改；未保存任何内容。", "Some fields cannot be read: correct the marked ones. Nothing was saved."),
     ("nav.book", "合规台账", "Compliance book"),
     ("checks.title", "交易前合规检查", "Pre-trade checks"),

@@ -143,6 +143,13 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     assert_eq!(assets.last().unwrap().amount.fen(), 150_000);
     let note = store.funding_book().await.unwrap().pop().unwrap();
     assert_eq!((note.label.as_str(), note.payments.len(), note.principal.fen()), ("中期票据", 1, 30_000_000_000));
+    // An entry entered by mistake is removed (audited); the schedule goes with its instrument.
+    let mistaken = store.funding_book().await.unwrap().into_iter().find(|f| f.label == "中期票据").unwrap();
+    let reply = app.post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert!(store.funding_book().await.unwrap().iter().all(|f| f.id != mistaken.id));
+    assert_eq!(app.post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)]).await.status, StatusCode::NOT_FOUND);
+    assert!(store.verify_audit().await.unwrap().is_intact());
     // The valuer may not see the book; the regulator neither (its window is indicators, findings, reports).
     for role in ["valuer", "regulator"] {
         let mut c = app.login(role).await;

@@ -149,6 +149,12 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /compliance/book/cash_flow: {} (expected {expected})", reply.status));
         }
+        // Removing a book entry: finance and risk (404 for them: there is no cash flow 999999).
+        let reply = app.post_form(&mut client, "/compliance/book/cash_flow/999999/delete", &[("csrf", &csrf)]).await;
+        let expected = if BOOK_EDITORS.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/book/cash_flow/999999/delete: {} (expected {expected})", reply.status));
+        }
         // A pre-trade check of a package (303 to the check), and the checks page's proposals.
         let reply = app.post_form(&mut client, "/packages/3/checks", &[("csrf", &csrf), ("kind", "acquisition"), ("price", "100"), ("as_of", "2026-09-30")]).await;
         let expected = if CHECKERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };

@@ -294,3 +294,12 @@ pub async fn add_entry(
         }
     }
 }
+
+/// `DELETE /api/v1/compliance/book/{kind}/{id}`: removes one entry (audited).
+pub async fn remove_entry(ctx: Ctx, State(state): State<AppState>, Path((kind, id)): Path<(String, i64)>, headers: HeaderMap) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
+    book_kind(&kind).ok_or(AppError::NotFound)?;
+    state.store.remove_book_entry(&user.username, &kind, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -55,6 +55,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/packages/{id}/checks"),
     ("get", "/api/v1/compliance/book"),
     ("post", "/api/v1/compliance/book/{kind}"),
+    ("delete", "/api/v1/compliance/book/{kind}/{id}"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -26,7 +26,7 @@ pub struct Section {
     pub code: &'static str,
     pub title: &'static str,
     pub fields: Vec<(&'static str, &'static str, bool, bool)>,
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Row>,
     pub values: HashMap<String, String>,
     pub errors: HashMap<String, String>,
 }
@@ -74,7 +74,10 @@ fn code_label(kind: &BookKind, key: &str, code: &str, lang: Lang) -> String {
 
 /// Every kind's rows in its fields' order, as text; individuals' names and ID numbers masked
 /// without the personal-data permission. Also the schedule lines of each instrument.
-async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, Vec<Vec<String>>), AppError> {
+/// An entry's id (the party's for officers and attributes) and its cells.
+type Row = (i64, Vec<String>);
+
+async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<String>>), AppError> {
     let lang = ctx.lang;
     let personal = ctx.can(Permission::ViewPersonalData);
     let parties: BTreeMap<i64, (String, String)> = store
@@ -90,23 +93,22 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
         .collect();
     let who = |id: i64| parties.get(&id).cloned().unwrap_or_else(|| (format!("#{id}"), String::new()));
     let k = |code: &str| book_kind(code).expect("a kind");
-    let mut out = Vec::new();
-    out.push(store.net_assets().await?.into_iter().map(|n| vec![n.quarter_end.to_string(), wan(n.amount), n.source]).collect());
-    out.push(store.investments().await?.into_iter().map(|i| vec![i.booked_on.to_string(), wan(i.amount), code_label(k("investment"), "kind", &i.kind, lang), i.description]).collect());
-    let funding = store.funding_book().await?;
+    let mut out: Vec<Vec<Row>> = Vec::new();
+    out.push(store.net_assets().await?.into_iter().map(|n| (n.id, vec![n.quarter_end.to_string(), wan(n.amount), n.source])).collect());
+    out.push(store.investments().await?.into_iter().map(|i| (i.id, vec![i.booked_on.to_string(), wan(i.amount), code_label(k("investment"), "kind", &i.kind, lang), i.description])).collect());
     let mut schedule = Vec::new();
     let mut rows = Vec::new();
-    for f in &funding {
+    for f in store.funding_book().await? {
         let (id, name) = who(f.lender_id);
         let lines: Vec<String> = f.payments.iter().map(|(d, p, i)| format!("{d} {} {}", wan(*p), wan(*i))).collect();
         for (d, p, i) in &f.payments {
             schedule.push(vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]);
         }
-        rows.push(vec![f.label.clone(), code_label(k("funding"), "channel", &f.channel, lang), id, name, wan(f.principal), f.start_date.to_string(), f.maturity_date.to_string(), lines.join("\n")]);
+        rows.push((f.id, vec![f.label.clone(), code_label(k("funding"), "channel", &f.channel, lang), id, name, wan(f.principal), f.start_date.to_string(), f.maturity_date.to_string(), lines.join("\n")]));
     }
     out.push(rows);
-    out.push(store.cash_calendar().await?.into_iter().map(|c| vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)]).collect());
-    out.push(store.liquid_assets().await?.into_iter().map(|a| vec![a.label, code_label(k("liquid_asset"), "kind", &a.kind, lang), wan(a.amount), yes(a.encumbered, lang)]).collect());
+    out.push(store.cash_calendar().await?.into_iter().map(|c| (c.id, vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)])).collect());
+    out.push(store.liquid_assets().await?.into_iter().map(|a| (a.id, vec![a.label, code_label(k("liquid_asset"), "kind", &a.kind, lang), wan(a.amount), yes(a.encumbered, lang)])).collect());
     out.push(
         store
             .exposures()
@@ -114,7 +116,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
             .into_iter()
             .map(|e| {
                 let (id, name) = who(e.party_id);
-                vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description]
+                (e.id, vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description])
             })
             .collect(),
     );
@@ -125,7 +127,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
             .into_iter()
             .map(|l| {
                 let ((a, an), (b, bn)) = (who(l.holder_id), who(l.held_id));
-                vec![a, an, b, bn, format!("{}%", l.stake_bps as f64 / 100.0), yes(l.control, lang)]
+                (l.id, vec![a, an, b, bn, format!("{}%", l.stake_bps as f64 / 100.0), yes(l.control, lang)])
             })
             .collect(),
     );
@@ -136,7 +138,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
             .into_iter()
             .map(|o| {
                 let (id, name) = who(o.party_id);
-                vec![id, name, o.role]
+                (o.party_id, vec![id, name, o.role])
             })
             .collect(),
     );
@@ -147,7 +149,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
             .into_iter()
             .map(|r| {
                 let ((a, _), (b, bn)) = (who(r.a_id), who(r.b_id));
-                vec![a, b, bn]
+                (r.id, vec![a, b, bn])
             })
             .collect(),
     );
@@ -158,7 +160,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Vec<String>>>, V
             .into_iter()
             .map(|a| {
                 let (id, name) = who(a.party_id);
-                vec![id, name, yes(a.state_organ, lang), yes(a.lgfv, lang), yes(a.licensed_fi, lang)]
+                (a.party_id, vec![id, name, yes(a.state_organ, lang), yes(a.lgfv, lang), yes(a.licensed_fi, lang)])
             })
             .collect(),
     );
@@ -275,6 +277,15 @@ pub async fn import(ctx: Ctx, State(state): State<AppState>, request: axum::extr
     }
 }
 
+/// `POST /compliance/book/{kind}/{id}/delete`: removes one entry (audited).
+pub async fn remove(ctx: Ctx, State(state): State<AppState>, Path((kind, id)): Path<(String, i64)>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    book_kind(&kind).ok_or(AppError::NotFound)?;
+    state.store.remove_book_entry(&user.username, &kind, id).await?;
+    Ok(Redirect::to(&format!("/compliance/book#book-{kind}")).into_response())
+}
+
 /// `GET /compliance/book.xlsx`: the book in the workbook format its import reads.
 pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     allowed(&ctx)?;
@@ -288,7 +299,7 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
             header: k.fields.iter().filter(|f| f.kind != FieldKind::Schedule).map(|f| f.zh.to_string()).collect(),
             rows: rows
                 .into_iter()
-                .map(|r| k.fields.iter().zip(r).filter(|(f, _)| f.kind != FieldKind::Schedule).map(|(_, v)| Cell::Text(v)).collect())
+                .map(|(_, r)| k.fields.iter().zip(r).filter(|(f, _)| f.kind != FieldKind::Schedule).map(|(_, v)| Cell::Text(v)).collect())
                 .collect(),
         })
         .collect();
