@@ -152,6 +152,14 @@ pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Opt
     (Some(months), f)
 }
 
+/// What the book raises by itself at `as_of`, outside any deal: each instrument on a prohibited
+/// channel (Q10, "as findings on instruments already in the book") and the exit watch (Q15).
+pub fn book_findings(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> Vec<Finding> {
+    let mut out: Vec<Finding> = ledger.funding.iter().filter(|f| f.channel.prohibited()).flat_map(|f| funding_channel(&f.label, f.channel, false, false)).collect();
+    out.extend(exit_watch(ledger, p, as_of).1);
+    out
+}
+
 fn indicator_title(id: RuleId) -> (&'static str, &'static str) {
     match id {
         RuleId::Q1 => ("杠杆率", "leverage"),

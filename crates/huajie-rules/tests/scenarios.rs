@@ -250,6 +250,9 @@ fn funding_from_a_private_fund_counts_in_leverage_and_is_flagged() {
     assert_eq!(lev.status, Status::Pass, "1.2 × net assets");
     let flagged: Vec<&str> = lev.lines.iter().filter(|x| x.flagged).map(|x| x.label.as_str()).collect();
     assert_eq!(flagged, vec!["某私募基金"]);
+    // Already in the book, it stands as a finding of its own (with the exit watch: no acquisition since 2018).
+    let found = huajie_rules::pretrade::book_findings(&l, &RuleParameters::default(), d("2026-09-30"));
+    assert_eq!(found.iter().map(|f| (f.rule, f.subject.as_deref())).collect::<Vec<_>>(), vec![(RuleId::Q10, Some("某私募基金")), (RuleId::Q15, None)]);
 }
 
 mod checks {

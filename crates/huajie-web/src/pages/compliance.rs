@@ -273,13 +273,9 @@ async fn open_breaches(ctx: &Ctx, state: &AppState, ledger: &huajie_rules::Ledge
             out.push((format!("{:?}", i.id), class, format!("{} {} （{} {}）{}", lang.pick(rule.zh, rule.en), value_of(i, lang), tr(lang, "compliance.limit"), limit_of(i), status), format!("#indicator-{}", format!("{:?}", i.id).to_lowercase())));
         }
     }
-    for f in &ledger.funding {
-        for finding in huajie_rules::checks::funding_channel(&f.label, f.channel, true, true) {
-            out.push(("Q10".into(), "red", if lang == Lang::Zh { finding.zh } else { finding.en }, "/compliance/book#book-funding".into()));
-        }
-    }
-    if let (_, Some(f)) = huajie_rules::pretrade::exit_watch(ledger, p, as_of) {
-        out.push(("Q15".into(), "amber", if lang == Lang::Zh { f.zh } else { f.en }, String::new()));
+    for f in huajie_rules::pretrade::book_findings(ledger, p, as_of) {
+        let (class, link) = if f.rule == RuleId::Q10 { ("red", "/compliance/book#book-funding") } else { ("amber", "") };
+        out.push((format!("{:?}", f.rule), class, if lang == Lang::Zh { f.zh } else { f.en }, link.into()));
     }
     for c in state.store.deal_checks(None, 200).await? {
         let standing = c.standing();
@@ -522,13 +518,9 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
             });
         }
     }
-    for f in &ledger.funding {
-        for finding in huajie_rules::checks::funding_channel(&f.label, f.channel, true, true) {
-            findings.push(ReportFinding { source: tr(lang, "report.funding_book").into(), rule: "Q10".into(), effect: super::checks::effect_label(finding.effect, lang).0.into(), text: pick(&finding), standing: String::new() });
-        }
-    }
-    if let (_, Some(f)) = huajie_rules::pretrade::exit_watch(&ledger, &params.parameters, quarter) {
-        findings.push(ReportFinding { source: tr(lang, "report.exit_watch").into(), rule: "Q15".into(), effect: super::checks::effect_label(f.effect, lang).0.into(), text: pick(&f), standing: String::new() });
+    for f in huajie_rules::pretrade::book_findings(&ledger, &params.parameters, quarter) {
+        let source = tr(lang, if f.rule == RuleId::Q10 { "report.funding_book" } else { "report.exit_watch" });
+        findings.push(ReportFinding { source: source.into(), rule: format!("{:?}", f.rule), effect: super::checks::effect_label(f.effect, lang).0.into(), text: pick(&f), standing: String::new() });
     }
     Ok(QuarterReport { company: company.name, quarter_end: quarter.to_string(), basis, parameter_version: version, indicators: out, findings, note: tr(lang, "report.note").into() })
 }
