@@ -18,6 +18,13 @@ named_enum! {
     }
 }
 
+impl PackageStatus {
+    /// Not yet bought: in due diligence or bidding.
+    pub fn before_acquisition(self) -> bool {
+        matches!(self, PackageStatus::Screening | PackageStatus::Bidding)
+    }
+}
+
 named_enum! {
     /// 五级分类, the five-tier loan classification.
     pub enum FiveClass {

@@ -130,14 +130,9 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
 /// leverage past 3× (a limit the risk team overrides, with its reason), and a sale of the
 /// oldest package to a company a director controls (a hard block).
 async fn record_and_check(store: &Store) -> Result<(), StoreError> {
-    let params = store.rule_parameters().await?;
-    let ledger = store.compliance_ledger().await?;
-    let mut tx = store.write("risk").await?;
     for q in [ymd(2026, 6, 30), ymd(2026, 9, 30)] {
-        let all = huajie_rules::indicators(&ledger, &params.parameters, q).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        tx.record_indicator_result(q, params.version, &all).await?;
+        store.record_quarter_end("risk", q).await?;
     }
-    tx.commit().await?;
 
     let as_of = ymd(2026, 9, 30);
     let parties = store.check_parties().await?;

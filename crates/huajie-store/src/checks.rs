@@ -151,6 +151,12 @@ impl DealCheck {
         if open { CheckStanding::AwaitingOverride } else { CheckStanding::Cleared }
     }
 
+    /// The package and price a purchase may be recorded at: those of a cleared acquisition check.
+    pub fn cleared_acquisition(&self) -> Option<(i64, Money)> {
+        let package = self.package_id.filter(|_| self.kind == "acquisition" && self.standing() == CheckStanding::Cleared)?;
+        Some((package, self.amount()?))
+    }
+
     /// The price or amount checked, from the deal's JSON.
     pub fn amount(&self) -> Option<Money> {
         let v: serde_json::Value = serde_json::from_str(&self.deal).ok()?;
@@ -350,6 +356,47 @@ impl Store {
         Ok(self.cross_region_exceptions().await?.into_iter().find(|x| x.claim_id == claim_id))
     }
 
+    /// Computes a quarter-end's indicators with the parameters in force and records them as the
+    /// result reported for that quarter. `Invalid` for a date that is not a quarter-end, or when
+    /// a net-assets figure the indicators need is missing.
+    pub async fn record_quarter_end(&self, actor: &str, quarter: NaiveDate) -> Result<IndicatorResult, StoreError> {
+        if huajie_rules::indicators::latest_quarter_end(quarter) != quarter {
+            return Err(StoreError::Invalid(format!("{quarter} 不是季末日（3-31、6-30、9-30、12-31） / {quarter} is not a quarter-end")));
+        }
+        let params = self.rule_parameters().await?;
+        let ledger = self.compliance_ledger().await?;
+        let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut tx = self.write(actor).await?;
+        let result = tx.record_indicator_result(quarter, params.version, &all).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    /// Records a package as bought on `on`, at the price of a cleared acquisition check, with the
+    /// purchase in the investment ledger — one transaction. Refused (`Invalid`) for a check that
+    /// is blocked, still awaiting an override, or not an acquisition, and for a package past bidding.
+    pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
+        let c = self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        let Some((package_id, price)) = c.cleared_acquisition() else {
+            return Err(StoreError::Invalid(match c.standing() {
+                CheckStanding::Blocked => "该检查存在硬性禁止事项，不能据此收购。 / The check found a hard block: the package cannot be bought on it.",
+                CheckStanding::AwaitingOverride => "该检查仍有未豁免的发现，不能据此收购。 / The check has findings not yet overridden: the package cannot be bought on it.",
+                CheckStanding::Cleared => "这不是资产包的收购检查。 / This is not the check of a package's acquisition.",
+            }
+            .into()));
+        };
+        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?.package;
+        if !package.data.status.before_acquisition() {
+            return Err(StoreError::Invalid("该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into()));
+        }
+        let mut tx = self.write(actor).await?;
+        tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
+        let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
+        tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
+        tx.commit().await?;
+        Ok(package_id)
+    }
+
     pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
         let rows = match package_id {
             Some(p) => sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE package_id = $1 ORDER BY id DESC LIMIT $2")))
@@ -484,8 +531,7 @@ impl WriteTx {
 
     /// Records the indicators of a quarter-end for reporting, with the parameter version used.
     pub async fn record_indicator_result(&mut self, quarter_end: NaiveDate, parameter_version: i64, indicators: &[Indicator]) -> Result<IndicatorResult, StoreError> {
-        let body = serde_json::to_string(indicators).map_err(|e| corrupt("indicators", e))?;
-        let body_sha256 = huajie_core::audit::sha256_hex(body.as_bytes());
+        let (body, body_sha256) = crate::json_body(indicators)?;
         let created_at = crate::timestamp(self.clock.now());
         let r = sqlx::query("INSERT INTO indicator_results (quarter_end, parameter_version, body, body_sha256, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(date_text(quarter_end))

@@ -474,8 +474,7 @@ impl WriteTx {
     /// Saves the next version of the rule parameters; earlier versions never change.
     pub async fn save_rule_parameters(&mut self, parameters: &huajie_rules::RuleParameters, note: &str) -> Result<RuleParameterSet, StoreError> {
         let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM rule_parameter_sets").fetch_one(&mut *self.tx).await.map(|r| crate::rows::opt_i64(&r, "v"))??;
-        let body = serde_json::to_string(parameters).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let body_sha256 = huajie_core::audit::sha256_hex(body.as_bytes());
+        let (body, body_sha256) = crate::json_body(parameters)?;
         let created_at = crate::timestamp(self.clock.now());
         let version = last.unwrap_or(0) + 1;
         let r = sqlx::query("INSERT INTO rule_parameter_sets (version, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")

@@ -98,6 +98,14 @@ impl StoreError {
     }
 }
 
+/// A versioned body as stored: its JSON and the JSON's SHA-256 (assumption sets, rule
+/// parameters, recorded indicator results).
+pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<(String, String), StoreError> {
+    let body = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let sha = huajie_core::audit::sha256_hex(body.as_bytes());
+    Ok((body, sha))
+}
+
 /// The stored form of a timestamp: RFC 3339 UTC with microseconds, sortable as text.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()

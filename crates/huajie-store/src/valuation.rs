@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use huajie_core::{LiquidationAnalysis, Money, Stored};
-use huajie_core::audit::sha256_hex;
 use huajie_value::appraisal::ClaimResult;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem};
 use serde::Serialize;
@@ -448,8 +447,7 @@ impl WriteTx {
             .fetch_one(&mut *self.tx)
             .await
             .map(|r| opt_i64(&r, "v"))??;
-        let body = serde_json::to_string(assumptions).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let body_sha256 = sha256_hex(body.as_bytes());
+        let (body, body_sha256) = crate::json_body(assumptions)?;
         let created_at = crate::timestamp(self.clock.now());
         let version = last.unwrap_or(0) + 1;
         let row = sqlx::query(

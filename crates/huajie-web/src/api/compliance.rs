@@ -109,16 +109,10 @@ pub struct RecordBody {
 pub async fn record(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap, bytes: axum::body::Bytes) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordIndicators)?;
     let b: RecordBody = body(&ctx, &headers, &bytes)?;
-    let lang = ctx.lang;
-    if latest_quarter_end(b.quarter_end) != b.quarter_end {
-        return Err(AppError::BadRequest(tr(lang, "report.not_quarter_end").into()));
-    }
-    let params = state.store.rule_parameters().await?;
-    let ledger = state.store.compliance_ledger().await?;
-    let all = huajie_rules::indicators(&ledger, &params.parameters, b.quarter_end).map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
-    let mut tx = state.store.write(&user.username).await?;
-    let r = tx.record_indicator_result(b.quarter_end, params.version, &all).await?;
-    tx.commit().await?;
+    let r = match state.store.record_quarter_end(&user.username, b.quarter_end).await {
+        Ok(r) => r,
+        Err(e) => return Err(AppError::BadRequest(refused(ctx.lang)(e)?)),
+    };
     Ok((StatusCode::CREATED, Json(json!({ "data": { "id": r.id, "quarter_end": r.quarter_end, "parameter_version": r.parameter_version } }))).into_response())
 }
 

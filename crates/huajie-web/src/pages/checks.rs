@@ -383,10 +383,8 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         })
         .collect();
     let mut can_acquire = false;
-    if c.kind == "acquisition" && c.standing() == CheckStanding::Cleared && ctx.can(Permission::RecordAcquisitions) {
-        if let Some(p) = c.package_id {
-            can_acquire = state.store.package(p).await?.is_some_and(|s| matches!(s.package.data.status, PackageStatus::Screening | PackageStatus::Bidding));
-        }
+    if let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) {
+        can_acquire = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
     }
     let page = Page::new(&ctx, &state).await?;
     render(&CheckPage {
@@ -424,28 +422,16 @@ pub async fn override_finding(ctx: Ctx, State(state): State<AppState>, Path(id):
 }
 
 /// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
-/// date given, with the acquisition in the investment ledger — only from a cleared check.
+/// date given (`Store::record_acquisition`: only from a cleared acquisition check).
 pub async fn acquire(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordAcquisitions)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    let (Some(package_id), Some(price)) = (c.package_id.filter(|_| c.kind == "acquisition"), c.amount()) else { return Err(AppError::NotFound) };
-    match c.standing() {
-        CheckStanding::Blocked => return Err(AppError::BadRequest(tr(lang, "checks.cannot_blocked").into())),
-        CheckStanding::AwaitingOverride => return Err(AppError::BadRequest(tr(lang, "checks.cannot_awaiting").into())),
-        CheckStanding::Cleared => {}
-    }
-    let summary = state.store.package(package_id).await?.ok_or(AppError::NotFound)?;
-    if !matches!(summary.package.data.status, PackageStatus::Screening | PackageStatus::Bidding) {
-        return Err(AppError::BadRequest(tr(lang, "checks.already_acquired").into()));
-    }
     let on = fields.get("acquired_on").and_then(|s| parse_date(s).ok()).ok_or_else(|| AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date"))))?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.update_package_status(package_id, PackageStatus::Acquired, Some(on), Some(price)).await?;
-    tx.add_investment(on, price, InvestmentKind::FinancialNpa, &format!("{} {}（{} #{id}）", summary.package.data.code, summary.package.data.name, tr(lang, "checks.check"))).await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+    match state.store.record_acquisition(&user.username, id, on).await {
+        Ok(package_id) => Ok(Redirect::to(&format!("/packages/{package_id}")).into_response()),
+        Err(e) => Err(AppError::BadRequest(refused(lang)(e)?)),
+    }
 }
 
 /// The pre-trade panel of a package page: its checks and what may be proposed.
@@ -462,9 +448,9 @@ pub async fn panel(ctx: &Ctx, state: &AppState, package_id: i64, status: Package
     }
     let checks = state.store.deal_checks(Some(package_id), 20).await?.iter().map(|c| check_line(c, ctx.lang)).collect();
     let proposal = match status {
-        PackageStatus::Screening | PackageStatus::Bidding => "acquisition",
+        s if s.before_acquisition() => "acquisition",
         PackageStatus::Acquired | PackageStatus::Disposing => "disposal",
-        PackageStatus::Closed => "",
+        _ => "",
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
 }

@@ -442,14 +442,11 @@ pub async fn record_results(ctx: Ctx, State(state): State<AppState>, crate::form
     let user = ctx.require(Permission::RecordIndicators)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let quarter = fields.get("quarter").and_then(|s| s.trim().parse::<NaiveDate>().ok()).filter(|d| latest_quarter_end(*d) == *d).ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
-    let params = state.store.rule_parameters().await?;
-    let ledger = state.store.compliance_ledger().await?;
-    let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.record_indicator_result(quarter, params.version, &all).await?;
-    tx.commit().await?;
-    Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response())
+    let quarter = fields.get("quarter").and_then(|s| s.trim().parse::<NaiveDate>().ok()).ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
+    match state.store.record_quarter_end(&user.username, quarter).await {
+        Ok(_) => Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response()),
+        Err(e) => Err(AppError::BadRequest(super::book::refused(lang)(e)?)),
+    }
 }
 
 #[derive(Deserialize)]
