@@ -196,6 +196,33 @@ fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
     })
 }
 
+fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, StoreError> {
+    Ok(CrossRegionException { claim_id: i64_col(r, "claim_id")?, basis: text(r, "basis")?, created_by: text(r, "created_by")?, created_at: text(r, "created_at")? })
+}
+
+fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
+    Ok(CheckOverride {
+        id: i64_col(r, "id")?,
+        check_id: i64_col(r, "check_id")?,
+        finding: i64_col(r, "finding")?,
+        reason: text(r, "reason")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+fn result_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorResult, StoreError> {
+    Ok(IndicatorResult {
+        id: i64_col(r, "id")?,
+        quarter_end: date(r, "quarter_end")?,
+        parameter_version: i64_col(r, "parameter_version")?,
+        indicators: serde_json::from_str(&text(r, "body")?).map_err(|e| corrupt("indicator_results.body", e))?,
+        body_sha256: text(r, "body_sha256")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
 impl Store {
     pub async fn party_attributes(&self) -> Result<Vec<PartyAttributes>, StoreError> {
         let rows = sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes ORDER BY party_id").fetch_all(&self.pool).await?;
@@ -347,13 +374,12 @@ impl Store {
     /// Every cross-region exception, by claim.
     pub async fn cross_region_exceptions(&self) -> Result<Vec<CrossRegionException>, StoreError> {
         let rows = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions ORDER BY claim_id").fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| Ok(CrossRegionException { claim_id: i64_col(r, "claim_id")?, basis: text(r, "basis")?, created_by: text(r, "created_by")?, created_at: text(r, "created_at")? }))
-            .collect()
+        rows.iter().map(exception_from_row).collect()
     }
 
     pub async fn cross_region_exception(&self, claim_id: i64) -> Result<Option<CrossRegionException>, StoreError> {
-        Ok(self.cross_region_exceptions().await?.into_iter().find(|x| x.claim_id == claim_id))
+        let row = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1").bind(claim_id).fetch_optional(&self.pool).await?;
+        row.as_ref().map(exception_from_row).transpose()
     }
 
     /// Computes a quarter-end's indicators with the parameters in force and records them as the
@@ -418,24 +444,14 @@ impl Store {
         let row = sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
         let Some(row) = row else { return Ok(None) };
         let mut c = check_from_row(&row)?;
-        c.overrides = self.check_overrides().await?.into_iter().filter(|o| o.check_id == id).collect();
+        let overrides = sqlx::query("SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id").bind(id).fetch_all(&self.pool).await?;
+        c.overrides = overrides.iter().map(override_from_row).collect::<Result<_, _>>()?;
         Ok(Some(c))
     }
 
     pub async fn check_overrides(&self) -> Result<Vec<CheckOverride>, StoreError> {
         let rows = sqlx::query("SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides ORDER BY id").fetch_all(&self.pool).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(CheckOverride {
-                    id: i64_col(r, "id")?,
-                    check_id: i64_col(r, "check_id")?,
-                    finding: i64_col(r, "finding")?,
-                    reason: text(r, "reason")?,
-                    created_by: text(r, "created_by")?,
-                    created_at: text(r, "created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(override_from_row).collect()
     }
 
     /// Every recorded quarter-end result, newest first (without the indicators' bodies read twice).
@@ -443,24 +459,18 @@ impl Store {
         let rows = sqlx::query("SELECT id, quarter_end, parameter_version, body, body_sha256, created_by, created_at FROM indicator_results ORDER BY quarter_end DESC, id DESC")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|r| {
-                Ok(IndicatorResult {
-                    id: i64_col(r, "id")?,
-                    quarter_end: date(r, "quarter_end")?,
-                    parameter_version: i64_col(r, "parameter_version")?,
-                    indicators: serde_json::from_str(&text(r, "body")?).map_err(|e| corrupt("indicator_results.body", e))?,
-                    body_sha256: text(r, "body_sha256")?,
-                    created_by: text(r, "created_by")?,
-                    created_at: text(r, "created_at")?,
-                })
-            })
-            .collect()
+        rows.iter().map(result_from_row).collect()
     }
 
     /// The latest recorded result of a quarter-end: the official one.
     pub async fn indicator_result(&self, quarter_end: NaiveDate) -> Result<Option<IndicatorResult>, StoreError> {
-        Ok(self.indicator_results().await?.into_iter().find(|r| r.quarter_end == quarter_end))
+        let row = sqlx::query(
+            "SELECT id, quarter_end, parameter_version, body, body_sha256, created_by, created_at FROM indicator_results WHERE quarter_end = $1 ORDER BY id DESC LIMIT 1",
+        )
+        .bind(date_text(quarter_end))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(result_from_row).transpose()
     }
 }
 
