@@ -27,7 +27,8 @@ pub struct CurvesArgs {
 pub async fn run(store: &Store, args: &CurvesArgs) -> Result<ExitCode> {
     store.require_current_schema().await?;
     let shown = args.history.display().to_string();
-    let file = std::fs::File::open(&args.history).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    let file = std::fs::File::open(&args.history)
+        .with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
     let history = match huajie_tape::history::read_history(std::io::BufReader::new(file)) {
         Ok(h) => h,
         Err(problems) => {
@@ -60,17 +61,33 @@ pub async fn run(store: &Store, args: &CurvesArgs) -> Result<ExitCode> {
     );
     println!("{:<36} {:>8} {:>6} {:>8} {:>8} {:>8}", "分组 / segment", "笔数", "批次", "12月", "24月", "36月");
     for c in &curves {
-        let label = format!("{} · dpd{} · bal{} · {}", c.product, c.dpd_bucket, c.balance_bucket, if c.litigated { "已诉" } else { "未诉" });
+        let label = format!(
+            "{} · dpd{} · bal{} · {}",
+            c.product,
+            c.dpd_bucket,
+            c.balance_bucket,
+            if c.litigated { "已诉" } else { "未诉" }
+        );
         let at = |m: usize| format!("{:.2}%", c.crr[m - 1] * 100.0);
         println!("{label:<36} {:>8} {:>6} {:>8} {:>8} {:>8}", c.claims, c.vintages, at(12), at(24), at(36));
     }
     if curves.is_empty() {
-        println!("没有分组达到最少 {} 笔，沿用默认曲线 / no segment reached {} claims: the default curves stay", base.assumptions.retail.min_claims, base.assumptions.retail.min_claims);
+        println!(
+            "没有分组达到最少 {} 笔，沿用默认曲线 / no segment reached {} claims: the default curves stay",
+            base.assumptions.retail.min_claims, base.assumptions.retail.min_claims
+        );
     }
-    let note = if args.note.is_empty() { format!("由回收历史估计 {} 条分组曲线（{}）", curves.len(), shown) } else { args.note.clone() };
+    let note = if args.note.is_empty() {
+        format!("由回收历史估计 {} 条分组曲线（{}）", curves.len(), shown)
+    } else {
+        args.note.clone()
+    };
     let mut tx = store.write("cli").await?;
     let saved = tx.save_assumption_set(&args.name, Some(base.id), &assumptions, &note).await?;
     tx.commit().await?;
-    println!("已保存参数集 {} v{}（编号 {}） / saved assumption set {} v{} (id {})", saved.name, saved.version, saved.id, saved.name, saved.version, saved.id);
+    println!(
+        "已保存参数集 {} v{}（编号 {}） / saved assumption set {} v{} (id {})",
+        saved.name, saved.version, saved.id, saved.name, saved.version, saved.id
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -18,28 +18,39 @@ const PROBLEMS_LISTED_MAX: usize = 30;
 
 pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     store.require_current_schema().await?;
-    let policy = ImportPolicy::from_code(&args.policy).ok_or_else(|| anyhow!("导入策略应为 strict 或 partial / --policy must be strict or partial"))?;
+    let policy = ImportPolicy::from_code(&args.policy)
+        .ok_or_else(|| anyhow!("导入策略应为 strict 或 partial / --policy must be strict or partial"))?;
     let cutoff = args
         .cutoff
         .as_deref()
-        .map(|s| huajie_tape::coerce::parse_date(s).map_err(|_| anyhow!("基准日无法识别：{s} / cannot read the cut-off date {s}")))
+        .map(|s| {
+            huajie_tape::coerce::parse_date(s)
+                .map_err(|_| anyhow!("基准日无法识别：{s} / cannot read the cut-off date {s}"))
+        })
         .transpose()?;
     let shown = args.file.display().to_string();
-    let sha256 = file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
+    let sha256 =
+        file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
     let options = SheetOptions { cutoff_date: cutoff, today: store.clock().today(), personal_batch: args.personal };
     let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
     let existing = store.package_id_by_code(&args.package).await?;
     let transferor = match existing {
         Some(id) => store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
-        None => args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string()),
+        None => {
+            args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string())
+        }
     };
     let profile = match &transferor {
         Some(t) => store.mapping_profile(t).await?,
         None => huajie_tape::MappingProfile::default(),
     };
     if !profile.is_empty() {
-        println!("沿用转让方的映射方案（{} 列） / using the transferor's mapping profile ({} columns)", profile.columns.len(), profile.columns.len());
+        println!(
+            "沿用转让方的映射方案（{} 列） / using the transferor's mapping profile ({} columns)",
+            profile.columns.len(),
+            profile.columns.len()
+        );
     }
     let target = match existing {
         Some(id) => PackageTarget::Existing(id),
@@ -50,17 +61,23 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
                     args.package
                 );
             };
-            let identifier = PartyIdentifier::parse(id).map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
-            let transferor = Party { name: name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let identifier = PartyIdentifier::parse(id)
+                .map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
+            let transferor =
+                Party { name: name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
             let name = args.package_name.clone().unwrap_or_else(|| file_stem(&args.file));
             PackageTarget::New { code: args.package.clone(), name, transferor }
         }
     };
     let report_lang = match &args.report {
-        Some(_) => Some(Lang::parse(&args.report_lang).ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?),
+        Some(_) => Some(
+            Lang::parse(&args.report_lang)
+                .ok_or_else(|| anyhow!("报告语言应为 zh 或 en / --report-lang must be zh or en"))?,
+        ),
         None => None,
     };
-    let file = std::fs::File::open(&args.file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
     // A progress bar over the bytes read (drawn only on a terminal). The tape is checked
     // and written in one pass, in one transaction.
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -101,7 +118,8 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
             .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
         let shown_report = path.display().to_string();
-        std::fs::write(path, bytes).with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
         println!("校验报告已保存 / report saved: {shown_report}");
     }
     match outcome {
@@ -112,17 +130,34 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             if let Some(d) = &diff {
                 println!(
                     "与上一版相比 / against the package: 新增 {} 笔，变化 {} 笔，未变 {} 笔，新数据带未列出 {} 笔（保留） / {} added, {} changed, {} unchanged, {} no longer listed (kept)",
-                    d.added.len(), d.changed.len(), d.unchanged, d.removed.len(), d.added.len(), d.changed.len(), d.unchanged, d.removed.len()
+                    d.added.len(),
+                    d.changed.len(),
+                    d.unchanged,
+                    d.removed.len(),
+                    d.added.len(),
+                    d.changed.len(),
+                    d.unchanged,
+                    d.removed.len()
                 );
                 for c in d.changed.iter().take(PROBLEMS_LISTED_MAX) {
-                    let fields: Vec<String> = c.changes.iter().map(|f| format!("{} {} → {}", f.field, f.before, f.after)).collect();
+                    let fields: Vec<String> =
+                        c.changes.iter().map(|f| format!("{} {} → {}", f.field, f.before, f.after)).collect();
                     println!("  {}：{}", c.contract_no, fields.join("；"));
                 }
             }
             println!(
                 "已载入资产包 {} 第 {} 版：{} 笔债权，更新 {} 笔，新建当事人 {}、沿用 {}，抵质押物 {} 项，保证 {} 笔 / loaded as version {}: {} claims added, {} updated",
-                args.package, import.version, counts.claims, counts.claims_updated, counts.parties_created, counts.parties_reused, counts.collateral,
-                counts.guarantees, import.version, counts.claims, counts.claims_updated
+                args.package,
+                import.version,
+                counts.claims,
+                counts.claims_updated,
+                counts.parties_created,
+                counts.parties_reused,
+                counts.collateral,
+                counts.guarantees,
+                import.version,
+                counts.claims,
+                counts.claims_updated
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -210,7 +245,10 @@ fn report(read: &TapeRead, source: &str) {
         println!("  {}", line(p));
     }
     if read.problems.len() > PROBLEMS_LISTED_MAX {
-        println!("  ……另有 {} 条 / and {} more", read.problems.len() - PROBLEMS_LISTED_MAX, read.problems.len() - PROBLEMS_LISTED_MAX);
+        println!(
+            "  ……另有 {} 条 / and {} more",
+            read.problems.len() - PROBLEMS_LISTED_MAX,
+            read.problems.len() - PROBLEMS_LISTED_MAX
+        );
     }
 }
-

@@ -32,7 +32,8 @@ fn limit(i: &Indicator) -> String {
 pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {
     store.require_current_schema().await?;
     let lang = Lang::parse(lang).ok_or_else(|| anyhow!("语言应为 zh 或 en / --lang must be zh or en"))?;
-    let date = huajie_tape::coerce::parse_date(as_of).map_err(|_| anyhow!("日期无法识别：{as_of} / cannot read the date {as_of}"))?;
+    let date = huajie_tape::coerce::parse_date(as_of)
+        .map_err(|_| anyhow!("日期无法识别：{as_of} / cannot read the date {as_of}"))?;
     let params = store.rule_parameters().await?;
     let ledger = store.compliance_ledger().await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, date).map_err(|e| anyhow!("{e}"))?;
@@ -62,7 +63,12 @@ pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {
             lang.pick("口径为本系统解读", "definitions: our reading"),
         );
         if i.no_ratio.is_none() {
-            println!("  {} {} / {}", lang.pick("分子/分母", "numerator / denominator"), money(i.numerator, lang), money(i.denominator, lang));
+            println!(
+                "  {} {} / {}",
+                lang.pick("分子/分母", "numerator / denominator"),
+                money(i.numerator, lang),
+                money(i.denominator, lang)
+            );
         }
         if let Some(d) = i.basis_date {
             println!("  {} {d}", lang.pick("净资产日期", "net assets at"));
@@ -71,7 +77,9 @@ pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {
             let who = match line.party {
                 Some(p) => match store.party(p).await? {
                     // A person's name is masked: the risk team does not own personal data.
-                    Some(party) if party.data.kind() == huajie_core::PartyKind::Individual => format!("{} ", huajie_core::mask::mask_person_name(&party.data.name)),
+                    Some(party) if party.data.kind() == huajie_core::PartyKind::Individual => {
+                        format!("{} ", huajie_core::mask::mask_person_name(&party.data.name))
+                    }
                     Some(party) => format!("{} ", party.data.name),
                     None => format!("#{p} "),
                 },

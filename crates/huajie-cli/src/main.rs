@@ -14,8 +14,8 @@ use huajie_core::Role;
 use huajie_store::{DbTarget, NewUser, Store, StoreError};
 use huajie_web::{AppState, WebConfig};
 
-mod import;
 mod curves;
+mod import;
 mod indicators;
 mod value;
 
@@ -25,7 +25,11 @@ mod value;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "huajie", version, about = "化解 Huajie — 地方AMC不良资产经营与合规平台 / NPA operations and compliance platform for local AMCs")]
+#[command(
+    name = "huajie",
+    version,
+    about = "化解 Huajie — 地方AMC不良资产经营与合规平台 / NPA operations and compliance platform for local AMCs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -273,7 +277,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             let store = open(&db).await?;
             let applied = store.migrate().await?;
             if applied.is_empty() {
-                println!("数据库结构已是最新（版本 {}） / the schema is up to date (version {})", store.schema_version().await?, store.schema_version().await?);
+                println!(
+                    "数据库结构已是最新（版本 {}） / the schema is up to date (version {})",
+                    store.schema_version().await?,
+                    store.schema_version().await?
+                );
             } else {
                 println!("已应用迁移 / applied: {}", applied.join(", "));
             }
@@ -298,7 +306,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check { command: Some(command), .. } => return Ok(check(command)),
         Command::Check { command: None, db, as_of, lang } => {
             let Some(as_of) = as_of else {
-                bail!("请给出 --as-of 日期，或子命令 id / address / give --as-of DATE, or the subcommand id or address");
+                bail!(
+                    "请给出 --as-of 日期，或子命令 id / address / give --as-of DATE, or the subcommand id or address"
+                );
             };
             return indicators::run(&open(&db).await?, &as_of, &lang).await;
         }
@@ -308,11 +318,19 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             store.require_current_schema().await?;
             let password = read_password()?;
             if password.chars().count() < huajie_web::auth::PASSWORD_CHARS_MIN {
-                bail!("密码至少需要 {0} 个字符 / the password needs at least {0} characters", huajie_web::auth::PASSWORD_CHARS_MIN);
+                bail!(
+                    "密码至少需要 {0} 个字符 / the password needs at least {0} characters",
+                    huajie_web::auth::PASSWORD_CHARS_MIN
+                );
             }
             let mut tx = store.write("system").await?;
             let id = tx
-                .insert_user(&NewUser { username: username.clone(), display_name, role, password_hash: huajie_web::hash_password(&password) })
+                .insert_user(&NewUser {
+                    username: username.clone(),
+                    display_name,
+                    role,
+                    password_hash: huajie_web::hash_password(&password),
+                })
                 .await?;
             tx.commit().await?;
             println!("已创建用户 {username}（{}，id {id}） / user created", role.zh());
@@ -400,16 +418,19 @@ async fn open(db: &DbArgs) -> Result<Store> {
 
 fn ensure_writable_dir(dir: &Path) -> Result<()> {
     let shown = dir.display();
-    std::fs::create_dir_all(dir).map_err(|e| anyhow!("无法创建数据目录 {shown}：{e} / cannot create the data directory {shown}: {e}"))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow!("无法创建数据目录 {shown}：{e} / cannot create the data directory {shown}: {e}"))?;
     let probe = dir.join(".huajie-write-test");
-    std::fs::write(&probe, b"ok").map_err(|e| anyhow!("数据目录 {shown} 不可写：{e} / the data directory {shown} is not writable: {e}"))?;
+    std::fs::write(&probe, b"ok")
+        .map_err(|e| anyhow!("数据目录 {shown} 不可写：{e} / the data directory {shown} is not writable: {e}"))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 async fn serve(store: Store, net: &NetArgs) -> Result<()> {
     let addr = format!("{}:{}", net.bind, net.port);
-    let parsed: SocketAddr = addr.parse().map_err(|_| anyhow!("监听地址无效：{addr} / not a valid address to listen on: {addr}"))?;
+    let parsed: SocketAddr =
+        addr.parse().map_err(|_| anyhow!("监听地址无效：{addr} / not a valid address to listen on: {addr}"))?;
     let listener = tokio::net::TcpListener::bind(parsed).await.map_err(|e| {
         if e.kind() == std::io::ErrorKind::AddrInUse {
             anyhow!("无法监听 {addr}：端口已被占用，请用 --port 换一个端口 / cannot listen on {addr}: the port is in use; choose another with --port")
@@ -426,7 +447,11 @@ async fn serve(store: Store, net: &NetArgs) -> Result<()> {
 
 async fn print_demo_logins(store: &Store, net: &NetArgs) -> Result<()> {
     println!();
-    println!("演示账号（密码均为 {}） / demo logins (every password is {}):", huajie_demo::DEMO_PASSWORD, huajie_demo::DEMO_PASSWORD);
+    println!(
+        "演示账号（密码均为 {}） / demo logins (every password is {}):",
+        huajie_demo::DEMO_PASSWORD,
+        huajie_demo::DEMO_PASSWORD
+    );
     for u in store.users().await? {
         println!("  {:<14} {} / {}", u.username, u.role.zh(), u.role.en());
     }

@@ -58,7 +58,8 @@ pub struct ValueArgs {
 }
 
 fn parse_rate(s: &str) -> Result<f64> {
-    let y = huajie_value::params::parse_share(s).ok_or_else(|| anyhow!("目标 IRR 无法识别：{s} / cannot read the target IRR {s}"))?;
+    let y = huajie_value::params::parse_share(s)
+        .ok_or_else(|| anyhow!("目标 IRR 无法识别：{s} / cannot read the target IRR {s}"))?;
     if !(-0.5..=5.0).contains(&y) {
         bail!("目标 IRR 应在 −50% 与 500% 之间：{s} / the target IRR must lie between −50% and 500%: {s}");
     }
@@ -72,14 +73,19 @@ pub async fn run(store: &Store, args: &ValueArgs) -> Result<ExitCode> {
         return rerun(store, run_id, lang).await;
     }
     let code = args.package.as_deref().unwrap_or_default();
-    let package_id = store.package_id_by_code(code).await?.ok_or_else(|| anyhow!("资产包 {code} 不存在 / package {code} does not exist"))?;
+    let package_id = store
+        .package_id_by_code(code)
+        .await?
+        .ok_or_else(|| anyhow!("资产包 {code} 不存在 / package {code} does not exist"))?;
     let set = match &args.assumptions {
         None => None,
-        Some(s) => Some(match s.parse::<i64>() {
-            Ok(id) => store.assumption_set(id).await?,
-            Err(_) => store.latest_assumption_set(s).await?,
-        }
-        .ok_or_else(|| anyhow!("参数集 {s} 不存在 / assumption set {s} does not exist"))?),
+        Some(s) => Some(
+            match s.parse::<i64>() {
+                Ok(id) => store.assumption_set(id).await?,
+                Err(_) => store.latest_assumption_set(s).await?,
+            }
+            .ok_or_else(|| anyhow!("参数集 {s} 不存在 / assumption set {s} does not exist"))?,
+        ),
     };
     if let Some(code) = &args.stress
         && Stress::by_code(code).is_none()
@@ -90,17 +96,27 @@ pub async fn run(store: &Store, args: &ValueArgs) -> Result<ExitCode> {
     let valuation_date = args
         .date
         .as_deref()
-        .map(|d| huajie_tape::coerce::parse_date(d).map_err(|_| anyhow!("基准日无法识别：{d} / cannot read the date {d}")))
+        .map(|d| {
+            huajie_tape::coerce::parse_date(d).map_err(|_| anyhow!("基准日无法识别：{d} / cannot read the date {d}"))
+        })
         .transpose()?;
     if args.price.is_some_and(|p| !(p.is_finite() && p >= 0.0)) {
         bail!("价格应为非负金额（元） / --price must be a non-negative amount in yuan");
     }
-    let options = Options { target_irr: parse_rate(&args.irr)?, price: args.price, scenarios: args.scenarios, seed: args.seed, stress: args.stress.clone() };
+    let options = Options {
+        target_irr: parse_rate(&args.irr)?,
+        price: args.price,
+        scenarios: args.scenarios,
+        seed: args.seed,
+        stress: args.stress.clone(),
+    };
     let req = ValuationRequest { package_id, assumption_set_id: set.map(|s| s.id), valuation_date, options };
     let started = Instant::now();
     let (set, appraisal, run) = store.value_package("cli", &req, !args.dry_run).await?;
     let elapsed = started.elapsed();
-    let info = run_info(store, package_id, &set, run.as_ref().map(|r| r.id), run.as_ref().and_then(|r| r.tape_import_id)).await?;
+    let info =
+        run_info(store, package_id, &set, run.as_ref().map(|r| r.id), run.as_ref().and_then(|r| r.tape_import_id))
+            .await?;
     print!("{}", summary_text(&info, &appraisal, lang));
     println!();
     if let Some(run) = &run {
@@ -123,7 +139,13 @@ async fn rerun(store: &Store, run_id: i64, lang: Lang) -> Result<ExitCode> {
         bid(r.appraisal.bid)
     );
     if r.identical {
-        println!("{}", lang.pick("重算结果与记录完全一致（输入摘要、参数集、逐笔结果）。", "Reproduced exactly: same inputs, same set, every result equal."));
+        println!(
+            "{}",
+            lang.pick(
+                "重算结果与记录完全一致（输入摘要、参数集、逐笔结果）。",
+                "Reproduced exactly: same inputs, same set, every result equal."
+            )
+        );
         Ok(ExitCode::SUCCESS)
     } else if !r.same_inputs {
         println!(
@@ -135,12 +157,21 @@ async fn rerun(store: &Store, run_id: i64, lang: Lang) -> Result<ExitCode> {
         );
         Ok(ExitCode::FAILURE)
     } else {
-        println!("{}", lang.pick("输入相同但结果不同：请报告此问题。", "Same inputs but different results: please report this."));
+        println!(
+            "{}",
+            lang.pick("输入相同但结果不同：请报告此问题。", "Same inputs but different results: please report this.")
+        );
         Ok(ExitCode::FAILURE)
     }
 }
 
-async fn run_info(store: &Store, package_id: i64, set: &AssumptionSet, run_id: Option<i64>, tape_import_id: Option<i64>) -> Result<RunInfo> {
+async fn run_info(
+    store: &Store,
+    package_id: i64,
+    set: &AssumptionSet,
+    run_id: Option<i64>,
+    tape_import_id: Option<i64>,
+) -> Result<RunInfo> {
     let package = store.package(package_id).await?.context("package")?;
     let tape_version = match tape_import_id {
         Some(id) => store.tape_import(id).await?.map(|t| t.version),
@@ -184,20 +215,31 @@ pub async fn claim_lines(store: &Store, package_id: i64, appraisal: &Appraisal, 
     Ok(lines)
 }
 
-async fn write_reports(store: &Store, info: &RunInfo, a: &Appraisal, set: &AssumptionSet, args: &ValueArgs, lang: Lang) -> Result<()> {
+async fn write_reports(
+    store: &Store,
+    info: &RunInfo,
+    a: &Appraisal,
+    set: &AssumptionSet,
+    args: &ValueArgs,
+    lang: Lang,
+) -> Result<()> {
     if args.xlsx.is_none() && args.pdf.is_none() {
         return Ok(());
     }
     let package_id = store.package_id_by_code(&info.package_code).await?.context("package")?;
     let lines = claim_lines(store, package_id, a, lang).await?;
     if let Some(path) = &args.xlsx {
-        let bytes = valuation_xlsx(info, a, &lines, &set.assumptions, lang).map_err(|e| anyhow!("无法生成 xlsx：{e} / cannot build the workbook: {e}"))?;
-        std::fs::write(path, bytes).with_context(|| format!("无法写入 {} / cannot write {}", path.display(), path.display()))?;
+        let bytes = valuation_xlsx(info, a, &lines, &set.assumptions, lang)
+            .map_err(|e| anyhow!("无法生成 xlsx：{e} / cannot build the workbook: {e}"))?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("无法写入 {} / cannot write {}", path.display(), path.display()))?;
         println!("{} {}", lang.pick("已保存", "Saved"), path.display());
     }
     if let Some(path) = &args.pdf {
-        let bytes = huajie_report::valuation_pdf::valuation_pdf(info, a, &lines, &set.assumptions, lang).map_err(|e| anyhow!("{e}"))?;
-        std::fs::write(path, bytes).with_context(|| format!("无法写入 {} / cannot write {}", path.display(), path.display()))?;
+        let bytes = huajie_report::valuation_pdf::valuation_pdf(info, a, &lines, &set.assumptions, lang)
+            .map_err(|e| anyhow!("{e}"))?;
+        std::fs::write(path, bytes)
+            .with_context(|| format!("无法写入 {} / cannot write {}", path.display(), path.display()))?;
         println!("{} {}", lang.pick("已保存", "Saved"), path.display());
     }
     Ok(())

@@ -11,7 +11,12 @@ use std::time::{Duration, Instant};
 const BIN: &str = env!("CARGO_BIN_EXE_huajie");
 
 fn huajie(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).env_remove("HUAJIE_DATABASE_URL").env_remove("HUAJIE_DATA_DIR").output().expect("run huajie")
+    Command::new(BIN)
+        .args(args)
+        .env_remove("HUAJIE_DATABASE_URL")
+        .env_remove("HUAJIE_DATA_DIR")
+        .output()
+        .expect("run huajie")
 }
 
 fn stderr(o: &Output) -> String {
@@ -62,7 +67,14 @@ fn start_demo(dir: &Path, port: u16) -> (Child, String) {
 
 #[test]
 fn help_is_everywhere() {
-    for args in [&["--help"][..], &["serve", "--help"], &["demo", "--help"], &["migrate", "--help"], &["audit", "verify", "--help"], &["user", "create", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["demo", "--help"],
+        &["migrate", "--help"],
+        &["audit", "verify", "--help"],
+        &["user", "create", "--help"],
+    ] {
         let o = huajie(args);
         assert!(o.status.success(), "{args:?}");
         assert!(stdout(&o).contains("Usage"), "{args:?}");
@@ -79,7 +91,18 @@ fn the_demo_starts_serves_and_its_audit_chain_catches_tampering() {
     let port = free_port();
     let (mut child, out) = start_demo(dir.path(), port);
     assert!(out.contains("已载入演示公司"), "{out}");
-    for role in ["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"] {
+    for role in [
+        "admin",
+        "acquisition",
+        "valuer",
+        "risk",
+        "asset_manager",
+        "committee",
+        "finance",
+        "auditor",
+        "regulator",
+        "investor",
+    ] {
         assert!(out.contains(role), "the demo prints the {role} login");
     }
     // The server answers.
@@ -110,8 +133,10 @@ fn the_demo_starts_serves_and_its_audit_chain_catches_tampering() {
     // Alter a claim by hand, outside Huajie.
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let store = huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
-        huajie_store::testing::execute_raw(&store, "UPDATE claims SET principal_fen = principal_fen * 2 WHERE id = 17").await;
+        let store =
+            huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+        huajie_store::testing::execute_raw(&store, "UPDATE claims SET principal_fen = principal_fen * 2 WHERE id = 17")
+            .await;
         store.close().await;
     });
     let bad = huajie(&["audit", "verify", "--data-dir", data_dir]);
@@ -149,7 +174,18 @@ fn bad_starts_fail_with_one_clear_line() {
     assert_clear_failure(&o, "无法连接数据库");
     let o = huajie(&["serve", "--data-dir", dir.path().join("d").to_str().unwrap(), "--bind", "not-an-address"]);
     assert_clear_failure(&o, "监听地址无效");
-    let o = huajie(&["user", "create", "--data-dir", dir.path().join("d").to_str().unwrap(), "--username", "x", "--display-name", "x", "--role", "king"]);
+    let o = huajie(&[
+        "user",
+        "create",
+        "--data-dir",
+        dir.path().join("d").to_str().unwrap(),
+        "--username",
+        "x",
+        "--display-name",
+        "x",
+        "--role",
+        "king",
+    ]);
     assert_clear_failure(&o, "角色无效");
 }
 
@@ -159,7 +195,18 @@ fn an_administrator_can_be_created_from_the_command_line() {
     let d = dir.path().to_str().unwrap();
     assert!(huajie(&["migrate", "--data-dir", d]).status.success());
     let mut child = Command::new(BIN)
-        .args(["user", "create", "--data-dir", d, "--username", "root.admin", "--display-name", "管理员", "--role", "admin"])
+        .args([
+            "user",
+            "create",
+            "--data-dir",
+            d,
+            "--username",
+            "root.admin",
+            "--display-name",
+            "管理员",
+            "--role",
+            "admin",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -37,8 +37,13 @@ fn tape_with_two_bad_rows(dir: &Path) -> std::path::PathBuf {
     for i in 0..10u32 {
         let principal = 50.0 + f64::from(i) * 7.5;
         total += principal;
-        let collateral = if i % 3 == 0 { format!("厂房,杭州市余杭区良渚街道{}号,2000000", i + 1) } else { ",,".into() };
-        rows.push(format!("QJ-{i:03},杭州测试{i}号有限公司,{},{principal:.2},{}.00,可疑,{collateral}", company(100 + i), i * 1000));
+        let collateral =
+            if i % 3 == 0 { format!("厂房,杭州市余杭区良渚街道{}号,2000000", i + 1) } else { ",,".into() };
+        rows.push(format!(
+            "QJ-{i:03},杭州测试{i}号有限公司,{},{principal:.2},{}.00,可疑,{collateral}",
+            company(100 + i),
+            i * 1000
+        ));
     }
     let person = ResidentId::with_check_char("33010619800101001").unwrap().to_string();
     let mut bad = person.clone();
@@ -72,7 +77,18 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     let tape = tape.to_str().unwrap();
     let before = counts(dir.path()).await;
 
-    let args = ["import", tape, "--data-dir", d, "--package", "QJ-2026-001", "--transferor-name", "钱江农商银行", "--transferor-id", BANK];
+    let args = [
+        "import",
+        tape,
+        "--data-dir",
+        d,
+        "--package",
+        "QJ-2026-001",
+        "--transferor-name",
+        "钱江农商银行",
+        "--transferor-id",
+        BANK,
+    ];
     let report = dir.path().join("report.xlsx");
     let mut strict_args = args.to_vec();
     strict_args.extend(["--report", report.to_str().unwrap()]);
@@ -108,10 +124,16 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     store.close().await;
 
     // The bank's updated tape: QJ-001 repaid in part, QJ-009 gone, QJ-010 new.
-    let text = String::from_utf8(encoding_rs::GBK.decode(&std::fs::read(tape).unwrap()).0.into_owned().into_bytes()).unwrap();
+    let text =
+        String::from_utf8(encoding_rs::GBK.decode(&std::fs::read(tape).unwrap()).0.into_owned().into_bytes()).unwrap();
     let updated: Vec<String> = text
         .lines()
-        .filter(|l| !l.starts_with("QJ-009") && !l.starts_with("合计") && !l.starts_with("QJ-900") && !l.starts_with("QJ-003,重复"))
+        .filter(|l| {
+            !l.starts_with("QJ-009")
+                && !l.starts_with("合计")
+                && !l.starts_with("QJ-900")
+                && !l.starts_with("QJ-003,重复")
+        })
         .map(|l| if l.starts_with("QJ-001,") { l.replacen(",57.50,", ",40.00,", 1) } else { l.to_string() })
         .chain(std::iter::once(format!("QJ-010,杭州新增有限公司,{},12.5,0.00,损失,,,", company(300))))
         .collect();
@@ -134,7 +156,10 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     let versions = store.tape_imports(package).await.unwrap();
     assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
     let diff = store.tape_diff(versions[1].id).await.unwrap().unwrap();
-    assert_eq!((diff.added.as_slice(), diff.removed.as_slice()), (&["QJ-010".to_string()][..], &["QJ-009".to_string()][..]));
+    assert_eq!(
+        (diff.added.as_slice(), diff.removed.as_slice()),
+        (&["QJ-010".to_string()][..], &["QJ-009".to_string()][..])
+    );
     store.close().await;
     assert!(huajie(&["audit", "verify", "--data-dir", d]).status.success());
 }
@@ -156,7 +181,16 @@ async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
     for (attempt, base_ms) in [150u64, 600, 1_200].into_iter().enumerate() {
         let delay = Duration::from_millis(base_ms + u64::from(seed % 200) + attempt as u64 * 37);
         let mut child = Command::new(BIN)
-            .args(["import", tape.to_str().unwrap(), "--data-dir", d, "--package", "K-1", "--transferor-name", "某银行"])
+            .args([
+                "import",
+                tape.to_str().unwrap(),
+                "--data-dir",
+                d,
+                "--package",
+                "K-1",
+                "--transferor-name",
+                "某银行",
+            ])
             .args(["--transferor-id", BANK, "--cutoff", "2026-06-30"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -190,7 +224,8 @@ fn workbooks_import_by_extension_and_by_content() {
     assert!(huajie(&["migrate", "--data-dir", d]).status.success());
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    for (col, name) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+    for (col, name) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate()
+    {
         sheet.write_string(0, col as u16, *name).unwrap();
     }
     for i in 0..5u32 {
@@ -204,8 +239,18 @@ fn workbooks_import_by_extension_and_by_content() {
         let path = dir.path().join(name);
         std::fs::write(&path, &bytes).unwrap();
         let out = huajie(&[
-            "import", path.to_str().unwrap(), "--data-dir", d, "--package", package, "--transferor-name", "某银行", "--transferor-id", BANK,
-            "--cutoff", "2026-06-30",
+            "import",
+            path.to_str().unwrap(),
+            "--data-dir",
+            d,
+            "--package",
+            package,
+            "--transferor-name",
+            "某银行",
+            "--transferor-id",
+            BANK,
+            "--cutoff",
+            "2026-06-30",
         ]);
         assert!(out.status.success(), "{name}: {}{}", stdout(&out), String::from_utf8_lossy(&out.stderr));
         assert!(stdout(&out).contains("5 笔债权"), "{}", stdout(&out));
@@ -220,7 +265,8 @@ async fn a_workbook_with_linked_sheets_loads_shared_collateral_and_guarantees() 
     let mut book = rust_xlsxwriter::Workbook::new();
     let claims = book.add_worksheet();
     claims.set_name("债权").unwrap();
-    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate()
+    {
         claims.write_string(0, c as u16, *h).unwrap();
     }
     for i in 0..2u32 {
@@ -249,8 +295,18 @@ async fn a_workbook_with_linked_sheets_loads_shared_collateral_and_guarantees() 
     let path = dir.path().join("linked.xlsx");
     std::fs::write(&path, book.save_to_buffer().unwrap()).unwrap();
     let out = huajie(&[
-        "import", path.to_str().unwrap(), "--data-dir", d, "--package", "L-1", "--transferor-name", "某银行", "--transferor-id", BANK,
-        "--cutoff", "2026-06-30",
+        "import",
+        path.to_str().unwrap(),
+        "--data-dir",
+        d,
+        "--package",
+        "L-1",
+        "--transferor-name",
+        "某银行",
+        "--transferor-id",
+        BANK,
+        "--cutoff",
+        "2026-06-30",
     ]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert!(stdout(&out).contains("抵质押物 1 项，保证 2 笔"), "{}", stdout(&out));

@@ -37,12 +37,26 @@ async fn a_valuation_is_printed_saved_reported_and_reproduced() {
     let package = store.packages().await.unwrap()[0].package.clone();
     let runs_before = store.valuation_runs(package.id).await.unwrap().len();
     let out = huajie(&[
-        "value", "--data-dir", data, "--package", &package.data.code, "--irr", "15%", "--scenarios", "200", "--seed", "9",
-        "--xlsx", xlsx.to_str().unwrap(), "--pdf", pdf.to_str().unwrap(),
+        "value",
+        "--data-dir",
+        data,
+        "--package",
+        &package.data.code,
+        "--irr",
+        "15%",
+        "--scenarios",
+        "200",
+        "--seed",
+        "9",
+        "--xlsx",
+        xlsx.to_str().unwrap(),
+        "--pdf",
+        pdf.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for expected in ["目标 IRR 下出价", "分路线回收", "敏感性", "压力测试", "蒙特卡洛", "已保存为估值记录"] {
+    for expected in ["目标 IRR 下出价", "分路线回收", "敏感性", "压力测试", "蒙特卡洛", "已保存为估值记录"]
+    {
         assert!(text.contains(expected), "{expected} missing:\n{text}");
     }
     assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
@@ -67,7 +81,10 @@ async fn a_valuation_is_printed_saved_reported_and_reproduced() {
         (vec!["--package", "NO-SUCH", "--irr", "0.15"], "不存在"),
         (vec!["--package", package.data.code.as_str(), "--irr", "fifteen"], "目标 IRR 无法识别"),
         (vec!["--package", package.data.code.as_str(), "--stress", "mv-50"], "压力情景 mv-50 不存在"),
-        (vec!["--package", package.data.code.as_str(), "--assumptions", "没有这个参数集"], "参数集 没有这个参数集 不存在"),
+        (
+            vec!["--package", package.data.code.as_str(), "--assumptions", "没有这个参数集"],
+            "参数集 没有这个参数集 不存在",
+        ),
     ] {
         let mut all = vec!["value", "--data-dir", data];
         all.extend(args);
@@ -89,7 +106,11 @@ fn history(claims: usize) -> String {
             if month > 14 {
                 break;
             }
-            rows.push(format!("C{i:04},信用卡,400,20000,否,2025-{acquired:02},{}-{:02},200", 2025 + (month - 1) / 12, (month - 1) % 12 + 1));
+            rows.push(format!(
+                "C{i:04},信用卡,400,20000,否,2025-{acquired:02},{}-{:02},200",
+                2025 + (month - 1) / 12,
+                (month - 1) % 12 + 1
+            ));
         }
     }
     rows.join("\n")
@@ -131,7 +152,9 @@ async fn the_six_indicators_of_the_demo_as_of_a_quarter_end() {
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
     // The demo's book: leverage amber, related-party claims a breach inside the transition.
-    let block = |id: &str| text.split("\n\n").find(|b| b.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{text}")).to_string();
+    let block = |id: &str| {
+        text.split("\n\n").find(|b| b.starts_with(id)).unwrap_or_else(|| panic!("{id} missing:\n{text}")).to_string()
+    };
     assert!(block("Q1").contains("2.7315×") && block("Q1").contains("预警"), "{}", block("Q1"));
     assert!(block("Q4").contains("61.2000%") && block("Q4").contains("超限（过渡期内）"), "{}", block("Q4"));
     for id in ["Q2", "Q3", "Q5", "Q6"] {

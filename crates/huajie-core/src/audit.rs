@@ -137,7 +137,17 @@ mod tests {
         (1..=n)
             .map(|seq| {
                 let after = Some(format!("{{\"n\":{seq}}}"));
-                let hash = record_hash(seq, "2025-01-01T00:00:00Z", "admin", "create", "party", "1", None, after.as_deref(), &prev);
+                let hash = record_hash(
+                    seq,
+                    "2025-01-01T00:00:00Z",
+                    "admin",
+                    "create",
+                    "party",
+                    "1",
+                    None,
+                    after.as_deref(),
+                    &prev,
+                );
                 let r = AuditRecord {
                     seq,
                     at: "2025-01-01T00:00:00Z".into(),

@@ -30,7 +30,9 @@ pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};
 pub use lang::Lang;
 pub use liquidation::LiquidationAnalysis;
 pub use money::Money;
-pub use package::{Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus};
+pub use package::{
+    Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus,
+};
 pub use party::{Party, PartyIdentifier, PartyKind, PartyStatus};
 pub use role::{Permission, Role};
 

@@ -42,7 +42,13 @@ impl LiquidationAnalysis {
 mod tests {
     use super::*;
 
-    fn analysis(assets: i64, priority: i64, secured_recoveries: i64, liabilities: i64, secured: i64) -> LiquidationAnalysis {
+    fn analysis(
+        assets: i64,
+        priority: i64,
+        secured_recoveries: i64,
+        liabilities: i64,
+        secured: i64,
+    ) -> LiquidationAnalysis {
         let wan = |x: i64| Money::from_wan(x).unwrap();
         LiquidationAnalysis {
             party_id: 1,

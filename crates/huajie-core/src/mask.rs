@@ -2,12 +2,14 @@
 
 /// `张三丰` → `张**`; `欧阳娜娜` → `欧阳**` for the common two-character surnames.
 pub fn mask_person_name(name: &str) -> String {
-    const TWO_CHAR_SURNAMES: &[&str] = &["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "尉迟", "公孙"];
+    const TWO_CHAR_SURNAMES: &[&str] =
+        &["欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐", "尉迟", "公孙"];
     let chars: Vec<char> = name.trim().chars().collect();
     if chars.is_empty() {
         return String::new();
     }
-    let surname_len = if chars.len() > 2 && TWO_CHAR_SURNAMES.iter().any(|s| name.trim().starts_with(s)) { 2 } else { 1 };
+    let surname_len =
+        if chars.len() > 2 && TWO_CHAR_SURNAMES.iter().any(|s| name.trim().starts_with(s)) { 2 } else { 1 };
     let kept: String = chars[..surname_len].iter().collect();
     format!("{kept}{}", "*".repeat((chars.len() - surname_len).max(1)))
 }

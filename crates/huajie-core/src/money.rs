@@ -162,10 +162,7 @@ impl FromStr for Money {
         }
         let yuan: i64 = int_part.parse().map_err(|_| MoneyError::Overflow)?;
         let frac: i64 = format!("{frac_part:0<2}").parse().map_err(|_| err())?;
-        let fen = yuan
-            .checked_mul(FEN_PER_YUAN)
-            .and_then(|f| f.checked_add(frac))
-            .ok_or(MoneyError::Overflow)?;
+        let fen = yuan.checked_mul(FEN_PER_YUAN).and_then(|f| f.checked_add(frac)).ok_or(MoneyError::Overflow)?;
         Ok(Money::from_fen(if neg { -fen } else { fen }))
     }
 }

@@ -84,7 +84,9 @@ impl Role {
             UsePortal => matches!(self, Investor),
             // The acquisition team receives and cleans the tapes.
             ImportTapes => matches!(self, Acquisition),
-            ViewValuations => matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor),
+            ViewValuations => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
             // Pricing is the valuers' work; the acquisition team prices the packages it brings in.
             RunValuations => matches!(self, Valuer | Acquisition),
             EditAssumptions => matches!(self, Valuer),

@@ -8,8 +8,8 @@
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_rules::indicators::Payment;
+use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_rules::pretrade::Deal;
 use huajie_store::{PartyAttributes, Store, StoreError};
 use serde_json::json;
@@ -25,12 +25,24 @@ fn yi(hundredths: i64) -> Money {
 
 fn company(name: &str, n: u32) -> Party {
     let uscc = Uscc::with_check_char(&format!("91330108MA7DE{n:04}")).expect("a valid demo USCC");
-    Party { name: name.into(), identifier: PartyIdentifier::Uscc(uscc), status: PartyStatus::Active, address: Some("杭州市西湖区".into()), phone: None }
+    Party {
+        name: name.into(),
+        identifier: PartyIdentifier::Uscc(uscc),
+        status: PartyStatus::Active,
+        address: Some("杭州市西湖区".into()),
+        phone: None,
+    }
 }
 
 fn person(name: &str, n: u32) -> Party {
     let id = ResidentId::with_check_char(&format!("33010619750315{:03}", 100 + n)).expect("a valid demo ID");
-    Party { name: name.into(), identifier: PartyIdentifier::ResidentId(id), status: PartyStatus::Active, address: None, phone: None }
+    Party {
+        name: name.into(),
+        identifier: PartyIdentifier::ResidentId(id),
+        status: PartyStatus::Active,
+        address: None,
+        phone: None,
+    }
 }
 
 /// Parties the compliance book adds: the company itself, two shareholders, seven officers
@@ -93,10 +105,30 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     }
 
     // The funding book: 29.5 亿 over 10.8 亿 of net assets = 2.73×.
-    tx.add_funding("工商银行并购贷款", Channel::FiLoan, bank(0), yi(1_200), ymd(2024, 6, 1), ymd(2029, 6, 1), &[(ymd(2026, 10, 20), Money::ZERO, yi(5))]).await?;
-    tx.add_funding("农业银行流动资金贷款", Channel::FiLoan, bank(1), yi(800), ymd(2025, 10, 25), ymd(2027, 10, 25), &[(ymd(2026, 10, 25), yi(50), yi(3))]).await?;
-    tx.add_funding("控股股东借款", Channel::ShareholderLoan, state, yi(400), ymd(2025, 1, 1), ymd(2028, 1, 1), &[]).await?;
-    tx.add_funding("2025年度第一期中期票据", Channel::Bond, bank(2), yi(550), ymd(2025, 3, 15), ymd(2028, 3, 15), &[]).await?;
+    tx.add_funding(
+        "工商银行并购贷款",
+        Channel::FiLoan,
+        bank(0),
+        yi(1_200),
+        ymd(2024, 6, 1),
+        ymd(2029, 6, 1),
+        &[(ymd(2026, 10, 20), Money::ZERO, yi(5))],
+    )
+    .await?;
+    tx.add_funding(
+        "农业银行流动资金贷款",
+        Channel::FiLoan,
+        bank(1),
+        yi(800),
+        ymd(2025, 10, 25),
+        ymd(2027, 10, 25),
+        &[(ymd(2026, 10, 25), yi(50), yi(3))],
+    )
+    .await?;
+    tx.add_funding("控股股东借款", Channel::ShareholderLoan, state, yi(400), ymd(2025, 1, 1), ymd(2028, 1, 1), &[])
+        .await?;
+    tx.add_funding("2025年度第一期中期票据", Channel::Bond, bank(2), yi(550), ymd(2025, 3, 15), ymd(2028, 3, 15), &[])
+        .await?;
 
     // Liquid assets and the next weeks' contractual flows: HQLA 1.5 亿 over 0.68 亿.
     tx.add_liquid_asset("基本存款账户", LiquidKind::DemandDeposit, yi(120), false).await?;
@@ -119,7 +151,8 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     }
     // The banks are licensed financial institutions (lenders and transferors).
     for b in &banks {
-        tx.set_party_attributes(PartyAttributes { party_id: *b, licensed_fi: true, ..PartyAttributes::default() }).await?;
+        tx.set_party_attributes(PartyAttributes { party_id: *b, licensed_fi: true, ..PartyAttributes::default() })
+            .await?;
     }
     tx.commit().await?;
     record_and_check(store).await
@@ -137,10 +170,26 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
     let as_of = ymd(2026, 9, 30);
     let parties = store.check_parties().await?;
     let packages = store.packages().await?;
-    let code = |c: &str| packages.iter().find(|p| p.package.data.code == c).map(|p| p.package.id).ok_or_else(|| StoreError::NotFound(c.into()));
+    let code = |c: &str| {
+        packages
+            .iter()
+            .find(|p| p.package.data.code == c)
+            .map(|p| p.package.id)
+            .ok_or_else(|| StoreError::NotFound(c.into()))
+    };
     let retail = code("ZJ-2026-001")?;
     let deal = store.acquisition_deal(retail, yi(40), &parties).await?;
-    store.run_deal_check("acquisition", Some(retail), "ZJ-2026-001", as_of, &deal, &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": yi(40).fen() }), &parties).await?;
+    store
+        .run_deal_check(
+            "acquisition",
+            Some(retail),
+            "ZJ-2026-001",
+            as_of,
+            &deal,
+            &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": yi(40).fen() }),
+            &parties,
+        )
+        .await?;
 
     let lender = packages.iter().map(|p| p.transferor.id).min().unwrap_or(0);
     let loan = Deal::Funding {
@@ -149,17 +198,37 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
         lender: parties.get(&lender).cloned().unwrap_or_default(),
         lender_licensed_fi: true,
         principal: yi(400),
-        payments: vec![Payment { date: ymd(2027, 9, 30), principal: Money::ZERO, interest: Money::from_fen(yi(400).fen() / 25) }],
+        payments: vec![Payment {
+            date: ymd(2027, 9, 30),
+            principal: Money::ZERO,
+            interest: Money::from_fen(yi(400).fen() / 25),
+        }],
     };
-    let check = store.run_deal_check("finance", None, "建设银行并购贷款（拟）", as_of, &loan, &json!({ "amount_fen": yi(400).fen(), "counterparty": "建设银行" }), &parties).await?;
+    let check = store
+        .run_deal_check(
+            "finance",
+            None,
+            "建设银行并购贷款（拟）",
+            as_of,
+            &loan,
+            &json!({ "amount_fen": yi(400).fen(), "counterparty": "建设银行" }),
+            &parties,
+        )
+        .await?;
     let mut tx = store.write("risk").await?;
-    for (k, _) in check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block) {
+    for (k, _) in
+        check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block)
+    {
         tx.override_finding(&check, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
     }
     tx.commit().await?;
 
     let oldest = code("ZJ-2025-001")?;
-    let buyer = parties.values().find(|p| p.name == OFFICERS[3].2).cloned().ok_or_else(|| StoreError::NotFound(OFFICERS[3].2.into()))?;
+    let buyer = parties
+        .values()
+        .find(|p| p.name == OFFICERS[3].2)
+        .cloned()
+        .ok_or_else(|| StoreError::NotFound(OFFICERS[3].2.into()))?;
     let sale = store.disposal_deal(oldest, buyer.clone(), yi(300)).await?;
     store.run_deal_check("asset_manager", Some(oldest), &format!("ZJ-2025-001 → {}", buyer.name), as_of, &sale, &json!({ "package_id": oldest, "package": "ZJ-2025-001", "amount_fen": yi(300).fen(), "transferee": buyer.name }), &parties).await?;
     Ok(())

@@ -170,7 +170,8 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Generates the demo company. Pure and deterministic.
 pub fn generate() -> DemoCompany {
-    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(SEED), parties: Vec::new(), used_ids: Default::default(), org_serial: 0 };
+    let mut g =
+        Gen { rng: ChaCha8Rng::seed_from_u64(SEED), parties: Vec::new(), used_ids: Default::default(), org_serial: 0 };
     let company = Company {
         name: "浙江明湖资产管理有限公司".into(),
         uscc: g.uscc("330000"),
@@ -256,7 +257,8 @@ impl Gen {
     fn uscc(&mut self, region: &str) -> Uscc {
         loop {
             self.org_serial += 1;
-            let org: String = (0..8).map(|_| char::from(b"0123456789ABCDEFGHJKLMNPQRTUWXY"[self.rng.random_range(0..31)])).collect();
+            let org: String =
+                (0..8).map(|_| char::from(b"0123456789ABCDEFGHJKLMNPQRTUWXY"[self.rng.random_range(0..31)])).collect();
             let first17 = format!("91{region}{org}{}", self.org_serial % 10);
             let u = Uscc::with_check_char(&first17).expect("generated from the alphabet");
             if self.used_ids.insert(u.as_str().to_string()) {
@@ -291,7 +293,8 @@ impl Gen {
         let city = self.city();
         let counties = city.county_codes();
         let county = counties[self.rng.random_range(0..counties.len())];
-        let birth = ymd(self.rng.random_range(1958..1998), self.rng.random_range(1..=12), self.rng.random_range(1..=28));
+        let birth =
+            ymd(self.rng.random_range(1958..1998), self.rng.random_range(1..=12), self.rng.random_range(1..=28));
         let id = loop {
             let seq = self.rng.random_range(0..1000);
             let first17 = format!("{}{}{seq:03}", county.code(), birth.format("%Y%m%d"));
@@ -301,10 +304,18 @@ impl Gen {
             }
         };
         let name = format!("{}{}", self.pick(names::SURNAMES), self.pick(names::GIVEN_NAMES));
-        let status = if debtor && self.rng.random_range(0..100) < 22 { PartyStatus::Dishonest } else { PartyStatus::Active };
-        let phone = format!("1{}{:09}", self.pick(&["3", "5", "7", "8", "9"]), self.rng.random_range(0..1_000_000_000u32));
+        let status =
+            if debtor && self.rng.random_range(0..100) < 22 { PartyStatus::Dishonest } else { PartyStatus::Active };
+        let phone =
+            format!("1{}{:09}", self.pick(&["3", "5", "7", "8", "9"]), self.rng.random_range(0..1_000_000_000u32));
         let address = self.address(city);
-        self.push(Party { name, identifier: PartyIdentifier::ResidentId(id), status, address: Some(address), phone: Some(phone) })
+        self.push(Party {
+            name,
+            identifier: PartyIdentifier::ResidentId(id),
+            status,
+            address: Some(address),
+            phone: Some(phone),
+        })
     }
 
     fn corporation(&mut self) -> usize {
@@ -332,7 +343,14 @@ impl Gen {
         Money::from_fen((wan * 1_000_000.0) as i64 + self.rng.random_range(0..10_000))
     }
 
-    fn claim(&mut self, plan: &PackagePlan, cutoff: NaiveDate, debtor: usize, personal: bool, index: usize) -> DemoClaim {
+    fn claim(
+        &mut self,
+        plan: &PackagePlan,
+        cutoff: NaiveDate,
+        debtor: usize,
+        personal: bool,
+        index: usize,
+    ) -> DemoClaim {
         let principal = if personal { self.amount_wan(3.0, 160.0) } else { self.amount_wan(60.0, 6_000.0) };
         let default_date = cutoff - chrono::Days::new(self.rng.random_range(120..1_900));
         let years = (cutoff - default_date).num_days() as f64 / 365.0;
@@ -382,7 +400,12 @@ impl Gen {
         let bank_year = plan.cutoff.0 - self.rng.random_range(2..7);
         let prefix = plan.contract_prefix;
         DemoClaim {
-            contract_no: format!("{prefix}{}{}-{:05}", bank_year, if personal { "GR" } else { "GS" }, index * 7 + 10_031),
+            contract_no: format!(
+                "{prefix}{}{}-{:05}",
+                bank_year,
+                if personal { "GR" } else { "GS" },
+                index * 7 + 10_031
+            ),
             debtor,
             principal,
             interest,
@@ -414,7 +437,12 @@ impl Gen {
             let items = if !personal && self.rng.random_range(0..100) < 30 { 2 } else { 1 };
             for _ in 0..items {
                 let kind = if personal {
-                    *self.pick(&[CollateralType::Residential, CollateralType::Residential, CollateralType::Vehicle, CollateralType::Commercial])
+                    *self.pick(&[
+                        CollateralType::Residential,
+                        CollateralType::Residential,
+                        CollateralType::Vehicle,
+                        CollateralType::Commercial,
+                    ])
                 } else {
                     *self.pick(&[
                         CollateralType::Industrial,
@@ -431,7 +459,11 @@ impl Gen {
                 let ratio = self.rng.random_range(0.25..1.6) / items as f64;
                 let value = Money::from_fen((principal as f64 * ratio) as i64 / 100 * 100);
                 let lien_rank = if self.rng.random_range(0..100) < 15 { 2 } else { 1 };
-                let prior_claims = if lien_rank > 1 { Money::from_fen(value.fen() / 100 * self.rng.random_range(20..60)) } else { Money::ZERO };
+                let prior_claims = if lien_rank > 1 {
+                    Money::from_fen(value.fen() / 100 * self.rng.random_range(20..60))
+                } else {
+                    Money::ZERO
+                };
                 let city = self.city();
                 let address = match kind {
                     CollateralType::Equity | CollateralType::Receivable => None,
@@ -454,9 +486,18 @@ impl Gen {
         if (40..90).contains(&roll) {
             let count = self.rng.random_range(1..=2);
             for _ in 0..count {
-                let guarantor = if personal || self.rng.random_range(0..100) < 60 { self.person(false) } else { self.corporation() };
-                let kind = if self.rng.random_range(0..100) < 85 { GuaranteeKind::JointLiability } else { GuaranteeKind::General };
-                let cap = (self.rng.random_range(0..100) < 35).then(|| Money::from_fen(principal / 100 * self.rng.random_range(30..100)));
+                let guarantor = if personal || self.rng.random_range(0..100) < 60 {
+                    self.person(false)
+                } else {
+                    self.corporation()
+                };
+                let kind = if self.rng.random_range(0..100) < 85 {
+                    GuaranteeKind::JointLiability
+                } else {
+                    GuaranteeKind::General
+                };
+                let cap = (self.rng.random_range(0..100) < 35)
+                    .then(|| Money::from_fen(principal / 100 * self.rng.random_range(30..100)));
                 for (_, ci) in secured {
                     claims[*ci].guarantees.push(DemoGuarantee { guarantor, kind, cap });
                 }
@@ -472,9 +513,13 @@ impl Gen {
             CollateralType::Industrial => format!("工业厂房及配套用房，建筑面积{area}平方米"),
             CollateralType::Land => format!("国有建设用地使用权（工业），面积{}平方米", area * 3),
             CollateralType::UnderConstruction => format!("在建商住楼，规划建筑面积{}平方米", area * 5),
-            CollateralType::Vehicle => format!("{}小型轿车一辆", self.pick(&["大众", "丰田", "别克", "比亚迪", "吉利"])),
+            CollateralType::Vehicle => {
+                format!("{}小型轿车一辆", self.pick(&["大众", "丰田", "别克", "比亚迪", "吉利"]))
+            }
             CollateralType::Equipment => format!("生产设备{}台（套）", self.rng.random_range(5..80)),
-            CollateralType::Equity => format!("{}持有的子公司股权{}%", self.parties[debtor].name, self.rng.random_range(20..100)),
+            CollateralType::Equity => {
+                format!("{}持有的子公司股权{}%", self.parties[debtor].name, self.rng.random_range(20..100))
+            }
             CollateralType::Receivable => format!("{}对下游客户的应收账款", self.parties[debtor].name),
             CollateralType::Other => "其他财产".into(),
         }

@@ -11,7 +11,12 @@ use crate::tapes::SHIPPED;
 /// What `load` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoadOutcome {
-    Loaded { parties: usize, claims: usize, collateral: usize, users: usize },
+    Loaded {
+        parties: usize,
+        claims: usize,
+        collateral: usize,
+        users: usize,
+    },
     /// The store already holds a company; nothing was written.
     AlreadyLoaded,
 }
@@ -21,7 +26,11 @@ pub enum LoadOutcome {
 /// as transferor), then where each package stands (bought, at what price), then the users.
 /// `hash_password` (the web layer's argon2) hashes each demo user's password, each with
 /// its own salt.
-pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str) -> String) -> Result<LoadOutcome, StoreError> {
+pub async fn load(
+    store: &Store,
+    demo: &DemoCompany,
+    hash_password: impl Fn(&str) -> String,
+) -> Result<LoadOutcome, StoreError> {
     if store.company().await?.is_some() {
         return Ok(LoadOutcome::AlreadyLoaded);
     }
@@ -30,7 +39,11 @@ pub async fn load(store: &Store, demo: &DemoCompany, hash_password: impl Fn(&str
     let (mut parties, mut collateral) = (demo.packages.len(), 0);
     for (p, (file_name, bytes)) in demo.packages.iter().zip(SHIPPED) {
         let read = read_tape(file_name, bytes, store.clock().today())?;
-        let target = PackageTarget::New { code: p.code.clone(), name: p.name.clone(), transferor: demo.parties[p.transferor].clone() };
+        let target = PackageTarget::New {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            transferor: demo.parties[p.transferor].clone(),
+        };
         let mut tape = store.tape_load_in(tx, target, ImportPolicy::Strict).await?;
         tape.add(read.cutoff_date, &read.claims).await?;
         let (back, outcome) = tape.finish_in(file_name, &sha256_hex(bytes), &read).await?;
@@ -71,7 +84,12 @@ async fn value_packages(store: &Store) -> Result<(), StoreError> {
     tx.commit().await?;
     for summary in store.packages().await? {
         let options = huajie_value::Options { scenarios: 1_000, ..huajie_value::Options::default() };
-        let req = huajie_store::ValuationRequest { package_id: summary.package.id, assumption_set_id: Some(default.id), valuation_date: None, options };
+        let req = huajie_store::ValuationRequest {
+            package_id: summary.package.id,
+            assumption_set_id: Some(default.id),
+            valuation_date: None,
+            options,
+        };
         store.value_package(VALUER, &req, true).await?;
     }
     Ok(())
@@ -84,7 +102,10 @@ const VALUER: &str = "valuer";
 pub(crate) fn read_tape(file_name: &str, bytes: &[u8], today: NaiveDate) -> Result<TapeRead, StoreError> {
     let bad = |why: String| StoreError::Corrupt(format!("the demo tape {file_name}: {why}"));
     let options = SheetOptions { cutoff_date: None, today, personal_batch: false };
-    let (_, read) = huajie_tape::read_tape(file_name, bytes, || Ok(bytes.to_vec()), options, &MappingProfile::default())
-        .map_err(|e| bad(e.to_string()))?;
-    read.map_err(|problems| bad(problems.iter().map(|p| p.message(huajie_core::Lang::En)).collect::<Vec<_>>().join("; ")))
+    let (_, read) =
+        huajie_tape::read_tape(file_name, bytes, || Ok(bytes.to_vec()), options, &MappingProfile::default())
+            .map_err(|e| bad(e.to_string()))?;
+    read.map_err(|problems| {
+        bad(problems.iter().map(|p| p.message(huajie_core::Lang::En)).collect::<Vec<_>>().join("; "))
+    })
 }

@@ -43,8 +43,10 @@ const CLAIM_HEADER: &[&str] = &[
     "诉讼时效到期日",
     "所属地区",
 ];
-const COLLATERAL_HEADER: &[&str] = &["借款合同编号", "抵押物类型", "抵押物名称", "抵押物地址", "评估价值", "评估基准日", "抵押顺位", "优先受偿金额"];
-const GUARANTOR_HEADER: &[&str] = &["借款合同编号", "保证人名称", "保证人证件号码", "保证方式", "保证金额", "保证人地址", "保证人电话", "保证人状态"];
+const COLLATERAL_HEADER: &[&str] =
+    &["借款合同编号", "抵押物类型", "抵押物名称", "抵押物地址", "评估价值", "评估基准日", "抵押顺位", "优先受偿金额"];
+const GUARANTOR_HEADER: &[&str] =
+    &["借款合同编号", "保证人名称", "保证人证件号码", "保证方式", "保证金额", "保证人地址", "保证人电话", "保证人状态"];
 
 fn header(sheet: &mut Worksheet, row: u32, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
     for (c, name) in names.iter().enumerate() {
@@ -166,7 +168,10 @@ mod tests {
         for ((name, bytes), (shipped_name, shipped)) in generated.iter().zip(SHIPPED) {
             assert_eq!(name, shipped_name);
             let (now, then) = (read(name, bytes), read(name, shipped));
-            assert_eq!(now.claims, then.claims, "{name}: run HUAJIE_WRITE_DEMO_TAPES=1 cargo test -p huajie-demo shipped");
+            assert_eq!(
+                now.claims, then.claims,
+                "{name}: run HUAJIE_WRITE_DEMO_TAPES=1 cargo test -p huajie-demo shipped"
+            );
             assert_eq!(now.linked_collateral, then.linked_collateral, "{name}");
             assert_eq!(now.linked_guarantors, then.linked_guarantors, "{name}");
         }

@@ -56,17 +56,52 @@ fn yuan(m: Money) -> Cell {
 pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let title = vec![
-        format!("{} · {}", r.company, t("地方资产管理公司监管指标季度报告", "Quarterly report of the regulatory indicators")),
-        format!("{} {} · {} v{} · {}", t("季末", "Quarter-end"), r.quarter_end, t("参数版本", "parameters"), r.parameter_version, r.basis),
+        format!(
+            "{} · {}",
+            r.company,
+            t("地方资产管理公司监管指标季度报告", "Quarterly report of the regulatory indicators")
+        ),
+        format!(
+            "{} {} · {} v{} · {}",
+            t("季末", "Quarter-end"),
+            r.quarter_end,
+            t("参数版本", "parameters"),
+            r.parameter_version,
+            r.basis
+        ),
     ];
     let mut tables = vec![Table {
         sheet: t("汇总", "Summary"),
         title: title.clone(),
-        header: ["", "指标", "数值", "比率", "限额", "状态", "分子（元）", "分母（元）", "净资产日期", "可信度", "过渡期路径"]
-            .iter()
-            .zip(["", "Indicator", "Value", "Ratio", "Limit", "Status", "Numerator (yuan)", "Denominator (yuan)", "Net assets at", "Confidence", "Glide path"])
-            .map(|(zh, en)| t(zh, en))
-            .collect(),
+        header: [
+            "",
+            "指标",
+            "数值",
+            "比率",
+            "限额",
+            "状态",
+            "分子（元）",
+            "分母（元）",
+            "净资产日期",
+            "可信度",
+            "过渡期路径",
+        ]
+        .iter()
+        .zip([
+            "",
+            "Indicator",
+            "Value",
+            "Ratio",
+            "Limit",
+            "Status",
+            "Numerator (yuan)",
+            "Denominator (yuan)",
+            "Net assets at",
+            "Confidence",
+            "Glide path",
+        ])
+        .map(|(zh, en)| t(zh, en))
+        .collect(),
         rows: r
             .indicators
             .iter()
@@ -75,7 +110,9 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
                     Cell::Text(i.id.clone()),
                     Cell::Text(i.title.clone()),
                     Cell::Text(i.value.clone()),
-                    i.ratio.map_or(Cell::Text("—".into()), |x| if i.id == "Q1" { Cell::Number(x) } else { Cell::Percent(x) }),
+                    i.ratio.map_or(Cell::Text("—".into()), |x| {
+                        if i.id == "Q1" { Cell::Number(x) } else { Cell::Percent(x) }
+                    }),
                     Cell::Text(i.limit.clone()),
                     Cell::Text(i.status.clone()),
                     i.numerator.map_or(Cell::Text("—".into()), yuan),
@@ -95,14 +132,26 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
             rows: i
                 .lines
                 .iter()
-                .map(|(l, m, f)| vec![Cell::Text(l.clone()), yuan(*m), Cell::Text(if *f { t("禁止渠道", "prohibited channel") } else { String::new() })])
+                .map(|(l, m, f)| {
+                    vec![
+                        Cell::Text(l.clone()),
+                        yuan(*m),
+                        Cell::Text(if *f { t("禁止渠道", "prohibited channel") } else { String::new() }),
+                    ]
+                })
                 .collect(),
         });
     }
     tables.push(Table {
         sheet: t("发现", "Findings"),
         title,
-        header: vec![t("来源", "Source"), t("规则", "Rule"), t("效力", "Effect"), t("说明", "Finding"), t("处理", "Standing")],
+        header: vec![
+            t("来源", "Source"),
+            t("规则", "Rule"),
+            t("效力", "Effect"),
+            t("说明", "Finding"),
+            t("处理", "Standing"),
+        ],
         rows: r
             .findings
             .iter()
@@ -129,17 +178,37 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
     let mut p = Layout::new(&fonts, format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end));
     p.text(MARGIN, 18.0, true, t("监管指标季度报告", "Quarterly report of the regulatory indicators"), Align::Left);
     p.y += 26.0;
-    p.text(MARGIN, 12.0, false, &format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end), Align::Left);
+    p.text(
+        MARGIN,
+        12.0,
+        false,
+        &format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end),
+        Align::Left,
+    );
     p.y += 18.0;
     p.paragraph(9.0, &format!("{} v{} · {}", t("参数版本", "Parameters"), r.parameter_version, r.basis));
     p.paragraph(9.0, &r.note);
     p.heading(t("六项指标", "The six indicators"));
-    let header: Vec<String> =
-        [("指标", "Indicator"), ("数值", "Value"), ("限额", "Limit"), ("状态", "Status")].iter().map(|(z, e)| t(z, e).to_string()).collect();
-    let rows: Vec<Vec<String>> =
-        r.indicators.iter().map(|i| vec![format!("{} {}", i.id, i.title), i.value.clone(), i.limit.clone(), i.status.clone()]).collect();
+    let header: Vec<String> = [("指标", "Indicator"), ("数值", "Value"), ("限额", "Limit"), ("状态", "Status")]
+        .iter()
+        .map(|(z, e)| t(z, e).to_string())
+        .collect();
+    let rows: Vec<Vec<String>> = r
+        .indicators
+        .iter()
+        .map(|i| vec![format!("{} {}", i.id, i.title), i.value.clone(), i.limit.clone(), i.status.clone()])
+        .collect();
     // Left-aligned columns by their left edge, right-aligned ones by their right edge.
-    p.table(&[(MARGIN, Align::Left), (MARGIN + 330.0, Align::Right), (MARGIN + 400.0, Align::Right), (MARGIN + 415.0, Align::Left)], &header, &rows);
+    p.table(
+        &[
+            (MARGIN, Align::Left),
+            (MARGIN + 330.0, Align::Right),
+            (MARGIN + 400.0, Align::Right),
+            (MARGIN + 415.0, Align::Left),
+        ],
+        &header,
+        &rows,
+    );
     for i in &r.indicators {
         p.heading(&format!("{} {}", i.id, i.title));
         let figures = match (i.numerator, i.denominator) {
@@ -154,7 +223,11 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
                 i.value,
                 i.limit,
                 i.status,
-                if i.basis.is_empty() { String::new() } else { format!(" · {} {}", t("净资产日期", "net assets at"), i.basis) }
+                if i.basis.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {} {}", t("净资产日期", "net assets at"), i.basis)
+                }
             ),
         );
         p.paragraph(8.0, &i.confidence);
@@ -166,9 +239,18 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
                 .lines
                 .iter()
                 .take(LINES_LISTED)
-                .map(|(l, m, f)| vec![format!("{l}{}", if *f { t(" ⚠ 禁止渠道", " ⚠ prohibited channel") } else { "" }), m.display(lang)])
+                .map(|(l, m, f)| {
+                    vec![
+                        format!("{l}{}", if *f { t(" ⚠ 禁止渠道", " ⚠ prohibited channel") } else { "" }),
+                        m.display(lang),
+                    ]
+                })
                 .collect();
-            p.table(&[(MARGIN, Align::Left), (PAGE_WIDTH - MARGIN, Align::Right)], &[t("明细", "Line").to_string(), t("金额", "Amount").to_string()], &rows);
+            p.table(
+                &[(MARGIN, Align::Left), (PAGE_WIDTH - MARGIN, Align::Right)],
+                &[t("明细", "Line").to_string(), t("金额", "Amount").to_string()],
+                &rows,
+            );
         }
     }
     p.heading(t("发现与处理", "Findings"));
@@ -176,7 +258,18 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
         p.paragraph(9.0, t("本期无发现。", "No finding in the period."));
     } else {
         for f in &r.findings {
-            p.paragraph(9.0, &format!("[{} · {}] {} — {}（{}：{}）", f.rule, f.effect, f.source, f.text, t("处理", "standing"), f.standing));
+            p.paragraph(
+                9.0,
+                &format!(
+                    "[{} · {}] {} — {}（{}：{}）",
+                    f.rule,
+                    f.effect,
+                    f.source,
+                    f.text,
+                    t("处理", "standing"),
+                    f.standing
+                ),
+            );
         }
     }
     p.finish()

@@ -113,7 +113,11 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
         problems.write_string(r, 2, p.column_letter().unwrap_or_default())?;
         problems.write_string(r, 3, p.header.clone().unwrap_or_default())?;
         problems.write_string(r, 4, p.field.map(|f| f.name(lang)).unwrap_or(""))?;
-        problems.write_string(r, 5, p.value.as_deref().map(|v| shown_value(p.field, v, personal)).unwrap_or_default())?;
+        problems.write_string(
+            r,
+            5,
+            p.value.as_deref().map(|v| shown_value(p.field, v, personal)).unwrap_or_default(),
+        )?;
         problems.write_string(r, 6, p.rule.code())?;
         problems.write_string(r, 7, severity_name(p.severity(), lang))?;
         problems.write_string_with_format(r, 8, p.message(lang), &wrap)?;
@@ -124,9 +128,15 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
 
     let completeness = book.add_worksheet();
     completeness.set_name(t(lang, "完整度", "Completeness"))?;
-    for (c, h) in [t(lang, "字段", "Field"), t(lang, "要求", "Required"), t(lang, "有此列", "Column present"), t(lang, "有效值", "Valid values"), t(lang, "完整度", "Complete")]
-        .iter()
-        .enumerate()
+    for (c, h) in [
+        t(lang, "字段", "Field"),
+        t(lang, "要求", "Required"),
+        t(lang, "有此列", "Column present"),
+        t(lang, "有效值", "Valid values"),
+        t(lang, "完整度", "Complete"),
+    ]
+    .iter()
+    .enumerate()
     {
         completeness.write_string_with_format(0, c as u16, *h, &bold)?;
     }
@@ -171,7 +181,9 @@ mod tests {
         let mut bad = good.clone();
         let last = bad.pop().unwrap();
         bad.push(if last == '0' { '1' } else { '0' });
-        let text = format!("合同编号,借款人姓名,身份证号码,本金余额\nA-1,王伟,{good},100\nA-2,李娜,{bad},200\nA-1,王伟,{good},300\n");
+        let text = format!(
+            "合同编号,借款人姓名,身份证号码,本金余额\nA-1,王伟,{good},100\nA-2,李娜,{bad},200\nA-1,王伟,{good},300\n"
+        );
         let (_, rows) = open_csv(text.as_bytes()).unwrap();
         let options = SheetOptions {
             cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),

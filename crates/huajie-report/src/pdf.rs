@@ -40,7 +40,8 @@ const REGULAR: &[&str] = &[
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
 ];
-const BOLD: &[&str] = &["/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"];
+const BOLD: &[&str] =
+    &["/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "/usr/share/fonts/noto-cjk/NotoSansCJK-Bold.ttc"];
 
 /// A loaded face: krilla's handle and the bytes to measure with.
 #[derive(Clone)]
@@ -62,7 +63,9 @@ impl Face {
             (0..count)
                 .find(|i| {
                     FontRef::from_index(&data, *i).ok().is_some_and(|f| {
-                        f.localized_strings(skrifa::string::StringId::FAMILY_NAME).english_or_first().is_some_and(|n| n.to_string().contains(" SC"))
+                        f.localized_strings(skrifa::string::StringId::FAMILY_NAME)
+                            .english_or_first()
+                            .is_some_and(|n| n.to_string().contains(" SC"))
                     })
                 })
                 .unwrap_or(0)
@@ -243,20 +246,39 @@ impl<'f> Layout<'f> {
     pub fn finish(self) -> Result<Vec<u8>, PdfError> {
         let mut document = Document::new();
         let n = self.pages.len();
-        let settings = PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or_else(|| PdfError::Build("page size".into()))?;
+        let settings =
+            PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or_else(|| PdfError::Build("page size".into()))?;
         for (i, ops) in self.pages.iter().enumerate() {
             let mut page = document.start_page_with(settings.clone());
             let mut surface = page.surface();
-            let black = Fill { paint: rgb::Color::new(20, 20, 20).into(), opacity: NormalizedF32::ONE, rule: Default::default() };
+            let black = Fill {
+                paint: rgb::Color::new(20, 20, 20).into(),
+                opacity: NormalizedF32::ONE,
+                rule: Default::default(),
+            };
             let gray = Fill { paint: rgb::Color::new(110, 110, 110).into(), ..black.clone() };
             let footer = format!("{}    {} / {}", self.footer, i + 1, n);
             let mut all = ops.clone();
-            all.push(Op::Text { x: MARGIN, y: PAGE_HEIGHT - MARGIN / 2.0, size: 7.5, bold: false, text: footer, gray: true });
+            all.push(Op::Text {
+                x: MARGIN,
+                y: PAGE_HEIGHT - MARGIN / 2.0,
+                size: 7.5,
+                bold: false,
+                text: footer,
+                gray: true,
+            });
             for op in &all {
                 match op {
                     Op::Text { x, y, size, bold, text, gray: is_gray } => {
                         surface.set_fill(Some(if *is_gray { gray.clone() } else { black.clone() }));
-                        surface.draw_text(Point::from_xy(*x, *y), self.fonts.face(*bold).font.clone(), *size, text, false, TextDirection::Auto);
+                        surface.draw_text(
+                            Point::from_xy(*x, *y),
+                            self.fonts.face(*bold).font.clone(),
+                            *size,
+                            text,
+                            false,
+                            TextDirection::Auto,
+                        );
                     }
                     Op::Rect { x, y, w, h, color } => {
                         let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.1), h.max(0.1)) else { continue };
@@ -264,7 +286,10 @@ impl<'f> Layout<'f> {
                         pb.push_rect(rect);
                         let Some(path) = pb.finish() else { continue };
                         surface.set_stroke(None);
-                        surface.set_fill(Some(Fill { paint: rgb::Color::new(color.0, color.1, color.2).into(), ..black.clone() }));
+                        surface.set_fill(Some(Fill {
+                            paint: rgb::Color::new(color.0, color.1, color.2).into(),
+                            ..black.clone()
+                        }));
                         surface.draw_path(&path);
                     }
                     Op::Line { x1, y1, x2, y2 } => {
@@ -273,7 +298,11 @@ impl<'f> Layout<'f> {
                         pb.line_to(*x2, *y2);
                         let Some(path) = pb.finish() else { continue };
                         surface.set_fill(None);
-                        surface.set_stroke(Some(Stroke { paint: rgb::Color::new(160, 160, 160).into(), width: 0.6, ..Default::default() }));
+                        surface.set_stroke(Some(Stroke {
+                            paint: rgb::Color::new(160, 160, 160).into(),
+                            width: 0.6,
+                            ..Default::default()
+                        }));
                         surface.draw_path(&path);
                         surface.set_stroke(None);
                     }

@@ -191,12 +191,26 @@ pub fn summary_text(info: &RunInfo, a: &Appraisal, lang: Lang) -> String {
     let _ = writeln!(s);
     let mt = &a.metrics;
     let _ = writeln!(s, "  {} {}", pad(l("target_irr"), 24), percent(a.options.target_irr));
-    let _ = writeln!(s, "  {} {}  ({} {}, {} {})", pad(l("bid"), 24), m(a.bid), l("price_of_claim"), percent(a.bid / a.claim_amount.max(1.0)), l("price_of_principal"), percent(a.bid / a.principal.max(1.0)));
+    let _ = writeln!(
+        s,
+        "  {} {}  ({} {}, {} {})",
+        pad(l("bid"), 24),
+        m(a.bid),
+        l("price_of_claim"),
+        percent(a.bid / a.claim_amount.max(1.0)),
+        l("price_of_principal"),
+        percent(a.bid / a.principal.max(1.0))
+    );
     let _ = writeln!(s, "  {} {}", pad(l("price"), 24), m(mt.price));
     let _ = writeln!(s, "  {} {}", pad(l("irr"), 24), mt.irr.map_or_else(|| l("none").to_string(), percent));
     let _ = writeln!(s, "  {} {:.3}", pad(l("moic"), 24), mt.moic);
     let _ = writeln!(s, "  {} {}", pad(l("recovery_ratio"), 24), percent(mt.recovery_ratio));
-    let _ = writeln!(s, "  {} {}", pad(l("payback"), 24), mt.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string()));
+    let _ = writeln!(
+        s,
+        "  {} {}",
+        pad(l("payback"), 24),
+        mt.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string())
+    );
     let _ = writeln!(s, "  {} {:.2}", pad(l("wal"), 24), mt.wal_years);
     if a.retail_outside_anchor == Some(true) {
         let _ = writeln!(s, "  ⚠ {}", l("anchor_flag"));
@@ -237,7 +251,13 @@ pub fn summary_text(info: &RunInfo, a: &Appraisal, lang: Lang) -> String {
     let _ = writeln!(s);
     let _ = writeln!(s, "  {}:", l("stress"));
     for st in &a.stresses {
-        let _ = writeln!(s, "    {} {}  ({:+.1}%)", pad(stress_label(&st.code, lang), 26), pad_left(&m(st.bid), 16), (st.bid / a.bid.max(1e-9) - 1.0) * 100.0);
+        let _ = writeln!(
+            s,
+            "    {} {}  ({:+.1}%)",
+            pad(stress_label(&st.code, lang), 26),
+            pad_left(&m(st.bid), 16),
+            (st.bid / a.bid.max(1e-9) - 1.0) * 100.0
+        );
     }
     if let Some(mc) = &a.monte_carlo {
         let d = &mc.distribution;
@@ -283,7 +303,13 @@ fn headers(ws: &mut Worksheet, row: u32, names: &[&str], bold: &Format) -> Resul
 
 /// The run as a workbook: summary, cash flow (discounted by formula), claims (routes and
 /// cost basis by formula), segments, sensitivity, stress, Monte Carlo, parameters.
-pub fn valuation_xlsx(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &Assumptions, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+pub fn valuation_xlsx(
+    info: &RunInfo,
+    a: &Appraisal,
+    claims: &[ClaimLine],
+    set: &Assumptions,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     let l = |k| label(k, lang);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -307,7 +333,10 @@ pub fn valuation_xlsx(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: 
         (l("package"), format!("{} {}", info.package_code, info.package_name)),
         (l("run"), info.run_id.map_or_else(|| "—".to_string(), |id| format!("#{id}"))),
         (l("model"), a.model_version.clone()),
-        (l("assumptions"), format!("{} v{} ({})", info.assumption_set, info.assumption_version, info.assumption_sha256)),
+        (
+            l("assumptions"),
+            format!("{} v{} ({})", info.assumption_set, info.assumption_version, info.assumption_sha256),
+        ),
         (l("tape_version"), info.tape_version.map_or_else(|| "—".to_string(), |v| v.to_string())),
         (l("valuation_date"), a.valuation_date.to_string()),
         (l("input_hash"), a.input_hash.clone()),
@@ -341,7 +370,12 @@ pub fn valuation_xlsx(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: 
         formula(format!("=SUMIF({cash_range},\">0\")/(B14-SUMIF({cash_range},\"<0\"))"), a.metrics.moic),
     )?;
     ws.write_string_with_format(19, 0, l("recovery_ratio"), &bold)?;
-    ws.write_formula_with_format(19, 1, formula(format!("=SUMIF({cash_range},\">0\")/B15"), a.metrics.recovery_ratio), &pct)?;
+    ws.write_formula_with_format(
+        19,
+        1,
+        formula(format!("=SUMIF({cash_range},\">0\")/B15"), a.metrics.recovery_ratio),
+        &pct,
+    )?;
     ws.write_string_with_format(20, 0, l("irr"), &bold)?;
     match a.metrics.irr {
         Some(irr) => ws.write_number_with_format(20, 1, irr, &pct)?,
@@ -376,7 +410,12 @@ pub fn valuation_xlsx(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: 
         cumulative += x;
         ws.write_number(r, 0, q as f64)?;
         ws.write_number_with_format(r, 1, *x, &yuan)?;
-        ws.write_formula_with_format(r, 2, formula(format!("=(1+'{summary_name}'!$B$12)^(-A{}/4)", r + 1), df), &factor)?;
+        ws.write_formula_with_format(
+            r,
+            2,
+            formula(format!("=(1+'{summary_name}'!$B$12)^(-A{}/4)", r + 1), df),
+            &factor,
+        )?;
         ws.write_formula_with_format(r, 3, formula(format!("=B{0}*C{0}", r + 1), x * df), &yuan)?;
         let prev = if r == 1 { format!("-'{summary_name}'!$B$14") } else { format!("E{r}") };
         ws.write_formula_with_format(r, 4, formula(format!("={prev}+B{}", r + 1), cumulative), &yuan)?;
@@ -422,14 +461,26 @@ pub fn valuation_xlsx(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: 
         ws.write_string(r, 1, &line.debtor)?;
         ws.write_string(r, 2, &line.stage)?;
         ws.write_string(r, 3, if c.method == Method::Claim { l("by_claim") } else { l("by_segment") })?;
-        for (col_i, v) in [(4, c.amount), (5, c.collateral), (6, c.guarantors), (7, c.unsecured), (8, c.court_fees), (9, c.legal_costs)] {
+        for (col_i, v) in [
+            (4, c.amount),
+            (5, c.collateral),
+            (6, c.guarantors),
+            (7, c.unsecured),
+            (8, c.court_fees),
+            (9, c.legal_costs),
+        ] {
             ws.write_number_with_format(r, col_i, v, &yuan)?;
         }
         ws.write_formula_with_format(r, 10, formula(format!("=SUM(F{x}:J{x})"), c.net), &yuan)?;
         let recovery = if c.amount > 0.0 { (c.collateral + c.guarantors + c.unsecured) / c.amount } else { 0.0 };
         ws.write_formula_with_format(r, 11, formula(format!("=IF(E{x}>0,(F{x}+G{x}+H{x})/E{x},0)"), recovery), &pct)?;
         ws.write_number_with_format(r, 12, c.pv, &yuan)?;
-        ws.write_formula_with_format(r, 13, formula(format!("='{summary_name}'!$B$14*M{x}/SUM({pv_col})"), c.allocation), &yuan)?;
+        ws.write_formula_with_format(
+            r,
+            13,
+            formula(format!("='{summary_name}'!$B$14*M{x}/SUM({pv_col})"), c.allocation),
+            &yuan,
+        )?;
         ws.write_string(r, 14, if c.time_barred { l("yes") } else { l("no") })?;
         for (col_i, v) in [(15, c.judgment_month), (16, c.enforcement_month), (17, c.first_auction_month)] {
             if let Some(v) = v {

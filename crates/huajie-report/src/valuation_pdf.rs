@@ -19,7 +19,13 @@ fn wan(yuan: f64) -> String {
 }
 
 /// The report; `set` is the run's assumption set, listed parameter by parameter.
-pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &huajie_value::Assumptions, lang: Lang) -> Result<Vec<u8>, PdfError> {
+pub fn valuation_pdf(
+    info: &RunInfo,
+    a: &Appraisal,
+    claims: &[ClaimLine],
+    set: &huajie_value::Assumptions,
+    lang: Lang,
+) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::find()?;
     let l = |k| label(k, lang);
     let unit = lang.pick("（万元）", " (10k yuan)");
@@ -50,7 +56,17 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
     let m = &a.metrics;
     let by_segment = a.claims.iter().filter(|c| c.method == huajie_value::appraisal::Method::Segment).count();
     let results = [
-        (l("claims"), format!("{} （{} {}，{} {}）", a.claims.len(), a.claims.len() - by_segment, l("by_claim"), by_segment, l("by_segment"))),
+        (
+            l("claims"),
+            format!(
+                "{} （{} {}，{} {}）",
+                a.claims.len(),
+                a.claims.len() - by_segment,
+                l("by_claim"),
+                by_segment,
+                l("by_segment")
+            ),
+        ),
         (l("claim_amount"), money(a.claim_amount, lang)),
         (l("principal"), money(a.principal, lang)),
         (l("target_irr"), percent(a.options.target_irr)),
@@ -85,7 +101,11 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
         vec![l("legal_costs").to_string(), wan(sum(|c| c.legal_costs))],
         vec![l("net").to_string(), wan(sum(|c| c.net))],
     ];
-    p.table(&[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right)], &[String::new(), unit.trim().to_string()], &routes);
+    p.table(
+        &[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right)],
+        &[String::new(), unit.trim().to_string()],
+        &routes,
+    );
 
     // The quarterly cash flow: bars above and below a zero line.
     p.heading(&format!("{}{}", l("cash_flow"), unit));
@@ -114,7 +134,17 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
         p.note(MARGIN + slot * i as f32 + slot * 0.2, 7.0, &format!("Q{}", i + 1));
     }
     p.y += 12.0;
-    p.note(MARGIN, 7.5, &format!("{} {} · {} {}", lang.pick("最高", "max"), money(max, lang), lang.pick("最低", "min"), money(min, lang)));
+    p.note(
+        MARGIN,
+        7.5,
+        &format!(
+            "{} {} · {} {}",
+            lang.pick("最高", "max"),
+            money(max, lang),
+            lang.pick("最低", "min"),
+            money(min, lang)
+        ),
+    );
     p.y += 14.0;
 
     p.heading(&format!("{}{}", l("sensitivity"), unit));
@@ -137,9 +167,19 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
     let rows: Vec<Vec<String>> = a
         .stresses
         .iter()
-        .map(|s| vec![stress_label(&s.code, lang).to_string(), wan(s.bid), format!("{:+.1}%", (s.bid / a.bid.max(1e-9) - 1.0) * 100.0)])
+        .map(|s| {
+            vec![
+                stress_label(&s.code, lang).to_string(),
+                wan(s.bid),
+                format!("{:+.1}%", (s.bid / a.bid.max(1e-9) - 1.0) * 100.0),
+            ]
+        })
         .collect();
-    p.table(&[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right), (MARGIN + 380.0, Align::Right)], &[String::new(), l("bid").to_string(), String::new()], &rows);
+    p.table(
+        &[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right), (MARGIN + 380.0, Align::Right)],
+        &[String::new(), l("bid").to_string(), String::new()],
+        &rows,
+    );
 
     if let Some(mc) = &a.monte_carlo {
         let d = &mc.distribution;
@@ -194,7 +234,13 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
             })
             .collect();
         p.table(
-            &[(MARGIN, Align::Left), (MARGIN + 260.0, Align::Right), (MARGIN + 340.0, Align::Right), (MARGIN + 350.0, Align::Left), (right, Align::Right)],
+            &[
+                (MARGIN, Align::Left),
+                (MARGIN + 260.0, Align::Right),
+                (MARGIN + 340.0, Align::Right),
+                (MARGIN + 350.0, Align::Left),
+                (right, Align::Right),
+            ],
             &[l("segment").into(), l("claims").into(), l("amount").into(), l("estimated").into(), l("pv").into()],
             &rows,
         );
@@ -243,7 +289,10 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
     }
 
     p.heading(l("assumptions"));
-    p.paragraph(8.0, &format!("{} v{} · SHA-256 {}", info.assumption_set, info.assumption_version, info.assumption_sha256));
+    p.paragraph(
+        8.0,
+        &format!("{} v{} · SHA-256 {}", info.assumption_set, info.assumption_version, info.assumption_sha256),
+    );
     let rows: Vec<Vec<String>> = catalogue()
         .iter()
         .map(|param| {
@@ -257,9 +306,17 @@ pub fn valuation_pdf(info: &RunInfo, a: &Appraisal, claims: &[ClaimLine], set: &
                 None => String::new(),
             };
             let name = if lang == Lang::Zh { param.zh.clone() } else { param.en.clone() };
-            vec![name.chars().take(34).collect(), value, lang.pick(param.confidence.zh(), param.confidence.en()).to_string()]
+            vec![
+                name.chars().take(34).collect(),
+                value,
+                lang.pick(param.confidence.zh(), param.confidence.en()).to_string(),
+            ]
         })
         .collect();
-    p.table(&[(MARGIN, Align::Left), (MARGIN + 330.0, Align::Right), (MARGIN + 350.0, Align::Left)], &[l("parameter").into(), l("value").into(), l("confidence").into()], &rows);
+    p.table(
+        &[(MARGIN, Align::Left), (MARGIN + 330.0, Align::Right), (MARGIN + 350.0, Align::Left)],
+        &[l("parameter").into(), l("value").into(), l("confidence").into()],
+        &rows,
+    );
     p.finish()
 }

@@ -4,7 +4,9 @@
 
 use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
-use huajie_core::{Claim, Collateral, CollateralType, Lang, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, Uscc};
+use huajie_core::{
+    Claim, Collateral, CollateralType, Lang, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, Uscc,
+};
 use huajie_report::valuation::{ClaimLine, RunInfo, summary_text, valuation_xlsx};
 use huajie_value::{Assumptions, Book, BookClaim, BookItem, Options, appraise};
 
@@ -38,7 +40,11 @@ fn book() -> Book {
     };
     Book {
         valuation_date: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
-        claims: vec![claim(1, 8_000_000, LitigationStage::NotSued), claim(2, 3_000_000, LitigationStage::Enforcing), claim(3, 500_000, LitigationStage::Judged)],
+        claims: vec![
+            claim(1, 8_000_000, LitigationStage::NotSued),
+            claim(2, 3_000_000, LitigationStage::Enforcing),
+            claim(3, 500_000, LitigationStage::Judged),
+        ],
         items: vec![BookItem {
             id: 1,
             collateral: Collateral {
@@ -89,7 +95,12 @@ fn the_workbook_shows_its_working() {
     let lines: Vec<ClaimLine> = r
         .claims
         .iter()
-        .map(|c| ClaimLine { result: c.clone(), contract_no: format!("HT-{}", c.id), debtor: format!("公司{}", c.id), stage: "—".into() })
+        .map(|c| ClaimLine {
+            result: c.clone(),
+            contract_no: format!("HT-{}", c.id),
+            debtor: format!("公司{}", c.id),
+            stage: "—".into(),
+        })
         .collect();
     let bytes = valuation_xlsx(&info(), &r, &lines, &a, Lang::Zh).unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
@@ -142,9 +153,15 @@ fn the_pdf_reads_back_in_chinese() {
     let lines: Vec<ClaimLine> = r
         .claims
         .iter()
-        .map(|c| ClaimLine { result: c.clone(), contract_no: format!("HT-{}", c.id), debtor: format!("公司{}", c.id), stage: "已判决".into() })
+        .map(|c| ClaimLine {
+            result: c.clone(),
+            contract_no: format!("HT-{}", c.id),
+            debtor: format!("公司{}", c.id),
+            stage: "已判决".into(),
+        })
         .collect();
-    let bytes = huajie_report::valuation_pdf::valuation_pdf(&info(), &r, &lines, &a, Lang::Zh).expect("a CJK font (fonts-noto-cjk)");
+    let bytes = huajie_report::valuation_pdf::valuation_pdf(&info(), &r, &lines, &a, Lang::Zh)
+        .expect("a CJK font (fonts-noto-cjk)");
     assert!(bytes.starts_with(b"%PDF-"));
     // The font is subset: the whole Noto Sans CJK collection is ~20 MB.
     assert!(bytes.len() < 600_000, "{} bytes", bytes.len());
@@ -157,7 +174,16 @@ fn the_pdf_reads_back_in_chinese() {
     std::fs::write(&path, &bytes).unwrap();
     let out = std::process::Command::new(pdftotext).arg(&path).arg("-").output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for expected in ["资产包估值报告", "目标 IRR 下出价", "示例资产管理公司", "压力测试", "蒙特卡洛", "抵押物价值 −10%", "HT-1", "待校准假设"] {
+    for expected in [
+        "资产包估值报告",
+        "目标 IRR 下出价",
+        "示例资产管理公司",
+        "压力测试",
+        "蒙特卡洛",
+        "抵押物价值 −10%",
+        "HT-1",
+        "待校准假设",
+    ] {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
 }

@@ -9,9 +9,11 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 use huajie_core::Money;
-use huajie_rules::graph::{GraphParty, Holding};
-use huajie_rules::indicators::{CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment};
 use huajie_rules::checks::{CheckParty, ProposedClaim};
+use huajie_rules::graph::{GraphParty, Holding};
+use huajie_rules::indicators::{
+    CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment,
+};
 use huajie_rules::pretrade::{Deal, Setting, check};
 use huajie_rules::{Ledger, RuleParameters, indicators};
 
@@ -47,7 +49,12 @@ fn main() {
         l.parties.push(GraphParty { id, person: rng.below(3) == 0, state_organ: rng.below(500) == 0 });
         if id > 0 && rng.below(3) == 0 {
             let holder = rng.below(id as u64) as i64;
-            l.holdings.push(Holding { holder, held: id, stake_bps: 3_000 + rng.below(7_001) as u32, control: rng.below(10) == 0 });
+            l.holdings.push(Holding {
+                holder,
+                held: id,
+                stake_bps: 3_000 + rng.below(7_001) as u32,
+                control: rng.below(10) == 0,
+            });
         }
     }
     for s in 1..=20 {
@@ -66,16 +73,39 @@ fn main() {
     let as_of = day(2026, 9, 30);
     for i in 0..200 {
         let payments = (1..=24)
-            .map(|k| Payment { date: as_of + Duration::days(15 * k + i % 15), principal: Money::from_yuan(1_000_000).unwrap(), interest: Money::from_yuan(30_000).unwrap() })
+            .map(|k| Payment {
+                date: as_of + Duration::days(15 * k + i % 15),
+                principal: Money::from_yuan(1_000_000).unwrap(),
+                interest: Money::from_yuan(30_000).unwrap(),
+            })
             .collect();
-        l.funding.push(Funding { label: format!("借款{i}"), channel: Channel::FiLoan, principal: Money::from_yuan(50_000_000).unwrap(), payments });
+        l.funding.push(Funding {
+            label: format!("借款{i}"),
+            channel: Channel::FiLoan,
+            principal: Money::from_yuan(50_000_000).unwrap(),
+            payments,
+        });
     }
     for i in 0..2_000 {
-        l.cash_flows.push(CashFlow { label: format!("日历{i}"), date: as_of + Duration::days(rng.below(90) as i64), amount: Money::from_yuan(100_000).unwrap(), inflow: i % 2 == 0 });
+        l.cash_flows.push(CashFlow {
+            label: format!("日历{i}"),
+            date: as_of + Duration::days(rng.below(90) as i64),
+            amount: Money::from_yuan(100_000).unwrap(),
+            inflow: i % 2 == 0,
+        });
     }
     for i in 0..50 {
-        l.liquid_assets.push(LiquidAsset { label: format!("账户{i}"), kind: LiquidKind::DemandDeposit, amount: Money::from_yuan(20_000_000).unwrap(), encumbered: i % 10 == 0 });
-        l.investments.push(Investment { date: day(2023 + i % 3, 6, 1), amount: Money::from_yuan(100_000_000).unwrap(), kind: if i % 2 == 0 { InvestmentKind::FinancialNpa } else { InvestmentKind::OtherDebt } });
+        l.liquid_assets.push(LiquidAsset {
+            label: format!("账户{i}"),
+            kind: LiquidKind::DemandDeposit,
+            amount: Money::from_yuan(20_000_000).unwrap(),
+            encumbered: i % 10 == 0,
+        });
+        l.investments.push(Investment {
+            date: day(2023 + i % 3, 6, 1),
+            amount: Money::from_yuan(100_000_000).unwrap(),
+            kind: if i % 2 == 0 { InvestmentKind::FinancialNpa } else { InvestmentKind::OtherDebt },
+        });
     }
     let p = RuleParameters::default();
     let mut best = f64::INFINITY;
@@ -84,16 +114,25 @@ fn main() {
         let started = Instant::now();
         let all = indicators(&l, &p, as_of).unwrap();
         best = best.min(started.elapsed().as_secs_f64());
-        summary = all.iter().map(|i| format!("{:?} {:?} {:.4}", i.id, i.status, i.ratio().unwrap_or(f64::NAN))).collect::<Vec<_>>().join("; ");
+        summary = all
+            .iter()
+            .map(|i| format!("{:?} {:?} {:.4}", i.id, i.status, i.ratio().unwrap_or(f64::NAN)))
+            .collect::<Vec<_>>()
+            .join("; ");
     }
-    println!("{claims} claims, {parties} parties, {} holdings: best of 3 {:.0} ms\n{summary}", l.holdings.len(), best * 1000.0);
+    println!(
+        "{claims} claims, {parties} parties, {} holdings: best of 3 {:.0} ms\n{summary}",
+        l.holdings.len(),
+        best * 1000.0
+    );
 
     // A pre-trade check of a 1,000-claim acquisition on the same book: the book cloned with the
     // deal applied, the indicators before and after, and the findings.
     let names = std::collections::BTreeMap::new();
     let home = huajie_core::Province::from_code("33").unwrap();
     let setting = Setting { home, as_of, names: &names };
-    let party = |id: i64| CheckParty { id, name: format!("债务人{id}"), province: Some(home), ..CheckParty::default() };
+    let party =
+        |id: i64| CheckParty { id, name: format!("债务人{id}"), province: Some(home), ..CheckParty::default() };
     let claims_in: Vec<ProposedClaim> = (0..1_000)
         .map(|i| ProposedClaim {
             contract_no: format!("HT-{i}"),
@@ -104,7 +143,12 @@ fn main() {
             cross_region_exception: None,
         })
         .collect();
-    let deal = Deal::Acquisition { transferor: party(0), claims: claims_in, price: Money::from_yuan(300_000_000).unwrap(), kind: InvestmentKind::FinancialNpa };
+    let deal = Deal::Acquisition {
+        transferor: party(0),
+        claims: claims_in,
+        price: Money::from_yuan(300_000_000).unwrap(),
+        kind: InvestmentKind::FinancialNpa,
+    };
     let mut best = f64::INFINITY;
     let mut found = 0;
     for _ in 0..3 {

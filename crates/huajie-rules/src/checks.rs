@@ -92,36 +92,55 @@ pub fn territorial(home: Province, transferor: &CheckParty, claims: &[ProposedCl
         failing.push(c.contract_no.clone());
         failing_fen = failing_fen.saturating_add(c.amount.fen());
         let (effect, zh_tail, en_tail) = match &c.cross_region_exception {
-            Some(basis) => (Effect::Warn, format!("；已登记跨区域例外：{basis}"), format!("; a cross-region exception is recorded: {basis}")),
-            None => (Effect::Block, "，且未登记跨区域例外依据".to_string(), ", and no cross-region exception is recorded".to_string()),
+            Some(basis) => (
+                Effect::Warn,
+                format!("；已登记跨区域例外：{basis}"),
+                format!("; a cross-region exception is recorded: {basis}"),
+            ),
+            None => (
+                Effect::Block,
+                "，且未登记跨区域例外依据".to_string(),
+                ", and no cross-region exception is recorded".to_string(),
+            ),
         };
         findings.push(Finding {
             rule: RuleId::Q7,
             effect,
             subject: Some(c.contract_no.clone()),
-            zh: format!(
-                "债权 {} 的转让方、债务人和抵押物均不在本省（{}）{zh_tail}",
+            zh: format!("债权 {} 的转让方、债务人和抵押物均不在本省（{}）{zh_tail}", c.contract_no, home.name_zh()),
+            en: format!(
+                "claim {}: neither the transferor, the debtor nor any collateral is in the home province ({}){en_tail}",
                 c.contract_no,
-                home.name_zh()
+                home.name_en()
             ),
-            en: format!("claim {}: neither the transferor, the debtor nor any collateral is in the home province ({}){en_tail}", c.contract_no, home.name_en()),
         });
     }
-    (Territory { failing, failing_amount: Money::from_fen(failing_fen), total_amount: Money::from_fen(total_fen) }, findings)
+    (
+        Territory { failing, failing_amount: Money::from_fen(failing_fen), total_amount: Money::from_fen(total_fen) },
+        findings,
+    )
 }
 
 /// Q8 (PX1) and Q9 (RL4): a state-organ debtor or guarantor blocks; an LGFV debtor needs legal review.
 pub fn prohibited_assets(claims: &[ProposedClaim]) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in claims {
-        let organs: Vec<&str> = std::iter::once(&c.debtor).chain(&c.guarantors).filter(|p| p.state_organ).map(|p| p.name.as_str()).collect();
+        let organs: Vec<&str> = std::iter::once(&c.debtor)
+            .chain(&c.guarantors)
+            .filter(|p| p.state_organ)
+            .map(|p| p.name.as_str())
+            .collect();
         if !organs.is_empty() {
             out.push(Finding {
                 rule: RuleId::Q8,
                 effect: Effect::Block,
                 subject: Some(c.contract_no.clone()),
                 zh: format!("债权 {} 的债务人或保证人为国家机关（{}），不得收购", c.contract_no, organs.join("、")),
-                en: format!("claim {}: its debtor or a guarantor is a state organ ({}); it may not be acquired", c.contract_no, organs.join(", ")),
+                en: format!(
+                    "claim {}: its debtor or a guarantor is a state organ ({}); it may not be acquired",
+                    c.contract_no,
+                    organs.join(", ")
+                ),
             });
         }
         if c.debtor.lgfv {
@@ -138,8 +157,19 @@ pub fn prohibited_assets(claims: &[ProposedClaim]) -> Vec<Finding> {
 }
 
 /// Q10: a prohibited funding channel blocks; an allowed channel with the wrong kind of lender warns.
-pub fn funding_channel(label: &str, channel: Channel, lender_is_licensed_fi: bool, lender_is_shareholder: bool) -> Vec<Finding> {
-    let finding = |effect, zh: String, en: String| Finding { rule: RuleId::Q10, effect, subject: Some(label.to_string()), zh, en };
+pub fn funding_channel(
+    label: &str,
+    channel: Channel,
+    lender_is_licensed_fi: bool,
+    lender_is_shareholder: bool,
+) -> Vec<Finding> {
+    let finding = |effect, zh: String, en: String| Finding {
+        rule: RuleId::Q10,
+        effect,
+        subject: Some(label.to_string()),
+        zh,
+        en,
+    };
     let name = |c: Channel| match c {
         Channel::PublicDeposits => ("吸收或变相吸收公众存款", "taking public deposits"),
         Channel::LocalExchange => ("地方各类交易场所融资", "financing through a local trading venue"),
@@ -149,7 +179,11 @@ pub fn funding_channel(label: &str, channel: Channel, lender_is_licensed_fi: boo
     match channel {
         c if c.prohibited() => {
             let (zh, en) = name(c);
-            vec![finding(Effect::Block, format!("{label}：{zh}属禁止的融资渠道"), format!("{label}: {en} is a prohibited funding channel"))]
+            vec![finding(
+                Effect::Block,
+                format!("{label}：{zh}属禁止的融资渠道"),
+                format!("{label}: {en} is a prohibited funding channel"),
+            )]
         }
         Channel::FiLoan if !lender_is_licensed_fi => vec![finding(
             Effect::Warn,

@@ -148,7 +148,8 @@ pub fn related_parties(
     shareholder_min_bps: u32,
 ) -> BTreeSet<i64> {
     let person: BTreeSet<i64> = parties.iter().filter(|p| p.person).map(|p| p.id).collect();
-    let mut base: BTreeSet<i64> = holdings.iter().filter(|h| h.held == company && h.stake_bps >= shareholder_min_bps).map(|h| h.holder).collect();
+    let mut base: BTreeSet<i64> =
+        holdings.iter().filter(|h| h.held == company && h.stake_bps >= shareholder_min_bps).map(|h| h.holder).collect();
     base.extend(controls.iter().filter(|(_, ys)| ys.contains(&company)).map(|(x, _)| *x));
     base.extend(officers.iter().copied());
     let people: Vec<i64> = base.iter().copied().filter(|x| person.contains(x)).collect();
@@ -182,7 +183,12 @@ mod tests {
     #[test]
     fn control_through_stakes_and_chains() {
         // 1 holds 60% of 2; 2 holds 30% of 3 and 1 holds 25% of 3: 1 controls 3 (55%), 2 does not.
-        let holdings = [h(1, 2, 6_000), h(2, 3, 3_000), h(1, 3, 2_500), Holding { holder: 4, held: 5, stake_bps: 0, control: true }];
+        let holdings = [
+            h(1, 2, 6_000),
+            h(2, 3, 3_000),
+            h(1, 3, 2_500),
+            Holding { holder: 4, held: 5, stake_bps: 0, control: true },
+        ];
         let c = control(&holdings, 5_000);
         assert_eq!(c[&1], BTreeSet::from([2, 3]));
         assert!(c.get(&2).is_none_or(|s| s.is_empty()));

@@ -75,7 +75,10 @@ pub enum Channel {
 
 impl Channel {
     pub fn prohibited(self) -> bool {
-        matches!(self, Channel::PublicDeposits | Channel::LocalExchange | Channel::UnlicensedAssetManager | Channel::PrivateFund)
+        matches!(
+            self,
+            Channel::PublicDeposits | Channel::LocalExchange | Channel::UnlicensedAssetManager | Channel::PrivateFund
+        )
     }
 }
 
@@ -160,7 +163,11 @@ pub fn held_claim_exposures(packages: &[HeldPackage]) -> Vec<Exposure> {
         let total: i128 = p.claims.iter().map(|c| fen(c.1)).sum();
         for (debtor, owed) in &p.claims {
             let book = if total > 0 { fen(price) * fen(*owed) / total } else { 0 };
-            out.push(Exposure { party: *debtor, kind: ExposureKind::AcquiredClaim, book_value: Money::from_fen(i64::try_from(book).unwrap_or(i64::MAX)) });
+            out.push(Exposure {
+                party: *debtor,
+                kind: ExposureKind::AcquiredClaim,
+                book_value: Money::from_fen(i64::try_from(book).unwrap_or(i64::MAX)),
+            });
         }
     }
     out
@@ -246,13 +253,19 @@ impl Indicator {
     /// The figure as text with `decimals` (a multiple for leverage, a percentage otherwise);
     /// `None` without a ratio.
     pub fn shown(&self, decimals: usize) -> Option<String> {
-        self.ratio().map(|r| if self.id == RuleId::Q1 { format!("{r:.decimals$}×") } else { format!("{:.decimals$}%", r * 100.0) })
+        self.ratio().map(|r| {
+            if self.id == RuleId::Q1 { format!("{r:.decimals$}×") } else { format!("{:.decimals$}%", r * 100.0) }
+        })
     }
 
     /// The limit as text: "≤ 3×", "≥ 30%", "≤ 12.5%".
     pub fn shown_limit(&self) -> String {
         let sign = if self.upper { "≤" } else { "≥" };
-        if self.id == RuleId::Q1 { format!("{sign} {}×", f64::from(self.limit_bps) / 10_000.0) } else { format!("{sign} {}%", f64::from(self.limit_bps) / 100.0) }
+        if self.id == RuleId::Q1 {
+            format!("{sign} {}×", f64::from(self.limit_bps) / 10_000.0)
+        } else {
+            format!("{sign} {}%", f64::from(self.limit_bps) / 100.0)
+        }
     }
 }
 
@@ -265,7 +278,9 @@ pub enum RulesError {
 impl std::fmt::Display for RulesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RulesError::MissingNetAssets(d) => write!(f, "缺少 {d} 的季末净资产 / net assets at quarter-end {d} are missing"),
+            RulesError::MissingNetAssets(d) => {
+                write!(f, "缺少 {d} 的季末净资产 / net assets at quarter-end {d} are missing")
+            }
         }
     }
 }
@@ -284,7 +299,13 @@ fn quarter_end(year: i32, quarter: u32) -> NaiveDate {
 pub fn latest_quarter_end(d: NaiveDate) -> NaiveDate {
     let q = (d.month() - 1) / 3 + 1;
     let end = quarter_end(d.year(), q);
-    if end == d { d } else if q == 1 { quarter_end(d.year() - 1, 4) } else { quarter_end(d.year(), q - 1) }
+    if end == d {
+        d
+    } else if q == 1 {
+        quarter_end(d.year() - 1, 4)
+    } else {
+        quarter_end(d.year(), q - 1)
+    }
 }
 
 /// The end of the quarter before the one containing `d`.
@@ -323,7 +344,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn finish(&self, id: RuleId, n: i128, d: i128, limit_bps: u32, upper: bool, basis_date: Option<NaiveDate>, lines: Vec<Line>) -> Indicator {
+    fn finish(
+        &self,
+        id: RuleId,
+        n: i128,
+        d: i128,
+        limit_bps: u32,
+        upper: bool,
+        basis_date: Option<NaiveDate>,
+        lines: Vec<Line>,
+    ) -> Indicator {
         let (status, no_ratio) = if basis_date.is_some() && d <= 0 {
             (Status::Red, Some(NoRatio::NetAssetsNotPositive))
         } else {
@@ -333,7 +363,18 @@ impl Ctx<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn indicator(&self, id: RuleId, n: i128, d: i128, no_ratio: Option<NoRatio>, limit_bps: u32, upper: bool, status: Status, basis_date: Option<NaiveDate>, lines: Vec<Line>) -> Indicator {
+    fn indicator(
+        &self,
+        id: RuleId,
+        n: i128,
+        d: i128,
+        no_ratio: Option<NoRatio>,
+        limit_bps: u32,
+        upper: bool,
+        status: Status,
+        basis_date: Option<NaiveDate>,
+        lines: Vec<Line>,
+    ) -> Indicator {
         Indicator {
             id,
             as_of: self.as_of,
@@ -398,7 +439,11 @@ fn main_business(ctx: &Ctx, ledger: &Ledger) -> Indicator {
     }
     let (mut n, mut d) = (0i128, 0i128);
     let mut by_year: BTreeMap<i32, (i128, i128)> = BTreeMap::new();
-    for i in ledger.investments.iter().filter(|i| (first..=last).contains(&i.date.year()) && i.kind != InvestmentKind::Treasury) {
+    for i in ledger
+        .investments
+        .iter()
+        .filter(|i| (first..=last).contains(&i.date.year()) && i.kind != InvestmentKind::Treasury)
+    {
         let e = by_year.entry(i.date.year()).or_default();
         e.1 += fen(i.amount);
         d += fen(i.amount);
@@ -413,14 +458,25 @@ fn main_business(ctx: &Ctx, ledger: &Ledger) -> Indicator {
         lines.push(line(format!("{y} 新增投资 / new investment"), None, *all, false));
     }
     if d == 0 {
-        return ctx.indicator(RuleId::Q6, 0, 0, Some(NoRatio::NoInvestment), p.main_business_min_bps, false, Status::Pass, None, lines);
+        return ctx.indicator(
+            RuleId::Q6,
+            0,
+            0,
+            Some(NoRatio::NoInvestment),
+            p.main_business_min_bps,
+            false,
+            Status::Pass,
+            None,
+            lines,
+        );
     }
     ctx.finish(RuleId::Q6, n, d, p.main_business_min_bps, false, None, lines)
 }
 
 fn leverage(ctx: &Ctx, ledger: &Ledger, na: i128, basis: NaiveDate) -> Indicator {
     let n: i128 = ledger.funding.iter().map(|f| fen(f.principal)).sum();
-    let lines = ledger.funding.iter().map(|f| line(f.label.clone(), None, fen(f.principal), f.channel.prohibited())).collect();
+    let lines =
+        ledger.funding.iter().map(|f| line(f.label.clone(), None, fen(f.principal), f.channel.prohibited())).collect();
     ctx.finish(RuleId::Q1, n, na, ctx.p.leverage_max_bps, true, Some(basis), lines)
 }
 
@@ -451,7 +507,17 @@ fn liquidity(ctx: &Ctx, ledger: &Ledger) -> Indicator {
         lines.push(line(format!("{} {}", c.label, c.date), None, amount, false));
     }
     if outflow <= 0 {
-        return ctx.indicator(RuleId::Q5, hqla, outflow, Some(NoRatio::NoNetOutflow), p.liquidity_min_bps, false, Status::Pass, None, lines);
+        return ctx.indicator(
+            RuleId::Q5,
+            hqla,
+            outflow,
+            Some(NoRatio::NoNetOutflow),
+            p.liquidity_min_bps,
+            false,
+            Status::Pass,
+            None,
+            lines,
+        );
     }
     ctx.finish(RuleId::Q5, hqla, outflow, p.liquidity_min_bps, false, None, lines)
 }
@@ -470,9 +536,17 @@ fn single_client(ctx: &Ctx, exposure: &BTreeMap<i64, i128>, na: i128, basis: Nai
     ctx.finish(RuleId::Q2, n, na, ctx.p.single_client_max_bps, true, Some(basis), lines)
 }
 
-fn group(ctx: &Ctx, ledger: &Ledger, controls: &BTreeMap<i64, BTreeSet<i64>>, exposure: &BTreeMap<i64, i128>, na: i128, basis: NaiveDate) -> Indicator {
+fn group(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    controls: &BTreeMap<i64, BTreeSet<i64>>,
+    exposure: &BTreeMap<i64, i128>,
+    na: i128,
+    basis: NaiveDate,
+) -> Indicator {
     let groups = groups(&ledger.parties, controls);
-    let mut totals: Vec<(i128, &Vec<i64>)> = groups.iter().map(|g| (g.iter().map(|m| exposure.get(m).copied().unwrap_or(0)).sum(), g)).collect();
+    let mut totals: Vec<(i128, &Vec<i64>)> =
+        groups.iter().map(|g| (g.iter().map(|m| exposure.get(m).copied().unwrap_or(0)).sum(), g)).collect();
     totals.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
     let n = totals.first().map_or(0, |x| x.0);
     // The largest group's members first, then the other groups' totals.
@@ -488,8 +562,23 @@ fn group(ctx: &Ctx, ledger: &Ledger, controls: &BTreeMap<i64, BTreeSet<i64>>, ex
     ctx.finish(RuleId::Q3, n, na, ctx.p.group_max_bps, true, Some(basis), lines)
 }
 
-fn related(ctx: &Ctx, ledger: &Ledger, controls: &BTreeMap<i64, BTreeSet<i64>>, claims: &BTreeMap<i64, i128>, na: i128, basis: NaiveDate) -> Indicator {
-    let rp = related_parties(ledger.company, &ledger.parties, &ledger.holdings, &ledger.officers, &ledger.relatives, controls, ctx.p.related_shareholder_min_bps);
+fn related(
+    ctx: &Ctx,
+    ledger: &Ledger,
+    controls: &BTreeMap<i64, BTreeSet<i64>>,
+    claims: &BTreeMap<i64, i128>,
+    na: i128,
+    basis: NaiveDate,
+) -> Indicator {
+    let rp = related_parties(
+        ledger.company,
+        &ledger.parties,
+        &ledger.holdings,
+        &ledger.officers,
+        &ledger.relatives,
+        controls,
+        ctx.p.related_shareholder_min_bps,
+    );
     let mine: BTreeMap<i64, i128> = claims.iter().filter(|(k, _)| rp.contains(k)).map(|(k, v)| (*k, *v)).collect();
     let n: i128 = mine.values().sum();
     let lines = ranked(&mine).iter().map(|(party, v)| line("", Some(*party), *v, false)).collect();
@@ -527,7 +616,12 @@ pub fn glide_path(now: &Indicator, previous: Option<&Indicator>, transition_end:
     let needed_per_quarter = gap / f64::from(quarters_left.max(1));
     // An improvement is a fall for an upper limit, a rise for a lower one.
     let last_change = previous.and_then(Indicator::ratio).map(|p| if now.upper { p - ratio } else { ratio - p });
-    Some(GlidePath { quarters_left, needed_per_quarter, last_change, on_track: last_change.map(|c| c >= needed_per_quarter) })
+    Some(GlidePath {
+        quarters_left,
+        needed_per_quarter,
+        last_change,
+        on_track: last_change.map(|c| c >= needed_per_quarter),
+    })
 }
 
 #[cfg(test)]
@@ -571,9 +665,16 @@ mod tests {
         assert!((g.last_change.unwrap() - 0.02).abs() < 1e-12);
         assert_eq!(g.on_track, Some(true));
         // Rising instead: off track. Amber or past the transition: no path.
-        assert_eq!(glide_path(&red("2026-09-30", 61), Some(&red("2026-06-30", 60)), d("2028-07-12")).unwrap().on_track, Some(false));
-        assert!(glide_path(&Indicator { status: Status::Amber, ..red("2026-09-30", 50) }, None, d("2028-07-12")).is_none());
-        assert!(glide_path(&Indicator { in_transition: false, ..red("2026-09-30", 61) }, None, d("2028-07-12")).is_none());
+        assert_eq!(
+            glide_path(&red("2026-09-30", 61), Some(&red("2026-06-30", 60)), d("2028-07-12")).unwrap().on_track,
+            Some(false)
+        );
+        assert!(
+            glide_path(&Indicator { status: Status::Amber, ..red("2026-09-30", 50) }, None, d("2028-07-12")).is_none()
+        );
+        assert!(
+            glide_path(&Indicator { in_transition: false, ..red("2026-09-30", 61) }, None, d("2028-07-12")).is_none()
+        );
     }
 
     #[test]

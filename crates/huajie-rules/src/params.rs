@@ -86,17 +86,45 @@ pub fn parameter_catalogue() -> Vec<ParameterInfo> {
     use ParameterUnit::*;
     let p = |field, zh, en, unit, source, confidence| ParameterInfo { field, zh, en, unit, source, confidence };
     vec![
-        p("leverage_max_bps", "杠杆率上限（融资余额 / 净资产）", "Leverage limit (funding / net assets)", Multiple, "16号；rules.md A6.2", Confirmed),
-        p("single_client_max_bps", "单一客户集中度上限", "Single client limit", Percent, "16号；rules.md A6.4", Confirmed),
+        p(
+            "leverage_max_bps",
+            "杠杆率上限（融资余额 / 净资产）",
+            "Leverage limit (funding / net assets)",
+            Multiple,
+            "16号；rules.md A6.2",
+            Confirmed,
+        ),
+        p(
+            "single_client_max_bps",
+            "单一客户集中度上限",
+            "Single client limit",
+            Percent,
+            "16号；rules.md A6.4",
+            Confirmed,
+        ),
         p("group_max_bps", "同一集团客户集中度上限", "Group client limit", Percent, "16号；rules.md A6.5", Confirmed),
-        p("related_max_bps", "关联方债权上限（上季末净资产）", "Related-party claims limit (previous quarter-end)", Percent, "16号；rules.md A6.6", Confirmed),
+        p(
+            "related_max_bps",
+            "关联方债权上限（上季末净资产）",
+            "Related-party claims limit (previous quarter-end)",
+            Percent,
+            "16号；rules.md A6.6",
+            Confirmed,
+        ),
         p("liquidity_min_bps", "流动性覆盖下限", "Liquidity coverage floor", Percent, "16号；rules.md A6.3", Confirmed),
         p("liquidity_window_days", "流动性窗口", "Liquidity window", Days, "16号；rules.md A6.3", Confirmed),
         p("main_business_min_bps", "主业比例下限", "Main business floor", Percent, "rules.md A6.1", Reported),
         p("main_business_years", "主业比例计算年数", "Main business window", Years, "rules.md A6.1, Part G", Inference),
         p("amber_bps", "预警线（占限额比例）", "Amber at (share of the limit)", Percent, "rules.md Part G", Inference),
         p("control_above_bps", "控制：持股超过", "Control: stake above", Percent, "rules.md A6.5, Part G", Inference),
-        p("related_shareholder_min_bps", "关联股东：持股不低于", "Related shareholder: stake at least", Percent, "rules.md A6.6, Part G", Memory),
+        p(
+            "related_shareholder_min_bps",
+            "关联股东：持股不低于",
+            "Related shareholder: stake at least",
+            Percent,
+            "rules.md A6.6, Part G",
+            Memory,
+        ),
         p("exit_alert_months", "退出观察预警（月）", "Exit watch alert", Months, "rules.md A13, Part G", Inference),
         p("exit_breach_months", "退出观察超限（月）", "Exit watch breach", Months, "16号；rules.md A13", Reported),
         p("transition_end", "过渡期截止日", "Transition ends", Date, "16号；rules.md A14", Inference),
@@ -132,7 +160,10 @@ impl RuleParameters {
     /// A copy with one parameter set from text; `Err` names what is wrong (in Chinese and English).
     pub fn with(&self, field: &str, text: &str) -> Result<RuleParameters, String> {
         let t = text.trim();
-        let info = parameter_catalogue().into_iter().find(|p| p.field == field).ok_or_else(|| format!("未知参数 {field} / unknown parameter {field}"))?;
+        let info = parameter_catalogue()
+            .into_iter()
+            .find(|p| p.field == field)
+            .ok_or_else(|| format!("未知参数 {field} / unknown parameter {field}"))?;
         let bad = || format!("{}：{t} 无法识别或超出范围 / {}: cannot use {t}", info.zh, info.en);
         let mut out = self.clone();
         let bps_of = |s: &str, scale: f64| -> Option<u32> {
@@ -156,9 +187,14 @@ impl RuleParameters {
                     _ => return Err(bad()),
                 }
             }
-            ParameterUnit::Multiple => out.leverage_max_bps = bps_of(t.trim_end_matches(['×', 'x', 'X']), 10_000.0).filter(|v| *v > 0).ok_or_else(bad)?,
+            ParameterUnit::Multiple => {
+                out.leverage_max_bps =
+                    bps_of(t.trim_end_matches(['×', 'x', 'X']), 10_000.0).filter(|v| *v > 0).ok_or_else(bad)?
+            }
             ParameterUnit::Days => out.liquidity_window_days = whole(t).filter(|v| *v > 0).ok_or_else(bad)?,
-            ParameterUnit::Years => out.main_business_years = whole(t).filter(|v| (1..=10).contains(v)).ok_or_else(bad)?,
+            ParameterUnit::Years => {
+                out.main_business_years = whole(t).filter(|v| (1..=10).contains(v)).ok_or_else(bad)?
+            }
             ParameterUnit::Months => match field {
                 "exit_alert_months" => out.exit_alert_months = whole(t).ok_or_else(bad)?,
                 _ => out.exit_breach_months = whole(t).ok_or_else(bad)?,

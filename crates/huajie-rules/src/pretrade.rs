@@ -19,8 +19,8 @@ use crate::catalogue::RuleId;
 use crate::checks::{CheckParty, Effect, Finding, ProposedClaim, funding_channel, prohibited_assets, territorial};
 use crate::graph::{control, related_parties};
 use crate::indicators::{
-    Channel, Exposure, ExposureKind, Funding, HeldPackage, Indicator, Investment, InvestmentKind, Ledger, LiquidAsset, LiquidKind, Payment, RulesError, Status,
-    held_claim_exposures, indicators,
+    Channel, Exposure, ExposureKind, Funding, HeldPackage, Indicator, Investment, InvestmentKind, Ledger, LiquidAsset,
+    LiquidKind, Payment, RulesError, Status, held_claim_exposures, indicators,
 };
 use crate::params::RuleParameters;
 
@@ -36,11 +36,34 @@ pub struct SoldClaim {
 /// A deal proposed for checking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Deal {
-    Acquisition { transferor: CheckParty, claims: Vec<ProposedClaim>, price: Money, kind: InvestmentKind },
-    Funding { label: String, channel: Channel, lender: CheckParty, lender_licensed_fi: bool, principal: Money, payments: Vec<Payment> },
-    Investment { label: String, party: CheckParty, kind: InvestmentKind, exposure: ExposureKind, amount: Money },
+    Acquisition {
+        transferor: CheckParty,
+        claims: Vec<ProposedClaim>,
+        price: Money,
+        kind: InvestmentKind,
+    },
+    Funding {
+        label: String,
+        channel: Channel,
+        lender: CheckParty,
+        lender_licensed_fi: bool,
+        principal: Money,
+        payments: Vec<Payment>,
+    },
+    Investment {
+        label: String,
+        party: CheckParty,
+        kind: InvestmentKind,
+        exposure: ExposureKind,
+        amount: Money,
+    },
     /// A transfer of claims to a transferee; `retail_batch` when they came in a batch of personal loans.
-    Disposal { transferee: CheckParty, claims: Vec<SoldClaim>, price: Money, retail_batch: bool },
+    Disposal {
+        transferee: CheckParty,
+        claims: Vec<SoldClaim>,
+        price: Money,
+        retail_batch: bool,
+    },
 }
 
 impl Deal {
@@ -93,12 +116,21 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
     match deal {
         Deal::Acquisition { claims, price, kind, .. } => {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
-            let package = HeldPackage { status: huajie_core::PackageStatus::Acquired, price: Some(*price), claims: claims.iter().map(|c| (c.debtor.id, c.amount)).collect() };
+            let package = HeldPackage {
+                status: huajie_core::PackageStatus::Acquired,
+                price: Some(*price),
+                claims: claims.iter().map(|c| (c.debtor.id, c.amount)).collect(),
+            };
             l.exposures.extend(held_claim_exposures(&[package]));
             l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen()));
         }
         Deal::Funding { label, channel, principal, payments, .. } => {
-            l.funding.push(Funding { label: label.clone(), channel: *channel, principal: *principal, payments: payments.clone() });
+            l.funding.push(Funding {
+                label: label.clone(),
+                channel: *channel,
+                principal: *principal,
+                payments: payments.clone(),
+            });
             l.liquid_assets.push(cash("拟融入资金 / funds to receive", principal.fen()));
         }
         Deal::Investment { party, kind, exposure, amount, .. } => {
@@ -110,7 +142,11 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
         }
         Deal::Disposal { claims, price, .. } => {
             for c in claims {
-                l.exposures.push(Exposure { party: c.debtor, kind: ExposureKind::AcquiredClaim, book_value: Money::from_fen(-c.book_value.fen()) });
+                l.exposures.push(Exposure {
+                    party: c.debtor,
+                    kind: ExposureKind::AcquiredClaim,
+                    book_value: Money::from_fen(-c.book_value.fen()),
+                });
             }
             l.liquid_assets.push(cash("拟收转让价款 / price to receive", price.fen()));
         }
@@ -132,19 +168,32 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
 /// Q15 exit watch: whole months since the last financial-NPA acquisition on or before `as_of`
 /// (from the founding date when there is none), with a finding at the alert and breach marks.
 pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Option<i64>, Option<Finding>) {
-    let last = ledger.investments.iter().filter(|i| i.kind == InvestmentKind::FinancialNpa && i.date <= as_of).map(|i| i.date).max().or(ledger.founded);
+    let last = ledger
+        .investments
+        .iter()
+        .filter(|i| i.kind == InvestmentKind::FinancialNpa && i.date <= as_of)
+        .map(|i| i.date)
+        .max()
+        .or(ledger.founded);
     let Some(last) = last else { return (None, None) };
     let months = whole_months(last, as_of);
-    let finding = |zh: String, en: String| Some(Finding { rule: RuleId::Q15, effect: Effect::Warn, subject: None, zh, en });
+    let finding =
+        |zh: String, en: String| Some(Finding { rule: RuleId::Q15, effect: Effect::Warn, subject: None, zh, en });
     let f = if months >= i64::from(p.exit_breach_months) {
         finding(
             format!("距上次收购金融不良资产已 {months} 个月（{last}），达到退出观察线 {} 个月", p.exit_breach_months),
-            format!("{months} months since the last financial NPA acquisition ({last}): at the exit-watch mark of {} months", p.exit_breach_months),
+            format!(
+                "{months} months since the last financial NPA acquisition ({last}): at the exit-watch mark of {} months",
+                p.exit_breach_months
+            ),
         )
     } else if months >= i64::from(p.exit_alert_months) {
         finding(
             format!("距上次收购金融不良资产已 {months} 个月（{last}），达到预警线 {} 个月", p.exit_alert_months),
-            format!("{months} months since the last financial NPA acquisition ({last}): past the alert at {} months", p.exit_alert_months),
+            format!(
+                "{months} months since the last financial NPA acquisition ({last}): past the alert at {} months",
+                p.exit_alert_months
+            ),
         )
     } else {
         None
@@ -155,7 +204,12 @@ pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Opt
 /// What the book raises by itself at `as_of`, outside any deal: each instrument on a prohibited
 /// channel (Q10, "as findings on instruments already in the book") and the exit watch (Q15).
 pub fn book_findings(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> Vec<Finding> {
-    let mut out: Vec<Finding> = ledger.funding.iter().filter(|f| f.channel.prohibited()).flat_map(|f| funding_channel(&f.label, f.channel, false, false)).collect();
+    let mut out: Vec<Finding> = ledger
+        .funding
+        .iter()
+        .filter(|f| f.channel.prohibited())
+        .flat_map(|f| funding_channel(&f.label, f.channel, false, false))
+        .collect();
     out.extend(exit_watch(ledger, p, as_of).1);
     out
 }
@@ -204,8 +258,20 @@ fn indicator_findings(before: &[Indicator], after: &[Indicator]) -> Vec<Finding>
                 rule: a.id,
                 effect: Effect::Override,
                 subject: None,
-                zh: format!("交易后{zh}为 {}，超出限额 {}{}（交易前 {}）", shown(a), a.shown_limit(), transition.0, shown(b)),
-                en: format!("after the deal {en} is {}, beyond the limit {}{} (before: {})", shown(a), a.shown_limit(), transition.1, shown(b)),
+                zh: format!(
+                    "交易后{zh}为 {}，超出限额 {}{}（交易前 {}）",
+                    shown(a),
+                    a.shown_limit(),
+                    transition.0,
+                    shown(b)
+                ),
+                en: format!(
+                    "after the deal {en} is {}, beyond the limit {}{} (before: {})",
+                    shown(a),
+                    a.shown_limit(),
+                    transition.1,
+                    shown(b)
+                ),
             });
         } else if a.status == Status::Amber && b.status == Status::Pass {
             out.push(Finding {
@@ -226,13 +292,24 @@ fn ratio_text(n: i128, d: i128) -> String {
 
 /// Q2 and Q3 for the parties the deal touches: a party (or its group) over the limit after
 /// the deal, with more exposure than before, needs an override.
-fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameters, controls: &BTreeMap<i64, BTreeSet<i64>>, touched: &BTreeSet<i64>, na: i128) -> Vec<Finding> {
+fn concentration(
+    s: &Setting,
+    before: &Ledger,
+    after: &Ledger,
+    p: &RuleParameters,
+    controls: &BTreeMap<i64, BTreeSet<i64>>,
+    touched: &BTreeSet<i64>,
+    na: i128,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     if na <= 0 {
         return out;
     }
     // Only the parties touched and the members of their groups are summed.
-    let groups: Vec<Vec<i64>> = crate::graph::groups(&after.parties, controls).into_iter().filter(|g| g.iter().any(|m| touched.contains(m))).collect();
+    let groups: Vec<Vec<i64>> = crate::graph::groups(&after.parties, controls)
+        .into_iter()
+        .filter(|g| g.iter().any(|m| touched.contains(m)))
+        .collect();
     let relevant: BTreeSet<i64> = touched.iter().copied().chain(groups.iter().flatten().copied()).collect();
     let exposure = |l: &Ledger| {
         let mut m: BTreeMap<i64, i128> = BTreeMap::new();
@@ -276,11 +353,25 @@ fn concentration(s: &Setting, before: &Ledger, after: &Ledger, p: &RuleParameter
 }
 
 /// Q4: a deal that creates a claim on a related party needs an override (arm's length, approval).
-fn related_debtors(s: &Setting, l: &Ledger, p: &RuleParameters, controls: &BTreeMap<i64, BTreeSet<i64>>, debtors: &BTreeSet<i64>) -> Vec<Finding> {
+fn related_debtors(
+    s: &Setting,
+    l: &Ledger,
+    p: &RuleParameters,
+    controls: &BTreeMap<i64, BTreeSet<i64>>,
+    debtors: &BTreeSet<i64>,
+) -> Vec<Finding> {
     if debtors.is_empty() {
         return Vec::new();
     }
-    let rp = related_parties(l.company, &l.parties, &l.holdings, &l.officers, &l.relatives, controls, p.related_shareholder_min_bps);
+    let rp = related_parties(
+        l.company,
+        &l.parties,
+        &l.holdings,
+        &l.officers,
+        &l.relatives,
+        controls,
+        p.related_shareholder_min_bps,
+    );
     debtors
         .iter()
         .filter(|d| rp.contains(d))
@@ -298,11 +389,24 @@ fn related_debtors(s: &Setting, l: &Ledger, p: &RuleParameters, controls: &BTree
 }
 
 /// Q12 (rules.md A10.4, Part G): who may not buy, and who may only with an override.
-pub fn screen_transferee(s: &Setting, l: &Ledger, p: &RuleParameters, transferee: &CheckParty, claims: &[SoldClaim], retail_batch: bool) -> Vec<Finding> {
+pub fn screen_transferee(
+    s: &Setting,
+    l: &Ledger,
+    p: &RuleParameters,
+    transferee: &CheckParty,
+    claims: &[SoldClaim],
+    retail_batch: bool,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let t = transferee.id;
     let name = transferee.name.clone();
-    let block = |zh: String, en: String| Finding { rule: RuleId::Q12, effect: Effect::Block, subject: Some(name.clone()), zh, en };
+    let block = |zh: String, en: String| Finding {
+        rule: RuleId::Q12,
+        effect: Effect::Block,
+        subject: Some(name.clone()),
+        zh,
+        en,
+    };
     if retail_batch {
         out.push(block(
             "批量收购的个人不良贷款不得再转让，只能自行清收或重组（可委托催收）".into(),
@@ -311,17 +415,22 @@ pub fn screen_transferee(s: &Setting, l: &Ledger, p: &RuleParameters, transferee
     }
     let controls = control(&l.holdings, p.control_above_bps);
     let controls_of = |x: i64| controls.get(&x).cloned().unwrap_or_default();
-    let controllers_of = |x: i64| -> BTreeSet<i64> { controls.iter().filter(|(_, ys)| ys.contains(&x)).map(|(k, _)| *k).collect() };
+    let controllers_of =
+        |x: i64| -> BTreeSet<i64> { controls.iter().filter(|(_, ys)| ys.contains(&x)).map(|(k, _)| *k).collect() };
     if t != 0 {
         let mut reason: Option<(String, String)> = None;
         'claims: for c in claims {
-            let obligors = std::iter::once((c.debtor, ("债务人", "the debtor"))).chain(c.guarantors.iter().map(|g| (*g, ("保证人", "a guarantor"))));
+            let obligors = std::iter::once((c.debtor, ("债务人", "the debtor")))
+                .chain(c.guarantors.iter().map(|g| (*g, ("保证人", "a guarantor"))));
             for (o, (zh_role, en_role)) in obligors {
                 let who = s.name(o);
                 let tr_ctrl = controllers_of(t);
                 let o_ctrl = controllers_of(o);
                 let r = if o == t {
-                    Some((format!("受让方即债权 {} 的{zh_role}", c.contract_no), format!("the transferee is {en_role} of claim {}", c.contract_no)))
+                    Some((
+                        format!("受让方即债权 {} 的{zh_role}", c.contract_no),
+                        format!("the transferee is {en_role} of claim {}", c.contract_no),
+                    ))
                 } else if controls_of(t).contains(&o) || controls_of(o).contains(&t) {
                     Some((
                         format!("受让方与债权 {} 的{zh_role}（{who}）存在控制关系", c.contract_no),
@@ -330,7 +439,10 @@ pub fn screen_transferee(s: &Setting, l: &Ledger, p: &RuleParameters, transferee
                 } else if tr_ctrl.intersection(&o_ctrl).next().is_some() {
                     Some((
                         format!("受让方与债权 {} 的{zh_role}（{who}）受同一实际控制人控制", c.contract_no),
-                        format!("the transferee and {en_role} of claim {} ({who}) are under the same controller", c.contract_no),
+                        format!(
+                            "the transferee and {en_role} of claim {} ({who}) are under the same controller",
+                            c.contract_no
+                        ),
                     ))
                 } else {
                     None
@@ -342,7 +454,10 @@ pub fn screen_transferee(s: &Setting, l: &Ledger, p: &RuleParameters, transferee
             }
         }
         if let Some((zh, en)) = reason {
-            out.push(block(format!("{zh}：不得向债务人及其利益相关方转让"), format!("{en}: no transfer to the debtor or its interested parties")));
+            out.push(block(
+                format!("{zh}：不得向债务人及其利益相关方转让"),
+                format!("{en}: no transfer to the debtor or its interested parties"),
+            ));
         }
         // Staff (directors and senior managers as recorded), their close relatives, and what they control.
         let mut staff: BTreeSet<i64> = l.officers.iter().copied().collect();
@@ -354,14 +469,23 @@ pub fn screen_transferee(s: &Setting, l: &Ledger, p: &RuleParameters, transferee
                 staff.insert(*a);
             }
         }
-        let staff_reach: BTreeSet<i64> = staff.iter().flat_map(|x| std::iter::once(*x).chain(controls_of(*x))).collect();
+        let staff_reach: BTreeSet<i64> =
+            staff.iter().flat_map(|x| std::iter::once(*x).chain(controls_of(*x))).collect();
         if staff_reach.contains(&t) {
             out.push(block(
                 "受让方为本公司董事、高级管理人员或其近亲属，或受其控制的企业".into(),
                 "the transferee is a director or senior manager of the company, a close relative of one, or an entity one of them controls".into(),
             ));
         } else {
-            let rp = related_parties(l.company, &l.parties, &l.holdings, &l.officers, &l.relatives, &controls, p.related_shareholder_min_bps);
+            let rp = related_parties(
+                l.company,
+                &l.parties,
+                &l.holdings,
+                &l.officers,
+                &l.relatives,
+                &controls,
+                p.related_shareholder_min_bps,
+            );
             if rp.contains(&t) {
                 out.push(Finding {
                     rule: RuleId::Q12,
@@ -404,7 +528,8 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
             }
         }
         Deal::Funding { label, channel, lender, lender_licensed_fi, .. } => {
-            let shareholder = ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == lender.id && h.stake_bps > 0);
+            let shareholder =
+                ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == lender.id && h.stake_bps > 0);
             findings.extend(funding_channel(label, *channel, *lender_licensed_fi, shareholder));
         }
         Deal::Investment { party, exposure, .. } => {

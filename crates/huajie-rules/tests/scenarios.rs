@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use huajie_core::Money;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
-    CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, NoRatio, Payment, RulesError,
+    CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, NoRatio,
+    Payment, RulesError,
 };
 use huajie_rules::{Indicator, Ledger, RuleId, RuleParameters, Status, indicators};
 
@@ -22,7 +23,9 @@ fn yuan(y: i64) -> Money {
 /// A company with net assets of 100,000,000 yuan at every quarter-end of 2025–2026.
 fn company() -> Ledger {
     let mut l = Ledger { company: COMPANY, founded: Some(d("2018-01-01")), ..Ledger::default() };
-    for q in ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"] {
+    for q in
+        ["2025-03-31", "2025-06-30", "2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30", "2026-12-31"]
+    {
         l.net_assets.insert(d(q), yuan(100_000_000));
     }
     l.parties.push(GraphParty { id: COMPANY, person: false, state_organ: false });
@@ -89,7 +92,10 @@ fn net_assets_not_positive_make_every_na_based_indicator_red_without_a_ratio() {
 fn a_missing_quarter_end_is_an_error_not_a_fallback() {
     let mut l = company();
     l.net_assets.remove(&d("2026-06-30"));
-    assert_eq!(indicators(&l, &RuleParameters::default(), d("2026-09-30")), Err(RulesError::MissingNetAssets(d("2026-06-30"))));
+    assert_eq!(
+        indicators(&l, &RuleParameters::default(), d("2026-09-30")),
+        Err(RulesError::MissingNetAssets(d("2026-06-30")))
+    );
 }
 
 #[test]
@@ -212,10 +218,22 @@ fn main_business_with_one_year_of_history() {
 fn liquidity_exactly_covered_and_what_counts_in_the_window() {
     let mut l = company();
     l.liquid_assets = vec![
-        LiquidAsset { label: "基本户".into(), kind: LiquidKind::DemandDeposit, amount: yuan(700_000), encumbered: false },
-        LiquidAsset { label: "国债".into(), kind: LiquidKind::GovernmentBond, amount: yuan(300_000), encumbered: false },
+        LiquidAsset {
+            label: "基本户".into(),
+            kind: LiquidKind::DemandDeposit,
+            amount: yuan(700_000),
+            encumbered: false,
+        },
+        LiquidAsset {
+            label: "国债".into(),
+            kind: LiquidKind::GovernmentBond,
+            amount: yuan(300_000),
+            encumbered: false,
+        },
         LiquidAsset { label: "冻结户".into(), kind: LiquidKind::Cash, amount: yuan(5_000_000), encumbered: true },
-        LiquidAsset { label: "定期存款".into(), kind: LiquidKind::Other, amount: yuan(5_000_000), encumbered: false },
+        LiquidAsset {
+            label: "定期存款".into(), kind: LiquidKind::Other, amount: yuan(5_000_000), encumbered: false
+        },
     ];
     let mut loan = funding("银行借款", Channel::FiLoan, yuan(10_000_000));
     loan.payments = vec![
@@ -252,7 +270,10 @@ fn funding_from_a_private_fund_counts_in_leverage_and_is_flagged() {
     assert_eq!(flagged, vec!["某私募基金"]);
     // Already in the book, it stands as a finding of its own (with the exit watch: no acquisition since 2018).
     let found = huajie_rules::pretrade::book_findings(&l, &RuleParameters::default(), d("2026-09-30"));
-    assert_eq!(found.iter().map(|f| (f.rule, f.subject.as_deref())).collect::<Vec<_>>(), vec![(RuleId::Q10, Some("某私募基金")), (RuleId::Q15, None)]);
+    assert_eq!(
+        found.iter().map(|f| (f.rule, f.subject.as_deref())).collect::<Vec<_>>(),
+        vec![(RuleId::Q10, Some("某私募基金")), (RuleId::Q15, None)]
+    );
 }
 
 mod checks {
@@ -270,7 +291,14 @@ mod checks {
     }
 
     fn claim(no: &str, yuan: i64, debtor: CheckParty, collateral: Vec<Option<Province>>) -> ProposedClaim {
-        ProposedClaim { contract_no: no.into(), amount: Money::from_yuan(yuan).unwrap(), debtor, guarantors: Vec::new(), collateral_provinces: collateral, cross_region_exception: None }
+        ProposedClaim {
+            contract_no: no.into(),
+            amount: Money::from_yuan(yuan).unwrap(),
+            debtor,
+            guarantors: Vec::new(),
+            collateral_provinces: collateral,
+            cross_region_exception: None,
+        }
     }
 
     #[test]
@@ -279,13 +307,16 @@ mod checks {
         let zj = Province::from_code("33").unwrap();
         let bank = party("江苏某银行", "32");
         let claims = vec![
-            claim("A", 6_000_000, party("杭州甲公司", "33"), vec![]),             // debtor at home
+            claim("A", 6_000_000, party("杭州甲公司", "33"), vec![]), // debtor at home
             claim("B", 3_000_000, party("南京乙公司", "32"), vec![province("33")]), // collateral at home
             claim("C", 1_000_000, party("苏州丙公司", "32"), vec![province("32")]), // fails
         ];
         let (t, findings) = territorial(zj, &bank, &claims);
         assert_eq!(t.failing, vec!["C".to_string()]);
-        assert_eq!((t.failing_amount, t.total_amount), (Money::from_yuan(1_000_000).unwrap(), Money::from_yuan(10_000_000).unwrap()));
+        assert_eq!(
+            (t.failing_amount, t.total_amount),
+            (Money::from_yuan(1_000_000).unwrap(), Money::from_yuan(10_000_000).unwrap())
+        );
         assert_eq!(findings.len(), 1);
         assert_eq!((findings[0].rule, findings[0].effect), (RuleId::Q7, Effect::Block));
         assert!(findings[0].zh.contains("浙江") && findings[0].en.contains("home province"));
@@ -302,7 +333,10 @@ mod checks {
         c.debtor.lgfv = true;
         c.guarantors.push(CheckParty { name: "某县财政局".into(), state_organ: true, ..CheckParty::default() });
         let f = prohibited_assets(&[c]);
-        assert_eq!(f.iter().map(|x| (x.rule, x.effect)).collect::<Vec<_>>(), vec![(RuleId::Q8, Effect::Block), (RuleId::Q9, Effect::Warn)]);
+        assert_eq!(
+            f.iter().map(|x| (x.rule, x.effect)).collect::<Vec<_>>(),
+            vec![(RuleId::Q8, Effect::Block), (RuleId::Q9, Effect::Warn)]
+        );
         assert!(f[0].zh.contains("某县财政局"));
     }
 
@@ -324,7 +358,7 @@ mod pretrade {
     use huajie_rules::checks::{CheckParty, Effect, ProposedClaim};
     use huajie_rules::graph::{GraphParty, Holding};
     use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
-    use huajie_rules::pretrade::{Deal, SoldClaim, Setting, check, exit_watch};
+    use huajie_rules::pretrade::{Deal, Setting, SoldClaim, check, exit_watch};
     use huajie_rules::{RuleId, RuleParameters, Status};
 
     use super::{COMPANY, claim, company, d, funding, party, yuan};
@@ -338,7 +372,12 @@ mod pretrade {
     }
 
     fn names() -> BTreeMap<i64, String> {
-        BTreeMap::from([(10, "甲公司".to_string()), (11, "乙公司".to_string()), (20, "丙投资".to_string()), (30, "王某某".to_string())])
+        BTreeMap::from([
+            (10, "甲公司".to_string()),
+            (11, "乙公司".to_string()),
+            (20, "丙投资".to_string()),
+            (30, "王某某".to_string()),
+        ])
     }
 
     fn rules(findings: &[huajie_rules::checks::Finding]) -> Vec<(RuleId, Effect)> {
@@ -353,8 +392,20 @@ mod pretrade {
         let names = names();
         let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
         // Buying 4,000,000 of claims on the same debtor for 2,500,000: 10.5% after.
-        let c = ProposedClaim { contract_no: "HT-1".into(), amount: yuan(4_000_000), debtor: cp(10, "甲公司"), guarantors: vec![], collateral_provinces: vec![], cross_region_exception: None };
-        let deal = Deal::Acquisition { transferor: cp(0, "某银行"), claims: vec![c], price: yuan(2_500_000), kind: InvestmentKind::FinancialNpa };
+        let c = ProposedClaim {
+            contract_no: "HT-1".into(),
+            amount: yuan(4_000_000),
+            debtor: cp(10, "甲公司"),
+            guarantors: vec![],
+            collateral_provinces: vec![],
+            cross_region_exception: None,
+        };
+        let deal = Deal::Acquisition {
+            transferor: cp(0, "某银行"),
+            claims: vec![c],
+            price: yuan(2_500_000),
+            kind: InvestmentKind::FinancialNpa,
+        };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.before[3].numerator, 800_000_000);
         assert_eq!(r.after[3].numerator, 1_050_000_000);
@@ -363,7 +414,19 @@ mod pretrade {
         assert!(r.findings[0].zh.contains("甲公司") && r.findings[0].zh.contains("10.50%"));
         assert!(!r.blocked());
         // At 2,000,000 it lands exactly on 10%: amber, no finding.
-        let deal = Deal::Acquisition { transferor: cp(0, "某银行"), claims: vec![ProposedClaim { contract_no: "HT-1".into(), amount: yuan(4_000_000), debtor: cp(10, "甲公司"), guarantors: vec![], collateral_provinces: vec![], cross_region_exception: None }], price: yuan(2_000_000), kind: InvestmentKind::FinancialNpa };
+        let deal = Deal::Acquisition {
+            transferor: cp(0, "某银行"),
+            claims: vec![ProposedClaim {
+                contract_no: "HT-1".into(),
+                amount: yuan(4_000_000),
+                debtor: cp(10, "甲公司"),
+                guarantors: vec![],
+                collateral_provinces: vec![],
+                cross_region_exception: None,
+            }],
+            price: yuan(2_000_000),
+            kind: InvestmentKind::FinancialNpa,
+        };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.after[3].status, Status::Amber);
         assert!(r.findings.is_empty(), "{:?}", r.findings);
@@ -375,7 +438,14 @@ mod pretrade {
         l.funding.push(funding("银行借款", Channel::FiLoan, yuan(290_000_000)));
         let names = names();
         let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
-        let pf = Deal::Funding { label: "私募借款".into(), channel: Channel::PrivateFund, lender: cp(20, "丙投资"), lender_licensed_fi: false, principal: yuan(5_000_000), payments: vec![] };
+        let pf = Deal::Funding {
+            label: "私募借款".into(),
+            channel: Channel::PrivateFund,
+            lender: cp(20, "丙投资"),
+            lender_licensed_fi: false,
+            principal: yuan(5_000_000),
+            payments: vec![],
+        };
         let r = check(&l, &RuleParameters::default(), &s, &pf).unwrap();
         assert!(r.blocked());
         assert_eq!(rules(&r.findings)[0], (RuleId::Q10, Effect::Block));
@@ -389,7 +459,10 @@ mod pretrade {
             payments: vec![Payment { date: d("2027-09-30"), principal: yuan(20_000_000), interest: yuan(600_000) }],
         };
         let r = check(&l, &RuleParameters::default(), &s, &loan).unwrap();
-        assert_eq!((r.after[1].numerator, r.after[1].status, r.after[1].in_transition), (31_000_000_000, Status::Red, true));
+        assert_eq!(
+            (r.after[1].numerator, r.after[1].status, r.after[1].in_transition),
+            (31_000_000_000, Status::Red, true)
+        );
         assert_eq!(rules(&r.findings), vec![(RuleId::Q1, Effect::Override)]);
         assert!(r.findings[0].zh.contains("3.10×") && r.findings[0].zh.contains("过渡期"));
     }
@@ -406,11 +479,25 @@ mod pretrade {
         l.holdings.push(Holding { holder: 30, held: 20, stake_bps: 7_000, control: false });
         claim(&mut l, 10, 100_000_000);
         // Acquired in June: no exit-watch finding.
-        l.investments.push(huajie_rules::indicators::Investment { date: d("2026-06-01"), amount: yuan(1), kind: InvestmentKind::FinancialNpa });
+        l.investments.push(huajie_rules::indicators::Investment {
+            date: d("2026-06-01"),
+            amount: yuan(1),
+            kind: InvestmentKind::FinancialNpa,
+        });
         let names = names();
         let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
-        let sold = vec![SoldClaim { contract_no: "HT-9".into(), debtor: 10, guarantors: vec![11], book_value: yuan(1_000_000) }];
-        let sale = |t: CheckParty| Deal::Disposal { transferee: t, claims: sold.clone(), price: yuan(1_200_000), retail_batch: false };
+        let sold = vec![SoldClaim {
+            contract_no: "HT-9".into(),
+            debtor: 10,
+            guarantors: vec![11],
+            book_value: yuan(1_000_000),
+        }];
+        let sale = |t: CheckParty| Deal::Disposal {
+            transferee: t,
+            claims: sold.clone(),
+            price: yuan(1_200_000),
+            retail_batch: false,
+        };
         let p = RuleParameters::default();
         let r = check(&l, &p, &s, &sale(cp(20, "丙投资"))).unwrap();
         assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Block)]);
@@ -423,8 +510,16 @@ mod pretrade {
         let r = check(&l, &p, &s, &sale(cp(40, "丁集团"))).unwrap();
         assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Override)]);
         // A retail batch may not be sold on at all; a dishonest buyer needs an override.
-        let retail = Deal::Disposal { transferee: CheckParty { dishonest: true, ..cp(50, "戊公司") }, claims: sold.clone(), price: yuan(1), retail_batch: true };
-        assert_eq!(rules(&check(&l, &p, &s, &retail).unwrap().findings), vec![(RuleId::Q12, Effect::Block), (RuleId::Q12, Effect::Override)]);
+        let retail = Deal::Disposal {
+            transferee: CheckParty { dishonest: true, ..cp(50, "戊公司") },
+            claims: sold.clone(),
+            price: yuan(1),
+            retail_batch: true,
+        };
+        assert_eq!(
+            rules(&check(&l, &p, &s, &retail).unwrap().findings),
+            vec![(RuleId::Q12, Effect::Block), (RuleId::Q12, Effect::Override)]
+        );
         // The sale takes the book value off the debtor: 1,000,000 → 0.
         assert_eq!(r.after[3].numerator, 0);
     }
@@ -432,7 +527,11 @@ mod pretrade {
     #[test]
     fn exit_watch_counts_whole_months_since_the_last_acquisition() {
         let mut l = company();
-        l.investments.push(huajie_rules::indicators::Investment { date: d("2024-10-01"), amount: yuan(1), kind: InvestmentKind::FinancialNpa });
+        l.investments.push(huajie_rules::indicators::Investment {
+            date: d("2024-10-01"),
+            amount: yuan(1),
+            kind: InvestmentKind::FinancialNpa,
+        });
         let p = RuleParameters::default();
         let (m, f) = exit_watch(&l, &p, d("2026-09-30"));
         assert_eq!(m, Some(23));

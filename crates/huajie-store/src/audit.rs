@@ -42,13 +42,24 @@ impl WriteTx {
         let (prev_seq, prev_hash) = match self.head.take() {
             Some(head) => head,
             None => {
-                let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
+                let head =
+                    sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(&mut *self.tx).await?;
                 (i64_col(&head, "seq")?, text(&head, "hash")?)
             }
         };
         let seq = prev_seq + 1;
         let at = crate::timestamp(self.clock.now());
-        let hash = record_hash(seq, &at, &self.actor, action, entity, entity_id, before.as_deref(), after.as_deref(), &prev_hash);
+        let hash = record_hash(
+            seq,
+            &at,
+            &self.actor,
+            action,
+            entity,
+            entity_id,
+            before.as_deref(),
+            after.as_deref(),
+            &prev_hash,
+        );
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -79,7 +90,11 @@ impl WriteTx {
     /// row's JSON as `to_json` writes it): one record per `ROWS_PER_BULK_RECORD` rows,
     /// holding each row's id and the fingerprint of its JSON, so that `verify` still
     /// checks every row against the chain.
-    pub(crate) async fn audit_create_many(&mut self, entity: &str, rows: impl IntoIterator<Item = (String, String)>) -> Result<(), StoreError> {
+    pub(crate) async fn audit_create_many(
+        &mut self,
+        entity: &str,
+        rows: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<(), StoreError> {
         self.audit_bulk(entity, bulk_records(rows.into_iter().collect())).await
     }
 
@@ -102,7 +117,13 @@ impl WriteTx {
     }
 
     /// Records an event that changes no audited row (a login, a logout, a failed login).
-    pub async fn audit_event(&mut self, action: &str, entity: &str, entity_id: &str, detail: serde_json::Value) -> Result<i64, StoreError> {
+    pub async fn audit_event(
+        &mut self,
+        action: &str,
+        entity: &str,
+        entity_id: &str,
+        detail: serde_json::Value,
+    ) -> Result<i64, StoreError> {
         self.audit(action, entity, entity_id, None, Some(detail.to_string())).await
     }
 }
@@ -126,7 +147,8 @@ fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
-const SELECT_AUDIT: &str = "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
+const SELECT_AUDIT: &str =
+    "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
 
 /// Something `verify` found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,9 +170,15 @@ impl AuditFinding {
     pub fn describe(&self) -> String {
         match self {
             AuditFinding::Chain { seq, problem } => match problem {
-                ChainBreak::Altered { .. } => format!("审计记录 #{seq} 被篡改（内容与其哈希不符） / audit record #{seq} was altered (its contents do not match its hash)"),
-                ChainBreak::Unlinked { .. } => format!("审计记录 #{seq} 与前一条记录的哈希不相连 / audit record #{seq} does not link to the hash of the record before it"),
-                ChainBreak::Gap { expected, .. } => format!("审计记录 #{expected} 缺失（下一条为 #{seq}） / audit record #{expected} is missing (the next one is #{seq})"),
+                ChainBreak::Altered { .. } => format!(
+                    "审计记录 #{seq} 被篡改（内容与其哈希不符） / audit record #{seq} was altered (its contents do not match its hash)"
+                ),
+                ChainBreak::Unlinked { .. } => format!(
+                    "审计记录 #{seq} 与前一条记录的哈希不相连 / audit record #{seq} does not link to the hash of the record before it"
+                ),
+                ChainBreak::Gap { expected, .. } => format!(
+                    "审计记录 #{expected} 缺失（下一条为 #{seq}） / audit record #{expected} is missing (the next one is #{seq})"
+                ),
             },
             AuditFinding::Head { head_seq, last_seq } => format!(
                 "审计链头指向 #{head_seq}，但最后一条记录是 #{last_seq}：记录被删除 / the chain head points at #{head_seq} but the last record is #{last_seq}: records were deleted"
@@ -158,9 +186,9 @@ impl AuditFinding {
             AuditFinding::RowChanged { entity, entity_id, last_seq } => format!(
                 "{entity} {entity_id} 的当前数据与审计记录 #{last_seq} 不符：被绕过审计修改 / {entity} {entity_id} differs from audit record #{last_seq}: changed outside the audit trail"
             ),
-            AuditFinding::RowUnrecorded { entity, entity_id } => format!(
-                "{entity} {entity_id} 没有任何审计记录 / {entity} {entity_id} has no audit record"
-            ),
+            AuditFinding::RowUnrecorded { entity, entity_id } => {
+                format!("{entity} {entity_id} 没有任何审计记录 / {entity} {entity_id} has no audit record")
+            }
             AuditFinding::RowMissing { entity, entity_id, last_seq } => format!(
                 "{entity} {entity_id} 已不存在，但审计记录 #{last_seq} 未记录其删除 / {entity} {entity_id} is gone, but audit record #{last_seq} does not record a deletion"
             ),
@@ -228,9 +256,15 @@ impl Store {
                 Ok(last) => prev = last,
                 Err(problem) => {
                     let seq = match &problem {
-                        ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } | ChainBreak::Gap { seq, .. } => *seq,
+                        ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } | ChainBreak::Gap { seq, .. } => {
+                            *seq
+                        }
                     };
-                    return Ok(AuditReport { records: prev.0, rows_checked: 0, findings: vec![AuditFinding::Chain { seq, problem }] });
+                    return Ok(AuditReport {
+                        records: prev.0,
+                        rows_checked: 0,
+                        findings: vec![AuditFinding::Chain { seq, problem }],
+                    });
                 }
             }
             for r in page {
@@ -264,7 +298,8 @@ impl Store {
         let rows_checked = current.len();
         let mut findings = Vec::new();
         for (key, json) in &current {
-            let changed = |seq: i64| AuditFinding::RowChanged { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: seq };
+            let changed =
+                |seq: i64| AuditFinding::RowChanged { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: seq };
             match last_state.get(key) {
                 None | Some((_, RecordedState::Gone)) => {
                     findings.push(AuditFinding::RowUnrecorded { entity: key.0.clone(), entity_id: key.1.clone() })
@@ -276,7 +311,11 @@ impl Store {
         }
         for (key, (seq, state)) in &last_state {
             if *state != RecordedState::Gone && !current.contains_key(key) {
-                findings.push(AuditFinding::RowMissing { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: *seq });
+                findings.push(AuditFinding::RowMissing {
+                    entity: key.0.clone(),
+                    entity_id: key.1.clone(),
+                    last_seq: *seq,
+                });
             }
         }
         Ok(AuditReport { records: prev.0, rows_checked, findings })
@@ -372,7 +411,9 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
         ids: Vec<String>,
         fingerprints: Vec<String>,
     }
-    let corrupt = || StoreError::Corrupt(format!("audit record #{}: a create_many record without its ids and fingerprints", r.seq));
+    let corrupt = || {
+        StoreError::Corrupt(format!("audit record #{}: a create_many record without its ids and fingerprints", r.seq))
+    };
     let bulk: Bulk = serde_json::from_str(r.after.as_deref().ok_or_else(corrupt)?).map_err(|_| corrupt())?;
     if bulk.ids.len() != bulk.fingerprints.len() {
         return Err(corrupt());
@@ -382,9 +423,34 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are
 /// security bookkeeping; their events are in the chain but they hold no business state.
-const STATE_ENTITIES: &[&str] =
-    &["company", "party", "package", "claim", "collateral", "claim_collateral", "guarantee", "user", "tape_import", "mapping_profile",
-      "assumption_set", "valuation_run", "valuation_claim", "liquidation_analysis", "net_assets", "investment", "funding_instrument",
-      "cash_flow", "liquid_asset", "exposure", "party_link", "officer", "relative", "rule_parameter_set",
-      "party_attributes", "indicator_result", "deal_check", "check_override",
-      "cross_region_exception"];
+const STATE_ENTITIES: &[&str] = &[
+    "company",
+    "party",
+    "package",
+    "claim",
+    "collateral",
+    "claim_collateral",
+    "guarantee",
+    "user",
+    "tape_import",
+    "mapping_profile",
+    "assumption_set",
+    "valuation_run",
+    "valuation_claim",
+    "liquidation_analysis",
+    "net_assets",
+    "investment",
+    "funding_instrument",
+    "cash_flow",
+    "liquid_asset",
+    "exposure",
+    "party_link",
+    "officer",
+    "relative",
+    "rule_parameter_set",
+    "party_attributes",
+    "indicator_result",
+    "deal_check",
+    "check_override",
+    "cross_region_exception",
+];

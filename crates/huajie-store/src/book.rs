@@ -92,71 +92,127 @@ use FieldKind::*;
 
 /// Every kind, in the order the book page and the workbook list them.
 pub const BOOK_KINDS: &[BookKind] = &[
-    BookKind { code: "net_assets", zh: "季末净资产", en: "Net assets", fields: &[
-        f("quarter_end", "季末日期", "Quarter-end", Date, true),
-        f("amount", "净资产（万元）", "Net assets (10k yuan)", Amount, true),
-        f("source", "来源", "Source", Text, true),
-    ] },
-    BookKind { code: "investment", zh: "投资台账", en: "Investments", fields: &[
-        f("booked_on", "日期", "Date", Date, true),
-        f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
-        f("kind", "类别", "Kind", Code(INVESTMENT_KINDS), true),
-        f("description", "说明", "Description", Text, true),
-    ] },
-    BookKind { code: "funding", zh: "融资台账", en: "Funding", fields: &[
-        f("label", "融资名称", "Instrument", Text, true),
-        f("channel", "融资渠道", "Channel", Code(CHANNELS), true),
-        f("lender", "出借人证件号", "Lender's USCC or ID", Party, true),
-        f("lender_name", "出借人名称", "Lender's name", PartyName, false),
-        f("principal", "本金余额（万元）", "Principal outstanding (10k yuan)", Amount, true),
-        f("start_date", "起始日", "Start", Date, true),
-        f("maturity_date", "到期日", "Maturity", Date, true),
-        f("schedule", "还款计划（每行：日期 本金 利息，万元）", "Schedule (one line each: date principal interest, 10k yuan)", Schedule, false),
-    ] },
-    BookKind { code: "cash_flow", zh: "现金流日历", en: "Cash calendar", fields: &[
-        f("label", "事项", "Item", Text, true),
-        f("due_date", "日期", "Date", Date, true),
-        f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
-        f("inflow", "流入", "Inflow", YesNo, true),
-    ] },
-    BookKind { code: "liquid_asset", zh: "流动资产", en: "Liquid assets", fields: &[
-        f("label", "账户/资产", "Account or asset", Text, true),
-        f("kind", "类别", "Kind", Code(LIQUID_KINDS), true),
-        f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
-        f("encumbered", "受限（质押/冻结）", "Encumbered", YesNo, true),
-    ] },
-    BookKind { code: "exposure", zh: "其他风险敞口", en: "Other exposures", fields: &[
-        f("party", "交易对手证件号", "Counterparty's USCC or ID", Party, true),
-        f("party_name", "交易对手名称", "Counterparty's name", PartyName, false),
-        f("kind", "类别", "Kind", Code(EXPOSURE_KINDS), true),
-        f("book_value", "账面价值（万元）", "Book value (10k yuan)", Amount, true),
-        f("description", "说明", "Description", Text, true),
-    ] },
-    BookKind { code: "holding", zh: "股权与控制关系", en: "Ownership and control", fields: &[
-        f("holder", "持有人证件号", "Holder's USCC or ID", Party, true),
-        f("holder_name", "持有人名称", "Holder's name", PartyName, false),
-        f("held", "被持有方证件号", "Held party's USCC or ID", Party, true),
-        f("held_name", "被持有方名称", "Held party's name", PartyName, false),
-        f("stake", "持股比例", "Stake", Percent, true),
-        f("control", "实际控制", "Actual control", YesNo, true),
-    ] },
-    BookKind { code: "officer", zh: "董监高", en: "Directors and managers", fields: &[
-        f("party", "证件号", "USCC or ID", Party, true),
-        f("party_name", "姓名", "Name", PartyName, false),
-        f("role", "职务（董事、监事、高级管理人员等）", "Role (director, supervisor, senior manager…)", Text, true),
-    ] },
-    BookKind { code: "relative", zh: "近亲属", en: "Close relatives", fields: &[
-        f("a", "本人证件号", "Person's ID", Party, true),
-        f("b", "近亲属证件号", "Relative's ID", Party, true),
-        f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
-    ] },
-    BookKind { code: "party_attributes", zh: "主体属性", en: "Party attributes", fields: &[
-        f("party", "证件号", "USCC or ID", Party, true),
-        f("party_name", "名称", "Name", PartyName, false),
-        f("state_organ", "国家机关", "State organ", YesNo, true),
-        f("lgfv", "地方政府融资平台", "LGFV", YesNo, true),
-        f("licensed_fi", "持牌金融机构", "Licensed financial institution", YesNo, true),
-    ] },
+    BookKind {
+        code: "net_assets",
+        zh: "季末净资产",
+        en: "Net assets",
+        fields: &[
+            f("quarter_end", "季末日期", "Quarter-end", Date, true),
+            f("amount", "净资产（万元）", "Net assets (10k yuan)", Amount, true),
+            f("source", "来源", "Source", Text, true),
+        ],
+    },
+    BookKind {
+        code: "investment",
+        zh: "投资台账",
+        en: "Investments",
+        fields: &[
+            f("booked_on", "日期", "Date", Date, true),
+            f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
+            f("kind", "类别", "Kind", Code(INVESTMENT_KINDS), true),
+            f("description", "说明", "Description", Text, true),
+        ],
+    },
+    BookKind {
+        code: "funding",
+        zh: "融资台账",
+        en: "Funding",
+        fields: &[
+            f("label", "融资名称", "Instrument", Text, true),
+            f("channel", "融资渠道", "Channel", Code(CHANNELS), true),
+            f("lender", "出借人证件号", "Lender's USCC or ID", Party, true),
+            f("lender_name", "出借人名称", "Lender's name", PartyName, false),
+            f("principal", "本金余额（万元）", "Principal outstanding (10k yuan)", Amount, true),
+            f("start_date", "起始日", "Start", Date, true),
+            f("maturity_date", "到期日", "Maturity", Date, true),
+            f(
+                "schedule",
+                "还款计划（每行：日期 本金 利息，万元）",
+                "Schedule (one line each: date principal interest, 10k yuan)",
+                Schedule,
+                false,
+            ),
+        ],
+    },
+    BookKind {
+        code: "cash_flow",
+        zh: "现金流日历",
+        en: "Cash calendar",
+        fields: &[
+            f("label", "事项", "Item", Text, true),
+            f("due_date", "日期", "Date", Date, true),
+            f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
+            f("inflow", "流入", "Inflow", YesNo, true),
+        ],
+    },
+    BookKind {
+        code: "liquid_asset",
+        zh: "流动资产",
+        en: "Liquid assets",
+        fields: &[
+            f("label", "账户/资产", "Account or asset", Text, true),
+            f("kind", "类别", "Kind", Code(LIQUID_KINDS), true),
+            f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
+            f("encumbered", "受限（质押/冻结）", "Encumbered", YesNo, true),
+        ],
+    },
+    BookKind {
+        code: "exposure",
+        zh: "其他风险敞口",
+        en: "Other exposures",
+        fields: &[
+            f("party", "交易对手证件号", "Counterparty's USCC or ID", Party, true),
+            f("party_name", "交易对手名称", "Counterparty's name", PartyName, false),
+            f("kind", "类别", "Kind", Code(EXPOSURE_KINDS), true),
+            f("book_value", "账面价值（万元）", "Book value (10k yuan)", Amount, true),
+            f("description", "说明", "Description", Text, true),
+        ],
+    },
+    BookKind {
+        code: "holding",
+        zh: "股权与控制关系",
+        en: "Ownership and control",
+        fields: &[
+            f("holder", "持有人证件号", "Holder's USCC or ID", Party, true),
+            f("holder_name", "持有人名称", "Holder's name", PartyName, false),
+            f("held", "被持有方证件号", "Held party's USCC or ID", Party, true),
+            f("held_name", "被持有方名称", "Held party's name", PartyName, false),
+            f("stake", "持股比例", "Stake", Percent, true),
+            f("control", "实际控制", "Actual control", YesNo, true),
+        ],
+    },
+    BookKind {
+        code: "officer",
+        zh: "董监高",
+        en: "Directors and managers",
+        fields: &[
+            f("party", "证件号", "USCC or ID", Party, true),
+            f("party_name", "姓名", "Name", PartyName, false),
+            f("role", "职务（董事、监事、高级管理人员等）", "Role (director, supervisor, senior manager…)", Text, true),
+        ],
+    },
+    BookKind {
+        code: "relative",
+        zh: "近亲属",
+        en: "Close relatives",
+        fields: &[
+            f("a", "本人证件号", "Person's ID", Party, true),
+            f("b", "近亲属证件号", "Relative's ID", Party, true),
+            f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
+        ],
+    },
+    BookKind {
+        code: "party_attributes",
+        zh: "主体属性",
+        en: "Party attributes",
+        fields: &[
+            f("party", "证件号", "USCC or ID", Party, true),
+            f("party_name", "名称", "Name", PartyName, false),
+            f("state_organ", "国家机关", "State organ", YesNo, true),
+            f("lgfv", "地方政府融资平台", "LGFV", YesNo, true),
+            f("licensed_fi", "持牌金融机构", "Licensed financial institution", YesNo, true),
+        ],
+    },
 ];
 
 pub fn book_kind(code: &str) -> Option<&'static BookKind> {
@@ -173,16 +229,64 @@ pub struct PartyRef {
 /// An entry, read and checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BookEntry {
-    NetAssets { quarter_end: NaiveDate, amount: Money, source: String },
-    Investment { booked_on: NaiveDate, amount: Money, kind: InvestmentKind, description: String },
-    Funding { label: String, channel: Channel, lender: PartyRef, principal: Money, start_date: NaiveDate, maturity_date: NaiveDate, payments: Vec<(NaiveDate, Money, Money)> },
-    CashFlow { label: String, due_date: NaiveDate, amount: Money, inflow: bool },
-    LiquidAsset { label: String, kind: LiquidKind, amount: Money, encumbered: bool },
-    Exposure { party: PartyRef, kind: ExposureKind, book_value: Money, description: String },
-    Holding { holder: PartyRef, held: PartyRef, stake_bps: u32, control: bool },
-    Officer { party: PartyRef, role: String },
-    Relative { a: PartyRef, b: PartyRef },
-    Attributes { party: PartyRef, state_organ: bool, lgfv: bool, licensed_fi: bool },
+    NetAssets {
+        quarter_end: NaiveDate,
+        amount: Money,
+        source: String,
+    },
+    Investment {
+        booked_on: NaiveDate,
+        amount: Money,
+        kind: InvestmentKind,
+        description: String,
+    },
+    Funding {
+        label: String,
+        channel: Channel,
+        lender: PartyRef,
+        principal: Money,
+        start_date: NaiveDate,
+        maturity_date: NaiveDate,
+        payments: Vec<(NaiveDate, Money, Money)>,
+    },
+    CashFlow {
+        label: String,
+        due_date: NaiveDate,
+        amount: Money,
+        inflow: bool,
+    },
+    LiquidAsset {
+        label: String,
+        kind: LiquidKind,
+        amount: Money,
+        encumbered: bool,
+    },
+    Exposure {
+        party: PartyRef,
+        kind: ExposureKind,
+        book_value: Money,
+        description: String,
+    },
+    Holding {
+        holder: PartyRef,
+        held: PartyRef,
+        stake_bps: u32,
+        control: bool,
+    },
+    Officer {
+        party: PartyRef,
+        role: String,
+    },
+    Relative {
+        a: PartyRef,
+        b: PartyRef,
+    },
+    Attributes {
+        party: PartyRef,
+        state_organ: bool,
+        lgfv: bool,
+        licensed_fi: bool,
+    },
 }
 
 /// A field that cannot be read: its key and what is wrong ("中文 / English").
@@ -190,14 +294,23 @@ pub type FieldProblem = (&'static str, String);
 
 pub fn read_code(options: &[(&'static str, &'static str, &'static str)], text: &str) -> Option<&'static str> {
     let t = text.trim();
-    options.iter().find(|(c, zh, en)| *c == t || *zh == t || en.eq_ignore_ascii_case(t) || zh.split('（').next() == Some(t)).map(|o| o.0)
+    options
+        .iter()
+        .find(|(c, zh, en)| *c == t || *zh == t || en.eq_ignore_ascii_case(t) || zh.split('（').next() == Some(t))
+        .map(|o| o.0)
 }
 
 pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, String> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let parts: Vec<&str> = line.split([' ', ',', '，', '\t']).filter(|s| !s.is_empty()).collect();
-        let bad = || format!("第 {} 行应为“日期 本金 利息”（万元） / line {}: expected “date principal interest” (10k yuan)", i + 1, i + 1);
+        let bad = || {
+            format!(
+                "第 {} 行应为“日期 本金 利息”（万元） / line {}: expected “date principal interest” (10k yuan)",
+                i + 1,
+                i + 1
+            )
+        };
         let [d, p, r] = parts.as_slice() else { return Err(bad()) };
         let date = parse_date(d).map_err(|_| bad())?;
         let principal = parse_money(p, AmountUnit::Wan).map_err(|_| bad())?;
@@ -228,7 +341,18 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             }
             continue;
         }
-        let bad = |what_zh: &str, what_en: &str| (spec.key, format!("{}：“{}”不是{what_zh} / {}: “{}” is not {what_en}", spec.zh, text.trim(), spec.en, text.trim()));
+        let bad = |what_zh: &str, what_en: &str| {
+            (
+                spec.key,
+                format!(
+                    "{}：“{}”不是{what_zh} / {}: “{}” is not {what_en}",
+                    spec.zh,
+                    text.trim(),
+                    spec.en,
+                    text.trim()
+                ),
+            )
+        };
         let ok = match spec.kind {
             Date => parse_date(&text).map(|d| d.to_string()).map_err(|_| bad("日期", "a date")),
             Amount => match parse_money(&text, AmountUnit::Wan) {
@@ -236,7 +360,9 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
                 _ => Err(bad("非负金额", "a non-negative amount")),
             },
             Text | PartyName => Ok(text.trim().to_string()),
-            Party => PartyIdentifier::parse(&text).map(|_| text.trim().to_string()).map_err(|_| bad("有效的统一社会信用代码或身份证号", "a valid USCC or resident ID")),
+            Party => PartyIdentifier::parse(&text)
+                .map(|_| text.trim().to_string())
+                .map_err(|_| bad("有效的统一社会信用代码或身份证号", "a valid USCC or resident ID")),
             YesNo => parse_bool(&text).map(|b| b.to_string()).map_err(|_| bad("是/否", "yes or no")),
             Percent => text
                 .trim()
@@ -248,7 +374,17 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
                 .ok_or_else(|| bad("0–100 之间的百分比", "a percentage from 0 to 100")),
             Code(options) => read_code(options, &text).map(str::to_string).ok_or_else(|| {
                 let listed: Vec<&str> = options.iter().map(|o| o.1).collect();
-                (spec.key, format!("{}：“{}”不在可选项中（{}） / {}: “{}” is not one of the options", spec.zh, text.trim(), listed.join("、"), spec.en, text.trim()))
+                (
+                    spec.key,
+                    format!(
+                        "{}：“{}”不在可选项中（{}） / {}: “{}” is not one of the options",
+                        spec.zh,
+                        text.trim(),
+                        listed.join("、"),
+                        spec.en,
+                        text.trim()
+                    ),
+                )
             }),
             Schedule => read_schedule(&text).map(|_| text.clone()).map_err(|m| (spec.key, format!("{}：{m}", spec.zh))),
         };
@@ -266,9 +402,14 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
     let date = |k: &str| s(k).parse::<NaiveDate>().expect("read above");
     let money = |k: &str| Money::from_fen(s(k).parse().expect("read above"));
     let yes = |k: &str| s(k) == "true";
-    let party = |k: &str, name: &str| PartyRef { identifier: PartyIdentifier::parse(&s(k)).expect("read above"), name: values.get(name).cloned() };
+    let party = |k: &str, name: &str| PartyRef {
+        identifier: PartyIdentifier::parse(&s(k)).expect("read above"),
+        name: values.get(name).cloned(),
+    };
     let entry = match kind.code {
-        "net_assets" => BookEntry::NetAssets { quarter_end: date("quarter_end"), amount: money("amount"), source: s("source") },
+        "net_assets" => {
+            BookEntry::NetAssets { quarter_end: date("quarter_end"), amount: money("amount"), source: s("source") }
+        }
         "investment" => BookEntry::Investment {
             booked_on: date("booked_on"),
             amount: money("amount"),
@@ -296,8 +437,18 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
                 payments: read_schedule(&s("schedule")).expect("read above"),
             }
         }
-        "cash_flow" => BookEntry::CashFlow { label: s("label"), due_date: date("due_date"), amount: money("amount"), inflow: yes("inflow") },
-        "liquid_asset" => BookEntry::LiquidAsset { label: s("label"), kind: LiquidKind::from_code(&s("kind")).expect("listed"), amount: money("amount"), encumbered: yes("encumbered") },
+        "cash_flow" => BookEntry::CashFlow {
+            label: s("label"),
+            due_date: date("due_date"),
+            amount: money("amount"),
+            inflow: yes("inflow"),
+        },
+        "liquid_asset" => BookEntry::LiquidAsset {
+            label: s("label"),
+            kind: LiquidKind::from_code(&s("kind")).expect("listed"),
+            amount: money("amount"),
+            encumbered: yes("encumbered"),
+        },
         "exposure" => BookEntry::Exposure {
             party: party("party", "party_name"),
             kind: ExposureKind::from_code(&s("kind")).expect("listed"),
@@ -309,11 +460,21 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             if holder.identifier == held.identifier {
                 return Err(vec![("held", "持有人与被持有方相同 / a party cannot hold itself".into())]);
             }
-            BookEntry::Holding { holder, held, stake_bps: s("stake").parse().expect("read above"), control: yes("control") }
+            BookEntry::Holding {
+                holder,
+                held,
+                stake_bps: s("stake").parse().expect("read above"),
+                control: yes("control"),
+            }
         }
         "officer" => BookEntry::Officer { party: party("party", "party_name"), role: s("role") },
         "relative" => BookEntry::Relative { a: party("a", ""), b: party("b", "b_name") },
-        _ => BookEntry::Attributes { party: party("party", "party_name"), state_organ: yes("state_organ"), lgfv: yes("lgfv"), licensed_fi: yes("licensed_fi") },
+        _ => BookEntry::Attributes {
+            party: party("party", "party_name"),
+            state_organ: yes("state_organ"),
+            lgfv: yes("lgfv"),
+            licensed_fi: yes("licensed_fi"),
+        },
     };
     Ok(entry)
 }
@@ -322,13 +483,24 @@ impl WriteTx {
     /// The id of the party with this identifier, created from its name when unknown.
     async fn book_party(&mut self, r: &PartyRef) -> Result<i64, StoreError> {
         let id = r.identifier.as_str();
-        if let Some(row) = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(id).fetch_optional(&mut *self.tx).await? {
+        if let Some(row) =
+            sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(id).fetch_optional(&mut *self.tx).await?
+        {
             return i64_col(&row, "id");
         }
         let Some(name) = r.name.clone().filter(|n| !n.is_empty()) else {
-            return Err(StoreError::Invalid(format!("主体 {id} 尚未登记，请同时填写名称 / party {id} is not known: give its name too")));
+            return Err(StoreError::Invalid(format!(
+                "主体 {id} 尚未登记，请同时填写名称 / party {id} is not known: give its name too"
+            )));
         };
-        self.insert_party(&Party { name, identifier: r.identifier.clone(), status: PartyStatus::Active, address: None, phone: None }).await
+        self.insert_party(&Party {
+            name,
+            identifier: r.identifier.clone(),
+            status: PartyStatus::Active,
+            address: None,
+            phone: None,
+        })
+        .await
     }
 
     /// Records one entry of the compliance book.
@@ -336,36 +508,69 @@ impl WriteTx {
         match e {
             BookEntry::NetAssets { quarter_end, amount, source } => {
                 if huajie_rules::indicators::latest_quarter_end(*quarter_end) != *quarter_end {
-                    return Err(StoreError::Invalid(format!("{quarter_end} 不是季末日 / {quarter_end} is not a quarter-end")));
+                    return Err(StoreError::Invalid(format!(
+                        "{quarter_end} 不是季末日 / {quarter_end} is not a quarter-end"
+                    )));
                 }
                 self.set_net_assets(*quarter_end, *amount, source).await.map(drop)
             }
-            BookEntry::Investment { booked_on, amount, kind, description } => self.add_investment(*booked_on, *amount, *kind, description).await.map(drop),
+            BookEntry::Investment { booked_on, amount, kind, description } => {
+                self.add_investment(*booked_on, *amount, *kind, description).await.map(drop)
+            }
             BookEntry::Funding { label, channel, lender, principal, start_date, maturity_date, payments } => {
                 let lender = self.book_party(lender).await?;
-                self.add_funding(label, *channel, lender, *principal, *start_date, *maturity_date, payments).await.map(drop)
+                self.add_funding(label, *channel, lender, *principal, *start_date, *maturity_date, payments)
+                    .await
+                    .map(drop)
             }
-            BookEntry::CashFlow { label, due_date, amount, inflow } => self.add_cash_flow(label, *due_date, *amount, *inflow).await.map(drop),
-            BookEntry::LiquidAsset { label, kind, amount, encumbered } => self.add_liquid_asset(label, *kind, *amount, *encumbered).await.map(drop),
+            BookEntry::CashFlow { label, due_date, amount, inflow } => {
+                self.add_cash_flow(label, *due_date, *amount, *inflow).await.map(drop)
+            }
+            BookEntry::LiquidAsset { label, kind, amount, encumbered } => {
+                self.add_liquid_asset(label, *kind, *amount, *encumbered).await.map(drop)
+            }
             BookEntry::Exposure { party, kind, book_value, description } => {
                 let party = self.book_party(party).await?;
                 self.add_exposure(party, *kind, *book_value, description).await.map(drop)
             }
             BookEntry::Holding { holder, held, stake_bps, control } => {
                 let (holder, held) = (self.book_party(holder).await?, self.book_party(held).await?);
-                self.add_party_link(holder, held, *stake_bps, *control).await.map_err(|e| StoreError::on_unique_db(e, || "该股权关系已登记 / this holding is already recorded".into())).map(drop)
+                self.add_party_link(holder, held, *stake_bps, *control)
+                    .await
+                    .map_err(|e| {
+                        StoreError::on_unique_db(e, || "该股权关系已登记 / this holding is already recorded".into())
+                    })
+                    .map(drop)
             }
             BookEntry::Officer { party, role } => {
                 let party = self.book_party(party).await?;
-                self.add_officer(party, role).await.map_err(|e| StoreError::on_unique_db(e, || "该人员已登记 / this person is already recorded".into())).map(drop)
+                self.add_officer(party, role)
+                    .await
+                    .map_err(|e| {
+                        StoreError::on_unique_db(e, || "该人员已登记 / this person is already recorded".into())
+                    })
+                    .map(drop)
             }
             BookEntry::Relative { a, b } => {
                 let (a, b) = (self.book_party(a).await?, self.book_party(b).await?);
-                self.add_relatives(a, b).await.map_err(|e| StoreError::on_unique_db(e, || "该近亲属关系已登记 / these relatives are already recorded".into())).map(drop)
+                self.add_relatives(a, b)
+                    .await
+                    .map_err(|e| {
+                        StoreError::on_unique_db(e, || {
+                            "该近亲属关系已登记 / these relatives are already recorded".into()
+                        })
+                    })
+                    .map(drop)
             }
             BookEntry::Attributes { party, state_organ, lgfv, licensed_fi } => {
                 let party_id = self.book_party(party).await?;
-                self.set_party_attributes(PartyAttributes { party_id, state_organ: *state_organ, lgfv: *lgfv, licensed_fi: *licensed_fi }).await
+                self.set_party_attributes(PartyAttributes {
+                    party_id,
+                    state_organ: *state_organ,
+                    lgfv: *lgfv,
+                    licensed_fi: *licensed_fi,
+                })
+                .await
             }
         }
     }
@@ -374,7 +579,12 @@ impl WriteTx {
 /// The sheet of repayment schedules in a book workbook: one row per payment of a funding
 /// instrument, named by its 融资名称.
 pub const SCHEDULE_SHEET: (&str, &str) = ("还款计划", "Schedule");
-pub const SCHEDULE_HEADERS: [(&str, &str); 4] = [("融资名称", "Instrument"), ("日期", "Date"), ("本金（万元）", "Principal (10k yuan)"), ("利息（万元）", "Interest (10k yuan)")];
+pub const SCHEDULE_HEADERS: [(&str, &str); 4] = [
+    ("融资名称", "Instrument"),
+    ("日期", "Date"),
+    ("本金（万元）", "Principal (10k yuan)"),
+    ("利息（万元）", "Interest (10k yuan)"),
+];
 
 /// Something wrong in a book workbook: where, and what ("中文 / English").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -410,7 +620,12 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
         for r in s.rows {
             match r {
                 Ok(r) => rows.push(r),
-                Err(e) => problems.push(BookProblem { sheet: s.name.clone(), row: 0, field: String::new(), message: e.to_string() }),
+                Err(e) => problems.push(BookProblem {
+                    sheet: s.name.clone(),
+                    row: 0,
+                    field: String::new(),
+                    message: e.to_string(),
+                }),
             }
         }
         sheets.push((s.name, rows));
@@ -430,7 +645,12 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
                 continue;
             }
             if cell(0).is_empty() {
-                problems.push(BookProblem { sheet: sheet.name.to_string(), row: *row, field: SCHEDULE_HEADERS[0].0.into(), message: "必填 / required".into() });
+                problems.push(BookProblem {
+                    sheet: sheet.name.to_string(),
+                    row: *row,
+                    field: SCHEDULE_HEADERS[0].0.into(),
+                    message: "必填 / required".into(),
+                });
                 continue;
             }
             let line = format!("{} {} {}\n", cell(1), cell(2), cell(3));
@@ -439,12 +659,19 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
     }
     let mut scheduled: std::collections::HashSet<String> = std::collections::HashSet::new();
     for sheet in &sheets {
-        let Some(kind) = BOOK_KINDS.iter().find(|k| k.zh == sheet.name || k.en.eq_ignore_ascii_case(sheet.name)) else { continue };
+        let Some(kind) = BOOK_KINDS.iter().find(|k| k.zh == sheet.name || k.en.eq_ignore_ascii_case(sheet.name)) else {
+            continue;
+        };
         let Some((_, header)) = sheet.rows.first() else { continue };
         let keys: Vec<Option<&'static str>> = header.iter().map(|c| header_key(kind, c)).collect();
         for spec in kind.fields.iter().filter(|f| f.required && f.kind != FieldKind::Schedule) {
             if !keys.contains(&Some(spec.key)) {
-                problems.push(BookProblem { sheet: sheet.name.to_string(), row: 1, field: spec.zh.into(), message: format!("缺少“{}”列 / the column “{}” is missing", spec.zh, spec.en) });
+                problems.push(BookProblem {
+                    sheet: sheet.name.to_string(),
+                    row: 1,
+                    field: spec.zh.into(),
+                    message: format!("缺少“{}”列 / the column “{}” is missing", spec.zh, spec.en),
+                });
             }
         }
         for (row, cells) in sheet.rows.iter().skip(1) {
@@ -453,7 +680,11 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
             }
             let get = |k: &str| -> Option<String> {
                 if kind.code == "funding" && k == "schedule" {
-                    let label = keys.iter().position(|x| *x == Some("label")).and_then(|i| cells.get(i)).map(|c| c.trim().to_string())?;
+                    let label = keys
+                        .iter()
+                        .position(|x| *x == Some("label"))
+                        .and_then(|i| cells.get(i))
+                        .map(|c| c.trim().to_string())?;
                     return schedules.get(&label).cloned();
                 }
                 keys.iter().position(|x| *x == Some(k)).and_then(|i| cells.get(i)).cloned()
@@ -468,17 +699,32 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
                 Err(ps) => {
                     for (key, message) in ps {
                         let field = kind.fields.iter().find(|f| f.key == key).map_or(key, |f| f.zh);
-                        problems.push(BookProblem { sheet: sheet.name.to_string(), row: *row, field: field.into(), message });
+                        problems.push(BookProblem {
+                            sheet: sheet.name.to_string(),
+                            row: *row,
+                            field: field.into(),
+                            message,
+                        });
                     }
                 }
             }
         }
     }
     for label in schedules.keys().filter(|l| !scheduled.contains(*l)) {
-        problems.push(BookProblem { sheet: SCHEDULE_SHEET.0.into(), row: 0, field: SCHEDULE_HEADERS[0].0.into(), message: format!("“{label}”不在融资台账中 / “{label}” is not in the funding sheet") });
+        problems.push(BookProblem {
+            sheet: SCHEDULE_SHEET.0.into(),
+            row: 0,
+            field: SCHEDULE_HEADERS[0].0.into(),
+            message: format!("“{label}”不在融资台账中 / “{label}” is not in the funding sheet"),
+        });
     }
     if out.is_empty() && problems.is_empty() {
-        problems.push(BookProblem { sheet: String::new(), row: 0, field: String::new(), message: "工作簿中没有可识别的台账工作表 / the workbook has no sheet of the book".into() });
+        problems.push(BookProblem {
+            sheet: String::new(),
+            row: 0,
+            field: String::new(),
+            message: "工作簿中没有可识别的台账工作表 / the workbook has no sheet of the book".into(),
+        });
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
@@ -486,14 +732,23 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
 impl crate::Store {
     /// Records entries read from a workbook, all or none: a row the store refuses (an unknown
     /// party without a name, a holding already recorded…) is named, and nothing is kept.
-    pub async fn import_book(&self, actor: &str, entries: &[SheetEntry]) -> Result<Result<usize, Vec<BookProblem>>, StoreError> {
+    pub async fn import_book(
+        &self,
+        actor: &str,
+        entries: &[SheetEntry],
+    ) -> Result<Result<usize, Vec<BookProblem>>, StoreError> {
         let mut tx = self.write(actor).await?;
         for e in entries {
             match tx.apply_book_entry(&e.entry).await {
                 Ok(()) => {}
                 Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => {
                     drop(tx);
-                    return Ok(Err(vec![BookProblem { sheet: e.sheet.clone(), row: e.row, field: String::new(), message: m }]));
+                    return Ok(Err(vec![BookProblem {
+                        sheet: e.sheet.clone(),
+                        row: e.row,
+                        field: String::new(),
+                        message: m,
+                    }]));
                 }
                 Err(other) => return Err(other),
             }
@@ -517,24 +772,58 @@ impl crate::Store {
             }};
         }
         match kind {
-            "net_assets" => remove!(self.net_assets().await?, "DELETE FROM net_assets WHERE id = $1", |r: &crate::NetAssets| r.id),
-            "investment" => remove!(self.investments().await?, "DELETE FROM investments WHERE id = $1", |r: &crate::InvestmentRecord| r.id),
-            "funding" => {
-                sqlx::query("DELETE FROM funding_payments WHERE instrument_id = $1").bind(id).execute(&mut *tx.tx).await?;
-                remove!(self.funding_book().await?, "DELETE FROM funding_instruments WHERE id = $1", |r: &crate::FundingRecord| r.id)
+            "net_assets" => {
+                remove!(self.net_assets().await?, "DELETE FROM net_assets WHERE id = $1", |r: &crate::NetAssets| r.id)
             }
-            "cash_flow" => remove!(self.cash_calendar().await?, "DELETE FROM cash_flows WHERE id = $1", |r: &crate::CashFlowRecord| r.id),
-            "liquid_asset" => remove!(self.liquid_assets().await?, "DELETE FROM liquid_assets WHERE id = $1", |r: &crate::LiquidAssetRecord| r.id),
-            "exposure" => remove!(self.exposures().await?, "DELETE FROM exposures WHERE id = $1", |r: &crate::ExposureRecord| r.id),
-            "holding" => remove!(self.party_links().await?, "DELETE FROM party_links WHERE id = $1", |r: &crate::PartyLink| r.id),
-            "officer" => remove!(self.officers().await?, "DELETE FROM officers WHERE party_id = $1", |r: &crate::Officer| r.party_id),
+            "investment" => remove!(
+                self.investments().await?,
+                "DELETE FROM investments WHERE id = $1",
+                |r: &crate::InvestmentRecord| r.id
+            ),
+            "funding" => {
+                sqlx::query("DELETE FROM funding_payments WHERE instrument_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx.tx)
+                    .await?;
+                remove!(
+                    self.funding_book().await?,
+                    "DELETE FROM funding_instruments WHERE id = $1",
+                    |r: &crate::FundingRecord| r.id
+                )
+            }
+            "cash_flow" => remove!(
+                self.cash_calendar().await?,
+                "DELETE FROM cash_flows WHERE id = $1",
+                |r: &crate::CashFlowRecord| r.id
+            ),
+            "liquid_asset" => remove!(
+                self.liquid_assets().await?,
+                "DELETE FROM liquid_assets WHERE id = $1",
+                |r: &crate::LiquidAssetRecord| r.id
+            ),
+            "exposure" => {
+                remove!(self.exposures().await?, "DELETE FROM exposures WHERE id = $1", |r: &crate::ExposureRecord| r
+                    .id)
+            }
+            "holding" => {
+                remove!(self.party_links().await?, "DELETE FROM party_links WHERE id = $1", |r: &crate::PartyLink| r.id)
+            }
+            "officer" => {
+                remove!(self.officers().await?, "DELETE FROM officers WHERE party_id = $1", |r: &crate::Officer| r
+                    .party_id)
+            }
             "relative" => {
                 let before = self.relatives().await?.into_iter().find(|r| r.id == id).ok_or_else(missing)?;
-                sqlx::query("DELETE FROM relatives WHERE a_id = $1 AND b_id = $2").bind(before.a_id).bind(before.b_id).execute(&mut *tx.tx).await?;
+                sqlx::query("DELETE FROM relatives WHERE a_id = $1 AND b_id = $2")
+                    .bind(before.a_id)
+                    .bind(before.b_id)
+                    .execute(&mut *tx.tx)
+                    .await?;
                 tx.audit_delete(&before).await?;
             }
             "party_attributes" => {
-                let before = self.party_attributes().await?.into_iter().find(|r| r.party_id == id).ok_or_else(missing)?;
+                let before =
+                    self.party_attributes().await?.into_iter().find(|r| r.party_id == id).ok_or_else(missing)?;
                 sqlx::query("DELETE FROM party_attributes WHERE party_id = $1").bind(id).execute(&mut *tx.tx).await?;
                 tx.audit_delete(&before).await?;
             }
@@ -556,7 +845,10 @@ mod tests {
     fn docs_compliance_md_describes_every_sheet_and_column() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/compliance.md")).unwrap();
         for kind in BOOK_KINDS {
-            let line = doc.lines().find(|l| l.starts_with(&format!("| {} |", kind.zh))).unwrap_or_else(|| panic!("docs/compliance.md lacks the sheet {}", kind.zh));
+            let line = doc
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", kind.zh)))
+                .unwrap_or_else(|| panic!("docs/compliance.md lacks the sheet {}", kind.zh));
             for f in kind.fields.iter().filter(|f| f.kind != FieldKind::Schedule) {
                 assert!(line.contains(f.zh), "{}: {} missing", kind.zh, f.zh);
             }
@@ -585,11 +877,24 @@ mod tests {
     #[test]
     fn a_prohibited_channel_and_every_bad_field_are_named() {
         let kind = book_kind("funding").unwrap();
-        let get = fields(&[("label", "x"), ("channel", "private_fund"), ("lender", "91330100MA2AYA1G5Q"), ("principal", "1"), ("start_date", "2026-01-01"), ("maturity_date", "2027-01-01")]);
+        let get = fields(&[
+            ("label", "x"),
+            ("channel", "private_fund"),
+            ("lender", "91330100MA2AYA1G5Q"),
+            ("principal", "1"),
+            ("start_date", "2026-01-01"),
+            ("maturity_date", "2027-01-01"),
+        ]);
         let e = read_entry(kind, &get).unwrap_err();
         assert_eq!(e[0].0, "channel");
         assert!(e[0].1.contains("禁止") && e[0].1.contains("Q10"), "{}", e[0].1);
-        let get = fields(&[("label", "x"), ("channel", "债券"), ("lender", "12345"), ("principal", "-1"), ("start_date", "明天")]);
+        let get = fields(&[
+            ("label", "x"),
+            ("channel", "债券"),
+            ("lender", "12345"),
+            ("principal", "-1"),
+            ("start_date", "明天"),
+        ]);
         let keys: Vec<&str> = read_entry(kind, &get).unwrap_err().iter().map(|p| p.0).collect();
         assert_eq!(keys, vec!["channel", "lender", "principal", "start_date", "maturity_date"]);
     }

@@ -161,10 +161,16 @@ impl WriteTx {
                 // `last_insert_rowid()`; reading them back would cost more than the insert.
                 let done = q.execute(&mut *self.tx).await?;
                 if done.rows_affected() != chunk.len() as u64 {
-                    return Err(StoreError::Corrupt(format!("{}: {} rows inserted, {} reported", R::TABLE, chunk.len(), done.rows_affected())));
+                    return Err(StoreError::Corrupt(format!(
+                        "{}: {} rows inserted, {} reported",
+                        R::TABLE,
+                        chunk.len(),
+                        done.rows_affected()
+                    )));
                 }
                 // The Any driver does not pass SQLite's last rowid on: ask for it.
-                let last = i64_col(&sqlx::query("SELECT last_insert_rowid() AS id").fetch_one(&mut *self.tx).await?, "id")?;
+                let last =
+                    i64_col(&sqlx::query("SELECT last_insert_rowid() AS id").fetch_one(&mut *self.tx).await?, "id")?;
                 ids.extend(last - chunk.len() as i64 + 1..=last);
             } else {
                 let returned = q.fetch_all(&mut *self.tx).await?;
@@ -203,12 +209,18 @@ mod tests {
             insert_sql(Backend::Postgres, "t", &["a", "b"], 2, true),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING id"
         );
-        assert_eq!(insert_sql(Backend::Sqlite, "t", &["a", "b"], 2, false), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
+        assert_eq!(
+            insert_sql(Backend::Sqlite, "t", &["a", "b"], 2, false),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
     }
 
     #[test]
     fn statements_stay_under_both_databases_limits() {
-        for (columns, rows) in [(Claim::COLUMNS.len(), rows_per_statement::<Claim>()), (Party::COLUMNS.len(), rows_per_statement::<Party>())] {
+        for (columns, rows) in [
+            (Claim::COLUMNS.len(), rows_per_statement::<Claim>()),
+            (Party::COLUMNS.len(), rows_per_statement::<Party>()),
+        ] {
             assert!(columns * rows <= 32_766, "{columns} columns × {rows} rows");
         }
     }

@@ -147,13 +147,19 @@ impl DealCheck {
         if self.blocked {
             return CheckStanding::Blocked;
         }
-        let open = self.result.findings.iter().enumerate().any(|(i, f)| f.effect != Effect::Block && !self.overrides.iter().any(|o| o.finding == i as i64));
+        let open = self
+            .result
+            .findings
+            .iter()
+            .enumerate()
+            .any(|(i, f)| f.effect != Effect::Block && !self.overrides.iter().any(|o| o.finding == i as i64));
         if open { CheckStanding::AwaitingOverride } else { CheckStanding::Cleared }
     }
 
     /// The package and price a purchase may be recorded at: those of a cleared acquisition check.
     pub fn cleared_acquisition(&self) -> Option<(i64, Money)> {
-        let package = self.package_id.filter(|_| self.kind == "acquisition" && self.standing() == CheckStanding::Cleared)?;
+        let package =
+            self.package_id.filter(|_| self.kind == "acquisition" && self.standing() == CheckStanding::Cleared)?;
         Some((package, self.amount()?))
     }
 
@@ -177,7 +183,8 @@ fn uscc_state_organ(identifier: &str) -> bool {
     identifier.len() == 18 && identifier.starts_with("11")
 }
 
-const CHECK_COLUMNS: &str = "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
+const CHECK_COLUMNS: &str =
+    "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
 
 fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
     Ok(DealCheck {
@@ -197,7 +204,12 @@ fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
 }
 
 fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, StoreError> {
-    Ok(CrossRegionException { claim_id: i64_col(r, "claim_id")?, basis: text(r, "basis")?, created_by: text(r, "created_by")?, created_at: text(r, "created_at")? })
+    Ok(CrossRegionException {
+        claim_id: i64_col(r, "claim_id")?,
+        basis: text(r, "basis")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
 }
 
 fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
@@ -225,17 +237,30 @@ fn result_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorResult, StoreError>
 
 impl Store {
     pub async fn party_attributes(&self) -> Result<Vec<PartyAttributes>, StoreError> {
-        let rows = sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes ORDER BY party_id").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes ORDER BY party_id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
-            .map(|r| Ok(PartyAttributes { party_id: i64_col(r, "party_id")?, state_organ: flag(r, "state_organ")?, lgfv: flag(r, "lgfv")?, licensed_fi: flag(r, "licensed_fi")? }))
+            .map(|r| {
+                Ok(PartyAttributes {
+                    party_id: i64_col(r, "party_id")?,
+                    state_organ: flag(r, "state_organ")?,
+                    lgfv: flag(r, "lgfv")?,
+                    licensed_fi: flag(r, "licensed_fi")?,
+                })
+            })
             .collect()
     }
 
     /// The parties as the checks read them, by id; individuals' names masked (findings are
     /// read by roles that do not own personal data).
     pub async fn check_parties(&self) -> Result<BTreeMap<i64, CheckParty>, StoreError> {
-        let attributes: BTreeMap<i64, PartyAttributes> = self.party_attributes().await?.into_iter().map(|a| (a.party_id, a)).collect();
-        let rows = sqlx::query("SELECT id, kind, name, identifier, province, status FROM parties").fetch_all(&self.pool).await?;
+        let attributes: BTreeMap<i64, PartyAttributes> =
+            self.party_attributes().await?.into_iter().map(|a| (a.party_id, a)).collect();
+        let rows = sqlx::query("SELECT id, kind, name, identifier, province, status FROM parties")
+            .fetch_all(&self.pool)
+            .await?;
         let mut out = BTreeMap::new();
         for r in &rows {
             let id = i64_col(r, "id")?;
@@ -260,13 +285,24 @@ impl Store {
 
     /// The licensed-FI flag of a party (a lender).
     pub async fn licensed_fi(&self, party_id: i64) -> Result<bool, StoreError> {
-        let r = sqlx::query("SELECT licensed_fi FROM party_attributes WHERE party_id = $1").bind(party_id).fetch_optional(&self.pool).await?;
+        let r = sqlx::query("SELECT licensed_fi FROM party_attributes WHERE party_id = $1")
+            .bind(party_id)
+            .fetch_optional(&self.pool)
+            .await?;
         r.map(|r| flag(&r, "licensed_fi")).transpose().map(|x| x.unwrap_or(false))
     }
 
     /// A package's claims as a proposed acquisition at `price`.
-    pub async fn acquisition_deal(&self, package_id: i64, price: Money, parties: &BTreeMap<i64, CheckParty>) -> Result<Deal, StoreError> {
-        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
+    pub async fn acquisition_deal(
+        &self,
+        package_id: i64,
+        price: Money,
+        parties: &BTreeMap<i64, CheckParty>,
+    ) -> Result<Deal, StoreError> {
+        let package = self
+            .package(package_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
         let party = |id: i64| parties.get(&id).cloned().unwrap_or(CheckParty { id, ..CheckParty::default() });
         let rows = sqlx::query("SELECT id, contract_no, debtor_id, principal_fen + interest_fen AS owed FROM claims WHERE package_id = $1 ORDER BY id").bind(package_id).fetch_all(&self.pool).await?;
         let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
@@ -316,8 +352,16 @@ impl Store {
 
     /// A held package's claims as a proposed disposal to `transferee` at `price`, each at its
     /// book value (the package price shared by principal + interest).
-    pub async fn disposal_deal(&self, package_id: i64, transferee: CheckParty, price: Money) -> Result<Deal, StoreError> {
-        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
+    pub async fn disposal_deal(
+        &self,
+        package_id: i64,
+        transferee: CheckParty,
+        price: Money,
+    ) -> Result<Deal, StoreError> {
+        let package = self
+            .package(package_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
         let rows = sqlx::query(
             "SELECT c.id, c.contract_no, c.debtor_id, c.principal_fen + c.interest_fen AS owed, p.kind FROM claims c JOIN parties p ON p.id = c.debtor_id WHERE c.package_id = $1 ORDER BY c.id",
         )
@@ -327,7 +371,10 @@ impl Store {
         let held = HeldPackage {
             status: package.package.data.status,
             price: package.package.data.price,
-            claims: rows.iter().map(|r| Ok((i64_col(r, "debtor_id")?, Money::from_fen(i64_col(r, "owed")?)))).collect::<Result<_, StoreError>>()?,
+            claims: rows
+                .iter()
+                .map(|r| Ok((i64_col(r, "debtor_id")?, Money::from_fen(i64_col(r, "owed")?))))
+                .collect::<Result<_, StoreError>>()?,
         };
         let book = held_claim_exposures(&[held]);
         if book.len() != rows.len() {
@@ -347,7 +394,12 @@ impl Store {
                     guarantors.push(i64_col(g, "guarantor_id")?);
                 }
             }
-            claims.push(SoldClaim { contract_no: text(r, "contract_no")?, debtor: i64_col(r, "debtor_id")?, guarantors, book_value: b.book_value });
+            claims.push(SoldClaim {
+                contract_no: text(r, "contract_no")?,
+                debtor: i64_col(r, "debtor_id")?,
+                guarantors,
+                book_value: b.book_value,
+            });
         }
         // The valuation's reading of a retail batch (rules.md A10.4 TX6): individuals' claims at
         // or above the batch share of the package.
@@ -358,27 +410,48 @@ impl Store {
 
     /// Checks a proposed deal on `as_of` against the book and the rule parameters in force,
     /// and records the check. A missing quarter-end's net assets is `Invalid` with its date.
-    pub async fn run_deal_check(&self, actor: &str, package_id: Option<i64>, label: &str, as_of: NaiveDate, deal: &Deal, described: &serde_json::Value, parties: &BTreeMap<i64, CheckParty>) -> Result<DealCheck, StoreError> {
+    pub async fn run_deal_check(
+        &self,
+        actor: &str,
+        package_id: Option<i64>,
+        label: &str,
+        as_of: NaiveDate,
+        deal: &Deal,
+        described: &serde_json::Value,
+        parties: &BTreeMap<i64, CheckParty>,
+    ) -> Result<DealCheck, StoreError> {
         let company = self.company().await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
         let params = self.rule_parameters().await?;
         let ledger = self.compliance_ledger().await?;
         let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
         let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
-        let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut tx = self.write(actor).await?;
-        let check = tx.record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result).await?;
+        let check = tx
+            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result)
+            .await?;
         tx.commit().await?;
         Ok(check)
     }
 
     /// Every cross-region exception, by claim.
     pub async fn cross_region_exceptions(&self) -> Result<Vec<CrossRegionException>, StoreError> {
-        let rows = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions ORDER BY claim_id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions ORDER BY claim_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(exception_from_row).collect()
     }
 
     pub async fn cross_region_exception(&self, claim_id: i64) -> Result<Option<CrossRegionException>, StoreError> {
-        let row = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1").bind(claim_id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(
+            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1",
+        )
+        .bind(claim_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(exception_from_row).transpose()
     }
 
@@ -387,11 +460,14 @@ impl Store {
     /// a net-assets figure the indicators need is missing.
     pub async fn record_quarter_end(&self, actor: &str, quarter: NaiveDate) -> Result<IndicatorResult, StoreError> {
         if huajie_rules::indicators::latest_quarter_end(quarter) != quarter {
-            return Err(StoreError::Invalid(format!("{quarter} 不是季末日（3-31、6-30、9-30、12-31） / {quarter} is not a quarter-end")));
+            return Err(StoreError::Invalid(format!(
+                "{quarter} 不是季末日（3-31、6-30、9-30、12-31） / {quarter} is not a quarter-end"
+            )));
         }
         let params = self.rule_parameters().await?;
         let ledger = self.compliance_ledger().await?;
-        let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let mut tx = self.write(actor).await?;
         let result = tx.record_indicator_result(quarter, params.version, &all).await?;
         tx.commit().await?;
@@ -402,7 +478,8 @@ impl Store {
     /// purchase in the investment ledger — one transaction. Refused (`Invalid`) for a check that
     /// is blocked, still awaiting an override, or not an acquisition, and for a package past bidding.
     pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
-        let c = self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        let c =
+            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
         let Some((package_id, price)) = c.cleared_acquisition() else {
             return Err(StoreError::Invalid(match c.standing() {
                 CheckStanding::Blocked => "该检查存在硬性禁止事项，不能据此收购。 / The check found a hard block: the package cannot be bought on it.",
@@ -411,9 +488,15 @@ impl Store {
             }
             .into()));
         };
-        let package = self.package(package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?.package;
+        let package = self
+            .package(package_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
+            .package;
         if !package.data.status.before_acquisition() {
-            return Err(StoreError::Invalid("该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into()));
+            return Err(StoreError::Invalid(
+                "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
+            ));
         }
         let mut tx = self.write(actor).await?;
         tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
@@ -425,12 +508,23 @@ impl Store {
 
     pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
         let rows = match package_id {
-            Some(p) => sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE package_id = $1 ORDER BY id DESC LIMIT $2")))
+            Some(p) => {
+                sqlx::query(crate::composed(format!(
+                    "SELECT {CHECK_COLUMNS} FROM deal_checks WHERE package_id = $1 ORDER BY id DESC LIMIT $2"
+                )))
                 .bind(p)
                 .bind(limit)
                 .fetch_all(&self.pool)
-                .await?,
-            None => sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks ORDER BY id DESC LIMIT $1"))).bind(limit).fetch_all(&self.pool).await?,
+                .await?
+            }
+            None => {
+                sqlx::query(crate::composed(format!(
+                    "SELECT {CHECK_COLUMNS} FROM deal_checks ORDER BY id DESC LIMIT $1"
+                )))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?
+            }
         };
         let mut out: Vec<DealCheck> = rows.iter().map(check_from_row).collect::<Result<_, _>>()?;
         let overrides = self.check_overrides().await?;
@@ -441,7 +535,10 @@ impl Store {
     }
 
     pub async fn deal_check(&self, id: i64) -> Result<Option<DealCheck>, StoreError> {
-        let row = sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(crate::composed(format!("SELECT {CHECK_COLUMNS} FROM deal_checks WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(row) = row else { return Ok(None) };
         let mut c = check_from_row(&row)?;
         let overrides = sqlx::query("SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id").bind(id).fetch_all(&self.pool).await?;
@@ -450,7 +547,11 @@ impl Store {
     }
 
     pub async fn check_overrides(&self) -> Result<Vec<CheckOverride>, StoreError> {
-        let rows = sqlx::query("SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(override_from_row).collect()
     }
 
@@ -477,44 +578,74 @@ impl Store {
 impl WriteTx {
     /// Records (or replaces) a party's attributes.
     pub async fn set_party_attributes(&mut self, a: PartyAttributes) -> Result<(), StoreError> {
-        let existing = sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes WHERE party_id = $1").bind(a.party_id).fetch_optional(&mut *self.tx).await?;
+        let existing =
+            sqlx::query("SELECT party_id, state_organ, lgfv, licensed_fi FROM party_attributes WHERE party_id = $1")
+                .bind(a.party_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
         match existing {
             Some(r) => {
-                let before = PartyAttributes { party_id: a.party_id, state_organ: flag(&r, "state_organ")?, lgfv: flag(&r, "lgfv")?, licensed_fi: flag(&r, "licensed_fi")? };
-                sqlx::query("UPDATE party_attributes SET state_organ = $1, lgfv = $2, licensed_fi = $3 WHERE party_id = $4")
-                    .bind(i64::from(a.state_organ))
-                    .bind(i64::from(a.lgfv))
-                    .bind(i64::from(a.licensed_fi))
-                    .bind(a.party_id)
-                    .execute(&mut *self.tx)
-                    .await?;
+                let before = PartyAttributes {
+                    party_id: a.party_id,
+                    state_organ: flag(&r, "state_organ")?,
+                    lgfv: flag(&r, "lgfv")?,
+                    licensed_fi: flag(&r, "licensed_fi")?,
+                };
+                sqlx::query(
+                    "UPDATE party_attributes SET state_organ = $1, lgfv = $2, licensed_fi = $3 WHERE party_id = $4",
+                )
+                .bind(i64::from(a.state_organ))
+                .bind(i64::from(a.lgfv))
+                .bind(i64::from(a.licensed_fi))
+                .bind(a.party_id)
+                .execute(&mut *self.tx)
+                .await?;
                 self.audit_update(&before, &a).await.map(drop)
             }
             None => {
-                sqlx::query("INSERT INTO party_attributes (party_id, state_organ, lgfv, licensed_fi) VALUES ($1, $2, $3, $4)")
-                    .bind(a.party_id)
-                    .bind(i64::from(a.state_organ))
-                    .bind(i64::from(a.lgfv))
-                    .bind(i64::from(a.licensed_fi))
-                    .execute(&mut *self.tx)
-                    .await?;
+                sqlx::query(
+                    "INSERT INTO party_attributes (party_id, state_organ, lgfv, licensed_fi) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(a.party_id)
+                .bind(i64::from(a.state_organ))
+                .bind(i64::from(a.lgfv))
+                .bind(i64::from(a.licensed_fi))
+                .execute(&mut *self.tx)
+                .await?;
                 self.audit_create(&a).await.map(drop)
             }
         }
     }
 
     /// Records (or replaces) the cross-region exception of a claim, with its legal basis.
-    pub async fn set_cross_region_exception(&mut self, claim_id: i64, basis: &str) -> Result<CrossRegionException, StoreError> {
+    pub async fn set_cross_region_exception(
+        &mut self,
+        claim_id: i64,
+        basis: &str,
+    ) -> Result<CrossRegionException, StoreError> {
         let basis = basis.trim();
         if basis.is_empty() {
-            return Err(StoreError::Invalid("请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into()));
+            return Err(StoreError::Invalid(
+                "请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into(),
+            ));
         }
         let created_at = crate::timestamp(self.clock.now());
-        let after = CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
-        let existing = sqlx::query("SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1").bind(claim_id).fetch_optional(&mut *self.tx).await?;
+        let after =
+            CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
+        let existing = sqlx::query(
+            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1",
+        )
+        .bind(claim_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
         match existing {
             Some(r) => {
-                let before = CrossRegionException { claim_id, basis: text(&r, "basis")?, created_by: text(&r, "created_by")?, created_at: text(&r, "created_at")? };
+                let before = CrossRegionException {
+                    claim_id,
+                    basis: text(&r, "basis")?,
+                    created_by: text(&r, "created_by")?,
+                    created_at: text(&r, "created_at")?,
+                };
                 sqlx::query("UPDATE cross_region_exceptions SET basis = $1, created_by = $2, created_at = $3 WHERE claim_id = $4")
                     .bind(after.basis.as_str())
                     .bind(after.created_by.as_str())
@@ -540,7 +671,12 @@ impl WriteTx {
     }
 
     /// Records the indicators of a quarter-end for reporting, with the parameter version used.
-    pub async fn record_indicator_result(&mut self, quarter_end: NaiveDate, parameter_version: i64, indicators: &[Indicator]) -> Result<IndicatorResult, StoreError> {
+    pub async fn record_indicator_result(
+        &mut self,
+        quarter_end: NaiveDate,
+        parameter_version: i64,
+        indicators: &[Indicator],
+    ) -> Result<IndicatorResult, StoreError> {
         let (body, body_sha256) = crate::json_body(indicators)?;
         let created_at = crate::timestamp(self.clock.now());
         let r = sqlx::query("INSERT INTO indicator_results (quarter_end, parameter_version, body, body_sha256, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -567,9 +703,23 @@ impl WriteTx {
 
     /// Records a pre-trade check and what it found (the indicators without their lines).
     #[allow(clippy::too_many_arguments)]
-    pub async fn record_deal_check(&mut self, kind: &str, package_id: Option<i64>, label: &str, as_of: NaiveDate, parameter_version: i64, deal: &serde_json::Value, result: &huajie_rules::pretrade::PreTrade) -> Result<DealCheck, StoreError> {
-        let strip = |v: &[Indicator]| v.iter().map(|i| Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>();
-        let stored = CheckResult { before: strip(&result.before), after: strip(&result.after), findings: result.findings.clone() };
+    pub async fn record_deal_check(
+        &mut self,
+        kind: &str,
+        package_id: Option<i64>,
+        label: &str,
+        as_of: NaiveDate,
+        parameter_version: i64,
+        deal: &serde_json::Value,
+        result: &huajie_rules::pretrade::PreTrade,
+    ) -> Result<DealCheck, StoreError> {
+        let strip =
+            |v: &[Indicator]| v.iter().map(|i| Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>();
+        let stored = CheckResult {
+            before: strip(&result.before),
+            after: strip(&result.after),
+            findings: result.findings.clone(),
+        };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
         let deal_text = deal.to_string();
         let created_at = crate::timestamp(self.clock.now());
@@ -609,8 +759,17 @@ impl WriteTx {
 
     /// The risk role's override of one finding of a check, with its reason. A hard block
     /// cannot be overridden; a finding is overridden once.
-    pub async fn override_finding(&mut self, check: &DealCheck, finding: usize, reason: &str) -> Result<CheckOverride, StoreError> {
-        let f = check.result.findings.get(finding).ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
+    pub async fn override_finding(
+        &mut self,
+        check: &DealCheck,
+        finding: usize,
+        reason: &str,
+    ) -> Result<CheckOverride, StoreError> {
+        let f = check
+            .result
+            .findings
+            .get(finding)
+            .ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
         if f.effect == Effect::Block {
             return Err(StoreError::Invalid("硬性禁止事项不能豁免 / a hard block cannot be overridden".into()));
         }
@@ -627,7 +786,14 @@ impl WriteTx {
             .fetch_one(&mut *self.tx)
             .await
             .map_err(|e| StoreError::on_unique(e, || format!("该发现已豁免 / finding {finding} of check {}", check.id)))?;
-        let o = CheckOverride { id: i64_col(&r, "id")?, check_id: check.id, finding: finding as i64, reason: reason.trim().into(), created_by: self.actor().to_string(), created_at };
+        let o = CheckOverride {
+            id: i64_col(&r, "id")?,
+            check_id: check.id,
+            finding: finding as i64,
+            reason: reason.trim().into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
         self.audit_create(&o).await?;
         Ok(o)
     }

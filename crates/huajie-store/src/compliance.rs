@@ -9,7 +9,8 @@ use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
-    CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment, held_claim_exposures,
+    CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset,
+    LiquidKind, Payment, held_claim_exposures,
 };
 use serde::Serialize;
 
@@ -74,14 +75,26 @@ fn bad_code(table: &str, code: &str) -> StoreError {
 
 impl Store {
     pub async fn net_assets(&self) -> Result<Vec<NetAssets>, StoreError> {
-        let rows = sqlx::query("SELECT id, quarter_end, amount_fen, source FROM net_assets ORDER BY quarter_end").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, quarter_end, amount_fen, source FROM net_assets ORDER BY quarter_end")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(NetAssets { id: i64_col(r, "id")?, quarter_end: date(r, "quarter_end")?, amount: money(r, "amount_fen")?, source: text(r, "source")? }))
+            .map(|r| {
+                Ok(NetAssets {
+                    id: i64_col(r, "id")?,
+                    quarter_end: date(r, "quarter_end")?,
+                    amount: money(r, "amount_fen")?,
+                    source: text(r, "source")?,
+                })
+            })
             .collect()
     }
 
     pub async fn investments(&self) -> Result<Vec<InvestmentRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, booked_on, amount_fen, kind, description FROM investments ORDER BY booked_on, id").fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query("SELECT id, booked_on, amount_fen, kind, description FROM investments ORDER BY booked_on, id")
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter()
             .map(|r| {
                 Ok(InvestmentRecord {
@@ -127,21 +140,43 @@ impl Store {
     }
 
     pub async fn cash_calendar(&self) -> Result<Vec<CashFlowRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, label, due_date, amount_fen, inflow FROM cash_flows ORDER BY due_date, id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, label, due_date, amount_fen, inflow FROM cash_flows ORDER BY due_date, id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(CashFlowRecord { id: i64_col(r, "id")?, label: text(r, "label")?, due_date: date(r, "due_date")?, amount: money(r, "amount_fen")?, inflow: flag(r, "inflow")? }))
+            .map(|r| {
+                Ok(CashFlowRecord {
+                    id: i64_col(r, "id")?,
+                    label: text(r, "label")?,
+                    due_date: date(r, "due_date")?,
+                    amount: money(r, "amount_fen")?,
+                    inflow: flag(r, "inflow")?,
+                })
+            })
             .collect()
     }
 
     pub async fn liquid_assets(&self) -> Result<Vec<LiquidAssetRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, label, kind, amount_fen, encumbered FROM liquid_assets ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, label, kind, amount_fen, encumbered FROM liquid_assets ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(LiquidAssetRecord { id: i64_col(r, "id")?, label: text(r, "label")?, kind: text(r, "kind")?, amount: money(r, "amount_fen")?, encumbered: flag(r, "encumbered")? }))
+            .map(|r| {
+                Ok(LiquidAssetRecord {
+                    id: i64_col(r, "id")?,
+                    label: text(r, "label")?,
+                    kind: text(r, "kind")?,
+                    amount: money(r, "amount_fen")?,
+                    encumbered: flag(r, "encumbered")?,
+                })
+            })
             .collect()
     }
 
     pub async fn exposures(&self) -> Result<Vec<ExposureRecord>, StoreError> {
-        let rows = sqlx::query("SELECT id, party_id, kind, book_value_fen, description FROM exposures ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, party_id, kind, book_value_fen, description FROM exposures ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(ExposureRecord {
@@ -156,15 +191,29 @@ impl Store {
     }
 
     pub async fn party_links(&self) -> Result<Vec<PartyLink>, StoreError> {
-        let rows = sqlx::query("SELECT id, holder_id, held_id, stake_bps, control FROM party_links ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, holder_id, held_id, stake_bps, control FROM party_links ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
-            .map(|r| Ok(PartyLink { id: i64_col(r, "id")?, holder_id: i64_col(r, "holder_id")?, held_id: i64_col(r, "held_id")?, stake_bps: i64_col(r, "stake_bps")?, control: flag(r, "control")? }))
+            .map(|r| {
+                Ok(PartyLink {
+                    id: i64_col(r, "id")?,
+                    holder_id: i64_col(r, "holder_id")?,
+                    held_id: i64_col(r, "held_id")?,
+                    stake_bps: i64_col(r, "stake_bps")?,
+                    control: flag(r, "control")?,
+                })
+            })
             .collect()
     }
 
     pub async fn officers(&self) -> Result<Vec<Officer>, StoreError> {
         let rows = sqlx::query("SELECT party_id, role FROM officers ORDER BY party_id").fetch_all(&self.pool).await?;
-        rows.iter().map(|r| Ok(Officer { id: i64_col(r, "party_id")?, party_id: i64_col(r, "party_id")?, role: text(r, "role")? })).collect()
+        rows.iter()
+            .map(|r| {
+                Ok(Officer { id: i64_col(r, "party_id")?, party_id: i64_col(r, "party_id")?, role: text(r, "role")? })
+            })
+            .collect()
     }
 
     pub async fn relatives(&self) -> Result<Vec<Relative>, StoreError> {
@@ -180,7 +229,10 @@ impl Store {
     /// The company as a party of the graph (by its USCC), if it has been entered as one.
     pub async fn company_party_id(&self) -> Result<Option<i64>, StoreError> {
         let Some(company) = self.company().await? else { return Ok(None) };
-        let row = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(company.uscc.as_str()).fetch_optional(&self.pool).await?;
+        let row = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
+            .bind(company.uscc.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
         row.map(|r| i64_col(&r, "id")).transpose()
     }
 
@@ -197,8 +249,13 @@ impl Store {
             l.investments.push(Investment { date: i.booked_on, amount: i.amount, kind });
         }
         for f in self.funding_book().await? {
-            let channel = Channel::from_code(&f.channel).ok_or_else(|| bad_code("funding_instruments.channel", &f.channel))?;
-            let payments = f.payments.iter().map(|(date, principal, interest)| Payment { date: *date, principal: *principal, interest: *interest }).collect();
+            let channel =
+                Channel::from_code(&f.channel).ok_or_else(|| bad_code("funding_instruments.channel", &f.channel))?;
+            let payments = f
+                .payments
+                .iter()
+                .map(|(date, principal, interest)| Payment { date: *date, principal: *principal, interest: *interest })
+                .collect();
             l.funding.push(Funding { label: f.label, channel, principal: f.principal, payments });
         }
         for c in self.cash_calendar().await? {
@@ -222,7 +279,10 @@ impl Store {
             let id = i64_col(r, "id")?;
             if packages.last().is_none_or(|(last, _)| *last != id) {
                 let status = crate::rows::code(r, "status", huajie_core::PackageStatus::from_code)?;
-                packages.push((id, HeldPackage { status, price: crate::rows::opt_money(r, "price_fen")?, claims: Vec::new() }));
+                packages.push((
+                    id,
+                    HeldPackage { status, price: crate::rows::opt_money(r, "price_fen")?, claims: Vec::new() },
+                ));
             }
             if let Some((_, p)) = packages.last_mut() {
                 p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
@@ -232,10 +292,19 @@ impl Store {
         l.exposures.extend(held_claim_exposures(&held));
         let kinds = sqlx::query("SELECT id, kind FROM parties").fetch_all(&self.pool).await?;
         for r in &kinds {
-            l.parties.push(GraphParty { id: i64_col(r, "id")?, person: text(r, "kind")? == "individual", state_organ: false });
+            l.parties.push(GraphParty {
+                id: i64_col(r, "id")?,
+                person: text(r, "kind")? == "individual",
+                state_organ: false,
+            });
         }
         for link in self.party_links().await? {
-            l.holdings.push(Holding { holder: link.holder_id, held: link.held_id, stake_bps: link.stake_bps.clamp(0, 10_000) as u32, control: link.control });
+            l.holdings.push(Holding {
+                holder: link.holder_id,
+                held: link.held_id,
+                stake_bps: link.stake_bps.clamp(0, 10_000) as u32,
+                control: link.control,
+            });
         }
         l.officers = self.officers().await?.into_iter().map(|o| o.party_id).collect();
         l.relatives = self.relatives().await?.into_iter().map(|r| (r.a_id, r.b_id)).collect();
@@ -245,26 +314,43 @@ impl Store {
 
 impl WriteTx {
     /// Records (or replaces) the net assets of a quarter-end.
-    pub async fn set_net_assets(&mut self, quarter_end: NaiveDate, amount: Money, source: &str) -> Result<NetAssets, StoreError> {
+    pub async fn set_net_assets(
+        &mut self,
+        quarter_end: NaiveDate,
+        amount: Money,
+        source: &str,
+    ) -> Result<NetAssets, StoreError> {
         let existing = sqlx::query("SELECT id, quarter_end, amount_fen, source FROM net_assets WHERE quarter_end = $1")
             .bind(date_text(quarter_end))
             .fetch_optional(&mut *self.tx)
             .await?;
         match existing {
             Some(r) => {
-                let before = NetAssets { id: i64_col(&r, "id")?, quarter_end: date(&r, "quarter_end")?, amount: money(&r, "amount_fen")?, source: text(&r, "source")? };
-                sqlx::query("UPDATE net_assets SET amount_fen = $1, source = $2 WHERE id = $3").bind(amount.fen()).bind(source).bind(before.id).execute(&mut *self.tx).await?;
+                let before = NetAssets {
+                    id: i64_col(&r, "id")?,
+                    quarter_end: date(&r, "quarter_end")?,
+                    amount: money(&r, "amount_fen")?,
+                    source: text(&r, "source")?,
+                };
+                sqlx::query("UPDATE net_assets SET amount_fen = $1, source = $2 WHERE id = $3")
+                    .bind(amount.fen())
+                    .bind(source)
+                    .bind(before.id)
+                    .execute(&mut *self.tx)
+                    .await?;
                 let after = NetAssets { amount, source: source.to_string(), ..before.clone() };
                 self.audit_update(&before, &after).await?;
                 Ok(after)
             }
             None => {
-                let r = sqlx::query("INSERT INTO net_assets (quarter_end, amount_fen, source) VALUES ($1, $2, $3) RETURNING id")
-                    .bind(date_text(quarter_end))
-                    .bind(amount.fen())
-                    .bind(source)
-                    .fetch_one(&mut *self.tx)
-                    .await?;
+                let r = sqlx::query(
+                    "INSERT INTO net_assets (quarter_end, amount_fen, source) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(date_text(quarter_end))
+                .bind(amount.fen())
+                .bind(source)
+                .fetch_one(&mut *self.tx)
+                .await?;
                 let created = NetAssets { id: i64_col(&r, "id")?, quarter_end, amount, source: source.to_string() };
                 self.audit_create(&created).await?;
                 Ok(created)
@@ -272,15 +358,29 @@ impl WriteTx {
         }
     }
 
-    pub async fn add_investment(&mut self, booked_on: NaiveDate, amount: Money, kind: InvestmentKind, description: &str) -> Result<InvestmentRecord, StoreError> {
-        let r = sqlx::query("INSERT INTO investments (booked_on, amount_fen, kind, description) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(date_text(booked_on))
-            .bind(amount.fen())
-            .bind(kind.code())
-            .bind(description)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let created = InvestmentRecord { id: i64_col(&r, "id")?, booked_on, amount, kind: kind.code().into(), description: description.into() };
+    pub async fn add_investment(
+        &mut self,
+        booked_on: NaiveDate,
+        amount: Money,
+        kind: InvestmentKind,
+        description: &str,
+    ) -> Result<InvestmentRecord, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO investments (booked_on, amount_fen, kind, description) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(date_text(booked_on))
+        .bind(amount.fen())
+        .bind(kind.code())
+        .bind(description)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let created = InvestmentRecord {
+            id: i64_col(&r, "id")?,
+            booked_on,
+            amount,
+            kind: kind.code().into(),
+            description: description.into(),
+        };
         self.audit_create(&created).await?;
         Ok(created)
     }
@@ -333,71 +433,126 @@ impl WriteTx {
         Ok(created)
     }
 
-    pub async fn add_cash_flow(&mut self, label: &str, due_date: NaiveDate, amount: Money, inflow: bool) -> Result<CashFlowRecord, StoreError> {
-        let r = sqlx::query("INSERT INTO cash_flows (label, due_date, amount_fen, inflow) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(label)
-            .bind(date_text(due_date))
-            .bind(amount.fen())
-            .bind(i64::from(inflow))
-            .fetch_one(&mut *self.tx)
-            .await?;
+    pub async fn add_cash_flow(
+        &mut self,
+        label: &str,
+        due_date: NaiveDate,
+        amount: Money,
+        inflow: bool,
+    ) -> Result<CashFlowRecord, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO cash_flows (label, due_date, amount_fen, inflow) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(label)
+        .bind(date_text(due_date))
+        .bind(amount.fen())
+        .bind(i64::from(inflow))
+        .fetch_one(&mut *self.tx)
+        .await?;
         let created = CashFlowRecord { id: i64_col(&r, "id")?, label: label.into(), due_date, amount, inflow };
         self.audit_create(&created).await?;
         Ok(created)
     }
 
-    pub async fn add_liquid_asset(&mut self, label: &str, kind: LiquidKind, amount: Money, encumbered: bool) -> Result<LiquidAssetRecord, StoreError> {
-        let r = sqlx::query("INSERT INTO liquid_assets (label, kind, amount_fen, encumbered) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(label)
-            .bind(kind.code())
-            .bind(amount.fen())
-            .bind(i64::from(encumbered))
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let created = LiquidAssetRecord { id: i64_col(&r, "id")?, label: label.into(), kind: kind.code().into(), amount, encumbered };
+    pub async fn add_liquid_asset(
+        &mut self,
+        label: &str,
+        kind: LiquidKind,
+        amount: Money,
+        encumbered: bool,
+    ) -> Result<LiquidAssetRecord, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO liquid_assets (label, kind, amount_fen, encumbered) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(label)
+        .bind(kind.code())
+        .bind(amount.fen())
+        .bind(i64::from(encumbered))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let created = LiquidAssetRecord {
+            id: i64_col(&r, "id")?,
+            label: label.into(),
+            kind: kind.code().into(),
+            amount,
+            encumbered,
+        };
         self.audit_create(&created).await?;
         Ok(created)
     }
 
-    pub async fn add_exposure(&mut self, party_id: i64, kind: ExposureKind, book_value: Money, description: &str) -> Result<ExposureRecord, StoreError> {
-        let r = sqlx::query("INSERT INTO exposures (party_id, kind, book_value_fen, description) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(party_id)
-            .bind(kind.code())
-            .bind(book_value.fen())
-            .bind(description)
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let created = ExposureRecord { id: i64_col(&r, "id")?, party_id, kind: kind.code().into(), book_value, description: description.into() };
+    pub async fn add_exposure(
+        &mut self,
+        party_id: i64,
+        kind: ExposureKind,
+        book_value: Money,
+        description: &str,
+    ) -> Result<ExposureRecord, StoreError> {
+        let r = sqlx::query(
+            "INSERT INTO exposures (party_id, kind, book_value_fen, description) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(party_id)
+        .bind(kind.code())
+        .bind(book_value.fen())
+        .bind(description)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let created = ExposureRecord {
+            id: i64_col(&r, "id")?,
+            party_id,
+            kind: kind.code().into(),
+            book_value,
+            description: description.into(),
+        };
         self.audit_create(&created).await?;
         Ok(created)
     }
 
     /// Records that `holder` holds `stake_bps` of `held` (and whether it is explicit control).
-    pub async fn add_party_link(&mut self, holder_id: i64, held_id: i64, stake_bps: u32, control: bool) -> Result<PartyLink, StoreError> {
+    pub async fn add_party_link(
+        &mut self,
+        holder_id: i64,
+        held_id: i64,
+        stake_bps: u32,
+        control: bool,
+    ) -> Result<PartyLink, StoreError> {
         if holder_id == held_id || stake_bps > 10_000 {
-            return Err(StoreError::Invalid("持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into()));
+            return Err(StoreError::Invalid(
+                "持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into(),
+            ));
         }
-        let r = sqlx::query("INSERT INTO party_links (holder_id, held_id, stake_bps, control) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(holder_id)
-            .bind(held_id)
-            .bind(i64::from(stake_bps))
-            .bind(i64::from(control))
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let created = PartyLink { id: i64_col(&r, "id")?, holder_id, held_id, stake_bps: i64::from(stake_bps), control };
+        let r = sqlx::query(
+            "INSERT INTO party_links (holder_id, held_id, stake_bps, control) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(holder_id)
+        .bind(held_id)
+        .bind(i64::from(stake_bps))
+        .bind(i64::from(control))
+        .fetch_one(&mut *self.tx)
+        .await?;
+        let created =
+            PartyLink { id: i64_col(&r, "id")?, holder_id, held_id, stake_bps: i64::from(stake_bps), control };
         self.audit_create(&created).await?;
         Ok(created)
     }
 
     pub async fn add_officer(&mut self, party_id: i64, role: &str) -> Result<Officer, StoreError> {
-        sqlx::query("INSERT INTO officers (party_id, role) VALUES ($1, $2)").bind(party_id).bind(role).execute(&mut *self.tx).await?;
+        sqlx::query("INSERT INTO officers (party_id, role) VALUES ($1, $2)")
+            .bind(party_id)
+            .bind(role)
+            .execute(&mut *self.tx)
+            .await?;
         let created = Officer { id: party_id, party_id, role: role.into() };
         self.audit_create(&created).await?;
         Ok(created)
     }
 
     pub async fn add_relatives(&mut self, a_id: i64, b_id: i64) -> Result<Relative, StoreError> {
-        sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)").bind(a_id).bind(b_id).execute(&mut *self.tx).await?;
+        sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)")
+            .bind(a_id)
+            .bind(b_id)
+            .execute(&mut *self.tx)
+            .await?;
         let created = Relative { id: a_id * 1_000_000_007 + b_id, a_id, b_id };
         self.audit_create(&created).await?;
         Ok(created)
@@ -405,12 +560,20 @@ impl WriteTx {
 
     /// The company as a party of the graph, entered on first use from the company row.
     pub async fn ensure_company_party(&mut self) -> Result<i64, StoreError> {
-        let company = sqlx::query("SELECT name, uscc FROM company WHERE id = 1").fetch_optional(&mut *self.tx).await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
+        let company = sqlx::query("SELECT name, uscc FROM company WHERE id = 1")
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
         let (name, uscc) = (text(&company, "name")?, text(&company, "uscc")?);
-        if let Some(r) = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(uscc.as_str()).fetch_optional(&mut *self.tx).await? {
+        if let Some(r) = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
+            .bind(uscc.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?
+        {
             return i64_col(&r, "id");
         }
-        let identifier = PartyIdentifier::parse(&uscc).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
+        let identifier =
+            PartyIdentifier::parse(&uscc).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
         let party = Party { name, identifier, status: PartyStatus::Active, address: None, phone: None };
         self.insert_party(&party).await
     }
@@ -442,7 +605,8 @@ fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> 
     Ok(RuleParameterSet {
         id: i64_col(r, "id")?,
         version: i64_col(r, "version")?,
-        parameters: serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("rule_parameter_sets.body: {e}")))?,
+        parameters: serde_json::from_str(&body)
+            .map_err(|e| StoreError::Corrupt(format!("rule_parameter_sets.body: {e}")))?,
         body,
         body_sha256: text(r, "body_sha256")?,
         note: text(r, "note")?,
@@ -464,7 +628,8 @@ impl Store {
             return Ok(last);
         }
         let mut tx = self.write("system").await?;
-        let set = tx.save_rule_parameters(&huajie_rules::RuleParameters::default(), "rules.md Part G (v1) 默认解读").await?;
+        let set =
+            tx.save_rule_parameters(&huajie_rules::RuleParameters::default(), "rules.md Part G (v1) 默认解读").await?;
         tx.commit().await?;
         Ok(set)
     }
@@ -472,8 +637,15 @@ impl Store {
 
 impl WriteTx {
     /// Saves the next version of the rule parameters; earlier versions never change.
-    pub async fn save_rule_parameters(&mut self, parameters: &huajie_rules::RuleParameters, note: &str) -> Result<RuleParameterSet, StoreError> {
-        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM rule_parameter_sets").fetch_one(&mut *self.tx).await.map(|r| crate::rows::opt_i64(&r, "v"))??;
+    pub async fn save_rule_parameters(
+        &mut self,
+        parameters: &huajie_rules::RuleParameters,
+        note: &str,
+    ) -> Result<RuleParameterSet, StoreError> {
+        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM rule_parameter_sets")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map(|r| crate::rows::opt_i64(&r, "v"))??;
         let (body, body_sha256) = crate::json_body(parameters)?;
         let created_at = crate::timestamp(self.clock.now());
         let version = last.unwrap_or(0) + 1;

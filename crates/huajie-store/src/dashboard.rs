@@ -53,9 +53,11 @@ impl Store {
         )))
         .fetch_one(&self.pool)
         .await?;
-        let collateral = sqlx::query("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(appraised_value_fen), 0) AS BIGINT) AS v FROM collateral")
-            .fetch_one(&self.pool)
-            .await?;
+        let collateral = sqlx::query(
+            "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(appraised_value_fen), 0) AS BIGINT) AS v FROM collateral",
+        )
+        .fetch_one(&self.pool)
+        .await?;
         Ok(DashboardFigures {
             packages: count("SELECT COUNT(*) FROM packages").await?,
             claims: i64_col(&sums, "n")?,

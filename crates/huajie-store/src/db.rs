@@ -92,7 +92,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 7, name: "liquidation", sql: include_str!("../migrations/0007_liquidation.sql") },
     Migration { version: 8, name: "compliance", sql: include_str!("../migrations/0008_compliance.sql") },
     Migration { version: 9, name: "compliance_checks", sql: include_str!("../migrations/0009_compliance_checks.sql") },
-    Migration { version: 10, name: "cross_region_exceptions", sql: include_str!("../migrations/0010_cross_region_exceptions.sql") },
+    Migration {
+        version: 10,
+        name: "cross_region_exceptions",
+        sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
+    },
 ];
 
 impl Backend {
@@ -134,7 +138,8 @@ impl Store {
         let (url, backend) = match target {
             DbTarget::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir(dir.display().to_string(), e.to_string()))?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::DataDir(dir.display().to_string(), e.to_string()))?;
                 }
                 (format!("sqlite://{}?mode=rwc", path.display()), Backend::Sqlite)
             }
@@ -203,7 +208,10 @@ impl Store {
             let sql = m.sql.replace("{{id}}", self.backend.generated_id());
             let mut tx = self.pool.begin().await?;
             for statement in split_sql(&sql) {
-                sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&mut *tx).await.map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+                sqlx::query(sqlx::AssertSqlSafe(statement))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
             }
             sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
                 .bind(m.version)
@@ -221,13 +229,16 @@ impl Store {
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
         let exists = match self.backend {
             Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
-            Backend::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'",
+            Backend::Postgres => {
+                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+            }
         };
         let n: i64 = sqlx::query(exists).fetch_one(&self.pool).await?.try_get(0)?;
         if n == 0 {
             return Ok(0);
         }
-        let v: Option<i64> = sqlx::query("SELECT MAX(version) FROM schema_migrations").fetch_one(&self.pool).await?.try_get(0)?;
+        let v: Option<i64> =
+            sqlx::query("SELECT MAX(version) FROM schema_migrations").fetch_one(&self.pool).await?.try_get(0)?;
         Ok(v.unwrap_or(0))
     }
 
@@ -273,7 +284,14 @@ impl Store {
         // A no-op write on the head row: takes SQLite's write lock or PostgreSQL's row lock
         // now, before anything is read, so two writers never fork the chain.
         sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
-        Ok(WriteTx { tx, backend: self.backend, actor: actor.to_string(), clock: self.clock.clone(), head: None, head_dirty: false })
+        Ok(WriteTx {
+            tx,
+            backend: self.backend,
+            actor: actor.to_string(),
+            clock: self.clock.clone(),
+            head: None,
+            head_dirty: false,
+        })
     }
 
     pub async fn close(&self) {
@@ -297,7 +315,11 @@ pub struct WriteTx {
 impl WriteTx {
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if let (true, Some((seq, hash))) = (self.head_dirty, &self.head) {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1").bind(*seq).bind(hash).execute(&mut *self.tx).await?;
+            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(*seq)
+                .bind(hash)
+                .execute(&mut *self.tx)
+                .await?;
         }
         self.tx.commit().await?;
         Ok(())

@@ -9,12 +9,12 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 
 use crate::audit::{Audited, bulk_records, to_json};
-use crate::portfolio::CollateralLink;
-use huajie_core::audit::fingerprint;
 use crate::composed;
+use crate::portfolio::CollateralLink;
 use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_money, opt_text, text};
-use std::collections::HashMap;
 use crate::{Store, StoreError, WriteTx};
+use huajie_core::audit::fingerprint;
+use std::collections::HashMap;
 
 /// Identifiers looked up per query.
 const IDENTIFIERS_PER_QUERY: usize = 1_000;
@@ -114,15 +114,19 @@ fn import_from_row(r: &AnyRow) -> Result<TapeImport, StoreError> {
 impl Store {
     /// The imports of a package's tape, oldest first.
     pub async fn tape_imports(&self, package_id: i64) -> Result<Vec<TapeImport>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {IMPORT_COLUMNS} FROM tape_imports WHERE package_id = $1 ORDER BY version")))
-            .bind(package_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(composed(format!(
+            "SELECT {IMPORT_COLUMNS} FROM tape_imports WHERE package_id = $1 ORDER BY version"
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(import_from_row).collect()
     }
 
     pub(crate) async fn all_tape_imports(&self) -> Result<Vec<TapeImport>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {IMPORT_COLUMNS} FROM tape_imports ORDER BY id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {IMPORT_COLUMNS} FROM tape_imports ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(import_from_row).collect()
     }
 
@@ -136,16 +140,28 @@ impl Store {
 
     /// What an import changed in its package (version 2 on).
     pub async fn tape_diff(&self, id: i64) -> Result<Option<huajie_tape::TapeDiff>, StoreError> {
-        let row = sqlx::query("SELECT diff_json FROM tape_imports WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "diff_json")).transpose()?.flatten() else { return Ok(None) };
-        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("tape_imports.diff_json {id}: {e}")))
+        let row =
+            sqlx::query("SELECT diff_json FROM tape_imports WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "diff_json")).transpose()?.flatten() else {
+            return Ok(None);
+        };
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("tape_imports.diff_json {id}: {e}")))
     }
 
     /// The validation report stored with an import.
     pub async fn tape_report(&self, id: i64) -> Result<Option<huajie_tape::TapeReport>, StoreError> {
-        let row = sqlx::query("SELECT report_json FROM tape_imports WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
-        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "report_json")).transpose()?.flatten() else { return Ok(None) };
-        serde_json::from_str(&json).map(Some).map_err(|e| StoreError::Corrupt(format!("tape_imports.report_json {id}: {e}")))
+        let row = sqlx::query("SELECT report_json FROM tape_imports WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(json) = row.as_ref().map(|r| crate::rows::opt_text(r, "report_json")).transpose()?.flatten() else {
+            return Ok(None);
+        };
+        serde_json::from_str(&json)
+            .map(Some)
+            .map_err(|e| StoreError::Corrupt(format!("tape_imports.report_json {id}: {e}")))
     }
 
     /// A package by its code.
@@ -161,7 +177,11 @@ pub enum PackageTarget {
     Existing(i64),
     /// Created in the import's own transaction, with its transferor (found by
     /// identifier, or created).
-    New { code: String, name: String, transferor: huajie_core::Party },
+    New {
+        code: String,
+        name: String,
+        transferor: huajie_core::Party,
+    },
 }
 
 /// The result of an import.
@@ -169,7 +189,12 @@ pub enum PackageTarget {
 pub enum ImportOutcome {
     /// `set_aside`: what the plan could not carry (guarantors without an ID number).
     /// `diff`: from the second tape of a package on, what it changed.
-    Loaded { import: Box<TapeImport>, counts: LoadCounts, set_aside: Vec<huajie_tape::Problem>, diff: Option<huajie_tape::TapeDiff> },
+    Loaded {
+        import: Box<TapeImport>,
+        counts: LoadCounts,
+        set_aside: Vec<huajie_tape::Problem>,
+        diff: Option<huajie_tape::TapeDiff>,
+    },
     /// The policy refused the tape: nothing was written.
     Refused { rejected_rows: usize },
 }
@@ -219,14 +244,24 @@ fn stored_json<T: serde::Serialize>(rows: &[T], ids: &[i64]) -> Vec<(String, Str
 impl Store {
     /// Starts an import into a package: takes the write lock and, when the package
     /// already has claims, reads them to compare the new tape with.
-    pub async fn begin_tape_load(&self, actor: &str, target: PackageTarget, policy: huajie_tape::ImportPolicy) -> Result<TapeLoad, StoreError> {
+    pub async fn begin_tape_load(
+        &self,
+        actor: &str,
+        target: PackageTarget,
+        policy: huajie_tape::ImportPolicy,
+    ) -> Result<TapeLoad, StoreError> {
         let tx = self.write(actor).await?;
         self.tape_load_in(tx, target, policy).await
     }
 
     /// `begin_tape_load` inside a transaction already open, for a caller that writes
     /// more around the import (the demo company); end it with `TapeLoad::finish_in`.
-    pub async fn tape_load_in(&self, tx: WriteTx, target: PackageTarget, policy: huajie_tape::ImportPolicy) -> Result<TapeLoad, StoreError> {
+    pub async fn tape_load_in(
+        &self,
+        tx: WriteTx,
+        target: PackageTarget,
+        policy: huajie_tape::ImportPolicy,
+    ) -> Result<TapeLoad, StoreError> {
         // Read under the write lock: nothing changes the package's claims meanwhile.
         let (package_id, differ) = match &target {
             PackageTarget::Existing(id) => {
@@ -235,7 +270,9 @@ impl Store {
                     None
                 } else {
                     let security = self.security_of_package(*id).await?;
-                    let claims = existing.into_iter().map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string()));
+                    let claims = existing
+                        .into_iter()
+                        .map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string()));
                     Some(huajie_tape::Differ::new(claims).with_security(security))
                 };
                 (Some(*id), differ)
@@ -293,7 +330,8 @@ impl Store {
     ) -> Result<FileImport, StoreError> {
         let mut load = self.begin_tape_load(actor, target, policy).await?;
         let mut sorter = load.sorter.take().expect("a new load has its sorter");
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(NaiveDate, huajie_tape::Sorted<i64>)>(CHUNKS_IN_FLIGHT);
+        let (sender, mut receiver) =
+            tokio::sync::mpsc::channel::<(NaiveDate, huajie_tape::Sorted<i64>)>(CHUNKS_IN_FLIGHT);
         let TapeFile { name, sha256, reader, bytes, options, profile } = file;
         let strict = policy == huajie_tape::ImportPolicy::Strict;
         let reader_name = name.clone();
@@ -306,23 +344,24 @@ impl Store {
             let send = |chunk: Vec<huajie_tape::TapeClaim>, date: NaiveDate, sorter: &mut huajie_tape::Sorter<i64>| {
                 sender.blocking_send((date, sorter.sort(chunk))).is_err()
             };
-            let read = huajie_tape::read_tape_each(&reader_name, reader, bytes, options, &profile, &mut |event| match event {
-                huajie_tape::RowEvent::Started { cutoff_date } => cutoff = Some(cutoff_date),
-                huajie_tape::RowEvent::Claim(claim) if !stopped => {
-                    chunk.push(claim);
-                    if chunk.len() == CLAIMS_PER_CHUNK
-                        && let Some(date) = cutoff
-                    {
-                        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CLAIMS_PER_CHUNK));
-                        stopped = send(full, date, &mut sorter);
+            let read =
+                huajie_tape::read_tape_each(&reader_name, reader, bytes, options, &profile, &mut |event| match event {
+                    huajie_tape::RowEvent::Started { cutoff_date } => cutoff = Some(cutoff_date),
+                    huajie_tape::RowEvent::Claim(claim) if !stopped => {
+                        chunk.push(claim);
+                        if chunk.len() == CLAIMS_PER_CHUNK
+                            && let Some(date) = cutoff
+                        {
+                            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CLAIMS_PER_CHUNK));
+                            stopped = send(full, date, &mut sorter);
+                        }
                     }
-                }
-                huajie_tape::RowEvent::Rejected if strict => {
-                    stopped = true;
-                    chunk.clear();
-                }
-                _ => {}
-            });
+                    huajie_tape::RowEvent::Rejected if strict => {
+                        stopped = true;
+                        chunk.clear();
+                    }
+                    _ => {}
+                });
             if let (false, Some(date)) = (stopped || chunk.is_empty(), cutoff) {
                 send(chunk, date, &mut sorter);
             }
@@ -386,7 +425,9 @@ impl TapeLoad {
         if let Some(id) = self.package_id {
             return Ok(id);
         }
-        let PackageTarget::New { code, name, transferor } = &self.target else { unreachable!("an existing package has its id") };
+        let PackageTarget::New { code, name, transferor } = &self.target else {
+            unreachable!("an existing package has its id")
+        };
         let (transferor_id, _) = self.tx.find_or_insert_party(transferor).await?;
         let id = self
             .tx
@@ -411,7 +452,11 @@ impl TapeLoad {
         self.write_sorted(cutoff_date, sorted).await
     }
 
-    async fn write_sorted(&mut self, cutoff_date: NaiveDate, sorted: huajie_tape::Sorted<i64>) -> Result<(), StoreError> {
+    async fn write_sorted(
+        &mut self,
+        cutoff_date: NaiveDate,
+        sorted: huajie_tape::Sorted<i64>,
+    ) -> Result<(), StoreError> {
         let package_id = self.package(cutoff_date).await?;
         self.write_plan(package_id, sorted.plan).await?;
         for update in sorted.updates {
@@ -433,9 +478,11 @@ impl TapeLoad {
         let tx = &mut self.tx;
         // Parties: those already known (by identifier) are reused, the others created.
         let known = tx.party_ids_by_identifier(plan.parties.iter().map(|p| p.identifier.as_str())).await?;
-        let new: Vec<&huajie_core::Party> = plan.parties.iter().filter(|p| !known.contains_key(p.identifier.as_str())).collect();
+        let new: Vec<&huajie_core::Party> =
+            plan.parties.iter().filter(|p| !known.contains_key(p.identifier.as_str())).collect();
         let pending = self.pending_claims.take();
-        let (new_ids, pending) = tokio::join!(tx.insert_rows(&new), async { pending.map(|rows| bulk_records(rows.json())) });
+        let (new_ids, pending) =
+            tokio::join!(tx.insert_rows(&new), async { pending.map(|rows| bulk_records(rows.json())) });
         let new_ids = new_ids?;
         if let Some(records) = pending {
             tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, records).await?;
@@ -459,15 +506,19 @@ impl TapeLoad {
             .into_iter()
             .map(|c| huajie_core::Claim { package_id, debtor_id: self.party_ids[c.debtor], ..c.claim })
             .collect();
-        let (ids, party_records) = tokio::join!(tx.insert_rows(&claims), async { bulk_records(stored_json(&new, &new_ids)) });
+        let (ids, party_records) =
+            tokio::join!(tx.insert_rows(&claims), async { bulk_records(stored_json(&new, &new_ids)) });
         let ids = ids.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
         tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, party_records).await?;
         self.counts.claims += ids.len();
         self.claim_ids.extend(&ids);
         self.pending_claims = Some(CreatedRows { rows: claims, ids });
         // Collateral, and every claim each item secures.
-        let items: Vec<Collateral> =
-            plan.collateral.iter().map(|m| Collateral { owner_id: Some(self.party_ids[m.owner]), ..m.collateral.clone() }).collect();
+        let items: Vec<Collateral> = plan
+            .collateral
+            .iter()
+            .map(|m| Collateral { owner_id: Some(self.party_ids[m.owner]), ..m.collateral.clone() })
+            .collect();
         let ids = tx.insert_rows(&items).await?;
         tx.audit_create_many(Stored::<Collateral>::ENTITY, stored_json(&items, &ids)).await?;
         self.counts.collateral += ids.len();
@@ -478,7 +529,10 @@ impl TapeLoad {
             .enumerate()
             .flat_map(|(i, m)| m.secures.iter().map(move |claim| (plan.first_collateral + i, *claim)))
             .chain(plan.links.iter().copied())
-            .map(|(item, claim)| CollateralLink { claim_id: self.claim_ids[claim], collateral_id: self.collateral_ids[item] })
+            .map(|(item, claim)| CollateralLink {
+                claim_id: self.claim_ids[claim],
+                collateral_id: self.collateral_ids[item],
+            })
             .collect();
         tx.insert_rows_without_ids(&links).await?;
         tx.audit_create_many(CollateralLink::ENTITY, links.iter().map(|l| (l.audit_id(), to_json(l)))).await?;
@@ -486,7 +540,12 @@ impl TapeLoad {
         let guarantees: Vec<Guarantee> = plan
             .guarantees
             .iter()
-            .map(|g| Guarantee { claim_id: self.claim_ids[g.claim], guarantor_id: self.party_ids[g.guarantor], kind: g.kind, cap: g.cap })
+            .map(|g| Guarantee {
+                claim_id: self.claim_ids[g.claim],
+                guarantor_id: self.party_ids[g.guarantor],
+                kind: g.kind,
+                cap: g.cap,
+            })
             .collect();
         let ids = tx.insert_rows(&guarantees).await?;
         tx.audit_create_many(Stored::<Guarantee>::ENTITY, stored_json(&guarantees, &ids)).await?;
@@ -505,7 +564,12 @@ impl TapeLoad {
     /// Ends the import: under a policy that refuses the tape, everything is rolled back;
     /// otherwise the linked sheets' items are written, the version recorded with its
     /// report and diff, and the transaction committed.
-    pub async fn finish(self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<ImportOutcome, StoreError> {
+    pub async fn finish(
+        self,
+        file_name: &str,
+        file_sha256: &str,
+        read: &huajie_tape::TapeRead,
+    ) -> Result<ImportOutcome, StoreError> {
         let (tx, outcome) = self.finish_in(file_name, file_sha256, read).await?;
         if matches!(outcome, ImportOutcome::Loaded { .. }) {
             tx.commit().await?;
@@ -515,7 +579,12 @@ impl TapeLoad {
 
     /// `finish` without committing: the transaction comes back with the outcome (after a
     /// refusal it holds the chunks written so far, and must be dropped).
-    pub async fn finish_in(mut self, file_name: &str, file_sha256: &str, read: &huajie_tape::TapeRead) -> Result<(WriteTx, ImportOutcome), StoreError> {
+    pub async fn finish_in(
+        mut self,
+        file_name: &str,
+        file_sha256: &str,
+        read: &huajie_tape::TapeRead,
+    ) -> Result<(WriteTx, ImportOutcome), StoreError> {
         let rejected_rows = read.rejected_rows();
         if !self.policy.allows(rejected_rows) {
             return Ok((self.tx, ImportOutcome::Refused { rejected_rows }));
@@ -526,7 +595,8 @@ impl TapeLoad {
         self.write_plan(package_id, linked).await?;
         self.flush_audit().await?;
         let diff = sorter.finish(read.carries());
-        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count() + self.set_aside.len();
+        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count()
+            + self.set_aside.len();
         let import = self
             .tx
             .record_tape_import(&NewTapeImport {
@@ -540,11 +610,15 @@ impl TapeLoad {
                 rows_rejected: rejected_rows as i64,
                 warnings: warnings as i64,
                 completeness_pct: i64::from(read.completeness_score),
-                report_json: serde_json::to_string(&huajie_tape::TapeReport::new(read, file_name)).expect("reports serialise"),
+                report_json: serde_json::to_string(&huajie_tape::TapeReport::new(read, file_name))
+                    .expect("reports serialise"),
                 diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
-        Ok((self.tx, ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff }))
+        Ok((
+            self.tx,
+            ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff },
+        ))
     }
 }
 
@@ -616,7 +690,10 @@ impl WriteTx {
 
     /// The party with this identifier, or a new one; `true` when created.
     pub async fn find_or_insert_party(&mut self, party: &huajie_core::Party) -> Result<(i64, bool), StoreError> {
-        let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1").bind(party.identifier.as_str()).fetch_optional(&mut *self.tx).await?;
+        let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
+            .bind(party.identifier.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
         match existing {
             Some(row) => Ok((i64_col(&row, "id")?, false)),
             None => Ok((self.insert_party(party).await?, true)),

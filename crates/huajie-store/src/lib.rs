@@ -33,17 +33,26 @@ mod users;
 mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
-pub use checks::{CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, IndicatorResult, PartyAttributes};
-pub use compliance::{CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink, Relative, RuleParameterSet};
+pub use checks::{
+    CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, IndicatorResult, PartyAttributes,
+};
+pub use compliance::{
+    CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
+    Relative, RuleParameterSet,
+};
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
+pub use imports::{
+    FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
+};
 pub use mappings::MappingEntry;
-pub use imports::{FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad};
 pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
 pub use sessions::SessionInfo;
 pub use users::{NewUser, User};
-pub use valuation::{AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves};
+pub use valuation::{
+    AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,
+};
 
 use chrono::{DateTime, Utc};
 use huajie_core::Lang;
@@ -53,15 +62,21 @@ use huajie_core::Lang;
 pub enum StoreError {
     #[error("无法连接数据库 {0}：{1} / cannot connect to the database {0}: {1}")]
     Connect(String, String),
-    #[error("数据库地址无效：{0}（应为 postgres://… 或 sqlite:…） / bad database URL: {0} (expected postgres://… or sqlite:…)")]
+    #[error(
+        "数据库地址无效：{0}（应为 postgres://… 或 sqlite:…） / bad database URL: {0} (expected postgres://… or sqlite:…)"
+    )]
     BadUrl(String),
     #[error("无法使用数据目录 {0}：{1} / cannot use the data directory {0}: {1}")]
     DataDir(String, String),
     #[error("数据库迁移 {0} 失败：{1} / migration {0} failed: {1}")]
     Migrate(i64, String),
-    #[error("数据库结构版本为 {have}，本程序需要 {want}：请先运行 huajie migrate / the database schema is at version {have}, this build needs {want}: run huajie migrate first")]
+    #[error(
+        "数据库结构版本为 {have}，本程序需要 {want}：请先运行 huajie migrate / the database schema is at version {have}, this build needs {want}: run huajie migrate first"
+    )]
     SchemaTooOld { have: i64, want: i64 },
-    #[error("数据库结构版本 {0} 比本程序新：请升级 huajie / the database schema (version {0}) is newer than this build: upgrade huajie")]
+    #[error(
+        "数据库结构版本 {0} 比本程序新：请升级 huajie / the database schema (version {0}) is newer than this build: upgrade huajie"
+    )]
     SchemaTooNew(i64),
     #[error("未找到：{0} / not found: {0}")]
     NotFound(String),
@@ -112,7 +127,9 @@ pub fn timestamp(t: DateTime<Utc>) -> String {
 }
 
 pub(crate) fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, StoreError> {
-    DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)).map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| StoreError::Corrupt(format!("timestamp {s}")))
 }
 
 /// Marks SQL assembled in this crate from constant fragments (column lists, fixed

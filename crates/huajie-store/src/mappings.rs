@@ -37,16 +37,21 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<MappingEntry, StoreError> {
 impl Store {
     /// The saved mapping of a transferor (empty when none).
     pub async fn mapping_profile(&self, transferor_identifier: &str) -> Result<MappingProfile, StoreError> {
-        let rows = sqlx::query("SELECT id, transferor_identifier, header, field FROM mapping_profiles WHERE transferor_identifier = $1")
-            .bind(transferor_identifier)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT id, transferor_identifier, header, field FROM mapping_profiles WHERE transferor_identifier = $1",
+        )
+        .bind(transferor_identifier)
+        .fetch_all(&self.pool)
+        .await?;
         let mut profile = MappingProfile::default();
         for r in &rows {
             let e = entry(r)?;
             let field = match e.field.as_deref() {
                 None => None,
-                Some(code) => Some(Field::from_code(code).ok_or_else(|| StoreError::Corrupt(format!("mapping_profiles.field = {code}")))?),
+                Some(code) => Some(
+                    Field::from_code(code)
+                        .ok_or_else(|| StoreError::Corrupt(format!("mapping_profiles.field = {code}")))?,
+                ),
             };
             profile.columns.insert(e.header, field);
         }
@@ -54,7 +59,9 @@ impl Store {
     }
 
     pub(crate) async fn all_mapping_entries(&self) -> Result<Vec<MappingEntry>, StoreError> {
-        let rows = sqlx::query("SELECT id, transferor_identifier, header, field FROM mapping_profiles ORDER BY id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query("SELECT id, transferor_identifier, header, field FROM mapping_profiles ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(entry).collect()
     }
 }
@@ -62,7 +69,12 @@ impl Store {
 impl WriteTx {
     /// Saves what one header of a transferor's tapes means (`None`: leave it out).
     /// `header` is stored normalised, as the tape reader compares it.
-    pub async fn save_mapping(&mut self, transferor_identifier: &str, header: &str, field: Option<Field>) -> Result<(), StoreError> {
+    pub async fn save_mapping(
+        &mut self,
+        transferor_identifier: &str,
+        header: &str,
+        field: Option<Field>,
+    ) -> Result<(), StoreError> {
         let header = huajie_tape::header::normalize_header(header).0;
         let code = field.map(|f| f.code().to_string());
         let existing = sqlx::query("SELECT id, transferor_identifier, header, field FROM mapping_profiles WHERE transferor_identifier = $1 AND header = $2")
@@ -76,7 +88,11 @@ impl WriteTx {
                 if before.field == code {
                     return Ok(());
                 }
-                sqlx::query("UPDATE mapping_profiles SET field = $1 WHERE id = $2").bind(code.clone()).bind(before.id).execute(&mut *self.tx).await?;
+                sqlx::query("UPDATE mapping_profiles SET field = $1 WHERE id = $2")
+                    .bind(code.clone())
+                    .bind(before.id)
+                    .execute(&mut *self.tx)
+                    .await?;
                 let after = MappingEntry { field: code, ..before.clone() };
                 self.audit_update(&before, &after).await?;
             }
@@ -87,7 +103,12 @@ impl WriteTx {
                     .bind(code.clone())
                     .fetch_one(&mut *self.tx)
                     .await?;
-                let created = MappingEntry { id: i64_col(&row, "id")?, transferor_identifier: transferor_identifier.to_string(), header, field: code };
+                let created = MappingEntry {
+                    id: i64_col(&row, "id")?,
+                    transferor_identifier: transferor_identifier.to_string(),
+                    header,
+                    field: code,
+                };
                 self.audit_create(&created).await?;
             }
         }

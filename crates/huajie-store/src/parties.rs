@@ -4,8 +4,8 @@ use huajie_core::{Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::composed;
 use crate::audit::Audited;
+use crate::composed;
 use crate::rows::{code, i64_col, opt_text, text};
 use crate::{Store, StoreError, WriteTx};
 
@@ -74,10 +74,11 @@ impl Store {
     }
 
     pub async fn party_by_identifier(&self, identifier: &str) -> Result<Option<Stored<Party>>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {} FROM parties p WHERE p.identifier = $1", party_columns("p", ""))))
-            .bind(identifier)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query(composed(format!("SELECT {} FROM parties p WHERE p.identifier = $1", party_columns("p", ""))))
+                .bind(identifier)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(|r| party_from_row(r, "")).transpose()
     }
 
@@ -113,14 +114,20 @@ impl Store {
         let parties = rows
             .iter()
             .map(|r| {
-                Ok(PartyListRow { party: party_from_row(r, "")?, debts: i64_col(r, "debts")?, guarantees: i64_col(r, "guarantees")? })
+                Ok(PartyListRow {
+                    party: party_from_row(r, "")?,
+                    debts: i64_col(r, "debts")?,
+                    guarantees: i64_col(r, "guarantees")?,
+                })
             })
             .collect::<Result<_, StoreError>>()?;
         Ok((parties, total))
     }
 
     pub async fn all_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {} FROM parties p ORDER BY p.id", party_columns("p", "")))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {} FROM parties p ORDER BY p.id", party_columns("p", ""))))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| party_from_row(r, "")).collect()
     }
 }

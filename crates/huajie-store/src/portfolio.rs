@@ -1,16 +1,18 @@
 //! Packages, claims, collateral (and which claims each item secures), guarantees.
 
 use huajie_core::{
-    Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package, PackageStatus,
-    Party, Stored,
+    Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package,
+    PackageStatus, Party, Stored,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::composed;
 use crate::audit::Audited;
+use crate::composed;
 use crate::parties::{party_columns, party_from_row};
-use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_date, opt_i64, opt_money, opt_province, opt_text, text};
+use crate::rows::{
+    code, date, date_text, i64_col, money, opt_code, opt_date, opt_i64, opt_money, opt_province, opt_text, text,
+};
 use crate::{Store, StoreError, WriteTx};
 
 impl Audited for Stored<Package> {
@@ -92,7 +94,8 @@ pub struct GuaranteeRow {
     pub contract_no: String,
 }
 
-const PACKAGE_COLUMNS: &str = "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen";
+const PACKAGE_COLUMNS: &str =
+    "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen";
 const CLAIM_COLUMNS: &str = "c.id, c.package_id, c.contract_no, c.debtor_id, c.principal_fen, c.interest_fen, c.penalty_fen, \
      c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province, c.product, c.days_past_due";
 const COLLATERAL_COLUMNS: &str = "m.id, m.collateral_type, m.description, m.address, m.province, m.appraised_value_fen, \
@@ -211,7 +214,12 @@ impl Store {
     }
 
     /// One page of a package's claims, by contract number.
-    pub async fn claims_of_package_page(&self, package_id: i64, limit: i64, offset: i64) -> Result<Vec<ClaimRow>, StoreError> {
+    pub async fn claims_of_package_page(
+        &self,
+        package_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ClaimRow>, StoreError> {
         self.claim_rows("c.package_id = $1", package_id, limit, offset).await
     }
 
@@ -224,7 +232,13 @@ impl Store {
         Ok(self.claim_rows("c.id = $1", id, 1, 0).await?.into_iter().next())
     }
 
-    async fn claim_rows(&self, condition: &str, param: i64, limit: i64, offset: i64) -> Result<Vec<ClaimRow>, StoreError> {
+    async fn claim_rows(
+        &self,
+        condition: &str,
+        param: i64,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<ClaimRow>, StoreError> {
         let sql = format!(
             "SELECT {CLAIM_COLUMNS}, {party} FROM claims c JOIN parties d ON d.id = c.debtor_id WHERE {condition} \
              ORDER BY c.package_id, c.contract_no LIMIT $2 OFFSET $3",
@@ -262,7 +276,10 @@ impl Store {
             .bind(collateral.id)
             .fetch_all(&self.pool)
             .await?;
-            let secures = secured.iter().map(|s| Ok((i64_col(s, "id")?, text(s, "contract_no")?))).collect::<Result<_, StoreError>>()?;
+            let secures = secured
+                .iter()
+                .map(|s| Ok((i64_col(s, "id")?, text(s, "contract_no")?)))
+                .collect::<Result<_, StoreError>>()?;
             out.push(CollateralRow { collateral, owner, secures });
         }
         Ok(out)
@@ -314,17 +331,23 @@ impl Store {
     }
 
     pub(crate) async fn all_packages(&self) -> Result<Vec<Stored<Package>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k ORDER BY k.id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k ORDER BY k.id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(package_from_row).collect()
     }
 
     pub(crate) async fn all_claims(&self) -> Result<Vec<Stored<Claim>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {CLAIM_COLUMNS} FROM claims c ORDER BY c.id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {CLAIM_COLUMNS} FROM claims c ORDER BY c.id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(claim_from_row).collect()
     }
 
     pub(crate) async fn all_collateral(&self) -> Result<Vec<Stored<Collateral>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {COLLATERAL_COLUMNS} FROM collateral m ORDER BY m.id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {COLLATERAL_COLUMNS} FROM collateral m ORDER BY m.id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(collateral_from_row).collect()
     }
 
@@ -333,12 +356,16 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
-            .map(|r| Ok(CollateralLink { claim_id: i64_col(r, "claim_id")?, collateral_id: i64_col(r, "collateral_id")? }))
+            .map(|r| {
+                Ok(CollateralLink { claim_id: i64_col(r, "claim_id")?, collateral_id: i64_col(r, "collateral_id")? })
+            })
             .collect()
     }
 
     pub(crate) async fn all_guarantees(&self) -> Result<Vec<Stored<Guarantee>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {GUARANTEE_COLUMNS} FROM guarantees g ORDER BY g.id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {GUARANTEE_COLUMNS} FROM guarantees g ORDER BY g.id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(guarantee_from_row).collect()
     }
 }
@@ -407,7 +434,8 @@ impl WriteTx {
     pub async fn insert_collateral(&mut self, collateral: &Collateral, claim_ids: &[i64]) -> Result<i64, StoreError> {
         let id = self.insert_rows(std::slice::from_ref(collateral)).await?[0];
         self.audit_create(&Stored { id, data: collateral.clone() }).await?;
-        let links: Vec<CollateralLink> = claim_ids.iter().map(|claim_id| CollateralLink { claim_id: *claim_id, collateral_id: id }).collect();
+        let links: Vec<CollateralLink> =
+            claim_ids.iter().map(|claim_id| CollateralLink { claim_id: *claim_id, collateral_id: id }).collect();
         self.insert_rows_without_ids(&links).await?;
         for link in &links {
             self.audit_create(link).await?;
@@ -443,7 +471,14 @@ impl WriteTx {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
-        let after = Stored { id, data: Claim { package_id: before.data.package_id, contract_no: before.data.contract_no.clone(), ..claim.clone() } };
+        let after = Stored {
+            id,
+            data: Claim {
+                package_id: before.data.package_id,
+                contract_no: before.data.contract_no.clone(),
+                ..claim.clone()
+            },
+        };
         self.audit_update(&before, &after).await?;
         Ok(())
     }

@@ -31,11 +31,20 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let user_id: i64 = row.try_get("user_id")?;
         let Some(user) = self.user(user_id).await? else { return Ok(None) };
-        Ok(Some(SessionInfo { user, csrf_token: text(&row, "csrf_token")?, expires_at: parse_timestamp(&text(&row, "expires_at")?)? }))
+        Ok(Some(SessionInfo {
+            user,
+            csrf_token: text(&row, "csrf_token")?,
+            expires_at: parse_timestamp(&text(&row, "expires_at")?)?,
+        }))
     }
 
     /// Failed logins for a user name, or from a client, since a moment.
-    pub async fn login_failures_since(&self, username: &str, client: &str, since: DateTime<Utc>) -> Result<(i64, i64), StoreError> {
+    pub async fn login_failures_since(
+        &self,
+        username: &str,
+        client: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(i64, i64), StoreError> {
         let since = timestamp(since);
         let by_user: i64 = sqlx::query("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
             .bind(username)
@@ -55,7 +64,14 @@ impl Store {
 
 impl WriteTx {
     /// Opens a session and records the login in the audit chain.
-    pub async fn create_session(&mut self, token_hash: &str, user: &User, csrf_token: &str, expires_at: DateTime<Utc>, client: &str) -> Result<(), StoreError> {
+    pub async fn create_session(
+        &mut self,
+        token_hash: &str,
+        user: &User,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+        client: &str,
+    ) -> Result<(), StoreError> {
         let now = self.clock.now();
         // Expired sessions are swept as new ones open.
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(timestamp(now)).execute(&mut *self.tx).await?;
@@ -67,16 +83,25 @@ impl WriteTx {
             .bind(timestamp(expires_at))
             .execute(&mut *self.tx)
             .await?;
-        sqlx::query("DELETE FROM login_failures WHERE username = $1").bind(&user.username).execute(&mut *self.tx).await?;
-        self.audit_event("login", "session", &user.id.to_string(), serde_json::json!({ "username": user.username, "client": client }))
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(&user.username)
+            .execute(&mut *self.tx)
             .await?;
+        self.audit_event(
+            "login",
+            "session",
+            &user.id.to_string(),
+            serde_json::json!({ "username": user.username, "client": client }),
+        )
+        .await?;
         Ok(())
     }
 
     /// Ends a session and records the logout.
     pub async fn delete_session(&mut self, token_hash: &str, user: &User) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *self.tx).await?;
-        self.audit_event("logout", "session", &user.id.to_string(), serde_json::json!({ "username": user.username })).await?;
+        self.audit_event("logout", "session", &user.id.to_string(), serde_json::json!({ "username": user.username }))
+            .await?;
         Ok(())
     }
 
@@ -97,7 +122,13 @@ impl WriteTx {
             .bind(&now)
             .execute(&mut *self.tx)
             .await?;
-        self.audit_event("login_failed", "session", username, serde_json::json!({ "username": username, "client": client })).await?;
+        self.audit_event(
+            "login_failed",
+            "session",
+            username,
+            serde_json::json!({ "username": username, "client": client }),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -40,8 +40,14 @@ impl TestStore {
         static N: AtomicU32 = AtomicU32::new(0);
         let name = format!("huajie_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         let admin = Store::open(&DbTarget::Postgres(server_url.to_string())).await.expect("connect to HUAJIE_TEST_PG");
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}"))).execute(&admin.pool).await.expect("drop test db");
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&admin.pool).await.expect("create test db");
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name}")))
+            .execute(&admin.pool)
+            .await
+            .expect("drop test db");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&admin.pool)
+            .await
+            .expect("create test db");
         admin.close().await;
         let base = server_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(server_url);
         let target = DbTarget::Postgres(format!("{base}/{name}"));

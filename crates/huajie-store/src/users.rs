@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 use huajie_core::Role;
-use serde::Serialize;
 use huajie_core::audit::fingerprint;
+use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::composed;
 use crate::audit::Audited;
+use crate::composed;
 use crate::rows::{code, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
 
@@ -89,12 +89,17 @@ impl Store {
     }
 
     pub async fn user(&self, id: i64) -> Result<Option<User>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(composed(format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(user_from_row).transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {USER_COLUMNS} FROM users ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(user_from_row).collect()
     }
 
@@ -127,7 +132,13 @@ impl WriteTx {
 
     /// Changes a user's display name, role and whether the account is active. Disabling
     /// an account ends its sessions.
-    pub async fn update_user(&mut self, id: i64, display_name: &str, role: Role, active: bool) -> Result<(), StoreError> {
+    pub async fn update_user(
+        &mut self,
+        id: i64,
+        display_name: &str,
+        role: Role,
+        active: bool,
+    ) -> Result<(), StoreError> {
         let before = self.user_in_tx(id).await?;
         sqlx::query("UPDATE users SET display_name = $1, role = $2, active = $3 WHERE id = $4")
             .bind(display_name)
@@ -147,7 +158,11 @@ impl WriteTx {
     /// Replaces a user's password hash and ends the user's sessions.
     pub async fn set_password_hash(&mut self, id: i64, password_hash: &str) -> Result<(), StoreError> {
         let before = self.user_in_tx(id).await?;
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2").bind(password_hash).bind(id).execute(&mut *self.tx).await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
         self.delete_sessions_of_user(id).await?;
         let after = self.user_in_tx(id).await?;
         self.audit_update(&UserAuditView::from(&before), &UserAuditView::from(&after)).await?;

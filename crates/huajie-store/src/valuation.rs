@@ -46,7 +46,8 @@ const SET_COLUMNS: &str = "id, name, version, based_on, body, body_sha256, note,
 
 fn set_from_row(r: &sqlx::any::AnyRow) -> Result<AssumptionSet, StoreError> {
     let body = text(r, "body")?;
-    let assumptions = serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("assumption_sets.body: {e}")))?;
+    let assumptions =
+        serde_json::from_str(&body).map_err(|e| StoreError::Corrupt(format!("assumption_sets.body: {e}")))?;
     Ok(AssumptionSet {
         id: i64_col(r, "id")?,
         name: text(r, "name")?,
@@ -210,21 +211,28 @@ pub use huajie_value::fen;
 impl Store {
     /// Every assumption set version, by name then version.
     pub async fn assumption_sets(&self) -> Result<Vec<AssumptionSet>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets ORDER BY name, version"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets ORDER BY name, version")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(set_from_row).collect()
     }
 
     pub async fn assumption_set(&self, id: i64) -> Result<Option<AssumptionSet>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(set_from_row).transpose()
     }
 
     /// The latest version of the set named `name`.
     pub async fn latest_assumption_set(&self, name: &str) -> Result<Option<AssumptionSet>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1")))
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(composed(format!(
+            "SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1"
+        )))
+        .bind(name)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(set_from_row).transpose()
     }
 
@@ -260,7 +268,9 @@ impl Store {
             self.collateral_of_package(package_id).await?.into_iter().map(|c| (c.id, c.data)).collect();
         let items = secures
             .into_iter()
-            .filter_map(|(id, claim_ids)| collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), claim_ids }))
+            .filter_map(|(id, claim_ids)| {
+                collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), claim_ids })
+            })
             .collect();
         let guarantees = self
             .guarantees_of_package(package_id)
@@ -278,7 +288,10 @@ impl Store {
         Ok(Book {
             valuation_date,
             liquidations,
-            claims: claims.into_iter().map(|c| BookClaim { id: c.claim.id, claim: c.claim.data, debtor: c.debtor.data }).collect(),
+            claims: claims
+                .into_iter()
+                .map(|c| BookClaim { id: c.claim.id, claim: c.claim.data, debtor: c.debtor.data })
+                .collect(),
             items,
             guarantees,
         })
@@ -286,15 +299,20 @@ impl Store {
 
     /// A package's runs, newest first.
     pub async fn valuation_runs(&self, package_id: i64) -> Result<Vec<ValuationRun>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC")))
-            .bind(package_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(composed(format!(
+            "SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC"
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(run_from_row).collect()
     }
 
     pub async fn valuation_run(&self, id: i64) -> Result<Option<ValuationRun>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE id = $1"))).bind(id).fetch_optional(&self.pool).await?;
+        let row = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         row.as_ref().map(run_from_row).transpose()
     }
 
@@ -318,7 +336,10 @@ impl Store {
     }
 
     /// The latest run that valued a claim, with its result there.
-    pub async fn latest_claim_valuation(&self, claim_id: i64) -> Result<Option<(ValuationRun, ClaimResult)>, StoreError> {
+    pub async fn latest_claim_valuation(
+        &self,
+        claim_id: i64,
+    ) -> Result<Option<(ValuationRun, ClaimResult)>, StoreError> {
         let row = sqlx::query("SELECT run_id FROM valuation_claims WHERE claim_id = $1 ORDER BY run_id DESC LIMIT 1")
             .bind(claim_id)
             .fetch_optional(&self.pool)
@@ -333,15 +354,20 @@ impl Store {
 
     /// A party's hypothetical-liquidation analysis, if a valuer entered one.
     pub async fn liquidation_of(&self, party_id: i64) -> Result<Option<Stored<LiquidationAnalysis>>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1")))
-            .bind(party_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(composed(format!(
+            "SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1"
+        )))
+        .bind(party_id)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(liquidation_from_row).transpose()
     }
 
     pub(crate) async fn all_liquidations(&self) -> Result<Vec<Stored<LiquidationAnalysis>>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l ORDER BY l.id"))).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l ORDER BY l.id")))
+                .fetch_all(&self.pool)
+                .await?;
         rows.iter().map(liquidation_from_row).collect()
     }
 
@@ -350,12 +376,18 @@ impl Store {
     }
 
     pub(crate) async fn all_valuation_runs(&self) -> Result<Vec<ValuationRun>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs ORDER BY id"))).fetch_all(&self.pool).await?;
+        let rows = sqlx::query(composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(run_from_row).collect()
     }
 
     pub(crate) async fn all_valuation_claims(&self) -> Result<Vec<ValuationClaimRow>, StoreError> {
-        let rows = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims ORDER BY run_id, claim_id").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims ORDER BY run_id, claim_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(claim_row_from_row).collect()
     }
 }
@@ -384,10 +416,21 @@ pub struct Rerun {
 impl Store {
     /// Values a package; with `save`, records the run (on behalf of `actor`). The engine
     /// runs on a blocking thread.
-    pub async fn value_package(&self, actor: &str, req: &ValuationRequest, save: bool) -> Result<(AssumptionSet, Appraisal, Option<ValuationRun>), StoreError> {
-        let package = self.package(req.package_id).await?.ok_or_else(|| StoreError::NotFound(format!("资产包 / package {}", req.package_id)))?;
+    pub async fn value_package(
+        &self,
+        actor: &str,
+        req: &ValuationRequest,
+        save: bool,
+    ) -> Result<(AssumptionSet, Appraisal, Option<ValuationRun>), StoreError> {
+        let package = self
+            .package(req.package_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {}", req.package_id)))?;
         let set = match req.assumption_set_id {
-            Some(id) => self.assumption_set(id).await?.ok_or_else(|| StoreError::NotFound(format!("参数集 / assumption set {id}")))?,
+            Some(id) => self
+                .assumption_set(id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(format!("参数集 / assumption set {id}")))?,
             None => self.default_assumption_set().await?,
         };
         let date = req.valuation_date.unwrap_or(package.package.data.cutoff_date);
@@ -411,7 +454,10 @@ impl Store {
     /// Values a recorded run's package again with the run's set, date and options, and
     /// compares the results with the stored ones.
     pub async fn rerun_valuation(&self, run_id: i64) -> Result<Rerun, StoreError> {
-        let run = self.valuation_run(run_id).await?.ok_or_else(|| StoreError::NotFound(format!("估值记录 / valuation run {run_id}")))?;
+        let run = self
+            .valuation_run(run_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("估值记录 / valuation run {run_id}")))?;
         let stored = run.appraisal()?;
         let req = ValuationRequest {
             package_id: run.package_id,
@@ -437,7 +483,13 @@ fn parse_claim_result(row: &ValuationClaimRow) -> Result<ClaimResult, StoreError
 impl WriteTx {
     /// Saves a new version of the set `name` (version 1 when the name is new), copied
     /// from `based_on` when given. Saved versions never change.
-    pub async fn save_assumption_set(&mut self, name: &str, based_on: Option<i64>, assumptions: &Assumptions, note: &str) -> Result<AssumptionSet, StoreError> {
+    pub async fn save_assumption_set(
+        &mut self,
+        name: &str,
+        based_on: Option<i64>,
+        assumptions: &Assumptions,
+        note: &str,
+    ) -> Result<AssumptionSet, StoreError> {
         let name = name.trim();
         if name.is_empty() {
             return Err(StoreError::Invalid("参数集名称不能为空 / the assumption set needs a name".into()));
@@ -481,11 +533,16 @@ impl WriteTx {
     }
 
     /// Records a party's hypothetical-liquidation analysis, replacing the one before.
-    pub async fn save_liquidation(&mut self, analysis: &LiquidationAnalysis) -> Result<Stored<LiquidationAnalysis>, StoreError> {
-        let existing = sqlx::query(composed(format!("SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1")))
-            .bind(analysis.party_id)
-            .fetch_optional(&mut *self.tx)
-            .await?;
+    pub async fn save_liquidation(
+        &mut self,
+        analysis: &LiquidationAnalysis,
+    ) -> Result<Stored<LiquidationAnalysis>, StoreError> {
+        let existing = sqlx::query(composed(format!(
+            "SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id = $1"
+        )))
+        .bind(analysis.party_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
         let a = analysis;
         match existing {
             Some(row) => {
@@ -530,13 +587,23 @@ impl WriteTx {
 
     /// The default set: saved as version 1 of `DEFAULT_ASSUMPTION_SET` if it is not there yet.
     pub async fn ensure_default_assumption_set(&mut self) -> Result<AssumptionSet, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1")))
-            .bind(DEFAULT_ASSUMPTION_SET)
-            .fetch_optional(&mut *self.tx)
-            .await?;
+        let row = sqlx::query(composed(format!(
+            "SELECT {SET_COLUMNS} FROM assumption_sets WHERE name = $1 ORDER BY version DESC LIMIT 1"
+        )))
+        .bind(DEFAULT_ASSUMPTION_SET)
+        .fetch_optional(&mut *self.tx)
+        .await?;
         match row {
             Some(r) => set_from_row(&r),
-            None => self.save_assumption_set(DEFAULT_ASSUMPTION_SET, None, &Assumptions::default(), "HV-1 v1.1 默认值（valuation.md）").await,
+            None => {
+                self.save_assumption_set(
+                    DEFAULT_ASSUMPTION_SET,
+                    None,
+                    &Assumptions::default(),
+                    "HV-1 v1.1 默认值（valuation.md）",
+                )
+                .await
+            }
         }
     }
 

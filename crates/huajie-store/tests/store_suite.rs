@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, Utc};
 use huajie_core::audit::ChainBreak;
 use huajie_core::{
-    Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier, PartyStatus,
-    Role,
+    Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier,
+    PartyStatus, Role,
 };
 use huajie_store::testing::{TestStore, postgres_url};
 use huajie_store::{AuditFinding, NewUser, PartyFilter, StoreError};
@@ -79,11 +79,17 @@ async fn migrations_are_versioned_and_idempotent(t: TestStore) {
 async fn schema_has_the_expected_columns(t: TestStore) {
     // Both dialects must end with the same tables and columns.
     let expected: BTreeMap<&str, &[&str]> = BTreeMap::from([
-        ("assumption_sets", &["based_on", "body", "body_sha256", "created_at", "created_by", "id", "name", "note", "version"][..]),
+        (
+            "assumption_sets",
+            &["based_on", "body", "body_sha256", "created_at", "created_by", "id", "name", "note", "version"][..],
+        ),
         ("audit_head", &["hash", "id", "seq"][..]),
         ("cash_flows", &["amount_fen", "due_date", "id", "inflow", "label"][..]),
         ("exposures", &["book_value_fen", "description", "id", "kind", "party_id"][..]),
-        ("funding_instruments", &["channel", "id", "label", "lender_id", "maturity_date", "principal_fen", "start_date"][..]),
+        (
+            "funding_instruments",
+            &["channel", "id", "label", "lender_id", "maturity_date", "principal_fen", "start_date"][..],
+        ),
         ("funding_payments", &["due_date", "instrument_id", "interest_fen", "principal_fen"][..]),
         ("investments", &["amount_fen", "booked_on", "description", "id", "kind"][..]),
         ("liquid_assets", &["amount_fen", "encumbered", "id", "kind", "label"][..]),
@@ -93,28 +99,67 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("relatives", &["a_id", "b_id"][..]),
         ("rule_parameter_sets", &["body", "body_sha256", "created_at", "created_by", "id", "note", "version"][..]),
         ("party_attributes", &["lgfv", "licensed_fi", "party_id", "state_organ"][..]),
-        ("indicator_results", &["body", "body_sha256", "created_at", "created_by", "id", "parameter_version", "quarter_end"][..]),
+        (
+            "indicator_results",
+            &["body", "body_sha256", "created_at", "created_by", "id", "parameter_version", "quarter_end"][..],
+        ),
         (
             "deal_checks",
-            &["as_of", "blocked", "created_at", "created_by", "deal", "id", "kind", "label", "package_id", "parameter_version", "result"][..],
+            &[
+                "as_of",
+                "blocked",
+                "created_at",
+                "created_by",
+                "deal",
+                "id",
+                "kind",
+                "label",
+                "package_id",
+                "parameter_version",
+                "result",
+            ][..],
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
         ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
-        ("audit_log", &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"][..]),
+        (
+            "audit_log",
+            &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"]
+                [..],
+        ),
         ("claim_collateral", &["claim_id", "collateral_id"][..]),
         (
             "claims",
             &[
-                "advanced_costs_fen", "contract_no", "days_past_due", "debtor_id", "default_date", "five_class", "id", "interest_fen",
-                "limitation_date", "litigation_stage", "package_id", "penalty_fen", "principal_fen", "product",
+                "advanced_costs_fen",
+                "contract_no",
+                "days_past_due",
+                "debtor_id",
+                "default_date",
+                "five_class",
+                "id",
+                "interest_fen",
+                "limitation_date",
+                "litigation_stage",
+                "package_id",
+                "penalty_fen",
+                "principal_fen",
+                "product",
                 "province",
             ][..],
         ),
         (
             "collateral",
             &[
-                "address", "appraisal_date", "appraised_value_fen", "collateral_type", "description", "id", "lien_rank",
-                "owner_id", "prior_claims_fen", "province",
+                "address",
+                "appraisal_date",
+                "appraised_value_fen",
+                "collateral_type",
+                "description",
+                "id",
+                "lien_rank",
+                "owner_id",
+                "prior_claims_fen",
+                "province",
             ][..],
         ),
         ("company", &["id", "licence_no", "licensed_on", "name", "province", "uscc"][..]),
@@ -122,8 +167,14 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         (
             "liquidation_analyses",
             &[
-                "basis", "effective_assets_fen", "effective_liabilities_fen", "id", "party_id", "priority_deductions_fen",
-                "secured_claims_fen", "secured_recoveries_fen",
+                "basis",
+                "effective_assets_fen",
+                "effective_liabilities_fen",
+                "id",
+                "party_id",
+                "priority_deductions_fen",
+                "secured_claims_fen",
+                "secured_recoveries_fen",
             ][..],
         ),
         ("login_failures", &["at", "client", "id", "username"][..]),
@@ -135,8 +186,22 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         (
             "tape_imports",
             &[
-                "claims_loaded", "completeness_pct", "cutoff_date", "diff_json", "file_name", "file_sha256", "id", "imported_at", "imported_by",
-                "package_id", "policy", "report_json", "rows_read", "rows_rejected", "version", "warnings",
+                "claims_loaded",
+                "completeness_pct",
+                "cutoff_date",
+                "diff_json",
+                "file_name",
+                "file_sha256",
+                "id",
+                "imported_at",
+                "imported_by",
+                "package_id",
+                "policy",
+                "report_json",
+                "rows_read",
+                "rows_rejected",
+                "version",
+                "warnings",
             ][..],
         ),
         ("users", &["active", "created_at", "display_name", "id", "password_hash", "role", "username"][..]),
@@ -144,8 +209,23 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         (
             "valuation_runs",
             &[
-                "assumption_set_id", "assumption_sha256", "bid_fen", "created_at", "created_by", "id", "input_sha256", "model_version",
-                "package_id", "price_fen", "results", "scenarios", "seed", "stress", "tape_import_id", "target_irr_bps", "valuation_date",
+                "assumption_set_id",
+                "assumption_sha256",
+                "bid_fen",
+                "created_at",
+                "created_by",
+                "id",
+                "input_sha256",
+                "model_version",
+                "package_id",
+                "price_fen",
+                "results",
+                "scenarios",
+                "seed",
+                "stress",
+                "tape_import_id",
+                "target_irr_bps",
+                "valuation_date",
             ][..],
         ),
     ]);
@@ -171,10 +251,8 @@ async fn parties_round_trip_and_duplicates_are_refused(t: TestStore) {
     assert!(matches!(err, StoreError::Duplicate(ref what) if what.contains("11010519491231002X")), "{err}");
     drop(tx);
 
-    let (found, total) = s
-        .parties(&PartyFilter { query: Some("张".into()), limit: 10, ..Default::default() })
-        .await
-        .unwrap();
+    let (found, total) =
+        s.parties(&PartyFilter { query: Some("张".into()), limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!((found.len(), total), (1, 1));
     let records = s.audit_of("party", &id.to_string()).await.unwrap();
     assert_eq!(records.len(), 1);
@@ -215,7 +293,10 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     let s = &t.store;
     // A second load writes nothing.
     let audit = s.audit_count().await.unwrap();
-    assert_eq!(huajie_demo::load(s, &demo, |_| "x".to_string()).await.unwrap(), huajie_demo::LoadOutcome::AlreadyLoaded);
+    assert_eq!(
+        huajie_demo::load(s, &demo, |_| "x".to_string()).await.unwrap(),
+        huajie_demo::LoadOutcome::AlreadyLoaded
+    );
     assert_eq!(s.audit_count().await.unwrap(), audit);
 
     let claims: Vec<&huajie_demo::DemoClaim> = demo.packages.iter().flat_map(|p| &p.claims).collect();
@@ -257,7 +338,8 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
 
     // Through the tapes, nothing the demo draws is lost: every party as drawn, each
     // package's standing and price, each claim's guarantees (kind and cap) and collateral.
-    let as_drawn = |p: &Party| (p.identifier.as_str().to_string(), p.name.clone(), p.status, p.address.clone(), p.phone.clone());
+    let as_drawn =
+        |p: &Party| (p.identifier.as_str().to_string(), p.name.clone(), p.status, p.address.clone(), p.phone.clone());
     let mut drawn: Vec<_> = demo.parties.iter().map(as_drawn).collect();
     let tapes: std::collections::HashSet<String> = drawn.iter().map(|d| d.0.clone()).collect();
     let mut stored: Vec<_> = parties.iter().map(|r| as_drawn(&r.party.data)).filter(|p| tapes.contains(&p.0)).collect();
@@ -266,7 +348,12 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     assert_eq!(stored, drawn);
     for (summary, generated) in packages.iter().zip(&demo.packages) {
         let p = &summary.package.data;
-        assert_eq!((p.status, p.acquired_on, p.price), (generated.status, generated.acquired_on, generated.price), "{}", p.code);
+        assert_eq!(
+            (p.status, p.acquired_on, p.price),
+            (generated.status, generated.acquired_on, generated.price),
+            "{}",
+            p.code
+        );
         let rows = s.claims_of_package(summary.package.id).await.unwrap();
         for c in &generated.claims {
             let row = rows.iter().find(|r| r.claim.data.contract_no == c.contract_no).unwrap();
@@ -277,10 +364,15 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
                 .await
                 .unwrap()
                 .into_iter()
-                .map(|g| (g.guarantor.data.identifier.as_str().to_string(), g.guarantee.data.kind, g.guarantee.data.cap))
+                .map(|g| {
+                    (g.guarantor.data.identifier.as_str().to_string(), g.guarantee.data.kind, g.guarantee.data.cap)
+                })
                 .collect();
-            let mut want: Vec<_> =
-                c.guarantees.iter().map(|g| (demo.parties[g.guarantor].identifier.as_str().to_string(), Some(g.kind), g.cap)).collect();
+            let mut want: Vec<_> = c
+                .guarantees
+                .iter()
+                .map(|g| (demo.parties[g.guarantor].identifier.as_str().to_string(), Some(g.kind), g.cap))
+                .collect();
             got.sort();
             want.sort();
             assert_eq!(got, want, "{}", c.contract_no);
@@ -289,11 +381,23 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     for m in &demo.collateral {
         let (pi, ci) = m.secures[0];
         let contract = &demo.packages[pi].claims[ci].contract_no;
-        let row = s.claims_of_package(packages[pi].package.id).await.unwrap().into_iter().find(|r| &r.claim.data.contract_no == contract).unwrap();
+        let row = s
+            .claims_of_package(packages[pi].package.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| &r.claim.data.contract_no == contract)
+            .unwrap();
         let items = s.collateral_of_claim(row.claim.id).await.unwrap();
-        let item = items.iter().find(|i| i.collateral.data.description == m.description).unwrap_or_else(|| panic!("{contract}: {}", m.description));
+        let item = items
+            .iter()
+            .find(|i| i.collateral.data.description == m.description)
+            .unwrap_or_else(|| panic!("{contract}: {}", m.description));
         let d = &item.collateral.data;
-        assert_eq!((d.collateral_type, d.appraised_value, d.lien_rank, d.prior_claims), (m.collateral_type, m.appraised_value, m.lien_rank, m.prior_claims));
+        assert_eq!(
+            (d.collateral_type, d.appraised_value, d.lien_rank, d.prior_claims),
+            (m.collateral_type, m.appraised_value, m.lien_rank, m.prior_claims)
+        );
         assert_eq!(item.secures.len(), m.secures.len());
     }
 }
@@ -390,7 +494,12 @@ async fn concurrent_writers_keep_one_chain(t: TestStore) {
 async fn new_user(t: &TestStore, username: &str) -> huajie_store::User {
     let mut tx = t.store.write("admin").await.unwrap();
     let id = tx
-        .insert_user(&NewUser { username: username.into(), display_name: "测试".into(), role: Role::Valuer, password_hash: "h".into() })
+        .insert_user(&NewUser {
+            username: username.into(),
+            display_name: "测试".into(),
+            role: Role::Valuer,
+            password_hash: "h".into(),
+        })
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -534,9 +643,15 @@ fn chunked_tape(rows: usize) -> String {
         huajie_core::ResidentId::with_check_char(&format!("330106{}{:03}", born.format("%Y%m%d"), n % 1000)).unwrap()
     };
     let company = "91330100MA2AYA1G5Q";
-    let mut csv = String::from("借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,保证人名称,保证人证件号码\n");
+    let mut csv = String::from(
+        "借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,保证人名称,保证人证件号码\n",
+    );
     for i in 0..rows {
-        let (debtor, id) = if i == 0 || i == rows - 1 { ("杭州某某公司".to_string(), company.to_string()) } else { (format!("借款人{i}"), person(i).as_str().to_string()) };
+        let (debtor, id) = if i == 0 || i == rows - 1 {
+            ("杭州某某公司".to_string(), company.to_string())
+        } else {
+            (format!("借款人{i}"), person(i).as_str().to_string())
+        };
         let collateral = if i == 0 || i == rows - 1 { "住宅,杭州市西湖区文三路1号,1200000" } else { ",," };
         let guarantor = if i % 10 == 5 { format!("保证人{i},{}", person(i + 100_000).as_str()) } else { ",".into() };
         csv.push_str(&format!("HT{i:05},{debtor},{id},{}.00,{collateral},{guarantor}\n", 10_000 + i));
@@ -558,7 +673,11 @@ async fn a_streamed_import_is_written_in_chunks_and_audited_row_by_row(t: TestSt
         sha256: "0".repeat(64),
         reader: std::io::Cursor::new(bytes.clone()),
         bytes: Box::new(move || Ok(bytes)),
-        options: huajie_tape::SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30), today: s.clock().today(), personal_batch: false },
+        options: huajie_tape::SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            today: s.clock().today(),
+            personal_batch: false,
+        },
         profile: Default::default(),
     };
     let target = PackageTarget::New { code: "BULK-1".into(), name: "分块".into(), transferor };
@@ -619,7 +738,11 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
     let g1 = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap();
     let g2 = huajie_core::ResidentId::with_check_char("33010619800101002").unwrap();
     let read = |csv: String| {
-        let options = huajie_tape::SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30), today: s.clock().today(), personal_batch: false };
+        let options = huajie_tape::SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            today: s.clock().today(),
+            personal_batch: false,
+        };
         let (_, rows) = huajie_tape::open_csv(std::io::Cursor::new(csv.into_bytes())).unwrap();
         huajie_tape::read_claims(rows, options).unwrap()
     };
@@ -627,8 +750,13 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
         "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1000000,张保,{}\n",
         g1.as_str()
     ));
-    let target = PackageTarget::New { code: "SEC-1".into(), name: "担保变化".into(), transferor: person("某银行", "91110000100006520K") };
-    let loaded = s.import_tape("acquisition", &target, "v1.csv", "a", huajie_tape::ImportPolicy::Strict, &v1).await.unwrap();
+    let target = PackageTarget::New {
+        code: "SEC-1".into(),
+        name: "担保变化".into(),
+        transferor: person("某银行", "91110000100006520K"),
+    };
+    let loaded =
+        s.import_tape("acquisition", &target, "v1.csv", "a", huajie_tape::ImportPolicy::Strict, &v1).await.unwrap();
     assert!(matches!(loaded, ImportOutcome::Loaded { .. }));
     let package = s.package_id_by_code("SEC-1").await.unwrap().unwrap();
 
@@ -637,13 +765,23 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
         "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1200000,李保,{}\n",
         g2.as_str()
     ));
-    let ImportOutcome::Loaded { diff: Some(d), counts, .. } =
-        s.import_tape("acquisition", &PackageTarget::Existing(package), "v2.csv", "b", huajie_tape::ImportPolicy::Strict, &v2).await.unwrap()
+    let ImportOutcome::Loaded { diff: Some(d), counts, .. } = s
+        .import_tape(
+            "acquisition",
+            &PackageTarget::Existing(package),
+            "v2.csv",
+            "b",
+            huajie_tape::ImportPolicy::Strict,
+            &v2,
+        )
+        .await
+        .unwrap()
     else {
         panic!("the second tape loads")
     };
     assert_eq!((d.unchanged, d.changed.len(), counts.claims_updated), (0, 1, 0), "{d:?}");
-    let changes: Vec<(&str, &str, &str)> = d.changed[0].changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
+    let changes: Vec<(&str, &str, &str)> =
+        d.changed[0].changes.iter().map(|c| (c.field.as_str(), c.before.as_str(), c.after.as_str())).collect();
     assert_eq!(
         changes,
         vec![
@@ -659,8 +797,17 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
 
     // A tape without collateral or guarantor columns says nothing about them.
     let v3 = read("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000\n".into());
-    let ImportOutcome::Loaded { diff: Some(d), .. } =
-        s.import_tape("acquisition", &PackageTarget::Existing(package), "v3.csv", "c", huajie_tape::ImportPolicy::Strict, &v3).await.unwrap()
+    let ImportOutcome::Loaded { diff: Some(d), .. } = s
+        .import_tape(
+            "acquisition",
+            &PackageTarget::Existing(package),
+            "v3.csv",
+            "c",
+            huajie_tape::ImportPolicy::Strict,
+            &v3,
+        )
+        .await
+        .unwrap()
     else {
         panic!("the third tape loads")
     };
@@ -708,7 +855,12 @@ async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
         let package = &summary.package;
         let book = s.valuation_book(package.id, package.data.cutoff_date).await.unwrap();
         assert_eq!(book.claims.len() as i64, summary.claim_count);
-        let req = huajie_store::ValuationRequest { package_id: package.id, assumption_set_id: None, valuation_date: None, options: options.clone() };
+        let req = huajie_store::ValuationRequest {
+            package_id: package.id,
+            assumption_set_id: None,
+            valuation_date: None,
+            options: options.clone(),
+        };
         let (set, appraisal, run) = s.value_package("valuer", &req, true).await.unwrap();
         let run = run.unwrap();
         assert_eq!(run.assumption_set_id, set.id);
@@ -784,7 +936,8 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     assert_eq!((params.version, &params.parameters), (1, &huajie_rules::RuleParameters::default()));
     let bank = s.packages().await.unwrap()[0].transferor.id;
     // The demo has its own book: what follows is measured against it.
-    let before = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    let before =
+        huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
     let was = |id| before.iter().find(|i: &&huajie_rules::Indicator| i.id == id).unwrap().numerator;
     let mut tx = s.write("risk").await.unwrap();
     let company = tx.ensure_company_party().await.unwrap();
@@ -793,15 +946,29 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     }
     // Replacing a quarter-end's figure is an audited update.
     tx.set_net_assets(d("2026-09-30"), wan(80_000), "季报（更正）").await.unwrap();
-    tx.add_funding("银行借款", Channel::FiLoan, bank, wan(200_000), d("2025-01-01"), d("2028-01-01"), &[(d("2026-10-20"), wan(1_000), wan(100))]).await.unwrap();
-    tx.add_funding("某私募借款", Channel::PrivateFund, bank, wan(50_000), d("2026-01-01"), d("2027-01-01"), &[]).await.unwrap();
+    tx.add_funding(
+        "银行借款",
+        Channel::FiLoan,
+        bank,
+        wan(200_000),
+        d("2025-01-01"),
+        d("2028-01-01"),
+        &[(d("2026-10-20"), wan(1_000), wan(100))],
+    )
+    .await
+    .unwrap();
+    tx.add_funding("某私募借款", Channel::PrivateFund, bank, wan(50_000), d("2026-01-01"), d("2027-01-01"), &[])
+        .await
+        .unwrap();
     tx.add_investment(d("2025-05-01"), wan(30_000), InvestmentKind::FinancialNpa, "收购某包").await.unwrap();
     tx.add_investment(d("2025-09-01"), wan(70_000), InvestmentKind::OtherDebt, "委托贷款").await.unwrap();
     tx.add_liquid_asset("基本户", LiquidKind::DemandDeposit, wan(2_000), false).await.unwrap();
     tx.add_cash_flow("收购尾款", d("2026-10-10"), wan(500), false).await.unwrap();
     let shareholder = tx.insert_party(&person("股东甲", "330106198001010013")).await.unwrap();
     tx.add_party_link(shareholder, company, 2_000, false).await.unwrap();
-    tx.add_exposure(shareholder, huajie_rules::indicators::ExposureKind::Loan, wan(45_000), "股东借款给股东").await.unwrap();
+    tx.add_exposure(shareholder, huajie_rules::indicators::ExposureKind::Loan, wan(45_000), "股东借款给股东")
+        .await
+        .unwrap();
     assert!(matches!(tx.add_party_link(company, company, 100, false).await, Err(StoreError::Invalid(_))));
     tx.commit().await.unwrap();
 
@@ -816,13 +983,25 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     assert!(lev.lines.iter().any(|l| l.flagged && l.label == "某私募借款"));
     // Related parties: the 20% shareholder's loan adds 45,000 万, over 100,000 万 at the previous quarter-end.
     let rp = get(RuleId::Q4);
-    assert_eq!((rp.numerator - was(RuleId::Q4), rp.denominator, rp.status), (45_000_000_000, 100_000_000_000, Status::Red));
+    assert_eq!(
+        (rp.numerator - was(RuleId::Q4), rp.denominator, rp.status),
+        (45_000_000_000, 100_000_000_000, Status::Red)
+    );
     assert!(rp.lines.iter().any(|l| l.party == Some(shareholder)));
     // Main business: 30,000 万 more financial NPAs.
     assert_eq!(get(RuleId::Q6).numerator - was(RuleId::Q6), 30_000_000_000);
     // The demo's acquired packages are exposures at their price, shared among their claims.
-    let held: i64 = ledger.exposures.iter().filter(|e| e.kind == huajie_rules::indicators::ExposureKind::AcquiredClaim).map(|e| e.book_value.fen()).sum();
-    let priced: i64 = s.packages().await.unwrap().iter()
+    let held: i64 = ledger
+        .exposures
+        .iter()
+        .filter(|e| e.kind == huajie_rules::indicators::ExposureKind::AcquiredClaim)
+        .map(|e| e.book_value.fen())
+        .sum();
+    let priced: i64 = s
+        .packages()
+        .await
+        .unwrap()
+        .iter()
         .filter(|p| matches!(p.package.data.status, PackageStatus::Acquired | PackageStatus::Disposing))
         .filter_map(|p| p.package.data.price.map(|m| m.fen()))
         .sum();
@@ -839,7 +1018,14 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     // The demo's three checks: cleared, overridden (so cleared), blocked.
     let checks = s.deal_checks(None, 10).await.unwrap();
     let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.as_str(), c.standing())).collect();
-    assert_eq!(standing, vec![("acquisition", CheckStanding::Cleared), ("funding", CheckStanding::Cleared), ("disposal", CheckStanding::Blocked)]);
+    assert_eq!(
+        standing,
+        vec![
+            ("acquisition", CheckStanding::Cleared),
+            ("funding", CheckStanding::Cleared),
+            ("disposal", CheckStanding::Blocked)
+        ]
+    );
     let funding = &checks[1];
     assert_eq!((funding.overrides.len(), funding.result.after[1].numerator), (1, 335_000_000_000));
     // A block cannot be overridden; a finding is overridden once.
@@ -855,7 +1041,8 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     let recorded = s.indicator_result(d("2026-09-30")).await.unwrap().unwrap();
     let params = s.rule_parameters().await.unwrap();
     // Recomputed on the book as it stood: the checks changed nothing in it.
-    let again = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    let again =
+        huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
     assert_eq!(recorded.indicators, again);
     assert_eq!(recorded.parameter_version, 1);
     // A book import is all rows or none: a holding already recorded refuses the whole batch.
@@ -866,11 +1053,31 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
         let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
         read_entry(book_kind(kind).unwrap(), &get).unwrap()
     };
-    let cash = SheetEntry { sheet: "流动资产".into(), row: 2, entry: entry("liquid_asset", vec![("label", "新户".into()), ("kind", "cash".into()), ("amount", "10".into()), ("encumbered", "否".into())]) };
+    let cash = SheetEntry {
+        sheet: "流动资产".into(),
+        row: 2,
+        entry: entry(
+            "liquid_asset",
+            vec![
+                ("label", "新户".into()),
+                ("kind", "cash".into()),
+                ("amount", "10".into()),
+                ("encumbered", "否".into()),
+            ],
+        ),
+    };
     let twice = SheetEntry {
         sheet: "股权与控制关系".into(),
         row: 2,
-        entry: entry("holding", vec![("holder", ident(link.holder_id)), ("held", ident(link.held_id)), ("stake", "10".into()), ("control", "否".into())]),
+        entry: entry(
+            "holding",
+            vec![
+                ("holder", ident(link.holder_id)),
+                ("held", ident(link.held_id)),
+                ("stake", "10".into()),
+                ("control", "否".into()),
+            ],
+        ),
     };
     let before = s.liquid_assets().await.unwrap().len();
     let problems = s.import_book("finance", &[cash.clone(), twice]).await.unwrap().unwrap_err();
@@ -899,9 +1106,20 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     // A Guangdong bank selling a claim on itself, with no collateral: nothing in Zhejiang.
     let mut tx = s.write("acquisition").await.unwrap();
-    let bank = tx.insert_party(&Party { address: None, phone: None, ..person("广东某银行", "91440300708461136T") }).await.unwrap();
+    let bank = tx
+        .insert_party(&Party { address: None, phone: None, ..person("广东某银行", "91440300708461136T") })
+        .await
+        .unwrap();
     let package = tx
-        .insert_package(&Package { code: "GD-1".into(), name: "广东包".into(), transferor_id: bank, cutoff_date: d("2026-06-30"), status: PackageStatus::Screening, acquired_on: None, price: None })
+        .insert_package(&Package {
+            code: "GD-1".into(),
+            name: "广东包".into(),
+            transferor_id: bank,
+            cutoff_date: d("2026-06-30"),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: None,
+        })
         .await
         .unwrap();
     let claim = tx
@@ -927,7 +1145,9 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let check = |label: &'static str| async move {
         let parties = s.check_parties().await.unwrap();
         let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &serde_json::json!({}), &parties).await.unwrap()
+        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &serde_json::json!({}), &parties)
+            .await
+            .unwrap()
     };
     let first = check("GD-1").await;
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();

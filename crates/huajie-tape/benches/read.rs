@@ -20,7 +20,8 @@ fn main() {
     let started = Instant::now();
     let file = std::fs::File::open(path).expect("the tape opens");
     let (source, result) =
-        read_tape(path, std::io::BufReader::new(file), || std::fs::read(path), options, &MappingProfile::default()).expect("the tape reads");
+        read_tape(path, std::io::BufReader::new(file), || std::fs::read(path), options, &MappingProfile::default())
+            .expect("the tape reads");
     let read = result.expect("the tape has a header");
     println!(
         "{source}: {} rows read, {} valid, {} problems in {:.2} s",

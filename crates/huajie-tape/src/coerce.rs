@@ -156,10 +156,16 @@ pub fn parse_date(cell: &str) -> Result<NaiveDate, CoerceError> {
         b[range].iter().try_fold(0_u32, |n, d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
     };
     let ymd = |y: u32, m: u32, d: u32| {
-        if (1900..=2199).contains(&y) { NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(CoerceError::NotADate) } else { Err(CoerceError::NotADate) }
+        if (1900..=2199).contains(&y) {
+            NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(CoerceError::NotADate)
+        } else {
+            Err(CoerceError::NotADate)
+        }
     };
     // The common forms first, without allocating: `2023-05-01`, `20230501`.
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-'
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
         && let (Some(y), Some(m), Some(d)) = (number(0..4), number(5..7), number(8..10))
     {
         return ymd(y, m, d);
@@ -266,7 +272,17 @@ mod tests {
     #[test]
     fn dates_in_every_form() {
         let d = NaiveDate::from_ymd_opt(2023, 5, 1).unwrap();
-        for cell in ["2023-05-01", "2023/5/1", "2023.5.1", "2023年5月1日", "20230501", "45047", "45047.0", "2023-05-01 00:00:00", "２０２３－０５－０１"] {
+        for cell in [
+            "2023-05-01",
+            "2023/5/1",
+            "2023.5.1",
+            "2023年5月1日",
+            "20230501",
+            "45047",
+            "45047.0",
+            "2023-05-01 00:00:00",
+            "２０２３－０５－０１",
+        ] {
             assert_eq!(parse_date(cell), Ok(d), "{cell}");
         }
         for bad in ["", "2023-02-30", "20231301", "May 1", "1", "99999", "2023-5", "12/31"] {
@@ -285,7 +301,11 @@ mod tests {
         assert_eq!(split_multi("抵押+保证"), ["抵押", "保证"]);
         assert_eq!(split_multi("张三、李四；王五\n赵六"), ["张三", "李四", "王五", "赵六"]);
         assert!(split_multi(" 、 ").is_empty());
-        assert_eq!(split_multi("杭州某某（集团）有限公司，张三"), ["杭州某某（集团）有限公司", "张三"], "names keep their full-width brackets");
+        assert_eq!(
+            split_multi("杭州某某（集团）有限公司，张三"),
+            ["杭州某某（集团）有限公司", "张三"],
+            "names keep their full-width brackets"
+        );
         assert_eq!(clean_text("\u{3000}杭州某某（集团）有限公司 "), "杭州某某（集团）有限公司");
         assert!(is_blank(" — ") && is_blank("") && !is_blank("0"));
     }

@@ -75,7 +75,10 @@ pub enum Comparison<K> {
     Added,
     Unchanged,
     /// The package's claim `key`, as it was, and what the tape changes in it.
-    Changed { key: K, before: Claim },
+    Changed {
+        key: K,
+        before: Claim,
+    },
 }
 
 /// Compares a new tape with the package's claims, claim by claim as the tape is read.
@@ -154,7 +157,13 @@ impl<K: Clone> Differ<K> {
     /// `existing`: the package's claims, each with its key and its debtor's identifier.
     pub fn new(existing: impl IntoIterator<Item = (K, Claim, String)>) -> Differ<K> {
         let old = existing.into_iter().map(|(k, c, id)| (c.contract_no.clone(), (k, c, id))).collect();
-        Differ { old, seen: Default::default(), diff: TapeDiff::default(), security: HashMap::new(), tape_security: BTreeMap::new() }
+        Differ {
+            old,
+            seen: Default::default(),
+            diff: TapeDiff::default(),
+            security: HashMap::new(),
+            tape_security: BTreeMap::new(),
+        }
     }
 
     /// The security of the package's claims, by contract, to compare a new tape's with.
@@ -256,16 +265,26 @@ fn collateral_changes(before: &[ItemFacts], after: &[ItemFacts]) -> Vec<FieldCha
     let mut out = Vec::new();
     for a in after {
         match before.iter().find(|b| b.label == a.label) {
-            None => out.push(change("collateral_type", NONE.into(), format!("{} {}", a.label, money(a.appraised_value)))),
+            None => {
+                out.push(change("collateral_type", NONE.into(), format!("{} {}", a.label, money(a.appraised_value))))
+            }
             Some(b) => {
                 if a.appraised_value != b.appraised_value {
-                    out.push(change("appraised_value", format!("{} {}", b.label, money(b.appraised_value)), money(a.appraised_value)));
+                    out.push(change(
+                        "appraised_value",
+                        format!("{} {}", b.label, money(b.appraised_value)),
+                        money(a.appraised_value),
+                    ));
                 }
                 if a.lien_rank != b.lien_rank {
                     out.push(change("lien_rank", format!("{} {}", b.label, b.lien_rank), a.lien_rank.to_string()));
                 }
                 if a.prior_claims != b.prior_claims {
-                    out.push(change("prior_claims", format!("{} {}", b.label, money(b.prior_claims)), money(a.prior_claims)));
+                    out.push(change(
+                        "prior_claims",
+                        format!("{} {}", b.label, money(b.prior_claims)),
+                        money(a.prior_claims),
+                    ));
                 }
             }
         }
@@ -287,7 +306,11 @@ fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec
                     out.push(change("cap", format!("{} {}", who(b), opt(b.cap.map(money))), opt(a.cap.map(money))));
                 }
                 if a.kind.is_some() && a.kind != b.kind {
-                    out.push(change("guarantee_kind", format!("{} {}", who(b), opt(b.kind.map(|k| k.code()))), opt(a.kind.map(|k| k.code()))));
+                    out.push(change(
+                        "guarantee_kind",
+                        format!("{} {}", who(b), opt(b.kind.map(|k| k.code()))),
+                        opt(a.kind.map(|k| k.code())),
+                    ));
                 }
             }
         }

@@ -137,8 +137,15 @@ impl Field {
         use Field::*;
         match self {
             CutoffDate | Transferor | PackageName => Entity::Package,
-            CollateralType | CollateralDescription | CollateralAddress | AppraisedValue | AppraisalDate | LienRank | PriorClaims
-            | AreaM2 | Seizure => Entity::Collateral,
+            CollateralType
+            | CollateralDescription
+            | CollateralAddress
+            | AppraisedValue
+            | AppraisalDate
+            | LienRank
+            | PriorClaims
+            | AreaM2
+            | Seizure => Entity::Collateral,
             GuarantorName | GuarantorId | Cap | GuarantorKind | GuaranteeKind | GuarantorAddress | GuarantorPhone
             | GuarantorStatus => Entity::Guarantor,
             _ => Entity::Claim,
@@ -148,21 +155,31 @@ impl Field {
     pub fn kind(self) -> ValueKind {
         use Field::*;
         match self {
-            CutoffDate | OriginationDate | MaturityDate | DefaultDate | LimitationDate | LastPaymentDate | AppraisalDate => {
-                ValueKind::Date
+            CutoffDate | OriginationDate | MaturityDate | DefaultDate | LimitationDate | LastPaymentDate
+            | AppraisalDate => ValueKind::Date,
+            Principal | Interest | Penalty | Total | AdvancedCosts | AppraisedValue | PriorClaims | Cap => {
+                ValueKind::Money
             }
-            Principal | Interest | Penalty | Total | AdvancedCosts | AppraisedValue | PriorClaims | Cap => ValueKind::Money,
             DaysPastDue | LienRank => ValueKind::Int,
             AreaM2 => ValueKind::Number,
             DebtorId | GuarantorId => ValueKind::Identifier,
-            DebtorKind | DebtorStatus | FiveClass | LitigationStage | CollateralType | Seizure | GuarantorKind | GuaranteeKind
-            | GuarantorStatus => ValueKind::Choice,
+            DebtorKind | DebtorStatus | FiveClass | LitigationStage | CollateralType | Seizure | GuarantorKind
+            | GuaranteeKind | GuarantorStatus => ValueKind::Choice,
             GuaranteeMode => ValueKind::Choices,
             Region => ValueKind::Region,
             WrittenOff => ValueKind::Bool,
             Phone | GuarantorPhone => ValueKind::Phone,
-            Transferor | PackageName | ContractNo | DebtorName | DebtorAddress | Industry | Product | CollateralDescription
-            | CollateralAddress | GuarantorName | GuarantorAddress => ValueKind::Text,
+            Transferor
+            | PackageName
+            | ContractNo
+            | DebtorName
+            | DebtorAddress
+            | Industry
+            | Product
+            | CollateralDescription
+            | CollateralAddress
+            | GuarantorName
+            | GuarantorAddress => ValueKind::Text,
         }
     }
 
@@ -172,11 +189,11 @@ impl Field {
         use Criticality::*;
         use Field::*;
         match self {
-            CutoffDate | Transferor | ContractNo | DebtorName | DebtorId | Principal | CollateralType | AppraisedValue
-            | GuarantorName => Mandatory,
-            PackageName | DebtorKind | Interest | OriginationDate | MaturityDate | DefaultDate | DaysPastDue | FiveClass
-            | GuaranteeMode | LitigationStage | LimitationDate | Region | CollateralAddress | AppraisalDate | LienRank
-            | GuarantorId => Recommended,
+            CutoffDate | Transferor | ContractNo | DebtorName | DebtorId | Principal | CollateralType
+            | AppraisedValue | GuarantorName => Mandatory,
+            PackageName | DebtorKind | Interest | OriginationDate | MaturityDate | DefaultDate | DaysPastDue
+            | FiveClass | GuaranteeMode | LitigationStage | LimitationDate | Region | CollateralAddress
+            | AppraisalDate | LienRank | GuarantorId => Recommended,
             _ => Optional,
         }
     }
@@ -188,18 +205,73 @@ impl Field {
             CutoffDate => &["基准日", "截止日", "数据基准日", "债权基准日"],
             Transferor => &["转让方", "出让方", "转让人"],
             PackageName => &["资产包名称", "资产包"],
-            ContractNo => &["借款合同编号", "合同编号", "合同号", "借据号", "借据编号", "贷款合同号", "借款合同号", "贷款合同编号", "借款凭证号", "贷款账号"],
-            DebtorName => &["借款人名称", "借款人", "客户名称", "债务人", "债务人名称", "借款人姓名", "客户姓名", "借款企业名称", "姓名", "户名"],
-            DebtorId => &["证件号码", "统一社会信用代码", "身份证号", "身份证号码", "借款人证件号码", "证件号", "客户证件号码", "借款人身份证号", "借款人统一社会信用代码", "组织机构代码/统一社会信用代码"],
+            ContractNo => &[
+                "借款合同编号",
+                "合同编号",
+                "合同号",
+                "借据号",
+                "借据编号",
+                "贷款合同号",
+                "借款合同号",
+                "贷款合同编号",
+                "借款凭证号",
+                "贷款账号",
+            ],
+            DebtorName => &[
+                "借款人名称",
+                "借款人",
+                "客户名称",
+                "债务人",
+                "债务人名称",
+                "借款人姓名",
+                "客户姓名",
+                "借款企业名称",
+                "姓名",
+                "户名",
+            ],
+            DebtorId => &[
+                "证件号码",
+                "统一社会信用代码",
+                "身份证号",
+                "身份证号码",
+                "借款人证件号码",
+                "证件号",
+                "客户证件号码",
+                "借款人身份证号",
+                "借款人统一社会信用代码",
+                "组织机构代码/统一社会信用代码",
+            ],
             DebtorKind => &["客户类型", "对公对私", "借款人类型", "客户性质", "公私标志"],
-            DebtorAddress => &["借款人地址", "住所", "住所地", "通讯地址", "联系地址", "借款人住所", "客户地址", "注册地址", "户籍地址"],
+            DebtorAddress => &[
+                "借款人地址",
+                "住所",
+                "住所地",
+                "通讯地址",
+                "联系地址",
+                "借款人住所",
+                "客户地址",
+                "注册地址",
+                "户籍地址",
+            ],
             DebtorStatus => &["客户状态", "借款人状态", "经营状态", "登记状态", "企业状态"],
-            Principal => &["本金余额", "贷款余额", "未偿本金", "本金", "剩余本金", "借款本金余额", "债权本金", "未偿还本金", "贷款本金余额"],
+            Principal => &[
+                "本金余额",
+                "贷款余额",
+                "未偿本金",
+                "本金",
+                "剩余本金",
+                "借款本金余额",
+                "债权本金",
+                "未偿还本金",
+                "贷款本金余额",
+            ],
             Interest => &["利息余额", "欠息", "利息", "欠息余额", "表内利息+表外利息", "应收未收利息", "欠息金额"],
             Penalty => &["罚息", "复利", "罚息复利", "罚息及复利", "罚息/复利", "罚复息"],
             AdvancedCosts => &["垫付费用", "垫付诉讼费", "代垫费用", "垫付费", "垫付诉讼费用", "已垫付费用"],
             Total => &["本息合计", "债权总额", "债权合计", "本息余额合计", "债权金额合计", "本息合计金额"],
-            OriginationDate => &["放款日", "借款日期", "发放日", "放款日期", "贷款发放日", "借款日", "发放日期", "起贷日"],
+            OriginationDate => {
+                &["放款日", "借款日期", "发放日", "放款日期", "贷款发放日", "借款日", "发放日期", "起贷日"]
+            }
             MaturityDate => &["到期日", "到期日期", "贷款到期日", "借款到期日"],
             DefaultDate => &["逾期日", "违约日", "逾期日期", "逾期起始日", "首次逾期日"],
             DaysPastDue => &["逾期天数"],
@@ -214,7 +286,9 @@ impl Field {
             Product => &["产品类型", "产品", "贷款产品", "产品名称"],
             LastPaymentDate => &["最后还款日", "最近还款日", "最后还款日期"],
             CollateralType => &["抵押物类型", "押品类型", "抵质押物类型", "担保物类型", "抵押物种类"],
-            CollateralDescription => &["抵押物名称", "押品名称", "抵押物描述", "抵质押物名称", "担保物名称", "押品描述"],
+            CollateralDescription => {
+                &["抵押物名称", "押品名称", "抵押物描述", "抵质押物名称", "担保物名称", "押品描述"]
+            }
             CollateralAddress => &["抵押物地址", "坐落", "押品地址", "抵押物坐落", "抵押物位置"],
             AppraisedValue => &["评估价值", "评估值", "押品评估价值", "抵押物评估价值", "抵押物评估值"],
             AppraisalDate => &["评估基准日", "评估日期", "抵押物评估基准日"],

@@ -13,7 +13,8 @@ pub const HEADER_FIELDS_MIN: usize = 2;
 /// A header cell made comparable: spaces, marks and unit annotations removed, the
 /// unit kept apart. `本金余额（万元）` → (`本金余额`, 万元); `* 借款人名称：` → `借款人名称`.
 pub fn normalize_header(cell: &str) -> (String, Option<AmountUnit>) {
-    let mut s: String = normalize(cell).chars().filter(|c| !c.is_whitespace() && !matches!(c, '*' | ':' | '"')).collect();
+    let mut s: String =
+        normalize(cell).chars().filter(|c| !c.is_whitespace() && !matches!(c, '*' | ':' | '"')).collect();
     let mut unit = None;
     for (marker, u) in [
         ("(万元)", AmountUnit::Wan),
@@ -185,7 +186,14 @@ pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<Colum
                 (None, Some((f, c))) => (Some(f), c, false),
                 (None, None) => (None, 0, false),
             };
-            ColumnMapping { column, header: name.trim().to_string(), field, confidence, unit: unit.unwrap_or_default(), from_profile }
+            ColumnMapping {
+                column,
+                header: name.trim().to_string(),
+                field,
+                confidence,
+                unit: unit.unwrap_or_default(),
+                from_profile,
+            }
         })
         .collect();
     for i in 0..columns.len() {
@@ -254,7 +262,14 @@ mod tests {
         let fields: Vec<Option<Field>> = h.columns.iter().map(|c| c.field).collect();
         assert_eq!(
             fields,
-            [None, Some(Field::DebtorName), Some(Field::Principal), Some(Field::CollateralType), Some(Field::CollateralAddress), Some(Field::AppraisedValue)]
+            [
+                None,
+                Some(Field::DebtorName),
+                Some(Field::Principal),
+                Some(Field::CollateralType),
+                Some(Field::CollateralAddress),
+                Some(Field::AppraisedValue)
+            ]
         );
         assert_eq!(h.columns[2].unit, AmountUnit::Wan);
         assert_eq!(h.columns[3].header, "抵押物类型");

@@ -83,9 +83,14 @@ pub fn read_history<R: Read>(reader: R) -> Result<CollectionHistory, Vec<History
             at[k] = i;
         }
     }
-    let missing: Vec<&str> = COLUMNS.iter().zip(at).filter(|(_, i)| *i == usize::MAX).map(|((_, names), _)| names[0]).collect();
+    let missing: Vec<&str> =
+        COLUMNS.iter().zip(at).filter(|(_, i)| *i == usize::MAX).map(|((_, names), _)| names[0]).collect();
     if !missing.is_empty() {
-        return Err(vec![problem(1, format!("缺少列：{}", missing.join("、")), format!("missing columns: {}", missing.join(", ")))]);
+        return Err(vec![problem(
+            1,
+            format!("缺少列：{}", missing.join("、")),
+            format!("missing columns: {}", missing.join(", ")),
+        )]);
     }
     let mut problems = Vec::new();
     let mut claims: BTreeMap<String, HistoryClaim> = BTreeMap::new();
@@ -103,7 +108,9 @@ pub fn read_history<R: Read>(reader: R) -> Result<CollectionHistory, Vec<History
             continue;
         }
         let cell = |k: usize| cells.get(at[k]).map(String::as_str).unwrap_or("");
-        let mut bad = |zh: &str, en: &str, value: &str| problems.push(problem(row, format!("{zh}无法识别：{value}"), format!("cannot read the {en}: {value}")));
+        let mut bad = |zh: &str, en: &str, value: &str| {
+            problems.push(problem(row, format!("{zh}无法识别：{value}"), format!("cannot read the {en}: {value}")))
+        };
         let claim_no = normalize(cell(0));
         if claim_no.is_empty() {
             bad("债权编号", "claim number", "");
@@ -117,9 +124,14 @@ pub fn read_history<R: Read>(reader: R) -> Result<CollectionHistory, Vec<History
         let (month, collected) = if is_blank(cell(6)) && is_blank(cell(7)) {
             (Some(None), Some(None))
         } else {
-            (parse_month(cell(6)).map(Some), parse_money(cell(7), AmountUnit::Yuan).ok().filter(|m| m.fen() >= 0).map(Some))
+            (
+                parse_month(cell(6)).map(Some),
+                parse_money(cell(7), AmountUnit::Yuan).ok().filter(|m| m.fen() >= 0).map(Some),
+            )
         };
-        let (Some(dpd), Some(amount), Some(litigated), Some(acquired), Some(month), Some(collected)) = (dpd, amount, litigated, acquired, month, collected) else {
+        let (Some(dpd), Some(amount), Some(litigated), Some(acquired), Some(month), Some(collected)) =
+            (dpd, amount, litigated, acquired, month, collected)
+        else {
             if dpd.is_none() {
                 bad("逾期天数", "days past due", cell(2));
             }
@@ -163,7 +175,11 @@ pub fn read_history<R: Read>(reader: R) -> Result<CollectionHistory, Vec<History
         as_of = as_of.max(acquired);
         if let (Some(m), Some(c)) = (month, collected) {
             if m < acquired {
-                problems.push(problem(row, format!("回收月份早于收购月份：{}", cell(6)), format!("collected before it was acquired: {}", cell(6))));
+                problems.push(problem(
+                    row,
+                    format!("回收月份早于收购月份：{}", cell(6)),
+                    format!("collected before it was acquired: {}", cell(6)),
+                ));
                 continue;
             }
             as_of = as_of.max(m);
@@ -201,7 +217,10 @@ mod tests {
                    A2,信用卡,800,5000,是,2024-02,,\n";
         let h = read_history(csv.as_bytes()).unwrap();
         assert_eq!(h.claims.len(), 2);
-        assert_eq!(h.claims[0].collections, vec![(2024 * 12, Money::from_fen(10_000)), (2024 * 12 + 2, Money::from_fen(25_000))]);
+        assert_eq!(
+            h.claims[0].collections,
+            vec![(2024 * 12, Money::from_fen(10_000)), (2024 * 12 + 2, Money::from_fen(25_000))]
+        );
         assert!(h.claims[1].collections.is_empty() && h.claims[1].litigated);
         assert_eq!(h.as_of, 2024 * 12 + 2);
 

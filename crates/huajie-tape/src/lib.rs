@@ -24,17 +24,20 @@ pub mod sort;
 pub mod workbook;
 
 pub use coerce::{AmountUnit, CoerceError};
+pub use diff::{Carries, ClaimChange, Comparison, Differ, FieldChange, GuarantorFacts, ItemFacts, Security, TapeDiff};
 pub use fields::{ByField, Criticality, Entity, Field, ValueKind};
-pub use header::{ColumnMapping, Header, MappingProfile, detect_header, detect_header_with, is_total_row, map_columns, map_columns_with, match_header};
-pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
+pub use header::{
+    ColumnMapping, Header, MappingProfile, detect_header, detect_header_with, is_total_row, map_columns,
+    map_columns_with, match_header,
+};
+pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
+pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
 pub use problem::{Problem, Rule, Severity};
 pub use read::{
-    FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows, preview_tape, read_claims, read_claims_each,
-    read_claims_with, read_tape, read_tape_each,
+    FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows,
+    preview_tape, read_claims, read_claims_each, read_claims_with, read_tape, read_tape_each,
 };
+pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
-pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
-pub use workbook::{Sheet, claims_sheet, read_workbook};
-pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
-pub use diff::{Carries, ClaimChange, Comparison, Differ, FieldChange, GuarantorFacts, ItemFacts, Security, TapeDiff};
 pub use sort::{ClaimUpdate, Sorted, Sorter, updated_claim};
+pub use workbook::{Sheet, claims_sheet, read_workbook};

@@ -14,7 +14,9 @@ use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_wi
 use crate::problem::{Problem, Rule};
 use crate::read::{RowEvent, Sink, TapeRead, read_claims_each};
 use crate::reader::RowItem;
-use crate::sheet::{SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, read_party_status};
+use crate::sheet::{
+    SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, read_party_status,
+};
 use crate::workbook::{Sheet, claims_sheet};
 
 /// A collateral item from a collateral sheet.
@@ -47,8 +49,11 @@ pub enum SheetRole {
 
 pub fn sheet_role(header: &Header) -> Option<SheetRole> {
     let has = |f: Field| header.columns.iter().any(|c| c.field == Some(f));
-    let claim_fields =
-        header.columns.iter().filter(|c| c.field.is_some_and(|f| f.entity() == Entity::Claim && f != Field::ContractNo)).count();
+    let claim_fields = header
+        .columns
+        .iter()
+        .filter(|c| c.field.is_some_and(|f| f.entity() == Entity::Claim && f != Field::ContractNo))
+        .count();
     if has(Field::DebtorName) && has(Field::Principal) || claim_fields >= 3 {
         Some(SheetRole::Claims)
     } else if has(Field::ContractNo) && (has(Field::CollateralType) || has(Field::AppraisedValue)) {
@@ -62,13 +67,22 @@ pub fn sheet_role(header: &Header) -> Option<SheetRole> {
 
 /// Reads a workbook tape: the claims sheet, then every collateral and guarantor sheet
 /// linked to it by contract number. The valid claims are kept in `TapeRead::claims`.
-pub fn read_linked(sheets: &[Sheet], options: SheetOptions, profile: &MappingProfile) -> Result<TapeRead, Vec<Problem>> {
+pub fn read_linked(
+    sheets: &[Sheet],
+    options: SheetOptions,
+    profile: &MappingProfile,
+) -> Result<TapeRead, Vec<Problem>> {
     let (read, claims) = crate::read::collecting(|sink| read_linked_each(sheets, options, profile, sink));
     Ok(TapeRead { claims, ..read? })
 }
 
 /// `read_linked`, handing each valid claim of the claims sheet to `sink`.
-pub fn read_linked_each(sheets: &[Sheet], options: SheetOptions, profile: &MappingProfile, sink: Sink<'_>) -> Result<TapeRead, Vec<Problem>> {
+pub fn read_linked_each(
+    sheets: &[Sheet],
+    options: SheetOptions,
+    profile: &MappingProfile,
+    sink: Sink<'_>,
+) -> Result<TapeRead, Vec<Problem>> {
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
@@ -83,8 +97,13 @@ pub fn read_linked_each(sheets: &[Sheet], options: SheetOptions, profile: &Mappi
         if i == main {
             continue;
         }
-        let head: Vec<Vec<String>> =
-            sheet.rows.iter().take(HEADER_SEARCH_ROWS).filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.clone()).collect();
+        let head: Vec<Vec<String>> = sheet
+            .rows
+            .iter()
+            .take(HEADER_SEARCH_ROWS)
+            .filter_map(|r| r.as_ref().ok())
+            .map(|(_, c)| c.clone())
+            .collect();
         let Some(header) = detect_header_with(&head, profile) else { continue };
         let data = data_rows(&sheet.rows, header.row);
         match sheet_role(&header) {
@@ -163,7 +182,14 @@ impl<'a> LinkedReader<'a> {
     }
 
     fn missing(&mut self, row: usize, field: Field) {
-        self.problem(Rule::MissingMandatory, row, field, None, format!("“{}”为空", field.zh()), format!("“{}” is empty", field.en()));
+        self.problem(
+            Rule::MissingMandatory,
+            row,
+            field,
+            None,
+            format!("“{}”为空", field.zh()),
+            format!("“{}” is empty", field.en()),
+        );
     }
 
     /// The contracts a row names that the claims sheet has; reports those it lacks.
@@ -173,7 +199,8 @@ impl<'a> LinkedReader<'a> {
             return None;
         };
         let raw = raw.to_string();
-        let (found, unknown): (Vec<String>, Vec<String>) = coerce::split_multi(&raw).iter().map(|c| coerce::normalize(c)).partition(|c| known.contains(c));
+        let (found, unknown): (Vec<String>, Vec<String>) =
+            coerce::split_multi(&raw).iter().map(|c| coerce::normalize(c)).partition(|c| known.contains(c));
         for c in &unknown {
             self.problem(
                 Rule::UnknownContract,
@@ -197,7 +224,14 @@ impl<'a> LinkedReader<'a> {
             Some(v) => {
                 let k = read_collateral_type(&coerce::normalize(&v));
                 if k.is_none() {
-                    self.problem(Rule::InvalidMandatory, row, Field::CollateralType, Some(&v), "不是可识别的选项".into(), "not a known choice".into());
+                    self.problem(
+                        Rule::InvalidMandatory,
+                        row,
+                        Field::CollateralType,
+                        Some(&v),
+                        "不是可识别的选项".into(),
+                        "not a known choice".into(),
+                    );
                 }
                 k
             }
@@ -210,19 +244,40 @@ impl<'a> LinkedReader<'a> {
             Some((col, v)) => match coerce::parse_money(&v, self.unit(col)) {
                 Ok(m) if m.fen() > 0 => Some(m),
                 Ok(_) => {
-                    self.problem(Rule::InvalidMandatory, row, Field::AppraisedValue, Some(&v), "评估价值应大于零".into(), "the appraised value must be above zero".into());
+                    self.problem(
+                        Rule::InvalidMandatory,
+                        row,
+                        Field::AppraisedValue,
+                        Some(&v),
+                        "评估价值应大于零".into(),
+                        "the appraised value must be above zero".into(),
+                    );
                     None
                 }
                 Err(e) => {
-                    self.problem(Rule::InvalidMandatory, row, Field::AppraisedValue, Some(&v), e.to_string(), e.en().to_string());
+                    self.problem(
+                        Rule::InvalidMandatory,
+                        row,
+                        Field::AppraisedValue,
+                        Some(&v),
+                        e.to_string(),
+                        e.en().to_string(),
+                    );
                     None
                 }
             },
         };
         let address = self.cell(cells, Field::CollateralAddress).map(|(_, v)| coerce::clean_text(v));
         let appraisal_date = self.cell(cells, Field::AppraisalDate).and_then(|(_, v)| coerce::parse_date(v).ok());
-        let lien_rank = self.cell(cells, Field::LienRank).and_then(|(_, v)| coerce::parse_int(v).ok()).and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1);
-        let prior_claims = self.cell(cells, Field::PriorClaims).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| !m.is_negative());
+        let lien_rank = self
+            .cell(cells, Field::LienRank)
+            .and_then(|(_, v)| coerce::parse_int(v).ok())
+            .and_then(|n| u8::try_from(n).ok())
+            .filter(|n| *n >= 1);
+        let prior_claims = self
+            .cell(cells, Field::PriorClaims)
+            .and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok())
+            .filter(|m| !m.is_negative());
         let description = self.cell(cells, Field::CollateralDescription).map(|(_, v)| coerce::clean_text(v));
         let item = TapeCollateral {
             collateral_type: kind?,
@@ -248,12 +303,22 @@ impl<'a> LinkedReader<'a> {
             Some(v) => match PartyIdentifier::parse(&coerce::normalize(&v)) {
                 Ok(id) => Some(id),
                 Err(e) => {
-                    self.problem(Rule::InvalidValue, row, Field::GuarantorId, Some(&v), e.to_string(), e.message(huajie_core::Lang::En));
+                    self.problem(
+                        Rule::InvalidValue,
+                        row,
+                        Field::GuarantorId,
+                        Some(&v),
+                        e.to_string(),
+                        e.message(huajie_core::Lang::En),
+                    );
                     None
                 }
             },
         };
-        let cap: Option<Money> = self.cell(cells, Field::Cap).and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok()).filter(|m| m.fen() > 0);
+        let cap: Option<Money> = self
+            .cell(cells, Field::Cap)
+            .and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok())
+            .filter(|m| m.fen() > 0);
         let kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
         let status = self.choice(row, cells, Field::GuarantorStatus, read_party_status);
         let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::clean_text(v));
@@ -268,7 +333,14 @@ impl<'a> LinkedReader<'a> {
         let raw = raw.to_string();
         let found = read(&coerce::normalize(&raw));
         if found.is_none() {
-            self.problem(Rule::InvalidValue, row, field, Some(&raw), "不是可识别的选项".into(), "not a known choice".into());
+            self.problem(
+                Rule::InvalidValue,
+                row,
+                field,
+                Some(&raw),
+                "不是可识别的选项".into(),
+                "not a known choice".into(),
+            );
         }
         found
     }

@@ -60,7 +60,11 @@ pub struct LoadPlan {
 
 impl LoadPlan {
     pub fn is_empty(&self) -> bool {
-        self.parties.is_empty() && self.claims.is_empty() && self.collateral.is_empty() && self.links.is_empty() && self.guarantees.is_empty()
+        self.parties.is_empty()
+            && self.claims.is_empty()
+            && self.collateral.is_empty()
+            && self.links.is_empty()
+            && self.guarantees.is_empty()
     }
 }
 
@@ -126,9 +130,21 @@ impl Planner {
     /// Plans one claim with its collateral and guarantors.
     pub fn claim(&mut self, tc: TapeClaim) {
         let claim = tape_claim(&tc);
-        let TapeClaim { row, contract_no, debtor_name, debtor_id, debtor_address, debtor_status, phone, collateral, guarantors, .. } = tc;
+        let TapeClaim {
+            row,
+            contract_no,
+            debtor_name,
+            debtor_id,
+            debtor_address,
+            debtor_status,
+            phone,
+            collateral,
+            guarantors,
+            ..
+        } = tc;
         let status = debtor_status.unwrap_or(PartyStatus::Active);
-        let debtor = self.party(Party { name: debtor_name, identifier: debtor_id, status, address: debtor_address, phone });
+        let debtor =
+            self.party(Party { name: debtor_name, identifier: debtor_id, status, address: debtor_address, phone });
         let claim_number = self.claims_planned;
         self.claims_planned += 1;
         self.contracts.insert(contract_no, (claim_number, debtor));
@@ -136,7 +152,15 @@ impl Planner {
         let tc = TapeClaimExtras { row, collateral, guarantors };
         let tc = &tc;
         if let Some(m) = &tc.collateral {
-            let key = (debtor, format!("{}|{}|{}", m.collateral_type.code(), m.address.as_deref().unwrap_or(""), m.appraised_value.fen()));
+            let key = (
+                debtor,
+                format!(
+                    "{}|{}|{}",
+                    m.collateral_type.code(),
+                    m.address.as_deref().unwrap_or(""),
+                    m.appraised_value.fen()
+                ),
+            );
             match self.collateral.get(&key) {
                 Some(&i) => self.secure(i, claim_number),
                 None => {
@@ -173,23 +197,38 @@ impl Planner {
     /// so far (contracts the plan does not hold are passed over).
     pub fn linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
         for linked in collateral {
-            let secures: Vec<(usize, usize)> = linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
+            let secures: Vec<(usize, usize)> =
+                linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
             let Some(&(_, owner)) = secures.first() else { continue };
-            self.new_collateral(planned_collateral(&linked.item, owner, secures.iter().map(|(claim, _)| *claim).collect()));
+            self.new_collateral(planned_collateral(
+                &linked.item,
+                owner,
+                secures.iter().map(|(claim, _)| *claim).collect(),
+            ));
         }
         for linked in guarantors {
             let Some(identifier) = linked.guarantor.identifier.clone() else {
-                self.chunk.problems.push(guarantor_without_id(&linked.guarantor, linked.row, Some(linked.sheet.clone())));
+                self.chunk.problems.push(guarantor_without_id(
+                    &linked.guarantor,
+                    linked.row,
+                    Some(linked.sheet.clone()),
+                ));
                 continue;
             };
-            let claims: Vec<usize> = linked.contracts.iter().filter_map(|c| self.contracts.get(c)).map(|(claim, _)| *claim).collect();
+            let claims: Vec<usize> =
+                linked.contracts.iter().filter_map(|c| self.contracts.get(c)).map(|(claim, _)| *claim).collect();
             if claims.is_empty() {
                 continue;
             }
             let party = guarantor_party(&linked.guarantor, identifier);
             let guarantor = self.party(party);
             for claim in claims {
-                self.chunk.guarantees.push(PlannedGuarantee { claim, guarantor, kind: linked.guarantor.kind, cap: linked.guarantor.cap });
+                self.chunk.guarantees.push(PlannedGuarantee {
+                    claim,
+                    guarantor,
+                    kind: linked.guarantor.kind,
+                    cap: linked.guarantor.cap,
+                });
             }
         }
     }

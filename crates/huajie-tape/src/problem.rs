@@ -46,11 +46,26 @@ pub enum Rule {
 
 impl Rule {
     pub const ALL: &'static [Rule] = &[
-        Rule::MissingMandatory, Rule::InvalidMandatory, Rule::NegativePrincipal, Rule::DuplicateContract, Rule::UnreadableRow,
-        Rule::InvalidValue, Rule::NegativeAmount, Rule::TotalMismatch, Rule::DaysPastDueMismatch, Rule::Performing,
-        Rule::DateAfterCutoff, Rule::TimeBarred, Rule::UnknownRegion, Rule::GuarantorWithoutId, Rule::UnknownContract,
+        Rule::MissingMandatory,
+        Rule::InvalidMandatory,
+        Rule::NegativePrincipal,
+        Rule::DuplicateContract,
+        Rule::UnreadableRow,
+        Rule::InvalidValue,
+        Rule::NegativeAmount,
+        Rule::TotalMismatch,
+        Rule::DaysPastDueMismatch,
+        Rule::Performing,
+        Rule::DateAfterCutoff,
+        Rule::TimeBarred,
+        Rule::UnknownRegion,
+        Rule::GuarantorWithoutId,
+        Rule::UnknownContract,
         Rule::TotalRowMismatch,
-        Rule::NoCutoffDate, Rule::CutoffInFuture, Rule::NoHeader, Rule::MandatoryColumnMissing,
+        Rule::NoCutoffDate,
+        Rule::CutoffInFuture,
+        Rule::NoHeader,
+        Rule::MandatoryColumnMissing,
     ];
 
     pub fn from_code(code: &str) -> Option<Rule> {
@@ -109,7 +124,9 @@ impl Rule {
             TimeBarred => ("诉讼时效早于基准日届满", "limitation period ended before the cut-off"),
             UnknownRegion => ("地区无法识别到省份", "region names no province"),
             GuarantorWithoutId => ("保证人缺少有效证件号码，未载入", "guarantor without a valid ID number not loaded"),
-            UnknownContract => ("关联表中的合同编号在债权表中不存在", "a linked sheet names a contract the claims sheet lacks"),
+            UnknownContract => {
+                ("关联表中的合同编号在债权表中不存在", "a linked sheet names a contract the claims sheet lacks")
+            }
             TotalRowMismatch => ("合计行与明细之和不符", "the total row differs from the sum of the rows"),
             NoCutoffDate => ("缺少基准日", "no cut-off date"),
             CutoffInFuture => ("基准日晚于今天", "cut-off date in the future"),

@@ -91,7 +91,9 @@ impl TapeRead {
     /// Whether the tape says anything about collateral and about guarantors: a column on
     /// the claims sheet, or items of a linked sheet.
     pub fn carries(&self) -> crate::diff::Carries {
-        let has = |entity: crate::fields::Entity| self.header.columns.iter().any(|c| c.field.is_some_and(|f| f.entity() == entity));
+        let has = |entity: crate::fields::Entity| {
+            self.header.columns.iter().any(|c| c.field.is_some_and(|f| f.entity() == entity))
+        };
         crate::diff::Carries {
             collateral: has(crate::fields::Entity::Collateral) || !self.linked_collateral.is_empty(),
             guarantors: has(crate::fields::Entity::Guarantor) || !self.linked_guarantors.is_empty(),
@@ -112,7 +114,10 @@ impl TapeRead {
 
 /// What the row loop hands to a sink, row by row.
 #[derive(Debug)]
-#[expect(clippy::large_enum_variant, reason = "a claim per row, moved straight on: boxing it would cost an allocation per row")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a claim per row, moved straight on: boxing it would cost an allocation per row"
+)]
 pub enum RowEvent {
     /// The header is found and the tape can be read: before any claim.
     Started { cutoff_date: chrono::NaiveDate },
@@ -135,7 +140,11 @@ where
 }
 
 /// `read_claims` with a transferor's saved mapping applied to the header.
-pub fn read_claims_with<I>(rows: I, options: SheetOptions, profile: &crate::header::MappingProfile) -> Result<TapeRead, Vec<Problem>>
+pub fn read_claims_with<I>(
+    rows: I,
+    options: SheetOptions,
+    profile: &crate::header::MappingProfile,
+) -> Result<TapeRead, Vec<Problem>>
 where
     I: IntoIterator<Item = RowItem>,
 {
@@ -156,7 +165,12 @@ pub(crate) fn collecting<T>(read: impl FnOnce(Sink<'_>) -> T) -> (T, Vec<TapeCla
 
 /// `read_claims_with`, handing each valid claim to `sink` instead of keeping it: a
 /// million-row tape is checked (and loaded) without holding it in memory.
-pub fn read_claims_each<I>(rows: I, options: SheetOptions, profile: &crate::header::MappingProfile, sink: Sink<'_>) -> Result<TapeRead, Vec<Problem>>
+pub fn read_claims_each<I>(
+    rows: I,
+    options: SheetOptions,
+    profile: &crate::header::MappingProfile,
+    sink: Sink<'_>,
+) -> Result<TapeRead, Vec<Problem>>
 where
     I: IntoIterator<Item = RowItem>,
 {
@@ -233,7 +247,17 @@ fn read_problem(e: &ReadError) -> Problem {
         _ => (None, None),
     };
     let (zh, en) = (e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En));
-    Problem { rule: Rule::UnreadableRow, sheet: None, row, column, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+    Problem {
+        rule: Rule::UnreadableRow,
+        sheet: None,
+        row,
+        column,
+        header: None,
+        field: None,
+        value: None,
+        detail_zh: zh,
+        detail_en: en,
+    }
 }
 
 /// File-name endings read as workbooks.
@@ -271,7 +295,9 @@ pub fn read_tape_each<R: std::io::Read>(
     let ext = file_name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).unwrap_or_default();
     if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
         match crate::reader::open_csv(reader) {
-            Ok((encoding, rows)) => return Ok((encoding.label().to_string(), read_claims_each(rows, options, profile, sink))),
+            Ok((encoding, rows)) => {
+                return Ok((encoding.label().to_string(), read_claims_each(rows, options, profile, sink)));
+            }
             Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
             Err(e) => return Err(e),
         }
@@ -279,7 +305,10 @@ pub fn read_tape_each<R: std::io::Read>(
     let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
     let sheets = crate::workbook::read_workbook(bytes)?;
     let names: Vec<String> = sheets.iter().map(|s| format!("“{}”", s.name)).collect();
-    Ok((format!("工作表 / sheets {}", names.join("、")), crate::linked::read_linked_each(&sheets, options, profile, sink)))
+    Ok((
+        format!("工作表 / sheets {}", names.join("、")),
+        crate::linked::read_linked_each(&sheets, options, profile, sink),
+    ))
 }
 
 pub(crate) fn no_header_problem() -> Problem {
@@ -309,7 +338,8 @@ pub fn preview_rows<I>(rows: I, profile: &crate::header::MappingProfile) -> Opti
 where
     I: IntoIterator<Item = RowItem>,
 {
-    let head: Vec<Vec<String>> = rows.into_iter().filter_map(Result::ok).map(|(_, c)| c).take(HEADER_SEARCH_ROWS + SAMPLE_ROWS).collect();
+    let head: Vec<Vec<String>> =
+        rows.into_iter().filter_map(Result::ok).map(|(_, c)| c).take(HEADER_SEARCH_ROWS + SAMPLE_ROWS).collect();
     let header = crate::header::detect_header_with(&head, profile).or_else(|| {
         let row = head.iter().position(|r| r.iter().any(|c| !crate::coerce::is_blank(c)))?;
         Some(Header { row, levels: 1, columns: crate::header::map_columns_with(&head[row], profile) })

@@ -39,9 +39,13 @@ pub enum ReadError {
     NotText(&'static str),
     #[error("这是 Excel 工作簿，请以 .xlsx/.xls 文件导入 / this is an Excel workbook: import it as .xlsx/.xls")]
     Workbook,
-    #[error("工作簿无法读取（文件损坏或不是 Excel 文件）：{0} / the workbook cannot be read (damaged, or not an Excel file): {0}")]
+    #[error(
+        "工作簿无法读取（文件损坏或不是 Excel 文件）：{0} / the workbook cannot be read (damaged, or not an Excel file): {0}"
+    )]
     BadWorkbook(String),
-    #[error("第{row}行第{column}列的单元格超过{max}个字符 / the cell in row {row}, column {column} is longer than {max} characters")]
+    #[error(
+        "第{row}行第{column}列的单元格超过{max}个字符 / the cell in row {row}, column {column} is longer than {max} characters"
+    )]
     CellTooLong { row: usize, column: usize, max: usize },
     #[error("第{row}行无法读取：{detail} / row {row} cannot be read: {detail}")]
     BadRow { row: usize, detail: String },
@@ -117,7 +121,8 @@ pub fn open_csv<R: Read>(mut reader: R) -> Result<(TextEncoding, CsvRows<R>), Re
         TextEncoding::Utf8 | TextEncoding::Utf8WithBom => UTF_8,
         TextEncoding::Gb18030 => GB18030,
     };
-    let decoded = DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(Cursor::new(sample).chain(reader));
+    let decoded =
+        DecodeReaderBytesBuilder::new().encoding(Some(enc)).bom_override(true).build(Cursor::new(sample).chain(reader));
     let records = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(decoded).into_records();
     Ok((encoding, CsvRows { records, row: 0 }))
 }
@@ -173,7 +178,8 @@ mod tests {
     #[test]
     fn mixed_line_endings_and_row_numbers() {
         let (_, r) = rows(b"a,b\r\nc,d\ne,f\rg,h");
-        let numbered: Vec<(usize, String)> = r.into_iter().map(|x| x.unwrap()).map(|(n, c)| (n, c[0].clone())).collect();
+        let numbered: Vec<(usize, String)> =
+            r.into_iter().map(|x| x.unwrap()).map(|(n, c)| (n, c[0].clone())).collect();
         assert_eq!(numbered, [(1, "a".into()), (2, "c".into()), (3, "e".into()), (4, "g".into())]);
     }
 
@@ -181,7 +187,9 @@ mod tests {
     fn files_that_are_not_tapes_are_refused() {
         assert_eq!(open_csv(&b""[..]).err(), Some(ReadError::Empty));
         assert_eq!(open_csv(&b" \n\n"[..]).err(), Some(ReadError::Empty));
-        assert!(matches!(open_csv(&b"\x89PNG\r\n\x1a\n\0\0\0"[..]).err(), Some(ReadError::NotText(k)) if k.contains("PNG")));
+        assert!(
+            matches!(open_csv(&b"\x89PNG\r\n\x1a\n\0\0\0"[..]).err(), Some(ReadError::NotText(k)) if k.contains("PNG"))
+        );
         assert_eq!(open_csv(&b"PK\x03\x04rest-of-a-zip"[..]).err(), Some(ReadError::Workbook));
         assert!(matches!(open_csv(&b"a,b\0c"[..]).err(), Some(ReadError::NotText(_))));
     }

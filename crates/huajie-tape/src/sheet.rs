@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use huajie_core::ids::province_of_address;
-use huajie_core::{CollateralType, FiveClass, GuaranteeKind, LitigationStage, Money, PartyIdentifier, PartyKind, PartyStatus, Province};
+use huajie_core::{
+    CollateralType, FiveClass, GuaranteeKind, LitigationStage, Money, PartyIdentifier, PartyKind, PartyStatus, Province,
+};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{ByField, Criticality, Entity, Field};
@@ -139,7 +141,17 @@ pub struct RowOutcome {
 }
 
 fn tape_problem(rule: Rule, zh: String, en: String) -> Problem {
-    Problem { rule, sheet: None, row: None, column: None, header: None, field: None, value: None, detail_zh: zh, detail_en: en }
+    Problem {
+        rule,
+        sheet: None,
+        row: None,
+        column: None,
+        header: None,
+        field: None,
+        value: None,
+        detail_zh: zh,
+        detail_en: en,
+    }
 }
 
 impl ClaimSheet {
@@ -167,7 +179,11 @@ impl ClaimSheet {
             if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains(f) {
                 problems.push(Problem {
                     field: Some(f),
-                    ..tape_problem(Rule::MandatoryColumnMissing, format!("找不到“{}”列", f.zh()), format!("no column for “{}”", f.en()))
+                    ..tape_problem(
+                        Rule::MandatoryColumnMissing,
+                        format!("找不到“{}”列", f.zh()),
+                        format!("no column for “{}”", f.en()),
+                    )
                 });
             }
         }
@@ -229,7 +245,8 @@ impl ClaimSheet {
             let Some(cell) = cells.get(col).filter(|c| !is_blank(c)) else { continue };
             let Ok(stated) = coerce::parse_money(cell, self.unit(col)) else { continue };
             if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
-                let computed = i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
+                let computed =
+                    i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
                 out.push(Problem {
                     sheet: None,
                     rule: Rule::TotalRowMismatch,
@@ -239,7 +256,10 @@ impl ClaimSheet {
                     field: Some(field),
                     value: Some(cell.clone()),
                     detail_zh: format!("合计行为 {} 元，明细之和为 {computed} 元", stated.yuan_string()),
-                    detail_en: format!("the total row says {} yuan, the rows add up to {computed} yuan", stated.yuan_string()),
+                    detail_en: format!(
+                        "the total row says {} yuan, the rows add up to {computed} yuan",
+                        stated.yuan_string()
+                    ),
                 });
             }
         }
@@ -253,7 +273,9 @@ impl ClaimSheet {
             .iter()
             .copied()
             .filter(|f| matches!(f.entity(), Entity::Claim | Entity::Collateral | Entity::Guarantor))
-            .filter(|f| self.columns.contains(*f) || (f.entity() == Entity::Claim && f.criticality() != Criticality::Optional))
+            .filter(|f| {
+                self.columns.contains(*f) || (f.entity() == Entity::Claim && f.criticality() != Criticality::Optional)
+            })
             .map(|f| FieldCompleteness {
                 field: f,
                 criticality: criticality_in(f, self.options.personal_batch),
@@ -350,7 +372,14 @@ impl<'a> RowReader<'a> {
         let Some((col, raw)) = self.cell(field) else {
             if criticality == Criticality::Mandatory {
                 let col = self.sheet.columns.get(field).copied();
-                self.report(Rule::MissingMandatory, field, col, None, format!("“{}”为空", field.zh()), format!("“{}” is empty", field.en()));
+                self.report(
+                    Rule::MissingMandatory,
+                    field,
+                    col,
+                    None,
+                    format!("“{}”为空", field.zh()),
+                    format!("“{}” is empty", field.en()),
+                );
             }
             return None;
         };
@@ -360,7 +389,8 @@ impl<'a> RowReader<'a> {
                 Some(v)
             }
             Err((zh, en)) => {
-                let rule = if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
+                let rule =
+                    if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
                 self.report(rule, field, Some(col), Some(raw), zh, en);
                 None
             }
@@ -369,14 +399,29 @@ impl<'a> RowReader<'a> {
 
     fn money(&mut self, field: Field) -> Option<Money> {
         let unit = self.sheet.columns.get(field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
-        let value = self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
+        let value =
+            self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
         if value.is_negative() {
             let col = self.sheet.columns.get(field).copied();
             let shown = value.yuan_string();
             if field == Field::Principal {
-                self.report(Rule::NegativePrincipal, field, col, Some(&shown), "本金不能为负数".into(), "principal cannot be negative".into());
+                self.report(
+                    Rule::NegativePrincipal,
+                    field,
+                    col,
+                    Some(&shown),
+                    "本金不能为负数".into(),
+                    "principal cannot be negative".into(),
+                );
             } else {
-                self.report(Rule::NegativeAmount, field, col, Some(&shown), format!("“{}”为负数", field.zh()), format!("“{}” is negative", field.en()));
+                self.report(
+                    Rule::NegativeAmount,
+                    field,
+                    col,
+                    Some(&shown),
+                    format!("“{}”为负数", field.zh()),
+                    format!("“{}” is negative", field.en()),
+                );
             }
             return None;
         }
@@ -395,7 +440,9 @@ impl<'a> RowReader<'a> {
     }
 
     fn choice<T>(&mut self, field: Field, read: fn(&str) -> Option<T>) -> Option<T> {
-        self.get(field, |s| read(&coerce::normalize(s)).ok_or_else(|| ("不是可识别的选项".into(), "not a known choice".into())))
+        self.get(field, |s| {
+            read(&coerce::normalize(s)).ok_or_else(|| ("不是可识别的选项".into(), "not a known choice".into()))
+        })
     }
 
     fn claim(&mut self) -> Option<TapeClaim> {
@@ -421,15 +468,18 @@ impl<'a> RowReader<'a> {
         let origination_date = self.date(Field::OriginationDate);
         let maturity_date = self.date(Field::MaturityDate);
         let default_date = self.date(Field::DefaultDate);
-        let days_past_due = self.get(Field::DaysPastDue, |s| coerce::parse_int(s).map_err(|e| (e.to_string(), e.en().to_string())));
+        let days_past_due =
+            self.get(Field::DaysPastDue, |s| coerce::parse_int(s).map_err(|e| (e.to_string(), e.en().to_string())));
         let five_class = self.choice(Field::FiveClass, read_five_class);
-        let guarantee_modes =
-            self.get(Field::GuaranteeMode, |s| Ok(coerce::split_multi(s).iter().map(|m| coerce::normalize(m)).collect())).unwrap_or_default();
+        let guarantee_modes = self
+            .get(Field::GuaranteeMode, |s| Ok(coerce::split_multi(s).iter().map(|m| coerce::normalize(m)).collect()))
+            .unwrap_or_default();
         let litigation_stage = self.choice(Field::LitigationStage, read_litigation_stage);
         let limitation_date = self.date(Field::LimitationDate);
         let region = self.region();
         let industry = self.text(Field::Industry);
-        let written_off = self.get(Field::WrittenOff, |s| coerce::parse_bool(s).map_err(|e| (e.to_string(), e.en().to_string())));
+        let written_off =
+            self.get(Field::WrittenOff, |s| coerce::parse_bool(s).map_err(|e| (e.to_string(), e.en().to_string())));
         let phone = self.text(Field::Phone);
         let product = self.text(Field::Product);
         let last_payment_date = self.date(Field::LastPaymentDate);
@@ -501,14 +551,23 @@ impl<'a> RowReader<'a> {
                 Some(p)
             }
             None => {
-                self.report(Rule::UnknownRegion, Field::Region, Some(col), Some(raw), format!("“{s}”无法确定省份"), format!("“{s}” names no province"));
+                self.report(
+                    Rule::UnknownRegion,
+                    Field::Region,
+                    Some(col),
+                    Some(raw),
+                    format!("“{s}”无法确定省份"),
+                    format!("“{s}” names no province"),
+                );
                 None
             }
         }
     }
 
     fn collateral(&mut self) -> Option<TapeCollateral> {
-        let any = [Field::CollateralType, Field::CollateralAddress, Field::AppraisedValue].iter().any(|f| self.cell(*f).is_some());
+        let any = [Field::CollateralType, Field::CollateralAddress, Field::AppraisedValue]
+            .iter()
+            .any(|f| self.cell(*f).is_some());
         if !any {
             return None;
         }
@@ -520,7 +579,11 @@ impl<'a> RowReader<'a> {
         let appraised_value = self.money(Field::AppraisedValue);
         let appraisal_date = self.date(Field::AppraisalDate);
         let lien_rank = self.get(Field::LienRank, |s| {
-            coerce::parse_int(s).ok().and_then(|n| u8::try_from(n).ok()).filter(|n| *n >= 1).ok_or(("顺位应为 1 起的整数".into(), "lien rank must be a whole number from 1".into()))
+            coerce::parse_int(s)
+                .ok()
+                .and_then(|n| u8::try_from(n).ok())
+                .filter(|n| *n >= 1)
+                .ok_or(("顺位应为 1 起的整数".into(), "lien rank must be a whole number from 1".into()))
         });
         let prior_claims = self.money(Field::PriorClaims);
         // Collateral fields are mandatory for the item, not for the claim: downgrade.
@@ -546,7 +609,9 @@ impl<'a> RowReader<'a> {
     }
 
     fn guarantors(&mut self) -> Vec<TapeGuarantor> {
-        let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else { return Vec::new() };
+        let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else {
+            return Vec::new();
+        };
         *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
         let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
         let cap = self.money(Field::Cap);

@@ -74,8 +74,13 @@ pub fn claims_sheet(sheets: &[Sheet]) -> Option<usize> {
         .iter()
         .enumerate()
         .filter_map(|(i, s)| {
-            let head: Vec<Vec<String>> =
-                s.rows.iter().take(HEADER_SEARCH_ROWS).filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.clone()).collect();
+            let head: Vec<Vec<String>> = s
+                .rows
+                .iter()
+                .take(HEADER_SEARCH_ROWS)
+                .filter_map(|r| r.as_ref().ok())
+                .map(|(_, c)| c.clone())
+                .collect();
             let header = detect_header(&head)?;
             let claim_fields = header
                 .columns

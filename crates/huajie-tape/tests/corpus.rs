@@ -36,7 +36,11 @@ fn gbk_csv_with_synonym_headers() {
     for n in 0..20u32 {
         let principal = 10_000 + n as i64 * 1_111;
         principal_sum += principal * 100;
-        text.push_str(&format!("HT-{n:03},张{n}号,{},{principal}.00,{}.5,0,可疑,未诉,杭州分行\n", person_id(n), n * 10));
+        text.push_str(&format!(
+            "HT-{n:03},张{n}号,{},{principal}.00,{}.5,0,可疑,未诉,杭州分行\n",
+            person_id(n),
+            n * 10
+        ));
     }
     let (gbk, _, had_errors) = encoding_rs::GBK.encode(&text);
     assert!(!had_errors);
@@ -71,7 +75,11 @@ fn title_rows_two_level_headers_wan_column_and_total_row() {
         "注：金额单位见表头；数据仅供尽调使用。,,,,,,,,",
         "制表人：某某,,,,,,,,",
     ];
-    let text = rows.join("\n").replace("COMPANY0", &company_id(0)).replace("COMPANY1", &company_id(1)).replace("COMPANY2", &company_id(2));
+    let text = rows
+        .join("\n")
+        .replace("COMPANY0", &company_id(0))
+        .replace("COMPANY1", &company_id(1))
+        .replace("COMPANY2", &company_id(2));
     let r = read(text.as_bytes(), options());
     assert_eq!(r.cutoff_date, NaiveDate::from_ymd_opt(2025, 6, 30).unwrap(), "cut-off read from the title rows");
     assert_eq!((r.header.row, r.header.levels), (3, 2));
@@ -87,7 +95,11 @@ fn title_rows_two_level_headers_wan_column_and_total_row() {
     assert_eq!(m.appraised_value, Money::from_fen(300_000_000));
     assert_eq!(m.province.unwrap().code(), "33");
     let m = r.claims[1].collateral.as_ref().unwrap();
-    assert_eq!((m.collateral_type, m.province.unwrap().code()), (CollateralType::Commercial, "31".to_string()), "outside the province");
+    assert_eq!(
+        (m.collateral_type, m.province.unwrap().code()),
+        (CollateralType::Commercial, "31".to_string()),
+        "outside the province"
+    );
     assert!(r.claims[2].collateral.is_none());
 }
 
@@ -139,17 +151,17 @@ fn inconsistent_tapes_are_reported_row_by_row() {
     let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     let got = codes(&r);
     let expect = [
-        ("W110", Some(3)), // total 2000 ≠ 1110
-        ("E004", Some(4)), // A-1 again
-        ("E002", Some(5)), // bad ID check character
-        ("E003", Some(6)), // negative principal
-        ("W111", Some(7)), // 20 days past due, but the default date says ~180
-        ("W112", Some(7)), // 关注
-        ("W114", Some(7)), // limitation ended before the cut-off
-        ("E001", Some(8)), // no debtor name
-        ("W101", Some(9)), // interest "abc"
-        ("W101", Some(9)), // default date 2025-13-01
-        ("W101", Some(9)), // five class 特殊类
+        ("W110", Some(3)),  // total 2000 ≠ 1110
+        ("E004", Some(4)),  // A-1 again
+        ("E002", Some(5)),  // bad ID check character
+        ("E003", Some(6)),  // negative principal
+        ("W111", Some(7)),  // 20 days past due, but the default date says ~180
+        ("W112", Some(7)),  // 关注
+        ("W114", Some(7)),  // limitation ended before the cut-off
+        ("E001", Some(8)),  // no debtor name
+        ("W101", Some(9)),  // interest "abc"
+        ("W101", Some(9)),  // default date 2025-13-01
+        ("W101", Some(9)),  // five class 特殊类
         ("W201", Some(10)), // the 合计 row says 9999
     ];
     for e in expect {
@@ -168,8 +180,13 @@ fn inconsistent_tapes_are_reported_row_by_row() {
 
 #[test]
 fn a_personal_batch_needs_no_contract_numbers() {
-    let text = format!("姓名,身份证号,本金,手机号,产品类型\n王伟,{},5000,13812345678,消费贷\n李娜,{},3000,13900000000,信用卡\n", person_id(5), person_id(6));
-    let personal = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), personal_batch: true, ..options() };
+    let text = format!(
+        "姓名,身份证号,本金,手机号,产品类型\n王伟,{},5000,13812345678,消费贷\n李娜,{},3000,13900000000,信用卡\n",
+        person_id(5),
+        person_id(6)
+    );
+    let personal =
+        SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), personal_batch: true, ..options() };
     let r = read(text.as_bytes(), personal.clone());
     assert_eq!(r.claims.len(), 2, "{:?}", r.problems);
     assert_eq!(r.claims[0].contract_no, "第2行", "identified by its row");

@@ -22,7 +22,9 @@ fn bank_workbook() -> Vec<u8> {
     let merged = Format::new();
     sheet.merge_range(0, 0, 0, 8, "浙东商业银行2025年第三批不良资产包明细", &merged).unwrap();
     sheet.write_string(1, 0, "基准日：2025-06-30").unwrap();
-    for (col, name) in ["序号", "借款合同编号", "借款人名称", "统一社会信用代码", "本金余额（万元）", "逾期日"].iter().enumerate() {
+    for (col, name) in
+        ["序号", "借款合同编号", "借款人名称", "统一社会信用代码", "本金余额（万元）", "逾期日"].iter().enumerate()
+    {
         // Single-level headers are merged over both header rows.
         sheet.merge_range(2, col as u16, 3, col as u16, name, &merged).unwrap();
     }
@@ -65,7 +67,11 @@ fn an_xlsx_tape_with_merged_two_level_headers_reads_like_its_csv_twin() {
     assert_eq!(sheets.len(), 2);
     let i = claims_sheet(&sheets).expect("a claims sheet");
     assert_eq!(sheets[i].name, "债权明细");
-    let options = SheetOptions { cutoff_date: None, today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), personal_batch: false };
+    let options = SheetOptions {
+        cutoff_date: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
     let r = read_claims(sheets[i].rows.clone(), options).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.cutoff_date, NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
     assert_eq!((r.header.row, r.header.levels), (3, 2));
@@ -94,7 +100,8 @@ fn linked_workbook() -> Vec<u8> {
     let mut book = Workbook::new();
     let claims = book.add_worksheet();
     claims.set_name("债权").unwrap();
-    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate() {
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate()
+    {
         claims.write_string(0, c as u16, *h).unwrap();
     }
     for i in 0..3u32 {
@@ -105,7 +112,8 @@ fn linked_workbook() -> Vec<u8> {
     }
     let collateral = book.add_worksheet();
     collateral.set_name("抵押物").unwrap();
-    for (c, h) in ["合同编号", "抵押物类型", "坐落", "评估价值（万元）", "抵押顺位"].iter().enumerate() {
+    for (c, h) in ["合同编号", "抵押物类型", "坐落", "评估价值（万元）", "抵押顺位"].iter().enumerate()
+    {
         collateral.write_string(0, c as u16, *h).unwrap();
     }
     let rows: [(&str, &str, &str, Option<f64>); 3] = [
@@ -140,14 +148,19 @@ fn linked_workbook() -> Vec<u8> {
 #[test]
 fn three_linked_sheets_join_by_contract_number() {
     let sheets = read_workbook(linked_workbook()).unwrap();
-    let options = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(), personal_batch: false };
+    let options = SheetOptions {
+        cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
     let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.claims.len(), 3, "one borrower on three rows");
     assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
     let item = &r.linked_collateral[0];
     assert_eq!(item.contracts, ["HT-0", "HT-1"]);
     assert_eq!(item.item.appraised_value, Money::from_fen(850_000_000), "万元 column on the linked sheet");
-    let located: Vec<(Option<&str>, Option<usize>, &str)> = r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
+    let located: Vec<(Option<&str>, Option<usize>, &str)> =
+        r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
     assert!(located.contains(&(Some("抵押物"), Some(3), "W117")), "{located:?}");
     assert!(located.contains(&(Some("抵押物"), Some(4), "E001")), "{located:?}");
     assert_eq!(r.linked_guarantors.len(), 2);
@@ -158,6 +171,10 @@ fn three_linked_sheets_join_by_contract_number() {
     assert_eq!(plan.collateral.len(), 1);
     assert_eq!(plan.collateral[0].secures, [0, 1], "one item securing two claims");
     assert_eq!(plan.guarantees.len(), 2, "one guarantor, two contracts");
-    assert_eq!(plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(), ["W116"], "the guarantor without an ID");
+    assert_eq!(
+        plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(),
+        ["W116"],
+        "the guarantor without an ID"
+    );
     assert_eq!(plan.problems[0].sheet.as_deref(), Some("保证人"));
 }

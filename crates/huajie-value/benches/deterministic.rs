@@ -22,5 +22,10 @@ fn main() {
         bid = pv(&v.quarterly, 0.15);
         best = best.min(started.elapsed().as_secs_f64());
     }
-    println!("{n} claims, {} collateral items: best of 5 {:.1} ms (bid at 15%: {:.0} yuan)", items.len(), best * 1000.0, bid);
+    println!(
+        "{n} claims, {} collateral items: best of 5 {:.1} ms (bid at 15%: {:.0} yuan)",
+        items.len(),
+        best * 1000.0,
+        bid
+    );
 }

@@ -31,7 +31,12 @@ fn main() {
         let bid = pv(&v.quarterly, 0.15);
         best = best.min(started.elapsed().as_secs_f64());
         let total: f64 = claims.iter().map(|c| c.amount).sum();
-        line = format!("{} segments; bid at 15% {:.0} yuan = {:.2}% of claims", v.segments.len(), bid, 100.0 * bid / total);
+        line = format!(
+            "{} segments; bid at 15% {:.0} yuan = {:.2}% of claims",
+            v.segments.len(),
+            bid,
+            100.0 * bid / total
+        );
     }
     println!("{n} retail claims: best of 5 {:.1} ms; {line}", best * 1000.0);
 }

@@ -14,6 +14,15 @@ fn main() {
             println!("| 参数 Parameter | 默认 Default | 来源 Source | 可信度 Confidence | 路径 Path |");
             println!("| --- | --- | --- | --- | --- |");
         }
-        println!("| {} / {} | {} | {} | {} / {} | `{}` |", p.zh, p.en, shown(&a, &p), p.source, p.confidence.zh(), p.confidence.en(), p.path);
+        println!(
+            "| {} / {} | {} | {} | {} / {} | `{}` |",
+            p.zh,
+            p.en,
+            shown(&a, &p),
+            p.source,
+            p.confidence.zh(),
+            p.confidence.en(),
+            p.path
+        );
     }
 }

@@ -216,9 +216,19 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
     let secured: HashSet<i64> = book.items.iter().flat_map(|item| item.claim_ids.iter().copied()).collect();
     let mut guarantors: HashMap<i64, Vec<GuarantorIn>> = HashMap::new();
     for g in &book.guarantees {
-        guarantors.entry(g.guarantee.claim_id).or_default().push(GuarantorIn { party: party_in(&g.guarantor), cap: g.guarantee.cap.map(yuan) });
+        guarantors
+            .entry(g.guarantee.claim_id)
+            .or_default()
+            .push(GuarantorIn { party: party_in(&g.guarantor), cap: g.guarantee.cap.map(yuan) });
     }
-    let mut inputs = Inputs { claims: Vec::new(), claim_ids: Vec::new(), items: Vec::new(), retail: Vec::new(), retail_ids: Vec::new(), products: Vec::new() };
+    let mut inputs = Inputs {
+        claims: Vec::new(),
+        claim_ids: Vec::new(),
+        items: Vec::new(),
+        retail: Vec::new(),
+        retail_ids: Vec::new(),
+        products: Vec::new(),
+    };
     let liquidation: HashMap<i64, f64> = book.liquidations.iter().map(|l| (l.party_id, l.ratio())).collect();
     let mut products: HashMap<String, u16> = HashMap::new();
     let mut index: HashMap<i64, usize> = HashMap::new();
@@ -261,8 +271,18 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
         }
     }
     for item in &book.items {
-        let liens: Vec<Lien> = item.claim_ids.iter().filter_map(|id| index.get(id)).map(|&claim| Lien { claim, rank: item.collateral.lien_rank }).collect();
-        inputs.items.push(ItemIn { kind: item.collateral.collateral_type, appraised: yuan(item.collateral.appraised_value), prior: yuan(item.collateral.prior_claims), liens });
+        let liens: Vec<Lien> = item
+            .claim_ids
+            .iter()
+            .filter_map(|id| index.get(id))
+            .map(|&claim| Lien { claim, rank: item.collateral.lien_rank })
+            .collect();
+        inputs.items.push(ItemIn {
+            kind: item.collateral.collateral_type,
+            appraised: yuan(item.collateral.appraised_value),
+            prior: yuan(item.collateral.prior_claims),
+            liens,
+        });
     }
     inputs
 }
@@ -279,7 +299,16 @@ fn input_hash(book: &Book, i: &Inputs) -> String {
     let mut h = Hasher(Sha256::new());
     let _ = write!(h, "{}|{}|", MODEL_VERSION, book.valuation_date);
     for (id, c) in i.claim_ids.iter().zip(&i.claims) {
-        let _ = write!(h, "c{id}:{:?}:{:?}:{:?}:{:?}:{}:{:?};", c.amount, c.debtor, c.stage, c.time_barred, c.guarantors.len(), c.unsecured_beta);
+        let _ = write!(
+            h,
+            "c{id}:{:?}:{:?}:{:?}:{:?}:{}:{:?};",
+            c.amount,
+            c.debtor,
+            c.stage,
+            c.time_barred,
+            c.guarantors.len(),
+            c.unsecured_beta
+        );
         for g in &c.guarantors {
             let _ = write!(h, "g{:?}:{:?};", g.party, g.cap);
         }
@@ -292,7 +321,14 @@ fn input_hash(book: &Book, i: &Inputs) -> String {
         let _ = write!(h, ";");
     }
     for (id, r) in i.retail_ids.iter().zip(&i.retail) {
-        let _ = write!(h, "r{id}:{}:{}:{:?}:{};", i.products[usize::from(r.product)], r.days_past_due, r.amount, r.litigated);
+        let _ = write!(
+            h,
+            "r{id}:{}:{}:{:?}:{};",
+            i.products[usize::from(r.product)],
+            r.days_past_due,
+            r.amount,
+            r.litigated
+        );
     }
     hex_string(&h.0.finalize())
 }
@@ -377,7 +413,8 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
             }
         })
         .collect();
-    let segment_of: BTreeMap<Segment, usize> = retail_v.segments.iter().enumerate().map(|(k, s)| (s.segment, k)).collect();
+    let segment_of: BTreeMap<Segment, usize> =
+        retail_v.segments.iter().enumerate().map(|(k, s)| (s.segment, k)).collect();
     let servicing = a.retail.servicing;
     for (r, id) in i.retail.iter().zip(&i.retail_ids) {
         let k = segment_of[&Segment::of(r.product, r.days_past_due, r.amount, r.litigated)];
@@ -406,7 +443,8 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
         });
     }
 
-    let rates: Vec<f64> = [-0.05, -0.025, 0.0, 0.025, 0.05].iter().map(|d| options.target_irr + d).filter(|r| *r > -0.99).collect();
+    let rates: Vec<f64> =
+        [-0.05, -0.025, 0.0, 0.025, 0.05].iter().map(|d| options.target_irr + d).filter(|r| *r > -0.99).collect();
     let haircuts = vec![0.0, 0.1, 0.2, 0.3];
     let cash_by_haircut: Vec<Vec<f64>> = haircuts
         .iter()
@@ -416,7 +454,10 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
     let sensitivity = Sensitivity { rates, haircuts, bids };
     let stresses = Stress::OVERLAYS
         .iter()
-        .map(|(code, s)| StressResult { code: code.to_string(), bid: pv(&package_cash(&i, a, s).2, options.target_irr + s.rate_shift) })
+        .map(|(code, s)| StressResult {
+            code: code.to_string(),
+            bid: pv(&package_cash(&i, a, s).2, options.target_irr + s.rate_shift),
+        })
         .collect();
 
     let monte_carlo = (options.scenarios > 0).then(|| {
@@ -444,7 +485,8 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
         claim_amount,
         principal,
         metrics: metrics(&quarterly, price, claim_amount, principal),
-        retail_outside_anchor: (!i.retail.is_empty()).then(|| retail_v.outside_anchor(&a.retail, pv(&retail_v.quarterly, rate))),
+        retail_outside_anchor: (!i.retail.is_empty())
+            .then(|| retail_v.outside_anchor(&a.retail, pv(&retail_v.quarterly, rate))),
         quarterly,
         bid,
         claims: results,

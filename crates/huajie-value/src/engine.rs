@@ -124,8 +124,16 @@ pub(crate) fn timeline(stage: LitigationStage, a: &Assumptions) -> Timeline {
 pub(crate) fn event_months(stage: LitigationStage, a: &Assumptions) -> [Option<u32>; EVENTS] {
     let t = timeline(stage, a);
     let tl = &a.timeline;
-    let rounds = [t.first_auction, t.first_auction + tl.second_round_after, t.first_auction + tl.second_round_after + tl.negotiated_sale_after];
-    let debtor = if stage == LitigationStage::Bankruptcy { tl.bankruptcy_estate_month } else { t.judgment + tl.unsecured_after_judgment };
+    let rounds = [
+        t.first_auction,
+        t.first_auction + tl.second_round_after,
+        t.first_auction + tl.second_round_after + tl.negotiated_sale_after,
+    ];
+    let debtor = if stage == LitigationStage::Bankruptcy {
+        tl.bankruptcy_estate_month
+    } else {
+        t.judgment + tl.unsecured_after_judgment
+    };
     [
         Some(rounds[0] + tl.distribution_lag),
         Some(rounds[1] + tl.distribution_lag),
@@ -163,7 +171,13 @@ pub(crate) struct Scenario {
 
 impl Scenario {
     /// A scenario from sale probabilities by row (rounds 1–3) and a duration factor.
-    pub fn new(a: &Assumptions, value_factor: f64, probabilities: impl Fn(LadderRow) -> [f64; SALE_ROUNDS], durations: f64, beta_factor: f64) -> Scenario {
+    pub fn new(
+        a: &Assumptions,
+        value_factor: f64,
+        probabilities: impl Fn(LadderRow) -> [f64; SALE_ROUNDS],
+        durations: f64,
+        beta_factor: f64,
+    ) -> Scenario {
         let mut outcome_probability = [[0.0; OUTCOMES]; 8];
         for (r, row) in LadderRow::ALL.iter().enumerate() {
             let p = probabilities(*row);
@@ -185,7 +199,13 @@ impl Scenario {
 
     /// The deterministic model: the assumption set under a stress overlay.
     pub fn expected(a: &Assumptions, stress: &Stress) -> Scenario {
-        Scenario::new(a, a.ladder.market_value * stress.market_value, |row| stressed_probabilities(a, stress, row), stress.durations, 1.0)
+        Scenario::new(
+            a,
+            a.ladder.market_value * stress.market_value,
+            |row| stressed_probabilities(a, stress, row),
+            stress.durations,
+            1.0,
+        )
     }
 }
 
@@ -321,7 +341,8 @@ impl Prepared {
         }
         // Items by group; within a group by appraised value, largest first, ties in input order.
         let secured = items.iter().enumerate().filter(|(_, i)| !i.liens.is_empty());
-        let (item_starts, mut item_order) = buckets(n, secured.map(|(k, i)| (group[i.liens[0].claim] as usize, k as u32)));
+        let (item_starts, mut item_order) =
+            buckets(n, secured.map(|(k, i)| (group[i.liens[0].claim] as usize, k as u32)));
         for g in 0..n {
             let bucket = &mut item_order[item_starts[g] as usize..item_starts[g + 1] as usize];
             if bucket.len() > 1 {
@@ -372,7 +393,10 @@ impl Prepared {
         let guarantors = order
             .par_iter()
             .flat_map_iter(|&c| {
-                claims[c as usize].guarantors.iter().map(|g| PreparedGuarantor { beta: g.party.beta(&a.guarantor_beta), cap: g.cap.unwrap_or(f64::INFINITY) })
+                claims[c as usize].guarantors.iter().map(|g| PreparedGuarantor {
+                    beta: g.party.beta(&a.guarantor_beta),
+                    cap: g.cap.unwrap_or(f64::INFINITY),
+                })
             })
             .collect();
         let prepared_claims = order
@@ -407,14 +431,22 @@ impl Prepared {
         };
         let liens = item_order
             .par_iter()
-            .flat_map_iter(|&k| items[k as usize].liens.iter().map(|l| PreparedLien { claim: local(l.claim), rank: l.rank }))
+            .flat_map_iter(|&k| {
+                items[k as usize].liens.iter().map(|l| PreparedLien { claim: local(l.claim), rank: l.rank })
+            })
             .collect();
         let prepared_items = item_order
             .par_iter()
             .zip(lien_ranges)
             .map(|(&k, liens)| {
                 let item = &items[k as usize];
-                PreparedItem { id: k, row: row_index(LadderRow::of(item.kind)), appraised: item.appraised, prior: item.prior, liens }
+                PreparedItem {
+                    id: k,
+                    row: row_index(LadderRow::of(item.kind)),
+                    appraised: item.appraised,
+                    prior: item.prior,
+                    liens,
+                }
             })
             .collect();
 
@@ -472,7 +504,14 @@ pub(crate) struct Scratch {
 /// Runs one block through one scenario. `item_factor(id)` is an item's own value factor
 /// (1 in the deterministic model). Afterwards `scratch.expected` holds each claim's expected
 /// collateral recovery, before the time-barred factor.
-pub(crate) fn run_block<S: Sink>(p: &Prepared, block: &Block, sc: &Scenario, item_factor: impl Fn(u32) -> f64, scratch: &mut Scratch, sink: &mut S) {
+pub(crate) fn run_block<S: Sink>(
+    p: &Prepared,
+    block: &Block,
+    sc: &Scenario,
+    item_factor: impl Fn(u32) -> f64,
+    scratch: &mut Scratch,
+    sink: &mut S,
+) {
     let claims = &p.claims[block.claims.clone()];
     let items = &p.items[block.items.clone()];
     scratch.expected.clear();
@@ -510,7 +549,10 @@ pub(crate) fn run_block<S: Sink>(p: &Prepared, block: &Block, sc: &Scenario, ite
                 // Two claims: the usual shared item, without the scratch buffers.
                 let (i1, i2) = (l1.claim as usize, l2.claim as usize);
                 let (c1, c2) = (&claims[i1], &claims[i2]);
-                let pair = [(l1.rank, c1.amount, (c1.amount - scratch.expected[i1]).max(0.0)), (l2.rank, c2.amount, (c2.amount - scratch.expected[i2]).max(0.0))];
+                let pair = [
+                    (l1.rank, c1.amount, (c1.amount - scratch.expected[i1]).max(0.0)),
+                    (l2.rank, c2.amount, (c2.amount - scratch.expected[i2]).max(0.0)),
+                ];
                 let (mut e1, mut e2, mut out) = (0.0, 0.0, [0.0; 2]);
                 for o in 0..OUTCOMES {
                     share(net(o), &pair, &mut out);
@@ -564,7 +606,13 @@ pub(crate) fn run_block<S: Sink>(p: &Prepared, block: &Block, sc: &Scenario, ite
             }
             // Then the debtor: the bankruptcy estate, or its unsecured assets.
             if c.bankrupt || p.unsecured_route {
-                sink.recovery(i, Route::Debtor, c.stage, DEBTOR, (c.debtor_beta * sc.beta_factor).min(1.0) * owed * c.factor);
+                sink.recovery(
+                    i,
+                    Route::Debtor,
+                    c.stage,
+                    DEBTOR,
+                    (c.debtor_beta * sc.beta_factor).min(1.0) * owed * c.factor,
+                );
             }
             // Court fees, unscaled (a sink that sums them by block takes them from `block_fees`).
             if !S::FEES_BY_CLAIM {

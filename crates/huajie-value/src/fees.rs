@@ -14,7 +14,8 @@ const ACCEPTANCE: &[(f64, f64)] = &[
     (f64::INFINITY, 0.005),
 ];
 
-const ENFORCEMENT: &[(f64, f64)] = &[(500_000.0, 0.015), (5_000_000.0, 0.01), (10_000_000.0, 0.005), (f64::INFINITY, 0.001)];
+const ENFORCEMENT: &[(f64, f64)] =
+    &[(500_000.0, 0.015), (5_000_000.0, 0.01), (10_000_000.0, 0.005), (f64::INFINITY, 0.001)];
 
 /// The flat fee for a claim of up to 10,000 yuan (0 included).
 const FLAT_FEE: f64 = 50.0;

@@ -80,7 +80,8 @@ pub fn metrics(quarterly: &[f64], price: f64, claim: f64, principal: f64) -> Pac
         running += cf;
         (running >= 0.0).then_some(i + 1)
     });
-    let weighted: f64 = quarterly.iter().enumerate().filter(|(_, x)| **x > 0.0).map(|(i, x)| (i + 1) as f64 / 4.0 * x).sum();
+    let weighted: f64 =
+        quarterly.iter().enumerate().filter(|(_, x)| **x > 0.0).map(|(i, x)| (i + 1) as f64 / 4.0 * x).sum();
     let ratio = |a: f64, b: f64| if b == 0.0 { 0.0 } else { a / b };
     PackageMetrics {
         price,

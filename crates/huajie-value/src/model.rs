@@ -221,7 +221,10 @@ mod tests {
         // Capped in one round, the rest shared in the next.
         let liens = [(1, 1.0, 5.0), (1, 1.0, 100.0), (1, 2.0, 100.0)];
         share(100.0, &liens, &mut s);
-        assert!((s[0] - 5.0).abs() < 1e-9 && (s[1] - 95.0 / 3.0).abs() < 1e-9 && (s[2] - 190.0 / 3.0).abs() < 1e-9, "{s:?}");
+        assert!(
+            (s[0] - 5.0).abs() < 1e-9 && (s[1] - 95.0 / 3.0).abs() < 1e-9 && (s[2] - 190.0 / 3.0).abs() < 1e-9,
+            "{s:?}"
+        );
         // A single lien.
         let mut one = [0.0];
         share(50.0, &[(1, 1.0, 20.0)], &mut one);

@@ -15,7 +15,9 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::assumptions::Assumptions;
-use crate::engine::{EVENTS, OUTCOMES, Prepared, QUARTERS, Route, Scenario, Scratch, Sink, run_block, stressed_probabilities};
+use crate::engine::{
+    EVENTS, OUTCOMES, Prepared, QUARTERS, Route, Scenario, Scratch, Sink, run_block, stressed_probabilities,
+};
 use crate::input::{ClaimIn, ItemIn};
 use crate::metrics::{irr, pv};
 use crate::random::{normal_cdf, normal_in, normal_quantile, scenario_key};
@@ -78,10 +80,13 @@ fn draw_scenario(a: &Assumptions, stress: &Stress, seed: u64, s: u64) -> (Scenar
     let key = scenario_key(seed, s);
     let z = normal_in(key, SYSTEMATIC);
     let mc = &a.monte_carlo;
-    let value_factor = a.ladder.market_value * stress.market_value * (mc.sigma_market * z - mc.sigma_market * mc.sigma_market / 2.0).exp();
+    let value_factor = a.ladder.market_value
+        * stress.market_value
+        * (mc.sigma_market * z - mc.sigma_market * mc.sigma_market / 2.0).exp();
     let shift = mc.liquidity * z;
     let probabilities = |row| {
-        stressed_probabilities(a, stress, row).map(|p| if shift == 0.0 || p <= 0.0 || p >= 1.0 { p } else { normal_cdf(normal_quantile(p) + shift) })
+        stressed_probabilities(a, stress, row)
+            .map(|p| if shift == 0.0 || p <= 0.0 || p >= 1.0 { p } else { normal_cdf(normal_quantile(p) + shift) })
     };
     let durations = stress.durations * (mc.sigma_duration * z).exp();
     let beta_factor = (mc.sigma_recovery * z - mc.sigma_recovery * mc.sigma_recovery / 2.0).exp();
@@ -89,16 +94,27 @@ fn draw_scenario(a: &Assumptions, stress: &Stress, seed: u64, s: u64) -> (Scenar
 }
 
 /// Runs `scenarios` scenarios of the package from `seed`.
-pub fn simulate(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions, stress: &Stress, scenarios: usize, seed: u64) -> Simulation {
+pub fn simulate(
+    claims: &[ClaimIn],
+    items: &[ItemIn],
+    a: &Assumptions,
+    stress: &Stress,
+    scenarios: usize,
+    seed: u64,
+) -> Simulation {
     let prepared = Prepared::new(claims, items, a);
-    let tables: Vec<(Scenario, u64)> = (1..=scenarios as u64).into_par_iter().map(|s| draw_scenario(a, stress, seed, s)).collect();
+    let tables: Vec<(Scenario, u64)> =
+        (1..=scenarios as u64).into_par_iter().map(|s| draw_scenario(a, stress, seed, s)).collect();
     let sigma = a.monte_carlo.sigma_item;
     let item_factor = |key: u64, item: u32| {
         if sigma == 0.0 { 1.0 } else { (sigma * normal_in(key, u64::from(item)) - sigma * sigma / 2.0).exp() }
     };
-    let chunks: Vec<std::ops::Range<usize>> =
-        (0..scenarios).step_by(SCENARIOS_PER_UNIT).map(|start| start..(start + SCENARIOS_PER_UNIT).min(scenarios)).collect();
-    let units: Vec<(usize, usize)> = (0..prepared.blocks.len()).flat_map(|b| (0..chunks.len()).map(move |c| (b, c))).collect();
+    let chunks: Vec<std::ops::Range<usize>> = (0..scenarios)
+        .step_by(SCENARIOS_PER_UNIT)
+        .map(|start| start..(start + SCENARIOS_PER_UNIT).min(scenarios))
+        .collect();
+    let units: Vec<(usize, usize)> =
+        (0..prepared.blocks.len()).flat_map(|b| (0..chunks.len()).map(move |c| (b, c))).collect();
     let results: Vec<Vec<[f64; QUARTERS + 1]>> = units
         .par_iter()
         .map_init(Scratch::default, |scratch, &(b, c)| {

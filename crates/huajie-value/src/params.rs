@@ -108,7 +108,13 @@ const BETA_FIELDS: [(&str, &str, &str); 7] = [
 /// Every parameter of an assumption set, in the order a valuer reads them.
 pub fn catalogue() -> Vec<Param> {
     let mut out = Vec::new();
-    let mut add = |group: (&'static str, &'static str), path: String, zh: String, en: String, unit: Unit, source: &'static str, confidence: Confidence| {
+    let mut add = |group: (&'static str, &'static str),
+                   path: String,
+                   zh: String,
+                   en: String,
+                   unit: Unit,
+                   source: &'static str,
+                   confidence: Confidence| {
         out.push(Param { path, group_zh: group.0, group_en: group.1, zh, en, unit, source, confidence });
     };
     let t = ("诉讼时间线（月）", "Litigation timeline (months)");
@@ -127,20 +133,52 @@ pub fn catalogue() -> Vec<Param> {
         ("unsecured_after_judgment", "判决后债务人财产回收", "debtor's assets after judgment"),
         ("bankruptcy_estate_month", "破产财产分配", "bankruptcy estate pays"),
     ] {
-        add(t, format!("/timeline/{field}"), zh.into(), en.into(), Unit::Months, "valuation.md §3.1", Confidence::Assumption);
+        add(
+            t,
+            format!("/timeline/{field}"),
+            zh.into(),
+            en.into(),
+            Unit::Months,
+            "valuation.md §3.1",
+            Confidence::Assumption,
+        );
     }
     let l = ("司法拍卖", "Judicial auction");
-    add(l, "/ladder/market_value".into(), "市场价值系数".into(), "market-value factor on appraisal".into(), Unit::Factor, "valuation.md §3.2", Confidence::Model);
+    add(
+        l,
+        "/ladder/market_value".into(),
+        "市场价值系数".into(),
+        "market-value factor on appraisal".into(),
+        Unit::Factor,
+        "valuation.md §3.2",
+        Confidence::Model,
+    );
     for r in 0..3 {
         let (source, confidence) = if r == 0 {
             ("拍卖规定：起拍价不低于评估价 70%", Confidence::Rule)
         } else {
             ("拍卖规定：再次拍卖降价不超过 20%", Confidence::Rule)
         };
-        add(l, format!("/ladder/start/{r}"), format!("{}起拍价 / 价值", ROUNDS_ZH[r]), format!("{} start price / value", ROUNDS_EN[r]), Unit::Share, source, confidence);
+        add(
+            l,
+            format!("/ladder/start/{r}"),
+            format!("{}起拍价 / 价值", ROUNDS_ZH[r]),
+            format!("{} start price / value", ROUNDS_EN[r]),
+            Unit::Share,
+            source,
+            confidence,
+        );
     }
     for r in 0..3 {
-        add(l, format!("/ladder/premium/{r}"), format!("{}溢价", ROUNDS_ZH[r]), format!("{} premium over start", ROUNDS_EN[r]), Unit::Share, "valuation.md §3.2", Confidence::Assumption);
+        add(
+            l,
+            format!("/ladder/premium/{r}"),
+            format!("{}溢价", ROUNDS_ZH[r]),
+            format!("{} premium over start", ROUNDS_EN[r]),
+            Unit::Share,
+            "valuation.md §3.2",
+            Confidence::Assumption,
+        );
     }
     for (i, row) in LadderRow::ALL.iter().enumerate() {
         let (zh, en) = row_names(*row);
@@ -156,22 +194,102 @@ pub fn catalogue() -> Vec<Param> {
             );
         }
     }
-    add(l, "/ladder/settlement_ratio".into(), "流拍以物抵债折价（变卖价 ×）".into(), "unsold: taken in settlement at round-3 price ×".into(), Unit::Share, "valuation.md §3.2", Confidence::Assumption);
-    add(l, "/ladder/sale_costs".into(), "处置税费".into(), "sale costs".into(), Unit::Share, "valuation.md §3.2", Confidence::Assumption);
+    add(
+        l,
+        "/ladder/settlement_ratio".into(),
+        "流拍以物抵债折价（变卖价 ×）".into(),
+        "unsold: taken in settlement at round-3 price ×".into(),
+        Unit::Share,
+        "valuation.md §3.2",
+        Confidence::Assumption,
+    );
+    add(
+        l,
+        "/ladder/sale_costs".into(),
+        "处置税费".into(),
+        "sale costs".into(),
+        Unit::Share,
+        "valuation.md §3.2",
+        Confidence::Assumption,
+    );
     let g = ("保证人与债务人", "Guarantors and debtor");
-    add(g, "/guarantor_route".into(), "追索保证人".into(), "pursue guarantors".into(), Unit::Switch, "valuation.md §3.3", Confidence::Model);
-    add(g, "/guarantee_validity".into(), "保证有效性 v".into(), "guarantee validity v".into(), Unit::Share, "valuation.md §3.3", Confidence::Assumption);
+    add(
+        g,
+        "/guarantor_route".into(),
+        "追索保证人".into(),
+        "pursue guarantors".into(),
+        Unit::Switch,
+        "valuation.md §3.3",
+        Confidence::Model,
+    );
+    add(
+        g,
+        "/guarantee_validity".into(),
+        "保证有效性 v".into(),
+        "guarantee validity v".into(),
+        Unit::Share,
+        "valuation.md §3.3",
+        Confidence::Assumption,
+    );
     for (field, zh, en) in BETA_FIELDS {
-        add(g, format!("/guarantor_beta/{field}"), format!("保证人回收率 β：{zh}"), format!("guarantor recovery β: {en}"), Unit::Share, "valuation.md §3.3, §7", Confidence::Assumption);
+        add(
+            g,
+            format!("/guarantor_beta/{field}"),
+            format!("保证人回收率 β：{zh}"),
+            format!("guarantor recovery β: {en}"),
+            Unit::Share,
+            "valuation.md §3.3, §7",
+            Confidence::Assumption,
+        );
     }
-    add(g, "/unsecured_route".into(), "追索债务人其他财产".into(), "pursue the debtor's other assets".into(), Unit::Switch, "valuation.md §3.4", Confidence::Model);
+    add(
+        g,
+        "/unsecured_route".into(),
+        "追索债务人其他财产".into(),
+        "pursue the debtor's other assets".into(),
+        Unit::Switch,
+        "valuation.md §3.4",
+        Confidence::Model,
+    );
     for (field, zh, en) in BETA_FIELDS {
-        add(g, format!("/unsecured_beta/{field}"), format!("债务人财产回收率 β：{zh}"), format!("debtor recovery β: {en}"), Unit::Share, "valuation.md §3.4, §7", Confidence::Assumption);
+        add(
+            g,
+            format!("/unsecured_beta/{field}"),
+            format!("债务人财产回收率 β：{zh}"),
+            format!("debtor recovery β: {en}"),
+            Unit::Share,
+            "valuation.md §3.4, §7",
+            Confidence::Assumption,
+        );
     }
-    add(g, "/bankruptcy_estate_ratio".into(), "破产清偿率".into(), "bankruptcy estate ratio".into(), Unit::Share, "valuation.md §3.6", Confidence::Assumption);
+    add(
+        g,
+        "/bankruptcy_estate_ratio".into(),
+        "破产清偿率".into(),
+        "bankruptcy estate ratio".into(),
+        Unit::Share,
+        "valuation.md §3.6",
+        Confidence::Assumption,
+    );
     let c = ("费用与特殊情形", "Costs and special cases");
-    add(c, "/legal_costs".into(), "律师及处置服务费（占回收）".into(), "legal and servicing costs (share of recoveries)".into(), Unit::Share, "valuation.md §3.5", Confidence::Assumption);
-    add(c, "/time_barred_factor".into(), "超过时效的回收系数".into(), "time-barred recovery factor".into(), Unit::Share, "valuation.md §3.6", Confidence::Assumption);
+    add(
+        c,
+        "/legal_costs".into(),
+        "律师及处置服务费（占回收）".into(),
+        "legal and servicing costs (share of recoveries)".into(),
+        Unit::Share,
+        "valuation.md §3.5",
+        Confidence::Assumption,
+    );
+    add(
+        c,
+        "/time_barred_factor".into(),
+        "超过时效的回收系数".into(),
+        "time-barred recovery factor".into(),
+        Unit::Share,
+        "valuation.md §3.6",
+        Confidence::Assumption,
+    );
     let m = ("蒙特卡洛", "Monte Carlo");
     for (field, zh, en, unit) in [
         ("sigma_market", "系统性价值波动 σm", "systematic value volatility σm", Unit::Sigma),
@@ -184,20 +302,95 @@ pub fn catalogue() -> Vec<Param> {
         add(m, format!("/monte_carlo/{field}"), zh.into(), en.into(), unit, "valuation.md §4", Confidence::Assumption);
     }
     let r = ("个贷批量", "Retail batches");
-    add(r, "/retail/batch_share".into(), "个人债权占比达到即为个贷批量".into(), "share of individuals that makes a retail batch".into(), Unit::Share, "本系统解读 / Huajie reading", Confidence::Model);
-    add(r, "/retail/servicing".into(), "催收服务费".into(), "servicing cost".into(), Unit::Share, "valuation.md §5", Confidence::Model);
-    for (b, label) in ["< 180 天", "180–359 天", "360–719 天", "720–1079 天", "≥ 1080 天"].iter().enumerate() {
+    add(
+        r,
+        "/retail/batch_share".into(),
+        "个人债权占比达到即为个贷批量".into(),
+        "share of individuals that makes a retail batch".into(),
+        Unit::Share,
+        "本系统解读 / Huajie reading",
+        Confidence::Model,
+    );
+    add(
+        r,
+        "/retail/servicing".into(),
+        "催收服务费".into(),
+        "servicing cost".into(),
+        Unit::Share,
+        "valuation.md §5",
+        Confidence::Model,
+    );
+    for (b, label) in ["< 180 天", "180–359 天", "360–719 天", "720–1079 天", "≥ 1080 天"].iter().enumerate()
+    {
         let en = label.replace('天', "days");
-        add(r, format!("/retail/ultimate_by_dpd/{b}"), format!("默认曲线终值：逾期 {label}"), format!("default curve, ultimate recovery: {en} past due"), Unit::Share, "本系统默认（按 4.1% 锚校准） / Huajie default (fitted to the 4.1% anchor)", Confidence::Assumption);
+        add(
+            r,
+            format!("/retail/ultimate_by_dpd/{b}"),
+            format!("默认曲线终值：逾期 {label}"),
+            format!("default curve, ultimate recovery: {en} past due"),
+            Unit::Share,
+            "本系统默认（按 4.1% 锚校准） / Huajie default (fitted to the 4.1% anchor)",
+            Confidence::Assumption,
+        );
     }
-    add(r, "/retail/litigated_factor".into(), "已诉债权曲线系数".into(), "litigated claims: curve ×".into(), Unit::Factor, "本系统默认 / Huajie default", Confidence::Assumption);
-    for (b, (zh, en)) in [("< 1万", "< 10k"), ("1万–5万", "10k–50k"), ("5万–20万", "50k–200k"), ("≥ 20万", "≥ 200k")].iter().enumerate() {
-        add(r, format!("/retail/balance_factor/{b}"), format!("余额 {zh} 曲线系数"), format!("balance {en}: curve ×"), Unit::Factor, "本系统默认 / Huajie default", Confidence::Assumption);
+    add(
+        r,
+        "/retail/litigated_factor".into(),
+        "已诉债权曲线系数".into(),
+        "litigated claims: curve ×".into(),
+        Unit::Factor,
+        "本系统默认 / Huajie default",
+        Confidence::Assumption,
+    );
+    for (b, (zh, en)) in
+        [("< 1万", "< 10k"), ("1万–5万", "10k–50k"), ("5万–20万", "50k–200k"), ("≥ 20万", "≥ 200k")].iter().enumerate()
+    {
+        add(
+            r,
+            format!("/retail/balance_factor/{b}"),
+            format!("余额 {zh} 曲线系数"),
+            format!("balance {en}: curve ×"),
+            Unit::Factor,
+            "本系统默认 / Huajie default",
+            Confidence::Assumption,
+        );
     }
-    add(r, "/retail/months_to_recover".into(), "默认曲线时间常数 τ（月）".into(), "default curve time constant τ (months)".into(), Unit::Factor, "本系统默认 / Huajie default", Confidence::Assumption);
-    add(r, "/retail/min_claims".into(), "估计曲线所需最少债权笔数".into(), "claims needed to estimate a segment's curve".into(), Unit::Count, "本系统默认 / Huajie default", Confidence::Model);
-    add(r, "/retail/anchor_price".into(), "全国个贷批量成交价锚（占本息）".into(), "national retail batch price anchor (share of principal + interest)".into(), Unit::Share, "银登中心 2025 年一季度 / national transfer platform, 2025 Q1", Confidence::Market);
-    add(r, "/retail/anchor_band".into(), "偏离锚的提示倍数".into(), "flag when the price is this many times off the anchor".into(), Unit::Factor, "本系统默认 / Huajie default", Confidence::Model);
+    add(
+        r,
+        "/retail/months_to_recover".into(),
+        "默认曲线时间常数 τ（月）".into(),
+        "default curve time constant τ (months)".into(),
+        Unit::Factor,
+        "本系统默认 / Huajie default",
+        Confidence::Assumption,
+    );
+    add(
+        r,
+        "/retail/min_claims".into(),
+        "估计曲线所需最少债权笔数".into(),
+        "claims needed to estimate a segment's curve".into(),
+        Unit::Count,
+        "本系统默认 / Huajie default",
+        Confidence::Model,
+    );
+    add(
+        r,
+        "/retail/anchor_price".into(),
+        "全国个贷批量成交价锚（占本息）".into(),
+        "national retail batch price anchor (share of principal + interest)".into(),
+        Unit::Share,
+        "银登中心 2025 年一季度 / national transfer platform, 2025 Q1",
+        Confidence::Market,
+    );
+    add(
+        r,
+        "/retail/anchor_band".into(),
+        "偏离锚的提示倍数".into(),
+        "flag when the price is this many times off the anchor".into(),
+        Unit::Factor,
+        "本系统默认 / Huajie default",
+        Confidence::Model,
+    );
     out
 }
 
@@ -252,7 +445,8 @@ pub fn set(a: &Assumptions, path: &str, text: &str) -> Result<Assumptions, Param
     let p = catalogue().into_iter().find(|p| p.path == path).ok_or_else(|| ParamError::Unknown(path.to_string()))?;
     let text = text.trim();
     let unreadable = || ParamError::Unreadable { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string() };
-    let out_of_range = |range| ParamError::OutOfRange { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string(), range };
+    let out_of_range =
+        |range| ParamError::OutOfRange { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string(), range };
     let number = |t: &str| -> Result<f64, ParamError> { parse_share(t).ok_or_else(unreadable) };
     let value = match p.unit {
         Unit::Switch => match text {
@@ -331,8 +525,12 @@ mod tests {
     #[test]
     fn docs_valuation_md_lists_every_parameter() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/valuation.md")).unwrap();
-        let missing: Vec<String> = catalogue().into_iter().map(|p| p.path).filter(|p| !doc.contains(&format!("`{p}`"))).collect();
-        assert!(missing.is_empty(), "docs/valuation.md lacks {missing:?}: cargo run -p huajie-value --example params_table");
+        let missing: Vec<String> =
+            catalogue().into_iter().map(|p| p.path).filter(|p| !doc.contains(&format!("`{p}`"))).collect();
+        assert!(
+            missing.is_empty(),
+            "docs/valuation.md lacks {missing:?}: cargo run -p huajie-value --example params_table"
+        );
     }
 
     #[test]

@@ -41,7 +41,9 @@ impl Segment {
 
     /// A dense index among the segments of `products` products.
     fn index(self) -> usize {
-        ((usize::from(self.product) * DPD_BUCKETS + usize::from(self.dpd_bucket)) * BALANCE_BUCKETS + usize::from(self.balance_bucket)) * 2
+        ((usize::from(self.product) * DPD_BUCKETS + usize::from(self.dpd_bucket)) * BALANCE_BUCKETS
+            + usize::from(self.balance_bucket))
+            * 2
             + usize::from(self.litigated)
     }
 
@@ -57,7 +59,12 @@ impl Segment {
 /// A segment's label, "信用卡 · 360–720天 · 1万–5万 · 已诉" or its English form.
 pub fn segment_label(product: &str, dpd_bucket: u8, balance_bucket: u8, litigated: bool, zh: bool) -> String {
     let dpd = bucket_label(&DPD_THRESHOLDS.map(f64::from), dpd_bucket, if zh { "天" } else { " days" }, 1.0);
-    let balance = bucket_label(&BALANCE_THRESHOLDS, balance_bucket, if zh { "万" } else { "k" }, if zh { 10_000.0 } else { 1_000.0 });
+    let balance = bucket_label(
+        &BALANCE_THRESHOLDS,
+        balance_bucket,
+        if zh { "万" } else { "k" },
+        if zh { 10_000.0 } else { 1_000.0 },
+    );
     let litigated = match (zh, litigated) {
         (true, true) => "已诉",
         (true, false) => "未诉",
@@ -159,7 +166,10 @@ impl Retail {
     /// The curve of a segment of product `product`: estimated if the set has one, else the default.
     pub fn curve(&self, product: &str, s: Segment) -> (Vec<f64>, bool) {
         match self.curves.iter().find(|c| {
-            c.product == product && c.dpd_bucket == s.dpd_bucket && c.balance_bucket == s.balance_bucket && c.litigated == s.litigated
+            c.product == product
+                && c.dpd_bucket == s.dpd_bucket
+                && c.balance_bucket == s.balance_bucket
+                && c.litigated == s.litigated
         }) {
             Some(c) => (c.crr.clone(), true),
             None => (self.default_curve(s), false),
@@ -216,7 +226,8 @@ pub fn value_retail(claims: &[RetailClaim], products: &[String], r: &Retail, str
         let product = products.get(usize::from(segment.product)).map_or("", String::as_str);
         let (crr, estimated) = r.curve(product, segment);
         let at = |m: usize| if m == 0 { 0.0 } else { crr[m - 1] * stress.retail_curves };
-        let cash: Vec<f64> = (1..=QUARTERS).map(|q| amount * (at(3 * q) - at(3 * q - 3)) * (1.0 - r.servicing)).collect();
+        let cash: Vec<f64> =
+            (1..=QUARTERS).map(|q| amount * (at(3 * q) - at(3 * q - 3)) * (1.0 - r.servicing)).collect();
         for (t, c) in quarterly.iter_mut().zip(&cash) {
             *t += c;
         }
@@ -317,7 +328,15 @@ pub fn estimate(history: &[HistoryClaim], as_of: i32, min_claims: u64) -> Vec<Se
         for v in &mut curve {
             *v = v.min(1.0);
         }
-        out.push(SegmentCurve { product, dpd_bucket, balance_bucket, litigated, crr: curve, claims, vintages: observed.len() as u32 });
+        out.push(SegmentCurve {
+            product,
+            dpd_bucket,
+            balance_bucket,
+            litigated,
+            crr: curve,
+            claims,
+            vintages: observed.len() as u32,
+        });
     }
     out
 }
@@ -343,7 +362,15 @@ mod tests {
         let mut r = Retail::default();
         let s = Segment::of(0, 400, 20_000.0, false);
         let crr: Vec<f64> = (1..=MONTHS).map(|m| 0.01 * (m.min(12) as f64)).collect();
-        r.curves.push(SegmentCurve { product: "信用卡".into(), dpd_bucket: s.dpd_bucket, balance_bucket: s.balance_bucket, litigated: false, crr, claims: 0, vintages: 0 });
+        r.curves.push(SegmentCurve {
+            product: "信用卡".into(),
+            dpd_bucket: s.dpd_bucket,
+            balance_bucket: s.balance_bucket,
+            litigated: false,
+            crr,
+            claims: 0,
+            vintages: 0,
+        });
         let claims = [
             RetailClaim { product: 0, days_past_due: 400, amount: 12_000.0, litigated: false },
             RetailClaim { product: 0, days_past_due: 500, amount: 30_000.0, litigated: false },

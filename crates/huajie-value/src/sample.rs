@@ -28,7 +28,8 @@ impl Rng {
 /// litigation stage, one claim in ten time-barred.
 pub fn corporate_package(n: usize, seed: u64) -> (Vec<ClaimIn>, Vec<ItemIn>) {
     let mut rng = Rng(seed | 1);
-    let standings = [Standing::Normal, Standing::Normal, Standing::Ceased, Standing::Bankrupt, Standing::DeceasedOrMissing];
+    let standings =
+        [Standing::Normal, Standing::Normal, Standing::Ceased, Standing::Bankrupt, Standing::DeceasedOrMissing];
     let party = |rng: &mut Rng| DebtorIn {
         kind: if rng.below(4) == 0 { PartyKind::Individual } else { PartyKind::Corporate },
         standing: standings[rng.below(standings.len() as u64) as usize],
@@ -41,7 +42,9 @@ pub fn corporate_package(n: usize, seed: u64) -> (Vec<ClaimIn>, Vec<ItemIn>) {
         let count = if rng.below(5) == 0 && claims.len() + 2 <= n { 2 } else { 1 };
         let first = claims.len();
         for _ in 0..count {
-            let guarantors = (0..rng.below(3)).map(|_| GuarantorIn { party: party(&mut rng), cap: (rng.below(3) == 0).then(|| 1e6 * rng.unit()) }).collect();
+            let guarantors = (0..rng.below(3))
+                .map(|_| GuarantorIn { party: party(&mut rng), cap: (rng.below(3) == 0).then(|| 1e6 * rng.unit()) })
+                .collect();
             claims.push(ClaimIn {
                 amount: 100_000.0 + 50_000_000.0 * rng.unit(),
                 debtor,
@@ -63,4 +66,3 @@ pub fn corporate_package(n: usize, seed: u64) -> (Vec<ClaimIn>, Vec<ItemIn>) {
     }
     (claims, items)
 }
-

@@ -18,7 +18,8 @@ pub struct Stress {
 }
 
 impl Stress {
-    pub const NONE: Stress = Stress { market_value: 1.0, sale_probability: 1.0, durations: 1.0, retail_curves: 1.0, rate_shift: 0.0 };
+    pub const NONE: Stress =
+        Stress { market_value: 1.0, sale_probability: 1.0, durations: 1.0, retail_curves: 1.0, rate_shift: 0.0 };
 
     /// The overlays of section 4, by code, in the order reports show them.
     pub const OVERLAYS: [(&'static str, Stress); 7] = [

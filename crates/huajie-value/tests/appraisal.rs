@@ -3,7 +3,8 @@
 
 use chrono::NaiveDate;
 use huajie_core::{
-    Claim, Collateral, CollateralType, Guarantee, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc,
+    Claim, Collateral, CollateralType, Guarantee, LitigationStage, Money, Party, PartyIdentifier, PartyStatus,
+    ResidentId, Uscc,
 };
 use huajie_value::appraisal::Method;
 mod common;
@@ -92,7 +93,10 @@ fn the_worked_example_through_the_book() {
     let c = &r.claims[0];
     assert_eq!((c.id, c.method), (41, Method::Claim));
     assert!((c.allocation - r.bid).abs() < 1e-6);
-    assert_eq!(c.cash.iter().map(|(q, x)| (*q, x.round() as i64)).collect::<Vec<_>>(), vec![(1, -81_800), (5, -77_400), (6, 4_277_700), (7, 1_678_488), (8, 814_800)]);
+    assert_eq!(
+        c.cash.iter().map(|(q, x)| (*q, x.round() as i64)).collect::<Vec<_>>(),
+        vec![(1, -81_800), (5, -77_400), (6, 4_277_700), (7, 1_678_488), (8, 814_800)]
+    );
     assert_eq!((c.judgment_month, c.enforcement_month, c.first_auction_month), (Some(11), Some(13), Some(15)));
     assert!((r.metrics.irr.unwrap() - 0.15).abs() < 1e-9);
     // The sensitivity table's middle row and first column is the bid itself.
@@ -105,7 +109,13 @@ fn the_worked_example_through_the_book() {
 fn a_limitation_date_before_the_valuation_date_makes_the_claim_time_barred() {
     let mut c = claim(1, 1_000_000, company(2), Some(LitigationStage::Judged));
     c.claim.limitation_date = Some(date("2026-01-31"));
-    let book = |valuation_date| Book { valuation_date, claims: vec![c.clone()], items: Vec::new(), guarantees: Vec::new(), liquidations: Vec::new() };
+    let book = |valuation_date| Book {
+        valuation_date,
+        claims: vec![c.clone()],
+        items: Vec::new(),
+        guarantees: Vec::new(),
+        liquidations: Vec::new(),
+    };
     let barred = appraise(&book(date("2026-06-30")), &Assumptions::default(), &Options::default());
     let live = appraise(&book(date("2025-12-31")), &Assumptions::default(), &Options::default());
     assert!(barred.claims[0].time_barred && !live.claims[0].time_barred);
@@ -117,19 +127,34 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
     // 20 personal claims; one has a guarantor and one a car: those two stay claim by claim.
     let mut claims: Vec<BookClaim> = (1..=20)
         .map(|i| {
-            let mut c = claim(i, 5_000 + 3_000 * i, person(i as u32), if i % 3 == 0 { Some(LitigationStage::Judged) } else { None });
+            let mut c = claim(
+                i,
+                5_000 + 3_000 * i,
+                person(i as u32),
+                if i % 3 == 0 { Some(LitigationStage::Judged) } else { None },
+            );
             c.claim.product = Some(if i % 2 == 0 { "信用卡" } else { "消费贷" }.to_string());
             c.claim.days_past_due = Some(200 + 40 * i);
             c
         })
         .collect();
     claims[4].claim.days_past_due = None; // counted from the default date instead
-    let car = BookItem { collateral: Collateral { collateral_type: CollateralType::Vehicle, ..residential(1, 80_000, vec![]).collateral }, id: 1, claim_ids: vec![2] };
+    let car = BookItem {
+        collateral: Collateral {
+            collateral_type: CollateralType::Vehicle,
+            ..residential(1, 80_000, vec![]).collateral
+        },
+        id: 1,
+        claim_ids: vec![2],
+    };
     let book = Book {
         valuation_date: date("2026-06-30"),
         claims,
         items: vec![car],
-        guarantees: vec![BookGuarantee { guarantee: Guarantee { claim_id: 3, guarantor_id: 99, kind: None, cap: None }, guarantor: person(99) }],
+        guarantees: vec![BookGuarantee {
+            guarantee: Guarantee { claim_id: 3, guarantor_id: 99, kind: None, cap: None },
+            guarantor: person(99),
+        }],
         liquidations: Vec::new(),
     };
     let r = appraise(&book, &Assumptions::default(), &Options { price: Some(2_000.0), ..Options::default() });
@@ -153,7 +178,10 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
 fn the_input_hash_names_the_inputs() {
     let book = Book {
         valuation_date: date("2026-06-30"),
-        claims: vec![claim(1, 2_000_000, company(3), Some(LitigationStage::Enforcing)), claim(2, 3_000_000, company(4), None)],
+        claims: vec![
+            claim(1, 2_000_000, company(3), Some(LitigationStage::Enforcing)),
+            claim(2, 3_000_000, company(4), None),
+        ],
         items: vec![residential(1, 4_000_000, vec![1, 2])],
         guarantees: Vec::new(),
         liquidations: Vec::new(),
@@ -172,7 +200,13 @@ fn the_input_hash_names_the_inputs() {
 #[test]
 fn a_hypothetical_liquidation_replaces_the_debtors_beta() {
     let c = claim(1, 10_000_000, company(5), Some(LitigationStage::Judged));
-    let book = |liquidations| Book { valuation_date: date("2026-06-30"), claims: vec![c.clone()], items: Vec::new(), guarantees: Vec::new(), liquidations };
+    let book = |liquidations| Book {
+        valuation_date: date("2026-06-30"),
+        claims: vec![c.clone()],
+        items: Vec::new(),
+        guarantees: Vec::new(),
+        liquidations,
+    };
     let a = Assumptions::default();
     let default = appraise(&book(Vec::new()), &a, &Options::default());
     // (3000 − 500 − 500) / (9000 − 500 − 500) = 25%, against the default 15% for an operating company.

@@ -47,7 +47,14 @@ fn item(claims: usize) -> impl Strategy<Value = ItemIn> {
             let mut seen = Vec::new();
             let liens = liens
                 .into_iter()
-                .filter(|(c, _)| if seen.contains(c) { false } else { seen.push(*c); true })
+                .filter(|(c, _)| {
+                    if seen.contains(c) {
+                        false
+                    } else {
+                        seen.push(*c);
+                        true
+                    }
+                })
                 .map(|(claim, rank)| Lien { claim, rank })
                 .collect();
             ItemIn { kind, appraised, prior, liens }

@@ -12,17 +12,33 @@ fn company() -> DebtorIn {
 }
 
 fn claim(amount: f64, stage: LitigationStage) -> ClaimIn {
-    ClaimIn { amount, debtor: company(), stage: Some(stage), time_barred: false, guarantors: Vec::new(), unsecured_beta: None }
+    ClaimIn {
+        amount,
+        debtor: company(),
+        stage: Some(stage),
+        time_barred: false,
+        guarantors: Vec::new(),
+        unsecured_beta: None,
+    }
 }
-
 
 #[test]
 fn the_worked_example_to_the_yuan() {
     let claims = [claim(10_000_000.0, LitigationStage::NotSued)];
-    let items = [ItemIn { kind: CollateralType::Residential, appraised: 12_000_000.0, prior: 0.0, liens: vec![Lien { claim: 0, rank: 1 }] }];
+    let items = [ItemIn {
+        kind: CollateralType::Residential,
+        appraised: 12_000_000.0,
+        prior: 0.0,
+        liens: vec![Lien { claim: 0, rank: 1 }],
+    }];
     let v = value(&claims, &items, &example_assumptions());
-    let yuan: Vec<(usize, i64)> =
-        v.quarterly.iter().enumerate().filter(|(_, x)| x.abs() > 0.005).map(|(q, x)| (q + 1, x.round() as i64)).collect();
+    let yuan: Vec<(usize, i64)> = v
+        .quarterly
+        .iter()
+        .enumerate()
+        .filter(|(_, x)| x.abs() > 0.005)
+        .map(|(q, x)| (q + 1, x.round() as i64))
+        .collect();
     assert_eq!(yuan, vec![(1, -81_800), (5, -77_400), (6, 4_277_700), (7, 1_678_488), (8, 814_800)]);
 
     let bid = pv(&v.quarterly, 0.15);
@@ -40,7 +56,12 @@ fn a_claim_never_recovers_more_than_it_is_owed() {
     // Far more collateral than claim, a generous guarantor and an operating debtor.
     let mut c = claim(1_000_000.0, LitigationStage::Enforcing);
     c.guarantors.push(GuarantorIn { party: company(), cap: None });
-    let items = [ItemIn { kind: CollateralType::Vehicle, appraised: 50_000_000.0, prior: 0.0, liens: vec![Lien { claim: 0, rank: 1 }] }];
+    let items = [ItemIn {
+        kind: CollateralType::Vehicle,
+        appraised: 50_000_000.0,
+        prior: 0.0,
+        liens: vec![Lien { claim: 0, rank: 1 }],
+    }];
     let v = value(&[c], &items, &Assumptions::default());
     let recovered = v.claim(0).collateral + v.claim(0).guarantors + v.claim(0).unsecured;
     assert!(recovered <= 1_000_000.0 + 1e-6, "{recovered}");
@@ -52,7 +73,12 @@ fn more_collateral_never_lowers_the_value() {
     let claims = [claim(5_000_000.0, LitigationStage::Judged)];
     let mut last = f64::NEG_INFINITY;
     for appraised in [0.0, 1_000_000.0, 3_000_000.0, 6_000_000.0, 9_000_000.0, 20_000_000.0] {
-        let items = [ItemIn { kind: CollateralType::Industrial, appraised, prior: 500_000.0, liens: vec![Lien { claim: 0, rank: 1 }] }];
+        let items = [ItemIn {
+            kind: CollateralType::Industrial,
+            appraised,
+            prior: 500_000.0,
+            liens: vec![Lien { claim: 0, rank: 1 }],
+        }];
         let now = pv(&value(&claims, &items, &a).quarterly, 0.15);
         assert!(now >= last - 1e-6, "{appraised}: {now} < {last}");
         last = now;

@@ -1,7 +1,7 @@
 //! Passwords (argon2id), session tokens, cookies and login with rate limiting.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::http::HeaderValue;
 use chrono::Duration;
 use cookie::{Cookie, SameSite};
@@ -40,7 +40,9 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// Why a new password is refused, in the user's language.
 pub fn check_new_password(password: &str, lang: Lang) -> Result<(), AppError> {
     if password.chars().count() < PASSWORD_CHARS_MIN {
-        return Err(AppError::BadRequest(tr(lang, "password.too_short").replace("{min}", &PASSWORD_CHARS_MIN.to_string())));
+        return Err(AppError::BadRequest(
+            tr(lang, "password.too_short").replace("{min}", &PASSWORD_CHARS_MIN.to_string()),
+        ));
     }
     Ok(())
 }
@@ -78,7 +80,13 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
 
 /// Logs a user in: checks the rate limit, the password and the account, opens a
 /// session and returns its token. Every outcome is in the audit chain.
-pub async fn login(state: &AppState, username: &str, password: &str, client: &str, lang: Lang) -> Result<(String, User), AppError> {
+pub async fn login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    client: &str,
+    lang: Lang,
+) -> Result<(String, User), AppError> {
     let store = &state.store;
     let username = username.trim();
     let since = store.clock().now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
@@ -132,6 +140,8 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_ne!(a, random_token());
         assert_ne!(token_hash(&a), a);
-        assert!(constant_time_eq(b"abc", b"abc") && !constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"a", b"ab"));
+        assert!(
+            constant_time_eq(b"abc", b"abc") && !constant_time_eq(b"abc", b"abd") && !constant_time_eq(b"a", b"ab")
+        );
     }
 }

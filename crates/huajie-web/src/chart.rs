@@ -91,7 +91,14 @@ impl Columns {
             .map(|(i, (_, v, tip))| {
                 let h = PLOT_HEIGHT * v.abs() / span;
                 let x = PLOT_LEFT + slot * i as f64 + slot * 0.15;
-                Column { x, y: if *v >= 0.0 { zero_y - h } else { zero_y }, w: slot * 0.7, h: h.max(0.5), negative: *v < 0.0, tip: tip.clone() }
+                Column {
+                    x,
+                    y: if *v >= 0.0 { zero_y - h } else { zero_y },
+                    w: slot * 0.7,
+                    h: h.max(0.5),
+                    negative: *v < 0.0,
+                    tip: tip.clone(),
+                }
             })
             .collect();
         let every = (items.len() / 10).max(1);
@@ -99,14 +106,26 @@ impl Columns {
             .iter()
             .enumerate()
             .filter(|(i, _)| i % every == 0)
-            .map(|(i, (label, _, _))| Tick { x: PLOT_LEFT + slot * (i as f64 + 0.5), y: PLOT_TOP + PLOT_HEIGHT + 14.0, label: label.clone() })
+            .map(|(i, (label, _, _))| Tick {
+                x: PLOT_LEFT + slot * (i as f64 + 0.5),
+                y: PLOT_TOP + PLOT_HEIGHT + 14.0,
+                label: label.clone(),
+            })
             .collect();
         let mut y_ticks = vec![Tick { x: PLOT_LEFT - 4.0, y: PLOT_TOP + 4.0, label: format(max) }];
         if min < 0.0 {
             y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: PLOT_TOP + PLOT_HEIGHT, label: format(min) });
         }
         y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: zero_y + 4.0, label: "0".into() });
-        Columns { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, zero_y, bars, x_ticks, y_ticks }
+        Columns {
+            id: id.into(),
+            title: title.into(),
+            height: PLOT_TOP + PLOT_HEIGHT + 22.0,
+            zero_y,
+            bars,
+            x_ticks,
+            y_ticks,
+        }
     }
 
     pub fn left(&self) -> f64 {
@@ -138,19 +157,34 @@ impl Curve {
     }
 
     /// A curve drawn against a limit (a dashed line; the scale takes it in).
-    pub fn with_limit(id: &str, title: &str, items: &[(String, f64)], limit: Option<f64>, format: impl Fn(f64) -> String) -> Curve {
+    pub fn with_limit(
+        id: &str,
+        title: &str,
+        items: &[(String, f64)],
+        limit: Option<f64>,
+        format: impl Fn(f64) -> String,
+    ) -> Curve {
         let max = items.iter().map(|i| i.1).chain(limit).fold(0.0, f64::max);
         let min = items.iter().map(|i| i.1).fold(0.0, f64::min);
         let span = if max - min > 0.0 { max - min } else { 1.0 };
         let step = (PLOT_WIDTH - PLOT_LEFT) / (items.len().max(2) - 1) as f64;
         let y = |v: f64| PLOT_TOP + PLOT_HEIGHT * (max - v) / span;
-        let points = items.iter().enumerate().map(|(i, (_, v))| format!("{:.1},{:.1}", PLOT_LEFT + step * i as f64, y(*v))).collect::<Vec<_>>().join(" ");
+        let points = items
+            .iter()
+            .enumerate()
+            .map(|(i, (_, v))| format!("{:.1},{:.1}", PLOT_LEFT + step * i as f64, y(*v)))
+            .collect::<Vec<_>>()
+            .join(" ");
         let every = (items.len() / 10).max(1);
         let x_ticks = items
             .iter()
             .enumerate()
             .filter(|(i, _)| i % every == 0)
-            .map(|(i, (label, _))| Tick { x: PLOT_LEFT + step * i as f64, y: PLOT_TOP + PLOT_HEIGHT + 14.0, label: label.clone() })
+            .map(|(i, (label, _))| Tick {
+                x: PLOT_LEFT + step * i as f64,
+                y: PLOT_TOP + PLOT_HEIGHT + 14.0,
+                label: label.clone(),
+            })
             .collect();
         let y_ticks = vec![
             Tick { x: PLOT_LEFT - 4.0, y: y(max) + 4.0, label: format(max) },
@@ -160,7 +194,16 @@ impl Curve {
         if let Some(l) = limit {
             y_ticks.push(Tick { x: PLOT_LEFT - 4.0, y: y(l) + 4.0, label: format(l) });
         }
-        Curve { id: id.into(), title: title.into(), height: PLOT_TOP + PLOT_HEIGHT + 22.0, points, x_ticks, y_ticks, bottom: PLOT_TOP + PLOT_HEIGHT, limit_y: limit.map(y) }
+        Curve {
+            id: id.into(),
+            title: title.into(),
+            height: PLOT_TOP + PLOT_HEIGHT + 22.0,
+            points,
+            x_ticks,
+            y_ticks,
+            bottom: PLOT_TOP + PLOT_HEIGHT,
+            limit_y: limit.map(y),
+        }
     }
 
     pub fn left(&self) -> f64 {
@@ -178,7 +221,11 @@ mod tests {
 
     #[test]
     fn the_largest_bar_is_full_width_and_others_scale() {
-        let c = BarChart::new("c", "t", vec![("a".into(), 200, "200".into()), ("b".into(), 50, "50".into()), ("z".into(), 0, "0".into())]);
+        let c = BarChart::new(
+            "c",
+            "t",
+            vec![("a".into(), 200, "200".into()), ("b".into(), 50, "50".into()), ("z".into(), 0, "0".into())],
+        );
         assert_eq!(c.rows[0].width, BAR_WIDTH_MAX);
         assert_eq!(c.rows[1].width, BAR_WIDTH_MAX / 4);
         assert_eq!(c.rows[2].width, 2, "a zero still shows a sliver");

@@ -112,6 +112,10 @@ impl Ctx {
     /// A form's token must equal the session's.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), AppError> {
         let expected = self.session.as_ref().map(|s| s.csrf_token.as_str()).ok_or(AppError::Unauthenticated)?;
-        if crate::auth::constant_time_eq(expected.as_bytes(), submitted.as_bytes()) { Ok(()) } else { Err(AppError::Csrf) }
+        if crate::auth::constant_time_eq(expected.as_bytes(), submitted.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::Csrf)
+        }
     }
 }

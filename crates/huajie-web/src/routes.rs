@@ -12,7 +12,10 @@ use axum::routing::{get, post};
 use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
-use crate::pages::{self, account, audit, book, checks, claims, compliance, dashboard, imports, login, packages, parties, portal, users, valuation};
+use crate::pages::{
+    self, account, audit, book, checks, claims, compliance, dashboard, imports, login, packages, parties, portal,
+    users, valuation,
+};
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -56,7 +59,10 @@ pub fn router(state: AppState) -> Router {
         .route("/rules/parameters", post(compliance::save_parameters))
         .route("/assumptions", get(valuation::sets))
         .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
-        .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route(
+            "/assumptions/{id}/curves",
+            post(valuation::upload_curves).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)),
+        )
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
         .route("/imports/{id}", get(imports::report))
@@ -128,7 +134,9 @@ async fn security_headers(request: Request, next: Next) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'"),
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; form-action 'self'; frame-ancestors 'none'",
+        ),
     );
     r
 }

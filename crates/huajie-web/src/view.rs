@@ -63,7 +63,9 @@ impl Page {
         };
         Ok(Page {
             lang,
-            user: ctx.user().map(|u| Badge { display_name: u.display_name.clone(), role_name: u.role.name(lang).into() }),
+            user: ctx
+                .user()
+                .map(|u| Badge { display_name: u.display_name.clone(), role_name: u.role.name(lang).into() }),
             csrf: ctx.csrf().to_string(),
             nav,
             path: ctx.path.clone(),

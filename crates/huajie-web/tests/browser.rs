@@ -45,7 +45,12 @@ async fn browser() -> Option<Browser> {
     tokio::spawn(huajie_web::serve(state, listener));
 
     let port = free_port();
-    let driver = Command::new(driver_bin).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let driver = Command::new(driver_bin)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(Instant::now() < deadline, "chromedriver did not start");
@@ -66,7 +71,11 @@ async fn browser() -> Option<Browser> {
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await.expect("start Chromium");
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("start Chromium");
     Some(Browser { client, driver, base, _profile: profile, _app: app })
 }
 
@@ -76,11 +85,25 @@ impl Browser {
     }
 
     async fn text(&self, css: &str) -> String {
-        self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .text()
+            .await
+            .unwrap()
     }
 
     async fn click(&self, css: &str) {
-        self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+        self.client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap();
     }
 
     async fn path(&self) -> String {
@@ -166,7 +189,10 @@ async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_indica
     b.login("regulator").await;
     assert_eq!(b.path().await, "/compliance", "the regulator lands on the indicators");
     let nav = b.text("header nav").await;
-    assert!(nav.contains("监管指标") && !nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"), "{nav}");
+    assert!(
+        nav.contains("监管指标") && !nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"),
+        "{nav}"
+    );
     b.goto("/packages").await;
     assert_eq!(b.text("h1").await, "无权访问");
     b.screenshot("07-regulator-forbidden").await;
@@ -232,7 +258,12 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     b.click("nav a[href='/imports/new']").await;
     assert_eq!(b.text("h1").await, "导入资产包数据带");
     b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
-    for (id, value) in [("package", "QJ-2026-001"), ("package_name", "钱江农商2026年第一批"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")] {
+    for (id, value) in [
+        ("package", "QJ-2026-001"),
+        ("package_name", "钱江农商2026年第一批"),
+        ("transferor_name", "钱江农村商业银行"),
+        ("transferor_id", "91330100MA2AYA1G5Q"),
+    ] {
         b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
     }
     b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
@@ -248,7 +279,9 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     // Then partial.
     b.goto("/imports/new").await;
     b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
-    for (id, value) in [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")] {
+    for (id, value) in
+        [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")]
+    {
         b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
     }
     b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
@@ -287,7 +320,13 @@ async fn a_valuer_prices_a_package_edits_a_set_and_reads_the_results() {
     let scenarios = b.client.find(Locator::Css("#run-form input[name='scenarios']")).await.unwrap();
     scenarios.clear().await.unwrap();
     scenarios.send_keys("300").await.unwrap();
-    b.client.find(Locator::Css("#run-form select[name='stress'] option[value='mv-20']")).await.unwrap().click().await.unwrap();
+    b.client
+        .find(Locator::Css("#run-form select[name='stress'] option[value='mv-20']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     b.click("#run-valuation").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while !b.path().await.starts_with("/valuations/") && Instant::now() < deadline {
@@ -333,10 +372,15 @@ async fn the_risk_team_reads_the_indicators_in_a_browser() {
     assert!(b.path().await.starts_with("/compliance"));
     b.client.wait().for_element(Locator::Css("#as-of-form input[name='as_of']")).await.unwrap();
     // A date input takes keystrokes in the browser's locale order; set it directly instead.
-    b.client.execute("document.querySelector('#as-of-form input[name=as_of]').value = '2026-09-30';", vec![]).await.unwrap();
+    b.client
+        .execute("document.querySelector('#as-of-form input[name=as_of]').value = '2026-09-30';", vec![])
+        .await
+        .unwrap();
     b.click("#as-of-form button").await;
     let deadline = Instant::now() + Duration::from_secs(20);
-    while !b.client.current_url().await.unwrap().query().unwrap_or("").contains("as_of=2026-09-30") && Instant::now() < deadline {
+    while !b.client.current_url().await.unwrap().query().unwrap_or("").contains("as_of=2026-09-30")
+        && Instant::now() < deadline
+    {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let q4 = b.text("#indicator-q4").await;
@@ -356,7 +400,10 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
     // The personal-loan package is in due diligence: the panel proposes an acquisition.
     assert!(b.text("#pretrade h2").await.contains("交易前合规检查"));
     b.client.find(Locator::Css("#pretrade-form input[name='price']")).await.unwrap().send_keys("10000").await.unwrap();
-    b.client.execute("document.querySelector('#pretrade-form input[name=as_of]').value = '2026-09-30';", vec![]).await.unwrap();
+    b.client
+        .execute("document.querySelector('#pretrade-form input[name=as_of]').value = '2026-09-30';", vec![])
+        .await
+        .unwrap();
     b.click("#pretrade-form button").await;
     let deadline = Instant::now() + Duration::from_secs(20);
     while !b.path().await.starts_with("/checks/") && Instant::now() < deadline {
@@ -365,13 +412,23 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
     // 1 亿 out of 1.5 亿 of HQLA takes liquidity below 100%: a limit awaiting the risk team.
     assert_eq!(b.text("#check-standing").await, "待豁免");
     assert!(b.text("#findings").await.contains("Q5"));
-    assert_eq!(b.client.find_all(Locator::Css("#record-acquisition")).await.unwrap().len(), 0, "not before the override");
+    assert_eq!(
+        b.client.find_all(Locator::Css("#record-acquisition")).await.unwrap().len(),
+        0,
+        "not before the override"
+    );
     b.screenshot("21-check").await;
     let check = b.path().await;
     b.click("#logout").await;
     b.login("risk").await;
     b.goto(&check).await;
-    b.client.find(Locator::Css("#findings input[name='reason']")).await.unwrap().send_keys("中期票据 10 月到账").await.unwrap();
+    b.client
+        .find(Locator::Css("#findings input[name='reason']"))
+        .await
+        .unwrap()
+        .send_keys("中期票据 10 月到账")
+        .await
+        .unwrap();
     b.click("#findings button").await;
     b.client.wait().for_element(Locator::Css("#check-standing")).await.unwrap();
     assert_eq!(b.text("#check-standing").await, "可执行");

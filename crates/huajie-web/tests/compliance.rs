@@ -63,7 +63,8 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let reply = app.post_form(&mut finance, "/compliance/book/funding", &wrong).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(
-        reply.body.contains("出借人证件号：“12345”不是有效的统一社会信用代码或身份证号") && reply.body.contains("本金余额（万元）：“五千”不是非负金额"),
+        reply.body.contains("出借人证件号：“12345”不是有效的统一社会信用代码或身份证号")
+            && reply.body.contains("本金余额（万元）：“五千”不是非负金额"),
         "{}",
         reply.body
     );
@@ -85,7 +86,10 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let book = store.funding_book().await.unwrap();
     assert_eq!(book.len(), before + 1);
     let added = book.last().unwrap();
-    assert_eq!((added.principal.fen(), added.payments.len(), added.payments[1].1.fen()), (5_000_000_000, 2, 5_000_000_000));
+    assert_eq!(
+        (added.principal.fen(), added.payments.len(), added.payments[1].1.fen()),
+        (5_000_000_000, 2, 5_000_000_000)
+    );
     assert_eq!(store.party_by_identifier(&lender).await.unwrap().unwrap().data.name, "杭州某银行");
 
     // The export has every part of the book in the import's format (people's IDs masked for finance).
@@ -93,7 +97,10 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     assert_eq!(status, StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(exported)).unwrap();
     assert_eq!(wb.worksheet_range("融资台账").unwrap().height(), book.len() + 1);
-    assert_eq!(wb.worksheet_range("还款计划").unwrap().height() - 1, book.iter().map(|f| f.payments.len()).sum::<usize>());
+    assert_eq!(
+        wb.worksheet_range("还款计划").unwrap().height() - 1,
+        book.iter().map(|f| f.payments.len()).sum::<usize>()
+    );
     assert_eq!(wb.sheet_names().len(), huajie_store::book::BOOK_KINDS.len() + 1);
 
     // A workbook whose last row repeats a holding already recorded is refused whole, with the
@@ -112,23 +119,39 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let header: &[&str] = &["账户/资产", "类别", "金额（万元）", "受限（质押/冻结）"];
     let twice = workbook(&[
         ("流动资产", header, &[&["招行活期", "活期及可随时支取存款", "2000", "否"]]),
-        ("股权与控制关系", &["持有人证件号", "被持有方证件号", "持股比例", "实际控制"], &[&[&holder, &held, "10%", "否"]]),
+        (
+            "股权与控制关系",
+            &["持有人证件号", "被持有方证件号", "持股比例", "实际控制"],
+            &[&[&holder, &held, "10%", "否"]],
+        ),
     ]);
-    let reply = app.post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &twice), None).await;
+    let reply = app
+        .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &twice), None)
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("股权与控制关系 第 2 行") && reply.body.contains("该股权关系已登记"), "{}", reply.body);
     assert_eq!((store.liquid_assets().await.unwrap().len(), store.party_links().await.unwrap().len()), (liquid, links));
 
     // A workbook with a wrong cell: the sheet, row and column are named; nothing is added.
-    let bad = workbook(&[("流动资产", header, &[&["招行活期", "活期及可随时支取存款", "2000", "否"], &["国债户", "国债", "很多", "否"]])]);
-    let reply = app.post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &bad), None).await;
+    let bad = workbook(&[(
+        "流动资产",
+        header,
+        &[&["招行活期", "活期及可随时支取存款", "2000", "否"], &["国债户", "国债", "很多", "否"]],
+    )]);
+    let reply = app
+        .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &bad), None)
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("流动资产 第 3 行：金额（万元）：“很多”"), "{}", reply.body);
     assert_eq!(store.liquid_assets().await.unwrap().len(), liquid);
     // A good one: every row added, with its schedule joined to its instrument.
     let lender2 = uscc(2);
     let good = workbook(&[
-        ("流动资产", header, &[&["招行活期", "活期及可随时支取存款", "2000", "否"], &["国债户", "国债", "1500元", "否"]]),
+        (
+            "流动资产",
+            header,
+            &[&["招行活期", "活期及可随时支取存款", "2000", "否"], &["国债户", "国债", "1500元", "否"]],
+        ),
         (
             "融资台账",
             &["融资名称", "融资渠道", "出借人证件号", "出借人名称", "本金余额（万元）", "起始日", "到期日"],
@@ -136,7 +159,9 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
         ),
         ("还款计划", &["融资名称", "日期", "本金（万元）", "利息（万元）"], &[&["中期票据", "2027-10-15", "0", "900"]]),
     ]);
-    let reply = app.post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &good), None).await;
+    let reply = app
+        .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &good), None)
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let assets = store.liquid_assets().await.unwrap();
     assert_eq!(assets.len(), liquid + 2);
@@ -145,10 +170,17 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     assert_eq!((note.label.as_str(), note.payments.len(), note.principal.fen()), ("中期票据", 1, 30_000_000_000));
     // An entry entered by mistake is removed (audited); the schedule goes with its instrument.
     let mistaken = store.funding_book().await.unwrap().into_iter().find(|f| f.label == "中期票据").unwrap();
-    let reply = app.post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)]).await;
+    let reply = app
+        .post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)])
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     assert!(store.funding_book().await.unwrap().iter().all(|f| f.id != mistaken.id));
-    assert_eq!(app.post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post_form(&mut finance, &format!("/compliance/book/funding/{}/delete", mistaken.id), &[("csrf", &csrf)])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
     assert!(store.verify_audit().await.unwrap().is_intact());
     // The valuer may not see the book; the regulator neither (its window is indicators, findings, reports).
     for role in ["valuer", "regulator"] {
@@ -161,7 +193,13 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
 async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_cannot_be_overridden() {
     let app = TestApp::new().await;
     let store = &app.store.store;
-    let screening = store.packages().await.unwrap().into_iter().find(|p| p.package.data.status == huajie_core::PackageStatus::Screening).unwrap();
+    let screening = store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
+        .unwrap();
     let id = screening.package.id;
     let mut acquisition = app.login("acquisition").await;
     let csrf = acquisition.csrf.clone();
@@ -187,17 +225,35 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
     let shown = app.get(&mut acquisition, &check_path).await;
     assert!(shown.body.contains("交易后流动性覆盖为") && shown.body.contains("待豁免"), "{}", shown.body);
     // Not yet: the acquisition cannot be recorded on it.
-    let early = app.post_form(&mut acquisition, &format!("{check_path}/acquire"), &[("csrf", &csrf), ("acquired_on", "2026-10-08")]).await;
+    let early = app
+        .post_form(
+            &mut acquisition,
+            &format!("{check_path}/acquire"),
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08")],
+        )
+        .await;
     assert_eq!(early.status, StatusCode::BAD_REQUEST);
     // Only the risk team overrides, and with a reason.
     assert_eq!(
-        app.post_form(&mut acquisition, &format!("{check_path}/overrides"), &[("csrf", &csrf), ("finding", "0"), ("reason", "x")]).await.status,
+        app.post_form(
+            &mut acquisition,
+            &format!("{check_path}/overrides"),
+            &[("csrf", &csrf), ("finding", "0"), ("reason", "x")]
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
     let mut risk = app.login("risk").await;
     let rcsrf = risk.csrf.clone();
     assert_eq!(
-        app.post_form(&mut risk, &format!("{check_path}/overrides"), &[("csrf", &rcsrf), ("finding", "0"), ("reason", " ")]).await.status,
+        app.post_form(
+            &mut risk,
+            &format!("{check_path}/overrides"),
+            &[("csrf", &rcsrf), ("finding", "0"), ("reason", " ")]
+        )
+        .await
+        .status,
         StatusCode::BAD_REQUEST
     );
     let ok = app
@@ -210,7 +266,13 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     // Now the acquisition is recorded at the price checked, and enters the investment ledger.
     let investments = store.investments().await.unwrap().len();
-    let done = app.post_form(&mut acquisition, &format!("{check_path}/acquire"), &[("csrf", &csrf), ("acquired_on", "2026-10-08")]).await;
+    let done = app
+        .post_form(
+            &mut acquisition,
+            &format!("{check_path}/acquire"),
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08")],
+        )
+        .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     let p = store.package(id).await.unwrap().unwrap().package.data;
     assert_eq!(
@@ -219,17 +281,40 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
     );
     let ledger = store.investments().await.unwrap();
     assert_eq!(ledger.len(), investments + 1);
-    assert_eq!((ledger.last().unwrap().kind.as_str(), ledger.last().unwrap().amount.fen()), ("financial_npa", 10_000_000_000));
+    assert_eq!(
+        (ledger.last().unwrap().kind.as_str(), ledger.last().unwrap().amount.fen()),
+        ("financial_npa", 10_000_000_000)
+    );
     // Twice is refused.
     assert_eq!(
-        app.post_form(&mut acquisition, &format!("{check_path}/acquire"), &[("csrf", &csrf), ("acquired_on", "2026-10-08")]).await.status,
+        app.post_form(
+            &mut acquisition,
+            &format!("{check_path}/acquire"),
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08")]
+        )
+        .await
+        .status,
         StatusCode::BAD_REQUEST
     );
 
     // Selling a held package to the debtor of one of its claims is a hard block.
-    let held = store.packages().await.unwrap().into_iter().find(|p| p.package.data.status == huajie_core::PackageStatus::Disposing).unwrap();
+    let held = store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Disposing)
+        .unwrap();
     let claims = store.claims_of_package(held.package.id).await.unwrap();
-    let debtor = claims.iter().find(|c| c.debtor.data.kind() == huajie_core::PartyKind::Corporate).unwrap().debtor.data.identifier.as_str().to_string();
+    let debtor = claims
+        .iter()
+        .find(|c| c.debtor.data.kind() == huajie_core::PartyKind::Corporate)
+        .unwrap()
+        .debtor
+        .data
+        .identifier
+        .as_str()
+        .to_string();
     let mut manager = app.login("asset_manager").await;
     let mcsrf = manager.csrf.clone();
     let reply = app
@@ -241,20 +326,42 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let blocked_path = reply.location().to_string();
-    let blocked = store.deal_check(blocked_path.trim_start_matches("/checks/").parse().unwrap()).await.unwrap().unwrap();
+    let blocked =
+        store.deal_check(blocked_path.trim_start_matches("/checks/").parse().unwrap()).await.unwrap().unwrap();
     assert_eq!(blocked.standing(), huajie_store::CheckStanding::Blocked);
-    let (index, finding) = blocked.result.findings.iter().enumerate().find(|(_, f)| f.effect == huajie_rules::checks::Effect::Block).unwrap();
+    let (index, finding) = blocked
+        .result
+        .findings
+        .iter()
+        .enumerate()
+        .find(|(_, f)| f.effect == huajie_rules::checks::Effect::Block)
+        .unwrap();
     assert_eq!(format!("{:?}", finding.rule), "Q12");
     assert!(finding.zh.contains("受让方即债权") && finding.zh.contains("债务人"), "{}", finding.zh);
-    let refused =
-        app.post_form(&mut risk, &format!("{blocked_path}/overrides"), &[("csrf", &rcsrf), ("finding", &index.to_string()), ("reason", "试图豁免")]).await;
+    let refused = app
+        .post_form(
+            &mut risk,
+            &format!("{blocked_path}/overrides"),
+            &[("csrf", &rcsrf), ("finding", &index.to_string()), ("reason", "试图豁免")],
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.body.contains("硬性禁止事项不能豁免"));
     // A package not yet bought has nothing to dispose of.
-    let other = store.packages().await.unwrap().into_iter().find(|p| p.package.data.status == huajie_core::PackageStatus::Acquired && p.package.id != id);
+    let other = store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Acquired && p.package.id != id);
     if let Some(other) = other {
-        let reply =
-            app.post_form(&mut manager, &format!("/packages/{}/checks", other.package.id), &[("csrf", &mcsrf), ("kind", "disposal"), ("price", "1")]).await;
+        let reply = app
+            .post_form(
+                &mut manager,
+                &format!("/packages/{}/checks", other.package.id),
+                &[("csrf", &mcsrf), ("kind", "disposal"), ("price", "1")],
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "the transferee is required");
     }
 }
@@ -265,24 +372,44 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     let store = &app.store.store;
     let mut risk = app.login("risk").await;
     let csrf = risk.csrf.clone();
-    assert_eq!(app.post_form(&mut risk, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-29")]).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.post_form(&mut risk, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-29")]).await.status,
+        StatusCode::BAD_REQUEST
+    );
     // The demo recorded 2026-06-30 and 2026-09-30; the risk team records 2026-09-30 again.
     let before = store.indicator_results().await.unwrap().len();
     let reply = app.post_form(&mut risk, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let recorded = store.indicator_results().await.unwrap();
     assert_eq!(recorded.len(), before + 1);
-    let official = store.indicator_result(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()).await.unwrap().unwrap();
-    assert_eq!((official.id, official.parameter_version, official.indicators.len(), official.created_by.as_str()), (recorded.iter().map(|r| r.id).max().unwrap(), 1, 6, "risk"));
+    let official =
+        store.indicator_result(chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap()).await.unwrap().unwrap();
+    assert_eq!(
+        (official.id, official.parameter_version, official.indicators.len(), official.created_by.as_str()),
+        (recorded.iter().map(|r| r.id).max().unwrap(), 1, 6, "risk")
+    );
     // A later parameter version does not change what was recorded for the quarter.
-    let saved = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("leverage_max_bps", "2.5×"), ("note", "省级细则征求意见稿")]).await;
+    let saved = app
+        .post_form(
+            &mut risk,
+            "/rules/parameters",
+            &[("csrf", &csrf), ("leverage_max_bps", "2.5×"), ("note", "省级细则征求意见稿")],
+        )
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
 
     let mut regulator = app.login("regulator").await;
     let page = app.get(&mut regulator, "/compliance?as_of=2026-09-30").await;
-    assert!(page.body.contains("id=\"open-breaches\"") && page.body.contains("id=\"trend-charts\"") && page.body.contains("id=\"results\""));
+    assert!(
+        page.body.contains("id=\"open-breaches\"")
+            && page.body.contains("id=\"trend-charts\"")
+            && page.body.contains("id=\"results\"")
+    );
     // Related parties are a breach in the transition: the page gives the way back by 2028-07-12.
-    assert!(page.body.contains("id=\"glide-q4\"") && page.body.contains("至 2028-07-12 还有 7 个季末"), "glide path missing");
+    assert!(
+        page.body.contains("id=\"glide-q4\"") && page.body.contains("至 2028-07-12 还有 7 个季末"),
+        "glide path missing"
+    );
     assert!(!page.body.contains("/compliance/book\""), "no book link for the regulator");
     assert_eq!(app.get(&mut regulator, "/checks").await.status, StatusCode::OK);
     let (status, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
@@ -296,7 +423,12 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     assert!(basis.contains("v1") && basis.contains("已记录"), "{basis}");
     // Leverage as recorded under v1 (3×), not the later 2.5×: amber at 2.73×.
     let leverage: Vec<String> = (0..10).filter_map(|c| summary.get_value((5, c)).map(|d| d.to_string())).collect();
-    assert!(leverage.contains(&"Q1".to_string()) && leverage.contains(&"≤ 3×".to_string()) && leverage.contains(&"预警".to_string()), "{leverage:?}");
+    assert!(
+        leverage.contains(&"Q1".to_string())
+            && leverage.contains(&"≤ 3×".to_string())
+            && leverage.contains(&"预警".to_string()),
+        "{leverage:?}"
+    );
     let q4 = names.iter().find(|n| n.starts_with("Q4")).unwrap().clone();
     assert!(wb.worksheet_range(&q4).unwrap().height() > 3, "the related parties behind Q4");
     let (status, pdf) = app.get_bytes(&regulator, "/compliance/report.pdf?quarter=2026-09-30").await;
@@ -316,14 +448,23 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-03-31").await;
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     assert!(wb.worksheet_range("汇总").unwrap().get_value((1, 0)).unwrap().to_string().contains("尚未正式记录"));
-    assert_eq!(app.get(&mut regulator, "/compliance/report.xlsx?quarter=2026-06-29").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get(&mut regulator, "/compliance/report.xlsx?quarter=2026-06-29").await.status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
     let app = TestApp::new().await;
     let mut risk = common::Client::default();
-    let login = app.post_json(&mut risk, "/api/v1/session", serde_json::json!({ "username": "risk", "password": common::PASSWORD })).await;
+    let login = app
+        .post_json(
+            &mut risk,
+            "/api/v1/session",
+            serde_json::json!({ "username": "risk", "password": common::PASSWORD }),
+        )
+        .await;
     let token = login.json()["data"]["csrf_token"].as_str().unwrap().to_string();
     let indicators = app.get(&mut risk, "/api/v1/compliance/indicators?as_of=2026-09-30").await.json();
     let q1 = &indicators["data"]["indicators"][1];
@@ -339,8 +480,17 @@ async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
             .body(axum::body::Body::from(body.to_string()))
             .unwrap()
     };
-    let screening =
-        app.store.store.packages().await.unwrap().into_iter().find(|p| p.package.data.status == huajie_core::PackageStatus::Screening).unwrap().package.id;
+    let screening = app
+        .store
+        .store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
+        .unwrap()
+        .package
+        .id;
     let reply = app
         .send(
             &mut risk,
@@ -356,22 +506,41 @@ async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
     let id = check["id"].as_i64().unwrap();
     let n = check["findings"].as_array().unwrap().len();
     for k in 0..n {
-        let r =
-            app.send(&mut risk, send(&format!("/api/v1/compliance/checks/{id}/overrides"), serde_json::json!({ "finding": k, "reason": "董事会批准" }))).await;
+        let r = app
+            .send(
+                &mut risk,
+                send(
+                    &format!("/api/v1/compliance/checks/{id}/overrides"),
+                    serde_json::json!({ "finding": k, "reason": "董事会批准" }),
+                ),
+            )
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
-    assert_eq!(app.get(&mut risk, &format!("/api/v1/compliance/checks/{id}")).await.json()["data"]["standing"], "cleared");
+    assert_eq!(
+        app.get(&mut risk, &format!("/api/v1/compliance/checks/{id}")).await.json()["data"]["standing"],
+        "cleared"
+    );
 
     let before = app.store.store.cash_calendar().await.unwrap().len();
     let bad = app
-        .send(&mut risk, send("/api/v1/compliance/book/cash_flow", serde_json::json!({ "label": "租金", "due_date": "下月", "amount": 12, "inflow": false })))
+        .send(
+            &mut risk,
+            send(
+                "/api/v1/compliance/book/cash_flow",
+                serde_json::json!({ "label": "租金", "due_date": "下月", "amount": 12, "inflow": false }),
+            ),
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("due_date"), "{}", bad.body);
     let ok = app
         .send(
             &mut risk,
-            send("/api/v1/compliance/book/cash_flow", serde_json::json!({ "label": "租金", "due_date": "2026-10-20", "amount": 12, "inflow": false })),
+            send(
+                "/api/v1/compliance/book/cash_flow",
+                serde_json::json!({ "label": "租金", "due_date": "2026-10-20", "amount": 12, "inflow": false }),
+            ),
         )
         .await;
     assert_eq!(ok.status, StatusCode::CREATED, "{}", ok.body);

@@ -29,7 +29,15 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     let tape = sample_tape();
     let audit_before = app.store.store.audit_count().await.unwrap();
 
-    let refused = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "strict", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    let refused = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "W-1", "strict", "import"),
+            ("tape.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("2 行被拒绝即不导入"), "{}", refused.body);
     assert!(refused.body.contains("E002") && refused.body.contains("E004"));
@@ -37,7 +45,15 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "strict: nothing written");
     assert!(app.store.store.package_id_by_code("W-1").await.unwrap().is_none());
 
-    let loaded = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "partial", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "W-1", "partial", "import"),
+            ("tape.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
     let report_path = loaded.location().to_string();
     assert!(report_path.starts_with("/imports/"));
@@ -52,12 +68,22 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     // The package shows its tape version.
     let package = app.store.store.package_id_by_code("W-1").await.unwrap().unwrap();
     let package_page = app.get(&mut acq, &format!("/packages/{package}")).await;
-    assert!(package_page.body.contains("tape-versions") && package_page.body.contains(&format!("href=\"{report_path}\"")));
+    assert!(
+        package_page.body.contains("tape-versions") && package_page.body.contains(&format!("href=\"{report_path}\""))
+    );
     assert_eq!(app.store.store.claims_of_package(package).await.unwrap().len(), 2);
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
 
     // The same tape again is version 2, and changes nothing.
-    let again = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-1", "partial", "import"), ("tape.csv", tape.as_bytes()), None).await;
+    let again = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "W-1", "partial", "import"),
+            ("tape.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER);
     let v2 = app.get(&mut acq, again.location()).await;
     assert!(v2.body.contains("新增 0 笔，变化 0 笔，未变 2 笔"), "{}", v2.body);
@@ -83,19 +109,39 @@ async fn the_report_alone_writes_nothing_and_bad_uploads_say_why() {
     let csrf = acq.csrf.clone();
     let audit_before = app.store.store.audit_count().await.unwrap();
     let tape = sample_tape();
-    let report = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "report"), ("tape.csv", tape.as_bytes()), None).await;
+    let report = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "W-2", "strict", "report"),
+            ("tape.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(report.status, StatusCode::OK);
     assert!(report.body.len() > 1000);
     assert!(report.headers.get("content-type").unwrap().to_str().unwrap().contains("spreadsheetml"));
     assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before);
 
-    let png = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("tape.csv", b"\x89PNG\r\n\x1a\n\0\0"), None).await;
+    let png = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "W-2", "strict", "import"),
+            ("tape.csv", b"\x89PNG\r\n\x1a\n\0\0"),
+            None,
+        )
+        .await;
     assert_eq!(png.status, StatusCode::BAD_REQUEST);
     assert!(png.body.contains("这不是文本表格文件"), "{}", png.body);
-    let empty = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("tape.csv", b""), None).await;
+    let empty = app
+        .post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("tape.csv", b""), None)
+        .await;
     assert_eq!(empty.status, StatusCode::BAD_REQUEST);
     assert!(empty.body.contains("文件为空"), "{}", empty.body);
-    let no_header = app.post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("t.csv", b"a,b\n1,2\n"), None).await;
+    let no_header = app
+        .post_multipart(&mut acq, "/imports", &form(&csrf, "W-2", "strict", "import"), ("t.csv", b"a,b\n1,2\n"), None)
+        .await;
     assert_eq!(no_header.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_header.body.contains("F303"));
     let mut unknown = form(&csrf, "W-3", "strict", "import");
@@ -109,10 +155,21 @@ async fn the_report_alone_writes_nothing_and_bad_uploads_say_why() {
     // Without the form's CSRF token, or as another role: refused.
     let mut no_csrf = form("", "W-4", "partial", "import");
     no_csrf.retain(|(k, _)| *k != "csrf");
-    assert_eq!(app.post_multipart(&mut acq, "/imports", &no_csrf, ("t.csv", tape.as_bytes()), None).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.post_multipart(&mut acq, "/imports", &no_csrf, ("t.csv", tape.as_bytes()), None).await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut risk = app.login("risk").await;
     let risk_csrf = risk.csrf.clone();
-    let reply = app.post_multipart(&mut risk, "/imports", &form(&risk_csrf, "W-4", "partial", "import"), ("t.csv", tape.as_bytes()), None).await;
+    let reply = app
+        .post_multipart(
+            &mut risk,
+            "/imports",
+            &form(&risk_csrf, "W-4", "partial", "import"),
+            ("t.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 
@@ -131,7 +188,8 @@ async fn the_api_imports_and_reports() {
     assert_eq!(json["data"]["status"], "loaded");
     assert_eq!(json["data"]["report"]["valid_claims"], 2);
     let id = json["data"]["import"]["id"].as_i64().unwrap();
-    let codes: Vec<&str> = json["data"]["report"]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> =
+        json["data"]["report"]["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
     assert_eq!(codes, ["E002", "E004"]);
 
     let mut committee = app.login("committee").await;
@@ -149,15 +207,44 @@ async fn a_saved_mapping_profile_makes_an_odd_tape_importable() {
     // This bank calls the debtor 欠款主体 and adds a column nobody wants.
     let company = huajie_core::Uscc::with_check_char("91330102MA2000042").unwrap();
     let tape = format!("合同编号,欠款主体,证件号码,本金余额,内部备注\nB-1,杭州奇特有限公司,{company},1000,勿导入\n");
-    let fatal = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "import"), ("odd.csv", tape.as_bytes()), None).await;
+    let fatal = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "B-1", "strict", "import"),
+            ("odd.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(fatal.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(fatal.body.contains("F304"), "the debtor name column is not recognised");
 
-    let review = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "mapping"), ("odd.csv", tape.as_bytes()), None).await;
+    let review = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "B-1", "strict", "mapping"),
+            ("odd.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(review.status, StatusCode::OK);
     assert!(review.body.contains("欠款主体") && review.body.contains("杭州奇特有限公司"), "headers with sample values");
     let save = app
-        .post_form(&mut acq, "/mappings", &[("csrf", &csrf), ("transferor", BANK), ("h1", "欠款主体"), ("f1", "debtor_name"), ("h4", "内部备注"), ("f4", "-"), ("h0", "合同编号"), ("f0", "")])
+        .post_form(
+            &mut acq,
+            "/mappings",
+            &[
+                ("csrf", &csrf),
+                ("transferor", BANK),
+                ("h1", "欠款主体"),
+                ("f1", "debtor_name"),
+                ("h4", "内部备注"),
+                ("f4", "-"),
+                ("h0", "合同编号"),
+                ("f0", ""),
+            ],
+        )
         .await;
     assert_eq!(save.status, StatusCode::SEE_OTHER, "{}", save.body);
     assert_eq!(save.location(), "/imports/new?mapped=2");
@@ -165,7 +252,15 @@ async fn a_saved_mapping_profile_makes_an_odd_tape_importable() {
     assert_eq!(profile.columns.len(), 2);
 
     // The same bank's tape now imports: the profile applies by itself.
-    let loaded = app.post_multipart(&mut acq, "/imports", &form(&csrf, "B-1", "strict", "import"), ("odd.csv", tape.as_bytes()), None).await;
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "B-1", "strict", "import"),
+            ("odd.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
     let package = app.store.store.package_id_by_code("B-1").await.unwrap().unwrap();
     let claims = app.store.store.claims_of_package(package).await.unwrap();

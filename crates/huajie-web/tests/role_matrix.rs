@@ -8,7 +8,8 @@ use common::{Client, TestApp};
 use huajie_core::Role;
 
 const STAFF: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
-const PORTFOLIO: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
+const PORTFOLIO: &[&str] =
+    &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
 const PARTIES: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "auditor"];
 const AUDIT: &[&str] = &["admin", "risk", "auditor"];
 const ADMIN: &[&str] = &["admin"];
@@ -19,8 +20,20 @@ const COMPLIANCE: &[&str] = &["admin", "risk", "committee", "finance", "auditor"
 const BOOK: &[&str] = &["admin", "risk", "committee", "finance", "auditor"];
 const BOOK_EDITORS: &[&str] = &["finance", "risk"];
 const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
-const CHECK_READERS: &[&str] = &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
-const EVERYONE: &[&str] = &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor", "regulator", "investor"];
+const CHECK_READERS: &[&str] =
+    &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
+const EVERYONE: &[&str] = &[
+    "admin",
+    "acquisition",
+    "valuer",
+    "risk",
+    "asset_manager",
+    "committee",
+    "finance",
+    "auditor",
+    "regulator",
+    "investor",
+];
 
 /// GET routes and who may open them.
 const GET_ROUTES: &[(&str, &[&str])] = &[
@@ -98,7 +111,14 @@ async fn every_route_allows_exactly_its_roles() {
                     ("password", "a-long-enough-password".into()),
                 ],
             ),
-            (format!("/admin/users/{target}"), vec![("display_name", "杭州钱潮投资有限公司".into()), ("role", "investor".into()), ("active", "1".into())]),
+            (
+                format!("/admin/users/{target}"),
+                vec![
+                    ("display_name", "杭州钱潮投资有限公司".into()),
+                    ("role", "investor".into()),
+                    ("active", "1".into()),
+                ],
+            ),
         ];
         for (path, fields) in posts {
             let mut fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
@@ -107,44 +127,78 @@ async fn every_route_allows_exactly_its_roles() {
             let reply = app.post_form(&mut client, &path, &fields).await;
             let expected = if ADMIN.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
             if reply.status != expected {
-                wrong.push(format!("{role} POST {path}: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
+                wrong.push(format!(
+                    "{role} POST {path}: {} (expected {expected}) {}",
+                    reply.status,
+                    reply.body.chars().take(200).collect::<String>()
+                ));
             }
         }
         // Running a valuation: the valuers and the acquisition team (303 to the run).
         let csrf = client.csrf.clone();
-        let reply = app.post_form(&mut client, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")]).await;
+        let reply = app
+            .post_form(
+                &mut client,
+                "/packages/1/valuation",
+                &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")],
+            )
+            .await;
         let expected = if VALUERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /packages/1/valuation: {} (expected {expected})", reply.status));
         }
         // Saving an assumption set: the valuers only.
         let name = format!("set-{role}");
-        let reply = app.post_form(&mut client, "/assumptions/1", &[("csrf", &csrf), ("name", &name), ("p/legal_costs", "9%")]).await;
+        let reply = app
+            .post_form(&mut client, "/assumptions/1", &[("csrf", &csrf), ("name", &name), ("p/legal_costs", "9%")])
+            .await;
         let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1: {} (expected {expected})", reply.status));
         }
         // A hypothetical liquidation of a debtor: those who value.
-        let reply = app.post_form(&mut client, "/parties/1/liquidation", &[("csrf", &csrf), ("effective_assets", "1000000"), ("basis", "x")]).await;
+        let reply = app
+            .post_form(
+                &mut client,
+                "/parties/1/liquidation",
+                &[("csrf", &csrf), ("effective_assets", "1000000"), ("basis", "x")],
+            )
+            .await;
         let expected = if VALUERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /parties/1/liquidation: {} (expected {expected})", reply.status));
         }
         // Curves from a collections history: the valuers only.
         let history = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\nC1,信用卡,400,20000,否,2025-01,2025-02,200\n";
-        let reply = app.post_multipart(&mut client, "/assumptions/1/curves", &[("csrf", &csrf), ("name", &name)], ("h.csv", history.as_bytes()), None).await;
+        let reply = app
+            .post_multipart(
+                &mut client,
+                "/assumptions/1/curves",
+                &[("csrf", &csrf), ("name", &name)],
+                ("h.csv", history.as_bytes()),
+                None,
+            )
+            .await;
         let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1/curves: {} (expected {expected})", reply.status));
         }
         // A new version of the rule parameters: the risk team only.
-        let reply = app.post_form(&mut client, "/rules/parameters", &[("csrf", &csrf), ("amber_bps", "85%"), ("note", &name)]).await;
+        let reply = app
+            .post_form(&mut client, "/rules/parameters", &[("csrf", &csrf), ("amber_bps", "85%"), ("note", &name)])
+            .await;
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /rules/parameters: {} (expected {expected})", reply.status));
         }
         // The compliance book: finance and risk (303 back to the book).
-        let reply = app.post_form(&mut client, "/compliance/book/cash_flow", &[("csrf", &csrf), ("label", &name), ("due_date", "2026-12-20"), ("amount", "10"), ("inflow", "否")]).await;
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/book/cash_flow",
+                &[("csrf", &csrf), ("label", &name), ("due_date", "2026-12-20"), ("amount", "10"), ("inflow", "否")],
+            )
+            .await;
         let expected = if BOOK_EDITORS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /compliance/book/cash_flow: {} (expected {expected})", reply.status));
@@ -153,37 +207,69 @@ async fn every_route_allows_exactly_its_roles() {
         let reply = app.post_form(&mut client, "/compliance/book/cash_flow/999999/delete", &[("csrf", &csrf)]).await;
         let expected = if BOOK_EDITORS.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
-            wrong.push(format!("{role} POST /compliance/book/cash_flow/999999/delete: {} (expected {expected})", reply.status));
+            wrong.push(format!(
+                "{role} POST /compliance/book/cash_flow/999999/delete: {} (expected {expected})",
+                reply.status
+            ));
         }
         // A pre-trade check of a package (303 to the check), and the checks page's proposals.
-        let reply = app.post_form(&mut client, "/packages/3/checks", &[("csrf", &csrf), ("kind", "acquisition"), ("price", "100"), ("as_of", "2026-09-30")]).await;
+        let reply = app
+            .post_form(
+                &mut client,
+                "/packages/3/checks",
+                &[("csrf", &csrf), ("kind", "acquisition"), ("price", "100"), ("as_of", "2026-09-30")],
+            )
+            .await;
         let expected = if CHECKERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
-            wrong.push(format!("{role} POST /packages/3/checks: {} (expected {expected}) {}", reply.status, reply.body.chars().take(200).collect::<String>()));
+            wrong.push(format!(
+                "{role} POST /packages/3/checks: {} (expected {expected}) {}",
+                reply.status,
+                reply.body.chars().take(200).collect::<String>()
+            ));
         } else if expected == StatusCode::SEE_OTHER {
             let check = reply.location().to_string();
             if app.get(&mut client, &check).await.status != StatusCode::OK {
                 wrong.push(format!("{role} GET {check}"));
             }
         }
-        let reply = app.post_form(&mut client, "/checks", &[("csrf", &csrf), ("kind", "investment"), ("label", &name), ("investment_kind", "other_equity"), ("exposure", "equity"), ("amount", "100"), ("as_of", "2026-09-30")]).await;
+        let reply = app
+            .post_form(
+                &mut client,
+                "/checks",
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "investment"),
+                    ("label", &name),
+                    ("investment_kind", "other_equity"),
+                    ("exposure", "equity"),
+                    ("amount", "100"),
+                    ("as_of", "2026-09-30"),
+                ],
+            )
+            .await;
         if reply.status != expected {
             wrong.push(format!("{role} POST /checks: {} (expected {expected})", reply.status));
         }
         // Overriding a finding: the risk team only (for it, a finding check 1 does not have is 404).
-        let reply = app.post_form(&mut client, "/checks/1/overrides", &[("csrf", &csrf), ("finding", "99"), ("reason", "x")]).await;
+        let reply = app
+            .post_form(&mut client, "/checks/1/overrides", &[("csrf", &csrf), ("finding", "99"), ("reason", "x")])
+            .await;
         let expected = if role == &"risk" { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /checks/1/overrides: {} (expected {expected})", reply.status));
         }
         // A cross-region exception on a claim: the risk team only (303 back to the claim).
-        let reply = app.post_form(&mut client, "/claims/1/cross-region", &[("csrf", &csrf), ("basis", "批复〔2026〕1号")]).await;
+        let reply = app
+            .post_form(&mut client, "/claims/1/cross-region", &[("csrf", &csrf), ("basis", "批复〔2026〕1号")])
+            .await;
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /claims/1/cross-region: {} (expected {expected})", reply.status));
         }
         // Recording the quarter-end: the risk team only.
-        let reply = app.post_form(&mut client, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
+        let reply =
+            app.post_form(&mut client, "/compliance/results", &[("csrf", &csrf), ("quarter", "2026-09-30")]).await;
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /compliance/results: {} (expected {expected})", reply.status));
@@ -226,11 +312,28 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         }
     }
     let forms: &[(&str, &[(&str, &str)])] = &[
-        ("/admin/users", &[("username", "x-user"), ("display_name", "x"), ("role", "admin"), ("password", "a-long-enough-password"), ("csrf", "x")]),
+        (
+            "/admin/users",
+            &[
+                ("username", "x-user"),
+                ("display_name", "x"),
+                ("role", "admin"),
+                ("password", "a-long-enough-password"),
+                ("csrf", "x"),
+            ],
+        ),
         ("/admin/users/1", &[("display_name", "x"), ("role", "admin"), ("active", "1"), ("csrf", "x")]),
         ("/admin/users/1/password", &[("password", "a-long-enough-password"), ("csrf", "x")]),
         ("/logout", &[("csrf", "x")]),
-        ("/account/password", &[("current", "x"), ("new", "a-long-enough-password"), ("confirm", "a-long-enough-password"), ("csrf", "x")]),
+        (
+            "/account/password",
+            &[
+                ("current", "x"),
+                ("new", "a-long-enough-password"),
+                ("confirm", "a-long-enough-password"),
+                ("csrf", "x"),
+            ],
+        ),
         ("/packages/1/valuation", &[("csrf", "x"), ("set", "1"), ("irr", "15%")]),
         ("/assumptions/1", &[("csrf", "x"), ("name", "x")]),
     ];
@@ -239,7 +342,9 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
     }
-    let reply = app.post_multipart(&mut anonymous, "/imports", &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None).await;
+    let reply = app
+        .post_multipart(&mut anonymous, "/imports", &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None)
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert!(reply.location().starts_with("/login?next="));
 }

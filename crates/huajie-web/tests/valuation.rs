@@ -18,7 +18,18 @@ async fn a_valuer_runs_a_valuation_and_reads_its_results_and_reports() {
     assert!(package.body.contains("/packages/1/valuation"));
     let page = app.get(&mut valuer, "/packages/1/valuation").await;
     assert_eq!(page.status, StatusCode::OK);
-    for id in ["run-form", "run-title", "chart-cash", "chart-cumulative", "chart-distribution", "sensitivity", "stresses", "monte-carlo", "top-claims", "runs"] {
+    for id in [
+        "run-form",
+        "run-title",
+        "chart-cash",
+        "chart-cumulative",
+        "chart-distribution",
+        "sensitivity",
+        "stresses",
+        "monte-carlo",
+        "top-claims",
+        "runs",
+    ] {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
     assert!(page.body.contains("目标 IRR 下出价"));
@@ -26,22 +37,41 @@ async fn a_valuer_runs_a_valuation_and_reads_its_results_and_reports() {
     // A wrong field: the page says which, with a 400, and no run is recorded.
     let runs_before = store.valuation_runs(1).await.unwrap().len();
     let csrf = valuer.csrf.clone();
-    let bad = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "十五"), ("scenarios", "100")]).await;
+    let bad = app
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "十五"), ("scenarios", "100")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("目标 IRR 无法识别"), "{}", bad.body);
-    let bad = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "20000")]).await;
+    let bad = app
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "20000")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(store.valuation_runs(1).await.unwrap().len(), runs_before);
 
     // A run at 12% with a stress overlay and 200 scenarios.
     let ok = app
-        .post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "12%"), ("scenarios", "200"), ("seed", "3"), ("stress", "mv-20")])
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "12%"), ("scenarios", "200"), ("seed", "3"), ("stress", "mv-20")],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let run_path = ok.location().to_string();
     let run_id: i64 = run_path.trim_start_matches("/valuations/").parse().unwrap();
     let run = store.valuation_run(run_id).await.unwrap().unwrap();
-    assert_eq!((run.target_irr_bps, run.scenarios, run.seed, run.stress.as_deref(), run.created_by.as_str()), (1200, 200, 3, Some("mv-20"), "valuer"));
+    assert_eq!(
+        (run.target_irr_bps, run.scenarios, run.seed, run.stress.as_deref(), run.created_by.as_str()),
+        (1200, 200, 3, Some("mv-20"), "valuer")
+    );
     let shown = app.get(&mut valuer, &run_path).await;
     assert!(shown.body.contains(&format!("#{run_id}")) && shown.body.contains("抵押物价值 −20%"));
 
@@ -81,7 +111,10 @@ async fn the_workbook_download_has_the_claims_with_personal_names_masked_for_a_v
     // The test client reads bodies as text: fetch the workbook's bytes directly.
     let bytes = {
         let request = axum::http::Request::get(format!("/valuations/{}/report.xlsx", runs[0].id))
-            .header(axum::http::header::COOKIE, valuer.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "))
+            .header(
+                axum::http::header::COOKIE,
+                valuer.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; "),
+            )
             .body(axum::body::Body::empty())
             .unwrap();
         let response = tower::ServiceExt::oneshot(app.router.clone(), request).await.unwrap();
@@ -92,8 +125,13 @@ async fn the_workbook_download_has_the_claims_with_personal_names_masked_for_a_v
     let package_claims = app.store.store.claims_of_package(package).await.unwrap();
     assert_eq!(claims.height() - 2, package_claims.len(), "a row per claim, a header and a total");
     // A person's full name never appears for a valuer.
-    let people: Vec<String> = package_claims.iter().filter(|c| c.debtor.data.kind() == huajie_core::PartyKind::Individual).map(|c| c.debtor.data.name.clone()).collect();
-    let names: Vec<String> = (1..claims.height() as u32).filter_map(|r| claims.get_value((r, 1)).map(|d| d.to_string())).collect();
+    let people: Vec<String> = package_claims
+        .iter()
+        .filter(|c| c.debtor.data.kind() == huajie_core::PartyKind::Individual)
+        .map(|c| c.debtor.data.name.clone())
+        .collect();
+    let names: Vec<String> =
+        (1..claims.height() as u32).filter_map(|r| claims.get_value((r, 1)).map(|d| d.to_string())).collect();
     assert!(!people.is_empty());
     for person in &people {
         assert!(!names.contains(person), "{person} unmasked");
@@ -107,18 +145,39 @@ async fn an_edited_assumption_set_is_a_new_version_and_a_wrong_field_saves_nothi
     let store = &app.store.store;
     let mut valuer = app.login("valuer").await;
     let page = app.get(&mut valuer, "/assumptions/1").await;
-    assert!(page.body.contains("id=\"edit-set\"") && page.body.contains("待校准假设") && page.body.contains("法规规定"));
+    assert!(
+        page.body.contains("id=\"edit-set\"") && page.body.contains("待校准假设") && page.body.contains("法规规定")
+    );
     let before = store.assumption_sets().await.unwrap().len();
     let csrf = valuer.csrf.clone();
     let bad = app
-        .post_form(&mut valuer, "/assumptions/1", &[("csrf", &csrf), ("name", "HV-1 默认参数"), ("p/legal_costs", "120%"), ("p/timeline/judgment_not_sued", "10")])
+        .post_form(
+            &mut valuer,
+            "/assumptions/1",
+            &[
+                ("csrf", &csrf),
+                ("name", "HV-1 默认参数"),
+                ("p/legal_costs", "120%"),
+                ("p/timeline/judgment_not_sued", "10"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("超出范围") && bad.body.contains("未保存任何内容"), "{}", bad.body);
     assert_eq!(store.assumption_sets().await.unwrap().len(), before);
 
     let ok = app
-        .post_form(&mut valuer, "/assumptions/1", &[("csrf", &csrf), ("name", "HV-1 默认参数"), ("note", "律师费 10%"), ("p/legal_costs", "10%"), ("p/timeline/judgment_not_sued", "10")])
+        .post_form(
+            &mut valuer,
+            "/assumptions/1",
+            &[
+                ("csrf", &csrf),
+                ("name", "HV-1 默认参数"),
+                ("note", "律师费 10%"),
+                ("p/legal_costs", "10%"),
+                ("p/timeline/judgment_not_sued", "10"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let id: i64 = ok.location().trim_start_matches("/assumptions/").parse().unwrap();
@@ -141,7 +200,10 @@ async fn a_hypothetical_liquidation_entered_on_the_party_page_changes_the_next_v
     let mut valuer = app.login("valuer").await;
     // A debtor of the first package that is not bankrupt, so its own assets are pursued.
     let claims = store.claims_of_package(1).await.unwrap();
-    let claim = claims.iter().find(|c| c.claim.data.litigation_stage != Some(huajie_core::LitigationStage::Bankruptcy)).unwrap();
+    let claim = claims
+        .iter()
+        .find(|c| c.claim.data.litigation_stage != Some(huajie_core::LitigationStage::Bankruptcy))
+        .unwrap();
     let debtor = claim.debtor.id;
     let csrf = valuer.csrf.clone();
     let path = format!("/parties/{debtor}/liquidation");
@@ -151,13 +213,28 @@ async fn a_hypothetical_liquidation_entered_on_the_party_page_changes_the_next_v
     assert!(store.liquidation_of(debtor).await.unwrap().is_none());
     // Assets 5,000,000, liabilities 10,000,000: the debtor pays 50% of what it owes.
     let ok = app
-        .post_form(&mut valuer, &path, &[("csrf", &csrf), ("effective_assets", "5,000,000"), ("effective_liabilities", "10000000"), ("basis", "审计报告")])
+        .post_form(
+            &mut valuer,
+            &path,
+            &[
+                ("csrf", &csrf),
+                ("effective_assets", "5,000,000"),
+                ("effective_liabilities", "10000000"),
+                ("basis", "审计报告"),
+            ],
+        )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     let page = app.get(&mut valuer, &format!("/parties/{debtor}")).await;
     assert!(page.body.contains("50.00%"), "the ratio is shown");
     let before = store.valuation_runs(1).await.unwrap()[0].id;
-    let run = app.post_form(&mut valuer, "/packages/1/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")]).await;
+    let run = app
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")],
+        )
+        .await;
     let after: i64 = run.location().trim_start_matches("/valuations/").parse().unwrap();
     let old = store.valuation_claim(before, claim.claim.id).await.unwrap().unwrap();
     let new = store.valuation_claim(after, claim.claim.id).await.unwrap().unwrap();
@@ -180,7 +257,8 @@ async fn the_api_runs_and_reads_valuations() {
     let id = json["data"]["run"]["id"].as_i64().unwrap();
     assert_eq!(json["data"]["results"]["monte_carlo"]["present_values_fen"].as_array().unwrap().len(), 100);
     let bid = json["data"]["results"]["bid_fen"].as_i64().unwrap();
-    let quarterly: Vec<i64> = json["data"]["results"]["quarterly_fen"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    let quarterly: Vec<i64> =
+        json["data"]["results"]["quarterly_fen"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
     assert_eq!(quarterly.len(), 40);
     assert!(bid > 0);
 
@@ -191,7 +269,13 @@ async fn the_api_runs_and_reads_valuations() {
     // Each claim's cost basis is rounded to fen: the sum is the price within a fen per claim.
     assert!((allocated - bid).abs() <= claims["data"].as_array().unwrap().len() as i64, "{allocated} vs {bid}");
     let set = app.get(&mut valuer, "/api/v1/assumption-sets/1").await.json();
-    assert!(set["data"]["parameters"].as_array().unwrap().iter().any(|p| p["path"] == "/legal_costs" && p["confidence"] == "assumption"));
+    assert!(
+        set["data"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["path"] == "/legal_costs" && p["confidence"] == "assumption")
+    );
 
     // Without the CSRF header, or with a bad field, nothing runs.
     let request = axum::http::Request::post("/api/v1/packages/2/valuations")
@@ -218,7 +302,15 @@ async fn a_collections_history_uploaded_on_a_set_page_becomes_a_version_with_est
     let before = store.assumption_sets().await.unwrap().len();
     let header = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\n";
     let bad = format!("{header}C1,信用卡,400,20000,否,2025-01,2025-13,200\n");
-    let reply = app.post_multipart(&mut valuer, "/assumptions/1/curves", &[("csrf", &csrf), ("name", "历史曲线")], ("h.csv", bad.as_bytes()), None).await;
+    let reply = app
+        .post_multipart(
+            &mut valuer,
+            "/assumptions/1/curves",
+            &[("csrf", &csrf), ("name", "历史曲线")],
+            ("h.csv", bad.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("第 2 行") && reply.body.contains("回收月份"), "{}", reply.body);
     assert_eq!(store.assumption_sets().await.unwrap().len(), before);
@@ -231,7 +323,15 @@ async fn a_collections_history_uploaded_on_a_set_page_becomes_a_version_with_est
             good.push_str(&format!("C{i},消费贷,800,10000,是,2025-{acquired:02},2025-{:02},200\n", acquired + k));
         }
     }
-    let reply = app.post_multipart(&mut valuer, "/assumptions/1/curves", &[("csrf", &csrf), ("name", "历史曲线")], ("h.csv", good.as_bytes()), None).await;
+    let reply = app
+        .post_multipart(
+            &mut valuer,
+            "/assumptions/1/curves",
+            &[("csrf", &csrf), ("name", "历史曲线")],
+            ("h.csv", good.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let set = store.latest_assumption_set("历史曲线").await.unwrap().unwrap();
     let curve = &set.assumptions.retail.curves[0];
@@ -242,7 +342,15 @@ async fn a_collections_history_uploaded_on_a_set_page_becomes_a_version_with_est
     // Only valuers may.
     let mut committee = app.login("committee").await;
     let c = committee.csrf.clone();
-    let reply = app.post_multipart(&mut committee, "/assumptions/1/curves", &[("csrf", &c), ("name", "x")], ("h.csv", good.as_bytes()), None).await;
+    let reply = app
+        .post_multipart(
+            &mut committee,
+            "/assumptions/1/curves",
+            &[("csrf", &c), ("name", "x")],
+            ("h.csv", good.as_bytes()),
+            None,
+        )
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 }
 
@@ -268,7 +376,11 @@ async fn the_risk_team_reads_the_six_indicators_their_trend_and_the_rule_catalog
     assert!(early.body.contains("缺少 2024-06-30 的季末净资产"));
     assert_eq!(app.get(&mut risk, "/compliance?as_of=next-week").await.status, StatusCode::BAD_REQUEST);
     let rules = app.get(&mut risk, "/rules").await;
-    assert!(rules.body.contains("id=\"rule-catalogue\"") && rules.body.contains("本系统解读") && rules.body.contains("2028-07-12"));
+    assert!(
+        rules.body.contains("id=\"rule-catalogue\"")
+            && rules.body.contains("本系统解读")
+            && rules.body.contains("2028-07-12")
+    );
     // The regulator sees the indicators; a valuer does not.
     let mut regulator = app.login("regulator").await;
     assert_eq!(app.get(&mut regulator, "/compliance").await.status, StatusCode::OK);
@@ -282,18 +394,35 @@ async fn a_changed_rule_parameter_is_a_new_version_and_the_old_one_still_compute
     let store = &app.store.store;
     let mut risk = app.login("risk").await;
     let page = app.get(&mut risk, "/rules").await;
-    assert!(page.body.contains("id=\"edit-parameters\"") && page.body.contains("rules.md A6.6") && page.body.contains("[C]"));
+    assert!(
+        page.body.contains("id=\"edit-parameters\"")
+            && page.body.contains("rules.md A6.6")
+            && page.body.contains("[C]")
+    );
     let csrf = risk.csrf.clone();
-    let bad = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("related_max_bps", "六十五"), ("note", "省细则")]).await;
+    let bad = app
+        .post_form(
+            &mut risk,
+            "/rules/parameters",
+            &[("csrf", &csrf), ("related_max_bps", "六十五"), ("note", "省细则")],
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.body.contains("未保存任何内容"));
     assert_eq!(store.rule_parameter_sets().await.unwrap().len(), 1);
-    let ok = app.post_form(&mut risk, "/rules/parameters", &[("csrf", &csrf), ("related_max_bps", "65%"), ("note", "省级实施细则第 12 条")]).await;
+    let ok = app
+        .post_form(
+            &mut risk,
+            "/rules/parameters",
+            &[("csrf", &csrf), ("related_max_bps", "65%"), ("note", "省级实施细则第 12 条")],
+        )
+        .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let sets = store.rule_parameter_sets().await.unwrap();
     assert_eq!((sets.len(), sets[1].version, sets[1].parameters.related_max_bps), (2, 2, 6_500));
     // The latest version computes with 65%: 61.2% is amber; version 1 still says breach.
-    let card = |body: &str| body[body.find("id=\"indicator-q4\"").unwrap()..].split("</section>").next().unwrap().to_string();
+    let card =
+        |body: &str| body[body.find("id=\"indicator-q4\"").unwrap()..].split("</section>").next().unwrap().to_string();
     let now = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
     assert!(card(&now.body).contains("预警"), "{}", card(&now.body));
     let then = app.get(&mut risk, "/compliance?as_of=2026-09-30&version=1").await;

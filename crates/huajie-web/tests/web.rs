@@ -63,7 +63,8 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
     // Another user from elsewhere is not affected.
     let reply = app.login_with_form(&mut Client::default(), "valuer", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    let failures = app.store.store.audit_log(50, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
+    let failures =
+        app.store.store.audit_log(50, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
     assert_eq!(failures, 6);
 }
 
@@ -71,7 +72,8 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
 async fn forms_without_the_right_csrf_token_are_refused() {
     let app = TestApp::new().await;
     let mut admin = app.login("admin").await;
-    let fields = [("username", "mallory"), ("display_name", "M"), ("role", "admin"), ("password", "a-long-enough-password")];
+    let fields =
+        [("username", "mallory"), ("display_name", "M"), ("role", "admin"), ("password", "a-long-enough-password")];
     let reply = app.post_form(&mut admin, "/admin/users", &fields).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN, "no token");
     assert!(reply.body.contains("表单已过期"), "{}", reply.body);
@@ -82,7 +84,9 @@ async fn forms_without_the_right_csrf_token_are_refused() {
 
     // The login form has its own token, tied to a cookie.
     let mut browser = Client::default();
-    let reply = app.post_form(&mut browser, "/login", &[("username", "admin"), ("password", PASSWORD), ("csrf", "forged")]).await;
+    let reply = app
+        .post_form(&mut browser, "/login", &[("username", "admin"), ("password", PASSWORD), ("csrf", "forged")])
+        .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
     // The API's logout needs the token as a header.
@@ -91,7 +95,10 @@ async fn forms_without_the_right_csrf_token_are_refused() {
         .await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.json()["error"]["code"], "csrf");
-    let request = axum::http::Request::delete("/api/v1/session").header("x-csrf-token", admin.csrf.clone()).body(axum::body::Body::empty()).unwrap();
+    let request = axum::http::Request::delete("/api/v1/session")
+        .header("x-csrf-token", admin.csrf.clone())
+        .body(axum::body::Body::empty())
+        .unwrap();
     assert_eq!(app.send(&mut admin, request).await.status, StatusCode::OK);
     assert_eq!(app.get(&mut admin, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 }
@@ -123,7 +130,10 @@ async fn personal_data_is_masked_outside_its_owners() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(!page.body.contains(&id_number), "{role} sees the ID number");
         assert!(!page.body.contains(&full_name), "{role} sees the name");
-        assert!(page.body.contains(&format!("{}********{}", &id_number[..6], &id_number[14..])), "{role}: masked form shown");
+        assert!(
+            page.body.contains(&format!("{}********{}", &id_number[..6], &id_number[14..])),
+            "{role}: masked form shown"
+        );
         let api = app.get(&mut viewer, &format!("/api/v1/parties/{debtor}")).await.json();
         assert_eq!(api["data"]["masked"], true, "{role}");
         assert!(!api.to_string().contains(&id_number), "{role} API");
@@ -145,19 +155,29 @@ async fn english_is_one_click_away_and_the_switch_goes_back_safely() {
     let mut client = app.login("committee").await;
     let zh = app.get(&mut client, "/packages").await;
     assert!(zh.body.contains("资产包") && zh.body.contains("lang=\"zh-CN\""));
-    let href = format!("/lang/en?next={}", percent_encoding::utf8_percent_encode("/packages", percent_encoding::NON_ALPHANUMERIC));
+    let href = format!(
+        "/lang/en?next={}",
+        percent_encoding::utf8_percent_encode("/packages", percent_encoding::NON_ALPHANUMERIC)
+    );
     assert!(zh.body.contains(&href), "the page links to its English twin");
     let switch = app.get(&mut client, &href).await;
     assert_eq!(switch.status, StatusCode::SEE_OTHER);
     assert_eq!(switch.location(), "/packages");
     let en = app.get(&mut client, "/packages").await;
-    assert!(en.body.contains("lang=\"en\"") && en.body.contains("Transferor") && en.body.contains("CNY"), "{}", en.body);
+    assert!(
+        en.body.contains("lang=\"en\"") && en.body.contains("Transferor") && en.body.contains("CNY"),
+        "{}",
+        en.body
+    );
     assert!(!en.body.contains("转让方"));
     let err = app.get(&mut client, "/api/v1/users").await.json();
     assert_eq!(err["error"]["message"], "Your role may not open this page or do this.");
     // Only local paths: no open redirect.
     for next in ["//evil.example", "https://evil.example/", "/\\evil.example"] {
-        let path = format!("/lang/zh?next={}", percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC));
+        let path = format!(
+            "/lang/zh?next={}",
+            percent_encoding::utf8_percent_encode(next, percent_encoding::NON_ALPHANUMERIC)
+        );
         assert_eq!(app.get(&mut client, &path).await.location(), "/", "{next}");
     }
 }
@@ -167,13 +187,20 @@ async fn an_administrator_manages_users_and_every_change_is_audited() {
     let app = TestApp::new().await;
     let mut admin = app.login("admin").await;
     let csrf = admin.csrf.clone();
-    let create = [("username", "zhang.wei"), ("display_name", "张伟"), ("role", "valuer"), ("password", "valuer-password-1"), ("csrf", &csrf)];
+    let create = [
+        ("username", "zhang.wei"),
+        ("display_name", "张伟"),
+        ("role", "valuer"),
+        ("password", "valuer-password-1"),
+        ("csrf", &csrf),
+    ];
     let reply = app.post_form(&mut admin, "/admin/users", &create).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
     let again = app.post_form(&mut admin, "/admin/users", &create).await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     assert!(again.body.contains("该用户名已被使用"));
-    let short = [("username", "li.na"), ("display_name", "李娜"), ("role", "valuer"), ("password", "short"), ("csrf", &csrf)];
+    let short =
+        [("username", "li.na"), ("display_name", "李娜"), ("role", "valuer"), ("password", "short"), ("csrf", &csrf)];
     let reply = app.post_form(&mut admin, "/admin/users", &short).await;
     assert!(reply.body.contains("密码至少需要 10 个字符"));
 
@@ -185,7 +212,10 @@ async fn an_administrator_manages_users_and_every_change_is_audited() {
     let disable = [("display_name", "张伟"), ("role", "valuer"), ("csrf", &csrf)];
     assert_eq!(app.post_form(&mut admin, &format!("/admin/users/{id}"), &disable).await.status, StatusCode::SEE_OTHER);
     assert_eq!(app.get(&mut zhang, "/packages").await.status, StatusCode::SEE_OTHER, "disabling ends the session");
-    assert_eq!(app.login_with_form(&mut zhang, "zhang.wei", "valuer-password-1").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.login_with_form(&mut zhang, "zhang.wei", "valuer-password-1").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     let me = app.store.store.user_by_username("admin").await.unwrap().unwrap().id;
     let demote = [("display_name", "x"), ("role", "valuer"), ("active", "1"), ("csrf", &csrf)];
@@ -194,7 +224,10 @@ async fn an_administrator_manages_users_and_every_change_is_audited() {
     assert!(reply.body.contains("不能停用自己的账户"));
 
     let history = app.store.store.audit_of("user", &id.to_string()).await.unwrap();
-    assert_eq!(history.iter().map(|r| (r.actor.as_str(), r.action.as_str())).collect::<Vec<_>>(), [("admin", "create"), ("admin", "update")]);
+    assert_eq!(
+        history.iter().map(|r| (r.actor.as_str(), r.action.as_str())).collect::<Vec<_>>(),
+        [("admin", "create"), ("admin", "update")]
+    );
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
 }
 
@@ -205,15 +238,20 @@ async fn a_user_changes_their_own_password() {
     app.login_with_form(&mut client, "finance", PASSWORD).await;
     let page = app.get(&mut client, "/account").await;
     let csrf = hidden_field(&page.body, "csrf");
-    let wrong = [("current", "nope"), ("new", "finance-new-pass"), ("confirm", "finance-new-pass"), ("csrf", csrf.as_str())];
+    let wrong =
+        [("current", "nope"), ("new", "finance-new-pass"), ("confirm", "finance-new-pass"), ("csrf", csrf.as_str())];
     let reply = app.post_form(&mut client, "/account/password", &wrong).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("当前密码不正确"));
-    let ok = [("current", PASSWORD), ("new", "finance-new-pass"), ("confirm", "finance-new-pass"), ("csrf", csrf.as_str())];
+    let ok =
+        [("current", PASSWORD), ("new", "finance-new-pass"), ("confirm", "finance-new-pass"), ("csrf", csrf.as_str())];
     let reply = app.post_form(&mut client, "/account/password", &ok).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(app.login_with_form(&mut Client::default(), "finance", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.login_with_form(&mut Client::default(), "finance", "finance-new-pass").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.login_with_form(&mut Client::default(), "finance", "finance-new-pass").await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -267,7 +305,8 @@ async fn the_openapi_document_describes_exactly_the_api() {
         }
     }
     documented.sort();
-    let mut routed: Vec<(String, String)> = huajie_web::api::API_ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    let mut routed: Vec<(String, String)> =
+        huajie_web::api::API_ROUTES.iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
     routed.sort();
     assert_eq!(documented, routed);
     // And each is really routed: without a session it answers 401, not 404.

@@ -21,13 +21,40 @@ const EXTRA_PROVINCES: &[(u8, &str)] = &[(71, "台湾省"), (81, "香港特别�
 
 /// English names of the province-level divisions, by code.
 const PROVINCE_EN: &[(u8, &str)] = &[
-    (11, "Beijing"), (12, "Tianjin"), (13, "Hebei"), (14, "Shanxi"), (15, "Inner Mongolia"),
-    (21, "Liaoning"), (22, "Jilin"), (23, "Heilongjiang"), (31, "Shanghai"), (32, "Jiangsu"),
-    (33, "Zhejiang"), (34, "Anhui"), (35, "Fujian"), (36, "Jiangxi"), (37, "Shandong"),
-    (41, "Henan"), (42, "Hubei"), (43, "Hunan"), (44, "Guangdong"), (45, "Guangxi"),
-    (46, "Hainan"), (50, "Chongqing"), (51, "Sichuan"), (52, "Guizhou"), (53, "Yunnan"),
-    (54, "Tibet"), (61, "Shaanxi"), (62, "Gansu"), (63, "Qinghai"), (64, "Ningxia"),
-    (65, "Xinjiang"), (71, "Taiwan"), (81, "Hong Kong"), (82, "Macao"),
+    (11, "Beijing"),
+    (12, "Tianjin"),
+    (13, "Hebei"),
+    (14, "Shanxi"),
+    (15, "Inner Mongolia"),
+    (21, "Liaoning"),
+    (22, "Jilin"),
+    (23, "Heilongjiang"),
+    (31, "Shanghai"),
+    (32, "Jiangsu"),
+    (33, "Zhejiang"),
+    (34, "Anhui"),
+    (35, "Fujian"),
+    (36, "Jiangxi"),
+    (37, "Shandong"),
+    (41, "Henan"),
+    (42, "Hubei"),
+    (43, "Hunan"),
+    (44, "Guangdong"),
+    (45, "Guangxi"),
+    (46, "Hainan"),
+    (50, "Chongqing"),
+    (51, "Sichuan"),
+    (52, "Guizhou"),
+    (53, "Yunnan"),
+    (54, "Tibet"),
+    (61, "Shaanxi"),
+    (62, "Gansu"),
+    (63, "Qinghai"),
+    (64, "Ningxia"),
+    (65, "Xinjiang"),
+    (71, "Taiwan"),
+    (81, "Hong Kong"),
+    (82, "Macao"),
 ];
 
 struct ProvinceRow {
@@ -81,7 +108,8 @@ fn load_tables() -> Tables {
 }
 
 fn province_short_name(name: &str) -> String {
-    for suffix in ["壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"] {
+    for suffix in ["壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市"]
+    {
         if let Some(short) = name.strip_suffix(suffix) {
             return short.to_string();
         }
@@ -95,7 +123,9 @@ fn is_grouping_city(name: &str) -> bool {
 }
 
 fn city_short_name(name: &str) -> Option<&str> {
-    if let Some(short) = name.strip_suffix("市").or_else(|| name.strip_suffix("地区")).or_else(|| name.strip_suffix("盟")) {
+    if let Some(short) =
+        name.strip_suffix("市").or_else(|| name.strip_suffix("地区")).or_else(|| name.strip_suffix("盟"))
+    {
         return (short.chars().count() >= 2).then_some(short);
     }
     if name.ends_with("自治州") {
@@ -121,11 +151,7 @@ impl Province {
     /// From a full or short name (`广东省`, `广东`, `内蒙古`).
     pub fn from_name(name: &str) -> Option<Province> {
         let name = name.trim();
-        TABLES
-            .provinces
-            .iter()
-            .find(|p| p.name == name || p.short == name)
-            .map(|p| Province(p.code))
+        TABLES.provinces.iter().find(|p| p.name == name || p.short == name).map(|p| Province(p.code))
     }
 
     pub fn all() -> Vec<Province> {
@@ -217,8 +243,7 @@ impl City {
 
     /// County-level codes under this city, from the table.
     pub fn county_codes(self) -> Vec<RegionCode> {
-        let mut codes: Vec<u32> =
-            TABLES.area_codes.keys().copied().filter(|c| c / 100 == u32::from(self.0)).collect();
+        let mut codes: Vec<u32> = TABLES.area_codes.keys().copied().filter(|c| c / 100 == u32::from(self.0)).collect();
         codes.sort_unstable();
         codes.into_iter().map(RegionCode).collect()
     }
@@ -238,7 +263,9 @@ impl RegionCode {
             return Err(IdError::Length { kind: "行政区划代码", expected: "6", actual: n });
         }
         if let Some((i, ch)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(IdError::BadChar { kind: "行政区划代码", position: i + 1, found: ch, allowed: "应为数字" });
+            return Err(IdError::BadChar {
+                kind: "行政区划代码", position: i + 1, found: ch, allowed: "应为数字"
+            });
         }
         if Province::from_code(&s[..2]).is_none() {
             return Err(IdError::Region { kind: "行政区划代码", position: 1, found: s.to_string() });

@@ -38,7 +38,12 @@ impl ResidentId {
                 check_digits(&chars[..17])?;
                 let last = chars[17].to_ascii_uppercase();
                 if !(last.is_ascii_digit() || last == 'X') {
-                    return Err(IdError::BadChar { kind: KIND, position: 18, found: chars[17], allowed: "应为数字或X" });
+                    return Err(IdError::BadChar {
+                        kind: KIND,
+                        position: 18,
+                        found: chars[17],
+                        allowed: "应为数字或X",
+                    });
                 }
                 check_body(&s[..17], false)?;
                 let expected = check_char(&s[..17]);
@@ -104,9 +109,7 @@ fn check_body(body17: &str, legacy: bool) -> Result<(), IdError> {
         return Err(IdError::Region { kind: KIND, position: 1, found: body17[..6].to_string() });
     }
     let birth = &body17[6..14];
-    let ok = NaiveDate::parse_from_str(birth, "%Y%m%d")
-        .map(|d| d.year() >= 1850)
-        .unwrap_or(false);
+    let ok = NaiveDate::parse_from_str(birth, "%Y%m%d").map(|d| d.year() >= 1850).unwrap_or(false);
     if !ok {
         let found = if legacy { birth[2..].to_string() } else { birth.to_string() };
         return Err(IdError::BirthDate { kind: KIND, position: 7, found });

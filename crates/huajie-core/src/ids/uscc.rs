@@ -44,7 +44,9 @@ impl Uscc {
             values[i] = pos as u32;
         }
         let region = &s[2..8];
-        if !region.bytes().all(|b| b.is_ascii_digit()) || (region != NATIONAL_REGION && RegionCode::parse(region).is_err()) {
+        if !region.bytes().all(|b| b.is_ascii_digit())
+            || (region != NATIONAL_REGION && RegionCode::parse(region).is_err())
+        {
             return Err(IdError::Region { kind: KIND, position: 3, found: region.to_string() });
         }
         let expected = check_char(&values[..17]);

@@ -68,13 +68,16 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         None => store.rule_parameters().await?,
     };
     let ledger = store.compliance_ledger().await?;
-    let all = huajie_rules::indicators(&ledger, &params.parameters, as_of).map_err(|e| AppError::BadRequest(ctx.lang.half(&e.to_string())))?;
+    let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
+        .map_err(|e| AppError::BadRequest(ctx.lang.half(&e.to_string())))?;
     let mut names = Names::default();
     let mut out = Vec::new();
     for i in &all {
         let mut lines = Vec::new();
         for (line, (label, amount, flagged)) in i.lines.iter().zip(names.lines(&ctx, store, i, usize::MAX).await?) {
-            lines.push(json!({ "label": label, "party_id": line.party, "amount_fen": amount.fen(), "flagged": flagged }));
+            lines.push(
+                json!({ "label": label, "party_id": line.party, "amount_fen": amount.fen(), "flagged": flagged }),
+            );
         }
         out.push(indicator_json(i, lines));
     }
@@ -106,14 +109,23 @@ pub struct RecordBody {
 }
 
 /// `POST /api/v1/compliance/results`: records a quarter-end with the parameters in force.
-pub async fn record(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap, bytes: axum::body::Bytes) -> Result<Response, AppError> {
+pub async fn record(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordIndicators)?;
     let b: RecordBody = body(&ctx, &headers, &bytes)?;
     let r = match state.store.record_quarter_end(&user.username, b.quarter_end).await {
         Ok(r) => r,
         Err(e) => return Err(AppError::BadRequest(refused(ctx.lang)(e)?)),
     };
-    Ok((StatusCode::CREATED, Json(json!({ "data": { "id": r.id, "quarter_end": r.quarter_end, "parameter_version": r.parameter_version } }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "data": { "id": r.id, "quarter_end": r.quarter_end, "parameter_version": r.parameter_version } })),
+    )
+        .into_response())
 }
 
 fn check_json(c: &DealCheck) -> Value {
@@ -274,8 +286,11 @@ pub async fn add_entry(
             _ => None,
         })
     };
-    let entry = read_entry(kind, &get)
-        .map_err(|problems| AppError::BadRequest(problems.iter().map(|(k, m)| format!("{k}: {}", lang.half(m))).collect::<Vec<_>>().join("; ")))?;
+    let entry = read_entry(kind, &get).map_err(|problems| {
+        AppError::BadRequest(
+            problems.iter().map(|(k, m)| format!("{k}: {}", lang.half(m))).collect::<Vec<_>>().join("; "),
+        )
+    })?;
     let mut tx = state.store.write(&user.username).await?;
     match tx.apply_book_entry(&entry).await {
         Ok(()) => {
@@ -290,7 +305,12 @@ pub async fn add_entry(
 }
 
 /// `DELETE /api/v1/compliance/book/{kind}/{id}`: removes one entry (audited).
-pub async fn remove_entry(ctx: Ctx, State(state): State<AppState>, Path((kind, id)): Path<(String, i64)>, headers: HeaderMap) -> Result<Response, AppError> {
+pub async fn remove_entry(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditComplianceBook)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     book_kind(&kind).ok_or(AppError::NotFound)?;

@@ -74,7 +74,11 @@ pub struct LoginBody {
 
 /// `POST /api/v1/session`: logs in, sets the session cookie, returns the CSRF token
 /// that later writing calls send as `X-CSRF-Token`.
-pub async fn create_session(ctx: Ctx, State(state): State<AppState>, crate::form::Json(body): crate::form::Json<LoginBody>) -> Result<Response, AppError> {
+pub async fn create_session(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    crate::form::Json(body): crate::form::Json<LoginBody>,
+) -> Result<Response, AppError> {
     let (token, user) = auth::login(&state, &body.username, &body.password, &ctx.client, ctx.lang).await?;
     let session = state.store.session(&auth::token_hash(&token)).await?.ok_or(AppError::Unauthenticated)?;
     let mut r = data(json!({
@@ -85,7 +89,8 @@ pub async fn create_session(ctx: Ctx, State(state): State<AppState>, crate::form
         "expires_at": session.expires_at,
     }));
     let max_age = state.config.session_hours * 3600;
-    r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, &token, max_age, SameSite::Lax));
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, &token, max_age, SameSite::Lax));
     Ok(r)
 }
 
@@ -185,7 +190,12 @@ impl Paging {
     }
 }
 
-pub async fn package_claims(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(p): Query<Paging>) -> Result<Response, AppError> {
+pub async fn package_claims(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(p): Query<Paging>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewClaims)?;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let rows = state.store.claims_of_package_page(id, p.limit(), p.offset()).await?;
@@ -243,7 +253,11 @@ pub struct PartyQuery {
     offset: Option<i64>,
 }
 
-pub async fn parties(ctx: Ctx, State(state): State<AppState>, Query(q): Query<PartyQuery>) -> Result<Response, AppError> {
+pub async fn parties(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<PartyQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewParties)?;
     let paging = Paging { limit: q.limit, offset: q.offset };
     let filter = PartyFilter {

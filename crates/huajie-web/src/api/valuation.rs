@@ -140,7 +140,8 @@ pub async fn create(
     // Who may do this is checked before the body is read.
     let user = ctx.require(Permission::RunValuations)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let body: RunBody = serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
+    let body: RunBody = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let lang = ctx.lang;
     let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
@@ -168,7 +169,8 @@ pub async fn create(
         seed: body.seed.unwrap_or(7),
         stress: body.stress,
     };
-    let req = ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date: None, options };
+    let req =
+        ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date: None, options };
     let (_, appraisal, run) = state.store.value_package(&user.username, &req, true).await?;
     let run = run.ok_or(AppError::NotFound)?;
     let mut r = Json(json!({ "data": { "run": run_json(&run), "results": results_json(&appraisal) } })).into_response();

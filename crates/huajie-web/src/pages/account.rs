@@ -1,7 +1,7 @@
 //! My account: who I am, and changing my own password.
 
-use askama::Template;
 use crate::form::Form;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -30,19 +30,27 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-async fn account_page(ctx: &Ctx, state: &AppState, notice: Option<String>, error: Option<String>) -> Result<Response, AppError> {
+async fn account_page(
+    ctx: &Ctx,
+    state: &AppState,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let user = ctx.require_login()?;
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
     let failed = error.is_some();
-    render_form(&AccountPage {
-        title: page.t("account.title"),
-        username: user.username.clone(),
-        display_name: user.display_name.clone(),
-        role: user.role.name(ctx.lang).into(),
-        error,
-        page,
-    }, failed)
+    render_form(
+        &AccountPage {
+            title: page.t("account.title"),
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role.name(ctx.lang).into(),
+            error,
+            page,
+        },
+        failed,
+    )
 }
 
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<DoneQuery>) -> Result<Response, AppError> {
@@ -60,7 +68,11 @@ pub struct PasswordForm {
     confirm: String,
 }
 
-pub async fn change_password(ctx: Ctx, State(state): State<AppState>, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn change_password(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require_login()?;
     ctx.check_csrf(&f.csrf)?;
     let lang = ctx.lang;

@@ -69,7 +69,9 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Audit
     let (verification, verification_ok, findings) = if q.verify.is_some() {
         let report = store.verify_audit().await?;
         let text = if report.is_intact() {
-            tr(lang, "audit.intact").replace("{n}", &report.records.to_string()).replace("{rows}", &report.rows_checked.to_string())
+            tr(lang, "audit.intact")
+                .replace("{n}", &report.records.to_string())
+                .replace("{rows}", &report.rows_checked.to_string())
         } else {
             tr(lang, "audit.broken").to_string()
         };

@@ -11,7 +11,10 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
-use huajie_store::book::{BOOK_KINDS, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind, read_book_workbook, read_entry};
+use huajie_store::book::{
+    BOOK_KINDS, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind, read_book_workbook,
+    read_entry,
+};
 use huajie_store::{Store, StoreError};
 
 use super::{XLSX, download, render_form};
@@ -87,15 +90,43 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
         .map(|p| {
             let person = p.data.kind() == PartyKind::Individual && !personal;
             let id = p.data.identifier.as_str().to_string();
-            let (id, name) = if person { (huajie_core::mask::mask_id_number(&id), huajie_core::mask::mask_person_name(&p.data.name)) } else { (id, p.data.name) };
+            let (id, name) = if person {
+                (huajie_core::mask::mask_id_number(&id), huajie_core::mask::mask_person_name(&p.data.name))
+            } else {
+                (id, p.data.name)
+            };
             (p.id, (id, name))
         })
         .collect();
     let who = |id: i64| parties.get(&id).cloned().unwrap_or_else(|| (format!("#{id}"), String::new()));
     let k = |code: &str| book_kind(code).expect("a kind");
     let mut out: Vec<Vec<Row>> = Vec::new();
-    out.push(store.net_assets().await?.into_iter().map(|n| (n.id, vec![n.quarter_end.to_string(), wan(n.amount), n.source])).collect());
-    out.push(store.investments().await?.into_iter().map(|i| (i.id, vec![i.booked_on.to_string(), wan(i.amount), code_label(k("investment"), "kind", &i.kind, lang), i.description])).collect());
+    out.push(
+        store
+            .net_assets()
+            .await?
+            .into_iter()
+            .map(|n| (n.id, vec![n.quarter_end.to_string(), wan(n.amount), n.source]))
+            .collect(),
+    );
+    out.push(
+        store
+            .investments()
+            .await?
+            .into_iter()
+            .map(|i| {
+                (
+                    i.id,
+                    vec![
+                        i.booked_on.to_string(),
+                        wan(i.amount),
+                        code_label(k("investment"), "kind", &i.kind, lang),
+                        i.description,
+                    ],
+                )
+            })
+            .collect(),
+    );
     let mut schedule = Vec::new();
     let mut rows = Vec::new();
     for f in store.funding_book().await? {
@@ -104,11 +135,47 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
         for (d, p, i) in &f.payments {
             schedule.push(vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]);
         }
-        rows.push((f.id, vec![f.label.clone(), code_label(k("funding"), "channel", &f.channel, lang), id, name, wan(f.principal), f.start_date.to_string(), f.maturity_date.to_string(), lines.join("\n")]));
+        rows.push((
+            f.id,
+            vec![
+                f.label.clone(),
+                code_label(k("funding"), "channel", &f.channel, lang),
+                id,
+                name,
+                wan(f.principal),
+                f.start_date.to_string(),
+                f.maturity_date.to_string(),
+                lines.join("\n"),
+            ],
+        ));
     }
     out.push(rows);
-    out.push(store.cash_calendar().await?.into_iter().map(|c| (c.id, vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)])).collect());
-    out.push(store.liquid_assets().await?.into_iter().map(|a| (a.id, vec![a.label, code_label(k("liquid_asset"), "kind", &a.kind, lang), wan(a.amount), yes(a.encumbered, lang)])).collect());
+    out.push(
+        store
+            .cash_calendar()
+            .await?
+            .into_iter()
+            .map(|c| (c.id, vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)]))
+            .collect(),
+    );
+    out.push(
+        store
+            .liquid_assets()
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id,
+                    vec![
+                        a.label,
+                        code_label(k("liquid_asset"), "kind", &a.kind, lang),
+                        wan(a.amount),
+                        yes(a.encumbered, lang),
+                    ],
+                )
+            })
+            .collect(),
+    );
     out.push(
         store
             .exposures()
@@ -116,7 +183,10 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .into_iter()
             .map(|e| {
                 let (id, name) = who(e.party_id);
-                (e.id, vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description])
+                (
+                    e.id,
+                    vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description],
+                )
             })
             .collect(),
     );
@@ -171,7 +241,13 @@ fn allowed(ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Permission::ViewComplianceBook).map(drop)
 }
 
-async fn book_page(ctx: &Ctx, state: &AppState, form: Option<(&str, HashMap<String, String>, HashMap<String, String>)>, error: Option<String>, problems: Vec<String>) -> Result<Response, AppError> {
+async fn book_page(
+    ctx: &Ctx,
+    state: &AppState,
+    form: Option<(&str, HashMap<String, String>, HashMap<String, String>)>,
+    error: Option<String>,
+    problems: Vec<String>,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let (rows, _) = book_rows(&state.store, ctx).await?;
     let sections = BOOK_KINDS
@@ -185,7 +261,11 @@ async fn book_page(ctx: &Ctx, state: &AppState, form: Option<(&str, HashMap<Stri
             Section {
                 code: k.code,
                 title: lang.pick(k.zh, k.en),
-                fields: k.fields.iter().map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule)).collect(),
+                fields: k
+                    .fields
+                    .iter()
+                    .map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule))
+                    .collect(),
                 rows,
                 values,
                 errors,
@@ -194,7 +274,17 @@ async fn book_page(ctx: &Ctx, state: &AppState, form: Option<(&str, HashMap<Stri
         .collect();
     let refused = error.is_some();
     let page = Page::new(ctx, state).await?;
-    render_form(&BookPage { title: page.t("book.title"), sections, can_edit: ctx.can(Permission::EditComplianceBook), error, problems, page }, refused)
+    render_form(
+        &BookPage {
+            title: page.t("book.title"),
+            sections,
+            can_edit: ctx.can(Permission::EditComplianceBook),
+            error,
+            problems,
+            page,
+        },
+        refused,
+    )
 }
 
 /// `GET /compliance/book`.
@@ -212,7 +302,12 @@ pub fn refused(lang: Lang) -> impl Fn(StoreError) -> Result<String, AppError> {
 }
 
 /// `POST /compliance/book/{kind}`: one entry from its form; a wrong field is named and nothing is saved.
-pub async fn add(ctx: Ctx, State(state): State<AppState>, Path(code): Path<String>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn add(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditComplianceBook)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
@@ -221,7 +316,14 @@ pub async fn add(ctx: Ctx, State(state): State<AppState>, Path(code): Path<Strin
         Ok(e) => e,
         Err(problems) => {
             let errors = problems.into_iter().map(|(k, m)| (k.to_string(), lang.half(&m))).collect();
-            return book_page(&ctx, &state, Some((kind.code, fields, errors)), Some(tr(lang, "book.fix_fields").into()), Vec::new()).await;
+            return book_page(
+                &ctx,
+                &state,
+                Some((kind.code, fields, errors)),
+                Some(tr(lang, "book.fix_fields").into()),
+                Vec::new(),
+            )
+            .await;
         }
     };
     let mut tx = state.store.write(&user.username).await?;
@@ -249,11 +351,17 @@ fn problem_line(p: &BookProblem, lang: Lang) -> String {
 }
 
 /// `POST /compliance/book/import`: a workbook of the book, every row or none.
-pub async fn import(ctx: Ctx, State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, AppError> {
+pub async fn import(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditComplianceBook)?;
     let lang = ctx.lang;
     let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
-    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|e| bad(e.body_text()))?;
+    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|e| bad(e.body_text()))?;
     let (mut bytes, mut csrf) = (Vec::new(), String::new());
     while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
         match field.name().unwrap_or("") {
@@ -265,20 +373,52 @@ pub async fn import(ctx: Ctx, State(state): State<AppState>, request: axum::extr
     ctx.check_csrf(&csrf)?;
     let sheets = match huajie_tape::read_workbook(bytes) {
         Ok(s) => s,
-        Err(e) => return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), vec![lang.half(&e.to_string())]).await,
+        Err(e) => {
+            return book_page(
+                &ctx,
+                &state,
+                None,
+                Some(tr(lang, "book.import_refused").into()),
+                vec![lang.half(&e.to_string())],
+            )
+            .await;
+        }
     };
     let entries = match read_book_workbook(sheets) {
         Ok(e) => e,
-        Err(problems) => return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), problems.iter().take(50).map(|p| problem_line(p, lang)).collect()).await,
+        Err(problems) => {
+            return book_page(
+                &ctx,
+                &state,
+                None,
+                Some(tr(lang, "book.import_refused").into()),
+                problems.iter().take(50).map(|p| problem_line(p, lang)).collect(),
+            )
+            .await;
+        }
     };
     match state.store.import_book(&user.username, &entries).await? {
         Ok(_) => Ok(Redirect::to("/compliance/book").into_response()),
-        Err(problems) => book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), problems.iter().map(|p| problem_line(p, lang)).collect()).await,
+        Err(problems) => {
+            book_page(
+                &ctx,
+                &state,
+                None,
+                Some(tr(lang, "book.import_refused").into()),
+                problems.iter().map(|p| problem_line(p, lang)).collect(),
+            )
+            .await
+        }
     }
 }
 
 /// `POST /compliance/book/{kind}/{id}/delete`: removes one entry (audited).
-pub async fn remove(ctx: Ctx, State(state): State<AppState>, Path((kind, id)): Path<(String, i64)>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn remove(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((kind, id)): Path<(String, i64)>,
+    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditComplianceBook)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     book_kind(&kind).ok_or(AppError::NotFound)?;
@@ -299,7 +439,14 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
             header: k.fields.iter().filter(|f| f.kind != FieldKind::Schedule).map(|f| f.zh.to_string()).collect(),
             rows: rows
                 .into_iter()
-                .map(|(_, r)| k.fields.iter().zip(r).filter(|(f, _)| f.kind != FieldKind::Schedule).map(|(_, v)| Cell::Text(v)).collect())
+                .map(|(_, r)| {
+                    k.fields
+                        .iter()
+                        .zip(r)
+                        .filter(|(f, _)| f.kind != FieldKind::Schedule)
+                        .map(|(_, v)| Cell::Text(v))
+                        .collect()
+                })
                 .collect(),
         })
         .collect();

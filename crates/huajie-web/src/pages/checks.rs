@@ -33,7 +33,11 @@ type Fields = HashMap<String, String>;
 
 /// Who may read checks: the compliance readers (the regulator among them) and whoever checks deals.
 fn may_read(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.can(Permission::ViewCompliance) || ctx.can(Permission::CheckDeals) { Ok(()) } else { ctx.require(Permission::ViewCompliance).map(drop) }
+    if ctx.can(Permission::ViewCompliance) || ctx.can(Permission::CheckDeals) {
+        Ok(())
+    } else {
+        ctx.require(Permission::ViewCompliance).map(drop)
+    }
 }
 
 pub fn standing_label(s: CheckStanding, lang: Lang) -> (&'static str, &'static str) {
@@ -163,12 +167,21 @@ impl Reader<'_> {
         match self.fields.get("as_of").map(|s| s.trim()).filter(|s| !is_blank(s)) {
             None => today,
             Some(t) => parse_date(t).unwrap_or_else(|_| {
-                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, "checks.as_of"), tr(self.lang, "checks.bad_date")));
+                self.problems.push(format!(
+                    "{}：“{t}” {}",
+                    tr(self.lang, "checks.as_of"),
+                    tr(self.lang, "checks.bad_date")
+                ));
                 today
             }),
         }
     }
-    fn code(&mut self, key: &str, label: &'static str, list: &[(&'static str, &'static str, &'static str)]) -> &'static str {
+    fn code(
+        &mut self,
+        key: &str,
+        label: &'static str,
+        list: &[(&'static str, &'static str, &'static str)],
+    ) -> &'static str {
         let t = self.text(key, label);
         read_code(list, &t).unwrap_or_else(|| {
             if !t.is_empty() {
@@ -181,7 +194,12 @@ impl Reader<'_> {
 
 /// A party named by its identifier: known parties as the checks read them; an unknown one by
 /// the name given (not added to the register by a check).
-async fn party_by_identifier(state: &AppState, parties: &std::collections::BTreeMap<i64, CheckParty>, identifier: &str, name: &str) -> Result<Option<CheckParty>, AppError> {
+async fn party_by_identifier(
+    state: &AppState,
+    parties: &std::collections::BTreeMap<i64, CheckParty>,
+    identifier: &str,
+    name: &str,
+) -> Result<Option<CheckParty>, AppError> {
     if identifier.is_empty() {
         return Ok(None);
     }
@@ -189,12 +207,24 @@ async fn party_by_identifier(state: &AppState, parties: &std::collections::BTree
         Some(p) => parties.get(&p.id).cloned().unwrap_or_default(),
         None => {
             let province = huajie_core::PartyIdentifier::parse(identifier).ok().and_then(|i| i.province());
-            CheckParty { name: if name.is_empty() { identifier.to_string() } else { name.to_string() }, province, ..CheckParty::default() }
+            CheckParty {
+                name: if name.is_empty() { identifier.to_string() } else { name.to_string() },
+                province,
+                ..CheckParty::default()
+            }
         }
     }))
 }
 
-async fn run(ctx: &Ctx, state: &AppState, package_id: Option<i64>, label: &str, as_of: NaiveDate, deal: &Deal, described: serde_json::Value) -> Result<Result<DealCheck, String>, AppError> {
+async fn run(
+    ctx: &Ctx,
+    state: &AppState,
+    package_id: Option<i64>,
+    label: &str,
+    as_of: NaiveDate,
+    deal: &Deal,
+    described: serde_json::Value,
+) -> Result<Result<DealCheck, String>, AppError> {
     let user = ctx.require(Permission::CheckDeals)?;
     let parties = state.store.check_parties().await?;
     match state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &described, &parties).await {
@@ -204,7 +234,12 @@ async fn run(ctx: &Ctx, state: &AppState, package_id: Option<i64>, label: &str, 
 }
 
 /// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price) of a package.
-pub async fn package_check(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+pub async fn package_check(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::CheckDeals)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
@@ -214,7 +249,10 @@ pub async fn package_check(ctx: Ctx, State(state): State<AppState>, Path(id): Pa
     let as_of = r.as_of(state.store.clock().today());
     let disposal = fields.get("kind").map(String::as_str) == Some("disposal");
     let (transferee_id, transferee_name) = if disposal {
-        (r.text("transferee", "checks.transferee"), fields.get("transferee_name").map(|s| s.trim().to_string()).unwrap_or_default())
+        (
+            r.text("transferee", "checks.transferee"),
+            fields.get("transferee_name").map(|s| s.trim().to_string()).unwrap_or_default(),
+        )
     } else {
         (String::new(), String::new())
     };
@@ -231,13 +269,24 @@ pub async fn package_check(ctx: Ctx, State(state): State<AppState>, Path(id): Pa
 /// package and records the check; `Err` is a message for the user (a package not held, a
 /// missing quarter-end…).
 #[allow(clippy::too_many_arguments)]
-pub async fn check_package(ctx: &Ctx, state: &AppState, id: i64, disposal: bool, price: Money, as_of: NaiveDate, transferee_id: &str, transferee_name: &str) -> Result<Result<DealCheck, String>, AppError> {
+pub async fn check_package(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    disposal: bool,
+    price: Money,
+    as_of: NaiveDate,
+    transferee_id: &str,
+    transferee_name: &str,
+) -> Result<Result<DealCheck, String>, AppError> {
     let lang = ctx.lang;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let parties = state.store.check_parties().await?;
     let code = &summary.package.data.code;
     let (deal, label, described) = if disposal {
-        let Some(transferee) = party_by_identifier(state, &parties, transferee_id, transferee_name).await? else { return Ok(Err(format!("{}：{}", tr(lang, "checks.transferee"), tr(lang, "checks.required")))) };
+        let Some(transferee) = party_by_identifier(state, &parties, transferee_id, transferee_name).await? else {
+            return Ok(Err(format!("{}：{}", tr(lang, "checks.transferee"), tr(lang, "checks.required"))));
+        };
         let described = json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferee": transferee.name, "transferee_identifier": transferee_id });
         let label = format!("{code} → {}", transferee.name);
         let deal = match state.store.disposal_deal(id, transferee, price).await {
@@ -247,13 +296,21 @@ pub async fn check_package(ctx: &Ctx, state: &AppState, id: i64, disposal: bool,
         (deal, label, described)
     } else {
         let deal = state.store.acquisition_deal(id, price, &parties).await?;
-        (deal, code.clone(), json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferor": summary.transferor.data.name }))
+        (
+            deal,
+            code.clone(),
+            json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferor": summary.transferor.data.name }),
+        )
     };
     run(ctx, state, Some(id), &label, as_of, &deal, described).await
 }
 
 /// `POST /checks`: a proposed funding instrument or investment.
-pub async fn submit(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+pub async fn submit(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::CheckDeals)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
@@ -268,7 +325,10 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, crate::form::Form(f
     let deal = if funding {
         let channel = Channel::from_code(r.code("channel", "checks.channel", CHANNELS)).expect("listed");
         let payments = match read_schedule(fields.get("schedule").map(String::as_str).unwrap_or("")) {
-            Ok(p) => p.into_iter().map(|(date, principal, interest)| huajie_rules::indicators::Payment { date, principal, interest }).collect(),
+            Ok(p) => p
+                .into_iter()
+                .map(|(date, principal, interest)| huajie_rules::indicators::Payment { date, principal, interest })
+                .collect(),
             Err(m) => {
                 r.problems.push(lang.half(&m));
                 Vec::new()
@@ -277,11 +337,13 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, crate::form::Form(f
         if counterparty.is_empty() {
             r.text("party", "checks.lender");
         }
-        let lender = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
+        let lender =
+            party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
         let lender_licensed_fi = lender.id != 0 && state.store.licensed_fi(lender.id).await?;
         Deal::Funding { label: label.clone(), channel, lender, lender_licensed_fi, principal: amount, payments }
     } else {
-        let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS)).expect("listed");
+        let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS))
+            .expect("listed");
         let exposure = ExposureKind::from_code(r.code("exposure", "checks.exposure", EXPOSURE_KINDS)).expect("listed");
         let party = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
         Deal::Investment { label: label.clone(), party, kind, exposure, amount }
@@ -359,7 +421,14 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .zip(&c.result.after)
         .map(|(b, a)| {
             let rule = rules.iter().find(|r| r.id == a.id).expect("catalogued");
-            IndicatorRow { title: format!("{:?} {}", a.id, lang.pick(rule.zh, rule.en)), limit: a.shown_limit(), before: shown(b), before_class: class(b), after: shown(a), after_class: class(a) }
+            IndicatorRow {
+                title: format!("{:?} {}", a.id, lang.pick(rule.zh, rule.en)),
+                limit: a.shown_limit(),
+                before: shown(b),
+                before_class: class(b),
+                after: shown(a),
+                after_class: class(a),
+            }
         })
         .collect();
     let can_override = ctx.can(Permission::OverrideFindings);
@@ -377,7 +446,15 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
                 effect,
                 effect_class,
                 text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
-                override_note: o.map(|o| format!("{} {} {}：{}", tr(lang, "checks.overridden_by"), o.created_by, o.created_at.get(..16).unwrap_or("").replace('T', " "), o.reason)),
+                override_note: o.map(|o| {
+                    format!(
+                        "{} {} {}：{}",
+                        tr(lang, "checks.overridden_by"),
+                        o.created_by,
+                        o.created_at.get(..16).unwrap_or("").replace('T', " "),
+                        o.reason
+                    )
+                }),
                 can_override: can_override && o.is_none() && f.effect != Effect::Block,
             }
         })
@@ -401,7 +478,12 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 }
 
 /// `POST /checks/{id}/overrides`: the risk role overrides one finding, with its reason.
-pub async fn override_finding(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+pub async fn override_finding(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::OverrideFindings)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
@@ -423,11 +505,18 @@ pub async fn override_finding(ctx: Ctx, State(state): State<AppState>, Path(id):
 
 /// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
 /// date given (`Store::record_acquisition`: only from a cleared acquisition check).
-pub async fn acquire(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<Fields>) -> Result<Response, AppError> {
+pub async fn acquire(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordAcquisitions)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let on = fields.get("acquired_on").and_then(|s| parse_date(s).ok()).ok_or_else(|| AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date"))))?;
+    let on = fields.get("acquired_on").and_then(|s| parse_date(s).ok()).ok_or_else(|| {
+        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
+    })?;
     match state.store.record_acquisition(&user.username, id, on).await {
         Ok(package_id) => Ok(Redirect::to(&format!("/packages/{package_id}")).into_response()),
         Err(e) => Err(AppError::BadRequest(refused(lang)(e)?)),
@@ -442,7 +531,12 @@ pub struct Panel {
     pub proposal: &'static str,
 }
 
-pub async fn panel(ctx: &Ctx, state: &AppState, package_id: i64, status: PackageStatus) -> Result<Option<Panel>, AppError> {
+pub async fn panel(
+    ctx: &Ctx,
+    state: &AppState,
+    package_id: i64,
+    status: PackageStatus,
+) -> Result<Option<Panel>, AppError> {
     if !(ctx.can(Permission::CheckDeals) || ctx.can(Permission::ViewCompliance)) {
         return Ok(None);
     }

@@ -52,16 +52,29 @@ pub struct ClaimValuation {
     pub cash: Vec<(u8, String)>,
 }
 
-async fn claim_valuation(state: &AppState, id: i64, lang: huajie_core::Lang) -> Result<Option<ClaimValuation>, AppError> {
+async fn claim_valuation(
+    state: &AppState,
+    id: i64,
+    lang: huajie_core::Lang,
+) -> Result<Option<ClaimValuation>, AppError> {
     use huajie_report::valuation::{label, money};
     let Some((run, c)) = state.store.latest_claim_valuation(id).await? else { return Ok(None) };
-    let set = state.store.assumption_set(run.assumption_set_id).await?.map(|s| format!("{} v{}", s.name, s.version)).unwrap_or_default();
+    let set = state
+        .store
+        .assumption_set(run.assumption_set_id)
+        .await?
+        .map(|s| format!("{} v{}", s.name, s.version))
+        .unwrap_or_default();
     let m = |x: f64| money(x, lang);
     let months = |k, v: Option<u32>| v.map(|v| (label(k, lang), v.to_string()));
     Ok(Some(ClaimValuation {
         run_id: run.id,
         set,
-        method: if c.method == huajie_value::appraisal::Method::Claim { label("by_claim", lang) } else { label("by_segment", lang) },
+        method: if c.method == huajie_value::appraisal::Method::Claim {
+            label("by_claim", lang)
+        } else {
+            label("by_segment", lang)
+        },
         routes: vec![
             (label("amount", lang), m(c.amount)),
             (label("collateral", lang), m(c.collateral)),
@@ -74,10 +87,14 @@ async fn claim_valuation(state: &AppState, id: i64, lang: huajie_core::Lang) -> 
             (label("allocation", lang), m(c.allocation)),
             (label("time_barred", lang), label(if c.time_barred { "yes" } else { "no" }, lang).to_string()),
         ],
-        timeline: [months("judgment", c.judgment_month), months("enforcement", c.enforcement_month), months("first_auction", c.first_auction_month)]
-            .into_iter()
-            .flatten()
-            .collect(),
+        timeline: [
+            months("judgment", c.judgment_month),
+            months("enforcement", c.enforcement_month),
+            months("first_auction", c.first_auction_month),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         cash: c.cash.iter().map(|(q, x)| (*q, m(*x))).collect(),
     }))
 }
@@ -140,7 +157,11 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             };
             CollateralLine {
                 kind: d.collateral_type.name(lang).into(),
-                description: if personal_owner && !see_personal { d.collateral_type.name(lang).into() } else { d.description.clone() },
+                description: if personal_owner && !see_personal {
+                    d.collateral_type.name(lang).into()
+                } else {
+                    d.description.clone()
+                },
                 address,
                 province: d.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
                 appraised: money(d.appraised_value, lang),
@@ -160,7 +181,10 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         })
         .collect();
     let valuation = if ctx.can(Permission::ViewValuations) { claim_valuation(&state, id, lang).await? } else { None };
-    let exception = store.cross_region_exception(id).await?.map(|x| (x.basis, format!("{} {}", x.created_by, x.created_at.get(..16).unwrap_or("").replace('T', " "))));
+    let exception = store
+        .cross_region_exception(id)
+        .await?
+        .map(|x| (x.basis, format!("{} {}", x.created_by, x.created_at.get(..16).unwrap_or("").replace('T', " "))));
     let page = Page::new(&ctx, &state).await?;
     render(&ClaimPage {
         valuation,
@@ -179,7 +203,12 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 
 /// `POST /claims/{id}/cross-region`: the risk team records the legal basis on which a claim
 /// outside the home province may be acquired (the territorial finding then warns, not blocks).
-pub async fn record_exception(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, crate::form::Form(fields): crate::form::Form<std::collections::HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn record_exception(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::OverrideFindings)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     state.store.claim(id).await?.ok_or(AppError::NotFound)?;

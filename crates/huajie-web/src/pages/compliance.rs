@@ -96,16 +96,33 @@ fn limit_of(i: &Indicator) -> String {
 /// The glide path of a breach in the transition, in words; empty otherwise.
 fn glide_of(i: &Indicator, previous: Option<&Indicator>, p: &huajie_rules::RuleParameters, lang: Lang) -> String {
     let Some(g) = huajie_rules::indicators::glide_path(i, previous, p.transition_end) else { return String::new() };
-    let step = |x: f64| if i.id == RuleId::Q1 { format!("{x:.2}×") } else { format!("{:.2}{}", x * 100.0, tr(lang, "compliance.points")) };
-    let mut text = tr(lang, "compliance.glide").replace("{end}", &p.transition_end.to_string()).replace("{n}", &g.quarters_left.to_string()).replace("{step}", &step(g.needed_per_quarter));
+    let step = |x: f64| {
+        if i.id == RuleId::Q1 {
+            format!("{x:.2}×")
+        } else {
+            format!("{:.2}{}", x * 100.0, tr(lang, "compliance.points"))
+        }
+    };
+    let mut text = tr(lang, "compliance.glide")
+        .replace("{end}", &p.transition_end.to_string())
+        .replace("{n}", &g.quarters_left.to_string())
+        .replace("{step}", &step(g.needed_per_quarter));
     if let (Some(last), Some(on_track)) = (g.last_change, g.on_track) {
-        text.push_str(&tr(lang, "compliance.glide_last").replace("{last}", &step(last)).replace("{track}", tr(lang, if on_track { "compliance.on_track" } else { "compliance.off_track" })));
+        text.push_str(
+            &tr(lang, "compliance.glide_last")
+                .replace("{last}", &step(last))
+                .replace("{track}", tr(lang, if on_track { "compliance.on_track" } else { "compliance.off_track" })),
+        );
     }
     text
 }
 
 /// The indicators at the quarter-end before `as_of` (for the glide path), when they can be computed.
-fn previous_indicators(ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Vec<Indicator> {
+fn previous_indicators(
+    ledger: &huajie_rules::Ledger,
+    p: &huajie_rules::RuleParameters,
+    as_of: NaiveDate,
+) -> Vec<Indicator> {
     huajie_rules::indicators(ledger, p, huajie_rules::indicators::previous_quarter_end(as_of)).unwrap_or_default()
 }
 
@@ -124,7 +141,9 @@ impl Names {
             return Ok(n.clone());
         }
         let n = match store.party(p).await? {
-            Some(party) if party.data.kind() == PartyKind::Individual && !ctx.can(Permission::ViewPersonalData) => huajie_core::mask::mask_person_name(&party.data.name),
+            Some(party) if party.data.kind() == PartyKind::Individual && !ctx.can(Permission::ViewPersonalData) => {
+                huajie_core::mask::mask_person_name(&party.data.name)
+            }
             Some(party) => party.data.name,
             None => format!("#{p}"),
         };
@@ -133,7 +152,13 @@ impl Names {
     }
 
     /// The first `limit` lines of an indicator as (label, amount, flagged).
-    pub async fn lines(&mut self, ctx: &Ctx, store: &huajie_store::Store, i: &Indicator, limit: usize) -> Result<Vec<(String, Money, bool)>, AppError> {
+    pub async fn lines(
+        &mut self,
+        ctx: &Ctx,
+        store: &huajie_store::Store,
+        i: &Indicator,
+        limit: usize,
+    ) -> Result<Vec<(String, Money, bool)>, AppError> {
         let mut out = Vec::new();
         for line in i.lines.iter().take(limit) {
             let who = match line.party {
@@ -142,7 +167,13 @@ impl Names {
             };
             // The rules crate labels its own lines "中文 / English".
             let own = ctx.lang.half(&line.label);
-            let label = if who.is_empty() { own } else if own.is_empty() { who } else { format!("{who} {own}") };
+            let label = if who.is_empty() {
+                own
+            } else if own.is_empty() {
+                who
+            } else {
+                format!("{who} {own}")
+            };
             out.push((label, line.amount, line.flagged));
         }
         Ok(out)
@@ -174,7 +205,12 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             let mut cards = Vec::new();
             for i in &all {
                 let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
-                let lines = names.lines(&ctx, store, i, LINES_SHOWN).await?.into_iter().map(|(label, amount, flagged)| (label, amount.display(lang), flagged)).collect();
+                let lines = names
+                    .lines(&ctx, store, i, LINES_SHOWN)
+                    .await?
+                    .into_iter()
+                    .map(|(label, amount, flagged)| (label, amount.display(lang), flagged))
+                    .collect();
                 let (status, status_class) = status_of(i, lang);
                 let scale = |x: f64| (x * 50.0).clamp(0.0, 100.0).round() as u32;
                 let limit = f64::from(i.limit_bps) / 10_000.0;
@@ -185,7 +221,13 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
                     limit: limit_of(i),
                     status,
                     status_class,
-                    confidence: format!("[{}] {} · [{}] {}", rule.confidence.tag(), lang.pick(rule.confidence.zh(), rule.confidence.en()), rule.definitions.tag(), tr(lang, "compliance.definitions")),
+                    confidence: format!(
+                        "[{}] {} · [{}] {}",
+                        rule.confidence.tag(),
+                        lang.pick(rule.confidence.zh(), rule.confidence.en()),
+                        rule.definitions.tag(),
+                        tr(lang, "compliance.definitions")
+                    ),
                     basis: i.basis_date.map(|d| d.to_string()).unwrap_or_default(),
                     numerator: if i.no_ratio.is_none() { fen(i.numerator, lang) } else { String::new() },
                     denominator: if i.no_ratio.is_none() { fen(i.denominator, lang) } else { String::new() },
@@ -197,9 +239,14 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             }
             (cards, None)
         }
-        Err(e) => (Vec::new(), Some(match e {
-            huajie_rules::indicators::RulesError::MissingNetAssets(d) => tr(lang, "compliance.missing_na").replace("{date}", &d.to_string()),
-        })),
+        Err(e) => (
+            Vec::new(),
+            Some(match e {
+                huajie_rules::indicators::RulesError::MissingNetAssets(d) => {
+                    tr(lang, "compliance.missing_na").replace("{date}", &d.to_string())
+                }
+            }),
+        ),
     };
     // The trend: every recorded quarter-end up to the as-of date, the last eight.
     let mut ends: Vec<NaiveDate> = ledger.net_assets.keys().copied().filter(|d| *d <= as_of).collect();
@@ -230,7 +277,13 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         .map(|((id, limit, points), (title, _))| {
             let multiple = *id == RuleId::Q1;
             let format = move |v: f64| if multiple { format!("{v:.1}×") } else { format!("{:.0}%", v * 100.0) };
-            Curve::with_limit(&format!("trend-{}", format!("{id:?}").to_lowercase()), title, points, Some(*limit), format)
+            Curve::with_limit(
+                &format!("trend-{}", format!("{id:?}").to_lowercase()),
+                title,
+                points,
+                Some(*limit),
+                format,
+            )
         })
         .collect();
     let breaches = open_breaches(&ctx, &state, &ledger, &params.parameters, as_of).await?;
@@ -238,7 +291,14 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         .indicator_results()
         .await?
         .into_iter()
-        .map(|r| (r.quarter_end.to_string(), r.parameter_version, r.created_by, r.created_at.get(..16).unwrap_or("").replace('T', " ")))
+        .map(|r| {
+            (
+                r.quarter_end.to_string(),
+                r.parameter_version,
+                r.created_by,
+                r.created_at.get(..16).unwrap_or("").replace('T', " "),
+            )
+        })
         .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&CompliancePage {
@@ -262,7 +322,13 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
 
 /// What is open at `as_of`: indicators in breach or amber, prohibited funding in the book, the
 /// exit watch, and checks blocked or awaiting an override. (rule, class, text, link)
-async fn open_breaches(ctx: &Ctx, state: &AppState, ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Result<Vec<Breach>, AppError> {
+async fn open_breaches(
+    ctx: &Ctx,
+    state: &AppState,
+    ledger: &huajie_rules::Ledger,
+    p: &huajie_rules::RuleParameters,
+    as_of: NaiveDate,
+) -> Result<Vec<Breach>, AppError> {
     let lang = ctx.lang;
     let mut out = Vec::new();
     let rules = catalogue();
@@ -270,18 +336,36 @@ async fn open_breaches(ctx: &Ctx, state: &AppState, ledger: &huajie_rules::Ledge
         for i in all.iter().filter(|i| i.status != Status::Pass) {
             let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
             let (status, class) = status_of(i, lang);
-            out.push((format!("{:?}", i.id), class, format!("{} {} （{} {}）{}", lang.pick(rule.zh, rule.en), value_of(i, lang), tr(lang, "compliance.limit"), limit_of(i), status), format!("#indicator-{}", format!("{:?}", i.id).to_lowercase())));
+            out.push((
+                format!("{:?}", i.id),
+                class,
+                format!(
+                    "{} {} （{} {}）{}",
+                    lang.pick(rule.zh, rule.en),
+                    value_of(i, lang),
+                    tr(lang, "compliance.limit"),
+                    limit_of(i),
+                    status
+                ),
+                format!("#indicator-{}", format!("{:?}", i.id).to_lowercase()),
+            ));
         }
     }
     for f in huajie_rules::pretrade::book_findings(ledger, p, as_of) {
-        let (class, link) = if f.rule == RuleId::Q10 { ("red", "/compliance/book#book-funding") } else { ("amber", "") };
+        let (class, link) =
+            if f.rule == RuleId::Q10 { ("red", "/compliance/book#book-funding") } else { ("amber", "") };
         out.push((format!("{:?}", f.rule), class, if lang == Lang::Zh { f.zh } else { f.en }, link.into()));
     }
     for c in state.store.deal_checks(None, 200).await? {
         let standing = c.standing();
         if standing != huajie_store::CheckStanding::Cleared {
             let (label, class) = super::checks::standing_label(standing, lang);
-            out.push((tr(lang, "checks.check").into(), class, format!("#{} {} — {label}", c.id, c.label), format!("/checks/{}", c.id)));
+            out.push((
+                tr(lang, "checks.check").into(),
+                class,
+                format!("#{} {} — {label}", c.id, c.label),
+                format!("/checks/{}", c.id),
+            ));
         }
     }
     Ok(out)
@@ -319,7 +403,13 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
     let params = state.store.rule_parameters().await?;
     let rules = rule_lines(lang);
     let parameters = parameter_lines(&params.parameters, lang, None, &HashMap::new());
-    let versions = state.store.rule_parameter_sets().await?.into_iter().map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " "))).collect();
+    let versions = state
+        .store
+        .rule_parameter_sets()
+        .await?
+        .into_iter()
+        .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+        .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&RulesPage {
         title: page.t("rules.title"),
@@ -370,7 +460,12 @@ pub struct ParameterLine {
     pub error: Option<String>,
 }
 
-fn parameter_lines(p: &huajie_rules::RuleParameters, lang: Lang, typed: Option<&HashMap<String, String>>, errors: &HashMap<String, String>) -> Vec<ParameterLine> {
+fn parameter_lines(
+    p: &huajie_rules::RuleParameters,
+    lang: Lang,
+    typed: Option<&HashMap<String, String>>,
+    errors: &HashMap<String, String>,
+) -> Vec<ParameterLine> {
     huajie_rules::params::parameter_catalogue()
         .into_iter()
         .map(|info| ParameterLine {
@@ -378,7 +473,11 @@ fn parameter_lines(p: &huajie_rules::RuleParameters, lang: Lang, typed: Option<&
             name: lang.pick(info.zh, info.en),
             value: typed.and_then(|t| t.get(info.field).cloned()).unwrap_or_else(|| p.shown(info.field)),
             source: info.source,
-            confidence: format!("[{}] {}", info.confidence.tag(), lang.pick(info.confidence.zh(), info.confidence.en())),
+            confidence: format!(
+                "[{}] {}",
+                info.confidence.tag(),
+                lang.pick(info.confidence.zh(), info.confidence.en())
+            ),
             error: errors.get(info.field).cloned(),
         })
         .collect()
@@ -386,7 +485,11 @@ fn parameter_lines(p: &huajie_rules::RuleParameters, lang: Lang, typed: Option<&
 
 /// `POST /rules/parameters`: the edited parameters saved as the next version; nothing is
 /// saved while any field is wrong. Results computed before keep the version they used.
-pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn save_parameters(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditRuleParameters)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
@@ -417,18 +520,27 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
     };
     if let Some(problem) = problem {
         let page = Page::new(&ctx, &state).await?;
-        let versions = state.store.rule_parameter_sets().await?.into_iter().map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " "))).collect();
-        return render_form(&RulesPage {
-            title: page.t("rules.title"),
-            rules: rule_lines(lang),
-            version: current.version,
-            version_note: current.note.clone(),
-            parameters: parameter_lines(&current.parameters, lang, Some(&fields), &errors),
-            versions,
-            can_edit: true,
-            error: Some(problem.to_string()),
-            page,
-        }, true);
+        let versions = state
+            .store
+            .rule_parameter_sets()
+            .await?
+            .into_iter()
+            .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+            .collect();
+        return render_form(
+            &RulesPage {
+                title: page.t("rules.title"),
+                rules: rule_lines(lang),
+                version: current.version,
+                version_note: current.note.clone(),
+                parameters: parameter_lines(&current.parameters, lang, Some(&fields), &errors),
+                versions,
+                can_edit: true,
+                error: Some(problem.to_string()),
+                page,
+            },
+            true,
+        );
     }
     let mut tx = state.store.write(&user.username).await?;
     tx.save_rule_parameters(&edited, &note).await?;
@@ -438,11 +550,18 @@ pub async fn save_parameters(ctx: Ctx, State(state): State<AppState>, crate::for
 
 /// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter
 /// version in force, as the result reported for that quarter.
-pub async fn record_results(ctx: Ctx, State(state): State<AppState>, crate::form::Form(fields): crate::form::Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn record_results(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordIndicators)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let quarter = fields.get("quarter").and_then(|s| s.trim().parse::<NaiveDate>().ok()).ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
+    let quarter = fields
+        .get("quarter")
+        .and_then(|s| s.trim().parse::<NaiveDate>().ok())
+        .ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
     match state.store.record_quarter_end(&user.username, quarter).await {
         Ok(_) => Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response()),
         Err(e) => Err(AppError::BadRequest(super::book::refused(lang)(e)?)),
@@ -457,7 +576,11 @@ pub struct QuarterQuery {
 /// The quarterly report's figures: the recorded result of the quarter when there is one, else
 /// computed with the current parameters (and said so); the findings of the quarter's checks,
 /// the prohibited funding in the book and the exit watch at the quarter-end.
-pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> Result<huajie_report::compliance::QuarterReport, AppError> {
+pub async fn quarter_report(
+    ctx: &Ctx,
+    state: &AppState,
+    quarter: NaiveDate,
+) -> Result<huajie_report::compliance::QuarterReport, AppError> {
     use huajie_report::compliance::{QuarterReport, ReportFinding, ReportIndicator};
     let lang = ctx.lang;
     let store = &state.store;
@@ -466,11 +589,17 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
     let params = store.rule_parameters().await?;
     let (indicators, version, basis) = match store.indicator_result(quarter).await? {
         Some(r) => {
-            let basis = format!("{} {} {}", tr(lang, "report.recorded_by"), r.created_by, r.created_at.get(..16).unwrap_or("").replace('T', " "));
+            let basis = format!(
+                "{} {} {}",
+                tr(lang, "report.recorded_by"),
+                r.created_by,
+                r.created_at.get(..16).unwrap_or("").replace('T', " ")
+            );
             (r.indicators, r.parameter_version, basis)
         }
         None => {
-            let all = huajie_rules::indicators(&ledger, &params.parameters, quarter).map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
+            let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
+                .map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
             (all, params.version, tr(lang, "report.computed").to_string())
         }
     };
@@ -491,7 +620,13 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
             numerator: i.no_ratio.is_none().then(|| money(i.numerator)),
             denominator: i.no_ratio.is_none().then(|| money(i.denominator)),
             basis: i.basis_date.map(|d| d.to_string()).unwrap_or_default(),
-            confidence: format!("[{}] {} · [{}] {}", rule.confidence.tag(), lang.pick(rule.confidence.zh(), rule.confidence.en()), rule.definitions.tag(), tr(lang, "compliance.definitions")),
+            confidence: format!(
+                "[{}] {} · [{}] {}",
+                rule.confidence.tag(),
+                lang.pick(rule.confidence.zh(), rule.confidence.en()),
+                rule.definitions.tag(),
+                tr(lang, "compliance.definitions")
+            ),
             lines: names.lines(ctx, store, i, usize::MAX).await?,
             glide: glide_of(i, previous.iter().find(|p| p.id == i.id), &params.parameters, lang),
         });
@@ -499,7 +634,9 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
     let pick = |f: &huajie_rules::checks::Finding| if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() };
     let mut findings = Vec::new();
     let start = huajie_rules::indicators::previous_quarter_end(quarter);
-    for c in store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter) {
+    for c in
+        store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter)
+    {
         for (k, f) in c.result.findings.iter().enumerate() {
             let standing = match (f.effect, c.overrides.iter().find(|o| o.finding == k as i64)) {
                 (huajie_rules::checks::Effect::Block, _) => tr(lang, "checks.blocked").to_string(),
@@ -517,32 +654,60 @@ pub async fn quarter_report(ctx: &Ctx, state: &AppState, quarter: NaiveDate) -> 
     }
     for f in huajie_rules::pretrade::book_findings(&ledger, &params.parameters, quarter) {
         let source = tr(lang, if f.rule == RuleId::Q10 { "report.funding_book" } else { "report.exit_watch" });
-        findings.push(ReportFinding { source: source.into(), rule: format!("{:?}", f.rule), effect: super::checks::effect_label(f.effect, lang).0.into(), text: pick(&f), standing: String::new() });
+        findings.push(ReportFinding {
+            source: source.into(),
+            rule: format!("{:?}", f.rule),
+            effect: super::checks::effect_label(f.effect, lang).0.into(),
+            text: pick(&f),
+            standing: String::new(),
+        });
     }
-    Ok(QuarterReport { company: company.name, quarter_end: quarter.to_string(), basis, parameter_version: version, indicators: out, findings, note: tr(lang, "report.note").into() })
+    Ok(QuarterReport {
+        company: company.name,
+        quarter_end: quarter.to_string(),
+        basis,
+        parameter_version: version,
+        indicators: out,
+        findings,
+        note: tr(lang, "report.note").into(),
+    })
 }
 
 fn report_quarter(ctx: &Ctx, state: &AppState, q: &QuarterQuery) -> Result<NaiveDate, AppError> {
     match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(latest_quarter_end(state.store.clock().today())),
-        Some(s) => s.parse::<NaiveDate>().ok().filter(|d| latest_quarter_end(*d) == *d).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into())),
+        Some(s) => s
+            .parse::<NaiveDate>()
+            .ok()
+            .filter(|d| latest_quarter_end(*d) == *d)
+            .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into())),
     }
 }
 
 /// `GET /compliance/report.xlsx?quarter=`: the quarterly regulator report as a workbook.
-pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
+pub async fn report_xlsx(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<QuarterQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let quarter = report_quarter(&ctx, &state, &q)?;
     let r = quarter_report(&ctx, &state, quarter).await?;
-    let bytes = huajie_report::compliance::regulator_xlsx(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        huajie_report::compliance::regulator_xlsx(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(super::download(bytes, super::XLSX, format!("regulatory-indicators-{quarter}.xlsx")))
 }
 
 /// `GET /compliance/report.pdf?quarter=`: its summary as a PDF.
-pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Query(q): Query<QuarterQuery>) -> Result<Response, AppError> {
+pub async fn report_pdf(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<QuarterQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let quarter = report_quarter(&ctx, &state, &q)?;
     let r = quarter_report(&ctx, &state, quarter).await?;
-    let bytes = huajie_report::compliance::regulator_pdf(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        huajie_report::compliance::regulator_pdf(&r, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(super::download(bytes, "application/pdf", format!("regulatory-indicators-{quarter}.pdf")))
 }

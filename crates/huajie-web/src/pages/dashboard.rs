@@ -73,20 +73,29 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
         (t("dashboard.debtors"), d.debtors.to_string()),
         (t("dashboard.total_claim"), money(d.total_claim, lang)),
         (t("dashboard.principal"), money(d.principal, lang)),
-        (t("dashboard.appraised"), format!("{} · {}{}", money(d.appraised_collateral, lang), d.collateral_items, t("dashboard.item_unit"))),
+        (
+            t("dashboard.appraised"),
+            format!("{} · {}{}", money(d.appraised_collateral, lang), d.collateral_items, t("dashboard.item_unit")),
+        ),
     ];
     let charts = vec![
         slice_chart("chart-province", t("dashboard.by_province"), &d.by_province, lang, |k| {
-            Province::from_code(k).map(|p| p.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
+            Province::from_code(k)
+                .map(|p| p.name(lang).to_string())
+                .unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
         slice_chart("chart-collateral", t("dashboard.by_collateral_type"), &d.by_collateral_type, lang, |k| {
             CollateralType::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| k.to_string())
         }),
         slice_chart("chart-five-class", t("dashboard.by_five_class"), &d.by_five_class, lang, |k| {
-            FiveClass::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
+            FiveClass::from_code(k)
+                .map(|c| c.name(lang).to_string())
+                .unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
         slice_chart("chart-stage", t("dashboard.by_litigation_stage"), &d.by_litigation_stage, lang, |k| {
-            LitigationStage::from_code(k).map(|c| c.name(lang).to_string()).unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
+            LitigationStage::from_code(k)
+                .map(|c| c.name(lang).to_string())
+                .unwrap_or_else(|| tr(lang, "dashboard.unknown").to_string())
         }),
     ];
     render(&DashboardPage {

@@ -84,7 +84,8 @@ pub struct ImportProgress {
 }
 
 /// Imports under way in this process, by the token the upload page chose.
-pub type ImportsUnderWay = std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ImportProgress>>>>;
+pub type ImportsUnderWay =
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<ImportProgress>>>>;
 
 /// A token the page may choose: 8 to 64 letters, digits and dashes.
 fn valid_token(token: &str) -> bool {
@@ -134,11 +135,16 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
 }
 
 /// `GET /imports/progress/{token}`: how far the caller's import has read its file.
-pub async fn progress(ctx: Ctx, State(state): State<AppState>, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn progress(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::ImportTapes)?;
     let found = state.imports.lock().expect("the registry is never poisoned").get(&token).cloned();
     match found.filter(|p| p.user_id == user.id) {
-        Some(p) => Ok(Json(json!({ "read": p.read.load(std::sync::atomic::Ordering::Relaxed), "total": p.total })).into_response()),
+        Some(p) => Ok(Json(json!({ "read": p.read.load(std::sync::atomic::Ordering::Relaxed), "total": p.total }))
+            .into_response()),
         None => Err(AppError::NotFound),
     }
 }
@@ -147,11 +153,17 @@ pub async fn progress(ctx: Ctx, State(state): State<AppState>, Path(token): Path
 enum Outcome {
     Loaded(i64),
     /// Not loaded: the policy refused it, or the tape could not be read as a whole.
-    NotLoaded { report: TapeReport, reason: String },
+    NotLoaded {
+        report: TapeReport,
+        reason: String,
+    },
     /// The report only, as asked.
     ReportOnly(TapeReport),
     /// The column mapping, to review and save for the transferor.
-    Mapping { transferor: String, preview: Box<huajie_tape::Preview> },
+    Mapping {
+        transferor: String,
+        preview: Box<huajie_tape::Preview>,
+    },
 }
 
 async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, AppError> {
@@ -166,9 +178,11 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         "" => None,
         s => Some(huajie_tape::coerce::parse_date(s).map_err(|_| bad("import.bad_cutoff"))?),
     };
-    let options = SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
+    let options =
+        SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
-    let existing_package = if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
+    let existing_package =
+        if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
     let transferor_identifier = match existing_package {
         Some(id) => state.store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
         None => PartyIdentifier::parse(&form.transferor_id).ok().map(|i| i.as_str().to_string()),
@@ -183,13 +197,21 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let unreadable = |e: huajie_tape::ReadError| AppError::BadRequest(e.message(lang));
     if form.action == "mapping" {
         let transferor = transferor_identifier.ok_or_else(|| bad("import.mapping_needs_transferor"))?;
-        let preview = huajie_tape::preview_tape(&file_name, std::io::Cursor::new(bytes.as_ref()), || Ok(bytes.to_vec()), &profile)
-            .map_err(unreadable)?
-            .ok_or_else(|| bad("import.no_file"))?;
+        let preview = huajie_tape::preview_tape(
+            &file_name,
+            std::io::Cursor::new(bytes.as_ref()),
+            || Ok(bytes.to_vec()),
+            &profile,
+        )
+        .map_err(unreadable)?
+        .ok_or_else(|| bad("import.no_file"))?;
         return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
     }
     let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
-    let reader = Counting { inner: std::io::Cursor::new(bytes.clone()), progress: following.as_ref().map(|f| f.progress.clone()) };
+    let reader = Counting {
+        inner: std::io::Cursor::new(bytes.clone()),
+        progress: following.as_ref().map(|f| f.progress.clone()),
+    };
     if form.action == "report" {
         // Checked on a blocking thread, the claims counted but not kept.
         let name = file_name.clone();
@@ -201,7 +223,9 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         .map_err(unreadable)?;
         return Ok(match read.1 {
             Ok(read) => Outcome::ReportOnly(TapeReport::new(&read, &file_name)),
-            Err(fatal) => Outcome::NotLoaded { report: fatal_report(&file_name, fatal), reason: tr(lang, "import.fatal").into() },
+            Err(fatal) => {
+                Outcome::NotLoaded { report: fatal_report(&file_name, fatal), reason: tr(lang, "import.fatal").into() }
+            }
         });
     }
 
@@ -214,9 +238,16 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
                 return Err(bad("import.need_transferor"));
             }
-            let identifier = PartyIdentifier::parse(&form.transferor_id).map_err(|e| AppError::BadRequest(e.message(lang)))?;
+            let identifier =
+                PartyIdentifier::parse(&form.transferor_id).map_err(|e| AppError::BadRequest(e.message(lang)))?;
             let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
-            let transferor = Party { name: form.transferor_name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let transferor = Party {
+                name: form.transferor_name.clone(),
+                identifier,
+                status: PartyStatus::Active,
+                address: None,
+                phone: None,
+            };
             PackageTarget::New { code: form.package.clone(), name, transferor }
         }
     };
@@ -230,9 +261,10 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     };
     match state.store.import_tape_file(&user.username, target, policy, tape).await? {
         FileImport::Unreadable(e) => Err(unreadable(e)),
-        FileImport::Fatal { problems, .. } => {
-            Ok(Outcome::NotLoaded { report: fatal_report(&file_name, problems), reason: tr(lang, "import.fatal").into() })
-        }
+        FileImport::Fatal { problems, .. } => Ok(Outcome::NotLoaded {
+            report: fatal_report(&file_name, problems),
+            reason: tr(lang, "import.fatal").into(),
+        }),
         FileImport::Read { outcome: ImportOutcome::Loaded { import, .. }, .. } => Ok(Outcome::Loaded(import.id)),
         FileImport::Read { read, outcome: ImportOutcome::Refused { rejected_rows }, .. } => Ok(Outcome::NotLoaded {
             report: TapeReport::new(&read, &file_name),
@@ -264,7 +296,12 @@ struct ImportFormPage {
     error: Option<String>,
 }
 
-async fn form_page(ctx: &Ctx, state: &AppState, error: Option<String>, notice: Option<String>) -> Result<Response, AppError> {
+async fn form_page(
+    ctx: &Ctx,
+    state: &AppState,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
     let failed = error.is_some();
@@ -288,13 +325,20 @@ pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<FormQ
 
 fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     let mut headers = HeaderMap::new();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"));
-    let ascii: String = file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    );
+    let ascii: String =
+        file_name.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
     let disposition = format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
         percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC)
     );
-    headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")));
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
     (headers, bytes).into_response()
 }
 
@@ -306,7 +350,9 @@ fn report_file_name(report: &TapeReport) -> String {
 /// The multipart body, read only after the role has been checked (so a stranger gets
 /// "log in" or "not allowed", not a complaint about the form).
 async fn multipart(request: Request, lang: Lang) -> Result<Multipart, AppError> {
-    Multipart::from_request(request, &()).await.map_err(|e| AppError::BadRequest(format!("{}（{}）", tr(lang, "error.bad_form"), e.body_text())))
+    Multipart::from_request(request, &())
+        .await
+        .map_err(|e| AppError::BadRequest(format!("{}（{}）", tr(lang, "error.bad_form"), e.body_text())))
 }
 
 pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
@@ -316,7 +362,8 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -
     match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
-            let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown).map_err(|e| AppError::Internal(e.to_string()))?;
+            let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             Ok(xlsx_response(bytes, &report_file_name(&report)))
         }
         Ok(Outcome::Mapping { transferor, preview }) => mapping_page(&ctx, &state, &transferor, &preview).await,
@@ -451,9 +498,16 @@ async fn report_page(
     let active_rule = q.rule.filter(|r| counts.contains_key(r.as_str()));
     let rules = counts
         .iter()
-        .map(|(code, (sev, title, n))| RuleLine { code, title, effect: effect(*sev, lang), count: *n, active: active_rule.as_deref() == Some(*code) })
+        .map(|(code, (sev, title, n))| RuleLine {
+            code,
+            title,
+            effect: effect(*sev, lang),
+            count: *n,
+            active: active_rule.as_deref() == Some(*code),
+        })
         .collect();
-    let filtered: Vec<&Problem> = report.problems.iter().filter(|p| active_rule.as_deref().is_none_or(|r| p.rule.code() == r)).collect();
+    let filtered: Vec<&Problem> =
+        report.problems.iter().filter(|p| active_rule.as_deref().is_none_or(|r| p.rule.code() == r)).collect();
     let n = page_number(q.page);
     let problems = filtered
         .iter()
@@ -490,7 +544,10 @@ async fn report_page(
         facts.extend([
             (t("import.package"), package_code.clone()),
             (t("import.version"), import.version.to_string()),
-            (t("import.policy"), ImportPolicy::from_code(&import.policy).map(|p| p.name(lang)).unwrap_or("").to_string()),
+            (
+                t("import.policy"),
+                ImportPolicy::from_code(&import.policy).map(|p| p.name(lang)).unwrap_or("").to_string(),
+            ),
             (t("import.by"), import.imported_by.clone()),
             (t("import.sha256"), import.file_sha256.chars().take(16).collect()),
         ]);
@@ -519,7 +576,9 @@ async fn report_page(
         problems,
         completeness,
         active_rule,
-        pager: Pager::new(lang, n, PROBLEMS_PER_PAGE, filtered.len() as i64, |k| format!("{pager_base}?{rule_param}page={k}")),
+        pager: Pager::new(lang, n, PROBLEMS_PER_PAGE, filtered.len() as i64, |k| {
+            format!("{pager_base}?{rule_param}page={k}")
+        }),
         base,
         diff: diff.map(|d| diff_view(d, lang)),
         page,
@@ -533,7 +592,12 @@ async fn stored_report(state: &AppState, id: i64) -> Result<(huajie_store::TapeI
     Ok((import, report, code))
 }
 
-pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<ReportQuery>) -> Result<Response, AppError> {
+pub async fn report(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let (import, report, code) = stored_report(&state, id).await?;
     let diff = state.store.tape_diff(id).await?;
@@ -543,7 +607,8 @@ pub async fn report(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let (_, report, _) = stored_report(&state, id).await?;
-    let bytes = tape_report_xlsx(&report, ctx.lang, personal_for(&ctx)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        tape_report_xlsx(&report, ctx.lang, personal_for(&ctx)).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(xlsx_response(bytes, &report_file_name(&report)))
 }
 
@@ -603,7 +668,12 @@ struct MappingPage {
     fields: Vec<(&'static str, &'static str)>,
 }
 
-async fn mapping_page(ctx: &Ctx, state: &AppState, transferor: &str, read: &huajie_tape::Preview) -> Result<Response, AppError> {
+async fn mapping_page(
+    ctx: &Ctx,
+    state: &AppState,
+    transferor: &str,
+    read: &huajie_tape::Preview,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let personal = personal_for(ctx);
     let columns = read
@@ -644,7 +714,11 @@ async fn mapping_page(ctx: &Ctx, state: &AppState, transferor: &str, read: &huaj
 }
 
 /// `POST /mappings`: saves the reviewed mapping as the transferor's profile.
-pub async fn save_mapping(ctx: Ctx, State(state): State<AppState>, crate::form::Form(form): crate::form::Form<Vec<(String, String)>>) -> Result<Response, AppError> {
+pub async fn save_mapping(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    crate::form::Form(form): crate::form::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::ImportTapes)?;
     let get = |k: &str| form.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()).unwrap_or_default();
     ctx.check_csrf(&get("csrf"))?;
@@ -657,7 +731,9 @@ pub async fn save_mapping(ctx: Ctx, State(state): State<AppState>, crate::form::
         let field = match choice.as_str() {
             "" => continue,
             "-" => None,
-            code => Some(Field::from_code(code).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "error.bad_form").into()))?),
+            code => Some(
+                Field::from_code(code).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "error.bad_form").into()))?,
+            ),
         };
         tx.save_mapping(&transferor, header, field).await?;
         saved += 1;
@@ -677,7 +753,8 @@ mod tests {
         assert!(Following::start(&imports, "no", 1, 10).is_none(), "a token too short is not taken");
         assert!(Following::start(&imports, "../../etc/passwd", 1, 10).is_none());
         let following = Following::start(&imports, "tok-12345678", 7, 10).unwrap();
-        let mut reader = Counting { inner: std::io::Cursor::new(vec![0u8; 10]), progress: Some(following.progress.clone()) };
+        let mut reader =
+            Counting { inner: std::io::Cursor::new(vec![0u8; 10]), progress: Some(following.progress.clone()) };
         let mut buf = [0u8; 4];
         reader.read_exact(&mut buf).unwrap();
         let seen = imports.lock().unwrap().get("tok-12345678").cloned().unwrap();

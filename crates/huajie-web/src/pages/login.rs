@@ -1,7 +1,7 @@
 //! Login and logout.
 
-use askama::Template;
 use crate::form::Form;
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -31,11 +31,19 @@ pub struct LoginQuery {
     next: Option<String>,
 }
 
-async fn login_page(ctx: &Ctx, state: &AppState, error: Option<String>, next: String, username: String) -> Result<Response, AppError> {
+async fn login_page(
+    ctx: &Ctx,
+    state: &AppState,
+    error: Option<String>,
+    next: String,
+    username: String,
+) -> Result<Response, AppError> {
     let page = Page::new(ctx, state).await?;
     let token = auth::random_token();
-    let mut r = render(&LoginPage { title: page.t("login.title"), page, error, login_csrf: token.clone(), next, username })?;
-    r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600, SameSite::Strict));
+    let mut r =
+        render(&LoginPage { title: page.t("login.title"), page, error, login_csrf: token.clone(), next, username })?;
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::set_cookie(state, LOGIN_CSRF_COOKIE, &token, 3600, SameSite::Strict));
     Ok(r)
 }
 
@@ -55,7 +63,12 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn submit(ctx: Ctx, State(state): State<AppState>, headers: axum::http::HeaderMap, Form(f): Form<LoginForm>) -> Result<Response, AppError> {
+pub async fn submit(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, AppError> {
     // Double-submit check: the form's token must match the cookie set with the form.
     let cookie_token = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
     if cookie_token.is_empty() || !auth::constant_time_eq(cookie_token.as_bytes(), f.csrf.as_bytes()) {
@@ -66,8 +79,10 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, headers: axum::http
         Ok((token, _user)) => {
             let mut r = Redirect::to(&next).into_response();
             let max_age = state.config.session_hours * 3600;
-            r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, &token, max_age, SameSite::Lax));
-            r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0, SameSite::Strict));
+            r.headers_mut()
+                .append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, &token, max_age, SameSite::Lax));
+            r.headers_mut()
+                .append(header::SET_COOKIE, auth::set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0, SameSite::Strict));
             Ok(r)
         }
         Err(AppError::BadRequest(message)) => {

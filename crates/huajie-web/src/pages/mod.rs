@@ -165,7 +165,9 @@ impl Pager {
             pages,
             prev: (page > 1).then(|| href(page - 1)),
             next: (page < pages).then(|| href(page + 1)),
-            label: tr(lang, "common.page_of").replace("{page}", &page.to_string()).replace("{pages}", &pages.to_string()),
+            label: tr(lang, "common.page_of")
+                .replace("{page}", &page.to_string())
+                .replace("{pages}", &pages.to_string()),
         }
     }
 }

@@ -120,7 +120,12 @@ pub struct PageQuery {
     page: Option<i64>,
 }
 
-pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Query(q): Query<PageQuery>) -> Result<Response, AppError> {
+pub async fn detail(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let n = page_number(q.page);
@@ -131,7 +136,16 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .tape_imports(id)
         .await?
         .into_iter()
-        .map(|i| (i.id, i.version, i.file_name, i.imported_at.format("%Y-%m-%d %H:%M").to_string(), i.claims_loaded, i.rows_rejected))
+        .map(|i| {
+            (
+                i.id,
+                i.version,
+                i.file_name,
+                i.imported_at.format("%Y-%m-%d %H:%M").to_string(),
+                i.claims_loaded,
+                i.rows_rejected,
+            )
+        })
         .collect();
     let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
     let page = Page::new(&ctx, &state).await?;

@@ -106,8 +106,13 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     party_page(&ctx, &state, id, None, None).await
 }
 
-async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap<String, String>>, error: Option<String>) -> Result<Response, AppError> {
-
+async fn party_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    typed: Option<&HashMap<String, String>>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let store = &state.store;
     let party = store.party(id).await?.ok_or(AppError::NotFound)?;
@@ -119,7 +124,13 @@ async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap
         .map(|r| {
             let c = &r.claim.data;
             let total = c.total().map(|t| money(t, lang)).unwrap_or_else(|_| "—".into());
-            (r.claim.id, c.contract_no.clone(), money(c.principal, lang), total, opt_name(c.litigation_stage, lang, LitigationStage::name))
+            (
+                r.claim.id,
+                c.contract_no.clone(),
+                money(c.principal, lang),
+                total,
+                opt_name(c.litigation_stage, lang, LitigationStage::name),
+            )
         })
         .collect();
     let unlimited = tr(lang, "guarantee.unlimited");
@@ -139,7 +150,8 @@ async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap
         .iter()
         .map(|m| {
             let d = &m.collateral.data;
-            let description = if view.masked { d.collateral_type.name(lang).to_string() } else { d.description.clone() };
+            let description =
+                if view.masked { d.collateral_type.name(lang).to_string() } else { d.description.clone() };
             (d.collateral_type.name(lang).to_string(), description, money(d.appraised_value, lang))
         })
         .collect();
@@ -161,28 +173,39 @@ async fn party_page(ctx: &Ctx, state: &AppState, id: i64, typed: Option<&HashMap
         m.yuan_string()
     };
     let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field, figure(field))).collect();
-    let liquidation_basis = typed.and_then(|t| t.get("basis").cloned()).or_else(|| analysis.as_ref().map(|a| a.data.basis.clone())).unwrap_or_default();
+    let liquidation_basis = typed
+        .and_then(|t| t.get("basis").cloned())
+        .or_else(|| analysis.as_ref().map(|a| a.data.basis.clone()))
+        .unwrap_or_default();
     let page = Page::new(&ctx, state).await?;
-    render_form(&PartyPage {
-        title: view.name.clone(),
-        p: view,
-        debts,
-        guarantees,
-        collateral,
-        party_id: id,
-        show_liquidation,
-        can_enter_liquidation: ctx.can(Permission::RunValuations),
-        liquidation,
-        liquidation_basis,
-        liquidation_ratio: analysis.map(|a| format!("{:.2}%", a.data.ratio() * 100.0)),
-        error: error.clone(),
-        page,
-    }, error.is_some())
+    render_form(
+        &PartyPage {
+            title: view.name.clone(),
+            p: view,
+            debts,
+            guarantees,
+            collateral,
+            party_id: id,
+            show_liquidation,
+            can_enter_liquidation: ctx.can(Permission::RunValuations),
+            liquidation,
+            liquidation_basis,
+            liquidation_ratio: analysis.map(|a| format!("{:.2}%", a.data.ratio() * 100.0)),
+            error: error.clone(),
+            page,
+        },
+        error.is_some(),
+    )
 }
 
 /// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis
 /// of the party (blank figures are 0); its ratio replaces β in later valuations.
-pub async fn save_liquidation(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn save_liquidation(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RunValuations)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     state.store.party(id).await?.ok_or(AppError::NotFound)?;

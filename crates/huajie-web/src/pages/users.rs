@@ -1,8 +1,8 @@
 //! Users and roles (administrators only): list, create, change role or status, reset
 //! a password. Every change is audited by the store.
 
-use askama::Template;
 use crate::form::Form;
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Permission, Role};
@@ -36,36 +36,54 @@ struct UsersPage {
     error: Option<String>,
 }
 
-async fn users_page(ctx: &Ctx, state: &AppState, notice: Option<String>, error: Option<String>) -> Result<Response, AppError> {
+async fn users_page(
+    ctx: &Ctx,
+    state: &AppState,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let users = state.store.users().await?;
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
-    render_form(&UsersPage {
-        title: page.t("users.title"),
-        users: users
-            .iter()
-            .map(|u| UserLine {
-                id: u.id,
-                username: u.username.clone(),
-                display_name: u.display_name.clone(),
-                role_code: u.role.code(),
-                active: u.active,
-                created: u.created_at.format("%Y-%m-%d %H:%M").to_string(),
-            })
-            .collect(),
-        roles: Role::ALL.iter().map(|r| (r.code(), r.name(ctx.lang))).collect(),
-        error: error.clone(),
-        page,
-    }, error.is_some())
+    render_form(
+        &UsersPage {
+            title: page.t("users.title"),
+            users: users
+                .iter()
+                .map(|u| UserLine {
+                    id: u.id,
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                    role_code: u.role.code(),
+                    active: u.active,
+                    created: u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                })
+                .collect(),
+            roles: Role::ALL.iter().map(|r| (r.code(), r.name(ctx.lang))).collect(),
+            error: error.clone(),
+            page,
+        },
+        error.is_some(),
+    )
 }
 
-pub async fn list(ctx: Ctx, State(state): State<AppState>, axum::extract::Query(q): axum::extract::Query<DoneQuery>) -> Result<Response, AppError> {
+pub async fn list(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    axum::extract::Query(q): axum::extract::Query<DoneQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ManageUsers)?;
-    let notice = q.done.as_deref().map(|k| tr(ctx.lang, match k {
-        "created" => "users.created_ok",
-        "password" => "users.password_ok",
-        _ => "users.updated_ok",
-    }).to_string());
+    let notice = q.done.as_deref().map(|k| {
+        tr(
+            ctx.lang,
+            match k {
+                "created" => "users.created_ok",
+                "password" => "users.password_ok",
+                _ => "users.updated_ok",
+            },
+        )
+        .to_string()
+    });
     users_page(&ctx, &state, notice, None).await
 }
 
@@ -116,7 +134,12 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<Creat
         let role = parse_role(&f.role, lang)?;
         check_new_password(&f.password, lang)?;
         let mut tx = state.store.write(&admin.username).await?;
-        let new = NewUser { username: username.into(), display_name: display_name.into(), role, password_hash: hash_password(&f.password) };
+        let new = NewUser {
+            username: username.into(),
+            display_name: display_name.into(),
+            role,
+            password_hash: hash_password(&f.password),
+        };
         match tx.insert_user(&new).await {
             Err(StoreError::Duplicate(_)) => return Err(AppError::BadRequest(tr(lang, "users.username_taken").into())),
             other => other?,
@@ -137,7 +160,12 @@ pub struct UpdateForm {
     active: Option<String>,
 }
 
-pub async fn update(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<UpdateForm>) -> Result<Response, AppError> {
+pub async fn update(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<UpdateForm>,
+) -> Result<Response, AppError> {
     let admin = ctx.require(Permission::ManageUsers)?;
     ctx.check_csrf(&f.csrf)?;
     let result = async {
@@ -169,7 +197,12 @@ pub struct PasswordForm {
     password: String,
 }
 
-pub async fn reset_password(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<PasswordForm>) -> Result<Response, AppError> {
+pub async fn reset_password(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<PasswordForm>,
+) -> Result<Response, AppError> {
     let admin = ctx.require(Permission::ManageUsers)?;
     ctx.check_csrf(&f.csrf)?;
     let result = async {

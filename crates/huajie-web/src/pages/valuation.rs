@@ -139,16 +139,24 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
     let last = a.quarterly.iter().rposition(|x| x.abs() >= 0.005).map_or(1, |i| i + 1).max(4);
     let wan = |x: f64| format!("{:.0}", x / 10_000.0);
     let unit = lang.pick("（万元）", " (10k yuan)");
-    let cash_items: Vec<(String, f64, String)> =
-        a.quarterly.iter().take(last).enumerate().map(|(i, x)| (format!("Q{}", i + 1), *x, format!("Q{}: {}", i + 1, m(*x)))).collect();
+    let cash_items: Vec<(String, f64, String)> = a
+        .quarterly
+        .iter()
+        .take(last)
+        .enumerate()
+        .map(|(i, x)| (format!("Q{}", i + 1), *x, format!("Q{}: {}", i + 1, m(*x))))
+        .collect();
     let cash = Columns::new("chart-cash", &format!("{}{unit}", tr(lang, "valuation.cash_chart")), &cash_items, wan);
     let mut running = 0.0;
     let mut cumulative_items = vec![("0".to_string(), 0.0)];
     for (i, x) in a.quarterly.iter().take(last).enumerate() {
         running += x.max(0.0);
-        cumulative_items.push((format!("Q{}", i + 1), if a.claim_amount > 0.0 { running / a.claim_amount } else { 0.0 }));
+        cumulative_items
+            .push((format!("Q{}", i + 1), if a.claim_amount > 0.0 { running / a.claim_amount } else { 0.0 }));
     }
-    let cumulative = Curve::new("chart-cumulative", tr(lang, "valuation.cumulative_chart"), &cumulative_items, |x| format!("{:.1}%", x * 100.0));
+    let cumulative = Curve::new("chart-cumulative", tr(lang, "valuation.cumulative_chart"), &cumulative_items, |x| {
+        format!("{:.1}%", x * 100.0)
+    });
     let (distribution, monte_carlo) = match &a.monte_carlo {
         Some(mc) => {
             let d = &mc.distribution;
@@ -169,7 +177,12 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
                     (wan(from), f64::from(*c), format!("{} – {}: {c}", m(from), m(from + width)))
                 })
                 .collect();
-            let chart = Columns::new("chart-distribution", &format!("{}{unit}", tr(lang, "valuation.distribution_chart")), &items, |x| format!("{x:.0}"));
+            let chart = Columns::new(
+                "chart-distribution",
+                &format!("{}{unit}", tr(lang, "valuation.distribution_chart")),
+                &items,
+                |x| format!("{x:.0}"),
+            );
             let stats = vec![
                 (l("scenarios", lang).to_string(), mc.scenarios.to_string()),
                 (l("seed", lang).to_string(), mc.seed.to_string()),
@@ -184,8 +197,15 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
         }
         None => (None, Vec::new()),
     };
-    let sensitivity_head = a.sensitivity.haircuts.iter().map(|h| format!("{} {:.0}%", l("haircut", lang), h * 100.0)).collect();
-    let sensitivity = a.sensitivity.rates.iter().zip(&a.sensitivity.bids).map(|(r, bids)| (percent(*r), bids.iter().map(|b| m(*b)).collect())).collect();
+    let sensitivity_head =
+        a.sensitivity.haircuts.iter().map(|h| format!("{} {:.0}%", l("haircut", lang), h * 100.0)).collect();
+    let sensitivity = a
+        .sensitivity
+        .rates
+        .iter()
+        .zip(&a.sensitivity.bids)
+        .map(|(r, bids)| (percent(*r), bids.iter().map(|b| m(*b)).collect()))
+        .collect();
     let stresses = a
         .stresses
         .iter()
@@ -194,7 +214,15 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
     let segments = a
         .segments
         .iter()
-        .map(|s| (s.label(lang == Lang::Zh), s.claims, m(s.amount), if s.estimated { l("estimated_curve", lang) } else { l("default_curve", lang) }, m(s.pv)))
+        .map(|s| {
+            (
+                s.label(lang == Lang::Zh),
+                s.claims,
+                m(s.amount),
+                if s.estimated { l("estimated_curve", lang) } else { l("default_curve", lang) },
+                m(s.pv),
+            )
+        })
         .collect();
     let rows = state.store.claims_of_package(run.package_id).await?;
     let by_id: HashMap<i64, &huajie_store::ClaimRow> = rows.iter().map(|r| (r.claim.id, r)).collect();
@@ -235,7 +263,14 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
 }
 
 fn default_form(set: i64) -> FormValues {
-    FormValues { set, irr: "15%".into(), price: String::new(), scenarios: "1000".into(), seed: "7".into(), stress: String::new() }
+    FormValues {
+        set,
+        irr: "15%".into(),
+        price: String::new(),
+        scenarios: "1000".into(),
+        seed: "7".into(),
+        stress: String::new(),
+    }
 }
 
 async fn valuation_page(
@@ -261,32 +296,35 @@ async fn valuation_page(
         None => None,
     };
     let page = Page::new(ctx, state).await?;
-    render_form(&ValuationPage {
-        title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
-        package_id,
-        package_code: package.package.data.code.clone(),
-        can_run: ctx.can(Permission::RunValuations),
-        sets: sets.iter().map(|s| (s.id, set_label(s))).collect(),
-        stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
-        form: form.unwrap_or_else(|| default_form(selected.map_or(default_set.id, |r| r.assumption_set_id))),
-        error: error.clone(),
-        runs: runs
-            .iter()
-            .map(|r| RunLine {
-                id: r.id,
-                at: r.created_at.get(..16).unwrap_or(&r.created_at).replace('T', " "),
-                by: r.created_by.clone(),
-                set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
-                irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
-                bid: crate::view::money(r.bid, lang),
-                scenarios: r.scenarios,
-                stress: r.stress.as_deref().map(|c| stress_label(c, lang)).unwrap_or("—").to_string(),
-                selected: selected.is_some_and(|s| s.id == r.id),
-            })
-            .collect(),
-        result,
-        page,
-    }, error.is_some())
+    render_form(
+        &ValuationPage {
+            title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
+            package_id,
+            package_code: package.package.data.code.clone(),
+            can_run: ctx.can(Permission::RunValuations),
+            sets: sets.iter().map(|s| (s.id, set_label(s))).collect(),
+            stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
+            form: form.unwrap_or_else(|| default_form(selected.map_or(default_set.id, |r| r.assumption_set_id))),
+            error: error.clone(),
+            runs: runs
+                .iter()
+                .map(|r| RunLine {
+                    id: r.id,
+                    at: r.created_at.get(..16).unwrap_or(&r.created_at).replace('T', " "),
+                    by: r.created_by.clone(),
+                    set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
+                    irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
+                    bid: crate::view::money(r.bid, lang),
+                    scenarios: r.scenarios,
+                    stress: r.stress.as_deref().map(|c| stress_label(c, lang)).unwrap_or("—").to_string(),
+                    selected: selected.is_some_and(|s| s.id == r.id),
+                })
+                .collect(),
+            result,
+            page,
+        },
+        error.is_some(),
+    )
 }
 
 /// `GET /packages/{id}/valuation`: the run form, the runs, the latest run's results.
@@ -320,10 +358,18 @@ pub struct RunForm {
 /// What a run form asks for, or what is wrong with it.
 fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
     let err = |key| tr(lang, key).to_string();
-    let target_irr = parse_share(&f.irr).filter(|y| (-0.5..=5.0).contains(y)).ok_or_else(|| err("valuation.bad_irr"))?;
+    let target_irr =
+        parse_share(&f.irr).filter(|y| (-0.5..=5.0).contains(y)).ok_or_else(|| err("valuation.bad_irr"))?;
     let price = match f.price.trim() {
         "" => None,
-        p => Some(p.replace(',', "").parse::<f64>().ok().filter(|x| x.is_finite() && *x >= 0.0).ok_or_else(|| err("valuation.bad_price"))? * 10_000.0),
+        p => Some(
+            p.replace(',', "")
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite() && *x >= 0.0)
+                .ok_or_else(|| err("valuation.bad_price"))?
+                * 10_000.0,
+        ),
     };
     let scenarios = match f.scenarios.trim() {
         "" => 0,
@@ -342,17 +388,30 @@ fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
 }
 
 /// `POST /packages/{id}/valuation`: runs and records a valuation, then shows it.
-pub async fn submit(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(f): Form<RunForm>) -> Result<Response, AppError> {
+pub async fn submit(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<RunForm>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RunValuations)?;
     ctx.check_csrf(&f.csrf)?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let values = FormValues { set: f.set, irr: f.irr.clone(), price: f.price.clone(), scenarios: f.scenarios.clone(), seed: f.seed.clone(), stress: f.stress.clone() };
+    let values = FormValues {
+        set: f.set,
+        irr: f.irr.clone(),
+        price: f.price.clone(),
+        scenarios: f.scenarios.clone(),
+        seed: f.seed.clone(),
+        stress: f.stress.clone(),
+    };
     let options = match options_of(&f, ctx.lang) {
         Ok(o) => o,
         Err(message) => return valuation_page(&ctx, &state, id, None, Some(values), Some(message)).await,
     };
     if state.store.assumption_set(f.set).await?.is_none() {
-        return valuation_page(&ctx, &state, id, None, Some(values), Some(tr(ctx.lang, "valuation.bad_set").into())).await;
+        return valuation_page(&ctx, &state, id, None, Some(values), Some(tr(ctx.lang, "valuation.bad_set").into()))
+            .await;
     }
     let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date: None, options };
     let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
@@ -361,7 +420,11 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 }
 
 /// The report's claim lines, with personal names masked for roles that do not own them.
-async fn report_lines(state: &AppState, ctx: &Ctx, run: &ValuationRun) -> Result<(Appraisal, Vec<ReportLine>, RunInfo, AssumptionSet), AppError> {
+async fn report_lines(
+    state: &AppState,
+    ctx: &Ctx,
+    run: &ValuationRun,
+) -> Result<(Appraisal, Vec<ReportLine>, RunInfo, AssumptionSet), AppError> {
     let lang = ctx.lang;
     let mut a = run.appraisal().map_err(AppError::from)?;
     a.claims = state.store.valuation_claims(run.id).await?;
@@ -401,14 +464,18 @@ async fn report_lines(state: &AppState, ctx: &Ctx, run: &ValuationRun) -> Result
     Ok((a, lines, info, set))
 }
 
-
 /// `GET /valuations/{id}/report.xlsx`.
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewValuations)?;
     let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
     let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
-    let bytes = huajie_report::valuation::valuation_xlsx(&info, &a, &lines, &set.assumptions, ctx.lang).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", format!("valuation-{}-{id}.xlsx", info.package_code)))
+    let bytes = huajie_report::valuation::valuation_xlsx(&info, &a, &lines, &set.assumptions, ctx.lang)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("valuation-{}-{id}.xlsx", info.package_code),
+    ))
 }
 
 /// `GET /valuations/{id}/report.pdf`.
@@ -417,10 +484,12 @@ pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Path(id): Path<
     let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
     let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
     let lang = ctx.lang;
-    let bytes = tokio::task::spawn_blocking(move || huajie_report::valuation_pdf::valuation_pdf(&info, &a, &lines, &set.assumptions, lang))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = tokio::task::spawn_blocking(move || {
+        huajie_report::valuation_pdf::valuation_pdf(&info, &a, &lines, &set.assumptions, lang)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, "application/pdf", format!("valuation-{id}.pdf")))
 }
 
@@ -538,7 +607,9 @@ async fn set_page_with(
             ParamLine {
                 group,
                 new_group,
-                value: values.and_then(|v| v.get(&format!("p{}", p.path)).cloned()).unwrap_or_else(|| shown(&set.assumptions, &p)),
+                value: values
+                    .and_then(|v| v.get(&format!("p{}", p.path)).cloned())
+                    .unwrap_or_else(|| shown(&set.assumptions, &p)),
                 error: errors.get(&p.path).cloned(),
                 name: if lang == Lang::Zh { p.zh.clone() } else { p.en.clone() },
                 source: p.source,
@@ -557,33 +628,42 @@ async fn set_page_with(
         }
     }
     let page = Page::new(ctx, state).await?;
-    render_form(&SetPage {
-        title: format!("{} · {}", page.t("assumptions.title"), set_label(set)),
-        set_id: set.id,
-        set_name: set.name.clone(),
-        version: set.version,
-        hash: set.body_sha256.clone(),
-        note: set.note.clone(),
-        can_edit: ctx.can(Permission::EditAssumptions),
-        new_name: values.and_then(|v| v.get("name").cloned()).unwrap_or_else(|| set.name.clone()),
-        new_note: values.and_then(|v| v.get("note").cloned()).unwrap_or_default(),
-        error: error.clone(),
-        params,
-        used_by,
-        curves: set
-            .assumptions
-            .retail
-            .curves
-            .iter()
-            .map(|c| {
-                let at = |m: usize| format!("{:.2}%", c.crr.get(m - 1).copied().unwrap_or(0.0) * 100.0);
-                let label = huajie_value::retail::segment_label(&c.product, c.dpd_bucket, c.balance_bucket, c.litigated, lang == Lang::Zh);
-                (label, c.claims, c.vintages, at(12), at(24), at(36))
-            })
-            .collect(),
-        history_problems,
-        page,
-    }, error.is_some())
+    render_form(
+        &SetPage {
+            title: format!("{} · {}", page.t("assumptions.title"), set_label(set)),
+            set_id: set.id,
+            set_name: set.name.clone(),
+            version: set.version,
+            hash: set.body_sha256.clone(),
+            note: set.note.clone(),
+            can_edit: ctx.can(Permission::EditAssumptions),
+            new_name: values.and_then(|v| v.get("name").cloned()).unwrap_or_else(|| set.name.clone()),
+            new_note: values.and_then(|v| v.get("note").cloned()).unwrap_or_default(),
+            error: error.clone(),
+            params,
+            used_by,
+            curves: set
+                .assumptions
+                .retail
+                .curves
+                .iter()
+                .map(|c| {
+                    let at = |m: usize| format!("{:.2}%", c.crr.get(m - 1).copied().unwrap_or(0.0) * 100.0);
+                    let label = huajie_value::retail::segment_label(
+                        &c.product,
+                        c.dpd_bucket,
+                        c.balance_bucket,
+                        c.litigated,
+                        lang == Lang::Zh,
+                    );
+                    (label, c.claims, c.vintages, at(12), at(24), at(36))
+                })
+                .collect(),
+            history_problems,
+            page,
+        },
+        error.is_some(),
+    )
 }
 
 /// `GET /assumptions/{id}`: a set's parameters with source and confidence.
@@ -595,7 +675,12 @@ pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
 
 /// `POST /assumptions/{id}`: saves the edited parameters as a new version (a new name
 /// starts at version 1). Nothing is saved while any field is wrong.
-pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, Form(fields): Form<HashMap<String, String>>) -> Result<Response, AppError> {
+pub async fn save_set(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditAssumptions)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
@@ -616,13 +701,37 @@ pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i6
     let name = fields.get("name").map(|s| s.trim().to_string()).unwrap_or_default();
     let note = fields.get("note").map(|s| s.trim().to_string()).unwrap_or_default();
     if name.is_empty() {
-        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.need_name").into())).await;
+        return set_page(
+            &ctx,
+            &state,
+            &base,
+            Some(&fields),
+            &errors,
+            Some(tr(ctx.lang, "assumptions.need_name").into()),
+        )
+        .await;
     }
     if !errors.is_empty() {
-        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.fix_fields").into())).await;
+        return set_page(
+            &ctx,
+            &state,
+            &base,
+            Some(&fields),
+            &errors,
+            Some(tr(ctx.lang, "assumptions.fix_fields").into()),
+        )
+        .await;
     }
     if edited == base.assumptions && name == base.name {
-        return set_page(&ctx, &state, &base, Some(&fields), &errors, Some(tr(ctx.lang, "assumptions.unchanged").into())).await;
+        return set_page(
+            &ctx,
+            &state,
+            &base,
+            Some(&fields),
+            &errors,
+            Some(tr(ctx.lang, "assumptions.unchanged").into()),
+        )
+        .await;
     }
     let mut tx = state.store.write(&user.username).await?;
     let saved = tx.save_assumption_set(&name, Some(base.id), &edited, &note).await?;
@@ -633,11 +742,18 @@ pub async fn save_set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i6
 /// `POST /assumptions/{id}/curves` (multipart: `file`, `name`, `note`, `csrf`): retail curves
 /// estimated from an uploaded collections history, saved as a new version of a set. A
 /// history with any problem is refused whole, its problems listed by row.
-pub async fn upload_curves(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>, request: axum::extract::Request) -> Result<Response, AppError> {
+pub async fn upload_curves(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    request: axum::extract::Request,
+) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditAssumptions)?;
     let lang = ctx.lang;
     let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
-    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &()).await.map_err(|e| bad(e.body_text()))?;
+    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
+        .await
+        .map_err(|e| bad(e.body_text()))?;
     let (mut bytes, mut name, mut note, mut csrf) = (Vec::new(), String::new(), String::new(), String::new());
     while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
         match field.name().unwrap_or("") {
@@ -651,7 +767,8 @@ pub async fn upload_curves(ctx: Ctx, State(state): State<AppState>, Path(id): Pa
     ctx.check_csrf(&csrf)?;
     let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
     if name.is_empty() {
-        return set_page(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "assumptions.need_name").into())).await;
+        return set_page(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "assumptions.need_name").into()))
+            .await;
     }
     let history = match huajie_tape::history::read_history(bytes.as_slice()) {
         Ok(h) => h,
@@ -659,13 +776,29 @@ pub async fn upload_curves(ctx: Ctx, State(state): State<AppState>, Path(id): Pa
             let listed = problems
                 .iter()
                 .take(30)
-                .map(|p| format!("{}：{}", tr(lang, "curves.row").replace("{n}", &p.row.to_string()), if lang == Lang::Zh { &p.zh } else { &p.en }))
+                .map(|p| {
+                    format!(
+                        "{}：{}",
+                        tr(lang, "curves.row").replace("{n}", &p.row.to_string()),
+                        if lang == Lang::Zh { &p.zh } else { &p.en }
+                    )
+                })
                 .collect();
-            return set_page_with(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "curves.refused").into()), listed).await;
+            return set_page_with(
+                &ctx,
+                &state,
+                &base,
+                None,
+                &HashMap::new(),
+                Some(tr(lang, "curves.refused").into()),
+                listed,
+            )
+            .await;
         }
     };
     let estimated = huajie_store::with_estimated_curves(&base.assumptions, &history);
-    let note = if note.is_empty() { format!("{} {}", tr(lang, "curves.note"), estimated.retail.curves.len()) } else { note };
+    let note =
+        if note.is_empty() { format!("{} {}", tr(lang, "curves.note"), estimated.retail.curves.len()) } else { note };
     let mut tx = state.store.write(&user.username).await?;
     let saved = tx.save_assumption_set(&name, Some(base.id), &estimated, &note).await?;
     tx.commit().await?;

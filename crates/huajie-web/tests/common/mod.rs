@@ -93,10 +93,15 @@ impl TestApp {
     pub async fn post_form(&self, client: &mut Client, path: &str, fields: &[(&str, &str)]) -> Reply {
         let body = fields
             .iter()
-            .map(|(k, v)| format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC)))
+            .map(|(k, v)| {
+                format!("{k}={}", percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC))
+            })
             .collect::<Vec<_>>()
             .join("&");
-        let request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
         self.send(client, request).await
     }
 
@@ -109,16 +114,28 @@ impl TestApp {
     }
 
     pub async fn post_json(&self, client: &mut Client, path: &str, body: serde_json::Value) -> Reply {
-        let request = Request::post(path).header(header::CONTENT_TYPE, "application/json").body(Body::from(body.to_string())).unwrap();
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .unwrap();
         self.send(client, request).await
     }
 
     /// Posts a multipart form: text fields and one file field named `file`.
-    pub async fn post_multipart(&self, client: &mut Client, path: &str, fields: &[(&str, &str)], file: (&str, &[u8]), csrf_header: Option<&str>) -> Reply {
+    pub async fn post_multipart(
+        &self,
+        client: &mut Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        csrf_header: Option<&str>,
+    ) -> Reply {
         let boundary = "huajie-test-boundary-7d3f";
         let mut body: Vec<u8> = Vec::new();
         for (k, v) in fields {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes());
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
         }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
@@ -126,7 +143,8 @@ impl TestApp {
         );
         body.extend_from_slice(file.1);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let mut request = Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        let mut request =
+            Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
         if let Some(token) = csrf_header {
             request = request.header("x-csrf-token", token);
         }
@@ -152,7 +170,13 @@ impl TestApp {
             phone: None,
         };
         let target = huajie_store::PackageTarget::New { code: "T-1".into(), name: "测试包".into(), transferor };
-        match self.store.store.import_tape("acquisition", &target, "sample.csv", "0", huajie_tape::ImportPolicy::Partial, &read).await.unwrap() {
+        match self
+            .store
+            .store
+            .import_tape("acquisition", &target, "sample.csv", "0", huajie_tape::ImportPolicy::Partial, &read)
+            .await
+            .unwrap()
+        {
             huajie_store::ImportOutcome::Loaded { import, .. } => import.id,
             other => panic!("{other:?}"),
         }
@@ -161,7 +185,13 @@ impl TestApp {
     /// Logs in through the API and returns a client holding the session and its CSRF token.
     pub async fn login(&self, username: &str) -> Client {
         let mut client = Client::default();
-        let reply = self.post_json(&mut client, "/api/v1/session", serde_json::json!({ "username": username, "password": PASSWORD })).await;
+        let reply = self
+            .post_json(
+                &mut client,
+                "/api/v1/session",
+                serde_json::json!({ "username": username, "password": PASSWORD }),
+            )
+            .await;
         assert_eq!(reply.status, StatusCode::OK, "login as {username}: {}", reply.body);
         client.csrf = reply.json()["data"]["csrf_token"].as_str().unwrap().to_string();
         client
@@ -171,7 +201,12 @@ impl TestApp {
     pub async fn login_with_form(&self, client: &mut Client, username: &str, password: &str) -> Reply {
         let form = self.get(client, "/login").await;
         let token = hidden_field(&form.body, "csrf");
-        self.post_form(client, "/login", &[("username", username), ("password", password), ("csrf", &token), ("next", "/dashboard")]).await
+        self.post_form(
+            client,
+            "/login",
+            &[("username", username), ("password", password), ("csrf", &token), ("next", "/dashboard")],
+        )
+        .await
     }
 }
 
