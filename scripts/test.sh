@@ -79,6 +79,12 @@ if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 |
 fi
 export HUAJIE_PDFTOTEXT=$(command -v pdftotext)
 
+# --- Format and lints: the tree is rustfmt-clean and clippy-clean -----------------------
+say "cargo fmt --check"
+cargo fmt --all --check
+say "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
 # --- Tests ------------------------------------------------------------------------------
 say "cargo test --workspace"
 cargo test --workspace "$@"

@@ -344,6 +344,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    #[expect(clippy::too_many_arguments, reason = "one indicator's parts, each named at the call")]
     fn finish(
         &self,
         id: RuleId,

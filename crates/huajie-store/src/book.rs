@@ -609,12 +609,15 @@ fn header_key(kind: &BookKind, cell: &str) -> Option<&'static str> {
     kind.fields.iter().find(|f| f.zh == t || f.en.eq_ignore_ascii_case(t) || f.key == t).map(|f| f.key)
 }
 
+/// A row of a sheet with its number.
+type NumberedRow = (usize, Vec<String>);
+
 /// Reads a book workbook: each sheet named after a kind (in Chinese or English), its first
 /// row the field names; the schedule sheet's rows join their instruments. Sheets of other
 /// names are left alone. Every problem is listed; nothing is returned while there is one.
 pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<SheetEntry>, Vec<BookProblem>> {
     let mut problems = Vec::new();
-    let mut sheets: Vec<(String, Vec<(usize, Vec<String>)>)> = Vec::new();
+    let mut sheets: Vec<(String, Vec<NumberedRow>)> = Vec::new();
     for s in workbook {
         let mut rows = Vec::new();
         for r in s.rows {

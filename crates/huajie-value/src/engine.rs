@@ -330,6 +330,7 @@ fn buckets(buckets: usize, keys: impl Iterator<Item = (usize, u32)> + Clone) -> 
 }
 
 impl Prepared {
+    #[expect(clippy::needless_range_loop, reason = "the ladder's rounds are indexed by number, as in the model")]
     pub fn new(claims: &[ClaimIn], items: &[ItemIn], a: &Assumptions) -> Prepared {
         let n = claims.len();
         let group = lien_groups(n, items);
@@ -504,6 +505,7 @@ pub(crate) struct Scratch {
 /// Runs one block through one scenario. `item_factor(id)` is an item's own value factor
 /// (1 in the deterministic model). Afterwards `scratch.expected` holds each claim's expected
 /// collateral recovery, before the time-barred factor.
+#[expect(clippy::needless_range_loop, reason = "outcomes and claims are indexed by number in several arrays at once")]
 pub(crate) fn run_block<S: Sink>(
     p: &Prepared,
     block: &Block,

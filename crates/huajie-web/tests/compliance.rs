@@ -14,7 +14,10 @@ fn uscc(n: u32) -> String {
     Uscc::with_check_char(&format!("91330106MA8TW{n:04}")).unwrap().as_str().to_string()
 }
 
-fn workbook(tables: &[(&str, &[&str], &[&[&str]])]) -> Vec<u8> {
+/// A sheet to write: its name, its header and its rows.
+type SheetSpec<'a> = (&'a str, &'a [&'a str], &'a [&'a [&'a str]]);
+
+fn workbook(tables: &[SheetSpec]) -> Vec<u8> {
     let tables: Vec<Table> = tables
         .iter()
         .map(|(sheet, header, rows)| Table {

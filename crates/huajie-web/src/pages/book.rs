@@ -241,10 +241,13 @@ fn allowed(ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Permission::ViewComplianceBook).map(drop)
 }
 
+/// A refused form: its kind, what the user typed, and the message beside each field.
+type RefusedForm<'a> = (&'a str, HashMap<String, String>, HashMap<String, String>);
+
 async fn book_page(
     ctx: &Ctx,
     state: &AppState,
-    form: Option<(&str, HashMap<String, String>, HashMap<String, String>)>,
+    form: Option<RefusedForm<'_>>,
     error: Option<String>,
     problems: Vec<String>,
 ) -> Result<Response, AppError> {

@@ -180,6 +180,11 @@ impl Names {
     }
 }
 
+/// A quarter-end of the trend table: its date and each indicator's figure with its status.
+type TrendRow = (String, Vec<(String, &'static str)>);
+/// An indicator's trend chart: the rule, its limit, and the figure at each quarter-end.
+type TrendSeries = (RuleId, f64, Vec<(String, f64)>);
+
 pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let lang = ctx.lang;
@@ -253,8 +258,8 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
     if ends.len() > 8 {
         ends.drain(..ends.len() - 8);
     }
-    let mut trend: Vec<(String, Vec<(String, &'static str)>)> = Vec::new();
-    let mut series: Vec<(RuleId, f64, Vec<(String, f64)>)> = Vec::new();
+    let mut trend: Vec<TrendRow> = Vec::new();
+    let mut series: Vec<TrendSeries> = Vec::new();
     let mut quarters = Vec::new();
     for end in &ends {
         let Ok(all) = huajie_rules::indicators(&ledger, &params.parameters, *end) else { continue };

@@ -116,7 +116,7 @@ async fn party_page(
     let lang = ctx.lang;
     let store = &state.store;
     let party = store.party(id).await?.ok_or(AppError::NotFound)?;
-    let view = party_view(&party, &ctx);
+    let view = party_view(&party, ctx);
     let debts = store
         .claims_of_debtor(id)
         .await?
@@ -177,7 +177,7 @@ async fn party_page(
         .and_then(|t| t.get("basis").cloned())
         .or_else(|| analysis.as_ref().map(|a| a.data.basis.clone()))
         .unwrap_or_default();
-    let page = Page::new(&ctx, state).await?;
+    let page = Page::new(ctx, state).await?;
     render_form(
         &PartyPage {
             title: view.name.clone(),
