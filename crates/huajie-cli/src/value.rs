@@ -37,7 +37,7 @@ pub struct ValueArgs {
     /// 压力情景 / Stress overlay: mv-10, mv-20, mv-30, sale-0.7, duration-1.5, retail-0.7, rate+300bp
     #[arg(long)]
     stress: Option<String>,
-    /// 估值基准日 YYYY-MM-DD（默认资产包基准日） / Valuation date (default: the package's cut-off date)
+    /// 估值基准日 YYYY-MM-DD（默认：尽调中的资产包为数据带基准日，已持有的为今日） / Valuation date (default: the cut-off while priced, today once held)
     #[arg(long)]
     date: Option<String>,
     /// 报告另存为 .xlsx / Save the report as .xlsx

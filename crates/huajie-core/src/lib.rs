@@ -32,6 +32,7 @@ pub use liquidation::LiquidationAnalysis;
 pub use money::Money;
 pub use package::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus,
+    ValuationBasis,
 };
 pub use party::{Party, PartyIdentifier, PartyKind, PartyStatus};
 pub use role::{Permission, Role};

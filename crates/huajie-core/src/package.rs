@@ -97,6 +97,29 @@ named_enum! {
     }
 }
 
+named_enum! {
+    /// How a package is valued (docs/valuation.md §2): claim by claim, or as a retail batch,
+    /// where individuals' claims with neither collateral nor a guarantor are valued by
+    /// segment on static-pool curves and every other claim claim by claim.
+    pub enum ValuationBasis {
+        ClaimByClaim = ("claims", "逐笔估值", "Claim by claim"),
+        RetailBatch = ("retail", "个贷批量", "Retail batch"),
+    }
+}
+
+impl ValuationBasis {
+    /// A new package's basis, from its first tape: a retail batch when the tape came as a
+    /// personal batch (个贷批量), or when at least `RETAIL_SHARE_PCT` per cent of its
+    /// claims are owed by individuals. A valuer may switch it afterwards.
+    pub fn of_new_package(personal_batch: bool, individual_claims: u64, claims: u64) -> ValuationBasis {
+        let mostly_individuals = claims > 0 && individual_claims * 100 >= claims * Self::RETAIL_SHARE_PCT;
+        if personal_batch || mostly_individuals { ValuationBasis::RetailBatch } else { ValuationBasis::ClaimByClaim }
+    }
+
+    /// The share of individuals' claims, in per cent, that makes a new package a retail batch.
+    pub const RETAIL_SHARE_PCT: u64 = 90;
+}
+
 /// A batch of claims bought (or to be bought) together from one transferor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Package {
@@ -111,6 +134,27 @@ pub struct Package {
     pub acquired_on: Option<NaiveDate>,
     /// The price paid, once acquired.
     pub price: Option<Money>,
+    /// How the package is valued.
+    pub valuation_basis: ValuationBasis,
+}
+
+impl Package {
+    /// Whether the company holds it: bought and not yet closed.
+    pub fn is_held(&self) -> bool {
+        !self.status.before_acquisition() && self.status != PackageStatus::Closed
+    }
+
+    /// The date a valuation is made at unless the valuer names one: the tape's cut-off
+    /// while the package is being priced, today once it is held (what it is worth now,
+    /// against what it cost).
+    pub fn default_valuation_date(&self, today: NaiveDate) -> NaiveDate {
+        if self.is_held() { today.max(self.cutoff_date) } else { self.cutoff_date }
+    }
+
+    /// A valuation starts from the tape's balances: never before its cut-off.
+    pub fn may_be_valued_at(&self, date: NaiveDate) -> bool {
+        date >= self.cutoff_date
+    }
 }
 
 /// One claim: a debt under one loan contract, with its parts kept apart.
@@ -164,8 +208,6 @@ pub struct Collateral {
     pub province: Option<Province>,
     pub appraised_value: Money,
     pub appraisal_date: Option<NaiveDate>,
-    /// 顺位: 1 = first lien.
-    pub lien_rank: u8,
     /// 优先受偿金额: what ranks ahead of us (prior liens, construction payables…).
     pub prior_claims: Money,
     pub owner_id: Option<i64>,
@@ -193,6 +235,37 @@ pub struct Guarantee {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_package_is_a_retail_batch_when_marked_or_mostly_individuals() {
+        use ValuationBasis::*;
+        assert_eq!(ValuationBasis::of_new_package(true, 0, 10), RetailBatch, "marked a personal batch");
+        assert_eq!(ValuationBasis::of_new_package(false, 9, 10), RetailBatch, "exactly 90%");
+        assert_eq!(ValuationBasis::of_new_package(false, 89, 100), ClaimByClaim, "89%");
+        assert_eq!(ValuationBasis::of_new_package(false, 0, 0), ClaimByClaim, "no claims");
+    }
+
+    #[test]
+    fn a_held_package_is_valued_today_one_being_priced_at_its_cut_off() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut p = Package {
+            code: "ZJ-1".into(),
+            name: "包".into(),
+            transferor_id: 1,
+            cutoff_date: d("2025-03-31"),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: None,
+            valuation_basis: ValuationBasis::ClaimByClaim,
+        };
+        assert_eq!(p.default_valuation_date(d("2026-12-06")), d("2025-03-31"));
+        p.status = PackageStatus::Acquired;
+        assert_eq!(p.default_valuation_date(d("2026-12-06")), d("2026-12-06"));
+        p.status = PackageStatus::Disposing;
+        assert!(p.is_held());
+        p.status = PackageStatus::Closed;
+        assert!(!p.is_held());
+    }
 
     #[test]
     fn claim_total_keeps_the_parts() {

@@ -134,7 +134,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     tx.add_liquid_asset("基本存款账户", LiquidKind::DemandDeposit, yi(120), false).await?;
     tx.add_liquid_asset("国债", LiquidKind::GovernmentBond, yi(30), false).await?;
     tx.add_liquid_asset("诉讼保全冻结账户", LiquidKind::Cash, yi(50), true).await?;
-    tx.add_cash_flow("ZJ-2026-001 收购尾款", ymd(2026, 10, 15), yi(30), false).await?;
+    tx.add_cash_flow("应交税费及年终薪酬", ymd(2026, 10, 15), yi(30), false).await?;
     tx.add_cash_flow("处置回款（已签约）", ymd(2026, 10, 10), yi(20), true).await?;
 
     // Three years of investment: financial NPAs 64% of the total.
@@ -178,7 +178,9 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
             .ok_or_else(|| StoreError::NotFound(c.into()))
     };
     let retail = code("ZJ-2026-001")?;
-    let deal = store.acquisition_deal(retail, yi(40), &parties).await?;
+    // 450 万 for about 2,100 万 of personal claims, below the demo valuer's 15% bid.
+    let price = Money::from_fen(450_000_000);
+    let deal = store.acquisition_deal(retail, price, &parties).await?;
     store
         .run_deal_check(
             "acquisition",
@@ -186,7 +188,7 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
             "ZJ-2026-001",
             as_of,
             &deal,
-            &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": yi(40).fen() }),
+            &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": price.fen() }),
             &parties,
         )
         .await?;

@@ -69,6 +69,8 @@ pub struct DemoClaim {
     pub default_date: NaiveDate,
     pub limitation_date: Option<NaiveDate>,
     pub province: Province,
+    /// 产品类型, as a retail bank names its personal loans (retail batches only).
+    pub product: Option<&'static str>,
     pub guarantees: Vec<DemoGuarantee>,
 }
 
@@ -123,7 +125,45 @@ struct PackagePlan {
     claims: usize,
     /// Share of personal debtors, in per cent.
     personal_pct: u32,
+    /// A bank's batch of personal loans (个贷批量): credit cards and consumer loans, mostly
+    /// unsecured, some business loans and mortgages; each claim names its product.
+    retail: bool,
 }
+
+/// The products of a retail batch, each with how often it comes (per cent), its principal
+/// range in 万元, and the share (per cent) secured by collateral and by a guarantor.
+struct RetailProduct {
+    name: &'static str,
+    weight: u32,
+    principal_wan: (f64, f64),
+    collateral_pct: u32,
+    guarantor_pct: u32,
+}
+
+const RETAIL_PRODUCTS: &[RetailProduct] = &[
+    RetailProduct { name: "信用卡", weight: 40, principal_wan: (0.5, 8.0), collateral_pct: 0, guarantor_pct: 0 },
+    RetailProduct {
+        name: "个人消费贷款",
+        weight: 30,
+        principal_wan: (1.0, 30.0),
+        collateral_pct: 0,
+        guarantor_pct: 10,
+    },
+    RetailProduct {
+        name: "个人经营贷款",
+        weight: 20,
+        principal_wan: (10.0, 160.0),
+        collateral_pct: 50,
+        guarantor_pct: 40,
+    },
+    RetailProduct {
+        name: "个人住房贷款",
+        weight: 10,
+        principal_wan: (20.0, 150.0),
+        collateral_pct: 100,
+        guarantor_pct: 0,
+    },
+];
 
 const PLANS: &[PackagePlan] = &[
     PackagePlan {
@@ -137,6 +177,7 @@ const PLANS: &[PackagePlan] = &[
         price_per_mille: Some(312),
         claims: 112,
         personal_pct: 8,
+        retail: false,
     },
     PackagePlan {
         code: "ZJ-2025-002",
@@ -149,6 +190,7 @@ const PLANS: &[PackagePlan] = &[
         price_per_mille: Some(265),
         claims: 101,
         personal_pct: 45,
+        retail: false,
     },
     PackagePlan {
         code: "ZJ-2026-001",
@@ -160,7 +202,8 @@ const PLANS: &[PackagePlan] = &[
         acquired_on: None,
         price_per_mille: None,
         claims: 89,
-        personal_pct: 90,
+        personal_pct: 100,
+        retail: true,
     },
 ];
 
@@ -215,7 +258,11 @@ pub fn generate() -> DemoCompany {
                 claims.push(claim);
             }
             let secured: Vec<(usize, usize)> = (first_claim..claims.len()).map(|ci| (pi, ci)).collect();
-            g.securities(&mut claims, &mut collateral, &secured, debtor, personal, cutoff);
+            if plan.retail {
+                g.retail_securities(&mut claims, &mut collateral, &secured, debtor, cutoff);
+            } else {
+                g.securities(&mut claims, &mut collateral, &secured, debtor, personal, cutoff);
+            }
         }
         packages.push(DemoPackage {
             code: plan.code.into(),
@@ -351,7 +398,12 @@ impl Gen {
         personal: bool,
         index: usize,
     ) -> DemoClaim {
-        let principal = if personal { self.amount_wan(3.0, 160.0) } else { self.amount_wan(60.0, 6_000.0) };
+        let product = (plan.retail && personal).then(|| self.retail_product());
+        let principal = match product {
+            Some(p) => self.amount_wan(p.principal_wan.0, p.principal_wan.1),
+            None if personal => self.amount_wan(3.0, 160.0),
+            None => self.amount_wan(60.0, 6_000.0),
+        };
         let default_date = cutoff - chrono::Days::new(self.rng.random_range(120..1_900));
         let years = (cutoff - default_date).num_days() as f64 / 365.0;
         let rate = self.rng.random_range(0.043..0.075);
@@ -416,7 +468,67 @@ impl Gen {
             default_date,
             limitation_date,
             province: debtor_province.expect("demo debtors have addresses in a province"),
+            product: product.map(|p| p.name),
             guarantees: Vec::new(),
+        }
+    }
+
+    /// A product of a retail batch, drawn by weight.
+    fn retail_product(&mut self) -> &'static RetailProduct {
+        let mut roll = self.rng.random_range(0..RETAIL_PRODUCTS.iter().map(|p| p.weight).sum::<u32>());
+        for p in RETAIL_PRODUCTS {
+            if roll < p.weight {
+                return p;
+            }
+            roll -= p.weight;
+        }
+        &RETAIL_PRODUCTS[0]
+    }
+
+    /// Collateral and guarantors for a borrower's claims in a retail batch, as its product
+    /// has them: a mortgage for a home loan, often a shop or flat and a guarantor for a
+    /// business loan, now and then a guarantor for a consumer loan, nothing for a card.
+    fn retail_securities(
+        &mut self,
+        claims: &mut [DemoClaim],
+        collateral: &mut Vec<DemoCollateral>,
+        secured: &[(usize, usize)],
+        debtor: usize,
+        cutoff: NaiveDate,
+    ) {
+        let Some(product) = claims[secured[0].1].product.and_then(|n| RETAIL_PRODUCTS.iter().find(|p| p.name == n))
+        else {
+            return;
+        };
+        let principal: i64 = secured.iter().map(|(_, ci)| claims[*ci].principal.fen()).sum();
+        if self.rng.random_range(0..100) < product.collateral_pct {
+            let kind = if product.name == "个人住房贷款" {
+                CollateralType::Residential
+            } else {
+                *self.pick(&[CollateralType::Residential, CollateralType::Commercial, CollateralType::Vehicle])
+            };
+            let value = Money::from_fen((principal as f64 * self.rng.random_range(0.6..1.8)) as i64 / 100 * 100);
+            let city = self.city();
+            let address = self.address(city);
+            let description = self.collateral_description(kind, debtor);
+            collateral.push(DemoCollateral {
+                collateral_type: kind,
+                description,
+                address: Some(address),
+                appraised_value: value,
+                appraisal_date: cutoff - chrono::Days::new(self.rng.random_range(30..1_100)),
+                lien_rank: 1,
+                prior_claims: Money::ZERO,
+                owner: Some(debtor),
+                secures: secured.to_vec(),
+            });
+        }
+        if self.rng.random_range(0..100) < product.guarantor_pct {
+            let guarantor = self.person(false);
+            let kind = GuaranteeKind::JointLiability;
+            for (_, ci) in secured {
+                claims[*ci].guarantees.push(DemoGuarantee { guarantor, kind, cap: None });
+            }
         }
     }
 

@@ -71,9 +71,10 @@ pub async fn load(
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users: demo.users.len() })
 }
 
-/// The demo's valuer prices every package once (HV-1 defaults, 15% target IRR, 1,000
-/// scenarios), and keeps a more cautious copy of the defaults as a second set. Each run is
-/// its own transaction, after the company is loaded.
+/// The demo's valuer prices every package at its tape's cut-off (HV-1 defaults, 15% target
+/// IRR, 1,000 scenarios), revalues each package the company holds as of today at what it
+/// cost, and keeps a more cautious copy of the defaults as a second set. Each run is its own
+/// transaction, after the company is loaded.
 async fn value_packages(store: &Store) -> Result<(), StoreError> {
     let default = store.default_assumption_set().await?;
     let mut cautious = default.assumptions.clone();
@@ -83,14 +84,23 @@ async fn value_packages(store: &Store) -> Result<(), StoreError> {
     tx.save_assumption_set("审慎参数", Some(default.id), &cautious, "市场价值系数 0.9，律师费 10%").await?;
     tx.commit().await?;
     for summary in store.packages().await? {
+        let package = &summary.package.data;
         let options = huajie_value::Options { scenarios: 1_000, ..huajie_value::Options::default() };
         let req = huajie_store::ValuationRequest {
             package_id: summary.package.id,
             assumption_set_id: Some(default.id),
-            valuation_date: None,
-            options,
+            valuation_date: Some(package.cutoff_date),
+            options: options.clone(),
         };
         store.value_package(VALUER, &req, true).await?;
+        if let (true, Some(cost)) = (package.is_held(), package.price) {
+            let today = huajie_store::ValuationRequest {
+                valuation_date: None,
+                options: huajie_value::Options { price: Some(cost.fen() as f64 / 100.0), ..options },
+                ..req
+            };
+            store.value_package(VALUER, &today, true).await?;
+        }
     }
     Ok(())
 }

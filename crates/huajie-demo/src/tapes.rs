@@ -26,7 +26,7 @@ pub fn tapes(demo: &DemoCompany) -> Result<Vec<(String, Vec<u8>)>, XlsxError> {
     demo.packages.iter().map(|p| Ok((tape_file_name(p), tape(demo, p)?))).collect()
 }
 
-const CLAIM_HEADER: &[&str] = &[
+const CLAIM_HEADER_RETAIL: &[&str] = &[
     "借款合同编号",
     "借款人名称",
     "证件号码",
@@ -42,6 +42,7 @@ const CLAIM_HEADER: &[&str] = &[
     "逾期日",
     "诉讼时效到期日",
     "所属地区",
+    "产品类型",
 ];
 const COLLATERAL_HEADER: &[&str] =
     &["借款合同编号", "抵押物类型", "抵押物名称", "抵押物地址", "评估价值", "评估基准日", "抵押顺位", "优先受偿金额"];
@@ -71,7 +72,14 @@ fn tape(demo: &DemoCompany, p: &DemoPackage) -> Result<Vec<u8>, XlsxError> {
     let claims = book.add_worksheet().set_name("债权明细")?;
     claims.write_string_with_format(0, 0, format!("{bank} 不良贷款债权明细表"), &bold)?;
     claims.write_string(1, 0, format!("基准日：{}", p.cutoff_date))?;
-    header(claims, 2, CLAIM_HEADER, &bold)?;
+    // A retail bank names each loan's product (产品类型); the others do not.
+    let products = p.claims.iter().any(|c| c.product.is_some());
+    header(
+        claims,
+        2,
+        if products { CLAIM_HEADER_RETAIL } else { &CLAIM_HEADER_RETAIL[..CLAIM_HEADER_RETAIL.len() - 1] },
+        &bold,
+    )?;
     for (i, c) in p.claims.iter().enumerate() {
         let r = 3 + i as u32;
         let debtor = &demo.parties[c.debtor];
@@ -96,6 +104,9 @@ fn tape(demo: &DemoCompany, p: &DemoPackage) -> Result<Vec<u8>, XlsxError> {
             claims.write_string(r, 13, d.to_string())?;
         }
         claims.write_string(r, 14, c.province.name_zh())?;
+        if let Some(product) = c.product {
+            claims.write_string(r, 15, product)?;
+        }
     }
 
     let items = book.add_worksheet().set_name("抵质押物")?;

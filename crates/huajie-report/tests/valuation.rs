@@ -6,9 +6,10 @@ use calamine::{Data, Reader, Xlsx};
 use chrono::NaiveDate;
 use huajie_core::{
     Claim, Collateral, CollateralType, Lang, LitigationStage, Money, Party, PartyIdentifier, PartyStatus, Uscc,
+    ValuationBasis,
 };
 use huajie_report::valuation::{ClaimLine, RunInfo, summary_text, valuation_xlsx};
-use huajie_value::{Assumptions, Book, BookClaim, BookItem, Options, appraise};
+use huajie_value::{Assumptions, Book, BookClaim, BookItem, BookLien, Options, appraise};
 
 fn book() -> Book {
     let party = |n: u32| Party {
@@ -40,6 +41,7 @@ fn book() -> Book {
     };
     Book {
         valuation_date: NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        basis: ValuationBasis::ClaimByClaim,
         claims: vec![
             claim(1, 8_000_000, LitigationStage::NotSued),
             claim(2, 3_000_000, LitigationStage::Enforcing),
@@ -54,11 +56,10 @@ fn book() -> Book {
                 province: None,
                 appraised_value: Money::from_yuan(9_000_000).unwrap(),
                 appraisal_date: None,
-                lien_rank: 1,
                 prior_claims: Money::ZERO,
                 owner_id: None,
             },
-            claim_ids: vec![1, 2],
+            liens: vec![BookLien { claim_id: 1, rank: 1 }, BookLien { claim_id: 2, rank: 1 }],
         }],
         guarantees: Vec::new(),
         liquidations: Vec::new(),

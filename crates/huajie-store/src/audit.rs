@@ -17,6 +17,12 @@ use crate::{Store, StoreError, WriteTx};
 const ROWS_PER_BULK_RECORD: usize = 1_000;
 /// The action of a record that creates many rows at once.
 pub const CREATE_MANY: &str = "create_many";
+/// The action of a record that restates rows as a migration left them (same form as
+/// `create_many`: ids and fingerprints), so that a migration which changes what a row
+/// records does not read as a change made behind the chain's back.
+pub const RESTATE: &str = "restate";
+/// The event that closes a restatement; its entity id lists the migrations' versions.
+const RESTATED: &str = "migration_restated";
 
 /// Records read per page when walking the chain.
 const VERIFY_PAGE_ROWS: i64 = 5_000;
@@ -271,7 +277,7 @@ impl Store {
                 if !STATE_ENTITIES.contains(&r.entity.as_str()) {
                     continue;
                 }
-                if r.action == CREATE_MANY {
+                if r.action == CREATE_MANY || r.action == RESTATE {
                     let (ids, fingerprints) = bulk_rows(&r)?;
                     for (id, fp) in ids.into_iter().zip(fingerprints) {
                         last_state.insert((r.entity.clone(), id), (r.seq, RecordedState::Fingerprint(fp)));
@@ -319,6 +325,58 @@ impl Store {
             }
         }
         Ok(AuditReport { records: prev.0, rows_checked, findings })
+    }
+
+    /// Restates, after migrations changed what rows of some entities record, every such
+    /// row as it now reads: `restate` records (ids and fingerprints, as `create_many`),
+    /// then a `migration_restated` event naming the migrations, and each migration marked
+    /// in `schema_restatements` in the same transaction, so it happens once. A database
+    /// with no such rows (a new one) gets the marks and no records. A row altered behind
+    /// the chain's back before the upgrade would be restated with the rest, so
+    /// `huajie audit verify` belongs before an upgrade (README).
+    pub(crate) async fn restate_after_migrations(&self, restatements: &[(i64, &[&str])]) -> Result<(), StoreError> {
+        let mut tx = self.write("系统迁移 / migration").await?;
+        let done: Vec<i64> = sqlx::query("SELECT version FROM schema_restatements")
+            .fetch_all(&mut *tx.tx)
+            .await?
+            .iter()
+            .map(|r| i64_col(r, "version"))
+            .collect::<Result<_, _>>()?;
+        let pending: Vec<&(i64, &[&str])> = restatements.iter().filter(|(v, _)| !done.contains(v)).collect();
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let entities: std::collections::BTreeSet<&str> = pending.iter().flat_map(|(_, e)| e.iter().copied()).collect();
+        // Read through the pool: the migrations are committed and this transaction holds
+        // the chain's lock, so no writer moves the rows in between.
+        let rows = self.audited_rows().await?;
+        let mut counts = BTreeMap::new();
+        for entity in &entities {
+            let of_entity: Vec<(String, String)> = rows
+                .iter()
+                .filter(|((e, _), _)| e == entity)
+                .map(|((_, id), json)| (id.clone(), json.clone()))
+                .collect();
+            counts.insert(entity.to_string(), of_entity.len());
+            for r in bulk_records(of_entity) {
+                tx.audit(RESTATE, entity, &r.entity_id, None, Some(r.after)).await?;
+            }
+        }
+        let versions: Vec<i64> = pending.iter().map(|(v, _)| *v).collect();
+        if counts.values().any(|n| *n > 0) {
+            let detail = serde_json::json!({ "migrations": versions, "rows": counts });
+            let id = versions.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+            tx.audit_event(RESTATED, "schema", &id, detail).await?;
+        }
+        let at = crate::timestamp(self.clock.now());
+        for v in versions {
+            sqlx::query("INSERT INTO schema_restatements (version, restated_at) VALUES ($1, $2)")
+                .bind(v)
+                .bind(&at)
+                .execute(&mut *tx.tx)
+                .await?;
+        }
+        tx.commit().await
     }
 
     /// Every audited row as the JSON its audit record holds.

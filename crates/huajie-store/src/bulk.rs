@@ -93,7 +93,6 @@ impl TableRow for Collateral {
         "province",
         "appraised_value_fen",
         "appraisal_date",
-        "lien_rank",
         "prior_claims_fen",
         "owner_id",
     ];
@@ -104,7 +103,6 @@ impl TableRow for Collateral {
             .bind(self.province.map(|p| p.code()))
             .bind(self.appraised_value.fen())
             .bind(self.appraisal_date.map(date_text))
-            .bind(i64::from(self.lien_rank))
             .bind(self.prior_claims.fen())
             .bind(self.owner_id)
     }
@@ -112,9 +110,9 @@ impl TableRow for Collateral {
 
 impl TableRow for CollateralLink {
     const TABLE: &'static str = "claim_collateral";
-    const COLUMNS: &'static [&'static str] = &["claim_id", "collateral_id"];
+    const COLUMNS: &'static [&'static str] = &["claim_id", "collateral_id", "lien_rank"];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
-        q.bind(self.claim_id).bind(self.collateral_id)
+        q.bind(self.claim_id).bind(self.collateral_id).bind(i64::from(self.lien_rank))
     }
 }
 

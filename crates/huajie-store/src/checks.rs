@@ -363,7 +363,7 @@ impl Store {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?;
         let rows = sqlx::query(
-            "SELECT c.id, c.contract_no, c.debtor_id, c.principal_fen + c.interest_fen AS owed, p.kind FROM claims c JOIN parties p ON p.id = c.debtor_id WHERE c.package_id = $1 ORDER BY c.id",
+            "SELECT c.id, c.contract_no, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c WHERE c.package_id = $1 ORDER BY c.id",
         )
         .bind(package_id)
         .fetch_all(&self.pool)
@@ -381,12 +381,8 @@ impl Store {
             return Err(StoreError::Invalid("资产包尚未收购（或未记录收购价格），不能处置 / the package is not held (or has no price recorded): nothing to dispose of".into()));
         }
         let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
-        let mut individuals = 0usize;
         let mut claims = Vec::with_capacity(rows.len());
         for (r, b) in rows.iter().zip(&book) {
-            if text(r, "kind")? == PartyKind::Individual.code() {
-                individuals += 1;
-            }
             let id = i64_col(r, "id")?;
             let mut guarantors = Vec::new();
             for g in &guarantees {
@@ -401,10 +397,8 @@ impl Store {
                 book_value: b.book_value,
             });
         }
-        // The valuation's reading of a retail batch (rules.md A10.4 TX6): individuals' claims at
-        // or above the batch share of the package.
-        let share = huajie_value::Assumptions::default().retail.batch_share;
-        let retail_batch = !claims.is_empty() && individuals as f64 >= share * claims.len() as f64;
+        // A retail batch (rules.md A10.4 TX6) is what the package is valued as.
+        let retail_batch = package.package.data.valuation_basis == huajie_core::ValuationBasis::RetailBatch;
         Ok(Deal::Disposal { transferee, claims, price, retail_batch })
     }
 

@@ -97,7 +97,17 @@ const MIGRATIONS: &[Migration] = &[
         name: "cross_region_exceptions",
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
+    Migration {
+        version: 12,
+        name: "lien_ranks_and_valuation_basis",
+        sql: include_str!("../migrations/0012_lien_ranks_and_valuation_basis.sql"),
+    },
 ];
+
+/// Migrations that change the recorded form of audited rows, with those rows' entities:
+/// once the migrations have run, each such entity's rows are restated in the chain
+/// (`Store::restate_after_migrations`), so `verify` compares them with their new form.
+const RESTATEMENTS: &[(i64, &[&str])] = &[(12, &["collateral", "claim_collateral", "package"])];
 
 impl Backend {
     /// A generated `BIGINT` primary key in this dialect.
@@ -193,6 +203,11 @@ impl Store {
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
             )
             .await?;
+        self.pool
+            .execute(
+                "CREATE TABLE IF NOT EXISTS schema_restatements (version BIGINT PRIMARY KEY, restated_at TEXT NOT NULL)",
+            )
+            .await?;
         let applied: Vec<i64> = sqlx::query("SELECT version FROM schema_migrations ORDER BY version")
             .fetch_all(&self.pool)
             .await?
@@ -222,6 +237,8 @@ impl Store {
             tx.commit().await?;
             done.push(format!("{:04}_{}", m.version, m.name));
         }
+        // After all of them, so that the rows are read as this build reads them.
+        self.restate_after_migrations(RESTATEMENTS).await?;
         Ok(done)
     }
 

@@ -439,6 +439,8 @@ impl TapeLoad {
                 status: huajie_core::PackageStatus::Screening,
                 acquired_on: None,
                 price: None,
+                // Decided from the whole tape in `finish_in`.
+                valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
             })
             .await?;
         self.package_id = Some(id);
@@ -527,11 +529,12 @@ impl TapeLoad {
             .collateral
             .iter()
             .enumerate()
-            .flat_map(|(i, m)| m.secures.iter().map(move |claim| (plan.first_collateral + i, *claim)))
+            .flat_map(|(i, m)| m.secures.iter().map(move |lien| (plan.first_collateral + i, *lien)))
             .chain(plan.links.iter().copied())
-            .map(|(item, claim)| CollateralLink {
-                claim_id: self.claim_ids[claim],
+            .map(|(item, lien)| CollateralLink {
+                claim_id: self.claim_ids[lien.claim],
                 collateral_id: self.collateral_ids[item],
+                lien_rank: lien.rank,
             })
             .collect();
         tx.insert_rows_without_ids(&links).await?;
@@ -594,6 +597,23 @@ impl TapeLoad {
         let linked = sorter.linked(&read.linked_collateral, &read.linked_guarantors);
         self.write_plan(package_id, linked).await?;
         self.flush_audit().await?;
+        if matches!(self.target, PackageTarget::New { .. }) {
+            // A new package: how it is valued follows from its first tape.
+            let row = sqlx::query(
+                "SELECT COUNT(*) AS claims, COALESCE(SUM(CASE WHEN p.kind = 'individual' THEN 1 ELSE 0 END), 0) AS individuals \
+                 FROM claims c JOIN parties p ON p.id = c.debtor_id WHERE c.package_id = $1",
+            )
+            .bind(package_id)
+            .fetch_one(&mut *self.tx.tx)
+            .await?;
+            let count = |c: &str| i64_col(&row, c).map(|n| u64::try_from(n).unwrap_or(0));
+            let basis = huajie_core::ValuationBasis::of_new_package(
+                read.personal_batch,
+                count("individuals")?,
+                count("claims")?,
+            );
+            self.tx.set_valuation_basis(package_id, basis).await?;
+        }
         let diff = sorter.finish(read.carries());
         let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count()
             + self.set_aside.len();
@@ -628,7 +648,7 @@ impl Store {
     async fn security_of_package(&self, package_id: i64) -> Result<HashMap<String, huajie_tape::Security>, StoreError> {
         let mut out: HashMap<String, huajie_tape::Security> = HashMap::new();
         let items = sqlx::query(
-            "SELECT c.contract_no, m.collateral_type, m.description, m.address, m.appraised_value_fen, m.lien_rank, m.prior_claims_fen \
+            "SELECT c.contract_no, m.collateral_type, m.description, m.address, m.appraised_value_fen, cc.lien_rank, m.prior_claims_fen \
              FROM claim_collateral cc JOIN collateral m ON m.id = cc.collateral_id JOIN claims c ON c.id = cc.claim_id \
              WHERE c.package_id = $1 ORDER BY m.id",
         )

@@ -47,7 +47,7 @@ pub use imports::{
 };
 pub use mappings::MappingEntry;
 pub use parties::{PartyFilter, PartyListRow};
-pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
+pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
 pub use sessions::SessionInfo;
 pub use users::{NewUser, User};
 pub use valuation::{

@@ -2,7 +2,7 @@
 
 use huajie_core::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package,
-    PackageStatus, Party, Stored,
+    PackageStatus, Party, Stored, ValuationBasis,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -43,11 +43,14 @@ impl Audited for Stored<Guarantee> {
     }
 }
 
-/// That a collateral item secures a claim.
+/// That a collateral item secures a claim, at a lien rank of its own (顺位 belongs to
+/// the link: one building may be a first mortgage for one loan and a second for another).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub(crate) struct CollateralLink {
     pub claim_id: i64,
     pub collateral_id: i64,
+    /// 1 = first lien.
+    pub lien_rank: u8,
 }
 
 impl Audited for CollateralLink {
@@ -81,8 +84,24 @@ pub struct ClaimRow {
 pub struct CollateralRow {
     pub collateral: Stored<Collateral>,
     pub owner: Option<Stored<Party>>,
-    /// `(claim id, contract number)` of each claim it secures.
-    pub secures: Vec<(i64, String)>,
+    /// Each claim it secures, with the rank it secures it at.
+    pub secures: Vec<SecuredClaim>,
+}
+
+/// A claim a collateral item secures, and at which lien rank.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SecuredClaim {
+    pub claim_id: i64,
+    pub contract_no: String,
+    /// 顺位: 1 = first lien.
+    pub lien_rank: u8,
+}
+
+impl CollateralRow {
+    /// The rank at which the item secures `claim_id`; `None` when it does not secure it.
+    pub fn rank_for(&self, claim_id: i64) -> Option<u8> {
+        self.secures.iter().find(|s| s.claim_id == claim_id).map(|s| s.lien_rank)
+    }
 }
 
 /// A guarantee with its guarantor.
@@ -95,11 +114,11 @@ pub struct GuaranteeRow {
 }
 
 const PACKAGE_COLUMNS: &str =
-    "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen";
+    "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen, k.valuation_basis";
 const CLAIM_COLUMNS: &str = "c.id, c.package_id, c.contract_no, c.debtor_id, c.principal_fen, c.interest_fen, c.penalty_fen, \
      c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province, c.product, c.days_past_due";
 const COLLATERAL_COLUMNS: &str = "m.id, m.collateral_type, m.description, m.address, m.province, m.appraised_value_fen, \
-     m.appraisal_date, m.lien_rank, m.prior_claims_fen, m.owner_id";
+     m.appraisal_date, m.prior_claims_fen, m.owner_id";
 const GUARANTEE_COLUMNS: &str = "g.id, g.claim_id, g.guarantor_id, g.kind, g.cap_fen";
 
 fn package_from_row(row: &AnyRow) -> Result<Stored<Package>, StoreError> {
@@ -113,6 +132,7 @@ fn package_from_row(row: &AnyRow) -> Result<Stored<Package>, StoreError> {
             status: code(row, "status", PackageStatus::from_code)?,
             acquired_on: opt_date(row, "acquired_on")?,
             price: opt_money(row, "price_fen")?,
+            valuation_basis: code(row, "valuation_basis", ValuationBasis::from_code)?,
         },
     })
 }
@@ -139,8 +159,13 @@ fn claim_from_row(row: &AnyRow) -> Result<Stored<Claim>, StoreError> {
     })
 }
 
+/// A lien rank as stored: 1 to 255.
+pub(crate) fn lien_rank(row: &AnyRow, column: &str) -> Result<u8, StoreError> {
+    let rank = i64_col(row, column)?;
+    u8::try_from(rank).ok().filter(|r| *r >= 1).ok_or_else(|| StoreError::Corrupt(format!("{column} = {rank}")))
+}
+
 fn collateral_from_row(row: &AnyRow) -> Result<Stored<Collateral>, StoreError> {
-    let rank = i64_col(row, "lien_rank")?;
     Ok(Stored {
         id: i64_col(row, "id")?,
         data: Collateral {
@@ -150,7 +175,6 @@ fn collateral_from_row(row: &AnyRow) -> Result<Stored<Collateral>, StoreError> {
             province: opt_province(row, "province")?,
             appraised_value: money(row, "appraised_value_fen")?,
             appraisal_date: opt_date(row, "appraisal_date")?,
-            lien_rank: u8::try_from(rank).map_err(|_| StoreError::Corrupt(format!("lien_rank = {rank}")))?,
             prior_claims: money(row, "prior_claims_fen")?,
             owner_id: opt_i64(row, "owner_id")?,
         },
@@ -270,15 +294,21 @@ impl Store {
             let collateral = collateral_from_row(r)?;
             let owner = if collateral.data.owner_id.is_some() { Some(party_from_row(r, "o_")?) } else { None };
             let secured = sqlx::query(
-                "SELECT c.id, c.contract_no FROM claim_collateral cc JOIN claims c ON c.id = cc.claim_id \
-                 WHERE cc.collateral_id = $1 ORDER BY c.contract_no",
+                "SELECT c.id, c.contract_no, cc.lien_rank FROM claim_collateral cc JOIN claims c ON c.id = cc.claim_id \
+                 WHERE cc.collateral_id = $1 ORDER BY cc.lien_rank, c.contract_no",
             )
             .bind(collateral.id)
             .fetch_all(&self.pool)
             .await?;
             let secures = secured
                 .iter()
-                .map(|s| Ok((i64_col(s, "id")?, text(s, "contract_no")?)))
+                .map(|s| {
+                    Ok(SecuredClaim {
+                        claim_id: i64_col(s, "id")?,
+                        contract_no: text(s, "contract_no")?,
+                        lien_rank: lien_rank(s, "lien_rank")?,
+                    })
+                })
                 .collect::<Result<_, StoreError>>()?;
             out.push(CollateralRow { collateral, owner, secures });
         }
@@ -352,12 +382,18 @@ impl Store {
     }
 
     pub(crate) async fn all_collateral_links(&self) -> Result<Vec<CollateralLink>, StoreError> {
-        let rows = sqlx::query("SELECT claim_id, collateral_id FROM claim_collateral ORDER BY claim_id, collateral_id")
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT claim_id, collateral_id, lien_rank FROM claim_collateral ORDER BY claim_id, collateral_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|r| {
-                Ok(CollateralLink { claim_id: i64_col(r, "claim_id")?, collateral_id: i64_col(r, "collateral_id")? })
+                Ok(CollateralLink {
+                    claim_id: i64_col(r, "claim_id")?,
+                    collateral_id: i64_col(r, "collateral_id")?,
+                    lien_rank: lien_rank(r, "lien_rank")?,
+                })
             })
             .collect()
     }
@@ -374,8 +410,8 @@ impl WriteTx {
     /// Adds a package. A second package with the same code is `Duplicate`.
     pub async fn insert_package(&mut self, package: &Package) -> Result<i64, StoreError> {
         let row = sqlx::query(
-            "INSERT INTO packages (code, name, transferor_id, cutoff_date, status, acquired_on, price_fen) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            "INSERT INTO packages (code, name, transferor_id, cutoff_date, status, acquired_on, price_fen, valuation_basis) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&package.code)
         .bind(&package.name)
@@ -384,6 +420,7 @@ impl WriteTx {
         .bind(package.status.code())
         .bind(package.acquired_on.map(date_text))
         .bind(package.price.map(Money::fen))
+        .bind(package.valuation_basis.code())
         .fetch_one(&mut *self.tx)
         .await
         .map_err(|e| StoreError::on_unique(e, || format!("资产包编号 / package code {}", package.code)))?;
@@ -419,6 +456,29 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
+    /// nothing).
+    pub async fn set_valuation_basis(&mut self, id: i64, basis: ValuationBasis) -> Result<bool, StoreError> {
+        let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
+        let before = package_from_row(&row)?;
+        if before.data.valuation_basis == basis {
+            return Ok(false);
+        }
+        sqlx::query("UPDATE packages SET valuation_basis = $1 WHERE id = $2 AND valuation_basis = $3")
+            .bind(basis.code())
+            .bind(id)
+            .bind(before.data.valuation_basis.code())
+            .execute(&mut *self.tx)
+            .await?;
+        let after = Stored { id, data: Package { valuation_basis: basis, ..before.data.clone() } };
+        self.audit_update(&before, &after).await?;
+        Ok(true)
+    }
+
     /// Adds a claim. A repeated contract number within the package is `Duplicate`.
     pub async fn insert_claim(&mut self, claim: &Claim) -> Result<i64, StoreError> {
         let ids = self
@@ -427,19 +487,6 @@ impl WriteTx {
             .map_err(|e| e.on_unique_db(|| format!("合同编号 / contract number {}", claim.contract_no)))?;
         let id = ids[0];
         self.audit_create(&Stored { id, data: claim.clone() }).await?;
-        Ok(id)
-    }
-
-    /// Adds a collateral item securing the given claims.
-    pub async fn insert_collateral(&mut self, collateral: &Collateral, claim_ids: &[i64]) -> Result<i64, StoreError> {
-        let id = self.insert_rows(std::slice::from_ref(collateral)).await?[0];
-        self.audit_create(&Stored { id, data: collateral.clone() }).await?;
-        let links: Vec<CollateralLink> =
-            claim_ids.iter().map(|claim_id| CollateralLink { claim_id: *claim_id, collateral_id: id }).collect();
-        self.insert_rows_without_ids(&links).await?;
-        for link in &links {
-            self.audit_create(link).await?;
-        }
         Ok(id)
     }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use huajie_core::{LiquidationAnalysis, Money, Stored};
 use huajie_value::appraisal::ClaimResult;
-use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem};
+use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien};
 use serde::Serialize;
 
 use crate::audit::{Audited, to_json};
@@ -251,26 +251,26 @@ impl Store {
     pub async fn valuation_book(&self, package_id: i64, valuation_date: NaiveDate) -> Result<Book, StoreError> {
         let claims = self.claims_of_package(package_id).await?;
         let links = sqlx::query(
-            "SELECT l.claim_id, l.collateral_id FROM claim_collateral l JOIN claims c ON c.id = l.claim_id WHERE c.package_id = $1 ORDER BY l.collateral_id, l.claim_id",
+            "SELECT l.claim_id, l.collateral_id, l.lien_rank FROM claim_collateral l JOIN claims c ON c.id = l.claim_id WHERE c.package_id = $1 ORDER BY l.collateral_id, l.claim_id",
         )
         .bind(package_id)
         .fetch_all(&self.pool)
         .await?;
-        let mut secures: Vec<(i64, Vec<i64>)> = Vec::new();
+        let mut secures: Vec<(i64, Vec<BookLien>)> = Vec::new();
         for r in &links {
-            let (claim, item) = (i64_col(r, "claim_id")?, i64_col(r, "collateral_id")?);
+            let item = i64_col(r, "collateral_id")?;
+            let lien =
+                BookLien { claim_id: i64_col(r, "claim_id")?, rank: crate::portfolio::lien_rank(r, "lien_rank")? };
             match secures.last_mut() {
-                Some((last, ids)) if *last == item => ids.push(claim),
-                _ => secures.push((item, vec![claim])),
+                Some((last, liens)) if *last == item => liens.push(lien),
+                _ => secures.push((item, vec![lien])),
             }
         }
         let collateral: HashMap<i64, huajie_core::Collateral> =
             self.collateral_of_package(package_id).await?.into_iter().map(|c| (c.id, c.data)).collect();
         let items = secures
             .into_iter()
-            .filter_map(|(id, claim_ids)| {
-                collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), claim_ids })
-            })
+            .filter_map(|(id, liens)| collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), liens }))
             .collect();
         let guarantees = self
             .guarantees_of_package(package_id)
@@ -285,8 +285,16 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let liquidations = rows.iter().map(|r| liquidation_from_row(r).map(|l| l.data)).collect::<Result<_, _>>()?;
+        let basis = self
+            .package(package_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
+            .package
+            .data
+            .valuation_basis;
         Ok(Book {
             valuation_date,
+            basis,
             liquidations,
             claims: claims
                 .into_iter()
@@ -433,7 +441,13 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("参数集 / assumption set {id}")))?,
             None => self.default_assumption_set().await?,
         };
-        let date = req.valuation_date.unwrap_or(package.package.data.cutoff_date);
+        let date = req.valuation_date.unwrap_or(package.package.data.default_valuation_date(self.clock.today()));
+        if !package.package.data.may_be_valued_at(date) {
+            let cutoff = package.package.data.cutoff_date;
+            return Err(StoreError::Invalid(format!(
+                "估值基准日 {date} 早于数据带基准日 {cutoff} / the valuation date {date} is before the tape's cut-off date {cutoff}"
+            )));
+        }
         let book = self.valuation_book(req.package_id, date).await?;
         let tape = self.tape_imports(req.package_id).await?.into_iter().map(|t| t.id).max();
         let (assumptions, options) = (set.assumptions.clone(), req.options.clone());

@@ -58,6 +58,7 @@ store_suite!(
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
     checks_overrides_results_and_book_imports_keep_to_their_rules,
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
+    one_building_secures_three_claims_each_at_its_own_rank,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -71,7 +72,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 10);
+    assert_eq!(t.store.schema_version().await.unwrap(), 12);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -126,7 +127,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"]
                 [..],
         ),
-        ("claim_collateral", &["claim_id", "collateral_id"][..]),
+        ("claim_collateral", &["claim_id", "collateral_id", "lien_rank"][..]),
         (
             "claims",
             &[
@@ -156,7 +157,6 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "collateral_type",
                 "description",
                 "id",
-                "lien_rank",
                 "owner_id",
                 "prior_claims_fen",
                 "province",
@@ -179,9 +179,23 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("login_failures", &["at", "client", "id", "username"][..]),
         ("mapping_profiles", &["field", "header", "id", "transferor_identifier"][..]),
-        ("packages", &["acquired_on", "code", "cutoff_date", "id", "name", "price_fen", "status", "transferor_id"][..]),
+        (
+            "packages",
+            &[
+                "acquired_on",
+                "code",
+                "cutoff_date",
+                "id",
+                "name",
+                "price_fen",
+                "status",
+                "transferor_id",
+                "valuation_basis",
+            ][..],
+        ),
         ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
+        ("schema_restatements", &["restated_at", "version"][..]),
         ("sessions", &["created_at", "csrf_token", "expires_at", "token_hash", "user_id"][..]),
         (
             "tape_imports",
@@ -273,6 +287,7 @@ async fn a_failed_write_leaves_nothing_behind(t: TestStore) {
         status: PackageStatus::Screening,
         acquired_on: None,
         price: None,
+        valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
     };
     assert!(tx.insert_package(&bad).await.is_err(), "a package with an unknown transferor is refused");
     drop(tx); // rolled back
@@ -395,10 +410,11 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
             .unwrap_or_else(|| panic!("{contract}: {}", m.description));
         let d = &item.collateral.data;
         assert_eq!(
-            (d.collateral_type, d.appraised_value, d.lien_rank, d.prior_claims),
-            (m.collateral_type, m.appraised_value, m.lien_rank, m.prior_claims)
+            (d.collateral_type, d.appraised_value, item.rank_for(row.claim.id), d.prior_claims),
+            (m.collateral_type, m.appraised_value, Some(m.lien_rank), m.prior_claims)
         );
         assert_eq!(item.secures.len(), m.secures.len());
+        assert!(item.secures.iter().all(|l| l.lien_rank == m.lien_rank), "each link at the rank the tape gave");
     }
 }
 
@@ -412,7 +428,7 @@ async fn claim_detail_shows_shared_collateral_and_guarantors(t: TestStore) {
     let row = rows.iter().find(|r| &r.claim.data.contract_no == contract).unwrap();
     let collateral = s.collateral_of_claim(row.claim.id).await.unwrap();
     assert!(collateral.iter().any(|c| c.secures.len() > 1), "the shared item lists every claim it secures");
-    assert!(collateral.iter().all(|c| c.secures.iter().any(|(id, _)| *id == row.claim.id)));
+    assert!(collateral.iter().all(|c| c.secures.iter().any(|l| l.claim_id == row.claim.id)));
 
     let (gpi, gci) = demo
         .packages
@@ -557,6 +573,7 @@ async fn money_extremes_survive_storage(t: TestStore) {
             status: PackageStatus::Screening,
             acquired_on: None,
             price: Some(Money::from_fen(1)),
+            valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
         })
         .await
         .unwrap();
@@ -603,6 +620,7 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
             status: PackageStatus::Screening,
             acquired_on: None,
             price: None,
+            valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
         })
         .await
         .unwrap();
@@ -700,7 +718,7 @@ async fn a_streamed_import_is_written_in_chunks_and_audited_row_by_row(t: TestSt
     let last = claims.iter().find(|c| c.claim.data.contract_no == format!("HT{:05}", rows - 1)).unwrap();
     let items = s.collateral_of_claim(last.claim.id).await.unwrap();
     assert_eq!(items.len(), 1);
-    let mut secured: Vec<i64> = items[0].secures.iter().map(|(id, _)| *id).collect();
+    let mut secured: Vec<i64> = items[0].secures.iter().map(|l| l.claim_id).collect();
     secured.sort();
     assert_eq!(secured, vec![first.claim.id, last.claim.id], "one item securing claims of two chunks");
     assert_eq!(last.claim.data.principal, Money::from_fen((10_000 + rows as i64 - 1) * 100));
@@ -1119,6 +1137,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
             status: PackageStatus::Screening,
             acquired_on: None,
             price: None,
+            valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
         })
         .await
         .unwrap();
@@ -1160,5 +1179,56 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let q7 = second.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
     assert_eq!((q7.effect, second.blocked), (Effect::Warn, false));
     assert!(q7.zh.contains("批复〔2026〕12号"));
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn one_building_secures_three_claims_each_at_its_own_rank(t: TestStore) {
+    use huajie_store::{ImportOutcome, PackageTarget};
+    let s = &t.store;
+    // One borrower, one building: a first mortgage for HT-1, a second for HT-2, a third for
+    // HT-3 (the same item on three rows, each with the rank of its own loan).
+    let header = "借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,抵押顺位";
+    let row = |n: u32, rank: u32| {
+        format!(
+            "HT-{n},杭州顺位测试有限公司,91330100MA2AYA1G5Q,10000000,商业用房,杭州市上城区解放路1号,20000000,{rank}"
+        )
+    };
+    let csv = format!("{header}\n{}\n{}\n{}\n", row(3, 3), row(1, 1), row(2, 2));
+    let options = huajie_tape::SheetOptions {
+        cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30),
+        today: s.clock().today(),
+        personal_batch: false,
+    };
+    let (_, rows) = huajie_tape::open_csv(std::io::Cursor::new(csv.into_bytes())).unwrap();
+    let read = huajie_tape::read_claims(rows, options).unwrap();
+    let target = PackageTarget::New {
+        code: "RANK-1".into(),
+        name: "顺位".into(),
+        transferor: person("某银行", "91110000100006520K"),
+    };
+    let ImportOutcome::Loaded { counts, .. } =
+        s.import_tape("acquisition", &target, "rank.csv", "r", huajie_tape::ImportPolicy::Strict, &read).await.unwrap()
+    else {
+        panic!("the tape loads")
+    };
+    assert_eq!((counts.claims, counts.collateral), (3, 1), "one item for the three rows");
+    let package = s.package_id_by_code("RANK-1").await.unwrap().unwrap();
+    let claims = s.claims_of_package(package).await.unwrap();
+    let id = |contract: &str| claims.iter().find(|c| c.claim.data.contract_no == contract).unwrap().claim.id;
+    for (contract, rank) in [("HT-1", 1), ("HT-2", 2), ("HT-3", 3)] {
+        let items = s.collateral_of_claim(id(contract)).await.unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].rank_for(id(contract)), Some(rank), "{contract}");
+        let ranks: Vec<(String, u8)> = items[0].secures.iter().map(|l| (l.contract_no.clone(), l.lien_rank)).collect();
+        assert_eq!(ranks, [("HT-1".to_string(), 1), ("HT-2".to_string(), 2), ("HT-3".to_string(), 3)]);
+    }
+    // The valuation reads each link's rank: the first lien recovers most, the third least.
+    let book = s.valuation_book(package, NaiveDate::from_ymd_opt(2026, 6, 30).unwrap()).await.unwrap();
+    let mut liens: Vec<(i64, u8)> = book.items[0].liens.iter().map(|l| (l.claim_id, l.rank)).collect();
+    liens.sort_by_key(|l| l.1);
+    assert_eq!(liens, [(id("HT-1"), 1), (id("HT-2"), 2), (id("HT-3"), 3)]);
+    let r = huajie_value::appraise(&book, &huajie_value::Assumptions::default(), &huajie_value::Options::default());
+    let collateral = |c: &str| r.claims.iter().find(|x| x.id == id(c)).unwrap().collateral;
+    assert!(collateral("HT-1") > collateral("HT-2") && collateral("HT-2") > collateral("HT-3"));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

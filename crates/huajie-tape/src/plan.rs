@@ -25,8 +25,16 @@ pub struct PlannedCollateral {
     pub collateral: Collateral,
     /// Party number.
     pub owner: usize,
-    /// Claim numbers.
-    pub secures: Vec<usize>,
+    /// The claims it secures, each at its own lien rank (顺位 belongs to the link: one
+    /// building may be a first mortgage for one loan and a second for another).
+    pub secures: Vec<PlannedLien>,
+}
+
+/// That a collateral item secures claim number `claim` at lien rank `rank` (1 = first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlannedLien {
+    pub claim: usize,
+    pub rank: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,8 +59,8 @@ pub struct LoadPlan {
     pub first_collateral: usize,
     pub collateral: Vec<PlannedCollateral>,
     /// An item planned in an earlier chunk that also secures a claim of this one:
-    /// (collateral number, claim number).
-    pub links: Vec<(usize, usize)>,
+    /// (collateral number, the lien).
+    pub links: Vec<(usize, PlannedLien)>,
     pub guarantees: Vec<PlannedGuarantee>,
     /// What could not be carried into the plan (a guarantor without an ID number).
     pub problems: Vec<Problem>,
@@ -76,7 +84,7 @@ impl LoadPlan {
 pub struct Planner {
     /// Party identifier → party number.
     parties: foldhash::HashMap<String, usize>,
-    /// (owner, type|address|value) → collateral number.
+    /// (owner, type|name|address|value) → collateral number.
     collateral: foldhash::HashMap<(usize, String), usize>,
     /// Contract → (claim number, debtor number), for linked sheets.
     contracts: foldhash::HashMap<String, (usize, usize)>,
@@ -152,20 +160,13 @@ impl Planner {
         let tc = TapeClaimExtras { row, collateral, guarantors };
         let tc = &tc;
         if let Some(m) = &tc.collateral {
-            let key = (
-                debtor,
-                format!(
-                    "{}|{}|{}",
-                    m.collateral_type.code(),
-                    m.address.as_deref().unwrap_or(""),
-                    m.appraised_value.fen()
-                ),
-            );
+            let key = (debtor, collateral_key(m));
+            let lien = PlannedLien { claim: claim_number, rank: rank_of(m) };
             match self.collateral.get(&key) {
-                Some(&i) => self.secure(i, claim_number),
+                Some(&i) => self.secure(i, lien),
                 None => {
                     self.collateral.insert(key, self.collateral_planned);
-                    self.new_collateral(planned_collateral(m, debtor, vec![claim_number]));
+                    self.new_collateral(planned_collateral(m, debtor, vec![lien]));
                 }
             }
         }
@@ -185,11 +186,21 @@ impl Planner {
         self.chunk.collateral.push(item);
     }
 
-    /// Collateral number `item` also secures claim number `claim`.
-    fn secure(&mut self, item: usize, claim: usize) {
+    /// Collateral number `item` also secures a claim. A claim the item already secures
+    /// keeps its first rank.
+    fn secure(&mut self, item: usize, lien: PlannedLien) {
         match item.checked_sub(self.chunk.first_collateral) {
-            Some(local) => self.chunk.collateral[local].secures.push(claim),
-            None => self.chunk.links.push((item, claim)),
+            Some(local) => {
+                let secures = &mut self.chunk.collateral[local].secures;
+                if !secures.iter().any(|l| l.claim == lien.claim) {
+                    secures.push(lien);
+                }
+            }
+            None => {
+                if !self.chunk.links.iter().any(|(i, l)| *i == item && l.claim == lien.claim) {
+                    self.chunk.links.push((item, lien));
+                }
+            }
         }
     }
 
@@ -200,11 +211,24 @@ impl Planner {
             let secures: Vec<(usize, usize)> =
                 linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
             let Some(&(_, owner)) = secures.first() else { continue };
-            self.new_collateral(planned_collateral(
-                &linked.item,
-                owner,
-                secures.iter().map(|(claim, _)| *claim).collect(),
-            ));
+            let rank = rank_of(&linked.item);
+            // The same item on several rows (one row per contract, each with its rank) is
+            // one item, as on the claims sheet.
+            let key = (owner, collateral_key(&linked.item));
+            let liens = secures.iter().map(|&(claim, _)| PlannedLien { claim, rank });
+            match self.collateral.get(&key) {
+                Some(&i) => liens.for_each(|l| self.secure(i, l)),
+                None => {
+                    self.collateral.insert(key, self.collateral_planned);
+                    let mut item = planned_collateral(&linked.item, owner, Vec::new());
+                    for l in liens {
+                        if !item.secures.iter().any(|s| s.claim == l.claim) {
+                            item.secures.push(l);
+                        }
+                    }
+                    self.new_collateral(item);
+                }
+            }
         }
         for linked in guarantors {
             let Some(identifier) = linked.guarantor.identifier.clone() else {
@@ -278,7 +302,24 @@ fn guarantor_party(g: &TapeGuarantor, identifier: huajie_core::PartyIdentifier) 
     }
 }
 
-fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<usize>) -> PlannedCollateral {
+/// What tells one item from another of the same owner: its type, name, address and
+/// appraised value (two parking spaces at one address differ by their names).
+fn collateral_key(m: &TapeCollateral) -> String {
+    format!(
+        "{}|{}|{}|{}",
+        m.collateral_type.code(),
+        m.description.as_deref().unwrap_or(""),
+        m.address.as_deref().unwrap_or(""),
+        m.appraised_value.fen()
+    )
+}
+
+/// The lien rank a row gives; a first lien when it gives none.
+fn rank_of(m: &TapeCollateral) -> u8 {
+    m.lien_rank.unwrap_or(1)
+}
+
+fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<PlannedLien>) -> PlannedCollateral {
     PlannedCollateral {
         collateral: Collateral {
             collateral_type: m.collateral_type,
@@ -287,7 +328,6 @@ fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<usize>) -> 
             province: m.province,
             appraised_value: m.appraised_value,
             appraisal_date: m.appraisal_date,
-            lien_rank: m.lien_rank.unwrap_or(1),
             prior_claims: m.prior_claims.unwrap_or(Money::ZERO),
             owner_id: None,
         },
@@ -307,5 +347,68 @@ fn guarantor_without_id(g: &TapeGuarantor, row: usize, sheet: Option<String>) ->
         value: Some(g.name.clone()),
         detail_zh: format!("保证人“{}”没有有效证件号码，未载入", g.name),
         detail_en: format!("the guarantor “{}” has no valid ID number and was not loaded", g.name),
+    }
+}
+
+#[cfg(test)]
+mod lien_rank_tests {
+    use chrono::NaiveDate;
+    use huajie_core::{CollateralType, Money};
+
+    use super::*;
+    use crate::SheetOptions;
+
+    fn claims(csv: &str) -> TapeRead {
+        let options = SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            today: NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            personal_batch: false,
+        };
+        let (_, rows) = crate::open_csv(std::io::Cursor::new(csv.as_bytes().to_vec())).unwrap();
+        crate::read_claims(rows, options).unwrap()
+    }
+
+    #[test]
+    fn the_same_item_on_three_rows_of_a_collateral_sheet_is_one_item_at_three_ranks() {
+        let mut read = claims(
+            "借款合同编号,借款人名称,证件号码,本金余额\n\
+             HT-1,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n\
+             HT-2,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n\
+             HT-3,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n",
+        );
+        let building = |rank: u8| TapeCollateral {
+            collateral_type: CollateralType::Commercial,
+            description: Some("解放路1号商铺".into()),
+            address: Some("杭州市上城区解放路1号".into()),
+            province: None,
+            appraised_value: Money::from_fen(2_000_000_000),
+            appraisal_date: None,
+            lien_rank: Some(rank),
+            prior_claims: None,
+        };
+        read.linked_collateral = [("HT-2", 2), ("HT-1", 1), ("HT-3", 3)]
+            .iter()
+            .enumerate()
+            .map(|(i, (contract, rank))| LinkedCollateral {
+                sheet: "抵押物".into(),
+                row: i + 2,
+                contracts: vec![contract.to_string()],
+                item: building(*rank),
+            })
+            .collect();
+        // A second shop at the same address is another item.
+        let mut other = building(1);
+        other.description = Some("解放路1号2号商铺".into());
+        read.linked_collateral.push(LinkedCollateral {
+            sheet: "抵押物".into(),
+            row: 5,
+            contracts: vec!["HT-1".into()],
+            item: other,
+        });
+        let p = plan(&read);
+        assert_eq!(p.collateral.len(), 2);
+        let liens: Vec<(usize, u8)> = p.collateral[0].secures.iter().map(|l| (l.claim, l.rank)).collect();
+        assert_eq!(liens, [(1, 2), (0, 1), (2, 3)], "claim numbers follow the rows: HT-1 is 0");
+        assert_eq!(p.collateral[1].secures, [PlannedLien { claim: 0, rank: 1 }]);
     }
 }

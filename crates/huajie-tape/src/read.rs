@@ -49,6 +49,8 @@ pub struct TapeRead {
     pub linked_collateral: Vec<crate::linked::LinkedCollateral>,
     /// Guarantors from linked guarantor sheets.
     pub linked_guarantors: Vec<crate::linked::LinkedGuarantor>,
+    /// Read as a personal batch (个贷批量, `SheetOptions::personal_batch`).
+    pub personal_batch: bool,
 }
 
 /// The validation report of a tape: what a user reads on screen or in Excel, kept with
@@ -192,6 +194,7 @@ where
     };
     let title_rows = &cells[..header.row + 1 - header.levels];
     let header_row = head[header.row].0;
+    let personal_batch = options.personal_batch;
     let mut sheet = ClaimSheet::new(header.clone(), options, title_rows)?;
     sink(RowEvent::Started { cutoff_date: sheet.cutoff });
     let mut valid_claims = 0;
@@ -237,6 +240,7 @@ where
         total_row,
         linked_collateral: Vec::new(),
         linked_guarantors: Vec::new(),
+        personal_batch,
     })
 }
 

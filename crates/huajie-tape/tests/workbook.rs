@@ -169,7 +169,8 @@ fn three_linked_sheets_join_by_contract_number() {
     let plan = huajie_tape::plan(&r);
     assert_eq!(plan.parties.len(), 2, "the debtor once, the guarantor with an ID once");
     assert_eq!(plan.collateral.len(), 1);
-    assert_eq!(plan.collateral[0].secures, [0, 1], "one item securing two claims");
+    let secured: Vec<usize> = plan.collateral[0].secures.iter().map(|l| l.claim).collect();
+    assert_eq!(secured, [0, 1], "one item securing two claims");
     assert_eq!(plan.guarantees.len(), 2, "one guarantor, two contracts");
     assert_eq!(
         plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(),

@@ -6,9 +6,9 @@
 //!
 //! Readings taken here, where the model's text is silent (docs/valuation.md lists them):
 //! - time-barred = the claim's limitation date is before the valuation date;
-//! - a package is a retail batch when at least `retail.batch_share` of its claims are owed
-//!   by individuals; in a retail batch, an individual's claim with no collateral and no
-//!   guarantor is valued by segment;
+//! - a package is valued as a retail batch when its basis says so (`Book::basis`, set per
+//!   package: `ValuationBasis`); in a retail batch, an individual's claim with no
+//!   collateral and no guarantor is valued by segment;
 //! - a segment claim's days past due: as the tape gave it, else counted from its default
 //!   date, else the oldest bucket; litigated = any litigation stage other than "none".
 
@@ -16,7 +16,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use chrono::NaiveDate;
-use huajie_core::{Claim, Collateral, Guarantee, LiquidationAnalysis, LitigationStage, Party, PartyKind};
+use huajie_core::{
+    Claim, Collateral, Guarantee, LiquidationAnalysis, LitigationStage, Party, PartyKind, ValuationBasis,
+};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -36,6 +38,8 @@ pub const MODEL_VERSION: &str = "HV-1 v1.1";
 #[derive(Debug, Clone)]
 pub struct Book {
     pub valuation_date: NaiveDate,
+    /// How the package is valued: claim by claim, or as a retail batch.
+    pub basis: ValuationBasis,
     pub claims: Vec<BookClaim>,
     pub items: Vec<BookItem>,
     pub guarantees: Vec<BookGuarantee>,
@@ -54,7 +58,16 @@ pub struct BookClaim {
 pub struct BookItem {
     pub id: i64,
     pub collateral: Collateral,
-    pub claim_ids: Vec<i64>,
+    /// The claims it secures, each at its own rank.
+    pub liens: Vec<BookLien>,
+}
+
+/// That an item secures a claim at a lien rank (顺位 belongs to the link, not the item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookLien {
+    pub claim_id: i64,
+    /// 1 = first lien.
+    pub rank: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -210,10 +223,9 @@ fn party_in(p: &Party) -> DebtorIn {
     DebtorIn { kind: p.kind(), standing: Standing::of(p.kind(), p.status) }
 }
 
-fn inputs(book: &Book, a: &Assumptions) -> Inputs {
-    let individuals = book.claims.iter().filter(|c| c.debtor.kind() == PartyKind::Individual).count();
-    let retail_batch = !book.claims.is_empty() && individuals as f64 >= a.retail.batch_share * book.claims.len() as f64;
-    let secured: HashSet<i64> = book.items.iter().flat_map(|item| item.claim_ids.iter().copied()).collect();
+fn inputs(book: &Book) -> Inputs {
+    let retail_batch = book.basis == ValuationBasis::RetailBatch;
+    let secured: HashSet<i64> = book.items.iter().flat_map(|item| item.liens.iter().map(|l| l.claim_id)).collect();
     let mut guarantors: HashMap<i64, Vec<GuarantorIn>> = HashMap::new();
     for g in &book.guarantees {
         guarantors
@@ -272,10 +284,9 @@ fn inputs(book: &Book, a: &Assumptions) -> Inputs {
     }
     for item in &book.items {
         let liens: Vec<Lien> = item
-            .claim_ids
+            .liens
             .iter()
-            .filter_map(|id| index.get(id))
-            .map(|&claim| Lien { claim, rank: item.collateral.lien_rank })
+            .filter_map(|l| index.get(&l.claim_id).map(|&claim| Lien { claim, rank: l.rank }))
             .collect();
         inputs.items.push(ItemIn {
             kind: item.collateral.collateral_type,
@@ -350,7 +361,7 @@ fn package_cash(i: &Inputs, a: &Assumptions, stress: &Stress) -> (crate::Valuati
 
 /// Values a book under an assumption set.
 pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
-    let i = inputs(book, a);
+    let i = inputs(book);
     let input_hash = input_hash(book, &i);
     let stress = options.stress.as_deref().and_then(Stress::by_code).unwrap_or(Stress::NONE);
     let rate = options.target_irr + stress.rate_shift;

@@ -26,7 +26,7 @@ pub mod retail;
 pub mod sample;
 pub mod stress;
 
-pub use appraisal::{Appraisal, Book, BookClaim, BookGuarantee, BookItem, MODEL_VERSION, Options, appraise};
+pub use appraisal::{Appraisal, Book, BookClaim, BookGuarantee, BookItem, BookLien, MODEL_VERSION, Options, appraise};
 pub use assumptions::Assumptions;
 
 /// Yuan as the engine computes them (f64) to fen at its edge: rounded half away from zero,

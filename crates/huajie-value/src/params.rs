@@ -304,15 +304,6 @@ pub fn catalogue() -> Vec<Param> {
     let r = ("个贷批量", "Retail batches");
     add(
         r,
-        "/retail/batch_share".into(),
-        "个人债权占比达到即为个贷批量".into(),
-        "share of individuals that makes a retail batch".into(),
-        Unit::Share,
-        "本系统解读 / Huajie reading",
-        Confidence::Model,
-    );
-    add(
-        r,
         "/retail/servicing".into(),
         "催收服务费".into(),
         "servicing cost".into(),

@@ -113,10 +113,6 @@ pub struct SegmentCurve {
 /// The retail part of an assumption set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Retail {
-    /// A package is a retail batch when at least this share of its claims are owed by
-    /// individuals; its individuals' claims with no collateral and no guarantor are then
-    /// valued by segment.
-    pub batch_share: f64,
     /// Servicing cost, the segment claims' only cost (section 7).
     pub servicing: f64,
     /// The default curve: `CRR(m) = ultimate × (1 − e^(−m/τ))`, ultimate by dpd bucket…
@@ -140,7 +136,6 @@ pub struct Retail {
 impl Default for Retail {
     fn default() -> Retail {
         Retail {
-            batch_share: 0.9,
             servicing: 0.25,
             ultimate_by_dpd: [0.16, 0.12, 0.09, 0.065, 0.045],
             litigated_factor: 1.15,

@@ -4,13 +4,13 @@
 use chrono::NaiveDate;
 use huajie_core::{
     Claim, Collateral, CollateralType, Guarantee, LitigationStage, Money, Party, PartyIdentifier, PartyStatus,
-    ResidentId, Uscc,
+    ResidentId, Uscc, ValuationBasis,
 };
 use huajie_value::appraisal::Method;
 mod common;
 
 use common::example_assumptions;
-use huajie_value::{Assumptions, Book, BookClaim, BookGuarantee, BookItem, Options, appraise};
+use huajie_value::{Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien, Options, appraise};
 
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
@@ -69,11 +69,10 @@ fn residential(id: i64, appraised_yuan: i64, claim_ids: Vec<i64>) -> BookItem {
             province: None,
             appraised_value: Money::from_yuan(appraised_yuan).unwrap(),
             appraisal_date: None,
-            lien_rank: 1,
             prior_claims: Money::ZERO,
             owner_id: None,
         },
-        claim_ids,
+        liens: claim_ids.into_iter().map(|claim_id| BookLien { claim_id, rank: 1 }).collect(),
     }
 }
 
@@ -82,6 +81,7 @@ fn the_worked_example_through_the_book() {
     let a = example_assumptions();
     let book = Book {
         valuation_date: date("2026-06-30"),
+        basis: ValuationBasis::ClaimByClaim,
         claims: vec![claim(41, 10_000_000, company(1), Some(LitigationStage::NotSued))],
         items: vec![residential(7, 12_000_000, vec![41])],
         guarantees: Vec::new(),
@@ -106,11 +106,52 @@ fn the_worked_example_through_the_book() {
 }
 
 #[test]
+fn one_item_secures_three_claims_each_at_the_rank_of_its_own_link() {
+    // One building worth 20,000,000 secures three claims of 10,000,000 at ranks 1, 2 and 3.
+    // The first lien is paid first, the second takes what is left, the third nothing
+    // whenever the sale fetches less than 20,000,000.
+    let claims = vec![
+        claim(1, 10_000_000, company(11), Some(LitigationStage::NotSued)),
+        claim(2, 10_000_000, company(11), Some(LitigationStage::NotSued)),
+        claim(3, 10_000_000, company(11), Some(LitigationStage::NotSued)),
+    ];
+    let mut building = residential(9, 20_000_000, Vec::new());
+    building.liens =
+        vec![BookLien { claim_id: 3, rank: 3 }, BookLien { claim_id: 1, rank: 1 }, BookLien { claim_id: 2, rank: 2 }];
+    let book = Book {
+        valuation_date: date("2026-06-30"),
+        basis: ValuationBasis::ClaimByClaim,
+        claims,
+        items: vec![building.clone()],
+        guarantees: Vec::new(),
+        liquidations: Vec::new(),
+    };
+    let a = Assumptions::default();
+    let r = appraise(&book, &a, &Options::default());
+    let collateral = |id: i64| r.claims.iter().find(|c| c.id == id).unwrap().collateral;
+    assert!(collateral(1) > collateral(2), "{} vs {}", collateral(1), collateral(2));
+    assert!(collateral(2) > collateral(3), "{} vs {}", collateral(2), collateral(3));
+    // What the first lien gets is what a lone first lien on the building would get.
+    let alone =
+        Book { claims: vec![book.claims[0].clone()], items: vec![residential(9, 20_000_000, vec![1])], ..book.clone() };
+    let alone = appraise(&alone, &a, &Options::default());
+    assert!((collateral(1) - alone.claims[0].collateral).abs() < 1e-6);
+    // All three at rank 1 share pro rata: each gets the same.
+    let mut equal = book.clone();
+    equal.items[0].liens.iter_mut().for_each(|l| l.rank = 1);
+    let equal = appraise(&equal, &a, &Options::default());
+    let shares: Vec<f64> = equal.claims.iter().map(|c| c.collateral).collect();
+    assert!((shares[0] - shares[1]).abs() < 1e-6 && (shares[1] - shares[2]).abs() < 1e-6, "{shares:?}");
+    assert!((shares.iter().sum::<f64>() - (1..=3).map(collateral).sum::<f64>()).abs() < 1e-3);
+}
+
+#[test]
 fn a_limitation_date_before_the_valuation_date_makes_the_claim_time_barred() {
     let mut c = claim(1, 1_000_000, company(2), Some(LitigationStage::Judged));
     c.claim.limitation_date = Some(date("2026-01-31"));
     let book = |valuation_date| Book {
         valuation_date,
+        basis: ValuationBasis::ClaimByClaim,
         claims: vec![c.clone()],
         items: Vec::new(),
         guarantees: Vec::new(),
@@ -145,10 +186,11 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
             ..residential(1, 80_000, vec![]).collateral
         },
         id: 1,
-        claim_ids: vec![2],
+        liens: vec![BookLien { claim_id: 2, rank: 1 }],
     };
     let book = Book {
         valuation_date: date("2026-06-30"),
+        basis: ValuationBasis::RetailBatch,
         claims,
         items: vec![car],
         guarantees: vec![BookGuarantee {
@@ -167,10 +209,9 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
     assert_eq!(segment_claims, 18);
     assert!(r.segments.iter().any(|s| s.product == "信用卡") && r.segments.iter().any(|s| s.product == "消费贷"));
     assert!(r.retail_outside_anchor.is_some());
-    // A corporate package is not a retail batch: the same personal claims among companies stay claim by claim.
-    let mut mixed = book.clone();
-    mixed.claims.extend((21..=40).map(|i| claim(i, 1_000_000, company(i as u32), None)));
-    let m = appraise(&mixed, &Assumptions::default(), &Options::default());
+    // The same claims in a package valued claim by claim stay claim by claim.
+    let by_claim = Book { basis: ValuationBasis::ClaimByClaim, ..book.clone() };
+    let m = appraise(&by_claim, &Assumptions::default(), &Options::default());
     assert!(m.claims.iter().all(|c| c.method == Method::Claim) && m.segments.is_empty());
 }
 
@@ -178,6 +219,7 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
 fn the_input_hash_names_the_inputs() {
     let book = Book {
         valuation_date: date("2026-06-30"),
+        basis: ValuationBasis::ClaimByClaim,
         claims: vec![
             claim(1, 2_000_000, company(3), Some(LitigationStage::Enforcing)),
             claim(2, 3_000_000, company(4), None),
@@ -202,6 +244,7 @@ fn a_hypothetical_liquidation_replaces_the_debtors_beta() {
     let c = claim(1, 10_000_000, company(5), Some(LitigationStage::Judged));
     let book = |liquidations| Book {
         valuation_date: date("2026-06-30"),
+        basis: ValuationBasis::ClaimByClaim,
         claims: vec![c.clone()],
         items: Vec::new(),
         guarantees: Vec::new(),

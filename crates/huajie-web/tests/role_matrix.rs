@@ -156,6 +156,13 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1: {} (expected {expected})", reply.status));
         }
+        // How a package is valued: the valuers only (303 back to its valuation page).
+        let reply =
+            app.post_form(&mut client, "/packages/3/valuation/basis", &[("csrf", &csrf), ("basis", "retail")]).await;
+        let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /packages/3/valuation/basis: {} (expected {expected})", reply.status));
+        }
         // A hypothetical liquidation of a debtor: those who value.
         let reply = app
             .post_form(

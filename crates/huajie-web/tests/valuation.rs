@@ -290,7 +290,108 @@ async fn the_api_runs_and_reads_valuations() {
         .unwrap();
     let bad = app.send(&mut valuer, request).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_eq!(app.store.store.valuation_runs(2).await.unwrap().len(), 2);
+    // The demo's two runs of this held package (at its cut-off, and today at its cost) and this one.
+    assert_eq!(app.store.store.valuation_runs(2).await.unwrap().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_held_package_is_revalued_today_against_its_cost_and_a_valuer_sets_its_basis() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let today = store.clock().today();
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+
+    // ZJ-2025-002 is held: the page sets today's value beside its cost, and a new run
+    // defaults to today and to the cost.
+    let package = store.package(2).await.unwrap().unwrap().package.data;
+    let cost = package.price.unwrap();
+    assert!(package.is_held());
+    let page = app.get(&mut valuer, "/packages/2/valuation").await;
+    assert!(page.body.contains("id=\"holding\""), "the holding panel");
+    let cost_shown = cost.display(huajie_core::Lang::Zh);
+    assert!(page.body.contains(&format!("<dd id=\"holding-cost\">{cost_shown}</dd>")), "{cost_shown}");
+    assert!(page.body.contains(&format!("name=\"date\" value=\"{today}\"")), "the date field defaults to today");
+    assert!(page.body.contains(&format!("name=\"price\" value=\"{:.2}\"", cost.fen() as f64 / 1_000_000.0)));
+    assert!(page.body.contains("id=\"holding-irr\""), "the demo's run today is at the cost: its IRR is shown");
+    assert!(!page.body.contains("id=\"holding-stale\""), "the demo revalued it today");
+
+    // A run with the form left blank is made today.
+    let run =
+        app.post_form(&mut valuer, "/packages/2/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%")]).await;
+    assert_eq!(run.status, StatusCode::SEE_OTHER, "{}", run.body);
+    let id: i64 = run.location().trim_start_matches("/valuations/").parse().unwrap();
+    assert_eq!(store.valuation_run(id).await.unwrap().unwrap().valuation_date, today);
+    // A date before the tape's cut-off is refused, naming the cut-off; nothing is recorded.
+    let runs = store.valuation_runs(2).await.unwrap().len();
+    let bad = app
+        .post_form(
+            &mut valuer,
+            "/packages/2/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("date", "2020-01-01")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains(&format!("估值基准日不能早于数据带基准日 {}", package.cutoff_date)), "{}", bad.body);
+    assert_eq!(store.valuation_runs(2).await.unwrap().len(), runs);
+
+    // A package being priced is valued at its cut-off and has no holding panel.
+    let pricing = app.get(&mut valuer, "/packages/3/valuation").await;
+    assert!(!pricing.body.contains("id=\"holding\""));
+    let retail = store.package(3).await.unwrap().unwrap().package.data;
+    assert!(pricing.body.contains(&format!("name=\"date\" value=\"\" placeholder=\"{}\"", retail.cutoff_date)));
+
+    // The personal-loan package came in as a retail batch: its unsecured personal claims go by segment.
+    assert_eq!(retail.valuation_basis, huajie_core::ValuationBasis::RetailBatch);
+    assert!(pricing.body.contains("<span id=\"basis-current\">个贷批量</span>"));
+    let latest = &store.valuation_runs(3).await.unwrap()[0];
+    assert!(!latest.appraisal().unwrap().segments.is_empty(), "valued by segment");
+    // A valuer values it claim by claim instead: the change is audited, and the next run has no segments.
+    let set = app.post_form(&mut valuer, "/packages/3/valuation/basis", &[("csrf", &csrf), ("basis", "claims")]).await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER, "{}", set.body);
+    assert_eq!(
+        store.package(3).await.unwrap().unwrap().package.data.valuation_basis,
+        huajie_core::ValuationBasis::ClaimByClaim
+    );
+    let audit = store.audit_of("package", "3").await.unwrap();
+    let last = audit.last().unwrap();
+    assert_eq!((last.action.as_str(), last.actor.as_str()), ("update", "valuer"));
+    assert!(last.after.as_deref().unwrap().contains("\"valuation_basis\":\"claims\""));
+    let run =
+        app.post_form(&mut valuer, "/packages/3/valuation", &[("csrf", &csrf), ("set", "1"), ("irr", "15%")]).await;
+    let id: i64 = run.location().trim_start_matches("/valuations/").parse().unwrap();
+    let r = store.valuation_run(id).await.unwrap().unwrap();
+    assert!(r.appraisal().unwrap().segments.is_empty());
+    assert_eq!(r.valuation_date, retail.cutoff_date, "still being priced: valued at its cut-off");
+
+    // The API: a wrong basis is refused, a right one answers with the package; only valuers.
+    let post = |client: &common::Client, basis: &str| {
+        axum::http::Request::post("/api/v1/packages/3/valuation-basis")
+            .header("content-type", "application/json")
+            .header("x-csrf-token", client.csrf.clone())
+            .body(axum::body::Body::from(serde_json::json!({ "basis": basis }).to_string()))
+            .unwrap()
+    };
+    let request = post(&valuer, "bogus");
+    assert_eq!(app.send(&mut valuer, request).await.status, StatusCode::BAD_REQUEST);
+    let request = post(&valuer, "retail");
+    let reply = app.send(&mut valuer, request).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["data"]["valuation_basis"], "retail");
+    let mut acquisition = app.login("acquisition").await;
+    let request = post(&acquisition, "claims");
+    assert_eq!(app.send(&mut acquisition, request).await.status, StatusCode::FORBIDDEN);
+    // A run over the API can name its date.
+    let request = axum::http::Request::post("/api/v1/packages/2/valuations")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", valuer.csrf.clone())
+        .body(axum::body::Body::from(
+            serde_json::json!({ "target_irr": 0.15, "valuation_date": "2026-06-30" }).to_string(),
+        ))
+        .unwrap();
+    let created = app.send(&mut valuer, request).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.json()["data"]["run"]["valuation_date"], "2026-06-30");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -272,8 +272,11 @@ async fn claim_and_package_pages_show_what_the_tape_said() {
     }
     let (claim, secures) = shared.expect("the demo has shared collateral");
     let page = app.get(&mut client, &format!("/claims/{claim}")).await;
-    for (other, contract) in &secures {
-        assert!(page.body.contains(&format!("href=\"/claims/{other}\">{contract}</a>")), "links to {contract}");
+    for s in &secures {
+        let (other, contract) = (s.claim_id, &s.contract_no);
+        let link =
+            format!("href=\"/claims/{other}\">{contract}</a> <span class=\"muted\">第{}顺位</span>", s.lien_rank);
+        assert!(page.body.contains(&link), "links to {contract} at its rank");
     }
     let api = app.get(&mut client, &format!("/api/v1/claims/{claim}")).await.json();
     let total = api["data"]["principal_fen"].as_i64().unwrap()

@@ -42,6 +42,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/imports/{id}"),
     ("get", "/api/v1/packages/{id}/valuations"),
     ("post", "/api/v1/packages/{id}/valuations"),
+    ("post", "/api/v1/packages/{id}/valuation-basis"),
     ("get", "/api/v1/valuations/{id}"),
     ("get", "/api/v1/valuations/{id}/claims"),
     ("get", "/api/v1/assumption-sets"),
@@ -124,7 +125,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>) -> Result<Respon
     Ok(data(state.store.dashboard().await?))
 }
 
-fn package_json(p: &huajie_store::PackageSummary) -> Value {
+pub(crate) fn package_json(p: &huajie_store::PackageSummary) -> Value {
     json!({
         "id": p.package.id,
         "code": p.package.data.code,
@@ -134,6 +135,7 @@ fn package_json(p: &huajie_store::PackageSummary) -> Value {
         "status": p.package.data.status,
         "acquired_on": p.package.data.acquired_on,
         "price_fen": p.package.data.price,
+        "valuation_basis": p.package.data.valuation_basis,
         "claim_count": p.claim_count,
         "principal_fen": p.principal,
         "total_fen": p.total,
@@ -227,9 +229,10 @@ pub async fn claim(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>)
                 "province": d.province,
                 "appraised_value_fen": d.appraised_value,
                 "appraisal_date": d.appraisal_date,
-                "lien_rank": d.lien_rank,
+                "lien_rank": m.rank_for(id),
                 "prior_claims_fen": d.prior_claims,
-                "secures_claim_ids": m.secures.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+                "secures_claim_ids": m.secures.iter().map(|s| s.claim_id).collect::<Vec<_>>(),
+                "secures": m.secures.iter().map(|s| json!({ "claim_id": s.claim_id, "lien_rank": s.lien_rank })).collect::<Vec<_>>(),
             })
         })
         .collect();

@@ -127,6 +127,8 @@ pub struct RunBody {
     scenarios: usize,
     seed: Option<u64>,
     stress: Option<String>,
+    /// `YYYY-MM-DD`; absent = the package's default (its cut-off while priced, today once held).
+    valuation_date: Option<String>,
 }
 
 /// `POST /api/v1/packages/{id}/valuations`: runs and records a valuation (needs `X-CSRF-Token`).
@@ -142,9 +144,15 @@ pub async fn create(
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     let body: RunBody = serde_json::from_slice(&body)
         .map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
-    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let lang = ctx.lang;
     let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
+    let valuation_date = crate::pages::valuation::valuation_date_of(
+        body.valuation_date.as_deref().unwrap_or(""),
+        &package.package.data,
+        lang,
+    )
+    .map_err(AppError::BadRequest)?;
     if !(-0.5..=5.0).contains(&body.target_irr) {
         return Err(bad("valuation.bad_irr"));
     }
@@ -169,8 +177,7 @@ pub async fn create(
         seed: body.seed.unwrap_or(7),
         stress: body.stress,
     };
-    let req =
-        ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date: None, options };
+    let req = ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date, options };
     let (_, appraisal, run) = state.store.value_package(&user.username, &req, true).await?;
     let run = run.ok_or(AppError::NotFound)?;
     let mut r = Json(json!({ "data": { "run": run_json(&run), "results": results_json(&appraisal) } })).into_response();
@@ -226,4 +233,32 @@ pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
     ctx.require(Permission::ViewValuations)?;
     let set = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
     Ok(data(set_json(&set, true)))
+}
+
+#[derive(Deserialize)]
+pub struct BasisBody {
+    basis: String,
+}
+
+/// `POST /api/v1/packages/{id}/valuation-basis`: a valuer sets how the package is valued
+/// (`{"basis": "retail" | "claims"}`, needs `X-CSRF-Token`); answers with the package.
+pub async fn set_basis(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditAssumptions)?;
+    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
+    let body: BasisBody = serde_json::from_slice(&body)
+        .map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let basis = huajie_core::ValuationBasis::from_code(&body.basis)
+        .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "valuation.bad_basis").to_string()))?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.set_valuation_basis(id, basis).await?;
+    tx.commit().await?;
+    let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    Ok(Json(json!({ "data": super::package_json(&p) })).into_response())
 }

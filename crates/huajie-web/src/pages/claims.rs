@@ -37,9 +37,11 @@ pub struct CollateralLine {
     pub province: String,
     pub appraised: String,
     pub appraisal_date: String,
+    /// The rank at which the item secures this claim.
     pub lien_rank: u8,
     pub prior_claims: String,
-    pub secures: Vec<(i64, String)>,
+    /// Every claim the item secures: (claim id, contract number, its rank there).
+    pub secures: Vec<(i64, String, String)>,
 }
 
 /// The claim in its latest valuation run.
@@ -166,9 +168,19 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
                 province: d.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
                 appraised: money(d.appraised_value, lang),
                 appraisal_date: opt_date(d.appraisal_date),
-                lien_rank: d.lien_rank,
+                lien_rank: m.rank_for(id).unwrap_or(1),
                 prior_claims: money(d.prior_claims, lang),
-                secures: m.secures.clone(),
+                secures: m
+                    .secures
+                    .iter()
+                    .map(|s| {
+                        let rank = match lang {
+                            huajie_core::Lang::Zh => format!("第{}顺位", s.lien_rank),
+                            huajie_core::Lang::En => format!("lien {}", s.lien_rank),
+                        };
+                        (s.claim_id, s.contract_no.clone(), rank)
+                    })
+                    .collect(),
             }
         })
         .collect();

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use huajie_core::{Lang, LitigationStage, Permission};
+use chrono::NaiveDate;
+use huajie_core::{Lang, LitigationStage, Package, Permission, ValuationBasis};
 use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun};
 use huajie_value::appraisal::{Appraisal, Method};
@@ -72,6 +73,8 @@ pub struct RunView {
 
 pub struct FormValues {
     pub set: i64,
+    /// The valuation date as typed; empty = the package's default.
+    pub date: String,
     pub irr: String,
     pub price: String,
     pub scenarios: String,
@@ -93,6 +96,60 @@ struct ValuationPage {
     error: Option<String>,
     runs: Vec<RunLine>,
     result: Option<RunView>,
+    /// How the package is valued, and whether this user may change it.
+    basis_name: &'static str,
+    basis_code: &'static str,
+    bases: Vec<(&'static str, &'static str)>,
+    can_set_basis: bool,
+    /// The default valuation date (shown as the date field's placeholder).
+    default_date: String,
+    /// A held package: its cost against its latest valuation.
+    holding: Option<Holding>,
+}
+
+/// A held package's cost against what its latest valuation says it is worth.
+pub struct Holding {
+    pub cost: String,
+    pub acquired_on: String,
+    /// The latest run's valuation date, and whether that is today.
+    pub as_of: String,
+    pub current: bool,
+    pub run_id: i64,
+    /// The run's value at its target IRR.
+    pub value: String,
+    pub target_irr: String,
+    /// Value − cost, and as a share of cost.
+    pub difference: String,
+    pub difference_pct: String,
+    pub gain: bool,
+    /// The run's IRR when it was measured at the cost.
+    pub irr_at_cost: Option<String>,
+}
+
+/// The holding panel of a held package, from its latest run; `None` when the package is
+/// not held, has no price or no run.
+fn holding(package: &Package, latest: Option<&ValuationRun>, today: NaiveDate, lang: Lang) -> Option<Holding> {
+    let (cost, run) = (package.price?, latest?);
+    if !package.is_held() {
+        return None;
+    }
+    let a = run.appraisal().ok()?;
+    let cost_yuan = cost.fen() as f64 / 100.0;
+    let difference = a.bid - cost_yuan;
+    let priced_at_cost = (a.metrics.price - cost_yuan).abs() < 0.005;
+    Some(Holding {
+        cost: crate::view::money(cost, lang),
+        acquired_on: package.acquired_on.map(|d| d.to_string()).unwrap_or_default(),
+        as_of: run.valuation_date.to_string(),
+        current: run.valuation_date == today,
+        run_id: run.id,
+        value: money_yuan(a.bid, lang),
+        target_irr: percent(a.options.target_irr),
+        difference: format!("{}{}", if difference >= 0.0 { "+" } else { "−" }, money_yuan(difference.abs(), lang)),
+        difference_pct: if cost_yuan > 0.0 { format!("{:+.1}%", difference / cost_yuan * 100.0) } else { "—".into() },
+        gain: difference >= 0.0,
+        irr_at_cost: priced_at_cost.then(|| a.metrics.irr.map_or_else(|| l("none", lang).to_string(), percent)),
+    })
 }
 
 fn set_label(s: &AssumptionSet) -> String {
@@ -262,9 +319,48 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
     })
 }
 
+/// The valuation date a form asks for: `None` (the package's default) when blank; never
+/// before the tape's cut-off, whose balances the valuation starts from.
+pub(crate) fn valuation_date_of(text: &str, package: &Package, lang: Lang) -> Result<Option<NaiveDate>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let date = huajie_tape::coerce::parse_date(text.trim()).map_err(|_| tr(lang, "valuation.bad_date").to_string())?;
+    if !package.may_be_valued_at(date) {
+        return Err(format!("{} {}", tr(lang, "valuation.date_before_cutoff"), package.cutoff_date));
+    }
+    Ok(Some(date))
+}
+
+#[derive(Deserialize)]
+pub struct BasisForm {
+    csrf: String,
+    basis: String,
+}
+
+/// `POST /packages/{id}/valuation/basis`: a valuer sets how the package is valued.
+pub async fn set_basis(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Form(f): Form<BasisForm>,
+) -> Result<Response, AppError> {
+    let user = ctx.require(Permission::EditAssumptions)?;
+    ctx.check_csrf(&f.csrf)?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let Some(basis) = ValuationBasis::from_code(&f.basis) else {
+        return valuation_page(&ctx, &state, id, None, None, Some(tr(ctx.lang, "valuation.bad_basis").into())).await;
+    };
+    let mut tx = state.store.write(&user.username).await?;
+    tx.set_valuation_basis(id, basis).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
+}
+
 fn default_form(set: i64) -> FormValues {
     FormValues {
         set,
+        date: String::new(),
         irr: "15%".into(),
         price: String::new(),
         scenarios: "1000".into(),
@@ -287,6 +383,10 @@ async fn valuation_page(
     let sets = state.store.assumption_sets().await?;
     let set_names: HashMap<i64, String> = sets.iter().map(|s| (s.id, set_label(s))).collect();
     let runs = state.store.valuation_runs(package_id).await?;
+    let today = state.store.clock().today();
+    let p = &package.package.data;
+    let holding = holding(p, runs.first(), today, lang);
+    let default_date = p.default_valuation_date(today);
     let selected = selected.or(runs.first());
     let result = match selected {
         Some(run) => {
@@ -304,7 +404,15 @@ async fn valuation_page(
             can_run: ctx.can(Permission::RunValuations),
             sets: sets.iter().map(|s| (s.id, set_label(s))).collect(),
             stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
-            form: form.unwrap_or_else(|| default_form(selected.map_or(default_set.id, |r| r.assumption_set_id))),
+            form: form.unwrap_or_else(|| {
+                let mut f = default_form(selected.map_or(default_set.id, |r| r.assumption_set_id));
+                if p.is_held() {
+                    // What it is worth today, measured at what it cost.
+                    f.date = today.to_string();
+                    f.price = p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default();
+                }
+                f
+            }),
             error: error.clone(),
             runs: runs
                 .iter()
@@ -321,6 +429,12 @@ async fn valuation_page(
                 })
                 .collect(),
             result,
+            basis_name: p.valuation_basis.name(lang),
+            basis_code: p.valuation_basis.code(),
+            bases: ValuationBasis::ALL.iter().map(|b| (b.code(), b.name(lang))).collect(),
+            can_set_basis: ctx.can(Permission::EditAssumptions),
+            default_date: default_date.to_string(),
+            holding,
             page,
         },
         error.is_some(),
@@ -344,6 +458,8 @@ pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
 pub struct RunForm {
     csrf: String,
     set: i64,
+    #[serde(default)]
+    date: String,
     irr: String,
     #[serde(default)]
     price: String,
@@ -396,9 +512,10 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RunValuations)?;
     ctx.check_csrf(&f.csrf)?;
-    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let values = FormValues {
         set: f.set,
+        date: f.date.clone(),
         irr: f.irr.clone(),
         price: f.price.clone(),
         scenarios: f.scenarios.clone(),
@@ -413,7 +530,11 @@ pub async fn submit(
         return valuation_page(&ctx, &state, id, None, Some(values), Some(tr(ctx.lang, "valuation.bad_set").into()))
             .await;
     }
-    let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date: None, options };
+    let valuation_date = match valuation_date_of(&f.date, &package.package.data, ctx.lang) {
+        Ok(d) => d,
+        Err(message) => return valuation_page(&ctx, &state, id, None, Some(values), Some(message)).await,
+    };
+    let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date, options };
     let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
     let run = run.ok_or(AppError::NotFound)?;
     Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
