@@ -146,7 +146,11 @@ fn holding(package: &Package, latest: Option<&ValuationRun>, today: NaiveDate, l
         value: money_yuan(a.bid, lang),
         target_irr: percent(a.options.target_irr),
         difference: format!("{}{}", if difference >= 0.0 { "+" } else { "−" }, money_yuan(difference.abs(), lang)),
-        difference_pct: if cost_yuan > 0.0 { format!("{:+.1}%", difference / cost_yuan * 100.0) } else { "—".into() },
+        difference_pct: if cost_yuan > 0.0 {
+            format!("{:+.1}%", difference / cost_yuan * 100.0).replace('-', "−")
+        } else {
+            "—".into()
+        },
         gain: difference >= 0.0,
         irr_at_cost: priced_at_cost.then(|| a.metrics.irr.map_or_else(|| l("none", lang).to_string(), percent)),
     })
