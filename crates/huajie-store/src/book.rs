@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{is_blank, parse_bool, parse_date, parse_money};
+use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
 
 use crate::checks::PartyAttributes;
 use crate::rows::i64_col;
@@ -313,8 +313,15 @@ pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Strin
         };
         let [d, p, r] = parts.as_slice() else { return Err(bad()) };
         let date = parse_date(d).map_err(|_| bad())?;
-        let principal = parse_money(p, AmountUnit::Wan).map_err(|_| bad())?;
-        let interest = parse_money(r, AmountUnit::Wan).map_err(|_| bad())?;
+        let amount = |t: &str| match parse_money_exact(t, AmountUnit::Wan) {
+            Ok(m) => Ok(m),
+            Err(CoerceError::FractionOfFen) => {
+                Err(format!("第 {} 行：“{t}”有不足一分的尾数 / line {}: “{t}” has a fraction of a fen", i + 1, i + 1))
+            }
+            Err(_) => Err(bad()),
+        };
+        let principal = amount(p)?;
+        let interest = amount(r)?;
         if principal.fen() < 0 || interest.fen() < 0 {
             return Err(bad());
         }
@@ -355,8 +362,18 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
         };
         let ok = match spec.kind {
             Date => parse_date(&text).map(|d| d.to_string()).map_err(|_| bad("日期", "a date")),
-            Amount => match parse_money(&text, AmountUnit::Wan) {
+            Amount => match parse_money_exact(&text, AmountUnit::Wan) {
                 Ok(m) if m.fen() >= 0 || kind.code == "net_assets" => Ok(m.fen().to_string()),
+                Err(CoerceError::FractionOfFen) => Err((
+                    spec.key,
+                    format!(
+                        "{}：“{}”有不足一分的尾数，请按分填写 / {}: “{}” has a fraction of a fen; amounts are kept to the fen",
+                        spec.zh,
+                        text.trim(),
+                        spec.en,
+                        text.trim()
+                    ),
+                )),
                 _ => Err(bad("非负金额", "a non-negative amount")),
             },
             Text | PartyName => Ok(text.trim().to_string()),
@@ -875,6 +892,37 @@ mod tests {
         assert_eq!(principal, Money::from_yuan(50_000_000).unwrap());
         assert_eq!(channel, Channel::FiLoan);
         assert_eq!(payments[0].2, Money::from_yuan(625_000).unwrap());
+    }
+
+    #[test]
+    fn an_amount_with_a_fraction_of_a_fen_is_refused_naming_its_field() {
+        // 0.00000004 万 is 0.4 fen: it used to become 0 without a word.
+        let kind = book_kind("cash_flow").unwrap();
+        let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.00000004"), ("inflow", "否")]);
+        let e = read_entry(kind, &get).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].0, "amount");
+        assert!(e[0].1.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{}", e[0].1);
+        // The same in a repayment line, and in 元.
+        let kind = book_kind("funding").unwrap();
+        let get = fields(&[
+            ("label", "x"),
+            ("channel", "fi_loan"),
+            ("lender", "91330100MA2AYA1G5Q"),
+            ("principal", "100.001元"),
+            ("start_date", "2026-01-01"),
+            ("maturity_date", "2027-01-01"),
+            ("schedule", "2026-10-15 0 0.123456789"),
+        ]);
+        let e = read_entry(kind, &get).unwrap_err();
+        let keys: Vec<&str> = e.iter().map(|p| p.0).collect();
+        assert_eq!(keys, vec!["principal", "schedule"]);
+        assert!(e[1].1.contains("“0.123456789”有不足一分的尾数"), "{}", e[1].1);
+        // Whole fen are kept exactly.
+        let kind = book_kind("cash_flow").unwrap();
+        let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.000001"), ("inflow", "否")]);
+        let BookEntry::CashFlow { amount, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+        assert_eq!(amount.fen(), 1);
     }
 
     #[test]

@@ -541,6 +541,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.recorded", "检查记录", "Checks recorded"),
     ("checks.required", "必填", "required"),
     ("checks.bad_amount", "不是非负金额（万元）", "is not a non-negative amount (10k yuan)"),
+    (
+        "checks.fraction_of_fen",
+        "有不足一分的尾数：金额按分记录",
+        "has a fraction of a fen: amounts are kept to the fen",
+    ),
     ("checks.bad_date", "不是日期", "is not a date"),
     ("checks.bad_option", "不在可选项中", "is not one of the options"),
     ("checks.fix_fields", "有字段无法识别，未检查：", "Some fields cannot be read; nothing was checked: "),

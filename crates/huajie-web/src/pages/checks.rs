@@ -18,7 +18,7 @@ use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
 use huajie_store::{CheckStanding, DealCheck};
 use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{is_blank, parse_date, parse_money};
+use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
 use serde_json::json;
 
 use super::book::refused;
@@ -154,9 +154,17 @@ impl Reader<'_> {
     }
     fn amount(&mut self, key: &str, label: &'static str) -> Money {
         let t = self.text(key, label);
-        match parse_money(&t, AmountUnit::Wan) {
+        match parse_money_exact(&t, AmountUnit::Wan) {
             Ok(m) if m.fen() >= 0 => m,
             _ if t.is_empty() => Money::ZERO,
+            Err(CoerceError::FractionOfFen) => {
+                self.problems.push(format!(
+                    "{}：“{t}” {}",
+                    tr(self.lang, label),
+                    tr(self.lang, "checks.fraction_of_fen")
+                ));
+                Money::ZERO
+            }
             _ => {
                 self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_amount")));
                 Money::ZERO
