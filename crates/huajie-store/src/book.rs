@@ -434,12 +434,10 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             description: s("description"),
         },
         "funding" => {
+            // A prohibited channel is recorded as it is (rules.md Part G): the book must say the
+            // truth to show the breach; the indicators count it and flag it, the book raises it as
+            // a finding, and a new proposal through it is blocked by the pre-trade check.
             let channel = Channel::from_code(&s("channel")).expect("listed");
-            if channel.prohibited() {
-                let label = s("label");
-                let f = huajie_rules::checks::funding_channel(&label, channel, false, false);
-                return Err(vec![("channel", format!("{} / {}（规则 Q10，不得作为有效融资录入）", f[0].zh, f[0].en))]);
-            }
             let (start, maturity) = (date("start_date"), date("maturity_date"));
             if maturity < start {
                 return Err(vec![("maturity_date", "到期日早于起始日 / the maturity is before the start".into())]);
@@ -926,19 +924,23 @@ mod tests {
     }
 
     #[test]
-    fn a_prohibited_channel_and_every_bad_field_are_named() {
+    fn a_legacy_prohibited_channel_is_read_as_it_is_and_every_bad_field_is_named() {
+        // Funding already raised through a private fund is entered as what it is (its
+        // flag and finding follow from the channel), by its Chinese name as the export writes it.
         let kind = book_kind("funding").unwrap();
-        let get = fields(&[
-            ("label", "x"),
-            ("channel", "private_fund"),
-            ("lender", "91330100MA2AYA1G5Q"),
-            ("principal", "1"),
-            ("start_date", "2026-01-01"),
-            ("maturity_date", "2027-01-01"),
-        ]);
-        let e = read_entry(kind, &get).unwrap_err();
-        assert_eq!(e[0].0, "channel");
-        assert!(e[0].1.contains("禁止") && e[0].1.contains("Q10"), "{}", e[0].1);
+        for channel in ["private_fund", "私募投资基金融资（禁止）", "私募投资基金融资"] {
+            let pairs = [
+                ("label", "x"),
+                ("channel", channel),
+                ("lender", "91330100MA2AYA1G5Q"),
+                ("principal", "1"),
+                ("start_date", "2026-01-01"),
+                ("maturity_date", "2027-01-01"),
+            ];
+            let get = fields(&pairs);
+            let BookEntry::Funding { channel, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+            assert_eq!(channel, Channel::PrivateFund);
+        }
         let get = fields(&[
             ("label", "x"),
             ("channel", "债券"),

@@ -457,6 +457,12 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "监管指标所依据的数据：季末净资产、投资台账、融资台账及还款计划、现金流日历、流动资产、其他风险敞口、股权与控制关系、董监高及近亲属、主体属性。金额单位为万元（可写“元”后缀）；主体以统一社会信用代码或身份证号识别，未登记的主体须同时填写名称。",
         "What the indicators read: net assets by quarter-end, investments, funding with its schedule, the cash calendar, liquid assets, other exposures, ownership and control, directors and managers and their close relatives, party attributes. Amounts in 10k yuan (or suffixed 元); parties by USCC or resident ID, with a name for a party not yet known.",
     ),
+    ("book.flag", "发现", "Finding"),
+    (
+        "book.prohibited_channel",
+        "Q10 禁止的融资渠道：如实记录，计入杠杆率并列为未决事项",
+        "Q10 prohibited funding channel: recorded as it is, counted in leverage and listed as an open item",
+    ),
     ("book.export", "下载台账（.xlsx，可修改后导入）", "Download the book (.xlsx; the import reads this format)"),
     ("book.workbook", "台账工作簿", "Book workbook"),
     ("book.import", "导入", "Import"),

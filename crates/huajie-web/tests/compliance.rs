@@ -36,23 +36,35 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let store = &app.store.store;
     let mut finance = app.login("finance").await;
     let csrf = finance.csrf.clone();
-    let before = store.funding_book().await.unwrap().len();
 
-    // A private fund cannot be entered as funding.
+    // Money already raised through a private fund is recorded as it is and flagged (rules.md
+    // Part G): the book shows the flag, leverage counts it, and it is an open item.
     let lender = uscc(1);
+    let fund = uscc(2);
     let prohibited = [
         ("csrf", csrf.as_str()),
-        ("label", "某私募借款"),
+        ("label", "某私募借款（存量）"),
         ("channel", "private_fund"),
-        ("lender", &lender),
+        ("lender", &fund),
         ("lender_name", "某私募基金"),
         ("principal", "5000"),
-        ("start_date", "2026-10-01"),
+        ("start_date", "2025-10-01"),
         ("maturity_date", "2027-10-01"),
     ];
     let reply = app.post_form(&mut finance, "/compliance/book/funding", &prohibited).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.body.contains("私募投资基金融资属禁止的融资渠道"), "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let recorded = store.funding_book().await.unwrap();
+    assert_eq!(recorded.last().map(|f| (f.channel.as_str(), f.principal.fen())), Some(("private_fund", 5_000_000_000)));
+    let page = app.get(&mut finance, "/compliance/book").await;
+    assert!(page.body.contains("Q10 禁止的融资渠道：如实记录"), "the book shows the flag");
+    let mut risk = app.login("risk").await;
+    let dashboard = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
+    assert!(dashboard.body.contains("某私募借款（存量）：私募投资基金融资属禁止的融资渠道"), "an open item");
+    let ledger = store.compliance_ledger().await.unwrap();
+    let params = store.rule_parameters().await.unwrap();
+    let lev = huajie_rules::indicators(&ledger, &params.parameters, "2026-09-30".parse().unwrap()).unwrap()[1].clone();
+    assert!(lev.lines.iter().any(|l| l.flagged && l.label == "某私募借款（存量）"), "counted in leverage, flagged");
+    let before = store.funding_book().await.unwrap().len();
     // Wrong fields are each named; nothing is saved.
     let wrong = [
         ("csrf", csrf.as_str()),
