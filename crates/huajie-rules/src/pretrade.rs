@@ -415,8 +415,11 @@ pub fn screen_transferee(
     }
     let controls = control(&l.holdings, p.control_above_bps);
     let controls_of = |x: i64| controls.get(&x).cloned().unwrap_or_default();
-    let controllers_of =
-        |x: i64| -> BTreeSet<i64> { controls.iter().filter(|(_, ys)| ys.contains(&x)).map(|(k, _)| *k).collect() };
+    // A state organ controlling both is not a common controller (its control joins nothing).
+    let state: BTreeSet<i64> = l.parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
+    let controllers_of = |x: i64| -> BTreeSet<i64> {
+        controls.iter().filter(|(k, ys)| ys.contains(&x) && !state.contains(k)).map(|(k, _)| *k).collect()
+    };
     if t != 0 {
         let mut reason: Option<(String, String)> = None;
         'claims: for c in claims {

@@ -525,6 +525,45 @@ mod pretrade {
     }
 
     #[test]
+    fn a_state_organ_controlling_the_debtor_and_the_transferee_joins_neither_as_one_controller() {
+        let mut l = company();
+        for id in [10, 20] {
+            party(&mut l, id, false);
+        }
+        // 某国资委 (60) holds 60% of the debtor 甲公司 and 70% of 丙投资.
+        l.parties.push(GraphParty { id: 60, person: false, state_organ: true });
+        l.holdings.push(Holding { holder: 60, held: 10, stake_bps: 6_000, control: false });
+        l.holdings.push(Holding { holder: 60, held: 20, stake_bps: 7_000, control: false });
+        // It also holds 51% of the company: it is related, its other companies are not.
+        l.holdings.push(Holding { holder: 60, held: COMPANY, stake_bps: 5_100, control: false });
+        claim(&mut l, 10, 100_000_000);
+        l.investments.push(huajie_rules::indicators::Investment {
+            date: d("2026-06-01"),
+            amount: yuan(1),
+            kind: InvestmentKind::FinancialNpa,
+        });
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let sale = Deal::Disposal {
+            transferee: cp(20, "丙投资"),
+            claims: vec![SoldClaim {
+                contract_no: "HT-9".into(),
+                debtor: 10,
+                guarantors: vec![],
+                book_value: yuan(1_000_000),
+            }],
+            price: yuan(1_200_000),
+            retail_batch: false,
+        };
+        let r = check(&l, &RuleParameters::default(), &s, &sale).unwrap();
+        assert_eq!(rules(&r.findings), vec![], "{:?}", r.findings);
+        // Flagged as an ordinary company instead, the same holder is one controller: blocked.
+        l.parties.iter_mut().find(|p| p.id == 60).unwrap().state_organ = false;
+        let r = check(&l, &RuleParameters::default(), &s, &sale).unwrap();
+        assert_eq!(rules(&r.findings)[0], (RuleId::Q12, Effect::Block));
+    }
+
+    #[test]
     fn exit_watch_counts_whole_months_since_the_last_acquisition() {
         let mut l = company();
         l.investments.push(huajie_rules::indicators::Investment {

@@ -179,7 +179,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// A USCC whose registration code is 1-1 (机构编制 · 机关) names a state organ.
-fn uscc_state_organ(identifier: &str) -> bool {
+pub(crate) fn uscc_state_organ(identifier: &str) -> bool {
     identifier.len() == 18 && identifier.starts_with("11")
 }
 

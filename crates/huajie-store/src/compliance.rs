@@ -290,12 +290,18 @@ impl Store {
         }
         let held: Vec<HeldPackage> = packages.into_iter().map(|(_, p)| p).collect();
         l.exposures.extend(held_claim_exposures(&held));
-        let kinds = sqlx::query("SELECT id, kind FROM parties").fetch_all(&self.pool).await?;
+        // A state organ as the checks read it: flagged in the book, or a USCC registered as 机关.
+        let kinds = sqlx::query(
+            "SELECT p.id, p.kind, p.identifier, a.state_organ FROM parties p LEFT JOIN party_attributes a ON a.party_id = p.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         for r in &kinds {
+            let flagged = crate::rows::opt_i64(r, "state_organ")?.is_some_and(|x| x != 0);
             l.parties.push(GraphParty {
                 id: i64_col(r, "id")?,
                 person: text(r, "kind")? == "individual",
-                state_organ: false,
+                state_organ: flagged || crate::checks::uscc_state_organ(&text(r, "identifier")?),
             });
         }
         for link in self.party_links().await? {

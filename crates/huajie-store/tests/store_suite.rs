@@ -58,6 +58,7 @@ store_suite!(
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
     checks_overrides_results_and_book_imports_keep_to_their_rules,
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
+    a_state_organ_is_honoured_wherever_it_is_read,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -1161,4 +1162,80 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     assert_eq!((q7.effect, second.blocked), (Effect::Warn, false));
     assert!(q7.zh.contains("批复〔2026〕12号"));
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A company with its party and net assets of 10,000 万 at 2026-06-30 and 2026-09-30, and
+/// nothing else in its book: the compliance tests below build on it.
+async fn small_company(t: &TestStore) -> i64 {
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let mut tx = t.store.write("risk").await.unwrap();
+    tx.set_company(&huajie_core::Company {
+        name: "浙江某资产管理有限公司".into(),
+        uscc: huajie_core::Uscc::with_check_char("91330000MA2TW0001").unwrap(),
+        province: huajie_core::Province::from_code("33").unwrap(),
+        licence_no: "浙金管〔2016〕1号".into(),
+        licensed_on: d("2016-06-01"),
+    })
+    .await
+    .unwrap();
+    let me = tx.ensure_company_party().await.unwrap();
+    for q in ["2026-06-30", "2026-09-30"] {
+        tx.set_net_assets(d(q), Money::from_wan(10_000).unwrap(), "季报").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    me
+}
+
+fn corporate(name: &str, first17: &str) -> Party {
+    Party {
+        name: name.into(),
+        identifier: PartyIdentifier::Uscc(huajie_core::Uscc::with_check_char(first17).unwrap()),
+        status: PartyStatus::Active,
+        address: None,
+        phone: None,
+    }
+}
+
+async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::indicators::ExposureKind;
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    // A bureau (USCC registered as 机关, code 11) and a body flagged a state organ in the book
+    // each hold 60% of two companies the AMC has lent 600 万 to (6% of net assets each).
+    let mut tx = s.write("risk").await.unwrap();
+    let bureau = tx.insert_party(&corporate("某市财政局", "11330100MB0TW0001")).await.unwrap();
+    let office = tx.insert_party(&corporate("某省国资委", "12330000MB0TW0002")).await.unwrap();
+    tx.set_party_attributes(huajie_store::PartyAttributes {
+        party_id: office,
+        state_organ: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut firms = Vec::new();
+    for (n, owner) in [(1, bureau), (2, bureau), (3, office), (4, office)] {
+        let firm = tx.insert_party(&corporate(&format!("国企{n}"), &format!("91330100MB0TX000{n}"))).await.unwrap();
+        tx.add_party_link(owner, firm, 6_000, false).await.unwrap();
+        tx.add_exposure(firm, ExposureKind::Loan, Money::from_wan(600).unwrap(), "贷款").await.unwrap();
+        firms.push(firm);
+    }
+    tx.commit().await.unwrap();
+    // The checks and the indicators read the same flag.
+    let checks = s.check_parties().await.unwrap();
+    let ledger = s.compliance_ledger().await.unwrap();
+    for organ in [bureau, office] {
+        assert!(checks[&organ].state_organ);
+        assert!(
+            ledger.parties.iter().any(|p| p.id == organ && p.state_organ),
+            "the ledger reads {organ} as a state organ"
+        );
+    }
+    // Control by a state organ does not join its companies into a group: no group at all, so
+    // the group indicator is 0 (it was 1,200 万, 12%, when the flag was read as false).
+    let params = s.rule_parameters().await.unwrap();
+    let all = huajie_rules::indicators(&ledger, &params.parameters, d("2026-09-30")).unwrap();
+    let group = all.iter().find(|i| i.id == RuleId::Q3).unwrap();
+    assert_eq!(group.numerator, 0, "{:?}", group.lines);
 }
