@@ -53,9 +53,12 @@ pub enum Permission {
     /// The compliance book behind the indicators (not the regulator's: it sees indicators,
     /// findings and reports).
     ViewComplianceBook,
-    /// Enter the compliance book: net assets, funding, cash calendar, liquid assets,
-    /// exposures, the party graph.
+    /// Enter the compliance book's figures: net assets, investments, funding, cash calendar,
+    /// liquid assets, exposures.
     EditComplianceBook,
+    /// Edit the party graph: holdings and control, officers, the staff register with its
+    /// relatives and entities, party attributes (state organ, LGFV, licensed FI).
+    EditPartyGraph,
     /// Record the official quarter-end indicators for reporting.
     RecordIndicators,
     /// Run a pre-trade check of a proposed deal.
@@ -94,8 +97,9 @@ impl Role {
             ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
             EditRuleParameters => matches!(self, Risk),
             ViewComplianceBook => matches!(self, Admin | Risk | Committee | Finance | Auditor),
-            // Finance keeps the funding book and net assets; risk keeps the party graph.
+            // Finance keeps the funding book and net assets; risk keeps the party graph, alone.
             EditComplianceBook => matches!(self, Finance | Risk),
+            EditPartyGraph => matches!(self, Risk),
             RecordIndicators => matches!(self, Risk),
             // Whoever proposes a deal checks it; the risk team checks any.
             CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),

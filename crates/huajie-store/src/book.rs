@@ -5,7 +5,7 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Permission};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
@@ -75,13 +75,15 @@ pub const EXPOSURE_KINDS: &[(&str, &str, &str)] = &[
     ("acquired_claim", "收购债权（系统外）", "Acquired claim (outside Huajie)"),
 ];
 
-/// A kind of book entry: its code, sheet names and fields.
+/// A kind of book entry: its code, sheet names, fields, and who may enter it (the figures:
+/// finance and risk; the party graph: risk alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookKind {
     pub code: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
     pub fields: &'static [FieldSpec],
+    pub permission: Permission,
 }
 
 const fn f(key: &'static str, zh: &'static str, en: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
@@ -101,6 +103,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "净资产（万元）", "Net assets (10k yuan)", Amount, true),
             f("source", "来源", "Source", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "investment",
@@ -112,6 +115,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("kind", "类别", "Kind", Code(INVESTMENT_KINDS), true),
             f("description", "说明", "Description", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "funding",
@@ -133,6 +137,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
                 false,
             ),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "cash_flow",
@@ -144,6 +149,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
             f("inflow", "流入", "Inflow", YesNo, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "liquid_asset",
@@ -155,6 +161,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
             f("encumbered", "受限（质押/冻结）", "Encumbered", YesNo, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "exposure",
@@ -167,6 +174,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("book_value", "账面价值（万元）", "Book value (10k yuan)", Amount, true),
             f("description", "说明", "Description", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "holding",
@@ -180,6 +188,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("stake", "持股比例", "Stake", Percent, true),
             f("control", "实际控制", "Actual control", YesNo, true),
         ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "officer",
@@ -190,6 +199,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("party_name", "姓名", "Name", PartyName, false),
             f("role", "职务（董事、监事、高级管理人员等）", "Role (director, supervisor, senior manager…)", Text, true),
         ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "relative",
@@ -200,6 +210,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("b", "近亲属证件号", "Relative's ID", Party, true),
             f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
         ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "party_attributes",
@@ -212,6 +223,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("lgfv", "地方政府融资平台", "LGFV", YesNo, true),
             f("licensed_fi", "持牌金融机构", "Licensed financial institution", YesNo, true),
         ],
+        permission: Permission::EditPartyGraph,
     },
 ];
 
@@ -483,7 +495,13 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             }
         }
         "officer" => BookEntry::Officer { party: party("party", "party_name"), role: s("role") },
-        "relative" => BookEntry::Relative { a: party("a", ""), b: party("b", "b_name") },
+        "relative" => {
+            let (a, b) = (party("a", ""), party("b", "b_name"));
+            if a.identifier == b.identifier {
+                return Err(vec![("b", "本人不能是自己的近亲属 / a person cannot be their own relative".into())]);
+            }
+            BookEntry::Relative { a, b }
+        }
         _ => BookEntry::Attributes {
             party: party("party", "party_name"),
             state_organ: yes("state_organ"),
@@ -890,6 +908,25 @@ mod tests {
         assert_eq!(principal, Money::from_yuan(50_000_000).unwrap());
         assert_eq!(channel, Channel::FiLoan);
         assert_eq!(payments[0].2, Money::from_yuan(625_000).unwrap());
+    }
+
+    #[test]
+    fn a_person_cannot_be_entered_as_their_own_relative() {
+        let kind = book_kind("relative").unwrap();
+        let get = fields(&[("a", "330106198001010013"), ("b", "330106198001010013")]);
+        let e = read_entry(kind, &get).unwrap_err();
+        assert_eq!(e[0].0, "b");
+        assert!(e[0].1.contains("不能是自己的近亲属"), "{}", e[0].1);
+    }
+
+    #[test]
+    fn the_party_graph_is_entered_by_the_risk_role_alone() {
+        use huajie_core::Role;
+        for kind in BOOK_KINDS {
+            let graph = matches!(kind.code, "holding" | "officer" | "relative" | "party_attributes");
+            assert_eq!(Role::Finance.can(kind.permission), !graph, "{}", kind.code);
+            assert!(Role::Risk.can(kind.permission), "{}", kind.code);
+        }
     }
 
     #[test]

@@ -487,6 +487,8 @@ impl WriteTx {
         Ok(created)
     }
 
+    /// Adds an exposure. Refused (`Invalid`) when the book's exposures would no longer add up
+    /// within the range of an amount (they were clamped to the largest integer).
     pub async fn add_exposure(
         &mut self,
         party_id: i64,
@@ -494,6 +496,17 @@ impl WriteTx {
         book_value: Money,
         description: &str,
     ) -> Result<ExposureRecord, StoreError> {
+        let values = sqlx::query("SELECT book_value_fen FROM exposures").fetch_all(&mut *self.tx).await?;
+        let mut total = book_value;
+        for r in &values {
+            total = total.checked_add(money(r, "book_value_fen")?).map_err(|_| {
+                StoreError::Invalid(format!(
+                    "账面价值 {} 元：加上已登记的风险敞口后合计超出可记录的金额范围 / book value {} yuan: with the exposures already recorded the total is beyond the range of an amount",
+                    book_value.yuan_string(),
+                    book_value.yuan_string()
+                ))
+            })?;
+        }
         let r = sqlx::query(
             "INSERT INTO exposures (party_id, kind, book_value_fen, description) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -527,6 +540,27 @@ impl WriteTx {
                 "持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into(),
             ));
         }
+        // The stakes recorded in one company cannot sum above 100%.
+        let held = sqlx::query("SELECT stake_bps FROM party_links WHERE held_id = $1")
+            .bind(held_id)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        let mut recorded = 0i64;
+        for r in &held {
+            recorded += i64_col(r, "stake_bps")?;
+        }
+        if recorded + i64::from(stake_bps) > 10_000 {
+            let pct = |bps: i64| format!("{}%", bps as f64 / 100.0);
+            return Err(StoreError::Invalid(format!(
+                "被持有方已登记的持股合计 {}，再加 {} 为 {}，超过 100% / the stakes recorded in this company already sum to {}; another {} makes {}, above 100%",
+                pct(recorded),
+                pct(i64::from(stake_bps)),
+                pct(recorded + i64::from(stake_bps)),
+                pct(recorded),
+                pct(i64::from(stake_bps)),
+                pct(recorded + i64::from(stake_bps)),
+            )));
+        }
         let r = sqlx::query(
             "INSERT INTO party_links (holder_id, held_id, stake_bps, control) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -553,7 +587,23 @@ impl WriteTx {
         Ok(created)
     }
 
+    /// Records that two natural persons are close relatives. Refused: a person as their own
+    /// relative (`Invalid`), and the pair already recorded in either order (`Duplicate`).
     pub async fn add_relatives(&mut self, a_id: i64, b_id: i64) -> Result<Relative, StoreError> {
+        if a_id == b_id {
+            return Err(StoreError::Invalid("本人不能是自己的近亲属 / a person cannot be their own relative".into()));
+        }
+        let existing =
+            sqlx::query("SELECT a_id FROM relatives WHERE (a_id = $1 AND b_id = $2) OR (a_id = $2 AND b_id = $1)")
+                .bind(a_id)
+                .bind(b_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        if existing.is_some() {
+            return Err(StoreError::Duplicate(
+                "该近亲属关系已登记（顺序不论） / these relatives are already recorded (in either order)".into(),
+            ));
+        }
         sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)")
             .bind(a_id)
             .bind(b_id)

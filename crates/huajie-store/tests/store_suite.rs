@@ -59,6 +59,7 @@ store_suite!(
     checks_overrides_results_and_book_imports_keep_to_their_rules,
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
     a_state_organ_is_honoured_wherever_it_is_read,
+    the_party_graph_and_the_exposures_refuse_what_cannot_be_true,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -1238,4 +1239,51 @@ async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
     let all = huajie_rules::indicators(&ledger, &params.parameters, d("2026-09-30")).unwrap();
     let group = all.iter().find(|i| i.id == RuleId::Q3).unwrap();
     assert_eq!(group.numerator, 0, "{:?}", group.lines);
+}
+
+async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestStore) {
+    use huajie_rules::indicators::ExposureKind;
+    let company = small_company(&t).await;
+    let s = &t.store;
+    let mut tx = s.write("risk").await.unwrap();
+    let zhang = tx.insert_party(&person("张某", "330106198001010013")).await.unwrap();
+    let li = tx.insert_party(&person("李某", "330106198203040026")).await.unwrap();
+    let a = tx.insert_party(&corporate("甲公司", "91330100MB0TX0001")).await.unwrap();
+    let b = tx.insert_party(&corporate("乙公司", "91330100MB0TX0002")).await.unwrap();
+    tx.add_relatives(zhang, li).await.unwrap();
+    tx.add_party_link(a, company, 6_000, false).await.unwrap();
+    tx.add_party_link(b, company, 4_000, false).await.unwrap();
+    tx.add_exposure(a, ExposureKind::Loan, Money::from_fen(i64::MAX - 10), "贷款").await.unwrap();
+    tx.commit().await.unwrap();
+    let audit = s.audit_count().await.unwrap();
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // A person as their own relative; the same pair again in reverse order.
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(refused(tx.add_relatives(zhang, zhang).await.map(drop)).contains("不能是自己的近亲属"));
+    drop(tx);
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(refused(tx.add_relatives(li, zhang).await.map(drop)).contains("已登记"));
+    drop(tx);
+    // 60% + 40% are recorded: one basis point more is above 100%.
+    let mut tx = s.write("risk").await.unwrap();
+    let m = refused(tx.add_party_link(li, company, 1, false).await.map(drop));
+    assert!(m.contains("已登记的持股合计 100%") && m.contains("100.01%"), "{m}");
+    drop(tx);
+    // Eleven fen more than the largest amount: refused, never clamped.
+    let mut tx = s.write("risk").await.unwrap();
+    let m = refused(tx.add_exposure(b, ExposureKind::Loan, Money::from_fen(11), "贷款").await.map(drop));
+    assert!(m.contains("超出可记录的金额范围"), "{m}");
+    drop(tx);
+    assert_eq!(s.audit_count().await.unwrap(), audit, "nothing written");
+    assert_eq!(s.relatives().await.unwrap().len(), 1);
+    assert_eq!(s.party_links().await.unwrap().len(), 2);
+    assert_eq!(s.exposures().await.unwrap().len(), 1);
+    // Ten fen more fit exactly.
+    let mut tx = s.write("risk").await.unwrap();
+    tx.add_exposure(b, ExposureKind::Loan, Money::from_fen(10), "贷款").await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -459,6 +459,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("book.flag", "发现", "Finding"),
     (
+        "book.graph_is_risks",
+        "主体关系图（股权与控制、董监高、员工及其近亲属和任职企业、主体属性）只能由风险合规部录入",
+        "the party graph (ownership and control, officers, staff with their relatives and entities, party attributes) is entered by risk & compliance only",
+    ),
+    (
         "book.prohibited_channel",
         "Q10 禁止的融资渠道：如实记录，计入杠杆率并列为未决事项",
         "Q10 prohibited funding channel: recorded as it is, counted in leverage and listed as an open item",

@@ -40,7 +40,7 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     // Money already raised through a private fund is recorded as it is and flagged (rules.md
     // Part G): the book shows the flag, leverage counts it, and it is an open item.
     let lender = uscc(1);
-    let fund = uscc(2);
+    let fund = uscc(3);
     let prohibited = [
         ("csrf", csrf.as_str()),
         ("label", "某私募借款（存量）"),
@@ -140,8 +140,20 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
             &[&[&holder, &held, "10%", "否"]],
         ),
     ]);
+    // Finance may not enter the party graph at all: the sheet is named, nothing is kept.
     let reply = app
         .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &twice), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body.contains("股权与控制关系：主体关系图") && reply.body.contains("只能由风险合规部录入"),
+        "{}",
+        reply.body
+    );
+    assert_eq!((store.liquid_assets().await.unwrap().len(), store.party_links().await.unwrap().len()), (liquid, links));
+    let risk_csrf = risk.csrf.clone();
+    let reply = app
+        .post_multipart(&mut risk, "/compliance/book/import", &[("csrf", &risk_csrf)], ("book.xlsx", &twice), None)
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("股权与控制关系 第 2 行") && reply.body.contains("该股权关系已登记"), "{}", reply.body);

@@ -19,6 +19,8 @@ const VALUERS: &[&str] = &["acquisition", "valuer"];
 const COMPLIANCE: &[&str] = &["admin", "risk", "committee", "finance", "auditor", "regulator"];
 const BOOK: &[&str] = &["admin", "risk", "committee", "finance", "auditor"];
 const BOOK_EDITORS: &[&str] = &["finance", "risk"];
+/// The party graph (holdings, officers, staff, relatives, attributes): the risk team alone.
+const GRAPH_EDITORS: &[&str] = &["risk"];
 const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
 const CHECK_READERS: &[&str] =
     &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
@@ -211,6 +213,38 @@ async fn every_route_allows_exactly_its_roles() {
                 "{role} POST /compliance/book/cash_flow/999999/delete: {} (expected {expected})",
                 reply.status
             ));
+        }
+        // The party graph: the risk team only (303 back to the book), by form and removal.
+        let (holder, held) = (
+            huajie_core::Uscc::with_check_char("91330100MB0RM0001").unwrap().as_str().to_string(),
+            huajie_core::Uscc::with_check_char("91330100MB0RM0002").unwrap().as_str().to_string(),
+        );
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/book/holding",
+                &[
+                    ("csrf", &csrf),
+                    ("holder", &holder),
+                    ("holder_name", "甲控股"),
+                    ("held", &held),
+                    ("held_name", "乙实业"),
+                    ("stake", "1"),
+                    ("control", "否"),
+                ],
+            )
+            .await;
+        let expected = if GRAPH_EDITORS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/book/holding: {} (expected {expected})", reply.status));
+        }
+        for kind in ["holding", "officer", "relative", "party_attributes"] {
+            let path = format!("/compliance/book/{kind}/999999/delete");
+            let reply = app.post_form(&mut client, &path, &[("csrf", &csrf)]).await;
+            let expected = if GRAPH_EDITORS.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
         }
         // A pre-trade check of a package (303 to the check), and the checks page's proposals.
         let reply = app

@@ -274,10 +274,10 @@ pub async fn add_entry(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
+    let user = ctx.require(kind.permission)?;
     let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
     let lang = ctx.lang;
-    let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
     let get = |k: &str| {
         b.get(k).and_then(|v| match v {
             Value::String(s) => Some(s.clone()),
@@ -311,9 +311,8 @@ pub async fn remove_entry(
     Path((kind, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    book_kind(&kind).ok_or(AppError::NotFound)?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

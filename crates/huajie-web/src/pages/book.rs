@@ -34,6 +34,8 @@ pub struct Section {
     pub flagged: bool,
     pub values: HashMap<String, String>,
     pub errors: HashMap<String, String>,
+    /// Whether the user may enter and remove this kind (the party graph is the risk role's).
+    pub can_edit: bool,
 }
 
 impl Section {
@@ -285,6 +287,7 @@ async fn book_page(
                     .iter()
                     .map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule))
                     .collect(),
+                can_edit: ctx.can(k.permission),
                 flagged: rows.iter().any(|r| r.2.is_some()),
                 rows,
                 values,
@@ -328,10 +331,10 @@ pub async fn add(
     Path(code): Path<String>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    let kind = book_kind(&code).ok_or(AppError::NotFound)?;
+    let user = ctx.require(kind.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let kind = book_kind(&code).ok_or(AppError::NotFound)?;
     let entry = match read_entry(kind, &|k| fields.get(k).cloned()) {
         Ok(e) => e,
         Err(problems) => {
@@ -417,6 +420,18 @@ pub async fn import(
             .await;
         }
     };
+    // A sheet of the party graph is the risk role's alone: named, and nothing is kept.
+    let mut not_theirs: Vec<String> = entries
+        .iter()
+        .filter_map(|e| {
+            let kind = BOOK_KINDS.iter().find(|k| k.zh == e.sheet || k.en.eq_ignore_ascii_case(&e.sheet))?;
+            (!ctx.can(kind.permission)).then(|| format!("{}：{}", e.sheet, tr(lang, "book.graph_is_risks")))
+        })
+        .collect();
+    not_theirs.dedup();
+    if !not_theirs.is_empty() {
+        return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), not_theirs).await;
+    }
     match state.store.import_book(&user.username, &entries).await? {
         Ok(_) => Ok(Redirect::to("/compliance/book").into_response()),
         Err(problems) => {
@@ -439,9 +454,8 @@ pub async fn remove(
     Path((kind, id)): Path<(String, i64)>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    book_kind(&kind).ok_or(AppError::NotFound)?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(Redirect::to(&format!("/compliance/book#book-{kind}")).into_response())
 }
