@@ -67,6 +67,10 @@ pub enum Permission {
     OverrideFindings,
     /// Record that a package was bought (after a cleared check).
     RecordAcquisitions,
+    /// Flag a claim or a package as a prohibited asset (PX2–PX6), with the reason.
+    FlagProhibitedAssets,
+    /// Remove such a flag (the flag blocks an acquisition: removing it is the risk team's call).
+    ClearProhibitedFlags,
 }
 
 impl Role {
@@ -105,6 +109,9 @@ impl Role {
             CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),
             OverrideFindings => matches!(self, Risk),
             RecordAcquisitions => matches!(self, Acquisition),
+            // Due diligence finds a no-transfer clause; risk reviews. Only risk lifts a flag.
+            FlagProhibitedAssets => matches!(self, Acquisition | Risk),
+            ClearProhibitedFlags => matches!(self, Risk),
         }
     }
 

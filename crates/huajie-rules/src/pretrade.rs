@@ -16,8 +16,11 @@ use chrono::{Datelike, NaiveDate};
 use huajie_core::{Money, Province};
 
 use crate::catalogue::RuleId;
-use crate::checks::{CheckParty, Effect, Finding, ProposedClaim, funding_channel, prohibited_assets, territorial};
-use crate::graph::{control, related_parties};
+use crate::checks::{
+    AssetFlag, CheckParty, Effect, Finding, ProposedClaim, Territory, flagged_package, funding_channel,
+    prohibited_assets, territorial,
+};
+use crate::graph::related_parties;
 use crate::indicators::{
     Channel, Exposure, ExposureKind, Funding, HeldPackage, Indicator, Investment, InvestmentKind, Ledger, LiquidAsset,
     LiquidKind, Payment, RulesError, Status, held_claim_exposures, indicators,
@@ -41,6 +44,8 @@ pub enum Deal {
         claims: Vec<ProposedClaim>,
         price: Money,
         kind: InvestmentKind,
+        /// Prohibited-asset flags set on the package as a whole (PX2–PX6).
+        flags: Vec<AssetFlag>,
     },
     Funding {
         label: String,
@@ -83,6 +88,8 @@ pub struct PreTrade {
     pub before: Vec<Indicator>,
     pub after: Vec<Indicator>,
     pub findings: Vec<Finding>,
+    /// The territorial test of an acquisition: its failing claims and amounts.
+    pub territory: Option<Territory>,
 }
 
 impl PreTrade {
@@ -413,7 +420,7 @@ pub fn screen_transferee(
             "personal NPLs acquired in a batch may not be transferred on; they are collected or restructured by the company (outsourced collection allowed)".into(),
         ));
     }
-    let controls = control(&l.holdings, p.control_above_bps);
+    let controls = l.controls(p);
     let controls_of = |x: i64| controls.get(&x).cloned().unwrap_or_default();
     // A state organ controlling both is not a common controller (its control joins nothing).
     let state: BTreeSet<i64> = l.parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
@@ -462,23 +469,37 @@ pub fn screen_transferee(
                 format!("{en}: no transfer to the debtor or its interested parties"),
             ));
         }
-        // Staff (directors and senior managers as recorded), their close relatives, and what they control.
-        let mut staff: BTreeSet<i64> = l.officers.iter().copied().collect();
+        // The staff register (officers are staff too), their close relatives, the entities any of
+        // them controls, and the entities they declare they take part in (TX3, TX4).
+        let employed: BTreeSet<i64> = l.officers.iter().chain(&l.staff).copied().collect();
+        let mut people = employed.clone();
         for (a, b) in &l.relatives {
-            if l.officers.contains(a) {
-                staff.insert(*b);
+            if employed.contains(a) {
+                people.insert(*b);
             }
-            if l.officers.contains(b) {
-                staff.insert(*a);
+            if employed.contains(b) {
+                people.insert(*a);
             }
         }
-        let staff_reach: BTreeSet<i64> =
-            staff.iter().flat_map(|x| std::iter::once(*x).chain(controls_of(*x))).collect();
-        if staff_reach.contains(&t) {
-            out.push(block(
-                "受让方为本公司董事、高级管理人员或其近亲属，或受其控制的企业".into(),
-                "the transferee is a director or senior manager of the company, a close relative of one, or an entity one of them controls".into(),
-            ));
+        let why = if employed.contains(&t) {
+            Some(("受让方为本公司员工（含董监高）", "the transferee is on the company's staff (officers included)"))
+        } else if people.contains(&t) {
+            Some(("受让方为本公司员工的近亲属", "the transferee is a close relative of the company's staff"))
+        } else if people.iter().any(|x| controls_of(*x).contains(&t)) {
+            Some((
+                "受让方为本公司员工或其近亲属控制的企业",
+                "the transferee is controlled by a member of the staff or a close relative of one",
+            ))
+        } else if l.staff_entities.iter().any(|e| e.entity == t && people.contains(&e.person)) {
+            Some((
+                "受让方为本公司员工或其近亲属任职或参与的企业（员工名册申报）",
+                "the transferee is an entity a member of the staff or a close relative of one takes part in (declared in the staff register)",
+            ))
+        } else {
+            None
+        };
+        if let Some((zh, en)) = why {
+            out.push(block(format!("{zh}：不得向其转让"), format!("{en}: no transfer to it")));
         } else {
             let rp = related_parties(
                 l.company,
@@ -521,9 +542,13 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     let mut findings = Vec::new();
     let mut touched = BTreeSet::new();
     let mut debtors = BTreeSet::new();
+    let mut territory = None;
     match deal {
-        Deal::Acquisition { transferor, claims, .. } => {
-            findings.extend(territorial(s.home, transferor, claims).1);
+        Deal::Acquisition { transferor, claims, flags, .. } => {
+            let (t, found) = territorial(s.home, transferor, claims);
+            territory = Some(t);
+            findings.extend(found);
+            findings.extend(flagged_package(flags));
             findings.extend(prohibited_assets(claims));
             for c in claims {
                 touched.insert(c.debtor.id);
@@ -552,11 +577,11 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     touched.remove(&0);
     debtors.remove(&0);
     // No deal changes the party graph: control is worked out once.
-    let controls = control(&ledger.holdings, p.control_above_bps);
+    let controls = ledger.controls(p);
     findings.extend(concentration(s, ledger, &after_ledger, p, &controls, &touched, na));
     findings.extend(related_debtors(s, ledger, p, &controls, &debtors));
     findings.extend(indicator_findings(&before, &after));
-    Ok(PreTrade { before, after, findings })
+    Ok(PreTrade { before, after, findings, territory })
 }
 
 #[cfg(test)]

@@ -354,12 +354,15 @@ impl Store {
         put(&mut out, self.party_links().await?);
         put(&mut out, self.officers().await?);
         put(&mut out, self.relatives().await?);
+        put(&mut out, self.staff().await?);
+        put(&mut out, self.staff_entities().await?);
         put(&mut out, self.rule_parameter_sets().await?);
         put(&mut out, self.party_attributes().await?);
         put(&mut out, self.indicator_results().await?);
         put(&mut out, self.deal_checks(None, i64::MAX).await?);
         put(&mut out, self.check_overrides().await?);
         put(&mut out, self.cross_region_exceptions().await?);
+        put(&mut out, self.asset_flags().await?);
         Ok(out)
     }
 }
@@ -447,10 +450,13 @@ const STATE_ENTITIES: &[&str] = &[
     "party_link",
     "officer",
     "relative",
+    "staff",
+    "staff_entity",
     "rule_parameter_set",
     "party_attributes",
     "indicator_result",
     "deal_check",
     "check_override",
     "cross_region_exception",
+    "asset_flag",
 ];

@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Permission};
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
+use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
 
@@ -66,6 +66,13 @@ const LIQUID_KINDS: &[(&str, &str, &str)] = &[
     ("government_bond", "国债", "Central-government bond"),
     ("policy_bank_bond", "政策性金融债", "Policy-bank bond"),
     ("other", "其他（非优质流动资产）", "Other (not high quality)"),
+];
+pub const CAPACITIES: &[(&str, &str, &str)] = &[
+    ("control", "实际控制", "Actual controller"),
+    ("director", "董事或监事", "Director or supervisor"),
+    ("manager", "高级管理人员", "Senior manager"),
+    ("shareholder", "股东（不控制）", "Shareholder (no control)"),
+    ("other", "其他任职或参与", "Other part"),
 ];
 pub const EXPOSURE_KINDS: &[(&str, &str, &str)] = &[
     ("loan", "贷款/借款", "Loan"),
@@ -202,6 +209,17 @@ pub const BOOK_KINDS: &[BookKind] = &[
         permission: Permission::EditPartyGraph,
     },
     BookKind {
+        code: "staff",
+        zh: "员工名册",
+        en: "Staff register",
+        fields: &[
+            f("party", "证件号", "Resident ID", Party, true),
+            f("party_name", "姓名", "Name", PartyName, false),
+            f("department", "部门及岗位", "Department and post", Text, true),
+        ],
+        permission: Permission::EditPartyGraph,
+    },
+    BookKind {
         code: "relative",
         zh: "近亲属",
         en: "Close relatives",
@@ -209,6 +227,18 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("a", "本人证件号", "Person's ID", Party, true),
             f("b", "近亲属证件号", "Relative's ID", Party, true),
             f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
+        ],
+        permission: Permission::EditPartyGraph,
+    },
+    BookKind {
+        code: "staff_entity",
+        zh: "员工及近亲属任职参与企业",
+        en: "Entities the staff take part in",
+        fields: &[
+            f("person", "本人证件号", "Person's ID", Party, true),
+            f("entity", "企业证件号", "Entity's USCC", Party, true),
+            f("entity_name", "企业名称", "Entity's name", PartyName, false),
+            f("capacity", "身份", "Capacity", Code(CAPACITIES), true),
         ],
         permission: Permission::EditPartyGraph,
     },
@@ -292,6 +322,15 @@ pub enum BookEntry {
     Relative {
         a: PartyRef,
         b: PartyRef,
+    },
+    Staff {
+        party: PartyRef,
+        department: String,
+    },
+    StaffEntity {
+        person: PartyRef,
+        entity: PartyRef,
+        capacity: Capacity,
     },
     Attributes {
         party: PartyRef,
@@ -495,6 +534,14 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             }
         }
         "officer" => BookEntry::Officer { party: party("party", "party_name"), role: s("role") },
+        "staff" => BookEntry::Staff { party: party("party", "party_name"), department: s("department") },
+        "staff_entity" => {
+            let (person, entity) = (party("person", ""), party("entity", "entity_name"));
+            if person.identifier == entity.identifier {
+                return Err(vec![("entity", "本人与企业相同 / the person and the entity are the same".into())]);
+            }
+            BookEntry::StaffEntity { person, entity, capacity: Capacity::from_code(&s("capacity")).expect("listed") }
+        }
         "relative" => {
             let (a, b) = (party("a", ""), party("b", "b_name"));
             if a.identifier == b.identifier {
@@ -594,6 +641,14 @@ impl WriteTx {
                         })
                     })
                     .map(drop)
+            }
+            BookEntry::Staff { party, department } => {
+                let party = self.book_party(party).await?;
+                self.add_staff(party, department).await.map(drop)
+            }
+            BookEntry::StaffEntity { person, entity, capacity } => {
+                let (person, entity) = (self.book_party(person).await?, self.book_party(entity).await?);
+                self.add_staff_entity(person, entity, *capacity).await.map(drop)
             }
             BookEntry::Attributes { party, state_organ, lgfv, licensed_fi } => {
                 let party_id = self.book_party(party).await?;
@@ -848,6 +903,15 @@ impl crate::Store {
                 remove!(self.officers().await?, "DELETE FROM officers WHERE party_id = $1", |r: &crate::Officer| r
                     .party_id)
             }
+            "staff" => {
+                remove!(self.staff().await?, "DELETE FROM staff WHERE party_id = $1", |r: &crate::StaffMember| r
+                    .party_id)
+            }
+            "staff_entity" => remove!(
+                self.staff_entities().await?,
+                "DELETE FROM staff_entities WHERE id = $1",
+                |r: &crate::StaffEntityRecord| r.id
+            ),
             "relative" => {
                 let before = self.relatives().await?.into_iter().find(|r| r.id == id).ok_or_else(missing)?;
                 sqlx::query("DELETE FROM relatives WHERE a_id = $1 AND b_id = $2")
@@ -923,7 +987,8 @@ mod tests {
     fn the_party_graph_is_entered_by_the_risk_role_alone() {
         use huajie_core::Role;
         for kind in BOOK_KINDS {
-            let graph = matches!(kind.code, "holding" | "officer" | "relative" | "party_attributes");
+            let graph =
+                matches!(kind.code, "holding" | "officer" | "staff" | "relative" | "staff_entity" | "party_attributes");
             assert_eq!(Role::Finance.can(kind.permission), !graph, "{}", kind.code);
             assert!(Role::Risk.can(kind.permission), "{}", kind.code);
         }

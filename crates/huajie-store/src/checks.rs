@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
-use huajie_rules::checks::{CheckParty, Effect, Finding, ProposedClaim};
+use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, SoldClaim};
 use serde::{Deserialize, Serialize};
@@ -92,6 +92,58 @@ impl Audited for CrossRegionException {
     fn audit_id(&self) -> String {
         self.claim_id.to_string()
     }
+}
+
+/// A prohibited-asset flag (PX2–PX6) on a claim or on a package as a whole: which, why, who, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetFlagRecord {
+    pub id: i64,
+    pub package_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub code: String,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for AssetFlagRecord {
+    const ENTITY: &'static str = "asset_flag";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl AssetFlagRecord {
+    /// As the check reads it (`None` for a code the rules do not know: corrupt).
+    pub fn flag(&self) -> Result<AssetFlag, StoreError> {
+        Ok(AssetFlag {
+            code: ProhibitedAsset::from_code(&self.code)
+                .ok_or_else(|| StoreError::Corrupt(format!("asset_flags.code: {}", self.code)))?,
+            reason: self.reason.clone(),
+            set_by: self.created_by.clone(),
+        })
+    }
+}
+
+const FLAG_COLUMNS: &str = "id, package_id, claim_id, code, reason, created_by, created_at";
+
+fn flag_from_row(r: &sqlx::any::AnyRow) -> Result<AssetFlagRecord, StoreError> {
+    Ok(AssetFlagRecord {
+        id: i64_col(r, "id")?,
+        package_id: opt_i64(r, "package_id")?,
+        claim_id: opt_i64(r, "claim_id")?,
+        code: text(r, "code")?,
+        reason: text(r, "reason")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+/// What a flag is set on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagTarget {
+    Package(i64),
+    Claim(i64),
 }
 
 /// A pre-trade check as recorded.
@@ -283,6 +335,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Every prohibited-asset flag, oldest first.
+    pub async fn asset_flags(&self) -> Result<Vec<AssetFlagRecord>, StoreError> {
+        let rows = sqlx::query(crate::composed(format!("SELECT {FLAG_COLUMNS} FROM asset_flags ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(flag_from_row).collect()
+    }
+
+    /// The flags set on a package as a whole, or on one claim.
+    pub async fn flags_on(&self, target: FlagTarget) -> Result<Vec<AssetFlagRecord>, StoreError> {
+        let (sql, id) = match target {
+            FlagTarget::Package(id) => {
+                (format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE package_id = $1 ORDER BY id"), id)
+            }
+            FlagTarget::Claim(id) => {
+                (format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE claim_id = $1 ORDER BY id"), id)
+            }
+        };
+        let rows = sqlx::query(crate::composed(sql)).bind(id).fetch_all(&self.pool).await?;
+        rows.iter().map(flag_from_row).collect()
+    }
+
     /// The licensed-FI flag of a party (a lender).
     pub async fn licensed_fi(&self, party_id: i64) -> Result<bool, StoreError> {
         let r = sqlx::query("SELECT licensed_fi FROM party_attributes WHERE party_id = $1")
@@ -317,17 +391,37 @@ impl Store {
             .iter()
             .map(|r| Ok((i64_col(r, "claim_id")?, text(r, "basis")?)))
             .collect::<Result<_, StoreError>>()?;
+        let mut claim_flags: BTreeMap<i64, Vec<AssetFlag>> = BTreeMap::new();
+        let flagged = sqlx::query(crate::composed(format!(
+            "SELECT {} FROM asset_flags f JOIN claims c ON c.id = f.claim_id WHERE c.package_id = $1 ORDER BY f.id",
+            FLAG_COLUMNS.split(", ").map(|c| format!("f.{c}")).collect::<Vec<_>>().join(", ")
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &flagged {
+            let f = flag_from_row(r)?;
+            claim_flags.entry(f.claim_id.unwrap_or(0)).or_default().push(f.flag()?);
+        }
+        let package_flags = self
+            .flags_on(FlagTarget::Package(package_id))
+            .await?
+            .iter()
+            .map(AssetFlagRecord::flag)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut claims: Vec<(i64, ProposedClaim)> = Vec::with_capacity(rows.len());
         for r in &rows {
+            let id = i64_col(r, "id")?;
             claims.push((
-                i64_col(r, "id")?,
+                id,
                 ProposedClaim {
                     contract_no: text(r, "contract_no")?,
                     amount: Money::from_fen(i64_col(r, "owed")?),
                     debtor: party(i64_col(r, "debtor_id")?),
                     guarantors: Vec::new(),
                     collateral_provinces: Vec::new(),
-                    cross_region_exception: exceptions.get(&i64_col(r, "id")?).cloned(),
+                    cross_region_exception: exceptions.get(&id).cloned(),
+                    flags: claim_flags.remove(&id).unwrap_or_default(),
                 },
             ));
         }
@@ -347,6 +441,7 @@ impl Store {
             claims: claims.into_iter().map(|(_, c)| c).collect(),
             price,
             kind: huajie_rules::indicators::InvestmentKind::FinancialNpa,
+            flags: package_flags,
         })
     }
 
@@ -619,6 +714,69 @@ impl WriteTx {
                 self.audit_create(&a).await.map(drop)
             }
         }
+    }
+
+    /// Flags a claim or a package as a prohibited asset (PX2–PX6), with the reason; the
+    /// acquisition check then blocks it. A flag already set on the same target is `Duplicate`.
+    pub async fn set_asset_flag(
+        &mut self,
+        target: FlagTarget,
+        code: ProhibitedAsset,
+        reason: &str,
+    ) -> Result<AssetFlagRecord, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "请填写标记理由（合同条款、文件等） / give the reason for the flag (contract clause, document…)".into(),
+            ));
+        }
+        let (package_id, claim_id) = match target {
+            FlagTarget::Package(id) => (Some(id), None),
+            FlagTarget::Claim(id) => (None, Some(id)),
+        };
+        let same = sqlx::query("SELECT id FROM asset_flags WHERE code = $1 AND (package_id = $2 OR claim_id = $3)")
+            .bind(code.code())
+            .bind(package_id.unwrap_or(0))
+            .bind(claim_id.unwrap_or(0))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        if same.is_some() {
+            return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
+        }
+        let created_at = crate::timestamp(self.clock.now());
+        let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(package_id)
+            .bind(claim_id)
+            .bind(code.code())
+            .bind(reason)
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let flag = AssetFlagRecord {
+            id: i64_col(&r, "id")?,
+            package_id,
+            claim_id,
+            code: code.code().into(),
+            reason: reason.into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&flag).await?;
+        Ok(flag)
+    }
+
+    /// Removes a flag (audited, with what was removed). `NotFound` when there is none.
+    pub async fn remove_asset_flag(&mut self, id: i64) -> Result<AssetFlagRecord, StoreError> {
+        let row = sqlx::query(crate::composed(format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("标记 / flag {id}")))?;
+        let before = flag_from_row(&row)?;
+        sqlx::query("DELETE FROM asset_flags WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+        self.audit_delete(&before).await?;
+        Ok(before)
     }
 
     /// Records (or replaces) the cross-region exception of a claim, with its legal basis.

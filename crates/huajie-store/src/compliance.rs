@@ -9,8 +9,8 @@ use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
-    CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset,
-    LiquidKind, Payment, held_claim_exposures,
+    Capacity, CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset,
+    LiquidKind, Payment, StaffEntity, held_claim_exposures,
 };
 use serde::Serialize;
 
@@ -60,6 +60,14 @@ record!(ExposureRecord, "exposure", { party_id: i64, kind: String, book_value: M
 record!(PartyLink, "party_link", { holder_id: i64, held_id: i64, stake_bps: i64, control: bool });
 record!(Officer, "officer", { party_id: i64, role: String });
 record!(Relative, "relative", { a_id: i64, b_id: i64 });
+record!(
+    /// A member of the staff register (its id is the party's).
+    StaffMember, "staff", { party_id: i64, department: String }
+);
+record!(
+    /// An entity a member of the staff, or a declared relative of one, takes part in.
+    StaffEntityRecord, "staff_entity", { person_id: i64, entity_id: i64, capacity: String }
+);
 
 fn money(r: &sqlx::any::AnyRow, c: &str) -> Result<Money, StoreError> {
     Ok(Money::from_fen(i64_col(r, c)?))
@@ -226,6 +234,35 @@ impl Store {
             .collect()
     }
 
+    /// The staff register.
+    pub async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        let rows =
+            sqlx::query("SELECT party_id, department FROM staff ORDER BY party_id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let party_id = i64_col(r, "party_id")?;
+                Ok(StaffMember { id: party_id, party_id, department: text(r, "department")? })
+            })
+            .collect()
+    }
+
+    /// The entities the staff and their relatives take part in.
+    pub async fn staff_entities(&self) -> Result<Vec<StaffEntityRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, person_id, entity_id, capacity FROM staff_entities ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StaffEntityRecord {
+                    id: i64_col(r, "id")?,
+                    person_id: i64_col(r, "person_id")?,
+                    entity_id: i64_col(r, "entity_id")?,
+                    capacity: text(r, "capacity")?,
+                })
+            })
+            .collect()
+    }
+
     /// The company as a party of the graph (by its USCC), if it has been entered as one.
     pub async fn company_party_id(&self) -> Result<Option<i64>, StoreError> {
         let Some(company) = self.company().await? else { return Ok(None) };
@@ -313,7 +350,13 @@ impl Store {
             });
         }
         l.officers = self.officers().await?.into_iter().map(|o| o.party_id).collect();
+        l.staff = self.staff().await?.into_iter().map(|m| m.party_id).collect();
         l.relatives = self.relatives().await?.into_iter().map(|r| (r.a_id, r.b_id)).collect();
+        for e in self.staff_entities().await? {
+            let capacity =
+                Capacity::from_code(&e.capacity).ok_or_else(|| bad_code("staff_entities.capacity", &e.capacity))?;
+            l.staff_entities.push(StaffEntity { person: e.person_id, entity: e.entity_id, capacity });
+        }
         Ok(l)
     }
 }
@@ -610,6 +653,63 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await?;
         let created = Relative { id: a_id * 1_000_000_007 + b_id, a_id, b_id };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    async fn is_person(&mut self, party_id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("SELECT kind FROM parties WHERE id = $1")
+            .bind(party_id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("主体 / party {party_id}")))?;
+        Ok(text(&r, "kind")? == "individual")
+    }
+
+    /// Adds a natural person to the staff register, with the department they work in.
+    pub async fn add_staff(&mut self, party_id: i64, department: &str) -> Result<StaffMember, StoreError> {
+        if !self.is_person(party_id).await? {
+            return Err(StoreError::Invalid(
+                "员工名册只登记自然人（身份证号） / the staff register lists natural persons (resident ID)".into(),
+            ));
+        }
+        sqlx::query("INSERT INTO staff (party_id, department) VALUES ($1, $2)")
+            .bind(party_id)
+            .bind(department)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| {
+                StoreError::on_unique(e, || "该员工已登记 / this person is already on the staff register".into())
+            })?;
+        let created = StaffMember { id: party_id, party_id, department: department.into() };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    /// Records that a person (of the staff, or a declared relative) takes part in an entity.
+    pub async fn add_staff_entity(
+        &mut self,
+        person_id: i64,
+        entity_id: i64,
+        capacity: Capacity,
+    ) -> Result<StaffEntityRecord, StoreError> {
+        if person_id == entity_id || !self.is_person(person_id).await? || self.is_person(entity_id).await? {
+            return Err(StoreError::Invalid(
+                "本人应为自然人，任职或参与的应为企业或其他组织 / the person is a natural person and the entity an organisation".into(),
+            ));
+        }
+        let r =
+            sqlx::query("INSERT INTO staff_entities (person_id, entity_id, capacity) VALUES ($1, $2, $3) RETURNING id")
+                .bind(person_id)
+                .bind(entity_id)
+                .bind(capacity.code())
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(|e| {
+                    StoreError::on_unique(e, || "该任职或参与关系已登记 / this part is already recorded".into())
+                })?;
+        let created =
+            StaffEntityRecord { id: i64_col(&r, "id")?, person_id, entity_id, capacity: capacity.code().into() };
         self.audit_create(&created).await?;
         Ok(created)
     }

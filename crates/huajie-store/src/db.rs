@@ -97,6 +97,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "cross_region_exceptions",
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
+    Migration {
+        version: 13,
+        name: "staff_register_and_asset_flags",
+        sql: include_str!("../migrations/0013_staff_register_and_asset_flags.sql"),
+    },
 ];
 
 impl Backend {

@@ -60,6 +60,8 @@ store_suite!(
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
     a_state_organ_is_honoured_wherever_it_is_read,
     the_party_graph_and_the_exposures_refuse_what_cannot_be_true,
+    a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
+    the_staff_register_is_entered_read_into_the_ledger_and_removed,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -73,7 +75,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 10);
+    assert_eq!(t.store.schema_version().await.unwrap(), 13);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -123,6 +125,9 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
         ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
+        ("staff", &["department", "party_id"][..]),
+        ("staff_entities", &["capacity", "entity_id", "id", "person_id"][..]),
+        ("asset_flags", &["claim_id", "code", "created_at", "created_by", "id", "package_id", "reason"][..]),
         (
             "audit_log",
             &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"]
@@ -1285,5 +1290,166 @@ async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestSto
     let mut tx = s.write("risk").await.unwrap();
     tx.add_exposure(b, ExposureKind::Loan, Money::from_fen(10), "贷款").await.unwrap();
     tx.commit().await.unwrap();
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A Zhejiang bank's package of two claims on one debtor, in due diligence: (package, claims).
+async fn small_package(t: &TestStore) -> (i64, Vec<i64>) {
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let mut tx = t.store.write("acquisition").await.unwrap();
+    let bank = tx.insert_party(&corporate("浙江某银行", "91330100MB0BK0001")).await.unwrap();
+    let debtor = tx.insert_party(&corporate("杭州某实业", "91330100MB0DB0001")).await.unwrap();
+    let package = tx
+        .insert_package(&Package {
+            code: "ZJ-T1".into(),
+            name: "测试包".into(),
+            transferor_id: bank,
+            cutoff_date: d("2026-06-30"),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: None,
+        })
+        .await
+        .unwrap();
+    let mut claims = Vec::new();
+    for (no, yuan) in [("ZJ-T1-1", 3_000_000), ("ZJ-T1-2", 1_000_000)] {
+        claims.push(
+            tx.insert_claim(&Claim {
+                package_id: package,
+                contract_no: no.into(),
+                debtor_id: debtor,
+                principal: Money::from_yuan(yuan).unwrap(),
+                interest: Money::from_yuan(yuan / 10).unwrap(),
+                penalty: Money::from_yuan(yuan / 100).unwrap(),
+                advanced_costs: Money::ZERO,
+                five_class: None,
+                litigation_stage: None,
+                default_date: None,
+                limitation_date: None,
+                province: None,
+                product: None,
+                days_past_due: None,
+            })
+            .await
+            .unwrap(),
+        );
+    }
+    tx.commit().await.unwrap();
+    (package, claims)
+}
+
+async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::{Effect, ProhibitedAsset};
+    use huajie_store::FlagTarget;
+    small_company(&t).await;
+    let (package, claims) = small_package(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let check = || async {
+        let parties = s.check_parties().await.unwrap();
+        let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
+        s.run_deal_check(
+            "acquisition",
+            Some(package),
+            "ZJ-T1",
+            d("2026-09-30"),
+            &deal,
+            &serde_json::json!({}),
+            &parties,
+        )
+        .await
+        .unwrap()
+    };
+    assert!(!check().await.blocked, "unflagged, the package passes");
+    // The acquisition team flags a claim PX5 with the clause; a reason is required, a flag is set once.
+    let mut tx = s.write("acquisition").await.unwrap();
+    assert!(matches!(
+        tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let flag = tx
+        .set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "借款合同第 12 条：未经同意不得转让")
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "再次").await,
+        Err(StoreError::Duplicate(_))
+    ));
+    tx.commit().await.unwrap();
+    let c = check().await;
+    assert!(c.blocked);
+    let q8: Vec<_> = c.result.findings.iter().filter(|f| f.rule == RuleId::Q8).collect();
+    assert_eq!(q8.len(), 1);
+    assert_eq!((q8[0].effect, q8[0].subject.as_deref()), (Effect::Block, Some("ZJ-T1-1")));
+    assert!(q8[0].zh.contains("PX5") && q8[0].zh.contains("第 12 条") && q8[0].zh.contains("acquisition 标记"));
+    // A package flag blocks the whole package.
+    let mut tx = s.write("risk").await.unwrap();
+    tx.remove_asset_flag(flag.id).await.unwrap();
+    tx.set_asset_flag(FlagTarget::Package(package), ProhibitedAsset::Px3, "债务人为军工企业").await.unwrap();
+    tx.commit().await.unwrap();
+    let c = check().await;
+    let q8: Vec<_> = c.result.findings.iter().filter(|f| f.rule == RuleId::Q8).collect();
+    assert_eq!(q8.len(), 1);
+    assert!(q8[0].zh.starts_with("本资产包标记为 PX3") && q8[0].zh.contains("risk 标记"), "{}", q8[0].zh);
+    assert_eq!(s.flags_on(FlagTarget::Claim(claims[0])).await.unwrap().len(), 0);
+    assert_eq!(s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].created_by, "risk");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestStore) {
+    use huajie_store::book::{book_kind, read_entry};
+    small_company(&t).await;
+    let s = &t.store;
+    let entry = |kind: &str, pairs: Vec<(&str, &str)>| {
+        let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
+        read_entry(book_kind(kind).unwrap(), &get)
+    };
+    let firm = huajie_core::Uscc::with_check_char("91330100MB0QF0001").unwrap().as_str().to_string();
+    let mut tx = s.write("risk").await.unwrap();
+    for e in [
+        entry("staff", vec![("party", "330106198001010013"), ("party_name", "张某"), ("department", "资产处置部")]),
+        entry("relative", vec![("a", "330106198001010013"), ("b", "330106198203040026"), ("b_name", "李某")]),
+        entry(
+            "staff_entity",
+            vec![
+                ("person", "330106198203040026"),
+                ("entity", &firm),
+                ("entity_name", "某咨询公司"),
+                ("capacity", "董事或监事"),
+            ],
+        ),
+    ] {
+        tx.apply_book_entry(&e.unwrap()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    // A company on the staff register, a person as an entity: refused.
+    let mut tx = s.write("risk").await.unwrap();
+    let wrong = entry("staff", vec![("party", &firm), ("department", "x")]).unwrap();
+    assert!(matches!(tx.apply_book_entry(&wrong).await, Err(StoreError::Invalid(_))));
+    drop(tx);
+    assert!(matches!(
+        entry("staff_entity", vec![("person", &firm), ("entity", &firm), ("capacity", "other")]),
+        Err(p) if p[0].0 == "entity"
+    ));
+    let ledger = s.compliance_ledger().await.unwrap();
+    let zhang = s.party_by_identifier("330106198001010013").await.unwrap().unwrap().id;
+    let li = s.party_by_identifier("330106198203040026").await.unwrap().unwrap().id;
+    let entity = s.party_by_identifier(&firm).await.unwrap().unwrap().id;
+    assert_eq!(ledger.staff, vec![zhang]);
+    assert_eq!(ledger.relatives, vec![(zhang, li)]);
+    assert_eq!(
+        ledger.staff_entities,
+        vec![huajie_rules::indicators::StaffEntity {
+            person: li,
+            entity,
+            capacity: huajie_rules::indicators::Capacity::Director
+        }]
+    );
+    // Removed one by one, audited.
+    let part = s.staff_entities().await.unwrap()[0].id;
+    s.remove_book_entry("risk", "staff_entity", part).await.unwrap();
+    s.remove_book_entry("risk", "staff", zhang).await.unwrap();
+    assert!(s.staff().await.unwrap().is_empty() && s.staff_entities().await.unwrap().is_empty());
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

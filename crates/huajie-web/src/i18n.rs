@@ -458,6 +458,18 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "What the indicators read: net assets by quarter-end, investments, funding with its schedule, the cash calendar, liquid assets, other exposures, ownership and control, directors and managers and their close relatives, party attributes. Amounts in 10k yuan (or suffixed 元); parties by USCC or resident ID, with a name for a party not yet known.",
     ),
     ("book.flag", "发现", "Finding"),
+    ("flags.title", "禁止收购资产标记", "Prohibited-asset flags"),
+    (
+        "flags.intro",
+        "列入政策性关闭破产计划、涉及国家安全、依法限制转让的个人贷款、合同约定限制转让或其他依法限制转让的资产（规则 Q8，PX2–PX6）：收购检查据此禁止。收购部和风险合规部可以标记，只有风险合规部可以撤销。",
+        "Assets in the policy closure plan, touching national security, personal loans restricted by law, contracts forbidding transfer, or otherwise restricted (rule Q8, PX2–PX6): the acquisition check refuses them. Acquisition and risk may flag; only risk lifts a flag.",
+    ),
+    ("flags.none", "未标记。", "Not flagged."),
+    ("flags.code", "类别", "Category"),
+    ("flags.reason", "理由", "Reason"),
+    ("flags.by", "标记人", "Flagged by"),
+    ("flags.set", "标记", "Flag"),
+    ("flags.clear", "撤销", "Lift"),
     (
         "book.graph_is_risks",
         "主体关系图（股权与控制、董监高、员工及其近亲属和任职企业、主体属性）只能由风险合规部录入",

@@ -21,6 +21,8 @@ const BOOK: &[&str] = &["admin", "risk", "committee", "finance", "auditor"];
 const BOOK_EDITORS: &[&str] = &["finance", "risk"];
 /// The party graph (holdings, officers, staff, relatives, attributes): the risk team alone.
 const GRAPH_EDITORS: &[&str] = &["risk"];
+/// Prohibited-asset flags: set by acquisition and risk, lifted by risk alone.
+const FLAGGERS: &[&str] = &["acquisition", "risk"];
 const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
 const CHECK_READERS: &[&str] =
     &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
@@ -300,6 +302,22 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /claims/1/cross-region: {} (expected {expected})", reply.status));
+        }
+        // A prohibited-asset flag on a claim and on a package (303 back), and lifting one.
+        for path in ["/claims/1/flags", "/packages/1/flags"] {
+            let reason = format!("合同限制转让条款（{role}）");
+            // Each flagger sets a category of its own (a flag is set once).
+            let code = if role == &"risk" { "PX6" } else { "PX5" };
+            let reply = app.post_form(&mut client, path, &[("csrf", &csrf), ("code", code), ("reason", &reason)]).await;
+            let expected = if FLAGGERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+            let reply = app.post_form(&mut client, &format!("{path}/999999/delete"), &[("csrf", &csrf)]).await;
+            let expected = if role == &"risk" { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}/999999/delete: {} (expected {expected})", reply.status));
+            }
         }
         // Recording the quarter-end: the risk team only.
         let reply =

@@ -260,7 +260,9 @@ pub async fn book(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
         "exposures": s.exposures().await?,
         "holdings": s.party_links().await?,
         "officers": s.officers().await?,
+        "staff": s.staff().await?,
         "relatives": s.relatives().await?.iter().map(|r| json!({ "a_id": r.a_id, "b_id": r.b_id })).collect::<Vec<_>>(),
+        "staff_entities": s.staff_entities().await?,
         "party_attributes": s.party_attributes().await?,
     })))
 }

@@ -228,12 +228,34 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
     );
     out.push(
         store
+            .staff()
+            .await?
+            .into_iter()
+            .map(|m| {
+                let (id, name) = who(m.party_id);
+                (m.party_id, vec![id, name, m.department], None)
+            })
+            .collect(),
+    );
+    out.push(
+        store
             .relatives()
             .await?
             .into_iter()
             .map(|r| {
                 let ((a, _), (b, bn)) = (who(r.a_id), who(r.b_id));
                 (r.id, vec![a, b, bn], None)
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .staff_entities()
+            .await?
+            .into_iter()
+            .map(|e| {
+                let ((a, _), (b, bn)) = (who(e.person_id), who(e.entity_id));
+                (e.id, vec![a, b, bn, code_label(k("staff_entity"), "capacity", &e.capacity, lang)], None)
             })
             .collect(),
     );

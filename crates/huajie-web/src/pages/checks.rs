@@ -556,3 +556,158 @@ pub async fn panel(
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
 }
+
+/// A flag as a page lists it.
+pub struct FlagRow {
+    pub id: i64,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub reason: String,
+    pub by: String,
+}
+
+/// The prohibited-asset flags of a claim or a package (rules.md A3.2: PX2–PX6): who set each
+/// and why, the form to set one, and the removal (risk only).
+pub struct FlagsPanel {
+    /// `/claims/{id}/flags` or `/packages/{id}/flags`.
+    pub action: String,
+    pub rows: Vec<FlagRow>,
+    pub can_set: bool,
+    pub can_clear: bool,
+    /// (code, "PX5 合同约定限制转让 [R]").
+    pub options: Vec<(&'static str, String)>,
+}
+
+pub async fn flags_panel(
+    ctx: &Ctx,
+    state: &AppState,
+    target: huajie_store::FlagTarget,
+) -> Result<FlagsPanel, AppError> {
+    use huajie_rules::checks::ProhibitedAsset;
+    let lang = ctx.lang;
+    let action = match target {
+        huajie_store::FlagTarget::Claim(id) => format!("/claims/{id}/flags"),
+        huajie_store::FlagTarget::Package(id) => format!("/packages/{id}/flags"),
+    };
+    let rows = state
+        .store
+        .flags_on(target)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let code = ProhibitedAsset::from_code(&f.code)?;
+            Some(FlagRow {
+                id: f.id,
+                code: code.code(),
+                name: lang.pick(code.zh(), code.en()),
+                reason: f.reason,
+                by: format!("{} {}", f.created_by, f.created_at.get(..16).unwrap_or("").replace('T', " ")),
+            })
+        })
+        .collect();
+    let options = ProhibitedAsset::ALL
+        .iter()
+        .map(|p| (p.code(), format!("{} {} [{}]", p.code(), lang.pick(p.zh(), p.en()), p.confidence().tag())))
+        .collect();
+    Ok(FlagsPanel {
+        action,
+        rows,
+        can_set: ctx.can(Permission::FlagProhibitedAssets),
+        can_clear: ctx.can(Permission::ClearProhibitedFlags),
+        options,
+    })
+}
+
+async fn set_flag(
+    ctx: &Ctx,
+    state: &AppState,
+    target: huajie_store::FlagTarget,
+    fields: &Fields,
+) -> Result<Result<(), String>, AppError> {
+    let user = ctx.require(Permission::FlagProhibitedAssets)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let Some(code) = fields.get("code").and_then(|c| huajie_rules::checks::ProhibitedAsset::from_code(c)) else {
+        return Ok(Err(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option"))));
+    };
+    let mut tx = state.store.write(&user.username).await?;
+    match tx.set_asset_flag(target, code, fields.get("reason").map(String::as_str).unwrap_or("")).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Ok(()))
+        }
+        Err(e) => {
+            drop(tx);
+            Ok(Err(refused(lang)(e)?))
+        }
+    }
+}
+
+/// `POST /claims/{id}/flags`: flags a claim PX2–PX6 with the reason.
+pub async fn flag_claim(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::FlagProhibitedAssets)?;
+    state.store.claim(id).await?.ok_or(AppError::NotFound)?;
+    match set_flag(&ctx, &state, huajie_store::FlagTarget::Claim(id), &fields).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
+}
+
+/// `POST /packages/{id}/flags`: flags a package as a whole.
+pub async fn flag_package(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::FlagProhibitedAssets)?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    match set_flag(&ctx, &state, huajie_store::FlagTarget::Package(id), &fields).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
+}
+
+async fn clear_flag(ctx: &Ctx, state: &AppState, flag: i64, fields: &Fields) -> Result<(), AppError> {
+    let user = ctx.require(Permission::ClearProhibitedFlags)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.remove_asset_flag(flag).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `POST /claims/{id}/flags/{flag}/delete`: the risk team lifts a flag (audited).
+pub async fn unflag_claim(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((id, flag)): Path<(i64, i64)>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ClearProhibitedFlags)?;
+    if !state.store.flags_on(huajie_store::FlagTarget::Claim(id)).await?.iter().any(|f| f.id == flag) {
+        return Err(AppError::NotFound);
+    }
+    clear_flag(&ctx, &state, flag, &fields).await?;
+    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
+}
+
+/// `POST /packages/{id}/flags/{flag}/delete`.
+pub async fn unflag_package(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((id, flag)): Path<(i64, i64)>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ClearProhibitedFlags)?;
+    if !state.store.flags_on(huajie_store::FlagTarget::Package(id)).await?.iter().any(|f| f.id == flag) {
+        return Err(AppError::NotFound);
+    }
+    clear_flag(&ctx, &state, flag, &fields).await?;
+    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
+}
