@@ -82,6 +82,44 @@ impl Deal {
     }
 }
 
+/// The latest valuation of a package: its run, the date it values at, and the value (the
+/// present value of the expected recoveries at the run's target IRR: its bid).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValuationRef {
+    pub run_id: i64,
+    pub valuation_date: NaiveDate,
+    pub value: Money,
+}
+
+/// A package deal's price against what stands behind it: the claims' face value (principal,
+/// interest, penalty and advanced costs, as the valuation counts a claim), the latest valuation,
+/// and for a disposal the cost (the price paid for the package) and the gain or loss expected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PriceContext {
+    pub price: Money,
+    pub face_value: Money,
+    pub valuation: Option<ValuationRef>,
+    /// A disposal's cost basis: the price paid for what is sold.
+    pub cost: Option<Money>,
+}
+
+impl PriceContext {
+    /// The price as a share of the face value (`None` when the face value is 0).
+    pub fn of_face(&self) -> Option<f64> {
+        (self.face_value.fen() > 0).then(|| self.price.fen() as f64 / self.face_value.fen() as f64)
+    }
+
+    /// The price as a share of the latest valuation.
+    pub fn of_valuation(&self) -> Option<f64> {
+        self.valuation.as_ref().filter(|v| v.value.fen() > 0).map(|v| self.price.fen() as f64 / v.value.fen() as f64)
+    }
+
+    /// A disposal's result against its cost: price − cost, negative for a loss (exact, in fen).
+    pub fn gain(&self) -> Option<i128> {
+        self.cost.map(|c| i128::from(self.price.fen()) - i128::from(c.fen()))
+    }
+}
+
 /// What the check answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreTrade {
@@ -90,6 +128,16 @@ pub struct PreTrade {
     pub findings: Vec<Finding>,
     /// The territorial test of an acquisition: its failing claims and amounts.
     pub territory: Option<Territory>,
+}
+
+impl Deal {
+    /// The price of an acquisition or disposal.
+    pub fn price(&self) -> Option<Money> {
+        match self {
+            Deal::Acquisition { price, .. } | Deal::Disposal { price, .. } => Some(*price),
+            _ => None,
+        }
+    }
 }
 
 impl PreTrade {
@@ -172,17 +220,22 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
     m.max(0)
 }
 
-/// Q15 exit watch: whole months since the last financial-NPA acquisition on or before `as_of`
-/// (from the founding date when there is none), with a finding at the alert and breach marks.
-pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Option<i64>, Option<Finding>) {
-    let last = ledger
+/// The date the exit watch counts from at `as_of`: the last financial-NPA acquisition on or
+/// before it, or the founding date when there is none.
+pub fn exit_watch_from(ledger: &Ledger, as_of: NaiveDate) -> Option<NaiveDate> {
+    ledger
         .investments
         .iter()
         .filter(|i| i.kind == InvestmentKind::FinancialNpa && i.date <= as_of)
         .map(|i| i.date)
         .max()
-        .or(ledger.founded);
-    let Some(last) = last else { return (None, None) };
+        .or(ledger.founded)
+}
+
+/// Q15 exit watch: whole months since the last financial-NPA acquisition on or before `as_of`
+/// (from the founding date when there is none), with a finding at the alert and breach marks.
+pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Option<i64>, Option<Finding>) {
+    let Some(last) = exit_watch_from(ledger, as_of) else { return (None, None) };
     let months = whole_months(last, as_of);
     let finding =
         |zh: String, en: String| Some(Finding { rule: RuleId::Q15, effect: Effect::Warn, subject: None, zh, en });

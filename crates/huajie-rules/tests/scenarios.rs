@@ -355,7 +355,7 @@ mod checks {
 mod pretrade {
     use std::collections::BTreeMap;
 
-    use huajie_core::Province;
+    use huajie_core::{Money, Province};
     use huajie_rules::checks::{CheckParty, Effect, ProposedClaim};
     use huajie_rules::graph::{GraphParty, Holding};
     use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
@@ -671,6 +671,24 @@ mod pretrade {
         let r = check(&l, &p, &s, &loan(cp(73, "某企业"))).unwrap();
         assert_eq!(rules(&r.findings), vec![(RuleId::Q4, Effect::Override)]);
         assert!(check(&l, &p, &s, &loan(cp(72, "某企业"))).unwrap().findings.is_empty());
+    }
+
+    #[test]
+    fn a_disposals_price_stands_against_face_value_valuation_and_cost() {
+        use huajie_rules::pretrade::{PriceContext, ValuationRef};
+        // 30 million offered for claims of 174 million face, valued at 46.7 million, bought for 45 million.
+        let p = PriceContext {
+            price: yuan(30_000_000),
+            face_value: yuan(174_000_000),
+            valuation: Some(ValuationRef { run_id: 1, valuation_date: d("2025-03-31"), value: yuan(46_700_000) }),
+            cost: Some(yuan(45_000_000)),
+        };
+        assert!((p.of_face().unwrap() - 30.0 / 174.0).abs() < 1e-15);
+        assert!((p.of_valuation().unwrap() - 30.0 / 46.7).abs() < 1e-12);
+        assert_eq!(p.gain(), Some(-1_500_000_000), "an expected loss of 15 million, in fen");
+        // No face value, no valuation, an acquisition (no cost): nothing to compare with.
+        let bare = PriceContext { price: yuan(1), face_value: Money::ZERO, valuation: None, cost: None };
+        assert_eq!((bare.of_face(), bare.of_valuation(), bare.gain()), (None, None, None));
     }
 
     #[test]

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
-use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim};
+use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
-use huajie_rules::pretrade::{Deal, SoldClaim};
+use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Audited;
@@ -52,12 +52,19 @@ impl Audited for IndicatorResult {
     }
 }
 
-/// What a check found: the indicators before and after the deal (without their lines) and the findings.
+/// What a check found: the indicators before and after the deal (without their lines), the
+/// findings, an acquisition's territorial amounts, and a package deal's price against its face
+/// value, its latest valuation and (a disposal) its cost. Checks recorded before the last two
+/// existed read them as absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub before: Vec<Indicator>,
     pub after: Vec<Indicator>,
     pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub territory: Option<Territory>,
+    #[serde(default)]
+    pub price: Option<PriceContext>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -526,12 +533,50 @@ impl Store {
         let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
         let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let price = match (package_id, deal.price()) {
+            (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
+            _ => None,
+        };
         let mut tx = self.write(actor).await?;
         let check = tx
-            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result)
+            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result, price)
             .await?;
         tx.commit().await?;
         Ok(check)
+    }
+
+    /// A package deal's price against the claims' face value (`Claim::total`: principal,
+    /// interest, penalty and advanced costs, as the valuation counts a claim), the latest
+    /// valuation run's value, and for a disposal the cost (the price paid for the package).
+    pub async fn price_context(
+        &self,
+        package_id: i64,
+        price: Money,
+        disposal: bool,
+    ) -> Result<PriceContext, StoreError> {
+        let rows = sqlx::query(
+            "SELECT principal_fen, interest_fen, penalty_fen, advanced_costs_fen FROM claims WHERE package_id = $1",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut face = Money::ZERO;
+        for r in &rows {
+            for c in ["principal_fen", "interest_fen", "penalty_fen", "advanced_costs_fen"] {
+                face = face.checked_add(Money::from_fen(i64_col(r, c)?)).map_err(|_| {
+                    StoreError::Invalid(
+                        "资产包债权合计超出金额范围 / the package's claims add up beyond the range of an amount".into(),
+                    )
+                })?;
+            }
+        }
+        let valuation = self.valuation_runs(package_id).await?.into_iter().next().map(|run| ValuationRef {
+            run_id: run.id,
+            valuation_date: run.valuation_date,
+            value: run.bid,
+        });
+        let cost = if disposal { self.package(package_id).await?.and_then(|p| p.package.data.price) } else { None };
+        Ok(PriceContext { price, face_value: face, valuation, cost })
     }
 
     /// Every cross-region exception, by claim.
@@ -874,6 +919,7 @@ impl WriteTx {
         parameter_version: i64,
         deal: &serde_json::Value,
         result: &huajie_rules::pretrade::PreTrade,
+        price: Option<PriceContext>,
     ) -> Result<DealCheck, StoreError> {
         let strip =
             |v: &[Indicator]| v.iter().map(|i| Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>();
@@ -881,6 +927,8 @@ impl WriteTx {
             before: strip(&result.before),
             after: strip(&result.after),
             findings: result.findings.clone(),
+            territory: result.territory.clone(),
+            price,
         };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
         let deal_text = deal.to_string();

@@ -577,3 +577,133 @@ async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
     let book = app.get(&mut risk, "/api/v1/compliance/book").await.json();
     assert!(book["data"]["funding"].as_array().unwrap().len() >= 4);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_gives_the_funding_check_the_territorial_amounts_the_exit_watch_and_the_price_context() {
+    let app = TestApp::new().await;
+    let mut risk = common::Client::default();
+    let login = app
+        .post_json(
+            &mut risk,
+            "/api/v1/session",
+            serde_json::json!({ "username": "risk", "password": common::PASSWORD }),
+        )
+        .await;
+    let token = login.json()["data"]["csrf_token"].as_str().unwrap().to_string();
+    let send = |path: &str, body: serde_json::Value| {
+        axum::http::Request::post(path)
+            .header("content-type", "application/json")
+            .header("x-csrf-token", token.clone())
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    // The exit watch, like the indicators: the demo's last financial-NPA acquisition was
+    // 2025-08-01, 13 whole months before 2026-09-30: past the alert mark of 12.
+    let indicators = app.get(&mut risk, "/api/v1/compliance/indicators?as_of=2026-09-30").await.json();
+    let watch = &indicators["data"]["exit_watch"];
+    assert_eq!(
+        (watch["since"].as_str(), watch["months"].as_i64(), watch["status"].as_str()),
+        (Some("2025-08-01"), Some(13), Some("alert")),
+        "{watch}"
+    );
+    assert_eq!(watch["finding"]["rule"], "Q15");
+    // The funding check of the book: four instruments, 29.5 亿 outstanding, none prohibited.
+    let funding = app.get(&mut risk, "/api/v1/compliance/funding?as_of=2026-09-30").await.json();
+    let instruments = funding["data"]["instruments"].as_array().unwrap();
+    assert_eq!(instruments.len(), 4);
+    assert_eq!(funding["data"]["outstanding_fen"].as_i64(), Some(295_000_000_000));
+    assert!(instruments.iter().all(|i| i["findings"].as_array().unwrap().is_empty() && i["prohibited"] == false));
+    let shareholder_loan = instruments.iter().find(|i| i["channel"] == "shareholder_loan").unwrap();
+    assert_eq!(shareholder_loan["lender_shareholder"], true);
+    // A funding proposal through a private fund, over the API: checked, recorded, blocked.
+    let reply = app
+        .send(
+            &mut risk,
+            send(
+                "/api/v1/compliance/checks",
+                serde_json::json!({
+                    "kind": "funding", "label": "某私募借款（拟）", "amount_fen": 1_000_000_000i64, "as_of": "2026-09-30",
+                    "counterparty_identifier": "91330106MA8TW00015", "counterparty_name": "某私募基金",
+                    "channel": "private_fund", "schedule": [{ "date": "2027-09-30", "principal_fen": 1_000_000_000i64, "interest_fen": 0 }]
+                }),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let check = reply.json()["data"].clone();
+    assert_eq!(check["standing"], "blocked");
+    assert_eq!(
+        (check["findings"][0]["rule"].as_str(), check["findings"][0]["effect"].as_str()),
+        (Some("Q10"), Some("block"))
+    );
+    let bad = app
+        .send(
+            &mut risk,
+            send(
+                "/api/v1/compliance/checks",
+                serde_json::json!({ "kind": "funding", "label": "x", "amount_fen": 1, "channel": "众筹" }),
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("channel"), "{}", bad.body);
+    // An acquisition's territorial amounts and its price against face value.
+    let screening = app
+        .store
+        .store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
+        .unwrap();
+    let reply = app
+        .send(
+            &mut risk,
+            send(
+                &format!("/api/v1/packages/{}/checks", screening.package.id),
+                serde_json::json!({ "kind": "acquisition", "price_fen": 1_000_000_000i64, "as_of": "2026-09-30" }),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let check = reply.json()["data"].clone();
+    let face = check["price_context"]["face_value_fen"].as_i64().unwrap();
+    let claims = app.store.store.claims_of_package(screening.package.id).await.unwrap();
+    let total: i64 = claims.iter().map(|c| c.claim.data.total().unwrap().fen()).sum();
+    assert_eq!(face, total, "face value is the claims' total as the valuation counts it");
+    let share = check["price_context"]["price_of_face"].as_f64().unwrap();
+    assert!((share - 1_000_000_000.0 / total as f64).abs() < 1e-12);
+    let territory = &check["territory"];
+    assert_eq!(territory["failing_claims"].as_array().unwrap().len(), 0);
+    assert!(territory["total_amount_fen"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    // The demo's disposal: ZJ-2025-001 offered at 3 亿 to a director's company.
+    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind == "disposal").unwrap();
+    let price = check.result.price.clone().expect("a disposal records its price context");
+    let package = store.package(check.package_id.unwrap()).await.unwrap().unwrap();
+    assert_eq!(price.cost, package.package.data.price, "the cost is the price paid");
+    let gain = price.gain().unwrap();
+    assert_eq!(gain, i128::from(price.price.fen()) - i128::from(package.package.data.price.unwrap().fen()));
+    let mut risk = app.login("risk").await;
+    let page = app.get(&mut risk, &format!("/checks/{}", check.id)).await;
+    assert!(page.body.contains("id=\"price-context\""), "{}", page.body);
+    let shown = huajie_core::Money::from_fen(i64::try_from(gain.abs()).unwrap()).display(huajie_core::Lang::Zh);
+    let label = if gain < 0 { "预计处置损失" } else { "预计处置收益" };
+    assert!(
+        page.body.contains(label) && page.body.contains(&shown),
+        "{label} {shown}\n{}",
+        page.body.split("price-context").nth(1).unwrap_or("")
+    );
+    assert!(page.body.contains("债权面值") && page.body.contains("价格 / 面值"));
+    // The regulator reads the check, not the deal's price.
+    let mut regulator = app.login("regulator").await;
+    let page = app.get(&mut regulator, &format!("/checks/{}", check.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("id=\"price-context\""));
+}

@@ -325,12 +325,11 @@ pub async fn submit(
     let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
     let as_of = r.as_of(state.store.clock().today());
     let label = r.text("label", "checks.label");
-    let parties = state.store.check_parties().await?;
     let counterparty = fields.get("party").map(|s| s.trim().to_string()).unwrap_or_default();
     let counterparty_name = fields.get("party_name").map(|s| s.trim().to_string()).unwrap_or_default();
     let funding = fields.get("kind").map(String::as_str) == Some("funding");
     let amount = r.amount("amount", "checks.amount");
-    let deal = if funding {
+    let kind = if funding {
         let channel = Channel::from_code(r.code("channel", "checks.channel", CHANNELS)).expect("listed");
         let payments = match read_schedule(fields.get("schedule").map(String::as_str).unwrap_or("")) {
             Ok(p) => p
@@ -345,26 +344,65 @@ pub async fn submit(
         if counterparty.is_empty() {
             r.text("party", "checks.lender");
         }
-        let lender =
-            party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
-        let lender_licensed_fi = lender.id != 0 && state.store.licensed_fi(lender.id).await?;
-        Deal::Funding { label: label.clone(), channel, lender, lender_licensed_fi, principal: amount, payments }
+        ProposalKind::Funding { channel, payments }
     } else {
         let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS))
             .expect("listed");
         let exposure = ExposureKind::from_code(r.code("exposure", "checks.exposure", EXPOSURE_KINDS)).expect("listed");
-        let party = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
-        Deal::Investment { label: label.clone(), party, kind, exposure, amount }
+        ProposalKind::Investment { kind, exposure }
     };
     if !r.problems.is_empty() {
         let message = format!("{}{}", tr(lang, "checks.fix_fields"), r.problems.join("；"));
         return checks_page(&ctx, &state, Some(message), fields).await;
     }
-    let described = json!({ "amount_fen": amount.fen(), "counterparty": counterparty_name, "counterparty_identifier": counterparty });
-    match run(&ctx, &state, None, &label, as_of, &deal, described).await? {
+    let proposal = Proposal { kind, label, amount, as_of, counterparty, counterparty_name };
+    match check_proposal(&ctx, &state, proposal).await? {
         Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
         Err(message) => checks_page(&ctx, &state, Some(message), fields).await,
     }
+}
+
+/// What a funding or investment proposal is, besides its label, amount and counterparty.
+pub enum ProposalKind {
+    Funding { channel: Channel, payments: Vec<huajie_rules::indicators::Payment> },
+    Investment { kind: InvestmentKind, exposure: ExposureKind },
+}
+
+/// A proposed funding instrument or investment, read from the checks page's form or the API.
+pub struct Proposal {
+    pub kind: ProposalKind,
+    pub label: String,
+    pub amount: Money,
+    pub as_of: NaiveDate,
+    /// The lender's or counterparty's USCC or ID, and its name (used when it is not yet known).
+    pub counterparty: String,
+    pub counterparty_name: String,
+}
+
+/// Checks a funding or investment proposal and records the check; `Err` is a message for the
+/// user (a missing quarter-end…).
+pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<Result<DealCheck, String>, AppError> {
+    let parties = state.store.check_parties().await?;
+    let counterparty =
+        party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?.unwrap_or_default();
+    let deal = match p.kind {
+        ProposalKind::Funding { channel, payments } => {
+            let lender_licensed_fi = counterparty.id != 0 && state.store.licensed_fi(counterparty.id).await?;
+            Deal::Funding {
+                label: p.label.clone(),
+                channel,
+                lender: counterparty,
+                lender_licensed_fi,
+                principal: p.amount,
+                payments,
+            }
+        }
+        ProposalKind::Investment { kind, exposure } => {
+            Deal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
+        }
+    };
+    let described = json!({ "amount_fen": p.amount.fen(), "counterparty": p.counterparty_name, "counterparty_identifier": p.counterparty });
+    run(ctx, state, None, &p.label, p.as_of, &deal, described).await
 }
 
 pub struct IndicatorRow {
@@ -398,6 +436,44 @@ struct CheckPage {
     findings: Vec<FindingRow>,
     can_acquire: bool,
     today: String,
+    /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
+    price: Vec<(&'static str, String, &'static str)>,
+    /// The territorial amounts: (failing claims, failing amount, total, share) and the first failing contracts.
+    territory: Option<(usize, String, String, String, String)>,
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map(|r| format!("{:.2}%", r * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+/// The price context as lines for the check page.
+pub fn price_lines(p: &huajie_rules::pretrade::PriceContext, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
+    let mut out = vec![
+        (tr(lang, "checks.deal_price"), p.price.display(lang), ""),
+        (tr(lang, "checks.face_value"), p.face_value.display(lang), ""),
+        (tr(lang, "checks.of_face"), share(p.of_face()), ""),
+    ];
+    match &p.valuation {
+        Some(v) => {
+            out.push((
+                tr(lang, "checks.valuation"),
+                format!("{}（#{}，{}）", v.value.display(lang), v.run_id, v.valuation_date),
+                "",
+            ));
+            out.push((tr(lang, "checks.of_valuation"), share(p.of_valuation()), ""));
+        }
+        None => out.push((tr(lang, "checks.valuation"), tr(lang, "checks.no_valuation").into(), "")),
+    }
+    if let (Some(cost), Some(gain)) = (p.cost, p.gain()) {
+        out.push((tr(lang, "checks.cost"), cost.display(lang), ""));
+        let amount = Money::from_fen(i64::try_from(gain.abs()).unwrap_or(i64::MAX)).display(lang);
+        if gain < 0 {
+            out.push((tr(lang, "checks.expected_loss"), amount, "red"));
+        } else {
+            out.push((tr(lang, "checks.expected_gain"), amount, "pass"));
+        }
+    }
+    out
 }
 
 fn class(i: &Indicator) -> &'static str {
@@ -471,8 +547,21 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     if let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) {
         can_acquire = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
     }
+    // Deal prices are for those who see the packages or check deals (not the regulator).
+    let sees_prices = ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals);
+    let price = c.result.price.as_ref().filter(|_| sees_prices).map(|p| price_lines(p, lang)).unwrap_or_default();
+    let territory = c.result.territory.as_ref().map(|t| {
+        let of = (t.total_amount.fen() > 0).then(|| t.failing_amount.fen() as f64 / t.total_amount.fen() as f64);
+        let mut listed: Vec<&str> = t.failing.iter().take(20).map(String::as_str).collect();
+        if t.failing.len() > listed.len() {
+            listed.push("…");
+        }
+        (t.failing.len(), t.failing_amount.display(lang), t.total_amount.display(lang), share(of), listed.join("、"))
+    });
     let page = Page::new(&ctx, &state).await?;
     render(&CheckPage {
+        price,
+        territory,
         title: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
         line: check_line(&c, lang),
         version: c.parameter_version,
