@@ -462,6 +462,8 @@ pub async fn add_entry(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, AppError> {
+    // Who keeps the book at all first, then the kind's own editors (the party graph: risk).
+    ctx.require(Permission::EditComplianceBook)?;
     let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
     let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
@@ -499,6 +501,7 @@ pub async fn remove_entry(
     Path((kind, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    ctx.require(Permission::EditComplianceBook)?;
     let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;

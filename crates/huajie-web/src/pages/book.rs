@@ -353,6 +353,7 @@ pub async fn add(
     Path(code): Path<String>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    ctx.require(Permission::EditComplianceBook)?;
     let kind = book_kind(&code).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
@@ -476,6 +477,7 @@ pub async fn remove(
     Path((kind, id)): Path<(String, i64)>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
+    ctx.require(Permission::EditComplianceBook)?;
     let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
