@@ -59,6 +59,10 @@ pub enum Permission {
     /// Edit the party graph: holdings and control, officers, the staff register with its
     /// relatives and entities, party attributes (state organ, LGFV, licensed FI).
     EditPartyGraph,
+    /// Save a version of the company's capital and the items behind its net assets.
+    EditCompanyCapital,
+    /// Save a version of the company's main-business lines.
+    EditMainBusiness,
     /// Record the official quarter-end indicators for reporting.
     RecordIndicators,
     /// Run a pre-trade check of a proposed deal.
@@ -104,6 +108,9 @@ impl Role {
             // Finance keeps the funding book and net assets; risk keeps the party graph, alone.
             EditComplianceBook => matches!(self, Finance | Risk),
             EditPartyGraph => matches!(self, Risk),
+            // The company's profile: finance owns the money, risk the main-business lines.
+            EditCompanyCapital => matches!(self, Finance),
+            EditMainBusiness => matches!(self, Risk),
             RecordIndicators => matches!(self, Risk),
             // Whoever proposes a deal checks it; the risk team checks any.
             CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),

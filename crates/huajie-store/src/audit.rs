@@ -332,6 +332,7 @@ impl Store {
         if let Some(c) = self.company().await? {
             put(&mut out, vec![c]);
         }
+        put(&mut out, self.company_profiles().await?);
         put(&mut out, self.all_parties().await?);
         put(&mut out, self.all_packages().await?);
         put(&mut out, self.all_claims().await?);
@@ -428,6 +429,7 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] = &[
     "company",
+    "company_profile",
     "party",
     "package",
     "claim",

@@ -642,6 +642,19 @@ impl Store {
                 "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
             ));
         }
+        // A flag set after the check (it would have blocked it) stops the purchase too.
+        let flagged = sqlx::query(
+            "SELECT f.code FROM asset_flags f LEFT JOIN claims c ON c.id = f.claim_id WHERE f.package_id = $1 OR c.package_id = $1",
+        )
+        .bind(package_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(r) = flagged {
+            let code = text(&r, "code")?;
+            return Err(StoreError::Invalid(format!(
+                "检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。 / Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
+            )));
+        }
         let mut tx = self.write(actor).await?;
         tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
         let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);

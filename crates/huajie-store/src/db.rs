@@ -102,6 +102,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "staff_register_and_asset_flags",
         sql: include_str!("../migrations/0013_staff_register_and_asset_flags.sql"),
     },
+    Migration { version: 15, name: "company_profiles", sql: include_str!("../migrations/0015_company_profiles.sql") },
 ];
 
 impl Backend {

@@ -37,6 +37,7 @@ pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
     IndicatorResult, PartyAttributes,
 };
+pub use company::{CompanyProfileVersion, ProfileChange};
 pub use compliance::{
     CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
     Relative, RuleParameterSet, StaffEntityRecord, StaffMember,

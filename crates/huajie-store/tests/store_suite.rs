@@ -62,6 +62,7 @@ store_suite!(
     the_party_graph_and_the_exposures_refuse_what_cannot_be_true,
     a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
+    the_company_profile_is_versioned_each_part_by_its_owner,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -75,7 +76,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 13);
+    assert_eq!(t.store.schema_version().await.unwrap(), 15);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -126,6 +127,10 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
         ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
         ("staff", &["department", "party_id"][..]),
+        (
+            "company_profiles",
+            &["body", "body_sha256", "created_at", "created_by", "effective_from", "id", "note", "version"][..],
+        ),
         ("staff_entities", &["capacity", "entity_id", "id", "person_id"][..]),
         ("asset_flags", &["claim_id", "code", "created_at", "created_by", "id", "package_id", "reason"][..]),
         (
@@ -1355,13 +1360,14 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
             "ZJ-T1",
             d("2026-09-30"),
             &deal,
-            &serde_json::json!({}),
+            &serde_json::json!({ "amount_fen": 50_000_000 }),
             &parties,
         )
         .await
         .unwrap()
     };
-    assert!(!check().await.blocked, "unflagged, the package passes");
+    let cleared = check().await;
+    assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
     // The acquisition team flags a claim PX5 with the clause; a reason is required, a flag is set once.
     let mut tx = s.write("acquisition").await.unwrap();
     assert!(matches!(
@@ -1377,6 +1383,11 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
         Err(StoreError::Duplicate(_))
     ));
     tx.commit().await.unwrap();
+    // The check cleared before the flag no longer lets the package be bought.
+    match s.record_acquisition("acquisition", cleared.id, d("2026-10-08")).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("PX5") && m.contains("重新检查"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
     let c = check().await;
     assert!(c.blocked);
     let q8: Vec<_> = c.result.findings.iter().filter(|f| f.rule == RuleId::Q8).collect();
@@ -1451,5 +1462,69 @@ async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestS
     s.remove_book_entry("risk", "staff_entity", part).await.unwrap();
     s.remove_book_entry("risk", "staff", zhang).await.unwrap();
     assert!(s.staff().await.unwrap().is_empty() && s.staff_entities().await.unwrap().is_empty());
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_company_profile_is_versioned_each_part_by_its_owner(t: TestStore) {
+    use huajie_core::company::BusinessLine;
+    use huajie_store::ProfileChange;
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let wan = |x: i64| Money::from_wan(x).unwrap();
+    let capital = |registered: i64, paid: i64, retained: i64| ProfileChange::Capital {
+        registered_capital: wan(registered),
+        paid_in_capital: wan(paid),
+        net_asset_items: vec![("paid_in_capital".into(), wan(paid)), ("retained_earnings".into(), wan(retained))],
+    };
+    assert!(s.company_profile_at(d("2026-09-30")).await.unwrap().is_none());
+    // Finance records the capital and what stands behind the net assets; risk the main business.
+    let mut tx = s.write("finance").await.unwrap();
+    tx.save_company_profile(d("2026-03-31"), capital(100_000, 80_000, 5_000), "2026 年一季报").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = s.write("risk").await.unwrap();
+    let lines = vec![
+        BusinessLine { code: "BS1".into(), description: "金融不良资产收购处置".into() },
+        BusinessLine { code: "BS3".into(), description: "市场化债转股".into() },
+    ];
+    tx.save_company_profile(d("2026-06-30"), ProfileChange::MainBusiness(lines.clone()), "董事会决议").await.unwrap();
+    tx.commit().await.unwrap();
+    // Wrong: paid-in above registered; a line outside BS1–BS7; a date before the latest version.
+    let mut tx = s.write("finance").await.unwrap();
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(
+        refused(tx.save_company_profile(d("2026-09-30"), capital(1, 2, 0), "").await)
+            .contains("实缴资本不能超过注册资本")
+    );
+    drop(tx);
+    let mut tx = s.write("risk").await.unwrap();
+    let bs9 = ProfileChange::MainBusiness(vec![BusinessLine { code: "BS9".into(), description: String::new() }]);
+    assert!(refused(tx.save_company_profile(d("2026-09-30"), bs9, "").await).contains("BS9"));
+    drop(tx);
+    let mut tx = s.write("finance").await.unwrap();
+    assert!(refused(tx.save_company_profile(d("2026-03-31"), capital(1, 1, 0), "").await).contains("早于最新版本"));
+    drop(tx);
+    let mut tx = s.write("finance").await.unwrap();
+    tx.save_company_profile(d("2026-09-30"), capital(100_000, 100_000, 8_000), "增资到位").await.unwrap();
+    tx.commit().await.unwrap();
+    // Every version kept; the one in force at a date is the latest dated on or before it, and a
+    // part not changed is carried over.
+    let all = s.company_profiles().await.unwrap();
+    assert_eq!(
+        all.iter().map(|v| (v.version, v.created_by.as_str())).collect::<Vec<_>>(),
+        vec![(1, "finance"), (2, "risk"), (3, "finance")]
+    );
+    let at = |x: &'static str| async move { s.company_profile_at(d(x)).await.unwrap().unwrap() };
+    assert_eq!(at("2026-05-15").await.version, 1);
+    let v2 = at("2026-08-15").await;
+    assert_eq!((v2.version, v2.profile.paid_in_capital, &v2.profile.main_business), (2, wan(80_000), &lines));
+    let v3 = at("2026-09-30").await;
+    assert_eq!(
+        (v3.profile.paid_in_capital, v3.profile.net_assets(), &v3.profile.main_business),
+        (wan(100_000), Some(wan(108_000)), &lines)
+    );
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

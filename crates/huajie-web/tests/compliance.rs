@@ -707,3 +707,93 @@ async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost(
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("id=\"price-context\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_company_profile_is_kept_by_its_owners_with_its_history() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let before = store.company_profiles().await.unwrap().len();
+    // Finance, by the page's form: capital and the items behind net assets, in 万元.
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let capital = [
+        ("csrf", csrf.as_str()),
+        ("part", "capital"),
+        ("effective_from", "2026-12-31"),
+        ("registered_capital", "100000"),
+        ("paid_in_capital", "100000"),
+        ("item/paid_in_capital", "100000"),
+        ("item/capital_reserve", "2000"),
+        ("item/retained_earnings", "-1500.5"),
+        ("note", "2026 年报"),
+    ];
+    let reply = app.post_form(&mut finance, "/compliance/company", &capital).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // A fraction of a fen, paid-in above registered: refused, named, nothing saved.
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("part", "capital"),
+        ("effective_from", "2026-12-31"),
+        ("registered_capital", "1000"),
+        ("paid_in_capital", "2000"),
+        ("item/surplus_reserve", "0.00000004"),
+    ];
+    let reply = app.post_form(&mut finance, "/compliance/company", &wrong).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("盈余公积：“0.00000004” 有不足一分的尾数"), "{}", reply.body);
+    let reply = app
+        .post_form(
+            &mut finance,
+            "/compliance/company",
+            &[
+                ("csrf", csrf.as_str()),
+                ("part", "capital"),
+                ("effective_from", "2026-12-31"),
+                ("registered_capital", "1000"),
+                ("paid_in_capital", "2000"),
+            ],
+        )
+        .await;
+    assert!(reply.body.contains("实缴资本不能超过注册资本"), "{}", reply.body);
+    // Finance may not change the main business; risk may, over the API.
+    let reply = app
+        .post_form(
+            &mut finance,
+            "/compliance/company",
+            &[("csrf", csrf.as_str()), ("part", "business"), ("lines", "BS1 x")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let mut risk = common::Client::default();
+    let login = app
+        .post_json(
+            &mut risk,
+            "/api/v1/session",
+            serde_json::json!({ "username": "risk", "password": common::PASSWORD }),
+        )
+        .await;
+    let token = login.json()["data"]["csrf_token"].as_str().unwrap().to_string();
+    let request = axum::http::Request::post("/api/v1/compliance/company")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", token)
+        .body(axum::body::Body::from(
+            serde_json::json!({ "part": "business", "effective_from": "2027-01-01", "lines": ["BS1 金融不良资产收购处置", "BS3 市场化债转股"], "note": "董事会决议" })
+                .to_string(),
+        ))
+        .unwrap();
+    let reply = app.send(&mut risk, request).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let v = reply.json()["data"].clone();
+    assert_eq!(v["paid_in_capital_fen"].as_i64(), Some(100_000_000_000), "the capital is carried over");
+    assert_eq!(v["net_assets_fen"].as_i64(), Some(100_499_500_000), "100,000 + 2,000 − 1,500.5 万");
+    assert_eq!(v["main_business"][1]["code"], "BS3");
+    // The history: each save a version, by whom; the one in force at a date.
+    let versions = store.company_profiles().await.unwrap();
+    assert_eq!(versions.len(), before + 2);
+    let page = app.get(&mut risk, "/compliance/company").await;
+    assert!(page.body.contains("2026 年报") && page.body.contains("董事会决议"), "{}", page.body);
+    let api = app.get(&mut risk, "/api/v1/compliance/company?as_of=2026-12-31").await.json();
+    assert_eq!(api["data"]["in_force"]["version"].as_i64(), Some(versions[before].version));
+    assert_eq!(api["data"]["in_force"]["main_business"].as_array().map(Vec::len), Some(0));
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

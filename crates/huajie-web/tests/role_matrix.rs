@@ -69,6 +69,9 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/compliance?as_of=2026-09-30", COMPLIANCE),
     ("/rules", COMPLIANCE),
     ("/compliance/book", BOOK),
+    ("/compliance/company", BOOK),
+    ("/api/v1/compliance/company", BOOK),
+    ("/api/v1/compliance/funding?as_of=2026-09-30", COMPLIANCE),
     ("/compliance/book.xlsx", BOOK),
     ("/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
     ("/checks", CHECK_READERS),
@@ -247,6 +250,35 @@ async fn every_route_allows_exactly_its_roles() {
             if reply.status != expected {
                 wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
             }
+        }
+        // The company's profile: finance saves the capital, risk the main business (303 back).
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/company",
+                &[
+                    ("csrf", &csrf),
+                    ("part", "capital"),
+                    ("effective_from", "2026-09-30"),
+                    ("registered_capital", "500000"),
+                    ("paid_in_capital", "500000"),
+                ],
+            )
+            .await;
+        let expected = if role == &"finance" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/company capital: {} (expected {expected})", reply.status));
+        }
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/company",
+                &[("csrf", &csrf), ("part", "business"), ("effective_from", "2026-09-30"), ("lines", "BS1 不良资产")],
+            )
+            .await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/company business: {} (expected {expected})", reply.status));
         }
         // A pre-trade check of a package (303 to the check), and the checks page's proposals.
         let reply = app

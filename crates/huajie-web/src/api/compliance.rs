@@ -86,6 +86,7 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         "parameter_version": params.version,
         "indicators": out,
         "exit_watch": exit_watch_json(&ledger, &params.parameters, as_of),
+        "company_profile": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
         "findings": huajie_rules::pretrade::book_findings(&ledger, &params.parameters, as_of).iter().map(finding_json).collect::<Vec<_>>(),
     })))
 }
@@ -506,4 +507,70 @@ pub async fn remove_entry(
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn profile_json(v: &huajie_store::CompanyProfileVersion) -> Value {
+    json!({
+        "version": v.version,
+        "effective_from": v.effective_from,
+        "registered_capital_fen": v.profile.registered_capital.fen(),
+        "paid_in_capital_fen": v.profile.paid_in_capital.fen(),
+        "main_business": v.profile.main_business,
+        "net_asset_items": v.profile.net_asset_items.iter().map(|(code, m)| json!({ "item": code, "amount_fen": m.fen() })).collect::<Vec<_>>(),
+        "net_assets_fen": v.profile.net_assets().map(|m| m.fen()),
+        "note": v.note,
+        "created_by": v.created_by,
+        "created_at": v.created_at,
+    })
+}
+
+/// `GET /api/v1/compliance/company?as_of=`: every version of the company's profile and the one
+/// in force at the date (default: today).
+pub async fn company(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewComplianceBook)?;
+    let store = &state.store;
+    let as_of = q.as_of.unwrap_or_else(|| store.clock().today());
+    Ok(data(json!({
+        "as_of": as_of,
+        "in_force": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
+        "versions": store.company_profiles().await?.iter().map(profile_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /api/v1/compliance/company`: a new version of one part of the profile, with the
+/// fields of the page's form: `part` capital (finance: registered_capital, paid_in_capital,
+/// item/<code>, in 万元 unless suffixed 元) or business (risk: lines, "BS1 description" per
+/// line, as one text or a list), optional effective_from and note.
+pub async fn save_company(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewComplianceBook)?;
+    let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
+    let lang = ctx.lang;
+    let get = |k: &str| {
+        b.get(k).and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n")),
+            _ => None,
+        })
+    };
+    let part = get("part").unwrap_or_default();
+    ctx.require(crate::pages::company::part_permission(&part))?;
+    let effective_from = match get("effective_from").filter(|s| !s.trim().is_empty()) {
+        None => state.store.clock().today(),
+        Some(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("effective_from: {}", tr(lang, "checks.bad_date"))))?,
+    };
+    let change = crate::pages::company::read_change(lang, &part, &get)
+        .map_err(|problems| AppError::BadRequest(problems.join("; ")))?;
+    match crate::pages::company::save(&ctx, &state, change, effective_from, &get("note").unwrap_or_default()).await? {
+        Ok(v) => Ok((StatusCode::CREATED, Json(json!({ "data": profile_json(&v) }))).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
 }

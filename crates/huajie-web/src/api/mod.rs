@@ -52,6 +52,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/compliance/checks"),
     ("post", "/api/v1/compliance/checks"),
     ("get", "/api/v1/compliance/funding"),
+    ("get", "/api/v1/compliance/company"),
+    ("post", "/api/v1/compliance/company"),
     ("get", "/api/v1/compliance/checks/{id}"),
     ("post", "/api/v1/compliance/checks/{id}/overrides"),
     ("post", "/api/v1/packages/{id}/checks"),
