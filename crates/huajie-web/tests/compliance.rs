@@ -794,6 +794,9 @@ async fn the_company_profile_is_kept_by_its_owners_with_its_history() {
     assert!(page.body.contains("2026 年报") && page.body.contains("董事会决议"), "{}", page.body);
     let api = app.get(&mut risk, "/api/v1/compliance/company?as_of=2026-12-31").await.json();
     assert_eq!(api["data"]["in_force"]["version"].as_i64(), Some(versions[before].version));
-    assert_eq!(api["data"]["in_force"]["main_business"].as_array().map(Vec::len), Some(0));
+    // At 2026-12-31 the main business is still the demo's (risk's version is in force from 2027).
+    let demo_lines = versions[before - 1].profile.main_business.len();
+    assert_eq!(api["data"]["in_force"]["main_business"].as_array().map(Vec::len), Some(demo_lines));
+    assert_eq!(versions[before + 1].profile.main_business.len(), 2);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
