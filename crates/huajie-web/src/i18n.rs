@@ -819,6 +819,8 @@ mod tests {
             "book",
             "checks",
             "report",
+            "flags",
+            "company",
         ];
         let mut missing = Vec::new();
         for text in &sources {
