@@ -53,9 +53,16 @@ pub enum Permission {
     /// The compliance book behind the indicators (not the regulator's: it sees indicators,
     /// findings and reports).
     ViewComplianceBook,
-    /// Enter the compliance book: net assets, funding, cash calendar, liquid assets,
-    /// exposures, the party graph.
+    /// Enter the compliance book's figures: net assets, investments, funding, cash calendar,
+    /// liquid assets, exposures.
     EditComplianceBook,
+    /// Edit the party graph: holdings and control, officers, the staff register with its
+    /// relatives and entities, party attributes (state organ, LGFV, licensed FI).
+    EditPartyGraph,
+    /// Save a version of the company's capital and the items behind its net assets.
+    EditCompanyCapital,
+    /// Save a version of the company's main-business lines.
+    EditMainBusiness,
     /// Record the official quarter-end indicators for reporting.
     RecordIndicators,
     /// Run a pre-trade check of a proposed deal.
@@ -64,6 +71,10 @@ pub enum Permission {
     OverrideFindings,
     /// Record that a package was bought (after a cleared check).
     RecordAcquisitions,
+    /// Flag a claim or a package as a prohibited asset (PX2–PX6), with the reason.
+    FlagProhibitedAssets,
+    /// Remove such a flag (the flag blocks an acquisition: removing it is the risk team's call).
+    ClearProhibitedFlags,
 }
 
 impl Role {
@@ -94,13 +105,20 @@ impl Role {
             ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
             EditRuleParameters => matches!(self, Risk),
             ViewComplianceBook => matches!(self, Admin | Risk | Committee | Finance | Auditor),
-            // Finance keeps the funding book and net assets; risk keeps the party graph.
+            // Finance keeps the funding book and net assets; risk keeps the party graph, alone.
             EditComplianceBook => matches!(self, Finance | Risk),
+            EditPartyGraph => matches!(self, Risk),
+            // The company's profile: finance owns the money, risk the main-business lines.
+            EditCompanyCapital => matches!(self, Finance),
+            EditMainBusiness => matches!(self, Risk),
             RecordIndicators => matches!(self, Risk),
             // Whoever proposes a deal checks it; the risk team checks any.
             CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),
             OverrideFindings => matches!(self, Risk),
             RecordAcquisitions => matches!(self, Acquisition),
+            // Due diligence finds a no-transfer clause; risk reviews. Only risk lifts a flag.
+            FlagProhibitedAssets => matches!(self, Acquisition | Risk),
+            ClearProhibitedFlags => matches!(self, Risk),
         }
     }
 

@@ -5,13 +5,17 @@
 //! 2026-09-30 leverage is amber (2.73×) and related-party claims are a breach inside the
 //! transition (61% of the previous quarter-end's net assets); the rest pass. The last two
 //! quarter-ends are recorded, and three deals checked (one cleared, one overridden, one blocked).
+//! A staff register with a relative and the entity she directs, the company's profile (capital,
+//! net-asset items, main business), and a claim of ZJ-2025-002 flagged PX5 after its purchase.
 
 use chrono::NaiveDate;
+use huajie_core::company::BusinessLine;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
+use huajie_rules::checks::ProhibitedAsset;
 use huajie_rules::indicators::Payment;
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
+use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_rules::pretrade::Deal;
-use huajie_store::{PartyAttributes, Store, StoreError};
+use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, Store, StoreError};
 use serde_json::json;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -35,7 +39,11 @@ fn company(name: &str, n: u32) -> Party {
 }
 
 fn person(name: &str, n: u32) -> Party {
-    let id = ResidentId::with_check_char(&format!("33010619750315{:03}", 100 + n)).expect("a valid demo ID");
+    person_born(name, "19750315", n)
+}
+
+fn person_born(name: &str, born: &str, n: u32) -> Party {
+    let id = ResidentId::with_check_char(&format!("330106{born}{:03}", 100 + n)).expect("a valid demo ID");
     Party {
         name: name.into(),
         identifier: PartyIdentifier::ResidentId(id),
@@ -46,8 +54,12 @@ fn person(name: &str, n: u32) -> Party {
 }
 
 /// Parties the compliance book adds: the company itself, two shareholders, seven officers
-/// and their seven companies.
-pub const PARTIES: usize = 3 + 2 * OFFICERS.len();
+/// and their seven companies, a member of the staff, his daughter and her consultancy.
+pub const PARTIES: usize = 3 + 2 * OFFICERS.len() + 3;
+
+/// A member of the staff (not an officer), his department, his declared daughter, and the
+/// consultancy she directs.
+const STAFF: (&str, &str, &str, &str) = ("孙立新", "资产处置部 项目经理", "孙小雨", "杭州小雨企业管理咨询有限公司");
 
 const OFFICERS: [(&str, &str, &str); 7] = [
     ("周建平", "董事长", "杭州建平贸易有限公司"),
@@ -149,13 +161,79 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     ] {
         tx.add_investment(date, yi(amount), kind, what).await?;
     }
+    // The staff register: an asset manager in the disposal department, his declared daughter,
+    // and the consultancy she directs — none of them may buy what the company sells.
+    let clerk = tx.insert_party(&person(STAFF.0, 20)).await?;
+    tx.add_staff(clerk, STAFF.1).await?;
+    let daughter = tx.insert_party(&person_born(STAFF.2, "20010708", 22)).await?;
+    tx.add_relatives(clerk, daughter).await?;
+    let consultancy = tx.insert_party(&company(STAFF.3, 30)).await?;
+    tx.add_staff_entity(daughter, consultancy, Capacity::Director).await?;
+
+    // The company's profile: capital and the items behind the net assets of 2026-09-30 (10.8 亿).
+    tx.save_company_profile(
+        ymd(2026, 9, 30),
+        ProfileChange::Capital {
+            registered_capital: yi(1_000),
+            paid_in_capital: yi(1_000),
+            net_asset_items: vec![
+                ("paid_in_capital".into(), yi(1_000)),
+                ("capital_reserve".into(), yi(30)),
+                ("surplus_reserve".into(), yi(20)),
+                ("general_risk_reserve".into(), yi(10)),
+                ("retained_earnings".into(), yi(20)),
+            ],
+        },
+        "2026 年三季度财务报表",
+    )
+    .await?;
+
     // The banks are licensed financial institutions (lenders and transferors).
     for b in &banks {
         tx.set_party_attributes(PartyAttributes { party_id: *b, licensed_fi: true, ..PartyAttributes::default() })
             .await?;
     }
     tx.commit().await?;
-    record_and_check(store).await
+    // Risk records the main business (its own version of the profile).
+    let mut tx = store.write("risk").await?;
+    tx.save_company_profile(
+        ymd(2026, 9, 30),
+        ProfileChange::MainBusiness(vec![
+            BusinessLine {
+                code: "BS1".into(), description: "收购处置省内银行业金融机构不良资产".into()
+            },
+            BusinessLine { code: "BS3".into(), description: "市场化债转股".into() },
+            BusinessLine { code: "BS6".into(), description: "不良资产处置咨询".into() },
+        ]),
+        "董事会批准的主营业务",
+    )
+    .await?;
+    tx.commit().await?;
+    record_and_check(store).await?;
+    flag_a_claim(store).await
+}
+
+/// After its purchase, further due diligence on ZJ-2025-002 found a contract forbidding the
+/// transfer of its first claim: the acquisition team flags it PX5 (the book says the truth).
+async fn flag_a_claim(store: &Store) -> Result<(), StoreError> {
+    let packages = store.packages().await?;
+    let Some(package) = packages.iter().find(|p| p.package.data.code == "ZJ-2025-002") else {
+        return Err(StoreError::NotFound("ZJ-2025-002".into()));
+    };
+    let claim = store
+        .claims_of_package(package.package.id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| StoreError::NotFound("ZJ-2025-002 的债权".into()))?;
+    let mut tx = store.write("acquisition").await?;
+    tx.set_asset_flag(
+        FlagTarget::Claim(claim.claim.id),
+        ProhibitedAsset::Px5,
+        "补充尽调：借款合同第 15 条约定未经借款人书面同意不得转让债权",
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// The risk team records the last two quarter-ends; then three deals are checked at

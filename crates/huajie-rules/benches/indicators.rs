@@ -141,6 +141,7 @@ fn main() {
             guarantors: Vec::new(),
             collateral_provinces: Vec::new(),
             cross_region_exception: None,
+            flags: vec![],
         })
         .collect();
     let deal = Deal::Acquisition {
@@ -148,6 +149,7 @@ fn main() {
         claims: claims_in,
         price: Money::from_yuan(300_000_000).unwrap(),
         kind: InvestmentKind::FinancialNpa,
+        flags: vec![],
     };
     let mut best = f64::INFINITY;
     let mut found = 0;

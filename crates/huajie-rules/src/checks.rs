@@ -1,7 +1,7 @@
 //! Checks of a proposed deal before it is signed (rules.md A3, A4, A7 with the Part G
 //! readings), each finding with its rule, what it does (block, override, warn) and a plain
-//! explanation in Chinese and English. So far: the territorial test of a package, prohibited
-//! assets (state-organ debtor or guarantor), funding channels.
+//! explanation in Chinese and English: the territorial test of a package, prohibited assets
+//! (a state-organ debtor or guarantor, a claim or package flagged PX2–PX6), funding channels.
 
 use huajie_core::{Money, Province};
 use serde::{Deserialize, Serialize};
@@ -55,6 +55,79 @@ pub struct CheckParty {
     pub dishonest: bool,
 }
 
+/// The prohibited-asset flags a person sets on a claim or a package (rules.md A3.2; PX1, a
+/// state-organ debtor or guarantor, follows from the parties and is not set by hand).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ProhibitedAsset {
+    /// PX2: listed in the national policy closure / bankruptcy plan.
+    Px2,
+    /// PX3: national defence, military industry, national security or sensitive information.
+    Px3,
+    /// PX4: a personal loan whose transfer is restricted by law or regulation.
+    Px4,
+    /// PX5: the loan or guarantee contract forbids its transfer.
+    Px5,
+    /// PX6: otherwise restricted from transfer by law or regulation.
+    Px6,
+}
+
+impl ProhibitedAsset {
+    pub const ALL: [ProhibitedAsset; 5] =
+        [ProhibitedAsset::Px2, ProhibitedAsset::Px3, ProhibitedAsset::Px4, ProhibitedAsset::Px5, ProhibitedAsset::Px6];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ProhibitedAsset::Px2 => "PX2",
+            ProhibitedAsset::Px3 => "PX3",
+            ProhibitedAsset::Px4 => "PX4",
+            ProhibitedAsset::Px5 => "PX5",
+            ProhibitedAsset::Px6 => "PX6",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ProhibitedAsset> {
+        ProhibitedAsset::ALL.into_iter().find(|p| p.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            ProhibitedAsset::Px2 => "列入国家政策性关闭破产计划",
+            ProhibitedAsset::Px3 => "涉及国防军工等国家安全和敏感信息",
+            ProhibitedAsset::Px4 => "依法限制转让的个人贷款",
+            ProhibitedAsset::Px5 => "借款或担保合同约定限制转让",
+            ProhibitedAsset::Px6 => "其他依法限制转让的资产",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            ProhibitedAsset::Px2 => "in the national policy closure or bankruptcy plan",
+            ProhibitedAsset::Px3 => "defence, military industry, national security or sensitive information",
+            ProhibitedAsset::Px4 => "a personal loan whose transfer is restricted by law",
+            ProhibitedAsset::Px5 => "the loan or guarantee contract forbids its transfer",
+            ProhibitedAsset::Px6 => "otherwise restricted from transfer by law or regulation",
+        }
+    }
+
+    /// The confidence of the category (rules.md A3.2).
+    pub fn confidence(self) -> crate::Confidence {
+        match self {
+            ProhibitedAsset::Px3 => crate::Confidence::Confirmed,
+            ProhibitedAsset::Px4 => crate::Confidence::Confirmed,
+            ProhibitedAsset::Px5 => crate::Confidence::Reported,
+            ProhibitedAsset::Px2 | ProhibitedAsset::Px6 => crate::Confidence::Memory,
+        }
+    }
+}
+
+/// A prohibited-asset flag as the check reads it: which, why, and who set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AssetFlag {
+    pub code: ProhibitedAsset,
+    pub reason: String,
+    pub set_by: String,
+}
+
 /// One claim of a proposed acquisition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProposedClaim {
@@ -67,10 +140,12 @@ pub struct ProposedClaim {
     pub collateral_provinces: Vec<Option<Province>>,
     /// A recorded cross-region exception with its legal basis.
     pub cross_region_exception: Option<String>,
+    /// Prohibited-asset flags set on the claim (PX2–PX6).
+    pub flags: Vec<AssetFlag>,
 }
 
 /// The territorial test of a package: its failing claims and their share by amount.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Territory {
     pub failing: Vec<String>,
     pub failing_amount: Money,
@@ -121,7 +196,35 @@ pub fn territorial(home: Province, transferor: &CheckParty, claims: &[ProposedCl
     )
 }
 
-/// Q8 (PX1) and Q9 (RL4): a state-organ debtor or guarantor blocks; an LGFV debtor needs legal review.
+fn flag_finding(what_zh: &str, what_en: &str, f: &AssetFlag) -> Finding {
+    Finding {
+        rule: RuleId::Q8,
+        effect: Effect::Block,
+        subject: Some(what_zh.to_string()),
+        zh: format!(
+            "{what_zh}标记为 {}（{}），不得收购；理由：{}（{} 标记）",
+            f.code.code(),
+            f.code.zh(),
+            f.reason,
+            f.set_by
+        ),
+        en: format!(
+            "{what_en} is flagged {} ({}) and may not be acquired; reason: {} (flagged by {})",
+            f.code.code(),
+            f.code.en(),
+            f.reason,
+            f.set_by
+        ),
+    }
+}
+
+/// Q8 (PX2–PX6) on a package as a whole: each flag blocks.
+pub fn flagged_package(flags: &[AssetFlag]) -> Vec<Finding> {
+    flags.iter().map(|f| Finding { subject: None, ..flag_finding("本资产包", "the package", f) }).collect()
+}
+
+/// Q8 (PX1–PX6) and Q9 (RL4): a state-organ debtor or guarantor, or a claim flagged PX2–PX6,
+/// blocks; an LGFV debtor needs legal review.
 pub fn prohibited_assets(claims: &[ProposedClaim]) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in claims {
@@ -142,6 +245,10 @@ pub fn prohibited_assets(claims: &[ProposedClaim]) -> Vec<Finding> {
                     organs.join(", ")
                 ),
             });
+        }
+        for f in &c.flags {
+            let finding = flag_finding(&format!("债权 {} ", c.contract_no), &format!("claim {}", c.contract_no), f);
+            out.push(Finding { subject: Some(c.contract_no.clone()), ..finding });
         }
         if c.debtor.lgfv {
             out.push(Finding {

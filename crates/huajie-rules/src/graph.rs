@@ -138,6 +138,8 @@ pub fn groups(parties: &[GraphParty], controls: &BTreeMap<i64, BTreeSet<i64>>) -
 /// The company's related parties: shareholders at or above the threshold, whoever controls
 /// the company, its directors and senior managers, the close relatives of these natural
 /// persons, and every entity any of them controls — without the company and what it controls.
+/// A state organ among them is related itself, but the entities it controls are not related
+/// merely through it (as for groups: control by a state organ joins nothing).
 pub fn related_parties(
     company: i64,
     parties: &[GraphParty],
@@ -161,8 +163,9 @@ pub fn related_parties(
             base.insert(*a);
         }
     }
+    let state: BTreeSet<i64> = parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
     let mut related = base.clone();
-    for x in &base {
+    for x in base.iter().filter(|x| !state.contains(x)) {
         related.extend(controls.get(x).into_iter().flatten().copied());
     }
     related.remove(&company);

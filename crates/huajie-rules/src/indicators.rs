@@ -39,6 +39,7 @@ codes!(Channel {
     PrivateFund = "private_fund",
 });
 codes!(LiquidKind { Cash = "cash", DemandDeposit = "demand_deposit", GovernmentBond = "government_bond", PolicyBankBond = "policy_bank_bond", Other = "other" });
+codes!(Capacity { Control = "control", Director = "director", Manager = "manager", Shareholder = "shareholder", Other = "other" });
 codes!(ExposureKind { AcquiredClaim = "acquired_claim", Loan = "loan", Bond = "bond", Receivable = "receivable", Equity = "equity" });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +144,30 @@ pub struct Exposure {
     pub book_value: Money,
 }
 
+/// How a person of the staff register takes part in an entity (rules.md A10.4 TX3: "entities
+/// in which such persons participate").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Capacity {
+    /// Its actual controller: a control link in the party graph.
+    Control,
+    /// A director or supervisor of it.
+    Director,
+    /// One of its senior managers.
+    Manager,
+    /// A shareholder without control.
+    Shareholder,
+    /// Any other part (employment, partnership…).
+    Other,
+}
+
+/// An entity a member of the staff (or a declared relative) takes part in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaffEntity {
+    pub person: i64,
+    pub entity: i64,
+    pub capacity: Capacity,
+}
+
 /// A package and what it holds: its standing, the price paid, each claim's debtor and what it owes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeldPackage {
@@ -190,8 +215,31 @@ pub struct Ledger {
     pub holdings: Vec<Holding>,
     /// Directors and senior managers.
     pub officers: Vec<i64>,
+    /// The staff register: everyone employed by the company (officers are read as staff too).
+    pub staff: Vec<i64>,
     /// Close relatives, as pairs of natural persons.
     pub relatives: Vec<(i64, i64)>,
+    /// Entities the staff and their relatives declare they take part in.
+    pub staff_entities: Vec<StaffEntity>,
+}
+
+impl Ledger {
+    /// The holdings with the control the staff register declares (a person declared the actual
+    /// controller of an entity is a control link, as an explicit one in the holdings is).
+    pub fn holdings_with_declared_control(&self) -> std::borrow::Cow<'_, [Holding]> {
+        let declared = self.staff_entities.iter().filter(|e| e.capacity == Capacity::Control);
+        if declared.clone().next().is_none() {
+            return std::borrow::Cow::Borrowed(&self.holdings);
+        }
+        let mut all = self.holdings.clone();
+        all.extend(declared.map(|e| Holding { holder: e.person, held: e.entity, stake_bps: 0, control: true }));
+        std::borrow::Cow::Owned(all)
+    }
+
+    /// Who controls whom (graph::control over the holdings and the declared control).
+    pub fn controls(&self, p: &RuleParameters) -> BTreeMap<i64, BTreeSet<i64>> {
+        control(&self.holdings_with_declared_control(), p.control_above_bps)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -409,7 +457,7 @@ pub fn indicators(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> Resu
     let previous = previous_quarter_end(as_of);
     let na = net_assets(ledger, latest)?;
     let na_previous = net_assets(ledger, previous)?;
-    let controls = control(&ledger.holdings, p.control_above_bps);
+    let controls = ledger.controls(p);
 
     // Exposure per party, equity included (single client, group); claims only (related).
     let mut exposure: BTreeMap<i64, i128> = BTreeMap::new();

@@ -16,8 +16,11 @@ use chrono::{Datelike, NaiveDate};
 use huajie_core::{Money, Province};
 
 use crate::catalogue::RuleId;
-use crate::checks::{CheckParty, Effect, Finding, ProposedClaim, funding_channel, prohibited_assets, territorial};
-use crate::graph::{control, related_parties};
+use crate::checks::{
+    AssetFlag, CheckParty, Effect, Finding, ProposedClaim, Territory, flagged_package, funding_channel,
+    prohibited_assets, territorial,
+};
+use crate::graph::related_parties;
 use crate::indicators::{
     Channel, Exposure, ExposureKind, Funding, HeldPackage, Indicator, Investment, InvestmentKind, Ledger, LiquidAsset,
     LiquidKind, Payment, RulesError, Status, held_claim_exposures, indicators,
@@ -41,6 +44,8 @@ pub enum Deal {
         claims: Vec<ProposedClaim>,
         price: Money,
         kind: InvestmentKind,
+        /// Prohibited-asset flags set on the package as a whole (PX2–PX6).
+        flags: Vec<AssetFlag>,
     },
     Funding {
         label: String,
@@ -77,12 +82,62 @@ impl Deal {
     }
 }
 
+/// The latest valuation of a package: its run, the date it values at, and the value (the
+/// present value of the expected recoveries at the run's target IRR: its bid).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ValuationRef {
+    pub run_id: i64,
+    pub valuation_date: NaiveDate,
+    pub value: Money,
+}
+
+/// A package deal's price against what stands behind it: the claims' face value (principal,
+/// interest, penalty and advanced costs, as the valuation counts a claim), the latest valuation,
+/// and for a disposal the cost (the price paid for the package) and the gain or loss expected.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PriceContext {
+    pub price: Money,
+    pub face_value: Money,
+    pub valuation: Option<ValuationRef>,
+    /// A disposal's cost basis: the price paid for what is sold.
+    pub cost: Option<Money>,
+}
+
+impl PriceContext {
+    /// The price as a share of the face value (`None` when the face value is 0).
+    pub fn of_face(&self) -> Option<f64> {
+        (self.face_value.fen() > 0).then(|| self.price.fen() as f64 / self.face_value.fen() as f64)
+    }
+
+    /// The price as a share of the latest valuation.
+    pub fn of_valuation(&self) -> Option<f64> {
+        self.valuation.as_ref().filter(|v| v.value.fen() > 0).map(|v| self.price.fen() as f64 / v.value.fen() as f64)
+    }
+
+    /// A disposal's result against its cost: price − cost, negative for a loss (exact, in fen).
+    pub fn gain(&self) -> Option<i128> {
+        self.cost.map(|c| i128::from(self.price.fen()) - i128::from(c.fen()))
+    }
+}
+
 /// What the check answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PreTrade {
     pub before: Vec<Indicator>,
     pub after: Vec<Indicator>,
     pub findings: Vec<Finding>,
+    /// The territorial test of an acquisition: its failing claims and amounts.
+    pub territory: Option<Territory>,
+}
+
+impl Deal {
+    /// The price of an acquisition or disposal.
+    pub fn price(&self) -> Option<Money> {
+        match self {
+            Deal::Acquisition { price, .. } | Deal::Disposal { price, .. } => Some(*price),
+            _ => None,
+        }
+    }
 }
 
 impl PreTrade {
@@ -165,17 +220,22 @@ pub fn whole_months(from: NaiveDate, to: NaiveDate) -> i64 {
     m.max(0)
 }
 
-/// Q15 exit watch: whole months since the last financial-NPA acquisition on or before `as_of`
-/// (from the founding date when there is none), with a finding at the alert and breach marks.
-pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Option<i64>, Option<Finding>) {
-    let last = ledger
+/// The date the exit watch counts from at `as_of`: the last financial-NPA acquisition on or
+/// before it, or the founding date when there is none.
+pub fn exit_watch_from(ledger: &Ledger, as_of: NaiveDate) -> Option<NaiveDate> {
+    ledger
         .investments
         .iter()
         .filter(|i| i.kind == InvestmentKind::FinancialNpa && i.date <= as_of)
         .map(|i| i.date)
         .max()
-        .or(ledger.founded);
-    let Some(last) = last else { return (None, None) };
+        .or(ledger.founded)
+}
+
+/// Q15 exit watch: whole months since the last financial-NPA acquisition on or before `as_of`
+/// (from the founding date when there is none), with a finding at the alert and breach marks.
+pub fn exit_watch(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> (Option<i64>, Option<Finding>) {
+    let Some(last) = exit_watch_from(ledger, as_of) else { return (None, None) };
     let months = whole_months(last, as_of);
     let finding =
         |zh: String, en: String| Some(Finding { rule: RuleId::Q15, effect: Effect::Warn, subject: None, zh, en });
@@ -413,10 +473,13 @@ pub fn screen_transferee(
             "personal NPLs acquired in a batch may not be transferred on; they are collected or restructured by the company (outsourced collection allowed)".into(),
         ));
     }
-    let controls = control(&l.holdings, p.control_above_bps);
+    let controls = l.controls(p);
     let controls_of = |x: i64| controls.get(&x).cloned().unwrap_or_default();
-    let controllers_of =
-        |x: i64| -> BTreeSet<i64> { controls.iter().filter(|(_, ys)| ys.contains(&x)).map(|(k, _)| *k).collect() };
+    // A state organ controlling both is not a common controller (its control joins nothing).
+    let state: BTreeSet<i64> = l.parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
+    let controllers_of = |x: i64| -> BTreeSet<i64> {
+        controls.iter().filter(|(k, ys)| ys.contains(&x) && !state.contains(k)).map(|(k, _)| *k).collect()
+    };
     if t != 0 {
         let mut reason: Option<(String, String)> = None;
         'claims: for c in claims {
@@ -459,23 +522,37 @@ pub fn screen_transferee(
                 format!("{en}: no transfer to the debtor or its interested parties"),
             ));
         }
-        // Staff (directors and senior managers as recorded), their close relatives, and what they control.
-        let mut staff: BTreeSet<i64> = l.officers.iter().copied().collect();
+        // The staff register (officers are staff too), their close relatives, the entities any of
+        // them controls, and the entities they declare they take part in (TX3, TX4).
+        let employed: BTreeSet<i64> = l.officers.iter().chain(&l.staff).copied().collect();
+        let mut people = employed.clone();
         for (a, b) in &l.relatives {
-            if l.officers.contains(a) {
-                staff.insert(*b);
+            if employed.contains(a) {
+                people.insert(*b);
             }
-            if l.officers.contains(b) {
-                staff.insert(*a);
+            if employed.contains(b) {
+                people.insert(*a);
             }
         }
-        let staff_reach: BTreeSet<i64> =
-            staff.iter().flat_map(|x| std::iter::once(*x).chain(controls_of(*x))).collect();
-        if staff_reach.contains(&t) {
-            out.push(block(
-                "受让方为本公司董事、高级管理人员或其近亲属，或受其控制的企业".into(),
-                "the transferee is a director or senior manager of the company, a close relative of one, or an entity one of them controls".into(),
-            ));
+        let why = if employed.contains(&t) {
+            Some(("受让方为本公司员工（含董监高）", "the transferee is on the company's staff (officers included)"))
+        } else if people.contains(&t) {
+            Some(("受让方为本公司员工的近亲属", "the transferee is a close relative of the company's staff"))
+        } else if people.iter().any(|x| controls_of(*x).contains(&t)) {
+            Some((
+                "受让方为本公司员工或其近亲属控制的企业",
+                "the transferee is controlled by a member of the staff or a close relative of one",
+            ))
+        } else if l.staff_entities.iter().any(|e| e.entity == t && people.contains(&e.person)) {
+            Some((
+                "受让方为本公司员工或其近亲属任职或参与的企业（员工名册申报）",
+                "the transferee is an entity a member of the staff or a close relative of one takes part in (declared in the staff register)",
+            ))
+        } else {
+            None
+        };
+        if let Some((zh, en)) = why {
+            out.push(block(format!("{zh}：不得向其转让"), format!("{en}: no transfer to it")));
         } else {
             let rp = related_parties(
                 l.company,
@@ -518,9 +595,13 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     let mut findings = Vec::new();
     let mut touched = BTreeSet::new();
     let mut debtors = BTreeSet::new();
+    let mut territory = None;
     match deal {
-        Deal::Acquisition { transferor, claims, .. } => {
-            findings.extend(territorial(s.home, transferor, claims).1);
+        Deal::Acquisition { transferor, claims, flags, .. } => {
+            let (t, found) = territorial(s.home, transferor, claims);
+            territory = Some(t);
+            findings.extend(found);
+            findings.extend(flagged_package(flags));
             findings.extend(prohibited_assets(claims));
             for c in claims {
                 touched.insert(c.debtor.id);
@@ -549,11 +630,11 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     touched.remove(&0);
     debtors.remove(&0);
     // No deal changes the party graph: control is worked out once.
-    let controls = control(&ledger.holdings, p.control_above_bps);
+    let controls = ledger.controls(p);
     findings.extend(concentration(s, ledger, &after_ledger, p, &controls, &touched, na));
     findings.extend(related_debtors(s, ledger, p, &controls, &debtors));
     findings.extend(indicator_findings(&before, &after));
-    Ok(PreTrade { before, after, findings })
+    Ok(PreTrade { before, after, findings, territory })
 }
 
 #[cfg(test)]

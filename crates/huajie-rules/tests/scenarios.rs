@@ -298,6 +298,7 @@ mod checks {
             guarantors: Vec::new(),
             collateral_provinces: collateral,
             cross_region_exception: None,
+            flags: vec![],
         }
     }
 
@@ -354,7 +355,7 @@ mod checks {
 mod pretrade {
     use std::collections::BTreeMap;
 
-    use huajie_core::Province;
+    use huajie_core::{Money, Province};
     use huajie_rules::checks::{CheckParty, Effect, ProposedClaim};
     use huajie_rules::graph::{GraphParty, Holding};
     use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
@@ -399,12 +400,14 @@ mod pretrade {
             guarantors: vec![],
             collateral_provinces: vec![],
             cross_region_exception: None,
+            flags: vec![],
         };
         let deal = Deal::Acquisition {
             transferor: cp(0, "某银行"),
             claims: vec![c],
             price: yuan(2_500_000),
             kind: InvestmentKind::FinancialNpa,
+            flags: vec![],
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.before[3].numerator, 800_000_000);
@@ -423,9 +426,11 @@ mod pretrade {
                 guarantors: vec![],
                 collateral_provinces: vec![],
                 cross_region_exception: None,
+                flags: vec![],
             }],
             price: yuan(2_000_000),
             kind: InvestmentKind::FinancialNpa,
+            flags: vec![],
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.after[3].status, Status::Amber);
@@ -522,6 +527,168 @@ mod pretrade {
         );
         // The sale takes the book value off the debtor: 1,000,000 → 0.
         assert_eq!(r.after[3].numerator, 0);
+    }
+
+    #[test]
+    fn a_state_organ_controlling_the_debtor_and_the_transferee_joins_neither_as_one_controller() {
+        let mut l = company();
+        for id in [10, 20] {
+            party(&mut l, id, false);
+        }
+        // 某国资委 (60) holds 60% of the debtor 甲公司 and 70% of 丙投资.
+        l.parties.push(GraphParty { id: 60, person: false, state_organ: true });
+        l.holdings.push(Holding { holder: 60, held: 10, stake_bps: 6_000, control: false });
+        l.holdings.push(Holding { holder: 60, held: 20, stake_bps: 7_000, control: false });
+        // It also holds 51% of the company: it is related, its other companies are not.
+        l.holdings.push(Holding { holder: 60, held: COMPANY, stake_bps: 5_100, control: false });
+        claim(&mut l, 10, 100_000_000);
+        l.investments.push(huajie_rules::indicators::Investment {
+            date: d("2026-06-01"),
+            amount: yuan(1),
+            kind: InvestmentKind::FinancialNpa,
+        });
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let sale = Deal::Disposal {
+            transferee: cp(20, "丙投资"),
+            claims: vec![SoldClaim {
+                contract_no: "HT-9".into(),
+                debtor: 10,
+                guarantors: vec![],
+                book_value: yuan(1_000_000),
+            }],
+            price: yuan(1_200_000),
+            retail_batch: false,
+        };
+        let r = check(&l, &RuleParameters::default(), &s, &sale).unwrap();
+        assert_eq!(rules(&r.findings), vec![], "{:?}", r.findings);
+        // Flagged as an ordinary company instead, the same holder is one controller: blocked.
+        l.parties.iter_mut().find(|p| p.id == 60).unwrap().state_organ = false;
+        let r = check(&l, &RuleParameters::default(), &s, &sale).unwrap();
+        assert_eq!(rules(&r.findings)[0], (RuleId::Q12, Effect::Block));
+    }
+
+    #[test]
+    fn a_claim_or_a_package_flagged_px2_to_px6_is_refused_saying_who_set_it_and_why() {
+        use huajie_rules::checks::{AssetFlag, ProhibitedAsset};
+        let l = company();
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let claim = |no: &str, flags: Vec<AssetFlag>| ProposedClaim {
+            contract_no: no.into(),
+            amount: yuan(1_000_000),
+            debtor: cp(10, "甲公司"),
+            guarantors: vec![],
+            collateral_provinces: vec![],
+            cross_region_exception: None,
+            flags,
+        };
+        let px5 = AssetFlag {
+            code: ProhibitedAsset::Px5,
+            reason: "借款合同第 12 条约定未经借款人同意不得转让".into(),
+            set_by: "acquisition".into(),
+        };
+        let deal = |claims, flags| Deal::Acquisition {
+            transferor: cp(0, "某银行"),
+            claims,
+            price: yuan(300_000),
+            kind: InvestmentKind::FinancialNpa,
+            flags,
+        };
+        let p = RuleParameters::default();
+        let r = check(&l, &p, &s, &deal(vec![claim("HT-1", vec![px5]), claim("HT-2", vec![])], vec![])).unwrap();
+        assert!(r.blocked());
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q8, Effect::Block)]);
+        let f = &r.findings[0];
+        assert_eq!(f.subject.as_deref(), Some("HT-1"));
+        assert!(
+            f.zh.contains("PX5") && f.zh.contains("第 12 条") && f.zh.contains("acquisition 标记"),
+            "who and why: {}",
+            f.zh
+        );
+        // A package flag blocks the whole package, once.
+        let px3 = AssetFlag { code: ProhibitedAsset::Px3, reason: "军工企业债权".into(), set_by: "risk".into() };
+        let r = check(&l, &p, &s, &deal(vec![claim("HT-1", vec![]), claim("HT-2", vec![])], vec![px3])).unwrap();
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q8, Effect::Block)]);
+        assert!(r.findings[0].zh.starts_with("本资产包标记为 PX3"), "{}", r.findings[0].zh);
+        // Unflagged, the same package passes (all in Zhejiang: nothing fails the territorial test).
+        let r = check(&l, &p, &s, &deal(vec![claim("HT-1", vec![]), claim("HT-2", vec![])], vec![])).unwrap();
+        assert!(!r.blocked(), "{:?}", r.findings);
+        let t = r.territory.unwrap();
+        assert_eq!((t.failing.len(), t.failing_amount.fen(), t.total_amount.fen()), (0, 0, 200_000_000));
+    }
+
+    #[test]
+    fn staff_their_relatives_and_the_entities_they_take_part_in_may_not_buy() {
+        use huajie_rules::indicators::{Capacity, ExposureKind, StaffEntity};
+        let mut l = company();
+        for (id, person) in [(10, false), (70, true), (71, true), (72, false), (73, false), (74, true), (75, false)] {
+            party(&mut l, id, person);
+        }
+        // 70 works in the disposal department (not an officer); 71 is 70's declared relative and a
+        // director of 72; 74 is a director of the company who declares 73 as a firm he controls.
+        l.staff.push(70);
+        l.relatives.push((70, 71));
+        l.staff_entities.push(StaffEntity { person: 71, entity: 72, capacity: Capacity::Director });
+        l.officers.push(74);
+        l.staff_entities.push(StaffEntity { person: 74, entity: 73, capacity: Capacity::Control });
+        claim(&mut l, 10, 100_000_000);
+        l.investments.push(huajie_rules::indicators::Investment {
+            date: d("2026-06-01"),
+            amount: yuan(1),
+            kind: InvestmentKind::FinancialNpa,
+        });
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let p = RuleParameters::default();
+        let sale = |t: CheckParty| Deal::Disposal {
+            transferee: t,
+            claims: vec![SoldClaim {
+                contract_no: "HT-9".into(),
+                debtor: 10,
+                guarantors: vec![],
+                book_value: yuan(1_000_000),
+            }],
+            price: yuan(1_200_000),
+            retail_batch: false,
+        };
+        for (id, says) in [(70, "员工"), (71, "近亲属"), (72, "任职或参与"), (73, "控制的企业"), (74, "员工")]
+        {
+            let r = check(&l, &p, &s, &sale(cp(id, "某受让方"))).unwrap();
+            assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Block)], "{id}");
+            assert!(r.findings[0].zh.contains(says), "{id}: {}", r.findings[0].zh);
+        }
+        assert!(check(&l, &p, &s, &sale(cp(75, "无关公司"))).unwrap().findings.is_empty());
+        // Related parties read the officers only: a loan to 73 (declared controlled by a director)
+        // is a related-party claim; a loan to 72 (a staff relative's directorship) is not.
+        let loan = |party: CheckParty| Deal::Investment {
+            label: "委托贷款".into(),
+            party,
+            kind: InvestmentKind::OtherDebt,
+            exposure: ExposureKind::Loan,
+            amount: yuan(100_000),
+        };
+        let r = check(&l, &p, &s, &loan(cp(73, "某企业"))).unwrap();
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q4, Effect::Override)]);
+        assert!(check(&l, &p, &s, &loan(cp(72, "某企业"))).unwrap().findings.is_empty());
+    }
+
+    #[test]
+    fn a_disposals_price_stands_against_face_value_valuation_and_cost() {
+        use huajie_rules::pretrade::{PriceContext, ValuationRef};
+        // 30 million offered for claims of 174 million face, valued at 46.7 million, bought for 45 million.
+        let p = PriceContext {
+            price: yuan(30_000_000),
+            face_value: yuan(174_000_000),
+            valuation: Some(ValuationRef { run_id: 1, valuation_date: d("2025-03-31"), value: yuan(46_700_000) }),
+            cost: Some(yuan(45_000_000)),
+        };
+        assert!((p.of_face().unwrap() - 30.0 / 174.0).abs() < 1e-15);
+        assert!((p.of_valuation().unwrap() - 30.0 / 46.7).abs() < 1e-12);
+        assert_eq!(p.gain(), Some(-1_500_000_000), "an expected loss of 15 million, in fen");
+        // No face value, no valuation, an acquisition (no cost): nothing to compare with.
+        let bare = PriceContext { price: yuan(1), face_value: Money::ZERO, valuation: None, cost: None };
+        assert_eq!((bare.of_face(), bare.of_valuation(), bare.gain()), (None, None, None));
     }
 
     #[test]

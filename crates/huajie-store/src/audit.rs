@@ -390,6 +390,7 @@ impl Store {
         if let Some(c) = self.company().await? {
             put(&mut out, vec![c]);
         }
+        put(&mut out, self.company_profiles().await?);
         put(&mut out, self.all_parties().await?);
         put(&mut out, self.all_packages().await?);
         put(&mut out, self.all_claims().await?);
@@ -412,12 +413,15 @@ impl Store {
         put(&mut out, self.party_links().await?);
         put(&mut out, self.officers().await?);
         put(&mut out, self.relatives().await?);
+        put(&mut out, self.staff().await?);
+        put(&mut out, self.staff_entities().await?);
         put(&mut out, self.rule_parameter_sets().await?);
         put(&mut out, self.party_attributes().await?);
         put(&mut out, self.indicator_results().await?);
         put(&mut out, self.deal_checks(None, i64::MAX).await?);
         put(&mut out, self.check_overrides().await?);
         put(&mut out, self.cross_region_exceptions().await?);
+        put(&mut out, self.asset_flags().await?);
         Ok(out)
     }
 }
@@ -483,6 +487,7 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 /// security bookkeeping; their events are in the chain but they hold no business state.
 const STATE_ENTITIES: &[&str] = &[
     "company",
+    "company_profile",
     "party",
     "package",
     "claim",
@@ -505,10 +510,13 @@ const STATE_ENTITIES: &[&str] = &[
     "party_link",
     "officer",
     "relative",
+    "staff",
+    "staff_entity",
     "rule_parameter_set",
     "party_attributes",
     "indicator_result",
     "deal_check",
     "check_override",
     "cross_region_exception",
+    "asset_flag",
 ];

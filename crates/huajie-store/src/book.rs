@@ -5,10 +5,10 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, LiquidKind};
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Permission};
+use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{is_blank, parse_bool, parse_date, parse_money};
+use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
 
 use crate::checks::PartyAttributes;
 use crate::rows::i64_col;
@@ -67,6 +67,13 @@ const LIQUID_KINDS: &[(&str, &str, &str)] = &[
     ("policy_bank_bond", "政策性金融债", "Policy-bank bond"),
     ("other", "其他（非优质流动资产）", "Other (not high quality)"),
 ];
+pub const CAPACITIES: &[(&str, &str, &str)] = &[
+    ("control", "实际控制", "Actual controller"),
+    ("director", "董事或监事", "Director or supervisor"),
+    ("manager", "高级管理人员", "Senior manager"),
+    ("shareholder", "股东（不控制）", "Shareholder (no control)"),
+    ("other", "其他任职或参与", "Other part"),
+];
 pub const EXPOSURE_KINDS: &[(&str, &str, &str)] = &[
     ("loan", "贷款/借款", "Loan"),
     ("bond", "债券", "Bond"),
@@ -75,13 +82,15 @@ pub const EXPOSURE_KINDS: &[(&str, &str, &str)] = &[
     ("acquired_claim", "收购债权（系统外）", "Acquired claim (outside Huajie)"),
 ];
 
-/// A kind of book entry: its code, sheet names and fields.
+/// A kind of book entry: its code, sheet names, fields, and who may enter it (the figures:
+/// finance and risk; the party graph: risk alone).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookKind {
     pub code: &'static str,
     pub zh: &'static str,
     pub en: &'static str,
     pub fields: &'static [FieldSpec],
+    pub permission: Permission,
 }
 
 const fn f(key: &'static str, zh: &'static str, en: &'static str, kind: FieldKind, required: bool) -> FieldSpec {
@@ -101,6 +110,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "净资产（万元）", "Net assets (10k yuan)", Amount, true),
             f("source", "来源", "Source", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "investment",
@@ -112,6 +122,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("kind", "类别", "Kind", Code(INVESTMENT_KINDS), true),
             f("description", "说明", "Description", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "funding",
@@ -133,6 +144,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
                 false,
             ),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "cash_flow",
@@ -144,6 +156,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
             f("inflow", "流入", "Inflow", YesNo, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "liquid_asset",
@@ -155,6 +168,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("amount", "金额（万元）", "Amount (10k yuan)", Amount, true),
             f("encumbered", "受限（质押/冻结）", "Encumbered", YesNo, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "exposure",
@@ -167,6 +181,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("book_value", "账面价值（万元）", "Book value (10k yuan)", Amount, true),
             f("description", "说明", "Description", Text, true),
         ],
+        permission: Permission::EditComplianceBook,
     },
     BookKind {
         code: "holding",
@@ -180,6 +195,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("stake", "持股比例", "Stake", Percent, true),
             f("control", "实际控制", "Actual control", YesNo, true),
         ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "officer",
@@ -190,6 +206,18 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("party_name", "姓名", "Name", PartyName, false),
             f("role", "职务（董事、监事、高级管理人员等）", "Role (director, supervisor, senior manager…)", Text, true),
         ],
+        permission: Permission::EditPartyGraph,
+    },
+    BookKind {
+        code: "staff",
+        zh: "员工名册",
+        en: "Staff register",
+        fields: &[
+            f("party", "证件号", "Resident ID", Party, true),
+            f("party_name", "姓名", "Name", PartyName, false),
+            f("department", "部门及岗位", "Department and post", Text, true),
+        ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "relative",
@@ -200,6 +228,19 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("b", "近亲属证件号", "Relative's ID", Party, true),
             f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
         ],
+        permission: Permission::EditPartyGraph,
+    },
+    BookKind {
+        code: "staff_entity",
+        zh: "员工及近亲属任职参与企业",
+        en: "Entities the staff take part in",
+        fields: &[
+            f("person", "本人证件号", "Person's ID", Party, true),
+            f("entity", "企业证件号", "Entity's USCC", Party, true),
+            f("entity_name", "企业名称", "Entity's name", PartyName, false),
+            f("capacity", "身份", "Capacity", Code(CAPACITIES), true),
+        ],
+        permission: Permission::EditPartyGraph,
     },
     BookKind {
         code: "party_attributes",
@@ -212,6 +253,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
             f("lgfv", "地方政府融资平台", "LGFV", YesNo, true),
             f("licensed_fi", "持牌金融机构", "Licensed financial institution", YesNo, true),
         ],
+        permission: Permission::EditPartyGraph,
     },
 ];
 
@@ -281,6 +323,15 @@ pub enum BookEntry {
         a: PartyRef,
         b: PartyRef,
     },
+    Staff {
+        party: PartyRef,
+        department: String,
+    },
+    StaffEntity {
+        person: PartyRef,
+        entity: PartyRef,
+        capacity: Capacity,
+    },
     Attributes {
         party: PartyRef,
         state_organ: bool,
@@ -313,8 +364,15 @@ pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Strin
         };
         let [d, p, r] = parts.as_slice() else { return Err(bad()) };
         let date = parse_date(d).map_err(|_| bad())?;
-        let principal = parse_money(p, AmountUnit::Wan).map_err(|_| bad())?;
-        let interest = parse_money(r, AmountUnit::Wan).map_err(|_| bad())?;
+        let amount = |t: &str| match parse_money_exact(t, AmountUnit::Wan) {
+            Ok(m) => Ok(m),
+            Err(CoerceError::FractionOfFen) => {
+                Err(format!("第 {} 行：“{t}”有不足一分的尾数 / line {}: “{t}” has a fraction of a fen", i + 1, i + 1))
+            }
+            Err(_) => Err(bad()),
+        };
+        let principal = amount(p)?;
+        let interest = amount(r)?;
         if principal.fen() < 0 || interest.fen() < 0 {
             return Err(bad());
         }
@@ -355,8 +413,18 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
         };
         let ok = match spec.kind {
             Date => parse_date(&text).map(|d| d.to_string()).map_err(|_| bad("日期", "a date")),
-            Amount => match parse_money(&text, AmountUnit::Wan) {
+            Amount => match parse_money_exact(&text, AmountUnit::Wan) {
                 Ok(m) if m.fen() >= 0 || kind.code == "net_assets" => Ok(m.fen().to_string()),
+                Err(CoerceError::FractionOfFen) => Err((
+                    spec.key,
+                    format!(
+                        "{}：“{}”有不足一分的尾数，请按分填写 / {}: “{}” has a fraction of a fen; amounts are kept to the fen",
+                        spec.zh,
+                        text.trim(),
+                        spec.en,
+                        text.trim()
+                    ),
+                )),
                 _ => Err(bad("非负金额", "a non-negative amount")),
             },
             Text | PartyName => Ok(text.trim().to_string()),
@@ -417,12 +485,10 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             description: s("description"),
         },
         "funding" => {
+            // A prohibited channel is recorded as it is (rules.md Part G): the book must say the
+            // truth to show the breach; the indicators count it and flag it, the book raises it as
+            // a finding, and a new proposal through it is blocked by the pre-trade check.
             let channel = Channel::from_code(&s("channel")).expect("listed");
-            if channel.prohibited() {
-                let label = s("label");
-                let f = huajie_rules::checks::funding_channel(&label, channel, false, false);
-                return Err(vec![("channel", format!("{} / {}（规则 Q10，不得作为有效融资录入）", f[0].zh, f[0].en))]);
-            }
             let (start, maturity) = (date("start_date"), date("maturity_date"));
             if maturity < start {
                 return Err(vec![("maturity_date", "到期日早于起始日 / the maturity is before the start".into())]);
@@ -468,7 +534,21 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
             }
         }
         "officer" => BookEntry::Officer { party: party("party", "party_name"), role: s("role") },
-        "relative" => BookEntry::Relative { a: party("a", ""), b: party("b", "b_name") },
+        "staff" => BookEntry::Staff { party: party("party", "party_name"), department: s("department") },
+        "staff_entity" => {
+            let (person, entity) = (party("person", ""), party("entity", "entity_name"));
+            if person.identifier == entity.identifier {
+                return Err(vec![("entity", "本人与企业相同 / the person and the entity are the same".into())]);
+            }
+            BookEntry::StaffEntity { person, entity, capacity: Capacity::from_code(&s("capacity")).expect("listed") }
+        }
+        "relative" => {
+            let (a, b) = (party("a", ""), party("b", "b_name"));
+            if a.identifier == b.identifier {
+                return Err(vec![("b", "本人不能是自己的近亲属 / a person cannot be their own relative".into())]);
+            }
+            BookEntry::Relative { a, b }
+        }
         _ => BookEntry::Attributes {
             party: party("party", "party_name"),
             state_organ: yes("state_organ"),
@@ -561,6 +641,14 @@ impl WriteTx {
                         })
                     })
                     .map(drop)
+            }
+            BookEntry::Staff { party, department } => {
+                let party = self.book_party(party).await?;
+                self.add_staff(party, department).await.map(drop)
+            }
+            BookEntry::StaffEntity { person, entity, capacity } => {
+                let (person, entity) = (self.book_party(person).await?, self.book_party(entity).await?);
+                self.add_staff_entity(person, entity, *capacity).await.map(drop)
             }
             BookEntry::Attributes { party, state_organ, lgfv, licensed_fi } => {
                 let party_id = self.book_party(party).await?;
@@ -815,6 +903,15 @@ impl crate::Store {
                 remove!(self.officers().await?, "DELETE FROM officers WHERE party_id = $1", |r: &crate::Officer| r
                     .party_id)
             }
+            "staff" => {
+                remove!(self.staff().await?, "DELETE FROM staff WHERE party_id = $1", |r: &crate::StaffMember| r
+                    .party_id)
+            }
+            "staff_entity" => remove!(
+                self.staff_entities().await?,
+                "DELETE FROM staff_entities WHERE id = $1",
+                |r: &crate::StaffEntityRecord| r.id
+            ),
             "relative" => {
                 let before = self.relatives().await?.into_iter().find(|r| r.id == id).ok_or_else(missing)?;
                 sqlx::query("DELETE FROM relatives WHERE a_id = $1 AND b_id = $2")
@@ -878,19 +975,74 @@ mod tests {
     }
 
     #[test]
-    fn a_prohibited_channel_and_every_bad_field_are_named() {
+    fn a_person_cannot_be_entered_as_their_own_relative() {
+        let kind = book_kind("relative").unwrap();
+        let get = fields(&[("a", "330106198001010013"), ("b", "330106198001010013")]);
+        let e = read_entry(kind, &get).unwrap_err();
+        assert_eq!(e[0].0, "b");
+        assert!(e[0].1.contains("不能是自己的近亲属"), "{}", e[0].1);
+    }
+
+    #[test]
+    fn the_party_graph_is_entered_by_the_risk_role_alone() {
+        use huajie_core::Role;
+        for kind in BOOK_KINDS {
+            let graph =
+                matches!(kind.code, "holding" | "officer" | "staff" | "relative" | "staff_entity" | "party_attributes");
+            assert_eq!(Role::Finance.can(kind.permission), !graph, "{}", kind.code);
+            assert!(Role::Risk.can(kind.permission), "{}", kind.code);
+        }
+    }
+
+    #[test]
+    fn an_amount_with_a_fraction_of_a_fen_is_refused_naming_its_field() {
+        // 0.00000004 万 is 0.4 fen: it used to become 0 without a word.
+        let kind = book_kind("cash_flow").unwrap();
+        let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.00000004"), ("inflow", "否")]);
+        let e = read_entry(kind, &get).unwrap_err();
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].0, "amount");
+        assert!(e[0].1.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{}", e[0].1);
+        // The same in a repayment line, and in 元.
         let kind = book_kind("funding").unwrap();
         let get = fields(&[
             ("label", "x"),
-            ("channel", "private_fund"),
+            ("channel", "fi_loan"),
             ("lender", "91330100MA2AYA1G5Q"),
-            ("principal", "1"),
+            ("principal", "100.001元"),
             ("start_date", "2026-01-01"),
             ("maturity_date", "2027-01-01"),
+            ("schedule", "2026-10-15 0 0.123456789"),
         ]);
         let e = read_entry(kind, &get).unwrap_err();
-        assert_eq!(e[0].0, "channel");
-        assert!(e[0].1.contains("禁止") && e[0].1.contains("Q10"), "{}", e[0].1);
+        let keys: Vec<&str> = e.iter().map(|p| p.0).collect();
+        assert_eq!(keys, vec!["principal", "schedule"]);
+        assert!(e[1].1.contains("“0.123456789”有不足一分的尾数"), "{}", e[1].1);
+        // Whole fen are kept exactly.
+        let kind = book_kind("cash_flow").unwrap();
+        let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.000001"), ("inflow", "否")]);
+        let BookEntry::CashFlow { amount, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+        assert_eq!(amount.fen(), 1);
+    }
+
+    #[test]
+    fn a_legacy_prohibited_channel_is_read_as_it_is_and_every_bad_field_is_named() {
+        // Funding already raised through a private fund is entered as what it is (its
+        // flag and finding follow from the channel), by its Chinese name as the export writes it.
+        let kind = book_kind("funding").unwrap();
+        for channel in ["private_fund", "私募投资基金融资（禁止）", "私募投资基金融资"] {
+            let pairs = [
+                ("label", "x"),
+                ("channel", channel),
+                ("lender", "91330100MA2AYA1G5Q"),
+                ("principal", "1"),
+                ("start_date", "2026-01-01"),
+                ("maturity_date", "2027-01-01"),
+            ];
+            let get = fields(&pairs);
+            let BookEntry::Funding { channel, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+            assert_eq!(channel, Channel::PrivateFund);
+        }
         let get = fields(&[
             ("label", "x"),
             ("channel", "债券"),

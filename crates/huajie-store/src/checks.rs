@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
-use huajie_rules::checks::{CheckParty, Effect, Finding, ProposedClaim};
+use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
-use huajie_rules::pretrade::{Deal, SoldClaim};
+use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Audited;
@@ -52,12 +52,19 @@ impl Audited for IndicatorResult {
     }
 }
 
-/// What a check found: the indicators before and after the deal (without their lines) and the findings.
+/// What a check found: the indicators before and after the deal (without their lines), the
+/// findings, an acquisition's territorial amounts, and a package deal's price against its face
+/// value, its latest valuation and (a disposal) its cost. Checks recorded before the last two
+/// existed read them as absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub before: Vec<Indicator>,
     pub after: Vec<Indicator>,
     pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub territory: Option<Territory>,
+    #[serde(default)]
+    pub price: Option<PriceContext>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -92,6 +99,58 @@ impl Audited for CrossRegionException {
     fn audit_id(&self) -> String {
         self.claim_id.to_string()
     }
+}
+
+/// A prohibited-asset flag (PX2–PX6) on a claim or on a package as a whole: which, why, who, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AssetFlagRecord {
+    pub id: i64,
+    pub package_id: Option<i64>,
+    pub claim_id: Option<i64>,
+    pub code: String,
+    pub reason: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for AssetFlagRecord {
+    const ENTITY: &'static str = "asset_flag";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl AssetFlagRecord {
+    /// As the check reads it (`None` for a code the rules do not know: corrupt).
+    pub fn flag(&self) -> Result<AssetFlag, StoreError> {
+        Ok(AssetFlag {
+            code: ProhibitedAsset::from_code(&self.code)
+                .ok_or_else(|| StoreError::Corrupt(format!("asset_flags.code: {}", self.code)))?,
+            reason: self.reason.clone(),
+            set_by: self.created_by.clone(),
+        })
+    }
+}
+
+const FLAG_COLUMNS: &str = "id, package_id, claim_id, code, reason, created_by, created_at";
+
+fn flag_from_row(r: &sqlx::any::AnyRow) -> Result<AssetFlagRecord, StoreError> {
+    Ok(AssetFlagRecord {
+        id: i64_col(r, "id")?,
+        package_id: opt_i64(r, "package_id")?,
+        claim_id: opt_i64(r, "claim_id")?,
+        code: text(r, "code")?,
+        reason: text(r, "reason")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+/// What a flag is set on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagTarget {
+    Package(i64),
+    Claim(i64),
 }
 
 /// A pre-trade check as recorded.
@@ -179,7 +238,7 @@ fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// A USCC whose registration code is 1-1 (机构编制 · 机关) names a state organ.
-fn uscc_state_organ(identifier: &str) -> bool {
+pub(crate) fn uscc_state_organ(identifier: &str) -> bool {
     identifier.len() == 18 && identifier.starts_with("11")
 }
 
@@ -283,6 +342,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Every prohibited-asset flag, oldest first.
+    pub async fn asset_flags(&self) -> Result<Vec<AssetFlagRecord>, StoreError> {
+        let rows = sqlx::query(crate::composed(format!("SELECT {FLAG_COLUMNS} FROM asset_flags ORDER BY id")))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(flag_from_row).collect()
+    }
+
+    /// The flags set on a package as a whole, or on one claim.
+    pub async fn flags_on(&self, target: FlagTarget) -> Result<Vec<AssetFlagRecord>, StoreError> {
+        let (sql, id) = match target {
+            FlagTarget::Package(id) => {
+                (format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE package_id = $1 ORDER BY id"), id)
+            }
+            FlagTarget::Claim(id) => {
+                (format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE claim_id = $1 ORDER BY id"), id)
+            }
+        };
+        let rows = sqlx::query(crate::composed(sql)).bind(id).fetch_all(&self.pool).await?;
+        rows.iter().map(flag_from_row).collect()
+    }
+
     /// The licensed-FI flag of a party (a lender).
     pub async fn licensed_fi(&self, party_id: i64) -> Result<bool, StoreError> {
         let r = sqlx::query("SELECT licensed_fi FROM party_attributes WHERE party_id = $1")
@@ -317,17 +398,37 @@ impl Store {
             .iter()
             .map(|r| Ok((i64_col(r, "claim_id")?, text(r, "basis")?)))
             .collect::<Result<_, StoreError>>()?;
+        let mut claim_flags: BTreeMap<i64, Vec<AssetFlag>> = BTreeMap::new();
+        let flagged = sqlx::query(crate::composed(format!(
+            "SELECT {} FROM asset_flags f JOIN claims c ON c.id = f.claim_id WHERE c.package_id = $1 ORDER BY f.id",
+            FLAG_COLUMNS.split(", ").map(|c| format!("f.{c}")).collect::<Vec<_>>().join(", ")
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for r in &flagged {
+            let f = flag_from_row(r)?;
+            claim_flags.entry(f.claim_id.unwrap_or(0)).or_default().push(f.flag()?);
+        }
+        let package_flags = self
+            .flags_on(FlagTarget::Package(package_id))
+            .await?
+            .iter()
+            .map(AssetFlagRecord::flag)
+            .collect::<Result<Vec<_>, _>>()?;
         let mut claims: Vec<(i64, ProposedClaim)> = Vec::with_capacity(rows.len());
         for r in &rows {
+            let id = i64_col(r, "id")?;
             claims.push((
-                i64_col(r, "id")?,
+                id,
                 ProposedClaim {
                     contract_no: text(r, "contract_no")?,
                     amount: Money::from_fen(i64_col(r, "owed")?),
                     debtor: party(i64_col(r, "debtor_id")?),
                     guarantors: Vec::new(),
                     collateral_provinces: Vec::new(),
-                    cross_region_exception: exceptions.get(&i64_col(r, "id")?).cloned(),
+                    cross_region_exception: exceptions.get(&id).cloned(),
+                    flags: claim_flags.remove(&id).unwrap_or_default(),
                 },
             ));
         }
@@ -347,6 +448,7 @@ impl Store {
             claims: claims.into_iter().map(|(_, c)| c).collect(),
             price,
             kind: huajie_rules::indicators::InvestmentKind::FinancialNpa,
+            flags: package_flags,
         })
     }
 
@@ -425,12 +527,50 @@ impl Store {
         let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
         let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal)
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let price = match (package_id, deal.price()) {
+            (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
+            _ => None,
+        };
         let mut tx = self.write(actor).await?;
         let check = tx
-            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result)
+            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result, price)
             .await?;
         tx.commit().await?;
         Ok(check)
+    }
+
+    /// A package deal's price against the claims' face value (`Claim::total`: principal,
+    /// interest, penalty and advanced costs, as the valuation counts a claim), the latest
+    /// valuation run's value, and for a disposal the cost (the price paid for the package).
+    pub async fn price_context(
+        &self,
+        package_id: i64,
+        price: Money,
+        disposal: bool,
+    ) -> Result<PriceContext, StoreError> {
+        let rows = sqlx::query(
+            "SELECT principal_fen, interest_fen, penalty_fen, advanced_costs_fen FROM claims WHERE package_id = $1",
+        )
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut face = Money::ZERO;
+        for r in &rows {
+            for c in ["principal_fen", "interest_fen", "penalty_fen", "advanced_costs_fen"] {
+                face = face.checked_add(Money::from_fen(i64_col(r, c)?)).map_err(|_| {
+                    StoreError::Invalid(
+                        "资产包债权合计超出金额范围 / the package's claims add up beyond the range of an amount".into(),
+                    )
+                })?;
+            }
+        }
+        let valuation = self.valuation_runs(package_id).await?.into_iter().next().map(|run| ValuationRef {
+            run_id: run.id,
+            valuation_date: run.valuation_date,
+            value: run.bid,
+        });
+        let cost = if disposal { self.package(package_id).await?.and_then(|p| p.package.data.price) } else { None };
+        Ok(PriceContext { price, face_value: face, valuation, cost })
     }
 
     /// Every cross-region exception, by claim.
@@ -495,6 +635,19 @@ impl Store {
             return Err(StoreError::Invalid(
                 "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
             ));
+        }
+        // A flag set after the check (it would have blocked it) stops the purchase too.
+        let flagged = sqlx::query(
+            "SELECT f.code FROM asset_flags f LEFT JOIN claims c ON c.id = f.claim_id WHERE f.package_id = $1 OR c.package_id = $1",
+        )
+        .bind(package_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(r) = flagged {
+            let code = text(&r, "code")?;
+            return Err(StoreError::Invalid(format!(
+                "检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。 / Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
+            )));
         }
         let mut tx = self.write(actor).await?;
         tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
@@ -615,6 +768,69 @@ impl WriteTx {
         }
     }
 
+    /// Flags a claim or a package as a prohibited asset (PX2–PX6), with the reason; the
+    /// acquisition check then blocks it. A flag already set on the same target is `Duplicate`.
+    pub async fn set_asset_flag(
+        &mut self,
+        target: FlagTarget,
+        code: ProhibitedAsset,
+        reason: &str,
+    ) -> Result<AssetFlagRecord, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "请填写标记理由（合同条款、文件等） / give the reason for the flag (contract clause, document…)".into(),
+            ));
+        }
+        let (package_id, claim_id) = match target {
+            FlagTarget::Package(id) => (Some(id), None),
+            FlagTarget::Claim(id) => (None, Some(id)),
+        };
+        let same = sqlx::query("SELECT id FROM asset_flags WHERE code = $1 AND (package_id = $2 OR claim_id = $3)")
+            .bind(code.code())
+            .bind(package_id.unwrap_or(0))
+            .bind(claim_id.unwrap_or(0))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        if same.is_some() {
+            return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
+        }
+        let created_at = crate::timestamp(self.clock.now());
+        let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+            .bind(package_id)
+            .bind(claim_id)
+            .bind(code.code())
+            .bind(reason)
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let flag = AssetFlagRecord {
+            id: i64_col(&r, "id")?,
+            package_id,
+            claim_id,
+            code: code.code().into(),
+            reason: reason.into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&flag).await?;
+        Ok(flag)
+    }
+
+    /// Removes a flag (audited, with what was removed). `NotFound` when there is none.
+    pub async fn remove_asset_flag(&mut self, id: i64) -> Result<AssetFlagRecord, StoreError> {
+        let row = sqlx::query(crate::composed(format!("SELECT {FLAG_COLUMNS} FROM asset_flags WHERE id = $1")))
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("标记 / flag {id}")))?;
+        let before = flag_from_row(&row)?;
+        sqlx::query("DELETE FROM asset_flags WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
+        self.audit_delete(&before).await?;
+        Ok(before)
+    }
+
     /// Records (or replaces) the cross-region exception of a claim, with its legal basis.
     pub async fn set_cross_region_exception(
         &mut self,
@@ -710,6 +926,7 @@ impl WriteTx {
         parameter_version: i64,
         deal: &serde_json::Value,
         result: &huajie_rules::pretrade::PreTrade,
+        price: Option<PriceContext>,
     ) -> Result<DealCheck, StoreError> {
         let strip =
             |v: &[Indicator]| v.iter().map(|i| Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>();
@@ -717,6 +934,8 @@ impl WriteTx {
             before: strip(&result.before),
             after: strip(&result.after),
             findings: result.findings.clone(),
+            territory: result.territory.clone(),
+            price,
         };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
         let deal_text = deal.to_string();

@@ -1,10 +1,12 @@
 //! The company row: the AMC this installation runs.
 
+use chrono::NaiveDate;
+use huajie_core::company::CompanyProfile;
 use huajie_core::{Company, Uscc};
 use sqlx::any::AnyRow;
 
 use crate::audit::Audited;
-use crate::rows::{date, date_text, province, text};
+use crate::rows::{date, date_text, i64_col, province, text};
 use crate::{Store, StoreError, WriteTx};
 
 impl Audited for Company {
@@ -56,5 +58,141 @@ impl WriteTx {
             None => self.audit_create(company).await?,
         };
         Ok(())
+    }
+}
+
+/// One saved version of the company's profile, in force from its date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CompanyProfileVersion {
+    pub id: i64,
+    pub version: i64,
+    pub effective_from: NaiveDate,
+    pub profile: CompanyProfile,
+    pub body_sha256: String,
+    pub note: String,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl Audited for CompanyProfileVersion {
+    const ENTITY: &'static str = "company_profile";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+/// Which part of the profile a save changes, and so who may save it: finance the money
+/// (capital, net-asset items), risk the main-business lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileChange {
+    Capital {
+        registered_capital: huajie_core::Money,
+        paid_in_capital: huajie_core::Money,
+        net_asset_items: Vec<(String, huajie_core::Money)>,
+    },
+    MainBusiness(Vec<huajie_core::company::BusinessLine>),
+}
+
+fn profile_from_row(r: &AnyRow) -> Result<CompanyProfileVersion, StoreError> {
+    Ok(CompanyProfileVersion {
+        id: i64_col(r, "id")?,
+        version: i64_col(r, "version")?,
+        effective_from: date(r, "effective_from")?,
+        profile: serde_json::from_str(&text(r, "body")?)
+            .map_err(|e| StoreError::Corrupt(format!("company_profiles.body: {e}")))?,
+        body_sha256: text(r, "body_sha256")?,
+        note: text(r, "note")?,
+        created_by: text(r, "created_by")?,
+        created_at: text(r, "created_at")?,
+    })
+}
+
+const PROFILE_COLUMNS: &str =
+    "SELECT id, version, effective_from, body, body_sha256, note, created_by, created_at FROM company_profiles";
+
+impl Store {
+    /// Every version of the profile, oldest first.
+    pub async fn company_profiles(&self) -> Result<Vec<CompanyProfileVersion>, StoreError> {
+        let rows =
+            sqlx::query(crate::composed(format!("{PROFILE_COLUMNS} ORDER BY version"))).fetch_all(&self.pool).await?;
+        rows.iter().map(profile_from_row).collect()
+    }
+
+    /// The version in force on `on`: the latest saved among those in force from that date or
+    /// earlier (as a quarter-end's net assets are read for a date).
+    pub async fn company_profile_at(&self, on: NaiveDate) -> Result<Option<CompanyProfileVersion>, StoreError> {
+        let row = sqlx::query(crate::composed(format!(
+            "{PROFILE_COLUMNS} WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1"
+        )))
+        .bind(date_text(on))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(profile_from_row).transpose()
+    }
+}
+
+impl WriteTx {
+    /// Saves the next version of the profile, in force from `effective_from`: the latest
+    /// version with one part changed. Earlier versions never change, and a version cannot be
+    /// dated before the latest one (history is added at its end). `Invalid` names what is wrong
+    /// (a date before the latest version's, paid-in above registered capital, a line outside BS1–BS7…).
+    pub async fn save_company_profile(
+        &mut self,
+        effective_from: NaiveDate,
+        change: ProfileChange,
+        note: &str,
+    ) -> Result<CompanyProfileVersion, StoreError> {
+        let base = sqlx::query(crate::composed(format!("{PROFILE_COLUMNS} ORDER BY version DESC LIMIT 1")))
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        let base = base.as_ref().map(profile_from_row).transpose()?;
+        if let Some(b) = base.as_ref().filter(|b| b.effective_from > effective_from) {
+            return Err(StoreError::Invalid(format!(
+                "生效日 {effective_from} 早于最新版本（v{}）的生效日 {} / {effective_from} is before the latest version's (v{}) date {}",
+                b.version, b.effective_from, b.version, b.effective_from
+            )));
+        }
+        let mut profile = base.map(|v| v.profile).unwrap_or_default();
+        match change {
+            ProfileChange::Capital { registered_capital, paid_in_capital, net_asset_items } => {
+                profile.registered_capital = registered_capital;
+                profile.paid_in_capital = paid_in_capital;
+                profile.net_asset_items = net_asset_items;
+            }
+            ProfileChange::MainBusiness(lines) => profile.main_business = lines,
+        }
+        let problems = profile.problems();
+        if !problems.is_empty() {
+            return Err(StoreError::Invalid(problems.join("; ")));
+        }
+        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM company_profiles")
+            .fetch_one(&mut *self.tx)
+            .await
+            .map(|r| crate::rows::opt_i64(&r, "v"))??;
+        let (body, body_sha256) = crate::json_body(&profile)?;
+        let created_at = crate::timestamp(self.clock.now());
+        let version = last.unwrap_or(0) + 1;
+        let r = sqlx::query("INSERT INTO company_profiles (version, effective_from, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(version)
+            .bind(date_text(effective_from))
+            .bind(body.as_str())
+            .bind(body_sha256.as_str())
+            .bind(note.trim())
+            .bind(self.actor().to_string())
+            .bind(created_at.as_str())
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let saved = CompanyProfileVersion {
+            id: i64_col(&r, "id")?,
+            version,
+            effective_from,
+            profile,
+            body_sha256,
+            note: note.trim().into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&saved).await?;
+        Ok(saved)
     }
 }

@@ -9,8 +9,8 @@ use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
-    CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset,
-    LiquidKind, Payment, held_claim_exposures,
+    Capacity, CashFlow, Channel, Exposure, ExposureKind, Funding, HeldPackage, Investment, InvestmentKind, LiquidAsset,
+    LiquidKind, Payment, StaffEntity, held_claim_exposures,
 };
 use serde::Serialize;
 
@@ -60,6 +60,14 @@ record!(ExposureRecord, "exposure", { party_id: i64, kind: String, book_value: M
 record!(PartyLink, "party_link", { holder_id: i64, held_id: i64, stake_bps: i64, control: bool });
 record!(Officer, "officer", { party_id: i64, role: String });
 record!(Relative, "relative", { a_id: i64, b_id: i64 });
+record!(
+    /// A member of the staff register (its id is the party's).
+    StaffMember, "staff", { party_id: i64, department: String }
+);
+record!(
+    /// An entity a member of the staff, or a declared relative of one, takes part in.
+    StaffEntityRecord, "staff_entity", { person_id: i64, entity_id: i64, capacity: String }
+);
 
 fn money(r: &sqlx::any::AnyRow, c: &str) -> Result<Money, StoreError> {
     Ok(Money::from_fen(i64_col(r, c)?))
@@ -226,6 +234,35 @@ impl Store {
             .collect()
     }
 
+    /// The staff register.
+    pub async fn staff(&self) -> Result<Vec<StaffMember>, StoreError> {
+        let rows =
+            sqlx::query("SELECT party_id, department FROM staff ORDER BY party_id").fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                let party_id = i64_col(r, "party_id")?;
+                Ok(StaffMember { id: party_id, party_id, department: text(r, "department")? })
+            })
+            .collect()
+    }
+
+    /// The entities the staff and their relatives take part in.
+    pub async fn staff_entities(&self) -> Result<Vec<StaffEntityRecord>, StoreError> {
+        let rows = sqlx::query("SELECT id, person_id, entity_id, capacity FROM staff_entities ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(StaffEntityRecord {
+                    id: i64_col(r, "id")?,
+                    person_id: i64_col(r, "person_id")?,
+                    entity_id: i64_col(r, "entity_id")?,
+                    capacity: text(r, "capacity")?,
+                })
+            })
+            .collect()
+    }
+
     /// The company as a party of the graph (by its USCC), if it has been entered as one.
     pub async fn company_party_id(&self) -> Result<Option<i64>, StoreError> {
         let Some(company) = self.company().await? else { return Ok(None) };
@@ -290,12 +327,18 @@ impl Store {
         }
         let held: Vec<HeldPackage> = packages.into_iter().map(|(_, p)| p).collect();
         l.exposures.extend(held_claim_exposures(&held));
-        let kinds = sqlx::query("SELECT id, kind FROM parties").fetch_all(&self.pool).await?;
+        // A state organ as the checks read it: flagged in the book, or a USCC registered as 机关.
+        let kinds = sqlx::query(
+            "SELECT p.id, p.kind, p.identifier, a.state_organ FROM parties p LEFT JOIN party_attributes a ON a.party_id = p.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         for r in &kinds {
+            let flagged = crate::rows::opt_i64(r, "state_organ")?.is_some_and(|x| x != 0);
             l.parties.push(GraphParty {
                 id: i64_col(r, "id")?,
                 person: text(r, "kind")? == "individual",
-                state_organ: false,
+                state_organ: flagged || crate::checks::uscc_state_organ(&text(r, "identifier")?),
             });
         }
         for link in self.party_links().await? {
@@ -307,7 +350,13 @@ impl Store {
             });
         }
         l.officers = self.officers().await?.into_iter().map(|o| o.party_id).collect();
+        l.staff = self.staff().await?.into_iter().map(|m| m.party_id).collect();
         l.relatives = self.relatives().await?.into_iter().map(|r| (r.a_id, r.b_id)).collect();
+        for e in self.staff_entities().await? {
+            let capacity =
+                Capacity::from_code(&e.capacity).ok_or_else(|| bad_code("staff_entities.capacity", &e.capacity))?;
+            l.staff_entities.push(StaffEntity { person: e.person_id, entity: e.entity_id, capacity });
+        }
         Ok(l)
     }
 }
@@ -481,6 +530,8 @@ impl WriteTx {
         Ok(created)
     }
 
+    /// Adds an exposure. Refused (`Invalid`) when the book's exposures would no longer add up
+    /// within the range of an amount (they were clamped to the largest integer).
     pub async fn add_exposure(
         &mut self,
         party_id: i64,
@@ -488,6 +539,17 @@ impl WriteTx {
         book_value: Money,
         description: &str,
     ) -> Result<ExposureRecord, StoreError> {
+        let values = sqlx::query("SELECT book_value_fen FROM exposures").fetch_all(&mut *self.tx).await?;
+        let mut total = book_value;
+        for r in &values {
+            total = total.checked_add(money(r, "book_value_fen")?).map_err(|_| {
+                StoreError::Invalid(format!(
+                    "账面价值 {} 元：加上已登记的风险敞口后合计超出可记录的金额范围 / book value {} yuan: with the exposures already recorded the total is beyond the range of an amount",
+                    book_value.yuan_string(),
+                    book_value.yuan_string()
+                ))
+            })?;
+        }
         let r = sqlx::query(
             "INSERT INTO exposures (party_id, kind, book_value_fen, description) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -521,6 +583,27 @@ impl WriteTx {
                 "持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into(),
             ));
         }
+        // The stakes recorded in one company cannot sum above 100%.
+        let held = sqlx::query("SELECT stake_bps FROM party_links WHERE held_id = $1")
+            .bind(held_id)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        let mut recorded = 0i64;
+        for r in &held {
+            recorded += i64_col(r, "stake_bps")?;
+        }
+        if recorded + i64::from(stake_bps) > 10_000 {
+            let pct = |bps: i64| format!("{}%", bps as f64 / 100.0);
+            return Err(StoreError::Invalid(format!(
+                "被持有方已登记的持股合计 {}，再加 {} 为 {}，超过 100% / the stakes recorded in this company already sum to {}; another {} makes {}, above 100%",
+                pct(recorded),
+                pct(i64::from(stake_bps)),
+                pct(recorded + i64::from(stake_bps)),
+                pct(recorded),
+                pct(i64::from(stake_bps)),
+                pct(recorded + i64::from(stake_bps)),
+            )));
+        }
         let r = sqlx::query(
             "INSERT INTO party_links (holder_id, held_id, stake_bps, control) VALUES ($1, $2, $3, $4) RETURNING id",
         )
@@ -547,13 +630,86 @@ impl WriteTx {
         Ok(created)
     }
 
+    /// Records that two natural persons are close relatives. Refused: a person as their own
+    /// relative (`Invalid`), and the pair already recorded in either order (`Duplicate`).
     pub async fn add_relatives(&mut self, a_id: i64, b_id: i64) -> Result<Relative, StoreError> {
+        if a_id == b_id {
+            return Err(StoreError::Invalid("本人不能是自己的近亲属 / a person cannot be their own relative".into()));
+        }
+        let existing =
+            sqlx::query("SELECT a_id FROM relatives WHERE (a_id = $1 AND b_id = $2) OR (a_id = $2 AND b_id = $1)")
+                .bind(a_id)
+                .bind(b_id)
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        if existing.is_some() {
+            return Err(StoreError::Duplicate(
+                "该近亲属关系已登记（顺序不论） / these relatives are already recorded (in either order)".into(),
+            ));
+        }
         sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)")
             .bind(a_id)
             .bind(b_id)
             .execute(&mut *self.tx)
             .await?;
         let created = Relative { id: a_id * 1_000_000_007 + b_id, a_id, b_id };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    async fn is_person(&mut self, party_id: i64) -> Result<bool, StoreError> {
+        let r = sqlx::query("SELECT kind FROM parties WHERE id = $1")
+            .bind(party_id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("主体 / party {party_id}")))?;
+        Ok(text(&r, "kind")? == "individual")
+    }
+
+    /// Adds a natural person to the staff register, with the department they work in.
+    pub async fn add_staff(&mut self, party_id: i64, department: &str) -> Result<StaffMember, StoreError> {
+        if !self.is_person(party_id).await? {
+            return Err(StoreError::Invalid(
+                "员工名册只登记自然人（身份证号） / the staff register lists natural persons (resident ID)".into(),
+            ));
+        }
+        sqlx::query("INSERT INTO staff (party_id, department) VALUES ($1, $2)")
+            .bind(party_id)
+            .bind(department)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(|e| {
+                StoreError::on_unique(e, || "该员工已登记 / this person is already on the staff register".into())
+            })?;
+        let created = StaffMember { id: party_id, party_id, department: department.into() };
+        self.audit_create(&created).await?;
+        Ok(created)
+    }
+
+    /// Records that a person (of the staff, or a declared relative) takes part in an entity.
+    pub async fn add_staff_entity(
+        &mut self,
+        person_id: i64,
+        entity_id: i64,
+        capacity: Capacity,
+    ) -> Result<StaffEntityRecord, StoreError> {
+        if person_id == entity_id || !self.is_person(person_id).await? || self.is_person(entity_id).await? {
+            return Err(StoreError::Invalid(
+                "本人应为自然人，任职或参与的应为企业或其他组织 / the person is a natural person and the entity an organisation".into(),
+            ));
+        }
+        let r =
+            sqlx::query("INSERT INTO staff_entities (person_id, entity_id, capacity) VALUES ($1, $2, $3) RETURNING id")
+                .bind(person_id)
+                .bind(entity_id)
+                .bind(capacity.code())
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(|e| {
+                    StoreError::on_unique(e, || "该任职或参与关系已登记 / this part is already recorded".into())
+                })?;
+        let created =
+            StaffEntityRecord { id: i64_col(&r, "id")?, person_id, entity_id, capacity: capacity.code().into() };
         self.audit_create(&created).await?;
         Ok(created)
     }

@@ -102,6 +102,12 @@ const MIGRATIONS: &[Migration] = &[
         name: "lien_ranks_and_valuation_basis",
         sql: include_str!("../migrations/0012_lien_ranks_and_valuation_basis.sql"),
     },
+    Migration {
+        version: 13,
+        name: "staff_register_and_asset_flags",
+        sql: include_str!("../migrations/0013_staff_register_and_asset_flags.sql"),
+    },
+    Migration { version: 15, name: "company_profiles", sql: include_str!("../migrations/0015_company_profiles.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

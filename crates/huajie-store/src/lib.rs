@@ -34,11 +34,13 @@ mod valuation;
 
 pub use audit::{AuditFinding, AuditReport};
 pub use checks::{
-    CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, IndicatorResult, PartyAttributes,
+    AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
+    IndicatorResult, PartyAttributes,
 };
+pub use company::{CompanyProfileVersion, ProfileChange};
 pub use compliance::{
     CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
-    Relative, RuleParameterSet,
+    Relative, RuleParameterSet, StaffEntityRecord, StaffMember,
 };
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};

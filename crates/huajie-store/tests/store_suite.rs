@@ -59,6 +59,11 @@ store_suite!(
     checks_overrides_results_and_book_imports_keep_to_their_rules,
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
     one_building_secures_three_claims_each_at_its_own_rank,
+    a_state_organ_is_honoured_wherever_it_is_read,
+    the_party_graph_and_the_exposures_refuse_what_cannot_be_true,
+    a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
+    the_staff_register_is_entered_read_into_the_ledger_and_removed,
+    the_company_profile_is_versioned_each_part_by_its_owner,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -72,7 +77,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 12);
+    assert_eq!(t.store.schema_version().await.unwrap(), 15);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -122,6 +127,13 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
         ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
+        ("staff", &["department", "party_id"][..]),
+        (
+            "company_profiles",
+            &["body", "body_sha256", "created_at", "created_by", "effective_from", "id", "note", "version"][..],
+        ),
+        ("staff_entities", &["capacity", "entity_id", "id", "person_id"][..]),
+        ("asset_flags", &["claim_id", "code", "created_at", "created_by", "id", "package_id", "reason"][..]),
         (
             "audit_log",
             &["action", "actor", "after_json", "at", "before_json", "entity", "entity_id", "hash", "prev_hash", "seq"]
@@ -1230,5 +1242,360 @@ async fn one_building_secures_three_claims_each_at_its_own_rank(t: TestStore) {
     let r = huajie_value::appraise(&book, &huajie_value::Assumptions::default(), &huajie_value::Options::default());
     let collateral = |c: &str| r.claims.iter().find(|x| x.id == id(c)).unwrap().collateral;
     assert!(collateral("HT-1") > collateral("HT-2") && collateral("HT-2") > collateral("HT-3"));
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A company with its party and net assets of 10,000 万 at 2026-06-30 and 2026-09-30, and
+/// nothing else in its book: the compliance tests below build on it.
+async fn small_company(t: &TestStore) -> i64 {
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let mut tx = t.store.write("risk").await.unwrap();
+    tx.set_company(&huajie_core::Company {
+        name: "浙江某资产管理有限公司".into(),
+        uscc: huajie_core::Uscc::with_check_char("91330000MA2TW0001").unwrap(),
+        province: huajie_core::Province::from_code("33").unwrap(),
+        licence_no: "浙金管〔2016〕1号".into(),
+        licensed_on: d("2016-06-01"),
+    })
+    .await
+    .unwrap();
+    let me = tx.ensure_company_party().await.unwrap();
+    for q in ["2026-06-30", "2026-09-30"] {
+        tx.set_net_assets(d(q), Money::from_wan(10_000).unwrap(), "季报").await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    me
+}
+
+fn corporate(name: &str, first17: &str) -> Party {
+    Party {
+        name: name.into(),
+        identifier: PartyIdentifier::Uscc(huajie_core::Uscc::with_check_char(first17).unwrap()),
+        status: PartyStatus::Active,
+        address: None,
+        phone: None,
+    }
+}
+
+async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::indicators::ExposureKind;
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    // A bureau (USCC registered as 机关, code 11) and a body flagged a state organ in the book
+    // each hold 60% of two companies the AMC has lent 600 万 to (6% of net assets each).
+    let mut tx = s.write("risk").await.unwrap();
+    let bureau = tx.insert_party(&corporate("某市财政局", "11330100MB0TW0001")).await.unwrap();
+    let office = tx.insert_party(&corporate("某省国资委", "12330000MB0TW0002")).await.unwrap();
+    tx.set_party_attributes(huajie_store::PartyAttributes {
+        party_id: office,
+        state_organ: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let mut firms = Vec::new();
+    for (n, owner) in [(1, bureau), (2, bureau), (3, office), (4, office)] {
+        let firm = tx.insert_party(&corporate(&format!("国企{n}"), &format!("91330100MB0TX000{n}"))).await.unwrap();
+        tx.add_party_link(owner, firm, 6_000, false).await.unwrap();
+        tx.add_exposure(firm, ExposureKind::Loan, Money::from_wan(600).unwrap(), "贷款").await.unwrap();
+        firms.push(firm);
+    }
+    tx.commit().await.unwrap();
+    // The checks and the indicators read the same flag.
+    let checks = s.check_parties().await.unwrap();
+    let ledger = s.compliance_ledger().await.unwrap();
+    for organ in [bureau, office] {
+        assert!(checks[&organ].state_organ);
+        assert!(
+            ledger.parties.iter().any(|p| p.id == organ && p.state_organ),
+            "the ledger reads {organ} as a state organ"
+        );
+    }
+    // Control by a state organ does not join its companies into a group: no group at all, so
+    // the group indicator is 0 (it was 1,200 万, 12%, when the flag was read as false).
+    let params = s.rule_parameters().await.unwrap();
+    let all = huajie_rules::indicators(&ledger, &params.parameters, d("2026-09-30")).unwrap();
+    let group = all.iter().find(|i| i.id == RuleId::Q3).unwrap();
+    assert_eq!(group.numerator, 0, "{:?}", group.lines);
+}
+
+async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestStore) {
+    use huajie_rules::indicators::ExposureKind;
+    let company = small_company(&t).await;
+    let s = &t.store;
+    let mut tx = s.write("risk").await.unwrap();
+    let zhang = tx.insert_party(&person("张某", "330106198001010013")).await.unwrap();
+    let li = tx.insert_party(&person("李某", "330106198203040026")).await.unwrap();
+    let a = tx.insert_party(&corporate("甲公司", "91330100MB0TX0001")).await.unwrap();
+    let b = tx.insert_party(&corporate("乙公司", "91330100MB0TX0002")).await.unwrap();
+    tx.add_relatives(zhang, li).await.unwrap();
+    tx.add_party_link(a, company, 6_000, false).await.unwrap();
+    tx.add_party_link(b, company, 4_000, false).await.unwrap();
+    tx.add_exposure(a, ExposureKind::Loan, Money::from_fen(i64::MAX - 10), "贷款").await.unwrap();
+    tx.commit().await.unwrap();
+    let audit = s.audit_count().await.unwrap();
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    // A person as their own relative; the same pair again in reverse order.
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(refused(tx.add_relatives(zhang, zhang).await.map(drop)).contains("不能是自己的近亲属"));
+    drop(tx);
+    let mut tx = s.write("risk").await.unwrap();
+    assert!(refused(tx.add_relatives(li, zhang).await.map(drop)).contains("已登记"));
+    drop(tx);
+    // 60% + 40% are recorded: one basis point more is above 100%.
+    let mut tx = s.write("risk").await.unwrap();
+    let m = refused(tx.add_party_link(li, company, 1, false).await.map(drop));
+    assert!(m.contains("已登记的持股合计 100%") && m.contains("100.01%"), "{m}");
+    drop(tx);
+    // Eleven fen more than the largest amount: refused, never clamped.
+    let mut tx = s.write("risk").await.unwrap();
+    let m = refused(tx.add_exposure(b, ExposureKind::Loan, Money::from_fen(11), "贷款").await.map(drop));
+    assert!(m.contains("超出可记录的金额范围"), "{m}");
+    drop(tx);
+    assert_eq!(s.audit_count().await.unwrap(), audit, "nothing written");
+    assert_eq!(s.relatives().await.unwrap().len(), 1);
+    assert_eq!(s.party_links().await.unwrap().len(), 2);
+    assert_eq!(s.exposures().await.unwrap().len(), 1);
+    // Ten fen more fit exactly.
+    let mut tx = s.write("risk").await.unwrap();
+    tx.add_exposure(b, ExposureKind::Loan, Money::from_fen(10), "贷款").await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A Zhejiang bank's package of two claims on one debtor, in due diligence: (package, claims).
+async fn small_package(t: &TestStore) -> (i64, Vec<i64>) {
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let mut tx = t.store.write("acquisition").await.unwrap();
+    let bank = tx.insert_party(&corporate("浙江某银行", "91330100MB0BK0001")).await.unwrap();
+    let debtor = tx.insert_party(&corporate("杭州某实业", "91330100MB0DB0001")).await.unwrap();
+    let package = tx
+        .insert_package(&Package {
+            code: "ZJ-T1".into(),
+            name: "测试包".into(),
+            transferor_id: bank,
+            cutoff_date: d("2026-06-30"),
+            status: PackageStatus::Screening,
+            acquired_on: None,
+            price: None,
+            valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
+        })
+        .await
+        .unwrap();
+    let mut claims = Vec::new();
+    for (no, yuan) in [("ZJ-T1-1", 3_000_000), ("ZJ-T1-2", 1_000_000)] {
+        claims.push(
+            tx.insert_claim(&Claim {
+                package_id: package,
+                contract_no: no.into(),
+                debtor_id: debtor,
+                principal: Money::from_yuan(yuan).unwrap(),
+                interest: Money::from_yuan(yuan / 10).unwrap(),
+                penalty: Money::from_yuan(yuan / 100).unwrap(),
+                advanced_costs: Money::ZERO,
+                five_class: None,
+                litigation_stage: None,
+                default_date: None,
+                limitation_date: None,
+                province: None,
+                product: None,
+                days_past_due: None,
+            })
+            .await
+            .unwrap(),
+        );
+    }
+    tx.commit().await.unwrap();
+    (package, claims)
+}
+
+async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::{Effect, ProhibitedAsset};
+    use huajie_store::FlagTarget;
+    small_company(&t).await;
+    let (package, claims) = small_package(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let check = || async {
+        let parties = s.check_parties().await.unwrap();
+        let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
+        s.run_deal_check(
+            "acquisition",
+            Some(package),
+            "ZJ-T1",
+            d("2026-09-30"),
+            &deal,
+            &serde_json::json!({ "amount_fen": 50_000_000 }),
+            &parties,
+        )
+        .await
+        .unwrap()
+    };
+    let cleared = check().await;
+    assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
+    // The acquisition team flags a claim PX5 with the clause; a reason is required, a flag is set once.
+    let mut tx = s.write("acquisition").await.unwrap();
+    assert!(matches!(
+        tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, " ").await,
+        Err(StoreError::Invalid(_))
+    ));
+    let flag = tx
+        .set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "借款合同第 12 条：未经同意不得转让")
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "再次").await,
+        Err(StoreError::Duplicate(_))
+    ));
+    tx.commit().await.unwrap();
+    // The check cleared before the flag no longer lets the package be bought.
+    match s.record_acquisition("acquisition", cleared.id, d("2026-10-08")).await {
+        Err(StoreError::Invalid(m)) => assert!(m.contains("PX5") && m.contains("重新检查"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let c = check().await;
+    assert!(c.blocked);
+    let q8: Vec<_> = c.result.findings.iter().filter(|f| f.rule == RuleId::Q8).collect();
+    assert_eq!(q8.len(), 1);
+    assert_eq!((q8[0].effect, q8[0].subject.as_deref()), (Effect::Block, Some("ZJ-T1-1")));
+    assert!(q8[0].zh.contains("PX5") && q8[0].zh.contains("第 12 条") && q8[0].zh.contains("acquisition 标记"));
+    // A package flag blocks the whole package.
+    let mut tx = s.write("risk").await.unwrap();
+    tx.remove_asset_flag(flag.id).await.unwrap();
+    tx.set_asset_flag(FlagTarget::Package(package), ProhibitedAsset::Px3, "债务人为军工企业").await.unwrap();
+    tx.commit().await.unwrap();
+    let c = check().await;
+    let q8: Vec<_> = c.result.findings.iter().filter(|f| f.rule == RuleId::Q8).collect();
+    assert_eq!(q8.len(), 1);
+    assert!(q8[0].zh.starts_with("本资产包标记为 PX3") && q8[0].zh.contains("risk 标记"), "{}", q8[0].zh);
+    assert_eq!(s.flags_on(FlagTarget::Claim(claims[0])).await.unwrap().len(), 0);
+    assert_eq!(s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].created_by, "risk");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestStore) {
+    use huajie_store::book::{book_kind, read_entry};
+    small_company(&t).await;
+    let s = &t.store;
+    let entry = |kind: &str, pairs: Vec<(&str, &str)>| {
+        let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
+        read_entry(book_kind(kind).unwrap(), &get)
+    };
+    let firm = huajie_core::Uscc::with_check_char("91330100MB0QF0001").unwrap().as_str().to_string();
+    let mut tx = s.write("risk").await.unwrap();
+    for e in [
+        entry("staff", vec![("party", "330106198001010013"), ("party_name", "张某"), ("department", "资产处置部")]),
+        entry("relative", vec![("a", "330106198001010013"), ("b", "330106198203040026"), ("b_name", "李某")]),
+        entry(
+            "staff_entity",
+            vec![
+                ("person", "330106198203040026"),
+                ("entity", &firm),
+                ("entity_name", "某咨询公司"),
+                ("capacity", "董事或监事"),
+            ],
+        ),
+    ] {
+        tx.apply_book_entry(&e.unwrap()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    // A company on the staff register, a person as an entity: refused.
+    let mut tx = s.write("risk").await.unwrap();
+    let wrong = entry("staff", vec![("party", &firm), ("department", "x")]).unwrap();
+    assert!(matches!(tx.apply_book_entry(&wrong).await, Err(StoreError::Invalid(_))));
+    drop(tx);
+    assert!(matches!(
+        entry("staff_entity", vec![("person", &firm), ("entity", &firm), ("capacity", "other")]),
+        Err(p) if p[0].0 == "entity"
+    ));
+    let ledger = s.compliance_ledger().await.unwrap();
+    let zhang = s.party_by_identifier("330106198001010013").await.unwrap().unwrap().id;
+    let li = s.party_by_identifier("330106198203040026").await.unwrap().unwrap().id;
+    let entity = s.party_by_identifier(&firm).await.unwrap().unwrap().id;
+    assert_eq!(ledger.staff, vec![zhang]);
+    assert_eq!(ledger.relatives, vec![(zhang, li)]);
+    assert_eq!(
+        ledger.staff_entities,
+        vec![huajie_rules::indicators::StaffEntity {
+            person: li,
+            entity,
+            capacity: huajie_rules::indicators::Capacity::Director
+        }]
+    );
+    // Removed one by one, audited.
+    let part = s.staff_entities().await.unwrap()[0].id;
+    s.remove_book_entry("risk", "staff_entity", part).await.unwrap();
+    s.remove_book_entry("risk", "staff", zhang).await.unwrap();
+    assert!(s.staff().await.unwrap().is_empty() && s.staff_entities().await.unwrap().is_empty());
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_company_profile_is_versioned_each_part_by_its_owner(t: TestStore) {
+    use huajie_core::company::BusinessLine;
+    use huajie_store::ProfileChange;
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let wan = |x: i64| Money::from_wan(x).unwrap();
+    let capital = |registered: i64, paid: i64, retained: i64| ProfileChange::Capital {
+        registered_capital: wan(registered),
+        paid_in_capital: wan(paid),
+        net_asset_items: vec![("paid_in_capital".into(), wan(paid)), ("retained_earnings".into(), wan(retained))],
+    };
+    assert!(s.company_profile_at(d("2026-09-30")).await.unwrap().is_none());
+    // Finance records the capital and what stands behind the net assets; risk the main business.
+    let mut tx = s.write("finance").await.unwrap();
+    tx.save_company_profile(d("2026-03-31"), capital(100_000, 80_000, 5_000), "2026 年一季报").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = s.write("risk").await.unwrap();
+    let lines = vec![
+        BusinessLine { code: "BS1".into(), description: "金融不良资产收购处置".into() },
+        BusinessLine { code: "BS3".into(), description: "市场化债转股".into() },
+    ];
+    tx.save_company_profile(d("2026-06-30"), ProfileChange::MainBusiness(lines.clone()), "董事会决议").await.unwrap();
+    tx.commit().await.unwrap();
+    // Wrong: paid-in above registered; a line outside BS1–BS7; a date before the latest version.
+    let mut tx = s.write("finance").await.unwrap();
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Invalid(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(
+        refused(tx.save_company_profile(d("2026-09-30"), capital(1, 2, 0), "").await)
+            .contains("实缴资本不能超过注册资本")
+    );
+    drop(tx);
+    let mut tx = s.write("risk").await.unwrap();
+    let bs9 = ProfileChange::MainBusiness(vec![BusinessLine { code: "BS9".into(), description: String::new() }]);
+    assert!(refused(tx.save_company_profile(d("2026-09-30"), bs9, "").await).contains("BS9"));
+    drop(tx);
+    let mut tx = s.write("finance").await.unwrap();
+    assert!(refused(tx.save_company_profile(d("2026-03-31"), capital(1, 1, 0), "").await).contains("早于最新版本"));
+    drop(tx);
+    let mut tx = s.write("finance").await.unwrap();
+    tx.save_company_profile(d("2026-09-30"), capital(100_000, 100_000, 8_000), "增资到位").await.unwrap();
+    tx.commit().await.unwrap();
+    // Every version kept; the one in force at a date is the latest dated on or before it, and a
+    // part not changed is carried over.
+    let all = s.company_profiles().await.unwrap();
+    assert_eq!(
+        all.iter().map(|v| (v.version, v.created_by.as_str())).collect::<Vec<_>>(),
+        vec![(1, "finance"), (2, "risk"), (3, "finance")]
+    );
+    let at = |x: &'static str| async move { s.company_profile_at(d(x)).await.unwrap().unwrap() };
+    assert_eq!(at("2026-05-15").await.version, 1);
+    let v2 = at("2026-08-15").await;
+    assert_eq!((v2.version, v2.profile.paid_in_capital, &v2.profile.main_business), (2, wan(80_000), &lines));
+    let v3 = at("2026-09-30").await;
+    assert_eq!(
+        (v3.profile.paid_in_capital, v3.profile.net_assets(), &v3.profile.main_business),
+        (wan(100_000), Some(wan(108_000)), &lines)
+    );
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -39,6 +39,8 @@ pub enum CoerceError {
     NotAnInteger,
     #[error("不是“是/否”")]
     NotABool,
+    #[error("金额不能有不足一分的尾数")]
+    FractionOfFen,
 }
 
 impl CoerceError {
@@ -49,6 +51,7 @@ impl CoerceError {
             CoerceError::NotADate => "not a date",
             CoerceError::NotAnInteger => "not a whole number",
             CoerceError::NotABool => "not yes/no",
+            CoerceError::FractionOfFen => "an amount cannot have a fraction of a fen",
         }
     }
 }
@@ -85,8 +88,20 @@ pub fn is_blank(cell: &str) -> bool {
 
 /// Reads an amount. `column_unit` applies unless the cell names its own (`万`, `元`).
 /// Negative amounts (`-5`, `(5)`) are read as such; whether they are allowed is the
-/// validator's business. Fractions of a fen are rounded half away from zero.
+/// validator's business. Fractions of a fen are rounded half away from zero (a bank's tape
+/// carries its own rounding); entries typed by people use `parse_money_exact`.
 pub fn parse_money(cell: &str, column_unit: AmountUnit) -> Result<Money, CoerceError> {
+    read_money(cell, column_unit, false)
+}
+
+/// Reads an amount as `parse_money` does, but refuses one that is not a whole number of fen
+/// (`0.00000004` 万 is 0.4 fen) instead of rounding it: what a person types into the
+/// compliance book or a check is kept exactly or not at all.
+pub fn parse_money_exact(cell: &str, column_unit: AmountUnit) -> Result<Money, CoerceError> {
+    read_money(cell, column_unit, true)
+}
+
+fn read_money(cell: &str, column_unit: AmountUnit, exact: bool) -> Result<Money, CoerceError> {
     let mut s: String = normalized(cell).chars().filter(|c| !c.is_whitespace() && *c != ',').collect();
     for prefix in ["人民币", "RMB", "CNY", "¥", "￥"] {
         if let Some(rest) = s.strip_prefix(prefix) {
@@ -127,6 +142,9 @@ pub fn parse_money(cell: &str, column_unit: AmountUnit) -> Result<Money, CoerceE
     let mantissa: i128 = if digits.is_empty() { 0 } else { digits.parse().map_err(|_| CoerceError::AmountTooLarge)? };
     let scale = 10_i128.checked_pow(frac_part.len() as u32).ok_or(CoerceError::AmountTooLarge)?;
     let scaled = mantissa.checked_mul(unit.fen()).ok_or(CoerceError::AmountTooLarge)?;
+    if exact && scaled % scale != 0 {
+        return Err(CoerceError::FractionOfFen);
+    }
     let fen = (scaled + scale / 2) / scale;
     let fen = i64::try_from(fen).map_err(|_| CoerceError::AmountTooLarge)?;
     Ok(Money::from_fen(if negative { -fen } else { fen }))
@@ -267,6 +285,20 @@ mod tests {
             assert!(parse_money(bad, AmountUnit::Yuan).is_err(), "{bad:?} should not read");
         }
         assert_eq!(parse_money("99999999999999999999", AmountUnit::Yuan), Err(CoerceError::AmountTooLarge));
+    }
+
+    #[test]
+    fn an_exact_amount_refuses_a_fraction_of_a_fen_instead_of_rounding_it() {
+        // 0.00000004 万 is 0.4 fen: rounded to 0 by the tape reader, refused for a person's entry.
+        assert_eq!(parse_money("0.00000004", AmountUnit::Wan).unwrap().fen(), 0);
+        assert_eq!(parse_money_exact("0.00000004", AmountUnit::Wan), Err(CoerceError::FractionOfFen));
+        assert_eq!(parse_money_exact("0.004", AmountUnit::Yuan), Err(CoerceError::FractionOfFen));
+        assert_eq!(parse_money_exact("1.001元", AmountUnit::Wan), Err(CoerceError::FractionOfFen));
+        // Trailing zeros and whole fen are exact, in either unit.
+        assert_eq!(parse_money_exact("12.345678万", AmountUnit::Yuan).unwrap().fen(), 12_345_678);
+        assert_eq!(parse_money_exact("0.01000", AmountUnit::Yuan).unwrap().fen(), 1);
+        assert_eq!(parse_money_exact("(5.5)", AmountUnit::Wan).unwrap().fen(), -5_500_000);
+        assert_eq!(parse_money_exact("abc", AmountUnit::Wan), Err(CoerceError::NotAnAmount));
     }
 
     #[test]

@@ -13,8 +13,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, audit, book, checks, claims, compliance, dashboard, imports, login, packages, parties, portal,
-    users, valuation,
+    self, account, audit, book, checks, claims, company, compliance, dashboard, imports, login, packages, parties,
+    portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -37,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/packages/{id}", get(packages::detail))
         .route("/claims/{id}", get(claims::detail))
         .route("/claims/{id}/cross-region", post(claims::record_exception))
+        .route("/claims/{id}/flags", post(checks::flag_claim))
+        .route("/claims/{id}/flags/{flag}/delete", post(checks::unflag_claim))
+        .route("/packages/{id}/flags", post(checks::flag_package))
+        .route("/packages/{id}/flags/{flag}/delete", post(checks::unflag_package))
         .route("/packages/{id}/valuation", get(valuation::package).post(valuation::submit))
         .route("/packages/{id}/valuation/basis", post(valuation::set_basis))
         .route("/valuations/{id}", get(valuation::run))
@@ -46,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/compliance/results", post(compliance::record_results))
         .route("/compliance/report.xlsx", get(compliance::report_xlsx))
         .route("/compliance/report.pdf", get(compliance::report_pdf))
+        .route("/compliance/company", get(company::show).post(company::submit))
         .route("/compliance/book", get(book::show))
         .route("/compliance/book.xlsx", get(book::export))
         .route("/compliance/book/import", post(book::import).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
@@ -101,7 +106,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/assumption-sets/{id}", get(api::valuation::set))
         .route("/api/v1/compliance/indicators", get(api::compliance::indicators))
         .route("/api/v1/compliance/results", get(api::compliance::results).post(api::compliance::record))
-        .route("/api/v1/compliance/checks", get(api::compliance::checks))
+        .route("/api/v1/compliance/checks", get(api::compliance::checks).post(api::compliance::check_proposal))
+        .route("/api/v1/compliance/funding", get(api::compliance::funding))
+        .route("/api/v1/compliance/company", get(api::compliance::company).post(api::compliance::save_company))
         .route("/api/v1/compliance/checks/{id}", get(api::compliance::check))
         .route("/api/v1/compliance/checks/{id}/overrides", post(api::compliance::override_finding))
         .route("/api/v1/packages/{id}/checks", post(api::compliance::check_package))

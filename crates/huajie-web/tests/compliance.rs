@@ -36,23 +36,35 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let store = &app.store.store;
     let mut finance = app.login("finance").await;
     let csrf = finance.csrf.clone();
-    let before = store.funding_book().await.unwrap().len();
 
-    // A private fund cannot be entered as funding.
+    // Money already raised through a private fund is recorded as it is and flagged (rules.md
+    // Part G): the book shows the flag, leverage counts it, and it is an open item.
     let lender = uscc(1);
+    let fund = uscc(3);
     let prohibited = [
         ("csrf", csrf.as_str()),
-        ("label", "某私募借款"),
+        ("label", "某私募借款（存量）"),
         ("channel", "private_fund"),
-        ("lender", &lender),
+        ("lender", &fund),
         ("lender_name", "某私募基金"),
         ("principal", "5000"),
-        ("start_date", "2026-10-01"),
+        ("start_date", "2025-10-01"),
         ("maturity_date", "2027-10-01"),
     ];
     let reply = app.post_form(&mut finance, "/compliance/book/funding", &prohibited).await;
-    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
-    assert!(reply.body.contains("私募投资基金融资属禁止的融资渠道"), "{}", reply.body);
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let recorded = store.funding_book().await.unwrap();
+    assert_eq!(recorded.last().map(|f| (f.channel.as_str(), f.principal.fen())), Some(("private_fund", 5_000_000_000)));
+    let page = app.get(&mut finance, "/compliance/book").await;
+    assert!(page.body.contains("Q10 禁止的融资渠道：如实记录"), "the book shows the flag");
+    let mut risk = app.login("risk").await;
+    let dashboard = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
+    assert!(dashboard.body.contains("某私募借款（存量）：私募投资基金融资属禁止的融资渠道"), "an open item");
+    let ledger = store.compliance_ledger().await.unwrap();
+    let params = store.rule_parameters().await.unwrap();
+    let lev = huajie_rules::indicators(&ledger, &params.parameters, "2026-09-30".parse().unwrap()).unwrap()[1].clone();
+    assert!(lev.lines.iter().any(|l| l.flagged && l.label == "某私募借款（存量）"), "counted in leverage, flagged");
+    let before = store.funding_book().await.unwrap().len();
     // Wrong fields are each named; nothing is saved.
     let wrong = [
         ("csrf", csrf.as_str()),
@@ -128,8 +140,20 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
             &[&[&holder, &held, "10%", "否"]],
         ),
     ]);
+    // Finance may not enter the party graph at all: the sheet is named, nothing is kept.
     let reply = app
         .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &twice), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reply.body.contains("股权与控制关系：主体关系图") && reply.body.contains("只能由风险合规部录入"),
+        "{}",
+        reply.body
+    );
+    assert_eq!((store.liquid_assets().await.unwrap().len(), store.party_links().await.unwrap().len()), (liquid, links));
+    let risk_csrf = risk.csrf.clone();
+    let reply = app
+        .post_multipart(&mut risk, "/compliance/book/import", &[("csrf", &risk_csrf)], ("book.xlsx", &twice), None)
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("股权与控制关系 第 2 行") && reply.body.contains("该股权关系已登记"), "{}", reply.body);
@@ -552,4 +576,227 @@ async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
     assert!(calendar.iter().any(|c| c.label == "租金" && c.amount.fen() == 12_000_000));
     let book = app.get(&mut risk, "/api/v1/compliance/book").await.json();
     assert!(book["data"]["funding"].as_array().unwrap().len() >= 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_gives_the_funding_check_the_territorial_amounts_the_exit_watch_and_the_price_context() {
+    let app = TestApp::new().await;
+    let mut risk = common::Client::default();
+    let login = app
+        .post_json(
+            &mut risk,
+            "/api/v1/session",
+            serde_json::json!({ "username": "risk", "password": common::PASSWORD }),
+        )
+        .await;
+    let token = login.json()["data"]["csrf_token"].as_str().unwrap().to_string();
+    let send = |path: &str, body: serde_json::Value| {
+        axum::http::Request::post(path)
+            .header("content-type", "application/json")
+            .header("x-csrf-token", token.clone())
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    // The exit watch, like the indicators: the demo's last financial-NPA acquisition was
+    // 2025-08-01, 13 whole months before 2026-09-30: past the alert mark of 12.
+    let indicators = app.get(&mut risk, "/api/v1/compliance/indicators?as_of=2026-09-30").await.json();
+    let watch = &indicators["data"]["exit_watch"];
+    assert_eq!(
+        (watch["since"].as_str(), watch["months"].as_i64(), watch["status"].as_str()),
+        (Some("2025-08-01"), Some(13), Some("alert")),
+        "{watch}"
+    );
+    assert_eq!(watch["finding"]["rule"], "Q15");
+    // The funding check of the book: four instruments, 29.5 亿 outstanding, none prohibited.
+    let funding = app.get(&mut risk, "/api/v1/compliance/funding?as_of=2026-09-30").await.json();
+    let instruments = funding["data"]["instruments"].as_array().unwrap();
+    assert_eq!(instruments.len(), 4);
+    assert_eq!(funding["data"]["outstanding_fen"].as_i64(), Some(295_000_000_000));
+    assert!(instruments.iter().all(|i| i["findings"].as_array().unwrap().is_empty() && i["prohibited"] == false));
+    let shareholder_loan = instruments.iter().find(|i| i["channel"] == "shareholder_loan").unwrap();
+    assert_eq!(shareholder_loan["lender_shareholder"], true);
+    // A funding proposal through a private fund, over the API: checked, recorded, blocked.
+    let reply = app
+        .send(
+            &mut risk,
+            send(
+                "/api/v1/compliance/checks",
+                serde_json::json!({
+                    "kind": "funding", "label": "某私募借款（拟）", "amount_fen": 1_000_000_000i64, "as_of": "2026-09-30",
+                    "counterparty_identifier": "91330106MA8TW00015", "counterparty_name": "某私募基金",
+                    "channel": "private_fund", "schedule": [{ "date": "2027-09-30", "principal_fen": 1_000_000_000i64, "interest_fen": 0 }]
+                }),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let check = reply.json()["data"].clone();
+    assert_eq!(check["standing"], "blocked");
+    assert_eq!(
+        (check["findings"][0]["rule"].as_str(), check["findings"][0]["effect"].as_str()),
+        (Some("Q10"), Some("block"))
+    );
+    let bad = app
+        .send(
+            &mut risk,
+            send(
+                "/api/v1/compliance/checks",
+                serde_json::json!({ "kind": "funding", "label": "x", "amount_fen": 1, "channel": "众筹" }),
+            ),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("channel"), "{}", bad.body);
+    // An acquisition's territorial amounts and its price against face value.
+    let screening = app
+        .store
+        .store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
+        .unwrap();
+    let reply = app
+        .send(
+            &mut risk,
+            send(
+                &format!("/api/v1/packages/{}/checks", screening.package.id),
+                serde_json::json!({ "kind": "acquisition", "price_fen": 1_000_000_000i64, "as_of": "2026-09-30" }),
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let check = reply.json()["data"].clone();
+    let face = check["price_context"]["face_value_fen"].as_i64().unwrap();
+    let claims = app.store.store.claims_of_package(screening.package.id).await.unwrap();
+    let total: i64 = claims.iter().map(|c| c.claim.data.total().unwrap().fen()).sum();
+    assert_eq!(face, total, "face value is the claims' total as the valuation counts it");
+    let share = check["price_context"]["price_of_face"].as_f64().unwrap();
+    assert!((share - 1_000_000_000.0 / total as f64).abs() < 1e-12);
+    let territory = &check["territory"];
+    assert_eq!(territory["failing_claims"].as_array().unwrap().len(), 0);
+    assert!(territory["total_amount_fen"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    // The demo's disposal: ZJ-2025-001 offered at 3 亿 to a director's company.
+    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind == "disposal").unwrap();
+    let price = check.result.price.clone().expect("a disposal records its price context");
+    let package = store.package(check.package_id.unwrap()).await.unwrap().unwrap();
+    assert_eq!(price.cost, package.package.data.price, "the cost is the price paid");
+    let gain = price.gain().unwrap();
+    assert_eq!(gain, i128::from(price.price.fen()) - i128::from(package.package.data.price.unwrap().fen()));
+    let mut risk = app.login("risk").await;
+    let page = app.get(&mut risk, &format!("/checks/{}", check.id)).await;
+    assert!(page.body.contains("id=\"price-context\""), "{}", page.body);
+    let shown = huajie_core::Money::from_fen(i64::try_from(gain.abs()).unwrap()).display(huajie_core::Lang::Zh);
+    let label = if gain < 0 { "预计处置损失" } else { "预计处置收益" };
+    assert!(
+        page.body.contains(label) && page.body.contains(&shown),
+        "{label} {shown}\n{}",
+        page.body.split("price-context").nth(1).unwrap_or("")
+    );
+    assert!(page.body.contains("债权面值") && page.body.contains("价格 / 面值"));
+    // The regulator reads the check, not the deal's price.
+    let mut regulator = app.login("regulator").await;
+    let page = app.get(&mut regulator, &format!("/checks/{}", check.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("id=\"price-context\""));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_company_profile_is_kept_by_its_owners_with_its_history() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let before = store.company_profiles().await.unwrap().len();
+    // Finance, by the page's form: capital and the items behind net assets, in 万元.
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let capital = [
+        ("csrf", csrf.as_str()),
+        ("part", "capital"),
+        ("effective_from", "2026-12-31"),
+        ("registered_capital", "100000"),
+        ("paid_in_capital", "100000"),
+        ("item/paid_in_capital", "100000"),
+        ("item/capital_reserve", "2000"),
+        ("item/retained_earnings", "-1500.5"),
+        ("note", "2026 年报"),
+    ];
+    let reply = app.post_form(&mut finance, "/compliance/company", &capital).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    // A fraction of a fen, paid-in above registered: refused, named, nothing saved.
+    let wrong = [
+        ("csrf", csrf.as_str()),
+        ("part", "capital"),
+        ("effective_from", "2026-12-31"),
+        ("registered_capital", "1000"),
+        ("paid_in_capital", "2000"),
+        ("item/surplus_reserve", "0.00000004"),
+    ];
+    let reply = app.post_form(&mut finance, "/compliance/company", &wrong).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("盈余公积：“0.00000004” 有不足一分的尾数"), "{}", reply.body);
+    let reply = app
+        .post_form(
+            &mut finance,
+            "/compliance/company",
+            &[
+                ("csrf", csrf.as_str()),
+                ("part", "capital"),
+                ("effective_from", "2026-12-31"),
+                ("registered_capital", "1000"),
+                ("paid_in_capital", "2000"),
+            ],
+        )
+        .await;
+    assert!(reply.body.contains("实缴资本不能超过注册资本"), "{}", reply.body);
+    // Finance may not change the main business; risk may, over the API.
+    let reply = app
+        .post_form(
+            &mut finance,
+            "/compliance/company",
+            &[("csrf", csrf.as_str()), ("part", "business"), ("lines", "BS1 x")],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+    let mut risk = common::Client::default();
+    let login = app
+        .post_json(
+            &mut risk,
+            "/api/v1/session",
+            serde_json::json!({ "username": "risk", "password": common::PASSWORD }),
+        )
+        .await;
+    let token = login.json()["data"]["csrf_token"].as_str().unwrap().to_string();
+    let request = axum::http::Request::post("/api/v1/compliance/company")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", token)
+        .body(axum::body::Body::from(
+            serde_json::json!({ "part": "business", "effective_from": "2027-01-01", "lines": ["BS1 金融不良资产收购处置", "BS3 市场化债转股"], "note": "董事会决议" })
+                .to_string(),
+        ))
+        .unwrap();
+    let reply = app.send(&mut risk, request).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let v = reply.json()["data"].clone();
+    assert_eq!(v["paid_in_capital_fen"].as_i64(), Some(100_000_000_000), "the capital is carried over");
+    assert_eq!(v["net_assets_fen"].as_i64(), Some(100_499_500_000), "100,000 + 2,000 − 1,500.5 万");
+    assert_eq!(v["main_business"][1]["code"], "BS3");
+    // The history: each save a version, by whom; the one in force at a date.
+    let versions = store.company_profiles().await.unwrap();
+    assert_eq!(versions.len(), before + 2);
+    let page = app.get(&mut risk, "/compliance/company").await;
+    assert!(page.body.contains("2026 年报") && page.body.contains("董事会决议"), "{}", page.body);
+    let api = app.get(&mut risk, "/api/v1/compliance/company?as_of=2026-12-31").await.json();
+    assert_eq!(api["data"]["in_force"]["version"].as_i64(), Some(versions[before].version));
+    // At 2026-12-31 the main business is still the demo's (risk's version is in force from 2027).
+    let demo_lines = versions[before - 1].profile.main_business.len();
+    assert_eq!(api["data"]["in_force"]["main_business"].as_array().map(Vec::len), Some(demo_lines));
+    assert_eq!(versions[before + 1].profile.main_business.len(), 2);
+    assert!(store.verify_audit().await.unwrap().is_intact());
 }

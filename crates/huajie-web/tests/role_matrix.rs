@@ -19,6 +19,10 @@ const VALUERS: &[&str] = &["acquisition", "valuer"];
 const COMPLIANCE: &[&str] = &["admin", "risk", "committee", "finance", "auditor", "regulator"];
 const BOOK: &[&str] = &["admin", "risk", "committee", "finance", "auditor"];
 const BOOK_EDITORS: &[&str] = &["finance", "risk"];
+/// The party graph (holdings, officers, staff, relatives, attributes): the risk team alone.
+const GRAPH_EDITORS: &[&str] = &["risk"];
+/// Prohibited-asset flags: set by acquisition and risk, lifted by risk alone.
+const FLAGGERS: &[&str] = &["acquisition", "risk"];
 const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
 const CHECK_READERS: &[&str] =
     &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
@@ -65,6 +69,9 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/compliance?as_of=2026-09-30", COMPLIANCE),
     ("/rules", COMPLIANCE),
     ("/compliance/book", BOOK),
+    ("/compliance/company", BOOK),
+    ("/api/v1/compliance/company", BOOK),
+    ("/api/v1/compliance/funding?as_of=2026-09-30", COMPLIANCE),
     ("/compliance/book.xlsx", BOOK),
     ("/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
     ("/checks", CHECK_READERS),
@@ -219,6 +226,67 @@ async fn every_route_allows_exactly_its_roles() {
                 reply.status
             ));
         }
+        // The party graph: the risk team only (303 back to the book), by form and removal.
+        let (holder, held) = (
+            huajie_core::Uscc::with_check_char("91330100MB0RM0001").unwrap().as_str().to_string(),
+            huajie_core::Uscc::with_check_char("91330100MB0RM0002").unwrap().as_str().to_string(),
+        );
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/book/holding",
+                &[
+                    ("csrf", &csrf),
+                    ("holder", &holder),
+                    ("holder_name", "甲控股"),
+                    ("held", &held),
+                    ("held_name", "乙实业"),
+                    ("stake", "1"),
+                    ("control", "否"),
+                ],
+            )
+            .await;
+        let expected = if GRAPH_EDITORS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/book/holding: {} (expected {expected})", reply.status));
+        }
+        for kind in ["holding", "officer", "relative", "party_attributes"] {
+            let path = format!("/compliance/book/{kind}/999999/delete");
+            let reply = app.post_form(&mut client, &path, &[("csrf", &csrf)]).await;
+            let expected = if GRAPH_EDITORS.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+        // The company's profile: finance saves the capital, risk the main business (303 back).
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/company",
+                &[
+                    ("csrf", &csrf),
+                    ("part", "capital"),
+                    ("effective_from", "2026-09-30"),
+                    ("registered_capital", "500000"),
+                    ("paid_in_capital", "500000"),
+                ],
+            )
+            .await;
+        let expected = if role == &"finance" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/company capital: {} (expected {expected})", reply.status));
+        }
+        let reply = app
+            .post_form(
+                &mut client,
+                "/compliance/company",
+                &[("csrf", &csrf), ("part", "business"), ("effective_from", "2026-09-30"), ("lines", "BS1 不良资产")],
+            )
+            .await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/company business: {} (expected {expected})", reply.status));
+        }
         // A pre-trade check of a package (303 to the check), and the checks page's proposals.
         let reply = app
             .post_form(
@@ -273,6 +341,22 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /claims/1/cross-region: {} (expected {expected})", reply.status));
+        }
+        // A prohibited-asset flag on a claim and on a package (303 back), and lifting one.
+        for path in ["/claims/1/flags", "/packages/1/flags"] {
+            let reason = format!("合同限制转让条款（{role}）");
+            // Each flagger sets a category of its own (a flag is set once).
+            let code = if role == &"risk" { "PX6" } else { "PX5" };
+            let reply = app.post_form(&mut client, path, &[("csrf", &csrf), ("code", code), ("reason", &reason)]).await;
+            let expected = if FLAGGERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+            let reply = app.post_form(&mut client, &format!("{path}/999999/delete"), &[("csrf", &csrf)]).await;
+            let expected = if role == &"risk" { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}/999999/delete: {} (expected {expected})", reply.status));
+            }
         }
         // Recording the quarter-end: the risk team only.
         let reply =

@@ -81,7 +81,165 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         }
         out.push(indicator_json(i, lines));
     }
-    Ok(data(json!({ "as_of": as_of, "parameter_version": params.version, "indicators": out })))
+    Ok(data(json!({
+        "as_of": as_of,
+        "parameter_version": params.version,
+        "indicators": out,
+        "exit_watch": exit_watch_json(&ledger, &params.parameters, as_of),
+        "company_profile": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
+        "findings": huajie_rules::pretrade::book_findings(&ledger, &params.parameters, as_of).iter().map(finding_json).collect::<Vec<_>>(),
+    })))
+}
+
+fn finding_json(f: &huajie_rules::checks::Finding) -> Value {
+    json!({ "rule": f.rule, "effect": f.effect, "subject": f.subject, "zh": f.zh, "en": f.en })
+}
+
+/// Q15: whole months since the last financial-NPA acquisition, against the alert and breach marks.
+fn exit_watch_json(ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Value {
+    let (months, finding) = huajie_rules::pretrade::exit_watch(ledger, p, as_of);
+    let status = match months {
+        Some(m) if m >= i64::from(p.exit_breach_months) => "breach",
+        Some(m) if m >= i64::from(p.exit_alert_months) => "alert",
+        _ => "pass",
+    };
+    json!({
+        "since": huajie_rules::pretrade::exit_watch_from(ledger, as_of),
+        "months": months,
+        "alert_months": p.exit_alert_months,
+        "breach_months": p.exit_breach_months,
+        "status": status,
+        "finding": finding.as_ref().map(finding_json),
+    })
+}
+
+/// `GET /api/v1/compliance/funding?as_of=`: the funding check of the book — every instrument
+/// with its channel and lender, principal and schedule, and what the channel check finds
+/// (a prohibited channel blocks; a loan from a non-FI or a non-shareholder warns).
+pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let store = &state.store;
+    let as_of = q.as_of.unwrap_or_else(|| latest_quarter_end(store.clock().today()));
+    let ledger = store.compliance_ledger().await?;
+    let licensed: std::collections::BTreeSet<i64> =
+        store.party_attributes().await?.into_iter().filter(|a| a.licensed_fi).map(|a| a.party_id).collect();
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    let mut total: i128 = 0;
+    for f in store.funding_book().await? {
+        let channel = huajie_rules::indicators::Channel::from_code(&f.channel)
+            .ok_or_else(|| AppError::Internal(format!("funding_instruments.channel: {}", f.channel)))?;
+        let shareholder =
+            ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == f.lender_id && h.stake_bps > 0);
+        let findings =
+            huajie_rules::checks::funding_channel(&f.label, channel, licensed.contains(&f.lender_id), shareholder);
+        let outstanding = f.start_date <= as_of && f.maturity_date >= as_of;
+        if outstanding {
+            total += i128::from(f.principal.fen());
+        }
+        out.push(json!({
+            "id": f.id,
+            "label": f.label,
+            "channel": f.channel,
+            "prohibited": channel.prohibited(),
+            "lender_id": f.lender_id,
+            "lender": names.name(&ctx, store, f.lender_id).await?,
+            "lender_licensed_fi": licensed.contains(&f.lender_id),
+            "lender_shareholder": shareholder,
+            "principal_fen": f.principal.fen(),
+            "start_date": f.start_date,
+            "maturity_date": f.maturity_date,
+            "outstanding": outstanding,
+            "schedule": f.payments.iter().map(|(d, p, i)| json!({ "date": d, "principal_fen": p.fen(), "interest_fen": i.fen() })).collect::<Vec<_>>(),
+            "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
+        }));
+    }
+    Ok(data(json!({ "as_of": as_of, "outstanding_fen": fen(total), "instruments": out })))
+}
+
+#[derive(Deserialize)]
+pub struct PaymentBody {
+    date: NaiveDate,
+    principal_fen: i64,
+    interest_fen: i64,
+}
+
+#[derive(Deserialize)]
+pub struct ProposalBody {
+    /// funding or investment.
+    kind: String,
+    label: String,
+    amount_fen: i64,
+    as_of: Option<NaiveDate>,
+    counterparty_identifier: Option<String>,
+    counterparty_name: Option<String>,
+    /// Funding: one of the channel codes.
+    channel: Option<String>,
+    #[serde(default)]
+    schedule: Vec<PaymentBody>,
+    /// Investment: its kind and the exposure it creates.
+    investment_kind: Option<String>,
+    exposure: Option<String>,
+}
+
+/// `POST /api/v1/compliance/checks`: a proposed funding instrument or investment, checked as
+/// the checks page does (a prohibited channel blocks), and recorded.
+pub async fn check_proposal(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    use crate::pages::checks::{Proposal, ProposalKind};
+    use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
+    ctx.require(Permission::CheckDeals)?;
+    let b: ProposalBody = body(&ctx, &headers, &bytes)?;
+    let lang = ctx.lang;
+    let bad = |field: &str, key: &'static str| AppError::BadRequest(format!("{field}: {}", tr(lang, key)));
+    if b.amount_fen < 0 {
+        return Err(bad("amount_fen", "checks.bad_amount"));
+    }
+    if b.label.trim().is_empty() {
+        return Err(bad("label", "checks.required"));
+    }
+    let code = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
+    let kind = match b.kind.as_str() {
+        "funding" => {
+            let channel = Channel::from_code(&code(&b.channel)).ok_or_else(|| bad("channel", "checks.bad_option"))?;
+            if b.schedule.iter().any(|p| p.principal_fen < 0 || p.interest_fen < 0) {
+                return Err(bad("schedule", "checks.bad_amount"));
+            }
+            let payments = b
+                .schedule
+                .iter()
+                .map(|p| Payment {
+                    date: p.date,
+                    principal: Money::from_fen(p.principal_fen),
+                    interest: Money::from_fen(p.interest_fen),
+                })
+                .collect();
+            ProposalKind::Funding { channel, payments }
+        }
+        "investment" => ProposalKind::Investment {
+            kind: InvestmentKind::from_code(&code(&b.investment_kind))
+                .ok_or_else(|| bad("investment_kind", "checks.bad_option"))?,
+            exposure: ExposureKind::from_code(&code(&b.exposure))
+                .ok_or_else(|| bad("exposure", "checks.bad_option"))?,
+        },
+        _ => return Err(bad("kind", "checks.bad_option")),
+    };
+    let proposal = Proposal {
+        kind,
+        label: b.label.trim().to_string(),
+        amount: Money::from_fen(b.amount_fen),
+        as_of: b.as_of.unwrap_or_else(|| state.store.clock().today()),
+        counterparty: code(&b.counterparty_identifier),
+        counterparty_name: code(&b.counterparty_name),
+    };
+    match crate::pages::checks::check_proposal(&ctx, &state, proposal).await? {
+        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
 }
 
 /// `GET /api/v1/compliance/results`: the recorded quarter-end results.
@@ -128,7 +286,33 @@ pub async fn record(
         .into_response())
 }
 
-fn check_json(c: &DealCheck) -> Value {
+fn territory_json(t: &huajie_rules::checks::Territory) -> Value {
+    json!({
+        "failing_claims": t.failing,
+        "failing_amount_fen": t.failing_amount.fen(),
+        "total_amount_fen": t.total_amount.fen(),
+        "failing_share": (t.total_amount.fen() > 0).then(|| t.failing_amount.fen() as f64 / t.total_amount.fen() as f64),
+    })
+}
+
+fn price_json(p: &huajie_rules::pretrade::PriceContext) -> Value {
+    json!({
+        "price_fen": p.price.fen(),
+        "face_value_fen": p.face_value.fen(),
+        "price_of_face": p.of_face(),
+        "valuation": p.valuation.as_ref().map(|v| json!({ "run_id": v.run_id, "valuation_date": v.valuation_date, "value_fen": v.value.fen() })),
+        "price_of_valuation": p.of_valuation(),
+        "cost_fen": p.cost.map(|c| c.fen()),
+        "expected_gain_fen": p.gain().map(fen),
+    })
+}
+
+/// Deal prices are for those who see the packages or check deals (not the regulator).
+fn sees_prices(ctx: &Ctx) -> bool {
+    ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals)
+}
+
+fn check_json(c: &DealCheck, prices: bool) -> Value {
     json!({
         "id": c.id,
         "kind": c.kind,
@@ -144,6 +328,8 @@ fn check_json(c: &DealCheck) -> Value {
         })).collect::<Vec<_>>(),
         "before": c.result.before.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
         "after": c.result.after.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
+        "territory": c.result.territory.as_ref().map(territory_json),
+        "price_context": c.result.price.as_ref().filter(|_| prices).map(price_json),
         "created_by": c.created_by,
         "created_at": c.created_at,
     })
@@ -156,14 +342,15 @@ fn may_read_checks(ctx: &Ctx) -> Result<(), AppError> {
 /// `GET /api/v1/compliance/checks`: the latest 200 checks.
 pub async fn checks(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
-    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(check_json).collect::<Vec<_>>()))
+    let prices = sees_prices(&ctx);
+    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(|c| check_json(c, prices)).collect::<Vec<_>>()))
 }
 
 /// `GET /api/v1/compliance/checks/{id}`.
 pub async fn check(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    Ok(data(check_json(&c)))
+    Ok(data(check_json(&c, sees_prices(&ctx))))
 }
 
 #[derive(Deserialize)]
@@ -211,7 +398,7 @@ pub async fn check_package(
     )
     .await?;
     match outcome {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c) }))).into_response()),
+        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response()),
         Err(message) => Err(AppError::BadRequest(message)),
     }
 }
@@ -238,7 +425,7 @@ pub async fn override_finding(
         Ok(_) => {
             tx.commit().await?;
             let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c) }))).into_response())
+            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response())
         }
         Err(e) => {
             drop(tx);
@@ -260,7 +447,9 @@ pub async fn book(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
         "exposures": s.exposures().await?,
         "holdings": s.party_links().await?,
         "officers": s.officers().await?,
+        "staff": s.staff().await?,
         "relatives": s.relatives().await?.iter().map(|r| json!({ "a_id": r.a_id, "b_id": r.b_id })).collect::<Vec<_>>(),
+        "staff_entities": s.staff_entities().await?,
         "party_attributes": s.party_attributes().await?,
     })))
 }
@@ -274,10 +463,12 @@ pub async fn add_entry(
     headers: HeaderMap,
     bytes: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    // Who keeps the book at all first, then the kind's own editors (the party graph: risk).
+    ctx.require(Permission::EditComplianceBook)?;
+    let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
+    let user = ctx.require(kind.permission)?;
     let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
     let lang = ctx.lang;
-    let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
     let get = |k: &str| {
         b.get(k).and_then(|v| match v {
             Value::String(s) => Some(s.clone()),
@@ -311,9 +502,75 @@ pub async fn remove_entry(
     Path((kind, id)): Path<(String, i64)>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.require(Permission::EditComplianceBook)?;
+    let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    book_kind(&kind).ok_or(AppError::NotFound)?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn profile_json(v: &huajie_store::CompanyProfileVersion) -> Value {
+    json!({
+        "version": v.version,
+        "effective_from": v.effective_from,
+        "registered_capital_fen": v.profile.registered_capital.fen(),
+        "paid_in_capital_fen": v.profile.paid_in_capital.fen(),
+        "main_business": v.profile.main_business,
+        "net_asset_items": v.profile.net_asset_items.iter().map(|(code, m)| json!({ "item": code, "amount_fen": m.fen() })).collect::<Vec<_>>(),
+        "net_assets_fen": v.profile.net_assets().map(|m| m.fen()),
+        "note": v.note,
+        "created_by": v.created_by,
+        "created_at": v.created_at,
+    })
+}
+
+/// `GET /api/v1/compliance/company?as_of=`: every version of the company's profile and the one
+/// in force at the date (default: today).
+pub async fn company(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewComplianceBook)?;
+    let store = &state.store;
+    let as_of = q.as_of.unwrap_or_else(|| store.clock().today());
+    Ok(data(json!({
+        "as_of": as_of,
+        "in_force": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
+        "versions": store.company_profiles().await?.iter().map(profile_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// `POST /api/v1/compliance/company`: a new version of one part of the profile, with the
+/// fields of the page's form: `part` capital (finance: registered_capital, paid_in_capital,
+/// item/<code>, in 万元 unless suffixed 元) or business (risk: lines, "BS1 description" per
+/// line, as one text or a list), optional effective_from and note.
+pub async fn save_company(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    bytes: axum::body::Bytes,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewComplianceBook)?;
+    let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
+    let lang = ctx.lang;
+    let get = |k: &str| {
+        b.get(k).and_then(|v| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n")),
+            _ => None,
+        })
+    };
+    let part = get("part").unwrap_or_default();
+    ctx.require(crate::pages::company::part_permission(&part))?;
+    let effective_from = match get("effective_from").filter(|s| !s.trim().is_empty()) {
+        None => state.store.clock().today(),
+        Some(t) => t
+            .trim()
+            .parse()
+            .map_err(|_| AppError::BadRequest(format!("effective_from: {}", tr(lang, "checks.bad_date"))))?,
+    };
+    let change = crate::pages::company::read_change(lang, &part, &get)
+        .map_err(|problems| AppError::BadRequest(problems.join("; ")))?;
+    match crate::pages::company::save(&ctx, &state, change, effective_from, &get("note").unwrap_or_default()).await? {
+        Ok(v) => Ok((StatusCode::CREATED, Json(json!({ "data": profile_json(&v) }))).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
 }

@@ -30,8 +30,12 @@ pub struct Section {
     pub title: &'static str,
     pub fields: Vec<(&'static str, &'static str, bool, bool)>,
     pub rows: Vec<Row>,
+    /// Whether a row is flagged (the section then shows the flags' column).
+    pub flagged: bool,
     pub values: HashMap<String, String>,
     pub errors: HashMap<String, String>,
+    /// Whether the user may enter and remove this kind (the party graph is the risk role's).
+    pub can_edit: bool,
 }
 
 impl Section {
@@ -77,8 +81,9 @@ fn code_label(kind: &BookKind, key: &str, code: &str, lang: Lang) -> String {
 
 /// Every kind's rows in its fields' order, as text; individuals' names and ID numbers masked
 /// without the personal-data permission. Also the schedule lines of each instrument.
-/// An entry's id (the party's for officers and attributes) and its cells.
-type Row = (i64, Vec<String>);
+/// An entry's id (the party's for officers and attributes), its cells, and the finding it
+/// is flagged with (a prohibited funding channel), if any.
+type Row = (i64, Vec<String>, Option<String>);
 
 async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<String>>), AppError> {
     let lang = ctx.lang;
@@ -106,7 +111,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .net_assets()
             .await?
             .into_iter()
-            .map(|n| (n.id, vec![n.quarter_end.to_string(), wan(n.amount), n.source]))
+            .map(|n| (n.id, vec![n.quarter_end.to_string(), wan(n.amount), n.source], None))
             .collect(),
     );
     out.push(
@@ -123,6 +128,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
                         code_label(k("investment"), "kind", &i.kind, lang),
                         i.description,
                     ],
+                    None,
                 )
             })
             .collect(),
@@ -135,6 +141,11 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
         for (d, p, i) in &f.payments {
             schedule.push(vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]);
         }
+        // A prohibited channel is recorded as it is and flagged (rules.md Part G: a finding on
+        // an instrument already in the book; it counts in leverage and is an open item).
+        let flag = huajie_rules::indicators::Channel::from_code(&f.channel)
+            .filter(|c| c.prohibited())
+            .map(|_| tr(lang, "book.prohibited_channel").to_string());
         rows.push((
             f.id,
             vec![
@@ -147,6 +158,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
                 f.maturity_date.to_string(),
                 lines.join("\n"),
             ],
+            flag,
         ));
     }
     out.push(rows);
@@ -155,7 +167,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .cash_calendar()
             .await?
             .into_iter()
-            .map(|c| (c.id, vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)]))
+            .map(|c| (c.id, vec![c.label, c.due_date.to_string(), wan(c.amount), yes(c.inflow, lang)], None))
             .collect(),
     );
     out.push(
@@ -172,6 +184,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
                         wan(a.amount),
                         yes(a.encumbered, lang),
                     ],
+                    None,
                 )
             })
             .collect(),
@@ -186,6 +199,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
                 (
                     e.id,
                     vec![id, name, code_label(k("exposure"), "kind", &e.kind, lang), wan(e.book_value), e.description],
+                    None,
                 )
             })
             .collect(),
@@ -197,7 +211,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .into_iter()
             .map(|l| {
                 let ((a, an), (b, bn)) = (who(l.holder_id), who(l.held_id));
-                (l.id, vec![a, an, b, bn, format!("{}%", l.stake_bps as f64 / 100.0), yes(l.control, lang)])
+                (l.id, vec![a, an, b, bn, format!("{}%", l.stake_bps as f64 / 100.0), yes(l.control, lang)], None)
             })
             .collect(),
     );
@@ -208,7 +222,18 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .into_iter()
             .map(|o| {
                 let (id, name) = who(o.party_id);
-                (o.party_id, vec![id, name, o.role])
+                (o.party_id, vec![id, name, o.role], None)
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .staff()
+            .await?
+            .into_iter()
+            .map(|m| {
+                let (id, name) = who(m.party_id);
+                (m.party_id, vec![id, name, m.department], None)
             })
             .collect(),
     );
@@ -219,7 +244,18 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .into_iter()
             .map(|r| {
                 let ((a, _), (b, bn)) = (who(r.a_id), who(r.b_id));
-                (r.id, vec![a, b, bn])
+                (r.id, vec![a, b, bn], None)
+            })
+            .collect(),
+    );
+    out.push(
+        store
+            .staff_entities()
+            .await?
+            .into_iter()
+            .map(|e| {
+                let ((a, _), (b, bn)) = (who(e.person_id), who(e.entity_id));
+                (e.id, vec![a, b, bn, code_label(k("staff_entity"), "capacity", &e.capacity, lang)], None)
             })
             .collect(),
     );
@@ -230,7 +266,11 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
             .into_iter()
             .map(|a| {
                 let (id, name) = who(a.party_id);
-                (a.party_id, vec![id, name, yes(a.state_organ, lang), yes(a.lgfv, lang), yes(a.licensed_fi, lang)])
+                (
+                    a.party_id,
+                    vec![id, name, yes(a.state_organ, lang), yes(a.lgfv, lang), yes(a.licensed_fi, lang)],
+                    None,
+                )
             })
             .collect(),
     );
@@ -269,6 +309,8 @@ async fn book_page(
                     .iter()
                     .map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule))
                     .collect(),
+                can_edit: ctx.can(k.permission),
+                flagged: rows.iter().any(|r| r.2.is_some()),
                 rows,
                 values,
                 errors,
@@ -311,10 +353,11 @@ pub async fn add(
     Path(code): Path<String>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.require(Permission::EditComplianceBook)?;
+    let kind = book_kind(&code).ok_or(AppError::NotFound)?;
+    let user = ctx.require(kind.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let kind = book_kind(&code).ok_or(AppError::NotFound)?;
     let entry = match read_entry(kind, &|k| fields.get(k).cloned()) {
         Ok(e) => e,
         Err(problems) => {
@@ -400,6 +443,18 @@ pub async fn import(
             .await;
         }
     };
+    // A sheet of the party graph is the risk role's alone: named, and nothing is kept.
+    let mut not_theirs: Vec<String> = entries
+        .iter()
+        .filter_map(|e| {
+            let kind = BOOK_KINDS.iter().find(|k| k.zh == e.sheet || k.en.eq_ignore_ascii_case(&e.sheet))?;
+            (!ctx.can(kind.permission)).then(|| format!("{}：{}", e.sheet, tr(lang, "book.graph_is_risks")))
+        })
+        .collect();
+    not_theirs.dedup();
+    if !not_theirs.is_empty() {
+        return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), not_theirs).await;
+    }
     match state.store.import_book(&user.username, &entries).await? {
         Ok(_) => Ok(Redirect::to("/compliance/book").into_response()),
         Err(problems) => {
@@ -422,9 +477,9 @@ pub async fn remove(
     Path((kind, id)): Path<(String, i64)>,
     crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
+    ctx.require(Permission::EditComplianceBook)?;
+    let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    book_kind(&kind).ok_or(AppError::NotFound)?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(Redirect::to(&format!("/compliance/book#book-{kind}")).into_response())
 }
@@ -442,7 +497,7 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
             header: k.fields.iter().filter(|f| f.kind != FieldKind::Schedule).map(|f| f.zh.to_string()).collect(),
             rows: rows
                 .into_iter()
-                .map(|(_, r)| {
+                .map(|(_, r, _)| {
                     k.fields
                         .iter()
                         .zip(r)

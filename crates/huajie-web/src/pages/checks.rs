@@ -18,7 +18,7 @@ use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
 use huajie_store::{CheckStanding, DealCheck};
 use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{is_blank, parse_date, parse_money};
+use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
 use serde_json::json;
 
 use super::book::refused;
@@ -154,9 +154,17 @@ impl Reader<'_> {
     }
     fn amount(&mut self, key: &str, label: &'static str) -> Money {
         let t = self.text(key, label);
-        match parse_money(&t, AmountUnit::Wan) {
+        match parse_money_exact(&t, AmountUnit::Wan) {
             Ok(m) if m.fen() >= 0 => m,
             _ if t.is_empty() => Money::ZERO,
+            Err(CoerceError::FractionOfFen) => {
+                self.problems.push(format!(
+                    "{}：“{t}” {}",
+                    tr(self.lang, label),
+                    tr(self.lang, "checks.fraction_of_fen")
+                ));
+                Money::ZERO
+            }
             _ => {
                 self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_amount")));
                 Money::ZERO
@@ -317,12 +325,11 @@ pub async fn submit(
     let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
     let as_of = r.as_of(state.store.clock().today());
     let label = r.text("label", "checks.label");
-    let parties = state.store.check_parties().await?;
     let counterparty = fields.get("party").map(|s| s.trim().to_string()).unwrap_or_default();
     let counterparty_name = fields.get("party_name").map(|s| s.trim().to_string()).unwrap_or_default();
     let funding = fields.get("kind").map(String::as_str) == Some("funding");
     let amount = r.amount("amount", "checks.amount");
-    let deal = if funding {
+    let kind = if funding {
         let channel = Channel::from_code(r.code("channel", "checks.channel", CHANNELS)).expect("listed");
         let payments = match read_schedule(fields.get("schedule").map(String::as_str).unwrap_or("")) {
             Ok(p) => p
@@ -337,26 +344,65 @@ pub async fn submit(
         if counterparty.is_empty() {
             r.text("party", "checks.lender");
         }
-        let lender =
-            party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
-        let lender_licensed_fi = lender.id != 0 && state.store.licensed_fi(lender.id).await?;
-        Deal::Funding { label: label.clone(), channel, lender, lender_licensed_fi, principal: amount, payments }
+        ProposalKind::Funding { channel, payments }
     } else {
         let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS))
             .expect("listed");
         let exposure = ExposureKind::from_code(r.code("exposure", "checks.exposure", EXPOSURE_KINDS)).expect("listed");
-        let party = party_by_identifier(&state, &parties, &counterparty, &counterparty_name).await?.unwrap_or_default();
-        Deal::Investment { label: label.clone(), party, kind, exposure, amount }
+        ProposalKind::Investment { kind, exposure }
     };
     if !r.problems.is_empty() {
         let message = format!("{}{}", tr(lang, "checks.fix_fields"), r.problems.join("；"));
         return checks_page(&ctx, &state, Some(message), fields).await;
     }
-    let described = json!({ "amount_fen": amount.fen(), "counterparty": counterparty_name, "counterparty_identifier": counterparty });
-    match run(&ctx, &state, None, &label, as_of, &deal, described).await? {
+    let proposal = Proposal { kind, label, amount, as_of, counterparty, counterparty_name };
+    match check_proposal(&ctx, &state, proposal).await? {
         Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
         Err(message) => checks_page(&ctx, &state, Some(message), fields).await,
     }
+}
+
+/// What a funding or investment proposal is, besides its label, amount and counterparty.
+pub enum ProposalKind {
+    Funding { channel: Channel, payments: Vec<huajie_rules::indicators::Payment> },
+    Investment { kind: InvestmentKind, exposure: ExposureKind },
+}
+
+/// A proposed funding instrument or investment, read from the checks page's form or the API.
+pub struct Proposal {
+    pub kind: ProposalKind,
+    pub label: String,
+    pub amount: Money,
+    pub as_of: NaiveDate,
+    /// The lender's or counterparty's USCC or ID, and its name (used when it is not yet known).
+    pub counterparty: String,
+    pub counterparty_name: String,
+}
+
+/// Checks a funding or investment proposal and records the check; `Err` is a message for the
+/// user (a missing quarter-end…).
+pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<Result<DealCheck, String>, AppError> {
+    let parties = state.store.check_parties().await?;
+    let counterparty =
+        party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?.unwrap_or_default();
+    let deal = match p.kind {
+        ProposalKind::Funding { channel, payments } => {
+            let lender_licensed_fi = counterparty.id != 0 && state.store.licensed_fi(counterparty.id).await?;
+            Deal::Funding {
+                label: p.label.clone(),
+                channel,
+                lender: counterparty,
+                lender_licensed_fi,
+                principal: p.amount,
+                payments,
+            }
+        }
+        ProposalKind::Investment { kind, exposure } => {
+            Deal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
+        }
+    };
+    let described = json!({ "amount_fen": p.amount.fen(), "counterparty": p.counterparty_name, "counterparty_identifier": p.counterparty });
+    run(ctx, state, None, &p.label, p.as_of, &deal, described).await
 }
 
 pub struct IndicatorRow {
@@ -390,6 +436,44 @@ struct CheckPage {
     findings: Vec<FindingRow>,
     can_acquire: bool,
     today: String,
+    /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
+    price: Vec<(&'static str, String, &'static str)>,
+    /// The territorial amounts: (failing claims, failing amount, total, share) and the first failing contracts.
+    territory: Option<(usize, String, String, String, String)>,
+}
+
+fn share(x: Option<f64>) -> String {
+    x.map(|r| format!("{:.2}%", r * 100.0)).unwrap_or_else(|| "—".into())
+}
+
+/// The price context as lines for the check page.
+pub fn price_lines(p: &huajie_rules::pretrade::PriceContext, lang: Lang) -> Vec<(&'static str, String, &'static str)> {
+    let mut out = vec![
+        (tr(lang, "checks.deal_price"), p.price.display(lang), ""),
+        (tr(lang, "checks.face_value"), p.face_value.display(lang), ""),
+        (tr(lang, "checks.of_face"), share(p.of_face()), ""),
+    ];
+    match &p.valuation {
+        Some(v) => {
+            out.push((
+                tr(lang, "checks.valuation"),
+                format!("{}（#{}，{}）", v.value.display(lang), v.run_id, v.valuation_date),
+                "",
+            ));
+            out.push((tr(lang, "checks.of_valuation"), share(p.of_valuation()), ""));
+        }
+        None => out.push((tr(lang, "checks.valuation"), tr(lang, "checks.no_valuation").into(), "")),
+    }
+    if let (Some(cost), Some(gain)) = (p.cost, p.gain()) {
+        out.push((tr(lang, "checks.cost"), cost.display(lang), ""));
+        let amount = Money::from_fen(i64::try_from(gain.abs()).unwrap_or(i64::MAX)).display(lang);
+        if gain < 0 {
+            out.push((tr(lang, "checks.expected_loss"), amount, "red"));
+        } else {
+            out.push((tr(lang, "checks.expected_gain"), amount, "pass"));
+        }
+    }
+    out
 }
 
 fn class(i: &Indicator) -> &'static str {
@@ -463,8 +547,21 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     if let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) {
         can_acquire = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
     }
+    // Deal prices are for those who see the packages or check deals (not the regulator).
+    let sees_prices = ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals);
+    let price = c.result.price.as_ref().filter(|_| sees_prices).map(|p| price_lines(p, lang)).unwrap_or_default();
+    let territory = c.result.territory.as_ref().map(|t| {
+        let of = (t.total_amount.fen() > 0).then(|| t.failing_amount.fen() as f64 / t.total_amount.fen() as f64);
+        let mut listed: Vec<&str> = t.failing.iter().take(20).map(String::as_str).collect();
+        if t.failing.len() > listed.len() {
+            listed.push("…");
+        }
+        (t.failing.len(), t.failing_amount.display(lang), t.total_amount.display(lang), share(of), listed.join("、"))
+    });
     let page = Page::new(&ctx, &state).await?;
     render(&CheckPage {
+        price,
+        territory,
         title: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
         line: check_line(&c, lang),
         version: c.parameter_version,
@@ -547,4 +644,159 @@ pub async fn panel(
         _ => "",
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
+}
+
+/// A flag as a page lists it.
+pub struct FlagRow {
+    pub id: i64,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub reason: String,
+    pub by: String,
+}
+
+/// The prohibited-asset flags of a claim or a package (rules.md A3.2: PX2–PX6): who set each
+/// and why, the form to set one, and the removal (risk only).
+pub struct FlagsPanel {
+    /// `/claims/{id}/flags` or `/packages/{id}/flags`.
+    pub action: String,
+    pub rows: Vec<FlagRow>,
+    pub can_set: bool,
+    pub can_clear: bool,
+    /// (code, "PX5 合同约定限制转让 [R]").
+    pub options: Vec<(&'static str, String)>,
+}
+
+pub async fn flags_panel(
+    ctx: &Ctx,
+    state: &AppState,
+    target: huajie_store::FlagTarget,
+) -> Result<FlagsPanel, AppError> {
+    use huajie_rules::checks::ProhibitedAsset;
+    let lang = ctx.lang;
+    let action = match target {
+        huajie_store::FlagTarget::Claim(id) => format!("/claims/{id}/flags"),
+        huajie_store::FlagTarget::Package(id) => format!("/packages/{id}/flags"),
+    };
+    let rows = state
+        .store
+        .flags_on(target)
+        .await?
+        .into_iter()
+        .filter_map(|f| {
+            let code = ProhibitedAsset::from_code(&f.code)?;
+            Some(FlagRow {
+                id: f.id,
+                code: code.code(),
+                name: lang.pick(code.zh(), code.en()),
+                reason: f.reason,
+                by: format!("{} {}", f.created_by, f.created_at.get(..16).unwrap_or("").replace('T', " ")),
+            })
+        })
+        .collect();
+    let options = ProhibitedAsset::ALL
+        .iter()
+        .map(|p| (p.code(), format!("{} {} [{}]", p.code(), lang.pick(p.zh(), p.en()), p.confidence().tag())))
+        .collect();
+    Ok(FlagsPanel {
+        action,
+        rows,
+        can_set: ctx.can(Permission::FlagProhibitedAssets),
+        can_clear: ctx.can(Permission::ClearProhibitedFlags),
+        options,
+    })
+}
+
+async fn set_flag(
+    ctx: &Ctx,
+    state: &AppState,
+    target: huajie_store::FlagTarget,
+    fields: &Fields,
+) -> Result<Result<(), String>, AppError> {
+    let user = ctx.require(Permission::FlagProhibitedAssets)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let lang = ctx.lang;
+    let Some(code) = fields.get("code").and_then(|c| huajie_rules::checks::ProhibitedAsset::from_code(c)) else {
+        return Ok(Err(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option"))));
+    };
+    let mut tx = state.store.write(&user.username).await?;
+    match tx.set_asset_flag(target, code, fields.get("reason").map(String::as_str).unwrap_or("")).await {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Ok(()))
+        }
+        Err(e) => {
+            drop(tx);
+            Ok(Err(refused(lang)(e)?))
+        }
+    }
+}
+
+/// `POST /claims/{id}/flags`: flags a claim PX2–PX6 with the reason.
+pub async fn flag_claim(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::FlagProhibitedAssets)?;
+    state.store.claim(id).await?.ok_or(AppError::NotFound)?;
+    match set_flag(&ctx, &state, huajie_store::FlagTarget::Claim(id), &fields).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
+}
+
+/// `POST /packages/{id}/flags`: flags a package as a whole.
+pub async fn flag_package(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::FlagProhibitedAssets)?;
+    state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    match set_flag(&ctx, &state, huajie_store::FlagTarget::Package(id), &fields).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response()),
+        Err(message) => Err(AppError::BadRequest(message)),
+    }
+}
+
+async fn clear_flag(ctx: &Ctx, state: &AppState, flag: i64, fields: &Fields) -> Result<(), AppError> {
+    let user = ctx.require(Permission::ClearProhibitedFlags)?;
+    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    let mut tx = state.store.write(&user.username).await?;
+    tx.remove_asset_flag(flag).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `POST /claims/{id}/flags/{flag}/delete`: the risk team lifts a flag (audited).
+pub async fn unflag_claim(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((id, flag)): Path<(i64, i64)>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ClearProhibitedFlags)?;
+    if !state.store.flags_on(huajie_store::FlagTarget::Claim(id)).await?.iter().any(|f| f.id == flag) {
+        return Err(AppError::NotFound);
+    }
+    clear_flag(&ctx, &state, flag, &fields).await?;
+    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
+}
+
+/// `POST /packages/{id}/flags/{flag}/delete`.
+pub async fn unflag_package(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path((id, flag)): Path<(i64, i64)>,
+    crate::form::Form(fields): crate::form::Form<Fields>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ClearProhibitedFlags)?;
+    if !state.store.flags_on(huajie_store::FlagTarget::Package(id)).await?.iter().any(|f| f.id == flag) {
+        return Err(AppError::NotFound);
+    }
+    clear_flag(&ctx, &state, flag, &fields).await?;
+    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
 }

@@ -117,6 +117,7 @@ struct ClaimPage {
     /// The cross-region exception recorded: basis, by and when.
     exception: Option<(String, String)>,
     can_record_exception: bool,
+    flags: super::checks::FlagsPanel,
 }
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -197,8 +198,10 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         .cross_region_exception(id)
         .await?
         .map(|x| (x.basis, format!("{} {}", x.created_by, x.created_at.get(..16).unwrap_or("").replace('T', " "))));
+    let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Claim(id)).await?;
     let page = Page::new(&ctx, &state).await?;
     render(&ClaimPage {
+        flags,
         valuation,
         claim_id: id,
         exception,

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod book;
 pub mod checks;
 pub mod claims;
+pub mod company;
 pub mod compliance;
 pub mod dashboard;
 pub mod imports;

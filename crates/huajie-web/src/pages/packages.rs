@@ -113,6 +113,7 @@ struct PackageDetail {
     imports: Vec<(i64, i64, String, String, i64, i64)>,
     can_value: bool,
     checks: Option<super::checks::Panel>,
+    flags: super::checks::FlagsPanel,
 }
 
 #[derive(Deserialize)]
@@ -148,8 +149,10 @@ pub async fn detail(
         })
         .collect();
     let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
+    let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Package(id)).await?;
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
+        flags,
         imports,
         checks,
         can_value: ctx.can(Permission::ViewValuations),
