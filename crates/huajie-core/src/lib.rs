@@ -19,6 +19,7 @@ pub mod company;
 pub mod ids;
 pub mod lang;
 pub mod liquidation;
+pub mod login_throttle;
 pub mod mask;
 pub mod money;
 pub mod package;

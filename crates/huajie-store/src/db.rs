@@ -97,6 +97,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "cross_region_exceptions",
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
+    Migration { version: 14, name: "login_throttle", sql: include_str!("../migrations/0014_login_throttle.sql") },
 ];
 
 impl Backend {

@@ -48,7 +48,7 @@ pub use imports::{
 pub use mappings::MappingEntry;
 pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary};
-pub use sessions::SessionInfo;
+pub use sessions::{LoginAttempt, SessionInfo};
 pub use users::{NewUser, User};
 pub use valuation::{
     AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,

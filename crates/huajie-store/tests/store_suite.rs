@@ -71,7 +71,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 10);
+    assert_eq!(t.store.schema_version().await.unwrap(), 14);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -509,9 +509,11 @@ async fn new_user(t: &TestStore, username: &str) -> huajie_store::User {
 async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     let s = &t.store;
     let user = new_user(&t, "valuer1").await;
+    let live_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
+    let stale_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), "127.0.0.1").await.unwrap();
-    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), "127.0.0.1").await.unwrap();
+    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), live_attempt).await.unwrap();
+    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), stale_attempt).await.unwrap();
     tx.commit().await.unwrap();
     let live = s.session("live").await.unwrap().unwrap();
     assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
@@ -530,18 +532,42 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
 
 async fn login_failures_are_counted(t: TestStore) {
     let s = &t.store;
-    let since = Utc::now() - Duration::minutes(15);
+    let allow = |_: &huajie_core::login_throttle::Tally, _| Ok(());
     for _ in 0..3 {
+        let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
         let mut tx = s.write("anonymous").await.unwrap();
-        tx.record_login_failure("risk", "10.0.0.1").await.unwrap();
+        tx.record_login_failure(attempt).await.unwrap();
         tx.commit().await.unwrap();
     }
+    // An attempt under way counts as a failure until it succeeds.
+    let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().unwrap();
+    let t1 = s.login_tally("risk", "10.0.0.1").await.unwrap();
+    assert_eq!((t1.pair, t1.account, t1.source), (3, 3, 4));
+    assert!(t1.pair_latest.is_some() && t1.account_oldest <= t1.pair_latest);
+    let t2 = s.login_tally("risk", "10.0.0.2").await.unwrap();
+    assert_eq!((t2.pair, t2.account, t2.source), (0, 3, 0));
+    assert_eq!(t2.pair_latest, None);
+    // The decision is taken with the tally of this very transaction, and a refusal reserves nothing.
+    let refused = s
+        .reserve_login_attempt("risk", "10.0.0.1", |t, _| if t.pair >= 3 { Err(Duration::minutes(1)) } else { Ok(()) })
+        .await
+        .unwrap();
+    assert_eq!(refused.unwrap_err(), Duration::minutes(1));
+    assert_eq!(s.login_tally("risk", "10.0.0.1").await.unwrap().pair, 3);
+    // A success forgets the failures from its own source only.
+    let user = new_user(&t, "risk").await;
+    let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().unwrap();
     let mut tx = s.write("anonymous").await.unwrap();
-    tx.record_login_failure("finance", "10.0.0.1").await.unwrap();
+    tx.record_login_failure(elsewhere).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(s.login_failures_since("risk", "10.0.0.1", since).await.unwrap(), (3, 4));
-    assert_eq!(s.login_failures_since("risk", "10.0.0.2", since).await.unwrap(), (3, 0));
-    assert_eq!(s.login_failures_since("risk", "10.0.0.1", Utc::now() + Duration::seconds(1)).await.unwrap(), (0, 0));
+    let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
+    let mut tx = s.write("risk").await.unwrap();
+    tx.create_session("tok", &user, "csrf", Utc::now() + Duration::hours(1), attempt).await.unwrap();
+    tx.commit().await.unwrap();
+    let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
+    assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
+    let failed = s.audit_log(20, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
+    assert_eq!(failed, 4);
 }
 
 async fn money_extremes_survive_storage(t: TestStore) {

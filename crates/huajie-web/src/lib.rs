@@ -30,6 +30,7 @@ mod view;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use huajie_store::Store;
 
@@ -58,11 +59,14 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Tape imports under way in this process, for the upload page's progress bar.
     pub imports: pages::imports::ImportsUnderWay,
+    /// Passwords checked against their argon2 hash since the server started (logins and
+    /// password changes): what login throttling bounds, readable by tests.
+    pub password_checks: Arc<AtomicU64>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config), imports: Default::default() }
+        AppState { store, config: Arc::new(config), imports: Default::default(), password_checks: Default::default() }
     }
 }
 

@@ -43,9 +43,9 @@ async fn a_browser_logs_in_sees_its_home_and_logs_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
+async fn a_wrong_password_is_refused_and_repeated_failures_are_throttled_per_source() {
     let app = TestApp::new().await;
-    let mut browser = Client::default();
+    let mut browser = Client::from("203.0.113.7");
     let reply = app.login_with_form(&mut browser, "finance", "not-the-password").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert!(reply.body.contains("用户名或密码错误"), "{}", reply.body);
@@ -56,16 +56,102 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
     for _ in 0..4 {
         app.login_with_form(&mut browser, "finance", "still-wrong").await;
     }
-    // Five failures in the window: even the right password is refused for now.
+    // Five failures from this source: even the right password waits, and is not checked.
+    let checks = app.password_checks();
     let reply = app.login_with_form(&mut browser, "finance", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(reply.body.contains("15 分钟"), "{}", reply.body);
-    // Another user from elsewhere is not affected.
-    let reply = app.login_with_form(&mut Client::default(), "valuer", PASSWORD).await;
+    assert!(reply.body.contains("1 分钟"), "{}", reply.body);
+    assert_eq!(app.password_checks(), checks);
+    // The owner, from anywhere else, is not locked out; nor is another user.
+    let reply = app.login_with_form(&mut Client::from("198.51.100.20"), "finance", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let reply = app.login_with_form(&mut Client::from("198.51.100.21"), "valuer", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let failures =
         app.store.store.audit_log(50, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
     assert_eq!(failures, 6);
+}
+
+/// One API login from `ip`, as its own request: the status.
+async fn login_from(router: axum::Router, ip: String, username: &str, password: &str) -> StatusCode {
+    let body = serde_json::json!({ "username": username, "password": password }).to_string();
+    let mut request = axum::http::Request::post("/api/v1/session")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let addr = std::net::SocketAddr::new(ip.parse().unwrap(), 40000);
+    request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    tower::ServiceExt::oneshot(router, request).await.unwrap().status()
+}
+
+/// Fires 200 wrong logins at `username` at once, from `source(i)`, and counts the answers.
+async fn flood(app: &TestApp, username: &'static str, source: fn(usize) -> String) -> (usize, usize) {
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let router = app.router.clone();
+        set.spawn(login_from(router, source(i), username, "guess-guess-guess"));
+    }
+    let (mut refused, mut throttled) = (0, 0);
+    while let Some(status) = set.join_next().await {
+        match status.unwrap() {
+            StatusCode::BAD_REQUEST => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    (refused, throttled)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_parallel_guesses_get_no_more_password_checks_than_the_limit() {
+    use huajie_core::login_throttle::{FAILURES_PER_ACCOUNT_MAX, FREE_FAILURES_PER_SOURCE};
+    let app = TestApp::new().await;
+    // From one source: the free failures, and not one more.
+    let before = app.password_checks();
+    let (refused, throttled) = flood(&app, "admin", |_| "203.0.113.9".into()).await;
+    let checked = app.password_checks() - before;
+    assert_eq!(checked, FREE_FAILURES_PER_SOURCE as u64, "argon2 verifications");
+    assert_eq!((refused, throttled), (FREE_FAILURES_PER_SOURCE as usize, 200 - FREE_FAILURES_PER_SOURCE as usize));
+    // The right password from that source now waits too, unchecked.
+    let router = app.router.clone();
+    assert_eq!(login_from(router, "203.0.113.9".into(), "admin", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.password_checks() - before, checked);
+    // The administrator, from their own desk, logs in.
+    let router = app.router.clone();
+    assert_eq!(login_from(router, "198.51.100.1".into(), "admin", PASSWORD).await, StatusCode::OK);
+
+    // From 200 sources at once: the account's ceiling, and not one more.
+    let before = app.password_checks();
+    let (refused, _) = flood(&app, "risk", |i| format!("10.9.{}.{}", i / 250, i % 250 + 1)).await;
+    assert_eq!(app.password_checks() - before, FAILURES_PER_ACCOUNT_MAX as u64);
+    assert_eq!(refused, FAILURES_PER_ACCOUNT_MAX as usize);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delay_grows_with_each_failure_from_a_source_and_a_success_ends_it() {
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let app = TestApp::with_clock(clock.clone()).await;
+    let attacker = || Client::from("203.0.113.50");
+    for _ in 0..5 {
+        assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("1 分钟"), "{}", reply.body);
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+    // Six failures: two minutes now.
+    let reply = app.login_with_form(&mut attacker(), "committee", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("2 分钟"), "{}", reply.body);
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    clock.advance(chrono::Duration::seconds(60));
+    // The owner at that desk gets in after the delay, and the success clears the slate.
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    for _ in 0..5 {
+        assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
