@@ -96,14 +96,13 @@ async fn count_attempts(
     let when = |row: &sqlx::any::AnyRow| -> Result<Option<DateTime<Utc>>, StoreError> {
         row.try_get::<Option<String>, _>(1)?.as_deref().map(parse_timestamp).transpose()
     };
-    let pair = sqlx::query(
-        "SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND client = $2 AND at >= $3",
-    )
-    .bind(username)
-    .bind(client)
-    .bind(&memory)
-    .fetch_one(&mut *conn)
-    .await?;
+    let pair =
+        sqlx::query("SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND client = $2 AND at >= $3")
+            .bind(username)
+            .bind(client)
+            .bind(&memory)
+            .fetch_one(&mut *conn)
+            .await?;
     let account = sqlx::query("SELECT COUNT(*), MIN(at) FROM login_failures WHERE username = $1 AND at > $2")
         .bind(username)
         .bind(&window)

@@ -133,7 +133,10 @@ async fn the_delay_grows_with_each_failure_from_a_source_and_a_success_ends_it()
     let app = TestApp::with_clock(clock.clone()).await;
     let attacker = || Client::from("203.0.113.50");
     for _ in 0..5 {
-        assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
     let reply = app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
@@ -150,7 +153,10 @@ async fn the_delay_grows_with_each_failure_from_a_source_and_a_success_ends_it()
     // The owner at that desk gets in after the delay, and the success clears the slate.
     assert_eq!(app.login_with_form(&mut attacker(), "committee", PASSWORD).await.status, StatusCode::SEE_OTHER);
     for _ in 0..5 {
-        assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
     }
 }
 

@@ -440,7 +440,9 @@ fn contract_list(items: &[String], lang: Lang) -> String {
     if out.is_empty() { "—".into() } else { out }
 }
 
-fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
+/// The difference as this viewer may see it: individuals' names and ID numbers masked
+/// without the personal-data permission, as on every other page.
+fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang, personal: PersonalData) -> DiffView {
     DiffView {
         summary: tr(lang, "import.diff_summary")
             .replace("{added}", &d.added.len().to_string())
@@ -455,7 +457,8 @@ fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
             .flat_map(|c| {
                 c.changes.iter().map(move |f| {
                     let name = huajie_tape::Field::from_code(&f.field).map(|x| x.name(lang)).unwrap_or("—");
-                    (c.contract_no.clone(), name, f.before.clone(), f.after.clone())
+                    let f = if personal == PersonalData::Shown { f.clone() } else { f.masked() };
+                    (c.contract_no.clone(), name, f.before, f.after)
                 })
             })
             .take(PROBLEMS_PER_PAGE as usize)
@@ -580,7 +583,7 @@ async fn report_page(
             format!("{pager_base}?{rule_param}page={k}")
         }),
         base,
-        diff: diff.map(|d| diff_view(d, lang)),
+        diff: diff.map(|d| diff_view(d, lang, personal)),
         page,
     })
 }
