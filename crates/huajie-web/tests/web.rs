@@ -417,3 +417,47 @@ async fn the_openapi_document_describes_exactly_the_api() {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_goes_only_to_a_path_on_this_site_and_never_fails() {
+    let app = TestApp::new().await;
+    // As they arrive in the query string: tab, line breaks, backslashes, other hosts, encoded or not.
+    let hostile = [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%0aevil",
+        "/ok%0d",
+        "https://evil.example/",
+        "/%E4%BD%A0",
+        "%00",
+    ];
+    let mut client = app.login("committee").await;
+    for next in hostile {
+        let reply = app.get(&mut client, &format!("/lang/zh?next={next}")).await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "/lang/zh?next={next}");
+        let reply = app.get(&mut client, &format!("/login?next={next}")).await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "/login?next={next} logged in");
+        // Logging in with such a `next`, from the form as a browser would post it.
+        let mut browser = Client::from("198.51.100.77");
+        let page = app.get(&mut browser, &format!("/login?next={next}")).await;
+        assert_eq!(page.status, StatusCode::OK, "/login?next={next}");
+        let token = hidden_field(&page.body, "csrf");
+        let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy().into_owned();
+        let reply = app
+            .post_form(
+                &mut browser,
+                "/login",
+                &[("username", "committee"), ("password", PASSWORD), ("csrf", &token), ("next", &decoded)],
+            )
+            .await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "login with next={next:?}");
+    }
+    // A path of this site, with its query, is followed.
+    let reply = app.get(&mut client, "/lang/en?next=%2Fpackages%3Fpage%3D2").await;
+    assert_eq!(reply.location(), "/packages?page=2");
+}

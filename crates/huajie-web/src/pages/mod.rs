@@ -75,10 +75,20 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// A local path to go back to; anything else (another host, `//host`) becomes `/`.
+/// A path on this site to go back to; anything else becomes `/`. Only visible ASCII is
+/// taken (browsers drop tabs and line breaks from a URL, so `/<tab>/evil` would become
+/// `//evil`, another host; a line break would split the `Location` header), no backslash
+/// anywhere (browsers read `/\\evil` as `//evil`), and it must start with one `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+                && n.parse::<axum::http::uri::PathAndQuery>().is_ok() =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
