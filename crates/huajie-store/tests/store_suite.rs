@@ -48,6 +48,7 @@ store_suite!(
     concurrent_writers_keep_one_chain,
     sessions_expire_and_end_with_the_account,
     login_failures_are_counted,
+    an_audit_record_keeps_a_bounded_length_of_user_text,
     money_extremes_survive_storage,
     a_nationally_registered_party_has_no_province,
     a_streamed_import_is_written_in_chunks_and_audited_row_by_row,
@@ -568,6 +569,26 @@ async fn login_failures_are_counted(t: TestStore) {
     assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
     let failed = s.audit_log(20, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
     assert_eq!(failed, 4);
+}
+
+async fn an_audit_record_keeps_a_bounded_length_of_user_text(t: TestStore) {
+    use huajie_store::audit::AUDIT_TEXT_CHARS_MAX;
+    let s = &t.store;
+    // 3.9 MB of user name, as a failed login once wrote it whole; multi-byte, to cut on a boundary.
+    let huge = "名".repeat(1_300_000);
+    let mut tx = s.write(&huge).await.unwrap();
+    tx.audit_event("login_failed", "session", &huge, serde_json::json!({ "username": huge, "nested": [huge] }))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let r = s.audit_log(1, 0).await.unwrap().remove(0);
+    let stored = r.actor.len() + r.entity_id.len() + r.after.as_deref().unwrap().len();
+    assert!(stored < 5 * 4 * AUDIT_TEXT_CHARS_MAX, "{stored} bytes kept");
+    assert!(r.entity_id.starts_with(&"名".repeat(AUDIT_TEXT_CHARS_MAX)) && r.entity_id.contains("1300000"));
+    let detail: serde_json::Value = serde_json::from_str(r.after.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["username"], detail["nested"][0]);
+    assert!(detail["username"].as_str().unwrap().contains("已截断"));
+    assert!(s.verify_audit().await.unwrap().is_intact(), "the chain holds what was written");
 }
 
 async fn money_extremes_survive_storage(t: TestStore) {

@@ -461,3 +461,17 @@ async fn next_goes_only_to_a_path_on_this_site_and_never_fails() {
     let reply = app.get(&mut client, "/lang/en?next=%2Fpackages%3Fpage%3D2").await;
     assert_eq!(reply.location(), "/packages?page=2");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_login_with_a_huge_user_name_writes_a_bounded_audit_record() {
+    let app = TestApp::new().await;
+    let huge = "a".repeat(1_500_000);
+    let reply = app
+        .post_json(&mut Client::default(), "/api/v1/session", serde_json::json!({ "username": huge, "password": "x" }))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body.chars().take(200).collect::<String>());
+    let r = app.store.store.audit_log(1, 0).await.unwrap().remove(0);
+    assert_eq!(r.action, "login_failed");
+    let kept = r.entity_id.len() + r.after.as_deref().unwrap_or("").len();
+    assert!(kept < 4 * huajie_store::audit::AUDIT_TEXT_CHARS_MAX, "{kept} bytes in one record");
+}
