@@ -24,6 +24,8 @@ pub enum AppError {
     BadRequest(String),
     /// Too many failed logins; minutes to wait.
     RateLimited(i64),
+    /// The body is larger than the route takes (bytes).
+    TooLarge(usize),
     /// Something failed inside; the message is logged, not shown.
     Internal(String),
 }
@@ -51,6 +53,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +67,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -76,6 +80,7 @@ impl AppError {
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) => m.clone(),
             AppError::RateLimited(minutes) => tr(lang, "error.rate_limited").replace("{minutes}", &minutes.to_string()),
+            AppError::TooLarge(bytes) => tr(lang, "error.too_large").replace("{size}", &size(*bytes)),
             AppError::Internal(_) => tr(lang, "error.internal").into(),
         }
     }
@@ -118,6 +123,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let mut out = (error.status(), Html(page)).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
+}
+
+/// A size as people read it: `256 MB`, `64 KB`.
+fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{} MB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} B"),
+    }
 }
 
 /// Percent-encodes a path and query for use inside a query parameter.

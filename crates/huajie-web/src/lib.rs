@@ -44,11 +44,14 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long a session lasts from login.
     pub session_hours: i64,
+    /// The largest upload (a tape, a compliance book, a collections history); larger ones
+    /// are answered 413.
+    pub upload_bytes_max: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { secure_cookies: false, session_hours: 8 }
+        WebConfig { secure_cookies: false, session_hours: 8, upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX }
     }
 }
 

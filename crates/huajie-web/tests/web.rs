@@ -475,3 +475,45 @@ async fn a_failed_login_with_a_huge_user_name_writes_a_bounded_audit_record() {
     let kept = r.entity_id.len() + r.after.as_deref().unwrap_or("").len();
     assert!(kept < 4 * huajie_store::audit::AUDIT_TEXT_CHARS_MAX, "{kept} bytes in one record");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_limit_is_413_and_an_absurd_page_is_clamped() {
+    let config = huajie_web::WebConfig { upload_bytes_max: 64 * 1024, ..huajie_web::WebConfig::default() };
+    let app = TestApp::on(huajie_store::testing::TestStore::sqlite().await, config).await;
+    let big = vec![b'x'; 100 * 1024];
+    let uploads: [(&str, &str, &str); 4] = [
+        ("acquisition", "/imports", "page"),
+        ("acquisition", "/api/v1/imports", "api"),
+        ("finance", "/compliance/book/import", "page"),
+        ("valuer", "/assumptions/1/curves", "page"),
+    ];
+    for (role, path, kind) in uploads {
+        let mut client = app.login(role).await;
+        let csrf = client.csrf.clone();
+        let header = (kind == "api").then_some(csrf.as_str());
+        let reply =
+            app.post_multipart(&mut client, path, &[("csrf", &csrf), ("name", "x")], ("big.csv", &big), header).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{role} {path}: {}", reply.body);
+        if kind == "api" {
+            assert_eq!(reply.json()["error"]["code"], "too_large");
+            assert!(reply.json()["error"]["message"].as_str().unwrap().contains("上限为 64 KB"));
+        } else {
+            assert!(reply.body.contains("内容过大") && reply.body.contains("上限为 64 KB"), "{}", reply.body);
+        }
+    }
+    // A form over the forms' limit too.
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let reply = app.post_form(&mut Client::default(), "/login", &[("username", &huge)]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.body.contains("上限为 2 MB"), "{}", reply.body);
+
+    let mut admin = app.login("admin").await;
+    for path in ["/packages/1", "/parties", "/audit", "/imports/1"] {
+        for page in ["9223372036854775807", "1000001", "-5", "0"] {
+            let reply = app.get(&mut admin, &format!("{path}?page={page}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}?page={page}");
+        }
+        let reply = app.get(&mut admin, &format!("{path}?page=99999999999999999999999")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: a page that is no number is refused");
+    }
+}

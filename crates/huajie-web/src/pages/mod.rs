@@ -144,6 +144,7 @@ pub fn error_page(lang: Lang, status: u16, message: &str) -> String {
         403 => tr(lang, "error.forbidden_title"),
         404 => tr(lang, "error.not_found_title"),
         429 => tr(lang, "error.rate_limited_title"),
+        413 => tr(lang, "error.too_large_title"),
         400 => tr(lang, "error.bad_request_title"),
         _ => tr(lang, "error.title"),
     };
@@ -182,7 +183,11 @@ impl Pager {
     }
 }
 
-/// The page number from a query (1 when absent or nonsense).
+/// The highest page number taken; a higher one is read as this (an empty page), so that
+/// no offset computed from it can overflow.
+pub const PAGE_MAX: i64 = 1_000_000;
+
+/// The page number from a query (1 when absent or nonsense, at most `PAGE_MAX`).
 pub fn page_number(p: Option<i64>) -> i64 {
-    p.filter(|p| *p >= 1).unwrap_or(1)
+    p.filter(|p| *p >= 1).unwrap_or(1).min(PAGE_MAX)
 }
