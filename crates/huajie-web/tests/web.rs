@@ -517,3 +517,91 @@ async fn an_upload_over_the_limit_is_413_and_an_absurd_page_is_clamped() {
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: a page that is no number is refused");
     }
 }
+
+/// A multipart upload of `tape` as package `code`, ready to send.
+fn import_request(client: &Client, code: &str, tape: &[u8]) -> axum::http::Request<axum::body::Body> {
+    let boundary = "huajie-load-boundary";
+    let mut body = Vec::new();
+    let fields = [
+        ("package", code),
+        ("package_name", "并发导入"),
+        ("transferor_name", "某银行"),
+        ("transferor_id", "91330100MA2AYA1G5Q"),
+        ("cutoff", "2026-06-30"),
+        ("policy", "partial"),
+        ("action", "import"),
+    ];
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{code}.csv\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(tape);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    axum::http::Request::post("/api/v1/imports")
+        .header(axum::http::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(axum::http::header::COOKIE, client.cookie_header())
+        .header("x-csrf-token", client.csrf.clone())
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_parallel_imports_and_ten_parallel_valuations_on_sqlite_all_succeed() {
+    let app = TestApp::new().await;
+    let acq = app.login("acquisition").await;
+    let valuer = app.login("valuer").await;
+    let mut runs_before = 0;
+    for package in 1..=3 {
+        runs_before += app.store.store.valuation_runs(package).await.unwrap().len();
+    }
+    let mut tape = String::from("合同编号,借款人名称,证件号码,本金余额,五级分类\n");
+    for n in 0..2_000u32 {
+        let id = huajie_core::Uscc::with_check_char(&format!("91330100MA2{n:06}")).unwrap();
+        tape.push_str(&format!("L-{n},杭州并发{n}有限公司,{id},{},可疑\n", 1000 + n));
+    }
+    // A long import is under way (this test holds its transaction for 11 s): the twenty
+    // requests below wait behind it, longer than any pool or lock timeout used to allow.
+    let long = app.store.store.write("acquisition").await.unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let request = import_request(&acq, &format!("P-{i}"), tape.as_bytes());
+        let router = app.router.clone();
+        set.spawn(async move { ("import", tower::ServiceExt::oneshot(router, request).await.unwrap()) });
+        let body = serde_json::json!({ "target_irr": 0.15, "scenarios": 0 }).to_string();
+        let request = axum::http::Request::post(format!("/api/v1/packages/{}/valuations", i % 3 + 1))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header(axum::http::header::COOKIE, valuer.cookie_header())
+            .header("x-csrf-token", valuer.csrf.clone())
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let router = app.router.clone();
+        set.spawn(async move { ("valuation", tower::ServiceExt::oneshot(router, request).await.unwrap()) });
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    drop(long);
+    let mut wrong = Vec::new();
+    while let Some(done) = set.join_next().await {
+        let (what, response) = done.unwrap();
+        let status = response.status();
+        if !status.is_success() {
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            wrong.push(format!("{what}: {status} {}", String::from_utf8_lossy(&body)));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let store = &app.store.store;
+    for i in 0..10 {
+        let package = store.package_id_by_code(&format!("P-{i}")).await.unwrap().expect("imported");
+        assert_eq!(store.package(package).await.unwrap().unwrap().claim_count, 2_000);
+    }
+    let mut runs = 0;
+    for package in 1..=3 {
+        runs += store.valuation_runs(package).await.unwrap().len();
+    }
+    assert_eq!(runs, runs_before + 10);
+}

@@ -54,7 +54,7 @@ impl Client {
         Client { source: Some(ip.parse().expect("an IP address")), ..Client::default() }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
