@@ -117,6 +117,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
     Migration { version: 14, name: "login_throttle", sql: include_str!("../migrations/0014_login_throttle.sql") },
+    Migration { version: 16, name: "session_idle", sql: include_str!("../migrations/0016_session_idle.sql") },
 ];
 
 impl Backend {

@@ -17,19 +17,37 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A session's last use is written at most this often.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
+
 impl Store {
-    /// The session with this token hash, if it has not expired and its user is active.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionInfo>, StoreError> {
-        let now = timestamp(self.clock.now());
+    /// The session with this token hash, if it has not expired, has been used within
+    /// `idle`, and its user is active. Its last use is noted, at most once a minute, and
+    /// only when no writer of this process is busy (a page view never waits behind an
+    /// import for it; the next one notes it).
+    pub async fn session(&self, token_hash: &str, idle: chrono::Duration) -> Result<Option<SessionInfo>, StoreError> {
+        let now = self.clock.now();
         let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+            "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
         )
         .bind(token_hash)
-        .bind(&now)
+        .bind(timestamp(now))
+        .bind(timestamp(now - idle))
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let last_seen = parse_timestamp(&text(&row, "last_seen_at")?)?;
+        if now - last_seen >= chrono::Duration::seconds(SESSION_TOUCH_SECONDS)
+            && let Ok(_turn) = self.writers.try_lock()
+        {
+            // Security bookkeeping, like the failed logins: not a business record, not audited.
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(timestamp(now))
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
         let user_id: i64 = row.try_get("user_id")?;
         let Some(user) = self.user(user_id).await? else { return Ok(None) };
         Ok(Some(SessionInfo {
@@ -140,14 +158,18 @@ impl WriteTx {
         let now = self.clock.now();
         // Expired sessions are swept as new ones open.
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(timestamp(now)).execute(&mut *self.tx).await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash)
-            .bind(user.id)
-            .bind(csrf_token)
-            .bind(timestamp(now))
-            .bind(timestamp(expires_at))
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user.id)
+        .bind(csrf_token)
+        .bind(timestamp(now))
+        .bind(timestamp(expires_at))
+        .bind(timestamp(now))
+        .execute(&mut *self.tx)
+        .await?;
         // The check succeeded: its reservation and the earlier failures from this source are
         // forgotten; failures from other sources keep counting against them.
         sqlx::query("DELETE FROM login_failures WHERE id = $1 OR (username = $2 AND client = $3)")

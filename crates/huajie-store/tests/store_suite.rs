@@ -72,7 +72,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 14);
+    assert_eq!(t.store.schema_version().await.unwrap(), 16);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -183,7 +183,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("packages", &["acquired_on", "code", "cutoff_date", "id", "name", "price_fen", "status", "transferor_id"][..]),
         ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
-        ("sessions", &["created_at", "csrf_token", "expires_at", "token_hash", "user_id"][..]),
+        ("sessions", &["created_at", "csrf_token", "expires_at", "last_seen_at", "token_hash", "user_id"][..]),
         (
             "tape_imports",
             &[
@@ -516,15 +516,17 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), live_attempt).await.unwrap();
     tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), stale_attempt).await.unwrap();
     tx.commit().await.unwrap();
-    let live = s.session("live").await.unwrap().unwrap();
+    let idle = Duration::minutes(30);
+    let live = s.session("live", idle).await.unwrap().unwrap();
     assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
-    assert!(s.session("stale").await.unwrap().is_none(), "an expired session is refused");
-    assert!(s.session("nonsense").await.unwrap().is_none());
+    assert!(s.session("stale", idle).await.unwrap().is_none(), "an expired session is refused");
+    assert!(s.session("nonsense", idle).await.unwrap().is_none());
+    assert!(s.session("live", Duration::zero()).await.unwrap().is_none(), "an idle session is refused");
 
     let mut tx = s.write("admin").await.unwrap();
     tx.update_user(user.id, "测试", Role::Valuer, false).await.unwrap();
     tx.commit().await.unwrap();
-    assert!(s.session("live").await.unwrap().is_none(), "disabling an account ends its sessions");
+    assert!(s.session("live", idle).await.unwrap().is_none(), "disabling an account ends its sessions");
     let history = s.audit_of("user", &user.id.to_string()).await.unwrap();
     assert_eq!(history.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["create", "update"]);
     assert!(!history[0].after.as_deref().unwrap().contains("\"h\""), "the password hash is not in the audit log");

@@ -44,6 +44,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long a session lasts from login.
     pub session_hours: i64,
+    /// A session unused this long ends (minutes).
+    pub session_idle_minutes: i64,
     /// The largest upload (a tape, a compliance book, a collections history); larger ones
     /// are answered 413.
     pub upload_bytes_max: usize,
@@ -51,7 +53,12 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { secure_cookies: false, session_hours: 8, upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX }
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 8,
+            session_idle_minutes: 30,
+            upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX,
+        }
     }
 }
 
@@ -68,6 +75,11 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// How long a session may go unused.
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.config.session_idle_minutes)
+    }
+
     pub fn new(store: Store, config: WebConfig) -> AppState {
         AppState { store, config: Arc::new(config), imports: Default::default(), password_checks: Default::default() }
     }

@@ -605,3 +605,29 @@ async fn ten_parallel_imports_and_ten_parallel_valuations_on_sqlite_all_succeed(
     }
     assert_eq!(runs, runs_before + 10);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_after_thirty_idle_minutes_and_use_keeps_it_alive() {
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let app = TestApp::with_clock(clock.clone()).await;
+    assert_eq!(huajie_web::WebConfig::default().session_idle_minutes, 30);
+    let mut browser = Client::default();
+    assert_eq!(app.login_with_form(&mut browser, "risk", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // Used every 29 minutes, for longer than the idle period several times over: still open.
+    for _ in 0..4 {
+        clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(app.get(&mut browser, "/dashboard").await.status, StatusCode::OK);
+    }
+    // Then left alone for 31 minutes: over, for pages and the API alike.
+    clock.advance(chrono::Duration::minutes(31));
+    let reply = app.get(&mut browser, "/dashboard").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.location().starts_with("/login?next="));
+    assert_eq!(app.get(&mut browser, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    // The idle period is a parameter.
+    let config = huajie_web::WebConfig { session_idle_minutes: 5, ..huajie_web::WebConfig::default() };
+    let short = TestApp::on(huajie_store::testing::TestStore::sqlite_with_clock(clock.clone()).await, config).await;
+    let mut api = short.login("risk").await;
+    clock.advance(chrono::Duration::minutes(6));
+    assert_eq!(short.get(&mut api, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+}

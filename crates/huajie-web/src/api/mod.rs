@@ -80,7 +80,8 @@ pub async fn create_session(
     crate::form::Json(body): crate::form::Json<LoginBody>,
 ) -> Result<Response, AppError> {
     let (token, user) = auth::login(&state, &body.username, &body.password, &ctx.client, ctx.lang).await?;
-    let session = state.store.session(&auth::token_hash(&token)).await?.ok_or(AppError::Unauthenticated)?;
+    let session =
+        state.store.session(&auth::token_hash(&token), state.session_idle()).await?.ok_or(AppError::Unauthenticated)?;
     let mut r = data(json!({
         "username": user.username,
         "display_name": user.display_name,
