@@ -19,12 +19,12 @@ pub mod company;
 pub mod ids;
 pub mod lang;
 pub mod liquidation;
-pub mod login_throttle;
 pub mod mask;
 pub mod money;
 pub mod package;
 pub mod party;
 pub mod role;
+pub mod throttle;
 
 pub use company::Company;
 pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};

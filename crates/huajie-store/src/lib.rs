@@ -86,6 +86,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// Refused for now by a throttle (`huajie_core::throttle`): minutes to wait.
+    #[error("操作过于频繁，请 {0} 分钟后再试 / too many at once: try again in {0} minutes")]
+    Throttled(i64),
     #[error("数据库错误：{0} / database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -1,8 +1,8 @@
 //! Server-side sessions (so that several server processes on one PostgreSQL share them)
-//! and the record of failed logins that login throttling counts (`huajie_core::login_throttle`).
+//! and the record of failed logins that login throttling counts (`huajie_core::throttle`).
 
 use chrono::{DateTime, Utc};
-use huajie_core::login_throttle::{self, Tally};
+use huajie_core::throttle::{self, Tally};
 use sqlx::Row;
 
 use crate::rows::text;
@@ -71,7 +71,7 @@ impl Store {
     ) -> Result<Result<LoginAttempt, chrono::Duration>, StoreError> {
         let mut tx = self.write("anonymous").await?;
         let now = tx.clock.now();
-        let memory = timestamp(now - chrono::Duration::hours(login_throttle::SOURCE_MEMORY_HOURS));
+        let memory = timestamp(now - chrono::Duration::hours(throttle::SOURCE_MEMORY_HOURS));
         sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(&memory).execute(&mut *tx.tx).await?;
         let tally = tx.login_tally(username, client, now).await?;
         if let Err(wait) = decide(&tally, now) {
@@ -109,8 +109,8 @@ async fn count_attempts(
     client: &str,
     now: DateTime<Utc>,
 ) -> Result<Tally, StoreError> {
-    let memory = timestamp(now - chrono::Duration::hours(login_throttle::SOURCE_MEMORY_HOURS));
-    let window = timestamp(now - chrono::Duration::minutes(login_throttle::WINDOW_MINUTES));
+    let memory = timestamp(now - chrono::Duration::hours(throttle::SOURCE_MEMORY_HOURS));
+    let window = timestamp(now - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
     let when = |row: &sqlx::any::AnyRow| -> Result<Option<DateTime<Utc>>, StoreError> {
         row.try_get::<Option<String>, _>(1)?.as_deref().map(parse_timestamp).transpose()
     };

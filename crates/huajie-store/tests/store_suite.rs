@@ -535,7 +535,7 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
 
 async fn login_failures_are_counted(t: TestStore) {
     let s = &t.store;
-    let allow = |_: &huajie_core::login_throttle::Tally, _| Ok(());
+    let allow = |_: &huajie_core::throttle::Tally, _| Ok(());
     for _ in 0..3 {
         let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
         let mut tx = s.write("anonymous").await.unwrap();

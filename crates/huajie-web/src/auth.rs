@@ -6,7 +6,7 @@ use axum::http::HeaderValue;
 use chrono::Duration;
 use cookie::{Cookie, SameSite};
 use huajie_core::Lang;
-use huajie_core::login_throttle;
+use huajie_core::throttle;
 use huajie_store::User;
 use subtle::ConstantTimeEq;
 
@@ -82,7 +82,7 @@ pub async fn check_password(state: &AppState, password: &str, phc: &str) -> bool
     tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.unwrap_or(false)
 }
 
-/// Logs a user in: reserves a password check under the throttle (`huajie_core::login_throttle`,
+/// Logs a user in: reserves a password check under the throttle (`huajie_core::throttle`,
 /// counted and reserved in one database transaction), checks the password and the account,
 /// opens a session and returns its token. Every outcome but a throttled attempt is in the
 /// audit chain.
@@ -95,12 +95,12 @@ pub async fn login(
 ) -> Result<(String, User), AppError> {
     let store = &state.store;
     let username = username.trim();
-    let key = login_throttle::username_key(username);
-    let attempt = match store.reserve_login_attempt(&key, client, login_throttle::decide).await? {
+    let key = throttle::username_key(username);
+    let attempt = match store.reserve_login_attempt(&key, client, throttle::decide).await? {
         Ok(attempt) => attempt,
-        Err(wait) => return Err(AppError::RateLimited(login_throttle::minutes_to_wait(wait))),
+        Err(wait) => return Err(AppError::RateLimited(throttle::minutes_to_wait(wait), "error.rate_limited")),
     };
-    let user = if username.chars().count() > login_throttle::USERNAME_KEY_CHARS_MAX {
+    let user = if username.chars().count() > throttle::USERNAME_KEY_CHARS_MAX {
         None
     } else {
         store.user_by_username(username).await?

@@ -48,6 +48,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "登录失败次数过多，请 {minutes} 分钟后再试。",
         "Too many failed logins: try again in {minutes} minutes.",
     ),
+    (
+        "error.screening_limited",
+        "受让方筛查过于频繁（每人每小时至多 {max} 次），请 {minutes} 分钟后再试。",
+        "Too many transferee screenings (at most {max} an hour per user): try again in {minutes} minutes.",
+    ),
     ("error.too_large_title", "内容过大", "Too large"),
     (
         "error.too_large",

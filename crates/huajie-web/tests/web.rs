@@ -104,7 +104,7 @@ async fn flood(app: &TestApp, username: &'static str, source: fn(usize) -> Strin
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_parallel_guesses_get_no_more_password_checks_than_the_limit() {
-    use huajie_core::login_throttle::{FAILURES_PER_ACCOUNT_MAX, FREE_FAILURES_PER_SOURCE};
+    use huajie_core::throttle::{FAILURES_PER_ACCOUNT_MAX, FREE_FAILURES_PER_SOURCE};
     let app = TestApp::new().await;
     // From one source: the free failures, and not one more.
     let before = app.password_checks();

@@ -128,7 +128,9 @@ pub async fn record(
         .into_response())
 }
 
-fn check_json(c: &DealCheck) -> Value {
+/// A check as JSON, as this viewer may see it (`view::check_view`).
+fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
+    let c = &crate::view::check_view(c, ctx);
     json!({
         "id": c.id,
         "kind": c.kind,
@@ -150,20 +152,20 @@ fn check_json(c: &DealCheck) -> Value {
 }
 
 fn may_read_checks(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.can(Permission::CheckDeals) { Ok(()) } else { ctx.require(Permission::ViewCompliance).map(drop) }
+    ctx.require(Permission::ViewDealChecks).map(drop)
 }
 
 /// `GET /api/v1/compliance/checks`: the latest 200 checks.
 pub async fn checks(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
-    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(check_json).collect::<Vec<_>>()))
+    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(|c| check_json(c, &ctx)).collect::<Vec<_>>()))
 }
 
 /// `GET /api/v1/compliance/checks/{id}`.
 pub async fn check(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    Ok(data(check_json(&c)))
+    Ok(data(check_json(&c, &ctx)))
 }
 
 #[derive(Deserialize)]
@@ -211,7 +213,7 @@ pub async fn check_package(
     )
     .await?;
     match outcome {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c) }))).into_response()),
+        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response()),
         Err(message) => Err(AppError::BadRequest(message)),
     }
 }
@@ -238,7 +240,7 @@ pub async fn override_finding(
         Ok(_) => {
             tx.commit().await?;
             let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c) }))).into_response())
+            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
         }
         Err(e) => {
             drop(tx);

@@ -1,5 +1,8 @@
-//! Login throttling: how many password checks a user name may have before further attempts
-//! wait. The policy is per (user name, source) with growing delays, so that an attacker
+//! Throttling of what an attacker could repeat to learn something: password checks at login,
+//! and the screening of a transferee (which tells whether a person is on the dishonest-debtor
+//! list).
+//!
+//! Login: how many password checks a user name may have before further attempts wait. The policy is per (user name, source) with growing delays, so that an attacker
 //! somewhere cannot lock the owner out of their account from anywhere else, plus a ceiling
 //! per source across user names (password spraying) and a high ceiling per user name across
 //! all sources (a distributed guess flood). The store counts the attempts and reserves one
@@ -71,6 +74,20 @@ pub fn decide(t: &Tally, now: DateTime<Utc>) -> Result<(), Duration> {
     if wait > Duration::zero() { Err(wait) } else { Ok(()) }
 }
 
+/// Transferee screenings (disposal checks) one user may run within `SCREENING_WINDOW_MINUTES`.
+pub const SCREENINGS_PER_USER_MAX: i64 = 20;
+pub const SCREENING_WINDOW_MINUTES: i64 = 60;
+
+/// Whether a user who ran `count` screenings within the window, the oldest at `oldest`,
+/// may run another now; `Err` holds how long to wait.
+pub fn screening(count: i64, oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), Duration> {
+    if count < SCREENINGS_PER_USER_MAX {
+        return Ok(());
+    }
+    let wait = oldest.unwrap_or(now) + Duration::minutes(SCREENING_WINDOW_MINUTES) - now;
+    if wait > Duration::zero() { Err(wait) } else { Ok(()) }
+}
+
 /// The user name as a throttling key: trimmed, at most `USERNAME_KEY_CHARS_MAX` characters.
 pub fn username_key(username: &str) -> String {
     username.trim().chars().take(USERNAME_KEY_CHARS_MAX).collect()
@@ -117,6 +134,13 @@ mod tests {
         assert_eq!(decide(&t, at(14)), Err(Duration::minutes(1)));
         assert_eq!(minutes_to_wait(Duration::seconds(61)), 2);
         assert_eq!(minutes_to_wait(Duration::seconds(1)), 1);
+    }
+
+    #[test]
+    fn screenings_wait_once_the_hour_is_full() {
+        assert_eq!(screening(19, Some(at(0)), at(1)), Ok(()));
+        assert_eq!(screening(20, Some(at(0)), at(45)), Err(Duration::minutes(15)));
+        assert_eq!(screening(20, Some(at(0)), at(60)), Ok(()));
     }
 
     #[test]
