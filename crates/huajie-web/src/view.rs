@@ -156,6 +156,23 @@ pub fn check_view(c: &huajie_store::DealCheck, ctx: &Ctx) -> huajie_store::DealC
         return c.clone();
     }
     let mut deal: serde_json::Value = serde_json::from_str(&c.deal).unwrap_or(serde_json::Value::Null);
+    let personal = deal_personal(&deal);
+    let mask = |s: &str| mask_within(s, &personal);
+    mask_strings(&mut deal, &mask);
+    let mut out = c.clone();
+    out.deal = deal.to_string();
+    out.label = mask(&c.label);
+    for f in &mut out.result.findings {
+        f.zh = mask(&f.zh);
+        f.en = mask(&f.en);
+        f.subject = f.subject.as_deref().map(mask);
+    }
+    out
+}
+
+/// The counterparty of a deal as described (transferee, lender, investee) when it is a
+/// person: its ID number and name.
+fn deal_personal(deal: &serde_json::Value) -> Vec<PersonalText> {
     let mut personal = Vec::new();
     for (id_key, name_key) in [("transferee_identifier", "transferee"), ("counterparty_identifier", "counterparty")] {
         let identifier = deal.get(id_key).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
@@ -169,17 +186,24 @@ pub fn check_view(c: &huajie_store::DealCheck, ctx: &Ctx) -> huajie_store::DealC
             personal.push(PersonalText::Name(name.to_string()));
         }
     }
-    let mask = |s: &str| mask_within(s, &personal);
-    mask_strings(&mut deal, &mask);
-    let mut out = c.clone();
-    out.deal = deal.to_string();
-    out.label = mask(&c.label);
-    for f in &mut out.result.findings {
-        f.zh = mask(&f.zh);
-        f.en = mask(&f.en);
-        f.subject = f.subject.as_deref().map(mask);
-    }
-    out
+    personal
+}
+
+/// The state an audit record holds, as a viewer without the personal-data permission may
+/// read it (party records are hidden whole by the callers): a check's counterparty who is a
+/// person masked, and any resident ID number left anywhere masked by its form.
+pub fn audit_text_view(entity: &str, text: &str) -> String {
+    let personal = if entity == "deal_check" {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("deal").and_then(|d| d.as_str()).map(str::to_string))
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .map(|d| deal_personal(&d))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    mask_within(text, &personal)
 }
 
 fn mask_strings(value: &mut serde_json::Value, mask: &dyn Fn(&str) -> String) {

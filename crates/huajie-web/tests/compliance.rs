@@ -603,6 +603,8 @@ async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_mask
             format!("/api/v1/compliance/checks/{id}"),
             "/api/v1/compliance/checks".to_string(),
             "/compliance?as_of=2026-09-30".to_string(),
+            "/audit".to_string(),
+            "/api/v1/audit?limit=1000".to_string(),
         ] {
             let reply = app.get(&mut viewer, &path).await;
             if reply.status != StatusCode::OK {

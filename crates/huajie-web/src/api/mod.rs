@@ -309,9 +309,15 @@ pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Pagi
         .into_iter()
         .map(|r| {
             let personal = hide_personal && r.entity == "party";
+            let shown = |t: Option<String>| match (personal, hide_personal) {
+                (true, _) => None,
+                (false, true) => t.map(|t| crate::view::audit_text_view(&r.entity, &t)),
+                (false, false) => t,
+            };
+            let (before, after) = (shown(r.before.clone()), shown(r.after.clone()));
             json!({
                 "seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id,
-                "before": if personal { None } else { r.before }, "after": if personal { None } else { r.after },
+                "before": before, "after": after,
                 "prev_hash": r.prev_hash, "hash": r.hash,
             })
         })
