@@ -200,6 +200,9 @@ struct NetArgs {
     /// Cookie 仅经 HTTPS 发送 / Mark cookies Secure (when served over HTTPS)
     #[arg(long)]
     secure_cookies: bool,
+    /// 会话闲置多少分钟后失效 / Minutes a session may go unused before it ends
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=24 * 60))]
+    session_idle_minutes: i64,
 }
 
 fn main() -> ExitCode {
@@ -439,7 +442,11 @@ async fn serve(store: Store, net: &NetArgs) -> Result<()> {
         }
     })?;
     println!("化解 Huajie 已启动 / running at http://{addr}  (Ctrl-C 停止 / to stop)");
-    let config = WebConfig { secure_cookies: net.secure_cookies, ..WebConfig::default() };
+    let config = WebConfig {
+        secure_cookies: net.secure_cookies,
+        session_idle_minutes: net.session_idle_minutes,
+        ..WebConfig::default()
+    };
     huajie_web::serve(AppState::new(store.clone(), config), listener).await.context("server stopped with an error")?;
     store.close().await;
     Ok(())

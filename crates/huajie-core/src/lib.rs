@@ -24,6 +24,7 @@ pub mod money;
 pub mod package;
 pub mod party;
 pub mod role;
+pub mod throttle;
 
 pub use company::Company;
 pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};

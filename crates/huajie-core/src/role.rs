@@ -65,8 +65,15 @@ pub enum Permission {
     EditMainBusiness,
     /// Record the official quarter-end indicators for reporting.
     RecordIndicators,
+    /// Read the pre-trade checks: deals under negotiation, with their prices. Not the
+    /// regulator's: it sees the indicators, the recorded quarter-ends and the reports (with
+    /// the quarter's findings), not what the company is negotiating.
+    ViewDealChecks,
     /// Run a pre-trade check of a proposed deal.
     CheckDeals,
+    /// Check a proposed disposal, which screens its transferee (whether a person or company
+    /// is the debtor's, a related party, on the dishonest-debtor list…).
+    ScreenTransferees,
     /// Override a limit or warning a check found (never a hard block).
     OverrideFindings,
     /// Record that a package was bought (after a cleared check).
@@ -112,8 +119,13 @@ impl Role {
             EditCompanyCapital => matches!(self, Finance),
             EditMainBusiness => matches!(self, Risk),
             RecordIndicators => matches!(self, Risk),
+            ViewDealChecks => {
+                matches!(self, Admin | Acquisition | Risk | AssetManager | Committee | Finance | Auditor)
+            }
             // Whoever proposes a deal checks it; the risk team checks any.
             CheckDeals => matches!(self, Acquisition | AssetManager | Finance | Risk),
+            // Disposals are the asset managers' deals; the risk team screens any.
+            ScreenTransferees => matches!(self, AssetManager | Risk),
             OverrideFindings => matches!(self, Risk),
             RecordAcquisitions => matches!(self, Acquisition),
             // Due diligence finds a no-transfer clause; risk reviews. Only risk lifts a flag.
@@ -144,6 +156,8 @@ mod tests {
             assert!(!r.can(Permission::ManageUsers));
         }
         assert!(!Role::Regulator.can(Permission::ViewClaims));
+        assert!(!Role::Regulator.can(Permission::ViewDealChecks), "no prices of deals under negotiation");
+        assert!(Role::Regulator.can(Permission::ViewCompliance));
         assert!(!Role::Investor.can(Permission::ViewDashboard));
         assert!(Role::Investor.can(Permission::UsePortal));
     }

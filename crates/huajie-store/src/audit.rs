@@ -27,6 +27,35 @@ const RESTATED: &str = "migration_restated";
 /// Records read per page when walking the chain.
 const VERIFY_PAGE_ROWS: i64 = 5_000;
 
+/// The longest text a record keeps of anything a user typed or sent: the actor, the
+/// entity id, and every string of an event's detail (a failed login's user name, a file
+/// name…). Longer texts are cut, on a character boundary, and marked.
+pub const AUDIT_TEXT_CHARS_MAX: usize = 1_000;
+
+/// `text` cut to `AUDIT_TEXT_CHARS_MAX` characters, with a marker saying how long it was.
+pub fn bounded_text(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(AUDIT_TEXT_CHARS_MAX) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => {
+            let n = text.chars().count();
+            std::borrow::Cow::Owned(format!("{}…〔已截断，原长 {n} 字符 / cut, {n} characters long〕", &text[..cut]))
+        }
+    }
+}
+
+/// Every string in `value` (keys and values) bounded by [`bounded_text`].
+fn bounded_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(bounded_text(&s).into_owned()),
+        Value::Array(items) => Value::Array(items.into_iter().map(bounded_json).collect()),
+        Value::Object(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (bounded_text(&k).into_owned(), bounded_json(v))).collect())
+        }
+        other => other,
+    }
+}
+
 /// A row type whose state the audit chain records.
 pub(crate) trait Audited: Serialize {
     /// The `entity` column of its audit records.
@@ -36,7 +65,9 @@ pub(crate) trait Audited: Serialize {
 
 impl WriteTx {
     /// Records a change. `before` is `None` for a creation, `after` is `None` for a
-    /// deletion or an event that changes no row.
+    /// deletion or an event that changes no row. The actor and the entity id are bounded
+    /// (`AUDIT_TEXT_CHARS_MAX`); `before` and `after` are a row's state, which `verify`
+    /// compares with the row, and are kept whole.
     pub async fn audit(
         &mut self,
         action: &str,
@@ -55,24 +86,18 @@ impl WriteTx {
         };
         let seq = prev_seq + 1;
         let at = crate::timestamp(self.clock.now());
-        let hash = record_hash(
-            seq,
-            &at,
-            &self.actor,
-            action,
-            entity,
-            entity_id,
-            before.as_deref(),
-            after.as_deref(),
-            &prev_hash,
-        );
+        let actor = bounded_text(&self.actor).into_owned();
+        let entity_id = bounded_text(entity_id);
+        let entity_id = entity_id.as_ref();
+        let hash =
+            record_hash(seq, &at, &actor, action, entity, entity_id, before.as_deref(), after.as_deref(), &prev_hash);
         sqlx::query(
             "INSERT INTO audit_log (seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(seq)
         .bind(&at)
-        .bind(&self.actor)
+        .bind(&actor)
         .bind(action)
         .bind(entity)
         .bind(entity_id)
@@ -123,6 +148,7 @@ impl WriteTx {
     }
 
     /// Records an event that changes no audited row (a login, a logout, a failed login).
+    /// Every string of the detail is bounded (`AUDIT_TEXT_CHARS_MAX`).
     pub async fn audit_event(
         &mut self,
         action: &str,
@@ -130,7 +156,7 @@ impl WriteTx {
         entity_id: &str,
         detail: serde_json::Value,
     ) -> Result<i64, StoreError> {
-        self.audit(action, entity, entity_id, None, Some(detail.to_string())).await
+        self.audit(action, entity, entity_id, None, Some(bounded_json(detail).to_string())).await
     }
 }
 

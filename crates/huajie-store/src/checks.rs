@@ -532,6 +532,25 @@ impl Store {
             _ => None,
         };
         let mut tx = self.write(actor).await?;
+        if deal.kind_code() == "disposal" {
+            // Screening a transferee tells whether a person is on the dishonest-debtor list:
+            // counted and recorded in this one transaction, so parallel requests cannot pass
+            // the limit (`huajie_core::throttle::screening`).
+            use sqlx::Row;
+            let now = self.clock.now();
+            let since = now - chrono::Duration::minutes(huajie_core::throttle::SCREENING_WINDOW_MINUTES);
+            let row = sqlx::query(
+                "SELECT COUNT(*), MIN(created_at) FROM deal_checks WHERE kind = 'disposal' AND created_by = $1 AND created_at > $2",
+            )
+            .bind(actor)
+            .bind(crate::timestamp(since))
+            .fetch_one(&mut *tx.tx)
+            .await?;
+            let oldest = row.try_get::<Option<String>, _>(1)?.as_deref().map(crate::parse_timestamp).transpose()?;
+            if let Err(wait) = huajie_core::throttle::screening(row.try_get(0)?, oldest, now) {
+                return Err(StoreError::Throttled(huajie_core::throttle::minutes_to_wait(wait)));
+            }
+        }
         let check = tx
             .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result, price)
             .await?;

@@ -66,13 +66,32 @@ pub enum Backend {
     Postgres,
 }
 
-/// The store: a connection pool and the clock that stamps its records.
+/// The store: a connection pool, the clock that stamps its records, and the queue of
+/// this process's writers.
 #[derive(Clone)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     backend: Backend,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Writers of this process take turns here before they take a connection: a writer
+    /// waits in this queue (in order, as long as it takes) rather than holding a pooled
+    /// connection while the database's own lock is busy, so that readers always find a
+    /// connection and no writer fails on a pool or lock timeout. Between processes (several
+    /// servers on one PostgreSQL, a CLI import next to a SQLite server) the audit-head lock
+    /// in `write` still orders them.
+    pub(crate) writers: Arc<tokio::sync::Mutex<()>>,
 }
+
+/// Connections per pool. SQLite: one writer at a time (the rest read, WAL lets them);
+/// PostgreSQL: as many as a server should take from a shared database.
+const SQLITE_CONNECTIONS: u32 = 8;
+const POSTGRES_CONNECTIONS: u32 = 10;
+/// How long a request waits for a pooled connection before it fails. Writers do not wait
+/// here (they queue in `Store::writers` first), so only readers can, behind at most one writer.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long SQLite waits for its file lock held by another process (a CLI import next to
+/// the server) before a statement fails.
+const SQLITE_BUSY_TIMEOUT_MS: u32 = 120_000;
 
 struct Migration {
     version: i64,
@@ -107,7 +126,9 @@ const MIGRATIONS: &[Migration] = &[
         name: "staff_register_and_asset_flags",
         sql: include_str!("../migrations/0013_staff_register_and_asset_flags.sql"),
     },
+    Migration { version: 14, name: "login_throttle", sql: include_str!("../migrations/0014_login_throttle.sql") },
     Migration { version: 15, name: "company_profiles", sql: include_str!("../migrations/0015_company_profiles.sql") },
+    Migration { version: 16, name: "session_idle", sql: include_str!("../migrations/0016_session_idle.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -164,13 +185,14 @@ impl Store {
         let options: AnyConnectOptions =
             url.parse().map_err(|e: sqlx::Error| StoreError::BadUrl(format!("{}: {e}", target.describe())))?;
         let pool_options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
-            .acquire_timeout(Duration::from_secs(10));
+            .max_connections(if backend == Backend::Sqlite { SQLITE_CONNECTIONS } else { POSTGRES_CONNECTIONS })
+            .acquire_timeout(ACQUIRE_TIMEOUT);
         let pool_options = if backend == Backend::Sqlite {
             pool_options.after_connect(|conn, _meta| {
                 Box::pin(async move {
                     conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA busy_timeout = 60000").await?;
+                    conn.execute(sqlx::AssertSqlSafe(format!("PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")))
+                        .await?;
                     conn.execute("PRAGMA foreign_keys = ON").await?;
                     conn.execute("PRAGMA synchronous = NORMAL").await?;
                     conn.execute("PRAGMA cache_size = -65536").await?;
@@ -190,7 +212,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
-        Ok(Store { pool, backend, clock })
+        Ok(Store { pool, backend, clock, writers: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -300,9 +322,12 @@ impl Store {
         Ok(())
     }
 
-    /// Starts a writing transaction on behalf of `actor`. It takes the audit-chain lock
-    /// first, so writers are ordered and every record links to the one before it.
+    /// Starts a writing transaction on behalf of `actor`. It waits its turn among this
+    /// process's writers, then takes the audit-chain lock, so writers are ordered and every
+    /// record links to the one before it. A `WriteTx` must not be held while another is
+    /// asked for in the same task: the second would wait for the first forever.
     pub async fn write(&self, actor: &str) -> Result<WriteTx, StoreError> {
+        let turn = self.writers.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
         // A no-op write on the head row: takes SQLite's write lock or PostgreSQL's row lock
         // now, before anything is read, so two writers never fork the chain.
@@ -314,6 +339,7 @@ impl Store {
             clock: self.clock.clone(),
             head: None,
             head_dirty: false,
+            _turn: turn,
         })
     }
 
@@ -333,6 +359,9 @@ pub struct WriteTx {
     /// back once at commit: the transaction holds the head row's lock throughout.
     pub(crate) head: Option<(i64, String)>,
     pub(crate) head_dirty: bool,
+    /// This writer's turn (`Store::writers`), given up when the transaction ends; last, so
+    /// that the transaction is dropped (rolled back) first.
+    _turn: tokio::sync::OwnedMutexGuard<()>,
 }
 
 impl WriteTx {

@@ -50,7 +50,7 @@ pub use imports::{
 pub use mappings::MappingEntry;
 pub use parties::{PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
-pub use sessions::SessionInfo;
+pub use sessions::{LoginAttempt, SessionInfo};
 pub use users::{NewUser, User};
 pub use valuation::{
     AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,
@@ -88,6 +88,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// Refused for now by a throttle (`huajie_core::throttle`): minutes to wait.
+    #[error("操作过于频繁，请 {0} 分钟后再试 / too many at once: try again in {0} minutes")]
+    Throttled(i64),
     #[error("数据库错误：{0} / database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -1,7 +1,8 @@
 //! Server-side sessions (so that several server processes on one PostgreSQL share them)
-//! and the record of failed logins that login rate limiting reads.
+//! and the record of failed logins that login throttling counts (`huajie_core::throttle`).
 
 use chrono::{DateTime, Utc};
+use huajie_core::throttle::{self, Tally};
 use sqlx::Row;
 
 use crate::rows::text;
@@ -16,19 +17,37 @@ pub struct SessionInfo {
     pub expires_at: DateTime<Utc>,
 }
 
+/// A session's last use is written at most this often.
+pub const SESSION_TOUCH_SECONDS: i64 = 60;
+
 impl Store {
-    /// The session with this token hash, if it has not expired and its user is active.
-    pub async fn session(&self, token_hash: &str) -> Result<Option<SessionInfo>, StoreError> {
-        let now = timestamp(self.clock.now());
+    /// The session with this token hash, if it has not expired, has been used within
+    /// `idle`, and its user is active. Its last use is noted, at most once a minute, and
+    /// only when no writer of this process is busy (a page view never waits behind an
+    /// import for it; the next one notes it).
+    pub async fn session(&self, token_hash: &str, idle: chrono::Duration) -> Result<Option<SessionInfo>, StoreError> {
+        let now = self.clock.now();
         let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+            "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
         )
         .bind(token_hash)
-        .bind(&now)
+        .bind(timestamp(now))
+        .bind(timestamp(now - idle))
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };
+        let last_seen = parse_timestamp(&text(&row, "last_seen_at")?)?;
+        if now - last_seen >= chrono::Duration::seconds(SESSION_TOUCH_SECONDS)
+            && let Ok(_turn) = self.writers.try_lock()
+        {
+            // Security bookkeeping, like the failed logins: not a business record, not audited.
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(timestamp(now))
+                .bind(token_hash)
+                .execute(&self.pool)
+                .await?;
+        }
         let user_id: i64 = row.try_get("user_id")?;
         let Some(user) = self.user(user_id).await? else { return Ok(None) };
         Ok(Some(SessionInfo {
@@ -38,31 +57,95 @@ impl Store {
         }))
     }
 
-    /// Failed logins for a user name, or from a client, since a moment.
-    pub async fn login_failures_since(
+    /// Reserves one password check for `username` from `client`, if the throttle allows
+    /// it: in one write transaction (the audit-head lock orders it with every other writer,
+    /// on SQLite and on PostgreSQL shared by several servers) the attempts are counted,
+    /// `decide` is asked, and the reservation is recorded as a failure until
+    /// [`WriteTx::create_session`] clears it. So however many attempts arrive at once, no
+    /// more passwords are checked than `decide` allows. `Err(wait)` when refused.
+    pub async fn reserve_login_attempt(
         &self,
         username: &str,
         client: &str,
-        since: DateTime<Utc>,
-    ) -> Result<(i64, i64), StoreError> {
-        let since = timestamp(since);
-        let by_user: i64 = sqlx::query("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at > $2")
+        decide: impl FnOnce(&Tally, DateTime<Utc>) -> Result<(), chrono::Duration>,
+    ) -> Result<Result<LoginAttempt, chrono::Duration>, StoreError> {
+        let mut tx = self.write("anonymous").await?;
+        let now = tx.clock.now();
+        let memory = timestamp(now - chrono::Duration::hours(throttle::SOURCE_MEMORY_HOURS));
+        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(&memory).execute(&mut *tx.tx).await?;
+        let tally = tx.login_tally(username, client, now).await?;
+        if let Err(wait) = decide(&tally, now) {
+            return Ok(Err(wait));
+        }
+        let row = sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3) RETURNING id")
             .bind(username)
-            .bind(&since)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        let by_client: i64 = sqlx::query("SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at > $2")
             .bind(client)
-            .bind(&since)
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        Ok((by_user, by_client))
+            .bind(timestamp(now))
+            .fetch_one(&mut *tx.tx)
+            .await?;
+        let id: i64 = row.try_get("id")?;
+        tx.commit().await?;
+        Ok(Ok(LoginAttempt { id, username: username.to_string(), client: client.to_string() }))
+    }
+
+    /// What the throttle counts for `username` from `client` now (read outside any write).
+    pub async fn login_tally(&self, username: &str, client: &str) -> Result<Tally, StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        count_attempts(&mut conn, username, client, self.clock.now()).await
     }
 }
 
+/// One password check reserved by [`Store::reserve_login_attempt`].
+#[derive(Debug)]
+pub struct LoginAttempt {
+    id: i64,
+    username: String,
+    client: String,
+}
+
+async fn count_attempts(
+    conn: &mut sqlx::AnyConnection,
+    username: &str,
+    client: &str,
+    now: DateTime<Utc>,
+) -> Result<Tally, StoreError> {
+    let memory = timestamp(now - chrono::Duration::hours(throttle::SOURCE_MEMORY_HOURS));
+    let window = timestamp(now - chrono::Duration::minutes(throttle::WINDOW_MINUTES));
+    let when = |row: &sqlx::any::AnyRow| -> Result<Option<DateTime<Utc>>, StoreError> {
+        row.try_get::<Option<String>, _>(1)?.as_deref().map(parse_timestamp).transpose()
+    };
+    let pair =
+        sqlx::query("SELECT COUNT(*), MAX(at) FROM login_failures WHERE username = $1 AND client = $2 AND at >= $3")
+            .bind(username)
+            .bind(client)
+            .bind(&memory)
+            .fetch_one(&mut *conn)
+            .await?;
+    let account = sqlx::query("SELECT COUNT(*), MIN(at) FROM login_failures WHERE username = $1 AND at > $2")
+        .bind(username)
+        .bind(&window)
+        .fetch_one(&mut *conn)
+        .await?;
+    let source = sqlx::query("SELECT COUNT(*), MIN(at) FROM login_failures WHERE client = $1 AND at > $2")
+        .bind(client)
+        .bind(&window)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(Tally {
+        pair: pair.try_get(0)?,
+        pair_latest: when(&pair)?,
+        account: account.try_get(0)?,
+        account_oldest: when(&account)?,
+        source: source.try_get(0)?,
+        source_oldest: when(&source)?,
+    })
+}
+
 impl WriteTx {
+    async fn login_tally(&mut self, username: &str, client: &str, now: DateTime<Utc>) -> Result<Tally, StoreError> {
+        count_attempts(&mut self.tx, username, client, now).await
+    }
+
     /// Opens a session and records the login in the audit chain.
     pub async fn create_session(
         &mut self,
@@ -70,28 +153,36 @@ impl WriteTx {
         user: &User,
         csrf_token: &str,
         expires_at: DateTime<Utc>,
-        client: &str,
+        attempt: LoginAttempt,
     ) -> Result<(), StoreError> {
         let now = self.clock.now();
         // Expired sessions are swept as new ones open.
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(timestamp(now)).execute(&mut *self.tx).await?;
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(token_hash)
-            .bind(user.id)
-            .bind(csrf_token)
-            .bind(timestamp(now))
-            .bind(timestamp(expires_at))
-            .execute(&mut *self.tx)
-            .await?;
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
-            .bind(&user.username)
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(user.id)
+        .bind(csrf_token)
+        .bind(timestamp(now))
+        .bind(timestamp(expires_at))
+        .bind(timestamp(now))
+        .execute(&mut *self.tx)
+        .await?;
+        // The check succeeded: its reservation and the earlier failures from this source are
+        // forgotten; failures from other sources keep counting against them.
+        sqlx::query("DELETE FROM login_failures WHERE id = $1 OR (username = $2 AND client = $3)")
+            .bind(attempt.id)
+            .bind(&attempt.username)
+            .bind(&attempt.client)
             .execute(&mut *self.tx)
             .await?;
         self.audit_event(
             "login",
             "session",
             &user.id.to_string(),
-            serde_json::json!({ "username": user.username, "client": client }),
+            serde_json::json!({ "username": user.username, "client": attempt.client }),
         )
         .await?;
         Ok(())
@@ -110,23 +201,14 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Records a failed login (for rate limiting) and its audit event. Failures older
-    /// than a day are swept: the limits look back minutes, and the audit chain keeps them all.
-    pub async fn record_login_failure(&mut self, username: &str, client: &str) -> Result<(), StoreError> {
-        let day_ago = timestamp(self.clock.now() - chrono::Duration::days(1));
-        sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(day_ago).execute(&mut *self.tx).await?;
-        let now = timestamp(self.clock.now());
-        sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3)")
-            .bind(username)
-            .bind(client)
-            .bind(&now)
-            .execute(&mut *self.tx)
-            .await?;
+    /// Records that a reserved check failed: the reservation stays counted as a failure,
+    /// and the chain gets the event.
+    pub async fn record_login_failure(&mut self, attempt: LoginAttempt) -> Result<(), StoreError> {
         self.audit_event(
             "login_failed",
             "session",
-            username,
-            serde_json::json!({ "username": username, "client": client }),
+            &attempt.username,
+            serde_json::json!({ "username": attempt.username, "client": attempt.client }),
         )
         .await?;
         Ok(())

@@ -48,6 +48,7 @@ store_suite!(
     concurrent_writers_keep_one_chain,
     sessions_expire_and_end_with_the_account,
     login_failures_are_counted,
+    an_audit_record_keeps_a_bounded_length_of_user_text,
     money_extremes_survive_storage,
     a_nationally_registered_party_has_no_province,
     a_streamed_import_is_written_in_chunks_and_audited_row_by_row,
@@ -77,7 +78,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 15);
+    assert_eq!(t.store.schema_version().await.unwrap(), 16);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -208,7 +209,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
         ("schema_restatements", &["restated_at", "version"][..]),
-        ("sessions", &["created_at", "csrf_token", "expires_at", "token_hash", "user_id"][..]),
+        ("sessions", &["created_at", "csrf_token", "expires_at", "last_seen_at", "token_hash", "user_id"][..]),
         (
             "tape_imports",
             &[
@@ -537,19 +538,23 @@ async fn new_user(t: &TestStore, username: &str) -> huajie_store::User {
 async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     let s = &t.store;
     let user = new_user(&t, "valuer1").await;
+    let live_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
+    let stale_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), "127.0.0.1").await.unwrap();
-    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), "127.0.0.1").await.unwrap();
+    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), live_attempt).await.unwrap();
+    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), stale_attempt).await.unwrap();
     tx.commit().await.unwrap();
-    let live = s.session("live").await.unwrap().unwrap();
+    let idle = Duration::minutes(30);
+    let live = s.session("live", idle).await.unwrap().unwrap();
     assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
-    assert!(s.session("stale").await.unwrap().is_none(), "an expired session is refused");
-    assert!(s.session("nonsense").await.unwrap().is_none());
+    assert!(s.session("stale", idle).await.unwrap().is_none(), "an expired session is refused");
+    assert!(s.session("nonsense", idle).await.unwrap().is_none());
+    assert!(s.session("live", Duration::zero()).await.unwrap().is_none(), "an idle session is refused");
 
     let mut tx = s.write("admin").await.unwrap();
     tx.update_user(user.id, "测试", Role::Valuer, false).await.unwrap();
     tx.commit().await.unwrap();
-    assert!(s.session("live").await.unwrap().is_none(), "disabling an account ends its sessions");
+    assert!(s.session("live", idle).await.unwrap().is_none(), "disabling an account ends its sessions");
     let history = s.audit_of("user", &user.id.to_string()).await.unwrap();
     assert_eq!(history.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), ["create", "update"]);
     assert!(!history[0].after.as_deref().unwrap().contains("\"h\""), "the password hash is not in the audit log");
@@ -558,18 +563,62 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
 
 async fn login_failures_are_counted(t: TestStore) {
     let s = &t.store;
-    let since = Utc::now() - Duration::minutes(15);
+    let allow = |_: &huajie_core::throttle::Tally, _| Ok(());
     for _ in 0..3 {
+        let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
         let mut tx = s.write("anonymous").await.unwrap();
-        tx.record_login_failure("risk", "10.0.0.1").await.unwrap();
+        tx.record_login_failure(attempt).await.unwrap();
         tx.commit().await.unwrap();
     }
+    // An attempt under way counts as a failure until it succeeds.
+    let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().unwrap();
+    let t1 = s.login_tally("risk", "10.0.0.1").await.unwrap();
+    assert_eq!((t1.pair, t1.account, t1.source), (3, 3, 4));
+    assert!(t1.pair_latest.is_some() && t1.account_oldest <= t1.pair_latest);
+    let t2 = s.login_tally("risk", "10.0.0.2").await.unwrap();
+    assert_eq!((t2.pair, t2.account, t2.source), (0, 3, 0));
+    assert_eq!(t2.pair_latest, None);
+    // The decision is taken with the tally of this very transaction, and a refusal reserves nothing.
+    let refused = s
+        .reserve_login_attempt("risk", "10.0.0.1", |t, _| if t.pair >= 3 { Err(Duration::minutes(1)) } else { Ok(()) })
+        .await
+        .unwrap();
+    assert_eq!(refused.unwrap_err(), Duration::minutes(1));
+    assert_eq!(s.login_tally("risk", "10.0.0.1").await.unwrap().pair, 3);
+    // A success forgets the failures from its own source only.
+    let user = new_user(&t, "risk").await;
+    let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().unwrap();
     let mut tx = s.write("anonymous").await.unwrap();
-    tx.record_login_failure("finance", "10.0.0.1").await.unwrap();
+    tx.record_login_failure(elsewhere).await.unwrap();
     tx.commit().await.unwrap();
-    assert_eq!(s.login_failures_since("risk", "10.0.0.1", since).await.unwrap(), (3, 4));
-    assert_eq!(s.login_failures_since("risk", "10.0.0.2", since).await.unwrap(), (3, 0));
-    assert_eq!(s.login_failures_since("risk", "10.0.0.1", Utc::now() + Duration::seconds(1)).await.unwrap(), (0, 0));
+    let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
+    let mut tx = s.write("risk").await.unwrap();
+    tx.create_session("tok", &user, "csrf", Utc::now() + Duration::hours(1), attempt).await.unwrap();
+    tx.commit().await.unwrap();
+    let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
+    assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
+    let failed = s.audit_log(20, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
+    assert_eq!(failed, 4);
+}
+
+async fn an_audit_record_keeps_a_bounded_length_of_user_text(t: TestStore) {
+    use huajie_store::audit::AUDIT_TEXT_CHARS_MAX;
+    let s = &t.store;
+    // 3.9 MB of user name, as a failed login once wrote it whole; multi-byte, to cut on a boundary.
+    let huge = "名".repeat(1_300_000);
+    let mut tx = s.write(&huge).await.unwrap();
+    tx.audit_event("login_failed", "session", &huge, serde_json::json!({ "username": huge, "nested": [huge] }))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let r = s.audit_log(1, 0).await.unwrap().remove(0);
+    let stored = r.actor.len() + r.entity_id.len() + r.after.as_deref().unwrap().len();
+    assert!(stored < 5 * 4 * AUDIT_TEXT_CHARS_MAX, "{stored} bytes kept");
+    assert!(r.entity_id.starts_with(&"名".repeat(AUDIT_TEXT_CHARS_MAX)) && r.entity_id.contains("1300000"));
+    let detail: serde_json::Value = serde_json::from_str(r.after.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["username"], detail["nested"][0]);
+    assert!(detail["username"].as_str().unwrap().contains("已截断"));
+    assert!(s.verify_audit().await.unwrap().is_intact(), "the chain holds what was written");
 }
 
 async fn money_extremes_survive_storage(t: TestStore) {

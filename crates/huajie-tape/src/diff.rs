@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use huajie_core::{Claim, GuaranteeKind, Money};
+use huajie_core::mask::{PersonalText, mask_within};
+use huajie_core::{Claim, GuaranteeKind, Money, PartyIdentifier, PartyKind};
 use serde::{Deserialize, Serialize};
 
 use crate::linked::{LinkedCollateral, LinkedGuarantor};
@@ -17,6 +18,28 @@ pub struct FieldChange {
     pub field: String,
     pub before: String,
     pub after: String,
+    /// The individuals' names and ID numbers that `before` and `after` name, so that a viewer
+    /// without the personal-data permission sees them masked (`huajie_core::mask::mask_within`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal: Vec<PersonalText>,
+}
+
+impl FieldChange {
+    /// The change as a viewer without the personal-data permission sees it.
+    pub fn masked(&self) -> FieldChange {
+        FieldChange {
+            field: self.field.clone(),
+            before: mask_within(&self.before, &self.personal),
+            after: mask_within(&self.after, &self.personal),
+            personal: Vec::new(),
+        }
+    }
+}
+
+/// What of an identifier is personal: all of it, unless it is an organisation's code.
+fn personal_identifier(identifier: &str) -> Option<PersonalText> {
+    let organisation = PartyIdentifier::parse(identifier).is_ok_and(|i| i.kind() == PartyKind::Corporate);
+    (!organisation && !identifier.trim().is_empty()).then(|| PersonalText::IdNumber(identifier.to_string()))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,7 +227,14 @@ impl<K: Clone> Differ<K> {
             .into_iter()
             .zip(tape_fields(new, identifier))
             .filter(|((_, b), (_, a))| b != a && !a.is_empty())
-            .map(|((field, before), (_, after))| FieldChange { field: field.to_string(), before, after })
+            .map(|((field, before), (_, after))| {
+                let personal = if field == "debtor_id" {
+                    [&before, &after].into_iter().filter_map(|id| personal_identifier(id)).collect()
+                } else {
+                    Vec::new()
+                };
+                FieldChange { field: field.to_string(), before, after, personal }
+            })
             .collect();
         if changes.is_empty() {
             self.diff.unchanged += 1;
@@ -258,7 +288,18 @@ impl<K: Clone> Differ<K> {
 const NONE: &str = "—";
 
 fn change(field: &str, before: String, after: String) -> FieldChange {
-    FieldChange { field: field.to_string(), before, after }
+    FieldChange { field: field.to_string(), before, after, personal: Vec::new() }
+}
+
+impl GuarantorFacts {
+    /// The guarantor's name and ID number when the guarantor is not an organisation.
+    fn personal(&self) -> Vec<PersonalText> {
+        match personal_identifier(&self.identifier) {
+            Some(id) => vec![PersonalText::Name(self.name.clone()), id],
+            None if self.identifier.trim().is_empty() => vec![PersonalText::Name(self.name.clone())],
+            None => Vec::new(),
+        }
+    }
 }
 
 fn collateral_changes(before: &[ItemFacts], after: &[ItemFacts]) -> Vec<FieldChange> {
@@ -300,23 +341,29 @@ fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec
     let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier);
     for a in after {
         match before.iter().find(|b| b.identifier == a.identifier) {
-            None => out.push(change("guarantor_name", NONE.into(), who(a))),
+            None => out.push(FieldChange { personal: a.personal(), ..change("guarantor_name", NONE.into(), who(a)) }),
             Some(b) => {
                 if a.cap.is_some() && a.cap != b.cap {
-                    out.push(change("cap", format!("{} {}", who(b), opt(b.cap.map(money))), opt(a.cap.map(money))));
+                    out.push(FieldChange {
+                        personal: b.personal(),
+                        ..change("cap", format!("{} {}", who(b), opt(b.cap.map(money))), opt(a.cap.map(money)))
+                    });
                 }
                 if a.kind.is_some() && a.kind != b.kind {
-                    out.push(change(
-                        "guarantee_kind",
-                        format!("{} {}", who(b), opt(b.kind.map(|k| k.code()))),
-                        opt(a.kind.map(|k| k.code())),
-                    ));
+                    out.push(FieldChange {
+                        personal: b.personal(),
+                        ..change(
+                            "guarantee_kind",
+                            format!("{} {}", who(b), opt(b.kind.map(|k| k.code()))),
+                            opt(a.kind.map(|k| k.code())),
+                        )
+                    });
                 }
             }
         }
     }
     for b in before.iter().filter(|b| !after.iter().any(|a| a.identifier == b.identifier)) {
-        out.push(change("guarantor_name", who(b), NONE.into()));
+        out.push(FieldChange { personal: b.personal(), ..change("guarantor_name", who(b), NONE.into()) });
     }
     out
 }
@@ -367,9 +414,39 @@ mod tests {
             d.changed,
             [ClaimChange {
                 contract_no: "B".into(),
-                changes: vec![FieldChange { field: "principal".into(), before: "2.00".into(), after: "1.50".into() }],
+                changes: vec![FieldChange {
+                    field: "principal".into(),
+                    before: "2.00".into(),
+                    after: "1.50".into(),
+                    personal: Vec::new()
+                }],
             }],
             "the class the new tape leaves empty is not a change"
         );
+    }
+
+    #[test]
+    fn an_individual_guarantor_is_named_for_masking_and_a_company_is_not() {
+        let person = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
+        let facts = |name: &str, identifier: &str| GuarantorFacts {
+            identifier: identifier.into(),
+            name: name.into(),
+            cap: None,
+            kind: None,
+        };
+        let changes = guarantor_changes(
+            &[facts("张保", &person)],
+            &[facts("杭州某某有限公司", "91330100MA2AYA1G5Q"), facts("李四", "")],
+        );
+        let shown: Vec<(String, String)> = changes.iter().map(|c| c.masked()).map(|c| (c.before, c.after)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("—".to_string(), "杭州某某有限公司 91330100MA2AYA1G5Q".to_string()),
+                ("—".into(), "李* ".into()),
+                (format!("张* {}", huajie_core::mask::mask_id_number(&person)), "—".into()),
+            ]
+        );
+        assert_eq!(changes[2].before, format!("张保 {person}"), "the stored change keeps the tape's words");
     }
 }

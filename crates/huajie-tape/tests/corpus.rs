@@ -220,3 +220,21 @@ fn malformed_files_get_a_clear_error_and_no_panic() {
     assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X3"]);
     assert_eq!(codes(&r), [("E005", Some(3))]);
 }
+
+#[test]
+fn a_problem_message_never_repeats_the_masked_part_of_an_id() {
+    // Birth dates that are not dates, and a letter among them: what masking hides stays hidden.
+    let text = "合同编号,借款人名称,证件号码,本金余额\n\
+                M-1,王某,33010619801301001X,1000\n\
+                M-2,李某,330106198A0101001X,1000\n\
+                M-3,赵某,330106801301001,1000\n";
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.problems.len(), 3, "{:?}", r.problems);
+    for (p, hidden) in r.problems.iter().zip(["19801301", "198A0101", "80130"]) {
+        for lang in [huajie_core::Lang::Zh, huajie_core::Lang::En] {
+            let m = p.message(lang);
+            assert!(!m.contains(hidden) && !m.contains("“A”"), "{m}");
+        }
+    }
+    assert!(r.problems[0].message(huajie_core::Lang::Zh).contains("出生日期不是有效日期"));
+}

@@ -6,6 +6,7 @@ use axum::http::HeaderValue;
 use chrono::Duration;
 use cookie::{Cookie, SameSite};
 use huajie_core::Lang;
+use huajie_core::throttle;
 use huajie_store::User;
 use subtle::ConstantTimeEq;
 
@@ -18,11 +19,6 @@ pub const SESSION_COOKIE: &str = "huajie_session";
 /// The login form's double-submit CSRF cookie (there is no session yet to hold a token).
 pub const LOGIN_CSRF_COOKIE: &str = "huajie_login_csrf";
 
-/// Failed logins for one user name within the window before further tries are refused.
-pub const LOGIN_FAILURES_PER_USER_MAX: i64 = 5;
-/// Failed logins from one client address within the window.
-pub const LOGIN_FAILURES_PER_CLIENT_MAX: i64 = 20;
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 /// The shortest password accepted when one is set.
 pub const PASSWORD_CHARS_MIN: usize = 10;
 
@@ -78,8 +74,18 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age_seconds: i6
     HeaderValue::from_str(&c.to_string()).expect("cookie values are ASCII")
 }
 
-/// Logs a user in: checks the rate limit, the password and the account, opens a
-/// session and returns its token. Every outcome is in the audit chain.
+/// Checks a password on a blocking thread (argon2 takes tens of milliseconds) and counts
+/// the check in `AppState::password_checks`.
+pub async fn check_password(state: &AppState, password: &str, phc: &str) -> bool {
+    state.password_checks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let (password, phc) = (password.to_string(), phc.to_string());
+    tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await.unwrap_or(false)
+}
+
+/// Logs a user in: reserves a password check under the throttle (`huajie_core::throttle`,
+/// counted and reserved in one database transaction), checks the password and the account,
+/// opens a session and returns its token. Every outcome but a throttled attempt is in the
+/// audit chain.
 pub async fn login(
     state: &AppState,
     username: &str,
@@ -89,31 +95,35 @@ pub async fn login(
 ) -> Result<(String, User), AppError> {
     let store = &state.store;
     let username = username.trim();
-    let since = store.clock().now() - Duration::minutes(LOGIN_WINDOW_MINUTES);
-    let (by_user, by_client) = store.login_failures_since(username, client, since).await?;
-    if by_user >= LOGIN_FAILURES_PER_USER_MAX || by_client >= LOGIN_FAILURES_PER_CLIENT_MAX {
-        return Err(AppError::RateLimited(LOGIN_WINDOW_MINUTES));
-    }
-    let user = store.user_by_username(username).await?;
+    let key = throttle::username_key(username);
+    let attempt = match store.reserve_login_attempt(&key, client, throttle::decide).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => return Err(AppError::RateLimited(throttle::minutes_to_wait(wait), "error.rate_limited")),
+    };
+    let user = if username.chars().count() > throttle::USERNAME_KEY_CHARS_MAX {
+        None
+    } else {
+        store.user_by_username(username).await?
+    };
     // Verify against a dummy hash when there is no such user, so that the answer takes
     // as long either way and does not reveal which user names exist.
     let ok = match &user {
-        Some(u) => verify_password(password, &u.password_hash) && u.active,
+        Some(u) => check_password(state, password, &u.password_hash).await && u.active,
         None => {
-            verify_password(password, DUMMY_HASH.as_str());
+            check_password(state, password, DUMMY_HASH.as_str()).await;
             false
         }
     };
     let Some(user) = user.filter(|_| ok) else {
         let mut tx = store.write("anonymous").await?;
-        tx.record_login_failure(username, client).await?;
+        tx.record_login_failure(attempt).await?;
         tx.commit().await?;
         return Err(AppError::BadRequest(tr(lang, "login.failed").into()));
     };
     let token = random_token();
     let expires = store.clock().now() + Duration::hours(state.config.session_hours);
     let mut tx = store.write(&user.username).await?;
-    tx.create_session(&token_hash(&token), &user, &random_token(), expires, client).await?;
+    tx.create_session(&token_hash(&token), &user, &random_token(), expires, attempt).await?;
     tx.commit().await?;
     Ok((token, user))
 }

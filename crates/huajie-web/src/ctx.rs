@@ -71,7 +71,7 @@ where
         let lang = lang_of(&parts.headers, parts.uri.path());
         let token_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| token_hash(&t));
         let session = match &token_hash {
-            Some(h) => state.store.session(h).await?,
+            Some(h) => state.store.session(h, state.session_idle()).await?,
             None => None,
         };
         let client = parts

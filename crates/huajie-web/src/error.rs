@@ -22,8 +22,10 @@ pub enum AppError {
     Csrf,
     /// A user error with its message already in the user's language.
     BadRequest(String),
-    /// Too many failed logins; minutes to wait.
-    RateLimited(i64),
+    /// Throttled: minutes to wait, and the catalogue key of the message (`{minutes}` in it).
+    RateLimited(i64, &'static str),
+    /// The body is larger than the route takes (bytes).
+    TooLarge(usize),
     /// Something failed inside; the message is logged, not shown.
     Internal(String),
 }
@@ -32,6 +34,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
+            StoreError::Throttled(minutes) => AppError::RateLimited(minutes, "error.screening_limited"),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -50,7 +53,8 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -63,7 +67,8 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
-            AppError::RateLimited(_) => "rate_limited",
+            AppError::RateLimited(..) => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -75,7 +80,10 @@ impl AppError {
             AppError::NotFound => tr(lang, "error.not_found").into(),
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) => m.clone(),
-            AppError::RateLimited(minutes) => tr(lang, "error.rate_limited").replace("{minutes}", &minutes.to_string()),
+            AppError::RateLimited(minutes, key) => tr(lang, key)
+                .replace("{minutes}", &minutes.to_string())
+                .replace("{max}", &huajie_core::throttle::SCREENINGS_PER_USER_MAX.to_string()),
+            AppError::TooLarge(bytes) => tr(lang, "error.too_large").replace("{size}", &size(*bytes)),
             AppError::Internal(_) => tr(lang, "error.internal").into(),
         }
     }
@@ -118,6 +126,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let mut out = (error.status(), Html(page)).into_response();
     out.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     out
+}
+
+/// A size as people read it: `256 MB`, `64 KB`.
+fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{} MB", b >> 20),
+        b if b >= 1 << 10 => format!("{} KB", b >> 10),
+        b => format!("{b} B"),
+    }
 }
 
 /// Percent-encodes a path and query for use inside a query parameter.

@@ -48,6 +48,17 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "登录失败次数过多，请 {minutes} 分钟后再试。",
         "Too many failed logins: try again in {minutes} minutes.",
     ),
+    (
+        "error.screening_limited",
+        "受让方筛查过于频繁（每人每小时至多 {max} 次），请 {minutes} 分钟后再试。",
+        "Too many transferee screenings (at most {max} an hour per user): try again in {minutes} minutes.",
+    ),
+    ("error.too_large_title", "内容过大", "Too large"),
+    (
+        "error.too_large",
+        "提交的内容过大：上限为 {size}。请拆分文件后分批上传。",
+        "What was sent is too large: the limit is {size}. Split the file and upload it in parts.",
+    ),
     ("error.bad_form", "表单内容不完整或格式有误", "The form is incomplete or malformed"),
     ("error.bad_json", "请求内容不是有效的 JSON 或缺少字段", "The request body is not valid JSON or lacks a field"),
     (

@@ -30,6 +30,7 @@ mod view;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 
 use huajie_store::Store;
 
@@ -43,11 +44,21 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// How long a session lasts from login.
     pub session_hours: i64,
+    /// A session unused this long ends (minutes).
+    pub session_idle_minutes: i64,
+    /// The largest upload (a tape, a compliance book, a collections history); larger ones
+    /// are answered 413.
+    pub upload_bytes_max: usize,
 }
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
-        WebConfig { secure_cookies: false, session_hours: 8 }
+        WebConfig {
+            secure_cookies: false,
+            session_hours: 8,
+            session_idle_minutes: 30,
+            upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX,
+        }
     }
 }
 
@@ -58,11 +69,19 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// Tape imports under way in this process, for the upload page's progress bar.
     pub imports: pages::imports::ImportsUnderWay,
+    /// Passwords checked against their argon2 hash since the server started (logins and
+    /// password changes): what login throttling bounds, readable by tests.
+    pub password_checks: Arc<AtomicU64>,
 }
 
 impl AppState {
+    /// How long a session may go unused.
+    pub fn session_idle(&self) -> chrono::Duration {
+        chrono::Duration::minutes(self.config.session_idle_minutes)
+    }
+
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config), imports: Default::default() }
+        AppState { store, config: Arc::new(config), imports: Default::default(), password_checks: Default::default() }
     }
 }
 

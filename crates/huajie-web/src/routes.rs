@@ -18,6 +18,7 @@ use crate::pages::{
 };
 
 pub fn router(state: AppState) -> Router {
+    let upload = DefaultBodyLimit::max(state.config.upload_bytes_max);
     Router::new()
         // Public
         .route("/", get(pages::home))
@@ -53,7 +54,7 @@ pub fn router(state: AppState) -> Router {
         .route("/compliance/company", get(company::show).post(company::submit))
         .route("/compliance/book", get(book::show))
         .route("/compliance/book.xlsx", get(book::export))
-        .route("/compliance/book/import", post(book::import).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/compliance/book/import", post(book::import).layer(upload))
         .route("/compliance/book/{kind}", post(book::add))
         .route("/compliance/book/{kind}/{id}/delete", post(book::remove))
         .route("/checks", get(checks::list).post(checks::submit))
@@ -65,12 +66,9 @@ pub fn router(state: AppState) -> Router {
         .route("/rules/parameters", post(compliance::save_parameters))
         .route("/assumptions", get(valuation::sets))
         .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
-        .route(
-            "/assumptions/{id}/curves",
-            post(valuation::upload_curves).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)),
-        )
+        .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(upload))
         .route("/imports/new", get(imports::form))
-        .route("/imports", post(imports::submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/imports", post(imports::submit).layer(upload))
         .route("/imports/{id}", get(imports::report))
         .route("/imports/progress/{token}", get(imports::progress))
         .route("/mappings", post(imports::save_mapping))
@@ -96,7 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/parties/{id}", get(api::party))
         .route("/api/v1/users", get(api::users))
         .route("/api/v1/audit", get(api::audit))
-        .route("/api/v1/imports", post(imports::api_submit).layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES_MAX)))
+        .route("/api/v1/imports", post(imports::api_submit).layer(upload))
         .route("/api/v1/imports/{id}", get(imports::api_report))
         .route("/api/v1/packages/{id}/valuations", get(api::valuation::runs).post(api::valuation::create))
         .route("/api/v1/packages/{id}/valuation-basis", post(api::valuation::set_basis))
@@ -116,6 +114,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/compliance/book/{kind}", post(api::compliance::add_entry))
         .route("/api/v1/compliance/book/{kind}/{id}", axum::routing::delete(api::compliance::remove_entry))
         .fallback(|| async { crate::error::AppError::NotFound })
+        // Forms and JSON bodies elsewhere; uploads have their own limit above.
+        .layer(DefaultBodyLimit::max(crate::form::FORM_BYTES_MAX))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))

@@ -1,7 +1,7 @@
 //! View models: what templates and the API show, already formatted for the user's
 //! language and with personal data masked for every role that does not own it.
 
-use huajie_core::mask::{mask_address, mask_id_number, mask_person_name, mask_phone};
+use huajie_core::mask::{PersonalText, mask_address, mask_id_number, mask_person_name, mask_phone, mask_within};
 use huajie_core::{Lang, Money, Party, PartyKind, Permission, Stored};
 use serde::Serialize;
 
@@ -145,5 +145,72 @@ pub fn party_view(p: &Stored<Party>, ctx: &Ctx) -> PartyView {
         address: p.data.address.as_deref().map(|a| keep(a, mask_address)).unwrap_or_else(|| "—".into()),
         phone: p.data.phone.as_deref().map(|ph| keep(ph, mask_phone)).unwrap_or_else(|| "—".into()),
         masked: mask,
+    }
+}
+
+/// A pre-trade check as a viewer may see it: without the personal-data permission, the
+/// counterparty a person (a transferee, a lender or investee given by a resident ID number)
+/// is masked — name and ID number — in its label, the deal as described, and the findings.
+pub fn check_view(c: &huajie_store::DealCheck, ctx: &Ctx) -> huajie_store::DealCheck {
+    if ctx.can(Permission::ViewPersonalData) {
+        return c.clone();
+    }
+    let mut deal: serde_json::Value = serde_json::from_str(&c.deal).unwrap_or(serde_json::Value::Null);
+    let personal = deal_personal(&deal);
+    let mask = |s: &str| mask_within(s, &personal);
+    mask_strings(&mut deal, &mask);
+    let mut out = c.clone();
+    out.deal = deal.to_string();
+    out.label = mask(&c.label);
+    for f in &mut out.result.findings {
+        f.zh = mask(&f.zh);
+        f.en = mask(&f.en);
+        f.subject = f.subject.as_deref().map(mask);
+    }
+    out
+}
+
+/// The counterparty of a deal as described (transferee, lender, investee) when it is a
+/// person: its ID number and name.
+fn deal_personal(deal: &serde_json::Value) -> Vec<PersonalText> {
+    let mut personal = Vec::new();
+    for (id_key, name_key) in [("transferee_identifier", "transferee"), ("counterparty_identifier", "counterparty")] {
+        let identifier = deal.get(id_key).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
+        let organisation =
+            huajie_core::PartyIdentifier::parse(&identifier).is_ok_and(|i| i.kind() == PartyKind::Corporate);
+        if identifier.is_empty() || organisation {
+            continue;
+        }
+        personal.push(PersonalText::IdNumber(identifier));
+        if let Some(name) = deal.get(name_key).and_then(|v| v.as_str()).filter(|n| !n.trim().is_empty()) {
+            personal.push(PersonalText::Name(name.to_string()));
+        }
+    }
+    personal
+}
+
+/// The state an audit record holds, as a viewer without the personal-data permission may
+/// read it (party records are hidden whole by the callers): a check's counterparty who is a
+/// person masked, and any resident ID number left anywhere masked by its form.
+pub fn audit_text_view(entity: &str, text: &str) -> String {
+    let personal = if entity == "deal_check" {
+        serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("deal").and_then(|d| d.as_str()).map(str::to_string))
+            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+            .map(|d| deal_personal(&d))
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    mask_within(text, &personal)
+}
+
+fn mask_strings(value: &mut serde_json::Value, mask: &dyn Fn(&str) -> String) {
+    match value {
+        serde_json::Value::String(s) => *s = mask(s),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_strings(v, mask)),
+        serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_strings(v, mask)),
+        _ => {}
     }
 }

@@ -438,7 +438,11 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
         "glide path missing"
     );
     assert!(!page.body.contains("/compliance/book\""), "no book link for the regulator");
-    assert_eq!(app.get(&mut regulator, "/checks").await.status, StatusCode::OK);
+    // Deals under negotiation and their prices are not the regulator's: no checks, no link to
+    // them; their findings reach it in the report.
+    assert_eq!(app.get(&mut regulator, "/checks").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&mut regulator, "/api/v1/compliance/checks").await.status, StatusCode::FORBIDDEN);
+    assert!(!page.body.contains("href=\"/checks"), "no link to the checks for the regulator");
     let (status, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
     assert_eq!(status, StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
@@ -799,4 +803,122 @@ async fn the_company_profile_is_kept_by_its_owners_with_its_history() {
     assert_eq!(api["data"]["in_force"]["main_business"].as_array().map(Vec::len), Some(demo_lines));
     assert_eq!(versions[before + 1].profile.main_business.len(), 2);
     assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+/// A disposal check of `package` to the transferee, through the API, as its own request.
+async fn screen(app: &TestApp, client: &common::Client, package: i64, identifier: &str, name: &str) -> StatusCode {
+    let body = serde_json::json!({
+        "kind": "disposal", "price_fen": 100_000_000, "as_of": "2026-09-30",
+        "transferee_identifier": identifier, "transferee_name": name,
+    });
+    let request = axum::http::Request::post(format!("/api/v1/packages/{package}/checks"))
+        .header("content-type", "application/json")
+        .header("cookie", client.cookie_header())
+        .header("x-csrf-token", client.csrf.clone())
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    tower::ServiceExt::oneshot(app.router.clone(), request).await.unwrap().status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_masked() {
+    use huajie_core::throttle::SCREENINGS_PER_USER_MAX;
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let held = store.package_id_by_code("ZJ-2025-001").await.unwrap().unwrap();
+    let person = huajie_core::ResidentId::with_check_char("33010619850101002").unwrap().to_string();
+    let name = "钱买家";
+
+    // Only the roles that screen may run a disposal check, in the API as on the page.
+    let acquisition = app.login("acquisition").await;
+    assert_eq!(screen(&app, &acquisition, held, &person, name).await, StatusCode::FORBIDDEN);
+
+    // The asset manager screens a person; everyone without personal data sees the person masked.
+    let manager = app.login("asset_manager").await;
+    assert_eq!(screen(&app, &manager, held, &person, name).await, StatusCode::CREATED);
+    let id = store.deal_checks(Some(held), 1).await.unwrap()[0].id;
+    let mut owner = app.login("asset_manager").await;
+    assert!(app.get(&mut owner, &format!("/checks/{id}")).await.body.contains(name), "the owner sees the name");
+    let api = app.get(&mut owner, &format!("/api/v1/compliance/checks/{id}")).await.body;
+    assert!(api.contains(&person) && api.contains(name), "and the ID number");
+    for role in ["risk", "committee", "auditor", "admin", "finance"] {
+        let mut viewer = app.login(role).await;
+        for path in [
+            format!("/checks/{id}"),
+            "/checks".to_string(),
+            format!("/packages/{held}"),
+            format!("/api/v1/compliance/checks/{id}"),
+            "/api/v1/compliance/checks".to_string(),
+            "/compliance?as_of=2026-09-30".to_string(),
+            "/audit".to_string(),
+            "/api/v1/audit?limit=1000".to_string(),
+        ] {
+            let reply = app.get(&mut viewer, &path).await;
+            if reply.status != StatusCode::OK {
+                continue;
+            }
+            assert!(!reply.body.contains(&person), "{role} sees the transferee's ID number at {path}");
+            assert!(!reply.body.contains(name), "{role} sees the transferee's name at {path}");
+        }
+        assert!(app.get(&mut viewer, &format!("/checks/{id}")).await.body.contains("钱**"), "{role}: masked name");
+        let api = app.get(&mut viewer, &format!("/api/v1/compliance/checks/{id}")).await.body;
+        assert!(api.contains(&format!("{}********{}", &person[..6], &person[14..])), "{role}: masked ID number");
+    }
+
+    // Screening cannot be used to probe the lists: a burst gets no more answers than the limit,
+    // and every screening answered is a recorded, audited check.
+    let audit_before = store.audit_log(100_000, 0).await.unwrap().iter().filter(|r| r.entity == "deal_check").count();
+    let screened = store.deal_checks(None, i64::MAX).await.unwrap();
+    let screened = screened.iter().filter(|c| c.kind == "disposal" && c.created_by == "asset_manager").count() as i64;
+    assert!(screened >= 1, "the one above, and the demo's");
+    let mut set = tokio::task::JoinSet::new();
+    for n in 0..40u32 {
+        let probe = huajie_core::ResidentId::with_check_char(&format!("33010619850101{:03}", 100 + n)).unwrap();
+        let (app_router, client) = (app.router.clone(), manager.clone());
+        set.spawn(async move {
+            let body = serde_json::json!({
+                "kind": "disposal", "price_fen": 1, "as_of": "2026-09-30",
+                "transferee_identifier": probe.as_str(), "transferee_name": "某人",
+            });
+            let request = axum::http::Request::post(format!("/api/v1/packages/{held}/checks"))
+                .header("content-type", "application/json")
+                .header("cookie", client.cookie_header())
+                .header("x-csrf-token", client.csrf.clone())
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            tower::ServiceExt::oneshot(app_router, request).await.unwrap().status()
+        });
+    }
+    let (mut answered, mut refused) = (0, 0);
+    while let Some(status) = set.join_next().await {
+        match status.unwrap() {
+            StatusCode::CREATED => answered += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(answered, SCREENINGS_PER_USER_MAX - screened, "the hour's screenings, and not one more");
+    assert_eq!(refused, 40 - answered);
+    let audited = store.audit_log(100_000, 0).await.unwrap().iter().filter(|r| r.entity == "deal_check").count();
+    assert_eq!(audited - audit_before, answered as usize, "each screening answered is in the audit chain");
+    let mut manager_page = app.login("asset_manager").await;
+    let csrf = manager_page.csrf.clone();
+    let reply = app
+        .post_form(
+            &mut manager_page,
+            &format!("/packages/{held}/checks"),
+            &[
+                ("csrf", &csrf),
+                ("kind", "disposal"),
+                ("price", "1"),
+                ("transferee", &person),
+                ("transferee_name", name),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("受让方筛查过于频繁") && reply.body.contains("每小时至多 20 次"), "{}", reply.body);
+    // Another who screens is not held back by this one.
+    let risk = app.login("risk").await;
+    assert_eq!(screen(&app, &risk, held, &person, name).await, StatusCode::CREATED);
 }

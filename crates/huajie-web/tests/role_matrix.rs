@@ -24,8 +24,10 @@ const GRAPH_EDITORS: &[&str] = &["risk"];
 /// Prohibited-asset flags: set by acquisition and risk, lifted by risk alone.
 const FLAGGERS: &[&str] = &["acquisition", "risk"];
 const CHECKERS: &[&str] = &["acquisition", "asset_manager", "finance", "risk"];
-const CHECK_READERS: &[&str] =
-    &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor", "regulator"];
+// Not the regulator: checks are deals under negotiation, with their prices.
+const CHECK_READERS: &[&str] = &["admin", "acquisition", "risk", "asset_manager", "committee", "finance", "auditor"];
+// A disposal screens its transferee: only these may run one.
+const SCREENERS: &[&str] = &["asset_manager", "risk"];
 const EVERYONE: &[&str] = &[
     "admin",
     "acquisition",
@@ -75,6 +77,8 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/compliance/book.xlsx", BOOK),
     ("/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
     ("/checks", CHECK_READERS),
+    ("/checks/1", CHECK_READERS),
+    ("/api/v1/compliance/checks/1", CHECK_READERS),
     ("/api/v1/compliance/indicators?as_of=2026-09-30", COMPLIANCE),
     ("/api/v1/compliance/results", COMPLIANCE),
     ("/api/v1/compliance/checks", CHECK_READERS),
@@ -307,6 +311,30 @@ async fn every_route_allows_exactly_its_roles() {
             if app.get(&mut client, &check).await.status != StatusCode::OK {
                 wrong.push(format!("{role} GET {check}"));
             }
+        }
+        // A proposed disposal of the demo's oldest package (held), which screens its transferee.
+        let held = app.store.store.package_id_by_code("ZJ-2025-001").await.unwrap().unwrap();
+        let reply = app
+            .post_form(
+                &mut client,
+                &format!("/packages/{held}/checks"),
+                &[
+                    ("csrf", &csrf),
+                    ("kind", "disposal"),
+                    ("price", "100"),
+                    ("as_of", "2026-09-30"),
+                    ("transferee", "91330100MA2AYA1G5Q"),
+                    ("transferee_name", "某投资公司"),
+                ],
+            )
+            .await;
+        let screener = if SCREENERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != screener {
+            wrong.push(format!(
+                "{role} POST /packages/{held}/checks (disposal): {} (expected {screener}) {}",
+                reply.status,
+                reply.body.chars().take(200).collect::<String>()
+            ));
         }
         let reply = app
             .post_form(

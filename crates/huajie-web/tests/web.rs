@@ -43,9 +43,9 @@ async fn a_browser_logs_in_sees_its_home_and_logs_out() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
+async fn a_wrong_password_is_refused_and_repeated_failures_are_throttled_per_source() {
     let app = TestApp::new().await;
-    let mut browser = Client::default();
+    let mut browser = Client::from("203.0.113.7");
     let reply = app.login_with_form(&mut browser, "finance", "not-the-password").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert!(reply.body.contains("用户名或密码错误"), "{}", reply.body);
@@ -56,16 +56,108 @@ async fn a_wrong_password_is_refused_and_repeated_failures_are_rate_limited() {
     for _ in 0..4 {
         app.login_with_form(&mut browser, "finance", "still-wrong").await;
     }
-    // Five failures in the window: even the right password is refused for now.
+    // Five failures from this source: even the right password waits, and is not checked.
+    let checks = app.password_checks();
     let reply = app.login_with_form(&mut browser, "finance", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(reply.body.contains("15 分钟"), "{}", reply.body);
-    // Another user from elsewhere is not affected.
-    let reply = app.login_with_form(&mut Client::default(), "valuer", PASSWORD).await;
+    assert!(reply.body.contains("1 分钟"), "{}", reply.body);
+    assert_eq!(app.password_checks(), checks);
+    // The owner, from anywhere else, is not locked out; nor is another user.
+    let reply = app.login_with_form(&mut Client::from("198.51.100.20"), "finance", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let reply = app.login_with_form(&mut Client::from("198.51.100.21"), "valuer", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     let failures =
         app.store.store.audit_log(50, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
     assert_eq!(failures, 6);
+}
+
+/// One API login from `ip`, as its own request: the status.
+async fn login_from(router: axum::Router, ip: String, username: &str, password: &str) -> StatusCode {
+    let body = serde_json::json!({ "username": username, "password": password }).to_string();
+    let mut request = axum::http::Request::post("/api/v1/session")
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let addr = std::net::SocketAddr::new(ip.parse().unwrap(), 40000);
+    request.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    tower::ServiceExt::oneshot(router, request).await.unwrap().status()
+}
+
+/// Fires 200 wrong logins at `username` at once, from `source(i)`, and counts the answers.
+async fn flood(app: &TestApp, username: &'static str, source: fn(usize) -> String) -> (usize, usize) {
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..200 {
+        let router = app.router.clone();
+        set.spawn(login_from(router, source(i), username, "guess-guess-guess"));
+    }
+    let (mut refused, mut throttled) = (0, 0);
+    while let Some(status) = set.join_next().await {
+        match status.unwrap() {
+            StatusCode::BAD_REQUEST => refused += 1,
+            StatusCode::TOO_MANY_REQUESTS => throttled += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    (refused, throttled)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_parallel_guesses_get_no_more_password_checks_than_the_limit() {
+    use huajie_core::throttle::{FAILURES_PER_ACCOUNT_MAX, FREE_FAILURES_PER_SOURCE};
+    let app = TestApp::new().await;
+    // From one source: the free failures, and not one more.
+    let before = app.password_checks();
+    let (refused, throttled) = flood(&app, "admin", |_| "203.0.113.9".into()).await;
+    let checked = app.password_checks() - before;
+    assert_eq!(checked, FREE_FAILURES_PER_SOURCE as u64, "argon2 verifications");
+    assert_eq!((refused, throttled), (FREE_FAILURES_PER_SOURCE as usize, 200 - FREE_FAILURES_PER_SOURCE as usize));
+    // The right password from that source now waits too, unchecked.
+    let router = app.router.clone();
+    assert_eq!(login_from(router, "203.0.113.9".into(), "admin", PASSWORD).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.password_checks() - before, checked);
+    // The administrator, from their own desk, logs in.
+    let router = app.router.clone();
+    assert_eq!(login_from(router, "198.51.100.1".into(), "admin", PASSWORD).await, StatusCode::OK);
+
+    // From 200 sources at once: the account's ceiling, and not one more.
+    let before = app.password_checks();
+    let (refused, _) = flood(&app, "risk", |i| format!("10.9.{}.{}", i / 250, i % 250 + 1)).await;
+    assert_eq!(app.password_checks() - before, FAILURES_PER_ACCOUNT_MAX as u64);
+    assert_eq!(refused, FAILURES_PER_ACCOUNT_MAX as usize);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_delay_grows_with_each_failure_from_a_source_and_a_success_ends_it() {
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let app = TestApp::with_clock(clock.clone()).await;
+    let attacker = || Client::from("203.0.113.50");
+    for _ in 0..5 {
+        assert_eq!(
+            app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let reply = app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("1 分钟"), "{}", reply.body);
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status, StatusCode::UNAUTHORIZED);
+    // Six failures: two minutes now.
+    let reply = app.login_with_form(&mut attacker(), "committee", PASSWORD).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(reply.body.contains("2 分钟"), "{}", reply.body);
+    clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", PASSWORD).await.status, StatusCode::TOO_MANY_REQUESTS);
+    clock.advance(chrono::Duration::seconds(60));
+    // The owner at that desk gets in after the delay, and the success clears the slate.
+    assert_eq!(app.login_with_form(&mut attacker(), "committee", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    for _ in 0..5 {
+        assert_eq!(
+            app.login_with_form(&mut attacker(), "committee", "wrong-wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -327,4 +419,218 @@ async fn the_openapi_document_describes_exactly_the_api() {
     let bad = app.post_json(&mut anonymous, "/api/v1/session", serde_json::json!({ "user": "x" })).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert_eq!(bad.json()["error"]["code"], "bad_request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn next_goes_only_to_a_path_on_this_site_and_never_fails() {
+    let app = TestApp::new().await;
+    // As they arrive in the query string: tab, line breaks, backslashes, other hosts, encoded or not.
+    let hostile = [
+        "/%09/evil.example",
+        "//evil.example",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%0d%0aSet-Cookie:%20x=1",
+        "/%0aevil",
+        "/ok%0d",
+        "https://evil.example/",
+        "/%E4%BD%A0",
+        "%00",
+    ];
+    let mut client = app.login("committee").await;
+    for next in hostile {
+        let reply = app.get(&mut client, &format!("/lang/zh?next={next}")).await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "/lang/zh?next={next}");
+        let reply = app.get(&mut client, &format!("/login?next={next}")).await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "/login?next={next} logged in");
+        // Logging in with such a `next`, from the form as a browser would post it.
+        let mut browser = Client::from("198.51.100.77");
+        let page = app.get(&mut browser, &format!("/login?next={next}")).await;
+        assert_eq!(page.status, StatusCode::OK, "/login?next={next}");
+        let token = hidden_field(&page.body, "csrf");
+        let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy().into_owned();
+        let reply = app
+            .post_form(
+                &mut browser,
+                "/login",
+                &[("username", "committee"), ("password", PASSWORD), ("csrf", &token), ("next", &decoded)],
+            )
+            .await;
+        assert_eq!((reply.status, reply.location()), (StatusCode::SEE_OTHER, "/"), "login with next={next:?}");
+    }
+    // A path of this site, with its query, is followed.
+    let reply = app.get(&mut client, "/lang/en?next=%2Fpackages%3Fpage%3D2").await;
+    assert_eq!(reply.location(), "/packages?page=2");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_login_with_a_huge_user_name_writes_a_bounded_audit_record() {
+    let app = TestApp::new().await;
+    let huge = "a".repeat(1_500_000);
+    let reply = app
+        .post_json(&mut Client::default(), "/api/v1/session", serde_json::json!({ "username": huge, "password": "x" }))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body.chars().take(200).collect::<String>());
+    let r = app.store.store.audit_log(1, 0).await.unwrap().remove(0);
+    assert_eq!(r.action, "login_failed");
+    let kept = r.entity_id.len() + r.after.as_deref().unwrap_or("").len();
+    assert!(kept < 4 * huajie_store::audit::AUDIT_TEXT_CHARS_MAX, "{kept} bytes in one record");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_over_the_limit_is_413_and_an_absurd_page_is_clamped() {
+    let config = huajie_web::WebConfig { upload_bytes_max: 64 * 1024, ..huajie_web::WebConfig::default() };
+    let app = TestApp::on(huajie_store::testing::TestStore::sqlite().await, config).await;
+    let big = vec![b'x'; 100 * 1024];
+    let uploads: [(&str, &str, &str); 4] = [
+        ("acquisition", "/imports", "page"),
+        ("acquisition", "/api/v1/imports", "api"),
+        ("finance", "/compliance/book/import", "page"),
+        ("valuer", "/assumptions/1/curves", "page"),
+    ];
+    for (role, path, kind) in uploads {
+        let mut client = app.login(role).await;
+        let csrf = client.csrf.clone();
+        let header = (kind == "api").then_some(csrf.as_str());
+        let reply =
+            app.post_multipart(&mut client, path, &[("csrf", &csrf), ("name", "x")], ("big.csv", &big), header).await;
+        assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE, "{role} {path}: {}", reply.body);
+        if kind == "api" {
+            assert_eq!(reply.json()["error"]["code"], "too_large");
+            assert!(reply.json()["error"]["message"].as_str().unwrap().contains("上限为 64 KB"));
+        } else {
+            assert!(reply.body.contains("内容过大") && reply.body.contains("上限为 64 KB"), "{}", reply.body);
+        }
+    }
+    // A form over the forms' limit too.
+    let huge = "a".repeat(3 * 1024 * 1024);
+    let reply = app.post_form(&mut Client::default(), "/login", &[("username", &huge)]).await;
+    assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(reply.body.contains("上限为 2 MB"), "{}", reply.body);
+
+    let mut admin = app.login("admin").await;
+    for path in ["/packages/1", "/parties", "/audit", "/imports/1"] {
+        for page in ["9223372036854775807", "1000001", "-5", "0"] {
+            let reply = app.get(&mut admin, &format!("{path}?page={page}")).await;
+            assert_eq!(reply.status, StatusCode::OK, "{path}?page={page}");
+        }
+        let reply = app.get(&mut admin, &format!("{path}?page=99999999999999999999999")).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: a page that is no number is refused");
+    }
+}
+
+/// A multipart upload of `tape` as package `code`, ready to send.
+fn import_request(client: &Client, code: &str, tape: &[u8]) -> axum::http::Request<axum::body::Body> {
+    let boundary = "huajie-load-boundary";
+    let mut body = Vec::new();
+    let fields = [
+        ("package", code),
+        ("package_name", "并发导入"),
+        ("transferor_name", "某银行"),
+        ("transferor_id", "91330100MA2AYA1G5Q"),
+        ("cutoff", "2026-06-30"),
+        ("policy", "partial"),
+        ("action", "import"),
+    ];
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{code}.csv\"\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(tape);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    axum::http::Request::post("/api/v1/imports")
+        .header(axum::http::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .header(axum::http::header::COOKIE, client.cookie_header())
+        .header("x-csrf-token", client.csrf.clone())
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn ten_parallel_imports_and_ten_parallel_valuations_on_sqlite_all_succeed() {
+    let app = TestApp::new().await;
+    let acq = app.login("acquisition").await;
+    let valuer = app.login("valuer").await;
+    let mut runs_before = 0;
+    for package in 1..=3 {
+        runs_before += app.store.store.valuation_runs(package).await.unwrap().len();
+    }
+    let mut tape = String::from("合同编号,借款人名称,证件号码,本金余额,五级分类\n");
+    for n in 0..2_000u32 {
+        let id = huajie_core::Uscc::with_check_char(&format!("91330100MA2{n:06}")).unwrap();
+        tape.push_str(&format!("L-{n},杭州并发{n}有限公司,{id},{},可疑\n", 1000 + n));
+    }
+    // A long import is under way (this test holds its transaction for 11 s): the twenty
+    // requests below wait behind it, longer than any pool or lock timeout used to allow.
+    let long = app.store.store.write("acquisition").await.unwrap();
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..10 {
+        let request = import_request(&acq, &format!("P-{i}"), tape.as_bytes());
+        let router = app.router.clone();
+        set.spawn(async move { ("import", tower::ServiceExt::oneshot(router, request).await.unwrap()) });
+        let body = serde_json::json!({ "target_irr": 0.15, "scenarios": 0 }).to_string();
+        let request = axum::http::Request::post(format!("/api/v1/packages/{}/valuations", i % 3 + 1))
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header(axum::http::header::COOKIE, valuer.cookie_header())
+            .header("x-csrf-token", valuer.csrf.clone())
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let router = app.router.clone();
+        set.spawn(async move { ("valuation", tower::ServiceExt::oneshot(router, request).await.unwrap()) });
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(11)).await;
+    drop(long);
+    let mut wrong = Vec::new();
+    while let Some(done) = set.join_next().await {
+        let (what, response) = done.unwrap();
+        let status = response.status();
+        if !status.is_success() {
+            let body = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
+            wrong.push(format!("{what}: {status} {}", String::from_utf8_lossy(&body)));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let store = &app.store.store;
+    for i in 0..10 {
+        let package = store.package_id_by_code(&format!("P-{i}")).await.unwrap().expect("imported");
+        assert_eq!(store.package(package).await.unwrap().unwrap().claim_count, 2_000);
+    }
+    let mut runs = 0;
+    for package in 1..=3 {
+        runs += store.valuation_runs(package).await.unwrap().len();
+    }
+    assert_eq!(runs, runs_before + 10);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_ends_after_thirty_idle_minutes_and_use_keeps_it_alive() {
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let app = TestApp::with_clock(clock.clone()).await;
+    assert_eq!(huajie_web::WebConfig::default().session_idle_minutes, 30);
+    let mut browser = Client::default();
+    assert_eq!(app.login_with_form(&mut browser, "risk", PASSWORD).await.status, StatusCode::SEE_OTHER);
+    // Used every 29 minutes, for longer than the idle period several times over: still open.
+    for _ in 0..4 {
+        clock.advance(chrono::Duration::minutes(29));
+        assert_eq!(app.get(&mut browser, "/dashboard").await.status, StatusCode::OK);
+    }
+    // Then left alone for 31 minutes: over, for pages and the API alike.
+    clock.advance(chrono::Duration::minutes(31));
+    let reply = app.get(&mut browser, "/dashboard").await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert!(reply.location().starts_with("/login?next="));
+    assert_eq!(app.get(&mut browser, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
+    // The idle period is a parameter.
+    let config = huajie_web::WebConfig { session_idle_minutes: 5, ..huajie_web::WebConfig::default() };
+    let short = TestApp::on(huajie_store::testing::TestStore::sqlite_with_clock(clock.clone()).await, config).await;
+    let mut api = short.login("risk").await;
+    clock.advance(chrono::Duration::minutes(6));
+    assert_eq!(short.get(&mut api, "/api/v1/me").await.status, StatusCode::UNAUTHORIZED);
 }

@@ -17,12 +17,15 @@ use crate::lang::Lang;
 pub enum IdError {
     #[error("{kind}应为{expected}位，实际为{actual}位")]
     Length { kind: &'static str, expected: &'static str, actual: usize },
-    #[error("{kind}第{position}位字符“{found}”不合法（{allowed}）")]
-    BadChar { kind: &'static str, position: usize, found: char, allowed: &'static str },
+    /// `found` is `None` where the character lies in the part of a resident ID number that
+    /// masking hides, so that a message never shows what the mask hides.
+    #[error("{kind}第{position}位字符{}不合法（{allowed}）", quoted(*found))]
+    BadChar { kind: &'static str, position: usize, found: Option<char>, allowed: &'static str },
     #[error("{kind}第{position}位校验码错误：应为“{expected}”，实际为“{found}”")]
     CheckChar { kind: &'static str, position: usize, expected: char, found: char },
-    #[error("{kind}第{position}位起的出生日期“{found}”不是有效日期")]
-    BirthDate { kind: &'static str, position: usize, found: String },
+    /// The birth date is not repeated: it is the part of the number that masking hides.
+    #[error("{kind}第{position}位起的出生日期不是有效日期")]
+    BirthDate { kind: &'static str, position: usize },
     #[error("{kind}第{position}位起的行政区划代码“{found}”不属于任何省份")]
     Region { kind: &'static str, position: usize, found: String },
 }
@@ -43,18 +46,21 @@ impl IdError {
                         format!("the {} must have {expected} characters, it has {actual}", en(kind))
                     }
                     IdError::BadChar { kind, position, found, allowed } => format!(
-                        "character {position} of the {} (“{found}”) is not allowed ({})",
+                        "character {position} of the {}{} is not allowed ({})",
                         en(kind),
+                        found.map(|c| format!(" (“{c}”)")).unwrap_or_default(),
                         allowed_en(allowed)
                     ),
                     IdError::CheckChar { kind, position, expected, found } => format!(
                         "check character {position} of the {} is wrong: expected “{expected}”, found “{found}”",
                         en(kind)
                     ),
-                    IdError::BirthDate { kind, position, found } => format!(
-                        "the birth date “{found}” starting at character {position} of the {} is not a real date",
-                        en(kind)
-                    ),
+                    IdError::BirthDate { kind, position } => {
+                        format!(
+                            "the birth date starting at character {position} of the {} is not a real date",
+                            en(kind)
+                        )
+                    }
                     IdError::Region { kind, position, found } => format!(
                         "the region code “{found}” starting at character {position} of the {} names no province",
                         en(kind)
@@ -63,6 +69,10 @@ impl IdError {
             }
         }
     }
+}
+
+fn quoted(found: Option<char>) -> String {
+    found.map(|c| format!("“{c}”")).unwrap_or_default()
 }
 
 fn allowed_en(allowed: &str) -> &'static str {

@@ -264,7 +264,10 @@ impl RegionCode {
         }
         if let Some((i, ch)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
             return Err(IdError::BadChar {
-                kind: "行政区划代码", position: i + 1, found: ch, allowed: "应为数字"
+                kind: "行政区划代码",
+                position: i + 1,
+                found: Some(ch),
+                allowed: "应为数字",
             });
         }
         if Province::from_code(&s[..2]).is_none() {

@@ -35,17 +35,17 @@ impl ResidentId {
         let chars: Vec<char> = s.chars().collect();
         match chars.len() {
             18 => {
-                check_digits(&chars[..17])?;
+                check_digits(&chars[..17], 18)?;
                 let last = chars[17].to_ascii_uppercase();
                 if !(last.is_ascii_digit() || last == 'X') {
                     return Err(IdError::BadChar {
                         kind: KIND,
                         position: 18,
-                        found: chars[17],
+                        found: Some(chars[17]),
                         allowed: "应为数字或X",
                     });
                 }
-                check_body(&s[..17], false)?;
+                check_body(&s[..17])?;
                 let expected = check_char(&s[..17]);
                 if expected != last {
                     return Err(IdError::CheckChar { kind: KIND, position: 18, expected, found: chars[17] });
@@ -53,9 +53,9 @@ impl ResidentId {
                 Ok(ResidentId(format!("{}{last}", &s[..17])))
             }
             15 => {
-                check_digits(&chars)?;
+                check_digits(&chars, 15)?;
                 let body = format!("{}19{}", &s[..6], &s[6..15]);
-                check_body(&body, true)?;
+                check_body(&body)?;
                 Ok(ResidentId(format!("{body}{}", check_char(&body))))
             }
             n => Err(IdError::Length { kind: KIND, expected: "18（或旧版15）", actual: n }),
@@ -68,7 +68,7 @@ impl ResidentId {
         if chars.len() != 17 {
             return Err(IdError::Length { kind: KIND, expected: "17", actual: chars.len() });
         }
-        check_digits(&chars)?;
+        check_digits(&chars, 18)?;
         ResidentId::parse(&format!("{first17}{}", check_char(first17)))
     }
 
@@ -94,25 +94,32 @@ impl ResidentId {
     }
 }
 
-/// Every character must be a digit.
-fn check_digits(chars: &[char]) -> Result<(), IdError> {
+/// Every character must be a digit. A wrong one is named unless it lies in the part of a
+/// number of `length` characters that masking hides (`mask::mask_id_number`).
+fn check_digits(chars: &[char], length: usize) -> Result<(), IdError> {
     match chars.iter().position(|c| !c.is_ascii_digit()) {
-        Some(i) => Err(IdError::BadChar { kind: KIND, position: i + 1, found: chars[i], allowed: "应为数字" }),
+        Some(i) => {
+            let hidden = i >= 6 && i + 4 < length;
+            Err(IdError::BadChar {
+                kind: KIND,
+                position: i + 1,
+                found: (!hidden).then_some(chars[i]),
+                allowed: "应为数字",
+            })
+        }
         None => Ok(()),
     }
 }
 
 /// The region prefix names a province and the birth date is a real date from 1850 on.
-/// `legacy` numbers show the user a six-digit birth date (YYMMDD).
-fn check_body(body17: &str, legacy: bool) -> Result<(), IdError> {
+fn check_body(body17: &str) -> Result<(), IdError> {
     if RegionCode::parse(&body17[..6]).is_err() {
         return Err(IdError::Region { kind: KIND, position: 1, found: body17[..6].to_string() });
     }
     let birth = &body17[6..14];
     let ok = NaiveDate::parse_from_str(birth, "%Y%m%d").map(|d| d.year() >= 1850).unwrap_or(false);
     if !ok {
-        let found = if legacy { birth[2..].to_string() } else { birth.to_string() };
-        return Err(IdError::BirthDate { kind: KIND, position: 7, found });
+        return Err(IdError::BirthDate { kind: KIND, position: 7 });
     }
     Ok(())
 }
@@ -167,7 +174,7 @@ mod tests {
         assert_eq!(e, IdError::CheckChar { kind: KIND, position: 18, expected: 'X', found: '1' });
         assert_eq!(e.to_string(), "身份证号码第18位校验码错误：应为“X”，实际为“1”");
         let e = ResidentId::parse("1101051949123100AX").unwrap_err();
-        assert!(matches!(e, IdError::BadChar { position: 17, found: 'A', .. }), "{e:?}");
+        assert!(matches!(e, IdError::BadChar { position: 17, found: Some('A'), .. }), "{e:?}");
         let e = ResidentId::parse("11010519491331002X").unwrap_err();
         assert!(matches!(e, IdError::BirthDate { position: 7, .. }), "{e:?}");
         let e = ResidentId::parse("99010519491231002X").unwrap_err();
@@ -182,6 +189,26 @@ mod tests {
         assert_eq!(id.as_str(), "11010519491231002X");
         let e = ResidentId::parse("110105491331002").unwrap_err();
         assert!(matches!(e, IdError::BirthDate { .. }), "{e:?}");
+    }
+
+    #[test]
+    fn messages_never_show_what_masking_hides() {
+        // Characters 7–14 (the birth date) are what `mask_id_number` hides; 7–11 of a legacy number.
+        for (bad, hidden) in [
+            ("11010519491331002X", "19491331"),
+            ("110105194A1231002X", "194A1231"),
+            ("110105491331002", "49133"),
+            ("1101054912A1002", "4912A"),
+        ] {
+            let e = ResidentId::parse(bad).unwrap_err();
+            for lang in [crate::Lang::Zh, crate::Lang::En] {
+                let m = e.message(lang);
+                assert!(!m.contains(hidden) && !m.contains("“A”"), "{bad}: {m}");
+            }
+            assert_eq!(crate::mask::mask_id_number(bad).matches('*').count(), hidden.len(), "{bad}");
+        }
+        let e = ResidentId::parse("1101051949123100AX").unwrap_err();
+        assert!(e.to_string().contains("第17位字符“A”"), "a character the mask shows is named: {e}");
     }
 
     #[test]

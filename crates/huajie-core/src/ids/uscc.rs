@@ -38,7 +38,7 @@ impl Uscc {
             let pos = ALPHABET.iter().position(|b| char::from(*b) == up).ok_or(IdError::BadChar {
                 kind: KIND,
                 position: i + 1,
-                found: *ch,
+                found: Some(*ch),
                 allowed: ALLOWED,
             })?;
             values[i] = pos as u32;
@@ -65,7 +65,7 @@ impl Uscc {
             let pos = ALPHABET.iter().position(|b| char::from(*b) == ch).ok_or(IdError::BadChar {
                 kind: KIND,
                 position: i + 1,
-                found: ch,
+                found: Some(ch),
                 allowed: ALLOWED,
             })?;
             values.push(pos as u32);
@@ -162,7 +162,7 @@ mod tests {
         assert_eq!(e, IdError::CheckChar { kind: KIND, position: 18, expected: 'Q', found: 'R' });
         assert!(e.to_string().contains("第18位"), "{e}");
         let e = Uscc::parse("9111010855O385082Q").unwrap_err();
-        assert!(matches!(e, IdError::BadChar { position: 11, found: 'O', .. }), "{e:?}");
+        assert!(matches!(e, IdError::BadChar { position: 11, found: Some('O'), .. }), "{e:?}");
         assert!(e.message(crate::lang::Lang::En).contains("character 11"));
         assert!(matches!(Uscc::parse("9111").unwrap_err(), IdError::Length { actual: 4, .. }));
         let e = Uscc::parse("91990000551385082Q").unwrap_err();

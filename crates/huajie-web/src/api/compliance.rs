@@ -237,7 +237,7 @@ pub async fn check_proposal(
         counterparty_name: code(&b.counterparty_name),
     };
     match crate::pages::checks::check_proposal(&ctx, &state, proposal).await? {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response()),
+        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response()),
         Err(message) => Err(AppError::BadRequest(message)),
     }
 }
@@ -312,7 +312,10 @@ fn sees_prices(ctx: &Ctx) -> bool {
     ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals)
 }
 
-fn check_json(c: &DealCheck, prices: bool) -> Value {
+/// A check as JSON, as this viewer may see it (`view::check_view`; prices only to those who see them).
+fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
+    let prices = sees_prices(ctx);
+    let c = &crate::view::check_view(c, ctx);
     json!({
         "id": c.id,
         "kind": c.kind,
@@ -336,21 +339,20 @@ fn check_json(c: &DealCheck, prices: bool) -> Value {
 }
 
 fn may_read_checks(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.can(Permission::CheckDeals) { Ok(()) } else { ctx.require(Permission::ViewCompliance).map(drop) }
+    ctx.require(Permission::ViewDealChecks).map(drop)
 }
 
 /// `GET /api/v1/compliance/checks`: the latest 200 checks.
 pub async fn checks(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
-    let prices = sees_prices(&ctx);
-    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(|c| check_json(c, prices)).collect::<Vec<_>>()))
+    Ok(data(state.store.deal_checks(None, 200).await?.iter().map(|c| check_json(c, &ctx)).collect::<Vec<_>>()))
 }
 
 /// `GET /api/v1/compliance/checks/{id}`.
 pub async fn check(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     may_read_checks(&ctx)?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    Ok(data(check_json(&c, sees_prices(&ctx))))
+    Ok(data(check_json(&c, &ctx)))
 }
 
 #[derive(Deserialize)]
@@ -398,7 +400,7 @@ pub async fn check_package(
     )
     .await?;
     match outcome {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response()),
+        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response()),
         Err(message) => Err(AppError::BadRequest(message)),
     }
 }
@@ -425,7 +427,7 @@ pub async fn override_finding(
         Ok(_) => {
             tx.commit().await?;
             let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, true) }))).into_response())
+            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
         }
         Err(e) => {
             drop(tx);

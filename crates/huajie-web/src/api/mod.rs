@@ -85,7 +85,8 @@ pub async fn create_session(
     crate::form::Json(body): crate::form::Json<LoginBody>,
 ) -> Result<Response, AppError> {
     let (token, user) = auth::login(&state, &body.username, &body.password, &ctx.client, ctx.lang).await?;
-    let session = state.store.session(&auth::token_hash(&token)).await?.ok_or(AppError::Unauthenticated)?;
+    let session =
+        state.store.session(&auth::token_hash(&token), state.session_idle()).await?.ok_or(AppError::Unauthenticated)?;
     let mut r = data(json!({
         "username": user.username,
         "display_name": user.display_name,
@@ -315,9 +316,15 @@ pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Pagi
         .into_iter()
         .map(|r| {
             let personal = hide_personal && r.entity == "party";
+            let shown = |t: Option<String>| match (personal, hide_personal) {
+                (true, _) => None,
+                (false, true) => t.map(|t| crate::view::audit_text_view(&r.entity, &t)),
+                (false, false) => t,
+            };
+            let (before, after) = (shown(r.before.clone()), shown(r.after.clone()));
             json!({
                 "seq": r.seq, "at": r.at, "actor": r.actor, "action": r.action, "entity": r.entity, "entity_id": r.entity_id,
-                "before": if personal { None } else { r.before }, "after": if personal { None } else { r.after },
+                "before": before, "after": after,
                 "prev_hash": r.prev_hash, "hash": r.hash,
             })
         })

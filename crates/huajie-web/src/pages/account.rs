@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::render_form;
 use crate::AppState;
-use crate::auth::{check_new_password, hash_password, verify_password};
+use crate::auth::{check_new_password, check_password, hash_password};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::i18n::tr;
@@ -76,7 +76,7 @@ pub async fn change_password(
     let user = ctx.require_login()?;
     ctx.check_csrf(&f.csrf)?;
     let lang = ctx.lang;
-    let problem = if !verify_password(&f.current, &user.password_hash) {
+    let problem = if !check_password(&state, &f.current, &user.password_hash).await {
         Some(tr(lang, "account.wrong_current").to_string())
     } else if f.new != f.confirm {
         Some(tr(lang, "account.mismatch").to_string())

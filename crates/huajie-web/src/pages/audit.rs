@@ -89,6 +89,8 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Audit
                 tr(lang, "audit.rows_created").replace("{n}", &n.to_string())
             } else if hide_personal && PERSONAL_ENTITIES.contains(&r.entity.as_str()) {
                 hidden.to_string()
+            } else if hide_personal {
+                crate::view::audit_text_view(&r.entity, detail).chars().take(DETAIL_CHARS_MAX).collect()
             } else {
                 detail.chars().take(DETAIL_CHARS_MAX).collect()
             };

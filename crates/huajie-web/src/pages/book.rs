@@ -404,15 +404,16 @@ pub async fn import(
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditComplianceBook)?;
     let lang = ctx.lang;
-    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+    let limit = state.config.upload_bytes_max;
+    let bad = |e: axum::extract::multipart::MultipartError| crate::form::refused_upload(&e, lang, limit);
     let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
         .await
-        .map_err(|e| bad(e.body_text()))?;
+        .map_err(|e| crate::form::refused_upload(&e, lang, limit))?;
     let (mut bytes, mut csrf) = (Vec::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
-            "file" => bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec(),
-            "csrf" => csrf = field.text().await.map_err(|e| bad(e.body_text()))?,
+            "file" => bytes = field.bytes().await.map_err(bad)?.to_vec(),
+            "csrf" => csrf = field.text().await.map_err(bad)?,
             _ => {}
         }
     }

@@ -31,13 +31,9 @@ use crate::view::Page;
 
 type Fields = HashMap<String, String>;
 
-/// Who may read checks: the compliance readers (the regulator among them) and whoever checks deals.
+/// Who may read checks: deals under negotiation and their prices (not the regulator).
 fn may_read(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.can(Permission::ViewCompliance) || ctx.can(Permission::CheckDeals) {
-        Ok(())
-    } else {
-        ctx.require(Permission::ViewCompliance).map(drop)
-    }
+    ctx.require(Permission::ViewDealChecks).map(drop)
 }
 
 pub fn standing_label(s: CheckStanding, lang: Lang) -> (&'static str, &'static str) {
@@ -112,7 +108,13 @@ fn options(list: &[(&'static str, &'static str, &'static str)], lang: Lang) -> V
 
 async fn checks_page(ctx: &Ctx, state: &AppState, error: Option<String>, values: Fields) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let checks = state.store.deal_checks(None, 200).await?.iter().map(|c| check_line(c, lang)).collect();
+    let checks = state
+        .store
+        .deal_checks(None, 200)
+        .await?
+        .iter()
+        .map(|c| check_line(&crate::view::check_view(c, ctx), lang))
+        .collect();
     let refused = error.is_some();
     let page = Page::new(ctx, state).await?;
     super::render_form(
@@ -288,6 +290,11 @@ pub async fn check_package(
     transferee_name: &str,
 ) -> Result<Result<DealCheck, String>, AppError> {
     let lang = ctx.lang;
+    if disposal {
+        // A disposal screens its transferee: only for the roles that screen (rate-limited and
+        // recorded by the store), so nobody else can probe who is on the lists.
+        ctx.require(Permission::ScreenTransferees)?;
+    }
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let parties = state.store.check_parties().await?;
     let code = &summary.package.data.code;
@@ -496,7 +503,7 @@ pub fn effect_label(e: Effect, lang: Lang) -> (&'static str, &'static str) {
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     may_read(&ctx)?;
     let lang = ctx.lang;
-    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
+    let c = crate::view::check_view(&state.store.deal_check(id).await?.ok_or(AppError::NotFound)?, &ctx);
     let rules = catalogue();
     let indicators = c
         .result
@@ -634,13 +641,19 @@ pub async fn panel(
     package_id: i64,
     status: PackageStatus,
 ) -> Result<Option<Panel>, AppError> {
-    if !(ctx.can(Permission::CheckDeals) || ctx.can(Permission::ViewCompliance)) {
+    if !ctx.can(Permission::ViewDealChecks) {
         return Ok(None);
     }
-    let checks = state.store.deal_checks(Some(package_id), 20).await?.iter().map(|c| check_line(c, ctx.lang)).collect();
+    let checks = state
+        .store
+        .deal_checks(Some(package_id), 20)
+        .await?
+        .iter()
+        .map(|c| check_line(&crate::view::check_view(c, ctx), ctx.lang))
+        .collect();
     let proposal = match status {
         s if s.before_acquisition() => "acquisition",
-        PackageStatus::Acquired | PackageStatus::Disposing => "disposal",
+        PackageStatus::Acquired | PackageStatus::Disposing if ctx.can(Permission::ScreenTransferees) => "disposal",
         _ => "",
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))

@@ -64,6 +64,7 @@ struct CompliancePage {
     quarter: String,
     can_record: bool,
     can_see_book: bool,
+    can_see_checks: bool,
 }
 
 /// An open item: rule, status class, text, link.
@@ -321,6 +322,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         results,
         can_record: ctx.can(Permission::RecordIndicators),
         can_see_book: ctx.can(Permission::ViewComplianceBook),
+        can_see_checks: ctx.can(Permission::ViewDealChecks),
         page,
     })
 }
@@ -361,7 +363,10 @@ async fn open_breaches(
             if f.rule == RuleId::Q10 { ("red", "/compliance/book#book-funding") } else { ("amber", "") };
         out.push((format!("{:?}", f.rule), class, if lang == Lang::Zh { f.zh } else { f.en }, link.into()));
     }
-    for c in state.store.deal_checks(None, 200).await? {
+    let checks =
+        if ctx.can(Permission::ViewDealChecks) { state.store.deal_checks(None, 200).await? } else { Vec::new() };
+    for c in checks {
+        let c = crate::view::check_view(&c, ctx);
         let standing = c.standing();
         if standing != huajie_store::CheckStanding::Cleared {
             let (label, class) = super::checks::standing_label(standing, lang);
@@ -642,6 +647,7 @@ pub async fn quarter_report(
     for c in
         store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter)
     {
+        let c = crate::view::check_view(&c, ctx);
         for (k, f) in c.result.findings.iter().enumerate() {
             let standing = match (f.effect, c.overrides.iter().find(|o| o.finding == k as i64)) {
                 (huajie_rules::checks::Effect::Block, _) => tr(lang, "checks.blocked").to_string(),

@@ -20,6 +20,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::refused_upload;
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -47,17 +48,17 @@ struct ImportForm {
     progress: String,
 }
 
-async fn read_form(mut multipart: Multipart, lang: Lang) -> Result<ImportForm, AppError> {
-    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+async fn read_form(mut multipart: Multipart, lang: Lang, limit: usize) -> Result<ImportForm, AppError> {
+    let bad = |e: axum::extract::multipart::MultipartError| refused_upload(&e, lang, limit);
     let mut form = ImportForm::default();
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             form.file_name = field.file_name().unwrap_or("").to_string();
-            form.bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?;
+            form.bytes = field.bytes().await.map_err(bad)?;
             continue;
         }
-        let value = field.text().await.map_err(|e| bad(e.body_text()))?;
+        let value = field.text().await.map_err(bad)?;
         match name.as_str() {
             "package" => form.package = value.trim().to_string(),
             "package_name" => form.package_name = value.trim().to_string(),
@@ -349,15 +350,18 @@ fn report_file_name(report: &TapeReport) -> String {
 
 /// The multipart body, read only after the role has been checked (so a stranger gets
 /// "log in" or "not allowed", not a complaint about the form).
-async fn multipart(request: Request, lang: Lang) -> Result<Multipart, AppError> {
-    Multipart::from_request(request, &())
-        .await
-        .map_err(|e| AppError::BadRequest(format!("{}（{}）", tr(lang, "error.bad_form"), e.body_text())))
+async fn multipart(request: Request, lang: Lang, limit: usize) -> Result<Multipart, AppError> {
+    Multipart::from_request(request, &()).await.map_err(|e| refused_upload(&e, lang, limit))
 }
 
 pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
     ctx.require(Permission::ImportTapes)?;
-    let form = read_form(multipart(request, ctx.lang).await?, ctx.lang).await?;
+    let form = read_form(
+        multipart(request, ctx.lang, state.config.upload_bytes_max).await?,
+        ctx.lang,
+        state.config.upload_bytes_max,
+    )
+    .await?;
     ctx.check_csrf(&form.csrf)?;
     match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
@@ -440,7 +444,9 @@ fn contract_list(items: &[String], lang: Lang) -> String {
     if out.is_empty() { "—".into() } else { out }
 }
 
-fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
+/// The difference as this viewer may see it: individuals' names and ID numbers masked
+/// without the personal-data permission, as on every other page.
+fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang, personal: PersonalData) -> DiffView {
     DiffView {
         summary: tr(lang, "import.diff_summary")
             .replace("{added}", &d.added.len().to_string())
@@ -455,7 +461,8 @@ fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
             .flat_map(|c| {
                 c.changes.iter().map(move |f| {
                     let name = huajie_tape::Field::from_code(&f.field).map(|x| x.name(lang)).unwrap_or("—");
-                    (c.contract_no.clone(), name, f.before.clone(), f.after.clone())
+                    let f = if personal == PersonalData::Shown { f.clone() } else { f.masked() };
+                    (c.contract_no.clone(), name, f.before, f.after)
                 })
             })
             .take(PROBLEMS_PER_PAGE as usize)
@@ -580,7 +587,7 @@ async fn report_page(
             format!("{pager_base}?{rule_param}page={k}")
         }),
         base,
-        diff: diff.map(|d| diff_view(d, lang)),
+        diff: diff.map(|d| diff_view(d, lang, personal)),
         page,
     })
 }
@@ -631,7 +638,12 @@ pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, request: Reques
     ctx.require(Permission::ImportTapes)?;
     let token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     ctx.check_csrf(&token)?;
-    let form = read_form(multipart(request, ctx.lang).await?, ctx.lang).await?;
+    let form = read_form(
+        multipart(request, ctx.lang, state.config.upload_bytes_max).await?,
+        ctx.lang,
+        state.config.upload_bytes_max,
+    )
+    .await?;
     Ok(match run(&state, &ctx, form).await? {
         Outcome::Loaded(id) => {
             let (import, report, _) = stored_report(&state, id).await?;

@@ -76,10 +76,20 @@ pub struct NextParam {
     next: Option<String>,
 }
 
-/// A local path to go back to; anything else (another host, `//host`) becomes `/`.
+/// A path on this site to go back to; anything else becomes `/`. Only visible ASCII is
+/// taken (browsers drop tabs and line breaks from a URL, so `/<tab>/evil` would become
+/// `//evil`, another host; a line break would split the `Location` header), no backslash
+/// anywhere (browsers read `/\\evil` as `//evil`), and it must start with one `/`.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && n.chars().all(|c| c.is_ascii_graphic() && c != '\\')
+                && n.parse::<axum::http::uri::PathAndQuery>().is_ok() =>
+        {
+            n.to_string()
+        }
         _ => "/".into(),
     }
 }
@@ -135,6 +145,7 @@ pub fn error_page(lang: Lang, status: u16, message: &str) -> String {
         403 => tr(lang, "error.forbidden_title"),
         404 => tr(lang, "error.not_found_title"),
         429 => tr(lang, "error.rate_limited_title"),
+        413 => tr(lang, "error.too_large_title"),
         400 => tr(lang, "error.bad_request_title"),
         _ => tr(lang, "error.title"),
     };
@@ -173,7 +184,11 @@ impl Pager {
     }
 }
 
-/// The page number from a query (1 when absent or nonsense).
+/// The highest page number taken; a higher one is read as this (an empty page), so that
+/// no offset computed from it can overflow.
+pub const PAGE_MAX: i64 = 1_000_000;
+
+/// The page number from a query (1 when absent or nonsense, at most `PAGE_MAX`).
 pub fn page_number(p: Option<i64>) -> i64 {
-    p.filter(|p| *p >= 1).unwrap_or(1)
+    p.filter(|p| *p >= 1).unwrap_or(1).min(PAGE_MAX)
 }

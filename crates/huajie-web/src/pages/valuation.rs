@@ -875,17 +875,18 @@ pub async fn upload_curves(
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditAssumptions)?;
     let lang = ctx.lang;
-    let bad = |e: String| AppError::BadRequest(format!("{}（{e}）", tr(lang, "error.bad_form")));
+    let limit = state.config.upload_bytes_max;
+    let bad = |e: axum::extract::multipart::MultipartError| crate::form::refused_upload(&e, lang, limit);
     let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
         .await
-        .map_err(|e| bad(e.body_text()))?;
+        .map_err(|e| crate::form::refused_upload(&e, lang, limit))?;
     let (mut bytes, mut name, mut note, mut csrf) = (Vec::new(), String::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(|e| bad(e.body_text()))? {
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
-            "file" => bytes = field.bytes().await.map_err(|e| bad(e.body_text()))?.to_vec(),
-            "name" => name = field.text().await.map_err(|e| bad(e.body_text()))?.trim().to_string(),
-            "note" => note = field.text().await.map_err(|e| bad(e.body_text()))?.trim().to_string(),
-            "csrf" => csrf = field.text().await.map_err(|e| bad(e.body_text()))?,
+            "file" => bytes = field.bytes().await.map_err(bad)?.to_vec(),
+            "name" => name = field.text().await.map_err(bad)?.trim().to_string(),
+            "note" => note = field.text().await.map_err(bad)?.trim().to_string(),
+            "csrf" => csrf = field.text().await.map_err(bad)?,
             _ => {}
         }
     }

@@ -15,6 +15,7 @@ pub const PASSWORD: &str = huajie_demo::DEMO_PASSWORD;
 pub struct TestApp {
     pub store: TestStore,
     pub router: Router,
+    pub state: AppState,
 }
 
 /// A response, read whole.
@@ -38,15 +39,22 @@ impl Reply {
     }
 }
 
-/// A browser: its cookies and the CSRF token of its session.
+/// A browser: its cookies, the CSRF token of its session, and the address it connects
+/// from (none: the server sees "local").
 #[derive(Default, Clone)]
 pub struct Client {
     pub cookies: Vec<(String, String)>,
     pub csrf: String,
+    pub source: Option<std::net::IpAddr>,
 }
 
 impl Client {
-    fn cookie_header(&self) -> String {
+    /// A client without cookies connecting from `ip`.
+    pub fn from(ip: &str) -> Client {
+        Client { source: Some(ip.parse().expect("an IP address")), ..Client::default() }
+    }
+
+    pub fn cookie_header(&self) -> String {
         self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
@@ -64,17 +72,35 @@ impl Client {
 
 impl TestApp {
     pub async fn new() -> TestApp {
-        let store = TestStore::sqlite().await;
+        TestApp::on(TestStore::sqlite().await, WebConfig::default()).await
+    }
+
+    /// The demo on a store whose clock the test moves.
+    pub async fn with_clock(clock: std::sync::Arc<huajie_core::clock::FixedClock>) -> TestApp {
+        TestApp::on(TestStore::sqlite_with_clock(clock).await, WebConfig::default()).await
+    }
+
+    /// The demo loaded into `store`, served with `config`.
+    pub async fn on(store: TestStore, config: WebConfig) -> TestApp {
         let demo = huajie_demo::generate();
         huajie_demo::load(&store.store, &demo, huajie_web::hash_password).await.unwrap();
-        let router = router(AppState::new(store.store.clone(), WebConfig::default()));
-        TestApp { store, router }
+        let state = AppState::new(store.store.clone(), config);
+        let router = router(state.clone());
+        TestApp { store, router, state }
+    }
+
+    /// Passwords checked against their hash so far.
+    pub fn password_checks(&self) -> u64 {
+        self.state.password_checks.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub async fn send(&self, client: &mut Client, request: Request<Body>) -> Reply {
         let mut request = request;
         if !client.cookies.is_empty() {
             request.headers_mut().insert(header::COOKIE, client.cookie_header().parse().unwrap());
+        }
+        if let Some(ip) = client.source {
+            request.extensions_mut().insert(axum::extract::ConnectInfo(std::net::SocketAddr::new(ip, 40000)));
         }
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
