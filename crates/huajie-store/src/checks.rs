@@ -61,9 +61,11 @@ pub struct CheckResult {
     pub before: Vec<Indicator>,
     pub after: Vec<Indicator>,
     pub findings: Vec<Finding>,
-    #[serde(default)]
+    // Absent rather than null when not known, so a check recorded before these existed
+    // still reads (and is audited) as it was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub territory: Option<Territory>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<PriceContext>,
 }
 

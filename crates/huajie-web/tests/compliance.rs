@@ -705,10 +705,10 @@ async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost(
         page.body.split("price-context").nth(1).unwrap_or("")
     );
     assert!(page.body.contains("债权面值") && page.body.contains("价格 / 面值"));
-    // The regulator reads the check, not the deal's price.
+    // The regulator reads neither the check nor the deal's price.
     let mut regulator = app.login("regulator").await;
     let page = app.get(&mut regulator, &format!("/checks/{}", check.id)).await;
-    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert!(!page.body.contains("id=\"price-context\""));
 }
 
