@@ -406,6 +406,17 @@ impl Store {
     }
 }
 
+impl Store {
+    /// A valuer sets how a package is valued, in a transaction of its own (audited).
+    /// Returns whether it changed.
+    pub async fn set_valuation_basis(&self, actor: &str, id: i64, basis: ValuationBasis) -> Result<bool, StoreError> {
+        let mut tx = self.write(actor).await?;
+        let changed = tx.set_valuation_basis(id, basis).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+}
+
 impl WriteTx {
     /// Adds a package. A second package with the same code is `Duplicate`.
     pub async fn insert_package(&mut self, package: &Package) -> Result<i64, StoreError> {
@@ -438,12 +449,7 @@ impl WriteTx {
         acquired_on: Option<chrono::NaiveDate>,
         price: Option<Money>,
     ) -> Result<(), StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
-        let before = package_from_row(&row)?;
+        let before = self.package_in(id).await?;
         sqlx::query("UPDATE packages SET status = $1, acquired_on = $2, price_fen = $3 WHERE id = $4")
             .bind(status.code())
             .bind(acquired_on.map(date_text))
@@ -456,15 +462,20 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
-    /// nothing).
-    pub async fn set_valuation_basis(&mut self, id: i64, basis: ValuationBasis) -> Result<bool, StoreError> {
+    /// A package as this transaction sees it.
+    async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
         let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
             .bind(id)
             .fetch_optional(&mut *self.tx)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
-        let before = package_from_row(&row)?;
+        package_from_row(&row)
+    }
+
+    /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
+    /// nothing).
+    pub async fn set_valuation_basis(&mut self, id: i64, basis: ValuationBasis) -> Result<bool, StoreError> {
+        let before = self.package_in(id).await?;
         if before.data.valuation_basis == basis {
             return Ok(false);
         }

@@ -256,9 +256,7 @@ pub async fn set_basis(
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let basis = huajie_core::ValuationBasis::from_code(&body.basis)
         .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "valuation.bad_basis").to_string()))?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.set_valuation_basis(id, basis).await?;
-    tx.commit().await?;
+    state.store.set_valuation_basis(&user.username, id, basis).await?;
     let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({ "data": super::package_json(&p) })).into_response())
 }

@@ -355,9 +355,7 @@ pub async fn set_basis(
     let Some(basis) = ValuationBasis::from_code(&f.basis) else {
         return valuation_page(&ctx, &state, id, None, None, Some(tr(ctx.lang, "valuation.bad_basis").into())).await;
     };
-    let mut tx = state.store.write(&user.username).await?;
-    tx.set_valuation_basis(id, basis).await?;
-    tx.commit().await?;
+    state.store.set_valuation_basis(&user.username, id, basis).await?;
     Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
 }
 
