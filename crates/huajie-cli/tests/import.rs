@@ -320,3 +320,42 @@ async fn a_workbook_with_linked_sheets_loads_shared_collateral_and_guarantees() 
     store.close().await;
     assert!(huajie(&["audit", "verify", "--data-dir", d]).status.success());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_bomb_is_refused_with_its_reason_and_nothing_is_written() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let row = format!("<row>{}</row>", r#"<c t="inlineStr"><is><t>炸</t></is></c>"#.repeat(100));
+    for _ in 0..(300 << 20) / row.len() {
+        zip.write_all(row.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    std::fs::write(&path, out.into_inner()).unwrap();
+    let before = counts(dir.path()).await;
+    let out = huajie(&[
+        "import",
+        path.to_str().unwrap(),
+        "--data-dir",
+        d,
+        "--package",
+        "B-1",
+        "--transferor-name",
+        "某银行",
+        "--transferor-id",
+        BANK,
+        "--cutoff",
+        "2026-06-30",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("工作簿过大：解压后超过 256 MiB"), "{stderr}");
+    assert_eq!(counts(dir.path()).await, before);
+}

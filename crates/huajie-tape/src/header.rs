@@ -7,6 +7,8 @@ use crate::fields::Field;
 
 /// Rows searched for the header.
 pub const HEADER_SEARCH_ROWS: usize = 30;
+/// The longest cell taken for a column's name (bytes: 40 Chinese characters).
+const HEADER_BYTES_MAX: usize = 120;
 /// Columns that must map for a row to count as the header.
 pub const HEADER_FIELDS_MIN: usize = 2;
 
@@ -50,6 +52,9 @@ const PREFIXES: &[&str] = &["借款人", "债务人", "客户", "贷款", "借�
 /// The field a header names, with a confidence: 100 for a known header name, 90 once a
 /// common prefix is dropped, 70 when the header contains a known name (the longest wins).
 pub fn match_header(cell: &str) -> Option<(Field, u8)> {
+    if cell.len() > HEADER_BYTES_MAX {
+        return None; // a note or a long value, not a column's name
+    }
     let (h, _) = normalize_header(cell);
     if h.is_empty() {
         return None;

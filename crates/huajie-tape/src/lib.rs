@@ -37,7 +37,7 @@ pub use read::{
     FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows,
     preview_tape, read_claims, read_claims_each, read_claims_with, read_tape, read_tape_each,
 };
-pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
+pub use reader::{CELL_CHARS_MAX, CsvRows, ReadError, RowItem, TextEncoding, WorkbookFault, WorkbookLimit, open_csv};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
 pub use sort::{ClaimUpdate, Sorted, Sorter, updated_claim};
-pub use workbook::{Sheet, claims_sheet, read_workbook};
+pub use workbook::{LIMITS, Limits, Sheet, claims_sheet, read_workbook, read_workbook_with};

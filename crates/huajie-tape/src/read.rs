@@ -241,17 +241,16 @@ where
 }
 
 fn read_problem(e: &ReadError) -> Problem {
-    let (row, column) = match e {
-        ReadError::CellTooLong { row, column, .. } => (Some(*row), Some(column - 1)),
-        ReadError::BadRow { row, .. } => (Some(*row), None),
-        _ => (None, None),
+    let row = match e {
+        ReadError::BadRow { row, .. } => Some(*row),
+        _ => None,
     };
     let (zh, en) = (e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En));
     Problem {
         rule: Rule::UnreadableRow,
         sheet: None,
         row,
-        column,
+        column: None,
         header: None,
         field: None,
         value: None,

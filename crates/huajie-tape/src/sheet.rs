@@ -14,6 +14,7 @@ use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{ByField, Criticality, Entity, Field};
 use crate::header::Header;
 use crate::problem::{Problem, Rule};
+use crate::reader::CELL_CHARS_MAX;
 
 /// A tolerance for totals: one yuan (tape.md).
 const TOTAL_TOLERANCE_FEN: i64 = 100;
@@ -332,6 +333,30 @@ fn cutoff_from_titles(rows: &[Vec<String>]) -> Option<NaiveDate> {
     })
 }
 
+/// Whether a cell is longer than a mapped value may be (`CELL_CHARS_MAX` characters).
+pub(crate) fn too_long(cell: &str) -> bool {
+    cell.len() > CELL_CHARS_MAX && cell.chars().count() > CELL_CHARS_MAX
+}
+
+/// The problem's words for a cell over the limit.
+pub(crate) fn too_long_detail(cell: &str) -> (String, String) {
+    let n = cell.chars().count();
+    (
+        format!("内容有 {n} 个字符，超过单元格上限 {CELL_CHARS_MAX} 个字符"),
+        format!("{n} characters, more than a cell may hold ({CELL_CHARS_MAX})"),
+    )
+}
+
+/// The first characters of a long value, for a report.
+pub(crate) fn shortened(cell: &str) -> String {
+    const SHOWN: usize = 40;
+    let mut out: String = cell.chars().take(SHOWN).collect();
+    if out.len() < cell.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// Reads the cells of one row.
 struct RowReader<'a> {
     sheet: &'a mut ClaimSheet,
@@ -383,6 +408,10 @@ impl<'a> RowReader<'a> {
             }
             return None;
         };
+        if too_long(raw) {
+            self.report_too_long(field, col, raw);
+            return None;
+        }
         match parse(raw) {
             Ok(v) => {
                 *self.sheet.filled.get_or_default(field) += 1;
@@ -395,6 +424,14 @@ impl<'a> RowReader<'a> {
                 None
             }
         }
+    }
+
+    /// A mapped cell longer than a cell may be: an invalid value of its field, shown cut short.
+    fn report_too_long(&mut self, field: Field, col: usize, raw: &str) {
+        let criticality = criticality_in(field, self.sheet.options.personal_batch);
+        let rule = if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
+        let (zh, en) = too_long_detail(raw);
+        self.report(rule, field, Some(col), Some(&shortened(raw)), zh, en);
     }
 
     fn money(&mut self, field: Field) -> Option<Money> {

@@ -212,11 +212,23 @@ fn malformed_files_get_a_clear_error_and_no_panic() {
     let (_, rows) = open_csv(tape.as_bytes()).unwrap();
     let future = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2030, 1, 1), ..options() };
     assert_eq!(read_claims(rows, future).unwrap_err()[0].rule, Rule::CutoffInFuture);
-    // A 1 MB cell and mixed line endings: that row is reported, the rest loads.
+    // A 1 MB name (a mapped column) and mixed line endings: that row is rejected, the rest loads.
     let mut tape = format!("合同编号,借款人名称,证件号码,本金余额\r\nX1,甲,{},1\nX2,", company_id(4)).into_bytes();
     tape.extend(std::iter::repeat_n(b'z', 1 << 20));
     tape.extend_from_slice(format!(",{},1\rX3,丙,{},3\n", company_id(5), company_id(6)).as_bytes());
     let r = read(&tape, SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X3"]);
-    assert_eq!(codes(&r), [("E005", Some(3))]);
+    assert_eq!(codes(&r), [("E002", Some(3))]);
+    assert!(r.problems[0].detail_zh.contains("超过单元格上限 32767 个字符"), "{}", r.problems[0].detail_zh);
+    assert!(r.problems[0].value.as_ref().unwrap().chars().count() <= 41, "the report shows the start of it");
+}
+
+#[test]
+fn a_huge_cell_in_an_unmapped_column_does_not_reject_its_row() {
+    let mut tape = format!("合同编号,借款人名称,证件号码,本金余额,备注\nX1,甲,{},1,", company_id(7)).into_bytes();
+    tape.extend("很长的备注".repeat(220_000).as_bytes()); // 1.1 million characters, 3.3 MB
+    tape.extend_from_slice(format!("\nX2,乙,{},2,短备注\n", company_id(8)).as_bytes());
+    let r = read(&tape, SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X2"]);
+    assert!(r.problems.is_empty(), "{:?}", codes(&r));
 }

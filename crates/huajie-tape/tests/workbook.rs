@@ -90,7 +90,13 @@ fn an_xlsx_tape_with_merged_two_level_headers_reads_like_its_csv_twin() {
 fn damaged_workbooks_get_a_clear_error() {
     let mut bytes = bank_workbook();
     bytes.truncate(bytes.len() / 2);
-    assert!(matches!(read_workbook(bytes), Err(ReadError::BadWorkbook(_))));
+    let e = read_workbook(bytes).unwrap_err();
+    assert!(matches!(e, ReadError::BadWorkbook(_)));
+    // In Chinese, without the library's own English words (they stay in the English half).
+    let zh = e.message(huajie_core::Lang::Zh);
+    assert!(zh.contains("工作簿已损坏或不完整"), "{zh}");
+    assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+    assert!(e.message(huajie_core::Lang::En).contains("damaged"));
     assert_eq!(read_workbook(Vec::new()).err(), Some(ReadError::Empty));
     assert!(matches!(read_workbook(b"just some text, not a workbook".to_vec()), Err(ReadError::BadWorkbook(_))));
 }

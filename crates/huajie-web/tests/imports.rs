@@ -285,3 +285,56 @@ async fn import_progress_is_only_for_the_importer() {
     assert_eq!(script.status, StatusCode::OK);
     assert!(script.body.contains("/imports/progress/"));
 }
+
+/// An `.xlsx` whose one sheet inflates to 300 MiB from a few hundred kilobytes.
+fn bomb_xlsx() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    for (name, body) in [
+        ("[Content_Types].xml", r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>"#,
+        ),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let row = format!("<row>{}</row>", r#"<c t="inlineStr"><is><t>炸</t></is></c>"#.repeat(100));
+    for _ in 0..(300 << 20) / row.len() {
+        zip.write_all(row.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_bomb_is_refused_by_every_upload() {
+    let app = TestApp::new().await;
+    let bomb = bomb_xlsx();
+    assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
+    let audit_before = app.store.store.audit_count().await.unwrap();
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    for action in ["import", "report", "mapping"] {
+        let reply = app
+            .post_multipart(&mut acq, "/imports", &form(&csrf, "BOMB-1", "strict", action), ("bomb.xlsx", &bomb), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{action}");
+        assert!(reply.body.contains("工作簿过大：解压后超过 256 MiB"), "{action}: {}", reply.body);
+    }
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let reply = app
+        .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &bomb), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("工作簿过大：解压后超过 256 MiB"), "{}", reply.body);
+    // Only the logins were recorded.
+    let records = app.store.store.audit_log(10, 0).await.unwrap();
+    assert!(records.iter().take_while(|r| r.seq > audit_before).all(|r| r.entity == "session"), "{records:?}");
+}
