@@ -3,7 +3,7 @@
 //! item securing several claims. A collateral or guarantor row that breaks a rule of its
 //! own is rejected alone; its claims still load.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use huajie_core::ids::province_of_address;
 use huajie_core::{Money, PartyIdentifier};
@@ -24,7 +24,7 @@ use crate::workbook::{Sheet, claims_sheet};
 pub struct LinkedCollateral {
     pub sheet: String,
     pub row: usize,
-    /// The contracts it secures, as the sheet names them (only those found in the claims sheet).
+    /// The contracts it secures, as the claims sheet writes them (only those found there).
     pub contracts: Vec<String>,
     pub item: TapeCollateral,
 }
@@ -34,7 +34,7 @@ pub struct LinkedCollateral {
 pub struct LinkedGuarantor {
     pub sheet: String,
     pub row: usize,
-    /// The contracts it guarantees (only those found in the claims sheet).
+    /// The contracts it guarantees, as the claims sheet writes them (only those found there).
     pub contracts: Vec<String>,
     pub guarantor: TapeGuarantor,
 }
@@ -86,10 +86,11 @@ pub fn read_linked_each(
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
-    let mut contracts: HashSet<String> = HashSet::new();
+    // Contract key → the contract number as the claims sheet writes it.
+    let mut contracts: HashMap<String, String> = HashMap::new();
     let mut read = read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut |event| {
         if let RowEvent::Claim(c) = &event {
-            contracts.insert(c.contract_no.clone());
+            contracts.insert(coerce::contract_key(&c.contract_no), c.contract_no.clone());
         }
         sink(event);
     })?;
@@ -193,14 +194,25 @@ impl<'a> LinkedReader<'a> {
     }
 
     /// The contracts a row names that the claims sheet has; reports those it lacks.
-    fn contracts(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<Vec<String>> {
+    fn contracts(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Option<Vec<String>> {
         let Some((_, raw)) = self.cell(cells, Field::ContractNo) else {
             self.missing(row, Field::ContractNo);
             return None;
         };
         let raw = raw.to_string();
-        let (found, unknown): (Vec<String>, Vec<String>) =
-            coerce::split_multi(&raw).iter().map(|c| coerce::normalize(c)).partition(|c| known.contains(c));
+        // A whole cell that names a contract is one contract (its number may hold a separator).
+        let pieces = match known.contains_key(&coerce::contract_key(&raw)) {
+            true => vec![raw.trim().to_string()],
+            false => coerce::split_list(&raw),
+        };
+        let mut found = Vec::new();
+        let mut unknown = Vec::new();
+        for piece in pieces {
+            match known.get(&coerce::contract_key(&piece)) {
+                Some(c) => found.push(c.clone()),
+                None => unknown.push(piece),
+            }
+        }
         for c in &unknown {
             self.problem(
                 Rule::UnknownContract,
@@ -214,7 +226,12 @@ impl<'a> LinkedReader<'a> {
         (!found.is_empty()).then_some(found)
     }
 
-    fn collateral(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedCollateral> {
+    fn collateral(
+        &mut self,
+        row: usize,
+        cells: &[String],
+        known: &HashMap<String, String>,
+    ) -> Option<LinkedCollateral> {
         let contracts = self.contracts(row, cells, known);
         let kind = match self.cell(cells, Field::CollateralType).map(|(_, v)| v.to_string()) {
             None => {
@@ -292,7 +309,7 @@ impl<'a> LinkedReader<'a> {
         Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts: contracts?, item })
     }
 
-    fn guarantor(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedGuarantor> {
+    fn guarantor(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Option<LinkedGuarantor> {
         let contracts = self.contracts(row, cells, known);
         let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::clean_text(v));
         if name.is_none() {

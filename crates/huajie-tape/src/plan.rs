@@ -78,7 +78,7 @@ pub struct Planner {
     parties: foldhash::HashMap<String, usize>,
     /// (owner, type|address|value) → collateral number.
     collateral: foldhash::HashMap<(usize, String), usize>,
-    /// Contract → (claim number, debtor number), for linked sheets.
+    /// Contract key (`coerce::contract_key`) → (claim number, debtor number), for linked sheets.
     contracts: foldhash::HashMap<String, (usize, usize)>,
     claims_planned: usize,
     collateral_planned: usize,
@@ -147,7 +147,7 @@ impl Planner {
             self.party(Party { name: debtor_name, identifier: debtor_id, status, address: debtor_address, phone });
         let claim_number = self.claims_planned;
         self.claims_planned += 1;
-        self.contracts.insert(contract_no, (claim_number, debtor));
+        self.contracts.insert(crate::coerce::contract_key(&contract_no), (claim_number, debtor));
         self.chunk.claims.push(PlannedClaim { row, debtor, claim });
         let tc = TapeClaimExtras { row, collateral, guarantors };
         let tc = &tc;
@@ -197,8 +197,11 @@ impl Planner {
     /// so far (contracts the plan does not hold are passed over).
     pub fn linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
         for linked in collateral {
-            let secures: Vec<(usize, usize)> =
-                linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
+            let secures: Vec<(usize, usize)> = linked
+                .contracts
+                .iter()
+                .filter_map(|c| self.contracts.get(&crate::coerce::contract_key(c)).copied())
+                .collect();
             let Some(&(_, owner)) = secures.first() else { continue };
             self.new_collateral(planned_collateral(
                 &linked.item,
@@ -215,8 +218,12 @@ impl Planner {
                 ));
                 continue;
             };
-            let claims: Vec<usize> =
-                linked.contracts.iter().filter_map(|c| self.contracts.get(c)).map(|(claim, _)| *claim).collect();
+            let claims: Vec<usize> = linked
+                .contracts
+                .iter()
+                .filter_map(|c| self.contracts.get(&crate::coerce::contract_key(c)))
+                .map(|(claim, _)| *claim)
+                .collect();
             if claims.is_empty() {
                 continue;
             }

@@ -65,7 +65,7 @@ pub struct TapeGuarantor {
 pub struct TapeClaim {
     /// Row number as Excel shows it.
     pub row: usize,
-    /// The contract number; in a personal batch without one, `第N行`.
+    /// The contract number as the tape writes it; in a personal batch without one, `第N行`.
     pub contract_no: String,
     pub debtor_name: String,
     pub debtor_id: PartyIdentifier,
@@ -124,6 +124,7 @@ pub struct ClaimSheet {
     pub cutoff: NaiveDate,
     /// Field → 0-based column.
     columns: ByField<usize>,
+    /// Keys (`coerce::contract_key`) of the contracts read so far.
     seen_contracts: foldhash::HashSet<String>,
     filled: ByField<usize>,
     /// Region cells already resolved: a tape repeats a few hundred values a million times.
@@ -215,7 +216,7 @@ impl ClaimSheet {
         let claim = r.claim();
         let mut problems = r.problems;
         if let Some(c) = &claim
-            && !self.seen_contracts.insert(c.contract_no.clone())
+            && !self.seen_contracts.insert(coerce::contract_key(&c.contract_no))
         {
             problems.push(Problem {
                 sheet: None,
@@ -469,10 +470,11 @@ impl<'a> RowReader<'a> {
         self.get(field, |s| coerce::parse_date(s).map_err(|e| (e.to_string(), e.en().to_string())))
     }
 
-    /// A text field: codes (contract numbers, phone numbers) normalised, names and
-    /// addresses kept as written.
+    /// A text field: phone numbers normalised (`１３８…` → `138…`); names, addresses and
+    /// contract numbers kept as written, only trimmed (contracts are matched by
+    /// `coerce::contract_key`).
     fn text(&mut self, field: Field) -> Option<String> {
-        let is_code = matches!(field, Field::ContractNo | Field::Phone);
+        let is_code = matches!(field, Field::Phone);
         self.get(field, |s| Ok(if is_code { coerce::normalize(s) } else { coerce::clean_text(s) }))
     }
 

@@ -114,7 +114,7 @@ fn full_width_digits_wan_amounts_and_every_date_form() {
     );
     let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims.len(), 2, "{:?}", r.problems);
-    assert_eq!(r.claims[0].contract_no, "C-1", "full-width text normalised");
+    assert_eq!(r.claims[0].contract_no, "Ｃ－１", "the contract number kept as written");
     assert_eq!(r.claims[0].principal, Money::from_fen(123_450_000));
     assert_eq!(r.claims[0].interest, Money::from_fen(100_050));
     assert_eq!(r.claims[1].principal, Money::from_fen(123_456_789));
@@ -231,4 +231,19 @@ fn a_huge_cell_in_an_unmapped_column_does_not_reject_its_row() {
     let r = read(&tape, SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X2"]);
     assert!(r.problems.is_empty(), "{:?}", codes(&r));
+}
+
+#[test]
+fn contract_numbers_are_kept_as_written_and_matched_by_their_key() {
+    let text = format!(
+        "借款合同编号,借款人名称,证件号码,本金余额\n\
+         浙商银〔2020〕字第001号,甲公司,{0},100\n\
+         浙商银（2020）字第002号,甲公司,{0},200\n\
+         浙商银(2020)字第００１号,甲公司,{0},300\n",
+        company_id(20)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    let loaded: Vec<&str> = r.claims.iter().map(|c| c.contract_no.as_str()).collect();
+    assert_eq!(loaded, ["浙商银〔2020〕字第001号", "浙商银（2020）字第002号"], "brackets kept as the bank wrote them");
+    assert_eq!(codes(&r), [("E004", Some(4))], "the third row repeats the first under another spelling");
 }

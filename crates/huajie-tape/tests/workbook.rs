@@ -123,7 +123,7 @@ fn linked_workbook() -> Vec<u8> {
         collateral.write_string(0, c as u16, *h).unwrap();
     }
     let rows: [(&str, &str, &str, Option<f64>); 3] = [
-        ("HT-0、HT-1", "工业厂房", "宁波市北仑区新碶街道1号", Some(850.0)),
+        ("ＨＴ－０、ht-1", "工业厂房", "宁波市北仑区新碶街道1号", Some(850.0)),
         ("HT-9", "住宅", "宁波市鄞州区1号", Some(120.0)),
         ("HT-2", "商铺", "宁波市海曙区2号", None),
     ];
@@ -163,7 +163,7 @@ fn three_linked_sheets_join_by_contract_number() {
     assert_eq!(r.claims.len(), 3, "one borrower on three rows");
     assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
     let item = &r.linked_collateral[0];
-    assert_eq!(item.contracts, ["HT-0", "HT-1"]);
+    assert_eq!(item.contracts, ["HT-0", "HT-1"], "matched by key, named as the claims sheet writes them");
     assert_eq!(item.item.appraised_value, Money::from_fen(850_000_000), "万元 column on the linked sheet");
     let located: Vec<(Option<&str>, Option<usize>, &str)> =
         r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
