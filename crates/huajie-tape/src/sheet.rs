@@ -122,8 +122,10 @@ pub struct ClaimSheet {
     header: Header,
     options: SheetOptions,
     pub cutoff: NaiveDate,
-    /// Field → 0-based column.
+    /// Field → 0-based column (the first, for a field given in parts).
     columns: ByField<usize>,
+    /// Field → its further columns, when it is given in parts whose amounts are summed.
+    part_columns: ByField<Vec<usize>>,
     /// Keys (`coerce::contract_key`) of the contracts read so far.
     seen_contracts: foldhash::HashSet<String>,
     filled: ByField<usize>,
@@ -176,7 +178,16 @@ impl ClaimSheet {
             )),
             Some(_) => {}
         }
-        let columns: ByField<usize> = header.columns.iter().filter_map(|c| c.field.map(|f| (f, c.column))).collect();
+        // A field's first column; the further columns of a field given in parts (表内利息, 表外利息).
+        let mut columns: ByField<usize> = ByField::default();
+        let mut part_columns: ByField<Vec<usize>> = ByField::default();
+        for c in &header.columns {
+            let Some(f) = c.field else { continue };
+            match columns.get(f) {
+                None => columns.insert(f, c.column),
+                Some(_) => part_columns.get_or_default(f).push(c.column),
+            }
+        }
         for f in Field::ALL.iter().copied().filter(|f| f.entity() == Entity::Claim) {
             if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains(f) {
                 problems.push(Problem {
@@ -197,6 +208,7 @@ impl ClaimSheet {
             options,
             cutoff: cutoff.expect("checked above"),
             columns,
+            part_columns,
             seen_contracts: foldhash::HashSet::default(),
             filled: ByField::default(),
             regions: HashMap::new(),
@@ -244,9 +256,19 @@ impl ClaimSheet {
             (Field::Total, self.tape_sums.total),
         ] {
             let Some(&col) = self.columns.get(field) else { continue };
-            let Some(cell) = cells.get(col).filter(|c| !is_blank(c)) else { continue };
-            let Ok(stated) = coerce::parse_money(cell, self.unit(col)) else { continue };
-            if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
+            // The total row's figure: the sum of its cells under every column of the field.
+            let mut stated: Option<i128> = None;
+            for c in std::iter::once(col).chain(self.part_columns.get(field).into_iter().flatten().copied()) {
+                let Some(cell) = cells.get(c).filter(|v| !is_blank(v)) else { continue };
+                let Ok(m) = coerce::parse_money(cell, self.unit(c)) else { continue };
+                *stated.get_or_insert(0) += i128::from(m.fen());
+            }
+            let Some(stated) = stated else { continue };
+            let cell = self.columns_text(cells, field);
+            if (stated - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
+                let stated = i64::try_from(stated)
+                    .map(|f| Money::from_fen(f).yuan_string())
+                    .unwrap_or_else(|_| stated.to_string());
                 let computed =
                     i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
                 out.push(Problem {
@@ -256,12 +278,9 @@ impl ClaimSheet {
                     column: Some(col),
                     header: self.header_of(field),
                     field: Some(field),
-                    value: Some(cell.clone()),
-                    detail_zh: format!("合计行为 {} 元，明细之和为 {computed} 元", stated.yuan_string()),
-                    detail_en: format!(
-                        "the total row says {} yuan, the rows add up to {computed} yuan",
-                        stated.yuan_string()
-                    ),
+                    value: Some(cell),
+                    detail_zh: format!("合计行为 {stated} 元，明细之和为 {computed} 元"),
+                    detail_en: format!("the total row says {stated} yuan, the rows add up to {computed} yuan"),
                 });
             }
         }
@@ -303,6 +322,18 @@ impl ClaimSheet {
             }
         }
         if want == 0.0 { 0 } else { (got / want * 100.0).round() as u8 }
+    }
+
+    /// The cells of a row under a field's columns, as written (`100 + 20` for a field in parts).
+    fn columns_text(&self, cells: &[String], field: Field) -> String {
+        let first = self.columns.get(field).copied();
+        let parts = self.part_columns.get(field).into_iter().flatten().copied();
+        first
+            .into_iter()
+            .chain(parts)
+            .filter_map(|c| cells.get(c).filter(|v| !is_blank(v)).map(|v| v.trim()))
+            .collect::<Vec<_>>()
+            .join(" + ")
     }
 
     fn unit(&self, col: usize) -> AmountUnit {
@@ -436,6 +467,9 @@ impl<'a> RowReader<'a> {
     }
 
     fn money(&mut self, field: Field) -> Option<Money> {
+        if self.sheet.part_columns.contains(field) {
+            return self.money_in_parts(field);
+        }
         let unit = self.sheet.columns.get(field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
         let value =
             self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
@@ -464,6 +498,55 @@ impl<'a> RowReader<'a> {
             return None;
         }
         Some(value)
+    }
+
+    /// A field given in several columns (表内利息 and 表外利息): the sum of those that have
+    /// a value. A part that is invalid or negative is reported at its own column and leaves
+    /// the field out, as a wrong single value would.
+    fn money_in_parts(&mut self, field: Field) -> Option<Money> {
+        let first = *self.sheet.columns.get(field)?;
+        let columns: Vec<usize> =
+            std::iter::once(first).chain(self.sheet.part_columns.get(field).into_iter().flatten().copied()).collect();
+        let (mut sum, mut any, mut bad) = (Money::ZERO, false, false);
+        for col in columns {
+            let Some(raw) = self.cells.get(col).filter(|v| !is_blank(v)) else { continue };
+            any = true;
+            if too_long(raw) {
+                self.report_too_long(field, col, raw);
+                bad = true;
+                continue;
+            }
+            match coerce::parse_money(raw, self.sheet.unit(col)) {
+                Ok(m) if m.is_negative() => {
+                    self.report(
+                        Rule::NegativeAmount,
+                        field,
+                        Some(col),
+                        Some(&m.yuan_string()),
+                        format!("“{}”为负数", field.zh()),
+                        format!("“{}” is negative", field.en()),
+                    );
+                    bad = true;
+                }
+                Ok(m) => match sum.checked_add(m) {
+                    Ok(total) => sum = total,
+                    Err(_) => {
+                        let e = coerce::CoerceError::AmountTooLarge;
+                        self.report(Rule::InvalidValue, field, Some(col), Some(raw), e.to_string(), e.en().into());
+                        bad = true;
+                    }
+                },
+                Err(e) => {
+                    self.report(Rule::InvalidValue, field, Some(col), Some(raw), e.to_string(), e.en().into());
+                    bad = true;
+                }
+            }
+        }
+        if !any || bad {
+            return None;
+        }
+        *self.sheet.filled.get_or_default(field) += 1;
+        Some(sum)
     }
 
     fn date(&mut self, field: Field) -> Option<NaiveDate> {

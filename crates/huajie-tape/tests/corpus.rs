@@ -247,3 +247,42 @@ fn contract_numbers_are_kept_as_written_and_matched_by_their_key() {
     assert_eq!(loaded, ["浙商银〔2020〕字第001号", "浙商银（2020）字第002号"], "brackets kept as the bank wrote them");
     assert_eq!(codes(&r), [("E004", Some(4))], "the third row repeats the first under another spelling");
 }
+
+#[test]
+fn interest_given_in_several_columns_is_summed() {
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,表内利息,表外利息（万元）,罚息,复利,本息合计\n\
+         A-1,甲公司,{0},1000,100,0.005,10,5,1165\n\
+         A-2,甲公司,{0},2000,,0.003,,,2030\n\
+         A-3,甲公司,{0},3000,abc,30,,,\n\
+         合计,,,6000,100,0.008,10,5,6195\n",
+        company_id(30)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    let interest: Vec<i64> = r.claims.iter().map(|c| c.interest.fen()).collect();
+    assert_eq!(
+        interest,
+        [15_000, 3_000, 0],
+        "表内 + 表外 (in 万元); an empty part counts nothing; a bad one leaves it out"
+    );
+    assert_eq!(r.claims[0].penalty.fen(), 1_500, "罚息 + 复利");
+    assert_eq!(codes(&r), [("W101", Some(4))], "the bad part named at its column, nothing else: {:?}", r.problems);
+    assert_eq!(r.problems[0].header.as_deref(), Some("表内利息"));
+
+    // A column giving the whole wins over its breakdown.
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,利息余额,其中：表内利息,其中：表外利息\n\
+         B-1,乙公司,{},1000,150,100,50\n",
+        company_id(31)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims[0].interest.fen(), 15_000);
+    let mapped: Vec<Option<Field>> = r.header.columns.iter().map(|c| c.field).collect();
+    assert_eq!(&mapped[4..], [Some(Field::Interest), None, None]);
+
+    // Normal and overdue interest.
+    let text =
+        format!("合同编号,借款人名称,证件号码,本金余额,正常利息,逾期利息\nC-1,丙公司,{},1000,70,30\n", company_id(32));
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims[0].interest.fen(), 10_000);
+}
