@@ -80,7 +80,10 @@ pub fn normalized(cell: &str) -> std::borrow::Cow<'_, str> {
 
 /// Whether a cell is empty once spaces and the usual "no value" marks are removed.
 pub fn is_blank(cell: &str) -> bool {
-    matches!(&*normalized(cell), "" | "-" | "--" | "—" | "/" | "无" | "N/A" | "n/a" | "NULL" | "null")
+    matches!(
+        &*normalized(cell),
+        "" | "-" | "--" | "—" | "——" | "–" | "/" | "无" | "空" | "N/A" | "n/a" | "#N/A" | "NULL" | "null"
+    )
 }
 
 /// Reads an amount. `column_unit` applies unless the cell names its own (`万`, `元`).
@@ -341,6 +344,7 @@ mod tests {
         assert_eq!(contract_key("【HT】—1"), contract_key("(ht)-1"));
         assert_ne!(contract_key("HT-1"), contract_key("HT-11"));
         assert!(is_blank(" — ") && is_blank("") && !is_blank("0"));
+        assert!(is_blank("——") && is_blank("－") && is_blank("#N/A"));
     }
 
     proptest! {

@@ -88,12 +88,25 @@ pub fn read_linked_each(
     };
     // Contract key → the contract number as the claims sheet writes it.
     let mut contracts: HashMap<String, String> = HashMap::new();
-    let mut read = read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut |event| {
+    let mut on_event = |event: RowEvent| {
         if let RowEvent::Claim(c) = &event {
             contracts.insert(coerce::contract_key(&c.contract_no), c.contract_no.clone());
         }
         sink(event);
-    })?;
+    };
+    let first = read_claims_each(sheets[main].rows.iter().cloned(), options.clone(), profile, &mut on_event);
+    let mut read = match crate::read::lacks_cutoff(&options, &first) {
+        false => first?,
+        // No cut-off entered nor above the header: a note under the data or on another sheet may give it.
+        true => {
+            let rows = std::iter::once(&sheets[main])
+                .chain(sheets.iter().enumerate().filter(|(i, _)| *i != main).map(|(_, s)| s))
+                .flat_map(|s| s.rows.iter().filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.as_slice()));
+            let Some(found) = crate::sheet::cutoff_from_notes(rows) else { return first };
+            let options = SheetOptions { cutoff_date: Some(found), ..options };
+            read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut on_event)?
+        }
+    };
     for (i, sheet) in sheets.iter().enumerate() {
         if i == main {
             continue;

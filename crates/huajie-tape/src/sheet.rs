@@ -356,12 +356,50 @@ pub fn criticality_in(field: Field, personal_batch: bool) -> Criticality {
 
 /// `基准日：2025-06-30` (or `数据基准日 2025年6月30日`) in the rows above the header.
 fn cutoff_from_titles(rows: &[Vec<String>]) -> Option<NaiveDate> {
-    rows.iter().flatten().find_map(|cell| {
-        let c = coerce::normalize(cell);
-        let at = c.find("基准日")?;
-        let rest = c[at + "基准日".len()..].trim_start_matches([':', ' ', '为']);
-        let date: String = rest.chars().take_while(|ch| ch.is_ascii_digit() || "-/.年月日".contains(*ch)).collect();
-        coerce::parse_date(&date).ok()
+    rows.iter().flatten().find_map(|cell| cutoff_in_text(cell))
+}
+
+/// Labels a tape puts before its cut-off date in a title or a note.
+const CUTOFF_LABELS: &[&str] = &["基准日期", "基准日", "截止日期", "截止日", "截至日期", "截至日", "截至"];
+
+/// The cut-off a line of text gives: `基准日：2025年6月30日`, `本表数据截至 2025 年 6 月 30 日`,
+/// `（基准日为2025.6.30）`. An appraisal's date (`评估基准日`) is not the tape's.
+pub(crate) fn cutoff_in_text(text: &str) -> Option<NaiveDate> {
+    if !(text.contains('基') || text.contains('截')) {
+        return None; // nearly every cell: no label, no work
+    }
+    let c = coerce::normalize(text);
+    let mut from = 0;
+    while let Some((at, label)) =
+        CUTOFF_LABELS.iter().filter_map(|l| c[from..].find(l).map(|i| (from + i, *l))).min_by_key(|(i, _)| *i)
+    {
+        from = at + label.len();
+        if c[..at].ends_with("评估") {
+            continue;
+        }
+        let rest = c[from..].trim_start_matches([':', ' ', '为', '是', '至']);
+        let date: String = rest
+            .chars()
+            .take_while(|ch| ch.is_ascii_digit() || "-/.年月日号 ".contains(*ch))
+            .filter(|ch| *ch != ' ')
+            .collect();
+        if let Ok(d) = coerce::parse_date(date.trim_end_matches(['.', '-', '/'])) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// The cut-off a note gives anywhere in a tape's rows: a line of one to three cells (a
+/// title, a note under the `合计` row, a cover sheet), not a data row.
+pub fn cutoff_from_notes<R: AsRef<[String]>>(rows: impl IntoIterator<Item = R>) -> Option<NaiveDate> {
+    rows.into_iter().find_map(|cells| {
+        let mut filled = cells.as_ref().iter().filter(|c| !is_blank(c));
+        let first: Vec<&String> = filled.by_ref().take(4).collect();
+        if first.is_empty() || first.len() > 3 {
+            return None;
+        }
+        first.iter().find_map(|c| cutoff_in_text(c))
     })
 }
 
@@ -586,7 +624,8 @@ impl<'a> RowReader<'a> {
         sums.principal += fen(principal);
         sums.interest += fen(interest);
         sums.penalty += fen(penalty);
-        sums.total += total.map(|t| i128::from(t.fen())).unwrap_or(fen(principal) + fen(interest) + fen(penalty));
+        // An empty total adds nothing, as in the bank's own SUM of the column.
+        sums.total += fen(total);
         let origination_date = self.date(Field::OriginationDate);
         let maturity_date = self.date(Field::MaturityDate);
         let default_date = self.date(Field::DefaultDate);
@@ -789,7 +828,12 @@ impl<'a> RowReader<'a> {
             let col = self.sheet.columns.get(Field::FiveClass).copied();
             self.report(Rule::Performing, Field::FiveClass, col, Some(class.zh()), String::new(), String::new());
         }
-        for (field, date) in [(Field::OriginationDate, c.origination_date), (Field::DefaultDate, c.default_date)] {
+        // Events a tape reports as past: none may come after the date its balances refer to.
+        for (field, date) in [
+            (Field::OriginationDate, c.origination_date),
+            (Field::DefaultDate, c.default_date),
+            (Field::LastPaymentDate, c.last_payment_date),
+        ] {
             if let Some(d) = date.filter(|d| *d > cutoff) {
                 let col = self.sheet.columns.get(field).copied();
                 self.report(

@@ -255,7 +255,7 @@ fn interest_given_in_several_columns_is_summed() {
          A-1,甲公司,{0},1000,100,0.005,10,5,1165\n\
          A-2,甲公司,{0},2000,,0.003,,,2030\n\
          A-3,甲公司,{0},3000,abc,30,,,\n\
-         合计,,,6000,100,0.008,10,5,6195\n",
+         合计,,,6000,100,0.008,10,5,3195\n",
         company_id(30)
     );
     let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
@@ -285,4 +285,72 @@ fn interest_given_in_several_columns_is_summed() {
         format!("合同编号,借款人名称,证件号码,本金余额,正常利息,逾期利息\nC-1,丙公司,{},1000,70,30\n", company_id(32));
     let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims[0].interest.fen(), 10_000);
+}
+
+#[test]
+fn an_empty_total_is_not_a_mismatch() {
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,利息余额,罚息,本息合计\n\
+         A-1,甲公司,{0},1000,100,10,1110\n\
+         A-2,甲公司,{0},1000,100,10,\n\
+         A-3,甲公司,{0},1000,100,10,——\n\
+         A-4,甲公司,{0},1000,100,10,－\n\
+         A-5,甲公司,{0},1000,100,10,2000\n\
+         合计,,,5000,500,50,3110\n",
+        company_id(40)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims.len(), 5);
+    assert!(r.claims[1..4].iter().all(|c| c.total.is_none()), "empty, however the bank marks it");
+    // Only the present, wrong total; the 合计 row adds the column as the bank's SUM does.
+    assert_eq!(codes(&r), [("W110", Some(6))], "{:?}", r.problems);
+}
+
+#[test]
+fn a_last_payment_after_the_cut_off_is_flagged_on_every_kind_of_tape() {
+    let cutoff = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() };
+    let personal = format!(
+        "姓名,身份证号,本金,最后还款日,逾期日\n王伟,{},5000,2025-07-15,2024-01-01\n李娜,{},3000,2025-06-30,2024-01-01\n",
+        person_id(7),
+        person_id(8)
+    );
+    let r = read(personal.as_bytes(), SheetOptions { personal_batch: true, ..cutoff.clone() });
+    assert_eq!(codes(&r), [("W113", Some(2))], "{:?}", r.problems);
+    assert_eq!(r.problems[0].field, Some(Field::LastPaymentDate));
+    assert_eq!(r.claims.len(), 2, "a warning: the row loads");
+    let corporate = format!(
+        "合同编号,借款人名称,证件号码,本金余额,最后还款日,放款日\nD-1,丁公司,{},1000,2026年1月5日,2019-01-01\n",
+        company_id(50)
+    );
+    let r = read(corporate.as_bytes(), cutoff);
+    assert_eq!(codes(&r), [("W113", Some(2))], "{:?}", r.problems);
+}
+
+#[test]
+fn a_cut_off_in_a_title_or_a_note_is_read_when_none_is_entered() {
+    let body = format!("合同编号,借款人名称,证件号码,本金余额\nN-1,戊公司,{},1000\n合计,,,1000\n", company_id(60));
+    let read_file = |text: String| {
+        let (_, r) = huajie_tape::read_tape(
+            "tape.csv",
+            std::io::Cursor::new(text.clone().into_bytes()),
+            || Ok(text.into_bytes()),
+            options(),
+            &Default::default(),
+        )
+        .unwrap();
+        r
+    };
+    let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    for text in [
+        format!("某行不良资产明细（基准日： 2025 年 6 月 30 日）\n{body}"),
+        format!("{body}注：本表数据截至2025.6.30，金额单位为元。\n"),
+        format!("{body}\n制表：资产保全部,,,\n基准日为２０２５年６月３０日,,,\n"),
+    ] {
+        let r = read_file(text.clone()).unwrap_or_else(|p| panic!("{text}: {p:?}"));
+        assert_eq!((r.cutoff_date, r.claims.len()), (d, 1), "{text}");
+    }
+    // A data row is not a note, and an appraisal's date is not the tape's.
+    let text = format!("{body}评估基准日：2024-12-31\n");
+    let fatal = read_file(text).unwrap_err();
+    assert_eq!(fatal[0].rule, Rule::NoCutoffDate);
 }

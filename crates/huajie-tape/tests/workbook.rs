@@ -184,3 +184,30 @@ fn three_linked_sheets_join_by_contract_number() {
     );
     assert_eq!(plan.problems[0].sheet.as_deref(), Some("保证人"));
 }
+
+#[test]
+fn a_cut_off_on_a_cover_sheet_is_read_when_none_is_entered() {
+    let mut book = Workbook::new();
+    let cover = book.add_worksheet();
+    cover.set_name("说明").unwrap();
+    cover.write_string(0, 0, "本资产包数据截至2025年6月30日，仅供尽职调查使用").unwrap();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate()
+    {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    claims.write_string(1, 0, "HT-1").unwrap();
+    claims.write_string(1, 1, "封面测试有限公司").unwrap();
+    claims.write_string(1, 2, company(90)).unwrap();
+    claims.write_number(1, 3, 1000.0).unwrap();
+    let sheets = read_workbook(book.save_to_buffer().unwrap()).unwrap();
+    let options = SheetOptions {
+        cutoff_date: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
+    let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(r.cutoff_date, NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+    assert_eq!(r.claims.len(), 1);
+}
