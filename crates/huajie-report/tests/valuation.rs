@@ -35,6 +35,7 @@ fn book() -> Book {
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         },
         debtor: party(id as u32),
     };

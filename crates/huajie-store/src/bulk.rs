@@ -65,6 +65,7 @@ impl TableRow for Claim {
         "province",
         "product",
         "days_past_due",
+        "written_off",
     ];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
         q.bind(self.package_id)
@@ -81,6 +82,7 @@ impl TableRow for Claim {
             .bind(self.province.map(|p| p.code()))
             .bind(self.product.as_deref())
             .bind(self.days_past_due)
+            .bind(self.written_off.map(i64::from))
     }
 }
 

@@ -97,6 +97,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "cross_region_exceptions",
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
+    Migration { version: 11, name: "tape_intake", sql: include_str!("../migrations/0011_tape_intake.sql") },
 ];
 
 impl Backend {

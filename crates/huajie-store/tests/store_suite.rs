@@ -71,7 +71,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 10);
+    assert_eq!(t.store.schema_version().await.unwrap(), 11);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -145,6 +145,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "principal_fen",
                 "product",
                 "province",
+                "written_off",
             ][..],
         ),
         (
@@ -575,6 +576,7 @@ async fn money_extremes_survive_storage(t: TestStore) {
         province: None,
         product: None,
         days_past_due: None,
+        written_off: None,
     };
     let id = tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -621,6 +623,7 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
         province: None,
         product: None,
         days_past_due: None,
+        written_off: None,
     };
     tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -1138,6 +1141,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         })
         .await
         .unwrap();

@@ -66,6 +66,7 @@ fn tape_fields(c: &Claim, debtor_identifier: &str) -> Vec<(&'static str, String)
         ("region", opt(c.province.map(|p| p.code()))),
         ("product", opt(c.product.as_deref())),
         ("dpd", opt(c.days_past_due)),
+        ("written_off", opt(c.written_off)),
     ]
 }
 
@@ -356,6 +357,7 @@ mod tests {
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         }
     }
 

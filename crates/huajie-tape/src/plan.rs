@@ -102,6 +102,7 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
         province: tc.region,
         product: tc.product.clone(),
         days_past_due: tc.days_past_due,
+        written_off: tc.written_off,
     }
 }
 

@@ -95,6 +95,7 @@ pub fn updated_claim(old: &Claim, new: Claim) -> Claim {
         province: new.province.or(old.province),
         product: new.product.or_else(|| old.product.clone()),
         days_past_due: new.days_past_due.or(old.days_past_due),
+        written_off: new.written_off.or(old.written_off),
         ..new
     }
 }

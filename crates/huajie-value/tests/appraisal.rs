@@ -54,6 +54,7 @@ fn claim(id: i64, principal_yuan: i64, debtor: Party, stage: Option<LitigationSt
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         },
         debtor,
     }

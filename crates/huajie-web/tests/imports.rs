@@ -338,3 +338,48 @@ async fn a_workbook_bomb_is_refused_by_every_upload() {
     let records = app.store.store.audit_log(10, 0).await.unwrap();
     assert!(records.iter().take_while(|r| r.seq > audit_before).all(|r| r.entity == "session"), "{records:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_written_off_flag_is_stored_shown_and_compared() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000077").unwrap();
+    let tape = |flag: &str| {
+        format!("合同编号,借款人名称,证件号码,本金余额,是否核销\nWO-1,杭州核销测试有限公司,{company},1000,{flag}\n")
+    };
+    let first = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "WO-1", "strict", "import"),
+            ("v1.csv", tape("是").as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let package = app.store.store.package_id_by_code("WO-1").await.unwrap().unwrap();
+    let claim = app.store.store.claims_of_package(package).await.unwrap().remove(0);
+    assert_eq!(claim.claim.data.written_off, Some(true), "stored");
+    let page = app.get(&mut acq, &format!("/claims/{}", claim.claim.id)).await;
+    assert!(page.body.contains("是否核销") && page.body.contains(r#"<dd id="written-off">是</dd>"#), "shown");
+
+    let second = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "WO-1", "strict", "import"),
+            ("v2.csv", tape("否").as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    let report = app.get(&mut acq, second.location()).await;
+    assert!(report.body.contains("是否核销"), "compared: {}", report.body);
+    let claim = app.store.store.claims_of_package(package).await.unwrap().remove(0);
+    assert_eq!(claim.claim.data.written_off, Some(false), "the later version's flag applies");
+    let diff =
+        app.store.store.tape_diff(app.store.store.tape_imports(package).await.unwrap()[1].id).await.unwrap().unwrap();
+    assert_eq!(diff.changed[0].changes[0].field, "written_off");
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}

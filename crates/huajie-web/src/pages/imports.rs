@@ -455,7 +455,12 @@ fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang) -> DiffView {
             .flat_map(|c| {
                 c.changes.iter().map(move |f| {
                     let name = huajie_tape::Field::from_code(&f.field).map(|x| x.name(lang)).unwrap_or("—");
-                    (c.contract_no.clone(), name, f.before.clone(), f.after.clone())
+                    let shown = |v: &str| match (f.field.as_str(), v) {
+                        ("written_off", "true") => tr(lang, "common.yes").to_string(),
+                        ("written_off", "false") => tr(lang, "common.no").to_string(),
+                        _ => v.to_string(),
+                    };
+                    (c.contract_no.clone(), name, shown(&f.before), shown(&f.after))
                 })
             })
             .take(PROBLEMS_PER_PAGE as usize)
