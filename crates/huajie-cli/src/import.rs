@@ -36,7 +36,9 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
     let existing = store.package_id_by_code(&args.package).await?;
     let transferor = match existing {
-        Some(id) => store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        Some(id) => {
+            store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
+        }
         None => {
             args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string())
         }
@@ -63,8 +65,13 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             };
             let identifier = PartyIdentifier::parse(id)
                 .map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
-            let transferor =
-                Party { name: name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
+            let transferor = Party {
+                name: name.clone(),
+                identity: identifier.into(),
+                status: PartyStatus::Active,
+                address: None,
+                phone: None,
+            };
             let name = args.package_name.clone().unwrap_or_else(|| file_stem(&args.file));
             PackageTarget::New { code: args.package.clone(), name, transferor }
         }
@@ -123,10 +130,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         println!("校验报告已保存 / report saved: {shown_report}");
     }
     match outcome {
-        ImportOutcome::Loaded { import, counts, set_aside, diff } => {
-            for p in &set_aside {
-                println!("  {}", line(p));
-            }
+        ImportOutcome::Loaded { import, counts, diff } => {
             if let Some(d) = &diff {
                 println!(
                     "与上一版相比 / against the package: 新增 {} 笔，变化 {} 笔，未变 {} 笔，新数据带未列出 {} 笔（保留） / {} added, {} changed, {} unchanged, {} no longer listed (kept)",

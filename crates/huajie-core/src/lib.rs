@@ -33,7 +33,7 @@ pub use money::Money;
 pub use package::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus,
 };
-pub use party::{Party, PartyIdentifier, PartyKind, PartyStatus};
+pub use party::{IdFlaw, Identity, Party, PartyIdentifier, PartyKind, PartyStatus};
 pub use role::{Permission, Role};
 
 /// A value as stored, with the id the database gave it.

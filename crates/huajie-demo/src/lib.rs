@@ -190,7 +190,7 @@ pub fn generate() -> DemoCompany {
             let uscc = g.uscc(region);
             g.push(Party {
                 name: (*name).into(),
-                identifier: PartyIdentifier::Uscc(uscc),
+                identity: PartyIdentifier::Uscc(uscc).into(),
                 status: PartyStatus::Active,
                 address: Some((*address).into()),
                 phone: None,
@@ -311,7 +311,7 @@ impl Gen {
         let address = self.address(city);
         self.push(Party {
             name,
-            identifier: PartyIdentifier::ResidentId(id),
+            identity: PartyIdentifier::ResidentId(id).into(),
             status,
             address: Some(address),
             phone: Some(phone),
@@ -334,7 +334,13 @@ impl Gen {
             PartyStatus::Dishonest,
         ]);
         let address = self.address(city);
-        self.push(Party { name, identifier: PartyIdentifier::Uscc(uscc), status, address: Some(address), phone: None })
+        self.push(Party {
+            name,
+            identity: PartyIdentifier::Uscc(uscc).into(),
+            status,
+            address: Some(address),
+            phone: None,
+        })
     }
 
     /// Amount in fen, log-uniform between two amounts in 万元, with yuan and fen.
@@ -564,7 +570,7 @@ mod tests {
         assert!(d.packages.iter().flat_map(|p| &p.claims).any(|c| !c.guarantees.is_empty()));
         assert!(d.collateral.iter().any(|c| c.secures.len() > 1));
         // Every party identifier is unique.
-        let ids: std::collections::HashSet<&str> = d.parties.iter().map(|p| p.identifier.as_str()).collect();
+        let ids: std::collections::HashSet<&str> = d.parties.iter().filter_map(|p| p.identity.id_text()).collect();
         assert_eq!(ids.len(), d.parties.len());
         assert_eq!(d.users.len(), Role::ALL.len());
     }

@@ -13,7 +13,7 @@ use huajie_value::{Assumptions, Book, BookClaim, BookItem, Options, appraise};
 fn book() -> Book {
     let party = |n: u32| Party {
         name: format!("公司{n}"),
-        identifier: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()),
+        identity: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,

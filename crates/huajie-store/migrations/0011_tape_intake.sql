@@ -1,3 +1,37 @@
 -- Tape intake keeps everything a tape says (issue 12).
 -- 是否核销: the bank's written-off flag, 1 or 0; NULL when the tape does not say.
 ALTER TABLE claims ADD COLUMN written_off BIGINT;
+
+-- A guarantor a tape names without a valid ID number is kept: `identifier` is NULL for it
+-- (it stays UNIQUE for the parties that have one: NULLs never collide), its kind is the
+-- `kind` column's alone, and an ID that fails its check is kept as written in
+-- `id_as_written`. PostgreSQL drops the NOT NULL in place; SQLite cannot, so it rebuilds
+-- the table with the same ids, foreign-key checks deferred to the commit (which fails if
+-- any row of another table is left without its party).
+--@postgres
+ALTER TABLE parties ALTER COLUMN identifier DROP NOT NULL;
+--@postgres
+ALTER TABLE parties ADD COLUMN id_as_written TEXT;
+--@sqlite
+PRAGMA defer_foreign_keys = ON;
+--@sqlite
+CREATE TEMP TABLE parties_before_0011 AS SELECT id, kind, name, identifier, province, status, address, phone FROM parties;
+--@sqlite
+DROP TABLE parties;
+--@sqlite
+CREATE TABLE parties (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind          TEXT NOT NULL,
+    name          TEXT NOT NULL,
+    identifier    TEXT UNIQUE,
+    province      TEXT,
+    status        TEXT NOT NULL,
+    address       TEXT,
+    phone         TEXT,
+    id_as_written TEXT
+);
+--@sqlite
+INSERT INTO parties (id, kind, name, identifier, province, status, address, phone)
+    SELECT id, kind, name, identifier, province, status, address, phone FROM parties_before_0011;
+--@sqlite
+DROP TABLE parties_before_0011;

@@ -495,7 +495,7 @@ impl WriteTx {
         };
         self.insert_party(&Party {
             name,
-            identifier: r.identifier.clone(),
+            identity: r.identifier.clone().into(),
             status: PartyStatus::Active,
             address: None,
             phone: None,

@@ -36,15 +36,21 @@ impl<T: TableRow> TableRow for &T {
 
 impl TableRow for Party {
     const TABLE: &'static str = "parties";
-    const COLUMNS: &'static [&'static str] = &["kind", "name", "identifier", "province", "status", "address", "phone"];
+    const COLUMNS: &'static [&'static str] =
+        &["kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written"];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        let id_as_written = match &self.identity {
+            huajie_core::Identity::Unverified { id_as_written, .. } => id_as_written.as_deref(),
+            huajie_core::Identity::Verified(_) => None,
+        };
         q.bind(self.kind().code())
             .bind(self.name.as_str())
-            .bind(self.identifier.as_str())
+            .bind(self.identifier().map(|i| i.as_str()))
             .bind(self.province().map(|p| p.code()))
             .bind(self.status.code())
             .bind(self.address.as_deref())
             .bind(self.phone.as_deref())
+            .bind(id_as_written)
     }
 }
 

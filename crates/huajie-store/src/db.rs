@@ -77,7 +77,9 @@ pub struct Store {
 struct Migration {
     version: i64,
     name: &'static str,
-    /// Common SQL; `{{id}}` becomes the dialect's generated primary key.
+    /// Common SQL; `{{id}}` becomes the dialect's generated primary key. A statement
+    /// preceded by a line `--@sqlite` or `--@postgres` is run on that dialect only: for
+    /// what the two cannot say alike (SQLite rebuilds a table to drop a NOT NULL).
     sql: &'static str,
 }
 
@@ -189,6 +191,12 @@ impl Store {
     /// Applies the migrations not yet applied, each in its own transaction. Returns the
     /// names of those applied now.
     pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// `migrate`, stopping after migration `version`: an older schema, for the tests that
+    /// prove an upgrade keeps every row.
+    pub async fn migrate_to(&self, version: i64) -> Result<Vec<String>, StoreError> {
         self.pool
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -205,10 +213,10 @@ impl Store {
             return Err(StoreError::SchemaTooNew(*newer));
         }
         let mut done = Vec::new();
-        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version) && m.version <= version) {
             let sql = m.sql.replace("{{id}}", self.backend.generated_id());
             let mut tx = self.pool.begin().await?;
-            for statement in split_sql(&sql) {
+            for statement in split_sql(&sql, self.backend) {
                 sqlx::query(sqlx::AssertSqlSafe(statement))
                     .execute(&mut *tx)
                     .await
@@ -331,22 +339,33 @@ impl WriteTx {
     }
 }
 
-/// Splits a migration into statements at semicolons that end a line.
-fn split_sql(sql: &str) -> Vec<String> {
+/// Splits a migration into statements at semicolons that end a line, keeping those for
+/// `backend` (a statement marked `--@sqlite` or `--@postgres` is for that dialect only).
+fn split_sql(sql: &str, backend: Backend) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut only: Option<Backend> = None;
     for line in sql.lines() {
         let trimmed = line.trim();
+        match trimmed {
+            "--@sqlite" => only = Some(Backend::Sqlite),
+            "--@postgres" => only = Some(Backend::Postgres),
+            _ => {}
+        }
         if trimmed.starts_with("--") || trimmed.is_empty() {
             continue;
         }
         current.push_str(line);
         current.push('\n');
         if trimmed.ends_with(';') {
-            out.push(std::mem::take(&mut current));
+            let statement = std::mem::take(&mut current);
+            if only.is_none_or(|b| b == backend) {
+                out.push(statement);
+            }
+            only = None;
         }
     }
-    if !current.trim().is_empty() {
+    if !current.trim().is_empty() && only.is_none_or(|b| b == backend) {
         out.push(current);
     }
     out
@@ -359,6 +378,17 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_marked_for_one_dialect_run_on_it_alone() {
+        let sql = "CREATE TABLE a (x BIGINT);\n--@postgres\nALTER TABLE a ALTER COLUMN x DROP NOT NULL;\n\
+                   --@sqlite\nPRAGMA defer_foreign_keys = ON;\n-- a comment\nCREATE TABLE b (\n  y BIGINT\n);\n";
+        let count = |b: Backend| split_sql(sql, b).len();
+        assert_eq!((count(Backend::Sqlite), count(Backend::Postgres)), (3, 3));
+        assert!(split_sql(sql, Backend::Sqlite)[1].starts_with("PRAGMA"));
+        assert!(split_sql(sql, Backend::Postgres)[1].starts_with("ALTER"));
+        assert!(split_sql(sql, Backend::Postgres)[2].contains("y BIGINT"), "a statement over several lines");
+    }
 
     #[test]
     fn chooses_the_database() {

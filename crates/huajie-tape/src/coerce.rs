@@ -242,6 +242,20 @@ pub fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// `split_list` keeping the place of an empty piece (`110…、、330…`: the second of three
+/// has none), for values that go one to one with a list of names. Empty pieces at the
+/// end are dropped; a cell of nothing but separators has no pieces.
+pub fn split_aligned(cell: &str) -> Vec<String> {
+    let mut pieces: Vec<String> = cell
+        .split(['、', ',', '，', ';', '；', '\n'])
+        .map(|p| p.trim_matches([' ', '\r', '\t', '\u{3000}']).to_string())
+        .collect();
+    while pieces.last().is_some_and(|p| p.is_empty()) {
+        pieces.pop();
+    }
+    pieces
+}
+
 /// The key a contract number is matched by, between the sheets of a tape and between a
 /// package's tape versions: full-width forms as ASCII, spaces dropped, every kind of
 /// bracket as `()`, dashes as `-`, letters in upper case. `浙商银〔2020〕字第１号` and
@@ -339,6 +353,9 @@ mod tests {
         assert_eq!(clean_text("\u{3000}杭州某某（集团）有限公司 "), "杭州某某（集团）有限公司");
         assert_eq!(split_list("张三、李四；王五\n赵六,钱七"), ["张三", "李四", "王五", "赵六", "钱七"]);
         assert_eq!(split_list("2020/HT/001"), ["2020/HT/001"], "a code keeps its slashes");
+        assert_eq!(split_aligned("A、、B、"), ["A", "", "B"]);
+        assert_eq!(split_aligned("A\r\nB"), ["A", "B"]);
+        assert!(split_aligned("、，").is_empty());
         assert_eq!(contract_key("浙商银〔2020〕字第１号"), contract_key("浙商银(2020)字第1号"));
         assert_eq!(contract_key(" ｈｔ－００１ "), "HT-001");
         assert_eq!(contract_key("【HT】—1"), contract_key("(ht)-1"));
@@ -357,6 +374,7 @@ mod tests {
             let _ = parse_bool(&cell);
             let _ = split_multi(&cell);
             let _ = split_list(&cell);
+            let _ = split_aligned(&cell);
             let _ = contract_key(&cell);
         }
 

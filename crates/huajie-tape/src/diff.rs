@@ -118,9 +118,12 @@ pub struct ItemFacts {
     pub prior_claims: Money,
 }
 
-/// A guarantor, known by its identifier.
+/// A guarantor, known by its key (`plan::party_key`: its identifier; without a valid one,
+/// the ID as written or its name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuarantorFacts {
+    pub key: String,
+    /// The ID number as it stands: the identifier, the flawed one as written, or empty.
     pub identifier: String,
     pub name: String,
     pub cap: Option<Money>,
@@ -144,10 +147,19 @@ impl ItemFacts {
 }
 
 impl GuarantorFacts {
-    /// `None` for a guarantor without an ID number (not loaded, see W116).
-    pub fn of_tape(g: &TapeGuarantor) -> Option<GuarantorFacts> {
-        let identifier = g.identifier.as_ref()?.as_str().to_string();
-        Some(GuarantorFacts { identifier, name: g.name.clone(), cap: g.cap, kind: g.kind })
+    pub fn of_tape(g: &TapeGuarantor) -> GuarantorFacts {
+        GuarantorFacts::of_party(&crate::plan::guarantor_party(g), g.cap, g.kind)
+    }
+
+    /// A party as a guarantor with this cap and kind.
+    pub fn of_party(p: &huajie_core::Party, cap: Option<Money>, kind: Option<GuaranteeKind>) -> GuarantorFacts {
+        GuarantorFacts {
+            key: crate::plan::party_key(p),
+            identifier: p.identity.id_text().unwrap_or_default().to_string(),
+            name: p.name.clone(),
+            cap,
+            kind,
+        }
     }
 }
 
@@ -182,7 +194,7 @@ impl<K: Clone> Differ<K> {
     pub fn note_row(&mut self, contract_no: &str, collateral: Option<&TapeCollateral>, guarantors: &[TapeGuarantor]) {
         let s = self.tape_security.entry(contract_key(contract_no)).or_default();
         s.collateral.extend(collateral.map(ItemFacts::of_tape));
-        s.guarantors.extend(guarantors.iter().filter_map(GuarantorFacts::of_tape));
+        s.guarantors.extend(guarantors.iter().map(GuarantorFacts::of_tape));
     }
 
     /// Notes the items of linked sheets that name contracts the package has.
@@ -193,7 +205,7 @@ impl<K: Clone> Differ<K> {
             }
         }
         for g in guarantors {
-            let Some(facts) = GuarantorFacts::of_tape(&g.guarantor) else { continue };
+            let facts = GuarantorFacts::of_tape(&g.guarantor);
             for c in g.contracts.iter().map(|c| contract_key(c)).filter(|c| self.old.contains_key(c)) {
                 self.tape_security.entry(c).or_default().guarantors.push(facts.clone());
             }
@@ -312,9 +324,9 @@ fn collateral_changes(before: &[ItemFacts], after: &[ItemFacts]) -> Vec<FieldCha
 
 fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier);
+    let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier).trim_end().to_string();
     for a in after {
-        match before.iter().find(|b| b.identifier == a.identifier) {
+        match before.iter().find(|b| b.key == a.key) {
             None => out.push(change("guarantor_name", NONE.into(), who(a))),
             Some(b) => {
                 if a.cap.is_some() && a.cap != b.cap {
@@ -330,7 +342,7 @@ fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec
             }
         }
     }
-    for b in before.iter().filter(|b| !after.iter().any(|a| a.identifier == b.identifier)) {
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.key == b.key)) {
         out.push(change("guarantor_name", who(b), NONE.into()));
     }
     out

@@ -12,6 +12,7 @@
 pub mod coerce;
 pub mod diff;
 pub mod fields;
+mod guarantors;
 pub mod header;
 pub mod history;
 pub mod linked;
@@ -31,7 +32,10 @@ pub use header::{
     map_columns_with, match_header,
 };
 pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
-pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
+pub use plan::{
+    LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, guarantor_party, party_key, plan, tape_claim,
+    tape_debtor,
+};
 pub use problem::{Problem, Rule, Severity};
 pub use read::{
     FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows,

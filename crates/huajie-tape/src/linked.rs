@@ -6,16 +6,17 @@
 use std::collections::HashMap;
 
 use huajie_core::ids::province_of_address;
-use huajie_core::{Money, PartyIdentifier};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{Entity, Field};
+use crate::guarantors::{GuarantorCells, guarantors_of};
 use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_with, is_total_row};
 use crate::problem::{Problem, Rule};
 use crate::read::{RowEvent, Sink, TapeRead, read_claims_each};
 use crate::reader::RowItem;
 use crate::sheet::{
-    SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, read_party_status,
+    SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, shortened, too_long,
+    too_long_detail,
 };
 use crate::workbook::{Sheet, claims_sheet};
 
@@ -133,9 +134,7 @@ pub fn read_linked_each(
             Some(SheetRole::Guarantors) => {
                 let mut r = LinkedReader::new(&sheet.name, &header);
                 for (row, cells) in data {
-                    if let Some(g) = r.guarantor(row, &cells, &contracts) {
-                        read.linked_guarantors.push(g);
-                    }
+                    read.linked_guarantors.extend(r.guarantors(row, &cells, &contracts));
                 }
                 read.problems.extend(r.problems);
             }
@@ -322,39 +321,59 @@ impl<'a> LinkedReader<'a> {
         Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts: contracts?, item })
     }
 
-    fn guarantor(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Option<LinkedGuarantor> {
+    /// The guarantors a row of a guarantor sheet names: one per name (`张三、李四`), each
+    /// kept whatever its ID number (W116, W118), for every contract the row names.
+    fn guarantors(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Vec<LinkedGuarantor> {
         let contracts = self.contracts(row, cells, known);
-        let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::clean_text(v));
-        if name.is_none() {
+        let Some((_, names)) = self.cell(cells, Field::GuarantorName) else {
             self.missing(row, Field::GuarantorName);
-        }
-        let identifier = match self.cell(cells, Field::GuarantorId).map(|(_, v)| v.to_string()) {
-            None => None,
-            Some(v) => match PartyIdentifier::parse(&coerce::normalize(&v)) {
-                Ok(id) => Some(id),
-                Err(e) => {
-                    self.problem(
-                        Rule::InvalidValue,
-                        row,
-                        Field::GuarantorId,
-                        Some(&v),
-                        e.to_string(),
-                        e.message(huajie_core::Lang::En),
-                    );
-                    None
-                }
-            },
+            return Vec::new();
         };
-        let cap: Option<Money> = self
-            .cell(cells, Field::Cap)
-            .and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok())
-            .filter(|m| m.fen() > 0);
-        let kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
-        let status = self.choice(row, cells, Field::GuarantorStatus, read_party_status);
-        let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::clean_text(v));
-        let phone = self.cell(cells, Field::GuarantorPhone).map(|(_, v)| coerce::normalize(v));
-        let guarantor = TapeGuarantor { name: name?, identifier, cap, kind, address, phone, status };
-        Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor })
+        let guarantee_kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
+        let mut g = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        for field in [
+            Field::GuarantorName,
+            Field::GuarantorId,
+            Field::GuarantorKind,
+            Field::Cap,
+            Field::GuarantorAddress,
+            Field::GuarantorPhone,
+            Field::GuarantorStatus,
+        ] {
+            let Some((col, raw)) = self.cell(cells, field) else { continue };
+            if too_long(raw) {
+                let (zh, en) = too_long_detail(raw);
+                let rule = if field == Field::GuarantorName { Rule::InvalidMandatory } else { Rule::InvalidValue };
+                self.problem(rule, row, field, Some(&shortened(raw)), zh, en);
+                if field == Field::GuarantorName {
+                    return Vec::new();
+                }
+                continue;
+            }
+            match field {
+                Field::GuarantorId => g.ids = Some(raw),
+                Field::GuarantorKind => g.kinds = Some(raw),
+                Field::Cap => g.caps = Some((raw, self.unit(col))),
+                Field::GuarantorAddress => g.addresses = Some(raw),
+                Field::GuarantorPhone => g.phones = Some(raw),
+                Field::GuarantorStatus => g.statuses = Some(raw),
+                _ => {}
+            }
+        }
+        let (guarantors, found) = guarantors_of(g);
+        for f in found {
+            self.problem(f.rule, row, f.field, Some(&f.value), f.zh, f.en);
+        }
+        let Some(contracts) = contracts else { return Vec::new() };
+        guarantors
+            .into_iter()
+            .map(|guarantor| LinkedGuarantor {
+                sheet: self.sheet.to_string(),
+                row,
+                contracts: contracts.clone(),
+                guarantor,
+            })
+            .collect()
     }
 
     /// An optional choice: a value not on the list is a warning, and left unknown.

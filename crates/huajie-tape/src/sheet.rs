@@ -12,6 +12,7 @@ use huajie_core::{
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{ByField, Criticality, Entity, Field};
+use crate::guarantors::{GuarantorCells, guarantors_of};
 use crate::header::Header;
 use crate::problem::{Problem, Rule};
 use crate::reader::CELL_CHARS_MAX;
@@ -47,11 +48,12 @@ pub struct TapeCollateral {
     pub prior_claims: Option<Money>,
 }
 
-/// A guarantor given on the claim's own row.
+/// A guarantor a tape names, on the claim's own row or on a guarantor sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TapeGuarantor {
     pub name: String,
-    pub identifier: Option<PartyIdentifier>,
+    /// A checked identifier, or none (W116) or one that fails its check (W118): kept all the same.
+    pub identity: huajie_core::Identity,
     pub cap: Option<Money>,
     /// 连带责任保证 or 一般保证, when the tape says (never guessed).
     pub kind: Option<GuaranteeKind>,
@@ -770,27 +772,33 @@ impl<'a> RowReader<'a> {
     }
 
     fn guarantors(&mut self) -> Vec<TapeGuarantor> {
-        let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else {
-            return Vec::new();
-        };
+        let Some((_, names)) = self.cell(Field::GuarantorName) else { return Vec::new() };
         *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
-        let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
-        let cap = self.money(Field::Cap);
-        // One kind for the row's guarantors; address, phone and standing only on a guarantor sheet.
-        let kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| TapeGuarantor {
-                name,
-                identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(&coerce::normalize(s)).ok()),
-                cap: if i == 0 { cap } else { None },
-                kind,
-                address: None,
-                phone: None,
-                status: None,
-            })
-            .collect()
+        // One kind of guarantee for the row's guarantors; address, phone and standing only on a guarantor sheet.
+        let guarantee_kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
+        let mut cells = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        for field in [Field::GuarantorName, Field::GuarantorId, Field::GuarantorKind, Field::Cap] {
+            let Some((col, raw)) = self.cell(field) else { continue };
+            if too_long(raw) {
+                self.report_too_long(field, col, raw);
+                if field == Field::GuarantorName {
+                    return Vec::new();
+                }
+                continue;
+            }
+            match field {
+                Field::GuarantorId => cells.ids = Some(raw),
+                Field::GuarantorKind => cells.kinds = Some(raw),
+                Field::Cap => cells.caps = Some((raw, self.sheet.unit(col))),
+                _ => {}
+            }
+        }
+        let (guarantors, found) = guarantors_of(cells);
+        for f in found {
+            let col = self.sheet.columns.get(f.field).copied();
+            self.report(f.rule, f.field, col, Some(&f.value), f.zh, f.en);
+        }
+        guarantors
     }
 
     /// The consistency checks of tape.md: all warnings.
@@ -876,7 +884,7 @@ fn read_litigation_stage(s: &str) -> Option<LitigationStage> {
     })
 }
 
-fn read_party_kind(s: &str) -> Option<PartyKind> {
+pub(crate) fn read_party_kind(s: &str) -> Option<PartyKind> {
     PartyKind::from_any_name(s).or(match s {
         "对私" | "个人客户" | "自然人" | "个贷" => Some(PartyKind::Individual),
         "企业" | "公司" | "对公客户" | "法人" | "公司客户" => Some(PartyKind::Corporate),

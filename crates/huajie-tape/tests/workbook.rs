@@ -173,16 +173,16 @@ fn three_linked_sheets_join_by_contract_number() {
     assert_eq!(r.linked_guarantors[0].contracts, ["HT-1", "HT-2"]);
 
     let plan = huajie_tape::plan(&r);
-    assert_eq!(plan.parties.len(), 2, "the debtor once, the guarantor with an ID once");
+    assert_eq!(plan.parties.len(), 3, "the debtor once, the guarantor with an ID once, the one without by name");
     assert_eq!(plan.collateral.len(), 1);
     assert_eq!(plan.collateral[0].secures, [0, 1], "one item securing two claims");
-    assert_eq!(plan.guarantees.len(), 2, "one guarantor, two contracts");
+    assert_eq!(plan.guarantees.len(), 3, "one guarantor for two contracts, one for the third");
+    let w116: Vec<_> = r.problems.iter().filter(|p| p.rule.code() == "W116").collect();
+    assert_eq!(w116.len(), 1, "reported once, where it is read");
     assert_eq!(
-        plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(),
-        ["W116"],
-        "the guarantor without an ID"
+        (w116[0].sheet.as_deref(), w116[0].row, w116[0].value.as_deref()),
+        (Some("保证人"), Some(3), Some("无证件的保证人"))
     );
-    assert_eq!(plan.problems[0].sheet.as_deref(), Some("保证人"));
 }
 
 #[test]

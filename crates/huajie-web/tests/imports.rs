@@ -383,3 +383,92 @@ async fn the_written_off_flag_is_stored_shown_and_compared() {
     assert_eq!(diff.changed[0].changes[0].field, "written_off");
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
 }
+
+/// Every value of every cell of a workbook, as text.
+fn workbook_text(bytes: Vec<u8>) -> String {
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = String::new();
+    for name in book.sheet_names().to_vec() {
+        for row in book.worksheet_range(&name).unwrap().rows() {
+            for cell in row {
+                out.push_str(&cell.to_string());
+                out.push('|');
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guarantors_without_valid_ids_are_kept_flagged_and_masked() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let (good, bad) = person_ids();
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000088").unwrap();
+    let tape = format!(
+        "合同编号,借款人名称,证件号码,本金余额,保证人名称,保证人证件号码\n\
+         GM-1,杭州保证人测试有限公司,{company},1000,欧阳娜娜、司马光明,{bad}\n\
+         GM-2,杭州保证人测试有限公司,{company},2000,王小明,{good}\n"
+    );
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "GM-1", "strict", "import"),
+            ("g.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    let report_path = loaded.location().to_string();
+    // The report, on screen and in the workbook, carries both warnings.
+    let page = app.get(&mut acq, &report_path).await;
+    assert!(page.body.contains("W116") && page.body.contains("W118"), "{}", page.body);
+    let (_, xlsx) = app.get_bytes(&acq, &format!("{report_path}/report.xlsx")).await;
+    let text = workbook_text(xlsx);
+    assert!(
+        text.contains("W116") && text.contains("W118") && text.contains("司马光明") && text.contains(&bad),
+        "{text}"
+    );
+
+    let package = app.store.store.package_id_by_code("GM-1").await.unwrap().unwrap();
+    let claims = app.store.store.claims_of_package(package).await.unwrap();
+    let gm1 = claims.iter().find(|c| c.claim.data.contract_no == "GM-1").unwrap();
+    let guarantees = app.store.store.guarantees_of_claim(gm1.claim.id).await.unwrap();
+    assert_eq!(guarantees.len(), 2, "both names kept");
+    let sima = guarantees.iter().find(|g| g.guarantor.data.name == "司马光明").unwrap().guarantor.id;
+
+    // The owner sees them whole, flagged.
+    let claim_page = app.get(&mut acq, &format!("/claims/{}", gm1.claim.id)).await;
+    assert!(claim_page.body.contains("欧阳娜娜") && claim_page.body.contains(&bad));
+    assert!(
+        claim_page.body.contains("证件号校验失败") && claim_page.body.contains("证件号缺失"),
+        "{}",
+        claim_page.body
+    );
+    let party_page = app.get(&mut acq, &format!("/parties/{sima}")).await;
+    assert!(party_page.body.contains("司马光明") && party_page.body.contains("证件号缺失"));
+
+    // Another role sees them masked like any person: claim page, party page, party list, API, report.
+    let mut valuer = app.login("valuer").await;
+    for path in [format!("/claims/{}", gm1.claim.id), format!("/parties/{sima}"), "/parties?q=司马".to_string()] {
+        let body = app.get(&mut valuer, &path).await.body;
+        for secret in ["欧阳娜娜", "司马光明", "光明", bad.as_str()] {
+            assert!(!body.contains(secret), "{path} shows {secret}");
+        }
+    }
+    let claim_page = app.get(&mut valuer, &format!("/claims/{}", gm1.claim.id)).await;
+    assert!(claim_page.body.contains("欧阳**") && claim_page.body.contains(&format!("{}********", &bad[..6])));
+    assert!(claim_page.body.contains("证件号校验失败"), "the flag is not personal");
+    let api = app.get(&mut valuer, &format!("/api/v1/claims/{}", gm1.claim.id)).await.body;
+    assert!(!api.contains("司马光明") && !api.contains(&bad), "{api}");
+    let report = app.get(&mut valuer, &report_path).await.body;
+    assert!(!report.contains("司马光明") && !report.contains(&bad));
+    let (_, xlsx) = app.get_bytes(&valuer, &format!("{report_path}/report.xlsx")).await;
+    let text = workbook_text(xlsx);
+    assert!(!text.contains("司马光明") && !text.contains(&bad) && text.contains("W118"), "{text}");
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}

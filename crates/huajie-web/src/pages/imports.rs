@@ -184,7 +184,9 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let existing_package =
         if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
     let transferor_identifier = match existing_package {
-        Some(id) => state.store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        Some(id) => {
+            state.store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
+        }
         None => PartyIdentifier::parse(&form.transferor_id).ok().map(|i| i.as_str().to_string()),
     };
     let profile = match &transferor_identifier {
@@ -243,7 +245,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
             let transferor = Party {
                 name: form.transferor_name.clone(),
-                identifier,
+                identity: identifier.into(),
                 status: PartyStatus::Active,
                 address: None,
                 phone: None,
