@@ -244,7 +244,9 @@ impl<'a> LinkedReader<'a> {
         cells: &[String],
         known: &HashMap<String, String>,
     ) -> Option<LinkedCollateral> {
-        let contracts = self.contracts(row, cells, known);
+        // A row whose contracts the claims sheet lacks is not loaded: W117 says so, and what
+        // else is wrong with it is not reported besides.
+        let contracts = self.contracts(row, cells, known)?;
         let kind = match self.cell(cells, Field::CollateralType).map(|(_, v)| v.to_string()) {
             None => {
                 self.missing(row, Field::CollateralType);
@@ -318,13 +320,15 @@ impl<'a> LinkedReader<'a> {
             lien_rank,
             prior_claims,
         };
-        Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts: contracts?, item })
+        Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts, item })
     }
 
     /// The guarantors a row of a guarantor sheet names: one per name (`张三、李四`), each
     /// kept whatever its ID number (W116, W118), for every contract the row names.
     fn guarantors(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Vec<LinkedGuarantor> {
-        let contracts = self.contracts(row, cells, known);
+        // A row whose contracts the claims sheet lacks is not loaded: W117 says so, and
+        // what its guarantors lack is not reported besides.
+        let Some(contracts) = self.contracts(row, cells, known) else { return Vec::new() };
         let Some((_, names)) = self.cell(cells, Field::GuarantorName) else {
             self.missing(row, Field::GuarantorName);
             return Vec::new();
@@ -364,7 +368,6 @@ impl<'a> LinkedReader<'a> {
         for f in found {
             self.problem(f.rule, row, f.field, Some(&f.value), f.zh, f.en);
         }
-        let Some(contracts) = contracts else { return Vec::new() };
         guarantors
             .into_iter()
             .map(|guarantor| LinkedGuarantor {

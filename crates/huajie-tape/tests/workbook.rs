@@ -211,3 +211,62 @@ fn a_cut_off_on_a_cover_sheet_is_read_when_none_is_entered() {
     assert_eq!(r.cutoff_date, NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
     assert_eq!(r.claims.len(), 1);
 }
+
+#[test]
+fn the_same_fault_has_the_same_code_on_every_sheet_and_is_reported_once() {
+    let bad = {
+        let mut s = huajie_core::ResidentId::with_check_char("33010619800101009").unwrap().to_string();
+        let last = s.pop().unwrap();
+        s.push(if last == '0' { '1' } else { '0' });
+        s
+    };
+    let mut book = Workbook::new();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额", "保证人名称", "保证人证件号码"]
+        .iter()
+        .enumerate()
+    {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["HT-1", "同码测试有限公司", &company(91), "1000", "张三", &bad].iter().enumerate() {
+        claims.write_string(1, c as u16, *v).unwrap();
+    }
+    let collateral = book.add_worksheet();
+    collateral.set_name("抵押物").unwrap();
+    for (c, h) in ["合同编号", "抵押物类型", "评估价值"].iter().enumerate() {
+        collateral.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["HT-404", "住宅", "1000000"].iter().enumerate() {
+        collateral.write_string(1, c as u16, *v).unwrap();
+    }
+    let guarantors = book.add_worksheet();
+    guarantors.set_name("保证人").unwrap();
+    for (c, h) in ["合同编号", "保证人名称", "保证人证件号码"].iter().enumerate() {
+        guarantors.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in [["HT-404", "李四", ""], ["HT-1", "王五", bad.as_str()]].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            guarantors.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let sheets = read_workbook(book.save_to_buffer().unwrap()).unwrap();
+    let options = SheetOptions {
+        cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
+    let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap();
+    let mut found: Vec<(Option<&str>, Option<usize>, &str)> =
+        r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (None, Some(2), "W118"),           // a flawed guarantor ID on the claims sheet …
+            (Some("保证人"), Some(2), "W117"), // … an unknown contract on the guarantor sheet (not loaded: nothing more said) …
+            (Some("保证人"), Some(3), "W118"), // … the same flawed ID there: the same code, once
+            (Some("抵押物"), Some(2), "W117"), // … and on the collateral sheet: the same code
+        ]
+    );
+}
