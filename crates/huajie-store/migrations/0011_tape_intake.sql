@@ -35,3 +35,22 @@ INSERT INTO parties (id, kind, name, identifier, province, status, address, phon
     SELECT id, kind, name, identifier, province, status, address, phone FROM parties_before_0011;
 --@sqlite
 DROP TABLE parties_before_0011;
+
+-- Each import attempt, recorded before the load begins and marked loaded inside the load's
+-- own transaction; one left unmarked was cut short, and nothing of it was written.
+-- `package_code`: the package may not exist until the load commits. `process`: host, pid
+-- and start time of the process that ran it, to tell a running attempt from a dead one.
+CREATE TABLE tape_import_attempts (
+    id           {{id}},
+    package_code TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    file_sha256  TEXT NOT NULL,
+    started_by   TEXT NOT NULL,
+    started_at   TEXT NOT NULL,
+    process      TEXT,
+    finished_at  TEXT,
+    outcome      TEXT,
+    import_id    BIGINT REFERENCES tape_imports (id),
+    detail       TEXT
+);
+CREATE INDEX tape_import_attempts_package ON tape_import_attempts (package_code, id);

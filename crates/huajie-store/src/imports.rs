@@ -220,6 +220,8 @@ pub struct TapeLoad {
     unverified: HashMap<String, i64>,
     /// The last chunk's claims, whose audit records are written with the next chunk.
     pending_claims: Option<CreatedRows<huajie_core::Claim>>,
+    /// The attempt this load carries out (`attempts.rs`), marked loaded when it commits.
+    attempt: Option<i64>,
 }
 
 /// Rows just created, with their ids.
@@ -290,6 +292,7 @@ impl Store {
             counts: LoadCounts::default(),
             unverified,
             pending_claims: None,
+            attempt: None,
         })
     }
 
@@ -320,6 +323,9 @@ impl Store {
     /// transaction, so a million-row tape is never held in memory. Under `Strict`
     /// writing stops at the first rejected row (the tape is still read to the end for
     /// its report) and nothing is kept.
+    ///
+    /// The attempt is recorded first, in its own transaction, and marked loaded in the
+    /// load's: `import_attempts` tells what became of it even when the process was killed.
     pub async fn import_tape_file<R: std::io::Read + Send + 'static>(
         &self,
         actor: &str,
@@ -327,7 +333,50 @@ impl Store {
         policy: huajie_tape::ImportPolicy,
         file: TapeFile<R>,
     ) -> Result<FileImport, StoreError> {
+        let code = match &target {
+            PackageTarget::New { code, .. } => code.clone(),
+            PackageTarget::Existing(id) => {
+                self.package(*id).await?.map(|p| p.package.data.code).unwrap_or_else(|| id.to_string())
+            }
+        };
+        let attempt = self.start_import_attempt(actor, &code, &file.name, &file.sha256).await?;
+        let result = self.import_tape_file_as(actor, target, policy, file, attempt).await;
+        let ended = match &result {
+            Ok(FileImport::Read { outcome: ImportOutcome::Loaded { .. }, .. }) => None,
+            Ok(FileImport::Read { outcome: ImportOutcome::Refused { rejected_rows }, .. }) => Some((
+                crate::AttemptState::Refused,
+                format!("{rejected_rows} 行被拒绝 / {rejected_rows} rows rejected"),
+            )),
+            Ok(FileImport::Fatal { problems, .. }) => {
+                let say = |lang| problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
+                Some((
+                    crate::AttemptState::NotImportable,
+                    format!("{} / {}", say(huajie_core::Lang::Zh), say(huajie_core::Lang::En)),
+                ))
+            }
+            Ok(FileImport::Unreadable(e)) => Some((crate::AttemptState::Unreadable, e.to_string())),
+            Err(e) => Some((crate::AttemptState::Failed, e.to_string())),
+        };
+        if let Some((state, detail)) = ended
+            && let Err(e) = self.end_import_attempt(attempt, state, &detail).await
+        {
+            // It then reads as interrupted, which is as true: nothing was loaded.
+            tracing::warn!(attempt, error = %e, "the end of an import attempt could not be recorded");
+        }
+        result
+    }
+
+    async fn import_tape_file_as<R: std::io::Read + Send + 'static>(
+        &self,
+        actor: &str,
+        target: PackageTarget,
+        policy: huajie_tape::ImportPolicy,
+        file: TapeFile<R>,
+        attempt: i64,
+    ) -> Result<FileImport, StoreError> {
         let mut load = self.begin_tape_load(actor, target, policy).await?;
+        load.tx.hold_import_attempt(attempt).await?;
+        load.attempt = Some(attempt);
         let mut sorter = load.sorter.take().expect("a new load has its sorter");
         let (sender, mut receiver) =
             tokio::sync::mpsc::channel::<(NaiveDate, huajie_tape::Sorted<i64>)>(CHUNKS_IN_FLIGHT);
@@ -619,6 +668,9 @@ impl TapeLoad {
                 diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
+        if let Some(attempt) = self.attempt {
+            self.tx.finish_import_attempt(attempt, import.id).await?;
+        }
         Ok((self.tx, ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, diff }))
     }
 }

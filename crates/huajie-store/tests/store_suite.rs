@@ -189,6 +189,22 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("schema_migrations", &["applied_at", "name", "version"][..]),
         ("sessions", &["created_at", "csrf_token", "expires_at", "token_hash", "user_id"][..]),
         (
+            "tape_import_attempts",
+            &[
+                "detail",
+                "file_name",
+                "file_sha256",
+                "finished_at",
+                "id",
+                "import_id",
+                "outcome",
+                "package_code",
+                "process",
+                "started_at",
+                "started_by",
+            ][..],
+        ),
+        (
             "tape_imports",
             &[
                 "claims_loaded",

@@ -8,6 +8,17 @@ use common::{TestApp, person_ids, sample_tape};
 
 const BANK: &str = "91330100MA2AYA1G5Q";
 
+/// How many audit records since `seq` there are, failing unless each is an import
+/// attempt's start or end: an import that loads nothing writes nothing else.
+async fn attempts_recorded_since(app: &TestApp, seq: i64) -> usize {
+    let records = app.store.store.audit_log(100, 0).await.unwrap();
+    let since: Vec<_> = records.iter().take_while(|r| r.seq > seq).collect();
+    for r in &since {
+        assert!(r.entity == "tape_import_attempt" && r.action.starts_with("import_"), "{r:?}");
+    }
+    since.len()
+}
+
 fn form<'a>(csrf: &'a str, package: &'a str, policy: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
@@ -42,7 +53,7 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     assert!(refused.body.contains("2 行被拒绝即不导入"), "{}", refused.body);
     assert!(refused.body.contains("E002") && refused.body.contains("E004"));
     assert!(refused.body.contains("第18位校验码错误"));
-    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "strict: nothing written");
+    assert_eq!(attempts_recorded_since(&app, audit_before).await, 2, "strict: nothing written but the attempt");
     assert!(app.store.store.package_id_by_code("W-1").await.unwrap().is_none());
 
     let loaded = app
@@ -150,7 +161,7 @@ async fn the_report_alone_writes_nothing_and_bad_uploads_say_why() {
     let reply = app.post_multipart(&mut acq, "/imports", &unknown, ("t.csv", clean.as_bytes()), None).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("该编号的资产包不存在"), "{}", reply.body);
-    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "none of these wrote anything");
+    assert_eq!(attempts_recorded_since(&app, audit_before).await, 6, "none of these wrote anything but its attempt");
 
     // Without the form's CSRF token, or as another role: refused.
     let mut no_csrf = form("", "W-4", "partial", "import");
@@ -334,9 +345,12 @@ async fn a_workbook_bomb_is_refused_by_every_upload() {
         .await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("工作簿过大：解压后超过 256 MiB"), "{}", reply.body);
-    // Only the logins were recorded.
-    let records = app.store.store.audit_log(10, 0).await.unwrap();
-    assert!(records.iter().take_while(|r| r.seq > audit_before).all(|r| r.entity == "session"), "{records:?}");
+    // Only the logins and the import's attempt (refused as unreadable) were recorded.
+    let records = app.store.store.audit_log(20, 0).await.unwrap();
+    let recorded: Vec<(&str, &str)> =
+        records.iter().take_while(|r| r.seq > audit_before).map(|r| (r.entity.as_str(), r.action.as_str())).collect();
+    assert!(recorded.iter().all(|(e, _)| ["session", "tape_import_attempt"].contains(e)), "{recorded:?}");
+    assert!(recorded.contains(&("tape_import_attempt", "import_ended")), "{recorded:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -471,4 +485,59 @@ async fn guarantors_without_valid_ids_are_kept_flagged_and_masked() {
     let text = workbook_text(xlsx);
     assert!(!text.contains("司马光明") && !text.contains(&bad) && text.contains("W118"), "{text}");
     assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_package_page_and_the_import_page_say_what_became_of_each_import() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let tape = sample_tape();
+    let refused = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "AT-1", "strict", "import"),
+            ("a.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "AT-1", "partial", "import"),
+            ("b.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    // One cut short: its process is gone (a pid no process has), and one still running (this one).
+    let s = &app.store.store;
+    let dead = s.start_import_attempt("acquisition", "AT-1", "c.csv", &"0".repeat(64)).await.unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    app.store
+        .tamper(&format!("UPDATE tape_import_attempts SET process = '{} 999999999 1' WHERE id = {dead}", host.trim()))
+        .await;
+    s.start_import_attempt("acquisition", "AT-1", "d.csv", &"0".repeat(64)).await.unwrap();
+
+    let package = s.package_id_by_code("AT-1").await.unwrap().unwrap();
+    let page = app.get(&mut acq, &format!("/packages/{package}")).await.body;
+    let table = page.split("id=\"import-attempts\"").nth(1).expect("the attempts are listed");
+    let table = table.split("</table>").next().unwrap();
+    let rows: Vec<&str> = table.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(rows[0].contains("d.csv") && rows[0].contains("正在导入"), "{}", rows[0]);
+    assert!(rows[1].contains("c.csv") && rows[1].contains("已中断：进程在完成前结束，未载入任何内容"), "{}", rows[1]);
+    assert!(rows[2].contains("b.csv") && rows[2].contains("已载入") && rows[2].contains("href=\"/imports/"));
+    assert!(rows[3].contains("a.csv") && rows[3].contains("按导入策略整体拒绝") && rows[3].contains("2 行被拒绝"));
+    let form_page = app.get(&mut acq, "/imports/new").await.body;
+    assert!(form_page.contains("id=\"import-attempts\"") && form_page.contains("已中断"));
+    let mut en = app.login("acquisition").await;
+    app.get(&mut en, "/lang/en?next=%2Fdashboard").await;
+    let english = app.get(&mut en, &format!("/packages/{package}")).await.body;
+    assert!(
+        english.contains("Interrupted: the process ended before it finished") && english.contains("2 rows rejected")
+    );
 }

@@ -296,6 +296,37 @@ struct ImportFormPage {
     page: Page,
     title: &'static str,
     error: Option<String>,
+    attempts: Vec<AttemptLine>,
+}
+
+/// An import attempt as a page lists it.
+pub struct AttemptLine {
+    pub package_code: String,
+    pub started_at: String,
+    pub file_name: String,
+    pub started_by: String,
+    pub outcome: &'static str,
+    /// The loaded version's report, when it loaded.
+    pub report: Option<(i64, i64)>,
+    pub detail: String,
+    pub interrupted: bool,
+}
+
+/// What became of import attempts, in the viewer's language.
+pub fn attempt_lines(attempts: Vec<huajie_store::ImportAttempt>, lang: Lang) -> Vec<AttemptLine> {
+    attempts
+        .into_iter()
+        .map(|a| AttemptLine {
+            package_code: a.package_code,
+            started_at: a.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            file_name: a.file_name,
+            started_by: a.started_by,
+            outcome: a.state.name(lang),
+            report: a.import_id.zip(a.version),
+            detail: a.detail.map(|d| lang.half(&d)).unwrap_or_default(),
+            interrupted: a.state == huajie_store::AttemptState::Interrupted,
+        })
+        .collect()
 }
 
 async fn form_page(
@@ -307,7 +338,8 @@ async fn form_page(
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
     let failed = error.is_some();
-    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, page })?;
+    let attempts = attempt_lines(state.store.recent_import_attempts().await?, ctx.lang);
+    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, attempts, page })?;
     if failed {
         *r.status_mut() = StatusCode::BAD_REQUEST;
     }

@@ -113,6 +113,8 @@ struct PackageDetail {
     imports: Vec<(i64, i64, String, String, i64, i64)>,
     can_value: bool,
     checks: Option<super::checks::Panel>,
+    /// The last attempts to import into the package, interrupted ones included.
+    attempts: Vec<super::imports::AttemptLine>,
 }
 
 #[derive(Deserialize)]
@@ -148,9 +150,12 @@ pub async fn detail(
         })
         .collect();
     let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
+    let attempts =
+        super::imports::attempt_lines(state.store.import_attempts(&summary.package.data.code).await?, ctx.lang);
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
         imports,
+        attempts,
         checks,
         can_value: ctx.can(Permission::ViewValuations),
         title: summary.package.data.name.clone(),
