@@ -228,12 +228,26 @@ pub fn generate() -> DemoCompany {
             claims,
         });
     }
+    // Banks often leave a natural-person guarantor's ID number empty: the first one of the
+    // first package is named so on its tape, and is taken in by name (W116, 证件号缺失).
+    // Chosen after the drawing, so that nothing else the seed draws changes.
+    let mut parties = g.parties;
+    let unnamed = packages[0]
+        .claims
+        .iter()
+        .flat_map(|c| &c.guarantees)
+        .map(|x| x.guarantor)
+        .find(|&i| parties[i].kind() == huajie_core::PartyKind::Individual);
+    if let Some(i) = unnamed {
+        parties[i].identity =
+            huajie_core::Identity::Unverified { kind: huajie_core::PartyKind::Individual, id_as_written: None };
+    }
     let users = Role::ALL
         .iter()
         .zip(names::STAFF_NAMES)
         .map(|(role, name)| DemoUser { username: role.code().into(), display_name: (*name).into(), role: *role })
         .collect();
-    DemoCompany { company, parties: g.parties, packages, collateral, users }
+    DemoCompany { company, parties, packages, collateral, users }
 }
 
 struct Gen {
@@ -569,9 +583,13 @@ mod tests {
         assert!(debtors.iter().any(|p| p.kind() == huajie_core::PartyKind::Corporate));
         assert!(d.packages.iter().flat_map(|p| &p.claims).any(|c| !c.guarantees.is_empty()));
         assert!(d.collateral.iter().any(|c| c.secures.len() > 1));
-        // Every party identifier is unique.
+        // Every party identifier is unique; one natural-person guarantor has none (its bank left it empty).
         let ids: std::collections::HashSet<&str> = d.parties.iter().filter_map(|p| p.identity.id_text()).collect();
-        assert_eq!(ids.len(), d.parties.len());
+        assert_eq!(ids.len(), d.parties.len() - 1);
+        let unnamed: Vec<&Party> = d.parties.iter().filter(|p| p.identifier().is_none()).collect();
+        assert_eq!(unnamed.len(), 1);
+        assert_eq!(unnamed[0].identity.flaw(), Some(huajie_core::IdFlaw::Missing));
+        assert_eq!(unnamed[0].kind(), huajie_core::PartyKind::Individual);
         assert_eq!(d.users.len(), Role::ALL.len());
     }
 }
