@@ -6,14 +6,13 @@ ALTER TABLE claims ADD COLUMN written_off BIGINT;
 -- (it stays UNIQUE for the parties that have one: NULLs never collide), its kind is the
 -- `kind` column's alone, and an ID that fails its check is kept as written in
 -- `id_as_written`. PostgreSQL drops the NOT NULL in place; SQLite cannot, so it rebuilds
--- the table with the same ids, foreign-key checks deferred to the commit (which fails if
--- any row of another table is left without its party).
+-- the table with the same ids; the line below has the runner turn foreign-key enforcement
+-- off for this migration on SQLite and check every reference before it commits (db.rs).
+--@sqlite-foreign-keys-off
 --@postgres
 ALTER TABLE parties ALTER COLUMN identifier DROP NOT NULL;
 --@postgres
 ALTER TABLE parties ADD COLUMN id_as_written TEXT;
---@sqlite
-PRAGMA defer_foreign_keys = ON;
 --@sqlite
 CREATE TEMP TABLE parties_before_0011 AS SELECT id, kind, name, identifier, province, status, address, phone FROM parties;
 --@sqlite

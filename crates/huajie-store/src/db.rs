@@ -79,9 +79,18 @@ struct Migration {
     name: &'static str,
     /// Common SQL; `{{id}}` becomes the dialect's generated primary key. A statement
     /// preceded by a line `--@sqlite` or `--@postgres` is run on that dialect only: for
-    /// what the two cannot say alike (SQLite rebuilds a table to drop a NOT NULL).
+    /// what the two cannot say alike (SQLite rebuilds a table to drop a NOT NULL). A
+    /// migration with a line `--@sqlite-foreign-keys-off` runs on SQLite with foreign-key
+    /// enforcement off — a table others refer to is rebuilt: dropped and made again under
+    /// its name — and every reference is checked before it commits (`PRAGMA
+    /// foreign_key_check`), as SQLite's own procedure for altering a table says. With
+    /// enforcement on, dropping and refilling the table would check the rows of every table
+    /// referring to it, row by row.
     sql: &'static str,
 }
+
+/// The line that asks for `Migration::sql`'s SQLite foreign-key handling.
+const SQLITE_FOREIGN_KEYS_OFF: &str = "--@sqlite-foreign-keys-off";
 
 /// Every migration, in order. Migrations only add; a later one removes what is unused.
 const MIGRATIONS: &[Migration] = &[
@@ -215,20 +224,42 @@ impl Store {
         let mut done = Vec::new();
         for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version) && m.version <= version) {
             let sql = m.sql.replace("{{id}}", self.backend.generated_id());
-            let mut tx = self.pool.begin().await?;
-            for statement in split_sql(&sql, self.backend) {
-                sqlx::query(sqlx::AssertSqlSafe(statement))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+            let mut conn = self.pool.acquire().await?;
+            let keys_off =
+                self.backend == Backend::Sqlite && m.sql.lines().any(|l| l.trim() == SQLITE_FOREIGN_KEYS_OFF);
+            if keys_off {
+                // Only outside a transaction does SQLite take this.
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(m.version)
-                .bind(m.name)
-                .bind(crate::timestamp(self.clock.now()))
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+            let applied = async {
+                let mut tx = conn.begin().await?;
+                for statement in split_sql(&sql, self.backend) {
+                    sqlx::query(sqlx::AssertSqlSafe(statement))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+                }
+                if keys_off {
+                    let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+                    if !broken.is_empty() {
+                        let table: String = broken[0].try_get(0)?;
+                        return Err(StoreError::Migrate(m.version, format!("{table}: a reference to no row")));
+                    }
+                }
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(crate::timestamp(self.clock.now()))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok::<(), StoreError>(())
+            }
+            .await;
+            if keys_off {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+            }
+            applied?;
             done.push(format!("{:04}_{}", m.version, m.name));
         }
         Ok(done)

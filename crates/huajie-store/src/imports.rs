@@ -336,7 +336,11 @@ impl Store {
         let code = match &target {
             PackageTarget::New { code, .. } => code.clone(),
             PackageTarget::Existing(id) => {
-                self.package(*id).await?.map(|p| p.package.data.code).unwrap_or_else(|| id.to_string())
+                let row =
+                    sqlx::query("SELECT code FROM packages WHERE id = $1").bind(*id).fetch_optional(&self.pool).await?;
+                row.map(|r| text(&r, "code"))
+                    .transpose()?
+                    .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?
             }
         };
         let attempt = self.start_import_attempt(actor, &code, &file.name, &file.sha256).await?;
