@@ -134,3 +134,44 @@ fn a_long_note_in_an_unmapped_column_is_read_and_left_alone() {
     assert_eq!(r.claims.len(), 1, "{:?}", r.problems);
     assert!(r.problems.is_empty(), "{:?}", r.problems);
 }
+
+/// Sets the uncompressed size an archive declares for its entry `name` (local header and
+/// central directory), as a bomb that lies about itself would.
+fn declare_size(zip: &mut [u8], name: &str, size: u32) {
+    let name = name.as_bytes();
+    let mut patched = 0;
+    for i in 0..zip.len().saturating_sub(46 + name.len()) {
+        let (sig, size_at, name_at) = match &zip[i..i + 4] {
+            b"PK\x03\x04" => ("local", i + 22, i + 30),
+            b"PK\x01\x02" => ("central", i + 24, i + 46),
+            _ => continue,
+        };
+        let name_len = u16::from_le_bytes([
+            zip[i + 26 + usize::from(sig == "central") * 2],
+            zip[i + 27 + usize::from(sig == "central") * 2],
+        ]);
+        if usize::from(name_len) == name.len() && &zip[name_at..name_at + name.len()] == name {
+            zip[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2, "the local header and the central directory");
+}
+
+#[test]
+fn a_bomb_that_declares_a_small_size_is_still_refused() {
+    let mut bomb = xlsx(&[], &mut |w| {
+        let row: String = (0..100).map(|_| r#"<c t="inlineStr"><is><t>炸</t></is></c>"#).collect();
+        for _ in 0..1_000 {
+            write!(w, "<row>{row}</row>").unwrap();
+        }
+    });
+    declare_size(&mut bomb, "xl/worksheets/sheet1.xml", 1_000);
+    // Inflating it past what it declares stops at once: a lying archive is a damaged one.
+    match read_workbook_with(bomb, &SMALL) {
+        Err(ReadError::BadWorkbook(huajie_tape::WorkbookFault::Damaged(why))) => {
+            assert!(why.contains("larger than its declared"), "{why}")
+        }
+        other => panic!("expected a refusal, got {:?}", other.map(|s| s.len())),
+    }
+}

@@ -37,7 +37,7 @@ pub fn xlsx(shared: &[String], sheet_data: &mut dyn FnMut(&mut dyn Write)) -> Ve
             shared.len()
         ),
     );
-    zip.start_file("xl/worksheets/sheet1.xml", deflate.large_file(true)).unwrap();
+    zip.start_file("xl/worksheets/sheet1.xml", deflate).unwrap();
     zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#).unwrap();
     sheet_data(&mut zip);
     zip.write_all(b"</sheetData></worksheet>").unwrap();
