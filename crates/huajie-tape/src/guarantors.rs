@@ -154,6 +154,16 @@ pub(crate) fn guarantors_of(cells: GuarantorCells<'_>) -> (Vec<TapeGuarantor>, V
             None => None,
             Some(c) => match coerce::parse_money(c, cells.caps.map(|(_, u)| u).unwrap_or_default()) {
                 Ok(m) if m.fen() > 0 => Some(m),
+                Ok(m) if m.is_negative() => {
+                    found.push(Found {
+                        rule: Rule::NegativeAmount,
+                        field: Field::Cap,
+                        value: c.to_string(),
+                        zh: format!("“{}”为负数", Field::Cap.zh()),
+                        en: format!("“{}” is negative", Field::Cap.en()),
+                    });
+                    None
+                }
                 Ok(_) => {
                     found.push(Found {
                         rule: Rule::InvalidValue,
@@ -254,6 +264,16 @@ mod tests {
             ]
         );
         assert!(!found[1].zh.contains("王五"), "the name is the value, masked with it; not repeated in the text");
+    }
+
+    #[test]
+    fn a_negative_cap_is_a_negative_amount_as_anywhere() {
+        let (gs, found) =
+            guarantors_of(GuarantorCells {
+                names: "张三", caps: Some(("-5", AmountUnit::Yuan)), ..Default::default()
+            });
+        assert_eq!(gs[0].cap, None);
+        assert!(found.iter().any(|f| f.rule == Rule::NegativeAmount && f.field == Field::Cap));
     }
 
     #[test]
