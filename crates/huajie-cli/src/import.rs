@@ -18,6 +18,12 @@ const PROBLEMS_LISTED_MAX: usize = 30;
 
 pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     store.require_current_schema().await?;
+    if args.status {
+        return status(store, args.package.as_deref()).await;
+    }
+    let (Some(file), Some(package)) = (&args.file, &args.package) else {
+        bail!("请给出数据带文件与 --package / give the tape file and --package");
+    };
     let policy = ImportPolicy::from_code(&args.policy)
         .ok_or_else(|| anyhow!("导入策略应为 strict 或 partial / --policy must be strict or partial"))?;
     let cutoff = args
@@ -28,15 +34,16 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
                 .map_err(|_| anyhow!("基准日无法识别：{s} / cannot read the cut-off date {s}"))
         })
         .transpose()?;
-    let shown = args.file.display().to_string();
-    let sha256 =
-        file_sha256(&args.file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
+    let shown = file.display().to_string();
+    let sha256 = file_sha256(file).with_context(|| format!("无法读取文件 {shown} / cannot read the file {shown}"))?;
     let options = SheetOptions { cutoff_date: cutoff, today: store.clock().today(), personal_batch: args.personal };
-    let name = args.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
-    let existing = store.package_id_by_code(&args.package).await?;
+    let existing = store.package_id_by_code(package).await?;
     let transferor = match existing {
-        Some(id) => store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        Some(id) => {
+            store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
+        }
         None => {
             args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string())
         }
@@ -58,15 +65,20 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             let (Some(name), Some(id)) = (&args.transferor_name, &args.transferor_id) else {
                 bail!(
                     "资产包 {0} 不存在：新建时请给出 --transferor-name 与 --transferor-id / package {0} does not exist: give --transferor-name and --transferor-id to create it",
-                    args.package
+                    package
                 );
             };
             let identifier = PartyIdentifier::parse(id)
                 .map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
-            let transferor =
-                Party { name: name.clone(), identifier, status: PartyStatus::Active, address: None, phone: None };
-            let name = args.package_name.clone().unwrap_or_else(|| file_stem(&args.file));
-            PackageTarget::New { code: args.package.clone(), name, transferor }
+            let transferor = Party {
+                name: name.clone(),
+                identity: identifier.into(),
+                status: PartyStatus::Active,
+                address: None,
+                phone: None,
+            };
+            let name = args.package_name.clone().unwrap_or_else(|| file_stem(file));
+            PackageTarget::New { code: package.clone(), name, transferor }
         }
     };
     let report_lang = match &args.report {
@@ -76,22 +88,22 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    let file = std::fs::File::open(&args.file)
-        .with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;
     // A progress bar over the bytes read (drawn only on a terminal). The tape is checked
     // and written in one pass, in one transaction.
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let size = opened.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = indicatif::ProgressBar::new(size).with_style(
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {bytes}/{total_bytes} {eta}")
             .expect("a valid template")
             .progress_chars("=> "),
     );
     bar.set_message("校验并写入 / checking and writing");
-    let path = args.file.clone();
+    let path = file.clone();
     let tape = TapeFile {
         name: name.clone(),
         sha256,
-        reader: bar.wrap_read(std::io::BufReader::new(file)),
+        reader: bar.wrap_read(std::io::BufReader::new(opened)),
         bytes: Box::new(move || std::fs::read(path)),
         options,
         profile,
@@ -123,10 +135,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         println!("校验报告已保存 / report saved: {shown_report}");
     }
     match outcome {
-        ImportOutcome::Loaded { import, counts, set_aside, diff } => {
-            for p in &set_aside {
-                println!("  {}", line(p));
-            }
+        ImportOutcome::Loaded { import, counts, diff } => {
             if let Some(d) = &diff {
                 println!(
                     "与上一版相比 / against the package: 新增 {} 笔，变化 {} 笔，未变 {} 笔，新数据带未列出 {} 笔（保留） / {} added, {} changed, {} unchanged, {} no longer listed (kept)",
@@ -147,7 +156,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             }
             println!(
                 "已载入资产包 {} 第 {} 版：{} 笔债权，更新 {} 笔，新建当事人 {}、沿用 {}，抵质押物 {} 项，保证 {} 笔 / loaded as version {}: {} claims added, {} updated",
-                args.package,
+                package,
                 import.version,
                 counts.claims,
                 counts.claims_updated,
@@ -169,6 +178,42 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// `huajie import --status`: the last attempts of each package (or of one), newest first,
+/// with what became of each.
+async fn status(store: &Store, package: Option<&str>) -> Result<ExitCode> {
+    let packages = match package {
+        Some(code) => vec![(code.to_string(), store.import_attempts(code).await?)],
+        None => store.import_attempts_by_package().await?,
+    };
+    if packages.iter().all(|(_, a)| a.is_empty()) {
+        println!("尚无导入记录 / no imports recorded yet");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for (code, attempts) in packages {
+        println!("资产包 / package {code}");
+        for a in attempts {
+            let (zh_version, en_version) = match a.version {
+                Some(v) => (format!("，第 {v} 版"), format!(", version {v}")),
+                None => (String::new(), String::new()),
+            };
+            println!(
+                "  #{} {} {}（{}，{}）：{}{zh_version} / {}{en_version}",
+                a.id,
+                a.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                a.file_name,
+                &a.file_sha256[..a.file_sha256.len().min(12)],
+                a.started_by,
+                a.state.zh(),
+                a.state.en()
+            );
+            if let Some(d) = &a.detail {
+                println!("      {d}");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn file_sha256(path: &std::path::Path) -> std::io::Result<String> {

@@ -149,10 +149,14 @@ enum UserCommand {
 #[derive(Args, Clone)]
 struct ImportArgs {
     /// 数据带文件 / The tape file (.csv in UTF-8 or GBK, .xlsx, .xls)
-    file: PathBuf,
+    #[arg(required_unless_present = "status")]
+    file: Option<PathBuf>,
     /// 资产包编号（不存在则新建） / Package code (created when it does not exist)
-    #[arg(long)]
-    package: String,
+    #[arg(long, required_unless_present = "status")]
+    package: Option<String>,
+    /// 不导入，只列出各资产包最近的导入及其结果（含被中断的） / Import nothing: list the last imports of each package (or of --package) and what became of them, interrupted ones included
+    #[arg(long, conflicts_with_all = ["file", "transferor_name", "transferor_id", "cutoff", "report"])]
+    status: bool,
     /// 新资产包名称 / Name of a new package (default: the file name)
     #[arg(long)]
     package_name: Option<String>,

@@ -100,7 +100,11 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     assert!(out.contains("第15行 C列（证件号码）"), "{out}");
     assert!(out.contains("[E004] 合同编号重复"), "{out}");
     assert!(!out.contains("[W201]"), "the 合计 row counts every row, rejected ones too: {out}");
-    assert_eq!(counts(dir.path()).await, before, "strict: nothing written, not even the package");
+    let after = counts(dir.path()).await;
+    assert_eq!((after.0, after.1), (before.0, before.1), "strict: nothing written, not even the package");
+    assert_eq!(after.2, before.2 + 2, "only the attempt, started and ended");
+    let status = stdout(&huajie(&["import", "--status", "--data-dir", d]));
+    assert!(status.contains("未载入：按导入策略整体拒绝") && status.contains("2 行被拒绝"), "{status}");
 
     let mut partial_args = args.to_vec();
     partial_args.extend(["--policy", "partial"]);
@@ -177,6 +181,7 @@ async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
     std::fs::write(&tape, rows.join("\n")).unwrap();
     let before = counts(dir.path()).await;
     // Kill at moments spread over the import (it takes a few seconds in a debug build).
+    let mut interrupted = 0;
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
     for (attempt, base_ms) in [150u64, 600, 1_200].into_iter().enumerate() {
         let delay = Duration::from_millis(base_ms + u64::from(seed % 200) + attempt as u64 * 37);
@@ -207,14 +212,51 @@ async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
         let _ = child.kill(); // SIGKILL: no chance to clean up
         child.wait().unwrap();
         let after = counts(dir.path()).await;
+        // Asked afterwards, the import says what became of it: never "running" once its process is gone.
+        let status = stdout(&huajie(&["import", "--status", "--package", "K-1", "--data-dir", d]));
+        let attempts: Vec<&str> = status.lines().filter(|l| l.trim_start().starts_with('#')).collect();
+        assert!(attempts.iter().all(|l| !l.contains("正在导入")), "{status}");
         if finished {
             assert_eq!((after.0, after.1), (3_000, 1), "a finished import is whole");
+            assert!(attempts[0].contains("已载入，第 1 版"), "{status}");
             break;
         }
-        assert_eq!(after, before, "killed after {delay:?}: the database is exactly as before");
+        assert_eq!((after.0, after.1), (before.0, before.1), "killed after {delay:?}: nothing of the tape is written");
+        // … only the attempt, recorded in its own transaction before the load began.
+        let store = Store::open(&DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+        let added = store.audit_log(100, 0).await.unwrap();
+        store.close().await;
+        assert!(
+            added.iter().take_while(|r| r.seq > before.2).all(|r| r.action == "import_started"),
+            "killed after {delay:?}: {added:?}"
+        );
+        assert!(attempts.iter().all(|l| l.contains("已中断：进程在完成前结束，未载入任何内容")), "{status}");
+        interrupted += attempts.len();
     }
+    assert!(interrupted > 0 || huajie(&["import", "--status", "--data-dir", d]).status.success());
     let verify = huajie(&["audit", "verify", "--data-dir", d]);
     assert!(verify.status.success(), "{}", stdout(&verify));
+    // Run to its end, the same import says it loaded, above the interrupted ones.
+    let done = huajie(&[
+        "import",
+        tape.to_str().unwrap(),
+        "--data-dir",
+        d,
+        "--package",
+        "K-1",
+        "--transferor-name",
+        "某银行",
+        "--transferor-id",
+        BANK,
+        "--cutoff",
+        "2026-06-30",
+    ]);
+    assert!(done.status.success(), "{}", stdout(&done));
+    let status = stdout(&huajie(&["import", "--status", "--data-dir", d]));
+    let attempts: Vec<&str> = status.lines().filter(|l| l.trim_start().starts_with('#')).collect();
+    assert!(status.starts_with("资产包 / package K-1"), "{status}");
+    assert!(attempts[0].contains("big.csv") && attempts[0].contains("已载入"), "{status}");
+    assert_eq!(attempts.len(), interrupted + 1 + usize::from(attempts.iter().skip(1).any(|l| l.contains("已载入"))));
 }
 
 #[test]
@@ -319,4 +361,46 @@ async fn a_workbook_with_linked_sheets_loads_shared_collateral_and_guarantees() 
     assert_eq!(store.guarantees_of_claim(claims[1].claim.id).await.unwrap().len(), 1);
     store.close().await;
     assert!(huajie(&["audit", "verify", "--data-dir", d]).status.success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_bomb_is_refused_with_its_reason_and_nothing_is_written() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(huajie(&["migrate", "--data-dir", d]).status.success());
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let row = format!("<row>{}</row>", r#"<c t="inlineStr"><is><t>炸</t></is></c>"#.repeat(100));
+    for _ in 0..(300 << 20) / row.len() {
+        zip.write_all(row.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    let path = dir.path().join("bomb.xlsx");
+    std::fs::write(&path, out.into_inner()).unwrap();
+    let before = counts(dir.path()).await;
+    let out = huajie(&[
+        "import",
+        path.to_str().unwrap(),
+        "--data-dir",
+        d,
+        "--package",
+        "B-1",
+        "--transferor-name",
+        "某银行",
+        "--transferor-id",
+        BANK,
+        "--cutoff",
+        "2026-06-30",
+    ]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("工作簿过大：解压后超过 256 MiB"), "{stderr}");
+    let after = counts(dir.path()).await;
+    assert_eq!((after.0, after.1, after.2), (before.0, before.1, before.2 + 2), "nothing but the attempt");
+    let status = stdout(&huajie(&["import", "--status", "--package", "B-1", "--data-dir", d]));
+    assert!(status.contains("未载入：文件无法读取") && status.contains("工作簿过大"), "{status}");
 }

@@ -35,7 +35,7 @@ pub use package::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Package, PackageStatus,
     ValuationBasis,
 };
-pub use party::{Party, PartyIdentifier, PartyKind, PartyStatus};
+pub use party::{IdFlaw, Identity, Party, PartyIdentifier, PartyKind, PartyStatus};
 pub use role::{Permission, Role};
 
 /// A value as stored, with the id the database gave it.

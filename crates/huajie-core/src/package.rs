@@ -184,6 +184,9 @@ pub struct Claim {
     pub product: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub days_past_due: Option<i64>,
+    /// 是否核销: whether the bank has written the loan off, as its tape says (`None`: it does not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written_off: Option<bool>,
 }
 
 impl Claim {
@@ -284,6 +287,7 @@ mod tests {
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         };
         assert_eq!(c.total(), Ok(Money::from_fen(12_345)));
         assert!(c.is_time_barred(NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()));

@@ -31,7 +31,7 @@ fn company(name: &str, n: u32) -> Party {
     let uscc = Uscc::with_check_char(&format!("91330108MA7DE{n:04}")).expect("a valid demo USCC");
     Party {
         name: name.into(),
-        identifier: PartyIdentifier::Uscc(uscc),
+        identity: PartyIdentifier::Uscc(uscc).into(),
         status: PartyStatus::Active,
         address: Some("杭州市西湖区".into()),
         phone: None,
@@ -46,7 +46,7 @@ fn person_born(name: &str, born: &str, n: u32) -> Party {
     let id = ResidentId::with_check_char(&format!("330106{born}{:03}", 100 + n)).expect("a valid demo ID");
     Party {
         name: name.into(),
-        identifier: PartyIdentifier::ResidentId(id),
+        identity: PartyIdentifier::ResidentId(id).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,

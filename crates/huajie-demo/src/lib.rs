@@ -233,7 +233,7 @@ pub fn generate() -> DemoCompany {
             let uscc = g.uscc(region);
             g.push(Party {
                 name: (*name).into(),
-                identifier: PartyIdentifier::Uscc(uscc),
+                identity: PartyIdentifier::Uscc(uscc).into(),
                 status: PartyStatus::Active,
                 address: Some((*address).into()),
                 phone: None,
@@ -275,12 +275,26 @@ pub fn generate() -> DemoCompany {
             claims,
         });
     }
+    // Banks often leave a natural-person guarantor's ID number empty: the first one of the
+    // first package is named so on its tape, and is taken in by name (W116, 证件号缺失).
+    // Chosen after the drawing, so that nothing else the seed draws changes.
+    let mut parties = g.parties;
+    let unnamed = packages[0]
+        .claims
+        .iter()
+        .flat_map(|c| &c.guarantees)
+        .map(|x| x.guarantor)
+        .find(|&i| parties[i].kind() == huajie_core::PartyKind::Individual);
+    if let Some(i) = unnamed {
+        parties[i].identity =
+            huajie_core::Identity::Unverified { kind: huajie_core::PartyKind::Individual, id_as_written: None };
+    }
     let users = Role::ALL
         .iter()
         .zip(names::STAFF_NAMES)
         .map(|(role, name)| DemoUser { username: role.code().into(), display_name: (*name).into(), role: *role })
         .collect();
-    DemoCompany { company, parties: g.parties, packages, collateral, users }
+    DemoCompany { company, parties, packages, collateral, users }
 }
 
 struct Gen {
@@ -358,7 +372,7 @@ impl Gen {
         let address = self.address(city);
         self.push(Party {
             name,
-            identifier: PartyIdentifier::ResidentId(id),
+            identity: PartyIdentifier::ResidentId(id).into(),
             status,
             address: Some(address),
             phone: Some(phone),
@@ -381,7 +395,13 @@ impl Gen {
             PartyStatus::Dishonest,
         ]);
         let address = self.address(city);
-        self.push(Party { name, identifier: PartyIdentifier::Uscc(uscc), status, address: Some(address), phone: None })
+        self.push(Party {
+            name,
+            identity: PartyIdentifier::Uscc(uscc).into(),
+            status,
+            address: Some(address),
+            phone: None,
+        })
     }
 
     /// Amount in fen, log-uniform between two amounts in 万元, with yuan and fen.
@@ -675,9 +695,13 @@ mod tests {
         assert!(debtors.iter().any(|p| p.kind() == huajie_core::PartyKind::Corporate));
         assert!(d.packages.iter().flat_map(|p| &p.claims).any(|c| !c.guarantees.is_empty()));
         assert!(d.collateral.iter().any(|c| c.secures.len() > 1));
-        // Every party identifier is unique.
-        let ids: std::collections::HashSet<&str> = d.parties.iter().map(|p| p.identifier.as_str()).collect();
-        assert_eq!(ids.len(), d.parties.len());
+        // Every party identifier is unique; one natural-person guarantor has none (its bank left it empty).
+        let ids: std::collections::HashSet<&str> = d.parties.iter().filter_map(|p| p.identity.id_text()).collect();
+        assert_eq!(ids.len(), d.parties.len() - 1);
+        let unnamed: Vec<&Party> = d.parties.iter().filter(|p| p.identifier().is_none()).collect();
+        assert_eq!(unnamed.len(), 1);
+        assert_eq!(unnamed[0].identity.flaw(), Some(huajie_core::IdFlaw::Missing));
+        assert_eq!(unnamed[0].kind(), huajie_core::PartyKind::Individual);
         assert_eq!(d.users.len(), Role::ALL.len());
     }
 }

@@ -85,7 +85,7 @@ fn tape(demo: &DemoCompany, p: &DemoPackage) -> Result<Vec<u8>, XlsxError> {
         let debtor = &demo.parties[c.debtor];
         claims.write_string(r, 0, &c.contract_no)?;
         claims.write_string(r, 1, &debtor.name)?;
-        claims.write_string(r, 2, debtor.identifier.as_str())?;
+        claims.write_string(r, 2, debtor.identity.id_text().unwrap_or_default())?;
         claims.write_string(r, 3, debtor.status.zh())?;
         if let Some(a) = &debtor.address {
             claims.write_string(r, 4, a)?;
@@ -142,7 +142,7 @@ fn tape(demo: &DemoCompany, p: &DemoPackage) -> Result<Vec<u8>, XlsxError> {
         let party = &demo.parties[g.guarantor];
         guarantors.write_string(r, 0, contracts.join("、"))?;
         guarantors.write_string(r, 1, &party.name)?;
-        guarantors.write_string(r, 2, party.identifier.as_str())?;
+        guarantors.write_string(r, 2, party.identity.id_text().unwrap_or_default())?;
         guarantors.write_string(r, 3, g.kind.zh())?;
         if let Some(cap) = g.cap {
             yuan(guarantors, r, 4, cap, &amount)?;

@@ -14,7 +14,7 @@ use huajie_value::{Assumptions, Book, BookClaim, BookItem, BookLien, Options, ap
 fn book() -> Book {
     let party = |n: u32| Party {
         name: format!("公司{n}"),
-        identifier: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()),
+        identity: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -36,6 +36,7 @@ fn book() -> Book {
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         },
         debtor: party(id as u32),
     };

@@ -575,7 +575,7 @@ impl WriteTx {
         };
         self.insert_party(&Party {
             name,
-            identifier: r.identifier.clone(),
+            identity: r.identifier.clone().into(),
             status: PartyStatus::Active,
             address: None,
             phone: None,
@@ -767,6 +767,24 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
         }
         for (row, cells) in sheet.rows.iter().skip(1) {
             if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            // A value longer than a cell may hold is refused; columns the book does not read are left alone.
+            let long: Vec<&'static str> = keys
+                .iter()
+                .zip(cells)
+                .filter(|(k, c)| k.is_some() && c.chars().count() > huajie_tape::CELL_CHARS_MAX)
+                .filter_map(|(k, _)| kind.fields.iter().find(|f| Some(f.key) == *k).map(|f| f.zh))
+                .collect();
+            if !long.is_empty() {
+                for field in long {
+                    problems.push(BookProblem {
+                        sheet: sheet.name.to_string(),
+                        row: *row,
+                        field: field.into(),
+                        message: format!("超过 {0} 个字符 / longer than {0} characters", huajie_tape::CELL_CHARS_MAX),
+                    });
+                }
                 continue;
             }
             let get = |k: &str| -> Option<String> {

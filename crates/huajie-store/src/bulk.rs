@@ -36,15 +36,21 @@ impl<T: TableRow> TableRow for &T {
 
 impl TableRow for Party {
     const TABLE: &'static str = "parties";
-    const COLUMNS: &'static [&'static str] = &["kind", "name", "identifier", "province", "status", "address", "phone"];
+    const COLUMNS: &'static [&'static str] =
+        &["kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written"];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
+        let id_as_written = match &self.identity {
+            huajie_core::Identity::Unverified { id_as_written, .. } => id_as_written.as_deref(),
+            huajie_core::Identity::Verified(_) => None,
+        };
         q.bind(self.kind().code())
             .bind(self.name.as_str())
-            .bind(self.identifier.as_str())
+            .bind(self.identifier().map(|i| i.as_str()))
             .bind(self.province().map(|p| p.code()))
             .bind(self.status.code())
             .bind(self.address.as_deref())
             .bind(self.phone.as_deref())
+            .bind(id_as_written)
     }
 }
 
@@ -65,6 +71,7 @@ impl TableRow for Claim {
         "province",
         "product",
         "days_past_due",
+        "written_off",
     ];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
         q.bind(self.package_id)
@@ -81,6 +88,7 @@ impl TableRow for Claim {
             .bind(self.province.map(|p| p.code()))
             .bind(self.product.as_deref())
             .bind(self.days_past_due)
+            .bind(self.written_off.map(i64::from))
     }
 }
 

@@ -328,14 +328,15 @@ impl Store {
             let a = attributes.get(&id).copied().unwrap_or_default();
             let person = crate::rows::code(r, "kind", PartyKind::from_code)? == PartyKind::Individual;
             let name = text(r, "name")?;
-            let identifier = text(r, "identifier")?;
+            // A guarantor named without a valid ID has none (and is no state organ by it).
+            let identifier = crate::rows::opt_text(r, "identifier")?;
             out.insert(
                 id,
                 CheckParty {
                     id,
                     name: if person { huajie_core::mask::mask_person_name(&name) } else { name },
                     province: opt_province(r, "province")?,
-                    state_organ: a.state_organ || uscc_state_organ(&identifier),
+                    state_organ: a.state_organ || identifier.as_deref().is_some_and(uscc_state_organ),
                     lgfv: a.lgfv,
                     dishonest: crate::rows::code(r, "status", PartyStatus::from_code)? == PartyStatus::Dishonest,
                 },

@@ -730,7 +730,8 @@ impl WriteTx {
         }
         let identifier =
             PartyIdentifier::parse(&uscc).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
-        let party = Party { name, identifier, status: PartyStatus::Active, address: None, phone: None };
+        let party =
+            Party { name, identity: identifier.into(), status: PartyStatus::Active, address: None, phone: None };
         self.insert_party(&party).await
     }
 }

@@ -96,9 +96,20 @@ const SQLITE_BUSY_TIMEOUT_MS: u32 = 120_000;
 struct Migration {
     version: i64,
     name: &'static str,
-    /// Common SQL; `{{id}}` becomes the dialect's generated primary key.
+    /// Common SQL; `{{id}}` becomes the dialect's generated primary key. A statement
+    /// preceded by a line `--@sqlite` or `--@postgres` is run on that dialect only: for
+    /// what the two cannot say alike (SQLite rebuilds a table to drop a NOT NULL). A
+    /// migration with a line `--@sqlite-foreign-keys-off` runs on SQLite with foreign-key
+    /// enforcement off — a table others refer to is rebuilt: dropped and made again under
+    /// its name — and every reference is checked before it commits (`PRAGMA
+    /// foreign_key_check`), as SQLite's own procedure for altering a table says. With
+    /// enforcement on, dropping and refilling the table would check the rows of every table
+    /// referring to it, row by row.
     sql: &'static str,
 }
+
+/// The line that asks for `Migration::sql`'s SQLite foreign-key handling.
+const SQLITE_FOREIGN_KEYS_OFF: &str = "--@sqlite-foreign-keys-off";
 
 /// Every migration, in order. Migrations only add; a later one removes what is unused.
 const MIGRATIONS: &[Migration] = &[
@@ -116,6 +127,7 @@ const MIGRATIONS: &[Migration] = &[
         name: "cross_region_exceptions",
         sql: include_str!("../migrations/0010_cross_region_exceptions.sql"),
     },
+    Migration { version: 11, name: "tape_intake", sql: include_str!("../migrations/0011_tape_intake.sql") },
     Migration {
         version: 12,
         name: "lien_ranks_and_valuation_basis",
@@ -226,6 +238,12 @@ impl Store {
     /// Applies the migrations not yet applied, each in its own transaction. Returns the
     /// names of those applied now.
     pub async fn migrate(&self) -> Result<Vec<String>, StoreError> {
+        self.migrate_to(i64::MAX).await
+    }
+
+    /// `migrate`, stopping after migration `version`: an older schema, for the tests that
+    /// prove an upgrade keeps every row.
+    pub async fn migrate_to(&self, version: i64) -> Result<Vec<String>, StoreError> {
         self.pool
             .execute(
                 "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
@@ -247,26 +265,51 @@ impl Store {
             return Err(StoreError::SchemaTooNew(*newer));
         }
         let mut done = Vec::new();
-        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {
+        for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version) && m.version <= version) {
             let sql = m.sql.replace("{{id}}", self.backend.generated_id());
-            let mut tx = self.pool.begin().await?;
-            for statement in split_sql(&sql) {
-                sqlx::query(sqlx::AssertSqlSafe(statement))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+            let mut conn = self.pool.acquire().await?;
+            let keys_off =
+                self.backend == Backend::Sqlite && m.sql.lines().any(|l| l.trim() == SQLITE_FOREIGN_KEYS_OFF);
+            if keys_off {
+                // Only outside a transaction does SQLite take this.
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(m.version)
-                .bind(m.name)
-                .bind(crate::timestamp(self.clock.now()))
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
+            let applied = async {
+                let mut tx = conn.begin().await?;
+                for statement in split_sql(&sql, self.backend) {
+                    sqlx::query(sqlx::AssertSqlSafe(statement))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::Migrate(m.version, e.to_string()))?;
+                }
+                if keys_off {
+                    let broken = sqlx::query("PRAGMA foreign_key_check").fetch_all(&mut *tx).await?;
+                    if !broken.is_empty() {
+                        let table: String = broken[0].try_get(0)?;
+                        return Err(StoreError::Migrate(m.version, format!("{table}: a reference to no row")));
+                    }
+                }
+                sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                    .bind(m.version)
+                    .bind(m.name)
+                    .bind(crate::timestamp(self.clock.now()))
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok::<(), StoreError>(())
+            }
+            .await;
+            if keys_off {
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+            }
+            applied?;
             done.push(format!("{:04}_{}", m.version, m.name));
         }
-        // After all of them, so that the rows are read as this build reads them.
-        self.restate_after_migrations(RESTATEMENTS).await?;
+        // After all of them, so that the rows are read as this build reads them (an older
+        // schema, reached by `migrate_to` in tests, is not read).
+        if version >= known_max {
+            self.restate_after_migrations(RESTATEMENTS).await?;
+        }
         Ok(done)
     }
 
@@ -382,22 +425,33 @@ impl WriteTx {
     }
 }
 
-/// Splits a migration into statements at semicolons that end a line.
-fn split_sql(sql: &str) -> Vec<String> {
+/// Splits a migration into statements at semicolons that end a line, keeping those for
+/// `backend` (a statement marked `--@sqlite` or `--@postgres` is for that dialect only).
+fn split_sql(sql: &str, backend: Backend) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut only: Option<Backend> = None;
     for line in sql.lines() {
         let trimmed = line.trim();
+        match trimmed {
+            "--@sqlite" => only = Some(Backend::Sqlite),
+            "--@postgres" => only = Some(Backend::Postgres),
+            _ => {}
+        }
         if trimmed.starts_with("--") || trimmed.is_empty() {
             continue;
         }
         current.push_str(line);
         current.push('\n');
         if trimmed.ends_with(';') {
-            out.push(std::mem::take(&mut current));
+            let statement = std::mem::take(&mut current);
+            if only.is_none_or(|b| b == backend) {
+                out.push(statement);
+            }
+            only = None;
         }
     }
-    if !current.trim().is_empty() {
+    if !current.trim().is_empty() && only.is_none_or(|b| b == backend) {
         out.push(current);
     }
     out
@@ -410,6 +464,17 @@ fn one_line(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_marked_for_one_dialect_run_on_it_alone() {
+        let sql = "CREATE TABLE a (x BIGINT);\n--@postgres\nALTER TABLE a ALTER COLUMN x DROP NOT NULL;\n\
+                   --@sqlite\nPRAGMA defer_foreign_keys = ON;\n-- a comment\nCREATE TABLE b (\n  y BIGINT\n);\n";
+        let count = |b: Backend| split_sql(sql, b).len();
+        assert_eq!((count(Backend::Sqlite), count(Backend::Postgres)), (3, 3));
+        assert!(split_sql(sql, Backend::Sqlite)[1].starts_with("PRAGMA"));
+        assert!(split_sql(sql, Backend::Postgres)[1].starts_with("ALTER"));
+        assert!(split_sql(sql, Backend::Postgres)[2].contains("y BIGINT"), "a statement over several lines");
+    }
 
     #[test]
     fn chooses_the_database() {

@@ -10,6 +10,7 @@ use sqlx::any::AnyRow;
 
 use crate::audit::{Audited, bulk_records, to_json};
 use crate::composed;
+use crate::parties::{party_columns, party_from_row};
 use crate::portfolio::CollateralLink;
 use crate::rows::{code, date, date_text, i64_col, money, opt_code, opt_money, opt_text, text};
 use crate::{Store, StoreError, WriteTx};
@@ -187,14 +188,8 @@ pub enum PackageTarget {
 /// The result of an import.
 #[derive(Debug, Clone)]
 pub enum ImportOutcome {
-    /// `set_aside`: what the plan could not carry (guarantors without an ID number).
     /// `diff`: from the second tape of a package on, what it changed.
-    Loaded {
-        import: Box<TapeImport>,
-        counts: LoadCounts,
-        set_aside: Vec<huajie_tape::Problem>,
-        diff: Option<huajie_tape::TapeDiff>,
-    },
+    Loaded { import: Box<TapeImport>, counts: LoadCounts, diff: Option<huajie_tape::TapeDiff> },
     /// The policy refused the tape: nothing was written.
     Refused { rejected_rows: usize },
 }
@@ -219,9 +214,14 @@ pub struct TapeLoad {
     claim_ids: Vec<i64>,
     collateral_ids: Vec<i64>,
     counts: LoadCounts,
-    set_aside: Vec<huajie_tape::Problem>,
+    /// The package's guarantors without a verified identifier, by `huajie_tape::party_key`:
+    /// a later tape naming the same one (same flawed ID, or same name and no ID) reuses it.
+    /// Such parties are matched within their package only.
+    unverified: HashMap<String, i64>,
     /// The last chunk's claims, whose audit records are written with the next chunk.
     pending_claims: Option<CreatedRows<huajie_core::Claim>>,
+    /// The attempt this load carries out (`attempts.rs`), marked loaded when it commits.
+    attempt: Option<i64>,
 }
 
 /// Rows just created, with their ids.
@@ -263,21 +263,22 @@ impl Store {
         policy: huajie_tape::ImportPolicy,
     ) -> Result<TapeLoad, StoreError> {
         // Read under the write lock: nothing changes the package's claims meanwhile.
-        let (package_id, differ) = match &target {
+        let (package_id, differ, unverified) = match &target {
             PackageTarget::Existing(id) => {
                 let existing = self.claims_of_package(*id).await?;
                 let differ = if existing.is_empty() {
                     None
                 } else {
                     let security = self.security_of_package(*id).await?;
-                    let claims = existing
-                        .into_iter()
-                        .map(|r| (r.claim.id, r.claim.data, r.debtor.data.identifier.as_str().to_string()));
+                    let claims = existing.into_iter().map(|r| {
+                        let debtor = r.debtor.data.identity.id_text().unwrap_or_default().to_string();
+                        (r.claim.id, r.claim.data, debtor)
+                    });
                     Some(huajie_tape::Differ::new(claims).with_security(security))
                 };
-                (Some(*id), differ)
+                (Some(*id), differ, self.unverified_guarantors(*id).await?)
             }
-            PackageTarget::New { .. } => (None, None),
+            PackageTarget::New { .. } => (None, None, HashMap::new()),
         };
         Ok(TapeLoad {
             tx,
@@ -289,8 +290,9 @@ impl Store {
             claim_ids: Vec::new(),
             collateral_ids: Vec::new(),
             counts: LoadCounts::default(),
-            set_aside: Vec::new(),
+            unverified,
             pending_claims: None,
+            attempt: None,
         })
     }
 
@@ -321,6 +323,9 @@ impl Store {
     /// transaction, so a million-row tape is never held in memory. Under `Strict`
     /// writing stops at the first rejected row (the tape is still read to the end for
     /// its report) and nothing is kept.
+    ///
+    /// The attempt is recorded first, in its own transaction, and marked loaded in the
+    /// load's: `import_attempts` tells what became of it even when the process was killed.
     pub async fn import_tape_file<R: std::io::Read + Send + 'static>(
         &self,
         actor: &str,
@@ -328,7 +333,54 @@ impl Store {
         policy: huajie_tape::ImportPolicy,
         file: TapeFile<R>,
     ) -> Result<FileImport, StoreError> {
+        let code = match &target {
+            PackageTarget::New { code, .. } => code.clone(),
+            PackageTarget::Existing(id) => {
+                let row =
+                    sqlx::query("SELECT code FROM packages WHERE id = $1").bind(*id).fetch_optional(&self.pool).await?;
+                row.map(|r| text(&r, "code"))
+                    .transpose()?
+                    .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?
+            }
+        };
+        let attempt = self.start_import_attempt(actor, &code, &file.name, &file.sha256).await?;
+        let result = self.import_tape_file_as(actor, target, policy, file, attempt).await;
+        let ended = match &result {
+            Ok(FileImport::Read { outcome: ImportOutcome::Loaded { .. }, .. }) => None,
+            Ok(FileImport::Read { outcome: ImportOutcome::Refused { rejected_rows }, .. }) => Some((
+                crate::AttemptState::Refused,
+                format!("{rejected_rows} 行被拒绝 / {rejected_rows} rows rejected"),
+            )),
+            Ok(FileImport::Fatal { problems, .. }) => {
+                let say = |lang| problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
+                Some((
+                    crate::AttemptState::NotImportable,
+                    format!("{} / {}", say(huajie_core::Lang::Zh), say(huajie_core::Lang::En)),
+                ))
+            }
+            Ok(FileImport::Unreadable(e)) => Some((crate::AttemptState::Unreadable, e.to_string())),
+            Err(e) => Some((crate::AttemptState::Failed, e.to_string())),
+        };
+        if let Some((state, detail)) = ended
+            && let Err(e) = self.end_import_attempt(attempt, state, &detail).await
+        {
+            // It then reads as interrupted, which is as true: nothing was loaded.
+            tracing::warn!(attempt, error = %e, "the end of an import attempt could not be recorded");
+        }
+        result
+    }
+
+    async fn import_tape_file_as<R: std::io::Read + Send + 'static>(
+        &self,
+        actor: &str,
+        target: PackageTarget,
+        policy: huajie_tape::ImportPolicy,
+        file: TapeFile<R>,
+        attempt: i64,
+    ) -> Result<FileImport, StoreError> {
         let mut load = self.begin_tape_load(actor, target, policy).await?;
+        load.tx.hold_import_attempt(attempt).await?;
+        load.attempt = Some(attempt);
         let mut sorter = load.sorter.take().expect("a new load has its sorter");
         let (sender, mut receiver) =
             tokio::sync::mpsc::channel::<(NaiveDate, huajie_tape::Sorted<i64>)>(CHUNKS_IN_FLIGHT);
@@ -472,16 +524,22 @@ impl TapeLoad {
     /// Writes one chunk of a plan, many rows to a statement, each kind audited in bulk.
     /// The hashing for the audit runs while the database inserts: the parties' while it
     /// takes the claims, the claims' while it takes the next chunk's parties.
-    async fn write_plan(&mut self, package_id: i64, mut plan: LoadPlan) -> Result<(), StoreError> {
-        self.set_aside.append(&mut plan.problems);
+    async fn write_plan(&mut self, package_id: i64, plan: LoadPlan) -> Result<(), StoreError> {
         if plan.is_empty() {
             return Ok(());
         }
         let tx = &mut self.tx;
-        // Parties: those already known (by identifier) are reused, the others created.
-        let known = tx.party_ids_by_identifier(plan.parties.iter().map(|p| p.identifier.as_str())).await?;
-        let new: Vec<&huajie_core::Party> =
-            plan.parties.iter().filter(|p| !known.contains_key(p.identifier.as_str())).collect();
+        // Parties: those already known are reused, the others created. A party with an
+        // identifier is known by it anywhere; one without (a guarantor named by a tape without
+        // a valid ID) only among the package's own guarantors.
+        let known =
+            tx.party_ids_by_identifier(plan.parties.iter().filter_map(|p| p.identifier()).map(|i| i.as_str())).await?;
+        let unverified = &self.unverified;
+        let existing = |p: &huajie_core::Party| match p.identifier() {
+            Some(i) => known.get(i.as_str()).copied(),
+            None => unverified.get(&huajie_tape::party_key(p)).copied(),
+        };
+        let new: Vec<&huajie_core::Party> = plan.parties.iter().filter(|p| existing(p).is_none()).collect();
         let pending = self.pending_claims.take();
         let (new_ids, pending) =
             tokio::join!(tx.insert_rows(&new), async { pending.map(|rows| bulk_records(rows.json())) });
@@ -491,9 +549,9 @@ impl TapeLoad {
         }
         let mut fresh = new_ids.iter();
         for p in &plan.parties {
-            match known.get(p.identifier.as_str()) {
+            match existing(p) {
                 Some(id) => {
-                    self.party_ids.push(*id);
+                    self.party_ids.push(id);
                     self.counts.parties_reused += 1;
                 }
                 None => {
@@ -615,8 +673,7 @@ impl TapeLoad {
             self.tx.set_valuation_basis(package_id, basis).await?;
         }
         let diff = sorter.finish(read.carries());
-        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count()
-            + self.set_aside.len();
+        let warnings = read.problems.iter().filter(|p| p.severity() == huajie_tape::Severity::Warning).count();
         let import = self
             .tx
             .record_tape_import(&NewTapeImport {
@@ -635,10 +692,10 @@ impl TapeLoad {
                 diff_json: diff.as_ref().map(|d| serde_json::to_string(d).expect("diffs serialise")),
             })
             .await?;
-        Ok((
-            self.tx,
-            ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, set_aside: self.set_aside, diff },
-        ))
+        if let Some(attempt) = self.attempt {
+            self.tx.finish_import_attempt(attempt, import.id).await?;
+        }
+        Ok((self.tx, ImportOutcome::Loaded { import: Box::new(import), counts: self.counts, diff }))
     }
 }
 
@@ -665,23 +722,36 @@ impl Store {
                 prior_claims: money(r, "prior_claims_fen")?,
             });
         }
-        let guarantees = sqlx::query(
-            "SELECT c.contract_no, p.identifier, p.name, g.cap_fen, g.kind \
+        let guarantees = sqlx::query(composed(format!(
+            "SELECT c.contract_no, {}, g.cap_fen, g.kind \
              FROM guarantees g JOIN parties p ON p.id = g.guarantor_id JOIN claims c ON c.id = g.claim_id \
              WHERE c.package_id = $1 ORDER BY g.id",
-        )
+            party_columns("p", "p_")
+        )))
         .bind(package_id)
         .fetch_all(&self.pool)
         .await?;
         for r in &guarantees {
-            out.entry(text(r, "contract_no")?).or_default().guarantors.push(huajie_tape::GuarantorFacts {
-                identifier: text(r, "identifier")?,
-                name: text(r, "name")?,
-                cap: opt_money(r, "cap_fen")?,
-                kind: opt_code(r, "kind", huajie_core::GuaranteeKind::from_code)?,
-            });
+            let party = party_from_row(r, "p_")?;
+            let cap = opt_money(r, "cap_fen")?;
+            let kind = opt_code(r, "kind", huajie_core::GuaranteeKind::from_code)?;
+            let facts = huajie_tape::GuarantorFacts::of_party(&party.data, cap, kind);
+            out.entry(text(r, "contract_no")?).or_default().guarantors.push(facts);
         }
         Ok(out)
+    }
+
+    /// The package's guarantors without a verified identifier, by `huajie_tape::party_key`.
+    async fn unverified_guarantors(&self, package_id: i64) -> Result<HashMap<String, i64>, StoreError> {
+        let rows = sqlx::query(composed(format!(
+            "SELECT {} FROM parties p WHERE p.identifier IS NULL AND p.id IN \
+               (SELECT g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1)",
+            party_columns("p", "")
+        )))
+        .bind(package_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| party_from_row(r, "").map(|p| (huajie_tape::party_key(&p.data), p.id))).collect()
     }
 }
 
@@ -708,10 +778,12 @@ impl WriteTx {
         Ok(out)
     }
 
-    /// The party with this identifier, or a new one; `true` when created.
+    /// The party with this identifier, or a new one; `true` when created. A party without a
+    /// verified identifier is always new (the import matches those within their package).
     pub async fn find_or_insert_party(&mut self, party: &huajie_core::Party) -> Result<(i64, bool), StoreError> {
+        let Some(identifier) = party.identifier() else { return Ok((self.insert_party(party).await?, true)) };
         let existing = sqlx::query("SELECT id FROM parties WHERE identifier = $1")
-            .bind(party.identifier.as_str())
+            .bind(identifier.as_str())
             .fetch_optional(&mut *self.tx)
             .await?;
         match existing {

@@ -14,6 +14,7 @@
 //!
 //! Start reading at `db.rs`, then `audit.rs`.
 
+mod attempts;
 pub mod audit;
 pub mod book;
 mod bulk;
@@ -32,6 +33,7 @@ pub mod testing;
 mod users;
 mod valuation;
 
+pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
 pub use audit::{AuditFinding, AuditReport};
 pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,

@@ -1,6 +1,6 @@
 //! Parties: debtors, guarantors, transferors.
 
-use huajie_core::{Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
+use huajie_core::{Identity, Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -18,7 +18,7 @@ impl Audited for Stored<Party> {
 
 /// The columns of a party, each prefixed (`p_id`, `p_name`…), for joins.
 pub(crate) fn party_columns(table: &str, prefix: &str) -> String {
-    ["id", "kind", "name", "identifier", "province", "status", "address", "phone"]
+    ["id", "kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written"]
         .iter()
         .map(|c| format!("{table}.{c} AS {prefix}{c}"))
         .collect::<Vec<_>>()
@@ -27,13 +27,22 @@ pub(crate) fn party_columns(table: &str, prefix: &str) -> String {
 
 pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>, StoreError> {
     let col = |c: &str| format!("{prefix}{c}");
-    let identifier = text(row, &col("identifier"))?;
+    let kind = code(row, &col("kind"), PartyKind::from_code)?;
+    let identity = match (opt_text(row, &col("identifier"))?, opt_text(row, &col("id_as_written"))?) {
+        (Some(identifier), None) => Identity::Verified(
+            PartyIdentifier::parse_as(kind, &identifier)
+                .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
+        ),
+        (None, id_as_written) => Identity::Unverified { kind, id_as_written },
+        (Some(identifier), Some(_)) => {
+            return Err(StoreError::Corrupt(format!("party {identifier}: an identifier and an ID as written")));
+        }
+    };
     Ok(Stored {
         id: i64_col(row, &col("id"))?,
         data: Party {
             name: text(row, &col("name"))?,
-            identifier: PartyIdentifier::parse_as(code(row, &col("kind"), PartyKind::from_code)?, &identifier)
-                .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
+            identity,
             status: code(row, &col("status"), PartyStatus::from_code)?,
             address: opt_text(row, &col("address"))?,
             phone: opt_text(row, &col("phone"))?,
@@ -88,7 +97,7 @@ impl Store {
         let kind = filter.kind.map(|k| k.code().to_string());
         let pattern = filter.query.as_ref().filter(|q| !q.trim().is_empty()).map(|q| format!("%{}%", q.trim()));
         let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL \
-             OR ($3 = 0 AND (p.name LIKE $2 OR p.identifier LIKE $2)) \
+             OR ($3 = 0 AND (p.name LIKE $2 OR p.identifier LIKE $2 OR p.id_as_written LIKE $2)) \
              OR ($3 = 1 AND p.kind = 'corporate' AND p.name LIKE $2))";
         let names_only = i64::from(filter.names_only);
         let total: i64 = sqlx::query(composed(format!("SELECT COUNT(*) FROM parties p {where_clause}")))
@@ -135,10 +144,9 @@ impl Store {
 impl WriteTx {
     /// Adds a party. A second party with the same identifier is `Duplicate`.
     pub async fn insert_party(&mut self, party: &Party) -> Result<i64, StoreError> {
-        let ids = self
-            .insert_rows(std::slice::from_ref(party))
-            .await
-            .map_err(|e| e.on_unique_db(|| format!("证件号码 / identifier {}", party.identifier.as_str())))?;
+        let ids = self.insert_rows(std::slice::from_ref(party)).await.map_err(|e| {
+            e.on_unique_db(|| format!("证件号码 / identifier {}", party.identity.id_text().unwrap_or_default()))
+        })?;
         let id = ids[0];
         self.audit_create(&Stored { id, data: party.clone() }).await?;
         Ok(id)

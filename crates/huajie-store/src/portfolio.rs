@@ -116,7 +116,7 @@ pub struct GuaranteeRow {
 const PACKAGE_COLUMNS: &str =
     "k.id, k.code, k.name, k.transferor_id, k.cutoff_date, k.status, k.acquired_on, k.price_fen, k.valuation_basis";
 const CLAIM_COLUMNS: &str = "c.id, c.package_id, c.contract_no, c.debtor_id, c.principal_fen, c.interest_fen, c.penalty_fen, \
-     c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province, c.product, c.days_past_due";
+     c.advanced_costs_fen, c.five_class, c.litigation_stage, c.default_date, c.limitation_date, c.province, c.product, c.days_past_due, c.written_off";
 const COLLATERAL_COLUMNS: &str = "m.id, m.collateral_type, m.description, m.address, m.province, m.appraised_value_fen, \
      m.appraisal_date, m.prior_claims_fen, m.owner_id";
 const GUARANTEE_COLUMNS: &str = "g.id, g.claim_id, g.guarantor_id, g.kind, g.cap_fen";
@@ -155,6 +155,7 @@ fn claim_from_row(row: &AnyRow) -> Result<Stored<Claim>, StoreError> {
             province: opt_province(row, "province")?,
             product: opt_text(row, "product")?,
             days_past_due: opt_i64(row, "days_past_due")?,
+            written_off: opt_i64(row, "written_off")?.map(|v| v != 0),
         },
     })
 }
@@ -512,7 +513,7 @@ impl WriteTx {
         sqlx::query(
             "UPDATE claims SET debtor_id = $1, principal_fen = $2, interest_fen = $3, penalty_fen = $4, advanced_costs_fen = $5, \
                five_class = $6, litigation_stage = $7, default_date = $8, limitation_date = $9, province = $10, \
-               product = $11, days_past_due = $12 WHERE id = $13",
+               product = $11, days_past_due = $12, written_off = $13 WHERE id = $14",
         )
         .bind(claim.debtor_id)
         .bind(claim.principal.fen())
@@ -526,6 +527,7 @@ impl WriteTx {
         .bind(claim.province.map(|p| p.code()))
         .bind(claim.product.as_deref())
         .bind(claim.days_past_due)
+        .bind(claim.written_off.map(i64::from))
         .bind(id)
         .execute(&mut *self.tx)
         .await?;

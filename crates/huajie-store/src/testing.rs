@@ -28,15 +28,25 @@ impl TestStore {
     }
 
     pub async fn sqlite_with_clock(clock: Arc<dyn Clock>) -> TestStore {
+        TestStore::sqlite_at(clock, i64::MAX).await
+    }
+
+    /// A fresh SQLite store migrated up to `version` only.
+    pub async fn sqlite_at(clock: Arc<dyn Clock>, version: i64) -> TestStore {
         let dir = tempfile::tempdir().expect("temp dir");
         let target = DbTarget::Sqlite(dir.path().join("test.sqlite"));
         let store = Store::open_with_clock(&target, clock).await.expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
+        store.migrate_to(version).await.expect("migrate sqlite");
         TestStore { store, target, _dir: Some(dir) }
     }
 
     /// A fresh migrated PostgreSQL database on the `HUAJIE_TEST_PG` server.
     pub async fn postgres(server_url: &str) -> TestStore {
+        TestStore::postgres_at(server_url, i64::MAX).await
+    }
+
+    /// A fresh PostgreSQL database migrated up to `version` only.
+    pub async fn postgres_at(server_url: &str, version: i64) -> TestStore {
         static N: AtomicU32 = AtomicU32::new(0);
         let name = format!("huajie_test_{}_{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
         let admin = Store::open(&DbTarget::Postgres(server_url.to_string())).await.expect("connect to HUAJIE_TEST_PG");
@@ -52,7 +62,7 @@ impl TestStore {
         let base = server_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(server_url);
         let target = DbTarget::Postgres(format!("{base}/{name}"));
         let store = Store::open(&target).await.expect("open test db");
-        store.migrate().await.expect("migrate postgres");
+        store.migrate_to(version).await.expect("migrate postgres");
         TestStore { store, target, _dir: None }
     }
 }
@@ -68,4 +78,9 @@ impl TestStore {
 /// Runs SQL on a store's database outside any audit (test support only).
 pub async fn execute_raw(store: &Store, sql: &str) {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&store.pool).await.expect("raw SQL");
+}
+
+/// Runs SQL on a store's database outside any audit, returning the database's answer.
+pub async fn try_raw(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&store.pool).await.map(|_| ())
 }

@@ -38,6 +38,7 @@ macro_rules! store_suite {
 }
 
 store_suite!(
+    a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names,
     migrations_are_versioned_and_idempotent,
     schema_has_the_expected_columns,
     parties_round_trip_and_duplicates_are_refused,
@@ -70,7 +71,7 @@ store_suite!(
 fn person(name: &str, id: &str) -> Party {
     Party {
         name: name.into(),
-        identifier: PartyIdentifier::parse(id).unwrap(),
+        identity: PartyIdentifier::parse(id).unwrap().into(),
         status: PartyStatus::Active,
         address: Some("杭州市西湖区文三路1号".into()),
         phone: Some("13812345678".into()),
@@ -159,6 +160,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "principal_fen",
                 "product",
                 "province",
+                "written_off",
             ][..],
         ),
         (
@@ -206,10 +208,29 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "valuation_basis",
             ][..],
         ),
-        ("parties", &["address", "id", "identifier", "kind", "name", "phone", "province", "status"][..]),
+        (
+            "parties",
+            &["address", "id", "id_as_written", "identifier", "kind", "name", "phone", "province", "status"][..],
+        ),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
         ("schema_restatements", &["restated_at", "version"][..]),
         ("sessions", &["created_at", "csrf_token", "expires_at", "last_seen_at", "token_hash", "user_id"][..]),
+        (
+            "tape_import_attempts",
+            &[
+                "detail",
+                "file_name",
+                "file_sha256",
+                "finished_at",
+                "id",
+                "import_id",
+                "outcome",
+                "package_code",
+                "process",
+                "started_at",
+                "started_by",
+            ][..],
+        ),
         (
             "tape_imports",
             &[
@@ -366,8 +387,15 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
 
     // Through the tapes, nothing the demo draws is lost: every party as drawn, each
     // package's standing and price, each claim's guarantees (kind and cap) and collateral.
-    let as_drawn =
-        |p: &Party| (p.identifier.as_str().to_string(), p.name.clone(), p.status, p.address.clone(), p.phone.clone());
+    let as_drawn = |p: &Party| {
+        (
+            p.identity.id_text().unwrap_or_default().to_string(),
+            p.name.clone(),
+            p.status,
+            p.address.clone(),
+            p.phone.clone(),
+        )
+    };
     let mut drawn: Vec<_> = demo.parties.iter().map(as_drawn).collect();
     let tapes: std::collections::HashSet<String> = drawn.iter().map(|d| d.0.clone()).collect();
     let mut stored: Vec<_> = parties.iter().map(|r| as_drawn(&r.party.data)).filter(|p| tapes.contains(&p.0)).collect();
@@ -393,13 +421,19 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
                 .unwrap()
                 .into_iter()
                 .map(|g| {
-                    (g.guarantor.data.identifier.as_str().to_string(), g.guarantee.data.kind, g.guarantee.data.cap)
+                    (
+                        g.guarantor.data.identity.id_text().unwrap_or_default().to_string(),
+                        g.guarantee.data.kind,
+                        g.guarantee.data.cap,
+                    )
                 })
                 .collect();
             let mut want: Vec<_> = c
                 .guarantees
                 .iter()
-                .map(|g| (demo.parties[g.guarantor].identifier.as_str().to_string(), Some(g.kind), g.cap))
+                .map(|g| {
+                    (demo.parties[g.guarantor].identity.id_text().unwrap_or_default().to_string(), Some(g.kind), g.cap)
+                })
                 .collect();
             got.sort();
             want.sort();
@@ -653,6 +687,7 @@ async fn money_extremes_survive_storage(t: TestStore) {
         province: None,
         product: None,
         days_past_due: None,
+        written_off: None,
     };
     let id = tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -665,7 +700,7 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
     let s = &t.store;
     let bank = Party {
         name: "某国有大型商业银行".into(),
-        identifier: PartyIdentifier::parse("91100000100003962T").unwrap(),
+        identity: PartyIdentifier::parse("91100000100003962T").unwrap().into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -700,6 +735,7 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
         province: None,
         product: None,
         days_past_due: None,
+        written_off: None,
     };
     tx.insert_claim(&claim).await.unwrap();
     tx.commit().await.unwrap();
@@ -1127,7 +1163,7 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     // A book import is all rows or none: a holding already recorded refuses the whole batch.
     let link = s.party_links().await.unwrap()[0].clone();
     let parties = s.all_parties().await.unwrap();
-    let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identifier.as_str().to_string();
+    let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identity.id_text().unwrap().to_string();
     let entry = |kind: &str, pairs: Vec<(&str, String)>| {
         let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
         read_entry(book_kind(kind).unwrap(), &get).unwrap()
@@ -1218,6 +1254,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         })
         .await
         .unwrap();
@@ -1319,7 +1356,9 @@ async fn small_company(t: &TestStore) -> i64 {
 fn corporate(name: &str, first17: &str) -> Party {
     Party {
         name: name.into(),
-        identifier: PartyIdentifier::Uscc(huajie_core::Uscc::with_check_char(first17).unwrap()),
+        identity: huajie_core::Identity::Verified(PartyIdentifier::Uscc(
+            huajie_core::Uscc::with_check_char(first17).unwrap(),
+        )),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -1454,6 +1493,7 @@ async fn small_package(t: &TestStore) -> (i64, Vec<i64>) {
                 province: None,
                 product: None,
                 days_past_due: None,
+                written_off: None,
             })
             .await
             .unwrap(),
@@ -1647,4 +1687,258 @@ async fn the_company_profile_is_versioned_each_part_by_its_owner(t: TestStore) {
         (wan(100_000), Some(wan(108_000)), &lines)
     );
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A resident ID with its check character broken.
+fn broken(id: &str) -> String {
+    let mut s = id.to_string();
+    let last = s.pop().unwrap();
+    s.push(if last == '0' { '1' } else { '0' });
+    s
+}
+
+/// The guarantor fixture: natural-person guarantors without IDs, with IDs that fail their
+/// check, and cells naming several, on the claims sheet and on a guarantor sheet alike.
+fn guarantor_fixture() -> (Vec<u8>, [String; 5]) {
+    let pid = |n: u32| huajie_core::ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap().to_string();
+    let (p1, p2) = (pid(1), pid(2));
+    let (bad_wang, bad_sun, bad_zhou) = (broken(&pid(3)), broken(&pid(4)), broken(&pid(5)));
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000201").unwrap().to_string();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    let header =
+        ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额", "保证人名称", "保证人证件号码", "保证人类型"];
+    for (c, h) in header.iter().enumerate() {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 7]; 4] = [
+        ["G-1", "杭州保证测试有限公司", &company, "100000", "张三、李四", &p1, ""],
+        ["G-2", "杭州保证测试有限公司", &company, "200000", "王五；赵六\n钱七", &format!("{bad_wang}，，{p2}"), ""],
+        ["G-3", "杭州保证测试有限公司", &company, "300000", "孙八商贸", &bad_sun, "企业"],
+        ["G-4", "杭州保证测试有限公司", &company, "400000", "李四", "", ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            claims.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("保证人").unwrap();
+    for (c, h) in ["合同编号", "保证人名称", "保证人证件号码", "保证金额（万元）"].iter().enumerate()
+    {
+        sheet.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 4]; 3] = [
+        ["G-1", "周九、吴十", &format!("{bad_zhou}、"), "50"],
+        ["G-2、G-3", "郑十一", "", ""],
+        ["G-4", "王五", &bad_wang, ""],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            sheet.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    (book.save_to_buffer().unwrap(), [p1, p2, bad_wang, bad_sun, bad_zhou])
+}
+
+async fn import_fixture(s: &huajie_store::Store, code: &str, bytes: Vec<u8>) -> huajie_tape::TapeRead {
+    use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
+    let target = match s.package_id_by_code(code).await.unwrap() {
+        Some(id) => PackageTarget::Existing(id),
+        None => PackageTarget::New {
+            code: code.into(),
+            name: code.into(),
+            transferor: person("某银行", "91330100MA2AYA1G5Q"),
+        },
+    };
+    let tape = TapeFile {
+        name: "guarantors.xlsx".into(),
+        sha256: "0".repeat(64),
+        reader: std::io::Cursor::new(bytes.clone()),
+        bytes: Box::new(move || Ok(bytes)),
+        options: huajie_tape::SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2026, 6, 30),
+            today: s.clock().today(),
+            personal_batch: false,
+        },
+        profile: Default::default(),
+    };
+    match s.import_tape_file("acquisition", target, huajie_tape::ImportPolicy::Strict, tape).await.unwrap() {
+        FileImport::Read { read, outcome: ImportOutcome::Loaded { .. }, .. } => *read,
+        other => panic!("the tape loads: {other:?}"),
+    }
+}
+
+/// Each claim's guarantors as (contract, name, ID as it stands, flaw), sorted.
+async fn guarantors_by_contract(
+    s: &huajie_store::Store,
+    code: &str,
+) -> Vec<(String, String, String, Option<huajie_core::IdFlaw>)> {
+    let package = s.package_id_by_code(code).await.unwrap().unwrap();
+    let mut out = Vec::new();
+    for c in s.claims_of_package(package).await.unwrap() {
+        for g in s.guarantees_of_claim(c.claim.id).await.unwrap() {
+            let p = &g.guarantor.data;
+            out.push((
+                c.claim.data.contract_no.clone(),
+                p.name.clone(),
+                p.identity.id_text().unwrap_or("").to_string(),
+                p.identity.flaw(),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+async fn a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names(t: TestStore) {
+    use huajie_core::IdFlaw::{FailsCheck, Missing};
+    let s = &t.store;
+    let (bytes, [p1, p2, bad_wang, bad_sun, bad_zhou]) = guarantor_fixture();
+    let read = import_fixture(s, "GF-1", bytes.clone()).await;
+    let g = |c: &str, n: &str, id: &str, f| (c.to_string(), n.to_string(), id.to_string(), f);
+    let mut expected = vec![
+        g("G-1", "张三", &p1, None),
+        g("G-1", "李四", "", Some(Missing)),
+        g("G-1", "周九", &bad_zhou, Some(FailsCheck)),
+        g("G-1", "吴十", "", Some(Missing)),
+        g("G-2", "王五", &bad_wang, Some(FailsCheck)),
+        g("G-2", "赵六", "", Some(Missing)),
+        g("G-2", "钱七", &p2, None),
+        g("G-2", "郑十一", "", Some(Missing)),
+        g("G-3", "孙八商贸", &bad_sun, Some(FailsCheck)),
+        g("G-3", "郑十一", "", Some(Missing)),
+        g("G-4", "李四", "", Some(Missing)),
+        g("G-4", "王五", &bad_wang, Some(FailsCheck)),
+    ];
+    expected.sort();
+    assert_eq!(guarantors_by_contract(s, "GF-1").await, expected, "exactly the guarantors the tape names");
+
+    // One party per guarantor of the package: the same name without an ID, or the same
+    // flawed ID, on two rows (or two sheets) is one guarantor.
+    let parties = s.all_parties().await.unwrap();
+    let unverified: Vec<&Party> = parties.iter().map(|p| &p.data).filter(|p| p.identifier().is_none()).collect();
+    let mut names: Vec<&str> = unverified.iter().map(|p| p.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["吴十", "周九", "孙八商贸", "李四", "王五", "赵六", "郑十一"]);
+    let sun = unverified.iter().find(|p| p.name == "孙八商贸").unwrap();
+    assert_eq!(sun.kind(), huajie_core::PartyKind::Corporate, "the kind the tape's column gives");
+    let li = unverified.iter().find(|p| p.name == "李四").unwrap();
+    assert_eq!(li.kind(), huajie_core::PartyKind::Individual, "no kind given: a natural person");
+    let zhou = unverified.iter().find(|p| p.name == "周九").unwrap();
+    let caps: Vec<Option<Money>> = {
+        let package = s.package_id_by_code("GF-1").await.unwrap().unwrap();
+        let g1 = s
+            .claims_of_package(package)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.claim.data.contract_no == "G-1")
+            .unwrap();
+        let gs = s.guarantees_of_claim(g1.claim.id).await.unwrap();
+        gs.iter()
+            .filter(|g| g.guarantor.data.name == zhou.name || g.guarantor.data.name == "吴十")
+            .map(|g| g.guarantee.data.cap)
+            .collect()
+    };
+    assert_eq!(caps, [Some(Money::from_fen(50_000_000)); 2], "one cap for the row's two guarantors");
+
+    // Every warning is in the stored report: W116 for each guarantor without an ID, W118 for each flawed one.
+    let counted = |code: &str| read.problems.iter().filter(|p| p.rule.code() == code).count();
+    assert_eq!((counted("W116"), counted("W118")), (5, 4), "{:?}", read.problems);
+    let package = s.package_id_by_code("GF-1").await.unwrap().unwrap();
+    let import = s.tape_imports(package).await.unwrap().remove(0);
+    let stored = s.tape_report(import.id).await.unwrap().unwrap();
+    assert_eq!(stored.problems, read.problems, "the stored report carries what the screen shows");
+    assert_eq!(import.warnings, 9);
+
+    // The valuation and the compliance checks read such guarantors like any other.
+    let req = huajie_store::ValuationRequest {
+        package_id: package,
+        assumption_set_id: None,
+        valuation_date: None,
+        options: huajie_value::Options { scenarios: 10, ..Default::default() },
+    };
+    let (_, appraisal, _) = s.value_package("valuer", &req, true).await.unwrap();
+    assert_eq!(appraisal.claims.len(), 4);
+    assert!(appraisal.claims.iter().all(|c| c.guarantors > 0.0), "every claim has guarantors to recover from");
+    let checked = s.check_parties().await.unwrap();
+    let li_id = parties.iter().find(|p| p.data.name == "李四").unwrap().id;
+    assert_eq!(checked[&li_id].name, "李*", "a natural person, masked in the findings");
+    s.acquisition_deal(package, Money::from_fen(100_000), &checked).await.unwrap();
+    s.compliance_ledger().await.unwrap();
+
+    // The same tape again: the same guarantors, no new party, nothing changed.
+    let before = s.all_parties().await.unwrap().len();
+    import_fixture(s, "GF-1", bytes.clone()).await;
+    assert_eq!(s.all_parties().await.unwrap().len(), before, "matched within the package");
+    let versions = s.tape_imports(package).await.unwrap();
+    let diff = s.tape_diff(versions[1].id).await.unwrap().unwrap();
+    assert!(diff.changed.is_empty(), "{:?}", diff.changed);
+    assert_eq!(guarantors_by_contract(s, "GF-1").await, expected);
+
+    // Another package's tape naming the same people: the verified ones are the same
+    // parties, those without a valid ID are never merged across packages.
+    import_fixture(s, "GF-2", bytes).await;
+    assert_eq!(s.all_parties().await.unwrap().len(), before + 7);
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.findings);
+}
+
+/// A database at schema 10, with parties referred to from every kind of table, upgraded:
+/// every party keeps its id and every reference still holds; a party without an
+/// identifier can then be stored; a reference to no party is still refused.
+async fn upgrading_keeps_every_party_and_reference(t: TestStore) {
+    let s = &t.store;
+    assert_eq!(s.schema_version().await.unwrap(), 10);
+    for sql in [
+        "INSERT INTO parties (id, kind, name, identifier, province, status) VALUES (7, 'corporate', '某银行', '91330100MA2AYA1G5Q', '33', 'active')",
+        "INSERT INTO parties (id, kind, name, identifier, province, status) VALUES (9, 'individual', '张三', '11010519491231002X', '11', 'active')",
+        "INSERT INTO packages (id, code, name, transferor_id, cutoff_date, status) VALUES (1, 'U-1', '升级', 7, '2026-06-30', 'screening')",
+        "INSERT INTO claims (id, package_id, contract_no, debtor_id, principal_fen, interest_fen, penalty_fen, advanced_costs_fen) VALUES (1, 1, 'U-1', 9, 100, 0, 0, 0)",
+        "INSERT INTO guarantees (id, claim_id, guarantor_id) VALUES (1, 1, 7)",
+        "INSERT INTO party_links (id, holder_id, held_id, stake_bps, control) VALUES (1, 9, 7, 100, 0)",
+    ] {
+        t.tamper(sql).await;
+    }
+    s.migrate().await.unwrap();
+    assert_eq!(s.schema_version().await.unwrap(), 11);
+    let parties = s.all_parties().await.unwrap();
+    assert_eq!(parties.iter().map(|p| p.id).collect::<Vec<_>>(), [7, 9]);
+    assert_eq!(parties[1].data.identifier().map(|i| i.as_str()), Some("11010519491231002X"));
+    let g = s.guarantees_of_claim(1).await.unwrap();
+    assert_eq!(g[0].guarantor.id, 7);
+    let mut tx = s.write("test").await.unwrap();
+    let id = tx
+        .insert_party(&Party {
+            name: "李四".into(),
+            identity: huajie_core::Identity::Unverified {
+                kind: huajie_core::PartyKind::Individual,
+                id_as_written: None,
+            },
+            status: PartyStatus::Active,
+            address: None,
+            phone: None,
+        })
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert!(![7, 9].contains(&id), "a new party, stored without an identifier: {id}");
+    assert_eq!(s.party(id).await.unwrap().unwrap().data.identity.flaw(), Some(huajie_core::IdFlaw::Missing));
+    let orphan =
+        huajie_store::testing::try_raw(s, "INSERT INTO guarantees (claim_id, guarantor_id) VALUES (1, 999)").await;
+    assert!(orphan.is_err(), "foreign keys still hold");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrading_to_0011_keeps_every_party_and_reference_sqlite() {
+    let t = TestStore::sqlite_at(std::sync::Arc::new(huajie_core::clock::SystemClock), 10).await;
+    upgrading_keeps_every_party_and_reference(t).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upgrading_to_0011_keeps_every_party_and_reference_postgres() {
+    let Some(url) = postgres_url() else { return };
+    upgrading_keeps_every_party_and_reference(TestStore::postgres_at(&url, 10).await).await;
 }

@@ -8,6 +8,7 @@ use huajie_core::mask::{PersonalText, mask_within};
 use huajie_core::{Claim, GuaranteeKind, Money, PartyIdentifier, PartyKind};
 use serde::{Deserialize, Serialize};
 
+use crate::coerce::contract_key;
 use crate::linked::{LinkedCollateral, LinkedGuarantor};
 use crate::sheet::{TapeCollateral, TapeGuarantor};
 
@@ -88,6 +89,7 @@ fn tape_fields(c: &Claim, debtor_identifier: &str) -> Vec<(&'static str, String)
         ("region", opt(c.province.map(|p| p.code()))),
         ("product", opt(c.product.as_deref())),
         ("dpd", opt(c.days_past_due)),
+        ("written_off", opt(c.written_off)),
     ]
 }
 
@@ -106,15 +108,19 @@ pub enum Comparison<K> {
 
 /// Compares a new tape with the package's claims, claim by claim as the tape is read.
 /// A field the new tape leaves empty is not a change: the tape does not say. `K` is
-/// whatever the caller keys its claims by (the store: the claim's id).
+/// whatever the caller keys its claims by (the store: the claim's id). Contracts are
+/// matched by `coerce::contract_key`, so `HT〔2020〕1` on one version and `HT(2020)1` on
+/// the next are one contract; the diff names it as the package has it.
 #[derive(Debug)]
 pub struct Differ<K> {
+    /// Contract key → the package's claim: its key, the claim, its debtor's identifier.
     old: foldhash::HashMap<String, (K, Claim, String)>,
+    /// Contract keys the new tape lists.
     seen: foldhash::HashSet<String>,
     diff: TapeDiff,
-    /// What secures the package's claims, by contract (`with_security`).
+    /// What secures the package's claims, by contract key (`with_security`).
     security: HashMap<String, Security>,
-    /// What the new tape gives as security for contracts the package has.
+    /// What the new tape gives as security for contracts the package has, by contract key.
     tape_security: BTreeMap<String, Security>,
 }
 
@@ -135,9 +141,12 @@ pub struct ItemFacts {
     pub prior_claims: Money,
 }
 
-/// A guarantor, known by its identifier.
+/// A guarantor, known by its key (`plan::party_key`: its identifier; without a valid one,
+/// the ID as written or its name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GuarantorFacts {
+    pub key: String,
+    /// The ID number as it stands: the identifier, the flawed one as written, or empty.
     pub identifier: String,
     pub name: String,
     pub cap: Option<Money>,
@@ -161,10 +170,19 @@ impl ItemFacts {
 }
 
 impl GuarantorFacts {
-    /// `None` for a guarantor without an ID number (not loaded, see W116).
-    pub fn of_tape(g: &TapeGuarantor) -> Option<GuarantorFacts> {
-        let identifier = g.identifier.as_ref()?.as_str().to_string();
-        Some(GuarantorFacts { identifier, name: g.name.clone(), cap: g.cap, kind: g.kind })
+    pub fn of_tape(g: &TapeGuarantor) -> GuarantorFacts {
+        GuarantorFacts::of_party(&crate::plan::guarantor_party(g), g.cap, g.kind)
+    }
+
+    /// A party as a guarantor with this cap and kind.
+    pub fn of_party(p: &huajie_core::Party, cap: Option<Money>, kind: Option<GuaranteeKind>) -> GuarantorFacts {
+        GuarantorFacts {
+            key: crate::plan::party_key(p),
+            identifier: p.identity.id_text().unwrap_or_default().to_string(),
+            name: p.name.clone(),
+            cap,
+            kind,
+        }
     }
 }
 
@@ -179,7 +197,7 @@ pub struct Carries {
 impl<K: Clone> Differ<K> {
     /// `existing`: the package's claims, each with its key and its debtor's identifier.
     pub fn new(existing: impl IntoIterator<Item = (K, Claim, String)>) -> Differ<K> {
-        let old = existing.into_iter().map(|(k, c, id)| (c.contract_no.clone(), (k, c, id))).collect();
+        let old = existing.into_iter().map(|(k, c, id)| (contract_key(&c.contract_no), (k, c, id))).collect();
         Differ {
             old,
             seen: Default::default(),
@@ -189,40 +207,43 @@ impl<K: Clone> Differ<K> {
         }
     }
 
-    /// The security of the package's claims, by contract, to compare a new tape's with.
+    /// The security of the package's claims, by contract number, to compare a new tape's with.
     pub fn with_security(self, security: HashMap<String, Security>) -> Differ<K> {
+        let security = security.into_iter().map(|(c, s)| (contract_key(&c), s)).collect();
         Differ { security, ..self }
     }
 
     /// Notes the security a tape row gives for a contract the package has.
     pub fn note_row(&mut self, contract_no: &str, collateral: Option<&TapeCollateral>, guarantors: &[TapeGuarantor]) {
-        let s = self.tape_security.entry(contract_no.to_string()).or_default();
+        let s = self.tape_security.entry(contract_key(contract_no)).or_default();
         s.collateral.extend(collateral.map(ItemFacts::of_tape));
-        s.guarantors.extend(guarantors.iter().filter_map(GuarantorFacts::of_tape));
+        s.guarantors.extend(guarantors.iter().map(GuarantorFacts::of_tape));
     }
 
     /// Notes the items of linked sheets that name contracts the package has.
     pub fn note_linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
         for m in collateral {
-            for c in m.contracts.iter().filter(|c| self.old.contains_key(*c)) {
-                self.tape_security.entry(c.clone()).or_default().collateral.push(ItemFacts::of_tape(&m.item));
+            for c in m.contracts.iter().map(|c| contract_key(c)).filter(|c| self.old.contains_key(c)) {
+                self.tape_security.entry(c).or_default().collateral.push(ItemFacts::of_tape(&m.item));
             }
         }
         for g in guarantors {
-            let Some(facts) = GuarantorFacts::of_tape(&g.guarantor) else { continue };
-            for c in g.contracts.iter().filter(|c| self.old.contains_key(*c)) {
-                self.tape_security.entry(c.clone()).or_default().guarantors.push(facts.clone());
+            let facts = GuarantorFacts::of_tape(&g.guarantor);
+            for c in g.contracts.iter().map(|c| contract_key(c)).filter(|c| self.old.contains_key(c)) {
+                self.tape_security.entry(c).or_default().guarantors.push(facts.clone());
             }
         }
     }
 
     /// Compares one claim of the new tape, whose debtor has `identifier`.
     pub fn compare(&mut self, new: &Claim, identifier: &str) -> Comparison<K> {
-        self.seen.insert(new.contract_no.clone());
-        let Some((key, before, before_id)) = self.old.get(&new.contract_no) else {
+        let contract = contract_key(&new.contract_no);
+        let Some((key, before, before_id)) = self.old.get(&contract) else {
+            self.seen.insert(contract);
             self.diff.added.push(new.contract_no.clone());
             return Comparison::Added;
         };
+        self.seen.insert(contract);
         let changes: Vec<FieldChange> = tape_fields(before, before_id)
             .into_iter()
             .zip(tape_fields(new, identifier))
@@ -240,7 +261,7 @@ impl<K: Clone> Differ<K> {
             self.diff.unchanged += 1;
             Comparison::Unchanged
         } else {
-            self.diff.changed.push(ClaimChange { contract_no: new.contract_no.clone(), changes });
+            self.diff.changed.push(ClaimChange { contract_no: before.contract_no.clone(), changes });
             Comparison::Changed { key: key.clone(), before: before.clone() }
         }
     }
@@ -255,11 +276,12 @@ impl<K: Clone> Differ<K> {
     /// These are listed for the user, not applied.
     pub fn finish(self, carries: Carries) -> TapeDiff {
         let mut d = self.diff;
-        let mut contracts: Vec<&String> = self.seen.iter().filter(|c| self.old.contains_key(*c)).collect();
-        contracts.sort();
-        for contract in contracts {
-            let before = self.security.get(contract).cloned().unwrap_or_default();
-            let after = self.tape_security.get(contract).cloned().unwrap_or_default();
+        let mut contracts: Vec<(&String, &String)> =
+            self.seen.iter().filter_map(|k| self.old.get(k).map(|(_, claim, _)| (k, &claim.contract_no))).collect();
+        contracts.sort_by(|a, b| a.1.cmp(b.1));
+        for (key, contract) in contracts {
+            let before = self.security.get(key).cloned().unwrap_or_default();
+            let after = self.tape_security.get(key).cloned().unwrap_or_default();
             let mut changes = Vec::new();
             if carries.collateral {
                 changes.extend(collateral_changes(&before.collateral, &after.collateral));
@@ -278,7 +300,12 @@ impl<K: Clone> Differ<K> {
                 }
             }
         }
-        let mut removed: Vec<String> = self.old.into_keys().filter(|k| !self.seen.contains(k)).collect();
+        let mut removed: Vec<String> = self
+            .old
+            .into_iter()
+            .filter(|(k, _)| !self.seen.contains(k))
+            .map(|(_, (_, claim, _))| claim.contract_no)
+            .collect();
         removed.sort();
         d.removed = removed;
         d
@@ -338,9 +365,9 @@ fn collateral_changes(before: &[ItemFacts], after: &[ItemFacts]) -> Vec<FieldCha
 
 fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec<FieldChange> {
     let mut out = Vec::new();
-    let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier);
+    let who = |g: &GuarantorFacts| format!("{} {}", g.name, g.identifier).trim_end().to_string();
     for a in after {
-        match before.iter().find(|b| b.identifier == a.identifier) {
+        match before.iter().find(|b| b.key == a.key) {
             None => out.push(FieldChange { personal: a.personal(), ..change("guarantor_name", NONE.into(), who(a)) }),
             Some(b) => {
                 if a.cap.is_some() && a.cap != b.cap {
@@ -362,7 +389,7 @@ fn guarantor_changes(before: &[GuarantorFacts], after: &[GuarantorFacts]) -> Vec
             }
         }
     }
-    for b in before.iter().filter(|b| !after.iter().any(|a| a.identifier == b.identifier)) {
+    for b in before.iter().filter(|b| !after.iter().any(|a| a.key == b.key)) {
         out.push(FieldChange { personal: b.personal(), ..change("guarantor_name", who(b), NONE.into()) });
     }
     out
@@ -389,6 +416,7 @@ mod tests {
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         }
     }
 
@@ -429,6 +457,7 @@ mod tests {
     fn an_individual_guarantor_is_named_for_masking_and_a_company_is_not() {
         let person = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
         let facts = |name: &str, identifier: &str| GuarantorFacts {
+            key: if identifier.is_empty() { name.into() } else { identifier.into() },
             identifier: identifier.into(),
             name: name.into(),
             cap: None,
@@ -448,5 +477,14 @@ mod tests {
             ]
         );
         assert_eq!(changes[2].before, format!("张保 {person}"), "the stored change keeps the tape's words");
+    }
+
+    #[test]
+    fn a_contract_spelled_another_way_is_the_same_contract() {
+        let id = "91440300708461136T".to_string();
+        let mut differ = Differ::new([(1, claim("浙商银〔2020〕字第1号", 100, None), id.clone())]);
+        assert_eq!(differ.compare(&claim("浙商银(2020)字第１号", 100, None), &id), Comparison::Unchanged);
+        let d = differ.finish(Carries { collateral: false, guarantors: false });
+        assert!(d.added.is_empty() && d.removed.is_empty(), "{d:?}");
     }
 }

@@ -198,6 +198,27 @@ impl Field {
         }
     }
 
+    /// The header names (among `synonyms`) that name a part of the field rather than the
+    /// whole: a tape that gives the field in several such columns (表内利息 and 表外利息,
+    /// 罚息 and 复利) has them summed into the field. A column naming the whole wins over
+    /// its parts (`利息余额` over `其中：表内利息`).
+    pub fn parts(self) -> &'static [&'static str] {
+        use Field::*;
+        match self {
+            Interest => {
+                &["表内利息", "表外利息", "表内欠息", "表外欠息", "正常利息", "逾期利息", "催收利息", "应收利息"]
+            }
+            Penalty => &["罚息", "复利", "复息", "逾期罚息"],
+            AdvancedCosts => &["垫付诉讼费", "垫付诉讼费用", "垫付律师费", "垫付执行费", "垫付保全费", "垫付评估费"],
+            _ => &[],
+        }
+    }
+
+    /// Whether several columns of the field are summed (amounts given in parts).
+    pub fn summed(self) -> bool {
+        !self.parts().is_empty()
+    }
+
     /// The header names banks use, as they appear once normalised (see `header::normalize_header`).
     pub fn synonyms(self) -> &'static [&'static str] {
         use Field::*;
@@ -265,9 +286,36 @@ impl Field {
                 "未偿还本金",
                 "贷款本金余额",
             ],
-            Interest => &["利息余额", "欠息", "利息", "欠息余额", "表内利息+表外利息", "应收未收利息", "欠息金额"],
-            Penalty => &["罚息", "复利", "罚息复利", "罚息及复利", "罚息/复利", "罚复息"],
-            AdvancedCosts => &["垫付费用", "垫付诉讼费", "代垫费用", "垫付费", "垫付诉讼费用", "已垫付费用"],
+            Interest => &[
+                "利息余额",
+                "欠息",
+                "利息",
+                "欠息余额",
+                "表内利息+表外利息",
+                "应收未收利息",
+                "欠息金额",
+                "表内利息",
+                "表外利息",
+                "表内欠息",
+                "表外欠息",
+                "正常利息",
+                "逾期利息",
+                "催收利息",
+                "应收利息",
+            ],
+            Penalty => &["罚息", "复利", "罚息复利", "罚息及复利", "罚息/复利", "罚复息", "复息", "逾期罚息"],
+            AdvancedCosts => &[
+                "垫付费用",
+                "垫付诉讼费",
+                "代垫费用",
+                "垫付费",
+                "垫付诉讼费用",
+                "已垫付费用",
+                "垫付律师费",
+                "垫付执行费",
+                "垫付保全费",
+                "垫付评估费",
+            ],
             Total => &["本息合计", "债权总额", "债权合计", "本息余额合计", "债权金额合计", "本息合计金额"],
             OriginationDate => {
                 &["放款日", "借款日期", "发放日", "放款日期", "贷款发放日", "借款日", "发放日期", "起贷日"]
@@ -311,6 +359,16 @@ impl Field {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parts_are_header_names_of_their_field() {
+        for f in Field::ALL {
+            for p in f.parts() {
+                assert!(f.synonyms().contains(p), "{p} is a part of {f:?} but not one of its names");
+            }
+            assert_eq!(f.summed(), matches!(f, Field::Interest | Field::Penalty | Field::AdvancedCosts));
+        }
+    }
 
     #[test]
     fn every_synonym_belongs_to_one_field() {

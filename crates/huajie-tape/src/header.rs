@@ -7,6 +7,8 @@ use crate::fields::Field;
 
 /// Rows searched for the header.
 pub const HEADER_SEARCH_ROWS: usize = 30;
+/// The longest cell taken for a column's name (bytes: 40 Chinese characters).
+const HEADER_BYTES_MAX: usize = 120;
 /// Columns that must map for a row to count as the header.
 pub const HEADER_FIELDS_MIN: usize = 2;
 
@@ -50,29 +52,39 @@ const PREFIXES: &[&str] = &["借款人", "债务人", "客户", "贷款", "借�
 /// The field a header names, with a confidence: 100 for a known header name, 90 once a
 /// common prefix is dropped, 70 when the header contains a known name (the longest wins).
 pub fn match_header(cell: &str) -> Option<(Field, u8)> {
+    match_name(cell).map(|(f, c, _)| (f, c))
+}
+
+/// `match_header`, with the header name that matched.
+fn match_name(cell: &str) -> Option<(Field, u8, &'static str)> {
+    if cell.len() > HEADER_BYTES_MAX {
+        return None; // a note or a long value, not a column's name
+    }
     let (h, _) = normalize_header(cell);
     if h.is_empty() {
         return None;
     }
-    let exact = |name: &str| Field::ALL.iter().copied().find(|f| f.synonyms().contains(&name));
-    if let Some(f) = exact(&h) {
-        return Some((f, CONFIDENCE_EXACT));
+    let exact = |name: &str| {
+        Field::ALL.iter().copied().find_map(|f| f.synonyms().iter().find(|s| **s == name).map(|s| (f, *s)))
+    };
+    if let Some((f, s)) = exact(&h) {
+        return Some((f, CONFIDENCE_EXACT, s));
     }
     for p in PREFIXES {
-        if let Some(f) = h.strip_prefix(p).and_then(exact) {
-            return Some((f, CONFIDENCE_PREFIXED));
+        if let Some((f, s)) = h.strip_prefix(p).and_then(exact) {
+            return Some((f, CONFIDENCE_PREFIXED, s));
         }
     }
-    let mut best: Option<(Field, usize)> = None;
+    let mut best: Option<(Field, usize, &'static str)> = None;
     for f in Field::ALL {
         for s in f.synonyms() {
             let len = s.chars().count();
-            if len >= 2 && h.contains(s) && best.is_none_or(|(_, l)| len > l) {
-                best = Some((*f, len));
+            if len >= 2 && h.contains(s) && best.is_none_or(|(_, l, _)| len > l) {
+                best = Some((*f, len, s));
             }
         }
     }
-    best.map(|(f, _)| (f, CONFIDENCE_CONTAINS))
+    best.map(|(f, _, s)| (f, CONFIDENCE_CONTAINS, s))
 }
 
 /// A transferor's saved mapping: header (as `normalize_header` gives it) → the field it
@@ -105,6 +117,9 @@ pub struct ColumnMapping {
     pub unit: AmountUnit,
     /// Mapped by the transferor's saved profile rather than by the synonym table.
     pub from_profile: bool,
+    /// One of several columns whose amounts are summed into the field (`Field::parts`:
+    /// 表内利息 and 表外利息; or columns the transferor's profile maps to one such field).
+    pub part: bool,
 }
 
 /// Where the header is and what it says.
@@ -181,10 +196,12 @@ pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<Colum
         .enumerate()
         .map(|(column, name)| {
             let (_, unit) = normalize_header(name);
-            let (field, confidence, from_profile) = match (profile.lookup(name), match_header(name)) {
-                (Some(saved), _) => (saved, if saved.is_some() { CONFIDENCE_EXACT } else { 0 }, true),
-                (None, Some((f, c))) => (Some(f), c, false),
-                (None, None) => (None, 0, false),
+            let (field, confidence, from_profile, part) = match (profile.lookup(name), match_name(name)) {
+                (Some(saved), _) => {
+                    (saved, if saved.is_some() { CONFIDENCE_EXACT } else { 0 }, true, saved.is_some_and(Field::summed))
+                }
+                (None, Some((f, c, s))) => (Some(f), c, false, f.parts().contains(&s)),
+                (None, None) => (None, 0, false, false),
             };
             ColumnMapping {
                 column,
@@ -193,19 +210,36 @@ pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<Colum
                 confidence,
                 unit: unit.unwrap_or_default(),
                 from_profile,
+                part,
             }
         })
         .collect();
     for i in 0..columns.len() {
         let Some(field) = columns[i].field else { continue };
-        let winner = columns
-            .iter()
-            .filter(|c| c.field == Some(field))
-            .max_by(|a, b| a.confidence.cmp(&b.confidence).then(b.column.cmp(&a.column)))
-            .map(|c| c.column);
-        if winner != Some(columns[i].column) {
+        let rivals = || columns.iter().filter(|c| c.field == Some(field));
+        let best = |cs: &mut dyn Iterator<Item = &ColumnMapping>| {
+            cs.max_by(|a, b| a.confidence.cmp(&b.confidence).then(b.column.cmp(&a.column)))
+                .map(|c| (c.column, c.confidence))
+        };
+        let whole = best(&mut rivals().filter(|c| !c.part));
+        let parts = best(&mut rivals().filter(|c| c.part));
+        // The whole wins over parts as sure of themselves; otherwise every part is kept (summed).
+        let keep = match (whole, parts) {
+            (Some((w, wc)), Some((_, pc))) if wc >= pc => columns[i].column == w,
+            (_, Some(_)) => columns[i].part,
+            (Some((w, _)), None) => columns[i].column == w,
+            (None, None) => false,
+        };
+        if !keep {
             columns[i].field = None;
             columns[i].confidence = 0;
+            columns[i].part = false;
+        }
+    }
+    // A part alone is the field whole.
+    for i in 0..columns.len() {
+        if columns[i].part && columns.iter().filter(|c| c.field == columns[i].field).count() == 1 {
+            columns[i].part = false;
         }
     }
     columns

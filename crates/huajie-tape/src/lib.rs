@@ -12,6 +12,7 @@
 pub mod coerce;
 pub mod diff;
 pub mod fields;
+mod guarantors;
 pub mod header;
 pub mod history;
 pub mod linked;
@@ -31,13 +32,16 @@ pub use header::{
     map_columns_with, match_header,
 };
 pub use linked::{LinkedCollateral, LinkedGuarantor, SheetRole, read_linked, read_linked_each, sheet_role};
-pub use plan::{LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, plan, tape_claim, tape_debtor};
+pub use plan::{
+    LoadPlan, PlannedClaim, PlannedCollateral, PlannedGuarantee, Planner, guarantor_party, party_key, plan, tape_claim,
+    tape_debtor,
+};
 pub use problem::{Problem, Rule, Severity};
 pub use read::{
     FileRead, ImportPolicy, Preview, RowEvent, Sink, TapeRead, TapeReport, WORKBOOK_EXTENSIONS, preview_rows,
     preview_tape, read_claims, read_claims_each, read_claims_with, read_tape, read_tape_each,
 };
-pub use reader::{CsvRows, ReadError, RowItem, TextEncoding, open_csv};
+pub use reader::{CELL_CHARS_MAX, CsvRows, ReadError, RowItem, TextEncoding, WorkbookFault, WorkbookLimit, open_csv};
 pub use sheet::{ClaimSheet, FieldCompleteness, SheetOptions, TapeClaim, TapeCollateral, TapeGuarantor};
 pub use sort::{ClaimUpdate, Sorted, Sorter, updated_claim};
-pub use workbook::{Sheet, claims_sheet, read_workbook};
+pub use workbook::{LIMITS, Limits, Sheet, claims_sheet, read_workbook, read_workbook_with};

@@ -3,19 +3,20 @@
 //! item securing several claims. A collateral or guarantor row that breaks a rule of its
 //! own is rejected alone; its claims still load.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use huajie_core::ids::province_of_address;
-use huajie_core::{Money, PartyIdentifier};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{Entity, Field};
+use crate::guarantors::{GuarantorCells, guarantors_of};
 use crate::header::{HEADER_SEARCH_ROWS, Header, MappingProfile, detect_header_with, is_total_row};
 use crate::problem::{Problem, Rule};
 use crate::read::{RowEvent, Sink, TapeRead, read_claims_each};
 use crate::reader::RowItem;
 use crate::sheet::{
-    SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, read_party_status,
+    SheetOptions, TapeCollateral, TapeGuarantor, read_collateral_type, read_guarantee_kind, shortened, too_long,
+    too_long_detail,
 };
 use crate::workbook::{Sheet, claims_sheet};
 
@@ -24,7 +25,7 @@ use crate::workbook::{Sheet, claims_sheet};
 pub struct LinkedCollateral {
     pub sheet: String,
     pub row: usize,
-    /// The contracts it secures, as the sheet names them (only those found in the claims sheet).
+    /// The contracts it secures, as the claims sheet writes them (only those found there).
     pub contracts: Vec<String>,
     pub item: TapeCollateral,
 }
@@ -34,7 +35,7 @@ pub struct LinkedCollateral {
 pub struct LinkedGuarantor {
     pub sheet: String,
     pub row: usize,
-    /// The contracts it guarantees (only those found in the claims sheet).
+    /// The contracts it guarantees, as the claims sheet writes them (only those found there).
     pub contracts: Vec<String>,
     pub guarantor: TapeGuarantor,
 }
@@ -86,13 +87,27 @@ pub fn read_linked_each(
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
-    let mut contracts: HashSet<String> = HashSet::new();
-    let mut read = read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut |event| {
+    // Contract key → the contract number as the claims sheet writes it.
+    let mut contracts: HashMap<String, String> = HashMap::new();
+    let mut on_event = |event: RowEvent| {
         if let RowEvent::Claim(c) = &event {
-            contracts.insert(c.contract_no.clone());
+            contracts.insert(coerce::contract_key(&c.contract_no), c.contract_no.clone());
         }
         sink(event);
-    })?;
+    };
+    let first = read_claims_each(sheets[main].rows.iter().cloned(), options.clone(), profile, &mut on_event);
+    let mut read = match crate::read::lacks_cutoff(&options, &first) {
+        false => first?,
+        // No cut-off entered nor above the header: a note under the data or on another sheet may give it.
+        true => {
+            let rows = std::iter::once(&sheets[main])
+                .chain(sheets.iter().enumerate().filter(|(i, _)| *i != main).map(|(_, s)| s))
+                .flat_map(|s| s.rows.iter().filter_map(|r| r.as_ref().ok()).map(|(_, c)| c.as_slice()));
+            let Some(found) = crate::sheet::cutoff_from_notes(rows) else { return first };
+            let options = SheetOptions { cutoff_date: Some(found), ..options };
+            read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut on_event)?
+        }
+    };
     for (i, sheet) in sheets.iter().enumerate() {
         if i == main {
             continue;
@@ -119,9 +134,7 @@ pub fn read_linked_each(
             Some(SheetRole::Guarantors) => {
                 let mut r = LinkedReader::new(&sheet.name, &header);
                 for (row, cells) in data {
-                    if let Some(g) = r.guarantor(row, &cells, &contracts) {
-                        read.linked_guarantors.push(g);
-                    }
+                    read.linked_guarantors.extend(r.guarantors(row, &cells, &contracts));
                 }
                 read.problems.extend(r.problems);
             }
@@ -193,14 +206,25 @@ impl<'a> LinkedReader<'a> {
     }
 
     /// The contracts a row names that the claims sheet has; reports those it lacks.
-    fn contracts(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<Vec<String>> {
+    fn contracts(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Option<Vec<String>> {
         let Some((_, raw)) = self.cell(cells, Field::ContractNo) else {
             self.missing(row, Field::ContractNo);
             return None;
         };
         let raw = raw.to_string();
-        let (found, unknown): (Vec<String>, Vec<String>) =
-            coerce::split_multi(&raw).iter().map(|c| coerce::normalize(c)).partition(|c| known.contains(c));
+        // A whole cell that names a contract is one contract (its number may hold a separator).
+        let pieces = match known.contains_key(&coerce::contract_key(&raw)) {
+            true => vec![raw.trim().to_string()],
+            false => coerce::split_list(&raw),
+        };
+        let mut found = Vec::new();
+        let mut unknown = Vec::new();
+        for piece in pieces {
+            match known.get(&coerce::contract_key(&piece)) {
+                Some(c) => found.push(c.clone()),
+                None => unknown.push(piece),
+            }
+        }
         for c in &unknown {
             self.problem(
                 Rule::UnknownContract,
@@ -214,8 +238,15 @@ impl<'a> LinkedReader<'a> {
         (!found.is_empty()).then_some(found)
     }
 
-    fn collateral(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedCollateral> {
-        let contracts = self.contracts(row, cells, known);
+    fn collateral(
+        &mut self,
+        row: usize,
+        cells: &[String],
+        known: &HashMap<String, String>,
+    ) -> Option<LinkedCollateral> {
+        // A row whose contracts the claims sheet lacks is not loaded: W117 says so, and what
+        // else is wrong with it is not reported besides.
+        let contracts = self.contracts(row, cells, known)?;
         let kind = match self.cell(cells, Field::CollateralType).map(|(_, v)| v.to_string()) {
             None => {
                 self.missing(row, Field::CollateralType);
@@ -289,42 +320,63 @@ impl<'a> LinkedReader<'a> {
             lien_rank,
             prior_claims,
         };
-        Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts: contracts?, item })
+        Some(LinkedCollateral { sheet: self.sheet.to_string(), row, contracts, item })
     }
 
-    fn guarantor(&mut self, row: usize, cells: &[String], known: &HashSet<String>) -> Option<LinkedGuarantor> {
-        let contracts = self.contracts(row, cells, known);
-        let name = self.cell(cells, Field::GuarantorName).map(|(_, v)| coerce::clean_text(v));
-        if name.is_none() {
+    /// The guarantors a row of a guarantor sheet names: one per name (`张三、李四`), each
+    /// kept whatever its ID number (W116, W118), for every contract the row names.
+    fn guarantors(&mut self, row: usize, cells: &[String], known: &HashMap<String, String>) -> Vec<LinkedGuarantor> {
+        // A row whose contracts the claims sheet lacks is not loaded: W117 says so, and
+        // what its guarantors lack is not reported besides.
+        let Some(contracts) = self.contracts(row, cells, known) else { return Vec::new() };
+        let Some((_, names)) = self.cell(cells, Field::GuarantorName) else {
             self.missing(row, Field::GuarantorName);
-        }
-        let identifier = match self.cell(cells, Field::GuarantorId).map(|(_, v)| v.to_string()) {
-            None => None,
-            Some(v) => match PartyIdentifier::parse(&coerce::normalize(&v)) {
-                Ok(id) => Some(id),
-                Err(e) => {
-                    self.problem(
-                        Rule::InvalidValue,
-                        row,
-                        Field::GuarantorId,
-                        Some(&v),
-                        e.to_string(),
-                        e.message(huajie_core::Lang::En),
-                    );
-                    None
-                }
-            },
+            return Vec::new();
         };
-        let cap: Option<Money> = self
-            .cell(cells, Field::Cap)
-            .and_then(|(c, v)| coerce::parse_money(v, self.unit(c)).ok())
-            .filter(|m| m.fen() > 0);
-        let kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
-        let status = self.choice(row, cells, Field::GuarantorStatus, read_party_status);
-        let address = self.cell(cells, Field::GuarantorAddress).map(|(_, v)| coerce::clean_text(v));
-        let phone = self.cell(cells, Field::GuarantorPhone).map(|(_, v)| coerce::normalize(v));
-        let guarantor = TapeGuarantor { name: name?, identifier, cap, kind, address, phone, status };
-        Some(LinkedGuarantor { sheet: self.sheet.to_string(), row, contracts: contracts?, guarantor })
+        let guarantee_kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
+        let mut g = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        for field in [
+            Field::GuarantorName,
+            Field::GuarantorId,
+            Field::GuarantorKind,
+            Field::Cap,
+            Field::GuarantorAddress,
+            Field::GuarantorPhone,
+            Field::GuarantorStatus,
+        ] {
+            let Some((col, raw)) = self.cell(cells, field) else { continue };
+            if too_long(raw) {
+                let (zh, en) = too_long_detail(raw);
+                let rule = if field == Field::GuarantorName { Rule::InvalidMandatory } else { Rule::InvalidValue };
+                self.problem(rule, row, field, Some(&shortened(raw)), zh, en);
+                if field == Field::GuarantorName {
+                    return Vec::new();
+                }
+                continue;
+            }
+            match field {
+                Field::GuarantorId => g.ids = Some(raw),
+                Field::GuarantorKind => g.kinds = Some(raw),
+                Field::Cap => g.caps = Some((raw, self.unit(col))),
+                Field::GuarantorAddress => g.addresses = Some(raw),
+                Field::GuarantorPhone => g.phones = Some(raw),
+                Field::GuarantorStatus => g.statuses = Some(raw),
+                _ => {}
+            }
+        }
+        let (guarantors, found) = guarantors_of(g);
+        for f in found {
+            self.problem(f.rule, row, f.field, Some(&f.value), f.zh, f.en);
+        }
+        guarantors
+            .into_iter()
+            .map(|guarantor| LinkedGuarantor {
+                sheet: self.sheet.to_string(),
+                row,
+                contracts: contracts.clone(),
+                guarantor,
+            })
+            .collect()
     }
 
     /// An optional choice: a value not on the list is a warning, and left unknown.

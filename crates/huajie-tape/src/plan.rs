@@ -3,10 +3,9 @@
 //! (the same item on several rows of one borrower secures all those claims), each
 //! guarantee. Pure: the store carries the plan out in one transaction.
 
-use huajie_core::{Claim, Collateral, GuaranteeKind, Money, Party, PartyStatus};
+use huajie_core::{Claim, Collateral, GuaranteeKind, Identity, Money, Party, PartyStatus};
 
 use crate::linked::{LinkedCollateral, LinkedGuarantor};
-use crate::problem::{Problem, Rule};
 use crate::read::TapeRead;
 use crate::sheet::{TapeClaim, TapeCollateral, TapeGuarantor};
 
@@ -62,8 +61,6 @@ pub struct LoadPlan {
     /// (collateral number, the lien).
     pub links: Vec<(usize, PlannedLien)>,
     pub guarantees: Vec<PlannedGuarantee>,
-    /// What could not be carried into the plan (a guarantor without an ID number).
-    pub problems: Vec<Problem>,
 }
 
 impl LoadPlan {
@@ -82,11 +79,14 @@ impl LoadPlan {
 /// the last `take`, so a million-row tape is written in chunks without being held.
 #[derive(Debug, Default)]
 pub struct Planner {
-    /// Party identifier → party number.
+    /// Party key (`party_key`) → party number.
     parties: foldhash::HashMap<String, usize>,
+    /// (claim number, party number) of the guarantees planned: a guarantor a tape names
+    /// twice for one claim (on its row and on a guarantor sheet) is one guarantee.
+    guarantees: foldhash::HashSet<(usize, usize)>,
     /// (owner, type|name|address|value) → collateral number.
     collateral: foldhash::HashMap<(usize, String), usize>,
-    /// Contract → (claim number, debtor number), for linked sheets.
+    /// Contract key (`coerce::contract_key`) → (claim number, debtor number), for linked sheets.
     contracts: foldhash::HashMap<String, (usize, usize)>,
     claims_planned: usize,
     collateral_planned: usize,
@@ -110,6 +110,7 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
         province: tc.region,
         product: tc.product.clone(),
         days_past_due: tc.days_past_due,
+        written_off: tc.written_off,
     }
 }
 
@@ -117,22 +118,44 @@ pub fn tape_claim(tc: &TapeClaim) -> Claim {
 pub fn tape_debtor(tc: &TapeClaim) -> Party {
     Party {
         name: tc.debtor_name.clone(),
-        identifier: tc.debtor_id.clone(),
+        identity: Identity::Verified(tc.debtor_id.clone()),
         status: tc.debtor_status.unwrap_or(PartyStatus::Active),
         address: tc.debtor_address.clone(),
         phone: tc.phone.clone(),
     }
 }
 
+/// The key a party is known by within one load, and so within one package: its
+/// identifier; for a party without one (a guarantor the tape names without a valid ID), the
+/// ID as written, or with none its name. Two such guarantors of one package with the same
+/// flawed ID, or the same name and no ID, are one; parties of other packages are never
+/// matched this way (the store looks them up in the package only).
+pub fn party_key(p: &Party) -> String {
+    match &p.identity {
+        Identity::Verified(id) => id.as_str().to_string(),
+        Identity::Unverified { id_as_written: Some(id), .. } => format!("~id {}", crate::coerce::normalize(id)),
+        Identity::Unverified { id_as_written: None, .. } => format!("~name {}", p.name.trim()),
+    }
+}
+
 impl Planner {
     fn party(&mut self, party: Party) -> usize {
-        if let Some(&i) = self.parties.get(party.identifier.as_str()) {
+        let key = party_key(&party);
+        if let Some(&i) = self.parties.get(&key) {
             return i;
         }
         let i = self.parties.len();
-        self.parties.insert(party.identifier.as_str().to_string(), i);
+        self.parties.insert(key, i);
         self.chunk.parties.push(party);
         i
+    }
+
+    fn guarantee(&mut self, claim: usize, g: &TapeGuarantor) {
+        let guarantor = self.party(guarantor_party(g));
+        if self.guarantees.insert((claim, guarantor)) {
+            // A kind the tape does not give is left unknown, not guessed.
+            self.chunk.guarantees.push(PlannedGuarantee { claim, guarantor, kind: g.kind, cap: g.cap });
+        }
     }
 
     /// Plans one claim with its collateral and guarantors.
@@ -151,13 +174,18 @@ impl Planner {
             ..
         } = tc;
         let status = debtor_status.unwrap_or(PartyStatus::Active);
-        let debtor =
-            self.party(Party { name: debtor_name, identifier: debtor_id, status, address: debtor_address, phone });
+        let debtor = self.party(Party {
+            name: debtor_name,
+            identity: Identity::Verified(debtor_id),
+            status,
+            address: debtor_address,
+            phone,
+        });
         let claim_number = self.claims_planned;
         self.claims_planned += 1;
-        self.contracts.insert(contract_no, (claim_number, debtor));
+        self.contracts.insert(crate::coerce::contract_key(&contract_no), (claim_number, debtor));
         self.chunk.claims.push(PlannedClaim { row, debtor, claim });
-        let tc = TapeClaimExtras { row, collateral, guarantors };
+        let tc = TapeClaimExtras { collateral, guarantors };
         let tc = &tc;
         if let Some(m) = &tc.collateral {
             let key = (debtor, collateral_key(m));
@@ -171,13 +199,7 @@ impl Planner {
             }
         }
         for g in &tc.guarantors {
-            let Some(identifier) = g.identifier.clone() else {
-                self.chunk.problems.push(guarantor_without_id(g, tc.row, None));
-                continue;
-            };
-            let guarantor = self.party(guarantor_party(g, identifier));
-            // A kind the tape does not give is left unknown, not guessed.
-            self.chunk.guarantees.push(PlannedGuarantee { claim: claim_number, guarantor, kind: g.kind, cap: g.cap });
+            self.guarantee(claim_number, g);
         }
     }
 
@@ -208,8 +230,11 @@ impl Planner {
     /// so far (contracts the plan does not hold are passed over).
     pub fn linked(&mut self, collateral: &[LinkedCollateral], guarantors: &[LinkedGuarantor]) {
         for linked in collateral {
-            let secures: Vec<(usize, usize)> =
-                linked.contracts.iter().filter_map(|c| self.contracts.get(c).copied()).collect();
+            let secures: Vec<(usize, usize)> = linked
+                .contracts
+                .iter()
+                .filter_map(|c| self.contracts.get(&crate::coerce::contract_key(c)).copied())
+                .collect();
             let Some(&(_, owner)) = secures.first() else { continue };
             let rank = rank_of(&linked.item);
             // The same item on several rows (one row per contract, each with its rank) is
@@ -231,28 +256,14 @@ impl Planner {
             }
         }
         for linked in guarantors {
-            let Some(identifier) = linked.guarantor.identifier.clone() else {
-                self.chunk.problems.push(guarantor_without_id(
-                    &linked.guarantor,
-                    linked.row,
-                    Some(linked.sheet.clone()),
-                ));
-                continue;
-            };
-            let claims: Vec<usize> =
-                linked.contracts.iter().filter_map(|c| self.contracts.get(c)).map(|(claim, _)| *claim).collect();
-            if claims.is_empty() {
-                continue;
-            }
-            let party = guarantor_party(&linked.guarantor, identifier);
-            let guarantor = self.party(party);
+            let claims: Vec<usize> = linked
+                .contracts
+                .iter()
+                .filter_map(|c| self.contracts.get(&crate::coerce::contract_key(c)))
+                .map(|(claim, _)| *claim)
+                .collect();
             for claim in claims {
-                self.chunk.guarantees.push(PlannedGuarantee {
-                    claim,
-                    guarantor,
-                    kind: linked.guarantor.kind,
-                    cap: linked.guarantor.cap,
-                });
+                self.guarantee(claim, &linked.guarantor);
             }
         }
     }
@@ -276,7 +287,6 @@ impl Planner {
 
 /// What `Planner::claim` still needs of a row once its claim and debtor are planned.
 struct TapeClaimExtras {
-    row: usize,
     collateral: Option<TapeCollateral>,
     guarantors: Vec<TapeGuarantor>,
 }
@@ -292,10 +302,11 @@ pub fn plan(read: &TapeRead) -> LoadPlan {
     p.take()
 }
 
-fn guarantor_party(g: &TapeGuarantor, identifier: huajie_core::PartyIdentifier) -> Party {
+/// The party a tape's guarantor is: with its identifier, or unverified as the tape left it.
+pub fn guarantor_party(g: &TapeGuarantor) -> Party {
     Party {
         name: g.name.clone(),
-        identifier,
+        identity: g.identity.clone(),
         status: g.status.unwrap_or(PartyStatus::Active),
         address: g.address.clone(),
         phone: g.phone.clone(),
@@ -333,20 +344,6 @@ fn planned_collateral(m: &TapeCollateral, owner: usize, secures: Vec<PlannedLien
         },
         owner,
         secures,
-    }
-}
-
-fn guarantor_without_id(g: &TapeGuarantor, row: usize, sheet: Option<String>) -> Problem {
-    Problem {
-        rule: Rule::GuarantorWithoutId,
-        sheet,
-        row: Some(row),
-        column: None,
-        header: None,
-        field: Some(crate::fields::Field::GuarantorId),
-        value: Some(g.name.clone()),
-        detail_zh: format!("保证人“{}”没有有效证件号码，未载入", g.name),
-        detail_en: format!("the guarantor “{}” has no valid ID number and was not loaded", g.name),
     }
 }
 

@@ -37,6 +37,7 @@ pub enum Rule {
     UnknownRegion,
     GuarantorWithoutId,
     UnknownContract,
+    GuarantorIdInvalid,
     TotalRowMismatch,
     NoCutoffDate,
     CutoffInFuture,
@@ -61,6 +62,7 @@ impl Rule {
         Rule::UnknownRegion,
         Rule::GuarantorWithoutId,
         Rule::UnknownContract,
+        Rule::GuarantorIdInvalid,
         Rule::TotalRowMismatch,
         Rule::NoCutoffDate,
         Rule::CutoffInFuture,
@@ -90,6 +92,7 @@ impl Rule {
             UnknownRegion => "W115",
             GuarantorWithoutId => "W116",
             UnknownContract => "W117",
+            GuarantorIdInvalid => "W118",
             TotalRowMismatch => "W201",
             NoCutoffDate => "F301",
             CutoffInFuture => "F302",
@@ -123,10 +126,14 @@ impl Rule {
             DateAfterCutoff => ("日期晚于基准日", "date after the cut-off"),
             TimeBarred => ("诉讼时效早于基准日届满", "limitation period ended before the cut-off"),
             UnknownRegion => ("地区无法识别到省份", "region names no province"),
-            GuarantorWithoutId => ("保证人缺少有效证件号码，未载入", "guarantor without a valid ID number not loaded"),
+            GuarantorWithoutId => ("保证人无证件号码，按名称载入", "guarantor without an ID number, kept by name"),
             UnknownContract => {
                 ("关联表中的合同编号在债权表中不存在", "a linked sheet names a contract the claims sheet lacks")
             }
+            GuarantorIdInvalid => (
+                "保证人证件号码校验失败，照录载入并标记",
+                "guarantor ID number fails its check, kept as written and flagged",
+            ),
             TotalRowMismatch => ("合计行与明细之和不符", "the total row differs from the sum of the rows"),
             NoCutoffDate => ("缺少基准日", "no cut-off date"),
             CutoffInFuture => ("基准日晚于今天", "cut-off date in the future"),
@@ -218,6 +225,35 @@ mod tests {
         assert_eq!(column_letter(26), "AA");
         assert_eq!(column_letter(701), "ZZ");
         assert_eq!(column_letter(702), "AAA");
+    }
+
+    #[test]
+    fn the_rule_table_of_the_docs_lists_every_code_and_no_other() {
+        let doc = include_str!("../../../docs/tape-import.md");
+        let listed: Vec<(&str, &str)> = doc
+            .lines()
+            .filter_map(|l| {
+                let mut cells = l.strip_prefix("| ")?.split(" | ");
+                let code = cells.next()?;
+                let looks_like_a_code = code.len() == 4
+                    && code.starts_with(['E', 'W', 'F'])
+                    && code[1..].bytes().all(|b| b.is_ascii_digit());
+                looks_like_a_code.then(|| (code, cells.next().unwrap_or("")))
+            })
+            .collect();
+        let mut codes: Vec<&str> = listed.iter().map(|(c, _)| *c).collect();
+        codes.sort();
+        let mut all: Vec<&str> = Rule::ALL.iter().map(|r| r.code()).collect();
+        all.sort();
+        assert_eq!(codes, all, "docs/tape-import.md's table against Rule::ALL");
+        for (code, severity) in listed {
+            let want = match Rule::from_code(code).unwrap().severity() {
+                Severity::Fatal => "tape refused",
+                Severity::Rejected => "row rejected",
+                Severity::Warning => "warning",
+            };
+            assert_eq!(severity, want, "{code}");
+        }
     }
 
     #[test]

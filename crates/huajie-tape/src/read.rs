@@ -245,17 +245,16 @@ where
 }
 
 fn read_problem(e: &ReadError) -> Problem {
-    let (row, column) = match e {
-        ReadError::CellTooLong { row, column, .. } => (Some(*row), Some(column - 1)),
-        ReadError::BadRow { row, .. } => (Some(*row), None),
-        _ => (None, None),
+    let row = match e {
+        ReadError::BadRow { row, .. } => Some(*row),
+        _ => None,
     };
     let (zh, en) = (e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En));
     Problem {
         rule: Rule::UnreadableRow,
         sheet: None,
         row,
-        column,
+        column: None,
         header: None,
         field: None,
         value: None,
@@ -300,7 +299,21 @@ pub fn read_tape_each<R: std::io::Read>(
     if !WORKBOOK_EXTENSIONS.contains(&ext.as_str()) {
         match crate::reader::open_csv(reader) {
             Ok((encoding, rows)) => {
-                return Ok((encoding.label().to_string(), read_claims_each(rows, options, profile, sink)));
+                let label = encoding.label().to_string();
+                let read = read_claims_each(rows, options.clone(), profile, sink);
+                if !lacks_cutoff(&options, &read) {
+                    return Ok((label, read));
+                }
+                // No cut-off entered nor above the header: a note further down may give it.
+                // Read the file again, whole, to find it, then once more with it.
+                let bytes = bytes().map_err(|e| ReadError::Io(e.to_string()))?;
+                let (_, rows) = crate::reader::open_csv(std::io::Cursor::new(&bytes))?;
+                let Some(found) = crate::sheet::cutoff_from_notes(rows.filter_map(Result::ok).map(|(_, c)| c)) else {
+                    return Ok((label, read));
+                };
+                let (_, rows) = crate::reader::open_csv(std::io::Cursor::new(bytes))?;
+                let options = SheetOptions { cutoff_date: Some(found), ..options };
+                return Ok((label, read_claims_each(rows, options, profile, sink)));
             }
             Err(ReadError::Workbook) => {} // an Excel file under another name: read it as one
             Err(e) => return Err(e),
@@ -313,6 +326,12 @@ pub fn read_tape_each<R: std::io::Read>(
         format!("工作表 / sheets {}", names.join("、")),
         crate::linked::read_linked_each(&sheets, options, profile, sink),
     ))
+}
+
+/// Whether a read stopped only for want of a cut-off date that the import did not give
+/// (one a note of the tape may still give).
+pub(crate) fn lacks_cutoff(options: &SheetOptions, read: &Result<TapeRead, Vec<Problem>>) -> bool {
+    options.cutoff_date.is_none() && matches!(read, Err(ps) if ps.iter().any(|p| p.rule == Rule::NoCutoffDate))
 }
 
 pub(crate) fn no_header_problem() -> Problem {

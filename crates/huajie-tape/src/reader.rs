@@ -10,7 +10,8 @@ use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
 
 /// Bytes looked at to tell the encoding and the kind of file.
 const SNIFF_BYTES: usize = 64 * 1024;
-/// The longest cell accepted (Excel's own limit).
+/// The longest value a mapped column may hold (Excel's own limit for a cell); the cells
+/// of columns the tape's mapping leaves out are not read, whatever their length.
 pub const CELL_CHARS_MAX: usize = 32_767;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +31,8 @@ impl TextEncoding {
     }
 }
 
-/// Why a file cannot be read as a tape at all.
+/// Why a file cannot be read as a tape at all. Each message is Chinese, then English;
+/// a library's own words, when they help, go into the English half only.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
     #[error("文件为空 / the file is empty")]
@@ -39,18 +41,80 @@ pub enum ReadError {
     NotText(&'static str),
     #[error("这是 Excel 工作簿，请以 .xlsx/.xls 文件导入 / this is an Excel workbook: import it as .xlsx/.xls")]
     Workbook,
-    #[error(
-        "工作簿无法读取（文件损坏或不是 Excel 文件）：{0} / the workbook cannot be read (damaged, or not an Excel file): {0}"
-    )]
-    BadWorkbook(String),
-    #[error(
-        "第{row}行第{column}列的单元格超过{max}个字符 / the cell in row {row}, column {column} is longer than {max} characters"
-    )]
-    CellTooLong { row: usize, column: usize, max: usize },
-    #[error("第{row}行无法读取：{detail} / row {row} cannot be read: {detail}")]
+    #[error("{} / {}", .0.zh(), .0.en())]
+    BadWorkbook(WorkbookFault),
+    #[error("{} / {}", .0.zh(), .0.en())]
+    TooLarge(WorkbookLimit),
+    #[error("第{row}行无法读取（引号不成对或格式损坏） / row {row} cannot be read: {detail}")]
     BadRow { row: usize, detail: String },
-    #[error("读取文件失败：{0} / the file could not be read: {0}")]
+    #[error("读取文件失败 / the file could not be read: {0}")]
     Io(String),
+}
+
+/// Why a workbook cannot be opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkbookFault {
+    /// Not a workbook at all (neither a zip nor an OLE container).
+    NotAWorkbook,
+    /// Damaged or cut short; the library's reason, in English.
+    Damaged(String),
+    /// Protected by a password.
+    Encrypted,
+}
+
+impl WorkbookFault {
+    pub fn zh(&self) -> &'static str {
+        match self {
+            WorkbookFault::NotAWorkbook => "这不是 Excel 工作簿，无法读取",
+            WorkbookFault::Damaged(_) => "工作簿已损坏或不完整（例如传输中被截断），无法读取；请重新导出后再导入",
+            WorkbookFault::Encrypted => "工作簿设有打开密码，无法读取；请取消密码后再导入",
+        }
+    }
+
+    pub fn en(&self) -> String {
+        match self {
+            WorkbookFault::NotAWorkbook => "this is not an Excel workbook".into(),
+            WorkbookFault::Damaged(detail) => format!("the workbook is damaged or incomplete ({detail})"),
+            WorkbookFault::Encrypted => "the workbook is protected by a password: remove it and import again".into(),
+        }
+    }
+}
+
+/// A limit a workbook passes (`workbook::LIMITS`), with the limit's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkbookLimit {
+    /// Bytes the archive decompresses to.
+    Decompressed(u64),
+    /// Entries in the archive.
+    Entries(usize),
+    Rows(usize),
+    Cells(usize),
+    /// Bytes of cell text.
+    Text(usize),
+}
+
+impl WorkbookLimit {
+    pub fn zh(&self) -> String {
+        let what = match *self {
+            WorkbookLimit::Decompressed(n) => format!("解压后超过 {} MiB", n / (1024 * 1024)),
+            WorkbookLimit::Entries(n) => format!("压缩包内超过 {n} 个文件"),
+            WorkbookLimit::Rows(n) => format!("超过 {n} 行"),
+            WorkbookLimit::Cells(n) => format!("超过 {n} 个单元格"),
+            WorkbookLimit::Text(n) => format!("单元格文字超过 {} MiB", n / (1024 * 1024)),
+        };
+        format!("工作簿过大：{what}，已拒绝读取（防止解压炸弹）；请拆分后导入，或另存为 CSV 后导入")
+    }
+
+    pub fn en(&self) -> String {
+        let what = match *self {
+            WorkbookLimit::Decompressed(n) => format!("it decompresses to more than {} MiB", n / (1024 * 1024)),
+            WorkbookLimit::Entries(n) => format!("its archive holds more than {n} files"),
+            WorkbookLimit::Rows(n) => format!("it has more than {n} rows"),
+            WorkbookLimit::Cells(n) => format!("it has more than {n} cells"),
+            WorkbookLimit::Text(n) => format!("its cells hold more than {} MiB of text", n / (1024 * 1024)),
+        };
+        format!("the workbook is too large: {what}; it was not read. Split it, or save it as CSV and import that")
+    }
 }
 
 impl ReadError {
@@ -135,13 +199,7 @@ impl<R: Read> Iterator for CsvRows<R> {
         self.row += 1;
         let row = self.row;
         Some(match record {
-            Ok(r) => {
-                if let Some((i, _)) = r.iter().enumerate().find(|(_, c)| c.chars().count() > CELL_CHARS_MAX) {
-                    Err(ReadError::CellTooLong { row, column: i + 1, max: CELL_CHARS_MAX })
-                } else {
-                    Ok((row, r.iter().map(str::to_string).collect()))
-                }
-            }
+            Ok(r) => Ok((row, r.iter().map(str::to_string).collect())),
             Err(e) => Err(ReadError::BadRow { row, detail: e.to_string() }),
         })
     }
@@ -195,12 +253,12 @@ mod tests {
     }
 
     #[test]
-    fn an_overlong_cell_is_an_error_on_its_row_not_a_crash() {
+    fn a_long_cell_is_read_whole_for_the_sheet_to_judge() {
         let mut data = b"a,b\nx,".to_vec();
         data.extend(std::iter::repeat_n(b'y', 1024 * 1024));
         data.extend_from_slice(b"\nz,w\n");
         let (_, r) = rows(&data);
-        assert_eq!(r[1].as_ref().err(), Some(&ReadError::CellTooLong { row: 2, column: 2, max: CELL_CHARS_MAX }));
+        assert_eq!(r[1].as_ref().unwrap().1[1].len(), 1024 * 1024);
         assert_eq!(r[2].as_ref().unwrap().1, ["z", "w"], "reading goes on after it");
     }
 }

@@ -12,8 +12,10 @@ use huajie_core::{
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::{ByField, Criticality, Entity, Field};
+use crate::guarantors::{GuarantorCells, guarantors_of};
 use crate::header::Header;
 use crate::problem::{Problem, Rule};
+use crate::reader::CELL_CHARS_MAX;
 
 /// A tolerance for totals: one yuan (tape.md).
 const TOTAL_TOLERANCE_FEN: i64 = 100;
@@ -46,11 +48,12 @@ pub struct TapeCollateral {
     pub prior_claims: Option<Money>,
 }
 
-/// A guarantor given on the claim's own row.
+/// A guarantor a tape names, on the claim's own row or on a guarantor sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TapeGuarantor {
     pub name: String,
-    pub identifier: Option<PartyIdentifier>,
+    /// A checked identifier, or none (W116) or one that fails its check (W118): kept all the same.
+    pub identity: huajie_core::Identity,
     pub cap: Option<Money>,
     /// 连带责任保证 or 一般保证, when the tape says (never guessed).
     pub kind: Option<GuaranteeKind>,
@@ -64,7 +67,7 @@ pub struct TapeGuarantor {
 pub struct TapeClaim {
     /// Row number as Excel shows it.
     pub row: usize,
-    /// The contract number; in a personal batch without one, `第N行`.
+    /// The contract number as the tape writes it; in a personal batch without one, `第N行`.
     pub contract_no: String,
     pub debtor_name: String,
     pub debtor_id: PartyIdentifier,
@@ -121,8 +124,11 @@ pub struct ClaimSheet {
     header: Header,
     options: SheetOptions,
     pub cutoff: NaiveDate,
-    /// Field → 0-based column.
+    /// Field → 0-based column (the first, for a field given in parts).
     columns: ByField<usize>,
+    /// Field → its further columns, when it is given in parts whose amounts are summed.
+    part_columns: ByField<Vec<usize>>,
+    /// Keys (`coerce::contract_key`) of the contracts read so far.
     seen_contracts: foldhash::HashSet<String>,
     filled: ByField<usize>,
     /// Region cells already resolved: a tape repeats a few hundred values a million times.
@@ -174,7 +180,16 @@ impl ClaimSheet {
             )),
             Some(_) => {}
         }
-        let columns: ByField<usize> = header.columns.iter().filter_map(|c| c.field.map(|f| (f, c.column))).collect();
+        // A field's first column; the further columns of a field given in parts (表内利息, 表外利息).
+        let mut columns: ByField<usize> = ByField::default();
+        let mut part_columns: ByField<Vec<usize>> = ByField::default();
+        for c in &header.columns {
+            let Some(f) = c.field else { continue };
+            match columns.get(f) {
+                None => columns.insert(f, c.column),
+                Some(_) => part_columns.get_or_default(f).push(c.column),
+            }
+        }
         for f in Field::ALL.iter().copied().filter(|f| f.entity() == Entity::Claim) {
             if criticality_in(f, options.personal_batch) == Criticality::Mandatory && !columns.contains(f) {
                 problems.push(Problem {
@@ -195,6 +210,7 @@ impl ClaimSheet {
             options,
             cutoff: cutoff.expect("checked above"),
             columns,
+            part_columns,
             seen_contracts: foldhash::HashSet::default(),
             filled: ByField::default(),
             regions: HashMap::new(),
@@ -214,7 +230,7 @@ impl ClaimSheet {
         let claim = r.claim();
         let mut problems = r.problems;
         if let Some(c) = &claim
-            && !self.seen_contracts.insert(c.contract_no.clone())
+            && !self.seen_contracts.insert(coerce::contract_key(&c.contract_no))
         {
             problems.push(Problem {
                 sheet: None,
@@ -242,9 +258,19 @@ impl ClaimSheet {
             (Field::Total, self.tape_sums.total),
         ] {
             let Some(&col) = self.columns.get(field) else { continue };
-            let Some(cell) = cells.get(col).filter(|c| !is_blank(c)) else { continue };
-            let Ok(stated) = coerce::parse_money(cell, self.unit(col)) else { continue };
-            if (i128::from(stated.fen()) - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
+            // The total row's figure: the sum of its cells under every column of the field.
+            let mut stated: Option<i128> = None;
+            for c in std::iter::once(col).chain(self.part_columns.get(field).into_iter().flatten().copied()) {
+                let Some(cell) = cells.get(c).filter(|v| !is_blank(v)) else { continue };
+                let Ok(m) = coerce::parse_money(cell, self.unit(c)) else { continue };
+                *stated.get_or_insert(0) += i128::from(m.fen());
+            }
+            let Some(stated) = stated else { continue };
+            let cell = self.columns_text(cells, field);
+            if (stated - sum).abs() > i128::from(TOTAL_TOLERANCE_FEN) {
+                let stated = i64::try_from(stated)
+                    .map(|f| Money::from_fen(f).yuan_string())
+                    .unwrap_or_else(|_| stated.to_string());
                 let computed =
                     i64::try_from(sum).map(|f| Money::from_fen(f).yuan_string()).unwrap_or_else(|_| sum.to_string());
                 out.push(Problem {
@@ -254,12 +280,9 @@ impl ClaimSheet {
                     column: Some(col),
                     header: self.header_of(field),
                     field: Some(field),
-                    value: Some(cell.clone()),
-                    detail_zh: format!("合计行为 {} 元，明细之和为 {computed} 元", stated.yuan_string()),
-                    detail_en: format!(
-                        "the total row says {} yuan, the rows add up to {computed} yuan",
-                        stated.yuan_string()
-                    ),
+                    value: Some(cell),
+                    detail_zh: format!("合计行为 {stated} 元，明细之和为 {computed} 元"),
+                    detail_en: format!("the total row says {stated} yuan, the rows add up to {computed} yuan"),
                 });
             }
         }
@@ -303,6 +326,18 @@ impl ClaimSheet {
         if want == 0.0 { 0 } else { (got / want * 100.0).round() as u8 }
     }
 
+    /// The cells of a row under a field's columns, as written (`100 + 20` for a field in parts).
+    fn columns_text(&self, cells: &[String], field: Field) -> String {
+        let first = self.columns.get(field).copied();
+        let parts = self.part_columns.get(field).into_iter().flatten().copied();
+        first
+            .into_iter()
+            .chain(parts)
+            .filter_map(|c| cells.get(c).filter(|v| !is_blank(v)).map(|v| v.trim()))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
     fn unit(&self, col: usize) -> AmountUnit {
         self.header.columns.get(col).map(|c| c.unit).unwrap_or_default()
     }
@@ -323,13 +358,75 @@ pub fn criticality_in(field: Field, personal_batch: bool) -> Criticality {
 
 /// `基准日：2025-06-30` (or `数据基准日 2025年6月30日`) in the rows above the header.
 fn cutoff_from_titles(rows: &[Vec<String>]) -> Option<NaiveDate> {
-    rows.iter().flatten().find_map(|cell| {
-        let c = coerce::normalize(cell);
-        let at = c.find("基准日")?;
-        let rest = c[at + "基准日".len()..].trim_start_matches([':', ' ', '为']);
-        let date: String = rest.chars().take_while(|ch| ch.is_ascii_digit() || "-/.年月日".contains(*ch)).collect();
-        coerce::parse_date(&date).ok()
+    rows.iter().flatten().find_map(|cell| cutoff_in_text(cell))
+}
+
+/// Labels a tape puts before its cut-off date in a title or a note.
+const CUTOFF_LABELS: &[&str] = &["基准日期", "基准日", "截止日期", "截止日", "截至日期", "截至日", "截至"];
+
+/// The cut-off a line of text gives: `基准日：2025年6月30日`, `本表数据截至 2025 年 6 月 30 日`,
+/// `（基准日为2025.6.30）`. An appraisal's date (`评估基准日`) is not the tape's.
+pub(crate) fn cutoff_in_text(text: &str) -> Option<NaiveDate> {
+    if !(text.contains('基') || text.contains('截')) {
+        return None; // nearly every cell: no label, no work
+    }
+    let c = coerce::normalize(text);
+    let mut from = 0;
+    while let Some((at, label)) =
+        CUTOFF_LABELS.iter().filter_map(|l| c[from..].find(l).map(|i| (from + i, *l))).min_by_key(|(i, _)| *i)
+    {
+        from = at + label.len();
+        if c[..at].ends_with("评估") {
+            continue;
+        }
+        let rest = c[from..].trim_start_matches([':', ' ', '为', '是', '至']);
+        let date: String = rest
+            .chars()
+            .take_while(|ch| ch.is_ascii_digit() || "-/.年月日号 ".contains(*ch))
+            .filter(|ch| *ch != ' ')
+            .collect();
+        if let Ok(d) = coerce::parse_date(date.trim_end_matches(['.', '-', '/'])) {
+            return Some(d);
+        }
+    }
+    None
+}
+
+/// The cut-off a note gives anywhere in a tape's rows: a line of one to three cells (a
+/// title, a note under the `合计` row, a cover sheet), not a data row.
+pub fn cutoff_from_notes<R: AsRef<[String]>>(rows: impl IntoIterator<Item = R>) -> Option<NaiveDate> {
+    rows.into_iter().find_map(|cells| {
+        let mut filled = cells.as_ref().iter().filter(|c| !is_blank(c));
+        let first: Vec<&String> = filled.by_ref().take(4).collect();
+        if first.is_empty() || first.len() > 3 {
+            return None;
+        }
+        first.iter().find_map(|c| cutoff_in_text(c))
     })
+}
+
+/// Whether a cell is longer than a mapped value may be (`CELL_CHARS_MAX` characters).
+pub(crate) fn too_long(cell: &str) -> bool {
+    cell.len() > CELL_CHARS_MAX && cell.chars().count() > CELL_CHARS_MAX
+}
+
+/// The problem's words for a cell over the limit.
+pub(crate) fn too_long_detail(cell: &str) -> (String, String) {
+    let n = cell.chars().count();
+    (
+        format!("内容有 {n} 个字符，超过单元格上限 {CELL_CHARS_MAX} 个字符"),
+        format!("{n} characters, more than a cell may hold ({CELL_CHARS_MAX})"),
+    )
+}
+
+/// The first characters of a long value, for a report.
+pub(crate) fn shortened(cell: &str) -> String {
+    const SHOWN: usize = 40;
+    let mut out: String = cell.chars().take(SHOWN).collect();
+    if out.len() < cell.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Reads the cells of one row.
@@ -383,6 +480,10 @@ impl<'a> RowReader<'a> {
             }
             return None;
         };
+        if too_long(raw) {
+            self.report_too_long(field, col, raw);
+            return None;
+        }
         match parse(raw) {
             Ok(v) => {
                 *self.sheet.filled.get_or_default(field) += 1;
@@ -397,7 +498,18 @@ impl<'a> RowReader<'a> {
         }
     }
 
+    /// A mapped cell longer than a cell may be: an invalid value of its field, shown cut short.
+    fn report_too_long(&mut self, field: Field, col: usize, raw: &str) {
+        let criticality = criticality_in(field, self.sheet.options.personal_batch);
+        let rule = if criticality == Criticality::Mandatory { Rule::InvalidMandatory } else { Rule::InvalidValue };
+        let (zh, en) = too_long_detail(raw);
+        self.report(rule, field, Some(col), Some(&shortened(raw)), zh, en);
+    }
+
     fn money(&mut self, field: Field) -> Option<Money> {
+        if self.sheet.part_columns.contains(field) {
+            return self.money_in_parts(field);
+        }
         let unit = self.sheet.columns.get(field).map(|c| self.sheet.unit(*c)).unwrap_or_default();
         let value =
             self.get(field, |s| coerce::parse_money(s, unit).map_err(|e| (e.to_string(), e.en().to_string())))?;
@@ -428,14 +540,64 @@ impl<'a> RowReader<'a> {
         Some(value)
     }
 
+    /// A field given in several columns (表内利息 and 表外利息): the sum of those that have
+    /// a value. A part that is invalid or negative is reported at its own column and leaves
+    /// the field out, as a wrong single value would.
+    fn money_in_parts(&mut self, field: Field) -> Option<Money> {
+        let first = *self.sheet.columns.get(field)?;
+        let columns: Vec<usize> =
+            std::iter::once(first).chain(self.sheet.part_columns.get(field).into_iter().flatten().copied()).collect();
+        let (mut sum, mut any, mut bad) = (Money::ZERO, false, false);
+        for col in columns {
+            let Some(raw) = self.cells.get(col).filter(|v| !is_blank(v)) else { continue };
+            any = true;
+            if too_long(raw) {
+                self.report_too_long(field, col, raw);
+                bad = true;
+                continue;
+            }
+            match coerce::parse_money(raw, self.sheet.unit(col)) {
+                Ok(m) if m.is_negative() => {
+                    self.report(
+                        Rule::NegativeAmount,
+                        field,
+                        Some(col),
+                        Some(&m.yuan_string()),
+                        format!("“{}”为负数", field.zh()),
+                        format!("“{}” is negative", field.en()),
+                    );
+                    bad = true;
+                }
+                Ok(m) => match sum.checked_add(m) {
+                    Ok(total) => sum = total,
+                    Err(_) => {
+                        let e = coerce::CoerceError::AmountTooLarge;
+                        self.report(Rule::InvalidValue, field, Some(col), Some(raw), e.to_string(), e.en().into());
+                        bad = true;
+                    }
+                },
+                Err(e) => {
+                    self.report(Rule::InvalidValue, field, Some(col), Some(raw), e.to_string(), e.en().into());
+                    bad = true;
+                }
+            }
+        }
+        if !any || bad {
+            return None;
+        }
+        *self.sheet.filled.get_or_default(field) += 1;
+        Some(sum)
+    }
+
     fn date(&mut self, field: Field) -> Option<NaiveDate> {
         self.get(field, |s| coerce::parse_date(s).map_err(|e| (e.to_string(), e.en().to_string())))
     }
 
-    /// A text field: codes (contract numbers, phone numbers) normalised, names and
-    /// addresses kept as written.
+    /// A text field: phone numbers normalised (`１３８…` → `138…`); names, addresses and
+    /// contract numbers kept as written, only trimmed (contracts are matched by
+    /// `coerce::contract_key`).
     fn text(&mut self, field: Field) -> Option<String> {
-        let is_code = matches!(field, Field::ContractNo | Field::Phone);
+        let is_code = matches!(field, Field::Phone);
         self.get(field, |s| Ok(if is_code { coerce::normalize(s) } else { coerce::clean_text(s) }))
     }
 
@@ -464,7 +626,8 @@ impl<'a> RowReader<'a> {
         sums.principal += fen(principal);
         sums.interest += fen(interest);
         sums.penalty += fen(penalty);
-        sums.total += total.map(|t| i128::from(t.fen())).unwrap_or(fen(principal) + fen(interest) + fen(penalty));
+        // An empty total adds nothing, as in the bank's own SUM of the column.
+        sums.total += fen(total);
         let origination_date = self.date(Field::OriginationDate);
         let maturity_date = self.date(Field::MaturityDate);
         let default_date = self.date(Field::DefaultDate);
@@ -609,27 +772,33 @@ impl<'a> RowReader<'a> {
     }
 
     fn guarantors(&mut self) -> Vec<TapeGuarantor> {
-        let Some((_, names)) = self.cell(Field::GuarantorName).map(|(c, s)| (c, coerce::split_multi(s))) else {
-            return Vec::new();
-        };
+        let Some((_, names)) = self.cell(Field::GuarantorName) else { return Vec::new() };
         *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
-        let ids: Vec<String> = self.cell(Field::GuarantorId).map(|(_, s)| coerce::split_multi(s)).unwrap_or_default();
-        let cap = self.money(Field::Cap);
-        // One kind for the row's guarantors; address, phone and standing only on a guarantor sheet.
-        let kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
-        names
-            .into_iter()
-            .enumerate()
-            .map(|(i, name)| TapeGuarantor {
-                name,
-                identifier: ids.get(i).and_then(|s| PartyIdentifier::parse(&coerce::normalize(s)).ok()),
-                cap: if i == 0 { cap } else { None },
-                kind,
-                address: None,
-                phone: None,
-                status: None,
-            })
-            .collect()
+        // One kind of guarantee for the row's guarantors; address, phone and standing only on a guarantor sheet.
+        let guarantee_kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
+        let mut cells = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        for field in [Field::GuarantorName, Field::GuarantorId, Field::GuarantorKind, Field::Cap] {
+            let Some((col, raw)) = self.cell(field) else { continue };
+            if too_long(raw) {
+                self.report_too_long(field, col, raw);
+                if field == Field::GuarantorName {
+                    return Vec::new();
+                }
+                continue;
+            }
+            match field {
+                Field::GuarantorId => cells.ids = Some(raw),
+                Field::GuarantorKind => cells.kinds = Some(raw),
+                Field::Cap => cells.caps = Some((raw, self.sheet.unit(col))),
+                _ => {}
+            }
+        }
+        let (guarantors, found) = guarantors_of(cells);
+        for f in found {
+            let col = self.sheet.columns.get(f.field).copied();
+            self.report(f.rule, f.field, col, Some(&f.value), f.zh, f.en);
+        }
+        guarantors
     }
 
     /// The consistency checks of tape.md: all warnings.
@@ -667,7 +836,12 @@ impl<'a> RowReader<'a> {
             let col = self.sheet.columns.get(Field::FiveClass).copied();
             self.report(Rule::Performing, Field::FiveClass, col, Some(class.zh()), String::new(), String::new());
         }
-        for (field, date) in [(Field::OriginationDate, c.origination_date), (Field::DefaultDate, c.default_date)] {
+        // Events a tape reports as past: none may come after the date its balances refer to.
+        for (field, date) in [
+            (Field::OriginationDate, c.origination_date),
+            (Field::DefaultDate, c.default_date),
+            (Field::LastPaymentDate, c.last_payment_date),
+        ] {
             if let Some(d) = date.filter(|d| *d > cutoff) {
                 let col = self.sheet.columns.get(field).copied();
                 self.report(
@@ -710,7 +884,7 @@ fn read_litigation_stage(s: &str) -> Option<LitigationStage> {
     })
 }
 
-fn read_party_kind(s: &str) -> Option<PartyKind> {
+pub(crate) fn read_party_kind(s: &str) -> Option<PartyKind> {
     PartyKind::from_any_name(s).or(match s {
         "对私" | "个人客户" | "自然人" | "个贷" => Some(PartyKind::Individual),
         "企业" | "公司" | "对公客户" | "法人" | "公司客户" => Some(PartyKind::Corporate),

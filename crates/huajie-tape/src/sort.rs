@@ -80,9 +80,11 @@ impl<K: Clone> Sorter<K> {
 
 /// A package's claim as a new tape leaves it: the tape's values, except that a field the
 /// tape leaves empty keeps its value (the tape does not say), and what a tape never
-/// carries (the package, advanced costs) stays.
+/// carries (the package, advanced costs) stays. The contract number stays as the package
+/// has it: the new tape's may be spelled another way (matched by `coerce::contract_key`).
 pub fn updated_claim(old: &Claim, new: Claim) -> Claim {
     Claim {
+        contract_no: old.contract_no.clone(),
         package_id: old.package_id,
         debtor_id: old.debtor_id,
         advanced_costs: old.advanced_costs,
@@ -93,6 +95,7 @@ pub fn updated_claim(old: &Claim, new: Claim) -> Claim {
         province: new.province.or(old.province),
         product: new.product.or_else(|| old.product.clone()),
         days_past_due: new.days_past_due.or(old.days_past_due),
+        written_off: new.written_off.or(old.written_off),
         ..new
     }
 }

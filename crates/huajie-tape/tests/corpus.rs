@@ -114,7 +114,7 @@ fn full_width_digits_wan_amounts_and_every_date_form() {
     );
     let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims.len(), 2, "{:?}", r.problems);
-    assert_eq!(r.claims[0].contract_no, "C-1", "full-width text normalised");
+    assert_eq!(r.claims[0].contract_no, "Ｃ－１", "the contract number kept as written");
     assert_eq!(r.claims[0].principal, Money::from_fen(123_450_000));
     assert_eq!(r.claims[0].interest, Money::from_fen(100_050));
     assert_eq!(r.claims[1].principal, Money::from_fen(123_456_789));
@@ -212,13 +212,147 @@ fn malformed_files_get_a_clear_error_and_no_panic() {
     let (_, rows) = open_csv(tape.as_bytes()).unwrap();
     let future = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2030, 1, 1), ..options() };
     assert_eq!(read_claims(rows, future).unwrap_err()[0].rule, Rule::CutoffInFuture);
-    // A 1 MB cell and mixed line endings: that row is reported, the rest loads.
+    // A 1 MB name (a mapped column) and mixed line endings: that row is rejected, the rest loads.
     let mut tape = format!("合同编号,借款人名称,证件号码,本金余额\r\nX1,甲,{},1\nX2,", company_id(4)).into_bytes();
     tape.extend(std::iter::repeat_n(b'z', 1 << 20));
     tape.extend_from_slice(format!(",{},1\rX3,丙,{},3\n", company_id(5), company_id(6)).as_bytes());
     let r = read(&tape, SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
     assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X3"]);
-    assert_eq!(codes(&r), [("E005", Some(3))]);
+    assert_eq!(codes(&r), [("E002", Some(3))]);
+    assert!(r.problems[0].detail_zh.contains("超过单元格上限 32767 个字符"), "{}", r.problems[0].detail_zh);
+    assert!(r.problems[0].value.as_ref().unwrap().chars().count() <= 41, "the report shows the start of it");
+}
+
+#[test]
+fn a_huge_cell_in_an_unmapped_column_does_not_reject_its_row() {
+    let mut tape = format!("合同编号,借款人名称,证件号码,本金余额,备注\nX1,甲,{},1,", company_id(7)).into_bytes();
+    tape.extend("很长的备注".repeat(220_000).as_bytes()); // 1.1 million characters, 3.3 MB
+    tape.extend_from_slice(format!("\nX2,乙,{},2,短备注\n", company_id(8)).as_bytes());
+    let r = read(&tape, SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims.iter().map(|c| c.contract_no.as_str()).collect::<Vec<_>>(), ["X1", "X2"]);
+    assert!(r.problems.is_empty(), "{:?}", codes(&r));
+}
+
+#[test]
+fn contract_numbers_are_kept_as_written_and_matched_by_their_key() {
+    let text = format!(
+        "借款合同编号,借款人名称,证件号码,本金余额\n\
+         浙商银〔2020〕字第001号,甲公司,{0},100\n\
+         浙商银（2020）字第002号,甲公司,{0},200\n\
+         浙商银(2020)字第００１号,甲公司,{0},300\n",
+        company_id(20)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    let loaded: Vec<&str> = r.claims.iter().map(|c| c.contract_no.as_str()).collect();
+    assert_eq!(loaded, ["浙商银〔2020〕字第001号", "浙商银（2020）字第002号"], "brackets kept as the bank wrote them");
+    assert_eq!(codes(&r), [("E004", Some(4))], "the third row repeats the first under another spelling");
+}
+
+#[test]
+fn interest_given_in_several_columns_is_summed() {
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,表内利息,表外利息（万元）,罚息,复利,本息合计\n\
+         A-1,甲公司,{0},1000,100,0.005,10,5,1165\n\
+         A-2,甲公司,{0},2000,,0.003,,,2030\n\
+         A-3,甲公司,{0},3000,abc,30,,,\n\
+         合计,,,6000,100,0.008,10,5,3195\n",
+        company_id(30)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    let interest: Vec<i64> = r.claims.iter().map(|c| c.interest.fen()).collect();
+    assert_eq!(
+        interest,
+        [15_000, 3_000, 0],
+        "表内 + 表外 (in 万元); an empty part counts nothing; a bad one leaves it out"
+    );
+    assert_eq!(r.claims[0].penalty.fen(), 1_500, "罚息 + 复利");
+    assert_eq!(codes(&r), [("W101", Some(4))], "the bad part named at its column, nothing else: {:?}", r.problems);
+    assert_eq!(r.problems[0].header.as_deref(), Some("表内利息"));
+
+    // A column giving the whole wins over its breakdown.
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,利息余额,其中：表内利息,其中：表外利息\n\
+         B-1,乙公司,{},1000,150,100,50\n",
+        company_id(31)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims[0].interest.fen(), 15_000);
+    let mapped: Vec<Option<Field>> = r.header.columns.iter().map(|c| c.field).collect();
+    assert_eq!(&mapped[4..], [Some(Field::Interest), None, None]);
+
+    // Normal and overdue interest.
+    let text =
+        format!("合同编号,借款人名称,证件号码,本金余额,正常利息,逾期利息\nC-1,丙公司,{},1000,70,30\n", company_id(32));
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims[0].interest.fen(), 10_000);
+}
+
+#[test]
+fn an_empty_total_is_not_a_mismatch() {
+    let text = format!(
+        "合同编号,借款人名称,证件号码,本金余额,利息余额,罚息,本息合计\n\
+         A-1,甲公司,{0},1000,100,10,1110\n\
+         A-2,甲公司,{0},1000,100,10,\n\
+         A-3,甲公司,{0},1000,100,10,——\n\
+         A-4,甲公司,{0},1000,100,10,－\n\
+         A-5,甲公司,{0},1000,100,10,2000\n\
+         合计,,,5000,500,50,3110\n",
+        company_id(40)
+    );
+    let r = read(text.as_bytes(), SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() });
+    assert_eq!(r.claims.len(), 5);
+    assert!(r.claims[1..4].iter().all(|c| c.total.is_none()), "empty, however the bank marks it");
+    // Only the present, wrong total; the 合计 row adds the column as the bank's SUM does.
+    assert_eq!(codes(&r), [("W110", Some(6))], "{:?}", r.problems);
+}
+
+#[test]
+fn a_last_payment_after_the_cut_off_is_flagged_on_every_kind_of_tape() {
+    let cutoff = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() };
+    let personal = format!(
+        "姓名,身份证号,本金,最后还款日,逾期日\n王伟,{},5000,2025-07-15,2024-01-01\n李娜,{},3000,2025-06-30,2024-01-01\n",
+        person_id(7),
+        person_id(8)
+    );
+    let r = read(personal.as_bytes(), SheetOptions { personal_batch: true, ..cutoff.clone() });
+    assert_eq!(codes(&r), [("W113", Some(2))], "{:?}", r.problems);
+    assert_eq!(r.problems[0].field, Some(Field::LastPaymentDate));
+    assert_eq!(r.claims.len(), 2, "a warning: the row loads");
+    let corporate = format!(
+        "合同编号,借款人名称,证件号码,本金余额,最后还款日,放款日\nD-1,丁公司,{},1000,2026年1月5日,2019-01-01\n",
+        company_id(50)
+    );
+    let r = read(corporate.as_bytes(), cutoff);
+    assert_eq!(codes(&r), [("W113", Some(2))], "{:?}", r.problems);
+}
+
+#[test]
+fn a_cut_off_in_a_title_or_a_note_is_read_when_none_is_entered() {
+    let body = format!("合同编号,借款人名称,证件号码,本金余额\nN-1,戊公司,{},1000\n合计,,,1000\n", company_id(60));
+    let read_file = |text: String| {
+        let (_, r) = huajie_tape::read_tape(
+            "tape.csv",
+            std::io::Cursor::new(text.clone().into_bytes()),
+            || Ok(text.into_bytes()),
+            options(),
+            &Default::default(),
+        )
+        .unwrap();
+        r
+    };
+    let d = NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    for text in [
+        format!("某行不良资产明细（基准日： 2025 年 6 月 30 日）\n{body}"),
+        format!("{body}注：本表数据截至2025.6.30，金额单位为元。\n"),
+        format!("{body}\n制表：资产保全部,,,\n基准日为２０２５年６月３０日,,,\n"),
+    ] {
+        let r = read_file(text.clone()).unwrap_or_else(|p| panic!("{text}: {p:?}"));
+        assert_eq!((r.cutoff_date, r.claims.len()), (d, 1), "{text}");
+    }
+    // A data row is not a note, and an appraisal's date is not the tape's.
+    let text = format!("{body}评估基准日：2024-12-31\n");
+    let fatal = read_file(text).unwrap_err();
+    assert_eq!(fatal[0].rule, Rule::NoCutoffDate);
 }
 
 #[test]

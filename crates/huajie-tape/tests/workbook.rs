@@ -90,7 +90,13 @@ fn an_xlsx_tape_with_merged_two_level_headers_reads_like_its_csv_twin() {
 fn damaged_workbooks_get_a_clear_error() {
     let mut bytes = bank_workbook();
     bytes.truncate(bytes.len() / 2);
-    assert!(matches!(read_workbook(bytes), Err(ReadError::BadWorkbook(_))));
+    let e = read_workbook(bytes).unwrap_err();
+    assert!(matches!(e, ReadError::BadWorkbook(_)));
+    // In Chinese, without the library's own English words (they stay in the English half).
+    let zh = e.message(huajie_core::Lang::Zh);
+    assert!(zh.contains("工作簿已损坏或不完整"), "{zh}");
+    assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zh}");
+    assert!(e.message(huajie_core::Lang::En).contains("damaged"));
     assert_eq!(read_workbook(Vec::new()).err(), Some(ReadError::Empty));
     assert!(matches!(read_workbook(b"just some text, not a workbook".to_vec()), Err(ReadError::BadWorkbook(_))));
 }
@@ -117,7 +123,7 @@ fn linked_workbook() -> Vec<u8> {
         collateral.write_string(0, c as u16, *h).unwrap();
     }
     let rows: [(&str, &str, &str, Option<f64>); 3] = [
-        ("HT-0、HT-1", "工业厂房", "宁波市北仑区新碶街道1号", Some(850.0)),
+        ("ＨＴ－０、ht-1", "工业厂房", "宁波市北仑区新碶街道1号", Some(850.0)),
         ("HT-9", "住宅", "宁波市鄞州区1号", Some(120.0)),
         ("HT-2", "商铺", "宁波市海曙区2号", None),
     ];
@@ -157,7 +163,7 @@ fn three_linked_sheets_join_by_contract_number() {
     assert_eq!(r.claims.len(), 3, "one borrower on three rows");
     assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
     let item = &r.linked_collateral[0];
-    assert_eq!(item.contracts, ["HT-0", "HT-1"]);
+    assert_eq!(item.contracts, ["HT-0", "HT-1"], "matched by key, named as the claims sheet writes them");
     assert_eq!(item.item.appraised_value, Money::from_fen(850_000_000), "万元 column on the linked sheet");
     let located: Vec<(Option<&str>, Option<usize>, &str)> =
         r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
@@ -167,15 +173,101 @@ fn three_linked_sheets_join_by_contract_number() {
     assert_eq!(r.linked_guarantors[0].contracts, ["HT-1", "HT-2"]);
 
     let plan = huajie_tape::plan(&r);
-    assert_eq!(plan.parties.len(), 2, "the debtor once, the guarantor with an ID once");
+    assert_eq!(plan.parties.len(), 3, "the debtor once, the guarantor with an ID once, the one without by name");
     assert_eq!(plan.collateral.len(), 1);
     let secured: Vec<usize> = plan.collateral[0].secures.iter().map(|l| l.claim).collect();
     assert_eq!(secured, [0, 1], "one item securing two claims");
-    assert_eq!(plan.guarantees.len(), 2, "one guarantor, two contracts");
+    assert_eq!(plan.guarantees.len(), 3, "one guarantor for two contracts, one for the third");
+    let w116: Vec<_> = r.problems.iter().filter(|p| p.rule.code() == "W116").collect();
+    assert_eq!(w116.len(), 1, "reported once, where it is read");
     assert_eq!(
-        plan.problems.iter().map(|p| p.rule.code()).collect::<Vec<_>>(),
-        ["W116"],
-        "the guarantor without an ID"
+        (w116[0].sheet.as_deref(), w116[0].row, w116[0].value.as_deref()),
+        (Some("保证人"), Some(3), Some("无证件的保证人"))
     );
-    assert_eq!(plan.problems[0].sheet.as_deref(), Some("保证人"));
+}
+
+#[test]
+fn a_cut_off_on_a_cover_sheet_is_read_when_none_is_entered() {
+    let mut book = Workbook::new();
+    let cover = book.add_worksheet();
+    cover.set_name("说明").unwrap();
+    cover.write_string(0, 0, "本资产包数据截至2025年6月30日，仅供尽职调查使用").unwrap();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额"].iter().enumerate()
+    {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    claims.write_string(1, 0, "HT-1").unwrap();
+    claims.write_string(1, 1, "封面测试有限公司").unwrap();
+    claims.write_string(1, 2, company(90)).unwrap();
+    claims.write_number(1, 3, 1000.0).unwrap();
+    let sheets = read_workbook(book.save_to_buffer().unwrap()).unwrap();
+    let options = SheetOptions {
+        cutoff_date: None,
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
+    let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap_or_else(|p| panic!("{p:?}"));
+    assert_eq!(r.cutoff_date, NaiveDate::from_ymd_opt(2025, 6, 30).unwrap());
+    assert_eq!(r.claims.len(), 1);
+}
+
+#[test]
+fn the_same_fault_has_the_same_code_on_every_sheet_and_is_reported_once() {
+    let bad = {
+        let mut s = huajie_core::ResidentId::with_check_char("33010619800101009").unwrap().to_string();
+        let last = s.pop().unwrap();
+        s.push(if last == '0' { '1' } else { '0' });
+        s
+    };
+    let mut book = Workbook::new();
+    let claims = book.add_worksheet();
+    claims.set_name("债权").unwrap();
+    for (c, h) in ["借款合同编号", "借款人名称", "统一社会信用代码", "本金余额", "保证人名称", "保证人证件号码"]
+        .iter()
+        .enumerate()
+    {
+        claims.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["HT-1", "同码测试有限公司", &company(91), "1000", "张三", &bad].iter().enumerate() {
+        claims.write_string(1, c as u16, *v).unwrap();
+    }
+    let collateral = book.add_worksheet();
+    collateral.set_name("抵押物").unwrap();
+    for (c, h) in ["合同编号", "抵押物类型", "评估价值"].iter().enumerate() {
+        collateral.write_string(0, c as u16, *h).unwrap();
+    }
+    for (c, v) in ["HT-404", "住宅", "1000000"].iter().enumerate() {
+        collateral.write_string(1, c as u16, *v).unwrap();
+    }
+    let guarantors = book.add_worksheet();
+    guarantors.set_name("保证人").unwrap();
+    for (c, h) in ["合同编号", "保证人名称", "保证人证件号码"].iter().enumerate() {
+        guarantors.write_string(0, c as u16, *h).unwrap();
+    }
+    for (r, row) in [["HT-404", "李四", ""], ["HT-1", "王五", bad.as_str()]].iter().enumerate() {
+        for (c, v) in row.iter().enumerate() {
+            guarantors.write_string(1 + r as u32, c as u16, *v).unwrap();
+        }
+    }
+    let sheets = read_workbook(book.save_to_buffer().unwrap()).unwrap();
+    let options = SheetOptions {
+        cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+        today: NaiveDate::from_ymd_opt(2026, 11, 28).unwrap(),
+        personal_batch: false,
+    };
+    let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap();
+    let mut found: Vec<(Option<&str>, Option<usize>, &str)> =
+        r.problems.iter().map(|p| (p.sheet.as_deref(), p.row, p.rule.code())).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (None, Some(2), "W118"),           // a flawed guarantor ID on the claims sheet …
+            (Some("保证人"), Some(2), "W117"), // … an unknown contract on the guarantor sheet (not loaded: nothing more said) …
+            (Some("保证人"), Some(3), "W118"), // … the same flawed ID there: the same code, once
+            (Some("抵押物"), Some(2), "W117"), // … and on the collateral sheet: the same code
+        ]
+    );
 }

@@ -19,7 +19,7 @@ fn date(s: &str) -> NaiveDate {
 fn company(n: u32) -> Party {
     Party {
         name: format!("公司{n}"),
-        identifier: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()),
+        identity: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -29,7 +29,8 @@ fn company(n: u32) -> Party {
 fn person(n: u32) -> Party {
     Party {
         name: format!("个人{n}"),
-        identifier: PartyIdentifier::ResidentId(ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap()),
+        identity: PartyIdentifier::ResidentId(ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap())
+            .into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -54,6 +55,7 @@ fn claim(id: i64, principal_yuan: i64, debtor: Party, stage: Option<LitigationSt
             province: None,
             product: None,
             days_past_due: None,
+            written_off: None,
         },
         debtor,
     }

@@ -785,6 +785,16 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("claim.valuation_from", "最近一次估值：", "Latest valuation:"),
     ("claim.timeline", "时间线（距基准日月数）", "Timeline (months from the valuation date)"),
     ("claim.cash_by_quarter", "预期现金流（季度）", "Expected cash by quarter"),
+    // Tape intake keeps what a tape says (issue 12)
+    ("claim.written_off", "是否核销", "Written off"),
+    ("import.attempts", "导入记录", "Imports"),
+    (
+        "import.attempts_intro",
+        "每次导入都有记录：被中断的导入（进程在完成前结束）不会载入任何内容。",
+        "Every import is recorded; one interrupted before it finished (the process ended) loaded nothing.",
+    ),
+    ("import.started_at", "开始时间", "Started"),
+    ("import.outcome", "结果", "Outcome"),
     // Common
     ("common.save", "保存", "Save"),
     ("common.filter", "筛选", "Filter"),
@@ -794,6 +804,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("common.pages", "分页", "Pages"),
     ("common.page_of", "第 {page} / {pages} 页", "Page {page} of {pages}"),
     ("common.total_rows", "共 {n} 条", "{n} in all"),
+    ("common.yes", "是", "Yes"),
+    ("common.no", "否", "No"),
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

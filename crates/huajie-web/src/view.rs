@@ -118,7 +118,11 @@ pub struct PartyView {
     pub name: String,
     pub kind: String,
     pub kind_code: &'static str,
+    /// The ID number: the identifier, or for a party without a verified one the ID as the
+    /// tape wrote it (`flaw` says which), or `—`.
     pub identifier: String,
+    /// 证件号缺失 or 证件号校验失败, for a party the tape named without a valid ID.
+    pub flaw: Option<&'static str>,
     pub province: String,
     pub status: String,
     pub address: String,
@@ -139,7 +143,8 @@ pub fn party_view(p: &Stored<Party>, ctx: &Ctx) -> PartyView {
         name: keep(&p.data.name, mask_person_name),
         kind: p.data.kind().name(lang).into(),
         kind_code: p.data.kind().code(),
-        identifier: keep(p.data.identifier.as_str(), mask_id_number),
+        identifier: p.data.identity.id_text().map(|id| keep(id, mask_id_number)).unwrap_or_else(|| "—".into()),
+        flaw: p.data.identity.flaw().map(|f| f.name(lang)),
         province: p.data.province().map(|p| p.name(lang)).unwrap_or("—").into(),
         status: p.data.status.name(lang).into(),
         address: p.data.address.as_deref().map(|a| keep(a, mask_address)).unwrap_or_else(|| "—".into()),

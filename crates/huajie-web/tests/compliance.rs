@@ -122,7 +122,7 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     // row named: the liquid asset of its first sheet is not added either.
     let (liquid, links) = (store.liquid_assets().await.unwrap().len(), store.party_links().await.unwrap().len());
     let parties = store.all_parties().await.unwrap();
-    let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identifier.as_str().to_string();
+    let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identity.id_text().unwrap().to_string();
     let link = store
         .party_links()
         .await
@@ -339,8 +339,9 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         .unwrap()
         .debtor
         .data
-        .identifier
-        .as_str()
+        .identity
+        .id_text()
+        .unwrap()
         .to_string();
     let mut manager = app.login("asset_manager").await;
     let mcsrf = manager.csrf.clone();

@@ -8,6 +8,17 @@ use common::{TestApp, person_ids, sample_tape};
 
 const BANK: &str = "91330100MA2AYA1G5Q";
 
+/// How many audit records since `seq` there are, failing unless each is an import
+/// attempt's start or end: an import that loads nothing writes nothing else.
+async fn attempts_recorded_since(app: &TestApp, seq: i64) -> usize {
+    let records = app.store.store.audit_log(100, 0).await.unwrap();
+    let since: Vec<_> = records.iter().take_while(|r| r.seq > seq).collect();
+    for r in &since {
+        assert!(r.entity == "tape_import_attempt" && r.action.starts_with("import_"), "{r:?}");
+    }
+    since.len()
+}
+
 fn form<'a>(csrf: &'a str, package: &'a str, policy: &'a str, action: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("csrf", csrf),
@@ -42,7 +53,7 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     assert!(refused.body.contains("2 行被拒绝即不导入"), "{}", refused.body);
     assert!(refused.body.contains("E002") && refused.body.contains("E004"));
     assert!(refused.body.contains("第18位校验码错误"));
-    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "strict: nothing written");
+    assert_eq!(attempts_recorded_since(&app, audit_before).await, 2, "strict: nothing written but the attempt");
     assert!(app.store.store.package_id_by_code("W-1").await.unwrap().is_none());
 
     let loaded = app
@@ -150,7 +161,7 @@ async fn the_report_alone_writes_nothing_and_bad_uploads_say_why() {
     let reply = app.post_multipart(&mut acq, "/imports", &unknown, ("t.csv", clean.as_bytes()), None).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("该编号的资产包不存在"), "{}", reply.body);
-    assert_eq!(app.store.store.audit_count().await.unwrap(), audit_before, "none of these wrote anything");
+    assert_eq!(attempts_recorded_since(&app, audit_before).await, 6, "none of these wrote anything but its attempt");
 
     // Without the form's CSRF token, or as another role: refused.
     let mut no_csrf = form("", "W-4", "partial", "import");
@@ -361,6 +372,107 @@ async fn walk(app: &TestApp, role: &str, extra: &[String]) -> Vec<(String, Strin
     out
 }
 
+/// An `.xlsx` whose one sheet inflates to 300 MiB from a few hundred kilobytes.
+fn bomb_xlsx() -> Vec<u8> {
+    use std::io::Write;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    for (name, body) in [
+        ("[Content_Types].xml", r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+        (
+            "xl/workbook.xml",
+            r#"<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets/></workbook>"#,
+        ),
+    ] {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.start_file("xl/worksheets/sheet1.xml", options).unwrap();
+    let row = format!("<row>{}</row>", r#"<c t="inlineStr"><is><t>炸</t></is></c>"#.repeat(100));
+    for _ in 0..(300 << 20) / row.len() {
+        zip.write_all(row.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workbook_bomb_is_refused_by_every_upload() {
+    let app = TestApp::new().await;
+    let bomb = bomb_xlsx();
+    assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
+    let audit_before = app.store.store.audit_count().await.unwrap();
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    for action in ["import", "report", "mapping"] {
+        let reply = app
+            .post_multipart(&mut acq, "/imports", &form(&csrf, "BOMB-1", "strict", action), ("bomb.xlsx", &bomb), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{action}");
+        assert!(reply.body.contains("工作簿过大：解压后超过 256 MiB"), "{action}: {}", reply.body);
+    }
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let reply = app
+        .post_multipart(&mut finance, "/compliance/book/import", &[("csrf", &csrf)], ("book.xlsx", &bomb), None)
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("工作簿过大：解压后超过 256 MiB"), "{}", reply.body);
+    // Only the logins and the import's attempt (refused as unreadable) were recorded.
+    let records = app.store.store.audit_log(20, 0).await.unwrap();
+    let recorded: Vec<(&str, &str)> =
+        records.iter().take_while(|r| r.seq > audit_before).map(|r| (r.entity.as_str(), r.action.as_str())).collect();
+    assert!(recorded.iter().all(|(e, _)| ["session", "tape_import_attempt"].contains(e)), "{recorded:?}");
+    assert!(recorded.contains(&("tape_import_attempt", "import_ended")), "{recorded:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_written_off_flag_is_stored_shown_and_compared() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000077").unwrap();
+    let tape = |flag: &str| {
+        format!("合同编号,借款人名称,证件号码,本金余额,是否核销\nWO-1,杭州核销测试有限公司,{company},1000,{flag}\n")
+    };
+    let first = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "WO-1", "strict", "import"),
+            ("v1.csv", tape("是").as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let package = app.store.store.package_id_by_code("WO-1").await.unwrap().unwrap();
+    let claim = app.store.store.claims_of_package(package).await.unwrap().remove(0);
+    assert_eq!(claim.claim.data.written_off, Some(true), "stored");
+    let page = app.get(&mut acq, &format!("/claims/{}", claim.claim.id)).await;
+    assert!(page.body.contains("是否核销") && page.body.contains(r#"<dd id="written-off">是</dd>"#), "shown");
+
+    let second = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "WO-1", "strict", "import"),
+            ("v2.csv", tape("否").as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    let report = app.get(&mut acq, second.location()).await;
+    assert!(report.body.contains("是否核销"), "compared: {}", report.body);
+    let claim = app.store.store.claims_of_package(package).await.unwrap().remove(0);
+    assert_eq!(claim.claim.data.written_off, Some(false), "the later version's flag applies");
+    let diff =
+        app.store.store.tape_diff(app.store.store.tape_imports(package).await.unwrap()[1].id).await.unwrap().unwrap();
+    assert_eq!(diff.changed[0].changes[0].field, "written_off");
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_a_reimport_no_page_a_masked_role_reaches_shows_a_full_id_number() {
     let app = TestApp::new().await;
@@ -400,7 +512,7 @@ async fn after_a_reimport_no_page_a_masked_role_reaches_shows_a_full_id_number()
         .unwrap()
         .into_iter()
         .filter(|p| p.data.kind() == huajie_core::PartyKind::Individual)
-        .map(|p| p.data.identifier.as_str().to_string())
+        .filter_map(|p| p.data.identity.id_text().map(str::to_string))
         .collect();
     assert!(ids.len() > 50, "the demo's individuals and the tapes'");
     ids.extend([debtor, debtor_new, g1, g2]);
@@ -417,4 +529,131 @@ async fn after_a_reimport_no_page_a_masked_role_reaches_shows_a_full_id_number()
             assert!(!body.contains("李保全") && !body.contains("王小明"), "{role} sees a full name at {path}");
         }
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guarantors_without_valid_ids_are_kept_flagged_and_masked() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let (good, bad) = person_ids();
+    let company = huajie_core::Uscc::with_check_char("91330102MA2000088").unwrap();
+    let tape = format!(
+        "合同编号,借款人名称,证件号码,本金余额,保证人名称,保证人证件号码\n\
+         GM-1,杭州保证人测试有限公司,{company},1000,欧阳娜娜、司马光明,{bad}\n\
+         GM-2,杭州保证人测试有限公司,{company},2000,王小明,{good}\n"
+    );
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "GM-1", "strict", "import"),
+            ("g.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    let report_path = loaded.location().to_string();
+    // The report, on screen and in the workbook, carries both warnings.
+    let page = app.get(&mut acq, &report_path).await;
+    assert!(page.body.contains("W116") && page.body.contains("W118"), "{}", page.body);
+    let (_, xlsx) = app.get_bytes(&acq, &format!("{report_path}/report.xlsx")).await;
+    let text = workbook_text(&xlsx);
+    assert!(
+        text.contains("W116") && text.contains("W118") && text.contains("司马光明") && text.contains(&bad),
+        "{text}"
+    );
+
+    let package = app.store.store.package_id_by_code("GM-1").await.unwrap().unwrap();
+    let claims = app.store.store.claims_of_package(package).await.unwrap();
+    let gm1 = claims.iter().find(|c| c.claim.data.contract_no == "GM-1").unwrap();
+    let guarantees = app.store.store.guarantees_of_claim(gm1.claim.id).await.unwrap();
+    assert_eq!(guarantees.len(), 2, "both names kept");
+    let sima = guarantees.iter().find(|g| g.guarantor.data.name == "司马光明").unwrap().guarantor.id;
+
+    // The owner sees them whole, flagged.
+    let claim_page = app.get(&mut acq, &format!("/claims/{}", gm1.claim.id)).await;
+    assert!(claim_page.body.contains("欧阳娜娜") && claim_page.body.contains(&bad));
+    assert!(
+        claim_page.body.contains("证件号校验失败") && claim_page.body.contains("证件号缺失"),
+        "{}",
+        claim_page.body
+    );
+    let party_page = app.get(&mut acq, &format!("/parties/{sima}")).await;
+    assert!(party_page.body.contains("司马光明") && party_page.body.contains("证件号缺失"));
+
+    // Another role sees them masked like any person: claim page, party page, party list, API, report.
+    let mut valuer = app.login("valuer").await;
+    for path in [format!("/claims/{}", gm1.claim.id), format!("/parties/{sima}"), "/parties?q=司马".to_string()] {
+        let body = app.get(&mut valuer, &path).await.body;
+        for secret in ["欧阳娜娜", "司马光明", "光明", bad.as_str()] {
+            assert!(!body.contains(secret), "{path} shows {secret}");
+        }
+    }
+    let claim_page = app.get(&mut valuer, &format!("/claims/{}", gm1.claim.id)).await;
+    assert!(claim_page.body.contains("欧阳**") && claim_page.body.contains(&format!("{}********", &bad[..6])));
+    assert!(claim_page.body.contains("证件号校验失败"), "the flag is not personal");
+    let api = app.get(&mut valuer, &format!("/api/v1/claims/{}", gm1.claim.id)).await.body;
+    assert!(!api.contains("司马光明") && !api.contains(&bad), "{api}");
+    let report = app.get(&mut valuer, &report_path).await.body;
+    assert!(!report.contains("司马光明") && !report.contains(&bad));
+    let (_, xlsx) = app.get_bytes(&valuer, &format!("{report_path}/report.xlsx")).await;
+    let text = workbook_text(&xlsx);
+    assert!(!text.contains("司马光明") && !text.contains(&bad) && text.contains("W118"), "{text}");
+    assert!(app.store.store.verify_audit().await.unwrap().is_intact());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_package_page_and_the_import_page_say_what_became_of_each_import() {
+    let app = TestApp::new().await;
+    let mut acq = app.login("acquisition").await;
+    let csrf = acq.csrf.clone();
+    let tape = sample_tape();
+    let refused = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "AT-1", "strict", "import"),
+            ("a.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let loaded = app
+        .post_multipart(
+            &mut acq,
+            "/imports",
+            &form(&csrf, "AT-1", "partial", "import"),
+            ("b.csv", tape.as_bytes()),
+            None,
+        )
+        .await;
+    assert_eq!(loaded.status, StatusCode::SEE_OTHER, "{}", loaded.body);
+    // One cut short: its process is gone (a pid no process has), and one still running (this one).
+    let s = &app.store.store;
+    let dead = s.start_import_attempt("acquisition", "AT-1", "c.csv", &"0".repeat(64)).await.unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    app.store
+        .tamper(&format!("UPDATE tape_import_attempts SET process = '{} 999999999 1' WHERE id = {dead}", host.trim()))
+        .await;
+    s.start_import_attempt("acquisition", "AT-1", "d.csv", &"0".repeat(64)).await.unwrap();
+
+    let package = s.package_id_by_code("AT-1").await.unwrap().unwrap();
+    let page = app.get(&mut acq, &format!("/packages/{package}")).await.body;
+    let table = page.split("id=\"import-attempts\"").nth(1).expect("the attempts are listed");
+    let table = table.split("</table>").next().unwrap();
+    let rows: Vec<&str> = table.split("<tr").skip(2).collect();
+    assert_eq!(rows.len(), 4, "{table}");
+    assert!(rows[0].contains("d.csv") && rows[0].contains("正在导入"), "{}", rows[0]);
+    assert!(rows[1].contains("c.csv") && rows[1].contains("已中断：进程在完成前结束，未载入任何内容"), "{}", rows[1]);
+    assert!(rows[2].contains("b.csv") && rows[2].contains("已载入") && rows[2].contains("href=\"/imports/"));
+    assert!(rows[3].contains("a.csv") && rows[3].contains("按导入策略整体拒绝") && rows[3].contains("2 行被拒绝"));
+    let form_page = app.get(&mut acq, "/imports/new").await.body;
+    assert!(form_page.contains("id=\"import-attempts\"") && form_page.contains("已中断"));
+    let mut en = app.login("acquisition").await;
+    app.get(&mut en, "/lang/en?next=%2Fdashboard").await;
+    let english = app.get(&mut en, &format!("/packages/{package}")).await.body;
+    assert!(
+        english.contains("Interrupted: the process ended before it finished") && english.contains("2 rows rejected")
+    );
 }

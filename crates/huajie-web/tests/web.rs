@@ -200,7 +200,11 @@ async fn personal_claim(app: &TestApp) -> (i64, i64, String) {
     for package in app.store.store.packages().await.unwrap() {
         for row in app.store.store.claims_of_package(package.package.id).await.unwrap() {
             if row.debtor.data.kind() == PartyKind::Individual {
-                return (row.claim.id, row.debtor.id, row.debtor.data.identifier.as_str().to_string());
+                return (
+                    row.claim.id,
+                    row.debtor.id,
+                    row.debtor.data.identity.id_text().unwrap_or_default().to_string(),
+                );
             }
         }
     }

@@ -94,7 +94,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
         .into_iter()
         .map(|p| {
             let person = p.data.kind() == PartyKind::Individual && !personal;
-            let id = p.data.identifier.as_str().to_string();
+            let id = p.data.identity.id_text().unwrap_or_default().to_string();
             let (id, name) = if person {
                 (huajie_core::mask::mask_id_number(&id), huajie_core::mask::mask_person_name(&p.data.name))
             } else {

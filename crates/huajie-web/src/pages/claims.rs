@@ -27,6 +27,8 @@ pub struct ClaimView {
     pub default_date: String,
     pub limitation_date: String,
     pub province: String,
+    /// 是否核销 as the tape says: 是, 否, or — when it does not.
+    pub written_off: String,
     pub time_barred: bool,
 }
 
@@ -145,6 +147,11 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         default_date: opt_date(c.default_date),
         limitation_date: opt_date(c.limitation_date),
         province: c.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
+        written_off: match c.written_off {
+            Some(true) => crate::i18n::tr(lang, "common.yes").into(),
+            Some(false) => crate::i18n::tr(lang, "common.no").into(),
+            None => "—".into(),
+        },
         time_barred: c.is_time_barred(today),
     };
     let collateral = collateral

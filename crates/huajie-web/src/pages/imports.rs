@@ -185,7 +185,9 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let existing_package =
         if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
     let transferor_identifier = match existing_package {
-        Some(id) => state.store.package(id).await?.map(|p| p.transferor.data.identifier.as_str().to_string()),
+        Some(id) => {
+            state.store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
+        }
         None => PartyIdentifier::parse(&form.transferor_id).ok().map(|i| i.as_str().to_string()),
     };
     let profile = match &transferor_identifier {
@@ -244,7 +246,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
             let transferor = Party {
                 name: form.transferor_name.clone(),
-                identifier,
+                identity: identifier.into(),
                 status: PartyStatus::Active,
                 address: None,
                 phone: None,
@@ -295,6 +297,37 @@ struct ImportFormPage {
     page: Page,
     title: &'static str,
     error: Option<String>,
+    attempts: Vec<AttemptLine>,
+}
+
+/// An import attempt as a page lists it.
+pub struct AttemptLine {
+    pub package_code: String,
+    pub started_at: String,
+    pub file_name: String,
+    pub started_by: String,
+    pub outcome: &'static str,
+    /// The loaded version's report, when it loaded.
+    pub report: Option<(i64, i64)>,
+    pub detail: String,
+    pub interrupted: bool,
+}
+
+/// What became of import attempts, in the viewer's language.
+pub fn attempt_lines(attempts: Vec<huajie_store::ImportAttempt>, lang: Lang) -> Vec<AttemptLine> {
+    attempts
+        .into_iter()
+        .map(|a| AttemptLine {
+            package_code: a.package_code,
+            started_at: a.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            file_name: a.file_name,
+            started_by: a.started_by,
+            outcome: a.state.name(lang),
+            report: a.import_id.zip(a.version),
+            detail: a.detail.map(|d| lang.half(&d)).unwrap_or_default(),
+            interrupted: a.state == huajie_store::AttemptState::Interrupted,
+        })
+        .collect()
 }
 
 async fn form_page(
@@ -306,7 +339,8 @@ async fn form_page(
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
     let failed = error.is_some();
-    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, page })?;
+    let attempts = attempt_lines(state.store.recent_import_attempts().await?, ctx.lang);
+    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, attempts, page })?;
     if failed {
         *r.status_mut() = StatusCode::BAD_REQUEST;
     }
@@ -462,7 +496,12 @@ fn diff_view(d: &huajie_tape::TapeDiff, lang: Lang, personal: PersonalData) -> D
                 c.changes.iter().map(move |f| {
                     let name = huajie_tape::Field::from_code(&f.field).map(|x| x.name(lang)).unwrap_or("—");
                     let f = if personal == PersonalData::Shown { f.clone() } else { f.masked() };
-                    (c.contract_no.clone(), name, f.before, f.after)
+                    let shown = |v: &str| match (f.field.as_str(), v) {
+                        ("written_off", "true") => tr(lang, "common.yes").to_string(),
+                        ("written_off", "false") => tr(lang, "common.no").to_string(),
+                        _ => v.to_string(),
+                    };
+                    (c.contract_no.clone(), name, shown(&f.before), shown(&f.after))
                 })
             })
             .take(PROBLEMS_PER_PAGE as usize)

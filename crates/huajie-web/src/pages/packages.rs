@@ -114,6 +114,8 @@ struct PackageDetail {
     can_value: bool,
     checks: Option<super::checks::Panel>,
     flags: super::checks::FlagsPanel,
+    /// The last attempts to import into the package, interrupted ones included.
+    attempts: Vec<super::imports::AttemptLine>,
 }
 
 #[derive(Deserialize)]
@@ -150,10 +152,13 @@ pub async fn detail(
         .collect();
     let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
     let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Package(id)).await?;
+    let attempts =
+        super::imports::attempt_lines(state.store.import_attempts(&summary.package.data.code).await?, ctx.lang);
     let page = Page::new(&ctx, &state).await?;
     render(&PackageDetail {
         flags,
         imports,
+        attempts,
         checks,
         can_value: ctx.can(Permission::ViewValuations),
         title: summary.package.data.name.clone(),

@@ -190,7 +190,7 @@ impl TestApp {
         let read = huajie_tape::read_claims(rows, options).unwrap();
         let transferor = huajie_core::Party {
             name: "测试银行".into(),
-            identifier: huajie_core::PartyIdentifier::parse("91330100MA2AYA1G5Q").unwrap(),
+            identity: huajie_core::PartyIdentifier::parse("91330100MA2AYA1G5Q").unwrap().into(),
             status: huajie_core::PartyStatus::Active,
             address: None,
             phone: None,
