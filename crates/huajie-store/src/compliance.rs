@@ -338,7 +338,9 @@ impl Store {
             l.parties.push(GraphParty {
                 id: i64_col(r, "id")?,
                 person: text(r, "kind")? == "individual",
-                state_organ: flagged || crate::checks::uscc_state_organ(&text(r, "identifier")?),
+                // A party without a verified identifier is a state organ only when flagged.
+                state_organ: flagged
+                    || crate::rows::opt_text(r, "identifier")?.is_some_and(|i| crate::checks::uscc_state_organ(&i)),
             });
         }
         for link in self.party_links().await? {

@@ -472,7 +472,7 @@ mod tests {
             shown,
             [
                 ("—".to_string(), "杭州某某有限公司 91330100MA2AYA1G5Q".to_string()),
-                ("—".into(), "李* ".into()),
+                ("—".into(), "李*".into()),
                 (format!("张* {}", huajie_core::mask::mask_id_number(&person)), "—".into()),
             ]
         );
