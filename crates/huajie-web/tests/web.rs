@@ -516,12 +516,11 @@ async fn an_upload_over_the_limit_is_413_and_an_absurd_page_is_clamped() {
 
     let mut admin = app.login("admin").await;
     for path in ["/packages/1", "/parties", "/audit", "/imports/1"] {
-        for page in ["9223372036854775807", "1000001", "-5", "0"] {
+        // Clamped to the pages there are, or read as the first: never a refusal, never a panic.
+        for page in ["9223372036854775807", "99999999999999999999999", "1000001", "-5", "0", "abc", "", "1e9"] {
             let reply = app.get(&mut admin, &format!("{path}?page={page}")).await;
             assert_eq!(reply.status, StatusCode::OK, "{path}?page={page}");
         }
-        let reply = app.get(&mut admin, &format!("{path}?page=99999999999999999999999")).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: a page that is no number is refused");
     }
 }
 

@@ -55,6 +55,7 @@ struct AuditPage {
 
 #[derive(Deserialize)]
 pub struct AuditQuery {
+    #[serde(default, deserialize_with = "super::lenient_page")]
     page: Option<i64>,
     verify: Option<String>,
 }

@@ -418,6 +418,7 @@ pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -
 #[derive(Deserialize, Default)]
 pub struct ReportQuery {
     rule: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient_page")]
     page: Option<i64>,
 }
 

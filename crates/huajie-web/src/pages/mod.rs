@@ -188,6 +188,15 @@ impl Pager {
 /// no offset computed from it can overflow.
 pub const PAGE_MAX: i64 = 1_000_000;
 
+/// A page number as a query gives it, for `#[serde(deserialize_with)]`: a whole number,
+/// however large (clamped by `page_number`); anything else reads as absent, never a refusal.
+pub fn lenient_page<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    Ok(text
+        .and_then(|t| t.trim().parse::<i128>().ok())
+        .map(|n| n.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64))
+}
+
 /// The page number from a query (1 when absent or nonsense, at most `PAGE_MAX`).
 pub fn page_number(p: Option<i64>) -> i64 {
     p.filter(|p| *p >= 1).unwrap_or(1).min(PAGE_MAX)

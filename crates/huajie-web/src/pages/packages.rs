@@ -120,6 +120,7 @@ struct PackageDetail {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
+    #[serde(default, deserialize_with = "super::lenient_page")]
     page: Option<i64>,
 }
 

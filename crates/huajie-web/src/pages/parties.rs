@@ -23,6 +23,7 @@ const PARTIES_PER_PAGE: i64 = 50;
 pub struct PartyQuery {
     kind: Option<String>,
     q: Option<String>,
+    #[serde(default, deserialize_with = "super::lenient_page")]
     page: Option<i64>,
 }
 
