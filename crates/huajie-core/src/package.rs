@@ -50,7 +50,7 @@ named_enum! {
         Filed = ("filed", "已起诉", "Suit filed"),
         Judged = ("judged", "已判决", "Judgment obtained"),
         Enforcing = ("enforcing", "执行中", "In enforcement"),
-        Terminated = ("terminated", "终本", "Enforcement terminated (终本)"),
+        Terminated = ("terminated", "终本", "Enforcement terminated"),
         Bankruptcy = ("bankruptcy", "破产", "In bankruptcy"),
     }
 }

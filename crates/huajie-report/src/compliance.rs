@@ -4,7 +4,7 @@
 
 use huajie_core::{Lang, Money};
 
-use crate::pdf::{Align, Fonts, Layout, MARGIN, PAGE_WIDTH, PdfError};
+use crate::pdf::{Column, Fonts, Layout, PdfError};
 use crate::tables::{Cell, Table, tables_xlsx};
 
 /// One indicator as reported.
@@ -169,48 +169,43 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
     tables_xlsx(&tables)
 }
 
-/// Lines of each indicator in the PDF (the workbook has them all).
-const LINES_LISTED: usize = 8;
+/// Lines of each indicator listed in the PDF; the report says how many more the workbook has.
+pub const LINES_LISTED: usize = 10;
 
 pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::find()?;
+    regulator_layout(&fonts, r, lang).finish()
+}
+
+/// The report's pages, laid out and not yet drawn.
+pub fn regulator_layout<'f>(fonts: &'f Fonts, r: &QuarterReport, lang: Lang) -> Layout<'f> {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    let mut p = Layout::new(&fonts, format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end));
-    p.text(MARGIN, 18.0, true, t("监管指标季度报告", "Quarterly report of the regulatory indicators"), Align::Left);
-    p.y += 26.0;
-    p.text(
-        MARGIN,
-        12.0,
-        false,
-        &format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end),
-        Align::Left,
-    );
-    p.y += 18.0;
+    let mut p = Layout::new(fonts, format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end));
+    p.block(18.0, true, t("监管指标季度报告", "Quarterly report of the regulatory indicators"));
+    p.y += 4.0;
+    p.block(12.0, false, &format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end));
+    p.y += 2.0;
     p.paragraph(9.0, &format!("{} v{} · {}", t("参数版本", "Parameters"), r.parameter_version, r.basis));
     p.paragraph(9.0, &r.note);
     p.heading(t("六项指标", "The six indicators"));
-    let header: Vec<String> = [("指标", "Indicator"), ("数值", "Value"), ("限额", "Limit"), ("状态", "Status")]
-        .iter()
-        .map(|(z, e)| t(z, e).to_string())
-        .collect();
     let rows: Vec<Vec<String>> = r
         .indicators
         .iter()
         .map(|i| vec![format!("{} {}", i.id, i.title), i.value.clone(), i.limit.clone(), i.status.clone()])
         .collect();
-    // Left-aligned columns by their left edge, right-aligned ones by their right edge.
     p.table(
         &[
-            (MARGIN, Align::Left),
-            (MARGIN + 330.0, Align::Right),
-            (MARGIN + 400.0, Align::Right),
-            (MARGIN + 415.0, Align::Left),
+            Column::left(t("指标", "Indicator")).grow(),
+            Column::right(t("数值", "Value")),
+            Column::right(t("限额", "Limit")),
+            Column::left(t("状态", "Status")),
         ],
-        &header,
         &rows,
     );
     for i in &r.indicators {
+        // The heading, its figures and the first lines of its table stay on one page.
         p.heading(&format!("{} {}", i.id, i.title));
+        p.begin_group();
         let figures = match (i.numerator, i.denominator) {
             (Some(n), Some(d)) => format!("{} / {} · ", n.display(lang), d.display(lang)),
             _ => String::new(),
@@ -234,6 +229,7 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
         if !i.glide.is_empty() {
             p.paragraph(9.0, &i.glide);
         }
+        p.end_group();
         if !i.lines.is_empty() {
             let rows: Vec<Vec<String>> = i
                 .lines
@@ -246,31 +242,39 @@ pub fn regulator_pdf(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, PdfError>
                     ]
                 })
                 .collect();
-            p.table(
-                &[(MARGIN, Align::Left), (PAGE_WIDTH - MARGIN, Align::Right)],
-                &[t("明细", "Line").to_string(), t("金额", "Amount").to_string()],
-                &rows,
-            );
+            p.table(&[Column::left(t("明细", "Line")).grow(), Column::right(t("金额", "Amount"))], &rows);
+            let more = i.lines.len() - rows.len();
+            if more > 0 {
+                p.paragraph(
+                    8.5,
+                    &match lang {
+                        Lang::Zh => format!(
+                            "以上为前 {} 条，另有 {more} 条明细未列出，见本报告的工作簿（.xlsx）。",
+                            rows.len()
+                        ),
+                        Lang::En => format!(
+                            "The first {} lines are shown, and {more} more lines in the workbook (.xlsx) of this report.",
+                            rows.len()
+                        ),
+                    },
+                );
+            }
         }
     }
     p.heading(t("发现与处理", "Findings"));
     if r.findings.is_empty() {
         p.paragraph(9.0, t("本期无发现。", "No finding in the period."));
-    } else {
-        for f in &r.findings {
-            p.paragraph(
-                9.0,
-                &format!(
-                    "[{} · {}] {} — {}（{}：{}）",
-                    f.rule,
-                    f.effect,
-                    f.source,
-                    f.text,
-                    t("处理", "standing"),
-                    f.standing
-                ),
-            );
-        }
     }
-    p.finish()
+    for f in &r.findings {
+        // Each finding whole on one page: what and where, the finding, how it stands.
+        p.begin_group();
+        p.block(9.0, true, &format!("[{} · {}] {}", f.rule, f.effect, f.source));
+        p.paragraph(9.0, &f.text);
+        if !f.standing.is_empty() {
+            p.paragraph(9.0, &format!("{}{}", t("处理：", "Standing: "), f.standing));
+        }
+        p.close_group();
+        p.y += 4.0;
+    }
+    p
 }

@@ -2,6 +2,12 @@
 //! Debian's `fonts-noto-cjk`, or `HUAJIE_CJK_FONT=path[#face]`), subset into the file by
 //! krilla. Pages are laid out here as a list of drawing operations — text measured with
 //! the font's own advance widths, rectangles, lines — then drawn in one pass.
+//!
+//! Everything that may be long is wrapped to its width, never left to run on: paragraphs and
+//! headings across the text width, table cells in columns measured from their contents
+//! (`Layout::table`), English between words and Chinese between characters, with no line
+//! starting with a closing mark. Tables repeat their header on each page and never leave it
+//! at a page foot with fewer than `ROWS_WITH_HEADER` rows; a heading stays with what follows.
 
 use std::sync::Arc;
 
@@ -126,12 +132,203 @@ impl Fonts {
         }
         format!("{out}…")
     }
+
+    /// The widest piece of `text` that cannot be broken across lines (a word, or a Chinese
+    /// character with the punctuation that sticks to it).
+    pub fn longest_unit(&self, text: &str, size: f32, bold: bool) -> f32 {
+        units(text).iter().map(|(_, u)| self.width(u, size, bold)).fold(0.0, f32::max)
+    }
+
+    /// `text` broken into lines no wider than `width` points: between words in English
+    /// (never inside one), between characters in Chinese — no line starts with a closing
+    /// mark (，。）…) nor ends with an opening one (（“…). A piece wider than a whole line (a
+    /// long code in a narrow column) is the only thing ever cut between two characters.
+    /// Always at least one line.
+    pub fn wrap(&self, text: &str, size: f32, bold: bool, width: f32) -> Vec<String> {
+        let face = self.face(bold);
+        let space = face.width(" ", size);
+        let fits = |w: f32| w <= width + 0.01;
+        let mut lines = Vec::new();
+        let mut line = String::new();
+        let mut used = 0.0;
+        for (spaced, unit) in units(text) {
+            let w = face.width(&unit, size);
+            if !line.is_empty() && !fits(used + if spaced { space } else { 0.0 } + w) {
+                lines.push(std::mem::take(&mut line));
+                used = 0.0;
+            }
+            if line.is_empty() && !fits(w) {
+                for c in unit.chars() {
+                    let cw = face.width(c.encode_utf8(&mut [0; 4]), size);
+                    if !line.is_empty() && !fits(used + cw) {
+                        // A closing mark takes the character before it along.
+                        let carried = match line.chars().next_back() {
+                            Some(last) if NO_START.contains(c) && line.chars().count() > 1 => {
+                                line.pop();
+                                Some(last)
+                            }
+                            _ => None,
+                        };
+                        lines.push(std::mem::take(&mut line));
+                        used = 0.0;
+                        if let Some(last) = carried {
+                            line.push(last);
+                            used = face.width(last.encode_utf8(&mut [0; 4]), size);
+                        }
+                    }
+                    line.push(c);
+                    used += cw;
+                }
+                continue;
+            }
+            if spaced && !line.is_empty() {
+                line.push(' ');
+                used += space;
+            }
+            line.push_str(&unit);
+            used += w;
+        }
+        if !line.is_empty() || lines.is_empty() {
+            lines.push(line);
+        }
+        lines
+    }
+}
+
+/// Marks a line may not start with: closing punctuation, Chinese and Latin.
+const NO_START: &str = "，。、；：？！）》」』】〉〕〗”’…·—,.;:?!)]}%";
+/// Marks a line may not end with: opening punctuation.
+const NO_END: &str = "（《「『【〈〔〖“‘([{";
+/// Signs that stay with what follows them even across a space ("≤ 3×").
+const WITH_NEXT: &str = "≤≥<>=±";
+
+/// A character that may stand alone on either side of a line break: Chinese characters,
+/// kana, full-width forms and CJK punctuation.
+fn wide(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// The pieces of `text` a line may break between, each with whether white space precedes
+/// it: a word of Latin text, a Chinese character; a closing mark sticks to what precedes it
+/// and an opening mark to what follows.
+fn units(text: &str) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space = !out.is_empty();
+            continue;
+        }
+        let glue = match out.last() {
+            None => false,
+            Some((_, last)) => {
+                let prev = last.chars().next_back().unwrap_or(' ');
+                if NO_START.contains(c) || WITH_NEXT.contains(prev) {
+                    true
+                } else if space {
+                    false
+                } else {
+                    NO_END.contains(prev) || !(wide(c) || wide(prev))
+                }
+            }
+        };
+        match out.last_mut() {
+            Some((_, last)) if glue => {
+                if space {
+                    last.push(' ');
+                }
+                last.push(c);
+            }
+            _ => out.push((space, c.to_string())),
+        }
+        space = false;
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
     Left,
     Right,
+}
+
+/// A column of a table: its header, how its cells align, whether they are bold, and whether
+/// it takes the width a full-width table has to spare.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub head: String,
+    pub align: Align,
+    pub bold: bool,
+    pub grow: bool,
+}
+
+impl Column {
+    pub fn left(head: impl Into<String>) -> Column {
+        Column { head: head.into(), align: Align::Left, bold: false, grow: false }
+    }
+
+    pub fn right(head: impl Into<String>) -> Column {
+        Column { head: head.into(), align: Align::Right, bold: false, grow: false }
+    }
+
+    pub fn bold(self) -> Column {
+        Column { bold: true, ..self }
+    }
+
+    pub fn grow(self) -> Column {
+        Column { grow: true, ..self }
+    }
+}
+
+/// The type size of a table, and whether it spans the text width or only what its cells need.
+#[derive(Debug, Clone, Copy)]
+pub struct TableStyle {
+    pub size: f32,
+    pub full_width: bool,
+}
+
+impl Default for TableStyle {
+    fn default() -> TableStyle {
+        TableStyle { size: 8.5, full_width: true }
+    }
+}
+
+/// Rows a table keeps with its header (all of them when it has fewer): a header is never
+/// left at a page foot with fewer under it.
+pub const ROWS_WITH_HEADER: usize = 3;
+
+/// Width of the text area between the margins.
+pub const CONTENT_WIDTH: f32 = PAGE_WIDTH - 2.0 * MARGIN;
+/// Where the text area ends; the footer lies below, in the bottom margin.
+pub const BOTTOM: f32 = PAGE_HEIGHT - MARGIN;
+/// The largest group of lines moved whole to the next page rather than split.
+const KEEP_MAX: f32 = (BOTTOM - MARGIN) * 0.6;
+/// A glyph's box around its baseline (Noto Sans CJK: ascender 0.88 em, descender 0.12 em).
+const ASCENT: f32 = 0.88;
+const DESCENT: f32 = 0.12;
+
+/// The part of a table drawn on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TablePiece {
+    /// Page index, from 0.
+    pub page: usize,
+    pub header: bool,
+    /// Rows drawn on this page.
+    pub rows: usize,
+    /// Rows of the table from this piece's first one to its end.
+    pub rows_left: usize,
+}
+
+/// A line of text as placed, for checks: the box its glyphs occupy, in points from the top
+/// left of its page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub page: usize,
+    pub left: f32,
+    pub top: f32,
+    pub right: f32,
+    pub bottom: f32,
+    pub text: String,
 }
 
 #[derive(Debug, Clone)]
@@ -141,32 +338,99 @@ enum Op {
     Line { x1: f32, y1: f32, x2: f32, y2: f32 },
 }
 
-/// Pages being laid out: a cursor moving down, a new page when it reaches the margin.
+impl Op {
+    fn shift(&mut self, dy: f32) {
+        match self {
+            Op::Text { y, .. } | Op::Rect { y, .. } => *y += dy,
+            Op::Line { y1, y2, .. } => {
+                *y1 += dy;
+                *y2 += dy;
+            }
+        }
+    }
+}
+
+/// Pages being laid out: a cursor moving down, a new page when it reaches the margin. What
+/// must not be left alone at a page foot (a heading, a finding's lines) is a group: when the
+/// next block needs a new page, the group moves there with it.
 pub struct Layout<'f> {
     pub fonts: &'f Fonts,
     pages: Vec<Vec<Op>>,
     /// Distance from the top of the page, points.
     pub y: f32,
     footer: String,
+    /// The group kept with what follows: where it starts in the page's operations, and its y.
+    keep: Option<(usize, f32)>,
+    /// The group is held open by the caller (`begin_group`) rather than by a heading.
+    holding: bool,
+    tables: Vec<TablePiece>,
 }
 
 impl<'f> Layout<'f> {
     pub fn new(fonts: &'f Fonts, footer: String) -> Layout<'f> {
-        Layout { fonts, pages: vec![Vec::new()], y: MARGIN, footer }
+        Layout { fonts, pages: vec![Vec::new()], y: MARGIN, footer, keep: None, holding: false, tables: Vec::new() }
     }
 
     fn ops(&mut self) -> &mut Vec<Op> {
         self.pages.last_mut().expect("there is always a page")
     }
 
-    /// Starts a new page when less than `height` is left.
+    /// A new page, nothing carried over.
+    fn new_page(&mut self) {
+        self.pages.push(Vec::new());
+        self.y = MARGIN;
+        self.keep = None;
+    }
+
+    /// Starts a new page when less than `height` is left; the open group moves with it.
     pub fn need(&mut self, height: f32) {
-        if self.y + height > PAGE_HEIGHT - MARGIN {
-            self.pages.push(Vec::new());
-            self.y = MARGIN;
+        if self.y + height <= BOTTOM {
+            return;
+        }
+        let carried = match self.keep.take() {
+            Some((start, y0)) if self.y - y0 + height <= KEEP_MAX && y0 > MARGIN + 0.01 => {
+                let mut ops = self.ops().split_off(start);
+                ops.iter_mut().for_each(|op| op.shift(MARGIN - y0));
+                Some((ops, self.y - y0))
+            }
+            _ => None,
+        };
+        self.new_page();
+        if let Some((ops, height)) = carried {
+            self.pages.last_mut().expect("a page").extend(ops);
+            self.keep = Some((0, MARGIN));
+            self.y = MARGIN + height;
         }
     }
 
+    /// What is laid out from here until `end_group` or `close_group` stays on one page
+    /// (with the heading just before it, when there is one).
+    pub fn begin_group(&mut self) {
+        if self.keep.is_none() {
+            self.keep = Some((self.pages.last().map_or(0, Vec::len), self.y));
+        }
+        self.holding = true;
+    }
+
+    /// Ends the group; it stays with the first lines of the block after it.
+    pub fn end_group(&mut self) {
+        self.holding = false;
+    }
+
+    /// Ends the group; what follows may start on another page.
+    pub fn close_group(&mut self) {
+        self.holding = false;
+        self.keep = None;
+    }
+
+    /// The block after a heading or a group has begun on this page: nothing to keep any more.
+    fn release(&mut self) {
+        if !self.holding {
+            self.keep = None;
+        }
+    }
+
+    /// One line of text at `x`, not wrapped: for short labels whose width the caller knows.
     pub fn text(&mut self, x: f32, size: f32, bold: bool, text: &str, align: Align) {
         let x = match align {
             Align::Left => x,
@@ -176,61 +440,192 @@ impl<'f> Layout<'f> {
         self.ops().push(Op::Text { x, y, size, bold, text: text.to_string(), gray: false });
     }
 
-    pub fn note(&mut self, x: f32, size: f32, text: &str) {
+    /// One line of small gray text at `x` (left edge, or right edge when right-aligned).
+    pub fn note(&mut self, x: f32, size: f32, text: &str, align: Align) {
+        let x = match align {
+            Align::Left => x,
+            Align::Right => x - self.fonts.width(text, size, false),
+        };
         let y = self.y + size;
         self.ops().push(Op::Text { x, y, size, bold: false, text: text.to_string(), gray: true });
     }
 
-    /// A line of text wrapped to `width`, character by character (right for Chinese).
-    pub fn paragraph(&mut self, size: f32, text: &str) {
-        let width = PAGE_WIDTH - 2.0 * MARGIN;
-        let mut line = String::new();
-        for c in text.chars() {
-            line.push(c);
-            if self.fonts.width(&line, size, false) > width {
-                line.pop();
-                self.need(size * 1.5);
-                self.text(MARGIN, size, false, &line, Align::Left);
-                self.y += size * 1.5;
-                line = c.to_string();
+    /// Text across the text width, wrapped (see `Fonts::wrap`).
+    pub fn block(&mut self, size: f32, bold: bool, text: &str) {
+        let lines = self.fonts.wrap(text, size, bold, CONTENT_WIDTH);
+        let leading = size * 1.5;
+        self.need(leading * lines.len().min(2) as f32);
+        for (i, line) in lines.iter().enumerate() {
+            if i == 2 {
+                self.release();
             }
+            self.need(leading);
+            self.text(MARGIN, size, bold, line, Align::Left);
+            self.y += leading;
         }
-        if !line.is_empty() {
-            self.need(size * 1.5);
-            self.text(MARGIN, size, false, &line, Align::Left);
-            self.y += size * 1.5;
-        }
+        self.release();
     }
 
+    /// A paragraph of regular text, wrapped.
+    pub fn paragraph(&mut self, size: f32, text: &str) {
+        self.block(size, false, text);
+    }
+
+    /// A section heading with a rule under it, kept with the first lines that follow it.
     pub fn heading(&mut self, text: &str) {
-        self.need(40.0);
+        let (size, leading) = (13.0, 17.0);
+        let lines = self.fonts.wrap(text, size, true, CONTENT_WIDTH);
+        // What came before (a chart after the previous heading) stays where it is.
+        self.close_group();
+        self.need(8.0 + leading * lines.len() as f32 + 7.0 + 30.0);
+        self.keep = Some((self.pages.last().map_or(0, Vec::len), self.y));
         self.y += 8.0;
-        self.text(MARGIN, 13.0, true, text, Align::Left);
-        self.y += 18.0;
+        for line in &lines {
+            self.text(MARGIN, size, true, line, Align::Left);
+            self.y += leading;
+        }
+        self.y += 1.0;
         let y = self.y;
         self.ops().push(Op::Line { x1: MARGIN, y1: y, x2: PAGE_WIDTH - MARGIN, y2: y });
         self.y += 6.0;
     }
 
-    /// A table: column right edges (or left edges for left-aligned columns), header, rows.
-    pub fn table(&mut self, columns: &[(f32, Align)], header: &[String], rows: &[Vec<String>]) {
-        let size = 8.5;
-        let row_height = 13.0;
-        let draw = |l: &mut Layout, cells: &[String], bold: bool| {
-            for ((x, align), cell) in columns.iter().zip(cells) {
-                l.text(*x, size, bold, cell, *align);
+    /// Column widths: each column as wide as its widest cell when they all fit; otherwise
+    /// the widest columns wrap, down to their longest word (numbers, right-aligned, never
+    /// wrap; headers may). Spare width of a full-width table goes to its growing columns (the
+    /// first column when none grows).
+    fn widths(&self, style: TableStyle, columns: &[Column], rows: &[Vec<String>]) -> Vec<f32> {
+        let size = style.size;
+        let n = columns.len();
+        let available = CONTENT_WIDTH - gap(size) * n.saturating_sub(1) as f32;
+        let mut natural = vec![0.0f32; n];
+        let mut least = vec![0.0f32; n];
+        for (j, c) in columns.iter().enumerate() {
+            natural[j] = self.fonts.width(&c.head, size, true);
+            least[j] = self.fonts.longest_unit(&c.head, size, true);
+            for cell in rows.iter().filter_map(|r| r.get(j)) {
+                let w = self.fonts.width(cell, size, c.bold);
+                natural[j] = natural[j].max(w);
+                let unbroken = if c.align == Align::Right { w } else { self.fonts.longest_unit(cell, size, c.bold) };
+                least[j] = least[j].max(unbroken);
             }
-            l.y += row_height;
-        };
-        self.need(row_height * 2.0);
-        draw(self, header, true);
-        for row in rows {
-            if self.y + row_height > PAGE_HEIGHT - MARGIN {
-                self.need(row_height * 2.0);
-                draw(self, header, true);
-            }
-            draw(self, row, false);
+            least[j] = least[j].min(natural[j]);
         }
+        let total: f32 = natural.iter().sum();
+        if total <= available {
+            let mut widths = natural;
+            if style.full_width {
+                let growing: Vec<usize> = (0..n).filter(|j| columns[*j].grow).collect();
+                let growing = if growing.is_empty() { vec![0] } else { growing };
+                let extra = (available - total) / growing.len() as f32;
+                for j in growing {
+                    widths[j] += extra;
+                }
+            }
+            return widths;
+        }
+        let sum: f32 = least.iter().sum();
+        if sum >= available {
+            // Not even the longest words fit: the last resort, cells cut between characters.
+            return least.iter().map(|w| w * available / sum).collect();
+        }
+        // The widest columns give up width first: each column wider than a cap is cut to it
+        // (never below its longest word); the cap is the largest that fits.
+        let at = |cap: f32| -> Vec<f32> { natural.iter().zip(&least).map(|(n, l)| n.min(l.max(cap))).collect() };
+        let (mut lo, mut hi) = (0.0f32, natural.iter().copied().fold(0.0, f32::max));
+        for _ in 0..40 {
+            let mid = (lo + hi) / 2.0;
+            if at(mid).iter().sum::<f32>() > available {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        at(lo)
+    }
+
+    /// A table across the text width in 8.5 pt (see `table_styled`).
+    pub fn table(&mut self, columns: &[Column], rows: &[Vec<String>]) {
+        self.table_styled(TableStyle::default(), columns, rows);
+    }
+
+    /// A table: columns measured so that no cell reaches the next column (cells wrap), the
+    /// header (when a column has one) repeated on each page, and never left at a page foot
+    /// with fewer than `ROWS_WITH_HEADER` rows under it.
+    pub fn table_styled(&mut self, style: TableStyle, columns: &[Column], rows: &[Vec<String>]) {
+        let size = style.size;
+        let widths = self.widths(style, columns, rows);
+        let mut lefts = Vec::with_capacity(columns.len());
+        let mut x = MARGIN;
+        for w in &widths {
+            lefts.push(x);
+            x += w + gap(size);
+        }
+        let leading = size * 1.25;
+        let lay = |l: &Layout, cells: &[String], header: bool| -> (Vec<Vec<String>>, f32) {
+            let lines: Vec<Vec<String>> = columns
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(j, (c, w))| {
+                    let cell = cells.get(j).map_or("", String::as_str);
+                    l.fonts.wrap(cell, size, header || c.bold, *w)
+                })
+                .collect();
+            let n = lines.iter().map(Vec::len).max().unwrap_or(1).max(1);
+            (lines, leading * (n - 1) as f32 + size * 1.45)
+        };
+        let draw = |l: &mut Layout, lines: &[Vec<String>], height: f32, header: bool| {
+            for (j, cell) in lines.iter().enumerate() {
+                let c = &columns[j];
+                let x = match c.align {
+                    Align::Left => lefts[j],
+                    Align::Right => lefts[j] + widths[j],
+                };
+                let y = l.y;
+                for (k, line) in cell.iter().enumerate() {
+                    l.y = y + leading * k as f32;
+                    l.text(x, size, header || c.bold, line, c.align);
+                }
+                l.y = y;
+            }
+            l.y += height;
+            if header {
+                let y = l.y - size * 0.25;
+                let right = lefts.last().copied().unwrap_or(MARGIN) + widths.last().copied().unwrap_or(0.0);
+                l.ops().push(Op::Line { x1: MARGIN, y1: y, x2: right, y2: y });
+            }
+        };
+        let heads: Vec<String> = columns.iter().map(|c| c.head.clone()).collect();
+        let header = columns.iter().any(|c| !c.head.is_empty()).then(|| lay(self, &heads, true));
+        let laid: Vec<(Vec<Vec<String>>, f32)> = rows.iter().map(|r| lay(self, r, false)).collect();
+        let header_height = header.as_ref().map_or(0.0, |h| h.1);
+        let first: f32 = laid.iter().take(ROWS_WITH_HEADER).map(|r| r.1).sum();
+        self.need(header_height + first);
+        self.release();
+        let mut piece =
+            TablePiece { page: self.pages.len() - 1, header: header.is_some(), rows: 0, rows_left: rows.len() };
+        if let Some((lines, height)) = &header {
+            draw(self, lines, *height, true);
+        }
+        for (i, (lines, height)) in laid.iter().enumerate() {
+            if self.y + height > BOTTOM {
+                self.tables.push(piece);
+                self.new_page();
+                piece = TablePiece {
+                    page: self.pages.len() - 1,
+                    header: header.is_some(),
+                    rows: 0,
+                    rows_left: rows.len() - i,
+                };
+                if let Some((lines, height)) = &header {
+                    draw(self, lines, *height, true);
+                }
+            }
+            draw(self, lines, *height, false);
+            piece.rows += 1;
+        }
+        self.tables.push(piece);
         self.y += 6.0;
     }
 
@@ -242,10 +637,96 @@ impl<'f> Layout<'f> {
         self.ops().push(Op::Line { x1, y1, x2, y2 });
     }
 
-    /// Draws every page, with "page n / N" and the footer at the bottom.
+    /// Each table as drawn, page by page.
+    pub fn table_pieces(&self) -> &[TablePiece] {
+        &self.tables
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The footer of page `i` (from 0): the footer text, wrapped to at most two lines, and
+    /// "page n / N" at the right, in the bottom margin.
+    fn footer(&self, i: usize) -> Vec<Op> {
+        let size = 7.5;
+        let number = format!("{} / {}", i + 1, self.pages.len());
+        let number_width = self.fonts.width(&number, size, false);
+        let width = CONTENT_WIDTH - number_width - 12.0;
+        let mut lines = self.fonts.wrap(&self.footer, size, false, width);
+        if lines.len() > 2 {
+            let rest = lines[1..].join(" ");
+            lines = vec![lines[0].clone(), self.fonts.fit(&rest, size, width)];
+        }
+        let last = PAGE_HEIGHT - MARGIN / 2.0 - 2.0;
+        let text = |x: f32, y: f32, text: String| Op::Text { x, y, size, bold: false, text, gray: true };
+        let mut ops: Vec<Op> =
+            lines.iter().rev().enumerate().map(|(k, line)| text(MARGIN, last - 9.5 * k as f32, line.clone())).collect();
+        ops.push(text(PAGE_WIDTH - MARGIN - number_width, last, number));
+        ops
+    }
+
+    /// Every line of text as placed, footers included.
+    pub fn text_boxes(&self) -> Vec<TextBox> {
+        let mut out = Vec::new();
+        for (page, ops) in self.pages.iter().enumerate() {
+            for op in ops.iter().chain(&self.footer(page)) {
+                if let Op::Text { x, y, size, bold, text, .. } = op {
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    out.push(TextBox {
+                        page,
+                        left: *x,
+                        top: y - size * ASCENT,
+                        right: x + self.fonts.width(text, *size, *bold),
+                        bottom: y + size * DESCENT,
+                        text: text.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// What a reader would find wrong with the pages as laid out: text outside the text area
+    /// (the footer's band below it excepted), two lines of text overprinting each other, a
+    /// table header at a page foot with fewer than `ROWS_WITH_HEADER` rows under it (or fewer
+    /// than the table has left). Empty when all is well; the tests hold every report to it.
+    pub fn faults(&self) -> Vec<String> {
+        let mut faults = Vec::new();
+        let boxes = self.text_boxes();
+        let band = PAGE_HEIGHT - MARGIN / 2.0;
+        for b in &boxes {
+            let bottom = if b.top >= BOTTOM { band } else { BOTTOM };
+            if b.left < MARGIN - 0.01
+                || b.right > PAGE_WIDTH - MARGIN + 0.01
+                || b.top < MARGIN - 0.01
+                || b.bottom > bottom + 0.01
+            {
+                faults.push(format!("page {}: {:?} lies outside the text area", b.page + 1, b.text));
+            }
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            for b in boxes[i + 1..].iter().filter(|b| b.page == a.page) {
+                let dx = a.right.min(b.right) - a.left.max(b.left);
+                let dy = a.bottom.min(b.bottom) - a.top.max(b.top);
+                if dx > 0.01 && dy > 0.01 {
+                    faults.push(format!("page {}: {:?} overprints {:?}", a.page + 1, a.text, b.text));
+                }
+            }
+        }
+        for t in &self.tables {
+            if t.header && t.rows < ROWS_WITH_HEADER.min(t.rows_left) {
+                faults.push(format!("page {}: a table header with {} of its rows under it", t.page + 1, t.rows));
+            }
+        }
+        faults
+    }
+
+    /// Draws every page with its footer.
     pub fn finish(self) -> Result<Vec<u8>, PdfError> {
         let mut document = Document::new();
-        let n = self.pages.len();
         let settings =
             PageSettings::from_wh(PAGE_WIDTH, PAGE_HEIGHT).ok_or_else(|| PdfError::Build("page size".into()))?;
         for (i, ops) in self.pages.iter().enumerate() {
@@ -257,17 +738,7 @@ impl<'f> Layout<'f> {
                 rule: Default::default(),
             };
             let gray = Fill { paint: rgb::Color::new(110, 110, 110).into(), ..black.clone() };
-            let footer = format!("{}    {} / {}", self.footer, i + 1, n);
-            let mut all = ops.clone();
-            all.push(Op::Text {
-                x: MARGIN,
-                y: PAGE_HEIGHT - MARGIN / 2.0,
-                size: 7.5,
-                bold: false,
-                text: footer,
-                gray: true,
-            });
-            for op in &all {
+            for op in ops.iter().chain(&self.footer(i)) {
                 match op {
                     Op::Text { x, y, size, bold, text, gray: is_gray } => {
                         surface.set_fill(Some(if *is_gray { gray.clone() } else { black.clone() }));
@@ -312,5 +783,203 @@ impl<'f> Layout<'f> {
             page.finish();
         }
         document.finish().map_err(|e| PdfError::Build(format!("{e:?}")))
+    }
+}
+
+/// Space between two columns of a table.
+fn gap(size: f32) -> f32 {
+    size * 1.2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fonts() -> Fonts {
+        Fonts::find().expect("a CJK font (fonts-noto-cjk)")
+    }
+
+    const ENGLISH: &str = "Definitions: where the rules leave one open, Huajie's reading (the catalogue gives each \
+        rule's confidence). A breach before 2028-07-12 is marked as in transition. Personal data is masked.";
+    const CHINESE: &str = "交易后杠杆率为 3.10×，超出限额 ≤ 3×（过渡期内）（交易前 2.73×）；距上次收购金融不良资产已 13 \
+        个月（2025-08-01），达到预警线 12 个月。“过渡期内”的超限不阻断交易。";
+
+    #[test]
+    fn english_breaks_between_words_only() {
+        let f = fonts();
+        for width in (60..=400).step_by(7).map(|w| w as f32) {
+            let lines = f.wrap(ENGLISH, 9.0, false, width);
+            assert!(lines.len() > 1 || width > 300.0);
+            for line in &lines {
+                assert!(f.width(line, 9.0, false) <= width + 0.01, "{line:?} is wider than {width}");
+            }
+            // The words, in order, each on one line.
+            let words: Vec<&str> = ENGLISH.split_whitespace().collect();
+            let read: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+            assert_eq!(read, words, "at {width} pt");
+        }
+    }
+
+    #[test]
+    fn chinese_breaks_between_characters_and_no_line_starts_with_a_closing_mark() {
+        let f = fonts();
+        let solid: String = CHINESE.split_whitespace().collect();
+        let narrowest = f.longest_unit(CHINESE, 9.0, false).ceil() as usize;
+        for width in (narrowest..=300).step_by(3).map(|w| w as f32) {
+            let lines = f.wrap(CHINESE, 9.0, false, width);
+            for line in &lines {
+                assert!(f.width(line, 9.0, false) <= width + 0.01, "{line:?} is wider than {width}");
+                let first = line.chars().next().unwrap();
+                assert!(!NO_START.contains(first), "at {width} pt a line starts with {first:?}: {lines:?}");
+                let last = line.chars().next_back().unwrap();
+                assert!(!NO_END.contains(last), "at {width} pt a line ends with {last:?}: {lines:?}");
+            }
+            assert_eq!(lines.iter().flat_map(|l| l.split_whitespace()).collect::<String>(), solid);
+            // Numbers and dates inside Chinese text stay whole.
+            for number in ["3.10×", "2.73×", "2025-08-01", "13"] {
+                assert!(lines.iter().any(|l| l.contains(number)), "{number} broken at {width} pt: {lines:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_piece_wider_than_the_line_is_cut_between_characters() {
+        let f = fonts();
+        let hash = "5ee0784582a90c26c44cfabe246ebd7857a3c9267a31c61791e2806609a736a0";
+        let lines = f.wrap(&format!("SHA-256 {hash}"), 8.0, false, 100.0);
+        assert_eq!(lines[0], "SHA-256");
+        assert_eq!(lines[1..].concat(), hash);
+        assert!(lines.iter().all(|l| f.width(l, 8.0, false) <= 100.01));
+        assert_eq!(f.wrap("", 8.0, false, 100.0), vec![String::new()]);
+        // Even then no line starts with a closing mark.
+        let lines = f.wrap("（2025-08-01），达到", 9.0, false, 30.0);
+        assert!(lines.iter().all(|l| !NO_START.contains(l.chars().next().unwrap())), "{lines:?}");
+    }
+
+    /// A table with long text in several columns: measured, wrapped, nothing overprinted.
+    fn long_rows(n: usize) -> Vec<Vec<String>> {
+        (0..n)
+            .map(|i| {
+                vec![
+                    format!("ZD2021GS-{:05}", 10000 + i),
+                    "金华鑫源房地产开发有限公司（破产管理人代管）".to_string(),
+                    "Enforcement terminated after the court found no assets".to_string(),
+                    format!("{},581.08", i + 1),
+                    "2,862.08".to_string(),
+                ]
+            })
+            .collect()
+    }
+
+    fn long_columns() -> Vec<Column> {
+        vec![
+            Column::left("Contract"),
+            Column::left("Debtor").grow(),
+            Column::left("Stage"),
+            Column::right("Claim amount"),
+            Column::right("Present value"),
+        ]
+    }
+
+    #[test]
+    fn table_cells_wrap_within_their_columns() {
+        let f = fonts();
+        let mut p = Layout::new(&f, "footer".into());
+        p.table(&long_columns(), &long_rows(60));
+        assert_eq!(p.faults(), Vec::<String>::new());
+        let boxes = p.text_boxes();
+        // Cells of one row side by side keep a gap between columns.
+        for (i, a) in boxes.iter().enumerate() {
+            for b in boxes[i + 1..].iter().filter(|b| b.page == a.page && (b.top - a.top).abs() < 0.01) {
+                let apart = if a.left < b.left { b.left - a.right } else { a.left - b.right };
+                assert!(apart >= gap(8.5) - 0.01, "{:?} and {:?} are {apart} pt apart", a.text, b.text);
+            }
+        }
+        // The whole contract numbers and amounts: never broken.
+        for text in ["ZD2021GS-10059", "60,581.08", "Enforcement"] {
+            assert!(boxes.iter().any(|b| b.text.split_whitespace().any(|w| w == text)), "{text} broken");
+        }
+        // The header is repeated on every page.
+        assert!(p.page_count() > 1);
+        assert!(p.table_pieces().iter().all(|t| t.header));
+        for page in 0..p.page_count() {
+            assert!(boxes.iter().any(|b| b.page == page && b.text == "Debtor"), "no header on page {}", page + 1);
+        }
+    }
+
+    #[test]
+    fn a_header_is_never_left_at_a_page_foot_with_fewer_than_three_rows() {
+        let f = fonts();
+        let rows: Vec<Vec<String>> = (0..8).map(|i| vec![format!("row {i}"), "1.00".into()]).collect();
+        let columns = [Column::left("Line"), Column::right("Amount")];
+        // Room for the header and two rows only: the table starts on the next page.
+        let mut p = Layout::new(&f, String::new());
+        p.y = BOTTOM - 8.5 * 1.45 * 3.0 - 1.0;
+        p.table(&columns, &rows);
+        assert_eq!(p.table_pieces()[0], TablePiece { page: 1, header: true, rows: 8, rows_left: 8 });
+        assert_eq!(p.faults(), Vec::<String>::new());
+        // Room for the header and three: it starts here and goes on overleaf, header repeated.
+        let mut p = Layout::new(&f, String::new());
+        p.y = BOTTOM - 8.5 * 1.45 * 4.0 - 1.0;
+        p.table(&columns, &rows);
+        let pieces = p.table_pieces();
+        assert_eq!((pieces[0].page, pieces[0].rows), (0, 3));
+        assert_eq!(pieces[1], TablePiece { page: 1, header: true, rows: 5, rows_left: 5 });
+        // A table of two rows is kept whole.
+        let mut p = Layout::new(&f, String::new());
+        p.y = BOTTOM - 8.5 * 1.45 * 2.0 - 1.0;
+        p.table(&columns, &rows[..2]);
+        assert_eq!(p.table_pieces()[0].page, 1);
+    }
+
+    #[test]
+    fn a_heading_moves_to_the_next_page_with_what_follows_it() {
+        let f = fonts();
+        let rows: Vec<Vec<String>> = (0..8).map(|i| vec![format!("row {i}"), "1.00".into()]).collect();
+        let mut p = Layout::new(&f, String::new());
+        // The heading fits at the foot of page 1, the table's header and three rows do not.
+        p.y = BOTTOM - 75.0;
+        p.heading("Q2 Single client at most 10% of net assets");
+        p.table(&[Column::left("Line"), Column::right("Amount")], &rows);
+        let heading = p.text_boxes().into_iter().find(|b| b.text.starts_with("Q2")).unwrap();
+        assert_eq!((heading.page, heading.top < MARGIN + 20.0), (1, true), "{heading:?}");
+        assert!(p.faults().is_empty(), "{:?}", p.faults());
+        // A group (a finding: what, the text, how it stands) moves whole.
+        let mut p = Layout::new(&f, String::new());
+        p.y = BOTTOM - 30.0;
+        p.begin_group();
+        p.block(9.0, true, "[Q15 · Warning (override needed)] Exit watch");
+        p.paragraph(9.0, ENGLISH);
+        p.close_group();
+        let first = p.text_boxes().into_iter().find(|b| b.text.starts_with("[Q15")).unwrap();
+        assert_eq!(first.page, 1);
+        // What follows a heading without being a block (a chart) stays put when the next
+        // heading needs a new page.
+        let mut p = Layout::new(&f, String::new());
+        p.y = BOTTOM - 250.0;
+        p.heading("Cash flow");
+        p.need(170.0);
+        p.rect(MARGIN, p.y, 100.0, 160.0, (0, 0, 0));
+        p.y += 170.0;
+        p.heading("Sensitivity");
+        let cash = p.text_boxes().into_iter().find(|b| b.text == "Cash flow").unwrap();
+        assert_eq!(cash.page, 0);
+        // A long heading wraps instead of running off the page.
+        let mut p = Layout::new(&f, String::new());
+        p.heading(&format!("Q6 {}", ENGLISH));
+        assert!(p.text_boxes().iter().filter(|b| b.top < 100.0).count() > 1);
+        assert!(p.faults().is_empty(), "{:?}", p.faults());
+    }
+
+    #[test]
+    fn the_faults_are_found() {
+        let f = fonts();
+        let mut p = Layout::new(&f, String::new());
+        p.text(MARGIN, 9.0, false, "Breach (in transition)", Align::Left);
+        p.text(MARGIN + 20.0, 9.0, false, "Amber", Align::Left);
+        p.text(PAGE_WIDTH - MARGIN - 10.0, 9.0, false, "over three years", Align::Left);
+        let faults = p.faults();
+        assert_eq!(faults.len(), 2, "{faults:?}");
+        assert!(faults[0].contains("outside") && faults[1].contains("overprints"), "{faults:?}");
     }
 }

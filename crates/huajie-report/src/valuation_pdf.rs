@@ -7,11 +7,11 @@ use huajie_core::{Lang, Money};
 use huajie_value::Appraisal;
 use huajie_value::params::{Unit, catalogue};
 
-use crate::pdf::{Align, Fonts, Layout, MARGIN, PAGE_WIDTH, PdfError};
+use crate::pdf::{Align, Column, Fonts, Layout, MARGIN, PAGE_WIDTH, PdfError, TableStyle};
 use crate::valuation::{ClaimLine, RunInfo, label, money, percent, stress_label};
 
-/// Claims listed in the PDF (the workbook has them all).
-const CLAIMS_LISTED: usize = 30;
+/// Claims listed in the PDF; the report says how many more the workbook has.
+pub const CLAIMS_LISTED: usize = 30;
 
 /// Yuan in 万元 with thousands separators, for tables whose header says 万元.
 fn wan(yuan: f64) -> String {
@@ -27,16 +27,28 @@ pub fn valuation_pdf(
     lang: Lang,
 ) -> Result<Vec<u8>, PdfError> {
     let fonts = Fonts::find()?;
+    valuation_layout(&fonts, info, a, claims, set, lang).finish()
+}
+
+/// The report's pages, laid out and not yet drawn.
+pub fn valuation_layout<'f>(
+    fonts: &'f Fonts,
+    info: &RunInfo,
+    a: &Appraisal,
+    claims: &[ClaimLine],
+    set: &huajie_value::Assumptions,
+    lang: Lang,
+) -> Layout<'f> {
     let l = |k| label(k, lang);
     let unit = lang.pick("（万元）", " (10k yuan)");
     let footer = format!("{} · {} {} · {}", info.company, info.package_code, info.package_name, a.model_version);
-    let mut p = Layout::new(&fonts, footer);
+    let mut p = Layout::new(fonts, footer);
     let right = PAGE_WIDTH - MARGIN;
 
-    p.text(MARGIN, 18.0, true, l("title"), Align::Left);
-    p.y += 26.0;
-    p.text(MARGIN, 12.0, false, &format!("{} {}", info.package_code, info.package_name), Align::Left);
-    p.y += 22.0;
+    p.block(18.0, true, l("title"));
+    p.y += 4.0;
+    p.block(12.0, false, &format!("{} {}", info.package_code, info.package_name));
+    p.y += 4.0;
     let info_rows = [
         (l("company"), info.company.clone()),
         (l("run"), info.run_id.map_or_else(|| "—".to_string(), |id| format!("#{id}"))),
@@ -46,49 +58,39 @@ pub fn valuation_pdf(
         (l("valued_by"), format!("{} {}", info.created_by, info.created_at)),
         (l("input_hash"), a.input_hash[..16.min(a.input_hash.len())].to_string()),
     ];
-    for (k, v) in &info_rows {
-        p.text(MARGIN, 9.0, true, k, Align::Left);
-        p.text(MARGIN + 120.0, 9.0, false, v, Align::Left);
-        p.y += 13.0;
-    }
+    p.table_styled(
+        TableStyle { size: 9.0, full_width: false },
+        &[Column::left("").bold(), Column::left("")],
+        &info_rows.iter().map(|(k, v)| vec![k.to_string(), v.clone()]).collect::<Vec<_>>(),
+    );
 
     p.heading(lang.pick("结果", "Results"));
     let m = &a.metrics;
     let by_segment = a.claims.iter().filter(|c| c.method == huajie_value::appraisal::Method::Segment).count();
     let results = [
-        (
-            l("claims"),
-            format!(
-                "{} （{} {}，{} {}）",
-                a.claims.len(),
-                a.claims.len() - by_segment,
-                l("by_claim"),
-                by_segment,
-                l("by_segment")
-            ),
-        ),
-        (l("claim_amount"), money(a.claim_amount, lang)),
-        (l("principal"), money(a.principal, lang)),
-        (l("target_irr"), percent(a.options.target_irr)),
-        (l("bid"), money(a.bid, lang)),
-        (l("price"), money(m.price, lang)),
-        (l("price_of_claim"), percent(m.price_of_claim)),
-        (l("price_of_principal"), percent(m.price_of_principal)),
-        (l("irr"), m.irr.map_or_else(|| l("none").to_string(), percent)),
-        (l("moic"), format!("{:.3}", m.moic)),
-        (l("recovery_ratio"), percent(m.recovery_ratio)),
-        (l("payback"), m.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string())),
-        (l("wal"), format!("{:.2}", m.wal_years)),
+        (l("claims").to_string(), a.claims.len().to_string()),
+        (format!("· {}", l("by_claim")), (a.claims.len() - by_segment).to_string()),
+        (format!("· {}", l("by_segment")), by_segment.to_string()),
+        (l("claim_amount").to_string(), money(a.claim_amount, lang)),
+        (l("principal").to_string(), money(a.principal, lang)),
+        (l("target_irr").to_string(), percent(a.options.target_irr)),
+        (l("bid").to_string(), money(a.bid, lang)),
+        (l("price").to_string(), money(m.price, lang)),
+        (l("price_of_claim").to_string(), percent(m.price_of_claim)),
+        (l("price_of_principal").to_string(), percent(m.price_of_principal)),
+        (l("irr").to_string(), m.irr.map_or_else(|| l("none").to_string(), percent)),
+        (l("moic").to_string(), format!("{:.3}", m.moic)),
+        (l("recovery_ratio").to_string(), percent(m.recovery_ratio)),
+        (l("payback").to_string(), m.payback_quarter.map_or_else(|| l("none").to_string(), |q| q.to_string())),
+        (l("wal").to_string(), format!("{:.2}", m.wal_years)),
     ];
-    for (k, v) in &results {
-        p.need(13.0);
-        p.text(MARGIN, 9.5, false, k, Align::Left);
-        p.text(MARGIN + 300.0, 9.5, true, v, Align::Right);
-        p.y += 14.0;
-    }
+    p.table_styled(
+        TableStyle { size: 9.5, full_width: false },
+        &[Column::left(""), Column::right("").bold()],
+        &results.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect::<Vec<_>>(),
+    );
     if a.retail_outside_anchor == Some(true) {
-        p.text(MARGIN, 9.5, true, &format!("⚠ {}", l("anchor_flag")), Align::Left);
-        p.y += 14.0;
+        p.block(9.5, true, &format!("⚠ {}", l("anchor_flag")));
     }
 
     p.heading(l("routes"));
@@ -101,9 +103,9 @@ pub fn valuation_pdf(
         vec![l("legal_costs").to_string(), wan(sum(|c| c.legal_costs))],
         vec![l("net").to_string(), wan(sum(|c| c.net))],
     ];
-    p.table(
-        &[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right)],
-        &[String::new(), unit.trim().to_string()],
+    p.table_styled(
+        TableStyle { size: 8.5, full_width: false },
+        &[Column::left(""), Column::right(unit.trim())],
         &routes,
     );
 
@@ -130,8 +132,11 @@ pub fn valuation_pdf(
     }
     p.line(MARGIN, zero, MARGIN + width, zero);
     p.y = top + chart_height + 4.0;
-    for i in (0..last).step_by((last / 10).max(1)) {
-        p.note(MARGIN + slot * i as f32 + slot * 0.2, 7.0, &format!("Q{}", i + 1));
+    // A label every few quarters, as many as fit without touching.
+    let widest = p.fonts.width(&format!("Q{last}"), 7.0, false) + 6.0;
+    let step = ((widest / slot).ceil() as usize).max(last / 10).max(1);
+    for i in (0..last).step_by(step) {
+        p.note(MARGIN + slot * i as f32 + slot * 0.15, 7.0, &format!("Q{}", i + 1), Align::Left);
     }
     p.y += 12.0;
     p.note(
@@ -144,15 +149,14 @@ pub fn valuation_pdf(
             lang.pick("最低", "min"),
             money(min, lang)
         ),
+        Align::Left,
     );
     p.y += 14.0;
 
     p.heading(&format!("{}{}", l("sensitivity"), unit));
-    let mut columns = vec![(MARGIN, Align::Left)];
-    let mut header = vec!["IRR".to_string()];
-    for (j, h) in a.sensitivity.haircuts.iter().enumerate() {
-        columns.push((MARGIN + 150.0 + 90.0 * j as f32, Align::Right));
-        header.push(format!("{} {:.0}%", l("haircut"), h * 100.0));
+    let mut columns = vec![Column::left("IRR").grow()];
+    for h in &a.sensitivity.haircuts {
+        columns.push(Column::right(format!("{} {:.0}%", l("haircut"), h * 100.0)).grow());
     }
     let rows: Vec<Vec<String>> = a
         .sensitivity
@@ -161,7 +165,7 @@ pub fn valuation_pdf(
         .zip(&a.sensitivity.bids)
         .map(|(r, bids)| std::iter::once(percent(*r)).chain(bids.iter().map(|b| wan(*b))).collect())
         .collect();
-    p.table(&columns, &header, &rows);
+    p.table(&columns, &rows);
 
     p.heading(&format!("{}{}", l("stress"), unit));
     let rows: Vec<Vec<String>> = a
@@ -175,9 +179,9 @@ pub fn valuation_pdf(
             ]
         })
         .collect();
-    p.table(
-        &[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right), (MARGIN + 380.0, Align::Right)],
-        &[String::new(), l("bid").to_string(), String::new()],
+    p.table_styled(
+        TableStyle { size: 8.5, full_width: false },
+        &[Column::left(""), Column::right(l("bid")), Column::right(lang.pick("变动", "Change"))],
         &rows,
     );
 
@@ -192,7 +196,7 @@ pub fn valuation_pdf(
             vec![format!("{} (α = {:.0}%)", l("confidence_bid"), d.confidence * 100.0), money(d.confidence_bid, lang)],
             vec![l("hurdle_probability").to_string(), percent(d.probability_of_hurdle)],
         ];
-        p.table(&[(MARGIN, Align::Left), (MARGIN + 300.0, Align::Right)], &[String::new(), String::new()], &rows);
+        p.table_styled(TableStyle { size: 8.5, full_width: false }, &[Column::left(""), Column::right("")], &rows);
         // Histogram of the break-even prices, 20 bins.
         let (lo, hi) = mc.present_values.iter().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
         if hi > lo {
@@ -212,8 +216,8 @@ pub fn valuation_pdf(
             }
             p.line(MARGIN, top + h, PAGE_WIDTH - MARGIN, top + h);
             p.y = top + h + 4.0;
-            p.note(MARGIN, 7.5, &money(lo, lang));
-            p.note(right - 60.0, 7.5, &money(hi, lang));
+            p.note(MARGIN, 7.5, &money(lo, lang), Align::Left);
+            p.note(right, 7.5, &money(hi, lang), Align::Right);
             p.y += 14.0;
         }
     }
@@ -235,13 +239,12 @@ pub fn valuation_pdf(
             .collect();
         p.table(
             &[
-                (MARGIN, Align::Left),
-                (MARGIN + 260.0, Align::Right),
-                (MARGIN + 340.0, Align::Right),
-                (MARGIN + 350.0, Align::Left),
-                (right, Align::Right),
+                Column::left(l("segment")),
+                Column::right(l("claims")),
+                Column::right(l("amount")),
+                Column::left(l("estimated")),
+                Column::right(l("pv")),
             ],
-            &[l("segment").into(), l("claims").into(), l("amount").into(), l("estimated").into(), l("pv").into()],
             &rows,
         );
     }
@@ -256,7 +259,7 @@ pub fn valuation_pdf(
             .map(|c| {
                 vec![
                     c.contract_no.clone(),
-                    p.fonts.fit(&c.debtor, 8.5, 104.0),
+                    c.debtor.clone(),
                     c.stage.clone(),
                     wan(c.result.amount),
                     wan(c.result.collateral + c.result.guarantors + c.result.unsecured),
@@ -267,25 +270,32 @@ pub fn valuation_pdf(
             .collect();
         p.table(
             &[
-                (MARGIN, Align::Left),
-                (MARGIN + 105.0, Align::Left),
-                (MARGIN + 215.0, Align::Left),
-                (MARGIN + 330.0, Align::Right),
-                (MARGIN + 390.0, Align::Right),
-                (MARGIN + 445.0, Align::Right),
-                (right, Align::Right),
-            ],
-            &[
-                l("contract").into(),
-                l("debtor_name").into(),
-                l("stage").into(),
-                l("amount").into(),
-                lang.pick("回收", "Recovered").into(),
-                l("pv").into(),
-                l("allocation").into(),
+                Column::left(l("contract")),
+                Column::left(l("debtor_name")).grow(),
+                Column::left(l("stage")),
+                Column::right(l("amount")),
+                Column::right(lang.pick("回收", "Recovered")),
+                Column::right(l("pv")),
+                Column::right(l("allocation")),
             ],
             &rows,
         );
+        let more = claims.len() - top.len();
+        if more > 0 {
+            p.paragraph(
+                8.5,
+                &match lang {
+                    Lang::Zh => format!(
+                        "以上为现值最高的 {} 笔，另有 {more} 笔债权未列出，见本次估值的工作簿（.xlsx）。",
+                        top.len()
+                    ),
+                    Lang::En => format!(
+                        "The {} claims of highest present value are shown, and {more} more claims are in the workbook (.xlsx) of this valuation.",
+                        top.len()
+                    ),
+                },
+            );
+        }
     }
 
     p.heading(l("assumptions"));
@@ -306,17 +316,9 @@ pub fn valuation_pdf(
                 None => String::new(),
             };
             let name = if lang == Lang::Zh { param.zh.clone() } else { param.en.clone() };
-            vec![
-                name.chars().take(34).collect(),
-                value,
-                lang.pick(param.confidence.zh(), param.confidence.en()).to_string(),
-            ]
+            vec![name, value, lang.pick(param.confidence.zh(), param.confidence.en()).to_string()]
         })
         .collect();
-    p.table(
-        &[(MARGIN, Align::Left), (MARGIN + 330.0, Align::Right), (MARGIN + 350.0, Align::Left)],
-        &[l("parameter").into(), l("value").into(), l("confidence").into()],
-        &rows,
-    );
-    p.finish()
+    p.table(&[Column::left(l("parameter")).grow(), Column::right(l("value")), Column::left(l("confidence"))], &rows);
+    p
 }

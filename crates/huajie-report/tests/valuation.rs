@@ -189,3 +189,71 @@ fn the_pdf_reads_back_in_chinese() {
         assert!(text.contains(expected), "{expected} missing from:\n{text}");
     }
 }
+
+/// A Chinese character or punctuation mark of Chinese text.
+fn chinese(c: char) -> bool {
+    matches!(c as u32,
+        0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x201C | 0x201D)
+}
+
+/// The PDF as laid out, in either language, for a package of 45 claims with long debtor
+/// names and every litigation stage: nothing overprinted or outside the text area, no table
+/// header orphaned at a page foot, the claims not listed counted, every parameter named in
+/// full, and in English no Chinese but the data's own names.
+#[test]
+fn the_pdf_is_laid_out_whole_in_either_language() {
+    let a = Assumptions::default();
+    let r = appraise(&book(), &a, &Options { scenarios: 40, ..Options::default() });
+    let stages = LitigationStage::ALL;
+    let lines: Vec<ClaimLine> = (0..45)
+        .map(|i| {
+            let c = &r.claims[i % r.claims.len()];
+            ClaimLine {
+                result: c.clone(),
+                contract_no: format!("ZD2021GS-{:05}", 10_000 + i),
+                debtor: format!("金华鑫源房地产开发有限公司第{i}分公司"),
+                stage: String::new(),
+            }
+        })
+        .collect();
+    let fonts = huajie_report::pdf::Fonts::find().expect("a CJK font (fonts-noto-cjk)");
+    for lang in [Lang::Zh, Lang::En] {
+        let lines: Vec<ClaimLine> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| ClaimLine { stage: stages[i % stages.len()].name(lang).into(), ..l.clone() })
+            .collect();
+        let layout = huajie_report::valuation_pdf::valuation_layout(&fonts, &info(), &r, &lines, &a, lang);
+        assert_eq!(layout.faults(), Vec::<String>::new(), "{lang:?}");
+        let boxes = layout.text_boxes();
+        let text: String = boxes.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let solid: String = text.split_whitespace().collect();
+        let listed = huajie_report::valuation_pdf::CLAIMS_LISTED;
+        match lang {
+            Lang::Zh => assert!(solid.contains(&format!("另有{}笔债权未列出", 45 - listed)), "{text}"),
+            Lang::En => assert!(flat.contains(&format!("and {} more claims", 45 - listed)), "{text}"),
+        }
+        for param in huajie_value::params::catalogue() {
+            let name = if lang == Lang::Zh { &param.zh } else { &param.en };
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(&name) || solid.contains(&name.replace(' ', "")), "{name:?} missing");
+        }
+        // Every debtor listed, whole (wrapped if need be, never cut short).
+        assert!(!text.contains('…'), "{text}");
+        let mut top: Vec<&ClaimLine> = lines.iter().collect();
+        top.sort_by(|x, y| y.result.pv.total_cmp(&x.result.pv));
+        for l in top.iter().take(listed) {
+            assert!(solid.contains(&l.debtor), "{} missing", l.debtor);
+        }
+        if lang == Lang::En {
+            let data: Vec<String> = [info().company, info().package_name, info().assumption_set]
+                .into_iter()
+                .chain(lines.iter().map(|l| l.debtor.clone()))
+                .collect();
+            for token in text.split_whitespace().filter(|t| t.chars().any(chinese)) {
+                assert!(data.iter().any(|d| d.contains(token)), "{token:?} is Chinese in English:\n{text}");
+            }
+        }
+    }
+}

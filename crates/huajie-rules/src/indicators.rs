@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, Duration, NaiveDate};
-use huajie_core::Money;
+use huajie_core::{Lang, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::RuleId;
@@ -265,12 +265,38 @@ pub enum NoRatio {
 /// A figure behind an indicator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
+    /// The book's own name for it (a loan, an account) as entered, or a label of these rules
+    /// in both languages (`ACQUISITIONS`, `INVESTMENT`, `GROUP`); `Line::label_in` reads it.
     pub label: String,
     /// The party it concerns, where it concerns one.
     pub party: Option<i64>,
     pub amount: Money,
     /// A line that is itself a finding (a prohibited funding channel).
     pub flagged: bool,
+}
+
+/// The rules' own labels of lines, Chinese and English: a year's financial NPA acquisitions
+/// and its new investment (Q6, written "2023 金融不良资产收购 / financial NPA acquisitions"),
+/// and another group's total (Q3, written "集团 / group [members]").
+pub const ACQUISITIONS: (&str, &str) = ("金融不良资产收购", "financial NPA acquisitions");
+pub const INVESTMENT: (&str, &str) = ("新增投资", "new investment");
+pub const GROUP: (&str, &str) = ("集团", "group");
+
+impl Line {
+    /// The label in `lang`: the rules' own labels in that language with what tells the lines
+    /// apart kept (the year), the book's names as they were entered (a name with " / " in it
+    /// included). Reads the labels of results recorded before as well.
+    pub fn label_in(&self, lang: Lang) -> String {
+        for (zh, en) in [ACQUISITIONS, INVESTMENT] {
+            if let Some(year) = self.label.strip_suffix(&format!(" {zh} / {en}")) {
+                return format!("{year} {}", lang.pick(zh, en));
+            }
+        }
+        if self.label.starts_with(&format!("{} / {} [", GROUP.0, GROUP.1)) {
+            return lang.pick(GROUP.0, GROUP.1).to_string();
+        }
+        self.label.clone()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -503,8 +529,8 @@ fn main_business(ctx: &Ctx, ledger: &Ledger) -> Indicator {
     }
     let mut lines = Vec::new();
     for (y, (fin, all)) in &by_year {
-        lines.push(line(format!("{y} 金融不良资产收购 / financial NPA acquisitions"), None, *fin, false));
-        lines.push(line(format!("{y} 新增投资 / new investment"), None, *all, false));
+        lines.push(line(format!("{y} {} / {}", ACQUISITIONS.0, ACQUISITIONS.1), None, *fin, false));
+        lines.push(line(format!("{y} {} / {}", INVESTMENT.0, INVESTMENT.1), None, *all, false));
     }
     if d == 0 {
         return ctx.indicator(
@@ -606,7 +632,7 @@ fn group(
         }
     }
     for (total, members) in totals.iter().skip(1) {
-        lines.push(line(format!("集团 / group {members:?}"), members.first().copied(), *total, false));
+        lines.push(line(format!("{} / {} {members:?}", GROUP.0, GROUP.1), members.first().copied(), *total, false));
     }
     ctx.finish(RuleId::Q3, n, na, ctx.p.group_max_bps, true, Some(basis), lines)
 }
@@ -679,6 +705,23 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_line_reads_in_either_language_and_keeps_its_year() {
+        let line = |label: &str| Line { label: label.into(), party: None, amount: Money::ZERO, flagged: false };
+        // As recorded results hold them.
+        let acquisitions = line("2023 金融不良资产收购 / financial NPA acquisitions");
+        assert_eq!(acquisitions.label_in(Lang::Zh), "2023 金融不良资产收购");
+        assert_eq!(acquisitions.label_in(Lang::En), "2023 financial NPA acquisitions");
+        let investment = line("2024 新增投资 / new investment");
+        assert_eq!(investment.label_in(Lang::En), "2024 new investment");
+        let group = line("集团 / group [421, 422]");
+        assert_eq!((group.label_in(Lang::Zh).as_str(), group.label_in(Lang::En).as_str()), ("集团", "group"));
+        // The book's names as entered, in either language, even with a slash in them.
+        let loan = line("工商银行并购贷款 / 二期");
+        assert_eq!(loan.label_in(Lang::En), "工商银行并购贷款 / 二期");
+        assert_eq!(line("国债").label_in(Lang::En), "国债");
     }
 
     #[test]

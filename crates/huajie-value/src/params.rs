@@ -122,7 +122,7 @@ pub fn catalogue() -> Vec<Param> {
         ("judgment_not_sued", "未诉：判决生效", "not sued: judgment effective"),
         ("judgment_filed", "已起诉：判决生效", "filed: judgment effective"),
         ("enforcement_after_judgment", "判决后申请执行", "enforcement after judgment"),
-        ("terminated_restart", "终本后恢复执行", "restart after termination (终本)"),
+        ("terminated_restart", "终本后恢复执行", "restart after enforcement was terminated"),
         ("first_auction_after_enforcement", "执行后首次拍卖", "first auction after enforcement starts"),
         ("bankruptcy_first_auction", "破产：首次拍卖", "bankruptcy: first auction"),
         ("second_round_after", "一拍至二拍", "round 1 to round 2"),

@@ -709,6 +709,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Definitions: where the rules leave one open, Huajie's reading (the catalogue gives each rule's confidence). A breach before 2028-07-12 is marked as in transition. Personal data is masked.",
     ),
     ("report.exit_watch", "退出观察", "Exit watch"),
+    ("report.overridden", "已由 {who} 豁免，理由：{reason}", "Overridden by {who}: {reason}"),
     ("report.funding_book", "融资台账", "Funding book"),
     ("rules.title", "规则目录", "Rule catalogue"),
     (

@@ -166,8 +166,7 @@ impl Names {
                 Some(p) => self.name(ctx, store, p).await?,
                 None => String::new(),
             };
-            // The rules crate labels its own lines "中文 / English".
-            let own = ctx.lang.half(&line.label);
+            let own = line.label_in(ctx.lang);
             let label = if who.is_empty() {
                 own
             } else if own.is_empty() {
@@ -651,7 +650,9 @@ pub async fn quarter_report(
         for (k, f) in c.result.findings.iter().enumerate() {
             let standing = match (f.effect, c.overrides.iter().find(|o| o.finding == k as i64)) {
                 (huajie_rules::checks::Effect::Block, _) => tr(lang, "checks.blocked").to_string(),
-                (_, Some(o)) => format!("{} {}：{}", tr(lang, "checks.overridden_by"), o.created_by, o.reason),
+                (_, Some(o)) => {
+                    tr(lang, "report.overridden").replace("{who}", &o.created_by).replace("{reason}", &o.reason)
+                }
                 (_, None) => tr(lang, "checks.awaiting").to_string(),
             };
             findings.push(ReportFinding {
