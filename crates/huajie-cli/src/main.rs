@@ -110,6 +110,9 @@ enum CheckCommand {
         /// 证件号码 / The number(s) to check
         #[arg(required = true)]
         values: Vec<String>,
+        /// 按此类型校验：对公（统一社会信用代码）或个人（身份证号码）；不填则按号码的形式判断 / Read them as this kind: corporate (USCC) or individual (resident ID); by default the form decides
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// 解析地址所属省份 / The province an address lies in
     Address {
@@ -310,7 +313,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Check { command: Some(command), .. } => return Ok(check(command)),
+        Command::Check { command: Some(command), .. } => return check(command),
         Command::Check { command: None, db, as_of, lang } => {
             let Some(as_of) = as_of else {
                 bail!(
@@ -348,13 +351,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// `huajie check`: prints what each value is, or exactly what is wrong with it.
 /// Fails (exit 1) when any value is invalid.
-fn check(command: CheckCommand) -> ExitCode {
-    use huajie_core::PartyIdentifier;
+fn check(command: CheckCommand) -> Result<ExitCode> {
+    use huajie_core::clock::Clock;
+    use huajie_core::{PartyIdentifier, PartyKind};
     let mut all_ok = true;
     match command {
-        CheckCommand::Id { values } => {
+        CheckCommand::Id { values, kind } => {
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(
+                    PartyKind::from_any_name(k)
+                        .or(match k {
+                            "对私" | "person" | "自然人" => Some(PartyKind::Individual),
+                            "企业" | "company" | "organisation" | "单位" => Some(PartyKind::Corporate),
+                            _ => None,
+                        })
+                        .ok_or_else(|| {
+                            anyhow!("--kind 应为 corporate（对公）或 individual（个人） / --kind must be corporate or individual")
+                        })?,
+                ),
+            };
+            // A birth date may not lie after today (Beijing).
+            let today = huajie_core::clock::SystemClock.today();
             for v in values {
-                match PartyIdentifier::parse(&v) {
+                let read = match kind {
+                    Some(k) => PartyIdentifier::parse_as(k, &v, today),
+                    None => PartyIdentifier::parse(&v, today),
+                };
+                match read {
                     Ok(PartyIdentifier::Uscc(u)) => match u.province() {
                         Some(p) => println!(
                             "{v}：有效的统一社会信用代码，登记机关所在地 {}（{}） / valid unified social credit code, registered in {}",
@@ -366,15 +390,24 @@ fn check(command: CheckCommand) -> ExitCode {
                             "{v}：有效的统一社会信用代码，由国家级登记机关登记 / valid unified social credit code, registered nationally"
                         ),
                     },
-                    Ok(PartyIdentifier::ResidentId(r)) => println!(
-                        "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}） / valid resident ID, born {}, registered in {}",
-                        r.as_str(),
-                        r.birth_date(),
-                        r.province().name_zh(),
-                        r.region(),
-                        r.birth_date(),
-                        r.province().name_en()
-                    ),
+                    Ok(PartyIdentifier::ResidentId(r)) => {
+                        let (former_zh, former_en) = match r.region().former() {
+                            Some((name, last)) => (
+                                format!("，曾用代码（{name}，最后见于 {last} 版区划）"),
+                                format!(", a former code (last listed {last})"),
+                            ),
+                            None => (String::new(), String::new()),
+                        };
+                        println!(
+                            "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}{former_zh}） / valid resident ID, born {}, registered in {}{former_en}",
+                            r.as_str(),
+                            r.birth_date(),
+                            r.province().name_zh(),
+                            r.region(),
+                            r.birth_date(),
+                            r.province().name_en()
+                        )
+                    }
                     Err(e) => {
                         all_ok = false;
                         println!("{v}：{} / {}", e, e.message(huajie_core::Lang::En));
@@ -394,7 +427,7 @@ fn check(command: CheckCommand) -> ExitCode {
             }
         }
     }
-    if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The password from standard input: the first line (prompted on a terminal).

@@ -10,7 +10,7 @@ use huajie_core::{ResidentId, Uscc};
 use huajie_store::{DbTarget, Store};
 
 const BIN: &str = env!("CARGO_BIN_EXE_huajie");
-const BANK: &str = "91330100MA2AYA1G5Q";
+const BANK: &str = "91330100MA2AYA1GX3";
 
 fn huajie(args: &[&str]) -> Output {
     Command::new(BIN).args(args).env_remove("HUAJIE_DATABASE_URL").env_remove("HUAJIE_DATA_DIR").output().unwrap()
@@ -21,7 +21,7 @@ fn stdout(o: &Output) -> String {
 }
 
 fn company(n: u32) -> String {
-    Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap().to_string()
+    Uscc::with_check_chars(&format!("91330102MA2{n:05}")).unwrap().to_string()
 }
 
 /// A GBK tape with a title, a two-level header, a 万元 column, a 合计 row, one row with a

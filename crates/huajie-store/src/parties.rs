@@ -30,7 +30,7 @@ pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>
     let kind = code(row, &col("kind"), PartyKind::from_code)?;
     let identity = match (opt_text(row, &col("identifier"))?, opt_text(row, &col("id_as_written"))?) {
         (Some(identifier), None) => Identity::Verified(
-            PartyIdentifier::parse_as(kind, &identifier)
+            PartyIdentifier::read_stored(kind, &identifier)
                 .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
         ),
         (None, id_as_written) => Identity::Unverified { kind, id_as_written },
