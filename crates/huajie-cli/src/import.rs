@@ -22,7 +22,6 @@ fn transferor_id(s: &str, today: chrono::NaiveDate) -> Result<PartyIdentifier, h
 const PROBLEMS_LISTED_MAX: usize = 30;
 
 pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
-    store.require_current_schema().await?;
     if args.status {
         return status(store, args.package.as_deref()).await;
     }

@@ -94,7 +94,7 @@ enum Command {
         command: Option<CheckCommand>,
         #[command(flatten)]
         db: DbArgs,
-        /// 指标计算日 YYYY-MM-DD / Compute the six indicators as of this date
+        /// 指标计算日 YYYY-MM-DD，默认今天（北京时间） / Compute the six indicators as of this date (default: today, Beijing time)
         #[arg(long)]
         as_of: Option<String>,
         /// 语言 zh 或 en / Language: zh or en
@@ -251,14 +251,7 @@ fn one_line(e: &anyhow::Error) -> String {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { db, net } => {
-            let store = open(&db).await?;
-            let version = store.schema_version().await?;
-            if version == 0 {
-                store.migrate().await?;
-                tracing::info!("empty database: schema created");
-            } else {
-                store.require_current_schema().await?;
-            }
+            let store = open_ready(&db).await?;
             if store.users().await?.is_empty() {
                 tracing::warn!("no users yet: create an administrator with `huajie user create --role admin …`");
             }
@@ -280,9 +273,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print_demo_logins(&store, &net).await?;
             serve(store, &net).await?;
         }
-        Command::Import { db, tape } => return import::run(&open(&db).await?, &tape).await,
-        Command::Value { db, value } => return value::run(&open(&db).await?, &value).await,
-        Command::Curves { db, curves } => return curves::run(&open(&db).await?, &curves).await,
+        Command::Import { db, tape } => return import::run(&open_ready(&db).await?, &tape).await,
+        Command::Value { db, value } => return value::run(&open_ready(&db).await?, &value).await,
+        Command::Curves { db, curves } => return curves::run(&open_ready(&db).await?, &curves).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             let applied = store.migrate().await?;
@@ -297,8 +290,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
-            let store = open(&db).await?;
-            store.require_current_schema().await?;
+            let store = open_ready(&db).await?;
             let report = store.verify_audit().await?;
             if report.is_intact() {
                 println!(
@@ -315,17 +307,11 @@ async fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Check { command: Some(command), .. } => return check(command),
         Command::Check { command: None, db, as_of, lang } => {
-            let Some(as_of) = as_of else {
-                bail!(
-                    "请给出 --as-of 日期，或子命令 id / address / give --as-of DATE, or the subcommand id or address"
-                );
-            };
-            return indicators::run(&open(&db).await?, &as_of, &lang).await;
+            return indicators::run(&open_ready(&db).await?, as_of.as_deref(), &lang).await;
         }
         Command::User { command: UserCommand::Create { db, username, display_name, role } } => {
             let role = Role::from_code(&role).ok_or_else(|| anyhow!("角色无效 / unknown role: {role}"))?;
-            let store = open(&db).await?;
-            store.require_current_schema().await?;
+            let store = open_ready(&db).await?;
             let password = read_password()?;
             if password.chars().count() < huajie_web::auth::PASSWORD_CHARS_MIN {
                 bail!(
@@ -440,6 +426,21 @@ fn read_password() -> Result<String> {
     let mut line = String::new();
     stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Opens the database, ready for work. A new one (no schema yet: a fresh data directory, an
+/// empty PostgreSQL database) is given the schema, as `huajie serve` and `huajie demo` do. One
+/// at an older schema is not upgraded behind the operator's back: `huajie migrate` does that,
+/// after `huajie audit verify` (ARCHITECTURE.md, invariants), and this says so.
+async fn open_ready(db: &DbArgs) -> Result<Store> {
+    let store = open(db).await?;
+    if store.schema_version().await? == 0 {
+        store.migrate().await?;
+        eprintln!("新数据库：已建立数据库结构 / new database: schema created");
+    } else {
+        store.require_current_schema().await?;
+    }
+    Ok(store)
 }
 
 /// Checks the data directory is usable, then opens the database.
