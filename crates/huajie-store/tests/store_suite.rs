@@ -302,6 +302,12 @@ async fn parties_round_trip_and_duplicates_are_refused(t: TestStore) {
     let (found, total) =
         s.parties(&PartyFilter { query: Some("张".into()), limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!((found.len(), total), (1, 1));
+    // An ID number as people write it, spaces and hyphens and all, finds its party.
+    for q in ["110105 19491231 002X", "110105-1949", "11010519491231002x"] {
+        let (found, _) =
+            s.parties(&PartyFilter { query: Some(q.into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(found.iter().map(|r| r.party.id).collect::<Vec<_>>(), [id], "{q}");
+    }
     let records = s.audit_of("party", &id.to_string()).await.unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].actor, "acquisition");

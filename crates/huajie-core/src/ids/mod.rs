@@ -266,6 +266,20 @@ pub fn compact(s: &str) -> (String, bool) {
     (out, removed)
 }
 
+/// A search as it is matched against identifiers: an ID number as people write it
+/// (`110105 19491231 002X`, `9144-0300-…`, part of one) without its spaces and hyphens, when
+/// nothing but letters and digits is left, mostly digits; any other text (a name, `3M China`)
+/// as typed, trimmed.
+pub fn search_form(query: &str) -> String {
+    let (compacted, _) = compact(query);
+    let digits = compacted.bytes().filter(u8::is_ascii_digit).count();
+    if digits >= 4 && digits * 2 >= compacted.len() && compacted.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        compacted.to_ascii_uppercase()
+    } else {
+        query.trim().to_string()
+    }
+}
+
 /// Runs a reading on the compacted form of `s`, and marks its error when separators were removed.
 pub(crate) fn on_compact<T>(s: &str, read: impl FnOnce(&str) -> Result<T, IdError>) -> Result<T, IdError> {
     let (t, removed) = compact(s);
@@ -290,6 +304,16 @@ mod tests {
         assert_eq!(compact("９１４４０３００７０８４６１１３６Ｔ"), ("91440300708461136T".into(), false));
         assert_eq!(compact("  91440300708461136T\t"), ("91440300708461136T".into(), false));
         assert_eq!(compact("110105\u{3000}19491231—002X"), ("11010519491231002X".into(), true));
+    }
+
+    #[test]
+    fn a_search_for_a_number_drops_its_separators_and_a_name_is_left_alone() {
+        assert_eq!(search_form(" 110105 1949-1231 "), "11010519491231");
+        assert_eq!(search_form("9144-0300-7084"), "914403007084");
+        assert_eq!(search_form("11010519491231002x"), "11010519491231002X");
+        assert_eq!(search_form(" 欧阳 娜 "), "欧阳 娜");
+        assert_eq!(search_form("杭州某某有限公司"), "杭州某某有限公司");
+        assert_eq!(search_form("3M China Co"), "3M China Co");
     }
 
     #[test]
