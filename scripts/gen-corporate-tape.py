@@ -12,8 +12,11 @@ import openpyxl  # pip install openpyxl
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 def uscc(i):
-    body = "91330100" + "".join(ALPHABET[(i // 31**k) % 31] for k in range(9))
+    org = "".join(ALPHABET[(i // 31**k) % 31] for k in range(8))
+    check = 11 - sum(int(c, 36) * w for c, w in zip(org, ORG_WEIGHTS)) % 11  # GB 11714
+    body = "91330100" + org + {10: "X", 11: "0"}.get(check, str(check))
     s = sum(ALPHABET.index(c) * w for c, w in zip(body, WEIGHTS))
     return body + ALPHABET[(31 - s % 31) % 31]
 

@@ -2,7 +2,8 @@
 # Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
-# driver, a Chinese font and poppler for the PDF reports — Debian's packages), starts a throwaway PostgreSQL cluster
+# driver, a Chinese font and poppler for the PDF reports — Debian's packages; python-stdnum from
+# PyPI, pinned, for the identifier comparison), starts a throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
 # `cargo test` over the workspace, browser journeys in headless Chromium included.
 # Extra arguments go to cargo test.
@@ -30,6 +31,22 @@ find_pg_bin() {
     done
     return 1
 }
+
+# --- Python, and python-stdnum: the independent check-digit implementation the identifier
+# tests compare Huajie with (crates/huajie-core/tests/stdnum.rs) ---------------------------
+STDNUM_VERSION=2.2
+if ! command -v python3 >/dev/null 2>&1; then
+    say "installing python3 (Debian package python3)"
+    apt_install python3
+fi
+if ! python3 -c "import stdnum, sys; sys.exit(stdnum.__version__ != '$STDNUM_VERSION')" 2>/dev/null; then
+    say "installing python-stdnum $STDNUM_VERSION (PyPI)"
+    python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
+    # Debian's own Python is externally managed (PEP 668): then install beside its packages.
+    PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet "python-stdnum==$STDNUM_VERSION" 2>/dev/null \
+        || PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --break-system-packages "python-stdnum==$STDNUM_VERSION"
+fi
+say "python-stdnum $(python3 -c 'import stdnum; print(stdnum.__version__)') for the identifier comparison"
 
 # --- PostgreSQL -------------------------------------------------------------------------
 PG_BIN=$(find_pg_bin || true)

@@ -25,7 +25,6 @@ pub struct CurvesArgs {
 }
 
 pub async fn run(store: &Store, args: &CurvesArgs) -> Result<ExitCode> {
-    store.require_current_schema().await?;
     let shown = args.history.display().to_string();
     let file = std::fs::File::open(&args.history)
         .with_context(|| format!("无法打开文件 {shown} / cannot open the file {shown}"))?;

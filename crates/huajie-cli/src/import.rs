@@ -13,11 +13,15 @@ use sha2::{Digest, Sha256};
 
 use crate::ImportArgs;
 
+/// A transferor (a bank or another institution) is named by its USCC.
+fn transferor_id(s: &str, today: chrono::NaiveDate) -> Result<PartyIdentifier, huajie_core::IdError> {
+    PartyIdentifier::parse_as(huajie_core::PartyKind::Corporate, s, today)
+}
+
 /// Problems listed one by one before the rest are only counted.
 const PROBLEMS_LISTED_MAX: usize = 30;
 
 pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
-    store.require_current_schema().await?;
     if args.status {
         return status(store, args.package.as_deref()).await;
     }
@@ -44,9 +48,11 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
         Some(id) => {
             store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
         }
-        None => {
-            args.transferor_id.as_deref().and_then(|t| PartyIdentifier::parse(t).ok()).map(|i| i.as_str().to_string())
-        }
+        None => args
+            .transferor_id
+            .as_deref()
+            .and_then(|t| transferor_id(t, options.today).ok())
+            .map(|i| i.as_str().to_string()),
     };
     let profile = match &transferor {
         Some(t) => store.mapping_profile(t).await?,
@@ -68,8 +74,9 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
                     package
                 );
             };
-            let identifier = PartyIdentifier::parse(id)
-                .map_err(|e| anyhow!("转让方证件号码无效：{e} / bad transferor ID: {}", e.message(Lang::En)))?;
+            let identifier = transferor_id(id, options.today).map_err(|e| {
+                anyhow!("转让方统一社会信用代码无效：{e} / bad transferor USCC: {}", e.message(Lang::En))
+            })?;
             let transferor = Party {
                 name: name.clone(),
                 identity: identifier.into(),

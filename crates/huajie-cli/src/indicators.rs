@@ -29,11 +29,25 @@ fn limit(i: &Indicator) -> String {
     i.shown_limit()
 }
 
-pub async fn run(store: &Store, as_of: &str, lang: &str) -> Result<ExitCode> {
-    store.require_current_schema().await?;
+/// The indicators as of `as_of`, or as of today (the store clock's date in Beijing) when none
+/// is given, and then it says so.
+pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitCode> {
     let lang = Lang::parse(lang).ok_or_else(|| anyhow!("语言应为 zh 或 en / --lang must be zh or en"))?;
-    let date = huajie_tape::coerce::parse_date(as_of)
-        .map_err(|_| anyhow!("日期无法识别：{as_of} / cannot read the date {as_of}"))?;
+    let date = match as_of {
+        Some(as_of) => huajie_tape::coerce::parse_date(as_of)
+            .map_err(|_| anyhow!("日期无法识别：{as_of} / cannot read the date {as_of}"))?,
+        None => {
+            let today = store.clock().today();
+            println!(
+                "{}",
+                match lang {
+                    Lang::Zh => format!("未给出 --as-of：按今天（北京时间）{today} 计算"),
+                    Lang::En => format!("No --as-of given: computed as of today, {today} (Beijing time)"),
+                }
+            );
+            today
+        }
+    };
     let params = store.rule_parameters().await?;
     let ledger = store.compliance_ledger().await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, date).map_err(|e| anyhow!("{e}"))?;

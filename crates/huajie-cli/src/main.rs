@@ -94,7 +94,7 @@ enum Command {
         command: Option<CheckCommand>,
         #[command(flatten)]
         db: DbArgs,
-        /// 指标计算日 YYYY-MM-DD / Compute the six indicators as of this date
+        /// 指标计算日 YYYY-MM-DD，默认今天（北京时间） / Compute the six indicators as of this date (default: today, Beijing time)
         #[arg(long)]
         as_of: Option<String>,
         /// 语言 zh 或 en / Language: zh or en
@@ -110,6 +110,9 @@ enum CheckCommand {
         /// 证件号码 / The number(s) to check
         #[arg(required = true)]
         values: Vec<String>,
+        /// 按此类型校验：对公（统一社会信用代码）或个人（身份证号码）；不填则按号码的形式判断 / Read them as this kind: corporate (USCC) or individual (resident ID); by default the form decides
+        #[arg(long)]
+        kind: Option<String>,
     },
     /// 解析地址所属省份 / The province an address lies in
     Address {
@@ -248,14 +251,7 @@ fn one_line(e: &anyhow::Error) -> String {
 async fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Serve { db, net } => {
-            let store = open(&db).await?;
-            let version = store.schema_version().await?;
-            if version == 0 {
-                store.migrate().await?;
-                tracing::info!("empty database: schema created");
-            } else {
-                store.require_current_schema().await?;
-            }
+            let store = open_ready(&db).await?;
             if store.users().await?.is_empty() {
                 tracing::warn!("no users yet: create an administrator with `huajie user create --role admin …`");
             }
@@ -277,9 +273,9 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             print_demo_logins(&store, &net).await?;
             serve(store, &net).await?;
         }
-        Command::Import { db, tape } => return import::run(&open(&db).await?, &tape).await,
-        Command::Value { db, value } => return value::run(&open(&db).await?, &value).await,
-        Command::Curves { db, curves } => return curves::run(&open(&db).await?, &curves).await,
+        Command::Import { db, tape } => return import::run(&open_ready(&db).await?, &tape).await,
+        Command::Value { db, value } => return value::run(&open_ready(&db).await?, &value).await,
+        Command::Curves { db, curves } => return curves::run(&open_ready(&db).await?, &curves).await,
         Command::Migrate { db } => {
             let store = open(&db).await?;
             let applied = store.migrate().await?;
@@ -294,8 +290,7 @@ async fn run(cli: Cli) -> Result<ExitCode> {
             }
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
-            let store = open(&db).await?;
-            store.require_current_schema().await?;
+            let store = open_ready(&db).await?;
             let report = store.verify_audit().await?;
             if report.is_intact() {
                 println!(
@@ -310,19 +305,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
         }
-        Command::Check { command: Some(command), .. } => return Ok(check(command)),
+        Command::Check { command: Some(command), .. } => return check(command),
         Command::Check { command: None, db, as_of, lang } => {
-            let Some(as_of) = as_of else {
-                bail!(
-                    "请给出 --as-of 日期，或子命令 id / address / give --as-of DATE, or the subcommand id or address"
-                );
-            };
-            return indicators::run(&open(&db).await?, &as_of, &lang).await;
+            return indicators::run(&open_ready(&db).await?, as_of.as_deref(), &lang).await;
         }
         Command::User { command: UserCommand::Create { db, username, display_name, role } } => {
             let role = Role::from_code(&role).ok_or_else(|| anyhow!("角色无效 / unknown role: {role}"))?;
-            let store = open(&db).await?;
-            store.require_current_schema().await?;
+            let store = open_ready(&db).await?;
             let password = read_password()?;
             if password.chars().count() < huajie_web::auth::PASSWORD_CHARS_MIN {
                 bail!(
@@ -348,13 +337,34 @@ async fn run(cli: Cli) -> Result<ExitCode> {
 
 /// `huajie check`: prints what each value is, or exactly what is wrong with it.
 /// Fails (exit 1) when any value is invalid.
-fn check(command: CheckCommand) -> ExitCode {
-    use huajie_core::PartyIdentifier;
+fn check(command: CheckCommand) -> Result<ExitCode> {
+    use huajie_core::clock::Clock;
+    use huajie_core::{PartyIdentifier, PartyKind};
     let mut all_ok = true;
     match command {
-        CheckCommand::Id { values } => {
+        CheckCommand::Id { values, kind } => {
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(
+                    PartyKind::from_any_name(k)
+                        .or(match k {
+                            "对私" | "person" | "自然人" => Some(PartyKind::Individual),
+                            "企业" | "company" | "organisation" | "单位" => Some(PartyKind::Corporate),
+                            _ => None,
+                        })
+                        .ok_or_else(|| {
+                            anyhow!("--kind 应为 corporate（对公）或 individual（个人） / --kind must be corporate or individual")
+                        })?,
+                ),
+            };
+            // A birth date may not lie after today (Beijing).
+            let today = huajie_core::clock::SystemClock.today();
             for v in values {
-                match PartyIdentifier::parse(&v) {
+                let read = match kind {
+                    Some(k) => PartyIdentifier::parse_as(k, &v, today),
+                    None => PartyIdentifier::parse(&v, today),
+                };
+                match read {
                     Ok(PartyIdentifier::Uscc(u)) => match u.province() {
                         Some(p) => println!(
                             "{v}：有效的统一社会信用代码，登记机关所在地 {}（{}） / valid unified social credit code, registered in {}",
@@ -366,15 +376,24 @@ fn check(command: CheckCommand) -> ExitCode {
                             "{v}：有效的统一社会信用代码，由国家级登记机关登记 / valid unified social credit code, registered nationally"
                         ),
                     },
-                    Ok(PartyIdentifier::ResidentId(r)) => println!(
-                        "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}） / valid resident ID, born {}, registered in {}",
-                        r.as_str(),
-                        r.birth_date(),
-                        r.province().name_zh(),
-                        r.region(),
-                        r.birth_date(),
-                        r.province().name_en()
-                    ),
+                    Ok(PartyIdentifier::ResidentId(r)) => {
+                        let (former_zh, former_en) = match r.region().former() {
+                            Some((name, last)) => (
+                                format!("，曾用代码（{name}，最后见于 {last} 版区划）"),
+                                format!(", a former code (last listed {last})"),
+                            ),
+                            None => (String::new(), String::new()),
+                        };
+                        println!(
+                            "{v}：有效的身份证号码 {}，出生日期 {}，户籍地 {}（{}{former_zh}） / valid resident ID, born {}, registered in {}{former_en}",
+                            r.as_str(),
+                            r.birth_date(),
+                            r.province().name_zh(),
+                            r.region(),
+                            r.birth_date(),
+                            r.province().name_en()
+                        )
+                    }
                     Err(e) => {
                         all_ok = false;
                         println!("{v}：{} / {}", e, e.message(huajie_core::Lang::En));
@@ -394,7 +413,7 @@ fn check(command: CheckCommand) -> ExitCode {
             }
         }
     }
-    if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The password from standard input: the first line (prompted on a terminal).
@@ -407,6 +426,21 @@ fn read_password() -> Result<String> {
     let mut line = String::new();
     stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Opens the database, ready for work. A new one (no schema yet: a fresh data directory, an
+/// empty PostgreSQL database) is given the schema, as `huajie serve` and `huajie demo` do. One
+/// at an older schema is not upgraded behind the operator's back: `huajie migrate` does that,
+/// after `huajie audit verify` (ARCHITECTURE.md, invariants), and this says so.
+async fn open_ready(db: &DbArgs) -> Result<Store> {
+    let store = open(db).await?;
+    if store.schema_version().await? == 0 {
+        store.migrate().await?;
+        eprintln!("新数据库：已建立数据库结构 / new database: schema created");
+    } else {
+        store.require_current_schema().await?;
+    }
+    Ok(store)
 }
 
 /// Checks the data directory is usable, then opens the database.

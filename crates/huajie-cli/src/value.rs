@@ -67,7 +67,6 @@ fn parse_rate(s: &str) -> Result<f64> {
 }
 
 pub async fn run(store: &Store, args: &ValueArgs) -> Result<ExitCode> {
-    store.require_current_schema().await?;
     let lang = Lang::parse(&args.lang).ok_or_else(|| anyhow!("语言应为 zh 或 en / --lang must be zh or en"))?;
     if let Some(run_id) = args.rerun {
         return rerun(store, run_id, lang).await;

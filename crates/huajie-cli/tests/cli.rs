@@ -233,3 +233,126 @@ fn identifiers_and_addresses_are_checked_from_the_command_line() {
     assert!(o.status.success());
     assert!(stdout(&o).contains("广东省（44）"), "{}", stdout(&o));
 }
+
+/// `huajie` with `args` on the data directory `d`.
+fn on(d: &str, args: &[&str]) -> Output {
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--data-dir", d]);
+    huajie(&all)
+}
+
+#[test]
+fn every_command_works_on_a_fresh_data_directory_and_an_older_schema_waits_for_migrate() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let tape = dir.path().join("tape.csv");
+    std::fs::write(&tape, "借款合同编号,借款人名称,证件号码,本金余额\nHT-1,张三,11010519491231002X,1000\n").unwrap();
+    let schema_created = "新数据库：已建立数据库结构 / new database: schema created";
+
+    // An import into a directory nobody has migrated: the schema is created, the tape loads.
+    let a = fresh("a");
+    let o = on(
+        &a,
+        &[
+            "import",
+            tape.to_str().unwrap(),
+            "--package",
+            "P1",
+            "--transferor-name",
+            "某银行",
+            "--transferor-id",
+            "91440300708461136T",
+            "--cutoff",
+            "2025-06-30",
+        ],
+    );
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains(schema_created), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已载入资产包 P1 第 1 版"), "{}", stdout(&o));
+    // The next command finds the schema there, and says nothing of it.
+    let o = on(&a, &["value", "--package", "P1", "--scenarios", "10"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    assert!(!stderr(&o).contains(schema_created));
+    assert!(stdout(&o).contains("已保存为估值记录 #1"), "{}", stdout(&o));
+
+    // Every other command on a fresh directory: the schema, then the command's own answer.
+    for (name, args, answer) in [
+        ("b", &["value", "--package", "NONE"][..], "资产包 NONE 不存在"),
+        ("c", &["import", "--status"][..], ""),
+        ("d", &["audit", "verify"][..], "审计链完整：0 条记录"),
+        ("e", &["check", "--as-of", "2026-09-30"][..], "缺少 2026-09-30 的季末净资产"),
+    ] {
+        let o = on(&fresh(name), args);
+        let said = format!("{}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains(schema_created), "{args:?}: {said}");
+        assert!(!said.contains("huajie migrate"), "{args:?}: {said}");
+        assert!(said.contains(answer), "{args:?}: {said}");
+    }
+    let mut child = Command::new(BIN)
+        .args(["user", "create", "--data-dir", &fresh("f"), "--username", "root.admin"])
+        .args(["--display-name", "管理员", "--role", "admin"])
+        .env_remove("HUAJIE_DATABASE_URL")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"a-long-admin-password\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains(schema_created));
+
+    // A database at an older schema is not upgraded behind the operator's back.
+    let old = dir.path().join("old");
+    std::fs::create_dir(&old).unwrap();
+    std::fs::copy(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../huajie-store/tests/fixtures/demo-schema-10.sqlite"),
+        old.join("huajie.sqlite"),
+    )
+    .unwrap();
+    let o = on(old.to_str().unwrap(), &["import", tape.to_str().unwrap(), "--package", "ZJ-2025-001"]);
+    assert_clear_failure(&o, "请先运行 huajie migrate");
+    assert!(!stderr(&o).contains(schema_created));
+}
+
+#[test]
+fn check_without_a_date_computes_as_of_today_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let store =
+            huajie_store::Store::open(&huajie_store::DbTarget::Sqlite(dir.path().join("huajie.sqlite"))).await.unwrap();
+        store.migrate().await.unwrap();
+        huajie_demo::load(&store, &huajie_demo::generate(), |_| "x".into()).await.unwrap();
+        store.close().await;
+    });
+    // Today in Beijing, as the store's clock reads it.
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let o = on(d, &["check"]);
+    assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(&format!("未给出 --as-of：按今天（北京时间）{today} 计算\n")), "{out}");
+    // The same figures as when the date is given.
+    let dated = stdout(&on(d, &["check", "--as-of", &today.to_string()]));
+    assert_eq!(out.lines().skip(1).collect::<Vec<_>>(), dated.lines().collect::<Vec<_>>());
+    let en = stdout(&on(d, &["check", "--lang", "en"]));
+    assert!(en.starts_with(&format!("No --as-of given: computed as of today, {today} (Beijing time)\n")), "{en}");
+}
+
+#[test]
+fn an_identifier_is_checked_as_the_kind_given() {
+    let typo = "131101135001010003"; // a resident ID mistyped, passing every check of a USCC
+    let o = huajie(&["check", "id", typo]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("不作为统一社会信用代码接受"), "{}", stdout(&o));
+    let o = huajie(&["check", "id", "--kind", "corporate", typo]);
+    assert!(o.status.success(), "{}", stdout(&o));
+    let o = huajie(&["check", "id", "--kind", "个人", "91440300708461136T"]);
+    assert!(!o.status.success());
+    assert!(stdout(&o).contains("应为身份证号码，所填却是有效的统一社会信用代码"), "{}", stdout(&o));
+    // Spaces and hyphens are removed, a former region code is named as such.
+    let o = huajie(&["check", "id", "110103 19650412 0020"]);
+    assert!(stdout(&o).contains("曾用代码（崇文区"), "{}", stdout(&o));
+}

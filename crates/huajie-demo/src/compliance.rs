@@ -28,7 +28,7 @@ fn yi(hundredths: i64) -> Money {
 }
 
 fn company(name: &str, n: u32) -> Party {
-    let uscc = Uscc::with_check_char(&format!("91330108MA7DE{n:04}")).expect("a valid demo USCC");
+    let uscc = Uscc::with_check_chars(&format!("91330108MA7DE{n:03}")).expect("a valid demo USCC");
     Party {
         name: name.into(),
         identity: PartyIdentifier::Uscc(uscc).into(),

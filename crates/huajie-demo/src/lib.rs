@@ -213,8 +213,7 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 
 /// Generates the demo company. Pure and deterministic.
 pub fn generate() -> DemoCompany {
-    let mut g =
-        Gen { rng: ChaCha8Rng::seed_from_u64(SEED), parties: Vec::new(), used_ids: Default::default(), org_serial: 0 };
+    let mut g = Gen { rng: ChaCha8Rng::seed_from_u64(SEED), parties: Vec::new(), used_ids: Default::default() };
     let company = Company {
         name: "浙江明湖资产管理有限公司".into(),
         uscc: g.uscc("330000"),
@@ -301,7 +300,6 @@ struct Gen {
     rng: ChaCha8Rng,
     parties: Vec<Party>,
     used_ids: std::collections::HashSet<String>,
-    org_serial: u32,
 }
 
 impl Gen {
@@ -314,14 +312,13 @@ impl Gen {
         &items[self.rng.random_range(0..items.len())]
     }
 
-    /// A USCC registered in `region` (six digits), unique within the demo.
+    /// A USCC registered in `region` (six digits), unique within the demo: eight random
+    /// characters of an organisation code, its GB 11714 check character, the code's own.
     fn uscc(&mut self, region: &str) -> Uscc {
         loop {
-            self.org_serial += 1;
             let org: String =
                 (0..8).map(|_| char::from(b"0123456789ABCDEFGHJKLMNPQRTUWXY"[self.rng.random_range(0..31)])).collect();
-            let first17 = format!("91{region}{org}{}", self.org_serial % 10);
-            let u = Uscc::with_check_char(&first17).expect("generated from the alphabet");
+            let u = Uscc::with_check_chars(&format!("91{region}{org}")).expect("generated from the alphabet");
             if self.used_ids.insert(u.as_str().to_string()) {
                 return u;
             }

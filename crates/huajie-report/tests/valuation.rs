@@ -14,7 +14,7 @@ use huajie_value::{Assumptions, Book, BookClaim, BookItem, BookLien, Options, ap
 fn book() -> Book {
     let party = |n: u32| Party {
         name: format!("公司{n}"),
-        identity: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()).into(),
+        identity: PartyIdentifier::Uscc(Uscc::with_check_chars(&format!("91330102MA2{n:05}")).unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,

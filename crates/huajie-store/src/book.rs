@@ -5,7 +5,7 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Permission};
+use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
@@ -21,8 +21,10 @@ pub enum FieldKind {
     /// 万元 unless the cell says 元.
     Amount,
     Text,
-    /// A USCC or resident ID.
-    Party,
+    /// A USCC or resident ID: of the kind given, when the field holds one kind only (a
+    /// member of the staff is a person, an entity an organisation); else either, told apart
+    /// by its form (`PartyIdentifier::parse`).
+    Party(Option<PartyKind>),
     /// A party's name (used to create it when unknown).
     PartyName,
     YesNo,
@@ -131,7 +133,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
         fields: &[
             f("label", "融资名称", "Instrument", Text, true),
             f("channel", "融资渠道", "Channel", Code(CHANNELS), true),
-            f("lender", "出借人证件号", "Lender's USCC or ID", Party, true),
+            f("lender", "出借人证件号", "Lender's USCC or ID", Party(None), true),
             f("lender_name", "出借人名称", "Lender's name", PartyName, false),
             f("principal", "本金余额（万元）", "Principal outstanding (10k yuan)", Amount, true),
             f("start_date", "起始日", "Start", Date, true),
@@ -175,7 +177,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "其他风险敞口",
         en: "Other exposures",
         fields: &[
-            f("party", "交易对手证件号", "Counterparty's USCC or ID", Party, true),
+            f("party", "交易对手证件号", "Counterparty's USCC or ID", Party(None), true),
             f("party_name", "交易对手名称", "Counterparty's name", PartyName, false),
             f("kind", "类别", "Kind", Code(EXPOSURE_KINDS), true),
             f("book_value", "账面价值（万元）", "Book value (10k yuan)", Amount, true),
@@ -188,9 +190,9 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "股权与控制关系",
         en: "Ownership and control",
         fields: &[
-            f("holder", "持有人证件号", "Holder's USCC or ID", Party, true),
+            f("holder", "持有人证件号", "Holder's USCC or ID", Party(None), true),
             f("holder_name", "持有人名称", "Holder's name", PartyName, false),
-            f("held", "被持有方证件号", "Held party's USCC or ID", Party, true),
+            f("held", "被持有方证件号", "Held party's USCC or ID", Party(Some(PartyKind::Corporate)), true),
             f("held_name", "被持有方名称", "Held party's name", PartyName, false),
             f("stake", "持股比例", "Stake", Percent, true),
             f("control", "实际控制", "Actual control", YesNo, true),
@@ -202,7 +204,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "董监高",
         en: "Directors and managers",
         fields: &[
-            f("party", "证件号", "USCC or ID", Party, true),
+            f("party", "证件号", "USCC or ID", Party(None), true),
             f("party_name", "姓名", "Name", PartyName, false),
             f("role", "职务（董事、监事、高级管理人员等）", "Role (director, supervisor, senior manager…)", Text, true),
         ],
@@ -213,7 +215,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "员工名册",
         en: "Staff register",
         fields: &[
-            f("party", "证件号", "Resident ID", Party, true),
+            f("party", "证件号", "Resident ID", Party(Some(PartyKind::Individual)), true),
             f("party_name", "姓名", "Name", PartyName, false),
             f("department", "部门及岗位", "Department and post", Text, true),
         ],
@@ -224,8 +226,8 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "近亲属",
         en: "Close relatives",
         fields: &[
-            f("a", "本人证件号", "Person's ID", Party, true),
-            f("b", "近亲属证件号", "Relative's ID", Party, true),
+            f("a", "本人证件号", "Person's ID", Party(Some(PartyKind::Individual)), true),
+            f("b", "近亲属证件号", "Relative's ID", Party(Some(PartyKind::Individual)), true),
             f("b_name", "近亲属姓名", "Relative's name", PartyName, false),
         ],
         permission: Permission::EditPartyGraph,
@@ -235,8 +237,8 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "员工及近亲属任职参与企业",
         en: "Entities the staff take part in",
         fields: &[
-            f("person", "本人证件号", "Person's ID", Party, true),
-            f("entity", "企业证件号", "Entity's USCC", Party, true),
+            f("person", "本人证件号", "Person's ID", Party(Some(PartyKind::Individual)), true),
+            f("entity", "企业证件号", "Entity's USCC", Party(Some(PartyKind::Corporate)), true),
             f("entity_name", "企业名称", "Entity's name", PartyName, false),
             f("capacity", "身份", "Capacity", Code(CAPACITIES), true),
         ],
@@ -247,7 +249,7 @@ pub const BOOK_KINDS: &[BookKind] = &[
         zh: "主体属性",
         en: "Party attributes",
         fields: &[
-            f("party", "证件号", "USCC or ID", Party, true),
+            f("party", "证件号", "USCC or ID", Party(None), true),
             f("party_name", "名称", "Name", PartyName, false),
             f("state_organ", "国家机关", "State organ", YesNo, true),
             f("lgfv", "地方政府融资平台", "LGFV", YesNo, true),
@@ -385,11 +387,17 @@ pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Strin
     Ok(out)
 }
 
-/// Reads one entry of `kind` from its fields (`get` gives a field's text by key). Every
-/// field that cannot be read is named; nothing is partly read.
-pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Result<BookEntry, Vec<FieldProblem>> {
+/// Reads one entry of `kind` from its fields (`get` gives a field's text by key), on `today`
+/// (a resident ID's birth date may not be after it). Every field that cannot be read is
+/// named; nothing is partly read.
+pub fn read_entry(
+    kind: &BookKind,
+    get: &dyn Fn(&str) -> Option<String>,
+    today: NaiveDate,
+) -> Result<BookEntry, Vec<FieldProblem>> {
     let mut problems: Vec<FieldProblem> = Vec::new();
     let mut values: std::collections::HashMap<&'static str, String> = std::collections::HashMap::new();
+    let mut identifiers: std::collections::HashMap<&'static str, PartyIdentifier> = std::collections::HashMap::new();
     for spec in kind.fields {
         let text = get(spec.key).unwrap_or_default();
         let blank = is_blank(&text);
@@ -428,9 +436,38 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
                 _ => Err(bad("非负金额", "a non-negative amount")),
             },
             Text | PartyName => Ok(text.trim().to_string()),
-            Party => PartyIdentifier::parse(&text)
-                .map(|_| text.trim().to_string())
-                .map_err(|_| bad("有效的统一社会信用代码或身份证号", "a valid USCC or resident ID")),
+            Party(party_kind) => {
+                let read = match party_kind {
+                    Some(k) => PartyIdentifier::parse_as(k, &text, today),
+                    None => PartyIdentifier::parse(&text, today),
+                };
+                match read {
+                    Ok(id) => {
+                        let shown = id.as_str().to_string();
+                        identifiers.insert(spec.key, id);
+                        Ok(shown)
+                    }
+                    Err(e) => {
+                        let (what_zh, what_en) = match party_kind {
+                            None => ("统一社会信用代码或身份证号", "a valid USCC or resident ID"),
+                            Some(PartyKind::Corporate) => ("统一社会信用代码", "a valid USCC"),
+                            Some(PartyKind::Individual) => ("身份证号", "a valid resident ID"),
+                        };
+                        Err((
+                            spec.key,
+                            format!(
+                                "{}：“{}”不是有效的{what_zh}（{}） / {}: “{}” is not {what_en} ({})",
+                                spec.zh,
+                                text.trim(),
+                                e.message(huajie_core::Lang::Zh),
+                                spec.en,
+                                text.trim(),
+                                e.message(huajie_core::Lang::En)
+                            ),
+                        ))
+                    }
+                }
+            }
             YesNo => parse_bool(&text).map(|b| b.to_string()).map_err(|_| bad("是/否", "yes or no")),
             Percent => text
                 .trim()
@@ -471,7 +508,7 @@ pub fn read_entry(kind: &BookKind, get: &dyn Fn(&str) -> Option<String>) -> Resu
     let money = |k: &str| Money::from_fen(s(k).parse().expect("read above"));
     let yes = |k: &str| s(k) == "true";
     let party = |k: &str, name: &str| PartyRef {
-        identifier: PartyIdentifier::parse(&s(k)).expect("read above"),
+        identifier: identifiers.get(k).cloned().expect("read above"),
         name: values.get(name).cloned(),
     };
     let entry = match kind.code {
@@ -703,7 +740,10 @@ type NumberedRow = (usize, Vec<String>);
 /// Reads a book workbook: each sheet named after a kind (in Chinese or English), its first
 /// row the field names; the schedule sheet's rows join their instruments. Sheets of other
 /// names are left alone. Every problem is listed; nothing is returned while there is one.
-pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<SheetEntry>, Vec<BookProblem>> {
+pub fn read_book_workbook(
+    workbook: Vec<huajie_tape::Sheet>,
+    today: NaiveDate,
+) -> Result<Vec<SheetEntry>, Vec<BookProblem>> {
     let mut problems = Vec::new();
     let mut sheets: Vec<(String, Vec<NumberedRow>)> = Vec::new();
     for s in workbook {
@@ -798,7 +838,7 @@ pub fn read_book_workbook(workbook: Vec<huajie_tape::Sheet>) -> Result<Vec<Sheet
                 }
                 keys.iter().position(|x| *x == Some(k)).and_then(|i| cells.get(i)).cloned()
             };
-            match read_entry(kind, &get) {
+            match read_entry(kind, &get, today) {
                 Ok(entry) => {
                     if let BookEntry::Funding { label, .. } = &entry {
                         scheduled.insert(label.clone());
@@ -955,6 +995,10 @@ impl crate::Store {
 mod tests {
     use super::*;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
     fn fields<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
     }
@@ -980,13 +1024,15 @@ mod tests {
         let get = fields(&[
             ("label", "工行流贷"),
             ("channel", "金融机构借款"),
-            ("lender", "91330100MA2AYA1G5Q"),
+            ("lender", "91330100MA2AYA1GX3"),
             ("principal", "5000"),
             ("start_date", "2026/1/15"),
             ("maturity_date", "2027-01-15"),
             ("schedule", "2026-10-15 0 62.5\n2027-01-15 5000 62.5"),
         ]);
-        let BookEntry::Funding { principal, payments, channel, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+        let BookEntry::Funding { principal, payments, channel, .. } = read_entry(kind, &get, today()).unwrap() else {
+            panic!()
+        };
         assert_eq!(principal, Money::from_yuan(50_000_000).unwrap());
         assert_eq!(channel, Channel::FiLoan);
         assert_eq!(payments[0].2, Money::from_yuan(625_000).unwrap());
@@ -996,7 +1042,7 @@ mod tests {
     fn a_person_cannot_be_entered_as_their_own_relative() {
         let kind = book_kind("relative").unwrap();
         let get = fields(&[("a", "330106198001010013"), ("b", "330106198001010013")]);
-        let e = read_entry(kind, &get).unwrap_err();
+        let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e[0].0, "b");
         assert!(e[0].1.contains("不能是自己的近亲属"), "{}", e[0].1);
     }
@@ -1017,7 +1063,7 @@ mod tests {
         // 0.00000004 万 is 0.4 fen: it used to become 0 without a word.
         let kind = book_kind("cash_flow").unwrap();
         let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.00000004"), ("inflow", "否")]);
-        let e = read_entry(kind, &get).unwrap_err();
+        let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].0, "amount");
         assert!(e[0].1.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{}", e[0].1);
@@ -1026,20 +1072,20 @@ mod tests {
         let get = fields(&[
             ("label", "x"),
             ("channel", "fi_loan"),
-            ("lender", "91330100MA2AYA1G5Q"),
+            ("lender", "91330100MA2AYA1GX3"),
             ("principal", "100.001元"),
             ("start_date", "2026-01-01"),
             ("maturity_date", "2027-01-01"),
             ("schedule", "2026-10-15 0 0.123456789"),
         ]);
-        let e = read_entry(kind, &get).unwrap_err();
+        let e = read_entry(kind, &get, today()).unwrap_err();
         let keys: Vec<&str> = e.iter().map(|p| p.0).collect();
         assert_eq!(keys, vec!["principal", "schedule"]);
         assert!(e[1].1.contains("“0.123456789”有不足一分的尾数"), "{}", e[1].1);
         // Whole fen are kept exactly.
         let kind = book_kind("cash_flow").unwrap();
         let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.000001"), ("inflow", "否")]);
-        let BookEntry::CashFlow { amount, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+        let BookEntry::CashFlow { amount, .. } = read_entry(kind, &get, today()).unwrap() else { panic!() };
         assert_eq!(amount.fen(), 1);
     }
 
@@ -1052,13 +1098,13 @@ mod tests {
             let pairs = [
                 ("label", "x"),
                 ("channel", channel),
-                ("lender", "91330100MA2AYA1G5Q"),
+                ("lender", "91330100MA2AYA1GX3"),
                 ("principal", "1"),
                 ("start_date", "2026-01-01"),
                 ("maturity_date", "2027-01-01"),
             ];
             let get = fields(&pairs);
-            let BookEntry::Funding { channel, .. } = read_entry(kind, &get).unwrap() else { panic!() };
+            let BookEntry::Funding { channel, .. } = read_entry(kind, &get, today()).unwrap() else { panic!() };
             assert_eq!(channel, Channel::PrivateFund);
         }
         let get = fields(&[
@@ -1068,7 +1114,7 @@ mod tests {
             ("principal", "-1"),
             ("start_date", "明天"),
         ]);
-        let keys: Vec<&str> = read_entry(kind, &get).unwrap_err().iter().map(|p| p.0).collect();
+        let keys: Vec<&str> = read_entry(kind, &get, today()).unwrap_err().iter().map(|p| p.0).collect();
         assert_eq!(keys, vec!["channel", "lender", "principal", "start_date", "maturity_date"]);
     }
 }

@@ -21,7 +21,7 @@ const SELECT_COMPANY: &str = "SELECT name, uscc, province, licence_no, licensed_
 fn company_from_row(row: &AnyRow) -> Result<Company, StoreError> {
     Ok(Company {
         name: text(row, "name")?,
-        uscc: Uscc::parse(&text(row, "uscc")?).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?,
+        uscc: Uscc::read_stored(&text(row, "uscc")?).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?,
         province: province(row, "province")?,
         licence_no: text(row, "licence_no")?,
         licensed_on: date(row, "licensed_on")?,

@@ -730,8 +730,9 @@ impl WriteTx {
         {
             return i64_col(&r, "id");
         }
-        let identifier =
-            PartyIdentifier::parse(&uscc).map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
+        let identifier = huajie_core::Uscc::read_stored(&uscc)
+            .map(PartyIdentifier::Uscc)
+            .map_err(|e| StoreError::Corrupt(format!("company.uscc: {e}")))?;
         let party =
             Party { name, identity: identifier.into(), status: PartyStatus::Active, address: None, phone: None };
         self.insert_party(&party).await

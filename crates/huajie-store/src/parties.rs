@@ -30,7 +30,7 @@ pub(crate) fn party_from_row(row: &AnyRow, prefix: &str) -> Result<Stored<Party>
     let kind = code(row, &col("kind"), PartyKind::from_code)?;
     let identity = match (opt_text(row, &col("identifier"))?, opt_text(row, &col("id_as_written"))?) {
         (Some(identifier), None) => Identity::Verified(
-            PartyIdentifier::parse_as(kind, &identifier)
+            PartyIdentifier::read_stored(kind, &identifier)
                 .map_err(|e| StoreError::Corrupt(format!("party identifier {identifier}: {e}")))?,
         ),
         (None, id_as_written) => Identity::Unverified { kind, id_as_written },
@@ -95,7 +95,12 @@ impl Store {
     /// many it guarantees, and the total count of matches.
     pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<PartyListRow>, i64), StoreError> {
         let kind = filter.kind.map(|k| k.code().to_string());
-        let pattern = filter.query.as_ref().filter(|q| !q.trim().is_empty()).map(|q| format!("%{}%", q.trim()));
+        // An ID number is found as people write it, spaces and hyphens and all.
+        let pattern = filter
+            .query
+            .as_ref()
+            .filter(|q| !q.trim().is_empty())
+            .map(|q| format!("%{}%", huajie_core::ids::search_form(q)));
         let where_clause = "WHERE ($1 IS NULL OR p.kind = $1) AND ($2 IS NULL \
              OR ($3 = 0 AND (p.name LIKE $2 OR p.identifier LIKE $2 OR p.id_as_written LIKE $2)) \
              OR ($3 = 1 AND p.kind = 'corporate' AND p.name LIKE $2))";

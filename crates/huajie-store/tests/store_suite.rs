@@ -71,7 +71,7 @@ store_suite!(
 fn person(name: &str, id: &str) -> Party {
     Party {
         name: name.into(),
-        identity: PartyIdentifier::parse(id).unwrap().into(),
+        identity: PartyIdentifier::parse(id, Utc::now().date_naive()).unwrap().into(),
         status: PartyStatus::Active,
         address: Some("杭州市西湖区文三路1号".into()),
         phone: Some("13812345678".into()),
@@ -302,6 +302,12 @@ async fn parties_round_trip_and_duplicates_are_refused(t: TestStore) {
     let (found, total) =
         s.parties(&PartyFilter { query: Some("张".into()), limit: 10, ..Default::default() }).await.unwrap();
     assert_eq!((found.len(), total), (1, 1));
+    // An ID number as people write it, spaces and hyphens and all, finds its party.
+    for q in ["110105 19491231 002X", "110105-1949", "11010519491231002x"] {
+        let (found, _) =
+            s.parties(&PartyFilter { query: Some(q.into()), limit: 10, ..Default::default() }).await.unwrap();
+        assert_eq!(found.iter().map(|r| r.party.id).collect::<Vec<_>>(), [id], "{q}");
+    }
     let records = s.audit_of("party", &id.to_string()).await.unwrap();
     assert_eq!(records.len(), 1);
     assert_eq!(records[0].actor, "acquisition");
@@ -700,7 +706,7 @@ async fn a_nationally_registered_party_has_no_province(t: TestStore) {
     let s = &t.store;
     let bank = Party {
         name: "某国有大型商业银行".into(),
-        identity: PartyIdentifier::parse("91100000100003962T").unwrap().into(),
+        identity: PartyIdentifier::Uscc(huajie_core::Uscc::parse("91100000100003962T").unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,
@@ -757,7 +763,7 @@ fn chunked_tape(rows: usize) -> String {
         let born = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + Duration::days((n / 1000) as i64);
         huajie_core::ResidentId::with_check_char(&format!("330106{}{:03}", born.format("%Y%m%d"), n % 1000)).unwrap()
     };
-    let company = "91330100MA2AYA1G5Q";
+    let company = "91330100MA2AYA1GX3";
     let mut csv = String::from(
         "借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,保证人名称,保证人证件号码\n",
     );
@@ -781,7 +787,7 @@ async fn a_streamed_import_is_written_in_chunks_and_audited_row_by_row(t: TestSt
     // shared house's second claim is in the second chunk.
     let rows = 5_003;
     let csv = chunked_tape(rows);
-    let transferor = person("某银行", "91330100MA2AYA1G5Q");
+    let transferor = person("某银行", "91330100MA2AYA1GX3");
     let bytes = csv.clone().into_bytes();
     let tape = TapeFile {
         name: "chunked.csv".into(),
@@ -862,13 +868,13 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
         huajie_tape::read_claims(rows, options).unwrap()
     };
     let v1 = read(format!(
-        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1000000,张保,{}\n",
+        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1GX3,1000000,住宅,杭州市西湖区文三路1号,1000000,张保,{}\n",
         g1.as_str()
     ));
     let target = PackageTarget::New {
         code: "SEC-1".into(),
         name: "担保变化".into(),
-        transferor: person("某银行", "91110000100006520K"),
+        transferor: person("某银行", "91110000100006522R"),
     };
     let loaded =
         s.import_tape("acquisition", &target, "v1.csv", "a", huajie_tape::ImportPolicy::Strict, &v1).await.unwrap();
@@ -877,7 +883,7 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
 
     // The house revalued; the first guarantor gone, another one instead.
     let v2 = read(format!(
-        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000,住宅,杭州市西湖区文三路1号,1200000,李保,{}\n",
+        "{header}\nHT-1,杭州某某公司,91330100MA2AYA1GX3,1000000,住宅,杭州市西湖区文三路1号,1200000,李保,{}\n",
         g2.as_str()
     ));
     let ImportOutcome::Loaded { diff: Some(d), counts, .. } = s
@@ -911,7 +917,7 @@ async fn a_new_tape_lists_what_changed_in_collateral_and_guarantors(t: TestStore
     assert_eq!(items[0].collateral.data.appraised_value, Money::from_fen(100_000_000));
 
     // A tape without collateral or guarantor columns says nothing about them.
-    let v3 = read("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,杭州某某公司,91330100MA2AYA1G5Q,1000000\n".into());
+    let v3 = read("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,杭州某某公司,91330100MA2AYA1GX3,1000000\n".into());
     let ImportOutcome::Loaded { diff: Some(d), .. } = s
         .import_tape(
             "acquisition",
@@ -1166,7 +1172,7 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     let ident = |id: i64| parties.iter().find(|p| p.id == id).unwrap().data.identity.id_text().unwrap().to_string();
     let entry = |kind: &str, pairs: Vec<(&str, String)>| {
         let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.clone());
-        read_entry(book_kind(kind).unwrap(), &get).unwrap()
+        read_entry(book_kind(kind).unwrap(), &get, s.clock().today()).unwrap()
     };
     let cash = SheetEntry {
         sheet: "流动资产".into(),
@@ -1288,7 +1294,7 @@ async fn one_building_secures_three_claims_each_at_its_own_rank(t: TestStore) {
     let header = "借款合同编号,借款人名称,证件号码,本金余额,抵押物类型,抵押物地址,评估价值,抵押顺位";
     let row = |n: u32, rank: u32| {
         format!(
-            "HT-{n},杭州顺位测试有限公司,91330100MA2AYA1G5Q,10000000,商业用房,杭州市上城区解放路1号,20000000,{rank}"
+            "HT-{n},杭州顺位测试有限公司,91330100MA2AYA1GX3,10000000,商业用房,杭州市上城区解放路1号,20000000,{rank}"
         )
     };
     let csv = format!("{header}\n{}\n{}\n{}\n", row(3, 3), row(1, 1), row(2, 2));
@@ -1302,7 +1308,7 @@ async fn one_building_secures_three_claims_each_at_its_own_rank(t: TestStore) {
     let target = PackageTarget::New {
         code: "RANK-1".into(),
         name: "顺位".into(),
-        transferor: person("某银行", "91110000100006520K"),
+        transferor: person("某银行", "91110000100006522R"),
     };
     let ImportOutcome::Loaded { counts, .. } =
         s.import_tape("acquisition", &target, "rank.csv", "r", huajie_tape::ImportPolicy::Strict, &read).await.unwrap()
@@ -1338,7 +1344,7 @@ async fn small_company(t: &TestStore) -> i64 {
     let mut tx = t.store.write("risk").await.unwrap();
     tx.set_company(&huajie_core::Company {
         name: "浙江某资产管理有限公司".into(),
-        uscc: huajie_core::Uscc::with_check_char("91330000MA2TW0001").unwrap(),
+        uscc: huajie_core::Uscc::with_check_chars("91330000MA2TW000").unwrap(),
         province: huajie_core::Province::from_code("33").unwrap(),
         licence_no: "浙金管〔2016〕1号".into(),
         licensed_on: d("2016-06-01"),
@@ -1353,11 +1359,11 @@ async fn small_company(t: &TestStore) -> i64 {
     me
 }
 
-fn corporate(name: &str, first17: &str) -> Party {
+fn corporate(name: &str, first16: &str) -> Party {
     Party {
         name: name.into(),
         identity: huajie_core::Identity::Verified(PartyIdentifier::Uscc(
-            huajie_core::Uscc::with_check_char(first17).unwrap(),
+            huajie_core::Uscc::with_check_chars(first16).unwrap(),
         )),
         status: PartyStatus::Active,
         address: None,
@@ -1374,8 +1380,8 @@ async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
     // A bureau (USCC registered as 机关, code 11) and a body flagged a state organ in the book
     // each hold 60% of two companies the AMC has lent 600 万 to (6% of net assets each).
     let mut tx = s.write("risk").await.unwrap();
-    let bureau = tx.insert_party(&corporate("某市财政局", "11330100MB0TW0001")).await.unwrap();
-    let office = tx.insert_party(&corporate("某省国资委", "12330000MB0TW0002")).await.unwrap();
+    let bureau = tx.insert_party(&corporate("某市财政局", "11330100MB0TW001")).await.unwrap();
+    let office = tx.insert_party(&corporate("某省国资委", "12330000MB0TW002")).await.unwrap();
     tx.set_party_attributes(huajie_store::PartyAttributes {
         party_id: office,
         state_organ: true,
@@ -1385,7 +1391,7 @@ async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
     .unwrap();
     let mut firms = Vec::new();
     for (n, owner) in [(1, bureau), (2, bureau), (3, office), (4, office)] {
-        let firm = tx.insert_party(&corporate(&format!("国企{n}"), &format!("91330100MB0TX000{n}"))).await.unwrap();
+        let firm = tx.insert_party(&corporate(&format!("国企{n}"), &format!("91330100MB0TX00{n}"))).await.unwrap();
         tx.add_party_link(owner, firm, 6_000, false).await.unwrap();
         tx.add_exposure(firm, ExposureKind::Loan, Money::from_wan(600).unwrap(), "贷款").await.unwrap();
         firms.push(firm);
@@ -1416,8 +1422,8 @@ async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestSto
     let mut tx = s.write("risk").await.unwrap();
     let zhang = tx.insert_party(&person("张某", "330106198001010013")).await.unwrap();
     let li = tx.insert_party(&person("李某", "330106198203040026")).await.unwrap();
-    let a = tx.insert_party(&corporate("甲公司", "91330100MB0TX0001")).await.unwrap();
-    let b = tx.insert_party(&corporate("乙公司", "91330100MB0TX0002")).await.unwrap();
+    let a = tx.insert_party(&corporate("甲公司", "91330100MB0TX001")).await.unwrap();
+    let b = tx.insert_party(&corporate("乙公司", "91330100MB0TX002")).await.unwrap();
     tx.add_relatives(zhang, li).await.unwrap();
     tx.add_party_link(a, company, 6_000, false).await.unwrap();
     tx.add_party_link(b, company, 4_000, false).await.unwrap();
@@ -1460,8 +1466,8 @@ async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestSto
 async fn small_package(t: &TestStore) -> (i64, Vec<i64>) {
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let mut tx = t.store.write("acquisition").await.unwrap();
-    let bank = tx.insert_party(&corporate("浙江某银行", "91330100MB0BK0001")).await.unwrap();
-    let debtor = tx.insert_party(&corporate("杭州某实业", "91330100MB0DB0001")).await.unwrap();
+    let bank = tx.insert_party(&corporate("浙江某银行", "91330100MB0BK001")).await.unwrap();
+    let debtor = tx.insert_party(&corporate("杭州某实业", "91330100MB0DB001")).await.unwrap();
     let package = tx
         .insert_package(&Package {
             code: "ZJ-T1".into(),
@@ -1569,14 +1575,14 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
 }
 
 async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestStore) {
-    use huajie_store::book::{book_kind, read_entry};
+    use huajie_store::book::{BookEntry, book_kind, read_entry};
     small_company(&t).await;
     let s = &t.store;
     let entry = |kind: &str, pairs: Vec<(&str, &str)>| {
         let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
-        read_entry(book_kind(kind).unwrap(), &get)
+        read_entry(book_kind(kind).unwrap(), &get, s.clock().today())
     };
-    let firm = huajie_core::Uscc::with_check_char("91330100MB0QF0001").unwrap().as_str().to_string();
+    let firm = huajie_core::Uscc::with_check_chars("91330100MB0QF000").unwrap().as_str().to_string();
     let mut tx = s.write("risk").await.unwrap();
     for e in [
         entry("staff", vec![("party", "330106198001010013"), ("party_name", "张某"), ("department", "资产处置部")]),
@@ -1594,15 +1600,28 @@ async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestS
         tx.apply_book_entry(&e.unwrap()).await.unwrap();
     }
     tx.commit().await.unwrap();
-    // A company on the staff register, a person as an entity: refused.
+    // A company on the staff register, a person as an entity: refused as the entry is read,
+    // the field named (a member of the staff has a resident ID, an entity a USCC)…
+    let wrong = entry("staff", vec![("party", &firm), ("department", "x")]).unwrap_err();
+    assert_eq!(wrong[0].0, "party");
+    assert!(
+        wrong[0].1.starts_with(
+            "证件号：“91330100MB0QF00063”不是有效的身份证号（应为身份证号码，所填却是有效的统一社会信用代码） / "
+        ),
+        "{wrong:?}"
+    );
+    let wrong = entry("staff_entity", vec![("person", &firm), ("entity", "330106198203040026"), ("capacity", "other")])
+        .unwrap_err();
+    assert_eq!(wrong.iter().map(|p| p.0).collect::<Vec<_>>(), ["person", "entity"]);
+    // … and by the store, should an entry be made without reading it.
     let mut tx = s.write("risk").await.unwrap();
-    let wrong = entry("staff", vec![("party", &firm), ("department", "x")]).unwrap();
-    assert!(matches!(tx.apply_book_entry(&wrong).await, Err(StoreError::Invalid(_))));
+    let firm_id = huajie_core::PartyIdentifier::Uscc(huajie_core::Uscc::parse(&firm).unwrap());
+    let staff = BookEntry::Staff {
+        party: huajie_store::book::PartyRef { identifier: firm_id, name: None },
+        department: "x".into(),
+    };
+    assert!(matches!(tx.apply_book_entry(&staff).await, Err(StoreError::Invalid(_))));
     drop(tx);
-    assert!(matches!(
-        entry("staff_entity", vec![("person", &firm), ("entity", &firm), ("capacity", "other")]),
-        Err(p) if p[0].0 == "entity"
-    ));
     let ledger = s.compliance_ledger().await.unwrap();
     let zhang = s.party_by_identifier("330106198001010013").await.unwrap().unwrap().id;
     let li = s.party_by_identifier("330106198203040026").await.unwrap().unwrap().id;
@@ -1703,7 +1722,7 @@ fn guarantor_fixture() -> (Vec<u8>, [String; 5]) {
     let pid = |n: u32| huajie_core::ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap().to_string();
     let (p1, p2) = (pid(1), pid(2));
     let (bad_wang, bad_sun, bad_zhou) = (broken(&pid(3)), broken(&pid(4)), broken(&pid(5)));
-    let company = huajie_core::Uscc::with_check_char("91330102MA2000201").unwrap().to_string();
+    let company = huajie_core::Uscc::with_check_chars("91330102MA200020").unwrap().to_string();
     let mut book = rust_xlsxwriter::Workbook::new();
     let claims = book.add_worksheet();
     claims.set_name("债权").unwrap();
@@ -1749,7 +1768,7 @@ async fn import_fixture(s: &huajie_store::Store, code: &str, bytes: Vec<u8>) -> 
         None => PackageTarget::New {
             code: code.into(),
             name: code.into(),
-            transferor: person("某银行", "91330100MA2AYA1G5Q"),
+            transferor: person("某银行", "91330100MA2AYA1GX3"),
         },
     };
     let tape = TapeFile {
@@ -1893,7 +1912,7 @@ async fn upgrading_keeps_every_party_and_reference(t: TestStore) {
     let s = &t.store;
     assert_eq!(s.schema_version().await.unwrap(), 10);
     for sql in [
-        "INSERT INTO parties (id, kind, name, identifier, province, status) VALUES (7, 'corporate', '某银行', '91330100MA2AYA1G5Q', '33', 'active')",
+        "INSERT INTO parties (id, kind, name, identifier, province, status) VALUES (7, 'corporate', '某银行', '91330100MA2AYA1GX3', '33', 'active')",
         "INSERT INTO parties (id, kind, name, identifier, province, status) VALUES (9, 'individual', '张三', '11010519491231002X', '11', 'active')",
         "INSERT INTO packages (id, code, name, transferor_id, cutoff_date, status) VALUES (1, 'U-1', '升级', 7, '2026-06-30', 'screening')",
         "INSERT INTO claims (id, package_id, contract_no, debtor_id, principal_fen, interest_fen, penalty_fen, advanced_costs_fen) VALUES (1, 1, 'U-1', 9, 100, 0, 0, 0)",

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use huajie_core::mask::{PersonalText, mask_within};
-use huajie_core::{Claim, GuaranteeKind, Money, PartyIdentifier, PartyKind};
+use huajie_core::{Claim, GuaranteeKind, Money, PartyIdentifier};
 use serde::{Deserialize, Serialize};
 
 use crate::coerce::contract_key;
@@ -37,9 +37,10 @@ impl FieldChange {
     }
 }
 
-/// What of an identifier is personal: all of it, unless it is an organisation's code.
+/// What of an identifier is personal: all of it, unless it is an organisation's code for
+/// certain (a valid USCC that does not resemble a resident ID).
 fn personal_identifier(identifier: &str) -> Option<PersonalText> {
-    let organisation = PartyIdentifier::parse(identifier).is_ok_and(|i| i.kind() == PartyKind::Corporate);
+    let organisation = PartyIdentifier::is_organisation_code(identifier);
     (!organisation && !identifier.trim().is_empty()).then(|| PersonalText::IdNumber(identifier.to_string()))
 }
 
@@ -465,18 +466,23 @@ mod tests {
         };
         let changes = guarantor_changes(
             &[facts("张保", &person)],
-            &[facts("杭州某某有限公司", "91330100MA2AYA1G5Q"), facts("李四", "")],
+            &[facts("杭州某某有限公司", "91330100MA2AYA1GX3"), facts("李四", "")],
         );
         let shown: Vec<(String, String)> = changes.iter().map(|c| c.masked()).map(|c| (c.before, c.after)).collect();
         assert_eq!(
             shown,
             [
-                ("—".to_string(), "杭州某某有限公司 91330100MA2AYA1G5Q".to_string()),
+                ("—".to_string(), "杭州某某有限公司 91330100MA2AYA1GX3".to_string()),
                 ("—".into(), "李*".into()),
                 (format!("张* {}", huajie_core::mask::mask_id_number(&person)), "—".into()),
             ]
         );
         assert_eq!(changes[2].before, format!("张保 {person}"), "the stored change keeps the tape's words");
+        // A resident ID with its 8th digit mistyped passes every check of a USCC: it is a person's
+        // number all the same, and masked as one.
+        let typo = "131101135001010003";
+        let changes = guarantor_changes(&[], &[facts("王某", typo)]);
+        assert_eq!(changes[0].masked().after, format!("王* {}", huajie_core::mask::mask_id_number(typo)));
     }
 
     #[test]

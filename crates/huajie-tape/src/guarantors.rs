@@ -5,15 +5,16 @@
 //! given a made-up identifier: they are `Identity::Unverified`, of the kind the tape's
 //! `保证人类型` column says, else individuals (the reading that masks the most).
 
-use huajie_core::{GuaranteeKind, Identity, Lang, PartyIdentifier, PartyKind};
+use chrono::NaiveDate;
+use huajie_core::{GuaranteeKind, Identity, PartyKind};
 
 use crate::coerce::{self, AmountUnit, is_blank};
 use crate::fields::Field;
 use crate::problem::Rule;
-use crate::sheet::{TapeGuarantor, read_party_kind, read_party_status};
+use crate::sheet::{KindSource, TapeGuarantor, read_identifier, read_party_kind, read_party_status};
 
 /// The guarantor cells of one row, as written.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct GuarantorCells<'a> {
     pub names: &'a str,
     pub ids: Option<&'a str>,
@@ -25,6 +26,28 @@ pub(crate) struct GuarantorCells<'a> {
     pub addresses: Option<&'a str>,
     pub phones: Option<&'a str>,
     pub statuses: Option<&'a str>,
+    /// The kind of party the ID column holds, as its header says (`保证人身份证号`).
+    pub id_kind: Option<PartyKind>,
+    /// For "a birth date is not after today".
+    pub today: NaiveDate,
+}
+
+impl<'a> GuarantorCells<'a> {
+    /// The names cell alone, read on `today`.
+    pub fn new(names: &'a str, today: NaiveDate) -> GuarantorCells<'a> {
+        GuarantorCells {
+            names,
+            ids: None,
+            kinds: None,
+            caps: None,
+            guarantee_kind: None,
+            addresses: None,
+            phones: None,
+            statuses: None,
+            id_kind: None,
+            today,
+        }
+    }
 }
 
 /// A problem found among a row's guarantors: the rule, the field (whose column the caller
@@ -128,27 +151,33 @@ pub(crate) fn guarantors_of(cells: GuarantorCells<'_>) -> (Vec<TapeGuarantor>, V
                     zh: "保证人没有证件号码，已按名称载入，须核实身份".into(),
                     en: "the guarantor has no ID number: kept by name, to be identified".into(),
                 });
-                Identity::Unverified { kind: kind.unwrap_or(PartyKind::Individual), id_as_written: None }
+                Identity::Unverified {
+                    kind: kind.or(cells.id_kind).unwrap_or(PartyKind::Individual),
+                    id_as_written: None,
+                }
             }
-            Some(id) => match PartyIdentifier::parse(&coerce::normalize(id)) {
-                Ok(id) => Identity::Verified(id),
-                Err(e) => {
-                    found.push(Found {
-                        rule: Rule::GuarantorIdInvalid,
-                        field: Field::GuarantorId,
-                        value: id.clone(),
-                        zh: format!("{e}；证件号码照录载入并标记，须核实"),
-                        en: format!(
-                            "{}; the ID number is kept as written and flagged, to be checked",
-                            e.message(Lang::En)
-                        ),
-                    });
-                    Identity::Unverified {
-                        kind: kind.unwrap_or(PartyKind::Individual),
-                        id_as_written: Some(id.clone()),
+            Some(id) => {
+                // The kind as the row's 保证人类型 says, else the ID column's header, else the form.
+                let said = kind
+                    .map(|k| (k, KindSource::Row(Field::GuarantorKind)))
+                    .or(cells.id_kind.map(|k| (k, KindSource::Column)));
+                match read_identifier(id, said, cells.today) {
+                    Ok(id) => Identity::Verified(id),
+                    Err((zh, en)) => {
+                        found.push(Found {
+                            rule: Rule::GuarantorIdInvalid,
+                            field: Field::GuarantorId,
+                            value: id.clone(),
+                            zh: format!("{zh}；证件号码照录载入并标记，须核实"),
+                            en: format!("{en}; the ID number is kept as written and flagged, to be checked"),
+                        });
+                        Identity::Unverified {
+                            kind: said.map(|(k, _)| k).unwrap_or(PartyKind::Individual),
+                            id_as_written: Some(id.clone()),
+                        }
                     }
                 }
-            },
+            }
         };
         let cap = match caps[i] {
             None => None,
@@ -224,6 +253,10 @@ mod tests {
     use super::*;
     use huajie_core::Money;
 
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 1).unwrap()
+    }
+
     fn person(n: u32) -> String {
         huajie_core::ResidentId::with_check_char(&format!("33010619800101{n:03}")).unwrap().to_string()
     }
@@ -238,11 +271,10 @@ mod tests {
         };
         let ids = format!("{}，{bad}", person(1));
         let (gs, found) = guarantors_of(GuarantorCells {
-            names: "张三、李四；王五\n杭州担保有限公司",
             ids: Some(&ids),
             kinds: Some("个人、个人、个人、企业"),
             caps: Some(("100", AmountUnit::Wan)),
-            ..Default::default()
+            ..GuarantorCells::new("张三、李四；王五\n杭州担保有限公司", today())
         });
         let names: Vec<&str> = gs.iter().map(|g| g.name.as_str()).collect();
         assert_eq!(names, ["张三", "李四", "王五", "杭州担保有限公司"]);
@@ -267,11 +299,61 @@ mod tests {
     }
 
     #[test]
+    fn a_guarantors_kind_comes_from_its_row_or_its_column() {
+        let company = "91440300708461136T";
+        let person = person(1);
+        // 保证人类型 个人 with a company's code: refused as such, kept as a person, named why.
+        let (gs, found) = guarantors_of(GuarantorCells {
+            ids: Some(company),
+            kinds: Some("个人"),
+            ..GuarantorCells::new("张三", today())
+        });
+        assert_eq!(
+            gs[0].identity,
+            Identity::Unverified { kind: PartyKind::Individual, id_as_written: Some(company.into()) }
+        );
+        assert_eq!(found[0].rule, Rule::GuarantorIdInvalid);
+        assert!(
+            found[0].zh.starts_with("应为身份证号码，所填却是有效的统一社会信用代码（依据本行的保证人类型：个人）；"),
+            "{}",
+            found[0].zh
+        );
+        assert!(found[0].en.contains(" (as the row's guarantor kind says: individual);"), "{}", found[0].en);
+        // A column headed 保证人统一社会信用代码: a person's number there is refused, and a guarantor
+        // without one is an organisation.
+        let (gs, found) = guarantors_of(GuarantorCells {
+            ids: Some(&person),
+            id_kind: Some(PartyKind::Corporate),
+            ..GuarantorCells::new("杭州担保有限公司", today())
+        });
+        assert_eq!(gs[0].identity.kind(), PartyKind::Corporate);
+        assert!(
+            found[0].zh.contains("应为统一社会信用代码，所填却是有效的身份证号码（依据本列的列名）"),
+            "{}",
+            found[0].zh
+        );
+        let (gs, _) = guarantors_of(GuarantorCells {
+            id_kind: Some(PartyKind::Corporate),
+            ..GuarantorCells::new("某公司", today())
+        });
+        assert_eq!(gs[0].identity, Identity::Unverified { kind: PartyKind::Corporate, id_as_written: None });
+        // The row's kind wins over the column's.
+        let (gs, found) = guarantors_of(GuarantorCells {
+            ids: Some(company),
+            kinds: Some("企业"),
+            id_kind: Some(PartyKind::Individual),
+            ..GuarantorCells::new("某公司", today())
+        });
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(gs[0].identity.kind(), PartyKind::Corporate);
+    }
+
+    #[test]
     fn a_negative_cap_is_a_negative_amount_as_anywhere() {
-        let (gs, found) =
-            guarantors_of(GuarantorCells {
-                names: "张三", caps: Some(("-5", AmountUnit::Yuan)), ..Default::default()
-            });
+        let (gs, found) = guarantors_of(GuarantorCells {
+            caps: Some(("-5", AmountUnit::Yuan)),
+            ..GuarantorCells::new("张三", today())
+        });
         assert_eq!(gs[0].cap, None);
         assert!(found.iter().any(|f| f.rule == Rule::NegativeAmount && f.field == Field::Cap));
     }
@@ -279,10 +361,9 @@ mod tests {
     #[test]
     fn values_that_cannot_be_shared_out_are_reported() {
         let (gs, found) = guarantors_of(GuarantorCells {
-            names: "张三、李四、王五",
             caps: Some(("100、200", AmountUnit::Yuan)),
             phones: Some("13800000000、13900000000"),
-            ..Default::default()
+            ..GuarantorCells::new("张三、李四、王五", today())
         });
         assert_eq!(gs.len(), 3);
         assert!(gs.iter().all(|g| g.cap.is_none() && g.phone.is_none()));

@@ -245,6 +245,27 @@ pub fn map_columns_with(names: &[String], profile: &MappingProfile) -> Vec<Colum
     columns
 }
 
+/// The kind of party a column of identifiers holds, as its header says: `身份证号码`,
+/// `保证人身份证号` hold resident IDs (people); `统一社会信用代码`, `组织机构代码`, `营业执照号`
+/// hold USCCs (organisations); `证件号码` says neither, nor does a header naming both.
+pub fn identifier_kind(header: &str) -> Option<huajie_core::PartyKind> {
+    let (h, _) = normalize_header(header);
+    let person = h.contains("身份证") || h.contains("居民身份");
+    let organisation = ["信用代码", "组织机构代码", "营业执照", "工商注册号"].iter().any(|w| h.contains(w));
+    match (person, organisation) {
+        (true, false) => Some(huajie_core::PartyKind::Individual),
+        (false, true) => Some(huajie_core::PartyKind::Corporate),
+        _ => None,
+    }
+}
+
+impl Header {
+    /// The kind of party the column mapped to `field` holds, as its header says (`identifier_kind`).
+    pub fn identifier_kind(&self, field: Field) -> Option<huajie_core::PartyKind> {
+        self.columns.iter().find(|c| c.field == Some(field)).and_then(|c| identifier_kind(&c.header))
+    }
+}
+
 /// Whether a row is the total row (`合计`, `总计`) that ends the data.
 pub fn is_total_row(row: &[String]) -> bool {
     row.iter().take(4).any(|c| {
@@ -263,6 +284,24 @@ pub fn is_total_row(row: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_identifier_column_says_its_kind_by_its_header() {
+        use huajie_core::PartyKind::{Corporate, Individual};
+        for (header, kind) in [
+            ("身份证号码", Some(Individual)),
+            ("借款人身份证号", Some(Individual)),
+            ("保证人身份证号", Some(Individual)),
+            ("统一社会信用代码", Some(Corporate)),
+            ("借款人统一社会信用代码", Some(Corporate)),
+            ("组织机构代码/统一社会信用代码", Some(Corporate)),
+            ("证件号码", None),
+            ("保证人证件号", None),
+            ("身份证号/统一社会信用代码", None),
+        ] {
+            assert_eq!(identifier_kind(header), kind, "{header}");
+        }
+    }
 
     fn row(cells: &[&str]) -> Vec<String> {
         cells.iter().map(|s| s.to_string()).collect()

@@ -87,6 +87,7 @@ pub fn read_linked_each(
     let Some(main) = claims_sheet(sheets) else {
         return Err(vec![crate::read::no_header_problem()]);
     };
+    let today = options.today;
     // Contract key → the contract number as the claims sheet writes it.
     let mut contracts: HashMap<String, String> = HashMap::new();
     let mut on_event = |event: RowEvent| {
@@ -123,7 +124,7 @@ pub fn read_linked_each(
         let data = data_rows(&sheet.rows, header.row);
         match sheet_role(&header) {
             Some(SheetRole::Collateral) => {
-                let mut r = LinkedReader::new(&sheet.name, &header);
+                let mut r = LinkedReader::new(&sheet.name, &header, today);
                 for (row, cells) in data {
                     if let Some(item) = r.collateral(row, &cells, &contracts) {
                         read.linked_collateral.push(item);
@@ -132,7 +133,7 @@ pub fn read_linked_each(
                 read.problems.extend(r.problems);
             }
             Some(SheetRole::Guarantors) => {
-                let mut r = LinkedReader::new(&sheet.name, &header);
+                let mut r = LinkedReader::new(&sheet.name, &header, today);
                 for (row, cells) in data {
                     read.linked_guarantors.extend(r.guarantors(row, &cells, &contracts));
                 }
@@ -158,12 +159,14 @@ fn data_rows(rows: &[RowItem], header_row: usize) -> Vec<(usize, Vec<String>)> {
 struct LinkedReader<'a> {
     sheet: &'a str,
     header: &'a Header,
+    /// For "a birth date is not after today".
+    today: chrono::NaiveDate,
     problems: Vec<Problem>,
 }
 
 impl<'a> LinkedReader<'a> {
-    fn new(sheet: &'a str, header: &'a Header) -> LinkedReader<'a> {
-        LinkedReader { sheet, header, problems: Vec::new() }
+    fn new(sheet: &'a str, header: &'a Header, today: chrono::NaiveDate) -> LinkedReader<'a> {
+        LinkedReader { sheet, header, today, problems: Vec::new() }
     }
 
     fn column(&self, field: Field) -> Option<usize> {
@@ -334,7 +337,11 @@ impl<'a> LinkedReader<'a> {
             return Vec::new();
         };
         let guarantee_kind = self.choice(row, cells, Field::GuaranteeKind, read_guarantee_kind);
-        let mut g = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        let mut g = GuarantorCells {
+            guarantee_kind,
+            id_kind: self.header.identifier_kind(Field::GuarantorId),
+            ..GuarantorCells::new(names, self.today)
+        };
         for field in [
             Field::GuarantorName,
             Field::GuarantorId,

@@ -369,9 +369,9 @@ mod lien_rank_tests {
     fn the_same_item_on_three_rows_of_a_collateral_sheet_is_one_item_at_three_ranks() {
         let mut read = claims(
             "借款合同编号,借款人名称,证件号码,本金余额\n\
-             HT-1,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n\
-             HT-2,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n\
-             HT-3,杭州顺位有限公司,91330100MA2AYA1G5Q,100\n",
+             HT-1,杭州顺位有限公司,91330100MA2AYA1GX3,100\n\
+             HT-2,杭州顺位有限公司,91330100MA2AYA1GX3,100\n\
+             HT-3,杭州顺位有限公司,91330100MA2AYA1GX3,100\n",
         );
         let building = |rank: u8| TapeCollateral {
             collateral_type: CollateralType::Commercial,

@@ -71,6 +71,8 @@ pub struct TapeClaim {
     pub contract_no: String,
     pub debtor_name: String,
     pub debtor_id: PartyIdentifier,
+    /// The debtor's kind: that of its identifier, read as the tape's 客户类型 or the ID
+    /// column's header says, else by its form (`PartyIdentifier::parse`).
     pub debtor_kind: PartyKind,
     pub debtor_address: Option<String>,
     pub debtor_status: Option<PartyStatus>,
@@ -133,6 +135,10 @@ pub struct ClaimSheet {
     filled: ByField<usize>,
     /// Region cells already resolved: a tape repeats a few hundred values a million times.
     regions: HashMap<String, Option<Province>>,
+    /// The kind of party the debtor's and the guarantors' ID columns hold, as their headers
+    /// say (`身份证号码`, `统一社会信用代码`); `None` for a column that may hold either.
+    debtor_id_kind: Option<PartyKind>,
+    guarantor_id_kind: Option<PartyKind>,
     pub rows_read: usize,
     /// Sums over every data row whose amounts could be read, loaded or not: the bank's
     /// own 合计 row counts them all.
@@ -206,6 +212,8 @@ impl ClaimSheet {
             return Err(problems);
         }
         Ok(ClaimSheet {
+            debtor_id_kind: header.identifier_kind(Field::DebtorId),
+            guarantor_id_kind: header.identifier_kind(Field::GuarantorId),
             header,
             options,
             cutoff: cutoff.expect("checked above"),
@@ -611,9 +619,14 @@ impl<'a> RowReader<'a> {
         let personal = self.sheet.options.personal_batch;
         let contract_no = self.text(Field::ContractNo);
         let debtor_name = self.text(Field::DebtorName);
-        let debtor_id = self.get(Field::DebtorId, |s| {
-            PartyIdentifier::parse(&coerce::normalize(s)).map_err(|e| (e.to_string(), e.message(huajie_core::Lang::En)))
-        });
+        // The kind of the debtor's identifier: the row's 客户类型, else the ID column's header;
+        // only when neither says does the form decide.
+        let kind_given = self.choice(Field::DebtorKind, read_party_kind);
+        let kind = kind_given
+            .map(|k| (k, KindSource::Row(Field::DebtorKind)))
+            .or(self.sheet.debtor_id_kind.map(|k| (k, KindSource::Column)));
+        let today = self.sheet.options.today;
+        let debtor_id = self.get(Field::DebtorId, |s| read_identifier(s, kind, today));
         let principal = self.money(Field::Principal);
         let interest = self.money(Field::Interest);
         let penalty = self.money(Field::Penalty);
@@ -646,7 +659,6 @@ impl<'a> RowReader<'a> {
         let phone = self.text(Field::Phone);
         let product = self.text(Field::Product);
         let last_payment_date = self.date(Field::LastPaymentDate);
-        let kind_given = self.choice(Field::DebtorKind, read_party_kind);
         let collateral = self.collateral();
         let guarantors = self.guarantors();
 
@@ -663,7 +675,7 @@ impl<'a> RowReader<'a> {
             row: self.row,
             contract_no,
             debtor_name,
-            debtor_kind: kind_given.unwrap_or_else(|| debtor_id.kind()),
+            debtor_kind: debtor_id.kind(),
             debtor_id,
             debtor_address,
             debtor_status,
@@ -776,7 +788,11 @@ impl<'a> RowReader<'a> {
         *self.sheet.filled.get_or_default(Field::GuarantorName) += 1;
         // One kind of guarantee for the row's guarantors; address, phone and standing only on a guarantor sheet.
         let guarantee_kind = self.choice(Field::GuaranteeKind, read_guarantee_kind);
-        let mut cells = GuarantorCells { names, guarantee_kind, ..Default::default() };
+        let mut cells = GuarantorCells {
+            guarantee_kind,
+            id_kind: self.sheet.guarantor_id_kind,
+            ..GuarantorCells::new(names, self.sheet.options.today)
+        };
         for field in [Field::GuarantorName, Field::GuarantorId, Field::GuarantorKind, Field::Cap] {
             let Some((col, raw)) = self.cell(field) else { continue };
             if too_long(raw) {
@@ -881,6 +897,50 @@ fn read_litigation_stage(s: &str) -> Option<LitigationStage> {
         "终结本次执行" | "执行终本" | "终本裁定" => Some(LitigationStage::Terminated),
         "破产重整" | "破产清算" | "已破产" => Some(LitigationStage::Bankruptcy),
         _ => None,
+    })
+}
+
+/// What said which kind of party an identifier names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KindSource {
+    /// The row's 客户类型 or 保证人类型 (the field).
+    Row(Field),
+    /// The header of the ID column (`身份证号码`, `统一社会信用代码`).
+    Column,
+}
+
+/// Reads an identifier cell: of the kind given, and where, when something says it; else by
+/// its form. The error's details in Chinese and English; a number of the other kind says
+/// what asked for this one.
+pub(crate) fn read_identifier(
+    s: &str,
+    kind: Option<(PartyKind, KindSource)>,
+    today: NaiveDate,
+) -> Result<PartyIdentifier, (String, String)> {
+    let s = coerce::normalize(s);
+    let read = match kind {
+        Some((k, _)) => PartyIdentifier::parse_as(k, &s, today),
+        None => PartyIdentifier::parse(&s, today),
+    };
+    read.map_err(|e| {
+        let (mut zh, mut en) = (e.to_string(), e.message(huajie_core::Lang::En));
+        if let (huajie_core::ids::IdFault::WrongKind { .. }, Some((k, source))) = (&e.fault, kind) {
+            match source {
+                KindSource::Row(field) => {
+                    zh.push_str(&format!("（依据本行的{}：{}）", field.zh(), k.zh()));
+                    en.push_str(&format!(
+                        " (as the row's {} says: {})",
+                        field.en().to_lowercase(),
+                        k.en().to_lowercase()
+                    ));
+                }
+                KindSource::Column => {
+                    zh.push_str("（依据本列的列名）");
+                    en.push_str(" (as the column's header says)");
+                }
+            }
+        }
+        (zh, en)
     })
 }
 

@@ -22,7 +22,7 @@ fn person_id(n: u32) -> String {
 }
 
 fn company_id(n: u32) -> String {
-    Uscc::with_check_char(&format!("91330100MA2{:06}", n)).unwrap().to_string()
+    Uscc::with_check_chars(&format!("91330100MA2{:05}", n)).unwrap().to_string()
 }
 
 fn codes(read: &TapeRead) -> Vec<(&'static str, Option<usize>)> {
@@ -371,4 +371,120 @@ fn a_problem_message_never_repeats_the_masked_part_of_an_id() {
         }
     }
     assert!(r.problems[0].message(huajie_core::Lang::Zh).contains("出生日期不是有效日期"));
+}
+
+/// A resident ID whose 8th digit was mistyped (131101195001010003 → 131101135001010003): its
+/// characters 3–8 (110119) and both check characters pass as a USCC. Before issue 19 the
+/// debtor became a company, unmasked and valued on the corporate path.
+const MISTYPED_PERSON: &str = "131101135001010003";
+
+#[test]
+fn a_debtor_kind_comes_from_the_row_or_the_column_never_from_a_lucky_typo() {
+    assert!(Uscc::parse(MISTYPED_PERSON).is_ok(), "the typo passes every check of a USCC");
+    let company = company_id(7);
+    let person = person_id(7);
+    let opts = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() };
+    // Read by its form alone (证件号码, no 客户类型): a mistyped resident ID, never a USCC.
+    let r = read(
+        format!("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,张三,{MISTYPED_PERSON},100\n").as_bytes(),
+        opts.clone(),
+    );
+    assert!(r.claims.is_empty());
+    let p = &r.problems[0];
+    assert_eq!((p.rule, p.field), (Rule::InvalidMandatory, Some(Field::DebtorId)));
+    assert!(
+        p.detail_zh
+            .starts_with("身份证号码第7位起的出生日期早于1900年；该号码形似身份证号码，不作为统一社会信用代码接受"),
+        "{}",
+        p.detail_zh
+    );
+    assert!(
+        p.detail_en.contains("it reads as a resident ID number, so it is not taken as a unified social credit code"),
+        "{}",
+        p.detail_en
+    );
+
+    // 客户类型 对私: read as a resident ID; a USCC there is refused as one, saying why.
+    let r = read(
+        format!("借款合同编号,借款人名称,客户类型,证件号码,本金余额\nHT-1,张三,对私,{MISTYPED_PERSON},100\nHT-2,李四,对私,{company},100\nHT-3,王五,个人,{person},100\n").as_bytes(),
+        opts.clone(),
+    );
+    assert_eq!(r.claims.len(), 1);
+    assert_eq!((r.claims[0].contract_no.as_str(), r.claims[0].debtor_kind), ("HT-3", PartyKind::Individual));
+    let details: Vec<(Option<usize>, &str)> = r.problems.iter().map(|p| (p.row, p.detail_zh.as_str())).collect();
+    assert_eq!(details[0], (Some(2), "身份证号码第7位起的出生日期早于1900年"));
+    assert_eq!(details[1], (Some(3), "应为身份证号码，所填却是有效的统一社会信用代码（依据本行的客户类型：个人）"));
+    assert_eq!(
+        r.problems[1].detail_en,
+        "a resident ID number is expected here, but this is a valid unified social credit code (as the row's debtor kind says: individual)"
+    );
+
+    // 客户类型 对公: the same typo'd number is read as the USCC it then is.
+    let r = read(
+        format!("借款合同编号,借款人名称,客户类型,证件号码,本金余额\nHT-1,某公司,对公,{MISTYPED_PERSON},100\n")
+            .as_bytes(),
+        opts.clone(),
+    );
+    assert_eq!(r.claims.len(), 1, "{:?}", r.problems);
+    assert_eq!(r.claims[0].debtor_kind, PartyKind::Corporate);
+
+    // The column's header decides when no 客户类型 is given: 身份证号码 holds people.
+    let r = read(
+        format!(
+            "借款合同编号,借款人名称,身份证号码,本金余额\nHT-1,张三,{MISTYPED_PERSON},100\nHT-2,某公司,{company},100\n"
+        )
+        .as_bytes(),
+        opts.clone(),
+    );
+    assert!(r.claims.is_empty());
+    assert!(r.problems[1].detail_zh.ends_with("（依据本列的列名）"), "{}", r.problems[1].detail_zh);
+    // 统一社会信用代码 holds organisations: a person's number there is refused.
+    let r = read(
+        format!(
+            "借款合同编号,借款人名称,统一社会信用代码,本金余额\nHT-1,张三,{person},100\nHT-2,某公司,{company},100\n"
+        )
+        .as_bytes(),
+        opts,
+    );
+    assert_eq!(r.claims.len(), 1);
+    assert_eq!(r.claims[0].debtor_kind, PartyKind::Corporate);
+    assert!(
+        r.problems[0].detail_zh.starts_with("应为统一社会信用代码，所填却是有效的身份证号码"),
+        "{}",
+        r.problems[0].detail_zh
+    );
+}
+
+#[test]
+fn spaces_and_hyphens_inside_an_id_are_removed_and_the_message_says_so() {
+    let person = person_id(3);
+    let spaced = format!("{} {} {}", &person[..6], &person[6..14], &person[14..]);
+    let mut wrong = person.clone();
+    let last = wrong.pop().unwrap();
+    wrong.push(if last == '0' { '1' } else { '0' });
+    let hyphened = format!("{}-{}", &wrong[..6], &wrong[6..]);
+    let r = read(
+        format!("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,张三,{spaced},100\nHT-2,李四,{hyphened},100\n")
+            .as_bytes(),
+        SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() },
+    );
+    assert_eq!(r.claims.len(), 1);
+    assert_eq!(r.claims[0].debtor_id.as_str(), person);
+    assert!(
+        r.problems[0].detail_zh.ends_with("（已去除其中的空格和连字符，位数按去除后计）"),
+        "{}",
+        r.problems[0].detail_zh
+    );
+    assert!(r.problems[0].detail_en.ends_with("(spaces and hyphens in it were removed; positions count without them)"));
+    assert_eq!(r.problems[0].value.as_deref(), Some(hyphened.as_str()), "the value as the tape wrote it");
+}
+
+#[test]
+fn a_birth_date_after_today_is_refused() {
+    let opts = SheetOptions { cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30), ..options() };
+    // Born the day after `today` (2026-11-28).
+    let unborn = ResidentId::with_check_char("33010620261129001").unwrap().to_string();
+    let r = read(format!("借款合同编号,借款人名称,证件号码,本金余额\nHT-1,张三,{unborn},100\n").as_bytes(), opts);
+    assert!(r.claims.is_empty());
+    assert_eq!(r.problems[0].detail_zh, "身份证号码第7位起的出生日期晚于今天");
 }

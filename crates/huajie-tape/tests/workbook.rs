@@ -8,7 +8,7 @@ use huajie_tape::{ReadError, SheetOptions, claims_sheet, read_claims, read_workb
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 fn company(n: u32) -> String {
-    Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap().to_string()
+    Uscc::with_check_chars(&format!("91330102MA2{n:05}")).unwrap().to_string()
 }
 
 /// The workbook a bank sends: a cover sheet, then the claims sheet.

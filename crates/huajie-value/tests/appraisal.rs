@@ -19,7 +19,7 @@ fn date(s: &str) -> NaiveDate {
 fn company(n: u32) -> Party {
     Party {
         name: format!("公司{n}"),
-        identity: PartyIdentifier::Uscc(Uscc::with_check_char(&format!("91330102MA2{n:06}")).unwrap()).into(),
+        identity: PartyIdentifier::Uscc(Uscc::with_check_chars(&format!("91330102MA2{n:05}")).unwrap()).into(),
         status: PartyStatus::Active,
         address: None,
         phone: None,

@@ -181,8 +181,7 @@ fn deal_personal(deal: &serde_json::Value) -> Vec<PersonalText> {
     let mut personal = Vec::new();
     for (id_key, name_key) in [("transferee_identifier", "transferee"), ("counterparty_identifier", "counterparty")] {
         let identifier = deal.get(id_key).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
-        let organisation =
-            huajie_core::PartyIdentifier::parse(&identifier).is_ok_and(|i| i.kind() == PartyKind::Corporate);
+        let organisation = huajie_core::PartyIdentifier::is_organisation_code(&identifier);
         if identifier.is_empty() || organisation {
             continue;
         }
@@ -217,5 +216,19 @@ fn mask_strings(value: &mut serde_json::Value, mask: &dyn Fn(&str) -> String) {
         serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_strings(v, mask)),
         serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_strings(v, mask)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_counterparty_whose_number_resembles_a_resident_id_is_masked_as_a_person() {
+        // A resident ID with its 8th digit mistyped: it passes every check of a USCC.
+        let deal = serde_json::json!({ "transferee_identifier": "131101135001010003", "transferee": "王某" });
+        assert_eq!(deal_personal(&deal).len(), 2, "its number and its name");
+        let company = serde_json::json!({ "transferee_identifier": "91440300708461136T", "transferee": "某公司" });
+        assert!(deal_personal(&company).is_empty());
     }
 }

@@ -262,7 +262,7 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
         ("package", "QJ-2026-001"),
         ("package_name", "钱江农商2026年第一批"),
         ("transferor_name", "钱江农村商业银行"),
-        ("transferor_id", "91330100MA2AYA1G5Q"),
+        ("transferor_id", "91330100MA2AYA1GX3"),
     ] {
         b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
     }
@@ -280,7 +280,7 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     b.goto("/imports/new").await;
     b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
     for (id, value) in
-        [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1G5Q")]
+        [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1GX3")]
     {
         b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
     }

@@ -11,7 +11,7 @@ use huajie_core::ids::Uscc;
 use huajie_report::tables::{Cell, Table, tables_xlsx};
 
 fn uscc(n: u32) -> String {
-    Uscc::with_check_char(&format!("91330106MA8TW{n:04}")).unwrap().as_str().to_string()
+    Uscc::with_check_chars(&format!("91330106MA8TW{n:03}")).unwrap().as_str().to_string()
 }
 
 /// A sheet to write: its name, its header and its rows.

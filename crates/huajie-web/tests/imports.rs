@@ -6,7 +6,7 @@ mod common;
 use axum::http::StatusCode;
 use common::{TestApp, person_ids, sample_tape};
 
-const BANK: &str = "91330100MA2AYA1G5Q";
+const BANK: &str = "91330100MA2AYA1GX3";
 
 /// How many audit records since `seq` there are, failing unless each is an import
 /// attempt's start or end: an import that loads nothing writes nothing else.
@@ -216,7 +216,7 @@ async fn a_saved_mapping_profile_makes_an_odd_tape_importable() {
     let mut acq = app.login("acquisition").await;
     let csrf = acq.csrf.clone();
     // This bank calls the debtor 欠款主体 and adds a column nobody wants.
-    let company = huajie_core::Uscc::with_check_char("91330102MA2000042").unwrap();
+    let company = huajie_core::Uscc::with_check_chars("91330102MA200004").unwrap();
     let tape = format!("合同编号,欠款主体,证件号码,本金余额,内部备注\nB-1,杭州奇特有限公司,{company},1000,勿导入\n");
     let fatal = app
         .post_multipart(
@@ -433,7 +433,7 @@ async fn the_written_off_flag_is_stored_shown_and_compared() {
     let app = TestApp::new().await;
     let mut acq = app.login("acquisition").await;
     let csrf = acq.csrf.clone();
-    let company = huajie_core::Uscc::with_check_char("91330102MA2000077").unwrap();
+    let company = huajie_core::Uscc::with_check_chars("91330102MA200007").unwrap();
     let tape = |flag: &str| {
         format!("合同编号,借款人名称,证件号码,本金余额,是否核销\nWO-1,杭州核销测试有限公司,{company},1000,{flag}\n")
     };
@@ -537,7 +537,7 @@ async fn guarantors_without_valid_ids_are_kept_flagged_and_masked() {
     let mut acq = app.login("acquisition").await;
     let csrf = acq.csrf.clone();
     let (good, bad) = person_ids();
-    let company = huajie_core::Uscc::with_check_char("91330102MA2000088").unwrap();
+    let company = huajie_core::Uscc::with_check_chars("91330102MA200008").unwrap();
     let tape = format!(
         "合同编号,借款人名称,证件号码,本金余额,保证人名称,保证人证件号码\n\
          GM-1,杭州保证人测试有限公司,{company},1000,欧阳娜娜、司马光明,{bad}\n\

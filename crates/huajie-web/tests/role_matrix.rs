@@ -232,8 +232,8 @@ async fn every_route_allows_exactly_its_roles() {
         }
         // The party graph: the risk team only (303 back to the book), by form and removal.
         let (holder, held) = (
-            huajie_core::Uscc::with_check_char("91330100MB0RM0001").unwrap().as_str().to_string(),
-            huajie_core::Uscc::with_check_char("91330100MB0RM0002").unwrap().as_str().to_string(),
+            huajie_core::Uscc::with_check_chars("91330100MB0RM001").unwrap().as_str().to_string(),
+            huajie_core::Uscc::with_check_chars("91330100MB0RM002").unwrap().as_str().to_string(),
         );
         let reply = app
             .post_form(
@@ -323,7 +323,7 @@ async fn every_route_allows_exactly_its_roles() {
                     ("kind", "disposal"),
                     ("price", "100"),
                     ("as_of", "2026-09-30"),
-                    ("transferee", "91330100MA2AYA1G5Q"),
+                    ("transferee", "91330100MA2AYA1GX3"),
                     ("transferee_name", "某投资公司"),
                 ],
             )
@@ -400,7 +400,7 @@ async fn every_route_allows_exactly_its_roles() {
             ("csrf", csrf.as_str()),
             ("package", package.as_str()),
             ("transferor_name", "某银行"),
-            ("transferor_id", "91330100MA2AYA1G5Q"),
+            ("transferor_id", "91330100MA2AYA1GX3"),
             ("cutoff", "2026-06-30"),
             ("policy", "partial"),
             ("action", "import"),

@@ -532,7 +532,7 @@ fn import_request(client: &Client, code: &str, tape: &[u8]) -> axum::http::Reque
         ("package", code),
         ("package_name", "并发导入"),
         ("transferor_name", "某银行"),
-        ("transferor_id", "91330100MA2AYA1G5Q"),
+        ("transferor_id", "91330100MA2AYA1GX3"),
         ("cutoff", "2026-06-30"),
         ("policy", "partial"),
         ("action", "import"),
@@ -567,7 +567,7 @@ async fn ten_parallel_imports_and_ten_parallel_valuations_on_sqlite_all_succeed(
     }
     let mut tape = String::from("合同编号,借款人名称,证件号码,本金余额,五级分类\n");
     for n in 0..2_000u32 {
-        let id = huajie_core::Uscc::with_check_char(&format!("91330100MA2{n:06}")).unwrap();
+        let id = huajie_core::Uscc::with_check_chars(&format!("91330100MA2{n:05}")).unwrap();
         tape.push_str(&format!("L-{n},杭州并发{n}有限公司,{id},{},可疑\n", 1000 + n));
     }
     // A long import is under way (this test holds its transaction for 11 s): the twenty

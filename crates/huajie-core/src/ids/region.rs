@@ -1,20 +1,28 @@
 //! 行政区划代码 (administrative division codes), GB/T 2260, and the province of an address.
 //!
 //! The tables are embedded from `src/data/*.csv` (see `src/data/SOURCE.md` for their
-//! source) and parsed once, on first use.
+//! source) and parsed once, on first use: the current codes, and the history of the codes
+//! retired since 1980 (`former_codes.csv`), which older identifiers still carry.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::IdError;
+use super::{Expected, IdError, IdFault, IdKind};
 use crate::lang::Lang;
 
 const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");
 const CITIES_CSV: &str = include_str!("../data/cities.csv");
 const AREAS_CSV: &str = include_str!("../data/areas.csv");
+const FORMER_CSV: &str = include_str!("../data/former_codes.csv");
+
+/// The prefixes of the residence permits for residents of Hong Kong, Macao and Taiwan
+/// (港澳台居民居住证), which carry resident ID numbers: 810000, 820000, 830000.
+pub(crate) const RESIDENCE_PERMIT_PREFIXES: [u32; 3] = [810_000, 820_000, 830_000];
+/// The province-level code of Taiwan, which the permits for its residents name as 83.
+const TAIWAN: u8 = 71;
 
 /// Province-level codes that the statistics tables leave out (GB/T 2260 has them).
 const EXTRA_PROVINCES: &[(u8, &str)] = &[(71, "台湾省"), (81, "香港特别行政区"), (82, "澳门特别行政区")];
@@ -74,6 +82,17 @@ struct Tables {
     /// County-level name → codes (a name may belong to several counties).
     areas_by_name: HashMap<String, Vec<u32>>,
     area_codes: HashMap<u32, String>,
+    /// Every code in the current table: provinces (`xx0000`), prefecture-level (`xxxx00`)
+    /// and county-level divisions.
+    current: HashSet<u32>,
+    /// Codes retired since the first GB/T 2260 (1980) → their name(s) and the first and last
+    /// revision that listed them (`YYYY-MM`).
+    former: HashMap<u32, FormerCode>,
+}
+
+struct FormerCode {
+    name: String,
+    last_listed: String,
 }
 
 static TABLES: LazyLock<Tables> = LazyLock::new(load_tables);
@@ -94,7 +113,7 @@ fn load_tables() -> Tables {
         .map(|(code, name)| ProvinceRow { code, short: province_short_name(&name), name })
         .collect();
     provinces.sort_by_key(|p| p.code);
-    let cities = data_rows(CITIES_CSV)
+    let cities: Vec<CityRow> = data_rows(CITIES_CSV)
         .map(|f| CityRow { code: f[0].parse().expect("city code"), name: f[1].to_string() })
         .collect();
     let mut areas_by_name: HashMap<String, Vec<u32>> = HashMap::new();
@@ -104,7 +123,15 @@ fn load_tables() -> Tables {
         areas_by_name.entry(f[1].to_string()).or_default().push(code);
         area_codes.insert(code, f[1].to_string());
     }
-    Tables { provinces, cities, areas_by_name, area_codes }
+    let mut current: HashSet<u32> = area_codes.keys().copied().collect();
+    current.extend(provinces.iter().map(|p| u32::from(p.code) * 10_000));
+    current.extend(cities.iter().map(|c: &CityRow| u32::from(c.code) * 100));
+    let former = data_rows(FORMER_CSV)
+        .map(|f| {
+            (f[0].parse().expect("former code"), FormerCode { name: f[1].to_string(), last_listed: f[3].to_string() })
+        })
+        .collect();
+    Tables { provinces, cities, areas_by_name, area_codes, current, former }
 }
 
 fn province_short_name(name: &str) -> String {
@@ -249,39 +276,70 @@ impl City {
     }
 }
 
-/// A six-digit GB/T 2260 region code whose first two digits name a province. Codes
-/// retired from the current table are still accepted (old resident IDs carry them).
+/// A six-digit GB/T 2260 division code that is in the current table or was in an earlier
+/// one since 1980 (old identifiers carry retired codes), or the prefix of a residence permit
+/// for residents of Hong Kong, Macao or Taiwan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct RegionCode(u32);
 
 impl RegionCode {
     pub fn parse(s: &str) -> Result<RegionCode, IdError> {
+        let err = |fault| IdError::new(IdKind::RegionCode, fault);
         let s = s.trim();
         let n = s.chars().count();
         if n != 6 {
-            return Err(IdError::Length { kind: "行政区划代码", expected: "6", actual: n });
+            return Err(err(IdFault::Length { expected: Expected::Chars(6), actual: n }));
         }
         if let Some((i, ch)) = s.chars().enumerate().find(|(_, c)| !c.is_ascii_digit()) {
-            return Err(IdError::BadChar {
-                kind: "行政区划代码",
-                position: i + 1,
-                found: Some(ch),
-                allowed: "应为数字",
-            });
+            return Err(err(IdFault::BadChar { position: i + 1, found: Some(ch), allowed: super::Allowed::Digit }));
         }
-        if Province::from_code(&s[..2]).is_none() {
-            return Err(IdError::Region { kind: "行政区划代码", position: 1, found: s.to_string() });
+        let code: u32 = s.parse().expect("six digits");
+        if !RegionCode::is_known(code) {
+            return Err(err(IdFault::Region { position: 1, found: s.to_string() }));
         }
-        Ok(RegionCode(s.parse().expect("six digits")))
+        Ok(RegionCode(code))
+    }
+
+    /// A current or former code, or a residence-permit prefix.
+    pub(crate) fn is_known(code: u32) -> bool {
+        RegionCode::is_division(code) || RESIDENCE_PERMIT_PREFIXES.contains(&code)
+    }
+
+    /// A current or former division code.
+    pub(crate) fn is_division(code: u32) -> bool {
+        let t = &*TABLES;
+        t.current.contains(&code) || t.former.contains_key(&code)
+    }
+
+    /// The region of a stored identifier, checked when it was entered under the rules of its
+    /// time: its first two digits name a province (or it is a residence-permit prefix).
+    pub(crate) fn of_stored(code: u32) -> Option<RegionCode> {
+        let province_known = Province::from_code(&format!("{:02}", code / 10_000)).is_some();
+        (code < 1_000_000 && (province_known || RESIDENCE_PERMIT_PREFIXES.contains(&code))).then_some(RegionCode(code))
     }
 
     pub fn code(self) -> String {
         format!("{:06}", self.0)
     }
 
+    /// The province-level division; Taiwan for the permits of its residents (830000).
     pub fn province(self) -> Province {
-        Province((self.0 / 10_000) as u8)
+        match (self.0 / 10_000) as u8 {
+            83 => Province(TAIWAN),
+            p => Province(p),
+        }
+    }
+
+    /// A residence permit for residents of Hong Kong, Macao or Taiwan (810000, 820000, 830000).
+    pub fn is_residence_permit(self) -> bool {
+        RESIDENCE_PERMIT_PREFIXES.contains(&self.0)
+    }
+
+    /// Retired from the current table: the name(s) it had and the last revision (`YYYY-MM`,
+    /// up to 2019-04) that listed it.
+    pub fn former(self) -> Option<(&'static str, &'static str)> {
+        TABLES.former.get(&self.0).map(|f| (f.name.as_str(), f.last_listed.as_str()))
     }
 
     /// The prefecture-level city, when the code's first four digits are in the table.
@@ -390,9 +448,34 @@ mod tests {
         assert_eq!(r.county_name(), Some("西湖区"));
         assert!(r.is_current());
         assert_eq!(RegionCode::parse("110105").unwrap().city().unwrap().name_zh(), "北京市");
-        assert!(matches!(RegionCode::parse("33010A"), Err(IdError::BadChar { position: 6, .. })));
-        assert!(matches!(RegionCode::parse("990101"), Err(IdError::Region { .. })));
+        assert!(matches!(RegionCode::parse("33010A").unwrap_err().fault, IdFault::BadChar { position: 6, .. }));
+        assert!(matches!(RegionCode::parse("990101").unwrap_err().fault, IdFault::Region { .. }));
         assert_eq!(Province::all().len(), 34);
+        // A code that never existed, though its province does.
+        assert!(matches!(RegionCode::parse("339999").unwrap_err().fault, IdFault::Region { .. }));
+    }
+
+    #[test]
+    fn former_codes_are_known_with_their_history() {
+        // 崇文区 of Beijing, merged into 东城区 in 2010: old resident IDs still carry it.
+        let chongwen = RegionCode::parse("110103").unwrap();
+        assert!(!chongwen.is_current());
+        assert_eq!(chongwen.former(), Some(("崇文区", "2009-12")));
+        assert_eq!(chongwen.province().name_zh(), "北京市");
+        assert_eq!(RegionCode::parse("330106").unwrap().former(), None);
+        // 通县, Beijing (1980–1996): before 通州区.
+        assert!(RegionCode::parse("110223").unwrap().former().is_some());
+    }
+
+    #[test]
+    fn residence_permit_prefixes_are_regions_alike() {
+        for (code, province) in [("810000", "香港特别行政区"), ("820000", "澳门特别行政区"), ("830000", "台湾省")]
+        {
+            let r = RegionCode::parse(code).unwrap_or_else(|e| panic!("{code}: {e}"));
+            assert!(r.is_residence_permit(), "{code}");
+            assert_eq!(r.province().name_zh(), province, "{code}");
+        }
+        assert!(!RegionCode::parse("330106").unwrap().is_residence_permit());
         assert_eq!(Province::from_name("广西").unwrap().code(), "45");
         assert_eq!(Province::from_code("33").unwrap().name_en(), "Zhejiang");
         assert_eq!(City::of_province(Province::from_code("33").unwrap()).len(), 11);

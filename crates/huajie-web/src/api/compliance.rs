@@ -479,7 +479,7 @@ pub async fn add_entry(
             _ => None,
         })
     };
-    let entry = read_entry(kind, &get).map_err(|problems| {
+    let entry = read_entry(kind, &get, state.store.clock().today()).map_err(|problems| {
         AppError::BadRequest(
             problems.iter().map(|(k, m)| format!("{k}: {}", lang.half(m))).collect::<Vec<_>>().join("; "),
         )

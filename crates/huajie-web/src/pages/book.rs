@@ -358,7 +358,7 @@ pub async fn add(
     let user = ctx.require(kind.permission)?;
     ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let entry = match read_entry(kind, &|k| fields.get(k).cloned()) {
+    let entry = match read_entry(kind, &|k| fields.get(k).cloned(), state.store.clock().today()) {
         Ok(e) => e,
         Err(problems) => {
             let errors = problems.into_iter().map(|(k, m)| (k.to_string(), lang.half(&m))).collect();
@@ -431,7 +431,7 @@ pub async fn import(
             .await;
         }
     };
-    let entries = match read_book_workbook(sheets) {
+    let entries = match read_book_workbook(sheets, state.store.clock().today()) {
         Ok(e) => e,
         Err(problems) => {
             return book_page(

@@ -213,10 +213,15 @@ async fn party_by_identifier(
     if identifier.is_empty() {
         return Ok(None);
     }
+    // Spaces and hyphens inside the number are not part of it.
+    let (identifier, _) = huajie_core::ids::compact(identifier);
+    let identifier = identifier.as_str();
     Ok(Some(match state.store.party_by_identifier(identifier).await? {
         Some(p) => parties.get(&p.id).cloned().unwrap_or_default(),
         None => {
-            let province = huajie_core::PartyIdentifier::parse(identifier).ok().and_then(|i| i.province());
+            let province = huajie_core::PartyIdentifier::parse(identifier, state.store.clock().today())
+                .ok()
+                .and_then(|i| i.province());
             CheckParty {
                 name: if name.is_empty() { identifier.to_string() } else { name.to_string() },
                 province,

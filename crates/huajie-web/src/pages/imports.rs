@@ -9,7 +9,7 @@ use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use huajie_core::{Lang, Party, PartyIdentifier, PartyStatus, Permission};
+use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
 use huajie_report::{PersonalData, tape_report_xlsx};
 use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
 use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
@@ -188,7 +188,9 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         Some(id) => {
             state.store.package(id).await?.and_then(|p| p.transferor.data.identifier().map(|i| i.as_str().to_string()))
         }
-        None => PartyIdentifier::parse(&form.transferor_id).ok().map(|i| i.as_str().to_string()),
+        None => PartyIdentifier::parse_as(PartyKind::Corporate, &form.transferor_id, options.today)
+            .ok()
+            .map(|i| i.as_str().to_string()),
     };
     let profile = match &transferor_identifier {
         Some(t) => state.store.mapping_profile(t).await?,
@@ -241,8 +243,9 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
                 return Err(bad("import.need_transferor"));
             }
-            let identifier =
-                PartyIdentifier::parse(&form.transferor_id).map_err(|e| AppError::BadRequest(e.message(lang)))?;
+            // A transferor is a bank or another institution: its code is a USCC.
+            let identifier = PartyIdentifier::parse_as(PartyKind::Corporate, &form.transferor_id, options.today)
+                .map_err(|e| AppError::BadRequest(e.message(lang)))?;
             let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
             let transferor = Party {
                 name: form.transferor_name.clone(),
@@ -775,7 +778,11 @@ pub async fn save_mapping(
     let get = |k: &str| form.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()).unwrap_or_default();
     ctx.check_csrf(&get("csrf"))?;
     let transferor = get("transferor");
-    PartyIdentifier::parse(&transferor).map_err(|e| AppError::BadRequest(e.message(ctx.lang)))?;
+    // A transferor on record (its code checked when it was entered), or a new one's USCC.
+    if state.store.party_by_identifier(&transferor).await?.is_none() {
+        PartyIdentifier::parse_as(PartyKind::Corporate, &transferor, state.store.clock().today())
+            .map_err(|e| AppError::BadRequest(e.message(ctx.lang)))?;
+    }
     let mut saved = 0;
     let mut tx = state.store.write(&user.username).await?;
     for (name, header) in form.iter().filter(|(n, _)| n.starts_with('h')) {

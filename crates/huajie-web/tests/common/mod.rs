@@ -190,7 +190,8 @@ impl TestApp {
         let read = huajie_tape::read_claims(rows, options).unwrap();
         let transferor = huajie_core::Party {
             name: "测试银行".into(),
-            identity: huajie_core::PartyIdentifier::parse("91330100MA2AYA1G5Q").unwrap().into(),
+            identity: huajie_core::PartyIdentifier::Uscc(huajie_core::Uscc::parse("91330100MA2AYA1GX3").unwrap())
+                .into(),
             status: huajie_core::PartyStatus::Active,
             address: None,
             phone: None,
@@ -248,7 +249,7 @@ pub fn person_ids() -> (String, String) {
 /// A tape: two good claims (one personal), one row with a bad ID, one repeated contract.
 pub fn sample_tape() -> String {
     let (good, bad) = person_ids();
-    let company = huajie_core::Uscc::with_check_char("91330102MA2000042").unwrap();
+    let company = huajie_core::Uscc::with_check_chars("91330102MA200004").unwrap();
     format!(
         "合同编号,借款人名称,证件号码,本金余额,五级分类\n\
          S-1,杭州样本有限公司,{company},1000,可疑\n\
