@@ -22,7 +22,7 @@ pub enum AppError {
     /// What was asked for cannot be produced because data behind it is missing (the net
     /// assets of a quarter-end): a 404 whose message, already in the user's language, says which.
     NoData(String),
-    /// The path exists but not with this method; the methods it takes (`Allow`).
+    /// The path exists but not with this method (named); the `Allow` header lists those it takes.
     MethodNotAllowed(String),
     /// The form's CSRF token is missing or wrong.
     Csrf,
@@ -107,7 +107,7 @@ impl AppError {
             AppError::Unauthenticated => tr(lang, "error.unauthenticated").into(),
             AppError::Forbidden => tr(lang, "error.forbidden").into(),
             AppError::NotFound => tr(lang, "error.not_found").into(),
-            AppError::MethodNotAllowed(allow) => tr(lang, "error.method_not_allowed").replace("{allow}", allow),
+            AppError::MethodNotAllowed(method) => tr(lang, "error.method_not_allowed").replace("{method}", method),
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
             AppError::RateLimited(minutes, key) => tr(lang, key)
@@ -121,7 +121,7 @@ impl AppError {
 
     /// The error a response the framework made by itself stands for: a client or server error
     /// without a body of ours (none, or plain text). `None` for every other response.
-    fn of_framework(response: &Response) -> Option<AppError> {
+    fn of_framework(response: &Response, method: &axum::http::Method) -> Option<AppError> {
         let status = response.status();
         if !(status.is_client_error() || status.is_server_error()) {
             return None;
@@ -131,10 +131,8 @@ impl AppError {
             return None;
         }
         Some(match status {
-            StatusCode::METHOD_NOT_ALLOWED => {
-                let allow = response.headers().get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("");
-                AppError::MethodNotAllowed(allow.split(',').map(str::trim).collect::<Vec<_>>().join(", "))
-            }
+            // The router adds `Allow` outside this layer: the message names the method instead.
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed(method.to_string()),
             s if s.is_server_error() => AppError::Internal(format!("the framework answered {s}")),
             s => {
                 tracing::warn!(status = s.as_u16(), "a rejection the web layer does not translate");
@@ -161,8 +159,10 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let lang = crate::ctx::lang_of(request.headers(), &path);
+    let method = request.method().clone();
     let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<AppError>().cloned().or_else(|| AppError::of_framework(&response))
+    let Some(error) =
+        response.extensions().get::<AppError>().cloned().or_else(|| AppError::of_framework(&response, &method))
     else {
         return response;
     };
@@ -171,17 +171,12 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     {
         tracing::error!(%detail, "request failed");
     }
-    let allow = response.headers().get(header::ALLOW).cloned();
-    let mut out = if path.starts_with("/api/") {
+    if path.starts_with("/api/") {
         let body = serde_json::json!({ "error": { "code": error.code(), "message": error.message(lang) } });
         (error.status(), axum::Json(body)).into_response()
     } else {
         render_page(&error, lang, path, query)
-    };
-    if let Some(allow) = allow {
-        out.headers_mut().insert(header::ALLOW, allow);
     }
-    out
 }
 
 /// An error as the pages show it: the login page for the anonymous, else an error page.
@@ -225,7 +220,7 @@ mod tests {
             AppError::Forbidden,
             AppError::NotFound,
             AppError::NoData("x".into()),
-            AppError::MethodNotAllowed("GET, HEAD".into()),
+            AppError::MethodNotAllowed("PUT".into()),
             AppError::Csrf,
             AppError::BadRequest("x".into()),
             AppError::RateLimited(5, "error.rate_limited"),

@@ -321,3 +321,42 @@ impl<'de> Deserialize<'de> for Date {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every handler takes this module's extractors, whose refusals are translated and name the
+    /// parameter: axum's own `Path`, `Query` or `Json` would answer a malformed request with plain
+    /// English text (which `render_errors` could only replace with a message naming nothing).
+    #[test]
+    fn handlers_take_the_translated_extractors() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("form.rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 20, "the handlers were found");
+        let mut found = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let imports = line.trim_start().starts_with("use axum::extract::")
+                    && ["Path", "Query", "Json"]
+                        .iter()
+                        .any(|x| line.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == *x));
+                let named =
+                    ["axum::extract::Path", "axum::extract::Query", "axum::Json<"].iter().any(|x| line.contains(x));
+                if imports || named {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "axum's untranslated extractors:\n{}", found.join("\n"));
+    }
+}

@@ -63,8 +63,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("error.method_not_allowed_title", "不支持的请求方法", "Method not allowed"),
     (
         "error.method_not_allowed",
-        "此地址不支持该请求方法；它接受：{allow}。",
-        "This address does not take that method; it takes: {allow}.",
+        "此地址不接受 {method} 请求；它接受的方法见响应头 Allow。",
+        "This address does not take {method} requests; the Allow header lists those it takes.",
     ),
     ("error.rejected", "请求无法处理（HTTP {status}）。", "The request cannot be handled (HTTP {status})."),
     // A request's parameters and body, refused (form.rs)

@@ -165,7 +165,14 @@ async fn unknown_paths_wrong_methods_large_and_malformed_bodies_answer_in_the_en
                 .body(Body::empty())
                 .unwrap();
             let reply = app.send(&mut risk, request).await;
-            envelope(&reply, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", lang, &format!("{method} {path}"));
+            let message = envelope(
+                &reply,
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                lang,
+                &format!("{method} {path}"),
+            );
+            assert!(message.contains(method) && message.contains("Allow"), "{method} {path}: {message}");
             let allow = reply.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()).unwrap_or("");
             assert!(allow.contains(allowed), "{method} {path}: Allow {allow:?}");
         }
@@ -228,7 +235,7 @@ async fn pages_answer_a_malformed_parameter_or_a_wrong_method_with_their_error_p
         ("GET", "/claims/not-a-number", StatusCode::BAD_REQUEST, "整数"),
         ("GET", "/valuations/x/report.xlsx", StatusCode::BAD_REQUEST, "整数"),
         ("GET", "/compliance?version=latest", StatusCode::BAD_REQUEST, "version"),
-        ("PUT", "/packages", StatusCode::METHOD_NOT_ALLOWED, "不支持"),
+        ("PUT", "/packages", StatusCode::METHOD_NOT_ALLOWED, "不接受 PUT 请求"),
     ] {
         let request = Request::builder().method(method).uri(path).body(Body::empty()).unwrap();
         let reply = app.send(&mut admin, request).await;
