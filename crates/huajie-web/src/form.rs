@@ -18,19 +18,15 @@ use crate::i18n::tr;
 /// The largest form or JSON body outside the upload routes.
 pub const FORM_BYTES_MAX: usize = 2 * 1024 * 1024;
 
-/// A body the server would not take: 413 when it is over the route's limit (`limit`
-/// bytes), else a 400 naming what is wrong (`key` in the catalogue, then the detail).
-pub fn refused_body(status: StatusCode, detail: String, lang: Lang, key: &'static str, limit: usize) -> AppError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+/// A multipart upload that could not be read: 413 over `limit`, else a 400 in the user's
+/// language (the parser's own English detail goes to the log, not to the user).
+pub fn refused_upload(e: &dyn MultipartProblem, lang: Lang, limit: usize) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(limit)
     } else {
-        AppError::BadRequest(format!("{}（{detail}）", tr(lang, key)))
+        tracing::info!(detail = %e.body_text(), "an upload could not be read");
+        AppError::BadRequest(tr(lang, "error.bad_upload").into())
     }
-}
-
-/// A multipart upload that could not be read: 413 over `limit`, else a 400.
-pub fn refused_upload(e: &dyn MultipartProblem, lang: Lang, limit: usize) -> AppError {
-    refused_body(e.status(), e.body_text(), lang, "error.bad_form", limit)
 }
 
 /// What the multipart rejection and the multipart field error have in common.
@@ -57,7 +53,8 @@ impl MultipartProblem for axum::extract::multipart::MultipartRejection {
     }
 }
 
-/// `axum::Form`, answering a malformed form with a 400 in the user's language.
+/// A form posted as `application/x-www-form-urlencoded`, read into `T`; a refusal (a 400 in the
+/// user's language) names the field that is missing or cannot be read.
 pub struct Form<T>(pub T);
 
 impl<T, S> FromRequest<S> for Form<T>
@@ -69,12 +66,31 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let lang = lang_of(req.headers(), req.uri().path());
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(v) => Ok(Form(v.0)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(FORM_BYTES_MAX)),
-            Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, "error.bad_form"), e.body_text()))),
+        if !has_content_type(&req, |t| t == "application/x-www-form-urlencoded") {
+            return Err(AppError::BadRequest(tr(lang, "form.content_type").into()));
         }
+        let Body(bytes) = Body::from_request(req, state).await?;
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(de).map(Form).map_err(|e| {
+            let field = shown_path(e.path());
+            let text = e.inner().to_string();
+            // serde's own wording for a missing field (`missing field `x``) is stable.
+            AppError::BadRequest(match text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+                Some(missing) => tr(lang, "form.missing_field").replace("{field}", missing),
+                None if field.is_empty() => tr(lang, "error.bad_form").to_string(),
+                None => tr(lang, "form.bad_field").replace("{field}", &field),
+            })
+        })
     }
+}
+
+/// Whether the request's `Content-Type` (without its parameters, in lower case) passes `accept`.
+fn has_content_type(req: &Request, accept: impl Fn(&str) -> bool) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| accept(&v.trim().to_ascii_lowercase()))
 }
 
 /// A request body as bytes, at most `FORM_BYTES_MAX` (413 beyond, in the user's language).
@@ -109,16 +125,9 @@ where
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
         let lang = lang_of(req.headers(), req.uri().path());
-        let json = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .is_some_and(|v| {
-                let v = v.trim().to_ascii_lowercase();
-                v == "application/json" || (v.starts_with("application/") && v.ends_with("+json"))
-            });
-        if !json {
+        if !has_content_type(&req, |t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        }) {
             return Err(AppError::BadRequest(tr(lang, "json.content_type").into()));
         }
         let Body(bytes) = Body::from_request(req, state).await?;

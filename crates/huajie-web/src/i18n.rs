@@ -59,7 +59,19 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "提交的内容过大：上限为 {size}。请拆分文件后分批上传。",
         "What was sent is too large: the limit is {size}. Split the file and upload it in parts.",
     ),
-    ("error.bad_form", "表单内容不完整或格式有误", "The form is incomplete or malformed"),
+    ("error.bad_form", "表单内容不完整或格式有误。", "The form is incomplete or malformed."),
+    (
+        "error.bad_upload",
+        "上传的表单无法读取：须为完整的 multipart/form-data 表单，文件放在 file 字段。",
+        "The upload cannot be read: send a whole multipart/form-data form with the file in the field file.",
+    ),
+    (
+        "form.content_type",
+        "请以表单提交（Content-Type: application/x-www-form-urlencoded）。",
+        "Submit it as a form (Content-Type: application/x-www-form-urlencoded).",
+    ),
+    ("form.missing_field", "表单缺少字段 {field}。", "The form lacks the field {field}."),
+    ("form.bad_field", "表单字段 {field} 的值无法读取。", "The form's field {field} cannot be read."),
     ("error.method_not_allowed_title", "不支持的请求方法", "Method not allowed"),
     (
         "error.method_not_allowed",

@@ -307,3 +307,32 @@ async fn a_well_formed_date_the_book_has_no_data_for_is_not_found_and_says_what_
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_upload_or_form_is_refused_in_the_callers_language_alone() {
+    let app = TestApp::new().await;
+    let mut acquisition = app.login("acquisition").await;
+    for lang in ["zh", "en"] {
+        // Not a multipart form, and a multipart form broken off.
+        for (content_type, body) in [
+            ("application/json", "{}".to_string()),
+            ("multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"file\"".to_string()),
+        ] {
+            let request = Request::post("/api/v1/imports")
+                .header(header::CONTENT_TYPE, content_type)
+                .header(header::ACCEPT_LANGUAGE, lang)
+                .header("x-csrf-token", &acquisition.csrf)
+                .body(Body::from(body))
+                .unwrap();
+            let reply = app.send(&mut acquisition, request).await;
+            let message = envelope(&reply, StatusCode::BAD_REQUEST, "bad_request", lang, content_type);
+            assert!(message.contains("multipart/form-data"), "{content_type}: {message}");
+        }
+    }
+    // A page's form without a field it needs: the page names the field, in Chinese alone.
+    let csrf = acquisition.csrf.clone();
+    let reply = app.post_form(&mut acquisition, "/account/password", &[("csrf", &csrf)]).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(reply.body.contains("表单缺少字段"), "{}", reply.body);
+    assert!(!has_framework_text(&reply.body) && !reply.body.contains("missing field"), "{}", reply.body);
+}
