@@ -3,9 +3,11 @@
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
 # driver, a Chinese font and poppler for the PDF reports — Debian's packages; python-stdnum from
-# PyPI, pinned, for the identifier comparison), starts a throwaway PostgreSQL cluster
+# PyPI, pinned, for the identifier comparison; the API contract tools, schemathesis and an OpenAPI
+# validator, from PyPI into target/), starts a throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
-# `cargo test` over the workspace, browser journeys in headless Chromium included.
+# `cargo test` over the workspace, browser journeys in headless Chromium and the API contract
+# test included.
 # Extra arguments go to cargo test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -95,6 +97,26 @@ if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 |
     apt_install fonts-noto-cjk poppler-utils
 fi
 export HUAJIE_PDFTOTEXT=$(command -v pdftotext)
+
+# --- The API contract: an OpenAPI validator and schemathesis (PyPI, pinned) --------------
+# In a virtual environment under target/ (Debian's Python refuses user-site installs), made
+# again whenever scripts/contract-tools.txt changes.
+CONTRACT_VENV=target/contract-tools
+if ! cmp -s scripts/contract-tools.txt "$CONTRACT_VENV/installed.txt"; then
+    say "installing the API contract tools (schemathesis, openapi-spec-validator) into $CONTRACT_VENV"
+    rm -rf "$CONTRACT_VENV"
+    if ! python3 -m venv "$CONTRACT_VENV" >/dev/null 2>&1; then
+        say "installing python3-venv (Debian package)"
+        rm -rf "$CONTRACT_VENV"
+        apt_install python3-venv
+        python3 -m venv "$CONTRACT_VENV"
+    fi
+    "$CONTRACT_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/contract-tools.txt
+    cp scripts/contract-tools.txt "$CONTRACT_VENV/installed.txt"
+fi
+export HUAJIE_SCHEMATHESIS=$PWD/$CONTRACT_VENV/bin/schemathesis
+export HUAJIE_OPENAPI_VALIDATOR=$PWD/$CONTRACT_VENV/bin/openapi-spec-validator
+say "schemathesis $("$HUAJIE_SCHEMATHESIS" --version | awk '{print $NF}') for the API contract (HUAJIE_SCHEMATHESIS)"
 
 # --- Format and lints: the tree is rustfmt-clean and clippy-clean -----------------------
 say "cargo fmt --check"

@@ -1,6 +1,7 @@
 //! Errors a request can end in. A handler returns `AppError`; the `render_errors` layer
 //! turns it into a page in the user's language (or a JSON error under `/api`), so the
-//! text of every error lives in the catalogue.
+//! text of every error lives in the catalogue. An error the framework answers by itself (a
+//! method the route does not take) is rendered the same way.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -18,6 +19,11 @@ pub enum AppError {
     /// Logged in, but the role may not do this.
     Forbidden,
     NotFound,
+    /// What was asked for cannot be produced because data behind it is missing (the net
+    /// assets of a quarter-end): a 404 whose message, already in the user's language, says which.
+    NoData(String),
+    /// The path exists but not with this method (named); the `Allow` header lists those it takes.
+    MethodNotAllowed(String),
     /// The form's CSRF token is missing or wrong.
     Csrf,
     /// A user error with its message already in the user's language.
@@ -28,7 +34,23 @@ pub enum AppError {
     TooLarge(usize),
     /// Something failed inside; the message is logged, not shown.
     Internal(String),
+    /// A client error the framework answered with its own text (a route's extractor this
+    /// crate does not wrap); the status is kept and the text replaced.
+    Rejected(StatusCode),
 }
+
+/// Every code `AppError::code` can give, in the order openapi.json's `Error` schema lists them.
+pub const ERROR_CODES: &[&str] = &[
+    "unauthenticated",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "csrf",
+    "bad_request",
+    "rate_limited",
+    "too_large",
+    "internal",
+];
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> AppError {
@@ -51,25 +73,32 @@ impl AppError {
         match self {
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NoData(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Rejected(status) => *status,
         }
     }
 
-    /// A stable code for the API.
+    /// A stable code for the API (the `Error` schema of openapi.json lists them all; docs/api.md
+    /// says what each means).
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not_found",
+            AppError::NotFound | AppError::NoData(_) => "not_found",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Csrf => "csrf",
             AppError::BadRequest(_) => "bad_request",
             AppError::RateLimited(..) => "rate_limited",
             AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
+            AppError::Rejected(status) if *status == StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+            AppError::Rejected(status) if *status == StatusCode::NOT_FOUND => "not_found",
+            AppError::Rejected(_) => "bad_request",
         }
     }
 
@@ -78,14 +107,38 @@ impl AppError {
             AppError::Unauthenticated => tr(lang, "error.unauthenticated").into(),
             AppError::Forbidden => tr(lang, "error.forbidden").into(),
             AppError::NotFound => tr(lang, "error.not_found").into(),
+            AppError::MethodNotAllowed(method) => tr(lang, "error.method_not_allowed").replace("{method}", method),
             AppError::Csrf => tr(lang, "error.csrf").into(),
-            AppError::BadRequest(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
             AppError::RateLimited(minutes, key) => tr(lang, key)
                 .replace("{minutes}", &minutes.to_string())
                 .replace("{max}", &huajie_core::throttle::SCREENINGS_PER_USER_MAX.to_string()),
             AppError::TooLarge(bytes) => tr(lang, "error.too_large").replace("{size}", &size(*bytes)),
             AppError::Internal(_) => tr(lang, "error.internal").into(),
+            AppError::Rejected(status) => tr(lang, "error.rejected").replace("{status}", status.as_str()),
         }
+    }
+
+    /// The error a response the framework made by itself stands for: a client or server error
+    /// without a body of ours (none, or plain text). `None` for every other response.
+    fn of_framework(response: &Response, method: &axum::http::Method) -> Option<AppError> {
+        let status = response.status();
+        if !(status.is_client_error() || status.is_server_error()) {
+            return None;
+        }
+        let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !(content_type.is_empty() || content_type.starts_with("text/plain")) {
+            return None;
+        }
+        Some(match status {
+            // The router adds `Allow` outside this layer: the message names the method instead.
+            StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed(method.to_string()),
+            s if s.is_server_error() => AppError::Internal(format!("the framework answered {s}")),
+            s => {
+                tracing::warn!(status = s.as_u16(), "a rejection the web layer does not translate");
+                AppError::Rejected(s)
+            }
+        })
     }
 }
 
@@ -106,14 +159,28 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let query = request.uri().query().map(str::to_string);
     let lang = crate::ctx::lang_of(request.headers(), &path);
+    let method = request.method().clone();
     let response = next.run(request).await;
-    let Some(error) = response.extensions().get::<AppError>().cloned() else {
+    let Some(error) =
+        response.extensions().get::<AppError>().cloned().or_else(|| AppError::of_framework(&response, &method))
+    else {
         return response;
     };
+    if let AppError::Internal(detail) = &error
+        && response.extensions().get::<AppError>().is_none()
+    {
+        tracing::error!(%detail, "request failed");
+    }
     if path.starts_with("/api/") {
         let body = serde_json::json!({ "error": { "code": error.code(), "message": error.message(lang) } });
-        return (error.status(), axum::Json(body)).into_response();
+        (error.status(), axum::Json(body)).into_response()
+    } else {
+        render_page(&error, lang, path, query)
     }
+}
+
+/// An error as the pages show it: the login page for the anonymous, else an error page.
+fn render_page(error: &AppError, lang: Lang, path: String, query: Option<String>) -> Response {
     if matches!(error, AppError::Unauthenticated) {
         let target = match query {
             Some(q) => format!("{path}?{q}"),
@@ -140,4 +207,37 @@ fn size(bytes: usize) -> String {
 /// Percent-encodes a path and query for use inside a query parameter.
 pub fn url_encode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_code_is_listed_and_every_message_is_in_both_languages() {
+        let all = [
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::NoData("x".into()),
+            AppError::MethodNotAllowed("PUT".into()),
+            AppError::Csrf,
+            AppError::BadRequest("x".into()),
+            AppError::RateLimited(5, "error.rate_limited"),
+            AppError::TooLarge(2 << 20),
+            AppError::Internal("x".into()),
+            AppError::Rejected(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            AppError::Rejected(StatusCode::PAYLOAD_TOO_LARGE),
+        ];
+        for e in &all {
+            assert!(ERROR_CODES.contains(&e.code()), "{e:?}: {}", e.code());
+            assert!(e.status().is_client_error() || e.status().is_server_error(), "{e:?}");
+            for lang in [Lang::Zh, Lang::En] {
+                assert!(!e.message(lang).is_empty(), "{e:?} {lang:?}");
+            }
+        }
+        for code in ERROR_CODES {
+            assert!(all.iter().any(|e| e.code() == *code), "{code} is never given");
+        }
+    }
 }

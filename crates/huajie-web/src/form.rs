@@ -1,10 +1,15 @@
-//! Form and JSON extractors whose rejections are ordinary `AppError`s, so a malformed
-//! request gets the same clear, translated answer as any other user error.
+//! Extractors whose rejections are ordinary `AppError`s — forms, JSON bodies, raw bodies, path
+//! and query parameters — so a malformed request gets the same clear, translated answer as any
+//! other user error (a page, or the API's error envelope), naming what was wrong and where;
+//! never the framework's own English text.
 
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
+use chrono::NaiveDate;
 use huajie_core::Lang;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer};
 
 use crate::ctx::lang_of;
 use crate::error::AppError;
@@ -13,19 +18,15 @@ use crate::i18n::tr;
 /// The largest form or JSON body outside the upload routes.
 pub const FORM_BYTES_MAX: usize = 2 * 1024 * 1024;
 
-/// A body the server would not take: 413 when it is over the route's limit (`limit`
-/// bytes), else a 400 naming what is wrong (`key` in the catalogue, then the detail).
-pub fn refused_body(status: StatusCode, detail: String, lang: Lang, key: &'static str, limit: usize) -> AppError {
-    if status == StatusCode::PAYLOAD_TOO_LARGE {
+/// A multipart upload that could not be read: 413 over `limit`, else a 400 in the user's
+/// language (the parser's own English detail goes to the log, not to the user).
+pub fn refused_upload(e: &dyn MultipartProblem, lang: Lang, limit: usize) -> AppError {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::TooLarge(limit)
     } else {
-        AppError::BadRequest(format!("{}（{detail}）", tr(lang, key)))
+        tracing::info!(detail = %e.body_text(), "an upload could not be read");
+        AppError::BadRequest(tr(lang, "error.bad_upload").into())
     }
-}
-
-/// A multipart upload that could not be read: 413 over `limit`, else a 400.
-pub fn refused_upload(e: &dyn MultipartProblem, lang: Lang, limit: usize) -> AppError {
-    refused_body(e.status(), e.body_text(), lang, "error.bad_form", limit)
 }
 
 /// What the multipart rejection and the multipart field error have in common.
@@ -52,38 +53,319 @@ impl MultipartProblem for axum::extract::multipart::MultipartRejection {
     }
 }
 
-/// Defines a wrapper around an axum extractor that answers a malformed body with a 400
-/// in the user's language (`key` names the message in the catalogue).
-macro_rules! translated_extractor {
-    ($(#[$meta:meta])* $name:ident wraps $inner:path, $key:literal) => {
-        $(#[$meta])*
-        pub struct $name<T>(pub T);
+/// A form posted as `application/x-www-form-urlencoded`, read into `T`; a refusal (a 400 in the
+/// user's language) names the field that is missing or cannot be read.
+pub struct Form<T>(pub T);
 
-        impl<T, S> FromRequest<S> for $name<T>
-        where
-            T: DeserializeOwned,
-            S: Send + Sync,
-        {
-            type Rejection = AppError;
+impl<T, S> FromRequest<S> for Form<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
 
-            async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-                let lang = lang_of(req.headers(), req.uri().path());
-                match <$inner>::from_request(req, state).await {
-                    Ok(v) => Ok($name(v.0)),
-                    Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(FORM_BYTES_MAX)),
-                    Err(e) => Err(AppError::BadRequest(format!("{} ({})", tr(lang, $key), e.body_text()))),
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let lang = lang_of(req.headers(), req.uri().path());
+        if !has_content_type(&req, |t| t == "application/x-www-form-urlencoded") {
+            return Err(AppError::BadRequest(tr(lang, "form.content_type").into()));
+        }
+        let Body(bytes) = Body::from_request(req, state).await?;
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
+        serde_path_to_error::deserialize(de).map(Form).map_err(|e| {
+            let field = shown_path(e.path());
+            let text = e.inner().to_string();
+            // serde's own wording for a missing field (`missing field `x``) is stable.
+            AppError::BadRequest(match text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+                Some(missing) => tr(lang, "form.missing_field").replace("{field}", missing),
+                None if field.is_empty() => tr(lang, "error.bad_form").to_string(),
+                None => tr(lang, "form.bad_field").replace("{field}", &field),
+            })
+        })
+    }
+}
+
+/// Whether the request's `Content-Type` (without its parameters, in lower case) passes `accept`.
+fn has_content_type(req: &Request, accept: impl Fn(&str) -> bool) -> bool {
+    req.headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| accept(&v.trim().to_ascii_lowercase()))
+}
+
+/// A request body as bytes, at most `FORM_BYTES_MAX` (413 beyond, in the user's language).
+pub struct Body(pub axum::body::Bytes);
+
+impl<S> FromRequest<S> for Body
+where
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let lang = lang_of(req.headers(), req.uri().path());
+        match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::TooLarge(FORM_BYTES_MAX)),
+            Err(_) => Err(AppError::BadRequest(tr(lang, "json.unreadable").into())),
+        }
+    }
+}
+
+/// A JSON body (`Content-Type: application/json`) read into `T`; a refusal names the field
+/// that was missing or wrong, or where the JSON broke off (`read_json`).
+pub struct Json<T>(pub T);
+
+impl<T, S> FromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let lang = lang_of(req.headers(), req.uri().path());
+        if !has_content_type(&req, |t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        }) {
+            return Err(AppError::BadRequest(tr(lang, "json.content_type").into()));
+        }
+        let Body(bytes) = Body::from_request(req, state).await?;
+        read_json(&bytes, lang).map(Json)
+    }
+}
+
+/// Reads a JSON body into `T`. A refusal says, in `lang`, where the JSON broke off, which field
+/// is missing, or which field has a value of the wrong type or form.
+pub fn read_json<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de)
+        .map_err(|e| AppError::BadRequest(json_refusal(lang, &shown_path(e.path()), e.inner())))?;
+    // Nothing but white space after the value.
+    de.end().map_err(|e| AppError::BadRequest(json_refusal(lang, "", &e)))?;
+    Ok(value)
+}
+
+/// What is wrong with a JSON body, in `lang`: `field` is where serde stopped ("" at the top).
+fn json_refusal(lang: Lang, field: &str, e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => tr(lang, "json.eof").to_string(),
+        Category::Syntax | Category::Io => tr(lang, "json.syntax")
+            .replace("{line}", &e.line().to_string())
+            .replace("{column}", &e.column().to_string()),
+        Category::Data => {
+            // serde's own wording for a missing field (`missing field `x``) is stable.
+            let text = e.to_string();
+            match text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+                Some(missing) => {
+                    let missing = if field.is_empty() { missing.to_string() } else { format!("{field}.{missing}") };
+                    tr(lang, "json.missing_field").replace("{field}", &missing)
+                }
+                None if field.is_empty() => tr(lang, "json.bad_shape").to_string(),
+                None => tr(lang, "json.bad_field").replace("{field}", field),
+            }
+        }
+    }
+}
+
+/// A serde path as a client wrote it (`schedule[0].date`); empty at the top.
+fn shown_path(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    if text == "." { String::new() } else { text }
+}
+
+/// `axum::extract::Path`, answering a malformed path parameter with a 400 that names it, says
+/// what it should be and quotes what came (a page, or the API's envelope).
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        use axum::extract::path::ErrorKind;
+        use axum::extract::rejection::PathRejection;
+        let lang = lang_of(&parts.headers, parts.uri.path());
+        let rejection = match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(v) => return Ok(Path(v.0)),
+            Err(PathRejection::FailedToDeserializePathParams(e)) => e.into_kind(),
+            Err(other) => return Err(AppError::Internal(format!("path: {other}"))),
+        };
+        // The parameters' names, in order (for a tuple, whose error gives only the index).
+        let names: Vec<String> = axum::extract::RawPathParams::from_request_parts(parts, state)
+            .await
+            .map(|raw| raw.iter().map(|(k, _)| k.to_string()).collect())
+            .unwrap_or_default();
+        let name_at = |i: usize| names.get(i).cloned().unwrap_or_else(|| (i + 1).to_string());
+        let refused = |name: &str, value: &str, expected: Expect| {
+            AppError::BadRequest(refusal(lang, "param.path", name, value, expected))
+        };
+        Err(match rejection {
+            ErrorKind::ParseErrorAtKey { key, value, expected_type } => {
+                refused(&key, &value, Expect::of(expected_type))
+            }
+            ErrorKind::ParseErrorAtIndex { index, value, expected_type } => {
+                refused(&name_at(index), &value, Expect::of(expected_type))
+            }
+            ErrorKind::ParseError { value, expected_type } => refused(&name_at(0), &value, Expect::of(expected_type)),
+            ErrorKind::DeserializeError { key, value, .. } => refused(&key, &value, Expect::Readable),
+            ErrorKind::InvalidUtf8InPathParam { key } => AppError::BadRequest(
+                tr(lang, "param.utf8").replace("{param}", &tr(lang, "param.path").replace("{name}", &key)),
+            ),
+            other => AppError::Internal(format!("path: {other}")),
+        })
+    }
+}
+
+/// `axum::extract::Query`, answering a malformed query string with a 400 that names the
+/// parameter, says what it should be (for `Int` and `Date` fields) and quotes what came.
+pub struct Query<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Query<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        let lang = lang_of(&parts.headers, parts.uri.path());
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        let e = match serde_path_to_error::deserialize(de) {
+            Ok(v) => return Ok(Query(v)),
+            Err(e) => e,
+        };
+        let name = shown_path(e.path());
+        let text = e.inner().to_string();
+        // serde's wording for a field given twice (`duplicate field `x``) is stable.
+        if let Some(repeated) = text.strip_prefix("duplicate field `").and_then(|t| t.split('`').next()) {
+            let param = tr(lang, "param.query").replace("{name}", repeated);
+            return Err(AppError::BadRequest(tr(lang, "param.repeated").replace("{param}", &param)));
+        }
+        if name.is_empty() {
+            return Err(AppError::BadRequest(tr(lang, "param.query_string").into()));
+        }
+        let value = form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        let expected = match text.as_str() {
+            EXPECT_INTEGER => Expect::Integer,
+            EXPECT_DATE => Expect::Date,
+            _ => Expect::Readable,
+        };
+        Err(AppError::BadRequest(refusal(lang, "param.query", &name, &value, expected)))
+    }
+}
+
+/// What a parameter should have been.
+#[derive(Clone, Copy)]
+enum Expect {
+    Integer,
+    Date,
+    /// Anything readable as its type (the message quotes the value).
+    Readable,
+}
+
+impl Expect {
+    /// From the Rust type axum names.
+    fn of(type_name: &str) -> Expect {
+        match type_name {
+            "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+                Expect::Integer
+            }
+            _ => Expect::Readable,
+        }
+    }
+}
+
+/// "查询参数 limit 应为整数，收到“x”。" — `place` is `param.path` or `param.query`.
+fn refusal(lang: Lang, place: &'static str, name: &str, value: &str, expected: Expect) -> String {
+    let key = match expected {
+        Expect::Integer => "param.integer",
+        Expect::Date => "param.date",
+        Expect::Readable => "param.unreadable",
+    };
+    tr(lang, key).replace("{param}", &tr(lang, place).replace("{name}", name)).replace("{value}", &quoted(value))
+}
+
+/// A value as sent, cut to 40 characters so that a huge one cannot fill the message.
+fn quoted(value: &str) -> String {
+    let mut chars = value.chars();
+    let head: String = chars.by_ref().take(40).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+/// The serde messages by which `Int` and `Date` say what they expected (read by `Query`).
+const EXPECT_INTEGER: &str = "huajie: a whole number";
+const EXPECT_DATE: &str = "huajie: a date";
+
+/// A whole number in a query string (`i64`); a refusal says a whole number was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Int(pub i64);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Int, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map(Int).map_err(|_| D::Error::custom(EXPECT_INTEGER))
+    }
+}
+
+/// A date `YYYY-MM-DD` in a query string; a refusal says a date was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        // Exactly `YYYY-MM-DD`: what reads back the same.
+        match text.parse::<NaiveDate>() {
+            Ok(date) if date.format("%Y-%m-%d").to_string() == text => Ok(Date(date)),
+            _ => Err(D::Error::custom(EXPECT_DATE)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every handler takes this module's extractors, whose refusals are translated and name the
+    /// parameter: axum's own `Path`, `Query` or `Json` would answer a malformed request with plain
+    /// English text (which `render_errors` could only replace with a message naming nothing).
+    #[test]
+    fn handlers_take_the_translated_extractors() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("form.rs") {
+                    out.push(path);
                 }
             }
         }
-    };
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        assert!(files.len() > 20, "the handlers were found");
+        let mut found = Vec::new();
+        for file in &files {
+            let text = std::fs::read_to_string(file).unwrap();
+            for (n, line) in text.lines().enumerate() {
+                let imports = line.trim_start().starts_with("use axum::extract::")
+                    && ["Path", "Query", "Json"]
+                        .iter()
+                        .any(|x| line.split(|c: char| !c.is_alphanumeric() && c != '_').any(|word| word == *x));
+                let named =
+                    ["axum::extract::Path", "axum::extract::Query", "axum::Json<"].iter().any(|x| line.contains(x));
+                if imports || named {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "axum's untranslated extractors:\n{}", found.join("\n"));
+    }
 }
-
-translated_extractor!(
-    /// `axum::Form`, answering a malformed form with a 400 in the user's language.
-    Form wraps axum::Form<T>, "error.bad_form"
-);
-
-translated_extractor!(
-    /// `axum::Json`, answering a malformed body with a 400 in the user's language.
-    Json wraps axum::Json<T>, "error.bad_json"
-);

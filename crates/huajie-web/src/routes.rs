@@ -113,6 +113,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/compliance/book", get(api::compliance::book))
         .route("/api/v1/compliance/book/{kind}", post(api::compliance::add_entry))
         .route("/api/v1/compliance/book/{kind}/{id}", axum::routing::delete(api::compliance::remove_entry))
+        // The report downloads, as API operations: the pages' handlers, answering errors as the API does.
+        .route("/api/v1/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
+        .route("/api/v1/valuations/{id}/report.pdf", get(valuation::report_pdf))
+        .route("/api/v1/compliance/report.xlsx", get(compliance::report_xlsx))
+        .route("/api/v1/compliance/report.pdf", get(compliance::report_pdf))
+        .route("/api/v1/compliance/book.xlsx", get(book::export))
+        .route("/api/v1/imports/{id}/report.xlsx", get(imports::report_xlsx))
         .fallback(|| async { crate::error::AppError::NotFound })
         // Forms and JSON bodies elsewhere; uploads have their own limit above.
         .layer(DefaultBodyLimit::max(crate::form::FORM_BYTES_MAX))

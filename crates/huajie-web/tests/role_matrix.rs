@@ -92,6 +92,11 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/valuations/1/claims", PORTFOLIO),
     ("/api/v1/assumption-sets", PORTFOLIO),
     ("/api/v1/assumption-sets/1", PORTFOLIO),
+    // The report downloads in the API (the PDFs share their workbooks' permissions).
+    ("/api/v1/valuations/1/report.xlsx", PORTFOLIO),
+    ("/api/v1/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
+    ("/api/v1/compliance/book.xlsx", BOOK),
+    ("/api/v1/imports/1/report.xlsx", PORTFOLIO),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -22,6 +22,7 @@ use super::data;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::{Body, Date, Int, Path, Query};
 use crate::i18n::tr;
 use crate::pages::book::refused;
 use crate::pages::compliance::Names;
@@ -30,9 +31,10 @@ fn fen(x: i128) -> i64 {
     i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
 }
 
+/// A writing call's JSON body, once its CSRF token is checked.
 fn body<T: serde::de::DeserializeOwned>(ctx: &Ctx, headers: &HeaderMap, bytes: &[u8]) -> Result<T, AppError> {
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    serde_json::from_slice(bytes).map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))
+    crate::form::read_json(bytes, ctx.lang)
 }
 
 fn indicator_json(i: &Indicator, lines: Vec<Value>) -> Value {
@@ -54,22 +56,22 @@ fn indicator_json(i: &Indicator, lines: Vec<Value>) -> Value {
 
 #[derive(Deserialize)]
 pub struct AsOf {
-    as_of: Option<NaiveDate>,
-    version: Option<i64>,
+    as_of: Option<Date>,
+    version: Option<Int>,
 }
 
 /// `GET /api/v1/compliance/indicators?as_of=&version=`.
 pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let store = &state.store;
-    let as_of = q.as_of.unwrap_or_else(|| latest_quarter_end(store.clock().today()));
-    let params = match q.version {
+    let as_of = q.as_of.map(|d| d.0).unwrap_or_else(|| latest_quarter_end(store.clock().today()));
+    let params = match q.version.map(|v| v.0) {
         Some(v) => store.rule_parameter_sets().await?.into_iter().find(|s| s.version == v).ok_or(AppError::NotFound)?,
         None => store.rule_parameters().await?,
     };
     let ledger = store.compliance_ledger().await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
-        .map_err(|e| AppError::BadRequest(ctx.lang.half(&e.to_string())))?;
+        .map_err(|e| AppError::NoData(ctx.lang.half(&e.to_string())))?;
     let mut names = Names::default();
     let mut out = Vec::new();
     for i in &all {
@@ -119,7 +121,7 @@ fn exit_watch_json(ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParamete
 pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
     let store = &state.store;
-    let as_of = q.as_of.unwrap_or_else(|| latest_quarter_end(store.clock().today()));
+    let as_of = q.as_of.map(|d| d.0).unwrap_or_else(|| latest_quarter_end(store.clock().today()));
     let ledger = store.compliance_ledger().await?;
     let licensed: std::collections::BTreeSet<i64> =
         store.party_attributes().await?.into_iter().filter(|a| a.licensed_fi).map(|a| a.party_id).collect();
@@ -188,7 +190,7 @@ pub async fn check_proposal(
     ctx: Ctx,
     State(state): State<AppState>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     use crate::pages::checks::{Proposal, ProposalKind};
     use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
@@ -271,7 +273,7 @@ pub async fn record(
     ctx: Ctx,
     State(state): State<AppState>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::RecordIndicators)?;
     let b: RecordBody = body(&ctx, &headers, &bytes)?;
@@ -371,7 +373,7 @@ pub async fn check_package(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::CheckDeals)?;
     let b: PackageCheckBody = body(&ctx, &headers, &bytes)?;
@@ -417,7 +419,7 @@ pub async fn override_finding(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::OverrideFindings)?;
     let b: OverrideBody = body(&ctx, &headers, &bytes)?;
@@ -463,7 +465,7 @@ pub async fn add_entry(
     State(state): State<AppState>,
     Path(kind): Path<String>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     // Who keeps the book at all first, then the kind's own editors (the party graph: risk).
     ctx.require(Permission::EditComplianceBook)?;
@@ -531,7 +533,7 @@ fn profile_json(v: &huajie_store::CompanyProfileVersion) -> Value {
 pub async fn company(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewComplianceBook)?;
     let store = &state.store;
-    let as_of = q.as_of.unwrap_or_else(|| store.clock().today());
+    let as_of = q.as_of.map(|d| d.0).unwrap_or_else(|| store.clock().today());
     Ok(data(json!({
         "as_of": as_of,
         "in_force": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
@@ -547,7 +549,7 @@ pub async fn save_company(
     ctx: Ctx,
     State(state): State<AppState>,
     headers: HeaderMap,
-    bytes: axum::body::Bytes,
+    Body(bytes): Body,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ViewComplianceBook)?;
     let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;

@@ -3,7 +3,7 @@
 //! exactly as in the pages. Described by `openapi.json`, served at `/api/openapi.json`.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use cookie::SameSite;
@@ -16,10 +16,14 @@ use crate::AppState;
 use crate::auth::{self, SESSION_COOKIE};
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::{Int, Path, Query};
+use crate::i18n::tr;
 use crate::view::party_view;
 
 pub mod compliance;
 pub mod valuation;
+
+pub use crate::error::ERROR_CODES;
 
 /// The OpenAPI document.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
@@ -61,6 +65,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/compliance/book"),
     ("post", "/api/v1/compliance/book/{kind}"),
     ("delete", "/api/v1/compliance/book/{kind}/{id}"),
+    ("get", "/api/v1/valuations/{id}/report.xlsx"),
+    ("get", "/api/v1/valuations/{id}/report.pdf"),
+    ("get", "/api/v1/compliance/report.xlsx"),
+    ("get", "/api/v1/compliance/report.pdf"),
+    ("get", "/api/v1/compliance/book.xlsx"),
+    ("get", "/api/v1/imports/{id}/report.xlsx"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {
@@ -179,21 +189,48 @@ fn claim_json(r: &ClaimRow, ctx: &Ctx) -> Value {
     })
 }
 
+/// `limit` and `offset` of a list call.
 #[derive(Deserialize)]
 pub struct Paging {
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: Option<Int>,
+    offset: Option<Int>,
 }
 
-/// The most rows one list call returns.
-const API_ROWS_MAX: i64 = 1_000;
+/// The most rows one list call returns, and how many when `limit` is not given.
+pub const API_ROWS_MAX: i64 = 1_000;
+pub const API_ROWS_DEFAULT: i64 = 100;
 
 impl Paging {
-    fn limit(&self) -> i64 {
-        self.limit.unwrap_or(100).clamp(1, API_ROWS_MAX)
+    /// `(limit, offset)`: `limit` from 1 to `API_ROWS_MAX` (`API_ROWS_DEFAULT` when absent),
+    /// `offset` from 0 (0 when absent). A value out of range is refused, never clamped: a
+    /// client asking for 5,000 rows must learn that it gets at most 1,000.
+    fn read(&self, lang: huajie_core::Lang) -> Result<(i64, i64), AppError> {
+        let limit = in_range(lang, "limit", self.limit, 1, API_ROWS_MAX)?.unwrap_or(API_ROWS_DEFAULT);
+        let offset = in_range(lang, "offset", self.offset, 0, i64::MAX)?.unwrap_or(0);
+        Ok((limit, offset))
     }
-    fn offset(&self) -> i64 {
-        self.offset.unwrap_or(0).max(0)
+}
+
+/// A whole-number query parameter within `min..=max`, or a 400 that says the range.
+fn in_range(
+    lang: huajie_core::Lang,
+    name: &str,
+    value: Option<Int>,
+    min: i64,
+    max: i64,
+) -> Result<Option<i64>, AppError> {
+    match value {
+        Some(Int(v)) if v < min || v > max => {
+            let key = if max == i64::MAX { "param.at_least" } else { "param.range" };
+            Err(AppError::BadRequest(
+                tr(lang, key)
+                    .replace("{param}", &tr(lang, "param.query").replace("{name}", name))
+                    .replace("{min}", &min.to_string())
+                    .replace("{max}", &max.to_string())
+                    .replace("{value}", &v.to_string()),
+            ))
+        }
+        other => Ok(other.map(|Int(v)| v)),
     }
 }
 
@@ -204,8 +241,9 @@ pub async fn package_claims(
     Query(p): Query<Paging>,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ViewClaims)?;
+    let (limit, offset) = p.read(ctx.lang)?;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let rows = state.store.claims_of_package_page(id, p.limit(), p.offset()).await?;
+    let rows = state.store.claims_of_package_page(id, limit, offset).await?;
     Ok(Json(json!({
         "data": rows.iter().map(|r| claim_json(r, &ctx)).collect::<Vec<_>>(),
         "total": summary.claim_count,
@@ -257,8 +295,8 @@ pub async fn claim(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>)
 pub struct PartyQuery {
     kind: Option<String>,
     q: Option<String>,
-    limit: Option<i64>,
-    offset: Option<i64>,
+    limit: Option<Int>,
+    offset: Option<Int>,
 }
 
 pub async fn parties(
@@ -267,14 +305,21 @@ pub async fn parties(
     Query(q): Query<PartyQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ViewParties)?;
-    let paging = Paging { limit: q.limit, offset: q.offset };
-    let filter = PartyFilter {
-        kind: q.kind.as_deref().and_then(huajie_core::PartyKind::from_code),
-        query: q.q.clone(),
-        limit: paging.limit(),
-        offset: paging.offset(),
-        names_only: !ctx.can(Permission::ViewPersonalData),
+    let (limit, offset) = Paging { limit: q.limit, offset: q.offset }.read(ctx.lang)?;
+    let kind = match q.kind.as_deref() {
+        None => None,
+        Some(code) => Some(huajie_core::PartyKind::from_code(code).ok_or_else(|| {
+            let options = huajie_core::PartyKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ");
+            AppError::BadRequest(
+                tr(ctx.lang, "param.one_of")
+                    .replace("{param}", &tr(ctx.lang, "param.query").replace("{name}", "kind"))
+                    .replace("{options}", &options)
+                    .replace("{value}", code),
+            )
+        })?),
     };
+    let filter =
+        PartyFilter { kind, query: q.q.clone(), limit, offset, names_only: !ctx.can(Permission::ViewPersonalData) };
     let (rows, total) = state.store.parties(&filter).await?;
     let data: Vec<Value> = rows
         .iter()
@@ -308,10 +353,11 @@ pub async fn users(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
 
 pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Paging>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewAudit)?;
+    let (limit, offset) = p.read(ctx.lang)?;
     let hide_personal = !ctx.can(Permission::ViewPersonalData);
     let records: Vec<Value> = state
         .store
-        .audit_log(p.limit(), p.offset())
+        .audit_log(limit, offset)
         .await?
         .into_iter()
         .map(|r| {

@@ -3,7 +3,7 @@
 //! plain numbers (0.15 = 15%).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use huajie_core::Permission;
@@ -18,6 +18,7 @@ use super::data;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::{Body, Path};
 use crate::i18n::tr;
 
 fn fens(xs: &[f64]) -> Vec<i64> {
@@ -137,13 +138,12 @@ pub async fn create(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    Body(body): Body,
 ) -> Result<Response, AppError> {
     // Who may do this is checked before the body is read.
     let user = ctx.require(Permission::RunValuations)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let body: RunBody = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
+    let body: RunBody = crate::form::read_json(&body, ctx.lang)?;
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let lang = ctx.lang;
     let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
@@ -247,12 +247,11 @@ pub async fn set_basis(
     State(state): State<AppState>,
     Path(id): Path<i64>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    Body(body): Body,
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::EditAssumptions)?;
     ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let body: BasisBody = serde_json::from_slice(&body)
-        .map_err(|e| AppError::BadRequest(format!("{} ({e})", tr(ctx.lang, "error.bad_json"))))?;
+    let body: BasisBody = crate::form::read_json(&body, ctx.lang)?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let basis = huajie_core::ValuationBasis::from_code(&body.basis)
         .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "valuation.bad_basis").to_string()))?;

@@ -1,8 +1,8 @@
 //! My account: who I am, and changing my own password.
 
-use crate::form::Form;
+use crate::form::{Form, Query};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 

@@ -1,7 +1,7 @@
 //! The audit log, newest first, with an on-demand walk of the whole chain.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use huajie_core::Permission;
 use serde::Deserialize;
@@ -10,6 +10,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Query;
 use crate::i18n::tr;
 use crate::view::Page;
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
@@ -21,6 +21,7 @@ use super::{XLSX, download, render_form};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Path;
 use crate::i18n::tr;
 use crate::view::Page;
 

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PackageStatus, Permission};
@@ -26,6 +26,7 @@ use super::render;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Path;
 use crate::i18n::tr;
 use crate::view::Page;
 

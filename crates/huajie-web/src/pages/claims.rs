@@ -2,7 +2,7 @@
 //! guarantors, personal data masked for roles that do not own it.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use huajie_core::{FiveClass, GuaranteeKind, LitigationStage, PartyKind, Permission};
 
@@ -10,6 +10,7 @@ use super::render;
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Path;
 use crate::view::{Page, PartyView, money, opt_date, opt_name, party_view};
 use huajie_core::mask::mask_address;
 

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PartyKind, Permission};
@@ -18,6 +18,7 @@ use crate::AppState;
 use crate::chart::Curve;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Query;
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -608,7 +609,7 @@ pub async fn quarter_report(
         }
         None => {
             let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
-                .map_err(|e| AppError::BadRequest(lang.half(&e.to_string())))?;
+                .map_err(|e| AppError::NoData(lang.half(&e.to_string())))?;
             (all, params.version, tr(lang, "report.computed").to_string())
         }
     };

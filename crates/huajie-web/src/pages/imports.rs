@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Path, Query, Request, State};
+use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
@@ -20,7 +20,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::form::refused_upload;
+use crate::form::{Path, Query, refused_upload};
 use crate::i18n::tr;
 use crate::view::Page;
 

@@ -1,8 +1,8 @@
 //! Login and logout.
 
-use crate::form::Form;
+use crate::form::{Form, Query};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use cookie::SameSite;

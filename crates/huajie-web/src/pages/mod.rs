@@ -17,7 +17,6 @@ pub mod users;
 pub mod valuation;
 
 use askama::Template;
-use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Permission};
@@ -26,6 +25,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::error::AppError;
+use crate::form::{Path, Query};
 use crate::i18n::tr;
 
 /// Renders a template into an HTML response.
@@ -146,6 +146,7 @@ pub fn error_page(lang: Lang, status: u16, message: &str) -> String {
         404 => tr(lang, "error.not_found_title"),
         429 => tr(lang, "error.rate_limited_title"),
         413 => tr(lang, "error.too_large_title"),
+        405 => tr(lang, "error.method_not_allowed_title"),
         400 => tr(lang, "error.bad_request_title"),
         _ => tr(lang, "error.title"),
     };

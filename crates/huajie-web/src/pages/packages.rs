@@ -1,7 +1,7 @@
 //! Package list and package detail with its claims.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use huajie_core::{FiveClass, Lang, LitigationStage, Permission};
 use huajie_store::{ClaimRow, PackageSummary};
@@ -11,6 +11,7 @@ use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::{Path, Query};
 use crate::view::{Page, money, opt_date, opt_money, opt_name, party_view};
 
 /// Claims shown per page of a package.

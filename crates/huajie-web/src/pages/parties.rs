@@ -1,7 +1,7 @@
 //! Party list (filter by kind, search) and party detail.
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Response};
@@ -13,7 +13,7 @@ use super::{Pager, page_number, render, render_form};
 use crate::AppState;
 use crate::ctx::Ctx;
 use crate::error::{AppError, url_encode};
-use crate::form::Form;
+use crate::form::{Form, Path, Query};
 use crate::i18n::tr;
 use crate::view::{Page, PartyView, money, opt_name, party_view};
 

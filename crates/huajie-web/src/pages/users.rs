@@ -1,9 +1,9 @@
 //! Users and roles (administrators only): list, create, change role or status, reset
 //! a password. Every change is audited by the store.
 
-use crate::form::Form;
+use crate::form::{Form, Path};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Permission, Role};
 use huajie_store::{NewUser, StoreError};
@@ -70,7 +70,7 @@ async fn users_page(
 pub async fn list(
     ctx: Ctx,
     State(state): State<AppState>,
-    axum::extract::Query(q): axum::extract::Query<DoneQuery>,
+    crate::form::Query(q): crate::form::Query<DoneQuery>,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ManageUsers)?;
     let notice = q.done.as_deref().map(|k| {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, LitigationStage, Package, Permission, ValuationBasis};
@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::chart::{Columns, Curve};
 use crate::ctx::Ctx;
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{Form, Path};
 use crate::i18n::tr;
 use crate::view::{Page, party_view};
 
