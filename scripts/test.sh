@@ -2,7 +2,8 @@
 # Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
-# driver, a Chinese font and poppler for the PDF reports — Debian's packages), starts a throwaway PostgreSQL cluster
+# driver, a Chinese font and poppler for the PDF reports, LibreOffice Calc to recalculate
+# the workbooks — Debian's packages), starts a throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
 # `cargo test` over the workspace, browser journeys in headless Chromium included.
 # Extra arguments go to cargo test.
@@ -78,6 +79,14 @@ if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 |
     apt_install fonts-noto-cjk poppler-utils
 fi
 export HUAJIE_PDFTOTEXT=$(command -v pdftotext)
+
+# --- Workbooks: LibreOffice opens and recalculates them ---------------------------------
+if ! command -v soffice >/dev/null 2>&1; then
+    say "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"
+    apt_install libreoffice-calc-nogui
+fi
+export HUAJIE_SOFFICE=$(command -v soffice)
+say "$("$HUAJIE_SOFFICE" --version 2>/dev/null | awk '{print $1, $2}') recalculates the workbooks (HUAJIE_SOFFICE)"
 
 # --- Format and lints: the tree is rustfmt-clean and clippy-clean -----------------------
 say "cargo fmt --check"
