@@ -254,7 +254,14 @@ fn libreoffice_reprices_the_workbook_when_the_irr_cell_changes() {
         let bytes = valuation_xlsx(&info(), r, &lines_of(r), &a, Lang::Zh).unwrap();
         books.push((name, spreadsheet::with_number(&bytes, 1, "B13", new_irr)));
     }
+    // In English too: its formulas name sheets with spaces ('Cash flow', 'Claim cash').
+    let en = valuation_xlsx(&info(), &retail, &lines_of(&retail), &a, Lang::En).unwrap();
+    books.push(("retail-en", spreadsheet::with_number(&en, 1, "B13", new_irr)));
     let out = soffice.recalculate(&books, &["claims", "retail"]);
+    let en = open(&out["retail-en"].xlsx).worksheet_range("Summary").unwrap();
+    let bid = huajie_value::metrics::pv(&retail.quarterly, new_irr + 0.03);
+    assert!((number(en.get_value((15, 1)).unwrap()) - bid).abs() < 1e-6, "the English workbook reprices alike");
+    assert!((number(en.get_value((26, 1)).unwrap()) - bid).abs() < 1e-6, "its claims' PVs add up to the bid");
     for (name, r) in [("claims", &by_claim), ("retail", &retail)] {
         let mut wb = open(&out[name].xlsx);
         let summary = wb.worksheet_range("汇总").unwrap();

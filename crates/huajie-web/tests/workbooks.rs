@@ -2,9 +2,9 @@
 //! (LibreOffice, headless, named by `HUAJIE_SOFFICE`): every formula recalculated, the key
 //! cells compared with the API's numbers of the demo company — the valuation's bid, price,
 //! IRR, MOIC, payback and each claim's present value; the regulator's ratios with their
-//! numerators and denominators; the tape check report's counts. Then the target IRR is
-//! changed in each valuation workbook and the bid and every claim's PV follow, equal to a
-//! recomputation made here from the API's cash flows.
+//! numerators and denominators; the compliance book's amounts; the tape check report's
+//! counts. Then the target IRR is changed in each valuation workbook and the bid and every
+//! claim's PV follow, equal to a recomputation made here from the API's cash flows.
 
 mod common;
 #[path = "../../huajie-report/tests/common/spreadsheet.rs"]
@@ -238,6 +238,11 @@ async fn libreoffice_recalculates_every_workbook_to_the_apis_numbers() {
     app.get(&mut risk, "/lang/en?next=/").await;
     books.push(("regulator-en".into(), download(&app, &risk, "/compliance/report.xlsx?quarter=2026-09-30").await));
 
+    // The compliance book as finance and risk download it.
+    let book_api = api(&app, &mut risk, "/api/v1/compliance/book").await;
+    let book = download(&app, &risk, "/compliance/book.xlsx").await;
+    books.push(("book".into(), book));
+
     // The demo's first tape check report.
     let import = api(&app, &mut valuer, "/api/v1/imports/1").await;
     let tape = download(&app, &valuer, "/imports/1/report.xlsx").await;
@@ -288,6 +293,21 @@ async fn libreoffice_recalculates_every_workbook_to_the_apis_numbers() {
             assert!(row[2] == "—" || (row[2].ends_with(unit) && row[3].ends_with(unit)), "{row:?}");
             assert!(row[2] == "—" || row[6].contains(','), "{row:?}");
         }
+    }
+
+    // The book: its net assets, numbers in 万元, as the API gives them in fen.
+    let mut wb = open(&out["book"].xlsx);
+    let net = wb.worksheet_range("季末净资产").unwrap();
+    let listed = book_api["net_assets"].as_array().unwrap();
+    assert_eq!(net.height() - 1, listed.len());
+    for (k, n) in listed.iter().enumerate() {
+        let wan = number(net.get_value((1 + k as u32, 1)));
+        assert_eq!(
+            (wan * 1_000_000.0).round() as i64,
+            n["amount"].as_i64().unwrap(),
+            "net assets {}",
+            n["quarter_end"]
+        );
     }
 
     // The tape report: its counts as the API gives them, every problem's sheet named.
