@@ -2,9 +2,10 @@
 # Runs the whole Huajie test suite: the README's second command, and what .ci/run calls.
 #
 # Installs what the tests need when it is missing (PostgreSQL server, Chromium and its
-# driver, a Chinese font and poppler for the PDF reports — Debian's packages; python-stdnum from
-# PyPI, pinned, for the identifier comparison; the API contract tools, schemathesis and an OpenAPI
-# validator, from PyPI into target/), starts a throwaway PostgreSQL cluster
+# driver, a Chinese font and poppler for the PDF reports, LibreOffice Calc to recalculate the
+# workbooks — Debian's packages; python-stdnum from PyPI, pinned, for the identifier comparison;
+# the API contract tools, schemathesis and an OpenAPI validator, from PyPI into target/), starts a
+# throwaway PostgreSQL cluster
 # on a free local port so that the store suite runs on SQLite and on PostgreSQL, then runs
 # `cargo test` over the workspace, browser journeys in headless Chromium and the API contract
 # test included.
@@ -117,6 +118,14 @@ fi
 export HUAJIE_SCHEMATHESIS=$PWD/$CONTRACT_VENV/bin/schemathesis
 export HUAJIE_OPENAPI_VALIDATOR=$PWD/$CONTRACT_VENV/bin/openapi-spec-validator
 say "schemathesis $("$HUAJIE_SCHEMATHESIS" --version | awk '{print $NF}') for the API contract (HUAJIE_SCHEMATHESIS)"
+
+# --- Workbooks: LibreOffice opens and recalculates them ---------------------------------
+if ! command -v soffice >/dev/null 2>&1; then
+    say "installing LibreOffice Calc (Debian package libreoffice-calc-nogui)"
+    apt_install libreoffice-calc-nogui
+fi
+export HUAJIE_SOFFICE=$(command -v soffice)
+say "$("$HUAJIE_SOFFICE" --version 2>/dev/null | awk '{print $1, $2}') recalculates the workbooks (HUAJIE_SOFFICE)"
 
 # --- Format and lints: the tree is rustfmt-clean and clippy-clean -----------------------
 say "cargo fmt --check"

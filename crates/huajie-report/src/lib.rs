@@ -50,25 +50,46 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
     let percent = Format::new().set_num_format("0%");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
 
     let summary = book.add_worksheet();
     summary.set_name(t(lang, "汇总", "Summary"))?;
     summary.set_column_width(0, 28)?;
     summary.set_column_width(1, 60)?;
     summary.write_string_with_format(0, 0, t(lang, "数据带校验报告", "Tape validation report"), &bold)?;
-    let rows: [(&str, String); 7] = [
-        (t(lang, "文件", "File"), read.file_name.clone()),
-        (t(lang, "基准日", "Cut-off date"), read.cutoff_date.to_string()),
-        (t(lang, "表头所在行", "Header row"), read.header_row.to_string()),
-        (t(lang, "读取行数", "Rows read"), read.rows_read.to_string()),
-        (t(lang, "有效债权", "Valid claims"), read.valid_claims.to_string()),
-        (t(lang, "拒绝行数", "Rows rejected"), read.rejected_rows.to_string()),
-        (t(lang, "完整度", "Completeness"), format!("{}%", read.completeness_score)),
+    let labels = [
+        t(lang, "文件", "File"),
+        t(lang, "基准日", "Cut-off date"),
+        t(lang, "表头所在行", "Header row"),
+        t(lang, "读取行数", "Rows read"),
+        t(lang, "有效债权", "Valid claims"),
+        t(lang, "拒绝行数", "Rows rejected"),
+        t(lang, "完整度", "Completeness"),
     ];
-    for (i, (label, value)) in rows.iter().enumerate() {
+    for (i, label) in labels.iter().enumerate() {
         summary.write_string_with_format(2 + i as u32, 0, *label, &bold)?;
-        summary.write_string(2 + i as u32, 1, value)?;
     }
+    // A tape refused as a whole has no cut-off, header or completeness: shown as —.
+    let read_at_all = read.header_row > 0;
+    summary.write_string(2, 1, &read.file_name)?;
+    match tables::excel_date(&read.cutoff_date.to_string()).filter(|_| read_at_all) {
+        Some(d) => summary.write_datetime_with_format(3, 1, &d, &date)?,
+        None => summary.write_string(3, 1, "—")?,
+    };
+    if read_at_all {
+        summary.write_number(4, 1, read.header_row as f64)?;
+    } else {
+        summary.write_string(4, 1, "—")?;
+    }
+    summary.write_number(5, 1, read.rows_read as f64)?;
+    summary.write_number(6, 1, read.valid_claims as f64)?;
+    summary.write_number(7, 1, read.rejected_rows as f64)?;
+    if read_at_all {
+        summary.write_number_with_format(8, 1, f64::from(read.completeness_score) / 100.0, &percent)?;
+    } else {
+        summary.write_string(8, 1, "—")?;
+    }
+    let rows = labels;
     let mut by_rule: BTreeMap<&'static str, (&'static str, Severity, u32)> = BTreeMap::new();
     for p in &read.problems {
         by_rule.entry(p.rule.code()).or_insert((p.rule.title(lang), p.severity(), 0)).2 += 1;
@@ -84,6 +105,18 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
         summary.write_number(r, 2, f64::from(*n))?;
     }
 
+    // Every problem names its sheet: its own, else the claims sheet; a CSV is one sheet,
+    // which Excel names after the file.
+    let csv =
+        !huajie_tape::WORKBOOK_EXTENSIONS.iter().any(|e| read.file_name.to_lowercase().ends_with(&format!(".{e}")));
+    let claims_sheet = match &read.claims_sheet {
+        Some(name) => name.clone(),
+        None if csv => {
+            let stem = read.file_name.rsplit_once('.').map_or(read.file_name.as_str(), |(s, _)| s);
+            stem.rsplit(['/', '\\']).next().unwrap_or(stem).to_string()
+        }
+        None => t(lang, "（债权表）", "(claims sheet)").to_string(),
+    };
     let problems = book.add_worksheet();
     problems.set_name(t(lang, "问题清单", "Problems"))?;
     let headers = [
@@ -106,7 +139,7 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
     problems.set_freeze_panes(1, 0)?;
     for (i, p) in read.problems.iter().enumerate() {
         let r = 1 + i as u32;
-        problems.write_string(r, 0, p.sheet.clone().unwrap_or_default())?;
+        problems.write_string(r, 0, p.sheet.as_deref().unwrap_or(&claims_sheet))?;
         if let Some(row) = p.row {
             problems.write_number(r, 1, row as f64)?;
         }
@@ -222,6 +255,66 @@ mod tests {
         assert!(id_row[8].contains("第18位校验码错误"), "{}", id_row[8]);
         let summary = sheet_text(bytes, "汇总");
         assert!(summary.iter().any(|r| r[0] == "E004" && r[2] == "1"), "{summary:?}");
+    }
+
+    /// Every problem names its sheet: a CSV's is the file's own name (as Excel names it);
+    /// a workbook's claims sheet by its name, a linked sheet by its own.
+    #[test]
+    fn every_problem_names_its_sheet_and_numbers_are_numbers() {
+        let r = read();
+        let problems = sheet_text(tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown).unwrap(), "问题清单");
+        assert!(problems[1..].iter().all(|p| p[0] == "tape"), "{problems:?}");
+
+        let good = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
+        let mut bad = good.clone();
+        let last = bad.pop().unwrap();
+        bad.push(if last == '0' { '1' } else { '0' });
+        let mut book = Workbook::new();
+        let claims = book.add_worksheet();
+        claims.set_name("债权明细").unwrap();
+        for (c, h) in ["合同编号", "借款人姓名", "身份证号码", "本金余额"].iter().enumerate() {
+            claims.write_string(0, c as u16, *h).unwrap();
+        }
+        for (i, id) in [&good, &bad].iter().enumerate() {
+            let r = 1 + i as u32;
+            claims.write_string(r, 0, format!("A-{r}")).unwrap();
+            claims.write_string(r, 1, "王伟").unwrap();
+            claims.write_string(r, 2, id.as_str()).unwrap();
+            claims.write_number(r, 3, 100.0).unwrap();
+        }
+        let guarantors = book.add_worksheet();
+        guarantors.set_name("保证人").unwrap();
+        for (c, h) in ["合同编号", "保证人名称", "保证人证件号码"].iter().enumerate() {
+            guarantors.write_string(0, c as u16, *h).unwrap();
+        }
+        guarantors.write_string(1, 0, "A-1").unwrap();
+        guarantors.write_string(1, 1, "无证件的保证人").unwrap();
+        let sheets = huajie_tape::read_workbook(book.save_to_buffer().unwrap()).unwrap();
+        let options = SheetOptions {
+            cutoff_date: NaiveDate::from_ymd_opt(2025, 6, 30),
+            today: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            personal_batch: false,
+        };
+        let read = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap();
+        let report = TapeReport::new(&read, "tape.xlsx");
+        let bytes = tape_report_xlsx(&report, Lang::Zh, PersonalData::Shown).unwrap();
+        let problems = sheet_text(bytes.clone(), "问题清单");
+        let at: Vec<(&str, &str)> = problems[1..].iter().map(|p| (p[0].as_str(), p[6].as_str())).collect();
+        assert!(at.contains(&("债权明细", "E002")) && at.contains(&("保证人", "W116")), "{at:?}");
+        assert!(problems[1..].iter().all(|p| !p[0].is_empty()), "{problems:?}");
+        // A report stored before the claims sheet was kept says where, in words.
+        let old = TapeReport { claims_sheet: None, ..report };
+        let problems = sheet_text(tape_report_xlsx(&old, Lang::En, PersonalData::Shown).unwrap(), "Problems");
+        assert!(problems[1..].iter().any(|p| p[0] == "(claims sheet)"), "{problems:?}");
+
+        // The summary's figures are numbers, the cut-off a date, completeness a percentage.
+        let mut wb = open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let summary = wb.worksheet_range("汇总").unwrap();
+        assert!(matches!(summary.get_value((3, 1)), Some(Data::DateTime(_))), "{:?}", summary.get_value((3, 1)));
+        for row in 4..=7 {
+            assert!(matches!(summary.get_value((row, 1)), Some(Data::Float(_))), "row {row}");
+        }
+        assert!(matches!(summary.get_value((8, 1)), Some(Data::Float(x)) if *x > 0.0 && *x <= 1.0));
     }
 
     #[test]

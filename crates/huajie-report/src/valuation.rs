@@ -290,8 +290,14 @@ fn col(c: u16) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// A formula with its result at the run's inputs, for readers that do not calculate.
 fn formula(f: String, result: f64) -> Formula {
     Formula::new(f).set_result(format!("{result}"))
+}
+
+/// A formula whose result at the run's inputs is text (`—`, "none").
+fn text_formula(f: String, result: &str) -> Formula {
+    Formula::new(f).set_result(result)
 }
 
 fn headers(ws: &mut Worksheet, row: u32, names: &[&str], bold: &Format) -> Result<(), XlsxError> {
@@ -301,8 +307,77 @@ fn headers(ws: &mut Worksheet, row: u32, names: &[&str], bold: &Format) -> Resul
     Ok(())
 }
 
-/// The run as a workbook: summary, cash flow (discounted by formula), claims (routes and
-/// cost basis by formula), segments, sensitivity, stress, Monte Carlo, parameters.
+/// A header with its unit: "现值（元）", "Present value (yuan)".
+fn in_yuan(label: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{label}（元）"),
+        Lang::En => format!("{label} (yuan)"),
+    }
+}
+
+/// The label of results the workbook cannot recompute: values of the run, whatever its IRR cell says.
+pub fn fixed_values_label(run_id: Option<i64>, lang: Lang) -> String {
+    match (run_id, lang) {
+        (Some(id), Lang::Zh) => format!("估值记录 #{id} 的固定结果：不随本表的目标 IRR 重算"),
+        (Some(id), Lang::En) => format!("Fixed values of run #{id}: not recalculated from this workbook's target IRR"),
+        (None, Lang::Zh) => "本次估值（未保存）的固定结果：不随本表的目标 IRR 重算".to_string(),
+        (None, Lang::En) => {
+            "Fixed values of this run (not saved): not recalculated from this workbook's target IRR".to_string()
+        }
+    }
+}
+
+/// Rows of the summary sheet (0-based) that the other sheets and the notes refer to.
+mod at {
+    pub const TARGET_IRR: u32 = 12;
+    pub const RATE_SHIFT: u32 = 13;
+    pub const RATE: u32 = 14;
+    pub const BID: u32 = 15;
+    pub const PRICE: u32 = 16;
+    pub const CLAIM: u32 = 17;
+    pub const PRINCIPAL: u32 = 18;
+    pub const PRICE_OF_CLAIM: u32 = 19;
+    pub const PRICE_OF_PRINCIPAL: u32 = 20;
+    pub const MOIC: u32 = 21;
+    pub const RECOVERY: u32 = 22;
+    pub const IRR: u32 = 23;
+    pub const PAYBACK: u32 = 24;
+    pub const WAL: u32 = 25;
+    pub const CLAIMS_PV: u32 = 26;
+    pub const ANCHOR: u32 = 27;
+    pub const NOTE: u32 = 29;
+
+    /// `'汇总'!$B$13` for a row of the summary.
+    pub fn abs(sheet: &str, row: u32) -> String {
+        format!("'{sheet}'!$B${}", row + 1)
+    }
+}
+
+/// The sheet names of the workbook, in order (the Excel limit of 31 characters is kept).
+pub fn sheet_names(lang: Lang) -> [&'static str; 8] {
+    [
+        lang.pick("汇总", "Summary"),
+        label("cash_flow", lang),
+        lang.pick("逐笔", "Claims"),
+        lang.pick("逐笔现金流", "Claim cash"),
+        label("segments", lang),
+        label("stress", lang),
+        label("monte_carlo", lang),
+        label("assumptions", lang),
+    ]
+}
+
+/// First and last column (0-based) of the forty quarters on the claim-cash and segment sheets.
+const CLAIM_CASH_Q1: u16 = 1;
+const SEGMENT_Q1: u16 = 6;
+
+/// The run as a workbook a reviewer can reprice: change the target IRR on the summary and
+/// every present value follows — the discount factors, each claim's PV (its quarterly
+/// cash on the claim-cash sheet, a segment claim's share of its segment), the bid (their
+/// sum), the price when the run was priced at the bid, the cost basis, the IRR at the
+/// price (`IRR` over the buyer's cash, annualised as the engine does), MOIC, payback.
+/// What the sheet cannot recompute (the sensitivity grid, the stresses, the Monte Carlo)
+/// is labelled as fixed values of the run. Amounts are in yuan.
 pub fn valuation_xlsx(
     info: &RunInfo,
     a: &Appraisal,
@@ -311,24 +386,39 @@ pub fn valuation_xlsx(
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let l = |k| label(k, lang);
+    let y = |k| in_yuan(label(k, lang), lang);
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let input = Format::new().set_num_format("0.00%").set_background_color("#FFF2CC").set_bold();
     let yuan = Format::new().set_num_format("#,##0.00");
     let pct = Format::new().set_num_format("0.00%");
+    let multiple = Format::new().set_num_format("0.00\"×\"");
+    let two = Format::new().set_num_format("0.00");
     let factor = Format::new().set_num_format("0.000000");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let note = Format::new().set_italic().set_font_color("#666666");
+    let fixed = fixed_values_label(info.run_id, lang);
 
-    // Sheet names used in formulas.
-    let summary_name = lang.pick("汇总", "Summary").to_string();
-    let cash_name = l("cash_flow").to_string();
-    let claims_name = lang.pick("逐笔", "Claims").to_string();
+    let [summary_name, cash_name, claims_name, claim_cash_name, segments_name, stress_name, mc_name, params_name] =
+        sheet_names(lang);
+    let rate = at::abs(summary_name, at::RATE);
+    let price = at::abs(summary_name, at::PRICE);
+    let quarters = a.quarterly.len() as u16;
+    let by_claim: Vec<&ClaimLine> = claims.iter().filter(|c| c.result.method == Method::Claim).collect();
+    let n = claims.len() as u32;
+    // Row of the claims sheet's total (0-based), and its PV total as an absolute reference.
+    let total_row = n + 1;
+    let claims_pv_total = format!("'{claims_name}'!$M${}", total_row + 1);
 
-    // 1. Summary. Target IRR in B12 and price in B14: the other sheets refer to them.
+    // 1. Summary.
     let ws = book.add_worksheet();
-    ws.set_name(&summary_name)?;
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 40)?;
+    ws.set_name(summary_name)?;
+    ws.set_column_width(0, 32)?;
+    ws.set_column_width(1, 24)?;
+    ws.set_column_width(2, 70)?;
     ws.write_string_with_format(0, 0, l("title"), &bold)?;
-    let info_rows: [(&str, String); 9] = [
+    let info_rows: [(&str, String); 10] = [
         (l("company"), info.company.clone()),
         (l("package"), format!("{} {}", info.package_code, info.package_name)),
         (l("run"), info.run_id.map_or_else(|| "—".to_string(), |id| format!("#{id}"))),
@@ -340,119 +430,300 @@ pub fn valuation_xlsx(
         (l("tape_version"), info.tape_version.map_or_else(|| "—".to_string(), |v| v.to_string())),
         (l("valuation_date"), a.valuation_date.to_string()),
         (l("input_hash"), a.input_hash.clone()),
-        (l("valued_by"), format!("{} {}", info.created_by, info.created_at)),
+        (l("valued_by"), info.created_by.clone()),
+        (l("valued_at"), info.created_at.clone()),
     ];
     for (i, (k, v)) in info_rows.iter().enumerate() {
-        ws.write_string_with_format(1 + i as u32, 0, *k, &bold)?;
-        ws.write_string(1 + i as u32, 1, v)?;
+        let r = 1 + i as u32;
+        ws.write_string_with_format(r, 0, *k, &bold)?;
+        match (crate::tables::excel_date(v), i) {
+            (Some(d), 6) => ws.write_datetime_with_format(r, 1, &d, &date)?,
+            (Some(d), 9) => ws.write_datetime_with_format(r, 1, &d, &datetime)?,
+            _ if i == 5 && info.tape_version.is_some() => {
+                ws.write_number(r, 1, info.tape_version.unwrap_or(0) as f64)?
+            }
+            _ => ws.write_string(r, 1, v)?,
+        };
     }
-    let last_q = 1 + a.quarterly.len() as u32; // cash rows 2..=41
-    let pv_range = format!("'{cash_name}'!D2:D{last_q}");
-    let cash_range = format!("'{cash_name}'!B2:B{last_q}");
-    ws.write_string_with_format(11, 0, l("target_irr"), &bold)?;
-    ws.write_number_with_format(11, 1, a.options.target_irr, &pct)?;
-    ws.write_string_with_format(12, 0, l("bid"), &bold)?;
-    ws.write_formula_with_format(12, 1, formula(format!("=SUM({pv_range})"), a.bid), &yuan)?;
-    ws.write_string_with_format(13, 0, l("price"), &bold)?;
-    ws.write_number_with_format(13, 1, a.metrics.price, &yuan)?;
-    ws.write_string_with_format(14, 0, l("claim_amount"), &bold)?;
-    ws.write_number_with_format(14, 1, a.claim_amount, &yuan)?;
-    ws.write_string_with_format(15, 0, l("principal"), &bold)?;
-    ws.write_number_with_format(15, 1, a.principal, &yuan)?;
-    ws.write_string_with_format(16, 0, l("price_of_claim"), &bold)?;
-    ws.write_formula_with_format(16, 1, formula("=B14/B15".into(), a.metrics.price_of_claim), &pct)?;
-    ws.write_string_with_format(17, 0, l("price_of_principal"), &bold)?;
-    ws.write_formula_with_format(17, 1, formula("=B14/B16".into(), a.metrics.price_of_principal), &pct)?;
-    ws.write_string_with_format(18, 0, l("moic"), &bold)?;
-    ws.write_formula(
-        18,
-        1,
-        formula(format!("=SUMIF({cash_range},\">0\")/(B14-SUMIF({cash_range},\"<0\"))"), a.metrics.moic),
-    )?;
-    ws.write_string_with_format(19, 0, l("recovery_ratio"), &bold)?;
-    ws.write_formula_with_format(
-        19,
-        1,
-        formula(format!("=SUMIF({cash_range},\">0\")/B15"), a.metrics.recovery_ratio),
-        &pct,
-    )?;
-    ws.write_string_with_format(20, 0, l("irr"), &bold)?;
+    let cash_rows = (3, 2 + u32::from(quarters)); // 1-based rows of quarters 1..=40 on the cash sheet
+    let cash_col = |c: &str| format!("'{cash_name}'!{c}{}:{c}{}", cash_rows.0, cash_rows.1);
+    let (net, quarter_no) = (cash_col("B"), cash_col("A"));
+    let stress = a.options.stress.as_deref().and_then(Stress::by_code).unwrap_or(Stress::NONE);
+    let rate_now = a.options.target_irr + stress.rate_shift;
+    let b = |row: u32| format!("B{}", row + 1);
+    // (row, label, formula or value, format, note)
+    type Figure<'a> = (u32, String, Option<Formula>, Option<f64>, &'a Format, String);
+    let figures: Vec<Figure> = vec![
+        (
+            at::TARGET_IRR,
+            l("target_irr").to_string(),
+            None,
+            Some(a.options.target_irr),
+            &input,
+            lang.pick(
+                "可修改：折现系数、逐笔现值、出价、价格（按出价时）、成本分摊、IRR、MOIC、回收期随之重算",
+                "Change it: the discount factors, every claim's PV, the bid, the price (when priced at the bid), the cost basis, the IRR, MOIC and payback follow",
+            )
+            .to_string(),
+        ),
+        (
+            at::RATE_SHIFT,
+            lang.pick("压力情景的折现率加点", "Stress overlay's rate shift").to_string(),
+            None,
+            Some(stress.rate_shift),
+            &pct,
+            a.options.stress.as_deref().map_or_else(String::new, |c| stress_label(c, lang).to_string()),
+        ),
+        (
+            at::RATE,
+            lang.pick("折现率", "Discount rate").to_string(),
+            Some(formula(format!("={}+{}", b(at::TARGET_IRR), b(at::RATE_SHIFT)), rate_now)),
+            None,
+            &pct,
+            lang.pick("年实际利率；第 q 季度末折现系数 (1+r)^(−q/4)", "annual effective; quarter q discounted by (1+r)^(−q/4)").to_string(),
+        ),
+        (
+            at::BID,
+            y("bid"),
+            Some(formula(format!("=SUM('{cash_name}'!D{}:D{})", cash_rows.0, cash_rows.1), a.bid)),
+            None,
+            &yuan,
+            lang.pick("= 各季度净现金流的现值之和（现金流表）", "= the sum of the quarters' discounted net cash (cash-flow sheet)")
+                .to_string(),
+        ),
+        match a.options.price {
+            None => (
+                at::PRICE,
+                y("price"),
+                Some(formula(format!("={}", b(at::BID)), a.metrics.price)),
+                None,
+                &yuan,
+                lang.pick("= 出价（本次估值未指定价格）", "= the bid (the run was not given a price)").to_string(),
+            ),
+            Some(p) => (
+                at::PRICE,
+                y("price"),
+                None,
+                Some(p),
+                &yuan,
+                lang.pick("本次估值指定的价格", "the price the run was given").to_string(),
+            ),
+        },
+        (at::CLAIM, y("claim_amount"), None, Some(a.claim_amount), &yuan, String::new()),
+        (at::PRINCIPAL, y("principal"), None, Some(a.principal), &yuan, String::new()),
+        (
+            at::PRICE_OF_CLAIM,
+            l("price_of_claim").to_string(),
+            Some(formula(
+                format!("=IF({c}=0,0,{p}/{c})", p = b(at::PRICE), c = b(at::CLAIM)),
+                a.metrics.price_of_claim,
+            )),
+            None,
+            &pct,
+            String::new(),
+        ),
+        (
+            at::PRICE_OF_PRINCIPAL,
+            l("price_of_principal").to_string(),
+            Some(formula(
+                format!("=IF({c}=0,0,{p}/{c})", p = b(at::PRICE), c = b(at::PRINCIPAL)),
+                a.metrics.price_of_principal,
+            )),
+            None,
+            &pct,
+            String::new(),
+        ),
+        (
+            at::MOIC,
+            l("moic").to_string(),
+            Some(formula(
+                format!(
+                    "=IF({p}-SUMIF({net},\"<0\")=0,0,SUMIF({net},\">0\")/({p}-SUMIF({net},\"<0\")))",
+                    p = b(at::PRICE)
+                ),
+                a.metrics.moic,
+            )),
+            None,
+            &multiple,
+            lang.pick("= 正现金流之和 ÷（价格 + 负现金流绝对值之和）", "= positive cash ÷ (price + |negative cash|)").to_string(),
+        ),
+        (
+            at::RECOVERY,
+            l("recovery_ratio").to_string(),
+            Some(formula(format!("=IF({c}=0,0,SUMIF({net},\">0\")/{c})", c = b(at::CLAIM)), a.metrics.recovery_ratio)),
+            None,
+            &pct,
+            String::new(),
+        ),
+        (
+            at::WAL,
+            l("wal").to_string(),
+            Some(formula(
+                format!(
+                    "=IF(SUMIF({net},\">0\")=0,0,SUMPRODUCT(({net}>0)*{net}*{quarter_no})/4/SUMIF({net},\">0\"))"
+                ),
+                a.metrics.wal_years,
+            )),
+            None,
+            &two,
+            String::new(),
+        ),
+        (
+            at::CLAIMS_PV,
+            in_yuan(lang.pick("逐笔现值合计（核对）", "Claims' PV, summed (check)"), lang),
+            Some(formula(format!("={claims_pv_total}"), a.claims.iter().map(|c| c.pv).sum())),
+            None,
+            &yuan,
+            lang.pick("= 逐笔表现值合计，应等于出价", "= the claims sheet's PV total; equals the bid").to_string(),
+        ),
+    ];
+    for (row, name, f, value, format, comment) in figures {
+        ws.write_string_with_format(row, 0, name, &bold)?;
+        match (f, value) {
+            (Some(f), _) => ws.write_formula_with_format(row, 1, f, format)?,
+            (None, Some(v)) => ws.write_number_with_format(row, 1, v, format)?,
+            (None, None) => ws,
+        };
+        if !comment.is_empty() {
+            ws.write_string_with_format(row, 2, comment, &note)?;
+        }
+    }
+    // IRR at the price: the buyer's cash (price at quarter 0) through IRR, a quarterly
+    // rate, annualised as the engine does: (1 + r)^4 − 1. Guessed from the run's own.
+    let guess = a.metrics.irr.map_or(0.03, |x| (1.0 + x).powf(0.25) - 1.0);
+    ws.write_string_with_format(at::IRR, 0, l("irr"), &bold)?;
+    let irr_range = format!("'{cash_name}'!F2:F{}", cash_rows.1);
+    let irr_formula = format!("=IFERROR((1+IRR({irr_range},{guess}))^4-1,\"{}\")", l("none"));
     match a.metrics.irr {
-        Some(irr) => ws.write_number_with_format(20, 1, irr, &pct)?,
-        None => ws.write_string(20, 1, l("none"))?,
+        Some(irr) => ws.write_formula_with_format(at::IRR, 1, formula(irr_formula, irr), &pct)?,
+        None => ws.write_formula_with_format(at::IRR, 1, text_formula(irr_formula, l("none")), &pct)?,
     };
-    ws.write_string_with_format(21, 0, l("payback"), &bold)?;
+    ws.write_string_with_format(
+        at::IRR,
+        2,
+        lang.pick(
+            "= (1 + IRR(买方季度现金流，第 0 季度付出价格))^4 − 1，与估值引擎的年化方式相同",
+            "= (1 + IRR(the buyer's quarterly cash, the price paid at quarter 0))^4 − 1, annualised as the engine does",
+        ),
+        &note,
+    )?;
+    ws.write_string_with_format(at::PAYBACK, 0, l("payback"), &bold)?;
+    let payback_formula = format!("=IF('{cash_name}'!G{r}>0,'{cash_name}'!G{r},\"{}\")", l("none"), r = cash_rows.1);
     match a.metrics.payback_quarter {
-        Some(q) => ws.write_number(21, 1, q as f64)?,
-        None => ws.write_string(21, 1, l("none"))?,
+        Some(q) => ws.write_formula(at::PAYBACK, 1, formula(payback_formula, q as f64))?,
+        None => ws.write_formula(at::PAYBACK, 1, text_formula(payback_formula, l("none")))?,
     };
-    ws.write_string_with_format(22, 0, l("wal"), &bold)?;
-    ws.write_number(22, 1, a.metrics.wal_years)?;
     if a.retail_outside_anchor == Some(true) {
-        ws.write_string_with_format(23, 0, l("anchor_flag"), &bold)?;
-        ws.write_string(23, 1, l("yes"))?;
+        ws.write_string_with_format(at::ANCHOR, 0, l("anchor_flag"), &bold)?;
+        ws.write_string(at::ANCHOR, 1, l("yes"))?;
+        ws.write_string_with_format(at::ANCHOR, 2, &fixed, &note)?;
     }
+    ws.write_string_with_format(
+        at::NOTE,
+        0,
+        lang.pick(
+            "金额单位：元。黄色单元格为可修改的输入；其余数字由公式计算，或标明为估值记录的固定结果。",
+            "Amounts in yuan. The yellow cell is the input to change; every other figure is a formula, or labelled as a fixed value of the run.",
+        ),
+        &note,
+    )?;
 
-    // 2. Cash flow: quarter, net cash, discount factor and PV by formula, cumulative.
+    // 2. Cash flow: quarter 0 (the price) then quarters 1–40; net cash summed from the
+    // claim-cash and segment sheets, discounted on the rate cell; cumulative; the buyer's
+    // cash for IRR; the payback quarter.
     let ws = book.add_worksheet();
-    ws.set_name(&cash_name)?;
-    headers(ws, 0, &[l("quarter"), l("net"), l("discount"), l("pv"), l("cumulative")], &bold)?;
-    for c in 1..5 {
-        ws.set_column_width(c, 18)?;
+    ws.set_name(cash_name)?;
+    headers(
+        ws,
+        0,
+        &[
+            l("quarter"),
+            &y("net"),
+            l("discount"),
+            &y("pv"),
+            &y("cumulative"),
+            &in_yuan(lang.pick("买方现金流", "Buyer's cash"), lang),
+            lang.pick("已回本的季度", "Paid back in quarter"),
+        ],
+        &bold,
+    )?;
+    ws.set_column_width(0, 10)?;
+    for c in 1..7 {
+        ws.set_column_width(c, 20)?;
     }
-    let step = (1.0 + a.options.target_irr).powf(-0.25);
+    ws.write_number(1, 0, 0.0)?;
+    ws.write_formula_with_format(1, 4, formula(format!("=-{price}"), -a.metrics.price), &yuan)?;
+    ws.write_formula_with_format(1, 5, formula(format!("=-{price}"), -a.metrics.price), &yuan)?;
+    ws.write_number(1, 6, 0.0)?;
+    let step = (1.0 + rate_now).powf(-0.25);
     let mut df = 1.0;
     let mut cumulative = -a.metrics.price;
+    let mut paid_back = 0.0;
+    let last_claim_row = 2 + n; // 1-based row of the last claim on the claim-cash sheet
     for (i, x) in a.quarterly.iter().enumerate() {
-        let r = 1 + i as u32;
-        let q = i + 1;
+        let r = 2 + i as u32; // 0-based row
+        let x1 = r + 1; // 1-based
+        let q = (i + 1) as f64;
         df *= step;
         cumulative += x;
-        ws.write_number(r, 0, q as f64)?;
-        ws.write_number_with_format(r, 1, *x, &yuan)?;
-        ws.write_formula_with_format(
-            r,
-            2,
-            formula(format!("=(1+'{summary_name}'!$B$12)^(-A{}/4)", r + 1), df),
-            &factor,
-        )?;
-        ws.write_formula_with_format(r, 3, formula(format!("=B{0}*C{0}", r + 1), x * df), &yuan)?;
-        let prev = if r == 1 { format!("-'{summary_name}'!$B$14") } else { format!("E{r}") };
-        ws.write_formula_with_format(r, 4, formula(format!("={prev}+B{}", r + 1), cumulative), &yuan)?;
+        if paid_back == 0.0 && cumulative >= 0.0 {
+            paid_back = q;
+        }
+        ws.write_number(r, 0, q)?;
+        let mut parts = Vec::new();
+        if !by_claim.is_empty() {
+            let c = col(CLAIM_CASH_Q1 + i as u16);
+            parts.push(format!("SUM('{claim_cash_name}'!{c}3:{c}{last_claim_row})"));
+        }
+        if !a.segments.is_empty() {
+            let c = col(SEGMENT_Q1 + i as u16);
+            parts.push(format!("SUM('{segments_name}'!{c}3:{c}{})", 2 + a.segments.len()));
+        }
+        if parts.is_empty() {
+            ws.write_number_with_format(r, 1, *x, &yuan)?;
+        } else {
+            ws.write_formula_with_format(r, 1, formula(format!("={}", parts.join("+")), *x), &yuan)?;
+        }
+        ws.write_formula_with_format(r, 2, formula(format!("=(1+{rate})^(-A{x1}/4)"), df), &factor)?;
+        ws.write_formula_with_format(r, 3, formula(format!("=B{x1}*C{x1}"), x * df), &yuan)?;
+        ws.write_formula_with_format(r, 4, formula(format!("=E{r}+B{x1}"), cumulative), &yuan)?;
+        ws.write_formula_with_format(r, 5, formula(format!("=B{x1}"), *x), &yuan)?;
+        ws.write_formula(r, 6, formula(format!("=IF(G{r}>0,G{r},IF(E{x1}>=0,A{x1},0))"), paid_back))?;
     }
 
-    // 3. Claims: routes as values, net and recovery by formula, cost basis by formula on the price.
+    // 3. Claims: routes as values; net and recovery by formula; PV by formula on the
+    // claim-cash sheet (a segment claim: its share of its segment's PV); cost basis by
+    // formula on the price.
     let ws = book.add_worksheet();
-    ws.set_name(&claims_name)?;
+    ws.set_name(claims_name)?;
     let names = [
-        l("contract"),
-        l("debtor_name"),
-        l("stage"),
-        l("method"),
-        l("amount"),
-        l("collateral"),
-        l("guarantors"),
-        l("debtor"),
-        l("court_fees"),
-        l("legal_costs"),
-        l("net"),
-        l("recovery"),
-        l("pv"),
-        l("allocation"),
-        l("time_barred"),
-        l("judgment"),
-        l("enforcement"),
-        l("first_auction"),
+        l("contract").to_string(),
+        l("debtor_name").to_string(),
+        l("stage").to_string(),
+        l("method").to_string(),
+        y("amount"),
+        y("collateral"),
+        y("guarantors"),
+        y("debtor"),
+        y("court_fees"),
+        y("legal_costs"),
+        y("net"),
+        l("recovery").to_string(),
+        y("pv"),
+        y("allocation"),
+        l("time_barred").to_string(),
+        l("judgment").to_string(),
+        l("enforcement").to_string(),
+        l("first_auction").to_string(),
     ];
-    headers(ws, 0, &names, &bold)?;
+    headers(ws, 0, &names.iter().map(String::as_str).collect::<Vec<_>>(), &bold)?;
     ws.set_freeze_panes(1, 1)?;
     ws.set_column_width(0, 22)?;
     ws.set_column_width(1, 20)?;
     for c in 4..14 {
-        ws.set_column_width(c, 16)?;
+        ws.set_column_width(c, 18)?;
     }
-    let n = claims.len() as u32;
-    let pv_col = format!("$M$2:$M${}", n + 1);
+    let df_row = format!("'{claim_cash_name}'!${}$2:${}$2", col(CLAIM_CASH_Q1), col(CLAIM_CASH_Q1 + quarters - 1));
     for (i, line) in claims.iter().enumerate() {
         let r = 1 + i as u32;
         let x = r + 1;
@@ -474,11 +745,25 @@ pub fn valuation_xlsx(
         ws.write_formula_with_format(r, 10, formula(format!("=SUM(F{x}:J{x})"), c.net), &yuan)?;
         let recovery = if c.amount > 0.0 { (c.collateral + c.guarantors + c.unsecured) / c.amount } else { 0.0 };
         ws.write_formula_with_format(r, 11, formula(format!("=IF(E{x}>0,(F{x}+G{x}+H{x})/E{x},0)"), recovery), &pct)?;
-        ws.write_number_with_format(r, 12, c.pv, &yuan)?;
+        let pv_formula = match c.segment {
+            Some(k) => {
+                let s = 3 + k; // the segment's 1-based row
+                format!("=IF('{segments_name}'!$C${s}=0,0,'{segments_name}'!$E${s}*E{x}/'{segments_name}'!$C${s})")
+            }
+            None => {
+                let row = r + 2; // this claim's 1-based row on the claim-cash sheet
+                format!(
+                    "=SUMPRODUCT({df_row},'{claim_cash_name}'!{}{row}:{}{row})",
+                    col(CLAIM_CASH_Q1),
+                    col(CLAIM_CASH_Q1 + quarters - 1)
+                )
+            }
+        };
+        ws.write_formula_with_format(r, 12, formula(pv_formula, c.pv), &yuan)?;
         ws.write_formula_with_format(
             r,
             13,
-            formula(format!("='{summary_name}'!$B$14*M{x}/SUM({pv_col})"), c.allocation),
+            formula(format!("=IF($M${t}=0,{price}/{n},{price}*M{x}/$M${t})", t = total_row + 1), c.allocation),
             &yuan,
         )?;
         ws.write_string(r, 14, if c.time_barred { l("yes") } else { l("no") })?;
@@ -488,118 +773,192 @@ pub fn valuation_xlsx(
             }
         }
     }
+    ws.write_string_with_format(total_row, 0, lang.pick("合计", "Total"), &bold)?;
     if n > 0 {
         ws.autofilter(0, 0, n, names.len() as u16 - 1)?;
-        let total = n + 1;
-        ws.write_string_with_format(total, 0, lang.pick("合计", "Total"), &bold)?;
-        for c in [4u16, 5, 6, 7, 8, 9, 10, 12, 13] {
-            let letter = col(c);
-            let sum: f64 = match c {
-                4 => claims.iter().map(|l| l.result.amount).sum(),
-                5 => claims.iter().map(|l| l.result.collateral).sum(),
-                6 => claims.iter().map(|l| l.result.guarantors).sum(),
-                7 => claims.iter().map(|l| l.result.unsecured).sum(),
-                8 => claims.iter().map(|l| l.result.court_fees).sum(),
-                9 => claims.iter().map(|l| l.result.legal_costs).sum(),
-                10 => claims.iter().map(|l| l.result.net).sum(),
-                12 => claims.iter().map(|l| l.result.pv).sum(),
-                _ => claims.iter().map(|l| l.result.allocation).sum(),
-            };
-            ws.write_formula_with_format(total, c, formula(format!("=SUM({letter}2:{letter}{total})"), sum), &yuan)?;
+    }
+    for c in [4u16, 5, 6, 7, 8, 9, 10, 12, 13] {
+        let letter = col(c);
+        let sum: f64 = claims
+            .iter()
+            .map(|l| {
+                let r = &l.result;
+                match c {
+                    4 => r.amount,
+                    5 => r.collateral,
+                    6 => r.guarantors,
+                    7 => r.unsecured,
+                    8 => r.court_fees,
+                    9 => r.legal_costs,
+                    10 => r.net,
+                    12 => r.pv,
+                    _ => r.allocation,
+                }
+            })
+            .sum();
+        let f = if n == 0 { "=0".to_string() } else { format!("=SUM({letter}2:{letter}{total_row})") };
+        ws.write_formula_with_format(total_row, c, formula(f, sum), &yuan)?;
+    }
+
+    // 4. Claim cash: each claim's expected net cash by quarter (claims valued by segment:
+    // blank — their cash is their segment's), under a row of discount factors on the rate.
+    let ws = book.add_worksheet();
+    ws.set_name(claim_cash_name)?;
+    ws.set_column_width(0, 22)?;
+    ws.write_string_with_format(0, 0, l("contract"), &bold)?;
+    ws.write_string_with_format(1, 0, l("discount"), &bold)?;
+    ws.set_freeze_panes(2, 1)?;
+    let mut df = 1.0;
+    for q in 0..quarters {
+        df *= step;
+        let c = CLAIM_CASH_Q1 + q;
+        ws.write_string_with_format(0, c, in_yuan(&format!("Q{}", q + 1), lang), &bold)?;
+        ws.write_formula_with_format(1, c, formula(format!("=(1+{rate})^(-{}/4)", q + 1), df), &factor)?;
+        ws.set_column_width(c, 14)?;
+    }
+    for (i, line) in claims.iter().enumerate() {
+        let r = 2 + i as u32;
+        ws.write_string(r, 0, &line.contract_no)?;
+        for (q, cash) in &line.result.cash {
+            if usize::from(*q) >= 1 && usize::from(*q) <= usize::from(quarters) {
+                ws.write_number_with_format(r, CLAIM_CASH_Q1 + u16::from(*q) - 1, *cash, &yuan)?;
+            }
         }
     }
 
-    // 4. Segments.
+    // 5. Segments: each segment's expected cash by quarter, its PV on the rate and its cost basis.
     if !a.segments.is_empty() {
         let ws = book.add_worksheet();
-        ws.set_name(l("segments"))?;
-        headers(ws, 0, &[l("segment"), l("claims"), l("amount"), l("estimated"), l("pv"), l("allocation")], &bold)?;
+        ws.set_name(segments_name)?;
+        headers(ws, 0, &[l("segment"), l("claims"), &y("amount"), l("estimated"), &y("pv"), &y("allocation")], &bold)?;
+        ws.write_string_with_format(1, 0, l("discount"), &bold)?;
         ws.set_column_width(0, 40)?;
+        for c in 2..6 {
+            ws.set_column_width(c, 18)?;
+        }
+        let mut df = 1.0;
+        for q in 0..quarters {
+            df *= step;
+            let c = SEGMENT_Q1 + q;
+            ws.write_string_with_format(0, c, in_yuan(&format!("Q{}", q + 1), lang), &bold)?;
+            ws.write_formula_with_format(1, c, formula(format!("=(1+{rate})^(-{}/4)", q + 1), df), &factor)?;
+            ws.set_column_width(c, 14)?;
+        }
+        let (first, last) = (col(SEGMENT_Q1), col(SEGMENT_Q1 + quarters - 1));
         for (i, s) in a.segments.iter().enumerate() {
-            let r = 1 + i as u32;
+            let r = 2 + i as u32;
+            let x = r + 1;
             ws.write_string(r, 0, s.label(lang == Lang::Zh))?;
             ws.write_number(r, 1, s.claims as f64)?;
             ws.write_number_with_format(r, 2, s.amount, &yuan)?;
             ws.write_string(r, 3, if s.estimated { l("estimated_curve") } else { l("default_curve") })?;
-            ws.write_number_with_format(r, 4, s.pv, &yuan)?;
-            ws.write_number_with_format(r, 5, s.allocation, &yuan)?;
-        }
-    }
-
-    // 5. Sensitivity and stress.
-    let ws = book.add_worksheet();
-    ws.set_name(l("stress"))?;
-    ws.write_string_with_format(0, 0, l("sensitivity"), &bold)?;
-    ws.write_string_with_format(1, 0, "IRR", &bold)?;
-    for (j, h) in a.sensitivity.haircuts.iter().enumerate() {
-        ws.write_string_with_format(1, 1 + j as u16, format!("{} {:.0}%", l("haircut"), h * 100.0), &bold)?;
-        ws.set_column_width(1 + j as u16, 18)?;
-    }
-    for (i, (r, row)) in a.sensitivity.rates.iter().zip(&a.sensitivity.bids).enumerate() {
-        ws.write_number_with_format(2 + i as u32, 0, *r, &pct)?;
-        for (j, b) in row.iter().enumerate() {
-            ws.write_number_with_format(2 + i as u32, 1 + j as u16, *b, &yuan)?;
-        }
-    }
-    let start = 4 + a.sensitivity.rates.len() as u32;
-    ws.write_string_with_format(start, 0, l("stress"), &bold)?;
-    ws.set_column_width(0, 26)?;
-    for (i, s) in a.stresses.iter().enumerate() {
-        ws.write_string(start + 1 + i as u32, 0, stress_label(&s.code, lang))?;
-        ws.write_number_with_format(start + 1 + i as u32, 1, s.bid, &yuan)?;
-        let shift = Stress::by_code(&s.code).map_or(0.0, |x| x.rate_shift);
-        if shift != 0.0 {
-            ws.write_number_with_format(start + 1 + i as u32, 2, a.options.target_irr + shift, &pct)?;
-        }
-    }
-
-    // 6. Monte Carlo: every scenario's break-even price; percentiles by formula.
-    if let Some(mc) = &a.monte_carlo {
-        let ws = book.add_worksheet();
-        ws.set_name(l("monte_carlo"))?;
-        ws.set_column_width(0, 26)?;
-        ws.set_column_width(1, 20)?;
-        ws.set_column_width(3, 20)?;
-        let d = &mc.distribution;
-        let last = 1 + mc.present_values.len() as u32;
-        let range = format!("D2:D{last}");
-        let rows: [(&str, String, f64); 6] = [
-            (l("mean"), format!("=AVERAGE({range})"), d.mean),
-            ("P5", format!("=PERCENTILE.INC({range},0.05)"), d.p5),
-            ("P50", format!("=PERCENTILE.INC({range},0.5)"), d.p50),
-            ("P95", format!("=PERCENTILE.INC({range},0.95)"), d.p95),
-            (l("confidence_bid"), format!("=PERCENTILE.INC({range},{})", 1.0 - d.confidence), d.confidence_bid),
-            (l("hurdle_probability"), String::new(), d.probability_of_hurdle),
-        ];
-        for (i, (k, f, v)) in rows.iter().enumerate() {
-            ws.write_string_with_format(i as u32, 0, *k, &bold)?;
-            if f.is_empty() {
-                ws.write_number_with_format(i as u32, 1, *v, &pct)?;
-            } else {
-                ws.write_formula_with_format(i as u32, 1, formula(f.clone(), *v), &yuan)?;
+            ws.write_formula_with_format(
+                r,
+                4,
+                formula(format!("=SUMPRODUCT(${first}$2:${last}$2,{first}{x}:{last}{x})"), s.pv),
+                &yuan,
+            )?;
+            ws.write_formula_with_format(
+                r,
+                5,
+                formula(format!("=IF({claims_pv_total}=0,0,{price}*E{x}/{claims_pv_total})"), s.allocation),
+                &yuan,
+            )?;
+            for (q, cash) in s.quarterly.iter().enumerate().take(usize::from(quarters)) {
+                if *cash != 0.0 {
+                    ws.write_number_with_format(r, SEGMENT_Q1 + q as u16, *cash, &yuan)?;
+                }
             }
         }
-        ws.write_string_with_format(7, 0, l("scenarios"), &bold)?;
-        ws.write_number(7, 1, mc.scenarios as f64)?;
-        ws.write_string_with_format(8, 0, l("seed"), &bold)?;
-        ws.write_number(8, 1, mc.seed as f64)?;
-        ws.write_string_with_format(0, 2, l("scenario"), &bold)?;
-        ws.write_string_with_format(0, 3, l("pv"), &bold)?;
+    }
+
+    // 6. Sensitivity and stress: fixed values of the run.
+    let ws = book.add_worksheet();
+    ws.set_name(stress_name)?;
+    ws.write_string_with_format(0, 0, &fixed, &note)?;
+    ws.write_string_with_format(1, 0, in_yuan(l("sensitivity"), lang), &bold)?;
+    ws.write_string_with_format(2, 0, "IRR", &bold)?;
+    for (j, h) in a.sensitivity.haircuts.iter().enumerate() {
+        ws.write_string_with_format(2, 1 + j as u16, format!("{} {:.0}%", l("haircut"), h * 100.0), &bold)?;
+        ws.set_column_width(1 + j as u16, 20)?;
+    }
+    for (i, (r, row)) in a.sensitivity.rates.iter().zip(&a.sensitivity.bids).enumerate() {
+        ws.write_number_with_format(3 + i as u32, 0, *r, &pct)?;
+        for (j, b) in row.iter().enumerate() {
+            ws.write_number_with_format(3 + i as u32, 1 + j as u16, *b, &yuan)?;
+        }
+    }
+    let start = 5 + a.sensitivity.rates.len() as u32;
+    ws.write_string_with_format(start, 0, l("stress"), &bold)?;
+    ws.write_string_with_format(start, 1, y("bid"), &bold)?;
+    ws.write_string_with_format(start, 2, lang.pick("折现率", "Discount rate"), &bold)?;
+    ws.set_column_width(0, 30)?;
+    for (i, s) in a.stresses.iter().enumerate() {
+        let r = start + 1 + i as u32;
+        ws.write_string(r, 0, stress_label(&s.code, lang))?;
+        ws.write_number_with_format(r, 1, s.bid, &yuan)?;
+        let shift = Stress::by_code(&s.code).map_or(0.0, |x| x.rate_shift);
+        ws.write_number_with_format(r, 2, a.options.target_irr + shift, &pct)?;
+    }
+
+    // 7. Monte Carlo: every scenario's break-even price (fixed values of the run); the
+    // summary statistics by formula over them (`PERCENTILE.INC`, the engine's interpolation).
+    if let Some(mc) = &a.monte_carlo {
+        let ws = book.add_worksheet();
+        ws.set_name(mc_name)?;
+        ws.set_column_width(0, 30)?;
+        ws.set_column_width(1, 20)?;
+        ws.set_column_width(3, 20)?;
+        ws.write_string_with_format(0, 0, &fixed, &note)?;
+        let d = &mc.distribution;
+        let first = 3u32; // 1-based row of scenario 1
+        let last = first - 1 + mc.present_values.len() as u32;
+        let range = format!("D{first}:D{last}");
+        let rows: [(String, String, f64); 6] = [
+            (in_yuan(l("mean"), lang), format!("=AVERAGE({range})"), d.mean),
+            (in_yuan("P5", lang), format!("=PERCENTILE.INC({range},0.05)"), d.p5),
+            (in_yuan("P50", lang), format!("=PERCENTILE.INC({range},0.5)"), d.p50),
+            (in_yuan("P95", lang), format!("=PERCENTILE.INC({range},0.95)"), d.p95),
+            (
+                in_yuan(l("confidence_bid"), lang),
+                format!("=PERCENTILE.INC({range},{})", 1.0 - d.confidence),
+                d.confidence_bid,
+            ),
+            (l("hurdle_probability").to_string(), String::new(), d.probability_of_hurdle),
+        ];
+        for (i, (k, f, v)) in rows.iter().enumerate() {
+            let r = 1 + i as u32;
+            ws.write_string_with_format(r, 0, k, &bold)?;
+            if f.is_empty() {
+                ws.write_number_with_format(r, 1, *v, &pct)?;
+            } else {
+                ws.write_formula_with_format(r, 1, formula(f.clone(), *v), &yuan)?;
+            }
+        }
+        ws.write_string_with_format(8, 0, l("scenarios"), &bold)?;
+        ws.write_number(8, 1, mc.scenarios as f64)?;
+        ws.write_string_with_format(9, 0, l("seed"), &bold)?;
+        ws.write_number(9, 1, mc.seed as f64)?;
+        ws.write_string_with_format(1, 2, l("scenario"), &bold)?;
+        ws.write_string_with_format(1, 3, y("pv"), &bold)?;
         for (i, v) in mc.present_values.iter().enumerate() {
-            ws.write_number(1 + i as u32, 2, (i + 1) as f64)?;
-            ws.write_number_with_format(1 + i as u32, 3, *v, &yuan)?;
+            let r = first - 1 + i as u32;
+            ws.write_number(r, 2, (i + 1) as f64)?;
+            ws.write_number_with_format(r, 3, *v, &yuan)?;
         }
     }
 
-    // 7. Parameters, with source and confidence.
+    // 8. Parameters, with source and confidence.
     let ws = book.add_worksheet();
-    ws.set_name(l("assumptions"))?;
+    ws.set_name(params_name)?;
     headers(ws, 0, &[l("group"), l("parameter"), l("value"), l("source"), l("confidence")], &bold)?;
     ws.set_column_width(0, 20)?;
     ws.set_column_width(1, 44)?;
     ws.set_column_width(2, 12)?;
     ws.set_column_width(3, 44)?;
     ws.set_column_width(4, 18)?;
+    let whole = Format::new().set_num_format("0");
+    let decimal = Format::new().set_num_format("0.00##");
     for (i, p) in catalogue().iter().enumerate() {
         let r = 1 + i as u32;
         ws.write_string(r, 0, lang.pick(p.group_zh, p.group_en))?;
@@ -608,7 +967,8 @@ pub fn valuation_xlsx(
             Some(serde_json::Value::Bool(b)) => ws.write_string(r, 2, if b { l("yes") } else { l("no") })?,
             Some(v) => match (v.as_f64(), p.unit) {
                 (Some(x), Unit::Share) => ws.write_number_with_format(r, 2, x, &pct)?,
-                (Some(x), _) => ws.write_number(r, 2, x)?,
+                (Some(x), Unit::Months | Unit::Count) => ws.write_number_with_format(r, 2, x, &whole)?,
+                (Some(x), _) => ws.write_number_with_format(r, 2, x, &decimal)?,
                 (None, _) => ws.write_string(r, 2, v.to_string())?,
             },
             None => ws.write_string(r, 2, "")?,

@@ -15,10 +15,13 @@ fn report(lang: Lang) -> QuarterReport {
     let t = |zh: &'static str, en: &'static str| lang.pick(zh, en).to_string();
     let indicator = |id: &str, title: String, lines: usize| ReportIndicator {
         id: id.into(),
+        short: title.clone(),
         title,
         value: "61.20%".into(),
         ratio: Some(0.612),
         limit: "≤ 50%".into(),
+        limit_ratio: 0.5,
+        upper: true,
         status: t("超限（过渡期内）", "Breach (in transition)"),
         numerator: Some(Money::from_yuan(642_600_000).unwrap()),
         denominator: Some(Money::from_yuan(1_050_000_000).unwrap()),
@@ -27,6 +30,7 @@ fn report(lang: Lang) -> QuarterReport {
         lines: (0..lines)
             .map(|i| (format!("{}{i}", "杭州建平贸易有限公司"), Money::from_yuan(91_800_000).unwrap(), i == 1))
             .collect(),
+        workings: None,
         glide: t(
             "过渡期路径：至 2028-07-12 还有 7 个季末，每季需改善 1.60 个百分点；上季以来改善 1.80 个百分点，按计划",
             "Glide path: 7 quarter-ends to 2028-07-12, 1.60 points better each quarter; 1.80 points better since the previous quarter-end, on track",

@@ -262,6 +262,31 @@ pub enum NoRatio {
     NoInvestment,
 }
 
+/// Where a line enters its indicator's ratio, so that a reader (the regulator's workbook)
+/// can work the ratio out from the lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// Summed into the numerator.
+    Numerator,
+    /// Summed into the denominator (see `Indicator::denominator_from`).
+    Denominator,
+    /// Shown beside the figure, in neither: the other clients, the other groups.
+    Context,
+}
+
+/// How an indicator's denominator is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denominator {
+    /// Net assets at `Indicator::basis_date` (a figure of the book, not a line).
+    NetAssets,
+    /// The sum of the denominator lines (main business: the new investment of each year).
+    Lines,
+    /// Minus the sum of the denominator lines (liquidity: the lines are the window's
+    /// cash, outflows negative, and the denominator is the net outflow).
+    NegatedLines,
+}
+
 /// A figure behind an indicator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
@@ -273,6 +298,9 @@ pub struct Line {
     pub amount: Money,
     /// A line that is itself a finding (a prohibited funding channel).
     pub flagged: bool,
+    /// Where it enters the ratio; `None` on lines recorded before the parts were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<Part>,
 }
 
 /// The rules' own labels of lines, Chinese and English: a year's financial NPA acquisitions
@@ -330,6 +358,36 @@ impl Indicator {
         self.ratio().map(|r| {
             if self.id == RuleId::Q1 { format!("{r:.decimals$}×") } else { format!("{:.decimals$}%", r * 100.0) }
         })
+    }
+
+    /// How the denominator is made from the book and the lines.
+    pub fn denominator_from(&self) -> Denominator {
+        match self.id {
+            RuleId::Q5 => Denominator::NegatedLines,
+            RuleId::Q6 => Denominator::Lines,
+            _ => Denominator::NetAssets,
+        }
+    }
+
+    /// Whether the lines carry their parts and add up, exactly, to the numerator and (unless
+    /// it is net assets) the denominator: then the ratio can be worked out from them.
+    pub fn lines_add_up(&self) -> bool {
+        let sum = |part: Part| -> Option<i128> {
+            let mut total = 0i128;
+            for l in &self.lines {
+                if l.part? == part {
+                    total += i128::from(l.amount.fen());
+                }
+            }
+            Some(total)
+        };
+        let (Some(n), Some(d)) = (sum(Part::Numerator), sum(Part::Denominator)) else { return false };
+        n == self.numerator
+            && match self.denominator_from() {
+                Denominator::NetAssets => d == 0,
+                Denominator::Lines => d == self.denominator,
+                Denominator::NegatedLines => -d == self.denominator,
+            }
     }
 
     /// The limit as text: "≤ 3×", "≥ 30%", "≤ 12.5%".
@@ -470,9 +528,9 @@ fn net_assets(ledger: &Ledger, date: NaiveDate) -> Result<i128, RulesError> {
     ledger.net_assets.get(&date).map(|m| fen(*m)).ok_or(RulesError::MissingNetAssets(date))
 }
 
-fn line(label: impl Into<String>, party: Option<i64>, amount: i128, flagged: bool) -> Line {
+fn line(label: impl Into<String>, party: Option<i64>, amount: i128, flagged: bool, part: Part) -> Line {
     let fen = i64::try_from(amount).unwrap_or(if amount < 0 { i64::MIN } else { i64::MAX });
-    Line { label: label.into(), party, amount: Money::from_fen(fen), flagged }
+    Line { label: label.into(), party, amount: Money::from_fen(fen), flagged, part: Some(part) }
 }
 
 /// The six indicators at `as_of`, in the order of rules.md A6 (main business, leverage,
@@ -529,8 +587,8 @@ fn main_business(ctx: &Ctx, ledger: &Ledger) -> Indicator {
     }
     let mut lines = Vec::new();
     for (y, (fin, all)) in &by_year {
-        lines.push(line(format!("{y} {} / {}", ACQUISITIONS.0, ACQUISITIONS.1), None, *fin, false));
-        lines.push(line(format!("{y} {} / {}", INVESTMENT.0, INVESTMENT.1), None, *all, false));
+        lines.push(line(format!("{y} {} / {}", ACQUISITIONS.0, ACQUISITIONS.1), None, *fin, false, Part::Numerator));
+        lines.push(line(format!("{y} {} / {}", INVESTMENT.0, INVESTMENT.1), None, *all, false, Part::Denominator));
     }
     if d == 0 {
         return ctx.indicator(
@@ -550,8 +608,11 @@ fn main_business(ctx: &Ctx, ledger: &Ledger) -> Indicator {
 
 fn leverage(ctx: &Ctx, ledger: &Ledger, na: i128, basis: NaiveDate) -> Indicator {
     let n: i128 = ledger.funding.iter().map(|f| fen(f.principal)).sum();
-    let lines =
-        ledger.funding.iter().map(|f| line(f.label.clone(), None, fen(f.principal), f.channel.prohibited())).collect();
+    let lines = ledger
+        .funding
+        .iter()
+        .map(|f| line(f.label.clone(), None, fen(f.principal), f.channel.prohibited(), Part::Numerator))
+        .collect();
     ctx.finish(RuleId::Q1, n, na, ctx.p.leverage_max_bps, true, Some(basis), lines)
 }
 
@@ -566,20 +627,20 @@ fn liquidity(ctx: &Ctx, ledger: &Ledger) -> Indicator {
         if counts {
             hqla += fen(a.amount);
         }
-        lines.push(line(a.label.clone(), None, if counts { fen(a.amount) } else { 0 }, false));
+        lines.push(line(a.label.clone(), None, if counts { fen(a.amount) } else { 0 }, false, Part::Numerator));
     }
     let mut outflow = 0i128;
     for f in &ledger.funding {
         for pay in f.payments.iter().filter(|x| in_window(x.date)) {
             let due = fen(pay.principal) + fen(pay.interest);
             outflow += due;
-            lines.push(line(format!("{} {}", f.label, pay.date), None, -due, false));
+            lines.push(line(format!("{} {}", f.label, pay.date), None, -due, false, Part::Denominator));
         }
     }
     for c in ledger.cash_flows.iter().filter(|c| in_window(c.date)) {
         let amount = if c.inflow { fen(c.amount) } else { -fen(c.amount) };
         outflow -= amount;
-        lines.push(line(format!("{} {}", c.label, c.date), None, amount, false));
+        lines.push(line(format!("{} {}", c.label, c.date), None, amount, false, Part::Denominator));
     }
     if outflow <= 0 {
         return ctx.indicator(
@@ -607,7 +668,12 @@ fn ranked(by_party: &BTreeMap<i64, i128>) -> Vec<(i64, i128)> {
 fn single_client(ctx: &Ctx, exposure: &BTreeMap<i64, i128>, na: i128, basis: NaiveDate) -> Indicator {
     let ranked = ranked(exposure);
     let n = ranked.first().map_or(0, |x| x.1);
-    let lines = ranked.iter().map(|(party, v)| line("", Some(*party), *v, false)).collect();
+    // The largest client is the numerator; the others are shown beside it.
+    let lines = ranked
+        .iter()
+        .enumerate()
+        .map(|(k, (party, v))| line("", Some(*party), *v, false, if k == 0 { Part::Numerator } else { Part::Context }))
+        .collect();
     ctx.finish(RuleId::Q2, n, na, ctx.p.single_client_max_bps, true, Some(basis), lines)
 }
 
@@ -628,11 +694,17 @@ fn group(
     let mut lines = Vec::new();
     if let Some((_, members)) = totals.first() {
         for m in members.iter() {
-            lines.push(line("", Some(*m), exposure.get(m).copied().unwrap_or(0), false));
+            lines.push(line("", Some(*m), exposure.get(m).copied().unwrap_or(0), false, Part::Numerator));
         }
     }
     for (total, members) in totals.iter().skip(1) {
-        lines.push(line(format!("{} / {} {members:?}", GROUP.0, GROUP.1), members.first().copied(), *total, false));
+        lines.push(line(
+            format!("{} / {} {members:?}", GROUP.0, GROUP.1),
+            members.first().copied(),
+            *total,
+            false,
+            Part::Context,
+        ));
     }
     ctx.finish(RuleId::Q3, n, na, ctx.p.group_max_bps, true, Some(basis), lines)
 }
@@ -656,7 +728,7 @@ fn related(
     );
     let mine: BTreeMap<i64, i128> = claims.iter().filter(|(k, _)| rp.contains(k)).map(|(k, v)| (*k, *v)).collect();
     let n: i128 = mine.values().sum();
-    let lines = ranked(&mine).iter().map(|(party, v)| line("", Some(*party), *v, false)).collect();
+    let lines = ranked(&mine).iter().map(|(party, v)| line("", Some(*party), *v, false, Part::Numerator)).collect();
     ctx.finish(RuleId::Q4, n, na, ctx.p.related_max_bps, true, Some(basis), lines)
 }
 
@@ -709,7 +781,8 @@ mod tests {
 
     #[test]
     fn a_line_reads_in_either_language_and_keeps_its_year() {
-        let line = |label: &str| Line { label: label.into(), party: None, amount: Money::ZERO, flagged: false };
+        let line =
+            |label: &str| Line { label: label.into(), party: None, amount: Money::ZERO, flagged: false, part: None };
         // As recorded results hold them.
         let acquisitions = line("2023 金融不良资产收购 / financial NPA acquisitions");
         assert_eq!(acquisitions.label_in(Lang::Zh), "2023 金融不良资产收购");

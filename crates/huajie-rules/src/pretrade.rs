@@ -274,7 +274,8 @@ pub fn book_findings(ledger: &Ledger, p: &RuleParameters, as_of: NaiveDate) -> V
     out
 }
 
-fn indicator_title(id: RuleId) -> (&'static str, &'static str) {
+/// An indicator's short name (Chinese, English), as findings and the report's sheets name it.
+pub fn indicator_title(id: RuleId) -> (&'static str, &'static str) {
     match id {
         RuleId::Q1 => ("杠杆率", "leverage"),
         RuleId::Q2 => ("单一客户集中度", "single-client concentration"),

@@ -711,3 +711,71 @@ mod pretrade {
         assert_eq!(exit_watch(&l, &p, d("2019-01-01")).0, Some(12));
     }
 }
+
+/// The regulator's workbook works each ratio out from the lines: every line says whether it
+/// is in the numerator, the denominator or only shown, and they add up to the figures exactly.
+#[test]
+fn every_indicator_can_be_worked_out_from_its_lines() {
+    use huajie_rules::indicators::{Denominator, Part};
+    let mut l = company();
+    l.founded = Some(d("2020-01-01"));
+    let inv = |date: &str, amount: i64, kind| Investment { date: d(date), amount: yuan(amount), kind };
+    l.investments = vec![
+        inv("2024-04-10", 30_000_000, InvestmentKind::FinancialNpa),
+        inv("2024-08-01", 50_000_000, InvestmentKind::NonFinancialNpa),
+        inv("2025-11-20", 20_000_000, InvestmentKind::FinancialNpa),
+        inv("2025-12-01", 99_000_000, InvestmentKind::Treasury),
+    ];
+    l.liquid_assets = vec![
+        LiquidAsset {
+            label: "基本户".into(),
+            kind: LiquidKind::DemandDeposit,
+            amount: yuan(700_000),
+            encumbered: false,
+        },
+        LiquidAsset { label: "冻结户".into(), kind: LiquidKind::Cash, amount: yuan(5_000_000), encumbered: true },
+    ];
+    let mut loan = funding("银行借款", Channel::FiLoan, yuan(10_000_000));
+    loan.payments = vec![Payment { date: d("2026-10-15"), principal: yuan(800_000), interest: yuan(50_000) }];
+    l.funding.push(loan);
+    l.funding.push(funding("股东借款", Channel::ShareholderLoan, yuan(30_000_000)));
+    l.cash_flows = vec![
+        CashFlow { label: "收购尾款".into(), date: d("2026-10-30"), amount: yuan(300_000), inflow: false },
+        CashFlow { label: "重组还款".into(), date: d("2026-10-05"), amount: yuan(150_000), inflow: true },
+    ];
+    for id in 20..=24 {
+        party(&mut l, id, false);
+    }
+    l.holdings.push(Holding { holder: 20, held: 21, stake_bps: 6_000, control: false });
+    l.holdings.push(Holding { holder: 22, held: 23, stake_bps: 6_000, control: false });
+    l.holdings.push(Holding { holder: 20, held: COMPANY, stake_bps: 2_000, control: false });
+    claim(&mut l, 21, 800_000_000);
+    claim(&mut l, 22, 300_000_000);
+    claim(&mut l, 23, 750_000_000);
+    claim(&mut l, 24, 900_000_000);
+    let all = run(&l, "2026-09-30");
+    for i in &all {
+        assert!(i.lines_add_up(), "{:?}: {:?}", i.id, i.lines);
+        assert!(i.lines.iter().all(|x| x.part.is_some()));
+    }
+    let part = |id, k: usize| get(&all, id).lines[k].part;
+    // The largest client is the numerator; the others are shown beside it.
+    assert_eq!((part(RuleId::Q2, 0), part(RuleId::Q2, 1)), (Some(Part::Numerator), Some(Part::Context)));
+    // The largest group's members, then the other groups' totals shown beside.
+    let q3 = get(&all, RuleId::Q3);
+    assert_eq!(q3.numerator, 1_050_000_000, "22 and 23: 3,000,000 + 7,500,000 yuan");
+    assert!(q3.lines.iter().any(|x| x.part == Some(Part::Context)));
+    // Liquidity: the window's cash is the denominator, negated (outflows are negative lines).
+    let q5 = get(&all, RuleId::Q5);
+    assert_eq!(q5.denominator_from(), Denominator::NegatedLines);
+    assert_eq!(q5.denominator, 100_000_000, "850,000 + 300,000 − 150,000 yuan");
+    assert_eq!(get(&all, RuleId::Q6).denominator_from(), Denominator::Lines);
+    assert_eq!(get(&all, RuleId::Q1).denominator_from(), Denominator::NetAssets);
+    // A line recorded before the parts were kept: the ratio is not worked from the lines.
+    let mut old = get(&all, RuleId::Q1).clone();
+    old.lines[0].part = None;
+    assert!(!old.lines_add_up());
+    // Its stored form is as before: no `part` key.
+    let json = serde_json::to_string(&old.lines[0]).unwrap();
+    assert!(!json.contains("\"part\""), "{json}");
+}

@@ -109,6 +109,7 @@ pub fn read_linked_each(
             read_claims_each(sheets[main].rows.iter().cloned(), options, profile, &mut on_event)?
         }
     };
+    read.claims_sheet = Some(sheets[main].name.clone());
     for (i, sheet) in sheets.iter().enumerate() {
         if i == main {
             continue;

@@ -51,6 +51,8 @@ pub struct TapeRead {
     pub linked_guarantors: Vec<crate::linked::LinkedGuarantor>,
     /// Read as a personal batch (个贷批量, `SheetOptions::personal_batch`).
     pub personal_batch: bool,
+    /// The name of the claims sheet of a workbook (`None` for CSV).
+    pub claims_sheet: Option<String>,
 }
 
 /// The validation report of a tape: what a user reads on screen or in Excel, kept with
@@ -66,6 +68,10 @@ pub struct TapeReport {
     pub completeness_score: u8,
     pub problems: Vec<Problem>,
     pub completeness: Vec<FieldCompleteness>,
+    /// The name of the claims sheet of a workbook: where the problems without a sheet of
+    /// their own are. Absent for CSV (and in reports stored before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claims_sheet: Option<String>,
 }
 
 impl TapeReport {
@@ -80,6 +86,7 @@ impl TapeReport {
             completeness_score: read.completeness_score,
             problems: read.problems.clone(),
             completeness: read.completeness.clone(),
+            claims_sheet: read.claims_sheet.clone(),
         }
     }
 
@@ -241,6 +248,7 @@ where
         linked_collateral: Vec::new(),
         linked_guarantors: Vec::new(),
         personal_batch,
+        claims_sheet: None,
     })
 }
 

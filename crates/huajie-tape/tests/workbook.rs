@@ -161,6 +161,7 @@ fn three_linked_sheets_join_by_contract_number() {
     };
     let r = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap_or_else(|p| panic!("{p:?}"));
     assert_eq!(r.claims.len(), 3, "one borrower on three rows");
+    assert_eq!(r.claims_sheet.as_deref(), Some("债权"), "the report names the claims sheet");
     assert_eq!(r.linked_collateral.len(), 1, "the unknown contract and the item without a value are set aside");
     let item = &r.linked_collateral[0];
     assert_eq!(item.contracts, ["HT-0", "HT-1"], "matched by key, named as the claims sheet writes them");

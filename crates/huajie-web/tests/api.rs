@@ -336,3 +336,30 @@ async fn a_malformed_upload_or_form_is_refused_in_the_callers_language_alone() {
     assert!(reply.body.contains("表单缺少字段"), "{}", reply.body);
     assert!(!has_framework_text(&reply.body) && !reply.body.contains("missing field"), "{}", reply.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_indicators_lines_say_where_they_enter_so_an_integrator_can_work_the_ratio_out() {
+    let app = TestApp::new().await;
+    let mut risk = app.login("risk").await;
+    let body = app.get(&mut risk, "/api/v1/compliance/indicators?as_of=2026-09-30").await.json();
+    let indicators = body["data"]["indicators"].as_array().unwrap();
+    assert_eq!(indicators.len(), 6);
+    for i in indicators {
+        let id = i["id"].as_str().unwrap();
+        let lines = i["lines"].as_array().unwrap();
+        assert!(!lines.is_empty(), "{id}: the demo's indicators have lines");
+        let sum = |part: &str| -> i64 {
+            lines.iter().filter(|l| l["part"] == part).map(|l| l["amount_fen"].as_i64().unwrap()).sum()
+        };
+        assert!(lines.iter().all(|l| l["part"].is_string()), "{id}: every line has its part: {lines:?}");
+        assert_eq!(sum("numerator"), i["numerator_fen"].as_i64().unwrap(), "{id}: numerator");
+        let denominator = i["denominator_fen"].as_i64().unwrap();
+        match id {
+            // Net outflow is minus the cash-flow lines that make it.
+            "Q5" => assert_eq!(-sum("denominator"), denominator, "{id}: denominator"),
+            "Q6" => assert_eq!(sum("denominator"), denominator, "{id}: denominator"),
+            // Net assets: a figure of the book, not a line.
+            _ => assert_eq!(sum("denominator"), 0, "{id}: no denominator lines"),
+        }
+    }
+}

@@ -78,7 +78,7 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         let mut lines = Vec::new();
         for (line, (label, amount, flagged)) in i.lines.iter().zip(names.lines(&ctx, store, i, usize::MAX).await?) {
             lines.push(
-                json!({ "label": label, "party_id": line.party, "amount_fen": amount.fen(), "flagged": flagged }),
+                json!({ "label": label, "party_id": line.party, "amount_fen": amount.fen(), "flagged": flagged, "part": line.part }),
             );
         }
         out.push(indicator_json(i, lines));

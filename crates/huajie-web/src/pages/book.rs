@@ -486,6 +486,16 @@ pub async fn remove(
     Ok(Redirect::to(&format!("/compliance/book#book-{kind}")).into_response())
 }
 
+/// A cell of the exported book as its field reads it back: amounts (万元, kept to the fen)
+/// as numbers, dates as dates, the rest as text.
+fn typed(kind: FieldKind, v: String) -> Cell {
+    match kind {
+        FieldKind::Amount => v.parse::<f64>().map_or(Cell::Text(v), Cell::Wan),
+        FieldKind::Date => Cell::Date(v),
+        _ => Cell::Text(v),
+    }
+}
+
 /// `GET /compliance/book.xlsx`: the book in the workbook format its import reads.
 pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     allowed(&ctx)?;
@@ -504,7 +514,7 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
                         .iter()
                         .zip(r)
                         .filter(|(f, _)| f.kind != FieldKind::Schedule)
-                        .map(|(_, v)| Cell::Text(v))
+                        .map(|(f, v)| typed(f.kind, v))
                         .collect()
                 })
                 .collect(),
@@ -514,7 +524,15 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
         sheet: SCHEDULE_SHEET.0.into(),
         title: Vec::new(),
         header: SCHEDULE_HEADERS.iter().map(|h| h.0.to_string()).collect(),
-        rows: schedule.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
+        rows: schedule
+            .into_iter()
+            .map(|r| {
+                r.into_iter()
+                    .zip([FieldKind::Text, FieldKind::Date, FieldKind::Amount, FieldKind::Amount])
+                    .map(|(v, kind)| typed(kind, v))
+                    .collect()
+            })
+            .collect(),
     });
     let bytes = tables_xlsx(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, XLSX, "compliance-book.xlsx".into()))

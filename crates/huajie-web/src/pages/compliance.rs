@@ -591,7 +591,10 @@ pub async fn quarter_report(
     state: &AppState,
     quarter: NaiveDate,
 ) -> Result<huajie_report::compliance::QuarterReport, AppError> {
-    use huajie_report::compliance::{QuarterReport, ReportFinding, ReportIndicator};
+    use huajie_report::compliance::{
+        DenominatorFrom, LinePart, QuarterReport, ReportFinding, ReportIndicator, Workings,
+    };
+    use huajie_rules::indicators::{Denominator, Part};
     let lang = ctx.lang;
     let store = &state.store;
     let company = store.company().await?.ok_or(AppError::NotFound)?;
@@ -620,12 +623,37 @@ pub async fn quarter_report(
     for i in &indicators {
         let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
         let money = |x: i128| Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX));
+        let (short_zh, short_en) = huajie_rules::pretrade::indicator_title(i.id);
+        let workings = i.lines_add_up().then(|| Workings {
+            parts: i
+                .lines
+                .iter()
+                .map(|l| match l.part {
+                    Some(Part::Numerator) => LinePart::Numerator,
+                    Some(Part::Denominator) => LinePart::Denominator,
+                    _ => LinePart::Context,
+                })
+                .collect(),
+            denominator: match i.denominator_from() {
+                Denominator::NetAssets => DenominatorFrom::NetAssets(money(i.denominator)),
+                Denominator::Lines => DenominatorFrom::Lines,
+                Denominator::NegatedLines => DenominatorFrom::NegatedLines,
+            },
+        });
+        let mut short_en = short_en.to_string();
+        if let Some(first) = short_en.get(..1) {
+            short_en = first.to_uppercase() + &short_en[1..];
+        }
         out.push(ReportIndicator {
             id: format!("{:?}", i.id),
+            short: if lang == Lang::Zh { short_zh.to_string() } else { short_en },
             title: lang.pick(rule.zh, rule.en).to_string(),
             value: value_of(i, lang),
             ratio: i.ratio(),
             limit: limit_of(i),
+            limit_ratio: f64::from(i.limit_bps) / 10_000.0,
+            upper: i.upper,
+            workings,
             status: status_of(i, lang).0.to_string(),
             numerator: i.no_ratio.is_none().then(|| money(i.numerator)),
             denominator: i.no_ratio.is_none().then(|| money(i.denominator)),

@@ -291,6 +291,7 @@ fn fatal_report(file_name: &str, problems: Vec<Problem>) -> TapeReport {
         completeness_score: 0,
         problems,
         completeness: Vec::new(),
+        claims_sheet: None,
     }
 }
 
