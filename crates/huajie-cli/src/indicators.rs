@@ -8,6 +8,9 @@ use huajie_core::{Lang, Money};
 use huajie_rules::{Indicator, Status, catalogue};
 use huajie_store::Store;
 
+/// How many lines behind each indicator are printed; the rest are counted.
+const LINES_SHOWN: usize = 5;
+
 fn status(s: Status, in_transition: bool, lang: Lang) -> &'static str {
     match (s, in_transition) {
         (Status::Pass, _) => lang.pick("合规", "pass"),
@@ -87,7 +90,7 @@ pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitC
         if let Some(d) = i.basis_date {
             println!("  {} {d}", lang.pick("净资产日期", "net assets at"));
         }
-        for line in i.lines.iter().take(5) {
+        for line in i.lines.iter().take(LINES_SHOWN) {
             let who = match line.party {
                 Some(p) => match store.party(p).await? {
                     // A person's name is masked: the risk team does not own personal data.
@@ -100,7 +103,15 @@ pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitC
                 None => String::new(),
             };
             let flag = if line.flagged { lang.pick(" ⚠ 禁止渠道", " ⚠ prohibited channel") } else { "" };
-            println!("    {who}{} {}{flag}", line.label, line.amount.display(lang));
+            println!("    {who}{} {}{flag}", line.label_in(lang), line.amount.display(lang));
+        }
+        if let Some(more) = i.lines.len().checked_sub(LINES_SHOWN).filter(|n| *n > 0) {
+            match lang {
+                Lang::Zh => println!("    …另有 {more} 行，见季度报告 .xlsx（网页：监管指标 → 季度报告）"),
+                Lang::En => println!(
+                    "    … and {more} more lines: see the Quarterly report .xlsx (web: Compliance → Quarterly report)"
+                ),
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

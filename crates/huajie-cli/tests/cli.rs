@@ -339,6 +339,14 @@ fn check_without_a_date_computes_as_of_today_and_says_so() {
     assert_eq!(out.lines().skip(1).collect::<Vec<_>>(), dated.lines().collect::<Vec<_>>());
     let en = stdout(&on(d, &["check", "--lang", "en"]));
     assert!(en.starts_with(&format!("No --as-of given: computed as of today, {today} (Beijing time)\n")), "{en}");
+    // Lines in the language asked for, and what is not printed is counted.
+    let recorded = stdout(&on(d, &["check", "--as-of", "2026-09-30", "--lang", "en"]));
+    assert!(!recorded.contains("新增投资") && !recorded.contains("金融不良资产收购"), "{recorded}");
+    assert!(recorded.contains(" new investment "), "{recorded}");
+    assert!(recorded.contains("more lines: see the Quarterly report .xlsx"), "{recorded}");
+    let zh = stdout(&on(d, &["check", "--as-of", "2026-09-30"]));
+    assert!(zh.contains(" 新增投资 ") && !zh.contains(" / new investment"), "{zh}");
+    assert!(zh.contains("行，见季度报告 .xlsx"), "{zh}");
 }
 
 #[test]
