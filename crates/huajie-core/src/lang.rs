@@ -21,7 +21,8 @@ impl Lang {
     }
 
     /// This language's half of a bilingual message written "中文 / English" (the whole text
-    /// when it has no such halves).
+    /// when it has no such halves). Only for fixed texts of this crate's own: a text with a
+    /// user's words in it is a `Text`, whose halves are kept apart.
     pub fn half(self, bilingual: &str) -> String {
         match bilingual.split_once(" / ") {
             Some((zh, en)) => match self {
@@ -50,6 +51,42 @@ impl Lang {
             Lang::Zh => zh,
             Lang::En => en,
         }
+    }
+}
+
+/// A text in both languages, kept apart: a refusal, a finding, a label the user reads in the
+/// language they chose. Never joined into one string to be split again (user input may hold
+/// the separator).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Text {
+    pub zh: std::borrow::Cow<'static, str>,
+    pub en: std::borrow::Cow<'static, str>,
+}
+
+impl Text {
+    /// A text of two fixed halves.
+    pub const fn fixed(zh: &'static str, en: &'static str) -> Text {
+        Text { zh: std::borrow::Cow::Borrowed(zh), en: std::borrow::Cow::Borrowed(en) }
+    }
+
+    /// A text made at run time (with the user's words in it, say).
+    pub fn new(zh: impl Into<std::borrow::Cow<'static, str>>, en: impl Into<std::borrow::Cow<'static, str>>) -> Text {
+        Text { zh: zh.into(), en: en.into() }
+    }
+
+    /// The text in `lang`.
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// Both halves, for logs and the command line: "中文 / English".
+impl std::fmt::Display for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} / {}", self.zh, self.en)
     }
 }
 
@@ -119,4 +156,19 @@ macro_rules! named_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_with_the_separator_in_the_users_words_stays_whole_in_each_language() {
+        let cell = "bank / trust";
+        let t = Text::new(format!("渠道“{cell}”不在清单中"), format!("channel “{cell}” is not listed"));
+        assert_eq!(t.get(Lang::Zh), "渠道“bank / trust”不在清单中");
+        assert_eq!(t.get(Lang::En), "channel “bank / trust” is not listed");
+        // What the joined string gave: the Chinese half cut at the user's slash.
+        assert_eq!(Lang::Zh.half(&t.to_string()), "渠道“bank");
+    }
 }

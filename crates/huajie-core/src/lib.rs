@@ -28,7 +28,7 @@ pub mod throttle;
 
 pub use company::Company;
 pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};
-pub use lang::Lang;
+pub use lang::{Lang, Text};
 pub use liquidation::LiquidationAnalysis;
 pub use money::Money;
 pub use package::{

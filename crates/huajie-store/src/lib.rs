@@ -90,6 +90,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// A business rule refused the operation; the text says why, in either language.
+    #[error("{0}")]
+    Refused(huajie_core::Text),
     /// Refused for now by a throttle (`huajie_core::throttle`): minutes to wait.
     #[error("操作过于频繁，请 {0} 分钟后再试 / too many at once: try again in {0} minutes")]
     Throttled(i64),
@@ -100,7 +103,10 @@ pub enum StoreError {
 impl StoreError {
     /// The message in one language (the `Display` form carries both).
     pub fn message(&self, lang: Lang) -> String {
-        lang.half(&self.to_string())
+        match self {
+            StoreError::Refused(text) => text.get(lang).to_string(),
+            other => lang.half(&other.to_string()),
+        }
     }
 
     /// Maps a unique-constraint violation to `Duplicate(what)`.

@@ -28,6 +28,9 @@ pub enum AppError {
     Csrf,
     /// A user error with its message already in the user's language.
     BadRequest(String),
+    /// A business rule refused what was asked (a 400 `bad_request`), in both languages: shown
+    /// in the request's.
+    Refused(huajie_core::Text),
     /// Throttled: minutes to wait, and the catalogue key of the message (`{minutes}` in it).
     RateLimited(i64, &'static str),
     /// The body is larger than the route takes (bytes).
@@ -57,6 +60,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Throttled(minutes) => AppError::RateLimited(minutes, "error.screening_limited"),
+            StoreError::Refused(text) => AppError::Refused(text),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -75,7 +79,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound | AppError::NoData(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Refused(_) => StatusCode::BAD_REQUEST,
             AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -92,7 +96,7 @@ impl AppError {
             AppError::NotFound | AppError::NoData(_) => "not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Csrf => "csrf",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::Refused(_) => "bad_request",
             AppError::RateLimited(..) => "rate_limited",
             AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
@@ -110,6 +114,7 @@ impl AppError {
             AppError::MethodNotAllowed(method) => tr(lang, "error.method_not_allowed").replace("{method}", method),
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
+            AppError::Refused(text) => text.get(lang).to_string(),
             AppError::RateLimited(minutes, key) => tr(lang, key)
                 .replace("{minutes}", &minutes.to_string())
                 .replace("{max}", &huajie_core::throttle::SCREENINGS_PER_USER_MAX.to_string()),
