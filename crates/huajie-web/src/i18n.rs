@@ -456,7 +456,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("valuation.bad_price", "价格应为非负金额（万元）。", "The price must be a non-negative amount in 10k yuan."),
     ("valuation.bad_scenarios", "情景数应为 0 至 10000 的整数。", "Scenarios must be a whole number from 0 to 10,000."),
     ("valuation.bad_seed", "随机种子应为非负整数。", "The seed must be a whole number ≥ 0."),
-    ("valuation.bad_stress", "未知的压力情景。", "Unknown stress overlay."),
     ("valuation.bad_set", "参数集不存在。", "No such assumption set."),
     (
         "valuation.bad_date",
