@@ -50,7 +50,7 @@ pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
 };
 pub use mappings::MappingEntry;
-pub use parties::{PartyFilter, PartyListRow};
+pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
 pub use sessions::{LoginAttempt, SessionInfo};
 pub use users::{NewUser, User};

@@ -66,6 +66,7 @@ store_suite!(
     a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
     the_company_profile_is_versioned_each_part_by_its_owner,
+    party_names_are_read_for_many_ids_at_once,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -1960,4 +1961,20 @@ async fn upgrading_to_0011_keeps_every_party_and_reference_sqlite() {
 async fn upgrading_to_0011_keeps_every_party_and_reference_postgres() {
     let Some(url) = postgres_url() else { return };
     upgrading_keeps_every_party_and_reference(TestStore::postgres_at(&url, 10).await).await;
+}
+
+async fn party_names_are_read_for_many_ids_at_once(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let all: Vec<i64> = s.check_parties().await.unwrap().into_keys().collect();
+    assert!(all.len() > 2 * huajie_store::IDS_PER_QUERY, "more ids than two queries take: {}", all.len());
+    // Every id twice, and one that does not exist.
+    let asked: Vec<i64> = all.iter().chain(&all).copied().chain([i64::MAX]).collect();
+    let names = s.party_names(&asked).await.unwrap();
+    assert_eq!(names.len(), all.len());
+    assert!(!names.contains_key(&i64::MAX));
+    for id in all.iter().step_by(37) {
+        let party = s.party(*id).await.unwrap().unwrap().data;
+        assert_eq!(names[id], (party.kind(), party.name), "party {id}");
+    }
 }
