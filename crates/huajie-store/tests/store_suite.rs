@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use huajie_core::audit::ChainBreak;
+use huajie_core::clock::{Clock, SystemClock};
 use huajie_core::{
     Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier,
     PartyStatus, Role,
@@ -72,7 +73,7 @@ store_suite!(
 fn person(name: &str, id: &str) -> Party {
     Party {
         name: name.into(),
-        identity: PartyIdentifier::parse(id, Utc::now().date_naive()).unwrap().into(),
+        identity: PartyIdentifier::parse(id, SystemClock.now().date_naive()).unwrap().into(),
         status: PartyStatus::Active,
         address: Some("杭州市西湖区文三路1号".into()),
         phone: Some("13812345678".into()),
@@ -582,8 +583,8 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     let live_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let stale_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), live_attempt).await.unwrap();
-    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), stale_attempt).await.unwrap();
+    tx.create_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
+    tx.create_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
     tx.commit().await.unwrap();
     let idle = Duration::minutes(30);
     let live = s.session("live", idle).await.unwrap().unwrap();
@@ -634,7 +635,7 @@ async fn login_failures_are_counted(t: TestStore) {
     tx.commit().await.unwrap();
     let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
     let mut tx = s.write("risk").await.unwrap();
-    tx.create_session("tok", &user, "csrf", Utc::now() + Duration::hours(1), attempt).await.unwrap();
+    tx.create_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
     tx.commit().await.unwrap();
     let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
     assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");

@@ -122,8 +122,11 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
         .into_iter()
         .filter(|s| ["季末净资产", "投资台账", "现金流日历", "流动资产"].contains(&s.name.as_str()))
         .collect();
-    let entries = huajie_store::book::read_book_workbook(own, chrono::Utc::now().date_naive())
-        .unwrap_or_else(|p| panic!("{p:?}"));
+    let entries = huajie_store::book::read_book_workbook(
+        own,
+        huajie_core::clock::Clock::now(&huajie_core::clock::SystemClock).date_naive(),
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
     let read_back: Vec<(chrono::NaiveDate, i64)> = entries
         .iter()
         .filter_map(|e| match &e.entry {
