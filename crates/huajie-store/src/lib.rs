@@ -10,7 +10,8 @@
 //! - SQL is parameterised; no value is ever formatted into a query string;
 //! - money is stored as integer fen (`*_fen` columns), dates as ISO `YYYY-MM-DD` text,
 //!   timestamps as RFC 3339 UTC text with microseconds (they sort as text);
-//! - no business rule lives here: the store saves and loads `huajie-core` values.
+//! - the store saves and loads `huajie-core` values and asks the pure crates for decisions;
+//!   the few rules still decided here are listed in ARCHITECTURE.md ("Business rules belong…").
 //!
 //! Start reading at `db.rs`, then `audit.rs`.
 
