@@ -361,7 +361,7 @@ fn default_form(set: i64) -> FormValues {
     FormValues {
         set,
         date: String::new(),
-        irr: "15%".into(),
+        irr: format!("{:.0}%", huajie_value::limits::TARGET_IRR_DEFAULT * 100.0),
         price: String::new(),
         scenarios: "1000".into(),
         seed: huajie_value::limits::SEED_DEFAULT.to_string(),
@@ -482,7 +482,7 @@ fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
     };
     let scenarios = match f.scenarios.trim() {
         "" => 0,
-        s => s.parse::<usize>().map_err(|_| err("valuation.bad_scenarios"))?,
+        s => s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text().get(lang).to_string())?,
     };
     let seed = match f.seed.trim() {
         "" => None,
