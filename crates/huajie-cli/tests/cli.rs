@@ -329,7 +329,7 @@ fn check_without_a_date_computes_as_of_today_and_says_so() {
         store.close().await;
     });
     // Today in Beijing, as the store's clock reads it.
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = huajie_core::clock::Clock::today(&huajie_core::clock::SystemClock);
     let o = on(d, &["check"]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let out = stdout(&o);

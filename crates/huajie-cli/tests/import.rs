@@ -182,7 +182,7 @@ async fn killing_an_import_at_any_moment_leaves_the_database_as_it_was() {
     let before = counts(dir.path()).await;
     // Kill at moments spread over the import (it takes a few seconds in a debug build).
     let mut interrupted = 0;
-    let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let seed = huajie_core::clock::Clock::now(&huajie_core::clock::SystemClock).timestamp_subsec_nanos();
     for (attempt, base_ms) in [150u64, 600, 1_200].into_iter().enumerate() {
         let delay = Duration::from_millis(base_ms + u64::from(seed % 200) + attempt as u64 * 37);
         let mut child = Command::new(BIN)

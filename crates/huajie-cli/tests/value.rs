@@ -95,6 +95,37 @@ async fn a_valuation_is_printed_saved_reported_and_reproduced() {
     assert_eq!(store.valuation_runs(package.id).await.unwrap().len(), runs_before + 1);
 }
 
+/// The same out-of-range request the page and the API refuse (crates/huajie-web/tests/valuation.rs):
+/// refused here too, naming each field, and nothing saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_out_of_range_request_is_refused_as_the_page_and_the_api_refuse_it() {
+    use huajie_value::limits::{SCENARIOS_MAX, TARGET_IRR_MAX, scenarios_text, target_irr_text};
+    let dir = tempfile::tempdir().unwrap();
+    let store = demo(dir.path()).await;
+    let data = dir.path().to_str().unwrap();
+    let package = store.packages().await.unwrap()[0].package.clone();
+    let runs_before = store.valuation_runs(package.id).await.unwrap().len();
+    let (irr, scenarios) = ((TARGET_IRR_MAX + 1.0).to_string(), (SCENARIOS_MAX + 1).to_string());
+    let out = huajie(&[
+        "value",
+        "--data-dir",
+        data,
+        "--package",
+        &package.data.code,
+        "--irr",
+        &irr,
+        "--scenarios",
+        &scenarios,
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    for says in [scenarios_text(), target_irr_text()] {
+        assert!(stderr(&out).contains(says.zh.as_ref()), "{} missing: {}", says.zh, stderr(&out));
+        assert!(stderr(&out).contains(says.en.as_ref()), "{} missing: {}", says.en, stderr(&out));
+    }
+    assert_eq!(store.valuation_runs(package.id).await.unwrap().len(), runs_before);
+}
+
 /// A history of `claims` credit-card claims acquired over three months, each collecting
 /// 1% of its amount a month for a year.
 fn history(claims: usize) -> String {

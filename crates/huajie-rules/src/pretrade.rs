@@ -475,32 +475,38 @@ pub fn screen_transferee(
         ));
     }
     let controls = l.controls(p);
-    let controls_of = |x: i64| controls.get(&x).cloned().unwrap_or_default();
-    // A state organ controlling both is not a common controller (its control joins nothing).
+    let no_one = BTreeSet::new();
+    let controls_of = |x: i64| controls.get(&x).unwrap_or(&no_one);
+    // Who controls whom, turned round once (not per obligor). A state organ controlling both
+    // is not a common controller (its control joins nothing).
     let state: BTreeSet<i64> = l.parties.iter().filter(|p| p.state_organ).map(|p| p.id).collect();
-    let controllers_of = |x: i64| -> BTreeSet<i64> {
-        controls.iter().filter(|(k, ys)| ys.contains(&x) && !state.contains(k)).map(|(k, _)| *k).collect()
-    };
+    let mut controllers: BTreeMap<i64, BTreeSet<i64>> = BTreeMap::new();
+    for (k, ys) in controls.iter().filter(|(k, _)| !state.contains(k)) {
+        for y in ys {
+            controllers.entry(*y).or_default().insert(*k);
+        }
+    }
+    let controllers_of = |x: i64| controllers.get(&x).unwrap_or(&no_one);
     if t != 0 {
         let mut reason: Option<(String, String)> = None;
+        let (t_controls, tr_ctrl) = (controls_of(t), controllers_of(t));
         'claims: for c in claims {
             let obligors = std::iter::once((c.debtor, ("债务人", "the debtor")))
                 .chain(c.guarantors.iter().map(|g| (*g, ("保证人", "a guarantor"))));
             for (o, (zh_role, en_role)) in obligors {
                 let who = s.name(o);
-                let tr_ctrl = controllers_of(t);
                 let o_ctrl = controllers_of(o);
                 let r = if o == t {
                     Some((
                         format!("受让方即债权 {} 的{zh_role}", c.contract_no),
                         format!("the transferee is {en_role} of claim {}", c.contract_no),
                     ))
-                } else if controls_of(t).contains(&o) || controls_of(o).contains(&t) {
+                } else if t_controls.contains(&o) || controls_of(o).contains(&t) {
                     Some((
                         format!("受让方与债权 {} 的{zh_role}（{who}）存在控制关系", c.contract_no),
                         format!("the transferee and {en_role} of claim {} ({who}) control one another", c.contract_no),
                     ))
-                } else if tr_ctrl.intersection(&o_ctrl).next().is_some() {
+                } else if tr_ctrl.intersection(o_ctrl).next().is_some() {
                     Some((
                         format!("受让方与债权 {} 的{zh_role}（{who}）受同一实际控制人控制", c.contract_no),
                         format!(

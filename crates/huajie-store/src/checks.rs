@@ -3,7 +3,7 @@
 //! they used, and pre-trade checks of proposed deals with their findings and the risk role's
 //! overrides. Every record is audited.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
@@ -486,15 +486,14 @@ impl Store {
             return Err(StoreError::Invalid("资产包尚未收购（或未记录收购价格），不能处置 / the package is not held (or has no price recorded): nothing to dispose of".into()));
         }
         let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
+        // Each claim's guarantors in one pass, in the order read (not a scan per claim).
+        let mut guarantors_of: HashMap<i64, Vec<i64>> = HashMap::with_capacity(rows.len());
+        for g in &guarantees {
+            guarantors_of.entry(i64_col(g, "claim_id")?).or_default().push(i64_col(g, "guarantor_id")?);
+        }
         let mut claims = Vec::with_capacity(rows.len());
         for (r, b) in rows.iter().zip(&book) {
-            let id = i64_col(r, "id")?;
-            let mut guarantors = Vec::new();
-            for g in &guarantees {
-                if i64_col(g, "claim_id")? == id {
-                    guarantors.push(i64_col(g, "guarantor_id")?);
-                }
-            }
+            let guarantors = guarantors_of.remove(&i64_col(r, "id")?).unwrap_or_default();
             claims.push(SoldClaim {
                 contract_no: text(r, "contract_no")?,
                 debtor: i64_col(r, "debtor_id")?,

@@ -10,7 +10,8 @@
 //! - SQL is parameterised; no value is ever formatted into a query string;
 //! - money is stored as integer fen (`*_fen` columns), dates as ISO `YYYY-MM-DD` text,
 //!   timestamps as RFC 3339 UTC text with microseconds (they sort as text);
-//! - no business rule lives here: the store saves and loads `huajie-core` values.
+//! - the store saves and loads `huajie-core` values and asks the pure crates for decisions;
+//!   the few rules still decided here are listed in ARCHITECTURE.md ("Business rules belong…").
 //!
 //! Start reading at `db.rs`, then `audit.rs`.
 
@@ -50,7 +51,7 @@ pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
 };
 pub use mappings::MappingEntry;
-pub use parties::{PartyFilter, PartyListRow};
+pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
 pub use sessions::{LoginAttempt, SessionInfo};
 pub use users::{NewUser, User};

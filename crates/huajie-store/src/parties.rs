@@ -16,6 +16,9 @@ impl Audited for Stored<Party> {
     }
 }
 
+/// Ids bound in one `IN (…)` query: well under SQLite's and PostgreSQL's limits on parameters.
+pub const IDS_PER_QUERY: usize = 200;
+
 /// The columns of a party, each prefixed (`p_id`, `p_name`…), for joins.
 pub(crate) fn party_columns(table: &str, prefix: &str) -> String {
     ["id", "kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written"]
@@ -80,6 +83,30 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(|r| party_from_row(r, "")).transpose()
+    }
+
+    /// The kind and name of each party in `ids` that exists, by id: one `IN (…)` query per
+    /// [`IDS_PER_QUERY`] ids (not one per party). Names are as stored; masking is the caller's.
+    pub async fn party_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, (PartyKind, String)>, StoreError> {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut out = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(IDS_PER_QUERY) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, kind, name FROM parties WHERE id IN ({})", placeholders.join(", "));
+            let mut query = sqlx::query(composed(sql));
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for r in query.fetch_all(&self.pool).await? {
+                out.insert(i64_col(&r, "id")?, (code(&r, "kind", PartyKind::from_code)?, text(&r, "name")?));
+            }
+        }
+        Ok(out)
     }
 
     pub async fn party_by_identifier(&self, identifier: &str) -> Result<Option<Stored<Party>>, StoreError> {

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 use huajie_core::audit::ChainBreak;
+use huajie_core::clock::{Clock, SystemClock};
 use huajie_core::{
     Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier,
     PartyStatus, Role,
@@ -66,12 +67,13 @@ store_suite!(
     a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
     the_company_profile_is_versioned_each_part_by_its_owner,
+    party_names_are_read_for_many_ids_at_once,
 );
 
 fn person(name: &str, id: &str) -> Party {
     Party {
         name: name.into(),
-        identity: PartyIdentifier::parse(id, Utc::now().date_naive()).unwrap().into(),
+        identity: PartyIdentifier::parse(id, SystemClock.now().date_naive()).unwrap().into(),
         status: PartyStatus::Active,
         address: Some("杭州市西湖区文三路1号".into()),
         phone: Some("13812345678".into()),
@@ -581,8 +583,8 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     let live_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let stale_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
     let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", Utc::now() + Duration::hours(1), live_attempt).await.unwrap();
-    tx.create_session("stale", &user, "csrf2", Utc::now() - Duration::seconds(1), stale_attempt).await.unwrap();
+    tx.create_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
+    tx.create_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
     tx.commit().await.unwrap();
     let idle = Duration::minutes(30);
     let live = s.session("live", idle).await.unwrap().unwrap();
@@ -633,7 +635,7 @@ async fn login_failures_are_counted(t: TestStore) {
     tx.commit().await.unwrap();
     let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
     let mut tx = s.write("risk").await.unwrap();
-    tx.create_session("tok", &user, "csrf", Utc::now() + Duration::hours(1), attempt).await.unwrap();
+    tx.create_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
     tx.commit().await.unwrap();
     let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
     assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
@@ -1960,4 +1962,20 @@ async fn upgrading_to_0011_keeps_every_party_and_reference_sqlite() {
 async fn upgrading_to_0011_keeps_every_party_and_reference_postgres() {
     let Some(url) = postgres_url() else { return };
     upgrading_keeps_every_party_and_reference(TestStore::postgres_at(&url, 10).await).await;
+}
+
+async fn party_names_are_read_for_many_ids_at_once(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let all: Vec<i64> = s.check_parties().await.unwrap().into_keys().collect();
+    assert!(all.len() > 2 * huajie_store::IDS_PER_QUERY, "more ids than two queries take: {}", all.len());
+    // Every id twice, and one that does not exist.
+    let asked: Vec<i64> = all.iter().chain(&all).copied().chain([i64::MAX]).collect();
+    let names = s.party_names(&asked).await.unwrap();
+    assert_eq!(names.len(), all.len());
+    assert!(!names.contains_key(&i64::MAX));
+    for id in all.iter().step_by(37) {
+        let party = s.party(*id).await.unwrap().unwrap().data;
+        assert_eq!(names[id], (party.kind(), party.name), "party {id}");
+    }
 }

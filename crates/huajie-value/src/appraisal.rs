@@ -76,7 +76,7 @@ pub struct BookGuarantee {
     pub guarantor: Party,
 }
 
-/// What the valuer asks for.
+/// What the valuer asks for; checked against its limits by [`Options::checked`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Options {
     /// y*, annual effective.
@@ -92,7 +92,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Options {
-        Options { target_irr: 0.15, price: None, scenarios: 0, seed: 7, stress: None }
+        Options {
+            target_irr: crate::limits::TARGET_IRR_DEFAULT,
+            price: None,
+            scenarios: 0,
+            seed: crate::limits::SEED_DEFAULT,
+            stress: None,
+        }
     }
 }
 

@@ -47,35 +47,38 @@ impl LadderRow {
     }
 }
 
+/// A count of months from the valuation date or from an earlier event.
+pub type Months = u32;
+
 /// Months of the litigation timeline (3.1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
     /// Judgment effective, from stage "none" (not sued).
-    pub judgment_not_sued: u32,
+    pub judgment_not_sued: Months,
     /// Judgment effective, from stage "filed".
-    pub judgment_filed: u32,
+    pub judgment_filed: Months,
     /// Enforcement starts this long after judgment (stages none, filed, judged).
-    pub enforcement_after_judgment: u32,
+    pub enforcement_after_judgment: Months,
     /// Enforcement restarts this long after a termination (终本).
-    pub terminated_restart: u32,
+    pub terminated_restart: Months,
     /// First auction this long after enforcement starts.
-    pub first_auction_after_enforcement: u32,
+    pub first_auction_after_enforcement: Months,
     /// In bankruptcy, the estate's first auction at this month.
-    pub bankruptcy_first_auction: u32,
+    pub bankruptcy_first_auction: Months,
     /// Between the first and second auction.
-    pub second_round_after: u32,
+    pub second_round_after: Months,
     /// Negotiated sale (变卖) after the second round.
-    pub negotiated_sale_after: u32,
+    pub negotiated_sale_after: Months,
     /// Cash is distributed this long after a sale.
-    pub distribution_lag: u32,
+    pub distribution_lag: Months,
     /// An item taken in settlement is realised this long after round 3.
-    pub settlement_realised_after: u32,
+    pub settlement_realised_after: Months,
     /// Guarantor cash this long after judgment.
-    pub guarantor_after_judgment: u32,
+    pub guarantor_after_judgment: Months,
     /// Unsecured cash this long after judgment.
-    pub unsecured_after_judgment: u32,
+    pub unsecured_after_judgment: Months,
     /// The bankruptcy estate pays at this month.
-    pub bankruptcy_estate_month: u32,
+    pub bankruptcy_estate_month: Months,
 }
 
 /// Sale probabilities of one ladder row, rounds 1 to 3 (3 = 变卖).
@@ -92,7 +95,7 @@ pub struct Ladder {
     /// Premium over the start price at each round.
     pub premium: [f64; 3],
     /// Sale probabilities by row, in `LadderRow::ALL` order.
-    pub probabilities: [SaleProbabilities; 8],
+    pub probabilities: [SaleProbabilities; LadderRow::ALL.len()],
     /// Unsold after round 3: taken in settlement at round 3's start × this (0.70); 0 = nothing.
     pub settlement_ratio: f64,
     /// Sale costs, as a share of the gross price.

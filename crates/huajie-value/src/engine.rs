@@ -39,6 +39,20 @@ const DEBTOR: usize = 5;
 const ACCEPTANCE_FEE: usize = 6;
 const ENFORCEMENT_FEE: usize = 7;
 pub(crate) const EVENTS: usize = 8;
+// The events in timeline order: the ladder's outcomes, then guarantors, debtor and the two fees.
+const _: () = assert!(OUTCOMES == SALE_ROUNDS + 1);
+const _: () = assert!(GUARANTORS == OUTCOMES);
+const _: () = assert!(DEBTOR == GUARANTORS + 1);
+const _: () = assert!(ACCEPTANCE_FEE == DEBTOR + 1);
+const _: () = assert!(ENFORCEMENT_FEE == ACCEPTANCE_FEE + 1);
+const _: () = assert!(EVENTS == ENFORCEMENT_FEE + 1);
+/// Litigation stages (`LitigationStage::ALL`): the rows of a scenario's quarter table.
+pub(crate) const STAGES: usize = LitigationStage::ALL.len();
+/// Rows of the auction ladder (`LadderRow::ALL`): the rows of a scenario's outcome probabilities.
+pub(crate) const LADDER_ROWS: usize = LadderRow::ALL.len();
+// Stages and rows are stored as `u8` indices (`stage_index`, `row_index`).
+const _: () = assert!(STAGES <= u8::MAX as usize);
+const _: () = assert!(LADDER_ROWS <= u8::MAX as usize);
 
 /// The route a recovery comes by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,9 +176,9 @@ pub(crate) struct Scenario {
     /// Applied to every item's appraisal (market-value factor, stress, systematic draw).
     pub value_factor: f64,
     /// Probability of each ladder outcome (sale at round 1, 2, 3; unsold), by ladder row.
-    pub outcome_probability: [[f64; OUTCOMES]; 8],
+    pub outcome_probability: [[f64; OUTCOMES]; LADDER_ROWS],
     /// The quarter of each event by stage; 0 = beyond the horizon or no such event.
-    pub quarters: [[u8; EVENTS]; 6],
+    pub quarters: [[u8; EVENTS]; STAGES],
     /// Applied to the guarantor and debtor recovery ratios (capped at 1).
     pub beta_factor: f64,
 }
@@ -178,7 +192,7 @@ impl Scenario {
         durations: f64,
         beta_factor: f64,
     ) -> Scenario {
-        let mut outcome_probability = [[0.0; OUTCOMES]; 8];
+        let mut outcome_probability = [[0.0; OUTCOMES]; LADDER_ROWS];
         for (r, row) in LadderRow::ALL.iter().enumerate() {
             let p = probabilities(*row);
             let mut unsold = 1.0;
@@ -187,8 +201,10 @@ impl Scenario {
                 unsold *= 1.0 - p[round];
             }
             outcome_probability[r][SALE_ROUNDS] = unsold;
+            let total: f64 = outcome_probability[r].iter().sum();
+            debug_assert!((total - 1.0).abs() < 1e-9, "outcome probabilities of {row:?} sum to {total}");
         }
-        let mut quarters = [[0u8; EVENTS]; 6];
+        let mut quarters = [[0u8; EVENTS]; STAGES];
         for (s, stage) in LitigationStage::ALL.iter().enumerate() {
             for (e, month) in event_months(*stage, a).iter().enumerate() {
                 quarters[s][e] = month.map_or(0, |m| scaled_quarter(m, durations));
@@ -474,8 +490,8 @@ impl Prepared {
     }
 
     /// A block's court fees by (stage, event), summed in claim order.
-    pub fn block_fees(&self, block: &Block) -> [[f64; EVENTS]; 6] {
-        let mut fees = [[0.0; EVENTS]; 6];
+    pub fn block_fees(&self, block: &Block) -> [[f64; EVENTS]; STAGES] {
+        let mut fees = [[0.0; EVENTS]; STAGES];
         for c in &self.claims[block.claims.clone()] {
             if c.acceptance_fee != 0.0 {
                 fees[usize::from(c.stage)][ACCEPTANCE_FEE] += c.acceptance_fee;
@@ -543,6 +559,7 @@ pub(crate) fn run_block<S: Sink>(
                 for x in cash {
                     expected += x;
                 }
+                debug_assert!(expected <= cap * (1.0 + 1e-9) + 1e-9, "{expected} expected above the cap {cap}");
                 sink.outcomes(i, c.stage, &cash.map(|x| x * c.factor));
                 scratch.expected[i] += expected;
                 continue;
@@ -564,6 +581,8 @@ pub(crate) fn run_block<S: Sink>(
                     sink.recovery(i1, Route::Collateral, c1.stage, o, a * c1.factor);
                     sink.recovery(i2, Route::Collateral, c2.stage, o, b * c2.factor);
                 }
+                debug_assert!(e1 <= pair[0].2 * (1.0 + 1e-9) + 1e-9, "{e1} expected above the cap {}", pair[0].2);
+                debug_assert!(e2 <= pair[1].2 * (1.0 + 1e-9) + 1e-9, "{e2} expected above the cap {}", pair[1].2);
                 scratch.expected[i1] += e1;
                 scratch.expected[i2] += e2;
                 continue;
@@ -595,6 +614,12 @@ pub(crate) fn run_block<S: Sink>(
         }
         for i in claim_range.start as usize..claim_range.end as usize {
             let c = &claims[i];
+            debug_assert!(
+                scratch.expected[i] <= c.amount.max(0.0) * (1.0 + 1e-9) + 1e-6,
+                "collateral expected to pay {} on a claim of {}",
+                scratch.expected[i],
+                c.amount
+            );
             // Guarantors, in the order listed, on the shortfall (unscaled amounts).
             let mut owed = (c.amount - scratch.expected[i]).max(0.0);
             if p.guarantor_route {
@@ -635,6 +660,7 @@ pub(crate) fn run_block<S: Sink>(
 /// others (water-filling); what is left after the last rank is lost to us.
 /// `liens`: (rank, weight, cap); each lien's share is written to `out`, in `liens` order.
 pub(crate) fn share(amount: f64, liens: &[(u8, f64, f64)], out: &mut [f64]) {
+    debug_assert!(out.len() >= liens.len(), "a share for each lien");
     out.fill(0.0);
     match liens {
         [(_, _, cap)] => out[0] = amount.min(*cap).max(0.0),
@@ -664,6 +690,16 @@ pub(crate) fn share(amount: f64, liens: &[(u8, f64, f64)], out: &mut [f64]) {
         }
         _ => water_fill(amount, liens, out),
     }
+    debug_assert!(shared_within(amount, liens, out), "{amount} shared as {out:?} among {liens:?}");
+}
+
+/// That no lien got more than its cap or less than nothing, and that together they got no
+/// more than the amount (rounding aside).
+fn shared_within(amount: f64, liens: &[(u8, f64, f64)], out: &[f64]) -> bool {
+    let slack = |x: f64| x.abs() * 1e-9 + 1e-9;
+    let total: f64 = out[..liens.len()].iter().sum();
+    total <= amount.max(0.0) + slack(amount)
+        && liens.iter().zip(out).all(|((_, _, cap), s)| *s >= -slack(*cap) && *s <= cap.max(0.0) + slack(*cap))
 }
 
 /// The general case of [`share`], any number of liens and ranks.
@@ -738,6 +774,36 @@ mod tests {
             for j in 0..2 {
                 prop_assert!((fast[j] - general[j]).abs() <= 1e-9 * amount.max(1.0), "{fast:?} {general:?}");
             }
+        }
+
+        /// Any number of liens: no lien above its cap, no more than the amount in all
+        /// (`share` asserts the same in debug builds).
+        #[test]
+        fn a_share_never_passes_the_amount_or_a_cap(
+            amount in prop_oneof![Just(0.0), -1e6..1e8f64],
+            liens in prop::collection::vec((1u8..4, 0.0..1e7f64, prop_oneof![Just(0.0), 0.0..1e8f64]), 1..6),
+        ) {
+            let mut out = vec![0.0; liens.len()];
+            share(amount, &liens, &mut out);
+            prop_assert!(shared_within(amount, &liens, &out), "{amount} {liens:?} {out:?}");
+        }
+    }
+
+    #[test]
+    fn the_share_check_catches_an_over_share() {
+        let liens = [(1, 1.0, 50.0), (2, 1.0, 80.0)];
+        assert!(shared_within(100.0, &liens, &[50.0, 50.0]));
+        assert!(!shared_within(100.0, &liens, &[50.0, 60.0]), "more than the amount");
+        assert!(!shared_within(200.0, &liens, &[60.0, 40.0]), "above a cap");
+        assert!(!shared_within(100.0, &liens, &[-1.0, 0.0]), "less than nothing");
+    }
+
+    #[test]
+    fn every_outcome_row_of_a_scenario_sums_to_one() {
+        let a = Assumptions::default();
+        let sc = Scenario::new(&a, 1.0, |_| [0.3, 0.5, 0.9], 1.0, 1.0);
+        for row in &sc.outcome_probability {
+            assert!((row.iter().sum::<f64>() - 1.0).abs() < 1e-12, "{row:?}");
         }
     }
 }

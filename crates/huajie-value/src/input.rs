@@ -5,6 +5,10 @@ use huajie_core::{CollateralType, LitigationStage, PartyKind, PartyStatus};
 
 use crate::assumptions::Betas;
 
+/// An amount of money as the engine computes it: yuan, in f64 (rounded to fen at the edges by
+/// [`crate::fen`]).
+pub type Yuan = f64;
+
 /// A party's standing as the model reads it (section 7).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
@@ -61,8 +65,8 @@ pub struct GuarantorIn {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClaimIn {
-    /// `C = Pr + In + Pe + Ad`, yuan.
-    pub amount: f64,
+    /// `C = Pr + In + Pe + Ad`.
+    pub amount: Yuan,
     pub debtor: DebtorIn,
     /// Litigation stage at the valuation date; `None` reads as not sued.
     pub stage: Option<LitigationStage>,
@@ -84,9 +88,9 @@ pub struct Lien {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemIn {
     pub kind: CollateralType,
-    /// Appraised value `A`, yuan.
-    pub appraised: f64,
-    /// Claims ahead of all our liens, yuan.
-    pub prior: f64,
+    /// Appraised value `A`.
+    pub appraised: Yuan,
+    /// Claims ahead of all our liens.
+    pub prior: Yuan,
     pub liens: Vec<Lien>,
 }

@@ -17,6 +17,7 @@ pub mod assumptions;
 mod engine;
 pub mod fees;
 pub mod input;
+pub mod limits;
 pub mod metrics;
 pub mod model;
 pub mod monte_carlo;
@@ -36,6 +37,7 @@ pub fn fen(yuan: f64) -> i64 {
     if f.is_nan() { 0 } else { f.clamp(i64::MIN as f64, i64::MAX as f64) as i64 }
 }
 pub use input::{ClaimIn, DebtorIn, GuarantorIn, ItemIn, Lien, Standing};
+pub use limits::{OptionsError, OptionsField, RawOptions};
 pub use metrics::{PackageMetrics, allocate, irr, metrics, pv};
 pub use model::{ClaimCash, ClaimValue, QUARTERS, Valuation, value, value_stressed};
 pub use monte_carlo::{Distribution, Simulation, simulate};

@@ -8,7 +8,7 @@ use huajie_core::LitigationStage;
 use rayon::prelude::*;
 
 use crate::assumptions::Assumptions;
-use crate::engine::{EVENTS, Prepared, Route, Scenario, Scratch, Sink, run_block, timeline};
+use crate::engine::{EVENTS, Prepared, Route, STAGES, Scenario, Scratch, Sink, run_block, timeline};
 pub use crate::engine::{QUARTERS, quarter};
 use crate::input::{ClaimIn, ItemIn};
 use crate::stress::Stress;
@@ -106,7 +106,7 @@ impl Valuation {
 /// Keeps each claim's cash and route totals (the deterministic model's sink).
 struct Detail<'a> {
     values: &'a mut [ClaimValue],
-    quarters: &'a [[u8; EVENTS]; 6],
+    quarters: &'a [[u8; EVENTS]; STAGES],
     legal_costs: f64,
 }
 

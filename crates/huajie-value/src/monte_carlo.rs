@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assumptions::Assumptions;
 use crate::engine::{
-    EVENTS, OUTCOMES, Prepared, QUARTERS, Route, Scenario, Scratch, Sink, run_block, stressed_probabilities,
+    EVENTS, OUTCOMES, Prepared, QUARTERS, Route, STAGES, Scenario, Scratch, Sink, run_block, stressed_probabilities,
 };
 use crate::input::{ClaimIn, ItemIn};
 use crate::metrics::{irr, pv};
@@ -39,8 +39,8 @@ pub struct Simulation {
 /// Sums a block's cash of one scenario by (stage, event): recoveries before legal costs,
 /// and the block's fees. The sums go into quarters once the block is done.
 struct Totals {
-    recoveries: [[f64; EVENTS]; 6],
-    fees: [[f64; EVENTS]; 6],
+    recoveries: [[f64; EVENTS]; STAGES],
+    fees: [[f64; EVENTS]; STAGES],
 }
 
 impl Sink for Totals {
@@ -65,7 +65,7 @@ impl Sink for Totals {
 impl Totals {
     /// Adds the sums to `cash` by quarter (slot 0: beyond the horizon), less legal costs.
     fn place(&self, scenario: &Scenario, legal_costs: f64, cash: &mut [f64; QUARTERS + 1]) {
-        for stage in 0..6 {
+        for stage in 0..STAGES {
             for event in 0..EVENTS {
                 let q = usize::from(scenario.quarters[stage][event]);
                 let r = self.recoveries[stage][event];
@@ -124,7 +124,7 @@ pub fn simulate(
                 .clone()
                 .map(|s| {
                     let (scenario, key) = &tables[s];
-                    let mut sums = Totals { recoveries: [[0.0; EVENTS]; 6], fees };
+                    let mut sums = Totals { recoveries: [[0.0; EVENTS]; STAGES], fees };
                     run_block(&prepared, block, scenario, |item| item_factor(*key, item), scratch, &mut sums);
                     let mut cash = [0.0; QUARTERS + 1];
                     sums.place(scenario, prepared.legal_costs(), &mut cash);

@@ -450,13 +450,11 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("valuation.net", "净现金流", "Net cash"),
     (
         "valuation.bad_irr",
-        "目标 IRR 无法识别：请填写如 15% 或 0.15（−50% 至 500%）。",
-        "Cannot read the target IRR: write it as 15% or 0.15 (−50% to 500%).",
+        "目标 IRR 无法识别：请填写如 15% 或 0.15。",
+        "Cannot read the target IRR: write it as 15% or 0.15.",
     ),
     ("valuation.bad_price", "价格应为非负金额（万元）。", "The price must be a non-negative amount in 10k yuan."),
-    ("valuation.bad_scenarios", "情景数应为 0 至 10000 的整数。", "Scenarios must be a whole number from 0 to 10,000."),
     ("valuation.bad_seed", "随机种子应为非负整数。", "The seed must be a whole number ≥ 0."),
-    ("valuation.bad_stress", "未知的压力情景。", "Unknown stress overlay."),
     ("valuation.bad_set", "参数集不存在。", "No such assumption set."),
     (
         "valuation.bad_date",

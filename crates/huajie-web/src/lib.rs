@@ -7,8 +7,9 @@
 //! English.
 //!
 //! Architecture invariants:
-//! - handlers only extract → authorise (`Ctx::require`) → call the store → render; no
-//!   business rule lives here (they are in `huajie-core`);
+//! - handlers only extract → authorise (`Ctx::require`) → call the store → render; business
+//!   rules live in the pure crates (`huajie-core`, `-tape`, `-value`, `-rules`), and the few
+//!   still decided here are listed in ARCHITECTURE.md ("Business rules belong…");
 //! - every route is in `routes.rs`, and every handler's first line names the permission
 //!   it needs;
 //! - every user-facing string is in `i18n.rs`; templates are auto-escaping (askama);

@@ -122,8 +122,11 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
         .into_iter()
         .filter(|s| ["季末净资产", "投资台账", "现金流日历", "流动资产"].contains(&s.name.as_str()))
         .collect();
-    let entries = huajie_store::book::read_book_workbook(own, chrono::Utc::now().date_naive())
-        .unwrap_or_else(|p| panic!("{p:?}"));
+    let entries = huajie_store::book::read_book_workbook(
+        own,
+        huajie_core::clock::Clock::now(&huajie_core::clock::SystemClock).date_naive(),
+    )
+    .unwrap_or_else(|p| panic!("{p:?}"));
     let read_back: Vec<(chrono::NaiveDate, i64)> = entries
         .iter()
         .filter_map(|e| match &e.entry {
@@ -948,4 +951,35 @@ async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_mask
     // Another who screens is not held back by this one.
     let risk = app.login("risk").await;
     assert_eq!(screen(&app, &risk, held, &person, name).await, StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_indicator_lines_name_each_party_read_in_one_go_people_masked() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut risk = app.login("risk").await;
+    let json = app.get(&mut risk, "/api/v1/compliance/indicators").await.json();
+    let (mut people, mut companies) = (Vec::new(), 0);
+    for i in json["data"]["indicators"].as_array().unwrap() {
+        for line in i["lines"].as_array().unwrap() {
+            let Some(id) = line["party_id"].as_i64() else { continue };
+            let party = store.party(id).await.unwrap().unwrap().data;
+            let label = line["label"].as_str().unwrap();
+            if party.kind() == huajie_core::PartyKind::Individual {
+                let masked = huajie_core::mask::mask_person_name(&party.name);
+                assert!(label.starts_with(&masked) && !label.contains(&party.name), "{label}: {masked}");
+                people.push(party.name);
+            } else {
+                assert!(label.starts_with(&party.name), "{label}: {}", party.name);
+                companies += 1;
+            }
+        }
+    }
+    assert!(companies > 0 && !people.is_empty(), "lines name companies ({companies}) and people ({people:?})");
+    // The dashboard names the same people masked.
+    let page = app.get(&mut risk, "/compliance").await;
+    assert_eq!(page.status, StatusCode::OK);
+    for name in &people {
+        assert!(!page.body.contains(name.as_str()), "{name} unmasked on the dashboard");
+    }
 }

@@ -531,3 +531,39 @@ async fn a_changed_rule_parameter_is_a_new_version_and_the_old_one_still_compute
     assert_eq!(app.get(&mut risk, "/compliance?version=9").await.status, StatusCode::NOT_FOUND);
     assert!(store.verify_audit().await.unwrap().is_intact());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_and_the_api_refuse_an_out_of_range_request_alike_naming_each_field() {
+    use huajie_value::limits::{SCENARIOS_MAX, TARGET_IRR_MAX, scenarios_text, target_irr_text};
+    let app = TestApp::new().await;
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+    let runs_before = app.store.store.valuation_runs(1).await.unwrap().len();
+    let (irr, scenarios) = (TARGET_IRR_MAX + 1.0, (SCENARIOS_MAX + 1).to_string());
+    let expected = [scenarios_text().zh, target_irr_text().zh];
+    // The form itself says the cap.
+    let form = app.get(&mut valuer, "/packages/1/valuation").await.body;
+    assert!(form.contains(&format!("name=\"scenarios\" type=\"number\" min=\"0\" max=\"{SCENARIOS_MAX}\"")));
+
+    let page = app
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", &irr.to_string()), ("scenarios", &scenarios)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST);
+    let body = serde_json::json!({ "target_irr": irr, "scenarios": SCENARIOS_MAX + 1 });
+    let request = axum::http::Request::post("/api/v1/packages/1/valuations")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", csrf.clone())
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let api = app.send(&mut valuer, request).await;
+    assert_eq!(api.status, StatusCode::BAD_REQUEST);
+    for says in &expected {
+        assert!(page.body.contains(says.as_ref()), "page: {says} missing from {}", page.body);
+        assert!(api.body.contains(says.as_ref()), "API: {says} missing from {}", api.body);
+    }
+    assert_eq!(app.store.store.valuation_runs(1).await.unwrap().len(), runs_before);
+}

@@ -129,7 +129,9 @@ async fn two_hundred_parallel_guesses_get_no_more_password_checks_than_the_limit
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_delay_grows_with_each_failure_from_a_source_and_a_success_ends_it() {
-    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(huajie_core::clock::Clock::now(
+        &huajie_core::clock::SystemClock,
+    )));
     let app = TestApp::with_clock(clock.clone()).await;
     let attacker = || Client::from("203.0.113.50");
     for _ in 0..5 {
@@ -614,7 +616,9 @@ async fn ten_parallel_imports_and_ten_parallel_valuations_on_sqlite_all_succeed(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_ends_after_thirty_idle_minutes_and_use_keeps_it_alive() {
-    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(chrono::Utc::now()));
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at(huajie_core::clock::Clock::now(
+        &huajie_core::clock::SystemClock,
+    )));
     let app = TestApp::with_clock(clock.clone()).await;
     assert_eq!(huajie_web::WebConfig::default().session_idle_minutes, 30);
     let mut browser = Client::default();

@@ -73,6 +73,7 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
     let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
         .map_err(|e| AppError::NoData(ctx.lang.half(&e.to_string())))?;
     let mut names = Names::default();
+    names.load_lines(&ctx, store, &all).await?;
     let mut out = Vec::new();
     for i in &all {
         let mut lines = Vec::new();
@@ -128,7 +129,10 @@ pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<As
     let mut names = Names::default();
     let mut out = Vec::new();
     let mut total: i128 = 0;
-    for f in store.funding_book().await? {
+    let book = store.funding_book().await?;
+    let lenders: Vec<i64> = book.iter().map(|f| f.lender_id).collect();
+    names.load(&ctx, store, &lenders).await?;
+    for f in book {
         let channel = huajie_rules::indicators::Channel::from_code(&f.channel)
             .ok_or_else(|| AppError::Internal(format!("funding_instruments.channel: {}", f.channel)))?;
         let shareholder =

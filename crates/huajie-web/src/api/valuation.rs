@@ -8,9 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use huajie_core::Permission;
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun, fen};
-use huajie_value::Options;
 use huajie_value::appraisal::{Appraisal, ClaimResult};
 use huajie_value::params::{catalogue, get};
+use huajie_value::{Options, RawOptions};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -153,30 +153,19 @@ pub async fn create(
         lang,
     )
     .map_err(AppError::BadRequest)?;
-    if !(-0.5..=5.0).contains(&body.target_irr) {
-        return Err(bad("valuation.bad_irr"));
-    }
-    if body.price_fen.is_some_and(|p| p < 0) {
-        return Err(bad("valuation.bad_price"));
-    }
-    if body.scenarios > 10_000 {
-        return Err(bad("valuation.bad_scenarios"));
-    }
-    if body.stress.as_deref().is_some_and(|s| huajie_value::Stress::by_code(s).is_none()) {
-        return Err(bad("valuation.bad_stress"));
-    }
+    let options = Options::checked(RawOptions {
+        target_irr: body.target_irr,
+        price_yuan: body.price_fen.map(|p| p as f64 / 100.0),
+        scenarios: body.scenarios,
+        seed: body.seed,
+        stress: body.stress,
+    })
+    .map_err(|e| AppError::BadRequest(e.message(lang)))?;
     if let Some(set) = body.assumption_set_id
         && state.store.assumption_set(set).await?.is_none()
     {
         return Err(bad("valuation.bad_set"));
     }
-    let options = Options {
-        target_irr: body.target_irr,
-        price: body.price_fen.map(|p| p as f64 / 100.0),
-        scenarios: body.scenarios,
-        seed: body.seed.unwrap_or(7),
-        stress: body.stress,
-    };
     let req = ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date, options };
     let (_, appraisal, run) = state.store.value_package(&user.username, &req, true).await?;
     let run = run.ok_or(AppError::NotFound)?;

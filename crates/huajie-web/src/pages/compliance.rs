@@ -132,25 +132,46 @@ fn fen(x: i128, lang: Lang) -> String {
     Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX)).display(lang)
 }
 
-/// Party names for the indicators' lines, looked up once each; individuals masked without
-/// the personal-data permission.
+/// Party names for the indicators' lines, read from the store in one query for all the
+/// parties asked for (not one per party); individuals masked without the personal-data
+/// permission.
 #[derive(Default)]
 pub struct Names(HashMap<i64, String>);
 
 impl Names {
-    pub async fn name(&mut self, ctx: &Ctx, store: &huajie_store::Store, p: i64) -> Result<String, AppError> {
-        if let Some(n) = self.0.get(&p) {
-            return Ok(n.clone());
+    /// Reads the names of `parties` not read yet, in one store query.
+    pub async fn load(&mut self, ctx: &Ctx, store: &huajie_store::Store, parties: &[i64]) -> Result<(), AppError> {
+        let missing: Vec<i64> = parties.iter().copied().filter(|p| !self.0.contains_key(p)).collect();
+        if missing.is_empty() {
+            return Ok(());
         }
-        let n = match store.party(p).await? {
-            Some(party) if party.data.kind() == PartyKind::Individual && !ctx.can(Permission::ViewPersonalData) => {
-                huajie_core::mask::mask_person_name(&party.data.name)
-            }
-            Some(party) => party.data.name,
-            None => format!("#{p}"),
-        };
-        self.0.insert(p, n.clone());
-        Ok(n)
+        let found = store.party_names(&missing).await?;
+        let personal = ctx.can(Permission::ViewPersonalData);
+        for p in missing {
+            let n = match found.get(&p) {
+                Some((PartyKind::Individual, name)) if !personal => huajie_core::mask::mask_person_name(name),
+                Some((_, name)) => name.clone(),
+                None => format!("#{p}"),
+            };
+            self.0.insert(p, n);
+        }
+        Ok(())
+    }
+
+    /// Reads the parties named on every line of `indicators`, in one store query.
+    pub async fn load_lines(
+        &mut self,
+        ctx: &Ctx,
+        store: &huajie_store::Store,
+        indicators: &[Indicator],
+    ) -> Result<(), AppError> {
+        let parties: Vec<i64> = indicators.iter().flat_map(|i| i.lines.iter().filter_map(|l| l.party)).collect();
+        self.load(ctx, store, &parties).await
+    }
+
+    pub async fn name(&mut self, ctx: &Ctx, store: &huajie_store::Store, p: i64) -> Result<String, AppError> {
+        self.load(ctx, store, &[p]).await?;
+        Ok(self.0.get(&p).cloned().unwrap_or_default())
     }
 
     /// The first `limit` lines of an indicator as (label, amount, flagged).
@@ -161,6 +182,8 @@ impl Names {
         i: &Indicator,
         limit: usize,
     ) -> Result<Vec<(String, Money, bool)>, AppError> {
+        let parties: Vec<i64> = i.lines.iter().take(limit).filter_map(|l| l.party).collect();
+        self.load(ctx, store, &parties).await?;
         let mut out = Vec::new();
         for line in i.lines.iter().take(limit) {
             let who = match line.party {
@@ -618,6 +641,7 @@ pub async fn quarter_report(
     };
     let rules = catalogue();
     let mut names = Names::default();
+    names.load_lines(ctx, store, &indicators).await?;
     let mut out = Vec::new();
     let previous = previous_indicators(&ledger, &params.parameters, quarter);
     for i in &indicators {

@@ -13,7 +13,7 @@ use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun};
 use huajie_value::appraisal::{Appraisal, Method};
 use huajie_value::params::{Confidence, catalogue, parse_share, shown};
-use huajie_value::{Options, Stress};
+use huajie_value::{Options, RawOptions, Stress};
 use serde::Deserialize;
 
 use super::{download, render, render_form};
@@ -27,8 +27,6 @@ use crate::view::{Page, party_view};
 
 /// Claims listed under a run's results (the workbook has them all).
 const TOP_CLAIMS: usize = 20;
-/// Scenario counts a valuer may ask for from the page.
-const SCENARIOS_MAX: usize = 10_000;
 
 pub struct RunLine {
     pub id: i64,
@@ -363,10 +361,10 @@ fn default_form(set: i64) -> FormValues {
     FormValues {
         set,
         date: String::new(),
-        irr: "15%".into(),
+        irr: format!("{:.0}%", huajie_value::limits::TARGET_IRR_DEFAULT * 100.0),
         price: String::new(),
         scenarios: "1000".into(),
-        seed: "7".into(),
+        seed: huajie_value::limits::SEED_DEFAULT.to_string(),
         stress: String::new(),
     }
 }
@@ -473,36 +471,25 @@ pub struct RunForm {
     stress: String,
 }
 
-/// What a run form asks for, or what is wrong with it.
+/// What a run form asks for, or what is wrong with it: the form's text read here, its
+/// limits checked by [`Options::checked`] as for the API and the command line.
 fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
     let err = |key| tr(lang, key).to_string();
-    let target_irr =
-        parse_share(&f.irr).filter(|y| (-0.5..=5.0).contains(y)).ok_or_else(|| err("valuation.bad_irr"))?;
-    let price = match f.price.trim() {
+    let target_irr = parse_share(&f.irr).ok_or_else(|| err("valuation.bad_irr"))?;
+    let price_yuan = match f.price.trim() {
         "" => None,
-        p => Some(
-            p.replace(',', "")
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite() && *x >= 0.0)
-                .ok_or_else(|| err("valuation.bad_price"))?
-                * 10_000.0,
-        ),
+        p => Some(p.replace(',', "").parse::<f64>().map_err(|_| err("valuation.bad_price"))? * 10_000.0),
     };
     let scenarios = match f.scenarios.trim() {
         "" => 0,
-        s => s.parse::<usize>().ok().filter(|n| *n <= SCENARIOS_MAX).ok_or_else(|| err("valuation.bad_scenarios"))?,
+        s => s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text().get(lang).to_string())?,
     };
     let seed = match f.seed.trim() {
-        "" => 7,
-        s => s.parse::<u64>().map_err(|_| err("valuation.bad_seed"))?,
-    };
-    let stress = match f.stress.trim() {
         "" => None,
-        s if Stress::by_code(s).is_some() => Some(s.to_string()),
-        _ => return Err(err("valuation.bad_stress")),
+        s => Some(s.parse::<u64>().map_err(|_| err("valuation.bad_seed"))?),
     };
-    Ok(Options { target_irr, price, scenarios, seed, stress })
+    let stress = Some(f.stress.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+    Options::checked(RawOptions { target_irr, price_yuan, scenarios, seed, stress }).map_err(|e| e.message(lang))
 }
 
 /// `POST /packages/{id}/valuation`: runs and records a valuation, then shows it.
