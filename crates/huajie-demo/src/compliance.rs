@@ -299,7 +299,7 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
     for (k, _) in
         check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block)
     {
-        tx.override_finding(&check, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
+        tx.override_finding(check.id, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
     }
     tx.commit().await?;
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
-use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim, Territory};
+use huajie_rules::checks::{AssetFlag, CheckParty, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
 use serde::{Deserialize, Serialize};
@@ -182,39 +182,12 @@ impl Audited for DealCheck {
     }
 }
 
-/// Where a check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckStanding {
-    /// A hard block: the deal may not go ahead.
-    Blocked,
-    /// Limits or warnings without the risk role's override yet.
-    AwaitingOverride,
-    /// Nothing found, or everything found overridden.
-    Cleared,
-}
-
-impl CheckStanding {
-    pub fn code(self) -> &'static str {
-        match self {
-            CheckStanding::Blocked => "blocked",
-            CheckStanding::AwaitingOverride => "awaiting_override",
-            CheckStanding::Cleared => "cleared",
-        }
-    }
-}
+pub use huajie_rules::standing::CheckStanding;
 
 impl DealCheck {
+    /// Where the check stands (`huajie_rules::standing`).
     pub fn standing(&self) -> CheckStanding {
-        if self.blocked {
-            return CheckStanding::Blocked;
-        }
-        let open = self
-            .result
-            .findings
-            .iter()
-            .enumerate()
-            .any(|(i, f)| f.effect != Effect::Block && !self.overrides.iter().any(|o| o.finding == i as i64));
-        if open { CheckStanding::AwaitingOverride } else { CheckStanding::Cleared }
+        crate::transitions::standing_of(self)
     }
 
     /// The package and price a purchase may be recorded at: those of a cleared acquisition check.
@@ -244,10 +217,10 @@ pub(crate) fn uscc_state_organ(identifier: &str) -> bool {
     identifier.len() == 18 && identifier.starts_with("11")
 }
 
-const CHECK_COLUMNS: &str =
+pub(crate) const CHECK_COLUMNS: &str =
     "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
 
-fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
+pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
     Ok(DealCheck {
         id: i64_col(r, "id")?,
         kind: text(r, "kind")?,
@@ -273,7 +246,7 @@ fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, Sto
     })
 }
 
-fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
+pub(crate) fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
     Ok(CheckOverride {
         id: i64_col(r, "id")?,
         check_id: i64_col(r, "check_id")?,
@@ -634,51 +607,6 @@ impl Store {
         Ok(result)
     }
 
-    /// Records a package as bought on `on`, at the price of a cleared acquisition check, with the
-    /// purchase in the investment ledger — one transaction. Refused (`Invalid`) for a check that
-    /// is blocked, still awaiting an override, or not an acquisition, and for a package past bidding.
-    pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
-        let c =
-            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
-        let Some((package_id, price)) = c.cleared_acquisition() else {
-            return Err(StoreError::Invalid(match c.standing() {
-                CheckStanding::Blocked => "该检查存在硬性禁止事项，不能据此收购。 / The check found a hard block: the package cannot be bought on it.",
-                CheckStanding::AwaitingOverride => "该检查仍有未豁免的发现，不能据此收购。 / The check has findings not yet overridden: the package cannot be bought on it.",
-                CheckStanding::Cleared => "这不是资产包的收购检查。 / This is not the check of a package's acquisition.",
-            }
-            .into()));
-        };
-        let package = self
-            .package(package_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
-            .package;
-        if !package.data.status.before_acquisition() {
-            return Err(StoreError::Invalid(
-                "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
-            ));
-        }
-        // A flag set after the check (it would have blocked it) stops the purchase too.
-        let flagged = sqlx::query(
-            "SELECT f.code FROM asset_flags f LEFT JOIN claims c ON c.id = f.claim_id WHERE f.package_id = $1 OR c.package_id = $1",
-        )
-        .bind(package_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some(r) = flagged {
-            let code = text(&r, "code")?;
-            return Err(StoreError::Invalid(format!(
-                "检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。 / Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
-            )));
-        }
-        let mut tx = self.write(actor).await?;
-        tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
-        let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
-        tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
-        tx.commit().await?;
-        Ok(package_id)
-    }
-
     pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
         let rows = match package_id {
             Some(p) => {
@@ -994,46 +922,5 @@ impl WriteTx {
         };
         self.audit_create(&check).await?;
         Ok(check)
-    }
-
-    /// The risk role's override of one finding of a check, with its reason. A hard block
-    /// cannot be overridden; a finding is overridden once.
-    pub async fn override_finding(
-        &mut self,
-        check: &DealCheck,
-        finding: usize,
-        reason: &str,
-    ) -> Result<CheckOverride, StoreError> {
-        let f = check
-            .result
-            .findings
-            .get(finding)
-            .ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
-        if f.effect == Effect::Block {
-            return Err(StoreError::Invalid("硬性禁止事项不能豁免 / a hard block cannot be overridden".into()));
-        }
-        if reason.trim().is_empty() {
-            return Err(StoreError::Invalid("请填写豁免理由 / give the reason for the override".into()));
-        }
-        let created_at = crate::timestamp(self.clock.now());
-        let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(check.id)
-            .bind(finding as i64)
-            .bind(reason.trim())
-            .bind(self.actor().to_string())
-            .bind(created_at.as_str())
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(|e| StoreError::on_unique(e, || format!("该发现已豁免 / finding {finding} of check {}", check.id)))?;
-        let o = CheckOverride {
-            id: i64_col(&r, "id")?,
-            check_id: check.id,
-            finding: finding as i64,
-            reason: reason.trim().into(),
-            created_by: self.actor().to_string(),
-            created_at,
-        };
-        self.audit_create(&o).await?;
-        Ok(o)
     }
 }

@@ -30,6 +30,7 @@ mod portfolio;
 mod rows;
 mod sessions;
 pub mod testing;
+mod transitions;
 mod users;
 mod valuation;
 

@@ -425,7 +425,7 @@ pub async fn override_finding(
     let b: OverrideBody = body(&ctx, &headers, &bytes)?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
     let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(&c, b.finding, &b.reason).await {
+    match tx.override_finding(c.id, b.finding, &b.reason).await {
         Ok(_) => {
             tx.commit().await?;
             let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;

@@ -601,7 +601,7 @@ pub async fn override_finding(
     let finding: usize = fields.get("finding").and_then(|s| s.trim().parse().ok()).ok_or(AppError::NotFound)?;
     let reason = fields.get("reason").map(|s| s.trim().to_string()).unwrap_or_default();
     let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(&c, finding, &reason).await {
+    match tx.override_finding(c.id, finding, &reason).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/checks/{id}")).into_response())
