@@ -458,12 +458,19 @@ impl WriteTx {
         if before.data.valuation_basis == basis {
             return Ok(false);
         }
-        sqlx::query("UPDATE packages SET valuation_basis = $1 WHERE id = $2 AND valuation_basis = $3")
+        let changed = sqlx::query("UPDATE packages SET valuation_basis = $1 WHERE id = $2 AND valuation_basis = $3")
             .bind(basis.code())
             .bind(id)
             .bind(before.data.valuation_basis.code())
             .execute(&mut *self.tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::Refused(huajie_core::Text::fixed(
+                "资产包的估值方式已被他人修改，请刷新后重试。",
+                "The package's valuation basis was changed meanwhile: reload and try again.",
+            )));
+        }
         let after = Stored { id, data: Package { valuation_basis: basis, ..before.data.clone() } };
         self.audit_update(&before, &after).await?;
         Ok(true)
