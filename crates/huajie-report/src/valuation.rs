@@ -23,6 +23,7 @@ pub struct RunInfo {
     pub assumption_sha256: String,
     pub tape_version: Option<i64>,
     pub created_by: String,
+    /// When the run was made, as shown (Beijing time, the zone named).
     pub created_at: String,
 }
 

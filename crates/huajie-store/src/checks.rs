@@ -42,7 +42,8 @@ pub struct IndicatorResult {
     pub indicators: Vec<Indicator>,
     pub body_sha256: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for IndicatorResult {
@@ -77,7 +78,8 @@ pub struct CheckOverride {
     pub finding: i64,
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for CheckOverride {
@@ -93,7 +95,8 @@ pub struct CrossRegionException {
     pub claim_id: i64,
     pub basis: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for CrossRegionException {
@@ -112,7 +115,8 @@ pub struct AssetFlagRecord {
     pub code: String,
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for AssetFlagRecord {
@@ -144,7 +148,7 @@ fn flag_from_row(r: &sqlx::any::AnyRow) -> Result<AssetFlagRecord, StoreError> {
         code: text(r, "code")?,
         reason: text(r, "reason")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -170,7 +174,8 @@ pub struct DealCheck {
     pub result: CheckResult,
     pub blocked: bool,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(skip)]
     pub overrides: Vec<CheckOverride>,
 }
@@ -232,7 +237,7 @@ pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreEr
         result: serde_json::from_str(&text(r, "result")?).map_err(|e| corrupt("deal_checks.result", e))?,
         blocked: flag(r, "blocked")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
         overrides: Vec::new(),
     })
 }
@@ -242,7 +247,7 @@ fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, Sto
         claim_id: i64_col(r, "claim_id")?,
         basis: text(r, "basis")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -253,7 +258,7 @@ pub(crate) fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, 
         finding: i64_col(r, "finding")?,
         reason: text(r, "reason")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -265,7 +270,7 @@ fn result_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorResult, StoreError>
         indicators: serde_json::from_str(&text(r, "body")?).map_err(|e| corrupt("indicator_results.body", e))?,
         body_sha256: text(r, "body_sha256")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -745,14 +750,14 @@ impl WriteTx {
         if same.is_some() {
             return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
         }
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(package_id)
             .bind(claim_id)
             .bind(code.code())
             .bind(reason)
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let flag = AssetFlagRecord {
@@ -793,7 +798,7 @@ impl WriteTx {
                 "请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into(),
             ));
         }
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let after =
             CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
         let existing = sqlx::query(
@@ -808,12 +813,12 @@ impl WriteTx {
                     claim_id,
                     basis: text(&r, "basis")?,
                     created_by: text(&r, "created_by")?,
-                    created_at: text(&r, "created_at")?,
+                    created_at: crate::rows::utc(&r, "created_at")?,
                 };
                 sqlx::query("UPDATE cross_region_exceptions SET basis = $1, created_by = $2, created_at = $3 WHERE claim_id = $4")
                     .bind(after.basis.as_str())
                     .bind(after.created_by.as_str())
-                    .bind(after.created_at.as_str())
+                    .bind(crate::timestamp(after.created_at))
                     .bind(claim_id)
                     .execute(&mut *self.tx)
                     .await?;
@@ -824,7 +829,7 @@ impl WriteTx {
                     .bind(claim_id)
                     .bind(after.basis.as_str())
                     .bind(after.created_by.as_str())
-                    .bind(after.created_at.as_str())
+                    .bind(crate::timestamp(after.created_at))
                     .execute(&mut *self.tx)
                     .await
                     .map_err(|e| StoreError::on_unique(e, || format!("债权 / claim {claim_id}")))?;
@@ -842,14 +847,14 @@ impl WriteTx {
         indicators: &[Indicator],
     ) -> Result<IndicatorResult, StoreError> {
         let (body, body_sha256) = crate::json_body(indicators)?;
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let r = sqlx::query("INSERT INTO indicator_results (quarter_end, parameter_version, body, body_sha256, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(date_text(quarter_end))
             .bind(parameter_version)
             .bind(body.as_str())
             .bind(body_sha256.as_str())
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let result = IndicatorResult {
@@ -889,7 +894,7 @@ impl WriteTx {
         };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
         let deal_text = deal.to_string();
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let blocked = result.blocked();
         let r = sqlx::query(
             "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -903,7 +908,7 @@ impl WriteTx {
         .bind(body.as_str())
         .bind(i64::from(blocked))
         .bind(self.actor().to_string())
-        .bind(created_at.as_str())
+        .bind(crate::timestamp(created_at))
         .fetch_one(&mut *self.tx)
         .await?;
         let check = DealCheck {

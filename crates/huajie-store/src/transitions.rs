@@ -156,14 +156,14 @@ impl WriteTx {
             }
             Err(refusal) => return Err(StoreError::Refused(refusal.text())),
         }
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let already = || StoreError::Refused(huajie_rules::standing::OverrideRefusal::AlreadyOverridden.text());
         let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(check_id)
             .bind(finding as i64)
             .bind(reason.trim())
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await
             .map_err(|e| match StoreError::on_unique(e, String::new) {

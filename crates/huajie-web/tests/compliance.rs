@@ -949,3 +949,41 @@ async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_mask
     let risk = app.login("risk").await;
     assert_eq!(screen(&app, &risk, held, &person, name).await, StatusCode::CREATED);
 }
+
+/// A time a record was made is shown in Beijing time with the zone named, on the pages and in the
+/// regulator's report alike (workbook and PDF): the quarter-end recorded at 00:52 UTC reads 08:52.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_time_is_shown_in_beijing_time_with_the_zone_named() {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T00:52:00Z").unwrap().with_timezone(&chrono::Utc);
+    let app = TestApp::with_clock(std::sync::Arc::new(huajie_core::clock::FixedClock::at(at))).await;
+    let (zh, en) = ("2026-12-07 08:52 北京时间", "2026-12-07 08:52 Beijing time");
+    // A check and its overrides, made by the demo's risk and acquisition teams at that moment.
+    let mut risk = app.login("risk").await;
+    let checks = app.store.store.deal_checks(None, 10).await.unwrap();
+    let funding = checks.iter().find(|c| c.kind == "funding").unwrap();
+    let page = app.get(&mut risk, &format!("/checks/{}", funding.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(zh), "the check page shows Beijing time with the zone");
+    assert!(!page.body.contains("2026-12-07 00:52"), "never UTC unlabelled");
+    app.get(&mut risk, "/lang/en?next=%2Fcompliance").await;
+    let page = app.get(&mut risk, &format!("/checks/{}", funding.id)).await;
+    assert!(page.body.contains(en), "in English too");
+    // The recorded quarter-end, in the compliance page's list and in the report.
+    let mut regulator = app.login("regulator").await;
+    let page = app.get(&mut regulator, "/compliance?as_of=2026-09-30").await;
+    assert!(page.body.contains(zh) && !page.body.contains("2026-12-07 00:52"), "the recorded results list");
+    let (status, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let basis = wb.worksheet_range("汇总").unwrap().get_value((1, 0)).unwrap().to_string();
+    assert!(basis.contains(&format!("risk {zh}")), "the workbook says when, in Beijing time: {basis}");
+    let (_, pdf) = app.get_bytes(&regulator, "/compliance/report.pdf?quarter=2026-09-30").await;
+    if let Ok(pdftotext) = std::env::var("HUAJIE_PDFTOTEXT") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new(pdftotext).arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("08:52 北京时间") && !text.contains("00:52"), "the PDF says when:\n{text}");
+    }
+}

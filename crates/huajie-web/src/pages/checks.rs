@@ -79,7 +79,7 @@ pub fn check_line(c: &DealCheck, lang: Lang) -> CheckLine {
         standing,
         standing_class,
         findings: c.result.findings.len(),
-        by: format!("{} {}", c.created_by, c.created_at.get(..16).unwrap_or("").replace('T', " ")),
+        by: format!("{} {}", c.created_by, crate::view::when(c.created_at, lang)),
     }
 }
 
@@ -548,7 +548,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
                         "{} {} {}：{}",
                         tr(lang, "checks.overridden_by"),
                         o.created_by,
-                        o.created_at.get(..16).unwrap_or("").replace('T', " "),
+                        crate::view::when(o.created_at, lang),
                         o.reason
                     )
                 }),
@@ -709,7 +709,7 @@ pub async fn flags_panel(
                 code: code.code(),
                 name: lang.pick(code.zh(), code.en()),
                 reason: f.reason,
-                by: format!("{} {}", f.created_by, f.created_at.get(..16).unwrap_or("").replace('T', " ")),
+                by: format!("{} {}", f.created_by, crate::view::when(f.created_at, lang)),
             })
         })
         .collect();

@@ -297,14 +297,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         .indicator_results()
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.quarter_end.to_string(),
-                r.parameter_version,
-                r.created_by,
-                r.created_at.get(..16).unwrap_or("").replace('T', " "),
-            )
-        })
+        .map(|r| (r.quarter_end.to_string(), r.parameter_version, r.created_by, crate::view::when(r.created_at, lang)))
         .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&CompliancePage {
@@ -418,7 +411,7 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
         .rule_parameter_sets()
         .await?
         .into_iter()
-        .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+        .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
         .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&RulesPage {
@@ -535,7 +528,7 @@ pub async fn save_parameters(
             .rule_parameter_sets()
             .await?
             .into_iter()
-            .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+            .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
             .collect();
         return render_form(
             &RulesPage {
@@ -606,7 +599,7 @@ pub async fn quarter_report(
                 "{} {} {}",
                 tr(lang, "report.recorded_by"),
                 r.created_by,
-                r.created_at.get(..16).unwrap_or("").replace('T', " ")
+                crate::view::when(r.created_at, lang)
             );
             (r.indicators, r.parameter_version, basis)
         }
