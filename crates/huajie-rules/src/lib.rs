@@ -17,6 +17,7 @@ pub mod indicators;
 pub mod params;
 pub mod pretrade;
 pub mod standing;
+pub mod terms;
 
 pub use catalogue::{Confidence, Rule, RuleId, RuleKind, catalogue};
 pub use indicators::{Indicator, Ledger, Status, indicators};

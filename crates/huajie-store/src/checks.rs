@@ -10,6 +10,7 @@ use huajie_core::{Money, PartyKind, PartyStatus};
 use huajie_rules::checks::{AssetFlag, CheckParty, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
+use huajie_rules::terms::{DealKind, DealTerms};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Audited;
@@ -163,14 +164,13 @@ pub enum FlagTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DealCheck {
     pub id: i64,
-    /// acquisition, funding, investment, disposal.
-    pub kind: String,
+    pub kind: DealKind,
     pub package_id: Option<i64>,
     pub label: String,
     pub as_of: NaiveDate,
     pub parameter_version: i64,
-    /// The deal as checked (price, counterparty…), JSON.
-    pub deal: String,
+    /// What was checked: the price or amount, the package, the counterparty…
+    pub terms: DealTerms,
     pub result: CheckResult,
     pub blocked: bool,
     pub created_by: String,
@@ -197,15 +197,12 @@ impl DealCheck {
 
     /// The package and price a purchase may be recorded at: those of a cleared acquisition check.
     pub fn cleared_acquisition(&self) -> Option<(i64, Money)> {
-        let package =
-            self.package_id.filter(|_| self.kind == "acquisition" && self.standing() == CheckStanding::Cleared)?;
-        Some((package, self.amount()?))
-    }
-
-    /// The price or amount checked, from the deal's JSON.
-    pub fn amount(&self) -> Option<Money> {
-        let v: serde_json::Value = serde_json::from_str(&self.deal).ok()?;
-        v.get("amount_fen").and_then(serde_json::Value::as_i64).map(Money::from_fen)
+        match self.terms {
+            DealTerms::Acquisition { package_id, price, .. } if self.standing() == CheckStanding::Cleared => {
+                Some((package_id, price))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -223,17 +220,28 @@ pub(crate) fn uscc_state_organ(identifier: &str) -> bool {
 }
 
 pub(crate) const CHECK_COLUMNS: &str =
-    "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
+    "id, kind, package_id, label, as_of, parameter_version, terms, result, blocked, created_by, created_at";
 
 pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
+    let id = i64_col(r, "id")?;
+    let kind = crate::rows::code(r, "kind", DealKind::from_code)?;
+    let package_id = opt_i64(r, "package_id")?;
+    let label = text(r, "label")?;
+    let stored = text(r, "terms")?;
+    // A check recorded before the terms were typed kept the JSON its page described.
+    let terms = serde_json::from_str::<DealTerms>(&stored)
+        .ok()
+        .or_else(|| crate::legacy_terms::from_described(kind, package_id, &label, &stored))
+        .filter(|t| t.kind() == kind)
+        .ok_or_else(|| corrupt("deal_checks.terms", format!("check {id}: {stored}")))?;
     Ok(DealCheck {
-        id: i64_col(r, "id")?,
-        kind: text(r, "kind")?,
-        package_id: opt_i64(r, "package_id")?,
-        label: text(r, "label")?,
+        id,
+        kind,
+        package_id,
+        label,
         as_of: date(r, "as_of")?,
         parameter_version: i64_col(r, "parameter_version")?,
-        deal: text(r, "deal")?,
+        terms,
         result: serde_json::from_str(&text(r, "result")?).map_err(|e| corrupt("deal_checks.result", e))?,
         blocked: flag(r, "blocked")?,
         created_by: text(r, "created_by")?,
@@ -438,7 +446,7 @@ impl Store {
     pub async fn disposal_deal(
         &self,
         package_id: i64,
-        transferee: CheckParty,
+        transferee: huajie_rules::checks::Counterparty,
         price: Money,
     ) -> Result<Deal, StoreError> {
         let package = self
@@ -486,11 +494,8 @@ impl Store {
     }
 
     /// Checks a proposed deal on `as_of` against the book and the rule parameters in force,
-    /// and records the check. A missing quarter-end's net assets is `Invalid` with its date.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the deal, its description and its parties; a typed command is issue 21's"
-    )]
+    /// and records the check with the deal's terms (`DealTerms::of`). A missing quarter-end's
+    /// net assets is `Invalid` with its date.
     pub async fn run_deal_check(
         &self,
         actor: &str,
@@ -498,7 +503,6 @@ impl Store {
         label: &str,
         as_of: NaiveDate,
         deal: &Deal,
-        described: &serde_json::Value,
         parties: &BTreeMap<i64, CheckParty>,
     ) -> Result<DealCheck, StoreError> {
         let company = self.company().await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
@@ -512,8 +516,10 @@ impl Store {
             (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
             _ => None,
         };
+        let mut terms = DealTerms::of(deal, package_id);
+        self.name_identifier(&mut terms).await?;
         let mut tx = self.write(actor).await?;
-        if deal.kind_code() == "disposal" {
+        if terms.kind() == DealKind::Disposal {
             // Screening a transferee tells whether a person is on the dishonest-debtor list:
             // counted and recorded in this one transaction, so parallel requests cannot pass
             // the limit (`huajie_core::throttle::screening`).
@@ -532,11 +538,23 @@ impl Store {
                 return Err(StoreError::Throttled(huajie_core::throttle::minutes_to_wait(wait)));
             }
         }
-        let check = tx
-            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result, price)
-            .await?;
+        let check = tx.record_deal_check(package_id, label, as_of, params.version, &terms, &result, price).await?;
         tx.commit().await?;
         Ok(check)
+    }
+
+    /// Fills in the identifier of a registered counterparty the terms name (what masks a
+    /// person for viewers without the personal-data permission).
+    async fn name_identifier(&self, terms: &mut DealTerms) -> Result<(), StoreError> {
+        if let Some(p) = terms.counterparty_mut()
+            && let Some(id) = p.id
+            && p.identifier.is_none()
+        {
+            let row =
+                sqlx::query("SELECT identifier FROM parties WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+            p.identifier = row.map(|r| crate::rows::opt_text(&r, "identifier")).transpose()?.flatten();
+        }
+        Ok(())
     }
 
     /// A package deal's price against the claims' face value (`Claim::total`: principal,
@@ -870,16 +888,15 @@ impl WriteTx {
         Ok(result)
     }
 
-    /// Records a pre-trade check and what it found (the indicators without their lines).
-    #[allow(clippy::too_many_arguments)]
+    /// Records a pre-trade check, its terms and what it found (the indicators without their lines).
+    #[expect(clippy::too_many_arguments, reason = "the check's columns, each typed")]
     pub async fn record_deal_check(
         &mut self,
-        kind: &str,
         package_id: Option<i64>,
         label: &str,
         as_of: NaiveDate,
         parameter_version: i64,
-        deal: &serde_json::Value,
+        terms: &DealTerms,
         result: &huajie_rules::pretrade::PreTrade,
         price: Option<PriceContext>,
     ) -> Result<DealCheck, StoreError> {
@@ -893,18 +910,18 @@ impl WriteTx {
             price,
         };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
-        let deal_text = deal.to_string();
+        let terms_text = serde_json::to_string(terms).map_err(|e| corrupt("deal_checks.terms", e))?;
         let created_at = crate::stored_time(self.clock.now());
         let blocked = result.blocked();
         let r = sqlx::query(
-            "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, terms, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
-        .bind(kind)
+        .bind(terms.kind().code())
         .bind(package_id)
         .bind(label)
         .bind(date_text(as_of))
         .bind(parameter_version)
-        .bind(deal_text.as_str())
+        .bind(terms_text.as_str())
         .bind(body.as_str())
         .bind(i64::from(blocked))
         .bind(self.actor().to_string())
@@ -913,12 +930,12 @@ impl WriteTx {
         .await?;
         let check = DealCheck {
             id: i64_col(&r, "id")?,
-            kind: kind.into(),
+            kind: terms.kind(),
             package_id,
             label: label.into(),
             as_of,
             parameter_version,
-            deal: deal_text,
+            terms: terms.clone(),
             result: stored,
             blocked,
             created_by: self.actor().to_string(),

@@ -25,6 +25,7 @@ mod compliance;
 mod dashboard;
 mod db;
 mod imports;
+mod legacy_terms;
 mod mappings;
 mod parties;
 mod portfolio;

@@ -23,7 +23,10 @@ impl Store {
         let mut tx = self.write(actor).await?;
         let check =
             tx.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
-        check.standing().may_acquire(check.kind == "acquisition").map_err(StoreError::Refused)?;
+        check
+            .standing()
+            .may_acquire(check.kind == huajie_rules::terms::DealKind::Acquisition)
+            .map_err(StoreError::Refused)?;
         let (package_id, price) = check.cleared_acquisition().ok_or_else(|| {
             StoreError::Corrupt(format!("deal_checks {check_id}: an acquisition without its package or price"))
         })?;

@@ -80,7 +80,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 16);
+    assert_eq!(t.store.schema_version().await.unwrap(), 18);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -119,13 +119,13 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "blocked",
                 "created_at",
                 "created_by",
-                "deal",
                 "id",
                 "kind",
                 "label",
                 "package_id",
                 "parameter_version",
                 "result",
+                "terms",
             ][..],
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
@@ -1139,7 +1139,7 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     // The demo's three checks: cleared, overridden (so cleared), blocked.
     let checks = s.deal_checks(None, 10).await.unwrap();
-    let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.as_str(), c.standing())).collect();
+    let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.code(), c.standing())).collect();
     assert_eq!(
         standing,
         vec![
@@ -1280,9 +1280,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let check = |label: &'static str| async move {
         let parties = s.check_parties().await.unwrap();
         let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &serde_json::json!({}), &parties)
-            .await
-            .unwrap()
+        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &parties).await.unwrap()
     };
     let first = check("GD-1").await;
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
@@ -1532,17 +1530,7 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let check = || async {
         let parties = s.check_parties().await.unwrap();
         let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check(
-            "acquisition",
-            Some(package),
-            "ZJ-T1",
-            d("2026-09-30"),
-            &deal,
-            &serde_json::json!({ "amount_fen": 50_000_000 }),
-            &parties,
-        )
-        .await
-        .unwrap()
+        s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties).await.unwrap()
     };
     let cleared = check().await;
     assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
@@ -1596,8 +1584,7 @@ async fn an_acquisition_submitted_twice_at_once_is_recorded_once(t: TestStore) {
     let price = Money::from_yuan(500_000).unwrap();
     let parties = s.check_parties().await.unwrap();
     let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let described = serde_json::json!({ "package_id": package, "amount_fen": price.fen() });
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &described, &parties);
+    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties);
     let check = check.await.unwrap();
     assert_eq!(check.standing(), huajie_store::CheckStanding::Cleared);
     let investments_before = s.investments().await.unwrap().len();

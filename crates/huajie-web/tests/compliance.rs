@@ -715,7 +715,7 @@ async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost(
     let app = TestApp::new().await;
     let store = &app.store.store;
     // The demo's disposal: ZJ-2025-001 offered at 3 亿 to a director's company.
-    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind == "disposal").unwrap();
+    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind.code() == "disposal").unwrap();
     let price = check.result.price.clone().expect("a disposal records its price context");
     let package = store.package(check.package_id.unwrap()).await.unwrap().unwrap();
     assert_eq!(price.cost, package.package.data.price, "the cost is the price paid");
@@ -896,7 +896,8 @@ async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_mask
     // and every screening answered is a recorded, audited check.
     let audit_before = store.audit_log(100_000, 0).await.unwrap().iter().filter(|r| r.entity == "deal_check").count();
     let screened = store.deal_checks(None, i64::MAX).await.unwrap();
-    let screened = screened.iter().filter(|c| c.kind == "disposal" && c.created_by == "asset_manager").count() as i64;
+    let screened =
+        screened.iter().filter(|c| c.kind.code() == "disposal" && c.created_by == "asset_manager").count() as i64;
     assert!(screened >= 1, "the one above, and the demo's");
     let mut set = tokio::task::JoinSet::new();
     for n in 0..40u32 {
@@ -960,7 +961,7 @@ async fn a_recorded_time_is_shown_in_beijing_time_with_the_zone_named() {
     // A check and its overrides, made by the demo's risk and acquisition teams at that moment.
     let mut risk = app.login("risk").await;
     let checks = app.store.store.deal_checks(None, 10).await.unwrap();
-    let funding = checks.iter().find(|c| c.kind == "funding").unwrap();
+    let funding = checks.iter().find(|c| c.kind.code() == "funding").unwrap();
     let page = app.get(&mut risk, &format!("/checks/{}", funding.id)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(zh), "the check page shows Beijing time with the zone");

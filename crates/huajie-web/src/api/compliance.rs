@@ -325,7 +325,7 @@ fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
         "label": c.label,
         "as_of": c.as_of,
         "parameter_version": c.parameter_version,
-        "deal": serde_json::from_str::<Value>(&c.deal).unwrap_or(Value::Null),
+        "deal": c.terms,
         "standing": c.standing().code(),
         "findings": c.result.findings.iter().enumerate().map(|(k, f)| json!({
             "index": k, "rule": f.rule, "effect": f.effect, "subject": f.subject, "zh": f.zh, "en": f.en,
