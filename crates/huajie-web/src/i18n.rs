@@ -259,7 +259,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("audit.broken", "审计链校验失败：", "The chain is broken:"),
     ("audit.at", "时间", "Time"),
-    ("time.beijing", "北京时间", "Beijing time"),
     ("audit.actor", "操作人", "Actor"),
     ("audit.action", "动作", "Action"),
     ("audit.entity", "对象", "Entity"),

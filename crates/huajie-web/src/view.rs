@@ -111,17 +111,12 @@ pub fn opt_name<T>(value: Option<T>, lang: Lang, name: fn(T, Lang) -> &'static s
 /// (UTC+8) with the zone named, to the minute — `2026-10-10 09:00 北京时间`,
 /// `2026-10-10 09:00 Beijing time`.
 pub fn when(t: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
-    beijing(t, lang, "%Y-%m-%d %H:%M")
+    huajie_core::clock::beijing_time(t, lang, false)
 }
 
-/// The same to the second (the audit log).
+/// The same to the second (the audit log, import attempts).
 pub fn when_to_the_second(t: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
-    beijing(t, lang, "%Y-%m-%d %H:%M:%S")
-}
-
-fn beijing(t: chrono::DateTime<chrono::Utc>, lang: Lang, format: &str) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-    format!("{} {}", t.with_timezone(&cst).format(format), tr(lang, "time.beijing"))
+    huajie_core::clock::beijing_time(t, lang, true)
 }
 
 pub fn opt_date(d: Option<chrono::NaiveDate>) -> String {
