@@ -84,19 +84,17 @@ pub enum DealTerms {
 }
 
 impl DealTerms {
-    /// The terms of `deal`; a package deal names its package.
-    pub fn of(deal: &Deal, package_id: Option<i64>) -> DealTerms {
-        match deal {
+    /// The terms of `deal`; `None` for an acquisition or a disposal without its package.
+    pub fn of(deal: &Deal, package_id: Option<i64>) -> Option<DealTerms> {
+        Some(match deal {
             Deal::Acquisition { transferor, price, .. } => DealTerms::Acquisition {
-                package_id: package_id.unwrap_or_default(),
+                package_id: package_id?,
                 price: *price,
                 transferor: PartyRef { id: Some(transferor.id), name: transferor.name.clone(), identifier: None },
             },
-            Deal::Disposal { transferee, price, .. } => DealTerms::Disposal {
-                package_id: package_id.unwrap_or_default(),
-                price: *price,
-                transferee: PartyRef::of(transferee),
-            },
+            Deal::Disposal { transferee, price, .. } => {
+                DealTerms::Disposal { package_id: package_id?, price: *price, transferee: PartyRef::of(transferee) }
+            }
             Deal::Funding { label, channel, lender, principal, .. } => DealTerms::Funding {
                 label: label.clone(),
                 channel: Some(*channel),
@@ -110,7 +108,7 @@ impl DealTerms {
                 exposure: Some(*exposure),
                 amount: *amount,
             },
-        }
+        })
     }
 
     pub fn kind(&self) -> DealKind {
@@ -193,5 +191,33 @@ mod tests {
         assert_eq!((t.kind(), t.amount()), (DealKind::Funding, Money::from_fen(40_000_000_000)));
         assert!(serde_json::from_str::<DealTerms>(r#"{"kind":"gift","amount":1}"#).is_err(), "no unknown kind");
         assert_eq!(DealKind::from_code("gift"), None, "no fallback to an investment");
+    }
+
+    #[test]
+    fn terms_are_built_from_the_deal_and_a_package_deal_names_its_package() {
+        use crate::checks::CheckParty;
+        let bank = CheckParty { id: 3, name: "某银行".into(), ..CheckParty::default() };
+        let deal = Deal::Acquisition {
+            transferor: bank,
+            claims: Vec::new(),
+            price: Money::from_fen(100),
+            kind: InvestmentKind::FinancialNpa,
+            flags: Vec::new(),
+        };
+        let transferor = PartyRef { id: Some(3), name: "某银行".into(), identifier: None };
+        assert_eq!(
+            DealTerms::of(&deal, Some(9)),
+            Some(DealTerms::Acquisition { package_id: 9, price: Money::from_fen(100), transferor })
+        );
+        assert_eq!(DealTerms::of(&deal, None), None, "never package 0");
+        let investment = Deal::Investment {
+            label: "理财".into(),
+            party: Counterparty::None,
+            kind: InvestmentKind::Treasury,
+            exposure: ExposureKind::Bond,
+            amount: Money::from_fen(5),
+        };
+        let terms = DealTerms::of(&investment, None).unwrap();
+        assert_eq!((terms.kind(), terms.counterparty()), (DealKind::Investment, None), "no party is none");
     }
 }

@@ -516,7 +516,12 @@ impl Store {
             (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
             _ => None,
         };
-        let mut terms = DealTerms::of(deal, package_id);
+        let mut terms = DealTerms::of(deal, package_id).ok_or_else(|| {
+            StoreError::Refused(huajie_core::Text::fixed(
+                "资产包的收购或处置须指明资产包。",
+                "A package's acquisition or disposal names its package.",
+            ))
+        })?;
         self.name_identifier(&mut terms).await?;
         let mut tx = self.write(actor).await?;
         if terms.kind() == DealKind::Disposal {
