@@ -101,9 +101,15 @@ pub async fn run(store: &Store, args: &ValueArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let (set, appraisal, run) = store.value_package("cli", &req, !args.dry_run).await?;
     let elapsed = started.elapsed();
-    let info =
-        run_info(store, package_id, &set, run.as_ref().map(|r| r.id), run.as_ref().and_then(|r| r.tape_import_id))
-            .await?;
+    let info = run_info(
+        store,
+        package_id,
+        &set,
+        run.as_ref().map(|r| r.id),
+        run.as_ref().and_then(|r| r.tape_import_id),
+        lang,
+    )
+    .await?;
     print!("{}", summary_text(&info, &appraisal, lang));
     println!();
     if let Some(run) = &run {
@@ -158,6 +164,7 @@ async fn run_info(
     set: &AssumptionSet,
     run_id: Option<i64>,
     tape_import_id: Option<i64>,
+    lang: Lang,
 ) -> Result<RunInfo> {
     let package = store.package(package_id).await?.context("package")?;
     let tape_version = match tape_import_id {
@@ -174,7 +181,7 @@ async fn run_info(
         assumption_sha256: set.body_sha256.clone(),
         tape_version,
         created_by: "cli".into(),
-        created_at: huajie_store::timestamp(store.clock().now()),
+        created_at: huajie_core::clock::beijing_time(store.clock().now(), lang, false),
     })
 }
 

@@ -12,6 +12,15 @@ pub trait Clock: Send + Sync + 'static {
     }
 }
 
+/// A moment as it is shown to people — pages, reports, exports, the command line: Beijing
+/// time (UTC+8) with the zone named, to the minute (`2026-12-07 08:52 北京时间`,
+/// `2026-12-07 08:52 Beijing time`) or to the second.
+pub fn beijing_time(t: DateTime<Utc>, lang: crate::Lang, to_the_second: bool) -> String {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    let format = if to_the_second { "%Y-%m-%d %H:%M:%S" } else { "%Y-%m-%d %H:%M" };
+    format!("{} {}", t.with_timezone(&cst).format(format), lang.pick("北京时间", "Beijing time"))
+}
+
 /// The machine's clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;
@@ -44,5 +53,17 @@ impl FixedClock {
 impl Clock for FixedClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.lock().expect("clock lock")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_is_shown_in_beijing_time_with_the_zone_named() {
+        let t = DateTime::parse_from_rfc3339("2026-12-06T16:05:09Z").unwrap().with_timezone(&Utc);
+        assert_eq!(beijing_time(t, crate::Lang::Zh, false), "2026-12-07 00:05 北京时间", "the next day in Beijing");
+        assert_eq!(beijing_time(t, crate::Lang::En, true), "2026-12-07 00:05:09 Beijing time");
     }
 }

@@ -23,6 +23,34 @@ impl PackageStatus {
     pub fn before_acquisition(self) -> bool {
         matches!(self, PackageStatus::Screening | PackageStatus::Bidding)
     }
+
+    /// The life cycle, one step at a time: due diligence → bidding → acquired → disposing →
+    /// closed. A package may be bought straight from due diligence (a negotiated transfer,
+    /// no auction), and a held package may close without a disposal (collected in full).
+    /// Nothing goes back, and nothing "becomes" what it already is.
+    pub fn can_become(self, next: PackageStatus) -> bool {
+        use PackageStatus::*;
+        matches!(
+            (self, next),
+            (Screening, Bidding)
+                | (Screening | Bidding, Acquired)
+                | (Acquired, Disposing)
+                | (Acquired | Disposing, Closed)
+        )
+    }
+
+    /// Every status that may become `next` (the guard of a store's `UPDATE … WHERE status IN`).
+    pub fn may_become(next: PackageStatus) -> Vec<PackageStatus> {
+        PackageStatus::ALL.iter().copied().filter(|s| s.can_become(next)).collect()
+    }
+
+    /// Why a package in this status cannot become `next`, for the user.
+    pub fn refusal(self, next: PackageStatus) -> crate::Text {
+        crate::Text::new(
+            format!("资产包当前为“{}”，不能转为“{}”。", self.zh(), next.zh()),
+            format!("The package is “{}”: it cannot become “{}”.", self.en(), next.en()),
+        )
+    }
 }
 
 named_enum! {
@@ -238,6 +266,33 @@ pub struct Guarantee {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_package_life_cycle_goes_forward_one_step_at_a_time() {
+        use PackageStatus::*;
+        let allowed = [
+            (Screening, Bidding),
+            (Screening, Acquired),
+            (Bidding, Acquired),
+            (Acquired, Disposing),
+            (Acquired, Closed),
+            (Disposing, Closed),
+        ];
+        for &from in PackageStatus::ALL {
+            for &to in PackageStatus::ALL {
+                assert_eq!(from.can_become(to), allowed.contains(&(from, to)), "{from:?} → {to:?}");
+            }
+        }
+        assert_eq!(PackageStatus::may_become(Acquired), vec![Screening, Bidding]);
+        assert_eq!(PackageStatus::may_become(Closed), vec![Acquired, Disposing]);
+        assert!(PackageStatus::may_become(Screening).is_empty(), "nothing goes back to due diligence");
+        // Every status that may be bought from is one before acquisition, and only those.
+        for &s in PackageStatus::ALL {
+            assert_eq!(s.can_become(Acquired), s.before_acquisition(), "{s:?}");
+        }
+        let t = Acquired.refusal(Acquired);
+        assert!(t.zh.contains("已收购") && t.en.contains("Acquired"), "{t}");
+    }
 
     #[test]
     fn a_new_package_is_a_retail_batch_when_marked_or_mostly_individuals() {

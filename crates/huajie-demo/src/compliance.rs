@@ -11,12 +11,11 @@
 use chrono::NaiveDate;
 use huajie_core::company::BusinessLine;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
-use huajie_rules::checks::ProhibitedAsset;
+use huajie_rules::checks::{Counterparty, ProhibitedAsset};
 use huajie_rules::indicators::Payment;
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_rules::pretrade::Deal;
 use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, Store, StoreError};
-use serde_json::json;
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -259,23 +258,13 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
     // 450 万 for about 2,100 万 of personal claims, below the demo valuer's 15% bid.
     let price = Money::from_fen(450_000_000);
     let deal = store.acquisition_deal(retail, price, &parties).await?;
-    store
-        .run_deal_check(
-            "acquisition",
-            Some(retail),
-            "ZJ-2026-001",
-            as_of,
-            &deal,
-            &json!({ "package_id": retail, "package": "ZJ-2026-001", "amount_fen": price.fen() }),
-            &parties,
-        )
-        .await?;
+    store.run_deal_check("acquisition", Some(retail), "ZJ-2026-001", as_of, &deal, &parties).await?;
 
-    let lender = packages.iter().map(|p| p.transferor.id).min().unwrap_or(0);
+    let lender = packages.iter().map(|p| p.transferor.id).min();
     let loan = Deal::Funding {
         label: "建设银行并购贷款（拟）".into(),
         channel: Channel::FiLoan,
-        lender: parties.get(&lender).cloned().unwrap_or_default(),
+        lender: lender.and_then(|id| parties.get(&id).cloned()).map_or(Counterparty::None, Counterparty::Registered),
         lender_licensed_fi: true,
         principal: yi(400),
         payments: vec![Payment {
@@ -284,22 +273,12 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
             interest: Money::from_fen(yi(400).fen() / 25),
         }],
     };
-    let check = store
-        .run_deal_check(
-            "finance",
-            None,
-            "建设银行并购贷款（拟）",
-            as_of,
-            &loan,
-            &json!({ "amount_fen": yi(400).fen(), "counterparty": "建设银行" }),
-            &parties,
-        )
-        .await?;
+    let check = store.run_deal_check("finance", None, "建设银行并购贷款（拟）", as_of, &loan, &parties).await?;
     let mut tx = store.write("risk").await?;
     for (k, _) in
         check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block)
     {
-        tx.override_finding(&check, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
+        tx.override_finding(check.id, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
     }
     tx.commit().await?;
 
@@ -309,7 +288,8 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
         .find(|p| p.name == OFFICERS[3].2)
         .cloned()
         .ok_or_else(|| StoreError::NotFound(OFFICERS[3].2.into()))?;
-    let sale = store.disposal_deal(oldest, buyer.clone(), yi(300)).await?;
-    store.run_deal_check("asset_manager", Some(oldest), &format!("ZJ-2025-001 → {}", buyer.name), as_of, &sale, &json!({ "package_id": oldest, "package": "ZJ-2025-001", "amount_fen": yi(300).fen(), "transferee": buyer.name }), &parties).await?;
+    let label = format!("ZJ-2025-001 → {}", buyer.name);
+    let sale = store.disposal_deal(oldest, Counterparty::Registered(buyer), yi(300)).await?;
+    store.run_deal_check("asset_manager", Some(oldest), &label, as_of, &sale, &parties).await?;
     Ok(())
 }

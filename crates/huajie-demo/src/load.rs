@@ -1,6 +1,7 @@
 //! Writing the demo company into a store: one transaction, all or nothing, audited.
 
 use chrono::NaiveDate;
+use huajie_core::PackageStatus;
 use huajie_core::audit::sha256_hex;
 use huajie_store::{ImportOutcome, NewUser, PackageTarget, Store, StoreError};
 use huajie_tape::{ImportPolicy, MappingProfile, SheetOptions, TapeRead};
@@ -53,7 +54,13 @@ pub async fn load(
         };
         parties += counts.parties_created;
         collateral += counts.collateral;
-        tx.update_package_status(import.package_id, p.status, p.acquired_on, p.price).await?;
+        // The package walks its life cycle to where the demo shows it, one step at a time.
+        if let (Some(on), Some(price)) = (p.acquired_on, p.price) {
+            tx.transition_package(import.package_id, PackageStatus::Acquired, Some((on, price))).await?;
+        }
+        if p.status == PackageStatus::Disposing {
+            tx.transition_package(import.package_id, PackageStatus::Disposing, None).await?;
+        }
     }
     for u in &demo.users {
         tx.insert_user(&NewUser {

@@ -10,7 +10,7 @@ use huajie_value::params::{Unit, catalogue, get};
 use huajie_value::{Appraisal, Assumptions, Stress};
 use rust_xlsxwriter::{Format, Formula, Workbook, Worksheet, XlsxError};
 
-/// What the report says about the run besides its numbers.
+/// What the report says about the run besides its numbers (`created_at` as shown: Beijing time, the zone named).
 #[derive(Debug, Clone)]
 pub struct RunInfo {
     pub company: String,

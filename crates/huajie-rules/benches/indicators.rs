@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 use huajie_core::Money;
-use huajie_rules::checks::{CheckParty, ProposedClaim};
+use huajie_rules::checks::{CheckParty, Counterparty, ProposedClaim};
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
     CashFlow, Channel, Exposure, ExposureKind, Funding, Investment, InvestmentKind, LiquidAsset, LiquidKind, Payment,
@@ -172,7 +172,10 @@ fn main() {
             book_value: Money::from_yuan(300_000).unwrap(),
         })
         .collect();
-    let transferee = CheckParty { id: parties as i64 + 1, name: "受让方".into(), ..CheckParty::default() };
+    let transferee =
+        Counterparty::Registered(CheckParty {
+            id: parties as i64 + 1, name: "受让方".into(), ..CheckParty::default()
+        });
     let deal =
         Deal::Disposal { transferee, claims: sold, price: Money::from_yuan(200_000_000).unwrap(), retail_batch: false };
     let mut best = f64::INFINITY;

@@ -44,7 +44,7 @@ pub struct Finding {
 /// A party as the checks read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CheckParty {
-    /// Its id in the party graph (0 when it is not in it).
+    /// Its id in the party graph (a party not in it is a `Counterparty::Unregistered`).
     pub id: i64,
     pub name: String,
     pub province: Option<Province>,
@@ -53,6 +53,44 @@ pub struct CheckParty {
     pub lgfv: bool,
     /// On the list of dishonest judgment debtors (失信被执行人).
     pub dishonest: bool,
+}
+
+/// The other side of a funding, an investment or a disposal, as the user named it: a party
+/// Huajie knows, one it does not (its name, the identifier given and the province that
+/// identifier tells), or none.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Counterparty {
+    Registered(CheckParty),
+    Unregistered {
+        name: String,
+        identifier: String,
+        province: Option<Province>,
+    },
+    #[default]
+    None,
+}
+
+impl Counterparty {
+    /// Its id in the party graph, when it is in it.
+    pub fn registered(&self) -> Option<&CheckParty> {
+        match self {
+            Counterparty::Registered(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            Counterparty::Registered(p) => &p.name,
+            Counterparty::Unregistered { name, .. } => name,
+            Counterparty::None => "",
+        }
+    }
+
+    /// On the list of dishonest judgment debtors (only a registered party can be known so).
+    pub fn dishonest(&self) -> bool {
+        self.registered().is_some_and(|p| p.dishonest)
+    }
 }
 
 /// The prohibited-asset flags a person sets on a claim or a package (rules.md A3.2; PX1, a

@@ -16,6 +16,8 @@ pub mod graph;
 pub mod indicators;
 pub mod params;
 pub mod pretrade;
+pub mod standing;
+pub mod terms;
 
 pub use catalogue::{Confidence, Rule, RuleId, RuleKind, catalogue};
 pub use indicators::{Indicator, Ledger, Status, indicators};

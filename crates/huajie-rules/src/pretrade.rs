@@ -17,7 +17,7 @@ use huajie_core::{Money, Province};
 
 use crate::catalogue::RuleId;
 use crate::checks::{
-    AssetFlag, CheckParty, Effect, Finding, ProposedClaim, Territory, flagged_package, funding_channel,
+    AssetFlag, CheckParty, Counterparty, Effect, Finding, ProposedClaim, Territory, flagged_package, funding_channel,
     prohibited_assets, territorial,
 };
 use crate::graph::related_parties;
@@ -50,21 +50,21 @@ pub enum Deal {
     Funding {
         label: String,
         channel: Channel,
-        lender: CheckParty,
+        lender: Counterparty,
         lender_licensed_fi: bool,
         principal: Money,
         payments: Vec<Payment>,
     },
     Investment {
         label: String,
-        party: CheckParty,
+        party: Counterparty,
         kind: InvestmentKind,
         exposure: ExposureKind,
         amount: Money,
     },
     /// A transfer of claims to a transferee; `retail_batch` when they came in a batch of personal loans.
     Disposal {
-        transferee: CheckParty,
+        transferee: Counterparty,
         claims: Vec<SoldClaim>,
         price: Money,
         retail_batch: bool,
@@ -190,7 +190,7 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
         }
         Deal::Investment { party, kind, exposure, amount, .. } => {
             l.investments.push(Investment { date: as_of, amount: *amount, kind: *kind });
-            if party.id != 0 {
+            if let Some(party) = party.registered() {
                 l.exposures.push(Exposure { party: party.id, kind: *exposure, book_value: *amount });
             }
             l.liquid_assets.push(cash("拟付投资款 / investment to pay", -amount.fen()));
@@ -454,13 +454,12 @@ pub fn screen_transferee(
     s: &Setting,
     l: &Ledger,
     p: &RuleParameters,
-    transferee: &CheckParty,
+    transferee: &Counterparty,
     claims: &[SoldClaim],
     retail_batch: bool,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let t = transferee.id;
-    let name = transferee.name.clone();
+    let name = transferee.name().to_string();
     let block = |zh: String, en: String| Finding {
         rule: RuleId::Q12,
         effect: Effect::Block,
@@ -487,7 +486,7 @@ pub fn screen_transferee(
         }
     }
     let controllers_of = |x: i64| controllers.get(&x).unwrap_or(&no_one);
-    if t != 0 {
+    if let Some(t) = transferee.registered().map(|p| p.id) {
         let mut reason: Option<(String, String)> = None;
         let (t_controls, tr_ctrl) = (controls_of(t), controllers_of(t));
         'claims: for c in claims {
@@ -581,7 +580,7 @@ pub fn screen_transferee(
             }
         }
     }
-    if transferee.dishonest {
+    if transferee.dishonest() {
         out.push(Finding {
             rule: RuleId::Q12,
             effect: Effect::Override,
@@ -616,12 +615,13 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
             }
         }
         Deal::Funding { label, channel, lender, lender_licensed_fi, .. } => {
-            let shareholder =
-                ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == lender.id && h.stake_bps > 0);
+            let shareholder = lender.registered().is_some_and(|lender| {
+                ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == lender.id && h.stake_bps > 0)
+            });
             findings.extend(funding_channel(label, *channel, *lender_licensed_fi, shareholder));
         }
         Deal::Investment { party, exposure, .. } => {
-            if party.id != 0 {
+            if let Some(party) = party.registered() {
                 touched.insert(party.id);
                 if *exposure != ExposureKind::Equity {
                     debtors.insert(party.id);
@@ -634,8 +634,6 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
             findings.extend(exit_watch(ledger, p, s.as_of).1);
         }
     }
-    touched.remove(&0);
-    debtors.remove(&0);
     // No deal changes the party graph: control is worked out once.
     let controls = ledger.controls(p);
     findings.extend(concentration(s, ledger, &after_ledger, p, &controls, &touched, na));

@@ -356,7 +356,7 @@ mod pretrade {
     use std::collections::BTreeMap;
 
     use huajie_core::{Money, Province};
-    use huajie_rules::checks::{CheckParty, Effect, ProposedClaim};
+    use huajie_rules::checks::{CheckParty, Counterparty, Effect, ProposedClaim};
     use huajie_rules::graph::{GraphParty, Holding};
     use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
     use huajie_rules::pretrade::{Deal, Setting, SoldClaim, check, exit_watch};
@@ -446,7 +446,7 @@ mod pretrade {
         let pf = Deal::Funding {
             label: "私募借款".into(),
             channel: Channel::PrivateFund,
-            lender: cp(20, "丙投资"),
+            lender: Counterparty::Registered(cp(20, "丙投资")),
             lender_licensed_fi: false,
             principal: yuan(5_000_000),
             payments: vec![],
@@ -458,7 +458,7 @@ mod pretrade {
         let loan = Deal::Funding {
             label: "某银行流动资金借款".into(),
             channel: Channel::FiLoan,
-            lender: cp(21, "某银行"),
+            lender: Counterparty::Registered(cp(21, "某银行")),
             lender_licensed_fi: true,
             principal: yuan(20_000_000),
             payments: vec![Payment { date: d("2027-09-30"), principal: yuan(20_000_000), interest: yuan(600_000) }],
@@ -498,7 +498,7 @@ mod pretrade {
             book_value: yuan(1_000_000),
         }];
         let sale = |t: CheckParty| Deal::Disposal {
-            transferee: t,
+            transferee: Counterparty::Registered(t),
             claims: sold.clone(),
             price: yuan(1_200_000),
             retail_batch: false,
@@ -516,7 +516,7 @@ mod pretrade {
         assert_eq!(rules(&r.findings), vec![(RuleId::Q12, Effect::Override)]);
         // A retail batch may not be sold on at all; a dishonest buyer needs an override.
         let retail = Deal::Disposal {
-            transferee: CheckParty { dishonest: true, ..cp(50, "戊公司") },
+            transferee: Counterparty::Registered(CheckParty { dishonest: true, ..cp(50, "戊公司") }),
             claims: sold.clone(),
             price: yuan(1),
             retail_batch: true,
@@ -550,7 +550,7 @@ mod pretrade {
         let names = names();
         let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
         let sale = Deal::Disposal {
-            transferee: cp(20, "丙投资"),
+            transferee: Counterparty::Registered(cp(20, "丙投资")),
             claims: vec![SoldClaim {
                 contract_no: "HT-9".into(),
                 debtor: 10,
@@ -642,7 +642,7 @@ mod pretrade {
         let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
         let p = RuleParameters::default();
         let sale = |t: CheckParty| Deal::Disposal {
-            transferee: t,
+            transferee: Counterparty::Registered(t),
             claims: vec![SoldClaim {
                 contract_no: "HT-9".into(),
                 debtor: 10,
@@ -663,7 +663,7 @@ mod pretrade {
         // is a related-party claim; a loan to 72 (a staff relative's directorship) is not.
         let loan = |party: CheckParty| Deal::Investment {
             label: "委托贷款".into(),
-            party,
+            party: Counterparty::Registered(party),
             kind: InvestmentKind::OtherDebt,
             exposure: ExposureKind::Loan,
             amount: yuan(100_000),

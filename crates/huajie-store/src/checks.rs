@@ -7,9 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus};
-use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim, Territory};
+use huajie_rules::checks::{AssetFlag, CheckParty, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
+use huajie_rules::terms::{DealKind, DealTerms};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Audited;
@@ -42,7 +43,8 @@ pub struct IndicatorResult {
     pub indicators: Vec<Indicator>,
     pub body_sha256: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for IndicatorResult {
@@ -77,7 +79,8 @@ pub struct CheckOverride {
     pub finding: i64,
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for CheckOverride {
@@ -93,7 +96,8 @@ pub struct CrossRegionException {
     pub claim_id: i64,
     pub basis: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for CrossRegionException {
@@ -112,7 +116,8 @@ pub struct AssetFlagRecord {
     pub code: String,
     pub reason: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for AssetFlagRecord {
@@ -144,7 +149,7 @@ fn flag_from_row(r: &sqlx::any::AnyRow) -> Result<AssetFlagRecord, StoreError> {
         code: text(r, "code")?,
         reason: text(r, "reason")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -159,18 +164,18 @@ pub enum FlagTarget {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DealCheck {
     pub id: i64,
-    /// acquisition, funding, investment, disposal.
-    pub kind: String,
+    pub kind: DealKind,
     pub package_id: Option<i64>,
     pub label: String,
     pub as_of: NaiveDate,
     pub parameter_version: i64,
-    /// The deal as checked (price, counterparty…), JSON.
-    pub deal: String,
+    /// What was checked: the price or amount, the package, the counterparty…
+    pub terms: DealTerms,
     pub result: CheckResult,
     pub blocked: bool,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
     #[serde(skip)]
     pub overrides: Vec<CheckOverride>,
 }
@@ -182,52 +187,22 @@ impl Audited for DealCheck {
     }
 }
 
-/// Where a check stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CheckStanding {
-    /// A hard block: the deal may not go ahead.
-    Blocked,
-    /// Limits or warnings without the risk role's override yet.
-    AwaitingOverride,
-    /// Nothing found, or everything found overridden.
-    Cleared,
-}
-
-impl CheckStanding {
-    pub fn code(self) -> &'static str {
-        match self {
-            CheckStanding::Blocked => "blocked",
-            CheckStanding::AwaitingOverride => "awaiting_override",
-            CheckStanding::Cleared => "cleared",
-        }
-    }
-}
+pub use huajie_rules::standing::CheckStanding;
 
 impl DealCheck {
+    /// Where the check stands (`huajie_rules::standing`).
     pub fn standing(&self) -> CheckStanding {
-        if self.blocked {
-            return CheckStanding::Blocked;
-        }
-        let open = self
-            .result
-            .findings
-            .iter()
-            .enumerate()
-            .any(|(i, f)| f.effect != Effect::Block && !self.overrides.iter().any(|o| o.finding == i as i64));
-        if open { CheckStanding::AwaitingOverride } else { CheckStanding::Cleared }
+        crate::transitions::standing_of(self)
     }
 
     /// The package and price a purchase may be recorded at: those of a cleared acquisition check.
     pub fn cleared_acquisition(&self) -> Option<(i64, Money)> {
-        let package =
-            self.package_id.filter(|_| self.kind == "acquisition" && self.standing() == CheckStanding::Cleared)?;
-        Some((package, self.amount()?))
-    }
-
-    /// The price or amount checked, from the deal's JSON.
-    pub fn amount(&self) -> Option<Money> {
-        let v: serde_json::Value = serde_json::from_str(&self.deal).ok()?;
-        v.get("amount_fen").and_then(serde_json::Value::as_i64).map(Money::from_fen)
+        match self.terms {
+            DealTerms::Acquisition { package_id, price, .. } if self.standing() == CheckStanding::Cleared => {
+                Some((package_id, price))
+            }
+            _ => None,
+        }
     }
 }
 
@@ -244,22 +219,33 @@ pub(crate) fn uscc_state_organ(identifier: &str) -> bool {
     identifier.len() == 18 && identifier.starts_with("11")
 }
 
-const CHECK_COLUMNS: &str =
-    "id, kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at";
+pub(crate) const CHECK_COLUMNS: &str =
+    "id, kind, package_id, label, as_of, parameter_version, terms, result, blocked, created_by, created_at";
 
-fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
+pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreError> {
+    let id = i64_col(r, "id")?;
+    let kind = crate::rows::code(r, "kind", DealKind::from_code)?;
+    let package_id = opt_i64(r, "package_id")?;
+    let label = text(r, "label")?;
+    let stored = text(r, "terms")?;
+    // A check recorded before the terms were typed kept the JSON its page described.
+    let terms = serde_json::from_str::<DealTerms>(&stored)
+        .ok()
+        .or_else(|| crate::legacy_terms::from_described(kind, package_id, &label, &stored))
+        .filter(|t| t.kind() == kind)
+        .ok_or_else(|| corrupt("deal_checks.terms", format!("check {id}: {stored}")))?;
     Ok(DealCheck {
-        id: i64_col(r, "id")?,
-        kind: text(r, "kind")?,
-        package_id: opt_i64(r, "package_id")?,
-        label: text(r, "label")?,
+        id,
+        kind,
+        package_id,
+        label,
         as_of: date(r, "as_of")?,
         parameter_version: i64_col(r, "parameter_version")?,
-        deal: text(r, "deal")?,
+        terms,
         result: serde_json::from_str(&text(r, "result")?).map_err(|e| corrupt("deal_checks.result", e))?,
         blocked: flag(r, "blocked")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
         overrides: Vec::new(),
     })
 }
@@ -269,18 +255,18 @@ fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, Sto
         claim_id: i64_col(r, "claim_id")?,
         basis: text(r, "basis")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
-fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
+pub(crate) fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
     Ok(CheckOverride {
         id: i64_col(r, "id")?,
         check_id: i64_col(r, "check_id")?,
         finding: i64_col(r, "finding")?,
         reason: text(r, "reason")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -292,7 +278,7 @@ fn result_from_row(r: &sqlx::any::AnyRow) -> Result<IndicatorResult, StoreError>
         indicators: serde_json::from_str(&text(r, "body")?).map_err(|e| corrupt("indicator_results.body", e))?,
         body_sha256: text(r, "body_sha256")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -460,7 +446,7 @@ impl Store {
     pub async fn disposal_deal(
         &self,
         package_id: i64,
-        transferee: CheckParty,
+        transferee: huajie_rules::checks::Counterparty,
         price: Money,
     ) -> Result<Deal, StoreError> {
         let package = self
@@ -507,11 +493,8 @@ impl Store {
     }
 
     /// Checks a proposed deal on `as_of` against the book and the rule parameters in force,
-    /// and records the check. A missing quarter-end's net assets is `Invalid` with its date.
-    #[expect(
-        clippy::too_many_arguments,
-        reason = "the deal, its description and its parties; a typed command is issue 21's"
-    )]
+    /// and records the check with the deal's terms (`DealTerms::of`). A missing quarter-end's
+    /// net assets is `Invalid` with its date.
     pub async fn run_deal_check(
         &self,
         actor: &str,
@@ -519,7 +502,6 @@ impl Store {
         label: &str,
         as_of: NaiveDate,
         deal: &Deal,
-        described: &serde_json::Value,
         parties: &BTreeMap<i64, CheckParty>,
     ) -> Result<DealCheck, StoreError> {
         let company = self.company().await?.ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
@@ -533,8 +515,15 @@ impl Store {
             (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
             _ => None,
         };
+        let mut terms = DealTerms::of(deal, package_id).ok_or_else(|| {
+            StoreError::Refused(huajie_core::Text::fixed(
+                "资产包的收购或处置须指明资产包。",
+                "A package's acquisition or disposal names its package.",
+            ))
+        })?;
+        self.name_identifier(&mut terms).await?;
         let mut tx = self.write(actor).await?;
-        if deal.kind_code() == "disposal" {
+        if terms.kind() == DealKind::Disposal {
             // Screening a transferee tells whether a person is on the dishonest-debtor list:
             // counted and recorded in this one transaction, so parallel requests cannot pass
             // the limit (`huajie_core::throttle::screening`).
@@ -553,11 +542,23 @@ impl Store {
                 return Err(StoreError::Throttled(huajie_core::throttle::minutes_to_wait(wait)));
             }
         }
-        let check = tx
-            .record_deal_check(deal.kind_code(), package_id, label, as_of, params.version, described, &result, price)
-            .await?;
+        let check = tx.record_deal_check(package_id, label, as_of, params.version, &terms, &result, price).await?;
         tx.commit().await?;
         Ok(check)
+    }
+
+    /// Fills in the identifier of a registered counterparty the terms name (what masks a
+    /// person for viewers without the personal-data permission).
+    async fn name_identifier(&self, terms: &mut DealTerms) -> Result<(), StoreError> {
+        if let Some(p) = terms.counterparty_mut()
+            && let Some(id) = p.id
+            && p.identifier.is_none()
+        {
+            let row =
+                sqlx::query("SELECT identifier FROM parties WHERE id = $1").bind(id).fetch_optional(&self.pool).await?;
+            p.identifier = row.map(|r| crate::rows::opt_text(&r, "identifier")).transpose()?.flatten();
+        }
+        Ok(())
     }
 
     /// A package deal's price against the claims' face value (`Claim::total`: principal,
@@ -631,51 +632,6 @@ impl Store {
         let result = tx.record_indicator_result(quarter, params.version, &all).await?;
         tx.commit().await?;
         Ok(result)
-    }
-
-    /// Records a package as bought on `on`, at the price of a cleared acquisition check, with the
-    /// purchase in the investment ledger — one transaction. Refused (`Invalid`) for a check that
-    /// is blocked, still awaiting an override, or not an acquisition, and for a package past bidding.
-    pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
-        let c =
-            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
-        let Some((package_id, price)) = c.cleared_acquisition() else {
-            return Err(StoreError::Invalid(match c.standing() {
-                CheckStanding::Blocked => "该检查存在硬性禁止事项，不能据此收购。 / The check found a hard block: the package cannot be bought on it.",
-                CheckStanding::AwaitingOverride => "该检查仍有未豁免的发现，不能据此收购。 / The check has findings not yet overridden: the package cannot be bought on it.",
-                CheckStanding::Cleared => "这不是资产包的收购检查。 / This is not the check of a package's acquisition.",
-            }
-            .into()));
-        };
-        let package = self
-            .package(package_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
-            .package;
-        if !package.data.status.before_acquisition() {
-            return Err(StoreError::Invalid(
-                "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
-            ));
-        }
-        // A flag set after the check (it would have blocked it) stops the purchase too.
-        let flagged = sqlx::query(
-            "SELECT f.code FROM asset_flags f LEFT JOIN claims c ON c.id = f.claim_id WHERE f.package_id = $1 OR c.package_id = $1",
-        )
-        .bind(package_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        if let Some(r) = flagged {
-            let code = text(&r, "code")?;
-            return Err(StoreError::Invalid(format!(
-                "检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。 / Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
-            )));
-        }
-        let mut tx = self.write(actor).await?;
-        tx.update_package_status(package_id, huajie_core::PackageStatus::Acquired, Some(on), Some(price)).await?;
-        let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
-        tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
-        tx.commit().await?;
-        Ok(package_id)
     }
 
     pub async fn deal_checks(&self, package_id: Option<i64>, limit: i64) -> Result<Vec<DealCheck>, StoreError> {
@@ -816,14 +772,14 @@ impl WriteTx {
         if same.is_some() {
             return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
         }
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(package_id)
             .bind(claim_id)
             .bind(code.code())
             .bind(reason)
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let flag = AssetFlagRecord {
@@ -864,7 +820,7 @@ impl WriteTx {
                 "请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into(),
             ));
         }
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let after =
             CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
         let existing = sqlx::query(
@@ -879,12 +835,12 @@ impl WriteTx {
                     claim_id,
                     basis: text(&r, "basis")?,
                     created_by: text(&r, "created_by")?,
-                    created_at: text(&r, "created_at")?,
+                    created_at: crate::rows::utc(&r, "created_at")?,
                 };
                 sqlx::query("UPDATE cross_region_exceptions SET basis = $1, created_by = $2, created_at = $3 WHERE claim_id = $4")
                     .bind(after.basis.as_str())
                     .bind(after.created_by.as_str())
-                    .bind(after.created_at.as_str())
+                    .bind(crate::timestamp(after.created_at))
                     .bind(claim_id)
                     .execute(&mut *self.tx)
                     .await?;
@@ -895,7 +851,7 @@ impl WriteTx {
                     .bind(claim_id)
                     .bind(after.basis.as_str())
                     .bind(after.created_by.as_str())
-                    .bind(after.created_at.as_str())
+                    .bind(crate::timestamp(after.created_at))
                     .execute(&mut *self.tx)
                     .await
                     .map_err(|e| StoreError::on_unique(e, || format!("债权 / claim {claim_id}")))?;
@@ -913,14 +869,14 @@ impl WriteTx {
         indicators: &[Indicator],
     ) -> Result<IndicatorResult, StoreError> {
         let (body, body_sha256) = crate::json_body(indicators)?;
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let r = sqlx::query("INSERT INTO indicator_results (quarter_end, parameter_version, body, body_sha256, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(date_text(quarter_end))
             .bind(parameter_version)
             .bind(body.as_str())
             .bind(body_sha256.as_str())
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let result = IndicatorResult {
@@ -936,16 +892,15 @@ impl WriteTx {
         Ok(result)
     }
 
-    /// Records a pre-trade check and what it found (the indicators without their lines).
-    #[allow(clippy::too_many_arguments)]
+    /// Records a pre-trade check, its terms and what it found (the indicators without their lines).
+    #[expect(clippy::too_many_arguments, reason = "the check's columns, each typed")]
     pub async fn record_deal_check(
         &mut self,
-        kind: &str,
         package_id: Option<i64>,
         label: &str,
         as_of: NaiveDate,
         parameter_version: i64,
-        deal: &serde_json::Value,
+        terms: &DealTerms,
         result: &huajie_rules::pretrade::PreTrade,
         price: Option<PriceContext>,
     ) -> Result<DealCheck, StoreError> {
@@ -959,32 +914,32 @@ impl WriteTx {
             price,
         };
         let body = serde_json::to_string(&stored).map_err(|e| corrupt("check", e))?;
-        let deal_text = deal.to_string();
-        let created_at = crate::timestamp(self.clock.now());
+        let terms_text = serde_json::to_string(terms).map_err(|e| corrupt("deal_checks.terms", e))?;
+        let created_at = crate::stored_time(self.clock.now());
         let blocked = result.blocked();
         let r = sqlx::query(
-            "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, deal, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+            "INSERT INTO deal_checks (kind, package_id, label, as_of, parameter_version, terms, result, blocked, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
-        .bind(kind)
+        .bind(terms.kind().code())
         .bind(package_id)
         .bind(label)
         .bind(date_text(as_of))
         .bind(parameter_version)
-        .bind(deal_text.as_str())
+        .bind(terms_text.as_str())
         .bind(body.as_str())
         .bind(i64::from(blocked))
         .bind(self.actor().to_string())
-        .bind(created_at.as_str())
+        .bind(crate::timestamp(created_at))
         .fetch_one(&mut *self.tx)
         .await?;
         let check = DealCheck {
             id: i64_col(&r, "id")?,
-            kind: kind.into(),
+            kind: terms.kind(),
             package_id,
             label: label.into(),
             as_of,
             parameter_version,
-            deal: deal_text,
+            terms: terms.clone(),
             result: stored,
             blocked,
             created_by: self.actor().to_string(),
@@ -993,46 +948,5 @@ impl WriteTx {
         };
         self.audit_create(&check).await?;
         Ok(check)
-    }
-
-    /// The risk role's override of one finding of a check, with its reason. A hard block
-    /// cannot be overridden; a finding is overridden once.
-    pub async fn override_finding(
-        &mut self,
-        check: &DealCheck,
-        finding: usize,
-        reason: &str,
-    ) -> Result<CheckOverride, StoreError> {
-        let f = check
-            .result
-            .findings
-            .get(finding)
-            .ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
-        if f.effect == Effect::Block {
-            return Err(StoreError::Invalid("硬性禁止事项不能豁免 / a hard block cannot be overridden".into()));
-        }
-        if reason.trim().is_empty() {
-            return Err(StoreError::Invalid("请填写豁免理由 / give the reason for the override".into()));
-        }
-        let created_at = crate::timestamp(self.clock.now());
-        let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
-            .bind(check.id)
-            .bind(finding as i64)
-            .bind(reason.trim())
-            .bind(self.actor().to_string())
-            .bind(created_at.as_str())
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(|e| StoreError::on_unique(e, || format!("该发现已豁免 / finding {finding} of check {}", check.id)))?;
-        let o = CheckOverride {
-            id: i64_col(&r, "id")?,
-            check_id: check.id,
-            finding: finding as i64,
-            reason: reason.trim().into(),
-            created_by: self.actor().to_string(),
-            created_at,
-        };
-        self.audit_create(&o).await?;
-        Ok(o)
     }
 }

@@ -71,7 +71,8 @@ pub struct CompanyProfileVersion {
     pub body_sha256: String,
     pub note: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for CompanyProfileVersion {
@@ -103,7 +104,7 @@ fn profile_from_row(r: &AnyRow) -> Result<CompanyProfileVersion, StoreError> {
         body_sha256: text(r, "body_sha256")?,
         note: text(r, "note")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -170,7 +171,7 @@ impl WriteTx {
             .await
             .map(|r| crate::rows::opt_i64(&r, "v"))??;
         let (body, body_sha256) = crate::json_body(&profile)?;
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let version = last.unwrap_or(0) + 1;
         let r = sqlx::query("INSERT INTO company_profiles (version, effective_from, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
             .bind(version)
@@ -179,7 +180,7 @@ impl WriteTx {
             .bind(body_sha256.as_str())
             .bind(note.trim())
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let saved = CompanyProfileVersion {

@@ -1,8 +1,7 @@
-//! Compliance records: net assets by quarter-end, the investment ledger, the funding book
-//! with its payment schedule, the cash calendar, liquid assets, exposures beyond the claims
-//! held, and the party graph (holdings and control, officers, close relatives). Every record
-//! is audited; `compliance_ledger` assembles them with the claims held into the `Ledger` the
-//! indicators read.
+//! Compliance records: net assets by quarter-end, the investment ledger, the funding book with its payment schedule,
+//! the cash calendar, liquid assets, exposures beyond the claims held, and the party graph (holdings and control,
+//! officers, close relatives). Every record is audited; `compliance_ledger` assembles them with the claims held into
+//! the `Ledger` the indicators read.
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
@@ -750,7 +749,8 @@ pub struct RuleParameterSet {
     pub body_sha256: String,
     pub note: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for RuleParameterSet {
@@ -771,7 +771,7 @@ fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> 
         body_sha256: text(r, "body_sha256")?,
         note: text(r, "note")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -807,7 +807,7 @@ impl WriteTx {
             .await
             .map(|r| crate::rows::opt_i64(&r, "v"))??;
         let (body, body_sha256) = crate::json_body(parameters)?;
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let version = last.unwrap_or(0) + 1;
         let r = sqlx::query("INSERT INTO rule_parameter_sets (version, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
             .bind(version)
@@ -815,7 +815,7 @@ impl WriteTx {
             .bind(body_sha256.as_str())
             .bind(note)
             .bind(self.actor().to_string())
-            .bind(created_at.as_str())
+            .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await?;
         let set = RuleParameterSet {

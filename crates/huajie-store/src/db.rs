@@ -141,12 +141,13 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 14, name: "login_throttle", sql: include_str!("../migrations/0014_login_throttle.sql") },
     Migration { version: 15, name: "company_profiles", sql: include_str!("../migrations/0015_company_profiles.sql") },
     Migration { version: 16, name: "session_idle", sql: include_str!("../migrations/0016_session_idle.sql") },
+    Migration { version: 18, name: "typed_deal_terms", sql: include_str!("../migrations/0018_typed_deal_terms.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
 /// once the migrations have run, each such entity's rows are restated in the chain
 /// (`Store::restate_after_migrations`), so `verify` compares them with their new form.
-const RESTATEMENTS: &[(i64, &[&str])] = &[(12, &["collateral", "claim_collateral", "package"])];
+const RESTATEMENTS: &[(i64, &[&str])] = &[(12, &["collateral", "claim_collateral", "package"]), (18, &["deal_check"])];
 
 impl Backend {
     /// A generated `BIGINT` primary key in this dialect.

@@ -9,7 +9,8 @@
 //!   entry in the same transaction (`audit.rs`); nothing commits a change unaudited;
 //! - SQL is parameterised; no value is ever formatted into a query string;
 //! - money is stored as integer fen (`*_fen` columns), dates as ISO `YYYY-MM-DD` text,
-//!   timestamps as RFC 3339 UTC text with microseconds (they sort as text);
+//!   timestamps as RFC 3339 UTC text with microseconds (they sort as text), read into records as
+//!   `DateTime<Utc>` and serialized for the audit chain as the same text;
 //! - the store saves and loads `huajie-core` values and asks the pure crates for decisions;
 //!   the few rules still decided here are listed in ARCHITECTURE.md ("Business rules belong…").
 //!
@@ -25,12 +26,14 @@ mod compliance;
 mod dashboard;
 mod db;
 mod imports;
+mod legacy_terms;
 mod mappings;
 mod parties;
 mod portfolio;
 mod rows;
 mod sessions;
 pub mod testing;
+mod transitions;
 mod users;
 mod valuation;
 
@@ -138,6 +141,12 @@ pub(crate) fn json_body<T: serde::Serialize + ?Sized>(value: &T) -> Result<(Stri
 /// The stored form of a timestamp: RFC 3339 UTC with microseconds, sortable as text.
 pub fn timestamp(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// A time as the database keeps it (to the microsecond): what a record made now reads back as.
+pub(crate) fn stored_time(t: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    t.trunc_subsecs(6)
 }
 
 pub(crate) fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, StoreError> {

@@ -441,30 +441,8 @@ impl WriteTx {
         Ok(id)
     }
 
-    /// Records where a package stands in its life: its status, and once bought, the day
-    /// and the price. Its code, name, transferor and cut-off stay.
-    pub async fn update_package_status(
-        &mut self,
-        id: i64,
-        status: huajie_core::PackageStatus,
-        acquired_on: Option<chrono::NaiveDate>,
-        price: Option<Money>,
-    ) -> Result<(), StoreError> {
-        let before = self.package_in(id).await?;
-        sqlx::query("UPDATE packages SET status = $1, acquired_on = $2, price_fen = $3 WHERE id = $4")
-            .bind(status.code())
-            .bind(acquired_on.map(date_text))
-            .bind(price.map(Money::fen))
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
-        let after = Stored { id, data: Package { status, acquired_on, price, ..before.data.clone() } };
-        self.audit_update(&before, &after).await?;
-        Ok(())
-    }
-
     /// A package as this transaction sees it.
-    async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
+    pub(crate) async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
         let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
             .bind(id)
             .fetch_optional(&mut *self.tx)
@@ -480,12 +458,19 @@ impl WriteTx {
         if before.data.valuation_basis == basis {
             return Ok(false);
         }
-        sqlx::query("UPDATE packages SET valuation_basis = $1 WHERE id = $2 AND valuation_basis = $3")
+        let changed = sqlx::query("UPDATE packages SET valuation_basis = $1 WHERE id = $2 AND valuation_basis = $3")
             .bind(basis.code())
             .bind(id)
             .bind(before.data.valuation_basis.code())
             .execute(&mut *self.tx)
-            .await?;
+            .await?
+            .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::Refused(huajie_core::Text::fixed(
+                "资产包的估值方式已被他人修改，请刷新后重试。",
+                "The package's valuation basis was changed meanwhile: reload and try again.",
+            )));
+        }
         let after = Stored { id, data: Package { valuation_basis: basis, ..before.data.clone() } };
         self.audit_update(&before, &after).await?;
         Ok(true)

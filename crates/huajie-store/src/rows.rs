@@ -69,3 +69,14 @@ pub(crate) fn opt_province(row: &AnyRow, col: &str) -> Result<Option<Province>, 
         .map(|s| Province::from_code(&s).ok_or_else(|| StoreError::Corrupt(format!("{col} = {s}"))))
         .transpose()
 }
+
+/// A timestamp column (RFC 3339 UTC text).
+pub(crate) fn utc(row: &AnyRow, col: &str) -> Result<chrono::DateTime<chrono::Utc>, StoreError> {
+    crate::parse_timestamp(&text(row, col)?)
+}
+
+/// A timestamp serialized as it is stored (`crate::timestamp`), so that a record's audited
+/// JSON is the same whether it holds the time as text or as a `DateTime`.
+pub(crate) fn stored_time<S: serde::Serializer>(t: &chrono::DateTime<chrono::Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&crate::timestamp(*t))
+}

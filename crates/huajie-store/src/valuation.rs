@@ -1,5 +1,5 @@
-//! Valuation: assumption sets (named, versioned; a saved version never changes), a
-//! package's book as the engine reads it, and valuation runs with each claim's result.
+//! Valuation: assumption sets (named, versioned; a saved version never changes), a package's book as the engine reads
+//! it, and valuation runs with each claim's result.
 
 use std::collections::HashMap;
 
@@ -32,7 +32,8 @@ pub struct AssumptionSet {
     pub body_sha256: String,
     pub note: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for AssumptionSet {
@@ -58,7 +59,7 @@ fn set_from_row(r: &sqlx::any::AnyRow) -> Result<AssumptionSet, StoreError> {
         body_sha256: text(r, "body_sha256")?,
         note: text(r, "note")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -83,7 +84,8 @@ pub struct ValuationRun {
     /// The package-level results (JSON of `Appraisal` without its claims).
     pub results: String,
     pub created_by: String,
-    pub created_at: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 impl Audited for ValuationRun {
@@ -121,7 +123,7 @@ fn run_from_row(r: &sqlx::any::AnyRow) -> Result<ValuationRun, StoreError> {
         price: Money::from_fen(i64_col(r, "price_fen")?),
         results: text(r, "results")?,
         created_by: text(r, "created_by")?,
-        created_at: text(r, "created_at")?,
+        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -400,8 +402,7 @@ impl Store {
     }
 }
 
-/// What to value: a package, under a set (the default set when `None`), at a date (the
-/// package's cut-off date when `None`).
+/// What to value: a package, under a set (default set when `None`), at a date (its cut-off date when `None`).
 #[derive(Debug, Clone)]
 pub struct ValuationRequest {
     pub package_id: i64,
@@ -422,8 +423,7 @@ pub struct Rerun {
 }
 
 impl Store {
-    /// Values a package; with `save`, records the run (on behalf of `actor`). The engine
-    /// runs on a blocking thread.
+    /// Values a package; with `save`, records the run (on behalf of `actor`). The engine runs on a blocking thread.
     pub async fn value_package(
         &self,
         actor: &str,
@@ -514,7 +514,7 @@ impl WriteTx {
             .await
             .map(|r| opt_i64(&r, "v"))??;
         let (body, body_sha256) = crate::json_body(assumptions)?;
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let version = last.unwrap_or(0) + 1;
         let row = sqlx::query(
             "INSERT INTO assumption_sets (name, version, based_on, body, body_sha256, note, created_by, created_at) \
@@ -527,7 +527,7 @@ impl WriteTx {
         .bind(body_sha256.as_str())
         .bind(note)
         .bind(self.actor().to_string())
-        .bind(created_at.as_str())
+        .bind(crate::timestamp(created_at))
         .fetch_one(&mut *self.tx)
         .await?;
         let set = AssumptionSet {
@@ -634,7 +634,7 @@ impl WriteTx {
         let o = &appraisal.options;
         let target_irr_bps = (o.target_irr * 10_000.0).round() as i64;
         let price = o.price.unwrap_or(appraisal.bid);
-        let created_at = crate::timestamp(self.clock.now());
+        let created_at = crate::stored_time(self.clock.now());
         let row = sqlx::query(
             "INSERT INTO valuation_runs (package_id, model_version, assumption_set_id, assumption_sha256, tape_import_id, input_sha256, \
                valuation_date, target_irr_bps, scenarios, seed, stress, bid_fen, price_fen, results, created_by, created_at) \
@@ -655,7 +655,7 @@ impl WriteTx {
         .bind(fen(price))
         .bind(results.as_str())
         .bind(self.actor().to_string())
-        .bind(created_at.as_str())
+        .bind(crate::timestamp(created_at))
         .fetch_one(&mut *self.tx)
         .await?;
         let run = ValuationRun {

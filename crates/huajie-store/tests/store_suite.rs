@@ -65,6 +65,7 @@ store_suite!(
     a_state_organ_is_honoured_wherever_it_is_read,
     the_party_graph_and_the_exposures_refuse_what_cannot_be_true,
     a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition,
+    an_acquisition_submitted_twice_at_once_is_recorded_once,
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
     the_company_profile_is_versioned_each_part_by_its_owner,
     party_names_are_read_for_many_ids_at_once,
@@ -81,7 +82,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 16);
+    assert_eq!(t.store.schema_version().await.unwrap(), 18);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -120,13 +121,13 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "blocked",
                 "created_at",
                 "created_by",
-                "deal",
                 "id",
                 "kind",
                 "label",
                 "package_id",
                 "parameter_version",
                 "result",
+                "terms",
             ][..],
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
@@ -1140,7 +1141,7 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     // The demo's three checks: cleared, overridden (so cleared), blocked.
     let checks = s.deal_checks(None, 10).await.unwrap();
-    let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.as_str(), c.standing())).collect();
+    let standing: Vec<(&str, CheckStanding)> = checks.iter().rev().map(|c| (c.kind.code(), c.standing())).collect();
     assert_eq!(
         standing,
         vec![
@@ -1154,12 +1155,23 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     // A block cannot be overridden; a finding is overridden once.
     let blocked = &checks[0];
     let block = blocked.result.findings.iter().position(|f| f.effect == huajie_rules::checks::Effect::Block).unwrap();
-    let mut tx = s.write("risk").await.unwrap();
-    assert!(matches!(tx.override_finding(blocked, block, "理由").await, Err(StoreError::Invalid(_))));
-    drop(tx);
-    let mut tx = s.write("risk").await.unwrap();
-    assert!(matches!(tx.override_finding(funding, 0, "再次").await, Err(StoreError::Duplicate(_))));
-    drop(tx);
+    match s.override_finding("risk", blocked.id, block, "理由").await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("硬性禁止事项不能豁免"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // Twice at once (two tabs): the first reason stands, the second is refused.
+    let (a, b) = tokio::join!(
+        s.override_finding("risk", funding.id, 0, "再次"),
+        s.override_finding("risk", funding.id, 0, "又一次")
+    );
+    for r in [a, b] {
+        match r {
+            Err(StoreError::Refused(t)) => assert!(t.en.contains("overridden already"), "{t}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+    assert!(matches!(s.override_finding("risk", funding.id, 99, "理由").await, Err(StoreError::NotFound(_))));
+    assert_eq!(s.deal_check(funding.id).await.unwrap().unwrap().overrides.len(), 1);
     // The recorded quarter-end reads back exactly as computed, lines and all.
     let recorded = s.indicator_result(d("2026-09-30")).await.unwrap().unwrap();
     let params = s.rule_parameters().await.unwrap();
@@ -1270,9 +1282,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let check = |label: &'static str| async move {
         let parties = s.check_parties().await.unwrap();
         let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &serde_json::json!({}), &parties)
-            .await
-            .unwrap()
+        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &parties).await.unwrap()
     };
     let first = check("GD-1").await;
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
@@ -1522,17 +1532,7 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let check = || async {
         let parties = s.check_parties().await.unwrap();
         let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check(
-            "acquisition",
-            Some(package),
-            "ZJ-T1",
-            d("2026-09-30"),
-            &deal,
-            &serde_json::json!({ "amount_fen": 50_000_000 }),
-            &parties,
-        )
-        .await
-        .unwrap()
+        s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties).await.unwrap()
     };
     let cleared = check().await;
     assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
@@ -1553,7 +1553,7 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     tx.commit().await.unwrap();
     // The check cleared before the flag no longer lets the package be bought.
     match s.record_acquisition("acquisition", cleared.id, d("2026-10-08")).await {
-        Err(StoreError::Invalid(m)) => assert!(m.contains("PX5") && m.contains("重新检查"), "{m}"),
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("PX5") && t.zh.contains("重新检查"), "{t}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     let c = check().await;
@@ -1573,6 +1573,41 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     assert!(q8[0].zh.starts_with("本资产包标记为 PX3") && q8[0].zh.contains("risk 标记"), "{}", q8[0].zh);
     assert_eq!(s.flags_on(FlagTarget::Claim(claims[0])).await.unwrap().len(), 0);
     assert_eq!(s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].created_by, "risk");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// Two quick submissions of the same purchase (a double click, two tabs): the package is
+/// bought once, with one investment; the other is refused, saying why.
+async fn an_acquisition_submitted_twice_at_once_is_recorded_once(t: TestStore) {
+    small_company(&t).await;
+    let (package, _) = small_package(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let price = Money::from_yuan(500_000).unwrap();
+    let parties = s.check_parties().await.unwrap();
+    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
+    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties);
+    let check = check.await.unwrap();
+    assert_eq!(check.standing(), huajie_store::CheckStanding::Cleared);
+    let investments_before = s.investments().await.unwrap().len();
+    let (a, b) = tokio::join!(
+        s.record_acquisition("acquisition", check.id, d("2026-10-08")),
+        s.record_acquisition("acquisition", check.id, d("2026-10-08")),
+    );
+    let (won, refused): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(Result::is_ok);
+    assert_eq!(won.len(), 1, "exactly one submission records the purchase: {won:?} {refused:?}");
+    match &refused[0] {
+        Err(StoreError::Refused(t)) => {
+            assert!(t.zh.contains("已收购") && t.en.contains("Acquired"), "the refusal says why: {t}")
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(s.investments().await.unwrap().len(), investments_before + 1, "one investment");
+    let p = s.package(package).await.unwrap().unwrap().package.data;
+    assert_eq!((p.status, p.acquired_on, p.price), (PackageStatus::Acquired, Some(d("2026-10-08")), Some(price)));
+    let audit = s.audit_of("package", &package.to_string()).await.unwrap();
+    let acquired_once = audit.iter().filter(|e| e.action == "update").count();
+    assert_eq!(acquired_once, 1, "the package's acquisition is audited once");
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 

@@ -47,6 +47,24 @@ async fn the_schema_10_demo_migrates_with_its_lien_ranks_and_its_chain_intact() 
     let records = store.audit_count().await.unwrap();
     assert!(records > records_before);
 
+    // The checks recorded before their terms were typed read into typed terms (migration 18):
+    // the price or amount checked, the package, the transferee named.
+    use huajie_rules::terms::{DealKind, DealTerms};
+    let checks = store.deal_checks(None, 10).await.unwrap();
+    assert_eq!(checks.len(), 3, "the demo's three checks");
+    for c in &checks {
+        assert_eq!(c.terms.kind(), c.kind);
+        assert!(c.terms.amount().fen() > 0, "check {} keeps its amount: {:?}", c.id, c.terms);
+    }
+    let sale = checks.iter().find(|c| c.kind == DealKind::Disposal).unwrap();
+    match &sale.terms {
+        DealTerms::Disposal { package_id, transferee: Some(t), .. } => {
+            assert_eq!(Some(*package_id), sale.package_id);
+            assert!(!t.name.is_empty() && sale.label.ends_with(&t.name), "{t:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+
     // A second migrate changes nothing and restates nothing.
     assert!(store.migrate().await.unwrap().is_empty());
     assert_eq!(store.audit_count().await.unwrap(), records);

@@ -258,7 +258,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "The chain is intact: {n} records link by hash, and {rows} rows match their last recorded state.",
     ),
     ("audit.broken", "审计链校验失败：", "The chain is broken:"),
-    ("audit.at", "时间（北京时间）", "Time (Beijing, UTC+8)"),
+    ("audit.at", "时间", "Time"),
     ("audit.actor", "操作人", "Actor"),
     ("audit.action", "动作", "Action"),
     ("audit.entity", "对象", "Entity"),

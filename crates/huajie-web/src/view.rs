@@ -107,6 +107,18 @@ pub fn opt_name<T>(value: Option<T>, lang: Lang, name: fn(T, Lang) -> &'static s
     value.map(|v| name(v, lang).to_string()).unwrap_or_else(|| "—".into())
 }
 
+/// When something was recorded, as every page, report and export shows it: Beijing time
+/// (UTC+8) with the zone named, to the minute — `2026-10-10 09:00 北京时间`,
+/// `2026-10-10 09:00 Beijing time`.
+pub fn when(t: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    huajie_core::clock::beijing_time(t, lang, false)
+}
+
+/// The same to the second (the audit log, import attempts).
+pub fn when_to_the_second(t: chrono::DateTime<chrono::Utc>, lang: Lang) -> String {
+    huajie_core::clock::beijing_time(t, lang, true)
+}
+
 pub fn opt_date(d: Option<chrono::NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_else(|| "—".into())
 }
@@ -160,12 +172,13 @@ pub fn check_view(c: &huajie_store::DealCheck, ctx: &Ctx) -> huajie_store::DealC
     if ctx.can(Permission::ViewPersonalData) {
         return c.clone();
     }
-    let mut deal: serde_json::Value = serde_json::from_str(&c.deal).unwrap_or(serde_json::Value::Null);
-    let personal = deal_personal(&deal);
+    let personal = deal_personal(c.terms.counterparty());
     let mask = |s: &str| mask_within(s, &personal);
-    mask_strings(&mut deal, &mask);
     let mut out = c.clone();
-    out.deal = deal.to_string();
+    if let Some(p) = out.terms.counterparty_mut() {
+        p.name = mask(&p.name);
+        p.identifier = p.identifier.as_deref().map(mask);
+    }
     out.label = mask(&c.label);
     for f in &mut out.result.findings {
         f.zh = mask(&f.zh);
@@ -175,20 +188,17 @@ pub fn check_view(c: &huajie_store::DealCheck, ctx: &Ctx) -> huajie_store::DealC
     out
 }
 
-/// The counterparty of a deal as described (transferee, lender, investee) when it is a
-/// person: its ID number and name.
-fn deal_personal(deal: &serde_json::Value) -> Vec<PersonalText> {
-    let mut personal = Vec::new();
-    for (id_key, name_key) in [("transferee_identifier", "transferee"), ("counterparty_identifier", "counterparty")] {
-        let identifier = deal.get(id_key).and_then(|v| v.as_str()).unwrap_or("").trim().to_string();
-        let organisation = huajie_core::PartyIdentifier::is_organisation_code(&identifier);
-        if identifier.is_empty() || organisation {
-            continue;
-        }
-        personal.push(PersonalText::IdNumber(identifier));
-        if let Some(name) = deal.get(name_key).and_then(|v| v.as_str()).filter(|n| !n.trim().is_empty()) {
-            personal.push(PersonalText::Name(name.to_string()));
-        }
+/// The counterparty of a deal (transferee, lender, investee) when it is a person: its ID
+/// number and name.
+fn deal_personal(party: Option<&huajie_rules::terms::PartyRef>) -> Vec<PersonalText> {
+    let Some(party) = party else { return Vec::new() };
+    let identifier = party.identifier.as_deref().unwrap_or("").trim();
+    if identifier.is_empty() || huajie_core::PartyIdentifier::is_organisation_code(identifier) {
+        return Vec::new();
+    }
+    let mut personal = vec![PersonalText::IdNumber(identifier.to_string())];
+    if !party.name.trim().is_empty() {
+        personal.push(PersonalText::Name(party.name.clone()));
     }
     personal
 }
@@ -200,9 +210,8 @@ pub fn audit_text_view(entity: &str, text: &str) -> String {
     let personal = if entity == "deal_check" {
         serde_json::from_str::<serde_json::Value>(text)
             .ok()
-            .and_then(|v| v.get("deal").and_then(|d| d.as_str()).map(str::to_string))
-            .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
-            .map(|d| deal_personal(&d))
+            .and_then(|v| audited_counterparty(&v))
+            .map(|p| deal_personal(Some(&p)))
             .unwrap_or_default()
     } else {
         Vec::new()
@@ -210,13 +219,24 @@ pub fn audit_text_view(entity: &str, text: &str) -> String {
     mask_within(text, &personal)
 }
 
-fn mask_strings(value: &mut serde_json::Value, mask: &dyn Fn(&str) -> String) {
-    match value {
-        serde_json::Value::String(s) => *s = mask(s),
-        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| mask_strings(v, mask)),
-        serde_json::Value::Object(map) => map.values_mut().for_each(|v| mask_strings(v, mask)),
-        _ => {}
+/// The counterparty of a check as an audit record holds it: in its typed terms, or (a record
+/// made before the terms were typed) in the JSON the page described, kept as a string.
+fn audited_counterparty(v: &serde_json::Value) -> Option<huajie_rules::terms::PartyRef> {
+    if let Some(terms) = v.get("terms") {
+        let terms: huajie_rules::terms::DealTerms = serde_json::from_value(terms.clone()).ok()?;
+        return terms.counterparty().cloned();
     }
+    let described: serde_json::Value = serde_json::from_str(v.get("deal")?.as_str()?).ok()?;
+    let text = |k: &str| described.get(k).and_then(|x| x.as_str()).map(str::trim).filter(|x| !x.is_empty());
+    [("transferee_identifier", "transferee"), ("counterparty_identifier", "counterparty")].into_iter().find_map(
+        |(id_key, name_key)| {
+            Some(huajie_rules::terms::PartyRef {
+                id: None,
+                name: text(name_key).unwrap_or_default().to_string(),
+                identifier: Some(text(id_key)?.to_string()),
+            })
+        },
+    )
 }
 
 #[cfg(test)]
@@ -226,9 +246,13 @@ mod tests {
     #[test]
     fn a_counterparty_whose_number_resembles_a_resident_id_is_masked_as_a_person() {
         // A resident ID with its 8th digit mistyped: it passes every check of a USCC.
-        let deal = serde_json::json!({ "transferee_identifier": "131101135001010003", "transferee": "王某" });
-        assert_eq!(deal_personal(&deal).len(), 2, "its number and its name");
-        let company = serde_json::json!({ "transferee_identifier": "91440300708461136T", "transferee": "某公司" });
-        assert!(deal_personal(&company).is_empty());
+        let party = |identifier: &str, name: &str| huajie_rules::terms::PartyRef {
+            id: None,
+            name: name.into(),
+            identifier: Some(identifier.into()),
+        };
+        assert_eq!(deal_personal(Some(&party("131101135001010003", "王某"))).len(), 2, "its number and its name");
+        assert!(deal_personal(Some(&party("91440300708461136T", "某公司"))).is_empty());
+        assert!(deal_personal(None).is_empty(), "no party named");
     }
 }

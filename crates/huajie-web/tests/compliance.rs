@@ -718,7 +718,7 @@ async fn a_disposal_check_shows_the_price_against_face_value_valuation_and_cost(
     let app = TestApp::new().await;
     let store = &app.store.store;
     // The demo's disposal: ZJ-2025-001 offered at 3 亿 to a director's company.
-    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind == "disposal").unwrap();
+    let check = store.deal_checks(None, 10).await.unwrap().into_iter().find(|c| c.kind.code() == "disposal").unwrap();
     let price = check.result.price.clone().expect("a disposal records its price context");
     let package = store.package(check.package_id.unwrap()).await.unwrap().unwrap();
     assert_eq!(price.cost, package.package.data.price, "the cost is the price paid");
@@ -899,7 +899,8 @@ async fn screening_a_transferee_is_for_those_who_screen_limited_audited_and_mask
     // and every screening answered is a recorded, audited check.
     let audit_before = store.audit_log(100_000, 0).await.unwrap().iter().filter(|r| r.entity == "deal_check").count();
     let screened = store.deal_checks(None, i64::MAX).await.unwrap();
-    let screened = screened.iter().filter(|c| c.kind == "disposal" && c.created_by == "asset_manager").count() as i64;
+    let screened =
+        screened.iter().filter(|c| c.kind.code() == "disposal" && c.created_by == "asset_manager").count() as i64;
     assert!(screened >= 1, "the one above, and the demo's");
     let mut set = tokio::task::JoinSet::new();
     for n in 0..40u32 {
@@ -981,5 +982,43 @@ async fn the_indicator_lines_name_each_party_read_in_one_go_people_masked() {
     assert_eq!(page.status, StatusCode::OK);
     for name in &people {
         assert!(!page.body.contains(name.as_str()), "{name} unmasked on the dashboard");
+    }
+}
+
+/// A time a record was made is shown in Beijing time with the zone named, on the pages and in the
+/// regulator's report alike (workbook and PDF): the quarter-end recorded at 00:52 UTC reads 08:52.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recorded_time_is_shown_in_beijing_time_with_the_zone_named() {
+    let at = chrono::DateTime::parse_from_rfc3339("2026-12-07T00:52:00Z").unwrap().with_timezone(&chrono::Utc);
+    let app = TestApp::with_clock(std::sync::Arc::new(huajie_core::clock::FixedClock::at(at))).await;
+    let (zh, en) = ("2026-12-07 08:52 北京时间", "2026-12-07 08:52 Beijing time");
+    // A check and its overrides, made by the demo's risk and acquisition teams at that moment.
+    let mut risk = app.login("risk").await;
+    let checks = app.store.store.deal_checks(None, 10).await.unwrap();
+    let funding = checks.iter().find(|c| c.kind.code() == "funding").unwrap();
+    let page = app.get(&mut risk, &format!("/checks/{}", funding.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(zh), "the check page shows Beijing time with the zone");
+    assert!(!page.body.contains("2026-12-07 00:52"), "never UTC unlabelled");
+    app.get(&mut risk, "/lang/en?next=%2Fcompliance").await;
+    let page = app.get(&mut risk, &format!("/checks/{}", funding.id)).await;
+    assert!(page.body.contains(en), "in English too");
+    // The recorded quarter-end, in the compliance page's list and in the report.
+    let mut regulator = app.login("regulator").await;
+    let page = app.get(&mut regulator, "/compliance?as_of=2026-09-30").await;
+    assert!(page.body.contains(zh) && !page.body.contains("2026-12-07 00:52"), "the recorded results list");
+    let (status, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
+    assert_eq!(status, StatusCode::OK);
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let basis = wb.worksheet_range("汇总").unwrap().get_value((1, 0)).unwrap().to_string();
+    assert!(basis.contains(&format!("risk {zh}")), "the workbook says when, in Beijing time: {basis}");
+    let (_, pdf) = app.get_bytes(&regulator, "/compliance/report.pdf?quarter=2026-09-30").await;
+    if let Ok(pdftotext) = std::env::var("HUAJIE_PDFTOTEXT") {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.pdf");
+        std::fs::write(&path, &pdf).unwrap();
+        let out = std::process::Command::new(pdftotext).arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("08:52 北京时间") && !text.contains("00:52"), "the PDF says when:\n{text}");
     }
 }

@@ -259,7 +259,7 @@ pub async fn results(ctx: Ctx, State(state): State<AppState>) -> Result<Response
         .map(|r| {
             json!({
                 "id": r.id, "quarter_end": r.quarter_end, "parameter_version": r.parameter_version, "body_sha256": r.body_sha256,
-                "created_by": r.created_by, "created_at": r.created_at,
+                "created_by": r.created_by, "created_at": huajie_store::timestamp(r.created_at),
                 "indicators": r.indicators.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
             })
         })
@@ -329,18 +329,18 @@ fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
         "label": c.label,
         "as_of": c.as_of,
         "parameter_version": c.parameter_version,
-        "deal": serde_json::from_str::<Value>(&c.deal).unwrap_or(Value::Null),
+        "deal": c.terms,
         "standing": c.standing().code(),
         "findings": c.result.findings.iter().enumerate().map(|(k, f)| json!({
             "index": k, "rule": f.rule, "effect": f.effect, "subject": f.subject, "zh": f.zh, "en": f.en,
-            "override": c.overrides.iter().find(|o| o.finding == k as i64).map(|o| json!({ "reason": o.reason, "by": o.created_by, "at": o.created_at })),
+            "override": c.overrides.iter().find(|o| o.finding == k as i64).map(|o| json!({ "reason": o.reason, "by": o.created_by, "at": huajie_store::timestamp(o.created_at) })),
         })).collect::<Vec<_>>(),
         "before": c.result.before.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
         "after": c.result.after.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
         "territory": c.result.territory.as_ref().map(territory_json),
         "price_context": c.result.price.as_ref().filter(|_| prices).map(price_json),
         "created_by": c.created_by,
-        "created_at": c.created_at,
+        "created_at": huajie_store::timestamp(c.created_at),
     })
 }
 
@@ -429,7 +429,7 @@ pub async fn override_finding(
     let b: OverrideBody = body(&ctx, &headers, &bytes)?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
     let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(&c, b.finding, &b.reason).await {
+    match tx.override_finding(c.id, b.finding, &b.reason).await {
         Ok(_) => {
             tx.commit().await?;
             let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
@@ -528,7 +528,7 @@ fn profile_json(v: &huajie_store::CompanyProfileVersion) -> Value {
         "net_assets_fen": v.profile.net_assets().map(|m| m.fen()),
         "note": v.note,
         "created_by": v.created_by,
-        "created_at": v.created_at,
+        "created_at": huajie_store::timestamp(v.created_at),
     })
 }
 

@@ -42,7 +42,7 @@ fn run_json(run: &ValuationRun) -> Value {
         "bid_fen": run.bid.fen(),
         "price_fen": run.price.fen(),
         "created_by": run.created_by,
-        "created_at": run.created_at,
+        "created_at": huajie_store::timestamp(run.created_at),
     })
 }
 
@@ -193,7 +193,7 @@ pub async fn claims(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 fn set_json(s: &AssumptionSet, with_parameters: bool) -> Value {
     let mut v = json!({
         "id": s.id, "name": s.name, "version": s.version, "based_on": s.based_on, "sha256": s.body_sha256,
-        "note": s.note, "created_by": s.created_by, "created_at": s.created_at,
+        "note": s.note, "created_by": s.created_by, "created_at": huajie_store::timestamp(s.created_at),
     });
     if with_parameters {
         v["parameters"] = catalogue()

@@ -33,14 +33,6 @@ pub struct RecordLine {
     pub short_hash: String,
 }
 
-/// A stored UTC timestamp as Beijing time (UTC+8), to the second.
-fn beijing_time(at: &str) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    chrono::DateTime::parse_from_rfc3339(at)
-        .map(|t| t.with_timezone(&cst).format("%Y-%m-%d %H:%M:%S").to_string())
-        .unwrap_or_else(|_| at.to_string())
-}
-
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
@@ -98,7 +90,9 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Audit
             };
             RecordLine {
                 seq: r.seq,
-                at: beijing_time(&r.at),
+                at: chrono::DateTime::parse_from_rfc3339(&r.at)
+                    .map(|t| crate::view::when_to_the_second(t.with_timezone(&chrono::Utc), lang))
+                    .unwrap_or_else(|_| r.at.clone()),
                 actor: r.actor,
                 action: r.action,
                 entity: r.entity,

@@ -11,15 +11,15 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PackageStatus, Permission};
-use huajie_rules::checks::{CheckParty, Effect};
+use huajie_rules::checks::{CheckParty, Counterparty, Effect};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Status};
 use huajie_rules::pretrade::{Deal, shown};
+use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
 use huajie_store::{CheckStanding, DealCheck};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
-use serde_json::json;
 
 use super::book::refused;
 use super::render;
@@ -45,12 +45,12 @@ pub fn standing_label(s: CheckStanding, lang: Lang) -> (&'static str, &'static s
     }
 }
 
-fn kind_label(kind: &str, lang: Lang) -> &'static str {
+fn kind_label(kind: DealKind, lang: Lang) -> &'static str {
     match kind {
-        "acquisition" => tr(lang, "checks.acquisition"),
-        "disposal" => tr(lang, "checks.disposal"),
-        "funding" => tr(lang, "checks.funding"),
-        _ => tr(lang, "checks.investment"),
+        DealKind::Acquisition => tr(lang, "checks.acquisition"),
+        DealKind::Disposal => tr(lang, "checks.disposal"),
+        DealKind::Funding => tr(lang, "checks.funding"),
+        DealKind::Investment => tr(lang, "checks.investment"),
     }
 }
 
@@ -72,14 +72,14 @@ pub fn check_line(c: &DealCheck, lang: Lang) -> CheckLine {
     let (standing, standing_class) = standing_label(c.standing(), lang);
     CheckLine {
         id: c.id,
-        kind: kind_label(&c.kind, lang),
+        kind: kind_label(c.kind, lang),
         label: c.label.clone(),
-        amount: c.amount().map(|m| m.display(lang)).unwrap_or_default(),
+        amount: c.terms.amount().display(lang),
         as_of: c.as_of.to_string(),
         standing,
         standing_class,
         findings: c.result.findings.len(),
-        by: format!("{} {}", c.created_by, c.created_at.get(..16).unwrap_or("").replace('T', " ")),
+        by: format!("{} {}", c.created_by, crate::view::when(c.created_at, lang)),
     }
 }
 
@@ -204,32 +204,36 @@ impl Reader<'_> {
 }
 
 /// A party named by its identifier: known parties as the checks read them; an unknown one by
-/// the name given (not added to the register by a check).
+/// the name given (not added to the register by a check); none when no identifier is given.
 async fn party_by_identifier(
     state: &AppState,
     parties: &std::collections::BTreeMap<i64, CheckParty>,
     identifier: &str,
     name: &str,
-) -> Result<Option<CheckParty>, AppError> {
+) -> Result<Counterparty, AppError> {
     if identifier.is_empty() {
-        return Ok(None);
+        return Ok(Counterparty::None);
     }
     // Spaces and hyphens inside the number are not part of it.
     let (identifier, _) = huajie_core::ids::compact(identifier);
     let identifier = identifier.as_str();
-    Ok(Some(match state.store.party_by_identifier(identifier).await? {
-        Some(p) => parties.get(&p.id).cloned().unwrap_or_default(),
+    Ok(match state.store.party_by_identifier(identifier).await? {
+        Some(p) => Counterparty::Registered(parties.get(&p.id).cloned().unwrap_or_else(|| CheckParty {
+            id: p.id,
+            name: p.data.name.clone(),
+            ..CheckParty::default()
+        })),
         None => {
             let province = huajie_core::PartyIdentifier::parse(identifier, state.store.clock().today())
                 .ok()
                 .and_then(|i| i.province());
-            CheckParty {
+            Counterparty::Unregistered {
                 name: if name.is_empty() { identifier.to_string() } else { name.to_string() },
+                identifier: identifier.to_string(),
                 province,
-                ..CheckParty::default()
             }
         }
-    }))
+    })
 }
 
 async fn run(
@@ -239,11 +243,10 @@ async fn run(
     label: &str,
     as_of: NaiveDate,
     deal: &Deal,
-    described: serde_json::Value,
 ) -> Result<Result<DealCheck, String>, AppError> {
     let user = ctx.require(Permission::CheckDeals)?;
     let parties = state.store.check_parties().await?;
-    match state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &described, &parties).await {
+    match state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &parties).await {
         Ok(c) => Ok(Ok(c)),
         Err(e) => Ok(Err(refused(ctx.lang)(e)?)),
     }
@@ -304,26 +307,21 @@ pub async fn check_package(
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let parties = state.store.check_parties().await?;
     let code = &summary.package.data.code;
-    let (deal, label, described) = if disposal {
-        let Some(transferee) = party_by_identifier(state, &parties, transferee_id, transferee_name).await? else {
+    let (deal, label) = if disposal {
+        let transferee = party_by_identifier(state, &parties, transferee_id, transferee_name).await?;
+        if transferee == Counterparty::None {
             return Ok(Err(format!("{}：{}", tr(lang, "checks.transferee"), tr(lang, "checks.required"))));
-        };
-        let described = json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferee": transferee.name, "transferee_identifier": transferee_id });
-        let label = format!("{code} → {}", transferee.name);
+        }
+        let label = format!("{code} → {}", transferee.name());
         let deal = match state.store.disposal_deal(id, transferee, price).await {
             Ok(d) => d,
             Err(e) => return Ok(Err(refused(lang)(e)?)),
         };
-        (deal, label, described)
+        (deal, label)
     } else {
-        let deal = state.store.acquisition_deal(id, price, &parties).await?;
-        (
-            deal,
-            code.clone(),
-            json!({ "package_id": id, "package": code, "amount_fen": price.fen(), "transferor": summary.transferor.data.name }),
-        )
+        (state.store.acquisition_deal(id, price, &parties).await?, code.clone())
     };
-    run(ctx, state, Some(id), &label, as_of, &deal, described).await
+    run(ctx, state, Some(id), &label, as_of, &deal).await
 }
 
 /// `POST /checks`: a proposed funding instrument or investment.
@@ -396,11 +394,13 @@ pub struct Proposal {
 /// user (a missing quarter-end…).
 pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<Result<DealCheck, String>, AppError> {
     let parties = state.store.check_parties().await?;
-    let counterparty =
-        party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?.unwrap_or_default();
+    let counterparty = party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?;
     let deal = match p.kind {
         ProposalKind::Funding { channel, payments } => {
-            let lender_licensed_fi = counterparty.id != 0 && state.store.licensed_fi(counterparty.id).await?;
+            let lender_licensed_fi = match counterparty.registered() {
+                Some(lender) => state.store.licensed_fi(lender.id).await?,
+                None => false,
+            };
             Deal::Funding {
                 label: p.label.clone(),
                 channel,
@@ -414,8 +414,7 @@ pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<
             Deal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
         }
     };
-    let described = json!({ "amount_fen": p.amount.fen(), "counterparty": p.counterparty_name, "counterparty_identifier": p.counterparty });
-    run(ctx, state, None, &p.label, p.as_of, &deal, described).await
+    run(ctx, state, None, &p.label, p.as_of, &deal).await
 }
 
 pub struct IndicatorRow {
@@ -548,7 +547,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
                         "{} {} {}：{}",
                         tr(lang, "checks.overridden_by"),
                         o.created_by,
-                        o.created_at.get(..16).unwrap_or("").replace('T', " "),
+                        crate::view::when(o.created_at, lang),
                         o.reason
                     )
                 }),
@@ -601,7 +600,7 @@ pub async fn override_finding(
     let finding: usize = fields.get("finding").and_then(|s| s.trim().parse().ok()).ok_or(AppError::NotFound)?;
     let reason = fields.get("reason").map(|s| s.trim().to_string()).unwrap_or_default();
     let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(&c, finding, &reason).await {
+    match tx.override_finding(c.id, finding, &reason).await {
         Ok(_) => {
             tx.commit().await?;
             Ok(Redirect::to(&format!("/checks/{id}")).into_response())
@@ -709,7 +708,7 @@ pub async fn flags_panel(
                 code: code.code(),
                 name: lang.pick(code.zh(), code.en()),
                 reason: f.reason,
-                by: format!("{} {}", f.created_by, f.created_at.get(..16).unwrap_or("").replace('T', " ")),
+                by: format!("{} {}", f.created_by, crate::view::when(f.created_at, lang)),
             })
         })
         .collect();

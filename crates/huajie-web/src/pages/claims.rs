@@ -205,7 +205,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
     let exception = store
         .cross_region_exception(id)
         .await?
-        .map(|x| (x.basis, format!("{} {}", x.created_by, x.created_at.get(..16).unwrap_or("").replace('T', " "))));
+        .map(|x| (x.basis, format!("{} {}", x.created_by, crate::view::when(x.created_at, lang))));
     let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Claim(id)).await?;
     let page = Page::new(&ctx, &state).await?;
     render(&ClaimPage {

@@ -159,7 +159,7 @@ async fn company_page(
             effective_from: v.effective_from.to_string(),
             summary: summary(&v.profile, lang),
             note: v.note.clone(),
-            by: format!("{} {}", v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")),
+            by: format!("{} {}", v.created_by, crate::view::when(v.created_at, lang)),
         })
         .collect();
     let refused = error.is_some();

@@ -320,14 +320,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         .indicator_results()
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.quarter_end.to_string(),
-                r.parameter_version,
-                r.created_by,
-                r.created_at.get(..16).unwrap_or("").replace('T', " "),
-            )
-        })
+        .map(|r| (r.quarter_end.to_string(), r.parameter_version, r.created_by, crate::view::when(r.created_at, lang)))
         .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&CompliancePage {
@@ -441,7 +434,7 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
         .rule_parameter_sets()
         .await?
         .into_iter()
-        .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+        .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
         .collect();
     let page = Page::new(&ctx, &state).await?;
     render(&RulesPage {
@@ -558,7 +551,7 @@ pub async fn save_parameters(
             .rule_parameter_sets()
             .await?
             .into_iter()
-            .map(|v| (v.version, v.note, v.created_by, v.created_at.get(..16).unwrap_or("").replace('T', " ")))
+            .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
             .collect();
         return render_form(
             &RulesPage {
@@ -629,7 +622,7 @@ pub async fn quarter_report(
                 "{} {} {}",
                 tr(lang, "report.recorded_by"),
                 r.created_by,
-                r.created_at.get(..16).unwrap_or("").replace('T', " ")
+                crate::view::when(r.created_at, lang)
             );
             (r.indicators, r.parameter_version, basis)
         }

@@ -323,7 +323,7 @@ pub fn attempt_lines(attempts: Vec<huajie_store::ImportAttempt>, lang: Lang) -> 
         .into_iter()
         .map(|a| AttemptLine {
             package_code: a.package_code,
-            started_at: a.started_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+            started_at: crate::view::when_to_the_second(a.started_at, lang),
             file_name: a.file_name,
             started_by: a.started_by,
             outcome: a.state.name(lang),

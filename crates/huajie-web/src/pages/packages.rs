@@ -142,14 +142,7 @@ pub async fn detail(
         .await?
         .into_iter()
         .map(|i| {
-            (
-                i.id,
-                i.version,
-                i.file_name,
-                i.imported_at.format("%Y-%m-%d %H:%M").to_string(),
-                i.claims_loaded,
-                i.rows_rejected,
-            )
+            (i.id, i.version, i.file_name, crate::view::when(i.imported_at, ctx.lang), i.claims_loaded, i.rows_rejected)
         })
         .collect();
     let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;

@@ -56,7 +56,7 @@ async fn users_page(
                     display_name: u.display_name.clone(),
                     role_code: u.role.code(),
                     active: u.active,
-                    created: u.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                    created: crate::view::when(u.created_at, ctx.lang),
                 })
                 .collect(),
             roles: Role::ALL.iter().map(|r| (r.code(), r.name(ctx.lang))).collect(),

@@ -418,7 +418,7 @@ async fn valuation_page(
                 .iter()
                 .map(|r| RunLine {
                     id: r.id,
-                    at: r.created_at.get(..16).unwrap_or(&r.created_at).replace('T', " "),
+                    at: crate::view::when(r.created_at, lang),
                     by: r.created_by.clone(),
                     set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
                     irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
@@ -569,7 +569,7 @@ async fn report_lines(
         assumption_sha256: set.body_sha256.clone(),
         tape_version,
         created_by: run.created_by.clone(),
-        created_at: run.created_at.clone(),
+        created_at: crate::view::when(run.created_at, lang),
     };
     Ok((a, lines, info, set))
 }
@@ -640,7 +640,7 @@ pub async fn sets(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
                 based_on: s.based_on.and_then(|b| names.get(&b).cloned()).unwrap_or_else(|| "—".into()),
                 note: s.note.clone(),
                 by: s.created_by.clone(),
-                at: s.created_at.get(..16).unwrap_or(&s.created_at).replace('T', " "),
+                at: crate::view::when(s.created_at, page.lang),
                 hash: s.body_sha256[..12].to_string(),
             })
             .collect(),

@@ -1,0 +1,193 @@
+//! Changes of state, each the same shape (ARCHITECTURE.md, "The write path"): open the write
+//! transaction (the audit-head lock first), read the record through it, ask the pure rule
+//! whether the change is allowed (`PackageStatus::can_become`, `huajie_rules::standing`),
+//! write with a guarded `UPDATE … WHERE status IN (…)` and refuse when no row changed,
+//! audit, commit. Two quick submissions of one action then do it once: the second reads
+//! what the first wrote, or finds its guard no longer true.
+
+use chrono::NaiveDate;
+use huajie_core::{Money, Package, PackageStatus, Stored, Text};
+use huajie_rules::standing::{CheckStanding, may_override};
+
+use crate::checks::{CheckOverride, DealCheck};
+use crate::rows::{date_text, i64_col};
+use crate::{Store, StoreError, WriteTx};
+
+impl Store {
+    /// Records a package as bought on `on`, at the price of a cleared acquisition check, with
+    /// the purchase in the investment ledger: one transaction. Refused for a check that is
+    /// blocked, still awaiting an override, or not an acquisition; for a package flagged since
+    /// the check; and for a package no longer before acquisition (bought already, say by a
+    /// second click of the same button).
+    pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
+        let mut tx = self.write(actor).await?;
+        let check =
+            tx.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        check
+            .standing()
+            .may_acquire(check.kind == huajie_rules::terms::DealKind::Acquisition)
+            .map_err(StoreError::Refused)?;
+        let (package_id, price) = check.cleared_acquisition().ok_or_else(|| {
+            StoreError::Corrupt(format!("deal_checks {check_id}: an acquisition without its package or price"))
+        })?;
+        if let Some(code) = tx.first_flag_on_package(package_id).await? {
+            return Err(StoreError::Refused(Text::new(
+                format!("检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。"),
+                format!(
+                    "Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
+                ),
+            )));
+        }
+        let package = tx.transition_package(package_id, PackageStatus::Acquired, Some((on, price))).await?;
+        let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
+        tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
+        tx.commit().await?;
+        Ok(package_id)
+    }
+
+    /// The risk role overrides finding `finding` of check `check_id`, with its reason: one
+    /// transaction (`huajie_rules::standing::may_override` decides).
+    pub async fn override_finding(
+        &self,
+        actor: &str,
+        check_id: i64,
+        finding: usize,
+        reason: &str,
+    ) -> Result<CheckOverride, StoreError> {
+        let mut tx = self.write(actor).await?;
+        let o = tx.override_finding(check_id, finding, reason).await?;
+        tx.commit().await?;
+        Ok(o)
+    }
+}
+
+impl WriteTx {
+    /// Moves a package one step along its life cycle (`PackageStatus::can_become`); becoming
+    /// acquired records the day and the price, which the other steps keep. Refused when the
+    /// package, as this transaction reads it, cannot become `next`, and when its status
+    /// changed under the guard.
+    pub async fn transition_package(
+        &mut self,
+        id: i64,
+        next: PackageStatus,
+        acquisition: Option<(NaiveDate, Money)>,
+    ) -> Result<Stored<Package>, StoreError> {
+        let before = self.package_in(id).await?;
+        if !before.data.status.can_become(next) {
+            return Err(StoreError::Refused(before.data.status.refusal(next)));
+        }
+        let (acquired_on, price) = match (next, acquisition) {
+            (PackageStatus::Acquired, Some((on, price))) => (Some(on), Some(price)),
+            (PackageStatus::Acquired, None) => {
+                return Err(StoreError::Refused(Text::fixed(
+                    "收购须记录日期和价格。",
+                    "An acquisition is recorded with its date and price.",
+                )));
+            }
+            _ => (before.data.acquired_on, before.data.price),
+        };
+        let from = PackageStatus::may_become(next);
+        let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 5)).collect();
+        let sql = format!(
+            "UPDATE packages SET status = $1, acquired_on = $2, price_fen = $3 WHERE id = $4 AND status IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(crate::composed(sql))
+            .bind(next.code())
+            .bind(acquired_on.map(date_text))
+            .bind(price.map(Money::fen))
+            .bind(id);
+        for s in &from {
+            q = q.bind(s.code());
+        }
+        if q.execute(&mut *self.tx).await?.rows_affected() != 1 {
+            return Err(StoreError::Refused(before.data.status.refusal(next)));
+        }
+        let after = Stored { id, data: Package { status: next, acquired_on, price, ..before.data.clone() } };
+        self.audit_update(&before, &after).await?;
+        Ok(after)
+    }
+
+    /// A check and its overrides as this transaction reads them.
+    pub async fn deal_check(&mut self, id: i64) -> Result<Option<DealCheck>, StoreError> {
+        let row = sqlx::query(crate::composed(format!(
+            "SELECT {} FROM deal_checks WHERE id = $1",
+            crate::checks::CHECK_COLUMNS
+        )))
+        .bind(id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let mut c = crate::checks::check_from_row(&row)?;
+        let overrides = sqlx::query(
+            "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
+        )
+        .bind(id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        c.overrides = overrides.iter().map(crate::checks::override_from_row).collect::<Result<_, _>>()?;
+        Ok(Some(c))
+    }
+
+    /// The code of a prohibited-asset flag on the package or one of its claims, if any.
+    async fn first_flag_on_package(&mut self, package_id: i64) -> Result<Option<String>, StoreError> {
+        let row = sqlx::query(
+            "SELECT f.code FROM asset_flags f LEFT JOIN claims c ON c.id = f.claim_id WHERE f.package_id = $1 OR c.package_id = $1 ORDER BY f.id",
+        )
+        .bind(package_id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        row.map(|r| crate::rows::text(&r, "code")).transpose()
+    }
+
+    /// The risk role's override of one finding of a check, with its reason, the check read
+    /// through this transaction. A hard block cannot be overridden; a finding is overridden
+    /// once (the unique index on the check and the finding guards the insert).
+    pub async fn override_finding(
+        &mut self,
+        check_id: i64,
+        finding: usize,
+        reason: &str,
+    ) -> Result<CheckOverride, StoreError> {
+        let check =
+            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        let overridden: Vec<usize> = check.overrides.iter().map(|o| o.finding as usize).collect();
+        match may_override(&check.result.findings, &overridden, finding, reason) {
+            Ok(()) => {}
+            Err(huajie_rules::standing::OverrideRefusal::NoSuchFinding) => {
+                return Err(StoreError::NotFound(format!("发现 / finding {finding}")));
+            }
+            Err(refusal) => return Err(StoreError::Refused(refusal.text())),
+        }
+        let created_at = crate::stored_time(self.clock.now());
+        let already = || StoreError::Refused(huajie_rules::standing::OverrideRefusal::AlreadyOverridden.text());
+        let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(check_id)
+            .bind(finding as i64)
+            .bind(reason.trim())
+            .bind(self.actor().to_string())
+            .bind(crate::timestamp(created_at))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| match StoreError::on_unique(e, String::new) {
+                StoreError::Duplicate(_) => already(),
+                other => other,
+            })?;
+        let o = CheckOverride {
+            id: i64_col(&r, "id")?,
+            check_id,
+            finding: finding as i64,
+            reason: reason.trim().into(),
+            created_by: self.actor().to_string(),
+            created_at,
+        };
+        self.audit_create(&o).await?;
+        Ok(o)
+    }
+}
+
+/// The standing of a check as the rules read it.
+pub(crate) fn standing_of(check: &DealCheck) -> CheckStanding {
+    let overridden: Vec<usize> = check.overrides.iter().map(|o| o.finding as usize).collect();
+    CheckStanding::of(check.blocked, &check.result.findings, &overridden)
+}
