@@ -407,6 +407,18 @@ pub enum RulesError {
     MissingNetAssets(NaiveDate),
 }
 
+impl RulesError {
+    /// What is wrong, in both languages.
+    pub fn text(&self) -> huajie_core::Text {
+        match self {
+            RulesError::MissingNetAssets(d) => huajie_core::Text::new(
+                format!("缺少 {d} 的季末净资产"),
+                format!("net assets at quarter-end {d} are missing"),
+            ),
+        }
+    }
+}
+
 impl std::fmt::Display for RulesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

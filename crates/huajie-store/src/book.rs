@@ -5,6 +5,7 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
+use huajie_core::Text;
 use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
@@ -342,8 +343,8 @@ pub enum BookEntry {
     },
 }
 
-/// A field that cannot be read: its key and what is wrong ("中文 / English").
-pub type FieldProblem = (&'static str, String);
+/// A field that cannot be read: its key and what is wrong, in both languages.
+pub type FieldProblem = (&'static str, Text);
 
 pub fn read_code(options: &[(&'static str, &'static str, &'static str)], text: &str) -> Option<&'static str> {
     let t = text.trim();
@@ -353,24 +354,26 @@ pub fn read_code(options: &[(&'static str, &'static str, &'static str)], text: &
         .map(|o| o.0)
 }
 
-pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, String> {
+/// A repayment schedule, one payment a line: “date principal interest” (万元).
+pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Text> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let parts: Vec<&str> = line.split([' ', ',', '，', '\t']).filter(|s| !s.is_empty()).collect();
+        let n = i + 1;
         let bad = || {
-            format!(
-                "第 {} 行应为“日期 本金 利息”（万元） / line {}: expected “date principal interest” (10k yuan)",
-                i + 1,
-                i + 1
+            Text::new(
+                format!("第 {n} 行应为“日期 本金 利息”（万元）"),
+                format!("line {n}: expected “date principal interest” (10k yuan)"),
             )
         };
         let [d, p, r] = parts.as_slice() else { return Err(bad()) };
         let date = parse_date(d).map_err(|_| bad())?;
         let amount = |t: &str| match parse_money_exact(t, AmountUnit::Wan) {
             Ok(m) => Ok(m),
-            Err(CoerceError::FractionOfFen) => {
-                Err(format!("第 {} 行：“{t}”有不足一分的尾数 / line {}: “{t}” has a fraction of a fen", i + 1, i + 1))
-            }
+            Err(CoerceError::FractionOfFen) => Err(Text::new(
+                format!("第 {n} 行：“{t}”有不足一分的尾数"),
+                format!("line {n}: “{t}” has a fraction of a fen"),
+            )),
             Err(_) => Err(bad()),
         };
         let principal = amount(p)?;
@@ -382,7 +385,7 @@ pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Strin
     }
     out.sort();
     if out.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err("还款计划有重复日期 / the schedule repeats a date".into());
+        return Err(Text::fixed("还款计划有重复日期", "the schedule repeats a date"));
     }
     Ok(out)
 }
@@ -403,19 +406,17 @@ pub fn read_entry(
         let blank = is_blank(&text);
         if blank {
             if spec.required {
-                problems.push((spec.key, format!("{}：必填 / {}: required", spec.zh, spec.en)));
+                problems.push((spec.key, Text::new(format!("{}：必填", spec.zh), format!("{}: required", spec.en))));
             }
             continue;
         }
+        let typed = text.trim();
         let bad = |what_zh: &str, what_en: &str| {
             (
                 spec.key,
-                format!(
-                    "{}：“{}”不是{what_zh} / {}: “{}” is not {what_en}",
-                    spec.zh,
-                    text.trim(),
-                    spec.en,
-                    text.trim()
+                Text::new(
+                    format!("{}：“{typed}”不是{what_zh}", spec.zh),
+                    format!("{}: “{typed}” is not {what_en}", spec.en),
                 ),
             )
         };
@@ -425,12 +426,9 @@ pub fn read_entry(
                 Ok(m) if m.fen() >= 0 || kind.code == "net_assets" => Ok(m.fen().to_string()),
                 Err(CoerceError::FractionOfFen) => Err((
                     spec.key,
-                    format!(
-                        "{}：“{}”有不足一分的尾数，请按分填写 / {}: “{}” has a fraction of a fen; amounts are kept to the fen",
-                        spec.zh,
-                        text.trim(),
-                        spec.en,
-                        text.trim()
+                    Text::new(
+                        format!("{}：“{typed}”有不足一分的尾数，请按分填写", spec.zh),
+                        format!("{}: “{typed}” has a fraction of a fen; amounts are kept to the fen", spec.en),
                     ),
                 )),
                 _ => Err(bad("非负金额", "a non-negative amount")),
@@ -455,14 +453,17 @@ pub fn read_entry(
                         };
                         Err((
                             spec.key,
-                            format!(
-                                "{}：“{}”不是有效的{what_zh}（{}） / {}: “{}” is not {what_en} ({})",
-                                spec.zh,
-                                text.trim(),
-                                e.message(huajie_core::Lang::Zh),
-                                spec.en,
-                                text.trim(),
-                                e.message(huajie_core::Lang::En)
+                            Text::new(
+                                format!(
+                                    "{}：“{typed}”不是有效的{what_zh}（{}）",
+                                    spec.zh,
+                                    e.message(huajie_core::Lang::Zh)
+                                ),
+                                format!(
+                                    "{}: “{typed}” is not {what_en} ({})",
+                                    spec.en,
+                                    e.message(huajie_core::Lang::En)
+                                ),
                             ),
                         ))
                     }
@@ -481,17 +482,15 @@ pub fn read_entry(
                 let listed: Vec<&str> = options.iter().map(|o| o.1).collect();
                 (
                     spec.key,
-                    format!(
-                        "{}：“{}”不在可选项中（{}） / {}: “{}” is not one of the options",
-                        spec.zh,
-                        text.trim(),
-                        listed.join("、"),
-                        spec.en,
-                        text.trim()
+                    Text::new(
+                        format!("{}：“{typed}”不在可选项中（{}）", spec.zh, listed.join("、")),
+                        format!("{}: “{typed}” is not one of the options", spec.en),
                     ),
                 )
             }),
-            Schedule => read_schedule(&text).map(|_| text.clone()).map_err(|m| (spec.key, format!("{}：{m}", spec.zh))),
+            Schedule => read_schedule(&text)
+                .map(|_| text.clone())
+                .map_err(|m| (spec.key, Text::new(format!("{}：{}", spec.zh, m.zh), format!("{}: {}", spec.en, m.en)))),
         };
         match ok {
             Ok(v) => {
@@ -528,7 +527,10 @@ pub fn read_entry(
             let channel = Channel::from_code(&s("channel")).expect("listed");
             let (start, maturity) = (date("start_date"), date("maturity_date"));
             if maturity < start {
-                return Err(vec![("maturity_date", "到期日早于起始日 / the maturity is before the start".into())]);
+                return Err(vec![(
+                    "maturity_date",
+                    Text::fixed("到期日早于起始日", "the maturity is before the start"),
+                )]);
             }
             BookEntry::Funding {
                 label: s("label"),
@@ -561,7 +563,7 @@ pub fn read_entry(
         "holding" => {
             let (holder, held) = (party("holder", "holder_name"), party("held", "held_name"));
             if holder.identifier == held.identifier {
-                return Err(vec![("held", "持有人与被持有方相同 / a party cannot hold itself".into())]);
+                return Err(vec![("held", Text::fixed("持有人与被持有方相同", "a party cannot hold itself"))]);
             }
             BookEntry::Holding {
                 holder,
@@ -575,14 +577,17 @@ pub fn read_entry(
         "staff_entity" => {
             let (person, entity) = (party("person", ""), party("entity", "entity_name"));
             if person.identifier == entity.identifier {
-                return Err(vec![("entity", "本人与企业相同 / the person and the entity are the same".into())]);
+                return Err(vec![("entity", Text::fixed("本人与企业相同", "the person and the entity are the same"))]);
             }
             BookEntry::StaffEntity { person, entity, capacity: Capacity::from_code(&s("capacity")).expect("listed") }
         }
         "relative" => {
             let (a, b) = (party("a", ""), party("b", "b_name"));
             if a.identifier == b.identifier {
-                return Err(vec![("b", "本人不能是自己的近亲属 / a person cannot be their own relative".into())]);
+                return Err(vec![(
+                    "b",
+                    Text::fixed("本人不能是自己的近亲属", "a person cannot be their own relative"),
+                )]);
             }
             BookEntry::Relative { a, b }
         }
@@ -606,8 +611,9 @@ impl WriteTx {
             return i64_col(&row, "id");
         }
         let Some(name) = r.name.clone().filter(|n| !n.is_empty()) else {
-            return Err(StoreError::Invalid(format!(
-                "主体 {id} 尚未登记，请同时填写名称 / party {id} is not known: give its name too"
+            return Err(StoreError::Refused(Text::new(
+                format!("主体 {id} 尚未登记，请同时填写名称"),
+                format!("party {id} is not known: give its name too"),
             )));
         };
         self.insert_party(&Party {
@@ -625,8 +631,9 @@ impl WriteTx {
         match e {
             BookEntry::NetAssets { quarter_end, amount, source } => {
                 if huajie_rules::indicators::latest_quarter_end(*quarter_end) != *quarter_end {
-                    return Err(StoreError::Invalid(format!(
-                        "{quarter_end} 不是季末日 / {quarter_end} is not a quarter-end"
+                    return Err(StoreError::Refused(Text::new(
+                        format!("{quarter_end} 不是季末日"),
+                        format!("{quarter_end} is not a quarter-end"),
                     )));
                 }
                 self.set_net_assets(*quarter_end, *amount, source).await.map(drop)
@@ -655,7 +662,9 @@ impl WriteTx {
                 self.add_party_link(holder, held, *stake_bps, *control)
                     .await
                     .map_err(|e| {
-                        StoreError::on_unique_db(e, || "该股权关系已登记 / this holding is already recorded".into())
+                        StoreError::on_unique_db(e, || {
+                            Text::fixed("该股权关系已登记", "this holding is already recorded")
+                        })
                     })
                     .map(drop)
             }
@@ -664,7 +673,7 @@ impl WriteTx {
                 self.add_officer(party, role)
                     .await
                     .map_err(|e| {
-                        StoreError::on_unique_db(e, || "该人员已登记 / this person is already recorded".into())
+                        StoreError::on_unique_db(e, || Text::fixed("该人员已登记", "this person is already recorded"))
                     })
                     .map(drop)
             }
@@ -674,7 +683,7 @@ impl WriteTx {
                     .await
                     .map_err(|e| {
                         StoreError::on_unique_db(e, || {
-                            "该近亲属关系已登记 / these relatives are already recorded".into()
+                            Text::fixed("该近亲属关系已登记", "these relatives are already recorded")
                         })
                     })
                     .map(drop)
@@ -711,14 +720,14 @@ pub const SCHEDULE_HEADERS: [(&str, &str); 4] = [
     ("利息（万元）", "Interest (10k yuan)"),
 ];
 
-/// Something wrong in a book workbook: where, and what ("中文 / English").
+/// Something wrong in a book workbook: where, and what (in both languages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookProblem {
     pub sheet: String,
     /// The row as Excel numbers it (0: the sheet as a whole).
     pub row: usize,
     pub field: String,
-    pub message: String,
+    pub message: Text,
 }
 
 /// An entry read from a workbook, with where it came from.
@@ -755,7 +764,7 @@ pub fn read_book_workbook(
                     sheet: s.name.clone(),
                     row: 0,
                     field: String::new(),
-                    message: e.to_string(),
+                    message: Text::new(e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En)),
                 }),
             }
         }
@@ -780,7 +789,7 @@ pub fn read_book_workbook(
                     sheet: sheet.name.to_string(),
                     row: *row,
                     field: SCHEDULE_HEADERS[0].0.into(),
-                    message: "必填 / required".into(),
+                    message: Text::fixed("必填", "required"),
                 });
                 continue;
             }
@@ -801,7 +810,7 @@ pub fn read_book_workbook(
                     sheet: sheet.name.to_string(),
                     row: 1,
                     field: spec.zh.into(),
-                    message: format!("缺少“{}”列 / the column “{}” is missing", spec.zh, spec.en),
+                    message: Text::new(format!("缺少“{}”列", spec.zh), format!("the column “{}” is missing", spec.en)),
                 });
             }
         }
@@ -822,7 +831,10 @@ pub fn read_book_workbook(
                         sheet: sheet.name.to_string(),
                         row: *row,
                         field: field.into(),
-                        message: format!("超过 {0} 个字符 / longer than {0} characters", huajie_tape::CELL_CHARS_MAX),
+                        message: Text::new(
+                            format!("超过 {} 个字符", huajie_tape::CELL_CHARS_MAX),
+                            format!("longer than {} characters", huajie_tape::CELL_CHARS_MAX),
+                        ),
                     });
                 }
                 continue;
@@ -864,7 +876,7 @@ pub fn read_book_workbook(
             sheet: SCHEDULE_SHEET.0.into(),
             row: 0,
             field: SCHEDULE_HEADERS[0].0.into(),
-            message: format!("“{label}”不在融资台账中 / “{label}” is not in the funding sheet"),
+            message: Text::new(format!("“{label}”不在融资台账中"), format!("“{label}” is not in the funding sheet")),
         });
     }
     if out.is_empty() && problems.is_empty() {
@@ -872,7 +884,7 @@ pub fn read_book_workbook(
             sheet: String::new(),
             row: 0,
             field: String::new(),
-            message: "工作簿中没有可识别的台账工作表 / the workbook has no sheet of the book".into(),
+            message: Text::fixed("工作簿中没有可识别的台账工作表", "the workbook has no sheet of the book"),
         });
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }
@@ -888,18 +900,15 @@ impl crate::Store {
     ) -> Result<Result<usize, Vec<BookProblem>>, StoreError> {
         let mut tx = self.write(actor).await?;
         for e in entries {
-            match tx.apply_book_entry(&e.entry).await {
-                Ok(()) => {}
-                Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => {
-                    drop(tx);
-                    return Ok(Err(vec![BookProblem {
-                        sheet: e.sheet.clone(),
-                        row: e.row,
-                        field: String::new(),
-                        message: m,
-                    }]));
-                }
-                Err(other) => return Err(other),
+            if let Err(refused) = tx.apply_book_entry(&e.entry).await {
+                // The transaction rolls back when dropped: nothing is kept.
+                let Some(message) = refused.refusal() else { return Err(refused) };
+                return Ok(Err(vec![BookProblem {
+                    sheet: e.sheet.clone(),
+                    row: e.row,
+                    field: String::new(),
+                    message,
+                }]));
             }
         }
         tx.commit().await?;
@@ -1044,7 +1053,7 @@ mod tests {
         let get = fields(&[("a", "330106198001010013"), ("b", "330106198001010013")]);
         let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e[0].0, "b");
-        assert!(e[0].1.contains("不能是自己的近亲属"), "{}", e[0].1);
+        assert!(e[0].1.zh.contains("不能是自己的近亲属"), "{:?}", e[0].1);
     }
 
     #[test]
@@ -1066,7 +1075,7 @@ mod tests {
         let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].0, "amount");
-        assert!(e[0].1.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{}", e[0].1);
+        assert!(e[0].1.zh.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{:?}", e[0].1);
         // The same in a repayment line, and in 元.
         let kind = book_kind("funding").unwrap();
         let get = fields(&[
@@ -1081,7 +1090,7 @@ mod tests {
         let e = read_entry(kind, &get, today()).unwrap_err();
         let keys: Vec<&str> = e.iter().map(|p| p.0).collect();
         assert_eq!(keys, vec!["principal", "schedule"]);
-        assert!(e[1].1.contains("“0.123456789”有不足一分的尾数"), "{}", e[1].1);
+        assert!(e[1].1.zh.contains("“0.123456789”有不足一分的尾数"), "{:?}", e[1].1);
         // Whole fen are kept exactly.
         let kind = book_kind("cash_flow").unwrap();
         let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.000001"), ("inflow", "否")]);

@@ -3,6 +3,7 @@
 //! they used, and pre-trade checks of proposed deals with their findings and the risk role's
 //! overrides. Every record is audited.
 
+use huajie_core::Text;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -483,7 +484,10 @@ impl Store {
         };
         let book = held_claim_exposures(&[held]);
         if book.len() != rows.len() {
-            return Err(StoreError::Invalid("资产包尚未收购（或未记录收购价格），不能处置 / the package is not held (or has no price recorded): nothing to dispose of".into()));
+            return Err(StoreError::Refused(Text::fixed(
+                "资产包尚未收购（或未记录收购价格），不能处置",
+                "the package is not held (or has no price recorded): nothing to dispose of",
+            )));
         }
         let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
         let mut claims = Vec::with_capacity(rows.len());
@@ -529,7 +533,7 @@ impl Store {
         let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
         let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
         let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(e.text()))?;
         let price = match (package_id, deal.price()) {
             (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
             _ => None,
@@ -580,9 +584,10 @@ impl Store {
         for r in &rows {
             for c in ["principal_fen", "interest_fen", "penalty_fen", "advanced_costs_fen"] {
                 face = face.checked_add(Money::from_fen(i64_col(r, c)?)).map_err(|_| {
-                    StoreError::Invalid(
-                        "资产包债权合计超出金额范围 / the package's claims add up beyond the range of an amount".into(),
-                    )
+                    StoreError::Refused(Text::fixed(
+                        "资产包债权合计超出金额范围",
+                        "the package's claims add up beyond the range of an amount",
+                    ))
                 })?;
             }
         }
@@ -620,14 +625,15 @@ impl Store {
     /// a net-assets figure the indicators need is missing.
     pub async fn record_quarter_end(&self, actor: &str, quarter: NaiveDate) -> Result<IndicatorResult, StoreError> {
         if huajie_rules::indicators::latest_quarter_end(quarter) != quarter {
-            return Err(StoreError::Invalid(format!(
-                "{quarter} 不是季末日（3-31、6-30、9-30、12-31） / {quarter} is not a quarter-end"
+            return Err(StoreError::Refused(Text::new(
+                format!("{quarter} 不是季末日（3-31、6-30、9-30、12-31）"),
+                format!("{quarter} is not a quarter-end"),
             )));
         }
         let params = self.rule_parameters().await?;
         let ledger = self.compliance_ledger().await?;
         let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(e.text()))?;
         let mut tx = self.write(actor).await?;
         let result = tx.record_indicator_result(quarter, params.version, &all).await?;
         tx.commit().await?;
@@ -641,12 +647,19 @@ impl Store {
         let c =
             self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
         let Some((package_id, price)) = c.cleared_acquisition() else {
-            return Err(StoreError::Invalid(match c.standing() {
-                CheckStanding::Blocked => "该检查存在硬性禁止事项，不能据此收购。 / The check found a hard block: the package cannot be bought on it.",
-                CheckStanding::AwaitingOverride => "该检查仍有未豁免的发现，不能据此收购。 / The check has findings not yet overridden: the package cannot be bought on it.",
-                CheckStanding::Cleared => "这不是资产包的收购检查。 / This is not the check of a package's acquisition.",
-            }
-            .into()));
+            return Err(StoreError::Refused(match c.standing() {
+                CheckStanding::Blocked => Text::fixed(
+                    "该检查存在硬性禁止事项，不能据此收购。",
+                    "The check found a hard block: the package cannot be bought on it.",
+                ),
+                CheckStanding::AwaitingOverride => Text::fixed(
+                    "该检查仍有未豁免的发现，不能据此收购。",
+                    "The check has findings not yet overridden: the package cannot be bought on it.",
+                ),
+                CheckStanding::Cleared => {
+                    Text::fixed("这不是资产包的收购检查。", "This is not the check of a package's acquisition.")
+                }
+            }));
         };
         let package = self
             .package(package_id)
@@ -654,9 +667,10 @@ impl Store {
             .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
             .package;
         if !package.data.status.before_acquisition() {
-            return Err(StoreError::Invalid(
-                "该资产包已不在尽调或竞价阶段。 / The package is no longer in due diligence or bidding.".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "该资产包已不在尽调或竞价阶段。",
+                "The package is no longer in due diligence or bidding.",
+            )));
         }
         // A flag set after the check (it would have blocked it) stops the purchase too.
         let flagged = sqlx::query(
@@ -667,8 +681,11 @@ impl Store {
         .await?;
         if let Some(r) = flagged {
             let code = text(&r, "code")?;
-            return Err(StoreError::Invalid(format!(
-                "检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。 / Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
+            return Err(StoreError::Refused(Text::new(
+                format!("检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。"),
+                format!(
+                    "Since the check the package or one of its claims was flagged {code} (a prohibited asset): check it again."
+                ),
             )));
         }
         let mut tx = self.write(actor).await?;
@@ -800,9 +817,10 @@ impl WriteTx {
     ) -> Result<AssetFlagRecord, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "请填写标记理由（合同条款、文件等） / give the reason for the flag (contract clause, document…)".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "请填写标记理由（合同条款、文件等）",
+                "give the reason for the flag (contract clause, document…)",
+            )));
         }
         let (package_id, claim_id) = match target {
             FlagTarget::Package(id) => (Some(id), None),
@@ -815,7 +833,10 @@ impl WriteTx {
             .fetch_optional(&mut *self.tx)
             .await?;
         if same.is_some() {
-            return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
+            return Err(StoreError::Duplicate(Text::new(
+                format!("标记 {}", code.code()),
+                format!("flag {}", code.code()),
+            )));
         }
         let created_at = crate::timestamp(self.clock.now());
         let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -861,9 +882,10 @@ impl WriteTx {
     ) -> Result<CrossRegionException, StoreError> {
         let basis = basis.trim();
         if basis.is_empty() {
-            return Err(StoreError::Invalid(
-                "请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "请填写跨区域例外的依据（批复文号等）",
+                "give the exception's legal basis",
+            )));
         }
         let created_at = crate::timestamp(self.clock.now());
         let after =
@@ -899,7 +921,7 @@ impl WriteTx {
                     .bind(after.created_at.as_str())
                     .execute(&mut *self.tx)
                     .await
-                    .map_err(|e| StoreError::on_unique(e, || format!("债权 / claim {claim_id}")))?;
+                    .map_err(|e| StoreError::on_unique(e, || Text::new(format!("债权 {claim_id}"), format!("claim {claim_id}"))))?;
                 self.audit_create(&after).await?;
             }
         }
@@ -1010,10 +1032,10 @@ impl WriteTx {
             .get(finding)
             .ok_or_else(|| StoreError::NotFound(format!("发现 / finding {finding}")))?;
         if f.effect == Effect::Block {
-            return Err(StoreError::Invalid("硬性禁止事项不能豁免 / a hard block cannot be overridden".into()));
+            return Err(StoreError::Refused(Text::fixed("硬性禁止事项不能豁免", "a hard block cannot be overridden")));
         }
         if reason.trim().is_empty() {
-            return Err(StoreError::Invalid("请填写豁免理由 / give the reason for the override".into()));
+            return Err(StoreError::Refused(Text::fixed("请填写豁免理由", "give the reason for the override")));
         }
         let created_at = crate::timestamp(self.clock.now());
         let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
@@ -1024,7 +1046,7 @@ impl WriteTx {
             .bind(created_at.as_str())
             .fetch_one(&mut *self.tx)
             .await
-            .map_err(|e| StoreError::on_unique(e, || format!("该发现已豁免 / finding {finding} of check {}", check.id)))?;
+            .map_err(|e| StoreError::on_unique(e, || Text::new(format!("检查 {} 的发现 {finding} 的豁免", check.id), format!("an override of finding {finding} of check {}", check.id))))?;
         let o = CheckOverride {
             id: i64_col(&r, "id")?,
             check_id: check.id,

@@ -1,6 +1,7 @@
 //! Valuation: assumption sets (named, versioned; a saved version never changes), a
 //! package's book as the engine reads it, and valuation runs with each claim's result.
 
+use huajie_core::Text;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -444,8 +445,9 @@ impl Store {
         let date = req.valuation_date.unwrap_or(package.package.data.default_valuation_date(self.clock.today()));
         if !package.package.data.may_be_valued_at(date) {
             let cutoff = package.package.data.cutoff_date;
-            return Err(StoreError::Invalid(format!(
-                "估值基准日 {date} 早于数据带基准日 {cutoff} / the valuation date {date} is before the tape's cut-off date {cutoff}"
+            return Err(StoreError::Refused(Text::new(
+                format!("估值基准日 {date} 早于数据带基准日 {cutoff}"),
+                format!("the valuation date {date} is before the tape's cut-off date {cutoff}"),
             )));
         }
         let book = self.valuation_book(req.package_id, date).await?;
@@ -506,7 +508,7 @@ impl WriteTx {
     ) -> Result<AssumptionSet, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("参数集名称不能为空 / the assumption set needs a name".into()));
+            return Err(StoreError::Refused(Text::fixed("参数集名称不能为空", "the assumption set needs a name")));
         }
         let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM assumption_sets WHERE name = $1")
             .bind(name)
