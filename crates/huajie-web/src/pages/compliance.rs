@@ -22,6 +22,9 @@ use crate::form::{Query, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
 
+mod form;
+pub use form::{ParametersForm, QuarterForm};
+
 /// Lines shown under each indicator.
 const LINES_SHOWN: usize = 10;
 
@@ -552,23 +555,6 @@ pub async fn save_parameters(
     }
     state.store.record_rule_parameters(&user.username, &edited, &note).await?;
     Ok(axum::response::Redirect::to("/rules").into_response())
-}
-
-/// The rule parameters' form as typed: a note, and each parameter by its field name in the
-/// catalogue.
-#[derive(Deserialize, Default)]
-pub struct ParametersForm {
-    #[serde(default)]
-    note: String,
-    #[serde(flatten)]
-    params: std::collections::BTreeMap<String, String>,
-}
-
-/// The quarter-end to record.
-#[derive(Deserialize)]
-pub struct QuarterForm {
-    #[serde(default)]
-    quarter: String,
 }
 
 /// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter

@@ -40,7 +40,8 @@ pub struct ImportForm {
     transferor_id: String,
     cutoff: String,
     policy: String,
-    personal: Option<String>,
+    #[serde(deserialize_with = "ticked")]
+    personal: bool,
     /// `import`, or `report` for the validation report only.
     action: String,
     /// The page's token for following this import's progress.
@@ -49,6 +50,11 @@ pub struct ImportForm {
     file_name: String,
     #[serde(skip)]
     bytes: axum::body::Bytes,
+}
+
+/// A checkbox sent is ticked, whatever its value.
+fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    String::deserialize(d).map(|_| true)
 }
 
 impl From<Upload<ImportForm>> for ImportForm {
@@ -170,11 +176,8 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         "" => None,
         s => Some(huajie_tape::coerce::parse_date(s).map_err(|_| bad("import.bad_cutoff"))?),
     };
-    let options = SheetOptions {
-        cutoff_date: cutoff,
-        today: state.store.clock().today(),
-        personal_batch: form.personal.is_some(),
-    };
+    let options =
+        SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
     let existing_package =
         if form.package.is_empty() { None } else { state.store.package_id_by_code(&form.package).await? };
