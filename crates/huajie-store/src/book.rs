@@ -5,8 +5,7 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
-use huajie_core::Text;
-use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
+use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission, Text};
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};

@@ -3,11 +3,10 @@
 //! they used, and pre-trade checks of proposed deals with their findings and the risk role's
 //! overrides. Every record is audited.
 
-use huajie_core::Text;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use huajie_core::{Money, PartyKind, PartyStatus};
+use huajie_core::{Money, PartyKind, PartyStatus, Text};
 use huajie_rules::checks::{AssetFlag, CheckParty, Effect, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};

@@ -1,9 +1,8 @@
 //! The company row: the AMC this installation runs.
 
 use chrono::NaiveDate;
-use huajie_core::Text;
 use huajie_core::company::CompanyProfile;
-use huajie_core::{Company, Uscc};
+use huajie_core::{Company, Text, Uscc};
 use sqlx::any::AnyRow;
 
 use crate::audit::Audited;

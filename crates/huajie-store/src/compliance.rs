@@ -5,8 +5,7 @@
 //! indicators read.
 
 use chrono::NaiveDate;
-use huajie_core::Text;
-use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Text};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{

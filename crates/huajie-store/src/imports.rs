@@ -3,8 +3,7 @@
 //! kill at any moment leaves the database as it was before.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use huajie_core::Text;
-use huajie_core::{Collateral, Guarantee, Stored};
+use huajie_core::{Collateral, Guarantee, Stored, Text};
 use huajie_tape::LoadPlan;
 use serde::Serialize;
 use sqlx::any::AnyRow;

@@ -1,7 +1,6 @@
 //! Parties: debtors, guarantors, transferors.
 
-use huajie_core::Text;
-use huajie_core::{Identity, Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
+use huajie_core::{Identity, Party, PartyIdentifier, PartyKind, PartyStatus, Stored, Text};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 

@@ -1,9 +1,8 @@
 //! Packages, claims, collateral (and which claims each item secures), guarantees.
 
-use huajie_core::Text;
 use huajie_core::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package,
-    PackageStatus, Party, Stored, ValuationBasis,
+    PackageStatus, Party, Stored, Text, ValuationBasis,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;

@@ -2,9 +2,8 @@
 //! (argon2); the store only keeps them.
 
 use chrono::{DateTime, Utc};
-use huajie_core::Role;
-use huajie_core::Text;
 use huajie_core::audit::fingerprint;
+use huajie_core::{Role, Text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 

@@ -1,11 +1,10 @@
 //! Valuation: assumption sets (named, versioned; a saved version never changes), a
 //! package's book as the engine reads it, and valuation runs with each claim's result.
 
-use huajie_core::Text;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use huajie_core::{LiquidationAnalysis, Money, Stored};
+use huajie_core::{LiquidationAnalysis, Money, Stored, Text};
 use huajie_value::appraisal::ClaimResult;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien};
 use serde::Serialize;
