@@ -59,37 +59,45 @@ pub struct CompanyProfile {
 
 impl CompanyProfile {
     /// What is wrong with it, each as "中文 / English"; empty when nothing is.
-    pub fn problems(&self) -> Vec<String> {
+    pub fn problems(&self) -> Vec<crate::Text> {
+        use crate::Text;
         let mut out = Vec::new();
         if self.registered_capital.fen() < 0 || self.paid_in_capital.fen() < 0 {
-            out.push("注册资本和实缴资本不能为负 / capital cannot be negative".to_string());
+            out.push(Text::fixed("注册资本和实缴资本不能为负", "capital cannot be negative"));
         }
         if self.paid_in_capital > self.registered_capital {
-            out.push("实缴资本不能超过注册资本 / paid-in capital cannot exceed the registered capital".to_string());
+            out.push(Text::fixed("实缴资本不能超过注册资本", "paid-in capital cannot exceed the registered capital"));
         }
         let mut codes = std::collections::BTreeSet::new();
         for line in &self.main_business {
             if !BUSINESS_SCOPE.iter().any(|b| b.0 == line.code) {
-                out.push(format!(
-                    "主营业务“{}”不在业务范围 BS1–BS7 之内 / main business “{}” is not one of BS1–BS7",
-                    line.code, line.code
+                out.push(Text::new(
+                    format!("主营业务“{}”不在业务范围 BS1–BS7 之内", line.code),
+                    format!("main business “{}” is not one of BS1–BS7", line.code),
                 ));
             } else if !codes.insert(line.code.as_str()) {
-                out.push(format!("主营业务 {} 重复 / main business {} is listed twice", line.code, line.code));
+                out.push(Text::new(
+                    format!("主营业务 {} 重复", line.code),
+                    format!("main business {} is listed twice", line.code),
+                ));
             }
         }
         let mut items = std::collections::BTreeSet::new();
         for (code, _) in &self.net_asset_items {
             if !NET_ASSET_ITEMS.iter().any(|i| i.0 == code) {
-                out.push(format!("未知的净资产项目 {code} / unknown net-asset item {code}"));
+                out.push(Text::new(format!("未知的净资产项目 {code}"), format!("unknown net-asset item {code}")));
             } else if !items.insert(code.as_str()) {
-                out.push(format!("净资产项目 {code} 重复 / net-asset item {code} is listed twice"));
+                out.push(Text::new(
+                    format!("净资产项目 {code} 重复"),
+                    format!("net-asset item {code} is listed twice"),
+                ));
             }
         }
         if self.net_assets().is_none() {
-            out.push(
-                "净资产各项合计超出金额范围 / the net-asset items add up beyond the range of an amount".to_string(),
-            );
+            out.push(Text::fixed(
+                "净资产各项合计超出金额范围",
+                "the net-asset items add up beyond the range of an amount",
+            ));
         }
         out
     }
@@ -130,8 +138,8 @@ mod tests {
         };
         let p = bad.problems();
         assert_eq!(p.len(), 5, "{p:?}");
-        assert!(p[0].starts_with("实缴资本不能超过注册资本"));
-        assert!(p.iter().any(|m| m.contains("BS9")) && p.iter().any(|m| m.contains("重复")));
-        assert!(p.iter().any(|m| m.contains("goodwill")) && p.iter().any(|m| m.contains("超出金额范围")));
+        assert!(p[0].zh.starts_with("实缴资本不能超过注册资本") && p[0].en.starts_with("paid-in capital"));
+        assert!(p.iter().any(|m| m.zh.contains("BS9")) && p.iter().any(|m| m.zh.contains("重复")));
+        assert!(p.iter().any(|m| m.en.contains("goodwill")) && p.iter().any(|m| m.zh.contains("超出金额范围")));
     }
 }

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use crate::error::RulesError;
+
 use chrono::{Datelike, Duration, NaiveDate};
 use huajie_core::{Lang, Money};
 use serde::{Deserialize, Serialize};
@@ -397,22 +399,6 @@ impl Indicator {
             format!("{sign} {}×", f64::from(self.limit_bps) / 10_000.0)
         } else {
             format!("{sign} {}%", f64::from(self.limit_bps) / 100.0)
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RulesError {
-    /// The net assets of this quarter-end are needed and not recorded.
-    MissingNetAssets(NaiveDate),
-}
-
-impl std::fmt::Display for RulesError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RulesError::MissingNetAssets(d) => {
-                write!(f, "缺少 {d} 的季末净资产 / net assets at quarter-end {d} are missing")
-            }
         }
     }
 }

@@ -12,6 +12,7 @@
 
 pub mod catalogue;
 pub mod checks;
+mod error;
 pub mod graph;
 pub mod indicators;
 pub mod params;

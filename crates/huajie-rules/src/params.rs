@@ -157,14 +157,19 @@ impl RuleParameters {
         }
     }
 
-    /// A copy with one parameter set from text; `Err` names what is wrong (in Chinese and English).
-    pub fn with(&self, field: &str, text: &str) -> Result<RuleParameters, String> {
+    /// A copy with one parameter set from text; `Err` names what is wrong, in both languages.
+    pub fn with(&self, field: &str, text: &str) -> Result<RuleParameters, huajie_core::Text> {
         let t = text.trim();
         let info = parameter_catalogue()
             .into_iter()
             .find(|p| p.field == field)
-            .ok_or_else(|| format!("未知参数 {field} / unknown parameter {field}"))?;
-        let bad = || format!("{}：{t} 无法识别或超出范围 / {}: cannot use {t}", info.zh, info.en);
+            .ok_or_else(|| huajie_core::Text::new(format!("未知参数 {field}"), format!("unknown parameter {field}")))?;
+        let bad = || {
+            huajie_core::Text::new(
+                format!("{}：{t} 无法识别或超出范围", info.zh),
+                format!("{}: cannot use {t}", info.en),
+            )
+        };
         let mut out = self.clone();
         let bps_of = |s: &str, scale: f64| -> Option<u32> {
             let x: f64 = s.trim().parse().ok()?;

@@ -5,14 +5,17 @@
 //! they are not yet known.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
+use huajie_core::{Money, Party, PartyIdentifier, PartyKind, PartyStatus, Permission, Text};
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
-use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_money_exact};
+use huajie_tape::{AmountUnit, CELL_CHARS_MAX};
 
 use crate::checks::PartyAttributes;
 use crate::rows::i64_col;
 use crate::{StoreError, WriteTx};
+
+mod entry;
+use entry::{Read, Values, build_entry};
 
 /// How a field is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -342,8 +345,8 @@ pub enum BookEntry {
     },
 }
 
-/// A field that cannot be read: its key and what is wrong ("中文 / English").
-pub type FieldProblem = (&'static str, String);
+/// A field that cannot be read: its key and what is wrong, in both languages.
+pub type FieldProblem = (&'static str, Text);
 
 pub fn read_code(options: &[(&'static str, &'static str, &'static str)], text: &str) -> Option<&'static str> {
     let t = text.trim();
@@ -353,24 +356,26 @@ pub fn read_code(options: &[(&'static str, &'static str, &'static str)], text: &
         .map(|o| o.0)
 }
 
-pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, String> {
+/// A repayment schedule, one payment a line: “date principal interest” (万元).
+pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Text> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let parts: Vec<&str> = line.split([' ', ',', '，', '\t']).filter(|s| !s.is_empty()).collect();
+        let n = i + 1;
         let bad = || {
-            format!(
-                "第 {} 行应为“日期 本金 利息”（万元） / line {}: expected “date principal interest” (10k yuan)",
-                i + 1,
-                i + 1
+            Text::new(
+                format!("第 {n} 行应为“日期 本金 利息”（万元）"),
+                format!("line {n}: expected “date principal interest” (10k yuan)"),
             )
         };
         let [d, p, r] = parts.as_slice() else { return Err(bad()) };
         let date = parse_date(d).map_err(|_| bad())?;
         let amount = |t: &str| match parse_money_exact(t, AmountUnit::Wan) {
             Ok(m) => Ok(m),
-            Err(CoerceError::FractionOfFen) => {
-                Err(format!("第 {} 行：“{t}”有不足一分的尾数 / line {}: “{t}” has a fraction of a fen", i + 1, i + 1))
-            }
+            Err(CoerceError::FractionOfFen) => Err(Text::new(
+                format!("第 {n} 行：“{t}”有不足一分的尾数"),
+                format!("line {n}: “{t}” has a fraction of a fen"),
+            )),
             Err(_) => Err(bad()),
         };
         let principal = amount(p)?;
@@ -382,7 +387,7 @@ pub fn read_schedule(text: &str) -> Result<Vec<(NaiveDate, Money, Money)>, Strin
     }
     out.sort();
     if out.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err("还款计划有重复日期 / the schedule repeats a date".into());
+        return Err(Text::fixed("还款计划有重复日期", "the schedule repeats a date"));
     }
     Ok(out)
 }
@@ -396,57 +401,47 @@ pub fn read_entry(
     today: NaiveDate,
 ) -> Result<BookEntry, Vec<FieldProblem>> {
     let mut problems: Vec<FieldProblem> = Vec::new();
-    let mut values: std::collections::HashMap<&'static str, String> = std::collections::HashMap::new();
-    let mut identifiers: std::collections::HashMap<&'static str, PartyIdentifier> = std::collections::HashMap::new();
+    let mut values = Values::default();
     for spec in kind.fields {
         let text = get(spec.key).unwrap_or_default();
         let blank = is_blank(&text);
         if blank {
             if spec.required {
-                problems.push((spec.key, format!("{}：必填 / {}: required", spec.zh, spec.en)));
+                problems.push((spec.key, Text::new(format!("{}：必填", spec.zh), format!("{}: required", spec.en))));
             }
             continue;
         }
+        let typed = text.trim();
         let bad = |what_zh: &str, what_en: &str| {
             (
                 spec.key,
-                format!(
-                    "{}：“{}”不是{what_zh} / {}: “{}” is not {what_en}",
-                    spec.zh,
-                    text.trim(),
-                    spec.en,
-                    text.trim()
+                Text::new(
+                    format!("{}：“{typed}”不是{what_zh}", spec.zh),
+                    format!("{}: “{typed}” is not {what_en}", spec.en),
                 ),
             )
         };
         let ok = match spec.kind {
-            Date => parse_date(&text).map(|d| d.to_string()).map_err(|_| bad("日期", "a date")),
+            Date => parse_date(&text).map(Read::Date).map_err(|_| bad("日期", "a date")),
             Amount => match parse_money_exact(&text, AmountUnit::Wan) {
-                Ok(m) if m.fen() >= 0 || kind.code == "net_assets" => Ok(m.fen().to_string()),
+                Ok(m) if m.fen() >= 0 || kind.code == "net_assets" => Ok(Read::Money(m)),
                 Err(CoerceError::FractionOfFen) => Err((
                     spec.key,
-                    format!(
-                        "{}：“{}”有不足一分的尾数，请按分填写 / {}: “{}” has a fraction of a fen; amounts are kept to the fen",
-                        spec.zh,
-                        text.trim(),
-                        spec.en,
-                        text.trim()
+                    Text::new(
+                        format!("{}：“{typed}”有不足一分的尾数，请按分填写", spec.zh),
+                        format!("{}: “{typed}” has a fraction of a fen; amounts are kept to the fen", spec.en),
                     ),
                 )),
                 _ => Err(bad("非负金额", "a non-negative amount")),
             },
-            Text | PartyName => Ok(text.trim().to_string()),
+            Text | PartyName => Ok(Read::Text(typed.to_string())),
             Party(party_kind) => {
                 let read = match party_kind {
                     Some(k) => PartyIdentifier::parse_as(k, &text, today),
                     None => PartyIdentifier::parse(&text, today),
                 };
                 match read {
-                    Ok(id) => {
-                        let shown = id.as_str().to_string();
-                        identifiers.insert(spec.key, id);
-                        Ok(shown)
-                    }
+                    Ok(id) => Ok(Read::Party(id)),
                     Err(e) => {
                         let (what_zh, what_en) = match party_kind {
                             None => ("统一社会信用代码或身份证号", "a valid USCC or resident ID"),
@@ -455,47 +450,48 @@ pub fn read_entry(
                         };
                         Err((
                             spec.key,
-                            format!(
-                                "{}：“{}”不是有效的{what_zh}（{}） / {}: “{}” is not {what_en} ({})",
-                                spec.zh,
-                                text.trim(),
-                                e.message(huajie_core::Lang::Zh),
-                                spec.en,
-                                text.trim(),
-                                e.message(huajie_core::Lang::En)
+                            Text::new(
+                                format!(
+                                    "{}：“{typed}”不是有效的{what_zh}（{}）",
+                                    spec.zh,
+                                    e.message(huajie_core::Lang::Zh)
+                                ),
+                                format!(
+                                    "{}: “{typed}” is not {what_en} ({})",
+                                    spec.en,
+                                    e.message(huajie_core::Lang::En)
+                                ),
                             ),
                         ))
                     }
                 }
             }
-            YesNo => parse_bool(&text).map(|b| b.to_string()).map_err(|_| bad("是/否", "yes or no")),
+            YesNo => parse_bool(&text).map(Read::Yes).map_err(|_| bad("是/否", "yes or no")),
             Percent => text
                 .trim()
                 .trim_end_matches('%')
                 .parse::<f64>()
                 .ok()
                 .filter(|x| (0.0..=100.0).contains(x))
-                .map(|x| ((x * 100.0).round() as u32).to_string())
+                .map(|x| Read::Bps((x * 100.0).round() as u32))
                 .ok_or_else(|| bad("0–100 之间的百分比", "a percentage from 0 to 100")),
-            Code(options) => read_code(options, &text).map(str::to_string).ok_or_else(|| {
+            Code(options) => read_code(options, &text).map(Read::Code).ok_or_else(|| {
                 let listed: Vec<&str> = options.iter().map(|o| o.1).collect();
                 (
                     spec.key,
-                    format!(
-                        "{}：“{}”不在可选项中（{}） / {}: “{}” is not one of the options",
-                        spec.zh,
-                        text.trim(),
-                        listed.join("、"),
-                        spec.en,
-                        text.trim()
+                    Text::new(
+                        format!("{}：“{typed}”不在可选项中（{}）", spec.zh, listed.join("、")),
+                        format!("{}: “{typed}” is not one of the options", spec.en),
                     ),
                 )
             }),
-            Schedule => read_schedule(&text).map(|_| text.clone()).map_err(|m| (spec.key, format!("{}：{m}", spec.zh))),
+            Schedule => read_schedule(&text)
+                .map(Read::Schedule)
+                .map_err(|m| (spec.key, Text::new(format!("{}：{}", spec.zh, m.zh), format!("{}: {}", spec.en, m.en)))),
         };
         match ok {
             Ok(v) => {
-                values.insert(spec.key, v);
+                values.0.insert(spec.key, v);
             }
             Err(p) => problems.push(p),
         }
@@ -503,97 +499,8 @@ pub fn read_entry(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let s = |k: &str| values.get(k).cloned().unwrap_or_default();
-    let date = |k: &str| s(k).parse::<NaiveDate>().expect("read above");
-    let money = |k: &str| Money::from_fen(s(k).parse().expect("read above"));
-    let yes = |k: &str| s(k) == "true";
-    let party = |k: &str, name: &str| PartyRef {
-        identifier: identifiers.get(k).cloned().expect("read above"),
-        name: values.get(name).cloned(),
-    };
-    let entry = match kind.code {
-        "net_assets" => {
-            BookEntry::NetAssets { quarter_end: date("quarter_end"), amount: money("amount"), source: s("source") }
-        }
-        "investment" => BookEntry::Investment {
-            booked_on: date("booked_on"),
-            amount: money("amount"),
-            kind: InvestmentKind::from_code(&s("kind")).expect("listed"),
-            description: s("description"),
-        },
-        "funding" => {
-            // A prohibited channel is recorded as it is (rules.md Part G): the book must say the
-            // truth to show the breach; the indicators count it and flag it, the book raises it as
-            // a finding, and a new proposal through it is blocked by the pre-trade check.
-            let channel = Channel::from_code(&s("channel")).expect("listed");
-            let (start, maturity) = (date("start_date"), date("maturity_date"));
-            if maturity < start {
-                return Err(vec![("maturity_date", "到期日早于起始日 / the maturity is before the start".into())]);
-            }
-            BookEntry::Funding {
-                label: s("label"),
-                channel,
-                lender: party("lender", "lender_name"),
-                principal: money("principal"),
-                start_date: start,
-                maturity_date: maturity,
-                payments: read_schedule(&s("schedule")).expect("read above"),
-            }
-        }
-        "cash_flow" => BookEntry::CashFlow {
-            label: s("label"),
-            due_date: date("due_date"),
-            amount: money("amount"),
-            inflow: yes("inflow"),
-        },
-        "liquid_asset" => BookEntry::LiquidAsset {
-            label: s("label"),
-            kind: LiquidKind::from_code(&s("kind")).expect("listed"),
-            amount: money("amount"),
-            encumbered: yes("encumbered"),
-        },
-        "exposure" => BookEntry::Exposure {
-            party: party("party", "party_name"),
-            kind: ExposureKind::from_code(&s("kind")).expect("listed"),
-            book_value: money("book_value"),
-            description: s("description"),
-        },
-        "holding" => {
-            let (holder, held) = (party("holder", "holder_name"), party("held", "held_name"));
-            if holder.identifier == held.identifier {
-                return Err(vec![("held", "持有人与被持有方相同 / a party cannot hold itself".into())]);
-            }
-            BookEntry::Holding {
-                holder,
-                held,
-                stake_bps: s("stake").parse().expect("read above"),
-                control: yes("control"),
-            }
-        }
-        "officer" => BookEntry::Officer { party: party("party", "party_name"), role: s("role") },
-        "staff" => BookEntry::Staff { party: party("party", "party_name"), department: s("department") },
-        "staff_entity" => {
-            let (person, entity) = (party("person", ""), party("entity", "entity_name"));
-            if person.identifier == entity.identifier {
-                return Err(vec![("entity", "本人与企业相同 / the person and the entity are the same".into())]);
-            }
-            BookEntry::StaffEntity { person, entity, capacity: Capacity::from_code(&s("capacity")).expect("listed") }
-        }
-        "relative" => {
-            let (a, b) = (party("a", ""), party("b", "b_name"));
-            if a.identifier == b.identifier {
-                return Err(vec![("b", "本人不能是自己的近亲属 / a person cannot be their own relative".into())]);
-            }
-            BookEntry::Relative { a, b }
-        }
-        _ => BookEntry::Attributes {
-            party: party("party", "party_name"),
-            state_organ: yes("state_organ"),
-            lgfv: yes("lgfv"),
-            licensed_fi: yes("licensed_fi"),
-        },
-    };
-    Ok(entry)
+    // Every field was read into its type above: the entry is built from those values.
+    build_entry(kind, &values)
 }
 
 impl WriteTx {
@@ -606,8 +513,9 @@ impl WriteTx {
             return i64_col(&row, "id");
         }
         let Some(name) = r.name.clone().filter(|n| !n.is_empty()) else {
-            return Err(StoreError::Invalid(format!(
-                "主体 {id} 尚未登记，请同时填写名称 / party {id} is not known: give its name too"
+            return Err(StoreError::Refused(Text::new(
+                format!("主体 {id} 尚未登记，请同时填写名称"),
+                format!("party {id} is not known: give its name too"),
             )));
         };
         self.insert_party(&Party {
@@ -625,8 +533,9 @@ impl WriteTx {
         match e {
             BookEntry::NetAssets { quarter_end, amount, source } => {
                 if huajie_rules::indicators::latest_quarter_end(*quarter_end) != *quarter_end {
-                    return Err(StoreError::Invalid(format!(
-                        "{quarter_end} 不是季末日 / {quarter_end} is not a quarter-end"
+                    return Err(StoreError::Refused(Text::new(
+                        format!("{quarter_end} 不是季末日"),
+                        format!("{quarter_end} is not a quarter-end"),
                     )));
                 }
                 self.set_net_assets(*quarter_end, *amount, source).await.map(drop)
@@ -654,29 +563,21 @@ impl WriteTx {
                 let (holder, held) = (self.book_party(holder).await?, self.book_party(held).await?);
                 self.add_party_link(holder, held, *stake_bps, *control)
                     .await
-                    .map_err(|e| {
-                        StoreError::on_unique_db(e, || "该股权关系已登记 / this holding is already recorded".into())
-                    })
+                    .map_err(already("该股权关系已登记", "this holding is already recorded"))
                     .map(drop)
             }
             BookEntry::Officer { party, role } => {
                 let party = self.book_party(party).await?;
                 self.add_officer(party, role)
                     .await
-                    .map_err(|e| {
-                        StoreError::on_unique_db(e, || "该人员已登记 / this person is already recorded".into())
-                    })
+                    .map_err(already("该人员已登记", "this person is already recorded"))
                     .map(drop)
             }
             BookEntry::Relative { a, b } => {
                 let (a, b) = (self.book_party(a).await?, self.book_party(b).await?);
                 self.add_relatives(a, b)
                     .await
-                    .map_err(|e| {
-                        StoreError::on_unique_db(e, || {
-                            "该近亲属关系已登记 / these relatives are already recorded".into()
-                        })
-                    })
+                    .map_err(already("该近亲属关系已登记", "these relatives are already recorded"))
                     .map(drop)
             }
             BookEntry::Staff { party, department } => {
@@ -711,14 +612,14 @@ pub const SCHEDULE_HEADERS: [(&str, &str); 4] = [
     ("利息（万元）", "Interest (10k yuan)"),
 ];
 
-/// Something wrong in a book workbook: where, and what ("中文 / English").
+/// Something wrong in a book workbook: where, and what (in both languages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BookProblem {
     pub sheet: String,
     /// The row as Excel numbers it (0: the sheet as a whole).
     pub row: usize,
     pub field: String,
-    pub message: String,
+    pub message: Text,
 }
 
 /// An entry read from a workbook, with where it came from.
@@ -732,6 +633,11 @@ pub struct SheetEntry {
 fn header_key(kind: &BookKind, cell: &str) -> Option<&'static str> {
     let t = cell.trim();
     kind.fields.iter().find(|f| f.zh == t || f.en.eq_ignore_ascii_case(t) || f.key == t).map(|f| f.key)
+}
+
+/// A uniqueness conflict, said as: this is already recorded.
+fn already(zh: &'static str, en: &'static str) -> impl FnOnce(StoreError) -> StoreError {
+    move |e| StoreError::on_unique_db(e, || Text::fixed(zh, en))
 }
 
 /// A row of a sheet with its number.
@@ -755,7 +661,7 @@ pub fn read_book_workbook(
                     sheet: s.name.clone(),
                     row: 0,
                     field: String::new(),
-                    message: e.to_string(),
+                    message: Text::new(e.message(huajie_core::Lang::Zh), e.message(huajie_core::Lang::En)),
                 }),
             }
         }
@@ -768,26 +674,7 @@ pub fn read_book_workbook(
     let sheets: Vec<Named> = sheets.iter().map(|(n, r)| Named { name: n, rows: r }).collect();
     let mut out = Vec::new();
     // The schedules first: instrument name → lines.
-    let mut schedules: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for sheet in sheets.iter().filter(|s| s.name == SCHEDULE_SHEET.0 || s.name.eq_ignore_ascii_case(SCHEDULE_SHEET.1)) {
-        for (row, cells) in sheet.rows.iter().skip(1) {
-            let cell = |i: usize| cells.get(i).map(|c| c.trim().to_string()).unwrap_or_default();
-            if cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            if cell(0).is_empty() {
-                problems.push(BookProblem {
-                    sheet: sheet.name.to_string(),
-                    row: *row,
-                    field: SCHEDULE_HEADERS[0].0.into(),
-                    message: "必填 / required".into(),
-                });
-                continue;
-            }
-            let line = format!("{} {} {}\n", cell(1), cell(2), cell(3));
-            schedules.entry(cell(0)).or_default().push_str(&line);
-        }
-    }
+    let schedules = read_schedules(sheets.iter().map(|s| (s.name, s.rows)), &mut problems);
     let mut scheduled: std::collections::HashSet<String> = std::collections::HashSet::new();
     for sheet in &sheets {
         let Some(kind) = BOOK_KINDS.iter().find(|k| k.zh == sheet.name || k.en.eq_ignore_ascii_case(sheet.name)) else {
@@ -801,7 +688,7 @@ pub fn read_book_workbook(
                     sheet: sheet.name.to_string(),
                     row: 1,
                     field: spec.zh.into(),
-                    message: format!("缺少“{}”列 / the column “{}” is missing", spec.zh, spec.en),
+                    message: Text::new(format!("缺少“{}”列", spec.zh), format!("the column “{}” is missing", spec.en)),
                 });
             }
         }
@@ -813,7 +700,7 @@ pub fn read_book_workbook(
             let long: Vec<&'static str> = keys
                 .iter()
                 .zip(cells)
-                .filter(|(k, c)| k.is_some() && c.chars().count() > huajie_tape::CELL_CHARS_MAX)
+                .filter(|(k, c)| k.is_some() && c.chars().count() > CELL_CHARS_MAX)
                 .filter_map(|(k, _)| kind.fields.iter().find(|f| Some(f.key) == *k).map(|f| f.zh))
                 .collect();
             if !long.is_empty() {
@@ -822,7 +709,10 @@ pub fn read_book_workbook(
                         sheet: sheet.name.to_string(),
                         row: *row,
                         field: field.into(),
-                        message: format!("超过 {0} 个字符 / longer than {0} characters", huajie_tape::CELL_CHARS_MAX),
+                        message: Text::new(
+                            format!("超过 {CELL_CHARS_MAX} 个字符"),
+                            format!("longer than {CELL_CHARS_MAX} characters"),
+                        ),
                     });
                 }
                 continue;
@@ -864,7 +754,7 @@ pub fn read_book_workbook(
             sheet: SCHEDULE_SHEET.0.into(),
             row: 0,
             field: SCHEDULE_HEADERS[0].0.into(),
-            message: format!("“{label}”不在融资台账中 / “{label}” is not in the funding sheet"),
+            message: Text::new(format!("“{label}”不在融资台账中"), format!("“{label}” is not in the funding sheet")),
         });
     }
     if out.is_empty() && problems.is_empty() {
@@ -872,10 +762,39 @@ pub fn read_book_workbook(
             sheet: String::new(),
             row: 0,
             field: String::new(),
-            message: "工作簿中没有可识别的台账工作表 / the workbook has no sheet of the book".into(),
+            message: Text::fixed("工作簿中没有可识别的台账工作表", "the workbook has no sheet of the book"),
         });
     }
     if problems.is_empty() { Ok(out) } else { Err(problems) }
+}
+
+/// The schedule sheet's rows: instrument name → its lines ("date principal interest"), a row
+/// without its instrument a problem.
+fn read_schedules<'a>(
+    sheets: impl Iterator<Item = (&'a str, &'a [NumberedRow])>,
+    problems: &mut Vec<BookProblem>,
+) -> std::collections::HashMap<String, String> {
+    let mut schedules: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (name, rows) in sheets.filter(|(n, _)| *n == SCHEDULE_SHEET.0 || n.eq_ignore_ascii_case(SCHEDULE_SHEET.1)) {
+        for (row, cells) in rows.iter().skip(1) {
+            let cell = |i: usize| cells.get(i).map(|c| c.trim().to_string()).unwrap_or_default();
+            if cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if cell(0).is_empty() {
+                problems.push(BookProblem {
+                    sheet: name.to_string(),
+                    row: *row,
+                    field: SCHEDULE_HEADERS[0].0.into(),
+                    message: Text::fixed("必填", "required"),
+                });
+                continue;
+            }
+            let line = format!("{} {} {}\n", cell(1), cell(2), cell(3));
+            schedules.entry(cell(0)).or_default().push_str(&line);
+        }
+    }
+    schedules
 }
 
 impl crate::Store {
@@ -888,18 +807,15 @@ impl crate::Store {
     ) -> Result<Result<usize, Vec<BookProblem>>, StoreError> {
         let mut tx = self.write(actor).await?;
         for e in entries {
-            match tx.apply_book_entry(&e.entry).await {
-                Ok(()) => {}
-                Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => {
-                    drop(tx);
-                    return Ok(Err(vec![BookProblem {
-                        sheet: e.sheet.clone(),
-                        row: e.row,
-                        field: String::new(),
-                        message: m,
-                    }]));
-                }
-                Err(other) => return Err(other),
+            if let Err(refused) = tx.apply_book_entry(&e.entry).await {
+                // The transaction rolls back when dropped: nothing is kept.
+                let Some(message) = refused.refusal() else { return Err(refused) };
+                return Ok(Err(vec![BookProblem {
+                    sheet: e.sheet.clone(),
+                    row: e.row,
+                    field: String::new(),
+                    message,
+                }]));
             }
         }
         tx.commit().await?;
@@ -1003,6 +919,52 @@ mod tests {
         move |k| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string())
     }
 
+    /// Every kind of the description `BOOK_KINDS` is built from its fields, each filled with a
+    /// value of its kind and each read into the value the entry holds.
+    #[test]
+    fn every_kind_of_the_book_is_built_from_its_fields_as_read() {
+        let (usccs, people) =
+            (["91330100MA2AYA1GX3", "91330100MB0QF00063"], ["11010519491231002X", "330106198203040026"]);
+        for kind in BOOK_KINDS {
+            let mut n = 0;
+            let filled: Vec<(&str, String)> = kind
+                .fields
+                .iter()
+                .map(|f| {
+                    let value = match f.kind {
+                        Date => "2026-09-30".to_string(),
+                        Amount => "12.5".into(),
+                        Text | PartyName => format!("{}（测试）", f.zh),
+                        YesNo => "是".into(),
+                        Percent => "30".into(),
+                        Code(options) => options[options.len() - 1].0.into(),
+                        Schedule => "2026-12-31 1 0.5".into(),
+                        Party(kind) => {
+                            n += 1;
+                            match kind {
+                                Some(PartyKind::Individual) => people[n % 2].into(),
+                                _ => usccs[n % 2].into(),
+                            }
+                        }
+                    };
+                    (f.key, value)
+                })
+                .collect();
+            let pairs: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let entry = read_entry(kind, &fields(&pairs), today()).unwrap_or_else(|e| panic!("{}: {e:?}", kind.code));
+            let shown = format!("{entry:?}");
+            for (key, value) in &filled {
+                let spec = kind.fields.iter().find(|f| f.key == *key).unwrap();
+                if matches!(spec.kind, Text | PartyName) {
+                    assert!(shown.contains(value.as_str()), "{}: {key} is kept: {shown}", kind.code);
+                }
+            }
+            if kind.fields.iter().any(|f| f.kind == Amount) {
+                assert!(shown.contains("1250000"), "{}: 12.5 万元 as fen: {shown}", kind.code);
+            }
+        }
+    }
+
     #[test]
     fn docs_compliance_md_describes_every_sheet_and_column() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/compliance.md")).unwrap();
@@ -1044,7 +1006,7 @@ mod tests {
         let get = fields(&[("a", "330106198001010013"), ("b", "330106198001010013")]);
         let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e[0].0, "b");
-        assert!(e[0].1.contains("不能是自己的近亲属"), "{}", e[0].1);
+        assert!(e[0].1.zh.contains("不能是自己的近亲属"), "{:?}", e[0].1);
     }
 
     #[test]
@@ -1066,7 +1028,7 @@ mod tests {
         let e = read_entry(kind, &get, today()).unwrap_err();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].0, "amount");
-        assert!(e[0].1.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{}", e[0].1);
+        assert!(e[0].1.zh.starts_with("金额（万元）：“0.00000004”有不足一分的尾数"), "{:?}", e[0].1);
         // The same in a repayment line, and in 元.
         let kind = book_kind("funding").unwrap();
         let get = fields(&[
@@ -1081,7 +1043,7 @@ mod tests {
         let e = read_entry(kind, &get, today()).unwrap_err();
         let keys: Vec<&str> = e.iter().map(|p| p.0).collect();
         assert_eq!(keys, vec!["principal", "schedule"]);
-        assert!(e[1].1.contains("“0.123456789”有不足一分的尾数"), "{}", e[1].1);
+        assert!(e[1].1.zh.contains("“0.123456789”有不足一分的尾数"), "{:?}", e[1].1);
         // Whole fen are kept exactly.
         let kind = book_kind("cash_flow").unwrap();
         let get = fields(&[("label", "x"), ("due_date", "2026-12-20"), ("amount", "0.000001"), ("inflow", "否")]);

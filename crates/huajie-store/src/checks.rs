@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use huajie_core::{Money, PartyKind, PartyStatus};
+use huajie_core::{Money, PartyKind, PartyStatus, Text};
 use huajie_rules::checks::{AssetFlag, CheckParty, Finding, ProhibitedAsset, ProposedClaim, Territory};
 use huajie_rules::indicators::{HeldPackage, Indicator, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
@@ -14,6 +14,7 @@ use huajie_rules::terms::{DealKind, DealTerms};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Audited;
+pub use crate::exceptions::CrossRegionException;
 use crate::rows::{date, date_text, i64_col, opt_i64, opt_province, text};
 use crate::{Store, StoreError, WriteTx};
 
@@ -87,23 +88,6 @@ impl Audited for CheckOverride {
     const ENTITY: &'static str = "check_override";
     fn audit_id(&self) -> String {
         self.id.to_string()
-    }
-}
-
-/// A cross-region exception recorded on a claim, with its legal basis.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CrossRegionException {
-    pub claim_id: i64,
-    pub basis: String,
-    pub created_by: String,
-    #[serde(serialize_with = "crate::rows::stored_time")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl Audited for CrossRegionException {
-    const ENTITY: &'static str = "cross_region_exception";
-    fn audit_id(&self) -> String {
-        self.claim_id.to_string()
     }
 }
 
@@ -247,15 +231,6 @@ pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreEr
         created_by: text(r, "created_by")?,
         created_at: crate::rows::utc(r, "created_at")?,
         overrides: Vec::new(),
-    })
-}
-
-fn exception_from_row(r: &sqlx::any::AnyRow) -> Result<CrossRegionException, StoreError> {
-    Ok(CrossRegionException {
-        claim_id: i64_col(r, "claim_id")?,
-        basis: text(r, "basis")?,
-        created_by: text(r, "created_by")?,
-        created_at: crate::rows::utc(r, "created_at")?,
     })
 }
 
@@ -469,7 +444,10 @@ impl Store {
         };
         let book = held_claim_exposures(&[held]);
         if book.len() != rows.len() {
-            return Err(StoreError::Invalid("资产包尚未收购（或未记录收购价格），不能处置 / the package is not held (or has no price recorded): nothing to dispose of".into()));
+            return Err(StoreError::Refused(Text::fixed(
+                "资产包尚未收购（或未记录收购价格），不能处置",
+                "the package is not held (or has no price recorded): nothing to dispose of",
+            )));
         }
         let guarantees = sqlx::query("SELECT g.claim_id, g.guarantor_id FROM guarantees g JOIN claims c ON c.id = g.claim_id WHERE c.package_id = $1").bind(package_id).fetch_all(&self.pool).await?;
         // Each claim's guarantors in one pass, in the order read (not a scan per claim).
@@ -510,7 +488,7 @@ impl Store {
         let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
         let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
         let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, deal)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(e.text()))?;
         let price = match (package_id, deal.price()) {
             (Some(p), Some(price)) => Some(self.price_context(p, price, matches!(deal, Deal::Disposal { .. })).await?),
             _ => None,
@@ -580,9 +558,10 @@ impl Store {
         for r in &rows {
             for c in ["principal_fen", "interest_fen", "penalty_fen", "advanced_costs_fen"] {
                 face = face.checked_add(Money::from_fen(i64_col(r, c)?)).map_err(|_| {
-                    StoreError::Invalid(
-                        "资产包债权合计超出金额范围 / the package's claims add up beyond the range of an amount".into(),
-                    )
+                    StoreError::Refused(Text::fixed(
+                        "资产包债权合计超出金额范围",
+                        "the package's claims add up beyond the range of an amount",
+                    ))
                 })?;
             }
         }
@@ -595,39 +574,20 @@ impl Store {
         Ok(PriceContext { price, face_value: face, valuation, cost })
     }
 
-    /// Every cross-region exception, by claim.
-    pub async fn cross_region_exceptions(&self) -> Result<Vec<CrossRegionException>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions ORDER BY claim_id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(exception_from_row).collect()
-    }
-
-    pub async fn cross_region_exception(&self, claim_id: i64) -> Result<Option<CrossRegionException>, StoreError> {
-        let row = sqlx::query(
-            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1",
-        )
-        .bind(claim_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.as_ref().map(exception_from_row).transpose()
-    }
-
     /// Computes a quarter-end's indicators with the parameters in force and records them as the
     /// result reported for that quarter. `Invalid` for a date that is not a quarter-end, or when
     /// a net-assets figure the indicators need is missing.
     pub async fn record_quarter_end(&self, actor: &str, quarter: NaiveDate) -> Result<IndicatorResult, StoreError> {
         if huajie_rules::indicators::latest_quarter_end(quarter) != quarter {
-            return Err(StoreError::Invalid(format!(
-                "{quarter} 不是季末日（3-31、6-30、9-30、12-31） / {quarter} is not a quarter-end"
+            return Err(StoreError::Refused(Text::new(
+                format!("{quarter} 不是季末日（3-31、6-30、9-30、12-31）"),
+                format!("{quarter} is not a quarter-end"),
             )));
         }
         let params = self.rule_parameters().await?;
         let ledger = self.compliance_ledger().await?;
         let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            .map_err(|e| StoreError::Refused(e.text()))?;
         let mut tx = self.write(actor).await?;
         let result = tx.record_indicator_result(quarter, params.version, &all).await?;
         tx.commit().await?;
@@ -755,9 +715,10 @@ impl WriteTx {
     ) -> Result<AssetFlagRecord, StoreError> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "请填写标记理由（合同条款、文件等） / give the reason for the flag (contract clause, document…)".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "请填写标记理由（合同条款、文件等）",
+                "give the reason for the flag (contract clause, document…)",
+            )));
         }
         let (package_id, claim_id) = match target {
             FlagTarget::Package(id) => (Some(id), None),
@@ -770,7 +731,10 @@ impl WriteTx {
             .fetch_optional(&mut *self.tx)
             .await?;
         if same.is_some() {
-            return Err(StoreError::Duplicate(format!("已标记 {} / already flagged {}", code.code(), code.code())));
+            return Err(StoreError::Duplicate(Text::new(
+                format!("标记 {}", code.code()),
+                format!("flag {}", code.code()),
+            )));
         }
         let created_at = crate::stored_time(self.clock.now());
         let r = sqlx::query("INSERT INTO asset_flags (package_id, claim_id, code, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
@@ -806,59 +770,6 @@ impl WriteTx {
         sqlx::query("DELETE FROM asset_flags WHERE id = $1").bind(id).execute(&mut *self.tx).await?;
         self.audit_delete(&before).await?;
         Ok(before)
-    }
-
-    /// Records (or replaces) the cross-region exception of a claim, with its legal basis.
-    pub async fn set_cross_region_exception(
-        &mut self,
-        claim_id: i64,
-        basis: &str,
-    ) -> Result<CrossRegionException, StoreError> {
-        let basis = basis.trim();
-        if basis.is_empty() {
-            return Err(StoreError::Invalid(
-                "请填写跨区域例外的依据（批复文号等） / give the exception's legal basis".into(),
-            ));
-        }
-        let created_at = crate::stored_time(self.clock.now());
-        let after =
-            CrossRegionException { claim_id, basis: basis.into(), created_by: self.actor().to_string(), created_at };
-        let existing = sqlx::query(
-            "SELECT claim_id, basis, created_by, created_at FROM cross_region_exceptions WHERE claim_id = $1",
-        )
-        .bind(claim_id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        match existing {
-            Some(r) => {
-                let before = CrossRegionException {
-                    claim_id,
-                    basis: text(&r, "basis")?,
-                    created_by: text(&r, "created_by")?,
-                    created_at: crate::rows::utc(&r, "created_at")?,
-                };
-                sqlx::query("UPDATE cross_region_exceptions SET basis = $1, created_by = $2, created_at = $3 WHERE claim_id = $4")
-                    .bind(after.basis.as_str())
-                    .bind(after.created_by.as_str())
-                    .bind(crate::timestamp(after.created_at))
-                    .bind(claim_id)
-                    .execute(&mut *self.tx)
-                    .await?;
-                self.audit_update(&before, &after).await?;
-            }
-            None => {
-                sqlx::query("INSERT INTO cross_region_exceptions (claim_id, basis, created_by, created_at) VALUES ($1, $2, $3, $4)")
-                    .bind(claim_id)
-                    .bind(after.basis.as_str())
-                    .bind(after.created_by.as_str())
-                    .bind(crate::timestamp(after.created_at))
-                    .execute(&mut *self.tx)
-                    .await
-                    .map_err(|e| StoreError::on_unique(e, || format!("债权 / claim {claim_id}")))?;
-                self.audit_create(&after).await?;
-            }
-        }
-        Ok(after)
     }
 
     /// Records the indicators of a quarter-end for reporting, with the parameter version used.

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use huajie_core::company::CompanyProfile;
-use huajie_core::{Company, Uscc};
+use huajie_core::{Company, Text, Uscc};
 use sqlx::any::AnyRow;
 
 use crate::audit::Audited;
@@ -148,9 +148,9 @@ impl WriteTx {
             .await?;
         let base = base.as_ref().map(profile_from_row).transpose()?;
         if let Some(b) = base.as_ref().filter(|b| b.effective_from > effective_from) {
-            return Err(StoreError::Invalid(format!(
-                "生效日 {effective_from} 早于最新版本（v{}）的生效日 {} / {effective_from} is before the latest version's (v{}) date {}",
-                b.version, b.effective_from, b.version, b.effective_from
+            return Err(StoreError::Refused(Text::new(
+                format!("生效日 {effective_from} 早于最新版本（v{}）的生效日 {}", b.version, b.effective_from),
+                format!("{effective_from} is before the latest version's (v{}) date {}", b.version, b.effective_from),
             )));
         }
         let mut profile = base.map(|v| v.profile).unwrap_or_default();
@@ -164,7 +164,10 @@ impl WriteTx {
         }
         let problems = profile.problems();
         if !problems.is_empty() {
-            return Err(StoreError::Invalid(problems.join("; ")));
+            return Err(StoreError::Refused(Text::new(
+                problems.iter().map(|p| p.zh.as_ref()).collect::<Vec<_>>().join("；"),
+                problems.iter().map(|p| p.en.as_ref()).collect::<Vec<_>>().join("; "),
+            )));
         }
         let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM company_profiles")
             .fetch_one(&mut *self.tx)

@@ -4,7 +4,7 @@
 //! the `Ledger` the indicators read.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Party, PartyIdentifier, PartyStatus};
+use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, Text};
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
@@ -14,6 +14,7 @@ use huajie_rules::indicators::{
 use serde::Serialize;
 
 use crate::audit::Audited;
+pub use crate::parameters::RuleParameterSet;
 use crate::rows::{date, date_text, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
 
@@ -544,10 +545,12 @@ impl WriteTx {
         let mut total = book_value;
         for r in &values {
             total = total.checked_add(money(r, "book_value_fen")?).map_err(|_| {
-                StoreError::Invalid(format!(
-                    "账面价值 {} 元：加上已登记的风险敞口后合计超出可记录的金额范围 / book value {} yuan: with the exposures already recorded the total is beyond the range of an amount",
-                    book_value.yuan_string(),
-                    book_value.yuan_string()
+                StoreError::Refused(Text::new(
+                    format!("账面价值 {} 元：加上已登记的风险敞口后合计超出可记录的金额范围", book_value.yuan_string()),
+                    format!(
+                        "book value {} yuan: with the exposures already recorded the total is beyond the range of an amount",
+                        book_value.yuan_string()
+                    ),
                 ))
             })?;
         }
@@ -580,9 +583,10 @@ impl WriteTx {
         control: bool,
     ) -> Result<PartyLink, StoreError> {
         if holder_id == held_id || stake_bps > 10_000 {
-            return Err(StoreError::Invalid(
-                "持股比例应在 0 至 100% 之间，且不能持有自己 / a stake is 0–100% of another party".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "持股比例应在 0 至 100% 之间，且不能持有自己",
+                "a stake is 0–100% of another party",
+            )));
         }
         // The stakes recorded in one company cannot sum above 100%.
         let held = sqlx::query("SELECT stake_bps FROM party_links WHERE held_id = $1")
@@ -595,14 +599,13 @@ impl WriteTx {
         }
         if recorded + i64::from(stake_bps) > 10_000 {
             let pct = |bps: i64| format!("{}%", bps as f64 / 100.0);
-            return Err(StoreError::Invalid(format!(
-                "被持有方已登记的持股合计 {}，再加 {} 为 {}，超过 100% / the stakes recorded in this company already sum to {}; another {} makes {}, above 100%",
-                pct(recorded),
-                pct(i64::from(stake_bps)),
-                pct(recorded + i64::from(stake_bps)),
-                pct(recorded),
-                pct(i64::from(stake_bps)),
-                pct(recorded + i64::from(stake_bps)),
+            let (recorded, more, sum) =
+                (pct(recorded), pct(i64::from(stake_bps)), pct(recorded + i64::from(stake_bps)));
+            return Err(StoreError::Refused(Text::new(
+                format!("被持有方已登记的持股合计 {recorded}，再加 {more} 为 {sum}，超过 100%"),
+                format!(
+                    "the stakes recorded in this company already sum to {recorded}; another {more} makes {sum}, above 100%"
+                ),
             )));
         }
         let r = sqlx::query(
@@ -635,7 +638,10 @@ impl WriteTx {
     /// relative (`Invalid`), and the pair already recorded in either order (`Duplicate`).
     pub async fn add_relatives(&mut self, a_id: i64, b_id: i64) -> Result<Relative, StoreError> {
         if a_id == b_id {
-            return Err(StoreError::Invalid("本人不能是自己的近亲属 / a person cannot be their own relative".into()));
+            return Err(StoreError::Refused(Text::fixed(
+                "本人不能是自己的近亲属",
+                "a person cannot be their own relative",
+            )));
         }
         let existing =
             sqlx::query("SELECT a_id FROM relatives WHERE (a_id = $1 AND b_id = $2) OR (a_id = $2 AND b_id = $1)")
@@ -644,9 +650,10 @@ impl WriteTx {
                 .fetch_optional(&mut *self.tx)
                 .await?;
         if existing.is_some() {
-            return Err(StoreError::Duplicate(
-                "该近亲属关系已登记（顺序不论） / these relatives are already recorded (in either order)".into(),
-            ));
+            return Err(StoreError::Duplicate(Text::fixed(
+                "该近亲属关系已登记（顺序不论）",
+                "these relatives are already recorded (in either order)",
+            )));
         }
         sqlx::query("INSERT INTO relatives (a_id, b_id) VALUES ($1, $2)")
             .bind(a_id)
@@ -670,9 +677,10 @@ impl WriteTx {
     /// Adds a natural person to the staff register, with the department they work in.
     pub async fn add_staff(&mut self, party_id: i64, department: &str) -> Result<StaffMember, StoreError> {
         if !self.is_person(party_id).await? {
-            return Err(StoreError::Invalid(
-                "员工名册只登记自然人（身份证号） / the staff register lists natural persons (resident ID)".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "员工名册只登记自然人（身份证号）",
+                "the staff register lists natural persons (resident ID)",
+            )));
         }
         sqlx::query("INSERT INTO staff (party_id, department) VALUES ($1, $2)")
             .bind(party_id)
@@ -680,7 +688,7 @@ impl WriteTx {
             .execute(&mut *self.tx)
             .await
             .map_err(|e| {
-                StoreError::on_unique(e, || "该员工已登记 / this person is already on the staff register".into())
+                StoreError::on_unique(e, || Text::fixed("该员工已登记", "this person is already on the staff register"))
             })?;
         let created = StaffMember { id: party_id, party_id, department: department.into() };
         self.audit_create(&created).await?;
@@ -695,9 +703,10 @@ impl WriteTx {
         capacity: Capacity,
     ) -> Result<StaffEntityRecord, StoreError> {
         if person_id == entity_id || !self.is_person(person_id).await? || self.is_person(entity_id).await? {
-            return Err(StoreError::Invalid(
-                "本人应为自然人，任职或参与的应为企业或其他组织 / the person is a natural person and the entity an organisation".into(),
-            ));
+            return Err(StoreError::Refused(Text::fixed(
+                "本人应为自然人，任职或参与的应为企业或其他组织",
+                "the person is a natural person and the entity an organisation",
+            )));
         }
         let r =
             sqlx::query("INSERT INTO staff_entities (person_id, entity_id, capacity) VALUES ($1, $2, $3) RETURNING id")
@@ -707,7 +716,7 @@ impl WriteTx {
                 .fetch_one(&mut *self.tx)
                 .await
                 .map_err(|e| {
-                    StoreError::on_unique(e, || "该任职或参与关系已登记 / this part is already recorded".into())
+                    StoreError::on_unique(e, || Text::fixed("该任职或参与关系已登记", "this part is already recorded"))
                 })?;
         let created =
             StaffEntityRecord { id: i64_col(&r, "id")?, person_id, entity_id, capacity: capacity.code().into() };
@@ -735,100 +744,5 @@ impl WriteTx {
         let party =
             Party { name, identity: identifier.into(), status: PartyStatus::Active, address: None, phone: None };
         self.insert_party(&party).await
-    }
-}
-
-/// One version of the rule parameters (every threshold of the rules).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RuleParameterSet {
-    pub id: i64,
-    pub version: i64,
-    #[serde(skip)]
-    pub parameters: huajie_rules::RuleParameters,
-    pub body: String,
-    pub body_sha256: String,
-    pub note: String,
-    pub created_by: String,
-    #[serde(serialize_with = "crate::rows::stored_time")]
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
-impl Audited for RuleParameterSet {
-    const ENTITY: &'static str = "rule_parameter_set";
-    fn audit_id(&self) -> String {
-        self.id.to_string()
-    }
-}
-
-fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> {
-    let body = text(r, "body")?;
-    Ok(RuleParameterSet {
-        id: i64_col(r, "id")?,
-        version: i64_col(r, "version")?,
-        parameters: serde_json::from_str(&body)
-            .map_err(|e| StoreError::Corrupt(format!("rule_parameter_sets.body: {e}")))?,
-        body,
-        body_sha256: text(r, "body_sha256")?,
-        note: text(r, "note")?,
-        created_by: text(r, "created_by")?,
-        created_at: crate::rows::utc(r, "created_at")?,
-    })
-}
-
-impl Store {
-    /// Every version of the rule parameters, oldest first.
-    pub async fn rule_parameter_sets(&self) -> Result<Vec<RuleParameterSet>, StoreError> {
-        let rows = sqlx::query("SELECT id, version, body, body_sha256, note, created_by, created_at FROM rule_parameter_sets ORDER BY version").fetch_all(&self.pool).await?;
-        rows.iter().map(parameter_set).collect()
-    }
-
-    /// The latest version; version 1 (rules.md Part G) is saved on first use.
-    pub async fn rule_parameters(&self) -> Result<RuleParameterSet, StoreError> {
-        if let Some(last) = self.rule_parameter_sets().await?.pop() {
-            return Ok(last);
-        }
-        let mut tx = self.write("system").await?;
-        let set =
-            tx.save_rule_parameters(&huajie_rules::RuleParameters::default(), "rules.md Part G (v1) 默认解读").await?;
-        tx.commit().await?;
-        Ok(set)
-    }
-}
-
-impl WriteTx {
-    /// Saves the next version of the rule parameters; earlier versions never change.
-    pub async fn save_rule_parameters(
-        &mut self,
-        parameters: &huajie_rules::RuleParameters,
-        note: &str,
-    ) -> Result<RuleParameterSet, StoreError> {
-        let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM rule_parameter_sets")
-            .fetch_one(&mut *self.tx)
-            .await
-            .map(|r| crate::rows::opt_i64(&r, "v"))??;
-        let (body, body_sha256) = crate::json_body(parameters)?;
-        let created_at = crate::stored_time(self.clock.now());
-        let version = last.unwrap_or(0) + 1;
-        let r = sqlx::query("INSERT INTO rule_parameter_sets (version, body, body_sha256, note, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-            .bind(version)
-            .bind(body.as_str())
-            .bind(body_sha256.as_str())
-            .bind(note)
-            .bind(self.actor().to_string())
-            .bind(crate::timestamp(created_at))
-            .fetch_one(&mut *self.tx)
-            .await?;
-        let set = RuleParameterSet {
-            id: i64_col(&r, "id")?,
-            version,
-            parameters: parameters.clone(),
-            body,
-            body_sha256,
-            note: note.into(),
-            created_by: self.actor().to_string(),
-            created_at,
-        };
-        self.audit_create(&set).await?;
-        Ok(set)
     }
 }

@@ -3,7 +3,7 @@
 //! kill at any moment leaves the database as it was before.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use huajie_core::{Collateral, Guarantee, Stored};
+use huajie_core::{Collateral, Guarantee, Stored, Text};
 use huajie_tape::LoadPlan;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -568,7 +568,7 @@ impl TapeLoad {
             .collect();
         let (ids, party_records) =
             tokio::join!(tx.insert_rows(&claims), async { bulk_records(stored_json(&new, &new_ids)) });
-        let ids = ids.map_err(|e| e.on_unique_db(|| "合同编号 / contract number".into()))?;
+        let ids = ids.map_err(|e| e.on_unique_db(|| Text::fixed("合同编号", "contract number")))?;
         tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, party_records).await?;
         self.counts.claims += ids.len();
         self.claim_ids.extend(&ids);

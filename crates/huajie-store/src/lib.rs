@@ -25,9 +25,12 @@ mod company;
 mod compliance;
 mod dashboard;
 mod db;
+mod exceptions;
 mod imports;
 mod legacy_terms;
 mod mappings;
+mod operations;
+mod parameters;
 mod parties;
 mod portfolio;
 mod rows;
@@ -88,14 +91,13 @@ pub enum StoreError {
     SchemaTooNew(i64),
     #[error("未找到：{0} / not found: {0}")]
     NotFound(String),
-    #[error("已存在：{0} / already exists: {0}")]
-    Duplicate(String),
+    /// A uniqueness conflict: what already exists, in both languages.
+    #[error("已存在：{} / already exists: {}", .0.zh, .0.en)]
+    Duplicate(huajie_core::Text),
     #[error("数据库中的数据无法读取（{0}） / unreadable data in the database ({0})")]
     Corrupt(String),
-    #[error("{0}")]
-    Invalid(String),
     /// A business rule refused the operation; the text says why, in either language.
-    #[error("{0}")]
+    #[error("{} / {}", .0.zh, .0.en)]
     Refused(huajie_core::Text),
     /// Refused for now by a throttle (`huajie_core::throttle`): minutes to wait.
     #[error("操作过于频繁，请 {0} 分钟后再试 / too many at once: try again in {0} minutes")]
@@ -107,22 +109,34 @@ pub enum StoreError {
 impl StoreError {
     /// The message in one language (the `Display` form carries both).
     pub fn message(&self, lang: Lang) -> String {
+        match self.refusal() {
+            Some(text) => text.get(lang).to_string(),
+            None => lang.half(&self.to_string()),
+        }
+    }
+
+    /// What a refusal says, in both languages: a business rule's (`Refused`) or a uniqueness
+    /// conflict's (`Duplicate`). `None` for every other error.
+    pub fn refusal(&self) -> Option<huajie_core::Text> {
         match self {
-            StoreError::Refused(text) => text.get(lang).to_string(),
-            other => lang.half(&other.to_string()),
+            StoreError::Refused(text) => Some(text.clone()),
+            StoreError::Duplicate(what) => {
+                Some(huajie_core::Text::new(format!("已存在：{}", what.zh), format!("already exists: {}", what.en)))
+            }
+            _ => None,
         }
     }
 
     /// Maps a unique-constraint violation to `Duplicate(what)`.
     /// `on_unique` for an error already wrapped.
-    pub(crate) fn on_unique_db(self, what: impl FnOnce() -> String) -> StoreError {
+    pub(crate) fn on_unique_db(self, what: impl FnOnce() -> huajie_core::Text) -> StoreError {
         match self {
             StoreError::Db(e) => StoreError::on_unique(e, what),
             other => other,
         }
     }
 
-    pub(crate) fn on_unique(e: sqlx::Error, what: impl FnOnce() -> String) -> StoreError {
+    pub(crate) fn on_unique(e: sqlx::Error, what: impl FnOnce() -> huajie_core::Text) -> StoreError {
         match &e {
             sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate(what()),
             _ => StoreError::Db(e),

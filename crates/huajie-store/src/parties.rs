@@ -1,6 +1,6 @@
 //! Parties: debtors, guarantors, transferors.
 
-use huajie_core::{Identity, Party, PartyIdentifier, PartyKind, PartyStatus, Stored};
+use huajie_core::{Identity, Party, PartyIdentifier, PartyKind, PartyStatus, Stored, Text};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -177,7 +177,10 @@ impl WriteTx {
     /// Adds a party. A second party with the same identifier is `Duplicate`.
     pub async fn insert_party(&mut self, party: &Party) -> Result<i64, StoreError> {
         let ids = self.insert_rows(std::slice::from_ref(party)).await.map_err(|e| {
-            e.on_unique_db(|| format!("证件号码 / identifier {}", party.identity.id_text().unwrap_or_default()))
+            e.on_unique_db(|| {
+                let id = party.identity.id_text().unwrap_or_default();
+                Text::new(format!("证件号码 {id}"), format!("identifier {id}"))
+            })
         })?;
         let id = ids[0];
         self.audit_create(&Stored { id, data: party.clone() }).await?;

@@ -2,7 +2,7 @@
 
 use huajie_core::{
     Claim, Collateral, CollateralType, FiveClass, Guarantee, GuaranteeKind, LitigationStage, Money, Package,
-    PackageStatus, Party, Stored, ValuationBasis,
+    PackageStatus, Party, Stored, Text, ValuationBasis,
 };
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -435,7 +435,9 @@ impl WriteTx {
         .bind(package.valuation_basis.code())
         .fetch_one(&mut *self.tx)
         .await
-        .map_err(|e| StoreError::on_unique(e, || format!("资产包编号 / package code {}", package.code)))?;
+        .map_err(|e| StoreError::on_unique(e, || {
+            Text::new(format!("资产包编号 {}", package.code), format!("package code {}", package.code))
+        }))?;
         let id = i64_col(&row, "id")?;
         self.audit_create(&Stored { id, data: package.clone() }).await?;
         Ok(id)
@@ -478,10 +480,11 @@ impl WriteTx {
 
     /// Adds a claim. A repeated contract number within the package is `Duplicate`.
     pub async fn insert_claim(&mut self, claim: &Claim) -> Result<i64, StoreError> {
-        let ids = self
-            .insert_rows(std::slice::from_ref(claim))
-            .await
-            .map_err(|e| e.on_unique_db(|| format!("合同编号 / contract number {}", claim.contract_no)))?;
+        let ids = self.insert_rows(std::slice::from_ref(claim)).await.map_err(|e| {
+            e.on_unique_db(|| {
+                Text::new(format!("合同编号 {}", claim.contract_no), format!("contract number {}", claim.contract_no))
+            })
+        })?;
         let id = ids[0];
         self.audit_create(&Stored { id, data: claim.clone() }).await?;
         Ok(id)

@@ -169,7 +169,7 @@ impl WriteTx {
             .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await
-            .map_err(|e| match StoreError::on_unique(e, String::new) {
+            .map_err(|e| match StoreError::on_unique(e, || huajie_core::Text::fixed("", "")) {
                 StoreError::Duplicate(_) => already(),
                 other => other,
             })?;

@@ -2,8 +2,8 @@
 //! (argon2); the store only keeps them.
 
 use chrono::{DateTime, Utc};
-use huajie_core::Role;
 use huajie_core::audit::fingerprint;
+use huajie_core::{Role, Text};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
@@ -123,7 +123,11 @@ impl WriteTx {
         .bind(&created_at)
         .fetch_one(&mut *self.tx)
         .await
-        .map_err(|e| StoreError::on_unique(e, || format!("用户名 / user name {}", user.username)))?;
+        .map_err(|e| {
+            StoreError::on_unique(e, || {
+                Text::new(format!("用户名 {}", user.username), format!("user name {}", user.username))
+            })
+        })?;
         let id = i64_col(&row, "id")?;
         let stored = self.user_in_tx(id).await?;
         self.audit_create(&UserAuditView::from(&stored)).await?;

@@ -1,10 +1,8 @@
 //! Valuation: assumption sets (named, versioned; a saved version never changes), a package's book as the engine reads
 //! it, and valuation runs with each claim's result.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
-use huajie_core::{LiquidationAnalysis, Money, Stored};
+use huajie_core::{LiquidationAnalysis, Money, Stored, Text};
 use huajie_value::appraisal::ClaimResult;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien};
 use serde::Serialize;
@@ -268,7 +266,7 @@ impl Store {
                 _ => secures.push((item, vec![lien])),
             }
         }
-        let collateral: HashMap<i64, huajie_core::Collateral> =
+        let collateral: std::collections::HashMap<i64, huajie_core::Collateral> =
             self.collateral_of_package(package_id).await?.into_iter().map(|c| (c.id, c.data)).collect();
         let items = secures
             .into_iter()
@@ -444,8 +442,9 @@ impl Store {
         let date = req.valuation_date.unwrap_or(package.package.data.default_valuation_date(self.clock.today()));
         if !package.package.data.may_be_valued_at(date) {
             let cutoff = package.package.data.cutoff_date;
-            return Err(StoreError::Invalid(format!(
-                "估值基准日 {date} 早于数据带基准日 {cutoff} / the valuation date {date} is before the tape's cut-off date {cutoff}"
+            return Err(StoreError::Refused(Text::new(
+                format!("估值基准日 {date} 早于数据带基准日 {cutoff}"),
+                format!("the valuation date {date} is before the tape's cut-off date {cutoff}"),
             )));
         }
         let book = self.valuation_book(req.package_id, date).await?;
@@ -506,7 +505,7 @@ impl WriteTx {
     ) -> Result<AssumptionSet, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Invalid("参数集名称不能为空 / the assumption set needs a name".into()));
+            return Err(StoreError::Refused(Text::fixed("参数集名称不能为空", "the assumption set needs a name")));
         }
         let last: Option<i64> = sqlx::query("SELECT MAX(version) AS v FROM assumption_sets WHERE name = $1")
             .bind(name)

@@ -299,7 +299,10 @@ async fn parties_round_trip_and_duplicates_are_refused(t: TestStore) {
 
     let mut tx = s.write("acquisition").await.unwrap();
     let err = tx.insert_party(&person("张三丰", "11010519491231002X")).await.unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate(ref what) if what.contains("11010519491231002X")), "{err}");
+    assert!(
+        matches!(err, StoreError::Duplicate(ref what) if what.zh.contains("11010519491231002X") && what.en.contains("11010519491231002X")),
+        "{err}"
+    );
     drop(tx);
 
     let (found, total) =
@@ -965,7 +968,7 @@ async fn assumption_sets_are_versioned_and_old_versions_stay_readable(t: TestSto
     // A nameless set is refused, and nothing is written.
     let audit = s.audit_count().await.unwrap();
     let mut tx = s.write("valuer").await.unwrap();
-    assert!(matches!(tx.save_assumption_set("  ", None, &edited, "").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(tx.save_assumption_set("  ", None, &edited, "").await, Err(StoreError::Refused(_))));
     drop(tx);
     assert_eq!(s.audit_count().await.unwrap(), audit);
     assert!(s.verify_audit().await.unwrap().is_intact());
@@ -1093,7 +1096,7 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     tx.add_exposure(shareholder, huajie_rules::indicators::ExposureKind::Loan, wan(45_000), "股东借款给股东")
         .await
         .unwrap();
-    assert!(matches!(tx.add_party_link(company, company, 100, false).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(tx.add_party_link(company, company, 100, false).await, Err(StoreError::Refused(_))));
     tx.commit().await.unwrap();
 
     let ledger = s.compliance_ledger().await.unwrap();
@@ -1288,7 +1291,7 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
     assert_eq!((q7.effect, first.blocked), (Effect::Block, true));
     let mut tx = s.write("risk").await.unwrap();
-    assert!(matches!(tx.set_cross_region_exception(claim, "  ").await, Err(StoreError::Invalid(_))));
+    assert!(matches!(tx.set_cross_region_exception(claim, "  ").await, Err(StoreError::Refused(_))));
     tx.set_cross_region_exception(claim, "省地方金融管理局批复〔2026〕12号").await.unwrap();
     tx.commit().await.unwrap();
     let second = check("GD-1 again").await;
@@ -1443,7 +1446,7 @@ async fn the_party_graph_and_the_exposures_refuse_what_cannot_be_true(t: TestSto
     tx.commit().await.unwrap();
     let audit = s.audit_count().await.unwrap();
     let refused = |r: Result<_, StoreError>| match r {
-        Err(StoreError::Invalid(m) | StoreError::Duplicate(m)) => m,
+        Err(e @ (StoreError::Refused(_) | StoreError::Duplicate(_))) => e.refusal().unwrap().zh.into_owned(),
         other => panic!("expected a refusal, got {other:?}"),
     };
     // A person as their own relative; the same pair again in reverse order.
@@ -1540,7 +1543,7 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let mut tx = s.write("acquisition").await.unwrap();
     assert!(matches!(
         tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, " ").await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Refused(_))
     ));
     let flag = tx
         .set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "借款合同第 12 条：未经同意不得转让")
@@ -1642,9 +1645,8 @@ async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestS
     let wrong = entry("staff", vec![("party", &firm), ("department", "x")]).unwrap_err();
     assert_eq!(wrong[0].0, "party");
     assert!(
-        wrong[0].1.starts_with(
-            "证件号：“91330100MB0QF00063”不是有效的身份证号（应为身份证号码，所填却是有效的统一社会信用代码） / "
-        ),
+        wrong[0].1.zh
+            == "证件号：“91330100MB0QF00063”不是有效的身份证号（应为身份证号码，所填却是有效的统一社会信用代码）",
         "{wrong:?}"
     );
     let wrong = entry("staff_entity", vec![("person", &firm), ("entity", "330106198203040026"), ("capacity", "other")])
@@ -1657,7 +1659,7 @@ async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestS
         party: huajie_store::book::PartyRef { identifier: firm_id, name: None },
         department: "x".into(),
     };
-    assert!(matches!(tx.apply_book_entry(&staff).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(tx.apply_book_entry(&staff).await, Err(StoreError::Refused(_))));
     drop(tx);
     let ledger = s.compliance_ledger().await.unwrap();
     let zhang = s.party_by_identifier("330106198001010013").await.unwrap().unwrap().id;
@@ -1708,7 +1710,7 @@ async fn the_company_profile_is_versioned_each_part_by_its_owner(t: TestStore) {
     // Wrong: paid-in above registered; a line outside BS1–BS7; a date before the latest version.
     let mut tx = s.write("finance").await.unwrap();
     let refused = |r: Result<_, StoreError>| match r {
-        Err(StoreError::Invalid(m)) => m,
+        Err(StoreError::Refused(m)) => m.zh.into_owned(),
         other => panic!("expected a refusal, got {other:?}"),
     };
     assert!(

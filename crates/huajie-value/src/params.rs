@@ -396,6 +396,21 @@ pub enum ParamError {
     OutOfRange { zh: String, en: String, value: String, range: &'static str },
 }
 
+impl ParamError {
+    /// The message in `lang` alone (the value as typed may hold anything, " / " too).
+    pub fn message(&self, lang: huajie_core::Lang) -> String {
+        use huajie_core::Lang::{En, Zh};
+        match (self, lang) {
+            (ParamError::Unknown(p), Zh) => format!("未知参数 {p}"),
+            (ParamError::Unknown(p), En) => format!("unknown parameter {p}"),
+            (ParamError::Unreadable { zh, value, .. }, Zh) => format!("{zh}：{value} 无法识别"),
+            (ParamError::Unreadable { en, value, .. }, En) => format!("{en}: cannot read {value}"),
+            (ParamError::OutOfRange { zh, value, range, .. }, Zh) => format!("{zh}：{value} 超出范围（{range}）"),
+            (ParamError::OutOfRange { en, value, range, .. }, En) => format!("{en}: {value} is out of range ({range})"),
+        }
+    }
+}
+
 /// A share or rate written `12.5%` or `0.125`.
 pub fn parse_share(text: &str) -> Option<f64> {
     let t = text.trim();

@@ -1,6 +1,7 @@
 //! `Ctx`: what every handler learns about the request before it does anything — the
 //! language, the session and its user, the client's address — and the checks it makes
-//! with them (`require`, `check_csrf`).
+//! with them (`require`, `check_csrf`) — and `Authorized<P>`, the extractor that makes the
+//! permission check before a writing handler's body is read.
 
 use std::net::SocketAddr;
 
@@ -16,6 +17,10 @@ use crate::error::AppError;
 
 /// The cookie that keeps the chosen language.
 pub const LANG_COOKIE: &str = "huajie_lang";
+
+/// The session a request's cookie led to, kept in its extensions once looked up.
+#[derive(Clone)]
+struct Looked(Option<SessionInfo>);
 
 /// The request as a handler sees it.
 pub struct Ctx {
@@ -70,9 +75,17 @@ where
         let state = AppState::from_ref(state);
         let lang = lang_of(&parts.headers, parts.uri.path());
         let token_hash = cookie(&parts.headers, SESSION_COOKIE).map(|t| token_hash(&t));
-        let session = match &token_hash {
-            Some(h) => state.store.session(h, state.session_idle()).await?,
-            None => None,
+        // Looked up once per request, however many extractors ask (`Authorized`, `Submitted`).
+        let session = match parts.extensions.get::<Looked>() {
+            Some(Looked(session)) => session.clone(),
+            None => {
+                let session = match &token_hash {
+                    Some(h) => state.store.session(h, state.session_idle()).await?,
+                    None => None,
+                };
+                parts.extensions.insert(Looked(session.clone()));
+                session
+            }
         };
         let client = parts
             .extensions
@@ -117,5 +130,72 @@ impl Ctx {
         } else {
             Err(AppError::Csrf)
         }
+    }
+}
+
+/// A permission as a type, for `Authorized<P>`: one marker per `Permission` (see `perm`), and
+/// `perm::LoggedIn` for any logged-in user.
+pub trait Perm {
+    /// `None`: any logged-in user.
+    const PERMISSION: Option<Permission>;
+}
+
+/// The markers of `Authorized<P>`: `Authorized<perm::EditComplianceBook>`.
+pub mod perm {
+    use huajie_core::Permission;
+
+    macro_rules! markers {
+        ($($name:ident),* $(,)?) => {$(
+            #[doc = concat!("`Permission::", stringify!($name), "`.")]
+            pub struct $name;
+            impl super::Perm for $name {
+                const PERMISSION: Option<Permission> = Some(Permission::$name);
+            }
+        )*};
+    }
+    // The permissions a writing route asks for.
+    markers!(
+        ManageUsers,
+        ViewComplianceBook,
+        ImportTapes,
+        RunValuations,
+        EditAssumptions,
+        EditRuleParameters,
+        EditComplianceBook,
+        RecordIndicators,
+        CheckDeals,
+        OverrideFindings,
+        RecordAcquisitions,
+        FlagProhibitedAssets,
+        ClearProhibitedFlags,
+    );
+
+    /// Any logged-in user, whatever the role (logout, one's own password).
+    pub struct LoggedIn;
+    impl super::Perm for LoggedIn {
+        const PERMISSION: Option<Permission> = None;
+    }
+}
+
+/// The request's context and its user, whose role holds `P`'s permission. A parts extractor:
+/// axum runs it before the body extractor (`Submitted`, `Upload`), so a stranger is told to log
+/// in and a role without the permission is refused before the body is read.
+pub struct Authorized<P>(pub Ctx, pub User, pub std::marker::PhantomData<P>);
+
+impl<P: Perm, S> FromRequestParts<S> for Authorized<P>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let ctx = Ctx::from_request_parts(parts, state).await?;
+        let user = match P::PERMISSION {
+            Some(permission) => ctx.require(permission)?,
+            None => ctx.require_login()?,
+        }
+        .clone();
+        Ok(Authorized(ctx, user, std::marker::PhantomData))
     }
 }

@@ -60,8 +60,11 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(_) => AppError::NotFound,
             StoreError::Throttled(minutes) => AppError::RateLimited(minutes, "error.screening_limited"),
-            StoreError::Refused(text) => AppError::Refused(text),
-            other => AppError::Internal(other.to_string()),
+            // A business rule's refusal, or a uniqueness conflict ("already exists: …").
+            other => match other.refusal() {
+                Some(text) => AppError::Refused(text),
+                None => AppError::Internal(other.to_string()),
+            },
         }
     }
 }

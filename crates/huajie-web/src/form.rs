@@ -11,7 +11,10 @@ use huajie_core::Lang;
 use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Deserializer};
 
-use crate::ctx::lang_of;
+use axum::extract::FromRef;
+
+use crate::AppState;
+use crate::ctx::{Ctx, lang_of};
 use crate::error::AppError;
 use crate::i18n::tr;
 
@@ -70,17 +73,185 @@ where
             return Err(AppError::BadRequest(tr(lang, "form.content_type").into()));
         }
         let Body(bytes) = Body::from_request(req, state).await?;
-        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(&bytes));
-        serde_path_to_error::deserialize(de).map(Form).map_err(|e| {
-            let field = shown_path(e.path());
-            let text = e.inner().to_string();
-            // serde's own wording for a missing field (`missing field `x``) is stable.
-            AppError::BadRequest(match text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
-                Some(missing) => tr(lang, "form.missing_field").replace("{field}", missing),
-                None if field.is_empty() => tr(lang, "error.bad_form").to_string(),
-                None => tr(lang, "form.bad_field").replace("{field}", &field),
-            })
+        read_form(&bytes, lang).map(Form)
+    }
+}
+
+/// Reads an urlencoded form into `T`. A refusal says, in `lang`, which field is missing or
+/// cannot be read.
+pub fn read_form<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, AppError> {
+    let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(bytes));
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let field = shown_path(e.path());
+        let text = e.inner().to_string();
+        // serde's own wording for a missing field (`missing field `x``) is stable.
+        AppError::BadRequest(match text.strip_prefix("missing field `").and_then(|t| t.split('`').next()) {
+            Some(missing) => tr(lang, "form.missing_field").replace("{field}", missing),
+            None if field.is_empty() => tr(lang, "error.bad_form").to_string(),
+            None => tr(lang, "form.bad_field").replace("{field}", &field),
         })
+    })
+}
+
+/// What a writing request submits, read only after the session's CSRF token has been checked:
+/// the `X-CSRF-Token` header, or else the form's `csrf` field. The body is then read into `F`,
+/// an urlencoded form or (`Content-Type: application/json`) a JSON command, with the refusals
+/// of `read_form` and `read_json`. A route without a body (a removal) takes `Submitted<Confirmed>`.
+///
+/// Every writing handler takes this (or `Upload`): none checks the token itself. Put after
+/// `Authorized`, so that the role is checked before the body is read.
+pub struct Submitted<F>(pub F);
+
+/// A writing request with nothing to submit but its token.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Confirmed {}
+
+/// A writing request's context, the token its `X-CSRF-Token` header carries ("" without one),
+/// and the request, its body still unread.
+async fn session_of<S>(req: Request, state: &S) -> Result<(Ctx, String, Request), AppError>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    let (mut parts, body) = req.into_parts();
+    let ctx = Ctx::from_request_parts(&mut parts, state).await?;
+    let token = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    Ok((ctx, token, Request::from_parts(parts, body)))
+}
+
+impl<F, S> FromRequest<S> for Submitted<F>
+where
+    F: DeserializeOwned,
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let (ctx, mut token, req) = session_of(req, state).await?;
+        let json = has_content_type(&req, |t| {
+            t == "application/json" || (t.starts_with("application/") && t.ends_with("+json"))
+        });
+        let urlencoded = has_content_type(&req, |t| t == "application/x-www-form-urlencoded");
+        let no_type = req.headers().get(axum::http::header::CONTENT_TYPE).is_none();
+        let Body(bytes) = Body::from_request(req, state).await?;
+        if token.is_empty() && urlencoded {
+            token = form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == "csrf")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+        }
+        ctx.check_csrf(&token)?;
+        let lang = ctx.lang;
+        if json {
+            read_json(&bytes, lang).map(Submitted)
+        } else if urlencoded || (no_type && bytes.is_empty()) {
+            read_form(&bytes, lang).map(Submitted)
+        } else {
+            Err(AppError::BadRequest(tr(lang, "form.content_type").into()))
+        }
+    }
+}
+
+/// A form field as text, whether a form sent it or a JSON command sent a string, a number, a
+/// boolean or a list of strings (joined one a line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Loose(pub String);
+
+impl Loose {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Loose;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text, a number, yes/no or a list of lines")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Loose, E> {
+                Ok(Loose(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Loose, E> {
+                Ok(Loose(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Loose, E> {
+                Ok(Loose(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Loose, E> {
+                Ok(Loose(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Loose, E> {
+                Ok(Loose(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Loose, E> {
+                Ok(Loose::default())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Loose, A::Error> {
+                let mut lines = Vec::new();
+                while let Some(line) = seq.next_element::<String>()? {
+                    lines.push(line);
+                }
+                Ok(Loose(lines.join("\n")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A file sent in a multipart upload's `file` field.
+#[derive(Debug, Default)]
+pub struct UploadedFile {
+    /// The name the browser gave it ("" when none).
+    pub name: String,
+    pub bytes: axum::body::Bytes,
+}
+
+/// A multipart upload: its `file` field and its other fields read into `F` (as a form is),
+/// after the session's CSRF token (the `X-CSRF-Token` header, or else the `csrf` field) has
+/// been checked. The one reader of multipart bodies: a body over the upload limit is a 413, an
+/// unreadable one a 400 in the user's language. Put after `Authorized`.
+pub struct Upload<F> {
+    pub form: F,
+    pub file: UploadedFile,
+}
+
+impl<F, S> FromRequest<S> for Upload<F>
+where
+    F: DeserializeOwned,
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let limit = AppState::from_ref(state).config.upload_bytes_max;
+        let (ctx, mut token, req) = session_of(req, state).await?;
+        let lang = ctx.lang;
+        let bad = |e: axum::extract::multipart::MultipartError| refused_upload(&e, lang, limit);
+        let mut multipart =
+            axum::extract::Multipart::from_request(req, &()).await.map_err(|e| refused_upload(&e, lang, limit))?;
+        let (mut file, mut fields) = (UploadedFile::default(), Vec::<(String, String)>::new());
+        while let Some(field) = multipart.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "file" {
+                file.name = field.file_name().unwrap_or("").to_string();
+                file.bytes = field.bytes().await.map_err(bad)?;
+            } else {
+                let value = field.text().await.map_err(bad)?;
+                if name == "csrf" && token.is_empty() {
+                    token = value.clone();
+                }
+                fields.push((name, value));
+            }
+        }
+        ctx.check_csrf(&token)?;
+        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
+        let form = read_form(encoded.as_bytes(), lang)?;
+        Ok(Upload { form, file })
     }
 }
 

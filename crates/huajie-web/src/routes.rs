@@ -1,5 +1,7 @@
-//! Every route of the server, in one place. Each handler checks its own permission
-//! first (`ctx.require(…)`); the role × route matrix test proves who gets in where.
+//! Every route of the server, in one place. Each handler checks its permission first: a
+//! reading handler with `ctx.require(…)`, a writing one with `Authorized<P>`, before its body
+//! (`Submitted`, `Upload`: the CSRF token, then the typed form) is read. The role × route matrix
+//! test proves who gets in where; `tests/csrf.rs` reads the writing routes from this file.
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -142,6 +142,7 @@ async fn unknown_paths_wrong_methods_large_and_malformed_bodies_answer_in_the_en
     let app = TestApp::new().await;
     let mut anonymous = Client::default();
     let mut risk = app.login("risk").await;
+    let mut valuer = app.login("valuer").await;
     let recorded = |reply: common::Reply| reply.json()["data"].as_array().unwrap().len();
     let results_before = recorded(app.get(&mut risk, "/api/v1/compliance/results").await);
     let checks_before = recorded(app.get(&mut risk, "/api/v1/compliance/checks").await);
@@ -177,16 +178,18 @@ async fn unknown_paths_wrong_methods_large_and_malformed_bodies_answer_in_the_en
             assert!(allow.contains(allowed), "{method} {path}: Allow {allow:?}");
         }
 
-        // A body over the limit, to each kind of writing call.
+        // A body over the limit, to each kind of writing call, from a role that may make it (the
+        // role is checked before the body is read).
         let big = format!("{{\"label\": \"{}\"}}", "x".repeat(3 * 1024 * 1024));
         for path in ["/api/v1/compliance/checks", "/api/v1/packages/1/valuations", "/api/v1/session"] {
+            let client = if path.contains("valuations") { &mut valuer } else { &mut risk };
             let request = Request::post(path)
                 .header(header::CONTENT_TYPE, "application/json")
                 .header(header::ACCEPT_LANGUAGE, lang)
-                .header("x-csrf-token", &risk.csrf)
+                .header("x-csrf-token", &client.csrf)
                 .body(Body::from(big.clone()))
                 .unwrap();
-            let reply = app.send(&mut risk, request).await;
+            let reply = app.send(client, request).await;
             let message = envelope(&reply, StatusCode::PAYLOAD_TOO_LARGE, "too_large", lang, path);
             assert!(message.contains("2 MB"), "{path}: the limit: {message}");
         }

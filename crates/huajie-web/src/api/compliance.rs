@@ -3,38 +3,29 @@
 //! book (read, add an entry with the same fields as the book's forms). Amounts are integer
 //! fen, except book entries, which take the forms' text (万元 unless suffixed 元).
 
-use std::collections::HashMap;
-
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use huajie_core::{Money, Permission};
 use huajie_rules::Indicator;
 use huajie_rules::indicators::latest_quarter_end;
 use huajie_store::DealCheck;
-use huajie_store::book::{book_kind, read_entry};
+use huajie_store::book::book_kind;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::data;
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Body, Date, Int, Path, Query};
+use crate::form::{Confirmed, Date, Int, Path, Query, Submitted};
 use crate::i18n::tr;
-use crate::pages::book::refused;
 use crate::pages::compliance::Names;
 
 fn fen(x: i128) -> i64 {
     i64::try_from(x).unwrap_or(if x < 0 { i64::MIN } else { i64::MAX })
-}
-
-/// A writing call's JSON body, once its CSRF token is checked.
-fn body<T: serde::de::DeserializeOwned>(ctx: &Ctx, headers: &HeaderMap, bytes: &[u8]) -> Result<T, AppError> {
-    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    crate::form::read_json(bytes, ctx.lang)
 }
 
 fn indicator_json(i: &Indicator, lines: Vec<Value>) -> Value {
@@ -71,7 +62,7 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
     };
     let ledger = store.compliance_ledger().await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
-        .map_err(|e| AppError::NoData(ctx.lang.half(&e.to_string())))?;
+        .map_err(|e| AppError::NoData(e.text().get(ctx.lang).to_string()))?;
     let mut names = Names::default();
     names.load_lines(&ctx, store, &all).await?;
     let mut out = Vec::new();
@@ -191,15 +182,12 @@ pub struct ProposalBody {
 /// `POST /api/v1/compliance/checks`: a proposed funding instrument or investment, checked as
 /// the checks page does (a prohibited channel blocks), and recorded.
 pub async fn check_proposal(
-    ctx: Ctx,
+    Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Body(bytes): Body,
+    Submitted(b): Submitted<ProposalBody>,
 ) -> Result<Response, AppError> {
     use crate::pages::checks::{Proposal, ProposalKind};
     use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
-    ctx.require(Permission::CheckDeals)?;
-    let b: ProposalBody = body(&ctx, &headers, &bytes)?;
     let lang = ctx.lang;
     let bad = |field: &str, key: &'static str| AppError::BadRequest(format!("{field}: {}", tr(lang, key)));
     if b.amount_fen < 0 {
@@ -242,10 +230,8 @@ pub async fn check_proposal(
         counterparty: code(&b.counterparty_identifier),
         counterparty_name: code(&b.counterparty_name),
     };
-    match crate::pages::checks::check_proposal(&ctx, &state, proposal).await? {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
+    let c = crate::pages::checks::check_proposal(&ctx, &state, proposal).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
 }
 
 /// `GET /api/v1/compliance/results`: the recorded quarter-end results.
@@ -274,17 +260,11 @@ pub struct RecordBody {
 
 /// `POST /api/v1/compliance/results`: records a quarter-end with the parameters in force.
 pub async fn record(
-    ctx: Ctx,
+    Authorized(_, user, _): Authorized<perm::RecordIndicators>,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Body(bytes): Body,
+    Submitted(b): Submitted<RecordBody>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::RecordIndicators)?;
-    let b: RecordBody = body(&ctx, &headers, &bytes)?;
-    let r = match state.store.record_quarter_end(&user.username, b.quarter_end).await {
-        Ok(r) => r,
-        Err(e) => return Err(AppError::BadRequest(refused(ctx.lang)(e)?)),
-    };
+    let r = state.store.record_quarter_end(&user.username, b.quarter_end).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "data": { "id": r.id, "quarter_end": r.quarter_end, "parameter_version": r.parameter_version } })),
@@ -373,14 +353,11 @@ pub struct PackageCheckBody {
 
 /// `POST /api/v1/packages/{id}/checks`: a proposed acquisition or disposal of a package.
 pub async fn check_package(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Body(bytes): Body,
+    Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
+    State(state): State<AppState>,
+    Submitted(b): Submitted<PackageCheckBody>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::CheckDeals)?;
-    let b: PackageCheckBody = body(&ctx, &headers, &bytes)?;
     let lang = ctx.lang;
     let disposal = match b.kind.as_str() {
         "acquisition" => false,
@@ -394,7 +371,7 @@ pub async fn check_package(
     }
     let as_of = b.as_of.unwrap_or_else(|| state.store.clock().today());
     let price = Money::from_fen(b.price_fen);
-    let outcome = crate::pages::checks::check_package(
+    let c = crate::pages::checks::check_package(
         &ctx,
         &state,
         id,
@@ -405,10 +382,7 @@ pub async fn check_package(
         b.transferee_name.as_deref().unwrap_or("").trim(),
     )
     .await?;
-    match outcome {
-        Ok(c) => Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
+    Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -419,27 +393,14 @@ pub struct OverrideBody {
 
 /// `POST /api/v1/compliance/checks/{id}/overrides`: the risk role overrides a finding.
 pub async fn override_finding(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Body(bytes): Body,
+    Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
+    State(state): State<AppState>,
+    Submitted(b): Submitted<OverrideBody>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::OverrideFindings)?;
-    let b: OverrideBody = body(&ctx, &headers, &bytes)?;
+    state.store.override_finding(&user.username, id, b.finding, &b.reason).await?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(c.id, b.finding, &b.reason).await {
-        Ok(_) => {
-            tx.commit().await?;
-            let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-            Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            Err(AppError::BadRequest(refused(ctx.lang)(e)?))
-        }
-    }
+    Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
 }
 
 /// `GET /api/v1/compliance/book`: every record of the book.
@@ -465,54 +426,32 @@ pub async fn book(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
 /// `POST /api/v1/compliance/book/{kind}`: one entry, with the fields of the book's form
 /// (strings or numbers); each field that cannot be read is named, and nothing is saved.
 pub async fn add_entry(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(kind): Path<String>,
-    headers: HeaderMap,
-    Body(bytes): Body,
-) -> Result<Response, AppError> {
     // Who keeps the book at all first, then the kind's own editors (the party graph: risk).
-    ctx.require(Permission::EditComplianceBook)?;
+    Authorized(ctx, _, _): Authorized<perm::EditComplianceBook>,
+    State(state): State<AppState>,
+    Submitted(fields): Submitted<crate::pages::book::EntryFields>,
+) -> Result<Response, AppError> {
     let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
-    let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
     let lang = ctx.lang;
-    let get = |k: &str| {
-        b.get(k).and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(x) => Some(x.to_string()),
-            _ => None,
-        })
-    };
-    let entry = read_entry(kind, &get, state.store.clock().today()).map_err(|problems| {
+    let entry = fields.entry(kind, state.store.clock().today()).map_err(|problems| {
         AppError::BadRequest(
-            problems.iter().map(|(k, m)| format!("{k}: {}", lang.half(m))).collect::<Vec<_>>().join("; "),
+            problems.iter().map(|(k, m)| format!("{k}: {}", m.get(lang))).collect::<Vec<_>>().join("; "),
         )
     })?;
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.apply_book_entry(&entry).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok((StatusCode::CREATED, Json(json!({ "data": { "kind": kind.code } }))).into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            Err(AppError::BadRequest(refused(lang)(e)?))
-        }
-    }
+    state.store.add_book_entry(&user.username, &entry).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": { "kind": kind.code } }))).into_response())
 }
 
 /// `DELETE /api/v1/compliance/book/{kind}/{id}`: removes one entry (audited).
 pub async fn remove_entry(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path((kind, id)): Path<(String, i64)>,
-    headers: HeaderMap,
+    Authorized(ctx, _, _): Authorized<perm::EditComplianceBook>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::EditComplianceBook)?;
     let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
-    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -550,35 +489,14 @@ pub async fn company(ctx: Ctx, State(state): State<AppState>, Query(q): Query<As
 /// item/<code>, in 万元 unless suffixed 元) or business (risk: lines, "BS1 description" per
 /// line, as one text or a list), optional effective_from and note.
 pub async fn save_company(
-    ctx: Ctx,
+    Authorized(ctx, _, _): Authorized<perm::ViewComplianceBook>,
     State(state): State<AppState>,
-    headers: HeaderMap,
-    Body(bytes): Body,
+    Submitted(form): Submitted<crate::pages::company::CompanyForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewComplianceBook)?;
-    let b: HashMap<String, Value> = body(&ctx, &headers, &bytes)?;
-    let lang = ctx.lang;
-    let get = |k: &str| {
-        b.get(k).and_then(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Array(a) => Some(a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("\n")),
-            _ => None,
-        })
-    };
-    let part = get("part").unwrap_or_default();
-    ctx.require(crate::pages::company::part_permission(&part))?;
-    let effective_from = match get("effective_from").filter(|s| !s.trim().is_empty()) {
-        None => state.store.clock().today(),
-        Some(t) => t
-            .trim()
-            .parse()
-            .map_err(|_| AppError::BadRequest(format!("effective_from: {}", tr(lang, "checks.bad_date"))))?,
-    };
-    let change = crate::pages::company::read_change(lang, &part, &get)
+    ctx.require(crate::pages::company::part_permission(&form.part))?;
+    let parsed = form
+        .parse(ctx.lang, state.store.clock().today())
         .map_err(|problems| AppError::BadRequest(problems.join("; ")))?;
-    match crate::pages::company::save(&ctx, &state, change, effective_from, &get("note").unwrap_or_default()).await? {
-        Ok(v) => Ok((StatusCode::CREATED, Json(json!({ "data": profile_json(&v) }))).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
+    let v = crate::pages::company::save(&ctx, &state, parsed).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": profile_json(&v) }))).into_response())
 }

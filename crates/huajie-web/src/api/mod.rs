@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use cookie::SameSite;
 use huajie_core::{Permission, Role};
@@ -14,9 +14,9 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::auth::{self, SESSION_COOKIE};
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Int, Path, Query};
+use crate::form::{Confirmed, Int, Path, Query, Submitted};
 use crate::i18n::tr;
 use crate::view::party_view;
 
@@ -111,14 +111,13 @@ pub async fn create_session(
 }
 
 /// `DELETE /api/v1/session`: logs out (needs `X-CSRF-Token`).
-pub async fn delete_session(ctx: Ctx, State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
-    let user = ctx.require_login()?;
-    let submitted = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-    ctx.check_csrf(submitted)?;
+pub async fn delete_session(
+    Authorized(ctx, user, _): Authorized<perm::LoggedIn>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
+) -> Result<Response, AppError> {
     let hash = ctx.token_hash.as_deref().ok_or(AppError::Unauthenticated)?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.delete_session(hash, user).await?;
-    tx.commit().await?;
+    state.store.end_session(hash, &user).await?;
     let mut r = data(json!({ "logged_out": true }));
     r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, "", 0, SameSite::Lax));
     Ok(r)

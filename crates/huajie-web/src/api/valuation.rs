@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use huajie_core::Permission;
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun, fen};
@@ -16,9 +16,9 @@ use serde_json::{Value, json};
 
 use super::data;
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Body, Path};
+use crate::form::{Path, Submitted};
 use crate::i18n::tr;
 
 fn fens(xs: &[f64]) -> Vec<i64> {
@@ -134,16 +134,11 @@ pub struct RunBody {
 
 /// `POST /api/v1/packages/{id}/valuations`: runs and records a valuation (needs `X-CSRF-Token`).
 pub async fn create(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Body(body): Body,
+    Authorized(ctx, user, _): Authorized<perm::RunValuations>,
+    State(state): State<AppState>,
+    Submitted(body): Submitted<RunBody>,
 ) -> Result<Response, AppError> {
-    // Who may do this is checked before the body is read.
-    let user = ctx.require(Permission::RunValuations)?;
-    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let body: RunBody = crate::form::read_json(&body, ctx.lang)?;
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let lang = ctx.lang;
     let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
@@ -232,15 +227,11 @@ pub struct BasisBody {
 /// `POST /api/v1/packages/{id}/valuation-basis`: a valuer sets how the package is valued
 /// (`{"basis": "retail" | "claims"}`, needs `X-CSRF-Token`); answers with the package.
 pub async fn set_basis(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    headers: HeaderMap,
-    Body(body): Body,
+    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
+    State(state): State<AppState>,
+    Submitted(body): Submitted<BasisBody>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditAssumptions)?;
-    ctx.check_csrf(headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or(""))?;
-    let body: BasisBody = crate::form::read_json(&body, ctx.lang)?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let basis = huajie_core::ValuationBasis::from_code(&body.basis)
         .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "valuation.bad_basis").to_string()))?;

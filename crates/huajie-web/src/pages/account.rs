@@ -1,6 +1,6 @@
 //! My account: who I am, and changing my own password.
 
-use crate::form::{Form, Query};
+use crate::form::{Query, Submitted};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::render_form;
 use crate::AppState;
 use crate::auth::{check_new_password, check_password, hash_password};
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::view::Page;
@@ -61,20 +61,17 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<DoneQ
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
-    #[serde(default)]
-    csrf: String,
     current: String,
     new: String,
     confirm: String,
 }
 
 pub async fn change_password(
-    ctx: Ctx,
+    Authorized(ctx, user, _): Authorized<perm::LoggedIn>,
     State(state): State<AppState>,
-    Form(f): Form<PasswordForm>,
+    Submitted(f): Submitted<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require_login()?;
-    ctx.check_csrf(&f.csrf)?;
+    let user = &user;
     let lang = ctx.lang;
     let problem = if !check_password(&state, &f.current, &user.password_hash).await {
         Some(tr(lang, "account.wrong_current").to_string())
@@ -86,9 +83,7 @@ pub async fn change_password(
     if let Some(message) = problem {
         return account_page(&ctx, &state, None, Some(message)).await;
     }
-    let mut tx = state.store.write(&user.username).await?;
-    tx.set_password_hash(user.id, &hash_password(&f.new)).await?;
-    tx.commit().await?;
+    state.store.change_password(&user.username, user.id, &hash_password(&f.new)).await?;
     // Changing the password ends every session, this one too: log in again.
     Ok(Redirect::to("/login?next=/account%3Fdone%3D1").into_response())
 }

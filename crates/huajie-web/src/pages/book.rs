@@ -11,17 +11,17 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_store::Store;
 use huajie_store::book::{
-    BOOK_KINDS, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind, read_book_workbook,
-    read_entry,
+    BOOK_KINDS, BookEntry, BookKind, BookProblem, FieldKind, FieldProblem, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind,
+    read_book_workbook, read_entry,
 };
-use huajie_store::{Store, StoreError};
 
 use super::{XLSX, download, render_form};
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::Path;
+use crate::form::{Confirmed, Loose, Path, Submitted, Upload};
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -339,52 +339,49 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
     book_page(&ctx, &state, None, None, Vec::new()).await
 }
 
-/// A store refusal the user can act on, in the user's language.
-pub fn refused(lang: Lang) -> impl Fn(StoreError) -> Result<String, AppError> {
-    move |e| match e {
-        StoreError::Invalid(m) | StoreError::Duplicate(m) => Ok(lang.half(&m)),
-        other => Err(other.into()),
+/// A book entry's fields as typed, on the page or in the API (strings, numbers or yes/no),
+/// by the keys `BOOK_KINDS` gives each kind's fields; read only through `entry`.
+#[derive(serde::Deserialize, Default)]
+#[serde(transparent)]
+pub struct EntryFields(BTreeMap<String, Loose>);
+
+impl EntryFields {
+    /// The entry of `kind`, or every field that cannot be read, named (`read_entry`).
+    pub fn entry(&self, kind: &BookKind, today: chrono::NaiveDate) -> Result<BookEntry, Vec<FieldProblem>> {
+        read_entry(kind, &|key| self.0.get(key).map(|v| v.as_str().to_string()), today)
+    }
+
+    /// The fields as the page shows them again.
+    fn shown(&self) -> HashMap<String, String> {
+        self.0.iter().map(|(k, v)| (k.clone(), v.as_str().to_string())).collect()
     }
 }
 
-/// `POST /compliance/book/{kind}`: one entry from its form; a wrong field is named and nothing is saved.
+/// `POST /compliance/book/{kind}`: one entry from its form; every wrong field is named beside
+/// it, a refusal above the form, which keeps what was typed; nothing is saved.
 pub async fn add(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(code): Path<String>,
-    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+    Authorized(ctx, _, _): Authorized<perm::EditComplianceBook>,
+    State(state): State<AppState>,
+    Submitted(fields): Submitted<EntryFields>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::EditComplianceBook)?;
     let kind = book_kind(&code).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let entry = match read_entry(kind, &|k| fields.get(k).cloned(), state.store.clock().today()) {
-        Ok(e) => e,
-        Err(problems) => {
-            let errors = problems.into_iter().map(|(k, m)| (k.to_string(), lang.half(&m))).collect();
-            return book_page(
-                &ctx,
-                &state,
-                Some((kind.code, fields, errors)),
-                Some(tr(lang, "book.fix_fields").into()),
-                Vec::new(),
-            )
-            .await;
-        }
-    };
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.apply_book_entry(&entry).await {
-        Ok(()) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            let message = refused(lang)(e)?;
-            book_page(&ctx, &state, Some((kind.code, fields, HashMap::new())), Some(message), Vec::new()).await
-        }
+    let mut errors = HashMap::new();
+    let added = async {
+        let entry = fields.entry(kind, state.store.clock().today()).map_err(|problems| {
+            errors = problems.into_iter().map(|(k, m)| (k.to_string(), m.get(lang).to_string())).collect();
+            AppError::BadRequest(tr(lang, "book.fix_fields").into())
+        })?;
+        state.store.add_book_entry(&user.username, &entry).await?;
+        Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
     }
+    .await;
+    super::or_refused(added, lang, |message| {
+        book_page(&ctx, &state, Some((kind.code, fields.shown(), errors)), Some(message), Vec::new())
+    })
+    .await
 }
 
 /// One problem of a workbook as a line: sheet, row, field, what.
@@ -394,42 +391,21 @@ fn problem_line(p: &BookProblem, lang: Lang) -> String {
         at.push_str(&tr(lang, "book.row").replace("{n}", &p.row.to_string()));
     }
     // The message names the field itself.
-    format!("{at}：{}", lang.half(&p.message))
+    format!("{at}：{}", p.message.get(lang))
 }
 
 /// `POST /compliance/book/import`: a workbook of the book, every row or none.
 pub async fn import(
-    ctx: Ctx,
+    Authorized(ctx, user, _): Authorized<perm::EditComplianceBook>,
     State(state): State<AppState>,
-    request: axum::extract::Request,
+    Upload { file, .. }: Upload<Confirmed>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditComplianceBook)?;
     let lang = ctx.lang;
-    let limit = state.config.upload_bytes_max;
-    let bad = |e: axum::extract::multipart::MultipartError| crate::form::refused_upload(&e, lang, limit);
-    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
-        .await
-        .map_err(|e| crate::form::refused_upload(&e, lang, limit))?;
-    let (mut bytes, mut csrf) = (Vec::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => bytes = field.bytes().await.map_err(bad)?.to_vec(),
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            _ => {}
-        }
-    }
-    ctx.check_csrf(&csrf)?;
-    let sheets = match huajie_tape::read_workbook(bytes) {
+    let sheets = match huajie_tape::read_workbook(file.bytes.to_vec()) {
         Ok(s) => s,
         Err(e) => {
-            return book_page(
-                &ctx,
-                &state,
-                None,
-                Some(tr(lang, "book.import_refused").into()),
-                vec![lang.half(&e.to_string())],
-            )
-            .await;
+            return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), vec![e.message(lang)])
+                .await;
         }
     };
     let entries = match read_book_workbook(sheets, state.store.clock().today()) {
@@ -474,14 +450,12 @@ pub async fn import(
 
 /// `POST /compliance/book/{kind}/{id}/delete`: removes one entry (audited).
 pub async fn remove(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path((kind, id)): Path<(String, i64)>,
-    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+    Authorized(ctx, _, _): Authorized<perm::EditComplianceBook>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::EditComplianceBook)?;
     let user = ctx.require(book_kind(&kind).ok_or(AppError::NotFound)?.permission)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     state.store.remove_book_entry(&user.username, &kind, id).await?;
     Ok(Redirect::to(&format!("/compliance/book#book-{kind}")).into_response())
 }

@@ -4,8 +4,6 @@
 //! deal, a limit or warning waits for the risk role's recorded override. A package is
 //! recorded as bought only through a cleared acquisition check, at the price checked.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -16,21 +14,20 @@ use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Status};
 use huajie_rules::pretrade::{Deal, shown};
 use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
-use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
+use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS};
 use huajie_store::{CheckStanding, DealCheck};
-use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
+use huajie_tape::coerce::parse_date;
 
-use super::book::refused;
 use super::render;
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::Path;
+use crate::form::{Confirmed, Path, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
 
-type Fields = HashMap<String, String>;
+mod form;
+use form::{PackageCheckForm, ProposalForm, Reader};
 
 /// Who may read checks: deals under negotiation and their prices (not the regulator).
 fn may_read(ctx: &Ctx) -> Result<(), AppError> {
@@ -91,15 +88,15 @@ struct ChecksPage {
     checks: Vec<CheckLine>,
     can_check: bool,
     error: Option<String>,
-    values: Fields,
+    values: ProposalForm,
     channels: Vec<(&'static str, &'static str)>,
     investment_kinds: Vec<(&'static str, &'static str)>,
     exposure_kinds: Vec<(&'static str, &'static str)>,
 }
 
 impl ChecksPage {
-    fn value(&self, key: &str) -> String {
-        self.values.get(key).cloned().unwrap_or_default()
+    fn value(&self, key: &str) -> &str {
+        self.values.value(key)
     }
 }
 
@@ -107,7 +104,12 @@ fn options(list: &[(&'static str, &'static str, &'static str)], lang: Lang) -> V
     list.iter().map(|o| (o.0, lang.pick(o.1, o.2))).collect()
 }
 
-async fn checks_page(ctx: &Ctx, state: &AppState, error: Option<String>, values: Fields) -> Result<Response, AppError> {
+async fn checks_page(
+    ctx: &Ctx,
+    state: &AppState,
+    error: Option<String>,
+    values: ProposalForm,
+) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let checks = state
         .store
@@ -137,70 +139,7 @@ async fn checks_page(ctx: &Ctx, state: &AppState, error: Option<String>, values:
 /// `GET /checks`: every check, newest first, and the forms for funding and investment proposals.
 pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     may_read(&ctx)?;
-    checks_page(&ctx, &state, None, Fields::new()).await
-}
-
-/// Reads a form's fields; each wrong one is named in the user's language.
-struct Reader<'a> {
-    fields: &'a Fields,
-    lang: Lang,
-    problems: Vec<String>,
-}
-
-impl Reader<'_> {
-    fn text(&mut self, key: &str, label: &'static str) -> String {
-        let t = self.fields.get(key).map(|s| s.trim().to_string()).unwrap_or_default();
-        if t.is_empty() {
-            self.problems.push(format!("{}：{}", tr(self.lang, label), tr(self.lang, "checks.required")));
-        }
-        t
-    }
-    fn amount(&mut self, key: &str, label: &'static str) -> Money {
-        let t = self.text(key, label);
-        match parse_money_exact(&t, AmountUnit::Wan) {
-            Ok(m) if m.fen() >= 0 => m,
-            _ if t.is_empty() => Money::ZERO,
-            Err(CoerceError::FractionOfFen) => {
-                self.problems.push(format!(
-                    "{}：“{t}” {}",
-                    tr(self.lang, label),
-                    tr(self.lang, "checks.fraction_of_fen")
-                ));
-                Money::ZERO
-            }
-            _ => {
-                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_amount")));
-                Money::ZERO
-            }
-        }
-    }
-    fn as_of(&mut self, today: NaiveDate) -> NaiveDate {
-        match self.fields.get("as_of").map(|s| s.trim()).filter(|s| !is_blank(s)) {
-            None => today,
-            Some(t) => parse_date(t).unwrap_or_else(|_| {
-                self.problems.push(format!(
-                    "{}：“{t}” {}",
-                    tr(self.lang, "checks.as_of"),
-                    tr(self.lang, "checks.bad_date")
-                ));
-                today
-            }),
-        }
-    }
-    fn code(
-        &mut self,
-        key: &str,
-        label: &'static str,
-        list: &[(&'static str, &'static str, &'static str)],
-    ) -> &'static str {
-        let t = self.text(key, label);
-        read_code(list, &t).unwrap_or_else(|| {
-            if !t.is_empty() {
-                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_option")));
-            }
-            list[0].0
-        })
-    }
+    checks_page(&ctx, &state, None, ProposalForm::default()).await
 }
 
 /// A party named by its identifier: known parties as the checks read them; an unknown one by
@@ -243,50 +182,40 @@ async fn run(
     label: &str,
     as_of: NaiveDate,
     deal: &Deal,
-) -> Result<Result<DealCheck, String>, AppError> {
+) -> Result<DealCheck, AppError> {
     let user = ctx.require(Permission::CheckDeals)?;
     let parties = state.store.check_parties().await?;
-    match state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &parties).await {
-        Ok(c) => Ok(Ok(c)),
-        Err(e) => Ok(Err(refused(ctx.lang)(e)?)),
-    }
+    Ok(state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &parties).await?)
 }
 
 /// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price) of a package.
 pub async fn package_check(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<PackageCheckForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::CheckDeals)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
-    let price = r.amount("price", "checks.price");
-    let as_of = r.as_of(state.store.clock().today());
-    let disposal = fields.get("kind").map(String::as_str) == Some("disposal");
+    let mut r = Reader { lang, problems: Vec::new() };
+    let price = r.amount(&form.price, "checks.price");
+    let as_of = r.as_of(&form.as_of, state.store.clock().today());
+    let disposal = form.kind == "disposal";
     let (transferee_id, transferee_name) = if disposal {
-        (
-            r.text("transferee", "checks.transferee"),
-            fields.get("transferee_name").map(|s| s.trim().to_string()).unwrap_or_default(),
-        )
+        (r.text(&form.transferee, "checks.transferee"), form.transferee_name.trim().to_string())
     } else {
         (String::new(), String::new())
     };
     if !r.problems.is_empty() {
         return Err(AppError::BadRequest(r.problems.join("；")));
     }
-    match check_package(&ctx, &state, id, disposal, price, as_of, &transferee_id, &transferee_name).await? {
-        Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
+    let c = check_package(&ctx, &state, id, disposal, price, as_of, &transferee_id, &transferee_name).await?;
+    Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
 }
 
 /// Checks a proposed acquisition (at `price`) or disposal (to the transferee, at `price`) of a
-/// package and records the check; `Err` is a message for the user (a package not held, a
-/// missing quarter-end…).
+/// package and records the check; a refusal (a package not held, a missing quarter-end…) is
+/// `AppError::Refused` or `BadRequest`.
 #[allow(clippy::too_many_arguments)]
 pub async fn check_package(
     ctx: &Ctx,
@@ -297,7 +226,7 @@ pub async fn check_package(
     as_of: NaiveDate,
     transferee_id: &str,
     transferee_name: &str,
-) -> Result<Result<DealCheck, String>, AppError> {
+) -> Result<DealCheck, AppError> {
     let lang = ctx.lang;
     if disposal {
         // A disposal screens its transferee: only for the roles that screen (rate-limited and
@@ -310,13 +239,14 @@ pub async fn check_package(
     let (deal, label) = if disposal {
         let transferee = party_by_identifier(state, &parties, transferee_id, transferee_name).await?;
         if transferee == Counterparty::None {
-            return Ok(Err(format!("{}：{}", tr(lang, "checks.transferee"), tr(lang, "checks.required"))));
+            return Err(AppError::BadRequest(format!(
+                "{}：{}",
+                tr(lang, "checks.transferee"),
+                tr(lang, "checks.required")
+            )));
         }
         let label = format!("{code} → {}", transferee.name());
-        let deal = match state.store.disposal_deal(id, transferee, price).await {
-            Ok(d) => d,
-            Err(e) => return Ok(Err(refused(lang)(e)?)),
-        };
+        let deal = state.store.disposal_deal(id, transferee, price).await?;
         (deal, label)
     } else {
         (state.store.acquisition_deal(id, price, &parties).await?, code.clone())
@@ -324,53 +254,23 @@ pub async fn check_package(
     run(ctx, state, Some(id), &label, as_of, &deal).await
 }
 
-/// `POST /checks`: a proposed funding instrument or investment.
+/// `POST /checks`: a proposed funding instrument or investment. Every field that cannot be
+/// read, or the refusal, is shown on the page with the form as typed.
 pub async fn submit(
-    ctx: Ctx,
+    Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
     State(state): State<AppState>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Submitted(form): Submitted<ProposalForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::CheckDeals)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let mut r = Reader { fields: &fields, lang, problems: Vec::new() };
-    let as_of = r.as_of(state.store.clock().today());
-    let label = r.text("label", "checks.label");
-    let counterparty = fields.get("party").map(|s| s.trim().to_string()).unwrap_or_default();
-    let counterparty_name = fields.get("party_name").map(|s| s.trim().to_string()).unwrap_or_default();
-    let funding = fields.get("kind").map(String::as_str) == Some("funding");
-    let amount = r.amount("amount", "checks.amount");
-    let kind = if funding {
-        let channel = Channel::from_code(r.code("channel", "checks.channel", CHANNELS)).expect("listed");
-        let payments = match read_schedule(fields.get("schedule").map(String::as_str).unwrap_or("")) {
-            Ok(p) => p
-                .into_iter()
-                .map(|(date, principal, interest)| huajie_rules::indicators::Payment { date, principal, interest })
-                .collect(),
-            Err(m) => {
-                r.problems.push(lang.half(&m));
-                Vec::new()
-            }
-        };
-        if counterparty.is_empty() {
-            r.text("party", "checks.lender");
-        }
-        ProposalKind::Funding { channel, payments }
-    } else {
-        let kind = InvestmentKind::from_code(r.code("investment_kind", "checks.investment_kind", INVESTMENT_KINDS))
-            .expect("listed");
-        let exposure = ExposureKind::from_code(r.code("exposure", "checks.exposure", EXPOSURE_KINDS)).expect("listed");
-        ProposalKind::Investment { kind, exposure }
-    };
-    if !r.problems.is_empty() {
-        let message = format!("{}{}", tr(lang, "checks.fix_fields"), r.problems.join("；"));
-        return checks_page(&ctx, &state, Some(message), fields).await;
+    let checked = async {
+        let proposal = form.proposal(lang, state.store.clock().today()).map_err(|problems| {
+            AppError::BadRequest(format!("{}{}", tr(lang, "checks.fix_fields"), problems.join("；")))
+        })?;
+        let c = check_proposal(&ctx, &state, proposal).await?;
+        Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
     }
-    let proposal = Proposal { kind, label, amount, as_of, counterparty, counterparty_name };
-    match check_proposal(&ctx, &state, proposal).await? {
-        Ok(c) => Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response()),
-        Err(message) => checks_page(&ctx, &state, Some(message), fields).await,
-    }
+    .await;
+    super::or_refused(checked, lang, |message| checks_page(&ctx, &state, Some(message), form)).await
 }
 
 /// What a funding or investment proposal is, besides its label, amount and counterparty.
@@ -390,9 +290,9 @@ pub struct Proposal {
     pub counterparty_name: String,
 }
 
-/// Checks a funding or investment proposal and records the check; `Err` is a message for the
-/// user (a missing quarter-end…).
-pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<Result<DealCheck, String>, AppError> {
+/// Checks a funding or investment proposal and records the check (refused without a
+/// recorded quarter-end…).
+pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<DealCheck, AppError> {
     let parties = state.store.check_parties().await?;
     let counterparty = party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?;
     let deal = match p.kind {
@@ -588,48 +488,47 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 
 /// `POST /checks/{id}/overrides`: the risk role overrides one finding, with its reason.
 pub async fn override_finding(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(_, user, _): Authorized<perm::OverrideFindings>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<OverrideForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::OverrideFindings)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let lang = ctx.lang;
-    let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
-    let finding: usize = fields.get("finding").and_then(|s| s.trim().parse().ok()).ok_or(AppError::NotFound)?;
-    let reason = fields.get("reason").map(|s| s.trim().to_string()).unwrap_or_default();
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.override_finding(c.id, finding, &reason).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Redirect::to(&format!("/checks/{id}")).into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            Err(AppError::BadRequest(refused(lang)(e)?))
-        }
-    }
+    // A finding that is not a number is one the check does not have.
+    let finding: usize = form.finding.trim().parse().map_err(|_| AppError::NotFound)?;
+    state.store.override_finding(&user.username, id, finding, form.reason.trim()).await?;
+    Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+}
+
+/// The override form: the finding's index and the reason.
+#[derive(serde::Deserialize)]
+pub struct OverrideForm {
+    #[serde(default)]
+    finding: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The acquisition form: the date the package was bought.
+#[derive(serde::Deserialize)]
+pub struct AcquireForm {
+    #[serde(default)]
+    acquired_on: String,
 }
 
 /// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
 /// date given (`Store::record_acquisition`: only from a cleared acquisition check).
 pub async fn acquire(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(ctx, user, _): Authorized<perm::RecordAcquisitions>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<AcquireForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::RecordAcquisitions)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
-    let on = fields.get("acquired_on").and_then(|s| parse_date(s).ok()).ok_or_else(|| {
+    let on = parse_date(&form.acquired_on).map_err(|_| {
         AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
     })?;
-    match state.store.record_acquisition(&user.username, id, on).await {
-        Ok(package_id) => Ok(Redirect::to(&format!("/packages/{package_id}")).into_response()),
-        Err(e) => Err(AppError::BadRequest(refused(lang)(e)?)),
-    }
+    let package_id = state.store.record_acquisition(&user.username, id, on).await?;
+    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
 }
 
 /// The pre-trade panel of a package page: its checks and what may be proposed.
@@ -725,96 +624,72 @@ pub async fn flags_panel(
     })
 }
 
+/// The flag form: a category PX2–PX6 and the reason.
+#[derive(serde::Deserialize)]
+pub struct FlagForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    reason: String,
+}
+
 async fn set_flag(
     ctx: &Ctx,
     state: &AppState,
+    user: &huajie_store::User,
     target: huajie_store::FlagTarget,
-    fields: &Fields,
-) -> Result<Result<(), String>, AppError> {
-    let user = ctx.require(Permission::FlagProhibitedAssets)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    form: &FlagForm,
+) -> Result<(), AppError> {
     let lang = ctx.lang;
-    let Some(code) = fields.get("code").and_then(|c| huajie_rules::checks::ProhibitedAsset::from_code(c)) else {
-        return Ok(Err(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option"))));
-    };
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.set_asset_flag(target, code, fields.get("reason").map(String::as_str).unwrap_or("")).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(Ok(()))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(lang)(e)?))
-        }
-    }
+    let code = huajie_rules::checks::ProhibitedAsset::from_code(&form.code).ok_or_else(|| {
+        AppError::BadRequest(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option")))
+    })?;
+    state.store.flag_asset(&user.username, target, code, &form.reason).await?;
+    Ok(())
 }
 
 /// `POST /claims/{id}/flags`: flags a claim PX2–PX6 with the reason.
 pub async fn flag_claim(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<FlagForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::FlagProhibitedAssets)?;
     state.store.claim(id).await?.ok_or(AppError::NotFound)?;
-    match set_flag(&ctx, &state, huajie_store::FlagTarget::Claim(id), &fields).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
+    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Claim(id), &form).await?;
+    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
 }
 
 /// `POST /packages/{id}/flags`: flags a package as a whole.
 pub async fn flag_package(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<FlagForm>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::FlagProhibitedAssets)?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    match set_flag(&ctx, &state, huajie_store::FlagTarget::Package(id), &fields).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response()),
-        Err(message) => Err(AppError::BadRequest(message)),
-    }
-}
-
-async fn clear_flag(ctx: &Ctx, state: &AppState, flag: i64, fields: &Fields) -> Result<(), AppError> {
-    let user = ctx.require(Permission::ClearProhibitedFlags)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.remove_asset_flag(flag).await?;
-    tx.commit().await?;
-    Ok(())
+    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Package(id), &form).await?;
+    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
 }
 
 /// `POST /claims/{id}/flags/{flag}/delete`: the risk team lifts a flag (audited).
 pub async fn unflag_claim(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path((id, flag)): Path<(i64, i64)>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::ClearProhibitedFlags)?;
-    if !state.store.flags_on(huajie_store::FlagTarget::Claim(id)).await?.iter().any(|f| f.id == flag) {
-        return Err(AppError::NotFound);
-    }
-    clear_flag(&ctx, &state, flag, &fields).await?;
+    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Claim(id), flag).await?;
     Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
 }
 
 /// `POST /packages/{id}/flags/{flag}/delete`.
 pub async fn unflag_package(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path((id, flag)): Path<(i64, i64)>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::ClearProhibitedFlags)?;
-    if !state.store.flags_on(huajie_store::FlagTarget::Package(id)).await?.iter().any(|f| f.id == flag) {
-        return Err(AppError::NotFound);
-    }
-    clear_flag(&ctx, &state, flag, &fields).await?;
+    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Package(id), flag).await?;
     Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
 }

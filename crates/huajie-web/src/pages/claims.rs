@@ -8,9 +8,9 @@ use huajie_core::{FiveClass, GuaranteeKind, LitigationStage, PartyKind, Permissi
 
 use super::render;
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::Path;
+use crate::form::{Path, Submitted};
 use crate::view::{Page, PartyView, money, opt_date, opt_name, party_view};
 use huajie_core::mask::mask_address;
 
@@ -227,23 +227,19 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 /// `POST /claims/{id}/cross-region`: the risk team records the legal basis on which a claim
 /// outside the home province may be acquired (the territorial finding then warns, not blocks).
 pub async fn record_exception(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    crate::form::Form(fields): crate::form::Form<std::collections::HashMap<String, String>>,
+    Authorized(_, user, _): Authorized<perm::OverrideFindings>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<ExceptionForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::OverrideFindings)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     state.store.claim(id).await?.ok_or(AppError::NotFound)?;
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.set_cross_region_exception(id, fields.get("basis").map(String::as_str).unwrap_or("")).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(axum::response::Redirect::to(&format!("/claims/{id}#cross-region")).into_response())
-        }
-        Err(e) => {
-            drop(tx);
-            Err(AppError::BadRequest(super::book::refused(ctx.lang)(e)?))
-        }
-    }
+    state.store.record_cross_region_exception(&user.username, id, &form.basis).await?;
+    Ok(axum::response::Redirect::to(&format!("/claims/{id}#cross-region")).into_response())
+}
+
+/// The cross-region exception's form: its legal basis.
+#[derive(serde::Deserialize)]
+pub struct ExceptionForm {
+    #[serde(default)]
+    basis: String,
 }

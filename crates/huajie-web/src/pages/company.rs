@@ -14,11 +14,11 @@ use huajie_store::{CompanyProfileVersion, ProfileChange};
 use huajie_tape::AmountUnit;
 use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
 
-use super::book::refused;
 use super::render_form;
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
+use crate::form::{Loose, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -198,32 +198,89 @@ fn amount(lang: Lang, label: &str, text: &str, negative: bool) -> Result<Money, 
     }
 }
 
-/// Reads a save of one part of the profile from a form or the API: `Err` lists what is wrong.
-pub fn read_change(lang: Lang, part: &str, get: &dyn Fn(&str) -> Option<String>) -> Result<ProfileChange, Vec<String>> {
+/// A save of one part of the company's profile as typed, on the page or in the API: `part`
+/// capital (registered_capital, paid_in_capital, item/<code>, in 万元 unless suffixed 元) or
+/// business (lines, "BS1 description" per line, as one text or a list), optional
+/// effective_from and note.
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CompanyForm {
+    pub part: String,
+    effective_from: Loose,
+    note: Loose,
+    registered_capital: Loose,
+    paid_in_capital: Loose,
+    lines: Loose,
+    /// `item/<code>` of `NET_ASSET_ITEMS`, and anything else sent (not read).
+    #[serde(flatten)]
+    items: std::collections::BTreeMap<String, Loose>,
+}
+
+impl CompanyForm {
+    /// The net-asset item `code` as typed.
+    fn item(&self, code: &str) -> &str {
+        self.items.get(&format!("item/{code}")).map(Loose::as_str).unwrap_or("")
+    }
+
+    /// The form's values as the page shows them.
+    fn shown(&self) -> Fields {
+        let mut out: Fields =
+            NET_ASSET_ITEMS.iter().map(|(code, _, _)| (format!("item/{code}"), self.item(code).to_string())).collect();
+        for (key, value) in [
+            ("part", self.part.as_str()),
+            ("effective_from", self.effective_from.as_str()),
+            ("note", self.note.as_str()),
+            ("registered_capital", self.registered_capital.as_str()),
+            ("paid_in_capital", self.paid_in_capital.as_str()),
+            ("lines", self.lines.as_str()),
+        ] {
+            out.insert(key.to_string(), value.to_string());
+        }
+        out
+    }
+
+    /// The date the version takes effect (blank: `today`), the change and the note; or every
+    /// field that cannot be read, named in `lang`.
+    pub fn parse(&self, lang: Lang, today: NaiveDate) -> Result<(NaiveDate, ProfileChange, String), Vec<String>> {
+        let t = self.effective_from.as_str().trim();
+        let effective_from = if t.is_empty() {
+            Ok(today)
+        } else {
+            parse_date(t)
+                .map_err(|_| format!("{}：“{t}” {}", tr(lang, "company.effective_from"), tr(lang, "checks.bad_date")))
+        };
+        match (effective_from, read_change(lang, self)) {
+            (Ok(date), Ok(change)) => Ok((date, change, self.note.as_str().to_string())),
+            (date, change) => Err(date.err().into_iter().chain(change.err().unwrap_or_default()).collect()),
+        }
+    }
+}
+
+/// Reads a save of one part of the profile: `Err` lists what is wrong.
+fn read_change(lang: Lang, form: &CompanyForm) -> Result<ProfileChange, Vec<String>> {
     let mut problems = Vec::new();
-    let text = |k: &str| get(k).map(|s| s.trim().to_string()).unwrap_or_default();
-    let change = match part {
+    let change = match form.part.as_str() {
         "capital" => {
-            let mut money = |key: &str, label: &'static str, negative: bool| -> Money {
-                let t = text(key);
-                if is_blank(&t) {
+            let mut money = |typed: &Loose, label: &'static str, negative: bool| -> Money {
+                let t = typed.as_str().trim();
+                if is_blank(t) {
                     problems.push(format!("{}：{}", tr(lang, label), tr(lang, "checks.required")));
                     return Money::ZERO;
                 }
-                amount(lang, tr(lang, label), &t, negative).unwrap_or_else(|m| {
+                amount(lang, tr(lang, label), t, negative).unwrap_or_else(|m| {
                     problems.push(m);
                     Money::ZERO
                 })
             };
-            let registered_capital = money("registered_capital", "company.registered", false);
-            let paid_in_capital = money("paid_in_capital", "company.paid_in", false);
+            let registered_capital = money(&form.registered_capital, "company.registered", false);
+            let paid_in_capital = money(&form.paid_in_capital, "company.paid_in", false);
             let mut net_asset_items = Vec::new();
             for (code, zh, en) in NET_ASSET_ITEMS {
-                let t = text(&format!("item/{code}"));
-                if is_blank(&t) {
+                let t = form.item(code).trim();
+                if is_blank(t) {
                     continue;
                 }
-                match amount(lang, lang.pick(zh, en), &t, true) {
+                match amount(lang, lang.pick(zh, en), t, true) {
                     Ok(m) => net_asset_items.push((code.to_string(), m)),
                     Err(m) => problems.push(m),
                 }
@@ -232,7 +289,7 @@ pub fn read_change(lang: Lang, part: &str, get: &dyn Fn(&str) -> Option<String>)
         }
         "business" => {
             let mut lines = Vec::new();
-            for line in text("lines").lines().map(str::trim).filter(|l| !l.is_empty()) {
+            for line in form.lines.as_str().lines().map(str::trim).filter(|l| !l.is_empty()) {
                 let (code, description) = line.split_once([' ', '\t', '　']).unwrap_or((line, ""));
                 lines.push(BusinessLine {
                     code: code.trim().to_uppercase(),
@@ -257,58 +314,35 @@ pub fn part_permission(part: &str) -> Permission {
     if part == "capital" { Permission::EditCompanyCapital } else { Permission::EditMainBusiness }
 }
 
-/// Saves a version; `Err` is a message for the user.
+/// Saves a version (a refusal of the store is `AppError::Refused`).
 pub async fn save(
     ctx: &Ctx,
     state: &AppState,
-    change: ProfileChange,
-    effective_from: NaiveDate,
-    note: &str,
-) -> Result<Result<CompanyProfileVersion, String>, AppError> {
+    (effective_from, change, note): (NaiveDate, ProfileChange, String),
+) -> Result<CompanyProfileVersion, AppError> {
     let user = ctx.require(match change {
         ProfileChange::Capital { .. } => Permission::EditCompanyCapital,
         ProfileChange::MainBusiness(_) => Permission::EditMainBusiness,
     })?;
-    let mut tx = state.store.write(&user.username).await?;
-    match tx.save_company_profile(effective_from, change, note).await {
-        Ok(v) => {
-            tx.commit().await?;
-            Ok(Ok(v))
-        }
-        Err(e) => {
-            drop(tx);
-            Ok(Err(refused(ctx.lang)(e)?))
-        }
-    }
+    Ok(state.store.record_company_profile(&user.username, effective_from, change, &note).await?)
 }
 
-/// `POST /compliance/company`: a new version of one part (`part` = capital or business).
+/// `POST /compliance/company`: a new version of one part (`part` = capital or business); what
+/// cannot be read or is refused is shown beside the form, as typed.
 pub async fn submit(
-    ctx: Ctx,
+    Authorized(ctx, _, _): Authorized<perm::ViewComplianceBook>,
     State(state): State<AppState>,
-    crate::form::Form(fields): crate::form::Form<Fields>,
+    Submitted(form): Submitted<CompanyForm>,
 ) -> Result<Response, AppError> {
-    let part = fields.get("part").cloned().unwrap_or_default();
-    ctx.require(part_permission(&part))?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
+    ctx.require(part_permission(&form.part))?;
     let lang = ctx.lang;
-    let effective_from = match fields.get("effective_from").map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        None => state.store.clock().today(),
-        Some(t) => match parse_date(t) {
-            Ok(d) => d,
-            Err(_) => {
-                let message = format!("{}：“{t}” {}", tr(lang, "company.effective_from"), tr(lang, "checks.bad_date"));
-                return company_page(&ctx, &state, Some(message), Some(fields)).await;
-            }
-        },
-    };
-    let change = match read_change(lang, &part, &|k| fields.get(k).cloned()) {
-        Ok(c) => c,
-        Err(problems) => return company_page(&ctx, &state, Some(problems.join("；")), Some(fields)).await,
-    };
-    let note = fields.get("note").cloned().unwrap_or_default();
-    match save(&ctx, &state, change, effective_from, &note).await? {
-        Ok(_) => Ok(Redirect::to("/compliance/company").into_response()),
-        Err(message) => company_page(&ctx, &state, Some(message), Some(fields)).await,
+    let saved = async {
+        let parsed = form
+            .parse(lang, state.store.clock().today())
+            .map_err(|problems| AppError::BadRequest(problems.join("；")))?;
+        save(&ctx, &state, parsed).await?;
+        Ok(Redirect::to("/compliance/company").into_response())
     }
+    .await;
+    super::or_refused(saved, lang, |message| company_page(&ctx, &state, Some(message), Some(form.shown()))).await
 }

@@ -16,11 +16,14 @@ use serde::Deserialize;
 use super::{render, render_form};
 use crate::AppState;
 use crate::chart::Curve;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::Query;
+use crate::form::{Query, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
+
+mod form;
+pub use form::{ParametersForm, QuarterForm};
 
 /// Lines shown under each indicator.
 const LINES_SHOWN: usize = 10;
@@ -489,7 +492,7 @@ pub struct ParameterLine {
 fn parameter_lines(
     p: &huajie_rules::RuleParameters,
     lang: Lang,
-    typed: Option<&HashMap<String, String>>,
+    typed: Option<&ParametersForm>,
     errors: &HashMap<String, String>,
 ) -> Vec<ParameterLine> {
     huajie_rules::params::parameter_catalogue()
@@ -497,7 +500,7 @@ fn parameter_lines(
         .map(|info| ParameterLine {
             field: info.field,
             name: lang.pick(info.zh, info.en),
-            value: typed.and_then(|t| t.get(info.field).cloned()).unwrap_or_else(|| p.shown(info.field)),
+            value: typed.and_then(|t| t.params.get(info.field).cloned()).unwrap_or_else(|| p.shown(info.field)),
             source: info.source,
             confidence: format!(
                 "[{}] {}",
@@ -512,29 +515,27 @@ fn parameter_lines(
 /// `POST /rules/parameters`: the edited parameters saved as the next version; nothing is
 /// saved while any field is wrong. Results computed before keep the version they used.
 pub async fn save_parameters(
-    ctx: Ctx,
+    Authorized(ctx, user, _): Authorized<perm::EditRuleParameters>,
     State(state): State<AppState>,
-    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+    Submitted(fields): Submitted<ParametersForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditRuleParameters)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let lang = ctx.lang;
     let current = state.store.rule_parameters().await?;
     let mut edited = current.parameters.clone();
     let mut errors = HashMap::new();
     for info in huajie_rules::params::parameter_catalogue() {
-        let Some(text) = fields.get(info.field) else { continue };
+        let Some(text) = fields.params.get(info.field) else { continue };
         if text.trim() == edited.shown(info.field) {
             continue;
         }
         match edited.with(info.field, text) {
             Ok(p) => edited = p,
             Err(message) => {
-                errors.insert(info.field.to_string(), lang.half(&message));
+                errors.insert(info.field.to_string(), message.get(lang).to_string());
             }
         }
     }
-    let note = fields.get("note").map(|s| s.trim().to_string()).unwrap_or_default();
+    let note = fields.note.trim().to_string();
     let problem = if !errors.is_empty() {
         Some(tr(lang, "rules.fix_fields"))
     } else if edited == current.parameters {
@@ -568,30 +569,24 @@ pub async fn save_parameters(
             true,
         );
     }
-    let mut tx = state.store.write(&user.username).await?;
-    tx.save_rule_parameters(&edited, &note).await?;
-    tx.commit().await?;
+    state.store.record_rule_parameters(&user.username, &edited, &note).await?;
     Ok(axum::response::Redirect::to("/rules").into_response())
 }
 
 /// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter
 /// version in force, as the result reported for that quarter.
 pub async fn record_results(
-    ctx: Ctx,
+    Authorized(ctx, user, _): Authorized<perm::RecordIndicators>,
     State(state): State<AppState>,
-    crate::form::Form(fields): crate::form::Form<HashMap<String, String>>,
+    Submitted(form): Submitted<QuarterForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::RecordIndicators)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    let lang = ctx.lang;
-    let quarter = fields
-        .get("quarter")
-        .and_then(|s| s.trim().parse::<NaiveDate>().ok())
-        .ok_or_else(|| AppError::BadRequest(tr(lang, "report.not_quarter_end").into()))?;
-    match state.store.record_quarter_end(&user.username, quarter).await {
-        Ok(_) => Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response()),
-        Err(e) => Err(AppError::BadRequest(super::book::refused(lang)(e)?)),
-    }
+    let quarter = form
+        .quarter
+        .trim()
+        .parse::<NaiveDate>()
+        .map_err(|_| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into()))?;
+    state.store.record_quarter_end(&user.username, quarter).await?;
+    Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response())
 }
 
 #[derive(Deserialize)]
@@ -628,7 +623,7 @@ pub async fn quarter_report(
         }
         None => {
             let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
-                .map_err(|e| AppError::NoData(lang.half(&e.to_string())))?;
+                .map_err(|e| AppError::NoData(e.text().get(lang).to_string()))?;
             (all, params.version, tr(lang, "report.computed").to_string())
         }
     };

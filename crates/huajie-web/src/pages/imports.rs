@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
@@ -18,9 +18,9 @@ use serde_json::json;
 
 use super::{Pager, page_number, render};
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Query, refused_upload};
+use crate::form::{Path, Query, Submitted, Upload};
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -29,51 +29,48 @@ pub const UPLOAD_BYTES_MAX: usize = 256 * 1024 * 1024;
 /// Problems listed per page of a report.
 const PROBLEMS_PER_PAGE: i64 = 200;
 
-/// The upload form as submitted.
-#[derive(Default)]
-struct ImportForm {
-    file_name: String,
-    bytes: axum::body::Bytes,
+/// The upload form as submitted: its fields (read by `Upload`, trimmed by `with_file`) and
+/// its file. `personal` is a checkbox.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ImportForm {
     package: String,
     package_name: String,
     transferor_name: String,
     transferor_id: String,
     cutoff: String,
     policy: String,
+    #[serde(deserialize_with = "ticked")]
     personal: bool,
     /// `import`, or `report` for the validation report only.
     action: String,
-    csrf: String,
     /// The page's token for following this import's progress.
     progress: String,
+    #[serde(skip)]
+    file_name: String,
+    #[serde(skip)]
+    bytes: axum::body::Bytes,
 }
 
-async fn read_form(mut multipart: Multipart, lang: Lang, limit: usize) -> Result<ImportForm, AppError> {
-    let bad = |e: axum::extract::multipart::MultipartError| refused_upload(&e, lang, limit);
-    let mut form = ImportForm::default();
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            form.file_name = field.file_name().unwrap_or("").to_string();
-            form.bytes = field.bytes().await.map_err(bad)?;
-            continue;
-        }
-        let value = field.text().await.map_err(bad)?;
-        match name.as_str() {
-            "package" => form.package = value.trim().to_string(),
-            "package_name" => form.package_name = value.trim().to_string(),
-            "transferor_name" => form.transferor_name = value.trim().to_string(),
-            "transferor_id" => form.transferor_id = value.trim().to_string(),
-            "cutoff" => form.cutoff = value.trim().to_string(),
-            "policy" => form.policy = value,
-            "personal" => form.personal = true,
-            "action" => form.action = value,
-            "csrf" => form.csrf = value,
-            "progress" => form.progress = value,
-            _ => {}
+/// A checkbox sent is ticked, whatever its value.
+fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    String::deserialize(d).map(|_| true)
+}
+
+impl From<Upload<ImportForm>> for ImportForm {
+    fn from(Upload { form, file }: Upload<ImportForm>) -> ImportForm {
+        let trim = |s: String| s.trim().to_string();
+        ImportForm {
+            package: trim(form.package),
+            package_name: trim(form.package_name),
+            transferor_name: trim(form.transferor_name),
+            transferor_id: trim(form.transferor_id),
+            cutoff: trim(form.cutoff),
+            file_name: file.name,
+            bytes: file.bytes,
+            ..form
         }
     }
-    Ok(form)
 }
 
 /// How far one import has read its file.
@@ -386,22 +383,14 @@ fn report_file_name(report: &TapeReport) -> String {
     format!("{stem}-校验报告.xlsx")
 }
 
-/// The multipart body, read only after the role has been checked (so a stranger gets
+/// `POST /imports` (multipart, read only after the role has been checked, so a stranger gets
 /// "log in" or "not allowed", not a complaint about the form).
-async fn multipart(request: Request, lang: Lang, limit: usize) -> Result<Multipart, AppError> {
-    Multipart::from_request(request, &()).await.map_err(|e| refused_upload(&e, lang, limit))
-}
-
-pub async fn submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
-    ctx.require(Permission::ImportTapes)?;
-    let form = read_form(
-        multipart(request, ctx.lang, state.config.upload_bytes_max).await?,
-        ctx.lang,
-        state.config.upload_bytes_max,
-    )
-    .await?;
-    ctx.check_csrf(&form.csrf)?;
-    match run(&state, &ctx, form).await {
+pub async fn submit(
+    Authorized(ctx, _, _): Authorized<perm::ImportTapes>,
+    State(state): State<AppState>,
+    upload: Upload<ImportForm>,
+) -> Result<Response, AppError> {
+    match run(&state, &ctx, upload.into()).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
             let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown)
@@ -678,17 +667,12 @@ fn report_json(report: &TapeReport, ctx: &Ctx) -> serde_json::Value {
 }
 
 /// `POST /api/v1/imports` (multipart, `X-CSRF-Token`): the same as the upload form.
-pub async fn api_submit(ctx: Ctx, State(state): State<AppState>, request: Request) -> Result<Response, AppError> {
-    ctx.require(Permission::ImportTapes)?;
-    let token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    ctx.check_csrf(&token)?;
-    let form = read_form(
-        multipart(request, ctx.lang, state.config.upload_bytes_max).await?,
-        ctx.lang,
-        state.config.upload_bytes_max,
-    )
-    .await?;
-    Ok(match run(&state, &ctx, form).await? {
+pub async fn api_submit(
+    Authorized(ctx, _, _): Authorized<perm::ImportTapes>,
+    State(state): State<AppState>,
+    upload: Upload<ImportForm>,
+) -> Result<Response, AppError> {
+    Ok(match run(&state, &ctx, upload.into()).await? {
         Outcome::Loaded(id) => {
             let (import, report, _) = stored_report(&state, id).await?;
             Json(json!({ "data": { "status": "loaded", "import": import, "report": report_json(&report, &ctx) } })).into_response()
@@ -769,25 +753,41 @@ async fn mapping_page(
     })
 }
 
+/// The reviewed mapping as submitted: the transferor, and each column's header (`h<i>`) with
+/// the field chosen for it (`f<i>`: a field code, `-` left out, blank no choice).
+#[derive(Deserialize)]
+#[serde(from = "Vec<(String, String)>")]
+pub struct MappingForm {
+    transferor: String,
+    /// Each column's header and the choice made for it.
+    columns: Vec<(String, String)>,
+}
+
+impl From<Vec<(String, String)>> for MappingForm {
+    fn from(pairs: Vec<(String, String)>) -> MappingForm {
+        let value = |name: &str| pairs.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default();
+        let columns = pairs
+            .iter()
+            .filter_map(|(n, header)| Some((header.clone(), value(&format!("f{}", n.strip_prefix('h')?)))))
+            .collect();
+        MappingForm { transferor: value("transferor"), columns }
+    }
+}
+
 /// `POST /mappings`: saves the reviewed mapping as the transferor's profile.
 pub async fn save_mapping(
-    ctx: Ctx,
+    Authorized(ctx, user, _): Authorized<perm::ImportTapes>,
     State(state): State<AppState>,
-    crate::form::Form(form): crate::form::Form<Vec<(String, String)>>,
+    Submitted(form): Submitted<MappingForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::ImportTapes)?;
-    let get = |k: &str| form.iter().find(|(name, _)| name == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    ctx.check_csrf(&get("csrf"))?;
-    let transferor = get("transferor");
+    let transferor = form.transferor;
     // A transferor on record (its code checked when it was entered), or a new one's USCC.
     if state.store.party_by_identifier(&transferor).await?.is_none() {
         PartyIdentifier::parse_as(PartyKind::Corporate, &transferor, state.store.clock().today())
             .map_err(|e| AppError::BadRequest(e.message(ctx.lang)))?;
     }
-    let mut saved = 0;
-    let mut tx = state.store.write(&user.username).await?;
-    for (name, header) in form.iter().filter(|(n, _)| n.starts_with('h')) {
-        let choice = get(&format!("f{}", &name[1..]));
+    let mut chosen = Vec::new();
+    for (header, choice) in form.columns {
         let field = match choice.as_str() {
             "" => continue,
             "-" => None,
@@ -795,11 +795,10 @@ pub async fn save_mapping(
                 Field::from_code(code).ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "error.bad_form").into()))?,
             ),
         };
-        tx.save_mapping(&transferor, header, field).await?;
-        saved += 1;
+        chosen.push((header, field));
     }
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/imports/new?mapped={saved}")).into_response())
+    state.store.record_mapping(&user.username, &transferor, &chosen).await?;
+    Ok(Redirect::to(&format!("/imports/new?mapped={}", chosen.len())).into_response())
 }
 
 #[cfg(test)]

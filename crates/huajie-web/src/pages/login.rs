@@ -1,6 +1,6 @@
 //! Login and logout.
 
-use crate::form::{Form, Query};
+use crate::form::{Confirmed, Form, Query, Submitted};
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{render, safe_next};
 use crate::AppState;
 use crate::auth::{self, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
-use crate::ctx::{Ctx, cookie};
+use crate::ctx::{Authorized, Ctx, cookie, perm};
 use crate::error::AppError;
 use crate::view::Page;
 
@@ -94,19 +94,13 @@ pub async fn submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
-pub async fn logout(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CsrfForm>) -> Result<Response, AppError> {
-    let user = ctx.require_login()?;
-    ctx.check_csrf(&f.csrf)?;
+pub async fn logout(
+    Authorized(ctx, user, _): Authorized<perm::LoggedIn>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
+) -> Result<Response, AppError> {
     let hash = ctx.token_hash.as_deref().ok_or(AppError::Unauthenticated)?;
-    let mut tx = state.store.write(&user.username).await?;
-    tx.delete_session(hash, user).await?;
-    tx.commit().await?;
+    state.store.end_session(hash, &user).await?;
     let mut r = Redirect::to("/login").into_response();
     r.headers_mut().append(header::SET_COOKIE, auth::set_cookie(&state, SESSION_COOKIE, "", 0, SameSite::Lax));
     Ok(r)

@@ -45,6 +45,26 @@ pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppErr
     Ok(r)
 }
 
+/// The one way a form's page answers what was refused: `result` is the form's operation; a
+/// refusal of the store (`AppError::Refused`) or of the form's own reading (`BadRequest`, every
+/// bad field named) re-renders the form's page through `page`, with the message beside the
+/// form and what the user typed kept (a 400). Any other outcome goes up as it is.
+pub async fn or_refused<F, Fut>(
+    result: Result<Response, AppError>,
+    lang: huajie_core::Lang,
+    page: F,
+) -> Result<Response, AppError>
+where
+    F: FnOnce(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    match result {
+        Err(AppError::Refused(text)) => page(text.get(lang).to_string()).await,
+        Err(AppError::BadRequest(message)) => page(message).await,
+        other => other,
+    }
+}
+
 /// A file to download, never cached.
 pub fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
     let mut r = bytes.into_response();

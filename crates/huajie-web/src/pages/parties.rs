@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::State;
-use std::collections::HashMap;
 
 use axum::response::{IntoResponse, Response};
 use huajie_core::{GuaranteeKind, LitigationStage, PartyKind, Permission};
@@ -11,9 +10,9 @@ use serde::Deserialize;
 
 use super::{Pager, page_number, render, render_form};
 use crate::AppState;
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::{AppError, url_encode};
-use crate::form::{Form, Path, Query};
+use crate::form::{Path, Query, Submitted};
 use crate::i18n::tr;
 use crate::view::{Page, PartyView, money, opt_name, party_view};
 
@@ -111,7 +110,7 @@ async fn party_page(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
-    typed: Option<&HashMap<String, String>>,
+    typed: Option<&LiquidationForm>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
@@ -159,8 +158,8 @@ async fn party_page(
     let show_liquidation = ctx.can(Permission::ViewValuations);
     let analysis = if show_liquidation { store.liquidation_of(id).await? } else { None };
     let figure = |field: &str| -> String {
-        if let Some(v) = typed.and_then(|t| t.get(field)) {
-            return v.clone();
+        if let Some(t) = typed {
+            return t.figure(field).to_string();
         }
         let Some(a) = &analysis else { return String::new() };
         let d = &a.data;
@@ -174,10 +173,8 @@ async fn party_page(
         m.yuan_string()
     };
     let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field, figure(field))).collect();
-    let liquidation_basis = typed
-        .and_then(|t| t.get("basis").cloned())
-        .or_else(|| analysis.as_ref().map(|a| a.data.basis.clone()))
-        .unwrap_or_default();
+    let liquidation_basis =
+        typed.map(|t| t.basis.clone()).or_else(|| analysis.as_ref().map(|a| a.data.basis.clone())).unwrap_or_default();
     let page = Page::new(ctx, state).await?;
     render_form(
         &PartyPage {
@@ -199,42 +196,73 @@ async fn party_page(
     )
 }
 
-/// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis
-/// of the party (blank figures are 0); its ratio replaces β in later valuations.
-pub async fn save_liquidation(
-    ctx: Ctx,
-    State(state): State<AppState>,
-    Path(id): Path<i64>,
-    Form(fields): Form<HashMap<String, String>>,
-) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::RunValuations)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
-    state.store.party(id).await?.ok_or(AppError::NotFound)?;
-    let mut figures = [huajie_core::Money::ZERO; 5];
-    for (i, (field, key)) in LIQUIDATION_FIELDS.iter().enumerate() {
-        let text = fields.get(*field).map(String::as_str).unwrap_or("").trim();
-        if text.is_empty() {
-            continue;
-        }
-        match huajie_tape::coerce::parse_money(text, huajie_tape::AmountUnit::Yuan) {
-            Ok(m) if m.fen() >= 0 => figures[i] = m,
-            _ => {
-                let message = format!("{}：{}", tr(ctx.lang, key), tr(ctx.lang, "liquidation.bad_amount"));
-                return party_page(&ctx, &state, id, Some(&fields), Some(message)).await;
-            }
+/// The liquidation form as typed: five figures in yuan (blank is 0) and the basis.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LiquidationForm {
+    effective_assets: String,
+    priority_deductions: String,
+    secured_recoveries: String,
+    effective_liabilities: String,
+    secured_claims: String,
+    basis: String,
+}
+
+impl LiquidationForm {
+    /// The figure typed in `field` (one of `LIQUIDATION_FIELDS`).
+    fn figure(&self, field: &str) -> &str {
+        match field {
+            "effective_assets" => &self.effective_assets,
+            "priority_deductions" => &self.priority_deductions,
+            "secured_recoveries" => &self.secured_recoveries,
+            "effective_liabilities" => &self.effective_liabilities,
+            _ => &self.secured_claims,
         }
     }
-    let analysis = huajie_core::LiquidationAnalysis {
-        party_id: id,
-        effective_assets: figures[0],
-        priority_deductions: figures[1],
-        secured_recoveries: figures[2],
-        effective_liabilities: figures[3],
-        secured_claims: figures[4],
-        basis: fields.get("basis").map(|s| s.trim().to_string()).unwrap_or_default(),
+
+    /// The analysis of party `party_id`, or every figure that cannot be read, named (in `lang`).
+    fn parse(&self, party_id: i64, lang: huajie_core::Lang) -> Result<huajie_core::LiquidationAnalysis, Vec<String>> {
+        let mut figures = [huajie_core::Money::ZERO; 5];
+        let mut bad = Vec::new();
+        for (i, (field, key)) in LIQUIDATION_FIELDS.iter().enumerate() {
+            let text = self.figure(field).trim();
+            if text.is_empty() {
+                continue;
+            }
+            match huajie_tape::coerce::parse_money(text, huajie_tape::AmountUnit::Yuan) {
+                Ok(m) if m.fen() >= 0 => figures[i] = m,
+                _ => bad.push(format!("{}：{}", tr(lang, key), tr(lang, "liquidation.bad_amount"))),
+            }
+        }
+        if !bad.is_empty() {
+            return Err(bad);
+        }
+        Ok(huajie_core::LiquidationAnalysis {
+            party_id,
+            effective_assets: figures[0],
+            priority_deductions: figures[1],
+            secured_recoveries: figures[2],
+            effective_liabilities: figures[3],
+            secured_claims: figures[4],
+            basis: self.basis.trim().to_string(),
+        })
+    }
+}
+
+/// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis
+/// of the party (blank figures are 0); its ratio replaces β in later valuations. Every figure
+/// that cannot be read is named beside the form, which keeps what was typed.
+pub async fn save_liquidation(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::RunValuations>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<LiquidationForm>,
+) -> Result<Response, AppError> {
+    state.store.party(id).await?.ok_or(AppError::NotFound)?;
+    let analysis = match form.parse(id, ctx.lang) {
+        Ok(a) => a,
+        Err(bad) => return party_page(&ctx, &state, id, Some(&form), Some(bad.join("；"))).await,
     };
-    let mut tx = state.store.write(&user.username).await?;
-    tx.save_liquidation(&analysis).await?;
-    tx.commit().await?;
+    state.store.record_liquidation(&user.username, &analysis).await?;
     Ok(axum::response::Redirect::to(&format!("/parties/{id}#liquidation")).into_response())
 }

@@ -1,7 +1,7 @@
 //! Users and roles (administrators only): list, create, change role or status, reset
 //! a password. Every change is audited by the store.
 
-use crate::form::{Form, Path};
+use crate::form::{Path, Submitted};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::render_form;
 use crate::AppState;
 use crate::auth::{check_new_password, hash_password};
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::i18n::tr;
 use crate::view::Page;
@@ -94,8 +94,6 @@ pub struct DoneQuery {
 
 #[derive(Deserialize)]
 pub struct CreateForm {
-    #[serde(default)]
-    csrf: String,
     username: String,
     display_name: String,
     role: String,
@@ -120,9 +118,11 @@ async fn or_form_error(ctx: &Ctx, state: &AppState, result: Result<Response, App
     }
 }
 
-pub async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<CreateForm>) -> Result<Response, AppError> {
-    let admin = ctx.require(Permission::ManageUsers)?;
-    ctx.check_csrf(&f.csrf)?;
+pub async fn create(
+    Authorized(ctx, admin, _): Authorized<perm::ManageUsers>,
+    State(state): State<AppState>,
+    Submitted(f): Submitted<CreateForm>,
+) -> Result<Response, AppError> {
     let result = async {
         let lang = ctx.lang;
         let username = f.username.trim();
@@ -133,18 +133,16 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<Creat
         }
         let role = parse_role(&f.role, lang)?;
         check_new_password(&f.password, lang)?;
-        let mut tx = state.store.write(&admin.username).await?;
         let new = NewUser {
             username: username.into(),
             display_name: display_name.into(),
             role,
             password_hash: hash_password(&f.password),
         };
-        match tx.insert_user(&new).await {
+        match state.store.create_user(&admin.username, &new).await {
             Err(StoreError::Duplicate(_)) => return Err(AppError::BadRequest(tr(lang, "users.username_taken").into())),
             other => other?,
         };
-        tx.commit().await?;
         Ok(Redirect::to("/admin/users?done=created").into_response())
     }
     .await;
@@ -153,21 +151,17 @@ pub async fn create(ctx: Ctx, State(state): State<AppState>, Form(f): Form<Creat
 
 #[derive(Deserialize)]
 pub struct UpdateForm {
-    #[serde(default)]
-    csrf: String,
     display_name: String,
     role: String,
     active: Option<String>,
 }
 
 pub async fn update(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(f): Form<UpdateForm>,
+    Authorized(ctx, admin, _): Authorized<perm::ManageUsers>,
+    State(state): State<AppState>,
+    Submitted(f): Submitted<UpdateForm>,
 ) -> Result<Response, AppError> {
-    let admin = ctx.require(Permission::ManageUsers)?;
-    ctx.check_csrf(&f.csrf)?;
     let result = async {
         let lang = ctx.lang;
         let role = parse_role(&f.role, lang)?;
@@ -181,9 +175,7 @@ pub async fn update(
             return Err(AppError::BadRequest(tr(lang, "users.cannot_demote_self").into()));
         }
         state.store.user(id).await?.ok_or(AppError::NotFound)?;
-        let mut tx = state.store.write(&admin.username).await?;
-        tx.update_user(id, display_name, role, active).await?;
-        tx.commit().await?;
+        state.store.change_user(&admin.username, id, display_name, role, active).await?;
         Ok(Redirect::to("/admin/users?done=updated").into_response())
     }
     .await;
@@ -192,25 +184,19 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
-    #[serde(default)]
-    csrf: String,
     password: String,
 }
 
 pub async fn reset_password(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(f): Form<PasswordForm>,
+    Authorized(ctx, admin, _): Authorized<perm::ManageUsers>,
+    State(state): State<AppState>,
+    Submitted(f): Submitted<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let admin = ctx.require(Permission::ManageUsers)?;
-    ctx.check_csrf(&f.csrf)?;
     let result = async {
         check_new_password(&f.password, ctx.lang)?;
         state.store.user(id).await?.ok_or(AppError::NotFound)?;
-        let mut tx = state.store.write(&admin.username).await?;
-        tx.set_password_hash(id, &hash_password(&f.password)).await?;
-        tx.commit().await?;
+        state.store.change_password(&admin.username, id, &hash_password(&f.password)).await?;
         Ok(Redirect::to("/admin/users?done=password").into_response())
     }
     .await;

@@ -19,9 +19,9 @@ use serde::Deserialize;
 use super::{download, render, render_form};
 use crate::AppState;
 use crate::chart::{Columns, Curve};
-use crate::ctx::Ctx;
+use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Form, Path};
+use crate::form::{Path, Submitted, Upload};
 use crate::i18n::tr;
 use crate::view::{Page, party_view};
 
@@ -336,19 +336,16 @@ pub(crate) fn valuation_date_of(text: &str, package: &Package, lang: Lang) -> Re
 
 #[derive(Deserialize)]
 pub struct BasisForm {
-    csrf: String,
     basis: String,
 }
 
 /// `POST /packages/{id}/valuation/basis`: a valuer sets how the package is valued.
 pub async fn set_basis(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(f): Form<BasisForm>,
+    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
+    State(state): State<AppState>,
+    Submitted(f): Submitted<BasisForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditAssumptions)?;
-    ctx.check_csrf(&f.csrf)?;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let Some(basis) = ValuationBasis::from_code(&f.basis) else {
         return valuation_page(&ctx, &state, id, None, None, Some(tr(ctx.lang, "valuation.bad_basis").into())).await;
@@ -456,7 +453,6 @@ pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
 
 #[derive(Deserialize)]
 pub struct RunForm {
-    csrf: String,
     set: i64,
     #[serde(default)]
     date: String,
@@ -494,13 +490,11 @@ fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
 
 /// `POST /packages/{id}/valuation`: runs and records a valuation, then shows it.
 pub async fn submit(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(f): Form<RunForm>,
+    Authorized(ctx, user, _): Authorized<perm::RunValuations>,
+    State(state): State<AppState>,
+    Submitted(f): Submitted<RunForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::RunValuations)?;
-    ctx.check_csrf(&f.csrf)?;
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let values = FormValues {
         set: f.set,
@@ -690,7 +684,7 @@ async fn set_page(
     ctx: &Ctx,
     state: &AppState,
     set: &AssumptionSet,
-    values: Option<&HashMap<String, String>>,
+    values: Option<&AssumptionsForm>,
     errors: &HashMap<String, String>,
     error: Option<String>,
 ) -> Result<Response, AppError> {
@@ -701,7 +695,7 @@ async fn set_page_with(
     ctx: &Ctx,
     state: &AppState,
     set: &AssumptionSet,
-    values: Option<&HashMap<String, String>>,
+    values: Option<&AssumptionsForm>,
     errors: &HashMap<String, String>,
     error: Option<String>,
     history_problems: Vec<String>,
@@ -718,7 +712,7 @@ async fn set_page_with(
                 group,
                 new_group,
                 value: values
-                    .and_then(|v| v.get(&format!("p{}", p.path)).cloned())
+                    .and_then(|v| v.param(&p.path).map(str::to_string))
                     .unwrap_or_else(|| shown(&set.assumptions, &p)),
                 error: errors.get(&p.path).cloned(),
                 name: if lang == Lang::Zh { p.zh.clone() } else { p.en.clone() },
@@ -747,8 +741,8 @@ async fn set_page_with(
             hash: set.body_sha256.clone(),
             note: set.note.clone(),
             can_edit: ctx.can(Permission::EditAssumptions),
-            new_name: values.and_then(|v| v.get("name").cloned()).unwrap_or_else(|| set.name.clone()),
-            new_note: values.and_then(|v| v.get("note").cloned()).unwrap_or_default(),
+            new_name: values.map(|v| v.name.clone()).unwrap_or_else(|| set.name.clone()),
+            new_note: values.map(|v| v.note.clone()).unwrap_or_default(),
             error: error.clone(),
             params,
             used_by,
@@ -786,30 +780,28 @@ pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
 /// `POST /assumptions/{id}`: saves the edited parameters as a new version (a new name
 /// starts at version 1). Nothing is saved while any field is wrong.
 pub async fn save_set(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    Form(fields): Form<HashMap<String, String>>,
+    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
+    State(state): State<AppState>,
+    Submitted(fields): Submitted<AssumptionsForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditAssumptions)?;
-    ctx.check_csrf(fields.get("csrf").map(String::as_str).unwrap_or(""))?;
     let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
     let mut edited = base.assumptions.clone();
     let mut errors = HashMap::new();
     for p in catalogue() {
-        let Some(text) = fields.get(&format!("p{}", p.path)) else { continue };
+        let Some(text) = fields.param(&p.path) else { continue };
         if text.trim() == shown(&edited, &p) {
             continue;
         }
         match huajie_value::params::set(&edited, &p.path, text) {
             Ok(a) => edited = a,
             Err(e) => {
-                errors.insert(p.path.clone(), ctx.lang.half(&e.to_string()));
+                errors.insert(p.path.clone(), e.message(ctx.lang));
             }
         }
     }
-    let name = fields.get("name").map(|s| s.trim().to_string()).unwrap_or_default();
-    let note = fields.get("note").map(|s| s.trim().to_string()).unwrap_or_default();
+    let name = fields.name.trim().to_string();
+    let note = fields.note.trim().to_string();
     if name.is_empty() {
         return set_page(
             &ctx,
@@ -843,45 +835,55 @@ pub async fn save_set(
         )
         .await;
     }
-    let mut tx = state.store.write(&user.username).await?;
-    let saved = tx.save_assumption_set(&name, Some(base.id), &edited, &note).await?;
-    tx.commit().await?;
+    let saved = state.store.record_assumption_set(&user.username, &name, Some(base.id), &edited, &note).await?;
     Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
+}
+
+/// An assumption set's form as typed: its name, a note, and each parameter by its path
+/// (`p/<path>` in the catalogue).
+#[derive(Deserialize, Default)]
+pub struct AssumptionsForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    note: String,
+    #[serde(flatten)]
+    params: std::collections::BTreeMap<String, String>,
+}
+
+impl AssumptionsForm {
+    /// The value typed for the catalogue's parameter `path`.
+    fn param(&self, path: &str) -> Option<&str> {
+        self.params.get(&format!("p{path}")).map(String::as_str)
+    }
+}
+
+/// The curves' upload form (besides its file): the new set's name and a note.
+#[derive(Deserialize)]
+pub struct CurvesForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    note: String,
 }
 
 /// `POST /assumptions/{id}/curves` (multipart: `file`, `name`, `note`, `csrf`): retail curves
 /// estimated from an uploaded collections history, saved as a new version of a set. A
 /// history with any problem is refused whole, its problems listed by row.
 pub async fn upload_curves(
-    ctx: Ctx,
-    State(state): State<AppState>,
     Path(id): Path<i64>,
-    request: axum::extract::Request,
+    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
+    State(state): State<AppState>,
+    Upload { form, file }: Upload<CurvesForm>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::EditAssumptions)?;
     let lang = ctx.lang;
-    let limit = state.config.upload_bytes_max;
-    let bad = |e: axum::extract::multipart::MultipartError| crate::form::refused_upload(&e, lang, limit);
-    let mut multipart = <axum::extract::Multipart as axum::extract::FromRequest<()>>::from_request(request, &())
-        .await
-        .map_err(|e| crate::form::refused_upload(&e, lang, limit))?;
-    let (mut bytes, mut name, mut note, mut csrf) = (Vec::new(), String::new(), String::new(), String::new());
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => bytes = field.bytes().await.map_err(bad)?.to_vec(),
-            "name" => name = field.text().await.map_err(bad)?.trim().to_string(),
-            "note" => note = field.text().await.map_err(bad)?.trim().to_string(),
-            "csrf" => csrf = field.text().await.map_err(bad)?,
-            _ => {}
-        }
-    }
-    ctx.check_csrf(&csrf)?;
+    let (bytes, name, note) = (file.bytes, form.name.trim().to_string(), form.note.trim().to_string());
     let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
     if name.is_empty() {
         return set_page(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "assumptions.need_name").into()))
             .await;
     }
-    let history = match huajie_tape::history::read_history(bytes.as_slice()) {
+    let history = match huajie_tape::history::read_history(&bytes[..]) {
         Ok(h) => h,
         Err(problems) => {
             let listed = problems
@@ -910,8 +912,6 @@ pub async fn upload_curves(
     let estimated = huajie_store::with_estimated_curves(&base.assumptions, &history);
     let note =
         if note.is_empty() { format!("{} {}", tr(lang, "curves.note"), estimated.retail.curves.len()) } else { note };
-    let mut tx = state.store.write(&user.username).await?;
-    let saved = tx.save_assumption_set(&name, Some(base.id), &estimated, &note).await?;
-    tx.commit().await?;
+    let saved = state.store.record_assumption_set(&user.username, &name, Some(base.id), &estimated, &note).await?;
     Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
 }
