@@ -15,7 +15,9 @@ use crate::rows::i64_col;
 use crate::{StoreError, WriteTx};
 
 mod entry;
+mod schedules;
 use entry::{Read, Values, build_entry};
+use schedules::read_schedules;
 
 /// How a field is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -768,49 +770,23 @@ pub fn read_book_workbook(
     if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
 
-/// The schedule sheet's rows: instrument name → its lines ("date principal interest"), a row
-/// without its instrument a problem.
-fn read_schedules<'a>(
-    sheets: impl Iterator<Item = (&'a str, &'a [NumberedRow])>,
-    problems: &mut Vec<BookProblem>,
-) -> std::collections::HashMap<String, String> {
-    let mut schedules: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    for (name, rows) in sheets.filter(|(n, _)| *n == SCHEDULE_SHEET.0 || n.eq_ignore_ascii_case(SCHEDULE_SHEET.1)) {
-        for (row, cells) in rows.iter().skip(1) {
-            let cell = |i: usize| cells.get(i).map(|c| c.trim().to_string()).unwrap_or_default();
-            if cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            if cell(0).is_empty() {
-                problems.push(BookProblem {
-                    sheet: name.to_string(),
-                    row: *row,
-                    field: SCHEDULE_HEADERS[0].0.into(),
-                    message: Text::fixed("必填", "required"),
-                });
-                continue;
-            }
-            let line = format!("{} {} {}\n", cell(1), cell(2), cell(3));
-            schedules.entry(cell(0)).or_default().push_str(&line);
-        }
-    }
-    schedules
+/// What an import of the book came to: every entry recorded, or none and the rows refused.
+#[derive(Debug)]
+pub enum BookImport {
+    Recorded(usize),
+    Refused(Vec<BookProblem>),
 }
 
 impl crate::Store {
     /// Records entries read from a workbook, all or none: a row the store refuses (an unknown
     /// party without a name, a holding already recorded…) is named, and nothing is kept.
-    pub async fn import_book(
-        &self,
-        actor: &str,
-        entries: &[SheetEntry],
-    ) -> Result<Result<usize, Vec<BookProblem>>, StoreError> {
+    pub async fn import_book(&self, actor: &str, entries: &[SheetEntry]) -> Result<BookImport, StoreError> {
         let mut tx = self.write(actor).await?;
         for e in entries {
             if let Err(refused) = tx.apply_book_entry(&e.entry).await {
                 // The transaction rolls back when dropped: nothing is kept.
                 let Some(message) = refused.refusal() else { return Err(refused) };
-                return Ok(Err(vec![BookProblem {
+                return Ok(BookImport::Refused(vec![BookProblem {
                     sheet: e.sheet.clone(),
                     row: e.row,
                     field: String::new(),
@@ -819,7 +795,7 @@ impl crate::Store {
             }
         }
         tx.commit().await?;
-        Ok(Ok(entries.len()))
+        Ok(BookImport::Recorded(entries.len()))
     }
 }
 

@@ -59,7 +59,7 @@ pub use imports::{
 pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
-pub use sessions::{LoginAttempt, SessionInfo};
+pub use sessions::{LoginAttempt, Reservation, SessionInfo};
 pub use users::{NewUser, User};
 pub use valuation::{
     AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,

@@ -62,20 +62,20 @@ impl Store {
     /// on SQLite and on PostgreSQL shared by several servers) the attempts are counted,
     /// `decide` is asked, and the reservation is recorded as a failure until
     /// [`WriteTx::create_session`] clears it. So however many attempts arrive at once, no
-    /// more passwords are checked than `decide` allows. `Err(wait)` when refused.
+    /// more passwords are checked than `decide` allows. `Reservation::Wait` when refused.
     pub async fn reserve_login_attempt(
         &self,
         username: &str,
         client: &str,
         decide: impl FnOnce(&Tally, DateTime<Utc>) -> Result<(), chrono::Duration>,
-    ) -> Result<Result<LoginAttempt, chrono::Duration>, StoreError> {
+    ) -> Result<Reservation, StoreError> {
         let mut tx = self.write("anonymous").await?;
         let now = tx.clock.now();
         let memory = timestamp(now - chrono::Duration::hours(throttle::SOURCE_MEMORY_HOURS));
         sqlx::query("DELETE FROM login_failures WHERE at < $1").bind(&memory).execute(&mut *tx.tx).await?;
         let tally = tx.login_tally(username, client, now).await?;
         if let Err(wait) = decide(&tally, now) {
-            return Ok(Err(wait));
+            return Ok(Reservation::Wait(wait));
         }
         let row = sqlx::query("INSERT INTO login_failures (username, client, at) VALUES ($1, $2, $3) RETURNING id")
             .bind(username)
@@ -85,13 +85,31 @@ impl Store {
             .await?;
         let id: i64 = row.try_get("id")?;
         tx.commit().await?;
-        Ok(Ok(LoginAttempt { id, username: username.to_string(), client: client.to_string() }))
+        Ok(Reservation::Granted(LoginAttempt { id, username: username.to_string(), client: client.to_string() }))
     }
 
     /// What the throttle counts for `username` from `client` now (read outside any write).
     pub async fn login_tally(&self, username: &str, client: &str) -> Result<Tally, StoreError> {
         let mut conn = self.pool.acquire().await?;
         count_attempts(&mut conn, username, client, self.clock.now()).await
+    }
+}
+
+/// What [`Store::reserve_login_attempt`] came to: a password check may be made, or the
+/// client waits this long.
+#[derive(Debug)]
+pub enum Reservation {
+    Granted(LoginAttempt),
+    Wait(chrono::Duration),
+}
+
+impl Reservation {
+    /// The reserved check, if one was granted.
+    pub fn granted(self) -> Option<LoginAttempt> {
+        match self {
+            Reservation::Granted(a) => Some(a),
+            Reservation::Wait(_) => None,
+        }
     }
 }
 

@@ -10,8 +10,9 @@ use huajie_core::{
     Claim, CollateralType, FiveClass, LitigationStage, Money, Package, PackageStatus, Party, PartyIdentifier,
     PartyStatus, Role,
 };
+use huajie_store::book::BookImport;
 use huajie_store::testing::{TestStore, postgres_url};
-use huajie_store::{AuditFinding, NewUser, PartyFilter, StoreError};
+use huajie_store::{AuditFinding, NewUser, PartyFilter, Reservation, StoreError};
 
 macro_rules! store_suite {
     ($($name:ident),* $(,)?) => {
@@ -584,8 +585,10 @@ async fn new_user(t: &TestStore, username: &str) -> huajie_store::User {
 async fn sessions_expire_and_end_with_the_account(t: TestStore) {
     let s = &t.store;
     let user = new_user(&t, "valuer1").await;
-    let live_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
-    let stale_attempt = s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().unwrap();
+    let live_attempt =
+        s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
+    let stale_attempt =
+        s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
     let mut tx = s.write(&user.username).await.unwrap();
     tx.create_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
     tx.create_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
@@ -611,13 +614,13 @@ async fn login_failures_are_counted(t: TestStore) {
     let s = &t.store;
     let allow = |_: &huajie_core::throttle::Tally, _| Ok(());
     for _ in 0..3 {
-        let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
+        let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
         let mut tx = s.write("anonymous").await.unwrap();
         tx.record_login_failure(attempt).await.unwrap();
         tx.commit().await.unwrap();
     }
     // An attempt under way counts as a failure until it succeeds.
-    let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().unwrap();
+    let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().granted().unwrap();
     let t1 = s.login_tally("risk", "10.0.0.1").await.unwrap();
     assert_eq!((t1.pair, t1.account, t1.source), (3, 3, 4));
     assert!(t1.pair_latest.is_some() && t1.account_oldest <= t1.pair_latest);
@@ -629,15 +632,15 @@ async fn login_failures_are_counted(t: TestStore) {
         .reserve_login_attempt("risk", "10.0.0.1", |t, _| if t.pair >= 3 { Err(Duration::minutes(1)) } else { Ok(()) })
         .await
         .unwrap();
-    assert_eq!(refused.unwrap_err(), Duration::minutes(1));
+    assert!(matches!(refused, Reservation::Wait(w) if w == Duration::minutes(1)), "{refused:?}");
     assert_eq!(s.login_tally("risk", "10.0.0.1").await.unwrap().pair, 3);
     // A success forgets the failures from its own source only.
     let user = new_user(&t, "risk").await;
-    let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().unwrap();
+    let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().granted().unwrap();
     let mut tx = s.write("anonymous").await.unwrap();
     tx.record_login_failure(elsewhere).await.unwrap();
     tx.commit().await.unwrap();
-    let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().unwrap();
+    let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
     let mut tx = s.write("risk").await.unwrap();
     tx.create_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
     tx.commit().await.unwrap();
@@ -1218,10 +1221,12 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
         ),
     };
     let before = s.liquid_assets().await.unwrap().len();
-    let problems = s.import_book("finance", &[cash.clone(), twice]).await.unwrap().unwrap_err();
+    let BookImport::Refused(problems) = s.import_book("finance", &[cash.clone(), twice]).await.unwrap() else {
+        panic!("a holding recorded twice is refused")
+    };
     assert_eq!((problems[0].sheet.as_str(), problems[0].row), ("股权与控制关系", 2));
     assert_eq!(s.liquid_assets().await.unwrap().len(), before);
-    assert_eq!(s.import_book("finance", &[cash]).await.unwrap(), Ok(1));
+    assert!(matches!(s.import_book("finance", &[cash]).await.unwrap(), BookImport::Recorded(1)));
     assert_eq!(s.liquid_assets().await.unwrap().len(), before + 1);
     // Entries are removed one by one, audited: an instrument with its schedule, a party's attributes, an officer.
     let with_schedule = s.funding_book().await.unwrap().into_iter().find(|f| !f.payments.is_empty()).unwrap();

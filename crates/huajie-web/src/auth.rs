@@ -7,7 +7,7 @@ use chrono::Duration;
 use cookie::{Cookie, SameSite};
 use huajie_core::Lang;
 use huajie_core::throttle;
-use huajie_store::User;
+use huajie_store::{Reservation, User};
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
@@ -97,8 +97,10 @@ pub async fn login(
     let username = username.trim();
     let key = throttle::username_key(username);
     let attempt = match store.reserve_login_attempt(&key, client, throttle::decide).await? {
-        Ok(attempt) => attempt,
-        Err(wait) => return Err(AppError::RateLimited(throttle::minutes_to_wait(wait), "error.rate_limited")),
+        Reservation::Granted(attempt) => attempt,
+        Reservation::Wait(wait) => {
+            return Err(AppError::RateLimited(throttle::minutes_to_wait(wait), "error.rate_limited"));
+        }
     };
     let user = if username.chars().count() > throttle::USERNAME_KEY_CHARS_MAX {
         None

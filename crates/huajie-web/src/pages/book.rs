@@ -13,8 +13,8 @@ use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
 use huajie_store::Store;
 use huajie_store::book::{
-    BOOK_KINDS, BookEntry, BookKind, BookProblem, FieldKind, FieldProblem, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind,
-    read_book_workbook, read_entry,
+    BOOK_KINDS, BookEntry, BookImport, BookKind, BookProblem, FieldKind, FieldProblem, SCHEDULE_HEADERS,
+    SCHEDULE_SHEET, book_kind, read_book_workbook, read_entry,
 };
 
 use super::{XLSX, download, render_form};
@@ -434,8 +434,8 @@ pub async fn import(
         return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), not_theirs).await;
     }
     match state.store.import_book(&user.username, &entries).await? {
-        Ok(_) => Ok(Redirect::to("/compliance/book").into_response()),
-        Err(problems) => {
+        BookImport::Recorded(_) => Ok(Redirect::to("/compliance/book").into_response()),
+        BookImport::Refused(problems) => {
             book_page(
                 &ctx,
                 &state,

@@ -110,12 +110,9 @@ fn check_username(username: &str, lang: Lang) -> Result<(), AppError> {
     if ok { Ok(()) } else { Err(AppError::BadRequest(tr(lang, "users.username_rule").into())) }
 }
 
-/// Shows a form error on the users page; other errors go up.
+/// Shows a form error or a refusal on the users page (`pages::or_refused`); other errors go up.
 async fn or_form_error(ctx: &Ctx, state: &AppState, result: Result<Response, AppError>) -> Result<Response, AppError> {
-    match result {
-        Err(AppError::BadRequest(message)) => users_page(ctx, state, None, Some(message)).await,
-        other => other,
-    }
+    super::or_refused(result, ctx.lang, |message| users_page(ctx, state, None, Some(message))).await
 }
 
 pub async fn create(
