@@ -11,6 +11,7 @@
 //! the load holds on its attempt for as long as it runs.
 
 use chrono::{DateTime, Utc};
+use huajie_core::Text;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
@@ -48,8 +49,8 @@ pub struct ImportAttempt {
     /// The tape version it loaded.
     pub import_id: Option<i64>,
     pub version: Option<i64>,
-    /// Why it did not load (rows rejected, the reason the file was refused), in Chinese then English.
-    pub detail: Option<String>,
+    /// Why it did not load (rows rejected, the reason the file was refused), in both languages.
+    pub detail: Option<huajie_core::Text>,
 }
 
 /// Attempts listed per package.
@@ -90,7 +91,7 @@ impl Store {
 
     /// Marks an attempt that ended without loading (refused, unreadable, failed), in its own
     /// transaction (the load's was rolled back).
-    pub async fn end_import_attempt(&self, id: i64, state: AttemptState, detail: &str) -> Result<(), StoreError> {
+    pub async fn end_import_attempt(&self, id: i64, state: AttemptState, detail: &Text) -> Result<(), StoreError> {
         let actor = self.attempt(id).await?.map(|a| a.started_by).unwrap_or_default();
         let mut tx = self.write(&actor).await?;
         sqlx::query(
@@ -99,7 +100,7 @@ impl Store {
         )
         .bind(crate::timestamp(self.clock.now()))
         .bind(state.code())
-        .bind(detail)
+        .bind(serde_json::to_string(detail).map_err(|e| StoreError::Corrupt(e.to_string()))?)
         .bind(id)
         .execute(&mut *tx.tx)
         .await?;
@@ -192,7 +193,7 @@ impl Store {
                     state,
                     import_id: opt_i64(r, "import_id")?,
                     version: opt_i64(r, "version")?,
-                    detail: opt_text(r, "detail")?,
+                    detail: opt_text(r, "detail")?.map(|d| stored_detail(&d)),
                 })
             })
             .collect()
@@ -272,6 +273,15 @@ fn process_alive(process: &str) -> Option<bool> {
         Ok(stat) => Some(start_time(&stat) == Some(started)),
         Err(_) => Some(false),
     }
+}
+
+/// A stored detail: the JSON of its `Text`; an attempt ended before it was kept so holds one
+/// string "中文 / English", whose halves were written by this crate (split at the first " / ").
+fn stored_detail(stored: &str) -> Text {
+    serde_json::from_str(stored).unwrap_or_else(|_| match stored.split_once(" / ") {
+        Some((zh, en)) => Text::new(zh.to_string(), en.to_string()),
+        None => Text::new(stored.to_string(), stored.to_string()),
+    })
 }
 
 #[cfg(test)]

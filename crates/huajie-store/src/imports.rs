@@ -345,21 +345,21 @@ impl Store {
         };
         let attempt = self.start_import_attempt(actor, &code, &file.name, &file.sha256).await?;
         let result = self.import_tape_file_as(actor, target, policy, file, attempt).await;
+        let both = |say: &dyn Fn(huajie_core::Lang) -> String| {
+            Text::new(say(huajie_core::Lang::Zh), say(huajie_core::Lang::En))
+        };
         let ended = match &result {
             Ok(FileImport::Read { outcome: ImportOutcome::Loaded { .. }, .. }) => None,
             Ok(FileImport::Read { outcome: ImportOutcome::Refused { rejected_rows }, .. }) => Some((
                 crate::AttemptState::Refused,
-                format!("{rejected_rows} 行被拒绝 / {rejected_rows} rows rejected"),
+                Text::new(format!("{rejected_rows} 行被拒绝"), format!("{rejected_rows} rows rejected")),
             )),
-            Ok(FileImport::Fatal { problems, .. }) => {
-                let say = |lang| problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
-                Some((
-                    crate::AttemptState::NotImportable,
-                    format!("{} / {}", say(huajie_core::Lang::Zh), say(huajie_core::Lang::En)),
-                ))
-            }
-            Ok(FileImport::Unreadable(e)) => Some((crate::AttemptState::Unreadable, e.to_string())),
-            Err(e) => Some((crate::AttemptState::Failed, e.to_string())),
+            Ok(FileImport::Fatal { problems, .. }) => Some((
+                crate::AttemptState::NotImportable,
+                both(&|lang| problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ")),
+            )),
+            Ok(FileImport::Unreadable(e)) => Some((crate::AttemptState::Unreadable, both(&|lang| e.message(lang)))),
+            Err(e) => Some((crate::AttemptState::Failed, both(&|lang| e.message(lang)))),
         };
         if let Some((state, detail)) = ended
             && let Err(e) = self.end_import_attempt(attempt, state, &detail).await

@@ -70,6 +70,7 @@ store_suite!(
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
     the_company_profile_is_versioned_each_part_by_its_owner,
     party_names_are_read_for_many_ids_at_once,
+    why_an_import_did_not_load_is_kept_whole_in_each_language,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -2020,4 +2021,19 @@ async fn party_names_are_read_for_many_ids_at_once(t: TestStore) {
         let party = s.party(*id).await.unwrap().unwrap().data;
         assert_eq!(names[id], (party.kind(), party.name), "party {id}");
     }
+}
+
+/// Why an attempt did not load is kept in both languages apart: a sheet or column named by the
+/// bank with " / " in it stays whole (it was one "中文 / English" string split at its first slash).
+async fn why_an_import_did_not_load_is_kept_whole_in_each_language(t: TestStore) {
+    let s = &t.store;
+    let id = s.start_import_attempt("valuer", "ZJ-X", "tape.xlsx", &"0".repeat(64)).await.unwrap();
+    let why =
+        huajie_core::Text::new("缺少“本金 / 余额”列".to_string(), "the column “本金 / 余额” is missing".to_string());
+    s.end_import_attempt(id, huajie_store::AttemptState::NotImportable, &why).await.unwrap();
+    let attempts = s.import_attempts("ZJ-X").await.unwrap();
+    let detail = attempts[0].detail.as_ref().unwrap();
+    assert_eq!(detail.get(huajie_core::Lang::Zh), "缺少“本金 / 余额”列");
+    assert_eq!(detail.get(huajie_core::Lang::En), "the column “本金 / 余额” is missing");
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }

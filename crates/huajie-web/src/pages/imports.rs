@@ -325,7 +325,7 @@ pub fn attempt_lines(attempts: Vec<huajie_store::ImportAttempt>, lang: Lang) -> 
             started_by: a.started_by,
             outcome: a.state.name(lang),
             report: a.import_id.zip(a.version),
-            detail: a.detail.map(|d| lang.half(&d)).unwrap_or_default(),
+            detail: a.detail.map(|d| d.get(lang).to_string()).unwrap_or_default(),
             interrupted: a.state == huajie_store::AttemptState::Interrupted,
         })
         .collect()
