@@ -208,7 +208,7 @@ async fn status(store: &Store, package: Option<&str>) -> Result<ExitCode> {
             println!(
                 "  #{} {} {}（{}，{}）：{}{zh_version} / {}{en_version}",
                 a.id,
-                a.started_at.format("%Y-%m-%d %H:%M:%S UTC"),
+                huajie_core::clock::beijing_time(a.started_at, huajie_core::Lang::Zh, true),
                 a.file_name,
                 &a.file_sha256[..a.file_sha256.len().min(12)],
                 a.started_by,

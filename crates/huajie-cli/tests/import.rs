@@ -105,6 +105,7 @@ async fn strict_writes_nothing_partial_loads_the_valid_rows() {
     assert_eq!(after.2, before.2 + 2, "only the attempt, started and ended");
     let status = stdout(&huajie(&["import", "--status", "--data-dir", d]));
     assert!(status.contains("未载入：按导入策略整体拒绝") && status.contains("2 行被拒绝"), "{status}");
+    assert!(status.contains(":") && status.contains(" 北京时间 ") && !status.contains(" UTC "), "{status}");
 
     let mut partial_args = args.to_vec();
     partial_args.extend(["--policy", "partial"]);
