@@ -174,3 +174,8 @@ pub(crate) fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, StoreError> {
 pub(crate) fn composed(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
 }
+
+/// The bind parameters of an `IN (…)` list of `n` values numbered from `first`: "$5, $6, $7".
+pub(crate) fn params_from(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}

@@ -96,8 +96,8 @@ impl Store {
         ids.dedup();
         let mut out = std::collections::HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(IDS_PER_QUERY) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id, kind, name FROM parties WHERE id IN ({})", placeholders.join(", "));
+            let sql =
+                format!("SELECT id, kind, name FROM parties WHERE id IN ({})", crate::params_from(1, chunk.len()));
             let mut query = sqlx::query(composed(sql));
             for id in chunk {
                 query = query.bind(*id);

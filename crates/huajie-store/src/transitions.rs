@@ -7,7 +7,7 @@
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Package, PackageStatus, Stored, Text};
-use huajie_rules::standing::{CheckStanding, may_override};
+use huajie_rules::standing::{CheckStanding, OverrideRefusal, may_override};
 
 use crate::checks::{CheckOverride, DealCheck};
 use crate::rows::{date_text, i64_col};
@@ -87,10 +87,9 @@ impl WriteTx {
             _ => (before.data.acquired_on, before.data.price),
         };
         let from = PackageStatus::may_become(next);
-        let placeholders: Vec<String> = (0..from.len()).map(|i| format!("${}", i + 5)).collect();
         let sql = format!(
             "UPDATE packages SET status = $1, acquired_on = $2, price_fen = $3 WHERE id = $4 AND status IN ({})",
-            placeholders.join(", ")
+            crate::params_from(5, from.len())
         );
         let mut q = sqlx::query(crate::composed(sql))
             .bind(next.code())
@@ -160,7 +159,6 @@ impl WriteTx {
             Err(refusal) => return Err(StoreError::Refused(refusal.text())),
         }
         let created_at = crate::stored_time(self.clock.now());
-        let already = || StoreError::Refused(huajie_rules::standing::OverrideRefusal::AlreadyOverridden.text());
         let r = sqlx::query("INSERT INTO check_overrides (check_id, finding, reason, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
             .bind(check_id)
             .bind(finding as i64)
@@ -169,8 +167,9 @@ impl WriteTx {
             .bind(crate::timestamp(created_at))
             .fetch_one(&mut *self.tx)
             .await
-            .map_err(|e| match StoreError::on_unique(e, || huajie_core::Text::fixed("", "")) {
-                StoreError::Duplicate(_) => already(),
+            // A second override arriving in parallel meets the unique index: the same refusal.
+            .map_err(|e| match StoreError::on_unique(e, || OverrideRefusal::AlreadyOverridden.text()) {
+                StoreError::Duplicate(text) => StoreError::Refused(text),
                 other => other,
             })?;
         let o = CheckOverride {

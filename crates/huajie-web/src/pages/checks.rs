@@ -182,10 +182,10 @@ async fn run(
     label: &str,
     as_of: NaiveDate,
     deal: &Deal,
+    parties: &std::collections::BTreeMap<i64, CheckParty>,
 ) -> Result<DealCheck, AppError> {
     let user = ctx.require(Permission::CheckDeals)?;
-    let parties = state.store.check_parties().await?;
-    Ok(state.store.run_deal_check(&user.username, package_id, label, as_of, deal, &parties).await?)
+    Ok(state.store.run_deal_check(&user.username, package_id, label, as_of, deal, parties).await?)
 }
 
 /// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price) of a package.
@@ -251,7 +251,7 @@ pub async fn check_package(
     } else {
         (state.store.acquisition_deal(id, price, &parties).await?, code.clone())
     };
-    run(ctx, state, Some(id), &label, as_of, &deal).await
+    run(ctx, state, Some(id), &label, as_of, &deal, &parties).await
 }
 
 /// `POST /checks`: a proposed funding instrument or investment. Every field that cannot be
@@ -314,7 +314,7 @@ pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<
             Deal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
         }
     };
-    run(ctx, state, None, &p.label, p.as_of, &deal).await
+    run(ctx, state, None, &p.label, p.as_of, &deal, &parties).await
 }
 
 pub struct IndicatorRow {
