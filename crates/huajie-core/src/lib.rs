@@ -18,6 +18,7 @@ pub mod clock;
 pub mod company;
 pub mod ids;
 pub mod lang;
+pub mod lifecycle;
 pub mod liquidation;
 pub mod mask;
 pub mod money;
@@ -29,6 +30,7 @@ pub mod throttle;
 pub use company::Company;
 pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};
 pub use lang::{Lang, Text};
+pub use lifecycle::Lifecycle;
 pub use liquidation::LiquidationAnalysis;
 pub use money::Money;
 pub use package::{

@@ -23,12 +23,21 @@ impl PackageStatus {
     pub fn before_acquisition(self) -> bool {
         matches!(self, PackageStatus::Screening | PackageStatus::Bidding)
     }
+}
 
+impl crate::Lifecycle for PackageStatus {
+    const NOUN: (&'static str, &'static str) = ("资产包", "the package");
+    fn all() -> &'static [PackageStatus] {
+        PackageStatus::ALL
+    }
+    fn names(self) -> (&'static str, &'static str) {
+        (self.zh(), self.en())
+    }
     /// The life cycle, one step at a time: due diligence → bidding → acquired → disposing →
     /// closed. A package may be bought straight from due diligence (a negotiated transfer,
     /// no auction), and a held package may close without a disposal (collected in full).
     /// Nothing goes back, and nothing "becomes" what it already is.
-    pub fn can_become(self, next: PackageStatus) -> bool {
+    fn can_become(self, next: PackageStatus) -> bool {
         use PackageStatus::*;
         matches!(
             (self, next),
@@ -36,19 +45,6 @@ impl PackageStatus {
                 | (Screening | Bidding, Acquired)
                 | (Acquired, Disposing)
                 | (Acquired | Disposing, Closed)
-        )
-    }
-
-    /// Every status that may become `next` (the guard of a store's `UPDATE … WHERE status IN`).
-    pub fn may_become(next: PackageStatus) -> Vec<PackageStatus> {
-        PackageStatus::ALL.iter().copied().filter(|s| s.can_become(next)).collect()
-    }
-
-    /// Why a package in this status cannot become `next`, for the user.
-    pub fn refusal(self, next: PackageStatus) -> crate::Text {
-        crate::Text::new(
-            format!("资产包当前为“{}”，不能转为“{}”。", self.zh(), next.zh()),
-            format!("The package is “{}”: it cannot become “{}”.", self.en(), next.en()),
         )
     }
 }
@@ -266,6 +262,7 @@ pub struct Guarantee {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Lifecycle;
 
     #[test]
     fn the_package_life_cycle_goes_forward_one_step_at_a_time() {

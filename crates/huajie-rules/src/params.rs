@@ -33,6 +33,104 @@ pub struct RuleParameters {
     pub exit_breach_months: u32,
     /// A14: breaches until this date (inclusive) are "in transition": reported, not blocking.
     pub transition_end: NaiveDate,
+    /// A11 IC3: members present for a committee meeting to decide anything.
+    #[serde(default = "defaults::committee_quorum")]
+    pub committee_quorum: u32,
+    /// A11 IC1 (our reading of "no single person decides"): members entitled to vote on an item
+    /// (present and not conflicted) for it to be decided at all.
+    #[serde(default = "defaults::committee_min_voters")]
+    pub committee_min_voters: u32,
+    /// A11 IC3: an item passes with at least this share of the members present who may vote on it.
+    #[serde(default = "defaults::committee_pass")]
+    pub committee_pass: Fraction,
+    /// A11 IC4/IC8: the higher approval tier (a reserve below the valuation, an agreement
+    /// transfer) passes with at least this share.
+    #[serde(default = "defaults::senior_pass")]
+    pub senior_pass: Fraction,
+    /// A11 IC8: a reserve price more than this share below the latest valuation needs a written
+    /// reason and the higher tier (0 = any reserve below the valuation).
+    #[serde(default)]
+    pub below_valuation_tolerance_bps: u32,
+    /// A10.2 Q11: the announcement period, in working days after the day of publication.
+    #[serde(default = "defaults::announcement_working_days")]
+    pub announcement_working_days: u32,
+    /// How many calendar days a pre-trade check stays valid for recording the deal it checked.
+    #[serde(default = "defaults::check_validity_days")]
+    pub check_validity_days: u32,
+}
+
+/// The defaults of the parameters added after version 1 (a stored set without them reads these).
+mod defaults {
+    use super::Fraction;
+    pub fn committee_quorum() -> u32 {
+        5
+    }
+    pub fn committee_min_voters() -> u32 {
+        3
+    }
+    pub fn committee_pass() -> Fraction {
+        Fraction { num: 2, den: 3 }
+    }
+    pub fn senior_pass() -> Fraction {
+        Fraction { num: 1, den: 1 }
+    }
+    pub fn announcement_working_days() -> u32 {
+        7
+    }
+    pub fn check_validity_days() -> u32 {
+        30
+    }
+}
+
+/// An exact share `num/den` (0 < num ≤ den), written "2/3": a vote's pass mark compares
+/// exactly, which basis points cannot do for two thirds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Fraction {
+    pub num: u32,
+    pub den: u32,
+}
+
+impl Fraction {
+    /// Whether `part` out of `whole` is at least this share (`part/whole ≥ num/den`); never for
+    /// an empty whole.
+    pub fn reached_by(self, part: u32, whole: u32) -> bool {
+        whole > 0 && u64::from(part) * u64::from(self.den) >= u64::from(self.num) * u64::from(whole)
+    }
+}
+
+impl std::fmt::Display for Fraction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.num, self.den)
+    }
+}
+
+impl std::str::FromStr for Fraction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Fraction, String> {
+        let (n, d) = s.trim().split_once('/').ok_or_else(|| format!("not a fraction: {s}"))?;
+        let (num, den): (u32, u32) = (
+            n.trim().parse().map_err(|_| format!("not a fraction: {s}"))?,
+            d.trim().parse().map_err(|_| format!("not a fraction: {s}"))?,
+        );
+        if num == 0 || den == 0 || num > den || den > 1_000 {
+            return Err(format!("a share between 0 and 1 is needed: {s}"));
+        }
+        Ok(Fraction { num, den })
+    }
+}
+
+impl TryFrom<String> for Fraction {
+    type Error = String;
+    fn try_from(s: String) -> Result<Fraction, String> {
+        s.parse()
+    }
+}
+
+impl From<Fraction> for String {
+    fn from(f: Fraction) -> String {
+        f.to_string()
+    }
 }
 
 impl Default for RuleParameters {
@@ -53,6 +151,13 @@ impl Default for RuleParameters {
             exit_alert_months: 12,
             exit_breach_months: 24,
             transition_end: NaiveDate::from_ymd_opt(2028, 7, 12).expect("a valid date"),
+            committee_quorum: defaults::committee_quorum(),
+            committee_min_voters: defaults::committee_min_voters(),
+            committee_pass: defaults::committee_pass(),
+            senior_pass: defaults::senior_pass(),
+            below_valuation_tolerance_bps: 0,
+            announcement_working_days: defaults::announcement_working_days(),
+            check_validity_days: defaults::check_validity_days(),
         }
     }
 }
@@ -78,6 +183,11 @@ pub enum ParameterUnit {
     Years,
     Months,
     Date,
+    /// A whole number of people.
+    Count,
+    /// An exact share written "2/3".
+    Fraction,
+    WorkingDays,
 }
 
 /// Every parameter, in the order the rules page lists them.
@@ -129,6 +239,74 @@ pub fn parameter_catalogue() -> Vec<ParameterInfo> {
         p("exit_breach_months", "退出观察超限（月）", "Exit watch breach", Months, "16号；rules.md A13", Reported),
         p("transition_end", "过渡期截止日", "Transition ends", Date, "16号；rules.md A14", Inference),
     ]
+    .into_iter()
+    .chain(decision_parameters())
+    .collect()
+}
+
+/// The committee's and the disposal's parameters (rules.md A10, A11; docs/disposal.md).
+fn decision_parameters() -> Vec<ParameterInfo> {
+    use crate::catalogue::Confidence::*;
+    use ParameterUnit::*;
+    let p = |field, zh, en, unit, source, confidence| ParameterInfo { field, zh, en, unit, source, confidence };
+    vec![
+        p(
+            "committee_quorum",
+            "决策委员会法定出席人数",
+            "Committee quorum (members present)",
+            Count,
+            "85号第九条；rules.md A11 IC3",
+            Confirmed,
+        ),
+        p(
+            "committee_min_voters",
+            "议题最少有表决权人数",
+            "Fewest members entitled to vote on an item",
+            Count,
+            "85号第八条（不得个人决定）；rules.md A11 IC1",
+            Inference,
+        ),
+        p(
+            "committee_pass",
+            "通过比例（出席且有表决权者）",
+            "Pass mark (of members present and entitled)",
+            Fraction,
+            "85号第九条；rules.md A11 IC3, Q16",
+            Confirmed,
+        ),
+        p(
+            "senior_pass",
+            "较高审批层级通过比例",
+            "Pass mark of the higher tier",
+            Fraction,
+            "rules.md A11 IC4, IC8",
+            Inference,
+        ),
+        p(
+            "below_valuation_tolerance_bps",
+            "底价低于估值的容差（超出须说明理由并提级审批）",
+            "Reserve below the valuation: tolerance before a reason and the higher tier are needed",
+            Percent,
+            "rules.md A11 IC8",
+            Memory,
+        ),
+        p(
+            "announcement_working_days",
+            "处置公告期（工作日）",
+            "Announcement period (working days)",
+            WorkingDays,
+            "rules.md A10.2, Q11",
+            Reported,
+        ),
+        p(
+            "check_validity_days",
+            "交易前检查有效期（日）",
+            "A pre-trade check stays valid (days)",
+            Days,
+            "rules.md Part G（本系统解读）",
+            Inference,
+        ),
+    ]
 }
 
 impl RuleParameters {
@@ -153,6 +331,13 @@ impl RuleParameters {
             "exit_alert_months" => self.exit_alert_months.to_string(),
             "exit_breach_months" => self.exit_breach_months.to_string(),
             "transition_end" => self.transition_end.to_string(),
+            "committee_quorum" => self.committee_quorum.to_string(),
+            "committee_min_voters" => self.committee_min_voters.to_string(),
+            "committee_pass" => self.committee_pass.to_string(),
+            "senior_pass" => self.senior_pass.to_string(),
+            "below_valuation_tolerance_bps" => bps(self.below_valuation_tolerance_bps),
+            "announcement_working_days" => self.announcement_working_days.to_string(),
+            "check_validity_days" => self.check_validity_days.to_string(),
             _ => String::new(),
         }
     }
@@ -189,6 +374,7 @@ impl RuleParameters {
                     "amber_bps" if v <= 10_000 => out.amber_bps = v,
                     "control_above_bps" if v <= 10_000 => out.control_above_bps = v,
                     "related_shareholder_min_bps" if v <= 10_000 => out.related_shareholder_min_bps = v,
+                    "below_valuation_tolerance_bps" if v <= 10_000 => out.below_valuation_tolerance_bps = v,
                     _ => return Err(bad()),
                 }
             }
@@ -196,7 +382,16 @@ impl RuleParameters {
                 out.leverage_max_bps =
                     bps_of(t.trim_end_matches(['×', 'x', 'X']), 10_000.0).filter(|v| *v > 0).ok_or_else(bad)?
             }
-            ParameterUnit::Days => out.liquidity_window_days = whole(t).filter(|v| *v > 0).ok_or_else(bad)?,
+            ParameterUnit::Days => {
+                let v = whole(t).filter(|v| *v > 0).ok_or_else(bad)?;
+                match field {
+                    "check_validity_days" => out.check_validity_days = v,
+                    _ => out.liquidity_window_days = v,
+                }
+            }
+            ParameterUnit::WorkingDays | ParameterUnit::Count | ParameterUnit::Fraction => {
+                out.set_decision(field, info.unit, t).ok_or_else(bad)?
+            }
             ParameterUnit::Years => {
                 out.main_business_years = whole(t).filter(|v| (1..=10).contains(v)).ok_or_else(bad)?
             }
@@ -207,6 +402,23 @@ impl RuleParameters {
             ParameterUnit::Date => out.transition_end = t.parse().map_err(|_| bad())?,
         }
         Ok(out)
+    }
+
+    /// Sets one of the committee's and the disposal's parameters from text; `None` when it
+    /// cannot be read or is out of range.
+    fn set_decision(&mut self, field: &str, unit: ParameterUnit, t: &str) -> Option<()> {
+        let whole = |s: &str| s.parse::<u32>().ok();
+        match (unit, field) {
+            (ParameterUnit::WorkingDays, _) => self.announcement_working_days = whole(t).filter(|v| *v <= 60)?,
+            (ParameterUnit::Count, "committee_quorum") => {
+                self.committee_quorum = whole(t).filter(|v| (1..=50).contains(v))?
+            }
+            (ParameterUnit::Count, _) => self.committee_min_voters = whole(t).filter(|v| (1..=50).contains(v))?,
+            (ParameterUnit::Fraction, "committee_pass") => self.committee_pass = t.parse().ok()?,
+            (ParameterUnit::Fraction, _) => self.senior_pass = t.parse().ok()?,
+            _ => return None,
+        }
+        Some(())
     }
 }
 
@@ -229,6 +441,33 @@ mod tests {
         assert!(p.with("amber_bps", "120%").is_err());
         assert!(p.with("transition_end", "明年").is_err());
         assert!(p.with("main_business_years", "0").is_err());
+        assert_eq!(p.with("committee_pass", "3/4").unwrap().committee_pass, Fraction { num: 3, den: 4 });
+        for wrong in ["0/3", "4/3", "2/0", "二分之一", "0.66"] {
+            assert!(p.with("committee_pass", wrong).is_err(), "{wrong}");
+        }
+        assert!(p.with("committee_quorum", "0").is_err());
+    }
+
+    #[test]
+    fn two_thirds_compare_exactly() {
+        let two_thirds = Fraction { num: 2, den: 3 };
+        assert!(two_thirds.reached_by(2, 3));
+        assert!(two_thirds.reached_by(4, 6));
+        assert!(!two_thirds.reached_by(3, 5), "60% is short of two thirds");
+        assert!(two_thirds.reached_by(4, 5));
+        assert!(!two_thirds.reached_by(0, 0), "nobody present decides nothing");
+        assert!(Fraction { num: 1, den: 1 }.reached_by(4, 4));
+        assert!(!Fraction { num: 1, den: 1 }.reached_by(3, 4));
+    }
+
+    #[test]
+    fn a_set_saved_before_the_committee_parameters_reads_their_defaults() {
+        let mut old = serde_json::to_value(RuleParameters::default()).unwrap();
+        for f in ["committee_quorum", "committee_pass", "announcement_working_days", "check_validity_days"] {
+            old.as_object_mut().unwrap().remove(f);
+        }
+        let read: RuleParameters = serde_json::from_value(old).unwrap();
+        assert_eq!(read, RuleParameters::default());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! what the first wrote, or finds its guard no longer true.
 
 use chrono::NaiveDate;
-use huajie_core::{Money, Package, PackageStatus, Stored, Text};
+use huajie_core::{Lifecycle, Money, Package, PackageStatus, Stored, Text};
 use huajie_rules::standing::{CheckStanding, OverrideRefusal, may_override};
 
 use crate::checks::{CheckOverride, DealCheck};
