@@ -7,8 +7,7 @@ pub trait Clock: Send + Sync + 'static {
 
     /// Today's date in China (UTC+8), the date business facts are recorded in.
     fn today(&self) -> NaiveDate {
-        let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
-        self.now().with_timezone(&cst).date_naive()
+        beijing_date(self.now())
     }
 }
 
@@ -19,6 +18,12 @@ pub fn beijing_time(t: DateTime<Utc>, lang: crate::Lang, to_the_second: bool) ->
     let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
     let format = if to_the_second { "%Y-%m-%d %H:%M:%S" } else { "%Y-%m-%d %H:%M" };
     format!("{} {}", t.with_timezone(&cst).format(format), lang.pick("北京时间", "Beijing time"))
+}
+
+/// The date in China (UTC+8) of a moment: the business day it belongs to.
+pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    t.with_timezone(&cst).date_naive()
 }
 
 /// The machine's clock.

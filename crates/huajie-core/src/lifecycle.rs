@@ -15,6 +15,9 @@ pub trait Lifecycle: Copy + PartialEq + Sized + 'static {
     /// The status's names, Chinese and English.
     fn names(self) -> (&'static str, &'static str);
 
+    /// The status's stored code.
+    fn code(self) -> &'static str;
+
     /// Whether a record in this status may move to `next`.
     fn can_become(self, next: Self) -> bool;
 

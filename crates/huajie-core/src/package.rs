@@ -33,6 +33,9 @@ impl crate::Lifecycle for PackageStatus {
     fn names(self) -> (&'static str, &'static str) {
         (self.zh(), self.en())
     }
+    fn code(self) -> &'static str {
+        Self::code(self)
+    }
     /// The life cycle, one step at a time: due diligence → bidding → acquired → disposing →
     /// closed. A package may be bought straight from due diligence (a negotiated transfer,
     /// no auction), and a held package may close without a disposal (collected in full).

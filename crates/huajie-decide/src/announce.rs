@@ -31,6 +31,9 @@ impl Lifecycle for AnnouncementStatus {
     fn names(self) -> (&'static str, &'static str) {
         (self.zh(), self.en())
     }
+    fn code(self) -> &'static str {
+        Self::code(self)
+    }
     fn can_become(self, next: AnnouncementStatus) -> bool {
         use AnnouncementStatus::*;
         matches!((self, next), (Draft, Published) | (Published, Superseded))

@@ -42,6 +42,9 @@ impl Lifecycle for MeetingStatus {
     fn names(self) -> (&'static str, &'static str) {
         (self.zh(), self.en())
     }
+    fn code(self) -> &'static str {
+        Self::code(self)
+    }
     fn can_become(self, next: MeetingStatus) -> bool {
         use MeetingStatus::*;
         matches!((self, next), (Scheduled, InSession | Cancelled) | (InSession, Closed))
@@ -68,6 +71,9 @@ impl Lifecycle for ItemStatus {
     }
     fn names(self) -> (&'static str, &'static str) {
         (self.zh(), self.en())
+    }
+    fn code(self) -> &'static str {
+        Self::code(self)
     }
     fn can_become(self, next: ItemStatus) -> bool {
         self == ItemStatus::Pending && next != ItemStatus::Pending

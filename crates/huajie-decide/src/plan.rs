@@ -91,6 +91,9 @@ impl Lifecycle for PlanStatus {
     fn names(self) -> (&'static str, &'static str) {
         (self.zh(), self.en())
     }
+    fn code(self) -> &'static str {
+        Self::code(self)
+    }
     fn can_become(self, next: PlanStatus) -> bool {
         use PlanStatus::*;
         matches!((self, next), (Draft, Submitted | Withdrawn) | (Submitted, Approved | Rejected | Draft))

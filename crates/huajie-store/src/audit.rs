@@ -448,6 +448,12 @@ impl Store {
         put(&mut out, self.check_overrides().await?);
         put(&mut out, self.cross_region_exceptions().await?);
         put(&mut out, self.asset_flags().await?);
+        put(&mut out, self.committee_members().await?);
+        put(&mut out, self.meetings().await?);
+        put(&mut out, self.committee_items().await?);
+        put(&mut out, self.committee_votes().await?);
+        put(&mut out, self.plans().await?);
+        put(&mut out, self.plan_documents(None).await?);
         Ok(out)
     }
 }
@@ -545,4 +551,10 @@ const STATE_ENTITIES: &[&str] = &[
     "check_override",
     "cross_region_exception",
     "asset_flag",
+    "committee_member",
+    "committee_meeting",
+    "committee_item",
+    "committee_vote",
+    "disposal_plan",
+    "plan_document",
 ];

@@ -21,10 +21,13 @@ pub mod audit;
 pub mod book;
 mod bulk;
 mod checks;
+mod committee;
+mod committee_ops;
 mod company;
 mod compliance;
 mod dashboard;
 mod db;
+mod disposal;
 mod exceptions;
 mod imports;
 mod legacy_terms;
@@ -35,6 +38,7 @@ mod parties;
 mod portfolio;
 mod rows;
 mod sessions;
+mod status;
 pub mod testing;
 mod transitions;
 mod users;
@@ -46,6 +50,8 @@ pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
     IndicatorResult, PartyAttributes,
 };
+pub use committee::{CommitteeMember, Item, ItemKind, Meeting, MeetingRecord, Vote};
+pub use committee_ops::{ItemSubject, serving};
 pub use company::{CompanyProfileVersion, ProfileChange};
 pub use compliance::{
     CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
@@ -53,6 +59,7 @@ pub use compliance::{
 };
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
+pub use disposal::{PLAN_DOCUMENT_BYTES_MAX, Plan, PlanDocument, PlanInput, PlanSubject};
 pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
 };

@@ -445,12 +445,7 @@ impl WriteTx {
 
     /// A package as this transaction sees it.
     pub(crate) async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
-        package_from_row(&row)
+        package_on(&mut self.tx, id).await
     }
 
     /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
@@ -536,4 +531,14 @@ impl WriteTx {
         self.audit_create(&Stored { id, data: guarantee.clone() }).await?;
         Ok(id)
     }
+}
+
+/// A package as connection `c` sees it (a write transaction's, or the pool's for a page).
+pub(crate) async fn package_on(c: &mut sqlx::AnyConnection, id: i64) -> Result<Stored<Package>, StoreError> {
+    let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
+    package_from_row(&row)
 }

@@ -80,3 +80,19 @@ pub(crate) fn utc(row: &AnyRow, col: &str) -> Result<chrono::DateTime<chrono::Ut
 pub(crate) fn stored_time<S: serde::Serializer>(t: &chrono::DateTime<chrono::Utc>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&crate::timestamp(*t))
 }
+
+/// An optional timestamp serialized as it is stored (`null` when none).
+pub(crate) fn opt_stored_time<S: serde::Serializer>(
+    t: &Option<chrono::DateTime<chrono::Utc>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&crate::timestamp(*t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// An optional timestamp column (RFC 3339 UTC text, or NULL).
+pub(crate) fn opt_utc(row: &AnyRow, col: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, StoreError> {
+    opt_text(row, col)?.as_deref().map(crate::parse_timestamp).transpose()
+}

@@ -14,12 +14,22 @@ use crate::rows::{date_text, i64_col};
 use crate::{Store, StoreError, WriteTx};
 
 impl Store {
-    /// Records a package as bought on `on`, at the price of a cleared acquisition check, with
-    /// the purchase in the investment ledger: one transaction. Refused for a check that is
-    /// blocked, still awaiting an override, or not an acquisition; for a package flagged since
-    /// the check; and for a package no longer before acquisition (bought already, say by a
-    /// second click of the same button).
-    pub async fn record_acquisition(&self, actor: &str, check_id: i64, on: NaiveDate) -> Result<i64, StoreError> {
+    /// Records a package as bought on `on`, at the price of a cleared acquisition check that the
+    /// committee approved (`huajie_decide::acquire::may_record`: a passed item for the package at
+    /// no less than the price, a check within its validity), paid out of the cash or deposit
+    /// entry `paid_from` of the liquid assets: one transaction that moves the package, books the
+    /// investment and takes the price out of cash — so the six indicators move as the check's
+    /// pro forma said. Refused for a check that is blocked, awaiting an override or not an
+    /// acquisition; for a package flagged since the check; for a package no longer before
+    /// acquisition (bought already, say by a second click of the same button); and for a cash
+    /// entry that is encumbered, not cash or a demand deposit, or short of the price.
+    pub async fn record_acquisition(
+        &self,
+        actor: &str,
+        check_id: i64,
+        on: NaiveDate,
+        paid_from: i64,
+    ) -> Result<i64, StoreError> {
         let mut tx = self.write(actor).await?;
         let check =
             tx.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
@@ -38,9 +48,15 @@ impl Store {
                 ),
             )));
         }
+        let params = tx.parameters_now().await?;
+        let approval = tx.passed_acquisition(package_id).await?;
+        let checked_on = huajie_core::clock::beijing_date(check.created_at);
+        huajie_decide::acquire::may_record(&params, checked_on, tx.clock.today(), approval, price)
+            .map_err(StoreError::Refused)?;
         let package = tx.transition_package(package_id, PackageStatus::Acquired, Some((on, price))).await?;
         let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
         tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
+        tx.pay_out_of_cash(paid_from, price).await?;
         tx.commit().await?;
         Ok(package_id)
     }
@@ -107,25 +123,53 @@ impl WriteTx {
         Ok(after)
     }
 
+    /// Takes `amount` out of liquid-asset entry `id` (cash or a demand deposit, unencumbered,
+    /// holding at least the amount), guarded, audited.
+    pub(crate) async fn pay_out_of_cash(&mut self, id: i64, amount: Money) -> Result<(), StoreError> {
+        let row = sqlx::query("SELECT id, label, kind, amount_fen, encumbered FROM liquid_assets WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("现金 / cash entry {id}")))?;
+        let before = crate::LiquidAssetRecord {
+            id,
+            label: crate::rows::text(&row, "label")?,
+            kind: crate::rows::text(&row, "kind")?,
+            amount: crate::rows::money(&row, "amount_fen")?,
+            encumbered: i64_col(&row, "encumbered")? != 0,
+        };
+        let payable = matches!(before.kind.as_str(), "cash" | "demand_deposit") && !before.encumbered;
+        let updated = sqlx::query("UPDATE liquid_assets SET amount_fen = amount_fen - $1 WHERE id = $2 AND amount_fen >= $1 AND encumbered = 0 AND kind IN ('cash', 'demand_deposit')")
+            .bind(amount.fen())
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        if !payable || updated != 1 {
+            return Err(StoreError::Refused(Text::new(
+                format!(
+                    "“{}”不能支付 {} 元：须为未受限的现金或活期存款，且余额 {} 元足够。",
+                    before.label,
+                    amount.yuan_string(),
+                    before.amount.yuan_string()
+                ),
+                format!(
+                    "“{}” cannot pay {} yuan: it must be unencumbered cash or a demand deposit holding enough ({} yuan).",
+                    before.label,
+                    amount.yuan_string(),
+                    before.amount.yuan_string()
+                ),
+            )));
+        }
+        let after =
+            crate::LiquidAssetRecord { amount: Money::from_fen(before.amount.fen() - amount.fen()), ..before.clone() };
+        self.audit_update(&before, &after).await?;
+        Ok(())
+    }
+
     /// A check and its overrides as this transaction reads them.
     pub async fn deal_check(&mut self, id: i64) -> Result<Option<DealCheck>, StoreError> {
-        let row = sqlx::query(crate::composed(format!(
-            "SELECT {} FROM deal_checks WHERE id = $1",
-            crate::checks::CHECK_COLUMNS
-        )))
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut c = crate::checks::check_from_row(&row)?;
-        let overrides = sqlx::query(
-            "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        c.overrides = overrides.iter().map(crate::checks::override_from_row).collect::<Result<_, _>>()?;
-        Ok(Some(c))
+        check_on(&mut self.tx, id).await
     }
 
     /// The code of a prohibited-asset flag on the package or one of its claims, if any.
@@ -189,4 +233,23 @@ impl WriteTx {
 pub(crate) fn standing_of(check: &DealCheck) -> CheckStanding {
     let overridden: Vec<usize> = check.overrides.iter().map(|o| o.finding as usize).collect();
     CheckStanding::of(check.blocked, &check.result.findings, &overridden)
+}
+
+/// A check and its overrides as connection `c` reads them.
+pub(crate) async fn check_on(c: &mut sqlx::AnyConnection, id: i64) -> Result<Option<DealCheck>, StoreError> {
+    let row =
+        sqlx::query(crate::composed(format!("SELECT {} FROM deal_checks WHERE id = $1", crate::checks::CHECK_COLUMNS)))
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut check = crate::checks::check_from_row(&row)?;
+    let overrides = sqlx::query(
+        "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&mut *c)
+    .await?;
+    check.overrides = overrides.iter().map(crate::checks::override_from_row).collect::<Result<_, _>>()?;
+    Ok(Some(check))
 }

@@ -65,9 +65,9 @@ impl From<&User> for UserAuditView {
     }
 }
 
-const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, active, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, username, display_name, role, password_hash, active, created_at";
 
-fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
+pub(crate) fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
     Ok(User {
         id: i64_col(row, "id")?,
         username: text(row, "username")?,

@@ -324,13 +324,34 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    // Cleared, but not yet approved by the committee: refused, saying so.
+    let cash = store
+        .liquid_assets()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.kind == "demand_deposit" && !a.encumbered)
+        .unwrap()
+        .id
+        .to_string();
+    let unapproved = app
+        .post_form(
+            &mut acquisition,
+            &format!("{check_path}/acquire"),
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08"), ("paid_from", &cash)],
+        )
+        .await;
+    assert_eq!(unapproved.status, StatusCode::BAD_REQUEST);
+    assert!(unapproved.body.contains("决策委员会"), "{}", unapproved.body);
+    approve_in_committee(store, check_id).await;
+    assert!(app.get(&mut acquisition, &check_path).await.body.contains("决策委员会已批准收购"));
     // Now the acquisition is recorded at the price checked, and enters the investment ledger.
     let investments = store.investments().await.unwrap().len();
     let done = app
         .post_form(
             &mut acquisition,
             &format!("{check_path}/acquire"),
-            &[("csrf", &csrf), ("acquired_on", "2026-10-08")],
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08"), ("paid_from", &cash)],
         )
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
@@ -350,7 +371,7 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         app.post_form(
             &mut acquisition,
             &format!("{check_path}/acquire"),
-            &[("csrf", &csrf), ("acquired_on", "2026-10-08")]
+            &[("csrf", &csrf), ("acquired_on", "2026-10-08"), ("paid_from", &cash)]
         )
         .await
         .status,
@@ -1021,4 +1042,28 @@ async fn a_recorded_time_is_shown_in_beijing_time_with_the_zone_named() {
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("08:52 北京时间") && !text.contains("00:52"), "the PDF says when:\n{text}");
     }
+}
+
+/// The demo's committee (the committee, risk, finance, valuer and asset-manager users) votes the
+/// purchase of check `check_id` through at a meeting held now.
+async fn approve_in_committee(store: &huajie_store::Store, check_id: i64) {
+    use huajie_decide::committee::{Ballot, Term};
+    let members: Vec<String> =
+        ["committee", "risk", "finance", "valuer", "asset_manager"].iter().map(|m| m.to_string()).collect();
+    if store.committee_members().await.unwrap().is_empty() {
+        for m in &members {
+            let term = Term::new("2025-01-01".parse().unwrap(), None).unwrap();
+            store.add_committee_member("committee", m, "委员", term).await.unwrap();
+        }
+    }
+    let meeting = store.schedule_meeting("committee", "收购决策会", store.clock().now(), "会议室").await.unwrap();
+    let subject = huajie_store::ItemSubject::Acquisition { check_id };
+    let item = store.table_item("acquisition", meeting.id, subject, &[]).await.unwrap();
+    store.open_meeting("committee", meeting.id, &members).await.unwrap();
+    for m in &members {
+        if !item.workers.iter().any(|(w, _)| w == m) {
+            store.cast_vote(m, item.id, Ballot::For).await.unwrap();
+        }
+    }
+    assert_eq!(store.committee_item(item.id).await.unwrap().status, huajie_decide::ItemStatus::Passed);
 }

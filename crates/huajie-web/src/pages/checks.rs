@@ -16,7 +16,6 @@ use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS};
 use huajie_store::{CheckStanding, DealCheck};
-use huajie_tape::coerce::parse_date;
 
 use super::render;
 use crate::AppState;
@@ -26,7 +25,9 @@ use crate::form::{Confirmed, Path, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
 
+mod acquire;
 mod form;
+pub use acquire::acquire;
 use form::{PackageCheckForm, ProposalForm, Reader};
 
 /// Who may read checks: deals under negotiation and their prices (not the regulator).
@@ -346,7 +347,8 @@ struct CheckPage {
     package_id: Option<i64>,
     indicators: Vec<IndicatorRow>,
     findings: Vec<FindingRow>,
-    can_acquire: bool,
+    /// Recording the purchase (an acquisition check the viewer may record).
+    purchase: acquire::Purchase,
     today: String,
     /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
     price: Vec<(&'static str, String, &'static str)>,
@@ -455,10 +457,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             }
         })
         .collect();
-    let mut can_acquire = false;
-    if let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) {
-        can_acquire = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
-    }
+    let purchase = acquire::Purchase::of(&c, &ctx, &state).await?;
     // Deal prices are for those who see the packages or check deals (not the regulator).
     let sees_prices = ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals);
     let price = c.result.price.as_ref().filter(|_| sees_prices).map(|p| price_lines(p, lang)).unwrap_or_default();
@@ -480,7 +479,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         package_id: c.package_id,
         indicators,
         findings,
-        can_acquire,
+        purchase,
         today: state.store.clock().today().to_string(),
         page,
     })
@@ -506,29 +505,6 @@ pub struct OverrideForm {
     finding: String,
     #[serde(default)]
     reason: String,
-}
-
-/// The acquisition form: the date the package was bought.
-#[derive(serde::Deserialize)]
-pub struct AcquireForm {
-    #[serde(default)]
-    acquired_on: String,
-}
-
-/// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
-/// date given (`Store::record_acquisition`: only from a cleared acquisition check).
-pub async fn acquire(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::RecordAcquisitions>,
-    State(state): State<AppState>,
-    Submitted(form): Submitted<AcquireForm>,
-) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let on = parse_date(&form.acquired_on).map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
-    })?;
-    let package_id = state.store.record_acquisition(&user.username, id, on).await?;
-    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
 }
 
 /// The pre-trade panel of a package page: its checks and what may be proposed.

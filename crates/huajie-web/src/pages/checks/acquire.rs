@@ -1,0 +1,79 @@
+//! Recording a purchase from a cleared acquisition check: the committee's approval beside it,
+//! the cash it is paid from (`Store::record_acquisition`, `huajie_decide::acquire`).
+
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use huajie_core::Permission;
+use huajie_store::DealCheck;
+use huajie_tape::coerce::parse_date;
+
+use crate::AppState;
+use crate::ctx::{Authorized, Ctx, perm};
+use crate::error::AppError;
+use crate::form::{Path, Submitted};
+use crate::i18n::tr;
+
+/// What the check page shows for recording its purchase.
+#[derive(Default)]
+pub struct Purchase {
+    /// The viewer may record it now (a cleared acquisition check of a package not yet bought).
+    pub can_record: bool,
+    /// The cash and demand-deposit entries it may be paid from: (id, label and amount).
+    pub cash: Vec<(i64, String)>,
+    /// The committee's approval, in words.
+    pub approval: Option<String>,
+}
+
+impl Purchase {
+    pub async fn of(c: &DealCheck, ctx: &Ctx, state: &AppState) -> Result<Purchase, AppError> {
+        let lang = ctx.lang;
+        let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) else {
+            return Ok(Purchase::default());
+        };
+        let can_record = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
+        let cash = state
+            .store
+            .liquid_assets()
+            .await?
+            .into_iter()
+            .filter(|a| matches!(a.kind.as_str(), "cash" | "demand_deposit") && !a.encumbered)
+            .map(|a| (a.id, format!("{}（{}）", a.label, a.amount.display(lang))))
+            .collect();
+        let approval = Some(match state.store.acquisition_approval(p).await? {
+            Some(a) => tr(lang, "checks.approved_by_committee")
+                .replace("{item}", &a.item_id.to_string())
+                .replace("{price}", &a.price.display(lang)),
+            None => tr(lang, "checks.not_yet_approved").to_string(),
+        });
+        Ok(Purchase { can_record, cash, approval })
+    }
+}
+
+/// The acquisition form: the date the package was bought and the cash entry it was paid from.
+#[derive(serde::Deserialize)]
+pub struct AcquireForm {
+    #[serde(default)]
+    acquired_on: String,
+    #[serde(default)]
+    paid_from: String,
+}
+
+/// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
+/// date given, paid from the cash entry chosen (`Store::record_acquisition`: only from a cleared
+/// acquisition check the committee approved).
+pub async fn acquire(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::RecordAcquisitions>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<AcquireForm>,
+) -> Result<Response, AppError> {
+    let lang = ctx.lang;
+    let on = parse_date(&form.acquired_on).map_err(|_| {
+        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
+    })?;
+    let paid_from: i64 = form.paid_from.trim().parse().map_err(|_| {
+        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.paid_from"), tr(lang, "checks.required")))
+    })?;
+    let package_id = state.store.record_acquisition(&user.username, id, on, paid_from).await?;
+    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+}
