@@ -448,6 +448,7 @@ impl Store {
         put(&mut out, self.check_overrides().await?);
         put(&mut out, self.cross_region_exceptions().await?);
         put(&mut out, self.asset_flags().await?);
+        put(&mut out, self.work_calendars().await?);
         Ok(out)
     }
 }
@@ -545,4 +546,5 @@ const STATE_ENTITIES: &[&str] = &[
     "check_override",
     "cross_region_exception",
     "asset_flag",
+    "work_calendar",
 ];

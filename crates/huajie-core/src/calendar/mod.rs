@@ -247,9 +247,32 @@ impl WorkCalendar {
         set.into_iter().collect()
     }
 
-    /// The years `self` covers that `next` does not (a new version must keep every year).
+    /// The years `self` covers that `next` does not.
     pub fn years_missing_from(&self, next: &WorkCalendar) -> Vec<i32> {
         self.years.difference(&next.years).copied().collect()
+    }
+
+    /// Why `next` may not follow this version, if it may not: a new version keeps every year
+    /// this one covers (an announcement already counted on it must still count the same way),
+    /// and changes something.
+    pub fn refuses_successor(&self, next: &WorkCalendar) -> Option<Text> {
+        let version = self.version;
+        let missing = self.years_missing_from(next);
+        if !missing.is_empty() {
+            let years = year_ranges(&missing);
+            return Some(Text::new(
+                format!("新版本缺少现行第 {version} 版已涵盖的 {years} 年：新版本须包含全部已涵盖年度"),
+                format!(
+                    "the new version lacks {years}, which version {version} covers: a new version keeps every covered year"
+                ),
+            ));
+        }
+        (self.rows == next.rows).then(|| {
+            Text::new(
+                format!("与现行第 {version} 版完全相同，未保存"),
+                format!("identical to version {version}, the one in force: nothing saved"),
+            )
+        })
     }
 
     /// The calendar as its CSV file (`COLUMNS`, UTF-8, one row a line, by year and day): what
