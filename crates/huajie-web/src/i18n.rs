@@ -1,9 +1,8 @@
-//! The string catalogue: every user-facing text of the web layer, in Chinese and English,
-//! in one table. Domain names (roles, enums, provinces) carry their own two names in
-//! `huajie-core`. A test checks that every key used in templates and code is here.
+//! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and the
+//! tables of `i18n/` (`calendar.rs`); domain names carry theirs in `huajie-core`. A test checks every key used.
+mod calendar;
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::{collections::HashMap, sync::LazyLock};
 
 use huajie_core::Lang;
 
@@ -873,7 +872,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
 ];
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
-    LazyLock::new(|| CATALOGUE.iter().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
+    LazyLock::new(|| CATALOGUE.iter().chain(calendar::CATALOGUE).map(|(k, zh, en)| (*k, (*zh, *en))).collect());
 
 /// The text for `key` in `lang`. An unknown key shows as itself (and fails the
 /// catalogue test).
@@ -894,7 +893,7 @@ mod tests {
     #[test]
     fn keys_are_unique_and_both_languages_are_filled() {
         let mut seen = std::collections::HashSet::new();
-        for (k, zh, en) in CATALOGUE {
+        for (k, zh, en) in CATALOGUE.iter().chain(calendar::CATALOGUE) {
             assert!(seen.insert(k), "duplicate key {k}");
             assert!(!zh.is_empty() && !en.is_empty(), "{k} lacks a language");
         }
@@ -938,6 +937,7 @@ mod tests {
             "curves",
             "compliance",
             "rules",
+            "calendar",
             "book",
             "checks",
             "report",
