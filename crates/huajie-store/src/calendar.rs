@@ -15,7 +15,7 @@ use crate::rows::{code, date, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
 
 /// The note of version 1.
-pub const SHIPPED_CALENDAR_NOTE: &str = "随系统发布：2024—2026 年据国务院办公厅通知，2027 年为暂定（按放假办法推定） / shipped: 2024–2026 from the State Council notices, 2027 provisional (derived)";
+pub const SHIPPED_CALENDAR_NOTE: &str = "随系统发布：2024—2026 年据国务院办公厅通知，2027 年为暂定（按放假办法推定）";
 
 /// The problems of a refused calendar named in a refusal, at most.
 const PROBLEMS_NAMED: usize = 5;

@@ -487,9 +487,11 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
     }
-    let reply = app
-        .post_multipart(&mut anonymous, "/imports", &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None)
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert!(reply.location().starts_with("/login?next="));
+    for path in ["/imports", "/compliance/calendar"] {
+        let reply = app
+            .post_multipart(&mut anonymous, path, &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(reply.location().starts_with("/login?next="), "{path}");
+    }
 }
