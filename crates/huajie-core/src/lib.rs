@@ -14,6 +14,7 @@
 pub use serde as __serde;
 
 pub mod audit;
+pub mod calendar;
 pub mod clock;
 pub mod company;
 pub mod ids;
@@ -27,6 +28,7 @@ pub mod party;
 pub mod role;
 pub mod throttle;
 
+pub use calendar::{CalendarDay, DayKind, OutOfRange, WorkCalendar};
 pub use company::Company;
 pub use ids::{IdError, Province, RegionCode, ResidentId, Uscc};
 pub use lang::{Lang, Text};

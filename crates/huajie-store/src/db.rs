@@ -142,6 +142,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 15, name: "company_profiles", sql: include_str!("../migrations/0015_company_profiles.sql") },
     Migration { version: 16, name: "session_idle", sql: include_str!("../migrations/0016_session_idle.sql") },
     Migration { version: 18, name: "typed_deal_terms", sql: include_str!("../migrations/0018_typed_deal_terms.sql") },
+    Migration { version: 20, name: "work_calendar", sql: include_str!("../migrations/0020_work_calendar.sql") },
     Migration { version: 21, name: "decisions", sql: include_str!("../migrations/0021_decisions.sql") },
 ];
 

@@ -20,6 +20,7 @@ mod attempts;
 pub mod audit;
 pub mod book;
 mod bulk;
+mod calendar;
 mod checks;
 mod committee;
 mod committee_ops;
@@ -46,6 +47,7 @@ mod valuation;
 
 pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
 pub use audit::{AuditFinding, AuditReport};
+pub use calendar::{SHIPPED_CALENDAR_NOTE, StoredCalendar};
 pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
     IndicatorResult, PartyAttributes,

@@ -74,6 +74,7 @@ store_suite!(
     the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item,
     an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_check_said,
     a_plan_goes_to_the_committee_only_through_its_gate,
+    the_work_calendar_is_versioned_audited_and_keeps_every_year,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -143,6 +144,8 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             &["body", "body_sha256", "created_at", "created_by", "effective_from", "id", "note", "version"][..],
         ),
         ("staff_entities", &["capacity", "entity_id", "id", "person_id"][..]),
+        ("work_calendars", &["body_sha256", "created_at", "created_by", "id", "note", "version"][..]),
+        ("work_calendar_days", &["calendar_id", "day", "festival", "kind", "provisional", "source", "year"][..]),
         ("asset_flags", &["claim_id", "code", "created_at", "created_by", "id", "package_id", "reason"][..]),
         ("committee_members", &["created_at", "created_by", "id", "term_from", "term_to", "title", "username"][..]),
         (
@@ -2394,4 +2397,71 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     let doc = s.add_plan_document("m_ops", w.id, "方案.pdf", b"%PDF-1.4").await;
     assert!(matches!(doc, Err(StoreError::Refused(_))), "documents are added before the decision");
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn the_work_calendar_is_versioned_audited_and_keeps_every_year(t: TestStore) {
+    use huajie_core::calendar::{CalendarDay, DayKind, WorkCalendar};
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    assert!(s.work_calendars().await.unwrap().is_empty());
+    // Version 1, the shipped table, is saved on first use, once, by the system (two first
+    // uses at once save it once).
+    let (v1, again) = tokio::join!(s.work_calendar(), s.work_calendar());
+    let v1 = v1.unwrap();
+    assert_eq!(again.unwrap().id, v1.id);
+    assert_eq!((v1.version, v1.created_by.as_str()), (1, "system"));
+    assert_eq!(s.work_calendar().await.unwrap().id, v1.id, "read again, not saved again");
+    assert_eq!(v1.calendar.years(), vec![2024, 2025, 2026, 2027]);
+    assert_eq!(v1.body_sha256, huajie_core::audit::sha256_hex(v1.calendar.to_csv().as_bytes()));
+    assert_eq!(v1.calendar.announcement_period(d("2026-02-12"), 7).unwrap(), d("2026-02-28"));
+    // The 2028 notice comes out: risk saves it as version 2, every earlier year kept.
+    let mut days = WorkCalendar::shipped_rows();
+    let notice = "国办发明电〔2027〕X号";
+    let day = |day: &str, kind| CalendarDay {
+        year: 2028,
+        day: d(day),
+        kind,
+        festival: "元旦".into(),
+        provisional: false,
+        source: notice.into(),
+    };
+    days.push(day("2028-01-01", DayKind::Holiday));
+    let refused = |r: Result<_, StoreError>| match r {
+        Err(StoreError::Refused(m)) => m.zh.into_owned(),
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let audit_before = s.audit_count().await.unwrap();
+    assert!(refused(s.record_work_calendar("risk", days.clone(), " ").await).contains("依据"));
+    let tuesday = vec![day("2028-01-04", DayKind::MakeupWorkday)];
+    let dropped = refused(s.record_work_calendar("risk", tuesday, notice).await);
+    assert!(dropped.contains("第 2 行") && dropped.contains("不是周六或周日"), "{dropped}");
+    let only_2028 = refused(s.record_work_calendar("risk", vec![day("2028-01-01", DayKind::Holiday)], notice).await);
+    assert!(only_2028.contains("缺少现行第 1 版已涵盖的 2024–2027 年"), "{only_2028}");
+    let same = refused(s.record_work_calendar("risk", WorkCalendar::shipped_rows(), notice).await);
+    assert!(same.contains("完全相同"), "{same}");
+    assert_eq!(s.audit_count().await.unwrap(), audit_before, "a refusal writes nothing");
+    let v2 = s.record_work_calendar("risk", days, notice).await.unwrap();
+    assert_eq!((v2.version, v2.note.as_str(), v2.created_by.as_str()), (2, notice, "risk"));
+    assert!(v2.calendar.covers(2028));
+    assert_eq!(s.work_calendar().await.unwrap().version, 2);
+    // Version 1 is unchanged and still readable.
+    let all = s.work_calendars().await.unwrap();
+    assert_eq!(all.iter().map(|c| c.version).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(all[0], v1);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+    // A day changed behind the chain's back is found.
+    t.tamper(&format!(
+        "UPDATE work_calendar_days SET kind = 'holiday' WHERE calendar_id = {} AND day = '2026-02-28'",
+        v1.id
+    ))
+    .await;
+    let report = s.verify_audit().await.unwrap();
+    assert_eq!(
+        report.findings,
+        vec![AuditFinding::RowChanged {
+            entity: "work_calendar".into(),
+            entity_id: v1.id.to_string(),
+            last_seq: s.audit_of("work_calendar", &v1.id.to_string()).await.unwrap()[0].seq,
+        }]
+    );
 }

@@ -1,9 +1,8 @@
-//! The string catalogue: every user-facing text of the web layer, in Chinese and English,
-//! in one table. Domain names (roles, enums, provinces) carry their own two names in
-//! `huajie-core`. A test checks that every key used in templates and code is here.
+//! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and the
+//! tables of `i18n/` (`calendar.rs`); domain names carry theirs in `huajie-core`. A test checks every key used.
+mod calendar;
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::{collections::HashMap, sync::LazyLock};
 
 use huajie_core::Lang;
 
@@ -874,10 +873,10 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
 
 mod decisions;
 
-/// Every part of the catalogue: the table above, and the decisions' (committee, plans,
+/// Every part of the catalogue: the table above, the calendar's and the decisions' (committee, plans,
 /// announcements) in their own file.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    CATALOGUE.iter().chain(decisions::DECISIONS)
+    CATALOGUE.iter().chain(calendar::CATALOGUE).chain(decisions::DECISIONS)
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

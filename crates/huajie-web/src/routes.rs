@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, audit, book, checks, claims, company, compliance, dashboard, imports, login, packages, parties,
-    portal, users, valuation,
+    self, account, audit, book, calendar, checks, claims, company, compliance, dashboard, imports, login, packages,
+    parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -63,9 +63,8 @@ pub fn router(state: AppState) -> Router {
         .route("/checks/{id}", get(checks::detail))
         .route("/checks/{id}/overrides", post(checks::override_finding))
         .route("/checks/{id}/acquire", post(checks::acquire))
+        .merge(rules_routes(upload))
         .route("/packages/{id}/checks", post(checks::package_check))
-        .route("/rules", get(compliance::rules))
-        .route("/rules/parameters", post(compliance::save_parameters))
         .route("/assumptions", get(valuation::sets))
         .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
         .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(upload))
@@ -129,6 +128,16 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API).
+fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
+    Router::new()
+        .route("/rules", get(compliance::rules))
+        .route("/rules/parameters", post(compliance::save_parameters))
+        .route("/compliance/calendar", get(calendar::show).post(calendar::upload).layer(upload))
+        .route("/compliance/calendar.csv", get(calendar::csv))
+        .route("/api/v1/calendar", get(api::calendar))
 }
 
 /// One log line per request: method, path (never the query, which may hold a searched

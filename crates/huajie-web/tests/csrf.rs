@@ -156,6 +156,13 @@ fn writes() -> Vec<Write> {
         ),
         w(
             "post",
+            "/compliance/calendar",
+            "/compliance/calendar",
+            "risk",
+            Sent::Multipart(&[("note", "国办发明电〔2027〕X号")], "year,day,kind,festival,provisional,source\n"),
+        ),
+        w(
+            "post",
             "/assumptions/{id}",
             "/assumptions/1",
             "valuer",

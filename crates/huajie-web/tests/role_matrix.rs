@@ -70,6 +70,10 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/packages/1/valuation", PORTFOLIO),
     ("/compliance?as_of=2026-09-30", COMPLIANCE),
     ("/rules", COMPLIANCE),
+    ("/compliance/calendar", COMPLIANCE),
+    ("/compliance/calendar?version=1", COMPLIANCE),
+    ("/compliance/calendar.csv", COMPLIANCE),
+    ("/api/v1/calendar", COMPLIANCE),
     ("/compliance/book", BOOK),
     ("/compliance/company", BOOK),
     ("/api/v1/compliance/company", BOOK),
@@ -213,6 +217,23 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /rules/parameters: {} (expected {expected})", reply.status));
+        }
+        // A new version of the working-day calendar (the 2028 notice added): the risk team only.
+        let mut calendar =
+            huajie_core::WorkCalendar::new(1, huajie_core::WorkCalendar::shipped_rows()).unwrap().to_csv();
+        calendar.push_str("2028,2028-01-01,放假,元旦,否,国办发明电〔2027〕X号\n");
+        let reply = app
+            .post_multipart(
+                &mut client,
+                "/compliance/calendar",
+                &[("csrf", &csrf), ("note", &name)],
+                ("calendar.csv", calendar.as_bytes()),
+                None,
+            )
+            .await;
+        let expected = if role == &"risk" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /compliance/calendar: {} (expected {expected})", reply.status));
         }
         // The compliance book: finance and risk (303 back to the book).
         let reply = app
@@ -466,9 +487,11 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
         assert!(reply.location().starts_with("/login?next="), "{path} → {}", reply.location());
     }
-    let reply = app
-        .post_multipart(&mut anonymous, "/imports", &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None)
-        .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER);
-    assert!(reply.location().starts_with("/login?next="));
+    for path in ["/imports", "/compliance/calendar"] {
+        let reply = app
+            .post_multipart(&mut anonymous, path, &[("csrf", "x"), ("package", "X")], ("t.csv", b"a,b\n"), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{path}");
+        assert!(reply.location().starts_with("/login?next="), "{path}");
+    }
 }

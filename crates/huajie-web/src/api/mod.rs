@@ -65,6 +65,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/compliance/book"),
     ("post", "/api/v1/compliance/book/{kind}"),
     ("delete", "/api/v1/compliance/book/{kind}/{id}"),
+    ("get", "/api/v1/calendar"),
     ("get", "/api/v1/valuations/{id}/report.xlsx"),
     ("get", "/api/v1/valuations/{id}/report.pdf"),
     ("get", "/api/v1/compliance/report.xlsx"),
@@ -375,4 +376,54 @@ pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Pagi
         })
         .collect();
     Ok(Json(json!({ "data": records, "total": state.store.audit_count().await? })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CalendarQuery {
+    version: Option<Int>,
+}
+
+/// `GET /api/v1/calendar?version=`: a version of the working-day calendar (the latest by
+/// default) with every listed day, the years it covers (each with its source and whether it is
+/// provisional), and every version.
+pub async fn calendar(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<CalendarQuery>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCompliance)?;
+    let latest = state.store.work_calendar().await?;
+    let all = state.store.work_calendars().await?;
+    let shown = match q.version.map(|v| v.0) {
+        None => latest,
+        Some(v) => all.iter().find(|c| c.version == v).cloned().ok_or(AppError::NotFound)?,
+    };
+    let years: Vec<Value> = shown
+        .calendar
+        .by_year()
+        .iter()
+        .map(|y| json!({ "year": y.year, "provisional": y.provisional, "source": y.source }))
+        .collect();
+    let versions: Vec<Value> = all
+        .iter()
+        .map(|v| {
+            json!({
+                "version": v.version,
+                "note": v.note,
+                "created_by": v.created_by,
+                "created_at": huajie_store::timestamp(v.created_at),
+                "years": v.calendar.years(),
+            })
+        })
+        .collect();
+    Ok(data(json!({
+        "version": shown.version,
+        "note": shown.note,
+        "body_sha256": shown.body_sha256,
+        "created_by": shown.created_by,
+        "created_at": huajie_store::timestamp(shown.created_at),
+        "years": years,
+        "days": shown.days,
+        "versions": versions,
+    })))
 }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod book;
+pub mod calendar;
 pub mod checks;
 pub mod claims;
 pub mod company;
