@@ -454,6 +454,7 @@ impl Store {
         put(&mut out, self.committee_votes().await?);
         put(&mut out, self.plans().await?);
         put(&mut out, self.plan_documents(None).await?);
+        put(&mut out, self.announcements(None).await?);
         put(&mut out, self.work_calendars().await?);
         Ok(out)
     }
@@ -558,5 +559,6 @@ const STATE_ENTITIES: &[&str] = &[
     "committee_vote",
     "disposal_plan",
     "plan_document",
+    "announcement",
     "work_calendar",
 ];

@@ -184,6 +184,14 @@ impl Store {
 }
 
 impl WriteTx {
+    /// The latest calendar as this transaction reads it (version 1 saved on first use).
+    pub(crate) async fn calendar_in(&mut self) -> Result<StoredCalendar, StoreError> {
+        match load(&mut self.tx, true).await?.pop() {
+            Some(latest) => Ok(latest),
+            None => self.insert_work_calendar(1, &WorkCalendar::shipped_rows(), SHIPPED_CALENDAR_NOTE).await,
+        }
+    }
+
     /// Writes version `version` of the calendar with its days, and audits it.
     async fn insert_work_calendar(
         &mut self,

@@ -16,6 +16,7 @@
 //!
 //! Start reading at `db.rs`, then `audit.rs`.
 
+mod announcements;
 mod attempts;
 pub mod audit;
 pub mod book;
@@ -45,6 +46,7 @@ mod transitions;
 mod users;
 mod valuation;
 
+pub use announcements::{Announcement, AnnouncementEdit, CLAIM_KIND, PUBLIC_PAGE, PublicFilter};
 pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
 pub use audit::{AuditFinding, AuditReport};
 pub use calendar::{SHIPPED_CALENDAR_NOTE, StoredCalendar};

@@ -13,6 +13,7 @@ pub(crate) enum StatusTable {
     Meetings,
     Items,
     Plans,
+    Announcements,
 }
 
 impl StatusTable {
@@ -21,6 +22,7 @@ impl StatusTable {
             StatusTable::Meetings => "committee_meetings",
             StatusTable::Items => "committee_items",
             StatusTable::Plans => "disposal_plans",
+            StatusTable::Announcements => "announcements",
         }
     }
 }

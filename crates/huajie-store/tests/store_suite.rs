@@ -74,6 +74,7 @@ store_suite!(
     the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item,
     an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_check_said,
     a_plan_goes_to_the_committee_only_through_its_gate,
+    an_approved_plan_is_announced_masked_in_versions_with_its_period_in_working_days,
     the_work_calendar_is_versioned_audited_and_keeps_every_year,
 );
 
@@ -2464,4 +2465,121 @@ async fn the_work_calendar_is_versioned_audited_and_keeps_every_year(t: TestStor
             last_seq: s.audit_of("work_calendar", &v1.id.to_string()).await.unwrap()[0].seq,
         }]
     );
+}
+
+async fn an_approved_plan_is_announced_masked_in_versions_with_its_period_in_working_days(t: TestStore) {
+    use huajie_decide::announce::AnnouncementStatus;
+    use huajie_decide::committee::Ballot;
+    use huajie_decide::{DisposalMethod, PlanStatus};
+    use huajie_store::{AnnouncementEdit, PlanInput, PlanSubject, PublicFilter};
+    small_company(&t).await;
+    let (package, claims) = small_package(&t).await;
+    let s = &t.store;
+    let today = s.clock().today();
+    let parties = s.check_parties().await.unwrap();
+    let price = Money::from_yuan(500_000).unwrap();
+    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
+    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", today, &deal, &parties).await.unwrap();
+    let cash = approve_purchase(&t, check.id).await;
+    s.record_acquisition("acquisition", check.id, today, cash).await.unwrap();
+    // A person guarantees the first claim: named and numbered in the draft, masked in public.
+    let mut tx = s.write("acquisition").await.unwrap();
+    let guarantor = tx.insert_party(&person("王小明", "11010519491231002X")).await.unwrap();
+    tx.insert_guarantee(&huajie_core::Guarantee {
+        claim_id: claims[0],
+        guarantor_id: guarantor,
+        kind: None,
+        cap: None,
+    })
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let req = huajie_store::ValuationRequest {
+        package_id: package,
+        assumption_set_id: None,
+        valuation_date: None,
+        options: huajie_value::Options { scenarios: 20, ..Default::default() },
+    };
+    s.value_package("m_valuer", &req, true).await.unwrap();
+    let input = PlanInput {
+        title: "ZJ-T1-1 债权".into(),
+        subject: PlanSubject::Claim(claims[0]),
+        method: DisposalMethod::OnlineAuction,
+        exception: None,
+        exception_reason: String::new(),
+        reserve: Some(Money::from_yuan(1).unwrap()),
+        below_reason: String::new(),
+        check_id: None,
+        summary: "网络拍卖".into(),
+        team: vec![],
+    };
+    let probe = s.create_plan("m_ops", &input).await.unwrap();
+    let valuation = probe.valuation.expect("the claim's value in the run");
+    assert_eq!(probe.valuer.as_deref(), Some("m_valuer"));
+    s.withdraw_plan("m_ops", probe.id).await.unwrap();
+    let plan = s.create_plan("m_ops", &PlanInput { reserve: Some(valuation), ..input }).await.unwrap();
+    let meeting = s.schedule_meeting("chair", "第 5 次会议", s.clock().now(), "会议室").await.unwrap();
+    let item =
+        s.table_item("m_ops", meeting.id, huajie_store::ItemSubject::Plan { plan_id: plan.id }, &[]).await.unwrap();
+    let members: Vec<String> =
+        ["chair", "m_risk", "m_finance", "m_valuer", "m_ops"].iter().map(|m| m.to_string()).collect();
+    // Not before it is approved.
+    assert!(matches!(s.draft_announcement("m_ops", plan.id).await, Err(StoreError::Refused(_))));
+    s.open_meeting("chair", meeting.id, &members).await.unwrap();
+    for m in ["chair", "m_risk", "m_finance"] {
+        s.cast_vote(m, item.id, Ballot::For).await.unwrap();
+    }
+    assert_eq!(s.plan(plan.id).await.unwrap().status, PlanStatus::Approved, "the preparer and the valuer were recused");
+    let v1 = s.draft_announcement("m_ops", plan.id).await.unwrap();
+    assert!(v1.body.contains("王小明"), "the draft names the guarantor for the staff");
+    assert!(matches!(s.draft_announcement("m_ops", plan.id).await, Err(StoreError::Refused(_))), "one draft at a time");
+    assert!(matches!(s.public_announcement(v1.id).await, Err(StoreError::NotFound(_))), "a draft is not public");
+    match s.publish_announcement("m_ops", v1.id).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("交易条件") && t.zh.contains("共 3 项"), "{t}"),
+        other => panic!("expected the checklist to refuse, got {other:?}"),
+    }
+    let edit = AnnouncementEdit {
+        locations: vec!["浙江省杭州市".into()],
+        title: v1.content.title.clone(),
+        conditions: "竞买保证金 10 万元；成交后 5 个工作日内付清".into(),
+        buyer_requirements: v1.content.buyer_requirements.clone(),
+        contact: "资产经营部 王经理 0571-88888888".into(),
+        report_channel: "纪检监察室 0571-66666666".into(),
+    };
+    s.edit_announcement("m_ops", v1.id, &edit).await.unwrap();
+    let v1 = s.publish_announcement("m_ops", v1.id).await.unwrap();
+    assert_eq!(v1.status, AnnouncementStatus::Published);
+    assert!(!v1.body.contains("王小明") && !v1.body.contains("11010519491231002X"), "{}", v1.body);
+    assert_eq!(v1.body_sha256, huajie_core::audit::sha256_hex(v1.body.as_bytes()));
+    let calendar = s.work_calendar().await.unwrap().calendar;
+    let ends = calendar.announcement_period(today, 7).unwrap();
+    assert_eq!((v1.period_ends_on, v1.bidding_opens_on), (Some(ends), ends.succ_opt()));
+    assert!(matches!(s.edit_announcement("m_ops", v1.id, &edit).await, Err(StoreError::Refused(_))), "never edited");
+    // A correction is the next version; the first stays in the archive as it was published.
+    let v2 = s.draft_announcement("m_ops", plan.id).await.unwrap();
+    assert_eq!((v2.version, v2.content.contact.as_str()), (2, edit.contact.as_str()));
+    s.edit_announcement("m_ops", v2.id, &AnnouncementEdit { conditions: "竞买保证金 20 万元".into(), ..edit.clone() })
+        .await
+        .unwrap();
+    s.publish_announcement("m_ops", v2.id).await.unwrap();
+    let archived = s.public_announcement(v1.id).await.unwrap();
+    assert_eq!(
+        (archived.status, &archived.body, &archived.body_sha256),
+        (AnnouncementStatus::Superseded, &v1.body, &v1.body_sha256)
+    );
+    let (listed, total) = s.public_announcements(&PublicFilter::default(), 0).await.unwrap();
+    assert_eq!((total, listed[0].id), (1, v2.id), "only the version in force is listed");
+    assert_eq!(s.public_versions(plan.id).await.unwrap().len(), 2);
+    // The public filters.
+    let none = |f: PublicFilter| async move { s.public_announcements(&f, 0).await.unwrap().1 };
+    assert_eq!(none(PublicFilter { method: Some(DisposalMethod::Tender), ..Default::default() }).await, 0);
+    assert_eq!(none(PublicFilter { method: Some(DisposalMethod::OnlineAuction), ..Default::default() }).await, 1);
+    assert_eq!(
+        none(PublicFilter { reserve_min: valuation.checked_add(Money::from_fen(1)).ok(), ..Default::default() }).await,
+        0
+    );
+    assert_eq!(none(PublicFilter { reserve_max: Some(valuation), ..Default::default() }).await, 1);
+    assert_eq!(none(PublicFilter { text: Some("ZJ-T1-1".into()), ..Default::default() }).await, 1);
+    assert_eq!(none(PublicFilter { published_from: today.succ_opt(), ..Default::default() }).await, 0);
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }
