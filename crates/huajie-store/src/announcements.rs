@@ -452,9 +452,25 @@ impl WriteTx {
                 interest: Money::ZERO,
             }];
         }
+        let obligors = self.obligors(obligor_ids).await?;
+        Ok(Content {
+            title: format!("关于{}的处置公告", plan.title),
+            assets,
+            obligors,
+            base_date: package.data.cutoff_date,
+            method: plan.method,
+            reserve: plan.reserve.unwrap_or(Money::ZERO),
+            conditions: String::new(),
+            buyer_requirements: DEFAULT_BUYER_REQUIREMENTS.into(),
+            contact: String::new(),
+            report_channel: String::new(),
+        })
+    }
+    /// The debtors and guarantors named, each once per role, as the parties' register has them.
+    async fn obligors(&mut self, ids: Vec<(i64, &'static str)>) -> Result<Vec<Obligor>, StoreError> {
         let mut obligors = Vec::new();
         let mut seen = std::collections::BTreeSet::new();
-        for (party, role) in obligor_ids {
+        for (party, role) in ids {
             if !seen.insert((party, role)) {
                 continue;
             }
@@ -469,18 +485,7 @@ impl WriteTx {
                 person: text(&p, "kind")? == huajie_core::PartyKind::Individual.code(),
             });
         }
-        Ok(Content {
-            title: format!("关于{}的处置公告", plan.title),
-            assets,
-            obligors,
-            base_date: package.data.cutoff_date,
-            method: plan.method,
-            reserve: plan.reserve.unwrap_or(Money::ZERO),
-            conditions: String::new(),
-            buyer_requirements: DEFAULT_BUYER_REQUIREMENTS.into(),
-            contact: String::new(),
-            report_channel: String::new(),
-        })
+        Ok(obligors)
     }
 }
 
