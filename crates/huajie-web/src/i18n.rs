@@ -71,6 +71,15 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Submit it as a form (Content-Type: application/x-www-form-urlencoded).",
     ),
     ("form.missing_field", "表单缺少字段 {field}。", "The form lacks the field {field}."),
+    ("form.summary", "{n} 处需要修改，未保存任何内容。", "{n} fields need changing; nothing was saved."),
+    ("form.summary_one", "1 处需要修改，未保存任何内容。", "1 field needs changing; nothing was saved."),
+    ("form.required", "必填", "required"),
+    ("form.bad_amount", "不是非负金额（万元）", "is not a non-negative amount (10k yuan)"),
+    ("form.not_an_amount", "不是金额（万元）", "is not an amount (10k yuan)"),
+    ("form.fraction_of_fen", "有不足一分的尾数：金额按分记录", "has a fraction of a fen: amounts are kept to the fen"),
+    ("form.bad_date", "不是日期", "is not a date"),
+    ("form.bad_option", "不在可选项中", "is not one of the options"),
+    ("form.negative", "不能为负数", "must not be negative"),
     ("form.bad_field", "表单字段 {field} 的值无法读取。", "The form's field {field} cannot be read."),
     ("error.method_not_allowed_title", "不支持的请求方法", "Method not allowed"),
     (
@@ -236,14 +245,12 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "密码已重置，该用户的登录会话已全部结束。",
         "Password reset; the user's sessions have all ended.",
     ),
-    ("users.bad_role", "角色无效。", "Unknown role."),
     (
         "users.username_rule",
         "用户名须为 3–32 位小写字母、数字或 _ . -。",
         "User names are 3–32 lower-case letters, digits or _ . -.",
     ),
     ("users.username_taken", "该用户名已被使用。", "That user name is taken."),
-    ("users.display_name_required", "请填写姓名。", "Enter a name."),
     (
         "users.cannot_demote_self",
         "不能停用自己的账户或取消自己的管理员角色。",
@@ -613,7 +620,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("company.save", "保存为新版本", "Save as a new version"),
     ("company.history", "历史版本", "History"),
     ("company.content", "内容", "Content"),
-    ("company.bad_amount", "不是金额（万元）", "is not an amount (10k yuan)"),
     (
         "book.company",
         "公司概况（资本、主营业务、净资产构成）",
@@ -653,12 +659,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("book.row", " 第 {n} 行", " row {n}"),
     ("book.add", "添加", "Add"),
     ("book.remove", "删除", "Remove"),
-    (
-        "book.fix_fields",
-        "有字段无法识别，请按标注修改；未保存任何内容。",
-        "Some fields cannot be read: correct the marked ones. Nothing was saved.",
-    ),
-    ("nav.book", "合规台账", "Compliance book"),
     ("checks.title", "交易前合规检查", "Pre-trade checks"),
     (
         "checks.intro",
@@ -723,16 +723,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.propose_investment", "拟议投资", "Proposed investment"),
     ("checks.run", "检查", "Check"),
     ("checks.recorded", "检查记录", "Checks recorded"),
-    ("checks.required", "必填", "required"),
-    ("checks.bad_amount", "不是非负金额（万元）", "is not a non-negative amount (10k yuan)"),
-    (
-        "checks.fraction_of_fen",
-        "有不足一分的尾数：金额按分记录",
-        "has a fraction of a fen: amounts are kept to the fen",
-    ),
     ("checks.bad_date", "不是日期", "is not a date"),
     ("checks.bad_option", "不在可选项中", "is not one of the options"),
-    ("checks.fix_fields", "有字段无法识别，未检查：", "Some fields cannot be read; nothing was checked: "),
     ("compliance.open", "未决事项", "Open items"),
     (
         "compliance.glide",
@@ -887,6 +879,11 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
     }
 }
 
+/// The text for `key` in both languages, for a message made before its language is known.
+pub fn text(key: &'static str) -> huajie_core::Text {
+    huajie_core::Text::fixed(tr(Lang::Zh, key), tr(Lang::En, key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -904,7 +901,8 @@ mod tests {
     fn every_key_used_is_in_the_catalogue() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut sources = Vec::new();
-        for sub in ["templates", "src", "src/pages", "src/api"] {
+        for sub in ["templates", "src", "src/form", "src/pages", "src/pages/checks", "src/pages/compliance", "src/api"]
+        {
             for entry in std::fs::read_dir(format!("{dir}/{sub}")).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_file() {
@@ -943,6 +941,7 @@ mod tests {
             "report",
             "flags",
             "company",
+            "form",
         ];
         let mut missing = Vec::new();
         for text in &sources {
@@ -951,7 +950,8 @@ mod tests {
                 let is_key = families.contains(&family)
                     && !rest.is_empty()
                     && rest.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
-                    && rest != "html";
+                    && rest != "html"
+                    && rest != "rs";
                 if is_key && !INDEX.contains_key(piece) {
                     missing.push(piece.to_string());
                 }

@@ -45,22 +45,19 @@ pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppErr
     Ok(r)
 }
 
-/// The one way a form's page answers what was refused: `result` is the form's operation; a
-/// refusal of the store (`AppError::Refused`) or of the form's own reading (`BadRequest`, every
-/// bad field named) re-renders the form's page through `page`, with the message beside the
-/// form and what the user typed kept (a 400). Any other outcome goes up as it is.
-pub async fn or_refused<F, Fut>(
-    result: Result<Response, AppError>,
-    lang: huajie_core::Lang,
-    page: F,
-) -> Result<Response, AppError>
+/// The one way a form's page answers what was refused: `result` is the form's operation. Fields
+/// that cannot be read (`AppError::Invalid`, every one named) or a refusal of the store
+/// (`AppError::Refused`, about the form as a whole) show the form's page again through `page`,
+/// given the errors: what was typed kept, each message beside its field and the summary at the
+/// top (a 400). Any other outcome goes up as it is.
+pub async fn or_refused<F, Fut>(result: Result<Response, AppError>, page: F) -> Result<Response, AppError>
 where
-    F: FnOnce(String) -> Fut,
+    F: FnOnce(crate::form::FieldErrors) -> Fut,
     Fut: std::future::Future<Output = Result<Response, AppError>>,
 {
     match result {
-        Err(AppError::Refused(text)) => page(text.get(lang).to_string()).await,
-        Err(AppError::BadRequest(message)) => page(message).await,
+        Err(AppError::Invalid(errors)) => page(errors).await,
+        Err(AppError::Refused(text)) => page(crate::form::FieldErrors::whole(text)).await,
         other => other,
     }
 }
