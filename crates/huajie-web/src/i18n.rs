@@ -526,11 +526,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("assumptions.save", "保存参数集", "Save the set"),
     ("assumptions.need_name", "请填写参数集名称。", "Give the set a name."),
-    (
-        "assumptions.fix_fields",
-        "有参数无法保存，请按标注修改；未保存任何内容。",
-        "Some parameters cannot be saved: correct the marked ones. Nothing was saved.",
-    ),
     ("assumptions.unchanged", "未修改任何参数。", "No parameter was changed."),
     ("claim.valuation", "估值", "Valuation"),
     ("claim.cross_region", "跨区域例外", "Cross-region exception"),
@@ -791,11 +786,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rules.note", "修改依据", "Reason for the change"),
     ("rules.save", "保存参数", "Save the parameters"),
     ("rules.versions", "参数版本", "Parameter versions"),
-    (
-        "rules.fix_fields",
-        "有参数无法保存，请按标注修改；未保存任何内容。",
-        "Some parameters cannot be saved: correct the marked ones. Nothing was saved.",
-    ),
     ("rules.unchanged", "未修改任何参数。", "No parameter was changed."),
     (
         "rules.need_note",

@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, audit, book, checks, claims, company, compliance, dashboard, imports, login, packages, parties,
-    portal, users, valuation,
+    self, account, assumptions, audit, book, checks, claims, company, compliance, dashboard, imports, login, packages,
+    parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -66,9 +66,9 @@ pub fn router(state: AppState) -> Router {
         .route("/packages/{id}/checks", post(checks::package_check))
         .route("/rules", get(compliance::rules))
         .route("/rules/parameters", post(compliance::save_parameters))
-        .route("/assumptions", get(valuation::sets))
-        .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
-        .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(upload))
+        .route("/assumptions", get(assumptions::sets))
+        .route("/assumptions/{id}", get(assumptions::set).post(assumptions::save_set))
+        .route("/assumptions/{id}/curves", post(assumptions::upload_curves).layer(upload))
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(upload))
         .route("/imports/{id}", get(imports::report))

@@ -437,3 +437,162 @@ async fn the_api_names_every_bad_field_of_a_command_by_its_key() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valuation_run_comes_back_with_each_bad_field_named_beside_it() {
+    let app = TestApp::new().await;
+    sent_back(
+        &app,
+        Sent {
+            user: "valuer",
+            path: "/packages/1/valuation".into(),
+            form: "run-form".into(),
+            hidden: vec![],
+            fields: vec![
+                ("set", "1"),
+                ("date", "昨天"),
+                ("irr", "十五"),
+                ("price", "100"),
+                ("scenarios", "200"),
+                ("seed", "-3"),
+                ("stress", "mv-20"),
+            ],
+            bad: vec![
+                (
+                    "date",
+                    "估值基准日无法识别，请写成 2026-06-30。",
+                    "The valuation date cannot be read; write it as 2026-06-30.",
+                ),
+                (
+                    "irr",
+                    "目标 IRR 无法识别：请填写如 15% 或 0.15。",
+                    "Cannot read the target IRR: write it as 15% or 0.15.",
+                ),
+                ("seed", "随机种子应为非负整数。", "The seed must be a whole number ≥ 0."),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_assumption_set_comes_back_with_each_bad_parameter_named_beside_it() {
+    use huajie_core::Lang::{En, Zh};
+    let defaults = huajie_value::Assumptions::default();
+    // The catalogue's own words for each refusal, in each language.
+    let refused = |path: &str, typed: &str| {
+        let e = huajie_value::params::set(&defaults, path, typed).unwrap_err();
+        (e.message(Zh), e.message(En))
+    };
+    let (legal_zh, legal_en) = refused("/legal_costs", "150%");
+    let (months_zh, months_en) = refused("/timeline/judgment_not_sued", "很久");
+    let app = TestApp::new().await;
+    sent_back(
+        &app,
+        Sent {
+            user: "valuer",
+            path: "/assumptions/1".into(),
+            form: "edit-set".into(),
+            hidden: vec![],
+            fields: vec![
+                ("name", "HV-1 审慎"),
+                ("note", "律师费 / 时间线"),
+                ("p/legal_costs", "150%"),
+                ("p/timeline/judgment_not_sued", "很久"),
+            ],
+            bad: vec![
+                ("p/legal_costs", &legal_zh, &legal_en),
+                ("p/timeline/judgment_not_sued", &months_zh, &months_en),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hypothetical_liquidation_comes_back_with_each_bad_figure_named_beside_it() {
+    let app = TestApp::new().await;
+    let debtor = app.store.store.claims_of_package(1).await.unwrap()[0].debtor.id;
+    sent_back(
+        &app,
+        Sent {
+            user: "valuer",
+            path: format!("/parties/{debtor}/liquidation"),
+            form: "liquidation-form".into(),
+            hidden: vec![],
+            fields: vec![
+                ("effective_assets", "很多"),
+                ("priority_deductions", "1,000"),
+                ("secured_recoveries", ""),
+                ("effective_liabilities", "10000000"),
+                ("secured_claims", "-5"),
+                ("basis", "2025 年审计报告"),
+            ],
+            bad: vec![
+                (
+                    "effective_assets",
+                    "有效资产：应为非负金额（元），未保存。",
+                    "Effective assets: must be a non-negative amount in yuan; nothing was saved.",
+                ),
+                (
+                    "secured_claims",
+                    "有担保债权：应为非负金额（元），未保存。",
+                    "Secured claims: must be a non-negative amount in yuan; nothing was saved.",
+                ),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rule_parameters_come_back_with_each_bad_field_named_beside_it() {
+    // The catalogue's own words for the refused parameter.
+    let refused = huajie_rules::RuleParameters::default().with("related_max_bps", "六十五").unwrap_err();
+    let app = TestApp::new().await;
+    sent_back(
+        &app,
+        Sent {
+            user: "risk",
+            path: "/rules/parameters".into(),
+            form: "edit-parameters".into(),
+            hidden: vec![],
+            fields: vec![("related_max_bps", "六十五"), ("single_client_max_bps", "12%"), ("note", " ")],
+            bad: vec![
+                ("related_max_bps", &refused.zh, &refused.en),
+                (
+                    "note",
+                    "请填写修改依据（如省级实施细则文号）。",
+                    "Give the reason for the change (a provincial rule's reference, say).",
+                ),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
+}
+
+/// A valuation run over the API names each field out of range by the key the request used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_api_names_every_field_of_a_valuation_run_out_of_range_by_its_key() {
+    let app = TestApp::new().await;
+    let mut valuer = app.login("valuer").await;
+    let body = serde_json::json!({ "assumption_set_id": 99, "target_irr": 9.0, "scenarios": 20000, "valuation_date": "2020-01-01" });
+    let request = axum::http::Request::post("/api/v1/packages/1/valuations")
+        .header("content-type", "application/json")
+        .header("x-csrf-token", valuer.csrf.clone())
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let reply = app.send(&mut valuer, request).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let fields: Vec<String> = reply.json()["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(fields, ["assumption_set_id", "valuation_date", "target_irr", "scenarios"], "{}", reply.body);
+}

@@ -1,6 +1,7 @@
 //! HTML pages. Each handler: extract → authorise → read the store → render.
 
 pub mod account;
+pub mod assumptions;
 pub mod audit;
 pub mod book;
 pub mod checks;
