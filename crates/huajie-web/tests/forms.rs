@@ -6,20 +6,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
-
-/// A page's text with the entities a template writes decoded.
-fn decoded(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&#47;", "/")
-        .replace("&#x27;", "'")
-        .replace("&#39;", "'")
-        .replace("&quot;", "\"")
-        .replace("&#34;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
+use common::{TestApp, decoded};
 
 /// A field as the page shows it: its value and the message beside it.
 #[derive(Debug, PartialEq)]
@@ -209,20 +196,13 @@ async fn an_investment_proposal_comes_back_with_each_bad_field_named_beside_it()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_package_check_comes_back_to_the_package_page_with_each_bad_field_named_beside_it() {
     let app = TestApp::new().await;
-    let screening = app
-        .store
-        .store
-        .packages()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
-        .unwrap();
+    // The demo's package in due diligence.
+    let screening = app.store.store.package_id_by_code("ZJ-2026-001").await.unwrap().unwrap();
     sent_back(
         &app,
         Sent {
             user: "acquisition",
-            path: format!("/packages/{}/checks", screening.package.id),
+            path: format!("/packages/{screening}/checks"),
             form: "pretrade-form".into(),
             hidden: vec![("kind", "acquisition")],
             fields: vec![("price", "很多"), ("as_of", "上个月")],

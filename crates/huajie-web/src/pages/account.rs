@@ -99,8 +99,5 @@ pub async fn change_password(
         Ok(Redirect::to("/login?next=/account%3Fdone%3D1").into_response())
     }
     .await;
-    super::or_refused(changed, |errors| {
-        account_page(&ctx, &state, None, FormView::sent_back(PASSWORD_FORM, ctx.lang, &(), &errors))
-    })
-    .await
+    super::or_refused(changed, ctx.lang, (PASSWORD_FORM, &()), |form| account_page(&ctx, &state, None, form)).await
 }

@@ -252,8 +252,8 @@ pub async fn save_set(
         let saved = state.store.record_assumption_set(&user.username, &name, Some(base.id), &edited, &note).await?;
         Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
     };
-    let sent_back = |errors| FormView::sent_back(EDIT_FORM, ctx.lang, &fields, &errors);
-    super::or_refused(saved.await, |errors| set_page(&ctx, &state, &base, Some(sent_back(errors)), Vec::new())).await
+    let page = |form| set_page(&ctx, &state, &base, Some(form), Vec::new());
+    super::or_refused(saved.await, ctx.lang, (EDIT_FORM, &fields), page).await
 }
 
 /// The curves' upload form (besides its file): the new set's name and a note.

@@ -274,15 +274,12 @@ fn allowed(ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Permission::ViewComplianceBook).map(drop)
 }
 
-/// A form sent back: its kind, what the user typed, and what is wrong.
-type SentBack<'a> = (&'a str, &'a EntryFields, FieldErrors);
-
 /// The book's page; with an entry's form sent back, that form as typed with each field's
 /// message; with a workbook refused, `error` and its `problems`.
 async fn book_page(
     ctx: &Ctx,
     state: &AppState,
-    sent_back: Option<SentBack<'_>>,
+    mut sent_back: Option<FormView>,
     error: Option<String>,
     problems: Vec<String>,
 ) -> Result<Response, AppError> {
@@ -292,11 +289,7 @@ async fn book_page(
         .iter()
         .zip(rows)
         .map(|(k, rows)| {
-            let id = format!("add-{}", k.code);
-            let form = match &sent_back {
-                Some((code, typed, errors)) if *code == k.code => FormView::sent_back(id, lang, *typed, errors),
-                _ => FormView::new(id, lang),
-            };
+            let form = FormView::new(format!("add-{}", k.code), lang).unless(&mut sent_back);
             Section {
                 code: k.code,
                 title: lang.pick(k.zh, k.en),
@@ -362,8 +355,8 @@ pub async fn add(
         Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
     }
     .await;
-    super::or_refused(added, |errors| book_page(&ctx, &state, Some((kind.code, &fields, errors)), None, Vec::new()))
-        .await
+    let page = |form| book_page(&ctx, &state, Some(form), None, Vec::new());
+    super::or_refused(added, ctx.lang, (format!("add-{}", kind.code), &fields), page).await
 }
 
 /// One problem of a workbook as a line: sheet, row, field, what.

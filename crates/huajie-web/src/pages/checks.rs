@@ -101,11 +101,7 @@ fn options(list: &[(&'static str, &'static str, &'static str)], lang: Lang) -> V
 }
 
 /// The checks page; with a proposal sent back, its form as typed with each field's message.
-async fn checks_page(
-    ctx: &Ctx,
-    state: &AppState,
-    sent_back: Option<(&ProposalForm, FieldErrors)>,
-) -> Result<Response, AppError> {
+async fn checks_page(ctx: &Ctx, state: &AppState, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let checks = state
         .store
@@ -114,11 +110,8 @@ async fn checks_page(
         .iter()
         .map(|c| check_line(&crate::view::check_view(c, ctx), lang))
         .collect();
-    let view = |id: &'static str, funding: bool| match &sent_back {
-        Some((form, errors)) if form.funding() == funding => FormView::sent_back(id, lang, *form, errors),
-        _ => FormView::new(id, lang),
-    };
-    let (funding, investment) = (view("propose-funding", true), view("propose-investment", false));
+    let funding = FormView::new("propose-funding", lang).unless(&mut sent_back);
+    let investment = FormView::new("propose-investment", lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&funding, &investment]);
     super::render_form(
@@ -205,15 +198,8 @@ pub async fn package_check(
         Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
     }
     .await;
-    super::or_refused(checked, |errors| {
-        super::packages::package_page(
-            &ctx,
-            &state,
-            id,
-            Some(FormView::sent_back("pretrade-form", ctx.lang, &form, &errors)),
-        )
-    })
-    .await
+    let page = |form| super::packages::package_page(&ctx, &state, id, Some(form));
+    super::or_refused(checked, ctx.lang, ("pretrade-form", &form), page).await
 }
 
 /// Checks a proposed acquisition or disposal of a package and records the check; a refusal (a
@@ -262,7 +248,8 @@ pub async fn submit(
         Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
     }
     .await;
-    super::or_refused(checked, |errors| checks_page(&ctx, &state, Some((&form, errors)))).await
+    let id = if form.funding() { "propose-funding" } else { "propose-investment" };
+    super::or_refused(checked, ctx.lang, (id, &form), |form| checks_page(&ctx, &state, Some(form))).await
 }
 
 /// Checks a funding or investment proposal and records the check (refused without a

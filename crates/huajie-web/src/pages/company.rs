@@ -295,8 +295,5 @@ pub async fn submit(
     }
     .await;
     let id = if form.part == "business" { BUSINESS_FORM } else { CAPITAL_FORM };
-    super::or_refused(saved, |errors| {
-        company_page(&ctx, &state, Some(FormView::sent_back(id, ctx.lang, &form, &errors)))
-    })
-    .await
+    super::or_refused(saved, ctx.lang, (id, &form), |form| company_page(&ctx, &state, Some(form))).await
 }

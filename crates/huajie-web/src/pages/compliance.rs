@@ -525,8 +525,8 @@ pub async fn save_parameters(
         state.store.record_rule_parameters(&user.username, &edited, &note).await?;
         Ok(axum::response::Redirect::to("/rules").into_response())
     };
-    let sent_back = |errors| FormView::sent_back(PARAMETERS_FORM, ctx.lang, &fields, &errors);
-    super::or_refused(saved.await, |errors| rules_page(&ctx, &state, Some(sent_back(errors)))).await
+    super::or_refused(saved.await, ctx.lang, (PARAMETERS_FORM, &fields), |form| rules_page(&ctx, &state, Some(form)))
+        .await
 }
 
 /// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter

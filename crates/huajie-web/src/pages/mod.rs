@@ -46,21 +46,29 @@ pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppErr
     Ok(r)
 }
 
-/// The one way a form's page answers what was refused: `result` is the form's operation. Fields
-/// that cannot be read (`AppError::Invalid`, every one named) or a refusal of the store
-/// (`AppError::Refused`, about the form as a whole) show the form's page again through `page`,
-/// given the errors: what was typed kept, each message beside its field and the summary at the
-/// top (a 400). Any other outcome goes up as it is.
-pub async fn or_refused<F, Fut>(result: Result<Response, AppError>, page: F) -> Result<Response, AppError>
+/// The one way a form's page answers what was refused: `result` is the form's operation, `form`
+/// the form's HTML id and the form as typed. Fields that cannot be read (`AppError::Invalid`,
+/// every one named) or a refusal of the store (`AppError::Refused`, about the form as a whole)
+/// show the form's page again through `page`, given the form sent back (`FormView::sent_back`):
+/// what was typed kept, each message beside its field and the summary at the top (a 400). Any
+/// other outcome goes up as it is.
+pub async fn or_refused<F, P, Fut>(
+    result: Result<Response, AppError>,
+    lang: Lang,
+    (id, typed): (impl Into<std::borrow::Cow<'static, str>>, &F),
+    page: P,
+) -> Result<Response, AppError>
 where
-    F: FnOnce(crate::form::FieldErrors) -> Fut,
+    F: serde::Serialize,
+    P: FnOnce(crate::form::FormView) -> Fut,
     Fut: std::future::Future<Output = Result<Response, AppError>>,
 {
-    match result {
-        Err(AppError::Invalid(errors)) => page(errors).await,
-        Err(AppError::Refused(text)) => page(crate::form::FieldErrors::whole(text)).await,
-        other => other,
-    }
+    let errors = match result {
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Refused(text)) => crate::form::FieldErrors::whole(text),
+        other => return other,
+    };
+    page(crate::form::FormView::sent_back(id, lang, typed, &errors)).await
 }
 
 /// A file to download, never cached.

@@ -257,6 +257,6 @@ pub async fn save_liquidation(
         state.store.record_liquidation(&user.username, &analysis).await?;
         Ok(axum::response::Redirect::to(&format!("/parties/{id}#liquidation")).into_response())
     };
-    let sent_back = |errors| FormView::sent_back(LIQUIDATION_FORM, ctx.lang, &form, &errors);
-    super::or_refused(saved.await, |errors| party_page(&ctx, &state, id, Some(sent_back(errors)))).await
+    super::or_refused(saved.await, ctx.lang, (LIQUIDATION_FORM, &form), |form| party_page(&ctx, &state, id, Some(form)))
+        .await
 }

@@ -139,20 +139,6 @@ fn username(typed: &str) -> Result<String, Text> {
     if ok { Ok(username.to_string()) } else { Err(text("users.username_rule")) }
 }
 
-/// The sent-back users page for `form` and its errors.
-async fn sent_back<F: Serialize>(
-    ctx: &Ctx,
-    state: &AppState,
-    id: String,
-    form: &F,
-    result: Result<Response, AppError>,
-) -> Result<Response, AppError> {
-    super::or_refused(result, |errors| {
-        users_page(ctx, state, None, Some(FormView::sent_back(id, ctx.lang, form, &errors)))
-    })
-    .await
-}
-
 pub async fn create(
     Authorized(ctx, admin, _): Authorized<perm::ManageUsers>,
     State(state): State<AppState>,
@@ -169,7 +155,7 @@ pub async fn create(
         Ok(Redirect::to("/admin/users?done=created").into_response())
     }
     .await;
-    sent_back(&ctx, &state, CREATE_FORM.into(), &f, result).await
+    super::or_refused(result, ctx.lang, (CREATE_FORM, &f), |form| users_page(&ctx, &state, None, Some(form))).await
 }
 
 /// A user's name, role and status as typed.
@@ -207,7 +193,8 @@ pub async fn update(
         Ok(Redirect::to("/admin/users?done=updated").into_response())
     }
     .await;
-    sent_back(&ctx, &state, format!("edit-user-{id}"), &f, result).await
+    let page = |form| users_page(&ctx, &state, None, Some(form));
+    super::or_refused(result, ctx.lang, (format!("edit-user-{id}"), &f), page).await
 }
 
 /// A new password, as typed (never shown again).
@@ -231,5 +218,6 @@ pub async fn reset_password(
         Ok(Redirect::to("/admin/users?done=password").into_response())
     }
     .await;
-    sent_back(&ctx, &state, format!("password-user-{id}"), &(), result).await
+    let page = |form| users_page(&ctx, &state, None, Some(form));
+    super::or_refused(result, ctx.lang, (format!("password-user-{id}"), &()), page).await
 }

@@ -345,8 +345,8 @@ pub async fn set_basis(
         state.store.set_valuation_basis(&user.username, id, e.finish(|| basis).map_err(AppError::Invalid)?).await?;
         Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
     };
-    let sent_back = |errors| FormView::sent_back("basis-form", ctx.lang, &f, &errors);
-    super::or_refused(set.await, |errors| valuation_page(&ctx, &state, id, None, Some(sent_back(errors)))).await
+    super::or_refused(set.await, ctx.lang, (BASIS_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
+        .await
 }
 
 /// The run form as first shown: the package's default date, 15%, 1,000 scenarios, the default seed.
@@ -359,6 +359,7 @@ fn run_form(set: i64, lang: Lang) -> FormView {
 }
 
 const RUN_FORM: &str = "run-form";
+const BASIS_FORM: &str = "basis-form";
 
 /// A package's valuation page; with a form sent back, that form as typed with each field's message.
 async fn valuation_page(
@@ -393,7 +394,7 @@ async fn valuation_page(
         form = form.with("price", p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default());
     }
     let form = form.unless(&mut sent_back);
-    let basis_form = FormView::new("basis-form", lang).with("basis", p.valuation_basis.code()).unless(&mut sent_back);
+    let basis_form = FormView::new(BASIS_FORM, lang).with("basis", p.valuation_basis.code()).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&form, &basis_form]);
     render_form(
@@ -541,8 +542,8 @@ pub async fn submit(
         let run = run.ok_or(AppError::NotFound)?;
         Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
     };
-    let sent_back = |errors| FormView::sent_back(RUN_FORM, ctx.lang, &f, &errors);
-    super::or_refused(run.await, |errors| valuation_page(&ctx, &state, id, None, Some(sent_back(errors)))).await
+    super::or_refused(run.await, ctx.lang, (RUN_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
+        .await
 }
 
 /// The report's claim lines, with personal names masked for roles that do not own them.
