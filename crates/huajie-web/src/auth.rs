@@ -33,14 +33,16 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-/// Why a new password is refused, in the user's language.
-pub fn check_new_password(password: &str, lang: Lang) -> Result<(), AppError> {
+/// A new password, or why it is refused.
+pub fn new_password(password: &str) -> Result<&str, huajie_core::Text> {
     if password.chars().count() < PASSWORD_CHARS_MIN {
-        return Err(AppError::BadRequest(
-            tr(lang, "password.too_short").replace("{min}", &PASSWORD_CHARS_MIN.to_string()),
+        let min = PASSWORD_CHARS_MIN.to_string();
+        return Err(huajie_core::Text::new(
+            tr(Lang::Zh, "password.too_short").replace("{min}", &min),
+            tr(Lang::En, "password.too_short").replace("{min}", &min),
         ));
     }
-    Ok(())
+    Ok(password)
 }
 
 fn random_bytes<const N: usize>() -> [u8; N] {

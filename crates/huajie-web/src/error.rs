@@ -31,6 +31,9 @@ pub enum AppError {
     /// A business rule refused what was asked (a 400 `bad_request`), in both languages: shown
     /// in the request's.
     Refused(huajie_core::Text),
+    /// A form or command with fields that cannot be read, every one named (a 400
+    /// `bad_request`; the API's envelope lists them under `fields`, a page shows its form again).
+    Invalid(crate::form::FieldErrors),
     /// Throttled: minutes to wait, and the catalogue key of the message (`{minutes}` in it).
     RateLimited(i64, &'static str),
     /// The body is larger than the route takes (bytes).
@@ -82,7 +85,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound | AppError::NoData(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::BadRequest(_) | AppError::Refused(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::Refused(_) | AppError::Invalid(_) => StatusCode::BAD_REQUEST,
             AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -99,7 +102,7 @@ impl AppError {
             AppError::NotFound | AppError::NoData(_) => "not_found",
             AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::Csrf => "csrf",
-            AppError::BadRequest(_) | AppError::Refused(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::Refused(_) | AppError::Invalid(_) => "bad_request",
             AppError::RateLimited(..) => "rate_limited",
             AppError::TooLarge(_) => "too_large",
             AppError::Internal(_) => "internal",
@@ -118,6 +121,7 @@ impl AppError {
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
             AppError::Refused(text) => text.get(lang).to_string(),
+            AppError::Invalid(errors) => errors.message(lang),
             AppError::RateLimited(minutes, key) => tr(lang, key)
                 .replace("{minutes}", &minutes.to_string())
                 .replace("{max}", &huajie_core::throttle::SCREENINGS_PER_USER_MAX.to_string()),
@@ -180,7 +184,14 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         tracing::error!(%detail, "request failed");
     }
     if path.starts_with("/api/") {
-        let body = serde_json::json!({ "error": { "code": error.code(), "message": error.message(lang) } });
+        let mut body = serde_json::json!({ "error": { "code": error.code(), "message": error.message(lang) } });
+        if let AppError::Invalid(errors) = &error {
+            body["error"]["fields"] = errors
+                .iter()
+                .filter(|(k, _)| !k.is_empty())
+                .map(|(k, t)| serde_json::json!({ "field": k, "message": t.get(lang) }))
+                .collect();
+        }
         (error.status(), axum::Json(body)).into_response()
     } else {
         render_page(&error, lang, path, query)
@@ -231,6 +242,7 @@ mod tests {
             AppError::MethodNotAllowed("PUT".into()),
             AppError::Csrf,
             AppError::BadRequest("x".into()),
+            AppError::Invalid(crate::form::FieldErrors::whole(huajie_core::Text::fixed("x", "x"))),
             AppError::RateLimited(5, "error.rate_limited"),
             AppError::TooLarge(2 << 20),
             AppError::Internal("x".into()),

@@ -15,8 +15,11 @@ use axum::extract::FromRef;
 
 use crate::AppState;
 use crate::ctx::{Ctx, lang_of};
+
+pub mod fields;
 use crate::error::AppError;
 use crate::i18n::tr;
+pub use fields::{FieldErrors, FormView};
 
 /// The largest form or JSON body outside the upload routes.
 pub const FORM_BYTES_MAX: usize = 2 * 1024 * 1024;
@@ -161,6 +164,13 @@ pub struct Loose(pub String);
 impl Loose {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+/// Shown again as the text it was read as.
+impl serde::Serialize for Loose {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
     }
 }
 

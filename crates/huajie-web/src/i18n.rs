@@ -70,6 +70,15 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "Submit it as a form (Content-Type: application/x-www-form-urlencoded).",
     ),
     ("form.missing_field", "表单缺少字段 {field}。", "The form lacks the field {field}."),
+    ("form.summary", "{n} 处需要修改，未保存任何内容。", "{n} fields need changing; nothing was saved."),
+    ("form.summary_one", "1 处需要修改，未保存任何内容。", "1 field needs changing; nothing was saved."),
+    ("form.required", "必填", "required"),
+    ("form.bad_amount", "不是非负金额（万元）", "is not a non-negative amount (10k yuan)"),
+    ("form.not_an_amount", "不是金额（万元）", "is not an amount (10k yuan)"),
+    ("form.fraction_of_fen", "有不足一分的尾数：金额按分记录", "has a fraction of a fen: amounts are kept to the fen"),
+    ("form.bad_date", "不是日期", "is not a date"),
+    ("form.bad_option", "不在可选项中", "is not one of the options"),
+    ("form.negative", "不能为负数", "must not be negative"),
     ("form.bad_field", "表单字段 {field} 的值无法读取。", "The form's field {field} cannot be read."),
     ("error.method_not_allowed_title", "不支持的请求方法", "Method not allowed"),
     (
@@ -235,14 +244,12 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "密码已重置，该用户的登录会话已全部结束。",
         "Password reset; the user's sessions have all ended.",
     ),
-    ("users.bad_role", "角色无效。", "Unknown role."),
     (
         "users.username_rule",
         "用户名须为 3–32 位小写字母、数字或 _ . -。",
         "User names are 3–32 lower-case letters, digits or _ . -.",
     ),
     ("users.username_taken", "该用户名已被使用。", "That user name is taken."),
-    ("users.display_name_required", "请填写姓名。", "Enter a name."),
     (
         "users.cannot_demote_self",
         "不能停用自己的账户或取消自己的管理员角色。",
@@ -518,11 +525,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("assumptions.save", "保存参数集", "Save the set"),
     ("assumptions.need_name", "请填写参数集名称。", "Give the set a name."),
-    (
-        "assumptions.fix_fields",
-        "有参数无法保存，请按标注修改；未保存任何内容。",
-        "Some parameters cannot be saved: correct the marked ones. Nothing was saved.",
-    ),
     ("assumptions.unchanged", "未修改任何参数。", "No parameter was changed."),
     ("claim.valuation", "估值", "Valuation"),
     ("claim.cross_region", "跨区域例外", "Cross-region exception"),
@@ -612,7 +614,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("company.save", "保存为新版本", "Save as a new version"),
     ("company.history", "历史版本", "History"),
     ("company.content", "内容", "Content"),
-    ("company.bad_amount", "不是金额（万元）", "is not an amount (10k yuan)"),
     (
         "book.company",
         "公司概况（资本、主营业务、净资产构成）",
@@ -652,12 +653,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("book.row", " 第 {n} 行", " row {n}"),
     ("book.add", "添加", "Add"),
     ("book.remove", "删除", "Remove"),
-    (
-        "book.fix_fields",
-        "有字段无法识别，请按标注修改；未保存任何内容。",
-        "Some fields cannot be read: correct the marked ones. Nothing was saved.",
-    ),
-    ("nav.book", "合规台账", "Compliance book"),
     ("checks.title", "交易前合规检查", "Pre-trade checks"),
     (
         "checks.intro",
@@ -722,16 +717,8 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.propose_investment", "拟议投资", "Proposed investment"),
     ("checks.run", "检查", "Check"),
     ("checks.recorded", "检查记录", "Checks recorded"),
-    ("checks.required", "必填", "required"),
-    ("checks.bad_amount", "不是非负金额（万元）", "is not a non-negative amount (10k yuan)"),
-    (
-        "checks.fraction_of_fen",
-        "有不足一分的尾数：金额按分记录",
-        "has a fraction of a fen: amounts are kept to the fen",
-    ),
     ("checks.bad_date", "不是日期", "is not a date"),
     ("checks.bad_option", "不在可选项中", "is not one of the options"),
-    ("checks.fix_fields", "有字段无法识别，未检查：", "Some fields cannot be read; nothing was checked: "),
     ("compliance.open", "未决事项", "Open items"),
     (
         "compliance.glide",
@@ -798,11 +785,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("rules.note", "修改依据", "Reason for the change"),
     ("rules.save", "保存参数", "Save the parameters"),
     ("rules.versions", "参数版本", "Parameter versions"),
-    (
-        "rules.fix_fields",
-        "有参数无法保存，请按标注修改；未保存任何内容。",
-        "Some parameters cannot be saved: correct the marked ones. Nothing was saved.",
-    ),
     ("rules.unchanged", "未修改任何参数。", "No parameter was changed."),
     (
         "rules.need_note",
@@ -892,6 +874,11 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
             key
         }
     }
+}
+
+/// The text for `key` in both languages, for a message made before its language is known.
+pub fn text(key: &'static str) -> huajie_core::Text {
+    huajie_core::Text::fixed(tr(Lang::Zh, key), tr(Lang::En, key))
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, audit, book, calendar, checks, claims, company, compliance, dashboard, imports, login, packages,
-    parties, portal, users, valuation,
+    self, account, assumptions, audit, book, calendar, checks, claims, company, compliance, dashboard, imports, login,
+    packages, parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -65,9 +65,9 @@ pub fn router(state: AppState) -> Router {
         .route("/checks/{id}/acquire", post(checks::acquire))
         .merge(rules_routes(upload))
         .route("/packages/{id}/checks", post(checks::package_check))
-        .route("/assumptions", get(valuation::sets))
-        .route("/assumptions/{id}", get(valuation::set).post(valuation::save_set))
-        .route("/assumptions/{id}/curves", post(valuation::upload_curves).layer(upload))
+        .route("/assumptions", get(assumptions::sets))
+        .route("/assumptions/{id}", get(assumptions::set).post(assumptions::save_set))
+        .route("/assumptions/{id}/curves", post(assumptions::upload_curves).layer(upload))
         .route("/imports/new", get(imports::form))
         .route("/imports", post(imports::submit).layer(upload))
         .route("/imports/{id}", get(imports::report))

@@ -21,6 +21,8 @@ pub struct Page {
     pub company_name: String,
     /// A one-line notice after an action ("saved").
     pub notice: Option<String>,
+    /// A form sent back: how many fields need changing and each message, linked to its field.
+    pub summary: Option<crate::form::fields::Summary>,
 }
 
 pub struct Badge {
@@ -71,7 +73,15 @@ impl Page {
             path: ctx.path.clone(),
             company_name,
             notice: None,
+            summary: None,
         })
+    }
+
+    /// The page shows the summary of `forms` sent back (none when none was refused), and
+    /// whether one was: the page is then answered with a 400.
+    pub fn sent_back<'a>(&mut self, forms: impl IntoIterator<Item = &'a crate::form::FormView>) -> bool {
+        self.summary = forms.into_iter().find_map(|f| f.summary());
+        self.summary.is_some()
     }
 
     pub fn t(&self, key: &'static str) -> &'static str {

@@ -371,7 +371,9 @@ async fn a_valuer_prices_a_package_edits_a_set_and_reads_the_results() {
     legal.clear().await.unwrap();
     legal.send_keys("150%").await.unwrap();
     b.click("#save-set").await;
-    assert!(b.text("#set-error").await.contains("未保存"));
+    // The summary at the top says nothing was saved; the message is beside the field.
+    assert!(b.text("#error-summary").await.contains("未保存"));
+    assert!(b.text("#edit-set-p\\/legal_costs-error").await.contains("超出范围"));
     let legal = b.client.find(Locator::Css("input[name='p/legal_costs']")).await.unwrap();
     legal.clear().await.unwrap();
     legal.send_keys("9%").await.unwrap();

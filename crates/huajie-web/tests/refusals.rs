@@ -5,16 +5,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::TestApp;
-
-/// A page's text with the entities a template writes decoded.
-fn decoded(html: &str) -> String {
-    html.replace("&#x2f;", "/")
-        .replace("&#47;", "/")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-}
+use common::{TestApp, decoded};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refusal_quoting_the_users_words_is_whole_in_chinese_and_in_english() {

@@ -12,7 +12,7 @@ use huajie_core::{Money, Permission};
 use huajie_rules::Indicator;
 use huajie_rules::indicators::latest_quarter_end;
 use huajie_store::DealCheck;
-use huajie_store::book::book_kind;
+use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, book_kind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,8 +20,10 @@ use super::data;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Confirmed, Date, Int, Path, Query, Submitted};
-use crate::i18n::tr;
+use crate::form::fields::{labelled, option, quoting, required};
+use crate::form::{Confirmed, Date, FieldErrors, Int, Path, Query, Submitted};
+use crate::i18n::text;
+use crate::pages::checks::{PackageDeal, PackageProposal};
 use crate::pages::compliance::Names;
 
 fn fen(x: i128) -> i64 {
@@ -179,57 +181,76 @@ pub struct ProposalBody {
     exposure: Option<String>,
 }
 
+impl ProposalBody {
+    /// The proposal (`as_of` absent: `today`), or every field that cannot be read, by its key.
+    fn parse(&self, today: NaiveDate) -> Result<crate::pages::checks::Proposal, FieldErrors> {
+        use crate::pages::checks::{Proposal, ProposalKind};
+        use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
+        let mut e = FieldErrors::default();
+        let code = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
+        let label = e.read("label", &text("checks.label"), required(&self.label));
+        let amount = e.read("amount_fen", &text("checks.sum"), fen_amount(self.amount_fen));
+        let kind = match self.kind.as_str() {
+            "funding" => {
+                let channel = e.read("channel", &text("checks.channel"), option(&code(&self.channel), CHANNELS));
+                if self.schedule.iter().any(|p| p.principal_fen < 0 || p.interest_fen < 0) {
+                    e.add("schedule", labelled(&text("checks.schedule"), &text("form.negative")));
+                }
+                let payments = self
+                    .schedule
+                    .iter()
+                    .map(|p| Payment {
+                        date: p.date,
+                        principal: Money::from_fen(p.principal_fen),
+                        interest: Money::from_fen(p.interest_fen),
+                    })
+                    .collect();
+                channel.and_then(Channel::from_code).map(|channel| ProposalKind::Funding { channel, payments })
+            }
+            "investment" => {
+                let kind = e.read(
+                    "investment_kind",
+                    &text("checks.investment_kind"),
+                    option(&code(&self.investment_kind), INVESTMENT_KINDS),
+                );
+                let exposure =
+                    e.read("exposure", &text("checks.exposure"), option(&code(&self.exposure), EXPOSURE_KINDS));
+                kind.and_then(InvestmentKind::from_code)
+                    .zip(exposure.and_then(ExposureKind::from_code))
+                    .map(|(kind, exposure)| ProposalKind::Investment { kind, exposure })
+            }
+            other => {
+                e.add("kind", quoting(other, "form.bad_option"));
+                None
+            }
+        };
+        e.finish(|| {
+            Some(Proposal {
+                kind: kind?,
+                label: label?,
+                amount: amount?,
+                as_of: self.as_of.unwrap_or(today),
+                counterparty: code(&self.counterparty_identifier),
+                counterparty_name: code(&self.counterparty_name),
+            })
+        })
+    }
+}
+
+/// An amount in fen, never negative.
+fn fen_amount(fen: i64) -> Result<Money, huajie_core::Text> {
+    if fen < 0 { Err(quoting(&fen.to_string(), "form.negative")) } else { Ok(Money::from_fen(fen)) }
+}
+
 /// `POST /api/v1/compliance/checks`: a proposed funding instrument or investment, checked as
-/// the checks page does (a prohibited channel blocks), and recorded.
+/// the checks page does (a prohibited channel blocks), and recorded. Every field that cannot
+/// be read is named (`fields` in the error's envelope).
 pub async fn check_proposal(
     Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
     State(state): State<AppState>,
     Submitted(b): Submitted<ProposalBody>,
 ) -> Result<Response, AppError> {
-    use crate::pages::checks::{Proposal, ProposalKind};
-    use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
-    let lang = ctx.lang;
-    let bad = |field: &str, key: &'static str| AppError::BadRequest(format!("{field}: {}", tr(lang, key)));
-    if b.amount_fen < 0 {
-        return Err(bad("amount_fen", "checks.bad_amount"));
-    }
-    if b.label.trim().is_empty() {
-        return Err(bad("label", "checks.required"));
-    }
-    let code = |v: &Option<String>| v.as_deref().unwrap_or("").trim().to_string();
-    let kind = match b.kind.as_str() {
-        "funding" => {
-            let channel = Channel::from_code(&code(&b.channel)).ok_or_else(|| bad("channel", "checks.bad_option"))?;
-            if b.schedule.iter().any(|p| p.principal_fen < 0 || p.interest_fen < 0) {
-                return Err(bad("schedule", "checks.bad_amount"));
-            }
-            let payments = b
-                .schedule
-                .iter()
-                .map(|p| Payment {
-                    date: p.date,
-                    principal: Money::from_fen(p.principal_fen),
-                    interest: Money::from_fen(p.interest_fen),
-                })
-                .collect();
-            ProposalKind::Funding { channel, payments }
-        }
-        "investment" => ProposalKind::Investment {
-            kind: InvestmentKind::from_code(&code(&b.investment_kind))
-                .ok_or_else(|| bad("investment_kind", "checks.bad_option"))?,
-            exposure: ExposureKind::from_code(&code(&b.exposure))
-                .ok_or_else(|| bad("exposure", "checks.bad_option"))?,
-        },
-        _ => return Err(bad("kind", "checks.bad_option")),
-    };
-    let proposal = Proposal {
-        kind,
-        label: b.label.trim().to_string(),
-        amount: Money::from_fen(b.amount_fen),
-        as_of: b.as_of.unwrap_or_else(|| state.store.clock().today()),
-        counterparty: code(&b.counterparty_identifier),
-        counterparty_name: code(&b.counterparty_name),
-    };
+    let proposal = b.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
     let c = crate::pages::checks::check_proposal(&ctx, &state, proposal).await?;
     Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
 }
@@ -351,6 +372,31 @@ pub struct PackageCheckBody {
     transferee_name: Option<String>,
 }
 
+impl PackageCheckBody {
+    /// The proposed deal (`as_of` absent: `today`), or every field that cannot be read, by its key.
+    fn parse(&self, today: NaiveDate) -> Result<PackageProposal, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let deal = match self.kind.as_str() {
+            "acquisition" => Some(PackageDeal::Acquisition),
+            "disposal" => {
+                let identifier = self.transferee_identifier.as_deref().unwrap_or("");
+                e.read("transferee_identifier", &text("checks.transferee"), required(identifier)).map(|identifier| {
+                    PackageDeal::Disposal {
+                        identifier,
+                        name: self.transferee_name.as_deref().unwrap_or("").trim().to_string(),
+                    }
+                })
+            }
+            other => {
+                e.add("kind", quoting(other, "form.bad_option"));
+                None
+            }
+        };
+        let price = e.read("price_fen", &text("checks.deal_price"), fen_amount(self.price_fen));
+        e.finish(|| Some(PackageProposal { deal: deal?, price: price?, as_of: self.as_of.unwrap_or(today) }))
+    }
+}
+
 /// `POST /api/v1/packages/{id}/checks`: a proposed acquisition or disposal of a package.
 pub async fn check_package(
     Path(id): Path<i64>,
@@ -358,30 +404,8 @@ pub async fn check_package(
     State(state): State<AppState>,
     Submitted(b): Submitted<PackageCheckBody>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let disposal = match b.kind.as_str() {
-        "acquisition" => false,
-        "disposal" => true,
-        _ => {
-            return Err(AppError::BadRequest(format!("kind: {}", tr(lang, "checks.bad_option"))));
-        }
-    };
-    if b.price_fen < 0 {
-        return Err(AppError::BadRequest(format!("price_fen: {}", tr(lang, "checks.bad_amount"))));
-    }
-    let as_of = b.as_of.unwrap_or_else(|| state.store.clock().today());
-    let price = Money::from_fen(b.price_fen);
-    let c = crate::pages::checks::check_package(
-        &ctx,
-        &state,
-        id,
-        disposal,
-        price,
-        as_of,
-        b.transferee_identifier.as_deref().unwrap_or("").trim(),
-        b.transferee_name.as_deref().unwrap_or("").trim(),
-    )
-    .await?;
+    let proposal = b.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
+    let c = crate::pages::checks::check_package(&ctx, &state, id, proposal).await?;
     Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
 }
 
@@ -434,12 +458,7 @@ pub async fn add_entry(
 ) -> Result<Response, AppError> {
     let kind = book_kind(&kind).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
-    let lang = ctx.lang;
-    let entry = fields.entry(kind, state.store.clock().today()).map_err(|problems| {
-        AppError::BadRequest(
-            problems.iter().map(|(k, m)| format!("{k}: {}", m.get(lang))).collect::<Vec<_>>().join("; "),
-        )
-    })?;
+    let entry = fields.entry(kind, state.store.clock().today()).map_err(AppError::Invalid)?;
     state.store.add_book_entry(&user.username, &entry).await?;
     Ok((StatusCode::CREATED, Json(json!({ "data": { "kind": kind.code } }))).into_response())
 }
@@ -494,9 +513,7 @@ pub async fn save_company(
     Submitted(form): Submitted<crate::pages::company::CompanyForm>,
 ) -> Result<Response, AppError> {
     ctx.require(crate::pages::company::part_permission(&form.part))?;
-    let parsed = form
-        .parse(ctx.lang, state.store.clock().today())
-        .map_err(|problems| AppError::BadRequest(problems.join("; ")))?;
+    let parsed = form.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
     let v = crate::pages::company::save(&ctx, &state, parsed).await?;
     Ok((StatusCode::CREATED, Json(json!({ "data": profile_json(&v) }))).into_response())
 }

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
 use huajie_core::Permission;
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun, fen};
 use huajie_value::appraisal::{Appraisal, ClaimResult};
@@ -18,8 +19,7 @@ use super::data;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Submitted};
-use crate::i18n::tr;
+use crate::form::{FieldErrors, Path, Submitted};
 
 fn fens(xs: &[f64]) -> Vec<i64> {
     xs.iter().map(|x| fen(*x)).collect()
@@ -132,35 +132,45 @@ pub struct RunBody {
     valuation_date: Option<String>,
 }
 
+impl RunBody {
+    /// What the run asks for, or every field that cannot be read or is out of range, by its key.
+    fn parse(
+        &self,
+        package: &huajie_core::Package,
+        set_known: bool,
+    ) -> Result<(Option<NaiveDate>, Options), FieldErrors> {
+        let mut e = FieldErrors::default();
+        if !set_known {
+            e.add("assumption_set_id", crate::i18n::text("valuation.bad_set"));
+        }
+        let date = self.valuation_date.as_deref().unwrap_or("");
+        let date = e.check("valuation_date", crate::pages::valuation::valuation_date_of(date, package));
+        let options = Options::checked(RawOptions {
+            target_irr: self.target_irr,
+            price_yuan: self.price_fen.map(|p| p as f64 / 100.0),
+            scenarios: self.scenarios,
+            seed: self.seed,
+            stress: self.stress.clone(),
+        });
+        let keys = ["target_irr", "price_fen", "scenarios", "stress"];
+        let options = options.map_err(|limits| crate::pages::valuation::out_of_range(&mut e, limits, keys)).ok();
+        e.finish(|| Some((date?, options?)))
+    }
+}
+
 /// `POST /api/v1/packages/{id}/valuations`: runs and records a valuation (needs `X-CSRF-Token`).
 pub async fn create(
     Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::RunValuations>,
+    Authorized(_, user, _): Authorized<perm::RunValuations>,
     State(state): State<AppState>,
     Submitted(body): Submitted<RunBody>,
 ) -> Result<Response, AppError> {
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let lang = ctx.lang;
-    let bad = |key| AppError::BadRequest(tr(lang, key).to_string());
-    let valuation_date = crate::pages::valuation::valuation_date_of(
-        body.valuation_date.as_deref().unwrap_or(""),
-        &package.package.data,
-        lang,
-    )
-    .map_err(AppError::BadRequest)?;
-    let options = Options::checked(RawOptions {
-        target_irr: body.target_irr,
-        price_yuan: body.price_fen.map(|p| p as f64 / 100.0),
-        scenarios: body.scenarios,
-        seed: body.seed,
-        stress: body.stress,
-    })
-    .map_err(|e| AppError::BadRequest(e.message(lang)))?;
-    if let Some(set) = body.assumption_set_id
-        && state.store.assumption_set(set).await?.is_none()
-    {
-        return Err(bad("valuation.bad_set"));
-    }
+    let set_known = match body.assumption_set_id {
+        Some(set) => state.store.assumption_set(set).await?.is_some(),
+        None => true,
+    };
+    let (valuation_date, options) = body.parse(&package.package.data, set_known).map_err(AppError::Invalid)?;
     let req = ValuationRequest { package_id: id, assumption_set_id: body.assumption_set_id, valuation_date, options };
     let (_, appraisal, run) = state.store.value_package(&user.username, &req, true).await?;
     let run = run.ok_or(AppError::NotFound)?;
@@ -228,13 +238,17 @@ pub struct BasisBody {
 /// (`{"basis": "retail" | "claims"}`, needs `X-CSRF-Token`); answers with the package.
 pub async fn set_basis(
     Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
+    Authorized(_, user, _): Authorized<perm::EditAssumptions>,
     State(state): State<AppState>,
     Submitted(body): Submitted<BasisBody>,
 ) -> Result<Response, AppError> {
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let basis = huajie_core::ValuationBasis::from_code(&body.basis)
-        .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "valuation.bad_basis").to_string()))?;
+    let mut e = FieldErrors::default();
+    let basis = e.check(
+        "basis",
+        huajie_core::ValuationBasis::from_code(&body.basis).ok_or(crate::i18n::text("valuation.bad_basis")),
+    );
+    let basis = e.finish(|| basis).map_err(AppError::Invalid)?;
     state.store.set_valuation_basis(&user.username, id, basis).await?;
     let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({ "data": super::package_json(&p) })).into_response())

@@ -4,7 +4,7 @@
 //! exported in the workbook's own format. One description of each kind
 //! (`huajie_store::book::BOOK_KINDS`) serves the forms, the workbook and the API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -13,39 +13,31 @@ use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
 use huajie_store::Store;
 use huajie_store::book::{
-    BOOK_KINDS, BookEntry, BookImport, BookKind, BookProblem, FieldKind, FieldProblem, SCHEDULE_HEADERS,
-    SCHEDULE_SHEET, book_kind, read_book_workbook, read_entry,
+    BOOK_KINDS, BookEntry, BookImport, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind,
+    read_book_workbook, read_entry,
 };
 
 use super::{XLSX, download, render_form};
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Confirmed, Loose, Path, Submitted, Upload};
+use crate::form::{Confirmed, FieldErrors, FormView, Loose, Path, Submitted, Upload};
 use crate::i18n::tr;
 use crate::view::Page;
 
-/// A kind's section: its fields, its rows, and the form's values and problems.
+/// A kind's section: its fields, its rows, and its form.
 pub struct Section {
     pub code: &'static str,
     pub title: &'static str,
+    /// Each field's key, label, whether it is required, and whether it is a schedule (lines).
     pub fields: Vec<(&'static str, &'static str, bool, bool)>,
     pub rows: Vec<Row>,
     /// Whether a row is flagged (the section then shows the flags' column).
     pub flagged: bool,
-    pub values: HashMap<String, String>,
-    pub errors: HashMap<String, String>,
+    /// The form adding an entry (`add-{code}`): as typed, with each field's message, when sent back.
+    pub form: FormView,
     /// Whether the user may enter and remove this kind (the party graph is the risk role's).
     pub can_edit: bool,
-}
-
-impl Section {
-    pub fn value(&self, key: &str) -> String {
-        self.values.get(key).cloned().unwrap_or_default()
-    }
-    pub fn error(&self, key: &str) -> String {
-        self.errors.get(key).cloned().unwrap_or_default()
-    }
 }
 
 #[derive(Template)]
@@ -282,26 +274,22 @@ fn allowed(ctx: &Ctx) -> Result<(), AppError> {
     ctx.require(Permission::ViewComplianceBook).map(drop)
 }
 
-/// A refused form: its kind, what the user typed, and the message beside each field.
-type RefusedForm<'a> = (&'a str, HashMap<String, String>, HashMap<String, String>);
-
+/// The book's page; with an entry's form sent back, that form as typed with each field's
+/// message; with a workbook refused, `error` and its `problems`.
 async fn book_page(
     ctx: &Ctx,
     state: &AppState,
-    form: Option<RefusedForm<'_>>,
+    mut sent_back: Option<FormView>,
     error: Option<String>,
     problems: Vec<String>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let (rows, _) = book_rows(&state.store, ctx).await?;
-    let sections = BOOK_KINDS
+    let sections: Vec<Section> = BOOK_KINDS
         .iter()
         .zip(rows)
         .map(|(k, rows)| {
-            let (values, errors) = match &form {
-                Some((code, v, e)) if *code == k.code => (v.clone(), e.clone()),
-                _ => (HashMap::new(), HashMap::new()),
-            };
+            let form = FormView::new(format!("add-{}", k.code), lang).unless(&mut sent_back);
             Section {
                 code: k.code,
                 title: lang.pick(k.zh, k.en),
@@ -313,13 +301,12 @@ async fn book_page(
                 can_edit: ctx.can(k.permission),
                 flagged: rows.iter().any(|r| r.2.is_some()),
                 rows,
-                values,
-                errors,
+                form,
             }
         })
         .collect();
-    let refused = error.is_some();
-    let page = Page::new(ctx, state).await?;
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back(sections.iter().map(|s| &s.form)) || error.is_some();
     render_form(
         &BookPage {
             title: page.t("book.title"),
@@ -341,19 +328,14 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
 
 /// A book entry's fields as typed, on the page or in the API (strings, numbers or yes/no),
 /// by the keys `BOOK_KINDS` gives each kind's fields; read only through `entry`.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
 #[serde(transparent)]
 pub struct EntryFields(BTreeMap<String, Loose>);
 
 impl EntryFields {
     /// The entry of `kind`, or every field that cannot be read, named (`read_entry`).
-    pub fn entry(&self, kind: &BookKind, today: chrono::NaiveDate) -> Result<BookEntry, Vec<FieldProblem>> {
-        read_entry(kind, &|key| self.0.get(key).map(|v| v.as_str().to_string()), today)
-    }
-
-    /// The fields as the page shows them again.
-    fn shown(&self) -> HashMap<String, String> {
-        self.0.iter().map(|(k, v)| (k.clone(), v.as_str().to_string())).collect()
+    pub fn entry(&self, kind: &BookKind, today: chrono::NaiveDate) -> Result<BookEntry, FieldErrors> {
+        read_entry(kind, &|key| self.0.get(key).map(|v| v.as_str().to_string()), today).map_err(FieldErrors::from)
     }
 }
 
@@ -367,21 +349,14 @@ pub async fn add(
 ) -> Result<Response, AppError> {
     let kind = book_kind(&code).ok_or(AppError::NotFound)?;
     let user = ctx.require(kind.permission)?;
-    let lang = ctx.lang;
-    let mut errors = HashMap::new();
     let added = async {
-        let entry = fields.entry(kind, state.store.clock().today()).map_err(|problems| {
-            errors = problems.into_iter().map(|(k, m)| (k.to_string(), m.get(lang).to_string())).collect();
-            AppError::BadRequest(tr(lang, "book.fix_fields").into())
-        })?;
+        let entry = fields.entry(kind, state.store.clock().today()).map_err(AppError::Invalid)?;
         state.store.add_book_entry(&user.username, &entry).await?;
         Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
     }
     .await;
-    super::or_refused(added, lang, |message| {
-        book_page(&ctx, &state, Some((kind.code, fields.shown(), errors)), Some(message), Vec::new())
-    })
-    .await
+    let page = |form| book_page(&ctx, &state, Some(form), None, Vec::new());
+    super::or_refused(added, ctx.lang, (format!("add-{}", kind.code), &fields), page).await
 }
 
 /// One problem of a workbook as a line: sheet, row, field, what.

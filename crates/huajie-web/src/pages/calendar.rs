@@ -12,7 +12,7 @@ use huajie_core::{Lang, Permission};
 use huajie_store::StoredCalendar;
 use serde::Deserialize;
 
-use super::{download, or_refused, render_form};
+use super::{download, render_form};
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
@@ -242,9 +242,11 @@ pub async fn upload(
         }
     };
     let saved = state.store.record_work_calendar(&user.username, days, &form.note).await;
-    let result = saved.map(|_| Redirect::to("/compliance/calendar").into_response()).map_err(AppError::from);
-    or_refused(result, lang, |message| {
-        calendar_page(&ctx, &state, &latest, Some(message), Vec::new(), form.note.clone())
-    })
-    .await
+    match saved.map_err(AppError::from) {
+        Ok(_) => Ok(Redirect::to("/compliance/calendar").into_response()),
+        Err(AppError::Refused(text)) => {
+            calendar_page(&ctx, &state, &latest, Some(text.get(lang).to_string()), Vec::new(), form.note).await
+        }
+        Err(other) => Err(other),
+    }
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PackageStatus, Permission};
 use huajie_rules::checks::{CheckParty, Counterparty, Effect};
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Status};
+use huajie_rules::indicators::Status;
 use huajie_rules::pretrade::{Deal, shown};
 use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
@@ -21,14 +21,16 @@ use super::render;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Confirmed, Path, Submitted};
-use crate::i18n::tr;
+use crate::form::fields::labelled;
+use crate::form::{Confirmed, FieldErrors, FormView, Path, Submitted};
+use crate::i18n::{text, tr};
 use crate::view::Page;
 
 mod acquire;
 mod form;
 pub use acquire::acquire;
-use form::{PackageCheckForm, ProposalForm, Reader};
+use form::{PackageCheckForm, ProposalForm};
+pub use form::{PackageDeal, PackageProposal, Proposal, ProposalKind};
 
 /// Who may read checks: deals under negotiation and their prices (not the regulator).
 fn may_read(ctx: &Ctx) -> Result<(), AppError> {
@@ -88,29 +90,19 @@ struct ChecksPage {
     title: &'static str,
     checks: Vec<CheckLine>,
     can_check: bool,
-    error: Option<String>,
-    values: ProposalForm,
+    funding: FormView,
+    investment: FormView,
     channels: Vec<(&'static str, &'static str)>,
     investment_kinds: Vec<(&'static str, &'static str)>,
     exposure_kinds: Vec<(&'static str, &'static str)>,
-}
-
-impl ChecksPage {
-    fn value(&self, key: &str) -> &str {
-        self.values.value(key)
-    }
 }
 
 fn options(list: &[(&'static str, &'static str, &'static str)], lang: Lang) -> Vec<(&'static str, &'static str)> {
     list.iter().map(|o| (o.0, lang.pick(o.1, o.2))).collect()
 }
 
-async fn checks_page(
-    ctx: &Ctx,
-    state: &AppState,
-    error: Option<String>,
-    values: ProposalForm,
-) -> Result<Response, AppError> {
+/// The checks page; with a proposal sent back, its form as typed with each field's message.
+async fn checks_page(ctx: &Ctx, state: &AppState, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let checks = state
         .store
@@ -119,15 +111,17 @@ async fn checks_page(
         .iter()
         .map(|c| check_line(&crate::view::check_view(c, ctx), lang))
         .collect();
-    let refused = error.is_some();
-    let page = Page::new(ctx, state).await?;
+    let funding = FormView::new("propose-funding", lang).unless(&mut sent_back);
+    let investment = FormView::new("propose-investment", lang).unless(&mut sent_back);
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&funding, &investment]);
     super::render_form(
         &ChecksPage {
             title: page.t("checks.title"),
             checks,
             can_check: ctx.can(Permission::CheckDeals),
-            error,
-            values,
+            funding,
+            investment,
             channels: options(CHANNELS, lang),
             investment_kinds: options(INVESTMENT_KINDS, lang),
             exposure_kinds: options(EXPOSURE_KINDS, lang),
@@ -140,7 +134,7 @@ async fn checks_page(
 /// `GET /checks`: every check, newest first, and the forms for funding and investment proposals.
 pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     may_read(&ctx)?;
-    checks_page(&ctx, &state, None, ProposalForm::default()).await
+    checks_page(&ctx, &state, None).await
 }
 
 /// A party named by its identifier: known parties as the checks read them; an unknown one by
@@ -151,12 +145,12 @@ async fn party_by_identifier(
     identifier: &str,
     name: &str,
 ) -> Result<Counterparty, AppError> {
-    if identifier.is_empty() {
-        return Ok(Counterparty::None);
-    }
     // Spaces and hyphens inside the number are not part of it.
     let (identifier, _) = huajie_core::ids::compact(identifier);
     let identifier = identifier.as_str();
+    if identifier.is_empty() {
+        return Ok(Counterparty::None);
+    }
     Ok(match state.store.party_by_identifier(identifier).await? {
         Some(p) => Counterparty::Registered(parties.get(&p.id).cloned().unwrap_or_else(|| CheckParty {
             id: p.id,
@@ -189,47 +183,36 @@ async fn run(
     Ok(state.store.run_deal_check(&user.username, package_id, label, as_of, deal, parties).await?)
 }
 
-/// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price) of a package.
+/// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price)
+/// of a package. Every field that cannot be read, or the refusal, is shown on the package's page
+/// with the form as typed.
 pub async fn package_check(
     Path(id): Path<i64>,
     Authorized(ctx, _, _): Authorized<perm::CheckDeals>,
     State(state): State<AppState>,
     Submitted(form): Submitted<PackageCheckForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let mut r = Reader { lang, problems: Vec::new() };
-    let price = r.amount(&form.price, "checks.price");
-    let as_of = r.as_of(&form.as_of, state.store.clock().today());
-    let disposal = form.kind == "disposal";
-    let (transferee_id, transferee_name) = if disposal {
-        (r.text(&form.transferee, "checks.transferee"), form.transferee_name.trim().to_string())
-    } else {
-        (String::new(), String::new())
-    };
-    if !r.problems.is_empty() {
-        return Err(AppError::BadRequest(r.problems.join("；")));
+    let checked = async {
+        let proposal = form.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
+        let c = check_package(&ctx, &state, id, proposal).await?;
+        Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
     }
-    let c = check_package(&ctx, &state, id, disposal, price, as_of, &transferee_id, &transferee_name).await?;
-    Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
+    .await;
+    let page = |form| super::packages::package_page(&ctx, &state, id, Some(form));
+    super::or_refused(checked, ctx.lang, ("pretrade-form", &form), page).await
 }
 
-/// Checks a proposed acquisition (at `price`) or disposal (to the transferee, at `price`) of a
-/// package and records the check; a refusal (a package not held, a missing quarter-end…) is
-/// `AppError::Refused` or `BadRequest`.
-#[allow(clippy::too_many_arguments)]
+/// Checks a proposed acquisition or disposal of a package and records the check; a refusal (a
+/// package not held, a missing quarter-end…) is `AppError::Refused`.
 pub async fn check_package(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
-    disposal: bool,
-    price: Money,
-    as_of: NaiveDate,
-    transferee_id: &str,
-    transferee_name: &str,
+    proposal: PackageProposal,
 ) -> Result<DealCheck, AppError> {
-    let lang = ctx.lang;
-    if disposal {
+    let PackageProposal { deal, price, as_of } = proposal;
+    if matches!(deal, PackageDeal::Disposal { .. }) {
         // A disposal screens its transferee: only for the roles that screen (rate-limited and
         // recorded by the store), so nobody else can probe who is on the lists.
         ctx.require(Permission::ScreenTransferees)?;
@@ -237,20 +220,18 @@ pub async fn check_package(
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let parties = state.store.check_parties().await?;
     let code = &summary.package.data.code;
-    let (deal, label) = if disposal {
-        let transferee = party_by_identifier(state, &parties, transferee_id, transferee_name).await?;
-        if transferee == Counterparty::None {
-            return Err(AppError::BadRequest(format!(
-                "{}：{}",
-                tr(lang, "checks.transferee"),
-                tr(lang, "checks.required")
-            )));
+    let (deal, label) = match deal {
+        PackageDeal::Disposal { identifier, name } => {
+            let transferee = party_by_identifier(state, &parties, &identifier, &name).await?;
+            if transferee == Counterparty::None {
+                let mut e = FieldErrors::default();
+                e.add("transferee", labelled(&text("checks.transferee"), &text("form.required")));
+                return Err(AppError::Invalid(e));
+            }
+            let label = format!("{code} → {}", transferee.name());
+            (state.store.disposal_deal(id, transferee, price).await?, label)
         }
-        let label = format!("{code} → {}", transferee.name());
-        let deal = state.store.disposal_deal(id, transferee, price).await?;
-        (deal, label)
-    } else {
-        (state.store.acquisition_deal(id, price, &parties).await?, code.clone())
+        PackageDeal::Acquisition => (state.store.acquisition_deal(id, price, &parties).await?, code.clone()),
     };
     run(ctx, state, Some(id), &label, as_of, &deal, &parties).await
 }
@@ -262,33 +243,14 @@ pub async fn submit(
     State(state): State<AppState>,
     Submitted(form): Submitted<ProposalForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
     let checked = async {
-        let proposal = form.proposal(lang, state.store.clock().today()).map_err(|problems| {
-            AppError::BadRequest(format!("{}{}", tr(lang, "checks.fix_fields"), problems.join("；")))
-        })?;
+        let proposal = form.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
         let c = check_proposal(&ctx, &state, proposal).await?;
         Ok(Redirect::to(&format!("/checks/{}", c.id)).into_response())
     }
     .await;
-    super::or_refused(checked, lang, |message| checks_page(&ctx, &state, Some(message), form)).await
-}
-
-/// What a funding or investment proposal is, besides its label, amount and counterparty.
-pub enum ProposalKind {
-    Funding { channel: Channel, payments: Vec<huajie_rules::indicators::Payment> },
-    Investment { kind: InvestmentKind, exposure: ExposureKind },
-}
-
-/// A proposed funding instrument or investment, read from the checks page's form or the API.
-pub struct Proposal {
-    pub kind: ProposalKind,
-    pub label: String,
-    pub amount: Money,
-    pub as_of: NaiveDate,
-    /// The lender's or counterparty's USCC or ID, and its name (used when it is not yet known).
-    pub counterparty: String,
-    pub counterparty_name: String,
+    let id = if form.funding() { "propose-funding" } else { "propose-investment" };
+    super::or_refused(checked, ctx.lang, (id, &form), |form| checks_page(&ctx, &state, Some(form))).await
 }
 
 /// Checks a funding or investment proposal and records the check (refused without a

@@ -2,27 +2,23 @@
 //! finance) and its main-business lines (kept by risk), each save a new version in force from
 //! its date, with the history of every version. Read by the book's readers.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::company::{BUSINESS_SCOPE, BusinessLine, CompanyProfile, NET_ASSET_ITEMS};
-use huajie_core::{Lang, Money, Permission};
+use huajie_core::{Lang, Money, Permission, Text};
 use huajie_store::{CompanyProfileVersion, ProfileChange};
-use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
+use huajie_tape::coerce::is_blank;
 
 use super::render_form;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Loose, Submitted};
-use crate::i18n::tr;
+use crate::form::fields::{amount, date_or, labelled, quoting, signed_amount};
+use crate::form::{FieldErrors, FormView, Loose, Submitted};
+use crate::i18n::{text, tr};
 use crate::view::Page;
-
-type Fields = HashMap<String, String>;
 
 /// A version as the history lists it: version, in force from, what it says, note, by, at.
 pub struct VersionLine {
@@ -43,17 +39,12 @@ struct CompanyPage {
     versions: Vec<VersionLine>,
     can_capital: bool,
     can_business: bool,
-    error: Option<String>,
-    values: Fields,
-    items: Vec<(&'static str, &'static str)>,
+    /// The forms saving a version of the capital and of the main business.
+    capital: FormView,
+    business: FormView,
+    /// Each net-asset item's field (`item/<code>`) and name.
+    items: Vec<(String, &'static str)>,
     scope: Vec<(&'static str, &'static str)>,
-    today: String,
-}
-
-impl CompanyPage {
-    fn value(&self, key: &str) -> String {
-        self.values.get(key).cloned().unwrap_or_default()
-    }
 }
 
 pub struct CurrentView {
@@ -89,68 +80,71 @@ fn summary(p: &CompanyProfile, lang: Lang) -> String {
     )
 }
 
-/// The profile's values as the forms show them, for a new version based on it.
-fn form_values(v: Option<&CompanyProfileVersion>) -> Fields {
-    let mut out = Fields::new();
+/// The forms as first shown: a new version based on the latest, in force from `today`.
+fn first_forms(v: Option<&CompanyProfileVersion>, today: NaiveDate, lang: Lang) -> (FormView, FormView) {
+    let mut capital = FormView::new(CAPITAL_FORM, lang).with("effective_from", today.to_string());
+    let mut business = FormView::new(BUSINESS_FORM, lang).with("effective_from", today.to_string());
     if let Some(v) = v {
-        out.insert("registered_capital".into(), wan(v.profile.registered_capital));
-        out.insert("paid_in_capital".into(), wan(v.profile.paid_in_capital));
+        capital = capital
+            .with("registered_capital", wan(v.profile.registered_capital))
+            .with("paid_in_capital", wan(v.profile.paid_in_capital));
         for (code, amount) in &v.profile.net_asset_items {
-            out.insert(format!("item/{code}"), wan(*amount));
+            capital = capital.with(format!("item/{code}"), wan(*amount));
         }
         let lines: Vec<String> =
             v.profile.main_business.iter().map(|l| format!("{} {}", l.code, l.description)).collect();
-        out.insert("lines".into(), lines.join("\n"));
+        business = business.with("lines", lines.join("\n"));
     }
-    out
+    (capital, business)
 }
 
-async fn company_page(
-    ctx: &Ctx,
-    state: &AppState,
-    error: Option<String>,
-    values: Option<Fields>,
-) -> Result<Response, AppError> {
+/// The version in force, as the page shows it, with the net assets the book records at the last
+/// quarter-end on or before its date.
+fn current_view(v: &CompanyProfileVersion, net_assets: &[huajie_store::NetAssets], lang: Lang) -> CurrentView {
+    let quarter = huajie_rules::indicators::latest_quarter_end(v.effective_from);
+    CurrentView {
+        version: v.version,
+        effective_from: v.effective_from.to_string(),
+        registered: v.profile.registered_capital.display(lang),
+        paid_in: v.profile.paid_in_capital.display(lang),
+        lines: v
+            .profile
+            .main_business
+            .iter()
+            .map(|l| {
+                let scope = BUSINESS_SCOPE.iter().find(|b| b.0 == l.code).map(|b| lang.pick(b.1, b.2)).unwrap_or("");
+                (format!("{} {scope}", l.code), l.description.clone())
+            })
+            .collect(),
+        items: v
+            .profile
+            .net_asset_items
+            .iter()
+            .map(|(code, m)| {
+                let name = NET_ASSET_ITEMS.iter().find(|i| i.0 == code).map(|i| lang.pick(i.1, i.2)).unwrap_or(code);
+                (name.to_string(), m.display(lang))
+            })
+            .collect(),
+        net_assets: v.profile.net_assets().map(|m| m.display(lang)).unwrap_or_default(),
+        recorded: net_assets
+            .iter()
+            .find(|n| n.quarter_end == quarter)
+            .map(|n| (n.quarter_end.to_string(), n.amount.display(lang))),
+    }
+}
+
+const CAPITAL_FORM: &str = "save-capital";
+const BUSINESS_FORM: &str = "save-business";
+
+/// The company's page; with a version's form sent back, that form as typed with each field's message.
+async fn company_page(ctx: &Ctx, state: &AppState, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let store = &state.store;
     let today = store.clock().today();
     let all = store.company_profiles().await?;
     let in_force = store.company_profile_at(today).await?;
     let net_assets = store.net_assets().await?;
-    let current = in_force.as_ref().map(|v| {
-        let quarter = huajie_rules::indicators::latest_quarter_end(v.effective_from);
-        CurrentView {
-            version: v.version,
-            effective_from: v.effective_from.to_string(),
-            registered: v.profile.registered_capital.display(lang),
-            paid_in: v.profile.paid_in_capital.display(lang),
-            lines: v
-                .profile
-                .main_business
-                .iter()
-                .map(|l| {
-                    let scope =
-                        BUSINESS_SCOPE.iter().find(|b| b.0 == l.code).map(|b| lang.pick(b.1, b.2)).unwrap_or("");
-                    (format!("{} {scope}", l.code), l.description.clone())
-                })
-                .collect(),
-            items: v
-                .profile
-                .net_asset_items
-                .iter()
-                .map(|(code, m)| {
-                    let name =
-                        NET_ASSET_ITEMS.iter().find(|i| i.0 == code).map(|i| lang.pick(i.1, i.2)).unwrap_or(code);
-                    (name.to_string(), m.display(lang))
-                })
-                .collect(),
-            net_assets: v.profile.net_assets().map(|m| m.display(lang)).unwrap_or_default(),
-            recorded: net_assets
-                .iter()
-                .find(|n| n.quarter_end == quarter)
-                .map(|n| (n.quarter_end.to_string(), n.amount.display(lang))),
-        }
-    });
+    let current = in_force.as_ref().map(|v| current_view(v, &net_assets, lang));
     let versions = all
         .iter()
         .rev()
@@ -162,9 +156,10 @@ async fn company_page(
             by: format!("{} {}", v.created_by, crate::view::when(v.created_at, lang)),
         })
         .collect();
-    let refused = error.is_some();
-    let values = values.unwrap_or_else(|| form_values(all.last()));
-    let page = Page::new(ctx, state).await?;
+    let (capital, business) = first_forms(all.last(), today, lang);
+    let (capital, business) = (capital.unless(&mut sent_back), business.unless(&mut sent_back));
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&capital, &business]);
     render_form(
         &CompanyPage {
             title: page.t("company.title"),
@@ -172,11 +167,10 @@ async fn company_page(
             versions,
             can_capital: ctx.can(Permission::EditCompanyCapital),
             can_business: ctx.can(Permission::EditMainBusiness),
-            error,
-            values,
-            items: NET_ASSET_ITEMS.iter().map(|i| (i.0, lang.pick(i.1, i.2))).collect(),
+            capital,
+            business,
+            items: NET_ASSET_ITEMS.iter().map(|i| (format!("item/{}", i.0), lang.pick(i.1, i.2))).collect(),
             scope: BUSINESS_SCOPE.iter().map(|b| (b.0, lang.pick(b.1, b.2))).collect(),
-            today: today.to_string(),
             page,
         },
         refused,
@@ -186,23 +180,14 @@ async fn company_page(
 /// `GET /compliance/company`.
 pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewComplianceBook)?;
-    company_page(&ctx, &state, None, None).await
-}
-
-/// An amount in 万元 (元 when suffixed), kept to the fen; `Err` names the field.
-fn amount(lang: Lang, label: &str, text: &str, negative: bool) -> Result<Money, String> {
-    match parse_money_exact(text, AmountUnit::Wan) {
-        Ok(m) if negative || m.fen() >= 0 => Ok(m),
-        Err(CoerceError::FractionOfFen) => Err(format!("{label}：“{text}” {}", tr(lang, "checks.fraction_of_fen"))),
-        _ => Err(format!("{label}：“{text}” {}", tr(lang, "company.bad_amount"))),
-    }
+    company_page(&ctx, &state, None).await
 }
 
 /// A save of one part of the company's profile as typed, on the page or in the API: `part`
 /// capital (registered_capital, paid_in_capital, item/<code>, in 万元 unless suffixed 元) or
 /// business (lines, "BS1 description" per line, as one text or a list), optional
 /// effective_from and note.
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
 #[serde(default)]
 pub struct CompanyForm {
     pub part: String,
@@ -222,91 +207,59 @@ impl CompanyForm {
         self.items.get(&format!("item/{code}")).map(Loose::as_str).unwrap_or("")
     }
 
-    /// The form's values as the page shows them.
-    fn shown(&self) -> Fields {
-        let mut out: Fields =
-            NET_ASSET_ITEMS.iter().map(|(code, _, _)| (format!("item/{code}"), self.item(code).to_string())).collect();
-        for (key, value) in [
-            ("part", self.part.as_str()),
-            ("effective_from", self.effective_from.as_str()),
-            ("note", self.note.as_str()),
-            ("registered_capital", self.registered_capital.as_str()),
-            ("paid_in_capital", self.paid_in_capital.as_str()),
-            ("lines", self.lines.as_str()),
-        ] {
-            out.insert(key.to_string(), value.to_string());
-        }
-        out
-    }
-
     /// The date the version takes effect (blank: `today`), the change and the note; or every
-    /// field that cannot be read, named in `lang`.
-    pub fn parse(&self, lang: Lang, today: NaiveDate) -> Result<(NaiveDate, ProfileChange, String), Vec<String>> {
-        let t = self.effective_from.as_str().trim();
-        let effective_from = if t.is_empty() {
-            Ok(today)
-        } else {
-            parse_date(t)
-                .map_err(|_| format!("{}：“{t}” {}", tr(lang, "company.effective_from"), tr(lang, "checks.bad_date")))
+    /// field that cannot be read.
+    pub fn parse(&self, today: NaiveDate) -> Result<(NaiveDate, ProfileChange, String), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let effective_from =
+            e.read("effective_from", &text("company.effective_from"), date_or(self.effective_from.as_str(), today));
+        let change = match self.part.as_str() {
+            "capital" => self.capital(&mut e),
+            "business" => self.business(&mut e),
+            other => {
+                e.add("part", quoting(other, "form.bad_option"));
+                None
+            }
         };
-        match (effective_from, read_change(lang, self)) {
-            (Ok(date), Ok(change)) => Ok((date, change, self.note.as_str().to_string())),
-            (date, change) => Err(date.err().into_iter().chain(change.err().unwrap_or_default()).collect()),
-        }
+        e.finish(|| Some((effective_from?, change?, self.note.as_str().trim().to_string())))
     }
-}
 
-/// Reads a save of one part of the profile: `Err` lists what is wrong.
-fn read_change(lang: Lang, form: &CompanyForm) -> Result<ProfileChange, Vec<String>> {
-    let mut problems = Vec::new();
-    let change = match form.part.as_str() {
-        "capital" => {
-            let mut money = |typed: &Loose, label: &'static str, negative: bool| -> Money {
-                let t = typed.as_str().trim();
-                if is_blank(t) {
-                    problems.push(format!("{}：{}", tr(lang, label), tr(lang, "checks.required")));
-                    return Money::ZERO;
-                }
-                amount(lang, tr(lang, label), t, negative).unwrap_or_else(|m| {
-                    problems.push(m);
-                    Money::ZERO
-                })
-            };
-            let registered_capital = money(&form.registered_capital, "company.registered", false);
-            let paid_in_capital = money(&form.paid_in_capital, "company.paid_in", false);
-            let mut net_asset_items = Vec::new();
-            for (code, zh, en) in NET_ASSET_ITEMS {
-                let t = form.item(code).trim();
-                if is_blank(t) {
-                    continue;
-                }
-                match amount(lang, lang.pick(zh, en), t, true) {
-                    Ok(m) => net_asset_items.push((code.to_string(), m)),
-                    Err(m) => problems.push(m),
-                }
+    fn capital(&self, e: &mut FieldErrors) -> Option<ProfileChange> {
+        let registered_capital =
+            e.read("registered_capital", &text("company.registered"), amount(self.registered_capital.as_str()));
+        let paid_in_capital =
+            e.read("paid_in_capital", &text("company.paid_in"), amount(self.paid_in_capital.as_str()));
+        let mut net_asset_items = Some(Vec::new());
+        for (code, zh, en) in NET_ASSET_ITEMS {
+            let typed = self.item(code);
+            if is_blank(typed.trim()) {
+                continue;
             }
-            ProfileChange::Capital { registered_capital, paid_in_capital, net_asset_items }
+            let item = e.read(format!("item/{code}"), &Text::fixed(zh, en), signed_amount(typed));
+            net_asset_items = net_asset_items.zip(item).map(|(mut items, m)| {
+                items.push((code.to_string(), m));
+                items
+            });
         }
-        "business" => {
-            let mut lines = Vec::new();
-            for line in form.lines.as_str().lines().map(str::trim).filter(|l| !l.is_empty()) {
-                let (code, description) = line.split_once([' ', '\t', '　']).unwrap_or((line, ""));
-                lines.push(BusinessLine {
-                    code: code.trim().to_uppercase(),
-                    description: description.trim().to_string(),
-                });
-            }
-            if lines.is_empty() {
-                problems.push(format!("{}：{}", tr(lang, "company.main_business"), tr(lang, "checks.required")));
-            }
-            ProfileChange::MainBusiness(lines)
+        Some(ProfileChange::Capital {
+            registered_capital: registered_capital?,
+            paid_in_capital: paid_in_capital?,
+            net_asset_items: net_asset_items?,
+        })
+    }
+
+    fn business(&self, e: &mut FieldErrors) -> Option<ProfileChange> {
+        let mut lines = Vec::new();
+        for line in self.lines.as_str().lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (code, description) = line.split_once([' ', '\t', '　']).unwrap_or((line, ""));
+            lines.push(BusinessLine { code: code.trim().to_uppercase(), description: description.trim().to_string() });
         }
-        _ => {
-            problems.push(format!("part: {}", tr(lang, "checks.bad_option")));
-            ProfileChange::MainBusiness(Vec::new())
+        if lines.is_empty() {
+            e.add("lines", labelled(&text("company.main_business"), &text("form.required")));
+            return None;
         }
-    };
-    if problems.is_empty() { Ok(change) } else { Err(problems) }
+        Some(ProfileChange::MainBusiness(lines))
+    }
 }
 
 /// The permission a part needs.
@@ -335,14 +288,12 @@ pub async fn submit(
     Submitted(form): Submitted<CompanyForm>,
 ) -> Result<Response, AppError> {
     ctx.require(part_permission(&form.part))?;
-    let lang = ctx.lang;
     let saved = async {
-        let parsed = form
-            .parse(lang, state.store.clock().today())
-            .map_err(|problems| AppError::BadRequest(problems.join("；")))?;
+        let parsed = form.parse(state.store.clock().today()).map_err(AppError::Invalid)?;
         save(&ctx, &state, parsed).await?;
         Ok(Redirect::to("/compliance/company").into_response())
     }
     .await;
-    super::or_refused(saved, lang, |message| company_page(&ctx, &state, Some(message), Some(form.shown()))).await
+    let id = if form.part == "business" { BUSINESS_FORM } else { CAPITAL_FORM };
+    super::or_refused(saved, ctx.lang, (id, &form), |form| company_page(&ctx, &state, Some(form))).await
 }

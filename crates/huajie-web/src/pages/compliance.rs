@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::chart::Curve;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Query, Submitted};
+use crate::form::{FormView, Query, Submitted};
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -423,15 +423,26 @@ struct RulesPage {
     /// Version, note, by, when.
     versions: Vec<(i64, String, String, String)>,
     can_edit: bool,
-    error: Option<String>,
+    /// The form saving the next version (`edit-parameters`): each parameter by its field, and a note.
+    form: FormView,
 }
 
 pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
+    rules_page(&ctx, &state, None).await
+}
+
+const PARAMETERS_FORM: &str = "edit-parameters";
+
+/// The rules and parameters; with the parameters' form sent back, it as typed with each field's message.
+async fn rules_page(ctx: &Ctx, state: &AppState, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let params = state.store.rule_parameters().await?;
-    let rules = rule_lines(lang);
-    let parameters = parameter_lines(&params.parameters, lang, None, &HashMap::new());
+    let catalogue = huajie_rules::params::parameter_catalogue();
+    let form = catalogue
+        .iter()
+        .fold(FormView::new(PARAMETERS_FORM, lang), |f, i| f.with(i.field, params.parameters.shown(i.field)));
+    let form = form.unless(&mut sent_back);
     let versions = state
         .store
         .rule_parameter_sets()
@@ -439,18 +450,22 @@ pub async fn rules(ctx: Ctx, State(state): State<AppState>) -> Result<Response, 
         .into_iter()
         .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
         .collect();
-    let page = Page::new(&ctx, &state).await?;
-    render(&RulesPage {
-        title: page.t("rules.title"),
-        rules,
-        version: params.version,
-        version_note: params.note.clone(),
-        parameters,
-        versions,
-        can_edit: ctx.can(Permission::EditRuleParameters),
-        error: None,
-        page,
-    })
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&form]);
+    render_form(
+        &RulesPage {
+            title: page.t("rules.title"),
+            rules: rule_lines(lang),
+            version: params.version,
+            version_note: params.note.clone(),
+            parameters: catalogue.into_iter().map(|info| parameter_line(info, lang)).collect(),
+            versions,
+            can_edit: ctx.can(Permission::EditRuleParameters),
+            form,
+            page,
+        },
+        refused,
+    )
 }
 
 fn rule_lines(lang: Lang) -> Vec<RuleLine> {
@@ -483,33 +498,18 @@ fn rule_lines(lang: Lang) -> Vec<RuleLine> {
 pub struct ParameterLine {
     pub field: &'static str,
     pub name: &'static str,
-    pub value: String,
     pub source: &'static str,
     pub confidence: String,
-    pub error: Option<String>,
 }
 
-fn parameter_lines(
-    p: &huajie_rules::RuleParameters,
-    lang: Lang,
-    typed: Option<&ParametersForm>,
-    errors: &HashMap<String, String>,
-) -> Vec<ParameterLine> {
-    huajie_rules::params::parameter_catalogue()
-        .into_iter()
-        .map(|info| ParameterLine {
-            field: info.field,
-            name: lang.pick(info.zh, info.en),
-            value: typed.and_then(|t| t.params.get(info.field).cloned()).unwrap_or_else(|| p.shown(info.field)),
-            source: info.source,
-            confidence: format!(
-                "[{}] {}",
-                info.confidence.tag(),
-                lang.pick(info.confidence.zh(), info.confidence.en())
-            ),
-            error: errors.get(info.field).cloned(),
-        })
-        .collect()
+fn parameter_line(info: huajie_rules::params::ParameterInfo, lang: Lang) -> ParameterLine {
+    let confidence = lang.pick(info.confidence.zh(), info.confidence.en());
+    ParameterLine {
+        field: info.field,
+        name: lang.pick(info.zh, info.en),
+        source: info.source,
+        confidence: format!("[{}] {confidence}", info.confidence.tag()),
+    }
 }
 
 /// `POST /rules/parameters`: the edited parameters saved as the next version; nothing is
@@ -519,58 +519,14 @@ pub async fn save_parameters(
     State(state): State<AppState>,
     Submitted(fields): Submitted<ParametersForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let current = state.store.rule_parameters().await?;
-    let mut edited = current.parameters.clone();
-    let mut errors = HashMap::new();
-    for info in huajie_rules::params::parameter_catalogue() {
-        let Some(text) = fields.params.get(info.field) else { continue };
-        if text.trim() == edited.shown(info.field) {
-            continue;
-        }
-        match edited.with(info.field, text) {
-            Ok(p) => edited = p,
-            Err(message) => {
-                errors.insert(info.field.to_string(), message.get(lang).to_string());
-            }
-        }
-    }
-    let note = fields.note.trim().to_string();
-    let problem = if !errors.is_empty() {
-        Some(tr(lang, "rules.fix_fields"))
-    } else if edited == current.parameters {
-        Some(tr(lang, "rules.unchanged"))
-    } else if note.is_empty() {
-        Some(tr(lang, "rules.need_note"))
-    } else {
-        None
+    let saved = async {
+        let current = state.store.rule_parameters().await?;
+        let (edited, note) = fields.parse(&current.parameters).map_err(AppError::Invalid)?;
+        state.store.record_rule_parameters(&user.username, &edited, &note).await?;
+        Ok(axum::response::Redirect::to("/rules").into_response())
     };
-    if let Some(problem) = problem {
-        let page = Page::new(&ctx, &state).await?;
-        let versions = state
-            .store
-            .rule_parameter_sets()
-            .await?
-            .into_iter()
-            .map(|v| (v.version, v.note, v.created_by, crate::view::when(v.created_at, lang)))
-            .collect();
-        return render_form(
-            &RulesPage {
-                title: page.t("rules.title"),
-                rules: rule_lines(lang),
-                version: current.version,
-                version_note: current.note.clone(),
-                parameters: parameter_lines(&current.parameters, lang, Some(&fields), &errors),
-                versions,
-                can_edit: true,
-                error: Some(problem.to_string()),
-                page,
-            },
-            true,
-        );
-    }
-    state.store.record_rule_parameters(&user.username, &edited, &note).await?;
-    Ok(axum::response::Redirect::to("/rules").into_response())
+    super::or_refused(saved.await, ctx.lang, (PARAMETERS_FORM, &fields), |form| rules_page(&ctx, &state, Some(form)))
+        .await
 }
 
 /// `POST /compliance/results`: records the indicators of a quarter-end, with the parameter

@@ -1,6 +1,7 @@
 //! HTML pages. Each handler: extract → authorise → read the store → render.
 
 pub mod account;
+pub mod assumptions;
 pub mod audit;
 pub mod book;
 pub mod calendar;
@@ -46,24 +47,29 @@ pub fn render_form<T: Template>(t: &T, refused: bool) -> Result<Response, AppErr
     Ok(r)
 }
 
-/// The one way a form's page answers what was refused: `result` is the form's operation; a
-/// refusal of the store (`AppError::Refused`) or of the form's own reading (`BadRequest`, every
-/// bad field named) re-renders the form's page through `page`, with the message beside the
-/// form and what the user typed kept (a 400). Any other outcome goes up as it is.
-pub async fn or_refused<F, Fut>(
+/// The one way a form's page answers what was refused: `result` is the form's operation, `form`
+/// the form's HTML id and the form as typed. Fields that cannot be read (`AppError::Invalid`,
+/// every one named) or a refusal of the store (`AppError::Refused`, about the form as a whole)
+/// show the form's page again through `page`, given the form sent back (`FormView::sent_back`):
+/// what was typed kept, each message beside its field and the summary at the top (a 400). Any
+/// other outcome goes up as it is.
+pub async fn or_refused<F, P, Fut>(
     result: Result<Response, AppError>,
-    lang: huajie_core::Lang,
-    page: F,
+    lang: Lang,
+    (id, typed): (impl Into<std::borrow::Cow<'static, str>>, &F),
+    page: P,
 ) -> Result<Response, AppError>
 where
-    F: FnOnce(String) -> Fut,
+    F: serde::Serialize,
+    P: FnOnce(crate::form::FormView) -> Fut,
     Fut: std::future::Future<Output = Result<Response, AppError>>,
 {
-    match result {
-        Err(AppError::Refused(text)) => page(text.get(lang).to_string()).await,
-        Err(AppError::BadRequest(message)) => page(message).await,
-        other => other,
-    }
+    let errors = match result {
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Refused(text)) => crate::form::FieldErrors::whole(text),
+        other => return other,
+    };
+    page(crate::form::FormView::sent_back(id, lang, typed, &errors)).await
 }
 
 /// A file to download, never cached.

@@ -117,6 +117,8 @@ struct PackageDetail {
     flags: super::checks::FlagsPanel,
     /// The last attempts to import into the package, interrupted ones included.
     attempts: Vec<super::imports::AttemptLine>,
+    /// The pre-trade check's form.
+    pretrade: crate::form::FormView,
 }
 
 #[derive(Deserialize)]
@@ -131,9 +133,29 @@ pub async fn detail(
     Path(id): Path<i64>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, AppError> {
+    detail_page(&ctx, &state, id, page_number(q.page), None).await
+}
+
+/// The package's page, its pre-trade check's form sent back (`pretrade`): what was typed, and
+/// each field's message.
+pub async fn package_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    pretrade: Option<crate::form::FormView>,
+) -> Result<Response, AppError> {
+    detail_page(ctx, state, id, 1, pretrade).await
+}
+
+async fn detail_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    n: i64,
+    pretrade: Option<crate::form::FormView>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let n = page_number(q.page);
     let rows = state.store.claims_of_package_page(id, CLAIMS_PER_PAGE, (n - 1) * CLAIMS_PER_PAGE).await?;
     let today = state.store.clock().today();
     let imports = state
@@ -145,21 +167,29 @@ pub async fn detail(
             (i.id, i.version, i.file_name, crate::view::when(i.imported_at, ctx.lang), i.claims_loaded, i.rows_rejected)
         })
         .collect();
-    let checks = super::checks::panel(&ctx, &state, id, summary.package.data.status).await?;
-    let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Package(id)).await?;
+    let checks = super::checks::panel(ctx, state, id, summary.package.data.status).await?;
+    let flags = super::checks::flags_panel(ctx, state, huajie_store::FlagTarget::Package(id)).await?;
     let attempts =
         super::imports::attempt_lines(state.store.import_attempts(&summary.package.data.code).await?, ctx.lang);
-    let page = Page::new(&ctx, &state).await?;
-    render(&PackageDetail {
-        flags,
-        imports,
-        attempts,
-        checks,
-        can_value: ctx.can(Permission::ViewValuations),
-        title: summary.package.data.name.clone(),
-        p: package_view(&summary, ctx.lang),
-        claims: rows.iter().map(|r| claim_line(r, &ctx, today)).collect(),
-        pager: Pager::new(ctx.lang, n, CLAIMS_PER_PAGE, summary.claim_count, |k| format!("/packages/{id}?page={k}")),
-        page,
-    })
+    let pretrade = pretrade.unwrap_or_else(|| crate::form::FormView::new("pretrade-form", ctx.lang));
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&pretrade]);
+    super::render_form(
+        &PackageDetail {
+            pretrade,
+            flags,
+            imports,
+            attempts,
+            checks,
+            can_value: ctx.can(Permission::ViewValuations),
+            title: summary.package.data.name.clone(),
+            p: package_view(&summary, ctx.lang),
+            claims: rows.iter().map(|r| claim_line(r, ctx, today)).collect(),
+            pager: Pager::new(ctx.lang, n, CLAIMS_PER_PAGE, summary.claim_count, |k| {
+                format!("/packages/{id}?page={k}")
+            }),
+            page,
+        },
+        refused,
+    )
 }

@@ -6,14 +6,14 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use huajie_core::{GuaranteeKind, LitigationStage, PartyKind, Permission};
 use huajie_store::PartyFilter;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Pager, page_number, render, render_form};
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::{AppError, url_encode};
-use crate::form::{Path, Query, Submitted};
-use crate::i18n::tr;
+use crate::form::{FieldErrors, FormView, Path, Query, Submitted};
+use crate::i18n::{self, tr};
 use crate::view::{Page, PartyView, money, opt_name, party_view};
 
 const PARTIES_PER_PAGE: i64 = 50;
@@ -85,11 +85,10 @@ struct PartyPage {
     party_id: i64,
     show_liquidation: bool,
     can_enter_liquidation: bool,
-    /// The five figures (label, field, value in yuan as typed), the basis, the ratio.
-    liquidation: Vec<(&'static str, &'static str, String)>,
-    liquidation_basis: String,
+    /// The five figures (label, field), their form (in yuan; `liquidation-form`), the ratio.
+    liquidation: Vec<(&'static str, &'static str)>,
+    form: FormView,
     liquidation_ratio: Option<String>,
-    error: Option<String>,
 }
 
 /// The five figures of a hypothetical liquidation: form field and catalogue key.
@@ -103,15 +102,15 @@ const LIQUIDATION_FIELDS: [(&str, &str); 5] = [
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewParties)?;
-    party_page(&ctx, &state, id, None, None).await
+    party_page(&ctx, &state, id, None).await
 }
 
+/// A party's page; with the liquidation form sent back, that form as typed with each field's message.
 async fn party_page(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
-    typed: Option<&LiquidationForm>,
-    error: Option<String>,
+    mut sent_back: Option<FormView>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let store = &state.store;
@@ -157,25 +156,19 @@ async fn party_page(
         .collect();
     let show_liquidation = ctx.can(Permission::ViewValuations);
     let analysis = if show_liquidation { store.liquidation_of(id).await? } else { None };
-    let figure = |field: &str| -> String {
-        if let Some(t) = typed {
-            return t.figure(field).to_string();
-        }
-        let Some(a) = &analysis else { return String::new() };
+    let mut form = FormView::new(LIQUIDATION_FORM, lang);
+    if let Some(a) = &analysis {
         let d = &a.data;
-        let m = match field {
-            "effective_assets" => d.effective_assets,
-            "priority_deductions" => d.priority_deductions,
-            "secured_recoveries" => d.secured_recoveries,
-            "effective_liabilities" => d.effective_liabilities,
-            _ => d.secured_claims,
-        };
-        m.yuan_string()
-    };
-    let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field, figure(field))).collect();
-    let liquidation_basis =
-        typed.map(|t| t.basis.clone()).or_else(|| analysis.as_ref().map(|a| a.data.basis.clone())).unwrap_or_default();
-    let page = Page::new(ctx, state).await?;
+        let figures = [d.effective_assets, d.priority_deductions, d.secured_recoveries, d.effective_liabilities];
+        for ((field, _), m) in LIQUIDATION_FIELDS.iter().zip(figures.into_iter().chain([d.secured_claims])) {
+            form = form.with(*field, m.yuan_string());
+        }
+        form = form.with("basis", d.basis.clone());
+    }
+    let form = form.unless(&mut sent_back);
+    let liquidation = LIQUIDATION_FIELDS.iter().map(|(field, key)| (tr(lang, key), *field)).collect();
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&form]);
     render_form(
         &PartyPage {
             title: view.name.clone(),
@@ -187,17 +180,18 @@ async fn party_page(
             show_liquidation,
             can_enter_liquidation: ctx.can(Permission::RunValuations),
             liquidation,
-            liquidation_basis,
+            form,
             liquidation_ratio: analysis.map(|a| format!("{:.2}%", a.data.ratio() * 100.0)),
-            error: error.clone(),
             page,
         },
-        error.is_some(),
+        refused,
     )
 }
 
+const LIQUIDATION_FORM: &str = "liquidation-form";
+
 /// The liquidation form as typed: five figures in yuan (blank is 0) and the basis.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 #[serde(default)]
 pub struct LiquidationForm {
     effective_assets: String,
@@ -209,49 +203,48 @@ pub struct LiquidationForm {
 }
 
 impl LiquidationForm {
-    /// The figure typed in `field` (one of `LIQUIDATION_FIELDS`).
-    fn figure(&self, field: &str) -> &str {
-        match field {
-            "effective_assets" => &self.effective_assets,
-            "priority_deductions" => &self.priority_deductions,
-            "secured_recoveries" => &self.secured_recoveries,
-            "effective_liabilities" => &self.effective_liabilities,
-            _ => &self.secured_claims,
-        }
-    }
-
-    /// The analysis of party `party_id`, or every figure that cannot be read, named (in `lang`).
-    fn parse(&self, party_id: i64, lang: huajie_core::Lang) -> Result<huajie_core::LiquidationAnalysis, Vec<String>> {
-        let mut figures = [huajie_core::Money::ZERO; 5];
-        let mut bad = Vec::new();
-        for (i, (field, key)) in LIQUIDATION_FIELDS.iter().enumerate() {
-            let text = self.figure(field).trim();
-            if text.is_empty() {
-                continue;
-            }
-            match huajie_tape::coerce::parse_money(text, huajie_tape::AmountUnit::Yuan) {
-                Ok(m) if m.fen() >= 0 => figures[i] = m,
-                _ => bad.push(format!("{}：{}", tr(lang, key), tr(lang, "liquidation.bad_amount"))),
-            }
-        }
-        if !bad.is_empty() {
-            return Err(bad);
-        }
-        Ok(huajie_core::LiquidationAnalysis {
-            party_id,
-            effective_assets: figures[0],
-            priority_deductions: figures[1],
-            secured_recoveries: figures[2],
-            effective_liabilities: figures[3],
-            secured_claims: figures[4],
-            basis: self.basis.trim().to_string(),
+    /// The analysis of party `party_id`, or every figure that cannot be read, named.
+    fn parse(&self, party_id: i64) -> Result<huajie_core::LiquidationAnalysis, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let typed = [
+            &self.effective_assets,
+            &self.priority_deductions,
+            &self.secured_recoveries,
+            &self.effective_liabilities,
+            &self.secured_claims,
+        ];
+        let [a, p, r, l, c] = std::array::from_fn(|i| {
+            let (field, key) = LIQUIDATION_FIELDS[i];
+            e.read(field, &i18n::text(key), yuan(typed[i]))
+        });
+        e.finish(|| {
+            Some(huajie_core::LiquidationAnalysis {
+                party_id,
+                effective_assets: a?,
+                priority_deductions: p?,
+                secured_recoveries: r?,
+                effective_liabilities: l?,
+                secured_claims: c?,
+                basis: self.basis.trim().to_string(),
+            })
         })
+    }
+}
+
+/// A figure in yuan, never negative; blank is 0.
+fn yuan(typed: &str) -> Result<huajie_core::Money, huajie_core::Text> {
+    match typed.trim() {
+        "" => Ok(huajie_core::Money::ZERO),
+        t => match huajie_tape::coerce::parse_money(t, huajie_tape::AmountUnit::Yuan) {
+            Ok(m) if m.fen() >= 0 => Ok(m),
+            _ => Err(i18n::text("liquidation.bad_amount")),
+        },
     }
 }
 
 /// `POST /parties/{id}/liquidation`: records a valuer's hypothetical-liquidation analysis
 /// of the party (blank figures are 0); its ratio replaces β in later valuations. Every figure
-/// that cannot be read is named beside the form, which keeps what was typed.
+/// that cannot be read is named beside it, the form kept as typed.
 pub async fn save_liquidation(
     Path(id): Path<i64>,
     Authorized(ctx, user, _): Authorized<perm::RunValuations>,
@@ -259,10 +252,11 @@ pub async fn save_liquidation(
     Submitted(form): Submitted<LiquidationForm>,
 ) -> Result<Response, AppError> {
     state.store.party(id).await?.ok_or(AppError::NotFound)?;
-    let analysis = match form.parse(id, ctx.lang) {
-        Ok(a) => a,
-        Err(bad) => return party_page(&ctx, &state, id, Some(&form), Some(bad.join("；"))).await,
+    let saved = async {
+        let analysis = form.parse(id).map_err(AppError::Invalid)?;
+        state.store.record_liquidation(&user.username, &analysis).await?;
+        Ok(axum::response::Redirect::to(&format!("/parties/{id}#liquidation")).into_response())
     };
-    state.store.record_liquidation(&user.username, &analysis).await?;
-    Ok(axum::response::Redirect::to(&format!("/parties/{id}#liquidation")).into_response())
+    super::or_refused(saved.await, ctx.lang, (LIQUIDATION_FORM, &form), |form| party_page(&ctx, &state, id, Some(form)))
+        .await
 }

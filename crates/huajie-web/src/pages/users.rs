@@ -1,29 +1,31 @@
 //! Users and roles (administrators only): list, create, change role or status, reset
 //! a password. Every change is audited by the store.
 
-use crate::form::{Path, Submitted};
+use crate::form::fields::{labelled, quoting, required};
+use crate::form::{FieldErrors, FormView, Path, Submitted};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
-use huajie_core::{Lang, Permission, Role};
+use huajie_core::{Permission, Role, Text};
 use huajie_store::{NewUser, StoreError};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::render_form;
 use crate::AppState;
-use crate::auth::{check_new_password, hash_password};
+use crate::auth::{hash_password, new_password};
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::i18n::tr;
+use crate::i18n::{text, tr};
 use crate::view::Page;
 
 pub struct UserLine {
     pub id: i64,
     pub username: String,
-    pub display_name: String,
-    pub role_code: &'static str,
-    pub active: bool,
     pub created: String,
+    /// The row's forms: name, role and status (`edit-user-{id}`), and a new password
+    /// (`password-user-{id}`).
+    pub edit: FormView,
+    pub password: FormView,
 }
 
 #[derive(Template)]
@@ -33,39 +35,49 @@ struct UsersPage {
     title: &'static str,
     users: Vec<UserLine>,
     roles: Vec<(&'static str, &'static str)>,
-    error: Option<String>,
+    create: FormView,
 }
 
+/// The users page; with a form sent back (`sent_back`), that form as typed with each field's message.
 async fn users_page(
     ctx: &Ctx,
     state: &AppState,
     notice: Option<String>,
-    error: Option<String>,
+    mut sent_back: Option<FormView>,
 ) -> Result<Response, AppError> {
+    let lang = ctx.lang;
     let users = state.store.users().await?;
+    let users: Vec<UserLine> = users
+        .iter()
+        .map(|u| UserLine {
+            id: u.id,
+            username: u.username.clone(),
+            created: crate::view::when(u.created_at, lang),
+            edit: FormView::new(format!("edit-user-{}", u.id), lang)
+                .with("display_name", u.display_name.clone())
+                .with("role", u.role.code())
+                .with("active", if u.active { "1" } else { "" })
+                .unless(&mut sent_back),
+            password: FormView::new(format!("password-user-{}", u.id), lang).unless(&mut sent_back),
+        })
+        .collect();
+    let create = FormView::new(CREATE_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
     page.notice = notice;
+    let refused = page.sent_back(users.iter().flat_map(|u| [&u.edit, &u.password]).chain([&create]));
     render_form(
         &UsersPage {
             title: page.t("users.title"),
-            users: users
-                .iter()
-                .map(|u| UserLine {
-                    id: u.id,
-                    username: u.username.clone(),
-                    display_name: u.display_name.clone(),
-                    role_code: u.role.code(),
-                    active: u.active,
-                    created: crate::view::when(u.created_at, ctx.lang),
-                })
-                .collect(),
-            roles: Role::ALL.iter().map(|r| (r.code(), r.name(ctx.lang))).collect(),
-            error: error.clone(),
+            users,
+            roles: Role::ALL.iter().map(|r| (r.code(), r.name(lang))).collect(),
+            create,
             page,
         },
-        error.is_some(),
+        refused,
     )
 }
+
+const CREATE_FORM: &str = "create-user";
 
 pub async fn list(
     ctx: Ctx,
@@ -92,27 +104,39 @@ pub struct DoneQuery {
     done: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// A new user as typed (the password is never shown again).
+#[derive(Deserialize, Serialize)]
 pub struct CreateForm {
     username: String,
     display_name: String,
     role: String,
+    #[serde(skip_serializing)]
     password: String,
 }
 
-fn parse_role(code: &str, lang: Lang) -> Result<Role, AppError> {
-    Role::from_code(code).ok_or_else(|| AppError::BadRequest(tr(lang, "users.bad_role").into()))
+impl CreateForm {
+    /// The user to create (the password still to hash), or every field that cannot be read.
+    fn parse(&self) -> Result<(String, String, Role, &str), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let username = e.check("username", username(&self.username));
+        let display_name = e.read("display_name", &text("users.display_name"), required(&self.display_name));
+        let role = e.read("role", &text("users.role"), role(&self.role));
+        let password = e.check("password", new_password(&self.password));
+        e.finish(|| Some((username?, display_name?, role?, password?)))
+    }
 }
 
-fn check_username(username: &str, lang: Lang) -> Result<(), AppError> {
+/// A role by its code.
+fn role(code: &str) -> Result<Role, Text> {
+    Role::from_code(code.trim()).ok_or_else(|| quoting(code, "form.bad_option"))
+}
+
+/// A user name: 3 to 32 of a–z, 0–9, `_`, `.` and `-`.
+fn username(typed: &str) -> Result<String, Text> {
+    let username = typed.trim();
     let ok = (3..=32).contains(&username.len())
         && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
-    if ok { Ok(()) } else { Err(AppError::BadRequest(tr(lang, "users.username_rule").into())) }
-}
-
-/// Shows a form error or a refusal on the users page (`pages::or_refused`); other errors go up.
-async fn or_form_error(ctx: &Ctx, state: &AppState, result: Result<Response, AppError>) -> Result<Response, AppError> {
-    super::or_refused(result, ctx.lang, |message| users_page(ctx, state, None, Some(message))).await
+    if ok { Ok(username.to_string()) } else { Err(text("users.username_rule")) }
 }
 
 pub async fn create(
@@ -121,36 +145,35 @@ pub async fn create(
     Submitted(f): Submitted<CreateForm>,
 ) -> Result<Response, AppError> {
     let result = async {
-        let lang = ctx.lang;
-        let username = f.username.trim();
-        check_username(username, lang)?;
-        let display_name = f.display_name.trim();
-        if display_name.is_empty() {
-            return Err(AppError::BadRequest(tr(lang, "users.display_name_required").into()));
+        let (username, display_name, role, password) = f.parse().map_err(AppError::Invalid)?;
+        let new = NewUser { username, display_name, role, password_hash: hash_password(password) };
+        if let Err(StoreError::Duplicate(_)) = state.store.create_user(&admin.username, &new).await.map(drop) {
+            let mut e = FieldErrors::default();
+            e.add("username", labelled(&text("users.username"), &text("users.username_taken")));
+            return Err(AppError::Invalid(e));
         }
-        let role = parse_role(&f.role, lang)?;
-        check_new_password(&f.password, lang)?;
-        let new = NewUser {
-            username: username.into(),
-            display_name: display_name.into(),
-            role,
-            password_hash: hash_password(&f.password),
-        };
-        match state.store.create_user(&admin.username, &new).await {
-            Err(StoreError::Duplicate(_)) => return Err(AppError::BadRequest(tr(lang, "users.username_taken").into())),
-            other => other?,
-        };
         Ok(Redirect::to("/admin/users?done=created").into_response())
     }
     .await;
-    or_form_error(&ctx, &state, result).await
+    super::or_refused(result, ctx.lang, (CREATE_FORM, &f), |form| users_page(&ctx, &state, None, Some(form))).await
 }
 
-#[derive(Deserialize)]
+/// A user's name, role and status as typed.
+#[derive(Deserialize, Serialize)]
 pub struct UpdateForm {
     display_name: String,
     role: String,
     active: Option<String>,
+}
+
+impl UpdateForm {
+    /// The name, role and status, or every field that cannot be read.
+    fn parse(&self) -> Result<(String, Role, bool), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let display_name = e.read("display_name", &text("users.display_name"), required(&self.display_name));
+        let role = e.read("role", &text("users.role"), role(&self.role));
+        e.finish(|| Some((display_name?, role?, self.active.is_some())))
+    }
 }
 
 pub async fn update(
@@ -159,26 +182,22 @@ pub async fn update(
     State(state): State<AppState>,
     Submitted(f): Submitted<UpdateForm>,
 ) -> Result<Response, AppError> {
+    state.store.user(id).await?.ok_or(AppError::NotFound)?;
     let result = async {
-        let lang = ctx.lang;
-        let role = parse_role(&f.role, lang)?;
-        let active = f.active.is_some();
-        let display_name = f.display_name.trim();
-        if display_name.is_empty() {
-            return Err(AppError::BadRequest(tr(lang, "users.display_name_required").into()));
-        }
+        let (display_name, role, active) = f.parse().map_err(AppError::Invalid)?;
         // An administrator cannot lock themselves out.
         if id == admin.id && (!active || role != Role::Admin) {
-            return Err(AppError::BadRequest(tr(lang, "users.cannot_demote_self").into()));
+            return Err(AppError::Invalid(FieldErrors::whole(text("users.cannot_demote_self"))));
         }
-        state.store.user(id).await?.ok_or(AppError::NotFound)?;
-        state.store.change_user(&admin.username, id, display_name, role, active).await?;
+        state.store.change_user(&admin.username, id, &display_name, role, active).await?;
         Ok(Redirect::to("/admin/users?done=updated").into_response())
     }
     .await;
-    or_form_error(&ctx, &state, result).await
+    let page = |form| users_page(&ctx, &state, None, Some(form));
+    super::or_refused(result, ctx.lang, (format!("edit-user-{id}"), &f), page).await
 }
 
+/// A new password, as typed (never shown again).
 #[derive(Deserialize)]
 pub struct PasswordForm {
     password: String,
@@ -190,12 +209,15 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Submitted(f): Submitted<PasswordForm>,
 ) -> Result<Response, AppError> {
+    state.store.user(id).await?.ok_or(AppError::NotFound)?;
     let result = async {
-        check_new_password(&f.password, ctx.lang)?;
-        state.store.user(id).await?.ok_or(AppError::NotFound)?;
-        state.store.change_password(&admin.username, id, &hash_password(&f.password)).await?;
+        let mut e = FieldErrors::default();
+        let password = e.check("password", new_password(&f.password));
+        let password = e.finish(|| password).map_err(AppError::Invalid)?;
+        state.store.change_password(&admin.username, id, &hash_password(password)).await?;
         Ok(Redirect::to("/admin/users?done=password").into_response())
     }
     .await;
-    or_form_error(&ctx, &state, result).await
+    let page = |form| users_page(&ctx, &state, None, Some(form));
+    super::or_refused(result, ctx.lang, (format!("password-user-{id}"), &()), page).await
 }

@@ -1,6 +1,5 @@
 //! Valuation pages: a package's valuation (run form, its runs, a run's results with
-//! charts), the reports of a run (.xlsx, PDF), and the assumption sets (list, parameters
-//! with source and confidence, a valuer's edited copy saved as a new version).
+//! charts) and the reports of a run (.xlsx, PDF). The assumption sets are `assumptions.rs`.
 
 use std::collections::HashMap;
 
@@ -8,21 +7,21 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use huajie_core::{Lang, LitigationStage, Package, Permission, ValuationBasis};
+use huajie_core::{Lang, LitigationStage, Package, Permission, Text, ValuationBasis};
 use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun};
 use huajie_value::appraisal::{Appraisal, Method};
-use huajie_value::params::{Confidence, catalogue, parse_share, shown};
+use huajie_value::params::parse_share;
 use huajie_value::{Options, RawOptions, Stress};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::{download, render, render_form};
+use super::{download, render_form};
 use crate::AppState;
 use crate::chart::{Columns, Curve};
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Submitted, Upload};
-use crate::i18n::tr;
+use crate::form::{FieldErrors, FormView, Path, Submitted};
+use crate::i18n::{self, tr};
 use crate::view::{Page, party_view};
 
 /// Claims listed under a run's results (the workbook has them all).
@@ -69,17 +68,6 @@ pub struct RunView {
     pub anchor_flag: bool,
 }
 
-pub struct FormValues {
-    pub set: i64,
-    /// The valuation date as typed; empty = the package's default.
-    pub date: String,
-    pub irr: String,
-    pub price: String,
-    pub scenarios: String,
-    pub seed: String,
-    pub stress: String,
-}
-
 #[derive(Template)]
 #[template(path = "valuation.html")]
 struct ValuationPage {
@@ -90,13 +78,13 @@ struct ValuationPage {
     can_run: bool,
     sets: Vec<(i64, String)>,
     stresses: Vec<(&'static str, &'static str)>,
-    form: FormValues,
-    error: Option<String>,
+    /// The run form and the basis form.
+    form: FormView,
+    basis_form: FormView,
     runs: Vec<RunLine>,
     result: Option<RunView>,
     /// How the package is valued, and whether this user may change it.
     basis_name: &'static str,
-    basis_code: &'static str,
     bases: Vec<(&'static str, &'static str)>,
     can_set_basis: bool,
     /// The default valuation date (shown as the date field's placeholder).
@@ -154,7 +142,7 @@ fn holding(package: &Package, latest: Option<&ValuationRun>, today: NaiveDate, l
     })
 }
 
-fn set_label(s: &AssumptionSet) -> String {
+pub(super) fn set_label(s: &AssumptionSet) -> String {
     format!("{} v{}", s.name, s.version)
 }
 
@@ -323,18 +311,22 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
 
 /// The valuation date a form asks for: `None` (the package's default) when blank; never
 /// before the tape's cut-off, whose balances the valuation starts from.
-pub(crate) fn valuation_date_of(text: &str, package: &Package, lang: Lang) -> Result<Option<NaiveDate>, String> {
+pub(crate) fn valuation_date_of(text: &str, package: &Package) -> Result<Option<NaiveDate>, Text> {
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let date = huajie_tape::coerce::parse_date(text.trim()).map_err(|_| tr(lang, "valuation.bad_date").to_string())?;
+    let date = huajie_tape::coerce::parse_date(text.trim()).map_err(|_| i18n::text("valuation.bad_date"))?;
     if !package.may_be_valued_at(date) {
-        return Err(format!("{} {}", tr(lang, "valuation.date_before_cutoff"), package.cutoff_date));
+        let before = i18n::text("valuation.date_before_cutoff");
+        return Err(Text::new(
+            format!("{} {}", before.zh, package.cutoff_date),
+            format!("{} {}", before.en, package.cutoff_date),
+        ));
     }
     Ok(Some(date))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct BasisForm {
     basis: String,
 }
@@ -347,32 +339,35 @@ pub async fn set_basis(
     Submitted(f): Submitted<BasisForm>,
 ) -> Result<Response, AppError> {
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let Some(basis) = ValuationBasis::from_code(&f.basis) else {
-        return valuation_page(&ctx, &state, id, None, None, Some(tr(ctx.lang, "valuation.bad_basis").into())).await;
+    let set = async {
+        let mut e = FieldErrors::default();
+        let basis = e.check("basis", ValuationBasis::from_code(&f.basis).ok_or(i18n::text("valuation.bad_basis")));
+        state.store.set_valuation_basis(&user.username, id, e.finish(|| basis).map_err(AppError::Invalid)?).await?;
+        Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
     };
-    state.store.set_valuation_basis(&user.username, id, basis).await?;
-    Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
+    super::or_refused(set.await, ctx.lang, (BASIS_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
+        .await
 }
 
-fn default_form(set: i64) -> FormValues {
-    FormValues {
-        set,
-        date: String::new(),
-        irr: format!("{:.0}%", huajie_value::limits::TARGET_IRR_DEFAULT * 100.0),
-        price: String::new(),
-        scenarios: "1000".into(),
-        seed: huajie_value::limits::SEED_DEFAULT.to_string(),
-        stress: String::new(),
-    }
+/// The run form as first shown: the package's default date, 15%, 1,000 scenarios, the default seed.
+fn run_form(set: i64, lang: Lang) -> FormView {
+    FormView::new(RUN_FORM, lang)
+        .with("set", set.to_string())
+        .with("irr", format!("{:.0}%", huajie_value::limits::TARGET_IRR_DEFAULT * 100.0))
+        .with("scenarios", "1000")
+        .with("seed", huajie_value::limits::SEED_DEFAULT.to_string())
 }
 
+const RUN_FORM: &str = "run-form";
+const BASIS_FORM: &str = "basis-form";
+
+/// A package's valuation page; with a form sent back, that form as typed with each field's message.
 async fn valuation_page(
     ctx: &Ctx,
     state: &AppState,
     package_id: i64,
     selected: Option<&ValuationRun>,
-    form: Option<FormValues>,
-    error: Option<String>,
+    mut sent_back: Option<FormView>,
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let package = state.store.package(package_id).await?.ok_or(AppError::NotFound)?;
@@ -392,7 +387,16 @@ async fn valuation_page(
         }
         None => None,
     };
-    let page = Page::new(ctx, state).await?;
+    let mut form = run_form(selected.map_or(default_set.id, |r| r.assumption_set_id), lang);
+    if p.is_held() {
+        // What it is worth today, measured at what it cost.
+        form = form.with("date", today.to_string());
+        form = form.with("price", p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default());
+    }
+    let form = form.unless(&mut sent_back);
+    let basis_form = FormView::new(BASIS_FORM, lang).with("basis", p.valuation_basis.code()).unless(&mut sent_back);
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&form, &basis_form]);
     render_form(
         &ValuationPage {
             title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
@@ -401,16 +405,8 @@ async fn valuation_page(
             can_run: ctx.can(Permission::RunValuations),
             sets: sets.iter().map(|s| (s.id, set_label(s))).collect(),
             stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
-            form: form.unwrap_or_else(|| {
-                let mut f = default_form(selected.map_or(default_set.id, |r| r.assumption_set_id));
-                if p.is_held() {
-                    // What it is worth today, measured at what it cost.
-                    f.date = today.to_string();
-                    f.price = p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default();
-                }
-                f
-            }),
-            error: error.clone(),
+            form,
+            basis_form,
             runs: runs
                 .iter()
                 .map(|r| RunLine {
@@ -427,31 +423,30 @@ async fn valuation_page(
                 .collect(),
             result,
             basis_name: p.valuation_basis.name(lang),
-            basis_code: p.valuation_basis.code(),
             bases: ValuationBasis::ALL.iter().map(|b| (b.code(), b.name(lang))).collect(),
             can_set_basis: ctx.can(Permission::EditAssumptions),
             default_date: default_date.to_string(),
             holding,
             page,
         },
-        error.is_some(),
+        refused,
     )
 }
 
 /// `GET /packages/{id}/valuation`: the run form, the runs, the latest run's results.
 pub async fn package(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewValuations)?;
-    valuation_page(&ctx, &state, id, None, None, None).await
+    valuation_page(&ctx, &state, id, None, None).await
 }
 
 /// `GET /valuations/{id}`: one run's results.
 pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewValuations)?;
     let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
-    valuation_page(&ctx, &state, run.package_id, Some(&run), None, None).await
+    valuation_page(&ctx, &state, run.package_id, Some(&run), None).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct RunForm {
     set: i64,
     #[serde(default)]
@@ -467,25 +462,68 @@ pub struct RunForm {
     stress: String,
 }
 
-/// What a run form asks for, or what is wrong with it: the form's text read here, its
-/// limits checked by [`Options::checked`] as for the API and the command line.
-fn options_of(f: &RunForm, lang: Lang) -> Result<Options, String> {
-    let err = |key| tr(lang, key).to_string();
-    let target_irr = parse_share(&f.irr).ok_or_else(|| err("valuation.bad_irr"))?;
-    let price_yuan = match f.price.trim() {
-        "" => None,
-        p => Some(p.replace(',', "").parse::<f64>().map_err(|_| err("valuation.bad_price"))? * 10_000.0),
-    };
-    let scenarios = match f.scenarios.trim() {
-        "" => 0,
-        s => s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text().get(lang).to_string())?,
-    };
-    let seed = match f.seed.trim() {
-        "" => None,
-        s => Some(s.parse::<u64>().map_err(|_| err("valuation.bad_seed"))?),
-    };
-    let stress = Some(f.stress.trim()).filter(|s| !s.is_empty()).map(str::to_string);
-    Options::checked(RawOptions { target_irr, price_yuan, scenarios, seed, stress }).map_err(|e| e.message(lang))
+impl RunForm {
+    /// What a run of `package` asks for (`set_known`: whether its assumption set exists), or
+    /// every field that cannot be read or is out of range: the form's text read here, its limits
+    /// checked by [`Options::checked`] as for the API and the command line.
+    fn parse(&self, package: &Package, set_known: bool) -> Result<(Option<NaiveDate>, Options), FieldErrors> {
+        let mut e = FieldErrors::default();
+        if !set_known {
+            e.add("set", i18n::text("valuation.bad_set"));
+        }
+        let date = e.check("date", valuation_date_of(&self.date, package));
+        let irr = e.check("irr", parse_share(&self.irr).ok_or(i18n::text("valuation.bad_irr")));
+        let price = e.check(
+            "price",
+            blank_or(
+                &self.price,
+                |p| p.replace(',', "").parse::<f64>().ok().map(|p| p * 10_000.0),
+                "valuation.bad_price",
+            ),
+        );
+        let scenarios = match self.scenarios.trim() {
+            "" => Some(0),
+            s => e.check("scenarios", s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text())),
+        };
+        let seed = e.check("seed", blank_or(&self.seed, |s| s.parse::<u64>().ok(), "valuation.bad_seed"));
+        let stress = Some(self.stress.trim()).filter(|s| !s.is_empty()).map(str::to_string);
+        // A field already named is read as its default, so the limits name only the others.
+        let raw = RawOptions {
+            target_irr: irr.unwrap_or(huajie_value::limits::TARGET_IRR_DEFAULT),
+            price_yuan: price.flatten(),
+            scenarios: scenarios.unwrap_or(0),
+            seed: seed.flatten(),
+            stress,
+        };
+        let options = Options::checked(raw).map_err(|limits| out_of_range(&mut e, limits, FORM_FIELDS)).ok();
+        e.finish(|| Some((date?, options?)))
+    }
+}
+
+/// What is typed in a field that may be blank (`None`), read by `read`; `bad` when it cannot be.
+fn blank_or<T>(typed: &str, read: impl Fn(&str) -> Option<T>, bad: &'static str) -> Result<Option<T>, Text> {
+    match typed.trim() {
+        "" => Ok(None),
+        t => read(t).map(Some).ok_or(i18n::text(bad)),
+    }
+}
+
+/// The run form's field for each field of a request's limits.
+const FORM_FIELDS: [&str; 4] = ["irr", "price", "scenarios", "stress"];
+
+/// Every field out of a request's limits, named by the surface's key for it (`keys`: target IRR,
+/// price, scenarios, stress).
+pub(crate) fn out_of_range(e: &mut FieldErrors, limits: huajie_value::limits::OptionsError, keys: [&'static str; 4]) {
+    use huajie_value::limits::OptionsField;
+    for (field, message) in limits.problems {
+        let key = match field {
+            OptionsField::TargetIrr => keys[0],
+            OptionsField::Price => keys[1],
+            OptionsField::Scenarios => keys[2],
+            OptionsField::Stress => keys[3],
+        };
+        e.add(key, message);
+    }
 }
 
 /// `POST /packages/{id}/valuation`: runs and records a valuation, then shows it.
@@ -496,31 +534,16 @@ pub async fn submit(
     Submitted(f): Submitted<RunForm>,
 ) -> Result<Response, AppError> {
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let values = FormValues {
-        set: f.set,
-        date: f.date.clone(),
-        irr: f.irr.clone(),
-        price: f.price.clone(),
-        scenarios: f.scenarios.clone(),
-        seed: f.seed.clone(),
-        stress: f.stress.clone(),
+    let run = async {
+        let set_known = state.store.assumption_set(f.set).await?.is_some();
+        let (valuation_date, options) = f.parse(&package.package.data, set_known).map_err(AppError::Invalid)?;
+        let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date, options };
+        let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
+        let run = run.ok_or(AppError::NotFound)?;
+        Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
     };
-    let options = match options_of(&f, ctx.lang) {
-        Ok(o) => o,
-        Err(message) => return valuation_page(&ctx, &state, id, None, Some(values), Some(message)).await,
-    };
-    if state.store.assumption_set(f.set).await?.is_none() {
-        return valuation_page(&ctx, &state, id, None, Some(values), Some(tr(ctx.lang, "valuation.bad_set").into()))
-            .await;
-    }
-    let valuation_date = match valuation_date_of(&f.date, &package.package.data, ctx.lang) {
-        Ok(d) => d,
-        Err(message) => return valuation_page(&ctx, &state, id, None, Some(values), Some(message)).await,
-    };
-    let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date, options };
-    let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
-    let run = run.ok_or(AppError::NotFound)?;
-    Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
+    super::or_refused(run.await, ctx.lang, (RUN_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
+        .await
 }
 
 /// The report's claim lines, with personal names masked for roles that do not own them.
@@ -595,323 +618,4 @@ pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Path(id): Path<
     .map_err(|e| AppError::Internal(e.to_string()))?
     .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, "application/pdf", format!("valuation-{id}.pdf")))
-}
-
-pub struct SetLine {
-    pub id: i64,
-    pub name: String,
-    pub version: i64,
-    pub based_on: String,
-    pub note: String,
-    pub by: String,
-    pub at: String,
-    pub hash: String,
-}
-
-#[derive(Template)]
-#[template(path = "assumptions.html")]
-struct SetsPage {
-    page: Page,
-    title: &'static str,
-    sets: Vec<SetLine>,
-}
-
-/// `GET /assumptions`: every set and version.
-pub async fn sets(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewValuations)?;
-    state.store.default_assumption_set().await?;
-    let sets = state.store.assumption_sets().await?;
-    let names: HashMap<i64, String> = sets.iter().map(|s| (s.id, set_label(s))).collect();
-    let page = Page::new(&ctx, &state).await?;
-    render(&SetsPage {
-        title: page.t("assumptions.title"),
-        sets: sets
-            .iter()
-            .map(|s| SetLine {
-                id: s.id,
-                name: s.name.clone(),
-                version: s.version,
-                based_on: s.based_on.and_then(|b| names.get(&b).cloned()).unwrap_or_else(|| "—".into()),
-                note: s.note.clone(),
-                by: s.created_by.clone(),
-                at: crate::view::when(s.created_at, page.lang),
-                hash: s.body_sha256[..12].to_string(),
-            })
-            .collect(),
-        page,
-    })
-}
-
-pub struct ParamLine {
-    pub group: &'static str,
-    pub new_group: bool,
-    pub path: String,
-    pub name: String,
-    pub value: String,
-    pub source: &'static str,
-    pub confidence: &'static str,
-    pub confidence_code: &'static str,
-    pub error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "assumption_set.html")]
-struct SetPage {
-    page: Page,
-    title: String,
-    set_id: i64,
-    set_name: String,
-    version: i64,
-    hash: String,
-    note: String,
-    can_edit: bool,
-    new_name: String,
-    new_note: String,
-    error: Option<String>,
-    params: Vec<ParamLine>,
-    used_by: Vec<(i64, String)>,
-    /// The set's estimated retail curves: segment, claims, vintages, CRR at 12/24/36 months.
-    curves: Vec<(String, u64, u32, String, String, String)>,
-    /// Problems of an uploaded collections history, by row.
-    history_problems: Vec<String>,
-}
-
-fn confidence_name(c: Confidence, lang: Lang) -> &'static str {
-    lang.pick(c.zh(), c.en())
-}
-
-async fn set_page(
-    ctx: &Ctx,
-    state: &AppState,
-    set: &AssumptionSet,
-    values: Option<&AssumptionsForm>,
-    errors: &HashMap<String, String>,
-    error: Option<String>,
-) -> Result<Response, AppError> {
-    set_page_with(ctx, state, set, values, errors, error, Vec::new()).await
-}
-
-async fn set_page_with(
-    ctx: &Ctx,
-    state: &AppState,
-    set: &AssumptionSet,
-    values: Option<&AssumptionsForm>,
-    errors: &HashMap<String, String>,
-    error: Option<String>,
-    history_problems: Vec<String>,
-) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let mut last_group = "";
-    let params = catalogue()
-        .into_iter()
-        .map(|p| {
-            let group = lang.pick(p.group_zh, p.group_en);
-            let new_group = group != last_group;
-            last_group = group;
-            ParamLine {
-                group,
-                new_group,
-                value: values
-                    .and_then(|v| v.param(&p.path).map(str::to_string))
-                    .unwrap_or_else(|| shown(&set.assumptions, &p)),
-                error: errors.get(&p.path).cloned(),
-                name: if lang == Lang::Zh { p.zh.clone() } else { p.en.clone() },
-                source: p.source,
-                confidence: confidence_name(p.confidence, lang),
-                confidence_code: p.confidence.code(),
-                path: p.path,
-            }
-        })
-        .collect();
-    let mut used_by = Vec::new();
-    for package in state.store.packages().await? {
-        for run in state.store.valuation_runs(package.package.id).await? {
-            if run.assumption_set_id == set.id {
-                used_by.push((run.id, format!("{} #{}", package.package.data.code, run.id)));
-            }
-        }
-    }
-    let page = Page::new(ctx, state).await?;
-    render_form(
-        &SetPage {
-            title: format!("{} · {}", page.t("assumptions.title"), set_label(set)),
-            set_id: set.id,
-            set_name: set.name.clone(),
-            version: set.version,
-            hash: set.body_sha256.clone(),
-            note: set.note.clone(),
-            can_edit: ctx.can(Permission::EditAssumptions),
-            new_name: values.map(|v| v.name.clone()).unwrap_or_else(|| set.name.clone()),
-            new_note: values.map(|v| v.note.clone()).unwrap_or_default(),
-            error: error.clone(),
-            params,
-            used_by,
-            curves: set
-                .assumptions
-                .retail
-                .curves
-                .iter()
-                .map(|c| {
-                    let at = |m: usize| format!("{:.2}%", c.crr.get(m - 1).copied().unwrap_or(0.0) * 100.0);
-                    let label = huajie_value::retail::segment_label(
-                        &c.product,
-                        c.dpd_bucket,
-                        c.balance_bucket,
-                        c.litigated,
-                        lang == Lang::Zh,
-                    );
-                    (label, c.claims, c.vintages, at(12), at(24), at(36))
-                })
-                .collect(),
-            history_problems,
-            page,
-        },
-        error.is_some(),
-    )
-}
-
-/// `GET /assumptions/{id}`: a set's parameters with source and confidence.
-pub async fn set(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewValuations)?;
-    let set = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
-    set_page(&ctx, &state, &set, None, &HashMap::new(), None).await
-}
-
-/// `POST /assumptions/{id}`: saves the edited parameters as a new version (a new name
-/// starts at version 1). Nothing is saved while any field is wrong.
-pub async fn save_set(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
-    State(state): State<AppState>,
-    Submitted(fields): Submitted<AssumptionsForm>,
-) -> Result<Response, AppError> {
-    let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
-    let mut edited = base.assumptions.clone();
-    let mut errors = HashMap::new();
-    for p in catalogue() {
-        let Some(text) = fields.param(&p.path) else { continue };
-        if text.trim() == shown(&edited, &p) {
-            continue;
-        }
-        match huajie_value::params::set(&edited, &p.path, text) {
-            Ok(a) => edited = a,
-            Err(e) => {
-                errors.insert(p.path.clone(), e.message(ctx.lang));
-            }
-        }
-    }
-    let name = fields.name.trim().to_string();
-    let note = fields.note.trim().to_string();
-    if name.is_empty() {
-        return set_page(
-            &ctx,
-            &state,
-            &base,
-            Some(&fields),
-            &errors,
-            Some(tr(ctx.lang, "assumptions.need_name").into()),
-        )
-        .await;
-    }
-    if !errors.is_empty() {
-        return set_page(
-            &ctx,
-            &state,
-            &base,
-            Some(&fields),
-            &errors,
-            Some(tr(ctx.lang, "assumptions.fix_fields").into()),
-        )
-        .await;
-    }
-    if edited == base.assumptions && name == base.name {
-        return set_page(
-            &ctx,
-            &state,
-            &base,
-            Some(&fields),
-            &errors,
-            Some(tr(ctx.lang, "assumptions.unchanged").into()),
-        )
-        .await;
-    }
-    let saved = state.store.record_assumption_set(&user.username, &name, Some(base.id), &edited, &note).await?;
-    Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
-}
-
-/// An assumption set's form as typed: its name, a note, and each parameter by its path
-/// (`p/<path>` in the catalogue).
-#[derive(Deserialize, Default)]
-pub struct AssumptionsForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    note: String,
-    #[serde(flatten)]
-    params: std::collections::BTreeMap<String, String>,
-}
-
-impl AssumptionsForm {
-    /// The value typed for the catalogue's parameter `path`.
-    fn param(&self, path: &str) -> Option<&str> {
-        self.params.get(&format!("p{path}")).map(String::as_str)
-    }
-}
-
-/// The curves' upload form (besides its file): the new set's name and a note.
-#[derive(Deserialize)]
-pub struct CurvesForm {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /assumptions/{id}/curves` (multipart: `file`, `name`, `note`, `csrf`): retail curves
-/// estimated from an uploaded collections history, saved as a new version of a set. A
-/// history with any problem is refused whole, its problems listed by row.
-pub async fn upload_curves(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::EditAssumptions>,
-    State(state): State<AppState>,
-    Upload { form, file }: Upload<CurvesForm>,
-) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let (bytes, name, note) = (file.bytes, form.name.trim().to_string(), form.note.trim().to_string());
-    let base = state.store.assumption_set(id).await?.ok_or(AppError::NotFound)?;
-    if name.is_empty() {
-        return set_page(&ctx, &state, &base, None, &HashMap::new(), Some(tr(lang, "assumptions.need_name").into()))
-            .await;
-    }
-    let history = match huajie_tape::history::read_history(&bytes[..]) {
-        Ok(h) => h,
-        Err(problems) => {
-            let listed = problems
-                .iter()
-                .take(30)
-                .map(|p| {
-                    format!(
-                        "{}：{}",
-                        tr(lang, "curves.row").replace("{n}", &p.row.to_string()),
-                        if lang == Lang::Zh { &p.zh } else { &p.en }
-                    )
-                })
-                .collect();
-            return set_page_with(
-                &ctx,
-                &state,
-                &base,
-                None,
-                &HashMap::new(),
-                Some(tr(lang, "curves.refused").into()),
-                listed,
-            )
-            .await;
-        }
-    };
-    let estimated = huajie_store::with_estimated_curves(&base.assumptions, &history);
-    let note =
-        if note.is_empty() { format!("{} {}", tr(lang, "curves.note"), estimated.retail.curves.len()) } else { note };
-    let saved = state.store.record_assumption_set(&user.username, &name, Some(base.id), &estimated, &note).await?;
-    Ok(Redirect::to(&format!("/assumptions/{}", saved.id)).into_response())
 }

@@ -265,3 +265,16 @@ pub fn hidden_field(html: &str, name: &str) -> String {
     let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} field")) + marker.len();
     html[start..].split('"').next().unwrap().to_string()
 }
+
+/// A page's text with the entities a template writes decoded.
+pub fn decoded(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}

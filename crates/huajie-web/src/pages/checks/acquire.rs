@@ -69,10 +69,10 @@ pub async fn acquire(
 ) -> Result<Response, AppError> {
     let lang = ctx.lang;
     let on = parse_date(&form.acquired_on).map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
+        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "form.bad_date")))
     })?;
     let paid_from: i64 = form.paid_from.trim().parse().map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.paid_from"), tr(lang, "checks.required")))
+        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.paid_from"), tr(lang, "form.required")))
     })?;
     let package_id = state.store.record_acquisition(&user.username, id, on, paid_from).await?;
     Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())

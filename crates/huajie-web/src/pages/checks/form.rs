@@ -1,21 +1,20 @@
-//! The checks pages' forms as typed, and the reader that names every field it cannot read.
+//! The checks pages' forms as typed, each parsed into what is checked, every bad field named.
 
 use chrono::NaiveDate;
-use huajie_core::{Lang, Money};
-use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind};
-use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_code, read_schedule};
-use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
+use huajie_core::Money;
+use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
+use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_schedule};
 
-use super::{Proposal, ProposalKind};
-use crate::i18n::tr;
+use crate::form::FieldErrors;
+use crate::form::fields::{amount, date_or, option, required};
+use crate::i18n::text;
 
 /// The checks page's proposal form as typed (funding or investment).
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
 #[serde(default)]
 pub struct ProposalForm {
     /// funding or investment.
-    kind: String,
+    pub(super) kind: String,
     label: String,
     channel: String,
     investment_kind: String,
@@ -29,135 +28,106 @@ pub struct ProposalForm {
 }
 
 impl ProposalForm {
-    /// What the page shows in field `key` (as typed).
-    pub(super) fn value(&self, key: &str) -> &str {
-        match key {
-            "kind" => &self.kind,
-            "label" => &self.label,
-            "channel" => &self.channel,
-            "investment_kind" => &self.investment_kind,
-            "exposure" => &self.exposure,
-            "party" => &self.party,
-            "party_name" => &self.party_name,
-            "amount" => &self.amount,
-            "schedule" => &self.schedule,
-            "as_of" => &self.as_of,
-            _ => "",
-        }
+    /// Whether it proposes funding (else an investment).
+    pub(super) fn funding(&self) -> bool {
+        self.kind == "funding"
     }
 
-    /// The proposal, or every field that cannot be read, named in `lang`.
-    pub(super) fn proposal(&self, lang: Lang, today: NaiveDate) -> Result<Proposal, Vec<String>> {
-        let mut r = Reader { lang, problems: Vec::new() };
-        let as_of = r.as_of(&self.as_of, today);
-        let label = r.text(&self.label, "checks.label");
-        let funding = self.kind == "funding";
-        let amount = r.amount(&self.amount, "checks.amount");
-        let kind = if funding {
-            let channel = Channel::from_code(r.code(&self.channel, "checks.channel", CHANNELS)).expect("listed");
-            let payments = match read_schedule(&self.schedule) {
-                Ok(p) => p
+    /// The proposal (`as_of` blank: `today`), or every field that cannot be read.
+    pub(super) fn parse(&self, today: NaiveDate) -> Result<Proposal, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let label = e.read("label", &text("checks.label"), required(&self.label));
+        let kind = if self.funding() {
+            let channel = e.read("channel", &text("checks.channel"), option(&self.channel, CHANNELS));
+            e.read("party", &text("checks.lender"), required(&self.party));
+            let payments = e.read("schedule", &text("checks.schedule"), read_schedule(&self.schedule));
+            channel.and_then(Channel::from_code).zip(payments).map(|(channel, payments)| ProposalKind::Funding {
+                channel,
+                payments: payments
                     .into_iter()
-                    .map(|(date, principal, interest)| huajie_rules::indicators::Payment { date, principal, interest })
+                    .map(|(date, principal, interest)| Payment { date, principal, interest })
                     .collect(),
-                Err(m) => {
-                    r.problems.push(m.get(lang).to_string());
-                    Vec::new()
-                }
-            };
-            r.text(&self.party, "checks.lender");
-            ProposalKind::Funding { channel, payments }
+            })
         } else {
-            let kind =
-                InvestmentKind::from_code(r.code(&self.investment_kind, "checks.investment_kind", INVESTMENT_KINDS))
-                    .expect("listed");
-            let exposure =
-                ExposureKind::from_code(r.code(&self.exposure, "checks.exposure", EXPOSURE_KINDS)).expect("listed");
-            ProposalKind::Investment { kind, exposure }
+            let kind = e.read(
+                "investment_kind",
+                &text("checks.investment_kind"),
+                option(&self.investment_kind, INVESTMENT_KINDS),
+            );
+            let exposure = e.read("exposure", &text("checks.exposure"), option(&self.exposure, EXPOSURE_KINDS));
+            kind.and_then(InvestmentKind::from_code)
+                .zip(exposure.and_then(ExposureKind::from_code))
+                .map(|(kind, exposure)| ProposalKind::Investment { kind, exposure })
         };
-        if !r.problems.is_empty() {
-            return Err(r.problems);
-        }
-        Ok(Proposal {
-            kind,
-            label,
-            amount,
-            as_of,
-            counterparty: self.party.trim().to_string(),
-            counterparty_name: self.party_name.trim().to_string(),
+        let amount = e.read("amount", &text("checks.amount"), amount(&self.amount));
+        let as_of = e.read("as_of", &text("checks.as_of"), date_or(&self.as_of, today));
+        e.finish(|| {
+            Some(Proposal {
+                kind: kind?,
+                label: label?,
+                amount: amount?,
+                as_of: as_of?,
+                counterparty: self.party.trim().to_string(),
+                counterparty_name: self.party_name.trim().to_string(),
+            })
         })
     }
+}
+
+/// What a funding or investment proposal is, besides its label, amount and counterparty.
+pub enum ProposalKind {
+    Funding { channel: Channel, payments: Vec<huajie_rules::indicators::Payment> },
+    Investment { kind: InvestmentKind, exposure: ExposureKind },
+}
+
+/// A proposed funding instrument or investment, read from the checks page's form or the API.
+pub struct Proposal {
+    pub kind: ProposalKind,
+    pub label: String,
+    pub amount: Money,
+    pub as_of: NaiveDate,
+    /// The lender's or counterparty's USCC or ID, and its name (used when it is not yet known).
+    pub counterparty: String,
+    pub counterparty_name: String,
 }
 
 /// A package's check form as typed: acquisition (price) or disposal (transferee, price).
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, serde::Serialize, Default)]
 #[serde(default)]
 pub struct PackageCheckForm {
-    pub(super) kind: String,
-    pub(super) price: String,
-    pub(super) as_of: String,
-    pub(super) transferee: String,
-    pub(super) transferee_name: String,
+    kind: String,
+    price: String,
+    as_of: String,
+    transferee: String,
+    transferee_name: String,
 }
 
-/// Reads a form's fields; each wrong one is named in the user's language.
-pub(super) struct Reader {
-    pub(super) lang: Lang,
-    pub(super) problems: Vec<String>,
+impl PackageCheckForm {
+    /// The proposed deal (`as_of` blank: `today`), or every field that cannot be read.
+    pub(super) fn parse(&self, today: NaiveDate) -> Result<PackageProposal, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let price = e.read("price", &text("checks.price"), amount(&self.price));
+        let as_of = e.read("as_of", &text("checks.as_of"), date_or(&self.as_of, today));
+        let deal = if self.kind == "disposal" {
+            e.read("transferee", &text("checks.transferee"), required(&self.transferee))
+                .map(|identifier| PackageDeal::Disposal { identifier, name: self.transferee_name.trim().to_string() })
+        } else {
+            Some(PackageDeal::Acquisition)
+        };
+        e.finish(|| Some(PackageProposal { deal: deal?, price: price?, as_of: as_of? }))
+    }
 }
 
-impl Reader {
-    pub(super) fn text(&mut self, typed: &str, label: &'static str) -> String {
-        let t = typed.trim().to_string();
-        if t.is_empty() {
-            self.problems.push(format!("{}：{}", tr(self.lang, label), tr(self.lang, "checks.required")));
-        }
-        t
-    }
-    pub(super) fn amount(&mut self, typed: &str, label: &'static str) -> Money {
-        let t = self.text(typed, label);
-        match parse_money_exact(&t, AmountUnit::Wan) {
-            Ok(m) if m.fen() >= 0 => m,
-            _ if t.is_empty() => Money::ZERO,
-            Err(CoerceError::FractionOfFen) => {
-                self.problems.push(format!(
-                    "{}：“{t}” {}",
-                    tr(self.lang, label),
-                    tr(self.lang, "checks.fraction_of_fen")
-                ));
-                Money::ZERO
-            }
-            _ => {
-                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_amount")));
-                Money::ZERO
-            }
-        }
-    }
-    pub(super) fn as_of(&mut self, typed: &str, today: NaiveDate) -> NaiveDate {
-        match Some(typed.trim()).filter(|s| !is_blank(s)) {
-            None => today,
-            Some(t) => parse_date(t).unwrap_or_else(|_| {
-                self.problems.push(format!(
-                    "{}：“{t}” {}",
-                    tr(self.lang, "checks.as_of"),
-                    tr(self.lang, "checks.bad_date")
-                ));
-                today
-            }),
-        }
-    }
-    pub(super) fn code(
-        &mut self,
-        typed: &str,
-        label: &'static str,
-        list: &[(&'static str, &'static str, &'static str)],
-    ) -> &'static str {
-        let t = self.text(typed, label);
-        read_code(list, &t).unwrap_or_else(|| {
-            if !t.is_empty() {
-                self.problems.push(format!("{}：“{t}” {}", tr(self.lang, label), tr(self.lang, "checks.bad_option")));
-            }
-            list[0].0
-        })
-    }
+/// What a package's check proposes: to buy it, or to sell it to the transferee (its USCC or
+/// ID, and its name, used when it is not yet known).
+pub enum PackageDeal {
+    Acquisition,
+    Disposal { identifier: String, name: String },
+}
+
+/// A proposed acquisition or disposal of a package, read from its page's form or the API.
+pub struct PackageProposal {
+    pub deal: PackageDeal,
+    pub price: Money,
+    pub as_of: NaiveDate,
 }
