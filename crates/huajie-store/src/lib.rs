@@ -25,8 +25,10 @@ mod company;
 mod compliance;
 mod dashboard;
 mod db;
+mod deals;
 mod exceptions;
 mod imports;
+mod ledger;
 mod legacy_terms;
 mod mappings;
 mod operations;
@@ -53,6 +55,7 @@ pub use compliance::{
 };
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
+pub use deals::ProposedDeal;
 pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
 };

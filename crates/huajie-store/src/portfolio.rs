@@ -445,12 +445,7 @@ impl WriteTx {
 
     /// A package as this transaction sees it.
     pub(crate) async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
-        let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
-        package_from_row(&row)
+        package_row(self.conn(), id).await
     }
 
     /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
@@ -536,4 +531,15 @@ impl WriteTx {
         self.audit_create(&Stored { id, data: guarantee.clone() }).await?;
         Ok(id)
     }
+}
+
+/// A package's row on one connection (a pooled one, or a write transaction's); `NotFound`
+/// when there is none.
+pub(crate) async fn package_row(c: &mut sqlx::AnyConnection, id: i64) -> Result<Stored<Package>, StoreError> {
+    let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {id}")))?;
+    package_from_row(&row)
 }

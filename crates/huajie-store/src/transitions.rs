@@ -109,23 +109,7 @@ impl WriteTx {
 
     /// A check and its overrides as this transaction reads them.
     pub async fn deal_check(&mut self, id: i64) -> Result<Option<DealCheck>, StoreError> {
-        let row = sqlx::query(crate::composed(format!(
-            "SELECT {} FROM deal_checks WHERE id = $1",
-            crate::checks::CHECK_COLUMNS
-        )))
-        .bind(id)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        let Some(row) = row else { return Ok(None) };
-        let mut c = crate::checks::check_from_row(&row)?;
-        let overrides = sqlx::query(
-            "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
-        )
-        .bind(id)
-        .fetch_all(&mut *self.tx)
-        .await?;
-        c.overrides = overrides.iter().map(crate::checks::override_from_row).collect::<Result<_, _>>()?;
-        Ok(Some(c))
+        crate::checks::deal_check(self.conn(), id).await
     }
 
     /// The code of a prohibited-asset flag on the package or one of its claims, if any.

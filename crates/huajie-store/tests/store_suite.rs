@@ -12,7 +12,7 @@ use huajie_core::{
 };
 use huajie_store::book::BookImport;
 use huajie_store::testing::{TestStore, postgres_url};
-use huajie_store::{AuditFinding, NewUser, PartyFilter, Reservation, StoreError};
+use huajie_store::{AuditFinding, NewUser, PartyFilter, ProposedDeal, Reservation, StoreError};
 
 macro_rules! store_suite {
     ($($name:ident),* $(,)?) => {
@@ -71,6 +71,8 @@ store_suite!(
     the_company_profile_is_versioned_each_part_by_its_owner,
     party_names_are_read_for_many_ids_at_once,
     why_an_import_did_not_load_is_kept_whole_in_each_language,
+    a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes,
+    a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -1289,9 +1291,8 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
         .unwrap();
     tx.commit().await.unwrap();
     let check = |label: &'static str| async move {
-        let parties = s.check_parties().await.unwrap();
-        let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &parties).await.unwrap()
+        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(100_000).unwrap() };
+        s.run_deal_check("acquisition", label, d("2026-09-30"), &deal).await.unwrap()
     };
     let first = check("GD-1").await;
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
@@ -1539,9 +1540,8 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let check = || async {
-        let parties = s.check_parties().await.unwrap();
-        let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties).await.unwrap()
+        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+        s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal).await.unwrap()
     };
     let cleared = check().await;
     assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
@@ -1593,9 +1593,8 @@ async fn an_acquisition_submitted_twice_at_once_is_recorded_once(t: TestStore) {
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let price = Money::from_yuan(500_000).unwrap();
-    let parties = s.check_parties().await.unwrap();
-    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties);
+    let deal = ProposedDeal::Acquisition { package_id: package, price };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal);
     let check = check.await.unwrap();
     assert_eq!(check.standing(), huajie_store::CheckStanding::Cleared);
     let investments_before = s.investments().await.unwrap().len();
@@ -1930,7 +1929,10 @@ async fn a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names(t: 
     let checked = s.check_parties().await.unwrap();
     let li_id = parties.iter().find(|p| p.data.name == "李四").unwrap().id;
     assert_eq!(checked[&li_id].name, "李*", "a natural person, masked in the findings");
-    s.acquisition_deal(package, Money::from_fen(100_000), &checked).await.unwrap();
+    small_company(&t).await;
+    let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_fen(100_000) };
+    let check = s.run_deal_check("acquisition", "GF-1", "2026-09-30".parse().unwrap(), &deal).await.unwrap();
+    assert!(check.result.territory.is_some(), "the check read the package's claims and their guarantors");
     s.compliance_ledger().await.unwrap();
 
     // The same tape again: the same guarantors, no new party, nothing changed.
@@ -2035,5 +2037,83 @@ async fn why_an_import_did_not_load_is_kept_whole_in_each_language(t: TestStore)
     let detail = attempts[0].detail.as_ref().unwrap();
     assert_eq!(detail.get(huajie_core::Lang::Zh), "缺少“本金 / 余额”列");
     assert_eq!(detail.get(huajie_core::Lang::En), "the column “本金 / 余额” is missing");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// Waits long enough for a spawned operation to read all it reads before asking for its turn
+/// to write (the old shape): the tests below then change the book while it waits.
+async fn let_it_read_first() {
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+/// A quarter-end is recorded from the book and the parameters as they stand when its
+/// transaction takes the write lock: a correction committed while it waited its turn is in the
+/// recorded result, and the version recorded is the version it was computed with.
+async fn a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes(t: TestStore) {
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let q = d("2026-09-30");
+    s.rule_parameters().await.unwrap();
+    // Finance holds the write lock while it corrects the quarter's net assets and risk changes
+    // the parameters; risk asks for the quarter-end to be recorded meanwhile.
+    let mut tx = s.write("finance").await.unwrap();
+    let recording = tokio::spawn({
+        let s = s.clone();
+        async move { s.record_quarter_end("risk", q).await }
+    });
+    let_it_read_first().await;
+    tx.set_net_assets(q, Money::from_wan(4_000).unwrap(), "季报（更正）").await.unwrap();
+    let stricter = huajie_rules::RuleParameters { leverage_max_bps: 20_000, ..Default::default() };
+    tx.save_rule_parameters(&stricter, "杠杆上限 2 倍").await.unwrap();
+    tx.commit().await.unwrap();
+    let recorded = recording.await.unwrap().unwrap();
+    let params = s.rule_parameters().await.unwrap();
+    assert_eq!((recorded.parameter_version, params.version), (2, 2), "recorded with the version in force");
+    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    assert_eq!(recorded.indicators, now, "the recorded result is the book's as it stood when it was written");
+    assert_eq!(s.indicator_result(q).await.unwrap().unwrap().indicators, now);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A pre-trade check is made on the book as it stands when its transaction takes the write
+/// lock: a claim flagged PX5, the net assets corrected and the parameters changed while the
+/// check waited its turn are all in what it records.
+async fn a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::ProhibitedAsset;
+    use huajie_store::FlagTarget;
+    small_company(&t).await;
+    let (package, claims) = small_package(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let q = d("2026-09-30");
+    s.rule_parameters().await.unwrap();
+    let mut tx = s.write("acquisition").await.unwrap();
+    let checking = tokio::spawn({
+        let s = s.clone();
+        async move {
+            let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+            s.run_deal_check("acquisition", "ZJ-T1", q, &deal).await
+        }
+    });
+    let_it_read_first().await;
+    tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "借款合同第 12 条：未经同意不得转让")
+        .await
+        .unwrap();
+    tx.set_net_assets(q, Money::from_wan(4_000).unwrap(), "季报（更正）").await.unwrap();
+    let stricter = huajie_rules::RuleParameters { leverage_max_bps: 20_000, ..Default::default() };
+    tx.save_rule_parameters(&stricter, "杠杆上限 2 倍").await.unwrap();
+    tx.commit().await.unwrap();
+    let check = checking.await.unwrap().unwrap();
+    assert!(check.blocked, "the flag set while the check waited blocks it");
+    assert!(check.result.findings.iter().any(|f| f.rule == RuleId::Q8 && f.zh.contains("PX5")));
+    let params = s.rule_parameters().await.unwrap();
+    assert_eq!((check.parameter_version, params.version), (2, 2), "checked with the version in force");
+    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    let strip = |v: &[huajie_rules::Indicator]| {
+        v.iter().map(|i| huajie_rules::Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>()
+    };
+    assert_eq!(check.result.before, strip(&now), "the indicators before the deal are the book's at the lock");
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
