@@ -592,10 +592,8 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
         s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
     let stale_attempt =
         s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
-    let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
-    tx.create_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
-    tx.commit().await.unwrap();
+    s.open_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
+    s.open_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
     let idle = Duration::minutes(30);
     let live = s.session("live", idle).await.unwrap().unwrap();
     assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
@@ -618,9 +616,7 @@ async fn login_failures_are_counted(t: TestStore) {
     let allow = |_: &huajie_core::throttle::Tally, _| Ok(());
     for _ in 0..3 {
         let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
-        let mut tx = s.write("anonymous").await.unwrap();
-        tx.record_login_failure(attempt).await.unwrap();
-        tx.commit().await.unwrap();
+        s.record_login_failure(attempt).await.unwrap();
     }
     // An attempt under way counts as a failure until it succeeds.
     let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().granted().unwrap();
@@ -640,13 +636,9 @@ async fn login_failures_are_counted(t: TestStore) {
     // A success forgets the failures from its own source only.
     let user = new_user(&t, "risk").await;
     let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().granted().unwrap();
-    let mut tx = s.write("anonymous").await.unwrap();
-    tx.record_login_failure(elsewhere).await.unwrap();
-    tx.commit().await.unwrap();
+    s.record_login_failure(elsewhere).await.unwrap();
     let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
-    let mut tx = s.write("risk").await.unwrap();
-    tx.create_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
-    tx.commit().await.unwrap();
+    s.open_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
     let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
     assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
     let failed = s.audit_log(20, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
