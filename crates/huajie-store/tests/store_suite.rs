@@ -73,6 +73,7 @@ store_suite!(
     why_an_import_did_not_load_is_kept_whole_in_each_language,
     a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes,
     a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes,
+    an_import_attempt_ends_once_and_only_its_end_is_audited,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -2107,5 +2108,31 @@ async fn a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes(t: Te
         v.iter().map(|i| huajie_rules::Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>()
     };
     assert_eq!(check.result.before, strip(&now), "the indicators before the deal are the book's at the lock");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// An import attempt ends once: a second end is refused and recorded nowhere (neither in the
+/// attempt, which keeps its first end and why, nor in the audit chain), and an attempt that
+/// does not exist is not found.
+async fn an_import_attempt_ends_once_and_only_its_end_is_audited(t: TestStore) {
+    use huajie_core::Text;
+    use huajie_store::AttemptState;
+    let s = &t.store;
+    let id = s.start_import_attempt("valuer", "ZJ-X", "tape.xlsx", &"0".repeat(64)).await.unwrap();
+    let why = Text::fixed("文件无法读取", "the file cannot be read");
+    s.end_import_attempt(id, AttemptState::Unreadable, &why).await.unwrap();
+    match s.end_import_attempt(id, AttemptState::Failed, &Text::fixed("导入出错", "the import failed")).await {
+        Err(StoreError::Refused(t)) => {
+            assert!(t.zh.contains("未载入：文件无法读取") && t.en.contains("the import failed"), "{t}")
+        }
+        other => panic!("a second end is refused: {other:?}"),
+    }
+    let attempt = s.import_attempts("ZJ-X").await.unwrap().remove(0);
+    assert_eq!((attempt.state, attempt.detail), (AttemptState::Unreadable, Some(why.clone())));
+    let ends = s.audit_of("tape_import_attempt", &id.to_string()).await.unwrap();
+    let ends: Vec<_> = ends.iter().filter(|r| r.action == "import_ended").collect();
+    assert_eq!(ends.len(), 1, "only the real end is in the chain");
+    assert_eq!(ends[0].actor, "valuer", "recorded in the name of who started the import");
+    assert!(matches!(s.end_import_attempt(id + 1, AttemptState::Failed, &why).await, Err(StoreError::NotFound(_))));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
