@@ -50,12 +50,16 @@ impl Store {
         self.operate(actor, async |tx| tx.set_asset_flag(target, code, reason).await).await
     }
 
-    /// Lifts flag `flag` of `target`: `NotFound` when `target` carries no such flag.
+    /// Lifts flag `flag` of `target`: `NotFound` when `target` carries no such flag (as the
+    /// operation's transaction reads it).
     pub async fn lift_asset_flag(&self, actor: &str, target: FlagTarget, flag: i64) -> Result<(), StoreError> {
-        if !self.flags_on(target).await?.iter().any(|f| f.id == flag) {
-            return Err(StoreError::NotFound(format!("flag {flag}")));
-        }
-        self.operate(actor, async |tx| tx.remove_asset_flag(flag).await.map(drop)).await
+        self.operate(actor, async |tx| {
+            if !crate::deals::flags_on(tx.conn(), target).await?.iter().any(|f| f.id == flag) {
+                return Err(StoreError::NotFound(format!("flag {flag}")));
+            }
+            tx.remove_asset_flag(flag).await.map(drop)
+        })
+        .await
     }
 
     /// Records a party's hypothetical-liquidation analysis, replacing the one before.

@@ -1575,6 +1575,12 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     assert!(q8[0].zh.starts_with("本资产包标记为 PX3") && q8[0].zh.contains("risk 标记"), "{}", q8[0].zh);
     assert_eq!(s.flags_on(FlagTarget::Claim(claims[0])).await.unwrap().len(), 0);
     assert_eq!(s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].created_by, "risk");
+    // A flag is lifted from what it is set on: named through a claim, the package's flag is not found.
+    let px3 = s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].id;
+    let lifted = s.lift_asset_flag("risk", FlagTarget::Claim(claims[0]), px3).await;
+    assert!(matches!(lifted, Err(StoreError::NotFound(_))), "{lifted:?}");
+    s.lift_asset_flag("risk", FlagTarget::Package(package), px3).await.unwrap();
+    assert!(s.flags_on(FlagTarget::Package(package)).await.unwrap().is_empty());
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 
