@@ -81,9 +81,7 @@ pub async fn run(store: &Store, args: &CurvesArgs) -> Result<ExitCode> {
     } else {
         args.note.clone()
     };
-    let mut tx = store.write("cli").await?;
-    let saved = tx.save_assumption_set(&args.name, Some(base.id), &assumptions, &note).await?;
-    tx.commit().await?;
+    let saved = store.record_assumption_set("cli", &args.name, Some(base.id), &assumptions, &note).await?;
     println!(
         "已保存参数集 {} v{}（编号 {}） / saved assumption set {} v{} (id {})",
         saved.name, saved.version, saved.id, saved.name, saved.version, saved.id

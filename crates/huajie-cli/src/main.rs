@@ -319,16 +319,13 @@ async fn run(cli: Cli) -> Result<ExitCode> {
                     huajie_web::auth::PASSWORD_CHARS_MIN
                 );
             }
-            let mut tx = store.write("system").await?;
-            let id = tx
-                .insert_user(&NewUser {
-                    username: username.clone(),
-                    display_name,
-                    role,
-                    password_hash: huajie_web::hash_password(&password),
-                })
-                .await?;
-            tx.commit().await?;
+            let user = NewUser {
+                username: username.clone(),
+                display_name,
+                role,
+                password_hash: huajie_web::hash_password(&password),
+            };
+            let id = store.create_user("system", &user).await?;
             println!("已创建用户 {username}（{}，id {id}） / user created", role.zh());
         }
     }

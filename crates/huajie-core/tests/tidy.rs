@@ -226,3 +226,53 @@ fn the_list_may_only_shrink() {
         assert!(wrong.iter().any(|w| w.starts_with(key) && w.contains(says)), "{key}: {wrong:#?}");
     }
 }
+
+/// What in a line of the web or command-line crates opens or holds a write transaction itself,
+/// rather than calling one store operation: `….store.write(`, `Store::write(`, `.operate(`, `WriteTx`.
+fn opens_a_transaction(line: &str) -> Option<&'static str> {
+    let code = line.split("//").next().unwrap_or("");
+    let store_write = code.match_indices(".write(").any(|(at, _)| {
+        let receiver = code[..at].trim_end_matches(|c: char| c == '?' || c == ')' || c.is_whitespace());
+        receiver.ends_with("store") || receiver.ends_with("Store")
+    });
+    if store_write || code.contains("Store::write(") {
+        Some("Store::write")
+    } else if code.contains(".operate(") {
+        Some("Store::operate")
+    } else if code.contains("WriteTx") {
+        Some("WriteTx")
+    } else {
+        None
+    }
+}
+
+/// The write path (ARCHITECTURE.md): a handler, the login and a command call one store
+/// operation; none opens a write transaction or holds a `WriteTx` (tests aside).
+#[test]
+fn no_handler_or_command_opens_a_write_transaction() {
+    let root = workspace();
+    let mut found = Vec::new();
+    for file in sources(&root)
+        .into_iter()
+        .filter(|f| f.starts_with("crates/huajie-web/src/") || f.starts_with("crates/huajie-cli/src/"))
+    {
+        let text = std::fs::read_to_string(root.join(&file)).unwrap();
+        for (n, line) in text.lines().enumerate().take_while(|(_, l)| l.trim() != "#[cfg(test)]") {
+            if let Some(what) = opens_a_transaction(line) {
+                found.push(format!("{file}:{}: {what}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "call a store operation (huajie-store/src/operations.rs) instead:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_scan_finds_a_write_transaction_however_the_store_is_reached() {
+    assert_eq!(opens_a_transaction("        let mut tx = store.write(\"anonymous\").await?;"), Some("Store::write"));
+    assert_eq!(opens_a_transaction("let mut tx = state.store.write(&user.username).await?;"), Some("Store::write"));
+    assert_eq!(opens_a_transaction("let tx = open(&db).await?.write(\"cli\")"), None, "not a store by its name");
+    assert_eq!(opens_a_transaction("fn f(tx: &mut WriteTx) {"), Some("WriteTx"));
+    assert_eq!(opens_a_transaction("state.store.operate(actor, async |tx| tx.x().await)"), Some("Store::operate"));
+    assert_eq!(opens_a_transaction("out.write(&bytes)?; // store.write( in a comment"), None);
+    assert_eq!(opens_a_transaction("store.record_login_failure(attempt).await?;"), None);
+}

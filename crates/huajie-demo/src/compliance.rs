@@ -14,8 +14,7 @@ use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
 use huajie_rules::checks::{Counterparty, ProhibitedAsset};
 use huajie_rules::indicators::Payment;
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
-use huajie_rules::pretrade::Deal;
-use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, Store, StoreError};
+use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, ProposedDeal, Store, StoreError};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -257,15 +256,14 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
     let retail = code("ZJ-2026-001")?;
     // 450 万 for about 2,100 万 of personal claims, below the demo valuer's 15% bid.
     let price = Money::from_fen(450_000_000);
-    let deal = store.acquisition_deal(retail, price, &parties).await?;
-    store.run_deal_check("acquisition", Some(retail), "ZJ-2026-001", as_of, &deal, &parties).await?;
+    let deal = ProposedDeal::Acquisition { package_id: retail, price };
+    store.run_deal_check("acquisition", "ZJ-2026-001", as_of, &deal).await?;
 
     let lender = packages.iter().map(|p| p.transferor.id).min();
-    let loan = Deal::Funding {
+    let loan = ProposedDeal::Funding {
         label: "建设银行并购贷款（拟）".into(),
         channel: Channel::FiLoan,
         lender: lender.and_then(|id| parties.get(&id).cloned()).map_or(Counterparty::None, Counterparty::Registered),
-        lender_licensed_fi: true,
         principal: yi(400),
         payments: vec![Payment {
             date: ymd(2027, 9, 30),
@@ -273,7 +271,7 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
             interest: Money::from_fen(yi(400).fen() / 25),
         }],
     };
-    let check = store.run_deal_check("finance", None, "建设银行并购贷款（拟）", as_of, &loan, &parties).await?;
+    let check = store.run_deal_check("finance", "建设银行并购贷款（拟）", as_of, &loan).await?;
     let mut tx = store.write("risk").await?;
     for (k, _) in
         check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block)
@@ -289,7 +287,8 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
         .cloned()
         .ok_or_else(|| StoreError::NotFound(OFFICERS[3].2.into()))?;
     let label = format!("ZJ-2025-001 → {}", buyer.name);
-    let sale = store.disposal_deal(oldest, Counterparty::Registered(buyer), yi(300)).await?;
-    store.run_deal_check("asset_manager", Some(oldest), &label, as_of, &sale, &parties).await?;
+    let sale =
+        ProposedDeal::Disposal { package_id: oldest, transferee: Counterparty::Registered(buyer), price: yi(300) };
+    store.run_deal_check("asset_manager", &label, as_of, &sale).await?;
     Ok(())
 }

@@ -269,7 +269,7 @@ impl Store {
                     ),
                 )));
             }
-            let params = tx.parameters_now().await?;
+            let params = tx.rule_parameters().await?.parameters;
             let calendar = tx.calendar_in().await?;
             let now = crate::stored_time(tx.clock.now());
             let today = huajie_core::clock::beijing_date(now);

@@ -6,6 +6,9 @@
 //! nothing of it was written: `huajie import --status` and the package page say so,
 //! instead of leaving the user to guess.
 //!
+//! An attempt is marked once (`huajie_tape::AttemptState::can_become`): each mark is guarded
+//! on the attempt being unmarked, and a second one is refused and recorded nowhere.
+//!
 //! Whether an unmarked attempt is still running is told by its process (recorded as host,
 //! pid and start time; on Linux the store looks it up) and, on PostgreSQL, by the row lock
 //! the load holds on its attempt for as long as it runs.
@@ -16,24 +19,9 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 
 use crate::rows::{i64_col, opt_i64, opt_text, text};
-use crate::{Backend, Store, StoreError, WriteTx};
+pub use huajie_tape::AttemptState;
 
-huajie_core::named_enum! {
-    /// What became of an import attempt.
-    pub enum AttemptState {
-        Loaded = ("loaded", "已载入", "Loaded"),
-        Refused = ("refused", "未载入：按导入策略整体拒绝", "Not loaded: refused under the import policy"),
-        NotImportable = ("not_importable", "未载入：数据带无法导入", "Not loaded: the tape cannot be imported"),
-        Unreadable = ("unreadable", "未载入：文件无法读取", "Not loaded: the file cannot be read"),
-        Failed = ("failed", "未载入：导入出错", "Not loaded: the import failed"),
-        Running = ("running", "正在导入", "Running"),
-        Interrupted = (
-            "interrupted",
-            "已中断：进程在完成前结束，未载入任何内容",
-            "Interrupted: the process ended before it finished; nothing was loaded"
-        ),
-    }
-}
+use crate::{Backend, Store, StoreError, WriteTx};
 
 /// One import attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -90,34 +78,15 @@ impl Store {
     }
 
     /// Marks an attempt that ended without loading (refused, unreadable, failed), in its own
-    /// transaction (the load's was rolled back).
+    /// transaction (the load's was rolled back). Refused, and nothing recorded, when the attempt
+    /// has ended already (`AttemptState::can_become`).
     pub async fn end_import_attempt(&self, id: i64, state: AttemptState, detail: &Text) -> Result<(), StoreError> {
-        let actor = self.attempt(id).await?.map(|a| a.started_by).unwrap_or_default();
-        let mut tx = self.write(&actor).await?;
-        sqlx::query(
-            "UPDATE tape_import_attempts SET finished_at = $1, outcome = $2, detail = $3 \
-             WHERE id = $4 AND finished_at IS NULL",
-        )
-        .bind(crate::timestamp(self.clock.now()))
-        .bind(state.code())
-        .bind(serde_json::to_string(detail).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-        .bind(id)
-        .execute(&mut *tx.tx)
-        .await?;
+        let mut tx = self.write("").await?;
+        // Recorded in the name of who started it (read through this transaction).
+        tx.actor = tx.end_attempt(id, state, None, Some(detail)).await?;
         let detail = serde_json::json!({ "outcome": state.code(), "detail": detail });
         tx.audit_event("import_ended", "tape_import_attempt", &id.to_string(), detail).await?;
         tx.commit().await
-    }
-
-    async fn attempt(&self, id: i64) -> Result<Option<ImportAttempt>, StoreError> {
-        let rows = sqlx::query(crate::composed(format!(
-            "SELECT {ATTEMPT_COLUMNS} FROM tape_import_attempts a LEFT JOIN tape_imports t ON t.id = a.import_id \
-             WHERE a.id = $1"
-        )))
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(self.attempts_from_rows(&rows).await?.pop())
     }
 
     /// The last attempts to import into a package (by its code), newest first.
@@ -232,16 +201,53 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Marks the attempt loaded, inside the load's transaction: both commit or neither.
+    /// Marks the attempt loaded, inside the load's transaction: both commit or neither. Refused
+    /// (and the load with it) when the attempt has ended already.
     pub(crate) async fn finish_import_attempt(&mut self, id: i64, import_id: i64) -> Result<(), StoreError> {
-        sqlx::query("UPDATE tape_import_attempts SET finished_at = $1, outcome = $2, import_id = $3 WHERE id = $4")
-            .bind(crate::timestamp(self.clock.now()))
-            .bind(AttemptState::Loaded.code())
-            .bind(import_id)
+        self.end_attempt(id, AttemptState::Loaded, Some(import_id), None).await.map(drop)
+    }
+
+    /// Ends an attempt as `state`, read through this transaction and asked of
+    /// `AttemptState::can_become`, with a statement guarded on its being unended (stored
+    /// without an outcome). Returns who started it.
+    async fn end_attempt(
+        &mut self,
+        id: i64,
+        state: AttemptState,
+        import_id: Option<i64>,
+        detail: Option<&Text>,
+    ) -> Result<String, StoreError> {
+        let row = sqlx::query("SELECT started_by, outcome FROM tape_import_attempts WHERE id = $1")
             .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(())
+            .fetch_optional(self.conn())
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("导入 / import attempt {id}")))?;
+        // Unended, it is running or interrupted: the same to the rule.
+        let now = match opt_text(&row, "outcome")? {
+            Some(code) => AttemptState::from_code(&code)
+                .ok_or_else(|| StoreError::Corrupt(format!("tape_import_attempts.outcome = {code}")))?,
+            None => AttemptState::Running,
+        };
+        if !now.can_become(state) {
+            return Err(StoreError::Refused(now.refusal(state)));
+        }
+        let detail = detail.map(serde_json::to_string).transpose().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let changed = sqlx::query(
+            "UPDATE tape_import_attempts SET finished_at = $1, outcome = $2, import_id = $3, detail = $4 \
+             WHERE id = $5 AND outcome IS NULL",
+        )
+        .bind(crate::timestamp(self.clock.now()))
+        .bind(state.code())
+        .bind(import_id)
+        .bind(detail)
+        .bind(id)
+        .execute(self.conn())
+        .await?
+        .rows_affected();
+        if changed != 1 {
+            return Err(StoreError::Refused(now.refusal(state)));
+        }
+        text(&row, "started_by")
     }
 }
 
@@ -287,6 +293,94 @@ fn stored_detail(stored: &str) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::{TestStore, postgres_url};
+
+    /// A store on SQLite, and one on PostgreSQL when `HUAJIE_TEST_PG` names a server.
+    async fn stores() -> Vec<TestStore> {
+        let mut out = vec![TestStore::sqlite().await];
+        if let Some(url) = postgres_url() {
+            out.push(TestStore::postgres(&url).await);
+        }
+        out
+    }
+
+    /// A tape version of a new package, for an attempt to be marked as having loaded.
+    async fn a_tape_import(s: &Store) -> i64 {
+        let mut tx = s.write("acquisition").await.unwrap();
+        let bank = huajie_core::Uscc::with_check_chars("91330100MB0BK001").unwrap();
+        let party = huajie_core::Party {
+            name: "浙江某银行".into(),
+            identity: huajie_core::Identity::Verified(huajie_core::PartyIdentifier::Uscc(bank)),
+            status: huajie_core::PartyStatus::Active,
+            address: None,
+            phone: None,
+        };
+        let transferor_id = tx.insert_party(&party).await.unwrap();
+        let cutoff_date = chrono::NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+        let package_id = tx
+            .insert_package(&huajie_core::Package {
+                code: "ZJ-X".into(),
+                name: "测试包".into(),
+                transferor_id,
+                cutoff_date,
+                status: huajie_core::PackageStatus::Screening,
+                acquired_on: None,
+                price: None,
+                valuation_basis: huajie_core::ValuationBasis::ClaimByClaim,
+            })
+            .await
+            .unwrap();
+        let import = tx
+            .record_tape_import(&crate::NewTapeImport {
+                package_id,
+                file_name: "tape.xlsx".into(),
+                file_sha256: "0".repeat(64),
+                cutoff_date,
+                policy: "strict".into(),
+                rows_read: 0,
+                claims_loaded: 0,
+                rows_rejected: 0,
+                warnings: 0,
+                completeness_pct: 100,
+                report_json: "{}".into(),
+                diff_json: None,
+            })
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        import.id
+    }
+
+    /// A load marks its attempt loaded only while the attempt is unmarked: an attempt recorded as
+    /// not loaded is never turned into a loaded one, nor a loaded one marked again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_load_marks_only_an_unmarked_attempt_loaded() {
+        for t in stores().await {
+            let s = &t.store;
+            let import = a_tape_import(s).await;
+            let failed = s.start_import_attempt("valuer", "ZJ-X", "tape.xlsx", &"0".repeat(64)).await.unwrap();
+            let why = Text::fixed("导入出错", "the import failed");
+            s.end_import_attempt(failed, AttemptState::Failed, &why).await.unwrap();
+            let mut tx = s.write("valuer").await.unwrap();
+            match tx.finish_import_attempt(failed, import).await {
+                Err(StoreError::Refused(t)) => {
+                    assert!(t.zh.contains("未载入：导入出错") && t.en.contains("Loaded"), "{t}")
+                }
+                other => panic!("a failed attempt is not marked loaded: {other:?}"),
+            }
+            drop(tx);
+            let loaded = s.start_import_attempt("valuer", "ZJ-X", "tape.xlsx", &"0".repeat(64)).await.unwrap();
+            let mut tx = s.write("valuer").await.unwrap();
+            tx.finish_import_attempt(loaded, import).await.unwrap();
+            assert!(matches!(tx.finish_import_attempt(loaded, import).await, Err(StoreError::Refused(_))));
+            tx.commit().await.unwrap();
+            let attempts = s.import_attempts("ZJ-X").await.unwrap();
+            let state = |id: i64| attempts.iter().find(|a| a.id == id).map(|a| (a.state, a.import_id));
+            assert_eq!(state(failed), Some((AttemptState::Failed, None)), "it keeps its end");
+            assert_eq!(state(loaded), Some((AttemptState::Loaded, Some(import))));
+            assert!(s.verify_audit().await.unwrap().is_intact());
+        }
+    }
 
     #[test]
     fn a_process_is_known_by_its_host_pid_and_start_time() {

@@ -186,7 +186,7 @@ impl Store {
                     ));
                 }
             }
-            let params = tx.parameters_now().await?;
+            let params = tx.rule_parameters().await?.parameters;
             huajie_decide::committee::may_sit(&params, present.len()).map_err(StoreError::Refused)?;
             let now = crate::stored_time(tx.clock.now());
             tx.set_status(
@@ -344,11 +344,6 @@ impl WriteTx {
         crate::users::user_from_row(&row)
     }
 
-    /// The rule parameters in force, read through this transaction (version 1 when none saved).
-    pub(crate) async fn parameters_now(&mut self) -> Result<huajie_rules::RuleParameters, StoreError> {
-        parameters_on(&mut self.tx).await
-    }
-
     /// An acquisition item from a cleared acquisition check: its package, its price, and whoever
     /// ran the check and valued the package among those who worked on it.
     async fn acquisition_item(
@@ -402,7 +397,7 @@ impl WriteTx {
         votes: &[Vote],
         closing: bool,
     ) -> Result<Item, StoreError> {
-        let params = self.parameters_now().await?;
+        let params = self.rule_parameters().await?.parameters;
         let decision = decision_of(VoteRule::of(&params, item.tier), meeting, &item, votes, closing)?;
         match decision.outcome.status() {
             None => Ok(item),
@@ -467,19 +462,6 @@ async fn passed_acquisition_on(
         })
     })
     .transpose()
-}
-
-/// The rule parameters in force as connection `c` reads them (the defaults, version 1, when
-/// none has been saved yet).
-pub(crate) async fn parameters_on(c: &mut sqlx::AnyConnection) -> Result<huajie_rules::RuleParameters, StoreError> {
-    let row = sqlx::query("SELECT body FROM rule_parameter_sets ORDER BY version DESC LIMIT 1")
-        .fetch_optional(&mut *c)
-        .await?;
-    match row {
-        Some(r) => serde_json::from_str(&crate::rows::text(&r, "body")?)
-            .map_err(|e| StoreError::Corrupt(format!("rule_parameter_sets.body: {e}"))),
-        None => Ok(huajie_rules::RuleParameters::default()),
-    }
 }
 
 /// Whether `day` is in a member's term (for pages that list who serves).

@@ -30,16 +30,20 @@ fn company_from_row(row: &AnyRow) -> Result<Company, StoreError> {
 
 impl Store {
     pub async fn company(&self) -> Result<Option<Company>, StoreError> {
-        let row = sqlx::query(SELECT_COMPANY).fetch_optional(&self.pool).await?;
-        row.as_ref().map(company_from_row).transpose()
+        company(&mut *self.pool.acquire().await?).await
     }
+}
+
+/// The company row on one connection (a pooled one, or a write transaction's).
+pub(crate) async fn company(c: &mut sqlx::AnyConnection) -> Result<Option<Company>, StoreError> {
+    let row = sqlx::query(SELECT_COMPANY).fetch_optional(&mut *c).await?;
+    row.as_ref().map(company_from_row).transpose()
 }
 
 impl WriteTx {
     /// Creates or replaces the company row.
     pub async fn set_company(&mut self, company: &Company) -> Result<(), StoreError> {
-        let old = sqlx::query(SELECT_COMPANY).fetch_optional(&mut *self.tx).await?;
-        let old = old.as_ref().map(company_from_row).transpose()?;
+        let old = self::company(&mut self.tx).await?;
         let sql = if old.is_some() {
             "UPDATE company SET name = $1, uscc = $2, province = $3, licence_no = $4, licensed_on = $5 WHERE id = 1"
         } else {

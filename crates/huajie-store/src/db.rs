@@ -426,6 +426,12 @@ impl WriteTx {
     pub fn actor(&self) -> &str {
         &self.actor
     }
+
+    /// The transaction's connection, for a reader shared with the pool (`ledger.rs`): what it
+    /// reads is the database as this transaction sees it, under the write lock.
+    pub(crate) fn conn(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.tx
+    }
 }
 
 /// Splits a migration into statements at semicolons that end a line, keeping those for

@@ -220,7 +220,7 @@ pub(crate) mod read {
                 i64_col(&r.ok_or_else(|| StoreError::NotFound(format!("抵质押物 / collateral {k}")))?, "package_id")?
             }
         };
-        let package = crate::portfolio::package_on(c, package_id).await?;
+        let package = crate::portfolio::package_row(c, package_id).await?;
         if !package.data.is_held() {
             return Err(StoreError::Refused(Text::fixed(
                 "资产包尚未收购，不能制定处置方案。",
@@ -301,7 +301,7 @@ pub(crate) mod read {
         let buyer_check = match plan.check_id {
             None => None,
             Some(id) => {
-                let check = crate::transitions::check_on(c, id)
+                let check = crate::checks::deal_check(c, id)
                     .await?
                     .ok_or_else(|| StoreError::NotFound(format!("检查 / check {id}")))?;
                 let cleared = check.kind == huajie_rules::terms::DealKind::Disposal
@@ -331,7 +331,7 @@ pub(crate) mod read {
             retail_batch: a.retail_batch,
             buyer_check,
         };
-        let params = crate::committee_ops::parameters_on(c).await?;
+        let params = crate::parameters::latest(c).await?.map(|set| set.parameters).unwrap_or_default();
         Ok(huajie_decide::plan::gate(&facts, &params))
     }
 }

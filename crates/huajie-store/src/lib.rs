@@ -29,9 +29,11 @@ mod company;
 mod compliance;
 mod dashboard;
 mod db;
+mod deals;
 mod disposal;
 mod exceptions;
 mod imports;
+mod ledger;
 mod legacy_terms;
 mod mappings;
 mod operations;
@@ -63,6 +65,7 @@ pub use compliance::{
 };
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
+pub use deals::ProposedDeal;
 pub use disposal::{PLAN_DOCUMENT_BYTES_MAX, Plan, PlanDocument, PlanInput, PlanSubject};
 pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,

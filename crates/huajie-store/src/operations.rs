@@ -10,8 +10,8 @@ use huajie_tape::Field;
 
 use crate::book::BookEntry;
 use crate::{
-    AssetFlagRecord, AssumptionSet, CompanyProfileVersion, CrossRegionException, FlagTarget, NewUser, ProfileChange,
-    RuleParameterSet, Store, StoreError, User, WriteTx,
+    AssetFlagRecord, AssumptionSet, CompanyProfileVersion, CrossRegionException, FlagTarget, LoginAttempt, NewUser,
+    ProfileChange, RuleParameterSet, Store, StoreError, User, WriteTx,
 };
 
 impl Store {
@@ -50,12 +50,16 @@ impl Store {
         self.operate(actor, async |tx| tx.set_asset_flag(target, code, reason).await).await
     }
 
-    /// Lifts flag `flag` of `target`: `NotFound` when `target` carries no such flag.
+    /// Lifts flag `flag` of `target`: `NotFound` when `target` carries no such flag (as the
+    /// operation's transaction reads it).
     pub async fn lift_asset_flag(&self, actor: &str, target: FlagTarget, flag: i64) -> Result<(), StoreError> {
-        if !self.flags_on(target).await?.iter().any(|f| f.id == flag) {
-            return Err(StoreError::NotFound(format!("flag {flag}")));
-        }
-        self.operate(actor, async |tx| tx.remove_asset_flag(flag).await.map(drop)).await
+        self.operate(actor, async |tx| {
+            if !crate::deals::flags_on(tx.conn(), target).await?.iter().any(|f| f.id == flag) {
+                return Err(StoreError::NotFound(format!("flag {flag}")));
+            }
+            tx.remove_asset_flag(flag).await.map(drop)
+        })
+        .await
     }
 
     /// Records a party's hypothetical-liquidation analysis, replacing the one before.
@@ -92,6 +96,29 @@ impl Store {
     /// Sets a user's password hash (which ends the user's sessions).
     pub async fn change_password(&self, actor: &str, id: i64, password_hash: &str) -> Result<(), StoreError> {
         self.operate(actor, async |tx| tx.set_password_hash(id, password_hash).await.map(drop)).await
+    }
+
+    /// Records that a password check reserved by `reserve_login_attempt` failed: the reservation
+    /// stays counted as a failure, and the chain gets the event.
+    pub async fn record_login_failure(&self, attempt: LoginAttempt) -> Result<(), StoreError> {
+        self.operate("anonymous", async |tx| tx.record_login_failure(attempt).await).await
+    }
+
+    /// Opens a session for `user` whose reserved password check succeeded: the session (its
+    /// token and CSRF token hashed and kept as given), the reservation and this source's earlier
+    /// failures forgotten, the login in the audit chain.
+    pub async fn open_session(
+        &self,
+        token_hash: &str,
+        user: &User,
+        csrf_token: &str,
+        expires_at: chrono::DateTime<chrono::Utc>,
+        attempt: LoginAttempt,
+    ) -> Result<(), StoreError> {
+        self.operate(&user.username, async |tx| {
+            tx.create_session(token_hash, user, csrf_token, expires_at, attempt).await
+        })
+        .await
     }
 
     /// Ends the session whose token hashes to `token_hash` (the user logs out).

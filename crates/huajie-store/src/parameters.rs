@@ -29,6 +29,9 @@ impl Audited for RuleParameterSet {
     }
 }
 
+/// What version 1, saved on first use, says of itself.
+const FIRST_VERSION_NOTE: &str = "rules.md Part G (v1) 默认解读";
+
 fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> {
     let body = text(r, "body")?;
     Ok(RuleParameterSet {
@@ -44,27 +47,43 @@ fn parameter_set(r: &sqlx::any::AnyRow) -> Result<RuleParameterSet, StoreError> 
     })
 }
 
+const SET_COLUMNS: &str = "id, version, body, body_sha256, note, created_by, created_at";
+
+/// The latest version on one connection (a pooled one, or a write transaction's); `None`
+/// before the first is saved.
+pub(crate) async fn latest(c: &mut sqlx::AnyConnection) -> Result<Option<RuleParameterSet>, StoreError> {
+    let sql = format!("SELECT {SET_COLUMNS} FROM rule_parameter_sets ORDER BY version DESC LIMIT 1");
+    let row = sqlx::query(crate::composed(sql)).fetch_optional(&mut *c).await?;
+    row.as_ref().map(parameter_set).transpose()
+}
+
 impl Store {
     /// Every version of the rule parameters, oldest first.
     pub async fn rule_parameter_sets(&self) -> Result<Vec<RuleParameterSet>, StoreError> {
-        let rows = sqlx::query("SELECT id, version, body, body_sha256, note, created_by, created_at FROM rule_parameter_sets ORDER BY version").fetch_all(&self.pool).await?;
+        let sql = format!("SELECT {SET_COLUMNS} FROM rule_parameter_sets ORDER BY version");
+        let rows = sqlx::query(crate::composed(sql)).fetch_all(&self.pool).await?;
         rows.iter().map(parameter_set).collect()
     }
 
     /// The latest version; version 1 (rules.md Part G) is saved on first use.
     pub async fn rule_parameters(&self) -> Result<RuleParameterSet, StoreError> {
-        if let Some(last) = self.rule_parameter_sets().await?.pop() {
-            return Ok(last);
+        match latest(&mut *self.pool.acquire().await?).await? {
+            Some(set) => Ok(set),
+            None => self.operate("system", async |tx| tx.rule_parameters().await).await,
         }
-        let mut tx = self.write("system").await?;
-        let set =
-            tx.save_rule_parameters(&huajie_rules::RuleParameters::default(), "rules.md Part G (v1) 默认解读").await?;
-        tx.commit().await?;
-        Ok(set)
     }
 }
 
 impl WriteTx {
+    /// The version in force as this transaction reads it; version 1 (rules.md Part G) is saved
+    /// through it on first use.
+    pub(crate) async fn rule_parameters(&mut self) -> Result<RuleParameterSet, StoreError> {
+        match latest(self.conn()).await? {
+            Some(set) => Ok(set),
+            None => self.save_rule_parameters(&huajie_rules::RuleParameters::default(), FIRST_VERSION_NOTE).await,
+        }
+    }
+
     /// Saves the next version of the rule parameters; earlier versions never change.
     pub async fn save_rule_parameters(
         &mut self,

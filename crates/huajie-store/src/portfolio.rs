@@ -445,7 +445,7 @@ impl WriteTx {
 
     /// A package as this transaction sees it.
     pub(crate) async fn package_in(&mut self, id: i64) -> Result<Stored<Package>, StoreError> {
-        package_on(&mut self.tx, id).await
+        package_row(self.conn(), id).await
     }
 
     /// Sets how a package is valued. Returns whether it changed (an unchanged basis writes
@@ -533,8 +533,9 @@ impl WriteTx {
     }
 }
 
-/// A package as connection `c` sees it (a write transaction's, or the pool's for a page).
-pub(crate) async fn package_on(c: &mut sqlx::AnyConnection, id: i64) -> Result<Stored<Package>, StoreError> {
+/// A package's row on one connection (a pooled one, or a write transaction's); `NotFound`
+/// when there is none.
+pub(crate) async fn package_row(c: &mut sqlx::AnyConnection, id: i64) -> Result<Stored<Package>, StoreError> {
     let row = sqlx::query(composed(format!("SELECT {PACKAGE_COLUMNS} FROM packages k WHERE k.id = $1")))
         .bind(id)
         .fetch_optional(&mut *c)

@@ -61,7 +61,7 @@ impl Store {
     /// it: in one write transaction (the audit-head lock orders it with every other writer,
     /// on SQLite and on PostgreSQL shared by several servers) the attempts are counted,
     /// `decide` is asked, and the reservation is recorded as a failure until
-    /// [`WriteTx::create_session`] clears it. So however many attempts arrive at once, no
+    /// [`Store::open_session`] clears it. So however many attempts arrive at once, no
     /// more passwords are checked than `decide` allows. `Reservation::Wait` when refused.
     pub async fn reserve_login_attempt(
         &self,
@@ -164,8 +164,8 @@ impl WriteTx {
         count_attempts(&mut self.tx, username, client, now).await
     }
 
-    /// Opens a session and records the login in the audit chain.
-    pub async fn create_session(
+    /// Opens a session and records the login in the audit chain (`Store::open_session`).
+    pub(crate) async fn create_session(
         &mut self,
         token_hash: &str,
         user: &User,
@@ -220,8 +220,8 @@ impl WriteTx {
     }
 
     /// Records that a reserved check failed: the reservation stays counted as a failure,
-    /// and the chain gets the event.
-    pub async fn record_login_failure(&mut self, attempt: LoginAttempt) -> Result<(), StoreError> {
+    /// and the chain gets the event (`Store::record_login_failure`).
+    pub(crate) async fn record_login_failure(&mut self, attempt: LoginAttempt) -> Result<(), StoreError> {
         self.audit_event(
             "login_failed",
             "session",

@@ -48,7 +48,7 @@ impl Store {
                 ),
             )));
         }
-        let params = tx.parameters_now().await?;
+        let params = tx.rule_parameters().await?.parameters;
         let approval = tx.passed_acquisition(package_id).await?;
         let checked_on = huajie_core::clock::beijing_date(check.created_at);
         huajie_decide::acquire::may_record(&params, checked_on, tx.clock.today(), approval, price)
@@ -169,7 +169,7 @@ impl WriteTx {
 
     /// A check and its overrides as this transaction reads them.
     pub async fn deal_check(&mut self, id: i64) -> Result<Option<DealCheck>, StoreError> {
-        check_on(&mut self.tx, id).await
+        crate::checks::deal_check(self.conn(), id).await
     }
 
     /// The code of a prohibited-asset flag on the package or one of its claims, if any.
@@ -233,23 +233,4 @@ impl WriteTx {
 pub(crate) fn standing_of(check: &DealCheck) -> CheckStanding {
     let overridden: Vec<usize> = check.overrides.iter().map(|o| o.finding as usize).collect();
     CheckStanding::of(check.blocked, &check.result.findings, &overridden)
-}
-
-/// A check and its overrides as connection `c` reads them.
-pub(crate) async fn check_on(c: &mut sqlx::AnyConnection, id: i64) -> Result<Option<DealCheck>, StoreError> {
-    let row =
-        sqlx::query(crate::composed(format!("SELECT {} FROM deal_checks WHERE id = $1", crate::checks::CHECK_COLUMNS)))
-            .bind(id)
-            .fetch_optional(&mut *c)
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut check = crate::checks::check_from_row(&row)?;
-    let overrides = sqlx::query(
-        "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *c)
-    .await?;
-    check.overrides = overrides.iter().map(crate::checks::override_from_row).collect::<Result<_, _>>()?;
-    Ok(Some(check))
 }

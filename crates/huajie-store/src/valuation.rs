@@ -307,13 +307,7 @@ impl Store {
 
     /// A package's runs, newest first.
     pub async fn valuation_runs(&self, package_id: i64) -> Result<Vec<ValuationRun>, StoreError> {
-        let rows = sqlx::query(composed(format!(
-            "SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC"
-        )))
-        .bind(package_id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(run_from_row).collect()
+        package_runs(&mut *self.pool.acquire().await?, package_id).await
     }
 
     pub async fn valuation_run(&self, id: i64) -> Result<Option<ValuationRun>, StoreError> {
@@ -694,4 +688,10 @@ impl WriteTx {
         self.audit_create_many(ValuationClaimRow::ENTITY, rows.iter().map(|r| (r.audit_id(), to_json(r)))).await?;
         Ok(run)
     }
+}
+
+/// A package's runs, newest first, on one connection (a pooled one, or a write transaction's).
+pub(crate) async fn package_runs(c: &mut sqlx::AnyConnection, id: i64) -> Result<Vec<ValuationRun>, StoreError> {
+    let sql = composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC"));
+    sqlx::query(sql).bind(id).fetch_all(&mut *c).await?.iter().map(run_from_row).collect()
 }

@@ -12,7 +12,7 @@ use huajie_core::{
 };
 use huajie_store::book::BookImport;
 use huajie_store::testing::{TestStore, postgres_url};
-use huajie_store::{AuditFinding, NewUser, PartyFilter, Reservation, StoreError};
+use huajie_store::{AuditFinding, NewUser, PartyFilter, ProposedDeal, Reservation, StoreError};
 
 macro_rules! store_suite {
     ($($name:ident),* $(,)?) => {
@@ -76,6 +76,9 @@ store_suite!(
     a_plan_goes_to_the_committee_only_through_its_gate,
     an_approved_plan_is_announced_masked_in_versions_with_its_period_in_working_days,
     the_work_calendar_is_versioned_audited_and_keeps_every_year,
+    a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes,
+    a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes,
+    an_import_attempt_ends_once_and_only_its_end_is_audited,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -684,10 +687,8 @@ async fn sessions_expire_and_end_with_the_account(t: TestStore) {
         s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
     let stale_attempt =
         s.reserve_login_attempt(&user.username, "127.0.0.1", |_, _| Ok(())).await.unwrap().granted().unwrap();
-    let mut tx = s.write(&user.username).await.unwrap();
-    tx.create_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
-    tx.create_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
-    tx.commit().await.unwrap();
+    s.open_session("live", &user, "csrf1", SystemClock.now() + Duration::hours(1), live_attempt).await.unwrap();
+    s.open_session("stale", &user, "csrf2", SystemClock.now() - Duration::seconds(1), stale_attempt).await.unwrap();
     let idle = Duration::minutes(30);
     let live = s.session("live", idle).await.unwrap().unwrap();
     assert_eq!((live.user.id, live.csrf_token.as_str()), (user.id, "csrf1"));
@@ -710,9 +711,7 @@ async fn login_failures_are_counted(t: TestStore) {
     let allow = |_: &huajie_core::throttle::Tally, _| Ok(());
     for _ in 0..3 {
         let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
-        let mut tx = s.write("anonymous").await.unwrap();
-        tx.record_login_failure(attempt).await.unwrap();
-        tx.commit().await.unwrap();
+        s.record_login_failure(attempt).await.unwrap();
     }
     // An attempt under way counts as a failure until it succeeds.
     let _pending = s.reserve_login_attempt("finance", "10.0.0.1", allow).await.unwrap().granted().unwrap();
@@ -732,13 +731,9 @@ async fn login_failures_are_counted(t: TestStore) {
     // A success forgets the failures from its own source only.
     let user = new_user(&t, "risk").await;
     let elsewhere = s.reserve_login_attempt("risk", "10.0.0.9", allow).await.unwrap().granted().unwrap();
-    let mut tx = s.write("anonymous").await.unwrap();
-    tx.record_login_failure(elsewhere).await.unwrap();
-    tx.commit().await.unwrap();
+    s.record_login_failure(elsewhere).await.unwrap();
     let attempt = s.reserve_login_attempt("risk", "10.0.0.1", allow).await.unwrap().granted().unwrap();
-    let mut tx = s.write("risk").await.unwrap();
-    tx.create_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
-    tx.commit().await.unwrap();
+    s.open_session("tok", &user, "csrf", SystemClock.now() + Duration::hours(1), attempt).await.unwrap();
     let after = s.login_tally("risk", "10.0.0.1").await.unwrap();
     assert_eq!((after.pair, after.account), (0, 1), "the failure from 10.0.0.9 still counts");
     let failed = s.audit_log(20, 0).await.unwrap().iter().filter(|r| r.action == "login_failed").count();
@@ -1383,9 +1378,8 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
         .unwrap();
     tx.commit().await.unwrap();
     let check = |label: &'static str| async move {
-        let parties = s.check_parties().await.unwrap();
-        let deal = s.acquisition_deal(package, Money::from_yuan(100_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), label, d("2026-09-30"), &deal, &parties).await.unwrap()
+        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(100_000).unwrap() };
+        s.run_deal_check("acquisition", label, d("2026-09-30"), &deal).await.unwrap()
     };
     let first = check("GD-1").await;
     let q7 = first.result.findings.iter().find(|f| f.rule == RuleId::Q7).unwrap();
@@ -1633,9 +1627,8 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let check = || async {
-        let parties = s.check_parties().await.unwrap();
-        let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
-        s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties).await.unwrap()
+        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+        s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal).await.unwrap()
     };
     let cleared = check().await;
     assert_eq!(cleared.standing(), huajie_store::CheckStanding::Cleared, "unflagged, the package passes");
@@ -1677,6 +1670,12 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     assert!(q8[0].zh.starts_with("本资产包标记为 PX3") && q8[0].zh.contains("risk 标记"), "{}", q8[0].zh);
     assert_eq!(s.flags_on(FlagTarget::Claim(claims[0])).await.unwrap().len(), 0);
     assert_eq!(s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].created_by, "risk");
+    // A flag is lifted from what it is set on: named through a claim, the package's flag is not found.
+    let px3 = s.flags_on(FlagTarget::Package(package)).await.unwrap()[0].id;
+    let lifted = s.lift_asset_flag("risk", FlagTarget::Claim(claims[0]), px3).await;
+    assert!(matches!(lifted, Err(StoreError::NotFound(_))), "{lifted:?}");
+    s.lift_asset_flag("risk", FlagTarget::Package(package), px3).await.unwrap();
+    assert!(s.flags_on(FlagTarget::Package(package)).await.unwrap().is_empty());
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 
@@ -1688,9 +1687,8 @@ async fn an_acquisition_submitted_twice_at_once_is_recorded_once(t: TestStore) {
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let price = Money::from_yuan(500_000).unwrap();
-    let parties = s.check_parties().await.unwrap();
-    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties);
+    let deal = ProposedDeal::Acquisition { package_id: package, price };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal);
     let check = check.await.unwrap();
     assert_eq!(check.standing(), huajie_store::CheckStanding::Cleared);
     let cash = approve_purchase(&t, check.id).await;
@@ -2026,7 +2024,10 @@ async fn a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names(t: 
     let checked = s.check_parties().await.unwrap();
     let li_id = parties.iter().find(|p| p.data.name == "李四").unwrap().id;
     assert_eq!(checked[&li_id].name, "李*", "a natural person, masked in the findings");
-    s.acquisition_deal(package, Money::from_fen(100_000), &checked).await.unwrap();
+    small_company(&t).await;
+    let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_fen(100_000) };
+    let check = s.run_deal_check("acquisition", "GF-1", "2026-09-30".parse().unwrap(), &deal).await.unwrap();
+    assert!(check.result.territory.is_some(), "the check read the package's claims and their guarantors");
     s.compliance_ledger().await.unwrap();
 
     // The same tape again: the same guarantors, no new party, nothing changed.
@@ -2191,10 +2192,10 @@ async fn the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item(t: T
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let members = committee_of_five(&t).await;
-    let parties = s.check_parties().await.unwrap();
-    let deal = s.acquisition_deal(package, Money::from_yuan(500_000).unwrap(), &parties).await.unwrap();
+    let deal =
+        huajie_store::ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
     // The risk member ran the check: recused on its item.
-    let check = s.run_deal_check("m_risk", Some(package), "ZJ-T1", d("2026-09-30"), &deal, &parties).await.unwrap();
+    let check = s.run_deal_check("m_risk", "ZJ-T1", d("2026-09-30"), &deal).await.unwrap();
     let meeting = s.schedule_meeting("chair", "第 2 次会议", s.clock().now(), "会议室").await.unwrap();
     let item = s
         .table_item(
@@ -2252,9 +2253,8 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
     let s = &t.store;
     let today = s.clock().today();
     let price = Money::from_yuan(500_000).unwrap();
-    let parties = s.check_parties().await.unwrap();
-    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", today, &deal, &parties).await.unwrap();
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let mut tx = s.write("finance").await.unwrap();
     let cash = tx
         .add_liquid_asset(
@@ -2273,7 +2273,7 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
     }
     // The check was run before the cash entry: run it again so that its pro forma sees the book
     // as it stands when the purchase is recorded.
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", today, &deal, &parties).await.unwrap();
+    let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let members = committee_of_five(&t).await;
     let meeting = s.schedule_meeting("chair", "第 3 次会议", s.clock().now(), "会议室").await.unwrap();
     let item = s
@@ -2332,9 +2332,8 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     let s = &t.store;
     let today = s.clock().today();
     let price = Money::from_yuan(500_000).unwrap();
-    let parties = s.check_parties().await.unwrap();
-    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", today, &deal, &parties).await.unwrap();
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let cash = approve_purchase(&t, check.id).await;
     s.record_acquisition("acquisition", check.id, today, cash).await.unwrap();
     // No valuation yet: the plan is saved as a draft but its gate says what is missing.
@@ -2476,10 +2475,9 @@ async fn an_approved_plan_is_announced_masked_in_versions_with_its_period_in_wor
     let (package, claims) = small_package(&t).await;
     let s = &t.store;
     let today = s.clock().today();
-    let parties = s.check_parties().await.unwrap();
     let price = Money::from_yuan(500_000).unwrap();
-    let deal = s.acquisition_deal(package, price, &parties).await.unwrap();
-    let check = s.run_deal_check("acquisition", Some(package), "ZJ-T1", today, &deal, &parties).await.unwrap();
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let cash = approve_purchase(&t, check.id).await;
     s.record_acquisition("acquisition", check.id, today, cash).await.unwrap();
     // A person guarantees the first claim: named and numbered in the draft, masked in public.
@@ -2581,5 +2579,109 @@ async fn an_approved_plan_is_announced_masked_in_versions_with_its_period_in_wor
     assert_eq!(none(PublicFilter { reserve_max: Some(valuation), ..Default::default() }).await, 1);
     assert_eq!(none(PublicFilter { text: Some("ZJ-T1-1".into()), ..Default::default() }).await, 1);
     assert_eq!(none(PublicFilter { published_from: today.succ_opt(), ..Default::default() }).await, 0);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// Waits long enough for a spawned operation to read all it reads before asking for its turn
+/// to write (the old shape): the tests below then change the book while it waits.
+async fn let_it_read_first() {
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+}
+
+/// A quarter-end is recorded from the book and the parameters as they stand when its
+/// transaction takes the write lock: a correction committed while it waited its turn is in the
+/// recorded result, and the version recorded is the version it was computed with.
+async fn a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes(t: TestStore) {
+    small_company(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let q = d("2026-09-30");
+    s.rule_parameters().await.unwrap();
+    // Finance holds the write lock while it corrects the quarter's net assets and risk changes
+    // the parameters; risk asks for the quarter-end to be recorded meanwhile.
+    let mut tx = s.write("finance").await.unwrap();
+    let recording = tokio::spawn({
+        let s = s.clone();
+        async move { s.record_quarter_end("risk", q).await }
+    });
+    let_it_read_first().await;
+    tx.set_net_assets(q, Money::from_wan(4_000).unwrap(), "季报（更正）").await.unwrap();
+    let stricter = huajie_rules::RuleParameters { leverage_max_bps: 20_000, ..Default::default() };
+    tx.save_rule_parameters(&stricter, "杠杆上限 2 倍").await.unwrap();
+    tx.commit().await.unwrap();
+    let recorded = recording.await.unwrap().unwrap();
+    let params = s.rule_parameters().await.unwrap();
+    assert_eq!((recorded.parameter_version, params.version), (2, 2), "recorded with the version in force");
+    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    assert_eq!(recorded.indicators, now, "the recorded result is the book's as it stood when it was written");
+    assert_eq!(s.indicator_result(q).await.unwrap().unwrap().indicators, now);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A pre-trade check is made on the book as it stands when its transaction takes the write
+/// lock: a claim flagged PX5, the net assets corrected and the parameters changed while the
+/// check waited its turn are all in what it records.
+async fn a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes(t: TestStore) {
+    use huajie_rules::RuleId;
+    use huajie_rules::checks::ProhibitedAsset;
+    use huajie_store::FlagTarget;
+    small_company(&t).await;
+    let (package, claims) = small_package(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    let q = d("2026-09-30");
+    s.rule_parameters().await.unwrap();
+    let mut tx = s.write("acquisition").await.unwrap();
+    let checking = tokio::spawn({
+        let s = s.clone();
+        async move {
+            let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+            s.run_deal_check("acquisition", "ZJ-T1", q, &deal).await
+        }
+    });
+    let_it_read_first().await;
+    tx.set_asset_flag(FlagTarget::Claim(claims[0]), ProhibitedAsset::Px5, "借款合同第 12 条：未经同意不得转让")
+        .await
+        .unwrap();
+    tx.set_net_assets(q, Money::from_wan(4_000).unwrap(), "季报（更正）").await.unwrap();
+    let stricter = huajie_rules::RuleParameters { leverage_max_bps: 20_000, ..Default::default() };
+    tx.save_rule_parameters(&stricter, "杠杆上限 2 倍").await.unwrap();
+    tx.commit().await.unwrap();
+    let check = checking.await.unwrap().unwrap();
+    assert!(check.blocked, "the flag set while the check waited blocks it");
+    assert!(check.result.findings.iter().any(|f| f.rule == RuleId::Q8 && f.zh.contains("PX5")));
+    let params = s.rule_parameters().await.unwrap();
+    assert_eq!((check.parameter_version, params.version), (2, 2), "checked with the version in force");
+    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    let strip = |v: &[huajie_rules::Indicator]| {
+        v.iter().map(|i| huajie_rules::Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>()
+    };
+    assert_eq!(check.result.before, strip(&now), "the indicators before the deal are the book's at the lock");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// An import attempt ends once: a second end is refused and recorded nowhere (neither in the
+/// attempt, which keeps its first end and why, nor in the audit chain), and an attempt that
+/// does not exist is not found.
+async fn an_import_attempt_ends_once_and_only_its_end_is_audited(t: TestStore) {
+    use huajie_core::Text;
+    use huajie_store::AttemptState;
+    let s = &t.store;
+    let id = s.start_import_attempt("valuer", "ZJ-X", "tape.xlsx", &"0".repeat(64)).await.unwrap();
+    let why = Text::fixed("文件无法读取", "the file cannot be read");
+    s.end_import_attempt(id, AttemptState::Unreadable, &why).await.unwrap();
+    match s.end_import_attempt(id, AttemptState::Failed, &Text::fixed("导入出错", "the import failed")).await {
+        Err(StoreError::Refused(t)) => {
+            assert!(t.zh.contains("未载入：文件无法读取") && t.en.contains("the import failed"), "{t}")
+        }
+        other => panic!("a second end is refused: {other:?}"),
+    }
+    let attempt = s.import_attempts("ZJ-X").await.unwrap().remove(0);
+    assert_eq!((attempt.state, attempt.detail), (AttemptState::Unreadable, Some(why.clone())));
+    let ends = s.audit_of("tape_import_attempt", &id.to_string()).await.unwrap();
+    let ends: Vec<_> = ends.iter().filter(|r| r.action == "import_ended").collect();
+    assert_eq!(ends.len(), 1, "only the real end is in the chain");
+    assert_eq!(ends[0].actor, "valuer", "recorded in the name of who started the import");
+    assert!(matches!(s.end_import_attempt(id + 1, AttemptState::Failed, &why).await, Err(StoreError::NotFound(_))));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

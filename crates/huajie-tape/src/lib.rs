@@ -9,6 +9,7 @@
 //! Architecture invariant: no database and no network here; the caller hands in a
 //! reader and gets values and problems back. Start reading at `fields.rs`.
 
+mod attempt;
 pub mod coerce;
 pub mod diff;
 pub mod fields;
@@ -24,6 +25,7 @@ pub mod sheet;
 pub mod sort;
 pub mod workbook;
 
+pub use attempt::AttemptState;
 pub use coerce::{AmountUnit, CoerceError};
 pub use diff::{Carries, ClaimChange, Comparison, Differ, FieldChange, GuarantorFacts, ItemFacts, Security, TapeDiff};
 pub use fields::{ByField, Criticality, Entity, Field, ValueKind};

@@ -119,16 +119,12 @@ pub async fn login(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        let mut tx = store.write("anonymous").await?;
-        tx.record_login_failure(attempt).await?;
-        tx.commit().await?;
+        store.record_login_failure(attempt).await?;
         return Err(AppError::BadRequest(tr(lang, "login.failed").into()));
     };
     let token = random_token();
     let expires = store.clock().now() + Duration::hours(state.config.session_hours);
-    let mut tx = store.write(&user.username).await?;
-    tx.create_session(&token_hash(&token), &user, &random_token(), expires, attempt).await?;
-    tx.commit().await?;
+    store.open_session(&token_hash(&token), &user, &random_token(), expires, attempt).await?;
     Ok((token, user))
 }
 

@@ -14,7 +14,7 @@ pub use region::{City, Province, RegionCode, province_of_address};
 pub use resident_id::{Gender, ResidentId};
 pub use uscc::Uscc;
 
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
 
 /// Which identifier was being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,15 +25,18 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub fn name(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (IdKind::Uscc, Lang::Zh) => "统一社会信用代码",
-            (IdKind::Uscc, Lang::En) => "unified social credit code",
-            (IdKind::ResidentId, Lang::Zh) => "身份证号码",
-            (IdKind::ResidentId, Lang::En) => "resident ID number",
-            (IdKind::RegionCode, Lang::Zh) => "行政区划代码",
-            (IdKind::RegionCode, Lang::En) => "region code",
+    /// Its name in Chinese and in English.
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            IdKind::Uscc => ("统一社会信用代码", "unified social credit code"),
+            IdKind::ResidentId => ("身份证号码", "resident ID number"),
+            IdKind::RegionCode => ("行政区划代码", "region code"),
         }
+    }
+
+    pub fn name(self, lang: Lang) -> &'static str {
+        let (zh, en) = self.names();
+        lang.pick(zh, en)
     }
 }
 
@@ -47,14 +50,14 @@ pub enum Allowed {
 }
 
 impl Allowed {
-    fn text(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Allowed::Digit, Lang::Zh) => "应为数字",
-            (Allowed::Digit, Lang::En) => "must be a digit",
-            (Allowed::DigitOrX, Lang::Zh) => "应为数字或X",
-            (Allowed::DigitOrX, Lang::En) => "must be a digit or X",
-            (Allowed::UsccAlphabet, Lang::Zh) => "应为数字或除I、O、S、V、Z外的大写字母",
-            (Allowed::UsccAlphabet, Lang::En) => "must be a digit or one of the letters A–Y except I, O, S, V, Z",
+    fn text(self) -> Text {
+        match self {
+            Allowed::Digit => Text::fixed("应为数字", "must be a digit"),
+            Allowed::DigitOrX => Text::fixed("应为数字或X", "must be a digit or X"),
+            Allowed::UsccAlphabet => Text::fixed(
+                "应为数字或除I、O、S、V、Z外的大写字母",
+                "must be a digit or one of the letters A–Y except I, O, S, V, Z",
+            ),
         }
     }
 }
@@ -148,100 +151,104 @@ impl IdError {
         }
     }
 
+    /// What is wrong, in both languages, each written in its own words (never translated).
+    pub fn text(&self) -> Text {
+        let fault = self.fault.text(self.kind);
+        let (mut zh, mut en) = (fault.zh.into_owned(), fault.en.into_owned());
+        if self.not_taken_as_uscc {
+            zh.push_str("；该号码形似身份证号码，不作为统一社会信用代码接受（如确为单位的代码，请注明客户类型为对公）");
+            en.push_str(
+                "; it reads as a resident ID number, so it is not taken as a unified social credit code (if it is an organisation's, give the party's kind as corporate)",
+            );
+        }
+        if self.separators_removed {
+            zh.push_str("（已去除其中的空格和连字符，位数按去除后计）");
+            en.push_str(" (spaces and hyphens in it were removed; positions count without them)");
+        }
+        Text::new(zh, en)
+    }
+
     /// The message in the user's language: Chinese alone, or English alone.
     pub fn message(&self, lang: Lang) -> String {
-        let kind = self.kind.name(lang);
-        let zh = lang == Lang::Zh;
-        let mut m = match (&self.fault, zh) {
-            (IdFault::Length { expected, actual }, true) => {
-                let expected = match expected {
-                    Expected::Chars(n) => format!("{n}位"),
-                    Expected::ResidentId => "18位（或旧版15位）".into(),
+        self.text().get(lang).to_string()
+    }
+}
+
+impl IdFault {
+    /// The fault in an identifier of `kind`, in both languages side by side.
+    fn text(&self, kind: IdKind) -> Text {
+        let (k, kind) = kind.names();
+        match self {
+            IdFault::Length { expected, actual } => {
+                let (zh, en) = match expected {
+                    Expected::Chars(n) => (format!("{n}位"), format!("{n} characters")),
+                    Expected::ResidentId => {
+                        ("18位（或旧版15位）".into(), "18 characters (or 15, the legacy form)".into())
+                    }
                 };
-                format!("{kind}应为{expected}，实际为{actual}位")
+                Text::new(
+                    format!("{k}应为{zh}，实际为{actual}位"),
+                    format!("the {kind} must have {en}, it has {actual}"),
+                )
             }
-            (IdFault::Length { expected, actual }, false) => {
-                let expected = match expected {
-                    Expected::Chars(n) => format!("{n} characters"),
-                    Expected::ResidentId => "18 characters (or 15, the legacy form)".into(),
-                };
-                format!("the {kind} must have {expected}, it has {actual}")
-            }
-            (IdFault::BadChar { position, found, allowed }, true) => {
-                let found = found.map(|c| format!("“{c}”")).unwrap_or_default();
-                format!("{kind}第{position}位字符{found}不合法（{}）", allowed.text(lang))
-            }
-            (IdFault::BadChar { position, found, allowed }, false) => {
+            IdFault::BadChar { position, found, allowed } => {
+                let allowed = allowed.text();
+                let zh = found.map(|c| format!("“{c}”")).unwrap_or_default();
                 // A character outside ASCII is named by its code point: an English message
                 // carries no Chinese, even the user's own.
-                let found = match found {
+                let en = match found {
                     Some(c) if c.is_ascii_graphic() => format!(" (“{c}”)"),
                     Some(c) => format!(" (U+{:04X})", u32::from(*c)),
                     None => String::new(),
                 };
-                format!("character {position} of the {kind}{found} is not allowed ({})", allowed.text(lang))
+                Text::new(
+                    format!("{k}第{position}位字符{zh}不合法（{}）", allowed.zh),
+                    format!("character {position} of the {kind}{en} is not allowed ({})", allowed.en),
+                )
             }
-            (IdFault::CheckChar { position, expected, found }, true) => {
-                format!("{kind}第{position}位校验码错误：应为“{expected}”，实际为“{found}”")
-            }
-            (IdFault::CheckChar { position, expected, found }, false) => {
-                format!("check character {position} of the {kind} is wrong: expected “{expected}”, found “{found}”")
-            }
-            (IdFault::OrgCodeCheck { position, expected, found }, true) => {
-                format!("{kind}第{position}位（所含组织机构代码的校验码）错误：应为“{expected}”，实际为“{found}”")
-            }
-            (IdFault::OrgCodeCheck { position, expected, found }, false) => format!(
-                "character {position} of the {kind}, the check character of the organisation code it holds, is wrong: expected “{expected}”, found “{found}”"
+            IdFault::CheckChar { position, expected, found } => Text::new(
+                format!("{k}第{position}位校验码错误：应为“{expected}”，实际为“{found}”"),
+                format!("check character {position} of the {kind} is wrong: expected “{expected}”, found “{found}”"),
             ),
-            (IdFault::BirthDate { position }, true) => format!("{kind}第{position}位起的出生日期不是有效日期"),
-            (IdFault::BirthDate { position }, false) => {
-                format!("the birth date starting at character {position} of the {kind} is not a real date")
-            }
-            (IdFault::BornBefore1900 { position }, true) => {
-                format!("{kind}第{position}位起的出生日期早于1900年")
-            }
-            (IdFault::BornBefore1900 { position }, false) => {
-                format!("the birth date starting at character {position} of the {kind} is before 1900")
-            }
-            (IdFault::BornInFuture { position }, true) => {
-                format!("{kind}第{position}位起的出生日期晚于今天")
-            }
-            (IdFault::BornInFuture { position }, false) => {
-                format!("the birth date starting at character {position} of the {kind} is after today")
-            }
-            (IdFault::Region { position, found }, true) => {
-                format!("{kind}第{position}位起的行政区划代码“{found}”不是现行或曾用的区划代码")
-            }
-            (IdFault::Region { position, found }, false) => format!(
-                "the region code “{found}” starting at character {position} of the {kind} is neither a current nor a former division code"
+            IdFault::OrgCodeCheck { position, expected, found } => Text::new(
+                format!("{k}第{position}位（所含组织机构代码的校验码）错误：应为“{expected}”，实际为“{found}”"),
+                format!(
+                    "character {position} of the {kind}, the check character of the organisation code it holds, is wrong: expected “{expected}”, found “{found}”"
+                ),
             ),
-            (IdFault::WrongKind { found }, true) => {
-                format!("应为{kind}，所填却是有效的{}", found.name(lang))
+            IdFault::BirthDate { position } => Text::new(
+                format!("{k}第{position}位起的出生日期不是有效日期"),
+                format!("the birth date starting at character {position} of the {kind} is not a real date"),
+            ),
+            IdFault::BornBefore1900 { position } => Text::new(
+                format!("{k}第{position}位起的出生日期早于1900年"),
+                format!("the birth date starting at character {position} of the {kind} is before 1900"),
+            ),
+            IdFault::BornInFuture { position } => Text::new(
+                format!("{k}第{position}位起的出生日期晚于今天"),
+                format!("the birth date starting at character {position} of the {kind} is after today"),
+            ),
+            IdFault::Region { position, found } => Text::new(
+                format!("{k}第{position}位起的行政区划代码“{found}”不是现行或曾用的区划代码"),
+                format!(
+                    "the region code “{found}” starting at character {position} of the {kind} is neither a current nor a former division code"
+                ),
+            ),
+            IdFault::WrongKind { found } => {
+                let (found_zh, found_en) = found.names();
+                Text::new(
+                    format!("应为{k}，所填却是有效的{found_zh}"),
+                    format!("a {kind} is expected here, but this is a valid {found_en}"),
+                )
             }
-            (IdFault::WrongKind { found }, false) => {
-                format!("a {kind} is expected here, but this is a valid {}", found.name(lang))
-            }
-        };
-        if self.not_taken_as_uscc {
-            m.push_str(lang.pick(
-                "；该号码形似身份证号码，不作为统一社会信用代码接受（如确为单位的代码，请注明客户类型为对公）",
-                "; it reads as a resident ID number, so it is not taken as a unified social credit code (if it is an organisation's, give the party's kind as corporate)",
-            ));
         }
-        if self.separators_removed {
-            m.push_str(lang.pick(
-                "（已去除其中的空格和连字符，位数按去除后计）",
-                " (spaces and hyphens in it were removed; positions count without them)",
-            ));
-        }
-        m
     }
 }
 
 impl std::fmt::Display for IdError {
     /// The Chinese message (`message(Lang::Zh)`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message(Lang::Zh))
+        f.write_str(&self.text().zh)
     }
 }
 
@@ -316,9 +323,10 @@ mod tests {
         assert_eq!(search_form("3M China Co"), "3M China Co");
     }
 
-    #[test]
-    fn every_message_is_in_one_language() {
-        let faults = [
+    /// One of each fault, and of each way a fault is told apart (an expected length, a
+    /// character shown or hidden, ASCII or not, each kind found).
+    fn every_fault() -> Vec<IdFault> {
+        let faults = vec![
             IdFault::Length { expected: Expected::ResidentId, actual: 10 },
             IdFault::Length { expected: Expected::Chars(18), actual: 4 },
             IdFault::BadChar { position: 3, found: Some('中'), allowed: Allowed::Digit },
@@ -331,20 +339,44 @@ mod tests {
             IdFault::BornInFuture { position: 7 },
             IdFault::Region { position: 1, found: "990105".into() },
             IdFault::WrongKind { found: IdKind::ResidentId },
+            IdFault::WrongKind { found: IdKind::Uscc },
         ];
+        // A fault added to `IdFault` fails to compile here until it is listed above.
+        for f in &faults {
+            match f {
+                IdFault::Length { .. }
+                | IdFault::BadChar { .. }
+                | IdFault::CheckChar { .. }
+                | IdFault::OrgCodeCheck { .. }
+                | IdFault::BirthDate { .. }
+                | IdFault::BornBefore1900 { .. }
+                | IdFault::BornInFuture { .. }
+                | IdFault::Region { .. }
+                | IdFault::WrongKind { .. } => {}
+            }
+        }
+        faults
+    }
+
+    #[test]
+    fn every_error_has_its_text_in_each_language_and_each_in_one_language() {
         for kind in [IdKind::Uscc, IdKind::ResidentId, IdKind::RegionCode] {
-            for fault in &faults {
-                for (separators_removed, not_taken_as_uscc) in [(false, false), (true, true)] {
+            for fault in every_fault() {
+                for (separators_removed, not_taken_as_uscc) in
+                    [(false, false), (true, false), (false, true), (true, true)]
+                {
                     let e = IdError { kind, fault: fault.clone(), separators_removed, not_taken_as_uscc };
-                    let en = e.message(Lang::En);
-                    assert!(!has_han(&en), "Chinese in an English message: {en}");
-                    let zh = e.message(Lang::Zh);
-                    assert_eq!(zh, e.to_string());
-                    // Chinese messages hold no English words: only the characters of identifiers.
+                    let text = e.text();
+                    assert_eq!((e.message(Lang::Zh), e.message(Lang::En)), (text.zh.to_string(), text.en.to_string()));
+                    assert_eq!(e.to_string(), text.zh);
+                    // English: words, and no Chinese at all (a Chinese character typed is named by its code point).
+                    assert!(text.en.chars().filter(|c| c.is_ascii_alphabetic()).count() > 10, "{}", text.en);
+                    assert!(!has_han(&text.en), "Chinese in an English message: {}", text.en);
+                    // Chinese: no English words, only the characters of identifiers.
                     let words: Vec<&str> =
-                        zh.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1).collect();
-                    assert!(words.is_empty(), "English in a Chinese message: {zh} ({words:?})");
-                    assert!(has_han(&zh), "{zh}");
+                        text.zh.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() > 1).collect();
+                    assert!(words.is_empty(), "English in a Chinese message: {} ({words:?})", text.zh);
+                    assert!(has_han(&text.zh), "{}", text.zh);
                 }
             }
         }

@@ -11,11 +11,11 @@ use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PackageStatus, Permission};
 use huajie_rules::checks::{CheckParty, Counterparty, Effect};
 use huajie_rules::indicators::Status;
-use huajie_rules::pretrade::{Deal, shown};
+use huajie_rules::pretrade::shown;
 use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS};
-use huajie_store::{CheckStanding, DealCheck};
+use huajie_store::{CheckStanding, DealCheck, ProposedDeal};
 
 use super::render;
 use crate::AppState;
@@ -173,14 +173,12 @@ async fn party_by_identifier(
 async fn run(
     ctx: &Ctx,
     state: &AppState,
-    package_id: Option<i64>,
     label: &str,
     as_of: NaiveDate,
-    deal: &Deal,
-    parties: &std::collections::BTreeMap<i64, CheckParty>,
+    deal: &ProposedDeal,
 ) -> Result<DealCheck, AppError> {
     let user = ctx.require(Permission::CheckDeals)?;
-    Ok(state.store.run_deal_check(&user.username, package_id, label, as_of, deal, parties).await?)
+    Ok(state.store.run_deal_check(&user.username, label, as_of, deal).await?)
 }
 
 /// `POST /packages/{id}/checks`: a proposed acquisition (price) or disposal (transferee, price)
@@ -229,11 +227,11 @@ pub async fn check_package(
                 return Err(AppError::Invalid(e));
             }
             let label = format!("{code} → {}", transferee.name());
-            (state.store.disposal_deal(id, transferee, price).await?, label)
+            (ProposedDeal::Disposal { package_id: id, transferee, price }, label)
         }
-        PackageDeal::Acquisition => (state.store.acquisition_deal(id, price, &parties).await?, code.clone()),
+        PackageDeal::Acquisition => (ProposedDeal::Acquisition { package_id: id, price }, code.clone()),
     };
-    run(ctx, state, Some(id), &label, as_of, &deal, &parties).await
+    run(ctx, state, &label, as_of, &deal).await
 }
 
 /// `POST /checks`: a proposed funding instrument or investment. Every field that cannot be
@@ -258,26 +256,20 @@ pub async fn submit(
 pub async fn check_proposal(ctx: &Ctx, state: &AppState, p: Proposal) -> Result<DealCheck, AppError> {
     let parties = state.store.check_parties().await?;
     let counterparty = party_by_identifier(state, &parties, &p.counterparty, &p.counterparty_name).await?;
+    // The lender's licence, like the rest of the book, is read by the check itself.
     let deal = match p.kind {
-        ProposalKind::Funding { channel, payments } => {
-            let lender_licensed_fi = match counterparty.registered() {
-                Some(lender) => state.store.licensed_fi(lender.id).await?,
-                None => false,
-            };
-            Deal::Funding {
-                label: p.label.clone(),
-                channel,
-                lender: counterparty,
-                lender_licensed_fi,
-                principal: p.amount,
-                payments,
-            }
-        }
+        ProposalKind::Funding { channel, payments } => ProposedDeal::Funding {
+            label: p.label.clone(),
+            channel,
+            lender: counterparty,
+            principal: p.amount,
+            payments,
+        },
         ProposalKind::Investment { kind, exposure } => {
-            Deal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
+            ProposedDeal::Investment { label: p.label.clone(), party: counterparty, kind, exposure, amount: p.amount }
         }
     };
-    run(ctx, state, None, &p.label, p.as_of, &deal, &parties).await
+    run(ctx, state, &p.label, p.as_of, &deal).await
 }
 
 pub struct IndicatorRow {
