@@ -16,14 +16,12 @@ use huajie_rules::terms::DealKind;
 use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS};
 use huajie_store::{CheckStanding, DealCheck};
-use huajie_tape::coerce::parse_date;
 
-use super::render;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::fields::labelled;
-use crate::form::{Confirmed, FieldErrors, FormView, Path, Submitted};
+use crate::form::fields::{date, labelled, required};
+use crate::form::{FieldErrors, FormView, Path, Submitted};
 use crate::i18n::{text, tr};
 use crate::view::Page;
 
@@ -296,6 +294,8 @@ pub struct FindingRow {
     pub text: String,
     pub override_note: Option<String>,
     pub can_override: bool,
+    /// The form overriding it (`override-{index}`): the reason.
+    pub form: FormView,
 }
 
 #[derive(Template)]
@@ -309,7 +309,8 @@ struct CheckPage {
     indicators: Vec<IndicatorRow>,
     findings: Vec<FindingRow>,
     can_acquire: bool,
-    today: String,
+    /// The form recording the acquisition (`record-acquisition`): the date bought.
+    acquire: FormView,
     /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
     price: Vec<(&'static str, String, &'static str)>,
     /// The territorial amounts: (failing claims, failing amount, total, share) and the first failing contracts.
@@ -366,11 +367,50 @@ pub fn effect_label(e: Effect, lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
+/// The check's findings, each with its override (or the form to make one).
+fn finding_rows(c: &DealCheck, ctx: &Ctx, sent_back: &mut Option<FormView>) -> Vec<FindingRow> {
+    let lang = ctx.lang;
+    let can_override = ctx.can(Permission::OverrideFindings);
+    c.result
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (effect, effect_class) = effect_label(f.effect, lang);
+            let o = c.overrides.iter().find(|o| o.finding == i as i64);
+            FindingRow {
+                index: i,
+                rule: format!("{:?}", f.rule),
+                effect,
+                effect_class,
+                text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
+                override_note: o.map(|o| {
+                    let by = format!("{} {}", o.created_by, crate::view::when(o.created_at, lang));
+                    format!("{} {by}：{}", tr(lang, "checks.overridden_by"), o.reason)
+                }),
+                can_override: can_override && o.is_none() && f.effect != Effect::Block,
+                form: FormView::new(format!("override-{i}"), lang).unless(sent_back),
+            }
+        })
+        .collect()
+}
+
 /// `GET /checks/{id}`.
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    may_read(&ctx)?;
+    check_page(&ctx, &state, id, None).await
+}
+
+/// A check's page with one of its forms (an override, the acquisition) sent back: what was
+/// typed, and each field's message.
+async fn check_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    mut sent_back: Option<FormView>,
+) -> Result<Response, AppError> {
+    may_read(ctx)?;
     let lang = ctx.lang;
-    let c = crate::view::check_view(&state.store.deal_check(id).await?.ok_or(AppError::NotFound)?, &ctx);
+    let c = crate::view::check_view(&state.store.deal_check(id).await?.ok_or(AppError::NotFound)?, ctx);
     let rules = catalogue();
     let indicators = c
         .result
@@ -389,34 +429,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             }
         })
         .collect();
-    let can_override = ctx.can(Permission::OverrideFindings);
-    let findings = c
-        .result
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let (effect, effect_class) = effect_label(f.effect, lang);
-            let o = c.overrides.iter().find(|o| o.finding == i as i64);
-            FindingRow {
-                index: i,
-                rule: format!("{:?}", f.rule),
-                effect,
-                effect_class,
-                text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
-                override_note: o.map(|o| {
-                    format!(
-                        "{} {} {}：{}",
-                        tr(lang, "checks.overridden_by"),
-                        o.created_by,
-                        crate::view::when(o.created_at, lang),
-                        o.reason
-                    )
-                }),
-                can_override: can_override && o.is_none() && f.effect != Effect::Block,
-            }
-        })
-        .collect();
+    let findings = finding_rows(&c, ctx, &mut sent_back);
     let mut can_acquire = false;
     if let Some((p, _)) = c.cleared_acquisition().filter(|_| ctx.can(Permission::RecordAcquisitions)) {
         can_acquire = state.store.package(p).await?.is_some_and(|s| s.package.data.status.before_acquisition());
@@ -432,8 +445,11 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         }
         (t.failing.len(), t.failing_amount.display(lang), t.total_amount.display(lang), share(of), listed.join("、"))
     });
-    let page = Page::new(&ctx, &state).await?;
-    render(&CheckPage {
+    let today = state.store.clock().today().to_string();
+    let acquire = FormView::new(ACQUIRE_FORM, lang).with("acquired_on", today).unless(&mut sent_back);
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain([&acquire]));
+    let check = CheckPage {
         price,
         territory,
         title: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
@@ -443,26 +459,32 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         indicators,
         findings,
         can_acquire,
-        today: state.store.clock().today().to_string(),
+        acquire,
         page,
-    })
+    };
+    super::render_form(&check, refused)
 }
 
 /// `POST /checks/{id}/overrides`: the risk role overrides one finding, with its reason.
 pub async fn override_finding(
     Path(id): Path<i64>,
-    Authorized(_, user, _): Authorized<perm::OverrideFindings>,
+    Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
     State(state): State<AppState>,
     Submitted(form): Submitted<OverrideForm>,
 ) -> Result<Response, AppError> {
     // A finding that is not a number is one the check does not have.
     let finding: usize = form.finding.trim().parse().map_err(|_| AppError::NotFound)?;
-    state.store.override_finding(&user.username, id, finding, form.reason.trim()).await?;
-    Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+    let overridden = async {
+        let reason = FieldErrors::one("reason", &text("checks.reason"), required(&form.reason))?;
+        state.store.override_finding(&user.username, id, finding, &reason).await?;
+        Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+    };
+    let page = |form| check_page(&ctx, &state, id, Some(form));
+    super::or_refused(overridden.await, ctx.lang, (format!("override-{finding}"), &form), page).await
 }
 
 /// The override form: the finding's index and the reason.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct OverrideForm {
     #[serde(default)]
     finding: String,
@@ -471,11 +493,13 @@ pub struct OverrideForm {
 }
 
 /// The acquisition form: the date the package was bought.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct AcquireForm {
     #[serde(default)]
     acquired_on: String,
 }
+
+const ACQUIRE_FORM: &str = "record-acquisition";
 
 /// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
 /// date given (`Store::record_acquisition`: only from a cleared acquisition check).
@@ -485,12 +509,13 @@ pub async fn acquire(
     State(state): State<AppState>,
     Submitted(form): Submitted<AcquireForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let on = parse_date(&form.acquired_on).map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "checks.bad_date")))
-    })?;
-    let package_id = state.store.record_acquisition(&user.username, id, on).await?;
-    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+    let recorded = async {
+        let on = FieldErrors::one("acquired_on", &text("checks.acquired_on"), date(&form.acquired_on))?;
+        let package_id = state.store.record_acquisition(&user.username, id, on).await?;
+        Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+    };
+    super::or_refused(recorded.await, ctx.lang, (ACQUIRE_FORM, &form), |form| check_page(&ctx, &state, id, Some(form)))
+        .await
 }
 
 /// The pre-trade panel of a package page: its checks and what may be proposed.
@@ -523,135 +548,4 @@ pub async fn panel(
         _ => "",
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
-}
-
-/// A flag as a page lists it.
-pub struct FlagRow {
-    pub id: i64,
-    pub code: &'static str,
-    pub name: &'static str,
-    pub reason: String,
-    pub by: String,
-}
-
-/// The prohibited-asset flags of a claim or a package (rules.md A3.2: PX2–PX6): who set each
-/// and why, the form to set one, and the removal (risk only).
-pub struct FlagsPanel {
-    /// `/claims/{id}/flags` or `/packages/{id}/flags`.
-    pub action: String,
-    pub rows: Vec<FlagRow>,
-    pub can_set: bool,
-    pub can_clear: bool,
-    /// (code, "PX5 合同约定限制转让 [R]").
-    pub options: Vec<(&'static str, String)>,
-}
-
-pub async fn flags_panel(
-    ctx: &Ctx,
-    state: &AppState,
-    target: huajie_store::FlagTarget,
-) -> Result<FlagsPanel, AppError> {
-    use huajie_rules::checks::ProhibitedAsset;
-    let lang = ctx.lang;
-    let action = match target {
-        huajie_store::FlagTarget::Claim(id) => format!("/claims/{id}/flags"),
-        huajie_store::FlagTarget::Package(id) => format!("/packages/{id}/flags"),
-    };
-    let rows = state
-        .store
-        .flags_on(target)
-        .await?
-        .into_iter()
-        .filter_map(|f| {
-            let code = ProhibitedAsset::from_code(&f.code)?;
-            Some(FlagRow {
-                id: f.id,
-                code: code.code(),
-                name: lang.pick(code.zh(), code.en()),
-                reason: f.reason,
-                by: format!("{} {}", f.created_by, crate::view::when(f.created_at, lang)),
-            })
-        })
-        .collect();
-    let options = ProhibitedAsset::ALL
-        .iter()
-        .map(|p| (p.code(), format!("{} {} [{}]", p.code(), lang.pick(p.zh(), p.en()), p.confidence().tag())))
-        .collect();
-    Ok(FlagsPanel {
-        action,
-        rows,
-        can_set: ctx.can(Permission::FlagProhibitedAssets),
-        can_clear: ctx.can(Permission::ClearProhibitedFlags),
-        options,
-    })
-}
-
-/// The flag form: a category PX2–PX6 and the reason.
-#[derive(serde::Deserialize)]
-pub struct FlagForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    reason: String,
-}
-
-async fn set_flag(
-    ctx: &Ctx,
-    state: &AppState,
-    user: &huajie_store::User,
-    target: huajie_store::FlagTarget,
-    form: &FlagForm,
-) -> Result<(), AppError> {
-    let lang = ctx.lang;
-    let code = huajie_rules::checks::ProhibitedAsset::from_code(&form.code).ok_or_else(|| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option")))
-    })?;
-    state.store.flag_asset(&user.username, target, code, &form.reason).await?;
-    Ok(())
-}
-
-/// `POST /claims/{id}/flags`: flags a claim PX2–PX6 with the reason.
-pub async fn flag_claim(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
-    State(state): State<AppState>,
-    Submitted(form): Submitted<FlagForm>,
-) -> Result<Response, AppError> {
-    state.store.claim(id).await?.ok_or(AppError::NotFound)?;
-    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Claim(id), &form).await?;
-    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
-}
-
-/// `POST /packages/{id}/flags`: flags a package as a whole.
-pub async fn flag_package(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
-    State(state): State<AppState>,
-    Submitted(form): Submitted<FlagForm>,
-) -> Result<Response, AppError> {
-    state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Package(id), &form).await?;
-    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
-}
-
-/// `POST /claims/{id}/flags/{flag}/delete`: the risk team lifts a flag (audited).
-pub async fn unflag_claim(
-    Path((id, flag)): Path<(i64, i64)>,
-    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
-    State(state): State<AppState>,
-    Submitted(Confirmed {}): Submitted<Confirmed>,
-) -> Result<Response, AppError> {
-    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Claim(id), flag).await?;
-    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
-}
-
-/// `POST /packages/{id}/flags/{flag}/delete`.
-pub async fn unflag_package(
-    Path((id, flag)): Path<(i64, i64)>,
-    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
-    State(state): State<AppState>,
-    Submitted(Confirmed {}): Submitted<Confirmed>,
-) -> Result<Response, AppError> {
-    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Package(id), flag).await?;
-    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
 }
