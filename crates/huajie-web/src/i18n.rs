@@ -717,8 +717,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.propose_investment", "拟议投资", "Proposed investment"),
     ("checks.run", "检查", "Check"),
     ("checks.recorded", "检查记录", "Checks recorded"),
-    ("checks.bad_date", "不是日期", "is not a date"),
-    ("checks.bad_option", "不在可选项中", "is not one of the options"),
     ("compliance.open", "未决事项", "Open items"),
     (
         "compliance.glide",

@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, assumptions, audit, book, calendar, checks, claims, company, compliance, dashboard, imports, login,
-    packages, parties, portal, users, valuation,
+    self, account, assumptions, audit, book, calendar, checks, claims, company, compliance, dashboard, flags, imports,
+    login, packages, parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -40,10 +40,10 @@ pub fn router(state: AppState) -> Router {
         .route("/packages/{id}", get(packages::detail))
         .route("/claims/{id}", get(claims::detail))
         .route("/claims/{id}/cross-region", post(claims::record_exception))
-        .route("/claims/{id}/flags", post(checks::flag_claim))
-        .route("/claims/{id}/flags/{flag}/delete", post(checks::unflag_claim))
-        .route("/packages/{id}/flags", post(checks::flag_package))
-        .route("/packages/{id}/flags/{flag}/delete", post(checks::unflag_package))
+        .route("/claims/{id}/flags", post(flags::flag_claim))
+        .route("/claims/{id}/flags/{flag}/delete", post(flags::unflag_claim))
+        .route("/packages/{id}/flags", post(flags::flag_package))
+        .route("/packages/{id}/flags/{flag}/delete", post(flags::unflag_package))
         .route("/packages/{id}/valuation", get(valuation::package).post(valuation::submit))
         .route("/packages/{id}/valuation/basis", post(valuation::set_basis))
         .route("/valuations/{id}", get(valuation::run))

@@ -106,7 +106,11 @@ async fn sent_back(app: &TestApp, sent: Sent<'_>) {
             .next()
             .unwrap();
         let n = sent.bad.len();
-        let heading = if lang == "zh" { format!("{n} 处需要修改") } else { format!("{n} fields need changing") };
+        let heading = match (lang, n) {
+            ("zh", n) => format!("{n} 处需要修改"),
+            (_, 1) => "1 field needs changing".to_string(),
+            (_, n) => format!("{n} fields need changing"),
+        };
         assert!(summary.contains(&heading), "{lang}: {summary}");
         for (key, zh, en) in &sent.bad {
             let (message, other) = if lang == "zh" { (zh, en) } else { (en, zh) };
@@ -575,4 +579,91 @@ async fn the_api_names_every_field_of_a_valuation_run_out_of_range_by_its_key() 
         .map(|f| f["field"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(fields, ["assumption_set_id", "valuation_date", "target_irr", "scenarios"], "{}", reply.body);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flag_comes_back_to_its_claim_or_package_with_each_bad_field_named_beside_it() {
+    let app = TestApp::new().await;
+    let package = app.store.store.package_id_by_code("ZJ-2026-001").await.unwrap().unwrap();
+    let claim = app.store.store.claims_of_package(package).await.unwrap()[0].claim.id;
+    for path in [format!("/claims/{claim}/flags"), format!("/packages/{package}/flags")] {
+        sent_back(
+            &app,
+            Sent {
+                user: "acquisition",
+                path,
+                form: "set-flag".into(),
+                hidden: vec![],
+                fields: vec![("code", "PX9"), ("reason", " ")],
+                bad: vec![
+                    ("code", "类别：“PX9” 不在可选项中", "Category: “PX9” is not one of the options"),
+                    ("reason", "理由：必填", "Reason: required"),
+                ],
+                secret: &[],
+            },
+        )
+        .await;
+    }
+}
+
+/// The forms of one field: a cross-region exception's basis, an override's reason, the date a
+/// package was bought — each comes back with its message beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_one_field_form_comes_back_with_its_message_beside_the_field() {
+    let app = TestApp::new().await;
+    let package = app.store.store.package_id_by_code("ZJ-2026-001").await.unwrap().unwrap();
+    let claim = app.store.store.claims_of_package(package).await.unwrap()[0].claim.id;
+    sent_back(
+        &app,
+        Sent {
+            user: "risk",
+            path: format!("/claims/{claim}/cross-region"),
+            form: "record-exception".into(),
+            hidden: vec![],
+            fields: vec![("basis", "  ")],
+            bad: vec![("basis", "例外依据（批复文号等）：必填", "Legal basis (approval reference…): required")],
+            secret: &[],
+        },
+    )
+    .await;
+    // A price of 1亿 takes liquidity below its limit: a finding awaiting the risk team's override.
+    let mut acquisition = app.login("acquisition").await;
+    let csrf = acquisition.csrf.clone();
+    let fields = [("csrf", csrf.as_str()), ("kind", "acquisition"), ("price", "10000"), ("as_of", "2026-09-30")];
+    let check = app.post_form(&mut acquisition, &format!("/packages/{package}/checks"), &fields).await;
+    assert_eq!(check.status, StatusCode::SEE_OTHER, "{}", check.body);
+    sent_back(
+        &app,
+        Sent {
+            user: "risk",
+            path: format!("{}/overrides", check.location()),
+            form: "override-0".into(),
+            hidden: vec![("finding", "0")],
+            fields: vec![("reason", " ")],
+            bad: vec![("reason", "豁免理由：必填", "Reason for the override: required")],
+            secret: &[],
+        },
+    )
+    .await;
+    // The demo's check #1 cleared the purchase of this package at 450万.
+    sent_back(
+        &app,
+        Sent {
+            user: "acquisition",
+            path: "/checks/1/acquire".into(),
+            form: "record-acquisition".into(),
+            hidden: vec![],
+            fields: vec![("acquired_on", "上周五"), ("paid_from", "现金")],
+            bad: vec![
+                ("acquired_on", "收购日：“上周五” 不是日期", "Acquired on: “上周五” is not a date"),
+                (
+                    "paid_from",
+                    "付款账户（现金/活期存款）：不在可选项中",
+                    "Paid from (cash or demand deposit): is not one of the options",
+                ),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
 }

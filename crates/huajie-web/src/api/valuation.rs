@@ -243,12 +243,8 @@ pub async fn set_basis(
     Submitted(body): Submitted<BasisBody>,
 ) -> Result<Response, AppError> {
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let mut e = FieldErrors::default();
-    let basis = e.check(
-        "basis",
-        huajie_core::ValuationBasis::from_code(&body.basis).ok_or(crate::i18n::text("valuation.bad_basis")),
-    );
-    let basis = e.finish(|| basis).map_err(AppError::Invalid)?;
+    let basis = huajie_core::ValuationBasis::from_code(&body.basis).ok_or(crate::i18n::text("valuation.bad_basis"));
+    let basis = FieldErrors::only("basis", basis)?;
     state.store.set_valuation_basis(&user.username, id, basis).await?;
     let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     Ok(Json(json!({ "data": super::package_json(&p) })).into_response())

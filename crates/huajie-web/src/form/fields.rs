@@ -67,9 +67,15 @@ impl FieldErrors {
         built.ok_or(self)
     }
 
-    /// `Ok(())` when nothing is wrong, else these errors.
-    pub fn into_result(self) -> Result<(), FieldErrors> {
-        if self.is_empty() { Ok(()) } else { Err(self) }
+    /// A form of one field, `field`: its value, or its problem (which names the field) as the
+    /// form's errors, for a handler to hand on as `AppError::Invalid`.
+    pub fn only<T>(field: &'static str, read: Result<T, Text>) -> Result<T, crate::error::AppError> {
+        read.map_err(|problem| crate::error::AppError::Invalid(FieldErrors(vec![(Cow::Borrowed(field), problem)])))
+    }
+
+    /// The same, the problem named "label：problem".
+    pub fn one<T>(field: &'static str, label: &Text, read: Result<T, Text>) -> Result<T, crate::error::AppError> {
+        FieldErrors::only(field, read.map_err(|problem| labelled(label, &problem)))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -148,6 +154,12 @@ pub fn date_or(typed: &str, blank: NaiveDate) -> Result<NaiveDate, Text> {
     parse_date(t).map_err(|_| quoting(t, "form.bad_date"))
 }
 
+/// A date in any form people write one (`parse_date`); required.
+pub fn date(typed: &str) -> Result<NaiveDate, Text> {
+    let t = required(typed)?;
+    parse_date(&t).map_err(|_| quoting(&t, "form.bad_date"))
+}
+
 /// One of `options` (code, Chinese, English), by its code or either name; required.
 pub fn option(typed: &str, options: &[(&'static str, &'static str, &'static str)]) -> Result<&'static str, Text> {
     let t = required(typed)?;
@@ -217,8 +229,8 @@ impl FormView {
 
     /// What was typed in choice `key` when it is none of `options` (code, name): a form sent
     /// back shows it as it came, the choice to correct.
-    pub fn unlisted(&self, key: &str, options: &[(&str, &str)]) -> Option<&str> {
-        Some(self.value(key)).filter(|v| !v.is_empty() && !options.iter().any(|o| o.0 == *v))
+    pub fn unlisted<K: AsRef<str>, S>(&self, key: &str, options: &[(K, S)]) -> Option<&str> {
+        Some(self.value(key)).filter(|v| !v.is_empty() && !options.iter().any(|o| o.0.as_ref() == *v))
     }
 
     /// The message beside field `key`, if it has one.

@@ -17,12 +17,11 @@ use huajie_rules::{Indicator, catalogue};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS};
 use huajie_store::{CheckStanding, DealCheck, ProposedDeal};
 
-use super::render;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::fields::labelled;
-use crate::form::{Confirmed, FieldErrors, FormView, Path, Submitted};
+use crate::form::fields::{labelled, required};
+use crate::form::{FieldErrors, FormView, Path, Submitted};
 use crate::i18n::{text, tr};
 use crate::view::Page;
 
@@ -289,6 +288,8 @@ pub struct FindingRow {
     pub text: String,
     pub override_note: Option<String>,
     pub can_override: bool,
+    /// The form overriding it (`override-{index}`): the reason.
+    pub form: FormView,
 }
 
 #[derive(Template)]
@@ -301,9 +302,10 @@ struct CheckPage {
     package_id: Option<i64>,
     indicators: Vec<IndicatorRow>,
     findings: Vec<FindingRow>,
-    /// Recording the purchase (an acquisition check the viewer may record).
+    /// Recording the purchase: whether the viewer may, the committee's approval, the cash.
     purchase: acquire::Purchase,
-    today: String,
+    /// The form recording the acquisition (`record-acquisition`): the date bought, the cash paid from.
+    acquire: FormView,
     /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
     price: Vec<(&'static str, String, &'static str)>,
     /// The territorial amounts: (failing claims, failing amount, total, share) and the first failing contracts.
@@ -360,11 +362,50 @@ pub fn effect_label(e: Effect, lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
+/// The check's findings, each with its override (or the form to make one).
+fn finding_rows(c: &DealCheck, ctx: &Ctx, sent_back: &mut Option<FormView>) -> Vec<FindingRow> {
+    let lang = ctx.lang;
+    let can_override = ctx.can(Permission::OverrideFindings);
+    c.result
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (effect, effect_class) = effect_label(f.effect, lang);
+            let o = c.overrides.iter().find(|o| o.finding == i as i64);
+            FindingRow {
+                index: i,
+                rule: format!("{:?}", f.rule),
+                effect,
+                effect_class,
+                text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
+                override_note: o.map(|o| {
+                    let by = format!("{} {}", o.created_by, crate::view::when(o.created_at, lang));
+                    format!("{} {by}：{}", tr(lang, "checks.overridden_by"), o.reason)
+                }),
+                can_override: can_override && o.is_none() && f.effect != Effect::Block,
+                form: FormView::new(format!("override-{i}"), lang).unless(sent_back),
+            }
+        })
+        .collect()
+}
+
 /// `GET /checks/{id}`.
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    may_read(&ctx)?;
+    check_page(&ctx, &state, id, None).await
+}
+
+/// A check's page with one of its forms (an override, the acquisition) sent back: what was
+/// typed, and each field's message.
+async fn check_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    mut sent_back: Option<FormView>,
+) -> Result<Response, AppError> {
+    may_read(ctx)?;
     let lang = ctx.lang;
-    let c = crate::view::check_view(&state.store.deal_check(id).await?.ok_or(AppError::NotFound)?, &ctx);
+    let c = crate::view::check_view(&state.store.deal_check(id).await?.ok_or(AppError::NotFound)?, ctx);
     let rules = catalogue();
     let indicators = c
         .result
@@ -383,35 +424,8 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             }
         })
         .collect();
-    let can_override = ctx.can(Permission::OverrideFindings);
-    let findings = c
-        .result
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let (effect, effect_class) = effect_label(f.effect, lang);
-            let o = c.overrides.iter().find(|o| o.finding == i as i64);
-            FindingRow {
-                index: i,
-                rule: format!("{:?}", f.rule),
-                effect,
-                effect_class,
-                text: if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
-                override_note: o.map(|o| {
-                    format!(
-                        "{} {} {}：{}",
-                        tr(lang, "checks.overridden_by"),
-                        o.created_by,
-                        crate::view::when(o.created_at, lang),
-                        o.reason
-                    )
-                }),
-                can_override: can_override && o.is_none() && f.effect != Effect::Block,
-            }
-        })
-        .collect();
-    let purchase = acquire::Purchase::of(&c, &ctx, &state).await?;
+    let findings = finding_rows(&c, ctx, &mut sent_back);
+    let purchase = acquire::Purchase::of(&c, ctx, state).await?;
     // Deal prices are for those who see the packages or check deals (not the regulator).
     let sees_prices = ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals);
     let price = c.result.price.as_ref().filter(|_| sees_prices).map(|p| price_lines(p, lang)).unwrap_or_default();
@@ -423,8 +437,11 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         }
         (t.failing.len(), t.failing_amount.display(lang), t.total_amount.display(lang), share(of), listed.join("、"))
     });
-    let page = Page::new(&ctx, &state).await?;
-    render(&CheckPage {
+    let today = state.store.clock().today().to_string();
+    let acquire = FormView::new(acquire::ACQUIRE_FORM, lang).with("acquired_on", today).unless(&mut sent_back);
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain([&acquire]));
+    let check = CheckPage {
         price,
         territory,
         title: format!("{} #{} {}", tr(lang, "checks.check"), c.id, c.label),
@@ -434,26 +451,32 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
         indicators,
         findings,
         purchase,
-        today: state.store.clock().today().to_string(),
+        acquire,
         page,
-    })
+    };
+    super::render_form(&check, refused)
 }
 
 /// `POST /checks/{id}/overrides`: the risk role overrides one finding, with its reason.
 pub async fn override_finding(
     Path(id): Path<i64>,
-    Authorized(_, user, _): Authorized<perm::OverrideFindings>,
+    Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
     State(state): State<AppState>,
     Submitted(form): Submitted<OverrideForm>,
 ) -> Result<Response, AppError> {
     // A finding that is not a number is one the check does not have.
     let finding: usize = form.finding.trim().parse().map_err(|_| AppError::NotFound)?;
-    state.store.override_finding(&user.username, id, finding, form.reason.trim()).await?;
-    Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+    let overridden = async {
+        let reason = FieldErrors::one("reason", &text("checks.reason"), required(&form.reason))?;
+        state.store.override_finding(&user.username, id, finding, &reason).await?;
+        Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+    };
+    let page = |form| check_page(&ctx, &state, id, Some(form));
+    super::or_refused(overridden.await, ctx.lang, (format!("override-{finding}"), &form), page).await
 }
 
 /// The override form: the finding's index and the reason.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct OverrideForm {
     #[serde(default)]
     finding: String,
@@ -491,135 +514,4 @@ pub async fn panel(
         _ => "",
     };
     Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
-}
-
-/// A flag as a page lists it.
-pub struct FlagRow {
-    pub id: i64,
-    pub code: &'static str,
-    pub name: &'static str,
-    pub reason: String,
-    pub by: String,
-}
-
-/// The prohibited-asset flags of a claim or a package (rules.md A3.2: PX2–PX6): who set each
-/// and why, the form to set one, and the removal (risk only).
-pub struct FlagsPanel {
-    /// `/claims/{id}/flags` or `/packages/{id}/flags`.
-    pub action: String,
-    pub rows: Vec<FlagRow>,
-    pub can_set: bool,
-    pub can_clear: bool,
-    /// (code, "PX5 合同约定限制转让 [R]").
-    pub options: Vec<(&'static str, String)>,
-}
-
-pub async fn flags_panel(
-    ctx: &Ctx,
-    state: &AppState,
-    target: huajie_store::FlagTarget,
-) -> Result<FlagsPanel, AppError> {
-    use huajie_rules::checks::ProhibitedAsset;
-    let lang = ctx.lang;
-    let action = match target {
-        huajie_store::FlagTarget::Claim(id) => format!("/claims/{id}/flags"),
-        huajie_store::FlagTarget::Package(id) => format!("/packages/{id}/flags"),
-    };
-    let rows = state
-        .store
-        .flags_on(target)
-        .await?
-        .into_iter()
-        .filter_map(|f| {
-            let code = ProhibitedAsset::from_code(&f.code)?;
-            Some(FlagRow {
-                id: f.id,
-                code: code.code(),
-                name: lang.pick(code.zh(), code.en()),
-                reason: f.reason,
-                by: format!("{} {}", f.created_by, crate::view::when(f.created_at, lang)),
-            })
-        })
-        .collect();
-    let options = ProhibitedAsset::ALL
-        .iter()
-        .map(|p| (p.code(), format!("{} {} [{}]", p.code(), lang.pick(p.zh(), p.en()), p.confidence().tag())))
-        .collect();
-    Ok(FlagsPanel {
-        action,
-        rows,
-        can_set: ctx.can(Permission::FlagProhibitedAssets),
-        can_clear: ctx.can(Permission::ClearProhibitedFlags),
-        options,
-    })
-}
-
-/// The flag form: a category PX2–PX6 and the reason.
-#[derive(serde::Deserialize)]
-pub struct FlagForm {
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    reason: String,
-}
-
-async fn set_flag(
-    ctx: &Ctx,
-    state: &AppState,
-    user: &huajie_store::User,
-    target: huajie_store::FlagTarget,
-    form: &FlagForm,
-) -> Result<(), AppError> {
-    let lang = ctx.lang;
-    let code = huajie_rules::checks::ProhibitedAsset::from_code(&form.code).ok_or_else(|| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "flags.code"), tr(lang, "checks.bad_option")))
-    })?;
-    state.store.flag_asset(&user.username, target, code, &form.reason).await?;
-    Ok(())
-}
-
-/// `POST /claims/{id}/flags`: flags a claim PX2–PX6 with the reason.
-pub async fn flag_claim(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
-    State(state): State<AppState>,
-    Submitted(form): Submitted<FlagForm>,
-) -> Result<Response, AppError> {
-    state.store.claim(id).await?.ok_or(AppError::NotFound)?;
-    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Claim(id), &form).await?;
-    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
-}
-
-/// `POST /packages/{id}/flags`: flags a package as a whole.
-pub async fn flag_package(
-    Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::FlagProhibitedAssets>,
-    State(state): State<AppState>,
-    Submitted(form): Submitted<FlagForm>,
-) -> Result<Response, AppError> {
-    state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    set_flag(&ctx, &state, &user, huajie_store::FlagTarget::Package(id), &form).await?;
-    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
-}
-
-/// `POST /claims/{id}/flags/{flag}/delete`: the risk team lifts a flag (audited).
-pub async fn unflag_claim(
-    Path((id, flag)): Path<(i64, i64)>,
-    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
-    State(state): State<AppState>,
-    Submitted(Confirmed {}): Submitted<Confirmed>,
-) -> Result<Response, AppError> {
-    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Claim(id), flag).await?;
-    Ok(Redirect::to(&format!("/claims/{id}#asset-flags")).into_response())
-}
-
-/// `POST /packages/{id}/flags/{flag}/delete`.
-pub async fn unflag_package(
-    Path((id, flag)): Path<(i64, i64)>,
-    Authorized(_, user, _): Authorized<perm::ClearProhibitedFlags>,
-    State(state): State<AppState>,
-    Submitted(Confirmed {}): Submitted<Confirmed>,
-) -> Result<Response, AppError> {
-    state.store.lift_asset_flag(&user.username, huajie_store::FlagTarget::Package(id), flag).await?;
-    Ok(Redirect::to(&format!("/packages/{id}#asset-flags")).into_response())
 }

@@ -6,11 +6,12 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use huajie_core::{FiveClass, GuaranteeKind, LitigationStage, PartyKind, Permission};
 
-use super::render;
+use super::render_form;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Submitted};
+use crate::form::fields::required;
+use crate::form::{FieldErrors, FormView, Path, Submitted};
 use crate::view::{Page, PartyView, money, opt_date, opt_name, party_view};
 use huajie_core::mask::mask_address;
 
@@ -104,37 +105,14 @@ async fn claim_valuation(
     }))
 }
 
-#[derive(Template)]
-#[template(path = "claim.html")]
-struct ClaimPage {
-    page: Page,
-    title: String,
-    c: ClaimView,
-    debtor: PartyView,
-    collateral: Vec<CollateralLine>,
-    /// Guarantor, kind, cap.
-    guarantees: Vec<(PartyView, String, String)>,
-    link_parties: bool,
-    valuation: Option<ClaimValuation>,
-    claim_id: i64,
-    /// The cross-region exception recorded: basis, by and when.
-    exception: Option<(String, String)>,
-    can_record_exception: bool,
-    flags: super::checks::FlagsPanel,
-}
-
-pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewClaims)?;
-    let lang = ctx.lang;
-    let store = &state.store;
-    let row = store.claim(id).await?.ok_or(AppError::NotFound)?;
-    let package = store.package(row.claim.data.package_id).await?.ok_or(AppError::NotFound)?;
-    let collateral = store.collateral_of_claim(id).await?;
-    let guarantees = store.guarantees_of_claim(id).await?;
-    let today = store.clock().today();
-    let c = &row.claim.data;
-    let see_personal = ctx.can(Permission::ViewPersonalData);
-    let view = ClaimView {
+/// The claim's facts as the page shows them.
+fn claim_view(
+    c: &huajie_core::Claim,
+    package: &huajie_store::PackageSummary,
+    today: chrono::NaiveDate,
+    lang: huajie_core::Lang,
+) -> ClaimView {
+    ClaimView {
         package_id: package.package.id,
         package_code: package.package.data.code.clone(),
         contract_no: c.contract_no.clone(),
@@ -154,91 +132,156 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
             None => "—".into(),
         },
         time_barred: c.is_time_barred(today),
+    }
+}
+
+/// A collateral item of claim `id` as its page shows it: a person's property described by its
+/// type alone and its address masked, unless the role sees personal data.
+fn collateral_line(
+    m: &huajie_store::CollateralRow,
+    id: i64,
+    see_personal: bool,
+    lang: huajie_core::Lang,
+) -> CollateralLine {
+    let d = &m.collateral.data;
+    // A person's property address is personal data.
+    let personal_owner = m.owner.as_ref().is_some_and(|o| o.data.kind() == PartyKind::Individual);
+    let address = match &d.address {
+        Some(a) if personal_owner && !see_personal => mask_address(a),
+        Some(a) => a.clone(),
+        None => "—".into(),
     };
-    let collateral = collateral
-        .iter()
-        .map(|m| {
-            let d = &m.collateral.data;
-            // A person's property address is personal data.
-            let personal_owner = m.owner.as_ref().is_some_and(|o| o.data.kind() == PartyKind::Individual);
-            let address = match &d.address {
-                Some(a) if personal_owner && !see_personal => mask_address(a),
-                Some(a) => a.clone(),
-                None => "—".into(),
-            };
-            CollateralLine {
-                kind: d.collateral_type.name(lang).into(),
-                description: if personal_owner && !see_personal {
-                    d.collateral_type.name(lang).into()
-                } else {
-                    d.description.clone()
-                },
-                address,
-                province: d.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
-                appraised: money(d.appraised_value, lang),
-                appraisal_date: opt_date(d.appraisal_date),
-                lien_rank: m.rank_for(id).unwrap_or(1),
-                prior_claims: money(d.prior_claims, lang),
-                secures: m
-                    .secures
-                    .iter()
-                    .map(|s| {
-                        let rank = match lang {
-                            huajie_core::Lang::Zh => format!("第{}顺位", s.lien_rank),
-                            huajie_core::Lang::En => format!("lien {}", s.lien_rank),
-                        };
-                        (s.claim_id, s.contract_no.clone(), rank)
-                    })
-                    .collect(),
-            }
-        })
-        .collect();
+    CollateralLine {
+        kind: d.collateral_type.name(lang).into(),
+        description: if personal_owner && !see_personal {
+            d.collateral_type.name(lang).into()
+        } else {
+            d.description.clone()
+        },
+        address,
+        province: d.province.map(|p| p.name(lang).to_string()).unwrap_or_else(|| "—".into()),
+        appraised: money(d.appraised_value, lang),
+        appraisal_date: opt_date(d.appraisal_date),
+        lien_rank: m.rank_for(id).unwrap_or(1),
+        prior_claims: money(d.prior_claims, lang),
+        secures: m
+            .secures
+            .iter()
+            .map(|s| {
+                let rank = match lang {
+                    huajie_core::Lang::Zh => format!("第{}顺位", s.lien_rank),
+                    huajie_core::Lang::En => format!("lien {}", s.lien_rank),
+                };
+                (s.claim_id, s.contract_no.clone(), rank)
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "claim.html")]
+struct ClaimPage {
+    page: Page,
+    title: String,
+    c: ClaimView,
+    debtor: PartyView,
+    collateral: Vec<CollateralLine>,
+    /// Guarantor, kind, cap.
+    guarantees: Vec<(PartyView, String, String)>,
+    link_parties: bool,
+    valuation: Option<ClaimValuation>,
+    claim_id: i64,
+    /// The cross-region exception recorded: basis, by and when.
+    exception: Option<(String, String)>,
+    can_record_exception: bool,
+    flags: super::flags::FlagsPanel,
+    /// The form recording the exception's basis (`record-exception`).
+    exception_form: FormView,
+}
+
+pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    claim_page(&ctx, &state, id, None).await
+}
+
+/// A claim's page with one of its forms (a flag, the cross-region exception) sent back: what
+/// was typed, and each field's message.
+pub async fn claim_page(
+    ctx: &Ctx,
+    state: &AppState,
+    id: i64,
+    mut sent_back: Option<FormView>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewClaims)?;
+    let lang = ctx.lang;
+    let store = &state.store;
+    let row = store.claim(id).await?.ok_or(AppError::NotFound)?;
+    let package = store.package(row.claim.data.package_id).await?.ok_or(AppError::NotFound)?;
+    let collateral = store.collateral_of_claim(id).await?;
+    let guarantees = store.guarantees_of_claim(id).await?;
+    let today = store.clock().today();
+    let c = &row.claim.data;
+    let see_personal = ctx.can(Permission::ViewPersonalData);
+    let view = claim_view(c, &package, today, lang);
+    let collateral = collateral.iter().map(|m| collateral_line(m, id, see_personal, lang)).collect();
     let unlimited = crate::i18n::tr(lang, "guarantee.unlimited");
     let guarantees = guarantees
         .iter()
         .map(|g| {
             let cap = g.guarantee.data.cap.map(|m| money(m, lang)).unwrap_or_else(|| unlimited.into());
-            (party_view(&g.guarantor, &ctx), opt_name(g.guarantee.data.kind, lang, GuaranteeKind::name), cap)
+            (party_view(&g.guarantor, ctx), opt_name(g.guarantee.data.kind, lang, GuaranteeKind::name), cap)
         })
         .collect();
-    let valuation = if ctx.can(Permission::ViewValuations) { claim_valuation(&state, id, lang).await? } else { None };
+    let valuation = if ctx.can(Permission::ViewValuations) { claim_valuation(state, id, lang).await? } else { None };
     let exception = store
         .cross_region_exception(id)
         .await?
         .map(|x| (x.basis, format!("{} {}", x.created_by, crate::view::when(x.created_at, lang))));
-    let flags = super::checks::flags_panel(&ctx, &state, huajie_store::FlagTarget::Claim(id)).await?;
-    let page = Page::new(&ctx, &state).await?;
-    render(&ClaimPage {
+    let flags = super::flags::flags_panel(ctx, state, huajie_store::FlagTarget::Claim(id), &mut sent_back).await?;
+    let exception_form = FormView::new(EXCEPTION_FORM, lang).unless(&mut sent_back);
+    let mut page = Page::new(ctx, state).await?;
+    let refused = page.sent_back([&flags.form, &exception_form]);
+    let claim = ClaimPage {
         flags,
+        exception_form,
         valuation,
         claim_id: id,
         exception,
         can_record_exception: ctx.can(Permission::OverrideFindings),
         title: format!("{} {}", page.t("claim.title"), c.contract_no),
         c: view,
-        debtor: party_view(&row.debtor, &ctx),
+        debtor: party_view(&row.debtor, ctx),
         collateral,
         guarantees,
         link_parties: ctx.can(Permission::ViewParties),
         page,
-    })
+    };
+    render_form(&claim, refused)
 }
+
+const EXCEPTION_FORM: &str = "record-exception";
 
 /// `POST /claims/{id}/cross-region`: the risk team records the legal basis on which a claim
 /// outside the home province may be acquired (the territorial finding then warns, not blocks).
 pub async fn record_exception(
     Path(id): Path<i64>,
-    Authorized(_, user, _): Authorized<perm::OverrideFindings>,
+    Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
     State(state): State<AppState>,
     Submitted(form): Submitted<ExceptionForm>,
 ) -> Result<Response, AppError> {
     state.store.claim(id).await?.ok_or(AppError::NotFound)?;
-    state.store.record_cross_region_exception(&user.username, id, &form.basis).await?;
-    Ok(axum::response::Redirect::to(&format!("/claims/{id}#cross-region")).into_response())
+    let recorded = async {
+        let basis = FieldErrors::one("basis", &crate::i18n::text("claim.exception_basis"), required(&form.basis))?;
+        state.store.record_cross_region_exception(&user.username, id, &basis).await?;
+        Ok(axum::response::Redirect::to(&format!("/claims/{id}#cross-region")).into_response())
+    };
+    super::or_refused(recorded.await, ctx.lang, (EXCEPTION_FORM, &form), |form| {
+        claim_page(&ctx, &state, id, Some(form))
+    })
+    .await
 }
 
 /// The cross-region exception's form: its legal basis.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct ExceptionForm {
     #[serde(default)]
     basis: String,

@@ -10,6 +10,7 @@ pub mod claims;
 pub mod company;
 pub mod compliance;
 pub mod dashboard;
+pub mod flags;
 pub mod imports;
 pub mod login;
 pub mod packages;

@@ -114,7 +114,7 @@ struct PackageDetail {
     imports: Vec<(i64, i64, String, String, i64, i64)>,
     can_value: bool,
     checks: Option<super::checks::Panel>,
-    flags: super::checks::FlagsPanel,
+    flags: super::flags::FlagsPanel,
     /// The last attempts to import into the package, interrupted ones included.
     attempts: Vec<super::imports::AttemptLine>,
     /// The pre-trade check's form.
@@ -136,15 +136,15 @@ pub async fn detail(
     detail_page(&ctx, &state, id, page_number(q.page), None).await
 }
 
-/// The package's page, its pre-trade check's form sent back (`pretrade`): what was typed, and
-/// each field's message.
+/// The package's page with one of its forms (the pre-trade check, a flag) sent back: what was
+/// typed, and each field's message.
 pub async fn package_page(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
-    pretrade: Option<crate::form::FormView>,
+    sent_back: Option<crate::form::FormView>,
 ) -> Result<Response, AppError> {
-    detail_page(ctx, state, id, 1, pretrade).await
+    detail_page(ctx, state, id, 1, sent_back).await
 }
 
 async fn detail_page(
@@ -152,7 +152,7 @@ async fn detail_page(
     state: &AppState,
     id: i64,
     n: i64,
-    pretrade: Option<crate::form::FormView>,
+    mut sent_back: Option<crate::form::FormView>,
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let summary = state.store.package(id).await?.ok_or(AppError::NotFound)?;
@@ -168,12 +168,12 @@ async fn detail_page(
         })
         .collect();
     let checks = super::checks::panel(ctx, state, id, summary.package.data.status).await?;
-    let flags = super::checks::flags_panel(ctx, state, huajie_store::FlagTarget::Package(id)).await?;
+    let flags = super::flags::flags_panel(ctx, state, huajie_store::FlagTarget::Package(id), &mut sent_back).await?;
     let attempts =
         super::imports::attempt_lines(state.store.import_attempts(&summary.package.data.code).await?, ctx.lang);
-    let pretrade = pretrade.unwrap_or_else(|| crate::form::FormView::new("pretrade-form", ctx.lang));
+    let pretrade = crate::form::FormView::new("pretrade-form", ctx.lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&pretrade]);
+    let refused = page.sent_back([&pretrade, &flags.form]);
     super::render_form(
         &PackageDetail {
             pretrade,

@@ -211,9 +211,7 @@ pub async fn reset_password(
 ) -> Result<Response, AppError> {
     state.store.user(id).await?.ok_or(AppError::NotFound)?;
     let result = async {
-        let mut e = FieldErrors::default();
-        let password = e.check("password", new_password(&f.password));
-        let password = e.finish(|| password).map_err(AppError::Invalid)?;
+        let password = FieldErrors::only("password", new_password(&f.password))?;
         state.store.change_password(&admin.username, id, &hash_password(password)).await?;
         Ok(Redirect::to("/admin/users?done=password").into_response())
     }

@@ -340,9 +340,8 @@ pub async fn set_basis(
 ) -> Result<Response, AppError> {
     state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let set = async {
-        let mut e = FieldErrors::default();
-        let basis = e.check("basis", ValuationBasis::from_code(&f.basis).ok_or(i18n::text("valuation.bad_basis")));
-        state.store.set_valuation_basis(&user.username, id, e.finish(|| basis).map_err(AppError::Invalid)?).await?;
+        let basis = ValuationBasis::from_code(&f.basis).ok_or(i18n::text("valuation.bad_basis"));
+        state.store.set_valuation_basis(&user.username, id, FieldErrors::only("basis", basis)?).await?;
         Ok(Redirect::to(&format!("/packages/{id}/valuation")).into_response())
     };
     super::or_refused(set.await, ctx.lang, (BASIS_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
@@ -390,8 +389,8 @@ async fn valuation_page(
     let mut form = run_form(selected.map_or(default_set.id, |r| r.assumption_set_id), lang);
     if p.is_held() {
         // What it is worth today, measured at what it cost.
-        form = form.with("date", today.to_string());
-        form = form.with("price", p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default());
+        let cost = p.price.map(|c| format!("{:.2}", c.fen() as f64 / 1_000_000.0)).unwrap_or_default();
+        form = form.with("date", today.to_string()).with("price", cost);
     }
     let form = form.unless(&mut sent_back);
     let basis_form = FormView::new(BASIS_FORM, lang).with("basis", p.valuation_basis.code()).unless(&mut sent_back);

@@ -5,13 +5,13 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::Permission;
 use huajie_store::DealCheck;
-use huajie_tape::coerce::parse_date;
 
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Submitted};
-use crate::i18n::tr;
+use crate::form::fields::date;
+use crate::form::{FieldErrors, Path, Submitted};
+use crate::i18n::{text, tr};
 
 /// What the check page shows for recording its purchase.
 #[derive(Default)]
@@ -19,7 +19,7 @@ pub struct Purchase {
     /// The viewer may record it now (a cleared acquisition check of a package not yet bought).
     pub can_record: bool,
     /// The cash and demand-deposit entries it may be paid from: (id, label and amount).
-    pub cash: Vec<(i64, String)>,
+    pub cash: Vec<(String, String)>,
     /// The committee's approval, in words.
     pub approval: Option<String>,
 }
@@ -37,7 +37,7 @@ impl Purchase {
             .await?
             .into_iter()
             .filter(|a| matches!(a.kind.as_str(), "cash" | "demand_deposit") && !a.encumbered)
-            .map(|a| (a.id, format!("{}（{}）", a.label, a.amount.display(lang))))
+            .map(|a| (a.id.to_string(), format!("{}（{}）", a.label, a.amount.display(lang))))
             .collect();
         let approval = Some(match state.store.acquisition_approval(p).await? {
             Some(a) => tr(lang, "checks.approved_by_committee")
@@ -50,7 +50,7 @@ impl Purchase {
 }
 
 /// The acquisition form: the date the package was bought and the cash entry it was paid from.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, serde::Serialize)]
 pub struct AcquireForm {
     #[serde(default)]
     acquired_on: String,
@@ -58,22 +58,38 @@ pub struct AcquireForm {
     paid_from: String,
 }
 
+pub const ACQUIRE_FORM: &str = "record-acquisition";
+
+impl AcquireForm {
+    /// The day bought and the cash entry paid from, or every field that cannot be read.
+    fn parse(&self) -> Result<(chrono::NaiveDate, i64), FieldErrors> {
+        let mut e = FieldErrors::default();
+        let on = e.read("acquired_on", &text("checks.acquired_on"), date(&self.acquired_on));
+        let paid_from = e.read(
+            "paid_from",
+            &text("checks.paid_from"),
+            self.paid_from.trim().parse::<i64>().map_err(|_| text("form.bad_option")),
+        );
+        e.finish(|| Some((on?, paid_from?)))
+    }
+}
+
 /// `POST /checks/{id}/acquire`: records the package as bought at the price checked, on the
 /// date given, paid from the cash entry chosen (`Store::record_acquisition`: only from a cleared
-/// acquisition check the committee approved).
+/// acquisition check the committee approved). A refusal comes back on the check's page.
 pub async fn acquire(
     Path(id): Path<i64>,
     Authorized(ctx, user, _): Authorized<perm::RecordAcquisitions>,
     State(state): State<AppState>,
     Submitted(form): Submitted<AcquireForm>,
 ) -> Result<Response, AppError> {
-    let lang = ctx.lang;
-    let on = parse_date(&form.acquired_on).map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.acquired_on"), tr(lang, "form.bad_date")))
-    })?;
-    let paid_from: i64 = form.paid_from.trim().parse().map_err(|_| {
-        AppError::BadRequest(format!("{}：{}", tr(lang, "checks.paid_from"), tr(lang, "form.required")))
-    })?;
-    let package_id = state.store.record_acquisition(&user.username, id, on, paid_from).await?;
-    Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+    let recorded = async {
+        let (on, paid_from) = form.parse().map_err(AppError::Invalid)?;
+        let package_id = state.store.record_acquisition(&user.username, id, on, paid_from).await?;
+        Ok(Redirect::to(&format!("/packages/{package_id}")).into_response())
+    };
+    crate::pages::or_refused(recorded.await, ctx.lang, (ACQUIRE_FORM, &form), |form| {
+        super::check_page(&ctx, &state, id, Some(form))
+    })
+    .await
 }
