@@ -1,15 +1,15 @@
 //! # huajie-demo
 //!
-//! The demo company: a fictional Zhejiang local AMC with three packages bought from
-//! three fictional banks (~300 claims), debtors, guarantors, collateral across property
-//! types and cities (a few outside the province), and one user per role.
+//! The demo company: a fictional Zhejiang local AMC with three packages bought from three
+//! fictional banks (~300 claims), debtors, guarantors, collateral across property types and
+//! cities (a few outside the province), one user per role, and a committee (`decisions`).
 //!
-//! Everything is generated from a fixed seed with ChaCha8 (whose output is stable across
-//! versions), so every fresh start shows the same company. `generate` is pure; `load`
-//! writes the result through the store in one transaction. All names, codes and numbers
-//! are invented; identifiers carry correct check characters.
+//! Everything is generated from a fixed seed with ChaCha8 (whose output is stable across versions),
+//! so every fresh start shows the same company. `generate` is pure; `load` writes the result through
+//! the store. All names, codes and numbers are invented; identifiers carry correct check characters.
 
 pub mod compliance;
+pub mod decisions;
 mod load;
 mod names;
 pub mod tapes;

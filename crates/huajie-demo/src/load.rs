@@ -75,7 +75,9 @@ pub async fn load(
     tx.commit().await?;
     value_packages(store).await?;
     crate::compliance::load(store).await?;
-    Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users: demo.users.len() })
+    crate::decisions::load(store, &hash_password).await?;
+    let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len();
+    Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }
 
 /// The demo's valuer prices every package at its tape's cut-off (HV-1 defaults, 15% target
