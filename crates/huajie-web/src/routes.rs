@@ -154,6 +154,10 @@ fn committee_routes() -> Router<AppState> {
         .route("/committee/meetings/{id}/minutes.pdf", get(committee::minutes_pdf))
         .route("/committee/items/{id}/votes", post(committee::vote))
         .route("/checks/{id}/committee", post(committee::table_check))
+        .route("/api/v1/committee/meetings", get(api::committee::meetings))
+        .route("/api/v1/committee/meetings/{id}", get(api::committee::meeting))
+        .route("/api/v1/committee/pending", get(api::committee::pending))
+        .route("/api/v1/committee/items/{id}/votes", post(api::committee::vote))
 }
 
 /// One log line per request: method, path (never the query, which may hold a searched

@@ -240,3 +240,47 @@ async fn the_committee_page_reads_in_english_and_a_bad_time_is_named() {
     assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert!(reply.body.contains("the minutes exist once it is closed"), "{}", reply.body);
 }
+
+/// A JSON command with the session's token in its header, as the API's clients send it.
+async fn api_post(app: &TestApp, client: &mut Client, path: &str, body: serde_json::Value) -> common::Reply {
+    let request = axum::http::Request::post(path)
+        .header(axum::http::header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", client.csrf.clone())
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    app.send(client, request).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_votes_through_the_api_and_reads_the_meeting_back() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut secretary = app.login("committee").await;
+    let meeting = committee_with_a_meeting(&app, &mut secretary).await;
+    let mut acquisition = app.login("acquisition").await;
+    let check = cleared_check(&app, &mut acquisition).await;
+    let item = store
+        .table_item("acquisition", meeting, huajie_store::ItemSubject::Acquisition { check_id: check }, &[])
+        .await
+        .unwrap()
+        .id;
+    let members: Vec<String> = MEMBERS.iter().map(|(m, _)| m.to_string()).collect();
+    store.open_meeting("committee", meeting, &members).await.unwrap();
+    let mut finance = app.login("finance").await;
+    let pending = app.get(&mut finance, "/api/v1/committee/pending").await.json();
+    assert_eq!(pending["data"][0]["item_id"], item);
+    let path = format!("/api/v1/committee/items/{item}/votes");
+    let refused = api_post(&app, &mut finance, &path, serde_json::json!({ "ballot": "against" })).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(refused.json()["error"]["fields"].to_string().contains("reason"), "{}", refused.body);
+    let cast =
+        api_post(&app, &mut finance, &path, serde_json::json!({ "ballot": "against", "reason": "估值依据不足" })).await;
+    assert_eq!(cast.status, StatusCode::CREATED, "{}", cast.body);
+    assert_eq!(cast.json()["data"]["votes"][0]["reason"], "估值依据不足");
+    let record = app.get(&mut finance, &format!("/api/v1/committee/meetings/{meeting}")).await.json();
+    let item_json = &record["data"]["items"][0];
+    assert_eq!(item_json["votes"][0]["username"], "finance");
+    assert_eq!(item_json["recused"], serde_json::json!(["valuer"]));
+    assert_eq!(record["data"]["scheduled_for"], "2026-10-10T01:00:00.000000Z");
+    assert!(app.get(&mut finance, "/api/v1/committee/pending").await.json()["data"].as_array().unwrap().is_empty());
+}
