@@ -40,7 +40,7 @@ pub use package::{
     ValuationBasis,
 };
 pub use party::{IdFlaw, Identity, Party, PartyIdentifier, PartyKind, PartyStatus};
-pub use role::{Permission, Role};
+pub use role::{Permission, Role, Tabled};
 
 /// A value as stored, with the id the database gave it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -82,6 +82,22 @@ pub enum Permission {
     FlagProhibitedAssets,
     /// Remove such a flag (the flag blocks an acquisition: removing it is the risk team's call).
     ClearProhibitedFlags,
+    /// The decision committee's pages: members, meetings, agenda items, named votes, minutes.
+    ViewCommittee,
+    /// The committee's secretary and chair: members and their terms, meetings, attendance,
+    /// opening, closing with the minutes, cancelling.
+    ManageCommittee,
+    /// Vote as a member of the committee (membership, its term and recusal are the store's check).
+    CastVotes,
+    /// Put an acquisition or a disposal plan on a meeting's agenda (which kind: `Role::tables`).
+    TableItems,
+}
+
+/// What an agenda item decides, as far as who may table it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tabled {
+    Acquisition,
+    Plan,
 }
 
 impl Role {
@@ -131,7 +147,24 @@ impl Role {
             // Due diligence finds a no-transfer clause; risk reviews. Only risk lifts a flag.
             FlagProhibitedAssets => matches!(self, Acquisition | Risk),
             ClearProhibitedFlags => matches!(self, Risk),
+            ViewCommittee => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
+            ManageCommittee => matches!(self, Committee),
+            // The staff who may serve; whether they do, and when, is the member list's.
+            CastVotes => matches!(self, Acquisition | Valuer | Risk | AssetManager | Committee | Finance),
+            TableItems => matches!(self, Acquisition | AssetManager | Committee),
         }
+    }
+
+    /// Whether the role may table an item of kind `kind`: the acquisition team its purchases,
+    /// the asset managers their plans, the committee's secretary either.
+    pub fn tables(self, kind: Tabled) -> bool {
+        self.can(Permission::TableItems)
+            && match kind {
+                Tabled::Acquisition => matches!(self, Role::Acquisition | Role::Committee),
+                Tabled::Plan => matches!(self, Role::AssetManager | Role::Committee),
+            }
     }
 
     /// Staff roles use the internal pages; investors use the portal only.
@@ -160,5 +193,21 @@ mod tests {
         assert!(Role::Regulator.can(Permission::ViewCompliance));
         assert!(!Role::Investor.can(Permission::ViewDashboard));
         assert!(Role::Investor.can(Permission::UsePortal));
+    }
+
+    #[test]
+    fn the_committee_is_read_by_staff_run_by_its_secretary_and_voted_by_who_may_serve() {
+        use Permission::*;
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(
+            holders(ViewCommittee),
+            ["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"]
+        );
+        assert_eq!(holders(ManageCommittee), ["committee"]);
+        assert_eq!(holders(CastVotes), ["acquisition", "valuer", "risk", "asset_manager", "committee", "finance"]);
+        assert_eq!(holders(TableItems), ["acquisition", "asset_manager", "committee"]);
+        let tabling = |k: Tabled| Role::ALL.iter().filter(|r| r.tables(k)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(tabling(Tabled::Acquisition), ["acquisition", "committee"]);
+        assert_eq!(tabling(Tabled::Plan), ["asset_manager", "committee"]);
     }
 }

@@ -6,6 +6,7 @@
 //! Start at `tape_report_xlsx`, the validation report of a tape import.
 
 pub mod compliance;
+pub mod minutes_pdf;
 pub mod pdf;
 pub mod tables;
 pub mod valuation;

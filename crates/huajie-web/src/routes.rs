@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, assumptions, audit, book, calendar, checks, claims, company, compliance, dashboard, flags, imports,
-    login, packages, parties, portal, users, valuation,
+    self, account, assumptions, audit, book, calendar, checks, claims, committee, company, compliance, dashboard,
+    flags, imports, login, packages, parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -63,7 +63,7 @@ pub fn router(state: AppState) -> Router {
         .route("/checks/{id}", get(checks::detail))
         .route("/checks/{id}/overrides", post(checks::override_finding))
         .route("/checks/{id}/acquire", post(checks::acquire))
-        .merge(rules_routes(upload))
+        .merge(rules_routes(upload).merge(committee_routes()))
         .route("/packages/{id}/checks", post(checks::package_check))
         .route("/assumptions", get(assumptions::sets))
         .route("/assumptions/{id}", get(assumptions::set).post(assumptions::save_set))
@@ -138,6 +138,25 @@ fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/compliance/calendar", get(calendar::show).post(calendar::upload).layer(upload))
         .route("/compliance/calendar.csv", get(calendar::csv))
         .route("/api/v1/calendar", get(api::calendar))
+}
+
+/// The decision committee: its pages, tabling a check, the minutes, and its API.
+fn committee_routes() -> Router<AppState> {
+    Router::new()
+        .route("/committee", get(committee::show))
+        .route("/committee/members", post(committee::add_member))
+        .route("/committee/meetings", post(committee::schedule))
+        .route("/committee/meetings/{id}", get(committee::meeting))
+        .route("/committee/meetings/{id}/open", post(committee::open))
+        .route("/committee/meetings/{id}/close", post(committee::close))
+        .route("/committee/meetings/{id}/cancel", post(committee::cancel))
+        .route("/committee/meetings/{id}/minutes.pdf", get(committee::minutes_pdf))
+        .route("/committee/items/{id}/votes", post(committee::vote))
+        .route("/checks/{id}/committee", post(committee::table_check))
+        .route("/api/v1/committee/meetings", get(api::committee::meetings))
+        .route("/api/v1/committee/meetings/{id}", get(api::committee::meeting))
+        .route("/api/v1/committee/pending", get(api::committee::pending))
+        .route("/api/v1/committee/items/{id}/votes", post(api::committee::vote))
 }
 
 /// One log line per request: method, path (never the query, which may hold a searched

@@ -44,6 +44,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/imports/new", "nav.import", Some(Permission::ImportTapes)),
     ("/assumptions", "nav.assumptions", Some(Permission::ViewValuations)),
     ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
+    ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

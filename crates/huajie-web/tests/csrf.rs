@@ -40,6 +40,57 @@ fn writes() -> Vec<Write> {
     let w = |method, route, path, role, sent| Write { method, route, path, role, sent };
     let history = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\nC1,信用卡,400,20000,否,2025-01,2025-02,200\n";
     vec![
+        // The committee's secretary first: the password change below logs it out of its old password.
+        w(
+            "post",
+            "/committee/members",
+            "/committee/members",
+            "committee",
+            Sent::Form(&[("username", "risk"), ("title", "委员"), ("term_from", "2025-01-01")]),
+        ),
+        w(
+            "post",
+            "/committee/meetings",
+            "/committee/meetings",
+            "committee",
+            Sent::Form(&[("title", "第 1 次会议"), ("scheduled_for", "2026-10-10T09:00"), ("place", "会议室")]),
+        ),
+        w(
+            "post",
+            "/committee/meetings/{id}/open",
+            "/committee/meetings/1/open",
+            "committee",
+            Sent::Form(&[("present", "risk")]),
+        ),
+        w(
+            "post",
+            "/committee/meetings/{id}/close",
+            "/committee/meetings/1/close",
+            "committee",
+            Sent::Form(&[("minutes", "纪要")]),
+        ),
+        w("post", "/committee/meetings/{id}/cancel", "/committee/meetings/1/cancel", "committee", Sent::Empty),
+        w(
+            "post",
+            "/committee/items/{id}/votes",
+            "/committee/items/1/votes",
+            "finance",
+            Sent::Form(&[("ballot", "for")]),
+        ),
+        w(
+            "post",
+            "/api/v1/committee/items/{id}/votes",
+            "/api/v1/committee/items/1/votes",
+            "finance",
+            Sent::Json(json!({ "ballot": "for" })),
+        ),
+        w(
+            "post",
+            "/checks/{id}/committee",
+            "/checks/1/committee",
+            "acquisition",
+            Sent::Form(&[("meeting", "1"), ("team", "")]),
+        ),
         w("post", "/logout", "/logout", "auditor", Sent::Empty),
         w(
             "post",

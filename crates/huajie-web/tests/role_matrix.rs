@@ -441,6 +441,71 @@ async fn every_route_allows_exactly_its_roles() {
     assert!(wrong.is_empty(), "role × route mismatches:\n{}", wrong.join("\n"));
 }
 
+/// The committee's pages: read by every staff role but the regulator.
+const COMMITTEE_READERS: &[&str] =
+    &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
+/// Members, meetings, attendance, closing and cancelling: the committee's secretary.
+const COMMITTEE_SECRETARY: &[&str] = &["committee"];
+/// Voting (as a member serving, present, not recused: the store's check).
+const VOTERS: &[&str] = &["acquisition", "valuer", "risk", "asset_manager", "committee", "finance"];
+/// Tabling a purchase: the acquisition team and the secretary (the asset managers table plans).
+const PURCHASE_TABLERS: &[&str] = &["acquisition", "committee"];
+
+/// A writing route: its path, the fields sent, who may, and what they are answered.
+type Post = (&'static str, &'static [(&'static str, &'static str)], &'static [&'static str], StatusCode);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_committee_routes_allow_exactly_their_roles() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let meeting = store.schedule_meeting("committee", "第 1 次会议", store.clock().now(), "会议室").await.unwrap().id;
+    let cancelled = store.schedule_meeting("committee", "第 2 次会议", store.clock().now(), "会议室").await.unwrap().id;
+    store.cancel_meeting("committee", cancelled).await.unwrap();
+    let gets: Vec<(String, &[&str], StatusCode)> = vec![
+        ("/committee".into(), COMMITTEE_READERS, StatusCode::OK),
+        (format!("/committee/meetings/{meeting}"), COMMITTEE_READERS, StatusCode::OK),
+        // A cancelled meeting has no minutes: a 400 saying so, for those who may read them.
+        (format!("/committee/meetings/{cancelled}/minutes.pdf"), COMMITTEE_READERS, StatusCode::BAD_REQUEST),
+        ("/api/v1/committee/meetings".into(), COMMITTEE_READERS, StatusCode::OK),
+        (format!("/api/v1/committee/meetings/{meeting}"), COMMITTEE_READERS, StatusCode::OK),
+        ("/api/v1/committee/pending".into(), COMMITTEE_READERS, StatusCode::OK),
+    ];
+    // Each writing route, with what an allowed role is answered (a form that cannot be read, or
+    // a meeting, item or check that does not exist); every other role is refused with a 403.
+    let posts: &[Post] = &[
+        ("/committee/members", &[("username", "")], COMMITTEE_SECRETARY, StatusCode::BAD_REQUEST),
+        ("/committee/meetings", &[("title", "")], COMMITTEE_SECRETARY, StatusCode::BAD_REQUEST),
+        ("/committee/meetings/999999/open", &[("present", "risk")], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/committee/meetings/999999/close", &[("minutes", "纪要")], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/committee/meetings/999999/cancel", &[], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/committee/items/999999/votes", &[("ballot", "for")], VOTERS, StatusCode::NOT_FOUND),
+        ("/checks/1/committee", &[("meeting", "999999")], PURCHASE_TABLERS, StatusCode::NOT_FOUND),
+        ("/api/v1/committee/items/999999/votes", &[("ballot", "for")], VOTERS, StatusCode::NOT_FOUND),
+    ];
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed, ok) in &gets {
+            let reply = app.get(&mut client, path).await;
+            let expected = if allowed.contains(role) { *ok } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} GET {path}: {} (expected {expected})", reply.status));
+            }
+        }
+        let csrf = client.csrf.clone();
+        for (path, fields, allowed, ok) in posts {
+            let mut fields = fields.to_vec();
+            fields.push(("csrf", &csrf));
+            let reply = app.post_form(&mut client, path, &fields).await;
+            let expected = if allowed.contains(role) { *ok } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "role × route mismatches:\n{}", wrong.join("\n"));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
     let app = TestApp::new().await;

@@ -20,6 +20,7 @@ use crate::form::{Confirmed, Int, Path, Query, Submitted};
 use crate::i18n::tr;
 use crate::view::party_view;
 
+pub mod committee;
 pub mod compliance;
 pub mod valuation;
 
@@ -54,6 +55,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/compliance/indicators"),
     ("get", "/api/v1/compliance/results"),
     ("post", "/api/v1/compliance/results"),
+    ("get", "/api/v1/committee/meetings"),
+    ("get", "/api/v1/committee/meetings/{id}"),
+    ("get", "/api/v1/committee/pending"),
+    ("post", "/api/v1/committee/items/{id}/votes"),
     ("get", "/api/v1/compliance/checks"),
     ("post", "/api/v1/compliance/checks"),
     ("get", "/api/v1/compliance/funding"),

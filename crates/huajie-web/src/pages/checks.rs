@@ -306,6 +306,8 @@ struct CheckPage {
     purchase: acquire::Purchase,
     /// The form recording the acquisition (`record-acquisition`): the date bought, the cash paid from.
     acquire: FormView,
+    /// Tabling the purchase for the committee (`table-item`), for a role that tables purchases.
+    tabling: Option<super::committee::table::Tabling>,
     /// The price against face value, the latest valuation and (a disposal) the cost: (label, value, class).
     price: Vec<(&'static str, String, &'static str)>,
     /// The territorial amounts: (failing claims, failing amount, total, share) and the first failing contracts.
@@ -397,7 +399,7 @@ pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>
 
 /// A check's page with one of its forms (an override, the acquisition) sent back: what was
 /// typed, and each field's message.
-async fn check_page(
+pub(crate) async fn check_page(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
@@ -426,6 +428,7 @@ async fn check_page(
         .collect();
     let findings = finding_rows(&c, ctx, &mut sent_back);
     let purchase = acquire::Purchase::of(&c, ctx, state).await?;
+    let tabling = super::committee::table::Tabling::of(&c, ctx, state, &mut sent_back).await?;
     // Deal prices are for those who see the packages or check deals (not the regulator).
     let sees_prices = ctx.can(Permission::ViewPackages) || ctx.can(Permission::CheckDeals);
     let price = c.result.price.as_ref().filter(|_| sees_prices).map(|p| price_lines(p, lang)).unwrap_or_default();
@@ -440,7 +443,8 @@ async fn check_page(
     let today = state.store.clock().today().to_string();
     let acquire = FormView::new(acquire::ACQUIRE_FORM, lang).with("acquired_on", today).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain([&acquire]));
+    let tabled = tabling.as_ref().map(|t| &t.form);
+    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain([&acquire]).chain(tabled));
     let check = CheckPage {
         price,
         territory,
@@ -452,6 +456,7 @@ async fn check_page(
         findings,
         purchase,
         acquire,
+        tabling,
         page,
     };
     super::render_form(&check, refused)

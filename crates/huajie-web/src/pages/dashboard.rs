@@ -23,6 +23,8 @@ struct DashboardPage {
     charts: Vec<BarChart>,
     packages: Vec<PackageLine>,
     link_packages: bool,
+    /// A committee member's items waiting for their vote, in words (none for other roles, or none waiting).
+    pending_votes: Option<String>,
 }
 
 pub struct PackageLine {
@@ -60,8 +62,16 @@ fn slice_chart(id: &str, title: &str, slices: &[Slice], lang: Lang, label: impl 
     )
 }
 
+/// The items waiting for the user's vote, in words, when there are any.
+async fn pending_votes(ctx: &Ctx, state: &AppState) -> Result<Option<String>, AppError> {
+    let Some(user) = ctx.user().filter(|u| u.role.can(Permission::CastVotes)) else { return Ok(None) };
+    let count = state.store.my_pending_votes(&user.username).await?.len();
+    Ok((count > 0).then(|| tr(ctx.lang, "committee.pending_votes").replace("{count}", &count.to_string())))
+}
+
 pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewDashboard)?;
+    let pending_votes = pending_votes(&ctx, &state).await?;
     let lang = ctx.lang;
     let d = state.store.dashboard().await?;
     let packages = state.store.packages().await?;
@@ -104,6 +114,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
         charts,
         packages: packages.iter().map(|p| package_line(p, lang)).collect(),
         link_packages: ctx.can(Permission::ViewPackages),
+        pending_votes,
         page,
     })
 }

@@ -7,6 +7,7 @@ pub mod book;
 pub mod calendar;
 pub mod checks;
 pub mod claims;
+pub mod committee;
 pub mod company;
 pub mod compliance;
 pub mod dashboard;
