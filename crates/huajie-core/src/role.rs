@@ -82,6 +82,14 @@ pub enum Permission {
     FlagProhibitedAssets,
     /// Remove such a flag (the flag blocks an acquisition: removing it is the risk team's call).
     ClearProhibitedFlags,
+    /// Disposal plans and announcements as the staff see them (the gate, valuation, cost).
+    ViewPlans,
+    /// Draft a disposal plan, attach its documents, withdraw it.
+    PreparePlans,
+    /// Draft, edit, publish and correct a disposal announcement.
+    ManageAnnouncements,
+    /// Put an acquisition or a plan on a committee meeting's agenda.
+    TableItems,
 }
 
 impl Role {
@@ -131,6 +139,13 @@ impl Role {
             // Due diligence finds a no-transfer clause; risk reviews. Only risk lifts a flag.
             FlagProhibitedAssets => matches!(self, Acquisition | Risk),
             ClearProhibitedFlags => matches!(self, Risk),
+            // The staff who see packages see their plans; the committee decides them.
+            ViewPlans => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
+            // Disposal is the asset managers' work (A11 IC5: not the valuers').
+            PreparePlans | ManageAnnouncements => matches!(self, AssetManager),
+            TableItems => matches!(self, Acquisition | AssetManager | Committee),
         }
     }
 
@@ -160,5 +175,7 @@ mod tests {
         assert!(Role::Regulator.can(Permission::ViewCompliance));
         assert!(!Role::Investor.can(Permission::ViewDashboard));
         assert!(Role::Investor.can(Permission::UsePortal));
+        assert!(!Role::Regulator.can(Permission::ViewPlans), "no valuations or costs of plans");
+        assert!(!Role::Valuer.can(Permission::PreparePlans), "the valuer does not prepare the disposal (A11 IC5)");
     }
 }

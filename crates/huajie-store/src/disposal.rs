@@ -338,7 +338,7 @@ pub(crate) mod read {
 
 /// What the subject is worth and cost, and who valued it, as the plan records it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Appraisal {
+pub struct Appraisal {
     pub package_id: i64,
     pub valuation: Option<Money>,
     pub run_id: Option<i64>,
@@ -371,6 +371,13 @@ impl Store {
             return Err(StoreError::Corrupt(format!("plan_documents {id}: the content does not match its hash")));
         }
         Ok((doc, content))
+    }
+
+    /// What a plan on `subject` would record beside its reserve: the latest valuation, its
+    /// valuer and the cost (the new-plan form shows it before saving). Refused for a package
+    /// not yet held.
+    pub async fn plan_appraisal(&self, subject: PlanSubject) -> Result<Appraisal, StoreError> {
+        read::appraise(&mut *self.pool.acquire().await?, subject).await
     }
 
     /// The gate of a plan as it stands now (what its page shows).

@@ -66,7 +66,7 @@ pub use compliance::{
 pub use dashboard::{DashboardFigures, Slice};
 pub use db::{Backend, DbTarget, Store, WriteTx};
 pub use deals::ProposedDeal;
-pub use disposal::{PLAN_DOCUMENT_BYTES_MAX, Plan, PlanDocument, PlanInput, PlanSubject};
+pub use disposal::{Appraisal, PLAN_DOCUMENT_BYTES_MAX, Plan, PlanDocument, PlanInput, PlanSubject};
 pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
 };

@@ -168,6 +168,9 @@ pub mod perm {
         RecordAcquisitions,
         FlagProhibitedAssets,
         ClearProhibitedFlags,
+        PreparePlans,
+        ManageAnnouncements,
+        TableItems,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).
