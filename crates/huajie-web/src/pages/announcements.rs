@@ -261,8 +261,7 @@ pub async fn edit(
         state.store.edit_announcement(&user.username, id, &form.edit()).await?;
         Ok(Redirect::to(&format!("/announcements/{id}")).into_response())
     };
-    super::or_refused(done.await, ctx.lang, (ANNOUNCEMENT_FORM, &form), |view| page(&ctx, &state, id, Some(view)))
-        .await
+    super::or_refused(done.await, ctx.lang, (ANNOUNCEMENT_FORM, &form), |view| page(&ctx, &state, id, Some(view))).await
 }
 
 /// `POST /announcements/{id}/publish`: publishes the draft (refused while the checklist finds

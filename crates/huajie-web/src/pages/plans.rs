@@ -163,8 +163,11 @@ impl PlanForm {
         let mut e = FieldErrors::default();
         let subject = e.read("subject", &text("plans.subject"), subject_of(&self.subject, &self.subject_id));
         let title = e.read("title", &text("plans.name"), required(&self.title));
-        let method =
-            e.read("method", &text("plans.method"), named(&self.method, DisposalMethod::from_code, DisposalMethod::from_any_name));
+        let method = e.read(
+            "method",
+            &text("plans.method"),
+            named(&self.method, DisposalMethod::from_code, DisposalMethod::from_any_name),
+        );
         let exception = match self.exception.trim() {
             "" => Some(None),
             t => e
@@ -245,7 +248,10 @@ async fn form_page(
         PlanSubject::Collateral(i) => ("collateral", i),
     };
     let form = form.unwrap_or_else(|| {
-        FormView::new(PLAN_FORM, lang).with("subject", kind).with("subject_id", id.to_string()).with("method", "online_auction")
+        FormView::new(PLAN_FORM, lang)
+            .with("subject", kind)
+            .with("subject_id", id.to_string())
+            .with("method", "online_auction")
     });
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&form]);
@@ -268,7 +274,11 @@ async fn form_page(
 }
 
 /// `GET /plans/new?subject=claim&id=`: the new-plan form for a package, a claim or a collateral item.
-pub async fn new_form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<NewQuery>) -> Result<Response, AppError> {
+pub async fn new_form(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(q): Query<NewQuery>,
+) -> Result<Response, AppError> {
     ctx.require(Permission::PreparePlans)?;
     let subject = FieldErrors::one("subject", &text("plans.subject"), subject_of(&q.subject, &q.id))?;
     form_page(&ctx, &state, subject, None).await
@@ -286,7 +296,8 @@ pub async fn create(
         let plan = state.store.create_plan(&user.username, &input).await?;
         Ok(Redirect::to(&format!("/plans/{}", plan.id)).into_response())
     };
-    let subject = subject_of(&form.subject, &form.subject_id).map_err(|t| AppError::BadRequest(t.get(ctx.lang).into()))?;
+    let subject =
+        subject_of(&form.subject, &form.subject_id).map_err(|t| AppError::BadRequest(t.get(ctx.lang).into()))?;
     super::or_refused(created.await, ctx.lang, (PLAN_FORM, &form), |view| form_page(&ctx, &state, subject, Some(view)))
         .await
 }
@@ -308,7 +319,8 @@ pub async fn table(
 ) -> Result<Response, AppError> {
     let tabled = async {
         let meeting = FieldErrors::one("meeting", &text("plans.meeting"), optional_id(&form.meeting))?;
-        let meeting = FieldErrors::one("meeting", &text("plans.meeting"), meeting.ok_or_else(|| text("form.required")))?;
+        let meeting =
+            FieldErrors::one("meeting", &text("plans.meeting"), meeting.ok_or_else(|| text("form.required")))?;
         let subject = huajie_store::ItemSubject::Plan { plan_id: id };
         state.store.table_item(&user.username, meeting, subject, &[]).await?;
         Ok(Redirect::to(&format!("/plans/{id}")).into_response())

@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 use huajie_core::{Lang, Permission};
-use huajie_decide::{MeetingStatus, PlanStatus};
 use huajie_decide::plan::Gate;
+use huajie_decide::{MeetingStatus, PlanStatus};
 use huajie_store::Plan;
 
 use super::plans::{DOCUMENT_FORM, TABLE_FORM, gain, subject_label};
@@ -64,8 +64,17 @@ struct PlanPage {
 }
 
 /// The keys of the facts the gate's problems are shown beside.
-const FACT_KEYS: &[&str] =
-    &["subject", "method", "exception", "exception_reason", "reserve", "valuation", "below_reason", "transferee", "cost"];
+const FACT_KEYS: &[&str] = &[
+    "subject",
+    "method",
+    "exception",
+    "exception_reason",
+    "reserve",
+    "valuation",
+    "below_reason",
+    "transferee",
+    "cost",
+];
 
 fn facts(p: &Plan, gate: &Gate, lang: Lang) -> Vec<Fact> {
     let problem = |key: &str| {
@@ -88,7 +97,11 @@ fn facts(p: &Plan, gate: &Gate, lang: Lang) -> Vec<Fact> {
         fact("exception", "plans.exception", crate::view::opt_name(p.exception, lang, |x, l| x.name(l))),
         fact("exception_reason", "plans.exception_reason", p.exception_reason.clone()),
         fact("reserve", "plans.reserve", money(p.reserve)),
-        fact("valuation", "plans.valuation", format!("{}（{}）", money(p.valuation), p.valuer.as_deref().unwrap_or("—"))),
+        fact(
+            "valuation",
+            "plans.valuation",
+            format!("{}（{}）", money(p.valuation), p.valuer.as_deref().unwrap_or("—")),
+        ),
         fact("below_reason", "plans.below_reason", p.below_reason.clone()),
         fact("transferee", "plans.check", p.check_id.map(|c| format!("#{c}")).unwrap_or_else(|| "—".into())),
         fact("cost", "plans.cost", money(p.cost)),
@@ -118,14 +131,23 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         .await?
         .into_iter()
         .filter(|i| i.plan_id == Some(id))
-        .map(|i| (i.id, i.meeting_id, i.status.name(lang), i.outcome.map(|o| o.get(lang).to_string()).unwrap_or_default()))
+        .map(|i| {
+            (i.id, i.meeting_id, i.status.name(lang), i.outcome.map(|o| o.get(lang).to_string()).unwrap_or_default())
+        })
         .collect();
     let announcements = state
         .store
         .announcements(Some(id))
         .await?
         .into_iter()
-        .map(|a| (a.id, a.version, a.status.name(lang), a.published_at.map(|t| crate::view::when(t, lang)).unwrap_or_default()))
+        .map(|a| {
+            (
+                a.id,
+                a.version,
+                a.status.name(lang),
+                a.published_at.map(|t| crate::view::when(t, lang)).unwrap_or_default(),
+            )
+        })
         .collect();
     let meetings = state
         .store
@@ -165,7 +187,8 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         announcements,
         meetings,
         can_table: ctx.can(Permission::TableItems) && plan.status == PlanStatus::Draft,
-        can_prepare: ctx.can(Permission::PreparePlans) && matches!(plan.status, PlanStatus::Draft | PlanStatus::Submitted),
+        can_prepare: ctx.can(Permission::PreparePlans)
+            && matches!(plan.status, PlanStatus::Draft | PlanStatus::Submitted),
         can_withdraw: ctx.can(Permission::PreparePlans) && plan.status == PlanStatus::Draft,
         can_draft: ctx.can(Permission::ManageAnnouncements)
             && plan.status == PlanStatus::Approved

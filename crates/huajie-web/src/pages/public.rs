@@ -46,7 +46,10 @@ pub struct PublicQuery {
     pub page: Option<i64>,
 }
 
-fn blank_or<T>(typed: &str, read: impl FnOnce(&str) -> Result<T, huajie_core::Text>) -> Result<Option<T>, huajie_core::Text> {
+fn blank_or<T>(
+    typed: &str,
+    read: impl FnOnce(&str) -> Result<T, huajie_core::Text>,
+) -> Result<Option<T>, huajie_core::Text> {
     match typed.trim() {
         "" => Ok(None),
         t => read(t).map(Some),
@@ -61,14 +64,19 @@ impl PublicQuery {
             "method",
             &text("public.method"),
             blank_or(&self.method, |t| {
-                DisposalMethod::from_code(t).or_else(|| DisposalMethod::from_any_name(t)).ok_or_else(|| quoting(t, "form.bad_option"))
+                DisposalMethod::from_code(t)
+                    .or_else(|| DisposalMethod::from_any_name(t))
+                    .ok_or_else(|| quoting(t, "form.bad_option"))
             }),
         );
         let province = e.read(
             "province",
             &text("public.province"),
             blank_or(&self.province, |t| {
-                Province::from_code(t).or_else(|| Province::from_name(t)).map(|p| p.code()).ok_or_else(|| quoting(t, "form.bad_option"))
+                Province::from_code(t)
+                    .or_else(|| Province::from_name(t))
+                    .map(|p| p.code())
+                    .ok_or_else(|| quoting(t, "form.bad_option"))
             }),
         );
         let reserve_min = e.read("reserve_min", &text("public.reserve_min"), blank_or(&self.reserve_min, amount));
@@ -167,7 +175,10 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Publi
     let lang = ctx.lang;
     let (filter, error) = match q.filter() {
         Ok(f) => (f, None),
-        Err(e) => (PublicFilter::default(), Some(e.iter().map(|(_, t)| t.get(lang).to_string()).collect::<Vec<_>>().join("；"))),
+        Err(e) => (
+            PublicFilter::default(),
+            Some(e.iter().map(|(_, t)| t.get(lang).to_string()).collect::<Vec<_>>().join("；")),
+        ),
     };
     let n = page_number(q.page);
     let (found, total) = state.store.public_announcements(&filter, (n - 1) as usize).await?;
