@@ -161,9 +161,10 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         FormView::new(TABLE_FORM, lang).unless(&mut sent_back),
         FormView::new(DOCUMENT_FORM, lang).unless(&mut sent_back),
         FormView::new("plan-withdraw", lang).unless(&mut sent_back),
+        FormView::new("draft-announcement", lang).unless(&mut sent_back),
     );
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&forms.0, &forms.1, &forms.2]);
+    let refused = page.sent_back([&forms.0, &forms.1, &forms.2, &forms.3]);
     let out = PlanPage {
         title: format!("{} #{id}：{}", tr(lang, "plans.plan"), plan.title),
         plan_id: id,
