@@ -69,16 +69,10 @@ impl PublicQuery {
                     .ok_or_else(|| quoting(t, "form.bad_option"))
             }),
         );
-        let province = e.read(
-            "province",
-            &text("public.province"),
-            blank_or(&self.province, |t| {
-                Province::from_code(t)
-                    .or_else(|| Province::from_name(t))
-                    .map(|p| p.code())
-                    .ok_or_else(|| quoting(t, "form.bad_option"))
-            }),
-        );
+        // A province by its code or its name; anything else matches nothing.
+        let province = Some(self.province.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| Province::from_name(t).map(|p| p.code()).unwrap_or_else(|| t.to_string()));
         let reserve_min = e.read("reserve_min", &text("public.reserve_min"), blank_or(&self.reserve_min, amount));
         let reserve_max = e.read("reserve_max", &text("public.reserve_max"), blank_or(&self.reserve_max, amount));
         let from = e.read("from", &text("public.from"), blank_or(&self.from, date));
@@ -88,7 +82,7 @@ impl PublicQuery {
         e.finish(|| {
             Some(PublicFilter {
                 text: words,
-                province: province?,
+                province,
                 asset_kind: kind,
                 method: method?,
                 reserve_min: reserve_min?,
