@@ -496,6 +496,9 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
     }
 }
 
+/// A writing route: path, fields, who may post, what they get.
+type Post<'a> = (String, Vec<(&'a str, &'a str)>, &'a [&'a str], StatusCode);
+
 /// Disposal plans and announcements: the staff who see packages read them; the asset manager
 /// prepares plans and manages announcements; acquisition, the asset manager and the committee
 /// table items. The public portal's announcements need no login at all.
@@ -556,7 +559,7 @@ async fn the_disposal_routes_allow_exactly_their_roles_and_the_public_ones_every
         }
         let csrf = client.csrf.clone();
         let held_id = held.to_string();
-        let posts: Vec<(String, Vec<(&str, &str)>, &[&str], StatusCode)> = vec![
+        let posts: Vec<Post> = vec![
             (
                 "/plans".into(),
                 vec![("subject", "package"), ("subject_id", &held_id), ("title", "核销"), ("method", "write_off")],

@@ -148,9 +148,12 @@ struct ListPage {
     error: Option<String>,
 }
 
+/// A filter's choices: (value, name).
+type Choices = Vec<(String, String)>;
+
 /// The choices of the filters: provinces, asset types (claims, and each collateral type as the
 /// announcement names it), the public methods.
-fn choices(lang: Lang) -> (Vec<(String, String)>, Vec<(String, String)>, Vec<(String, String)>) {
+fn choices(lang: Lang) -> (Choices, Choices, Choices) {
     let provinces = Province::all().into_iter().map(|p| (p.code(), p.name(lang).to_string())).collect();
     let kinds = std::iter::once((huajie_store::CLAIM_KIND.to_string(), text("public.claim").get(lang).to_string()))
         .chain(CollateralType::ALL.iter().map(|t| (t.zh().to_string(), t.name(lang).to_string())))
