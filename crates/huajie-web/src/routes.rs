@@ -64,7 +64,6 @@ pub fn router(state: AppState) -> Router {
         .route("/checks/{id}/overrides", post(checks::override_finding))
         .route("/checks/{id}/acquire", post(checks::acquire))
         .merge(rules_routes(upload))
-        .merge(disposal_routes(upload))
         .route("/packages/{id}/checks", post(checks::package_check))
         .route("/assumptions", get(assumptions::sets))
         .route("/assumptions/{id}", get(assumptions::set).post(assumptions::save_set))
@@ -131,7 +130,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API).
+/// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API);
+/// the disposal routes merged in.
 fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
     Router::new()
         .route("/rules", get(compliance::rules))
@@ -139,6 +139,7 @@ fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/compliance/calendar", get(calendar::show).post(calendar::upload).layer(upload))
         .route("/compliance/calendar.csv", get(calendar::csv))
         .route("/api/v1/calendar", get(api::calendar))
+        .merge(disposal_routes(upload))
 }
 
 /// Disposal plans, their announcements, and the public portal's announcements (no login).

@@ -109,12 +109,8 @@ fn facts(p: &Plan, gate: &Gate, lang: Lang) -> Vec<Fact> {
     ]
 }
 
-/// The plan's page; `sent_back` is one of its forms refused (shown again with its message).
-pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewPlans)?;
-    let lang = ctx.lang;
-    let plan = state.store.plan(id).await?;
-    let gate = state.store.plan_gate(id).await?;
+/// The plan's documents, committee items, announcements, and the meetings it may be tabled before.
+async fn lists(state: &AppState, id: i64, lang: Lang) -> Result<Lists, AppError> {
     let documents = state
         .store
         .plan_documents(Some(id))
@@ -157,6 +153,24 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         .filter(|m| matches!(m.status, MeetingStatus::Scheduled | MeetingStatus::InSession))
         .map(|m| (m.id.to_string(), format!("{}（{}）", m.title, crate::view::when(m.scheduled_for, lang))))
         .collect();
+    Ok((documents, items, announcements, meetings))
+}
+
+/// The page's lists, as `PlanPage` holds them.
+type Lists = (
+    Vec<(i64, String, String, String, String, String)>,
+    Vec<(i64, i64, &'static str, String)>,
+    Vec<(i64, i64, &'static str, String)>,
+    Vec<(String, String)>,
+);
+
+/// The plan's page; `sent_back` is one of its forms refused (shown again with its message).
+pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewPlans)?;
+    let lang = ctx.lang;
+    let plan = state.store.plan(id).await?;
+    let gate = state.store.plan_gate(id).await?;
+    let (documents, items, announcements, meetings) = lists(state, id, lang).await?;
     let forms = (
         FormView::new(TABLE_FORM, lang).unless(&mut sent_back),
         FormView::new(DOCUMENT_FORM, lang).unless(&mut sent_back),
