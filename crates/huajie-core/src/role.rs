@@ -82,6 +82,12 @@ pub enum Permission {
     FlagProhibitedAssets,
     /// Remove such a flag (the flag blocks an acquisition: removing it is the risk team's call).
     ClearProhibitedFlags,
+    /// Disposal plans and announcements as the staff see them (the gate, valuation, cost).
+    ViewPlans,
+    /// Draft a disposal plan, attach its documents, withdraw it.
+    PreparePlans,
+    /// Draft, edit, publish and correct a disposal announcement.
+    ManageAnnouncements,
     /// The decision committee's pages: members, meetings, agenda items, named votes, minutes.
     ViewCommittee,
     /// The committee's secretary and chair: members and their terms, meetings, attendance,
@@ -153,6 +159,12 @@ impl Role {
             ManageCommittee => matches!(self, Committee),
             // The staff who may serve; whether they do, and when, is the member list's.
             CastVotes => matches!(self, Acquisition | Valuer | Risk | AssetManager | Committee | Finance),
+            // The staff who see packages see their plans; the committee decides them.
+            ViewPlans => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
+            // Disposal is the asset managers' work (A11 IC5: not the valuers').
+            PreparePlans | ManageAnnouncements => matches!(self, AssetManager),
             TableItems => matches!(self, Acquisition | AssetManager | Committee),
         }
     }
@@ -193,6 +205,8 @@ mod tests {
         assert!(Role::Regulator.can(Permission::ViewCompliance));
         assert!(!Role::Investor.can(Permission::ViewDashboard));
         assert!(Role::Investor.can(Permission::UsePortal));
+        assert!(!Role::Regulator.can(Permission::ViewPlans), "no valuations or costs of plans");
+        assert!(!Role::Valuer.can(Permission::PreparePlans), "the valuer does not prepare the disposal (A11 IC5)");
     }
 
     #[test]

@@ -168,7 +168,7 @@ async fn plan_at(
         team: vec![],
     };
     // The reserve at the claim's latest valuation, as the plan's form shows it.
-    let valuation = store.appraisal(probe.subject).await?.valuation;
+    let valuation = store.plan_appraisal(probe.subject).await?.valuation;
     let reserve = valuation.map(|v| match num == den {
         true => Money::from_fen((v.fen() + 9_999) / 10_000 * 10_000),
         false => Money::from_fen(v.fen() * num / den / 10_000 * 10_000),

@@ -373,9 +373,10 @@ impl Store {
         Ok((doc, content))
     }
 
-    /// What a plan's subject is worth (its latest valuation, and who made it) and what it cost:
-    /// what a plan's form shows beside the reserve before the plan is saved.
-    pub async fn appraisal(&self, subject: PlanSubject) -> Result<Appraisal, StoreError> {
+    /// What a plan on `subject` would record beside its reserve: the latest valuation, its
+    /// valuer and the cost (the new-plan form shows it before saving). Refused for a package
+    /// not yet held.
+    pub async fn plan_appraisal(&self, subject: PlanSubject) -> Result<Appraisal, StoreError> {
         read::appraise(&mut *self.pool.acquire().await?, subject).await
     }
 

@@ -170,6 +170,8 @@ pub mod perm {
         ClearProhibitedFlags,
         ManageCommittee,
         CastVotes,
+        PreparePlans,
+        ManageAnnouncements,
         TableItems,
     );
 

@@ -106,7 +106,7 @@ pub fn read_form<T: DeserializeOwned>(bytes: &[u8], lang: Lang) -> Result<T, App
 pub struct Submitted<F>(pub F);
 
 /// A writing request with nothing to submit but its token.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, serde::Serialize)]
 pub struct Confirmed {}
 
 /// A writing request's context, the token its `X-CSRF-Token` header carries ("" without one),

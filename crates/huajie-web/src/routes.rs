@@ -130,7 +130,8 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API).
+/// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API);
+/// the disposal routes merged in.
 fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
     Router::new()
         .route("/rules", get(compliance::rules))
@@ -138,6 +139,31 @@ fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/compliance/calendar", get(calendar::show).post(calendar::upload).layer(upload))
         .route("/compliance/calendar.csv", get(calendar::csv))
         .route("/api/v1/calendar", get(api::calendar))
+        .merge(disposal_routes(upload))
+}
+
+/// Disposal plans, their announcements, and the public portal's announcements (no login).
+fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
+    use crate::pages::{announcements, plans, plans_page, public};
+    Router::new()
+        .route("/plans", get(plans::list).post(plans::create))
+        .route("/plans/new", get(plans::new_form))
+        .route("/plans/{id}", get(plans_page::show))
+        .route("/plans/{id}/table", post(plans::table))
+        .route("/plans/{id}/withdraw", post(plans::withdraw))
+        .route("/plans/{id}/documents", post(plans::upload_document).layer(upload))
+        .route("/plan-documents/{id}", get(plans::document))
+        .route("/plans/{id}/announcements", post(announcements::draft))
+        .route("/announcements", get(announcements::list))
+        .route("/announcements/{id}", get(announcements::show).post(announcements::edit))
+        .route("/announcements/{id}/publish", post(announcements::publish))
+        .route("/public/announcements", get(public::list))
+        .route("/public/announcements/{id}", get(public::show))
+        .route("/api/v1/plans", get(api::disposal::plans).post(api::disposal::create_plan))
+        .route("/api/v1/plans/{id}", get(api::disposal::plan))
+        .route("/api/v1/announcements", get(api::disposal::announcements))
+        .route("/api/v1/public/announcements", get(api::disposal::public_announcements))
+        .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))
 }
 
 /// The decision committee: its pages, tabling a check, the minutes, and its API.

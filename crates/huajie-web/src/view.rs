@@ -43,6 +43,8 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/parties", "nav.parties", Some(Permission::ViewParties)),
     ("/imports/new", "nav.import", Some(Permission::ImportTapes)),
     ("/assumptions", "nav.assumptions", Some(Permission::ViewValuations)),
+    ("/plans", "nav.plans", Some(Permission::ViewPlans)),
+    ("/announcements", "nav.announcements", Some(Permission::ViewPlans)),
     ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
     ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),

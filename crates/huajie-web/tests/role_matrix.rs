@@ -560,3 +560,112 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         assert!(reply.location().starts_with("/login?next="), "{path}");
     }
 }
+
+/// A writing route: path, fields, who may post, what they get.
+type PlanPost<'a> = (String, Vec<(&'a str, &'a str)>, &'a [&'a str], StatusCode);
+
+/// Disposal plans and announcements: the staff who see packages read them; the asset manager
+/// prepares plans and manages announcements; acquisition, the asset manager and the committee
+/// table items. The public portal's announcements need no login at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_disposal_routes_allow_exactly_their_roles_and_the_public_ones_everyone() {
+    const PREPARERS: &[&str] = &["asset_manager"];
+    const TABLERS: &[&str] = &["asset_manager", "committee"];
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let held = s.package_id_by_code("ZJ-2025-001").await.unwrap().unwrap();
+    let input = huajie_store::PlanInput {
+        title: "核销".into(),
+        subject: huajie_store::PlanSubject::Package(held),
+        method: huajie_decide::DisposalMethod::WriteOff,
+        exception: None,
+        exception_reason: String::new(),
+        reserve: None,
+        below_reason: String::new(),
+        check_id: None,
+        summary: String::new(),
+        team: vec![],
+    };
+    let plan = s.create_plan("asset_manager", &input).await.unwrap().id;
+    let gets: Vec<(String, &[&str], StatusCode)> = vec![
+        ("/plans".into(), PORTFOLIO, StatusCode::OK),
+        (format!("/plans?status=draft&package={held}"), PORTFOLIO, StatusCode::OK),
+        (format!("/plans/{plan}"), PORTFOLIO, StatusCode::OK),
+        (format!("/plans/new?subject=package&id={held}"), PREPARERS, StatusCode::OK),
+        ("/plan-documents/999999".into(), PORTFOLIO, StatusCode::NOT_FOUND),
+        ("/announcements".into(), PORTFOLIO, StatusCode::OK),
+        ("/announcements/999999".into(), PORTFOLIO, StatusCode::NOT_FOUND),
+        ("/api/v1/plans".into(), PORTFOLIO, StatusCode::OK),
+        (format!("/api/v1/plans/{plan}"), PORTFOLIO, StatusCode::OK),
+        ("/api/v1/announcements".into(), PORTFOLIO, StatusCode::OK),
+        ("/public/announcements".into(), EVERYONE, StatusCode::OK),
+        ("/public/announcements/999999".into(), EVERYONE, StatusCode::NOT_FOUND),
+        ("/api/v1/public/announcements".into(), EVERYONE, StatusCode::OK),
+        ("/api/v1/public/announcements/999999".into(), EVERYONE, StatusCode::NOT_FOUND),
+    ];
+    let mut wrong = Vec::new();
+    let mut anonymous = Client::default();
+    for (path, allowed, status) in &gets {
+        let expected = if allowed == &EVERYONE { *status } else { StatusCode::UNAUTHORIZED };
+        let got = app.get(&mut anonymous, path).await.status;
+        // A page redirects a stranger to the login; the API answers 401.
+        if got != expected && !(expected == StatusCode::UNAUTHORIZED && got == StatusCode::SEE_OTHER) {
+            wrong.push(format!("anonymous GET {path}: {got} (expected {expected})"));
+        }
+    }
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed, status) in &gets {
+            let expected = if allowed.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        let csrf = client.csrf.clone();
+        let held_id = held.to_string();
+        let posts: Vec<PlanPost> = vec![
+            (
+                "/plans".into(),
+                vec![("subject", "package"), ("subject_id", &held_id), ("title", "核销"), ("method", "write_off")],
+                PREPARERS,
+                StatusCode::SEE_OTHER,
+            ),
+            // No meeting named: a 400 for those who may table.
+            (format!("/plans/{plan}/table"), vec![("meeting", "")], TABLERS, StatusCode::BAD_REQUEST),
+            // Not approved: drafting its announcement is refused (400) for the asset manager.
+            (format!("/plans/{plan}/announcements"), vec![], PREPARERS, StatusCode::BAD_REQUEST),
+            ("/announcements/999999".into(), vec![("title", "x")], PREPARERS, StatusCode::NOT_FOUND),
+            ("/announcements/999999/publish".into(), vec![], PREPARERS, StatusCode::NOT_FOUND),
+            ("/plans/999999/withdraw".into(), vec![], PREPARERS, StatusCode::NOT_FOUND),
+        ];
+        for (path, mut fields, allowed, status) in posts {
+            fields.push(("csrf", &csrf));
+            let expected = if allowed.contains(role) { status } else { StatusCode::FORBIDDEN };
+            let reply = app.post_form(&mut client, &path, &fields).await;
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+        let reply = app
+            .post_multipart(&mut client, &format!("/plans/{plan}/documents"), &[("csrf", &csrf)], ("a.txt", b"x"), None)
+            .await;
+        let expected = if PREPARERS.contains(role) { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /plans/{plan}/documents: {} (expected {expected})", reply.status));
+        }
+        let body =
+            serde_json::json!({ "subject": "package", "subject_id": held_id, "title": "核销", "method": "write_off" });
+        let request = axum::http::Request::post("/api/v1/plans")
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", &csrf)
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        let reply = app.send(&mut client, request).await;
+        let expected = if PREPARERS.contains(role) { StatusCode::CREATED } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /api/v1/plans: {} (expected {expected})", reply.status));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -22,6 +22,7 @@ use crate::view::party_view;
 
 pub mod committee;
 pub mod compliance;
+pub mod disposal;
 pub mod valuation;
 
 pub use crate::error::ERROR_CODES;
@@ -77,6 +78,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/compliance/report.pdf"),
     ("get", "/api/v1/compliance/book.xlsx"),
     ("get", "/api/v1/imports/{id}/report.xlsx"),
+    ("get", "/api/v1/plans"),
+    ("post", "/api/v1/plans"),
+    ("get", "/api/v1/plans/{id}"),
+    ("get", "/api/v1/announcements"),
+    ("get", "/api/v1/public/announcements"),
+    ("get", "/api/v1/public/announcements/{id}"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -35,6 +35,7 @@ pub struct ClaimView {
 }
 
 pub struct CollateralLine {
+    pub collateral_id: i64,
     pub kind: String,
     pub description: String,
     pub address: String,
@@ -152,6 +153,7 @@ fn collateral_line(
         None => "—".into(),
     };
     CollateralLine {
+        collateral_id: m.collateral.id,
         kind: d.collateral_type.name(lang).into(),
         description: if personal_owner && !see_personal {
             d.collateral_type.name(lang).into()
@@ -184,6 +186,8 @@ struct ClaimPage {
     page: Page,
     title: String,
     c: ClaimView,
+    /// The viewer may prepare a disposal plan for the claim or its collateral.
+    can_plan: bool,
     debtor: PartyView,
     collateral: Vec<CollateralLine>,
     /// Guarantor, kind, cap.
@@ -241,6 +245,7 @@ pub async fn claim_page(
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&flags.form, &exception_form]);
     let claim = ClaimPage {
+        can_plan: ctx.can(huajie_core::Permission::PreparePlans),
         flags,
         exception_form,
         valuation,

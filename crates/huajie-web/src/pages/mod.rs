@@ -1,6 +1,7 @@
 //! HTML pages. Each handler: extract → authorise → read the store → render.
 
 pub mod account;
+pub mod announcements;
 pub mod assumptions;
 pub mod audit;
 pub mod book;
@@ -16,7 +17,10 @@ pub mod imports;
 pub mod login;
 pub mod packages;
 pub mod parties;
+pub mod plans;
+pub mod plans_page;
 pub mod portal;
+pub mod public;
 pub mod users;
 pub mod valuation;
 

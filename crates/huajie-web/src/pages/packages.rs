@@ -106,6 +106,8 @@ fn claim_line(r: &ClaimRow, ctx: &Ctx, today: chrono::NaiveDate) -> ClaimLine {
 #[template(path = "package.html")]
 struct PackageDetail {
     page: Page,
+    /// The viewer may prepare a disposal plan for a held package.
+    can_plan: bool,
     title: String,
     p: PackageView,
     claims: Vec<ClaimLine>,
@@ -176,6 +178,7 @@ async fn detail_page(
     let refused = page.sent_back([&pretrade, &flags.form]);
     super::render_form(
         &PackageDetail {
+            can_plan: ctx.can(Permission::PreparePlans) && summary.package.data.is_held(),
             pretrade,
             flags,
             imports,
