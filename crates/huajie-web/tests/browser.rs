@@ -459,3 +459,157 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
     b.screenshot("22-open-items").await;
     b.close().await;
 }
+
+impl Browser {
+    /// Waits until the path starts with `prefix` (a form posted and redirected). Panics after twenty seconds.
+    async fn wait_for_path(&self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let path = self.path().await;
+            if path.starts_with(prefix) {
+                return path;
+            }
+            assert!(Instant::now() < deadline, "still at {path}, waiting for {prefix}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let e = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn choose(&self, css: &str, value: &str) {
+        let script = format!("document.querySelector({css:?}).value = {value:?};");
+        self.client.execute(&script, vec![]).await.unwrap();
+    }
+}
+
+/// Issue 13's journey: the asset manager prepares a plan for a person's claim, the committee votes
+/// it through at the meeting in session, the asset manager announces it and corrects it once; the
+/// public page, without a login, shows the announcement masked and keeps the first version in its
+/// archive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
+    let Some(b) = browser().await else { return };
+    let store = b._app.store.store.clone();
+    // A held claim whose debtor is a person (its name must never show in public).
+    let mut found = None;
+    for p in store.packages().await.unwrap() {
+        let data = &p.package.data;
+        if !data.is_held() || data.valuation_basis == huajie_core::ValuationBasis::RetailBatch {
+            continue;
+        }
+        for row in store.claims_of_package(p.package.id).await.unwrap().into_iter().skip(5) {
+            if row.debtor.data.kind() == huajie_core::PartyKind::Individual {
+                found = Some((row.claim.id, row.debtor.data.name.clone()));
+                break;
+            }
+        }
+        if found.is_some() {
+            break;
+        }
+    }
+    let (claim, name) = found.expect("a held claim owed by a person");
+    let subject = huajie_store::PlanSubject::Claim(claim);
+    let valuation = store.plan_appraisal(subject).await.unwrap().valuation.expect("valued");
+    let reserve_wan = (valuation.fen() + 999_999) / 1_000_000;
+    let sitting = store
+        .meetings()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.status == huajie_decide::MeetingStatus::InSession)
+        .expect("the demo's meeting in session");
+
+    b.login("asset_manager").await;
+    b.goto(&format!("/plans/new?subject=claim&id={claim}")).await;
+    assert!(b.text("#plan-valuation").await.contains("万"), "the valuation is shown before saving");
+    b.choose("#plan-form select[name='method']", "online_auction").await;
+    b.type_into("#plan-form input[name='reserve']", &reserve_wan.to_string()).await;
+    b.type_into("#plan-form input[name='title']", "浏览器测试 网络拍卖").await;
+    b.click("#save-plan").await;
+    let plan_path = b.wait_for_path("/plans/").await;
+    let plan: i64 = plan_path.trim_start_matches("/plans/").parse().unwrap();
+    b.client.wait().for_element(Locator::Css("#gate-passed")).await.expect("the gate passes");
+    b.choose("#table-plan select[name='meeting']", &sitting.id.to_string()).await;
+    b.click("#table-plan-submit").await;
+    b.text_once("#plan-status", |t| t.contains("已提交")).await;
+    b.screenshot("13-plan-tabled").await;
+    let item = store.plan(plan).await.unwrap();
+    assert_eq!(item.status, huajie_decide::PlanStatus::Submitted);
+    let item = store
+        .meeting_record(sitting.id)
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|(i, _)| i.plan_id == Some(plan))
+        .unwrap()
+        .0
+        .id;
+    b.click("#logout").await;
+
+    // Each member votes for it on the meeting's page.
+    for member in store.committee_members().await.unwrap() {
+        b.login(&member.username).await;
+        b.goto(&format!("/committee/meetings/{}", sitting.id)).await;
+        b.click(&format!("#vote-form-{item} input[value='for']")).await;
+        b.click(&format!("#vote-form-{item} button")).await;
+        b.text_once("#meeting-status", |t| !t.is_empty()).await;
+        b.click("#logout").await;
+    }
+    assert_eq!(store.plan(plan).await.unwrap().status, huajie_decide::PlanStatus::Approved);
+
+    // The asset manager drafts, completes and publishes the announcement, then corrects it.
+    b.login("asset_manager").await;
+    b.goto(&plan_path).await;
+    b.click("#draft-announcement button").await;
+    let first = b.wait_for_path("/announcements/").await;
+    b.type_into("#announcement-form textarea[name='conditions']", "竞买保证金 5 万元；成交后 10 个工作日内付清").await;
+    b.type_into("#announcement-form input[name='contact']", "资产经营部 0571-87001234").await;
+    b.type_into("#announcement-form input[name='report_channel']", "纪检监察室 0571-87009999").await;
+    b.click("#save-announcement").await;
+    b.click("#publish-announcement-submit").await;
+    b.text_once("#announcement-status", |t| t.contains("已发布")).await;
+    b.screenshot("13-announcement-published").await;
+    b.click("#correct-announcement button").await;
+    b.text_once("#announcement-status", |t| t.contains("草稿")).await;
+    let second = b.path().await;
+    assert_ne!(first, second, "a correction is a new version");
+    b.type_into(
+        "#announcement-form textarea[name='conditions']",
+        "竞买保证金 8 万元（更正）；成交后 10 个工作日内付清",
+    )
+    .await;
+    b.click("#save-announcement").await;
+    b.click("#publish-announcement-submit").await;
+    b.text_once("#announcement-status", |t| t.contains("已发布")).await;
+    b.click("#logout").await;
+
+    // The public, without a login: the list, the page masked, the first version in the archive.
+    let v2: i64 = second.trim_start_matches("/announcements/").parse().unwrap();
+    let v1: i64 = first.trim_start_matches("/announcements/").parse().unwrap();
+    b.goto("/public/announcements").await;
+    assert!(b.text("#public-announcements").await.contains("浏览器测试"));
+    b.goto(&format!("/public/announcements/{v2}")).await;
+    let page = b.text("main").await;
+    assert!(page.contains("8 万元（更正）"), "{page}");
+    assert!(!page.contains(&name), "the debtor's name is masked: {page}");
+    let archive = b.text("#announcement-archive").await;
+    assert!(archive.contains("1"), "{archive}");
+    let links: Vec<String> = {
+        let mut out = Vec::new();
+        for a in b.client.find_all(Locator::Css("#announcement-archive a")).await.unwrap() {
+            out.push(a.attr("href").await.unwrap().unwrap_or_default());
+        }
+        out
+    };
+    assert!(links.iter().any(|l| l.ends_with(&format!("/public/announcements/{v1}"))), "{links:?}");
+    b.goto(&format!("/public/announcements/{v1}")).await;
+    let old = b.text("main").await;
+    assert!(old.contains("竞买保证金 5 万元") && !old.contains(&name), "{old}");
+    b.screenshot("13-public-announcement").await;
+    b.close().await;
+}
