@@ -480,6 +480,16 @@ impl Browser {
         e.send_keys(text).await.unwrap();
     }
 
+    /// Waits until `done` holds (the store has what a form posted): a page reloaded after a post
+    /// may look as it did before. Panics after twenty seconds.
+    async fn until<F: std::future::Future<Output = bool>>(&self, what: &str, mut done: impl FnMut() -> F) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !done().await {
+            assert!(Instant::now() < deadline, "{what}: not after twenty seconds");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     async fn choose(&self, css: &str, value: &str) {
         let script = format!("document.querySelector({css:?}).value = {value:?};");
         self.client.execute(&script, vec![]).await.unwrap();
@@ -535,10 +545,13 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     b.client.wait().for_element(Locator::Css("#gate-passed")).await.expect("the gate passes");
     b.choose("#table-plan select[name='meeting']", &sitting.id.to_string()).await;
     b.click("#table-plan-submit").await;
+    let submitted = || {
+        let store = store.clone();
+        async move { store.plan(plan).await.unwrap().status == huajie_decide::PlanStatus::Submitted }
+    };
+    b.until("the plan tabled", submitted).await;
     b.text_once("#plan-status", |t| t.contains("已提交")).await;
     b.screenshot("13-plan-tabled").await;
-    let item = store.plan(plan).await.unwrap();
-    assert_eq!(item.status, huajie_decide::PlanStatus::Submitted);
     let item = store
         .meeting_record(sitting.id)
         .await
@@ -550,6 +563,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
         .0
         .id;
     b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("username")).await.unwrap();
 
     // Each member votes for it on the meeting's page.
     for member in store.committee_members().await.unwrap() {
@@ -557,8 +571,15 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
         b.goto(&format!("/committee/meetings/{}", sitting.id)).await;
         b.click(&format!("#vote-form-{item} input[value='for']")).await;
         b.click(&format!("#vote-form-{item} button")).await;
-        b.text_once("#meeting-status", |t| !t.is_empty()).await;
+        let voted = |who: String| {
+            let store = store.clone();
+            async move { store.committee_votes().await.unwrap().iter().any(|v| v.item_id == item && v.username == who) }
+        };
+        b.until("the vote", || voted(member.username.clone())).await;
+        b.wait_for_path("/committee/meetings/").await;
+        b.client.wait().for_element(Locator::Css("#logout")).await.unwrap();
         b.click("#logout").await;
+        b.client.wait().for_element(Locator::Id("username")).await.unwrap();
     }
     assert_eq!(store.plan(plan).await.unwrap().status, huajie_decide::PlanStatus::Approved);
 
@@ -571,6 +592,12 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     b.type_into("#announcement-form input[name='contact']", "资产经营部 0571-87001234").await;
     b.type_into("#announcement-form input[name='report_channel']", "纪检监察室 0571-87009999").await;
     b.click("#save-announcement").await;
+    let id_of = |path: &str| path.trim_start_matches("/announcements/").parse::<i64>().unwrap();
+    let saved = |id: i64, words: &'static str| {
+        let store = store.clone();
+        async move { store.announcement(id).await.unwrap().content.conditions.contains(words) }
+    };
+    b.until("the draft saved", || saved(id_of(&first), "5 万元")).await;
     b.click("#publish-announcement-submit").await;
     b.text_once("#announcement-status", |t| t.contains("已发布")).await;
     b.screenshot("13-announcement-published").await;
@@ -587,6 +614,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     b.click("#publish-announcement-submit").await;
     b.text_once("#announcement-status", |t| t.contains("已发布")).await;
     b.click("#logout").await;
+    b.client.wait().for_element(Locator::Id("username")).await.unwrap();
 
     // The public, without a login: the list, the page masked, the first version in the archive.
     let v2: i64 = second.trim_start_matches("/announcements/").parse().unwrap();
