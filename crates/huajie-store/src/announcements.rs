@@ -412,7 +412,7 @@ impl WriteTx {
             }
         };
         let sql = format!(
-            "SELECT c.id, c.contract_no, c.principal_fen, c.interest_fen, COALESCE(c.province, d.province) AS province, d.address, c.debtor_id FROM claims c JOIN parties d ON d.id = c.debtor_id WHERE {claim_filter} ORDER BY c.id"
+            "SELECT c.id, c.contract_no, c.principal_fen, c.interest_fen, COALESCE(c.province, d.province) AS province, d.address, d.kind AS debtor_kind, c.debtor_id FROM claims c JOIN parties d ON d.id = c.debtor_id WHERE {claim_filter} ORDER BY c.id"
         );
         let claims = sqlx::query(crate::composed(sql)).bind(id).fetch_all(&mut *self.tx).await?;
         let mut assets = Vec::new();
@@ -422,7 +422,7 @@ impl WriteTx {
             assets.push(AssetLine {
                 name: format!("债权 {}", text(c, "contract_no")?),
                 kind: "债权".into(),
-                location: opt_text(c, "address")?.unwrap_or_else(|| province_name(&province)),
+                location: location_of(c, &province)?,
                 province,
                 principal: money(c, "principal_fen")?,
                 interest: money(c, "interest_fen")?,
@@ -491,6 +491,17 @@ impl WriteTx {
 
 /// Who may not buy (rules.md A10.4, TX1–TX8), as an announcement says it by default.
 pub const DEFAULT_BUYER_REQUIREMENTS: &str = "受让方须为依法设立的法人、其他组织或具有完全民事行为能力的自然人。债务人、保证人及其控制或受同一实际控制人控制的企业，国家公务员、金融监管机构工作人员、政法干警、本公司员工及其近亲属、参与本次处置的中介机构人员，失信被执行人，不得购买或变相购买本公告资产。";
+
+/// Where a claim's asset is, as an announcement says it: the debtor's address, or only the
+/// district of a person's (a person's address is not published), or the province.
+fn location_of(claim: &sqlx::any::AnyRow, province: &str) -> Result<String, StoreError> {
+    let person = text(claim, "debtor_kind")? == huajie_core::PartyKind::Individual.code();
+    Ok(match opt_text(claim, "address")? {
+        Some(a) if person => huajie_core::mask::mask_address(&a),
+        Some(a) => a,
+        None => province_name(province),
+    })
+}
 
 fn province_name(code: &str) -> String {
     huajie_core::Province::from_code(code).map(|p| p.name(huajie_core::Lang::Zh).to_string()).unwrap_or_default()

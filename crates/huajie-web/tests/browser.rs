@@ -513,7 +513,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
         }
         for row in store.claims_of_package(p.package.id).await.unwrap().into_iter().skip(5) {
             if row.debtor.data.kind() == huajie_core::PartyKind::Individual {
-                found = Some((row.claim.id, row.debtor.data.name.clone()));
+                found = Some((row.claim.id, row.debtor.data.name.clone(), row.debtor.data.address.clone()));
                 break;
             }
         }
@@ -521,7 +521,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
             break;
         }
     }
-    let (claim, name) = found.expect("a held claim owed by a person");
+    let (claim, name, address) = found.expect("a held claim owed by a person");
     let subject = huajie_store::PlanSubject::Claim(claim);
     let valuation = store.plan_appraisal(subject).await.unwrap().valuation.expect("valued");
     let reserve_wan = (valuation.fen() + 999_999) / 1_000_000;
@@ -625,6 +625,9 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     let page = b.text("main").await;
     assert!(page.contains("8 万元（更正）"), "{page}");
     assert!(!page.contains(&name), "the debtor's name is masked: {page}");
+    if let Some(address) = address.filter(|a| a.chars().count() > 6) {
+        assert!(!page.contains(&address), "a person's address is not published: {page}");
+    }
     let archive = b.text("#announcement-archive").await;
     assert!(archive.contains("1"), "{archive}");
     let links: Vec<String> = {
