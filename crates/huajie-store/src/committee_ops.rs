@@ -351,15 +351,7 @@ impl WriteTx {
         check_id: i64,
         workers: &mut Vec<(String, Capacity)>,
     ) -> Result<ItemDraft, StoreError> {
-        let check =
-            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
-        check
-            .standing()
-            .may_acquire(check.kind == huajie_rules::terms::DealKind::Acquisition)
-            .map_err(StoreError::Refused)?;
-        let (package_id, price) = check.cleared_acquisition().ok_or_else(|| {
-            StoreError::Corrupt(format!("deal_checks {check_id}: an acquisition without its package or price"))
-        })?;
+        let (check, package_id, price) = self.cleared_acquisition(check_id).await?;
         let package = self.package_in(package_id).await?;
         if !package.data.status.before_acquisition() {
             return Err(StoreError::Refused(package.data.status.refusal(huajie_core::PackageStatus::Acquired)));

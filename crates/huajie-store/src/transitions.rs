@@ -31,15 +31,7 @@ impl Store {
         paid_from: i64,
     ) -> Result<i64, StoreError> {
         let mut tx = self.write(actor).await?;
-        let check =
-            tx.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
-        check
-            .standing()
-            .may_acquire(check.kind == huajie_rules::terms::DealKind::Acquisition)
-            .map_err(StoreError::Refused)?;
-        let (package_id, price) = check.cleared_acquisition().ok_or_else(|| {
-            StoreError::Corrupt(format!("deal_checks {check_id}: an acquisition without its package or price"))
-        })?;
+        let (check, package_id, price) = tx.cleared_acquisition(check_id).await?;
         if let Some(code) = tx.first_flag_on_package(package_id).await? {
             return Err(StoreError::Refused(Text::new(
                 format!("检查之后该资产包或其债权被标记为 {code}（禁止收购资产），请重新检查。"),
@@ -165,6 +157,21 @@ impl WriteTx {
             crate::LiquidAssetRecord { amount: Money::from_fen(before.amount.fen() - amount.fen()), ..before.clone() };
         self.audit_update(&before, &after).await?;
         Ok(())
+    }
+
+    /// Acquisition check `check_id` as this transaction reads it, with the package and price a
+    /// purchase may be tabled or recorded at: refused unless it is a cleared acquisition check.
+    pub(crate) async fn cleared_acquisition(&mut self, check_id: i64) -> Result<(DealCheck, i64, Money), StoreError> {
+        let check =
+            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        check
+            .standing()
+            .may_acquire(check.kind == huajie_rules::terms::DealKind::Acquisition)
+            .map_err(StoreError::Refused)?;
+        let (package_id, price) = check.cleared_acquisition().ok_or_else(|| {
+            StoreError::Corrupt(format!("deal_checks {check_id}: an acquisition without its package or price"))
+        })?;
+        Ok((check, package_id, price))
     }
 
     /// A check and its overrides as this transaction reads them.
