@@ -242,7 +242,7 @@ impl Store {
                     .await?
                     .rows_affected();
             if changed != 1 {
-                return Err(StoreError::Refused(before.status.refusal_to_edit()));
+                return Err(StoreError::Refused(refusal_to_edit(before.status)));
             }
             let after = one(&mut tx.tx, id).await?;
             tx.audit_update(&before, &after).await?;
@@ -314,17 +314,12 @@ impl Store {
     }
 }
 
-trait EditRefusal {
-    fn refusal_to_edit(self) -> Text;
-}
-
-impl EditRefusal for AnnouncementStatus {
-    fn refusal_to_edit(self) -> Text {
-        Text::new(
-            format!("公告当前为“{}”，不能修改。", self.zh()),
-            format!("The announcement is “{}”: it cannot be edited.", self.en()),
-        )
-    }
+/// Why an announcement in `status` cannot be edited.
+fn refusal_to_edit(status: AnnouncementStatus) -> Text {
+    Text::new(
+        format!("公告当前为“{}”，不能修改。", status.zh()),
+        format!("The announcement is “{}”: it cannot be edited.", status.en()),
+    )
 }
 
 /// Whether an announcement passes the public filter.
