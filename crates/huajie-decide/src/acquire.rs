@@ -1,10 +1,11 @@
 //! What recording an acquisition needs (rules.md A11 IC1, IC7; Q16): a cleared pre-trade check
-//! still within its validity, and a committee item for this package that passed at a price
-//! no lower than the one recorded.
+//! still within its validity, a committee item for this package that passed at a price no
+//! lower than the one recorded, and the money paid as the check's pro forma paid it.
 
 use chrono::NaiveDate;
 use huajie_core::{Money, Text};
 use huajie_rules::RuleParameters;
+use huajie_rules::terms::LineRef;
 
 /// A passed committee item approving the purchase of a package at up to `price`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +59,35 @@ pub fn may_record(
     Ok(())
 }
 
+/// How a recorded purchase is paid: out of a cash entry, or by the drawing on the line the
+/// check's pro forma made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payment {
+    Cash(i64),
+    Line(LineRef),
+}
+
+/// The payment of a purchase whose check drew on `checked_line` (none: it paid cash), given the
+/// cash entry the recorder chose (if any): the check's way and no other, so that the indicators
+/// move as its pro forma said.
+pub fn payment(checked_line: Option<&LineRef>, cash: Option<i64>) -> Result<Payment, Text> {
+    match (checked_line, cash) {
+        (None, Some(cash)) => Ok(Payment::Cash(cash)),
+        (Some(line), None) => Ok(Payment::Line(line.clone())),
+        (None, None) => Err(Text::fixed(
+            "请选择支付收购价款的现金或活期存款账户（交易前检查按现金支付测算）。",
+            "Choose the cash or demand-deposit entry that pays the price (the check reckoned on paying cash).",
+        )),
+        (Some(line), Some(_)) => Err(Text::new(
+            format!("交易前检查按授信“{}”提款支付测算：不能改由现金支付，请按检查记录或重新检查。", line.label),
+            format!(
+                "The check reckoned on drawing the funding line “{}”: the price cannot be paid from cash instead; record it as checked or check again.",
+                line.label
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +110,15 @@ mod tests {
             may_record(&p, d("2026-11-01"), d("2026-11-02"), approved, Money::from_fen(500_000_001)).unwrap_err();
         assert!(above.zh.contains("5,000,000.01") && above.zh.contains("#7"), "{above}");
         assert!(may_record(&p, d("2026-11-01"), d("2026-11-02"), approved, Money::from_fen(400_000_000)).is_ok());
+    }
+
+    #[test]
+    fn a_purchase_is_paid_the_way_its_check_reckoned() {
+        let line = LineRef { id: 4, label: "并购贷款授信".into() };
+        assert_eq!(payment(None, Some(2)), Ok(Payment::Cash(2)));
+        assert_eq!(payment(Some(&line), None), Ok(Payment::Line(line.clone())));
+        assert!(payment(None, None).unwrap_err().zh.contains("现金"));
+        let switched = payment(Some(&line), Some(2)).unwrap_err();
+        assert!(switched.en.contains("“并购贷款授信”"), "{switched}");
     }
 }

@@ -14,7 +14,7 @@ use huajie_core::{Money, Party, PartyIdentifier, PartyStatus, ResidentId, Uscc};
 use huajie_rules::checks::{Counterparty, ProhibitedAsset};
 use huajie_rules::indicators::Payment;
 use huajie_rules::indicators::{Capacity, Channel, ExposureKind, InvestmentKind, LiquidKind};
-use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, ProposedDeal, Store, StoreError};
+use huajie_store::{FlagTarget, PartyAttributes, ProfileChange, ProposedDeal, Store, StoreError, WriteTx};
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("a valid date")
@@ -114,31 +114,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
         tx.add_exposure(*firm, ExposureKind::Loan, Money::from_fen(9_180_000_000), "委托贷款（关联方）").await?;
     }
 
-    // The funding book: 29.5 亿 over 10.8 亿 of net assets = 2.73×.
-    tx.add_funding(
-        "工商银行并购贷款",
-        Channel::FiLoan,
-        bank(0),
-        yi(1_200),
-        ymd(2024, 6, 1),
-        ymd(2029, 6, 1),
-        &[(ymd(2026, 10, 20), Money::ZERO, yi(5))],
-    )
-    .await?;
-    tx.add_funding(
-        "农业银行流动资金贷款",
-        Channel::FiLoan,
-        bank(1),
-        yi(800),
-        ymd(2025, 10, 25),
-        ymd(2027, 10, 25),
-        &[(ymd(2026, 10, 25), yi(50), yi(3))],
-    )
-    .await?;
-    tx.add_funding("控股股东借款", Channel::ShareholderLoan, state, yi(400), ymd(2025, 1, 1), ymd(2028, 1, 1), &[])
-        .await?;
-    tx.add_funding("2025年度第一期中期票据", Channel::Bond, bank(2), yi(550), ymd(2025, 3, 15), ymd(2028, 3, 15), &[])
-        .await?;
+    funding_book(&mut tx, [bank(0), bank(1), bank(2)], state).await?;
 
     // Liquid assets and the next weeks' contractual flows: HQLA 1.5 亿 over 0.68 亿.
     tx.add_liquid_asset("基本存款账户", LiquidKind::DemandDeposit, yi(120), false).await?;
@@ -234,6 +210,26 @@ async fn flag_a_claim(store: &Store) -> Result<(), StoreError> {
     tx.commit().await
 }
 
+/// The funding book: 29.5 亿 over 10.8 亿 of net assets = 2.73×. The ICBC M&A loan is a line of
+/// 15 亿 (授信额度) that purchases may draw on.
+async fn funding_book(tx: &mut WriteTx, banks: [i64; 3], state: i64) -> Result<(), StoreError> {
+    type Due = &'static [((i32, u32, u32), i64, i64)];
+    let icbc: Due = &[((2026, 10, 20), 0, 5)];
+    let abc: Due = &[((2026, 10, 25), 50, 3)];
+    let instruments = [
+        ("工商银行并购贷款", Channel::FiLoan, banks[0], 1_200, (2024, 6, 1), (2029, 6, 1), icbc, Some(1_500)),
+        ("农业银行流动资金贷款", Channel::FiLoan, banks[1], 800, (2025, 10, 25), (2027, 10, 25), abc, None),
+        ("控股股东借款", Channel::ShareholderLoan, state, 400, (2025, 1, 1), (2028, 1, 1), &[], None),
+        ("2025年度第一期中期票据", Channel::Bond, banks[2], 550, (2025, 3, 15), (2028, 3, 15), &[], None),
+    ];
+    let day = |(y, m, d): (i32, u32, u32)| ymd(y, m, d);
+    for (label, channel, lender, principal, start, end, due, limit) in instruments {
+        let schedule: Vec<_> = due.iter().map(|(d, p, i)| (day(*d), yi(*p), yi(*i))).collect();
+        tx.add_funding(label, channel, lender, yi(principal), day(start), day(end), &schedule, limit.map(yi)).await?;
+    }
+    Ok(())
+}
+
 /// The risk team records the last two quarter-ends; then three deals are checked at
 /// 2026-09-30: the personal-loan package at 4,000 万 (cleared), a 4 亿 bank loan that takes
 /// leverage past 3× (a limit the risk team overrides, with its reason), and a sale of the
@@ -254,9 +250,11 @@ async fn record_and_check(store: &Store) -> Result<(), StoreError> {
             .ok_or_else(|| StoreError::NotFound(c.into()))
     };
     let retail = code("ZJ-2026-001")?;
-    // 450 万 for about 2,100 万 of personal claims, below the demo valuer's 15% bid.
+    // 450 万 for about 2,100 万 of personal claims, below the demo valuer's 15% bid, drawn on
+    // the ICBC M&A line (limit 15 亿, 12 亿 drawn).
     let price = Money::from_fen(450_000_000);
-    let deal = ProposedDeal::Acquisition { package_id: retail, price };
+    let line = store.funding_lines().await?.first().map(|l| l.id);
+    let deal = ProposedDeal::Acquisition { package_id: retail, price, funding_line: line };
     store.run_deal_check("acquisition", "ZJ-2026-001", as_of, &deal).await?;
 
     let lender = packages.iter().map(|p| p.transferor.id).min();

@@ -81,6 +81,7 @@ fn main() {
             })
             .collect();
         l.funding.push(Funding {
+            id: Some(i),
             label: format!("借款{i}"),
             channel: Channel::FiLoan,
             principal: Money::from_yuan(50_000_000).unwrap(),
@@ -151,6 +152,7 @@ fn main() {
         price: Money::from_yuan(300_000_000).unwrap(),
         kind: InvestmentKind::FinancialNpa,
         flags: vec![],
+        paid_from: huajie_rules::funding_line::PaidFrom::Cash,
     };
     let mut best = f64::INFINITY;
     let mut found = 0;

@@ -6,7 +6,11 @@
 //! through a chain of such control. A group is a connected set of at least two parties under
 //! control, either direction; control by a state organ does not join its entities.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+
+use crate::indicators::{Capacity, Ledger};
+use crate::params::RuleParameters;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GraphParty {
@@ -173,6 +177,30 @@ pub fn related_parties(
         related.remove(y);
     }
     related
+}
+
+impl Ledger {
+    /// The holdings with the control the staff register declares (a person declared the actual
+    /// controller of an entity is a control link, as an explicit one in the holdings is).
+    pub fn holdings_with_declared_control(&self) -> Cow<'_, [Holding]> {
+        let declared = self.staff_entities.iter().filter(|e| e.capacity == Capacity::Control);
+        if declared.clone().next().is_none() {
+            return Cow::Borrowed(&self.holdings);
+        }
+        let mut all = self.holdings.clone();
+        all.extend(declared.map(|e| Holding { holder: e.person, held: e.entity, stake_bps: 0, control: true }));
+        Cow::Owned(all)
+    }
+
+    /// Whether `party` holds a stake in the company.
+    pub fn is_shareholder(&self, party: i64) -> bool {
+        self.holdings.iter().any(|h| h.held == self.company && h.holder == party && h.stake_bps > 0)
+    }
+
+    /// Who controls whom (graph::control over the holdings and the declared control).
+    pub fn controls(&self, p: &RuleParameters) -> BTreeMap<i64, BTreeSet<i64>> {
+        control(&self.holdings_with_declared_control(), p.control_above_bps)
+    }
 }
 
 #[cfg(test)]

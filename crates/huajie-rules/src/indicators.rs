@@ -11,7 +11,7 @@ use huajie_core::{Lang, Money};
 use serde::{Deserialize, Serialize};
 
 use crate::catalogue::RuleId;
-use crate::graph::{GraphParty, Holding, control, groups, related_parties};
+use crate::graph::{GraphParty, Holding, groups, related_parties};
 use crate::params::RuleParameters;
 
 /// Stable codes for storage and the API.
@@ -94,9 +94,10 @@ pub struct Payment {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Funding {
+    /// Its id in the book (`None` for one proposed). Principal outstanding at the as-of date.
+    pub id: Option<i64>,
     pub label: String,
     pub channel: Channel,
-    /// Principal outstanding at the as-of date.
     pub principal: Money,
     pub payments: Vec<Payment>,
 }
@@ -223,25 +224,6 @@ pub struct Ledger {
     pub relatives: Vec<(i64, i64)>,
     /// Entities the staff and their relatives declare they take part in.
     pub staff_entities: Vec<StaffEntity>,
-}
-
-impl Ledger {
-    /// The holdings with the control the staff register declares (a person declared the actual
-    /// controller of an entity is a control link, as an explicit one in the holdings is).
-    pub fn holdings_with_declared_control(&self) -> std::borrow::Cow<'_, [Holding]> {
-        let declared = self.staff_entities.iter().filter(|e| e.capacity == Capacity::Control);
-        if declared.clone().next().is_none() {
-            return std::borrow::Cow::Borrowed(&self.holdings);
-        }
-        let mut all = self.holdings.clone();
-        all.extend(declared.map(|e| Holding { holder: e.person, held: e.entity, stake_bps: 0, control: true }));
-        std::borrow::Cow::Owned(all)
-    }
-
-    /// Who controls whom (graph::control over the holdings and the declared control).
-    pub fn controls(&self, p: &RuleParameters) -> BTreeMap<i64, BTreeSet<i64>> {
-        control(&self.holdings_with_declared_control(), p.control_above_bps)
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

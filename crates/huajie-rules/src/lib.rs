@@ -13,10 +13,12 @@
 pub mod catalogue;
 pub mod checks;
 mod error;
+pub mod funding_line;
 pub mod graph;
 pub mod indicators;
 pub mod params;
 pub mod pretrade;
+pub mod price;
 pub mod standing;
 pub mod terms;
 

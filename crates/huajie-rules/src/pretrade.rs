@@ -4,7 +4,8 @@
 //!
 //! The pro-forma ledger is the book with the deal applied on the check date: an acquisition
 //! adds an investment, exposures to its debtors at the price (shared by principal + interest,
-//! as for the claims held) and pays the price out of cash; a funding instrument adds its
+//! as for the claims held) and pays the price out of cash or draws it on a funding line
+//! (`funding_line.rs`); a funding instrument adds its
 //! principal and schedule and brings the cash in; an investment adds itself, an exposure to
 //! its party and pays out cash; a disposal takes the claims' book value off their debtors and
 //! brings the price in. Net assets stay those of the last quarter-end (finance records the
@@ -20,12 +21,14 @@ use crate::checks::{
     AssetFlag, CheckParty, Counterparty, Effect, Finding, ProposedClaim, Territory, flagged_package, funding_channel,
     prohibited_assets, territorial,
 };
+use crate::funding_line::PaidFrom;
 use crate::graph::related_parties;
 use crate::indicators::{
     Channel, Exposure, ExposureKind, Funding, HeldPackage, Indicator, Investment, InvestmentKind, Ledger, LiquidAsset,
     LiquidKind, Payment, RulesError, Status, held_claim_exposures, indicators,
 };
 use crate::params::RuleParameters;
+pub use crate::price::{PriceContext, ValuationRef};
 
 /// A claim of a proposed disposal: who owes it, who guarantees it, what it is on the books at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,7 @@ pub enum Deal {
         kind: InvestmentKind,
         /// Prohibited-asset flags set on the package as a whole (PX2–PX6).
         flags: Vec<AssetFlag>,
+        paid_from: PaidFrom,
     },
     Funding {
         label: String,
@@ -79,44 +83,6 @@ impl Deal {
             Deal::Investment { .. } => "investment",
             Deal::Disposal { .. } => "disposal",
         }
-    }
-}
-
-/// The latest valuation of a package: its run, the date it values at, and the value (the
-/// present value of the expected recoveries at the run's target IRR: its bid).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ValuationRef {
-    pub run_id: i64,
-    pub valuation_date: NaiveDate,
-    pub value: Money,
-}
-
-/// A package deal's price against what stands behind it: the claims' face value (principal,
-/// interest, penalty and advanced costs, as the valuation counts a claim), the latest valuation,
-/// and for a disposal the cost (the price paid for the package) and the gain or loss expected.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PriceContext {
-    pub price: Money,
-    pub face_value: Money,
-    pub valuation: Option<ValuationRef>,
-    /// A disposal's cost basis: the price paid for what is sold.
-    pub cost: Option<Money>,
-}
-
-impl PriceContext {
-    /// The price as a share of the face value (`None` when the face value is 0).
-    pub fn of_face(&self) -> Option<f64> {
-        (self.face_value.fen() > 0).then(|| self.price.fen() as f64 / self.face_value.fen() as f64)
-    }
-
-    /// The price as a share of the latest valuation.
-    pub fn of_valuation(&self) -> Option<f64> {
-        self.valuation.as_ref().filter(|v| v.value.fen() > 0).map(|v| self.price.fen() as f64 / v.value.fen() as f64)
-    }
-
-    /// A disposal's result against its cost: price − cost, negative for a loss (exact, in fen).
-    pub fn gain(&self) -> Option<i128> {
-        self.cost.map(|c| i128::from(self.price.fen()) - i128::from(c.fen()))
     }
 }
 
@@ -169,7 +135,7 @@ fn cash(label: &str, amount: i64) -> LiquidAsset {
 pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
     let mut l = ledger.clone();
     match deal {
-        Deal::Acquisition { claims, price, kind, .. } => {
+        Deal::Acquisition { claims, price, kind, paid_from, .. } => {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
             let package = HeldPackage {
                 status: huajie_core::PackageStatus::Acquired,
@@ -177,10 +143,14 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
                 claims: claims.iter().map(|c| (c.debtor.id, c.amount)).collect(),
             };
             l.exposures.extend(held_claim_exposures(&[package]));
-            l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen()));
+            match paid_from {
+                PaidFrom::Cash => l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen())),
+                PaidFrom::Line(drawing) => drawing.apply(&mut l.funding),
+            }
         }
         Deal::Funding { label, channel, principal, payments, .. } => {
             l.funding.push(Funding {
+                id: None,
                 label: label.clone(),
                 channel: *channel,
                 principal: *principal,
@@ -603,7 +573,10 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
     let mut debtors = BTreeSet::new();
     let mut territory = None;
     match deal {
-        Deal::Acquisition { transferor, claims, flags, .. } => {
+        Deal::Acquisition { transferor, claims, flags, paid_from, .. } => {
+            if let PaidFrom::Line(drawing) = paid_from {
+                findings.extend(drawing.findings(ledger));
+            }
             let (t, found) = territorial(s.home, transferor, claims);
             territory = Some(t);
             findings.extend(found);
@@ -615,9 +588,7 @@ pub fn check(ledger: &Ledger, p: &RuleParameters, s: &Setting, deal: &Deal) -> R
             }
         }
         Deal::Funding { label, channel, lender, lender_licensed_fi, .. } => {
-            let shareholder = lender.registered().is_some_and(|lender| {
-                ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == lender.id && h.stake_bps > 0)
-            });
+            let shareholder = lender.registered().is_some_and(|lender| ledger.is_shareholder(lender.id));
             findings.extend(funding_channel(label, *channel, *lender_licensed_fi, shareholder));
         }
         Deal::Investment { party, exposure, .. } => {

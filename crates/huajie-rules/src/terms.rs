@@ -8,6 +8,7 @@ use huajie_core::Money;
 use serde::{Deserialize, Serialize};
 
 use crate::checks::Counterparty;
+use crate::funding_line::PaidFrom;
 use crate::indicators::{Channel, ExposureKind, InvestmentKind};
 use crate::pretrade::Deal;
 
@@ -46,6 +47,13 @@ impl PartyRef {
     }
 }
 
+/// A funding line of the book, by its id and its label.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRef {
+    pub id: i64,
+    pub label: String,
+}
+
 /// The terms of a checked deal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -54,6 +62,9 @@ pub enum DealTerms {
         package_id: i64,
         price: Money,
         transferor: PartyRef,
+        /// The funding line the price is drawn on; `None` when it is paid out of cash.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        funding_line: Option<LineRef>,
     },
     Disposal {
         package_id: i64,
@@ -87,10 +98,14 @@ impl DealTerms {
     /// The terms of `deal`; `None` for an acquisition or a disposal without its package.
     pub fn of(deal: &Deal, package_id: Option<i64>) -> Option<DealTerms> {
         Some(match deal {
-            Deal::Acquisition { transferor, price, .. } => DealTerms::Acquisition {
+            Deal::Acquisition { transferor, price, paid_from, .. } => DealTerms::Acquisition {
                 package_id: package_id?,
                 price: *price,
                 transferor: PartyRef { id: Some(transferor.id), name: transferor.name.clone(), identifier: None },
+                funding_line: match paid_from {
+                    PaidFrom::Cash => None,
+                    PaidFrom::Line(d) => Some(LineRef { id: d.line().id, label: d.line().label.clone() }),
+                },
             },
             Deal::Disposal { transferee, price, .. } => {
                 DealTerms::Disposal { package_id: package_id?, price: *price, transferee: PartyRef::of(transferee) }
@@ -203,12 +218,22 @@ mod tests {
             price: Money::from_fen(100),
             kind: InvestmentKind::FinancialNpa,
             flags: Vec::new(),
+            paid_from: PaidFrom::Cash,
         };
         let transferor = PartyRef { id: Some(3), name: "某银行".into(), identifier: None };
+        let terms = DealTerms::of(&deal, Some(9));
         assert_eq!(
-            DealTerms::of(&deal, Some(9)),
-            Some(DealTerms::Acquisition { package_id: 9, price: Money::from_fen(100), transferor })
+            terms,
+            Some(DealTerms::Acquisition {
+                package_id: 9,
+                price: Money::from_fen(100),
+                transferor: transferor.clone(),
+                funding_line: None
+            })
         );
+        // A purchase paid from cash keeps the terms' JSON of a check recorded before lines.
+        let json = serde_json::to_string(&terms).unwrap();
+        assert!(!json.contains("funding_line"), "{json}");
         assert_eq!(DealTerms::of(&deal, None), None, "never package 0");
         let investment = Deal::Investment {
             label: "理财".into(),

@@ -49,7 +49,7 @@ fn claim(l: &mut Ledger, party: i64, fen: i64) {
 }
 
 fn funding(label: &str, channel: Channel, principal: Money) -> Funding {
-    Funding { label: label.into(), channel, principal, payments: Vec::new() }
+    Funding { id: None, label: label.into(), channel, principal, payments: Vec::new() }
 }
 
 #[test]
@@ -357,8 +357,9 @@ mod pretrade {
 
     use huajie_core::{Money, Province};
     use huajie_rules::checks::{CheckParty, Counterparty, Effect, ProposedClaim};
+    use huajie_rules::funding_line::{FundingLine, PaidFrom};
     use huajie_rules::graph::{GraphParty, Holding};
-    use huajie_rules::indicators::{Channel, InvestmentKind, Payment};
+    use huajie_rules::indicators::{Channel, Funding, InvestmentKind, LiquidAsset, LiquidKind, Payment};
     use huajie_rules::pretrade::{Deal, Setting, SoldClaim, check, exit_watch};
     use huajie_rules::{RuleId, RuleParameters, Status};
 
@@ -385,6 +386,67 @@ mod pretrade {
         findings.iter().map(|f| (f.rule, f.effect)).collect()
     }
 
+    /// A purchase of 2,500,000 drawn on a bank's line of 30,000,000 (10,000,000 drawn, due
+    /// 2026-10-15): leverage rises by the price, no cash leaves, and the repayment at the
+    /// line's maturity (inside the 30-day window) grows by the price. The same drawing on a
+    /// private-fund line is blocked (A7, Q10).
+    #[test]
+    fn an_acquisition_drawn_on_a_funding_line_borrows_the_price_instead_of_paying_cash() {
+        let mut l = company();
+        party(&mut l, 10, false);
+        l.liquid_assets.push(LiquidAsset {
+            label: "现金".into(),
+            kind: LiquidKind::Cash,
+            amount: yuan(20_000_000),
+            encumbered: false,
+        });
+        let line = |channel| FundingLine {
+            id: 7,
+            label: "并购贷款授信".into(),
+            channel,
+            lender: 40,
+            lender_licensed_fi: true,
+            limit: yuan(30_000_000),
+            drawn: yuan(10_000_000),
+            maturity: d("2026-10-15"),
+        };
+        l.funding.push(Funding {
+            id: Some(7),
+            label: "并购贷款授信".into(),
+            channel: Channel::FiLoan,
+            principal: yuan(10_000_000),
+            payments: vec![Payment { date: d("2026-10-15"), principal: yuan(10_000_000), interest: yuan(100_000) }],
+        });
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let deal = |channel| Deal::Acquisition {
+            transferor: cp(0, "某银行"),
+            claims: vec![ProposedClaim {
+                contract_no: "HT-1".into(),
+                amount: yuan(4_000_000),
+                debtor: cp(10, "甲公司"),
+                guarantors: vec![],
+                collateral_provinces: vec![],
+                cross_region_exception: None,
+                flags: vec![],
+            }],
+            price: yuan(2_500_000),
+            kind: InvestmentKind::FinancialNpa,
+            flags: vec![],
+            paid_from: PaidFrom::Line(line(channel).draw(yuan(2_500_000), d("2026-09-30")).unwrap()),
+        };
+        let r = check(&l, &RuleParameters::default(), &s, &deal(Channel::FiLoan)).unwrap();
+        let (lev0, lev1) = (super::get(&r.before, RuleId::Q1), super::get(&r.after, RuleId::Q1));
+        assert_eq!((lev0.numerator, lev1.numerator), (1_000_000_000, 1_250_000_000));
+        let (liq0, liq1) = (super::get(&r.before, RuleId::Q5), super::get(&r.after, RuleId::Q5));
+        assert_eq!(liq1.numerator, liq0.numerator, "no cash leaves");
+        assert_eq!((liq0.denominator, liq1.denominator), (1_010_000_000, 1_260_000_000));
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        let r = check(&l, &RuleParameters::default(), &s, &deal(Channel::PrivateFund)).unwrap();
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q10, Effect::Block)]);
+        assert!(r.blocked());
+    }
+
     #[test]
     fn an_acquisition_that_takes_one_debtor_over_ten_per_cent_needs_an_override() {
         let mut l = company();
@@ -408,6 +470,7 @@ mod pretrade {
             price: yuan(2_500_000),
             kind: InvestmentKind::FinancialNpa,
             flags: vec![],
+            paid_from: PaidFrom::Cash,
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.before[3].numerator, 800_000_000);
@@ -431,6 +494,7 @@ mod pretrade {
             price: yuan(2_000_000),
             kind: InvestmentKind::FinancialNpa,
             flags: vec![],
+            paid_from: PaidFrom::Cash,
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.after[3].status, Status::Amber);
@@ -594,6 +658,7 @@ mod pretrade {
             price: yuan(300_000),
             kind: InvestmentKind::FinancialNpa,
             flags,
+            paid_from: PaidFrom::Cash,
         };
         let p = RuleParameters::default();
         let r = check(&l, &p, &s, &deal(vec![claim("HT-1", vec![px5]), claim("HT-2", vec![])], vec![])).unwrap();

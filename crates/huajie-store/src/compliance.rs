@@ -15,12 +15,12 @@ use crate::{StoreError, WriteTx};
 
 /// Defines a compliance record: its row type, audit entity, and how it is read.
 macro_rules! record {
-    ($(#[$m:meta])* $name:ident, $entity:literal, { $($field:ident : $ty:ty),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident, $entity:literal, { $($(#[$fm:meta])* $field:ident : $ty:ty),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
         pub struct $name {
             pub id: i64,
-            $(pub $field: $ty),+
+            $($(#[$fm])* pub $field: $ty),+
         }
 
         impl Audited for $name {
@@ -47,6 +47,10 @@ record!(
         start_date: NaiveDate,
         maturity_date: NaiveDate,
         payments: Vec<(NaiveDate, Money, Money)>,
+        /// A line's limit (授信额度): it may be drawn up to it. Absent from the audited form of
+        /// an instrument without one, as it was before lines.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        line_limit: Option<Money>,
     }
 );
 record!(CashFlowRecord, "cash_flow", { label: String, due_date: NaiveDate, amount: Money, inflow: bool });
@@ -137,8 +141,9 @@ impl WriteTx {
         Ok(created)
     }
 
-    /// Adds a funding instrument with its schedule. A prohibited channel is recorded as it is
-    /// (the indicators count it and flag it); refusing new ones is the pre-trade check's job.
+    /// Adds a funding instrument with its schedule (and its limit when it is a line that may be
+    /// drawn). A prohibited channel is recorded as it is (the indicators count it and flag it);
+    /// refusing new ones is the pre-trade check's job.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_funding(
         &mut self,
@@ -149,9 +154,10 @@ impl WriteTx {
         start_date: NaiveDate,
         maturity_date: NaiveDate,
         payments: &[(NaiveDate, Money, Money)],
+        line_limit: Option<Money>,
     ) -> Result<FundingRecord, StoreError> {
         let r = sqlx::query(
-            "INSERT INTO funding_instruments (label, channel, lender_id, principal_fen, start_date, maturity_date) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO funding_instruments (label, channel, lender_id, principal_fen, start_date, maturity_date, line_limit_fen) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(label)
         .bind(channel.code())
@@ -159,6 +165,7 @@ impl WriteTx {
         .bind(principal.fen())
         .bind(date_text(start_date))
         .bind(date_text(maturity_date))
+        .bind(line_limit.map(Money::fen))
         .fetch_one(&mut *self.tx)
         .await?;
         let id = i64_col(&r, "id")?;
@@ -180,6 +187,7 @@ impl WriteTx {
             start_date,
             maturity_date,
             payments: payments.to_vec(),
+            line_limit,
         };
         self.audit_create(&created).await?;
         Ok(created)

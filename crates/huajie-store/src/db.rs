@@ -144,6 +144,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 18, name: "typed_deal_terms", sql: include_str!("../migrations/0018_typed_deal_terms.sql") },
     Migration { version: 20, name: "work_calendar", sql: include_str!("../migrations/0020_work_calendar.sql") },
     Migration { version: 21, name: "decisions", sql: include_str!("../migrations/0021_decisions.sql") },
+    Migration { version: 22, name: "funding_lines", sql: include_str!("../migrations/0022_funding_lines.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

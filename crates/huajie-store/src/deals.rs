@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus, Text};
 use huajie_rules::checks::{AssetFlag, CheckParty, Counterparty, ProposedClaim};
+use huajie_rules::funding_line::PaidFrom;
 use huajie_rules::indicators::{Channel, ExposureKind, HeldPackage, InvestmentKind, Payment, held_claim_exposures};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
 use huajie_rules::terms::{DealKind, DealTerms};
@@ -26,10 +27,11 @@ use crate::{Store, StoreError, WriteTx};
 /// named by its id and read again there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProposedDeal {
-    /// A package bought at `price`.
+    /// A package bought at `price`, paid out of cash or drawn on funding line `funding_line`.
     Acquisition {
         package_id: i64,
         price: Money,
+        funding_line: Option<i64>,
     },
     /// A held package's claims sold to `transferee` at `price`.
     Disposal {
@@ -104,7 +106,7 @@ impl Store {
             let params = tx.rule_parameters().await?;
             let ledger = crate::ledger::compliance_ledger(tx.conn()).await?;
             let parties = check_parties(tx.conn()).await?;
-            let deal = deal_of(tx.conn(), proposed, &parties).await?;
+            let deal = deal_of(tx.conn(), proposed, &parties, as_of).await?;
             let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
             let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
             let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, &deal)
@@ -159,6 +161,7 @@ async fn deal_of(
     c: &mut AnyConnection,
     proposed: &ProposedDeal,
     parties: &BTreeMap<i64, CheckParty>,
+    as_of: NaiveDate,
 ) -> Result<Deal, StoreError> {
     // A registered counterparty as the checks read it now (the caller may hold an older reading).
     let known = |p: &Counterparty| match p {
@@ -168,7 +171,18 @@ async fn deal_of(
         other => other.clone(),
     };
     Ok(match proposed {
-        ProposedDeal::Acquisition { package_id, price } => acquisition_deal(c, *package_id, *price, parties).await?,
+        ProposedDeal::Acquisition { package_id, price, funding_line } => {
+            let paid_from = match funding_line {
+                None => PaidFrom::Cash,
+                Some(id) => PaidFrom::Line(
+                    crate::funding_lines::funding_line(c, *id)
+                        .await?
+                        .draw(*price, as_of)
+                        .map_err(StoreError::Refused)?,
+                ),
+            };
+            acquisition_deal(c, *package_id, *price, parties, paid_from).await?
+        }
         ProposedDeal::Disposal { package_id, transferee, price } => {
             disposal_deal(c, *package_id, known(transferee), *price).await?
         }
@@ -266,6 +280,7 @@ async fn acquisition_deal(
     package_id: i64,
     price: Money,
     parties: &BTreeMap<i64, CheckParty>,
+    paid_from: PaidFrom,
 ) -> Result<Deal, StoreError> {
     let package = crate::portfolio::package_row(&mut *c, package_id).await?;
     let party = |id: i64| parties.get(&id).cloned().unwrap_or(CheckParty { id, ..CheckParty::default() });
@@ -305,6 +320,7 @@ async fn acquisition_deal(
         price,
         kind: InvestmentKind::FinancialNpa,
         flags: package_flags,
+        paid_from,
     })
 }
 

@@ -4,6 +4,7 @@
 //! connection, `WriteTx::conn`: the book as it stands under the write lock). `compliance_ledger`
 //! assembles them with the claims held into the `Ledger` the indicators read.
 
+use huajie_core::Money;
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
@@ -17,7 +18,7 @@ use crate::compliance::{
     CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
     Relative, StaffEntityRecord, StaffMember,
 };
-use crate::rows::{date, i64_col, money, text};
+use crate::rows::{date, i64_col, money, opt_i64, text};
 use crate::{Store, StoreError};
 
 fn flag(r: &AnyRow, c: &str) -> Result<bool, StoreError> {
@@ -99,7 +100,7 @@ pub(crate) async fn investments(c: &mut AnyConnection) -> Result<Vec<InvestmentR
 
 pub(crate) async fn funding_book(c: &mut AnyConnection) -> Result<Vec<FundingRecord>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, label, channel, lender_id, principal_fen, start_date, maturity_date FROM funding_instruments ORDER BY id",
+        "SELECT id, label, channel, lender_id, principal_fen, start_date, maturity_date, line_limit_fen FROM funding_instruments ORDER BY id",
     )
     .fetch_all(&mut *c)
     .await?;
@@ -120,6 +121,7 @@ pub(crate) async fn funding_book(c: &mut AnyConnection) -> Result<Vec<FundingRec
                 start_date: date(r, "start_date")?,
                 maturity_date: date(r, "maturity_date")?,
                 payments: Vec::new(),
+                line_limit: opt_i64(r, "line_limit_fen")?.map(Money::from_fen),
             })
         })
         .collect::<Result<_, StoreError>>()?;
@@ -315,7 +317,7 @@ async fn book_into(c: &mut AnyConnection, l: &mut Ledger) -> Result<(), StoreErr
             .iter()
             .map(|(date, principal, interest)| Payment { date: *date, principal: *principal, interest: *interest })
             .collect();
-        l.funding.push(Funding { label: f.label, channel, principal: f.principal, payments });
+        l.funding.push(Funding { id: Some(f.id), label: f.label, channel, principal: f.principal, payments });
     }
     for f in cash_calendar(&mut *c).await? {
         l.cash_flows.push(CashFlow { label: f.label, date: f.due_date, amount: f.amount, inflow: f.inflow });

@@ -28,6 +28,7 @@ pub(crate) fn from_described(
             package_id: package_id?,
             price: amount,
             transferor: party("transferor", "transferor_identifier").unwrap_or_default(),
+            funding_line: None,
         },
         DealKind::Disposal => DealTerms::Disposal {
             package_id: package_id?,

@@ -32,6 +32,7 @@ mod db;
 mod deals;
 mod disposal;
 mod exceptions;
+mod funding_lines;
 mod imports;
 mod ledger;
 mod legacy_terms;

@@ -7,6 +7,7 @@
 
 use chrono::NaiveDate;
 use huajie_core::{Lifecycle, Money, Package, PackageStatus, Stored, Text};
+use huajie_decide::acquire::Payment;
 use huajie_rules::standing::{CheckStanding, OverrideRefusal, may_override};
 
 use crate::checks::{CheckOverride, DealCheck};
@@ -16,19 +17,21 @@ use crate::{Store, StoreError, WriteTx};
 impl Store {
     /// Records a package as bought on `on`, at the price of a cleared acquisition check that the
     /// committee approved (`huajie_decide::acquire::may_record`: a passed item for the package at
-    /// no less than the price, a check within its validity), paid out of the cash or deposit
-    /// entry `paid_from` of the liquid assets: one transaction that moves the package, books the
-    /// investment and takes the price out of cash — so the six indicators move as the check's
-    /// pro forma said. Refused for a check that is blocked, awaiting an override or not an
-    /// acquisition; for a package flagged since the check; for a package no longer before
-    /// acquisition (bought already, say by a second click of the same button); and for a cash
-    /// entry that is encumbered, not cash or a demand deposit, or short of the price.
+    /// no less than the price, a check within its validity), paid as the check reckoned
+    /// (`huajie_decide::acquire::payment`): out of the cash or deposit entry `cash` of the liquid
+    /// assets, or by drawing the price on the funding line the check drew on. One transaction
+    /// moves the package, books the investment and takes the price out of cash or draws it — so
+    /// the six indicators move as the check's pro forma said. Refused for a check that is
+    /// blocked, awaiting an override or not an acquisition; for a package flagged since the
+    /// check; for a package no longer before acquisition (bought already, say by a second click
+    /// of the same button); for a cash entry that is encumbered, not cash or a demand deposit,
+    /// or short of the price; and for a line without the headroom now.
     pub async fn record_acquisition(
         &self,
         actor: &str,
         check_id: i64,
         on: NaiveDate,
-        paid_from: i64,
+        cash: Option<i64>,
     ) -> Result<i64, StoreError> {
         let mut tx = self.write(actor).await?;
         let (check, package_id, price) = tx.cleared_acquisition(check_id).await?;
@@ -48,7 +51,17 @@ impl Store {
         let package = tx.transition_package(package_id, PackageStatus::Acquired, Some((on, price))).await?;
         let description = format!("{} {}（交易前检查 #{check_id}）", package.data.code, package.data.name);
         tx.add_investment(on, price, huajie_rules::indicators::InvestmentKind::FinancialNpa, &description).await?;
-        tx.pay_out_of_cash(paid_from, price).await?;
+        let checked_line = match &check.terms {
+            huajie_rules::terms::DealTerms::Acquisition { funding_line, .. } => funding_line.as_ref(),
+            _ => None,
+        };
+        match huajie_decide::acquire::payment(checked_line, cash).map_err(StoreError::Refused)? {
+            Payment::Cash(entry) => tx.pay_out_of_cash(entry, price).await?,
+            Payment::Line(line) => {
+                let line = crate::funding_lines::funding_line(tx.conn(), line.id).await?;
+                tx.draw_on_line(&line.draw(price, on).map_err(StoreError::Refused)?).await?;
+            }
+        }
         tx.commit().await?;
         Ok(package_id)
     }

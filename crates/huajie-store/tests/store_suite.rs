@@ -73,6 +73,7 @@ store_suite!(
     why_an_import_did_not_load_is_kept_whole_in_each_language,
     the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item,
     an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_check_said,
+    an_acquisition_drawn_on_a_funding_line_moves_the_indicators_as_its_check_said,
     a_plan_goes_to_the_committee_only_through_its_gate,
     an_approved_plan_is_announced_masked_in_versions_with_its_period_in_working_days,
     the_work_calendar_is_versioned_audited_and_keeps_every_year,
@@ -92,7 +93,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 21);
+    assert_eq!(t.store.schema_version().await.unwrap(), 22);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -109,7 +110,8 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("exposures", &["book_value_fen", "description", "id", "kind", "party_id"][..]),
         (
             "funding_instruments",
-            &["channel", "id", "label", "lender_id", "maturity_date", "principal_fen", "start_date"][..],
+            &["channel", "id", "label", "lender_id", "line_limit_fen", "maturity_date", "principal_fen", "start_date"]
+                [..],
         ),
         ("funding_payments", &["due_date", "instrument_id", "interest_fen", "principal_fen"][..]),
         ("investments", &["amount_fen", "booked_on", "description", "id", "kind"][..]),
@@ -1174,10 +1176,11 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
         d("2025-01-01"),
         d("2028-01-01"),
         &[(d("2026-10-20"), wan(1_000), wan(100))],
+        None,
     )
     .await
     .unwrap();
-    tx.add_funding("某私募借款", Channel::PrivateFund, bank, wan(50_000), d("2026-01-01"), d("2027-01-01"), &[])
+    tx.add_funding("某私募借款", Channel::PrivateFund, bank, wan(50_000), d("2026-01-01"), d("2027-01-01"), &[], None)
         .await
         .unwrap();
     tx.add_investment(d("2025-05-01"), wan(30_000), InvestmentKind::FinancialNpa, "收购某包").await.unwrap();
@@ -1378,7 +1381,11 @@ async fn a_claim_outside_the_province_blocks_until_an_exception_is_recorded(t: T
         .unwrap();
     tx.commit().await.unwrap();
     let check = |label: &'static str| async move {
-        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(100_000).unwrap() };
+        let deal = ProposedDeal::Acquisition {
+            package_id: package,
+            price: Money::from_yuan(100_000).unwrap(),
+            funding_line: None,
+        };
         s.run_deal_check("acquisition", label, d("2026-09-30"), &deal).await.unwrap()
     };
     let first = check("GD-1").await;
@@ -1627,7 +1634,11 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let check = || async {
-        let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+        let deal = ProposedDeal::Acquisition {
+            package_id: package,
+            price: Money::from_yuan(500_000).unwrap(),
+            funding_line: None,
+        };
         s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal).await.unwrap()
     };
     let cleared = check().await;
@@ -1649,7 +1660,7 @@ async fn a_claim_or_package_flagged_px2_to_px6_blocks_its_acquisition(t: TestSto
     tx.commit().await.unwrap();
     // The check cleared before the flag no longer lets the package be bought.
     let cash = approve_purchase(&t, cleared.id).await;
-    match s.record_acquisition("acquisition", cleared.id, d("2026-10-08"), cash).await {
+    match s.record_acquisition("acquisition", cleared.id, d("2026-10-08"), Some(cash)).await {
         Err(StoreError::Refused(t)) => assert!(t.zh.contains("PX5") && t.zh.contains("重新检查"), "{t}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -1687,15 +1698,15 @@ async fn an_acquisition_submitted_twice_at_once_is_recorded_once(t: TestStore) {
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let price = Money::from_yuan(500_000).unwrap();
-    let deal = ProposedDeal::Acquisition { package_id: package, price };
+    let deal = ProposedDeal::Acquisition { package_id: package, price, funding_line: None };
     let check = s.run_deal_check("acquisition", "ZJ-T1", d("2026-09-30"), &deal);
     let check = check.await.unwrap();
     assert_eq!(check.standing(), huajie_store::CheckStanding::Cleared);
     let cash = approve_purchase(&t, check.id).await;
     let investments_before = s.investments().await.unwrap().len();
     let (a, b) = tokio::join!(
-        s.record_acquisition("acquisition", check.id, d("2026-10-08"), cash),
-        s.record_acquisition("acquisition", check.id, d("2026-10-08"), cash),
+        s.record_acquisition("acquisition", check.id, d("2026-10-08"), Some(cash)),
+        s.record_acquisition("acquisition", check.id, d("2026-10-08"), Some(cash)),
     );
     let (won, refused): (Vec<_>, Vec<_>) = [a, b].into_iter().partition(Result::is_ok);
     assert_eq!(won.len(), 1, "exactly one submission records the purchase: {won:?} {refused:?}");
@@ -2025,7 +2036,7 @@ async fn a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names(t: 
     let li_id = parties.iter().find(|p| p.data.name == "李四").unwrap().id;
     assert_eq!(checked[&li_id].name, "李*", "a natural person, masked in the findings");
     small_company(&t).await;
-    let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_fen(100_000) };
+    let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_fen(100_000), funding_line: None };
     let check = s.run_deal_check("acquisition", "GF-1", "2026-09-30".parse().unwrap(), &deal).await.unwrap();
     assert!(check.result.territory.is_some(), "the check read the package's claims and their guarantors");
     s.compliance_ledger().await.unwrap();
@@ -2192,8 +2203,11 @@ async fn the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item(t: T
     let s = &t.store;
     let d = |x: &str| x.parse::<NaiveDate>().unwrap();
     let members = committee_of_five(&t).await;
-    let deal =
-        huajie_store::ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+    let deal = huajie_store::ProposedDeal::Acquisition {
+        package_id: package,
+        price: Money::from_yuan(500_000).unwrap(),
+        funding_line: None,
+    };
     // The risk member ran the check: recused on its item.
     let check = s.run_deal_check("m_risk", "ZJ-T1", d("2026-09-30"), &deal).await.unwrap();
     let meeting = s.schedule_meeting("chair", "第 2 次会议", s.clock().now(), "会议室").await.unwrap();
@@ -2253,7 +2267,7 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
     let s = &t.store;
     let today = s.clock().today();
     let price = Money::from_yuan(500_000).unwrap();
-    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price, funding_line: None };
     let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let mut tx = s.write("finance").await.unwrap();
     let cash = tx
@@ -2267,7 +2281,7 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
         .unwrap();
     tx.commit().await.unwrap();
     // Without the committee's approval: refused, nothing written.
-    match s.record_acquisition("acquisition", check.id, today, cash.id).await {
+    match s.record_acquisition("acquisition", check.id, today, Some(cash.id)).await {
         Err(StoreError::Refused(t)) => assert!(t.zh.contains("决策委员会"), "{t}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
@@ -2292,14 +2306,14 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
         .unwrap();
     tx.commit().await.unwrap();
     assert!(matches!(
-        s.record_acquisition("acquisition", check.id, today, petty.id).await,
+        s.record_acquisition("acquisition", check.id, today, Some(petty.id)).await,
         Err(StoreError::Refused(_))
     ));
     // Recorded: the indicators are what the check's pro forma said, figure for figure. (The
     // petty-cash entry was added after the check: its amount is in both sides of the liquidity
     // ratio's HQLA only after, so compare the indicators the entry does not touch, and the
     // liquidity numerator less that entry.)
-    s.record_acquisition("acquisition", check.id, today, cash.id).await.unwrap();
+    s.record_acquisition("acquisition", check.id, today, Some(cash.id)).await.unwrap();
     let params = s.rule_parameters().await.unwrap().parameters;
     let after = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params, today).unwrap();
     for (said, now) in check.result.after.iter().zip(&after) {
@@ -2323,6 +2337,77 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 
+/// A purchase checked as a drawing on a funding line is recorded as that drawing: the line's
+/// principal and its repayment at maturity grow by the price, no cash leaves, and the six
+/// indicators are what the check's pro forma said, figure for figure.
+async fn an_acquisition_drawn_on_a_funding_line_moves_the_indicators_as_its_check_said(t: TestStore) {
+    use huajie_rules::indicators::Channel;
+    small_company(&t).await;
+    let (package, _) = small_package(&t).await;
+    let s = &t.store;
+    let today = s.clock().today();
+    let maturity = today + Duration::days(20);
+    let price = Money::from_yuan(500_000).unwrap();
+    let mut tx = s.write("finance").await.unwrap();
+    let bank = tx.insert_party(&corporate("某银行杭州分行", "91330100MA2TWB01")).await.unwrap();
+    tx.set_party_attributes(huajie_store::PartyAttributes {
+        party_id: bank,
+        state_organ: false,
+        lgfv: false,
+        licensed_fi: true,
+    })
+    .await
+    .unwrap();
+    let wan = |w| Money::from_wan(w).unwrap();
+    let line = tx
+        .add_funding("并购贷款授信", Channel::FiLoan, bank, wan(100), today, maturity, &[], Some(wan(200)))
+        .await
+        .unwrap();
+    let full = tx
+        .add_funding("流贷授信", Channel::FiLoan, bank, wan(100), today, maturity, &[], Some(wan(120)))
+        .await
+        .unwrap();
+    tx.add_liquid_asset("一般户", huajie_rules::indicators::LiquidKind::DemandDeposit, wan(500), false).await.unwrap();
+    tx.commit().await.unwrap();
+    // A line without the headroom for the price: the check is refused, naming what is left.
+    let short = huajie_store::ProposedDeal::Acquisition { package_id: package, price, funding_line: Some(full.id) };
+    match s.run_deal_check("acquisition", "ZJ-T1", today, &short).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("可用额度 200,000.00 元"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price, funding_line: Some(line.id) };
+    let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
+    match &check.terms {
+        huajie_rules::terms::DealTerms::Acquisition { funding_line: Some(l), .. } => assert_eq!(l.id, line.id),
+        other => panic!("the terms name the line: {other:?}"),
+    }
+    let cash = approve_purchase(&t, check.id).await;
+    // Paid from cash instead of the line the check drew on: refused, nothing written.
+    match s.record_acquisition("acquisition", check.id, today, Some(cash)).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("并购贷款授信"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let book = async || s.funding_book().await.unwrap().into_iter().find(|f| f.id == line.id).unwrap();
+    assert_eq!(book().await.principal, wan(100), "the refusal wrote nothing");
+    s.record_acquisition("acquisition", check.id, today, None).await.unwrap();
+    let drawn = book().await;
+    assert_eq!(drawn.principal, wan(150));
+    assert_eq!(drawn.payments, vec![(maturity, price, Money::ZERO)], "repaid at the line's maturity");
+    let cash_now = s.liquid_assets().await.unwrap().into_iter().find(|a| a.id == cash).unwrap();
+    assert_eq!(cash_now.amount, wan(1_000), "no cash leaves");
+    // The check's pro forma, figure for figure (the cash entry of the approval came after the
+    // check: it is in the HQLA now, not in what the check said).
+    let params = s.rule_parameters().await.unwrap().parameters;
+    let after = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params, today).unwrap();
+    for (said, now) in check.result.after.iter().zip(&after) {
+        let hqla = if said.id == huajie_rules::RuleId::Q5 { cash_now.amount.fen() as i128 } else { 0 };
+        assert_eq!((now.numerator - hqla, now.denominator), (said.numerator, said.denominator), "{:?}", said.id);
+    }
+    let q5 = after.iter().find(|i| i.id == huajie_rules::RuleId::Q5).unwrap();
+    assert_eq!(q5.denominator, price.fen() as i128, "the drawing's repayment falls in the window");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
 async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     use huajie_decide::committee::Ballot;
     use huajie_decide::{DisposalMethod, PlanStatus};
@@ -2332,10 +2417,10 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     let s = &t.store;
     let today = s.clock().today();
     let price = Money::from_yuan(500_000).unwrap();
-    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price, funding_line: None };
     let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let cash = approve_purchase(&t, check.id).await;
-    s.record_acquisition("acquisition", check.id, today, cash).await.unwrap();
+    s.record_acquisition("acquisition", check.id, today, Some(cash)).await.unwrap();
     // No valuation yet: the plan is saved as a draft but its gate says what is missing.
     let input = PlanInput {
         title: "ZJ-T1-1 网络拍卖".into(),
@@ -2476,10 +2561,10 @@ async fn an_approved_plan_is_announced_masked_in_versions_with_its_period_in_wor
     let s = &t.store;
     let today = s.clock().today();
     let price = Money::from_yuan(500_000).unwrap();
-    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price };
+    let deal = huajie_store::ProposedDeal::Acquisition { package_id: package, price, funding_line: None };
     let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let cash = approve_purchase(&t, check.id).await;
-    s.record_acquisition("acquisition", check.id, today, cash).await.unwrap();
+    s.record_acquisition("acquisition", check.id, today, Some(cash)).await.unwrap();
     // A person guarantees the first claim: named and numbered in the draft, masked in public.
     let mut tx = s.write("acquisition").await.unwrap();
     let guarantor = tx.insert_party(&person("王小明", "11010519491231002X")).await.unwrap();
@@ -2635,7 +2720,11 @@ async fn a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes(t: Te
     let checking = tokio::spawn({
         let s = s.clone();
         async move {
-            let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_yuan(500_000).unwrap() };
+            let deal = ProposedDeal::Acquisition {
+                package_id: package,
+                price: Money::from_yuan(500_000).unwrap(),
+                funding_line: None,
+            };
             s.run_deal_check("acquisition", "ZJ-T1", q, &deal).await
         }
     });

@@ -179,6 +179,8 @@ fn committee_routes() -> Router<AppState> {
         .route("/committee/meetings/{id}/minutes.pdf", get(committee::minutes_pdf))
         .route("/committee/items/{id}/votes", post(committee::vote))
         .route("/checks/{id}/committee", post(committee::table_check))
+        // Recording a purchase the committee approved, through the API (the page's is /checks/{id}/acquire).
+        .route("/api/v1/compliance/checks/{id}/acquisition", post(api::compliance::record_acquisition))
         .route("/api/v1/committee/meetings", get(api::committee::meetings))
         .route("/api/v1/committee/meetings/{id}", get(api::committee::meeting))
         .route("/api/v1/committee/pending", get(api::committee::pending))

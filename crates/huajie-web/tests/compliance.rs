@@ -1062,3 +1062,58 @@ async fn approve_in_committee(store: &huajie_store::Store, check_id: i64) {
     }
     assert_eq!(store.committee_item(item.id).await.unwrap().status, huajie_decide::ItemStatus::Passed);
 }
+
+/// The demo's purchase of ZJ-2026-001 was checked as a drawing on ICBC's M&A line: its page says
+/// so and asks for no cash account; paying it from cash instead is refused; the API records it
+/// as that drawing, and the line's balance and its repayment at maturity grow by the price.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_purchase_is_recorded_as_the_drawing_its_check_reckoned() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let package = store.package_id_by_code("ZJ-2026-001").await.unwrap().unwrap();
+    let check = store
+        .deal_checks(Some(package), 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| matches!(&c.terms, huajie_rules::terms::DealTerms::Acquisition { funding_line: Some(_), .. }))
+        .expect("the demo's check draws on a line");
+    let line = store.funding_lines().await.unwrap().into_iter().find(|l| l.label == "工商银行并购贷款").unwrap();
+    let mut acquisition = app.login("acquisition").await;
+    let csrf = acquisition.csrf.clone();
+    // The form proposing a purchase offers the line, with what is left on it (3 亿).
+    let page = app.get(&mut acquisition, &format!("/packages/{package}")).await;
+    assert!(page.body.contains("name=\"funding_line\""), "{}", page.body);
+    assert!(page.body.contains("工商银行并购贷款（授信提款，可用额度 3.00 亿元）"), "{}", page.body);
+    let page = app.get(&mut acquisition, &format!("/checks/{}", check.id)).await;
+    assert!(page.body.contains("id=\"drawn-on-line\"") && page.body.contains("工商银行并购贷款"), "{}", page.body);
+    assert!(!page.body.contains("name=\"paid_from\""), "no cash account asked for");
+    let cash = store.liquid_assets().await.unwrap().into_iter().find(|a| a.kind == "demand_deposit").unwrap();
+    let switched = app
+        .post_form(
+            &mut acquisition,
+            &format!("/checks/{}/acquire", check.id),
+            &[("csrf", &csrf), ("acquired_on", "2026-12-01"), ("paid_from", &cash.id.to_string())],
+        )
+        .await;
+    assert_eq!(switched.status, StatusCode::BAD_REQUEST);
+    assert!(switched.body.contains("不能改由现金支付"), "{}", switched.body);
+    let request = axum::http::Request::post(format!("/api/v1/compliance/checks/{}/acquisition", check.id))
+        .header("content-type", "application/json")
+        .header("x-csrf-token", csrf.clone())
+        .body(axum::body::Body::from(r#"{"acquired_on":"2026-12-01"}"#))
+        .unwrap();
+    let reply = app.send(&mut acquisition, request).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let json: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+    assert_eq!(json["data"]["status"], "acquired", "{json}");
+    let price = 450_000_000;
+    let after = store.funding_lines().await.unwrap().into_iter().find(|l| l.id == line.id).unwrap();
+    assert_eq!(after.drawn.fen(), line.drawn.fen() + price);
+    let book = store.funding_book().await.unwrap().into_iter().find(|f| f.id == line.id).unwrap();
+    let at_maturity = book.payments.iter().find(|(d, _, _)| *d == line.maturity).unwrap();
+    assert_eq!(at_maturity.1.fen(), price, "the drawing is repaid at the line's maturity");
+    let unchanged = store.liquid_assets().await.unwrap().into_iter().find(|a| a.id == cash.id).unwrap();
+    assert_eq!(unchanged.amount, cash.amount, "no cash leaves");
+    assert!(store.verify_audit().await.unwrap().is_intact());
+}

@@ -331,6 +331,13 @@ fn writes() -> Vec<Write> {
         ),
         w(
             "post",
+            "/api/v1/compliance/checks/{id}/acquisition",
+            "/api/v1/compliance/checks/1/acquisition",
+            "acquisition",
+            Sent::Json(json!({ "acquired_on": "2026-12-01" })),
+        ),
+        w(
+            "post",
             "/api/v1/packages/{id}/checks",
             "/api/v1/packages/3/checks",
             "acquisition",

@@ -380,6 +380,26 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /checks: {} (expected {expected})", reply.status));
         }
+        // Recording a purchase: the acquisition team only (for it, a form without its date is a
+        // 400, and through the API a check that does not exist a 404).
+        let reply = app.post_form(&mut client, "/checks/1/acquire", &[("csrf", &csrf), ("acquired_on", "")]).await;
+        let expected = if ACQUISITION.contains(role) { StatusCode::BAD_REQUEST } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /checks/1/acquire: {} (expected {expected})", reply.status));
+        }
+        let request = axum::http::Request::post("/api/v1/compliance/checks/999999/acquisition")
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", &csrf)
+            .body(axum::body::Body::from(r#"{"acquired_on":"2026-10-08"}"#))
+            .unwrap();
+        let reply = app.send(&mut client, request).await;
+        let expected = if ACQUISITION.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!(
+                "{role} POST /api/v1/compliance/checks/999999/acquisition: {} (expected {expected})",
+                reply.status
+            ));
+        }
         // Overriding a finding: the risk team only (for it, a finding check 1 does not have is 404).
         let reply = app
             .post_form(&mut client, "/checks/1/overrides", &[("csrf", &csrf), ("finding", "99"), ("reason", "x")])

@@ -57,6 +57,14 @@ impl Values {
             _ => Err(disagree(key)),
         }
     }
+    /// An optional amount (none when left blank).
+    fn opt_money(&self, key: &str) -> Got<Option<Money>> {
+        match self.0.get(key) {
+            Some(Read::Money(m)) => Ok(Some(*m)),
+            None => Ok(None),
+            Some(_) => Err(disagree(key)),
+        }
+    }
     fn yes(&self, key: &str) -> Got<bool> {
         match self.0.get(key) {
             Some(Read::Yes(b)) => Ok(*b),
@@ -125,14 +133,22 @@ pub(super) fn build_entry(kind: &BookKind, v: &Values) -> Result<BookEntry, Vec<
                     Text::fixed("到期日早于起始日", "the maturity is before the start"),
                 )]);
             }
+            let (principal, line_limit) = (v.money("principal")?, v.opt_money("line_limit")?);
+            if line_limit.is_some_and(|limit| limit < principal) {
+                return Err(vec![(
+                    "line_limit",
+                    Text::fixed("授信额度低于本金余额", "the line's limit is below the principal outstanding"),
+                )]);
+            }
             BookEntry::Funding {
                 label: v.text("label")?,
                 channel,
                 lender: v.party("lender", "lender_name")?,
-                principal: v.money("principal")?,
+                principal,
                 start_date: start,
                 maturity_date: maturity,
                 payments: v.schedule("schedule")?,
+                line_limit,
             }
         }
         "cash_flow" => BookEntry::CashFlow {

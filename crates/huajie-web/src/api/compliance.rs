@@ -128,8 +128,7 @@ pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<As
     for f in book {
         let channel = huajie_rules::indicators::Channel::from_code(&f.channel)
             .ok_or_else(|| AppError::Internal(format!("funding_instruments.channel: {}", f.channel)))?;
-        let shareholder =
-            ledger.holdings.iter().any(|h| h.held == ledger.company && h.holder == f.lender_id && h.stake_bps > 0);
+        let shareholder = ledger.is_shareholder(f.lender_id);
         let findings =
             huajie_rules::checks::funding_channel(&f.label, channel, licensed.contains(&f.lender_id), shareholder);
         let outstanding = f.start_date <= as_of && f.maturity_date >= as_of;
@@ -148,6 +147,7 @@ pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<As
             "principal_fen": f.principal.fen(),
             "start_date": f.start_date,
             "maturity_date": f.maturity_date,
+            "line_limit_fen": f.line_limit.map(Money::fen),
             "outstanding": outstanding,
             "schedule": f.payments.iter().map(|(d, p, i)| json!({ "date": d, "principal_fen": p.fen(), "interest_fen": i.fen() })).collect::<Vec<_>>(),
             "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
@@ -370,6 +370,8 @@ pub struct PackageCheckBody {
     as_of: Option<NaiveDate>,
     transferee_identifier: Option<String>,
     transferee_name: Option<String>,
+    /// An acquisition drawn on this funding line (absent: paid out of cash).
+    funding_line_id: Option<i64>,
 }
 
 impl PackageCheckBody {
@@ -377,7 +379,7 @@ impl PackageCheckBody {
     fn parse(&self, today: NaiveDate) -> Result<PackageProposal, FieldErrors> {
         let mut e = FieldErrors::default();
         let deal = match self.kind.as_str() {
-            "acquisition" => Some(PackageDeal::Acquisition),
+            "acquisition" => Some(PackageDeal::Acquisition { funding_line: self.funding_line_id }),
             "disposal" => {
                 let identifier = self.transferee_identifier.as_deref().unwrap_or("");
                 e.read("transferee_identifier", &text("checks.transferee"), required(identifier)).map(|identifier| {
@@ -425,6 +427,27 @@ pub async fn override_finding(
     state.store.override_finding(&user.username, id, b.finding, &b.reason).await?;
     let c = state.store.deal_check(id).await?.ok_or(AppError::NotFound)?;
     Ok((StatusCode::CREATED, Json(json!({ "data": check_json(&c, &ctx) }))).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AcquireBody {
+    acquired_on: NaiveDate,
+    /// The cash or demand-deposit entry paying the price; absent when the check drew on a line.
+    cash_entry_id: Option<i64>,
+}
+
+/// `POST /api/v1/compliance/checks/{id}/acquisition`: records the package as bought at the price
+/// of cleared acquisition check `id` that the committee approved, paid as the check reckoned
+/// (`Store::record_acquisition`); the package as it stands after.
+pub async fn record_acquisition(
+    Path(id): Path<i64>,
+    Authorized(_, user, _): Authorized<perm::RecordAcquisitions>,
+    State(state): State<AppState>,
+    Submitted(b): Submitted<AcquireBody>,
+) -> Result<Response, AppError> {
+    let package_id = state.store.record_acquisition(&user.username, id, b.acquired_on, b.cash_entry_id).await?;
+    let p = state.store.package(package_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": super::package_json(&p) }))).into_response())
 }
 
 /// `GET /api/v1/compliance/book`: every record of the book.

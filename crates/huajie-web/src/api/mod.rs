@@ -67,6 +67,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/compliance/company"),
     ("get", "/api/v1/compliance/checks/{id}"),
     ("post", "/api/v1/compliance/checks/{id}/overrides"),
+    ("post", "/api/v1/compliance/checks/{id}/acquisition"),
     ("post", "/api/v1/packages/{id}/checks"),
     ("get", "/api/v1/compliance/book"),
     ("post", "/api/v1/compliance/book/{kind}"),

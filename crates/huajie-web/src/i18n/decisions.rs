@@ -3,6 +3,14 @@
 
 pub const DECISIONS: &[(&str, &str, &str)] = &[
     ("checks.paid_from", "付款账户（现金/活期存款）", "Paid from (cash or demand deposit)"),
+    ("checks.paid_by", "支付方式", "Paid by"),
+    ("checks.paid_by_cash", "现金支付（记录收购时选择账户）", "Cash (the account is chosen when recording)"),
+    ("checks.line_headroom", "授信提款，可用额度 {amount}", "drawn on the line, {amount} undrawn"),
+    (
+        "checks.drawn_on_line",
+        "按检查，收购价款从授信“{line}”提款支付（当前可用额度 {amount}）。",
+        "As checked, the price is drawn on the funding line “{line}” ({amount} undrawn now).",
+    ),
     (
         "checks.approved_by_committee",
         "决策委员会已批准收购：议题 #{item}，批准价格不超过 {price}。",

@@ -131,9 +131,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
     for f in store.funding_book().await? {
         let (id, name) = who(f.lender_id);
         let lines: Vec<String> = f.payments.iter().map(|(d, p, i)| format!("{d} {} {}", wan(*p), wan(*i))).collect();
-        for (d, p, i) in &f.payments {
-            schedule.push(vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]);
-        }
+        schedule.extend(f.payments.iter().map(|(d, p, i)| vec![f.label.clone(), d.to_string(), wan(*p), wan(*i)]));
         // A prohibited channel is recorded as it is and flagged (rules.md Part G: a finding on
         // an instrument already in the book; it counts in leverage and is an open item).
         let flag = huajie_rules::indicators::Channel::from_code(&f.channel)
@@ -149,6 +147,7 @@ async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<S
                 wan(f.principal),
                 f.start_date.to_string(),
                 f.maturity_date.to_string(),
+                f.line_limit.map(wan).unwrap_or_default(),
                 lines.join("\n"),
             ],
             flag,

@@ -228,7 +228,9 @@ pub async fn check_package(
             let label = format!("{code} → {}", transferee.name());
             (ProposedDeal::Disposal { package_id: id, transferee, price }, label)
         }
-        PackageDeal::Acquisition => (ProposedDeal::Acquisition { package_id: id, price }, code.clone()),
+        PackageDeal::Acquisition { funding_line } => {
+            (ProposedDeal::Acquisition { package_id: id, price, funding_line }, code.clone())
+        }
     };
     run(ctx, state, &label, as_of, &deal).await
 }
@@ -495,6 +497,8 @@ pub struct Panel {
     pub can_check: bool,
     /// acquisition or disposal, by the package's standing.
     pub proposal: &'static str,
+    /// How an acquisition may be paid: cash ("") or a funding line with headroom (its id).
+    pub paid_by: Vec<(String, String)>,
 }
 
 pub async fn panel(
@@ -518,5 +522,14 @@ pub async fn panel(
         PackageStatus::Acquired | PackageStatus::Disposing if ctx.can(Permission::ScreenTransferees) => "disposal",
         _ => "",
     };
-    Ok(Some(Panel { checks, can_check: ctx.can(Permission::CheckDeals) && !proposal.is_empty(), proposal }))
+    let can_check = ctx.can(Permission::CheckDeals) && !proposal.is_empty();
+    let mut paid_by = Vec::new();
+    if can_check && proposal == "acquisition" {
+        paid_by.push((String::new(), tr(ctx.lang, "checks.paid_by_cash").to_string()));
+        for l in state.store.funding_lines().await?.iter().filter(|l| l.headroom().fen() > 0) {
+            let headroom = tr(ctx.lang, "checks.line_headroom").replace("{amount}", &l.headroom().display(ctx.lang));
+            paid_by.push((l.id.to_string(), format!("{}（{headroom}）", l.label)));
+        }
+    }
+    Ok(Some(Panel { checks, can_check, proposal, paid_by }))
 }

@@ -1,7 +1,7 @@
 //! The checks pages' forms as typed, each parsed into what is checked, every bad field named.
 
 use chrono::NaiveDate;
-use huajie_core::Money;
+use huajie_core::{Money, Text};
 use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
 use huajie_store::book::{CHANNELS, EXPOSURE_KINDS, INVESTMENT_KINDS, read_schedule};
 
@@ -100,6 +100,8 @@ pub struct PackageCheckForm {
     as_of: String,
     transferee: String,
     transferee_name: String,
+    /// An acquisition's funding line to draw on (blank: paid out of cash).
+    funding_line: String,
 }
 
 impl PackageCheckForm {
@@ -112,16 +114,25 @@ impl PackageCheckForm {
             e.read("transferee", &text("checks.transferee"), required(&self.transferee))
                 .map(|identifier| PackageDeal::Disposal { identifier, name: self.transferee_name.trim().to_string() })
         } else {
-            Some(PackageDeal::Acquisition)
+            e.read("funding_line", &text("checks.paid_by"), chosen_id(&self.funding_line))
+                .map(|funding_line| PackageDeal::Acquisition { funding_line })
         };
         e.finish(|| Some(PackageProposal { deal: deal?, price: price?, as_of: as_of? }))
     }
 }
 
-/// What a package's check proposes: to buy it, or to sell it to the transferee (its USCC or
-/// ID, and its name, used when it is not yet known).
+/// An optional choice by its id (blank: none), such as the funding line an acquisition draws on.
+pub fn chosen_id(s: &str) -> Result<Option<i64>, Text> {
+    match s.trim() {
+        "" => Ok(None),
+        id => id.parse().map(Some).map_err(|_| text("form.bad_option")),
+    }
+}
+
+/// What a package's check proposes: to buy it (paid out of cash, or drawn on a funding line),
+/// or to sell it to the transferee (its USCC or ID, and its name, used when it is not yet known).
 pub enum PackageDeal {
-    Acquisition,
+    Acquisition { funding_line: Option<i64> },
     Disposal { identifier: String, name: String },
 }
 
