@@ -91,7 +91,7 @@ pub enum Permission {
     /// The decision committee's pages: members, meetings, agenda items, named votes, minutes.
     ViewCommittee,
     /// The committee's secretary and chair: members and their terms, meetings, attendance,
-    /// opening, closing with the minutes, cancelling.
+    /// opening, closing with the minutes, cancelling, withdrawing an item from the agenda.
     ManageCommittee,
     /// Vote as a member of the committee (membership, its term and recusal are the store's check).
     CastVotes,

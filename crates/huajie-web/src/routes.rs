@@ -169,6 +169,7 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
 /// The decision committee: its pages, tabling a check, the minutes, and its API.
 fn committee_routes() -> Router<AppState> {
     Router::new()
+        .merge(committee_api_routes())
         .route("/committee", get(committee::show))
         .route("/committee/members", post(committee::add_member))
         .route("/committee/meetings", post(committee::schedule))
@@ -178,13 +179,27 @@ fn committee_routes() -> Router<AppState> {
         .route("/committee/meetings/{id}/cancel", post(committee::cancel))
         .route("/committee/meetings/{id}/minutes.pdf", get(committee::minutes_pdf))
         .route("/committee/items/{id}/votes", post(committee::vote))
+        .route("/committee/items/{id}/withdraw", post(committee::withdraw))
         .route("/checks/{id}/committee", post(committee::table_check))
-        // Recording a purchase the committee approved, through the API (the page's is /checks/{id}/acquire).
+}
+
+/// The committee's API: everything its pages do, tabling a check or a plan included.
+fn committee_api_routes() -> Router<AppState> {
+    use api::committee as c;
+    Router::new()
+        .route("/api/v1/committee/members", get(c::members).post(c::add_member))
+        .route("/api/v1/committee/meetings", get(c::meetings).post(c::schedule))
+        .route("/api/v1/committee/meetings/{id}", get(c::meeting))
+        .route("/api/v1/committee/meetings/{id}/open", post(c::open))
+        .route("/api/v1/committee/meetings/{id}/close", post(c::close))
+        .route("/api/v1/committee/meetings/{id}/cancel", post(c::cancel))
+        .route("/api/v1/committee/pending", get(c::pending))
+        .route("/api/v1/committee/items/{id}/votes", post(c::vote))
+        .route("/api/v1/committee/items/{id}/withdraw", post(c::withdraw))
+        .route("/api/v1/compliance/checks/{id}/committee", post(c::table_check))
+        .route("/api/v1/plans/{id}/table", post(c::table_plan))
+        // Recording a purchase the committee approved (the page's is /checks/{id}/acquire).
         .route("/api/v1/compliance/checks/{id}/acquisition", post(api::compliance::record_acquisition))
-        .route("/api/v1/committee/meetings", get(api::committee::meetings))
-        .route("/api/v1/committee/meetings/{id}", get(api::committee::meeting))
-        .route("/api/v1/committee/pending", get(api::committee::pending))
-        .route("/api/v1/committee/items/{id}/votes", post(api::committee::vote))
 }
 
 /// One log line per request: method, path (never the query, which may hold a searched

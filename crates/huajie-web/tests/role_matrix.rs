@@ -464,7 +464,8 @@ async fn every_route_allows_exactly_its_roles() {
 /// The committee's pages: read by every staff role but the regulator.
 const COMMITTEE_READERS: &[&str] =
     &["admin", "acquisition", "valuer", "risk", "asset_manager", "committee", "finance", "auditor"];
-/// Members, meetings, attendance, closing and cancelling: the committee's secretary.
+/// Members, meetings, attendance, closing, cancelling and withdrawing an item: the committee's
+/// secretary.
 const COMMITTEE_SECRETARY: &[&str] = &["committee"];
 /// Voting (as a member serving, present, not recused: the store's check).
 const VOTERS: &[&str] = &["acquisition", "valuer", "risk", "asset_manager", "committee", "finance"];
@@ -489,6 +490,7 @@ async fn the_committee_routes_allow_exactly_their_roles() {
         ("/api/v1/committee/meetings".into(), COMMITTEE_READERS, StatusCode::OK),
         (format!("/api/v1/committee/meetings/{meeting}"), COMMITTEE_READERS, StatusCode::OK),
         ("/api/v1/committee/pending".into(), COMMITTEE_READERS, StatusCode::OK),
+        ("/api/v1/committee/members".into(), COMMITTEE_READERS, StatusCode::OK),
     ];
     // Each writing route, with what an allowed role is answered (a form that cannot be read, or
     // a meeting, item or check that does not exist); every other role is refused with a 403.
@@ -501,6 +503,14 @@ async fn the_committee_routes_allow_exactly_their_roles() {
         ("/committee/items/999999/votes", &[("ballot", "for")], VOTERS, StatusCode::NOT_FOUND),
         ("/checks/1/committee", &[("meeting", "999999")], PURCHASE_TABLERS, StatusCode::NOT_FOUND),
         ("/api/v1/committee/items/999999/votes", &[("ballot", "for")], VOTERS, StatusCode::NOT_FOUND),
+        ("/committee/items/999999/withdraw", &[], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/api/v1/committee/members", &[("username", "")], COMMITTEE_SECRETARY, StatusCode::BAD_REQUEST),
+        ("/api/v1/committee/meetings", &[("title", "")], COMMITTEE_SECRETARY, StatusCode::BAD_REQUEST),
+        ("/api/v1/committee/meetings/999999/open", &[("present", "risk")], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/api/v1/committee/meetings/999999/close", &[("minutes", "纪要")], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/api/v1/committee/meetings/999999/cancel", &[], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/api/v1/committee/items/999999/withdraw", &[], COMMITTEE_SECRETARY, StatusCode::NOT_FOUND),
+        ("/api/v1/compliance/checks/1/committee", &[("meeting", "999999")], PURCHASE_TABLERS, StatusCode::NOT_FOUND),
     ];
     let mut wrong = Vec::new();
     for role in EVERYONE {
@@ -653,6 +663,7 @@ async fn the_disposal_routes_allow_exactly_their_roles_and_the_public_ones_every
             ),
             // No meeting named: a 400 for those who may table.
             (format!("/plans/{plan}/table"), vec![("meeting", "")], TABLERS, StatusCode::BAD_REQUEST),
+            (format!("/api/v1/plans/{plan}/table"), vec![("meeting", "")], TABLERS, StatusCode::BAD_REQUEST),
             // Not approved: drafting its announcement is refused (400) for the asset manager.
             (format!("/plans/{plan}/announcements"), vec![], PREPARERS, StatusCode::BAD_REQUEST),
             ("/announcements/999999".into(), vec![("title", "x")], PREPARERS, StatusCode::NOT_FOUND),

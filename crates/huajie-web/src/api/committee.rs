@@ -1,22 +1,31 @@
-//! The decision committee in the API: its meetings, a meeting with its items, attendance and
-//! named votes, the items waiting for the caller's vote, and casting a vote (docs/disposal.md).
+//! The decision committee in the API: everything its pages do, with the same permissions and
+//! the pages' own forms as JSON commands (docs/disposal.md, "The committee over the API"). The
+//! members with their terms and adding one; meetings (scheduled, opened with the members
+//! present, closed with the minutes, cancelled) and a meeting with its items, attendance and
+//! named votes; tabling a cleared acquisition check or a plan, withdrawing an item; the items
+//! waiting for the caller's vote, and casting a vote. A refusal is the API's 400 `bad_request`
+//! with the store's message in the caller's language; a field that cannot be read is named.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use huajie_core::role::Tabled;
 use huajie_core::{Lang, Permission};
-use huajie_store::{Item, Meeting, Vote};
+use huajie_store::{CommitteeMember, Item, ItemSubject, Meeting, Vote};
 use serde_json::{Value, json};
 
 use super::data;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Submitted};
-use crate::pages::committee::meeting::VoteForm;
+use crate::form::{Confirmed, Path, Submitted};
+use crate::pages::committee::meeting::{Attendance, CloseForm, VoteForm};
+use crate::pages::committee::table::TableForm;
+use crate::pages::committee::{MemberForm, ScheduleForm};
 
 fn meeting_json(m: &Meeting) -> Value {
     json!({
@@ -65,12 +74,29 @@ pub async fn meetings(ctx: Ctx, State(state): State<AppState>) -> Result<Respons
 /// `GET /api/v1/committee/meetings/{id}`: the meeting, its attendance, minutes, items and votes.
 pub async fn meeting(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCommittee)?;
+    Ok(data(record_json(&state, id, ctx.lang).await?))
+}
+
+/// A meeting as `GET /api/v1/committee/meetings/{id}` answers it.
+async fn record_json(state: &AppState, id: i64, lang: Lang) -> Result<Value, AppError> {
     let record = state.store.meeting_record(id).await?;
     let present: BTreeSet<String> = record.meeting.present.iter().cloned().collect();
     let mut m = meeting_json(&record.meeting);
     m["minutes"] = json!(record.meeting.minutes);
-    m["items"] = record.items.iter().map(|(i, v)| item_json(i, v, &present, ctx.lang)).collect();
-    Ok(data(m))
+    m["items"] = record.items.iter().map(|(i, v)| item_json(i, v, &present, lang)).collect();
+    Ok(m)
+}
+
+/// An item as it stands in its meeting (its votes, who is recused), answered with `status`.
+async fn item_answer(state: &AppState, item: &Item, lang: Lang, status: StatusCode) -> Result<Response, AppError> {
+    let record = state.store.meeting_record(item.meeting_id).await?;
+    let present: BTreeSet<String> = record.meeting.present.iter().cloned().collect();
+    let (item, votes) = record.items.iter().find(|(i, _)| i.id == item.id).ok_or(AppError::NotFound)?;
+    Ok((status, Json(json!({ "data": item_json(item, votes, &present, lang) }))).into_response())
+}
+
+fn created(value: Value) -> Response {
+    (StatusCode::CREATED, Json(json!({ "data": value }))).into_response()
 }
 
 /// `GET /api/v1/committee/pending`: the items waiting for the caller's vote now.
@@ -94,8 +120,134 @@ pub async fn vote(
 ) -> Result<Response, AppError> {
     let ballot = body.parse().map_err(AppError::Invalid)?;
     let item = state.store.cast_vote(&user.username, id, ballot).await?;
-    let record = state.store.meeting_record(item.meeting_id).await?;
-    let present: BTreeSet<String> = record.meeting.present.iter().cloned().collect();
-    let (item, votes) = record.items.iter().find(|(i, _)| i.id == id).ok_or(AppError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(json!({ "data": item_json(item, votes, &present, ctx.lang) }))).into_response())
+    item_answer(&state, &item, ctx.lang, StatusCode::CREATED).await
+}
+
+fn member_json(m: &CommitteeMember, names: &BTreeMap<String, String>, today: NaiveDate) -> Value {
+    json!({
+        "id": m.id,
+        "username": m.username,
+        "display_name": names.get(&m.username).cloned().unwrap_or_else(|| m.username.clone()),
+        "title": m.title,
+        "term_from": m.term_from,
+        "term_to": m.term_to,
+        "serving": m.serves_on(today),
+        "created_by": m.created_by,
+        "created_at": huajie_store::timestamp(m.created_at),
+    })
+}
+
+/// `GET /api/v1/committee/members`: every member with their term, and whether they serve today.
+pub async fn members(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewCommittee)?;
+    let names = crate::pages::committee::names(&state.store).await?;
+    let today = state.store.clock().today();
+    let members = state.store.committee_members().await?;
+    Ok(data(members.iter().map(|m| member_json(m, &names, today)).collect::<Vec<_>>()))
+}
+
+/// `POST /api/v1/committee/members`: the secretary adds a member for a term (201, the member).
+pub async fn add_member(
+    Authorized(_ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<MemberForm>,
+) -> Result<Response, AppError> {
+    let (username, title, term) = form.parse().map_err(AppError::Invalid)?;
+    let m = state.store.add_committee_member(&user.username, &username, &title, term).await?;
+    let names = crate::pages::committee::names(&state.store).await?;
+    Ok(created(member_json(&m, &names, state.store.clock().today())))
+}
+
+/// `POST /api/v1/committee/meetings`: the secretary schedules a meeting (201, the meeting).
+pub async fn schedule(
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<ScheduleForm>,
+) -> Result<Response, AppError> {
+    let (title, at, place) = form.parse().map_err(AppError::Invalid)?;
+    let m = state.store.schedule_meeting(&user.username, &title, at, &place).await?;
+    Ok(created(record_json(&state, m.id, ctx.lang).await?))
+}
+
+/// `POST /api/v1/committee/meetings/{id}/open`: attendance taken (`present`: the members'
+/// usernames) and the meeting in session — refused without a quorum (流会), nothing changed.
+pub async fn open(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<Attendance>,
+) -> Result<Response, AppError> {
+    state.store.open_meeting(&user.username, id, &form.present).await?;
+    Ok(data(record_json(&state, id, ctx.lang).await?))
+}
+
+/// `POST /api/v1/committee/meetings/{id}/close`: closed with its minutes; every item still open
+/// is decided.
+pub async fn close(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<CloseForm>,
+) -> Result<Response, AppError> {
+    let minutes = form.parse().map_err(AppError::Invalid)?;
+    state.store.close_meeting(&user.username, id, &minutes).await?;
+    Ok(data(record_json(&state, id, ctx.lang).await?))
+}
+
+/// `POST /api/v1/committee/meetings/{id}/cancel`: a meeting that has not sat is cancelled; its
+/// items are withdrawn.
+pub async fn cancel(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
+) -> Result<Response, AppError> {
+    state.store.cancel_meeting(&user.username, id).await?;
+    Ok(data(record_json(&state, id, ctx.lang).await?))
+}
+
+/// `POST /api/v1/compliance/checks/{id}/committee`: a cleared acquisition check's purchase goes
+/// on a meeting's agenda, `{meeting, team}` (201, the item). As its page: the acquisition team
+/// or the secretary.
+pub async fn table_check(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::TableItems>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<TableForm>,
+) -> Result<Response, AppError> {
+    if !user.role.tables(Tabled::Acquisition) {
+        return Err(AppError::Forbidden);
+    }
+    let (meeting, team) = form.parse().map_err(AppError::Invalid)?;
+    let subject = ItemSubject::Acquisition { check_id: id };
+    let item = state.store.table_item(&user.username, meeting, subject, &team).await?;
+    item_answer(&state, &item, ctx.lang, StatusCode::CREATED).await
+}
+
+/// `POST /api/v1/plans/{id}/table`: a plan whose gate passed goes on a meeting's agenda,
+/// `{meeting}` (201, the item). As its page: the asset managers or the secretary.
+pub async fn table_plan(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::TableItems>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<crate::pages::plans::TableForm>,
+) -> Result<Response, AppError> {
+    if !user.role.tables(Tabled::Plan) {
+        return Err(AppError::Forbidden);
+    }
+    let meeting = form.parse().map_err(AppError::Invalid)?;
+    let item = state.store.table_item(&user.username, meeting, ItemSubject::Plan { plan_id: id }, &[]).await?;
+    item_answer(&state, &item, ctx.lang, StatusCode::CREATED).await
+}
+
+/// `POST /api/v1/committee/items/{id}/withdraw`: the secretary takes an item nobody has voted
+/// on off the agenda (its plan back to draft); the item.
+pub async fn withdraw(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(Confirmed {}): Submitted<Confirmed>,
+) -> Result<Response, AppError> {
+    let item = state.store.withdraw_item(&user.username, id).await?;
+    item_answer(&state, &item, ctx.lang, StatusCode::OK).await
 }

@@ -53,6 +53,7 @@ pub const DECISIONS: &[(&str, &str, &str)] = &[
     ("committee.take_attendance", "出席登记（今日在任委员）", "Attendance (members serving today)"),
     ("committee.open", "登记出席并开会", "Record attendance and open"),
     ("committee.cancel", "取消会议", "Cancel the meeting"),
+    ("committee.withdraw", "撤回议题", "Withdraw the item"),
     ("committee.agenda", "议题", "Agenda"),
     ("committee.no_items", "尚无议题。", "Nothing tabled yet."),
     ("committee.kind", "类型", "Kind"),

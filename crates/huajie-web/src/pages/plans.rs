@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::fields::{amount, quoting, required};
-use crate::form::{Confirmed, FieldErrors, FormView, Int, Path, Query, Submitted, Upload};
+use crate::form::{Confirmed, FieldErrors, FormView, Int, Loose, Path, Query, Submitted, Upload};
 use crate::i18n::text;
 use crate::view::Page;
 
@@ -302,11 +302,24 @@ pub async fn create(
         .await
 }
 
-/// The table-before-a-meeting form.
+/// The table-before-a-meeting form: the meeting's id (text on the page, a number or text in JSON).
 #[derive(Deserialize, Serialize, Default)]
 pub struct TableForm {
     #[serde(default)]
-    meeting: String,
+    meeting: Loose,
+}
+
+impl TableForm {
+    /// The meeting's id, or what is wrong with it (missing, not an id).
+    pub fn parse(&self) -> Result<i64, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let meeting = e.read(
+            "meeting",
+            &text("plans.meeting"),
+            optional_id(self.meeting.as_str()).and_then(|m| m.ok_or_else(|| text("form.required"))),
+        );
+        e.finish(|| meeting)
+    }
 }
 
 /// `POST /plans/{id}/table`: puts the plan on a scheduled meeting's agenda (refused, on the
@@ -321,9 +334,7 @@ pub async fn table(
         return Err(AppError::Forbidden);
     }
     let tabled = async {
-        let meeting = FieldErrors::one("meeting", &text("plans.meeting"), optional_id(&form.meeting))?;
-        let meeting =
-            FieldErrors::one("meeting", &text("plans.meeting"), meeting.ok_or_else(|| text("form.required")))?;
+        let meeting = form.parse().map_err(AppError::Invalid)?;
         let subject = huajie_store::ItemSubject::Plan { plan_id: id };
         state.store.table_item(&user.username, meeting, subject, &[]).await?;
         Ok(Redirect::to(&format!("/plans/{id}")).into_response())

@@ -1,5 +1,7 @@
 //! A meeting's page and what is done on it: attendance taken and the meeting opened, each
-//! member's named vote, closing with the minutes, cancelling.
+//! member's named vote, an item withdrawn, closing with the minutes, cancelling.
+
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -7,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::Permission;
 use huajie_decide::MeetingStatus;
 use huajie_decide::committee::Ballot;
+use huajie_store::MeetingRecord;
 
 use super::record::{ItemView, item_views};
 use super::{meeting_status_class, named, names};
@@ -14,7 +17,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::fields::{labelled, required};
-use crate::form::{Confirmed, FieldErrors, FormView, Path, Submitted};
+use crate::form::{Confirmed, FieldErrors, FormView, Loose, Path, Submitted};
 use crate::i18n::{text, tr};
 use crate::view::{Page, when};
 
@@ -26,6 +29,8 @@ pub struct ItemRow {
     pub view: ItemView,
     pub vote_form: Option<FormView>,
     pub recused_me: Option<String>,
+    /// The secretary may withdraw it: pending, nobody has voted, the meeting not over.
+    pub withdraw: bool,
 }
 
 /// A member who may be marked present: (username, name and title, ticked).
@@ -65,7 +70,7 @@ pub async fn meeting_page(
     id: i64,
     mut sent_back: Option<FormView>,
 ) -> Result<Response, AppError> {
-    let user = ctx.require(Permission::ViewCommittee)?;
+    ctx.require(Permission::ViewCommittee)?;
     let lang = ctx.lang;
     let record = state.store.meeting_record(id).await?;
     let m = &record.meeting;
@@ -74,23 +79,7 @@ pub async fn meeting_page(
     let title_of =
         |u: &str| members.iter().rev().find(|x| x.username == u).map(|x| x.title.clone()).unwrap_or_default();
     let present = m.present.iter().map(|p| format!("{} · {}", named(&names, p), title_of(p))).collect();
-    let in_session = m.status == MeetingStatus::InSession;
-    let mut items = Vec::new();
-    for view in item_views(state, &record, &names, lang).await? {
-        let me = &user.username;
-        let why: Vec<&str> = view.recused.iter().filter(|(u, _)| u == me).map(|(_, w)| w.as_str()).collect();
-        let mine = !why.is_empty();
-        let may_vote = in_session
-            && view.pending
-            && !mine
-            && ctx.can(Permission::CastVotes)
-            && m.present.contains(me)
-            && !view.votes.iter().any(|v| &v.username == me);
-        let vote_form = may_vote.then(|| FormView::new(format!("vote-form-{}", view.id), lang).unless(&mut sent_back));
-        let recused_me =
-            (mine && view.pending).then(|| tr(lang, "committee.recused_you").replace("{why}", &why.join("、")));
-        items.push(ItemRow { view, vote_form, recused_me });
-    }
+    let items = item_rows(ctx, state, &record, &names, &mut sent_back).await?;
     let open_form = FormView::new(OPEN, lang).unless(&mut sent_back);
     let ticked: Vec<&str> = open_form.value("present").split(',').collect();
     let today = state.store.clock().today();
@@ -104,7 +93,8 @@ pub async fn meeting_page(
         .collect();
     let close_form = FormView::new(CLOSE, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    // A vote refused to someone the page shows no form (a recused member): its message at the top.
+    // A vote refused to someone the page shows no form (a recused member), or a withdrawal
+    // refused: its message at the top.
     let forms = items.iter().filter_map(|i| i.vote_form.as_ref()).chain([&open_form, &close_form]);
     let refused = page.sent_back(forms.chain(sent_back.as_ref()));
     let view = MeetingPage {
@@ -121,13 +111,45 @@ pub async fn meeting_page(
         items,
         manage: ctx.can(Permission::ManageCommittee),
         scheduled: m.status == MeetingStatus::Scheduled,
-        in_session,
+        in_session: m.status == MeetingStatus::InSession,
         is_closed: m.status == MeetingStatus::Closed,
         attendees,
         close_form,
         page,
     };
     super::super::render_form(&view, refused)
+}
+
+/// The meeting's items as the viewer sees them: a vote form where they may vote now, why not
+/// where they are recused, and the secretary's withdrawal where nobody has voted yet.
+async fn item_rows(
+    ctx: &Ctx,
+    state: &AppState,
+    record: &MeetingRecord,
+    names: &BTreeMap<String, String>,
+    sent_back: &mut Option<FormView>,
+) -> Result<Vec<ItemRow>, AppError> {
+    let (lang, m) = (ctx.lang, &record.meeting);
+    let me = ctx.user().map(|u| u.username.clone()).unwrap_or_default();
+    let in_session = m.status == MeetingStatus::InSession;
+    let sitting = in_session || m.status == MeetingStatus::Scheduled;
+    let mut items = Vec::new();
+    for view in item_views(state, record, names, lang).await? {
+        let why: Vec<&str> = view.recused.iter().filter(|(u, _)| *u == me).map(|(_, w)| w.as_str()).collect();
+        let mine = !why.is_empty();
+        let may_vote = in_session
+            && view.pending
+            && !mine
+            && ctx.can(Permission::CastVotes)
+            && m.present.contains(&me)
+            && !view.votes.iter().any(|v| v.username == me);
+        let vote_form = may_vote.then(|| FormView::new(format!("vote-form-{}", view.id), lang).unless(sent_back));
+        let recused_me =
+            (mine && view.pending).then(|| tr(lang, "committee.recused_you").replace("{why}", &why.join("、")));
+        let withdraw = sitting && view.pending && view.votes.is_empty() && ctx.can(Permission::ManageCommittee);
+        items.push(ItemRow { view, vote_form, recused_me, withdraw });
+    }
+    Ok(items)
 }
 
 /// `GET /committee/meetings/{id}`.
@@ -141,20 +163,52 @@ struct Ticked {
     present: String,
 }
 
+/// Taking attendance: the members present, by username — the page's ticked boxes (`present`,
+/// repeated) or the API's `present` list.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Attendance {
+    pub present: Vec<String>,
+}
+
+impl<'de> serde::Deserialize<'de> for Attendance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Attendance, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Attendance;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the members present")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Attendance, A::Error> {
+                let mut present = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "present" {
+                        // One username a field (the page), or a list of them (one a line).
+                        let Loose(names) = map.next_value()?;
+                        present.extend(names.lines().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string));
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Attendance { present })
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
 /// `POST /committee/meetings/{id}/open`: the members ticked present (`present`, repeated), and
 /// the meeting goes into session — refused without a quorum (流会), the message on the page.
 pub async fn open(
     Path(id): Path<i64>,
     Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
     State(state): State<AppState>,
-    Submitted(form): Submitted<Vec<(String, String)>>,
+    Submitted(form): Submitted<Attendance>,
 ) -> Result<Response, AppError> {
-    let present: Vec<String> = form.iter().filter(|(k, _)| k == "present").map(|(_, v)| v.clone()).collect();
     let opened = async {
-        state.store.open_meeting(&user.username, id, &present).await?;
+        state.store.open_meeting(&user.username, id, &form.present).await?;
         Ok(Redirect::to(&format!("/committee/meetings/{id}")).into_response())
     };
-    let typed = Ticked { present: present.join(",") };
+    let typed = Ticked { present: form.present.join(",") };
     super::super::or_refused(opened.await, ctx.lang, (OPEN, &typed), |f| meeting_page(&ctx, &state, id, Some(f))).await
 }
 
@@ -163,6 +217,15 @@ pub async fn open(
 pub struct CloseForm {
     #[serde(default)]
     pub minutes: String,
+}
+
+impl CloseForm {
+    /// The minutes, or what is wrong with them (none).
+    pub fn parse(&self) -> Result<String, FieldErrors> {
+        let mut e = FieldErrors::default();
+        let minutes = e.read("minutes", &text("committee.minutes"), required(&self.minutes));
+        e.finish(|| minutes)
+    }
 }
 
 /// `POST /committee/meetings/{id}/close`: the meeting closes with its minutes; every item still
@@ -174,7 +237,7 @@ pub async fn close(
     Submitted(form): Submitted<CloseForm>,
 ) -> Result<Response, AppError> {
     let closed = async {
-        let minutes = FieldErrors::one("minutes", &text("committee.minutes"), required(&form.minutes))?;
+        let minutes = form.parse().map_err(AppError::Invalid)?;
         state.store.close_meeting(&user.username, id, &minutes).await?;
         Ok(Redirect::to(&format!("/committee/meetings/{id}")).into_response())
     };
@@ -231,4 +294,22 @@ pub async fn vote(
     };
     let page = |f| meeting_page(&ctx, &state, meeting, Some(f));
     super::super::or_refused(voted.await, ctx.lang, (format!("vote-form-{id}"), &form), page).await
+}
+
+/// `POST /committee/items/{id}/withdraw`: the secretary takes an item nobody has voted on off
+/// the agenda (`Store::withdraw_item`; its plan goes back to draft). A refusal comes back on the
+/// meeting's page.
+pub async fn withdraw(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::ManageCommittee>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<Confirmed>,
+) -> Result<Response, AppError> {
+    let meeting = state.store.committee_item(id).await?.meeting_id;
+    let withdrawn = async {
+        state.store.withdraw_item(&user.username, id).await?;
+        Ok(Redirect::to(&format!("/committee/meetings/{meeting}")).into_response())
+    };
+    let page = |f| meeting_page(&ctx, &state, meeting, Some(f));
+    super::super::or_refused(withdrawn.await, ctx.lang, (format!("withdraw-item-{id}"), &form), page).await
 }

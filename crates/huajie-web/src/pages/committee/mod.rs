@@ -18,7 +18,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::fields::{date, date_or, quoting, required};
-use crate::form::{FieldErrors, FormView, Submitted};
+use crate::form::{FieldErrors, FormView, Loose, Submitted};
 use crate::i18n::{text, tr};
 use crate::view::{Page, when};
 
@@ -27,7 +27,7 @@ pub mod minutes;
 pub mod record;
 pub mod table;
 
-pub use meeting::{cancel, close, open, show as meeting, vote};
+pub use meeting::{cancel, close, open, show as meeting, vote, withdraw};
 pub use minutes::minutes_pdf;
 pub use table::table_check;
 
@@ -36,9 +36,13 @@ fn beijing() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8")
 }
 
-/// A date and time typed in Beijing time (`2026-10-10T09:00`, `2026-10-10 09:00`), as UTC.
+/// A date and time typed in Beijing time (`2026-10-10T09:00`, `2026-10-10 09:00`), as UTC; one
+/// that names its own offset (RFC 3339, as the API answers: `2026-10-10T01:00:00Z`) as it says.
 pub fn beijing_input(typed: &str) -> Result<DateTime<Utc>, Text> {
     let t = required(typed)?;
+    if let Ok(with_offset) = DateTime::parse_from_rfc3339(&t) {
+        return Ok(with_offset.with_timezone(&Utc));
+    }
     ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(&t, f).ok())
@@ -186,7 +190,8 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
 const ADD_MEMBER: &str = "add-member";
 const SCHEDULE: &str = "schedule-meeting";
 
-/// Adding a member: who, their title, their term.
+/// Adding a member: who, their title, their term (`term_to` empty, or null in JSON, for a term
+/// without an end).
 #[derive(serde::Deserialize, serde::Serialize)]
 pub struct MemberForm {
     #[serde(default)]
@@ -196,7 +201,7 @@ pub struct MemberForm {
     #[serde(default)]
     pub term_from: String,
     #[serde(default)]
-    pub term_to: String,
+    pub term_to: Loose,
 }
 
 impl MemberForm {
@@ -205,7 +210,7 @@ impl MemberForm {
         let username = e.read("username", &text("committee.member"), required(&self.username));
         let title = e.read("title", &text("committee.member_title"), required(&self.title));
         let from = e.read("term_from", &text("committee.term_from"), date(&self.term_from));
-        let to = e.read("term_to", &text("committee.term_to"), date_or(&self.term_to, chrono::NaiveDate::MAX));
+        let to = e.read("term_to", &text("committee.term_to"), date_or(self.term_to.as_str(), chrono::NaiveDate::MAX));
         let term = match (from, to) {
             (Some(from), Some(to)) => {
                 let to = (to != chrono::NaiveDate::MAX).then_some(to);
@@ -285,6 +290,9 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-10-10T01:00:00+00:00");
         assert_eq!(beijing_field(t), "2026-10-10T09:00");
         assert!(beijing_input("明天上午").is_err());
+        // A time with its own offset (the API's RFC 3339) is taken as it says.
+        assert_eq!(beijing_input("2026-10-10T01:00:00Z").unwrap(), t);
+        assert_eq!(beijing_input("2026-10-10T09:00:00+08:00").unwrap(), t);
         assert!(beijing_input(" ").is_err());
     }
 }

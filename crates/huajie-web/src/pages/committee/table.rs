@@ -11,7 +11,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::fields::required;
-use crate::form::{FieldErrors, FormView, Path, Submitted};
+use crate::form::{FieldErrors, FormView, Loose, Path, Submitted};
 use crate::i18n::text;
 use crate::view::when;
 
@@ -47,13 +47,14 @@ impl Tabling {
     }
 }
 
-/// Tabling: the meeting, and the deal team's usernames (separated by commas or spaces).
+/// Tabling: the meeting (its id: text on the page, a number or text in JSON), and the deal
+/// team's usernames (separated by commas or spaces; in JSON also a list).
 #[derive(serde::Deserialize, serde::Serialize)]
 pub struct TableForm {
     #[serde(default)]
-    pub meeting: String,
+    pub meeting: Loose,
     #[serde(default)]
-    pub team: String,
+    pub team: Loose,
 }
 
 impl TableForm {
@@ -62,9 +63,9 @@ impl TableForm {
         let meeting = e.read(
             "meeting",
             &text("committee.meeting"),
-            required(&self.meeting).and_then(|m| m.parse::<i64>().map_err(|_| text("form.bad_option"))),
+            required(self.meeting.as_str()).and_then(|m| m.parse::<i64>().map_err(|_| text("form.bad_option"))),
         );
-        let team = team_of(&self.team);
+        let team = team_of(self.team.as_str());
         e.finish(|| Some((meeting?, team)))
     }
 }
