@@ -431,22 +431,24 @@ impl Store {
         .await
     }
 
-    /// Attaches a document to a plan before it is decided.
-    pub async fn add_plan_document(
+    /// Attaches documents to a plan before it is decided, all or none: an empty file, or one over
+    /// `PLAN_DOCUMENT_BYTES_MAX`, refuses them all, naming it. Each is kept with its SHA-256.
+    pub async fn add_plan_documents(
         &self,
         actor: &str,
         plan_id: i64,
-        name: &str,
-        content: &[u8],
-    ) -> Result<PlanDocument, StoreError> {
-        if content.is_empty() || content.len() > PLAN_DOCUMENT_BYTES_MAX {
+        files: &[(&str, &[u8])],
+    ) -> Result<Vec<PlanDocument>, StoreError> {
+        let mb = PLAN_DOCUMENT_BYTES_MAX / 1024 / 1024;
+        if files.is_empty() {
+            return Err(StoreError::Refused(Text::fixed("请选择要上传的文件。", "Choose the files to upload.")));
+        }
+        if let Some((name, _)) = files.iter().find(|(_, c)| c.is_empty() || c.len() > PLAN_DOCUMENT_BYTES_MAX) {
             return Err(StoreError::Refused(Text::new(
-                format!("文件为空或超过 {} MB。", PLAN_DOCUMENT_BYTES_MAX / 1024 / 1024),
-                format!("The file is empty or over {} MB.", PLAN_DOCUMENT_BYTES_MAX / 1024 / 1024),
+                format!("文件“{name}”为空或超过 {mb} MB：本次上传的文件均未保存。"),
+                format!("The file “{name}” is empty or over {mb} MB: none of the files sent was saved."),
             )));
         }
-        let name = name.trim();
-        let name = if name.is_empty() { "document" } else { name };
         self.operate(actor, async |tx| {
             let plan = read::plan(&mut tx.tx, plan_id).await?;
             if !matches!(plan.status, PlanStatus::Draft | PlanStatus::Submitted) {
@@ -455,29 +457,11 @@ impl Store {
                     format!("The plan is “{}”: no more documents.", plan.status.en()),
                 )));
             }
-            let uploaded_at = crate::stored_time(tx.clock.now());
-            let sha256 = huajie_core::audit::sha256_hex(content);
-            let r = sqlx::query("INSERT INTO plan_documents (plan_id, name, content, bytes, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
-                .bind(plan_id)
-                .bind(name)
-                .bind(content.to_vec())
-                .bind(content.len() as i64)
-                .bind(sha256.as_str())
-                .bind(tx.actor().to_string())
-                .bind(crate::timestamp(uploaded_at))
-                .fetch_one(&mut *tx.tx)
-                .await?;
-            let doc = PlanDocument {
-                id: i64_col(&r, "id")?,
-                plan_id,
-                name: name.to_string(),
-                bytes: content.len() as i64,
-                sha256,
-                uploaded_by: tx.actor().to_string(),
-                uploaded_at,
-            };
-            tx.audit_create(&doc).await?;
-            Ok(doc)
+            let mut out = Vec::with_capacity(files.len());
+            for (name, content) in files {
+                out.push(tx.add_plan_document(plan_id, name, content).await?);
+            }
+            Ok(out)
         })
         .await
     }
@@ -496,6 +480,42 @@ fn check_input(input: &PlanInput) -> Result<(), StoreError> {
 }
 
 impl WriteTx {
+    /// Stores one document of plan `plan_id` (its name, "document" when blank) with its SHA-256.
+    async fn add_plan_document(
+        &mut self,
+        plan_id: i64,
+        name: &str,
+        content: &[u8],
+    ) -> Result<PlanDocument, StoreError> {
+        let name = match name.trim() {
+            "" => "document",
+            name => name,
+        };
+        let uploaded_at = crate::stored_time(self.clock.now());
+        let sha256 = huajie_core::audit::sha256_hex(content);
+        let r = sqlx::query("INSERT INTO plan_documents (plan_id, name, content, bytes, sha256, uploaded_by, uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+            .bind(plan_id)
+            .bind(name)
+            .bind(content.to_vec())
+            .bind(content.len() as i64)
+            .bind(sha256.as_str())
+            .bind(self.actor().to_string())
+            .bind(crate::timestamp(uploaded_at))
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let doc = PlanDocument {
+            id: i64_col(&r, "id")?,
+            plan_id,
+            name: name.to_string(),
+            bytes: content.len() as i64,
+            sha256,
+            uploaded_by: self.actor().to_string(),
+            uploaded_at,
+        };
+        self.audit_create(&doc).await?;
+        Ok(doc)
+    }
+
     pub(crate) async fn appraise(&mut self, subject: PlanSubject) -> Result<Appraisal, StoreError> {
         read::appraise(&mut self.tx, subject).await
     }

@@ -2436,6 +2436,21 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     };
     let plan = s.create_plan("m_ops", &input).await.unwrap();
     assert_eq!(plan.status, PlanStatus::Draft);
+    // Its documents come several at once, all or none: an empty one refuses the lot, naming it.
+    let files: [(&str, &[u8]); 2] = [("评估报告.pdf", b"%PDF-1.4 a"), ("空白.docx", b"")];
+    match s.add_plan_documents("m_ops", plan.id, &files).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("“空白.docx”为空"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert!(s.plan_documents(Some(plan.id)).await.unwrap().is_empty(), "none saved");
+    let files: [(&str, &[u8]); 2] = [("评估报告.pdf", b"%PDF-1.4 a"), ("尽调报告.docx", b"PK docx")];
+    let docs = s.add_plan_documents("m_ops", plan.id, &files).await.unwrap();
+    assert_eq!(docs.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), vec!["评估报告.pdf", "尽调报告.docx"]);
+    let (doc, bytes) = s.plan_document_content(docs[1].id).await.unwrap();
+    assert_eq!(
+        (doc.sha256.as_str(), bytes.as_slice()),
+        (huajie_core::audit::sha256_hex(b"PK docx").as_str(), &b"PK docx"[..])
+    );
     let gate = s.plan_gate(plan.id).await.unwrap();
     assert_eq!(gate.problems.iter().map(|(f, _)| *f).collect::<Vec<_>>(), vec!["valuation"]);
     let meeting = s.schedule_meeting("chair", "第 4 次会议", s.clock().now(), "会议室").await.unwrap();
@@ -2479,7 +2494,7 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
         "an approved plan is not withdrawn"
     );
     s.withdraw_plan("m_ops", plan.id).await.unwrap();
-    let doc = s.add_plan_document("m_ops", w.id, "方案.pdf", b"%PDF-1.4").await;
+    let doc = s.add_plan_documents("m_ops", w.id, &[("方案.pdf", b"%PDF-1.4")]).await;
     assert!(matches!(doc, Err(StoreError::Refused(_))), "documents are added before the decision");
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -220,13 +220,20 @@ pub struct UploadedFile {
     pub bytes: axum::body::Bytes,
 }
 
-/// A multipart upload: its `file` field and its other fields read into `F` (as a form is),
-/// after the session's CSRF token (the `X-CSRF-Token` header, or else the `csrf` field) has
-/// been checked. The one reader of multipart bodies: a body over the upload limit is a 413, an
-/// unreadable one a 400 in the user's language. Put after `Authorized`.
+/// A multipart upload of one file: its `file` field and its other fields read into `F` (as a form
+/// is), after the session's CSRF token (the `X-CSRF-Token` header, or else the `csrf` field) has
+/// been checked. A body over the upload limit is a 413, an unreadable one (or one with several
+/// files) a 400 in the user's language. Put after `Authorized`.
 pub struct Upload<F> {
     pub form: F,
     pub file: UploadedFile,
+}
+
+/// A multipart upload of any number of files (each a `file` field, in the order sent), read as
+/// `Upload` is.
+pub struct Uploads<F> {
+    pub form: F,
+    pub files: Vec<UploadedFile>,
 }
 
 impl<F, S> FromRequest<S> for Upload<F>
@@ -238,31 +245,61 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let limit = AppState::from_ref(state).config.upload_bytes_max;
-        let (ctx, mut token, req) = session_of(req, state).await?;
-        let lang = ctx.lang;
-        let bad = |e: axum::extract::multipart::MultipartError| refused_upload(&e, lang, limit);
-        let mut multipart =
-            axum::extract::Multipart::from_request(req, &()).await.map_err(|e| refused_upload(&e, lang, limit))?;
-        let (mut file, mut fields) = (UploadedFile::default(), Vec::<(String, String)>::new());
-        while let Some(field) = multipart.next_field().await.map_err(bad)? {
-            let name = field.name().unwrap_or("").to_string();
-            if name == "file" {
-                file.name = field.file_name().unwrap_or("").to_string();
-                file.bytes = field.bytes().await.map_err(bad)?;
-            } else {
-                let value = field.text().await.map_err(bad)?;
-                if name == "csrf" && token.is_empty() {
-                    token = value.clone();
-                }
-                fields.push((name, value));
-            }
+        let (lang, Uploads { form, mut files }) = read_uploads(req, state).await?;
+        if files.len() > 1 {
+            return Err(AppError::BadRequest(tr(lang, "error.one_file").into()));
         }
-        ctx.check_csrf(&token)?;
-        let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
-        let form = read_form(encoded.as_bytes(), lang)?;
-        Ok(Upload { form, file })
+        Ok(Upload { form, file: files.pop().unwrap_or_default() })
     }
+}
+
+impl<F, S> FromRequest<S> for Uploads<F>
+where
+    F: DeserializeOwned,
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        Ok(read_uploads(req, state).await?.1)
+    }
+}
+
+/// The one reader of multipart bodies: the user's language and what was sent.
+async fn read_uploads<F: DeserializeOwned, S>(req: Request, state: &S) -> Result<(Lang, Uploads<F>), AppError>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    let limit = AppState::from_ref(state).config.upload_bytes_max;
+    let (ctx, mut token, req) = session_of(req, state).await?;
+    let lang = ctx.lang;
+    let bad = |e: axum::extract::multipart::MultipartError| refused_upload(&e, lang, limit);
+    let mut multipart =
+        axum::extract::Multipart::from_request(req, &()).await.map_err(|e| refused_upload(&e, lang, limit))?;
+    let (mut files, mut fields) = (Vec::new(), Vec::<(String, String)>::new());
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let name = field.file_name().unwrap_or("").to_string();
+            let bytes = field.bytes().await.map_err(bad)?;
+            // A file input left empty sends one nameless, empty part: no file.
+            if !(name.is_empty() && bytes.is_empty()) {
+                files.push(UploadedFile { name, bytes });
+            }
+        } else {
+            let value = field.text().await.map_err(bad)?;
+            if name == "csrf" && token.is_empty() {
+                token = value.clone();
+            }
+            fields.push((name, value));
+        }
+    }
+    ctx.check_csrf(&token)?;
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(&fields).finish();
+    let form = read_form(encoded.as_bytes(), lang)?;
+    Ok((lang, Uploads { form, files }))
 }
 
 /// Whether the request's `Content-Type` (without its parameters, in lower case) passes `accept`.

@@ -161,6 +161,7 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/public/announcements/{id}", get(public::show))
         .route("/api/v1/plans", get(api::disposal::plans).post(api::disposal::create_plan))
         .route("/api/v1/plans/{id}", get(api::disposal::plan))
+        .route("/api/v1/plans/{id}/documents", post(api::disposal::add_documents).layer(upload))
         .route("/api/v1/announcements", get(api::disposal::announcements))
         .route("/api/v1/public/announcements", get(api::disposal::public_announcements))
         .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))

@@ -332,6 +332,15 @@ async fn a_malformed_upload_or_form_is_refused_in_the_callers_language_alone() {
             assert!(message.contains("multipart/form-data"), "{content_type}: {message}");
         }
     }
+    // Two files where one is read: refused, nothing imported.
+    let imports = app.store.store.import_attempts("TWO-1").await.unwrap().len();
+    let files: [(&str, &[u8]); 2] = [("a.csv", b"x"), ("b.csv", b"y")];
+    let fields = [("package", "TWO-1"), ("action", "report")];
+    let csrf = acquisition.csrf.clone();
+    let reply = app.post_files(&mut acquisition, "/api/v1/imports", &fields, &files, Some(&csrf)).await;
+    let message = envelope(&reply, StatusCode::BAD_REQUEST, "bad_request", "zh", "two files");
+    assert!(message.contains("一次只能上传一个文件"), "{message}");
+    assert_eq!(app.store.store.import_attempts("TWO-1").await.unwrap().len(), imports);
     // A page's form without a field it needs: the page names the field, in Chinese alone.
     let csrf = acquisition.csrf.clone();
     let reply = app.post_form(&mut acquisition, "/account/password", &[("csrf", &csrf)]).await;

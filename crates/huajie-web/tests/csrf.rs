@@ -417,6 +417,13 @@ fn writes() -> Vec<Write> {
         ),
         w("post", "/plans/{id}/withdraw", "/plans/1/withdraw", "asset_manager", Sent::Empty),
         w("post", "/plans/{id}/documents", "/plans/1/documents", "asset_manager", Sent::Multipart(&[], "x")),
+        w(
+            "post",
+            "/api/v1/plans/{id}/documents",
+            "/api/v1/plans/1/documents",
+            "asset_manager",
+            Sent::Multipart(&[], "x"),
+        ),
         w("post", "/plans/{id}/announcements", "/plans/1/announcements", "asset_manager", Sent::Empty),
         w("post", "/announcements/{id}", "/announcements/1", "asset_manager", Sent::Form(&[("title", "x")])),
         w("post", "/announcements/{id}/publish", "/announcements/1/publish", "asset_manager", Sent::Empty),

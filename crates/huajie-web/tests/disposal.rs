@@ -113,24 +113,40 @@ async fn a_reserve_below_the_valuation_without_a_reason_is_shown_beside_its_fiel
     assert!(tabled.body.contains("合规关口"), "{}", tabled.body);
     assert_eq!(app.store.store.plan(plan).await.unwrap().status, PlanStatus::Draft);
     assert!(app.store.store.committee_items().await.unwrap().iter().all(|i| i.plan_id != Some(plan)));
-    // A document: uploaded, listed, downloaded as it was.
+    // Documents, several at once: uploaded, listed, downloaded as they were. One empty file
+    // among them refuses them all, named on the page.
+    let path = format!("/plans/{plan}/documents");
+    let files: [(&str, &[u8]); 2] = [("方案.pdf", b"%PDF-1.4 x"), ("空白.txt", b"")];
+    let reply = app.post_files(&mut am, &path, &[("csrf", &csrf)], &files, None).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    assert!(reply.body.contains("“空白.txt”为空"), "{}", reply.body);
+    assert!(app.store.store.plan_documents(Some(plan)).await.unwrap().is_empty(), "none saved");
+    let files: [(&str, &[u8]); 2] = [("方案.pdf", b"%PDF-1.4 x"), ("评估报告.xlsx", b"PK xlsx")];
+    let reply = app.post_files(&mut am, &path, &[("csrf", &csrf)], &files, None).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    let docs = app.store.store.plan_documents(Some(plan)).await.unwrap();
+    assert_eq!(docs.len(), 2);
+    for (doc, (_, content)) in docs.iter().zip(files) {
+        let (status, bytes) = app.get_bytes(&am, &format!("/plan-documents/{}", doc.id)).await;
+        assert_eq!((status, bytes.as_slice()), (StatusCode::OK, content));
+    }
+    // And over the API (the session's token in its header): 201, the documents added.
     let reply = app
-        .post_multipart(
+        .post_files(
             &mut am,
-            &format!("/plans/{plan}/documents"),
-            &[("csrf", &csrf)],
-            ("方案.pdf", b"%PDF-1.4 x"),
-            None,
+            &format!("/api/v1/plans/{plan}/documents"),
+            &[],
+            &[("现场照片.jpg", b"\xff\xd8")],
+            Some(&csrf),
         )
         .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
-    let doc = app.store.store.plan_documents(Some(plan)).await.unwrap()[0].id;
-    let (status, bytes) = app.get_bytes(&am, &format!("/plan-documents/{doc}")).await;
-    assert_eq!((status, bytes.as_slice()), (StatusCode::OK, b"%PDF-1.4 x".as_slice()));
-    // The plan over the API, its gate's problem by field.
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.json()["data"][0]["name"], "现场照片.jpg");
+    // The plan over the API, its gate's problem by field, its documents listed.
     let api = app.get(&mut am, &format!("/api/v1/plans/{plan}")).await.json();
     assert_eq!(api["data"]["gate"]["problems"][0]["field"], "below_reason");
     assert_eq!(api["data"]["gate"]["passed"], false);
+    assert_eq!(api["data"]["documents"].as_array().map(Vec::len), Some(3));
 }
 
 /// The demo's asset manager drafts a plan on `claim` at its valuation, the committee passes

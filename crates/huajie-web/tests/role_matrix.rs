@@ -685,6 +685,12 @@ async fn the_disposal_routes_allow_exactly_their_roles_and_the_public_ones_every
         if reply.status != expected {
             wrong.push(format!("{role} POST /plans/{plan}/documents: {} (expected {expected})", reply.status));
         }
+        let path = format!("/api/v1/plans/{plan}/documents");
+        let reply = app.post_multipart(&mut client, &path, &[], ("a.txt", b"x"), Some(&csrf)).await;
+        let expected = if PREPARERS.contains(role) { StatusCode::CREATED } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+        }
         let body =
             serde_json::json!({ "subject": "package", "subject_id": held_id, "title": "核销", "method": "write_off" });
         let request = axum::http::Request::post("/api/v1/plans")

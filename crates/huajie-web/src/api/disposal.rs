@@ -17,7 +17,7 @@ use super::data;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Query, Submitted};
+use crate::form::{Confirmed, Path, Query, Submitted, Uploads};
 use crate::pages::plans::PlanForm;
 use crate::pages::public::PublicQuery;
 
@@ -71,7 +71,34 @@ pub async fn plan(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) 
     let gate = state.store.plan_gate(id).await?;
     let mut out = plan_json(&plan);
     out["gate"] = gate_json(&gate, ctx.lang);
+    out["documents"] = state.store.plan_documents(Some(id)).await?.iter().map(document_json).collect();
     Ok(data(out))
+}
+
+fn document_json(d: &huajie_store::PlanDocument) -> Value {
+    json!({
+        "id": d.id,
+        "name": d.name,
+        "bytes": d.bytes,
+        "sha256": d.sha256,
+        "uploaded_by": d.uploaded_by,
+        "uploaded_at": huajie_store::timestamp(d.uploaded_at),
+        "href": format!("/plan-documents/{}", d.id),
+    })
+}
+
+/// `POST /api/v1/plans/{id}/documents` (multipart: `file` once per document): attaches them
+/// all or none (201, the documents added).
+pub async fn add_documents(
+    Path(id): Path<i64>,
+    Authorized(_, user, _): Authorized<perm::PreparePlans>,
+    State(state): State<AppState>,
+    Uploads { files, .. }: Uploads<Confirmed>,
+) -> Result<Response, AppError> {
+    let files: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), &f.bytes[..])).collect();
+    let docs = state.store.add_plan_documents(&user.username, id, &files).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "data": docs.iter().map(document_json).collect::<Vec<_>>() })))
+        .into_response())
 }
 
 /// `POST /api/v1/plans`: drafts a plan (201, with its gate).

@@ -90,6 +90,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/imports/{id}/report.xlsx"),
     ("get", "/api/v1/plans"),
     ("post", "/api/v1/plans"),
+    ("post", "/api/v1/plans/{id}/documents"),
     ("get", "/api/v1/plans/{id}"),
     ("get", "/api/v1/announcements"),
     ("get", "/api/v1/public/announcements"),

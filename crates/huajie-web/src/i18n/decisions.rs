@@ -166,7 +166,7 @@ pub const DECISIONS: &[(&str, &str, &str)] = &[
     ("plans.size", "大小", "Size"),
     ("plans.uploaded_by", "上传人", "Uploaded by"),
     ("plans.uploaded_at", "上传时间", "Uploaded at"),
-    ("plans.add_document", "添加文件", "Add a document"),
+    ("plans.add_document", "添加文件（可多选）", "Add documents (several at once)"),
     ("plans.upload", "上传", "Upload"),
     ("plans.items", "决策委员会议题", "Committee items"),
     ("plans.no_items", "尚未提交决策委员会。", "Not yet before the committee."),

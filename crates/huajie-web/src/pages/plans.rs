@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::fields::{amount, quoting, required};
-use crate::form::{Confirmed, FieldErrors, FormView, Int, Loose, Path, Query, Submitted, Upload};
+use crate::form::{Confirmed, FieldErrors, FormView, Int, Loose, Path, Query, Submitted, Uploads};
 use crate::i18n::text;
 use crate::view::Page;
 
@@ -362,15 +362,17 @@ pub async fn withdraw(
     .await
 }
 
-/// `POST /plans/{id}/documents` (multipart: `file`, `csrf`): attaches a document.
+/// `POST /plans/{id}/documents` (multipart: `file` once per document, `csrf`): attaches the
+/// documents sent, all or none.
 pub async fn upload_document(
     Path(id): Path<i64>,
     Authorized(ctx, user, _): Authorized<perm::PreparePlans>,
     State(state): State<AppState>,
-    Upload { form, file }: Upload<Confirmed>,
+    Uploads { form, files }: Uploads<Confirmed>,
 ) -> Result<Response, AppError> {
     let done = async {
-        state.store.add_plan_document(&user.username, id, &file.name, &file.bytes).await?;
+        let files: Vec<(&str, &[u8])> = files.iter().map(|f| (f.name.as_str(), &f.bytes[..])).collect();
+        state.store.add_plan_documents(&user.username, id, &files).await?;
         Ok(Redirect::to(&format!("/plans/{id}#plan-documents")).into_response())
     };
     super::or_refused(done.await, ctx.lang, (DOCUMENT_FORM, &form), |view| {

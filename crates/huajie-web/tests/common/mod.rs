@@ -156,6 +156,18 @@ impl TestApp {
         file: (&str, &[u8]),
         csrf_header: Option<&str>,
     ) -> Reply {
+        self.post_files(client, path, fields, &[file], csrf_header).await
+    }
+
+    /// Posts a multipart form: text fields and one `file` field per file, in order.
+    pub async fn post_files(
+        &self,
+        client: &mut Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &[u8])],
+        csrf_header: Option<&str>,
+    ) -> Reply {
         let boundary = "huajie-test-boundary-7d3f";
         let mut body: Vec<u8> = Vec::new();
         for (k, v) in fields {
@@ -163,12 +175,15 @@ impl TestApp {
                 format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
             );
         }
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0)
-                .as_bytes(),
-        );
-        body.extend_from_slice(file.1);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        for (name, bytes) in files {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                    .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let mut request =
             Request::post(path).header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
         if let Some(token) = csrf_header {
