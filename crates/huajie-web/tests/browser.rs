@@ -462,11 +462,13 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
 
 impl Browser {
     /// Waits until the path starts with `prefix` (a form posted and redirected). Panics after twenty seconds.
+    /// Waits for the page of a record: `prefix` and an id (`/plans/` is not met by `/plans/new`,
+    /// the page a form was posted from, which a slow post leaves the browser on for a while).
     async fn wait_for_path(&self, prefix: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let path = self.path().await;
-            if path.starts_with(prefix) {
+            if path.strip_prefix(prefix).is_some_and(|id| id.starts_with(|c: char| c.is_ascii_digit())) {
                 return path;
             }
             assert!(Instant::now() < deadline, "still at {path}, waiting for {prefix}");
