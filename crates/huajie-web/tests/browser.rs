@@ -113,15 +113,19 @@ impl Browser {
         panic!("{css}: still {last:?} after ten seconds")
     }
 
+    /// Clicks the element, found again when the page it was found on was replaced meanwhile (a
+    /// stale element), for up to ten seconds.
     async fn click(&self, css: &str) {
-        self.client
-            .wait()
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap_or_else(|e| panic!("{css}: {e}"))
-            .click()
-            .await
-            .unwrap();
+        for _ in 0..100 {
+            let e = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+            match e.click().await {
+                Ok(()) => return,
+                Err(e) if e.is_stale_element_reference() => {}
+                Err(e) => panic!("{css}: {e}"),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{css}: stale for ten seconds")
     }
 
     async fn path(&self) -> String {
@@ -613,6 +617,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     )
     .await;
     b.click("#save-announcement").await;
+    b.until("the correction saved", || saved(id_of(&second), "8 万元（更正）")).await;
     b.click("#publish-announcement-submit").await;
     b.text_once("#announcement-status", |t| t.contains("已发布")).await;
     b.click("#logout").await;
