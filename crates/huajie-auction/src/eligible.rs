@@ -26,8 +26,10 @@ pub struct Eligibility {
 }
 
 impl Eligibility {
-    /// A qualified bidder with a confirmed deposit whom screening cleared.
-    pub fn clear() -> Eligibility {
+    /// A qualified bidder with a confirmed deposit whom screening cleared (tests only: the
+    /// store builds an `Eligibility` from what it read).
+    #[cfg(test)]
+    pub(crate) fn clear() -> Eligibility {
         Eligibility { qualified: true, deposit_confirmed: true, screening: Screening::Clear }
     }
 

@@ -104,6 +104,9 @@ mod tests {
             assert_eq!(m.of(InvestorId(i)), n.of(InvestorId(i)));
         }
         assert_eq!(m.of(InvestorId(3)), Some(BidderNumber(4)));
+        // The second admission of 7 takes no number: the next bidder is 5.
+        let next = Numbers::assign(&[more.as_slice(), &[admitted(4, 10)]].concat());
+        assert_eq!(next.of(InvestorId(4)), Some(BidderNumber(5)));
         assert_eq!(m.of(InvestorId(1)), None);
         // At the same moment, the lower id first.
         let tie = Numbers::assign(&[admitted(8, 1), admitted(5, 1)]);
