@@ -57,6 +57,11 @@ pub struct RuleParameters {
     /// How many calendar days a pre-trade check stays valid for recording the deal it checked.
     #[serde(default = "defaults::check_validity_days")]
     pub check_validity_days: u32,
+    /// Anti-sniping on the portal's live auctions (延时周期): a bid in an auction's last N
+    /// minutes moves its end to N minutes after the bid (法释〔2016〕18号 art. 20, five minutes
+    /// for judicial auctions; `huajie_auction::Lot::accept`).
+    #[serde(default = "defaults::auction_extension_minutes")]
+    pub auction_extension_minutes: u32,
 }
 
 /// The defaults of the parameters added after version 1 (a stored set without them reads these).
@@ -79,6 +84,9 @@ mod defaults {
     }
     pub fn check_validity_days() -> u32 {
         30
+    }
+    pub fn auction_extension_minutes() -> u32 {
+        5
     }
 }
 
@@ -158,6 +166,7 @@ impl Default for RuleParameters {
             below_valuation_tolerance_bps: 0,
             announcement_working_days: defaults::announcement_working_days(),
             check_validity_days: defaults::check_validity_days(),
+            auction_extension_minutes: defaults::auction_extension_minutes(),
         }
     }
 }
@@ -188,6 +197,8 @@ pub enum ParameterUnit {
     /// An exact share written "2/3".
     Fraction,
     WorkingDays,
+    /// Whole minutes.
+    Minutes,
 }
 
 /// Every parameter, in the order the rules page lists them.
@@ -241,6 +252,7 @@ pub fn parameter_catalogue() -> Vec<ParameterInfo> {
     ]
     .into_iter()
     .chain(decision_parameters())
+    .chain(portal_parameters())
     .collect()
 }
 
@@ -309,6 +321,21 @@ fn decision_parameters() -> Vec<ParameterInfo> {
     ]
 }
 
+/// The investor portal's parameters (issue 14; docs/portal.md).
+fn portal_parameters() -> Vec<ParameterInfo> {
+    use crate::catalogue::Confidence::*;
+    use ParameterUnit::*;
+    let p = |field, zh, en, unit, source, confidence| ParameterInfo { field, zh, en, unit, source, confidence };
+    vec![p(
+        "auction_extension_minutes",
+        "网络拍卖延时周期（分钟）",
+        "Live auction anti-sniping extension (minutes)",
+        Minutes,
+        "法释〔2016〕18号第二十条（网络司法拍卖：出价后顺延五分钟）；门户竞价沿用",
+        Reported,
+    )]
+}
+
 impl RuleParameters {
     /// A parameter's value as a valuer of rules types it (percentages, multiples, dates).
     pub fn shown(&self, field: &str) -> String {
@@ -338,6 +365,7 @@ impl RuleParameters {
             "below_valuation_tolerance_bps" => bps(self.below_valuation_tolerance_bps),
             "announcement_working_days" => self.announcement_working_days.to_string(),
             "check_validity_days" => self.check_validity_days.to_string(),
+            "auction_extension_minutes" => self.auction_extension_minutes.to_string(),
             _ => String::new(),
         }
     }
@@ -389,7 +417,7 @@ impl RuleParameters {
                     _ => out.liquidity_window_days = v,
                 }
             }
-            ParameterUnit::WorkingDays | ParameterUnit::Count | ParameterUnit::Fraction => {
+            ParameterUnit::WorkingDays | ParameterUnit::Count | ParameterUnit::Fraction | ParameterUnit::Minutes => {
                 out.set_decision(field, info.unit, t).ok_or_else(bad)?
             }
             ParameterUnit::Years => {
@@ -404,7 +432,7 @@ impl RuleParameters {
         Ok(out)
     }
 
-    /// Sets one of the committee's and the disposal's parameters from text; `None` when it
+    /// Sets one of the committee's, the disposal's and the portal's parameters from text; `None` when it
     /// cannot be read or is out of range.
     fn set_decision(&mut self, field: &str, unit: ParameterUnit, t: &str) -> Option<()> {
         let whole = |s: &str| s.parse::<u32>().ok();
@@ -416,6 +444,10 @@ impl RuleParameters {
             (ParameterUnit::Count, _) => self.committee_min_voters = whole(t).filter(|v| (1..=50).contains(v))?,
             (ParameterUnit::Fraction, "committee_pass") => self.committee_pass = t.parse().ok()?,
             (ParameterUnit::Fraction, _) => self.senior_pass = t.parse().ok()?,
+            // The terms of an auction accept 1 to 60 minutes (huajie_auction::terms).
+            (ParameterUnit::Minutes, _) => {
+                self.auction_extension_minutes = whole(t).filter(|v| (1..=60).contains(v))?
+            }
             _ => return None,
         }
         Some(())
@@ -446,6 +478,10 @@ mod tests {
             assert!(p.with("committee_pass", wrong).is_err(), "{wrong}");
         }
         assert!(p.with("committee_quorum", "0").is_err());
+        assert_eq!(p.with("auction_extension_minutes", "3").unwrap().auction_extension_minutes, 3);
+        for wrong in ["0", "61", "五"] {
+            assert!(p.with("auction_extension_minutes", wrong).is_err(), "{wrong}");
+        }
     }
 
     #[test]
@@ -463,7 +499,8 @@ mod tests {
     #[test]
     fn a_set_saved_before_the_committee_parameters_reads_their_defaults() {
         let mut old = serde_json::to_value(RuleParameters::default()).unwrap();
-        for f in ["committee_quorum", "committee_pass", "announcement_working_days", "check_validity_days"] {
+        let added = ["committee_quorum", "committee_pass", "announcement_working_days", "check_validity_days"];
+        for f in added.into_iter().chain(["auction_extension_minutes"]) {
             old.as_object_mut().unwrap().remove(f);
         }
         let read: RuleParameters = serde_json::from_value(old).unwrap();
