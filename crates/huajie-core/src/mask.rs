@@ -36,6 +36,17 @@ pub fn mask_phone(phone: &str) -> String {
     format!("{head}{}{tail}", "*".repeat(chars.len() - 7))
 }
 
+/// `wang.li@example.cn` → `w***@example.cn`: the first character of the name and the domain.
+pub fn mask_email(email: &str) -> String {
+    match email.trim().split_once('@') {
+        Some((name, domain)) => {
+            let first: String = name.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "*".repeat(email.trim().chars().count()),
+    }
+}
+
 /// A personal address keeps its first six characters (province and city).
 pub fn mask_address(address: &str) -> String {
     let chars: Vec<char> = address.trim().chars().collect();

@@ -97,6 +97,12 @@ pub enum Permission {
     CastVotes,
     /// Put an acquisition or a disposal plan on a meeting's agenda (which kind: `Role::tables`).
     TableItems,
+    /// Review the investors who registered on the portal: their profiles and KYC documents,
+    /// the screening against the party graph (TX3–TX5, TX8), and qualify, refuse or ask for more
+    /// documents. At a local AMC the asset managers, who sell to them, receive the applications;
+    /// the risk team, which keeps the party graph and screens transferees, reviews any. The same
+    /// two roles as `ScreenTransferees`: qualifying is the screening done once, before any bid.
+    QualifyInvestors,
 }
 
 /// What an agenda item decides, as far as who may table it goes.
@@ -166,6 +172,7 @@ impl Role {
             // Disposal is the asset managers' work (A11 IC5: not the valuers').
             PreparePlans | ManageAnnouncements => matches!(self, AssetManager),
             TableItems => matches!(self, Acquisition | AssetManager | Committee),
+            QualifyInvestors => matches!(self, AssetManager | Risk),
         }
     }
 
@@ -223,5 +230,12 @@ mod tests {
         let tabling = |k: Tabled| Role::ALL.iter().filter(|r| r.tables(k)).map(|r| r.code()).collect::<Vec<_>>();
         assert_eq!(tabling(Tabled::Acquisition), ["acquisition", "committee"]);
         assert_eq!(tabling(Tabled::Plan), ["asset_manager", "committee"]);
+    }
+
+    #[test]
+    fn investors_are_qualified_by_the_asset_managers_and_the_risk_team_only() {
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(Permission::QualifyInvestors), ["risk", "asset_manager"]);
+        assert!(!Role::Investor.can(Permission::QualifyInvestors));
     }
 }

@@ -88,6 +88,21 @@ pub fn screening(count: i64, oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) 
     if wait > Duration::zero() { Err(wait) } else { Ok(()) }
 }
 
+/// Registrations on the public portal from one source within `REGISTRATION_WINDOW_MINUTES`
+/// (each attempt counts, refused or not: a refusal tells whether an ID number is registered).
+pub const REGISTRATIONS_PER_SOURCE_MAX: i64 = 10;
+pub const REGISTRATION_WINDOW_MINUTES: i64 = 60;
+
+/// Whether a source that made `count` registration attempts within the window, the oldest at
+/// `oldest`, may make another now; `Err` holds how long to wait.
+pub fn registration(count: i64, oldest: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<(), Duration> {
+    if count < REGISTRATIONS_PER_SOURCE_MAX {
+        return Ok(());
+    }
+    let wait = oldest.unwrap_or(now) + Duration::minutes(REGISTRATION_WINDOW_MINUTES) - now;
+    if wait > Duration::zero() { Err(wait) } else { Ok(()) }
+}
+
 /// The user name as a throttling key: trimmed, at most `USERNAME_KEY_CHARS_MAX` characters.
 pub fn username_key(username: &str) -> String {
     username.trim().chars().take(USERNAME_KEY_CHARS_MAX).collect()
@@ -104,6 +119,13 @@ mod tests {
 
     fn at(minute: i64) -> DateTime<Utc> {
         DateTime::<Utc>::from_timestamp(1_800_000_000, 0).unwrap() + Duration::minutes(minute)
+    }
+
+    #[test]
+    fn a_source_registers_ten_times_an_hour() {
+        assert_eq!(registration(REGISTRATIONS_PER_SOURCE_MAX - 1, Some(at(0)), at(1)), Ok(()));
+        assert_eq!(registration(REGISTRATIONS_PER_SOURCE_MAX, Some(at(0)), at(1)), Err(Duration::minutes(59)));
+        assert_eq!(registration(REGISTRATIONS_PER_SOURCE_MAX, Some(at(0)), at(60)), Ok(()));
     }
 
     #[test]

@@ -11,7 +11,9 @@
 //!   its approval tier, the life of a plan;
 //! - `announce`: an announcement's content checklist (A10.2) and its period in working days;
 //! - `acquire`: what recording an acquisition needs (a passed committee item for that package
-//!   and at least that price, a check no older than its validity).
+//!   and at least that price, a check no older than its validity);
+//! - `investor`: investors on the portal — their kinds, the life of an application, the
+//!   documents each kind gives, the registration's field rules, and whether one may be qualified.
 //!
 //! Architecture invariant: no I/O, no clock (dates come in as arguments); every refusal is a
 //! `huajie_core::Text`; every threshold is a field of `huajie_rules::RuleParameters`.
@@ -19,7 +21,9 @@
 pub mod acquire;
 pub mod announce;
 pub mod committee;
+pub mod investor;
 pub mod plan;
 
 pub use committee::{Ballot, Decision, ItemStatus, MeetingStatus, Outcome, Tally};
+pub use investor::{DocumentKind, InvestorKind, InvestorStatus};
 pub use plan::{AgreementException, ApprovalTier, DisposalMethod, PlanStatus, SubjectKind};

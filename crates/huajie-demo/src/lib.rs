@@ -1,15 +1,15 @@
 //! # huajie-demo
 //!
-//! The demo company: a fictional Zhejiang local AMC with three packages bought from three
-//! fictional banks (~300 claims), debtors, guarantors, collateral across property types and
-//! cities (a few outside the province), one user per role, and a committee (`decisions`).
+//! The demo company: a fictional Zhejiang local AMC with three packages bought from three fictional banks (~300
+//! claims), debtors, guarantors, collateral across property types and cities (a few outside the province), one user per
+//! role, a committee (`decisions`) and the portal's investors (`investors`).
 //!
-//! Everything is generated from a fixed seed with ChaCha8 (whose output is stable across versions),
-//! so every fresh start shows the same company. `generate` is pure; `load` writes the result through
-//! the store. All names, codes and numbers are invented; identifiers carry correct check characters.
+//! Generated from a fixed seed with ChaCha8 (stable across versions): every start shows the same company. `generate` is
+//! pure; `load` writes it through the store. Names and numbers are invented; identifiers carry valid check characters.
 
 pub mod compliance;
 pub mod decisions;
+pub mod investors;
 mod load;
 mod names;
 pub mod tapes;

@@ -76,7 +76,8 @@ pub async fn load(
     value_packages(store).await?;
     crate::compliance::load(store).await?;
     crate::decisions::load(store, &hash_password).await?;
-    let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len();
+    let investors = crate::investors::load(store, &hash_password).await?;
+    let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len() + investors;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }
 

@@ -456,6 +456,8 @@ impl Store {
         put(&mut out, self.plan_documents(None).await?);
         put(&mut out, self.announcements(None).await?);
         put(&mut out, self.work_calendars().await?);
+        put(&mut out, self.all_investors().await?);
+        put(&mut out, self.investor_documents(None).await?);
         Ok(out)
     }
 }
@@ -561,4 +563,6 @@ const STATE_ENTITIES: &[&str] = &[
     "plan_document",
     "announcement",
     "work_calendar",
+    "investor",
+    "investor_document",
 ];

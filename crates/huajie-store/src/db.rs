@@ -145,6 +145,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 20, name: "work_calendar", sql: include_str!("../migrations/0020_work_calendar.sql") },
     Migration { version: 21, name: "decisions", sql: include_str!("../migrations/0021_decisions.sql") },
     Migration { version: 22, name: "funding_lines", sql: include_str!("../migrations/0022_funding_lines.sql") },
+    Migration { version: 23, name: "investors", sql: include_str!("../migrations/0023_investors.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

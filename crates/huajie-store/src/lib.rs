@@ -34,6 +34,7 @@ mod disposal;
 mod exceptions;
 mod funding_lines;
 mod imports;
+mod investors;
 mod ledger;
 mod legacy_terms;
 mod mappings;
@@ -70,6 +71,9 @@ pub use deals::ProposedDeal;
 pub use disposal::{Appraisal, PLAN_DOCUMENT_BYTES_MAX, Plan, PlanDocument, PlanInput, PlanSubject};
 pub use imports::{
     FileImport, ImportOutcome, LoadCounts, NewTapeImport, PackageTarget, TapeFile, TapeImport, TapeLoad,
+};
+pub use investors::{
+    INVESTOR_DOCUMENT_BYTES_MAX, Investor, InvestorDocument, InvestorProfile, Registered, Registration,
 };
 pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};

@@ -14,6 +14,7 @@ pub(crate) enum StatusTable {
     Items,
     Plans,
     Announcements,
+    Investors,
 }
 
 impl StatusTable {
@@ -23,6 +24,7 @@ impl StatusTable {
             StatusTable::Items => "committee_items",
             StatusTable::Plans => "disposal_plans",
             StatusTable::Announcements => "announcements",
+            StatusTable::Investors => "investors",
         }
     }
 }

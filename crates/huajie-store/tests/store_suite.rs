@@ -80,6 +80,7 @@ store_suite!(
     a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_comes,
     a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes,
     an_import_attempt_ends_once_and_only_its_end_is_audited,
+    an_investor_registers_once_is_screened_and_qualified_through_its_life_cycle,
 );
 
 fn person(name: &str, id: &str) -> Party {
@@ -93,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 22);
+    assert_eq!(t.store.schema_version().await.unwrap(), 23);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -219,6 +220,31 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("plan_team", &["plan_id", "username"][..]),
         ("plan_documents", &["bytes", "content", "id", "name", "plan_id", "sha256", "uploaded_at", "uploaded_by"][..]),
+        (
+            "investors",
+            &[
+                "decided_at",
+                "decided_by",
+                "email",
+                "id",
+                "identifier",
+                "kind",
+                "legal_rep",
+                "name",
+                "party_id",
+                "phone",
+                "refusal",
+                "registered_at",
+                "request",
+                "status",
+                "user_id",
+            ][..],
+        ),
+        (
+            "investor_documents",
+            &["bytes", "content", "id", "investor_id", "kind", "name", "sha256", "uploaded_at", "uploaded_by"][..],
+        ),
+        ("registration_attempts", &["at", "client", "id"][..]),
         (
             "announcements",
             &[
@@ -492,8 +518,9 @@ async fn the_demo_loads_and_its_sums_are_exact(t: TestStore) {
     assert_eq!(s.claims_of_package(packages[0].package.id).await.unwrap().len(), demo.packages[0].claims.len());
 
     let (parties, total) = s.parties(&PartyFilter { limit: 10_000, ..Default::default() }).await.unwrap();
-    // The tapes' parties, and those of the compliance book (company, shareholders, officers, their companies).
-    assert_eq!(total as usize, demo.parties.len() + huajie_demo::compliance::PARTIES);
+    // The tapes' parties, those of the compliance book (company, shareholders, officers, their
+    // companies), and the investors new to the graph.
+    assert_eq!(total as usize, demo.parties.len() + huajie_demo::compliance::PARTIES + huajie_demo::investors::PARTIES);
     assert_eq!(parties.iter().map(|r| r.debts).sum::<i64>() as usize, claims.len());
     let guarantees: usize = claims.iter().map(|c| c.guarantees.len()).sum();
     assert_eq!(parties.iter().map(|r| r.guarantees).sum::<i64>() as usize, guarantees);
@@ -2788,4 +2815,140 @@ async fn an_import_attempt_ends_once_and_only_its_end_is_audited(t: TestStore) {
     assert_eq!(ends[0].actor, "valuer", "recorded in the name of who started the import");
     assert!(matches!(s.end_import_attempt(id + 1, AttemptState::Failed, &why).await, Err(StoreError::NotFound(_))));
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// Issue 14: an investor registers once (a user name or an identifier taken is refused by
+/// field, nothing written), is linked to its party, uploads documents all or none, waits for
+/// more, and is qualified only when its documents are in and its screening does not block; a
+/// staff member's relative is refused with the screening's reason. Every step is audited and
+/// the chain verifies; a source registering too often is throttled.
+async fn an_investor_registers_once_is_screened_and_qualified_through_its_life_cycle(t: TestStore) {
+    use huajie_decide::investor::{DocumentKind, InvestorKind, InvestorStatus};
+    use huajie_store::book::{book_kind, read_entry};
+    use huajie_store::{InvestorProfile, Registered, Registration};
+    small_company(&t).await;
+    let s = &t.store;
+    let today = s.clock().today();
+    let person = |id: &str| PartyIdentifier::parse(id, today).unwrap();
+    let reg = |username: &str, id: &str, name: &str| Registration {
+        username: username.into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        profile: InvestorProfile {
+            kind: InvestorKind::Individual,
+            name: name.into(),
+            identifier: person(id),
+            legal_rep: None,
+            phone: "13800138000".into(),
+            email: "wang@example.cn".into(),
+        },
+    };
+    let users_before = s.users().await.unwrap().len();
+    let Registered::Done(wang) = s.register_investor(&reg("wang", "11010519491231002X", "王某")).await.unwrap()
+    else {
+        panic!("registered");
+    };
+    assert_eq!(wang.status, InvestorStatus::Applied);
+    let user = s.user(wang.user_id).await.unwrap().unwrap();
+    assert_eq!((user.role, user.username.as_str()), (Role::Investor, "wang"));
+    let party = s.party_by_identifier("11010519491231002X").await.unwrap().unwrap();
+    assert_eq!((party.id, party.data.name.as_str()), (wang.party_id, "王某"), "linked to a party made for it");
+    // The same user name and the same ID number again: both named, nothing written.
+    match s.register_investor(&reg("wang", "11010519491231002X", "王某")).await.unwrap() {
+        Registered::Taken(fields) => {
+            assert_eq!(fields.iter().map(|f| f.0).collect::<Vec<_>>(), ["username", "identifier"])
+        }
+        Registered::Done(_) => panic!("registered twice"),
+    }
+    assert_eq!(s.users().await.unwrap().len(), users_before + 1);
+    assert_eq!(s.investors(None).await.unwrap().len(), 1);
+
+    // Not qualified without its documents; documents all or none.
+    match s.qualify_investor("risk", wang.id).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("身份证明") && t.zh.contains("资金证明"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let files: [(DocumentKind, &str, &[u8]); 2] =
+        [(DocumentKind::Identity, "身份证.jpg", b"JPEG id"), (DocumentKind::ProofOfFunds, "空.pdf", b"")];
+    assert!(matches!(s.add_investor_documents("wang", wang.id, &files).await, Err(StoreError::Refused(_))));
+    assert!(s.investor_documents(Some(wang.id)).await.unwrap().is_empty(), "none saved");
+    let docs = s.add_investor_documents("wang", wang.id, &files[..1]).await.unwrap();
+    let (doc, bytes) = s.investor_document_content(docs[0].id).await.unwrap();
+    assert_eq!((doc.kind, bytes.as_slice()), (DocumentKind::Identity, &b"JPEG id"[..]));
+
+    // More documents requested; uploading them sends it back for review.
+    let asked = s.request_investor_documents("risk", wang.id, "请补充资金证明").await.unwrap();
+    assert_eq!((asked.status, asked.request.as_deref()), (InvestorStatus::MoreDocuments, Some("请补充资金证明")));
+    match s.qualify_investor("risk", wang.id).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("待补充材料"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    s.add_investor_documents("wang", wang.id, &[(DocumentKind::ProofOfFunds, "存款证明.pdf", b"%PDF funds")])
+        .await
+        .unwrap();
+    assert_eq!(s.investor(wang.id).await.unwrap().status, InvestorStatus::Applied);
+    let qualified = s.qualify_investor("risk", wang.id).await.unwrap();
+    assert_eq!((qualified.status, qualified.decided_by.as_deref()), (InvestorStatus::Qualified, Some("risk")));
+    // Final: not refused afterwards, no more documents.
+    assert!(matches!(s.refuse_investor("risk", wang.id, "x").await, Err(StoreError::Refused(_))));
+    assert!(matches!(
+        s.add_investor_documents("wang", wang.id, &[(DocumentKind::Other, "x.pdf", b"x")]).await,
+        Err(StoreError::Refused(_))
+    ));
+
+    // A close relative of a member of the staff: the screening blocks, staff read why.
+    let entry = |kind: &str, pairs: Vec<(&str, &str)>| {
+        let get = move |k: &str| pairs.iter().find(|(key, _)| *key == k).map(|(_, v)| v.to_string());
+        read_entry(book_kind(kind).unwrap(), &get, today).unwrap()
+    };
+    let mut tx = s.write("risk").await.unwrap();
+    tx.apply_book_entry(&entry(
+        "staff",
+        vec![("party", "330106198001010013"), ("party_name", "张某"), ("department", "处置部")],
+    ))
+    .await
+    .unwrap();
+    tx.apply_book_entry(&entry(
+        "relative",
+        vec![("a", "330106198001010013"), ("b", "330106198203040026"), ("b_name", "李某")],
+    ))
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let Registered::Done(li) = s.register_investor(&reg("li", "330106198203040026", "李某")).await.unwrap() else {
+        panic!("registered");
+    };
+    assert_eq!(
+        li.party_id,
+        s.party_by_identifier("330106198203040026").await.unwrap().unwrap().id,
+        "the existing party"
+    );
+    let screening = s.investor_screening(li.id).await.unwrap();
+    assert!(screening.iter().any(|f| f.zh.contains("近亲属")), "{screening:?}");
+    let both: [(DocumentKind, &str, &[u8]); 2] =
+        [(DocumentKind::Identity, "id.jpg", b"id"), (DocumentKind::ProofOfFunds, "funds.pdf", b"funds")];
+    s.add_investor_documents("li", li.id, &both).await.unwrap();
+    match s.qualify_investor("risk", li.id).await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("筛查未通过") && t.zh.contains("近亲属"), "{t}"),
+        other => panic!("expected the screening to refuse, got {other:?}"),
+    }
+    assert!(matches!(s.refuse_investor("risk", li.id, "  ").await, Err(StoreError::Refused(_))), "a reason is needed");
+    let refused = s.refuse_investor("risk", li.id, "本公司员工近亲属（TX4）").await.unwrap();
+    assert_eq!(
+        (refused.status, refused.refusal.as_deref()),
+        (InvestorStatus::Refused, Some("本公司员工近亲属（TX4）"))
+    );
+
+    // Every step is in the chain, and the rows match it.
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+    let audit = s.audit_log(1000, 0).await.unwrap();
+    let investor_updates = audit.iter().filter(|r| r.entity == "investor" && r.action == "update").count();
+    assert_eq!(investor_updates, 4, "the request, back to review, qualified; the refusal");
+
+    // A source may make so many attempts an hour.
+    for _ in 0..huajie_core::throttle::REGISTRATIONS_PER_SOURCE_MAX {
+        s.reserve_registration("203.0.113.9").await.unwrap();
+    }
+    assert!(matches!(s.reserve_registration("203.0.113.9").await, Err(StoreError::Throttled(_))));
+    s.reserve_registration("203.0.113.10").await.unwrap();
 }

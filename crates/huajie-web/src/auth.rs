@@ -18,6 +18,9 @@ use crate::i18n::tr;
 pub const SESSION_COOKIE: &str = "huajie_session";
 /// The login form's double-submit CSRF cookie (there is no session yet to hold a token).
 pub const LOGIN_CSRF_COOKIE: &str = "huajie_login_csrf";
+/// The double-submit token of a form posted before any session (the portal's registration):
+/// set with the form, compared with its `csrf` field (`form::PublicSubmitted`).
+pub const PUBLIC_CSRF_COOKIE: &str = "huajie_public_csrf";
 
 /// The shortest password accepted when one is set.
 pub const PASSWORD_CHARS_MIN: usize = 10;

@@ -173,6 +173,8 @@ pub mod perm {
         PreparePlans,
         ManageAnnouncements,
         TableItems,
+        QualifyInvestors,
+        UsePortal,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

@@ -122,9 +122,15 @@ impl AppError {
             AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
             AppError::Refused(text) => text.get(lang).to_string(),
             AppError::Invalid(errors) => errors.message(lang),
-            AppError::RateLimited(minutes, key) => tr(lang, key)
-                .replace("{minutes}", &minutes.to_string())
-                .replace("{max}", &huajie_core::throttle::SCREENINGS_PER_USER_MAX.to_string()),
+            AppError::RateLimited(minutes, key) => {
+                use huajie_core::throttle::{REGISTRATIONS_PER_SOURCE_MAX, SCREENINGS_PER_USER_MAX};
+                let max = if *key == "error.registration_limited" {
+                    REGISTRATIONS_PER_SOURCE_MAX
+                } else {
+                    SCREENINGS_PER_USER_MAX
+                };
+                tr(lang, key).replace("{minutes}", &minutes.to_string()).replace("{max}", &max.to_string())
+            }
             AppError::TooLarge(bytes) => tr(lang, "error.too_large").replace("{size}", &size(*bytes)),
             AppError::Internal(_) => tr(lang, "error.internal").into(),
             AppError::Rejected(status) => tr(lang, "error.rejected").replace("{status}", status.as_str()),

@@ -17,9 +17,11 @@ use crate::AppState;
 use crate::ctx::{Ctx, lang_of};
 
 pub mod fields;
+mod public;
 use crate::error::AppError;
 use crate::i18n::tr;
 pub use fields::{FieldErrors, FormView};
+pub use public::PublicSubmitted;
 
 /// The largest form or JSON body outside the upload routes.
 pub const FORM_BYTES_MAX: usize = 2 * 1024 * 1024;

@@ -1,6 +1,6 @@
 //! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and the
-//! tables of `i18n/` (`calendar.rs`, `decisions.rs`, `errors.rs`); domain names carry theirs in `huajie-core`. A
-//! test checks every key used.
+//! tables of `i18n/` (`calendar.rs`, `decisions.rs`, `errors.rs`, `investors.rs`); domain names carry theirs in
+//! `huajie-core`. A test checks every key used.
 mod calendar;
 mod errors;
 
@@ -803,13 +803,13 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("common.yes", "是", "Yes"),
     ("common.no", "否", "No"),
 ];
-
 mod decisions;
+mod investors;
 
 /// Every part of the catalogue: the table above, the calendar's, the decisions' (committee, plans,
-/// announcements) and the errors' in their own file.
+/// announcements), the errors' and the investors' (portal, registration, review) in their own file.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    CATALOGUE.iter().chain(calendar::CATALOGUE).chain(decisions::DECISIONS).chain(errors::ERRORS)
+    [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS].into_iter().flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

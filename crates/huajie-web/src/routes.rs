@@ -81,8 +81,8 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/users", get(users::list).post(users::create))
         .route("/admin/users/{id}", post(users::update))
         .route("/admin/users/{id}/password", post(users::reset_password))
-        // Investors
-        .route("/portal", get(portal::show))
+        // Investors (the portal, the registration, the documents) and the staff who qualify them
+        .merge(investor_routes(upload))
         // JSON API (listed in api::API_ROUTES and openapi.json)
         .route("/api/v1/session", post(api::create_session).delete(api::delete_session))
         .route("/api/v1/me", get(api::me))
@@ -165,6 +165,30 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/announcements", get(api::disposal::announcements))
         .route("/api/v1/public/announcements", get(api::disposal::public_announcements))
         .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))
+}
+
+/// The portal's registration (no login), the investor's documents, the staff's review of
+/// investors, and their API.
+fn investor_routes(upload: DefaultBodyLimit) -> Router<AppState> {
+    use crate::api::investors as a;
+    use crate::pages::{investors, register};
+    Router::new()
+        .route("/portal", get(portal::show))
+        .route("/portal/register", get(register::form).post(register::submit))
+        .route("/portal/documents", post(portal::upload).layer(upload))
+        .route("/investors", get(investors::list))
+        .route("/investors/{id}", get(investors::show))
+        .route("/investors/{id}/qualify", post(investors::qualify))
+        .route("/investors/{id}/refuse", post(investors::refuse))
+        .route("/investors/{id}/request-documents", post(investors::request_documents))
+        .route("/investor-documents/{id}", get(investors::document))
+        .route("/api/v1/investors", get(a::list))
+        .route("/api/v1/investors/{id}", get(a::one))
+        .route("/api/v1/investors/{id}/qualify", post(a::qualify))
+        .route("/api/v1/investors/{id}/refuse", post(a::refuse))
+        .route("/api/v1/investors/{id}/request-documents", post(a::request_documents))
+        .route("/api/v1/portal/registration", get(a::my_registration))
+        .route("/api/v1/portal/documents", get(a::my_documents).post(a::upload).layer(upload))
 }
 
 /// The decision committee: its pages, tabling a check, the minutes, and its API.

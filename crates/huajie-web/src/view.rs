@@ -47,6 +47,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/announcements", "nav.announcements", Some(Permission::ViewPlans)),
     ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
     ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
+    ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

@@ -466,13 +466,21 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
 
 impl Browser {
     /// Waits until the path starts with `prefix` (a form posted and redirected). Panics after twenty seconds.
+    async fn wait_for_path(&self, prefix: &str) -> String {
+        self.wait_until_path(prefix, |_| true).await
+    }
+
     /// Waits for the page of a record: `prefix` and an id (`/plans/` is not met by `/plans/new`,
     /// the page a form was posted from, which a slow post leaves the browser on for a while).
-    async fn wait_for_path(&self, prefix: &str) -> String {
+    async fn wait_for_record(&self, prefix: &str) -> String {
+        self.wait_until_path(prefix, |id| id.starts_with(|c: char| c.is_ascii_digit())).await
+    }
+
+    async fn wait_until_path(&self, prefix: &str, rest: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let path = self.path().await;
-            if path.strip_prefix(prefix).is_some_and(|id| id.starts_with(|c: char| c.is_ascii_digit())) {
+            if path.strip_prefix(prefix).is_some_and(&rest) {
                 return path;
             }
             assert!(Instant::now() < deadline, "still at {path}, waiting for {prefix}");
@@ -546,7 +554,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     b.type_into("#plan-form input[name='reserve']", &reserve_wan.to_string()).await;
     b.type_into("#plan-form input[name='title']", "浏览器测试 网络拍卖").await;
     b.click("#save-plan").await;
-    let plan_path = b.wait_for_path("/plans/").await;
+    let plan_path = b.wait_for_record("/plans/").await;
     let plan: i64 = plan_path.trim_start_matches("/plans/").parse().unwrap();
     b.client.wait().for_element(Locator::Css("#gate-passed")).await.expect("the gate passes");
     b.choose("#table-plan select[name='meeting']", &sitting.id.to_string()).await;
@@ -582,7 +590,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
             async move { store.committee_votes().await.unwrap().iter().any(|v| v.item_id == item && v.username == who) }
         };
         b.until("the vote", || voted(member.username.clone())).await;
-        b.wait_for_path("/committee/meetings/").await;
+        b.wait_for_record("/committee/meetings/").await;
         b.client.wait().for_element(Locator::Css("#logout")).await.unwrap();
         b.click("#logout").await;
         b.client.wait().for_element(Locator::Id("username")).await.unwrap();
@@ -593,7 +601,7 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     b.login("asset_manager").await;
     b.goto(&plan_path).await;
     b.click("#draft-announcement button").await;
-    let first = b.wait_for_path("/announcements/").await;
+    let first = b.wait_for_record("/announcements/").await;
     b.type_into("#announcement-form textarea[name='conditions']", "竞买保证金 5 万元；成交后 10 个工作日内付清").await;
     b.type_into("#announcement-form input[name='contact']", "资产经营部 0571-87001234").await;
     b.type_into("#announcement-form input[name='report_channel']", "纪检监察室 0571-87009999").await;
@@ -649,5 +657,102 @@ async fn a_plan_is_voted_through_and_announced_masked_on_the_public_page() {
     let old = b.text("main").await;
     assert!(old.contains("竞买保证金 5 万元") && !old.contains(&name), "{old}");
     b.screenshot("13-public-announcement").await;
+    b.close().await;
+}
+
+impl Browser {
+    async fn login_with(&self, username: &str, password: &str) {
+        self.goto("/login").await;
+        self.type_into("#username", username).await;
+        self.type_into("#password", password).await;
+        self.click("#login-submit").await;
+        self.client.wait().for_element(Locator::Css("#logout")).await.expect("logged in");
+    }
+
+    async fn logout(&self) {
+        self.click("#logout").await;
+        self.wait_for_path("/login").await;
+    }
+}
+
+/// Issue 14's journey: a person registers on the portal from the login page, logs in and
+/// uploads a proof of identity; the asset manager asks for more documents; the investor reads
+/// the request and uploads its proof of funds; the risk team qualifies it; the investor reads
+/// 已通过.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_individual_registers_is_asked_for_more_documents_and_is_qualified() {
+    use huajie_decide::investor::InvestorStatus;
+    let Some(b) = browser().await else { return };
+    let store = b._app.store.store.clone();
+    let dir = tempfile::tempdir().unwrap();
+    let id_card = dir.path().join("id-card.jpg");
+    std::fs::write(&id_card, b"JPEG id card").unwrap();
+    let funds = dir.path().join("funds.pdf");
+    std::fs::write(&funds, b"%PDF-1.4 funds").unwrap();
+    let password = "my-own-long-password";
+
+    b.goto("/login").await;
+    b.click("#register-link").await;
+    b.wait_for_path("/portal/register").await;
+    let (resident_id, _) = common::person_ids();
+    for (field, value) in [
+        ("name", "钱小红"),
+        ("identifier", resident_id.as_str()),
+        ("phone", "13905712345"),
+        ("email", "qian@example.cn"),
+        ("username", "qian_xh"),
+        ("password", password),
+        ("confirm", password),
+    ] {
+        b.type_into(&format!("#register-{field}"), value).await;
+    }
+    b.click("#register-terms").await;
+    b.screenshot("40-register").await;
+    b.click("#register-submit").await;
+    b.wait_for_path("/login").await;
+    let user = store.user_by_username("qian_xh").await.unwrap().expect("registered");
+    let id = store.investor_of_user(user.id).await.unwrap().unwrap().id;
+
+    b.login_with("qian_xh", password).await;
+    b.goto("/portal").await;
+    assert!(b.text("#portal-status").await.contains("待审核"));
+    b.choose("#portal-documents-kind", "identity").await;
+    b.client.find(Locator::Id("portal-files")).await.unwrap().send_keys(id_card.to_str().unwrap()).await.unwrap();
+    b.click("#portal-upload").await;
+    b.until("the ID uploaded", || async { store.investor_documents(Some(id)).await.unwrap().len() == 1 }).await;
+    b.logout().await;
+
+    b.login("asset_manager").await;
+    b.goto(&format!("/investors/{id}")).await;
+    b.type_into("#investor-request-message", "请补充资金证明（银行存款证明）").await;
+    b.click("#investor-request-submit").await;
+    b.until("more documents asked for", || async {
+        store.investor(id).await.unwrap().status == InvestorStatus::MoreDocuments
+    })
+    .await;
+    b.logout().await;
+
+    b.login_with("qian_xh", password).await;
+    b.goto("/portal").await;
+    assert!(b.text("#portal-request").await.contains("请补充资金证明"));
+    b.screenshot("41-portal-request").await;
+    b.choose("#portal-documents-kind", "proof_of_funds").await;
+    b.client.find(Locator::Id("portal-files")).await.unwrap().send_keys(funds.to_str().unwrap()).await.unwrap();
+    b.click("#portal-upload").await;
+    b.until("back for review", || async { store.investor(id).await.unwrap().status == InvestorStatus::Applied }).await;
+    b.logout().await;
+
+    b.login("risk").await;
+    b.goto(&format!("/investors/{id}")).await;
+    assert!(b.text("#investor-screening-clear").await.contains("未发现"));
+    b.click("#investor-qualify-submit").await;
+    b.until("qualified", || async { store.investor(id).await.unwrap().status == InvestorStatus::Qualified }).await;
+    b.logout().await;
+
+    b.login_with("qian_xh", password).await;
+    b.goto("/portal").await;
+    let status = b.text_once("#portal-status", |t| t.contains("已通过")).await;
+    assert!(status.contains("已通过"), "{status}");
+    b.screenshot("42-portal-qualified").await;
     b.close().await;
 }

@@ -34,12 +34,23 @@ const WITHOUT_SESSION: &[(&str, &str)] = &[
     ("post", "/login"),
     // Opens the session whose token later calls send.
     ("post", "/api/v1/session"),
+    // Before any session: the registration form's double-submit cookie (tested in investors.rs).
+    ("post", "/portal/register"),
 ];
 
 fn writes() -> Vec<Write> {
     let w = |method, route, path, role, sent| Write { method, route, path, role, sent };
     let history = "债权编号,产品,逾期天数,债权金额,是否诉讼,收购月份,回收月份,回收金额\nC1,信用卡,400,20000,否,2025-01,2025-02,200\n";
     vec![
+        // The investor before its password is reset below.
+        w("post", "/portal/documents", "/portal/documents", "investor", Sent::Multipart(&[("kind", "other")], "x")),
+        w(
+            "post",
+            "/api/v1/portal/documents",
+            "/api/v1/portal/documents",
+            "investor",
+            Sent::Multipart(&[("kind", "other")], "x"),
+        ),
         // The committee's secretary first: the password change below logs it out of its old password.
         w(
             "post",
@@ -433,6 +444,30 @@ fn writes() -> Vec<Write> {
             "/api/v1/plans",
             "asset_manager",
             Sent::Json(json!({ "subject": "package", "subject_id": "1", "title": "核销", "method": "write_off" })),
+        ),
+        w("post", "/investors/{id}/qualify", "/investors/3/qualify", "risk", Sent::Empty),
+        w("post", "/investors/{id}/refuse", "/investors/3/refuse", "risk", Sent::Form(&[("reason", "x")])),
+        w(
+            "post",
+            "/investors/{id}/request-documents",
+            "/investors/3/request-documents",
+            "asset_manager",
+            Sent::Form(&[("message", "x")]),
+        ),
+        w("post", "/api/v1/investors/{id}/qualify", "/api/v1/investors/3/qualify", "risk", Sent::Empty),
+        w(
+            "post",
+            "/api/v1/investors/{id}/refuse",
+            "/api/v1/investors/3/refuse",
+            "risk",
+            Sent::Json(json!({ "reason": "x" })),
+        ),
+        w(
+            "post",
+            "/api/v1/investors/{id}/request-documents",
+            "/api/v1/investors/3/request-documents",
+            "asset_manager",
+            Sent::Json(json!({ "message": "x" })),
         ),
         w(
             "delete",

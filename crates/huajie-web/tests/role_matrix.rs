@@ -52,6 +52,7 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/audit", AUDIT),
     ("/admin/users", ADMIN),
     ("/portal", INVESTOR),
+    ("/investors", &["risk", "asset_manager"]),
     ("/imports/new", ACQUISITION),
     ("/imports/1", PORTFOLIO),
     ("/imports/1/report.xlsx", PORTFOLIO),
@@ -702,6 +703,81 @@ async fn the_disposal_routes_allow_exactly_their_roles_and_the_public_ones_every
         let expected = if PREPARERS.contains(role) { StatusCode::CREATED } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /api/v1/plans: {} (expected {expected})", reply.status));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A writing route of the investors: path, fields, what those allowed get.
+type InvestorPost<'a> = (&'a str, Vec<(&'a str, &'a str)>, StatusCode);
+
+/// Investors (issue 14): the staff who qualify them (asset managers and risk) read the queue,
+/// each investor and its documents, and decide; an investor reads its own registration and
+/// documents and uploads, and never opens a staff page; the registration page needs no login.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_investor_routes_allow_exactly_their_roles_and_the_registration_everyone() {
+    const QUALIFIERS: &[&str] = &["risk", "asset_manager"];
+    const OWNER_AND_QUALIFIERS: &[&str] = &["risk", "asset_manager", "investor"];
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    // The demo's: 1 the investor user's company (qualified), 3 a company asked for more documents.
+    let own = s.investor_documents(Some(1)).await.unwrap()[0].id;
+    let gets: Vec<(String, &[&str], StatusCode)> = vec![
+        ("/investors".into(), QUALIFIERS, StatusCode::OK),
+        ("/investors?status=more_documents".into(), QUALIFIERS, StatusCode::OK),
+        ("/investors/3".into(), QUALIFIERS, StatusCode::OK),
+        ("/api/v1/investors".into(), QUALIFIERS, StatusCode::OK),
+        ("/api/v1/investors/3".into(), QUALIFIERS, StatusCode::OK),
+        (format!("/investor-documents/{own}"), OWNER_AND_QUALIFIERS, StatusCode::OK),
+        ("/api/v1/portal/registration".into(), INVESTOR, StatusCode::OK),
+        ("/api/v1/portal/documents".into(), INVESTOR, StatusCode::OK),
+        ("/portal/register".into(), EVERYONE, StatusCode::OK),
+    ];
+    let mut wrong = Vec::new();
+    let mut anonymous = Client::default();
+    for (path, allowed, status) in &gets {
+        let expected = if allowed == &EVERYONE { *status } else { StatusCode::UNAUTHORIZED };
+        let got = app.get(&mut anonymous, path).await.status;
+        if got != expected && !(expected == StatusCode::UNAUTHORIZED && got == StatusCode::SEE_OTHER) {
+            wrong.push(format!("anonymous GET {path}: {got} (expected {expected})"));
+        }
+    }
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed, status) in &gets {
+            let expected = if allowed.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        let csrf = client.csrf.clone();
+        // Refused for those allowed (400: already waiting for documents; 404: no such investor).
+        let posts: Vec<InvestorPost> = vec![
+            ("/investors/3/request-documents", vec![("message", "x")], StatusCode::BAD_REQUEST),
+            ("/investors/999999/qualify", vec![], StatusCode::NOT_FOUND),
+            ("/investors/999999/refuse", vec![("reason", "x")], StatusCode::NOT_FOUND),
+            ("/api/v1/investors/3/request-documents", vec![("message", "x")], StatusCode::BAD_REQUEST),
+            ("/api/v1/investors/999999/qualify", vec![], StatusCode::NOT_FOUND),
+            ("/api/v1/investors/999999/refuse", vec![("reason", "x")], StatusCode::NOT_FOUND),
+        ];
+        for (path, mut fields, status) in posts {
+            fields.push(("csrf", &csrf));
+            let expected = if QUALIFIERS.contains(role) { status } else { StatusCode::FORBIDDEN };
+            let reply = app.post_form(&mut client, path, &fields).await;
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+        // The investor's own upload: its company is qualified, so refused (400) for it.
+        for (path, header) in [("/portal/documents", None), ("/api/v1/portal/documents", Some(csrf.as_str()))] {
+            let fields: Vec<(&str, &str)> =
+                if header.is_none() { vec![("csrf", &csrf), ("kind", "other")] } else { vec![("kind", "other")] };
+            let reply = app.post_multipart(&mut client, path, &fields, ("a.pdf", b"x"), header).await;
+            let expected = if role == &"investor" { StatusCode::BAD_REQUEST } else { StatusCode::FORBIDDEN };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));

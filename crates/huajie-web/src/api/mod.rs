@@ -23,6 +23,7 @@ use crate::view::party_view;
 pub mod committee;
 pub mod compliance;
 pub mod disposal;
+pub mod investors;
 pub mod valuation;
 
 pub use crate::error::ERROR_CODES;
@@ -95,6 +96,14 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/announcements"),
     ("get", "/api/v1/public/announcements"),
     ("get", "/api/v1/public/announcements/{id}"),
+    ("get", "/api/v1/investors"),
+    ("get", "/api/v1/investors/{id}"),
+    ("post", "/api/v1/investors/{id}/qualify"),
+    ("post", "/api/v1/investors/{id}/refuse"),
+    ("post", "/api/v1/investors/{id}/request-documents"),
+    ("get", "/api/v1/portal/registration"),
+    ("get", "/api/v1/portal/documents"),
+    ("post", "/api/v1/portal/documents"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {
@@ -384,7 +393,7 @@ pub async fn audit(ctx: Ctx, State(state): State<AppState>, Query(p): Query<Pagi
         .await?
         .into_iter()
         .map(|r| {
-            let personal = hide_personal && r.entity == "party";
+            let personal = hide_personal && crate::pages::audit::PERSONAL_ENTITIES.contains(&r.entity.as_str());
             let shown = |t: Option<String>| match (personal, hide_personal) {
                 (true, _) => None,
                 (false, true) => t.map(|t| crate::view::audit_text_view(&r.entity, &t)),

@@ -25,6 +25,11 @@ pub const ERRORS: &[(&str, &str, &str)] = &[
         "受让方筛查过于频繁（每人每小时至多 {max} 次），请 {minutes} 分钟后再试。",
         "Too many transferee screenings (at most {max} an hour per user): try again in {minutes} minutes.",
     ),
+    (
+        "error.registration_limited",
+        "本网络注册次数过多（每小时至多 {max} 次），请 {minutes} 分钟后再试。",
+        "Too many registrations from this network (at most {max} an hour): try again in {minutes} minutes.",
+    ),
     ("error.too_large_title", "内容过大", "Too large"),
     (
         "error.too_large",

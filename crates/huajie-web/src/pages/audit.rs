@@ -18,8 +18,8 @@ const RECORDS_PER_PAGE: i64 = 50;
 /// Characters of a record's detail shown in the table.
 const DETAIL_CHARS_MAX: usize = 160;
 
-/// Entities whose audit records carry personal data (names, ID numbers, phones).
-const PERSONAL_ENTITIES: &[&str] = &["party"];
+/// Entities whose audit records carry personal data (names, ID numbers, phones, e-mails).
+pub const PERSONAL_ENTITIES: &[&str] = &["party", "investor"];
 
 pub struct RecordLine {
     pub seq: i64,

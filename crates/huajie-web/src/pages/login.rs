@@ -29,6 +29,8 @@ struct LoginPage {
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    /// Back from the portal's registration: the page says the account may now log in.
+    registered: Option<String>,
 }
 
 async fn login_page(
@@ -38,7 +40,19 @@ async fn login_page(
     next: String,
     username: String,
 ) -> Result<Response, AppError> {
-    let page = Page::new(ctx, state).await?;
+    login_page_with(ctx, state, error, next, username, None).await
+}
+
+async fn login_page_with(
+    ctx: &Ctx,
+    state: &AppState,
+    error: Option<String>,
+    next: String,
+    username: String,
+    notice: Option<String>,
+) -> Result<Response, AppError> {
+    let mut page = Page::new(ctx, state).await?;
+    page.notice = notice;
     let token = auth::random_token();
     let mut r =
         render(&LoginPage { title: page.t("login.title"), page, error, login_csrf: token.clone(), next, username })?;
@@ -51,7 +65,8 @@ pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Login
     if ctx.user().is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
-    login_page(&ctx, &state, None, safe_next(q.next.as_deref()), String::new()).await
+    let notice = q.registered.is_some().then(|| crate::i18n::tr(ctx.lang, "register.done").to_string());
+    login_page_with(&ctx, &state, None, safe_next(q.next.as_deref()), String::new(), notice).await
 }
 
 #[derive(Deserialize)]

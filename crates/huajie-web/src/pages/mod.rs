@@ -14,6 +14,7 @@ pub mod compliance;
 pub mod dashboard;
 pub mod flags;
 pub mod imports;
+pub mod investors;
 pub mod login;
 pub mod packages;
 pub mod parties;
@@ -21,6 +22,7 @@ pub mod plans;
 pub mod plans_page;
 pub mod portal;
 pub mod public;
+pub mod register;
 pub mod users;
 pub mod valuation;
 

@@ -132,7 +132,7 @@ fn role(code: &str) -> Result<Role, Text> {
 }
 
 /// A user name: 3 to 32 of a–z, 0–9, `_`, `.` and `-`.
-fn username(typed: &str) -> Result<String, Text> {
+pub(crate) fn username(typed: &str) -> Result<String, Text> {
     let username = typed.trim();
     let ok = (3..=32).contains(&username.len())
         && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b));
