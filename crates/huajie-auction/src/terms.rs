@@ -87,6 +87,40 @@ impl Terms {
         out
     }
 
+    /// What is wrong with the terms against what was decided and announced, each with its
+    /// field: a floor (the reserve, or the start price when there is none) below the reserve
+    /// the committee approved (a lower one needs a new decision, rules.md A11 IC8), and bidding
+    /// opening before the announcement period has run (A10.2, Q11: `bidding_opens_at`, the
+    /// first moment bidding may open).
+    pub fn against_decision(
+        &self,
+        approved_reserve: Option<Money>,
+        bidding_opens_at: DateTime<Utc>,
+    ) -> Vec<(&'static str, Text)> {
+        let mut out = Vec::new();
+        if let Some(approved) = approved_reserve.filter(|a| self.floor() < *a) {
+            let ((f_zh, f_en), (a_zh, a_en)) = (crate::exact(self.floor()), crate::exact(approved));
+            out.push((
+                if self.reserve.is_some() { "reserve" } else { "start_price" },
+                Text::new(
+                    format!("成交底价 {f_zh} 低于决策委员会批准的保留价 {a_zh}：须另行决策。"),
+                    format!("The floor {f_en} is below the reserve the committee approved, {a_en}: that needs a new decision."),
+                ),
+            ));
+        }
+        if self.starts_at < bidding_opens_at {
+            let (zh, en) = crate::moment(bidding_opens_at);
+            out.push((
+                "starts_at",
+                Text::new(
+                    format!("公告期届满前不得开始竞价：最早 {zh}。"),
+                    format!("Bidding may not open before the announcement period has run: {en} at the earliest."),
+                ),
+            ));
+        }
+        out
+    }
+
     /// The anti-sniping period as a duration.
     pub fn extension(&self) -> Duration {
         Duration::minutes(i64::from(self.extension_minutes))
@@ -165,6 +199,19 @@ pub(crate) mod tests {
         assert_eq!(*field, "reserve");
         assert!(text.zh.contains("999,999.99 元") && text.zh.contains("1,000,000.00 元"), "{}", text.zh);
         assert!(text.en.contains("CNY 999,999.99"), "{}", text.en);
+    }
+
+    #[test]
+    fn terms_keep_to_the_approved_reserve_and_open_after_the_announcement_period() {
+        let t = auction();
+        assert!(t.against_decision(Some(yuan(1_200_000)), at(0)).is_empty(), "at the approved reserve, on time");
+        let low = t.against_decision(Some(yuan(1_200_001)), at(0));
+        assert_eq!(low.iter().map(|(f, _)| *f).collect::<Vec<_>>(), ["reserve"]);
+        assert!(low[0].1.zh.contains("1,200,001.00 元"), "{}", low[0].1.zh);
+        let no_reserve = Terms { reserve: None, ..auction() }.against_decision(Some(yuan(1_000_001)), at(0));
+        assert_eq!(no_reserve.iter().map(|(f, _)| *f).collect::<Vec<_>>(), ["start_price"]);
+        let early = t.against_decision(None, at(1));
+        assert_eq!(early.iter().map(|(f, _)| *f).collect::<Vec<_>>(), ["starts_at"]);
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub fn beijing_date(t: DateTime<Utc>) -> NaiveDate {
     t.with_timezone(&cst).date_naive()
 }
 
+/// The first moment of a date in China (00:00 Beijing time), in UTC.
+pub fn beijing_midnight(d: NaiveDate) -> DateTime<Utc> {
+    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset");
+    d.and_hms_opt(0, 0, 0).expect("midnight exists").and_local_timezone(cst).unwrap().with_timezone(&Utc)
+}
+
 /// The machine's clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;

@@ -117,6 +117,20 @@ async fn one(c: &mut sqlx::AnyConnection, id: i64) -> Result<Announcement, Store
     from_row(&row.ok_or_else(|| StoreError::NotFound(format!("公告 / announcement {id}")))?)
 }
 
+/// The latest published version of a plan's announcement, if any.
+pub(crate) async fn latest_published(
+    c: &mut sqlx::AnyConnection,
+    plan_id: i64,
+) -> Result<Option<Announcement>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM announcements WHERE plan_id = $1 AND status = $2 ORDER BY version DESC");
+    let row = sqlx::query(crate::composed(sql))
+        .bind(plan_id)
+        .bind(AnnouncementStatus::Published.code())
+        .fetch_optional(&mut *c)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 impl Store {
     /// Every version of every announcement, or of one plan, newest first.
     pub async fn announcements(&self, plan_id: Option<i64>) -> Result<Vec<Announcement>, StoreError> {

@@ -456,6 +456,10 @@ impl Store {
         put(&mut out, self.plan_documents(None).await?);
         put(&mut out, self.announcements(None).await?);
         put(&mut out, self.work_calendars().await?);
+        put(&mut out, self.lots().await?.into_iter().map(|l| l.lot).collect());
+        put(&mut out, self.lot_deposits(None).await?);
+        put(&mut out, self.lot_bidders(None).await?);
+        put(&mut out, self.lot_bids(None, 0).await?);
         put(&mut out, self.all_investors().await?);
         put(&mut out, self.investor_documents(None).await?);
         Ok(out)
@@ -565,4 +569,8 @@ const STATE_ENTITIES: &[&str] = &[
     "work_calendar",
     "investor",
     "investor_document",
+    "lot",
+    "lot_deposit",
+    "lot_bidder",
+    "lot_bid",
 ];

@@ -146,6 +146,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 21, name: "decisions", sql: include_str!("../migrations/0021_decisions.sql") },
     Migration { version: 22, name: "funding_lines", sql: include_str!("../migrations/0022_funding_lines.sql") },
     Migration { version: 23, name: "investors", sql: include_str!("../migrations/0023_investors.sql") },
+    Migration { version: 24, name: "auctions", sql: include_str!("../migrations/0024_auctions.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

@@ -228,12 +228,43 @@ pub(crate) async fn party_attributes(c: &mut AnyConnection) -> Result<Vec<PartyA
 }
 
 pub(crate) async fn check_parties(c: &mut AnyConnection) -> Result<BTreeMap<i64, CheckParty>, StoreError> {
-    let attributes: BTreeMap<i64, PartyAttributes> =
-        party_attributes(&mut *c).await?.into_iter().map(|a| (a.party_id, a)).collect();
     let rows =
         sqlx::query("SELECT id, kind, name, identifier, province, status FROM parties").fetch_all(&mut *c).await?;
+    check_parties_from(c, &rows).await
+}
+
+/// The parties `ids` as the checks read them (all of them when there are more than a statement
+/// may name at once).
+pub(crate) async fn check_parties_of(
+    c: &mut AnyConnection,
+    ids: &[i64],
+) -> Result<BTreeMap<i64, CheckParty>, StoreError> {
+    if ids.len() > 500 {
+        return check_parties(c).await;
+    }
+    let sql = format!(
+        "SELECT id, kind, name, identifier, province, status FROM parties WHERE id IN ({})",
+        crate::params_from(1, ids.len().max(1))
+    );
+    let mut q = sqlx::query(crate::composed(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    if ids.is_empty() {
+        q = q.bind(0_i64);
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    check_parties_from(c, &rows).await
+}
+
+async fn check_parties_from(
+    c: &mut AnyConnection,
+    rows: &[sqlx::any::AnyRow],
+) -> Result<BTreeMap<i64, CheckParty>, StoreError> {
+    let attributes: BTreeMap<i64, PartyAttributes> =
+        party_attributes(&mut *c).await?.into_iter().map(|a| (a.party_id, a)).collect();
     let mut out = BTreeMap::new();
-    for r in &rows {
+    for r in rows {
         let id = i64_col(r, "id")?;
         let a = attributes.get(&id).copied().unwrap_or_default();
         let person = crate::rows::code(r, "kind", PartyKind::from_code)? == PartyKind::Individual;

@@ -355,6 +355,13 @@ async fn graph_into(c: &mut AnyConnection, l: &mut Ledger) -> Result<(), StoreEr
     Ok(())
 }
 
+/// The party graph alone, with the company's place in it: what the transferee screening reads.
+pub(crate) async fn party_graph(c: &mut AnyConnection) -> Result<Ledger, StoreError> {
+    let mut l = Ledger { company: company_party_id(&mut *c).await?.unwrap_or(0), ..Ledger::default() };
+    graph_into(&mut *c, &mut l).await?;
+    Ok(l)
+}
+
 pub(crate) async fn compliance_ledger(c: &mut AnyConnection) -> Result<Ledger, StoreError> {
     let company = company_party_id(&mut *c).await?.unwrap_or(0);
     let founded = crate::company::company(&mut *c).await?.map(|co| co.licensed_on);

@@ -19,6 +19,7 @@
 mod announcements;
 mod attempts;
 pub mod audit;
+mod bids;
 pub mod book;
 mod bulk;
 mod calendar;
@@ -37,6 +38,7 @@ mod imports;
 mod investors;
 mod ledger;
 mod legacy_terms;
+mod lots;
 mod mappings;
 mod operations;
 mod parameters;
@@ -53,6 +55,7 @@ mod valuation;
 pub use announcements::{Announcement, AnnouncementEdit, CLAIM_KIND, PUBLIC_PAGE, PublicFilter};
 pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
 pub use audit::{AuditFinding, AuditReport};
+pub use bids::{BidRecord, RefusedBid};
 pub use calendar::{SHIPPED_CALENDAR_NOTE, StoredCalendar};
 pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
@@ -75,6 +78,7 @@ pub use imports::{
 pub use investors::{
     INVESTOR_DOCUMENT_BYTES_MAX, Investor, InvestorDocument, InvestorProfile, Registered, Registration,
 };
+pub use lots::{BidderRecord, DepositRecord, LiveLot, LotInput, LotRecord};
 pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};

@@ -15,6 +15,8 @@ pub(crate) enum StatusTable {
     Plans,
     Announcements,
     Investors,
+    Lots,
+    Deposits,
 }
 
 impl StatusTable {
@@ -25,6 +27,8 @@ impl StatusTable {
             StatusTable::Plans => "disposal_plans",
             StatusTable::Announcements => "announcements",
             StatusTable::Investors => "investors",
+            StatusTable::Lots => "lots",
+            StatusTable::Deposits => "lot_deposits",
         }
     }
 }

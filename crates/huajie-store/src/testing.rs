@@ -45,6 +45,14 @@ impl TestStore {
         TestStore::postgres_at(server_url, i64::MAX).await
     }
 
+    /// A fresh migrated PostgreSQL database whose store reads `clock`.
+    pub async fn postgres_with_clock(server_url: &str, clock: Arc<dyn Clock>) -> TestStore {
+        let t = TestStore::postgres(server_url).await;
+        let store = Store::open_with_clock(&t.target, clock).await.expect("open test db");
+        t.store.close().await;
+        TestStore { store, ..t }
+    }
+
     /// A fresh PostgreSQL database migrated up to `version` only.
     pub async fn postgres_at(server_url: &str, version: i64) -> TestStore {
         static N: AtomicU32 = AtomicU32::new(0);

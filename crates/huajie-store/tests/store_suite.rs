@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 23);
+    assert_eq!(t.store.schema_version().await.unwrap(), 24);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -245,6 +245,50 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             &["bytes", "content", "id", "investor_id", "kind", "name", "sha256", "uploaded_at", "uploaded_by"][..],
         ),
         ("registration_attempts", &["at", "client", "id"][..]),
+        (
+            "lots",
+            &[
+                "announcement_id",
+                "closed_at",
+                "closed_by",
+                "created_at",
+                "created_by",
+                "deposit_fen",
+                "ends_at",
+                "extension_minutes",
+                "id",
+                "increment_fen",
+                "last_seq",
+                "mode",
+                "outcome",
+                "plan_id",
+                "price_fen",
+                "reserve_fen",
+                "scheduled_end",
+                "start_price_fen",
+                "starts_at",
+                "status",
+                "title",
+                "winner_id",
+            ][..],
+        ),
+        (
+            "lot_deposits",
+            &[
+                "amount_fen",
+                "confirmed_at",
+                "confirmed_by",
+                "id",
+                "investor_id",
+                "lot_id",
+                "recorded_at",
+                "reference",
+                "settled_at",
+                "status",
+            ][..],
+        ),
+        ("lot_bidders", &["admitted_at", "investor_id", "lot_id", "number"][..]),
+        ("lot_bids", &["amount_fen", "at", "investor_id", "lot_id", "seq"][..]),
         (
             "announcements",
             &[
