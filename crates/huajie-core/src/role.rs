@@ -103,6 +103,17 @@ pub enum Permission {
     /// the risk team, which keeps the party graph and screens transferees, reviews any. The same
     /// two roles as `ScreenTransferees`: qualifying is the screening done once, before any bid.
     QualifyInvestors,
+    /// The lots on the investor portal as staff see them: terms, deposits, bidders by name and
+    /// number, every bid, the screening's refusals and why, the outcome.
+    ViewLots,
+    /// Put an approved auction or tender plan up as a lot (its terms), close it once its end has
+    /// passed, draft its transfer agreement: the asset managers, who sell.
+    ManageLots,
+    /// Confirm an investor's deposit arrived (保证金到账确认): finance, which sees the bank account.
+    ConfirmDeposits,
+    /// Be one of the two staff who open a sealed tender's bids together (开标): an asset manager
+    /// and someone from risk or finance, never one person alone (`huajie_auction::sealed`).
+    OpenTenders,
 }
 
 /// What an agenda item decides, as far as who may table it goes.
@@ -173,6 +184,12 @@ impl Role {
             PreparePlans | ManageAnnouncements => matches!(self, AssetManager),
             TableItems => matches!(self, Acquisition | AssetManager | Committee),
             QualifyInvestors => matches!(self, AssetManager | Risk),
+            ViewLots => {
+                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
+            }
+            ManageLots => matches!(self, AssetManager),
+            ConfirmDeposits => matches!(self, Finance),
+            OpenTenders => matches!(self, AssetManager | Risk | Finance),
         }
     }
 
@@ -237,5 +254,15 @@ mod tests {
         let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
         assert_eq!(holders(Permission::QualifyInvestors), ["risk", "asset_manager"]);
         assert!(!Role::Investor.can(Permission::QualifyInvestors));
+    }
+
+    #[test]
+    fn lots_are_set_up_by_the_asset_managers_deposits_confirmed_by_finance_tenders_opened_by_two() {
+        use Permission::*;
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(ManageLots), ["asset_manager"]);
+        assert_eq!(holders(ConfirmDeposits), ["finance"]);
+        assert_eq!(holders(OpenTenders), ["risk", "asset_manager", "finance"]);
+        assert!(!Role::Investor.can(ViewLots) && !Role::Regulator.can(ViewLots));
     }
 }
