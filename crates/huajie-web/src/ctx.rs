@@ -175,6 +175,8 @@ pub mod perm {
         TableItems,
         QualifyInvestors,
         UsePortal,
+        ManageLots,
+        ConfirmDeposits,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

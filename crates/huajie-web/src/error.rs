@@ -43,6 +43,9 @@ pub enum AppError {
     /// A client error the framework answered with its own text (a route's extractor this
     /// crate does not wrap); the status is kept and the text replaced.
     Rejected(StatusCode),
+    /// A refusal with its own status and code, in both languages: a bid the auction's rule
+    /// refused (409, the rule's code as the bidder may read it), or its amount unusable (422).
+    Told(StatusCode, &'static str, huajie_core::Text),
 }
 
 /// Every code `AppError::code` can give, in the order openapi.json's `Error` schema lists them.
@@ -56,6 +59,17 @@ pub const ERROR_CODES: &[&str] = &[
     "rate_limited",
     "too_large",
     "internal",
+    // A bid refused (409): the codes of `huajie_auction::RefusalKind` a bidder may read, the
+    // screening's neutral one, and a lot that changed or is not open for bidding.
+    "not_started",
+    "ended",
+    "not_qualified",
+    "no_deposit",
+    "already_leading",
+    "below_start",
+    "too_low",
+    "not_accepted",
+    "conflict",
 ];
 
 impl From<StoreError> for AppError {
@@ -89,7 +103,7 @@ impl AppError {
             AppError::RateLimited(..) => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Rejected(status) => *status,
+            AppError::Rejected(status) | AppError::Told(status, ..) => *status,
         }
     }
 
@@ -109,6 +123,7 @@ impl AppError {
             AppError::Rejected(status) if *status == StatusCode::PAYLOAD_TOO_LARGE => "too_large",
             AppError::Rejected(status) if *status == StatusCode::NOT_FOUND => "not_found",
             AppError::Rejected(_) => "bad_request",
+            AppError::Told(_, code, _) => code,
         }
     }
 
@@ -120,7 +135,7 @@ impl AppError {
             AppError::MethodNotAllowed(method) => tr(lang, "error.method_not_allowed").replace("{method}", method),
             AppError::Csrf => tr(lang, "error.csrf").into(),
             AppError::BadRequest(m) | AppError::NoData(m) => m.clone(),
-            AppError::Refused(text) => text.get(lang).to_string(),
+            AppError::Refused(text) | AppError::Told(_, _, text) => text.get(lang).to_string(),
             AppError::Invalid(errors) => errors.message(lang),
             AppError::RateLimited(minutes, key) => {
                 use huajie_core::throttle::{REGISTRATIONS_PER_SOURCE_MAX, SCREENINGS_PER_USER_MAX};
@@ -255,6 +270,9 @@ mod tests {
             AppError::Rejected(StatusCode::UNSUPPORTED_MEDIA_TYPE),
             AppError::Rejected(StatusCode::PAYLOAD_TOO_LARGE),
         ];
+        let told = |code: &'static str| AppError::Told(StatusCode::CONFLICT, code, huajie_core::Text::fixed("x", "x"));
+        let mut all = all.to_vec();
+        all.extend(ERROR_CODES[9..].iter().map(|c| told(c)));
         for e in &all {
             assert!(ERROR_CODES.contains(&e.code()), "{e:?}: {}", e.code());
             assert!(e.status().is_client_error() || e.status().is_server_error(), "{e:?}");
@@ -265,5 +283,18 @@ mod tests {
         for code in ERROR_CODES {
             assert!(all.iter().any(|e| e.code() == *code), "{code} is never given");
         }
+    }
+
+    #[test]
+    fn every_code_a_bidder_may_read_is_listed_and_the_screenings_reason_is_not() {
+        use huajie_auction::{RefusalKind, eligible::NEUTRAL_CODE};
+        for kind in RefusalKind::ALL.iter().filter(|k| **k != RefusalKind::Screened) {
+            assert!(ERROR_CODES.contains(&kind.code()), "{}", kind.code());
+        }
+        assert!(ERROR_CODES.contains(&NEUTRAL_CODE));
+        assert!(
+            !ERROR_CODES.contains(&RefusalKind::Screened.code()),
+            "the investor never reads that screening refused it"
+        );
     }
 }

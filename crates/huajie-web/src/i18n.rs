@@ -1,6 +1,6 @@
 //! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and the
-//! tables of `i18n/` (`calendar.rs`, `decisions.rs`, `errors.rs`, `investors.rs`); domain names carry theirs in
-//! `huajie-core`. A test checks every key used.
+//! tables of `i18n/` (calendar, decisions, errors, investors, lots); domain names carry theirs in `huajie-core`.
+//! A test checks every key used.
 mod calendar;
 mod errors;
 
@@ -12,7 +12,6 @@ use huajie_core::Lang;
 pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("app.name", "化解", "Huajie"),
     ("app.tagline", "不良资产经营与合规平台", "NPA operations and compliance platform"),
-    // Navigation
     ("nav.label", "主导航", "Main navigation"),
     ("nav.dashboard", "概览", "Dashboard"),
     ("nav.packages", "资产包", "Packages"),
@@ -805,18 +804,19 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
 ];
 mod decisions;
 mod investors;
+mod lots;
 
-/// Every part of the catalogue: the table above, the calendar's, the decisions' (committee, plans,
-/// announcements), the errors' and the investors' (portal, registration, review) in their own file.
+/// Every part of the catalogue: the table above, and each family's in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS].into_iter().flatten()
+    [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS, lots::LOTS]
+        .into_iter()
+        .flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| entries().map(|(k, zh, en)| (*k, (*zh, *en))).collect());
 
-/// The text for `key` in `lang`. An unknown key shows as itself (and fails the
-/// catalogue test).
+/// The text for `key` in `lang`. An unknown key shows as itself (and fails the catalogue test).
 pub fn tr(lang: Lang, key: &'static str) -> &'static str {
     match INDEX.get(key) {
         Some((zh, en)) => lang.pick(zh, en),

@@ -189,6 +189,29 @@ fn investor_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/investors/{id}/request-documents", post(a::request_documents))
         .route("/api/v1/portal/registration", get(a::my_registration))
         .route("/api/v1/portal/documents", get(a::my_documents).post(a::upload).layer(upload))
+        .merge(lot_routes())
+}
+
+/// Lots (issue 14): the staff's pages and forms (setting a lot up from its plan, confirming a
+/// deposit, closing), and the API, the investor's deposits and bids included.
+fn lot_routes() -> Router<AppState> {
+    use crate::api::lots as a;
+    use crate::pages::{lot_form, lots};
+    Router::new()
+        .route("/lots", get(lots::list))
+        .route("/lots/{id}", get(lots::show))
+        .route("/lots/{id}/close", post(lots::close))
+        .route("/deposits/{id}/confirm", post(lots::confirm))
+        .route("/plans/{id}/lots", post(lot_form::create))
+        .route("/api/v1/lots", get(a::list))
+        .route("/api/v1/lots/{id}", get(a::one))
+        .route("/api/v1/plans/{id}/lots", post(a::create))
+        .route("/api/v1/deposits/{id}/confirm", post(a::confirm_deposit))
+        .route("/api/v1/lots/{id}/close", post(a::close))
+        .route("/api/v1/lots/{id}/deposits", post(a::record_deposit))
+        .route("/api/v1/lots/{id}/bids", post(a::bid))
+        .route("/api/v1/portal/bids", get(a::my_bids))
+        .route("/api/v1/portal/deposits", get(a::my_deposits))
 }
 
 /// The decision committee: its pages, tabling a check, the minutes, and its API.

@@ -48,6 +48,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
     ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
     ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
+    ("/lots", "nav.lots", Some(Permission::ViewLots)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

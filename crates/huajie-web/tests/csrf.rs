@@ -51,6 +51,39 @@ fn writes() -> Vec<Write> {
             "investor",
             Sent::Multipart(&[("kind", "other")], "x"),
         ),
+        // Lots (issue 14): none in the demo, so past the token a lot is not found; the plan is.
+        w(
+            "post",
+            "/api/v1/lots/{id}/deposits",
+            "/api/v1/lots/1/deposits",
+            "investor",
+            Sent::Json(json!({ "amount_fen": 1, "reference": "x" })),
+        ),
+        w(
+            "post",
+            "/api/v1/lots/{id}/bids",
+            "/api/v1/lots/1/bids",
+            "investor",
+            Sent::Json(json!({ "amount_fen": 100 })),
+        ),
+        w("post", "/plans/{id}/lots", "/plans/1/lots", "asset_manager", Sent::Form(&[("start_price", "1")])),
+        w(
+            "post",
+            "/api/v1/plans/{id}/lots",
+            "/api/v1/plans/1/lots",
+            "asset_manager",
+            Sent::Json(json!({ "start_price_fen": 1 })),
+        ),
+        w("post", "/lots/{id}/close", "/lots/1/close", "asset_manager", Sent::Empty),
+        w("post", "/api/v1/lots/{id}/close", "/api/v1/lots/1/close", "asset_manager", Sent::Empty),
+        w("post", "/deposits/{id}/confirm", "/deposits/1/confirm", "finance", Sent::Form(&[("received", "1")])),
+        w(
+            "post",
+            "/api/v1/deposits/{id}/confirm",
+            "/api/v1/deposits/1/confirm",
+            "finance",
+            Sent::Json(json!({ "received_fen": 1 })),
+        ),
         // The committee's secretary first: the password change below logs it out of its old password.
         w(
             "post",

@@ -782,3 +782,114 @@ async fn the_investor_routes_allow_exactly_their_roles_and_the_registration_ever
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Lots (issue 14): every staff role reads the lots; the asset manager sets one up and closes
+/// it; finance confirms deposits (a committee member cannot); the investor records its deposit,
+/// bids and reads its own; nobody else does any of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lot_routes_allow_exactly_their_roles() {
+    use huajie_decide::{DisposalMethod, PlanStatus};
+    const MANAGERS: &[&str] = &["asset_manager"];
+    const FINANCE: &[&str] = &["finance"];
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let plan = s
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved)
+        .unwrap();
+    let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
+    let opens = huajie_core::clock::beijing_midnight(opens);
+    let reserve = plan.reserve.unwrap();
+    let terms = huajie_auction::Terms {
+        mode: huajie_auction::AuctionMode::Ascending,
+        start_price: reserve,
+        increment: huajie_core::Money::from_yuan(10_000).unwrap(),
+        reserve: Some(reserve),
+        deposit: huajie_core::Money::from_yuan(100_000).unwrap(),
+        starts_at: opens + chrono::Duration::hours(10),
+        ends_at: opens + chrono::Duration::hours(16),
+        extension_minutes: 5,
+    };
+    let input = huajie_store::LotInput { plan_id: plan.id, title: String::new(), terms };
+    let lot = s.create_lot("asset_manager", &input).await.unwrap().id;
+    let gets: Vec<(String, &[&str])> = vec![
+        ("/lots".into(), STAFF),
+        ("/lots?status=scheduled".into(), STAFF),
+        (format!("/lots/{lot}"), STAFF),
+        ("/api/v1/lots".into(), STAFF),
+        (format!("/api/v1/lots/{lot}"), STAFF),
+        ("/api/v1/portal/bids".into(), INVESTOR),
+        ("/api/v1/portal/deposits".into(), INVESTOR),
+    ];
+    let mut wrong = Vec::new();
+    let mut anonymous = Client::default();
+    for (path, _) in &gets {
+        let got = app.get(&mut anonymous, path).await.status;
+        if got != StatusCode::UNAUTHORIZED && got != StatusCode::SEE_OTHER {
+            wrong.push(format!("anonymous GET {path}: {got}"));
+        }
+    }
+    // What those allowed get: refused by a rule (400: not yet ended, missing terms, the wrong
+    // amount), not found (404), a bid before the start (409).
+    let posts: Vec<(String, &[&str], Option<serde_json::Value>, StatusCode)> = vec![
+        (format!("/plans/{}/lots", plan.id), MANAGERS, None, StatusCode::BAD_REQUEST),
+        (format!("/api/v1/plans/{}/lots", plan.id), MANAGERS, Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        (format!("/lots/{lot}/close"), MANAGERS, None, StatusCode::BAD_REQUEST),
+        (format!("/api/v1/lots/{lot}/close"), MANAGERS, Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        ("/deposits/999999/confirm".into(), FINANCE, None, StatusCode::NOT_FOUND),
+        (
+            "/api/v1/deposits/999999/confirm".into(),
+            FINANCE,
+            Some(serde_json::json!({ "received_fen": 1 })),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            format!("/api/v1/lots/{lot}/deposits"),
+            INVESTOR,
+            Some(serde_json::json!({ "amount_fen": 1, "reference": "x" })),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("/api/v1/lots/{lot}/bids"),
+            INVESTOR,
+            Some(serde_json::json!({ "amount_fen": 1 })),
+            StatusCode::CONFLICT,
+        ),
+    ];
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed) in &gets {
+            let expected = if allowed.contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        for (path, allowed, json, status) in &posts {
+            let expected = if allowed.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let csrf = client.csrf.clone();
+            let reply = match json {
+                Some(body) => {
+                    let request = axum::http::Request::post(path.as_str())
+                        .header(axum::http::header::CONTENT_TYPE, "application/json")
+                        .header("x-csrf-token", csrf)
+                        .body(axum::body::Body::from(body.to_string()))
+                        .unwrap();
+                    app.send(&mut client, request).await
+                }
+                None => app.post_form(&mut client, path, &[("csrf", &csrf), ("received", "1")]).await,
+            };
+            if reply.status != expected {
+                wrong.push(format!(
+                    "{role} POST {path}: {} (expected {expected}) {}",
+                    reply.status,
+                    reply.body.chars().take(120).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

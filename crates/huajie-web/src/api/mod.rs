@@ -24,6 +24,7 @@ pub mod committee;
 pub mod compliance;
 pub mod disposal;
 pub mod investors;
+pub mod lots;
 pub mod valuation;
 
 pub use crate::error::ERROR_CODES;
@@ -104,6 +105,15 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/portal/registration"),
     ("get", "/api/v1/portal/documents"),
     ("post", "/api/v1/portal/documents"),
+    ("get", "/api/v1/lots"),
+    ("get", "/api/v1/lots/{id}"),
+    ("post", "/api/v1/plans/{id}/lots"),
+    ("post", "/api/v1/deposits/{id}/confirm"),
+    ("post", "/api/v1/lots/{id}/close"),
+    ("post", "/api/v1/lots/{id}/deposits"),
+    ("post", "/api/v1/lots/{id}/bids"),
+    ("get", "/api/v1/portal/bids"),
+    ("get", "/api/v1/portal/deposits"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

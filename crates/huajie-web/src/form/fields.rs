@@ -135,6 +135,16 @@ pub fn signed_amount(typed: &str) -> Result<Money, Text> {
     read_amount(typed, true)
 }
 
+/// An amount in 元 (万元 when it says so), kept to the fen, never negative; required.
+pub fn yuan(typed: &str) -> Result<Money, Text> {
+    let t = required(typed)?;
+    match parse_money_exact(&t, AmountUnit::Yuan) {
+        Ok(m) if m.fen() >= 0 => Ok(m),
+        Err(CoerceError::FractionOfFen) => Err(quoting(&t, "form.fraction_of_fen")),
+        _ => Err(quoting(&t, "form.bad_yuan")),
+    }
+}
+
 fn read_amount(typed: &str, negative: bool) -> Result<Money, Text> {
     let t = required(typed)?;
     match parse_money_exact(&t, AmountUnit::Wan) {

@@ -61,6 +61,7 @@ fn every_key_used_is_in_the_catalogue() {
         "plans",
         "announce",
         "public",
+        "lots",
     ];
     let mut missing = Vec::new();
     for text in &sources {

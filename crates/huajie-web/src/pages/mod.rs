@@ -16,6 +16,8 @@ pub mod flags;
 pub mod imports;
 pub mod investors;
 pub mod login;
+pub mod lot_form;
+pub mod lots;
 pub mod packages;
 pub mod parties;
 pub mod plans;

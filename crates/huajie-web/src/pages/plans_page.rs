@@ -61,6 +61,8 @@ struct PlanPage {
     can_draft: bool,
     table_form: FormView,
     upload_max: String,
+    /// The plan's lot once set up, or the form to set it up (issue 14).
+    lot: super::lot_form::PlanLot,
 }
 
 /// The keys of the facts the gate's problems are shown beside.
@@ -177,8 +179,9 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         FormView::new("plan-withdraw", lang).unless(&mut sent_back),
         FormView::new("draft-announcement", lang).unless(&mut sent_back),
     );
+    let lot = super::lot_form::plan_lot(ctx, state, &plan, &mut sent_back).await?;
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&forms.0, &forms.1, &forms.2, &forms.3]);
+    let refused = page.sent_back([&forms.0, &forms.1, &forms.2, &forms.3].into_iter().chain(lot.form.as_ref()));
     let out = PlanPage {
         title: format!("{} #{id}：{}", tr(lang, "plans.plan"), plan.title),
         plan_id: id,
@@ -211,6 +214,7 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
             && plan.method.is_public(),
         table_form: forms.0,
         upload_max: format!("{} MB", huajie_store::PLAN_DOCUMENT_BYTES_MAX / 1024 / 1024),
+        lot,
         page,
     };
     render_form(&out, refused)
