@@ -160,10 +160,9 @@ impl Tender {
         Tender { terms: self.terms.clone(), last_seq: s.seq, bids }
     }
 
-    /// Opens the bids at `now`, by two different staff users: refused before the end, and
-    /// when a name is missing or both are the same person (compared without surrounding
-    /// spaces or letter case).
-    pub fn open(&self, now: DateTime<Utc>, first: &str, second: &str) -> Result<Opening, Text> {
+    /// Whether the bids may be opened at `now` (the first of the two staff users asks then):
+    /// refused before the end.
+    pub fn may_open(&self, now: DateTime<Utc>) -> Result<(), Text> {
         if now < self.terms.ends_at {
             let (zh, en) = crate::moment(self.terms.ends_at);
             return Err(Text::new(
@@ -171,6 +170,14 @@ impl Tender {
                 format!("Tendering closes at {en}: the bids cannot be opened before."),
             ));
         }
+        Ok(())
+    }
+
+    /// Opens the bids at `now`, by two different staff users: refused before the end, and
+    /// when a name is missing or both are the same person (compared without surrounding
+    /// spaces or letter case).
+    pub fn open(&self, now: DateTime<Utc>, first: &str, second: &str) -> Result<Opening, Text> {
+        self.may_open(now)?;
         let (a, b) = (first.trim(), second.trim());
         if a.is_empty() || b.is_empty() {
             return Err(Text::fixed("开标须由两名工作人员共同进行。", "Two staff users open the bids together."));

@@ -25,8 +25,16 @@ fn yi(hundredths: i64) -> Money {
     Money::from_fen(hundredths * 100_000_000)
 }
 
+/// The number of the USCC of the company the live auction's debtor controls.
+pub(crate) const HENGRUN: u32 = 40;
+
+/// A company of the book, its USCC numbered `n`.
+pub(crate) fn company_uscc(n: u32) -> Uscc {
+    Uscc::with_check_chars(&format!("91330108MA7DE{n:03}")).expect("a valid demo USCC")
+}
+
 fn company(name: &str, n: u32) -> Party {
-    let uscc = Uscc::with_check_chars(&format!("91330108MA7DE{n:03}")).expect("a valid demo USCC");
+    let uscc = company_uscc(n);
     Party {
         name: name.into(),
         identity: PartyIdentifier::Uscc(uscc).into(),
@@ -52,8 +60,9 @@ fn person_born(name: &str, born: &str, n: u32) -> Party {
 }
 
 /// Parties the compliance book adds: the company itself, two shareholders, seven officers
-/// and their seven companies, a member of the staff, his daughter and her consultancy.
-pub const PARTIES: usize = 3 + 2 * OFFICERS.len() + 3;
+/// and their seven companies, a member of the staff, his daughter and her consultancy, and the
+/// company the live auction's debtor controls.
+pub const PARTIES: usize = 3 + 2 * OFFICERS.len() + 3 + 1;
 
 /// A member of the staff (not an officer), his department, his declared daughter, and the
 /// consultancy she directs.
@@ -143,7 +152,7 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     tx.add_relatives(clerk, daughter).await?;
     let consultancy = tx.insert_party(&company(STAFF.3, 30)).await?;
     tx.add_staff_entity(daughter, consultancy, Capacity::Director).await?;
-
+    debtors_company(&mut tx, store).await?;
     // The company's profile: capital and the items behind the net assets of 2026-09-30 (10.8 亿).
     tx.save_company_profile(
         ymd(2026, 9, 30),
@@ -185,6 +194,15 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     tx.commit().await?;
     record_and_check(store).await?;
     flag_a_claim(store).await
+}
+
+/// A trading company 60% held, and controlled, by the debtor of the claim the demo auctions
+/// live (`auctions`): it registers as an investor and is qualified, and its bid on that lot is
+/// refused by the screening.
+async fn debtors_company(tx: &mut WriteTx, store: &Store) -> Result<(), StoreError> {
+    let debtor = crate::decisions::live_auction_debtor(store).await?;
+    let hengrun = tx.insert_party(&company(crate::investors::REGISTERED[4].1, HENGRUN)).await?;
+    tx.add_party_link(debtor, hengrun, 6_000, true).await.map(drop)
 }
 
 /// After its purchase, further due diligence on ZJ-2025-002 found a contract forbidding the

@@ -1,22 +1,30 @@
 //! The portal's investors (issue 14), registered and decided through the store's own
-//! operations: the demo's `investor` user (杭州钱潮投资有限公司) and a person, both qualified; a
-//! company waiting with a request for more documents; and a company the chairman controls
-//! (杭州建平贸易有限公司, in the compliance book), refused because the screening blocks it (TX3).
+//! operations: the demo's `investor` user (杭州钱潮投资有限公司), a person and a Ningbo company,
+//! qualified; a company waiting with a request for more documents; a company the chairman
+//! controls (杭州建平贸易有限公司, in the compliance book), refused because the screening blocks
+//! it (TX3); and a company the debtor of the live auction's claim controls (杭州恒润商贸有限公司,
+//! in the compliance book), qualified — nothing bars it from buying in general — whose bid on
+//! that lot is refused by the screening (`auctions`).
 
 use huajie_core::{PartyIdentifier, ResidentId, Text, Uscc};
 use huajie_decide::investor::{DocumentKind, InvestorKind};
 use huajie_store::{InvestorProfile, Registered, Registration, Store, StoreError};
 
 /// The investors the demo registers besides its `investor` user: (user name, name).
-pub const REGISTERED: [(&str, &str); 3] = [
+pub const REGISTERED: [(&str, &str); 5] = [
     ("zhao_mingyuan", "赵明远"),
     ("haishu_capital", "宁波海曙资本管理有限公司"),
     ("jianping_trade", "杭州建平贸易有限公司"),
+    ("yongjin_invest", "浙江甬金投资有限公司"),
+    ("hengrun_trade", "杭州恒润商贸有限公司"),
 ];
 
-/// Parties the investors add to the graph: each but the chairman's company, which the
-/// compliance book already holds.
-pub const PARTIES: usize = 3;
+/// The investor the live auction's debtor controls: its user name.
+pub const DEBTOR_CONTROLLED: &str = REGISTERED[4].0;
+
+/// Parties the investors add to the graph: each but the chairman's company and the debtor's,
+/// which the compliance book already holds.
+pub const PARTIES: usize = 4;
 
 /// The reason the screening's refusal is recorded with.
 pub const SCREENING_REFUSAL: &str = "资格筛查禁止：本公司董事长控制的企业（TX3），不得受让本公司处置的资产。";
@@ -86,6 +94,20 @@ pub async fn load(store: &Store, hash_password: &impl Fn(&str) -> String) -> Res
     qualified(store, hash_password).await?;
     waiting(store, hash_password).await?;
     refused(store, hash_password).await?;
+    let companies = [
+        (REGISTERED[3], "91330206MA2J6003", "陈永金", "13906740003", "ir@yongjin-invest.example.cn"),
+        (REGISTERED[4], "", "孙立恒", "13867120021", "caiwu@hengrun-trade.example.cn"),
+    ];
+    for ((username, name), base, rep, phone, email) in companies {
+        let identifier = match base {
+            "" => PartyIdentifier::Uscc(crate::compliance::company_uscc(crate::compliance::HENGRUN)),
+            base => uscc(base),
+        };
+        let p = profile(InvestorKind::Company, name, identifier, Some(rep), phone, email);
+        let id = register(store, username, p, hash_password).await?;
+        upload(store, username, id, &company_documents()).await?;
+        store.qualify_investor("risk", id).await?;
+    }
     Ok(REGISTERED.len())
 }
 

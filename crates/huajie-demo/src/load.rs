@@ -7,6 +7,7 @@ use huajie_store::{ImportOutcome, NewUser, PackageTarget, Store, StoreError};
 use huajie_tape::{ImportPolicy, MappingProfile, SheetOptions, TapeRead};
 
 use crate::DemoCompany;
+use crate::auctions::timeline::{Past, Timeline, beijing};
 use crate::tapes::SHIPPED;
 
 /// What `load` did.
@@ -75,8 +76,14 @@ pub async fn load(
     tx.commit().await?;
     value_packages(store).await?;
     crate::compliance::load(store).await?;
-    crate::decisions::load(store, &hash_password).await?;
-    let investors = crate::investors::load(store, &hash_password).await?;
+    // The portal's story happens in the weeks before now: the investors register, the
+    // committee meets, its announcements run their period, one auction closes, one is live.
+    let timeline = Timeline::of(store).await?;
+    let past = Past::new(store);
+    let registered = beijing(timeline.meeting, 10, 0) - chrono::Duration::days(12);
+    let investors = crate::investors::load(past.at(registered), &hash_password).await?;
+    let auctioned = crate::decisions::load(store, &past, &timeline, &hash_password).await?;
+    crate::auctions::load(&past, &timeline, auctioned).await?;
     let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len() + investors;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }

@@ -138,8 +138,27 @@ impl Store {
     pub async fn close_lot(&self, actor: &str, lot_id: i64) -> Result<Outcome, StoreError> {
         self.operate(actor, async |tx| {
             let live = read::lot(tx.conn(), lot_id).await?;
+            if live.lot.terms.mode == huajie_auction::AuctionMode::Sealed {
+                return Err(StoreError::Refused(Text::fixed(
+                    "招标标的由两名工作人员开标，不能直接结束。",
+                    "A tender is opened by two staff users, not closed.",
+                )));
+            }
             let lot = state(tx.conn(), &live).await?;
             let outcome = lot.close(tx.clock.now()).map_err(StoreError::Refused)?;
+            tx.record_outcome(&live, outcome).await?;
+            Ok(outcome)
+        })
+        .await
+    }
+}
+
+impl WriteTx {
+    /// Writes a lot's outcome (an auction's close, a tender's opening): its status, outcome,
+    /// winner and price, audited, and every deposit settled.
+    pub(crate) async fn record_outcome(&mut self, live: &LiveLot, outcome: Outcome) -> Result<(), StoreError> {
+        let (tx, lot_id) = (self, live.lot.id);
+        {
             let now = crate::stored_time(tx.clock.now());
             let (winner, price) = match outcome {
                 Outcome::Sold { winner, price, .. } => (Some(winner.0), Some(price.fen())),
@@ -160,14 +179,10 @@ impl Store {
                 .await?;
             let after = read::lot(tx.conn(), lot_id).await?.lot;
             tx.audit_update(&live.lot, &after).await?;
-            tx.settle_deposits(lot_id, outcome, now).await?;
-            Ok(outcome)
-        })
-        .await
+            tx.settle_deposits(lot_id, outcome, now).await
+        }
     }
-}
 
-impl WriteTx {
     /// Whether the investor's deposit for the lot is confirmed, read in the bid's transaction.
     pub(crate) async fn deposit_confirmed(&mut self, lot_id: i64, investor: InvestorId) -> Result<bool, StoreError> {
         let status = sqlx::query("SELECT status FROM lot_deposits WHERE lot_id = $1 AND investor_id = $2")
@@ -241,7 +256,7 @@ impl WriteTx {
 /// auction any finding refuses the bid — a block, and also what a negotiated sale would need an
 /// override for (a related party, a dishonest debtor): nobody is there to give one in the
 /// moment. Staff read the finding; the investor only that the bid cannot be accepted.
-async fn standing(
+pub(crate) async fn standing(
     c: &mut AnyConnection,
     live: &LiveLot,
     investor: InvestorId,

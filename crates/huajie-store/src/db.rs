@@ -147,6 +147,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 22, name: "funding_lines", sql: include_str!("../migrations/0022_funding_lines.sql") },
     Migration { version: 23, name: "investors", sql: include_str!("../migrations/0023_investors.sql") },
     Migration { version: 24, name: "auctions", sql: include_str!("../migrations/0024_auctions.sql") },
+    Migration { version: 25, name: "tenders", sql: include_str!("../migrations/0025_tenders.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -239,6 +240,12 @@ impl Store {
 
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
+    }
+
+    /// The same store (its pool and its writers' queue shared) read through another clock:
+    /// for a loader that records what happened at other moments, as the demo's past.
+    pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
+        Store { clock, ..self.clone() }
     }
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns the

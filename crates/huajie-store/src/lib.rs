@@ -47,6 +47,7 @@ mod portfolio;
 mod rows;
 mod sessions;
 mod status;
+mod tenders;
 pub mod testing;
 mod transitions;
 mod users;
@@ -83,6 +84,7 @@ pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
 pub use sessions::{LoginAttempt, Reservation, SessionInfo};
+pub use tenders::{OpenStep, SealedReceipt, TenderOpening, TenderStatus, commitment};
 pub use users::{NewUser, User};
 pub use valuation::{
     AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,

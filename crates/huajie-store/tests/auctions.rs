@@ -46,6 +46,8 @@ auction_suite!(
     an_auction_takes_deposits_bids_in_one_order_extends_and_closes,
     a_bidder_the_debtor_controls_is_refused_and_only_staff_read_why,
     concurrent_bidders_are_accepted_in_one_order,
+    the_demo_has_a_sold_auction_and_a_live_one_when_loaded,
+    the_demo_loaded_a_month_later_tells_the_same_story,
 );
 
 /// 10:00 Beijing time on Monday 7 December 2026, when the demo is loaded.
@@ -61,16 +63,19 @@ fn yuan(y: i64) -> Money {
     Money::from_yuan(y).unwrap()
 }
 
-/// The demo's approved online-auction plan with a published announcement, and the first
-/// moment bidding may open.
+/// The demo's approved online-auction plan with a published announcement not yet put up as a
+/// lot, and the first moment bidding may open: the later of the announcement's and tomorrow.
 async fn auction_plan(s: &Store) -> (huajie_store::Plan, DateTime<Utc>) {
+    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
     let plan = s
         .plans()
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved)
-        .expect("the demo's approved auction plan");
+        .find(|p| {
+            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
+        })
+        .expect("the demo's approved auction plan without a lot");
     let opens = s
         .announcements(Some(plan.id))
         .await
@@ -78,7 +83,8 @@ async fn auction_plan(s: &Store) -> (huajie_store::Plan, DateTime<Utc>) {
         .into_iter()
         .find_map(|a| a.bidding_opens_on)
         .expect("its published announcement");
-    (plan, beijing_midnight(opens))
+    let tomorrow = beijing_midnight(s.clock().today() + Duration::days(1));
+    (plan, beijing_midnight(opens).max(tomorrow))
 }
 
 /// Terms for the plan: starting at 80% of the approved reserve, the reserve as approved, 1 万
@@ -156,6 +162,8 @@ async fn a_lot_is_set_up_only_as_decided_and_announced(t: TestStore, _clock: Arc
     let s = &t.store;
     let (plan, opens) = auction_plan(s).await;
     let ok = terms(&plan, opens);
+    let announced = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on);
+    let announced = beijing_midnight(announced.unwrap());
     let refused = |terms: Terms, why: &'static str| {
         let input = LotInput { plan_id: plan.id, title: String::new(), terms };
         async move {
@@ -165,7 +173,7 @@ async fn a_lot_is_set_up_only_as_decided_and_announced(t: TestStore, _clock: Arc
             }
         }
     };
-    refused(Terms { starts_at: opens - Duration::hours(1), ..ok.clone() }, "公告期届满前不得开始竞价").await;
+    refused(Terms { starts_at: announced - Duration::hours(1), ..ok.clone() }, "公告期届满前不得开始竞价").await;
     let below = Money::from_fen(plan.reserve.unwrap().fen() - 100);
     refused(Terms { reserve: Some(below), ..ok.clone() }, "低于决策委员会批准的保留价").await;
     refused(Terms { increment: Money::ZERO, ..ok.clone() }, "加价幅度").await;
@@ -173,7 +181,7 @@ async fn a_lot_is_set_up_only_as_decided_and_announced(t: TestStore, _clock: Arc
     let pending = s.plans().await.unwrap().into_iter().find(|p| p.status != PlanStatus::Approved).unwrap();
     let input = LotInput { plan_id: pending.id, title: String::new(), terms: ok.clone() };
     assert!(matches!(s.create_lot("asset_manager", &input).await, Err(StoreError::Refused(_))));
-    assert!(s.lots().await.unwrap().is_empty(), "nothing written");
+    assert_eq!(s.lots().await.unwrap().len(), 2, "nothing written besides the demo's two lots");
 
     let blank = LotInput { plan_id: plan.id, title: "  ".into(), terms: ok.clone() };
     let lot = s.create_lot("asset_manager", &blank).await.unwrap();
@@ -259,8 +267,15 @@ async fn an_auction_takes_deposits_bids_in_one_order_extends_and_closes(t: TestS
         [(1, qianchao.0), (2, zhao.0), (3, qianchao.0)]
     );
     let audit = s.audit_log(10_000, 0).await.unwrap();
-    assert_eq!(audit.iter().filter(|r| r.entity == "lot_bid").count(), 3, "every accepted bid, and only those");
-    assert_eq!(audit.iter().filter(|r| r.entity == "lot_deposit").count(), 6, "two recorded, confirmed, settled");
+    let of_lot = |r: &&huajie_core::audit::AuditRecord| r.entity_id.starts_with(&format!("{}/", lot.id));
+    assert_eq!(
+        audit.iter().filter(|r| r.entity == "lot_bid").filter(of_lot).count(),
+        3,
+        "every accepted bid, and only those"
+    );
+    let deposits: Vec<String> = s.lot_deposits(Some(lot.id)).await.unwrap().iter().map(|d| d.id.to_string()).collect();
+    let moves = audit.iter().filter(|r| r.entity == "lot_deposit" && deposits.contains(&r.entity_id)).count();
+    assert_eq!(moves, 6, "two recorded, confirmed, settled");
     let report = s.verify_audit().await.unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
@@ -302,7 +317,10 @@ async fn a_bidder_the_debtor_controls_is_refused_and_only_staff_read_why(t: Test
     assert!(why.zh.contains("控制"), "staff read the finding: {why}");
     assert_eq!(s.lot_bids(Some(lot.id), 0).await.unwrap().len(), 2, "the refused bid is not among the bids");
     let audit = s.audit_log(10_000, 0).await.unwrap();
-    let event = audit.iter().find(|r| r.action == "bid_refused").expect("the refusal is recorded for staff");
+    let event = audit
+        .iter()
+        .find(|r| r.action == "bid_refused" && r.entity_id == lot.id.to_string())
+        .expect("the refusal is recorded for staff");
     assert_eq!((event.entity.as_str(), event.entity_id.as_str()), ("lot_bid_refusal", lot.id.to_string().as_str()));
     assert!(event.after.as_deref().unwrap_or_default().contains("控制"), "{event:?}");
     let report = s.verify_audit().await.unwrap();
@@ -369,8 +387,94 @@ async fn concurrent_bidders_are_accepted_in_one_order(t: TestStore, clock: Arc<F
         Outcome::NoSale(why) => assert!(best.amount < lot.terms.reserve.unwrap(), "{why:?}"),
     }
     let audit = s.audit_log(100_000, 0).await.unwrap();
-    assert_eq!(audit.iter().filter(|r| r.entity == "lot_bid").count(), accepted);
+    let of_lot = format!("{}/", lot.id);
+    assert_eq!(audit.iter().filter(|r| r.entity == "lot_bid" && r.entity_id.starts_with(&of_lot)).count(), accepted);
     let report = s.verify_audit().await.unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
     second.close().await;
+}
+
+/// The demo loaded at the suite's moment: one lot sold to the demo's investor, one live now.
+async fn the_demo_has_a_sold_auction_and_a_live_one_when_loaded(t: TestStore, clock: Arc<FixedClock>) {
+    demo_story(t, clock).await;
+}
+
+/// The same story a month later: the demo's dates follow the moment it is loaded.
+async fn the_demo_loaded_a_month_later_tells_the_same_story(t: TestStore, clock: Arc<FixedClock>) {
+    clock.advance(Duration::days(31));
+    demo_story(t, clock).await;
+}
+
+/// What the demo shows on the portal, relative to when it is loaded: a lot sold, above its
+/// reserve, to the demo's `investor`, the other bidders' deposits refunded; a lot live now
+/// (started, ending in about three days) with bids by two bidders, three deposits confirmed
+/// and the `investor`'s waiting for finance, and a bid by the company the lot's debtor
+/// controls refused by the screening, staff reading why; the announcements' period run
+/// before either lot opened; the audit chain whole.
+async fn demo_story(t: TestStore, clock: Arc<FixedClock>) {
+    let demo = huajie_demo::generate();
+    huajie_demo::load(&t.store, &demo, |_| "x".to_string()).await.unwrap();
+    let s = &t.store;
+    let now = huajie_core::clock::Clock::now(clock.as_ref());
+    let lots = s.lots().await.unwrap();
+    assert_eq!(lots.len(), 2, "{lots:?}");
+    let sold = lots.iter().find(|l| l.lot.status == LotStatus::Sold).expect("a sold lot");
+    let live = lots.iter().find(|l| l.lot.status == LotStatus::Open).expect("a live lot");
+    for l in [sold, live] {
+        let opens = s
+            .announcements(Some(l.lot.plan_id))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|a| a.id == l.lot.announcement_id)
+            .and_then(|a| a.bidding_opens_on)
+            .expect("published");
+        assert!(l.lot.terms.starts_at >= beijing_midnight(opens), "not before the announcement period ran");
+    }
+
+    let qianchao = user(s, "investor").await;
+    assert!(sold.ends_at < now && sold.lot.closed_at.unwrap() < now);
+    assert_eq!(sold.lot.winner_id, Some(qianchao.0));
+    assert!(sold.lot.price.unwrap() >= sold.lot.terms.reserve.unwrap());
+    let bids = s.lot_bids(Some(sold.lot.id), 0).await.unwrap();
+    let bidders: std::collections::BTreeSet<i64> = bids.iter().map(|b| b.investor_id).collect();
+    assert_eq!((bids.len(), bidders.len()), (5, 3));
+    assert_eq!(bids.last().map(|b| (b.investor_id, b.amount)), Some((qianchao.0, sold.lot.price.unwrap())));
+    let mut settled: Vec<DepositStatus> =
+        s.lot_deposits(Some(sold.lot.id)).await.unwrap().iter().map(|d| d.status).collect();
+    settled.sort_by_key(|d| d.code());
+    assert_eq!(settled, [DepositStatus::Applied, DepositStatus::Refunded, DepositStatus::Refunded]);
+
+    assert!(live.lot.terms.starts_at <= now && now < live.ends_at, "live now: {now} in {:?}", live.lot.terms);
+    assert!(live.ends_at - now > Duration::days(2) && live.ends_at - now < Duration::days(4));
+    let bids = s.lot_bids(Some(live.lot.id), 0).await.unwrap();
+    assert_eq!(bids.len(), 3);
+    assert!(bids.iter().all(|b| b.at < now));
+    let deposits = s.lot_deposits(Some(live.lot.id)).await.unwrap();
+    let waiting: Vec<i64> =
+        deposits.iter().filter(|d| d.status == DepositStatus::Recorded).map(|d| d.investor_id).collect();
+    assert_eq!(waiting, [qianchao.0], "finance has the investor's deposit to confirm");
+    assert_eq!(deposits.iter().filter(|d| d.status == DepositStatus::Confirmed).count(), 3);
+    let firm = user(s, huajie_demo::investors::DEBTOR_CONTROLLED).await;
+    let audit = s.audit_log(100_000, 0).await.unwrap();
+    let refusal = audit
+        .iter()
+        .find(|r| r.action == "bid_refused" && r.entity_id == live.lot.id.to_string())
+        .expect("the screening's refusal is kept for staff");
+    let detail: serde_json::Value = serde_json::from_str(refusal.after.as_deref().unwrap()).unwrap();
+    assert_eq!(detail["investor_id"], firm.0);
+    assert!(detail["zh"].as_str().unwrap().contains("控制"), "{detail}");
+    // Its next bid is refused again, as the investor is told: no reason.
+    let next = bids.last().unwrap().amount.checked_add(live.lot.terms.increment).unwrap();
+    let Ok(Err(refused)) = s.place_bid("hengrun_trade", firm, live.lot.id, next).await else { panic!("accepted") };
+    assert_eq!(refused.refusal.told(Audience::Investor).0, "not_accepted");
+    // The investor's deposit confirmed, they may bid now.
+    let mine = deposits.iter().find(|d| d.investor_id == qianchao.0).unwrap();
+    s.confirm_deposit("finance", mine.id, live.lot.terms.deposit).await.unwrap();
+    s.place_bid("investor", qianchao, live.lot.id, next).await.unwrap().unwrap();
+
+    let qualified = s.investors(Some(huajie_decide::InvestorStatus::Qualified)).await.unwrap().len();
+    assert_eq!(qualified, 4, "钱潮, 赵明远, 甬金 and 恒润");
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
 }

@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 24);
+    assert_eq!(t.store.schema_version().await.unwrap(), 25);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -289,6 +289,8 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("lot_bidders", &["admitted_at", "investor_id", "lot_id", "number"][..]),
         ("lot_bids", &["amount_fen", "at", "investor_id", "lot_id", "seq"][..]),
+        ("lot_sealed_bids", &["amount_fen", "at", "investor_id", "lot_id", "replaced_by", "salt", "seq"][..]),
+        ("lot_openings", &["lot_id", "opened_at", "opened_by", "opening", "requested_at", "requested_by"][..]),
         (
             "announcements",
             &[

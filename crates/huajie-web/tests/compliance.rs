@@ -325,7 +325,7 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     // Cleared, but the committee approved this package only at the 450 万 of the demo's meeting
-    // (2026-11-20): at 1 亿 the purchase is refused, saying so.
+    // (some weeks before the demo was loaded): at 1 亿 the purchase is refused, saying so.
     let cash = store
         .liquid_assets()
         .await
