@@ -47,19 +47,23 @@ async fn form_post(app: &TestApp, client: &mut Client, path: &str, fields: &[(&s
     app.post_form(client, path, &fields).await
 }
 
-/// The demo's approved online-auction plan with a published announcement, and the first
-/// moment bidding may open.
+/// The demo's approved online-auction plan with a published announcement not yet put up as a
+/// lot, and the first moment bidding may open: the later of the announcement's and tomorrow.
 async fn auction_plan(s: &Store) -> (huajie_store::Plan, DateTime<Utc>) {
+    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
     let plan = s
         .plans()
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved)
-        .expect("the demo's approved auction plan");
+        .find(|p| {
+            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
+        })
+        .expect("the demo's approved auction plan without a lot");
     let opens =
         s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).expect("published");
-    (plan, beijing_midnight(opens))
+    let tomorrow = beijing_midnight(s.clock().today() + Duration::days(1));
+    (plan, beijing_midnight(opens).max(tomorrow))
 }
 
 /// A company investor registered with the demo's password, its documents sent, and qualified.
@@ -130,7 +134,8 @@ async fn set_up_lot(app: &TestApp, am: &mut Client, plan: &huajie_store::Plan, o
     assert!(body.contains("id=\"lot-create-reserve-error\""), "the message beside the reserve: {body}");
     assert!(body.contains("低于决策委员会批准的保留价"), "{body}");
     assert!(body.contains(&format!("value=\"{below}\"")), "what was typed is kept");
-    assert!(app.store.store.lots().await.unwrap().is_empty(), "nothing set up");
+    let lots = app.store.store.lots().await.unwrap();
+    assert!(lots.iter().all(|l| l.lot.plan_id != plan.id), "nothing set up");
     let approved = reserve.yuan_string();
     fields[3].1 = approved.as_str();
     let done = form_post(app, am, &path, &fields).await;
