@@ -15,6 +15,7 @@ pub use serde as __serde;
 
 pub mod audit;
 pub mod calendar;
+mod capitals;
 pub mod clock;
 pub mod company;
 pub mod ids;

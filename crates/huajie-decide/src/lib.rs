@@ -14,6 +14,7 @@
 //!   and at least that price, a check no older than its validity);
 //! - `investor`: investors on the portal — their kinds, the life of an application, the
 //!   documents each kind gives, the registration's field rules, and whether one may be qualified.
+//! - `sale`: a sold lot's figures — the deposit applied, the balance due, the recovery against the cost.
 //!
 //! Architecture invariant: no I/O, no clock (dates come in as arguments); every refusal is a
 //! `huajie_core::Text`; every threshold is a field of `huajie_rules::RuleParameters`.
@@ -23,6 +24,7 @@ pub mod announce;
 pub mod committee;
 pub mod investor;
 pub mod plan;
+pub mod sale;
 
 pub use committee::{Ballot, Decision, ItemStatus, MeetingStatus, Outcome, Tally};
 pub use investor::{DocumentKind, InvestorKind, InvestorStatus};

@@ -5,6 +5,7 @@
 //!
 //! Start at `tape_report_xlsx`, the validation report of a tape import.
 
+pub mod agreement_pdf;
 pub mod compliance;
 pub mod minutes_pdf;
 pub mod pdf;

@@ -178,6 +178,8 @@ pub struct HeldPackage {
     pub price: Option<Money>,
     /// (debtor, principal + interest) of each claim.
     pub claims: Vec<(i64, Money)>,
+    /// Positions in `claims` of the claims sold since: they share the price, and are not held.
+    pub sold: BTreeSet<usize>,
 }
 
 /// The claims the company holds — packages acquired or in disposal, with a price — as
@@ -189,13 +191,10 @@ pub fn held_claim_exposures(packages: &[HeldPackage]) -> Vec<Exposure> {
     for p in packages.iter().filter(|p| matches!(p.status, Acquired | Disposing)) {
         let Some(price) = p.price else { continue };
         let total: i128 = p.claims.iter().map(|c| fen(c.1)).sum();
-        for (debtor, owed) in &p.claims {
-            let book = if total > 0 { fen(price) * fen(*owed) / total } else { 0 };
-            out.push(Exposure {
-                party: *debtor,
-                kind: ExposureKind::AcquiredClaim,
-                book_value: Money::from_fen(i64::try_from(book).unwrap_or(i64::MAX)),
-            });
+        for (_, (debtor, owed)) in p.claims.iter().enumerate().filter(|(i, _)| !p.sold.contains(i)) {
+            let share = if total > 0 { fen(price) * fen(*owed) / total } else { 0 };
+            let book_value = Money::from_fen(i64::try_from(share).unwrap_or(i64::MAX));
+            out.push(Exposure { party: *debtor, kind: ExposureKind::AcquiredClaim, book_value });
         }
     }
     out

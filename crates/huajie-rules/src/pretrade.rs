@@ -137,11 +137,9 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
     match deal {
         Deal::Acquisition { claims, price, kind, paid_from, .. } => {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
-            let package = HeldPackage {
-                status: huajie_core::PackageStatus::Acquired,
-                price: Some(*price),
-                claims: claims.iter().map(|c| (c.debtor.id, c.amount)).collect(),
-            };
+            let (status, sold) = (huajie_core::PackageStatus::Acquired, Default::default());
+            let claims = claims.iter().map(|c| (c.debtor.id, c.amount)).collect();
+            let package = HeldPackage { status, price: Some(*price), claims, sold };
             l.exposures.extend(held_claim_exposures(&[package]));
             match paid_from {
                 PaidFrom::Cash => l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen())),

@@ -460,6 +460,7 @@ impl Store {
         put(&mut out, self.lot_deposits(None).await?);
         put(&mut out, self.lot_bidders(None).await?);
         put(&mut out, self.lot_bids(None, 0).await?);
+        put(&mut out, self.sales(None).await?);
         put(&mut out, self.all_investors().await?);
         put(&mut out, self.investor_documents(None).await?);
         Ok(out)
@@ -573,4 +574,5 @@ const STATE_ENTITIES: &[&str] = &[
     "lot_deposit",
     "lot_bidder",
     "lot_bid",
+    "sale",
 ];

@@ -179,7 +179,9 @@ impl WriteTx {
                 .await?;
             let after = read::lot(tx.conn(), lot_id).await?.lot;
             tx.audit_update(&live.lot, &after).await?;
-            tx.settle_deposits(lot_id, outcome, now).await
+            tx.settle_deposits(lot_id, outcome, now).await?;
+            tx.record_sale(lot_id, outcome).await?;
+            Ok(())
         }
     }
 

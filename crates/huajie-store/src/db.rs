@@ -148,6 +148,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 23, name: "investors", sql: include_str!("../migrations/0023_investors.sql") },
     Migration { version: 24, name: "auctions", sql: include_str!("../migrations/0024_auctions.sql") },
     Migration { version: 25, name: "tenders", sql: include_str!("../migrations/0025_tenders.sql") },
+    Migration { version: 26, name: "sales", sql: include_str!("../migrations/0026_sales.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

@@ -440,6 +440,7 @@ async fn disposal_deal(
             .iter()
             .map(|r| Ok((i64_col(r, "debtor_id")?, Money::from_fen(i64_col(r, "owed")?))))
             .collect::<Result<_, StoreError>>()?,
+        sold: Default::default(),
     };
     let book = held_claim_exposures(&[held]);
     if book.len() != rows.len() {

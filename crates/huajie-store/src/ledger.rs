@@ -254,11 +254,12 @@ pub(crate) async fn company_party_id(c: &mut AnyConnection) -> Result<Option<i64
     row.map(|r| i64_col(&r, "id")).transpose()
 }
 
-/// The packages with their claims (debtor, principal + interest), for
-/// `held_claim_exposures` to tell which are held and at what book value.
+/// The packages with their claims (debtor, principal + interest) and which of them were sold
+/// (`sales.rs`), for `held_claim_exposures` to tell which are held and at what book value.
 async fn packages_with_claims(c: &mut AnyConnection) -> Result<Vec<HeldPackage>, StoreError> {
+    let sold = crate::sales::sold_claims(&mut *c).await?;
     let rows = sqlx::query(
-        "SELECT k.id, k.status, k.price_fen, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
+        "SELECT k.id, k.status, k.price_fen, c.id AS claim_id, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
     )
     .fetch_all(&mut *c)
     .await?;
@@ -267,10 +268,13 @@ async fn packages_with_claims(c: &mut AnyConnection) -> Result<Vec<HeldPackage>,
         let id = i64_col(r, "id")?;
         if packages.last().is_none_or(|(last, _)| *last != id) {
             let status = crate::rows::code(r, "status", huajie_core::PackageStatus::from_code)?;
-            packages
-                .push((id, HeldPackage { status, price: crate::rows::opt_money(r, "price_fen")?, claims: Vec::new() }));
+            let price = crate::rows::opt_money(r, "price_fen")?;
+            packages.push((id, HeldPackage { status, price, claims: Vec::new(), sold: Default::default() }));
         }
         if let Some((_, p)) = packages.last_mut() {
+            if sold.contains(&i64_col(r, "claim_id")?) {
+                p.sold.insert(p.claims.len());
+            }
             p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
         }
     }

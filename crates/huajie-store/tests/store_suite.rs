@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 25);
+    assert_eq!(t.store.schema_version().await.unwrap(), 26);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -291,6 +291,29 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("lot_bids", &["amount_fen", "at", "investor_id", "lot_id", "seq"][..]),
         ("lot_sealed_bids", &["amount_fen", "at", "investor_id", "lot_id", "replaced_by", "salt", "seq"][..]),
         ("lot_openings", &["lot_id", "opened_at", "opened_by", "opening", "requested_at", "requested_by"][..]),
+        (
+            "sales",
+            &[
+                "balance_due_fen",
+                "buyer_id",
+                "claim_id",
+                "collateral_id",
+                "cost_fen",
+                "deposit_applied_fen",
+                "id",
+                "lot_id",
+                "package_id",
+                "plan_id",
+                "price_fen",
+                "recorded_at",
+                "recorded_by",
+                "recovery_fen",
+                "reserve_fen",
+                "sold_on",
+                "subject_kind",
+                "valuation_fen",
+            ][..],
+        ),
         (
             "announcements",
             &[

@@ -175,6 +175,7 @@ pub mod perm {
         TableItems,
         QualifyInvestors,
         UsePortal,
+        ViewLots,
         ManageLots,
         ConfirmDeposits,
     );

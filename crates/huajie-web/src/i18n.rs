@@ -1,6 +1,5 @@
-//! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and the
-//! tables of `i18n/` (calendar, decisions, errors, investors, lots); domain names carry theirs in `huajie-core`.
-//! A test checks every key used.
+//! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and each
+//! family's table under `i18n/`; domain names carry theirs in `huajie-core`. A test checks every key used.
 mod calendar;
 mod errors;
 
@@ -805,12 +804,12 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
 mod decisions;
 mod investors;
 mod lots;
+mod sales;
 
-/// Every part of the catalogue: the table above, and each family's in its own file under `i18n/`.
+/// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS, lots::LOTS]
-        .into_iter()
-        .flatten()
+    let families = [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS];
+    families.into_iter().chain([lots::LOTS, sales::SALES]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

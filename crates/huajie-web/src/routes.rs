@@ -165,6 +165,16 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/announcements", get(api::disposal::announcements))
         .route("/api/v1/public/announcements", get(api::disposal::public_announcements))
         .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))
+        .merge(sale_routes())
+}
+
+/// What a sold lot leaves: the package's sales and the transfer agreement's draft.
+fn sale_routes() -> Router<AppState> {
+    use crate::pages::sales;
+    Router::new()
+        .route("/lots/{id}/agreement.pdf", get(sales::agreement_pdf))
+        .route("/api/v1/packages/{id}/sales", get(api::sales::package_sales))
+        .route("/api/v1/lots/{id}/agreement.pdf", get(api::sales::agreement_pdf))
 }
 
 /// The portal's registration (no login), the investor's documents, the staff's review of

@@ -186,7 +186,12 @@ async fn every_get_operation_keeps_the_document_under_generated_inputs() {
         eprintln!("HUAJIE_SCHEMATHESIS is not set: the API contract test skipped (scripts/test.sh sets it)");
         return;
     };
-    let app = common::TestApp::new().await;
+    // A lot sold (issue 14), so that its transfer agreement has a document to serve.
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at("2026-12-07T02:00:00Z".parse().unwrap()));
+    let app = common::TestApp::with_clock(clock.clone()).await;
+    let (_, lot) = common::lot_with_a_bid(&app.store.store, &clock).await;
+    *clock.0.lock().unwrap() = lot.terms.ends_at;
+    app.store.store.close_lot("asset_manager", lot.id).await.unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = huajie_web::AppState::new(app.store.store.clone(), huajie_web::WebConfig::default());

@@ -102,6 +102,8 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/compliance/report.xlsx?quarter=2026-09-30", COMPLIANCE),
     ("/api/v1/compliance/book.xlsx", BOOK),
     ("/api/v1/imports/1/report.xlsx", PORTFOLIO),
+    // A package's sales (issue 14): the staff who see lots (the buyer is named).
+    ("/api/v1/packages/1/sales", STAFF),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -793,15 +795,19 @@ async fn the_lot_routes_allow_exactly_their_roles() {
     const FINANCE: &[&str] = &["finance"];
     let app = TestApp::new().await;
     let s = &app.store.store;
+    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
     let plan = s
         .plans()
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved)
+        .find(|p| {
+            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
+        })
         .unwrap();
     let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
-    let opens = huajie_core::clock::beijing_midnight(opens);
+    let tomorrow = huajie_core::clock::beijing_midnight(s.clock().today() + chrono::Duration::days(1));
+    let opens = huajie_core::clock::beijing_midnight(opens).max(tomorrow);
     let reserve = plan.reserve.unwrap();
     let terms = huajie_auction::Terms {
         mode: huajie_auction::AuctionMode::Ascending,
@@ -888,6 +894,25 @@ async fn the_lot_routes_allow_exactly_their_roles() {
                     reply.status,
                     reply.body.chars().take(120).collect::<String>()
                 ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// A sold lot's transfer agreement (issue 14): the staff who see lots, nobody else. The demo
+/// lot 999999 does not exist: those allowed are told there is none (404), the others refused (403) first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_transfer_agreement_allows_exactly_the_staff() {
+    let app = TestApp::new().await;
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let client = app.login(role).await;
+        for path in ["/lots/999999/agreement.pdf", "/api/v1/lots/999999/agreement.pdf"] {
+            let expected = if STAFF.contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            let (got, _) = app.get_bytes(&client, path).await;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
             }
         }
     }

@@ -25,6 +25,7 @@ pub mod compliance;
 pub mod disposal;
 pub mod investors;
 pub mod lots;
+pub mod sales;
 pub mod valuation;
 
 pub use crate::error::ERROR_CODES;
@@ -114,6 +115,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/lots/{id}/bids"),
     ("get", "/api/v1/portal/bids"),
     ("get", "/api/v1/portal/deposits"),
+    ("get", "/api/v1/packages/{id}/sales"),
+    ("get", "/api/v1/lots/{id}/agreement.pdf"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

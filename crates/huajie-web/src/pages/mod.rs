@@ -25,6 +25,7 @@ pub mod plans_page;
 pub mod portal;
 pub mod public;
 pub mod register;
+pub mod sales;
 pub mod users;
 pub mod valuation;
 

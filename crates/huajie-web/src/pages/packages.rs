@@ -121,6 +121,9 @@ struct PackageDetail {
     attempts: Vec<super::imports::AttemptLine>,
     /// The pre-trade check's form.
     pretrade: crate::form::FormView,
+    /// Its sales, for staff who see lots.
+    show_sales: bool,
+    sales: Vec<super::sales::SaleLine>,
 }
 
 #[derive(Deserialize)]
@@ -174,12 +177,15 @@ async fn detail_page(
     let attempts =
         super::imports::attempt_lines(state.store.import_attempts(&summary.package.data.code).await?, ctx.lang);
     let pretrade = crate::form::FormView::new("pretrade-form", ctx.lang).unless(&mut sent_back);
+    let sales = super::sales::sale_lines(ctx, state, id, None).await?;
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&pretrade, &flags.form]);
     super::render_form(
         &PackageDetail {
             can_plan: ctx.can(Permission::PreparePlans) && summary.package.data.is_held(),
             pretrade,
+            show_sales: ctx.can(Permission::ViewLots),
+            sales,
             flags,
             imports,
             attempts,

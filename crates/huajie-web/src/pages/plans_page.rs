@@ -63,6 +63,9 @@ struct PlanPage {
     upload_max: String,
     /// The plan's lot once set up, or the form to set it up (issue 14).
     lot: super::lot_form::PlanLot,
+    /// Its sale, once its lot sold (staff who see lots).
+    show_sales: bool,
+    sales: Vec<super::sales::SaleLine>,
 }
 
 /// The keys of the facts the gate's problems are shown beside.
@@ -173,6 +176,7 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
     let plan = state.store.plan(id).await?;
     let gate = state.store.plan_gate(id).await?;
     let (documents, items, announcements, meetings) = lists(state, id, lang).await?;
+    let sales = super::sales::sale_lines(ctx, state, plan.package_id, Some(id)).await?;
     let forms = (
         FormView::new(TABLE_FORM, lang).unless(&mut sent_back),
         FormView::new(DOCUMENT_FORM, lang).unless(&mut sent_back),
@@ -215,6 +219,8 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         table_form: forms.0,
         upload_max: format!("{} MB", huajie_store::PLAN_DOCUMENT_BYTES_MAX / 1024 / 1024),
         lot,
+        show_sales: !sales.is_empty(),
+        sales,
         page,
     };
     render_form(&out, refused)

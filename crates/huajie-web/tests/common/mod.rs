@@ -293,3 +293,48 @@ pub fn decoded(html: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// A lot on the demo's approved auction plan (issue 14) — from 80% of the reserve, 1 万
+/// increments, a 2 万 deposit, bidding 10:00–16:00 Beijing time on the first day allowed — with
+/// the investor's deposit confirmed and its bid at the reserve placed, the clock moved to the
+/// start of bidding. Moving the clock to the lot's end and closing it sells it to the investor.
+pub async fn lot_with_a_bid(
+    s: &huajie_store::Store,
+    clock: &huajie_core::clock::FixedClock,
+) -> (huajie_store::Plan, huajie_store::LotRecord) {
+    use huajie_core::Money;
+    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
+    let plan = s
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.method == huajie_decide::DisposalMethod::OnlineAuction
+                && p.status == huajie_decide::PlanStatus::Approved
+                && !lots.contains(&p.id)
+        })
+        .expect("the demo's approved auction plan");
+    let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
+    let tomorrow = huajie_core::clock::beijing_midnight(s.clock().today() + chrono::Duration::days(1));
+    let opens = huajie_core::clock::beijing_midnight(opens).max(tomorrow);
+    let reserve = plan.reserve.unwrap();
+    let terms = huajie_auction::Terms {
+        mode: huajie_auction::AuctionMode::Ascending,
+        start_price: Money::from_fen(reserve.fen() * 8 / 10 / 100 * 100),
+        increment: Money::from_yuan(10_000).unwrap(),
+        reserve: Some(reserve),
+        deposit: Money::from_yuan(20_000).unwrap(),
+        starts_at: opens + chrono::Duration::hours(10),
+        ends_at: opens + chrono::Duration::hours(16),
+        extension_minutes: 0,
+    };
+    let input = huajie_store::LotInput { plan_id: plan.id, title: String::new(), terms };
+    let lot = s.create_lot("asset_manager", &input).await.unwrap();
+    let who = huajie_auction::InvestorId(s.user_by_username("investor").await.unwrap().unwrap().id);
+    let d = s.record_deposit("investor", who, lot.id, "网银 001").await.unwrap();
+    s.confirm_deposit("finance", d.id, lot.terms.deposit).await.unwrap();
+    *clock.0.lock().unwrap() = lot.terms.starts_at;
+    s.place_bid("investor", who, lot.id, reserve).await.unwrap().unwrap();
+    (plan, lot)
+}
