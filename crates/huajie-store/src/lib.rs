@@ -38,6 +38,7 @@ mod imports;
 mod investors;
 mod ledger;
 mod legacy_terms;
+mod lot_views;
 mod lots;
 mod mappings;
 mod operations;

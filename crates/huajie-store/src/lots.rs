@@ -139,7 +139,7 @@ fn live_lot(r: &AnyRow) -> Result<LiveLot, StoreError> {
     Ok(LiveLot { lot, ends_at: utc(r, "ends_at")?, last_seq: i64_col(r, "last_seq")? })
 }
 
-fn deposit_row(r: &AnyRow) -> Result<DepositRecord, StoreError> {
+pub(crate) fn deposit_row(r: &AnyRow) -> Result<DepositRecord, StoreError> {
     Ok(DepositRecord {
         id: i64_col(r, "id")?,
         lot_id: i64_col(r, "lot_id")?,
@@ -154,7 +154,7 @@ fn deposit_row(r: &AnyRow) -> Result<DepositRecord, StoreError> {
     })
 }
 
-const DEPOSIT_COLUMNS: &str =
+pub(crate) const DEPOSIT_COLUMNS: &str =
     "id, lot_id, investor_id, amount_fen, reference, status, recorded_at, confirmed_by, confirmed_at, settled_at";
 
 pub(crate) mod read {

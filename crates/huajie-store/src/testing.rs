@@ -92,3 +92,30 @@ pub async fn execute_raw(store: &Store, sql: &str) {
 pub async fn try_raw(store: &Store, sql: &str) -> Result<(), sqlx::Error> {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).execute(&store.pool).await.map(|_| ())
 }
+
+/// The demo's approved online-auction plan with a published announcement that is not yet put
+/// up as a lot (the demo sells and runs lots of its own), and the first moment bidding on it may
+/// open: Beijing midnight of the later of the announcement's opening day and tomorrow.
+pub async fn unlotted_auction_plan(s: &Store) -> (crate::Plan, chrono::DateTime<chrono::Utc>) {
+    use huajie_core::clock::beijing_midnight;
+    use huajie_decide::{DisposalMethod, PlanStatus};
+    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
+    let plan = s
+        .plans()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
+        })
+        .expect("the demo's approved auction plan without a lot");
+    let opens = s
+        .announcements(Some(plan.id))
+        .await
+        .unwrap()
+        .into_iter()
+        .find_map(|a| a.bidding_opens_on)
+        .expect("its published announcement");
+    let tomorrow = beijing_midnight(s.clock().today() + chrono::Duration::days(1));
+    (plan, beijing_midnight(opens).max(tomorrow))
+}

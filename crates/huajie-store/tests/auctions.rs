@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, Utc};
 use huajie_auction::{AuctionMode, Audience, DepositStatus, InvestorId, LotStatus, Outcome, RefusalKind, Terms};
 use huajie_core::clock::{FixedClock, beijing_midnight};
 use huajie_core::{Money, PartyIdentifier, Uscc};
+use huajie_decide::PlanStatus;
 use huajie_decide::investor::{DocumentKind, InvestorKind};
-use huajie_decide::{DisposalMethod, PlanStatus};
 use huajie_store::testing::{TestStore, postgres_url};
 use huajie_store::{InvestorProfile, LotInput, Registered, Registration, Store, StoreError};
 
@@ -63,28 +63,9 @@ fn yuan(y: i64) -> Money {
     Money::from_yuan(y).unwrap()
 }
 
-/// The demo's approved online-auction plan with a published announcement not yet put up as a
-/// lot, and the first moment bidding may open: the later of the announcement's and tomorrow.
+/// The demo's approved online-auction plan not yet put up as a lot, and when bidding may open.
 async fn auction_plan(s: &Store) -> (huajie_store::Plan, DateTime<Utc>) {
-    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
-        })
-        .expect("the demo's approved auction plan without a lot");
-    let opens = s
-        .announcements(Some(plan.id))
-        .await
-        .unwrap()
-        .into_iter()
-        .find_map(|a| a.bidding_opens_on)
-        .expect("its published announcement");
-    let tomorrow = beijing_midnight(s.clock().today() + Duration::days(1));
-    (plan, beijing_midnight(opens).max(tomorrow))
+    huajie_store::testing::unlotted_auction_plan(s).await
 }
 
 /// Terms for the plan: starting at 80% of the approved reserve, the reserve as approved, 1 万

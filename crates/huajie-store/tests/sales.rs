@@ -8,8 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use huajie_auction::{AuctionMode, InvestorId, Outcome, Terms};
 use huajie_core::Money;
-use huajie_core::clock::{FixedClock, beijing_date, beijing_midnight};
-use huajie_decide::{DisposalMethod, PlanStatus};
+use huajie_core::clock::{FixedClock, beijing_date};
 use huajie_rules::indicators::ExposureKind;
 use huajie_store::testing::{TestStore, postgres_url};
 use huajie_store::{LotInput, LotRecord, PlanSubject, Store};
@@ -61,25 +60,7 @@ async fn demo_lot(t: &TestStore) -> (huajie_store::Plan, LotRecord) {
     let demo = huajie_demo::generate();
     huajie_demo::load(&t.store, &demo, |_| "not-a-real-hash".to_string()).await.unwrap();
     let s = &t.store;
-    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
-        })
-        .expect("the demo's approved auction plan");
-    let opens = s
-        .announcements(Some(plan.id))
-        .await
-        .unwrap()
-        .into_iter()
-        .find_map(|a| a.bidding_opens_on)
-        .map(beijing_midnight)
-        .expect("its published announcement")
-        .max(beijing_midnight(s.clock().today() + Duration::days(1)));
+    let (plan, opens) = huajie_store::testing::unlotted_auction_plan(s).await;
     let reserve = plan.reserve.expect("the plan has a reserve");
     let terms = Terms {
         mode: AuctionMode::Ascending,

@@ -801,6 +801,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("common.yes", "是", "Yes"),
     ("common.no", "否", "No"),
 ];
+mod bidding;
 mod decisions;
 mod investors;
 mod lots;
@@ -809,7 +810,7 @@ mod sales;
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS];
-    families.into_iter().chain([lots::LOTS, sales::SALES]).flatten()
+    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -73,6 +73,8 @@ pub struct AppState {
     /// Passwords checked against their argon2 hash since the server started (logins and
     /// password changes): what login throttling bounds, readable by tests.
     pub password_checks: Arc<AtomicU64>,
+    /// The lots' live updates: one poller per lot watched (`pages::lot_events`).
+    pub lot_feeds: pages::lot_events::LotFeeds,
 }
 
 impl AppState {
@@ -82,7 +84,13 @@ impl AppState {
     }
 
     pub fn new(store: Store, config: WebConfig) -> AppState {
-        AppState { store, config: Arc::new(config), imports: Default::default(), password_checks: Default::default() }
+        AppState {
+            store,
+            config: Arc::new(config),
+            imports: Default::default(),
+            password_checks: Default::default(),
+            lot_feeds: Default::default(),
+        }
     }
 }
 

@@ -200,6 +200,7 @@ fn investor_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/portal/registration", get(a::my_registration))
         .route("/api/v1/portal/documents", get(a::my_documents).post(a::upload).layer(upload))
         .merge(lot_routes())
+        .merge(portal_lot_routes())
 }
 
 /// Lots (issue 14): the staff's pages and forms (setting a lot up from its plan, confirming a
@@ -222,6 +223,22 @@ fn lot_routes() -> Router<AppState> {
         .route("/api/v1/lots/{id}/bids", post(a::bid))
         .route("/api/v1/portal/bids", get(a::my_bids))
         .route("/api/v1/portal/deposits", get(a::my_deposits))
+}
+
+/// Lots as investors and the public see them: the investor's lot page with its deposit and bid
+/// forms, the public list and lot pages, their live updates (server-sent events), the public API.
+fn portal_lot_routes() -> Router<AppState> {
+    use crate::pages::{lot_events, portal_lots, public_lots};
+    Router::new()
+        .route("/portal/lots/{id}", get(portal_lots::show))
+        .route("/portal/lots/{id}/deposit", post(portal_lots::deposit))
+        .route("/portal/lots/{id}/bids", post(portal_lots::bid))
+        .route("/public/lots", get(public_lots::list))
+        .route("/public/lots/{id}", get(public_lots::show))
+        .route("/public/lots/{id}/events", get(lot_events::events))
+        .route("/static/lots.js", get(public_lots::script))
+        .route("/api/v1/public/lots", get(api::public_lots::list))
+        .route("/api/v1/public/lots/{id}", get(api::public_lots::one))
 }
 
 /// The decision committee: its pages, tabling a check, the minutes, and its API.

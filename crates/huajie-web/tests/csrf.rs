@@ -84,6 +84,20 @@ fn writes() -> Vec<Write> {
             "finance",
             Sent::Json(json!({ "received_fen": 1 })),
         ),
+        w(
+            "post",
+            "/portal/lots/{id}/deposit",
+            "/portal/lots/999999/deposit",
+            "investor",
+            Sent::Form(&[("amount", "200000"), ("reference", "网银 1")]),
+        ),
+        w(
+            "post",
+            "/portal/lots/{id}/bids",
+            "/portal/lots/999999/bids",
+            "investor",
+            Sent::Form(&[("amount", "1000000")]),
+        ),
         // The committee's secretary first: the password change below logs it out of its old password.
         w(
             "post",

@@ -14,10 +14,9 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{DateTime, Duration, Utc};
 use common::{Client, PASSWORD, TestApp, decoded};
-use huajie_core::clock::{FixedClock, beijing_midnight};
+use huajie_core::clock::FixedClock;
 use huajie_core::{Money, PartyIdentifier, Uscc};
 use huajie_decide::investor::{DocumentKind, InvestorKind};
-use huajie_decide::{DisposalMethod, PlanStatus};
 use huajie_store::{InvestorProfile, Registered, Registration, Store};
 
 /// 10:00 Beijing time on Monday 7 December 2026, when the demo is loaded.
@@ -47,23 +46,9 @@ async fn form_post(app: &TestApp, client: &mut Client, path: &str, fields: &[(&s
     app.post_form(client, path, &fields).await
 }
 
-/// The demo's approved online-auction plan with a published announcement not yet put up as a
-/// lot, and the first moment bidding may open: the later of the announcement's and tomorrow.
+/// The demo's approved online-auction plan not yet put up as a lot, and when bidding may open.
 async fn auction_plan(s: &Store) -> (huajie_store::Plan, DateTime<Utc>) {
-    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
-        })
-        .expect("the demo's approved auction plan without a lot");
-    let opens =
-        s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).expect("published");
-    let tomorrow = beijing_midnight(s.clock().today() + Duration::days(1));
-    (plan, beijing_midnight(opens).max(tomorrow))
+    huajie_store::testing::unlotted_auction_plan(s).await
 }
 
 /// A company investor registered with the demo's password, its documents sent, and qualified.

@@ -790,24 +790,11 @@ async fn the_investor_routes_allow_exactly_their_roles_and_the_registration_ever
 /// bids and reads its own; nobody else does any of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lot_routes_allow_exactly_their_roles() {
-    use huajie_decide::{DisposalMethod, PlanStatus};
     const MANAGERS: &[&str] = &["asset_manager"];
     const FINANCE: &[&str] = &["finance"];
     let app = TestApp::new().await;
     let s = &app.store.store;
-    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved && !lots.contains(&p.id)
-        })
-        .unwrap();
-    let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
-    let tomorrow = huajie_core::clock::beijing_midnight(s.clock().today() + chrono::Duration::days(1));
-    let opens = huajie_core::clock::beijing_midnight(opens).max(tomorrow);
+    let (plan, opens) = huajie_store::testing::unlotted_auction_plan(s).await;
     let reserve = plan.reserve.unwrap();
     let terms = huajie_auction::Terms {
         mode: huajie_auction::AuctionMode::Ascending,
@@ -913,6 +900,57 @@ async fn the_transfer_agreement_allows_exactly_the_staff() {
             let (got, _) = app.get_bytes(&client, path).await;
             if got != expected {
                 wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Lots for investors and the public: the investor's lot page and its forms for the investor
+/// alone (staff have their own lot pages); the public list, lot pages, live updates, script and
+/// API for anyone, logged in or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_portal_lot_routes_allow_the_investor_and_the_public_ones_everyone() {
+    let app = TestApp::new().await;
+    let gets: Vec<(&str, &[&str], StatusCode)> = vec![
+        ("/portal/lots/999999", INVESTOR, StatusCode::NOT_FOUND),
+        ("/public/lots", EVERYONE, StatusCode::OK),
+        ("/public/lots/999999", EVERYONE, StatusCode::NOT_FOUND),
+        ("/public/lots/999999/events", EVERYONE, StatusCode::NOT_FOUND),
+        ("/static/lots.js", EVERYONE, StatusCode::OK),
+        ("/api/v1/public/lots", EVERYONE, StatusCode::OK),
+        ("/api/v1/public/lots/999999", EVERYONE, StatusCode::NOT_FOUND),
+    ];
+    let mut wrong = Vec::new();
+    let mut anonymous = Client::default();
+    for (path, allowed, status) in &gets {
+        let expected = if allowed == &EVERYONE { *status } else { StatusCode::UNAUTHORIZED };
+        let got = app.get(&mut anonymous, path).await.status;
+        if got != expected && !(expected == StatusCode::UNAUTHORIZED && got == StatusCode::SEE_OTHER) {
+            wrong.push(format!("anonymous GET {path}: {got} (expected {expected})"));
+        }
+    }
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed, status) in &gets {
+            let expected = if allowed.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        let csrf = client.csrf.clone();
+        // No such lot: 404 for the investor, refused before that for everyone else.
+        let posts: [(&str, Vec<(&str, &str)>); 2] = [
+            ("/portal/lots/999999/deposit", vec![("amount", "200000"), ("reference", "网银 1")]),
+            ("/portal/lots/999999/bids", vec![("amount", "1000000")]),
+        ];
+        for (path, mut fields) in posts {
+            fields.push(("csrf", &csrf));
+            let expected = if role == &"investor" { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+            let reply = app.post_form(&mut client, path, &fields).await;
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
             }
         }
     }

@@ -25,6 +25,7 @@ pub mod compliance;
 pub mod disposal;
 pub mod investors;
 pub mod lots;
+pub mod public_lots;
 pub mod sales;
 pub mod valuation;
 
@@ -98,6 +99,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/announcements"),
     ("get", "/api/v1/public/announcements"),
     ("get", "/api/v1/public/announcements/{id}"),
+    ("get", "/api/v1/public/lots"),
+    ("get", "/api/v1/public/lots/{id}"),
     ("get", "/api/v1/investors"),
     ("get", "/api/v1/investors/{id}"),
     ("post", "/api/v1/investors/{id}/qualify"),

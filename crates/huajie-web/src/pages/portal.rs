@@ -67,6 +67,7 @@ struct PortalPage {
     upload_max: String,
     /// Name, USCC, province, licence, licensed on.
     company: (String, String, String, String, String),
+    lots: super::portal_lots::MyLots,
 }
 
 async fn portal_page(ctx: &Ctx, state: &AppState, sent_back: Option<FormView>) -> Result<Response, AppError> {
@@ -81,6 +82,7 @@ async fn portal_page(ctx: &Ctx, state: &AppState, sent_back: Option<FormView>) -
         None => Vec::new(),
     };
     let upload = sent_back.unwrap_or_else(|| FormView::new(DOCUMENTS_FORM, lang));
+    let lots = super::portal_lots::my_lots(state, user.id, lang).await?;
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&upload]);
     let out = PortalPage {
@@ -98,6 +100,7 @@ async fn portal_page(ctx: &Ctx, state: &AppState, sent_back: Option<FormView>) -
             company.licence_no,
             company.licensed_on.to_string(),
         ),
+        lots,
         page,
     };
     render_form(&out, refused)

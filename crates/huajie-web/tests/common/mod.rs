@@ -303,21 +303,7 @@ pub async fn lot_with_a_bid(
     clock: &huajie_core::clock::FixedClock,
 ) -> (huajie_store::Plan, huajie_store::LotRecord) {
     use huajie_core::Money;
-    let lots: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| {
-            p.method == huajie_decide::DisposalMethod::OnlineAuction
-                && p.status == huajie_decide::PlanStatus::Approved
-                && !lots.contains(&p.id)
-        })
-        .expect("the demo's approved auction plan");
-    let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
-    let tomorrow = huajie_core::clock::beijing_midnight(s.clock().today() + chrono::Duration::days(1));
-    let opens = huajie_core::clock::beijing_midnight(opens).max(tomorrow);
+    let (plan, opens) = huajie_store::testing::unlotted_auction_plan(s).await;
     let reserve = plan.reserve.unwrap();
     let terms = huajie_auction::Terms {
         mode: huajie_auction::AuctionMode::Ascending,
