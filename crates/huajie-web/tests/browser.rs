@@ -34,11 +34,20 @@ fn free_port() -> u16 {
 
 /// Starts the server (demo data loaded), chromedriver and a headless Chromium.
 async fn browser() -> Option<Browser> {
+    browser_on(common::TestApp::new).await
+}
+
+/// The same on a store whose clock the test moves.
+async fn browser_with_clock(clock: std::sync::Arc<huajie_core::clock::FixedClock>) -> Option<Browser> {
+    browser_on(|| common::TestApp::with_clock(clock)).await
+}
+
+async fn browser_on<F: std::future::Future<Output = common::TestApp>>(app: impl FnOnce() -> F) -> Option<Browser> {
     let Ok(driver_bin) = std::env::var("HUAJIE_CHROMEDRIVER") else {
         eprintln!("HUAJIE_CHROMEDRIVER is not set: browser journeys skipped (scripts/test.sh sets it)");
         return None;
     };
-    let app = common::TestApp::new().await;
+    let app = app().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState::new(app.store.store.clone(), WebConfig::default());
@@ -754,5 +763,213 @@ async fn an_individual_registers_is_asked_for_more_documents_and_is_qualified() 
     let status = b.text_once("#portal-status", |t| t.contains("已通过")).await;
     assert!(status.contains("已通过"), "{status}");
     b.screenshot("42-portal-qualified").await;
+    b.close().await;
+}
+
+/// A time as the lot form's `datetime-local` input takes it, in Beijing time.
+fn beijing_field(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// An amount as typed into a form: yuan, no separators.
+fn typed(m: huajie_core::Money) -> String {
+    m.yuan_string().replace(',', "")
+}
+
+/// Issue 14's acceptance: the asset manager sets a lot up on the approved plan's page; a company
+/// registers, uploads its documents and is qualified by the risk team; it records its deposit on
+/// the lot's page and finance confirms it; the demo's investor is admitted too. At the start the
+/// company bids, is outbid (its page shows the new best live, without a reload), bids again from a
+/// phone-sized window and leads; past the end the asset manager closes, the staff's page names
+/// the company, its portal lists the win, and the public page announces the result by number.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_investor_registers_deposits_outbids_another_and_wins_and_the_public_reads_the_result() {
+    use huajie_decide::investor::InvestorStatus;
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at("2026-12-07T02:00:00Z".parse().unwrap()));
+    let Some(b) = browser_with_clock(clock.clone()).await else { return };
+    let set = |t: chrono::DateTime<chrono::Utc>| *clock.0.lock().unwrap() = t;
+    let store = b._app.store.store.clone();
+    let (plan, opens) = huajie_store::testing::unlotted_auction_plan(&store).await;
+    let reserve = plan.reserve.expect("an approved reserve");
+    let start = huajie_core::Money::from_fen(reserve.fen() * 8 / 10 / 100 * 100);
+    let step = huajie_core::Money::from_yuan(10_000).unwrap();
+    let (starts, ends) = (opens + chrono::Duration::hours(10), opens + chrono::Duration::hours(16));
+
+    // 1. The asset manager sets the lot up on the plan's page (the datetime-local inputs are
+    // filled by script: what chromedriver types into them depends on the browser's locale).
+    b.login("asset_manager").await;
+    b.goto(&format!("/plans/{}", plan.id)).await;
+    for (field, value) in [
+        ("title", "浏览器测试 网络拍卖标的".to_string()),
+        ("start_price", typed(start)),
+        ("increment", "10000".to_string()),
+        ("reserve", typed(reserve)),
+        ("deposit", "200000".to_string()),
+    ] {
+        b.type_into(&format!("#lot-create input[name='{field}']"), &value).await;
+    }
+    b.choose("#lot-create input[name='starts_at']", &beijing_field(starts)).await;
+    b.choose("#lot-create input[name='ends_at']", &beijing_field(ends)).await;
+    b.screenshot("50-lot-create").await;
+    b.click("#lot-create-submit").await;
+    let lot_path = b.wait_for_record("/lots/").await;
+    let lot_id: i64 = lot_path.trim_start_matches("/lots/").parse().unwrap();
+    let lot = store.lot(lot_id).await.unwrap().lot;
+    assert_eq!((lot.terms.starts_at, lot.terms.ends_at), (starts, ends), "北京时间 kept as UTC");
+    assert_eq!((lot.terms.start_price, lot.terms.reserve), (start, Some(reserve)));
+    b.logout().await;
+
+    // 2. A company registers, uploads its licence and proof of funds; the risk team qualifies it.
+    let name = "杭州浏览器竞买有限公司";
+    let uscc = huajie_core::Uscc::with_check_chars("91330106MA3D0047").unwrap().to_string();
+    let password = "browser-bidder-password";
+    b.goto("/portal/register").await;
+    b.choose("#register-kind", "company").await;
+    for (field, value) in [
+        ("name", name),
+        ("identifier", uscc.as_str()),
+        ("legal_rep", "周浏览"),
+        ("phone", "13905710047"),
+        ("email", "bidder@example.cn"),
+        ("username", "browser_bidder"),
+        ("password", password),
+        ("confirm", password),
+    ] {
+        b.type_into(&format!("#register-{field}"), value).await;
+    }
+    b.click("#register-terms").await;
+    b.click("#register-submit").await;
+    b.wait_for_path("/login").await;
+    let user = store.user_by_username("browser_bidder").await.unwrap().expect("registered");
+    let investor = store.investor_of_user(user.id).await.unwrap().unwrap().id;
+    let dir = tempfile::tempdir().unwrap();
+    b.login_with("browser_bidder", password).await;
+    for (n, (kind, file)) in [("business_licence", "licence.pdf"), ("proof_of_funds", "funds.pdf")].iter().enumerate() {
+        let path = dir.path().join(file);
+        std::fs::write(&path, b"%PDF-1.4 document").unwrap();
+        b.goto("/portal").await;
+        b.choose("#portal-documents-kind", kind).await;
+        b.client.find(Locator::Id("portal-files")).await.unwrap().send_keys(path.to_str().unwrap()).await.unwrap();
+        b.click("#portal-upload").await;
+        let uploaded = || {
+            let store = store.clone();
+            async move { store.investor_documents(Some(investor)).await.unwrap().len() == n + 1 }
+        };
+        b.until("the document uploaded", uploaded).await;
+    }
+    b.logout().await;
+    b.login("risk").await;
+    b.goto(&format!("/investors/{investor}")).await;
+    b.click("#investor-qualify-submit").await;
+    b.until("qualified", || async { store.investor(investor).await.unwrap().status == InvestorStatus::Qualified })
+        .await;
+    b.logout().await;
+
+    // 3. The company records its deposit on the lot's page; finance confirms it on the staff's.
+    let portal_lot = format!("/portal/lots/{lot_id}");
+    b.login_with("browser_bidder", password).await;
+    b.goto(&portal_lot).await;
+    b.type_into("#lot-deposit-amount", "200000").await;
+    b.type_into("#lot-deposit-reference", "网银 20261207-047").await;
+    b.click("#lot-deposit-submit").await;
+    b.until("the deposit recorded", || async { store.lot_deposits(Some(lot_id)).await.unwrap().len() == 1 }).await;
+    let status = b.text_once("#lot-my-deposit-status", |_| true).await;
+    assert_eq!(status, "已登记（待财务确认）");
+    b.client.wait().for_element(Locator::Css("#lot-bid-note")).await.expect("no bid form before finance confirms");
+    b.screenshot("51-deposit-recorded").await;
+    b.logout().await;
+    let deposit = store.lot_deposits(Some(lot_id)).await.unwrap()[0].id;
+    b.login("finance").await;
+    b.goto(&lot_path).await;
+    b.type_into(&format!("#confirm-{deposit}-received"), "200000").await;
+    b.screenshot("52-deposit-confirm").await;
+    b.click(&format!("#confirm-{deposit} button")).await;
+    b.until("admitted", || async { store.lot_bidders(Some(lot_id)).await.unwrap().len() == 1 }).await;
+    b.logout().await;
+    // The demo's investor is admitted through the store (number 0002).
+    let other = huajie_auction::InvestorId(store.user_by_username("investor").await.unwrap().unwrap().id);
+    let d = store.record_deposit("investor", other, lot_id, "网银 明湖").await.unwrap();
+    assert_eq!(store.confirm_deposit("finance", d.id, lot.terms.deposit).await.unwrap().number, 2);
+
+    // 4. Bidding opens: the company bids the start price, is outbid, sees it live, bids again.
+    set(starts);
+    b.login_with("browser_bidder", password).await;
+    b.goto(&portal_lot).await;
+    assert_eq!(b.text("#lot-my-number").await, "0001");
+    let offered = b.client.find(Locator::Id("lot-bid-amount")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(offered.as_deref(), Some(typed(start).as_str()), "the start price is offered");
+    b.click("#lot-bid-submit").await;
+    b.until("the first bid", || async { store.lot_bids(Some(lot_id), 0).await.unwrap().len() == 1 }).await;
+    // The page the post led to (the page the bid was placed from, live too, may show it first).
+    b.until("the bid's page", || async {
+        b.client.current_url().await.unwrap().query().is_some_and(|q| q.contains("placed=1"))
+    })
+    .await;
+    assert!(b.text(".notice").await.contains("第 1 次出价"), "the accepted bid is said");
+    b.text_once("#lot-best", |t| t.contains(&start.yuan_string())).await;
+    b.client.wait().for_element(Locator::Css("#lot-history tr[data-seq='1']")).await.unwrap();
+    b.client.execute("window.stillTheSamePage = true;", vec![]).await.unwrap();
+    let outbid = start.checked_add(step).unwrap();
+    store.place_bid("investor", other, lot_id, outbid).await.unwrap().unwrap();
+    let best = b.text_once("#lot-best", |t| t.contains(&outbid.yuan_string())).await;
+    assert_eq!(best, format!("{} 元", outbid.yuan_string()));
+    let same = b.client.execute("return window.stillTheSamePage === true;", vec![]).await.unwrap();
+    assert_eq!(same, serde_json::Value::Bool(true), "the new best came live, without a reload");
+    let row = b.text("#lot-history tr[data-seq='2']").await;
+    assert!(row.contains("0002") && !row.contains("明湖"), "the other bidder by number: {row}");
+    let next = start.checked_add(step).unwrap().checked_add(step).unwrap();
+    let offered = b.client.find(Locator::Id("lot-bid-amount")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(offered.as_deref(), Some(typed(next).as_str()), "the next minimum offered live");
+    b.screenshot("53-outbid-live").await;
+
+    // On a phone: the page fits the width and the bid form is there to use.
+    b.client.set_window_size(390, 844).await.unwrap();
+    b.goto(&portal_lot).await;
+    b.client.wait().for_element(Locator::Id("lot-bid-submit")).await.unwrap();
+    let fits = "var d = document.documentElement; return [d.scrollWidth, d.clientWidth];";
+    let widths = b.client.execute(fits, vec![]).await.unwrap();
+    let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+    assert!(client <= 400, "a phone-sized window: {client}");
+    assert!(scroll <= client, "no horizontal overflow on a phone: {scroll} > {client}");
+    let input = b.client.find(Locator::Id("lot-bid-amount")).await.unwrap();
+    assert!(input.is_displayed().await.unwrap(), "the bid amount is visible");
+    let top = if reserve > next { reserve } else { next };
+    b.type_into("#lot-bid-amount", &typed(top)).await;
+    b.screenshot("54-phone-bid").await;
+    b.click("#lot-bid-submit").await;
+    b.until("the winning bid", || async { store.lot_bids(Some(lot_id), 0).await.unwrap().len() == 3 }).await;
+    b.text_once("#lot-best", |t| t.contains(&top.yuan_string())).await;
+    let mine = b.text("#lot-history tr[data-seq='3']").await;
+    assert!(mine.contains("0001"), "{mine}");
+    b.client.set_window_size(1400, 1000).await.unwrap();
+    b.logout().await;
+
+    // 5. Past the end the asset manager closes; staff read the buyer's name, the portal the win.
+    set(ends + chrono::Duration::minutes(1));
+    b.login("asset_manager").await;
+    b.goto(&lot_path).await;
+    b.click("#lot-close-submit").await;
+    b.until("closed sold", || async { store.lot(lot_id).await.unwrap().lot.status == huajie_auction::LotStatus::Sold })
+        .await;
+    let winner = b.text_once("#lot-winner", |t| t.contains(name)).await;
+    let shown = top.display(huajie_core::Lang::Zh);
+    assert!(winner.contains("竞买号 1") && winner.contains(&shown), "{winner}");
+    b.screenshot("55-lot-sold").await;
+    b.logout().await;
+    b.login_with("browser_bidder", password).await;
+    b.goto("/portal").await;
+    let wins = b.text("#portal-wins").await;
+    assert!(wins.contains("浏览器测试 网络拍卖标的") && wins.contains(&format!("{} 元", top.yuan_string())), "{wins}");
+    b.screenshot("56-portal-win").await;
+    b.logout().await;
+
+    // 6. The public page, without a login: the result announcement by number, never the name.
+    b.goto(&format!("/public/lots/{lot_id}")).await;
+    assert!(b.text("#lot-result").await.contains("成交结果公告"));
+    assert_eq!(b.text("#result-number").await, "0001");
+    assert_eq!(b.text("#result-price").await, format!("{} 元", top.yuan_string()));
+    let page = b.text("main").await;
+    assert!(!page.contains(name) && !page.contains("明湖") && !page.contains(&uscc), "{page}");
+    b.screenshot("57-public-result").await;
     b.close().await;
 }
