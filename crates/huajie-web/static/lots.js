@@ -64,6 +64,10 @@
     body.insertBefore(row, body.firstChild);
     var none = document.getElementById('lot-no-bids');
     if (none) { none.parentNode.removeChild(none); }
+    var note = document.getElementById('lot-history-note');
+    if (note && note.dataset.template) {
+      note.textContent = note.dataset.template.replace('{n}', String(body.rows.length));
+    }
   }
   function update(e) {
     var u;

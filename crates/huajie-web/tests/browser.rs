@@ -917,6 +917,8 @@ async fn an_investor_registers_deposits_outbids_another_and_wins_and_the_public_
     assert_eq!(same, serde_json::Value::Bool(true), "the new best came live, without a reload");
     let row = b.text("#lot-history tr[data-seq='2']").await;
     assert!(row.contains("0002") && !row.contains("明湖"), "the other bidder by number: {row}");
+    let note = b.text("#lot-history-note").await;
+    assert!(note.contains("显示最近 2 次"), "the history's count follows the live rows: {note}");
     let next = start.checked_add(step).unwrap().checked_add(step).unwrap();
     let offered = b.client.find(Locator::Id("lot-bid-amount")).await.unwrap().prop("value").await.unwrap();
     assert_eq!(offered.as_deref(), Some(typed(next).as_str()), "the next minimum offered live");
