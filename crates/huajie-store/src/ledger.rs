@@ -254,12 +254,14 @@ pub(crate) async fn company_party_id(c: &mut AnyConnection) -> Result<Option<i64
     row.map(|r| i64_col(&r, "id")).transpose()
 }
 
-/// The packages with their claims (debtor, principal + interest) and which of them were sold
-/// (`sales.rs`), for `held_claim_exposures` to tell which are held and at what book value.
+/// The packages with their claims (debtor, principal + interest), for `held_claim_exposures` to
+/// tell which are held and at what book value. A claim sold at auction stays in the book here
+/// (`HeldPackage::sold` empty): the ledger is read as it stands, without dates, so taking a sale
+/// out would move a past quarter-end's figures too; the recovery ledger is to post a sale on its
+/// date (see docs/portal.md, "Close").
 async fn packages_with_claims(c: &mut AnyConnection) -> Result<Vec<HeldPackage>, StoreError> {
-    let sold = crate::sales::sold_claims(&mut *c).await?;
     let rows = sqlx::query(
-        "SELECT k.id, k.status, k.price_fen, c.id AS claim_id, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
+        "SELECT k.id, k.status, k.price_fen, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
     )
     .fetch_all(&mut *c)
     .await?;
@@ -272,9 +274,6 @@ async fn packages_with_claims(c: &mut AnyConnection) -> Result<Vec<HeldPackage>,
             packages.push((id, HeldPackage { status, price, claims: Vec::new(), sold: Default::default() }));
         }
         if let Some((_, p)) = packages.last_mut() {
-            if sold.contains(&i64_col(r, "claim_id")?) {
-                p.sold.insert(p.claims.len());
-            }
             p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
         }
     }

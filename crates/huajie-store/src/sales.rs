@@ -3,9 +3,8 @@
 //! of a sealed tender), with what was sold (the plan's subject), the buyer, the price, the
 //! deposit applied and the balance due, and beside them the approved reserve, the latest
 //! valuation and the acquisition cost of what was sold, and the recovery
-//! (`huajie_decide::sale::figures`). Audited like every row. A claim sold (or every claim of a
-//! package sold whole) leaves the compliance book's exposures while its lot stays sold
-//! (`ledger.rs`).
+//! (`huajie_decide::sale::figures`). Audited like every row. The compliance book's exposures do
+//! not move yet (`ledger.rs`, `packages_with_claims`: the ledger has no dates to post a sale on).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use huajie_auction::{DepositStatus, Outcome};
@@ -103,19 +102,6 @@ async fn sale_of_lot(c: &mut AnyConnection, lot_id: i64) -> Result<Option<SaleRe
         .as_ref()
         .map(sale_from_row)
         .transpose()
-}
-
-/// The claims a sale took out of the book: the claim sold, or every claim of a package sold
-/// whole, while its lot stays sold (a buyer who defaults gives them back). A collateral item
-/// sold is a recovery on its claims, which stay held.
-pub(crate) async fn sold_claims(c: &mut AnyConnection) -> Result<std::collections::BTreeSet<i64>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT c.id FROM sales s JOIN lots l ON l.id = s.lot_id JOIN claims c ON (s.subject_kind = 'claim' AND c.id = s.claim_id) OR (s.subject_kind = 'package' AND c.package_id = s.package_id) WHERE l.status = $1",
-    )
-    .bind(huajie_auction::LotStatus::Sold.code())
-    .fetch_all(&mut *c)
-    .await?;
-    rows.iter().map(|r| i64_col(r, "id")).collect()
 }
 
 impl Store {
