@@ -11,6 +11,9 @@
 //!   two bidders; and a bid by 杭州恒润商贸有限公司 refused by the screening, since the compliance
 //!   book records that the lot's debtor controls it (the refusal kept for staff, its bidder told
 //!   only that the bid cannot be accepted).
+//! - **Tender**: sealed bids from the first day bidding could open until yesterday 16:00: three
+//!   bidders with deposits confirmed, one bid replaced by its bidder; waiting for the opening
+//!   (开标): the asset manager asks for it, risk or finance confirms it.
 
 pub mod timeline;
 
@@ -38,11 +41,36 @@ pub async fn load(past: &Past, t: &Timeline, plans: Auctioned) -> Result<(), Sto
     let live_starts = beijing(t.today - Duration::days(1), 10, 0);
     let live_ends = beijing(t.today + Duration::days(3), 16, 0);
     let live = lot(past.at(created + Duration::hours(1)), plans.live, live_starts, live_ends).await?;
+    let (tender_starts, tender_ends) = (beijing(t.opens, 10, 0), beijing(t.today - Duration::days(1), 16, 0));
+    let tender = lot(past.at(created + Duration::hours(2)), plans.tender, tender_starts, tender_ends).await?;
     auction_sold(past, t, &sold).await?;
-    auction_live(past, t, &live).await
+    auction_live(past, t, &live).await?;
+    tendered(past, t, &tender).await
 }
 
-/// A lot for the plan: starting at 80% of the approved reserve, the reserve as approved.
+/// The tender: deposits two days before it opened, confirmed the day before; sealed bids on its
+/// second day, 赵明远 replacing his; nothing opened.
+async fn tendered(past: &Past, t: &Timeline, lot: &LotRecord) -> Result<(), StoreError> {
+    let (before, day) = (t.opens - Duration::days(2), t.opens + Duration::days(1));
+    for (n, who) in [ZHAO, YONGJIN, QIANCHAO].into_iter().enumerate() {
+        let n = n as i64;
+        let confirmed = beijing(t.opens - Duration::days(1), 14, 10 * n);
+        deposit(past, lot, who, beijing(before, 15, 10 * n), Some(confirmed)).await?;
+    }
+    let bids = [(9, 30, ZHAO, 92), (11, 0, YONGJIN, 104), (14, 20, QIANCHAO, 97), (15, 45, ZHAO, 101)];
+    for (h, m, who, percent) in bids {
+        let store = past.at(beijing(day, h, m));
+        let amount = share(lot.terms.reserve.unwrap_or(lot.terms.start_price), percent, Money::from_fen(100_000));
+        if let Err(refused) = store.submit_sealed_bid(who, bidder(store, who).await?, lot.id, amount).await? {
+            let why = refused.refusal.told(Audience::Staff).1.en;
+            return Err(StoreError::Corrupt(format!("the demo's sealed bid by {who} was refused: {why}")));
+        }
+    }
+    Ok(())
+}
+
+/// A lot for the plan: starting at 80% of the approved reserve, the reserve as approved; a
+/// tender plan's lot a tender (the store decides the mode by the plan's method).
 async fn lot(
     store: &Store,
     plan_id: i64,

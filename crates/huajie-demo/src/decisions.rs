@@ -1,10 +1,11 @@
 //! The demo company's decisions (issue 13): a committee of five serving since 2025; a meeting
 //! held some weeks before the demo is loaded (`Timeline::meeting`, 2026-11-20 for a demo loaded
 //! on 2026-12-07) with its minutes, which approved the purchase of the personal-loan package at
-//! the cleared check's 450 万 (the acquisition team records it) and four disposal plans, each
+//! the cleared check's 450 万 (the acquisition team records it) and five disposal plans, each
 //! announced on the public portal that day (the tender's corrected the next day, its first
 //! version archived): three online auctions (one not yet put up as a lot, one auctioned and
-//! sold, one live: `auctions`) and a tender; a plan refused at its gate (a reserve below the
+//! sold, one live: `auctions`) and two tenders (one put up as a lot, its sealed bids waiting
+//! to be opened: `auctions`); a plan refused at its gate (a reserve below the
 //! valuation without a reason); and a meeting in session today with a plan awaiting the
 //! members' votes.
 
@@ -38,6 +39,8 @@ const REPORT: &str = "纪检监察室 0571-87009999（举报干扰、阻挠处�
 pub struct Auctioned {
     pub sold: i64,
     pub live: i64,
+    /// The tender put up as a lot (the other tender, announced again corrected, is not).
+    pub tender: i64,
 }
 
 /// Adds the committee and the meeting held in the past (through `past`), then, as of now, the
@@ -99,7 +102,7 @@ pub(crate) async fn live_auction_debtor(store: &Store) -> Result<i64, StoreError
     Ok(store.claims_of_package(second).await?[nth].debtor.id)
 }
 
-/// The claims of ZJ-2025-002 other plans sell (the tender, the plan awaiting the votes).
+/// The claims of ZJ-2025-002 other plans sell (the first tender, the plan awaiting the votes).
 const LIVE_TAKEN: &[usize] = &[2, 4];
 
 /// The least valuation of a claim the demo auctions: 200 万, ten times the deposit its
@@ -165,8 +168,11 @@ async fn held_meeting(
     let sold = plan_on_claim(store, oldest, nth, DisposalMethod::OnlineAuction, summary).await?;
     let nth = claim_for_auction(store, second, LIVE_TAKEN).await?;
     let live = plan_on_claim(store, second, nth, DisposalMethod::OnlineAuction, summary).await?;
+    let nth = claim_for_auction(store, second, &[LIVE_TAKEN, &[nth]].concat()).await?;
+    let tendered =
+        plan_on_claim(store, second, nth, DisposalMethod::Tender, "公开招标，密封报价，两名工作人员开标").await?;
     let mut items = vec![purchase.id];
-    for plan in [&auction, &tender, &sold, &live] {
+    for plan in [&auction, &tender, &sold, &live, &tendered] {
         items.push(store.table_item("asset_manager", held.id, ItemSubject::Plan { plan_id: plan.id }, &[]).await?.id);
     }
     let store = past.at(beijing(day, 10, 0));
@@ -185,16 +191,16 @@ async fn held_meeting(
         .close_meeting(
             "committee",
             held.id,
-            "会议审议五项议题：同意以不超过 450 万元收购华信银行杭州分行个人不良贷款资产包（交易前检查已通过）；同意 ZJ-2025-001 项下两笔债权、ZJ-2025-002 项下一笔债权网络拍卖方案；同意 ZJ-2025-002 项下债权公开招标方案（财务总监反对，理由已记录）。",
+            "会议审议六项议题：同意以不超过 450 万元收购华信银行杭州分行个人不良贷款资产包（交易前检查已通过）；同意 ZJ-2025-001 项下两笔债权、ZJ-2025-002 项下一笔债权网络拍卖方案；同意 ZJ-2025-002 项下两笔债权公开招标方案（其一财务总监反对，理由已记录）。",
         )
         .await?;
     let store = past.at(beijing(day, 15, 0));
-    for plan in [&auction, &sold, &live] {
+    for plan in [&auction, &sold, &live, &tendered] {
         announce(store, plan.id, false).await?;
     }
     announce(store, tender.id, false).await?;
     correct(past.at(beijing(day, 15, 0) + Duration::days(1)), tender.id).await?;
-    Ok(Auctioned { sold: sold.id, live: live.id })
+    Ok(Auctioned { sold: sold.id, live: live.id, tender: tendered.id })
 }
 
 /// A plan on the `nth` claim (in contract order) of a package, its reserve the claim's latest

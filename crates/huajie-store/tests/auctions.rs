@@ -162,7 +162,7 @@ async fn a_lot_is_set_up_only_as_decided_and_announced(t: TestStore, _clock: Arc
     let pending = s.plans().await.unwrap().into_iter().find(|p| p.status != PlanStatus::Approved).unwrap();
     let input = LotInput { plan_id: pending.id, title: String::new(), terms: ok.clone() };
     assert!(matches!(s.create_lot("asset_manager", &input).await, Err(StoreError::Refused(_))));
-    assert_eq!(s.lots().await.unwrap().len(), 2, "nothing written besides the demo's two lots");
+    assert_eq!(s.lots().await.unwrap().len(), 3, "nothing written besides the demo's three lots");
 
     let blank = LotInput { plan_id: plan.id, title: "  ".into(), terms: ok.clone() };
     let lot = s.create_lot("asset_manager", &blank).await.unwrap();
@@ -398,10 +398,12 @@ async fn demo_story(t: TestStore, clock: Arc<FixedClock>) {
     let s = &t.store;
     let now = huajie_core::clock::Clock::now(clock.as_ref());
     let lots = s.lots().await.unwrap();
-    assert_eq!(lots.len(), 2, "{lots:?}");
+    assert_eq!(lots.len(), 3, "{lots:?}");
     let sold = lots.iter().find(|l| l.lot.status == LotStatus::Sold).expect("a sold lot");
-    let live = lots.iter().find(|l| l.lot.status == LotStatus::Open).expect("a live lot");
-    for l in [sold, live] {
+    let open = |mode| lots.iter().find(|l| l.lot.status == LotStatus::Open && l.lot.terms.mode == mode);
+    let live = open(AuctionMode::Ascending).expect("a live lot");
+    let tender = open(AuctionMode::Sealed).expect("a tender waiting to be opened");
+    for l in [sold, live, tender] {
         let opens = s
             .announcements(Some(l.lot.plan_id))
             .await
@@ -453,6 +455,23 @@ async fn demo_story(t: TestStore, clock: Arc<FixedClock>) {
     let mine = deposits.iter().find(|d| d.investor_id == qianchao.0).unwrap();
     s.confirm_deposit("finance", mine.id, live.lot.terms.deposit).await.unwrap();
     s.place_bid("investor", qianchao, live.lot.id, next).await.unwrap().unwrap();
+
+    // The tender: ended yesterday, three bidders' sealed bids in (one replaced), not opened.
+    assert!(tender.ends_at < now && now - tender.ends_at < Duration::days(1), "ended yesterday");
+    let status = s.tender_status(tender.lot.id, None).await.unwrap();
+    assert_eq!((status.submitted, status.requested_by.as_deref(), status.opened), (3, None, false));
+    let confirmed = s.lot_deposits(Some(tender.lot.id)).await.unwrap();
+    assert!(confirmed.len() == 3 && confirmed.iter().all(|d| d.status == DepositStatus::Confirmed));
+    assert!(matches!(
+        s.open_tender("asset_manager", tender.lot.id).await.unwrap(),
+        huajie_store::OpenStep::Requested { .. }
+    ));
+    let huajie_store::OpenStep::Opened(opening) = s.open_tender("finance", tender.lot.id).await.unwrap() else {
+        panic!("opened by the second user")
+    };
+    let yongjin = user(s, "yongjin_invest").await;
+    assert!(matches!(opening.outcome, Outcome::Sold { winner, .. } if winner == yongjin), "{opening:?}");
+    assert_eq!(opening.ranked.len(), 3);
 
     let qualified = s.investors(Some(huajie_decide::InvestorStatus::Qualified)).await.unwrap().len();
     assert_eq!(qualified, 4, "钱潮, 赵明远, 甬金 and 恒润");

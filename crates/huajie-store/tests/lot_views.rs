@@ -7,8 +7,7 @@ use std::sync::Arc;
 use chrono::Duration;
 use huajie_auction::{AuctionMode, DepositStatus, InvestorId, Terms};
 use huajie_core::Money;
-use huajie_core::clock::{FixedClock, beijing_midnight};
-use huajie_decide::{DisposalMethod, PlanStatus};
+use huajie_core::clock::FixedClock;
 use huajie_store::testing::{TestStore, postgres_url};
 use huajie_store::{LotInput, Store};
 
@@ -23,15 +22,7 @@ async fn user(s: &Store, name: &str) -> InvestorId {
 async fn reads_of_lots(t: TestStore, clock: Arc<FixedClock>) {
     let s = &t.store;
     huajie_demo::load(s, &huajie_demo::generate(), |_| "x".to_string()).await.unwrap();
-    let plan = s
-        .plans()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.method == DisposalMethod::OnlineAuction && p.status == PlanStatus::Approved)
-        .unwrap();
-    let opens = s.announcements(Some(plan.id)).await.unwrap().into_iter().find_map(|a| a.bidding_opens_on).unwrap();
-    let opens = beijing_midnight(opens);
+    let (plan, opens) = huajie_store::testing::unlotted_auction_plan(s).await;
     let reserve = plan.reserve.unwrap();
     let terms = Terms {
         mode: AuctionMode::Ascending,
@@ -44,7 +35,8 @@ async fn reads_of_lots(t: TestStore, clock: Arc<FixedClock>) {
         extension_minutes: 0,
     };
     let lot = s.create_lot("asset_manager", &LotInput { plan_id: plan.id, title: String::new(), terms }).await.unwrap();
-    assert!(s.best_bids().await.unwrap().is_empty(), "no bid yet");
+    let on_lot = |id: i64| id == lot.id;
+    assert!(!s.best_bids().await.unwrap().iter().any(|b| on_lot(b.lot_id)), "no bid yet");
     let (qian, zhao) = (user(s, "investor").await, user(s, "zhao_mingyuan").await);
     for (who, name) in [(qian, "investor"), (zhao, "zhao_mingyuan")] {
         let d = s.record_deposit(name, who, lot.id, "网银").await.unwrap();
@@ -57,14 +49,21 @@ async fn reads_of_lots(t: TestStore, clock: Arc<FixedClock>) {
         s.place_bid(name, who, lot.id, amount).await.unwrap().unwrap();
         amount = amount.checked_add(step).unwrap();
     }
+    // The demo's own lots have bids and deposits too: each lot's best, and only this lot's here.
     let best = s.best_bids().await.unwrap();
-    assert_eq!(best.iter().map(|b| (b.lot_id, b.seq, b.investor_id)).collect::<Vec<_>>(), [(lot.id, 3, qian.0)]);
+    let lots: std::collections::BTreeSet<i64> = best.iter().map(|b| b.lot_id).collect();
+    assert_eq!(lots.len(), best.len(), "one best bid per lot");
+    let best: Vec<_> = best.iter().filter(|b| on_lot(b.lot_id)).map(|b| (b.lot_id, b.seq, b.investor_id)).collect();
+    assert_eq!(best, [(lot.id, 3, qian.0)]);
     let mine = s.investor_bids(qian.0).await.unwrap();
-    assert_eq!(mine.iter().map(|b| b.seq).collect::<Vec<_>>(), [1, 3], "only the investor's, in order");
-    assert_eq!(s.investor_bids(zhao.0).await.unwrap().len(), 1);
+    assert!(mine.iter().all(|b| b.investor_id == qian.0), "only the investor's");
+    let mine: Vec<i64> = mine.iter().filter(|b| on_lot(b.lot_id)).map(|b| b.seq).collect();
+    assert_eq!(mine, [1, 3], "in order");
+    assert_eq!(s.investor_bids(zhao.0).await.unwrap().iter().filter(|b| on_lot(b.lot_id)).count(), 1);
     let deposits = s.investor_deposits(zhao.0).await.unwrap();
+    assert!(deposits.iter().all(|d| d.investor_id == zhao.0));
     assert_eq!(
-        deposits.iter().map(|d| (d.lot_id, d.investor_id, d.status)).collect::<Vec<_>>(),
+        deposits.iter().filter(|d| on_lot(d.lot_id)).map(|d| (d.lot_id, d.investor_id, d.status)).collect::<Vec<_>>(),
         [(lot.id, zhao.0, DepositStatus::Confirmed)]
     );
     assert!(s.investor_deposits(user(s, "admin").await.0).await.unwrap().is_empty());

@@ -60,19 +60,20 @@ fn set(clock: &FixedClock, t: DateTime<Utc>) {
     *clock.0.lock().unwrap() = t;
 }
 
-/// The demo loaded, and a tender lot for its approved tender plan: from tomorrow 10:00 to the
+/// The demo loaded, and a tender lot for its approved tender plan not yet put up: from tomorrow 10:00 to the
 /// day after 16:00 Beijing time, the lowest tender 80% of the approved reserve, a 20 万 deposit.
 async fn tender_lot(t: &TestStore) -> LotRecord {
     let demo = huajie_demo::generate();
     huajie_demo::load(&t.store, &demo, |_| "x".to_string()).await.unwrap();
     let s = &t.store;
+    let lotted: Vec<i64> = s.lots().await.unwrap().iter().map(|l| l.lot.plan_id).collect();
     let plan = s
         .plans()
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.method == DisposalMethod::Tender && p.status == PlanStatus::Approved)
-        .expect("the demo's approved tender plan");
+        .find(|p| p.method == DisposalMethod::Tender && p.status == PlanStatus::Approved && !lotted.contains(&p.id))
+        .expect("the demo's approved tender plan without a lot");
     let reserve = plan.reserve.expect("a reserve");
     let tomorrow = beijing_midnight(s.clock().today() + Duration::days(1));
     let terms = Terms {
@@ -150,7 +151,9 @@ async fn sealed_bids_stay_hidden_and_are_replaced_before_the_end(t: TestStore, c
 
     // Nobody reads an amount: not in the audit, not in what the store says.
     let audit = s.audit_log(100_000, 0).await.unwrap();
-    let sealed: Vec<_> = audit.iter().filter(|r| r.action == "sealed_bid").collect();
+    let this_lot = format!("{}/", lot.id);
+    let sealed: Vec<_> =
+        audit.iter().filter(|r| r.action == "sealed_bid" && r.entity_id.starts_with(&this_lot)).collect();
     assert_eq!(sealed.len(), 3);
     for r in &sealed {
         let detail = r.after.as_deref().unwrap();
@@ -263,7 +266,8 @@ async fn two_different_staff_open_the_tender_and_the_highest_earliest_wins(t: Te
     assert_eq!(asked, 1);
     let opened = audit.iter().find(|r| r.action == "tender_opened" && r.entity_id == id).expect("the opening");
     let opened: serde_json::Value = serde_json::from_str(opened.after.as_deref().unwrap()).unwrap();
-    for r in audit.iter().filter(|r| r.action == "sealed_bid") {
+    let this_lot = format!("{id}/");
+    for r in audit.iter().filter(|r| r.action == "sealed_bid" && r.entity_id.starts_with(&this_lot)) {
         let detail: serde_json::Value = serde_json::from_str(r.after.as_deref().unwrap()).unwrap();
         let seq = detail["seq"].as_i64().unwrap();
         let bid = opening.ranked.iter().find(|b| b.seq == seq).unwrap();

@@ -178,6 +178,7 @@ pub mod perm {
         ViewLots,
         ManageLots,
         ConfirmDeposits,
+        OpenTenders,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

@@ -76,6 +76,22 @@ fn writes() -> Vec<Write> {
         ),
         w("post", "/lots/{id}/close", "/lots/1/close", "asset_manager", Sent::Empty),
         w("post", "/api/v1/lots/{id}/close", "/api/v1/lots/1/close", "asset_manager", Sent::Empty),
+        w("post", "/lots/{id}/open", "/lots/1/open", "asset_manager", Sent::Empty),
+        w("post", "/api/v1/lots/{id}/open", "/api/v1/lots/1/open", "asset_manager", Sent::Empty),
+        w(
+            "post",
+            "/api/v1/lots/{id}/sealed-bids",
+            "/api/v1/lots/1/sealed-bids",
+            "investor",
+            Sent::Json(json!({ "amount_fen": 100 })),
+        ),
+        w(
+            "post",
+            "/portal/lots/{id}/sealed-bid",
+            "/portal/lots/999999/sealed-bid",
+            "investor",
+            Sent::Form(&[("amount", "1000000")]),
+        ),
         w("post", "/deposits/{id}/confirm", "/deposits/1/confirm", "finance", Sent::Form(&[("received", "1")])),
         w(
             "post",

@@ -792,6 +792,7 @@ async fn the_investor_routes_allow_exactly_their_roles_and_the_registration_ever
 async fn the_lot_routes_allow_exactly_their_roles() {
     const MANAGERS: &[&str] = &["asset_manager"];
     const FINANCE: &[&str] = &["finance"];
+    const OPENERS: &[&str] = &["risk", "asset_manager", "finance"];
     let app = TestApp::new().await;
     let s = &app.store.store;
     let (plan, opens) = huajie_store::testing::unlotted_auction_plan(s).await;
@@ -832,6 +833,15 @@ async fn the_lot_routes_allow_exactly_their_roles() {
         (format!("/api/v1/plans/{}/lots", plan.id), MANAGERS, Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
         (format!("/lots/{lot}/close"), MANAGERS, None, StatusCode::BAD_REQUEST),
         (format!("/api/v1/lots/{lot}/close"), MANAGERS, Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        // An auction is not opened as a tender, nor bid on with sealed bids.
+        (format!("/lots/{lot}/open"), OPENERS, None, StatusCode::BAD_REQUEST),
+        (format!("/api/v1/lots/{lot}/open"), OPENERS, Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        (
+            format!("/api/v1/lots/{lot}/sealed-bids"),
+            INVESTOR,
+            Some(serde_json::json!({ "amount_fen": 1 })),
+            StatusCode::CONFLICT,
+        ),
         ("/deposits/999999/confirm".into(), FINANCE, None, StatusCode::NOT_FOUND),
         (
             "/api/v1/deposits/999999/confirm".into(),
@@ -941,9 +951,10 @@ async fn the_portal_lot_routes_allow_the_investor_and_the_public_ones_everyone()
         }
         let csrf = client.csrf.clone();
         // No such lot: 404 for the investor, refused before that for everyone else.
-        let posts: [(&str, Vec<(&str, &str)>); 2] = [
+        let posts: [(&str, Vec<(&str, &str)>); 3] = [
             ("/portal/lots/999999/deposit", vec![("amount", "200000"), ("reference", "网银 1")]),
             ("/portal/lots/999999/bids", vec![("amount", "1000000")]),
+            ("/portal/lots/999999/sealed-bid", vec![("amount", "1000000")]),
         ];
         for (path, mut fields) in posts {
             fields.push(("csrf", &csrf));

@@ -236,6 +236,36 @@ pub async fn bid(
     }
 }
 
+/// `POST /api/v1/lots/{id}/sealed-bids` `{"amount_fen"}`: the investor's sealed bid on a
+/// tender, at the server's time (a later one replaces the earlier). Accepted: 201 with its place,
+/// time, its own amount and whether it replaced an earlier one, nothing of anyone else's.
+/// Refused: 409 with the code and the text the investor may read.
+pub async fn sealed_bid(
+    Path(id): Path<i64>,
+    Authorized(_ctx, user, _): Authorized<perm::UsePortal>,
+    State(state): State<AppState>,
+    Submitted(body): Submitted<BidBody>,
+) -> Result<Response, AppError> {
+    if body.amount_fen <= 0 {
+        return Err(AppError::Told(StatusCode::UNPROCESSABLE_ENTITY, "bad_request", text("lots.bad_amount")));
+    }
+    let amount = Money::from_fen(body.amount_fen);
+    match state.store.submit_sealed_bid(&user.username, InvestorId(user.id), id, amount).await {
+        Ok(Ok(r)) => Ok(created(json!({
+            "seq": r.seq,
+            "amount_fen": amount.fen(),
+            "at": rfc3339(r.at),
+            "replaced": r.replaced,
+        }))),
+        Ok(Err(refused)) => {
+            let (code, said) = refused.refusal.told(Audience::Investor);
+            Err(AppError::Told(StatusCode::CONFLICT, code, said))
+        }
+        Err(StoreError::Refused(t)) => Err(AppError::Told(StatusCode::CONFLICT, "conflict", t)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// `GET /api/v1/portal/bids`: the investor's own bids, each lot's newest first, and whether each
 /// is the lot's best.
 pub async fn my_bids(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {

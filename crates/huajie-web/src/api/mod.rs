@@ -116,6 +116,8 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/lots/{id}/close"),
     ("post", "/api/v1/lots/{id}/deposits"),
     ("post", "/api/v1/lots/{id}/bids"),
+    ("post", "/api/v1/lots/{id}/sealed-bids"),
+    ("post", "/api/v1/lots/{id}/open"),
     ("get", "/api/v1/portal/bids"),
     ("get", "/api/v1/portal/deposits"),
     ("get", "/api/v1/packages/{id}/sales"),

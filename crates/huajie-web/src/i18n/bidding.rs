@@ -122,4 +122,24 @@ pub const BIDDING: &[(&str, &str, &str)] = &[
     ("bidding.outbid", "已被超越", "Outbid"),
     ("bidding.my_wins", "我竞得的标的", "My wins"),
     ("bidding.no_wins", "暂无竞得的标的。", "No wins yet."),
+    // The sealed-bid tender on the investor's lot page
+    ("bidding.tender_title", "我的投标", "My tender"),
+    ("bidding.tender_in", "已提交", "Submitted"),
+    ("bidding.tender_none", "尚未投标", "No bid in"),
+    ("bidding.tender_status", "投标状态", "My bid"),
+    ("bidding.tender_count", "已投标人数", "Bidders with a bid in"),
+    (
+        "bidding.tender_intro",
+        "报价密封，开标前任何人（包括工作人员）都看不到金额；截止前可以重新报价，以最后一次为准。",
+        "Bids are sealed: nobody, staff included, sees an amount before the opening; you may bid again before the end, the latest counts.",
+    ),
+    ("bidding.tender_amount", "报价金额（元）", "Amount (yuan)"),
+    ("bidding.tender_submit", "提交密封报价", "Submit the sealed bid"),
+    ("bidding.tender_replace", "重新报价（替换原报价）", "Bid again (replaces the earlier one)"),
+    ("bidding.tendered", "您的密封报价已提交。", "Your sealed bid is in."),
+    (
+        "bidding.tender_replaced",
+        "您的新报价已提交，并替换了此前的报价。",
+        "Your new bid is in and replaced your earlier one.",
+    ),
 ];

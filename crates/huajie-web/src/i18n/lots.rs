@@ -94,4 +94,23 @@ pub const LOTS: &[(&str, &str, &str)] = &[
         "You have no investor registration: no deposit can be recorded.",
     ),
     ("lots.bad_amount", "出价金额须为正整数（分）。", "A bid must be a positive whole number of fen."),
+    // The sealed-bid tender on the staff's lot page (pages/tenders.rs)
+    ("lots.tender", "招标（密封报价）", "Sealed-bid tender"),
+    ("lots.tender_submitted", "已投标人数", "Bidders with a bid in"),
+    ("lots.tender_sealed_note", "开标前任何人都看不到报价金额。", "Nobody sees an amount before the opening."),
+    ("lots.tender_requested", "申请开标", "Opening asked for by"),
+    ("lots.tender_opened", "开标", "Opened by"),
+    ("lots.tender_not_requested", "尚未申请开标。", "Nobody has asked to open the bids yet."),
+    ("lots.tender_request", "申请开标", "Ask to open the bids"),
+    ("lots.tender_confirm", "确认开标", "Confirm the opening"),
+    (
+        "lots.tender_waiting",
+        "已申请开标，须由另一名有开标权限的工作人员确认。",
+        "The opening is asked for: another staff user allowed to open tenders confirms it.",
+    ),
+    ("lots.tender_open_hint", "投标截止后方可开标。", "The bids may be opened after the end."),
+    ("lots.tender_ranking", "开标结果（按报价排序）", "The opening (bids ranked)"),
+    ("lots.rank", "名次", "Rank"),
+    ("lots.tender_at", "投标时间", "Submitted"),
+    ("lots.sealed_amount", "（密封）", "(sealed)"),
 ];

@@ -254,7 +254,8 @@ pub struct RefusalRow {
     pub at: String,
     pub investor_id: i64,
     pub investor_name: String,
-    pub amount_fen: i64,
+    /// None for a tender's sealed bid: its amount stays sealed.
+    pub amount_fen: Option<i64>,
     pub reason: String,
     #[serde(skip)]
     pub shown: [String; 2],
@@ -286,6 +287,8 @@ pub struct LotDetail {
     pub bidders: Vec<BidderRow>,
     pub bids: Vec<BidRow>,
     pub refusals: Vec<RefusalRow>,
+    /// A tender's status and, once opened, its bids ranked (`tenders`); none for an auction.
+    pub tender: Option<super::tenders::TenderView>,
 }
 
 /// The bids the screening refused on lot `id`, from the audit log (`bid_refused`), each reason in
@@ -303,16 +306,23 @@ async fn refusals(
         .filter_map(|r| {
             let detail: serde_json::Value = serde_json::from_str(r.after.as_deref()?).ok()?;
             let investor_id = detail["investor_id"].as_i64()?;
-            let amount = Money::from_fen(detail["amount_fen"].as_i64()?);
+            let amount = detail["amount_fen"].as_i64().map(Money::from_fen);
+            let sealed = detail["sealed"].as_bool() == Some(true);
+            if amount.is_none() && !sealed {
+                return None;
+            }
             let reason = Text::new(detail["zh"].as_str()?.to_string(), detail["en"].as_str()?.to_string());
             let at = DateTime::parse_from_rfc3339(&r.at).ok()?.with_timezone(&Utc);
             Some(RefusalRow {
                 at: rfc3339(at),
                 investor_id,
                 investor_name: names.get(&investor_id).cloned().unwrap_or_default(),
-                amount_fen: amount.fen(),
+                amount_fen: amount.map(Money::fen),
                 reason: reason.get(lang).to_string(),
-                shown: [money(amount, lang), when_to_the_second(at, lang)],
+                shown: [
+                    amount.map_or_else(|| tr(lang, "lots.sealed_amount").to_string(), |a| money(a, lang)),
+                    when_to_the_second(at, lang),
+                ],
             })
         })
         .collect())
@@ -381,6 +391,7 @@ pub async fn detail(ctx: &Ctx, state: &AppState, id: i64) -> Result<LotDetail, A
             })
             .collect(),
         refusals: refusals(state, id, &names, lang).await?,
+        tender: super::tenders::view(state, &live, &names, &bidders, lang).await?,
     })
 }
 
@@ -427,6 +438,13 @@ struct LotPage {
     confirm_forms: Vec<(i64, FormView)>,
     close_form: FormView,
     can_close: bool,
+    /// The opening's form (a tender past its end, for those allowed to open tenders), and
+    /// whether this user's step is the request or the confirmation.
+    open_form: FormView,
+    can_open: bool,
+    confirming: bool,
+    /// The user asked for the opening and waits for another.
+    asked_by_me: bool,
     /// The close is refused until the current end has passed.
     ended: bool,
 }
@@ -450,11 +468,19 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         Vec::new()
     };
     let close_form = FormView::new(CLOSE_FORM, lang).unless(&mut sent_back);
+    let open_form = FormView::new(super::tenders::OPEN_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back(confirm_forms.iter().map(|(_, f)| f).chain([&close_form]));
+    let refused = page.sent_back(confirm_forms.iter().map(|(_, f)| f).chain([&close_form, &open_form]));
+    let still_open = lot.lot.status == LotStatus::Open.code();
+    let requested = lot.tender.as_ref().and_then(|t| t.requested_by.clone());
+    let me = ctx.session.as_ref().map(|s| s.user.username.clone()).unwrap_or_default();
     let out = LotPage {
         title: format!("{} #{id}：{}", tr(lang, "lots.lot"), lot.lot.title),
-        can_close: ctx.can(Permission::ManageLots) && lot.lot.status == LotStatus::Open.code(),
+        can_close: ctx.can(Permission::ManageLots) && still_open && lot.tender.is_none(),
+        can_open: ctx.can(Permission::OpenTenders) && still_open && lot.tender.is_some(),
+        confirming: requested.is_some(),
+        asked_by_me: requested.is_some_and(|r| r.trim().eq_ignore_ascii_case(me.trim())),
+        open_form,
         ended: lot.lot.phase == "ended",
         lot,
         confirm_forms,

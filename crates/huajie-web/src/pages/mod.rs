@@ -29,6 +29,7 @@ pub mod public;
 pub mod public_lots;
 pub mod register;
 pub mod sales;
+pub mod tenders;
 pub mod users;
 pub mod valuation;
 

@@ -32,6 +32,7 @@ use crate::view::{Page, when};
 
 pub const DEPOSIT_FORM: &str = "lot-deposit";
 pub const BID_FORM: &str = "lot-bid";
+pub const SEALED_FORM: &str = "lot-sealed-bid";
 
 /// The longest bank transfer reference taken.
 pub const REFERENCE_CHARS_MAX: usize = 100;
@@ -137,6 +138,16 @@ struct LotPage {
     bid_note: Option<&'static str>,
     deposit: FormView,
     bid: FormView,
+    /// A tender: how many bidders have a bid in, whether I have, and my sealed bid's form.
+    tender: Option<MyTender>,
+    sealed: FormView,
+}
+
+/// My part in a tender: never an amount, not even mine (the store keeps it sealed).
+pub struct MyTender {
+    pub submitted: usize,
+    pub has_bid: bool,
+    pub can_submit: bool,
 }
 
 /// Where the page comes back after an accepted bid: `?placed=` its sequence number.
@@ -144,14 +155,20 @@ struct LotPage {
 pub struct PlacedQuery {
     #[serde(default, deserialize_with = "super::lenient_page")]
     pub placed: Option<i64>,
+    /// After a sealed bid: `new`, or `replaced` when it replaced my earlier one.
+    #[serde(default)]
+    pub tendered: String,
 }
+
+/// The page as a refused form shows it: nothing just done to say.
+static FRESH: PlacedQuery = PlacedQuery { placed: None, tendered: String::new() };
 
 async fn lot_page(
     ctx: &Ctx,
     state: &AppState,
     id: i64,
     sent_back: Option<FormView>,
-    placed: Option<i64>,
+    after: &PlacedQuery,
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::UsePortal)?;
     let lang = ctx.lang;
@@ -163,7 +180,7 @@ async fn lot_page(
     let confirmed = mine.as_ref().is_some_and(|d| d.status == DepositStatus::Confirmed);
     let ascending = live.lot.terms.mode == AuctionMode::Ascending;
     let bid_note = match (&mine, lot.phase) {
-        (_, Phase::Open) if !ascending || confirmed => None,
+        (_, Phase::Open) if confirmed => None,
         (None, Phase::Open | Phase::Upcoming) => Some("bidding.deposit_first"),
         (Some(_), Phase::Open | Phase::Upcoming) if !confirmed => Some("bidding.awaiting_finance"),
         _ => None,
@@ -172,11 +189,28 @@ async fn lot_page(
     let deposit =
         FormView::new(DEPOSIT_FORM, lang).with("amount", typed_yuan(live.lot.terms.deposit)).unless(&mut sent_back);
     let bid = FormView::new(BID_FORM, lang).with("amount", lot.next_minimum_typed.clone()).unless(&mut sent_back);
+    let sealed = FormView::new(SEALED_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&deposit, &bid]);
-    if let Some(seq) = placed.filter(|_| !refused) {
+    let refused = page.sent_back([&deposit, &bid, &sealed]);
+    if let Some(seq) = after.placed.filter(|_| !refused) {
         page.notice = Some(tr(lang, "bidding.placed").replace("{seq}", &seq.to_string()));
     }
+    let tendered = match after.tendered.as_str() {
+        "new" => Some("bidding.tendered"),
+        "replaced" => Some("bidding.tender_replaced"),
+        _ => None,
+    };
+    if let Some(key) = tendered.filter(|_| !refused) {
+        page.notice = Some(tr(lang, key).to_string());
+    }
+    let tender = match ascending {
+        true => None,
+        false => {
+            let status = state.store.tender_status(id, Some(InvestorId(user.id))).await?;
+            let can_submit = confirmed && lot.phase == Phase::Open;
+            Some(MyTender { submitted: status.submitted, has_bid: status.has_bid, can_submit })
+        }
+    };
     let my_number = numbers.number(id, user.id).map(|n| n.to_string());
     let out = LotPage {
         title: lot.title.clone(),
@@ -190,6 +224,8 @@ async fn lot_page(
         bid_note: bid_note.map(|k| tr(lang, k)),
         deposit,
         bid,
+        tender,
+        sealed,
         lot,
         page,
     };
@@ -203,7 +239,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<PlacedQuery>,
 ) -> Result<Response, AppError> {
-    lot_page(&ctx, &state, id, None, q.placed).await
+    lot_page(&ctx, &state, id, None, &q).await
 }
 
 /// `POST /portal/lots/{id}/deposit` (`amount` in 元, `reference`): the investor records the
@@ -223,8 +259,10 @@ pub async fn deposit(
         state.store.record_deposit(&user.username, InvestorId(user.id), id, &reference).await?;
         Ok(Redirect::to(&format!("/portal/lots/{id}#lot-my-deposit")).into_response())
     };
-    super::or_refused(done.await, ctx.lang, (DEPOSIT_FORM, &form), |view| lot_page(&ctx, &state, id, Some(view), None))
-        .await
+    super::or_refused(done.await, ctx.lang, (DEPOSIT_FORM, &form), |view| {
+        lot_page(&ctx, &state, id, Some(view), &FRESH)
+    })
+    .await
 }
 
 /// `POST /portal/lots/{id}/bids` (`amount` in 元): a bid at the server's time; accepted, back
@@ -250,7 +288,35 @@ pub async fn bid(
             }
         }
     };
-    super::or_refused(done.await, ctx.lang, (BID_FORM, &form), |view| lot_page(&ctx, &state, id, Some(view), None))
+    super::or_refused(done.await, ctx.lang, (BID_FORM, &form), |view| lot_page(&ctx, &state, id, Some(view), &FRESH))
+        .await
+}
+
+/// `POST /portal/lots/{id}/sealed-bid` (`amount` in 元): a sealed bid on a tender at the
+/// server's time, a later one replacing the earlier; accepted, back to the lot's page saying so;
+/// refused, the form again with why beside the amount, in the investor's words.
+pub async fn sealed_bid(
+    Path(id): Path<i64>,
+    Authorized(ctx, user, _): Authorized<perm::UsePortal>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<BidForm>,
+) -> Result<Response, AppError> {
+    let done = async {
+        let amount = form.parse().map_err(AppError::Invalid)?;
+        match state.store.submit_sealed_bid(&user.username, InvestorId(user.id), id, amount).await? {
+            Ok(r) => {
+                let said = if r.replaced { "replaced" } else { "new" };
+                Ok(Redirect::to(&format!("/portal/lots/{id}?tendered={said}#lot-tender")).into_response())
+            }
+            Err(refused) => {
+                let (_, told) = refused.refusal.told(Audience::Investor);
+                let mut e = FieldErrors::default();
+                e.add("amount", told);
+                Err(AppError::Invalid(e))
+            }
+        }
+    };
+    super::or_refused(done.await, ctx.lang, (SEALED_FORM, &form), |view| lot_page(&ctx, &state, id, Some(view), &FRESH))
         .await
 }
 
