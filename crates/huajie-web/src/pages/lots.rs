@@ -248,6 +248,28 @@ pub struct BidRow {
     pub shown: [String; 2],
 }
 
+impl BidRow {
+    /// The bid `seq` of `investor` for `amount` at `at`, with its bidder's number and name.
+    pub fn of(
+        seq: i64,
+        investor: i64,
+        amount: Money,
+        at: DateTime<Utc>,
+        who: (Option<i64>, String),
+        lang: Lang,
+    ) -> Self {
+        BidRow {
+            seq,
+            number: who.0,
+            investor_id: investor,
+            investor_name: who.1,
+            amount_fen: amount.fen(),
+            at: rfc3339(at),
+            shown: [money(amount, lang), when_to_the_second(at, lang)],
+        }
+    }
+}
+
 /// A bid the screening refused, and why (staff only).
 #[derive(Serialize)]
 pub struct RefusalRow {
@@ -380,14 +402,8 @@ pub async fn detail(ctx: &Ctx, state: &AppState, id: i64) -> Result<LotDetail, A
             .collect(),
         bids: bids
             .iter()
-            .map(|b| BidRow {
-                seq: b.seq,
-                number: number(b.investor_id),
-                investor_id: b.investor_id,
-                investor_name: name(b.investor_id),
-                amount_fen: b.amount.fen(),
-                at: rfc3339(b.at),
-                shown: [money(b.amount, lang), when_to_the_second(b.at, lang)],
+            .map(|b| {
+                BidRow::of(b.seq, b.investor_id, b.amount, b.at, (number(b.investor_id), name(b.investor_id)), lang)
             })
             .collect(),
         refusals: refusals(state, id, &names, lang).await?,

@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, perm};
 use crate::error::AppError;
 use crate::form::{Confirmed, Path, Submitted};
-use crate::view::{money, when, when_to_the_second};
+use crate::view::when;
 
 /// The opening's form on the lot's page.
 pub const OPEN_FORM: &str = "lot-open";
@@ -30,15 +30,8 @@ pub const OPEN_FORM: &str = "lot-open";
 #[derive(Serialize)]
 pub struct RankedRow {
     pub rank: u32,
-    pub seq: i64,
-    pub number: Option<i64>,
-    pub investor_id: i64,
-    pub investor_name: String,
-    pub amount_fen: i64,
-    pub at: String,
-    /// Amount, time to the second, for the page.
-    #[serde(skip)]
-    pub shown: [String; 2],
+    #[serde(flatten)]
+    pub bid: super::lots::BidRow,
 }
 
 /// A tender as staff read it: no amount before the opening.
@@ -79,15 +72,12 @@ pub async fn view(
         .map(|o| {
             o.ranked
                 .iter()
-                .map(|b| RankedRow {
-                    rank: b.rank,
-                    seq: b.seq,
-                    number: number(b.bidder.0),
-                    investor_id: b.bidder.0,
-                    investor_name: names.get(&b.bidder.0).cloned().unwrap_or_default(),
-                    amount_fen: b.amount.fen(),
-                    at: rfc3339(b.at),
-                    shown: [money(b.amount, lang), when_to_the_second(b.at, lang)],
+                .map(|b| {
+                    let who = (number(b.bidder.0), names.get(&b.bidder.0).cloned().unwrap_or_default());
+                    RankedRow {
+                        rank: b.rank,
+                        bid: super::lots::BidRow::of(b.seq, b.bidder.0, b.amount, b.at, who, lang),
+                    }
                 })
                 .collect()
         })
