@@ -119,3 +119,36 @@ pub async fn unlotted_auction_plan(s: &Store) -> (crate::Plan, chrono::DateTime<
     let tomorrow = beijing_midnight(s.clock().today() + chrono::Duration::days(1));
     (plan, beijing_midnight(opens).max(tomorrow))
 }
+
+/// A store test run twice, on SQLite and on PostgreSQL (skipped without `HUAJIE_TEST_PG`), each
+/// on a fresh store under the `FixedClock` of the calling file's `clock()`: `clocked_suite!(a, b)`
+/// declares `sqlite::a`, `postgres::a`, … calling `async fn a(t: TestStore, clock: Arc<FixedClock>)`.
+#[macro_export]
+macro_rules! clocked_suite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let clock = super::clock();
+                    let t = $crate::testing::TestStore::sqlite_with_clock(clock.clone()).await;
+                    super::$name(t, clock).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(url) = $crate::testing::postgres_url() else {
+                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
+                        return;
+                    };
+                    let clock = super::clock();
+                    let t = $crate::testing::TestStore::postgres_with_clock(&url, clock.clone()).await;
+                    super::$name(t, clock).await;
+                }
+            )*
+        }
+    };
+}

@@ -9,39 +9,10 @@ use huajie_core::clock::{FixedClock, beijing_midnight};
 use huajie_core::{Money, PartyIdentifier, Uscc};
 use huajie_decide::PlanStatus;
 use huajie_decide::investor::{DocumentKind, InvestorKind};
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::TestStore;
 use huajie_store::{InvestorProfile, LotInput, Registered, Registration, Store, StoreError};
 
-macro_rules! auction_suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::sqlite_with_clock(clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::postgres_with_clock(&url, clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-    };
-}
-
-auction_suite!(
+huajie_store::clocked_suite!(
     a_lot_is_set_up_only_as_decided_and_announced,
     an_auction_takes_deposits_bids_in_one_order_extends_and_closes,
     a_bidder_the_debtor_controls_is_refused_and_only_staff_read_why,

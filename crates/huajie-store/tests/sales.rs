@@ -10,39 +10,13 @@ use huajie_auction::{AuctionMode, InvestorId, Outcome, Terms};
 use huajie_core::Money;
 use huajie_core::clock::{FixedClock, beijing_date};
 use huajie_rules::indicators::ExposureKind;
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::TestStore;
 use huajie_store::{LotInput, LotRecord, PlanSubject, Store};
 
-macro_rules! sale_suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::sqlite_with_clock(clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::postgres_with_clock(&url, clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-    };
-}
-
-sale_suite!(a_lot_sold_records_its_sale_and_the_book_reads_as_before, a_lot_under_its_reserve_records_no_sale);
+huajie_store::clocked_suite!(
+    a_lot_sold_records_its_sale_and_the_book_reads_as_before,
+    a_lot_under_its_reserve_records_no_sale
+);
 
 /// 10:00 Beijing time on Monday 7 December 2026, when the demo is loaded.
 fn clock() -> Arc<FixedClock> {

@@ -13,39 +13,10 @@ use huajie_core::clock::{FixedClock, beijing_midnight};
 use huajie_core::{Money, PartyIdentifier, Uscc};
 use huajie_decide::investor::{DocumentKind, InvestorKind};
 use huajie_decide::{DisposalMethod, PlanStatus};
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::TestStore;
 use huajie_store::{InvestorProfile, LotInput, LotRecord, OpenStep, Registered, Registration, Store, StoreError};
 
-macro_rules! tender_suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::sqlite_with_clock(clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    let clock = super::clock();
-                    let t = huajie_store::testing::TestStore::postgres_with_clock(&url, clock.clone()).await;
-                    super::$name(t, clock).await;
-                }
-            )*
-        }
-    };
-}
-
-tender_suite!(
+huajie_store::clocked_suite!(
     sealed_bids_stay_hidden_and_are_replaced_before_the_end,
     two_different_staff_open_the_tender_and_the_highest_earliest_wins,
     a_tender_under_the_reserve_does_not_sell,
