@@ -43,11 +43,12 @@ pub const PHASES: &[(&str, &str)] = &[
 
 /// Where the lot is at `now`: its stage's code and catalogue key.
 pub fn phase(live: &LiveLot, now: DateTime<Utc>) -> (&'static str, &'static str) {
-    let code = match live.lot.status {
-        LotStatus::Open if now < live.lot.terms.starts_at => "scheduled",
-        LotStatus::Open if now >= live.ends_at => "ended",
-        LotStatus::Open => "open",
-        other => other.code(),
+    use super::public_lots::Phase;
+    let code = match Phase::of(live, now) {
+        Phase::Upcoming => "scheduled",
+        Phase::Open => "open",
+        Phase::Ended => "ended",
+        Phase::Closed => live.lot.status.code(),
     };
     *PHASES.iter().find(|(c, _)| *c == code).unwrap_or(&PHASES[1])
 }
