@@ -88,12 +88,15 @@ impl Lot {
     /// `eligibility`.
     ///
     /// Refused, in this order: before the start; at or after the current end (the refusal
-    /// says the end); not qualified, no confirmed deposit, refused by screening
-    /// (`Eligibility`); from the bidder already leading — our reading, as judicial-auction
-    /// platforms do (不可在自己出价领先状态下再次出价): a leader cannot outbid himself, which
-    /// would only raise the price he pays and move the end; below the start price for the
-    /// first bid; short of the best plus the increment (the refusal says the least acceptable
-    /// amount).
+    /// says the end); not qualified, no confirmed deposit (`Eligibility`); from the bidder
+    /// already leading — our reading, as judicial-auction platforms do
+    /// (不可在自己出价领先状态下再次出价): a leader cannot outbid himself, which would only
+    /// raise the price he pays and move the end; below the start price for the first bid;
+    /// short of the best plus the increment (the refusal says the least acceptable amount);
+    /// and last, refused by screening. Screening comes last because only a bid that would
+    /// otherwise win its place needs the party graph read (`huajie-store` answers a bid too
+    /// low from the lot's state alone); the investor learns nothing more either way, a
+    /// screening refusal being told neutrally.
     ///
     /// The time recorded is the bid's, or the best's if that is later (two servers' clocks
     /// may differ by a little; the order is the sequence, and time never runs backwards
@@ -111,10 +114,13 @@ impl Lot {
     /// chain: each late bid restarts the N minutes.
     pub fn accept(&self, bid: Bid, eligibility: &Eligibility) -> Result<Accepted, Refusal> {
         self.in_time(bid.at)?;
-        if let Some(r) = eligibility.refusal() {
+        if let Some(r) = eligibility.standing_refusal() {
             return Err(r);
         }
         self.beats(&bid)?;
+        if let Some(r) = eligibility.screening_refusal() {
+            return Err(r);
+        }
         let at = self.best.as_ref().map_or(bid.at, |b| bid.at.max(b.at));
         let ends_at = self.ends_at.max(at + self.terms.extension());
         let after = self.last_seq();

@@ -85,9 +85,18 @@ fn an_ineligible_bidder_is_refused_and_screening_is_told_only_to_staff() {
         ("not_accepted", Text::fixed("该出价无法受理。", "The bid cannot be accepted."))
     );
     assert_eq!(r.told(Audience::Staff), ("screened", why));
-    // Even a bid too low is told neutrally to a screened bidder: screening is asked first.
+    // Screening is asked last, of a bid that would otherwise take its place: a screened
+    // bidder's bid too low is told what any bidder is (the least acceptable amount, which the
+    // public page shows anyway), nothing of the screening.
     let low = lot.accept(bid(A, yuan(1), 1), &screened).unwrap_err();
-    assert_eq!(low.told(Audience::Investor).0, "not_accepted");
+    assert_eq!(low.told(Audience::Investor).0, "below_start");
+    assert_eq!(low.told(Audience::Staff).0, "below_start");
+    let (lot, _) = take(&lot, bid(B, yuan(1_000_000), 1));
+    assert_eq!(lot.accept(bid(A, yuan(1_000_001), 2), &screened).unwrap_err().told(Audience::Investor).0, "too_low");
+    assert_eq!(
+        lot.accept(bid(A, yuan(1_010_000), 2), &screened).unwrap_err().told(Audience::Investor).0,
+        "not_accepted"
+    );
 }
 
 #[test]

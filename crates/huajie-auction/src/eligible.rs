@@ -36,6 +36,11 @@ impl Eligibility {
     /// Why this bidder may not bid, if they may not: qualification first, then the deposit,
     /// then screening.
     pub(crate) fn refusal(&self) -> Option<Refusal> {
+        self.standing_refusal().or_else(|| self.screening_refusal())
+    }
+
+    /// Why this bidder may not bid yet, on what the bidder can change: qualification, then the deposit.
+    pub(crate) fn standing_refusal(&self) -> Option<Refusal> {
         if !self.qualified {
             return Some(Refusal::new(
                 RefusalKind::NotQualified,
@@ -54,6 +59,11 @@ impl Eligibility {
                 ),
             ));
         }
+        None
+    }
+
+    /// Screening's refusal, if it refused the bidder.
+    pub(crate) fn screening_refusal(&self) -> Option<Refusal> {
         match &self.screening {
             Screening::Clear => None,
             Screening::Refused(why) => Some(Refusal::new(RefusalKind::Screened, why.clone())),

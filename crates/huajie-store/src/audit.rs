@@ -109,6 +109,7 @@ impl WriteTx {
         .await?;
         self.head = Some((seq, hash));
         self.head_dirty = true;
+        self.book_dirty |= moves_the_book(entity);
         Ok(seq)
     }
 
@@ -158,6 +159,20 @@ impl WriteTx {
     ) -> Result<i64, StoreError> {
         self.audit(action, entity, entity_id, None, Some(bounded_json(detail).to_string())).await
     }
+}
+
+/// The audited entities whose changes no bidder's screening reads: bids and their refusals,
+/// sealed bids and openings, deposits and bidders' numbers, a lot's own state (its best bid, end
+/// and outcome), sessions. A change to anything else — parties and their links, the staff
+/// register, investors, plans and claims, the company, the parameters, or an entity not yet
+/// known here — moves the book's version (`Store::book_version`), so a kept screening is read
+/// again; one listed here wrongly would keep a stale verdict, one missing only costs a read.
+const NOT_SCREENED: &[&str] =
+    &["lot_bid", "lot_bid_refusal", "lot_sealed_bid", "lot_opening", "lot_deposit", "lot_bidder", "lot", "session"];
+
+/// Whether a change to `entity` moves what a screening reads.
+pub(crate) fn moves_the_book(entity: &str) -> bool {
+    !NOT_SCREENED.contains(&entity)
 }
 
 pub(crate) fn to_json<T: Serialize>(value: &T) -> String {

@@ -2,11 +2,13 @@
 //! transaction: the lot's state and the bidder's deposit are read under the write lock that
 //! every server shares, the rule accepts or refuses, and an accepted bid is written with the
 //! next sequence number, guarded on the one it follows. So bids are accepted in one order every
-//! server agrees on, none twice (the primary key (lot, seq)). The bidder's standing (still
+//! server agrees on, none twice (the primary key (lot, seq)). A bid short of the lot's best (or
+//! of its start price) is answered from the lot as it stands, before anything else is read: in
+//! a race most bids are, and the best only rises. For any other, the bidder's standing (still
 //! qualified, and the screening of rules.md TX1–TX8 against the lot's claims over the whole
-//! party graph) is read afresh for every bid, just before its transaction, so that the lock is
-//! held only for what orders the bids: a change to the graph committed in those milliseconds is
-//! read by the bidder's next bid.
+//! party graph) is read afresh, just before its transaction, so that the lock is held only for
+//! what orders the bids: a change to the graph committed in those milliseconds is read by the
+//! bidder's next bid.
 
 use chrono::{DateTime, Utc};
 use huajie_auction::{Accepted, Bid, Eligibility, InvestorId, Lot, LotStatus, Outcome, PlacedBid, Refusal, Screening};
@@ -100,8 +102,26 @@ impl Store {
         let (qualified, screening) = {
             let mut c = self.pool.acquire().await?;
             let live = read::lot(&mut c, lot_id).await?;
-            standing(&mut c, &live, investor, self.clock.today()).await?
+            let Some((party_id, qualified)) = qualification(&mut c, investor).await? else {
+                return self.place_checked(actor, investor, lot_id, amount, (false, Screening::Clear)).await;
+            };
+            if let Some(refusal) = short(&mut c, &live, investor, qualified, amount, self.clock.now()).await? {
+                return Ok(Err(RefusedBid { refusal }));
+            }
+            (qualified, self.screening(&mut c, &live, party_id).await?)
         };
+        self.place_checked(actor, investor, lot_id, amount, (qualified, screening)).await
+    }
+
+    /// The bid under the write lock, with the bidder's standing read just before it.
+    async fn place_checked(
+        &self,
+        actor: &str,
+        investor: InvestorId,
+        lot_id: i64,
+        amount: Money,
+        (qualified, screening): (bool, Screening),
+    ) -> Result<Result<Accepted, RefusedBid>, StoreError> {
         let mut tx = self.write(actor).await?;
         let live = read::lot(tx.conn(), lot_id).await?;
         if live.lot.status != LotStatus::Open || live.lot.terms.mode != huajie_auction::AuctionMode::Ascending {
@@ -111,7 +131,7 @@ impl Store {
             )));
         }
         let lot = state(tx.conn(), &live).await?;
-        let deposit_confirmed = tx.deposit_confirmed(live.lot.id, investor).await?;
+        let deposit_confirmed = deposit_confirmed(tx.conn(), live.lot.id, investor).await?;
         let eligibility = Eligibility { qualified, deposit_confirmed, screening };
         let bid = Bid { bidder: investor, amount, at: crate::stored_time(tx.clock.now()) };
         match lot.accept(bid, &eligibility) {
@@ -185,18 +205,6 @@ impl WriteTx {
         }
     }
 
-    /// Whether the investor's deposit for the lot is confirmed, read in the bid's transaction.
-    pub(crate) async fn deposit_confirmed(&mut self, lot_id: i64, investor: InvestorId) -> Result<bool, StoreError> {
-        let status = sqlx::query("SELECT status FROM lot_deposits WHERE lot_id = $1 AND investor_id = $2")
-            .bind(lot_id)
-            .bind(investor.0)
-            .fetch_optional(self.conn())
-            .await?
-            .map(|r| crate::rows::text(&r, "status"))
-            .transpose()?;
-        Ok(status.is_some_and(|s| s == huajie_auction::DepositStatus::Confirmed.code()))
-    }
-
     /// Writes an accepted bid: the lot's last sequence number and end, guarded on the number
     /// the bid follows (another server's bid in between matches no row), then the bid.
     async fn write_bid(&mut self, lot_id: i64, a: &Accepted) -> Result<(), StoreError> {
@@ -264,15 +272,108 @@ pub(crate) async fn standing(
     investor: InvestorId,
     today: chrono::NaiveDate,
 ) -> Result<(bool, Screening), StoreError> {
+    let Some((party_id, qualified)) = qualification(&mut *c, investor).await? else {
+        return Ok((false, Screening::Clear));
+    };
+    Ok((qualified, screening(c, live, party_id, today).await?))
+}
+
+/// The investor's party and whether they are qualified; `None` for a user who never registered.
+async fn qualification(c: &mut AnyConnection, investor: InvestorId) -> Result<Option<(i64, bool)>, StoreError> {
     let Some(row) = sqlx::query("SELECT party_id, status FROM investors WHERE user_id = $1")
         .bind(investor.0)
         .fetch_optional(&mut *c)
         .await?
     else {
-        return Ok((false, Screening::Clear));
+        return Ok(None);
     };
     let qualified = crate::rows::text(&row, "status")? == huajie_decide::InvestorStatus::Qualified.code();
-    let party_id = i64_col(&row, "party_id")?;
+    Ok(Some((i64_col(&row, "party_id")?, qualified)))
+}
+
+/// Whether the investor's deposit for the lot is confirmed.
+pub(crate) async fn deposit_confirmed(
+    c: &mut AnyConnection,
+    lot_id: i64,
+    investor: InvestorId,
+) -> Result<bool, StoreError> {
+    let status = sqlx::query("SELECT status FROM lot_deposits WHERE lot_id = $1 AND investor_id = $2")
+        .bind(lot_id)
+        .bind(investor.0)
+        .fetch_optional(&mut *c)
+        .await?
+        .map(|r| crate::rows::text(&r, "status"))
+        .transpose()?;
+    Ok(status.is_some_and(|s| s == huajie_auction::DepositStatus::Confirmed.code()))
+}
+
+/// A bid refused as too low from the lot as it stands, before anything else is read: below
+/// the start price, or short of the best bid plus the increment (`Lot::accept` asks screening
+/// only after these). The lot's best only rises, so a bid short of it now is short of it under
+/// the write lock too; the answer is the rule's, the screening (the party graph) never read.
+/// Every other answer waits for the write lock.
+async fn short(
+    c: &mut AnyConnection,
+    live: &LiveLot,
+    investor: InvestorId,
+    qualified: bool,
+    amount: Money,
+    now: DateTime<Utc>,
+) -> Result<Option<Refusal>, StoreError> {
+    if live.lot.status != LotStatus::Open || live.lot.terms.mode != huajie_auction::AuctionMode::Ascending {
+        return Ok(None);
+    }
+    let lot = state(&mut *c, live).await?;
+    let deposit_confirmed = deposit_confirmed(&mut *c, live.lot.id, investor).await?;
+    let eligibility = Eligibility { qualified, deposit_confirmed, screening: Screening::Clear };
+    let bid = Bid { bidder: investor, amount, at: crate::stored_time(now) };
+    Ok(lot.accept(bid, &eligibility).err().filter(|r| {
+        matches!(r.staff_kind(), huajie_auction::RefusalKind::BelowStart | huajie_auction::RefusalKind::TooLow)
+    }))
+}
+
+/// Screening verdicts by (party, lot): the book's version and the day each was reached at.
+pub(crate) type KeptScreenings =
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<(i64, i64), (i64, chrono::NaiveDate, Screening)>>>;
+
+/// How many verdicts are kept at most (past it, all are dropped and reached again).
+const SCREENINGS_KEPT: usize = 10_000;
+
+impl Store {
+    /// The screening of party `party_id` on the lot, as of now: kept from an earlier bid when
+    /// nothing it reads has changed since (`Store::book_version`, read first; the same day),
+    /// otherwise reached afresh over the whole party graph and kept. A change to the graph
+    /// committed by any server moves the version, so the next bid reads it.
+    async fn screening(&self, c: &mut AnyConnection, live: &LiveLot, party_id: i64) -> Result<Screening, StoreError> {
+        let version = crate::db::book_version(&mut *c).await?;
+        let today = self.clock.today();
+        let key = (party_id, live.lot.id);
+        let kept = self.screenings.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+        if let Some((at, day, verdict)) = kept
+            && (at, day) == (version, today)
+        {
+            return Ok(verdict);
+        }
+        let verdict = screening(c, live, party_id, today).await?;
+        let mut kept = self.screenings.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.len() >= SCREENINGS_KEPT {
+            kept.clear();
+        }
+        if kept.get(&key).is_none_or(|(at, _, _)| *at <= version) {
+            kept.insert(key, (version, today, verdict.clone()));
+        }
+        Ok(verdict)
+    }
+}
+
+/// Screening (rules.md TX1–TX8) of the investor's party against the lot's claims, over the
+/// whole party graph.
+async fn screening(
+    c: &mut AnyConnection,
+    live: &LiveLot,
+    party_id: i64,
+    today: chrono::NaiveDate,
+) -> Result<Screening, StoreError> {
     let plan = crate::disposal::read::plan(&mut *c, live.lot.plan_id).await?;
     let (claims, retail_batch) = lot_claims(&mut *c, &plan).await?;
     let company =
@@ -293,13 +394,10 @@ pub(crate) async fn standing(
     let transferee = huajie_rules::checks::Counterparty::Registered(party);
     let findings =
         huajie_rules::pretrade::screen_transferee(&setting, &ledger, &params, &transferee, &claims, retail_batch);
-    Ok((
-        qualified,
-        match findings.first() {
-            None => Screening::Clear,
-            Some(f) => Screening::Refused(Text::new(f.zh.clone(), f.en.clone())),
-        },
-    ))
+    Ok(match findings.first() {
+        None => Screening::Clear,
+        Some(f) => Screening::Refused(Text::new(f.zh.clone(), f.en.clone())),
+    })
 }
 
 /// The claims a lot sells, as the screening reads them (debtor and guarantors), and whether

@@ -80,6 +80,8 @@ pub struct Store {
     /// servers on one PostgreSQL, a CLI import next to a SQLite server) the audit-head lock
     /// in `write` still orders them.
     pub(crate) writers: Arc<tokio::sync::Mutex<()>>,
+    /// Screening verdicts of bidders on lots, kept at the book's version (`crate::bids`).
+    pub(crate) screenings: crate::bids::KeptScreenings,
 }
 
 /// Connections per pool. SQLite: one writer at a time (the rest read, WAL lets them);
@@ -149,6 +151,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 24, name: "auctions", sql: include_str!("../migrations/0024_auctions.sql") },
     Migration { version: 25, name: "tenders", sql: include_str!("../migrations/0025_tenders.sql") },
     Migration { version: 26, name: "sales", sql: include_str!("../migrations/0026_sales.sql") },
+    Migration { version: 29, name: "book_version", sql: include_str!("../migrations/0029_book_version.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -232,7 +235,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
-        Ok(Store { pool, backend, clock, writers: Default::default() })
+        Ok(Store { pool, backend, clock, writers: Default::default(), screenings: Default::default() })
     }
 
     pub fn backend(&self) -> Backend {
@@ -396,13 +399,36 @@ impl Store {
             clock: self.clock.clone(),
             head: None,
             head_dirty: false,
+            book_dirty: false,
             _turn: turn,
         })
+    }
+
+    /// The version of what a bidder's screening reads: the audit sequence number of the last
+    /// committed change other than a bid, a deposit, a lot's state or a session
+    /// (`audit::moves_the_book`). One read of one row.
+    pub async fn book_version(&self) -> Result<i64, StoreError> {
+        book_version(&mut *self.pool.acquire().await?).await
+    }
+
+    /// The database's version: the audit chain's head. Every change is audited in the
+    /// transaction that makes it (`WriteTx::audit`), so any committed change, by this process or
+    /// another on the same database, moves it; what was read after seeing a version is at least
+    /// as new as it. One read of one row: what a cache of reads checks before it answers.
+    pub async fn version(&self) -> Result<i64, StoreError> {
+        let row = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
+        crate::rows::i64_col(&row, "seq")
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// `Store::book_version` on one connection.
+pub(crate) async fn book_version(c: &mut sqlx::AnyConnection) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT book_seq FROM audit_head WHERE id = 1").fetch_one(&mut *c).await?;
+    crate::rows::i64_col(&row, "book_seq")
 }
 
 /// A transaction that writes: every change made through it must be recorded with
@@ -416,6 +442,8 @@ pub struct WriteTx {
     /// back once at commit: the transaction holds the head row's lock throughout.
     pub(crate) head: Option<(i64, String)>,
     pub(crate) head_dirty: bool,
+    /// Whether this transaction changed what a screening reads (`audit::moves_the_book`).
+    pub(crate) book_dirty: bool,
     /// This writer's turn (`Store::writers`), given up when the transaction ends; last, so
     /// that the transaction is dropped (rolled back) first.
     _turn: tokio::sync::OwnedMutexGuard<()>,
@@ -424,11 +452,11 @@ pub struct WriteTx {
 impl WriteTx {
     pub async fn commit(mut self) -> Result<(), StoreError> {
         if let (true, Some((seq, hash))) = (self.head_dirty, &self.head) {
-            sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-                .bind(*seq)
-                .bind(hash)
-                .execute(&mut *self.tx)
-                .await?;
+            let sql = match self.book_dirty {
+                true => "UPDATE audit_head SET seq = $1, hash = $2, book_seq = $1 WHERE id = 1",
+                false => "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+            };
+            sqlx::query(sql).bind(*seq).bind(hash).execute(&mut *self.tx).await?;
         }
         self.tx.commit().await?;
         Ok(())

@@ -141,7 +141,7 @@ impl Store {
         let mut tx = self.write(actor).await?;
         let live = open_tender_lot(tx.conn(), lot_id).await?;
         let state = tender(tx.conn(), &live).await?;
-        let deposit_confirmed = tx.deposit_confirmed(lot_id, investor).await?;
+        let deposit_confirmed = crate::bids::deposit_confirmed(tx.conn(), lot_id, investor).await?;
         let eligibility = Eligibility { qualified, deposit_confirmed, screening };
         let at = crate::stored_time(tx.clock.now());
         match state.submit(investor, amount, at, &eligibility) {

@@ -242,8 +242,11 @@ async fn a_bidder_the_debtor_controls_is_refused_and_only_staff_read_why(t: Test
     let (firm, uscc) = qualified_company(s, "debtor_firm", "91330106MA3B0017", "杭州债务人关联实业有限公司").await;
     admitted(s, &lot, firm, "debtor_firm").await;
     set(&clock, lot.terms.starts_at);
+    let book = s.book_version().await.unwrap();
     let first = s.place_bid("debtor_firm", firm, lot.id, lot.terms.start_price).await.unwrap();
     assert!(first.is_ok(), "cleared while nothing links it to the debtor: {first:?}");
+    // The verdict is kept (`Store::book_version`): a bid does not move what screening reads…
+    assert_eq!(s.book_version().await.unwrap(), book, "a bid leaves the book's version");
 
     let plan = s.plan(lot.plan_id).await.unwrap();
     let huajie_store::PlanSubject::Claim(claim) = plan.subject else { panic!("the demo plan sells a claim") };
@@ -256,6 +259,8 @@ async fn a_bidder_the_debtor_controls_is_refused_and_only_staff_read_why(t: Test
         control: true,
     };
     s.import_book("risk", &[SheetEntry { sheet: "持股".into(), row: 2, entry: control }]).await.unwrap();
+    // …a change to the party graph does, and the next bid is screened afresh (below).
+    assert!(s.book_version().await.unwrap() > book, "the holding moves the book's version");
 
     let (qianchao, _) = (user(s, "investor").await, ());
     admitted(s, &lot, qianchao, "investor").await;

@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 26);
+    assert_eq!(t.store.schema_version().await.unwrap(), 29);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -106,7 +106,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             "assumption_sets",
             &["based_on", "body", "body_sha256", "created_at", "created_by", "id", "name", "note", "version"][..],
         ),
-        ("audit_head", &["hash", "id", "seq"][..]),
+        ("audit_head", &["book_seq", "hash", "id", "seq"][..]),
         ("cash_flows", &["amount_fen", "due_date", "id", "inflow", "label"][..]),
         ("exposures", &["book_value_fen", "description", "id", "kind", "party_id"][..]),
         (

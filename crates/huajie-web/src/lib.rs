@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod auth;
+mod cached;
 mod chart;
 mod ctx;
 mod error;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub password_checks: Arc<AtomicU64>,
     /// The lots' live updates: one poller per lot watched (`pages::lot_events`).
     pub lot_feeds: pages::lot_events::LotFeeds,
+    /// The public pages' reads, kept between changes (`cached`).
+    pub reads: cached::ReadCache,
 }
 
 impl AppState {
@@ -90,6 +93,7 @@ impl AppState {
             imports: Default::default(),
             password_checks: Default::default(),
             lot_feeds: Default::default(),
+            reads: Default::default(),
         }
     }
 }

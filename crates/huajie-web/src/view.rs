@@ -58,6 +58,22 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
 impl Page {
     pub async fn new(ctx: &Ctx, state: &AppState) -> Result<Page, AppError> {
         let company_name = state.store.company().await?.map(|c| c.name).unwrap_or_default();
+        Ok(Page::named(ctx, company_name))
+    }
+
+    /// The frame of a public page whose reads are kept (`crate::cached`) at database version
+    /// `version`: the company's name kept with them.
+    pub async fn at_version(ctx: &Ctx, state: &AppState, version: i64) -> Result<Page, AppError> {
+        let name = state
+            .reads
+            .get(version, crate::cached::Key::CompanyName, async {
+                Ok(state.store.company().await?.map(|c| c.name).unwrap_or_default())
+            })
+            .await?;
+        Ok(Page::named(ctx, name.as_ref().clone()))
+    }
+
+    fn named(ctx: &Ctx, company_name: String) -> Page {
         let lang = ctx.lang;
         let path_only = ctx.path.split('?').next().unwrap_or("/");
         let nav = match ctx.user() {
@@ -68,7 +84,7 @@ impl Page {
                 .collect(),
             None => Vec::new(),
         };
-        Ok(Page {
+        Page {
             lang,
             user: ctx
                 .user()
@@ -79,7 +95,7 @@ impl Page {
             company_name,
             notice: None,
             summary: None,
-        })
+        }
     }
 
     /// The page shows the summary of `forms` sent back (none when none was refused), and

@@ -165,6 +165,41 @@ async fn investors_deposit_and_bid_on_the_page_and_the_public_sees_numbers_only(
     assert!(decoded(&list).contains(&format!("/public/lots/{}", lot.id)));
 }
 
+/// The public pages keep what they read between changes (`cached.rs`): a change made past this
+/// server (through the store, as another server or the CLI would make it) shows on the very
+/// next request, never the page read before it; and what only the time changes (the phase) is
+/// never kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_page_shows_a_change_made_elsewhere_on_its_next_request() {
+    let clock = clock();
+    let app = TestApp::with_clock(clock.clone()).await;
+    let s = &app.store.store;
+    let lot = lot(s).await;
+    admitted(s, &lot, "investor").await;
+    set(&clock, lot.terms.starts_at);
+    let mut anyone = Client::default();
+    let (page, api, list) =
+        (format!("/public/lots/{}", lot.id), format!("/api/v1/public/lots/{}", lot.id), "/api/v1/public/lots");
+    let best_in_list = |json: serde_json::Value| {
+        json["data"].as_array().unwrap().iter().find(|l| l["id"] == lot.id).map(|l| l["best_fen"].clone()).unwrap()
+    };
+    for _ in 0..2 {
+        assert!(!decoded(&app.get(&mut anyone, &page).await.body).contains(">0001<"), "no bid yet");
+        assert_eq!(app.get(&mut anyone, &api).await.json()["data"]["best_fen"], serde_json::Value::Null);
+        assert_eq!(best_in_list(app.get(&mut anyone, list).await.json()), serde_json::Value::Null);
+    }
+    let investor = user(s, "investor").await;
+    s.place_bid("investor", investor, lot.id, lot.terms.start_price).await.unwrap().unwrap();
+    assert!(decoded(&app.get(&mut anyone, &page).await.body).contains(">0001<"), "the bid, by number");
+    let one = app.get(&mut anyone, &api).await.json();
+    assert_eq!(one["data"]["best_fen"].as_i64(), Some(lot.terms.start_price.fen()));
+    assert_eq!(one["data"]["phase"], "open");
+    assert_eq!(best_in_list(app.get(&mut anyone, list).await.json()).as_i64(), Some(lot.terms.start_price.fen()));
+
+    set(&clock, lot.terms.ends_at);
+    assert_eq!(app.get(&mut anyone, &api).await.json()["data"]["phase"], "ended", "the time alone ends it");
+}
+
 /// A company the lot's debtor controls, qualified before that was known, bids on the page: it
 /// reads only that the bid cannot be accepted, never why.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

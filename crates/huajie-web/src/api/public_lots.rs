@@ -7,13 +7,12 @@ use axum::response::Response;
 use huajie_auction::{LotStatus, NoSale, Outcome};
 use huajie_store::{BidRecord, LiveLot, timestamp};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 
 use super::data;
 use crate::AppState;
 use crate::error::AppError;
 use crate::form::Path;
-use crate::pages::public_lots::{NumberBook, Phase, next_minimum, read_lot};
+use crate::pages::public_lots::{NumberBook, Phase, next_minimum, read_lot, read_lots};
 
 fn result_json(live: &LiveLot, numbers: &NumberBook) -> Value {
     let lot = &live.lot;
@@ -69,18 +68,18 @@ fn lot_json(
 
 /// `GET /api/v1/public/lots`: every lot, newest first.
 pub async fn list(State(state): State<AppState>) -> Result<Response, AppError> {
-    let lots = state.store.lots().await?;
-    let best: HashMap<i64, BidRecord> = state.store.best_bids().await?.into_iter().map(|b| (b.lot_id, b)).collect();
-    let numbers = NumberBook::of(&state.store.lot_bidders(None).await?);
+    let kept = read_lots(&state, state.reads.version(&state.store).await?).await?;
+    let (lots, best, numbers) = &*kept;
     let now = state.store.clock().now();
-    Ok(data(lots.iter().map(|l| lot_json(l, best.get(&l.lot.id), &numbers, now)).collect::<Vec<_>>()))
+    Ok(data(lots.iter().map(|l| lot_json(l, best.get(&l.lot.id), numbers, now)).collect::<Vec<_>>()))
 }
 
 /// `GET /api/v1/public/lots/{id}`: the lot and its latest bids (by number), newest first.
 pub async fn one(State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let (live, bids, numbers) = read_lot(&state, id).await?;
+    let kept = read_lot(&state, state.reads.version(&state.store).await?, id).await?;
+    let (live, bids, numbers) = &*kept;
     let best = bids.last().filter(|b| b.seq == live.last_seq);
-    let mut out = lot_json(&live, best, &numbers, state.store.clock().now());
+    let mut out = lot_json(live, best, numbers, state.store.clock().now());
     out["bids"] = bids
         .iter()
         .rev()

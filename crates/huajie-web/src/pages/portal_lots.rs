@@ -172,8 +172,9 @@ async fn lot_page(
 ) -> Result<Response, AppError> {
     let user = ctx.require(Permission::UsePortal)?;
     let lang = ctx.lang;
-    let (live, bids, numbers) = read_lot(state, id).await?;
-    let lot = lot_view(&live, &bids, &numbers, Some(user.id), state.store.clock().now(), lang);
+    let kept = read_lot(state, state.reads.version(&state.store).await?, id).await?;
+    let (live, bids, numbers) = &*kept;
+    let lot = lot_view(live, bids, numbers, Some(user.id), state.store.clock().now(), lang);
     let registered = state.store.investor_of_user(user.id).await?.is_some();
     let mine = state.store.lot_deposits(Some(id)).await?.into_iter().find(|d| d.investor_id == user.id);
     let open = matches!(lot.phase, Phase::Upcoming | Phase::Open);
@@ -377,7 +378,7 @@ pub async fn my_lots(state: &AppState, user_id: i64, lang: Lang) -> Result<MyLot
                 )
             })
             .collect(),
-        open: lot_rows(state, lang)
+        open: lot_rows(state, state.reads.version(&state.store).await?, lang)
             .await?
             .into_iter()
             .filter(|r| matches!(r.phase, Phase::Open | Phase::Upcoming))

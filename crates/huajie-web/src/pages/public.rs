@@ -16,6 +16,7 @@ use serde::Deserialize;
 use super::announcements::ContentView;
 use super::{Pager, lenient_page, page_number, render_form};
 use crate::AppState;
+use crate::cached::Key;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::fields::{amount, date, quoting};
@@ -178,10 +179,13 @@ pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Publi
         ),
     };
     let n = page_number(q.page);
-    let (found, total) = state.store.public_announcements(&filter, (n - 1) as usize).await?;
+    let version = state.reads.version(&state.store).await?;
+    let read = async { Ok(state.store.public_announcements(&filter, (n - 1) as usize).await?) };
+    let found = state.reads.get(version, Key::Path(ctx.path.clone()), read).await?;
+    let (found, total) = (&found.0, found.1);
     let pager = Pager::new(lang, n, PUBLIC_PAGE as i64, total as i64, |p| q.href(p));
     let (provinces, kinds, methods) = choices(lang);
-    let page = Page::new(&ctx, &state).await?;
+    let page = Page::at_version(&ctx, &state, version).await?;
     let refused = error.is_some();
     let out = ListPage {
         title: page.t("public.title"),
@@ -217,18 +221,22 @@ struct OnePage {
 /// `GET /public/announcements/{id}`: a version as it was published (never a draft).
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     let lang = ctx.lang;
-    let a = state.store.public_announcement(id).await?;
-    let archive = state
-        .store
-        .public_versions(a.plan_id)
-        .await?
+    let version = state.reads.version(&state.store).await?;
+    let read = async {
+        let a = state.store.public_announcement(id).await?;
+        let versions = state.store.public_versions(a.plan_id).await?;
+        Ok((a, versions))
+    };
+    let kept = state.reads.get(version, Key::Path(ctx.path.clone()), read).await?;
+    let (a, versions) = (&kept.0, &kept.1);
+    let archive = versions
         .iter()
         .map(|v| {
             let when = v.published_at.map(|t| crate::view::when(t, lang)).unwrap_or_default();
             (v.id, v.version, v.status.name(lang), when, v.id == id)
         })
         .collect();
-    let page = Page::new(&ctx, &state).await?;
+    let page = Page::at_version(&ctx, &state, version).await?;
     let out = OnePage {
         title: a.content.title.clone(),
         version: a.version,

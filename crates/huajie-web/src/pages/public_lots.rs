@@ -18,9 +18,11 @@ use huajie_auction::{AuctionMode, BidderNumber, LotStatus, NoSale, Outcome, Show
 use huajie_core::{Lang, Money};
 use huajie_store::{BidRecord, BidderRecord, LiveLot};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::render;
 use crate::AppState;
+use crate::cached::Key;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::Path;
@@ -284,11 +286,32 @@ pub fn countdown(live: &LiveLot, phase: Phase, now: DateTime<Utc>, lang: Lang) -
 }
 
 /// What a lot's page reads: the lot, its latest bids, its bidders' numbers.
-pub async fn read_lot(state: &AppState, id: i64) -> Result<(LiveLot, Vec<BidRecord>, NumberBook), AppError> {
-    let live = state.store.lot(id).await?;
-    let bids = state.store.lot_bids(Some(id), (live.last_seq - HISTORY_SHOWN).max(0)).await?;
-    let numbers = NumberBook::of(&state.store.lot_bidders(Some(id)).await?);
-    Ok((live, bids, numbers))
+pub type LotReads = (LiveLot, Vec<BidRecord>, NumberBook);
+
+/// What a lot's page reads, as of database version `version` (`Store::version`, read before):
+/// kept between changes (`crate::cached`).
+pub async fn read_lot(state: &AppState, version: i64, id: i64) -> Result<Arc<LotReads>, AppError> {
+    let read = async {
+        let live = state.store.lot(id).await?;
+        let bids = state.store.lot_bids(Some(id), (live.last_seq - HISTORY_SHOWN).max(0)).await?;
+        let numbers = NumberBook::of(&state.store.lot_bidders(Some(id)).await?);
+        Ok((live, bids, numbers))
+    };
+    state.reads.get(version, Key::Lot(id), read).await
+}
+
+/// What the lists of lots read: every lot, the best bid of each that has one, the bidders' numbers.
+pub type LotsReads = (Vec<LiveLot>, HashMap<i64, BidRecord>, NumberBook);
+
+/// What the lists of lots read, as of database version `version`, kept between changes.
+pub async fn read_lots(state: &AppState, version: i64) -> Result<Arc<LotsReads>, AppError> {
+    let read = async {
+        let lots = state.store.lots().await?;
+        let best = state.store.best_bids().await?.into_iter().map(|b| (b.lot_id, b)).collect();
+        let numbers = NumberBook::of(&state.store.lot_bidders(None).await?);
+        Ok((lots, best, numbers))
+    };
+    state.reads.get(version, Key::Lots, read).await
 }
 
 /// One lot in the public list.
@@ -306,17 +329,16 @@ pub struct LotRow {
 }
 
 /// Every lot in rows, the open first, then the upcoming, then the closed (each newest first).
-pub async fn lot_rows(state: &AppState, lang: Lang) -> Result<Vec<LotRow>, AppError> {
-    let lots = state.store.lots().await?;
-    let best: HashMap<i64, BidRecord> = state.store.best_bids().await?.into_iter().map(|b| (b.lot_id, b)).collect();
-    let numbers = NumberBook::of(&state.store.lot_bidders(None).await?);
+pub async fn lot_rows(state: &AppState, version: i64, lang: Lang) -> Result<Vec<LotRow>, AppError> {
+    let kept = read_lots(state, version).await?;
+    let (lots, best, numbers) = &*kept;
     let now = state.store.clock().now();
     let mut rows: Vec<LotRow> = lots
         .iter()
         .map(|live| {
             let lot = &live.lot;
             let phase = Phase::of(live, now);
-            let result = match result_view(live, &numbers, lang) {
+            let result = match result_view(live, numbers, lang) {
                 Some(r) if r.sold => {
                     tr(lang, "bidding.sold_to").replace("{number}", &r.number).replace("{price}", &r.price)
                 }
@@ -357,8 +379,9 @@ struct ListPage {
 
 /// `GET /public/lots`: every lot, open, upcoming and closed with its result.
 pub async fn list(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
-    let rows = lot_rows(&state, ctx.lang).await?;
-    let page = Page::new(&ctx, &state).await?;
+    let version = state.reads.version(&state.store).await?;
+    let rows = lot_rows(&state, version, ctx.lang).await?;
+    let page = Page::at_version(&ctx, &state, version).await?;
     render(&ListPage { title: page.t("bidding.public_title"), rows, page })
 }
 
@@ -381,9 +404,11 @@ pub fn countdown_labels(lang: Lang) -> (&'static str, &'static str, &'static str
 
 /// `GET /public/lots/{id}`: the lot's terms, schedule, countdown, history, and its result.
 pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    let (live, bids, numbers) = read_lot(&state, id).await?;
-    let lot = lot_view(&live, &bids, &numbers, None, state.store.clock().now(), ctx.lang);
-    let page = Page::new(&ctx, &state).await?;
+    let version = state.reads.version(&state.store).await?;
+    let kept = read_lot(&state, version, id).await?;
+    let (live, bids, numbers) = &*kept;
+    let lot = lot_view(live, bids, numbers, None, state.store.clock().now(), ctx.lang);
+    let page = Page::at_version(&ctx, &state, version).await?;
     render(&OnePage {
         page,
         title: lot.title.clone(),
