@@ -114,6 +114,12 @@ pub enum Permission {
     /// Be one of the two staff who open a sealed tender's bids together (开标): an asset manager
     /// and someone from risk or finance, never one person alone (`huajie_auction::sealed`).
     OpenTenders,
+    /// A claim's cases as the staff see them: stages, court and case numbers, the firm handling
+    /// it and its fee terms, deadlines and their alerts, tasks (issue 15).
+    ViewCases,
+    /// Open a case on a claim, record its stages and the interruptions of its limitation period,
+    /// engage law firms and agencies, add and complete its tasks: the asset managers, who recover.
+    ManageCases,
 }
 
 /// What an agenda item decides, as far as who may table it goes.
@@ -184,12 +190,14 @@ impl Role {
             PreparePlans | ManageAnnouncements => matches!(self, AssetManager),
             TableItems => matches!(self, Acquisition | AssetManager | Committee),
             QualifyInvestors => matches!(self, AssetManager | Risk),
-            ViewLots => {
+            // Every staff team sees lots and where a claim's recovery stands (finance pays the fees).
+            ViewLots | ViewCases => {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }
             ManageLots => matches!(self, AssetManager),
             ConfirmDeposits => matches!(self, Finance),
             OpenTenders => matches!(self, AssetManager | Risk | Finance),
+            ManageCases => matches!(self, AssetManager),
         }
     }
 
@@ -264,5 +272,14 @@ mod tests {
         assert_eq!(holders(ConfirmDeposits), ["finance"]);
         assert_eq!(holders(OpenTenders), ["risk", "asset_manager", "finance"]);
         assert!(!Role::Investor.can(ViewLots) && !Role::Regulator.can(ViewLots));
+    }
+
+    #[test]
+    fn cases_are_managed_by_the_asset_managers_and_seen_by_every_staff_team() {
+        use Permission::*;
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(ManageCases), ["asset_manager"]);
+        assert!(Role::Finance.can(ViewCases) && Role::Auditor.can(ViewCases));
+        assert!(!Role::Investor.can(ViewCases) && !Role::Regulator.can(ViewCases));
     }
 }

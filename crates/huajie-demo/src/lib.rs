@@ -1,12 +1,12 @@
 //! # huajie-demo
-//! The demo company: a fictional Zhejiang local AMC with three packages bought from three fictional banks (~300
-//! claims), debtors, guarantors, collateral across property types and cities (a few outside the province), one user per
-//! role, a committee (`decisions`), the portal's investors and auctions (`investors`, `auctions`, dated from the load).
-//!
-//! Generated from a fixed seed with ChaCha8 (stable across versions): every start shows the same company. `generate` is
-//! pure; `load` writes it through the store. Names and numbers are invented; identifiers carry valid check characters.
+//! The demo company: a fictional Zhejiang local AMC with three packages from three fictional banks (~300 claims),
+//! debtors, guarantors, collateral across property types and cities (some outside the province), one user per role, a
+//! committee (`decisions`), the portal's investors and auctions (`investors`, `auctions`) and the held claims' cases
+//! (`cases`), dated from the load. From a fixed seed with ChaCha8 (stable across versions): every start shows the same
+//! company. `generate` is pure; `load` writes it through the store. Names and numbers are invented, check digits valid.
 
 pub mod auctions;
+pub mod cases;
 pub mod compliance;
 pub mod decisions;
 pub mod investors;

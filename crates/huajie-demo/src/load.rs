@@ -84,6 +84,7 @@ pub async fn load(
     let investors = crate::investors::load(past.at(registered), &hash_password).await?;
     let auctioned = crate::decisions::load(store, &past, &timeline, &hash_password).await?;
     crate::auctions::load(&past, &timeline, auctioned).await?;
+    crate::cases::load(&past, &timeline).await?;
     let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len() + investors;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }

@@ -23,6 +23,8 @@ mod bids;
 pub mod book;
 mod bulk;
 mod calendar;
+mod case_ops;
+mod cases;
 mod checks;
 mod committee;
 mod committee_ops;
@@ -60,6 +62,10 @@ pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
 pub use audit::{AuditFinding, AuditReport};
 pub use bids::{BidRecord, RefusedBid};
 pub use calendar::{SHIPPED_CALENDAR_NOTE, StoredCalendar};
+pub use case_ops::{AgencyInput, CaseInput, InterruptionInput, StageInput};
+pub use cases::{
+    AgencyRecord, CaseAlert, CaseClaim, CaseFile, CaseRecord, InterruptionRecord, StageRecord, TaskRecord, most_urgent,
+};
 pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,
     IndicatorResult, PartyAttributes,

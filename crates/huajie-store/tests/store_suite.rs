@@ -314,6 +314,28 @@ async fn schema_has_the_expected_columns(t: TestStore) {
                 "valuation_fen",
             ][..],
         ),
+        ("case_agencies", &["created_at", "created_by", "fee_model", "fixed_fen", "id", "kind", "name", "rate_bp"][..]),
+        ("cases", &["agency_id", "claim_id", "court", "id", "note", "opened_at", "opened_by", "opened_on"][..]),
+        (
+            "case_stages",
+            &["case_id", "case_no", "happened_on", "id", "note", "recorded_at", "recorded_by", "seq", "stage"][..],
+        ),
+        ("case_interruptions", &["case_id", "happened_on", "id", "kind", "note", "recorded_at", "recorded_by"][..]),
+        (
+            "case_tasks",
+            &[
+                "assignee",
+                "case_id",
+                "created_at",
+                "created_by",
+                "done_at",
+                "done_by",
+                "due_on",
+                "id",
+                "status",
+                "title",
+            ][..],
+        ),
         (
             "announcements",
             &[

@@ -179,6 +179,7 @@ pub mod perm {
         ManageLots,
         ConfirmDeposits,
         OpenTenders,
+        ManageCases,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

@@ -789,7 +789,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("import.started_at", "开始时间", "Started"),
     ("import.outcome", "结果", "Outcome"),
-    // Common
     ("common.save", "保存", "Save"),
     ("common.filter", "筛选", "Filter"),
     ("common.none", "无", "None"),
@@ -802,6 +801,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("common.no", "否", "No"),
 ];
 mod bidding;
+mod cases;
 mod decisions;
 mod investors;
 mod lots;
@@ -810,7 +810,7 @@ mod sales;
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS];
-    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING]).flatten()
+    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -166,6 +166,7 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/public/announcements", get(api::disposal::public_announcements))
         .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))
         .merge(sale_routes())
+        .merge(case_routes())
 }
 
 /// What a sold lot leaves: the package's sales and the transfer agreement's draft.
@@ -175,6 +176,25 @@ fn sale_routes() -> Router<AppState> {
         .route("/lots/{id}/agreement.pdf", get(sales::agreement_pdf))
         .route("/api/v1/packages/{id}/sales", get(api::sales::package_sales))
         .route("/api/v1/lots/{id}/agreement.pdf", get(api::sales::agreement_pdf))
+}
+
+/// Case management (issue 15): the cases, a case's page and its forms (stages, interruptions,
+/// tasks), opening a case from a claim, the firms engaged, and the API.
+fn case_routes() -> Router<AppState> {
+    use crate::pages::{case_page, cases};
+    Router::new()
+        .route("/cases", get(cases::list))
+        .route("/cases/{id}", get(case_page::show))
+        .route("/cases/{id}/stages", post(case_page::record_stage))
+        .route("/cases/{id}/interruptions", post(case_page::record_interruption))
+        .route("/cases/{id}/tasks", post(case_page::add_task))
+        .route("/tasks/{id}/done", post(case_page::complete_task))
+        .route("/claims/{id}/cases", post(cases::open))
+        .route("/case-agencies", post(cases::add_agency))
+        .route("/api/v1/cases", get(api::cases::list))
+        .route("/api/v1/cases/{id}", get(api::cases::one))
+        .route("/api/v1/cases/{id}/stages", post(api::cases::record_stage))
+        .route("/api/v1/cases/{id}/tasks", post(api::cases::add_task))
 }
 
 /// The portal's registration (no login), the investor's documents, the staff's review of

@@ -49,6 +49,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
     ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
     ("/lots", "nav.lots", Some(Permission::ViewLots)),
+    ("/cases", "nav.cases", Some(Permission::ViewCases)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

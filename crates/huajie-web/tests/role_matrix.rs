@@ -967,3 +967,63 @@ async fn the_portal_lot_routes_allow_the_investor_and_the_public_ones_everyone()
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Cases (issue 15): every staff role reads the cases, finance and the auditor included; the asset
+/// manager opens one, records its stages and interruptions, engages firms, adds and completes
+/// tasks; nobody else does, the regulator and the investor see none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_case_routes_allow_exactly_their_roles() {
+    const MANAGERS: &[&str] = &["asset_manager"];
+    let app = TestApp::new().await;
+    let cases = app.store.store.cases().await.unwrap();
+    let (case, claim) = (cases[0].case.id, cases[0].case.claim_id);
+    let gets: Vec<(String, &[&str])> = vec![
+        ("/cases".into(), STAFF),
+        ("/cases?stage=judgment&mine=1".into(), STAFF),
+        (format!("/cases/{case}"), STAFF),
+        ("/api/v1/cases".into(), STAFF),
+        (format!("/api/v1/cases/{case}"), STAFF),
+        (format!("/claims/{claim}"), PORTFOLIO),
+    ];
+    // What the asset manager gets: each form's fields refused (400), a task that is not (404).
+    let posts: Vec<(String, Option<serde_json::Value>, StatusCode)> = vec![
+        (format!("/claims/{claim}/cases"), None, StatusCode::BAD_REQUEST),
+        ("/case-agencies".into(), None, StatusCode::BAD_REQUEST),
+        (format!("/cases/{case}/stages"), None, StatusCode::BAD_REQUEST),
+        (format!("/cases/{case}/interruptions"), None, StatusCode::BAD_REQUEST),
+        (format!("/cases/{case}/tasks"), None, StatusCode::BAD_REQUEST),
+        ("/tasks/999999/done".into(), None, StatusCode::NOT_FOUND),
+        (format!("/api/v1/cases/{case}/stages"), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        (format!("/api/v1/cases/{case}/tasks"), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+    ];
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed) in &gets {
+            let expected = if allowed.contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        for (path, json, status) in &posts {
+            let expected = if MANAGERS.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let csrf = client.csrf.clone();
+            let reply = match json {
+                Some(body) => {
+                    let request = axum::http::Request::post(path.as_str())
+                        .header(axum::http::header::CONTENT_TYPE, "application/json")
+                        .header("x-csrf-token", csrf)
+                        .body(axum::body::Body::from(body.to_string()))
+                        .unwrap();
+                    app.send(&mut client, request).await
+                }
+                None => app.post_form(&mut client, path, &[("csrf", &csrf)]).await,
+            };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

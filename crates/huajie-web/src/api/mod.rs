@@ -20,6 +20,7 @@ use crate::form::{Confirmed, Int, Path, Query, Submitted};
 use crate::i18n::tr;
 use crate::view::party_view;
 
+pub mod cases;
 pub mod committee;
 pub mod compliance;
 pub mod disposal;
@@ -122,6 +123,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/portal/deposits"),
     ("get", "/api/v1/packages/{id}/sales"),
     ("get", "/api/v1/lots/{id}/agreement.pdf"),
+    ("get", "/api/v1/cases"),
+    ("get", "/api/v1/cases/{id}"),
+    ("post", "/api/v1/cases/{id}/stages"),
+    ("post", "/api/v1/cases/{id}/tasks"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -201,6 +201,10 @@ struct ClaimPage {
     flags: super::flags::FlagsPanel,
     /// The form recording the exception's basis (`record-exception`).
     exception_form: FormView,
+    /// The claim's cases and the form opening one (issue 15).
+    cases: Option<super::cases::ClaimCases>,
+    /// The firms a case may be opened with (id, name).
+    case_agencies: Vec<(String, String)>,
 }
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -242,12 +246,16 @@ pub async fn claim_page(
         .map(|x| (x.basis, format!("{} {}", x.created_by, crate::view::when(x.created_at, lang))));
     let flags = super::flags::flags_panel(ctx, state, huajie_store::FlagTarget::Claim(id), &mut sent_back).await?;
     let exception_form = FormView::new(EXCEPTION_FORM, lang).unless(&mut sent_back);
+    let cases = super::cases::claim_cases(ctx, state, id, &mut sent_back).await?;
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&flags.form, &exception_form]);
+    let case_form = cases.as_ref().and_then(|c| c.form.as_ref());
+    let refused = page.sent_back([&flags.form, &exception_form].into_iter().chain(case_form));
     let claim = ClaimPage {
         can_plan: ctx.can(huajie_core::Permission::PreparePlans),
         flags,
         exception_form,
+        case_agencies: cases.as_ref().map(|c| c.agencies.clone()).unwrap_or_default(),
+        cases,
         valuation,
         claim_id: id,
         exception,

@@ -25,6 +25,8 @@ struct DashboardPage {
     link_packages: bool,
     /// A committee member's items waiting for their vote, in words (none for other roles, or none waiting).
     pending_votes: Option<String>,
+    /// The company's case deadlines within 90 days or overdue (issue 15), for roles that see cases.
+    case_alerts: Option<Vec<super::cases::AlertLine>>,
 }
 
 pub struct PackageLine {
@@ -72,6 +74,7 @@ async fn pending_votes(ctx: &Ctx, state: &AppState) -> Result<Option<String>, Ap
 pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewDashboard)?;
     let pending_votes = pending_votes(&ctx, &state).await?;
+    let case_alerts = super::cases::alerts(&ctx, &state).await?;
     let lang = ctx.lang;
     let d = state.store.dashboard().await?;
     let packages = state.store.packages().await?;
@@ -115,6 +118,7 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, A
         packages: packages.iter().map(|p| package_line(p, lang)).collect(),
         link_packages: ctx.can(Permission::ViewPackages),
         pending_votes,
+        case_alerts,
         page,
     })
 }

@@ -6,6 +6,8 @@ pub mod assumptions;
 pub mod audit;
 pub mod book;
 pub mod calendar;
+pub mod case_page;
+pub mod cases;
 pub mod checks;
 pub mod claims;
 pub mod committee;
