@@ -476,6 +476,8 @@ impl Store {
         put(&mut out, self.lot_bidders(None).await?);
         put(&mut out, self.lot_bids(None, 0).await?);
         put(&mut out, self.sales(None).await?);
+        put(&mut out, self.ledger_entries(None).await?);
+        put(&mut out, self.statement_lines().await?);
         put(&mut out, self.all_investors().await?);
         put(&mut out, self.investor_documents(None).await?);
         Ok(out)
@@ -590,4 +592,6 @@ const STATE_ENTITIES: &[&str] = &[
     "lot_bidder",
     "lot_bid",
     "sale",
+    "ledger_entry",
+    "statement_line",
 ];

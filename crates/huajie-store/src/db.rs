@@ -152,6 +152,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 25, name: "tenders", sql: include_str!("../migrations/0025_tenders.sql") },
     Migration { version: 26, name: "sales", sql: include_str!("../migrations/0026_sales.sql") },
     Migration { version: 27, name: "cases", sql: include_str!("../migrations/0027_cases.sql") },
+    Migration { version: 28, name: "recovery_ledger", sql: include_str!("../migrations/0028_recovery_ledger.sql") },
     Migration { version: 29, name: "book_version", sql: include_str!("../migrations/0029_book_version.sql") },
 ];
 

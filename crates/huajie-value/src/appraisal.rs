@@ -211,6 +211,23 @@ pub struct Appraisal {
     pub monte_carlo: Option<MonteCarloResult>,
 }
 
+impl Appraisal {
+    /// A claim's projected net cash by quarter (quarter from 1, yuan; quarters with cash only):
+    /// its own for a claim valued on its own, its share by amount of its segment's for a retail
+    /// claim (as `appraise` shares the segment's value among its claims). The back-test's
+    /// projection (docs/ledger.md).
+    pub fn projected_cash(&self, c: &ClaimResult) -> Vec<(u32, f64)> {
+        match c.segment.and_then(|k| self.segments.get(k)) {
+            None => c.cash.iter().map(|(q, x)| (u32::from(*q), *x)).collect(),
+            Some(s) => {
+                let share = if s.amount > 0.0 { c.amount / s.amount } else { 0.0 };
+                let cash = s.quarterly.iter().enumerate().filter(|(_, x)| **x != 0.0);
+                cash.map(|(k, x)| (k as u32 + 1, x * share)).collect()
+            }
+        }
+    }
+}
+
 /// The engine's inputs read from a book, and which claims go to the segments.
 struct Inputs {
     claims: Vec<ClaimIn>,

@@ -209,6 +209,17 @@ fn a_retail_batch_is_valued_by_segment_and_its_price_allocated_in_full() {
     assert!((allocated - 2_000.0).abs() < 1e-6, "{allocated}");
     let segment_claims: u64 = r.segments.iter().map(|s| s.claims).sum();
     assert_eq!(segment_claims, 18);
+    // Each claim's projected cash (a retail claim's its share of its segment's) adds up, quarter
+    // by quarter, to the package's: the back-test's projection (docs/ledger.md).
+    let mut by_quarter = vec![0.0; r.quarterly.len()];
+    for c in &r.claims {
+        for (q, cash) in r.projected_cash(c) {
+            by_quarter[q as usize - 1] += cash;
+        }
+    }
+    for (q, (mine, package)) in by_quarter.iter().zip(&r.quarterly).enumerate() {
+        assert!((mine - package).abs() < 1e-6 * package.abs().max(1.0), "quarter {}: {mine} vs {package}", q + 1);
+    }
     assert!(r.segments.iter().any(|s| s.product == "信用卡") && r.segments.iter().any(|s| s.product == "消费贷"));
     assert!(r.retail_outside_anchor.is_some());
     // The same claims in a package valued claim by claim stay claim by claim.

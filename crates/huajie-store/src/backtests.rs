@@ -1,0 +1,71 @@
+//! A package's back-test (issue 15): the projection of the valuation run its purchase was
+//! priced on — each claim's net cash by quarter from the run's valuation date, a retail
+//! segment's shared among its claims as the run shared its value — beside each
+//! claim's actual net cash from the ledger (receipts less the expenses on it, the entries that
+//! stand, the purchase left out), by `huajie_ledger::backtest`.
+
+use chrono::NaiveDate;
+use huajie_ledger::backtest::{Actual, BackTest, Projected, back_test, quarter_of};
+use huajie_ledger::{Account, Side};
+use huajie_value::appraisal::ClaimResult;
+
+use crate::recovery::{EntryKind, Which, entries, standing_of};
+use crate::rows::text;
+use crate::{Store, StoreError, fen};
+
+/// The run's projection, claim by claim and quarter by quarter, in fen
+/// (`huajie_value::Appraisal::projected_cash`), with each retail claim's segment.
+fn projection(run: &crate::ValuationRun, claims: &[(i64, ClaimResult)]) -> Result<Vec<Projected>, StoreError> {
+    let appraisal = run.appraisal()?;
+    let mut out = Vec::new();
+    for (id, c) in claims {
+        let segment = c.segment.and_then(|k| appraisal.segments.get(k)).map(|s| s.label(true));
+        out.extend(appraisal.projected_cash(c).into_iter().map(|(quarter, cash)| Projected {
+            claim: *id,
+            segment: segment.clone(),
+            quarter,
+            amount: fen(cash),
+        }));
+    }
+    Ok(out)
+}
+
+impl Store {
+    /// Package `package`'s back-test through `today`, against valuation run `run` (`None`: its
+    /// latest): quarters from the run's valuation date.
+    pub async fn back_test(&self, package: i64, run: Option<i64>, today: NaiveDate) -> Result<BackTest, StoreError> {
+        let c = &mut *self.pool.acquire().await?;
+        let runs = crate::valuation::package_runs(c, package).await?;
+        let run = match run {
+            None => runs.first(),
+            Some(id) => runs.iter().find(|r| r.id == id),
+        }
+        .ok_or_else(|| StoreError::NotFound(format!("资产包 {package} 的估值 / package {package}'s valuation")))?;
+        let rows = sqlx::query("SELECT claim_id, result FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
+            .bind(run.id)
+            .fetch_all(&mut *c)
+            .await?;
+        let claims = rows
+            .iter()
+            .map(|r| {
+                let result = serde_json::from_str(&text(r, "result")?)
+                    .map_err(|e| StoreError::Corrupt(format!("valuation_claims.result: {e}")))?;
+                Ok((crate::rows::i64_col(r, "claim_id")?, result))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let projected = projection(run, &claims)?;
+        let all = entries(c, Which::Package(package)).await?;
+        let actual: Vec<Actual> = standing_of(&all)
+            .into_iter()
+            .filter(|e| e.kind != EntryKind::Purchase)
+            .flat_map(|e| e.entry.lines().iter().map(move |l| (e.entry.date(), l)))
+            .filter(|(_, l)| l.account == Account::BankCash)
+            .filter_map(|(date, l)| {
+                let amount = if l.side == Side::Debit { l.amount.fen() } else { -l.amount.fen() };
+                l.claim.map(|claim| Actual { claim, date, amount })
+            })
+            .collect();
+        let through = quarter_of(run.valuation_date, today).unwrap_or(0);
+        Ok(back_test(run.valuation_date, through, &projected, &actual))
+    }
+}

@@ -1,0 +1,302 @@
+//! The recovery ledger's records (issue 15; `huajie-ledger` decides, docs/ledger.md): journal
+//! entries with their lines, the receipt or expense an entry records, and the reads the pages
+//! and the postings share — each over one `&mut AnyConnection` (a pooled one, or a write
+//! transaction's: `recovery_ops.rs` posts through them).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use huajie_core::{Money, named_enum};
+use huajie_ledger::claim::Position;
+use huajie_ledger::returns::{Pnl, Returns, Scope, pnl, returns};
+use huajie_ledger::{Account, Balances, Entry, ExpenseKind, History, Line, Owed, Side, Source, TrialRow};
+use serde::Serialize;
+use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+
+use crate::audit::Audited;
+use crate::rows::{code, date, i64_col, money, opt_i64, text, utc};
+use crate::{Store, StoreError};
+
+named_enum! {
+    /// What an entry records.
+    pub enum EntryKind {
+        Purchase = ("purchase", "收购", "Purchase"),
+        Receipt = ("receipt", "收款", "Receipt"),
+        Expense = ("expense", "费用", "Expense"),
+        Funding = ("funding", "融资", "Funding"),
+        Reversal = ("reversal", "冲销", "Reversal"),
+    }
+}
+
+/// A receipt as recorded with its entry: its source and how it paid what was owed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptDetail {
+    pub claim_id: i64,
+    pub case_id: Option<i64>,
+    pub source: Source,
+    /// Split as a court ordered, not by the statutory order.
+    pub court_ordered: bool,
+    pub amount: Money,
+    pub applied: Owed,
+    pub payer: String,
+}
+
+/// An expense as recorded with its entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExpenseDetail {
+    pub kind: ExpenseKind,
+    pub amount: Money,
+    pub claim_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub payee: String,
+}
+
+/// A journal entry as kept (and audited, lines and detail with it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerEntry {
+    pub id: i64,
+    pub kind: EntryKind,
+    #[serde(flatten)]
+    pub entry: Entry,
+    pub memo: String,
+    pub receipt: Option<ReceiptDetail>,
+    pub expense: Option<ExpenseDetail>,
+    pub posted_by: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub posted_at: DateTime<Utc>,
+}
+
+impl Audited for LedgerEntry {
+    const ENTITY: &'static str = "ledger_entry";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+fn corrupt(what: String) -> StoreError {
+    StoreError::Corrupt(what)
+}
+
+fn line_from_row(r: &AnyRow) -> Result<(i64, Line), StoreError> {
+    let account = text(r, "account")?;
+    let side = text(r, "side")?;
+    let line = Line {
+        account: Account::from_code(&account).ok_or_else(|| corrupt(format!("ledger_lines.account = {account}")))?,
+        side: Side::from_code(&side).ok_or_else(|| corrupt(format!("ledger_lines.side = {side}")))?,
+        amount: money(r, "amount_fen")?,
+        claim: opt_i64(r, "claim_id")?,
+        case: opt_i64(r, "case_id")?,
+    };
+    Ok((i64_col(r, "entry_id")?, line))
+}
+
+fn receipt_from_row(r: &AnyRow) -> Result<(i64, ReceiptDetail), StoreError> {
+    let applied = Owed {
+        costs: money(r, "costs_fen")?,
+        interest: money(r, "interest_fen")?,
+        principal: money(r, "principal_fen")?,
+    };
+    let detail = ReceiptDetail {
+        claim_id: i64_col(r, "claim_id")?,
+        case_id: opt_i64(r, "case_id")?,
+        source: code(r, "source", Source::from_code)?,
+        court_ordered: i64_col(r, "court_ordered")? != 0,
+        amount: money(r, "amount_fen")?,
+        applied,
+        payer: text(r, "payer")?,
+    };
+    Ok((i64_col(r, "entry_id")?, detail))
+}
+
+fn expense_from_row(r: &AnyRow) -> Result<(i64, ExpenseDetail), StoreError> {
+    let detail = ExpenseDetail {
+        kind: code(r, "kind", ExpenseKind::from_code)?,
+        amount: money(r, "amount_fen")?,
+        claim_id: opt_i64(r, "claim_id")?,
+        case_id: opt_i64(r, "case_id")?,
+        payee: text(r, "payee")?,
+    };
+    Ok((i64_col(r, "entry_id")?, detail))
+}
+
+/// Which entries to read: a package's, those with a line for a claim (its purchase, its
+/// receipts and expenses, and their reversals), one entry, or every one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Which {
+    All,
+    Package(i64),
+    Claim(i64),
+    Entry(i64),
+}
+
+impl Which {
+    fn binds(self) -> [Option<i64>; 3] {
+        match self {
+            Which::All => [None, None, None],
+            Which::Package(p) => [Some(p), None, None],
+            Which::Entry(e) => [None, Some(e), None],
+            Which::Claim(c) => [None, None, Some(c)],
+        }
+    }
+}
+
+const ENTRY_FILTER: &str = "($1 IS NULL OR e.package_id = $1) AND ($2 IS NULL OR e.id = $2) \
+    AND ($3 IS NULL OR e.id IN (SELECT entry_id FROM ledger_lines WHERE claim_id = $3))";
+
+async fn keyed<T>(
+    c: &mut AnyConnection,
+    sql: String,
+    which: Which,
+    read: fn(&AnyRow) -> Result<(i64, T), StoreError>,
+) -> Result<Vec<(i64, T)>, StoreError> {
+    let [p, e, k] = which.binds();
+    let rows = sqlx::query(crate::composed(sql)).bind(p).bind(e).bind(k).fetch_all(&mut *c).await?;
+    rows.iter().map(read).collect()
+}
+
+/// The entries `which` names, in the order posted, each with its lines and detail.
+pub(crate) async fn entries(c: &mut AnyConnection, which: Which) -> Result<Vec<LedgerEntry>, StoreError> {
+    let [p, e, k] = which.binds();
+    let sql = format!(
+        "SELECT e.id, e.kind, e.entry_date, e.package_id, e.reverses_id, e.memo, e.posted_by, e.posted_at \
+         FROM ledger_entries e WHERE {ENTRY_FILTER} ORDER BY e.id"
+    );
+    let heads = sqlx::query(crate::composed(sql)).bind(p).bind(e).bind(k).fetch_all(&mut *c).await?;
+    let mut lines: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
+    let sql = format!(
+        "SELECT l.entry_id, l.account, l.side, l.amount_fen, l.claim_id, l.case_id FROM ledger_lines l \
+         JOIN ledger_entries e ON e.id = l.entry_id WHERE {ENTRY_FILTER} ORDER BY l.entry_id, l.line_no"
+    );
+    for (id, l) in keyed(c, sql, which, line_from_row).await? {
+        lines.entry(id).or_default().push(l);
+    }
+    let sql =
+        format!("SELECT r.* FROM ledger_receipts r JOIN ledger_entries e ON e.id = r.entry_id WHERE {ENTRY_FILTER}");
+    let mut receipts: BTreeMap<i64, ReceiptDetail> =
+        keyed(c, sql, which, receipt_from_row).await?.into_iter().collect();
+    let sql =
+        format!("SELECT x.* FROM ledger_expenses x JOIN ledger_entries e ON e.id = x.entry_id WHERE {ENTRY_FILTER}");
+    let mut expenses: BTreeMap<i64, ExpenseDetail> =
+        keyed(c, sql, which, expense_from_row).await?.into_iter().collect();
+    heads
+        .iter()
+        .map(|r| {
+            let id = i64_col(r, "id")?;
+            let entry = Entry::restored(
+                date(r, "entry_date")?,
+                opt_i64(r, "package_id")?,
+                opt_i64(r, "reverses_id")?,
+                lines.remove(&id).unwrap_or_default(),
+            )
+            .map_err(|e| corrupt(format!("ledger entry {id}: {e}")))?;
+            Ok(LedgerEntry {
+                id,
+                kind: code(r, "kind", EntryKind::from_code)?,
+                entry,
+                memo: text(r, "memo")?,
+                receipt: receipts.remove(&id),
+                expense: expenses.remove(&id),
+                posted_by: text(r, "posted_by")?,
+                posted_at: utc(r, "posted_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The entry `id`.
+pub(crate) async fn entry(c: &mut AnyConnection, id: i64) -> Result<LedgerEntry, StoreError> {
+    entries(c, Which::Entry(id)).await?.pop().ok_or_else(|| StoreError::NotFound(format!("分录 / ledger entry {id}")))
+}
+
+/// A claim's package and what was owed on it when bought (its record: advanced costs,
+/// interest with penalty interest, principal).
+pub(crate) async fn claim_owed(c: &mut AnyConnection, claim: i64) -> Result<(i64, Owed), StoreError> {
+    let r = sqlx::query(
+        "SELECT package_id, principal_fen, interest_fen, penalty_fen, advanced_costs_fen FROM claims WHERE id = $1",
+    )
+    .bind(claim)
+    .fetch_optional(&mut *c)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("债权 / claim {claim}")))?;
+    let interest = money(&r, "interest_fen")?
+        .checked_add(money(&r, "penalty_fen")?)
+        .map_err(|_| corrupt(format!("claim {claim}: interest out of range")))?;
+    let owed = Owed { costs: money(&r, "advanced_costs_fen")?, interest, principal: money(&r, "principal_fen")? };
+    Ok((i64_col(&r, "package_id")?, owed))
+}
+
+/// Whether package `package` was bought.
+async fn held(c: &mut AnyConnection, package: i64) -> Result<bool, StoreError> {
+    let r = sqlx::query("SELECT acquired_on FROM packages WHERE id = $1").bind(package).fetch_one(&mut *c).await?;
+    Ok(crate::rows::opt_text(&r, "acquired_on")?.is_some())
+}
+
+/// The entries that stand: neither reversed nor reversals (`huajie_ledger::returns::standing`).
+pub(crate) fn standing_of(entries: &[LedgerEntry]) -> Vec<&LedgerEntry> {
+    huajie_ledger::returns::standing(entries, |e| (e.id, &e.entry))
+}
+
+/// Where claim `claim` stands (`huajie_ledger::claim::Position::of`), from the entries with a
+/// line for it: its standing receipts and recoverable expenses, and its cost account.
+pub(crate) async fn position(c: &mut AnyConnection, claim: i64) -> Result<Position, StoreError> {
+    let (package, bought) = claim_owed(c, claim).await?;
+    let all = entries(c, Which::Claim(claim)).await?;
+    let standing = standing_of(&all);
+    let mine: Vec<&ReceiptDetail> =
+        standing.iter().filter_map(|e| e.receipt.as_ref()).filter(|r| r.claim_id == claim).collect();
+    let applied: Vec<Owed> = mine.iter().map(|r| r.applied).collect();
+    let costs_paid = standing
+        .iter()
+        .filter_map(|e| e.expense.as_ref())
+        .filter(|x| x.claim_id == Some(claim) && x.kind.recoverable())
+        .map(|x| x.amount)
+        .try_fold(Money::ZERO, Money::checked_add)
+        .map_err(|_| corrupt(format!("claim {claim}: costs out of range")))?;
+    let history = History {
+        bought,
+        costs_paid,
+        applied: &applied,
+        cost: Balances::of(all.iter().map(|e| &e.entry)).claim(Account::ClaimCost, claim),
+        sold: mine.iter().any(|r| r.source == Source::SaleProceeds),
+        held: held(c, package).await?,
+    };
+    Position::of(claim, Some(package), &history).map_err(|e| StoreError::Refused(e.text()))
+}
+
+/// The entries a scope reads.
+fn scope_entries(scope: Scope) -> Which {
+    match scope {
+        Scope::All => Which::All,
+        Scope::Package(p) => Which::Package(p),
+        Scope::Claim(claim) => Which::Claim(claim),
+    }
+}
+
+impl Store {
+    /// Every entry, or a package's, in the order posted.
+    pub async fn ledger_entries(&self, package: Option<i64>) -> Result<Vec<LedgerEntry>, StoreError> {
+        let which = package.map_or(Which::All, Which::Package);
+        entries(&mut *self.pool.acquire().await?, which).await
+    }
+
+    /// Where a claim stands: what is still owed by part, its remaining cost basis, closed.
+    pub async fn claim_position(&self, claim: i64) -> Result<Position, StoreError> {
+        position(&mut *self.pool.acquire().await?, claim).await
+    }
+
+    /// The P&L and the realised returns to date of a claim, a package or the whole book.
+    pub async fn ledger_results(&self, scope: Scope) -> Result<(Pnl, Returns), StoreError> {
+        let c = &mut *self.pool.acquire().await?;
+        let all = entries(c, scope_entries(scope)).await?;
+        let p = pnl(all.iter().map(|e| &e.entry), scope);
+        let standing: Vec<&Entry> = standing_of(&all).into_iter().map(|e| &e.entry).collect();
+        Ok((p, returns(standing, scope)))
+    }
+
+    /// The trial balance of the entries dated `from..=to`.
+    pub async fn trial_balance(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TrialRow>, StoreError> {
+        let all = entries(&mut *self.pool.acquire().await?, Which::All).await?;
+        Ok(huajie_ledger::entry::trial_balance(all.iter().map(|e| &e.entry), from, to))
+    }
+}
