@@ -101,11 +101,12 @@ impl Store {
     ) -> Result<Result<Accepted, RefusedBid>, StoreError> {
         let (qualified, screening) = {
             let mut c = self.pool.acquire().await?;
-            let live = read::lot(&mut c, lot_id).await?;
+            let (live, lot, deposit_confirmed) = for_bid(&mut c, lot_id, investor).await?;
             let Some((party_id, qualified)) = qualification(&mut c, investor).await? else {
                 return self.place_checked(actor, investor, lot_id, amount, (false, Screening::Clear)).await;
             };
-            if let Some(refusal) = short(&mut c, &live, investor, qualified, amount, self.clock.now()).await? {
+            let eligibility = Eligibility { qualified, deposit_confirmed, screening: Screening::Clear };
+            if let Some(refusal) = short(&live, &lot, &eligibility, investor, amount, self.clock.now()) {
                 return Ok(Err(RefusedBid { refusal }));
             }
             (qualified, self.screening(&mut c, &live, party_id).await?)
@@ -123,15 +124,13 @@ impl Store {
         (qualified, screening): (bool, Screening),
     ) -> Result<Result<Accepted, RefusedBid>, StoreError> {
         let mut tx = self.write(actor).await?;
-        let live = read::lot(tx.conn(), lot_id).await?;
+        let (live, lot, deposit_confirmed) = for_bid(tx.conn(), lot_id, investor).await?;
         if live.lot.status != LotStatus::Open || live.lot.terms.mode != huajie_auction::AuctionMode::Ascending {
             return Err(StoreError::Refused(Text::fixed(
                 "该标的不在网络拍卖竞价中。",
                 "The lot is not open for bidding by auction.",
             )));
         }
-        let lot = state(tx.conn(), &live).await?;
-        let deposit_confirmed = deposit_confirmed(tx.conn(), live.lot.id, investor).await?;
         let eligibility = Eligibility { qualified, deposit_confirmed, screening };
         let bid = Bid { bidder: investor, amount, at: crate::stored_time(tx.clock.now()) };
         match lot.accept(bid, &eligibility) {
@@ -312,24 +311,48 @@ pub(crate) async fn deposit_confirmed(
 /// only after these). The lot's best only rises, so a bid short of it now is short of it under
 /// the write lock too; the answer is the rule's, the screening (the party graph) never read.
 /// Every other answer waits for the write lock.
-async fn short(
-    c: &mut AnyConnection,
+fn short(
     live: &LiveLot,
+    lot: &Lot,
+    eligibility: &Eligibility,
     investor: InvestorId,
-    qualified: bool,
     amount: Money,
     now: DateTime<Utc>,
-) -> Result<Option<Refusal>, StoreError> {
+) -> Option<Refusal> {
     if live.lot.status != LotStatus::Open || live.lot.terms.mode != huajie_auction::AuctionMode::Ascending {
-        return Ok(None);
+        return None;
     }
-    let lot = state(&mut *c, live).await?;
-    let deposit_confirmed = deposit_confirmed(&mut *c, live.lot.id, investor).await?;
-    let eligibility = Eligibility { qualified, deposit_confirmed, screening: Screening::Clear };
     let bid = Bid { bidder: investor, amount, at: crate::stored_time(now) };
-    Ok(lot.accept(bid, &eligibility).err().filter(|r| {
+    lot.accept(bid, eligibility).err().filter(|r| {
         matches!(r.staff_kind(), huajie_auction::RefusalKind::BelowStart | huajie_auction::RefusalKind::TooLow)
-    }))
+    })
+}
+
+/// What a bid is ruled on, in one query: the lot, its state as the rule reads it (terms, end,
+/// best bid: the latest), and whether the investor's deposit for it is confirmed.
+async fn for_bid(c: &mut AnyConnection, lot_id: i64, investor: InvestorId) -> Result<(LiveLot, Lot, bool), StoreError> {
+    let sql = format!(
+        "SELECT l.*, b.investor_id AS best_investor, b.amount_fen AS best_amount_fen, b.at AS best_at, \
+         (SELECT d.status FROM lot_deposits d WHERE d.lot_id = l.id AND d.investor_id = $2) AS deposit_status \
+         FROM (SELECT {} FROM lots WHERE id = $1) l LEFT JOIN lot_bids b ON b.lot_id = l.id AND b.seq = l.last_seq",
+        crate::lots::LOT_COLUMNS
+    );
+    let row = sqlx::query(crate::composed(sql)).bind(lot_id).bind(investor.0).fetch_optional(&mut *c).await?;
+    let row = row.ok_or_else(|| StoreError::NotFound(format!("拍卖标的 / lot {lot_id}")))?;
+    let live = crate::lots::live_lot(&row)?;
+    let best = match crate::rows::opt_i64(&row, "best_investor")? {
+        Some(bidder) if live.last_seq > 0 => Some(PlacedBid {
+            seq: live.last_seq,
+            bidder: InvestorId(bidder),
+            amount: money(&row, "best_amount_fen")?,
+            at: utc(&row, "best_at")?,
+        }),
+        _ => None,
+    };
+    let confirmed = crate::rows::opt_text(&row, "deposit_status")?
+        .is_some_and(|s| s == huajie_auction::DepositStatus::Confirmed.code());
+    let lot = Lot { terms: live.lot.terms.clone(), ends_at: live.ends_at, best };
+    Ok((live, lot, confirmed))
 }
 
 /// Screening verdicts by (party, lot): the book's version and the day each was reached at.

@@ -392,14 +392,17 @@ impl Store {
         let turn = self.writers.clone().lock_owned().await;
         let mut tx = self.pool.begin().await?;
         // A no-op write on the head row: takes SQLite's write lock or PostgreSQL's row lock
-        // now, before anything is read, so two writers never fork the chain.
-        sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1").execute(&mut *tx).await?;
+        // now, before anything is read, so two writers never fork the chain; the head it
+        // returns is the head while the lock is held.
+        let head =
+            sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash").fetch_one(&mut *tx).await?;
+        let head = (crate::rows::i64_col(&head, "seq")?, crate::rows::text(&head, "hash")?);
         Ok(WriteTx {
             tx,
             backend: self.backend,
             actor: actor.to_string(),
             clock: self.clock.clone(),
-            head: None,
+            head: Some(head),
             head_dirty: false,
             book_dirty: false,
             _turn: turn,

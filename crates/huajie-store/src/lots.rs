@@ -105,11 +105,11 @@ pub struct LotInput {
     pub terms: Terms,
 }
 
-const LOT_COLUMNS: &str = "id, plan_id, announcement_id, title, mode, start_price_fen, increment_fen, reserve_fen, \
+pub(crate) const LOT_COLUMNS: &str = "id, plan_id, announcement_id, title, mode, start_price_fen, increment_fen, reserve_fen, \
     deposit_fen, starts_at, scheduled_end, ends_at, extension_minutes, status, last_seq, outcome, winner_id, price_fen, \
     closed_at, closed_by, created_by, created_at";
 
-fn live_lot(r: &AnyRow) -> Result<LiveLot, StoreError> {
+pub(crate) fn live_lot(r: &AnyRow) -> Result<LiveLot, StoreError> {
     let terms = Terms {
         mode: code(r, "mode", AuctionMode::from_code)?,
         start_price: money(r, "start_price_fen")?,
