@@ -120,6 +120,12 @@ pub enum Permission {
     /// Open a case on a claim, record its stages and the interruptions of its limitation period,
     /// engage law firms and agencies, add and complete its tasks: the asset managers, who recover.
     ManageCases,
+    /// Import bank statements and court payment notices, and assign or dismiss the lines the
+    /// matching queued (issue 15): finance, which keeps the bank account.
+    Reconcile,
+    /// A package's back-test: the underwriting's projection against what came in (issue 15): whoever
+    /// sees the valuations sees how they fared.
+    ViewBacktests,
 }
 
 /// What an agenda item decides, as far as who may table it goes.
@@ -147,7 +153,7 @@ impl Role {
             UsePortal => matches!(self, Investor),
             // The acquisition team receives and cleans the tapes.
             ImportTapes => matches!(self, Acquisition),
-            ViewValuations => {
+            ViewValuations | ViewBacktests => {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }
             // Pricing is the valuers' work; the acquisition team prices the packages it brings in.
@@ -195,7 +201,7 @@ impl Role {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }
             ManageLots => matches!(self, AssetManager),
-            ConfirmDeposits => matches!(self, Finance),
+            ConfirmDeposits | Reconcile => matches!(self, Finance),
             OpenTenders => matches!(self, AssetManager | Risk | Finance),
             ManageCases => matches!(self, AssetManager),
         }
@@ -281,5 +287,14 @@ mod tests {
         assert_eq!(holders(ManageCases), ["asset_manager"]);
         assert!(Role::Finance.can(ViewCases) && Role::Auditor.can(ViewCases));
         assert!(!Role::Investor.can(ViewCases) && !Role::Regulator.can(ViewCases));
+    }
+
+    #[test]
+    fn statements_are_reconciled_by_finance_and_back_tests_read_by_the_staff() {
+        use Permission::*;
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(Reconcile), ["finance"]);
+        assert_eq!(holders(ViewBacktests), holders(ViewValuations));
+        assert!(!Role::Regulator.can(ViewBacktests) && !Role::Investor.can(ViewBacktests));
     }
 }

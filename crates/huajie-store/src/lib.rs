@@ -99,7 +99,7 @@ pub use recovery::{EntryKind, ExpenseDetail, LedgerEntry, ReceiptDetail};
 pub use recovery_ops::{ReceiptInput, sale_receipt};
 pub use sales::SaleRecord;
 pub use sessions::{LoginAttempt, Reservation, SessionInfo};
-pub use statements::{LineStatus, StatementImport, StatementLineRecord};
+pub use statements::{LineStatus, StatementFile, StatementImport, StatementLineRecord};
 pub use tenders::{OpenStep, SealedReceipt, TenderOpening, TenderStatus, commitment};
 pub use users::{NewUser, User};
 pub use valuation::{

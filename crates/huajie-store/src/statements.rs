@@ -25,6 +25,7 @@ named_enum! {
         Posted = ("posted", "已入账", "Posted"),
         Queued = ("queued", "待人工处理", "Queued for a person"),
         NotReceipt = ("not_receipt", "非收款", "Not a receipt"),
+        Dismissed = ("dismissed", "已驳回", "Dismissed"),
     }
 }
 
@@ -94,8 +95,9 @@ async fn lines(c: &mut AnyConnection, id: Option<i64>) -> Result<Vec<StatementLi
     sqlx::query(crate::composed(sql)).bind(id).fetch_all(&mut *c).await?.iter().map(line_from_row).collect()
 }
 
-/// The claims of bought packages, with their debtor's and guarantors' names, as the matcher
-/// sees them (no case numbers or expected amounts are kept yet), and each claim's guarantors.
+/// The claims of bought packages, with their debtor's and guarantors' names and their cases'
+/// numbers (案号, every stage's), as the matcher sees them (no expected amounts are kept yet),
+/// and each claim's guarantors.
 async fn open_claims(c: &mut AnyConnection) -> Result<(Vec<OpenClaim>, BTreeMap<i64, Vec<String>>), StoreError> {
     let rows = sqlx::query(
         "SELECT c.id, p.name FROM claims c JOIN parties p ON p.id = c.debtor_id \
@@ -110,16 +112,58 @@ async fn open_claims(c: &mut AnyConnection) -> Result<(Vec<OpenClaim>, BTreeMap<
     {
         guarantors.entry(i64_col(&r, "claim_id")?).or_default().push(text(&r, "name")?);
     }
+    let mut numbers: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for r in sqlx::query(
+        "SELECT k.claim_id, s.case_no FROM case_stages s JOIN cases k ON k.id = s.case_id \
+         WHERE s.case_no IS NOT NULL ORDER BY s.id",
+    )
+    .fetch_all(&mut *c)
+    .await?
+    {
+        let n = numbers.entry(i64_col(&r, "claim_id")?).or_default();
+        let no = text(&r, "case_no")?;
+        if !no.trim().is_empty() && !n.contains(&no) {
+            n.push(no);
+        }
+    }
     let claims = rows
         .iter()
         .map(|r| {
             let claim = i64_col(r, "id")?;
             let mut names = vec![text(r, "name")?];
             names.extend(guarantors.get(&claim).cloned().unwrap_or_default());
-            Ok(OpenClaim { claim, names, case_numbers: Vec::new(), expected: Vec::new() })
+            let case_numbers = numbers.get(&claim).cloned().unwrap_or_default();
+            Ok(OpenClaim { claim, names, case_numbers, expected: Vec::new() })
         })
         .collect::<Result<_, StoreError>>()?;
     Ok((claims, guarantors))
+}
+
+/// Statement line `id`, refused unless it is queued.
+async fn queued(c: &mut AnyConnection, id: i64) -> Result<StatementLineRecord, StoreError> {
+    let line =
+        lines(c, Some(id)).await?.pop().ok_or_else(|| StoreError::NotFound(format!("对账行 / statement line {id}")))?;
+    if line.status != LineStatus::Queued {
+        return Err(StoreError::Refused(Text::new(
+            format!("对账行 #{id} 不在待处理队列中（{}）。", line.status.zh()),
+            format!("Statement line #{id} is not queued ({}).", line.status.en()),
+        )));
+    }
+    Ok(line)
+}
+
+/// A statement file as imported: its lines by what became of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StatementFile {
+    pub file_name: String,
+    pub imported_by: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub first_imported_at: DateTime<Utc>,
+    pub lines: usize,
+    pub posted: usize,
+    pub queued: usize,
+    pub not_receipts: usize,
+    pub dismissed: usize,
 }
 
 impl WriteTx {
@@ -238,16 +282,7 @@ impl Store {
         split: Split,
     ) -> Result<StatementLineRecord, StoreError> {
         self.operate(actor, async |tx| {
-            let before = lines(tx.conn(), Some(id))
-                .await?
-                .pop()
-                .ok_or_else(|| StoreError::NotFound(format!("对账行 / statement line {id}")))?;
-            if before.status != LineStatus::Queued {
-                return Err(StoreError::Refused(Text::new(
-                    format!("对账行 #{id} 不在待处理队列中（{}）。", before.status.zh()),
-                    format!("Statement line #{id} is not queued ({}).", before.status.en()),
-                )));
-            }
+            let before = queued(tx.conn(), id).await?;
             let (_, guarantors) = open_claims(tx.conn()).await?;
             let g = guarantors.get(&claim).map(Vec::as_slice).unwrap_or_default();
             let entry = tx.post_line(&before.line, claim, split, g).await?.map_err(StoreError::Refused)?;
@@ -267,5 +302,72 @@ impl Store {
             Ok(after)
         })
         .await
+    }
+
+    /// A person dismisses a queued line (not the company's money, a refund, paid twice by the
+    /// bank…) with the reason, kept as its note: nothing is posted. Refused for a line not queued
+    /// and without a reason.
+    pub async fn dismiss_statement_line(
+        &self,
+        actor: &str,
+        id: i64,
+        reason: &str,
+    ) -> Result<StatementLineRecord, StoreError> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Refused(Text::fixed("驳回须说明理由。", "A dismissal needs a reason.")));
+        }
+        self.operate(actor, async |tx| {
+            let before = queued(tx.conn(), id).await?;
+            let note = serde_json::to_string(&Text::new(reason.to_string(), reason.to_string()))
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            sqlx::query("UPDATE statement_lines SET status = $1, note = $2 WHERE id = $3 AND status = $4")
+                .bind(LineStatus::Dismissed.code())
+                .bind(note)
+                .bind(id)
+                .bind(LineStatus::Queued.code())
+                .execute(tx.conn())
+                .await?;
+            let after = lines(tx.conn(), Some(id))
+                .await?
+                .pop()
+                .ok_or_else(|| StoreError::Corrupt(format!("statement line {id}")))?;
+            tx.audit_update(&before, &after).await?;
+            Ok(after)
+        })
+        .await
+    }
+
+    /// The statement files imported, the latest first, each with its lines counted by status.
+    pub async fn statement_files(&self) -> Result<Vec<StatementFile>, StoreError> {
+        let mut files: Vec<StatementFile> = Vec::new();
+        for l in self.statement_lines().await? {
+            let at = files.iter().position(|f| f.file_name == l.file_name && f.imported_by == l.imported_by);
+            let f = match at {
+                Some(k) => &mut files[k],
+                None => {
+                    files.push(StatementFile {
+                        file_name: l.file_name.clone(),
+                        imported_by: l.imported_by.clone(),
+                        first_imported_at: l.imported_at,
+                        lines: 0,
+                        posted: 0,
+                        queued: 0,
+                        not_receipts: 0,
+                        dismissed: 0,
+                    });
+                    files.last_mut().expect("pushed")
+                }
+            };
+            f.lines += 1;
+            match l.status {
+                LineStatus::Posted => f.posted += 1,
+                LineStatus::Queued => f.queued += 1,
+                LineStatus::NotReceipt => f.not_receipts += 1,
+                LineStatus::Dismissed => f.dismissed += 1,
+            }
+        }
+        files.reverse();
+        Ok(files)
     }
 }

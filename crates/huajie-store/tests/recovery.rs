@@ -17,7 +17,8 @@ use huajie_store::{EntryKind, LineStatus, ReceiptInput, Store, StoreError};
 
 huajie_store::clocked_suite!(
     a_claim_is_bought_paid_and_reversed_with_the_books_balanced,
-    a_statement_imported_twice_posts_each_line_once
+    a_statement_imported_twice_posts_each_line_once,
+    a_case_number_matches_first_and_a_dismissed_line_stays_dismissed
 );
 
 fn clock() -> Arc<FixedClock> {
@@ -259,6 +260,60 @@ async fn a_statement_imported_twice_posts_each_line_once(t: TestStore, _clock: A
     let ordered = s.assign_statement_line("finance", first.lines[3].id, claim, Split::Ordered(order)).await.unwrap();
     assert_eq!(ordered.status, Posted);
 
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+async fn a_case_number_matches_first_and_a_dismissed_line_stays_dismissed(t: TestStore, _clock: Arc<FixedClock>) {
+    let s = &t.store;
+    let demo = huajie_demo::generate();
+    huajie_demo::load(s, &demo, |_| "not-a-real-hash".to_string()).await.unwrap();
+    let mut found = None;
+    for f in s.cases().await.unwrap() {
+        let Some(no) = f.case_numbers().first().map(|n| n.to_string()) else { continue };
+        if !s.valuation_runs(f.claim.package_id).await.unwrap().is_empty() {
+            found = Some((f.case.claim_id, f.claim.package_id, no));
+            break;
+        }
+    }
+    let (claim, package, no) = found.expect("a demo case with a number, on a valued package");
+    if !s.ledger_entries(Some(package)).await.unwrap().iter().any(|e| e.kind == EntryKind::Purchase) {
+        s.post_purchase("finance", package, None).await.unwrap();
+    }
+    let line = |amount: i64, payer: &str, reference: &str| StatementLine {
+        date: d("2026-11-20"),
+        amount,
+        payer: payer.into(),
+        reference: reference.into(),
+    };
+    // The court pays out on the case: its number in the memo, the payer a court none of the
+    // claims names; then a payment nobody can place.
+    let memo = format!("执行款 {} 分配", no.replace('（', "(").replace('）', ")"));
+    let statement = vec![line(30_000, "上海市浦东新区人民法院", &memo), line(10_000, "某某贸易有限公司", "货款")];
+    let first = s.import_statement("finance", "court-2026-11.csv", &statement).await.unwrap();
+    assert_eq!(first.lines[0].status, LineStatus::Posted, "{first:?}");
+    assert_eq!(first.lines[0].candidates, vec![claim]);
+    let entry = first.lines[0].entry_id.unwrap();
+    let e = s.ledger_entries(None).await.unwrap().into_iter().find(|e| e.id == entry).unwrap();
+    let r = e.receipt.unwrap();
+    assert_eq!((r.claim_id, r.source, r.amount.fen()), (claim, Source::CourtDistribution, 30_000));
+    let unknown = &first.lines[1];
+    assert_eq!((unknown.status, unknown.candidates.len()), (LineStatus::Queued, 0));
+
+    refusal(s.dismiss_statement_line("finance", unknown.id, "  ").await);
+    let dismissed = s.dismiss_statement_line("finance", unknown.id, "他行退汇，非本公司款项").await.unwrap();
+    assert_eq!(dismissed.status, LineStatus::Dismissed);
+    assert_eq!(dismissed.note.as_ref().map(|n| n.zh.to_string()), Some("他行退汇，非本公司款项".to_string()));
+    refusal(s.dismiss_statement_line("finance", unknown.id, "again").await);
+    refusal(s.assign_statement_line("finance", unknown.id, claim, Split::Statutory).await);
+
+    let count = s.ledger_entries(None).await.unwrap().len();
+    let again = s.import_statement("finance", "court-2026-11.csv", &statement).await.unwrap();
+    assert_eq!((again.lines.len(), again.already_imported), (0, 2));
+    assert_eq!(s.ledger_entries(None).await.unwrap().len(), count);
+    let files = s.statement_files().await.unwrap();
+    let f = files.iter().find(|f| f.file_name == "court-2026-11.csv").unwrap();
+    assert_eq!((f.lines, f.posted, f.queued, f.dismissed), (2, 1, 0, 1));
     let report = s.verify_audit().await.unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }

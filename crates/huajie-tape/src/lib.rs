@@ -23,6 +23,7 @@ pub mod read;
 pub mod reader;
 pub mod sheet;
 pub mod sort;
+pub mod statement;
 pub mod workbook;
 
 pub use attempt::AttemptState;

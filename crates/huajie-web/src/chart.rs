@@ -149,6 +149,8 @@ pub struct Curve {
     pub bottom: f64,
     /// The height of a limit's dashed line, when the curve has one.
     pub limit_y: Option<f64>,
+    /// A second line on the same scale (actual against projected), when drawn.
+    pub second: Option<String>,
 }
 
 impl Curve {
@@ -164,17 +166,39 @@ impl Curve {
         limit: Option<f64>,
         format: impl Fn(f64) -> String,
     ) -> Curve {
-        let max = items.iter().map(|i| i.1).chain(limit).fold(0.0, f64::max);
-        let min = items.iter().map(|i| i.1).fold(0.0, f64::min);
+        Curve::scaled(id, title, items, &[], limit, format)
+    }
+
+    /// Two lines on one scale: `items` (label, first, second) — the first drawn as `new` draws
+    /// it, the second as `second`.
+    pub fn pair(id: &str, title: &str, items: &[(String, f64, f64)], format: impl Fn(f64) -> String) -> Curve {
+        let first: Vec<(String, f64)> = items.iter().map(|(l, a, _)| (l.clone(), *a)).collect();
+        let second: Vec<f64> = items.iter().map(|i| i.2).collect();
+        Curve::scaled(id, title, &first, &second, None, format)
+    }
+
+    fn scaled(
+        id: &str,
+        title: &str,
+        items: &[(String, f64)],
+        second: &[f64],
+        limit: Option<f64>,
+        format: impl Fn(f64) -> String,
+    ) -> Curve {
+        let values = || items.iter().map(|i| i.1).chain(second.iter().copied());
+        let max = values().chain(limit).fold(0.0, f64::max);
+        let min = values().fold(0.0, f64::min);
         let span = if max - min > 0.0 { max - min } else { 1.0 };
         let step = (PLOT_WIDTH - PLOT_LEFT) / (items.len().max(2) - 1) as f64;
         let y = |v: f64| PLOT_TOP + PLOT_HEIGHT * (max - v) / span;
-        let points = items
-            .iter()
-            .enumerate()
-            .map(|(i, (_, v))| format!("{:.1},{:.1}", PLOT_LEFT + step * i as f64, y(*v)))
-            .collect::<Vec<_>>()
-            .join(" ");
+        let line = |vs: &mut dyn Iterator<Item = f64>| {
+            vs.enumerate()
+                .map(|(i, v)| format!("{:.1},{:.1}", PLOT_LEFT + step * i as f64, y(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let points = line(&mut items.iter().map(|i| i.1));
+        let second = (!second.is_empty()).then(|| line(&mut second.iter().copied()));
         let every = (items.len() / 10).max(1);
         let x_ticks = items
             .iter()
@@ -203,6 +227,7 @@ impl Curve {
             y_ticks,
             bottom: PLOT_TOP + PLOT_HEIGHT,
             limit_y: limit.map(y),
+            second,
         }
     }
 
@@ -230,6 +255,18 @@ mod tests {
         assert_eq!(c.rows[1].width, BAR_WIDTH_MAX / 4);
         assert_eq!(c.rows[2].width, 2, "a zero still shows a sliver");
         assert_eq!(c.height, TOP_PADDING * 2 + 3 * ROW_HEIGHT);
+    }
+
+    #[test]
+    fn a_pair_of_curves_shares_one_scale() {
+        let items = vec![("0".to_string(), 0.0, 0.0), ("Q1".to_string(), 100.0, 50.0)];
+        let c = Curve::pair("c", "t", &items, |v| format!("{v}"));
+        let last_y =
+            |points: &str| points.rsplit(' ').next().unwrap().split(',').nth(1).unwrap().parse::<f64>().unwrap();
+        assert!((last_y(&c.points) - PLOT_TOP).abs() < 0.1, "the larger line reaches the top");
+        let half = PLOT_TOP + PLOT_HEIGHT / 2.0;
+        assert!((last_y(c.second.as_deref().unwrap()) - half).abs() < 0.1, "the other, half as high, halfway");
+        assert!(Curve::new("d", "t", &[("a".into(), 1.0)], |v| format!("{v}")).second.is_none());
     }
 
     #[test]

@@ -180,6 +180,7 @@ pub mod perm {
         ConfirmDeposits,
         OpenTenders,
         ManageCases,
+        Reconcile,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

@@ -805,12 +805,12 @@ mod cases;
 mod decisions;
 mod investors;
 mod lots;
+mod reconcile;
 mod sales;
-
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS];
-    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES]).flatten()
+    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -167,6 +167,7 @@ fn disposal_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/public/announcements/{id}", get(api::disposal::public_announcement))
         .merge(sale_routes())
         .merge(case_routes())
+        .merge(reconcile_routes(upload))
 }
 
 /// What a sold lot leaves: the package's sales and the transfer agreement's draft.
@@ -195,6 +196,24 @@ fn case_routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(api::cases::one))
         .route("/api/v1/cases/{id}/stages", post(api::cases::record_stage))
         .route("/api/v1/cases/{id}/tasks", post(api::cases::add_task))
+}
+
+/// Reconciliation (issue 15): statements imported and matched, the queue of lines a person
+/// assigns or dismisses; a package's back-test, its workbook; and the API.
+fn reconcile_routes(upload: DefaultBodyLimit) -> Router<AppState> {
+    use crate::pages::{backtest, reconcile};
+    Router::new()
+        .route("/reconcile", get(reconcile::show).post(reconcile::upload).layer(upload))
+        .route("/reconcile/queue", get(reconcile::show_queue))
+        .route("/reconcile/queue/{id}/assign", post(reconcile::assign))
+        .route("/reconcile/queue/{id}/dismiss", post(reconcile::dismiss))
+        .route("/packages/{id}/backtest", get(backtest::show))
+        .route("/packages/{id}/backtest.xlsx", get(backtest::xlsx))
+        .route("/packages/{id}/collections.csv", get(backtest::collections_csv))
+        .route("/api/v1/reconcile/statements", post(api::reconcile::import).layer(upload))
+        .route("/api/v1/reconcile/queue", get(api::reconcile::queue))
+        .route("/api/v1/reconcile/queue/{id}/assign", post(api::reconcile::assign))
+        .route("/api/v1/packages/{id}/backtest", get(api::reconcile::backtest))
 }
 
 /// The portal's registration (no login), the investor's documents, the staff's review of

@@ -50,6 +50,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
     ("/lots", "nav.lots", Some(Permission::ViewLots)),
     ("/cases", "nav.cases", Some(Permission::ViewCases)),
+    ("/reconcile", "nav.reconcile", Some(Permission::Reconcile)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

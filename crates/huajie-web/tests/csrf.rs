@@ -571,6 +571,36 @@ fn writes() -> Vec<Write> {
             "asset_manager",
             Sent::Json(json!({ "title": "x" })),
         ),
+        // Reconciliation (issue 15): finance's upload, queue assignments and dismissals.
+        w("post", "/reconcile", "/reconcile", "finance", Sent::Multipart(&[], "交易日期,金额\n2026-11-02,1\n")),
+        w(
+            "post",
+            "/api/v1/reconcile/statements",
+            "/api/v1/reconcile/statements",
+            "finance",
+            Sent::Multipart(&[], "交易日期,金额\n2026-11-02,1\n"),
+        ),
+        w(
+            "post",
+            "/reconcile/queue/{id}/assign",
+            "/reconcile/queue/1/assign",
+            "finance",
+            Sent::Form(&[("claim", "1")]),
+        ),
+        w(
+            "post",
+            "/reconcile/queue/{id}/dismiss",
+            "/reconcile/queue/1/dismiss",
+            "finance",
+            Sent::Form(&[("reason", "x")]),
+        ),
+        w(
+            "post",
+            "/api/v1/reconcile/queue/{id}/assign",
+            "/api/v1/reconcile/queue/1/assign",
+            "finance",
+            Sent::Json(json!({ "claim_id": 1 })),
+        ),
         w(
             "delete",
             "/api/v1/compliance/book/{kind}/{id}",

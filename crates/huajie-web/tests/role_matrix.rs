@@ -1027,3 +1027,70 @@ async fn the_case_routes_allow_exactly_their_roles() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// Reconciliation and back-tests (issue 15): finance alone imports statements and works the
+/// queue; every staff role that sees the valuations reads a package's back-test, its workbook
+/// and its API answer; the regulator and the investor none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reconcile_and_backtest_routes_allow_exactly_their_roles() {
+    const FINANCE: &[&str] = &["finance"];
+    let app = TestApp::new().await;
+    let mut package = None;
+    for p in app.store.store.packages().await.unwrap() {
+        if !app.store.store.valuation_runs(p.package.id).await.unwrap().is_empty() {
+            package = Some(p.package.id);
+            break;
+        }
+    }
+    let package = package.expect("a demo package with a valuation");
+    let packages = app.store.store.packages().await.unwrap();
+    let bought = packages.iter().find(|p| p.package.data.acquired_on.is_some()).expect("a bought package").package.id;
+    let gets: Vec<(String, &[&str])> = vec![
+        ("/reconcile".into(), FINANCE),
+        ("/reconcile/queue".into(), FINANCE),
+        ("/api/v1/reconcile/queue".into(), FINANCE),
+        (format!("/packages/{package}/backtest"), PORTFOLIO),
+        (format!("/packages/{package}/backtest.xlsx"), PORTFOLIO),
+        (format!("/packages/{bought}/collections.csv"), PORTFOLIO),
+        (format!("/api/v1/packages/{package}/backtest"), PORTFOLIO),
+    ];
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed) in &gets {
+            let expected = if allowed.contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        let csrf = client.csrf.clone();
+        let allowed = |status: StatusCode| if FINANCE.contains(role) { status } else { StatusCode::FORBIDDEN };
+        // An empty file is refused (400); no such queued line (404).
+        for path in ["/reconcile", "/api/v1/reconcile/statements"] {
+            let reply =
+                app.post_multipart(&mut client, path, &[("csrf", &csrf)], ("x.csv", &b""[..]), Some(&csrf)).await;
+            if reply.status != allowed(StatusCode::BAD_REQUEST) {
+                wrong.push(format!("{role} POST {path}: {}", reply.status));
+            }
+        }
+        for (path, field) in
+            [("/reconcile/queue/999999/assign", ("claim", "1")), ("/reconcile/queue/999999/dismiss", ("reason", "x"))]
+        {
+            let reply = app.post_form(&mut client, path, &[("csrf", &csrf), field]).await;
+            if reply.status != allowed(StatusCode::NOT_FOUND) {
+                wrong.push(format!("{role} POST {path}: {}", reply.status));
+            }
+        }
+        let request = axum::http::Request::post("/api/v1/reconcile/queue/999999/assign")
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", csrf.clone())
+            .body(axum::body::Body::from(serde_json::json!({ "claim_id": 1 }).to_string()))
+            .unwrap();
+        let reply = app.send(&mut client, request).await;
+        if reply.status != allowed(StatusCode::NOT_FOUND) {
+            wrong.push(format!("{role} POST /api/v1/reconcile/queue/999999/assign: {}", reply.status));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -27,6 +27,7 @@ pub mod disposal;
 pub mod investors;
 pub mod lots;
 pub mod public_lots;
+pub mod reconcile;
 pub mod sales;
 pub mod valuation;
 
@@ -127,6 +128,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/stages"),
     ("post", "/api/v1/cases/{id}/tasks"),
+    ("post", "/api/v1/reconcile/statements"),
+    ("get", "/api/v1/reconcile/queue"),
+    ("post", "/api/v1/reconcile/queue/{id}/assign"),
+    ("get", "/api/v1/packages/{id}/backtest"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {

@@ -1,0 +1,248 @@
+//! A package's back-test (issue 15): the projection of the valuation its purchase was priced on
+//! against the cash that came in, quarter by quarter from the valuation date
+//! (`Store::back_test`, `huajie_ledger::backtest`), the cumulative curves on one chart, and the
+//! error per claim and per segment; the same tables as a workbook named with the package's code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use huajie_core::mask::mask_person_name;
+use huajie_core::{Lang, Money, PartyKind, Permission};
+use huajie_ledger::backtest::{BackTest, ErrorRow};
+use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_tape::history::{CollectionHistory, HistoryClaim, MonthIndex, write_history};
+use serde::Serialize;
+
+use super::{XLSX, download, render};
+use crate::AppState;
+use crate::chart::Curve;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+use crate::form::Path;
+use crate::i18n::tr;
+use crate::view::{Page, money};
+
+/// A package's back-test as read, with what names its claims.
+#[derive(Serialize)]
+pub struct BacktestView {
+    pub package_id: i64,
+    pub package_code: String,
+    pub package_name: String,
+    pub as_of: chrono::NaiveDate,
+    #[serde(flatten)]
+    pub test: BackTest,
+    /// Each claim's contract number and debtor (an individual masked without personal data).
+    pub claim_names: BTreeMap<i64, (String, String)>,
+}
+
+/// Package `id`'s back-test through today.
+pub async fn view(ctx: &Ctx, state: &AppState, id: i64) -> Result<BacktestView, AppError> {
+    ctx.require(Permission::ViewBacktests)?;
+    let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let as_of = state.store.clock().today();
+    let test = state.store.back_test(id, None, as_of).await?;
+    let personal = ctx.can(Permission::ViewPersonalData);
+    let claim_names = state
+        .store
+        .claims_of_package(id)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let name = c.debtor.data.name.clone();
+            let masked = c.debtor.data.kind() == PartyKind::Individual && !personal;
+            (c.claim.id, (c.claim.data.contract_no.clone(), if masked { mask_person_name(&name) } else { name }))
+        })
+        .collect();
+    Ok(BacktestView {
+        package_id: id,
+        package_code: p.package.data.code.clone(),
+        package_name: p.package.data.name.clone(),
+        as_of,
+        test,
+        claim_names,
+    })
+}
+
+/// An error row as shown: its label and the four figures in words.
+pub struct ErrorLine {
+    pub label: String,
+    pub cells: [String; 4],
+}
+
+fn error_line<K>(label: String, r: &ErrorRow<K>, lang: Lang) -> ErrorLine {
+    let m = |f: i64| money(Money::from_fen(f), lang);
+    let bps = r.error_bps.map_or_else(|| "—".to_string(), |b| format!("{:.1}%", b as f64 / 100.0));
+    ErrorLine { label, cells: [m(r.projected), m(r.actual), m(r.error), bps] }
+}
+
+fn segment_label(s: &Option<String>, lang: Lang) -> String {
+    s.clone().unwrap_or_else(|| tr(lang, "backtest.no_segment").to_string())
+}
+
+fn claim_label(v: &BacktestView, claim: i64) -> String {
+    match v.claim_names.get(&claim) {
+        Some((contract, debtor)) => format!("#{claim} {contract} {debtor}"),
+        None => format!("#{claim}"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "backtest.html")]
+struct BacktestPage {
+    page: Page,
+    title: String,
+    v: BacktestView,
+    quarters: Vec<[String; 5]>,
+    claims: Vec<ErrorLine>,
+    segments: Vec<ErrorLine>,
+    curve: Curve,
+}
+
+/// `GET /packages/{id}/backtest`.
+pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let v = view(&ctx, &state, id).await?;
+    let lang = ctx.lang;
+    let m = |f: i64| money(Money::from_fen(f), lang);
+    let quarters = v
+        .test
+        .quarters
+        .iter()
+        .map(|q| {
+            let label = format!("Q{}", q.quarter);
+            [label, m(q.projected), m(q.actual), m(q.cumulative_projected), m(q.cumulative_actual)]
+        })
+        .collect();
+    let mut items = vec![("0".to_string(), 0.0, 0.0)];
+    items.extend(
+        v.test
+            .quarters
+            .iter()
+            .map(|q| (format!("Q{}", q.quarter), q.cumulative_projected as f64, q.cumulative_actual as f64)),
+    );
+    let curve = Curve::pair("chart-backtest", tr(lang, "backtest.chart"), &items, |f| m(f.round() as i64));
+    let claims = v.test.claims.iter().map(|r| error_line(claim_label(&v, r.key), r, lang)).collect();
+    let segments = v.test.segments.iter().map(|r| error_line(segment_label(&r.key, lang), r, lang)).collect();
+    let page = Page::new(&ctx, &state).await?;
+    let title = format!("{} {} — {}", v.package_code, v.package_name, tr(lang, "backtest.title"));
+    render(&BacktestPage { page, title, v, quarters, claims, segments, curve })
+}
+
+fn fen_cell(f: i64) -> Cell {
+    Cell::Yuan(f as f64 / 100.0)
+}
+
+fn error_rows<K>(rows: &[ErrorRow<K>], label: impl Fn(&K) -> String) -> Vec<Vec<Cell>> {
+    rows.iter()
+        .map(|r| {
+            let share = r.error_bps.map_or(Cell::Text("—".into()), |b| Cell::Percent(b as f64 / 10_000.0));
+            vec![Cell::Text(label(&r.key)), fen_cell(r.projected), fen_cell(r.actual), fen_cell(r.error), share]
+        })
+        .collect()
+}
+
+/// The back-test's tables: by quarter, by claim, by segment.
+fn tables(v: &BacktestView, lang: Lang) -> Vec<Table> {
+    let t = |k: &'static str| tr(lang, k).to_string();
+    let title = vec![format!("{} {} — {} {}", v.package_code, v.package_name, t("backtest.as_of"), v.as_of)];
+    let errors = |first: &'static str| {
+        vec![t(first), t("backtest.projected"), t("backtest.actual"), t("backtest.error"), t("backtest.error_share")]
+    };
+    let quarters = v
+        .test
+        .quarters
+        .iter()
+        .map(|q| {
+            let qs = [q.projected, q.actual, q.cumulative_projected, q.cumulative_actual];
+            std::iter::once(Cell::Number(f64::from(q.quarter))).chain(qs.map(fen_cell)).collect()
+        })
+        .collect();
+    vec![
+        Table {
+            sheet: t("backtest.by_quarter"),
+            title: title.clone(),
+            header: vec![
+                t("backtest.quarter"),
+                t("backtest.projected"),
+                t("backtest.actual"),
+                t("backtest.cumulative_projected"),
+                t("backtest.cumulative_actual"),
+            ],
+            rows: quarters,
+        },
+        Table {
+            sheet: t("backtest.by_claim"),
+            title: title.clone(),
+            header: errors("backtest.claim"),
+            rows: error_rows(&v.test.claims, |c| claim_label(v, *c)),
+        },
+        Table {
+            sheet: t("backtest.by_segment"),
+            title,
+            header: errors("backtest.segment"),
+            rows: error_rows(&v.test.segments, |s| segment_label(s, lang)),
+        },
+    ]
+}
+
+/// `GET /packages/{id}/backtest.xlsx`: `backtest-{code}.xlsx`.
+pub async fn xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
+    let v = view(&ctx, &state, id).await?;
+    let bytes = tables_xlsx(&tables(&v, ctx.lang)).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, XLSX, format!("backtest-{}.xlsx", v.package_code)))
+}
+
+fn month_of(d: chrono::NaiveDate) -> MonthIndex {
+    use chrono::Datelike;
+    d.year() * 12 + d.month0() as i32
+}
+
+/// `GET /packages/{id}/collections.csv`: a bought package's receipts that stand, by claim and
+/// month, in the layout of a collections history (`huajie_tape::history`) — what
+/// `/assumptions/{id}` estimates a retail segment's static-pool curves from. Each claim's pool is
+/// the package's acquisition month; its product and days past due are the tape's (counted from
+/// the default date when the tape did not say, else 0); litigated when the tape gave a stage.
+pub async fn collections_csv(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    ctx.require(Permission::ViewBacktests)?;
+    let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
+    let acquired =
+        p.package.data.acquired_on.ok_or_else(|| AppError::NoData(tr(ctx.lang, "backtest.not_bought").into()))?;
+    let entries = state.store.ledger_entries(Some(id)).await?;
+    let reversed: BTreeSet<i64> = entries.iter().filter_map(|e| e.entry.reverses()).collect();
+    let mut collected: BTreeMap<i64, BTreeMap<MonthIndex, i64>> = BTreeMap::new();
+    for e in entries.iter().filter(|e| !reversed.contains(&e.id)) {
+        // A receipt before the pool's month cannot be in it (none is: the purchase comes first).
+        if let Some(r) = e.receipt.as_ref().filter(|_| month_of(e.entry.date()) >= month_of(acquired)) {
+            *collected.entry(r.claim_id).or_default().entry(month_of(e.entry.date())).or_default() += r.amount.fen();
+        }
+    }
+    let mut as_of = month_of(acquired);
+    let mut claims = Vec::new();
+    for c in state.store.claims_of_package(id).await? {
+        let d = c.claim.data;
+        let from_default = d.default_date.map(|x| (acquired - x).num_days().max(0));
+        let collections: Vec<(MonthIndex, Money)> = collected
+            .remove(&c.claim.id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(m, f)| (m, Money::from_fen(f)))
+            .collect();
+        as_of = collections.iter().map(|c| c.0).fold(as_of, i32::max);
+        claims.push(HistoryClaim {
+            claim_no: d.contract_no.clone(),
+            product: d.product.clone().unwrap_or_default(),
+            days_past_due: d.days_past_due.or(from_default).unwrap_or(0),
+            amount: d.total().map_err(|e| AppError::Internal(e.to_string()))?,
+            litigated: d.litigation_stage.is_some(),
+            acquired: month_of(acquired),
+            collections,
+        });
+    }
+    let bytes = write_history(&CollectionHistory { claims, as_of }).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, "text/csv; charset=utf-8", format!("collections-{}.csv", p.package.data.code)))
+}

@@ -1,0 +1,172 @@
+//! Issue 15, reconciliation and back-testing through the web: finance uploads a bank statement
+//! with matched, ambiguous and unknown lines — each line posted once or queued, nothing posted
+//! twice when the same file comes again —, a file with one bad line is refused whole with the
+//! line's row and column named, the queue's lines are assigned and dismissed; a demo package's
+//! back-test page, its workbook and its API answer show projected against actual.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use chrono::Datelike;
+use common::{TestApp, decoded};
+use huajie_core::Money;
+use huajie_ledger::{Receipt, Source, Split};
+use huajie_store::{EntryKind, LineStatus, ReceiptInput, Store};
+
+/// A held package with a valuation, its purchase posted.
+async fn bought(s: &Store) -> i64 {
+    for p in s.packages().await.unwrap() {
+        if p.package.data.acquired_on.is_none() || s.valuation_runs(p.package.id).await.unwrap().is_empty() {
+            continue;
+        }
+        let id = p.package.id;
+        if !s.ledger_entries(Some(id)).await.unwrap().iter().any(|e| e.kind == EntryKind::Purchase) {
+            s.post_purchase("finance", id, None).await.unwrap();
+        }
+        return id;
+    }
+    panic!("the demo has a bought package with a valuation");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_statement_uploaded_twice_posts_each_line_once_and_a_bad_file_nothing() {
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let package = bought(s).await;
+    let mut by_debtor: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for p in s.packages().await.unwrap().iter().filter(|p| p.package.data.acquired_on.is_some()) {
+        for c in s.claims_of_package(p.package.id).await.unwrap() {
+            by_debtor.entry(c.debtor.data.name.clone()).or_default().push(c.claim.id);
+        }
+    }
+    let in_package: Vec<i64> = s.claims_of_package(package).await.unwrap().iter().map(|c| c.claim.id).collect();
+    let (single, claim) = by_debtor
+        .iter()
+        .find(|(_, v)| v.len() == 1 && in_package.contains(&v[0]))
+        .map(|(n, v)| (n.clone(), v[0]))
+        .expect("a debtor with one claim in the package");
+    let several = by_debtor.iter().find(|(_, v)| v.len() > 1).map(|(n, _)| n.clone()).expect("a debtor with claims");
+    let csv = format!(
+        "某银行活期账户明细\n交易日期,贷方发生额,借方发生额,对方户名,摘要\n2026-11-02,500.00,,{single},还款\n\
+         2026-11-03,700.00,,{several},还款\n2026-11-04,800.00,,不相干的公司,货款\n2026-11-05,,20.00,银行,手续费\n"
+    );
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let (name, body) = ("2026-11.csv", csv);
+    let r = app.post_multipart(&mut finance, "/reconcile", &[("csrf", &csrf)], (name, body.as_bytes()), None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = decoded(&r.body);
+    for shown in ["已入账 1", "待人工处理 2", "非收款 1", "此前已导入 0"] {
+        assert!(page.contains(shown), "{shown} in {page}");
+    }
+    let lines = s.statement_lines().await.unwrap();
+    assert_eq!(lines.len(), 4);
+    let posted = lines.iter().find(|l| l.status == LineStatus::Posted).unwrap();
+    assert_eq!((posted.candidates.clone(), posted.line.amount), (vec![claim], 50_000));
+    let entries = s.ledger_entries(None).await.unwrap().len();
+
+    let r = app.post_multipart(&mut finance, "/reconcile", &[("csrf", &csrf)], (name, body.as_bytes()), None).await;
+    let page = decoded(&r.body);
+    assert!(page.contains("已入账 0") && page.contains("此前已导入 4"), "{page}");
+    assert_eq!(s.ledger_entries(None).await.unwrap().len(), entries, "nothing posted twice");
+    assert_eq!(s.statement_lines().await.unwrap().len(), 4, "nothing queued twice");
+
+    // One unreadable amount on row 4: the whole file refused, the good rows above it too.
+    let bad = "交易日期,贷方发生额,对方户名\n2026-11-06,100,甲\n2026-11-07,200,乙\n2026-11-08,一百,丙\n";
+    let r = app.post_multipart(&mut finance, "/reconcile", &[("csrf", &csrf)], ("bad.csv", bad.as_bytes()), None).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(decoded(&r.body).contains("第4行“贷方发生额”列（B列）不是金额：一百"), "{}", r.body);
+    assert_eq!(s.statement_lines().await.unwrap().len(), 4, "nothing of the bad file imported");
+    let r = app
+        .post_multipart(&mut finance, "/api/v1/reconcile/statements", &[], ("bad.csv", bad.as_bytes()), Some(&csrf))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("row 4") || r.body.contains("第4行"), "{}", r.body);
+
+    // The queue: the ambiguous line assigned to one of its claims, the unknown one dismissed.
+    let r = app.get(&mut finance, "/reconcile/queue").await;
+    assert_eq!(r.status, StatusCode::OK);
+    let queue = app.get(&mut finance, "/api/v1/reconcile/queue").await.json();
+    let queued = queue["data"].as_array().unwrap();
+    assert_eq!(queued.len(), 2);
+    let ambiguous = queued.iter().find(|l| l["candidates"].as_array().unwrap().len() > 1).unwrap();
+    let unknown = queued.iter().find(|l| l["candidates"].as_array().unwrap().is_empty()).unwrap();
+    let target = ambiguous["candidates"][0]["claim_id"].as_i64().unwrap();
+    let path = format!("/reconcile/queue/{}/assign", ambiguous["id"]);
+    let r = app.post_form(&mut finance, &path, &[("csrf", &csrf), ("claim", "不是编号")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.post_form(&mut finance, &path, &[("csrf", &csrf), ("claim", &target.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let path = format!("/reconcile/queue/{}/dismiss", unknown["id"]);
+    let r = app.post_form(&mut finance, &path, &[("csrf", &csrf), ("reason", "")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = app.post_form(&mut finance, &path, &[("csrf", &csrf), ("reason", "供应商货款，非债权回收")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let status: Vec<LineStatus> = s.statement_lines().await.unwrap().iter().map(|l| l.status).collect();
+    use LineStatus::*;
+    assert_eq!(status, vec![Posted, Posted, Dismissed, NotReceipt]);
+    assert!(app.get(&mut finance, "/api/v1/reconcile/queue").await.json()["data"].as_array().unwrap().is_empty());
+    let r = app.get(&mut finance, "/reconcile").await;
+    assert!(decoded(&r.body).contains("2026-11.csv"));
+    let report = s.verify_audit().await.unwrap();
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_package_back_test_shows_projected_against_actual() {
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let package = bought(s).await;
+    let code = s.package(package).await.unwrap().unwrap().package.data.code;
+    let claim = s.claims_of_package(package).await.unwrap()[0].claim.id;
+    let today = s.clock().today();
+    let receipt = Receipt {
+        claim,
+        case: None,
+        date: today,
+        amount: Money::from_fen(123_400),
+        source: Source::Debtor,
+        split: Split::Statutory,
+    };
+    let input = ReceiptInput { receipt, payer: "债务人".into(), memo: "回收".into() };
+    s.post_receipt("finance", &input).await.unwrap();
+
+    let mut valuer = app.login("valuer").await;
+    let r = app.get(&mut valuer, &format!("/packages/{package}")).await;
+    assert!(r.body.contains(&format!("href=\"/packages/{package}/backtest\"")), "the package links its back-test");
+    let r = app.get(&mut valuer, &format!("/packages/{package}/backtest")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = decoded(&r.body);
+    assert!(page.contains("回溯检验") && page.contains("chart-backtest"), "{page}");
+    assert!(page.contains(&format!("#{claim} ")), "the claim's error row");
+
+    let api = app.get(&mut valuer, &format!("/api/v1/packages/{package}/backtest")).await.json();
+    let row = api["data"]["claims"].as_array().unwrap().iter().find(|c| c["key"] == claim).unwrap().clone();
+    assert_eq!(row["actual"], 123_400, "{row}");
+    assert_eq!(row["error"].as_i64().unwrap(), 123_400 - row["projected"].as_i64().unwrap());
+    let quarters = api["data"]["quarters"].as_array().unwrap();
+    assert_eq!(quarters.last().unwrap()["cumulative_actual"], 123_400);
+
+    let r = app.get(&mut valuer, &format!("/packages/{package}/backtest.xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let disposition = r.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+    assert!(disposition.contains(&format!("backtest-{code}.xlsx")), "{disposition}");
+    // The same receipts as the collections history the retail curves are estimated from.
+    let (status, csv) = app.get_bytes(&valuer, &format!("/packages/{package}/collections.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    let history = huajie_tape::history::read_history(&csv[..]).unwrap();
+    let contract = s.claim(claim).await.unwrap().unwrap().claim.data.contract_no;
+    let mine = history.claims.iter().find(|c| c.claim_no == contract).expect("the claim's rows");
+    let month = today.year() * 12 + today.month0() as i32;
+    assert_eq!(mine.collections, vec![(month, Money::from_fen(123_400))]);
+    assert_eq!(history.claims.len(), s.claims_of_package(package).await.unwrap().len());
+    let (_, bytes) = app.get_bytes(&valuer, &format!("/packages/{package}/backtest.xlsx")).await;
+    let sheets = huajie_tape::read_workbook(bytes).unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["按季度", "按债权", "按分组"]);
+    let by_claim: Vec<Vec<String>> = sheets[1].rows.iter().map(|r| r.as_ref().unwrap().1.clone()).collect();
+    let mine = by_claim.iter().find(|r| r[0].starts_with(&format!("#{claim} "))).expect("the claim's row");
+    assert_eq!(mine[2].parse::<f64>().unwrap(), 1_234.0);
+}
