@@ -103,6 +103,45 @@ impl FeeTerms {
     }
 }
 
+/// A court's fee by a progressive scale: `floor` (in fen) for the amount up to the first band's
+/// start, then each band's part of `amount` at its rate in basis points (rounded down to the fen).
+fn progressive(amount: Money, floor: i64, bands: &[(i64, i64)]) -> Money {
+    let amount = i128::from(amount.fen().max(0));
+    let mut parts = 0i128;
+    for (k, (start, bp)) in bands.iter().enumerate() {
+        let end = bands.get(k + 1).map_or(i128::MAX, |b| i128::from(b.0));
+        let part = amount.clamp(i128::from(*start), end) - i128::from(*start);
+        parts += part * i128::from(*bp);
+    }
+    Money::from_fen(i64::try_from(i128::from(floor) + parts / 10_000).unwrap_or(i64::MAX))
+}
+
+/// 案件受理费 of a property case claiming `amount` (《诉讼费用交纳办法》第十三条第（一）项): 50 元
+/// up to 1 万元, then 2.5% to 10 万, 2% to 20 万, 1.5% to 50 万, 1% to 100 万, 0.9% to 200 万,
+/// 0.8% to 500 万, 0.7% to 1,000 万, 0.6% to 2,000 万, 0.5% above (rounded down to the fen).
+pub fn acceptance_fee(amount: Money) -> Money {
+    const W: i64 = 1_000_000; // 1 万元 in fen
+    let bands = [
+        (W, 250),
+        (10 * W, 200),
+        (20 * W, 150),
+        (50 * W, 100),
+        (100 * W, 90),
+        (200 * W, 80),
+        (500 * W, 70),
+        (1_000 * W, 60),
+        (2_000 * W, 50),
+    ];
+    progressive(amount, 5_000, &bands)
+}
+
+/// 申请执行费 of an enforcement of `amount` (《诉讼费用交纳办法》第十四条第（一）项): 50 元 up to
+/// 1 万元, then 1.5% to 50 万, 1% to 500 万, 0.5% to 1,000 万, 0.1% above (rounded down).
+pub fn enforcement_fee(amount: Money) -> Money {
+    const W: i64 = 1_000_000;
+    progressive(amount, 5_000, &[(W, 150), (50 * W, 100), (500 * W, 50), (1_000 * W, 10)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +187,20 @@ mod tests {
             proptest::prop_assert!(terms.fee(Money::from_fen(lo)) <= terms.fee(Money::from_fen(hi)));
             proptest::prop_assert!(terms.fee(Money::from_fen(hi)).fen() <= fixed + hi);
         }
+    }
+
+    #[test]
+    fn court_fees_follow_the_measures_scales() {
+        let y = |yuan: i64| Money::from_yuan(yuan).unwrap();
+        // 《诉讼费用交纳办法》: 100 万元 claimed, 50 + 2,250 + 2,000 + 4,500 + 5,000 = 13,800 元.
+        assert_eq!(acceptance_fee(y(1_000_000)), y(13_800));
+        assert_eq!(acceptance_fee(y(8_000)), y(50), "up to 1 万元, 50 元");
+        assert_eq!(acceptance_fee(y(10_000)), y(50));
+        assert_eq!(acceptance_fee(y(10_100)), Money::from_fen(5_250), "2.5% of the 100 元 above");
+        // 3,000 万: 13,800 + 9,000 + 24,000 + 35,000 + 60,000 + 50,000 = 191,800 元.
+        assert_eq!(acceptance_fee(y(30_000_000)), y(191_800));
+        // 申请执行费 of 100 万元: 50 + 7,350 + 5,000 = 12,400 元.
+        assert_eq!(enforcement_fee(y(1_000_000)), y(12_400));
+        assert_eq!(enforcement_fee(Money::ZERO), y(50));
     }
 }

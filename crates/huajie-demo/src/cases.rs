@@ -135,17 +135,27 @@ async fn claims(store: &Store, before: NaiveDate) -> Result<Vec<i64>, StoreError
     Ok(ids)
 }
 
-/// Engages the firms, opens the cases and plays their stages, interruption and tasks.
-pub async fn load(past: &Past, t: &Timeline) -> Result<(), StoreError> {
+/// A case the demo opened: its id, its claim, and the terms of the firm handling it.
+#[derive(Debug, Clone, Copy)]
+pub struct Opened {
+    pub case: i64,
+    pub claim: i64,
+    pub terms: Option<(AgencyKind, FeeTerms)>,
+}
+
+/// Engages the firms, opens the cases and plays their stages, interruption and tasks; the cases
+/// in `PLANS`' order.
+pub async fn load(past: &Past, t: &Timeline) -> Result<Vec<Opened>, StoreError> {
     let day = |d: i64| t.today + Duration::days(d);
     let firms = past.at(beijing(day(-1100), 9, 0));
     let mut engaged = Vec::new();
-    for a in agencies() {
-        engaged.push(firms.add_agency(MANAGER, &a).await?.id);
+    let firms_terms = agencies();
+    for a in &firms_terms {
+        engaged.push(firms.add_agency(MANAGER, a).await?.id);
     }
     let demand_on = day(18).checked_sub_months(chrono::Months::new(36)).expect("a date");
     let claims = claims(past.at(t.now), demand_on).await?;
-    let mut ids = Vec::new();
+    let (mut ids, mut opened) = (Vec::new(), Vec::new());
     for (plan, claim_id) in PLANS.iter().zip(&claims) {
         let first = plan.stages.first().map_or(-40, |s| s.1.min(-40));
         let input = CaseInput {
@@ -164,6 +174,8 @@ pub async fn load(past: &Past, t: &Timeline) -> Result<(), StoreError> {
             past.at(beijing(recorded, 17, 0)).record_stage(MANAGER, case_id, &input).await?;
         }
         ids.push(case_id);
+        let terms = plan.agency.map(|i| (firms_terms[i].kind, firms_terms[i].terms));
+        opened.push(Opened { case: case_id, claim: *claim_id, terms });
     }
     let demand = InterruptionInput {
         kind: InterruptionKind::Acknowledged,
@@ -181,7 +193,7 @@ pub async fn load(past: &Past, t: &Timeline) -> Result<(), StoreError> {
         let task = Task::new(title, day(due), who).map_err(StoreError::Refused)?;
         past.at(beijing(day(-25), 9, 30)).add_task(MANAGER, ids[case], &task).await?;
     }
-    Ok(())
+    Ok(opened)
 }
 
 /// A case number of `court`'s, of type `kind`, in the year of `on`.

@@ -192,8 +192,17 @@ pub async fn load(store: &Store) -> Result<(), StoreError> {
     )
     .await?;
     tx.commit().await?;
-    record_and_check(store).await?;
+    check_deals(store).await?;
     flag_a_claim(store).await
+}
+
+/// Risk records the last two quarter-ends, once the book is complete: after the recovery
+/// ledger's history (`history`), which moves the held claims and the cash the indicators read.
+pub async fn record_quarter_ends(store: &Store) -> Result<(), StoreError> {
+    for q in [ymd(2026, 6, 30), ymd(2026, 9, 30)] {
+        store.record_quarter_end("risk", q).await?;
+    }
+    Ok(())
 }
 
 /// A trading company 60% held, and controlled, by the debtor of the claim the demo auctions
@@ -248,15 +257,11 @@ async fn funding_book(tx: &mut WriteTx, banks: [i64; 3], state: i64) -> Result<(
     Ok(())
 }
 
-/// The risk team records the last two quarter-ends; then three deals are checked at
-/// 2026-09-30: the personal-loan package at 4,000 万 (cleared), a 4 亿 bank loan that takes
+/// Three deals are checked at 2026-09-30 (the quarter-ends are recorded at the end of the
+/// load, `record_quarter_ends`): the personal-loan package at 4,000 万 (cleared), a 4 亿 bank loan that takes
 /// leverage past 3× (a limit the risk team overrides, with its reason), and a sale of the
 /// oldest package to a company a director controls (a hard block).
-async fn record_and_check(store: &Store) -> Result<(), StoreError> {
-    for q in [ymd(2026, 6, 30), ymd(2026, 9, 30)] {
-        store.record_quarter_end("risk", q).await?;
-    }
-
+async fn check_deals(store: &Store) -> Result<(), StoreError> {
     let as_of = ymd(2026, 9, 30);
     let parties = store.check_parties().await?;
     let packages = store.packages().await?;

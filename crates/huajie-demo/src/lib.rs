@@ -1,19 +1,19 @@
 //! # huajie-demo
 //! The demo company: a fictional Zhejiang local AMC with three packages from three fictional banks (~300 claims),
 //! debtors, guarantors, collateral across property types and cities (some outside the province), one user per role, a
-//! committee (`decisions`), the portal's investors and auctions (`investors`, `auctions`) and the held claims' cases
-//! (`cases`), dated from the load. From a fixed seed with ChaCha8 (stable across versions): every start shows the same
+//! committee (`decisions`), the portal's investors and auctions (`investors`, `auctions`), the held claims' cases
+//! (`cases`) and money (`history`), dated from the load. From a fixed seed with ChaCha8 (stable across versions): every start shows the same
 //! company. `generate` is pure; `load` writes it through the store. Names and numbers are invented, check digits valid.
 
 pub mod auctions;
 pub mod cases;
 pub mod compliance;
 pub mod decisions;
+pub mod history;
 pub mod investors;
 mod load;
 mod names;
 pub mod tapes;
-
 pub use load::{LoadOutcome, load};
 
 use chrono::{Months, NaiveDate};
@@ -24,10 +24,8 @@ use huajie_core::{
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-
 /// The seed of the demo company. Change it and every number in the demo changes.
 pub const SEED: u64 = 2025_0715;
-
 /// The password of every demo user (printed by `huajie demo`).
 pub const DEMO_PASSWORD: &str = "huajie-demo-2026";
 
@@ -40,6 +38,8 @@ pub struct DemoCompany {
     pub packages: Vec<DemoPackage>,
     pub collateral: Vec<DemoCollateral>,
     pub users: Vec<DemoUser>,
+    /// Whether `load` posts the held packages' money since purchase (`history`); off: a clean ledger.
+    pub history: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -293,7 +293,7 @@ pub fn generate() -> DemoCompany {
         .zip(names::STAFF_NAMES)
         .map(|(role, name)| DemoUser { username: role.code().into(), display_name: (*name).into(), role: *role })
         .collect();
-    DemoCompany { company, parties, packages, collateral, users }
+    DemoCompany { company, parties, packages, collateral, users, history: true }
 }
 
 struct Gen {

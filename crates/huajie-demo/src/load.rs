@@ -84,7 +84,11 @@ pub async fn load(
     let investors = crate::investors::load(past.at(registered), &hash_password).await?;
     let auctioned = crate::decisions::load(store, &past, &timeline, &hash_password).await?;
     crate::auctions::load(&past, &timeline, auctioned).await?;
-    crate::cases::load(&past, &timeline).await?;
+    let cases = crate::cases::load(&past, &timeline).await?;
+    if demo.history {
+        crate::history::load(&past, &timeline, &cases).await?;
+    }
+    crate::compliance::record_quarter_ends(store).await?;
     let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len() + investors;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }

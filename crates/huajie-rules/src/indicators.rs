@@ -171,34 +171,7 @@ pub struct StaffEntity {
     pub capacity: Capacity,
 }
 
-/// A package and what it holds: its standing, the price paid, each claim's debtor and what it owes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeldPackage {
-    pub status: huajie_core::PackageStatus,
-    pub price: Option<Money>,
-    /// (debtor, principal + interest) of each claim.
-    pub claims: Vec<(i64, Money)>,
-    /// Positions in `claims` of the claims sold since: they share the price, and are not held.
-    pub sold: BTreeSet<usize>,
-}
-
-/// The claims the company holds — packages acquired or in disposal, with a price — as
-/// exposures to their debtors at book value: the price shared among the package's claims by
-/// principal + interest (our reading until impairment is recorded; rounded down to the fen).
-pub fn held_claim_exposures(packages: &[HeldPackage]) -> Vec<Exposure> {
-    use huajie_core::PackageStatus::{Acquired, Disposing};
-    let mut out = Vec::new();
-    for p in packages.iter().filter(|p| matches!(p.status, Acquired | Disposing)) {
-        let Some(price) = p.price else { continue };
-        let total: i128 = p.claims.iter().map(|c| fen(c.1)).sum();
-        for (_, (debtor, owed)) in p.claims.iter().enumerate().filter(|(i, _)| !p.sold.contains(i)) {
-            let share = if total > 0 { fen(price) * fen(*owed) / total } else { 0 };
-            let book_value = Money::from_fen(i64::try_from(share).unwrap_or(i64::MAX));
-            out.push(Exposure { party: *debtor, kind: ExposureKind::AcquiredClaim, book_value });
-        }
-    }
-    out
-}
+pub use crate::held::{HeldPackage, claim_book_values, held_claim_exposures};
 
 /// Everything the indicators read, as of one date.
 #[derive(Debug, Clone, Default)]

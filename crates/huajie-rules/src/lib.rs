@@ -15,6 +15,7 @@ pub mod checks;
 mod error;
 pub mod funding_line;
 pub mod graph;
+mod held;
 pub mod indicators;
 pub mod params;
 pub mod pretrade;

@@ -139,7 +139,7 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
             let (status, sold) = (huajie_core::PackageStatus::Acquired, Default::default());
             let claims = claims.iter().map(|c| (c.debtor.id, c.amount)).collect();
-            let package = HeldPackage { status, price: Some(*price), claims, sold };
+            let package = HeldPackage { status, price: Some(*price), claims, sold, cost: None };
             l.exposures.extend(held_claim_exposures(&[package]));
             match paid_from {
                 PaidFrom::Cash => l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen())),

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use huajie_core::{Money, PartyKind, PartyStatus, Text};
 use huajie_rules::checks::{AssetFlag, CheckParty, Counterparty, ProposedClaim};
 use huajie_rules::funding_line::PaidFrom;
-use huajie_rules::indicators::{Channel, ExposureKind, HeldPackage, InvestmentKind, Payment, held_claim_exposures};
+use huajie_rules::indicators::{Channel, ExposureKind, InvestmentKind, Payment};
 use huajie_rules::pretrade::{Deal, PriceContext, SoldClaim, ValuationRef};
 use huajie_rules::terms::{DealKind, DealTerms};
 use sqlx::AnyConnection;
@@ -419,7 +419,7 @@ async fn add_securities(
 }
 
 /// A held package's claims as a proposed disposal to `transferee` at `price`, each at its
-/// book value (the package price shared by principal + interest).
+/// book value (`claim_book_values`, as the indicators read it).
 async fn disposal_deal(
     c: &mut AnyConnection,
     package_id: i64,
@@ -433,16 +433,10 @@ async fn disposal_deal(
     .bind(package_id)
     .fetch_all(&mut *c)
     .await?;
-    let held = HeldPackage {
-        status: package.data.status,
-        price: package.data.price,
-        claims: rows
-            .iter()
-            .map(|r| Ok((i64_col(r, "debtor_id")?, Money::from_fen(i64_col(r, "owed")?))))
-            .collect::<Result<_, StoreError>>()?,
-        sold: Default::default(),
-    };
-    let book = held_claim_exposures(&[held]);
+    // Each claim at its book value as the indicators hold it (the same reader: the recovery
+    // ledger's remaining cost once the purchase is posted there), in the order of `rows`.
+    let held = crate::ledger::held_packages(&mut *c, Some(package_id)).await?;
+    let book = held.first().and_then(huajie_rules::indicators::claim_book_values).unwrap_or_default();
     if book.len() != rows.len() {
         return Err(StoreError::Refused(Text::fixed(
             "资产包尚未收购（或未记录收购价格），不能处置",
@@ -461,13 +455,13 @@ async fn disposal_deal(
         guarantors_of.entry(i64_col(g, "claim_id")?).or_default().push(i64_col(g, "guarantor_id")?);
     }
     let mut claims = Vec::with_capacity(rows.len());
-    for (r, b) in rows.iter().zip(&book) {
+    for (r, b) in rows.iter().zip(book) {
         let guarantors = guarantors_of.remove(&i64_col(r, "id")?).unwrap_or_default();
         claims.push(SoldClaim {
             contract_no: text(r, "contract_no")?,
             debtor: i64_col(r, "debtor_id")?,
             guarantors,
-            book_value: b.book_value,
+            book_value: b,
         });
     }
     // A retail batch (rules.md A10.4 TX6) is what the package is valued as.

@@ -4,7 +4,10 @@
 //! connection, `WriteTx::conn`: the book as it stands under the write lock). `compliance_ledger`
 //! assembles them with the claims held into the `Ledger` the indicators read.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use huajie_core::Money;
+use huajie_ledger::Account;
 use huajie_rules::Ledger;
 use huajie_rules::graph::{GraphParty, Holding};
 use huajie_rules::indicators::{
@@ -255,30 +258,84 @@ pub(crate) async fn company_party_id(c: &mut AnyConnection) -> Result<Option<i64
 }
 
 /// The packages with their claims (debtor, principal + interest), for `held_claim_exposures` to
-/// tell which are held and at what book value. A claim sold at auction stays in the book here
-/// (`HeldPackage::sold` empty): the ledger is read as it stands, without dates, so taking a sale
-/// out would move a past quarter-end's figures too; the recovery ledger is to post a sale on its
-/// date (see docs/portal.md, "Close").
-async fn packages_with_claims(c: &mut AnyConnection) -> Result<Vec<HeldPackage>, StoreError> {
+/// tell which are held and at what book value: all of them, or package `only`, each with its
+/// claims' ids in the order of `HeldPackage::claims`. A package whose purchase stands in the
+/// recovery ledger is held at each claim's remaining cost basis there (`recovered_costs`): a
+/// receipt, a sale or a write-off moves the book on its own posting, with no second entry by
+/// hand. Otherwise its price is shared by what the claims owe, and a claim sold at auction
+/// stays in the book until the sale's proceeds are posted (see docs/ledger.md, "What the
+/// indicators read"). Claims in the order of their ids.
+pub(crate) async fn held_packages(c: &mut AnyConnection, only: Option<i64>) -> Result<Vec<HeldPackage>, StoreError> {
     let rows = sqlx::query(
-        "SELECT k.id, k.status, k.price_fen, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id ORDER BY k.id, c.id",
+        "SELECT k.id, k.status, k.price_fen, c.id AS claim_id, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id WHERE ($1 IS NULL OR k.id = $1) ORDER BY k.id, c.id",
     )
+    .bind(only)
     .fetch_all(&mut *c)
     .await?;
+    let (purchased, cost) = recovered_costs(&mut *c).await?;
     let mut packages: Vec<(i64, HeldPackage)> = Vec::new();
     for r in &rows {
         let id = i64_col(r, "id")?;
         if packages.last().is_none_or(|(last, _)| *last != id) {
             let status = crate::rows::code(r, "status", huajie_core::PackageStatus::from_code)?;
             let price = crate::rows::opt_money(r, "price_fen")?;
-            packages.push((id, HeldPackage { status, price, claims: Vec::new(), sold: Default::default() }));
+            let ledger = purchased.contains(&id).then(Vec::new);
+            let p = HeldPackage { status, price, claims: Vec::new(), sold: Default::default(), cost: ledger };
+            packages.push((id, p));
         }
         if let Some((_, p)) = packages.last_mut() {
+            let claim = i64_col(r, "claim_id")?;
             p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
+            if let Some(costs) = p.cost.as_mut() {
+                costs.push(Money::from_fen(cost.get(&claim).copied().unwrap_or(0)));
+            }
         }
     }
     Ok(packages.into_iter().map(|(_, p)| p).collect())
 }
+
+/// The recovery ledger's claims as the book holds them: the packages whose purchase stands
+/// (posted and not reversed), and each claim's balance on 不良债权资产—收购成本 (1531: debits
+/// less credits over every entry, a reversal cancelling what it reverses).
+async fn recovered_costs(c: &mut AnyConnection) -> Result<(BTreeSet<i64>, BTreeMap<i64, i64>), StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT e.package_id FROM ledger_entries e WHERE e.kind = 'purchase' AND e.package_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    let purchased: BTreeSet<i64> = rows.iter().map(|r| i64_col(r, "package_id")).collect::<Result<_, _>>()?;
+    let rows = sqlx::query(
+        "SELECT l.claim_id, CAST(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END) AS BIGINT) AS cost \
+         FROM ledger_lines l WHERE l.account = $1 AND l.claim_id IS NOT NULL GROUP BY l.claim_id",
+    )
+    .bind(Account::ClaimCost.code())
+    .fetch_all(&mut *c)
+    .await?;
+    let cost: BTreeMap<i64, i64> =
+        rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "cost")?))).collect::<Result<_, StoreError>>()?;
+    Ok((purchased, cost))
+}
+
+/// The cash the collection work moved, as the recovery ledger has it: 银行存款 (1002) of the
+/// receipts and expenses and of their reversals, debits less credits; `None` before any. The
+/// purchase and the funding are left out: the book has them already (the acquisition pays out
+/// of a cash entry of the book, funding is the funding book).
+async fn collected_cash(c: &mut AnyConnection) -> Result<Option<Money>, StoreError> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END), 0) AS BIGINT) AS cash \
+         FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id LEFT JOIN ledger_entries o ON o.id = e.reverses_id \
+         WHERE l.account = $1 AND (e.kind IN ('receipt', 'expense') OR o.kind IN ('receipt', 'expense'))",
+    )
+    .bind(Account::BankCash.code())
+    .fetch_one(&mut *c)
+    .await?;
+    let cash = Money::from_fen(i64_col(&r, "cash")?);
+    Ok((i64_col(&r, "n")? > 0).then_some(cash))
+}
+
+/// The recovery ledger's cash as a line of the book's liquid assets (cash, unencumbered).
+pub const COLLECTED_CASH_LABEL: &str = "回收台账：收款减费用（银行存款） / recovery ledger: receipts less expenses";
 
 /// Every party as the graph reads it: a person or not, and a state organ as the checks read
 /// it (flagged in the book, or a USCC registered as 机关).
@@ -370,7 +427,11 @@ pub(crate) async fn compliance_ledger(c: &mut AnyConnection) -> Result<Ledger, S
     let founded = crate::company::company(&mut *c).await?.map(|co| co.licensed_on);
     let mut l = Ledger { company, founded, ..Ledger::default() };
     book_into(&mut *c, &mut l).await?;
-    l.exposures.extend(held_claim_exposures(&packages_with_claims(&mut *c).await?));
+    l.exposures.extend(held_claim_exposures(&held_packages(&mut *c, None).await?));
+    if let Some(amount) = collected_cash(&mut *c).await? {
+        let label = COLLECTED_CASH_LABEL.to_string();
+        l.liquid_assets.push(LiquidAsset { label, kind: LiquidKind::Cash, amount, encumbered: false });
+    }
     graph_into(&mut *c, &mut l).await?;
     Ok(l)
 }

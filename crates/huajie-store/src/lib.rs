@@ -91,6 +91,7 @@ pub use imports::{
 pub use investors::{
     INVESTOR_DOCUMENT_BYTES_MAX, Investor, InvestorDocument, InvestorProfile, Registered, Registration,
 };
+pub use ledger::COLLECTED_CASH_LABEL;
 pub use lots::{BidderRecord, DepositRecord, LiveLot, LotInput, LotRecord};
 pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};

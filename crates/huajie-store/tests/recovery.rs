@@ -33,9 +33,10 @@ fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-/// The demo loaded, and its first bought package that has a valuation, its purchase posted.
+/// The demo loaded without its history (a clean ledger), and its first bought package that
+/// has a valuation, its purchase posted.
 async fn bought(s: &Store) -> (i64, Money) {
-    let demo = huajie_demo::generate();
+    let demo = huajie_demo::DemoCompany { history: false, ..huajie_demo::generate() };
     huajie_demo::load(s, &demo, |_| "not-a-real-hash".to_string()).await.unwrap();
     for p in s.packages().await.unwrap() {
         let (Some(_), Some(price)) = (p.package.data.acquired_on, p.package.data.price) else { continue };

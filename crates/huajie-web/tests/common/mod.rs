@@ -80,10 +80,20 @@ impl TestApp {
         TestApp::on(TestStore::sqlite_with_clock(clock).await, WebConfig::default()).await
     }
 
+    /// The demo without its recovery ledger's history (no receipts, no statement lines), for a
+    /// test that counts what it posts itself.
+    pub async fn without_history() -> TestApp {
+        let demo = huajie_demo::DemoCompany { history: false, ..huajie_demo::generate() };
+        TestApp::with_demo(TestStore::sqlite().await, WebConfig::default(), &demo).await
+    }
+
     /// The demo loaded into `store`, served with `config`.
     pub async fn on(store: TestStore, config: WebConfig) -> TestApp {
-        let demo = huajie_demo::generate();
-        huajie_demo::load(&store.store, &demo, huajie_web::hash_password).await.unwrap();
+        TestApp::with_demo(store, config, &huajie_demo::generate()).await
+    }
+
+    async fn with_demo(store: TestStore, config: WebConfig, demo: &huajie_demo::DemoCompany) -> TestApp {
+        huajie_demo::load(&store.store, demo, huajie_web::hash_password).await.unwrap();
         let state = AppState::new(store.store.clone(), config);
         let router = router(state.clone());
         TestApp { store, router, state }
