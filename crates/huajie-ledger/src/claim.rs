@@ -170,8 +170,10 @@ pub struct Receipt {
     pub split: Split,
 }
 
-/// A receipt posted: how it paid what was owed (nothing for a sale: the debt passes to the
-/// buyer), its entry, and the claim's position after it.
+/// A receipt posted: how it paid what was owed (for a sale, what of the debt the price stood
+/// against: the debt itself passes to the buyer, but the price is held within what was owed, so
+/// that a cost it relied on cannot be reversed from under it), its entry, and the claim's
+/// position after it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Posted {
     pub applied: Owed,
@@ -219,7 +221,6 @@ pub fn receive(position: &Position, receipt: &Receipt) -> Result<Posted, Refusal
         let cost = Money::from_fen(position.cost.fen() - recovered - rest);
         Position { owed, cost, closed: settled, ..*position }
     };
-    let applied = if receipt.source == Source::SaleProceeds { Owed::default() } else { applied };
     let entry = Entry::new(receipt.date, position.package, lines)?;
     Ok(Posted { applied, entry, after })
 }
