@@ -126,6 +126,14 @@ pub enum Permission {
     /// A package's back-test: the underwriting's projection against what came in (issue 15): whoever
     /// sees the valuations sees how they fared.
     ViewBacktests,
+    /// The recovery ledger as the staff who answer for the money read it: entries and their
+    /// lines, the trial balance, the general-ledger export, each claim's position and each
+    /// package's returns (issue 15).
+    ViewLedger,
+    /// Post receipts and expenses to the ledger and reverse entries: finance, which keeps the
+    /// books and sees the bank account (the asset managers, risk, the committee, audit and the
+    /// administrator read the ledger; the acquisition team and the valuers do not).
+    PostLedger,
 }
 
 /// What an agenda item decides, as far as who may table it goes.
@@ -200,10 +208,10 @@ impl Role {
             ViewLots | ViewCases => {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }
-            ManageLots => matches!(self, AssetManager),
-            ConfirmDeposits | Reconcile => matches!(self, Finance),
+            ManageLots | ManageCases => matches!(self, AssetManager),
+            ConfirmDeposits | Reconcile | PostLedger => matches!(self, Finance),
             OpenTenders => matches!(self, AssetManager | Risk | Finance),
-            ManageCases => matches!(self, AssetManager),
+            ViewLedger => matches!(self, Admin | Risk | AssetManager | Committee | Finance | Auditor),
         }
     }
 
@@ -296,5 +304,14 @@ mod tests {
         assert_eq!(holders(Reconcile), ["finance"]);
         assert_eq!(holders(ViewBacktests), holders(ViewValuations));
         assert!(!Role::Regulator.can(ViewBacktests) && !Role::Investor.can(ViewBacktests));
+    }
+
+    #[test]
+    fn the_ledger_is_posted_by_finance_and_read_by_those_who_answer_for_the_money() {
+        use Permission::*;
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(PostLedger), ["finance"]);
+        assert!(Role::AssetManager.can(ViewLedger) && Role::Auditor.can(ViewLedger) && Role::Committee.can(ViewLedger));
+        assert!(!Role::Valuer.can(ViewLedger) && !Role::Investor.can(ViewLedger) && !Role::Regulator.can(ViewLedger));
     }
 }

@@ -280,6 +280,17 @@ impl Store {
         entries(&mut *self.pool.acquire().await?, which).await
     }
 
+    /// The entries with a line for claim `claim` (its purchase, receipts, expenses and their
+    /// reversals), in the order posted.
+    pub async fn claim_entries(&self, claim: i64) -> Result<Vec<LedgerEntry>, StoreError> {
+        entries(&mut *self.pool.acquire().await?, Which::Claim(claim)).await
+    }
+
+    /// Entry `id`, if there is one.
+    pub async fn ledger_entry(&self, id: i64) -> Result<Option<LedgerEntry>, StoreError> {
+        Ok(entries(&mut *self.pool.acquire().await?, Which::Entry(id)).await?.pop())
+    }
+
     /// Where a claim stands: what is still owed by part, its remaining cost basis, closed.
     pub async fn claim_position(&self, claim: i64) -> Result<Position, StoreError> {
         position(&mut *self.pool.acquire().await?, claim).await

@@ -128,6 +128,51 @@ impl WriteTx {
         self.post_entry(EntryKind::Receipt, &posted.entry, &input.memo, Detail::Receipt(&detail)).await
     }
 
+    /// Posts package `package`'s purchase through this transaction (`Store::post_purchase`).
+    pub(crate) async fn post_purchase(&mut self, package: i64, run: Option<i64>) -> Result<LedgerEntry, StoreError> {
+        let p = self.package_in(package).await?;
+        let all = entries(self.conn(), Which::Package(package)).await?;
+        let posted = crate::recovery::standing_of(&all).iter().any(|e| e.kind == EntryKind::Purchase);
+        let acquired = p.data.acquired_on.zip(p.data.price);
+        let allocation = match (acquired, posted) {
+            (Some(_), false) => self.allocation(package, run).await?,
+            _ => Vec::new(),
+        };
+        let e = purchase(package, acquired, posted, &allocation).map_err(refused)?;
+        let memo = format!("{} {} 收购", p.data.code, p.data.name);
+        self.post_entry(EntryKind::Purchase, &e, &memo, Detail::None).await
+    }
+
+    /// The purchase of a package just bought, posted in the acquisition's transaction: spread
+    /// by its latest valuation run, or — bought without one — pro rata to each claim's
+    /// principal (`huajie_ledger::CostBasis::from_allocation` takes any non-negative weights).
+    /// A package without claims, or bought for nothing, has no cost basis to carry: nothing is
+    /// posted (`None`).
+    pub(crate) async fn post_acquisition(&mut self, package: i64) -> Result<Option<LedgerEntry>, StoreError> {
+        let p = self.package_in(package).await?;
+        if p.data.price.is_none_or(|m| m.fen() <= 0) {
+            return Ok(None);
+        }
+        let runs = crate::valuation::package_runs(self.conn(), package).await?;
+        if !runs.is_empty() {
+            return self.post_purchase(package, None).await.map(Some);
+        }
+        let rows = sqlx::query("SELECT id, principal_fen FROM claims WHERE package_id = $1 ORDER BY id")
+            .bind(package)
+            .fetch_all(self.conn())
+            .await?;
+        let weights: Vec<(i64, i64)> = rows
+            .iter()
+            .map(|r| Ok((i64_col(r, "id")?, i64_col(r, "principal_fen")?)))
+            .collect::<Result<_, StoreError>>()?;
+        if weights.is_empty() {
+            return Ok(None);
+        }
+        let e = purchase(package, p.data.acquired_on.zip(p.data.price), false, &weights).map_err(refused)?;
+        let memo = format!("{} {} 收购（按本金分摊）", p.data.code, p.data.name);
+        self.post_entry(EntryKind::Purchase, &e, &memo, Detail::None).await.map(Some)
+    }
+
     /// The allocation of valuation run `run` (or the package's latest run): (claim, share in fen).
     async fn allocation(&mut self, package: i64, run: Option<i64>) -> Result<Vec<(i64, i64)>, StoreError> {
         let runs = crate::valuation::package_runs(self.conn(), package).await?;
@@ -156,20 +201,7 @@ impl Store {
     /// claim's cost basis debited and the cash credited claim by claim. Refused for a package
     /// not bought, or whose purchase stands in the ledger already.
     pub async fn post_purchase(&self, actor: &str, package: i64, run: Option<i64>) -> Result<LedgerEntry, StoreError> {
-        self.operate(actor, async |tx| {
-            let p = tx.package_in(package).await?;
-            let all = entries(tx.conn(), Which::Package(package)).await?;
-            let posted = crate::recovery::standing_of(&all).iter().any(|e| e.kind == EntryKind::Purchase);
-            let acquired = p.data.acquired_on.zip(p.data.price);
-            let allocation = match (acquired, posted) {
-                (Some(_), false) => tx.allocation(package, run).await?,
-                _ => Vec::new(),
-            };
-            let e = purchase(package, acquired, posted, &allocation).map_err(refused)?;
-            let memo = format!("{} {} 收购", p.data.code, p.data.name);
-            tx.post_entry(EntryKind::Purchase, &e, &memo, Detail::None).await
-        })
-        .await
+        self.operate(actor, async |tx| tx.post_purchase(package, run).await).await
     }
 
     /// Posts a receipt on a claim (refused past what is owed, on a closed claim, or split

@@ -62,6 +62,8 @@ impl Store {
                 tx.draw_on_line(&line.draw(price, on).map_err(StoreError::Refused)?).await?;
             }
         }
+        // The purchase in the ledger, in the same transaction: every bought package has its cost basis.
+        tx.post_acquisition(package_id).await?;
         tx.commit().await?;
         Ok(package_id)
     }

@@ -2588,6 +2588,16 @@ async fn a_plan_goes_to_the_committee_only_through_its_gate(t: TestStore) {
     let check = s.run_deal_check("acquisition", "ZJ-T1", today, &deal).await.unwrap();
     let cash = approve_purchase(&t, check.id).await;
     s.record_acquisition("acquisition", check.id, today, Some(cash)).await.unwrap();
+    // The purchase stands in the recovery ledger, posted in the acquisition's transaction: bought
+    // without a valuation, its price spread over the claims by principal, to the fen.
+    let posted = s.ledger_entries(Some(package)).await.unwrap();
+    assert_eq!(posted.iter().map(|e| e.kind).collect::<Vec<_>>(), [huajie_store::EntryKind::Purchase]);
+    let rows = s.trial_balance(today, today).await.unwrap();
+    let cost = rows.iter().find(|r| r.account == huajie_ledger::Account::ClaimCost).unwrap();
+    assert_eq!((cost.debits, cost.credits), (i128::from(price.fen()), 0));
+    for c in &claims {
+        assert!(s.claim_position(*c).await.unwrap().cost.fen() > 0, "claim {c} carries a cost");
+    }
     // No valuation yet: the plan is saved as a draft but its gate says what is missing.
     let input = PlanInput {
         title: "ZJ-T1-1 网络拍卖".into(),

@@ -181,6 +181,7 @@ pub mod perm {
         OpenTenders,
         ManageCases,
         Reconcile,
+        PostLedger,
     );
 
     /// Any logged-in user, whatever the role (logout, one's own password).

@@ -241,7 +241,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "依据《地方资产管理公司监督管理暂行办法》，本公司在获批省份内开展不良资产收购处置业务，公开转让信息在本公司网站公告。",
         "Under the 2025 Interim Measures for local AMCs, the company buys and disposes of non-performing assets within its licensed province and announces public transfers on its own website.",
     ),
-    // Account
     ("account.title", "我的账户", "My account"),
     ("account.change_password", "修改密码", "Change password"),
     ("account.current_password", "当前密码", "Current password"),
@@ -789,28 +788,21 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ),
     ("import.started_at", "开始时间", "Started"),
     ("import.outcome", "结果", "Outcome"),
-    ("common.save", "保存", "Save"),
-    ("common.filter", "筛选", "Filter"),
-    ("common.none", "无", "None"),
-    ("common.prev", "上一页", "Previous"),
-    ("common.next", "下一页", "Next"),
-    ("common.pages", "分页", "Pages"),
-    ("common.page_of", "第 {page} / {pages} 页", "Page {page} of {pages}"),
-    ("common.total_rows", "共 {n} 条", "{n} in all"),
-    ("common.yes", "是", "Yes"),
-    ("common.no", "否", "No"),
 ];
 mod bidding;
 mod cases;
+mod common;
 mod decisions;
 mod investors;
+mod ledger;
 mod lots;
 mod reconcile;
 mod sales;
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    let families = [CATALOGUE, calendar::CATALOGUE, decisions::DECISIONS, errors::ERRORS, investors::INVESTORS];
-    families.into_iter().chain([lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON]).flatten()
+    let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
+    let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
+    families.into_iter().chain(more).chain([ledger::LEDGER]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

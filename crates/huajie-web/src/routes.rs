@@ -196,6 +196,27 @@ fn case_routes() -> Router<AppState> {
         .route("/api/v1/cases/{id}", get(api::cases::one))
         .route("/api/v1/cases/{id}/stages", post(api::cases::record_stage))
         .route("/api/v1/cases/{id}/tasks", post(api::cases::add_task))
+        .merge(ledger_routes())
+}
+
+/// The recovery ledger (issue 15): the entries and finance's postings, the reversal's
+/// confirmation, the trial balance, the GL export, a package's returns, and the API.
+fn ledger_routes() -> Router<AppState> {
+    use crate::pages::{ledger, ledger_books};
+    Router::new()
+        .route("/ledger", get(ledger::list))
+        .route("/ledger/receipts", post(ledger::receipt))
+        .route("/ledger/expenses", post(ledger::expense))
+        .route("/ledger/entries/{id}/reverse", get(ledger::confirm_reverse).post(ledger::reverse))
+        .route("/ledger/trial-balance", get(ledger_books::trial_balance))
+        .route("/ledger/gl.xlsx", get(ledger_books::gl_export))
+        .route("/packages/{id}/returns", get(ledger_books::returns_page))
+        .route("/api/v1/ledger/entries", get(api::ledger::entries))
+        .route("/api/v1/claims/{id}/position", get(api::ledger::position))
+        .route("/api/v1/packages/{id}/returns", get(api::ledger::returns))
+        .route("/api/v1/ledger/receipts", post(api::ledger::receipt))
+        .route("/api/v1/ledger/expenses", post(api::ledger::expense))
+        .route("/api/v1/ledger/entries/{id}/reverse", post(api::ledger::reverse))
 }
 
 /// Reconciliation (issue 15): statements imported and matched, the queue of lines a person

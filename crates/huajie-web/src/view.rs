@@ -51,6 +51,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/lots", "nav.lots", Some(Permission::ViewLots)),
     ("/cases", "nav.cases", Some(Permission::ViewCases)),
     ("/reconcile", "nav.reconcile", Some(Permission::Reconcile)),
+    ("/ledger", "nav.ledger", Some(Permission::ViewLedger)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),
     ("/portal", "nav.portal", Some(Permission::UsePortal)),

@@ -1094,3 +1094,79 @@ async fn the_reconcile_and_backtest_routes_allow_exactly_their_roles() {
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
+
+/// The recovery ledger (issue 15): finance, the asset managers, risk, the committee, audit and the
+/// administrator read it; finance alone posts and reverses; the acquisition team, the valuers, the
+/// regulator and the investor see none of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_routes_allow_exactly_their_roles() {
+    const READERS: &[&str] = &["admin", "risk", "asset_manager", "committee", "finance", "auditor"];
+    const POSTERS: &[&str] = &["finance"];
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let package = s.packages().await.unwrap().into_iter().find(|p| p.package.data.is_held()).unwrap().package.id;
+    // The demo's history posted the purchase already (else it is posted here).
+    let purchase = s
+        .ledger_entries(Some(package))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == huajie_store::EntryKind::Purchase);
+    let entry = match purchase {
+        Some(e) => e.id,
+        None => s.post_purchase("finance", package, None).await.unwrap().id,
+    };
+    let claim = s.claims_of_package(package).await.unwrap()[0].claim.id;
+    let gets: Vec<(String, &[&str])> = vec![
+        ("/ledger".into(), READERS),
+        (format!("/ledger?package={package}&claim={claim}&account=1531&from=2020-01-01&to=2030-01-01"), READERS),
+        ("/ledger/trial-balance?from=2020-01-01&to=2030-12-31".into(), READERS),
+        ("/ledger/gl.xlsx?from=2020-01-01&to=2030-12-31".into(), READERS),
+        (format!("/ledger/entries/{entry}/reverse"), POSTERS),
+        (format!("/packages/{package}/returns"), READERS),
+        ("/api/v1/ledger/entries".into(), READERS),
+        (format!("/api/v1/claims/{claim}/position"), READERS),
+        (format!("/api/v1/packages/{package}/returns"), READERS),
+        (format!("/claims/{claim}"), PORTFOLIO),
+    ];
+    // What finance gets: each form's fields refused (400), an entry that is not there (404).
+    let posts: Vec<(String, Option<serde_json::Value>, StatusCode)> = vec![
+        ("/ledger/receipts".into(), None, StatusCode::BAD_REQUEST),
+        ("/ledger/expenses".into(), None, StatusCode::BAD_REQUEST),
+        (format!("/ledger/entries/{entry}/reverse"), None, StatusCode::BAD_REQUEST),
+        ("/ledger/entries/999999/reverse".into(), None, StatusCode::NOT_FOUND),
+        ("/api/v1/ledger/receipts".into(), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        ("/api/v1/ledger/expenses".into(), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+        (format!("/api/v1/ledger/entries/{entry}/reverse"), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
+    ];
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        for (path, allowed) in &gets {
+            let expected = if allowed.contains(role) { StatusCode::OK } else { StatusCode::FORBIDDEN };
+            let got = app.get(&mut client, path).await.status;
+            if got != expected {
+                wrong.push(format!("{role} GET {path}: {got} (expected {expected})"));
+            }
+        }
+        for (path, json, status) in &posts {
+            let expected = if POSTERS.contains(role) { *status } else { StatusCode::FORBIDDEN };
+            let csrf = client.csrf.clone();
+            let reply = match json {
+                Some(body) => {
+                    let request = axum::http::Request::post(path.as_str())
+                        .header(axum::http::header::CONTENT_TYPE, "application/json")
+                        .header("x-csrf-token", csrf)
+                        .body(axum::body::Body::from(body.to_string()))
+                        .unwrap();
+                    app.send(&mut client, request).await
+                }
+                None => app.post_form(&mut client, path, &[("csrf", &csrf)]).await,
+            };
+            if reply.status != expected {
+                wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -25,6 +25,7 @@ pub mod committee;
 pub mod compliance;
 pub mod disposal;
 pub mod investors;
+pub mod ledger;
 pub mod lots;
 pub mod public_lots;
 pub mod reconcile;
@@ -132,6 +133,12 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/reconcile/queue"),
     ("post", "/api/v1/reconcile/queue/{id}/assign"),
     ("get", "/api/v1/packages/{id}/backtest"),
+    ("get", "/api/v1/ledger/entries"),
+    ("get", "/api/v1/claims/{id}/position"),
+    ("get", "/api/v1/packages/{id}/returns"),
+    ("post", "/api/v1/ledger/receipts"),
+    ("post", "/api/v1/ledger/expenses"),
+    ("post", "/api/v1/ledger/entries/{id}/reverse"),
 ];
 
 fn data<T: Serialize>(value: T) -> Response {
@@ -264,7 +271,7 @@ impl Paging {
     /// `(limit, offset)`: `limit` from 1 to `API_ROWS_MAX` (`API_ROWS_DEFAULT` when absent),
     /// `offset` from 0 (0 when absent). A value out of range is refused, never clamped: a
     /// client asking for 5,000 rows must learn that it gets at most 1,000.
-    fn read(&self, lang: huajie_core::Lang) -> Result<(i64, i64), AppError> {
+    pub(crate) fn read(&self, lang: huajie_core::Lang) -> Result<(i64, i64), AppError> {
         let limit = in_range(lang, "limit", self.limit, 1, API_ROWS_MAX)?.unwrap_or(API_ROWS_DEFAULT);
         let offset = in_range(lang, "offset", self.offset, 0, i64::MAX)?.unwrap_or(0);
         Ok((limit, offset))

@@ -62,6 +62,7 @@ fn every_key_used_is_in_the_catalogue() {
         "announce",
         "public",
         "lots",
+        "ledger",
     ];
     let mut missing = Vec::new();
     for text in &sources {

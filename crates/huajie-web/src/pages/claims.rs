@@ -205,6 +205,8 @@ struct ClaimPage {
     cases: Option<super::cases::ClaimCases>,
     /// The firms a case may be opened with (id, name).
     case_agencies: Vec<(String, String)>,
+    /// Its position in the ledger and its entries (issue 15).
+    ledger: Option<super::ledger_books::ClaimLedger>,
 }
 
 pub async fn detail(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
@@ -247,6 +249,7 @@ pub async fn claim_page(
     let flags = super::flags::flags_panel(ctx, state, huajie_store::FlagTarget::Claim(id), &mut sent_back).await?;
     let exception_form = FormView::new(EXCEPTION_FORM, lang).unless(&mut sent_back);
     let cases = super::cases::claim_cases(ctx, state, id, &mut sent_back).await?;
+    let ledger = super::ledger_books::claim_ledger(ctx, state, id).await?;
     let mut page = Page::new(ctx, state).await?;
     let case_form = cases.as_ref().and_then(|c| c.form.as_ref());
     let refused = page.sent_back([&flags.form, &exception_form].into_iter().chain(case_form));
@@ -256,6 +259,7 @@ pub async fn claim_page(
         exception_form,
         case_agencies: cases.as_ref().map(|c| c.agencies.clone()).unwrap_or_default(),
         cases,
+        ledger,
         valuation,
         claim_id: id,
         exception,

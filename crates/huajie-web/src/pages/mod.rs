@@ -18,6 +18,8 @@ pub mod dashboard;
 pub mod flags;
 pub mod imports;
 pub mod investors;
+pub mod ledger;
+pub mod ledger_books;
 pub mod login;
 pub mod lot_events;
 pub mod lot_form;

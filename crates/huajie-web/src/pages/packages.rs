@@ -124,6 +124,8 @@ struct PackageDetail {
     /// Its sales, for staff who see lots.
     show_sales: bool,
     sales: Vec<super::sales::SaleLine>,
+    /// A held package's returns page, for staff who read the ledger (issue 15).
+    show_returns: bool,
 }
 
 #[derive(Deserialize)]
@@ -185,6 +187,7 @@ async fn detail_page(
             can_plan: ctx.can(Permission::PreparePlans) && summary.package.data.is_held(),
             pretrade,
             show_sales: ctx.can(Permission::ViewLots),
+            show_returns: ctx.can(Permission::ViewLedger) && summary.package.data.is_held(),
             sales,
             flags,
             imports,

@@ -92,7 +92,8 @@ impl TestApp {
         TestApp::with_demo(store, config, &huajie_demo::generate()).await
     }
 
-    async fn with_demo(store: TestStore, config: WebConfig, demo: &huajie_demo::DemoCompany) -> TestApp {
+    /// `demo` loaded into `store`, served with `config`.
+    pub async fn with_demo(store: TestStore, config: WebConfig, demo: &huajie_demo::DemoCompany) -> TestApp {
         huajie_demo::load(&store.store, demo, huajie_web::hash_password).await.unwrap();
         let state = AppState::new(store.store.clone(), config);
         let router = router(state.clone());
