@@ -153,6 +153,7 @@ fn main() {
         kind: InvestmentKind::FinancialNpa,
         flags: vec![],
         paid_from: huajie_rules::funding_line::PaidFrom::Cash,
+        cost: None,
     };
     let mut best = f64::INFINITY;
     let mut found = 0;

@@ -27,6 +27,15 @@ pub struct HeldPackage {
     pub cost: Option<Vec<Money>>,
 }
 
+impl HeldPackage {
+    /// A package just bought at `price` (none of its claims sold), each claim at its `cost`
+    /// basis when known (`Deal::Acquisition::cost`).
+    pub fn bought(price: Money, claims: Vec<(i64, Money)>, cost: Option<Vec<Money>>) -> HeldPackage {
+        let status = huajie_core::PackageStatus::Acquired;
+        HeldPackage { status, price: Some(price), claims, sold: BTreeSet::new(), cost }
+    }
+}
+
 /// Each claim's book value, in the order of the package's claims; `None` for a package not
 /// held (neither acquired nor in disposal). With the recovery ledger (`cost`), its remaining
 /// cost basis; without, the price shared among the claims by principal + interest (rounded

@@ -50,6 +50,8 @@ pub enum Deal {
         /// Prohibited-asset flags set on the package as a whole (PX2–PX6).
         flags: Vec<AssetFlag>,
         paid_from: PaidFrom,
+        /// Each claim's cost basis as its purchase will post it (by `claims`); `None`: by what each owes.
+        cost: Option<Vec<Money>>,
     },
     Funding {
         label: String,
@@ -135,12 +137,10 @@ fn cash(label: &str, amount: i64) -> LiquidAsset {
 pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
     let mut l = ledger.clone();
     match deal {
-        Deal::Acquisition { claims, price, kind, paid_from, .. } => {
+        Deal::Acquisition { claims, price, kind, paid_from, cost, .. } => {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
-            let (status, sold) = (huajie_core::PackageStatus::Acquired, Default::default());
             let claims = claims.iter().map(|c| (c.debtor.id, c.amount)).collect();
-            let package = HeldPackage { status, price: Some(*price), claims, sold, cost: None };
-            l.exposures.extend(held_claim_exposures(&[package]));
+            l.exposures.extend(held_claim_exposures(&[HeldPackage::bought(*price, claims, cost.clone())]));
             match paid_from {
                 PaidFrom::Cash => l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen())),
                 PaidFrom::Line(drawing) => drawing.apply(&mut l.funding),

@@ -219,6 +219,7 @@ mod tests {
             kind: InvestmentKind::FinancialNpa,
             flags: Vec::new(),
             paid_from: PaidFrom::Cash,
+            cost: None,
         };
         let transferor = PartyRef { id: Some(3), name: "某银行".into(), identifier: None };
         let terms = DealTerms::of(&deal, Some(9));

@@ -434,6 +434,7 @@ mod pretrade {
             kind: InvestmentKind::FinancialNpa,
             flags: vec![],
             paid_from: PaidFrom::Line(line(channel).draw(yuan(2_500_000), d("2026-09-30")).unwrap()),
+            cost: None,
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal(Channel::FiLoan)).unwrap();
         let (lev0, lev1) = (super::get(&r.before, RuleId::Q1), super::get(&r.after, RuleId::Q1));
@@ -471,6 +472,7 @@ mod pretrade {
             kind: InvestmentKind::FinancialNpa,
             flags: vec![],
             paid_from: PaidFrom::Cash,
+            cost: None,
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.before[3].numerator, 800_000_000);
@@ -495,10 +497,50 @@ mod pretrade {
             kind: InvestmentKind::FinancialNpa,
             flags: vec![],
             paid_from: PaidFrom::Cash,
+            cost: None,
         };
         let r = check(&l, &RuleParameters::default(), &s, &deal).unwrap();
         assert_eq!(r.after[3].status, Status::Amber);
         assert!(r.findings.is_empty(), "{:?}", r.findings);
+    }
+
+    /// The pre-trade check counts a bought claim at the cost basis its purchase will be posted
+    /// at (`Deal::Acquisition::cost`, spread by the valuation), not the price shared by what each
+    /// claim owes: two claims owing the same, the valuation putting 2,100,000 of the 2,500,000
+    /// on one debtor's claim, takes that debtor to 10.1% and needs an override.
+    #[test]
+    fn an_acquisition_counts_each_claim_at_the_cost_its_purchase_will_post() {
+        let mut l = company();
+        party(&mut l, 10, false);
+        party(&mut l, 11, false);
+        claim(&mut l, 10, 800_000_000); // 8,000,000 yuan held: 8%
+        let names = names();
+        let s = Setting { home: zj(), as_of: d("2026-09-30"), names: &names };
+        let claim_on = |no: &str, debtor| ProposedClaim {
+            contract_no: no.into(),
+            amount: yuan(2_000_000),
+            debtor,
+            guarantors: vec![],
+            collateral_provinces: vec![],
+            cross_region_exception: None,
+            flags: vec![],
+        };
+        let deal = |cost| Deal::Acquisition {
+            transferor: cp(0, "某银行"),
+            claims: vec![claim_on("HT-1", cp(10, "甲公司")), claim_on("HT-2", cp(11, "乙公司"))],
+            price: yuan(2_500_000),
+            kind: InvestmentKind::FinancialNpa,
+            flags: vec![],
+            paid_from: PaidFrom::Cash,
+            cost,
+        };
+        // Shared by what each owes: 1,250,000 each, 甲 at 9.25%.
+        let r = check(&l, &RuleParameters::default(), &s, &deal(None)).unwrap();
+        assert_eq!(r.after[3].numerator, 925_000_000);
+        assert!(r.findings.is_empty(), "{:?}", r.findings);
+        let r = check(&l, &RuleParameters::default(), &s, &deal(Some(vec![yuan(2_100_000), yuan(400_000)]))).unwrap();
+        assert_eq!(r.after[3].numerator, 1_010_000_000);
+        assert_eq!(rules(&r.findings), vec![(RuleId::Q2, Effect::Override)]);
     }
 
     #[test]
@@ -659,6 +701,7 @@ mod pretrade {
             kind: InvestmentKind::FinancialNpa,
             flags,
             paid_from: PaidFrom::Cash,
+            cost: None,
         };
         let p = RuleParameters::default();
         let r = check(&l, &p, &s, &deal(vec![claim("HT-1", vec![px5]), claim("HT-2", vec![])], vec![])).unwrap();

@@ -345,6 +345,7 @@ async fn acquisition_deal(
         ));
     }
     add_securities(&mut *c, package_id, &mut claims, &party).await?;
+    let cost = purchase_cost(&mut *c, package_id, price, &claims).await?;
     Ok(Deal::Acquisition {
         transferor: party(package.data.transferor_id),
         claims: claims.into_iter().map(|(_, c)| c).collect(),
@@ -352,7 +353,26 @@ async fn acquisition_deal(
         kind: InvestmentKind::FinancialNpa,
         flags: package_flags,
         paid_from,
+        cost,
     })
+}
+
+/// Each claim's cost basis as the purchase at `price` would be posted (`purchase_weights`, the
+/// one rule the acquisition posts by), in the order of `claims`; `None` when it cannot be spread
+/// over exactly these claims (the check then shares the price by what each owes).
+async fn purchase_cost(
+    c: &mut AnyConnection,
+    package_id: i64,
+    price: Money,
+    claims: &[(i64, ProposedClaim)],
+) -> Result<Option<Vec<Money>>, StoreError> {
+    let (weights, _) = crate::recovery_ops::purchase_weights(&mut *c, package_id).await?;
+    let Ok(basis) = huajie_ledger::CostBasis::from_allocation(price, &weights) else { return Ok(None) };
+    let shares: BTreeMap<i64, Money> = basis.shares().iter().copied().collect();
+    if shares.len() != claims.len() {
+        return Ok(None);
+    }
+    Ok(claims.iter().map(|(id, _)| shares.get(id).copied()).collect())
 }
 
 /// The recorded cross-region exceptions of a package's claims, by claim.

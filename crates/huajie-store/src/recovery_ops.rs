@@ -153,18 +153,10 @@ impl WriteTx {
         if p.data.price.is_none_or(|m| m.fen() <= 0) {
             return Ok(None);
         }
-        let runs = crate::valuation::package_runs(self.conn(), package).await?;
-        if !runs.is_empty() {
+        let (weights, by_valuation) = purchase_weights(self.conn(), package).await?;
+        if by_valuation {
             return self.post_purchase(package, None).await.map(Some);
         }
-        let rows = sqlx::query("SELECT id, principal_fen FROM claims WHERE package_id = $1 ORDER BY id")
-            .bind(package)
-            .fetch_all(self.conn())
-            .await?;
-        let weights: Vec<(i64, i64)> = rows
-            .iter()
-            .map(|r| Ok((i64_col(r, "id")?, i64_col(r, "principal_fen")?)))
-            .collect::<Result<_, StoreError>>()?;
         if weights.is_empty() {
             return Ok(None);
         }
@@ -193,6 +185,30 @@ impl WriteTx {
                 .await?;
         rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?))).collect()
     }
+}
+
+/// What a package's price is spread over its claims by when it is bought (`post_acquisition`),
+/// and so what its pre-trade check counts each claim at: the latest valuation run's allocation
+/// (then `true`), or — without a valuation — each claim's principal. (claim, weight), by claim.
+pub(crate) async fn purchase_weights(
+    c: &mut sqlx::AnyConnection,
+    package: i64,
+) -> Result<(Vec<(i64, i64)>, bool), StoreError> {
+    if let Some(run) = crate::valuation::package_runs(&mut *c, package).await?.first() {
+        let rows =
+            sqlx::query("SELECT claim_id, allocation_fen FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
+                .bind(run.id)
+                .fetch_all(&mut *c)
+                .await?;
+        let weights = rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?)));
+        return Ok((weights.collect::<Result<_, StoreError>>()?, true));
+    }
+    let rows = sqlx::query("SELECT id, principal_fen FROM claims WHERE package_id = $1 ORDER BY id")
+        .bind(package)
+        .fetch_all(&mut *c)
+        .await?;
+    let weights = rows.iter().map(|r| Ok((i64_col(r, "id")?, i64_col(r, "principal_fen")?)));
+    Ok((weights.collect::<Result<_, StoreError>>()?, false))
 }
 
 impl Store {
