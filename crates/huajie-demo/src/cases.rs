@@ -118,12 +118,24 @@ fn agencies() -> Vec<AgencyInput> {
 }
 
 /// The claims cases are opened on, in `PLANS`' order: the held packages' claims by package and
-/// contract number, the fourth the first whose limitation runs from no later than `before` (no
-/// default date, or one on or before it), the others the first five besides it.
+/// contract number that no disposal plan sells (the demo's lots sell some: a claim the company
+/// auctions itself is not also in court), the fourth the first whose limitation runs from no
+/// later than `before` (no default date, or one on or before it), the others the first five
+/// besides it.
 async fn claims(store: &Store, before: NaiveDate) -> Result<Vec<i64>, StoreError> {
+    let planned: Vec<i64> = store
+        .plans()
+        .await?
+        .iter()
+        .filter_map(|p| match p.subject {
+            huajie_store::PlanSubject::Claim(id) => Some(id),
+            _ => None,
+        })
+        .collect();
     let mut all = Vec::new();
     for p in store.packages().await?.iter().filter(|p| p.package.data.is_held()) {
-        all.extend(store.claims_of_package(p.package.id).await?.into_iter().map(|c| c.claim));
+        let claims = store.claims_of_package(p.package.id).await?.into_iter().map(|c| c.claim);
+        all.extend(claims.filter(|c| !planned.contains(&c.id)));
     }
     let short = || StoreError::Corrupt("the demo's held packages have too few claims for its cases".into());
     let fourth = all.iter().find(|c| c.data.default_date.is_none_or(|d| d <= before)).ok_or_else(short)?.id;
