@@ -30,13 +30,27 @@ fn projection(run: &crate::ValuationRun, claims: &[(i64, ClaimResult)]) -> Resul
     Ok(out)
 }
 
+/// A package's back-test with the valuation run it is measured against.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RunBackTest {
+    pub run_id: i64,
+    pub valuation_date: NaiveDate,
+    /// Whether the run is the one the package's standing purchase was spread by (else the
+    /// run asked for, or the latest of a package whose purchase named none).
+    pub purchase_run: bool,
+    pub test: BackTest,
+}
+
 impl Store {
-    /// Package `package`'s back-test through `today`, against valuation run `run` (`None`: its
+    /// Package `package`'s back-test through `today`, against valuation run `run` (`None`: the
+    /// run its standing purchase was spread by — the projection it was bought on — else its
     /// latest): quarters from the run's valuation date.
-    pub async fn back_test(&self, package: i64, run: Option<i64>, today: NaiveDate) -> Result<BackTest, StoreError> {
+    pub async fn back_test(&self, package: i64, run: Option<i64>, today: NaiveDate) -> Result<RunBackTest, StoreError> {
         let c = &mut *self.pool.acquire().await?;
         let runs = crate::valuation::package_runs(c, package).await?;
-        let run = match run {
+        let all = entries(c, Which::Package(package)).await?;
+        let bought_on = standing_of(&all).iter().find(|e| e.kind == EntryKind::Purchase).and_then(|e| e.valuation_run);
+        let run = match run.or(bought_on) {
             None => runs.first(),
             Some(id) => runs.iter().find(|r| r.id == id),
         }
@@ -54,7 +68,6 @@ impl Store {
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
         let projected = projection(run, &claims)?;
-        let all = entries(c, Which::Package(package)).await?;
         let actual: Vec<Actual> = standing_of(&all)
             .into_iter()
             .filter(|e| e.kind != EntryKind::Purchase)
@@ -66,6 +79,11 @@ impl Store {
             })
             .collect();
         let through = quarter_of(run.valuation_date, today).unwrap_or(0);
-        Ok(back_test(run.valuation_date, through, &projected, &actual))
+        Ok(RunBackTest {
+            run_id: run.id,
+            valuation_date: run.valuation_date,
+            purchase_run: bought_on == Some(run.id),
+            test: back_test(run.valuation_date, through, &projected, &actual),
+        })
     }
 }

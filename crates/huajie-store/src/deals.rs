@@ -366,7 +366,7 @@ async fn purchase_cost(
     price: Money,
     claims: &[(i64, ProposedClaim)],
 ) -> Result<Option<Vec<Money>>, StoreError> {
-    let (weights, _) = crate::recovery_ops::purchase_weights(&mut *c, package_id).await?;
+    let weights = crate::recovery_ops::purchase_weights(&mut *c, package_id).await?.weights;
     let Ok(basis) = huajie_ledger::CostBasis::from_allocation(price, &weights) else { return Ok(None) };
     let shares: BTreeMap<i64, Money> = basis.shares().iter().copied().collect();
     if shares.len() != claims.len() {

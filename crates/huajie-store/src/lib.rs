@@ -20,6 +20,7 @@ mod announcements;
 mod attempts;
 pub mod audit;
 mod backtests;
+pub use backtests::RunBackTest;
 mod bids;
 pub mod book;
 mod bulk;

@@ -60,6 +60,10 @@ pub struct LedgerEntry {
     #[serde(flatten)]
     pub entry: Entry,
     pub memo: String,
+    /// A purchase's valuation run, whose allocation spread its price (`None`: spread by
+    /// principal, or posted before purchases recorded their run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub valuation_run: Option<i64>,
     pub receipt: Option<ReceiptDetail>,
     pub expense: Option<ExpenseDetail>,
     pub posted_by: String,
@@ -159,7 +163,7 @@ async fn keyed<T>(
 pub(crate) async fn entries(c: &mut AnyConnection, which: Which) -> Result<Vec<LedgerEntry>, StoreError> {
     let [p, e, k] = which.binds();
     let sql = format!(
-        "SELECT e.id, e.kind, e.entry_date, e.package_id, e.reverses_id, e.memo, e.posted_by, e.posted_at \
+        "SELECT e.id, e.kind, e.entry_date, e.package_id, e.reverses_id, e.memo, e.valuation_run_id, e.posted_by, e.posted_at \
          FROM ledger_entries e WHERE {ENTRY_FILTER} ORDER BY e.id"
     );
     let heads = sqlx::query(crate::composed(sql)).bind(p).bind(e).bind(k).fetch_all(&mut *c).await?;
@@ -195,6 +199,7 @@ pub(crate) async fn entries(c: &mut AnyConnection, which: Which) -> Result<Vec<L
                 kind: code(r, "kind", EntryKind::from_code)?,
                 entry,
                 memo: text(r, "memo")?,
+                valuation_run: opt_i64(r, "valuation_run_id")?,
                 receipt: receipts.remove(&id),
                 expense: expenses.remove(&id),
                 posted_by: text(r, "posted_by")?,

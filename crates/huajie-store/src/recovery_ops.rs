@@ -27,6 +27,8 @@ pub struct ReceiptInput {
 /// What an entry records besides its lines.
 pub(crate) enum Detail<'a> {
     None,
+    /// A purchase, with the valuation run its price was spread by.
+    Purchase(Option<i64>),
     Receipt(&'a ReceiptDetail),
     Expense(&'a ExpenseDetail),
 }
@@ -42,12 +44,17 @@ impl WriteTx {
     ) -> Result<LedgerEntry, StoreError> {
         let now = crate::stored_time(self.clock.now());
         let actor = self.actor().to_string();
-        let r = sqlx::query("INSERT INTO ledger_entries (kind, entry_date, package_id, reverses_id, memo, posted_by, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+        let run = match detail {
+            Detail::Purchase(run) => run,
+            _ => None,
+        };
+        let r = sqlx::query("INSERT INTO ledger_entries (kind, entry_date, package_id, reverses_id, memo, valuation_run_id, posted_by, posted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
             .bind(kind.code())
             .bind(date_text(e.date()))
             .bind(e.package())
             .bind(e.reverses())
             .bind(memo)
+            .bind(run)
             .bind(&actor)
             .bind(crate::timestamp(now))
             .fetch_one(self.conn())
@@ -80,7 +87,7 @@ impl WriteTx {
     /// Writes the receipt or expense entry `id` records.
     async fn insert_detail(&mut self, id: i64, detail: Detail<'_>) -> Result<(), StoreError> {
         match detail {
-            Detail::None => {}
+            Detail::None | Detail::Purchase(_) => {}
             Detail::Receipt(r) => {
                 sqlx::query("INSERT INTO ledger_receipts (entry_id, claim_id, case_id, source, court_ordered, amount_fen, costs_fen, interest_fen, principal_fen, payer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                     .bind(id)
@@ -128,94 +135,90 @@ impl WriteTx {
         self.post_entry(EntryKind::Receipt, &posted.entry, &input.memo, Detail::Receipt(&detail)).await
     }
 
-    /// Posts package `package`'s purchase through this transaction (`Store::post_purchase`).
+    /// Posts package `package`'s purchase through this transaction (`Store::post_purchase`),
+    /// recording the valuation run its price was spread by.
     pub(crate) async fn post_purchase(&mut self, package: i64, run: Option<i64>) -> Result<LedgerEntry, StoreError> {
         let p = self.package_in(package).await?;
         let all = entries(self.conn(), Which::Package(package)).await?;
         let posted = crate::recovery::standing_of(&all).iter().any(|e| e.kind == EntryKind::Purchase);
         let acquired = p.data.acquired_on.zip(p.data.price);
-        let allocation = match (acquired, posted) {
-            (Some(_), false) => self.allocation(package, run).await?,
-            _ => Vec::new(),
+        let basis = match (acquired, posted) {
+            (Some(_), false) => self.basis(package, run).await?,
+            _ => Basis::default(),
         };
-        let e = purchase(package, acquired, posted, &allocation).map_err(refused)?;
-        let memo = format!("{} {} 收购", p.data.code, p.data.name);
-        self.post_entry(EntryKind::Purchase, &e, &memo, Detail::None).await
+        let e = purchase(package, acquired, posted, &basis.weights).map_err(refused)?;
+        let memo = match basis.run {
+            Some(_) => format!("{} {} 收购", p.data.code, p.data.name),
+            None => format!("{} {} 收购（按本金分摊）", p.data.code, p.data.name),
+        };
+        self.post_entry(EntryKind::Purchase, &e, &memo, Detail::Purchase(basis.run)).await
     }
 
-    /// The purchase of a package just bought, posted in the acquisition's transaction: spread
-    /// by its latest valuation run, or — bought without one — pro rata to each claim's
-    /// principal (`huajie_ledger::CostBasis::from_allocation` takes any non-negative weights).
-    /// A package without claims, or bought for nothing, has no cost basis to carry: nothing is
-    /// posted (`None`).
+    /// The purchase of a package just bought, posted in the acquisition's transaction by the
+    /// same rule as `post_purchase` (`purchase_weights`). A package without claims, or bought
+    /// for nothing, has no cost basis to carry: nothing is posted (`None`).
     pub(crate) async fn post_acquisition(&mut self, package: i64) -> Result<Option<LedgerEntry>, StoreError> {
         let p = self.package_in(package).await?;
-        if p.data.price.is_none_or(|m| m.fen() <= 0) {
+        if p.data.price.is_none_or(|m| m.fen() <= 0) || purchase_weights(self.conn(), package).await?.weights.is_empty()
+        {
             return Ok(None);
         }
-        let (weights, by_valuation) = purchase_weights(self.conn(), package).await?;
-        if by_valuation {
-            return self.post_purchase(package, None).await.map(Some);
-        }
-        if weights.is_empty() {
-            return Ok(None);
-        }
-        let e = purchase(package, p.data.acquired_on.zip(p.data.price), false, &weights).map_err(refused)?;
-        let memo = format!("{} {} 收购（按本金分摊）", p.data.code, p.data.name);
-        self.post_entry(EntryKind::Purchase, &e, &memo, Detail::None).await.map(Some)
+        self.post_purchase(package, None).await.map(Some)
     }
 
-    /// The allocation of valuation run `run` (or the package's latest run): (claim, share in fen).
-    async fn allocation(&mut self, package: i64, run: Option<i64>) -> Result<Vec<(i64, i64)>, StoreError> {
+    /// What the price is spread by: valuation run `run` of the package when named (refused if
+    /// it is not one of the package's runs), else `purchase_weights`.
+    async fn basis(&mut self, package: i64, run: Option<i64>) -> Result<Basis, StoreError> {
+        let Some(id) = run else { return purchase_weights(self.conn(), package).await };
         let runs = crate::valuation::package_runs(self.conn(), package).await?;
-        let run = match run {
-            None => runs.first(),
-            Some(id) => runs.iter().find(|r| r.id == id),
-        }
-        .ok_or_else(|| {
+        let run = runs.iter().find(|r| r.id == id).ok_or_else(|| {
             StoreError::Refused(Text::new(
-                format!("资产包 #{package} 没有可用于分摊成本的估值。"),
-                format!("Package #{package} has no valuation run to spread its cost by."),
+                format!("估值 #{id} 不是资产包 #{package} 的估值，不能据以分摊成本。"),
+                format!("Valuation run #{id} is not one of package #{package}'s runs to spread its cost by."),
             ))
         })?;
-        let rows =
-            sqlx::query("SELECT claim_id, allocation_fen FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
-                .bind(run.id)
-                .fetch_all(self.conn())
-                .await?;
-        rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?))).collect()
+        Ok(Basis { weights: run_allocation(self.conn(), run.id).await?, run: Some(run.id) })
     }
 }
 
-/// What a package's price is spread over its claims by when it is bought (`post_acquisition`),
-/// and so what its pre-trade check counts each claim at: the latest valuation run's allocation
-/// (then `true`), or — without a valuation — each claim's principal. (claim, weight), by claim.
-pub(crate) async fn purchase_weights(
-    c: &mut sqlx::AnyConnection,
-    package: i64,
-) -> Result<(Vec<(i64, i64)>, bool), StoreError> {
+/// A purchase's cost basis: (claim, weight) by claim, and the valuation run they come from.
+#[derive(Debug, Default)]
+pub(crate) struct Basis {
+    pub weights: Vec<(i64, i64)>,
+    pub run: Option<i64>,
+}
+
+/// Each claim's share of the price in run `run`'s allocation, in fen, by claim.
+async fn run_allocation(c: &mut sqlx::AnyConnection, run: i64) -> Result<Vec<(i64, i64)>, StoreError> {
+    let rows = sqlx::query("SELECT claim_id, allocation_fen FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
+        .bind(run)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?))).collect()
+}
+
+/// What a package's price is spread over its claims by when it is bought, and so what its
+/// pre-trade check counts each claim at: the latest valuation run's allocation (its run
+/// named), or — without a valuation — each claim's principal (`huajie_ledger::CostBasis::
+/// from_allocation` takes any non-negative weights).
+pub(crate) async fn purchase_weights(c: &mut sqlx::AnyConnection, package: i64) -> Result<Basis, StoreError> {
     if let Some(run) = crate::valuation::package_runs(&mut *c, package).await?.first() {
-        let rows =
-            sqlx::query("SELECT claim_id, allocation_fen FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
-                .bind(run.id)
-                .fetch_all(&mut *c)
-                .await?;
-        let weights = rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?)));
-        return Ok((weights.collect::<Result<_, StoreError>>()?, true));
+        return Ok(Basis { weights: run_allocation(&mut *c, run.id).await?, run: Some(run.id) });
     }
     let rows = sqlx::query("SELECT id, principal_fen FROM claims WHERE package_id = $1 ORDER BY id")
         .bind(package)
         .fetch_all(&mut *c)
         .await?;
     let weights = rows.iter().map(|r| Ok((i64_col(r, "id")?, i64_col(r, "principal_fen")?)));
-    Ok((weights.collect::<Result<_, StoreError>>()?, false))
+    Ok(Basis { weights: weights.collect::<Result<_, StoreError>>()?, run: None })
 }
 
 impl Store {
     /// Posts a bought package's purchase from the records: the day and price the acquisition
-    /// recorded, spread over its claims by valuation run `run` (`None`: its latest) — each
-    /// claim's cost basis debited and the cash credited claim by claim. Refused for a package
-    /// not bought, or whose purchase stands in the ledger already.
+    /// recorded, spread over its claims by valuation run `run` (`None`: its latest, or by
+    /// principal when it has none) — each claim's cost basis debited and the cash credited
+    /// claim by claim, the run recorded with the entry. Refused for a package not bought, or
+    /// whose purchase stands in the ledger already.
     pub async fn post_purchase(&self, actor: &str, package: i64, run: Option<i64>) -> Result<LedgerEntry, StoreError> {
         self.operate(actor, async |tx| tx.post_purchase(package, run).await).await
     }

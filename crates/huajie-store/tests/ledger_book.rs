@@ -163,7 +163,7 @@ async fn the_demo_history_is_in_the_ledger_and_the_book_reads_it(t: TestStore, _
         let acquired = p.package.data.acquired_on.unwrap();
         let runs = s.valuation_runs(p.package.id).await.unwrap();
         let run = runs.iter().find(|r| r.valuation_date <= acquired).unwrap();
-        let b = s.back_test(p.package.id, Some(run.id), today).await.unwrap();
+        let b = s.back_test(p.package.id, Some(run.id), today).await.unwrap().test;
         let last = b.quarters.last().unwrap();
         assert!(b.quarters.len() >= 4, "{} quarters", b.quarters.len());
         assert!(last.cumulative_projected > 0 && last.cumulative_actual > 0, "{last:?}");

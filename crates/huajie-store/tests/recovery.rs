@@ -45,6 +45,8 @@ async fn bought(s: &Store) -> (i64, Money) {
         }
         let e = s.post_purchase("finance", p.package.id, None).await.unwrap();
         assert_eq!((e.kind, e.entry.total()), (EntryKind::Purchase, price));
+        let latest = s.valuation_runs(p.package.id).await.unwrap()[0].id;
+        assert_eq!(e.valuation_run, Some(latest), "the purchase records the run it was spread by");
         return (p.package.id, price);
     }
     panic!("the demo has a bought package with a valuation");
@@ -168,6 +170,8 @@ async fn a_claim_is_bought_paid_and_reversed_with_the_books_balanced(t: TestStor
     };
     s.post_expense("finance", &lawyer, "某律师事务所", "律师费").await.unwrap();
     let bt = s.back_test(package, None, run.valuation_date + chrono::Duration::days(800)).await.unwrap();
+    assert_eq!((bt.run_id, bt.purchase_run), (run.id, true), "measured against the run the package was bought on");
+    let bt = bt.test;
     assert_eq!(bt.quarters.len(), 9);
     let in_window = |day: &str| i64::from(d(day) >= run.valuation_date);
     let expected = y(1_700).fen() + in_window("2026-06-30") * (y(500).fen() + costs.fen())

@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 29);
+    assert_eq!(t.store.schema_version().await.unwrap(), 30);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -289,7 +289,17 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         (
             "ledger_entries",
-            &["entry_date", "id", "kind", "memo", "package_id", "posted_at", "posted_by", "reverses_id"][..],
+            &[
+                "entry_date",
+                "id",
+                "kind",
+                "memo",
+                "package_id",
+                "posted_at",
+                "posted_by",
+                "reverses_id",
+                "valuation_run_id",
+            ][..],
         ),
         ("ledger_lines", &["account", "amount_fen", "case_id", "claim_id", "entry_id", "line_no", "side"][..]),
         (

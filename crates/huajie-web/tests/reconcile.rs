@@ -123,6 +123,21 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     let code = s.package(package).await.unwrap().unwrap().package.data.code;
     let claim = s.claims_of_package(package).await.unwrap()[0].claim.id;
     let today = s.clock().today();
+    let mut valuer = app.login("valuer").await;
+    let url = format!("/api/v1/packages/{package}/backtest");
+    let before = app.get(&mut valuer, &url).await.json();
+    let purchase = s.ledger_entries(Some(package)).await.unwrap().into_iter().find(|e| e.kind == EntryKind::Purchase);
+    let run = purchase.and_then(|e| e.valuation_run).expect("the demo's purchase records its valuation run");
+    assert_eq!(
+        (&before["data"]["run_id"], &before["data"]["purchase_run"]),
+        (&serde_json::json!(run), &serde_json::json!(true))
+    );
+    let actual = |v: &serde_json::Value| {
+        let row = v["data"]["claims"].as_array().unwrap().iter().find(|c| c["key"] == claim).unwrap().clone();
+        let last = v["data"]["quarters"].as_array().unwrap().last().unwrap()["cumulative_actual"].as_i64().unwrap();
+        (row, last)
+    };
+    let (row_before, total_before) = actual(&before);
     let receipt = Receipt {
         claim,
         case: None,
@@ -134,7 +149,6 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     let input = ReceiptInput { receipt, payer: "债务人".into(), memo: "回收".into() };
     s.post_receipt("finance", &input).await.unwrap();
 
-    let mut valuer = app.login("valuer").await;
     let r = app.get(&mut valuer, &format!("/packages/{package}")).await;
     assert!(r.body.contains(&format!("href=\"/packages/{package}/backtest\"")), "the package links its back-test");
     let r = app.get(&mut valuer, &format!("/packages/{package}/backtest")).await;
@@ -143,12 +157,16 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     assert!(page.contains("回溯检验") && page.contains("chart-backtest"), "{page}");
     assert!(page.contains(&format!("#{claim} ")), "the claim's error row");
 
-    let api = app.get(&mut valuer, &format!("/api/v1/packages/{package}/backtest")).await.json();
-    let row = api["data"]["claims"].as_array().unwrap().iter().find(|c| c["key"] == claim).unwrap().clone();
-    assert_eq!(row["actual"], 123_400, "{row}");
-    assert_eq!(row["error"].as_i64().unwrap(), 123_400 - row["projected"].as_i64().unwrap());
-    let quarters = api["data"]["quarters"].as_array().unwrap();
-    assert_eq!(quarters.last().unwrap()["cumulative_actual"], 123_400);
+    let against = format!("对照估值 <a href=\"/valuations/{run}\">#{run}</a>");
+    assert!(page.contains(&against) && page.contains("收购入账所据估值"), "{page}");
+    // The receipt counts once, on its claim and in the quarter of today, against the run the
+    // package was bought on.
+    let api = app.get(&mut valuer, &url).await.json();
+    let (row, total) = actual(&api);
+    let was = row_before["actual"].as_i64().unwrap();
+    assert_eq!(row["actual"].as_i64().unwrap(), was + 123_400, "{row}");
+    assert_eq!(row["error"].as_i64().unwrap(), was + 123_400 - row["projected"].as_i64().unwrap());
+    assert_eq!(total, total_before + 123_400);
 
     let r = app.get(&mut valuer, &format!("/packages/{package}/backtest.xlsx")).await;
     assert_eq!(r.status, StatusCode::OK);

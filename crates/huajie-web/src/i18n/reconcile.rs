@@ -83,4 +83,8 @@ pub const RECON: &[(&str, &str, &str)] = &[
     ("backtest.claim", "债权", "Claim"),
     ("backtest.segment", "分组", "Segment"),
     ("backtest.no_segment", "单户估值", "Valued on its own"),
+    ("backtest.against", "对照估值", "Measured against valuation run"),
+    ("backtest.valuation_date", "估值基准日", "valuation date"),
+    ("backtest.purchase_run", "收购入账所据估值", "the run the purchase was posted by"),
+    ("backtest.latest_run", "最新估值（收购入账未记所据估值）", "the latest run (the purchase names none)"),
 ];

@@ -31,6 +31,11 @@ pub struct BacktestView {
     pub package_code: String,
     pub package_name: String,
     pub as_of: chrono::NaiveDate,
+    /// The valuation run measured against, its valuation date, and whether the package's
+    /// purchase was spread by it (the projection it was bought on).
+    pub run_id: i64,
+    pub valuation_date: chrono::NaiveDate,
+    pub purchase_run: bool,
     #[serde(flatten)]
     pub test: BackTest,
     /// Each claim's contract number and debtor (an individual masked without personal data).
@@ -42,7 +47,7 @@ pub async fn view(ctx: &Ctx, state: &AppState, id: i64) -> Result<BacktestView, 
     ctx.require(Permission::ViewBacktests)?;
     let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let as_of = state.store.clock().today();
-    let test = state.store.back_test(id, None, as_of).await?;
+    let run = state.store.back_test(id, None, as_of).await?;
     let personal = ctx.can(Permission::ViewPersonalData);
     let claim_names = state
         .store
@@ -60,7 +65,10 @@ pub async fn view(ctx: &Ctx, state: &AppState, id: i64) -> Result<BacktestView, 
         package_code: p.package.data.code.clone(),
         package_name: p.package.data.name.clone(),
         as_of,
-        test,
+        run_id: run.run_id,
+        valuation_date: run.valuation_date,
+        purchase_run: run.purchase_run,
+        test: run.test,
         claim_names,
     })
 }
@@ -145,7 +153,17 @@ fn error_rows<K>(rows: &[ErrorRow<K>], label: impl Fn(&K) -> String) -> Vec<Vec<
 /// The back-test's tables: by quarter, by claim, by segment.
 fn tables(v: &BacktestView, lang: Lang) -> Vec<Table> {
     let t = |k: &'static str| tr(lang, k).to_string();
-    let title = vec![format!("{} {} — {} {}", v.package_code, v.package_name, t("backtest.as_of"), v.as_of)];
+    let run = if v.purchase_run { t("backtest.purchase_run") } else { t("backtest.latest_run") };
+    let title = vec![
+        format!("{} {} — {} {}", v.package_code, v.package_name, t("backtest.as_of"), v.as_of),
+        format!(
+            "{} #{} · {} {} · {run}",
+            t("backtest.against"),
+            v.run_id,
+            t("backtest.valuation_date"),
+            v.valuation_date
+        ),
+    ];
     let errors = |first: &'static str| {
         vec![t(first), t("backtest.projected"), t("backtest.actual"), t("backtest.error"), t("backtest.error_share")]
     };
