@@ -97,7 +97,7 @@ pub use lots::{BidderRecord, DepositRecord, LiveLot, LotInput, LotRecord};
 pub use mappings::MappingEntry;
 pub use parties::{IDS_PER_QUERY, PartyFilter, PartyListRow};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
-pub use recovery::{EntryKind, ExpenseDetail, LedgerEntry, ReceiptDetail};
+pub use recovery::{EntryKind, EntryPage, EntryQuery, ExpenseDetail, LedgerEntry, ReceiptDetail};
 pub use recovery_ops::{ReceiptInput, sale_receipt};
 pub use sales::SaleRecord;
 pub use sessions::{LoginAttempt, Reservation, SessionInfo};

@@ -15,7 +15,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::audit::Audited;
-use crate::rows::{code, date, i64_col, money, opt_i64, text, utc};
+use crate::rows::{code, date, date_text, i64_col, money, opt_i64, text, utc};
 use crate::{Store, StoreError};
 
 named_enum! {
@@ -125,28 +125,75 @@ fn expense_from_row(r: &AnyRow) -> Result<(i64, ExpenseDetail), StoreError> {
 }
 
 /// Which entries to read: a package's, those with a line for a claim (its purchase, its
-/// receipts and expenses, and their reversals), one entry, or every one.
+/// receipts and expenses, and their reversals), one entry, every one, or those a list asks
+/// for (`EntryQuery`) with ids in a range.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Which {
     All,
     Package(i64),
     Claim(i64),
     Entry(i64),
+    Listed(EntryQuery, Option<(i64, i64)>),
 }
 
+/// The entries a list shows, each part optional: a package's, those with a line for a claim
+/// or on an account, dated within `from..=to`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EntryQuery {
+    pub package: Option<i64>,
+    pub claim: Option<i64>,
+    pub account: Option<Account>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// One page of a list of entries, newest first: how many the list has in all, and which entry
+/// reverses each of the page's that is reversed.
+#[derive(Debug, Clone)]
+pub struct EntryPage {
+    pub entries: Vec<LedgerEntry>,
+    pub total: usize,
+    pub reversed_by: BTreeMap<i64, i64>,
+}
+
+/// What `ENTRY_FILTER` binds, in its order: the ids ($1 package, $2 entry, $3 claim, $4 and $5
+/// the id range) and the texts ($6 account, $7 from, $8 to).
+type Binds = ([Option<i64>; 5], [Option<String>; 3]);
+
 impl Which {
-    fn binds(self) -> [Option<i64>; 3] {
+    fn binds(self) -> Binds {
+        let none = [None, None, None];
         match self {
-            Which::All => [None, None, None],
-            Which::Package(p) => [Some(p), None, None],
-            Which::Entry(e) => [None, Some(e), None],
-            Which::Claim(c) => [None, None, Some(c)],
+            Which::All => ([None; 5], none),
+            Which::Package(p) => ([Some(p), None, None, None, None], none),
+            Which::Entry(e) => ([None, Some(e), None, None, None], none),
+            Which::Claim(c) => ([None, None, Some(c), None, None], none),
+            Which::Listed(q, range) => (
+                [q.package, None, q.claim, range.map(|r| r.0), range.map(|r| r.1)],
+                [q.account.map(|a| a.code().to_string()), q.from.map(date_text), q.to.map(date_text)],
+            ),
         }
     }
 }
 
 const ENTRY_FILTER: &str = "($1 IS NULL OR e.package_id = $1) AND ($2 IS NULL OR e.id = $2) \
-    AND ($3 IS NULL OR e.id IN (SELECT entry_id FROM ledger_lines WHERE claim_id = $3))";
+    AND ($3 IS NULL OR e.id IN (SELECT entry_id FROM ledger_lines WHERE claim_id = $3)) \
+    AND ($4 IS NULL OR e.id >= $4) AND ($5 IS NULL OR e.id <= $5) \
+    AND ($6 IS NULL OR e.id IN (SELECT entry_id FROM ledger_lines WHERE account = $6)) \
+    AND ($7 IS NULL OR e.entry_date >= $7) AND ($8 IS NULL OR e.entry_date <= $8)";
+
+/// `sql` with `which`'s binds in `ENTRY_FILTER`'s order (then the caller's own).
+fn filtered(sql: String, which: Which) -> sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments> {
+    let (ids, texts) = which.binds();
+    let mut q = sqlx::query(crate::composed(sql));
+    for id in ids {
+        q = q.bind(id);
+    }
+    for t in texts {
+        q = q.bind(t);
+    }
+    q
+}
 
 async fn keyed<T>(
     c: &mut AnyConnection,
@@ -154,19 +201,45 @@ async fn keyed<T>(
     which: Which,
     read: fn(&AnyRow) -> Result<(i64, T), StoreError>,
 ) -> Result<Vec<(i64, T)>, StoreError> {
-    let [p, e, k] = which.binds();
-    let rows = sqlx::query(crate::composed(sql)).bind(p).bind(e).bind(k).fetch_all(&mut *c).await?;
+    let rows = filtered(sql, which).fetch_all(&mut *c).await?;
     rows.iter().map(read).collect()
 }
 
-/// The entries `which` names, in the order posted, each with its lines and detail.
+/// Page `offset..offset + limit` of the entries `q` asks for, newest first.
+pub(crate) async fn entry_page(
+    c: &mut AnyConnection,
+    q: EntryQuery,
+    offset: usize,
+    limit: usize,
+) -> Result<EntryPage, StoreError> {
+    let which = Which::Listed(q, None);
+    let sql = format!("SELECT COUNT(*) AS n FROM ledger_entries e WHERE {ENTRY_FILTER}");
+    let total = usize::try_from(i64_col(&filtered(sql, which).fetch_one(&mut *c).await?, "n")?).unwrap_or(0);
+    let sql = format!("SELECT e.id FROM ledger_entries e WHERE {ENTRY_FILTER} ORDER BY e.id DESC LIMIT $9 OFFSET $10");
+    let bounds = (i64::try_from(limit).unwrap_or(i64::MAX), i64::try_from(offset).unwrap_or(i64::MAX));
+    let ids = filtered(sql, which).bind(bounds.0).bind(bounds.1).fetch_all(&mut *c).await?;
+    let ids: Vec<i64> = ids.iter().map(|r| i64_col(r, "id")).collect::<Result<_, _>>()?;
+    let (Some(&hi), Some(&lo)) = (ids.first(), ids.last()) else {
+        return Ok(EntryPage { entries: Vec::new(), total, reversed_by: BTreeMap::new() });
+    };
+    let mut entries = entries(&mut *c, Which::Listed(q, Some((lo, hi)))).await?;
+    entries.reverse();
+    let rows = sqlx::query("SELECT id, reverses_id FROM ledger_entries WHERE reverses_id >= $1 AND reverses_id <= $2")
+        .bind(lo)
+        .bind(hi)
+        .fetch_all(&mut *c)
+        .await?;
+    let reversed_by =
+        rows.iter().map(|r| Ok((i64_col(r, "reverses_id")?, i64_col(r, "id")?))).collect::<Result<_, StoreError>>()?;
+    Ok(EntryPage { entries, total, reversed_by })
+}
+
 pub(crate) async fn entries(c: &mut AnyConnection, which: Which) -> Result<Vec<LedgerEntry>, StoreError> {
-    let [p, e, k] = which.binds();
     let sql = format!(
         "SELECT e.id, e.kind, e.entry_date, e.package_id, e.reverses_id, e.memo, e.valuation_run_id, e.posted_by, e.posted_at \
          FROM ledger_entries e WHERE {ENTRY_FILTER} ORDER BY e.id"
     );
-    let heads = sqlx::query(crate::composed(sql)).bind(p).bind(e).bind(k).fetch_all(&mut *c).await?;
+    let heads = filtered(sql, which).fetch_all(&mut *c).await?;
     let mut lines: BTreeMap<i64, Vec<Line>> = BTreeMap::new();
     let sql = format!(
         "SELECT l.entry_id, l.account, l.side, l.amount_fen, l.claim_id, l.case_id FROM ledger_lines l \
@@ -283,6 +356,12 @@ impl Store {
     pub async fn ledger_entries(&self, package: Option<i64>) -> Result<Vec<LedgerEntry>, StoreError> {
         let which = package.map_or(Which::All, Which::Package);
         entries(&mut *self.pool.acquire().await?, which).await
+    }
+
+    /// Page `offset..offset + limit` of the entries `q` asks for, newest first, with how many
+    /// there are and which entry reverses each reversed one of the page.
+    pub async fn ledger_page(&self, q: EntryQuery, offset: usize, limit: usize) -> Result<EntryPage, StoreError> {
+        entry_page(&mut *self.pool.acquire().await?, q, offset, limit).await
     }
 
     /// The entries with a line for claim `claim` (its purchase, receipts, expenses and their

@@ -18,7 +18,8 @@ use huajie_store::{EntryKind, LineStatus, ReceiptInput, Store, StoreError};
 huajie_store::clocked_suite!(
     a_claim_is_bought_paid_and_reversed_with_the_books_balanced,
     a_statement_imported_twice_posts_each_line_once,
-    a_case_number_matches_first_and_a_dismissed_line_stays_dismissed
+    a_case_number_matches_first_and_a_dismissed_line_stays_dismissed,
+    a_list_of_entries_is_filtered_and_paged_by_the_database,
 );
 
 fn clock() -> Arc<FixedClock> {
@@ -321,4 +322,85 @@ async fn a_case_number_matches_first_and_a_dismissed_line_stays_dismissed(t: Tes
     assert_eq!((f.lines, f.posted, f.queued, f.dismissed), (2, 1, 0, 1));
     let report = s.verify_audit().await.unwrap();
     assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+/// The ledger's list (`/ledger`, the API) is filtered and paged by the database: every query's
+/// pages, read three at a time, are the entries that query keeps read whole and filtered here,
+/// newest first, with the same count and the same reversals.
+async fn a_list_of_entries_is_filtered_and_paged_by_the_database(t: TestStore, _clock: Arc<FixedClock>) {
+    use huajie_store::EntryQuery;
+    let s = &t.store;
+    let (package, _) = bought(s).await;
+    let claims: Vec<i64> = s.claims_of_package(package).await.unwrap().iter().map(|c| c.claim.id).take(2).collect();
+    let mut reversible = Vec::new();
+    for (k, day) in ["2026-02-10", "2026-05-20", "2026-08-31", "2026-11-30"].iter().enumerate() {
+        let claim = claims[k % 2];
+        let fee = Expense {
+            kind: ExpenseKind::LawyerFee,
+            date: d(day),
+            amount: y(100 + k as i64),
+            package: None,
+            claim: Some(claim),
+            case: None,
+        };
+        s.post_expense("finance", &fee, "某律师事务所", "律师费").await.unwrap();
+        let paid = Receipt {
+            claim,
+            case: None,
+            date: d(day),
+            amount: y(1_000),
+            source: Source::Debtor,
+            split: Split::Statutory,
+        };
+        let input = ReceiptInput { receipt: paid, payer: "债务人".into(), memo: "还款".into() };
+        reversible.push(s.post_receipt("finance", &input).await.unwrap().id);
+    }
+    let reversal = s.reverse_entry("finance", reversible[1], d("2026-06-01"), "错账").await.unwrap();
+    let all = s.ledger_entries(None).await.unwrap();
+    let queries = [
+        EntryQuery::default(),
+        EntryQuery { package: Some(package), ..EntryQuery::default() },
+        EntryQuery { claim: Some(claims[1]), ..EntryQuery::default() },
+        EntryQuery { account: Some(Account::LegalFees), ..EntryQuery::default() },
+        EntryQuery { from: Some(d("2026-05-01")), to: Some(d("2026-08-31")), ..EntryQuery::default() },
+        EntryQuery {
+            claim: Some(claims[0]),
+            account: Some(Account::BankCash),
+            from: Some(d("2026-03-01")),
+            ..EntryQuery::default()
+        },
+        EntryQuery { package: Some(package + 1_000), ..EntryQuery::default() },
+    ];
+    for q in queries {
+        let keeps = |e: &huajie_store::LedgerEntry| {
+            let lines = e.entry.lines();
+            q.package.is_none_or(|p| e.entry.package() == Some(p))
+                && q.claim.is_none_or(|c| lines.iter().any(|l| l.claim == Some(c)))
+                && q.account.is_none_or(|a| lines.iter().any(|l| l.account == a))
+                && q.from.is_none_or(|f| e.entry.date() >= f)
+                && q.to.is_none_or(|x| e.entry.date() <= x)
+        };
+        let expected: Vec<i64> = all.iter().rev().filter(|e| keeps(e)).map(|e| e.id).collect();
+        let (mut got, mut offset) = (Vec::new(), 0);
+        loop {
+            let page = s.ledger_page(q, offset, 3).await.unwrap();
+            assert_eq!(page.total, expected.len(), "{q:?}");
+            if page.entries.is_empty() {
+                break;
+            }
+            for e in &page.entries {
+                let by = all.iter().find(|r| r.entry.reverses() == Some(e.id)).map(|r| r.id);
+                assert_eq!(page.reversed_by.get(&e.id).copied(), by, "entry {}", e.id);
+            }
+            got.extend(page.entries.iter().map(|e| e.id));
+            offset += 3;
+        }
+        assert_eq!(got, expected, "{q:?}");
+    }
+    let legal = EntryQuery { account: Some(Account::LegalFees), ..EntryQuery::default() };
+    assert_eq!(s.ledger_page(legal, 0, 50).await.unwrap().total, 4, "the four fees");
+    let second = EntryQuery { claim: Some(claims[1]), ..EntryQuery::default() };
+    let page = s.ledger_page(second, 0, 50).await.unwrap();
+    assert_eq!(page.reversed_by.get(&reversible[1]), Some(&reversal.id));
+    assert_eq!(page.entries[0].id, reversal.id, "newest first");
 }

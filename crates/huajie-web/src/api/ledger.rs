@@ -49,10 +49,15 @@ pub async fn entries(
                 .ok_or_else(|| AppError::BadRequest(quoting(code, "form.bad_option").get(ctx.lang).to_string()))?,
         ),
     };
-    let filter =
-        Filter::of(e.package.map(|i| i.0), e.claim.map(|i| i.0), account, e.from.map(|d| d.0), e.to.map(|d| d.0));
-    let all = crate::pages::ledger::entry_views(&ctx, &state, &filter).await?;
-    let rows: Vec<EntryView> = all.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let query = huajie_store::EntryQuery {
+        package: e.package.map(|i| i.0),
+        claim: e.claim.map(|i| i.0),
+        account,
+        from: e.from.map(|d| d.0),
+        to: e.to.map(|d| d.0),
+    };
+    let (rows, _) =
+        crate::pages::ledger::entry_views(&ctx, &state, &Filter::of(query), offset as usize, limit as usize).await?;
     Ok(data(rows))
 }
 

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use huajie_core::{Lang, Money, Permission, Text};
 use huajie_ledger::claim::receive;
 use huajie_ledger::{Account, Expense, ExpenseKind, Owed, Receipt, Refusal, Side, Source, Split};
-use huajie_store::{LedgerEntry, ReceiptInput};
+use huajie_store::{EntryQuery, LedgerEntry, ReceiptInput};
 use serde::{Deserialize, Serialize};
 
 use super::cases::{named, options};
@@ -132,13 +132,9 @@ pub struct ListQuery {
     pub page: String,
 }
 
-/// The filter `ListQuery` reads, each part optional.
+/// The filter `ListQuery` reads, each part optional, and the page asked for.
 pub struct Filter {
-    package: Option<i64>,
-    claim: Option<i64>,
-    account: Option<Account>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
+    query: EntryQuery,
     pub page: usize,
 }
 
@@ -163,50 +159,41 @@ impl ListQuery {
             "" => None,
             a => Some(Account::from_code(a).ok_or_else(|| bad(quoting(a, "form.bad_option")))?),
         };
-        Ok(Filter {
+        let query = EntryQuery {
             package: opt_id(&self.package).map_err(bad)?,
             claim: opt_id(&self.claim).map_err(bad)?,
             account,
             from: opt_date(&self.from).map_err(bad)?,
             to: opt_date(&self.to).map_err(bad)?,
-            page: self.page.trim().parse::<usize>().unwrap_or(1).max(1),
-        })
+        };
+        Ok(Filter { query, page: self.page.trim().parse::<usize>().unwrap_or(1).max(1) })
     }
 }
 
 impl Filter {
     /// A filter from values already read (the API's typed query), the first page.
-    pub fn of(
-        package: Option<i64>,
-        claim: Option<i64>,
-        account: Option<Account>,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> Filter {
-        Filter { package, claim, account, from, to, page: 1 }
-    }
-
-    fn keeps(&self, e: &LedgerEntry) -> bool {
-        let lines = e.entry.lines();
-        self.package.is_none_or(|p| e.entry.package() == Some(p))
-            && self.claim.is_none_or(|c| lines.iter().any(|l| l.claim == Some(c)))
-            && self.account.is_none_or(|a| lines.iter().any(|l| l.account == a))
-            && self.from.is_none_or(|d| e.entry.date() >= d)
-            && self.to.is_none_or(|d| e.entry.date() <= d)
+    pub fn of(query: EntryQuery) -> Filter {
+        Filter { query, page: 1 }
     }
 }
 
-/// The entries `filter` keeps, newest first, as `ctx`'s user sees them, and how many there are.
-pub async fn entry_views(ctx: &Ctx, state: &AppState, filter: &Filter) -> Result<Vec<EntryView>, AppError> {
-    let all = state.store.ledger_entries(None).await?;
+/// Entries `offset..offset + limit` of those `filter` keeps, newest first, as `ctx`'s user sees
+/// them, and how many it keeps in all.
+pub async fn entry_views(
+    ctx: &Ctx,
+    state: &AppState,
+    filter: &Filter,
+    offset: usize,
+    limit: usize,
+) -> Result<(Vec<EntryView>, usize), AppError> {
+    let page = state.store.ledger_page(filter.query, offset, limit).await?;
     let can_post = ctx.can(Permission::PostLedger);
-    let reversed_by = |id: i64| all.iter().find(|r| r.entry.reverses() == Some(id)).map(|r| r.id);
-    Ok(all
+    let views = page
+        .entries
         .iter()
-        .rev()
-        .filter(|e| filter.keeps(e))
-        .map(|e| EntryView::of(e, reversed_by(e.id), can_post, ctx.lang))
-        .collect())
+        .map(|e| EntryView::of(e, page.reversed_by.get(&e.id).copied(), can_post, ctx.lang))
+        .collect();
+    Ok((views, page.total))
 }
 
 #[derive(Template)]
@@ -243,10 +230,13 @@ async fn ledger_page(ctx: &Ctx, state: &AppState, q: ListQuery, sent: Option<For
     ctx.require(Permission::ViewLedger)?;
     let lang = ctx.lang;
     let filter = q.filter(lang)?;
-    let all = entry_views(ctx, state, &filter).await?;
-    let pages = all.len().div_ceil(PAGE_SIZE).max(1);
+    let (mut entries, total) = entry_views(ctx, state, &filter, (filter.page - 1) * PAGE_SIZE, PAGE_SIZE).await?;
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
     let n = filter.page.min(pages);
-    let entries: Vec<EntryView> = all.into_iter().skip((n - 1) * PAGE_SIZE).take(PAGE_SIZE).collect();
+    if n < filter.page {
+        // Past the last page: the last one.
+        entries = entry_views(ctx, state, &filter, (n - 1) * PAGE_SIZE, PAGE_SIZE).await?.0;
+    }
     let mut sent = sent;
     let today = state.store.clock().today().to_string();
     let can_post = ctx.can(Permission::PostLedger);
