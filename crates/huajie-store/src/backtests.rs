@@ -44,14 +44,14 @@ pub struct RunBackTest {
 impl Store {
     /// Package `package`'s back-test through `today`, against valuation run `run` (`None`: the
     /// run its standing purchase was spread by — the projection it was bought on — else its
-    /// latest): quarters from the run's valuation date.
+    /// underwriting, `valuation::underwriting`): quarters from the run's valuation date.
     pub async fn back_test(&self, package: i64, run: Option<i64>, today: NaiveDate) -> Result<RunBackTest, StoreError> {
         let c = &mut *self.pool.acquire().await?;
         let runs = crate::valuation::package_runs(c, package).await?;
         let all = entries(c, Which::Package(package)).await?;
         let bought_on = standing_of(&all).iter().find(|e| e.kind == EntryKind::Purchase).and_then(|e| e.valuation_run);
         let run = match run.or(bought_on) {
-            None => runs.first(),
+            None => crate::valuation::underwriting(c, package, &runs).await?,
             Some(id) => runs.iter().find(|r| r.id == id),
         }
         .ok_or_else(|| StoreError::NotFound(format!("资产包 {package} 的估值 / package {package}'s valuation")))?;

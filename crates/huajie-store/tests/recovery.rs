@@ -46,8 +46,11 @@ async fn bought(s: &Store) -> (i64, Money) {
         }
         let e = s.post_purchase("finance", p.package.id, None).await.unwrap();
         assert_eq!((e.kind, e.entry.total()), (EntryKind::Purchase, price));
-        let latest = s.valuation_runs(p.package.id).await.unwrap()[0].id;
-        assert_eq!(e.valuation_run, Some(latest), "the purchase records the run it was spread by");
+        // Spread by the underwriting (the latest run valued by the purchase), recorded with it.
+        let runs = s.valuation_runs(p.package.id).await.unwrap();
+        let acquired = p.package.data.acquired_on.unwrap();
+        let underwriting = runs.iter().find(|r| r.valuation_date <= acquired).unwrap_or(&runs[0]).id;
+        assert_eq!(e.valuation_run, Some(underwriting), "the purchase records the run it was spread by");
         return (p.package.id, price);
     }
     panic!("the demo has a bought package with a valuation");
@@ -170,10 +173,22 @@ async fn a_claim_is_bought_paid_and_reversed_with_the_books_balanced(t: TestStor
         case: None,
     };
     s.post_expense("finance", &lawyer, "某律师事务所", "律师费").await.unwrap();
-    let bt = s.back_test(package, None, run.valuation_date + chrono::Duration::days(800)).await.unwrap();
-    assert_eq!((bt.run_id, bt.purchase_run), (run.id, true), "measured against the run the package was bought on");
+    let through = run.valuation_date + chrono::Duration::days(800);
+    let bt = s.back_test(package, Some(run.id), through).await.unwrap();
+    assert_eq!((bt.run_id, bt.purchase_run), (run.id, false));
     let bt = bt.test;
     assert_eq!(bt.quarters.len(), 9);
+    // Without a run named, the underwriting: the latest run valued by the purchase, not the
+    // demo's revaluation as of today (which would project from today on).
+    let runs = s.valuation_runs(package).await.unwrap();
+    let acquired = s.package(package).await.unwrap().unwrap().package.data.acquired_on.unwrap();
+    let underwriting = runs.iter().find(|r| r.valuation_date <= acquired).expect("a run by the purchase");
+    assert_ne!(underwriting.id, run.id, "the demo revalued the package after its purchase");
+    let by_default = s.back_test(package, None, through).await.unwrap();
+    assert_eq!((by_default.run_id, by_default.purchase_run), (underwriting.id, true), "the run the purchase names");
+    assert_eq!(by_default.test, s.back_test(package, Some(underwriting.id), through).await.unwrap().test);
+    let by_default = by_default.test;
+    assert!(by_default.quarters.len() > bt.quarters.len(), "quarters from the cut-off, not from today");
     let in_window = |day: &str| i64::from(d(day) >= run.valuation_date);
     let expected = y(1_700).fen() + in_window("2026-06-30") * (y(500).fen() + costs.fen())
         - in_window("2026-03-01") * y(10_000).fen();

@@ -975,3 +975,253 @@ async fn an_investor_registers_deposits_outbids_another_and_wins_and_the_public_
     b.screenshot("57-public-result").await;
     b.close().await;
 }
+
+/// 10:00 Beijing time on Monday 7 December 2026: the demo's cases and history are dated from it.
+fn issue_15_clock() -> std::sync::Arc<huajie_core::clock::FixedClock> {
+    std::sync::Arc::new(huajie_core::clock::FixedClock::at("2026-12-07T02:00:00Z".parse().unwrap()))
+}
+
+impl Browser {
+    /// The value of the input `css` as the page holds it (what was typed, or sent back).
+    async fn value(&self, css: &str) -> String {
+        let e = self.client.wait().for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        e.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    /// Switches the page to English and checks that every text of the families named has a
+    /// translation (a missing one shows as its key) and `expected` shows.
+    async fn in_english(&self, expected: &str) {
+        self.click("#lang-switch").await;
+        self.in_english_already(expected).await;
+    }
+
+    /// The same on a page already in English.
+    async fn in_english_already(&self, expected: &str) {
+        let main = self.text_once("main", |t| t.contains(expected)).await;
+        for family in ["cases.", "ledger.", "reconcile.", "backtest.", "form.", "nav."] {
+            assert!(!main.contains(family), "an untranslated {family} key: {main}");
+        }
+    }
+
+    /// The status and content type of a GET of the link `css` points to, fetched by the page
+    /// itself (with its session).
+    async fn fetch_link(&self, css: &str) -> (u64, String) {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             fetch(document.querySelector({css:?}).href).then(r => done([r.status, r.headers.get('content-type')]));"
+        );
+        let v = self.client.execute_async(&script, vec![]).await.unwrap();
+        (v[0].as_u64().unwrap(), v[1].as_str().unwrap_or_default().to_string())
+    }
+}
+
+/// Issue 15's case management in a browser, on the demo with its history: the asset manager reads
+/// the alerts on the dashboard, opens the litigation case from the list, records 生效 — first
+/// dated before the judgment (refused beside the date, what was typed kept), then on its day —,
+/// reads it in the timeline with the enforcement application period now running, and marks the
+/// case's task done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_asset_manager_records_a_stage_on_a_case_and_completes_its_task() {
+    let Some(b) = browser_with_clock(issue_15_clock()).await else { return };
+    let store = b._app.store.store.clone();
+    let file = store.cases().await.unwrap().into_iter().find(|c| c.case.court == "杭州市西湖区人民法院").unwrap();
+    let (case, task) = (file.case.id, file.tasks[0].id);
+    b.login("asset_manager").await;
+    b.goto("/dashboard").await;
+    let alerts = b.text("#case-alerts").await;
+    assert!(alerts.contains("诉讼时效") && alerts.contains("拍卖") && alerts.contains("30天内"), "{alerts}");
+    b.screenshot("15-dashboard-alerts").await;
+
+    b.click("#case-alerts a[href='/cases']").await;
+    b.wait_for_path("/cases").await;
+    let row = b.text(&format!("#case-{case}")).await;
+    assert!(row.contains("杭州市西湖区人民法院") && row.contains("判决"), "{row}");
+    b.click(&format!("#case-{case} a[href='/cases/{case}']")).await;
+    b.wait_for_path(&format!("/cases/{case}")).await;
+    assert!(b.text("#case-stages").await.contains("判决"));
+    assert!(b.text("#no-deadlines").await.contains("没有正在计算的期限"), "the suit stopped the limitation count");
+    assert!(b.text(&format!("#task-{task}")).await.contains("跟进判决生效证明"));
+
+    // 生效 dated before the judgment (20 days ago, 2026-11-17): refused beside the date.
+    b.choose("#case-stage-stage", "effective").await;
+    b.choose("#case-stage-on", "2026-11-10").await;
+    b.type_into("#case-stage-note", "上诉期满未上诉").await;
+    b.click("#case-stage button[type='submit']").await;
+    let error = b.text("#case-stage-on-error").await;
+    assert!(error.contains("早于上一阶段") && error.contains("判决"), "{error}");
+    assert_eq!(b.value("#case-stage-on").await, "2026-11-10", "the date kept as typed");
+    assert_eq!(b.value("#case-stage-note").await, "上诉期满未上诉", "the note kept as typed");
+    assert_eq!(b.value("#case-stage-stage").await, "effective");
+    assert!(b.text("#error-summary").await.contains("早于上一阶段"));
+    b.screenshot("15-case-stage-refused").await;
+
+    b.choose("#case-stage-on", "2026-12-04").await;
+    b.click("#case-stage button[type='submit']").await;
+    let stages = b.text_once("#case-stages", |t| t.contains("生效")).await;
+    assert!(stages.contains("2026-12-04") && stages.contains("上诉期满未上诉"), "{stages}");
+    assert!(b.text("#case-current-stage").await.contains("生效"));
+    let deadlines = b.text("#case-deadlines").await;
+    assert!(deadlines.contains("申请执行期间") && deadlines.contains("2028"), "two years from 2026-12-04: {deadlines}");
+    b.screenshot("15-case-stage-recorded").await;
+
+    b.click(&format!("#task-{task} button[type='submit']")).await;
+    let done = b.text_once(&format!("#task-{task}"), |t| t.contains("已完成")).await;
+    assert!(done.contains("跟进判决生效证明"), "{done}");
+    assert!(b.client.find(Locator::Css(&format!("#task-{task} button"))).await.is_err(), "done once");
+    b.in_english("Enforcement application period").await;
+    b.screenshot("15-case-en").await;
+    b.close().await;
+}
+
+/// A held claim whose debtor owes nothing else the company holds (a payer's name matches it
+/// alone), still owed more than 20,000 yuan: its id, its debtor's name.
+async fn a_claim_of_its_own(store: &huajie_store::Store) -> (i64, String) {
+    let mut by_debtor: std::collections::BTreeMap<String, Vec<i64>> = Default::default();
+    for p in store.packages().await.unwrap().iter().filter(|p| p.package.data.acquired_on.is_some()) {
+        for c in store.claims_of_package(p.package.id).await.unwrap() {
+            by_debtor.entry(c.debtor.data.name.clone()).or_default().push(c.claim.id);
+        }
+    }
+    for (name, claims) in by_debtor {
+        if let [claim] = claims[..] {
+            let p = store.claim_position(claim).await.unwrap();
+            if p.held && !p.closed && owed_fen(&p) > 2_000_000 {
+                return (claim, name);
+            }
+        }
+    }
+    panic!("the demo holds a claim of its own debtor's still owed");
+}
+
+fn owed_fen(p: &huajie_ledger::claim::Position) -> i64 {
+    p.owed.costs.fen() + p.owed.interest.fen() + p.owed.principal.fen()
+}
+
+/// Issue 15's ledger and reconciliation in a browser, on the demo with its history: finance posts
+/// a receipt through the form and reads it in the journal, the trial balance balanced; a receipt
+/// one fen past what the claim still owes is refused beside the amount with what was typed kept; a
+/// bank statement uploaded posts the line whose payer names the debtor and queues the unknown one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finance_posts_a_receipt_is_refused_past_what_is_owed_and_reconciles_a_statement() {
+    let Some(b) = browser_with_clock(issue_15_clock()).await else { return };
+    let store = b._app.store.store.clone();
+    let (claim, debtor) = a_claim_of_its_own(&store).await;
+    let posted = || async { store.claim_entries(claim).await.unwrap().len() };
+    let before = posted().await;
+    b.login("finance").await;
+    b.goto("/ledger").await;
+    b.type_into("#ledger-receipt-claim", &claim.to_string()).await;
+    b.choose("#ledger-receipt-date", "2026-12-04").await;
+    b.type_into("#ledger-receipt-amount", "10000").await;
+    b.choose("#ledger-receipt-source", "debtor").await;
+    b.type_into("#ledger-receipt-payer", &debtor).await;
+    b.type_into("#ledger-receipt-memo", "浏览器测试：债务人还款").await;
+    b.click("#ledger-receipt button[type='submit']").await;
+    b.until("the receipt posted", || async { posted().await == before + 1 }).await;
+    let entry = store.claim_entries(claim).await.unwrap().last().unwrap().id;
+    let shown = b.text(&format!("#entry-{entry}")).await;
+    assert!(shown.contains("浏览器测试：债务人还款") && shown.contains("1.00 万元"), "{shown}");
+    b.screenshot("15-ledger-receipt-posted").await;
+
+    b.click("#trial-balance-link").await;
+    b.wait_for_path("/ledger/trial-balance").await;
+    let totals = b.client.find_all(Locator::Css("#trial-total th.num")).await.unwrap();
+    let (debits, credits) = (totals[0].text().await.unwrap(), totals[1].text().await.unwrap());
+    let to_the_fen = debits.strip_suffix(" 元").and_then(|d| d.rsplit_once('.')).is_some_and(|(_, f)| f.len() == 2);
+    assert!(to_the_fen, "exact to the fen: {debits}");
+    assert!(debits == credits, "debits {debits}, credits {credits}");
+    assert!(b.text("#trial-check").await.contains("借贷平衡"));
+    b.screenshot("15-trial-balance").await;
+
+    // One fen past what is still owed: refused beside the amount, nothing posted.
+    let owed = owed_fen(&store.claim_position(claim).await.unwrap()) + 1;
+    let too_much = format!("{}.{:02}", owed / 100, owed % 100);
+    b.goto("/ledger").await;
+    b.type_into("#ledger-receipt-claim", &claim.to_string()).await;
+    b.choose("#ledger-receipt-date", "2026-12-05").await;
+    b.type_into("#ledger-receipt-amount", &too_much).await;
+    b.choose("#ledger-receipt-source", "guarantor").await;
+    b.type_into("#ledger-receipt-payer", "某担保公司").await;
+    b.click("#ledger-receipt button[type='submit']").await;
+    let error = b.text("#ledger-receipt-amount-error").await;
+    assert!(error.contains(&format!("债权 #{claim} 尚欠")) && error.contains("超过所欠金额"), "{error}");
+    assert_eq!(b.value("#ledger-receipt-amount").await, too_much, "the amount kept as typed");
+    assert_eq!(b.value("#ledger-receipt-payer").await, "某担保公司");
+    assert_eq!(b.value("#ledger-receipt-source").await, "guarantor");
+    assert_eq!(posted().await, before + 1, "nothing posted");
+    b.screenshot("15-ledger-receipt-refused").await;
+
+    // A bank statement: the debtor's payment posted, an unknown payer queued, the bank's fee no receipt.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("2026-12.csv");
+    let lines = format!(
+        "某银行活期账户明细\n交易日期,贷方发生额,借方发生额,对方户名,摘要\n2026-12-01,500.00,,{debtor},还款\n\
+         2026-12-02,812.34,,不相干的贸易公司,货款\n2026-12-03,,20.00,银行,手续费\n"
+    );
+    std::fs::write(&csv, lines).unwrap();
+    b.goto("/reconcile").await;
+    b.client.find(Locator::Id("statement-upload-file")).await.unwrap().send_keys(csv.to_str().unwrap()).await.unwrap();
+    b.click("#statement-upload button[type='submit']").await;
+    let outcome = b.text_once("#import-outcome", |t| t.contains("2026-12.csv")).await;
+    for shown in ["已入账 1", "待人工处理 1", "非收款 1", "此前已导入 0"] {
+        assert!(outcome.contains(shown), "{shown} in {outcome}");
+    }
+    let posted_line = b.text("#outcome-lines").await;
+    assert!(posted_line.lines().any(|l| l.contains(&debtor) && l.contains("已入账")), "{posted_line}");
+    assert_eq!(posted().await, before + 2, "the debtor's line posted to its claim");
+    b.screenshot("15-reconcile-outcome").await;
+    b.click("#queue-link").await;
+    b.wait_for_path("/reconcile/queue").await;
+    let queue = b.text("main").await;
+    assert!(queue.contains("不相干的贸易公司") && !queue.contains("手续费"), "{queue}");
+    b.screenshot("15-reconcile-queue").await;
+    b.in_english("Dismiss").await;
+    b.goto("/ledger").await;
+    b.in_english_already("Post a receipt").await;
+    b.goto("/ledger/trial-balance").await;
+    b.in_english_already("Balanced").await;
+    b.close().await;
+}
+
+/// Issue 15's back-test in a browser: the valuer opens a demo package's back-test from its page
+/// and reads projected against actual by quarter, the actual from the demo's history; the page's
+/// workbook link answers an .xlsx.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_valuer_reads_a_packages_back_test_and_downloads_it() {
+    let Some(b) = browser_with_clock(issue_15_clock()).await else { return };
+    let store = b._app.store.store.clone();
+    // The package bought first (the longest history) among those bought on a valuation.
+    let mut bought = Vec::new();
+    for p in store.packages().await.unwrap() {
+        if let Some(on) = p.package.data.acquired_on
+            && !store.valuation_runs(p.package.id).await.unwrap().is_empty()
+        {
+            bought.push((on, p.package.id));
+        }
+    }
+    let (_, package) = bought.into_iter().min().expect("a bought package with a valuation");
+    b.login("valuer").await;
+    b.goto(&format!("/packages/{package}")).await;
+    b.click(&format!("a[href='/packages/{package}/backtest']")).await;
+    b.wait_for_path(&format!("/packages/{package}/backtest")).await;
+    assert!(b.text("h1").await.contains("回溯检验"));
+    let header = b.text("#backtest-quarters thead").await;
+    assert!(header.contains("预测") && header.contains("实际"), "{header}");
+    let rows = b.client.find_all(Locator::Css("#backtest-quarters tbody tr")).await.unwrap();
+    assert!(rows.len() >= 4, "two years and more of quarters: {}", rows.len());
+    let mut cells = Vec::new();
+    for td in rows.last().unwrap().find_all(Locator::Css("td")).await.unwrap() {
+        cells.push(td.text().await.unwrap());
+    }
+    assert!(cells[0].starts_with('Q'), "{cells:?}");
+    let nonzero = |s: &str| s.chars().any(|c| ('1'..='9').contains(&c));
+    assert!(nonzero(&cells[3]) && nonzero(&cells[4]), "projected and collected to date: {cells:?}");
+    assert!(b.client.find(Locator::Id("chart-backtest")).await.is_ok(), "the cumulative curves");
+    b.screenshot("15-backtest").await;
+
+    let (status, kind) = b.fetch_link("#backtest-export").await;
+    assert_eq!(status, 200);
+    assert_eq!(kind, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    b.in_english("By quarter").await;
+    b.close().await;
+}

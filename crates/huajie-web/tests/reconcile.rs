@@ -167,6 +167,8 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     assert_eq!(row["actual"].as_i64().unwrap(), was + 123_400, "{row}");
     assert_eq!(row["error"].as_i64().unwrap(), was + 123_400 - row["projected"].as_i64().unwrap());
     assert_eq!(total, total_before + 123_400);
+    let quarters = api["data"]["quarters"].as_array().unwrap();
+    assert!(quarters.len() >= 4, "the underwriting's quarters since the purchase: {}", quarters.len());
 
     let r = app.get(&mut valuer, &format!("/packages/{package}/backtest.xlsx")).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -187,5 +189,5 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     assert_eq!(names, ["按季度", "按债权", "按分组"]);
     let by_claim: Vec<Vec<String>> = sheets[1].rows.iter().map(|r| r.as_ref().unwrap().1.clone()).collect();
     let mine = by_claim.iter().find(|r| r[0].starts_with(&format!("#{claim} "))).expect("the claim's row");
-    assert_eq!(mine[2].parse::<f64>().unwrap(), 1_234.0);
+    assert_eq!(mine[2].parse::<f64>().unwrap(), (row_before["actual"].as_i64().unwrap() + 123_400) as f64 / 100.0);
 }

@@ -18,6 +18,7 @@ pub const CASES: &[(&str, &str, &str)] = &[
     ("cases.debtor", "债务人", "Debtor"),
     ("cases.court", "受理法院", "Court"),
     ("cases.stage", "当前阶段", "Stage"),
+    ("cases.stage_of", "阶段", "Stage"),
     ("cases.no_stage", "未立案", "Not filed"),
     ("cases.all_stages", "全部阶段", "All stages"),
     ("cases.mine", "只看分配给我的待办任务", "Only cases with my open tasks"),

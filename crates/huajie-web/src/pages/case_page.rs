@@ -271,7 +271,7 @@ pub struct StageForm {
 impl StageForm {
     pub fn parse(&self) -> Result<StageInput, FieldErrors> {
         let mut e = FieldErrors::default();
-        let stage = e.read("stage", &text("cases.stage"), named(&self.stage, Stage::from_any_name));
+        let stage = e.read("stage", &text("cases.stage_of"), named(&self.stage, Stage::from_any_name));
         let on = e.read("on", &text("cases.on"), date(&self.on));
         let case_no = match self.case_no.trim() {
             "" => Some(None),
@@ -328,10 +328,26 @@ pub async fn record_stage(
 ) -> Result<Response, AppError> {
     let done = async {
         let input = form.parse().map_err(AppError::Invalid)?;
+        stage_may_follow(&state, id, &input).await?;
         state.store.record_stage(&user.username, id, &input).await?;
         Ok(Redirect::to(&format!("/cases/{id}#stages")).into_response())
     };
     super::or_refused(done.await, ctx.lang, (STAGE_FORM, &form), |view| page(&ctx, &state, id, Some(view))).await
+}
+
+/// `huajie_cases::check_next` asked on the case as it stands, its refusal put beside its field:
+/// a stage that cannot follow the last beside the stage, a date out of order beside the date
+/// (the store asks again inside its transaction).
+async fn stage_may_follow(state: &AppState, id: i64, input: &StageInput) -> Result<(), AppError> {
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    let events = file.events();
+    let today = state.store.clock().today();
+    huajie_cases::check_next(&events, input.stage, input.on, today).map_err(|why| {
+        let follows = Stage::may_follow(events.last().map(|e| e.stage), input.stage);
+        let mut e = FieldErrors::default();
+        e.add(if follows { "on" } else { "stage" }, why);
+        AppError::Invalid(e)
+    })
 }
 
 /// `POST /cases/{id}/interruptions`.

@@ -16,6 +16,7 @@ use huajie_report::tables::{Cell, Table, tables_xlsx};
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{EntryView, account_name};
+use super::public_lots::exact;
 use super::{XLSX, download, render};
 use crate::AppState;
 use crate::chart::Columns;
@@ -55,7 +56,8 @@ fn fen(v: i128) -> Money {
     Money::from_fen(i64::try_from(v).unwrap_or(i64::MAX))
 }
 
-/// A row of the trial balance as shown.
+/// A row of the trial balance as shown: exact to the fen (`public_lots::exact`), as a finance
+/// system compares it — rounded to 0.01 亿元, a gap of half a million would read as balanced.
 pub struct TrialLine {
     pub code: &'static str,
     pub account: &'static str,
@@ -93,8 +95,8 @@ pub async fn trial_balance(
         .map(|r| TrialLine {
             code: r.account.code(),
             account: account_name(r.account, lang),
-            debits: money(fen(r.debits), lang),
-            credits: money(fen(r.credits), lang),
+            debits: exact(fen(r.debits), lang),
+            credits: exact(fen(r.credits), lang),
         })
         .collect();
     let page = Page::new(&ctx, &state).await?;
@@ -103,8 +105,8 @@ pub async fn trial_balance(
         from,
         to,
         rows,
-        debits: money(fen(debits), lang),
-        credits: money(fen(credits), lang),
+        debits: exact(fen(debits), lang),
+        credits: exact(fen(credits), lang),
         balanced: debits == credits,
         page,
     })
