@@ -52,7 +52,7 @@ pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitC
         }
     };
     let params = store.rule_parameters().await?;
-    let ledger = store.compliance_ledger().await?;
+    let ledger = store.compliance_ledger(date).await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, date).map_err(|e| anyhow!("{e}"))?;
     let rules = catalogue();
     println!(

@@ -140,7 +140,7 @@ pub fn pro_forma(ledger: &Ledger, as_of: NaiveDate, deal: &Deal) -> Ledger {
         Deal::Acquisition { claims, price, kind, paid_from, cost, .. } => {
             l.investments.push(Investment { date: as_of, amount: *price, kind: *kind });
             let claims = claims.iter().map(|c| (c.debtor.id, c.amount)).collect();
-            l.exposures.extend(held_claim_exposures(&[HeldPackage::bought(*price, claims, cost.clone())]));
+            l.exposures.extend(held_claim_exposures(&[HeldPackage::bought(*price, claims, cost.clone())], as_of));
             match paid_from {
                 PaidFrom::Cash => l.liquid_assets.push(cash("拟付收购价款 / price to pay", -price.fen())),
                 PaidFrom::Line(drawing) => drawing.apply(&mut l.funding),

@@ -30,6 +30,25 @@ fn projection(run: &crate::ValuationRun, claims: &[(i64, ClaimResult)]) -> Resul
     Ok(out)
 }
 
+/// A package's underwriting among its runs `runs` (newest first): the latest run valued on or
+/// before the day it was bought — a revaluation after the purchase projects from its own date
+/// and is not what the package was bought on — or, not bought (or every run later), the latest.
+/// What a purchase's price is spread by (`recovery_ops::purchase_weights`) and what a back-test
+/// measures against when the purchase names no run.
+pub(crate) async fn underwriting<'a>(
+    c: &mut sqlx::AnyConnection,
+    package: i64,
+    runs: &'a [crate::ValuationRun],
+) -> Result<Option<&'a crate::ValuationRun>, StoreError> {
+    let row =
+        sqlx::query("SELECT acquired_on FROM packages WHERE id = $1").bind(package).fetch_optional(&mut *c).await?;
+    let acquired = match row {
+        Some(r) => crate::rows::opt_date(&r, "acquired_on")?,
+        None => None,
+    };
+    Ok(runs.iter().find(|r| acquired.is_some_and(|on| r.valuation_date <= on)).or(runs.first()))
+}
+
 /// A package's back-test with the valuation run it is measured against.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RunBackTest {
@@ -44,14 +63,14 @@ pub struct RunBackTest {
 impl Store {
     /// Package `package`'s back-test through `today`, against valuation run `run` (`None`: the
     /// run its standing purchase was spread by — the projection it was bought on — else its
-    /// underwriting, `valuation::underwriting`): quarters from the run's valuation date.
+    /// underwriting, `backtests::underwriting`): quarters from the run's valuation date.
     pub async fn back_test(&self, package: i64, run: Option<i64>, today: NaiveDate) -> Result<RunBackTest, StoreError> {
         let c = &mut *self.pool.acquire().await?;
         let runs = crate::valuation::package_runs(c, package).await?;
         let all = entries(c, Which::Package(package)).await?;
         let bought_on = standing_of(&all).iter().find(|e| e.kind == EntryKind::Purchase).and_then(|e| e.valuation_run);
         let run = match run.or(bought_on) {
-            None => crate::valuation::underwriting(c, package, &runs).await?,
+            None => underwriting(c, package, &runs).await?,
             Some(id) => runs.iter().find(|r| r.id == id),
         }
         .ok_or_else(|| StoreError::NotFound(format!("资产包 {package} 的估值 / package {package}'s valuation")))?;

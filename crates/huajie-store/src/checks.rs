@@ -295,7 +295,9 @@ impl Store {
         }
         self.operate(actor, async |tx| {
             let params = tx.rule_parameters().await?;
-            let ledger = crate::ledger::compliance_ledger(tx.conn()).await?;
+            // The recovery ledger as it stood at the quarter-end: a result recorded late does not
+            // take in what was posted after it.
+            let ledger = crate::ledger::compliance_ledger(tx.conn(), quarter).await?;
             let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
                 .map_err(|e| StoreError::Refused(e.text()))?;
             tx.record_indicator_result(quarter, params.version, &all).await

@@ -99,14 +99,16 @@ impl Store {
         as_of: NaiveDate,
         proposed: &ProposedDeal,
     ) -> Result<DealCheck, StoreError> {
+        // The book as it stands today (the store clock's date in Beijing), whatever the check's date.
+        let today = self.clock().today();
         self.operate(actor, async |tx| {
             let company = crate::company::company(tx.conn())
                 .await?
                 .ok_or_else(|| StoreError::NotFound("公司 / company".into()))?;
             let params = tx.rule_parameters().await?;
-            let ledger = crate::ledger::compliance_ledger(tx.conn()).await?;
+            let ledger = crate::ledger::compliance_ledger(tx.conn(), today).await?;
             let parties = check_parties(tx.conn()).await?;
-            let deal = deal_of(tx.conn(), proposed, &parties, as_of).await?;
+            let deal = deal_of(tx.conn(), proposed, &parties, as_of, today).await?;
             let names: BTreeMap<i64, String> = parties.iter().map(|(id, p)| (*id, p.name.clone())).collect();
             let setting = huajie_rules::pretrade::Setting { home: company.province, as_of, names: &names };
             let result = huajie_rules::pretrade::check(&ledger, &params.parameters, &setting, &deal)
@@ -162,6 +164,7 @@ async fn deal_of(
     proposed: &ProposedDeal,
     parties: &BTreeMap<i64, CheckParty>,
     as_of: NaiveDate,
+    today: NaiveDate,
 ) -> Result<Deal, StoreError> {
     // A registered counterparty as the checks read it now (the caller may hold an older reading).
     let known = |p: &Counterparty| match p {
@@ -184,7 +187,7 @@ async fn deal_of(
             acquisition_deal(c, *package_id, *price, parties, paid_from).await?
         }
         ProposedDeal::Disposal { package_id, transferee, price } => {
-            disposal_deal(c, *package_id, known(transferee), *price).await?
+            disposal_deal(c, *package_id, known(transferee), *price, today).await?
         }
         ProposedDeal::Funding { label, channel, lender, principal, payments } => {
             let lender = known(lender);
@@ -439,12 +442,13 @@ async fn add_securities(
 }
 
 /// A held package's claims as a proposed disposal to `transferee` at `price`, each at its
-/// book value (`claim_book_values`, as the indicators read it).
+/// book value today (`claim_book_values`, as the indicators read the book the check starts from).
 async fn disposal_deal(
     c: &mut AnyConnection,
     package_id: i64,
     transferee: Counterparty,
     price: Money,
+    today: NaiveDate,
 ) -> Result<Deal, StoreError> {
     let package = crate::portfolio::package_row(&mut *c, package_id).await?;
     let rows = sqlx::query(
@@ -455,8 +459,8 @@ async fn disposal_deal(
     .await?;
     // Each claim at its book value as the indicators hold it (the same reader: the recovery
     // ledger's remaining cost once the purchase is posted there), in the order of `rows`.
-    let held = crate::ledger::held_packages(&mut *c, Some(package_id)).await?;
-    let book = held.first().and_then(huajie_rules::indicators::claim_book_values).unwrap_or_default();
+    let held = crate::ledger::held_packages(&mut *c, Some(package_id), today).await?;
+    let book = held.first().and_then(|p| huajie_rules::indicators::claim_book_values(p, today)).unwrap_or_default();
     if book.len() != rows.len() {
         return Err(StoreError::Refused(Text::fixed(
             "资产包尚未收购（或未记录收购价格），不能处置",

@@ -180,7 +180,7 @@ async fn screening(c: &mut AnyConnection, investor: &Investor, as_of: NaiveDate)
         Some(set) => set.parameters,
         None => huajie_rules::RuleParameters::default(),
     };
-    let ledger = crate::ledger::compliance_ledger(c).await?;
+    let ledger = crate::ledger::compliance_ledger(c, as_of).await?;
     let parties = crate::deals::check_parties(c).await?;
     let Some(party) = parties.get(&investor.party_id).cloned() else {
         return Err(StoreError::Corrupt(format!("investor {}: party {} not found", investor.id, investor.party_id)));

@@ -2,10 +2,12 @@
 //! the same reader serves a page (a pooled connection, through the `Store` method of the same
 //! name) and an operation that records what it computed from the book (its write transaction's
 //! connection, `WriteTx::conn`: the book as it stands under the write lock). `compliance_ledger`
-//! assembles them with the claims held into the `Ledger` the indicators read.
+//! assembles them with the claims held and the cash collected, as the recovery ledger stood at
+//! the date the indicators are computed at, into the `Ledger` the indicators read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use huajie_core::Money;
 use huajie_ledger::Account;
 use huajie_rules::Ledger;
@@ -21,7 +23,7 @@ use crate::compliance::{
     CashFlowRecord, ExposureRecord, FundingRecord, InvestmentRecord, LiquidAssetRecord, NetAssets, Officer, PartyLink,
     Relative, StaffEntityRecord, StaffMember,
 };
-use crate::rows::{date, i64_col, money, opt_i64, text};
+use crate::rows::{date, date_text, i64_col, money, opt_i64, text};
 use crate::{Store, StoreError};
 
 fn flag(r: &AnyRow, c: &str) -> Result<bool, StoreError> {
@@ -62,9 +64,36 @@ on_the_pool! {
     staff_entities -> Vec<StaffEntityRecord>;
     /// The company as a party of the graph (by its USCC), if it has been entered as one.
     company_party_id -> Option<i64>;
-    /// Everything the indicators read; the claims held become exposures by
+}
+
+impl Store {
+    /// Everything the indicators read at `as_of`, the recovery ledger as it stood then (its
+    /// entries dated on or before it); the claims held then become exposures by
     /// `huajie_rules::indicators::held_claim_exposures`.
-    compliance_ledger -> Ledger;
+    pub async fn compliance_ledger(&self, as_of: NaiveDate) -> Result<Ledger, StoreError> {
+        compliance_ledger(&mut *self.pool.acquire().await?, as_of).await
+    }
+
+    /// `compliance_ledger` at each of `dates`, in their order, from one reading of the book (a
+    /// page that compares quarter-ends).
+    pub async fn compliance_ledgers(&self, dates: &[NaiveDate]) -> Result<Vec<Ledger>, StoreError> {
+        compliance_ledgers(&mut *self.pool.acquire().await?, dates).await
+    }
+
+    /// The book at `as_of`, at the quarter-end before it (a glide path's previous figure), and
+    /// at each of `ends` (a trend), each with the recovery ledger as it stood at its date.
+    pub async fn compliance_books(
+        &self,
+        as_of: NaiveDate,
+        ends: &[NaiveDate],
+    ) -> Result<(Ledger, Ledger, Vec<Ledger>), StoreError> {
+        let before = huajie_rules::indicators::previous_quarter_end(as_of);
+        let mut books = self.compliance_ledgers(&[&[as_of, before][..], ends].concat()).await?;
+        let at_ends = books.split_off(2);
+        let mut two = books.into_iter();
+        let mut next = || two.next().ok_or_else(|| StoreError::Corrupt("one book per date".into()));
+        Ok((next()?, next()?, at_ends))
+    }
 }
 
 pub(crate) async fn net_assets(c: &mut AnyConnection) -> Result<Vec<NetAssets>, StoreError> {
@@ -257,59 +286,100 @@ pub(crate) async fn company_party_id(c: &mut AnyConnection) -> Result<Option<i64
     row.map(|r| i64_col(&r, "id")).transpose()
 }
 
-/// The packages with their claims (debtor, principal + interest), for `held_claim_exposures` to
-/// tell which are held and at what book value: all of them, or package `only`, each with its
-/// claims' ids in the order of `HeldPackage::claims`. A package whose purchase stands in the
-/// recovery ledger is held at each claim's remaining cost basis there (`recovered_costs`): a
-/// receipt, a sale or a write-off moves the book on its own posting, with no second entry by
-/// hand. Otherwise its price is shared by what the claims owe, and a claim sold at auction
-/// stays in the book until the sale's proceeds are posted (see docs/ledger.md, "What the
-/// indicators read"). Claims in the order of their ids.
-pub(crate) async fn held_packages(c: &mut AnyConnection, only: Option<i64>) -> Result<Vec<HeldPackage>, StoreError> {
+/// A package with its claims (claim, debtor, principal + interest), as `held_packages` reads it.
+struct PackageClaims {
+    id: i64,
+    status: huajie_core::PackageStatus,
+    price: Option<Money>,
+    bought_on: Option<NaiveDate>,
+    claims: Vec<(i64, i64, Money)>,
+}
+
+/// All the packages with their claims, or package `only`; claims in the order of their ids.
+async fn package_claims(c: &mut AnyConnection, only: Option<i64>) -> Result<Vec<PackageClaims>, StoreError> {
     let rows = sqlx::query(
-        "SELECT k.id, k.status, k.price_fen, c.id AS claim_id, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id WHERE ($1 IS NULL OR k.id = $1) ORDER BY k.id, c.id",
+        "SELECT k.id, k.status, k.price_fen, k.acquired_on, c.id AS claim_id, c.debtor_id, c.principal_fen + c.interest_fen AS owed FROM claims c JOIN packages k ON k.id = c.package_id WHERE ($1 IS NULL OR k.id = $1) ORDER BY k.id, c.id",
     )
     .bind(only)
     .fetch_all(&mut *c)
     .await?;
-    let (purchased, cost) = recovered_costs(&mut *c).await?;
-    let mut packages: Vec<(i64, HeldPackage)> = Vec::new();
+    let mut packages: Vec<PackageClaims> = Vec::new();
     for r in &rows {
         let id = i64_col(r, "id")?;
-        if packages.last().is_none_or(|(last, _)| *last != id) {
+        if packages.last().is_none_or(|last| last.id != id) {
             let status = crate::rows::code(r, "status", huajie_core::PackageStatus::from_code)?;
             let price = crate::rows::opt_money(r, "price_fen")?;
-            let ledger = purchased.contains(&id).then(Vec::new);
-            let p = HeldPackage { status, price, claims: Vec::new(), sold: Default::default(), cost: ledger };
-            packages.push((id, p));
+            let bought_on = crate::rows::opt_date(r, "acquired_on")?;
+            packages.push(PackageClaims { id, status, price, bought_on, claims: Vec::new() });
         }
-        if let Some((_, p)) = packages.last_mut() {
-            let claim = i64_col(r, "claim_id")?;
-            p.claims.push((i64_col(r, "debtor_id")?, money(r, "owed")?));
-            if let Some(costs) = p.cost.as_mut() {
-                costs.push(Money::from_fen(cost.get(&claim).copied().unwrap_or(0)));
-            }
+        if let Some(p) = packages.last_mut() {
+            p.claims.push((i64_col(r, "claim_id")?, i64_col(r, "debtor_id")?, money(r, "owed")?));
         }
     }
-    Ok(packages.into_iter().map(|(_, p)| p).collect())
+    Ok(packages)
 }
 
-/// The recovery ledger's claims as the book holds them: the packages whose purchase stands
-/// (posted and not reversed), and each claim's balance on 不良债权资产—收购成本 (1531: debits
-/// less credits over every entry, a reversal cancelling what it reverses).
-async fn recovered_costs(c: &mut AnyConnection) -> Result<(BTreeSet<i64>, BTreeMap<i64, i64>), StoreError> {
+/// The packages as `held_claim_exposures` reads them, with the recovery ledger as it stood at
+/// the date `costs` was read at (`recovered_costs`).
+fn held_at(packages: &[PackageClaims], costs: &RecoveredCosts) -> Vec<HeldPackage> {
+    let (purchased, cost) = costs;
+    packages
+        .iter()
+        .map(|p| HeldPackage {
+            status: p.status,
+            price: p.price,
+            claims: p.claims.iter().map(|(_, debtor, owed)| (*debtor, *owed)).collect(),
+            sold: Default::default(),
+            cost: purchased.contains(&p.id).then(|| {
+                p.claims.iter().map(|(claim, _, _)| Money::from_fen(cost.get(claim).copied().unwrap_or(0))).collect()
+            }),
+            bought_on: p.bought_on,
+        })
+        .collect()
+}
+
+/// The packages with their claims (debtor, principal + interest) as the book stood at `as_of`,
+/// for `held_claim_exposures` to tell which are held then and at what book value: all of them,
+/// or package `only`, each with its claims in the order of their ids. A package whose purchase
+/// stands in the recovery ledger at `as_of` is held at each claim's cost basis remaining then
+/// (`recovered_costs`): a receipt, a sale or a write-off moves the book from its own date, with
+/// no second entry by hand. Otherwise its price is shared by what the claims owe, and a claim
+/// sold at auction stays in the book until the sale's proceeds are posted; a package bought
+/// after `as_of` is not held then (see docs/ledger.md, "What the indicators read").
+pub(crate) async fn held_packages(
+    c: &mut AnyConnection,
+    only: Option<i64>,
+    as_of: NaiveDate,
+) -> Result<Vec<HeldPackage>, StoreError> {
+    let packages = package_claims(&mut *c, only).await?;
+    Ok(held_at(&packages, &recovered_costs(&mut *c, as_of).await?))
+}
+
+/// The packages whose purchase stands, and each claim's cost basis (fen), by claim id.
+type RecoveredCosts = (BTreeSet<i64>, BTreeMap<i64, i64>);
+
+/// The recovery ledger's claims as the book held them at `as_of`, from the entries dated on or
+/// before it: the packages whose purchase stands then (posted by then, and not reversed by a
+/// reversal dated by then), and each claim's balance then on 不良债权资产—收购成本 (1531: debits
+/// less credits, a reversal cancelling what it reverses from its own date on).
+async fn recovered_costs(c: &mut AnyConnection, as_of: NaiveDate) -> Result<RecoveredCosts, StoreError> {
+    let on = date_text(as_of);
     let rows = sqlx::query(
         "SELECT DISTINCT e.package_id FROM ledger_entries e WHERE e.kind = 'purchase' AND e.package_id IS NOT NULL \
-         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)",
+         AND e.entry_date <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id AND r.entry_date <= $1)",
     )
+    .bind(&on)
     .fetch_all(&mut *c)
     .await?;
     let purchased: BTreeSet<i64> = rows.iter().map(|r| i64_col(r, "package_id")).collect::<Result<_, _>>()?;
     let rows = sqlx::query(
         "SELECT l.claim_id, CAST(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END) AS BIGINT) AS cost \
-         FROM ledger_lines l WHERE l.account = $1 AND l.claim_id IS NOT NULL GROUP BY l.claim_id",
+         FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id \
+         WHERE l.account = $1 AND l.claim_id IS NOT NULL AND e.entry_date <= $2 GROUP BY l.claim_id",
     )
     .bind(Account::ClaimCost.code())
+    .bind(&on)
     .fetch_all(&mut *c)
     .await?;
     let cost: BTreeMap<i64, i64> =
@@ -317,17 +387,19 @@ async fn recovered_costs(c: &mut AnyConnection) -> Result<(BTreeSet<i64>, BTreeM
     Ok((purchased, cost))
 }
 
-/// The cash the collection work moved, as the recovery ledger has it: 银行存款 (1002) of the
-/// receipts and expenses and of their reversals, debits less credits; `None` before any. The
-/// purchase and the funding are left out: the book has them already (the acquisition pays out
-/// of a cash entry of the book, funding is the funding book).
-async fn collected_cash(c: &mut AnyConnection) -> Result<Option<Money>, StoreError> {
+/// The cash the collection work had moved by `as_of`, as the recovery ledger has it: 银行存款
+/// (1002) of the receipts and expenses and of their reversals dated on or before it, debits
+/// less credits; `None` before any. The purchase and the funding are left out: the book has
+/// them already (the acquisition pays out of a cash entry of the book, funding is the funding
+/// book).
+async fn collected_cash(c: &mut AnyConnection, as_of: NaiveDate) -> Result<Option<Money>, StoreError> {
     let r = sqlx::query(
         "SELECT COUNT(*) AS n, CAST(COALESCE(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END), 0) AS BIGINT) AS cash \
          FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id LEFT JOIN ledger_entries o ON o.id = e.reverses_id \
-         WHERE l.account = $1 AND (e.kind IN ('receipt', 'expense') OR o.kind IN ('receipt', 'expense'))",
+         WHERE l.account = $1 AND e.entry_date <= $2 AND (e.kind IN ('receipt', 'expense') OR o.kind IN ('receipt', 'expense'))",
     )
     .bind(Account::BankCash.code())
+    .bind(date_text(as_of))
     .fetch_one(&mut *c)
     .await?;
     let cash = Money::from_fen(i64_col(&r, "cash")?);
@@ -360,7 +432,8 @@ async fn graph_parties(c: &mut AnyConnection) -> Result<Vec<GraphParty>, StoreEr
 }
 
 /// The book's money: net assets, investments, funding, cash calendar, liquid assets and the
-/// exposures recorded in it (the claims held are added by `compliance_ledger`).
+/// exposures recorded in it (the claims held and the collected cash are added by
+/// `compliance_ledgers`, at each date).
 async fn book_into(c: &mut AnyConnection, l: &mut Ledger) -> Result<(), StoreError> {
     for n in net_assets(&mut *c).await? {
         l.net_assets.insert(n.quarter_end, n.amount);
@@ -422,16 +495,33 @@ pub(crate) async fn party_graph(c: &mut AnyConnection) -> Result<Ledger, StoreEr
     Ok(l)
 }
 
-pub(crate) async fn compliance_ledger(c: &mut AnyConnection) -> Result<Ledger, StoreError> {
+/// Everything the indicators read at `as_of`: the book, the party graph, and the claims held
+/// and the cash collected as the recovery ledger stood at `as_of` (its entries dated on or
+/// before it). A pre-trade check or a screening reads it at today (the store clock's date in
+/// Beijing); a past quarter-end at that quarter-end.
+pub(crate) async fn compliance_ledger(c: &mut AnyConnection, as_of: NaiveDate) -> Result<Ledger, StoreError> {
+    let mut all = compliance_ledgers(c, &[as_of]).await?;
+    Ok(all.pop().expect("one ledger per date"))
+}
+
+/// `compliance_ledger` at each of `dates`, in their order: the undated book and graph read
+/// once, the recovery ledger at each date.
+pub(crate) async fn compliance_ledgers(c: &mut AnyConnection, dates: &[NaiveDate]) -> Result<Vec<Ledger>, StoreError> {
     let company = company_party_id(&mut *c).await?.unwrap_or(0);
     let founded = crate::company::company(&mut *c).await?.map(|co| co.licensed_on);
-    let mut l = Ledger { company, founded, ..Ledger::default() };
-    book_into(&mut *c, &mut l).await?;
-    l.exposures.extend(held_claim_exposures(&held_packages(&mut *c, None).await?));
-    if let Some(amount) = collected_cash(&mut *c).await? {
-        let label = COLLECTED_CASH_LABEL.to_string();
-        l.liquid_assets.push(LiquidAsset { label, kind: LiquidKind::Cash, amount, encumbered: false });
+    let mut book = Ledger { company, founded, ..Ledger::default() };
+    book_into(&mut *c, &mut book).await?;
+    graph_into(&mut *c, &mut book).await?;
+    let packages = package_claims(&mut *c, None).await?;
+    let mut out = Vec::with_capacity(dates.len());
+    for &as_of in dates {
+        let mut l = book.clone();
+        l.exposures.extend(held_claim_exposures(&held_at(&packages, &recovered_costs(&mut *c, as_of).await?), as_of));
+        if let Some(amount) = collected_cash(&mut *c, as_of).await? {
+            let label = COLLECTED_CASH_LABEL.to_string();
+            l.liquid_assets.push(LiquidAsset { label, kind: LiquidKind::Cash, amount, encumbered: false });
+        }
+        out.push(l);
     }
-    graph_into(&mut *c, &mut l).await?;
-    Ok(l)
+    Ok(out)
 }

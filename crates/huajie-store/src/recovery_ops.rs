@@ -198,13 +198,13 @@ async fn run_allocation(c: &mut sqlx::AnyConnection, run: i64) -> Result<Vec<(i6
 }
 
 /// What a package's price is spread over its claims by when it is bought, and so what its
-/// pre-trade check counts each claim at: its underwriting run's allocation (`valuation::
+/// pre-trade check counts each claim at: its underwriting run's allocation (`backtests::
 /// underwriting`: the latest run valued by the day it was bought; its run named), or —
 /// without a valuation — each claim's principal (`huajie_ledger::CostBasis::
 /// from_allocation` takes any non-negative weights).
 pub(crate) async fn purchase_weights(c: &mut sqlx::AnyConnection, package: i64) -> Result<Basis, StoreError> {
     let runs = crate::valuation::package_runs(&mut *c, package).await?;
-    if let Some(run) = crate::valuation::underwriting(&mut *c, package, &runs).await? {
+    if let Some(run) = crate::backtests::underwriting(&mut *c, package, &runs).await? {
         return Ok(Basis { weights: run_allocation(&mut *c, run.id).await?, run: Some(run.id) });
     }
     let rows = sqlx::query("SELECT id, principal_fen FROM claims WHERE package_id = $1 ORDER BY id")

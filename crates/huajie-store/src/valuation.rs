@@ -690,25 +690,6 @@ impl WriteTx {
     }
 }
 
-/// A package's underwriting among its runs `runs` (newest first): the latest run valued on or
-/// before the day it was bought — a revaluation after the purchase projects from its own date
-/// and is not what the package was bought on — or, not bought (or every run later), the latest.
-/// What a purchase's price is spread by (`recovery_ops::purchase_weights`) and what a back-test
-/// measures against when the purchase names no run.
-pub(crate) async fn underwriting<'a>(
-    c: &mut sqlx::AnyConnection,
-    package: i64,
-    runs: &'a [ValuationRun],
-) -> Result<Option<&'a ValuationRun>, StoreError> {
-    let row =
-        sqlx::query("SELECT acquired_on FROM packages WHERE id = $1").bind(package).fetch_optional(&mut *c).await?;
-    let acquired = match row {
-        Some(r) => crate::rows::opt_date(&r, "acquired_on")?,
-        None => None,
-    };
-    Ok(runs.iter().find(|r| acquired.is_some_and(|on| r.valuation_date <= on)).or(runs.first()))
-}
-
 /// A package's runs, newest first, on one connection (a pooled one, or a write transaction's).
 pub(crate) async fn package_runs(c: &mut sqlx::AnyConnection, id: i64) -> Result<Vec<ValuationRun>, StoreError> {
     let sql = composed(format!("SELECT {RUN_COLUMNS} FROM valuation_runs WHERE package_id = $1 ORDER BY id DESC"));

@@ -61,7 +61,7 @@ async fn admitted(s: &Store, lot: &LotRecord, name: &str) -> InvestorId {
 
 /// The held-claim exposures to a debtor in the compliance book.
 async fn held_exposures(s: &Store, debtor: i64) -> usize {
-    let ledger = s.compliance_ledger().await.unwrap();
+    let ledger = s.compliance_ledger(s.clock().today()).await.unwrap();
     ledger.exposures.iter().filter(|e| e.party == debtor && e.kind == ExposureKind::AcquiredClaim).count()
 }
 

@@ -1325,8 +1325,12 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     assert_eq!((params.version, &params.parameters), (1, &huajie_rules::RuleParameters::default()));
     let bank = s.packages().await.unwrap()[0].transferor.id;
     // The demo has its own book: what follows is measured against it.
-    let before =
-        huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    let before = huajie_rules::indicators(
+        &s.compliance_ledger(d("2026-09-30")).await.unwrap(),
+        &params.parameters,
+        d("2026-09-30"),
+    )
+    .unwrap();
     let was = |id| before.iter().find(|i: &&huajie_rules::Indicator| i.id == id).unwrap().numerator;
     let mut tx = s.write("risk").await.unwrap();
     let company = tx.ensure_company_party().await.unwrap();
@@ -1362,7 +1366,7 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     assert!(matches!(tx.add_party_link(company, company, 100, false).await, Err(StoreError::Refused(_))));
     tx.commit().await.unwrap();
 
-    let ledger = s.compliance_ledger().await.unwrap();
+    let ledger = s.compliance_ledger(d("2026-09-30")).await.unwrap();
     assert_eq!(ledger.company, company);
     let all = huajie_rules::indicators(&ledger, &params.parameters, d("2026-09-30")).unwrap();
     let get = |id| all.iter().find(|i| i.id == id).unwrap();
@@ -1397,9 +1401,11 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
         .sum();
     // Since issue 15 the demo has a history: each claim is held at its remaining cost in the
     // recovery ledger, the price less the cost its receipts recovered (to the fen: the cost
-    // bases sum to the price).
+    // bases sum to the price) — the receipts dated by 2026-09-30, the date the book is read at.
     let mut recovered = 0i64;
-    for e in s.ledger_entries(None).await.unwrap().iter().filter(|e| e.kind != huajie_store::EntryKind::Purchase) {
+    let entries = s.ledger_entries(None).await.unwrap();
+    let by_then = |e: &&huajie_store::LedgerEntry| e.entry.date() <= d("2026-09-30");
+    for e in entries.iter().filter(by_then).filter(|e| e.kind != huajie_store::EntryKind::Purchase) {
         for l in e.entry.lines().iter().filter(|l| l.account == huajie_ledger::Account::ClaimCost) {
             recovered += if l.side == huajie_ledger::Side::Credit { l.amount.fen() } else { -l.amount.fen() };
         }
@@ -1452,8 +1458,12 @@ async fn checks_overrides_results_and_book_imports_keep_to_their_rules(t: TestSt
     let recorded = s.indicator_result(d("2026-09-30")).await.unwrap().unwrap();
     let params = s.rule_parameters().await.unwrap();
     // Recomputed on the book as it stood: the checks changed nothing in it.
-    let again =
-        huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, d("2026-09-30")).unwrap();
+    let again = huajie_rules::indicators(
+        &s.compliance_ledger(d("2026-09-30")).await.unwrap(),
+        &params.parameters,
+        d("2026-09-30"),
+    )
+    .unwrap();
     assert_eq!(recorded.indicators, again);
     assert_eq!(recorded.parameter_version, 1);
     // A book import is all rows or none: a holding already recorded refuses the whole batch.
@@ -1692,7 +1702,7 @@ async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {
     tx.commit().await.unwrap();
     // The checks and the indicators read the same flag.
     let checks = s.check_parties().await.unwrap();
-    let ledger = s.compliance_ledger().await.unwrap();
+    let ledger = s.compliance_ledger(s.clock().today()).await.unwrap();
     for organ in [bureau, office] {
         assert!(checks[&organ].state_organ);
         assert!(
@@ -1949,7 +1959,7 @@ async fn the_staff_register_is_entered_read_into_the_ledger_and_removed(t: TestS
     };
     assert!(matches!(tx.apply_book_entry(&staff).await, Err(StoreError::Refused(_))));
     drop(tx);
-    let ledger = s.compliance_ledger().await.unwrap();
+    let ledger = s.compliance_ledger(s.clock().today()).await.unwrap();
     let zhang = s.party_by_identifier("330106198001010013").await.unwrap().unwrap().id;
     let li = s.party_by_identifier("330106198203040026").await.unwrap().unwrap().id;
     let entity = s.party_by_identifier(&firm).await.unwrap().unwrap().id;
@@ -2216,7 +2226,7 @@ async fn a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names(t: 
     let deal = ProposedDeal::Acquisition { package_id: package, price: Money::from_fen(100_000), funding_line: None };
     let check = s.run_deal_check("acquisition", "GF-1", "2026-09-30".parse().unwrap(), &deal).await.unwrap();
     assert!(check.result.territory.is_some(), "the check read the package's claims and their guarantors");
-    s.compliance_ledger().await.unwrap();
+    s.compliance_ledger(s.clock().today()).await.unwrap();
 
     // The same tape again: the same guarantors, no new party, nothing changed.
     let before = s.all_parties().await.unwrap().len();
@@ -2492,7 +2502,7 @@ async fn an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_chec
     // liquidity numerator less that entry.)
     s.record_acquisition("acquisition", check.id, today, Some(cash.id)).await.unwrap();
     let params = s.rule_parameters().await.unwrap().parameters;
-    let after = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params, today).unwrap();
+    let after = huajie_rules::indicators(&s.compliance_ledger(today).await.unwrap(), &params, today).unwrap();
     for (said, now) in check.result.after.iter().zip(&after) {
         assert_eq!(said.id, now.id);
         if said.id == huajie_rules::RuleId::Q5 {
@@ -2575,7 +2585,7 @@ async fn an_acquisition_drawn_on_a_funding_line_moves_the_indicators_as_its_chec
     // The check's pro forma, figure for figure (the cash entry of the approval came after the
     // check: it is in the HQLA now, not in what the check said).
     let params = s.rule_parameters().await.unwrap().parameters;
-    let after = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params, today).unwrap();
+    let after = huajie_rules::indicators(&s.compliance_ledger(today).await.unwrap(), &params, today).unwrap();
     for (said, now) in check.result.after.iter().zip(&after) {
         let hqla = if said.id == huajie_rules::RuleId::Q5 { cash_now.amount.fen() as i128 } else { 0 };
         assert_eq!((now.numerator - hqla, now.denominator), (said.numerator, said.denominator), "{:?}", said.id);
@@ -2899,7 +2909,7 @@ async fn a_quarter_end_is_recorded_from_the_book_as_it_stands_when_its_turn_come
     let recorded = recording.await.unwrap().unwrap();
     let params = s.rule_parameters().await.unwrap();
     assert_eq!((recorded.parameter_version, params.version), (2, 2), "recorded with the version in force");
-    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    let now = huajie_rules::indicators(&s.compliance_ledger(q).await.unwrap(), &params.parameters, q).unwrap();
     assert_eq!(recorded.indicators, now, "the recorded result is the book's as it stood when it was written");
     assert_eq!(s.indicator_result(q).await.unwrap().unwrap().indicators, now);
     assert!(s.verify_audit().await.unwrap().is_intact());
@@ -2943,7 +2953,8 @@ async fn a_deal_check_is_made_on_the_book_as_it_stands_when_its_turn_comes(t: Te
     assert!(check.result.findings.iter().any(|f| f.rule == RuleId::Q8 && f.zh.contains("PX5")));
     let params = s.rule_parameters().await.unwrap();
     assert_eq!((check.parameter_version, params.version), (2, 2), "checked with the version in force");
-    let now = huajie_rules::indicators(&s.compliance_ledger().await.unwrap(), &params.parameters, q).unwrap();
+    let now = huajie_rules::indicators(&s.compliance_ledger(s.clock().today()).await.unwrap(), &params.parameters, q)
+        .unwrap();
     let strip = |v: &[huajie_rules::Indicator]| {
         v.iter().map(|i| huajie_rules::Indicator { lines: Vec::new(), ..i.clone() }).collect::<Vec<_>>()
     };

@@ -60,7 +60,7 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let mut risk = app.login("risk").await;
     let dashboard = app.get(&mut risk, "/compliance?as_of=2026-09-30").await;
     assert!(dashboard.body.contains("某私募借款（存量）：私募投资基金融资属禁止的融资渠道"), "an open item");
-    let ledger = store.compliance_ledger().await.unwrap();
+    let ledger = store.compliance_ledger("2026-09-30".parse().unwrap()).await.unwrap();
     let params = store.rule_parameters().await.unwrap();
     let lev = huajie_rules::indicators(&ledger, &params.parameters, "2026-09-30".parse().unwrap()).unwrap()[1].clone();
     assert!(lev.lines.iter().any(|l| l.flagged && l.label == "某私募借款（存量）"), "counted in leverage, flagged");

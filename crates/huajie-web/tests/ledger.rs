@@ -245,3 +245,79 @@ async fn the_api_posts_receipts_expenses_and_reversals_in_fen_on(app: &TestApp) 
     let (after, recovered) = owed_and_recovered(app, &mut finance, claim).await;
     assert_eq!((after, recovered), (owed + 30_000, 0), "the lawyer's fee is owed by the debtor; the receipt is gone");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_past_quarter_end_reads_the_ledger_as_it_stood_then() {
+    for app in apps().await {
+        a_past_quarter_end_reads_the_ledger_as_it_stood_then_on(&app).await;
+    }
+}
+
+/// The indicators' figures the API gives as of `as_of`: the recovery ledger's cash line and the
+/// lines on party `debtor`, in fen.
+async fn figures(app: &TestApp, client: &mut Client, as_of: &str, debtor: i64) -> (Option<i64>, Vec<i64>) {
+    let reply = app.get(client, &format!("/api/v1/compliance/indicators?as_of={as_of}")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let json = reply.json();
+    let lines: Vec<&serde_json::Value> =
+        json["data"]["indicators"].as_array().unwrap().iter().flat_map(|i| i["lines"].as_array().unwrap()).collect();
+    let cash = lines
+        .iter()
+        .find(|l| l["label"].as_str().unwrap().contains("回收台账"))
+        .map(|l| l["amount_fen"].as_i64().unwrap());
+    let on_debtor =
+        lines.iter().filter(|l| l["party_id"].as_i64() == Some(debtor)).map(|l| l["amount_fen"].as_i64().unwrap());
+    (cash, on_debtor.collect())
+}
+
+/// A receipt dated after the 2026-09-30 quarter-end moves today's figures by what it brought
+/// in and the cost it recovered, and leaves the quarter-end's as they stood (issue 15, point 7:
+/// the recovery ledger read at the date the indicators are computed at).
+async fn a_past_quarter_end_reads_the_ledger_as_it_stood_then_on(app: &TestApp) {
+    let s = &app.store.store;
+    let (_, claim) = bought(app).await;
+    let debtor = s.claim(claim).await.unwrap().unwrap().claim.data.debtor_id;
+    let mut risk = app.login("risk").await;
+    let (quarter_before, debtor_before) = figures(app, &mut risk, "2026-09-30", debtor).await;
+    assert_eq!(quarter_before, None, "nothing collected yet");
+    assert!(!debtor_before.is_empty(), "the debtor's claim is in the indicators' lines");
+    let input = huajie_store::ReceiptInput {
+        receipt: huajie_ledger::Receipt {
+            claim,
+            case: None,
+            date: "2026-10-15".parse().unwrap(),
+            amount: huajie_core::Money::from_fen(1_234_567),
+            source: huajie_ledger::Source::Debtor,
+            split: huajie_ledger::Split::Statutory,
+        },
+        payer: "债务人".into(),
+        memo: "还款".into(),
+    };
+    let paid = s.post_receipt("finance", &input).await.unwrap();
+    let recovered: i64 = paid
+        .entry
+        .lines()
+        .iter()
+        .filter(|l| l.account == huajie_ledger::Account::ClaimCost && l.side == huajie_ledger::Side::Credit)
+        .map(|l| l.amount.fen())
+        .sum();
+    assert!(recovered > 0, "the receipt recovers cost");
+
+    // As of the quarter-end: the book as it stood then, the receipt not in it.
+    assert_eq!(figures(app, &mut risk, "2026-09-30", debtor).await, (None, debtor_before.clone()));
+    // As of today: the cash has the receipt, each line on the debtor is down by the cost recovered.
+    let (cash, debtor_now) = figures(app, &mut risk, "2026-12-07", debtor).await;
+    assert_eq!(cash, Some(1_234_567));
+    let (_, debtor_at_quarter) = figures(app, &mut risk, "2026-09-30", debtor).await;
+    assert_eq!(debtor_now.len(), debtor_at_quarter.len());
+    for (now, then) in debtor_now.iter().zip(&debtor_at_quarter) {
+        assert_eq!(then - now, recovered, "the debtor's exposure less the cost recovered, to the fen");
+    }
+    // The dashboard likewise: the cash line as of today, not as of the quarter-end.
+    let line = "回收台账：收款减费用";
+    let page = |as_of: &'static str| async move {
+        app.get(&mut app.login("risk").await, &format!("/compliance?as_of={as_of}")).await.body
+    };
+    assert!(page("2026-12-07").await.contains(line), "{}", page("2026-12-07").await);
+    assert!(!page("2026-09-30").await.contains(line), "no collected cash at the quarter-end");
+}

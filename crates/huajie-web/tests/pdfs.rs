@@ -234,7 +234,7 @@ async fn company_data(app: &TestApp) -> Vec<String> {
     for s in store.assumption_sets().await.unwrap() {
         data.insert(s.name);
     }
-    data.insert(format!("{:?}", store.compliance_ledger().await.unwrap()));
+    data.insert(format!("{:?}", store.compliance_ledger(store.clock().today()).await.unwrap()));
     for c in store.deal_checks(None, i64::MAX).await.unwrap() {
         data.insert(c.label.clone());
         data.extend(c.overrides.iter().map(|o| o.reason.clone()));
@@ -311,7 +311,7 @@ async fn every_pdf_reads_back_whole_in_either_language() {
     let quarter = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
     let regulator = app.login("regulator").await;
     let recorded = store.indicator_result(quarter).await.unwrap().expect("the demo records 2026-09-30");
-    let ledger = store.compliance_ledger().await.unwrap();
+    let ledger = store.compliance_ledger(quarter).await.unwrap();
     let params = store.rule_parameters().await.unwrap();
     let catalogue = huajie_rules::catalogue::catalogue();
     let mut finding_texts: Vec<(String, String)> = Vec::new();

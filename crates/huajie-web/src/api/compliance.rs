@@ -62,7 +62,7 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         Some(v) => store.rule_parameter_sets().await?.into_iter().find(|s| s.version == v).ok_or(AppError::NotFound)?,
         None => store.rule_parameters().await?,
     };
-    let ledger = store.compliance_ledger().await?;
+    let ledger = store.compliance_ledger(as_of).await?;
     let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
         .map_err(|e| AppError::NoData(e.text().get(ctx.lang).to_string()))?;
     let mut names = Names::default();
@@ -116,7 +116,7 @@ pub async fn funding(ctx: Ctx, State(state): State<AppState>, Query(q): Query<As
     ctx.require(Permission::ViewCompliance)?;
     let store = &state.store;
     let as_of = q.as_of.map(|d| d.0).unwrap_or_else(|| latest_quarter_end(store.clock().today()));
-    let ledger = store.compliance_ledger().await?;
+    let ledger = store.compliance_ledger(as_of).await?;
     let licensed: std::collections::BTreeSet<i64> =
         store.party_attributes().await?.into_iter().filter(|a| a.licensed_fi).map(|a| a.party_id).collect();
     let mut names = Names::default();

@@ -9,8 +9,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PartyKind, Permission};
-use huajie_rules::indicators::latest_quarter_end;
-use huajie_rules::{Indicator, RuleId, Status, catalogue};
+use huajie_rules::indicators::{latest_quarter_end, previous_quarter_end};
+use huajie_rules::{Indicator, Ledger, RuleId, Status, catalogue};
 use serde::Deserialize;
 
 use super::{render, render_form};
@@ -122,13 +122,10 @@ fn glide_of(i: &Indicator, previous: Option<&Indicator>, p: &huajie_rules::RuleP
     text
 }
 
-/// The indicators at the quarter-end before `as_of` (for the glide path), when they can be computed.
-fn previous_indicators(
-    ledger: &huajie_rules::Ledger,
-    p: &huajie_rules::RuleParameters,
-    as_of: NaiveDate,
-) -> Vec<Indicator> {
-    huajie_rules::indicators(ledger, p, huajie_rules::indicators::previous_quarter_end(as_of)).unwrap_or_default()
+/// The indicators at the quarter-end before `as_of` (for the glide path), from `before`, the
+/// book as it stood then, when they can be computed.
+fn previous_indicators(before: &Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Vec<Indicator> {
+    huajie_rules::indicators(before, p, previous_quarter_end(as_of)).unwrap_or_default()
 }
 
 fn fen(x: i128, lang: Lang) -> String {
@@ -228,12 +225,16 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         None => latest,
     };
     let versions: Vec<i64> = all_versions.iter().map(|s| s.version).collect();
-    let ledger = store.compliance_ledger().await?;
+    // The trend: every recorded quarter-end up to the as-of date, the last eight.
+    let mut ends: Vec<NaiveDate> =
+        store.net_assets().await?.iter().map(|n| n.quarter_end).filter(|d| *d <= as_of).collect();
+    ends.drain(..ends.len().saturating_sub(8));
+    let (ledger, before, books) = store.compliance_books(as_of, &ends).await?;
     let mut names = Names::default();
     let rules = catalogue();
     let (cards, error) = match huajie_rules::indicators(&ledger, &params.parameters, as_of) {
         Ok(all) => {
-            let previous = previous_indicators(&ledger, &params.parameters, as_of);
+            let previous = previous_indicators(&before, &params.parameters, as_of);
             let mut cards = Vec::new();
             for i in &all {
                 let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
@@ -280,16 +281,11 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             }),
         ),
     };
-    // The trend: every recorded quarter-end up to the as-of date, the last eight.
-    let mut ends: Vec<NaiveDate> = ledger.net_assets.keys().copied().filter(|d| *d <= as_of).collect();
-    if ends.len() > 8 {
-        ends.drain(..ends.len() - 8);
-    }
     let mut trend: Vec<TrendRow> = Vec::new();
     let mut series: Vec<TrendSeries> = Vec::new();
     let mut quarters = Vec::new();
-    for end in &ends {
-        let Ok(all) = huajie_rules::indicators(&ledger, &params.parameters, *end) else { continue };
+    for (end, book) in ends.iter().zip(books) {
+        let Ok(all) = huajie_rules::indicators(&book, &params.parameters, *end) else { continue };
         quarters.push(end.to_string());
         for (k, i) in all.iter().enumerate() {
             if trend.len() <= k {
@@ -565,7 +561,7 @@ pub async fn quarter_report(
     let lang = ctx.lang;
     let store = &state.store;
     let company = store.company().await?.ok_or(AppError::NotFound)?;
-    let ledger = store.compliance_ledger().await?;
+    let (ledger, before, _) = store.compliance_books(quarter, &[]).await?;
     let params = store.rule_parameters().await?;
     let (indicators, version, basis) = match store.indicator_result(quarter).await? {
         Some(r) => {
@@ -587,7 +583,7 @@ pub async fn quarter_report(
     let mut names = Names::default();
     names.load_lines(ctx, store, &indicators).await?;
     let mut out = Vec::new();
-    let previous = previous_indicators(&ledger, &params.parameters, quarter);
+    let previous = previous_indicators(&before, &params.parameters, quarter);
     for i in &indicators {
         let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
         let money = |x: i128| Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX));
@@ -639,7 +635,7 @@ pub async fn quarter_report(
     }
     let pick = |f: &huajie_rules::checks::Finding| if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() };
     let mut findings = Vec::new();
-    let start = huajie_rules::indicators::previous_quarter_end(quarter);
+    let start = previous_quarter_end(quarter);
     for c in
         store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter)
     {
