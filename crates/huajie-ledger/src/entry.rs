@@ -106,13 +106,17 @@ impl Entry {
     }
 
     /// The reversal of this entry, stored as `id`, on `date`: every line mirrored on the other
-    /// side. Refused when it was reversed already (`already_reversed`) or is itself a reversal.
+    /// side. Refused when it was reversed already (`already_reversed`), is itself a reversal, or
+    /// `date` is before its own.
     pub fn reversal(&self, id: i64, already_reversed: bool, date: NaiveDate) -> Result<Entry, Refusal> {
         if self.reverses.is_some() {
             return Err(Refusal::ReversalOfReversal { entry: id });
         }
         if already_reversed {
             return Err(Refusal::AlreadyReversed { entry: id });
+        }
+        if date < self.date {
+            return Err(Refusal::ReversalBeforeEntry { entry: id, on: self.date });
         }
         let lines = self.lines.iter().map(|l| Line { side: l.side.opposite(), ..*l }).collect();
         Entry::restored(date, self.package, Some(id), lines)
@@ -255,5 +259,10 @@ mod tests {
         assert_eq!(j.balances().nonzero().count(), 0);
         assert_eq!(j.reverse(id, d()), Err(Refusal::AlreadyReversed { entry: id }));
         assert_eq!(j.reverse(r, d()), Err(Refusal::ReversalOfReversal { entry: r }));
+        let lines = vec![Line::debit(Account::BankCash, m(700)), Line::credit(Account::PaidInCapital, m(700))];
+        let later = j.post(Entry::new(d(), None, lines).unwrap());
+        let day_before = d().pred_opt().unwrap();
+        assert_eq!(j.reverse(later, day_before), Err(Refusal::ReversalBeforeEntry { entry: later, on: d() }));
+        assert_eq!(j.balances().nonzero().count(), 2, "nothing posted");
     }
 }

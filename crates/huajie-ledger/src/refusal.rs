@@ -17,6 +17,9 @@ pub enum Refusal {
     AlreadyReversed { entry: i64 },
     /// A reversal is not itself reversed: post the original again.
     ReversalOfReversal { entry: i64 },
+    /// A reversal dated before the entry it reverses (it would take the entry out of days the
+    /// entry was never in: a book read as of one of them would change).
+    ReversalBeforeEntry { entry: i64, on: chrono::NaiveDate },
     /// A purchase is reversed only before any receipt on its claims stands.
     PurchaseWithReceipts { entry: i64 },
     /// A receipt beyond what the claim is still owed.
@@ -64,6 +67,10 @@ impl Refusal {
             Refusal::ReversalOfReversal { entry } => Text::new(
                 format!("分录 #{entry} 本身是冲销分录，不能冲销；请重新录入原分录。"),
                 format!("Entry #{entry} is a reversal and is not reversed; post the original again."),
+            ),
+            Refusal::ReversalBeforeEntry { entry, on } => Text::new(
+                format!("冲销日期不能早于分录 #{entry} 的日期 {on}。"),
+                format!("A reversal cannot be dated before entry #{entry}'s date, {on}."),
             ),
             Refusal::PurchaseWithReceipts { entry } => Text::new(
                 format!("收购分录 #{entry} 的债权已有收款，须先冲销这些收款。"),
