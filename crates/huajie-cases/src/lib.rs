@@ -13,7 +13,10 @@
 //!   the enforcement application period (民事诉讼法 第二百五十条), scheduled auctions, each last
 //!   day moved past a holiday on the working-day calendar (民法典 第二百零三条), and the alert
 //!   level at 90, 30 and 7 days and overdue;
-//! - `task`: a case's tasks with a due date and an assignee.
+//! - `task`: a case's tasks with a due date and an assignee, done by the assignee or by whoever
+//!   manages cases (`Task::may_complete`);
+//! - `withdraw`: a stage recorded by mistake withdrawn with a reason, the latest standing stage
+//!   only (`check_withdrawal`).
 //!
 //! Architecture invariant: no I/O and no clock read: `now` comes in as a `DateTime<Utc>` (the
 //! caller's `huajie_core::clock::Clock`), the calendar as a `huajie_core::WorkCalendar`.
@@ -24,9 +27,11 @@ pub mod deadline;
 pub mod fees;
 pub mod stage;
 pub mod task;
+pub mod withdraw;
 
 pub use case_no::{CaseClass, CaseNumber, fits};
 pub use deadline::{AlertLevel, CaseFacts, Deadline, DeadlineKind, Interruption, InterruptionKind, deadlines};
 pub use fees::{AgencyKind, FeeField, FeeModel, FeeTerms};
 pub use stage::{Phase, Stage, StageEvent, check_next};
 pub use task::{Task, TaskStatus};
+pub use withdraw::{Recorded, check_withdrawal};

@@ -1,4 +1,6 @@
-//! A case's tasks: something to do by a day, for one person (a user name), open until done.
+//! A case's tasks: something to do by a day, for one person (a user name), open until done —
+//! marked done by that person (whatever their staff role: finance paying a fee, risk checking a
+//! guarantor) or by whoever manages cases (the asset managers, who set the tasks).
 
 use chrono::NaiveDate;
 use huajie_core::{Text, named_enum};
@@ -39,6 +41,21 @@ impl Task {
         Ok(Task { title: title.to_string(), due_on, assignee: assignee.trim().to_string(), status: TaskStatus::Open })
     }
 
+    /// Whether `actor` may mark the task done: its assignee, or someone who manages cases
+    /// (`manages`); anyone else is refused, naming the assignee.
+    pub fn may_complete(&self, actor: &str, manages: bool) -> Result<(), Text> {
+        if manages || actor == self.assignee {
+            return Ok(());
+        }
+        Err(Text::new(
+            format!("该任务指派给“{}”：只有被指派人或资产经营/处置部可以标记完成。", self.assignee),
+            format!(
+                "The task is assigned to “{}”: only the assignee or an asset manager may mark it done.",
+                self.assignee
+            ),
+        ))
+    }
+
     /// How near its due day an open task is on `today` (a done task raises nothing).
     pub fn level(&self, today: NaiveDate) -> AlertLevel {
         match self.status {
@@ -63,5 +80,14 @@ mod tests {
         assert_eq!(t.level(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()), AlertLevel::Within7);
         t.status = TaskStatus::Done;
         assert_eq!(t.level(NaiveDate::from_ymd_opt(2026, 12, 11).unwrap()), AlertLevel::Later);
+    }
+
+    #[test]
+    fn a_task_is_done_by_its_assignee_or_by_whoever_manages_cases() {
+        let t = Task::new("支付律师费", NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(), "fin_zhao").unwrap();
+        assert!(t.may_complete("fin_zhao", false).is_ok());
+        assert!(t.may_complete("am_li", true).is_ok());
+        let other = t.may_complete("risk_qian", false).unwrap_err();
+        assert!(other.zh.contains("指派给“fin_zhao”") && other.en.contains("only the assignee"), "{other:?}");
     }
 }

@@ -123,6 +123,11 @@ pub enum Permission {
     /// Import bank statements and court payment notices, and assign or dismiss the lines the
     /// matching queued (issue 15): finance, which keeps the bank account.
     Reconcile,
+    /// Read the reconciliation: the statement files imported with their lines counted, and the
+    /// queue with its candidates (issue 15). Finance, which works it; the auditor and the risk
+    /// team, who check that the money came in and went where the books say (internal control);
+    /// the administrator. Never a posting: that is `Reconcile`.
+    ViewReconcile,
     /// A package's back-test: the underwriting's projection against what came in (issue 15): whoever
     /// sees the valuations sees how they fared.
     ViewBacktests,
@@ -211,7 +216,19 @@ impl Role {
             ManageLots | ManageCases => matches!(self, AssetManager),
             ConfirmDeposits | Reconcile | PostLedger => matches!(self, Finance),
             OpenTenders => matches!(self, AssetManager | Risk | Finance),
-            ViewLedger => matches!(self, Admin | Risk | AssetManager | Committee | Finance | Auditor),
+            ViewLedger | ViewReconcile => self.reads_the_books(permission),
+        }
+    }
+
+    /// Who reads the recovery ledger (those who answer for the money: the asset managers, risk, the
+    /// committee, finance, audit, the administrator) and, of them, the reconciliation (the bank's
+    /// lines: finance, which works it, and those who check it — risk, audit, the administrator).
+    fn reads_the_books(self, permission: Permission) -> bool {
+        use Role::*;
+        let checks = matches!(self, Admin | Risk | Finance | Auditor);
+        match permission {
+            Permission::ViewReconcile => checks,
+            _ => checks || matches!(self, AssetManager | Committee),
         }
     }
 
@@ -298,10 +315,13 @@ mod tests {
     }
 
     #[test]
-    fn statements_are_reconciled_by_finance_and_back_tests_read_by_the_staff() {
+    fn statements_are_reconciled_by_finance_read_by_audit_and_risk_and_back_tests_read_by_the_staff() {
         use Permission::*;
         let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
         assert_eq!(holders(Reconcile), ["finance"]);
+        assert_eq!(holders(ViewReconcile), ["admin", "risk", "finance", "auditor"]);
+        assert!(Role::ALL.iter().all(|r| !r.can(Reconcile) || r.can(ViewReconcile)), "who posts reads");
+        assert!(Role::Auditor.can(ViewReconcile) && !Role::Auditor.can(Reconcile), "the auditor reads, never posts");
         assert_eq!(holders(ViewBacktests), holders(ViewValuations));
         assert!(!Role::Regulator.can(ViewBacktests) && !Role::Investor.can(ViewBacktests));
     }

@@ -1,13 +1,14 @@
 //! Case management's operations (issue 15), each in the shape of the write path: read through
 //! the transaction what the rule needs, ask `huajie_cases`, write, audit. A stage's place is
 //! its sequence number (`UNIQUE (case_id, seq)`): two writers recording a stage on one case at
-//! once cannot both take the same place.
+//! once cannot both take the same place. A stage recorded by mistake is withdrawn by a row of its
+//! own (`case_stage_withdrawals`, `UNIQUE (stage_id)`), never deleted or edited.
 
 use chrono::NaiveDate;
 use huajie_cases::{AgencyKind, CaseNumber, FeeTerms, InterruptionKind, Stage, Task, TaskStatus};
 use huajie_core::{Permission, Role, Text};
 
-use crate::cases::{AgencyRecord, CaseFile, InterruptionRecord, StageRecord, TaskRecord, case_file};
+use crate::cases::{AgencyRecord, CaseFile, InterruptionRecord, StageRecord, TaskRecord, WithdrawalRecord, case_file};
 use crate::rows::{date_text, i64_col, text};
 use crate::{Store, StoreError, WriteTx};
 
@@ -163,6 +164,49 @@ impl Store {
         .await
     }
 
+    /// Withdraws stage `stage_id` of case `case_id`, recorded by mistake, with the reason: if
+    /// `huajie_cases::check_withdrawal` allows it (the latest standing stage only), a withdrawal
+    /// row is written and audited; the stage's own row is left as recorded. The case's current
+    /// stage, deadlines and case numbers are read without it from then on.
+    pub async fn withdraw_stage(
+        &self,
+        actor: &str,
+        case_id: i64,
+        stage_id: i64,
+        reason: &str,
+    ) -> Result<WithdrawalRecord, StoreError> {
+        self.operate(actor, async |tx| {
+            let file = case_file(tx.conn(), case_id).await?;
+            let position = file
+                .stages
+                .iter()
+                .position(|s| s.id == stage_id)
+                .ok_or_else(|| StoreError::NotFound(format!("case {case_id} stage {stage_id}")))?;
+            let reason =
+                huajie_cases::check_withdrawal(&file.recorded(), position, reason).map_err(StoreError::Refused)?;
+            let now = crate::stored_time(tx.clock.now());
+            let r = sqlx::query(
+                "INSERT INTO case_stage_withdrawals (stage_id, case_id, reason, withdrawn_by, withdrawn_at) \
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(stage_id)
+            .bind(case_id)
+            .bind(&reason)
+            .bind(tx.actor().to_string())
+            .bind(crate::timestamp(now))
+            .fetch_one(tx.conn())
+            .await
+            .map_err(|e| StoreError::on_unique(e, || Text::fixed("该阶段的撤回", "this stage's withdrawal")))?;
+            let id = i64_col(&r, "id")?;
+            let record = case_file(tx.conn(), case_id).await?.withdrawals.into_iter().find(|w| w.id == id);
+            let record =
+                record.ok_or_else(|| StoreError::Corrupt(format!("case_stage_withdrawals {id}: not read back")))?;
+            tx.audit_create(&record).await?;
+            Ok(record)
+        })
+        .await
+    }
+
     /// Records an interruption of a case's limitation period (a demand, the debtor's
     /// acknowledgement…), dated today or earlier.
     pub async fn record_interruption(
@@ -229,10 +273,15 @@ impl Store {
         .await
     }
 
-    /// Marks an open task done (guarded: a task is done once).
+    /// Marks an open task done (guarded: a task is done once), by its assignee or an active user
+    /// who manages cases (`huajie_cases::Task::may_complete`, the actor's role read through the
+    /// transaction).
     pub async fn complete_task(&self, actor: &str, task_id: i64) -> Result<TaskRecord, StoreError> {
         self.operate(actor, async |tx| {
             let before = read_task(tx, task_id).await?;
+            let me = tx.actor().to_string();
+            let manages = role_of(tx, &me).await?.is_some_and(|r| r.can(Permission::ManageCases));
+            before.task().may_complete(&me, manages).map_err(StoreError::Refused)?;
             let now = crate::stored_time(tx.clock.now());
             let done = sqlx::query(
                 "UPDATE case_tasks SET status = $1, done_by = $2, done_at = $3 WHERE id = $4 AND status = $5",
@@ -255,6 +304,19 @@ impl Store {
     }
 }
 
+/// The role of `username` while the user is active (`None`: no such user, or disabled).
+async fn role_of(tx: &mut WriteTx, username: &str) -> Result<Option<Role>, StoreError> {
+    let row = sqlx::query("SELECT role, active FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(tx.conn())
+        .await?;
+    let Some(r) = row else { return Ok(None) };
+    if i64_col(&r, "active")? == 0 {
+        return Ok(None);
+    }
+    Ok(Role::from_code(&text(&r, "role")?))
+}
+
 async fn read_task(tx: &mut WriteTx, id: i64) -> Result<TaskRecord, StoreError> {
     let r = sqlx::query("SELECT case_id FROM case_tasks WHERE id = $1").bind(id).fetch_optional(tx.conn()).await?;
     let case_id = i64_col(&r.ok_or_else(|| StoreError::NotFound(format!("task {id}")))?, "case_id")?;
@@ -264,18 +326,7 @@ async fn read_task(tx: &mut WriteTx, id: i64) -> Result<TaskRecord, StoreError> 
 
 /// Refused unless `username` is an active user whose role may see cases.
 async fn may_be_assigned(tx: &mut WriteTx, username: &str) -> Result<(), StoreError> {
-    let row = sqlx::query("SELECT role, active FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(tx.conn())
-        .await?;
-    let fits = match row {
-        Some(r) => {
-            i64_col(&r, "active")? != 0
-                && Role::from_code(&text(&r, "role")?).is_some_and(|role| role.can(Permission::ViewCases))
-        }
-        None => false,
-    };
-    if fits {
+    if role_of(tx, username).await?.is_some_and(|role| role.can(Permission::ViewCases)) {
         return Ok(());
     }
     Err(StoreError::Refused(Text::new(

@@ -74,6 +74,19 @@ pub struct StageRecord {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// A stage withdrawn (recorded by mistake), with the reason, who and when (migration 0031): the
+/// stage's row stays as recorded; the case reads as if it had not been.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WithdrawalRecord {
+    pub id: i64,
+    pub stage_id: i64,
+    pub case_id: i64,
+    pub reason: String,
+    pub withdrawn_by: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub withdrawn_at: DateTime<Utc>,
+}
+
 /// An interruption of the limitation period as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InterruptionRecord {
@@ -104,6 +117,18 @@ pub struct TaskRecord {
     pub created_at: DateTime<Utc>,
 }
 
+impl TaskRecord {
+    /// The task as the rules read it (`huajie_cases::Task`).
+    pub fn task(&self) -> huajie_cases::Task {
+        huajie_cases::Task {
+            title: self.title.clone(),
+            due_on: self.due_on,
+            assignee: self.assignee.clone(),
+            status: self.status,
+        }
+    }
+}
+
 macro_rules! audited {
     ($($t:ty => $entity:literal),*) => {$(
         impl Audited for $t {
@@ -115,7 +140,8 @@ macro_rules! audited {
     )*};
 }
 audited!(AgencyRecord => "case_agency", CaseRecord => "case", StageRecord => "case_stage",
-    InterruptionRecord => "case_interruption", TaskRecord => "case_task");
+    InterruptionRecord => "case_interruption", TaskRecord => "case_task",
+    WithdrawalRecord => "case_stage_withdrawal");
 
 /// A case with everything recorded on it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,20 +149,39 @@ pub struct CaseFile {
     pub case: CaseRecord,
     pub claim: CaseClaim,
     pub agency: Option<AgencyRecord>,
+    /// Every stage as recorded, the withdrawn ones too (`withdrawal_of`).
     pub stages: Vec<StageRecord>,
+    pub withdrawals: Vec<WithdrawalRecord>,
     pub interruptions: Vec<InterruptionRecord>,
     pub tasks: Vec<TaskRecord>,
 }
 
 impl CaseFile {
-    /// The stages as the rules read them, in order.
-    pub fn events(&self) -> Vec<StageEvent> {
-        self.stages.iter().map(|s| StageEvent { stage: s.stage, on: s.on }).collect()
+    /// The withdrawal of stage `stage_id`, if it was withdrawn.
+    pub fn withdrawal_of(&self, stage_id: i64) -> Option<&WithdrawalRecord> {
+        self.withdrawals.iter().find(|w| w.stage_id == stage_id)
     }
 
-    /// The stage the case is at.
+    /// The stages that stand (not withdrawn), in order.
+    pub fn standing(&self) -> impl DoubleEndedIterator<Item = &StageRecord> {
+        self.stages.iter().filter(|s| self.withdrawal_of(s.id).is_none())
+    }
+
+    /// The standing stages as the rules read them, in order.
+    pub fn events(&self) -> Vec<StageEvent> {
+        self.standing().map(|s| StageEvent { stage: s.stage, on: s.on }).collect()
+    }
+
+    /// The stages as recorded with whether each was withdrawn, as `huajie_cases::check_withdrawal`
+    /// reads them.
+    pub fn recorded(&self) -> Vec<huajie_cases::Recorded> {
+        let withdrawn = |s: &StageRecord| self.withdrawal_of(s.id).is_some();
+        self.stages.iter().map(|s| huajie_cases::Recorded { stage: s.stage, withdrawn: withdrawn(s) }).collect()
+    }
+
+    /// The stage the case is at: its latest standing.
     pub fn current(&self) -> Option<Stage> {
-        self.stages.last().map(|s| s.stage)
+        self.standing().next_back().map(|s| s.stage)
     }
 
     /// The running deadlines at `now`, most urgent first (`huajie_cases::deadlines`).
@@ -148,10 +193,10 @@ impl CaseFile {
         huajie_cases::deadlines(&facts, calendar, now)
     }
 
-    /// The latest case number of each class given with a stage, latest first.
+    /// The latest case number of each class given with a standing stage, latest first.
     pub fn case_numbers(&self) -> Vec<&str> {
         let mut seen: Vec<&str> = Vec::new();
-        for s in self.stages.iter().rev() {
+        for s in self.standing().rev() {
             if let Some(n) = s.case_no.as_deref().filter(|n| !seen.contains(n)) {
                 seen.push(n);
             }
@@ -234,6 +279,17 @@ fn stage_from_row(r: &AnyRow) -> Result<StageRecord, StoreError> {
     })
 }
 
+fn withdrawal_from_row(r: &AnyRow) -> Result<WithdrawalRecord, StoreError> {
+    Ok(WithdrawalRecord {
+        id: i64_col(r, "id")?,
+        stage_id: i64_col(r, "stage_id")?,
+        case_id: i64_col(r, "case_id")?,
+        reason: text(r, "reason")?,
+        withdrawn_by: text(r, "withdrawn_by")?,
+        withdrawn_at: utc(r, "withdrawn_at")?,
+    })
+}
+
 fn interruption_from_row(r: &AnyRow) -> Result<InterruptionRecord, StoreError> {
     Ok(InterruptionRecord {
         id: i64_col(r, "id")?,
@@ -279,7 +335,7 @@ impl Which {
     }
 }
 
-/// The case files `which` names, by id; five queries whatever their number.
+/// The case files `which` names, by id; six queries whatever their number.
 pub(crate) async fn case_files(c: &mut AnyConnection, which: Which) -> Result<Vec<CaseFile>, StoreError> {
     const WHERE: &str = "($1 IS NULL OR k.id = $1) AND ($2 IS NULL OR k.claim_id = $2)";
     let (case, claim) = which.params();
@@ -297,6 +353,9 @@ pub(crate) async fn case_files(c: &mut AnyConnection, which: Which) -> Result<Ve
         children("case_stages", "id, case_id, seq, stage, happened_on, case_no, note, recorded_by, recorded_at", "seq");
     let stages = sqlx::query(stage_sql).bind(case).bind(claim).fetch_all(&mut *c).await?;
     let stages = stages.iter().map(stage_from_row).collect::<Result<Vec<_>, _>>()?;
+    let w_sql = children("case_stage_withdrawals", "id, stage_id, case_id, reason, withdrawn_by, withdrawn_at", "id");
+    let withdrawals = sqlx::query(w_sql).bind(case).bind(claim).fetch_all(&mut *c).await?;
+    let withdrawals = withdrawals.iter().map(withdrawal_from_row).collect::<Result<Vec<_>, _>>()?;
     let int_sql = children(
         "case_interruptions",
         "id, case_id, kind, happened_on, note, recorded_by, recorded_at",
@@ -317,6 +376,7 @@ pub(crate) async fn case_files(c: &mut AnyConnection, which: Which) -> Result<Ve
         .map(|(case, claim)| CaseFile {
             agency: agencies.iter().find(|a| Some(a.id) == case.agency_id).cloned(),
             stages: stages.iter().filter(|s| s.case_id == case.id).cloned().collect(),
+            withdrawals: withdrawals.iter().filter(|w| w.case_id == case.id).cloned().collect(),
             interruptions: ints.iter().filter(|s| s.case_id == case.id).cloned().collect(),
             tasks: tasks.iter().filter(|s| s.case_id == case.id).cloned().collect(),
             case,

@@ -155,6 +155,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 28, name: "recovery_ledger", sql: include_str!("../migrations/0028_recovery_ledger.sql") },
     Migration { version: 29, name: "book_version", sql: include_str!("../migrations/0029_book_version.sql") },
     Migration { version: 30, name: "purchase_run", sql: include_str!("../migrations/0030_purchase_run.sql") },
+    Migration { version: 31, name: "stage_withdrawals", sql: include_str!("../migrations/0031_stage_withdrawals.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:

@@ -69,7 +69,8 @@ pub use bids::{BidRecord, RefusedBid};
 pub use calendar::{SHIPPED_CALENDAR_NOTE, StoredCalendar};
 pub use case_ops::{AgencyInput, CaseInput, InterruptionInput, StageInput};
 pub use cases::{
-    AgencyRecord, CaseAlert, CaseClaim, CaseFile, CaseRecord, InterruptionRecord, StageRecord, TaskRecord, most_urgent,
+    AgencyRecord, CaseAlert, CaseClaim, CaseFile, CaseRecord, InterruptionRecord, StageRecord, TaskRecord,
+    WithdrawalRecord, most_urgent,
 };
 pub use checks::{
     AssetFlagRecord, CheckOverride, CheckResult, CheckStanding, CrossRegionException, DealCheck, FlagTarget,

@@ -96,8 +96,8 @@ async fn lines(c: &mut AnyConnection, id: Option<i64>) -> Result<Vec<StatementLi
 }
 
 /// The claims of bought packages, with their debtor's and guarantors' names and their cases'
-/// numbers (案号, every stage's), as the matcher sees them (no expected amounts are kept yet),
-/// and each claim's guarantors.
+/// numbers (案号, every standing stage's: a withdrawn stage's number was the wrong case's), as
+/// the matcher sees them (no expected amounts are kept yet), and each claim's guarantors.
 async fn open_claims(c: &mut AnyConnection) -> Result<(Vec<OpenClaim>, BTreeMap<i64, Vec<String>>), StoreError> {
     let rows = sqlx::query(
         "SELECT c.id, p.name FROM claims c JOIN parties p ON p.id = c.debtor_id \
@@ -115,7 +115,8 @@ async fn open_claims(c: &mut AnyConnection) -> Result<(Vec<OpenClaim>, BTreeMap<
     let mut numbers: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for r in sqlx::query(
         "SELECT k.claim_id, s.case_no FROM case_stages s JOIN cases k ON k.id = s.case_id \
-         WHERE s.case_no IS NOT NULL ORDER BY s.id",
+         WHERE s.case_no IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM case_stage_withdrawals w WHERE w.stage_id = s.id) ORDER BY s.id",
     )
     .fetch_all(&mut *c)
     .await?

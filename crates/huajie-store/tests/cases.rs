@@ -1,6 +1,8 @@
 //! Issue 15: case management in the store — a case opened on a claim, its stages in the order
 //! the rules allow and never backwards, the interruptions of its limitation period, its tasks,
-//! the firms engaged on their fee terms, and the company's deadline alerts as the clock moves;
+//! the firms engaged on their fee terms, and the company's deadline alerts as the clock moves; a
+//! stage recorded by mistake withdrawn (the latest standing only, never deleted), a task done by
+//! its assignee or an asset manager;
 //! every write in the audit chain; on SQLite and again on PostgreSQL when `HUAJIE_TEST_PG`
 //! names a server.
 
@@ -21,6 +23,8 @@ huajie_store::clocked_suite!(
     tasks_go_to_staff_who_may_see_cases_and_are_done_once,
     firms_are_engaged_on_terms_that_fit_their_fee_model,
     the_demo_shows_cases_in_every_procedure_and_their_alerts,
+    a_stage_recorded_by_mistake_is_withdrawn_latest_first_and_the_case_reads_without_it,
+    a_task_is_done_by_its_assignee_or_an_asset_manager_and_no_one_else,
 );
 
 /// 10:00 Beijing time on Monday 7 December 2026.
@@ -296,5 +300,117 @@ async fn the_demo_shows_cases_in_every_procedure_and_their_alerts(t: TestStore, 
         "the auction in 12 days, the limitation in about 18, the enforcement application in about 50"
     );
     assert_eq!(s.agencies().await.unwrap().len(), 3);
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_stage_recorded_by_mistake_is_withdrawn_latest_first_and_the_case_reads_without_it(
+    t: TestStore,
+    clock: Arc<FixedClock>,
+) {
+    let s = &t.store;
+    let claim_id = claim(s, "2024-02-20").await;
+    let input =
+        CaseInput { claim_id, court: "南京市玄武区人民法院".into(), agency_id: None, note: String::new() };
+    let case_id = s.open_case("asset_manager", &input).await.unwrap().case.id;
+    let walk = [
+        stage(Stage::Filed, "2026-12-01", Some("（2026）苏0102民初4321号")),
+        stage(Stage::Hearing, "2026-12-02", None),
+        stage(Stage::Judgment, "2026-12-03", None),
+        stage(Stage::Effective, "2026-12-04", None),
+        stage(Stage::EnforcementFiled, "2026-12-07", Some("（2026）苏0102执999号")),
+        stage(Stage::Appraisal, "2026-12-07", None),
+        stage(Stage::FirstAuction, "2027-01-11", None),
+    ];
+    for st in &walk {
+        s.record_stage("asset_manager", case_id, st).await.unwrap();
+    }
+    let cal = s.work_calendar().await.unwrap().calendar;
+    let now = clock.0.lock().unwrap().to_owned();
+    let before = s.case_file(case_id).await.unwrap().unwrap();
+    let (appraisal, auction) = (before.stages[5].id, before.stages[6].id);
+    assert_eq!(before.deadlines(&cal, now)[0].kind, DeadlineKind::Auction);
+    assert!(s.case_alerts().await.unwrap().iter().any(|a| a.deadline.kind == DeadlineKind::Auction));
+
+    // Not the appraisal under the 一拍; not without a reason.
+    let under = refusal(s.withdraw_stage("asset_manager", case_id, appraisal, "录错").await.unwrap_err());
+    assert!(under.contains("只能撤回最近一个有效阶段（“拍卖（一拍）”）"), "{under}");
+    assert!(
+        refusal(s.withdraw_stage("asset_manager", case_id, auction, " ").await.unwrap_err()).contains("须说明理由")
+    );
+    assert!(matches!(s.withdraw_stage("asset_manager", case_id, 999_999, "x").await, Err(StoreError::NotFound(_))));
+    assert!(matches!(s.withdraw_stage("asset_manager", 999_999, auction, "x").await, Err(StoreError::NotFound(_))));
+
+    // The 一拍 entered on the wrong case withdrawn: the row stays as recorded, the case reads
+    // without it — back at 评估, no auction day counted down, no alert.
+    let w = s
+        .withdraw_stage("asset_manager", case_id, auction, "  一拍录入错案件，应为（2026）苏0102执1000号  ")
+        .await
+        .unwrap();
+    assert_eq!(
+        (w.stage_id, w.reason.as_str(), w.withdrawn_by.as_str()),
+        (auction, "一拍录入错案件，应为（2026）苏0102执1000号", "asset_manager")
+    );
+    assert_eq!(w.withdrawn_at, now);
+    let file = s.case_file(case_id).await.unwrap().unwrap();
+    assert_eq!(file.stages, before.stages, "no stage deleted or edited");
+    assert_eq!(file.withdrawal_of(auction), Some(&w));
+    assert_eq!(file.current(), Some(Stage::Appraisal));
+    assert!(file.deadlines(&cal, now).is_empty(), "enforcement filed, the auction withdrawn");
+    assert!(s.case_alerts().await.unwrap().iter().all(|a| a.case_id != case_id));
+    assert!(refusal(s.withdraw_stage("asset_manager", case_id, auction, "再撤").await.unwrap_err()).contains("已撤回"));
+    assert_eq!(s.audit_of("case_stage_withdrawal", &w.id.to_string()).await.unwrap().len(), 1);
+    assert_eq!(s.audit_of("case_stage", &auction.to_string()).await.unwrap().len(), 1, "the stage's own record only");
+
+    // The right round is recorded after 评估 again (its place the next), then everything back to
+    // the judgment withdrawn, latest first: the enforcement application period runs again and the
+    // enforcement case's number no longer matches a court's payment notice.
+    let again =
+        s.record_stage("asset_manager", case_id, &stage(Stage::FirstAuction, "2027-01-20", None)).await.unwrap();
+    assert_eq!(again.seq, 8);
+    for (id, why) in [(again.id, "拍卖已撤销"), (appraisal, "评估录错"), (before.stages[4].id, "执行案号录错")]
+    {
+        s.withdraw_stage("asset_manager", case_id, id, why).await.unwrap();
+    }
+    let file = s.case_file(case_id).await.unwrap().unwrap();
+    assert_eq!(file.current(), Some(Stage::Effective));
+    assert_eq!(file.case_numbers(), ["（2026）苏0102民初4321号"]);
+    let deadlines = file.deadlines(&cal, now);
+    assert_eq!((deadlines[0].kind, deadlines[0].last_day), (DeadlineKind::EnforcementApplication, d("2028-12-04")));
+    let notice = |no: &str| huajie_ledger::reconcile::StatementLine {
+        date: d("2026-12-07"),
+        amount: 100_000,
+        payer: "南京市玄武区人民法院".into(),
+        reference: format!("执行款 {no}"),
+    };
+    let lines = [notice("（2026）苏0102执999号"), notice("（2026）苏0102民初4321号")];
+    let imported = s.import_statement("finance", "法院通知.csv", &lines).await.unwrap();
+    let candidates: Vec<Vec<i64>> = imported.lines.iter().map(|l| l.candidates.clone()).collect();
+    assert_eq!(candidates, [vec![], vec![claim_id]], "a withdrawn stage's case number matches nothing");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_task_is_done_by_its_assignee_or_an_asset_manager_and_no_one_else(t: TestStore, _clock: Arc<FixedClock>) {
+    let s = &t.store;
+    for (name, role) in [("fin_zhao", Role::Finance), ("risk_qian", Role::Risk), ("am_li", Role::AssetManager)] {
+        let user = NewUser { username: name.into(), display_name: name.into(), role, password_hash: "x".into() };
+        s.create_user("admin", &user).await.unwrap();
+    }
+    let claim_id = claim(s, "2025-01-10").await;
+    let input =
+        CaseInput { claim_id, court: "南京市玄武区人民法院".into(), agency_id: None, note: String::new() };
+    let case_id = s.open_case("am_li", &input).await.unwrap().case.id;
+    let pay =
+        s.add_task("am_li", case_id, &Task::new("支付律师费", d("2026-12-10"), "fin_zhao").unwrap()).await.unwrap();
+    let other = refusal(s.complete_task("risk_qian", pay.id).await.unwrap_err());
+    assert!(other.contains("指派给“fin_zhao”"), "{other}");
+    assert_eq!(s.case_file(case_id).await.unwrap().unwrap().tasks[0].status, TaskStatus::Open, "nothing changed");
+    let done = s.complete_task("fin_zhao", pay.id).await.unwrap();
+    assert_eq!((done.status, done.done_by.as_deref()), (TaskStatus::Done, Some("fin_zhao")));
+    // The asset manager, who set it, may close another's task.
+    let check =
+        s.add_task("am_li", case_id, &Task::new("核对保证人", d("2026-12-11"), "risk_qian").unwrap()).await.unwrap();
+    let done = s.complete_task("am_li", check.id).await.unwrap();
+    assert_eq!(done.done_by.as_deref(), Some("am_li"));
+    assert!(matches!(s.complete_task("fin_zhao", 999_999).await, Err(StoreError::NotFound(_))));
     assert!(s.verify_audit().await.unwrap().is_intact());
 }

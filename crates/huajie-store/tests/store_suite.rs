@@ -94,7 +94,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 30);
+    assert_eq!(t.store.schema_version().await.unwrap(), 31);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -370,6 +370,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             &["case_id", "case_no", "happened_on", "id", "note", "recorded_at", "recorded_by", "seq", "stage"][..],
         ),
         ("case_interruptions", &["case_id", "happened_on", "id", "kind", "note", "recorded_at", "recorded_by"][..]),
+        ("case_stage_withdrawals", &["case_id", "id", "reason", "stage_id", "withdrawn_at", "withdrawn_by"][..]),
         (
             "case_tasks",
             &[

@@ -179,6 +179,7 @@ pub mod perm {
         ManageLots,
         ConfirmDeposits,
         OpenTenders,
+        ViewCases,
         ManageCases,
         Reconcile,
         PostLedger,

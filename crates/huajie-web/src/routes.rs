@@ -187,6 +187,7 @@ fn case_routes() -> Router<AppState> {
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(case_page::show))
         .route("/cases/{id}/stages", post(case_page::record_stage))
+        .route("/cases/{id}/stages/{stage}/withdraw", post(case_page::withdraw_stage))
         .route("/cases/{id}/interruptions", post(case_page::record_interruption))
         .route("/cases/{id}/tasks", post(case_page::add_task))
         .route("/tasks/{id}/done", post(case_page::complete_task))
@@ -195,6 +196,7 @@ fn case_routes() -> Router<AppState> {
         .route("/api/v1/cases", get(api::cases::list))
         .route("/api/v1/cases/{id}", get(api::cases::one))
         .route("/api/v1/cases/{id}/stages", post(api::cases::record_stage))
+        .route("/api/v1/cases/{id}/stages/{stage}/withdraw", post(api::cases::withdraw_stage))
         .route("/api/v1/cases/{id}/tasks", post(api::cases::add_task))
         .merge(ledger_routes())
 }

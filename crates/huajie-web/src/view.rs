@@ -50,7 +50,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
     ("/lots", "nav.lots", Some(Permission::ViewLots)),
     ("/cases", "nav.cases", Some(Permission::ViewCases)),
-    ("/reconcile", "nav.reconcile", Some(Permission::Reconcile)),
+    ("/reconcile", "nav.reconcile", Some(Permission::ViewReconcile)),
     ("/ledger", "nav.ledger", Some(Permission::ViewLedger)),
     ("/audit", "nav.audit", Some(Permission::ViewAudit)),
     ("/admin/users", "nav.users", Some(Permission::ManageUsers)),

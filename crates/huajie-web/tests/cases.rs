@@ -147,10 +147,24 @@ async fn the_api_lists_cases_with_their_alerts_and_records_a_stage_and_a_task() 
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.json()["error"]["message"].as_str().unwrap().contains("其后不能记录"), "{}", refused.body);
+    let recorded = app
+        .send(&mut m, send(effective.clone(), serde_json::json!({ "stage": "effective", "on": "2026-12-07" })))
+        .await;
+    assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
+    assert_eq!(recorded.json()["data"]["stage"], "effective");
+    // Withdrawn (recorded by mistake), once, then recorded again.
+    let withdraw = format!("{effective}/{}/withdraw", recorded.json()["data"]["id"]);
+    let body = serde_json::json!({ "reason": "生效日期录错" });
+    let withdrawn = app.send(&mut m, send(withdraw.clone(), body.clone())).await;
+    assert_eq!(withdrawn.status, StatusCode::OK, "{}", withdrawn.body);
+    assert_eq!(withdrawn.json()["data"]["withdrawn"]["reason"], "生效日期录错");
+    assert_eq!(withdrawn.json()["data"]["withdrawn"]["withdrawn_by"], "asset_manager");
+    let again = app.send(&mut m, send(withdraw, body)).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.json()["error"]["message"].as_str().unwrap().contains("已撤回"), "{}", again.body);
     let recorded =
         app.send(&mut m, send(effective, serde_json::json!({ "stage": "effective", "on": "2026-12-07" }))).await;
     assert_eq!(recorded.status, StatusCode::CREATED, "{}", recorded.body);
-    assert_eq!(recorded.json()["data"]["stage"], "effective");
     let task = serde_json::json!({ "title": "申请强制执行", "due_on": "2026-12-20", "assignee": "asset_manager" });
     let added = app.send(&mut m, send(format!("/api/v1/cases/{}/tasks", cases[0].case.id), task)).await;
     assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
@@ -160,4 +174,65 @@ async fn the_api_lists_cases_with_their_alerts_and_records_a_stage_and_a_task() 
     );
     let after = app.get(&mut m, &format!("/api/v1/cases/{}", cases[0].case.id)).await.json();
     assert_eq!(after["data"]["deadlines"][0]["kind"], "enforcement_application", "two years to apply from today");
+}
+
+/// A stage recorded by mistake: the asset manager withdraws the latest with a reason (an earlier
+/// one refused beside the reason, what was typed kept); the timeline keeps it struck through with
+/// who, when and why, and the auction day it counted down to is gone from the deadlines. A task
+/// is done by its assignee — finance, here — while another staff role is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stage_is_withdrawn_struck_through_and_a_task_is_done_by_its_assignee() {
+    let app = TestApp::with_clock(clock()).await;
+    let s = &app.store.store;
+    let file = s.cases().await.unwrap().remove(1);
+    let id = file.case.id;
+    let latest = file.stages.last().unwrap();
+    assert!(latest.stage.is_auction_round(), "the demo's second case waits for an auction");
+    let earlier = file.stages[file.stages.len() - 2].id;
+    let case = format!("/cases/{id}");
+    let mut m = app.login("asset_manager").await;
+    let page = app.get(&mut m, &case).await.body;
+    assert!(page.contains(&format!("action=\"/cases/{id}/stages/{}/withdraw\" id=\"stage-withdraw\"", latest.id)));
+    let mut finance = app.login("finance").await;
+    assert!(!app.get(&mut finance, &case).await.body.contains("id=\"stage-withdraw\""), "finance withdraws nothing");
+    let withdraw = |stage: i64| format!("/cases/{id}/stages/{stage}/withdraw");
+    assert_eq!(post(&app, &mut finance, &withdraw(latest.id), &[("reason", "x")]).await.status, StatusCode::FORBIDDEN);
+
+    let under = post(&app, &mut m, &withdraw(earlier), &[("reason", "评估录错")]).await;
+    assert_eq!(under.status, StatusCode::BAD_REQUEST);
+    let body = decoded(&under.body);
+    let error = body.split("id=\"stage-withdraw-reason-error\">").nth(1).expect("beside the reason");
+    assert!(error.starts_with("只能撤回最近一个有效阶段"), "{error}");
+    assert!(body.contains("value=\"评估录错\""), "kept as typed");
+    let blank = post(&app, &mut m, &withdraw(latest.id), &[("reason", " ")]).await;
+    assert_eq!(blank.status, StatusCode::BAD_REQUEST);
+    assert!(blank.body.contains("id=\"stage-withdraw-reason-error\""));
+
+    let done = post(&app, &mut m, &withdraw(latest.id), &[("reason", "拍卖录入错案件")]).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let shown = decoded(&app.get(&mut m, &case).await.body);
+    let row = shown.split(&format!("id=\"stage-{}\"", latest.id)).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("data-withdrawn=\"1\"") && row.contains("<del>"), "{row}");
+    assert!(row.contains("已撤回：拍卖录入错案件（asset_manager · "), "who and why: {row}");
+    assert!(row.contains("北京时间"), "when, in Beijing time: {row}");
+    assert!(!shown.contains("data-kind=\"auction\""), "no auction day counted down");
+    let api = app.get(&mut m, &format!("/api/v1/cases/{id}")).await.json();
+    let stage = api["data"]["stages"].as_array().unwrap().iter().find(|s| s["id"] == latest.id).unwrap().clone();
+    assert_eq!(stage["withdrawn"]["reason"], "拍卖录入错案件");
+    assert!(api["data"]["deadlines"].as_array().unwrap().iter().all(|d| d["kind"] != "auction"));
+    assert!(shown.contains(&format!("action=\"/cases/{id}/stages/{earlier}/withdraw\"")), "the next latest now");
+
+    // The task assigned to finance: finance sees its button and marks it done; risk may not.
+    let task = file.tasks.iter().find(|t| t.assignee == "finance").expect("finance's task").id;
+    let page = app.get(&mut finance, &case).await.body;
+    assert!(page.contains(&format!("action=\"/tasks/{task}/done\"")), "finance's own task");
+    let mut auditor = app.login("auditor").await;
+    assert!(!app.get(&mut auditor, &case).await.body.contains("/done\""), "no button on another's task");
+    let mut risk = app.login("risk").await;
+    assert_eq!(post(&app, &mut risk, &format!("/tasks/{task}/done"), &[]).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(post(&app, &mut finance, &format!("/tasks/{task}/done"), &[]).await.status, StatusCode::SEE_OTHER);
+    let after = s.case_file(id).await.unwrap().unwrap();
+    let t = after.tasks.iter().find(|t| t.id == task).unwrap();
+    assert_eq!((t.status, t.done_by.as_deref()), (huajie_cases::TaskStatus::Done, Some("finance")));
+    assert!(s.verify_audit().await.unwrap().is_intact());
 }

@@ -550,6 +550,13 @@ fn writes() -> Vec<Write> {
         w("post", "/cases/{id}/stages", "/cases/1/stages", "asset_manager", Sent::Form(&[("stage", "effective")])),
         w(
             "post",
+            "/cases/{id}/stages/{stage}/withdraw",
+            "/cases/1/stages/1/withdraw",
+            "asset_manager",
+            Sent::Form(&[("reason", "录错")]),
+        ),
+        w(
+            "post",
             "/cases/{id}/interruptions",
             "/cases/1/interruptions",
             "asset_manager",
@@ -563,6 +570,13 @@ fn writes() -> Vec<Write> {
             "/api/v1/cases/1/stages",
             "asset_manager",
             Sent::Json(json!({ "stage": "effective" })),
+        ),
+        w(
+            "post",
+            "/api/v1/cases/{id}/stages/{stage}/withdraw",
+            "/api/v1/cases/1/stages/1/withdraw",
+            "asset_manager",
+            Sent::Json(json!({ "reason": "录错" })),
         ),
         w(
             "post",

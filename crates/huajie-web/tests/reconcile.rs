@@ -191,3 +191,144 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     let mine = by_claim.iter().find(|r| r[0].starts_with(&format!("#{claim} "))).expect("the claim's row");
     assert_eq!(mine[2].parse::<f64>().unwrap(), (row_before["actual"].as_i64().unwrap() + 123_400) as f64 / 100.0);
 }
+
+/// A court's payment notice line left in the queue is posted as the court ordered (the ledger
+/// form's split fields): a split that does not add up, or takes more of a part than is owed,
+/// comes back beside the split with what was typed kept; the right one moves exactly its parts
+/// of what the claim owes. The auditor reads the files and the queue without a form, and may not
+/// post.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queued_line_is_posted_as_the_court_ordered_and_the_auditor_only_reads() {
+    let app = TestApp::without_history().await;
+    let s = &app.store.store;
+    let package = bought(s).await;
+    let claims = s.claims_of_package(package).await.unwrap();
+    let mut chosen = None;
+    for c in &claims {
+        let p = s.claim_position(c.claim.id).await.unwrap();
+        if p.owed.interest.fen() >= 40_000 && p.owed.principal.fen() >= 60_000 && p.owed.costs.fen() < 100_000 {
+            chosen = Some((c.claim.id, p));
+            break;
+        }
+    }
+    let (claim, before) = chosen.expect("a claim owing interest and principal");
+    let csv = "交易日期,贷方发生额,对方户名,摘要\n2026-11-20,1000.00,某市中级人民法院,执行款 案号不详\n";
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let r =
+        app.post_multipart(&mut finance, "/reconcile", &[("csrf", &csrf)], ("通知.csv", csv.as_bytes()), None).await;
+    assert!(decoded(&r.body).contains("待人工处理 1"), "{}", r.body);
+    let line = s.statement_lines().await.unwrap().pop().unwrap();
+    assert_eq!((line.status, line.line.amount), (LineStatus::Queued, 100_000));
+    let path = format!("/reconcile/queue/{}/assign", line.id);
+    let form = format!("assign-{}", line.id);
+    let claim_no = claim.to_string();
+    let assign = |split: [&'static str; 3]| {
+        let [c, i, p] = split;
+        vec![
+            ("claim", claim_no.clone()),
+            ("split_costs", c.into()),
+            ("split_interest", i.into()),
+            ("split_principal", p.into()),
+        ]
+    };
+    let send = async |finance: &mut common::Client, fields: Vec<(&str, String)>| {
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend(fields.iter().map(|(k, v)| (*k, v.as_str())));
+        app.post_form(finance, &path, &all).await
+    };
+
+    // Not adding up to the line's 1,000.00: beside the split, the parts typed kept.
+    let r = send(&mut finance, assign(["", "300", "600"])).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let page = decoded(&r.body);
+    let error = page.split(&format!("id=\"{form}-split_costs-error\">")).nth(1).expect("the error beside the split");
+    assert!(
+        error.starts_with(&format!("债权 #{claim} 的法院分配明细（费用、利息、本金）之和须等于收款金额")),
+        "{error}"
+    );
+    assert!(
+        page.contains("name=\"split_interest\" value=\"300\"")
+            && page.contains("name=\"split_principal\" value=\"600\"")
+    );
+    // More to costs than the claim owes on them: the same refusal, the same place.
+    let over = format!("{}", before.owed.costs.fen() / 100 + 1);
+    let rest = format!("{}", 1000 - (before.owed.costs.fen() / 100 + 1));
+    let mut fields = assign(["", "", ""]);
+    fields[1].1 = over;
+    fields[3].1 = rest;
+    let r = send(&mut finance, fields).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(decoded(&r.body).contains(&format!("id=\"{form}-split_costs-error\">债权 #{claim} 的法院分配明细")));
+    // A part that is not an amount: beside that part.
+    let r = send(&mut finance, assign(["", "四百", "600"])).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(decoded(&r.body).contains(&format!("id=\"{form}-split_interest-error\"")));
+    assert_eq!(s.statement_lines().await.unwrap().pop().unwrap().status, LineStatus::Queued, "nothing posted");
+
+    // As the court ordered: 400.00 to interest, 600.00 to principal, nothing to costs.
+    let r = send(&mut finance, assign(["", "400", "600"])).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = s.claim_position(claim).await.unwrap();
+    assert_eq!(after.owed.costs, before.owed.costs);
+    assert_eq!(after.owed.interest.fen(), before.owed.interest.fen() - 40_000);
+    assert_eq!(after.owed.principal.fen(), before.owed.principal.fen() - 60_000);
+    let line = s.statement_lines().await.unwrap().pop().unwrap();
+    assert_eq!((line.status, line.candidates.clone()), (LineStatus::Posted, vec![claim]));
+
+    // The auditor reads the files and the queue, no form on either, and cannot post.
+    let csv = "交易日期,贷方发生额,对方户名,摘要\n2026-11-21,10.00,不相干的公司,货款\n";
+    let r =
+        app.post_multipart(&mut finance, "/reconcile", &[("csrf", &csrf)], ("另一.csv", csv.as_bytes()), None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let queued = s.statement_lines().await.unwrap().pop().unwrap();
+    let mut auditor = app.login("auditor").await;
+    let files = decoded(&app.get(&mut auditor, "/reconcile").await.body);
+    assert!(files.contains("通知.csv") && files.contains("id=\"read-only\""), "{files}");
+    assert!(!files.contains("action=\"/reconcile\""), "no upload form for the auditor");
+    let queue = decoded(&app.get(&mut auditor, "/reconcile/queue").await.body);
+    assert!(queue.contains(&format!("id=\"line-{}\"", queued.id)), "{queue}");
+    assert!(!queue.contains("action=\"/reconcile/queue/"), "no assignment or dismissal form for the auditor");
+    assert!(decoded(&app.get(&mut auditor, "/dashboard").await.body).contains("href=\"/reconcile\""), "in the menu");
+    let token = auditor.csrf.clone();
+    let path = format!("/reconcile/queue/{}/dismiss", queued.id);
+    let r = app.post_form(&mut auditor, &path, &[("csrf", &token), ("reason", "审计不能驳回")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.statement_lines().await.unwrap().pop().unwrap().status, LineStatus::Queued);
+    let queue = decoded(&app.get(&mut finance, "/reconcile/queue").await.body);
+    assert!(queue.contains(&format!("action=\"/reconcile/queue/{}/assign\"", queued.id)), "finance's forms");
+
+    // The API takes the court's split in fen: one that does not add up refused, the auditor
+    // refused, the right one posted to interest alone.
+    let mut other = None;
+    for c in claims.iter().filter(|c| c.claim.id != claim) {
+        if s.claim_position(c.claim.id).await.unwrap().owed.interest.fen() >= 1_000 {
+            other = Some(c.claim.id);
+            break;
+        }
+    }
+    let other = other.expect("another claim owing interest");
+    let api = format!("/api/v1/reconcile/queue/{}/assign", queued.id);
+    let send = |token: String, body: serde_json::Value| {
+        axum::http::Request::post(api.as_str())
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", token)
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap()
+    };
+    let owed = s.claim_position(other).await.unwrap().owed;
+    let bad = serde_json::json!({ "claim_id": other, "split": { "interest_fen": 999 } });
+    let r = app.send(&mut finance, send(csrf.clone(), bad)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.json()["error"]["message"].as_str().unwrap().contains("法院分配明细"), "{}", r.body);
+    let good = serde_json::json!({ "claim_id": other, "split": { "interest_fen": 1_000 } });
+    assert_eq!(app.send(&mut auditor, send(token.clone(), good.clone())).await.status, StatusCode::FORBIDDEN);
+    let r = app.send(&mut finance, send(csrf.clone(), good)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["data"]["status"], "posted");
+    let after = s.claim_position(other).await.unwrap().owed;
+    assert_eq!(
+        (after.costs, after.interest.fen(), after.principal),
+        (owed.costs, owed.interest.fen() - 1_000, owed.principal)
+    );
+}

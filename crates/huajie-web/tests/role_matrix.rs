@@ -969,8 +969,10 @@ async fn the_portal_lot_routes_allow_the_investor_and_the_public_ones_everyone()
 }
 
 /// Cases (issue 15): every staff role reads the cases, finance and the auditor included; the asset
-/// manager opens one, records its stages and interruptions, engages firms, adds and completes
-/// tasks; nobody else does, the regulator and the investor see none of it.
+/// manager opens one, records its stages and interruptions, withdraws a stage, engages firms, adds
+/// tasks; nobody else does, the regulator and the investor see none of it. A task is completed by
+/// its assignee or the asset manager: every staff role reaches the route (a task that is not
+/// there, 404), the store and the page decide by the task (`tests/cases.rs`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_case_routes_allow_exactly_their_roles() {
     const MANAGERS: &[&str] = &["asset_manager"];
@@ -992,19 +994,29 @@ async fn the_case_routes_allow_exactly_their_roles() {
         (format!("/cases/{case}/stages"), None, StatusCode::BAD_REQUEST),
         (format!("/cases/{case}/interruptions"), None, StatusCode::BAD_REQUEST),
         (format!("/cases/{case}/tasks"), None, StatusCode::BAD_REQUEST),
-        ("/tasks/999999/done".into(), None, StatusCode::NOT_FOUND),
+        (format!("/cases/{case}/stages/999999/withdraw"), None, StatusCode::BAD_REQUEST),
+        (
+            format!("/api/v1/cases/{case}/stages/999999/withdraw"),
+            Some(serde_json::json!({ "reason": "x" })),
+            StatusCode::NOT_FOUND,
+        ),
         (format!("/api/v1/cases/{case}/stages"), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
         (format!("/api/v1/cases/{case}/tasks"), Some(serde_json::json!({})), StatusCode::BAD_REQUEST),
     ];
     assert_routes(&app, &gets, &posts, MANAGERS).await;
+    let staff_posts: Vec<(String, Option<serde_json::Value>, StatusCode)> =
+        vec![("/tasks/999999/done".into(), None, StatusCode::NOT_FOUND)];
+    assert_routes(&app, &[], &staff_posts, STAFF).await;
 }
 
 /// Reconciliation and back-tests (issue 15): finance alone imports statements and works the
-/// queue; every staff role that sees the valuations reads a package's back-test, its workbook
-/// and its API answer; the regulator and the investor none of it.
+/// queue; the auditor, risk and the administrator read the files and the queue (never post);
+/// every staff role that sees the valuations reads a package's back-test, its workbook and its
+/// API answer; the regulator and the investor none of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reconcile_and_backtest_routes_allow_exactly_their_roles() {
     const FINANCE: &[&str] = &["finance"];
+    const READERS: &[&str] = &["admin", "risk", "finance", "auditor"];
     let app = TestApp::new().await;
     let mut package = None;
     for p in app.store.store.packages().await.unwrap() {
@@ -1017,9 +1029,9 @@ async fn the_reconcile_and_backtest_routes_allow_exactly_their_roles() {
     let packages = app.store.store.packages().await.unwrap();
     let bought = packages.iter().find(|p| p.package.data.acquired_on.is_some()).expect("a bought package").package.id;
     let gets: Vec<(String, &[&str])> = vec![
-        ("/reconcile".into(), FINANCE),
-        ("/reconcile/queue".into(), FINANCE),
-        ("/api/v1/reconcile/queue".into(), FINANCE),
+        ("/reconcile".into(), READERS),
+        ("/reconcile/queue".into(), READERS),
+        ("/api/v1/reconcile/queue".into(), READERS),
         (format!("/packages/{package}/backtest"), PORTFOLIO),
         (format!("/packages/{package}/backtest.xlsx"), PORTFOLIO),
         (format!("/packages/{bought}/collections.csv"), PORTFOLIO),

@@ -1,7 +1,8 @@
 //! Case management's API (issue 15): the cases (`pages::cases`' rows: the stage, the next
 //! deadline and its alert level, open tasks), one case with its deadlines, stages, interruptions
-//! and tasks (`pages::case_page`'s view), recording a stage and adding a task. The bodies are the
-//! pages' forms as JSON (`{"stage", "on", "case_no", "note"}`, `{"title", "due_on", "assignee"}`):
+//! and tasks (`pages::case_page`'s view), recording a stage, withdrawing the latest (`{"reason"}`) and
+//! adding a task. The bodies are the pages' forms as JSON (`{"stage", "on", "case_no", "note"}`,
+//! `{"title", "due_on", "assignee"}`):
 //! a field that cannot be read is a 400 naming it, a stage the order refuses a 400 saying why.
 
 use axum::Json;
@@ -16,7 +17,7 @@ use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::{Path, Query, Submitted};
-use crate::pages::case_page::{self, StageForm, StageView, TaskForm, TaskView};
+use crate::pages::case_page::{self, StageForm, StageView, TaskForm, TaskView, WithdrawForm};
 use crate::pages::cases::{self, ListQuery};
 
 /// `GET /api/v1/cases?stage=&mine=`: every case, or those at a stage (`none`: no stage yet), or
@@ -47,7 +48,22 @@ pub async fn record_stage(
 ) -> Result<Response, AppError> {
     let input = body.parse().map_err(AppError::Invalid)?;
     let stage = state.store.record_stage(&user.username, id, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "data": StageView::of(&stage, ctx.lang) }))).into_response())
+    Ok((StatusCode::CREATED, Json(json!({ "data": StageView::of(&stage, None, ctx.lang) }))).into_response())
+}
+
+/// `POST /api/v1/cases/{id}/stages/{stage}/withdraw` (`{"reason"}`): the stage as withdrawn (its
+/// `withdrawn` set); refused (400) without a reason, for a stage withdrawn already or with a
+/// standing stage after it.
+pub async fn withdraw_stage(
+    Authorized(ctx, user, _): Authorized<perm::ManageCases>,
+    Path((id, stage)): Path<(i64, i64)>,
+    State(state): State<AppState>,
+    Submitted(body): Submitted<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let withdrawal = state.store.withdraw_stage(&user.username, id, stage, &body.reason).await?;
+    let file = state.store.case_file(id).await?.ok_or(AppError::NotFound)?;
+    let record = file.stages.iter().find(|s| s.id == stage).ok_or(AppError::NotFound)?;
+    Ok(data(StageView::of(record, Some(&withdrawal), ctx.lang)))
 }
 
 /// `POST /api/v1/cases/{id}/tasks`: 201, the task added.

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use huajie_core::{Money, Permission};
 use huajie_ledger::{Expense, ExpenseKind, Owed, Receipt, Source, Split};
 use huajie_store::ReceiptInput;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Paging, data};
@@ -90,7 +90,7 @@ fn positive(field: &'static str, fen: Option<i64>, e: &mut FieldErrors) -> Optio
 }
 
 /// A court's split, in fen.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default)]
 pub struct SplitBody {
     #[serde(default)]
     pub costs_fen: i64,
@@ -98,6 +98,17 @@ pub struct SplitBody {
     pub interest_fen: i64,
     #[serde(default)]
     pub principal_fen: i64,
+}
+
+impl SplitBody {
+    /// The court's split this body gives.
+    pub fn split(&self) -> Split {
+        Split::Ordered(Owed {
+            costs: Money::from_fen(self.costs_fen),
+            interest: Money::from_fen(self.interest_fen),
+            principal: Money::from_fen(self.principal_fen),
+        })
+    }
 }
 
 /// A receipt: `{"claim_id", "date", "amount_fen", "source", "case_id"?, "payer"?, "memo"?,
@@ -129,14 +140,7 @@ impl ReceiptBody {
         let amount = positive("amount_fen", self.amount_fen, &mut e);
         let source =
             e.read("source", &text("ledger.source"), crate::pages::cases::named(&self.source, Source::from_any_name));
-        let split = match &self.split {
-            None => Split::Statutory,
-            Some(s) => Split::Ordered(Owed {
-                costs: Money::from_fen(s.costs_fen),
-                interest: Money::from_fen(s.interest_fen),
-                principal: Money::from_fen(s.principal_fen),
-            }),
-        };
+        let split = self.split.as_ref().map_or(Split::Statutory, SplitBody::split);
         e.finish(|| {
             let receipt =
                 Receipt { claim: claim?, case: self.case_id, date: on?, amount: amount?, source: source?, split };

@@ -128,6 +128,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/cases"),
     ("get", "/api/v1/cases/{id}"),
     ("post", "/api/v1/cases/{id}/stages"),
+    ("post", "/api/v1/cases/{id}/stages/{stage}/withdraw"),
     ("post", "/api/v1/cases/{id}/tasks"),
     ("post", "/api/v1/reconcile/statements"),
     ("get", "/api/v1/reconcile/queue"),

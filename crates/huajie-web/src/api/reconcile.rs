@@ -1,6 +1,7 @@
 //! Reconciliation's API (issue 15): a statement file imported (multipart, `file`, as the page
 //! takes it: refused whole with the line's row and column named, a 400), the queue, a queued
-//! line assigned to a claim (`{"claim_id"}`: posted as its receipt, split by law), and a
+//! line assigned to a claim (`{"claim_id", "split"?}`: posted as its receipt, split by law or as
+//! the court ordered, `split` in fen as a receipt's), and a
 //! package's back-test (`pages::backtest`'s view: quarters, claims, segments, amounts in fen).
 
 use axum::Json;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::data;
+use super::ledger::SplitBody;
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
@@ -30,15 +32,18 @@ pub async fn import(
     Ok((StatusCode::CREATED, Json(json!({ "data": outcome }))).into_response())
 }
 
-/// `GET /api/v1/reconcile/queue`: every queued line with its candidates.
+/// `GET /api/v1/reconcile/queue`: every queued line with its candidates (whoever reads the
+/// reconciliation).
 pub async fn queue(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
-    ctx.require(Permission::Reconcile)?;
+    ctx.require(Permission::ViewReconcile)?;
     Ok(data(reconcile::queue(&ctx, &state).await?))
 }
 
 #[derive(Deserialize, Serialize, Default)]
 pub struct AssignBody {
     pub claim_id: i64,
+    /// The court's split, in fen (`{"costs_fen", "interest_fen", "principal_fen"}`); absent: by law.
+    pub split: Option<SplitBody>,
 }
 
 /// `POST /api/v1/reconcile/queue/{id}/assign`: the line as posted.
@@ -48,7 +53,8 @@ pub async fn assign(
     State(state): State<AppState>,
     Submitted(body): Submitted<AssignBody>,
 ) -> Result<Response, AppError> {
-    let line = state.store.assign_statement_line(&user.username, id, body.claim_id, Split::Statutory).await?;
+    let split = body.split.as_ref().map_or(Split::Statutory, SplitBody::split);
+    let line = state.store.assign_statement_line(&user.username, id, body.claim_id, split).await?;
     let codes = reconcile::codes(&state).await?;
     Ok(data(LineView::of(&ctx, &state, &codes, &line).await?))
 }

@@ -38,8 +38,8 @@ pub const RECON: &[(&str, &str, &str)] = &[
     ("reconcile.queue_title", "待处理队列", "Queue"),
     (
         "reconcile.queue_intro",
-        "未能唯一匹配或被台账拒绝的对账行：指定债权后按法定顺序（费用→利息→本金）入账，或说明理由后驳回。",
-        "Lines not matched to one claim, or refused by the ledger: assign one to a claim to post it (costs → interest → principal), or dismiss it with a reason.",
+        "未能唯一匹配或被台账拒绝的对账行：指定债权后入账——按法定顺序（费用→利息→本金），或按法院裁定填写抵充费用、利息、本金（三项之和须等于该行金额）——或说明理由后驳回。",
+        "Lines not matched to one claim, or refused by the ledger: assign one to a claim to post it — by law (costs → interest → principal), or as the court ordered, its parts to costs, interest and principal adding up to the line's amount — or dismiss it with a reason.",
     ),
     ("reconcile.queue_empty", "队列为空。", "Nothing is queued."),
     ("reconcile.candidates", "可能的债权", "Could be"),
@@ -49,6 +49,11 @@ pub const RECON: &[(&str, &str, &str)] = &[
     ("reconcile.assign", "入账到该债权", "Post to this claim"),
     ("reconcile.reason", "驳回理由", "Reason"),
     ("reconcile.dismiss", "驳回", "Dismiss"),
+    (
+        "reconcile.read_only",
+        "只读：对账由财务部导入与处理，审计、风险合规部与系统管理员可查阅。",
+        "Read-only: finance imports and works the reconciliation; audit, risk and the administrator read it.",
+    ),
     ("backtest.title", "回溯检验", "Back-test"),
     (
         "backtest.intro",

@@ -2,8 +2,10 @@
 //! numbers, the deadlines with their alert levels and legal sources, the stages as a timeline, the
 //! interruptions of the limitation period and the tasks; for the asset manager, the forms that
 //! record a stage (only those that may follow the last are offered; the store asks
-//! `huajie_cases::check_next` again), an interruption, a task, and mark a task done. The views are
-//! the API's too (`api::cases`).
+//! `huajie_cases::check_next` again), an interruption, a task, withdraw the latest standing stage
+//! with a reason (a withdrawn stage stays on the timeline, struck through, with who, when and
+//! why); for the task's assignee and the asset manager, mark it done. The views are the API's too
+//! (`api::cases`).
 
 use askama::Template;
 use axum::extract::State;
@@ -11,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_cases::{CaseNumber, InterruptionKind, Stage, Task, TaskStatus};
 use huajie_core::{Lang, Permission};
-use huajie_store::{InterruptionInput, InterruptionRecord, StageInput, StageRecord, TaskRecord};
+use huajie_store::{InterruptionInput, InterruptionRecord, StageInput, StageRecord, TaskRecord, WithdrawalRecord};
 use serde::{Deserialize, Serialize};
 
 use super::cases::{CaseRow, DeadlineView, badge, by_at, named, options};
@@ -29,6 +31,17 @@ pub const STAGE_FORM: &str = "case-stage";
 pub const INTERRUPTION_FORM: &str = "case-interruption";
 pub const TASK_FORM: &str = "case-task";
 pub const DONE_FORM: &str = "task-done";
+pub const WITHDRAW_FORM: &str = "stage-withdraw";
+
+/// A stage's withdrawal: why, who, when.
+#[derive(Serialize)]
+pub struct WithdrawnView {
+    pub reason: String,
+    pub withdrawn_by: String,
+    pub withdrawn_at: String,
+    #[serde(skip)]
+    pub shown_by: String,
+}
 
 /// A stage as recorded.
 #[derive(Serialize)]
@@ -43,12 +56,14 @@ pub struct StageView {
     pub note: String,
     pub recorded_by: String,
     pub recorded_at: String,
+    /// Set when the stage was withdrawn (recorded by mistake): the case reads without it.
+    pub withdrawn: Option<WithdrawnView>,
     #[serde(skip)]
     pub shown_by: String,
 }
 
 impl StageView {
-    pub fn of(s: &StageRecord, lang: Lang) -> StageView {
+    pub fn of(s: &StageRecord, withdrawal: Option<&WithdrawalRecord>, lang: Lang) -> StageView {
         StageView {
             id: s.id,
             seq: s.seq,
@@ -60,6 +75,12 @@ impl StageView {
             note: s.note.clone(),
             recorded_by: s.recorded_by.clone(),
             recorded_at: rfc3339(s.recorded_at),
+            withdrawn: withdrawal.map(|w| WithdrawnView {
+                reason: w.reason.clone(),
+                withdrawn_by: w.withdrawn_by.clone(),
+                withdrawn_at: rfc3339(w.withdrawn_at),
+                shown_by: by_at(&w.withdrawn_by, w.withdrawn_at, lang),
+            }),
             shown_by: by_at(&s.recorded_by, s.recorded_at, lang),
         }
     }
@@ -161,6 +182,8 @@ pub struct CaseDetail {
     pub tasks: Vec<TaskView>,
     /// The stages that may be recorded next.
     pub next_stages: Vec<&'static str>,
+    /// The stage that may be withdrawn: the latest standing (`huajie_cases::check_withdrawal`).
+    pub withdrawable: Option<i64>,
 }
 
 /// Case `id` as `ctx`'s user reads it.
@@ -186,10 +209,11 @@ pub async fn detail(ctx: &Ctx, state: &AppState, id: i64) -> Result<CaseDetail, 
         opened_on: file.case.opened_on,
         opened_by: file.case.opened_by.clone(),
         deadlines: deadlines.iter().map(|d| DeadlineView::of(d, lang)).collect(),
-        stages: file.stages.iter().map(|s| StageView::of(s, lang)).collect(),
+        stages: file.stages.iter().map(|s| StageView::of(s, file.withdrawal_of(s.id), lang)).collect(),
         interruptions: file.interruptions.iter().map(|i| InterruptionView::of(i, lang)).collect(),
         tasks: file.tasks.iter().map(|t| TaskView::of(t, today, lang)).collect(),
         next_stages: next.into_iter().map(Stage::code).collect(),
+        withdrawable: file.standing().next_back().map(|s| s.id),
     })
 }
 
@@ -200,7 +224,10 @@ struct CasePage {
     title: String,
     c: CaseDetail,
     can_manage: bool,
+    /// The user's name: an open task assigned to them shows its done button.
+    me: String,
     stage_form: FormView,
+    withdraw_form: FormView,
     next_stages: Vec<(String, String)>,
     interruption_form: FormView,
     kinds: Vec<(String, String)>,
@@ -219,8 +246,9 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
     let me = ctx.user().map(|u| u.username.clone()).unwrap_or_default();
     let task_form = FormView::new(TASK_FORM, lang).with("assignee", me).unless(&mut sent_back);
     let done_form = FormView::new(DONE_FORM, lang).unless(&mut sent_back);
+    let withdraw_form = FormView::new(WITHDRAW_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&stage_form, &interruption_form, &task_form, &done_form]);
+    let refused = page.sent_back([&stage_form, &interruption_form, &task_form, &done_form, &withdraw_form]);
     let next_stages = c
         .next_stages
         .iter()
@@ -238,8 +266,10 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
     let out = CasePage {
         title: format!("{} #{id} · {}", page.t("cases.case"), c.row.contract_no),
         can_manage: ctx.can(Permission::ManageCases),
+        me: ctx.user().map(|u| u.username.clone()).unwrap_or_default(),
         c,
         stage_form,
+        withdraw_form,
         next_stages,
         interruption_form,
         kinds: options(InterruptionKind::ALL, InterruptionKind::code, InterruptionKind::name, lang),
@@ -385,20 +415,58 @@ pub async fn add_task(
     super::or_refused(done.await, ctx.lang, (TASK_FORM, &form), |view| page(&ctx, &state, id, Some(view))).await
 }
 
-/// `POST /tasks/{id}/done`: the task marked done (once).
+/// `POST /tasks/{id}/done`: the task marked done (once), by its assignee (any staff role that
+/// sees cases) or an asset manager; anyone else 403 (the store asks `Task::may_complete` again).
 pub async fn complete_task(
     Path(id): Path<i64>,
-    Authorized(ctx, user, _): Authorized<perm::ManageCases>,
+    Authorized(ctx, user, _): Authorized<perm::ViewCases>,
     State(state): State<AppState>,
     Submitted(form): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {
     let files = state.store.cases().await?;
-    let case_id =
-        files.iter().find(|f| f.tasks.iter().any(|t| t.id == id)).map(|f| f.case.id).ok_or(AppError::NotFound)?;
+    let (case_id, task) = files
+        .iter()
+        .find_map(|f| f.tasks.iter().find(|t| t.id == id).map(|t| (f.case.id, t)))
+        .ok_or(AppError::NotFound)?;
+    if task.task().may_complete(&user.username, ctx.can(Permission::ManageCases)).is_err() {
+        return Err(AppError::Forbidden);
+    }
     let done = async {
         let task = state.store.complete_task(&user.username, id).await?;
         debug_assert_eq!(task.status, TaskStatus::Done);
         Ok(Redirect::to(&format!("/cases/{case_id}#tasks")).into_response())
     };
     super::or_refused(done.await, ctx.lang, (DONE_FORM, &form), |view| page(&ctx, &state, case_id, Some(view))).await
+}
+
+/// The withdrawal as typed: why the stage was recorded by mistake.
+#[derive(Deserialize, Serialize, Default)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// `POST /cases/{id}/stages/{stage}/withdraw`: the stage withdrawn with the reason (the latest
+/// standing only; `huajie_cases::check_withdrawal`'s refusal beside the reason, what was typed
+/// kept).
+pub async fn withdraw_stage(
+    Authorized(ctx, user, _): Authorized<perm::ManageCases>,
+    Path((id, stage)): Path<(i64, i64)>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let done = async {
+        let reason = FieldErrors::only("reason", required(&form.reason))?;
+        let withdrawn = state.store.withdraw_stage(&user.username, id, stage, &reason).await;
+        match withdrawn {
+            Err(huajie_store::StoreError::Refused(why)) => {
+                let mut e = FieldErrors::default();
+                e.add("reason", why);
+                Err(AppError::Invalid(e))
+            }
+            other => other.map_err(AppError::from),
+        }?;
+        Ok(Redirect::to(&format!("/cases/{id}#stages")).into_response())
+    };
+    super::or_refused(done.await, ctx.lang, (WITHDRAW_FORM, &form), |view| page(&ctx, &state, id, Some(view))).await
 }

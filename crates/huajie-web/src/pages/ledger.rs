@@ -300,6 +300,19 @@ fn opt_yuan(typed: &str) -> Result<Money, Text> {
     if typed.trim().is_empty() { Ok(Money::ZERO) } else { yuan(typed) }
 }
 
+/// The court's split as typed in 元 — `split_costs`, `split_interest`, `split_principal`; all
+/// three blank: the statutory order (costs → interest → principal) —, each part that cannot be
+/// read added to `e` beside its field. The receipt form's and the reconciliation queue's.
+pub fn typed_split(e: &mut FieldErrors, [costs, interest, principal]: [&str; 3]) -> Option<Split> {
+    if [costs, interest, principal].iter().all(|p| p.trim().is_empty()) {
+        return Some(Split::Statutory);
+    }
+    let costs = e.read("split_costs", &text("ledger.split_costs"), opt_yuan(costs));
+    let interest = e.read("split_interest", &text("ledger.split_interest"), opt_yuan(interest));
+    let principal = e.read("split_principal", &text("ledger.split_principal"), opt_yuan(principal));
+    Some(Split::Ordered(Owed { costs: costs?, interest: interest?, principal: principal? }))
+}
+
 impl ReceiptForm {
     /// The receipt, or every field that cannot be read.
     pub fn parse(&self) -> Result<ReceiptInput, FieldErrors> {
@@ -309,18 +322,7 @@ impl ReceiptForm {
         let amount = e.read("amount", &text("ledger.amount"), yuan(&self.amount));
         let source = e.read("source", &text("ledger.source"), named(&self.source, Source::from_any_name));
         let case = e.read("case", &text("ledger.case"), opt_id(&self.case));
-        let parts = [&self.split_costs, &self.split_interest, &self.split_principal];
-        let split = if parts.iter().all(|p| p.trim().is_empty()) {
-            Some(Split::Statutory)
-        } else {
-            let costs = e.read("split_costs", &text("ledger.split_costs"), opt_yuan(&self.split_costs));
-            let interest = e.read("split_interest", &text("ledger.split_interest"), opt_yuan(&self.split_interest));
-            let principal = e.read("split_principal", &text("ledger.split_principal"), opt_yuan(&self.split_principal));
-            costs
-                .zip(interest)
-                .zip(principal)
-                .map(|((costs, interest), principal)| Split::Ordered(Owed { costs, interest, principal }))
-        };
+        let split = typed_split(&mut e, [&self.split_costs, &self.split_interest, &self.split_principal]);
         e.finish(|| {
             let receipt =
                 Receipt { claim: claim?, case: case?, date: on?, amount: amount?, source: source?, split: split? };

@@ -2,8 +2,11 @@
 //! (`huajie_tape::statement` reads it, all or nothing, a bad line named by its row and column),
 //! its lines matched and posted by the store (`Store::import_statement`: case number, then payer,
 //! then amount; each line once, by its fingerprint), the files imported with their lines
-//! counted, and the queue of lines a person assigns to a claim (posted as its receipt) or
-//! dismisses with a reason. The views are the API's too (`api::reconcile`).
+//! counted, and the queue of lines a person assigns to a claim (posted as its receipt, split by law
+//! or as the court ordered: the ledger page's split fields, its refusal beside its field) or
+//! dismisses with a reason. Finance works it (`Permission::Reconcile`); the auditor, risk and the
+//! administrator read the same pages without the forms (`Permission::ViewReconcile`). The views
+//! are the API's too (`api::reconcile`).
 
 use askama::Template;
 use axum::extract::State;
@@ -11,8 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use huajie_core::mask::mask_person_name;
 use huajie_core::{Lang, Money, PartyKind, Permission, Text};
-use huajie_ledger::Split;
-use huajie_ledger::reconcile::StatementLine;
+use huajie_ledger::claim::receive;
+use huajie_ledger::reconcile::{StatementLine, source_of};
+use huajie_ledger::{Receipt, Refusal, Split};
 use huajie_store::{LineStatus, StatementFile, StatementImport, StatementLineRecord};
 use huajie_tape::statement::{StatementKind, read_statement};
 use serde::{Deserialize, Serialize};
@@ -195,6 +199,8 @@ struct ReconcilePage {
     outcome: Option<ImportOutcome>,
     files: Vec<FileLine>,
     queued: usize,
+    /// Finance's: the upload form shown.
+    can_post: bool,
 }
 
 async fn reconcile_page(
@@ -203,7 +209,7 @@ async fn reconcile_page(
     outcome: Option<ImportOutcome>,
     sent_back: Option<FormView>,
 ) -> Result<Response, AppError> {
-    ctx.require(Permission::Reconcile)?;
+    ctx.require(Permission::ViewReconcile)?;
     let lang = ctx.lang;
     let files: Vec<FileLine> = state
         .store
@@ -217,7 +223,8 @@ async fn reconcile_page(
     let form = FormView::new(UPLOAD_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&form]);
-    let out = ReconcilePage { title: tr(lang, "reconcile.title"), form, outcome, files, queued, page };
+    let can_post = ctx.can(Permission::Reconcile);
+    let out = ReconcilePage { title: tr(lang, "reconcile.title"), form, outcome, files, queued, can_post, page };
     render_form(&out, refused)
 }
 
@@ -257,6 +264,8 @@ struct QueuePage {
     page: Page,
     title: &'static str,
     lines: Vec<QueueLine>,
+    /// Finance's: the assignment and dismissal forms shown.
+    can_post: bool,
 }
 
 /// Every queued line, in the order imported.
@@ -270,7 +279,7 @@ pub async fn queue(ctx: &Ctx, state: &AppState) -> Result<Vec<LineView>, AppErro
 }
 
 async fn queue_page(ctx: &Ctx, state: &AppState, sent_back: Option<FormView>) -> Result<Response, AppError> {
-    ctx.require(Permission::Reconcile)?;
+    ctx.require(Permission::ViewReconcile)?;
     let lang = ctx.lang;
     let mut sent_back = sent_back;
     let lines: Vec<QueueLine> = queue(ctx, state)
@@ -287,7 +296,8 @@ async fn queue_page(ctx: &Ctx, state: &AppState, sent_back: Option<FormView>) ->
         .collect();
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back(lines.iter().flat_map(|l| [&l.assign, &l.dismiss]));
-    render_form(&QueuePage { title: tr(lang, "reconcile.queue_title"), lines, page }, refused)
+    let can_post = ctx.can(Permission::Reconcile);
+    render_form(&QueuePage { title: tr(lang, "reconcile.queue_title"), lines, can_post, page }, refused)
 }
 
 /// `GET /reconcile/queue`.
@@ -295,26 +305,78 @@ pub async fn show_queue(ctx: Ctx, State(state): State<AppState>) -> Result<Respo
     queue_page(&ctx, &state, None).await
 }
 
-/// The assignment as typed: the claim's number.
+/// The assignment as typed: the claim's number and, optionally, the court's split in 元 (the
+/// ledger's receipt form's fields: all three or none).
 #[derive(Deserialize, Serialize, Default)]
 pub struct AssignForm {
     #[serde(default)]
     pub claim: String,
+    #[serde(default)]
+    pub split_costs: String,
+    #[serde(default)]
+    pub split_interest: String,
+    #[serde(default)]
+    pub split_principal: String,
 }
 
 impl AssignForm {
-    pub fn parse(&self) -> Result<i64, AppError> {
+    /// The claim and the split, or every field that cannot be read.
+    pub fn parse(&self) -> Result<(i64, Split), AppError> {
+        let mut e = FieldErrors::default();
         let read = required(&self.claim).and_then(|t| {
             t.trim_start_matches('#')
                 .parse::<i64>()
                 .map_err(|_| crate::form::fields::quoting(&t, "reconcile.bad_claim"))
         });
-        FieldErrors::only("claim", read)
+        let claim = e.read("claim", &crate::i18n::text("reconcile.claim"), read);
+        let split =
+            super::ledger::typed_split(&mut e, [&self.split_costs, &self.split_interest, &self.split_principal]);
+        e.finish(|| Some((claim?, split?))).map_err(AppError::Invalid)
     }
 }
 
-/// `POST /reconcile/queue/{id}/assign`: posted as the claim's receipt (split by law), or the
-/// queue again with the ledger's refusal beside the form.
+/// Where the ledger's refusal of an assignment belongs: a bad split beside its first part,
+/// anything else (not held, closed, more than the claim owes) beside the claim chosen — the
+/// line's amount is the bank's.
+fn assign_refusal(r: &Refusal) -> FieldErrors {
+    let field = if matches!(r, Refusal::BadSplit { .. }) { "split_costs" } else { "claim" };
+    let mut e = FieldErrors::default();
+    e.add(field, r.text());
+    e
+}
+
+/// Asks the ledger about queued line `id` posted on `claim`, split `split`, on the claim's
+/// position as it stands, before the store (which asks again in its transaction): its refusal
+/// beside its field. A line not queued is the store's to refuse; no such line, 404.
+async fn may_assign(state: &AppState, id: i64, claim: i64, split: Split) -> Result<(), AppError> {
+    let lines = state.store.statement_lines().await?;
+    let line = lines.iter().find(|l| l.id == id).ok_or(AppError::NotFound)?;
+    if line.status != LineStatus::Queued {
+        return Ok(());
+    }
+    let position = match state.store.claim_position(claim).await {
+        Err(huajie_store::StoreError::NotFound(_)) => {
+            let mut e = FieldErrors::default();
+            e.add("claim", crate::form::fields::quoting(&claim.to_string(), "form.bad_option"));
+            return Err(AppError::Invalid(e));
+        }
+        other => other?,
+    };
+    let receipt = Receipt {
+        claim,
+        case: None,
+        date: line.line.date,
+        amount: Money::from_fen(line.line.amount),
+        source: source_of(&line.line, &[]),
+        split,
+    };
+    receive(&position, &receipt).map_err(|r| AppError::Invalid(assign_refusal(&r)))?;
+    Ok(())
+}
+
+/// `POST /reconcile/queue/{id}/assign`: posted as the claim's receipt, split by law or as the
+/// court ordered, or the queue again with the ledger's refusal beside its field and what was
+/// typed kept.
 pub async fn assign(
     Path(id): Path<i64>,
     Authorized(ctx, user, _): Authorized<perm::Reconcile>,
@@ -322,8 +384,9 @@ pub async fn assign(
     Submitted(form): Submitted<AssignForm>,
 ) -> Result<Response, AppError> {
     let done = async {
-        let claim = form.parse()?;
-        state.store.assign_statement_line(&user.username, id, claim, Split::Statutory).await?;
+        let (claim, split) = form.parse()?;
+        may_assign(&state, id, claim, split).await?;
+        state.store.assign_statement_line(&user.username, id, claim, split).await?;
         Ok::<Response, AppError>(Redirect::to("/reconcile/queue").into_response())
     };
     let id_text = format!("assign-{id}");
