@@ -9,6 +9,20 @@ use huajie_core::clock::{Clock, SystemClock};
 
 use crate::{DbTarget, Store};
 
+/// A company as the party register holds it, verified by its USCC: `first16` are the code's
+/// first sixteen characters, the check characters computed.
+pub fn corporate(name: &str, first16: &str) -> huajie_core::Party {
+    huajie_core::Party {
+        name: name.into(),
+        identity: huajie_core::Identity::Verified(huajie_core::PartyIdentifier::Uscc(
+            huajie_core::Uscc::with_check_chars(first16).expect("sixteen characters of a USCC"),
+        )),
+        status: huajie_core::PartyStatus::Active,
+        address: None,
+        phone: None,
+    }
+}
+
 /// A store for one test. Keeps its temporary directory alive.
 pub struct TestStore {
     pub store: Store,

@@ -13,8 +13,8 @@ use huajie_cases::{
     AgencyKind, AlertLevel, CaseNumber, DeadlineKind, FeeModel, FeeTerms, InterruptionKind, Stage, Task, TaskStatus,
 };
 use huajie_core::clock::{FixedClock, beijing_midnight};
-use huajie_core::{Claim, Money, Package, PackageStatus, Party, PartyIdentifier, PartyStatus, Role};
-use huajie_store::testing::TestStore;
+use huajie_core::{Claim, Money, Package, PackageStatus, Role};
+use huajie_store::testing::{TestStore, corporate};
 use huajie_store::{AgencyInput, CaseInput, InterruptionInput, NewUser, StageInput, Store, StoreError};
 
 huajie_store::clocked_suite!(
@@ -38,18 +38,6 @@ fn d(s: &str) -> NaiveDate {
 
 fn set(clock: &FixedClock, t: DateTime<Utc>) {
     *clock.0.lock().unwrap() = t;
-}
-
-fn corporate(name: &str, first16: &str) -> Party {
-    Party {
-        name: name.into(),
-        identity: huajie_core::Identity::Verified(PartyIdentifier::Uscc(
-            huajie_core::Uscc::with_check_chars(first16).unwrap(),
-        )),
-        status: PartyStatus::Active,
-        address: None,
-        phone: None,
-    }
 }
 
 /// A claim of 300 万 principal that defaulted on `default`.

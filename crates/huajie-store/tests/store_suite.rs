@@ -11,7 +11,7 @@ use huajie_core::{
     PartyStatus, Role,
 };
 use huajie_store::book::BookImport;
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::{TestStore, corporate, postgres_url};
 use huajie_store::{AuditFinding, NewUser, PartyFilter, ProposedDeal, Reservation, StoreError};
 
 macro_rules! store_suite {
@@ -1661,18 +1661,6 @@ async fn small_company(t: &TestStore) -> i64 {
     }
     tx.commit().await.unwrap();
     me
-}
-
-fn corporate(name: &str, first16: &str) -> Party {
-    Party {
-        name: name.into(),
-        identity: huajie_core::Identity::Verified(PartyIdentifier::Uscc(
-            huajie_core::Uscc::with_check_chars(first16).unwrap(),
-        )),
-        status: PartyStatus::Active,
-        address: None,
-        phone: None,
-    }
 }
 
 async fn a_state_organ_is_honoured_wherever_it_is_read(t: TestStore) {

@@ -33,10 +33,10 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use huajie_cases::{AgencyKind, CaseNumber, FeeModel, FeeTerms, Stage};
 use huajie_core::clock::{FixedClock, beijing_midnight};
-use huajie_core::{Claim, Money, Package, PackageStatus, Party, PartyIdentifier, PartyStatus};
+use huajie_core::{Claim, Money, Package, PackageStatus};
 use huajie_ledger::returns::Scope;
 use huajie_ledger::{Expense, ExpenseKind, Owed, Receipt, Source, Split};
-use huajie_store::testing::TestStore;
+use huajie_store::testing::{TestStore, corporate};
 use huajie_store::{AgencyInput, CaseInput, ReceiptInput, StageInput, Store};
 
 huajie_store::clocked_suite!(one_claim_walks_from_purchase_through_two_auctions_to_the_distribution_and_the_fee);
@@ -56,18 +56,6 @@ fn d(s: &str) -> NaiveDate {
 /// The clock at 10:00 Beijing time on `day`: what is recorded that day is not in the future.
 fn on(clock: &FixedClock, day: &str) {
     *clock.0.lock().unwrap() = beijing_midnight(d(day)) + chrono::Duration::hours(10);
-}
-
-fn corporate(name: &str, first16: &str) -> Party {
-    Party {
-        name: name.into(),
-        identity: huajie_core::Identity::Verified(PartyIdentifier::Uscc(
-            huajie_core::Uscc::with_check_chars(first16).unwrap(),
-        )),
-        status: PartyStatus::Active,
-        address: None,
-        phone: None,
-    }
 }
 
 /// Package WALK-1 of one claim, bought on 2025-01-01 for 300,000 元: (package, claim).
