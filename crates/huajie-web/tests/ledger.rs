@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::io::Cursor;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
-use calamine::{Data, Reader, Xlsx};
 use common::{Client, TestApp, decoded};
 use huajie_core::clock::FixedClock;
 
@@ -125,25 +123,6 @@ async fn a_receipt_past_what_is_owed_is_refused_beside_its_amount_and_one_posted
 }
 
 /// The journal's rows as read back: (first column, entry no. or label, debit, credit) in fen.
-fn gl_rows(bytes: Vec<u8>) -> Vec<(String, String, i64, i64)> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("an .xlsx workbook");
-    let sheet = book.sheet_names()[0].clone();
-    let range = book.worksheet_range(&sheet).unwrap();
-    let fen = |d: &Data| match d {
-        Data::Float(f) => (f * 100.0).round() as i64,
-        Data::Int(i) => i * 100,
-        _ => 0,
-    };
-    let text = |d: &Data| match d {
-        Data::Float(f) => format!("{f}"),
-        Data::DateTime(x) => format!("{}", x.as_f64()),
-        other => other.to_string(),
-    };
-    let mut rows = range.rows().skip_while(|r| text(&r[0]) != "日期");
-    rows.next().expect("the header row");
-    rows.map(|r| (text(&r[0]), text(&r[1]), fen(&r[4]), fen(&r[5]))).collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_trial_balance_and_the_gl_export_balance_month_by_month() {
     for app in apps().await {
@@ -173,7 +152,7 @@ async fn the_trial_balance_and_the_gl_export_balance_month_by_month_on(app: &Tes
     let name = reply.headers["content-disposition"].to_str().unwrap().to_string();
     assert!(name.contains("gl-journal-2000-01-01-2026-12-31.xlsx"), "{name}");
     let (_, bytes) = app.get_bytes(&manager, "/ledger/gl.xlsx?from=2000-01-01&to=2026-12-31").await;
-    let rows = gl_rows(bytes);
+    let rows = common::gl_rows(bytes);
     let (mut d, mut c, mut months) = (0, 0, Vec::new());
     for (_, label, debit, credit) in &rows {
         if label.contains("月合计") {

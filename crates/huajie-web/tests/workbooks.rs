@@ -249,6 +249,14 @@ async fn libreoffice_recalculates_every_workbook_to_the_apis_numbers() {
     assert!(spreadsheet::numbers_as_text(&tape, |sheet, col| sheet == "问题清单" && col == 5).is_empty());
     books.push(("tape".into(), tape));
 
+    // The GL journal finance hands to its finance system, and a held package's back-test.
+    let finance = app.login("finance").await;
+    books.push(("gl".into(), download(&app, &finance, "/ledger/gl.xlsx?from=2000-01-01&to=2026-12-31").await));
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    let trial = app.store.store.trial_balance(day("2000-01-01"), day("2026-12-31")).await.unwrap();
+    let backtest_api = api(&app, &mut valuer, "/api/v1/packages/2/backtest").await;
+    books.push(("backtest".into(), download(&app, &valuer, "/packages/2/backtest.xlsx").await));
+
     let refs: Vec<(&str, Vec<u8>)> = books.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
     let recalculating = std::time::Instant::now();
     let shown: Vec<String> =
@@ -320,5 +328,41 @@ async fn libreoffice_recalculates_every_workbook_to_the_apis_numbers() {
     let problems = wb.worksheet_range("问题清单").unwrap();
     assert_eq!(problems.height() - 1, report["problems"].as_array().unwrap().len());
     assert!((1..problems.height() as u32).all(|r| !problems.get_value((r, 0)).unwrap().to_string().is_empty()));
+    // The GL journal as LibreOffice reads it: each month's totals sum its lines and balance, and
+    // the period's debits are the trial balance's.
+    let rows = common::gl_rows(out["gl"].xlsx.clone());
+    let (mut d, mut c, mut months) = (0, 0, 0);
+    for (_, label, debit, credit) in &rows {
+        if label.contains("月合计") {
+            assert_eq!((*debit, *credit), (d, c), "{label}");
+            assert_eq!(debit, credit, "{label}: debits equal credits");
+            (d, c, months) = (0, 0, months + 1);
+        } else if label.contains("期间合计") {
+            let debits = trial.iter().map(|r| r.debits).sum::<i128>() as i64;
+            let credits = trial.iter().map(|r| r.credits).sum::<i128>() as i64;
+            assert_eq!((*debit, *credit), (debits, credits), "the period's totals, as the trial balance");
+        } else {
+            (d, c) = (d + debit, c + credit);
+        }
+    }
+    assert!(months >= 12, "the demo's history: {months} months");
+
+    // The back-test's quarters as LibreOffice reads them, to the fen of the API's.
+    let mut wb = open(&out["backtest"].xlsx);
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let quarters = backtest_api["quarters"].as_array().unwrap();
+    let one = |r: u32| {
+        matches!(range.get_value((r, 0)), Some(Data::Float(x)) if *x == 1.0)
+            || matches!(range.get_value((r, 0)), Some(Data::Int(1)))
+    };
+    let first = (0..range.height() as u32).find(|r| one(*r)).expect("quarter 1's row");
+    for (k, q) in quarters.iter().enumerate() {
+        let row = first + k as u32;
+        for (col, key) in [(1, "projected"), (2, "actual"), (3, "cumulative_projected"), (4, "cumulative_actual")] {
+            let fen = (number(range.get_value((row, col))) * 100.0).round() as i64;
+            assert_eq!(fen, q[key].as_i64().unwrap(), "quarter {} {key}", k + 1);
+        }
+    }
     eprintln!("the whole test: {:.1} s", started.elapsed().as_secs_f64());
 }

@@ -335,3 +335,25 @@ pub async fn lot_with_a_bid(
     s.place_bid("investor", who, lot.id, reserve).await.unwrap().unwrap();
     (plan, lot)
 }
+
+/// The GL journal workbook's lines below its header: (date, label, debit fen, credit fen), a
+/// month's and the period's totals among them (labelled 月合计 / 期间合计).
+pub fn gl_rows(bytes: Vec<u8>) -> Vec<(String, String, i64, i64)> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).expect("an .xlsx workbook");
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let fen = |d: &Data| match d {
+        Data::Float(f) => (f * 100.0).round() as i64,
+        Data::Int(i) => i * 100,
+        _ => 0,
+    };
+    let text = |d: &Data| match d {
+        Data::Float(f) => format!("{f}"),
+        Data::DateTime(x) => format!("{}", x.as_f64()),
+        other => other.to_string(),
+    };
+    let mut rows = range.rows().skip_while(|r| text(&r[0]) != "日期");
+    rows.next().expect("the header row");
+    rows.map(|r| (text(&r[0]), text(&r[1]), fen(&r[4]), fen(&r[5]))).collect()
+}
