@@ -240,9 +240,10 @@ pub(crate) mod read {
         };
         let mut a = Appraisal { package_id, run_id, valuer, retail_batch, ..Appraisal::default() };
         match subject {
-            PlanSubject::Package(_) => {
+            // Posted: what the book carries it at (`book_cost`); else the price or the claim's share.
+            PlanSubject::Package(id) => {
                 a.valuation = run_value;
-                a.cost = package.data.price;
+                a.cost = crate::recovery::book_cost(c, id, None).await?.or(package.data.price);
             }
             PlanSubject::Claim(claim) => {
                 if let Some(run_id) = run_id {
@@ -250,6 +251,7 @@ pub(crate) mod read {
                     a.valuation = pv;
                     a.cost = cost;
                 }
+                a.cost = crate::recovery::book_cost(c, package_id, Some(claim)).await?.or(a.cost);
             }
             PlanSubject::Collateral(k) => {
                 // The collateral's own appraisal: an outside valuer's figure.

@@ -315,6 +315,29 @@ pub(crate) fn standing_of(entries: &[LedgerEntry]) -> Vec<&LedgerEntry> {
     huajie_ledger::returns::standing(entries, |e| (e.id, &e.entry))
 }
 
+/// What the book carries package `package` (or its claim `claim`) at: its claims' balance on
+/// 不良债权资产—收购成本 (1531), the cost basis less the cost recovered — what a sale's gain or
+/// loss is measured from when it is posted; `None` when the package's purchase does not stand
+/// in the ledger (not posted, or reversed).
+pub(crate) async fn book_cost(
+    c: &mut AnyConnection,
+    package: i64,
+    claim: Option<i64>,
+) -> Result<Option<Money>, StoreError> {
+    let all = entries(c, Which::Package(package)).await?;
+    let standing = standing_of(&all);
+    if !standing.iter().any(|e| e.kind == EntryKind::Purchase) {
+        return Ok(None);
+    }
+    let fen: i64 = standing
+        .iter()
+        .flat_map(|e| e.entry.lines())
+        .filter(|l| l.account == Account::ClaimCost && claim.is_none_or(|k| l.claim == Some(k)))
+        .map(|l| if l.side == Side::Debit { l.amount.fen() } else { -l.amount.fen() })
+        .sum();
+    Ok(Some(Money::from_fen(fen)))
+}
+
 /// Where claim `claim` stands (`huajie_ledger::claim::Position::of`), from the entries with a
 /// line for it: its standing receipts and recoverable expenses, and its cost account.
 pub(crate) async fn position(c: &mut AnyConnection, claim: i64) -> Result<Position, StoreError> {

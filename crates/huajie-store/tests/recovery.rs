@@ -20,6 +20,7 @@ huajie_store::clocked_suite!(
     a_statement_imported_twice_posts_each_line_once,
     a_case_number_matches_first_and_a_dismissed_line_stays_dismissed,
     a_list_of_entries_is_filtered_and_paged_by_the_database,
+    a_disposal_counts_what_the_book_carries_its_subject_at,
 );
 
 fn clock() -> Arc<FixedClock> {
@@ -418,4 +419,35 @@ async fn a_list_of_entries_is_filtered_and_paged_by_the_database(t: TestStore, _
     let page = s.ledger_page(second, 0, 50).await.unwrap();
     assert_eq!(page.reversed_by.get(&reversible[1]), Some(&reversal.id));
     assert_eq!(page.entries[0].id, reversal.id, "newest first");
+}
+
+/// A disposal plan's cost — what its expected gain and the sale's recovery are measured from —
+/// is what the book carries its subject at once the purchase is posted: the claim's cost basis
+/// less the cost its receipts recovered, the package's claims' together; the same figure the
+/// sale's proceeds will be posted against.
+async fn a_disposal_counts_what_the_book_carries_its_subject_at(t: TestStore, _clock: Arc<FixedClock>) {
+    use huajie_store::PlanSubject;
+    let s = &t.store;
+    let (package, price) = bought(s).await;
+    let claim = s.claims_of_package(package).await.unwrap()[0].claim.id;
+    let basis = s.claim_position(claim).await.unwrap().cost;
+    assert_eq!(s.plan_appraisal(PlanSubject::Claim(claim)).await.unwrap().cost, Some(basis));
+    assert_eq!(s.plan_appraisal(PlanSubject::Package(package)).await.unwrap().cost, Some(price));
+    let part = Money::from_fen(basis.fen() / 3);
+    let paid = Receipt {
+        claim,
+        case: None,
+        date: d("2026-06-30"),
+        amount: part,
+        source: Source::Debtor,
+        split: Split::Statutory,
+    };
+    s.post_receipt("finance", &ReceiptInput { receipt: paid, payer: "债务人".into(), memo: "还款".into() })
+        .await
+        .unwrap();
+    let carried = s.claim_position(claim).await.unwrap().cost;
+    assert_eq!(carried.fen(), basis.fen() - part.fen(), "cash recovers cost first");
+    assert_eq!(s.plan_appraisal(PlanSubject::Claim(claim)).await.unwrap().cost, Some(carried));
+    let package_cost = s.plan_appraisal(PlanSubject::Package(package)).await.unwrap().cost;
+    assert_eq!(package_cost, Some(Money::from_fen(price.fen() - part.fen())));
 }
