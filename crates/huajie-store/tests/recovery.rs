@@ -21,6 +21,7 @@ huajie_store::clocked_suite!(
     a_case_number_matches_first_and_a_dismissed_line_stays_dismissed,
     a_list_of_entries_is_filtered_and_paged_by_the_database,
     a_disposal_counts_what_the_book_carries_its_subject_at,
+    a_held_retail_batch_is_a_pool_of_its_receipts_that_stand,
 );
 
 fn clock() -> Arc<FixedClock> {
@@ -450,4 +451,38 @@ async fn a_disposal_counts_what_the_book_carries_its_subject_at(t: TestStore, _c
     assert_eq!(s.plan_appraisal(PlanSubject::Claim(claim)).await.unwrap().cost, Some(carried));
     let package_cost = s.plan_appraisal(PlanSubject::Package(package)).await.unwrap().cost;
     assert_eq!(package_cost, Some(Money::from_fen(price.fen() - part.fen())));
+}
+
+/// Issue 15, point 4: a held package is a static pool of the ledger's history only once valued
+/// as a retail batch; its receipts that stand are summed by claim and month from its acquisition
+/// month, a reversed one is not there; a package not bought has no history.
+async fn a_held_retail_batch_is_a_pool_of_its_receipts_that_stand(t: TestStore, _clock: Arc<FixedClock>) {
+    use huajie_core::ValuationBasis;
+    let s = &t.store;
+    let (package, _) = bought(s).await;
+    assert!(s.ledger_pools().await.unwrap().pools.is_empty(), "valued claim by claim, it is no pool");
+    s.set_valuation_basis("valuer", package, ValuationBasis::RetailBatch).await.unwrap();
+    let claims = s.claims_of_package(package).await.unwrap();
+    let claim = claims[0].claim.id;
+    let receipt = |date: &str, amount: Money| ReceiptInput {
+        receipt: Receipt { claim, case: None, date: d(date), amount, source: Source::Debtor, split: Split::Statutory },
+        payer: "债务人".into(),
+        memo: "还款".into(),
+    };
+    s.post_receipt("finance", &receipt("2026-06-03", y(100))).await.unwrap();
+    s.post_receipt("finance", &receipt("2026-06-30", y(50))).await.unwrap();
+    let wrong = s.post_receipt("finance", &receipt("2026-07-01", y(7))).await.unwrap();
+    s.reverse_entry("finance", wrong.id, d("2026-07-02"), "错账").await.unwrap();
+    let pools = s.ledger_pools().await.unwrap();
+    assert_eq!(pools.pools.len(), 1);
+    let pool = &pools.pools[0];
+    assert_eq!((pool.package_id, pool.claims, pool.collected), (package, claims.len(), y(150)));
+    let history = pools.history.unwrap();
+    assert_eq!(Some(&history), s.collections_history(package).await.unwrap().as_ref(), "one builder for both");
+    let acquired = huajie_tape::history::month_of(pool.acquired);
+    assert!(history.claims.iter().all(|c| c.acquired == acquired));
+    let mine = history.claims.iter().find(|c| c.claim_no == claims[0].claim.data.contract_no).unwrap();
+    assert_eq!(mine.collections, vec![(2026 * 12 + 5, y(150))], "June's two receipts; July's reversed");
+    let unbought = s.packages().await.unwrap().into_iter().find(|p| p.package.data.acquired_on.is_none()).unwrap();
+    assert_eq!(s.collections_history(unbought.package.id).await.unwrap(), None);
 }

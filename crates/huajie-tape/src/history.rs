@@ -195,6 +195,71 @@ pub fn read_history<R: Read>(reader: R) -> Result<CollectionHistory, Vec<History
     Ok(CollectionHistory { claims: order.into_iter().filter_map(|k| claims.remove(&k)).collect(), as_of })
 }
 
+/// A month's index.
+pub fn month_of(d: chrono::NaiveDate) -> MonthIndex {
+    chrono::Datelike::year(&d) * 12 + chrono::Datelike::month0(&d) as i32
+}
+
+/// A bought package's claim as its pool counts it: the tape's facts.
+#[derive(Debug, Clone)]
+pub struct PoolClaim {
+    pub id: i64,
+    pub claim_no: String,
+    pub product: Option<String>,
+    pub days_past_due: Option<i64>,
+    pub default_date: Option<chrono::NaiveDate>,
+    pub amount: Money,
+    pub litigated: bool,
+}
+
+/// A package bought on `acquired` as a collections history (one static pool): each claim's
+/// receipts `(claim id, day, amount)` summed by month, its pool the acquisition month, its
+/// product the tape's, its days past due the tape's (else counted from the default date to
+/// the purchase, else 0). A receipt before the pool's month is left out (none is: the
+/// purchase comes first). The one place a pool is built from the ledger.
+pub fn pool_history(
+    acquired: chrono::NaiveDate,
+    claims: Vec<PoolClaim>,
+    receipts: &[(i64, chrono::NaiveDate, Money)],
+) -> CollectionHistory {
+    let pool = month_of(acquired);
+    let mut collected: BTreeMap<i64, BTreeMap<MonthIndex, i64>> = BTreeMap::new();
+    for (claim, day, amount) in receipts.iter().filter(|r| month_of(r.1) >= pool) {
+        *collected.entry(*claim).or_default().entry(month_of(*day)).or_default() += amount.fen();
+    }
+    let mut as_of = pool;
+    let claims = claims
+        .into_iter()
+        .map(|c| {
+            let from_default = c.default_date.map(|x| (acquired - x).num_days().max(0));
+            let collections: Vec<(MonthIndex, Money)> =
+                collected.remove(&c.id).unwrap_or_default().into_iter().map(|(m, f)| (m, Money::from_fen(f))).collect();
+            as_of = collections.iter().map(|c| c.0).fold(as_of, i32::max);
+            HistoryClaim {
+                claim_no: c.claim_no,
+                product: c.product.unwrap_or_default(),
+                days_past_due: c.days_past_due.or(from_default).unwrap_or(0),
+                amount: c.amount,
+                litigated: c.litigated,
+                acquired: pool,
+                collections,
+            }
+        })
+        .collect();
+    CollectionHistory { claims, as_of }
+}
+
+impl CollectionHistory {
+    /// Several pools as one history, as the concatenation of their files reads (`None`: none).
+    pub fn concat(pools: impl IntoIterator<Item = CollectionHistory>) -> Option<CollectionHistory> {
+        pools.into_iter().reduce(|mut all, h| {
+            all.claims.extend(h.claims);
+            all.as_of = all.as_of.max(h.as_of);
+            all
+        })
+    }
+}
+
 /// The CSV `read_history` reads, for `history` (UTF-8, the columns' Chinese names): one row per
 /// claim and month collected, a claim that collected nothing one row with both blank. A held
 /// retail batch's collections from the ledger, written this way, are a history the assumption
@@ -252,6 +317,39 @@ mod tests {
         };
         let bytes = write_history(&history).unwrap();
         assert_eq!(read_history(&bytes[..]).unwrap(), history);
+    }
+
+    #[test]
+    fn a_pool_sums_each_claims_receipts_by_month_from_its_acquisition() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let claim = |id: i64, dpd: Option<i64>| PoolClaim {
+            id,
+            claim_no: format!("C{id}"),
+            product: None,
+            days_past_due: dpd,
+            default_date: Some(day(2024, 12, 2)),
+            amount: Money::from_fen(100_000),
+            litigated: false,
+        };
+        let receipts = [
+            (1, day(2025, 3, 1), Money::from_fen(100)),
+            (1, day(2025, 3, 31), Money::from_fen(50)),
+            (1, day(2025, 5, 2), Money::from_fen(7)),
+            (2, day(2025, 1, 30), Money::from_fen(9)),
+            (9, day(2025, 8, 1), Money::from_fen(1)),
+        ];
+        let h = pool_history(day(2025, 2, 1), vec![claim(1, Some(400)), claim(2, None)], &receipts);
+        assert_eq!(
+            h.claims[0].collections,
+            vec![(2025 * 12 + 2, Money::from_fen(150)), (2025 * 12 + 4, Money::from_fen(7))]
+        );
+        assert_eq!((h.claims[0].days_past_due, h.claims[1].days_past_due), (400, 61));
+        assert!(h.claims[1].collections.is_empty(), "a receipt before the pool's month is not in it");
+        assert_eq!((h.claims[0].acquired, h.as_of), (2025 * 12 + 1, 2025 * 12 + 4));
+        let both =
+            CollectionHistory::concat([h.clone(), pool_history(day(2025, 9, 9), vec![claim(3, None)], &[])]).unwrap();
+        assert_eq!((both.claims.len(), both.as_of), (3, 2025 * 12 + 8));
+        assert_eq!(CollectionHistory::concat([]), None);
     }
 
     #[test]

@@ -802,7 +802,7 @@ mod sales;
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
     let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
-    families.into_iter().chain(more).chain([ledger::LEDGER]).flatten()
+    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

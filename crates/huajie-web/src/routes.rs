@@ -222,9 +222,10 @@ fn ledger_routes() -> Router<AppState> {
 }
 
 /// Reconciliation (issue 15): statements imported and matched, the queue of lines a person
-/// assigns or dismisses; a package's back-test, its workbook; and the API.
+/// assigns or dismisses; a package's back-test, its workbook; and the API; an assumption set's
+/// curves estimated from the ledger's collections (`pool_curves`).
 fn reconcile_routes(upload: DefaultBodyLimit) -> Router<AppState> {
-    use crate::pages::{backtest, reconcile};
+    use crate::pages::{backtest, pool_curves, reconcile};
     Router::new()
         .route("/reconcile", get(reconcile::show).post(reconcile::upload).layer(upload))
         .route("/reconcile/queue", get(reconcile::show_queue))
@@ -237,6 +238,7 @@ fn reconcile_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/api/v1/reconcile/queue", get(api::reconcile::queue))
         .route("/api/v1/reconcile/queue/{id}/assign", post(api::reconcile::assign))
         .route("/api/v1/packages/{id}/backtest", get(api::reconcile::backtest))
+        .route("/assumptions/{id}/ledger-curves", get(pool_curves::show).post(pool_curves::confirm))
 }
 
 /// The portal's registration (no login), the investor's documents, the staff's review of

@@ -352,6 +352,13 @@ fn writes() -> Vec<Write> {
         ),
         w(
             "post",
+            "/assumptions/{id}/ledger-curves",
+            "/assumptions/1/ledger-curves",
+            "valuer",
+            Sent::Form(&[("name", "台账曲线"), ("digest", "x")]),
+        ),
+        w(
+            "post",
             "/imports",
             "/imports",
             "acquisition",

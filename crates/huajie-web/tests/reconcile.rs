@@ -332,3 +332,115 @@ async fn a_queued_line_is_posted_as_the_court_ordered_and_the_auditor_only_reads
         (owed.costs, owed.interest.fen() - 1_000, owed.principal)
     );
 }
+
+/// Issue 15, point 4: an assumption set's curves estimated from the recovery ledger equal those
+/// estimated from an upload of every held retail batch's collections.csv concatenated (the same
+/// curves, claim counts and vintages); the preview saves nothing; the confirmation saves a new
+/// version noted with its source; a stale preview is refused and shown anew. A package valued
+/// claim by claim, or a retail batch not bought (the demo's ZJ-2026-001), contributes nothing:
+/// the demo's two held packages become retail batches here, one at a time, as a valuer does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_estimates_the_curves_an_upload_of_every_held_batch_does() {
+    use huajie_core::{PackageStatus, ValuationBasis};
+    let app = TestApp::new().await;
+    let s = &app.store.store;
+    let packages = s.packages().await.unwrap();
+    let is_held = |p: &&huajie_store::PackageSummary| {
+        matches!(p.package.data.status, PackageStatus::Acquired | PackageStatus::Disposing)
+    };
+    let held: Vec<i64> = packages.iter().filter(is_held).map(|p| p.package.id).collect();
+    assert!(held.len() >= 2, "the demo holds two packages");
+    let unbought = packages
+        .iter()
+        .find(|p| p.package.data.acquired_on.is_none() && p.package.data.valuation_basis == ValuationBasis::RetailBatch)
+        .expect("the demo's retail batch not bought");
+    assert!(packages.iter().filter(is_held).all(|p| p.package.data.valuation_basis == ValuationBasis::ClaimByClaim));
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+    let sets_before = s.assumption_sets().await.unwrap().len();
+
+    // Nothing retail is held: the preview says so, a confirmation is refused.
+    assert!(
+        s.ledger_pools().await.unwrap().pools.is_empty(),
+        "{} is retail but not bought",
+        unbought.package.data.code
+    );
+    let r = app.get(&mut valuer, "/assumptions/1/ledger-curves").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"no-pools\""), "{}", r.body);
+    let r = app.post_form(&mut valuer, "/assumptions/1/ledger-curves", &[("csrf", &csrf), ("name", "x")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(decoded(&r.body).contains("没有持有中的个贷批量资产包"), "{}", r.body);
+
+    // One held package made a retail batch: it alone is a pool, the other held package not.
+    let basis = |id: i64| format!("/packages/{id}/valuation/basis");
+    let r = app.post_form(&mut valuer, &basis(held[0]), &[("csrf", &csrf), ("basis", "retail")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let one = s.ledger_pools().await.unwrap();
+    assert_eq!(one.pools.iter().map(|p| p.package_id).collect::<Vec<_>>(), [held[0]]);
+    let r = app.post_form(&mut valuer, &basis(held[1]), &[("csrf", &csrf), ("basis", "retail")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let pools = s.ledger_pools().await.unwrap();
+    assert_eq!(pools.pools.iter().map(|p| p.package_id).collect::<Vec<_>>(), held);
+    assert!(pools.pools.iter().all(|p| p.collected.fen() > 0), "the demo's history collected on each");
+    let claims: usize = pools.pools.iter().map(|p| p.claims).sum();
+    assert_eq!(pools.history.as_ref().unwrap().claims.len(), claims);
+
+    // The upload: every held retail batch's collections.csv, one after the other.
+    let mut concatenated = String::new();
+    for id in &held {
+        let (status, csv) = app.get_bytes(&valuer, &format!("/packages/{id}/collections.csv")).await;
+        assert_eq!(status, StatusCode::OK);
+        let csv = String::from_utf8(csv).unwrap();
+        let body = if concatenated.is_empty() { csv.as_str() } else { csv.split_once('\n').unwrap().1 };
+        concatenated.push_str(body);
+    }
+    let fields = [("csrf", csrf.as_str()), ("name", "由文件")];
+    let r = app
+        .post_multipart(&mut valuer, "/assumptions/1/curves", &fields, ("all.csv", concatenated.as_bytes()), None)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let uploaded: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+
+    // The preview: the pools and the curves, nothing saved.
+    let r = app.get(&mut valuer, "/assumptions/1").await;
+    assert!(r.body.contains("href=\"/assumptions/1/ledger-curves\""), "the set's page links the estimate");
+    let r = app.get(&mut valuer, "/assumptions/1/ledger-curves").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let page = decoded(&r.body);
+    assert!(page.contains("从回收台账估计") && page.contains("id=\"estimated-curves\""), "{page}");
+    for p in &pools.pools {
+        assert!(page.contains(&format!("/packages/{}/backtest\">{} ", p.package_id, p.code)), "{page}");
+    }
+    assert_eq!(s.assumption_sets().await.unwrap().len(), sets_before + 1, "the preview saved nothing");
+    let digest = common::hidden_field(&r.body, "digest");
+
+    // A fingerprint not the ledger's: refused, the preview shown again, nothing saved.
+    let stale = [("csrf", csrf.as_str()), ("name", "由台账"), ("digest", "0")];
+    let r = app.post_form(&mut valuer, "/assumptions/1/ledger-curves", &stale).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(decoded(&r.body).contains("预览之后台账已有变化"), "{}", r.body);
+    assert_eq!(common::hidden_field(&r.body, "digest"), digest, "the preview shown anew carries the ledger's");
+    assert_eq!(s.assumption_sets().await.unwrap().len(), sets_before + 1);
+
+    let confirm = [("csrf", csrf.as_str()), ("name", "由台账"), ("note", "季度复核"), ("digest", digest.as_str())];
+    let r = app.post_form(&mut valuer, "/assumptions/1/ledger-curves", &confirm).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let from_ledger: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let a = s.assumption_set(uploaded).await.unwrap().unwrap();
+    let b = s.assumption_set(from_ledger).await.unwrap().unwrap();
+    assert!(!b.assumptions.retail.curves.is_empty(), "the ledger's history estimated curves");
+    assert_ne!(b.assumptions.retail.curves, s.assumption_set(1).await.unwrap().unwrap().assumptions.retail.curves);
+    assert_eq!(b.assumptions.retail.curves, a.assumptions.retail.curves, "the same curves, claims and vintages");
+    let months: std::collections::BTreeSet<_> =
+        pools.pools.iter().map(|p| p.acquired.format("%Y-%m").to_string()).collect();
+    assert!(b.assumptions.retail.curves.iter().all(|c| c.vintages as usize <= months.len()));
+    assert_eq!(b.based_on, Some(1));
+    assert_eq!(b.note, format!("回收台账 截至 {}；季度复核", s.clock().today()));
+    s.verify_audit().await.unwrap();
+    let blank_note = [("csrf", csrf.as_str()), ("name", "由台账"), ("digest", digest.as_str())];
+    let r = app.post_form(&mut valuer, "/assumptions/1/ledger-curves", &blank_note).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the same preview confirmed again (its note left blank)");
+    let again = s.assumption_set(r.location().rsplit('/').next().unwrap().parse().unwrap()).await.unwrap().unwrap();
+    assert_eq!(again.note, format!("回收台账 截至 {}", s.clock().today()));
+}

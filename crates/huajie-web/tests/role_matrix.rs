@@ -92,6 +92,7 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/valuations/1/report.xlsx", PORTFOLIO),
     ("/assumptions", PORTFOLIO),
     ("/assumptions/1", PORTFOLIO),
+    ("/assumptions/1/ledger-curves", &["valuer"]),
     ("/api/v1/packages/1/valuations", PORTFOLIO),
     ("/api/v1/valuations/1", PORTFOLIO),
     ("/api/v1/valuations/1/claims", PORTFOLIO),
@@ -212,6 +213,19 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /assumptions/1/curves: {} (expected {expected})", reply.status));
+        }
+        // Curves from the recovery ledger: the valuers only (a stale preview's fingerprint is
+        // refused with the preview shown again, a 400).
+        let reply = app
+            .post_form(
+                &mut client,
+                "/assumptions/1/ledger-curves",
+                &[("csrf", &csrf), ("name", &name), ("digest", "x")],
+            )
+            .await;
+        let expected = if role == &"valuer" { StatusCode::BAD_REQUEST } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /assumptions/1/ledger-curves: {} (expected {expected})", reply.status));
         }
         // A new version of the rule parameters: the risk team only.
         let reply = app
@@ -579,6 +593,7 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
         ),
         ("/packages/1/valuation", &[("csrf", "x"), ("set", "1"), ("irr", "15%")]),
         ("/assumptions/1", &[("csrf", "x"), ("name", "x")]),
+        ("/assumptions/1/ledger-curves", &[("csrf", "x"), ("name", "x")]),
     ];
     for (path, fields) in forms {
         let reply = app.post_form(&mut anonymous, path, fields).await;

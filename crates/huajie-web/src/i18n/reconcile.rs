@@ -1,5 +1,6 @@
 //! The texts of reconciliation and back-testing (issue 15: `pages/reconcile.rs`,
-//! `pages/backtest.rs`, `api/reconcile.rs`): key, Chinese, English, as `CATALOGUE` holds the rest.
+//! `pages/backtest.rs`, `api/reconcile.rs`; `POOLS`: `pages/pool_curves.rs`): key, Chinese,
+//! English, as `CATALOGUE` holds the rest.
 //! A statement line's status names are `huajie_store::LineStatus`'s own.
 
 pub const RECON: &[(&str, &str, &str)] = &[
@@ -92,4 +93,43 @@ pub const RECON: &[(&str, &str, &str)] = &[
     ("backtest.valuation_date", "估值基准日", "valuation date"),
     ("backtest.purchase_run", "收购入账所据估值", "the run the purchase was posted by"),
     ("backtest.latest_run", "最新估值（收购入账未记所据估值）", "the latest run (the purchase names none)"),
+];
+
+/// The assumption sets' curves estimated from the recovery ledger (`pages/pool_curves.rs`).
+pub const POOLS: &[(&str, &str, &str)] = &[
+    ("pools.title", "从回收台账估计", "Estimate from the recovery ledger"),
+    ("pools.link", "从回收台账估计", "Estimate from the recovery ledger"),
+    (
+        "pools.link_note",
+        "读取全部持有中的个贷批量资产包的实际回收（每包为一个静态池），预览后确认另存为新版本。",
+        "Reads the collections of every held retail batch (each package a static pool); previewed, then saved as a new version once confirmed.",
+    ),
+    (
+        "pools.intro",
+        "持有中（已收购或处置中）的个贷批量资产包，每包以收购月份为一个静态池，按债权与月份汇总台账中有效的收款——与各包回溯检验页下载的回收历史相同。确认前不保存任何内容。",
+        "Every held (acquired or disposing) retail batch, each a static pool of its acquisition month, its standing receipts summed by claim and month — the same history each package's back-test downloads. Nothing is saved until you confirm.",
+    ),
+    ("pools.as_of", "台账截至", "Ledger as of"),
+    ("pools.package", "资产包", "Package"),
+    ("pools.month", "收购月份（静态池）", "Acquired (pool)"),
+    ("pools.collected", "累计回收", "Collected"),
+    ("pools.curves", "将得到的分组曲线", "The segment curves it gives"),
+    ("pools.confirm_title", "确认另存为新版本", "Confirm and save as a new version"),
+    (
+        "pools.confirm_note",
+        "保存后参数集另存为新版本（原版本不变），来源记为「回收台账 截至 日期」，并记入审计链。",
+        "Saves a new version of the set (the old one is kept), its source noted as the ledger as of today, in the audit chain.",
+    ),
+    ("pools.confirm", "确认并另存", "Confirm and save"),
+    (
+        "pools.none",
+        "没有持有中的个贷批量资产包，台账中没有可用于估计的回收。",
+        "No retail batch is held: the ledger has no collections to estimate from.",
+    ),
+    (
+        "pools.moved",
+        "预览之后台账已有变化，未保存：请核对下方按最新台账重新计算的预览后再确认。",
+        "The ledger has changed since the preview; nothing was saved. Check the preview below, recomputed from the ledger as it is now, and confirm again.",
+    ),
+    ("pools.source", "回收台账 截至", "Recovery ledger as of"),
 ];

@@ -94,8 +94,8 @@ struct SetPage {
     form: FormView,
     curves_form: FormView,
     used_by: Vec<(i64, String)>,
-    /// The set's estimated retail curves: segment, claims, vintages, CRR at 12/24/36 months.
-    curves: Vec<(String, u64, u32, String, String, String)>,
+    /// The set's estimated retail curves.
+    curves: Vec<CurveLine>,
     /// Problems of an uploaded collections history, by row.
     history_problems: Vec<String>,
 }
@@ -161,7 +161,7 @@ async fn set_page(
             form,
             curves_form,
             used_by,
-            curves: curve_lines(set, lang),
+            curves: curve_lines(&set.assumptions, lang),
             history_problems,
             page,
         },
@@ -169,9 +169,12 @@ async fn set_page(
     )
 }
 
-/// The set's estimated retail curves: segment, claims, vintages, CRR at 12, 24 and 36 months.
-fn curve_lines(set: &AssumptionSet, lang: Lang) -> Vec<(String, u64, u32, String, String, String)> {
-    set.assumptions
+/// An estimated retail curve as shown: segment, claims, vintages, CRR at 12, 24 and 36 months.
+pub type CurveLine = (String, u64, u32, String, String, String);
+
+/// The estimated retail curves of `assumptions` (a set's, or what an estimate would make of it).
+pub fn curve_lines(assumptions: &Assumptions, lang: Lang) -> Vec<CurveLine> {
+    assumptions
         .retail
         .curves
         .iter()
@@ -234,7 +237,7 @@ impl AssumptionsForm {
 }
 
 /// A set's name: required.
-fn required_name(typed: &str) -> Result<String, Text> {
+pub fn required_name(typed: &str) -> Result<String, Text> {
     Some(typed.trim()).filter(|n| !n.is_empty()).map(str::to_string).ok_or(i18n::text("assumptions.need_name"))
 }
 

@@ -3,7 +3,7 @@
 //! (`Store::back_test`, `huajie_ledger::backtest`), the cumulative curves on one chart, and the
 //! error per claim and per segment; the same tables as a workbook named with the package's code.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::State;
@@ -12,7 +12,7 @@ use huajie_core::mask::mask_person_name;
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_ledger::backtest::{BackTest, ErrorRow};
 use huajie_report::tables::{Cell, Table, tables_xlsx};
-use huajie_tape::history::{CollectionHistory, HistoryClaim, MonthIndex, write_history};
+use huajie_tape::history::write_history;
 use serde::Serialize;
 
 use super::{XLSX, download, render};
@@ -211,16 +211,10 @@ pub async fn xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) 
     Ok(download(bytes, XLSX, format!("backtest-{}.xlsx", v.package_code)))
 }
 
-fn month_of(d: chrono::NaiveDate) -> MonthIndex {
-    use chrono::Datelike;
-    d.year() * 12 + d.month0() as i32
-}
-
 /// `GET /packages/{id}/collections.csv`: a bought package's receipts that stand, by claim and
 /// month, in the layout of a collections history (`huajie_tape::history`) — what
-/// `/assumptions/{id}` estimates a retail segment's static-pool curves from. Each claim's pool is
-/// the package's acquisition month; its product and days past due are the tape's (counted from
-/// the default date when the tape did not say, else 0); litigated when the tape gave a stage.
+/// `/assumptions/{id}` estimates a retail segment's static-pool curves from. The history is the
+/// store's (`Store::collections_history`, the same one the estimate from the ledger reads).
 pub async fn collections_csv(
     ctx: Ctx,
     State(state): State<AppState>,
@@ -228,39 +222,11 @@ pub async fn collections_csv(
 ) -> Result<Response, AppError> {
     ctx.require(Permission::ViewBacktests)?;
     let p = state.store.package(id).await?.ok_or(AppError::NotFound)?;
-    let acquired =
-        p.package.data.acquired_on.ok_or_else(|| AppError::NoData(tr(ctx.lang, "backtest.not_bought").into()))?;
-    let entries = state.store.ledger_entries(Some(id)).await?;
-    let reversed: BTreeSet<i64> = entries.iter().filter_map(|e| e.entry.reverses()).collect();
-    let mut collected: BTreeMap<i64, BTreeMap<MonthIndex, i64>> = BTreeMap::new();
-    for e in entries.iter().filter(|e| !reversed.contains(&e.id)) {
-        // A receipt before the pool's month cannot be in it (none is: the purchase comes first).
-        if let Some(r) = e.receipt.as_ref().filter(|_| month_of(e.entry.date()) >= month_of(acquired)) {
-            *collected.entry(r.claim_id).or_default().entry(month_of(e.entry.date())).or_default() += r.amount.fen();
-        }
-    }
-    let mut as_of = month_of(acquired);
-    let mut claims = Vec::new();
-    for c in state.store.claims_of_package(id).await? {
-        let d = c.claim.data;
-        let from_default = d.default_date.map(|x| (acquired - x).num_days().max(0));
-        let collections: Vec<(MonthIndex, Money)> = collected
-            .remove(&c.claim.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(m, f)| (m, Money::from_fen(f)))
-            .collect();
-        as_of = collections.iter().map(|c| c.0).fold(as_of, i32::max);
-        claims.push(HistoryClaim {
-            claim_no: d.contract_no.clone(),
-            product: d.product.clone().unwrap_or_default(),
-            days_past_due: d.days_past_due.or(from_default).unwrap_or(0),
-            amount: d.total().map_err(|e| AppError::Internal(e.to_string()))?,
-            litigated: d.litigation_stage.is_some(),
-            acquired: month_of(acquired),
-            collections,
-        });
-    }
-    let bytes = write_history(&CollectionHistory { claims, as_of }).map_err(|e| AppError::Internal(e.to_string()))?;
+    let history = state
+        .store
+        .collections_history(id)
+        .await?
+        .ok_or_else(|| AppError::NoData(tr(ctx.lang, "backtest.not_bought").into()))?;
+    let bytes = write_history(&history).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, "text/csv; charset=utf-8", format!("collections-{}.csv", p.package.data.code)))
 }

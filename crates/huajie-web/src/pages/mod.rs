@@ -28,6 +28,7 @@ pub mod packages;
 pub mod parties;
 pub mod plans;
 pub mod plans_page;
+pub mod pool_curves;
 pub mod portal;
 pub mod portal_lots;
 pub mod public;
