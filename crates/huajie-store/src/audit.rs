@@ -179,7 +179,7 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("audited values serialise")
 }
 
-fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
+pub(crate) fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     Ok(AuditRecord {
         seq: i64_col(row, "seq")?,
         at: text(row, "at")?,
@@ -194,7 +194,7 @@ fn record_from_row(row: &AnyRow) -> Result<AuditRecord, StoreError> {
     })
 }
 
-const SELECT_AUDIT: &str =
+pub(crate) const SELECT_AUDIT: &str =
     "SELECT seq, at, actor, action, entity, entity_id, before_json, after_json, prev_hash, hash FROM audit_log";
 
 /// Something `verify` found wrong.

@@ -19,6 +19,7 @@
 mod announcements;
 mod attempts;
 pub mod audit;
+pub mod audit_query;
 mod backtests;
 pub use backtests::RunBackTest;
 mod bids;

@@ -37,6 +37,8 @@ pub enum Key {
     Lots,
     /// One lot with its latest bids and its bidders' numbers (a lot's pages and its API).
     Lot(i64),
+    /// The audit chain's last verification (`pages::audit`), walked again when the head moves.
+    AuditChain,
 }
 
 type Kept = (i64, Arc<dyn Any + Send + Sync>);

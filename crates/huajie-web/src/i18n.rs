@@ -206,27 +206,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "不能停用自己的账户或取消自己的管理员角色。",
         "You cannot disable your own account or give up your own administrator role.",
     ),
-    // Audit
-    ("audit.title", "审计日志", "Audit log"),
-    ("audit.verify", "校验审计链", "Verify the chain"),
-    (
-        "audit.intact",
-        "审计链完整：{n} 条记录哈希相连，{rows} 行数据与其最后记录一致。",
-        "The chain is intact: {n} records link by hash, and {rows} rows match their last recorded state.",
-    ),
-    ("audit.broken", "审计链校验失败：", "The chain is broken:"),
-    ("audit.at", "时间", "Time"),
-    ("audit.actor", "操作人", "Actor"),
-    ("audit.action", "动作", "Action"),
-    ("audit.entity", "对象", "Entity"),
-    ("audit.detail", "内容", "Detail"),
-    ("audit.hash", "哈希", "Hash"),
-    ("audit.personal_hidden", "（含个人信息，已隐藏）", "(contains personal data, hidden)"),
-    (
-        "audit.rows_created",
-        "批量新建 {n} 行，每行的指纹记录在本条中",
-        "{n} rows created at once; each row's fingerprint is in this record",
-    ),
     // Portal
     ("portal.title", "投资者门户", "Investor portal"),
     ("portal.welcome", "{name}，您好。", "Welcome, {name}."),
@@ -789,6 +768,7 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("import.started_at", "开始时间", "Started"),
     ("import.outcome", "结果", "Outcome"),
 ];
+pub(crate) mod audit;
 mod bidding;
 mod cases;
 mod common;
@@ -802,7 +782,7 @@ mod sales;
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
     let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
-    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS]).flatten()
+    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS, audit::AUDIT]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

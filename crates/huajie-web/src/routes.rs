@@ -15,8 +15,8 @@ use crate::AppState;
 use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
-    self, account, assumptions, audit, book, calendar, checks, claims, committee, company, compliance, dashboard,
-    flags, imports, login, packages, parties, portal, users, valuation,
+    self, account, assumptions, audit, audit_export, book, calendar, checks, claims, committee, company, compliance,
+    dashboard, flags, imports, login, packages, parties, portal, users, valuation,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -140,6 +140,14 @@ fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .route("/compliance/calendar.csv", get(calendar::csv))
         .route("/api/v1/calendar", get(api::calendar))
         .merge(disposal_routes(upload))
+        .merge(audit_routes())
+}
+
+/// The audit log's exports (the log itself is in `router`).
+fn audit_routes() -> Router<AppState> {
+    Router::new()
+        .route("/audit/export.xlsx", get(audit_export::xlsx_export))
+        .route("/audit/export.csv", get(audit_export::csv_export))
 }
 
 /// Disposal plans, their announcements, and the public portal's announcements (no login).

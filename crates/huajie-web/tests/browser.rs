@@ -262,9 +262,9 @@ async fn an_auditor_verifies_the_chain_and_an_investor_lands_on_the_portal() {
     b.click("nav a[href='/audit']").await;
     assert_eq!(b.text("h1").await, "审计日志");
     let first = b.text("#audit tbody tr:first-child").await;
-    assert!(first.contains("login") && first.contains("auditor"), "the newest record is this login: {first}");
+    assert!(first.contains("登录了"), "the newest record is this login: {first}");
     b.click("#verify").await;
-    let verdict = b.text("#verification").await;
+    let verdict = b.text("#chain-status").await;
     assert!(verdict.contains("审计链完整"), "{verdict}");
     b.screenshot("09-audit").await;
     b.click("#logout").await;

@@ -50,6 +50,8 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/parties", PARTIES),
     ("/parties/1", PARTIES),
     ("/audit", AUDIT),
+    ("/audit/export.xlsx", AUDIT),
+    ("/audit/export.csv", AUDIT),
     ("/admin/users", ADMIN),
     ("/portal", INVESTOR),
     ("/investors", &["risk", "asset_manager"]),

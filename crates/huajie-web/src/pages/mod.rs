@@ -4,6 +4,7 @@ pub mod account;
 pub mod announcements;
 pub mod assumptions;
 pub mod audit;
+pub mod audit_export;
 pub mod backtest;
 pub mod book;
 pub mod calendar;
