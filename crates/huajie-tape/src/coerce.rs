@@ -1,5 +1,5 @@
 //! Turning the cells of a bank tape into values: amounts in every form banks write them
-//! (`1,234.56`, `123.45万`, `１２３`, `(500)`, `¥1,000元`), dates in every form
+//! (`1,234.56`, `123.45万`, `1.2亿元`, `１２３`, `(500)`, `¥1,000元`), dates in every form
 //! (`2023-05-01`, `2023/5/1`, `2023年5月1日`, `20230501`, Excel serials), counts, yes/no,
 //! and cells holding several values (`抵押+保证`, `张三、李四`).
 //!
@@ -15,6 +15,8 @@ pub enum AmountUnit {
     #[default]
     Yuan,
     Wan,
+    /// 亿元: only as a cell's own suffix (no header names it).
+    Yi,
 }
 
 impl AmountUnit {
@@ -22,6 +24,7 @@ impl AmountUnit {
         match self {
             AmountUnit::Yuan => 100,
             AmountUnit::Wan => 1_000_000,
+            AmountUnit::Yi => 10_000_000_000,
         }
     }
 }
@@ -128,6 +131,9 @@ fn read_money(cell: &str, column_unit: AmountUnit, exact: bool) -> Result<Money,
     if let Some(rest) = s.strip_suffix('万') {
         s = rest.to_string();
         unit = AmountUnit::Wan;
+    } else if let Some(rest) = s.strip_suffix('亿') {
+        s = rest.to_string();
+        unit = AmountUnit::Yi;
     }
     let (int_part, frac_part) = s.split_once('.').unwrap_or((&s, ""));
     if int_part.is_empty() && frac_part.is_empty()
@@ -323,9 +329,13 @@ mod tests {
         assert_eq!(fen("0.005"), 1, "half a fen rounds away from zero");
         assert_eq!(fen("0.004"), 0);
         assert_eq!(fen("12.345678万"), 12_345_678, "万 with six decimals is exact to the fen");
+        assert_eq!(fen("1.5亿"), 15_000_000_000);
+        assert_eq!(fen("1.5亿元"), 15_000_000_000);
+        assert_eq!(fen("１．２３４５亿"), 12_345_000_000, "full-width, with 亿");
+        assert_eq!(parse_money("0.5亿", AmountUnit::Wan).unwrap().fen(), 5_000_000_000, "the cell's own 亿 wins");
         assert_eq!(parse_money("12.5", AmountUnit::Wan).unwrap().fen(), 12_500_000, "the column's unit applies");
         assert_eq!(parse_money("125000元", AmountUnit::Wan).unwrap().fen(), 12_500_000, "the cell's own unit wins");
-        for bad in ["", "abc", "1.2.3", "12a", "万", "(", "--5"] {
+        for bad in ["", "abc", "1.2.3", "12a", "万", "亿", "1万亿", "(", "--5"] {
             assert!(parse_money(bad, AmountUnit::Yuan).is_err(), "{bad:?} should not read");
         }
         assert_eq!(parse_money("99999999999999999999", AmountUnit::Yuan), Err(CoerceError::AmountTooLarge));

@@ -661,3 +661,46 @@ async fn a_one_field_form_comes_back_with_its_message_beside_the_field() {
     )
     .await;
 }
+
+/// Issue 16: an amount typed in full-width digits with 亿 — and the rates and counts beside it —
+/// reads the same in the valuation form and in a package's pre-trade check: ０．１２亿 is
+/// 1,200 万元, 12,000,000 元, as `0.12亿` and `1200` (万元) are.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_amount_typed_in_full_width_digits_reads_the_same_in_every_form() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let expected = huajie_core::Money::from_yuan(12_000_000).unwrap();
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+    for (price, irr, scenarios) in [("０．１２亿", "１５％", "１００"), ("1200", "15%", "100")] {
+        let fields = [("csrf", csrf.as_str()), ("set", "1"), ("irr", irr), ("price", price), ("scenarios", scenarios)];
+        let run = app.post_form(&mut valuer, "/packages/1/valuation", &fields).await;
+        assert_eq!(run.status, StatusCode::SEE_OTHER, "{price}: {}", run.body);
+        let id: i64 = run.location().trim_start_matches("/valuations/").parse().unwrap();
+        let r = store.valuation_run(id).await.unwrap().unwrap();
+        assert_eq!((r.price, r.target_irr_bps, r.scenarios), (expected, 1_500, 100), "{price}");
+    }
+    let screening = store
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == huajie_core::PackageStatus::Screening)
+        .unwrap()
+        .package
+        .id;
+    let mut acquisition = app.login("acquisition").await;
+    let csrf = acquisition.csrf.clone();
+    for price in ["０．１２亿", "1200"] {
+        let fields =
+            [("csrf", csrf.as_str()), ("kind", "acquisition"), ("price", price), ("as_of", "２０２６-０９-３０")];
+        let reply = app.post_form(&mut acquisition, &format!("/packages/{screening}/checks"), &fields).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{price}: {}", reply.body);
+        let id: i64 = reply.location().trim_start_matches("/checks/").parse().unwrap();
+        let check = store.deal_check(id).await.unwrap().unwrap();
+        match check.terms {
+            huajie_rules::terms::DealTerms::Acquisition { price: read, .. } => assert_eq!(read, expected, "{price}"),
+            other => panic!("an acquisition, not {other:?}"),
+        }
+    }
+}

@@ -258,7 +258,8 @@ pub struct AgencyForm {
 
 /// A percentage with at most two decimals, from 0 to 100, in basis points; blank is 0.
 fn basis_points(typed: &str) -> Result<u32, Text> {
-    let t = typed.trim().trim_end_matches(['%', '％']).trim();
+    let t = huajie_tape::coerce::normalize(typed);
+    let t = t.trim_end_matches('%').trim();
     if t.is_empty() {
         return Ok(0);
     }

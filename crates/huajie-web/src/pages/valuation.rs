@@ -471,20 +471,15 @@ impl RunForm {
             e.add("set", i18n::text("valuation.bad_set"));
         }
         let date = e.check("date", valuation_date_of(&self.date, package));
-        let irr = e.check("irr", parse_share(&self.irr).ok_or(i18n::text("valuation.bad_irr")));
-        let price = e.check(
-            "price",
-            blank_or(
-                &self.price,
-                |p| p.replace(',', "").parse::<f64>().ok().map(|p| p * 10_000.0),
-                "valuation.bad_price",
-            ),
-        );
-        let scenarios = match self.scenarios.trim() {
+        let plain = |t: &str| huajie_tape::coerce::normalize(t).replace(',', ""); // full-width as ASCII
+        let irr = e.check("irr", parse_share(&plain(&self.irr)).ok_or(i18n::text("valuation.bad_irr")));
+        let yuan = |p: &str| crate::form::fields::amount(p).ok().map(|m| m.fen() as f64 / 100.0); // 万元 unless 元/亿
+        let price = e.check("price", blank_or(&self.price, yuan, "valuation.bad_price"));
+        let scenarios = match plain(&self.scenarios).as_str() {
             "" => Some(0),
             s => e.check("scenarios", s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text())),
         };
-        let seed = e.check("seed", blank_or(&self.seed, |s| s.parse::<u64>().ok(), "valuation.bad_seed"));
+        let seed = e.check("seed", blank_or(&self.seed, |s| plain(s).parse::<u64>().ok(), "valuation.bad_seed"));
         let stress = Some(self.stress.trim()).filter(|s| !s.is_empty()).map(str::to_string);
         // A field already named is read as its default, so the limits name only the others.
         let raw = RawOptions {
