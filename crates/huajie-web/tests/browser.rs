@@ -264,7 +264,12 @@ async fn an_auditor_verifies_the_chain_and_an_investor_lands_on_the_portal() {
     let first = b.text("#audit tbody tr:first-child").await;
     assert!(first.contains("登录了"), "the newest record is this login: {first}");
     b.click("#verify").await;
-    let verdict = b.text("#chain-status").await;
+    // The status is on the page before the click too: wait for the verified page, then read it.
+    b.until("the chain verified on request", || async {
+        b.client.current_url().await.is_ok_and(|u| u.query().unwrap_or("").contains("verify=1"))
+    })
+    .await;
+    let verdict = b.text_once("#chain-status", |t| t.contains("审计链完整")).await;
     assert!(verdict.contains("审计链完整"), "{verdict}");
     b.screenshot("09-audit").await;
     b.click("#logout").await;
