@@ -5,6 +5,7 @@
 //! installs Debian's chromium and chromium-driver and sets it). When
 //! `HUAJIE_SCREENSHOTS` names a directory, each journey leaves screenshots there.
 
+#[path = "../common/mod.rs"]
 mod common;
 
 use std::process::{Child, Command, Stdio};
