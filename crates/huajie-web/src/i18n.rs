@@ -1,6 +1,7 @@
 //! The string catalogue: every user-facing text of the web layer in Chinese and English, in `CATALOGUE` and each
 //! family's table under `i18n/`; domain names carry theirs in `huajie-core`. A test checks every key used.
 mod calendar;
+mod charts;
 mod errors;
 
 use std::{collections::HashMap, sync::LazyLock};
@@ -361,9 +362,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "个贷部分的定价明显偏离全国个贷批量成交价锚（约 4.1%），请复核回收曲线。",
         "The retail part is priced far from the national retail batch anchor (about 4.1%): review the recovery curves.",
     ),
-    ("valuation.cash_chart", "季度净现金流", "Net cash by quarter"),
-    ("valuation.cumulative_chart", "累计回收（占债权）", "Cumulative recovery (share of claim)"),
-    ("valuation.distribution_chart", "情景盈亏平衡价分布", "Break-even price across scenarios"),
     ("valuation.routes", "分路线回收", "Recoveries by route"),
     ("valuation.sensitivity", "敏感性：出价 vs IRR 与抵押物折价", "Sensitivity: bid vs IRR and collateral haircut"),
     ("valuation.stress_tests", "压力测试", "Stress tests"),
@@ -782,7 +780,7 @@ mod sales;
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
     let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
-    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS, audit::AUDIT]).flatten()
+    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS, audit::AUDIT, charts::CHARTS]).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

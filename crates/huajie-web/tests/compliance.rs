@@ -493,6 +493,22 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
         page.body.contains("id=\"glide-q4\"") && page.body.contains("至 2028-07-12 还有 7 个季末"),
         "glide path missing"
     );
+    // Its chart draws that way back: a line from the last quarter-end down to the limit at the
+    // last quarter-end of the transition (2028-06-30), drawn with the history against the limit.
+    let chart = &page.body[page.body.find("id=\"trend-q4\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    let points = |class: &str| -> Vec<(f64, f64)> {
+        let at = chart.find(&format!("class=\"{class}\"")).unwrap_or_else(|| panic!("{class} missing"));
+        let line = &chart[chart[..at].rfind("points=\"").unwrap() + 8..];
+        line[..line.find('"').unwrap()]
+            .split(' ')
+            .map(|p| p.split_once(',').map(|(x, y)| (x.parse().unwrap(), y.parse().unwrap())).unwrap())
+            .collect()
+    };
+    let (limit, glide, history) = (points("ref s-limit"), points("ref s-glide"), points("curve s1"));
+    assert_eq!(glide.first(), history.last(), "the path starts where the history ends");
+    assert_eq!(glide.last(), limit.last(), "and reaches the limit at the end of the transition");
+    assert_eq!(glide.len(), 8, "seven quarter-ends to go");
     assert!(!page.body.contains("/compliance/book\""), "no book link for the regulator");
     // Deals under negotiation and their prices are not the regulator's: no checks, no link to
     // them; their findings reach it in the report.

@@ -33,6 +33,16 @@ async fn a_valuer_runs_a_valuation_and_reads_its_results_and_reports() {
         assert!(page.body.contains(&format!("id=\"{id}\"")), "{id} missing");
     }
     assert!(page.body.contains("目标 IRR 下出价"));
+    // The distribution marks P5, P50, P95 and the bid, each at the amount the page states.
+    let chart = section(&page.body, "id=\"chart-distribution\"", "</figure>");
+    let stats = section(&page.body, "id=\"monte-carlo\"", "</table>");
+    for mark in ["P5", "P50", "P95"] {
+        let tip = section(chart, &format!("data-mark=\"{mark}\"><title>{mark}: "), "<");
+        assert!(stats.contains(&format!("<td>{mark}</td><td class=\"num\">{tip}</td>")), "{mark} {tip}");
+    }
+    let bid = section(chart, "data-mark=\"出价\"><title>出价: ", "<");
+    assert!(page.body.contains(bid), "the bid {bid} is the run's");
+    assert!(chart.contains("class=\"unit\">情景数") && chart.contains("元</text>"), "both axes name their unit");
 
     // A wrong field: the page says which, with a 400, and no run is recorded.
     let runs_before = store.valuation_runs(1).await.unwrap().len();
@@ -566,4 +576,11 @@ async fn the_page_and_the_api_refuse_an_out_of_range_request_alike_naming_each_f
         assert!(api.body.contains(says.as_ref()), "API: {says} missing from {}", api.body);
     }
     assert_eq!(app.store.store.valuation_runs(1).await.unwrap().len(), runs_before);
+}
+
+/// The text of `body` from just after `start` up to the next `end`.
+fn section<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
+    let from = body.find(start).unwrap_or_else(|| panic!("{start} missing")) + start.len();
+    let rest = &body[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
 }

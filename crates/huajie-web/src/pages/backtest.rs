@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::{XLSX, download, render};
 use crate::AppState;
-use crate::chart::Curve;
+use crate::chart::{LineChart, Scale, Series};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::Path;
@@ -105,7 +105,7 @@ struct BacktestPage {
     quarters: Vec<[String; 5]>,
     claims: Vec<ErrorLine>,
     segments: Vec<ErrorLine>,
-    curve: Curve,
+    curve: LineChart,
 }
 
 /// `GET /packages/{id}/backtest`.
@@ -122,14 +122,21 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) 
             [label, m(q.projected), m(q.actual), m(q.cumulative_projected), m(q.cumulative_actual)]
         })
         .collect();
-    let mut items = vec![("0".to_string(), 0.0, 0.0)];
-    items.extend(
-        v.test
-            .quarters
-            .iter()
-            .map(|q| (format!("Q{}", q.quarter), q.cumulative_projected as f64, q.cumulative_actual as f64)),
+    let mut labels = vec!["0".to_string()];
+    labels.extend(v.test.quarters.iter().map(|q| format!("Q{}", q.quarter)));
+    let line = |f: fn(&huajie_ledger::backtest::QuarterRow) -> i64| {
+        std::iter::once(Some(0.0)).chain(v.test.quarters.iter().map(|q| Some(f(q) as f64 / 100.0))).collect()
+    };
+    let curve = LineChart::new(
+        "chart-backtest",
+        tr(lang, "backtest.chart"),
+        &labels,
+        Scale::Money(lang),
+        vec![
+            Series::data("curve s1", tr(lang, "backtest.cumulative_projected"), line(|q| q.cumulative_projected)),
+            Series::data("curve s2", tr(lang, "backtest.cumulative_actual"), line(|q| q.cumulative_actual)),
+        ],
     );
-    let curve = Curve::pair("chart-backtest", tr(lang, "backtest.chart"), &items, |f| m(f.round() as i64));
     let claims = v.test.claims.iter().map(|r| error_line(claim_label(&v, r.key), r, lang)).collect();
     let segments = v.test.segments.iter().map(|r| error_line(segment_label(&r.key, lang), r, lang)).collect();
     let page = Page::new(&ctx, &state).await?;

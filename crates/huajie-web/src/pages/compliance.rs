@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::{render, render_form};
 use crate::AppState;
-use crate::chart::Curve;
+use crate::chart::LineChart;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::{FormView, Query, Submitted};
@@ -23,6 +23,7 @@ use crate::i18n::tr;
 use crate::view::Page;
 
 mod form;
+mod trend;
 pub use form::{ParametersForm, QuarterForm};
 
 /// Lines shown under each indicator.
@@ -60,7 +61,7 @@ struct CompliancePage {
     /// Quarter-ends, and for each indicator its value and status class per quarter.
     quarters: Vec<String>,
     trend: Vec<(String, Vec<(String, &'static str)>)>,
-    charts: Vec<Curve>,
+    charts: Vec<LineChart>,
     breaches: Vec<Breach>,
     /// Recorded quarter-end results: quarter, version, by, at.
     results: Vec<(String, i64, String, String)>,
@@ -207,7 +208,9 @@ impl Names {
 /// A quarter-end of the trend table: its date and each indicator's figure with its status.
 type TrendRow = (String, Vec<(String, &'static str)>);
 /// An indicator's trend chart: the rule, its limit, and the figure at each quarter-end.
-type TrendSeries = (RuleId, f64, Vec<(String, f64)>);
+/// An indicator's history: its id, its limit, (quarter label, ratio) by quarter-end, and the
+/// indicator at the last of them.
+type TrendSeries = (RuleId, f64, Vec<(String, f64)>, Option<Indicator>);
 
 pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
@@ -294,26 +297,13 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             }
             trend[k].1.push((value_of(i, lang), status_of(i, lang).1));
             if series.len() <= k {
-                series.push((i.id, f64::from(i.limit_bps) / 10_000.0, Vec::new()));
+                series.push((i.id, f64::from(i.limit_bps) / 10_000.0, Vec::new(), None));
             }
             series[k].2.push((end.format("%y-%m").to_string(), i.ratio().unwrap_or(0.0)));
+            series[k].3 = Some(i.clone());
         }
     }
-    let charts = series
-        .iter()
-        .zip(&trend)
-        .map(|((id, limit, points), (title, _))| {
-            let multiple = *id == RuleId::Q1;
-            let format = move |v: f64| if multiple { format!("{v:.1}×") } else { format!("{:.0}%", v * 100.0) };
-            Curve::with_limit(
-                &format!("trend-{}", format!("{id:?}").to_lowercase()),
-                title,
-                points,
-                Some(*limit),
-                format,
-            )
-        })
-        .collect();
+    let charts = trend::charts(&series, &trend, &params.parameters, lang);
     let breaches = open_breaches(&ctx, &state, &ledger, &params.parameters, as_of).await?;
     let results = store
         .indicator_results()

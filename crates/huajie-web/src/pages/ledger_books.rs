@@ -19,7 +19,7 @@ use super::ledger::{EntryView, account_name};
 use super::public_lots::exact;
 use super::{XLSX, download, render};
 use crate::AppState;
-use crate::chart::Columns;
+use crate::chart::{Columns, Scale};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::form::fields::date;
@@ -328,12 +328,11 @@ pub async fn returns_page(ctx: Ctx, State(state): State<AppState>, Path(id): Pat
         .iter()
         .map(|q| {
             let net = Money::from_fen(q.in_fen - q.out_fen);
-            (q.quarter.clone(), net.wan_f64(), format!("{} {}", q.quarter, money(net, lang)))
+            (q.quarter.clone(), net.fen() as f64 / 100.0, format!("{} {}", q.quarter, money(net, lang)))
         })
         .collect();
-    let title = format!("{}{}", tr(lang, "ledger.cash_chart"), lang.pick("（万元）", " (10k yuan)"));
-    let chart =
-        (!items.is_empty()).then(|| Columns::new("chart-quarterly-cash", &title, &items, |v| format!("{v:.0}")));
+    let title = tr(lang, "ledger.cash_chart");
+    let chart = (!items.is_empty()).then(|| Columns::new("chart-quarterly-cash", title, &items, Scale::Money(lang)));
     let page = Page::new(&ctx, &state).await?;
     render(&ReturnsPage {
         title: format!("{} #{id}", page.t("ledger.returns_title")),

@@ -1,6 +1,8 @@
 //! Valuation pages: a package's valuation (run form, its runs, a run's results with
 //! charts) and the reports of a run (.xlsx, PDF). The assumption sets are `assumptions.rs`.
 
+mod charts;
+
 use std::collections::HashMap;
 
 use askama::Template;
@@ -17,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{download, render_form};
 use crate::AppState;
-use crate::chart::{Columns, Curve};
+use crate::chart::{Columns, LineChart};
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
 use crate::form::{FieldErrors, FormView, Path, Submitted};
@@ -56,7 +58,7 @@ pub struct RunView {
     pub facts: Vec<(&'static str, String)>,
     pub routes: Vec<(&'static str, String)>,
     pub cash: Columns,
-    pub cumulative: Curve,
+    pub cumulative: LineChart,
     pub distribution: Option<Columns>,
     pub monte_carlo: Vec<(String, String)>,
     pub sensitivity_head: Vec<String>,
@@ -183,53 +185,12 @@ async fn run_view(state: &AppState, ctx: &Ctx, run: &ValuationRun, set: &Assumpt
         (l("legal_costs", lang), m(sum(|c| c.legal_costs))),
         (l("net", lang), m(sum(|c| c.net))),
     ];
-    let last = a.quarterly.iter().rposition(|x| x.abs() >= 0.005).map_or(1, |i| i + 1).max(4);
-    let wan = |x: f64| format!("{:.0}", x / 10_000.0);
-    let unit = lang.pick("（万元）", " (10k yuan)");
-    let cash_items: Vec<(String, f64, String)> = a
-        .quarterly
-        .iter()
-        .take(last)
-        .enumerate()
-        .map(|(i, x)| (format!("Q{}", i + 1), *x, format!("Q{}: {}", i + 1, m(*x))))
-        .collect();
-    let cash = Columns::new("chart-cash", &format!("{}{unit}", tr(lang, "valuation.cash_chart")), &cash_items, wan);
-    let mut running = 0.0;
-    let mut cumulative_items = vec![("0".to_string(), 0.0)];
-    for (i, x) in a.quarterly.iter().take(last).enumerate() {
-        running += x.max(0.0);
-        cumulative_items
-            .push((format!("Q{}", i + 1), if a.claim_amount > 0.0 { running / a.claim_amount } else { 0.0 }));
-    }
-    let cumulative = Curve::new("chart-cumulative", tr(lang, "valuation.cumulative_chart"), &cumulative_items, |x| {
-        format!("{:.1}%", x * 100.0)
-    });
+    let cash = charts::cash(&a, lang);
+    let cumulative = charts::cumulative(&a, lang);
     let (distribution, monte_carlo) = match &a.monte_carlo {
         Some(mc) => {
             let d = &mc.distribution;
-            let (lo, hi) = mc.present_values.iter().fold((f64::MAX, f64::MIN), |(x, y), v| (x.min(*v), y.max(*v)));
-            let bins = 20usize;
-            let mut counts = vec![0u32; bins];
-            if hi > lo {
-                for v in &mc.present_values {
-                    counts[(((v - lo) / (hi - lo)) * bins as f64).min(bins as f64 - 1.0) as usize] += 1;
-                }
-            }
-            let width = (hi - lo) / bins as f64;
-            let items: Vec<(String, f64, String)> = counts
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let from = lo + width * i as f64;
-                    (wan(from), f64::from(*c), format!("{} – {}: {c}", m(from), m(from + width)))
-                })
-                .collect();
-            let chart = Columns::new(
-                "chart-distribution",
-                &format!("{}{unit}", tr(lang, "valuation.distribution_chart")),
-                &items,
-                |x| format!("{x:.0}"),
-            );
+            let chart = charts::distribution(mc, a.bid, lang);
             let stats = vec![
                 (l("scenarios", lang).to_string(), mc.scenarios.to_string()),
                 (l("seed", lang).to_string(), mc.seed.to_string()),

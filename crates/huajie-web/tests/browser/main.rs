@@ -8,6 +8,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod charts;
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
