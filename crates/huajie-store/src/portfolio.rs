@@ -204,6 +204,13 @@ impl Store {
         Ok(self.package_summaries(Some(id)).await?.into_iter().next())
     }
 
+    /// Every package's id, code and name, by code: what a list or a choice names packages by,
+    /// without the sums `packages` reads.
+    pub async fn package_codes(&self) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let rows = sqlx::query("SELECT id, code, name FROM packages ORDER BY code").fetch_all(&self.pool).await?;
+        rows.iter().map(|r| Ok((i64_col(r, "id")?, text(r, "code")?, text(r, "name")?))).collect()
+    }
+
     async fn package_summaries(&self, only: Option<i64>) -> Result<Vec<PackageSummary>, StoreError> {
         let sql = format!(
             "SELECT {PACKAGE_COLUMNS}, {party}, \

@@ -226,6 +226,8 @@ async fn a_stage_is_withdrawn_struck_through_and_a_task_is_done_by_its_assignee(
     let task = file.tasks.iter().find(|t| t.assignee == "finance").expect("finance's task").id;
     let page = app.get(&mut finance, &case).await.body;
     assert!(page.contains(&format!("action=\"/tasks/{task}/done\"")), "finance's own task");
+    let row = page.split(&format!("id=\"task-{task}\"")).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(row.contains("沈雪芬（finance）"), "the assignee by name: {row}");
     let mut auditor = app.login("auditor").await;
     assert!(!app.get(&mut auditor, &case).await.body.contains("/done\""), "no button on another's task");
     let mut risk = app.login("risk").await;

@@ -103,6 +103,11 @@ async fn a_receipt_past_what_is_owed_is_refused_beside_its_amount_and_one_posted
     );
     let list = app.get(&mut finance, &format!("/ledger?claim={claim}")).await.body;
     assert!(list.contains(&format!("href=\"/ledger/entries/{entry}/reverse\"")), "finance may reverse it");
+    // The journal shows every fen, names the package by its code and the poster by name.
+    let shown = decoded(&list);
+    let shown = shown.split(&format!("id=\"entry-{entry}\"")).nth(1).unwrap().split("</tbody>").next().unwrap();
+    let code = app.store.store.package_codes().await.unwrap().into_iter().find(|p| shown.contains(&p.1));
+    assert!(code.is_some() && shown.contains(">10,000.00</td>") && shown.contains("沈雪芬（finance）"), "{shown}");
     let mut manager = app.login("asset_manager").await;
     let read = app.get(&mut manager, &format!("/ledger?claim={claim}")).await.body;
     assert!(read.contains(&format!("id=\"entry-{entry}\"")) && !read.contains("/reverse\""), "the asset manager reads");

@@ -12,6 +12,8 @@ pub const LEDGER: &[(&str, &str, &str)] = &[
     ),
     ("ledger.filter", "筛选", "Filter"),
     ("ledger.package", "资产包编号", "Package no."),
+    ("ledger.debit_yuan", "借方（元）", "Debit (CNY)"),
+    ("ledger.credit_yuan", "贷方（元）", "Credit (CNY)"),
     ("ledger.claim", "债权编号", "Claim no."),
     ("ledger.case", "案件编号", "Case no."),
     ("ledger.account", "科目", "Account"),

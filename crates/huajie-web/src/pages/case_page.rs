@@ -120,6 +120,9 @@ pub struct TaskView {
     pub title: String,
     pub due_on: NaiveDate,
     pub assignee: String,
+    /// The assignee's name and username, as the page shows them.
+    #[serde(skip)]
+    pub assignee_name: String,
     pub status: &'static str,
     pub status_name: &'static str,
     pub level: &'static str,
@@ -141,6 +144,7 @@ impl TaskView {
             title: t.title.clone(),
             due_on: t.due_on,
             assignee: t.assignee.clone(),
+            assignee_name: t.assignee.clone(),
             status: t.status.code(),
             status_name: t.status.name(lang),
             level: level.code(),
@@ -239,7 +243,7 @@ struct CasePage {
 pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<FormView>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCases)?;
     let lang = ctx.lang;
-    let c = detail(ctx, state, id).await?;
+    let mut c = detail(ctx, state, id).await?;
     let today = state.store.clock().today().to_string();
     let stage_form = FormView::new(STAGE_FORM, lang).with("on", today.clone()).unless(&mut sent_back);
     let interruption_form = FormView::new(INTERRUPTION_FORM, lang).with("on", today).unless(&mut sent_back);
@@ -262,7 +266,12 @@ pub async fn page(ctx: &Ctx, state: &AppState, id: i64, mut sent_back: Option<Fo
         .into_iter()
         .filter(|u| u.active && u.role.can(Permission::ViewCases))
         .map(|u| (u.username.clone(), format!("{}（{}）", u.display_name, u.username)))
-        .collect();
+        .collect::<Vec<_>>();
+    for t in &mut c.tasks {
+        if let Some((_, name)) = assignees.iter().find(|(username, _)| *username == t.assignee) {
+            t.assignee_name = name.clone();
+        }
+    }
     let out = CasePage {
         title: format!("{} #{id} · {}", page.t("cases.case"), c.row.contract_no),
         can_manage: ctx.can(Permission::ManageCases),

@@ -6,6 +6,8 @@
 //! ledger's own words). The trial balance, the GL export, a claim's position and a package's
 //! returns are `ledger_books.rs`.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,7 +26,7 @@ use crate::error::AppError;
 use crate::form::fields::{date, quoting, required, yuan};
 use crate::form::{FieldErrors, FormView, Path, Query, Submitted};
 use crate::i18n::text;
-use crate::view::{Page, money, when};
+use crate::view::{Page, when};
 
 pub const RECEIPT_FORM: &str = "ledger-receipt";
 pub const EXPENSE_FORM: &str = "ledger-expense";
@@ -56,8 +58,14 @@ pub struct EntryView {
     pub kind: &'static str,
     pub kind_name: &'static str,
     pub package_id: Option<i64>,
+    /// The package's code (set by `name_entries`).
+    #[serde(skip)]
+    pub package_code: String,
     pub memo: String,
     pub posted_by: String,
+    /// The poster's name and username (set by `name_entries`).
+    #[serde(skip)]
+    pub posted_by_name: String,
     /// When, Beijing time with the zone named.
     pub posted_at: String,
     pub reverses: Option<i64>,
@@ -80,7 +88,8 @@ impl EntryView {
             .lines()
             .iter()
             .map(|l| {
-                let shown = money(l.amount, lang);
+                // A journal shows every fen: 元 with thousands separators.
+                let shown = l.amount.yuan_string();
                 let (debit, credit) = match l.side {
                     Side::Debit => (shown, String::new()),
                     Side::Credit => (String::new(), shown),
@@ -103,8 +112,10 @@ impl EntryView {
             kind: e.kind.code(),
             kind_name: e.kind.name(lang),
             package_id: e.entry.package(),
+            package_code: String::new(),
             memo: e.memo.clone(),
             posted_by: e.posted_by.clone(),
+            posted_by_name: e.posted_by.clone(),
             posted_at: when(e.posted_at, lang),
             reverses: e.entry.reverses(),
             reversed_by,
@@ -177,6 +188,20 @@ impl Filter {
     }
 }
 
+/// Names what `views` show by number or username: each package by its code, each poster by name.
+pub async fn name_entries(state: &AppState, views: &mut [EntryView]) -> Result<(), AppError> {
+    let codes: HashMap<i64, String> =
+        state.store.package_codes().await?.into_iter().map(|(id, code, _)| (id, code)).collect();
+    let names = crate::pages::committee::names(&state.store).await?;
+    for v in views {
+        if let Some(code) = v.package_id.and_then(|p| codes.get(&p)) {
+            v.package_code = code.clone();
+        }
+        v.posted_by_name = crate::pages::committee::named(&names, &v.posted_by);
+    }
+    Ok(())
+}
+
 /// Entries `offset..offset + limit` of those `filter` keeps, newest first, as `ctx`'s user sees
 /// them, and how many it keeps in all.
 pub async fn entry_views(
@@ -188,11 +213,12 @@ pub async fn entry_views(
 ) -> Result<(Vec<EntryView>, usize), AppError> {
     let page = state.store.ledger_page(filter.query, offset, limit).await?;
     let can_post = ctx.can(Permission::PostLedger);
-    let views = page
+    let mut views: Vec<EntryView> = page
         .entries
         .iter()
         .map(|e| EntryView::of(e, page.reversed_by.get(&e.id).copied(), can_post, ctx.lang))
         .collect();
+    name_entries(state, &mut views).await?;
     Ok((views, page.total))
 }
 
@@ -455,13 +481,15 @@ async fn reverse_page(ctx: &Ctx, state: &AppState, id: i64, sent: Option<FormVie
     let mut sent = sent;
     let today = state.store.clock().today().to_string();
     let form = FormView::new(REVERSE_FORM, ctx.lang).with("date", today).unless(&mut sent);
+    let mut entries = vec![EntryView::of(&original, reversed_by, true, ctx.lang)];
+    name_entries(state, &mut entries).await?;
     let mut page = Page::new(ctx, state).await?;
     let refused = page.sent_back([&form]);
     let out = ReversePage {
         title: format!("{} #{id}", page.t("ledger.reverse_title")),
         id,
         reversible: reversed_by.is_none() && original.entry.reverses().is_none(),
-        entries: vec![EntryView::of(&original, reversed_by, true, ctx.lang)],
+        entries,
         form,
         page,
     };

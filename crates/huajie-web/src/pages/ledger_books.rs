@@ -224,7 +224,9 @@ pub async fn claim_ledger(ctx: &Ctx, state: &AppState, claim: i64) -> Result<Opt
     let lang = ctx.lang;
     let can_post = ctx.can(Permission::PostLedger);
     let reversed_by = |id: i64| all.iter().find(|r| r.entry.reverses() == Some(id)).map(|r| r.id);
-    let entries = all.iter().rev().map(|e| EntryView::of(e, reversed_by(e.id), can_post, lang)).collect();
+    let mut entries: Vec<EntryView> =
+        all.iter().rev().map(|e| EntryView::of(e, reversed_by(e.id), can_post, lang)).collect();
+    crate::pages::ledger::name_entries(state, &mut entries).await?;
     let o = position.owed;
     let owed = Money::checked_sum([o.costs, o.interest, o.principal]).unwrap_or(Money::ZERO);
     let shown = vec![
@@ -287,6 +289,7 @@ struct ReturnsPage {
     page: Page,
     title: String,
     id: i64,
+    code: String,
     pnl: Vec<(&'static str, String)>,
     figures: Vec<(&'static str, String)>,
     quarters: Vec<(String, String, String, String)>,
@@ -333,10 +336,13 @@ pub async fn returns_page(ctx: Ctx, State(state): State<AppState>, Path(id): Pat
         .collect();
     let title = tr(lang, "ledger.cash_chart");
     let chart = (!items.is_empty()).then(|| Columns::new("chart-quarterly-cash", title, &items, Scale::Money(lang)));
+    let codes = state.store.package_codes().await?;
+    let (code, name) = codes.into_iter().find(|p| p.0 == id).map(|p| (p.1, p.2)).unwrap_or_default();
     let page = Page::new(&ctx, &state).await?;
     render(&ReturnsPage {
-        title: format!("{} #{id}", page.t("ledger.returns_title")),
+        title: format!("{} {code} {name}", page.t("ledger.returns_title")),
         id,
+        code,
         pnl,
         figures,
         quarters,

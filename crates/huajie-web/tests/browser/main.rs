@@ -1118,6 +1118,7 @@ async fn finance_posts_a_receipt_is_refused_past_what_is_owed_and_reconciles_a_s
     let before = posted().await;
     b.login("finance").await;
     b.goto("/ledger").await;
+    b.click("#post-receipt summary").await;
     b.type_into("#ledger-receipt-claim", &claim.to_string()).await;
     b.choose("#ledger-receipt-date", "2026-12-04").await;
     b.type_into("#ledger-receipt-amount", "10000").await;
@@ -1128,7 +1129,7 @@ async fn finance_posts_a_receipt_is_refused_past_what_is_owed_and_reconciles_a_s
     b.until("the receipt posted", || async { posted().await == before + 1 }).await;
     let entry = store.claim_entries(claim).await.unwrap().last().unwrap().id;
     let shown = b.text(&format!("#entry-{entry}")).await;
-    assert!(shown.contains("浏览器测试：债务人还款") && shown.contains("1.00 万元"), "{shown}");
+    assert!(shown.contains("浏览器测试：债务人还款") && shown.contains("10,000.00"), "{shown}");
     b.screenshot("15-ledger-receipt-posted").await;
 
     b.click("#trial-balance-link").await;
@@ -1145,6 +1146,7 @@ async fn finance_posts_a_receipt_is_refused_past_what_is_owed_and_reconciles_a_s
     let owed = owed_fen(&store.claim_position(claim).await.unwrap()) + 1;
     let too_much = format!("{}.{:02}", owed / 100, owed % 100);
     b.goto("/ledger").await;
+    b.click("#post-receipt summary").await;
     b.type_into("#ledger-receipt-claim", &claim.to_string()).await;
     b.choose("#ledger-receipt-date", "2026-12-05").await;
     b.type_into("#ledger-receipt-amount", &too_much).await;
