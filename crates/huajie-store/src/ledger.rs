@@ -359,32 +359,11 @@ pub(crate) async fn held_packages(
 type RecoveredCosts = (BTreeSet<i64>, BTreeMap<i64, i64>);
 
 /// The recovery ledger's claims as the book held them at `as_of`, from the entries dated on or
-/// before it: the packages whose purchase stands then (posted by then, and not reversed by a
-/// reversal dated by then), and each claim's balance then on 不良债权资产—收购成本 (1531: debits
-/// less credits, a reversal cancelling what it reverses from its own date on).
+/// before it: the packages whose purchase stands then, and each claim's balance then on
+/// 不良债权资产—收购成本 (1531).
 async fn recovered_costs(c: &mut AnyConnection, as_of: NaiveDate) -> Result<RecoveredCosts, StoreError> {
-    let on = date_text(as_of);
-    let rows = sqlx::query(
-        "SELECT DISTINCT e.package_id FROM ledger_entries e WHERE e.kind = 'purchase' AND e.package_id IS NOT NULL \
-         AND e.entry_date <= $1 \
-         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id AND r.entry_date <= $1)",
-    )
-    .bind(&on)
-    .fetch_all(&mut *c)
-    .await?;
-    let purchased: BTreeSet<i64> = rows.iter().map(|r| i64_col(r, "package_id")).collect::<Result<_, _>>()?;
-    let rows = sqlx::query(
-        "SELECT l.claim_id, CAST(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END) AS BIGINT) AS cost \
-         FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id \
-         WHERE l.account = $1 AND l.claim_id IS NOT NULL AND e.entry_date <= $2 GROUP BY l.claim_id",
-    )
-    .bind(Account::ClaimCost.code())
-    .bind(&on)
-    .fetch_all(&mut *c)
-    .await?;
-    let cost: BTreeMap<i64, i64> =
-        rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "cost")?))).collect::<Result<_, StoreError>>()?;
-    Ok((purchased, cost))
+    let purchased = crate::recovery::purchases_standing(&mut *c, None, Some(as_of)).await?;
+    Ok((purchased, crate::recovery::claim_costs(&mut *c, None, None, Some(as_of)).await?))
 }
 
 /// The cash the collection work had moved by `as_of`, as the recovery ledger has it: 银行存款

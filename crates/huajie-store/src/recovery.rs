@@ -9,7 +9,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use huajie_core::{Money, named_enum};
 use huajie_ledger::claim::Position;
 use huajie_ledger::returns::{Pnl, Returns, Scope, pnl, returns};
-use huajie_ledger::{Account, Balances, Entry, ExpenseKind, History, Line, Owed, Side, Source, TrialRow};
+use huajie_ledger::{Account, Entry, ExpenseKind, History, Line, Owed, Side, Source, TrialRow};
 use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -315,27 +315,63 @@ pub(crate) fn standing_of(entries: &[LedgerEntry]) -> Vec<&LedgerEntry> {
     huajie_ledger::returns::standing(entries, |e| (e.id, &e.entry))
 }
 
+/// The one place a claim's balance on 不良债权资产—收购成本 (1531) is read: debits less credits
+/// of the lines dated on or before `as_of` (every line when `None`), of package `package` and
+/// of claim `claim` when given, by claim id. A reversal's lines cancel what it reverses from
+/// its own date on, so the sum is the standing entries' balance: the cost basis less the cost
+/// recovered.
+pub(crate) async fn claim_costs(
+    c: &mut AnyConnection,
+    package: Option<i64>,
+    claim: Option<i64>,
+    as_of: Option<NaiveDate>,
+) -> Result<BTreeMap<i64, i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT l.claim_id, CAST(SUM(CASE WHEN l.side = 'debit' THEN l.amount_fen ELSE -l.amount_fen END) AS BIGINT) AS cost \
+         FROM ledger_lines l JOIN ledger_entries e ON e.id = l.entry_id \
+         WHERE l.account = $1 AND l.claim_id IS NOT NULL AND ($2 IS NULL OR e.entry_date <= $2) \
+         AND ($3 IS NULL OR e.package_id = $3) AND ($4 IS NULL OR l.claim_id = $4) GROUP BY l.claim_id",
+    )
+    .bind(Account::ClaimCost.code())
+    .bind(as_of.map(date_text))
+    .bind(package)
+    .bind(claim)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "cost")?))).collect()
+}
+
+/// The packages (`package` alone when given) whose purchase stands at `as_of` (today's ledger
+/// when `None`): posted by then and not reversed by a reversal dated by then.
+pub(crate) async fn purchases_standing(
+    c: &mut AnyConnection,
+    package: Option<i64>,
+    as_of: Option<NaiveDate>,
+) -> Result<std::collections::BTreeSet<i64>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT e.package_id FROM ledger_entries e WHERE e.kind = 'purchase' AND e.package_id IS NOT NULL \
+         AND ($1 IS NULL OR e.entry_date <= $1) AND ($2 IS NULL OR e.package_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id AND ($1 IS NULL OR r.entry_date <= $1))",
+    )
+    .bind(as_of.map(date_text))
+    .bind(package)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| i64_col(r, "package_id")).collect()
+}
+
 /// What the book carries package `package` (or its claim `claim`) at: its claims' balance on
-/// 不良债权资产—收购成本 (1531), the cost basis less the cost recovered — what a sale's gain or
-/// loss is measured from when it is posted; `None` when the package's purchase does not stand
-/// in the ledger (not posted, or reversed).
+/// 1531 (`claim_costs`) — what a sale's gain or loss is measured from when it is posted; `None`
+/// when the package's purchase does not stand in the ledger (not posted, or reversed).
 pub(crate) async fn book_cost(
     c: &mut AnyConnection,
     package: i64,
     claim: Option<i64>,
 ) -> Result<Option<Money>, StoreError> {
-    let all = entries(c, Which::Package(package)).await?;
-    let standing = standing_of(&all);
-    if !standing.iter().any(|e| e.kind == EntryKind::Purchase) {
+    if purchases_standing(c, Some(package), None).await?.is_empty() {
         return Ok(None);
     }
-    let fen: i64 = standing
-        .iter()
-        .flat_map(|e| e.entry.lines())
-        .filter(|l| l.account == Account::ClaimCost && claim.is_none_or(|k| l.claim == Some(k)))
-        .map(|l| if l.side == Side::Debit { l.amount.fen() } else { -l.amount.fen() })
-        .sum();
-    Ok(Some(Money::from_fen(fen)))
+    Ok(Some(Money::from_fen(claim_costs(c, Some(package), claim, None).await?.values().sum())))
 }
 
 /// Where claim `claim` stands (`huajie_ledger::claim::Position::of`), from the entries with a
@@ -358,7 +394,7 @@ pub(crate) async fn position(c: &mut AnyConnection, claim: i64) -> Result<Positi
         bought,
         costs_paid,
         applied: &applied,
-        cost: Balances::of(all.iter().map(|e| &e.entry)).claim(Account::ClaimCost, claim),
+        cost: i128::from(claim_costs(c, None, Some(claim), None).await?.get(&claim).copied().unwrap_or(0)),
         sold: mine.iter().any(|r| r.source == Source::SaleProceeds),
         held: held(c, package).await?,
     };
