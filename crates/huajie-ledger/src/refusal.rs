@@ -60,10 +60,10 @@ impl Refusal {
             Refusal::NoSuchEntry { entry } => {
                 Text::new(format!("没有分录 #{entry}。"), format!("There is no entry #{entry}."))
             }
-            Refusal::AlreadyReversed { .. }
-            | Refusal::ReversalOfReversal { .. }
-            | Refusal::ReversalBeforeEntry { .. }
-            | Refusal::PurchaseWithReceipts { .. } => self.reversal_text(),
+            Refusal::AlreadyReversed { entry } => reversal_text(Reversal::AlreadyReversed, *entry),
+            Refusal::ReversalOfReversal { entry } => reversal_text(Reversal::ItselfAReversalEntry, *entry),
+            Refusal::ReversalBeforeEntry { entry, on } => reversal_text(Reversal::BeforeEntry(*on), *entry),
+            Refusal::PurchaseWithReceipts { entry } => reversal_text(Reversal::OfAPurchaseWithReceipts, *entry),
             Refusal::BeyondOwed { claim, owed, received } => Text::new(
                 format!(
                     "债权 #{claim} 尚欠 {} 元，本次收款 {} 元，超过所欠金额，不予入账。",
@@ -113,28 +113,33 @@ impl Refusal {
     }
 }
 
-impl Refusal {
-    /// Why a reversal is refused.
-    fn reversal_text(&self) -> Text {
-        match self {
-            Refusal::AlreadyReversed { entry } => Text::new(
-                format!("分录 #{entry} 已冲销，不能再次冲销。"),
-                format!("Entry #{entry} is already reversed; it cannot be reversed twice."),
-            ),
-            Refusal::ReversalOfReversal { entry } => Text::new(
-                format!("分录 #{entry} 本身是冲销分录，不能冲销；请重新录入原分录。"),
-                format!("Entry #{entry} is a reversal and is not reversed; post the original again."),
-            ),
-            Refusal::ReversalBeforeEntry { entry, on } => Text::new(
-                format!("冲销日期不能早于分录 #{entry} 的日期 {on}。"),
-                format!("A reversal cannot be dated before entry #{entry}'s date, {on}."),
-            ),
-            Refusal::PurchaseWithReceipts { entry } => Text::new(
-                format!("收购分录 #{entry} 的债权已有收款，须先冲销这些收款。"),
-                format!("Purchase entry #{entry}'s claims have receipts: reverse them first."),
-            ),
-            _ => unreachable!("reversal_text is asked only of a reversal's refusal"),
-        }
+/// Why a reversal of an entry is refused.
+enum Reversal {
+    AlreadyReversed,
+    ItselfAReversalEntry,
+    BeforeEntry(chrono::NaiveDate),
+    OfAPurchaseWithReceipts,
+}
+
+/// Why the reversal of entry `entry` is refused, in words.
+fn reversal_text(why: Reversal, entry: i64) -> Text {
+    match why {
+        Reversal::AlreadyReversed => Text::new(
+            format!("分录 #{entry} 已冲销，不能再次冲销。"),
+            format!("Entry #{entry} is already reversed; it cannot be reversed twice."),
+        ),
+        Reversal::ItselfAReversalEntry => Text::new(
+            format!("分录 #{entry} 本身是冲销分录，不能冲销；请重新录入原分录。"),
+            format!("Entry #{entry} is a reversal and is not reversed; post the original again."),
+        ),
+        Reversal::BeforeEntry(on) => Text::new(
+            format!("冲销日期不能早于分录 #{entry} 的日期 {on}。"),
+            format!("A reversal cannot be dated before entry #{entry}'s date, {on}."),
+        ),
+        Reversal::OfAPurchaseWithReceipts => Text::new(
+            format!("收购分录 #{entry} 的债权已有收款，须先冲销这些收款。"),
+            format!("Purchase entry #{entry}'s claims have receipts: reverse them first."),
+        ),
     }
 }
 
