@@ -17,6 +17,7 @@ pub mod audit;
 pub mod calendar;
 mod capitals;
 pub mod clock;
+pub mod collate;
 pub mod company;
 pub mod ids;
 pub mod lang;

@@ -37,7 +37,7 @@ impl<T: TableRow> TableRow for &T {
 impl TableRow for Party {
     const TABLE: &'static str = "parties";
     const COLUMNS: &'static [&'static str] =
-        &["kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written"];
+        &["kind", "name", "identifier", "province", "status", "address", "phone", "id_as_written", "name_key"];
     fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
         let id_as_written = match &self.identity {
             huajie_core::Identity::Unverified { id_as_written, .. } => id_as_written.as_deref(),
@@ -51,6 +51,7 @@ impl TableRow for Party {
             .bind(self.address.as_deref())
             .bind(self.phone.as_deref())
             .bind(id_as_written)
+            .bind(huajie_core::collate::pinyin_key(&self.name))
     }
 }
 

@@ -234,8 +234,12 @@ fn agency_from_row(r: &AnyRow) -> Result<AgencyRecord, StoreError> {
 }
 
 pub(crate) async fn agencies(c: &mut AnyConnection, id: Option<i64>) -> Result<Vec<AgencyRecord>, StoreError> {
-    let sql = format!("SELECT {AGENCY_COLUMNS} FROM case_agencies WHERE ($1 IS NULL OR id = $1) ORDER BY name");
-    sqlx::query(crate::composed(sql)).bind(id).fetch_all(&mut *c).await?.iter().map(agency_from_row).collect()
+    let sql = format!("SELECT {AGENCY_COLUMNS} FROM case_agencies WHERE ($1 IS NULL OR id = $1) ORDER BY id");
+    let rows = sqlx::query(crate::composed(sql)).bind(id).fetch_all(&mut *c).await?;
+    let mut agencies = rows.iter().map(agency_from_row).collect::<Result<Vec<_>, _>>()?;
+    // By name in pinyin order (a short list: sorted here, not keyed in SQL).
+    huajie_core::collate::sort_by_pinyin(&mut agencies, |a| a.name.as_str());
+    Ok(agencies)
 }
 
 const CASE_COLUMNS: &str = "k.id, k.claim_id, k.court, k.agency_id, k.note, k.opened_on, k.opened_by, k.opened_at, \

@@ -156,6 +156,7 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 29, name: "book_version", sql: include_str!("../migrations/0029_book_version.sql") },
     Migration { version: 30, name: "purchase_run", sql: include_str!("../migrations/0030_purchase_run.sql") },
     Migration { version: 31, name: "stage_withdrawals", sql: include_str!("../migrations/0031_stage_withdrawals.sql") },
+    Migration { version: 35, name: "name_keys", sql: include_str!("../migrations/0035_name_keys.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -330,6 +331,7 @@ impl Store {
         // schema, reached by `migrate_to` in tests, is not read).
         if version >= known_max {
             self.restate_after_migrations(RESTATEMENTS).await?;
+            self.fill_name_keys().await?;
         }
         Ok(done)
     }

@@ -118,7 +118,7 @@ impl Store {
         row.as_ref().map(|r| party_from_row(r, "")).transpose()
     }
 
-    /// Parties matching the filter, by name, each with how many claims it owes and how
+    /// Parties matching the filter, by name in pinyin order (`name_key`), each with how many claims it owes and how
     /// many it guarantees, and the total count of matches.
     pub async fn parties(&self, filter: &PartyFilter) -> Result<(Vec<PartyListRow>, i64), StoreError> {
         let kind = filter.kind.map(|k| k.code().to_string());
@@ -142,7 +142,7 @@ impl Store {
         let rows = sqlx::query(composed(format!(
             "SELECT {}, (SELECT COUNT(*) FROM claims c WHERE c.debtor_id = p.id) AS debts, \
                (SELECT COUNT(*) FROM guarantees g WHERE g.guarantor_id = p.id) AS guarantees \
-             FROM parties p {where_clause} ORDER BY p.name, p.id LIMIT $4 OFFSET $5",
+             FROM parties p {where_clause} ORDER BY p.name_key, p.name, p.id LIMIT $4 OFFSET $5",
             party_columns("p", "")
         )))
         .bind(kind)
@@ -170,6 +170,27 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(|r| party_from_row(r, "")).collect()
+    }
+}
+
+impl Store {
+    /// Writes the pinyin sort key (`huajie_core::collate::pinyin_key`) of every party that has
+    /// none: the rows from before migration 0035 (new parties are written with theirs). Not an
+    /// audited change: the key is derived from the name, which does not change.
+    pub(crate) async fn fill_name_keys(&self) -> Result<usize, StoreError> {
+        let rows = sqlx::query("SELECT id, name FROM parties WHERE name_key = ''").fetch_all(&self.pool).await?;
+        let keyed: Vec<(i64, String)> = rows
+            .iter()
+            .map(|r| Ok((i64_col(r, "id")?, huajie_core::collate::pinyin_key(&text(r, "name")?))))
+            .collect::<Result<_, StoreError>>()?;
+        let keyed: Vec<_> = keyed.into_iter().filter(|(_, key)| !key.is_empty()).collect();
+        let _turn = self.writers.lock().await;
+        let mut tx = self.pool.begin().await?;
+        for (id, key) in &keyed {
+            sqlx::query("UPDATE parties SET name_key = $1 WHERE id = $2").bind(key).bind(id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(keyed.len())
     }
 }
 

@@ -2,7 +2,7 @@
 //! it, and valuation runs with each claim's result.
 
 use chrono::NaiveDate;
-use huajie_core::{LiquidationAnalysis, Money, Stored, Text};
+use huajie_core::{LiquidationAnalysis, Money, Stored, Text, collate::sorted_by_pinyin};
 use huajie_value::appraisal::ClaimResult;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien};
 use serde::Serialize;
@@ -209,12 +209,12 @@ pub fn with_estimated_curves(base: &Assumptions, history: &huajie_tape::history:
 pub use huajie_value::fen;
 
 impl Store {
-    /// Every assumption set version, by name then version.
+    /// Every assumption set version, by name (in pinyin order; stable: then by version).
     pub async fn assumption_sets(&self) -> Result<Vec<AssumptionSet>, StoreError> {
-        let rows = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets ORDER BY name, version")))
+        let rows = sqlx::query(composed(format!("SELECT {SET_COLUMNS} FROM assumption_sets ORDER BY version")))
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(set_from_row).collect()
+        rows.iter().map(set_from_row).collect::<Result<_, _>>().map(|s| sorted_by_pinyin(s, |s| s.name.as_str()))
     }
 
     pub async fn assumption_set(&self, id: i64) -> Result<Option<AssumptionSet>, StoreError> {

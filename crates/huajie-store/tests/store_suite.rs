@@ -70,6 +70,7 @@ store_suite!(
     the_staff_register_is_entered_read_into_the_ledger_and_removed,
     the_company_profile_is_versioned_each_part_by_its_owner,
     party_names_are_read_for_many_ids_at_once,
+    the_party_list_is_in_pinyin_order_page_by_page,
     why_an_import_did_not_load_is_kept_whole_in_each_language,
     the_committee_sits_votes_by_name_and_recuses_who_worked_on_an_item,
     an_acquisition_needs_the_committee_and_moves_the_indicators_as_its_check_said,
@@ -94,7 +95,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 31);
+    assert_eq!(t.store.schema_version().await.unwrap(), 35);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -481,7 +482,18 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         (
             "parties",
-            &["address", "id", "id_as_written", "identifier", "kind", "name", "phone", "province", "status"][..],
+            &[
+                "address",
+                "id",
+                "id_as_written",
+                "identifier",
+                "kind",
+                "name",
+                "name_key",
+                "phone",
+                "province",
+                "status",
+            ][..],
         ),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
         ("schema_restatements", &["restated_at", "version"][..]),
@@ -2305,6 +2317,44 @@ async fn party_names_are_read_for_many_ids_at_once(t: TestStore) {
         let party = s.party(*id).await.unwrap().unwrap().data;
         assert_eq!(names[id], (party.kind(), party.name), "party {id}");
     }
+}
+
+/// Issue 16, point 8: the party list, paged in SQL, comes in pinyin order (not by code point,
+/// where 重 < 长 < 北 < 安 < 浙 would not hold), across pages; a row from before the key
+/// (migration 0035) gets its key when the store migrates.
+async fn the_party_list_is_in_pinyin_order_page_by_page(t: TestStore) {
+    let s = &t.store;
+    let names =
+        ["浙江甲贸易有限公司", "重庆乙实业有限公司", "北京丙科技有限公司", "长沙丁建设有限公司", "安徽戊投资有限公司"];
+    let mut tx = s.write("acquisition").await.unwrap();
+    for (i, name) in names.iter().enumerate() {
+        tx.insert_party(&corporate(name, &format!("91330100MB0PY00{i}"))).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let want =
+        ["安徽戊投资有限公司", "北京丙科技有限公司", "长沙丁建设有限公司", "重庆乙实业有限公司", "浙江甲贸易有限公司"];
+    let read = |offset: i64| async move {
+        let filter = PartyFilter { query: Some("有限公司".into()), limit: 2, offset, ..Default::default() };
+        let (rows, total) = s.parties(&filter).await.unwrap();
+        assert_eq!(total, 5);
+        rows.into_iter().map(|r| r.party.data.name).collect::<Vec<_>>()
+    };
+    let mut paged = Vec::new();
+    for offset in [0, 2, 4] {
+        paged.extend(read(offset).await);
+    }
+    assert_eq!(paged, want);
+
+    // A row without its key (as written before migration 0035) is keyed when the store migrates.
+    t.tamper("UPDATE parties SET name_key = '' WHERE name LIKE '浙江%'").await;
+    assert_ne!(read(0).await[0], want[0], "unkeyed rows sort first: the test can tell");
+    s.migrate().await.unwrap();
+    let mut paged = Vec::new();
+    for offset in [0, 2, 4] {
+        paged.extend(read(offset).await);
+    }
+    assert_eq!(paged, want);
+    assert!(s.verify_audit().await.unwrap().is_intact(), "the key is not part of the audited party");
 }
 
 /// Why an attempt did not load is kept in both languages apart: a sheet or column named by the

@@ -267,3 +267,40 @@ async fn the_audit_log_hides_investors_personal_data_from_roles_without_it() {
         }
     }
 }
+
+/// The names in the investors table, in the order shown.
+fn investor_names(html: &str) -> Vec<String> {
+    html.split("<td><a href=\"/investors/")
+        .skip(1)
+        .filter_map(|cell| Some(cell.split_once("\">")?.1.split_once("</a>")?.0.to_string()))
+        .filter(|name| !name.chars().all(|c| c.is_ascii_digit()))
+        .collect()
+}
+
+/// Issue 16, point 8: the investors list offers 按名称拼音 beside newest first: by name the
+/// three 杭州 companies come first (hang zhou heng < jian < qian, where code points put 建 before
+/// 恒), then 宁波 (ning), 赵 (zhao), 浙江 (zhe).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_investors_list_sorts_by_name_in_pinyin_order_on_request() {
+    let app = TestApp::new().await;
+    let mut manager = app.login("asset_manager").await;
+    let page = decoded(&app.get(&mut manager, "/investors?sort=name").await.body);
+    assert!(page.contains("<option value=\"name\" selected>按名称拼音</option>"), "the choice is kept");
+    let by_name = investor_names(&page);
+    assert_eq!(
+        by_name,
+        [
+            "杭州恒润商贸有限公司",
+            "杭州建平贸易有限公司",
+            "杭州钱潮投资有限公司",
+            "宁波海曙资本管理有限公司",
+            "赵明远",
+            "浙江甬金投资有限公司"
+        ]
+    );
+    let newest = investor_names(&decoded(&app.get(&mut manager, "/investors").await.body));
+    assert_ne!(newest, by_name, "newest first is another order");
+    let mut same = newest.clone();
+    same.sort_by(|a, b| huajie_core::collate::by_pinyin(a, b));
+    assert_eq!(same, by_name, "the same investors");
+}

@@ -11,4 +11,8 @@ pub const COMMON: &[(&str, &str, &str)] = &[
     ("common.total_rows", "共 {n} 条", "{n} in all"),
     ("common.yes", "是", "Yes"),
     ("common.no", "否", "No"),
+    ("nav.menu", "菜单", "Menu"),
+    ("common.sort", "排序", "Order"),
+    ("common.sort_newest", "最新在前", "Newest first"),
+    ("common.sort_pinyin", "按名称拼音", "By name (pinyin)"),
 ];

@@ -128,6 +128,9 @@ impl FindingView {
 pub struct ListQuery {
     #[serde(default)]
     status: String,
+    /// `name`: by name in pinyin order; otherwise newest first.
+    #[serde(default)]
+    sort: String,
 }
 
 #[derive(Template)]
@@ -137,23 +140,31 @@ struct InvestorsPage {
     title: &'static str,
     statuses: Vec<(String, String)>,
     status: String,
+    by_name: bool,
     rows: Vec<InvestorView>,
 }
 
-/// `GET /investors?status=`: the applications, newest first, by status (awaiting review first
-/// in the filter).
+/// `GET /investors?status=&sort=`: the applications, newest first (or by name in pinyin order,
+/// `sort=name`), by status (awaiting review first in the filter).
 pub async fn list(ctx: Ctx, State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Response, AppError> {
     ctx.require(Permission::QualifyInvestors)?;
     let lang = ctx.lang;
     let status = InvestorStatus::from_code(q.status.trim());
     let personal = ctx.can(Permission::ViewPersonalData);
-    let rows = state.store.investors(status).await?.iter().map(|i| InvestorView::of(i, lang, personal)).collect();
+    let mut rows: Vec<InvestorView> =
+        state.store.investors(status).await?.iter().map(|i| InvestorView::of(i, lang, personal)).collect();
+    // By the name as shown (masked or not), so the order tells nothing a viewer cannot read.
+    let by_name = q.sort == "name";
+    if by_name {
+        huajie_core::collate::sort_by_pinyin(&mut rows, |r| r.name.as_str());
+    }
     let page = Page::new(&ctx, &state).await?;
     render_form(
         &InvestorsPage {
             title: page.t("investors.title"),
             statuses: InvestorStatus::ALL.iter().map(|s| (s.code().to_string(), s.name(lang).to_string())).collect(),
             status: status.map(|s| s.code().to_string()).unwrap_or_default(),
+            by_name,
             rows,
             page,
         },

@@ -5,6 +5,8 @@
 //! installs Debian's chromium and chromium-driver and sets it). When
 //! `HUAJIE_SCREENSHOTS` names a directory, each journey leaves screenshots there.
 
+mod narrow;
+
 #[path = "../common/mod.rs"]
 mod common;
 
