@@ -434,6 +434,21 @@ impl Store {
         Ok(entries(&mut *self.pool.acquire().await?, Which::Entry(id)).await?.pop())
     }
 
+    /// The entry that reverses entry `id`, if one does.
+    pub async fn reversal_of(&self, id: i64) -> Result<Option<i64>, StoreError> {
+        let row = sqlx::query("SELECT id FROM ledger_entries WHERE reverses_id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| i64_col(&r, "id")).transpose()
+    }
+
+    /// The day of the ledger's earliest entry, if it has any.
+    pub async fn first_entry_date(&self) -> Result<Option<NaiveDate>, StoreError> {
+        let row = sqlx::query("SELECT MIN(entry_date) AS first FROM ledger_entries").fetch_one(&self.pool).await?;
+        crate::rows::opt_date(&row, "first")
+    }
+
     /// Where a claim stands: what is still owed by part, its remaining cost basis, closed.
     pub async fn claim_position(&self, claim: i64) -> Result<Position, StoreError> {
         position(&mut *self.pool.acquire().await?, claim).await
@@ -450,7 +465,13 @@ impl Store {
 
     /// The trial balance of the entries dated `from..=to`.
     pub async fn trial_balance(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<TrialRow>, StoreError> {
-        let all = entries(&mut *self.pool.acquire().await?, Which::All).await?;
-        Ok(huajie_ledger::entry::trial_balance(all.iter().map(|e| &e.entry), from, to))
+        let dated = self.ledger_entries_dated(from, to).await?;
+        Ok(huajie_ledger::entry::trial_balance(dated.iter().map(|e| &e.entry), from, to))
+    }
+
+    /// The entries dated `from..=to`, in the order posted (read in SQL, not filtered after).
+    pub async fn ledger_entries_dated(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<LedgerEntry>, StoreError> {
+        let q = EntryQuery { from: Some(from), to: Some(to), ..EntryQuery::default() };
+        entries(&mut *self.pool.acquire().await?, Which::Listed(q, None)).await
     }
 }

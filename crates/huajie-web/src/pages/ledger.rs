@@ -476,8 +476,7 @@ struct ReversePage {
 async fn reverse_page(ctx: &Ctx, state: &AppState, id: i64, sent: Option<FormView>) -> Result<Response, AppError> {
     ctx.require(Permission::PostLedger)?;
     let original = state.store.ledger_entry(id).await?.ok_or(AppError::NotFound)?;
-    let all = state.store.ledger_entries(original.entry.package()).await?;
-    let reversed_by = all.iter().find(|r| r.entry.reverses() == Some(id)).map(|r| r.id);
+    let reversed_by = state.store.reversal_of(id).await?;
     let mut sent = sent;
     let today = state.store.clock().today().to_string();
     let form = FormView::new(REVERSE_FORM, ctx.lang).with("date", today).unless(&mut sent);

@@ -43,8 +43,7 @@ impl Period {
         let read = |typed: &str| date(typed).map_err(|t| AppError::BadRequest(t.get(lang).to_string()));
         let to = if self.to.trim().is_empty() { state.store.clock().today() } else { read(&self.to)? };
         let from = if self.from.trim().is_empty() {
-            let all = state.store.ledger_entries(None).await?;
-            all.iter().map(|e| e.entry.date()).min().unwrap_or(to).min(to)
+            state.store.first_entry_date().await?.unwrap_or(to).min(to)
         } else {
             read(&self.from)?
         };
@@ -188,7 +187,7 @@ pub fn gl_table(
 pub async fn gl_export(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Period>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewLedger)?;
     let (from, to) = q.days(&state, ctx.lang).await?;
-    let entries = state.store.ledger_entries(None).await?;
+    let entries = state.store.ledger_entries_dated(from, to).await?;
     let stamp = when(state.store.clock().now(), ctx.lang);
     let table = gl_table(&entries, from, to, &stamp, ctx.lang);
     let bytes = tables_xlsx(&[table]).map_err(|e| AppError::Internal(e.to_string()))?;
