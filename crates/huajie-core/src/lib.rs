@@ -20,6 +20,7 @@ pub mod clock;
 pub mod collate;
 pub mod company;
 pub mod ids;
+pub mod input;
 pub mod lang;
 pub mod lifecycle;
 pub mod liquidation;

@@ -113,13 +113,19 @@ impl std::fmt::Display for Fraction {
     }
 }
 
+/// A whole number ≥ 0 as the core reads one (`１２`, `1,200`), if it fits.
+fn whole_number(s: &str) -> Option<u32> {
+    huajie_core::input::parse_int(s).ok().and_then(|v| u32::try_from(v).ok())
+}
+
 impl std::str::FromStr for Fraction {
     type Err = String;
     fn from_str(s: &str) -> Result<Fraction, String> {
-        let (n, d) = s.trim().split_once('/').ok_or_else(|| format!("not a fraction: {s}"))?;
-        let (num, den): (u32, u32) = (
-            n.trim().parse().map_err(|_| format!("not a fraction: {s}"))?,
-            d.trim().parse().map_err(|_| format!("not a fraction: {s}"))?,
+        let s = &huajie_core::input::normalize(s);
+        let (n, d) = s.split_once('/').ok_or_else(|| format!("not a fraction: {s}"))?;
+        let (num, den) = (
+            whole_number(n).ok_or_else(|| format!("not a fraction: {s}"))?,
+            whole_number(d).ok_or_else(|| format!("not a fraction: {s}"))?,
         );
         if num == 0 || den == 0 || num > den || den > 1_000 {
             return Err(format!("a share between 0 and 1 is needed: {s}"));
@@ -372,12 +378,16 @@ impl RuleParameters {
 
     /// A copy with one parameter set from text; `Err` names what is wrong, in both languages.
     pub fn with(&self, field: &str, text: &str) -> Result<RuleParameters, huajie_core::Text> {
-        let t = text.trim();
+        // Full-width digits, `％` and `／` read as their ASCII forms, as in every form.
+        let normalized = huajie_core::input::normalize(text);
+        let t = normalized.as_str();
         let info = parameter_catalogue()
             .into_iter()
             .find(|p| p.field == field)
             .ok_or_else(|| huajie_core::Text::new(format!("未知参数 {field}"), format!("unknown parameter {field}")))?;
+        let shown = huajie_core::input::excerpt(t);
         let bad = || {
+            let t = &shown;
             huajie_core::Text::new(
                 format!("{}：{t} 无法识别或超出范围", info.zh),
                 format!("{}: cannot use {t}", info.en),
@@ -385,11 +395,11 @@ impl RuleParameters {
         };
         let mut out = self.clone();
         let bps_of = |s: &str, scale: f64| -> Option<u32> {
-            let x: f64 = s.trim().parse().ok()?;
+            let x = huajie_core::input::parse_number(s).ok()?;
             let v = (x * scale).round();
             (v.is_finite() && (0.0..=1_000_000.0).contains(&v)).then_some(v as u32)
         };
-        let whole = |s: &str| s.parse::<u32>().ok().filter(|v| *v <= 1_200);
+        let whole = |s: &str| whole_number(s).filter(|v| *v <= 1_200);
         match info.unit {
             ParameterUnit::Percent => {
                 let v = bps_of(t.trim_end_matches('%'), 100.0).filter(|v| *v <= 100_000).ok_or_else(bad)?;
@@ -427,7 +437,7 @@ impl RuleParameters {
                 "exit_alert_months" => out.exit_alert_months = whole(t).ok_or_else(bad)?,
                 _ => out.exit_breach_months = whole(t).ok_or_else(bad)?,
             },
-            ParameterUnit::Date => out.transition_end = t.parse().map_err(|_| bad())?,
+            ParameterUnit::Date => out.transition_end = huajie_core::input::parse_date(t).map_err(|_| bad())?,
         }
         Ok(out)
     }
@@ -435,7 +445,7 @@ impl RuleParameters {
     /// Sets one of the committee's, the disposal's and the portal's parameters from text; `None` when it
     /// cannot be read or is out of range.
     fn set_decision(&mut self, field: &str, unit: ParameterUnit, t: &str) -> Option<()> {
-        let whole = |s: &str| s.parse::<u32>().ok();
+        let whole = whole_number;
         match (unit, field) {
             (ParameterUnit::WorkingDays, _) => self.announcement_working_days = whole(t).filter(|v| *v <= 60)?,
             (ParameterUnit::Count, "committee_quorum") => {
@@ -482,6 +492,18 @@ mod tests {
         for wrong in ["0", "61", "五"] {
             assert!(p.with("auction_extension_minutes", wrong).is_err(), "{wrong}");
         }
+    }
+
+    #[test]
+    fn parameters_read_full_width_digits_as_every_form_does() {
+        let p = RuleParameters::default();
+        assert_eq!(p.with("related_max_bps", "６５％").unwrap().related_max_bps, 6_500);
+        assert_eq!(p.with("related_max_bps", "65 %").unwrap().related_max_bps, 6_500);
+        assert_eq!(p.with("committee_pass", "２／３").unwrap().committee_pass, Fraction { num: 2, den: 3 });
+        assert_eq!(p.with("check_validity_days", "３０").unwrap().check_validity_days, 30);
+        let end = p.with("transition_end", "2027年12月31日").unwrap().transition_end;
+        assert_eq!(end, chrono::NaiveDate::from_ymd_opt(2027, 12, 31).unwrap());
+        assert!(p.with("related_max_bps", "abc").is_err());
     }
 
     #[test]

@@ -471,10 +471,7 @@ pub fn read_entry(
                 }
             }
             YesNo => parse_bool(&text).map(Read::Yes).map_err(|_| bad("是/否", "yes or no")),
-            Percent => text
-                .trim()
-                .trim_end_matches('%')
-                .parse::<f64>()
+            Percent => huajie_core::input::parse_number(huajie_core::input::normalized(&text).trim_end_matches('%'))
                 .ok()
                 .filter(|x| (0.0..=100.0).contains(x))
                 .map(|x| Read::Bps((x * 100.0).round() as u32))

@@ -411,14 +411,10 @@ impl ParamError {
     }
 }
 
-/// A share or rate written `12.5%` or `0.125`.
+/// A share or rate written `12.5%`, `１２．５％` or `0.125`: the core's one reader of shares
+/// (`huajie_core::input::parse_share`), which every form and import uses.
 pub fn parse_share(text: &str) -> Option<f64> {
-    let t = text.trim();
-    let (t, scale) = match t.strip_suffix('%') {
-        Some(t) => (t.trim(), 0.01),
-        None => (t, 1.0),
-    };
-    t.parse::<f64>().ok().filter(|x| x.is_finite()).map(|x| x * scale)
+    huajie_core::input::parse_share(text).ok()
 }
 
 /// The value of a parameter, as shown (a share as a fraction, not a percentage).
@@ -450,16 +446,13 @@ fn trim_float(x: f64) -> String {
 pub fn set(a: &Assumptions, path: &str, text: &str) -> Result<Assumptions, ParamError> {
     let p = catalogue().into_iter().find(|p| p.path == path).ok_or_else(|| ParamError::Unknown(path.to_string()))?;
     let text = text.trim();
-    let unreadable = || ParamError::Unreadable { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string() };
+    let value = huajie_core::input::excerpt(text);
+    let unreadable = || ParamError::Unreadable { zh: p.zh.clone(), en: p.en.clone(), value: value.clone() };
     let out_of_range =
-        |range| ParamError::OutOfRange { zh: p.zh.clone(), en: p.en.clone(), value: text.to_string(), range };
+        |range| ParamError::OutOfRange { zh: p.zh.clone(), en: p.en.clone(), value: value.clone(), range };
     let number = |t: &str| -> Result<f64, ParamError> { parse_share(t).ok_or_else(unreadable) };
     let value = match p.unit {
-        Unit::Switch => match text {
-            "true" | "on" | "1" | "是" | "开" => Value::Bool(true),
-            "false" | "off" | "0" | "否" | "关" => Value::Bool(false),
-            _ => return Err(unreadable()),
-        },
+        Unit::Switch => Value::Bool(huajie_core::input::parse_bool(text).map_err(|_| unreadable())?),
         Unit::Months => {
             let x = number(text)?;
             if x.fract() != 0.0 || !(0.0..=120.0).contains(&x) {
@@ -553,5 +546,18 @@ mod tests {
         assert!(matches!(set(&a, "/nothing", "1"), Err(ParamError::Unknown(_))));
         // The original is untouched.
         assert_eq!(a, Assumptions::default());
+    }
+
+    #[test]
+    fn a_share_reads_the_same_as_in_every_form_full_width_too() {
+        let a = Assumptions::default();
+        for typed in ["12%", "１２％", "0.12", "０．１２"] {
+            assert!((set(&a, "/legal_costs", typed).unwrap().legal_costs - 0.12).abs() < 1e-12, "{typed}");
+        }
+        assert_eq!(set(&a, "/timeline/judgment_not_sued", "９").unwrap().timeline.judgment_not_sued, 9);
+        assert!(set(&a, "/guarantor_route", "是").unwrap().guarantor_route);
+        // A long value is quoted as a short excerpt.
+        let Err(ParamError::Unreadable { value, .. }) = set(&a, "/legal_costs", &"x".repeat(5_000)) else { panic!() };
+        assert_eq!(value.chars().count(), huajie_core::input::EXCERPT_CHARS + 1);
     }
 }

@@ -514,11 +514,9 @@ fn refusal(lang: Lang, place: &'static str, name: &str, value: &str, expected: E
     tr(lang, key).replace("{param}", &tr(lang, place).replace("{name}", name)).replace("{value}", &quoted(value))
 }
 
-/// A value as sent, cut to 40 characters so that a huge one cannot fill the message.
+/// A value as sent, cut to a short excerpt so that a huge one cannot fill the message.
 fn quoted(value: &str) -> String {
-    let mut chars = value.chars();
-    let head: String = chars.by_ref().take(40).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
+    huajie_core::input::excerpt(value)
 }
 
 /// The serde messages by which `Int` and `Date` say what they expected (read by `Query`).

@@ -704,3 +704,64 @@ async fn the_same_amount_typed_in_full_width_digits_reads_the_same_in_every_form
         }
     }
 }
+
+/// A form whose fields could not even be read into its struct before (the assumption set's id as
+/// text, a field left out): the page again, each field as typed and each problem beside it —
+/// never the bare 请求有误 page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_with_the_sets_id_as_text_comes_back_with_each_field_as_typed() {
+    let app = TestApp::new().await;
+    sent_back(
+        &app,
+        Sent {
+            user: "valuer",
+            path: "/packages/1/valuation".into(),
+            form: "run-form".into(),
+            hidden: vec![("set", "abc")],
+            fields: vec![("irr", "abc？"), ("price", "五千"), ("scenarios", "１００"), ("seed", "４２")],
+            bad: vec![
+                ("set", "参数集不存在。", "No such assumption set."),
+                (
+                    "irr",
+                    "目标 IRR 无法识别：请填写如 15% 或 0.15。",
+                    "Cannot read the target IRR: write it as 15% or 0.15.",
+                ),
+                ("price", "价格应为非负金额（万元）。", "The price must be a non-negative amount in 10k yuan."),
+            ],
+            secret: &[],
+        },
+    )
+    .await;
+    // Every field left out (only the token sent): the forms come back, each problem beside its field.
+    for (user, path, form) in
+        [("admin", "/admin/users", "create-user"), ("valuer", "/packages/1/valuation", "run-form")]
+    {
+        let mut client = app.login(user).await;
+        let csrf = client.csrf.clone();
+        let reply = app.post_form(&mut client, path, &[("csrf", csrf.as_str())]).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+        let page = decoded(&reply.body);
+        assert!(page.contains("id=\"error-summary\"") && page.contains(&format!("id=\"{form}\"")), "{path}: {page}");
+        assert!(page.contains("class=\"field-error\""), "{path}: a message beside a field");
+    }
+}
+
+/// What was typed is quoted in a message as a short excerpt, however long it was: 5,000
+/// characters typed as an amount are kept in the field, and its message quotes forty of them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_quotes_a_short_excerpt_of_what_was_typed() {
+    let app = TestApp::new().await;
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    let long = "金".repeat(5_000);
+    let fields =
+        [("csrf", csrf.as_str()), ("claim", "1"), ("date", "2026-12-01"), ("amount", &long), ("source", "debtor")];
+    let reply = app.post_form(&mut finance, "/ledger/receipts", &fields).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
+    let page = decoded(&reply.body);
+    let amount = shown(&page, "ledger-receipt-amount");
+    assert_eq!(amount.value, long, "the field keeps what was typed");
+    let message = amount.message.expect("a message beside the amount");
+    assert!(message.contains(&format!("“{}…”", "金".repeat(40))), "{message}");
+    assert!(message.chars().count() < 80, "{message}");
+}

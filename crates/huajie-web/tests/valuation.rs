@@ -551,9 +551,10 @@ async fn the_page_and_the_api_refuse_an_out_of_range_request_alike_naming_each_f
     let runs_before = app.store.store.valuation_runs(1).await.unwrap().len();
     let (irr, scenarios) = (TARGET_IRR_MAX + 1.0, (SCENARIOS_MAX + 1).to_string());
     let expected = [scenarios_text().zh, target_irr_text().zh];
-    // The form itself says the cap.
+    // The form itself says the cap (a text input, so that full-width digits can be typed).
     let form = app.get(&mut valuer, "/packages/1/valuation").await.body;
-    assert!(form.contains(&format!("name=\"scenarios\" type=\"number\" min=\"0\" max=\"{SCENARIOS_MAX}\"")));
+    assert!(form.contains("name=\"scenarios\" inputmode=\"numeric\""));
+    assert!(form.contains(&format!("<small class=\"muted\" id=\"scenarios-max\">≤ {SCENARIOS_MAX}</small>")));
 
     let page = app
         .post_form(

@@ -14,9 +14,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use huajie_core::input::{AmountUnit, InputError, is_blank, parse_date, parse_money_exact};
 use huajie_core::{Lang, Money, Text};
-use huajie_tape::AmountUnit;
-use huajie_tape::coerce::{CoerceError, is_blank, parse_date, parse_money_exact};
 
 use crate::i18n::{text, tr};
 
@@ -115,7 +114,9 @@ pub fn labelled(label: &Text, problem: &Text) -> Text {
 }
 
 /// A problem quoting what was typed: "“abc” 不是日期", with the catalogue's `key` after the value.
+/// What was typed is quoted as a short excerpt (`huajie_core::input::excerpt`).
 pub fn quoting(typed: &str, key: &'static str) -> Text {
+    let typed = huajie_core::input::excerpt(typed);
     Text::new(format!("“{typed}” {}", tr(Lang::Zh, key)), format!("“{typed}” {}", tr(Lang::En, key)))
 }
 
@@ -140,7 +141,7 @@ pub fn yuan(typed: &str) -> Result<Money, Text> {
     let t = required(typed)?;
     match parse_money_exact(&t, AmountUnit::Yuan) {
         Ok(m) if m.fen() >= 0 => Ok(m),
-        Err(CoerceError::FractionOfFen) => Err(quoting(&t, "form.fraction_of_fen")),
+        Err(InputError::FractionOfFen) => Err(quoting(&t, "form.fraction_of_fen")),
         _ => Err(quoting(&t, "form.bad_yuan")),
     }
 }
@@ -149,7 +150,7 @@ fn read_amount(typed: &str, negative: bool) -> Result<Money, Text> {
     let t = required(typed)?;
     match parse_money_exact(&t, AmountUnit::Wan) {
         Ok(m) if negative || m.fen() >= 0 => Ok(m),
-        Err(CoerceError::FractionOfFen) => Err(quoting(&t, "form.fraction_of_fen")),
+        Err(InputError::FractionOfFen) => Err(quoting(&t, "form.fraction_of_fen")),
         _ if negative => Err(quoting(&t, "form.not_an_amount")),
         _ => Err(quoting(&t, "form.bad_amount")),
     }

@@ -1,6 +1,8 @@
 //! The catalogue of error pages and refusals common to every page: key, Chinese, English.
 
 pub const ERRORS: &[(&str, &str, &str)] = &[
+    // A form's field naming a person who is not a user (a deal team).
+    ("form.unknown_user", "不是本系统的用户名", "is not a user name of this system"),
     ("error.title", "出错了", "Something went wrong"),
     ("error.back", "返回首页", "Back to the start page"),
     ("error.unauthenticated", "请先登录。", "Please log in first."),

@@ -61,7 +61,8 @@ pub async fn show(ctx: Ctx, State(state): State<AppState>, Query(q): Query<DoneQ
     account_page(&ctx, &state, notice, FormView::new(PASSWORD_FORM, ctx.lang)).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
     current: String,
     new: String,

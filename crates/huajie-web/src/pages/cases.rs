@@ -258,18 +258,16 @@ pub struct AgencyForm {
 
 /// A percentage with at most two decimals, from 0 to 100, in basis points; blank is 0.
 fn basis_points(typed: &str) -> Result<u32, Text> {
-    let t = huajie_tape::coerce::normalize(typed);
+    let t = huajie_core::input::normalize(typed);
     let t = t.trim_end_matches('%').trim();
     if t.is_empty() {
         return Ok(0);
     }
-    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
-    let digits = |s: &str| !s.is_empty() && s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit());
-    let ok = digits(whole) && (frac.is_empty() || (frac.len() <= 2 && frac.bytes().all(|b| b.is_ascii_digit())));
-    let bp = ok
-        .then(|| whole.parse::<u32>().ok().map(|w| w * 100 + format!("{frac:0<2}").parse::<u32>().unwrap_or(0)))
-        .flatten();
-    bp.filter(|bp| *bp <= 10_000).ok_or_else(|| quoting(t, "cases.bad_rate"))
+    // The core's reader of numbers; at most two decimals of a percent (a whole basis point).
+    let bp = huajie_core::input::parse_number(t).ok().map(|x| x * 100.0).filter(|bp| (bp - bp.round()).abs() < 1e-6);
+    bp.filter(|bp| (0.0..=10_000.0).contains(bp))
+        .map(|bp| bp.round() as u32)
+        .ok_or_else(|| quoting(t, "cases.bad_rate"))
 }
 
 impl AgencyForm {
@@ -370,7 +368,7 @@ pub async fn open(
             a => e.read(
                 "agency",
                 &text("cases.agency"),
-                a.parse::<i64>().map(Some).map_err(|_| quoting(a, "form.bad_option")),
+                huajie_core::input::parse_int(a).map(Some).map_err(|_| quoting(a, "form.bad_option")),
             ),
         };
         let input = e

@@ -522,10 +522,7 @@ pub async fn record_results(
     State(state): State<AppState>,
     Submitted(form): Submitted<QuarterForm>,
 ) -> Result<Response, AppError> {
-    let quarter = form
-        .quarter
-        .trim()
-        .parse::<NaiveDate>()
+    let quarter = huajie_core::input::parse_date(&form.quarter)
         .map_err(|_| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into()))?;
     state.store.record_quarter_end(&user.username, quarter).await?;
     Ok(axum::response::Redirect::to(&format!("/compliance?as_of={quarter}#results")).into_response())
@@ -671,8 +668,7 @@ pub async fn quarter_report(
 fn report_quarter(ctx: &Ctx, state: &AppState, q: &QuarterQuery) -> Result<NaiveDate, AppError> {
     match q.quarter.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(latest_quarter_end(state.store.clock().today())),
-        Some(s) => s
-            .parse::<NaiveDate>()
+        Some(s) => huajie_core::input::parse_date(s)
             .ok()
             .filter(|d| latest_quarter_end(*d) == *d)
             .ok_or_else(|| AppError::BadRequest(tr(ctx.lang, "report.not_quarter_end").into())),

@@ -9,20 +9,24 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission};
+use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission, Text};
 use huajie_report::{PersonalData, tape_report_xlsx};
 use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
 use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::{Pager, page_number, render};
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Path, Query, Submitted, Upload};
-use crate::i18n::tr;
+use crate::form::{FieldErrors, FormView, Path, Query, Submitted, Upload};
+use crate::i18n::{text, tr};
 use crate::view::Page;
+
+mod form_page;
+pub use form_page::{AttemptLine, attempt_lines};
+use form_page::{IMPORT_FORM, beside, cutoff_of, form_page};
 
 /// The largest tape accepted for upload.
 pub const UPLOAD_BYTES_MAX: usize = 256 * 1024 * 1024;
@@ -31,7 +35,7 @@ const PROBLEMS_PER_PAGE: i64 = 200;
 
 /// The upload form as submitted: its fields (read by `Upload`, trimmed by `with_file`) and
 /// its file. `personal` is a checkbox.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(default)]
 pub struct ImportForm {
     package: String,
@@ -167,15 +171,9 @@ enum Outcome {
 async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, AppError> {
     let user = ctx.require(Permission::ImportTapes)?;
     let lang = ctx.lang;
-    let bad = |key: &'static str| AppError::BadRequest(tr(lang, key).to_string());
-    if form.bytes.is_empty() && form.file_name.is_empty() {
-        return Err(bad("import.no_file"));
-    }
+    let bad = |field: &'static str, key: &'static str| beside(field, text(key));
+    let cutoff = cutoff_of(&form)?;
     let policy = ImportPolicy::from_code(&form.policy).unwrap_or(ImportPolicy::Strict);
-    let cutoff = match form.cutoff.as_str() {
-        "" => None,
-        s => Some(huajie_tape::coerce::parse_date(s).map_err(|_| bad("import.bad_cutoff"))?),
-    };
     let options =
         SheetOptions { cutoff_date: cutoff, today: state.store.clock().today(), personal_batch: form.personal };
     // The transferor's saved mapping applies: the package's transferor, or the one named for a new package.
@@ -198,7 +196,8 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     let bytes = form.bytes;
     let unreadable = |e: huajie_tape::ReadError| AppError::BadRequest(e.message(lang));
     if form.action == "mapping" {
-        let transferor = transferor_identifier.ok_or_else(|| bad("import.mapping_needs_transferor"))?;
+        let transferor =
+            transferor_identifier.ok_or_else(|| bad("transferor_id", "import.mapping_needs_transferor"))?;
         let preview = huajie_tape::preview_tape(
             &file_name,
             std::io::Cursor::new(bytes.as_ref()),
@@ -206,7 +205,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             &profile,
         )
         .map_err(unreadable)?
-        .ok_or_else(|| bad("import.no_file"))?;
+        .ok_or_else(|| bad("file", "import.no_file"))?;
         return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
     }
     let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
@@ -232,17 +231,17 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     }
 
     if form.package.is_empty() {
-        return Err(bad("import.no_package"));
+        return Err(bad("package", "import.no_package"));
     }
     let target = match existing_package {
         Some(id) => PackageTarget::Existing(id),
         None => {
             if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
-                return Err(bad("import.need_transferor"));
+                return Err(bad("transferor_name", "import.need_transferor"));
             }
             // A transferor is a bank or another institution: its code is a USCC.
             let identifier = PartyIdentifier::parse_as(PartyKind::Corporate, &form.transferor_id, options.today)
-                .map_err(|e| AppError::BadRequest(e.message(lang)))?;
+                .map_err(|e| beside("transferor_id", Text::new(e.message(Lang::Zh), e.message(Lang::En))))?;
             let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
             let transferor = Party {
                 name: form.transferor_name.clone(),
@@ -292,62 +291,6 @@ fn fatal_report(file_name: &str, problems: Vec<Problem>) -> TapeReport {
     }
 }
 
-#[derive(Template)]
-#[template(path = "import_new.html")]
-struct ImportFormPage {
-    page: Page,
-    title: &'static str,
-    error: Option<String>,
-    attempts: Vec<AttemptLine>,
-}
-
-/// An import attempt as a page lists it.
-pub struct AttemptLine {
-    pub package_code: String,
-    pub started_at: String,
-    pub file_name: String,
-    pub started_by: String,
-    pub outcome: &'static str,
-    /// The loaded version's report, when it loaded.
-    pub report: Option<(i64, i64)>,
-    pub detail: String,
-    pub interrupted: bool,
-}
-
-/// What became of import attempts, in the viewer's language.
-pub fn attempt_lines(attempts: Vec<huajie_store::ImportAttempt>, lang: Lang) -> Vec<AttemptLine> {
-    attempts
-        .into_iter()
-        .map(|a| AttemptLine {
-            package_code: a.package_code,
-            started_at: crate::view::when_to_the_second(a.started_at, lang),
-            file_name: a.file_name,
-            started_by: a.started_by,
-            outcome: a.state.name(lang),
-            report: a.import_id.zip(a.version),
-            detail: a.detail.map(|d| d.get(lang).to_string()).unwrap_or_default(),
-            interrupted: a.state == huajie_store::AttemptState::Interrupted,
-        })
-        .collect()
-}
-
-async fn form_page(
-    ctx: &Ctx,
-    state: &AppState,
-    error: Option<String>,
-    notice: Option<String>,
-) -> Result<Response, AppError> {
-    let mut page = Page::new(ctx, state).await?;
-    page.notice = notice;
-    let failed = error.is_some();
-    let attempts = attempt_lines(state.store.recent_import_attempts().await?, ctx.lang);
-    let mut r = render(&ImportFormPage { title: page.t("import.title"), error, attempts, page })?;
-    if failed {
-        *r.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    Ok(r)
-}
-
 #[derive(Deserialize)]
 pub struct FormQuery {
     mapped: Option<usize>,
@@ -390,7 +333,10 @@ pub async fn submit(
     State(state): State<AppState>,
     upload: Upload<ImportForm>,
 ) -> Result<Response, AppError> {
-    match run(&state, &ctx, upload.into()).await {
+    let form: ImportForm = upload.into();
+    // What was typed, shown again if the form comes back (the file is chosen again).
+    let typed = ImportForm { bytes: Default::default(), ..form.clone() };
+    match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
             let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown)
@@ -403,7 +349,14 @@ pub async fn submit(
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             Ok(r)
         }
-        Err(AppError::BadRequest(message)) => form_page(&ctx, &state, Some(message), None).await,
+        Err(AppError::BadRequest(message)) => {
+            let refused = FieldErrors::whole(Text::new(message.clone(), message));
+            let form = FormView::sent_back(IMPORT_FORM, ctx.lang, &typed, &refused);
+            form_page(&ctx, &state, Some(form), None).await
+        }
+        Err(AppError::Invalid(errors)) => {
+            form_page(&ctx, &state, Some(FormView::sent_back(IMPORT_FORM, ctx.lang, &typed, &errors)), None).await
+        }
         Err(e) => Err(e),
     }
 }

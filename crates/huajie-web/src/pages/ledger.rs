@@ -151,7 +151,7 @@ pub struct Filter {
 
 fn id_of(typed: &str) -> Result<i64, Text> {
     let t = typed.trim();
-    t.parse::<i64>().map_err(|_| quoting(t, "ledger.not_a_number"))
+    huajie_core::input::parse_int(t).map_err(|_| quoting(t, "ledger.not_a_number"))
 }
 
 fn opt_id(typed: &str) -> Result<Option<i64>, Text> {

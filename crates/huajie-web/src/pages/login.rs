@@ -69,9 +69,13 @@ pub async fn form(ctx: Ctx, State(state): State<AppState>, Query(q): Query<Login
     login_page_with(&ctx, &state, None, safe_next(q.next.as_deref()), String::new(), notice).await
 }
 
+/// The login form as typed: a field left out reads as blank (refused as a wrong password, the
+/// page shown again with the user name kept).
 #[derive(Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     csrf: String,

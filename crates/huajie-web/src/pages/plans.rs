@@ -143,7 +143,9 @@ fn optional_id(typed: &str) -> Result<Option<i64>, Text> {
     if t.is_empty() {
         return Ok(None);
     }
-    t.trim_start_matches('#').parse::<i64>().map(Some).map_err(|_| quoting(t, "plans.not_an_id"))
+    huajie_core::input::parse_int(t.trim_start_matches(['#', '＃']))
+        .map(Some)
+        .map_err(|_| quoting(t, "plans.not_an_id"))
 }
 
 /// The subject a form names.

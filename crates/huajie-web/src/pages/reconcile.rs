@@ -324,8 +324,7 @@ impl AssignForm {
     pub fn parse(&self) -> Result<(i64, Split), AppError> {
         let mut e = FieldErrors::default();
         let read = required(&self.claim).and_then(|t| {
-            t.trim_start_matches('#')
-                .parse::<i64>()
+            huajie_core::input::parse_int(t.trim_start_matches(['#', '＃']))
                 .map_err(|_| crate::form::fields::quoting(&t, "reconcile.bad_claim"))
         });
         let claim = e.read("claim", &crate::i18n::text("reconcile.claim"), read);

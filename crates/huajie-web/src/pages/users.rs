@@ -105,7 +105,8 @@ pub struct DoneQuery {
 }
 
 /// A new user as typed (the password is never shown again).
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct CreateForm {
     username: String,
     display_name: String,
@@ -159,7 +160,8 @@ pub async fn create(
 }
 
 /// A user's name, role and status as typed.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct UpdateForm {
     display_name: String,
     role: String,
@@ -198,7 +200,8 @@ pub async fn update(
 }
 
 /// A new password, as typed (never shown again).
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct PasswordForm {
     password: String,
 }

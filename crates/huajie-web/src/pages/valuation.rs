@@ -287,7 +287,8 @@ pub(crate) fn valuation_date_of(text: &str, package: &Package) -> Result<Option<
     Ok(Some(date))
 }
 
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct BasisForm {
     basis: String,
 }
@@ -406,19 +407,16 @@ pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
     valuation_page(&ctx, &state, run.package_id, Some(&run), None).await
 }
 
-#[derive(Deserialize, Serialize)]
+/// The run form as typed, every field text (a form sent back shows what came).
+#[derive(Deserialize, Serialize, Default)]
+#[serde(default)]
 pub struct RunForm {
-    set: i64,
-    #[serde(default)]
+    set: crate::form::Loose,
     date: String,
     irr: String,
-    #[serde(default)]
     price: String,
-    #[serde(default)]
     scenarios: String,
-    #[serde(default)]
     seed: String,
-    #[serde(default)]
     stress: String,
 }
 
@@ -432,15 +430,15 @@ impl RunForm {
             e.add("set", i18n::text("valuation.bad_set"));
         }
         let date = e.check("date", valuation_date_of(&self.date, package));
-        let plain = |t: &str| huajie_tape::coerce::normalize(t).replace(',', ""); // full-width as ASCII
-        let irr = e.check("irr", parse_share(&plain(&self.irr)).ok_or(i18n::text("valuation.bad_irr")));
+        let irr = e.check("irr", parse_share(&self.irr).ok_or(i18n::text("valuation.bad_irr")));
         let yuan = |p: &str| crate::form::fields::amount(p).ok().map(|m| m.fen() as f64 / 100.0); // 万元 unless 元/亿
         let price = e.check("price", blank_or(&self.price, yuan, "valuation.bad_price"));
-        let scenarios = match plain(&self.scenarios).as_str() {
+        let whole = |s: &str| huajie_core::input::parse_int(s).ok().and_then(|n| u64::try_from(n).ok());
+        let scenarios = match self.scenarios.trim() {
             "" => Some(0),
-            s => e.check("scenarios", s.parse::<usize>().map_err(|_| huajie_value::limits::scenarios_text())),
+            s => e.check("scenarios", whole(s).map(|n| n as usize).ok_or_else(huajie_value::limits::scenarios_text)),
         };
-        let seed = e.check("seed", blank_or(&self.seed, |s| plain(s).parse::<u64>().ok(), "valuation.bad_seed"));
+        let seed = e.check("seed", blank_or(&self.seed, whole, "valuation.bad_seed"));
         let stress = Some(self.stress.trim()).filter(|s| !s.is_empty()).map(str::to_string);
         // A field already named is read as its default, so the limits name only the others.
         let raw = RawOptions {
@@ -490,9 +488,10 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let package = state.store.package(id).await?.ok_or(AppError::NotFound)?;
     let run = async {
-        let set_known = state.store.assumption_set(f.set).await?.is_some();
+        let set = huajie_core::input::parse_int(f.set.as_str()).ok();
+        let set_known = if let Some(set) = set { state.store.assumption_set(set).await?.is_some() } else { false };
         let (valuation_date, options) = f.parse(&package.package.data, set_known).map_err(AppError::Invalid)?;
-        let req = ValuationRequest { package_id: id, assumption_set_id: Some(f.set), valuation_date, options };
+        let req = ValuationRequest { package_id: id, assumption_set_id: set, valuation_date, options };
         let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
         let run = run.ok_or(AppError::NotFound)?;
         Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())

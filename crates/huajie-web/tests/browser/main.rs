@@ -9,6 +9,7 @@ mod narrow;
 
 #[path = "../common/mod.rs"]
 mod common;
+mod forms;
 
 mod charts;
 
@@ -298,16 +299,16 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     b.login("acquisition").await;
     b.click("nav a[href='/imports/new']").await;
     assert_eq!(b.text("h1").await, "导入资产包数据带");
-    b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
+    b.client.find(Locator::Id("import-file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
     for (id, value) in [
         ("package", "QJ-2026-001"),
         ("package_name", "钱江农商2026年第一批"),
         ("transferor_name", "钱江农村商业银行"),
         ("transferor_id", "91330100MA2AYA1GX3"),
     ] {
-        b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
+        b.client.find(Locator::Id(&format!("import-{id}"))).await.unwrap().send_keys(value).await.unwrap();
     }
-    b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
+    b.client.execute("document.getElementById('import-cutoff').value = '2026-06-30';", vec![]).await.unwrap();
     b.screenshot("11-import-form").await;
     // Strict first: refused, with the reasons.
     b.click("#import-submit").await;
@@ -319,13 +320,13 @@ async fn an_acquisition_officer_uploads_a_tape_and_reads_its_report() {
     b.screenshot("12-import-refused").await;
     // Then partial.
     b.goto("/imports/new").await;
-    b.client.find(Locator::Id("file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
+    b.client.find(Locator::Id("import-file")).await.unwrap().send_keys(tape.to_str().unwrap()).await.unwrap();
     for (id, value) in
         [("package", "QJ-2026-001"), ("transferor_name", "钱江农村商业银行"), ("transferor_id", "91330100MA2AYA1GX3")]
     {
-        b.client.find(Locator::Id(id)).await.unwrap().send_keys(value).await.unwrap();
+        b.client.find(Locator::Id(&format!("import-{id}"))).await.unwrap().send_keys(value).await.unwrap();
     }
-    b.client.execute("document.getElementById('cutoff').value = '2026-06-30';", vec![]).await.unwrap();
+    b.client.execute("document.getElementById('import-cutoff').value = '2026-06-30';", vec![]).await.unwrap();
     b.click("#policy-partial").await;
     b.click("#import-submit").await;
     let facts = b.text("#report-facts").await;

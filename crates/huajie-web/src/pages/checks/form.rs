@@ -125,7 +125,7 @@ impl PackageCheckForm {
 pub fn chosen_id(s: &str) -> Result<Option<i64>, Text> {
     match s.trim() {
         "" => Ok(None),
-        id => id.parse().map(Some).map_err(|_| text("form.bad_option")),
+        id => huajie_core::input::parse_int(id).map(Some).map_err(|_| text("form.bad_option")),
     }
 }
 

@@ -63,7 +63,8 @@ impl TableForm {
         let meeting = e.read(
             "meeting",
             &text("committee.meeting"),
-            required(self.meeting.as_str()).and_then(|m| m.parse::<i64>().map_err(|_| text("form.bad_option"))),
+            required(self.meeting.as_str())
+                .and_then(|m| huajie_core::input::parse_int(&m).map_err(|_| text("form.bad_option"))),
         );
         let team = team_of(self.team.as_str());
         e.finish(|| Some((meeting?, team)))
@@ -93,6 +94,12 @@ pub async fn table_check(
     }
     let tabled = async {
         let (meeting, team) = form.parse().map_err(AppError::Invalid)?;
+        for who in &team {
+            if state.store.user_by_username(who).await?.is_none() {
+                let problem = crate::form::fields::quoting(who, "form.unknown_user");
+                return Err(AppError::Invalid(FieldErrors::from(vec![("team", problem)])));
+            }
+        }
         state.store.table_item(&user.username, meeting, ItemSubject::Acquisition { check_id: id }, &team).await?;
         Ok(Redirect::to(&format!("/committee/meetings/{meeting}")).into_response())
     };
