@@ -10,6 +10,7 @@ use anyhow::{Context, Result, anyhow};
 use clap::Args;
 use huajie_core::Lang;
 use huajie_core::mask::mask_person_name;
+use huajie_report::signoff::{Signature, Signoff};
 use huajie_report::valuation::{ClaimLine, RunInfo, summary_text, valuation_xlsx};
 use huajie_store::{AssumptionSet, Store, ValuationRequest};
 use huajie_value::{Appraisal, Options, RawOptions};
@@ -182,7 +183,24 @@ async fn run_info(
         tape_version,
         created_by: "cli".into(),
         created_at: huajie_core::clock::beijing_time(store.clock().now(), lang, false),
+        signoff: signoff(store, run_id, lang).await?,
     })
+}
+
+/// A report written by the command line: prepared by `cli` now, reviewed if the run has been.
+async fn signoff(store: &Store, run_id: Option<i64>, lang: Lang) -> Result<Signoff> {
+    let now = store.clock().now();
+    let reference = match run_id {
+        Some(id) => format!("{} #{id}", huajie_report::valuation::label("run", lang)),
+        None => lang.pick("未保存的估值", "Valuation not saved").to_string(),
+    };
+    let review = match run_id {
+        Some(id) => store.valuation_signoff(id).await?.review,
+        None => None,
+    };
+    Ok(Signoff::new(reference, now)
+        .prepared_by(Signature::new("cli", now))
+        .reviewed_by(review.map(|r| Signature::new(r.reviewed_by, r.reviewed_at))))
 }
 
 /// The lines of the claim sheet: contract numbers and debtors (people's names masked:

@@ -44,6 +44,8 @@ pub enum Permission {
     ViewValuations,
     /// Value a package (a run is recorded).
     RunValuations,
+    /// Mark a valuation run reviewed (a second person: never the run's preparer).
+    ReviewValuations,
     /// Save a new version of an assumption set.
     EditAssumptions,
     /// The regulatory indicators, their drill-down and the rule catalogue.
@@ -63,8 +65,12 @@ pub enum Permission {
     EditCompanyCapital,
     /// Save a version of the company's main-business lines.
     EditMainBusiness,
-    /// Record the official quarter-end indicators for reporting.
+    /// Record the official quarter-end indicators for reporting, and submit a recorded
+    /// quarter's report to the regulator.
     RecordIndicators,
+    /// Acknowledge a quarterly report the company submitted (the regulator's one write: it
+    /// says what it received, and when; it changes nothing of the company's).
+    AcknowledgeReports,
     /// Read the pre-trade checks: deals under negotiation, with their prices. Not the
     /// regulator's: it sees the indicators, the recorded quarter-ends and the reports (with
     /// the quarter's findings), not what the company is negotiating.
@@ -155,7 +161,7 @@ impl Role {
         match permission {
             // The regulator's window is the compliance pages, not the company's own dashboard.
             ViewDashboard => !matches!(self, Investor | Regulator),
-            ViewPackages | ViewClaims => {
+            ViewPackages | ViewClaims | ViewValuations | ViewBacktests => {
                 matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
             }
             ViewParties => matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Auditor),
@@ -166,11 +172,10 @@ impl Role {
             UsePortal => matches!(self, Investor),
             // The acquisition team receives and cleans the tapes.
             ImportTapes => matches!(self, Acquisition),
-            ViewValuations | ViewBacktests => {
-                matches!(self, Admin | Acquisition | Valuer | Risk | AssetManager | Committee | Finance | Auditor)
-            }
             // Pricing is the valuers' work; the acquisition team prices the packages it brings in.
             RunValuations => matches!(self, Valuer | Acquisition),
+            // A run is reviewed by another valuer or by the risk team before its report is signed.
+            ReviewValuations => matches!(self, Valuer | Risk),
             EditAssumptions => matches!(self, Valuer),
             // The risk team runs compliance; management, audit and the regulator read it.
             ViewCompliance => matches!(self, Admin | Risk | Committee | Finance | Auditor | Regulator),
@@ -179,10 +184,10 @@ impl Role {
             // Finance keeps the funding book and net assets; risk keeps the party graph, alone.
             EditComplianceBook => matches!(self, Finance | Risk),
             EditPartyGraph => matches!(self, Risk),
-            // The company's profile: finance owns the money, risk the main-business lines.
+            // The profile: finance the money, risk the business lines; risk submits, the regulator acknowledges.
             EditCompanyCapital => matches!(self, Finance),
-            EditMainBusiness => matches!(self, Risk),
-            RecordIndicators => matches!(self, Risk),
+            EditMainBusiness | RecordIndicators => matches!(self, Risk),
+            AcknowledgeReports => matches!(self, Regulator),
             ViewDealChecks => {
                 matches!(self, Admin | Acquisition | Risk | AssetManager | Committee | Finance | Auditor)
             }
@@ -247,7 +252,8 @@ impl Role {
         self != Role::Investor
     }
 
-    /// Roles that may change nothing.
+    /// Roles that may change nothing of the company's (the regulator acknowledges the reports
+    /// it receives, `AcknowledgeReports`, which is its own record, not the company's).
     pub fn is_read_only(self) -> bool {
         matches!(self, Role::Auditor | Role::Regulator)
     }
@@ -270,6 +276,9 @@ mod tests {
         assert!(Role::Investor.can(Permission::UsePortal));
         assert!(!Role::Regulator.can(Permission::ViewPlans), "no valuations or costs of plans");
         assert!(!Role::Valuer.can(Permission::PreparePlans), "the valuer does not prepare the disposal (A11 IC5)");
+        let holders = |p: Permission| Role::ALL.iter().filter(|r| r.can(p)).map(|r| r.code()).collect::<Vec<_>>();
+        assert_eq!(holders(Permission::AcknowledgeReports), ["regulator"], "the regulator acknowledges, alone");
+        assert_eq!(holders(Permission::RecordIndicators), ["risk"], "the risk team submits");
     }
 
     #[test]

@@ -202,7 +202,28 @@ pub async fn record_quarter_ends(store: &Store) -> Result<(), StoreError> {
     for q in [ymd(2026, 6, 30), ymd(2026, 9, 30)] {
         store.record_quarter_end("risk", q).await?;
     }
+    // The quarterly reports: the second quarter's submitted and acknowledged by the regulator, the
+    // third's submitted and awaiting its acknowledgement.
+    let q2 = store.submit_report("risk", ymd(2026, 6, 30)).await?;
+    store.acknowledge_report("regulator", q2.id, "已收悉。").await?;
+    store.submit_report("risk", ymd(2026, 9, 30)).await?;
     Ok(())
+}
+
+/// The demo's second risk officer (user name, name), who approves the first one's overrides.
+pub const SECOND_RISK_OFFICER: (&str, &str) = ("risk2", "韩立新");
+
+/// Adds the second risk officer: an override of a check's finding takes effect once another risk
+/// officer approves it (four eyes, issue 16).
+pub async fn second_risk_officer(tx: &mut WriteTx, hash_password: &impl Fn(&str) -> String) -> Result<(), StoreError> {
+    let (username, name) = SECOND_RISK_OFFICER;
+    let user = huajie_store::NewUser {
+        username: username.into(),
+        display_name: name.into(),
+        role: huajie_core::Role::Risk,
+        password_hash: hash_password(crate::DEMO_PASSWORD),
+    };
+    tx.insert_user(&user).await.map(drop)
 }
 
 /// A trading company 60% held, and controlled, by the debtor of the claim the demo auctions
@@ -298,6 +319,12 @@ async fn check_deals(store: &Store) -> Result<(), StoreError> {
         check.result.findings.iter().enumerate().filter(|(_, f)| f.effect != huajie_rules::checks::Effect::Block)
     {
         tx.override_finding(check.id, k, "过渡期内：董事会已批准去杠杆计划，2027 年末前降至 3 倍以内").await?;
+    }
+    tx.commit().await?;
+    // Four eyes: the second risk officer approves each override, and only then does it count.
+    let mut tx = store.write(SECOND_RISK_OFFICER.0).await?;
+    for o in tx.deal_check(check.id).await?.map(|c| c.overrides).unwrap_or_default() {
+        tx.approve_override(check.id, o.id).await?;
     }
     tx.commit().await?;
 

@@ -72,6 +72,8 @@ pub async fn load(
         })
         .await?;
     }
+    // A second risk officer, who approves the first one's overrides (four eyes, issue 16).
+    crate::compliance::second_risk_officer(&mut tx, &hash_password).await?;
     tx.ensure_default_assumption_set().await?;
     tx.commit().await?;
     value_packages(store).await?;
@@ -89,13 +91,14 @@ pub async fn load(
         crate::history::load(&past, &timeline, &cases).await?;
     }
     crate::compliance::record_quarter_ends(store).await?;
-    let users = demo.users.len() + crate::decisions::EXTRA_MEMBERS.len() + investors;
+    let users = demo.users.len() + 1 + crate::decisions::EXTRA_MEMBERS.len() + investors;
     Ok(LoadOutcome::Loaded { parties, claims: demo.claim_count(), collateral, users })
 }
 
 /// The demo's valuer prices every package at its tape's cut-off (HV-1 defaults, 15% target
 /// IRR, 1,000 scenarios), revalues each package the company holds as of today at what it
-/// cost, and keeps a more cautious copy of the defaults as a second set. Each run is its own
+/// cost, and keeps a more cautious copy of the defaults as a second set; the risk team
+/// reviews the first run. Each run is its own
 /// transaction, after the company is loaded.
 async fn value_packages(store: &Store) -> Result<(), StoreError> {
     let default = store.default_assumption_set().await?;
@@ -124,8 +127,20 @@ async fn value_packages(store: &Store) -> Result<(), StoreError> {
             store.value_package(VALUER, &today, true).await?;
         }
     }
+    // A second person, the risk team, reviews the first run (issue 16): its reports read 已复核.
+    let first = store.packages().await?.into_iter().next().map(|p| p.package.id);
+    let runs = match first {
+        Some(id) => store.valuation_runs(id).await?,
+        None => Vec::new(),
+    };
+    if let Some(run) = runs.iter().min_by_key(|r| r.id) {
+        store.review_valuation_run(REVIEWER, run.id).await?;
+    }
     Ok(())
 }
+
+/// The demo user who reviews the first run.
+const REVIEWER: &str = "risk";
 
 /// The demo user who values the packages.
 const VALUER: &str = "valuer";

@@ -99,6 +99,7 @@ fn main() {
         tape_version: None,
         created_by: "valuer".into(),
         created_at: "2026-11-28T10:00:00Z".into(),
+        signoff: huajie_report::signoff::Signoff::new("GEN", chrono::DateTime::UNIX_EPOCH),
     };
     let started = std::time::Instant::now();
     let bytes = valuation_xlsx(&info, &r, &lines, &a, Lang::Zh).expect("the workbook");

@@ -55,6 +55,8 @@ pub struct Agreement {
     /// When the lot closed, and when this draft was made.
     pub closed_at: String,
     pub drafted_at: String,
+    /// The draft's own sign-off (who drafted it; 法务 to review): apart from the parties' seals.
+    pub signoff: crate::signoff::Signoff,
 }
 
 /// `1,435,000.00 元（大写：人民币壹佰肆拾叁万伍仟元整）`.
@@ -73,7 +75,7 @@ pub fn agreement_layout<'f>(fonts: &'f Fonts, a: &Agreement) -> Layout<'f> {
     let footer = format!("{} · 债权转让协议（草稿） · 成交 #{}", a.transferor.name, a.sale_id);
     let mut p = Layout::new(fonts, footer);
     p.block(18.0, true, "债权转让协议（草稿）");
-    p.y += 2.0;
+    crate::signoff::pdf_head(&mut p, &a.signoff, huajie_core::Lang::Zh);
     p.paragraph(
         9.5,
         "本草稿由系统依据成交结果生成，仅供起草之用：须经法务审核、双方协商确认并签字盖章后方生效。\
@@ -93,7 +95,7 @@ pub fn agreement_layout<'f>(fonts: &'f Fonts, a: &Agreement) -> Layout<'f> {
     assets(&mut p, a);
     clauses(&mut p, a);
     signatures(&mut p, a);
-    p
+    crate::signoff::pdf_ended(p, &a.signoff, huajie_core::Lang::Zh)
 }
 
 fn parties(p: &mut Layout, a: &Agreement) {
@@ -248,6 +250,7 @@ mod tests {
             balance_due: Money::from_yuan(1_415_000).unwrap(),
             closed_at: "2026-12-21 16:00 北京时间".into(),
             drafted_at: "2026-12-21 16:05 北京时间".into(),
+            signoff: crate::signoff::Signoff::new("成交 #3", chrono::DateTime::UNIX_EPOCH),
         }
     }
 

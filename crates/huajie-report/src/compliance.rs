@@ -85,6 +85,8 @@ pub struct QuarterReport {
     pub indicators: Vec<ReportIndicator>,
     pub findings: Vec<ReportFinding>,
     pub note: String,
+    /// Prepared by the recorder of the quarter-end; the regulator's lines go in `further`.
+    pub signoff: crate::signoff::Signoff,
 }
 
 fn yuan(m: Money) -> f64 {
@@ -349,7 +351,7 @@ pub fn regulator_xlsx(r: &QuarterReport, lang: Lang) -> Result<Vec<u8>, rust_xls
     let ws = book.add_worksheet();
     ws.set_name(&findings.sheet)?;
     write_table(ws, 0, &findings, &f)?;
-    book.save_to_buffer()
+    crate::signoff::signed_book(book, &t("监管指标季度报告", "Regulatory indicators"), &r.signoff, lang)
 }
 
 /// Lines of each indicator listed in the PDF; the report says how many more the workbook has.
@@ -367,7 +369,7 @@ pub fn regulator_layout<'f>(fonts: &'f Fonts, r: &QuarterReport, lang: Lang) -> 
     p.block(18.0, true, t("监管指标季度报告", "Quarterly report of the regulatory indicators"));
     p.y += 4.0;
     p.block(12.0, false, &format!("{} · {} {}", r.company, t("季末", "quarter-end"), r.quarter_end));
-    p.y += 2.0;
+    crate::signoff::pdf_head(&mut p, &r.signoff, lang);
     p.paragraph(9.0, &format!("{} v{} · {}", t("参数版本", "Parameters"), r.parameter_version, r.basis));
     p.paragraph(9.0, &r.note);
     p.heading(t("六项指标", "The six indicators"));
@@ -459,5 +461,5 @@ pub fn regulator_layout<'f>(fonts: &'f Fonts, r: &QuarterReport, lang: Lang) -> 
         p.close_group();
         p.y += 4.0;
     }
-    p
+    crate::signoff::pdf_ended(p, &r.signoff, lang)
 }

@@ -9,6 +9,7 @@ pub mod agreement_pdf;
 pub mod compliance;
 pub mod minutes_pdf;
 pub mod pdf;
+pub mod signoff;
 pub mod tables;
 pub mod valuation;
 pub mod valuation_pdf;

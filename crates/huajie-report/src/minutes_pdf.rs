@@ -1,7 +1,7 @@
 //! The minutes of a decision-committee meeting as a PDF (rules.md A11 IC5: the named votes are
 //! kept): the company, the meeting, who was present, each item with its price or reserve, its
 //! tier, who was recused and why, each member's vote (with the reason for a vote against), the
-//! tally and the outcome, the minutes, and a block for the chair's and the secretary's signatures.
+//! tally and the outcome, the minutes, and the sign-off (prepared by the secretary, approved by the chair).
 //! The caller gives everything already in the reader's language; this lays it out.
 
 use huajie_core::Lang;
@@ -51,6 +51,8 @@ pub struct Minutes {
     pub minutes: String,
     pub chair: String,
     pub secretary: String,
+    /// 编制人: the secretary; 批准人: the chair (to sign).
+    pub signoff: crate::signoff::Signoff,
 }
 
 /// The minutes' PDF.
@@ -65,7 +67,7 @@ pub fn minutes_layout<'f>(fonts: &'f Fonts, m: &Minutes, lang: Lang) -> Layout<'
     let footer = format!("{} · {} #{}", m.company, t("决策委员会会议纪要", "Committee minutes"), m.meeting_id);
     let mut p = Layout::new(fonts, footer);
     p.block(18.0, true, &format!("{} {}", m.company, t("决策委员会会议纪要", "Decision committee: minutes")));
-    p.y += 4.0;
+    crate::signoff::pdf_head(&mut p, &m.signoff, lang);
     let facts = [
         (t("会议", "Meeting"), format!("#{} {}", m.meeting_id, m.title)),
         (t("时间", "Time"), m.when.clone()),
@@ -85,8 +87,7 @@ pub fn minutes_layout<'f>(fonts: &'f Fonts, m: &Minutes, lang: Lang) -> Layout<'
     for para in m.minutes.lines().filter(|l| !l.trim().is_empty()) {
         p.paragraph(10.0, para.trim());
     }
-    signatures(&mut p, m, lang);
-    p
+    crate::signoff::pdf_ended(p, &m.signoff, lang)
 }
 
 fn item_section(p: &mut Layout, item: &MinutesItem, lang: Lang) {
@@ -129,26 +130,6 @@ fn item_section(p: &mut Layout, item: &MinutesItem, lang: Lang) {
         p.y += 4.0;
         p.paragraph(9.5, &format!("{}{}", t("表决结果：", "Tally: "), item.tally));
     }
-}
-
-fn signatures(p: &mut Layout, m: &Minutes, lang: Lang) {
-    let t = |zh: &'static str, en: &'static str| lang.pick(zh, en);
-    p.heading(t("签字", "Signatures"));
-    let line = "＿＿＿＿＿＿＿＿＿＿＿＿";
-    let rows = vec![
-        vec![t("主任委员", "Chair").to_string(), m.chair.clone(), line.to_string(), t("日期：", "Date:").to_string()],
-        vec![
-            t("记录人（秘书）", "Secretary").to_string(),
-            m.secretary.clone(),
-            line.to_string(),
-            t("日期：", "Date:").to_string(),
-        ],
-    ];
-    p.table_styled(
-        TableStyle { size: 10.0, full_width: true },
-        &[Column::left("").bold(), Column::left(""), Column::left("").grow(), Column::left("")],
-        &rows,
-    );
 }
 
 #[cfg(test)]
@@ -197,12 +178,16 @@ mod tests {
             minutes: "会议审议了十二项收购。\n一致同意。".into(),
             chair: "主任（committee）".into(),
             secretary: "秘书".into(),
+            signoff: crate::signoff::Signoff::new("会议 #7", chrono::DateTime::UNIX_EPOCH)
+                .prepared_by(crate::signoff::Signature::new("秘书", chrono::DateTime::UNIX_EPOCH))
+                .approved_by(Some(crate::signoff::Signature::named("主任（committee）"))),
         };
         let layout = minutes_layout(&fonts, &m, Lang::Zh);
         assert!(layout.page_count() > 1, "twelve items fill more than a page");
         assert!(layout.faults().is_empty(), "{:?}", layout.faults());
         let text: String = layout.text_boxes().iter().map(|b| b.text.clone()).collect::<Vec<_>>().join("\n");
-        for needle in ["价格偏高", "同意 4 票，反对 1 票", "风控（risk）：合规检查", "主任委员", "一致同意。"]
+        for needle in
+            ["价格偏高", "同意 4 票，反对 1 票", "风控（risk）：合规检查", "批准人", "主任（committee）", "一致同意。"]
         {
             assert!(text.contains(needle), "{needle} missing");
         }

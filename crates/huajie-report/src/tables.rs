@@ -181,6 +181,21 @@ pub fn write_table(ws: &mut Worksheet, start: u32, t: &Table, f: &Formats) -> Re
 }
 
 pub fn tables_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
+    tables_book(tables)?.save_to_buffer()
+}
+
+/// The tables as a workbook signed by `signoff` (`signoff::sign_workbook`): a report to
+/// take away, not a sheet to read back.
+pub fn signed_tables_xlsx(
+    tables: &[Table],
+    title: &str,
+    signoff: &crate::signoff::Signoff,
+    lang: huajie_core::Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    crate::signoff::signed_book(tables_book(tables)?, title, signoff, lang)
+}
+
+fn tables_book(tables: &[Table]) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let f = Formats::default();
     let names = sheet_names(&tables.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>());
@@ -189,7 +204,7 @@ pub fn tables_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
         ws.set_name(name)?;
         write_table(ws, 0, t, &f)?;
     }
-    book.save_to_buffer()
+    Ok(book)
 }
 
 #[cfg(test)]

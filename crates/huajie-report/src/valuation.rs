@@ -1,8 +1,7 @@
-//! The valuation report of a run: the text `huajie value` prints, and the workbook a
-//! reviewer can follow — the cash-flow sheet discounts with formulas on the target-IRR
-//! cell, the claim sheet adds the routes and allocates the price with formulas, the
-//! Monte Carlo sheet takes its percentiles with `PERCENTILE.INC` (the same interpolation
-//! as the engine). Labels live here once, for the CLI, the workbook, the PDF and the web.
+//! The valuation report of a run: the text `huajie value` prints, and the workbook a reviewer can follow — the
+//! cash-flow sheet discounts with formulas on the target-IRR cell, the claim sheet adds the routes and allocates
+//! the price with formulas, the Monte Carlo sheet takes its percentiles with `PERCENTILE.INC` (the same
+//! interpolation as the engine), the last sheet signs it. Labels live here once, for the CLI, workbook, PDF and web.
 
 use huajie_core::{Lang, Money};
 use huajie_value::appraisal::{ClaimResult, Method};
@@ -24,6 +23,7 @@ pub struct RunInfo {
     pub tape_version: Option<i64>,
     pub created_by: String,
     pub created_at: String,
+    pub signoff: crate::signoff::Signoff,
 }
 
 /// A claim's line: its result and how the reader knows it.
@@ -396,7 +396,7 @@ pub fn valuation_xlsx(
     let two = Format::new().set_num_format("0.00");
     let factor = Format::new().set_num_format("0.000000");
     let date = Format::new().set_num_format("yyyy-mm-dd");
-    let datetime = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+    let datetime = Format::new().set_num_format(crate::signoff::time_format(lang));
     let note = Format::new().set_italic().set_font_color("#666666");
     let fixed = fixed_values_label(info.run_id, lang);
 
@@ -976,5 +976,5 @@ pub fn valuation_xlsx(
         ws.write_string(r, 3, p.source)?;
         ws.write_string(r, 4, lang.pick(p.confidence.zh(), p.confidence.en()))?;
     }
-    book.save_to_buffer()
+    crate::signoff::signed_book(book, l("title"), &info.signoff, lang)
 }

@@ -48,7 +48,7 @@ pub fn valuation_layout<'f>(
     p.block(18.0, true, l("title"));
     p.y += 4.0;
     p.block(12.0, false, &format!("{} {}", info.package_code, info.package_name));
-    p.y += 4.0;
+    crate::signoff::pdf_head(&mut p, &info.signoff, lang);
     let info_rows = [
         (l("company"), info.company.clone()),
         (l("run"), info.run_id.map_or_else(|| "—".to_string(), |id| format!("#{id}"))),
@@ -320,5 +320,5 @@ pub fn valuation_layout<'f>(
         })
         .collect();
     p.table(&[Column::left(l("parameter")).grow(), Column::right(l("value")), Column::left(l("confidence"))], &rows);
-    p
+    crate::signoff::pdf_ended(p, &info.signoff, lang)
 }

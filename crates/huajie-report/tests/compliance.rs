@@ -133,6 +133,7 @@ fn report() -> QuarterReport {
             standing: String::new(),
         }],
         note: String::new(),
+        signoff: huajie_report::signoff::Signoff::new("季末 2026-09-30", chrono::DateTime::UNIX_EPOCH),
     }
 }
 
@@ -150,7 +151,7 @@ fn each_ratio_is_numerator_over_denominator_from_the_lines_on_its_sheet() {
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["汇总", "Q1 杠杆率", "Q2 单一客户集中度", "Q5 流动性覆盖", "Q6 主业比例", "Q4 关联方债权", "发现"]
+        ["汇总", "Q1 杠杆率", "Q2 单一客户集中度", "Q5 流动性覆盖", "Q6 主业比例", "Q4 关联方债权", "发现", "签署"]
     );
     let f = |wb: &mut Xlsx<_>, sheet: &str, row: u32| -> String {
         wb.worksheet_formula(sheet).unwrap().get_value((row, 1)).cloned().unwrap_or_default()

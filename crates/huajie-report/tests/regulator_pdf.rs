@@ -77,6 +77,10 @@ fn report(lang: Lang) -> QuarterReport {
             },
         ],
         note: t("个人信息已脱敏。", "Personal data is masked."),
+        signoff: huajie_report::signoff::Signoff::new(
+            t("季末 2026-09-30", "Quarter-end 2026-09-30"),
+            chrono::DateTime::UNIX_EPOCH,
+        ),
     }
 }
 

@@ -11,6 +11,7 @@ use huajie_core::{
     Claim, Collateral, CollateralType, Guarantee, Lang, LitigationStage, Money, Party, PartyIdentifier, PartyStatus,
     ResidentId, Uscc, ValuationBasis,
 };
+use huajie_report::signoff::{Signature, Signoff};
 use huajie_report::valuation::{ClaimLine, RunInfo, summary_text, valuation_xlsx};
 use huajie_value::appraisal::Method;
 use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien, Options, appraise};
@@ -82,8 +83,15 @@ fn info() -> RunInfo {
         assumption_sha256: "ab".repeat(32),
         tape_version: Some(1),
         created_by: "valuer".into(),
-        created_at: "2026-11-28T10:00:00Z".into(),
+        created_at: "2026-11-28 18:00 北京时间".into(),
+        signoff: Signoff::new("估值记录 #9", at("2026-11-28T10:30:00Z"))
+            .prepared_by(Signature::new("valuer", at("2026-11-28T10:00:00Z")))
+            .reviewed_by(Some(Signature::new("risk", at("2026-11-29T01:15:00Z")))),
     }
+}
+
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
 }
 
 fn number(d: &Data) -> f64 {
@@ -159,7 +167,7 @@ fn the_workbook_shows_its_working() {
     let r = appraise(&book(), &a, &Options { scenarios: 40, ..Options::default() });
     let bytes = valuation_xlsx(&info(), &r, &lines_of(&r), &a, Lang::Zh).unwrap();
     let mut wb = open(&bytes);
-    assert_eq!(wb.sheet_names(), ["汇总", "现金流", "逐笔", "逐笔现金流", "压力测试", "蒙特卡洛", "参数集"]);
+    assert_eq!(wb.sheet_names(), ["汇总", "现金流", "逐笔", "逐笔现金流", "压力测试", "蒙特卡洛", "参数集", "签署"]);
 
     // The target IRR (B13) feeds the discount rate (B15); the bid is the discounted cash.
     let summary = wb.worksheet_range("汇总").unwrap();
@@ -224,7 +232,7 @@ fn the_workbook_shows_its_working() {
     let mut wb = open(&en);
     assert_eq!(
         wb.sheet_names(),
-        ["Summary", "Cash flow", "Claims", "Claim cash", "Stress tests", "Monte Carlo", "Assumption set"]
+        ["Summary", "Cash flow", "Claims", "Claim cash", "Stress tests", "Monte Carlo", "Assumption set", "Sign-off"]
     );
     assert_eq!(
         wb.worksheet_range("Monte Carlo").unwrap().get_value((0, 0)).unwrap().to_string(),
@@ -360,9 +368,69 @@ fn the_pdf_reads_back_in_chinese() {
         "抵押物价值 −10%",
         "HT-1",
         "待校准假设",
+        // Signed: the run, its status, who prepared and reviewed it when (北京时间), the pages.
+        "估值记录 #9",
+        "状态：已复核",
+        "编制人",
+        "2026-11-28 18:00 北京时间",
+        "复核人",
+        "2026-11-29 09:15 北京时间",
+        "批准人",
+        "生成时间：2026-11-28 18:30 北京时间",
+        "第 1 页 / 共",
     ] {
-        assert!(text.contains(expected), "{expected} missing from:\n{text}");
+        // pdftotext keeps or drops the spaces between Chinese and figures as the layout goes.
+        let solid = |t: &str| t.split_whitespace().collect::<String>();
+        assert!(solid(&text).contains(&solid(expected)), "{expected} missing from:\n{text}");
     }
+}
+
+#[test]
+fn the_workbook_is_signed_on_its_last_sheet_and_numbers_its_printed_pages() {
+    let a = Assumptions::default();
+    let r = appraise(&book(), &a, &Options::default());
+    let bytes = valuation_xlsx(&info(), &r, &lines_of(&r), &a, Lang::Zh).unwrap();
+    let mut wb = open(&bytes);
+    let sheets = wb.sheet_names().to_vec();
+    assert_eq!(sheets.last().map(String::as_str), Some("签署"), "{sheets:?}");
+    let range = wb.worksheet_range("签署").unwrap();
+    // Times are Excel times in Beijing, the zone named by their format.
+    let cells: Vec<String> = range
+        .used_cells()
+        .map(|(_, _, d)| match calamine::DataType::as_datetime(d) {
+            Some(t) if matches!(d, Data::DateTime(_)) => format!("{} 北京时间", t.format("%Y-%m-%d %H:%M")),
+            _ => d.to_string(),
+        })
+        .collect();
+    for expected in [
+        "估值记录 #9",
+        "已复核",
+        "2026-11-28 18:30 北京时间",
+        "valuer",
+        "2026-11-28 18:00 北京时间",
+        "risk",
+        "2026-11-29 09:15 北京时间",
+        "批准人",
+    ] {
+        assert!(cells.iter().any(|c| c == expected), "{expected} missing from {cells:?}");
+    }
+    assert!(cells.contains(&huajie_report::signoff::BLANK.to_string()), "a line to sign: {cells:?}");
+    // Every sheet prints with the page number and the status in its header and footer.
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    for i in 1..=sheets.len() {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(&format!("xl/worksheets/sheet{i}.xml")).unwrap(), &mut xml)
+            .unwrap();
+        assert!(xml.contains("第 &amp;P 页 / 共 &amp;N 页"), "sheet {i}: no page numbers");
+        assert!(xml.contains("估值记录 #9 · 已复核"), "sheet {i}: no status in the header");
+        assert!(xml.contains("北京时间"), "sheet {i}: the zone is named");
+    }
+    let styles = {
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut xml).unwrap();
+        xml
+    };
+    assert!(styles.contains("hh:mm &quot;北京时间&quot;"), "the times' format names the zone");
 }
 
 /// A Chinese character or punctuation mark of Chinese text.
@@ -398,7 +466,10 @@ fn the_pdf_is_laid_out_whole_in_either_language() {
             .enumerate()
             .map(|(i, l)| ClaimLine { stage: stages[i % stages.len()].name(lang).into(), ..l.clone() })
             .collect();
-        let layout = huajie_report::valuation_pdf::valuation_layout(&fonts, &info(), &r, &lines, &a, lang);
+        let mut run = info();
+        run.signoff.reference = format!("{} #9", huajie_report::valuation::label("run", lang));
+        run.created_at = huajie_core::clock::beijing_time(at("2026-11-28T10:00:00Z"), lang, false);
+        let layout = huajie_report::valuation_pdf::valuation_layout(&fonts, &run, &r, &lines, &a, lang);
         assert_eq!(layout.faults(), Vec::<String>::new(), "{lang:?}");
         let boxes = layout.text_boxes();
         let text: String = boxes.iter().map(|b| b.text.as_str()).collect::<Vec<_>>().join("\n");

@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod params;
 pub mod pretrade;
 pub mod price;
+pub mod reporting;
 pub mod standing;
 pub mod terms;
 

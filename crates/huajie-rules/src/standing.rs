@@ -1,5 +1,6 @@
 //! Where a recorded pre-trade check stands, and what may be done with it: the risk role
-//! overrides a finding (never a hard block, each finding once); a purchase is recorded only on
+//! overrides a finding (never a hard block, each finding once), which takes effect once a
+//! second risk officer approves it (`may_approve`, four eyes); a purchase is recorded only on
 //! a cleared acquisition check. Pure: the store reads the check and its overrides inside its
 //! write transaction, asks these functions, and writes only what they allow.
 
@@ -28,7 +29,8 @@ impl CheckStanding {
     }
 
     /// A check's standing: blocked by any hard block, else awaiting until every other finding
-    /// (`findings`, by index) is among the `overridden`.
+    /// (`findings`, by index) is among the `overridden` (those whose override is approved: a
+    /// proposed override waits for its second risk officer).
     pub fn of(blocked: bool, findings: &[Finding], overridden: &[usize]) -> CheckStanding {
         if blocked || findings.iter().any(|f| f.effect == Effect::Block) {
             return CheckStanding::Blocked;
@@ -102,6 +104,53 @@ pub fn may_override(
     Ok(())
 }
 
+/// Why an override proposed by one risk officer cannot be approved (四眼原则: an override takes
+/// effect only when a second risk officer approves it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalRefusal {
+    /// The approver does not hold the permission to override findings.
+    NotRisk,
+    /// The officer who proposed the override cannot approve it as well.
+    SamePerson,
+    /// The override is approved already (once is enough, and the first approval stands).
+    AlreadyApproved,
+}
+
+impl ApprovalRefusal {
+    pub fn text(self) -> Text {
+        match self {
+            ApprovalRefusal::NotRisk => {
+                Text::fixed("只有风险合规部的人员可以批准豁免。", "Only a risk officer may approve an override.")
+            }
+            ApprovalRefusal::SamePerson => Text::fixed(
+                "提出豁免的人不能自己批准：须由另一名风险合规人员批准（四眼原则）。",
+                "The officer who proposed the override cannot approve it: a second risk officer must (four eyes).",
+            ),
+            ApprovalRefusal::AlreadyApproved => Text::fixed("该豁免已经批准。", "The override is approved already."),
+        }
+    }
+}
+
+/// Whether `approver` (holding `role`) may approve an override proposed by `proposed_by`, which
+/// is approved by `approved_by` already if at all: a different user who may override findings.
+pub fn may_approve(
+    proposed_by: &str,
+    approved_by: Option<&str>,
+    approver: &str,
+    role: huajie_core::Role,
+) -> Result<(), ApprovalRefusal> {
+    if !role.can(huajie_core::Permission::OverrideFindings) {
+        return Err(ApprovalRefusal::NotRisk);
+    }
+    if approved_by.is_some() {
+        return Err(ApprovalRefusal::AlreadyApproved);
+    }
+    if approver == proposed_by {
+        return Err(ApprovalRefusal::SamePerson);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +195,16 @@ mod tests {
         assert_eq!(may_override(&findings, &[], 3, "理由"), Err(NoSuchFinding));
         assert_eq!(may_override(&findings, &[], 2, "  "), Err(NoReason));
         assert!(HardBlock.text().zh.contains("硬性禁止"));
+    }
+
+    #[test]
+    fn an_override_is_approved_once_by_a_second_risk_officer() {
+        use huajie_core::Role;
+        assert_eq!(may_approve("risk", None, "risk2", Role::Risk), Ok(()));
+        assert_eq!(may_approve("risk", None, "risk", Role::Risk), Err(ApprovalRefusal::SamePerson));
+        assert_eq!(may_approve("risk", Some("risk2"), "risk3", Role::Risk), Err(ApprovalRefusal::AlreadyApproved));
+        assert_eq!(may_approve("risk", None, "finance", Role::Finance), Err(ApprovalRefusal::NotRisk));
+        assert_eq!(may_approve("risk", None, "regulator", Role::Regulator), Err(ApprovalRefusal::NotRisk));
+        assert!(ApprovalRefusal::SamePerson.text().zh.contains("四眼"));
     }
 }

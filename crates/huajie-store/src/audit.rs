@@ -11,7 +11,7 @@ use sqlx::any::AnyRow;
 
 use crate::composed;
 use crate::rows::{i64_col, opt_text, text};
-use crate::{Store, StoreError, WriteTx};
+use crate::{Store, StoreError, WriteTx, reports::AUDITED};
 
 /// Rows per `create_many` record.
 const ROWS_PER_BULK_RECORD: usize = 1_000;
@@ -175,6 +175,12 @@ pub(crate) fn moves_the_book(entity: &str) -> bool {
     !NOT_SCREENED.contains(&entity)
 }
 
+pub(crate) fn put<T: Audited>(out: &mut BTreeMap<(String, String), String>, items: Vec<T>) {
+    for item in items {
+        out.insert((T::ENTITY.to_string(), item.audit_id()), to_json(&item));
+    }
+}
+
 pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("audited values serialise")
 }
@@ -315,7 +321,7 @@ impl Store {
                 }
             }
             for r in page {
-                if !STATE_ENTITIES.contains(&r.entity.as_str()) {
+                if !STATE_ENTITIES.contains(&r.entity.as_str()) && !AUDITED.contains(&r.entity.as_str()) {
                     continue;
                 }
                 if r.action == CREATE_MANY || r.action == RESTATE {
@@ -423,11 +429,6 @@ impl Store {
     /// Every audited row as the JSON its audit record holds.
     async fn audited_rows(&self) -> Result<BTreeMap<(String, String), String>, StoreError> {
         let mut out = BTreeMap::new();
-        fn put<T: Audited>(out: &mut BTreeMap<(String, String), String>, items: Vec<T>) {
-            for item in items {
-                out.insert((T::ENTITY.to_string(), item.audit_id()), to_json(&item));
-            }
-        }
         if let Some(c) = self.company().await? {
             put(&mut out, vec![c]);
         }
@@ -461,6 +462,7 @@ impl Store {
         put(&mut out, self.indicator_results().await?);
         put(&mut out, self.deal_checks(None, i64::MAX).await?);
         put(&mut out, self.check_overrides().await?);
+        crate::reports::audited_rows(self, &mut out).await?;
         put(&mut out, self.cross_region_exceptions().await?);
         put(&mut out, self.asset_flags().await?);
         put(&mut out, self.committee_members().await?);

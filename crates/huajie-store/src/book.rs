@@ -11,11 +11,11 @@ use huajie_tape::coerce::{CoerceError, is_blank, parse_bool, parse_date, parse_m
 use huajie_tape::{AmountUnit, CELL_CHARS_MAX};
 
 use crate::checks::PartyAttributes;
-use crate::rows::i64_col;
-use crate::{StoreError, WriteTx};
+use crate::{StoreError, WriteTx, rows::i64_col};
 
 mod entry;
 mod schedules;
+pub use entry::audit_entity;
 use entry::{Read, Values, build_entry};
 use schedules::read_schedules;
 

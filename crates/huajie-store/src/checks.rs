@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::audit::Audited;
 pub use crate::exceptions::CrossRegionException;
 use crate::rows::{date, date_text, i64_col, opt_i64, text};
+use crate::transitions::OverrideApproval;
 use crate::{Store, StoreError, WriteTx};
 
 /// What the checks need to know about a party beyond its registration.
@@ -80,7 +81,13 @@ pub struct CheckOverride {
     pub created_by: String,
     #[serde(serialize_with = "crate::rows::stored_time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The second risk officer's approval, without which the override does not count (four eyes).
+    #[serde(skip)]
+    pub approval: Option<OverrideApproval>,
 }
+
+/// An override with its approval, if any.
+pub(crate) const OVERRIDE_SELECT: &str = "SELECT o.id, o.check_id, o.finding, o.reason, o.created_by, o.created_at, a.id AS approval_id, a.approved_by, a.approved_at FROM check_overrides o LEFT JOIN check_override_approvals a ON a.override_id = o.id";
 
 impl Audited for CheckOverride {
     const ENTITY: &'static str = "check_override";
@@ -233,13 +240,25 @@ pub(crate) fn check_from_row(r: &sqlx::any::AnyRow) -> Result<DealCheck, StoreEr
 }
 
 pub(crate) fn override_from_row(r: &sqlx::any::AnyRow) -> Result<CheckOverride, StoreError> {
+    let (id, check_id) = (i64_col(r, "id")?, i64_col(r, "check_id")?);
+    let approval = match opt_i64(r, "approval_id")? {
+        Some(approval_id) => Some(OverrideApproval {
+            id: approval_id,
+            override_id: id,
+            check_id,
+            approved_by: text(r, "approved_by")?,
+            approved_at: crate::rows::utc(r, "approved_at")?,
+        }),
+        None => None,
+    };
     Ok(CheckOverride {
-        id: i64_col(r, "id")?,
-        check_id: i64_col(r, "check_id")?,
+        id,
+        check_id,
         finding: i64_col(r, "finding")?,
         reason: text(r, "reason")?,
         created_by: text(r, "created_by")?,
         created_at: crate::rows::utc(r, "created_at")?,
+        approval,
     })
 }
 
@@ -263,12 +282,10 @@ pub(crate) async fn deal_check(c: &mut sqlx::AnyConnection, id: i64) -> Result<O
         .await?;
     let Some(row) = row else { return Ok(None) };
     let mut check = check_from_row(&row)?;
-    let overrides = sqlx::query(
-        "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides WHERE check_id = $1 ORDER BY id",
-    )
-    .bind(id)
-    .fetch_all(&mut *c)
-    .await?;
+    let overrides = sqlx::query(crate::composed(format!("{OVERRIDE_SELECT} WHERE o.check_id = $1 ORDER BY o.id")))
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?;
     check.overrides = overrides.iter().map(override_from_row).collect::<Result<_, _>>()?;
     Ok(Some(check))
 }
@@ -338,12 +355,14 @@ impl Store {
     }
 
     pub async fn check_overrides(&self) -> Result<Vec<CheckOverride>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, check_id, finding, reason, created_by, created_at FROM check_overrides ORDER BY id",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows =
+            sqlx::query(crate::composed(format!("{OVERRIDE_SELECT} ORDER BY o.id"))).fetch_all(&self.pool).await?;
         rows.iter().map(override_from_row).collect()
+    }
+
+    /// Every approval of an override (for the audit's comparison of rows and chain).
+    pub async fn override_approvals(&self) -> Result<Vec<OverrideApproval>, StoreError> {
+        Ok(self.check_overrides().await?.into_iter().filter_map(|o| o.approval).collect())
     }
 
     /// Every recorded quarter-end result, newest first (without the indicators' bodies read twice).

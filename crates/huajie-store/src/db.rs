@@ -156,6 +156,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration { version: 29, name: "book_version", sql: include_str!("../migrations/0029_book_version.sql") },
     Migration { version: 30, name: "purchase_run", sql: include_str!("../migrations/0030_purchase_run.sql") },
     Migration { version: 31, name: "stage_withdrawals", sql: include_str!("../migrations/0031_stage_withdrawals.sql") },
+    Migration { version: 32, name: "valuation_reviews", sql: include_str!("../migrations/0032_valuation_reviews.sql") },
+    Migration {
+        version: 33,
+        name: "four_eyes_and_submissions",
+        sql: include_str!("../migrations/0033_four_eyes_and_submissions.sql"),
+    },
     Migration { version: 35, name: "name_keys", sql: include_str!("../migrations/0035_name_keys.sql") },
 ];
 

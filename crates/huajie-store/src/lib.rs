@@ -53,6 +53,7 @@ mod pools;
 mod portfolio;
 mod recovery;
 mod recovery_ops;
+mod reports;
 mod rows;
 mod sales;
 mod sessions;
@@ -63,6 +64,7 @@ pub mod testing;
 mod transitions;
 mod users;
 mod valuation;
+mod valuation_review;
 
 pub use announcements::{Announcement, AnnouncementEdit, CLAIM_KIND, PUBLIC_PAGE, PublicFilter};
 pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
@@ -103,14 +105,17 @@ pub use pools::{LedgerPools, PoolSource};
 pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, SecuredClaim};
 pub use recovery::{EntryKind, EntryPage, EntryQuery, ExpenseDetail, LedgerEntry, ReceiptDetail};
 pub use recovery_ops::{ReceiptInput, sale_receipt};
+pub use reports::{ReportAcknowledgement, ReportSubmission};
 pub use sales::SaleRecord;
 pub use sessions::{LoginAttempt, Reservation, SessionInfo};
 pub use statements::{LineStatus, StatementFile, StatementImport, StatementLineRecord};
 pub use tenders::{OpenStep, SealedReceipt, TenderOpening, TenderStatus, commitment};
+pub use transitions::OverrideApproval;
 pub use users::{NewUser, User};
 pub use valuation::{
     AssumptionSet, DEFAULT_ASSUMPTION_SET, Rerun, ValuationRequest, ValuationRun, fen, with_estimated_curves,
 };
+pub use valuation_review::{RunApproval, RunSignoff, ValuationReview};
 
 use chrono::{DateTime, Utc};
 use huajie_core::Lang;

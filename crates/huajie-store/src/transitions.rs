@@ -8,8 +8,9 @@
 use chrono::NaiveDate;
 use huajie_core::{Lifecycle, Money, Package, PackageStatus, Stored, Text};
 use huajie_decide::acquire::Payment;
-use huajie_rules::standing::{CheckStanding, OverrideRefusal, may_override};
+use huajie_rules::standing::{ApprovalRefusal, CheckStanding, OverrideRefusal, may_approve, may_override};
 
+use crate::audit::Audited;
 use crate::checks::{CheckOverride, DealCheck};
 use crate::rows::{date_text, i64_col};
 use crate::{Store, StoreError, WriteTx};
@@ -81,6 +82,17 @@ impl Store {
         let o = tx.override_finding(check_id, finding, reason).await?;
         tx.commit().await?;
         Ok(o)
+    }
+
+    /// A second risk officer approves a proposed override (four eyes): one transaction
+    /// (`huajie_rules::standing::may_approve` decides).
+    pub async fn approve_override(
+        &self,
+        actor: &str,
+        check_id: i64,
+        override_id: i64,
+    ) -> Result<OverrideApproval, StoreError> {
+        self.operate(actor, async |tx| tx.approve_override(check_id, override_id).await).await
     }
 }
 
@@ -245,14 +257,86 @@ impl WriteTx {
             reason: reason.trim().into(),
             created_by: self.actor().to_string(),
             created_at,
+            approval: None,
         };
         self.audit_create(&o).await?;
         Ok(o)
     }
+
+    /// A second risk officer (this transaction's actor) approves override `override_id` of check
+    /// `check_id`, which then counts (`huajie_rules::standing::may_approve`: a user who may
+    /// override findings, not the one who proposed it, once; the unique index guards the insert).
+    pub async fn approve_override(&mut self, check_id: i64, override_id: i64) -> Result<OverrideApproval, StoreError> {
+        let check =
+            self.deal_check(check_id).await?.ok_or_else(|| StoreError::NotFound(format!("检查 / check {check_id}")))?;
+        let o = check
+            .overrides
+            .iter()
+            .find(|o| o.id == override_id)
+            .ok_or_else(|| StoreError::NotFound(format!("豁免 / override {override_id}")))?;
+        let role = sqlx::query("SELECT role FROM users WHERE username = $1 AND active = 1")
+            .bind(self.actor().to_string())
+            .fetch_optional(&mut *self.tx)
+            .await?
+            .map(|r| crate::rows::code(&r, "role", huajie_core::Role::from_code))
+            .transpose()?;
+        let approved_by = o.approval.as_ref().map(|a| a.approved_by.as_str());
+        match role {
+            Some(role) => may_approve(&o.created_by, approved_by, self.actor(), role),
+            None => Err(ApprovalRefusal::NotRisk),
+        }
+        .map_err(|r| StoreError::Refused(r.text()))?;
+        let approved_at = crate::stored_time(self.clock.now());
+        let r = sqlx::query("INSERT INTO check_override_approvals (override_id, check_id, approved_by, approved_at) VALUES ($1, $2, $3, $4) RETURNING id")
+            .bind(override_id)
+            .bind(check_id)
+            .bind(self.actor().to_string())
+            .bind(crate::timestamp(approved_at))
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(|e| match StoreError::on_unique(e, || ApprovalRefusal::AlreadyApproved.text()) {
+                StoreError::Duplicate(text) => StoreError::Refused(text),
+                other => other,
+            })?;
+        let a = OverrideApproval {
+            id: i64_col(&r, "id")?,
+            override_id,
+            check_id,
+            approved_by: self.actor().to_string(),
+            approved_at,
+        };
+        self.audit_create(&a).await?;
+        Ok(a)
+    }
 }
 
-/// The standing of a check as the rules read it.
+/// The standing of a check as the rules read it: only an approved override counts.
 pub(crate) fn standing_of(check: &DealCheck) -> CheckStanding {
-    let overridden: Vec<usize> = check.overrides.iter().map(|o| o.finding as usize).collect();
+    let overridden: Vec<usize> = check.overrides.iter().filter(|o| o.approved()).map(|o| o.finding as usize).collect();
     CheckStanding::of(check.blocked, &check.result.findings, &overridden)
+}
+
+/// A second risk officer's approval of an override: who and when (`huajie_rules::standing::may_approve`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OverrideApproval {
+    pub id: i64,
+    pub override_id: i64,
+    pub check_id: i64,
+    pub approved_by: String,
+    #[serde(serialize_with = "crate::rows::stored_time")]
+    pub approved_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl Audited for OverrideApproval {
+    const ENTITY: &'static str = "check_override_approval";
+    fn audit_id(&self) -> String {
+        self.id.to_string()
+    }
+}
+
+impl CheckOverride {
+    /// Whether the override counts: a second risk officer approved it.
+    pub fn approved(&self) -> bool {
+        self.approval.is_some()
+    }
 }

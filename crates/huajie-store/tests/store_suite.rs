@@ -61,6 +61,8 @@ store_suite!(
     a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
     checks_overrides_results_and_book_imports_keep_to_their_rules,
+    an_override_counts_only_once_a_second_risk_officer_approves_it,
+    a_quarter_is_submitted_in_versions_and_acknowledged_once,
     a_claim_outside_the_province_blocks_until_an_exception_is_recorded,
     one_building_secures_three_claims_each_at_its_own_rank,
     a_state_organ_is_honoured_wherever_it_is_read,
@@ -145,6 +147,12 @@ async fn schema_has_the_expected_columns(t: TestStore) {
             ][..],
         ),
         ("check_overrides", &["check_id", "created_at", "created_by", "finding", "id", "reason"][..]),
+        ("check_override_approvals", &["approved_at", "approved_by", "check_id", "id", "override_id"][..]),
+        (
+            "report_submissions",
+            &["body_sha256", "id", "quarter_end", "result_id", "submitted_at", "submitted_by", "version"][..],
+        ),
+        ("report_acknowledgements", &["acknowledged_at", "acknowledged_by", "comment", "id", "submission_id"][..]),
         ("cross_region_exceptions", &["basis", "claim_id", "created_at", "created_by"][..]),
         ("staff", &["department", "party_id"][..]),
         (
@@ -537,6 +545,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("users", &["active", "created_at", "display_name", "id", "password_hash", "role", "username"][..]),
         ("valuation_claims", &["allocation_fen", "claim_id", "pv_fen", "result", "run_id"][..]),
+        ("valuation_reviews", &["id", "reviewed_at", "reviewed_by", "run_id"][..]),
         (
             "valuation_runs",
             &[
@@ -1425,6 +1434,116 @@ async fn the_compliance_book_is_recorded_audited_and_read_into_the_indicators(t:
     }
     assert!(priced > 0 && recovered > 0, "{priced}, {recovered}");
     assert_eq!(held, priced - recovered, "the prices less the cost recovered");
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn an_override_counts_only_once_a_second_risk_officer_approves_it(t: TestStore) {
+    use huajie_store::CheckStanding;
+    load_demo(&t).await;
+    let s = &t.store;
+    // The demo's funding check: each override proposed by risk, approved by risk2 (four eyes).
+    let checks = s.deal_checks(None, 10).await.unwrap();
+    let funding = checks.iter().find(|c| c.kind.code() == "funding").unwrap();
+    assert_eq!(funding.standing(), CheckStanding::Cleared);
+    assert!(!funding.overrides.is_empty());
+    for o in &funding.overrides {
+        assert_eq!(
+            (o.created_by.as_str(), o.approval.as_ref().map(|a| a.approved_by.as_str())),
+            ("risk", Some("risk2"))
+        );
+    }
+    // 1 亿 for the package in screening takes liquidity below its limit: one finding to override.
+    let screening = s
+        .packages()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.package.data.status == PackageStatus::Screening)
+        .unwrap()
+        .package
+        .id;
+    let deal = ProposedDeal::Acquisition {
+        package_id: screening,
+        price: Money::from_yuan(100_000_000).unwrap(),
+        funding_line: None,
+    };
+    let check = s.run_deal_check("acquisition", "四眼", "2026-09-30".parse().unwrap(), &deal).await.unwrap();
+    assert_eq!(check.standing(), CheckStanding::AwaitingOverride);
+    let o = s.override_finding("risk", check.id, 0, "中期票据到账").await.unwrap();
+    let read = |s: &'_ huajie_store::Store| {
+        let s = s.clone();
+        async move { s.deal_check(check.id).await.unwrap().unwrap() }
+    };
+    assert_eq!(read(s).await.standing(), CheckStanding::AwaitingOverride, "a proposed override does not count");
+    assert!(s.record_acquisition("acquisition", check.id, "2026-10-08".parse().unwrap(), None).await.is_err());
+    // The proposer cannot approve it; nor can a role that may not override; nor a user unknown.
+    for who in ["risk", "finance", "nobody"] {
+        match s.approve_override(who, check.id, o.id).await {
+            Err(StoreError::Refused(t)) => {
+                assert!(t.zh.contains(if who == "risk" { "四眼" } else { "风险合规部" }), "{who}: {t}")
+            }
+            other => panic!("{who}: expected a refusal, got {other:?}"),
+        }
+    }
+    assert!(matches!(s.approve_override("risk2", check.id, 999_999).await, Err(StoreError::NotFound(_))));
+    assert_eq!(read(s).await.standing(), CheckStanding::AwaitingOverride);
+    // Twice at once (two officers, or two tabs): one approval stands.
+    let (a, b) = tokio::join!(s.approve_override("risk2", check.id, o.id), s.approve_override("risk2", check.id, o.id));
+    assert_eq!([&a, &b].iter().filter(|r| r.is_ok()).count(), 1, "{a:?} {b:?}");
+    let approved = read(s).await;
+    assert_eq!(approved.standing(), CheckStanding::Cleared);
+    let approval = approved.overrides[0].approval.clone().unwrap();
+    assert_eq!(approval.approved_by, "risk2");
+    let audited = s.audit_of("check_override_approval", &approval.id.to_string()).await.unwrap();
+    assert_eq!((audited.len(), audited[0].actor.as_str()), (1, "risk2"));
+    assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+async fn a_quarter_is_submitted_in_versions_and_acknowledged_once(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let d = |x: &str| x.parse::<NaiveDate>().unwrap();
+    // The demo: the second quarter submitted and acknowledged, the third submitted and awaiting.
+    let all = s.report_submissions().await.unwrap();
+    let shown: Vec<(String, i64, bool)> =
+        all.iter().map(|x| (x.quarter_end.to_string(), x.version, x.acknowledgement.is_some())).collect();
+    assert_eq!(shown, vec![("2026-09-30".into(), 1, false), ("2026-06-30".into(), 1, true)]);
+    let q3 = all[0].clone();
+    let recorded = s.indicator_result(d("2026-09-30")).await.unwrap().unwrap();
+    assert_eq!(
+        (q3.result_id, q3.body_sha256.as_str(), q3.submitted_by.as_str()),
+        (recorded.id, recorded.body_sha256.as_str(), "risk")
+    );
+    // Not a quarter never recorded; not the same recorded figures twice.
+    for q in ["2026-03-31", "2026-09-30"] {
+        assert!(matches!(s.submit_report("risk", d(q)).await, Err(StoreError::Refused(_))), "{q}");
+    }
+    // Not a submission that does not exist; not one acknowledged already.
+    assert!(matches!(s.acknowledge_report("regulator", 999_999, "").await, Err(StoreError::NotFound(_))));
+    match s.acknowledge_report("regulator", all[1].id, "").await {
+        Err(StoreError::Refused(t)) => assert!(t.zh.contains("已经确认"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    // A correction: the quarter recorded again and submitted is version 2; version 1 can no
+    // longer be acknowledged, version 2 is, once, with its comment.
+    s.record_quarter_end("risk", d("2026-09-30")).await.unwrap();
+    let v2 = s.submit_report("risk", d("2026-09-30")).await.unwrap();
+    assert_eq!(v2.version, 2);
+    match s.acknowledge_report("regulator", q3.id, "").await {
+        Err(StoreError::Refused(t)) => assert!(t.en.contains("corrected version"), "{t}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let (a, b) = tokio::join!(
+        s.acknowledge_report("regulator", v2.id, " 已收悉更正版 "),
+        s.acknowledge_report("regulator", v2.id, "again")
+    );
+    assert_eq!([&a, &b].iter().filter(|r| r.is_ok()).count(), 1, "{a:?} {b:?}");
+    let read = s.report_submission(v2.id).await.unwrap().unwrap();
+    let ack = read.acknowledgement.unwrap();
+    assert_eq!(ack.acknowledged_by, "regulator");
+    assert!(ack.comment == "已收悉更正版" || ack.comment == "again");
+    assert_eq!(s.audit_of("report_submission", &v2.id.to_string()).await.unwrap().len(), 1);
+    assert_eq!(s.audit_of("report_acknowledgement", &ack.id.to_string()).await.unwrap().len(), 1);
     assert!(s.verify_audit().await.unwrap().is_intact());
 }
 

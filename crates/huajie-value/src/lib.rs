@@ -24,6 +24,7 @@ pub mod monte_carlo;
 pub mod params;
 pub mod random;
 pub mod retail;
+pub mod review;
 pub mod sample;
 pub mod stress;
 

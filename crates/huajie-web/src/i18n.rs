@@ -355,8 +355,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("valuation.run", "运行估值", "Run the valuation"),
     ("valuation.see_sets", "查看与编辑参数集", "See and edit the assumption sets"),
     ("valuation.run_no", "估值记录", "Valuation run"),
-    ("valuation.download_xlsx", "下载估值报告 .xlsx", "Download the report (.xlsx)"),
-    ("valuation.download_pdf", "下载估值报告 PDF", "Download the report (PDF)"),
     (
         "valuation.anchor_flag",
         "个贷部分的定价明显偏离全国个贷批量成交价锚（约 4.1%），请复核回收曲线。",
@@ -612,9 +610,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("checks.warn", "预警（须豁免）", "Warning (override needed)"),
     ("checks.effect", "效力", "Effect"),
     ("checks.override_col", "豁免", "Override"),
-    ("checks.overridden_by", "已豁免：", "Overridden by"),
-    ("checks.reason", "豁免理由", "Reason for the override"),
-    ("checks.do_override", "记录豁免", "Record the override"),
     ("checks.no_findings", "未发现问题。", "Nothing found."),
     ("checks.pro_forma", "交易前后指标（备考）", "Indicators before and after (pro forma)"),
     (
@@ -775,12 +770,15 @@ mod investors;
 mod ledger;
 mod lots;
 mod reconcile;
+mod regulator;
 mod sales;
+mod signoff;
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
     let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
     let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
-    families.into_iter().chain(more).chain([ledger::LEDGER, reconcile::POOLS, audit::AUDIT, charts::CHARTS]).flatten()
+    let last = [ledger::LEDGER, reconcile::POOLS, audit::AUDIT, regulator::REGULATOR, charts::CHARTS, signoff::SIGNOFF];
+    families.into_iter().chain(more).chain(last).flatten()
 }
 
 static INDEX: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

@@ -16,7 +16,7 @@ use crate::api;
 use crate::error::render_errors;
 use crate::pages::{
     self, account, assumptions, audit, audit_export, book, calendar, checks, claims, committee, company, compliance,
-    dashboard, flags, imports, login, packages, parties, portal, users, valuation,
+    dashboard, flags, imports, login, packages, parties, portal, users, valuation, valuation_signoff,
 };
 
 pub fn router(state: AppState) -> Router {
@@ -47,8 +47,6 @@ pub fn router(state: AppState) -> Router {
         .route("/packages/{id}/valuation", get(valuation::package).post(valuation::submit))
         .route("/packages/{id}/valuation/basis", post(valuation::set_basis))
         .route("/valuations/{id}", get(valuation::run))
-        .route("/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
-        .route("/valuations/{id}/report.pdf", get(valuation::report_pdf))
         .route("/compliance", get(compliance::dashboard))
         .route("/compliance/results", post(compliance::record_results))
         .route("/compliance/report.xlsx", get(compliance::report_xlsx))
@@ -115,8 +113,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/compliance/book/{kind}", post(api::compliance::add_entry))
         .route("/api/v1/compliance/book/{kind}/{id}", axum::routing::delete(api::compliance::remove_entry))
         // The report downloads, as API operations: the pages' handlers, answering errors as the API does.
-        .route("/api/v1/valuations/{id}/report.xlsx", get(valuation::report_xlsx))
-        .route("/api/v1/valuations/{id}/report.pdf", get(valuation::report_pdf))
+        .route("/api/v1/valuations/{id}/report.xlsx", get(valuation_signoff::report_xlsx))
+        .route("/api/v1/valuations/{id}/report.pdf", get(valuation_signoff::report_pdf))
         .route("/api/v1/compliance/report.xlsx", get(compliance::report_xlsx))
         .route("/api/v1/compliance/report.pdf", get(compliance::report_pdf))
         .route("/api/v1/compliance/book.xlsx", get(book::export))
@@ -143,11 +141,27 @@ fn rules_routes(upload: DefaultBodyLimit) -> Router<AppState> {
         .merge(audit_routes())
 }
 
-/// The audit log's exports (the log itself is in `router`).
+/// The audit log's exports (the log itself is in `router`); the regulator's window merged in.
 fn audit_routes() -> Router<AppState> {
     Router::new()
         .route("/audit/export.xlsx", get(audit_export::xlsx_export))
         .route("/audit/export.csv", get(audit_export::csv_export))
+        .merge(regulator_routes())
+}
+
+/// The regulator's window and the quarterly report submitted and acknowledged (issue 16, point 7);
+/// four eyes on an override (point 5): a second risk officer approves it. Pages and API.
+fn regulator_routes() -> Router<AppState> {
+    use crate::pages::regulator;
+    Router::new()
+        .route("/compliance/book/{kind}/{id}", get(crate::pages::book_entry::show))
+        .route("/regulator", get(regulator::show))
+        .route("/regulator/submissions", post(regulator::submit))
+        .route("/regulator/submissions/{id}/acknowledge", post(regulator::acknowledge))
+        .route("/checks/{id}/overrides/{override_id}/approve", post(checks::approve_override))
+        .route("/api/v1/compliance/submissions", get(api::regulator::submissions).post(api::regulator::submit))
+        .route("/api/v1/compliance/submissions/{id}/acknowledgement", post(api::regulator::acknowledge))
+        .route("/api/v1/compliance/checks/{id}/overrides/{override_id}/approval", post(api::regulator::approve))
 }
 
 /// Disposal plans, their announcements, and the public portal's announcements (no login).
@@ -185,6 +199,15 @@ fn sale_routes() -> Router<AppState> {
         .route("/lots/{id}/agreement.pdf", get(sales::agreement_pdf))
         .route("/api/v1/packages/{id}/sales", get(api::sales::package_sales))
         .route("/api/v1/lots/{id}/agreement.pdf", get(api::sales::agreement_pdf))
+        .merge(signoff_routes())
+}
+
+/// Reports fit to sign (issue 16): a valuation run's reports, and its review by a second person.
+fn signoff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/valuations/{id}/report.xlsx", get(valuation_signoff::report_xlsx))
+        .route("/valuations/{id}/report.pdf", get(valuation_signoff::report_pdf))
+        .route("/valuations/{id}/review", post(valuation_signoff::review))
 }
 
 /// Case management (issue 15): the cases, a case's page and its forms (stages, interruptions,

@@ -46,6 +46,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/plans", "nav.plans", Some(Permission::ViewPlans)),
     ("/announcements", "nav.announcements", Some(Permission::ViewPlans)),
     ("/compliance", "nav.compliance", Some(Permission::ViewCompliance)),
+    ("/regulator", "nav.regulator", Some(Permission::ViewCompliance)),
     ("/committee", "nav.committee", Some(Permission::ViewCommittee)),
     ("/investors", "nav.investors", Some(Permission::QualifyInvestors)),
     ("/lots", "nav.lots", Some(Permission::ViewLots)),

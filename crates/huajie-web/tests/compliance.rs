@@ -324,6 +324,36 @@ async fn an_acquisition_waits_for_the_risk_teams_override_and_a_hard_block_canno
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    // Four eyes: the override waits for a second risk officer; its proposer cannot approve it.
+    let proposed = store.deal_check(check_id).await.unwrap().unwrap();
+    assert_eq!(proposed.standing(), huajie_store::CheckStanding::AwaitingOverride, "not before its approval");
+    let approve = format!("{check_path}/overrides/{}/approve", proposed.overrides[0].id);
+    let page = app.get(&mut risk, &check_path).await.body;
+    assert!(page.contains("须由另一名风险合规人员批准") && !page.contains(&approve), "{page}");
+    let own = app.post_form(&mut risk, &approve, &[("csrf", &rcsrf)]).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(own.body.contains("提出豁免的人不能自己批准"), "{}", own.body);
+    assert_eq!(
+        store.deal_check(check_id).await.unwrap().unwrap().standing(),
+        huajie_store::CheckStanding::AwaitingOverride
+    );
+    let mut risk2 = app.login("risk2").await;
+    let r2csrf = risk2.csrf.clone();
+    assert!(app.get(&mut risk2, &check_path).await.body.contains(&approve), "risk2 is offered the approval");
+    let approved = app.post_form(&mut risk2, &approve, &[("csrf", &r2csrf)]).await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let again = app.post_form(&mut risk2, &approve, &[("csrf", &r2csrf)]).await;
+    assert!(again.body.contains("该豁免已经批准"), "{}", again.body);
+    let shown = app.get(&mut acquisition, &check_path).await.body;
+    assert!(
+        shown.contains("提出豁免： risk") && shown.contains("已由 risk2 于") && shown.contains("北京时间"),
+        "{shown}"
+    );
+    let overrides = store.deal_check(check_id).await.unwrap().unwrap().overrides;
+    let approval = overrides[0].approval.as_ref().expect("approved");
+    assert_eq!((overrides[0].created_by.as_str(), approval.approved_by.as_str()), ("risk", "risk2"));
+    let audited = store.audit_of("check_override_approval", &approval.id.to_string()).await.unwrap();
+    assert_eq!(audited.len(), 1, "the approval is audited");
     // Cleared, but the committee approved this package only at the 450 万 of the demo's meeting
     // (some weeks before the demo was loaded): at 1 亿 the purchase is refused, saying so.
     let cash = store
@@ -519,8 +549,8 @@ async fn the_quarter_end_is_recorded_and_the_regulator_reads_the_findings_and_th
     assert_eq!(status, StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let names = wb.sheet_names().to_vec();
-    assert_eq!(names.len(), 8, "{names:?}");
-    assert_eq!((names[0].as_str(), names[7].as_str()), ("汇总", "发现"));
+    assert_eq!(names.len(), 9, "{names:?}");
+    assert_eq!((names[0].as_str(), names[7].as_str(), names[8].as_str()), ("汇总", "发现", "签署"));
     let summary = wb.worksheet_range("汇总").unwrap();
     let basis = summary.get_value((1, 0)).unwrap().to_string();
     assert!(basis.contains("v1") && basis.contains("已记录"), "{basis}");
@@ -615,6 +645,33 @@ async fn the_api_reads_indicators_checks_a_deal_and_adds_to_the_book() {
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.json()["data"]["standing"], "awaiting_override", "not before a second officer approves");
+    }
+    // Four eyes through the API: the proposer is refused, the second risk officer approves.
+    let mut risk2 = app.login("risk2").await;
+    let overrides: Vec<i64> =
+        app.get(&mut risk, &format!("/api/v1/compliance/checks/{id}")).await.json()["data"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["override"]["id"].as_i64().unwrap())
+            .collect();
+    for (k, o) in overrides.iter().enumerate() {
+        let path = format!("/api/v1/compliance/checks/{id}/overrides/{o}/approval");
+        if k == 0 {
+            let own = app.send(&mut risk, send(&path, serde_json::json!({}))).await;
+            assert_eq!(own.status, StatusCode::BAD_REQUEST, "{}", own.body);
+            assert!(own.body.contains("四眼原则"), "{}", own.body);
+        }
+        let mut request = send(&path, serde_json::json!({}));
+        request.headers_mut().insert("x-csrf-token", risk2.csrf.parse().unwrap());
+        let r = app.send(&mut risk2, request).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let f = &r.json()["data"]["findings"][k]["override"];
+        assert_eq!(
+            (f["by"].as_str(), f["approval"]["by"].as_str(), f["approved"].as_bool()),
+            (Some("risk"), Some("risk2"), Some(true))
+        );
     }
     assert_eq!(
         app.get(&mut risk, &format!("/api/v1/compliance/checks/{id}")).await.json()["data"]["standing"],
@@ -1132,4 +1189,223 @@ async fn the_demo_purchase_is_recorded_as_the_drawing_its_check_reckoned() {
     let unchanged = store.liquid_assets().await.unwrap().into_iter().find(|a| a.id == cash.id).unwrap();
     assert_eq!(unchanged.amount, cash.amount, "no cash leaves");
     assert!(store.verify_audit().await.unwrap().is_intact());
+}
+
+/// The hrefs of a page (same origin: starting with one `/`), without their fragments, entities decoded.
+fn links(body: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for part in body.split("href=\"").skip(1) {
+        let Some((href, _)) = part.split_once('"') else { continue };
+        let href = href.replace("&amp;", "&").replace("&#x2F;", "/");
+        let href = href.split('#').next().unwrap_or("").to_string();
+        if href.starts_with('/') && !href.starts_with("//") && !href.is_empty() {
+            out.push(href);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_link_the_regulator_can_reach_answers_without_403_404_or_500() {
+    let app = TestApp::new().await;
+    let mut regulator = app.login("regulator").await;
+    // Its home is its window.
+    let home = app.get(&mut regulator, "/").await;
+    assert_eq!(home.location(), "/regulator");
+    let mut queue = vec!["/regulator".to_string()];
+    let mut seen = std::collections::BTreeSet::new();
+    let mut wrong = Vec::new();
+    while let Some(path) = queue.pop() {
+        // The language switch only sets a cookie and comes back; logging out is a form (POST).
+        if !seen.insert(path.clone()) || path.starts_with("/lang/") || seen.len() > 400 {
+            continue;
+        }
+        let mut reply = app.get(&mut regulator, &path).await;
+        let mut hops = 0;
+        while reply.status.is_redirection() && hops < 5 {
+            let next = reply.location().to_string();
+            reply = app.get(&mut regulator, &next).await;
+            hops += 1;
+        }
+        let status = reply.status;
+        if matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::INTERNAL_SERVER_ERROR) {
+            wrong.push(format!("{path}: {status}"));
+            continue;
+        }
+        let html =
+            reply.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").starts_with("text/html");
+        if html {
+            queue.extend(links(&reply.body).into_iter().filter(|l| !seen.contains(l)));
+        }
+    }
+    assert!(seen.len() > 10, "the crawl reached the regulator's pages: {seen:?}");
+    for must in ["/regulator", "/compliance", "/rules", "/account"] {
+        assert!(seen.contains(must), "{must} is linked from the regulator's pages: {seen:?}");
+    }
+    assert!(wrong.is_empty(), "links the regulator meets that fail:\n{}", wrong.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn risk_submits_the_quarter_and_the_regulator_acknowledges_it_both_named_with_their_times() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut risk = app.login("risk").await;
+    let rcsrf = risk.csrf.clone();
+    let mut regulator = app.login("regulator").await;
+    let gcsrf = regulator.csrf.clone();
+    let regulator_name = store.user_by_username("regulator").await.unwrap().unwrap().display_name;
+    // The demo: Q2 acknowledged, Q3 awaiting; the regulator's window shows both.
+    let window = app.get(&mut regulator, "/regulator").await.body;
+    assert!(
+        window.contains("待确认的报送") && window.contains("2026-09-30") && window.contains("待监管确认"),
+        "{window}"
+    );
+    assert!(window.contains(&format!("已确认：{regulator_name}")), "{window}");
+    // The same figures cannot be submitted twice (the form comes back, saying so).
+    let again =
+        app.post_form(&mut risk, "/regulator/submissions", &[("csrf", &rcsrf), ("quarter", "2026-09-30")]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert!(again.body.contains("已经报送"), "{}", again.body);
+    // Nor a quarter never recorded (no option for it; typed by hand, refused).
+    let never =
+        app.post_form(&mut risk, "/regulator/submissions", &[("csrf", &rcsrf), ("quarter", "2025-12-31")]).await;
+    assert!(never.status == StatusCode::BAD_REQUEST && never.body.contains("尚未记录监管指标"), "{}", never.body);
+    // A correction: the quarter recorded again and submitted is version 2.
+    let recorded =
+        app.post_form(&mut risk, "/compliance/results", &[("csrf", &rcsrf), ("quarter", "2026-09-30")]).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    let sent = app.post_form(&mut risk, "/regulator/submissions", &[("csrf", &rcsrf), ("quarter", "2026-09-30")]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let v2 = store.report_submissions().await.unwrap().into_iter().next().unwrap();
+    assert_eq!((v2.version, v2.submitted_by.as_str()), (2, "risk"));
+    // Only the regulator acknowledges; only the risk team submits.
+    let path = format!("/regulator/submissions/{}/acknowledge", v2.id);
+    assert_eq!(app.post_form(&mut risk, &path, &[("csrf", &rcsrf)]).await.status, StatusCode::FORBIDDEN);
+    let by_regulator =
+        app.post_form(&mut regulator, "/regulator/submissions", &[("csrf", &gcsrf), ("quarter", "2026-09-30")]).await;
+    assert_eq!(by_regulator.status, StatusCode::FORBIDDEN);
+    let window = app.get(&mut regulator, "/regulator").await.body;
+    assert!(window.contains("第 2 版（更正）") && window.contains("已被更正版本取代"), "{window}");
+    assert!(window.contains(&format!("action=\"{path}\"")), "the regulator is offered the acknowledgement");
+    let ack = app.post_form(&mut regulator, &path, &[("csrf", &gcsrf), ("comment", "更正版已收悉")]).await;
+    assert_eq!(ack.status, StatusCode::SEE_OTHER, "{}", ack.body);
+    let twice = app.post_form(&mut regulator, &path, &[("csrf", &gcsrf), ("comment", "")]).await;
+    assert!(twice.status == StatusCode::BAD_REQUEST && twice.body.contains("已经确认收悉"), "{}", twice.body);
+    // The risk team sees the acknowledgement: the regulator's name, Beijing time, its comment.
+    let seen = app.get(&mut risk, "/regulator").await.body;
+    let row = seen.split(&format!("id=\"submission-{}\"", v2.id)).nth(1).unwrap().split("</tr>").next().unwrap();
+    assert!(
+        row.contains(&format!("已确认：{regulator_name}，"))
+            && row.contains("北京时间")
+            && row.contains("更正版已收悉"),
+        "{row}"
+    );
+    // And the API says the same.
+    let api = app.get(&mut risk, "/api/v1/compliance/submissions").await.json();
+    let first = &api["data"][0];
+    assert_eq!((first["version"].as_i64(), first["acknowledgement"]["by"].as_str()), (Some(2), Some("regulator")));
+    assert_eq!(first["body_sha256"], v2.body_sha256);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_book_is_entered_with_choices_and_units_and_an_entry_is_removed_only_once_confirmed() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let mut finance = app.login("finance").await;
+    let csrf = finance.csrf.clone();
+    // The forms offer the codes the book knows as choices, amounts with their unit, dates as dates.
+    let page = app.get(&mut finance, "/compliance/book").await.body;
+    let form = page.split("id=\"add-liquid_asset\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(form.contains("<select name=\"kind\"") && form.contains("value=\"demand_deposit\""), "{form}");
+    assert!(form.contains("<select name=\"encumbered\"") && form.contains("<select name=\"amount_unit\""), "{form}");
+    let channels = page.split("id=\"add-funding\"").nth(1).unwrap().split("</form>").next().unwrap();
+    // A date is a text field the one parser reads (2026年12月7日 as well as 2026-12-07).
+    assert!(
+        channels.contains("<select name=\"channel\"") && channels.contains("placeholder=\"YYYY-MM-DD\""),
+        "{channels}"
+    );
+    // 1,200 元 typed in yuan is 1,200 元, not 1,200 万元; 0.5 with 亿 is 5,000 万元; a unit typed wins.
+    for (amount, unit, fen) in [("1200", "元", 120_000), ("0.5", "亿", 5_000_000_000), ("３万", "元", 3_000_000)] {
+        let label = format!("备付金 {amount}{unit}");
+        let fields = [
+            ("csrf", csrf.as_str()),
+            ("label", label.as_str()),
+            ("kind", "demand_deposit"),
+            ("amount", amount),
+            ("amount_unit", unit),
+            ("encumbered", "否"),
+        ];
+        let reply = app.post_form(&mut finance, "/compliance/book/liquid_asset", &fields).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let entry = store.liquid_assets().await.unwrap().into_iter().find(|a| a.label == label).unwrap();
+        assert_eq!(entry.amount.fen(), fen, "{amount} {unit}");
+    }
+    // A form with an error keeps the unit chosen.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("label", "错"),
+        ("kind", "demand_deposit"),
+        ("amount", "很多"),
+        ("amount_unit", "亿"),
+        ("encumbered", "否"),
+    ];
+    let refused = app.post_form(&mut finance, "/compliance/book/liquid_asset", &fields).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let form = refused.body.split("id=\"add-liquid_asset\"").nth(1).unwrap().split("</form>").next().unwrap();
+    assert!(form.contains("<option value=\"亿\" selected>"), "{form}");
+    // Removing goes through a page naming the entry, with its history; only its POST removes.
+    let entry = store.liquid_assets().await.unwrap().into_iter().find(|a| a.label == "备付金 1200元").unwrap();
+    let path = format!("/compliance/book/liquid_asset/{}", entry.id);
+    assert!(app.get(&mut finance, "/compliance/book").await.body.contains(&format!("href=\"{path}\"")));
+    let confirm = app.get(&mut finance, &path).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(confirm.body.contains("删除这条记录？") && confirm.body.contains("备付金 1200元"), "{}", confirm.body);
+    assert!(confirm.body.contains(&format!("action=\"{path}/delete\"")));
+    let history = confirm.body.split("id=\"entry-history\"").nth(1).unwrap();
+    assert!(history.contains("finance") && history.contains("北京时间") && history.contains("新建了"), "{history}");
+    assert!(store.liquid_assets().await.unwrap().iter().any(|a| a.id == entry.id), "the page deletes nothing");
+    let removed = app.post_form(&mut finance, &format!("{path}/delete"), &[("csrf", &csrf)]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    // Its history stays: added and deleted, by whom and when.
+    let after = app.get(&mut finance, &path).await.body;
+    assert!(after.contains("该记录已删除") && !after.contains("id=\"remove-entry\""), "{after}");
+    let history = after.split("id=\"entry-history\"").nth(1).unwrap();
+    assert!(history.contains("新建了") && history.contains("删除了"), "{history}");
+    // The committee reads the book and an entry's history, and is offered no removal.
+    let mut committee = app.login("committee").await;
+    let other = store.liquid_assets().await.unwrap()[0].id;
+    let seen = app.get(&mut committee, &format!("/compliance/book/liquid_asset/{other}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains("id=\"remove-entry\""));
+    assert_eq!(app.get(&mut finance, "/compliance/book/liquid_asset/999999").await.status, StatusCode::NOT_FOUND);
+}
+
+/// The quarterly report's sign-off carries its submission to the regulator and the regulator's
+/// acknowledgement: the demo's second quarter was submitted and acknowledged, the third waits,
+/// so its acknowledgement is a line still to sign.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_quarterly_reports_signoff_says_when_it_was_submitted_and_acknowledged() {
+    let app = TestApp::new().await;
+    let regulator = app.login("regulator").await;
+    let signoff = |cells: &[String], role: &str| -> Vec<String> {
+        let at = cells.iter().position(|c| c.starts_with(role)).unwrap_or_else(|| panic!("{role} in {cells:?}"));
+        cells[at..at + 3].to_vec()
+    };
+    let cells = |bytes: Vec<u8>| -> Vec<String> {
+        let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+        wb.worksheet_range("签署").expect("the sign-off sheet").rows().flatten().map(|d| d.to_string()).collect()
+    };
+    let submissions = app.store.store.report_submissions().await.unwrap();
+    let q2 = submissions.iter().find(|s| s.quarter_end.to_string() == "2026-06-30").expect("Q2 submitted");
+    let ack = q2.acknowledgement.as_ref().expect("Q2 acknowledged");
+    let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-06-30").await;
+    let q2_cells = cells(bytes);
+    let submitted = signoff(&q2_cells, "报送监管（第 1 版）");
+    assert_eq!(submitted[1], q2.submitted_by);
+    let acknowledged = signoff(&q2_cells, "监管签收（第 1 版）");
+    assert_eq!(acknowledged[1], ack.acknowledged_by, "{acknowledged:?}");
+    assert!(!acknowledged[2].contains("____"), "signed, with its time: {acknowledged:?}");
+    let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
+    let waiting = signoff(&cells(bytes), "监管签收");
+    assert!(waiting[1].contains("____"), "not yet acknowledged: a line to sign {waiting:?}");
 }

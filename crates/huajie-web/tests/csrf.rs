@@ -258,6 +258,7 @@ fn writes() -> Vec<Write> {
             "valuer",
             Sent::Form(&[("set", "1"), ("irr", "15%"), ("scenarios", "0")]),
         ),
+        w("post", "/valuations/{id}/review", "/valuations/1/review", "risk", Sent::Empty),
         w(
             "post",
             "/packages/{id}/valuation/basis",
@@ -307,6 +308,21 @@ fn writes() -> Vec<Write> {
             "/checks/1/overrides",
             "risk",
             Sent::Form(&[("finding", "0"), ("reason", "已批准")]),
+        ),
+        w(
+            "post",
+            "/checks/{id}/overrides/{override_id}/approve",
+            "/checks/2/overrides/1/approve",
+            "risk2",
+            Sent::Form(&[]),
+        ),
+        w("post", "/regulator/submissions", "/regulator/submissions", "risk", Sent::Form(&[("quarter", "2026-09-30")])),
+        w(
+            "post",
+            "/regulator/submissions/{id}/acknowledge",
+            "/regulator/submissions/2/acknowledge",
+            "regulator",
+            Sent::Form(&[("comment", "收悉")]),
         ),
         w(
             "post",
@@ -459,6 +475,27 @@ fn writes() -> Vec<Write> {
             "/api/v1/compliance/checks/1/overrides",
             "risk",
             Sent::Json(json!({ "finding": 0, "reason": "已批准" })),
+        ),
+        w(
+            "post",
+            "/api/v1/compliance/checks/{id}/overrides/{override_id}/approval",
+            "/api/v1/compliance/checks/2/overrides/1/approval",
+            "risk2",
+            Sent::Json(json!({})),
+        ),
+        w(
+            "post",
+            "/api/v1/compliance/submissions",
+            "/api/v1/compliance/submissions",
+            "risk",
+            Sent::Json(json!({ "quarter_end": "2026-09-30" })),
+        ),
+        w(
+            "post",
+            "/api/v1/compliance/submissions/{id}/acknowledgement",
+            "/api/v1/compliance/submissions/2/acknowledgement",
+            "regulator",
+            Sent::Json(json!({ "comment": "收悉" })),
         ),
         w(
             "post",

@@ -374,3 +374,64 @@ async fn every_pdf_reads_back_whole_in_either_language() {
         }
     }
 }
+
+/// Issue 16, point 4: every PDF is signed — its reference (the run, the quarter-end), its
+/// status, who prepared and reviewed it and when in Beijing time, the approver's line —, its
+/// pages numbered "第 N 页 / 共 M 页", its file named by the package's code or the quarter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_pdf_is_signed_with_its_status_its_people_its_times_and_its_pages() {
+    let Ok(pdftotext) = std::env::var("HUAJIE_PDFTOTEXT") else {
+        eprintln!("HUAJIE_PDFTOTEXT is not set: the PDFs are not read back");
+        return;
+    };
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let when = |t| huajie_core::clock::beijing_time(t, Lang::Zh, false);
+    let mut risk = app.login("risk").await;
+    let package = store.packages().await.unwrap().into_iter().next().unwrap().package;
+    let run = store.valuation_runs(package.id).await.unwrap().into_iter().min_by_key(|r| r.id).unwrap();
+    let review = store.valuation_signoff(run.id).await.unwrap().review.expect("the demo reviews its first run");
+    let path = format!("/valuations/{}/report.pdf", run.id);
+    let reply = app.get(&mut risk, &path).await;
+    let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+    assert!(disposition.contains(&format!("valuation-{}-run{}.pdf", package.data.code, run.id)), "{disposition}");
+    let pdf = read(&pdftotext, &path, Lang::Zh, &get_pdf(&app, &risk, &path, Lang::Zh).await);
+    let text = pdf.text();
+    let pages = pdf.pages.len();
+    for expected in [
+        format!("估值记录 #{}", run.id),
+        "状态：已复核".into(),
+        "编制人".into(),
+        run.created_by.clone(),
+        when(run.created_at),
+        "复核人".into(),
+        review.reviewed_by.clone(),
+        when(review.reviewed_at),
+        "批准人".into(),
+        format!("第 1 页 / 共 {pages} 页"),
+        format!("第 {pages} 页 / 共 {pages} 页"),
+    ] {
+        let solid: String = expected.split_whitespace().collect();
+        assert!(pdf.solid().contains(&solid), "{}: {expected:?} missing in:\n{text}", pdf.name);
+    }
+
+    // The regulator report: reviewed by whoever recorded the quarter-end.
+    let quarter = NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let recorded = store.indicator_result(quarter).await.unwrap().expect("the demo records 2026-09-30");
+    let path = "/compliance/report.pdf?quarter=2026-09-30";
+    let reply = app.get(&mut risk, path).await;
+    let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+    assert!(disposition.contains("regulatory-indicators-2026-09-30.pdf"), "{disposition}");
+    let pdf = read(&pdftotext, path, Lang::Zh, &get_pdf(&app, &risk, path, Lang::Zh).await);
+    let text = pdf.text();
+    for expected in [
+        "季末 2026-09-30".to_string(),
+        "状态：已复核".into(),
+        recorded.created_by.clone(),
+        when(recorded.created_at),
+        format!("第 1 页 / 共 {} 页", pdf.pages.len()),
+    ] {
+        let solid: String = expected.split_whitespace().collect();
+        assert!(pdf.solid().contains(&solid), "{}: {expected:?} missing in:\n{text}", pdf.name);
+    }
+}

@@ -186,7 +186,7 @@ async fn a_demo_package_back_test_shows_projected_against_actual() {
     let (_, bytes) = app.get_bytes(&valuer, &format!("/packages/{package}/backtest.xlsx")).await;
     let sheets = huajie_tape::read_workbook(bytes).unwrap();
     let names: Vec<&str> = sheets.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["按季度", "按债权", "按分组"]);
+    assert_eq!(names, ["按季度", "按债权", "按分组", "签署"], "the tables, then the sign-off");
     let by_claim: Vec<Vec<String>> = sheets[1].rows.iter().map(|r| r.as_ref().unwrap().1.clone()).collect();
     let mine = by_claim.iter().find(|r| r[0].starts_with(&format!("#{claim} "))).expect("the claim's row");
     assert_eq!(mine[2].parse::<f64>().unwrap(), (row_before["actual"].as_i64().unwrap() + 123_400) as f64 / 100.0);

@@ -78,6 +78,10 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/compliance/calendar.csv", COMPLIANCE),
     ("/api/v1/calendar", COMPLIANCE),
     ("/compliance/book", BOOK),
+    // The regulator's window and the quarterly reports submitted (issue 16): whoever reads compliance.
+    ("/compliance/book/cash_flow/1", BOOK),
+    ("/regulator", COMPLIANCE),
+    ("/api/v1/compliance/submissions", COMPLIANCE),
     ("/compliance/company", BOOK),
     ("/api/v1/compliance/company", BOOK),
     ("/api/v1/compliance/funding?as_of=2026-09-30", COMPLIANCE),
@@ -188,6 +192,12 @@ async fn every_route_allows_exactly_its_roles() {
         let expected = if role == &"valuer" { StatusCode::SEE_OTHER } else { StatusCode::FORBIDDEN };
         if reply.status != expected {
             wrong.push(format!("{role} POST /packages/3/valuation/basis: {} (expected {expected})", reply.status));
+        }
+        // Reviewing a valuation run: the valuers and the risk team (a run that does not exist: 404).
+        let reply = app.post_form(&mut client, "/valuations/999999/review", &[("csrf", &csrf)]).await;
+        let expected = if ["valuer", "risk"].contains(role) { StatusCode::NOT_FOUND } else { StatusCode::FORBIDDEN };
+        if reply.status != expected {
+            wrong.push(format!("{role} POST /valuations/999999/review: {} (expected {expected})", reply.status));
         }
         // A hypothetical liquidation of a debtor: those who value.
         let reply = app
@@ -458,6 +468,8 @@ async fn every_route_allows_exactly_its_roles() {
         if reply.status != expected {
             wrong.push(format!("{role} POST /compliance/results: {} (expected {expected})", reply.status));
         }
+        // The quarter's report, four eyes and the regulator's acknowledgement (issue 16).
+        regulator_writes(&app, &mut client, role, &mut wrong).await;
         // Uploading a tape: only the acquisition team (303 to the report).
         let package = format!("M-{role}");
         let csrf = client.csrf.clone();
@@ -594,6 +606,7 @@ async fn without_a_session_pages_go_to_login_and_the_api_says_401() {
             ],
         ),
         ("/packages/1/valuation", &[("csrf", "x"), ("set", "1"), ("irr", "15%")]),
+        ("/valuations/1/review", &[("csrf", "x")]),
         ("/assumptions/1", &[("csrf", "x"), ("name", "x")]),
         ("/assumptions/1/ledger-curves", &[("csrf", "x"), ("name", "x")]),
     ];
@@ -1176,4 +1189,45 @@ async fn assert_routes(app: &TestApp, gets: &[(String, &[&str])], posts: &Posts,
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Submitting the quarter's report: the risk team (303: the quarter it just recorded again is the
+/// next version; through the API a quarter never recorded is refused, 400). Acknowledging one: the
+/// regulator (for it, a submission that does not exist is 404). Approving an override:
+/// the risk team (for it, an override the check does not have is 404).
+async fn regulator_writes(app: &TestApp, client: &mut Client, role: &str, wrong: &mut Vec<String>) {
+    let csrf = client.csrf.clone();
+    let by = |who: &str, yes: StatusCode| if role == who { yes } else { StatusCode::FORBIDDEN };
+    let forms = [
+        ("/regulator/submissions", vec![("quarter", "2026-09-30")], by("risk", StatusCode::SEE_OTHER)),
+        ("/regulator/submissions/999999/acknowledge", vec![("comment", "")], by("regulator", StatusCode::NOT_FOUND)),
+        ("/checks/1/overrides/999999/approve", vec![], by("risk", StatusCode::NOT_FOUND)),
+    ];
+    for (path, mut fields, expected) in forms {
+        fields.push(("csrf", csrf.as_str()));
+        let reply = app.post_form(client, path, &fields).await;
+        if reply.status != expected {
+            wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+        }
+    }
+    let api = [
+        ("/api/v1/compliance/submissions", r#"{"quarter_end":"2026-03-31"}"#, by("risk", StatusCode::BAD_REQUEST)),
+        (
+            "/api/v1/compliance/submissions/999999/acknowledgement",
+            r#"{"comment":"x"}"#,
+            by("regulator", StatusCode::NOT_FOUND),
+        ),
+        ("/api/v1/compliance/checks/1/overrides/999999/approval", "{}", by("risk", StatusCode::NOT_FOUND)),
+    ];
+    for (path, body, expected) in api {
+        let request = axum::http::Request::post(path)
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header("x-csrf-token", &csrf)
+            .body(axum::body::Body::from(body))
+            .unwrap();
+        let reply = app.send(client, request).await;
+        if reply.status != expected {
+            wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
+        }
+    }
 }

@@ -585,3 +585,91 @@ fn section<'a>(body: &'a str, start: &str, end: &str) -> &'a str {
     let rest = &body[from..];
     &rest[..rest.find(end).unwrap_or(rest.len())]
 }
+
+/// Issue 16, point 4: a run reads 草稿 until a second person marks it reviewed; its preparer is
+/// refused beside the button, in Chinese and English; the reviewed run's reports carry the
+/// status, the reviewer and the times in Beijing time, and are named by the package's code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_is_reviewed_by_a_second_person_and_its_reports_say_so() {
+    // 10:30 Beijing time on Monday 7 December 2026.
+    let clock = std::sync::Arc::new(huajie_core::clock::FixedClock::at("2026-12-07T02:30:00Z".parse().unwrap()));
+    let app = TestApp::with_clock(clock.clone()).await;
+    let store = &app.store.store;
+    let mut valuer = app.login("valuer").await;
+    let csrf = valuer.csrf.clone();
+    let run = app
+        .post_form(
+            &mut valuer,
+            "/packages/1/valuation",
+            &[("csrf", &csrf), ("set", "1"), ("irr", "15%"), ("scenarios", "0")],
+        )
+        .await;
+    assert_eq!(run.status, StatusCode::SEE_OTHER);
+    let path = run.location().to_string();
+    let id: i64 = path.trim_start_matches("/valuations/").parse().unwrap();
+    let page = app.get(&mut valuer, &path).await;
+    assert!(page.body.contains("data-status=\"draft\"") && page.body.contains("草稿"), "a new run is a draft");
+    assert!(page.body.contains("2026-12-07 10:30 北京时间"), "prepared at, in Beijing time");
+    assert!(page.body.contains("id=\"review-run\""), "a valuer may review runs: the button is offered");
+
+    // Its preparer is refused, beside the button; nothing is recorded.
+    let own = app.post_form(&mut valuer, &format!("{path}/review"), &[("csrf", &csrf)]).await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    let form = &own.body[own.body.find("id=\"review-form\"").expect("the review form")..];
+    let beside = &form[..form.find("</form>").unwrap()];
+    assert!(beside.contains("field-error") && beside.contains("编制人不能复核自己的估值记录"), "{beside}");
+    assert_eq!(store.valuation_signoff(id).await.unwrap().review, None);
+    let mut english = valuer.clone();
+    english.cookies.push(("huajie_lang".into(), "en".into()));
+    let own = app.post_form(&mut english, &format!("{path}/review"), &[("csrf", &csrf)]).await;
+    assert!(own.body.contains("The preparer cannot review their own valuation run"), "in English too");
+
+    // The risk team reviews it at 11:15: the page reads 已复核 with the reviewer and the time,
+    // and no longer offers the button.
+    clock.advance(chrono::Duration::minutes(45));
+    let mut risk = app.login("risk").await;
+    let csrf = risk.csrf.clone();
+    let done = app.post_form(&mut risk, &format!("{path}/review"), &[("csrf", &csrf)]).await;
+    assert_eq!((done.status, done.location()), (StatusCode::SEE_OTHER, path.as_str()));
+    let page = app.get(&mut risk, &path).await;
+    let panel = &page.body[page.body.find("id=\"signoff\"").unwrap()..];
+    let panel = &panel[..panel.find("</section>").unwrap()];
+    assert!(panel.contains("data-status=\"reviewed\"") || page.body.contains("data-status=\"reviewed\""));
+    assert!(
+        panel.contains("已复核") && panel.contains("risk") && panel.contains("2026-12-07 11:15 北京时间"),
+        "{panel}"
+    );
+    assert!(!panel.contains("id=\"review-run\""), "reviewed once: no button");
+    let again = app.post_form(&mut risk, &format!("{path}/review"), &[("csrf", &csrf)]).await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST, "a second review is refused");
+    // The API says the same, its times UTC instants.
+    let api = app.get(&mut risk, &format!("/api/v1/valuations/{id}")).await.json()["data"]["signoff"].clone();
+    assert_eq!(api["status"], "reviewed");
+    assert_eq!(
+        (api["prepared_by"].as_str(), api["prepared_at"].as_str()),
+        (Some("valuer"), Some("2026-12-07T02:30:00.000000Z"))
+    );
+    assert_eq!(
+        (api["reviewed_by"].as_str(), api["reviewed_at"].as_str()),
+        (Some("risk"), Some("2026-12-07T03:15:00.000000Z"))
+    );
+    assert!(api["approved_at"].is_null());
+
+    // The reports: named by the package's code, and signed.
+    let code = store.package(1).await.unwrap().unwrap().package.data.code;
+    for ext in ["pdf", "xlsx"] {
+        let reply = app.get(&mut risk, &format!("{path}/report.{ext}")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+        let name = format!("valuation-{code}-run{id}.{ext}");
+        assert!(disposition.contains(&format!("filename=\"{name}\"")), "{disposition}");
+        assert!(disposition.contains(&format!("filename*=UTF-8''{name}")), "{disposition}");
+    }
+    let (_, xlsx) = app.get_bytes(&risk, &format!("{path}/report.xlsx")).await;
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
+    let sheet = wb.worksheet_range("签署").expect("the sign-off sheet");
+    let cells: Vec<String> = sheet.used_cells().map(|(_, _, d)| d.to_string()).collect();
+    for expected in [format!("估值记录 #{id}"), "已复核".into(), "valuer".into(), "risk".into()] {
+        assert!(cells.contains(&expected), "{expected} missing from {cells:?}");
+    }
+}

@@ -366,3 +366,86 @@ async fn libreoffice_recalculates_every_workbook_to_the_apis_numbers() {
     }
     eprintln!("the whole test: {:.1} s", started.elapsed().as_secs_f64());
 }
+
+/// The cells of a workbook's sign-off sheet as a person reads them: a time in Beijing time
+/// with the zone named (its format names it), text as it is.
+fn signoff_cells(bytes: &[u8]) -> Vec<String> {
+    let mut wb = open(bytes);
+    let last = wb.sheet_names().last().cloned().unwrap();
+    assert_eq!(last, "签署", "the sign-off is the last sheet");
+    wb.worksheet_range(&last)
+        .unwrap()
+        .used_cells()
+        .map(|(_, _, d)| match (d, calamine::DataType::as_datetime(d)) {
+            (Data::DateTime(_), Some(t)) => format!("{} 北京时间", t.format("%Y-%m-%d %H:%M")),
+            _ => d.to_string(),
+        })
+        .collect()
+}
+
+/// Issue 16, point 4: every workbook a person takes away is signed — its reference (the run,
+/// the quarter-end, the period), its status, who prepared and reviewed it and when (北京时间), a
+/// line to sign where no one has yet —, prints its page numbers, and is named by the package's
+/// code or the period.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_workbook_is_signed_and_named_by_its_package_or_period() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let when = |t| huajie_core::clock::beijing_time(t, huajie_core::Lang::Zh, false);
+    let blank = huajie_report::signoff::BLANK.to_string();
+    let mut risk = app.login("risk").await;
+
+    // The demo's first run, reviewed by the risk team.
+    let package = store.packages().await.unwrap().into_iter().next().unwrap().package;
+    let run = store.valuation_runs(package.id).await.unwrap().into_iter().min_by_key(|r| r.id).unwrap();
+    let review = store.valuation_signoff(run.id).await.unwrap().review.expect("the demo reviews its first run");
+    let reply = app.get(&mut risk, &format!("/valuations/{}/report.xlsx", run.id)).await;
+    let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+    assert!(disposition.contains(&format!("valuation-{}-run{}.xlsx", package.data.code, run.id)), "{disposition}");
+    let cells = signoff_cells(&download(&app, &risk, &format!("/valuations/{}/report.xlsx", run.id)).await);
+    for expected in [
+        format!("估值记录 #{}", run.id),
+        "已复核".into(),
+        run.created_by.clone(),
+        when(run.created_at),
+        review.reviewed_by.clone(),
+        when(review.reviewed_at),
+        "批准人".into(),
+        blank.clone(),
+    ] {
+        assert!(cells.contains(&expected), "the valuation workbook lacks {expected:?}: {cells:?}");
+    }
+
+    // The regulator report of the demo quarter: reviewed by whoever recorded the quarter-end.
+    let quarter = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+    let recorded = store.indicator_result(quarter).await.unwrap().expect("the demo records 2026-09-30");
+    let path = "/compliance/report.xlsx?quarter=2026-09-30";
+    let reply = app.get(&mut risk, path).await;
+    let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
+    assert!(disposition.contains("2026-09-30"), "the quarter in its name: {disposition}");
+    let cells = signoff_cells(&download(&app, &risk, path).await);
+    for expected in
+        ["季末 2026-09-30".to_string(), "已复核".into(), recorded.created_by.clone(), when(recorded.created_at)]
+    {
+        assert!(cells.contains(&expected), "the regulator workbook lacks {expected:?}: {cells:?}");
+    }
+
+    // The exports: prepared by whoever exports them, now; a draft until signed on paper.
+    let now = when(store.clock().now());
+    let mut finance = app.login("finance").await;
+    let mut auditor = app.login("auditor").await;
+    for (client, path, reference) in [
+        (&mut finance, "/ledger/gl.xlsx".to_string(), "期间"),
+        (&mut auditor, "/audit/export.xlsx".to_string(), "审计日志"),
+        (&mut risk, format!("/packages/{}/backtest.xlsx", package.id), package.data.code.as_str()),
+    ] {
+        let reply = app.get(client, &path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}");
+        let user = client.clone();
+        let cells = signoff_cells(&download(&app, &user, &path).await);
+        assert!(cells.contains(&"草稿".to_string()) && cells.contains(&now), "{path}: {cells:?}");
+        assert!(cells.iter().any(|c| c.contains(reference)), "{path}: {reference:?} in {cells:?}");
+        let mut wb = open(&download(&app, &user, &path).await);
+        assert!(!wb.worksheet_range(&wb.sheet_names()[0]).unwrap().is_empty());
+    }
+}

@@ -212,3 +212,22 @@ fn build_graph_entry(kind: &BookKind, v: &Values) -> Result<BookEntry, Vec<Field
     };
     Ok(entry)
 }
+
+/// The audit log's entity for an entry of kind `code` (its records are found by the entry's id).
+pub fn audit_entity(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "net_assets" => "net_assets",
+        "investment" => "investment",
+        "funding" => "funding_instrument",
+        "cash_flow" => "cash_flow",
+        "liquid_asset" => "liquid_asset",
+        "exposure" => "exposure",
+        "holding" => "party_link",
+        "officer" => "officer",
+        "staff" => "staff",
+        "relative" => "relative",
+        "staff_entity" => "staff_entity",
+        "party_attributes" => "party_attributes",
+        _ => return None,
+    })
+}

@@ -320,7 +320,7 @@ fn sees_prices(ctx: &Ctx) -> bool {
 }
 
 /// A check as JSON, as this viewer may see it (`view::check_view`; prices only to those who see them).
-fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
+pub(crate) fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
     let prices = sees_prices(ctx);
     let c = &crate::view::check_view(c, ctx);
     json!({
@@ -334,7 +334,11 @@ fn check_json(c: &DealCheck, ctx: &Ctx) -> Value {
         "standing": c.standing().code(),
         "findings": c.result.findings.iter().enumerate().map(|(k, f)| json!({
             "index": k, "rule": f.rule, "effect": f.effect, "subject": f.subject, "zh": f.zh, "en": f.en,
-            "override": c.overrides.iter().find(|o| o.finding == k as i64).map(|o| json!({ "reason": o.reason, "by": o.created_by, "at": huajie_store::timestamp(o.created_at) })),
+            "override": c.overrides.iter().find(|o| o.finding == k as i64).map(|o| json!({
+                "id": o.id, "reason": o.reason, "by": o.created_by, "at": huajie_store::timestamp(o.created_at),
+                "approved": o.approved(),
+                "approval": o.approval.as_ref().map(|a| json!({ "by": a.approved_by, "at": huajie_store::timestamp(a.approved_at) })),
+            })),
         })).collect::<Vec<_>>(),
         "before": c.result.before.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),
         "after": c.result.after.iter().map(|i| indicator_json(i, Vec::new())).collect::<Vec<_>>(),

@@ -29,6 +29,7 @@ pub mod ledger;
 pub mod lots;
 pub mod public_lots;
 pub mod reconcile;
+pub mod regulator;
 pub mod sales;
 pub mod valuation;
 
@@ -83,6 +84,10 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/compliance/company"),
     ("get", "/api/v1/compliance/checks/{id}"),
     ("post", "/api/v1/compliance/checks/{id}/overrides"),
+    ("post", "/api/v1/compliance/checks/{id}/overrides/{override_id}/approval"),
+    ("get", "/api/v1/compliance/submissions"),
+    ("post", "/api/v1/compliance/submissions"),
+    ("post", "/api/v1/compliance/submissions/{id}/acknowledgement"),
     ("post", "/api/v1/compliance/checks/{id}/acquisition"),
     ("post", "/api/v1/packages/{id}/checks"),
     ("get", "/api/v1/compliance/book"),

@@ -59,6 +59,6 @@ pub async fn agreement_pdf(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let bytes = crate::pages::sales::agreement_bytes(&ctx, &state, id).await?;
-    Ok(crate::pages::download(bytes, "application/pdf", format!("agreement-lot-{id}.pdf")))
+    let (bytes, name) = crate::pages::sales::agreement_bytes(&ctx, &state, id).await?;
+    Ok(crate::pages::download(bytes, "application/pdf", name))
 }

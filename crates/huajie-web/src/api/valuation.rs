@@ -184,7 +184,27 @@ pub async fn run(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -
     ctx.require(Permission::ViewValuations)?;
     let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
     let a = run.appraisal()?;
-    Ok(data(json!({ "run": run_json(&run), "results": results_json(&a) })))
+    let signoff = signoff_json(&run, &state.store.valuation_signoff(id).await?);
+    Ok(data(json!({ "run": run_json(&run), "results": results_json(&a), "signoff": signoff })))
+}
+
+/// A run's sign-off (issue 16): its status, who prepared, reviewed and approved it, when (UTC instants).
+fn signoff_json(run: &ValuationRun, s: &huajie_store::RunSignoff) -> Value {
+    let status = match (&s.approval, &s.review) {
+        (Some(_), _) => "approved",
+        (None, Some(_)) => "reviewed",
+        (None, None) => "draft",
+    };
+    json!({
+        "status": status,
+        "prepared_by": run.created_by,
+        "prepared_at": huajie_store::timestamp(run.created_at),
+        "reviewed_by": s.review.as_ref().map(|r| r.reviewed_by.clone()),
+        "reviewed_at": s.review.as_ref().map(|r| huajie_store::timestamp(r.reviewed_at)),
+        "approved_at": s.approval.as_ref().map(|a| huajie_store::timestamp(a.decided_at)),
+        "approved_meeting_id": s.approval.as_ref().map(|a| a.meeting_id),
+        "approved_item_id": s.approval.as_ref().map(|a| a.item_id),
+    })
 }
 
 /// `GET /api/v1/valuations/{id}/claims`: each claim's result in the run.

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::Response;
 use huajie_core::audit::AuditRecord;
 use huajie_core::{Lang, Permission};
-use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_report::tables::{Cell, Table, signed_tables_xlsx};
 
 use super::audit::{Actors, AuditQuery, record_time, sentence};
 use super::{XLSX, download};
@@ -74,7 +74,9 @@ pub async fn xlsx_export(
         header: header(lang),
         rows: rows.into_iter().map(|r| r.into_iter().map(Cell::Text).collect()).collect(),
     };
-    let bytes = tables_xlsx(&[table]).map_err(|e| AppError::Internal(e.to_string()))?;
+    let signoff = super::signoffs::export(&ctx, &state, format!("{} {day}", tr(lang, "audit.title")));
+    let bytes = signed_tables_xlsx(&[table], tr(lang, "audit.title"), &signoff, lang)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, XLSX, format!("audit-log-{day}.xlsx")))
 }
 

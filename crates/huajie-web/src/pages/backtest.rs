@@ -11,7 +11,7 @@ use axum::response::Response;
 use huajie_core::mask::mask_person_name;
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_ledger::backtest::{BackTest, ErrorRow};
-use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_report::tables::{Cell, Table, signed_tables_xlsx};
 use huajie_tape::history::write_history;
 use serde::Serialize;
 
@@ -214,7 +214,16 @@ fn tables(v: &BacktestView, lang: Lang) -> Vec<Table> {
 /// `GET /packages/{id}/backtest.xlsx`: `backtest-{code}.xlsx`.
 pub async fn xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     let v = view(&ctx, &state, id).await?;
-    let bytes = tables_xlsx(&tables(&v, ctx.lang)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let reference = format!(
+        "{} {} · {} #{}",
+        tr(ctx.lang, "backtest.title"),
+        v.package_code,
+        huajie_report::valuation::label("run", ctx.lang),
+        v.run_id
+    );
+    let signoff = super::signoffs::export(&ctx, &state, reference);
+    let bytes = signed_tables_xlsx(&tables(&v, ctx.lang), tr(ctx.lang, "backtest.title"), &signoff, ctx.lang)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, XLSX, format!("backtest-{}.xlsx", v.package_code)))
 }
 

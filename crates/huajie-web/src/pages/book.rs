@@ -29,8 +29,8 @@ use crate::view::Page;
 pub struct Section {
     pub code: &'static str,
     pub title: &'static str,
-    /// Each field's key, label, whether it is required, and whether it is a schedule (lines).
-    pub fields: Vec<(&'static str, &'static str, bool, bool)>,
+    /// Each field as its form shows it.
+    pub fields: Vec<FieldView>,
     pub rows: Vec<Row>,
     /// Whether a row is flagged (the section then shows the flags' column).
     pub flagged: bool,
@@ -38,6 +38,52 @@ pub struct Section {
     pub form: FormView,
     /// Whether the user may enter and remove this kind (the party graph is the risk role's).
     pub can_edit: bool,
+}
+
+/// A field of an entry's form: a choice among the codes the book knows (a category, a channel,
+/// yes or no), an amount with its unit beside it, a date, lines, or text.
+pub struct FieldView {
+    pub key: &'static str,
+    /// The unit's field (`{key}_unit`), for an amount.
+    pub unit_key: String,
+    pub label: String,
+    pub required: bool,
+    /// "select", "amount", "date", "lines" or "text".
+    pub input: &'static str,
+    /// A choice's (code, name), a blank first when the field may be left out.
+    pub options: Vec<(String, String)>,
+}
+
+/// The units an amount may be typed in, as the shared parser reads their suffix (万元 unless said).
+const UNITS: [(&str, &str, &str); 3] = [("万", "万元", "10k yuan"), ("元", "元", "yuan"), ("亿", "亿元", "100m yuan")];
+
+impl FieldView {
+    fn of(f: &huajie_store::book::FieldSpec, lang: Lang) -> FieldView {
+        let yes_no = [("是", "是", "yes"), ("否", "否", "no")];
+        let pick = |list: &[(&str, &str, &str)]| {
+            let blank = (!f.required).then(|| (String::new(), String::new()));
+            let name = |o: &(&str, &str, &str)| if lang == Lang::Zh { o.1 } else { o.2 }.to_string();
+            blank.into_iter().chain(list.iter().map(|o| (o.0.to_string(), name(o)))).collect()
+        };
+        let (input, options) = match f.kind {
+            FieldKind::Code(list) => ("select", pick(list)),
+            FieldKind::YesNo => ("select", pick(&yes_no)),
+            FieldKind::Amount => {
+                ("amount", UNITS.iter().map(|u| (u.0.to_string(), lang.pick(u.1, u.2).to_string())).collect())
+            }
+            FieldKind::Date => ("date", Vec::new()),
+            FieldKind::Schedule => ("lines", Vec::new()),
+            _ => ("text", Vec::new()),
+        };
+        // The unit is chosen beside an amount: its label no longer names one.
+        let mut label = lang.pick(f.zh, f.en).to_string();
+        if input == "amount" {
+            for unit in ["（万元）", "万元，", " (10k yuan)", "(10k yuan) "] {
+                label = label.replace(unit, "");
+            }
+        }
+        FieldView { key: f.key, unit_key: format!("{}_unit", f.key), label, required: f.required, input, options }
+    }
 }
 
 #[derive(Template)]
@@ -76,9 +122,9 @@ fn code_label(kind: &BookKind, key: &str, code: &str, lang: Lang) -> String {
 /// without the personal-data permission. Also the schedule lines of each instrument.
 /// An entry's id (the party's for officers and attributes), its cells, and the finding it
 /// is flagged with (a prohibited funding channel), if any.
-type Row = (i64, Vec<String>, Option<String>);
+pub(crate) type Row = (i64, Vec<String>, Option<String>);
 
-async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<String>>), AppError> {
+pub(crate) async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>, Vec<Vec<String>>), AppError> {
     let lang = ctx.lang;
     let personal = ctx.can(Permission::ViewPersonalData);
     let parties: BTreeMap<i64, (String, String)> = store
@@ -292,11 +338,7 @@ async fn book_page(
             Section {
                 code: k.code,
                 title: lang.pick(k.zh, k.en),
-                fields: k
-                    .fields
-                    .iter()
-                    .map(|f| (f.key, lang.pick(f.zh, f.en), f.required, f.kind == FieldKind::Schedule))
-                    .collect(),
+                fields: k.fields.iter().map(|f| FieldView::of(f, lang)).collect(),
                 can_edit: ctx.can(k.permission),
                 flagged: rows.iter().any(|r| r.2.is_some()),
                 rows,
@@ -333,8 +375,21 @@ pub struct EntryFields(BTreeMap<String, Loose>);
 
 impl EntryFields {
     /// The entry of `kind`, or every field that cannot be read, named (`read_entry`).
+    /// An amount typed without a unit takes the one chosen beside it (`{key}_unit`: 万, 元 or
+    /// 亿, read by the shared parser as a suffix); one typed with its unit keeps it.
     pub fn entry(&self, kind: &BookKind, today: chrono::NaiveDate) -> Result<BookEntry, FieldErrors> {
-        read_entry(kind, &|key| self.0.get(key).map(|v| v.as_str().to_string()), today).map_err(FieldErrors::from)
+        let get = |key: &str| {
+            let typed = self.0.get(key).map(|v| v.as_str().to_string())?;
+            let amount = kind.fields.iter().any(|f| f.key == key && f.kind == FieldKind::Amount);
+            let unit = self.0.get(&format!("{key}_unit")).map(|u| u.as_str().trim().to_string());
+            let unit = unit.filter(|u| UNITS.iter().any(|x| x.0 == u));
+            let said = typed.trim_end().ends_with(['元', '万', '亿']);
+            Some(match unit {
+                Some(u) if amount && !said && !typed.trim().is_empty() => format!("{}{u}", typed.trim()),
+                _ => typed,
+            })
+        };
+        read_entry(kind, &get, today).map_err(FieldErrors::from)
     }
 }
 

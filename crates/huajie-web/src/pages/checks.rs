@@ -289,9 +289,14 @@ pub struct FindingRow {
     pub effect_class: &'static str,
     pub text: String,
     pub override_note: Option<String>,
+    /// The second risk officer's approval (who, when), or that it is awaited.
+    pub approval_note: Option<String>,
     pub can_override: bool,
     /// The form overriding it (`override-{index}`): the reason.
     pub form: FormView,
+    /// The override, whether the viewer may approve it (a risk officer other than its proposer,
+    /// while it awaits approval), and the form approving it (`approve-{override}`).
+    pub approve: Option<(i64, bool, FormView)>,
 }
 
 #[derive(Template)]
@@ -366,10 +371,12 @@ pub fn effect_label(e: Effect, lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
-/// The check's findings, each with its override (or the form to make one).
+/// The check's findings, each with its override (or the form to make one) and its approval
+/// (or the form to give one: four eyes).
 fn finding_rows(c: &DealCheck, ctx: &Ctx, sent_back: &mut Option<FormView>) -> Vec<FindingRow> {
     let lang = ctx.lang;
     let can_override = ctx.can(Permission::OverrideFindings);
+    let me = ctx.user().map(|u| u.username.clone()).unwrap_or_default();
     c.result
         .findings
         .iter()
@@ -377,6 +384,18 @@ fn finding_rows(c: &DealCheck, ctx: &Ctx, sent_back: &mut Option<FormView>) -> V
         .map(|(i, f)| {
             let (effect, effect_class) = effect_label(f.effect, lang);
             let o = c.overrides.iter().find(|o| o.finding == i as i64);
+            let approval_note = o.map(|o| match &o.approval {
+                Some(a) => tr(lang, "checks.approved_by")
+                    .replace("{who}", &a.approved_by)
+                    .replace("{when}", &crate::view::when(a.approved_at, lang)),
+                None if o.created_by == me => tr(lang, "checks.awaiting_second_yours").to_string(),
+                None => tr(lang, "checks.awaiting_second").to_string(),
+            });
+            // The form is kept for an approved override too: a second approval sent back shows why.
+            let approve = o.map(|o| {
+                let form = FormView::new(format!("approve-{}", o.id), lang).unless(sent_back);
+                (o.id, can_override && o.created_by != me && o.approval.is_none(), form)
+            });
             FindingRow {
                 index: i,
                 rule: format!("{:?}", f.rule),
@@ -387,8 +406,10 @@ fn finding_rows(c: &DealCheck, ctx: &Ctx, sent_back: &mut Option<FormView>) -> V
                     let by = format!("{} {}", o.created_by, crate::view::when(o.created_at, lang));
                     format!("{} {by}：{}", tr(lang, "checks.overridden_by"), o.reason)
                 }),
+                approval_note,
                 can_override: can_override && o.is_none() && f.effect != Effect::Block,
                 form: FormView::new(format!("override-{i}"), lang).unless(sent_back),
+                approve,
             }
         })
         .collect()
@@ -446,7 +467,8 @@ pub(crate) async fn check_page(
     let acquire = FormView::new(acquire::ACQUIRE_FORM, lang).with("acquired_on", today).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
     let tabled = tabling.as_ref().map(|t| &t.form);
-    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain([&acquire]).chain(tabled));
+    let approvals = findings.iter().filter_map(|f| f.approve.as_ref().map(|a| &a.2));
+    let refused = page.sent_back(findings.iter().map(|f| &f.form).chain(approvals).chain([&acquire]).chain(tabled));
     let check = CheckPage {
         price,
         territory,
@@ -480,6 +502,22 @@ pub async fn override_finding(
     };
     let page = |form| check_page(&ctx, &state, id, Some(form));
     super::or_refused(overridden.await, ctx.lang, (format!("override-{finding}"), &form), page).await
+}
+
+/// `POST /checks/{id}/overrides/{override}/approve`: a second risk officer approves a proposed
+/// override (four eyes); the proposer is refused, saying why (`huajie_rules::standing::may_approve`).
+pub async fn approve_override(
+    Path((id, override_id)): Path<(i64, i64)>,
+    Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
+    State(state): State<AppState>,
+    Submitted(form): Submitted<crate::form::Confirmed>,
+) -> Result<Response, AppError> {
+    let approved = async {
+        state.store.approve_override(&user.username, id, override_id).await?;
+        Ok(Redirect::to(&format!("/checks/{id}")).into_response())
+    };
+    let page = |form| check_page(&ctx, &state, id, Some(form));
+    super::or_refused(approved.await, ctx.lang, (format!("approve-{override_id}"), &form), page).await
 }
 
 /// The override form: the finding's index and the reason.

@@ -82,7 +82,7 @@ pub struct AsOf {
     version: Option<i64>,
 }
 
-fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
+pub(crate) fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
     match (i.status, i.in_transition) {
         (Status::Pass, _) => (tr(lang, "compliance.pass"), "pass"),
         (Status::Amber, _) => (tr(lang, "compliance.amber"), "amber"),
@@ -91,7 +91,7 @@ fn status_of(i: &Indicator, lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
-fn value_of(i: &Indicator, lang: Lang) -> String {
+pub(crate) fn value_of(i: &Indicator, lang: Lang) -> String {
     i.shown(2).unwrap_or_else(|| tr(lang, "compliance.no_ratio").to_string())
 }
 
@@ -623,9 +623,8 @@ pub async fn quarter_report(
     let pick = |f: &huajie_rules::checks::Finding| if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() };
     let mut findings = Vec::new();
     let start = previous_quarter_end(quarter);
-    for c in
-        store.deal_checks(None, i64::MAX).await?.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter)
-    {
+    let checks = store.deal_checks(None, i64::MAX).await?;
+    for c in checks.into_iter().rev().filter(|c| c.as_of > start && c.as_of <= quarter) {
         let c = crate::view::check_view(&c, ctx);
         for (k, f) in c.result.findings.iter().enumerate() {
             let standing = match (f.effect, c.overrides.iter().find(|o| o.finding == k as i64)) {
@@ -662,6 +661,7 @@ pub async fn quarter_report(
         indicators: out,
         findings,
         note: tr(lang, "report.note").into(),
+        signoff: super::signoffs::quarter(state, quarter, lang).await?,
     })
 }
 

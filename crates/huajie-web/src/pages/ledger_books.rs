@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use huajie_core::{Lang, Money, Permission};
 use huajie_ledger::returns::{Pnl, Returns, Scope, standing};
 use huajie_ledger::{Account, Position, Side};
-use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_report::tables::{Cell, Table, signed_tables_xlsx};
 use serde::{Deserialize, Serialize};
 
 use super::ledger::{EntryView, account_name};
@@ -190,7 +190,9 @@ pub async fn gl_export(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
     let entries = state.store.ledger_entries_dated(from, to).await?;
     let stamp = when(state.store.clock().now(), ctx.lang);
     let table = gl_table(&entries, from, to, &stamp, ctx.lang);
-    let bytes = tables_xlsx(&[table]).map_err(|e| AppError::Internal(e.to_string()))?;
+    let signoff = super::signoffs::export(&ctx, &state, format!("{} {from} — {to}", tr(ctx.lang, "ledger.gl_period")));
+    let bytes = signed_tables_xlsx(&[table], tr(ctx.lang, "ledger.gl_sheet"), &signoff, ctx.lang)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, XLSX, format!("gl-journal-{from}-{to}.xlsx")))
 }
 

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod audit_export;
 pub mod backtest;
 pub mod book;
+pub mod book_entry;
 pub mod calendar;
 pub mod case_page;
 pub mod cases;
@@ -36,10 +37,13 @@ pub mod public;
 pub mod public_lots;
 pub mod reconcile;
 pub mod register;
+pub mod regulator;
 pub mod sales;
+pub mod signoffs;
 pub mod tenders;
 pub mod users;
 pub mod valuation;
+pub mod valuation_signoff;
 
 use askama::Template;
 use axum::http::{HeaderMap, HeaderValue, header};
@@ -95,16 +99,27 @@ where
     page(crate::form::FormView::sent_back(id, lang, typed, &errors)).await
 }
 
-/// A file to download, never cached.
+/// A file to download, never cached, named `name`: as it is (UTF-8, RFC 5987 `filename*`) and,
+/// for older clients, with every character outside printable ASCII as `_` (`filename`).
 pub fn download(bytes: Vec<u8>, content_type: &'static str, name: String) -> Response {
     let mut r = bytes.into_response();
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     r
+}
+
+/// `attachment; filename="…"; filename*=UTF-8''…` for a file named `name`.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | ';') { c } else { '_' }).collect();
+    const KEPT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_');
+    let encoded = percent_encoding::utf8_percent_encode(name, KEPT);
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// The content type of an .xlsx workbook.
@@ -114,6 +129,8 @@ pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadshee
 pub async fn home(ctx: Ctx) -> Redirect {
     match ctx.user() {
         Some(u) if u.role.can(Permission::ViewDashboard) => Redirect::to("/dashboard"),
+        // The regulator's home is its window: what it may see, and the reports awaiting it.
+        Some(u) if u.role.can(Permission::AcknowledgeReports) => Redirect::to("/regulator"),
         Some(u) if u.role.can(Permission::ViewCompliance) => Redirect::to("/compliance"),
         Some(u) if u.role.can(Permission::UsePortal) => Redirect::to("/portal"),
         Some(_) => Redirect::to("/account"),

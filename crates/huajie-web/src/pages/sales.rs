@@ -144,16 +144,21 @@ pub async fn agreement_of(ctx: &Ctx, state: &AppState, id: i64) -> Result<Agreem
         balance_due: sale.balance_due,
         closed_at: lot.closed_at.map(|t| when(t, Lang::Zh)).unwrap_or_else(|| sale.sold_on.to_string()),
         drafted_at: when(state.store.clock().now(), Lang::Zh),
+        signoff: super::signoffs::agreement(state, &sale),
     })
 }
 
-/// The draft's bytes, laid out off the request's thread.
-pub async fn agreement_bytes(ctx: &Ctx, state: &AppState, id: i64) -> Result<Vec<u8>, AppError> {
+/// The draft's bytes, laid out off the request's thread, and its file name
+/// (`agreement-{package code}-lot{id}.pdf`).
+pub async fn agreement_bytes(ctx: &Ctx, state: &AppState, id: i64) -> Result<(Vec<u8>, String), AppError> {
     let agreement = agreement_of(ctx, state, id).await?;
-    tokio::task::spawn_blocking(move || huajie_report::agreement_pdf::agreement_pdf(&agreement))
+    let sale = state.store.sale_of_lot(id).await?.ok_or_else(not_sold)?;
+    let package = state.store.package(sale.package_id).await?.ok_or(AppError::NotFound)?;
+    let bytes = tokio::task::spawn_blocking(move || huajie_report::agreement_pdf::agreement_pdf(&agreement))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((bytes, format!("agreement-{}-lot{id}.pdf", package.package.data.code)))
 }
 
 /// `GET /lots/{id}/agreement.pdf`: the transfer agreement's draft of a sold lot.
@@ -162,6 +167,6 @@ pub async fn agreement_pdf(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let bytes = agreement_bytes(&ctx, &state, id).await?;
-    Ok(super::download(bytes, "application/pdf", format!("agreement-lot-{id}.pdf")))
+    let (bytes, name) = agreement_bytes(&ctx, &state, id).await?;
+    Ok(super::download(bytes, "application/pdf", name))
 }

@@ -1,5 +1,6 @@
 //! Valuation pages: a package's valuation (run form, its runs, a run's results with
-//! charts) and the reports of a run (.xlsx, PDF). The assumption sets are `assumptions.rs`.
+//! charts). A run's sign-off and its reports (.xlsx, PDF) are `valuation_signoff.rs`, the
+//! assumption sets `assumptions.rs`.
 
 mod charts;
 
@@ -9,15 +10,15 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use huajie_core::{Lang, LitigationStage, Package, Permission, Text, ValuationBasis};
-use huajie_report::valuation::{ClaimLine as ReportLine, RunInfo, label, money as money_yuan, percent, stress_label};
+use huajie_core::{Lang, Package, Permission, Text, ValuationBasis};
+use huajie_report::valuation::{label, money as money_yuan, percent, stress_label};
 use huajie_store::{AssumptionSet, ValuationRequest, ValuationRun};
-use huajie_value::appraisal::{Appraisal, Method};
+use huajie_value::appraisal::Method;
 use huajie_value::params::parse_share;
 use huajie_value::{Options, RawOptions, Stress};
 use serde::{Deserialize, Serialize};
 
-use super::{download, render_form};
+use super::render_form;
 use crate::AppState;
 use crate::chart::{Columns, LineChart};
 use crate::ctx::{Authorized, Ctx, perm};
@@ -85,6 +86,9 @@ struct ValuationPage {
     basis_form: FormView,
     runs: Vec<RunLine>,
     result: Option<RunView>,
+    /// The shown run's sign-off and the review form (its refusal beside the button).
+    signoff: Option<super::valuation_signoff::SignoffView>,
+    review_form: FormView,
     /// How the package is valued, and whether this user may change it.
     basis_name: &'static str,
     bases: Vec<(&'static str, &'static str)>,
@@ -322,6 +326,38 @@ fn run_form(set: i64, lang: Lang) -> FormView {
 const RUN_FORM: &str = "run-form";
 const BASIS_FORM: &str = "basis-form";
 
+/// The runs as listed, `selected` marked.
+fn run_lines(
+    runs: &[ValuationRun],
+    selected: Option<&ValuationRun>,
+    set_names: &HashMap<i64, String>,
+    lang: Lang,
+) -> Vec<RunLine> {
+    runs.iter()
+        .map(|r| RunLine {
+            id: r.id,
+            at: crate::view::when(r.created_at, lang),
+            by: r.created_by.clone(),
+            set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
+            irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
+            bid: crate::view::money(r.bid, lang),
+            scenarios: r.scenarios,
+            stress: r.stress.as_deref().map(|c| stress_label(c, lang)).unwrap_or("—").to_string(),
+            selected: selected.is_some_and(|s| s.id == r.id),
+        })
+        .collect()
+}
+
+/// Run `run`'s page with `form` sent back (the review refused).
+pub(super) async fn page_with(
+    ctx: &Ctx,
+    state: &AppState,
+    run: &ValuationRun,
+    form: FormView,
+) -> Result<Response, AppError> {
+    valuation_page(ctx, state, run.package_id, Some(run), Some(form)).await
+}
+
 /// A package's valuation page; with a form sent back, that form as typed with each field's message.
 async fn valuation_page(
     ctx: &Ctx,
@@ -356,8 +392,9 @@ async fn valuation_page(
     }
     let form = form.unless(&mut sent_back);
     let basis_form = FormView::new(BASIS_FORM, lang).with("basis", p.valuation_basis.code()).unless(&mut sent_back);
+    let review_form = FormView::new(super::valuation_signoff::REVIEW_FORM, lang).unless(&mut sent_back);
     let mut page = Page::new(ctx, state).await?;
-    let refused = page.sent_back([&form, &basis_form]);
+    let refused = page.sent_back([&form, &basis_form, &review_form]);
     render_form(
         &ValuationPage {
             title: format!("{} · {}", tr(lang, "valuation.title"), package.package.data.name),
@@ -368,20 +405,9 @@ async fn valuation_page(
             stresses: Stress::OVERLAYS.iter().map(|(c, _)| (*c, stress_label(c, lang))).collect(),
             form,
             basis_form,
-            runs: runs
-                .iter()
-                .map(|r| RunLine {
-                    id: r.id,
-                    at: crate::view::when(r.created_at, lang),
-                    by: r.created_by.clone(),
-                    set: set_names.get(&r.assumption_set_id).cloned().unwrap_or_default(),
-                    irr: format!("{:.2}%", r.target_irr_bps as f64 / 100.0),
-                    bid: crate::view::money(r.bid, lang),
-                    scenarios: r.scenarios,
-                    stress: r.stress.as_deref().map(|c| stress_label(c, lang)).unwrap_or("—").to_string(),
-                    selected: selected.is_some_and(|s| s.id == r.id),
-                })
-                .collect(),
+            runs: run_lines(&runs, selected, &set_names, lang),
+            signoff: super::valuation_signoff::page_view(state, ctx, selected).await?,
+            review_form,
             result,
             basis_name: p.valuation_basis.name(lang),
             bases: ValuationBasis::ALL.iter().map(|b| (b.code(), b.name(lang))).collect(),
@@ -498,78 +524,4 @@ pub async fn submit(
     };
     super::or_refused(run.await, ctx.lang, (RUN_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
         .await
-}
-
-/// The report's claim lines, with personal names masked for roles that do not own them.
-async fn report_lines(
-    state: &AppState,
-    ctx: &Ctx,
-    run: &ValuationRun,
-) -> Result<(Appraisal, Vec<ReportLine>, RunInfo, AssumptionSet), AppError> {
-    let lang = ctx.lang;
-    let mut a = run.appraisal().map_err(AppError::from)?;
-    a.claims = state.store.valuation_claims(run.id).await?;
-    let rows = state.store.claims_of_package(run.package_id).await?;
-    let by_id: HashMap<i64, &huajie_store::ClaimRow> = rows.iter().map(|r| (r.claim.id, r)).collect();
-    let mut lines: Vec<ReportLine> = a
-        .claims
-        .iter()
-        .filter_map(|c| {
-            by_id.get(&c.id).map(|row| ReportLine {
-                result: c.clone(),
-                contract_no: row.claim.data.contract_no.clone(),
-                debtor: party_view(&row.debtor, ctx).name,
-                stage: row.claim.data.litigation_stage.map_or("—", |s: LitigationStage| s.name(lang)).to_string(),
-            })
-        })
-        .collect();
-    lines.sort_by(|x, y| x.contract_no.cmp(&y.contract_no));
-    let package = state.store.package(run.package_id).await?.ok_or(AppError::NotFound)?;
-    let set = state.store.assumption_set(run.assumption_set_id).await?.ok_or(AppError::NotFound)?;
-    let tape_version = match run.tape_import_id {
-        Some(id) => state.store.tape_import(id).await?.map(|t| t.version),
-        None => None,
-    };
-    let info = RunInfo {
-        company: state.store.company().await?.map(|c| c.name).unwrap_or_default(),
-        package_code: package.package.data.code.clone(),
-        package_name: package.package.data.name.clone(),
-        run_id: Some(run.id),
-        assumption_set: set.name.clone(),
-        assumption_version: set.version,
-        assumption_sha256: set.body_sha256.clone(),
-        tape_version,
-        created_by: run.created_by.clone(),
-        created_at: crate::view::when(run.created_at, lang),
-    };
-    Ok((a, lines, info, set))
-}
-
-/// `GET /valuations/{id}/report.xlsx`.
-pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewValuations)?;
-    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
-    let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
-    let bytes = huajie_report::valuation::valuation_xlsx(&info, &a, &lines, &set.assumptions, ctx.lang)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(
-        bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("valuation-{}-{id}.xlsx", info.package_code),
-    ))
-}
-
-/// `GET /valuations/{id}/report.pdf`.
-pub async fn report_pdf(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
-    ctx.require(Permission::ViewValuations)?;
-    let run = state.store.valuation_run(id).await?.ok_or(AppError::NotFound)?;
-    let (a, lines, info, set) = report_lines(&state, &ctx, &run).await?;
-    let lang = ctx.lang;
-    let bytes = tokio::task::spawn_blocking(move || {
-        huajie_report::valuation_pdf::valuation_pdf(&info, &a, &lines, &set.assumptions, lang)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, "application/pdf", format!("valuation-{id}.pdf")))
 }

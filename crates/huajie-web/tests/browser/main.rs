@@ -12,6 +12,8 @@ mod common;
 mod forms;
 
 mod charts;
+mod regbook;
+mod signed;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -224,10 +226,14 @@ async fn a_valuer_sees_personal_data_masked_and_a_regulator_sees_only_the_indica
     b.client.wait().for_element(Locator::Id("login-submit")).await.unwrap();
 
     b.login("regulator").await;
-    assert_eq!(b.path().await, "/compliance", "the regulator lands on the indicators");
+    assert_eq!(b.path().await, "/regulator", "the regulator lands on its window");
     let nav = b.text("header nav").await;
     assert!(
-        nav.contains("监管指标") && !nav.contains("概览") && !nav.contains("资产包") && !nav.contains("当事人"),
+        nav.contains("监管指标")
+            && nav.contains("监管报送")
+            && !nav.contains("概览")
+            && !nav.contains("资产包")
+            && !nav.contains("当事人"),
         "{nav}"
     );
     b.goto("/packages").await;
@@ -474,6 +480,13 @@ async fn a_deal_is_checked_from_the_package_page_and_the_risk_team_sees_what_is_
         .await
         .unwrap();
     b.click("#findings button").await;
+    b.client.wait().for_element(Locator::Css("#check-standing")).await.unwrap();
+    // Four eyes: a second risk officer approves the override before it counts.
+    assert_eq!(b.text("#check-standing").await, "待豁免");
+    b.click("#logout").await;
+    b.login("risk2").await;
+    b.goto(&check).await;
+    b.click("#findings form[id^='approve-'] button").await;
     b.client.wait().for_element(Locator::Css("#check-standing")).await.unwrap();
     assert_eq!(b.text("#check-standing").await, "可执行");
     b.goto("/compliance?as_of=2026-09-30").await;

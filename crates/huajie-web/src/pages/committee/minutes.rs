@@ -6,6 +6,7 @@ use axum::response::Response;
 use huajie_core::{Lang, Permission, Text};
 use huajie_decide::MeetingStatus;
 use huajie_report::minutes_pdf::{Minutes, MinutesItem, MinutesVote};
+use huajie_report::signoff::{Signature, Signoff};
 
 use super::record::item_views;
 use super::{named, names};
@@ -64,9 +65,29 @@ pub async fn minutes_of(ctx: &Ctx, state: &AppState, id: i64) -> Result<Minutes,
         present,
         items,
         minutes: m.minutes.clone(),
+        signoff: minutes_signoff(state, m, &names, &chair, lang),
         chair,
         secretary: named(&names, &m.created_by),
     })
+}
+
+/// The minutes' sign-off: prepared by the secretary when the meeting closed, approved by the
+/// chair (a line to sign).
+fn minutes_signoff(
+    state: &AppState,
+    m: &huajie_store::Meeting,
+    names: &std::collections::BTreeMap<String, String>,
+    chair: &str,
+    lang: Lang,
+) -> Signoff {
+    let reference = format!("{} #{}", lang.pick("会议", "Meeting"), m.id);
+    let mut s = Signoff::new(reference, state.store.clock().now());
+    s.prepared = Some(match m.closed_at {
+        Some(at) => Signature::new(named(names, &m.created_by), at),
+        None => Signature::named(named(names, &m.created_by)),
+    });
+    s.approved = (!chair.is_empty()).then(|| Signature::named(chair));
+    s
 }
 
 /// `GET /committee/meetings/{id}/minutes.pdf`.
@@ -77,5 +98,5 @@ pub async fn minutes_pdf(ctx: Ctx, State(state): State<AppState>, Path(id): Path
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, "application/pdf", format!("minutes-{id}.pdf")))
+    Ok(download(bytes, "application/pdf", format!("minutes-meeting{id}.pdf")))
 }

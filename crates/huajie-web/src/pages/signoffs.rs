@@ -1,0 +1,51 @@
+//! The sign-off of each report the platform produces besides a valuation run's
+//! (`valuation_signoff.rs`): `huajie_report::signoff::Signoff` filled from what the store
+//! records. A report read straight from the books (an export) is prepared by whoever exports it,
+//! now, and left to review and approve on paper (blank lines to sign).
+
+use chrono::NaiveDate;
+use huajie_core::Lang;
+use huajie_report::signoff::{Signature, Signoff};
+
+use crate::AppState;
+use crate::ctx::Ctx;
+use crate::error::AppError;
+
+/// The quarterly regulator report of `quarter`: computed by the system, a draft until the
+/// quarter-end is recorded, then reviewed by its recorder; approval is signed on paper. Once
+/// submitted, two more lines: the latest version's submission to the regulator (who, when) and
+/// the regulator's acknowledgement (who, when; a line to sign until it is given).
+pub async fn quarter(state: &AppState, quarter: NaiveDate, lang: Lang) -> Result<Signoff, AppError> {
+    let now = state.store.clock().now();
+    let recorded = state.store.indicator_result(quarter).await?;
+    let reference = format!("{} {quarter}", lang.pick("季末", "Quarter-end"));
+    let mut signoff = Signoff::new(reference, now)
+        .prepared_by(Signature::new(lang.pick("系统计算", "Computed by the system"), now))
+        .reviewed_by(recorded.map(|r| Signature::new(r.created_by, r.created_at)));
+    let submissions = state.store.report_submissions().await?;
+    if let Some(s) = submissions.into_iter().filter(|s| s.quarter_end == quarter).max_by_key(|s| s.version) {
+        let label =
+            |zh: &str, en: &str| (format!("{zh}（第 {} 版）", s.version), format!("{en} (version {})", s.version));
+        signoff.further.push((
+            label("报送监管", "Submitted to the regulator"),
+            Some(Signature::new(s.submitted_by.clone(), s.submitted_at)),
+        ));
+        let ack = s.acknowledgement.as_ref().map(|a| Signature::new(a.acknowledged_by.clone(), a.acknowledged_at));
+        signoff.further.push((label("监管签收", "Acknowledged by the regulator"), ack));
+    }
+    Ok(signoff)
+}
+
+/// A report read from the books now by the user of `ctx`, about `reference`.
+pub fn export(ctx: &Ctx, state: &AppState, reference: String) -> Signoff {
+    let now = state.store.clock().now();
+    let by = ctx.user().map(|u| u.username.clone()).unwrap_or_default();
+    Signoff::new(reference, now).prepared_by(Signature::new(by, now))
+}
+
+/// The transfer agreement's draft of sale `sale`: prepared by who recorded the sale; the legal
+/// review and the approval are signed on paper.
+pub fn agreement(state: &AppState, sale: &huajie_store::SaleRecord) -> Signoff {
+    Signoff::new(format!("成交 #{}", sale.id), state.store.clock().now())
+        .prepared_by(Signature::new(sale.recorded_by.clone(), sale.recorded_at))
+}
