@@ -134,8 +134,7 @@ pub async fn run(store: &Store, args: &ImportArgs) -> Result<ExitCode> {
     if let (Some(path), Some(lang)) = (&args.report, report_lang) {
         // The command line is an operator's tool: the report shows personal data in full.
         let report = huajie_tape::TapeReport::new(&read, &name);
-        let bytes = huajie_report::tape_report_xlsx(&report, lang, huajie_report::PersonalData::Shown)
-            .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))?;
+        let bytes = report_bytes(&report, lang, store.clock().now())?;
         let shown_report = path.display().to_string();
         std::fs::write(path, bytes)
             .with_context(|| format!("无法写入报告 {shown_report} / cannot write the report {shown_report}"))?;
@@ -303,4 +302,17 @@ fn report(read: &TapeRead, source: &str) {
             read.problems.len() - PROBLEMS_LISTED_MAX
         );
     }
+}
+
+/// The check report as a workbook signed from the command line: prepared by the operator
+/// (`cli`) at `now`, personal data in full (the command line is an operator's tool).
+fn report_bytes(
+    report: &huajie_tape::TapeReport,
+    lang: huajie_core::Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<u8>> {
+    use huajie_report::signoff::{Signature, Signoff};
+    let signoff = Signoff::new(report.file_name.clone(), now).prepared_by(Signature::new("cli", now));
+    huajie_report::tape_report_xlsx(report, lang, huajie_report::PersonalData::Shown, &signoff)
+        .map_err(|e| anyhow!("无法生成报告 / cannot build the report: {e}"))
 }

@@ -8,6 +8,7 @@
 pub mod agreement_pdf;
 pub mod compliance;
 pub mod minutes_pdf;
+pub mod palette;
 pub mod pdf;
 pub mod signoff;
 pub mod tables;
@@ -20,6 +21,7 @@ use huajie_core::Lang;
 use huajie_core::mask::{mask_id_number, mask_person_name, mask_phone};
 use huajie_tape::{Criticality, Field, Severity, TapeReport};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use signoff::Signoff;
 
 /// Whether the reader of a report may see personal data unmasked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,8 +49,13 @@ pub fn shown_value(field: Option<Field>, value: &str, personal: PersonalData) ->
 
 /// The validation report of a tape as an `.xlsx`: a summary sheet (counts, completeness
 /// score, counts by rule), the problem list (row, column, header, value, rule, message),
-/// and the completeness of every field.
-pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -> Result<Vec<u8>, XlsxError> {
+/// and the completeness of every field; signed (`signoff`: who imported it, when).
+pub fn tape_report_xlsx(
+    read: &TapeReport,
+    lang: Lang,
+    personal: PersonalData,
+    s: &Signoff,
+) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
     let wrap = Format::new().set_text_wrap();
@@ -162,6 +169,15 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
         problems.autofilter(0, 0, read.problems.len() as u32, headers.len() as u16 - 1)?;
     }
 
+    completeness_sheet(&mut book, read, lang)?;
+    signoff::signed_book(book, t(lang, "数据带校验报告", "Tape check report"), s, lang)
+}
+
+/// The report's completeness sheet: each field, whether it is required and present, and how
+/// many of its values are valid.
+fn completeness_sheet(book: &mut Workbook, read: &TapeReport, lang: Lang) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0%");
     let completeness = book.add_worksheet();
     completeness.set_name(t(lang, "完整度", "Completeness"))?;
     for (c, h) in [
@@ -186,7 +202,7 @@ pub fn tape_report_xlsx(read: &TapeReport, lang: Lang, personal: PersonalData) -
         let share = if c.rows == 0 { 0.0 } else { c.filled as f64 / c.rows as f64 };
         completeness.write_number_with_format(r, 4, share, &percent)?;
     }
-    book.save_to_buffer()
+    Ok(())
 }
 
 fn severity_name(s: Severity, lang: Lang) -> &'static str {
@@ -208,6 +224,10 @@ fn criticality_name(c: Criticality, lang: Lang) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn signed() -> Signoff {
+        Signoff::new("test", "2026-12-07T02:30:00Z".parse().unwrap())
+    }
     use calamine::{Data, Reader, open_workbook_auto_from_rs};
     use chrono::NaiveDate;
     use huajie_tape::{SheetOptions, open_csv, read_claims};
@@ -249,7 +269,7 @@ mod tests {
     #[test]
     fn the_report_lists_every_problem_where_it_is() {
         let r = read();
-        let bytes = tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown).unwrap();
+        let bytes = tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown, &signed()).unwrap();
         let problems = sheet_text(bytes.clone(), "问题清单");
         assert_eq!(problems[0][1], "行");
         assert_eq!(problems.len(), 1 + r.problems.len());
@@ -265,7 +285,7 @@ mod tests {
     #[test]
     fn every_problem_names_its_sheet_and_numbers_are_numbers() {
         let r = read();
-        let problems = sheet_text(tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown).unwrap(), "问题清单");
+        let problems = sheet_text(tape_report_xlsx(&r, Lang::Zh, PersonalData::Shown, &signed()).unwrap(), "问题清单");
         assert!(problems[1..].iter().all(|p| p[0] == "tape"), "{problems:?}");
 
         let good = huajie_core::ResidentId::with_check_char("33010619800101001").unwrap().to_string();
@@ -300,14 +320,15 @@ mod tests {
         };
         let read = huajie_tape::read_linked(&sheets, options, &Default::default()).unwrap();
         let report = TapeReport::new(&read, "tape.xlsx");
-        let bytes = tape_report_xlsx(&report, Lang::Zh, PersonalData::Shown).unwrap();
+        let bytes = tape_report_xlsx(&report, Lang::Zh, PersonalData::Shown, &signed()).unwrap();
         let problems = sheet_text(bytes.clone(), "问题清单");
         let at: Vec<(&str, &str)> = problems[1..].iter().map(|p| (p[0].as_str(), p[6].as_str())).collect();
         assert!(at.contains(&("债权明细", "E002")) && at.contains(&("保证人", "W116")), "{at:?}");
         assert!(problems[1..].iter().all(|p| !p[0].is_empty()), "{problems:?}");
         // A report stored before the claims sheet was kept says where, in words.
         let old = TapeReport { claims_sheet: None, ..report };
-        let problems = sheet_text(tape_report_xlsx(&old, Lang::En, PersonalData::Shown).unwrap(), "Problems");
+        let problems =
+            sheet_text(tape_report_xlsx(&old, Lang::En, PersonalData::Shown, &signed()).unwrap(), "Problems");
         assert!(problems[1..].iter().any(|p| p[0] == "(claims sheet)"), "{problems:?}");
 
         // The summary's figures are numbers, the cut-off a date, completeness a percentage.
@@ -323,8 +344,8 @@ mod tests {
     #[test]
     fn personal_data_is_masked_for_those_who_may_not_see_it() {
         let r = read();
-        let shown = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Shown).unwrap(), "Problems");
-        let masked = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Masked).unwrap(), "Problems");
+        let shown = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Shown, &signed()).unwrap(), "Problems");
+        let masked = sheet_text(tape_report_xlsx(&r, Lang::En, PersonalData::Masked, &signed()).unwrap(), "Problems");
         let id = |rows: &Vec<Vec<String>>| rows.iter().find(|p| p[6] == "E002").unwrap()[5].clone();
         assert_eq!(id(&shown).len(), 18);
         assert!(id(&masked).contains("********"), "{}", id(&masked));

@@ -7,6 +7,7 @@ use huajie_core::{Lang, Money};
 use huajie_value::Appraisal;
 use huajie_value::params::{Unit, catalogue};
 
+use crate::palette;
 use crate::pdf::{Align, Column, Fonts, Layout, MARGIN, PAGE_WIDTH, PdfError, TableStyle};
 use crate::valuation::{ClaimLine, RunInfo, label, money, percent, stress_label};
 
@@ -43,7 +44,6 @@ pub fn valuation_layout<'f>(
     let unit = lang.pick("（万元）", " (10k yuan)");
     let footer = format!("{} · {} {} · {}", info.company, info.package_code, info.package_name, a.model_version);
     let mut p = Layout::new(fonts, footer);
-    let right = PAGE_WIDTH - MARGIN;
 
     p.block(18.0, true, l("title"));
     p.y += 4.0;
@@ -125,9 +125,9 @@ pub fn valuation_layout<'f>(
         let h = chart_height * (x.abs() / span) as f32;
         let bx = MARGIN + slot * i as f32 + slot * 0.15;
         if *x >= 0.0 {
-            p.rect(bx, zero - h, slot * 0.7, h, (46, 110, 170));
+            p.rect(bx, zero - h, slot * 0.7, h, palette::S1);
         } else {
-            p.rect(bx, zero, slot * 0.7, h, (200, 80, 60));
+            p.rect(bx, zero, slot * 0.7, h, palette::NEG);
         }
     }
     p.line(MARGIN, zero, MARGIN + width, zero);
@@ -197,29 +197,7 @@ pub fn valuation_layout<'f>(
             vec![l("hurdle_probability").to_string(), percent(d.probability_of_hurdle)],
         ];
         p.table_styled(TableStyle { size: 8.5, full_width: false }, &[Column::left(""), Column::right("")], &rows);
-        // Histogram of the break-even prices, 20 bins.
-        let (lo, hi) = mc.present_values.iter().fold((f64::MAX, f64::MIN), |(a, b), x| (a.min(*x), b.max(*x)));
-        if hi > lo {
-            let bins = 20usize;
-            let mut counts = vec![0u32; bins];
-            for x in &mc.present_values {
-                counts[(((x - lo) / (hi - lo)) * bins as f64).min(bins as f64 - 1.0) as usize] += 1;
-            }
-            let tallest = counts.iter().copied().max().unwrap_or(1).max(1);
-            let h = 90.0;
-            p.need(h + 24.0);
-            let top = p.y;
-            let slot = (PAGE_WIDTH - 2.0 * MARGIN) / bins as f32;
-            for (i, c) in counts.iter().enumerate() {
-                let bh = h * *c as f32 / tallest as f32;
-                p.rect(MARGIN + slot * i as f32 + 1.0, top + h - bh, slot - 2.0, bh, (120, 150, 190));
-            }
-            p.line(MARGIN, top + h, PAGE_WIDTH - MARGIN, top + h);
-            p.y = top + h + 4.0;
-            p.note(MARGIN, 7.5, &money(lo, lang), Align::Left);
-            p.note(right, 7.5, &money(hi, lang), Align::Right);
-            p.y += 14.0;
-        }
+        distribution_chart(&mut p, mc, a.bid, lang);
     }
 
     if !a.segments.is_empty() {
@@ -321,4 +299,52 @@ pub fn valuation_layout<'f>(
         .collect();
     p.table(&[Column::left(l("parameter")).grow(), Column::right(l("value")), Column::left(l("confidence"))], &rows);
     crate::signoff::pdf_ended(p, &info.signoff, lang)
+}
+
+/// The break-even prices across the scenarios as a histogram of 20 bins over a range that takes
+/// in the bid, with P5, P50, P95 and the bid marked by vertical lines labelled above the plot
+/// (staggered so that no two labels overlap), as the web page draws it.
+fn distribution_chart(p: &mut Layout, mc: &huajie_value::appraisal::MonteCarloResult, bid: f64, lang: Lang) {
+    const BINS: usize = 20;
+    let (lo, hi) = mc.present_values.iter().fold((bid, bid), |(a, b), x| (a.min(*x), b.max(*x)));
+    if hi <= lo {
+        return;
+    }
+    let mut counts = [0u32; BINS];
+    for x in &mc.present_values {
+        counts[(((x - lo) / (hi - lo)) * BINS as f64).min(BINS as f64 - 1.0) as usize] += 1;
+    }
+    let tallest = counts.iter().copied().max().unwrap_or(1).max(1);
+    let (h, label_rows, size) = (90.0, 2.0 * 9.0, 7.5);
+    let width = PAGE_WIDTH - 2.0 * MARGIN;
+    p.need(label_rows + h + 24.0);
+    let top = p.y + label_rows;
+    let slot = width / BINS as f32;
+    for (i, c) in counts.iter().enumerate() {
+        let bh = h * *c as f32 / tallest as f32;
+        p.rect(MARGIN + slot * i as f32 + 1.0, top + h - bh, slot - 2.0, bh, palette::S1);
+    }
+    p.line(MARGIN, top + h, PAGE_WIDTH - MARGIN, top + h);
+    let d = &mc.distribution;
+    let mut marks =
+        [("P5", d.p5, palette::MARK), ("P50", d.p50, palette::MARK), ("P95", d.p95, palette::MARK)].to_vec();
+    marks.push((lang.pick("出价", "Bid"), bid, palette::LIMIT));
+    marks.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut row_ends: Vec<f32> = Vec::new();
+    for (label, v, color) in marks {
+        let x = MARGIN + ((v - lo) / (hi - lo)) as f32 * width;
+        let stroke = if color == palette::LIMIT { 1.8 } else { 0.8 };
+        p.rect(x - stroke / 2.0, top, stroke, h, color);
+        let w = p.fonts.width(label, size, false) + 4.0;
+        let left = (x - w / 2.0).clamp(MARGIN, PAGE_WIDTH - MARGIN - w);
+        let row = row_ends.iter().position(|end| *end <= left).unwrap_or(row_ends.len()).min(1);
+        row_ends.resize(row_ends.len().max(row + 1), 0.0);
+        row_ends[row] = left + w;
+        p.y = top - 9.0 * (row as f32 + 1.0);
+        p.note(left, size, label, Align::Left);
+    }
+    p.y = top + h + 4.0;
+    p.note(MARGIN, size, &money(lo, lang), Align::Left);
+    p.note(PAGE_WIDTH - MARGIN, size, &money(hi, lang), Align::Right);
+    p.y += 14.0;
 }

@@ -110,7 +110,16 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     let xlsx = app.get(&mut valuer, &format!("{report_path}/report.xlsx")).await;
     assert_eq!(xlsx.status, StatusCode::OK);
     assert!(xlsx.headers.get("content-type").unwrap().to_str().unwrap().contains("spreadsheetml"));
-    assert!(xlsx.headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+    let disposition = xlsx.headers.get("content-disposition").unwrap().to_str().unwrap().to_string();
+    assert!(
+        disposition.starts_with("attachment") && disposition.contains("W-1-tape"),
+        "named by the package: {disposition}"
+    );
+    // Signed: the reference, prepared by who imported it, review and approval left to sign.
+    let (_, bytes) = app.get_bytes(&valuer, &format!("{report_path}/report.xlsx")).await;
+    let text = workbook_text(&bytes);
+    assert!(text.contains("W-1 数据带第 1 版") && text.contains("编制人\tacquisition"), "{text}");
+    assert!(text.contains("复核人\t________________"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -275,6 +275,15 @@ async fn every_pdf_reads_back_whole_in_either_language() {
             let path = format!("/valuations/{}/report.pdf", run.id);
             let pdf = read(&pdftotext, &format!("{path} ({lang:?})"), lang, &get_pdf(&app, &valuer, &path, lang).await);
             check_layout(&pdf);
+            // The distribution marks P5, P50, P95 and the bid above its plot (the table gives them too).
+            if run.appraisal().unwrap().monte_carlo.is_some() {
+                let text = pdf.text();
+                for mark in ["P5", "P50", "P95", lang.pick("出价", "Bid")] {
+                    let n = text.split_whitespace().filter(|w| *w == mark).count();
+                    let wanted = if mark.starts_with('P') { 2 } else { 1 };
+                    assert!(n >= wanted, "{}: {mark} marked {n} times", pdf.name);
+                }
+            }
             // Every parameter, its name whole.
             for param in huajie_value::params::catalogue() {
                 match lang {

@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission, Text};
-use huajie_report::{PersonalData, tape_report_xlsx};
+use huajie_report::PersonalData;
 use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
 use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
 use serde::{Deserialize, Serialize};
@@ -321,9 +321,9 @@ fn xlsx_response(bytes: Vec<u8>, file_name: &str) -> Response {
     (headers, bytes).into_response()
 }
 
-fn report_file_name(report: &TapeReport) -> String {
+fn report_file_name(report: &TapeReport, package_code: &str) -> String {
     let stem = report.file_name.rsplit_once('.').map(|(s, _)| s).unwrap_or(&report.file_name);
-    format!("{stem}-校验报告.xlsx")
+    [package_code, stem, "校验报告.xlsx"].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
 }
 
 /// `POST /imports` (multipart, read only after the role has been checked, so a stranger gets
@@ -339,9 +339,8 @@ pub async fn submit(
     match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
-            let bytes = tape_report_xlsx(&report, ctx.lang, PersonalData::Shown)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            Ok(xlsx_response(bytes, &report_file_name(&report)))
+            let bytes = crate::pages::signoffs::tape_report(&ctx, &state, &report, None, PersonalData::Shown)?;
+            Ok(xlsx_response(bytes, &report_file_name(&report, "")))
         }
         Ok(Outcome::Mapping { transferor, preview }) => mapping_page(&ctx, &state, &transferor, &preview).await,
         Ok(Outcome::NotLoaded { report, reason }) => {
@@ -599,10 +598,9 @@ pub async fn report(
 
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
-    let (_, report, _) = stored_report(&state, id).await?;
-    let bytes =
-        tape_report_xlsx(&report, ctx.lang, personal_for(&ctx)).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(xlsx_response(bytes, &report_file_name(&report)))
+    let (import, report, code) = stored_report(&state, id).await?;
+    let bytes = crate::pages::signoffs::tape_report(&ctx, &state, &report, Some((&import, &code)), personal_for(&ctx))?;
+    Ok(xlsx_response(bytes, &report_file_name(&report, &code)))
 }
 
 /// The report as JSON, personal values masked for this viewer.

@@ -49,3 +49,27 @@ pub fn agreement(state: &AppState, sale: &huajie_store::SaleRecord) -> Signoff {
     Signoff::new(format!("成交 #{}", sale.id), state.store.clock().now())
         .prepared_by(Signature::new(sale.recorded_by.clone(), sale.recorded_at))
 }
+
+/// A tape's check report as a signed workbook: of a stored import (`stored`: the import and its
+/// package's code), prepared by who imported it, when; else (a report only) by the user of
+/// `ctx`, now. Its review and approval are signed on paper.
+pub fn tape_report(
+    ctx: &Ctx,
+    state: &AppState,
+    report: &huajie_tape::TapeReport,
+    stored: Option<(&huajie_store::TapeImport, &str)>,
+    personal: huajie_report::PersonalData,
+) -> Result<Vec<u8>, AppError> {
+    let signoff = match stored {
+        Some((import, code)) => {
+            let reference = match ctx.lang {
+                Lang::Zh => format!("{code} 数据带第 {} 版（导入 #{}）", import.version, import.id),
+                Lang::En => format!("{code} tape version {} (import #{})", import.version, import.id),
+            };
+            Signoff::new(reference, state.store.clock().now())
+                .prepared_by(Signature::new(import.imported_by.clone(), import.imported_at))
+        }
+        None => export(ctx, state, report.file_name.clone()),
+    };
+    huajie_report::tape_report_xlsx(report, ctx.lang, personal, &signoff).map_err(|e| AppError::Internal(e.to_string()))
+}
