@@ -195,7 +195,8 @@ pub fn signed_tables_xlsx(
     crate::signoff::signed_book(tables_book(tables)?, title, signoff, lang)
 }
 
-fn tables_book(tables: &[Table]) -> Result<Workbook, XlsxError> {
+/// The workbook of `tables`, not yet saved (to be signed first).
+pub fn tables_book(tables: &[Table]) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let f = Formats::default();
     let names = sheet_names(&tables.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>());

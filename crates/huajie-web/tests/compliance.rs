@@ -112,6 +112,7 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     assert_eq!(status, StatusCode::OK);
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(exported.clone())).unwrap();
     assert_eq!(wb.worksheet_range("融资台账").unwrap().height(), book.len() + 1);
+    assert!(wb.sheet_names().contains(&"签署".to_string()), "signed by who exported it");
     // Amounts are numbers (万元, kept to the fen), dates are dates — and the import reads
     // them back as they were (the sheets without parties, whose IDs finance sees masked).
     let net = wb.worksheet_range("季末净资产").unwrap();
@@ -120,7 +121,8 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
     let own: Vec<huajie_tape::Sheet> = huajie_tape::read_workbook(exported)
         .unwrap()
         .into_iter()
-        .filter(|s| ["季末净资产", "投资台账", "现金流日历", "流动资产"].contains(&s.name.as_str()))
+        // The sign-off sheet (who exported it, when) is passed over by the import.
+        .filter(|s| ["季末净资产", "投资台账", "现金流日历", "流动资产", "签署"].contains(&s.name.as_str()))
         .collect();
     let entries = huajie_store::book::read_book_workbook(
         own,
@@ -149,7 +151,8 @@ async fn finance_enters_the_book_by_form_and_by_workbook_all_rows_or_none() {
         wb.worksheet_range("还款计划").unwrap().height() - 1,
         book.iter().map(|f| f.payments.len()).sum::<usize>()
     );
-    assert_eq!(wb.sheet_names().len(), huajie_store::book::BOOK_KINDS.len() + 1);
+    // A sheet per kind, the repayment schedule, and the sign-off.
+    assert_eq!(wb.sheet_names().len(), huajie_store::book::BOOK_KINDS.len() + 2);
 
     // A workbook whose last row repeats a holding already recorded is refused whole, with the
     // row named: the liquid asset of its first sheet is not added either.

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Money, PartyKind, Permission};
-use huajie_report::tables::{Cell, Table, tables_xlsx};
+use huajie_report::tables::{Cell, Table, tables_book};
 use huajie_store::Store;
 use huajie_store::book::{
     BOOK_KINDS, BookEntry, BookImport, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind,
@@ -537,6 +537,13 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
             })
             .collect(),
     });
-    let bytes = tables_xlsx(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(download(bytes, XLSX, "compliance-book.xlsx".into()))
+    // Signed by who exports it (a sheet of its own, which the import passes over).
+    let today = state.store.clock().today();
+    let signoff =
+        super::signoffs::export(&ctx, &state, format!("{} {today}", ctx.lang.pick("合规台账", "Compliance book")));
+    let book = tables_book(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes =
+        huajie_report::signoff::signed_book(book, ctx.lang.pick("合规台账", "Compliance book"), &signoff, ctx.lang)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(bytes, XLSX, format!("compliance-book-{today}.xlsx")))
 }
