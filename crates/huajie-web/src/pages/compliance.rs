@@ -207,10 +207,9 @@ impl Names {
 
 /// A quarter-end of the trend table: its date and each indicator's figure with its status.
 type TrendRow = (String, Vec<(String, &'static str)>);
-/// An indicator's trend chart: the rule, its limit, and the figure at each quarter-end.
-/// An indicator's history: its id, its limit, (quarter label, ratio) by quarter-end, and the
-/// indicator at the last of them.
-type TrendSeries = (RuleId, f64, Vec<(String, f64)>, Option<Indicator>);
+/// An indicator's history: its id, its limit, (quarter label, ratio — none where it cannot be
+/// computed, a gap in its chart) by quarter-end, and the indicator at the last of them.
+type TrendSeries = (RuleId, f64, Vec<(String, Option<f64>)>, Option<Indicator>);
 
 pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<AsOf>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewCompliance)?;
@@ -299,7 +298,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             if series.len() <= k {
                 series.push((i.id, f64::from(i.limit_bps) / 10_000.0, Vec::new(), None));
             }
-            series[k].2.push((end.format("%y-%m").to_string(), i.ratio().unwrap_or(0.0)));
+            series[k].2.push((end.format("%y-%m").to_string(), i.ratio()));
             series[k].3 = Some(i.clone());
         }
     }

@@ -236,8 +236,15 @@ async fn readme_screenshots() {
     let run = run.expect("the demo has a valuation run");
     b.goto(&format!("/valuations/{run}")).await;
     b.client.wait().for_element(Locator::Css("#run-title")).await.unwrap();
-    b.client.execute("document.getElementById('run-title').scrollIntoView()", vec![]).await.unwrap();
+    // Its figures and its cash and recovery charts; then the distribution of break-even prices
+    // with P5, P50, P95 and the bid marked.
+    let scroll = |id: &str, above: i32| {
+        format!("document.getElementById('{id}').scrollIntoView(); window.scrollBy(0, -{above});")
+    };
+    b.client.execute(&scroll("chart-cash", 300), vec![]).await.unwrap();
     shoot("valuation").await;
+    b.client.execute(&scroll("chart-distribution", 40), vec![]).await.unwrap();
+    shoot("valuation-distribution").await;
 
     b.at_phone_width().await;
     b.goto("/parties").await;
@@ -250,5 +257,8 @@ async fn readme_screenshots() {
     b.goto("/compliance").await;
     b.client.wait().for_element(Locator::Css("h1")).await.unwrap();
     shoot("compliance").await;
+    // The quarterly trend against the limits, the breach in transition with its glide path.
+    b.client.execute(&scroll("trend-q3", 420), vec![]).await.unwrap();
+    shoot("compliance-trend").await;
     b.close().await;
 }

@@ -31,7 +31,7 @@ pub(super) fn charts(
                 labels.push(next.format("%y-%m").to_string());
                 q = Some(next);
             }
-            let mut history: Vec<Option<f64>> = points.iter().map(|(_, v)| Some(*v)).collect();
+            let mut history: Vec<Option<f64>> = points.iter().map(|(_, v)| *v).collect();
             history.resize(labels.len(), None);
             let mut lines = vec![
                 Series::data("curve s1", tr(lang, "compliance.chart_actual"), history),
