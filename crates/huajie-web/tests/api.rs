@@ -341,11 +341,13 @@ async fn a_malformed_upload_or_form_is_refused_in_the_callers_language_alone() {
     let message = envelope(&reply, StatusCode::BAD_REQUEST, "bad_request", "zh", "two files");
     assert!(message.contains("一次只能上传一个文件"), "{message}");
     assert_eq!(app.store.store.import_attempts("TWO-1").await.unwrap().len(), imports);
-    // A page's form without a field it needs: the page names the field, in Chinese alone.
+    // A page's form without the fields it needs: the form comes back, the error beside each
+    // field, in Chinese alone.
     let csrf = acquisition.csrf.clone();
     let reply = app.post_form(&mut acquisition, "/account/password", &[("csrf", &csrf)]).await;
     assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
-    assert!(reply.body.contains("表单缺少字段"), "{}", reply.body);
+    let form = &reply.body[reply.body.find("id=\"change-password\"").expect("the form again")..];
+    assert!(form.contains("当前密码不正确") && form.contains("密码至少需要 10 个字符"), "{}", reply.body);
     assert!(!has_framework_text(&reply.body) && !reply.body.contains("missing field"), "{}", reply.body);
 }
 
