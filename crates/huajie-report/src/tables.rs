@@ -185,7 +185,7 @@ pub fn tables_xlsx(tables: &[Table]) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// The tables as a workbook signed by `signoff` (`signoff::sign_workbook`): a report to
-/// take away, not a sheet to read back.
+/// take away (or the compliance book's sheets, whose import passes over the sign-off sheet).
 pub fn signed_tables_xlsx(
     tables: &[Table],
     title: &str,
@@ -195,8 +195,7 @@ pub fn signed_tables_xlsx(
     crate::signoff::signed_book(tables_book(tables)?, title, signoff, lang)
 }
 
-/// The workbook of `tables`, not yet saved (to be signed first).
-pub fn tables_book(tables: &[Table]) -> Result<Workbook, XlsxError> {
+fn tables_book(tables: &[Table]) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
     let f = Formats::default();
     let names = sheet_names(&tables.iter().map(|t| t.sheet.as_str()).collect::<Vec<_>>());

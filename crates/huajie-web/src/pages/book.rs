@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use huajie_core::{Lang, Money, PartyKind, Permission};
-use huajie_report::tables::{Cell, Table, tables_book};
+use huajie_report::tables::{Cell, Table, signed_tables_xlsx};
 use huajie_store::Store;
 use huajie_store::book::{
     BOOK_KINDS, BookEntry, BookImport, BookKind, BookProblem, FieldKind, SCHEDULE_HEADERS, SCHEDULE_SHEET, book_kind,
@@ -541,9 +541,7 @@ pub async fn export(ctx: Ctx, State(state): State<AppState>) -> Result<Response,
     let today = state.store.clock().today();
     let signoff =
         super::signoffs::export(&ctx, &state, format!("{} {today}", ctx.lang.pick("合规台账", "Compliance book")));
-    let book = tables_book(&tables).map_err(|e| AppError::Internal(e.to_string()))?;
-    let bytes =
-        huajie_report::signoff::signed_book(book, ctx.lang.pick("合规台账", "Compliance book"), &signoff, ctx.lang)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let bytes = signed_tables_xlsx(&tables, ctx.lang.pick("合规台账", "Compliance book"), &signoff, ctx.lang)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download(bytes, XLSX, format!("compliance-book-{today}.xlsx")))
 }
