@@ -1404,9 +1404,9 @@ async fn the_quarterly_reports_signoff_says_when_it_was_submitted_and_acknowledg
     let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-06-30").await;
     let q2_cells = cells(bytes);
     let submitted = signoff(&q2_cells, "报送监管（第 1 版）");
-    assert_eq!(submitted[1], q2.submitted_by);
+    assert_eq!(submitted[1], common::signed_as(&app.store.store, &q2.submitted_by).await);
     let acknowledged = signoff(&q2_cells, "监管签收（第 1 版）");
-    assert_eq!(acknowledged[1], ack.acknowledged_by, "{acknowledged:?}");
+    assert_eq!(acknowledged[1], common::signed_as(&app.store.store, &ack.acknowledged_by).await, "{acknowledged:?}");
     assert!(!acknowledged[2].contains("____"), "signed, with its time: {acknowledged:?}");
     let (_, bytes) = app.get_bytes(&regulator, "/compliance/report.xlsx?quarter=2026-09-30").await;
     let waiting = signoff(&cells(bytes), "监管签收");

@@ -118,7 +118,8 @@ async fn strict_refuses_partial_loads_and_the_report_stays() {
     // Signed: the reference, prepared by who imported it, review and approval left to sign.
     let (_, bytes) = app.get_bytes(&valuer, &format!("{report_path}/report.xlsx")).await;
     let text = workbook_text(&bytes);
-    assert!(text.contains("W-1 数据带第 1 版") && text.contains("编制人\tacquisition"), "{text}");
+    let by = common::signed_as(&app.store.store, "acquisition").await;
+    assert!(text.contains("W-1 数据带第 1 版") && text.contains(&format!("编制人\t{by}")), "{text}");
     assert!(text.contains("复核人\t________________"), "{text}");
 }
 

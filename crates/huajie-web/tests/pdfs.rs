@@ -234,6 +234,10 @@ async fn company_data(app: &TestApp) -> Vec<String> {
     for s in store.assumption_sets().await.unwrap() {
         data.insert(s.name);
     }
+    // The people who signed, by name (a signature block names its people as they are called).
+    for u in store.users().await.unwrap() {
+        data.insert(format!("{}（{}）", u.display_name, u.username));
+    }
     data.insert(format!("{:?}", store.compliance_ledger(store.clock().today()).await.unwrap()));
     for c in store.deal_checks(None, i64::MAX).await.unwrap() {
         data.insert(c.label.clone());

@@ -669,7 +669,8 @@ async fn a_run_is_reviewed_by_a_second_person_and_its_reports_say_so() {
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(xlsx)).unwrap();
     let sheet = wb.worksheet_range("签署").expect("the sign-off sheet");
     let cells: Vec<String> = sheet.used_cells().map(|(_, _, d)| d.to_string()).collect();
-    for expected in [format!("估值记录 #{id}"), "已复核".into(), "valuer".into(), "risk".into()] {
+    let (valuer, risk) = (common::signed_as(store, "valuer").await, common::signed_as(store, "risk").await);
+    for expected in [format!("估值记录 #{id}"), "已复核".into(), valuer, risk] {
         assert!(cells.contains(&expected), "{expected} missing from {cells:?}");
     }
 }

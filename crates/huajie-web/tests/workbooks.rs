@@ -406,9 +406,9 @@ async fn every_workbook_is_signed_and_named_by_its_package_or_period() {
     for expected in [
         format!("估值记录 #{}", run.id),
         "已复核".into(),
-        run.created_by.clone(),
+        common::signed_as(store, &run.created_by).await,
         when(run.created_at),
-        review.reviewed_by.clone(),
+        common::signed_as(store, &review.reviewed_by).await,
         when(review.reviewed_at),
         "批准人".into(),
         blank.clone(),
@@ -424,9 +424,8 @@ async fn every_workbook_is_signed_and_named_by_its_package_or_period() {
     let disposition = reply.headers[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
     assert!(disposition.contains("2026-09-30"), "the quarter in its name: {disposition}");
     let cells = signoff_cells(&download(&app, &risk, path).await);
-    for expected in
-        ["季末 2026-09-30".to_string(), "已复核".into(), recorded.created_by.clone(), when(recorded.created_at)]
-    {
+    let recorder = common::signed_as(store, &recorded.created_by).await;
+    for expected in ["季末 2026-09-30".to_string(), "已复核".into(), recorder, when(recorded.created_at)] {
         assert!(cells.contains(&expected), "the regulator workbook lacks {expected:?}: {cells:?}");
     }
 

@@ -339,7 +339,7 @@ pub async fn submit(
     match run(&state, &ctx, form).await {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
-            let bytes = crate::pages::signoffs::tape_report(&ctx, &state, &report, None, PersonalData::Shown)?;
+            let bytes = super::signoffs::tape_report(&ctx, &state, &report, None, PersonalData::Shown).await?;
             Ok(xlsx_response(bytes, &report_file_name(&report, "")))
         }
         Ok(Outcome::Mapping { transferor, preview }) => mapping_page(&ctx, &state, &transferor, &preview).await,
@@ -599,7 +599,7 @@ pub async fn report(
 pub async fn report_xlsx(ctx: Ctx, State(state): State<AppState>, Path(id): Path<i64>) -> Result<Response, AppError> {
     ctx.require(Permission::ViewPackages)?;
     let (import, report, code) = stored_report(&state, id).await?;
-    let bytes = crate::pages::signoffs::tape_report(&ctx, &state, &report, Some((&import, &code)), personal_for(&ctx))?;
+    let bytes = super::signoffs::tape_report(&ctx, &state, &report, Some((&import, &code)), personal_for(&ctx)).await?;
     Ok(xlsx_response(bytes, &report_file_name(&report, &code)))
 }
 

@@ -144,7 +144,7 @@ pub async fn agreement_of(ctx: &Ctx, state: &AppState, id: i64) -> Result<Agreem
         balance_due: sale.balance_due,
         closed_at: lot.closed_at.map(|t| when(t, Lang::Zh)).unwrap_or_else(|| sale.sold_on.to_string()),
         drafted_at: when(state.store.clock().now(), Lang::Zh),
-        signoff: super::signoffs::agreement(state, &sale),
+        signoff: super::signoffs::agreement(state, &sale).await?,
     })
 }
 

@@ -33,27 +33,47 @@ pub async fn quarter(state: &AppState, quarter: NaiveDate, lang: Lang) -> Result
         let ack = s.acknowledgement.as_ref().map(|a| Signature::new(a.acknowledged_by.clone(), a.acknowledged_at));
         signoff.further.push((label("监管签收", "Acknowledged by the regulator"), ack));
     }
-    Ok(signoff)
+    by_name(state, signoff).await
 }
 
 /// A report read from the books now by the user of `ctx`, about `reference`.
 pub fn export(ctx: &Ctx, state: &AppState, reference: String) -> Signoff {
     let now = state.store.clock().now();
-    let by = ctx.user().map(|u| u.username.clone()).unwrap_or_default();
+    let by = ctx.user().map(|u| person(&u.display_name, &u.username)).unwrap_or_default();
     Signoff::new(reference, now).prepared_by(Signature::new(by, now))
+}
+
+/// A person as a signature names them: "张三（zhangsan）" (the username alone when it is the name).
+fn person(name: &str, username: &str) -> String {
+    if name.is_empty() || name == username { username.to_string() } else { format!("{name}（{username}）") }
+}
+
+/// `s` with each signature that names a user by username naming them as `person` does: a
+/// signature block is signed by people, not accounts.
+pub async fn by_name(state: &AppState, mut s: Signoff) -> Result<Signoff, AppError> {
+    let names = crate::pages::committee::names(&state.store).await?;
+    let rename = |sig: &mut Signature| {
+        if let Some(name) = names.get(&sig.name) {
+            sig.name = person(name, &sig.name);
+        }
+    };
+    s.prepared.iter_mut().chain(s.reviewed.iter_mut()).chain(s.approved.iter_mut()).for_each(rename);
+    s.further.iter_mut().filter_map(|(_, sig)| sig.as_mut()).for_each(rename);
+    Ok(s)
 }
 
 /// The transfer agreement's draft of sale `sale`: prepared by who recorded the sale; the legal
 /// review and the approval are signed on paper.
-pub fn agreement(state: &AppState, sale: &huajie_store::SaleRecord) -> Signoff {
-    Signoff::new(format!("成交 #{}", sale.id), state.store.clock().now())
-        .prepared_by(Signature::new(sale.recorded_by.clone(), sale.recorded_at))
+pub async fn agreement(state: &AppState, sale: &huajie_store::SaleRecord) -> Result<Signoff, AppError> {
+    let s = Signoff::new(format!("成交 #{}", sale.id), state.store.clock().now())
+        .prepared_by(Signature::new(sale.recorded_by.clone(), sale.recorded_at));
+    by_name(state, s).await
 }
 
 /// A tape's check report as a signed workbook: of a stored import (`stored`: the import and its
 /// package's code), prepared by who imported it, when; else (a report only) by the user of
 /// `ctx`, now. Its review and approval are signed on paper.
-pub fn tape_report(
+pub async fn tape_report(
     ctx: &Ctx,
     state: &AppState,
     report: &huajie_tape::TapeReport,
@@ -71,5 +91,6 @@ pub fn tape_report(
         }
         None => export(ctx, state, report.file_name.clone()),
     };
+    let signoff = by_name(state, signoff).await?;
     huajie_report::tape_report_xlsx(report, ctx.lang, personal, &signoff).map_err(|e| AppError::Internal(e.to_string()))
 }

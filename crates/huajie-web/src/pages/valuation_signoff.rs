@@ -46,10 +46,11 @@ pub async fn run_signoff(state: &AppState, run: &ValuationRun, lang: Lang) -> Re
         };
         Signature::new(by, a.decided_at)
     });
-    Ok(Signoff::new(format!("{} #{}", label("run", lang), run.id), state.store.clock().now())
+    let s = Signoff::new(format!("{} #{}", label("run", lang), run.id), state.store.clock().now())
         .prepared_by(Signature::new(run.created_by.clone(), run.created_at))
         .reviewed_by(stored.review.map(|r| Signature::new(r.reviewed_by, r.reviewed_at)))
-        .approved_by(approved))
+        .approved_by(approved);
+    super::signoffs::by_name(state, s).await
 }
 
 /// The sign-off panel of the run shown on a valuation page, if a run is shown.

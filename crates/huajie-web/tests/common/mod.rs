@@ -357,3 +357,9 @@ pub fn gl_rows(bytes: Vec<u8>) -> Vec<(String, String, i64, i64)> {
     rows.next().expect("the header row");
     rows.map(|r| (text(&r[0]), text(&r[1]), fen(&r[4]), fen(&r[5]))).collect()
 }
+
+/// A user as a report's signature names them: "郑国平（risk）".
+pub async fn signed_as(store: &huajie_store::Store, username: &str) -> String {
+    let user = store.user_by_username(username).await.unwrap().unwrap_or_else(|| panic!("no user {username}"));
+    format!("{}（{username}）", user.display_name)
+}
