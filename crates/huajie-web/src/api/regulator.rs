@@ -77,8 +77,8 @@ pub async fn acknowledge(
 /// `POST /api/v1/compliance/checks/{id}/overrides/{override_id}/approval`: a second risk officer
 /// approves an override (never its proposer); the check as it then stands.
 pub async fn approve(
-    Path((id, override_id)): Path<(i64, i64)>,
     Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
+    Path((id, override_id)): Path<(i64, i64)>,
     State(state): State<AppState>,
     Submitted(Confirmed {}): Submitted<Confirmed>,
 ) -> Result<Response, AppError> {

@@ -507,8 +507,8 @@ pub async fn override_finding(
 /// `POST /checks/{id}/overrides/{override}/approve`: a second risk officer approves a proposed
 /// override (four eyes); the proposer is refused, saying why (`huajie_rules::standing::may_approve`).
 pub async fn approve_override(
-    Path((id, override_id)): Path<(i64, i64)>,
     Authorized(ctx, user, _): Authorized<perm::OverrideFindings>,
+    Path((id, override_id)): Path<(i64, i64)>,
     State(state): State<AppState>,
     Submitted(form): Submitted<crate::form::Confirmed>,
 ) -> Result<Response, AppError> {
