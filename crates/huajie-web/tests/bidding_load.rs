@@ -9,14 +9,13 @@
 mod load;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
 use huajie_auction::Outcome;
 use huajie_core::clock::FixedClock;
 use huajie_store::testing::{TestStore, postgres_url};
 use huajie_store::{DbTarget, LotRecord, Store};
-use load::{Http, Race};
+use load::{Http, Race, ServerProcess};
 
 const BIDDERS: usize = 200;
 const BIDS: i64 = 10_000;
@@ -68,7 +67,8 @@ async fn two_server_processes_on_one_postgres_take_ten_thousand_bids() {
     eprintln!("set up: {:?}", began.elapsed());
     let DbTarget::Postgres(db) = &t.target else { unreachable!() };
     let now = *clock.0.lock().unwrap();
-    let (mut first, mut second) = (ServerProcess::start(db, now), ServerProcess::start(db, now));
+    let (mut first, mut second) =
+        (ServerProcess::start("server_process", db, now), ServerProcess::start("server_process", db, now));
     assert_ne!(first.pid, second.pid);
     let servers = [Http::new(&first.base), Http::new(&second.base)];
     let sessions = load::log_in(&servers, &bidders).await;
@@ -81,76 +81,11 @@ async fn two_server_processes_on_one_postgres_take_ten_thousand_bids() {
 }
 
 /// Not a test: a server for `two_server_processes_on_one_postgres_take_ten_thousand_bids`,
-/// started by it as a separate process (`--ignored --exact server_process`) with the database
-/// and the moment of its clock in the environment. Prints its address, serves until its
-/// standard input closes.
+/// started by it as a separate process (`load::ServerProcess`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a server process the two-server test starts"]
 async fn server_process() {
-    let (Ok(db), Ok(at)) = (std::env::var("HUAJIE_LOAD_DB"), std::env::var("HUAJIE_LOAD_AT")) else {
-        eprintln!("started by two_server_processes_on_one_postgres_take_ten_thousand_bids only");
-        return;
-    };
-    let clock = Arc::new(FixedClock::at(at.parse().unwrap()));
-    let store = Store::open_with_clock(&DbTarget::Postgres(db), clock).await.unwrap();
-    let base = load::serve(store).await;
-    println!("HUAJIE_LOAD_SERVER {base} {}", std::process::id());
-    // Serve until the parent closes our standard input (or ends).
-    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink())).await.unwrap().ok();
-}
-
-struct ServerProcess {
-    child: Child,
-    base: String,
-    pid: u32,
-}
-
-impl ServerProcess {
-    fn start(db: &str, now: chrono::DateTime<chrono::Utc>) -> ServerProcess {
-        use std::io::BufRead;
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--ignored", "--exact", "server_process", "--nocapture", "--test-threads=1"])
-            .env("HUAJIE_LOAD_DB", db)
-            .env("HUAJIE_LOAD_AT", now.to_rfc3339())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Its output read to the end on a thread of its own (a closed pipe would fail the
-        // child's last words); the line with its address handed over.
-        let out = std::io::BufReader::new(child.stdout.take().unwrap());
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in out.lines().map_while(Result::ok) {
-                // After libtest's "test server_process ... " on the same line.
-                if let Some((_, rest)) = line.split_once("HUAJIE_LOAD_SERVER ") {
-                    let _ = tx.send(rest.to_string());
-                }
-            }
-        });
-        let Ok(rest) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the server process did not listen within two minutes")
-        };
-        let (base, pid) = rest.split_once(' ').unwrap();
-        ServerProcess { base: base.to_string(), pid: pid.parse().unwrap(), child }
-    }
-
-    fn stop(&mut self) {
-        drop(self.child.stdin.take());
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "server process {}: {status}", self.pid);
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+    load::serve_from_env().await;
 }
 
 fn report(race: &Race) {

@@ -33,6 +33,13 @@ pub fn set(clock: &FixedClock, t: DateTime<Utc>) {
     *clock.0.lock().unwrap() = t;
 }
 
+/// The demo company loaded, every user's password `PASSWORD` (hashed once): the hash.
+pub async fn demo(store: &Store) -> String {
+    let hash = huajie_web::hash_password(PASSWORD);
+    huajie_demo::load(store, &huajie_demo::generate(), |_| hash.clone()).await.unwrap();
+    hash
+}
+
 /// A bidder: its user name and user id (its bidder id).
 #[derive(Debug, Clone)]
 pub struct Bidder {
@@ -46,8 +53,7 @@ pub struct Bidder {
 /// registered, qualified and admitted with a confirmed deposit. The clock is left one minute
 /// after the lot's start.
 pub async fn auction_with_bidders(store: &Store, clock: &FixedClock, n: usize) -> (LotRecord, Vec<Bidder>) {
-    let hash = huajie_web::hash_password(PASSWORD);
-    huajie_demo::load(store, &huajie_demo::generate(), |_| hash.clone()).await.unwrap();
+    let hash = demo(store).await;
     let (plan, opens) = huajie_store::testing::unlotted_auction_plan(store).await;
     let reserve = plan.reserve.expect("the plan has a reserve");
     let terms = Terms {
@@ -163,15 +169,27 @@ impl Http {
     /// Sends a request (a JSON body when given), as the session when given, asking for
     /// English messages; retries only a connection that failed before it was sent.
     pub async fn send(&self, method: Method, path: &str, session: Option<&Session>, json: Option<String>) -> Answer {
+        let body = json.map(|json| ("application/json", json));
+        self.send_body(method, path, session, body).await
+    }
+
+    /// Sends a request with a body of the given content type (when given).
+    pub async fn send_body(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        body: Option<(&str, String)>,
+    ) -> Answer {
         let mut req = Request::builder().method(method).uri(format!("{}{path}", self.base));
         req = req.header(header::ACCEPT_LANGUAGE, "en");
         if let Some(s) = session {
             req = req.header(header::COOKIE, &s.cookie).header("x-csrf-token", &s.csrf);
         }
-        if json.is_some() {
-            req = req.header(header::CONTENT_TYPE, "application/json");
+        if let Some((content_type, _)) = &body {
+            req = req.header(header::CONTENT_TYPE, *content_type);
         }
-        let req = req.body(json.unwrap_or_default()).unwrap();
+        let req = req.body(body.map(|(_, b)| b).unwrap_or_default()).unwrap();
         let response = self.client.request(req).await.unwrap_or_else(|e| panic!("{path}: {e:?}"));
         let status = response.status();
         let cookies = response
@@ -339,4 +357,77 @@ pub fn percentiles(latencies: &[Duration]) -> (f64, f64, f64) {
     ms.sort_by(|a, b| a.total_cmp(b));
     let at = |q: f64| ms[((ms.len() as f64 * q).ceil() as usize).saturating_sub(1).min(ms.len() - 1)];
     (at(0.50), at(0.99), ms[ms.len() - 1])
+}
+
+/// The body of a test binary's ignored `server_process` test, which `ServerProcess::start` runs
+/// as a separate process with the database and the moment of its clock in the environment:
+/// serves the database until its standard input closes, after printing its address.
+pub async fn serve_from_env() {
+    let (Ok(db), Ok(at)) = (std::env::var("HUAJIE_LOAD_DB"), std::env::var("HUAJIE_LOAD_AT")) else {
+        eprintln!("started by a test through load::ServerProcess only");
+        return;
+    };
+    let clock = Arc::new(FixedClock::at(at.parse().unwrap()));
+    let store = Store::open_with_clock(&huajie_store::DbTarget::Postgres(db), clock).await.unwrap();
+    let base = serve(store).await;
+    println!("HUAJIE_LOAD_SERVER {base} {}", std::process::id());
+    // Serve until the parent closes our standard input (or ends).
+    tokio::task::spawn_blocking(|| std::io::copy(&mut std::io::stdin(), &mut std::io::sink())).await.unwrap().ok();
+}
+
+/// A `huajie_web::serve` process of its own on a PostgreSQL database (its own store and pool):
+/// the test binary run again as its ignored test `test` (which calls `serve_from_env`), since
+/// the `huajie` binary is not built for this crate's tests.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub base: String,
+    pub pid: u32,
+}
+
+impl ServerProcess {
+    pub fn start(test: &str, db: &str, now: chrono::DateTime<chrono::Utc>) -> ServerProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", test, "--nocapture", "--test-threads=1"])
+            .env("HUAJIE_LOAD_DB", db)
+            .env("HUAJIE_LOAD_AT", now.to_rfc3339())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Its output read to the end on a thread of its own (a closed pipe would fail the
+        // child's last words); the line with its address handed over.
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in out.lines().map_while(Result::ok) {
+                // After libtest's "test server_process ... " on the same line.
+                if let Some((_, rest)) = line.split_once("HUAJIE_LOAD_SERVER ") {
+                    let _ = tx.send(rest.to_string());
+                }
+            }
+        });
+        let Ok(rest) = rx.recv_timeout(std::time::Duration::from_secs(120)) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the server process did not listen within two minutes")
+        };
+        let (base, pid) = rest.split_once(' ').unwrap();
+        ServerProcess { base: base.to_string(), pid: pid.parse().unwrap(), child }
+    }
+
+    pub fn stop(&mut self) {
+        drop(self.child.stdin.take());
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "server process {}: {status}", self.pid);
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
 }
