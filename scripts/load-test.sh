@@ -144,18 +144,25 @@ EOF
 }
 
 # Every line of the mix answers 2xx before the load starts (a wrong path would only measure 404s).
+# With PER_PATH=N, each line is also asked N times alone, one after another, and its median and
+# slowest times printed: which requests cost what, without the load.
 check_mix() {
     while read -r user method path body; do
-        local args=(-s -o /dev/null -w '%{http_code}')
+        local args=(-s -o /dev/null -w '%{http_code} %{time_total}\n')
         if [ "$user" != "-" ]; then
             local cookie csrf
             IFS=$'\t' read -r cookie csrf < "$WORK/session-$user"
             args+=(-H "Cookie: $cookie")
             [ "$method" = POST ] && args+=(-X POST -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' -d "$body")
         fi
-        local code
-        code=$(curl "${args[@]}" "$BASE$path")
-        case "$code" in 2??) ;; *) echo "the mix's $method $path as $user answers $code" >&2; exit 1 ;; esac
+        local times code
+        times=$(for _ in $(seq 1 "${PER_PATH:-1}"); do curl "${args[@]}" "$BASE$path"; done)
+        code=$(awk '$1 !~ /^2/ {print $1; exit}' <<<"$times")
+        [ -z "$code" ] || { echo "the mix's $method $path as $user answers $code" >&2; exit 1; }
+        if [ "${PER_PATH:-1}" -gt 1 ]; then
+            awk '{print $2 * 1000}' <<<"$times" | sort -n | awk -v what="$method $path ($user)" '{t[NR] = $1} END {
+                printf "%-60s median %7.1f ms, slowest %7.1f ms\n", what, t[int((NR + 1) / 2)], t[NR]}'
+        fi
     done < <(mix)
 }
 
