@@ -166,6 +166,24 @@ check_mix() {
     done < <(mix)
 }
 
+# The server's own account of the load (its request log: path, status, time in the handler),
+# per request of the mix: how many, median, p99 and slowest, in milliseconds. Lines before
+# `from` (the set-up) are left out.
+by_path() {
+    local log=$1 from=$2
+    echo "in the server, per request (count, p50, p99, max ms):"
+    sed 's/\x1b\[[0-9;]*m//g' "$log" | tail -n +"$from" | grep 'huajie::http' \
+        | sed -E 's/.*method=([A-Z]+) path=([^ ]+) status=([0-9]+) ms=([0-9]+).*/\1 \2 \4/' \
+        | sort -k1,2 -k3n | awk '
+            function flush() {
+                if (!n) return
+                p = int(n * 0.99); if (p < 1) p = 1
+                printf "  %-45s %6d %6d %6d %6d\n", key, n, v[int((n + 1) / 2)], v[p], v[n]
+            }
+            { k = $1 " " $2; if (k != key) { flush(); key = k; n = 0 } v[++n] = $3 }
+            END { flush() }'
+}
+
 run_one() {
     local db=$1
     local args=(--data-dir "$WORK/data-$db" --port "$PORT")
@@ -187,11 +205,13 @@ run_one() {
         login "$user" > "$WORK/session-$user"
     done
     check_mix
-    local lua
+    local lua from
     lua=$(write_lua)
+    from=$(($(wc -l < "$WORK/server-$db.log") + 1))
     echo "== $db: $CLIENTS clients, ${DURATION} s, $(mix | wc -l) requests in the mix"
     local report="$OUT/$db-$(date -u +%Y%m%dT%H%M%SZ).txt"
     wrk -t "$THREADS" -c "$CLIENTS" -d "${DURATION}s" --timeout 10s --latency -s "$lua" "$BASE" | tee "$report"
+    by_path "$WORK/server-$db.log" "$from" | tee -a "$report"
     {
         echo "$(date -u +%FT%TZ) $db clients=$CLIENTS duration=${DURATION}s commit=$(git rev-parse --short HEAD)"
         grep -E "Requests/sec|requests in|answers other than|latency ms" "$report"

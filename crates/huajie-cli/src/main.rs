@@ -210,6 +210,10 @@ struct NetArgs {
     /// 会话闲置多少分钟后失效 / Minutes a session may go unused before it ends
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=24 * 60))]
     session_idle_minutes: i64,
+    /// 同时处理的请求数上限，其余排队 / Requests worked on at once; the rest wait their turn
+    #[arg(long, env = "HUAJIE_IN_FLIGHT", default_value_t = huajie_web::IN_FLIGHT_MAX,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    in_flight: u16,
 }
 
 fn main() -> ExitCode {
@@ -480,6 +484,7 @@ async fn serve(store: Store, net: &NetArgs) -> Result<()> {
     let config = WebConfig {
         secure_cookies: net.secure_cookies,
         session_idle_minutes: net.session_idle_minutes,
+        in_flight_max: usize::from(net.in_flight),
         ..WebConfig::default()
     };
     huajie_web::serve(AppState::new(store.clone(), config), listener).await.context("server stopped with an error")?;

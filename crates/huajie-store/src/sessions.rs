@@ -27,10 +27,12 @@ impl Store {
     /// import for it; the next one notes it).
     pub async fn session(&self, token_hash: &str, idle: chrono::Duration) -> Result<Option<SessionInfo>, StoreError> {
         let now = self.clock.now();
-        let row = sqlx::query(
-            "SELECT s.user_id, s.csrf_token, s.expires_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1",
-        )
+        // The session and its user in one query: every request of a logged-in user asks it.
+        let users = crate::users::USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let row = sqlx::query(crate::composed(format!(
+            "SELECT s.csrf_token, s.expires_at, s.last_seen_at, {users} FROM sessions s JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND u.active = 1"
+        )))
         .bind(token_hash)
         .bind(timestamp(now))
         .bind(timestamp(now - idle))
@@ -48,8 +50,7 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         }
-        let user_id: i64 = row.try_get("user_id")?;
-        let Some(user) = self.user(user_id).await? else { return Ok(None) };
+        let user = crate::users::user_from_row(&row)?;
         Ok(Some(SessionInfo {
             user,
             csrf_token: text(&row, "csrf_token")?,

@@ -51,6 +51,8 @@ pub struct WebConfig {
     /// The largest upload (a tape, a compliance book, a collections history); larger ones
     /// are answered 413.
     pub upload_bytes_max: usize,
+    /// How many requests are worked on at once (`routes::admit`); the rest wait their turn.
+    pub in_flight_max: usize,
 }
 
 impl Default for WebConfig {
@@ -60,9 +62,15 @@ impl Default for WebConfig {
             session_hours: 8,
             session_idle_minutes: 30,
             upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX,
+            in_flight_max: usize::from(IN_FLIGHT_MAX),
         }
     }
 }
+
+/// How many requests are worked on at once by default: a few per core keeps both cores busy
+/// while a request waits for the database, without a crowd sharing them (measured with
+/// `scripts/load-test.sh`, docs/performance.md).
+pub const IN_FLIGHT_MAX: u16 = 16;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -78,6 +86,8 @@ pub struct AppState {
     pub lot_feeds: pages::lot_events::LotFeeds,
     /// The public pages' reads, kept between changes (`cached`).
     pub reads: cached::ReadCache,
+    /// The places of requests being worked on (`routes::admit`).
+    pub door: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -89,6 +99,7 @@ impl AppState {
     pub fn new(store: Store, config: WebConfig) -> AppState {
         AppState {
             store,
+            door: Arc::new(tokio::sync::Semaphore::new(config.in_flight_max.max(1))),
             config: Arc::new(config),
             imports: Default::default(),
             password_checks: Default::default(),

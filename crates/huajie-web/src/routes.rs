@@ -21,7 +21,7 @@ use crate::pages::{
 
 pub fn router(state: AppState) -> Router {
     let upload = DefaultBodyLimit::max(state.config.upload_bytes_max);
-    Router::new()
+    let routes = Router::new()
         // Public
         .route("/", get(pages::home))
         .route("/login", get(login::form).post(login::submit))
@@ -119,13 +119,38 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/compliance/report.pdf", get(compliance::report_pdf))
         .route("/api/v1/compliance/book.xlsx", get(book::export))
         .route("/api/v1/imports/{id}/report.xlsx", get(imports::report_xlsx))
-        .fallback(|| async { crate::error::AppError::NotFound })
-        // Forms and JSON bodies elsewhere; uploads have their own limit above.
+        .fallback(|| async { crate::error::AppError::NotFound });
+    around(routes, &state).with_state(state)
+}
+
+/// What every request goes through, from the outside in: the request log (its time includes
+/// the wait at the door), the door, the security headers, error pages, and the body limit
+/// of forms and JSON (uploads have their own limit on their routes).
+fn around(routes: Router<AppState>, state: &AppState) -> Router<AppState> {
+    routes
         .layer(DefaultBodyLimit::max(crate::form::FORM_BYTES_MAX))
         .layer(middleware::from_fn(render_errors))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(state.door.clone(), admit))
         .layer(middleware::from_fn(log_request))
-        .with_state(state)
+}
+
+/// The door: at most `WebConfig::in_flight_max` requests are worked on at once, and the rest
+/// wait their turn, first come first served (a fair semaphore). Under a burst every request
+/// then waits about as long as any other, instead of each of a page's queries queueing anew
+/// for a pooled connection behind hundreds of others (what made the slowest 1% of a mixed load
+/// take seconds), and a writer holding the write lock keeps its share of the CPU. A live feed
+/// (server-sent events, open for minutes) does not hold a place.
+async fn admit(
+    axum::extract::State(door): axum::extract::State<std::sync::Arc<tokio::sync::Semaphore>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().ends_with("/events") {
+        return next.run(request).await;
+    }
+    let Ok(_place) = door.acquire().await else { return next.run(request).await };
+    next.run(request).await
 }
 
 /// The rule catalogue, its parameters, and the working-day calendar (its page, upload, CSV and API);
