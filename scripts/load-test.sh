@@ -8,6 +8,11 @@
 #   scripts/load-test.sh                  # SQLite, then PostgreSQL if HUAJIE_TEST_PG is set
 #   scripts/load-test.sh sqlite           # one of them
 #   CLIENTS=200 DURATION=60 scripts/load-test.sh postgres
+#   THINK_MS=1000 scripts/load-test.sh    # each client pauses 0–2 s (1 s on average) between requests
+#
+# Without THINK_MS every client sends its next request as soon as the last is answered: the
+# server is saturated, and the latency is mostly the wait for a turn (200 clients / requests per
+# second). With it, 200 clients are 200 busy people: the latency is what each of them waits.
 #
 # It installs wrk (Debian's package) if it is missing and builds the release binary
 # (`cargo build --release --bin huajie`; HUAJIE_BIN=path uses a binary already built). For
@@ -120,6 +125,10 @@ function setup(thread)
   table.insert(threads, thread)
 end
 function init(args) n = start or 1; not2xx = 0 end
+local think = tonumber(os.getenv("THINK_MS") or "0")
+if think > 0 then
+  function delay() return math.random(0, 2 * think) end
+end
 function request()
   n = n % #reqs + 1
   return reqs[n]
@@ -208,12 +217,12 @@ run_one() {
     local lua from
     lua=$(write_lua)
     from=$(($(wc -l < "$WORK/server-$db.log") + 1))
-    echo "== $db: $CLIENTS clients, ${DURATION} s, $(mix | wc -l) requests in the mix"
+    echo "== $db: $CLIENTS clients, ${DURATION} s, think ${THINK_MS:-0} ms, $(mix | wc -l) requests in the mix"
     local report="$OUT/$db-$(date -u +%Y%m%dT%H%M%SZ).txt"
     wrk -t "$THREADS" -c "$CLIENTS" -d "${DURATION}s" --timeout 10s --latency -s "$lua" "$BASE" | tee "$report"
     by_path "$WORK/server-$db.log" "$from" | tee -a "$report"
     {
-        echo "$(date -u +%FT%TZ) $db clients=$CLIENTS duration=${DURATION}s commit=$(git rev-parse --short HEAD)"
+        echo "$(date -u +%FT%TZ) $db clients=$CLIENTS duration=${DURATION}s think=${THINK_MS:-0}ms commit=$(git rev-parse --short HEAD)"
         grep -E "Requests/sec|requests in|answers other than|latency ms" "$report"
     } >> "$OUT/results.txt"
     kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
