@@ -252,7 +252,7 @@ impl WriteTx {
 }
 
 /// This process, as `host pid start-time` (Linux; `None` elsewhere).
-fn this_process() -> Option<String> {
+pub(crate) fn this_process() -> Option<String> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
     Some(format!("{} {} {}", hostname()?, std::process::id(), start_time(&stat)?))
 }
@@ -269,7 +269,7 @@ fn start_time(stat: &str) -> Option<&str> {
 
 /// Whether the process an attempt recorded is still running: `None` when this machine
 /// cannot tell (another host, not Linux).
-fn process_alive(process: &str) -> Option<bool> {
+pub(crate) fn process_alive(process: &str) -> Option<bool> {
     let mut parts = process.split(' ');
     let (host, pid, started) = (parts.next()?, parts.next()?, parts.next()?);
     if hostname()? != host {

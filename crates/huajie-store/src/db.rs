@@ -82,6 +82,8 @@ pub struct Store {
     pub(crate) writers: Arc<tokio::sync::Mutex<()>>,
     /// Screening verdicts of bidders on lots, kept at the book's version (`crate::bids`).
     pub(crate) screenings: crate::bids::KeptScreenings,
+    /// Where a long operation through this handle reports how far it is (`Store::following`).
+    pub(crate) progress: Option<crate::Progress>,
 }
 
 /// Connections per pool. SQLite: one writer at a time (the rest read, WAL lets them);
@@ -163,6 +165,7 @@ const MIGRATIONS: &[Migration] = &[
         sql: include_str!("../migrations/0033_four_eyes_and_submissions.sql"),
     },
     Migration { version: 35, name: "name_keys", sql: include_str!("../migrations/0035_name_keys.sql") },
+    Migration { version: 36, name: "runs", sql: include_str!("../migrations/0036_runs.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -246,7 +249,7 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
-        Ok(Store { pool, backend, clock, writers: Default::default(), screenings: Default::default() })
+        Ok(Store { pool, backend, clock, writers: Default::default(), screenings: Default::default(), progress: None })
     }
 
     pub fn backend(&self) -> Backend {
@@ -261,6 +264,14 @@ impl Store {
     /// for a loader that records what happened at other moments, as the demo's past.
     pub fn with_clock(&self, clock: Arc<dyn Clock>) -> Store {
         Store { clock, ..self.clone() }
+    }
+
+    /// The same store, its long operations reported on `progress` (`crate::runs`):
+    /// `value_package` and `import_tape_file` mark their stages there and, once it is cancelled,
+    /// stop at their next stage with `StoreError::Cancelled`, their transaction rolled back. A
+    /// tape's reading is counted and stopped by the reader the caller hands it (`Progress::reader`).
+    pub fn following(&self, progress: &crate::Progress) -> Store {
+        Store { progress: Some(progress.clone()), ..self.clone() }
     }
 
     /// Applies the migrations not yet applied, each in its own transaction. Returns the

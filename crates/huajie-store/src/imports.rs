@@ -433,7 +433,7 @@ impl Store {
             Err(e) => return Err(StoreError::Corrupt(format!("tape reader: {e}"))),
         };
         load.sorter = Some(sorter);
-        if let Some(e) = failed {
+        if let Some(e) = failed.or_else(|| self.next_stage(crate::RunStage::Finishing).err()) {
             return Err(e);
         }
         Ok(match read {

@@ -55,6 +55,7 @@ mod recovery;
 mod recovery_ops;
 mod reports;
 mod rows;
+mod runs;
 mod sales;
 mod sessions;
 mod statements;
@@ -106,6 +107,7 @@ pub use portfolio::{ClaimRow, CollateralRow, GuaranteeRow, PackageSummary, Secur
 pub use recovery::{EntryKind, EntryPage, EntryQuery, ExpenseDetail, LedgerEntry, ReceiptDetail};
 pub use recovery_ops::{ReceiptInput, sale_receipt};
 pub use reports::{ReportAcknowledgement, ReportSubmission};
+pub use runs::{Progress, ProgressReader, RUNS_LISTED, Run, RunKind, RunStage, RunState};
 pub use sales::SaleRecord;
 pub use sessions::{LoginAttempt, Reservation, SessionInfo};
 pub use statements::{LineStatus, StatementFile, StatementImport, StatementLineRecord};
@@ -154,6 +156,9 @@ pub enum StoreError {
     /// Refused for now by a throttle (`huajie_core::throttle`): minutes to wait.
     #[error("操作过于频繁，请 {0} 分钟后再试 / too many at once: try again in {0} minutes")]
     Throttled(i64),
+    /// The user cancelled the work (a background run, through its `Progress`): nothing was kept.
+    #[error("已取消 / cancelled")]
+    Cancelled,
     #[error("数据库错误：{0} / database error: {0}")]
     Db(#[from] sqlx::Error),
 }

@@ -443,10 +443,12 @@ impl Store {
         }
         let book = self.valuation_book(req.package_id, date).await?;
         let tape = self.tape_imports(req.package_id).await?.into_iter().map(|t| t.id).max();
+        self.next_stage(crate::RunStage::Valuing)?;
         let (assumptions, options) = (set.assumptions.clone(), req.options.clone());
         let appraisal = tokio::task::spawn_blocking(move || huajie_value::appraise(&book, &assumptions, &options))
             .await
             .map_err(|e| StoreError::Corrupt(format!("valuation stopped: {e}")))?;
+        self.next_stage(crate::RunStage::Saving)?;
         let run = if save {
             let mut tx = self.write(actor).await?;
             let run = tx.record_valuation_run(req.package_id, &set, tape, &appraisal).await?;
@@ -458,8 +460,7 @@ impl Store {
         Ok((set, appraisal, run))
     }
 
-    /// Values a recorded run's package again with the run's set, date and options, and
-    /// compares the results with the stored ones.
+    /// Values a recorded run's package again with the run's set, date and options, and compares the results.
     pub async fn rerun_valuation(&self, run_id: i64) -> Result<Rerun, StoreError> {
         let run = self
             .valuation_run(run_id)
@@ -488,8 +489,7 @@ fn parse_claim_result(row: &ValuationClaimRow) -> Result<ClaimResult, StoreError
 }
 
 impl WriteTx {
-    /// Saves a new version of the set `name` (version 1 when the name is new), copied
-    /// from `based_on` when given. Saved versions never change.
+    /// Saves a new version of the set `name` (version 1 when new), copied from `based_on` if given; never changed.
     pub async fn save_assumption_set(
         &mut self,
         name: &str,

@@ -97,7 +97,7 @@ fn person(name: &str, id: &str) -> Party {
 }
 
 async fn migrations_are_versioned_and_idempotent(t: TestStore) {
-    assert_eq!(t.store.schema_version().await.unwrap(), 35);
+    assert_eq!(t.store.schema_version().await.unwrap(), 36);
     assert!(t.store.migrate().await.unwrap().is_empty(), "a second migrate applies nothing");
     t.store.require_current_schema().await.unwrap();
 }
@@ -505,6 +505,27 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ),
         ("schema_migrations", &["applied_at", "name", "version"][..]),
         ("schema_restatements", &["restated_at", "version"][..]),
+        // Background runs (issue 17, migration 0036).
+        (
+            "runs",
+            &[
+                "created_at",
+                "done",
+                "error",
+                "finished_at",
+                "id",
+                "kind",
+                "package_code",
+                "package_id",
+                "process",
+                "requested_by",
+                "result_id",
+                "stage",
+                "state",
+                "total",
+                "updated_at",
+            ][..],
+        ),
         ("sessions", &["created_at", "csrf_token", "expires_at", "last_seen_at", "token_hash", "user_id"][..]),
         (
             "tape_import_attempts",

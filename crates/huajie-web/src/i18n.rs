@@ -231,9 +231,6 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
     ("account.password_changed", "密码已修改。", "Password changed."),
     // Tape import
     ("nav.import", "导入数据带", "Import a tape"),
-    ("import.progress_uploading", "上传中", "Uploading"),
-    ("import.progress_checking", "校验并写入中", "Checking and writing"),
-    ("import.progress_failed", "上传中断，请重试", "The upload was interrupted; please try again"),
     ("import.title", "导入资产包数据带", "Import a package's data tape"),
     (
         "import.intro",
@@ -771,11 +768,12 @@ mod ledger;
 mod lots;
 mod reconcile;
 mod regulator;
+mod runs;
 mod sales;
 mod signoff;
 /// Every part of the catalogue: the table above and each family's, in its own file under `i18n/`.
 pub fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
-    let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS];
+    let families = [CATALOGUE, calendar::CATALOGUE, common::COMMON, decisions::DECISIONS, errors::ERRORS, runs::RUNS];
     let more = [investors::INVESTORS, lots::LOTS, sales::SALES, bidding::BIDDING, cases::CASES, reconcile::RECON];
     let last = [ledger::LEDGER, reconcile::POOLS, audit::AUDIT, regulator::REGULATOR, charts::CHARTS, signoff::SIGNOFF];
     families.into_iter().chain(more).chain(last).flatten()

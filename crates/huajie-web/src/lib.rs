@@ -28,6 +28,7 @@ mod form;
 pub mod i18n;
 mod pages;
 mod routes;
+pub mod runs;
 mod view;
 
 use std::net::SocketAddr;
@@ -53,7 +54,13 @@ pub struct WebConfig {
     pub upload_bytes_max: usize,
     /// How many requests are worked on at once (`routes::admit`); the rest wait their turn.
     pub in_flight_max: usize,
+    /// How long a web valuation or import is waited for before the answer is its progress
+    /// page (`runs`): one done by then answers with its result, as it would in the request.
+    pub run_wait: std::time::Duration,
 }
+
+/// `WebConfig::run_wait`'s default: what a user takes for "at once".
+pub const RUN_WAIT_MS: u64 = 500;
 
 impl Default for WebConfig {
     fn default() -> WebConfig {
@@ -63,6 +70,7 @@ impl Default for WebConfig {
             session_idle_minutes: 30,
             upload_bytes_max: pages::imports::UPLOAD_BYTES_MAX,
             in_flight_max: usize::from(IN_FLIGHT_MAX),
+            run_wait: std::time::Duration::from_millis(RUN_WAIT_MS),
         }
     }
 }
@@ -88,6 +96,8 @@ pub struct AppState {
     pub reads: cached::ReadCache,
     /// The places of requests being worked on (`routes::admit`).
     pub door: Arc<tokio::sync::Semaphore>,
+    /// The valuations and imports this process runs in the background (`runs`).
+    pub runs: runs::Runs,
 }
 
 impl AppState {
@@ -105,6 +115,7 @@ impl AppState {
             password_checks: Default::default(),
             lot_feeds: Default::default(),
             reads: Default::default(),
+            runs: Default::default(),
         }
     }
 }
@@ -112,6 +123,12 @@ impl AppState {
 /// Serves until the process is stopped (Ctrl-C or SIGTERM), then finishes the requests
 /// under way.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    // Runs left unended by a server of this machine that has stopped never end: say so.
+    match state.store.interrupt_dead_runs().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(runs = n, "runs of a stopped server marked interrupted"),
+        Err(e) => tracing::warn!(error = %e, "runs of a stopped server could not be marked"),
+    }
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }

@@ -227,12 +227,24 @@ fn sale_routes() -> Router<AppState> {
         .merge(signoff_routes())
 }
 
-/// Reports fit to sign (issue 16): a valuation run's reports, and its review by a second person.
+/// Reports fit to sign (issue 16): a valuation run's reports, and its review by a second person;
+/// the background runs merged in.
 fn signoff_routes() -> Router<AppState> {
     Router::new()
         .route("/valuations/{id}/report.xlsx", get(valuation_signoff::report_xlsx))
         .route("/valuations/{id}/report.pdf", get(valuation_signoff::report_pdf))
         .route("/valuations/{id}/review", post(valuation_signoff::review))
+        .merge(run_routes())
+}
+
+/// Background runs (issue 17): a web valuation's or import's progress page, its cancel, the
+/// user's recent runs, and the API's view of one.
+fn run_routes() -> Router<AppState> {
+    Router::new()
+        .route("/runs", get(pages::runs::list))
+        .route("/runs/{id}", get(pages::runs::show))
+        .route("/runs/{id}/cancel", post(pages::runs::cancel))
+        .route("/api/v1/runs/{id}", get(pages::runs::api_show))
 }
 
 /// Case management (issue 15): the cases, a case's page and its forms (stages, interruptions,

@@ -259,6 +259,7 @@ fn writes() -> Vec<Write> {
             Sent::Form(&[("set", "1"), ("irr", "15%"), ("scenarios", "0")]),
         ),
         w("post", "/valuations/{id}/review", "/valuations/1/review", "risk", Sent::Empty),
+        w("post", "/runs/{id}/cancel", "/runs/1/cancel", "valuer", Sent::Empty),
         w(
             "post",
             "/packages/{id}/valuation/basis",

@@ -111,6 +111,8 @@ const GET_ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/imports/1/report.xlsx", PORTFOLIO),
     // A package's sales (issue 14): the staff who see lots (the buyer is named).
     ("/api/v1/packages/1/sales", STAFF),
+    // One's background runs (issue 17): who may start one, and the administrators.
+    ("/runs", &["admin", "acquisition", "valuer"]),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1230,4 +1232,33 @@ async fn regulator_writes(app: &TestApp, client: &mut Client, role: &str, wrong:
             wrong.push(format!("{role} POST {path}: {} (expected {expected})", reply.status));
         }
     }
+}
+
+/// A background run (issue 17): seen and cancelled by who started it and by an administrator;
+/// another who may start runs is told it does not exist, every other role is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_run_is_seen_and_cancelled_by_who_started_it_and_the_administrators_only() {
+    let app = TestApp::new().await;
+    let run = app.store.store.create_run(huajie_store::RunKind::Valuation, Some(1), "P", "valuer").await.unwrap();
+    let mut wrong = Vec::new();
+    for role in EVERYONE {
+        let mut client = app.login(role).await;
+        let (seen, cancelled) = match *role {
+            "valuer" | "admin" => (StatusCode::OK, StatusCode::SEE_OTHER),
+            "acquisition" => (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND),
+            _ => (StatusCode::FORBIDDEN, StatusCode::FORBIDDEN),
+        };
+        for path in [format!("/runs/{}", run.id), format!("/api/v1/runs/{}", run.id)] {
+            let got = app.get(&mut client, &path).await.status;
+            if got != seen {
+                wrong.push(format!("{role} GET {path}: {got} (expected {seen})"));
+            }
+        }
+        let csrf = client.csrf.clone();
+        let got = app.post_form(&mut client, &format!("/runs/{}/cancel", run.id), &[("csrf", &csrf)]).await.status;
+        if got != cancelled {
+            wrong.push(format!("{role} POST /runs/{}/cancel: {got} (expected {cancelled})", run.id));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

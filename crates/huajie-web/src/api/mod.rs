@@ -54,6 +54,7 @@ pub const API_ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/audit"),
     ("post", "/api/v1/imports"),
     ("get", "/api/v1/imports/{id}"),
+    ("get", "/api/v1/runs/{id}"),
     ("get", "/api/v1/packages/{id}/valuations"),
     ("post", "/api/v1/packages/{id}/valuations"),
     ("post", "/api/v1/packages/{id}/valuation-basis"),

@@ -9,9 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use huajie_core::{Lang, Party, PartyIdentifier, PartyKind, PartyStatus, Permission, Text};
+use huajie_core::{Lang, PartyIdentifier, PartyKind, Permission, Text};
 use huajie_report::PersonalData;
-use huajie_store::{FileImport, ImportOutcome, PackageTarget, TapeFile};
+use huajie_store::TapeFile;
 use huajie_tape::{Field, ImportPolicy, MappingProfile, Problem, Severity, SheetOptions, TapeReport};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -24,7 +24,9 @@ use crate::form::{FieldErrors, FormView, Path, Query, Submitted, Upload};
 use crate::i18n::{text, tr};
 use crate::view::Page;
 
+mod background;
 mod form_page;
+pub(super) use background::refused_page;
 pub use form_page::{AttemptLine, attempt_lines};
 use form_page::{IMPORT_FORM, beside, cutoff_of, form_page};
 
@@ -166,9 +168,11 @@ enum Outcome {
         transferor: String,
         preview: Box<huajie_tape::Preview>,
     },
+    /// The import runs in the background (`crate::runs`).
+    Started(std::sync::Arc<crate::runs::Live>),
 }
 
-async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, AppError> {
+async fn run(state: &AppState, ctx: &Ctx, mut form: ImportForm) -> Result<Outcome, AppError> {
     let user = ctx.require(Permission::ImportTapes)?;
     let lang = ctx.lang;
     let bad = |field: &'static str, key: &'static str| beside(field, text(key));
@@ -193,7 +197,7 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
     };
     let sha256 = huajie_core::audit::sha256_hex(&form.bytes);
     let file_name = if form.file_name.is_empty() { "tape.csv".to_string() } else { form.file_name.clone() };
-    let bytes = form.bytes;
+    let bytes = std::mem::take(&mut form.bytes);
     let unreadable = |e: huajie_tape::ReadError| AppError::BadRequest(e.message(lang));
     if form.action == "mapping" {
         let transferor =
@@ -208,12 +212,12 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
         .ok_or_else(|| bad("file", "import.no_file"))?;
         return Ok(Outcome::Mapping { transferor, preview: Box::new(preview) });
     }
-    let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
-    let reader = Counting {
-        inner: std::io::Cursor::new(bytes.clone()),
-        progress: following.as_ref().map(|f| f.progress.clone()),
-    };
     if form.action == "report" {
+        let following = Following::start(&state.imports, &form.progress, user.id, bytes.len() as u64);
+        let reader = Counting {
+            inner: std::io::Cursor::new(bytes.clone()),
+            progress: following.as_ref().map(|f| f.progress.clone()),
+        };
         // Checked on a blocking thread, the claims counted but not kept.
         let name = file_name.clone();
         let read = tokio::task::spawn_blocking(move || {
@@ -229,50 +233,17 @@ async fn run(state: &AppState, ctx: &Ctx, form: ImportForm) -> Result<Outcome, A
             }
         });
     }
-
-    if form.package.is_empty() {
-        return Err(bad("package", "import.no_package"));
-    }
-    let target = match existing_package {
-        Some(id) => PackageTarget::Existing(id),
-        None => {
-            if form.transferor_name.is_empty() || form.transferor_id.is_empty() {
-                return Err(bad("transferor_name", "import.need_transferor"));
-            }
-            // A transferor is a bank or another institution: its code is a USCC.
-            let identifier = PartyIdentifier::parse_as(PartyKind::Corporate, &form.transferor_id, options.today)
-                .map_err(|e| beside("transferor_id", Text::new(e.message(Lang::Zh), e.message(Lang::En))))?;
-            let name = if form.package_name.is_empty() { file_name.clone() } else { form.package_name.clone() };
-            let transferor = Party {
-                name: form.transferor_name.clone(),
-                identity: identifier.into(),
-                status: PartyStatus::Active,
-                address: None,
-                phone: None,
-            };
-            PackageTarget::New { code: form.package.clone(), name, transferor }
-        }
-    };
+    let target = background::target_of(&form, existing_package, &file_name, options.today)?;
+    let all = bytes.clone();
     let tape = TapeFile {
-        name: file_name.clone(),
+        name: file_name,
         sha256,
-        reader,
-        bytes: Box::new(move || Ok(bytes.to_vec())),
+        reader: bytes,
+        bytes: Box::new(move || Ok(all.to_vec())),
         options,
         profile,
     };
-    match state.store.import_tape_file(&user.username, target, policy, tape).await? {
-        FileImport::Unreadable(e) => Err(unreadable(e)),
-        FileImport::Fatal { problems, .. } => Ok(Outcome::NotLoaded {
-            report: fatal_report(&file_name, problems),
-            reason: tr(lang, "import.fatal").into(),
-        }),
-        FileImport::Read { outcome: ImportOutcome::Loaded { import, .. }, .. } => Ok(Outcome::Loaded(import.id)),
-        FileImport::Read { read, outcome: ImportOutcome::Refused { rejected_rows }, .. } => Ok(Outcome::NotLoaded {
-            report: TapeReport::new(&read, &file_name),
-            reason: tr(lang, "import.refused").replace("{n}", &rejected_rows.to_string()),
-        }),
-    }
+    Ok(Outcome::Started(background::start(state, user, (target, policy, existing_package, &form.package), tape).await?))
 }
 
 /// A report for a tape that could not be read as a whole.
@@ -336,13 +307,18 @@ pub async fn submit(
     let form: ImportForm = upload.into();
     // What was typed, shown again if the form comes back (the file is chosen again).
     let typed = ImportForm { bytes: Default::default(), ..form.clone() };
-    match run(&state, &ctx, form).await {
+    let outcome = match run(&state, &ctx, form).await {
+        Ok(Outcome::Started(live)) => background::settle(live, Some(state.config.run_wait), ctx.lang).await,
+        other => other,
+    };
+    match outcome {
         Ok(Outcome::Loaded(id)) => Ok(Redirect::to(&format!("/imports/{id}")).into_response()),
         Ok(Outcome::ReportOnly(report)) => {
             let bytes = super::signoffs::tape_report(&ctx, &state, &report, None, PersonalData::Shown).await?;
             Ok(xlsx_response(bytes, &report_file_name(&report, "")))
         }
         Ok(Outcome::Mapping { transferor, preview }) => mapping_page(&ctx, &state, &transferor, &preview).await,
+        Ok(Outcome::Started(live)) => Ok(Redirect::to(&format!("/runs/{}", live.id)).into_response()),
         Ok(Outcome::NotLoaded { report, reason }) => {
             let mut r = report_page(&ctx, &state, &report, None, ReportQuery::default(), Some(reason), None).await?;
             *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -623,7 +599,12 @@ pub async fn api_submit(
     State(state): State<AppState>,
     upload: Upload<ImportForm>,
 ) -> Result<Response, AppError> {
-    Ok(match run(&state, &ctx, upload.into()).await? {
+    let outcome = match run(&state, &ctx, upload.into()).await? {
+        Outcome::Started(live) => background::settle(live, None, ctx.lang).await?,
+        other => other,
+    };
+    Ok(match outcome {
+        Outcome::Started(live) => return Err(AppError::Internal(format!("run {} did not end", live.id))),
         Outcome::Loaded(id) => {
             let (import, report, _) = stored_report(&state, id).await?;
             Json(json!({ "data": { "status": "loaded", "import": import, "report": report_json(&report, &ctx) } })).into_response()

@@ -38,6 +38,7 @@ pub mod public_lots;
 pub mod reconcile;
 pub mod register;
 pub mod regulator;
+pub mod runs;
 pub mod sales;
 pub mod signoffs;
 pub mod tenders;

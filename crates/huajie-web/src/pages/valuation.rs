@@ -518,9 +518,17 @@ pub async fn submit(
         let set_known = if let Some(set) = set { state.store.assumption_set(set).await?.is_some() } else { false };
         let (valuation_date, options) = f.parse(&package.package.data, set_known).map_err(AppError::Invalid)?;
         let req = ValuationRequest { package_id: id, assumption_set_id: set, valuation_date, options };
-        let (_, _, run) = state.store.value_package(&user.username, &req, true).await?;
-        let run = run.ok_or(AppError::NotFound)?;
-        Ok(Redirect::to(&format!("/valuations/{}", run.id)).into_response())
+        // In the background (`crate::runs`): its progress page, or its result if it is done by then.
+        let (store, actor) = (state.store.clone(), user.username.clone());
+        let work = move |progress: huajie_store::Progress| async move {
+            progress.stage(huajie_store::RunStage::ReadingBook, 0);
+            let (_, _, run) = store.following(&progress).value_package(&actor, &req, true).await?;
+            let run = run.ok_or_else(|| huajie_store::StoreError::Corrupt("a saved run without its record".into()))?;
+            Ok(crate::runs::Finished::Result(run.id))
+        };
+        let kind = (huajie_store::RunKind::Valuation, Some(id), package.package.data.code.as_str());
+        let live = state.runs.start(&state.store, kind, &user.username, work).await?;
+        super::runs::answer(&state, &live, |run| format!("/valuations/{run}")).await
     };
     super::or_refused(run.await, ctx.lang, (RUN_FORM, &f), |form| valuation_page(&ctx, &state, id, None, Some(form)))
         .await

@@ -13,6 +13,7 @@ mod forms;
 
 mod charts;
 mod regbook;
+mod runs;
 mod signed;
 
 use std::process::{Child, Command, Stdio};
@@ -42,15 +43,18 @@ fn free_port() -> u16 {
 
 /// Starts the server (demo data loaded), chromedriver and a headless Chromium.
 async fn browser() -> Option<Browser> {
-    browser_on(common::TestApp::new).await
+    browser_on(common::TestApp::new, common::config()).await
 }
 
 /// The same on a store whose clock the test moves.
 async fn browser_with_clock(clock: std::sync::Arc<huajie_core::clock::FixedClock>) -> Option<Browser> {
-    browser_on(|| common::TestApp::with_clock(clock)).await
+    browser_on(|| common::TestApp::with_clock(clock), common::config()).await
 }
 
-async fn browser_on<F: std::future::Future<Output = common::TestApp>>(app: impl FnOnce() -> F) -> Option<Browser> {
+async fn browser_on<F: std::future::Future<Output = common::TestApp>>(
+    app: impl FnOnce() -> F,
+    config: WebConfig,
+) -> Option<Browser> {
     let Ok(driver_bin) = std::env::var("HUAJIE_CHROMEDRIVER") else {
         eprintln!("HUAJIE_CHROMEDRIVER is not set: browser journeys skipped (scripts/test.sh sets it)");
         return None;
@@ -58,7 +62,7 @@ async fn browser_on<F: std::future::Future<Output = common::TestApp>>(app: impl 
     let app = app().await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = AppState::new(app.store.store.clone(), WebConfig::default());
+    let state = AppState::new(app.store.store.clone(), config);
     tokio::spawn(huajie_web::serve(state, listener));
 
     let port = free_port();

@@ -70,21 +70,28 @@ impl Client {
     }
 }
 
+/// The tests' server: a web valuation or import is waited for until it ends (on a busy test
+/// machine a small one may take longer than the second a user waits), so a test sees its
+/// result as the form answers it; `tests/runs.rs` serves with no wait, to see the progress page.
+pub fn config() -> WebConfig {
+    WebConfig { run_wait: std::time::Duration::from_secs(120), ..WebConfig::default() }
+}
+
 impl TestApp {
     pub async fn new() -> TestApp {
-        TestApp::on(TestStore::sqlite().await, WebConfig::default()).await
+        TestApp::on(TestStore::sqlite().await, config()).await
     }
 
     /// The demo on a store whose clock the test moves.
     pub async fn with_clock(clock: std::sync::Arc<huajie_core::clock::FixedClock>) -> TestApp {
-        TestApp::on(TestStore::sqlite_with_clock(clock).await, WebConfig::default()).await
+        TestApp::on(TestStore::sqlite_with_clock(clock).await, config()).await
     }
 
     /// The demo without its recovery ledger's history (no receipts, no statement lines), for a
     /// test that counts what it posts itself.
     pub async fn without_history() -> TestApp {
         let demo = huajie_demo::DemoCompany { history: false, ..huajie_demo::generate() };
-        TestApp::with_demo(TestStore::sqlite().await, WebConfig::default(), &demo).await
+        TestApp::with_demo(TestStore::sqlite().await, config(), &demo).await
     }
 
     /// The demo loaded into `store`, served with `config`.
