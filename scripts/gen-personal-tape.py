@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes a personal-loan tape (CSV, UTF-8) of N rows with valid resident IDs, for the import benchmark.
 
-Usage: scripts/gen-personal-tape.py N OUT.csv   (or OUT.xlsx, which needs `pip install openpyxl`)
+Usage: scripts/gen-personal-tape.py N OUT.csv [BORROWERS]   (or OUT.xlsx, which needs `pip install openpyxl`)
+BORROWERS (default N): how many distinct borrowers the N loans are spread over, in turn.
 """
 import datetime
 W2=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]
@@ -12,12 +13,13 @@ def rid(i):
 import sys
 # The cut-off the benchmark imports with: days past due are counted to it.
 CUTOFF=datetime.date(2026,6,30)
-n=int(sys.argv[1]); out=sys.argv[2]
+n=int(sys.argv[1]); out=sys.argv[2]; borrowers=int(sys.argv[3]) if len(sys.argv)>3 else n
 HEADER=["借款合同编号","借款人姓名","身份证号码","手机号码","产品类型","本金余额","利息余额","逾期天数","逾期日","最后还款日","所属地区"]
 def row(i):
     default=datetime.date(2025,1+i%12,15)
     dpd=(CUTOFF-default).days
-    return ["GR%08d"%i,"借款人%d"%i,rid(i),"138%08d"%i,"消费贷","%d.%02d"%(5000+i%50000,i%100),"%d.00"%(i%3000),str(dpd),default.isoformat(),"2025-%02d-01"%(1+i%12),"杭州市"]
+    b=i%borrowers
+    return ["GR%08d"%i,"借款人%d"%b,rid(b),"138%08d"%b,"消费贷","%d.%02d"%(5000+i%50000,i%100),"%d.00"%(i%3000),str(dpd),default.isoformat(),"2025-%02d-01"%(1+i%12),"杭州市"]
 if out.endswith(".xlsx"):
     # A workbook as banks send it: amounts and counts as numbers, dates as dates.
     import openpyxl  # pip install openpyxl

@@ -52,8 +52,8 @@ pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitC
         }
     };
     let params = store.rule_parameters().await?;
-    let ledger = store.compliance_ledger(date).await?;
-    let all = huajie_rules::indicators(&ledger, &params.parameters, date).map_err(|e| anyhow!("{e}"))?;
+    let answer = store.indicators(date, &params).await?;
+    let all = answer.indicators.as_ref().map_err(|e| anyhow!("{e}"))?;
     let rules = catalogue();
     println!(
         "{} {date} · {} v{}",
@@ -61,7 +61,7 @@ pub async fn run(store: &Store, as_of: Option<&str>, lang: &str) -> Result<ExitC
         lang.pick("参数版本", "parameters version"),
         params.version
     );
-    for i in &all {
+    for i in all {
         let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is a catalogued rule");
         let title = lang.pick(rule.zh, rule.en);
         println!();

@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use huajie_core::audit::{AuditRecord, ChainBreak, GENESIS_HASH, fingerprint, record_hash, verify_chain};
+use huajie_core::audit::{AuditRecord, ChainBreak, fingerprint, record_hash};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::composed;
 use crate::rows::{i64_col, opt_text, text};
-use crate::{Store, StoreError, WriteTx, reports::AUDITED};
+use crate::{Store, StoreError, WriteTx};
 
 /// Rows per `create_many` record.
 const ROWS_PER_BULK_RECORD: usize = 1_000;
@@ -23,9 +23,6 @@ pub const CREATE_MANY: &str = "create_many";
 pub const RESTATE: &str = "restate";
 /// The event that closes a restatement; its entity id lists the migrations' versions.
 const RESTATED: &str = "migration_restated";
-
-/// Records read per page when walking the chain.
-const VERIFY_PAGE_ROWS: i64 = 5_000;
 
 /// The longest text a record keeps of anything a user typed or sent: the actor, the
 /// entity id, and every string of an event's detail (a failed login's user name, a file
@@ -290,90 +287,6 @@ impl Store {
         Ok(sqlx::query("SELECT COUNT(*) FROM audit_log").fetch_one(&self.pool).await?.try_get(0)?)
     }
 
-    /// Walks the whole chain, then compares every audited row with its last recorded state.
-    pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        let mut prev = (0_i64, GENESIS_HASH.to_string());
-        // (entity, id) → (seq, state) of the last record that set the row's state.
-        let mut last_state: BTreeMap<(String, String), (i64, RecordedState)> = BTreeMap::new();
-        loop {
-            let rows = sqlx::query(composed(format!("{SELECT_AUDIT} WHERE seq > $1 ORDER BY seq LIMIT $2")))
-                .bind(prev.0)
-                .bind(VERIFY_PAGE_ROWS)
-                .fetch_all(&self.pool)
-                .await?;
-            if rows.is_empty() {
-                break;
-            }
-            let page = rows.iter().map(record_from_row).collect::<Result<Vec<_>, _>>()?;
-            match verify_chain(prev.clone(), &page) {
-                Ok(last) => prev = last,
-                Err(problem) => {
-                    let seq = match &problem {
-                        ChainBreak::Altered { seq } | ChainBreak::Unlinked { seq } | ChainBreak::Gap { seq, .. } => {
-                            *seq
-                        }
-                    };
-                    return Ok(AuditReport {
-                        records: prev.0,
-                        rows_checked: 0,
-                        findings: vec![AuditFinding::Chain { seq, problem }],
-                    });
-                }
-            }
-            for r in page {
-                if !STATE_ENTITIES.contains(&r.entity.as_str()) && !AUDITED.contains(&r.entity.as_str()) {
-                    continue;
-                }
-                if r.action == CREATE_MANY || r.action == RESTATE {
-                    let (ids, fingerprints) = bulk_rows(&r)?;
-                    for (id, fp) in ids.into_iter().zip(fingerprints) {
-                        last_state.insert((r.entity.clone(), id), (r.seq, RecordedState::Fingerprint(fp)));
-                    }
-                    continue;
-                }
-                let state = match r.after {
-                    Some(after) if r.action != "delete" => RecordedState::Json(after),
-                    _ => RecordedState::Gone,
-                };
-                last_state.insert((r.entity, r.entity_id), (r.seq, state));
-            }
-        }
-        let head = sqlx::query("SELECT seq FROM audit_head WHERE id = 1").fetch_one(&self.pool).await?;
-        let head_seq = i64_col(&head, "seq")?;
-        if head_seq != prev.0 {
-            return Ok(AuditReport {
-                records: prev.0,
-                rows_checked: 0,
-                findings: vec![AuditFinding::Head { head_seq, last_seq: prev.0 }],
-            });
-        }
-        let current = self.audited_rows().await?;
-        let rows_checked = current.len();
-        let mut findings = Vec::new();
-        for (key, json) in &current {
-            let changed =
-                |seq: i64| AuditFinding::RowChanged { entity: key.0.clone(), entity_id: key.1.clone(), last_seq: seq };
-            match last_state.get(key) {
-                None | Some((_, RecordedState::Gone)) => {
-                    findings.push(AuditFinding::RowUnrecorded { entity: key.0.clone(), entity_id: key.1.clone() })
-                }
-                Some((seq, RecordedState::Json(after))) if after != json => findings.push(changed(*seq)),
-                Some((seq, RecordedState::Fingerprint(fp))) if *fp != fingerprint(json) => findings.push(changed(*seq)),
-                Some(_) => {}
-            }
-        }
-        for (key, (seq, state)) in &last_state {
-            if *state != RecordedState::Gone && !current.contains_key(key) {
-                findings.push(AuditFinding::RowMissing {
-                    entity: key.0.clone(),
-                    entity_id: key.1.clone(),
-                    last_seq: *seq,
-                });
-            }
-        }
-        Ok(AuditReport { records: prev.0, rows_checked, findings })
-    }
-
     /// Restates, after migrations changed what rows of some entities record, every such
     /// row as it now reads: `restate` records (ids and fingerprints, as `create_many`),
     /// then a `migration_restated` event naming the migrations, and each migration marked
@@ -429,72 +342,72 @@ impl Store {
     /// Every audited row as the JSON its audit record holds.
     async fn audited_rows(&self) -> Result<BTreeMap<(String, String), String>, StoreError> {
         let mut out = BTreeMap::new();
-        if let Some(c) = self.company().await? {
-            put(&mut out, vec![c]);
-        }
-        put(&mut out, self.company_profiles().await?);
         put(&mut out, self.all_parties().await?);
-        put(&mut out, self.all_packages().await?);
         put(&mut out, self.all_claims().await?);
         put(&mut out, self.all_collateral().await?);
-        put(&mut out, self.all_collateral_links().await?);
         put(&mut out, self.all_guarantees().await?);
-        put(&mut out, self.all_user_audit_views().await?);
-        put(&mut out, self.all_tape_imports().await?);
-        put(&mut out, self.all_mapping_entries().await?);
-        put(&mut out, self.all_assumption_sets().await?);
-        put(&mut out, self.all_valuation_runs().await?);
-        put(&mut out, self.all_valuation_claims().await?);
-        put(&mut out, self.all_liquidations().await?);
-        put(&mut out, self.net_assets().await?);
-        put(&mut out, self.investments().await?);
-        put(&mut out, self.funding_book().await?);
-        put(&mut out, self.cash_calendar().await?);
-        put(&mut out, self.liquid_assets().await?);
-        put(&mut out, self.exposures().await?);
-        put(&mut out, self.party_links().await?);
-        put(&mut out, self.officers().await?);
-        put(&mut out, self.relatives().await?);
-        put(&mut out, self.staff().await?);
-        put(&mut out, self.staff_entities().await?);
-        put(&mut out, self.rule_parameter_sets().await?);
-        put(&mut out, self.party_attributes().await?);
-        put(&mut out, self.indicator_results().await?);
-        put(&mut out, self.deal_checks(None, i64::MAX).await?);
-        put(&mut out, self.check_overrides().await?);
-        crate::reports::audited_rows(self, &mut out).await?;
-        put(&mut out, self.cross_region_exceptions().await?);
-        put(&mut out, self.asset_flags().await?);
-        put(&mut out, self.committee_members().await?);
-        put(&mut out, self.meetings().await?);
-        put(&mut out, self.committee_items().await?);
-        put(&mut out, self.committee_votes().await?);
-        put(&mut out, self.plans().await?);
-        put(&mut out, self.plan_documents(None).await?);
-        put(&mut out, self.announcements(None).await?);
-        put(&mut out, self.work_calendars().await?);
-        put(&mut out, self.lots().await?.into_iter().map(|l| l.lot).collect());
-        put(&mut out, self.lot_deposits(None).await?);
-        put(&mut out, self.lot_bidders(None).await?);
-        put(&mut out, self.lot_bids(None, 0).await?);
-        put(&mut out, self.sales(None).await?);
-        put(&mut out, self.ledger_entries(None).await?);
-        put(&mut out, self.statement_lines().await?);
-        put(&mut out, self.all_investors().await?);
-        put(&mut out, self.investor_documents(None).await?);
+        self.small_audited_rows(&mut out).await?;
         Ok(out)
     }
-}
 
-/// The state the chain last recorded for a row.
-#[derive(Debug, PartialEq, Eq)]
-enum RecordedState {
-    /// Its JSON, in full.
-    Json(String),
-    /// The fingerprint of its JSON (rows created many at once).
-    Fingerprint(String),
-    /// Deleted, or never a row (an event).
-    Gone,
+    /// Every audited row but the parties, claims, collateral and guarantees (which `verify`
+    /// reads page by page), as the JSON its audit record holds.
+    pub(crate) async fn small_audited_rows(
+        &self,
+        out: &mut BTreeMap<(String, String), String>,
+    ) -> Result<(), StoreError> {
+        let out = &mut *out;
+        if let Some(c) = self.company().await? {
+            put(out, vec![c]);
+        }
+        put(out, self.company_profiles().await?);
+        put(out, self.all_packages().await?);
+        put(out, self.all_collateral_links().await?);
+        put(out, self.all_user_audit_views().await?);
+        put(out, self.all_tape_imports().await?);
+        put(out, self.all_mapping_entries().await?);
+        put(out, self.all_assumption_sets().await?);
+        put(out, self.all_valuation_runs().await?);
+        put(out, self.all_valuation_claims().await?);
+        put(out, self.all_liquidations().await?);
+        put(out, self.net_assets().await?);
+        put(out, self.investments().await?);
+        put(out, self.funding_book().await?);
+        put(out, self.cash_calendar().await?);
+        put(out, self.liquid_assets().await?);
+        put(out, self.exposures().await?);
+        put(out, self.party_links().await?);
+        put(out, self.officers().await?);
+        put(out, self.relatives().await?);
+        put(out, self.staff().await?);
+        put(out, self.staff_entities().await?);
+        put(out, self.rule_parameter_sets().await?);
+        put(out, self.party_attributes().await?);
+        put(out, self.indicator_results().await?);
+        put(out, self.deal_checks(None, i64::MAX).await?);
+        put(out, self.check_overrides().await?);
+        crate::reports::audited_rows(self, out).await?;
+        put(out, self.cross_region_exceptions().await?);
+        put(out, self.asset_flags().await?);
+        put(out, self.committee_members().await?);
+        put(out, self.meetings().await?);
+        put(out, self.committee_items().await?);
+        put(out, self.committee_votes().await?);
+        put(out, self.plans().await?);
+        put(out, self.plan_documents(None).await?);
+        put(out, self.announcements(None).await?);
+        put(out, self.work_calendars().await?);
+        put(out, self.lots().await?.into_iter().map(|l| l.lot).collect());
+        put(out, self.lot_deposits(None).await?);
+        put(out, self.lot_bidders(None).await?);
+        put(out, self.lot_bids(None, 0).await?);
+        put(out, self.sales(None).await?);
+        put(out, self.ledger_entries(None).await?);
+        put(out, self.statement_lines().await?);
+        put(out, self.all_investors().await?);
+        put(out, self.investor_documents(None).await?);
+        Ok(())
+    }
 }
 
 /// A `create_many` record before it is written: its id range and its ids with their
@@ -527,7 +440,7 @@ pub fn rows_created(r: &AuditRecord) -> Option<usize> {
 }
 
 /// The ids and fingerprints a `create_many` record holds.
-fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> {
+pub(crate) fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> {
     #[derive(serde::Deserialize)]
     struct Bulk {
         ids: Vec<String>,
@@ -545,7 +458,7 @@ fn bulk_rows(r: &AuditRecord) -> Result<(Vec<String>, Vec<String>), StoreError> 
 
 /// Entities whose rows `verify` compares with the chain. Sessions and login failures are
 /// security bookkeeping; their events are in the chain but they hold no business state.
-const STATE_ENTITIES: &[&str] = &[
+pub(crate) const STATE_ENTITIES: &[&str] = &[
     "company",
     "company_profile",
     "party",

@@ -41,7 +41,8 @@ pub struct DashboardFigures {
 const CLAIM_TOTAL: &str = "c.principal_fen + c.interest_fen + c.penalty_fen + c.advanced_costs_fen";
 
 impl Store {
-    pub async fn dashboard(&self) -> Result<DashboardFigures, StoreError> {
+    /// The figures summed afresh (`Store::dashboard` keeps them until the book changes).
+    pub async fn dashboard_figures(&self) -> Result<DashboardFigures, StoreError> {
         let count = |sql: &'static str| async move {
             let n: i64 = sqlx::query(sql).fetch_one(&self.pool).await?.try_get(0)?;
             Ok::<i64, StoreError>(n)

@@ -84,6 +84,8 @@ pub struct Store {
     pub(crate) screenings: crate::bids::KeptScreenings,
     /// Where a long operation through this handle reports how far it is (`Store::following`).
     pub(crate) progress: Option<crate::Progress>,
+    /// Indicators and the dashboard's sums, kept at the book's version (`crate::kept`).
+    pub(crate) kept: crate::kept::Kept,
 }
 
 /// Connections per pool. SQLite: one writer at a time (the rest read, WAL lets them);
@@ -166,6 +168,7 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 35, name: "name_keys", sql: include_str!("../migrations/0035_name_keys.sql") },
     Migration { version: 36, name: "runs", sql: include_str!("../migrations/0036_runs.sql") },
+    Migration { version: 38, name: "audit_entity_seq", sql: include_str!("../migrations/0038_audit_entity_seq.sql") },
 ];
 
 /// Migrations that change the recorded form of audited rows, with those rows' entities:
@@ -249,7 +252,15 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Connect(target.describe(), one_line(&e.to_string())))?;
-        Ok(Store { pool, backend, clock, writers: Default::default(), screenings: Default::default(), progress: None })
+        Ok(Store {
+            pool,
+            backend,
+            clock,
+            writers: Default::default(),
+            screenings: Default::default(),
+            progress: None,
+            kept: Default::default(),
+        })
     }
 
     pub fn backend(&self) -> Backend {

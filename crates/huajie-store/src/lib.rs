@@ -41,6 +41,7 @@ mod exceptions;
 mod funding_lines;
 mod imports;
 mod investors;
+mod kept;
 mod ledger;
 mod legacy_terms;
 mod lot_views;
@@ -66,6 +67,7 @@ mod transitions;
 mod users;
 mod valuation;
 mod valuation_review;
+mod verify;
 
 pub use announcements::{Announcement, AnnouncementEdit, CLAIM_KIND, PUBLIC_PAGE, PublicFilter};
 pub use attempts::{ATTEMPTS_LISTED, AttemptState, ImportAttempt};
@@ -98,6 +100,7 @@ pub use imports::{
 pub use investors::{
     INVESTOR_DOCUMENT_BYTES_MAX, Investor, InvestorDocument, InvestorProfile, Registered, Registration,
 };
+pub use kept::{BookAnswer, Indicators};
 pub use ledger::COLLECTED_CASH_LABEL;
 pub use lots::{BidderRecord, DepositRecord, LiveLot, LotInput, LotRecord};
 pub use mappings::MappingEntry;

@@ -165,6 +165,32 @@ impl Store {
         Ok((parties, total))
     }
 
+    /// The parties the compliance book names (lenders, exposures, holdings, officers, the staff,
+    /// relatives, staff entities, attributes), in id order: what its page shows beside its
+    /// entries, never every party of the portfolio.
+    pub async fn book_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
+        let named = "SELECT lender_id FROM funding_instruments UNION SELECT party_id FROM exposures \
+             UNION SELECT holder_id FROM party_links UNION SELECT held_id FROM party_links \
+             UNION SELECT party_id FROM officers UNION SELECT party_id FROM staff \
+             UNION SELECT a_id FROM relatives UNION SELECT b_id FROM relatives \
+             UNION SELECT person_id FROM staff_entities UNION SELECT entity_id FROM staff_entities \
+             UNION SELECT party_id FROM party_attributes";
+        let sql = format!("SELECT {} FROM parties p WHERE p.id IN ({named}) ORDER BY p.id", party_columns("p", ""));
+        let rows = sqlx::query(composed(sql)).fetch_all(&self.pool).await?;
+        rows.iter().map(|r| party_from_row(r, "")).collect()
+    }
+
+    /// Up to `limit` parties with ids above `after`, in id order: a walk over all of them in pages.
+    pub(crate) async fn parties_after(
+        c: &mut sqlx::AnyConnection,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Stored<Party>>, StoreError> {
+        let sql = format!("SELECT {} FROM parties p WHERE p.id > $1 ORDER BY p.id LIMIT $2", party_columns("p", ""));
+        let rows = sqlx::query(composed(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?;
+        rows.iter().map(|r| party_from_row(r, "")).collect()
+    }
+
     pub async fn all_parties(&self) -> Result<Vec<Stored<Party>>, StoreError> {
         let rows = sqlx::query(composed(format!("SELECT {} FROM parties p ORDER BY p.id", party_columns("p", ""))))
             .fetch_all(&self.pool)

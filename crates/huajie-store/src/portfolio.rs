@@ -375,11 +375,33 @@ impl Store {
         rows.iter().map(package_from_row).collect()
     }
 
+    /// Up to `limit` rows with ids above `after`, in id order: a walk over all of them in pages.
+    pub(crate) async fn claims_after(
+        c: &mut sqlx::AnyConnection,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Stored<Claim>>, StoreError> {
+        let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id > $1 ORDER BY c.id LIMIT $2");
+        let rows = sqlx::query(composed(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?;
+        rows.iter().map(claim_from_row).collect()
+    }
+
     pub(crate) async fn all_claims(&self) -> Result<Vec<Stored<Claim>>, StoreError> {
         let rows = sqlx::query(composed(format!("SELECT {CLAIM_COLUMNS} FROM claims c ORDER BY c.id")))
             .fetch_all(&self.pool)
             .await?;
         rows.iter().map(claim_from_row).collect()
+    }
+
+    /// Up to `limit` rows with ids above `after`, in id order: a walk over all of them in pages.
+    pub(crate) async fn collateral_after(
+        c: &mut sqlx::AnyConnection,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Stored<Collateral>>, StoreError> {
+        let sql = format!("SELECT {COLLATERAL_COLUMNS} FROM collateral m WHERE m.id > $1 ORDER BY m.id LIMIT $2");
+        let rows = sqlx::query(composed(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?;
+        rows.iter().map(collateral_from_row).collect()
     }
 
     pub(crate) async fn all_collateral(&self) -> Result<Vec<Stored<Collateral>>, StoreError> {
@@ -404,6 +426,17 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Up to `limit` rows with ids above `after`, in id order: a walk over all of them in pages.
+    pub(crate) async fn guarantees_after(
+        c: &mut sqlx::AnyConnection,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Stored<Guarantee>>, StoreError> {
+        let sql = format!("SELECT {GUARANTEE_COLUMNS} FROM guarantees g WHERE g.id > $1 ORDER BY g.id LIMIT $2");
+        let rows = sqlx::query(composed(sql)).bind(after).bind(limit).fetch_all(&mut *c).await?;
+        rows.iter().map(guarantee_from_row).collect()
     }
 
     pub(crate) async fn all_guarantees(&self) -> Result<Vec<Stored<Guarantee>>, StoreError> {

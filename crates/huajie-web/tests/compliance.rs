@@ -1412,3 +1412,34 @@ async fn the_quarterly_reports_signoff_says_when_it_was_submitted_and_acknowledg
     let waiting = signoff(&cells(bytes), "监管签收");
     assert!(waiting[1].contains("____"), "not yet acknowledged: a line to sign {waiting:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_books_sections_are_paged_fifty_rows_a_page() {
+    let app = TestApp::new().await;
+    let store = &app.store.store;
+    let before = store.exposures().await.unwrap().len();
+    assert!(before < 50, "the demo's exposures fit on one page");
+    let party = store.exposures().await.unwrap().first().map_or(1, |e| e.party_id);
+    let mut tx = store.write("risk").await.unwrap();
+    for i in 0..60 {
+        let amount = huajie_core::Money::from_fen(100_000 + i);
+        tx.add_exposure(party, huajie_rules::indicators::ExposureKind::Loan, amount, &format!("分页敞口{i:02}号"))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut finance = app.login("finance").await;
+    let shown = |body: &str| (0..60).filter(|i| body.contains(&format!("分页敞口{i:02}号"))).collect::<Vec<_>>();
+    let first = app.get(&mut finance, "/compliance/book").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(first.body.contains(&format!("({})", before + 60)), "the section counts every row");
+    assert!(first.body.contains("/compliance/book?exposure_page=2#book-exposure"), "a link to the next page");
+    let on_first = shown(&first.body);
+    assert_eq!(on_first, (0..(50 - before as i64)).collect::<Vec<_>>(), "the first 50 rows");
+    let second = app.get(&mut finance, "/compliance/book?exposure_page=2").await;
+    let on_second = shown(&second.body);
+    assert_eq!(on_second, ((50 - before as i64)..60).collect::<Vec<_>>(), "the rest, each once");
+    assert!(second.body.contains("exposure_page=1"), "a link back");
+    // Nonsense reads as the first page, never a refusal.
+    assert_eq!(shown(&app.get(&mut finance, "/compliance/book?exposure_page=abc").await.body), on_first);
+}

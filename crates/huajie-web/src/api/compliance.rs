@@ -62,13 +62,12 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         Some(v) => store.rule_parameter_sets().await?.into_iter().find(|s| s.version == v).ok_or(AppError::NotFound)?,
         None => store.rule_parameters().await?,
     };
-    let ledger = store.compliance_ledger(as_of).await?;
-    let all = huajie_rules::indicators(&ledger, &params.parameters, as_of)
-        .map_err(|e| AppError::NoData(e.text().get(ctx.lang).to_string()))?;
+    let answer = store.indicators(as_of, &params).await?;
+    let all = answer.indicators.as_ref().map_err(|e| AppError::NoData(e.text().get(ctx.lang).to_string()))?;
     let mut names = Names::default();
-    names.load_lines(&ctx, store, &all).await?;
+    names.load_lines(&ctx, store, all).await?;
     let mut out = Vec::new();
-    for i in &all {
+    for i in all {
         let mut lines = Vec::new();
         for (line, (label, amount, flagged)) in i.lines.iter().zip(names.lines(&ctx, store, i, usize::MAX).await?) {
             lines.push(
@@ -81,9 +80,9 @@ pub async fn indicators(ctx: Ctx, State(state): State<AppState>, Query(q): Query
         "as_of": as_of,
         "parameter_version": params.version,
         "indicators": out,
-        "exit_watch": exit_watch_json(&ledger, &params.parameters, as_of),
+        "exit_watch": exit_watch_json(&answer, &params.parameters),
         "company_profile": store.company_profile_at(as_of).await?.as_ref().map(profile_json),
-        "findings": huajie_rules::pretrade::book_findings(&ledger, &params.parameters, as_of).iter().map(finding_json).collect::<Vec<_>>(),
+        "findings": answer.findings.iter().map(finding_json).collect::<Vec<_>>(),
     })))
 }
 
@@ -92,15 +91,15 @@ fn finding_json(f: &huajie_rules::checks::Finding) -> Value {
 }
 
 /// Q15: whole months since the last financial-NPA acquisition, against the alert and breach marks.
-fn exit_watch_json(ledger: &huajie_rules::Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Value {
-    let (months, finding) = huajie_rules::pretrade::exit_watch(ledger, p, as_of);
+fn exit_watch_json(answer: &huajie_store::BookAnswer, p: &huajie_rules::RuleParameters) -> Value {
+    let (months, finding) = (answer.exit_months, &answer.exit_finding);
     let status = match months {
         Some(m) if m >= i64::from(p.exit_breach_months) => "breach",
         Some(m) if m >= i64::from(p.exit_alert_months) => "alert",
         _ => "pass",
     };
     json!({
-        "since": huajie_rules::pretrade::exit_watch_from(ledger, as_of),
+        "since": answer.exit_since,
         "months": months,
         "alert_months": p.exit_alert_months,
         "breach_months": p.exit_breach_months,

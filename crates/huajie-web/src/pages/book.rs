@@ -21,7 +21,7 @@ use super::{XLSX, download, render_form};
 use crate::AppState;
 use crate::ctx::{Authorized, Ctx, perm};
 use crate::error::AppError;
-use crate::form::{Confirmed, FieldErrors, FormView, Loose, Path, Submitted, Upload};
+use crate::form::{Confirmed, FieldErrors, FormView, Loose, Path, Query, Submitted, Upload};
 use crate::i18n::tr;
 use crate::view::Page;
 
@@ -31,7 +31,11 @@ pub struct Section {
     pub title: &'static str,
     /// Each field as its form shows it.
     pub fields: Vec<FieldView>,
+    /// The rows of its page (`BOOK_ROWS_PER_PAGE`), of `total`.
     pub rows: Vec<Row>,
+    pub total: usize,
+    /// Its pages, each by `?{code}_page=N` (a book naming 100,000 parties is not one page).
+    pub pager: super::Pager,
     /// Whether a row is flagged (the section then shows the flags' column).
     pub flagged: bool,
     /// The form adding an entry (`add-{code}`): as typed, with each field's message, when sent back.
@@ -52,6 +56,23 @@ pub struct FieldView {
     pub input: &'static str,
     /// A choice's (code, name), a blank first when the field may be left out.
     pub options: Vec<(String, String)>,
+}
+
+/// Rows of a section on one page.
+const BOOK_ROWS_PER_PAGE: i64 = 50;
+
+/// The page of each section, by `{code}_page` (the first when absent or nonsense).
+#[derive(serde::Deserialize, Default)]
+#[serde(transparent)]
+pub struct BookPages(BTreeMap<String, String>);
+
+/// Every section at its first page (a page sent back after a form or a workbook).
+static FIRST_PAGES: BookPages = BookPages(BTreeMap::new());
+
+impl BookPages {
+    fn of(&self, code: &str) -> i64 {
+        super::page_number(self.0.get(&format!("{code}_page")).and_then(|p| p.trim().parse().ok()))
+    }
 }
 
 /// The units an amount may be typed in, as the shared parser reads their suffix (万元 unless said).
@@ -128,7 +149,7 @@ pub(crate) async fn book_rows(store: &Store, ctx: &Ctx) -> Result<(Vec<Vec<Row>>
     let lang = ctx.lang;
     let personal = ctx.can(Permission::ViewPersonalData);
     let parties: BTreeMap<i64, (String, String)> = store
-        .all_parties()
+        .book_parties()
         .await?
         .into_iter()
         .map(|p| {
@@ -324,6 +345,7 @@ fn allowed(ctx: &Ctx) -> Result<(), AppError> {
 async fn book_page(
     ctx: &Ctx,
     state: &AppState,
+    pages: &BookPages,
     mut sent_back: Option<FormView>,
     error: Option<String>,
     problems: Vec<String>,
@@ -335,13 +357,19 @@ async fn book_page(
         .zip(rows)
         .map(|(k, rows)| {
             let form = FormView::new(format!("add-{}", k.code), lang).unless(&mut sent_back);
+            let (n, total) = (pages.of(k.code), rows.len());
+            let href = |p: i64| format!("/compliance/book?{}_page={p}#book-{}", k.code, k.code);
+            let pager = super::Pager::new(lang, n, BOOK_ROWS_PER_PAGE, total as i64, href);
+            let skip = usize::try_from((n - 1) * BOOK_ROWS_PER_PAGE).unwrap_or(usize::MAX);
             Section {
                 code: k.code,
                 title: lang.pick(k.zh, k.en),
                 fields: k.fields.iter().map(|f| FieldView::of(f, lang)).collect(),
                 can_edit: ctx.can(k.permission),
                 flagged: rows.iter().any(|r| r.2.is_some()),
-                rows,
+                rows: rows.into_iter().skip(skip).take(BOOK_ROWS_PER_PAGE as usize).collect(),
+                total,
+                pager,
                 form,
             }
         })
@@ -362,9 +390,13 @@ async fn book_page(
 }
 
 /// `GET /compliance/book`.
-pub async fn show(ctx: Ctx, State(state): State<AppState>) -> Result<Response, AppError> {
+pub async fn show(
+    ctx: Ctx,
+    State(state): State<AppState>,
+    Query(pages): Query<BookPages>,
+) -> Result<Response, AppError> {
     allowed(&ctx)?;
-    book_page(&ctx, &state, None, None, Vec::new()).await
+    book_page(&ctx, &state, &pages, None, None, Vec::new()).await
 }
 
 /// A book entry's fields as typed, on the page or in the API (strings, numbers or yes/no),
@@ -409,7 +441,7 @@ pub async fn add(
         Ok(Redirect::to(&format!("/compliance/book#book-{code}")).into_response())
     }
     .await;
-    let page = |form| book_page(&ctx, &state, Some(form), None, Vec::new());
+    let page = |form| book_page(&ctx, &state, &FIRST_PAGES, Some(form), None, Vec::new());
     super::or_refused(added, ctx.lang, (format!("add-{}", kind.code), &fields), page).await
 }
 
@@ -433,8 +465,15 @@ pub async fn import(
     let sheets = match huajie_tape::read_workbook(file.bytes.to_vec()) {
         Ok(s) => s,
         Err(e) => {
-            return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), vec![e.message(lang)])
-                .await;
+            return book_page(
+                &ctx,
+                &state,
+                &FIRST_PAGES,
+                None,
+                Some(tr(lang, "book.import_refused").into()),
+                vec![e.message(lang)],
+            )
+            .await;
         }
     };
     let entries = match read_book_workbook(sheets, state.store.clock().today()) {
@@ -443,6 +482,7 @@ pub async fn import(
             return book_page(
                 &ctx,
                 &state,
+                &FIRST_PAGES,
                 None,
                 Some(tr(lang, "book.import_refused").into()),
                 problems.iter().take(50).map(|p| problem_line(p, lang)).collect(),
@@ -460,7 +500,8 @@ pub async fn import(
         .collect();
     not_theirs.dedup();
     if !not_theirs.is_empty() {
-        return book_page(&ctx, &state, None, Some(tr(lang, "book.import_refused").into()), not_theirs).await;
+        return book_page(&ctx, &state, &FIRST_PAGES, None, Some(tr(lang, "book.import_refused").into()), not_theirs)
+            .await;
     }
     match state.store.import_book(&user.username, &entries).await? {
         BookImport::Recorded(_) => Ok(Redirect::to("/compliance/book").into_response()),
@@ -468,6 +509,7 @@ pub async fn import(
             book_page(
                 &ctx,
                 &state,
+                &FIRST_PAGES,
                 None,
                 Some(tr(lang, "book.import_refused").into()),
                 problems.iter().map(|p| problem_line(p, lang)).collect(),

@@ -10,7 +10,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use huajie_core::{Lang, Money, PartyKind, Permission};
 use huajie_rules::indicators::{latest_quarter_end, previous_quarter_end};
-use huajie_rules::{Indicator, Ledger, RuleId, Status, catalogue};
+use huajie_rules::{Indicator, RuleId, Status, catalogue};
+use huajie_store::BookAnswer;
 use serde::Deserialize;
 
 use super::{render, render_form};
@@ -123,10 +124,10 @@ fn glide_of(i: &Indicator, previous: Option<&Indicator>, p: &huajie_rules::RuleP
     text
 }
 
-/// The indicators at the quarter-end before `as_of` (for the glide path), from `before`, the
-/// book as it stood then, when they can be computed.
-fn previous_indicators(before: &Ledger, p: &huajie_rules::RuleParameters, as_of: NaiveDate) -> Vec<Indicator> {
-    huajie_rules::indicators(before, p, previous_quarter_end(as_of)).unwrap_or_default()
+/// The indicators at the quarter-end before the as-of date (for the glide path), from `before`,
+/// the answer at that quarter-end, when they can be computed.
+fn previous_indicators(before: &BookAnswer) -> &[Indicator] {
+    before.indicators.as_deref().unwrap_or_default()
 }
 
 fn fen(x: i128, lang: Lang) -> String {
@@ -231,14 +232,15 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
     let mut ends: Vec<NaiveDate> =
         store.net_assets().await?.iter().map(|n| n.quarter_end).filter(|d| *d <= as_of).collect();
     ends.drain(..ends.len().saturating_sub(8));
-    let (ledger, before, books) = store.compliance_books(as_of, &ends).await?;
+    let answers = store.indicators_at(&[&[as_of, previous_quarter_end(as_of)][..], &ends].concat(), &params).await?;
+    let (answer, before, books) = (&answers[0], &answers[1], &answers[2..]);
     let mut names = Names::default();
     let rules = catalogue();
-    let (cards, error) = match huajie_rules::indicators(&ledger, &params.parameters, as_of) {
+    let (cards, error) = match &answer.indicators {
         Ok(all) => {
-            let previous = previous_indicators(&before, &params.parameters, as_of);
+            let previous = previous_indicators(before);
             let mut cards = Vec::new();
-            for i in &all {
+            for i in all {
                 let rule = rules.iter().find(|r| r.id == i.id).expect("every indicator is catalogued");
                 let lines = names
                     .lines(&ctx, store, i, LINES_SHOWN)
@@ -274,20 +276,15 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
             }
             (cards, None)
         }
-        Err(e) => (
-            Vec::new(),
-            Some(match e {
-                huajie_rules::indicators::RulesError::MissingNetAssets(d) => {
-                    tr(lang, "compliance.missing_na").replace("{date}", &d.to_string())
-                }
-            }),
-        ),
+        Err(huajie_rules::indicators::RulesError::MissingNetAssets(d)) => {
+            (Vec::new(), Some(tr(lang, "compliance.missing_na").replace("{date}", &d.to_string())))
+        }
     };
     let mut trend: Vec<TrendRow> = Vec::new();
     let mut series: Vec<TrendSeries> = Vec::new();
     let mut quarters = Vec::new();
     for (end, book) in ends.iter().zip(books) {
-        let Ok(all) = huajie_rules::indicators(&book, &params.parameters, *end) else { continue };
+        let Ok(all) = &book.indicators else { continue };
         quarters.push(end.to_string());
         for (k, i) in all.iter().enumerate() {
             if trend.len() <= k {
@@ -303,7 +300,7 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
         }
     }
     let charts = trend::charts(&series, &trend, &params.parameters, lang);
-    let breaches = open_breaches(&ctx, &state, &ledger, &params.parameters, as_of).await?;
+    let breaches = open_breaches(&ctx, &state, answer).await?;
     let results = store
         .indicator_results()
         .await?
@@ -333,17 +330,11 @@ pub async fn dashboard(ctx: Ctx, State(state): State<AppState>, Query(q): Query<
 
 /// What is open at `as_of`: indicators in breach or amber, prohibited funding in the book, the
 /// exit watch, and checks blocked or awaiting an override. (rule, class, text, link)
-async fn open_breaches(
-    ctx: &Ctx,
-    state: &AppState,
-    ledger: &huajie_rules::Ledger,
-    p: &huajie_rules::RuleParameters,
-    as_of: NaiveDate,
-) -> Result<Vec<Breach>, AppError> {
+async fn open_breaches(ctx: &Ctx, state: &AppState, answer: &BookAnswer) -> Result<Vec<Breach>, AppError> {
     let lang = ctx.lang;
     let mut out = Vec::new();
     let rules = catalogue();
-    if let Ok(all) = huajie_rules::indicators(ledger, p, as_of) {
+    if let Ok(all) = &answer.indicators {
         for i in all.iter().filter(|i| i.status != Status::Pass) {
             let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
             let (status, class) = status_of(i, lang);
@@ -362,10 +353,15 @@ async fn open_breaches(
             ));
         }
     }
-    for f in huajie_rules::pretrade::book_findings(ledger, p, as_of) {
+    for f in &answer.findings {
         let (class, link) =
             if f.rule == RuleId::Q10 { ("red", "/compliance/book#book-funding") } else { ("amber", "") };
-        out.push((format!("{:?}", f.rule), class, if lang == Lang::Zh { f.zh } else { f.en }, link.into()));
+        out.push((
+            format!("{:?}", f.rule),
+            class,
+            if lang == Lang::Zh { f.zh.clone() } else { f.en.clone() },
+            link.into(),
+        ));
     }
     let checks =
         if ctx.can(Permission::ViewDealChecks) { state.store.deal_checks(None, 200).await? } else { Vec::new() };
@@ -547,8 +543,9 @@ pub async fn quarter_report(
     let lang = ctx.lang;
     let store = &state.store;
     let company = store.company().await?.ok_or(AppError::NotFound)?;
-    let (ledger, before, _) = store.compliance_books(quarter, &[]).await?;
     let params = store.rule_parameters().await?;
+    let answers = store.indicators_at(&[quarter, previous_quarter_end(quarter)], &params).await?;
+    let (answer, before) = (&answers[0], &answers[1]);
     let (indicators, version, basis) = match store.indicator_result(quarter).await? {
         Some(r) => {
             let basis = format!(
@@ -560,8 +557,7 @@ pub async fn quarter_report(
             (r.indicators, r.parameter_version, basis)
         }
         None => {
-            let all = huajie_rules::indicators(&ledger, &params.parameters, quarter)
-                .map_err(|e| AppError::NoData(e.text().get(lang).to_string()))?;
+            let all = answer.indicators.clone().map_err(|e| AppError::NoData(e.text().get(lang).to_string()))?;
             (all, params.version, tr(lang, "report.computed").to_string())
         }
     };
@@ -569,7 +565,7 @@ pub async fn quarter_report(
     let mut names = Names::default();
     names.load_lines(ctx, store, &indicators).await?;
     let mut out = Vec::new();
-    let previous = previous_indicators(&before, &params.parameters, quarter);
+    let previous = previous_indicators(before);
     for i in &indicators {
         let rule = rules.iter().find(|r| r.id == i.id).expect("catalogued");
         let money = |x: i128| Money::from_fen(i64::try_from(x).unwrap_or(i64::MAX));
@@ -642,13 +638,13 @@ pub async fn quarter_report(
             });
         }
     }
-    for f in huajie_rules::pretrade::book_findings(&ledger, &params.parameters, quarter) {
+    for f in &answer.findings {
         let source = tr(lang, if f.rule == RuleId::Q10 { "report.funding_book" } else { "report.exit_watch" });
         findings.push(ReportFinding {
             source: source.into(),
             rule: format!("{:?}", f.rule),
             effect: super::checks::effect_label(f.effect, lang).0.into(),
-            text: pick(&f),
+            text: pick(f),
             standing: String::new(),
         });
     }
