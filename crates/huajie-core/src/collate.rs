@@ -75,7 +75,8 @@ pub fn pinyin_key(name: &str) -> String {
             push_syllable(&mut key, reading);
         } else if c.is_ascii_alphanumeric() {
             // Tone 0: a Latin A sorts before the syllable a of 阿 (a1).
-            push_syllable(&mut key, &format!("{}0", c.to_ascii_lowercase()));
+            let reading = [c.to_ascii_lowercase() as u8, b'0'];
+            push_syllable(&mut key, std::str::from_utf8(&reading).expect("ASCII"));
         }
         i += 1;
     }
@@ -102,7 +103,10 @@ pub fn sorted_by_pinyin<T>(mut items: Vec<T>, name: impl Fn(&T) -> &str) -> Vec<
 }
 
 fn word_at(rest: &[char]) -> Option<(usize, &'static [&'static str])> {
-    WORDS.iter().find_map(|(word, syllables)| {
+    // Most characters begin no word: a comparison of the first character settles them
+    // (a million names are keyed in one import).
+    let first = *rest.first()?;
+    WORDS.iter().filter(|(word, _)| word.starts_with(first)).find_map(|(word, syllables)| {
         let n = word.chars().count();
         (rest.len() >= n && word.chars().zip(rest).all(|(a, b)| a == *b)).then_some((n, *syllables))
     })

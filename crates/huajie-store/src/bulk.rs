@@ -154,19 +154,24 @@ fn insert_sql(backend: Backend, table: &str, columns: &[&str], rows: usize, retu
 impl WriteTx {
     /// Inserts rows with generated ids; returns the ids in the order of `rows`. Both
     /// databases number the rows of one statement in the order of its VALUES, so the
-    /// ids returned, sorted, are the rows' ids in order.
-    pub(crate) async fn insert_rows<R: TableRow>(&mut self, rows: &[R]) -> Result<Vec<i64>, StoreError> {
+    /// ids returned, sorted, are the rows' ids in order. Each statement's values are bound
+    /// while the database runs the one before (the driver runs it on its own thread).
+    pub(crate) async fn insert_rows<'a, R: TableRow>(&mut self, rows: &'a [R]) -> Result<Vec<i64>, StoreError> {
         let mut ids = Vec::with_capacity(rows.len());
-        for chunk in rows.chunks(rows_per_statement::<R>()) {
-            let sqlite = self.backend == Backend::Sqlite;
-            let mut q = sqlx::query(composed(insert_sql(self.backend, R::TABLE, R::COLUMNS, chunk.len(), !sqlite)));
-            for row in chunk {
-                q = row.bind(q);
-            }
+        let backend = self.backend;
+        let sqlite = backend == Backend::Sqlite;
+        let build = |chunk: &'a [R]| insert_query(backend, chunk, !sqlite);
+        let chunks: Vec<&[R]> = rows.chunks(rows_per_statement::<R>()).collect();
+        let mut next = chunks.first().map(|c| build(c));
+        for (i, chunk) in chunks.iter().enumerate() {
+            let q = next.take().expect("a statement per chunk");
+            let after = chunks.get(i + 1);
             if sqlite {
                 // SQLite numbers the rows of one statement consecutively, the last being
                 // `last_insert_rowid()`; reading them back would cost more than the insert.
-                let done = q.execute(&mut *self.tx).await?;
+                let (done, built) = tokio::join!(q.execute(&mut *self.tx), async { after.map(|c| build(c)) });
+                next = built;
+                let done = done?;
                 if done.rows_affected() != chunk.len() as u64 {
                     return Err(StoreError::Corrupt(format!(
                         "{}: {} rows inserted, {} reported",
@@ -180,8 +185,9 @@ impl WriteTx {
                     i64_col(&sqlx::query("SELECT last_insert_rowid() AS id").fetch_one(&mut *self.tx).await?, "id")?;
                 ids.extend(last - chunk.len() as i64 + 1..=last);
             } else {
-                let returned = q.fetch_all(&mut *self.tx).await?;
-                let mut chunk_ids = returned.iter().map(|r| i64_col(r, "id")).collect::<Result<Vec<_>, _>>()?;
+                let (returned, built) = tokio::join!(q.fetch_all(&mut *self.tx), async { after.map(|c| build(c)) });
+                next = built;
+                let mut chunk_ids = returned?.iter().map(|r| i64_col(r, "id")).collect::<Result<Vec<_>, _>>()?;
                 chunk_ids.sort_unstable();
                 ids.extend(chunk_ids);
             }
@@ -200,6 +206,41 @@ impl WriteTx {
         }
         Ok(())
     }
+}
+
+/// The `create_many` audit records of rows just created, being made on a blocking thread
+/// (serialising and hashing a million rows is seconds of work the writer need not wait for).
+pub(crate) type Hashing = tokio::task::JoinHandle<Vec<crate::audit::BulkRecord>>;
+
+/// Starts making the audit records of `rows`, stored under `ids`.
+pub(crate) fn hash_rows<T: serde::Serialize + Send + 'static>(rows: Vec<T>, ids: Vec<i64>) -> Hashing {
+    tokio::task::spawn_blocking(move || crate::audit::bulk_records(stored_json(&rows, &ids)))
+}
+
+/// The records `hash_rows` made.
+pub(crate) async fn hashed(hashing: Hashing) -> Result<Vec<crate::audit::BulkRecord>, StoreError> {
+    match hashing.await {
+        Ok(records) => Ok(records),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(StoreError::Corrupt(format!("audit hashing: {e}"))),
+    }
+}
+
+/// (id, JSON) of each row stored under the id beside it, as the audit chain records it.
+pub(crate) fn stored_json<T: serde::Serialize>(rows: &[T], ids: &[i64]) -> Vec<(String, String)> {
+    rows.iter()
+        .zip(ids)
+        .map(|(row, id)| (id.to_string(), crate::audit::to_json(&huajie_core::Stored { id: *id, data: row })))
+        .collect()
+}
+
+/// One statement inserting `chunk`, its values bound.
+fn insert_query<R: TableRow>(backend: Backend, chunk: &[R], returning_id: bool) -> AnyQuery<'_> {
+    let mut q = sqlx::query(composed(insert_sql(backend, R::TABLE, R::COLUMNS, chunk.len(), returning_id)));
+    for row in chunk {
+        q = row.bind(q);
+    }
+    q
 }
 
 fn rows_per_statement<R: TableRow>() -> usize {

@@ -8,7 +8,8 @@ use huajie_tape::LoadPlan;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
-use crate::audit::{Audited, bulk_records, to_json};
+use crate::audit::{Audited, to_json};
+use crate::bulk::{Hashing, hash_rows, hashed, stored_json};
 use crate::composed;
 use crate::parties::{party_columns, party_from_row};
 use crate::portfolio::CollateralLink;
@@ -218,27 +219,11 @@ pub struct TapeLoad {
     /// a later tape naming the same one (same flawed ID, or same name and no ID) reuses it.
     /// Such parties are matched within their package only.
     unverified: HashMap<String, i64>,
-    /// The last chunk's claims, whose audit records are written with the next chunk.
-    pending_claims: Option<CreatedRows<huajie_core::Claim>>,
+    /// The audit records of the last chunk's claims, hashed on a thread of their own while
+    /// the next chunk is written, and written with it.
+    pending_claims: Option<Hashing>,
     /// The attempt this load carries out (`attempts.rs`), marked loaded when it commits.
     attempt: Option<i64>,
-}
-
-/// Rows just created, with their ids.
-struct CreatedRows<T> {
-    rows: Vec<T>,
-    ids: Vec<i64>,
-}
-
-impl<T: serde::Serialize> CreatedRows<T> {
-    fn json(&self) -> Vec<(String, String)> {
-        stored_json(&self.rows, &self.ids)
-    }
-}
-
-/// (id, JSON) of each row stored under the id beside it, as the audit chain records it.
-fn stored_json<T: serde::Serialize>(rows: &[T], ids: &[i64]) -> Vec<(String, String)> {
-    rows.iter().zip(ids).map(|(row, id)| (id.to_string(), to_json(&Stored { id: *id, data: row }))).collect()
 }
 
 impl Store {
@@ -540,13 +525,11 @@ impl TapeLoad {
             None => unverified.get(&huajie_tape::party_key(p)).copied(),
         };
         let new: Vec<&huajie_core::Party> = plan.parties.iter().filter(|p| existing(p).is_none()).collect();
-        let pending = self.pending_claims.take();
-        let (new_ids, pending) =
-            tokio::join!(tx.insert_rows(&new), async { pending.map(|rows| bulk_records(rows.json())) });
-        let new_ids = new_ids?;
-        if let Some(records) = pending {
-            tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, records).await?;
+        let new_ids = tx.insert_rows(&new).await?;
+        if let Some(pending) = self.pending_claims.take() {
+            tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, hashed(pending).await?).await?;
         }
+        let party_records = hash_rows(new.iter().map(|p| (*p).clone()).collect::<Vec<_>>(), new_ids.clone());
         let mut fresh = new_ids.iter();
         for p in &plan.parties {
             match existing(p) {
@@ -566,13 +549,12 @@ impl TapeLoad {
             .into_iter()
             .map(|c| huajie_core::Claim { package_id, debtor_id: self.party_ids[c.debtor], ..c.claim })
             .collect();
-        let (ids, party_records) =
-            tokio::join!(tx.insert_rows(&claims), async { bulk_records(stored_json(&new, &new_ids)) });
-        let ids = ids.map_err(|e| e.on_unique_db(|| Text::fixed("合同编号", "contract number")))?;
-        tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, party_records).await?;
+        let ids =
+            tx.insert_rows(&claims).await.map_err(|e| e.on_unique_db(|| Text::fixed("合同编号", "contract number")))?;
+        tx.audit_bulk(Stored::<huajie_core::Party>::ENTITY, hashed(party_records).await?).await?;
         self.counts.claims += ids.len();
         self.claim_ids.extend(&ids);
-        self.pending_claims = Some(CreatedRows { rows: claims, ids });
+        self.pending_claims = Some(hash_rows(claims, ids));
         // Collateral, and every claim each item secures.
         let items: Vec<Collateral> = plan
             .collateral
@@ -616,8 +598,8 @@ impl TapeLoad {
 
     /// Writes the audit records still owed for the last chunk's claims.
     async fn flush_audit(&mut self) -> Result<(), StoreError> {
-        if let Some(rows) = self.pending_claims.take() {
-            self.tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, bulk_records(rows.json())).await?;
+        if let Some(pending) = self.pending_claims.take() {
+            self.tx.audit_bulk(Stored::<huajie_core::Claim>::ENTITY, hashed(pending).await?).await?;
         }
         Ok(())
     }
