@@ -167,15 +167,16 @@ async fn run_info(
     tape_import_id: Option<i64>,
     lang: Lang,
 ) -> Result<RunInfo> {
-    let package = store.package(package_id).await?.context("package")?;
+    // Its code and name only: `package` would sum the claims and collateral of 100,000 claims.
+    let (_, code, name) = store.package_codes().await?.into_iter().find(|p| p.0 == package_id).context("package")?;
     let tape_version = match tape_import_id {
-        Some(id) => store.tape_import(id).await?.map(|t| t.version),
+        Some(id) => store.tape_import_version(id).await?,
         None => None,
     };
     Ok(RunInfo {
         company: store.company().await?.map(|c| c.name).unwrap_or_default(),
-        package_code: package.package.data.code.clone(),
-        package_name: package.package.data.name.clone(),
+        package_code: code,
+        package_name: name,
         run_id,
         assumption_set: set.name.clone(),
         assumption_version: set.version,

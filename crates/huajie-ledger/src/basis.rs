@@ -2,7 +2,7 @@
 //!
 //! The spread is the valuation's (huajie-value `allocate`, docs/valuation.md §3.7: pro rata to
 //! each claim's present value at the target rate), stored with each run as whole fen per claim
-//! (`valuation_claims.allocation_fen`). The ledger does not allocate again: it takes those
+//! (`valuation_run_claims`' summary; `valuation_claims.allocation_fen` before migration 0037). The ledger does not allocate again: it takes those
 //! shares, and when the run priced the package at another figure than the price paid, or its
 //! rounding to the fen left the shares a few fen off the price, scales them to the price paid
 //! with the fen left over by the rounding given, one each, to the largest remainders. A claim

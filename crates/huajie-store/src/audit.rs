@@ -17,9 +17,8 @@ use crate::{Store, StoreError, WriteTx};
 const ROWS_PER_BULK_RECORD: usize = 1_000;
 /// The action of a record that creates many rows at once.
 pub const CREATE_MANY: &str = "create_many";
-/// The action of a record that restates rows as a migration left them (same form as
-/// `create_many`: ids and fingerprints), so that a migration which changes what a row
-/// records does not read as a change made behind the chain's back.
+/// The action of a record that restates rows as a migration left them (same form as `create_many`: ids and
+/// fingerprints), so that a migration which changes what a row records does not read as a change made behind its back.
 pub const RESTATE: &str = "restate";
 /// The event that closes a restatement; its entity id lists the migrations' versions.
 const RESTATED: &str = "migration_restated";
@@ -369,6 +368,7 @@ impl Store {
         put(out, self.all_assumption_sets().await?);
         put(out, self.all_valuation_runs().await?);
         put(out, self.all_valuation_claims().await?);
+        put(out, self.all_run_claims().await?);
         put(out, self.all_liquidations().await?);
         put(out, self.net_assets().await?);
         put(out, self.investments().await?);
@@ -473,6 +473,7 @@ pub(crate) const STATE_ENTITIES: &[&str] = &[
     "assumption_set",
     "valuation_run",
     "valuation_claim",
+    "valuation_run_claims",
     "liquidation_analysis",
     "net_assets",
     "investment",

@@ -10,7 +10,6 @@ use huajie_ledger::{Account, Side};
 use huajie_value::appraisal::ClaimResult;
 
 use crate::recovery::{EntryKind, Which, entries, standing_of};
-use crate::rows::text;
 use crate::{Store, StoreError, fen};
 
 /// The run's projection, claim by claim and quarter by quarter, in fen
@@ -74,18 +73,8 @@ impl Store {
             Some(id) => runs.iter().find(|r| r.id == id),
         }
         .ok_or_else(|| StoreError::NotFound(format!("资产包 {package} 的估值 / package {package}'s valuation")))?;
-        let rows = sqlx::query("SELECT claim_id, result FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
-            .bind(run.id)
-            .fetch_all(&mut *c)
-            .await?;
-        let claims = rows
-            .iter()
-            .map(|r| {
-                let result = serde_json::from_str(&text(r, "result")?)
-                    .map_err(|e| StoreError::Corrupt(format!("valuation_claims.result: {e}")))?;
-                Ok((crate::rows::i64_col(r, "claim_id")?, result))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let claims: Vec<(i64, ClaimResult)> =
+            self.valuation_claims(run.id).await?.into_iter().map(|c| (c.id, c)).collect();
         let projected = projection(run, &claims)?;
         let actual: Vec<Actual> = standing_of(&all)
             .into_iter()

@@ -168,6 +168,11 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration { version: 35, name: "name_keys", sql: include_str!("../migrations/0035_name_keys.sql") },
     Migration { version: 36, name: "runs", sql: include_str!("../migrations/0036_runs.sql") },
+    Migration {
+        version: 37,
+        name: "valuation_run_claims",
+        sql: include_str!("../migrations/0037_valuation_run_claims.sql"),
+    },
     Migration { version: 38, name: "audit_entity_seq", sql: include_str!("../migrations/0038_audit_entity_seq.sql") },
 ];
 

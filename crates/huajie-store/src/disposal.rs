@@ -274,17 +274,12 @@ pub(crate) mod read {
         claim_id: i64,
         price: Option<Money>,
     ) -> Result<(Option<Money>, Option<Money>), StoreError> {
-        let rows = sqlx::query("SELECT claim_id, pv_fen, allocation_fen FROM valuation_claims WHERE run_id = $1")
-            .bind(run_id)
-            .fetch_all(&mut *c)
-            .await?;
         let mut total: i128 = 0;
         let mut mine = None;
-        for r in &rows {
-            let alloc = i64_col(r, "allocation_fen")?;
+        for (id, pv, alloc) in crate::run_claims::claim_summaries(c, run_id).await? {
             total += i128::from(alloc);
-            if i64_col(r, "claim_id")? == claim_id {
-                mine = Some((i64_col(r, "pv_fen")?, alloc));
+            if id == claim_id {
+                mine = Some((pv, alloc));
             }
         }
         let Some((pv, alloc)) = mine else { return Ok((None, None)) };

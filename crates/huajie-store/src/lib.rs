@@ -56,6 +56,7 @@ mod recovery;
 mod recovery_ops;
 mod reports;
 mod rows;
+mod run_claims;
 mod runs;
 mod sales;
 mod sessions;
@@ -66,6 +67,7 @@ pub mod testing;
 mod transitions;
 mod users;
 mod valuation;
+mod valuation_book;
 mod valuation_review;
 mod verify;
 

@@ -190,11 +190,11 @@ pub(crate) struct Basis {
 
 /// Each claim's share of the price in run `run`'s allocation, in fen, by claim.
 async fn run_allocation(c: &mut sqlx::AnyConnection, run: i64) -> Result<Vec<(i64, i64)>, StoreError> {
-    let rows = sqlx::query("SELECT claim_id, allocation_fen FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
-        .bind(run)
-        .fetch_all(&mut *c)
-        .await?;
-    rows.iter().map(|r| Ok((i64_col(r, "claim_id")?, i64_col(r, "allocation_fen")?))).collect()
+    Ok(crate::run_claims::claim_summaries(c, run)
+        .await?
+        .into_iter()
+        .map(|(id, _, allocation)| (id, allocation))
+        .collect())
 }
 
 /// What a package's price is spread over its claims by when it is bought, and so what its

@@ -4,11 +4,10 @@
 use chrono::NaiveDate;
 use huajie_core::{LiquidationAnalysis, Money, Stored, Text, collate::sorted_by_pinyin};
 use huajie_value::appraisal::ClaimResult;
-use huajie_value::{Appraisal, Assumptions, Book, BookClaim, BookGuarantee, BookItem, BookLien};
+use huajie_value::{Appraisal, Assumptions};
 use serde::Serialize;
 
-use crate::audit::{Audited, to_json};
-use crate::bulk::{AnyQuery, TableRow};
+use crate::audit::Audited;
 use crate::rows::{date, date_text, i64_col, opt_i64, opt_text, text};
 use crate::{Store, StoreError, WriteTx, composed};
 
@@ -142,14 +141,6 @@ impl Audited for ValuationClaimRow {
     }
 }
 
-impl TableRow for ValuationClaimRow {
-    const TABLE: &'static str = "valuation_claims";
-    const COLUMNS: &'static [&'static str] = &["run_id", "claim_id", "pv_fen", "allocation_fen", "result"];
-    fn bind<'q>(&'q self, q: AnyQuery<'q>) -> AnyQuery<'q> {
-        q.bind(self.run_id).bind(self.claim_id).bind(self.pv_fen).bind(self.allocation_fen).bind(self.result.as_str())
-    }
-}
-
 fn claim_row_from_row(r: &sqlx::any::AnyRow) -> Result<ValuationClaimRow, StoreError> {
     Ok(ValuationClaimRow {
         run_id: i64_col(r, "run_id")?,
@@ -167,10 +158,10 @@ impl Audited for Stored<LiquidationAnalysis> {
     }
 }
 
-const LIQUIDATION_COLUMNS: &str = "l.id, l.party_id, l.effective_assets_fen, l.priority_deductions_fen, l.secured_recoveries_fen, \
+pub(crate) const LIQUIDATION_COLUMNS: &str = "l.id, l.party_id, l.effective_assets_fen, l.priority_deductions_fen, l.secured_recoveries_fen, \
      l.effective_liabilities_fen, l.secured_claims_fen, l.basis";
 
-fn liquidation_from_row(r: &sqlx::any::AnyRow) -> Result<Stored<LiquidationAnalysis>, StoreError> {
+pub(crate) fn liquidation_from_row(r: &sqlx::any::AnyRow) -> Result<Stored<LiquidationAnalysis>, StoreError> {
     let m = |c: &str| i64_col(r, c).map(Money::from_fen);
     Ok(Stored {
         id: i64_col(r, "id")?,
@@ -247,64 +238,6 @@ impl Store {
         Ok(set)
     }
 
-    /// A package's claims, collateral and guarantees as the engine reads them, valued at `valuation_date`.
-    pub async fn valuation_book(&self, package_id: i64, valuation_date: NaiveDate) -> Result<Book, StoreError> {
-        let claims = self.claims_of_package(package_id).await?;
-        let links = sqlx::query(
-            "SELECT l.claim_id, l.collateral_id, l.lien_rank FROM claim_collateral l JOIN claims c ON c.id = l.claim_id WHERE c.package_id = $1 ORDER BY l.collateral_id, l.claim_id",
-        )
-        .bind(package_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut secures: Vec<(i64, Vec<BookLien>)> = Vec::new();
-        for r in &links {
-            let item = i64_col(r, "collateral_id")?;
-            let lien =
-                BookLien { claim_id: i64_col(r, "claim_id")?, rank: crate::portfolio::lien_rank(r, "lien_rank")? };
-            match secures.last_mut() {
-                Some((last, liens)) if *last == item => liens.push(lien),
-                _ => secures.push((item, vec![lien])),
-            }
-        }
-        let collateral: std::collections::HashMap<i64, huajie_core::Collateral> =
-            self.collateral_of_package(package_id).await?.into_iter().map(|c| (c.id, c.data)).collect();
-        let items = secures
-            .into_iter()
-            .filter_map(|(id, liens)| collateral.get(&id).map(|c| BookItem { id, collateral: c.clone(), liens }))
-            .collect();
-        let guarantees = self
-            .guarantees_of_package(package_id)
-            .await?
-            .into_iter()
-            .map(|g| BookGuarantee { guarantee: g.guarantee.data, guarantor: g.guarantor.data })
-            .collect();
-        let rows = sqlx::query(composed(format!(
-            "SELECT {LIQUIDATION_COLUMNS} FROM liquidation_analyses l WHERE l.party_id IN (SELECT debtor_id FROM claims WHERE package_id = $1) ORDER BY l.party_id"
-        )))
-        .bind(package_id)
-        .fetch_all(&self.pool)
-        .await?;
-        let liquidations = rows.iter().map(|r| liquidation_from_row(r).map(|l| l.data)).collect::<Result<_, _>>()?;
-        let basis = self
-            .package(package_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {package_id}")))?
-            .package
-            .data
-            .valuation_basis;
-        Ok(Book {
-            valuation_date,
-            basis,
-            liquidations,
-            claims: claims
-                .into_iter()
-                .map(|c| BookClaim { id: c.claim.id, claim: c.claim.data, debtor: c.debtor.data })
-                .collect(),
-            items,
-            guarantees,
-        })
-    }
-
     /// A package's runs, newest first.
     pub async fn valuation_runs(&self, package_id: i64) -> Result<Vec<ValuationRun>, StoreError> {
         package_runs(&mut *self.pool.acquire().await?, package_id).await
@@ -320,6 +253,9 @@ impl Store {
 
     /// One claim's result in a run.
     pub async fn valuation_claim(&self, run_id: i64, claim_id: i64) -> Result<Option<ClaimResult>, StoreError> {
+        if let Some(claims) = self.recomputed_claims(run_id).await? {
+            return Ok(claims.into_iter().find(|c| c.id == claim_id));
+        }
         let row = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims WHERE run_id = $1 AND claim_id = $2")
             .bind(run_id)
             .bind(claim_id)
@@ -329,7 +265,12 @@ impl Store {
     }
 
     /// Every claim's result in a run, in claim order.
+    /// A run recorded with its inputs (since migration 0037) has them recomputed
+    /// (`run_claims`): the same figures as when the run was made.
     pub async fn valuation_claims(&self, run_id: i64) -> Result<Vec<ClaimResult>, StoreError> {
+        if let Some(claims) = self.recomputed_claims(run_id).await? {
+            return Ok(claims);
+        }
         let rows = sqlx::query("SELECT run_id, claim_id, pv_fen, allocation_fen, result FROM valuation_claims WHERE run_id = $1 ORDER BY claim_id")
             .bind(run_id)
             .fetch_all(&self.pool)
@@ -346,8 +287,8 @@ impl Store {
             .bind(claim_id)
             .fetch_optional(&self.pool)
             .await?;
-        let Some(row) = row else { return Ok(None) };
-        let run_id = i64_col(&row, "run_id")?;
+        let before = row.map(|r| i64_col(&r, "run_id")).transpose()?;
+        let Some(run_id) = before.max(self.latest_recorded_run_of(claim_id).await?) else { return Ok(None) };
         match (self.valuation_run(run_id).await?, self.valuation_claim(run_id, claim_id).await?) {
             (Some(run), Some(result)) => Ok(Some((run, result))),
             _ => Ok(None),
@@ -422,10 +363,8 @@ impl Store {
         req: &ValuationRequest,
         save: bool,
     ) -> Result<(AssumptionSet, Appraisal, Option<ValuationRun>), StoreError> {
-        let package = self
-            .package(req.package_id)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("资产包 / package {}", req.package_id)))?;
+        // The package without its sums, the tape version without its report: what a run records.
+        let package = crate::portfolio::package_row(&mut *self.pool.acquire().await?, req.package_id).await?;
         let set = match req.assumption_set_id {
             Some(id) => self
                 .assumption_set(id)
@@ -433,25 +372,27 @@ impl Store {
                 .ok_or_else(|| StoreError::NotFound(format!("参数集 / assumption set {id}")))?,
             None => self.default_assumption_set().await?,
         };
-        let date = req.valuation_date.unwrap_or(package.package.data.default_valuation_date(self.clock.today()));
-        if !package.package.data.may_be_valued_at(date) {
-            let cutoff = package.package.data.cutoff_date;
+        let date = req.valuation_date.unwrap_or(package.data.default_valuation_date(self.clock.today()));
+        if !package.data.may_be_valued_at(date) {
+            let cutoff = package.data.cutoff_date;
             return Err(StoreError::Refused(Text::new(
                 format!("估值基准日 {date} 早于数据带基准日 {cutoff}"),
                 format!("the valuation date {date} is before the tape's cut-off date {cutoff}"),
             )));
         }
         let book = self.valuation_book(req.package_id, date).await?;
-        let tape = self.tape_imports(req.package_id).await?.into_iter().map(|t| t.id).max();
+        let tape = self.latest_tape_import_id(req.package_id).await?;
         self.next_stage(crate::RunStage::Valuing)?;
         let (assumptions, options) = (set.assumptions.clone(), req.options.clone());
-        let appraisal = tokio::task::spawn_blocking(move || huajie_value::appraise(&book, &assumptions, &options))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("valuation stopped: {e}")))?;
+        let (appraisal, inputs) = tokio::task::spawn_blocking(move || {
+            (huajie_value::appraise(&book, &assumptions, &options), save.then(|| huajie_value::recorded::record(&book)))
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("valuation stopped: {e}")))?;
         self.next_stage(crate::RunStage::Saving)?;
-        let run = if save {
+        let run = if let Some(inputs) = inputs {
             let mut tx = self.write(actor).await?;
-            let run = tx.record_valuation_run(req.package_id, &set, tape, &appraisal).await?;
+            let run = tx.record_valuation_run(req.package_id, &set, tape, &appraisal, inputs).await?;
             tx.commit().await?;
             Some(run)
         } else {
@@ -614,13 +555,15 @@ impl WriteTx {
         }
     }
 
-    /// Records a run and each claim's result in it.
+    /// Records a run and its claims: each one's PV and cost basis, and the engine's inputs
+    /// (`huajie_value::recorded::record` of the book valued) to compute the rest again.
     pub async fn record_valuation_run(
         &mut self,
         package_id: i64,
         set: &AssumptionSet,
         tape_import_id: Option<i64>,
         appraisal: &Appraisal,
+        inputs: Vec<u8>,
     ) -> Result<ValuationRun, StoreError> {
         let summary = Appraisal { claims: Vec::new(), ..appraisal.clone() };
         let results = serde_json::to_string(&summary).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -671,21 +614,7 @@ impl WriteTx {
             created_at,
         };
         self.audit_create(&run).await?;
-        let rows: Vec<ValuationClaimRow> = appraisal
-            .claims
-            .iter()
-            .map(|c| {
-                Ok(ValuationClaimRow {
-                    run_id: run.id,
-                    claim_id: c.id,
-                    pv_fen: fen(c.pv),
-                    allocation_fen: fen(c.allocation),
-                    result: serde_json::to_string(c).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                })
-            })
-            .collect::<Result<_, StoreError>>()?;
-        self.insert_rows_without_ids(&rows).await?;
-        self.audit_create_many(ValuationClaimRow::ENTITY, rows.iter().map(|r| (r.audit_id(), to_json(r)))).await?;
+        self.record_run_claims(run.id, &appraisal.claims, inputs).await?;
         Ok(run)
     }
 }

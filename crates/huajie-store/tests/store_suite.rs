@@ -58,6 +58,7 @@ store_suite!(
     a_new_tape_lists_what_changed_in_collateral_and_guarantors,
     assumption_sets_are_versioned_and_old_versions_stay_readable,
     a_valuation_run_is_recorded_and_reproduced,
+    a_runs_claims_are_recomputed_from_its_recorded_inputs_whatever_changed_since,
     a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book,
     the_compliance_book_is_recorded_audited_and_read_into_the_indicators,
     checks_overrides_results_and_book_imports_keep_to_their_rules,
@@ -567,6 +568,7 @@ async fn schema_has_the_expected_columns(t: TestStore) {
         ("users", &["active", "created_at", "display_name", "id", "password_hash", "role", "username"][..]),
         ("valuation_claims", &["allocation_fen", "claim_id", "pv_fen", "result", "run_id"][..]),
         ("valuation_reviews", &["id", "reviewed_at", "reviewed_by", "run_id"][..]),
+        ("valuation_run_claims", &["inputs", "run_id", "summary"][..]),
         (
             "valuation_runs",
             &[
@@ -1326,6 +1328,73 @@ async fn a_valuation_run_is_recorded_and_reproduced(t: TestStore) {
     let rerun = s.rerun_valuation(run.id).await.unwrap();
     assert!(!rerun.same_inputs && !rerun.identical);
     assert!(s.verify_audit().await.unwrap().is_intact());
+}
+
+/// A run keeps its engine inputs and each claim's PV and cost basis, and computes each claim's
+/// result again from them (issue 17): what the engine gave when the run was made, to the bit,
+/// after the book has changed; a run recorded before (a result per claim in JSON) reads as before.
+async fn a_runs_claims_are_recomputed_from_its_recorded_inputs_whatever_changed_since(t: TestStore) {
+    load_demo(&t).await;
+    let s = &t.store;
+    let package = s.packages().await.unwrap().into_iter().max_by_key(|p| p.claim_count).unwrap().package;
+    let options = huajie_value::Options { scenarios: 10, target_irr: 0.12, ..Default::default() };
+    let req = huajie_store::ValuationRequest {
+        package_id: package.id,
+        assumption_set_id: None,
+        valuation_date: None,
+        options,
+    };
+    let (_, appraisal, run) = s.value_package("valuer", &req, true).await.unwrap();
+    let run = run.unwrap();
+    let mut expected = appraisal.claims.clone();
+    expected.sort_by_key(|c| c.id);
+    assert!(expected.len() > 1 && expected.iter().any(|c| !c.cash.is_empty()));
+
+    // The book changes after the run: a claim's principal, a debtor's standing.
+    let claim = s.claims_of_package(package.id).await.unwrap().remove(0);
+    let mut tx = s.write("valuer").await.unwrap();
+    let changed =
+        Claim { principal: Money::from_fen(claim.claim.data.principal.fen() * 3 + 1), ..claim.claim.data.clone() };
+    tx.update_claim(claim.claim.id, &changed).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_ne!(s.value_package("valuer", &req, false).await.unwrap().1.claims, appraisal.claims);
+
+    // The run's claims are still what the engine gave, every field of every claim.
+    assert_eq!(s.valuation_claims(run.id).await.unwrap(), expected);
+    let one = expected.iter().find(|c| c.id == claim.claim.id).unwrap();
+    assert_eq!(s.valuation_claim(run.id, claim.claim.id).await.unwrap().as_ref(), Some(one));
+    let (latest, mine) = s.latest_claim_valuation(claim.claim.id).await.unwrap().unwrap();
+    assert_eq!((latest.id, &mine), (run.id, one));
+    let r = s.verify_audit().await.unwrap();
+    assert!(r.is_intact(), "{:?}", &r.findings[..r.findings.len().min(5)]);
+
+    // Tampering with the recorded inputs is found by the audit.
+    t.tamper(&format!("UPDATE valuation_run_claims SET inputs = summary WHERE run_id = {}", run.id)).await;
+    let report = s.verify_audit().await.unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| matches!(f, AuditFinding::RowChanged { entity, .. } if entity == "valuation_run_claims")),
+        "{:?}",
+        report.findings
+    );
+
+    // A run recorded before the inputs were kept: its rows in `valuation_claims` are read.
+    t.tamper(&format!("DELETE FROM valuation_run_claims WHERE run_id = {}", run.id)).await;
+    for c in &expected {
+        let json = serde_json::to_string(c).unwrap();
+        t.tamper(&format!(
+            "INSERT INTO valuation_claims (run_id, claim_id, pv_fen, allocation_fen, result) VALUES ({}, {}, {}, {}, '{json}')",
+            run.id,
+            c.id,
+            huajie_store::fen(c.pv),
+            huajie_store::fen(c.allocation)
+        ))
+        .await;
+    }
+    assert_eq!(s.valuation_claims(run.id).await.unwrap(), expected);
+    assert_eq!(s.valuation_claim(run.id, claim.claim.id).await.unwrap().as_ref(), Some(one));
 }
 
 async fn a_liquidation_analysis_is_kept_per_debtor_and_read_into_the_book(t: TestStore) {

@@ -229,13 +229,14 @@ impl Appraisal {
 }
 
 /// The engine's inputs read from a book, and which claims go to the segments.
-struct Inputs {
-    claims: Vec<ClaimIn>,
-    claim_ids: Vec<i64>,
-    items: Vec<ItemIn>,
-    retail: Vec<RetailClaim>,
-    retail_ids: Vec<i64>,
-    products: Vec<String>,
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Inputs {
+    pub(crate) claims: Vec<ClaimIn>,
+    pub(crate) claim_ids: Vec<i64>,
+    pub(crate) items: Vec<ItemIn>,
+    pub(crate) retail: Vec<RetailClaim>,
+    pub(crate) retail_ids: Vec<i64>,
+    pub(crate) products: Vec<String>,
 }
 
 fn yuan(m: huajie_core::Money) -> f64 {
@@ -246,7 +247,7 @@ fn party_in(p: &Party) -> DebtorIn {
     DebtorIn { kind: p.kind(), standing: Standing::of(p.kind(), p.status) }
 }
 
-fn inputs(book: &Book) -> Inputs {
+pub(crate) fn inputs(book: &Book) -> Inputs {
     let retail_batch = book.basis == ValuationBasis::RetailBatch;
     let secured: HashSet<i64> = book.items.iter().flat_map(|item| item.liens.iter().map(|l| l.claim_id)).collect();
     let mut guarantors: HashMap<i64, Vec<GuarantorIn>> = HashMap::new();
@@ -375,25 +376,28 @@ fn hex_string(bytes: &[u8]) -> String {
 }
 
 /// The package's cash by quarter under a stress overlay: claims and segments together.
-fn package_cash(i: &Inputs, a: &Assumptions, stress: &Stress) -> (crate::Valuation, crate::RetailValuation, Vec<f64>) {
+pub(crate) fn package_cash(
+    i: &Inputs,
+    a: &Assumptions,
+    stress: &Stress,
+) -> (crate::Valuation, crate::RetailValuation, Vec<f64>) {
     let claims = value_stressed(&i.claims, &i.items, a, stress);
     let retail = value_retail(&i.retail, &i.products, &a.retail, stress);
     let total = claims.quarterly.iter().zip(&retail.quarterly).map(|(x, y)| x + y).collect();
     (claims, retail, total)
 }
 
-/// Values a book under an assumption set.
-pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
-    let i = inputs(book);
-    let input_hash = input_hash(book, &i);
-    let stress = options.stress.as_deref().and_then(Stress::by_code).unwrap_or(Stress::NONE);
-    let rate = options.target_irr + stress.rate_shift;
-    let (claims_v, retail_v, quarterly) = package_cash(&i, a, &stress);
-    let bid = pv(&quarterly, rate);
-    let price = options.price.unwrap_or(bid);
-    let claim_amount: f64 = book.claims.iter().map(|c| c.claim.total().map_or(0.0, yuan)).sum();
-    let principal: f64 = book.claims.iter().map(|c| yuan(c.claim.principal)).sum();
-
+/// Each segment's and each claim's result in the base valuation (`claims_v`, `retail_v`, at
+/// `rate`), the price shared pro rata to PV: what `appraise` reports, and what
+/// `recorded::claim_results` recomputes from a run's recorded inputs.
+pub(crate) fn results(
+    i: &Inputs,
+    a: &Assumptions,
+    rate: f64,
+    price: f64,
+    claims_v: &crate::Valuation,
+    retail_v: &crate::RetailValuation,
+) -> (Vec<SegmentResult>, Vec<ClaimResult>) {
     // Cost basis: pro rata to PV(y*), claims and segments alike; a segment's share split
     // among its claims by amount.
     let claim_pvs: Vec<f64> = claims_v.claims().map(|c| pv(&c.quarterly(), rate)).collect();
@@ -447,6 +451,18 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
             }
         })
         .collect();
+    segment_claims(i, a, retail_v, &segments, &mut results);
+    (segments, results)
+}
+
+/// Each segment claim's result: its share by amount of its segment's.
+fn segment_claims(
+    i: &Inputs,
+    a: &Assumptions,
+    retail_v: &crate::RetailValuation,
+    segments: &[SegmentResult],
+    results: &mut Vec<ClaimResult>,
+) {
     let segment_of: BTreeMap<Segment, usize> =
         retail_v.segments.iter().enumerate().map(|(k, s)| (s.segment, k)).collect();
     let servicing = a.retail.servicing;
@@ -476,6 +492,21 @@ pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
             segment: Some(k),
         });
     }
+}
+
+/// Values a book under an assumption set.
+pub fn appraise(book: &Book, a: &Assumptions, options: &Options) -> Appraisal {
+    let i = inputs(book);
+    let input_hash = input_hash(book, &i);
+    let stress = options.stress.as_deref().and_then(Stress::by_code).unwrap_or(Stress::NONE);
+    let rate = options.target_irr + stress.rate_shift;
+    let (claims_v, retail_v, quarterly) = package_cash(&i, a, &stress);
+    let bid = pv(&quarterly, rate);
+    let price = options.price.unwrap_or(bid);
+    let claim_amount: f64 = book.claims.iter().map(|c| c.claim.total().map_or(0.0, yuan)).sum();
+    let principal: f64 = book.claims.iter().map(|c| yuan(c.claim.principal)).sum();
+
+    let (segments, results) = results(&i, a, rate, price, &claims_v, &retail_v);
 
     let rates: Vec<f64> =
         [-0.05, -0.025, 0.0, 0.025, 0.05].iter().map(|d| options.target_irr + d).filter(|r| *r > -0.99).collect();

@@ -23,6 +23,7 @@ pub mod model;
 pub mod monte_carlo;
 pub mod params;
 pub mod random;
+pub mod recorded;
 pub mod retail;
 pub mod review;
 pub mod sample;
