@@ -86,6 +86,10 @@ pub struct Store {
     pub(crate) progress: Option<crate::Progress>,
     /// Indicators and the dashboard's sums, kept at the book's version (`crate::kept`).
     pub(crate) kept: crate::kept::Kept,
+    /// One audit verification at a time in this process (`Store::verify_audit`): a verification
+    /// holds a connection for its walks while it reads the small tables through the pool, so
+    /// eight at once on SQLite's eight connections would each wait for a ninth for ever.
+    pub(crate) verifying: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Connections per pool. SQLite: one writer at a time (the rest read, WAL lets them);
@@ -265,6 +269,7 @@ impl Store {
             screenings: Default::default(),
             progress: None,
             kept: Default::default(),
+            verifying: Default::default(),
         })
     }
 

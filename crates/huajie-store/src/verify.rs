@@ -182,7 +182,9 @@ enum Walked {
 impl Store {
     /// Walks the whole chain, then compares every audited row with its last recorded state.
     pub async fn verify_audit(&self) -> Result<AuditReport, StoreError> {
-        // One connection for the walks: its page cache is the only one the scans fill.
+        // One verification at a time (`Store::verifying`), then one connection for the walks:
+        // its page cache is the only one the scans fill.
+        let _one = self.verifying.lock().await;
         let mut c = self.pool.acquire().await?;
         let (last, states) = match walk_chain(&mut c).await? {
             Walked::Broken(report) => return Ok(report),
