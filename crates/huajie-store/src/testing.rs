@@ -166,3 +166,31 @@ macro_rules! clocked_suite {
         }
     };
 }
+
+/// Each named `async fn(TestStore)` of a test file run twice, as `sqlite::name` and
+/// `postgres::name` (the latter skipped, saying so, when `HUAJIE_TEST_PG` is not set).
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::testing::TestStore::sqlite().await).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(url) = $crate::testing::postgres_url() else {
+                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
+                        return;
+                    };
+                    super::$name($crate::testing::TestStore::postgres(&url).await).await;
+                }
+            )*
+        }
+    };
+}

@@ -5,34 +5,9 @@
 use std::sync::Arc;
 
 use huajie_store::Store;
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::TestStore;
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(huajie_store::testing::TestStore::sqlite().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    super::$name(huajie_store::testing::TestStore::postgres(&url).await).await;
-                }
-            )*
-        }
-    };
-}
-
-suite!(
+huajie_store::both_databases!(
     the_kept_indicators_equal_a_fresh_computation_and_another_stores_write_refreshes_them,
     the_kept_dashboard_equals_a_fresh_sum_and_another_stores_write_refreshes_it,
 );

@@ -3,35 +3,10 @@
 //! server that stopped reads as interrupted.
 
 use chrono::{Duration, NaiveDate};
-use huajie_store::testing::{TestStore, corporate, postgres_url};
+use huajie_store::testing::{TestStore, corporate};
 use huajie_store::{PackageTarget, Progress, RunKind, RunStage, RunState, StoreError, TapeFile};
 
-macro_rules! both_databases {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(huajie_store::testing::TestStore::sqlite().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    super::$name(huajie_store::testing::TestStore::postgres(&url).await).await;
-                }
-            )*
-        }
-    };
-}
-
-both_databases!(
+huajie_store::both_databases!(
     a_cancelled_import_leaves_the_database_as_it_was,
     a_cancelled_valuation_records_nothing,
     a_run_is_recorded_and_one_of_a_stopped_server_reads_interrupted,

@@ -14,32 +14,7 @@ use huajie_store::book::BookImport;
 use huajie_store::testing::{TestStore, corporate, postgres_url};
 use huajie_store::{AuditFinding, NewUser, PartyFilter, ProposedDeal, Reservation, StoreError};
 
-macro_rules! store_suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(huajie_store::testing::TestStore::sqlite().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    super::$name(huajie_store::testing::TestStore::postgres(&url).await).await;
-                }
-            )*
-        }
-    };
-}
-
-store_suite!(
+huajie_store::both_databases!(
     a_tape_naming_guarantors_without_valid_ids_loads_every_one_it_names,
     migrations_are_versioned_and_idempotent,
     schema_has_the_expected_columns,

@@ -3,34 +3,12 @@
 //! once — rows changed or unrecorded by entity and id (as text), then the rows gone.
 
 use huajie_store::AuditFinding;
-use huajie_store::testing::{TestStore, postgres_url};
+use huajie_store::testing::TestStore;
 
-macro_rules! suite {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name(huajie_store::testing::TestStore::sqlite().await).await;
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let Some(url) = super::postgres_url() else {
-                        eprintln!("HUAJIE_TEST_PG is not set: the PostgreSQL run of this test is skipped");
-                        return;
-                    };
-                    super::$name(huajie_store::testing::TestStore::postgres(&url).await).await;
-                }
-            )*
-        }
-    };
-}
-
-suite!(rows_changed_added_and_removed_behind_the_chain_are_each_found_in_order, many_verifications_at_once_all_finish);
+huajie_store::both_databases!(
+    rows_changed_added_and_removed_behind_the_chain_are_each_found_in_order,
+    many_verifications_at_once_all_finish
+);
 
 /// Sixteen verifications asked at once (the audit page under load) all finish, intact: a
 /// verification holds a pooled connection for its walks while it reads the small tables
